@@ -1,0 +1,127 @@
+# ebrec build. `make` builds ./ebrec; `make test`, `make demo` and `make deps` as in README.md.
+# V=1 shows commands; SANITIZE=1 builds everything with ASan + UBSan (into build-san/).
+.DELETE_ON_ERROR:
+.SUFFIXES:
+
+CC ?= cc
+CLANG ?= clang
+BPFTOOL ?= $(shell command -v bpftool 2>/dev/null || echo /usr/sbin/bpftool)
+PYTHON ?= /usr/bin/python3
+ARCH := $(shell uname -m | sed 's/x86_64/x86/; s/aarch64/arm64/')
+
+ifeq ($(SANITIZE),1)
+BUILD := build-san
+SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+else
+BUILD := build
+SAN_FLAGS :=
+endif
+
+ifeq ($(V),1)
+Q :=
+msg :=
+else
+Q := @
+msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
+endif
+
+WARN := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat-security \
+	-Wno-unused-parameter
+ifneq ($(CI),)
+WARN += -Werror
+endif
+
+PKGS := libbpf libelf libzstd libdw
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+
+CFLAGS ?= -O2 -g
+ALL_CFLAGS := -std=gnu11 $(CFLAGS) $(WARN) $(SAN_FLAGS) -I. -I$(BUILD) -MMD -MP \
+	-D_GNU_SOURCE $(PKG_CFLAGS)
+LDLIBS := $(PKG_LIBS) -lpthread -lm
+BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Ibpf -Wall -Wno-unused-function \
+	-MMD -MP
+
+BPF_SRCS := $(wildcard bpf/*.bpf.c)
+BPF_OBJS := $(patsubst bpf/%.bpf.c,$(BUILD)/bpf/%.bpf.o,$(BPF_SRCS))
+FORMAT_SRCS := $(wildcard format/*.c)
+ANALYZE_SRCS := $(wildcard analyze/*.c)
+REPORT_SRCS := $(wildcard report/*.c)
+RECORD_SRCS := $(wildcard record/*.c)
+FORMAT_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(FORMAT_SRCS))
+ANALYZE_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(ANALYZE_SRCS))
+REPORT_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(REPORT_SRCS))
+RECORD_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(RECORD_SRCS))
+UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_*.c))
+
+.PHONY: all
+all: ebrec
+
+ebrec: $(BUILD)/ebrec
+	$(Q)cp $< $@
+
+$(BUILD)/ebrec: $(BUILD)/ebrec.o $(RECORD_OBJS) $(REPORT_OBJS) $(ANALYZE_OBJS) $(FORMAT_OBJS)
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(ALL_CFLAGS) $^ $(LDLIBS) -o $@
+
+# The BPF side: every bpf/*.bpf.c compiled CO-RE, linked into one object and one skeleton.
+$(BUILD)/bpf/%.bpf.o: bpf/%.bpf.c | $(BUILD)/bpf
+	$(call msg,BPF,$@)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+$(BUILD)/ebrec.bpf.o: $(BPF_OBJS)
+	$(call msg,BPFLINK,$@)
+	$(Q)$(BPFTOOL) gen object $@ $^
+
+$(BUILD)/ebrec.skel.h: $(BUILD)/ebrec.bpf.o
+	$(call msg,SKEL,$@)
+	$(Q)$(BPFTOOL) gen skeleton $< name ebrec_bpf > $@
+
+$(RECORD_OBJS) $(BUILD)/ebrec.o: $(BUILD)/ebrec.skel.h
+
+$(BUILD)/%.o: %.c
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+$(BUILD)/bpf:
+	$(Q)mkdir -p $@
+
+# Unit tests need no root and no kernel: they link format/ and analyze/ only.
+$(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(ANALYZE_OBJS) $(FORMAT_OBJS)
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(ALL_CFLAGS) $^ -lzstd -lpthread -lm -o $@
+
+# Regenerates bpf/vmlinux.h from this machine's BTF (it is committed: builds need no BTF).
+.PHONY: vmlinux
+vmlinux:
+	$(BPFTOOL) btf dump file /sys/kernel/btf/vmlinux format c > bpf/vmlinux.h
+
+.PHONY: deps
+deps:
+	$(Q)tests/install-deps.sh
+
+.PHONY: unit
+unit: $(UNIT_TESTS)
+	$(Q)for t in $(UNIT_TESTS); do echo "== $$t"; $$t || exit 1; done
+
+.PHONY: e2e
+e2e: ebrec
+	$(Q)EBREC=$(CURDIR)/ebrec $(PYTHON) -m pytest -q -ra tests/e2e
+
+.PHONY: test
+test: deps
+	$(Q)$(MAKE) --no-print-directory all $(UNIT_TESTS)
+	$(Q)$(MAKE) --no-print-directory unit
+	$(Q)$(MAKE) --no-print-directory e2e
+
+.PHONY: demo
+demo: deps
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)tests/demo.sh
+
+.PHONY: clean
+clean:
+	rm -rf build build-san ebrec
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

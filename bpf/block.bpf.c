@@ -1,0 +1,163 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * Block I/O family: one record per completed request, paired in the kernel from
+ * block_io_start (the submitting task), block_rq_insert (queue time), block_rq_issue and
+ * block_rq_complete. Pairing here keeps the trace at one record per I/O instead of four.
+ */
+#include "common.bpf.h"
+
+char LICENSE[] SEC("license") = "Dual BSD/GPL";
+
+struct block_start {
+	__u64 insert_ts;
+	__u64 issue_ts;
+	__u32 pid;
+	__u32 tid;
+	char comm[EBR_COMM_LEN];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 32768);
+	__type(key, __u64); /* struct request * */
+	__type(value, struct block_start);
+} block_inflight SEC(".maps");
+
+/* Set by record/ when block_io_start exists: then only requests seen submitted are timed. */
+const volatile bool block_have_io_start = false;
+
+/* Older kernels (before 5.16) have rq->rq_disk instead of rq->q->disk. */
+struct request___old {
+	struct gendisk *rq_disk;
+} __attribute__((preserve_access_index));
+
+static __always_inline __u32 block_dev_of(struct request *rq)
+{
+	struct gendisk *disk;
+
+	if (bpf_core_field_exists(struct request___old, rq_disk))
+		disk = BPF_CORE_READ((struct request___old *)rq, rq_disk);
+	else
+		disk = BPF_CORE_READ(rq, q, disk);
+	if (!disk)
+		return 0;
+	return ((__u32)BPF_CORE_READ(disk, major) << 20) | (__u32)BPF_CORE_READ(disk, first_minor);
+}
+
+static __always_inline __u32 block_flags_of(struct request *rq)
+{
+	__u32 opf = BPF_CORE_READ(rq, cmd_flags);
+	__u32 op = opf & ((1u << 8) - 1); /* REQ_OP_BITS is 8 on every kernel ebrec supports */
+	__u32 out;
+
+	if (op == bpf_core_enum_value(enum req_op, REQ_OP_READ))
+		out = EBR_BIO_OP_READ;
+	else if (op == bpf_core_enum_value(enum req_op, REQ_OP_WRITE))
+		out = EBR_BIO_OP_WRITE;
+	else if (op == bpf_core_enum_value(enum req_op, REQ_OP_FLUSH))
+		out = EBR_BIO_OP_FLUSH;
+	else if (op == bpf_core_enum_value(enum req_op, REQ_OP_DISCARD))
+		out = EBR_BIO_OP_DISCARD;
+	else if (op == bpf_core_enum_value(enum req_op, REQ_OP_SECURE_ERASE))
+		out = EBR_BIO_OP_SECURE_ERASE;
+	else if (op == bpf_core_enum_value(enum req_op, REQ_OP_WRITE_ZEROES))
+		out = EBR_BIO_OP_WRITE_ZEROES;
+	else
+		out = EBR_BIO_OP_OTHER;
+	if (opf & (1u << bpf_core_enum_value(enum req_flag_bits, __REQ_SYNC)))
+		out |= EBR_BIO_SYNC;
+	if (opf & (1u << bpf_core_enum_value(enum req_flag_bits, __REQ_META)))
+		out |= EBR_BIO_META;
+	if (opf & (1u << bpf_core_enum_value(enum req_flag_bits, __REQ_FUA)))
+		out |= EBR_BIO_FUA;
+	if (opf & (1u << bpf_core_enum_value(enum req_flag_bits, __REQ_PREFLUSH)))
+		out |= EBR_BIO_PREFLUSH;
+	if (opf & (1u << bpf_core_enum_value(enum req_flag_bits, __REQ_RAHEAD)))
+		out |= EBR_BIO_RAHEAD;
+	return out;
+}
+
+/* Returns the entry for rq, creating it with the current task as submitter if asked. */
+static __always_inline struct block_start *block_entry(struct request *rq, bool create)
+{
+	__u64 key = (__u64)rq;
+	struct block_start *s = bpf_map_lookup_elem(&block_inflight, &key);
+	struct block_start init = {};
+	__u64 id;
+
+	if (s || !create)
+		return s;
+	id = bpf_get_current_pid_tgid();
+	if (!ebr_tgid_wanted(id >> 32))
+		return NULL;
+	init.pid = id >> 32;
+	init.tid = (__u32)id;
+	bpf_get_current_comm(init.comm, sizeof(init.comm));
+	if (bpf_map_update_elem(&block_inflight, &key, &init, BPF_ANY)) {
+		ebr_count_map_loss(EBR_PROBE_BLOCK_RQ);
+		return NULL;
+	}
+	return bpf_map_lookup_elem(&block_inflight, &key);
+}
+
+SEC("tp_btf/block_io_start")
+int BPF_PROG(block_io_start, struct request *rq)
+{
+	__u64 key = (__u64)rq;
+
+	/* a request struct is reused: forget what a previous use left behind */
+	bpf_map_delete_elem(&block_inflight, &key);
+	block_entry(rq, true);
+	return 0;
+}
+
+SEC("tp_btf/block_rq_insert")
+int BPF_PROG(block_rq_insert, struct request *rq)
+{
+	struct block_start *s = block_entry(rq, !block_have_io_start);
+
+	if (s)
+		s->insert_ts = bpf_ktime_get_ns();
+	return 0;
+}
+
+SEC("tp_btf/block_rq_issue")
+int BPF_PROG(block_rq_issue, struct request *rq)
+{
+	struct block_start *s = block_entry(rq, !block_have_io_start);
+
+	if (s)
+		s->issue_ts = bpf_ktime_get_ns();
+	return 0;
+}
+
+SEC("tp_btf/block_rq_complete")
+int BPF_PROG(block_rq_complete, struct request *rq, blk_status_t error, unsigned int nr_bytes)
+{
+	__u64 key = (__u64)rq;
+	struct block_start *s = bpf_map_lookup_elem(&block_inflight, &key);
+	struct ebr_rec_block_rq *r;
+	__u64 now;
+
+	/* requests issued before recording started have no start: they cannot be timed */
+	if (!s || !s->issue_ts)
+		return 0;
+	r = ebr_reserve(EBR_PROBE_BLOCK_RQ, EBR_REC_BLOCK_RQ, sizeof(*r));
+	if (!r)
+		goto done;
+	now = r->hdr.ts;
+	r->sector = BPF_CORE_READ(rq, __sector);
+	r->lat_ns = now > s->issue_ts ? now - s->issue_ts : 0;
+	r->queue_ns = s->insert_ts && s->issue_ts > s->insert_ts ? s->issue_ts - s->insert_ts : 0;
+	r->pid = s->pid;
+	r->tid = s->tid;
+	r->dev = block_dev_of(rq);
+	r->bytes = nr_bytes;
+	r->flags = block_flags_of(rq);
+	r->error = error;
+	__builtin_memcpy(r->comm, s->comm, sizeof(r->comm));
+	ebr_submit(r);
+done:
+	bpf_map_delete_elem(&block_inflight, &key);
+	return 0;
+}

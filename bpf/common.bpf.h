@@ -1,0 +1,81 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * What every probe family shares: the one ring buffer, the per-probe counters and the
+ * filters set by record/ before load. Included by each bpf/<family>.bpf.c; the definitions
+ * are weak so that the static linker merges them into one skeleton.
+ */
+#ifndef EBREC_COMMON_BPF_H
+#define EBREC_COMMON_BPF_H
+
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_core_read.h>
+#include <bpf/bpf_tracing.h>
+#include "events.h"
+
+/* Sized by record/ (--buffer-size) before load. */
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 8 << 20);
+} ebr_ring SEC(".maps") __weak;
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, EBR_PROBE_MAX);
+	__type(key, __u32);
+	__type(value, struct ebr_probe_counters);
+} ebr_counters SEC(".maps") __weak;
+
+/* -p PID: 0 records every process. */
+const volatile __u32 ebr_target_tgid __weak = 0;
+
+static __always_inline struct ebr_probe_counters *ebr_counters_of(__u32 probe)
+{
+	return bpf_map_lookup_elem(&ebr_counters, &probe);
+}
+
+static __always_inline void ebr_count_map_loss(__u32 probe)
+{
+	struct ebr_probe_counters *c = ebr_counters_of(probe);
+
+	if (c)
+		c->lost_map++;
+}
+
+/*
+ * Reserve a record and fill its header, or count the loss. The timestamp is taken after the
+ * reservation so that file order and time order differ only by what can run between the two
+ * on another CPU (FORMAT.md: reorder window).
+ */
+static __always_inline void *ebr_reserve(__u32 probe, __u16 type, __u32 size)
+{
+	struct ebr_probe_counters *c = ebr_counters_of(probe);
+	struct ebr_rec_hdr *h;
+
+	if (c)
+		c->emitted++;
+	h = bpf_ringbuf_reserve(&ebr_ring, size, 0);
+	if (!h) {
+		if (c)
+			c->lost_ringbuf++;
+		return NULL;
+	}
+	h->ts = bpf_ktime_get_ns();
+	h->type = type;
+	h->size = size;
+	h->cpu = bpf_get_smp_processor_id();
+	return h;
+}
+
+/* Never wake the consumer per record: it drains on a short timer (DESIGN.md, performance). */
+static __always_inline void ebr_submit(void *rec)
+{
+	bpf_ringbuf_submit(rec, BPF_RB_NO_WAKEUP);
+}
+
+static __always_inline bool ebr_tgid_wanted(__u32 tgid)
+{
+	return ebr_target_tgid == 0 || ebr_target_tgid == tgid;
+}
+
+#endif /* EBREC_COMMON_BPF_H */

@@ -1,0 +1,1064 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * The .ebr reader. Every trace is untrusted: each size is checked against what is left and
+ * against the format's limits before anything is allocated, every block's header and payload
+ * CRC is checked before the payload is interpreted, and damage is stepped over (reported as a
+ * problem) rather than ending the read: a cut file gives every complete block, a damaged
+ * block costs only itself.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <zstd.h>
+#include "layout.h"
+#include "reader_int.h"
+
+#define MAX_PROBLEMS 256
+
+struct file_field {
+	char *name;
+	enum ebr_kind kind;
+};
+
+struct file_type {
+	uint32_t id;
+	char *name;
+	uint32_t nfields;
+	struct file_field *fields;
+	const struct ebr_event_def *def; /* compiled-in type of the same name, or NULL */
+	int32_t map[EBR_MAX_FIELDS];     /* compiled field -> file field, -1 if absent */
+};
+
+struct str_ref {
+	uint32_t off, len; /* into strdata */
+};
+
+struct stack_ref {
+	uint32_t off, len; /* into frames */
+};
+
+struct ebr_reader {
+	struct ebr_source src;
+	uint64_t off; /* bytes consumed from the source */
+	uint16_t major, minor;
+	int at_end;
+	int saw_footer;
+	uint32_t next_seq; /* block number expected next */
+	uint32_t blocks_ok;
+
+	unsigned char win[EBR_BLOCK_HEADER_SIZE]; /* read but not consumed */
+	size_t win_len;
+
+	struct file_type *types;
+	uint32_t ntypes;
+
+	char **meta_key, **meta_val;
+	uint32_t nmeta;
+
+	/* the current block */
+	struct ebr_block_info blk;
+	struct wbuf stored, raw;
+	ZSTD_DCtx *dctx;
+	char *strdata;
+	size_t strdata_cap;
+	struct str_ref *strs;
+	uint32_t nstrs, cap_strs;
+	uint64_t *frames;
+	size_t cap_frames;
+	struct stack_ref *stacks;
+	uint32_t nstacks, cap_stacks;
+	struct cursor ev_cur;
+	int in_events;
+	uint32_t ev_decoded;
+	uint64_t prev_ts;
+
+	struct ebr_value raw_vals[EBR_MAX_FIELDS], vals[EBR_MAX_FIELDS];
+	struct ebr_event ev;
+
+	struct ebr_problem problems[MAX_PROBLEMS];
+	uint32_t nproblems;
+
+	struct ebr_block_info *seen; /* intact blocks, for summaries */
+	uint32_t nseen, cap_seen;
+};
+
+int ebr_problem_is_damage(enum ebr_problem_kind kind)
+{
+	return kind != EBR_PROB_UNKNOWN_BLOCK;
+}
+
+static void problem(struct ebr_reader *r, enum ebr_problem_kind kind, int err, uint32_t block,
+		    uint64_t offset, uint64_t length, const char *fmt, ...)
+{
+	struct ebr_problem *p;
+	va_list ap;
+
+	if (r->nproblems >= MAX_PROBLEMS)
+		return;
+	p = &r->problems[r->nproblems++];
+	p->kind = kind;
+	p->err = err;
+	p->block = block;
+	p->offset = offset;
+	p->length = length;
+	va_start(ap, fmt);
+	vsnprintf(p->msg, sizeof(p->msg), fmt, ap);
+	va_end(ap);
+}
+
+/* ------------------------------------------------------------ reading the source */
+
+/* Tops the window up to n bytes (n <= sizeof(win)); returns bytes available or < 0. */
+static long win_fill(struct ebr_reader *r, size_t n)
+{
+	while (r->win_len < n) {
+		long got = r->src.read(r->src.ctx, r->win + r->win_len, n - r->win_len);
+
+		if (got < 0)
+			return got;
+		if (got == 0)
+			break;
+		r->win_len += (size_t)got;
+	}
+	return (long)r->win_len;
+}
+
+static void win_consume(struct ebr_reader *r, size_t n)
+{
+	memmove(r->win, r->win + n, r->win_len - n);
+	r->win_len -= n;
+	r->off += n;
+}
+
+/* Reads exactly n bytes into dst (window first); returns bytes read or < 0. */
+static long src_read(struct ebr_reader *r, void *dst, size_t n)
+{
+	size_t from_win = r->win_len < n ? r->win_len : n;
+	size_t got = from_win;
+
+	memcpy(dst, r->win, from_win);
+	win_consume(r, from_win);
+	while (got < n) {
+		long k = r->src.read(r->src.ctx, (char *)dst + got, n - got);
+
+		if (k < 0)
+			return k;
+		if (k == 0)
+			break;
+		got += (size_t)k;
+		r->off += (uint64_t)k;
+	}
+	return (long)got;
+}
+
+/* Skips n bytes of the source; returns bytes skipped or < 0. */
+static long src_skip(struct ebr_reader *r, uint64_t n)
+{
+	unsigned char tmp[4096];
+	uint64_t done = 0;
+
+	while (done < n) {
+		size_t want = n - done < sizeof(tmp) ? (size_t)(n - done) : sizeof(tmp);
+		long k = src_read(r, tmp, want);
+
+		if (k < 0)
+			return k;
+		done += (uint64_t)k;
+		if ((size_t)k < want)
+			break;
+	}
+	return (long)done;
+}
+
+/* ------------------------------------------------------------ headers */
+
+struct block_header {
+	uint16_t type, flags;
+	uint32_t stored, raw, seq, count, payload_crc;
+	uint64_t t_first, t_last;
+};
+
+static int header_parse(const unsigned char *h, struct block_header *bh)
+{
+	if (memcmp(h, EBR_BLOCK_MAGIC, 4))
+		return EBR_E_CORRUPT;
+	if (get_le32(h + 44) != ebr_crc32c(0, h, 44))
+		return EBR_E_CRC;
+	bh->type = get_le16(h + 4);
+	bh->flags = get_le16(h + 6);
+	bh->stored = get_le32(h + 8);
+	bh->raw = get_le32(h + 12);
+	bh->seq = get_le32(h + 16);
+	bh->count = get_le32(h + 20);
+	bh->t_first = get_le64(h + 24);
+	bh->t_last = get_le64(h + 32);
+	bh->payload_crc = get_le32(h + 40);
+	return 0;
+}
+
+/* Checks the claims of a header that passed its CRC. */
+static int header_check(const struct block_header *bh)
+{
+	if (bh->stored > EBR_MAX_BLOCK_STORED || bh->raw > EBR_MAX_BLOCK_RAW)
+		return EBR_E_TOO_BIG;
+	if (bh->flags & EBR_BF_REQUIRED_MASK & ~EBR_BF_ZSTD)
+		return EBR_E_UNSUPPORTED;
+	if (!(bh->flags & EBR_BF_ZSTD) && bh->stored != bh->raw)
+		return EBR_E_CORRUPT;
+	return 0;
+}
+
+/* ------------------------------------------------------------ block payloads */
+
+static char *dup_str(struct cursor *c)
+{
+	uint64_t len = cur_varint_max(c, EBR_MAX_STRING);
+	const unsigned char *p = cur_bytes(c, (size_t)len);
+	char *s;
+
+	if (!p)
+		return NULL;
+	s = malloc((size_t)len + 1);
+	if (!s) {
+		c->err = EBR_E_NOMEM;
+		return NULL;
+	}
+	memcpy(s, p, (size_t)len);
+	s[len] = 0;
+	return s;
+}
+
+static void types_free(struct file_type *types, uint32_t n)
+{
+	for (uint32_t i = 0; i < n; i++) {
+		free(types[i].name);
+		for (uint32_t f = 0; f < types[i].nfields; f++)
+			free(types[i].fields[f].name);
+		free(types[i].fields);
+	}
+	free(types);
+}
+
+/* Links a file type to the compiled-in type of the same name, field by field. */
+static void type_link(struct file_type *t)
+{
+	for (uint32_t i = 0; i < ebr_event_def_count(); i++) {
+		const struct ebr_event_def *d = ebr_event_def_at(i);
+
+		if (strcmp(d->name, t->name))
+			continue;
+		t->def = d;
+		for (uint32_t f = 0; f < d->nfields && f < EBR_MAX_FIELDS; f++) {
+			t->map[f] = -1;
+			for (uint32_t g = 0; g < t->nfields; g++)
+				if (!strcmp(t->fields[g].name, d->fields[f].name) &&
+				    t->fields[g].kind == d->fields[f].kind)
+					t->map[f] = (int32_t)g;
+		}
+		return;
+	}
+}
+
+static int parse_schema(struct ebr_reader *r, struct cursor *c)
+{
+	uint64_t n = cur_varint_max(c, EBR_MAX_TYPES);
+	struct file_type *types;
+
+	if (c->err)
+		return c->err;
+	types = calloc(n ? n : 1, sizeof(*types));
+	if (!types)
+		return EBR_E_NOMEM;
+	for (uint32_t i = 0; i < n && !c->err; i++) {
+		struct file_type *t = &types[i];
+
+		t->id = (uint32_t)cur_varint_max(c, UINT32_MAX);
+		t->name = dup_str(c);
+		t->nfields = (uint32_t)cur_varint_max(c, EBR_MAX_FIELDS);
+		if (c->err)
+			break;
+		t->fields = calloc(t->nfields ? t->nfields : 1, sizeof(*t->fields));
+		if (!t->fields) {
+			c->err = EBR_E_NOMEM;
+			break;
+		}
+		for (uint32_t f = 0; f < t->nfields && !c->err; f++) {
+			t->fields[f].name = dup_str(c);
+			t->fields[f].kind = (enum ebr_kind)cur_varint(c);
+			if (t->fields[f].kind < EBR_KIND_U64 || t->fields[f].kind > EBR_KIND_STACK)
+				c->err = EBR_E_UNSUPPORTED;
+		}
+		for (uint32_t j = 0; j < i && !c->err; j++)
+			if (types[j].id == t->id || !t->id)
+				c->err = EBR_E_CORRUPT;
+		if (!c->err)
+			type_link(t);
+	}
+	if (c->err) {
+		types_free(types, (uint32_t)n);
+		return c->err;
+	}
+	types_free(r->types, r->ntypes);
+	r->types = types;
+	r->ntypes = (uint32_t)n;
+	return 0;
+}
+
+/* The compiled-in schema, for a file of this very version whose schema block is damaged. */
+static int schema_from_build(struct ebr_reader *r)
+{
+	struct wbuf b = { 0 };
+	struct cursor c;
+	uint32_t n = ebr_event_def_count();
+	int err;
+
+	wbuf_varint(&b, n);
+	for (uint32_t i = 0; i < n; i++) {
+		const struct ebr_event_def *d = ebr_event_def_at(i);
+
+		wbuf_varint(&b, d->id);
+		wbuf_str(&b, d->name, strlen(d->name));
+		wbuf_varint(&b, d->nfields);
+		for (uint32_t f = 0; f < d->nfields; f++) {
+			wbuf_str(&b, d->fields[f].name, strlen(d->fields[f].name));
+			wbuf_varint(&b, d->fields[f].kind);
+		}
+	}
+	if (b.err)
+		return b.err;
+	c = (struct cursor){ b.p, b.p + b.len, 0 };
+	err = parse_schema(r, &c);
+	wbuf_release(&b);
+	return err;
+}
+
+static int meta_set(struct ebr_reader *r, char *key, char *val)
+{
+	char **k, **v;
+
+	for (uint32_t i = 0; i < r->nmeta; i++) {
+		if (!strcmp(r->meta_key[i], key)) {
+			free(key);
+			free(r->meta_val[i]);
+			r->meta_val[i] = val;
+			return 0;
+		}
+	}
+	if (r->nmeta >= EBR_MAX_META)
+		goto drop;
+	k = realloc(r->meta_key, (r->nmeta + 1) * sizeof(*k));
+	if (!k)
+		goto drop;
+	r->meta_key = k;
+	v = realloc(r->meta_val, (r->nmeta + 1) * sizeof(*v));
+	if (!v)
+		goto drop;
+	r->meta_val = v;
+	r->meta_key[r->nmeta] = key;
+	r->meta_val[r->nmeta++] = val;
+	return 0;
+drop:
+	free(key);
+	free(val);
+	return EBR_E_TOO_BIG;
+}
+
+static int parse_meta(struct ebr_reader *r, struct cursor *c)
+{
+	uint64_t n = cur_varint_max(c, EBR_MAX_META);
+
+	for (uint64_t i = 0; i < n && !c->err; i++) {
+		char *k = dup_str(c), *v = k ? dup_str(c) : NULL;
+
+		if (!v) {
+			free(k);
+			break;
+		}
+		if (meta_set(r, k, v))
+			return EBR_E_TOO_BIG;
+	}
+	return c->err;
+}
+
+static int grow(void **p, size_t *cap, size_t need, size_t elem)
+{
+	void *np;
+
+	if (need <= *cap)
+		return 0;
+	np = realloc(*p, need * elem);
+	if (!np)
+		return EBR_E_NOMEM;
+	*p = np;
+	*cap = need;
+	return 0;
+}
+
+/* Reads the string and stack tables; leaves the cursor at the first event. */
+static int parse_events_tables(struct ebr_reader *r, struct cursor *c)
+{
+	size_t cap, need;
+	uint64_t n;
+	size_t sd = 0, fr = 0;
+
+	/* each string costs at least one byte: a count above what is left is a lie */
+	n = cur_varint_max(c, EBR_MAX_BLOCK_STRINGS);
+	if (c->err || n > cur_left(c))
+		return EBR_E_CORRUPT;
+	cap = r->cap_strs;
+	if (grow((void **)&r->strs, &cap, (size_t)n + 1, sizeof(*r->strs)))
+		return EBR_E_NOMEM;
+	r->cap_strs = (uint32_t)cap;
+	need = cur_left(c) + (size_t)n + 1;
+	if (grow((void **)&r->strdata, &r->strdata_cap, need, 1))
+		return EBR_E_NOMEM;
+	r->strdata[sd++] = 0; /* id 0: "" */
+	r->strs[0] = (struct str_ref){ 0, 0 };
+	for (uint32_t i = 1; i <= n; i++) {
+		uint64_t len = cur_varint_max(c, EBR_MAX_STRING);
+		const unsigned char *p = cur_bytes(c, (size_t)len);
+
+		if (!p)
+			return EBR_E_CORRUPT;
+		memcpy(r->strdata + sd, p, (size_t)len);
+		r->strs[i] = (struct str_ref){ (uint32_t)sd, (uint32_t)len };
+		sd += (size_t)len;
+		r->strdata[sd++] = 0;
+	}
+	r->nstrs = (uint32_t)n;
+
+	n = cur_varint_max(c, EBR_MAX_BLOCK_STACKS);
+	if (c->err || n > cur_left(c))
+		return EBR_E_CORRUPT;
+	cap = r->cap_stacks;
+	if (grow((void **)&r->stacks, &cap, (size_t)n + 1, sizeof(*r->stacks)))
+		return EBR_E_NOMEM;
+	r->cap_stacks = (uint32_t)cap;
+	/* every frame costs at least one byte too */
+	if (grow((void **)&r->frames, &r->cap_frames, cur_left(c) + 1, sizeof(uint64_t)))
+		return EBR_E_NOMEM;
+	r->stacks[0] = (struct stack_ref){ 0, 0 };
+	for (uint32_t i = 1; i <= n; i++) {
+		uint64_t depth = cur_varint_max(c, EBR_MAX_STACK_DEPTH);
+
+		if (c->err || depth > cur_left(c))
+			return EBR_E_CORRUPT;
+		r->stacks[i] = (struct stack_ref){ (uint32_t)fr, (uint32_t)depth };
+		for (uint64_t k = 0; k < depth; k++)
+			r->frames[fr++] = cur_varint(c);
+	}
+	r->nstacks = (uint32_t)n;
+	return c->err;
+}
+
+/* ------------------------------------------------------------ blocks */
+
+/*
+ * After a header that failed: slide forward one byte at a time to the next offset that holds
+ * a block header with a valid CRC (or the footer), so that one damaged header costs one block.
+ */
+static long resync(struct ebr_reader *r)
+{
+	uint64_t skipped = 0;
+
+	for (;;) {
+		struct block_header bh;
+		long got;
+
+		win_consume(r, 1);
+		skipped++;
+		got = win_fill(r, EBR_BLOCK_HEADER_SIZE);
+		if (got < 0)
+			return got;
+		if (got == 0)
+			return (long)skipped;
+		if (got >= 8 && !memcmp(r->win, EBR_FOOTER_MAGIC, 8))
+			return (long)skipped;
+		if (got == EBR_BLOCK_HEADER_SIZE && !header_parse(r->win, &bh) &&
+		    !header_check(&bh))
+			return (long)skipped;
+		if (got < EBR_BLOCK_HEADER_SIZE && !memcmp(r->win, EBR_BLOCK_MAGIC,
+							   got < 4 ? (size_t)got : 4))
+			return (long)skipped;
+	}
+}
+
+static int decode_payload(struct ebr_reader *r, const struct block_header *bh)
+{
+	if (bh->flags & EBR_BF_ZSTD) {
+		size_t n;
+
+		r->raw.len = 0;
+		if (wbuf_reserve(&r->raw, bh->raw ? bh->raw : 1))
+			return EBR_E_NOMEM;
+		n = ZSTD_decompressDCtx(r->dctx, r->raw.p, bh->raw, r->stored.p, bh->stored);
+		if (ZSTD_isError(n) || n != bh->raw)
+			return EBR_E_ZSTD;
+		r->raw.len = n;
+		return 0;
+	}
+	r->raw.len = 0;
+	wbuf_put(&r->raw, r->stored.p, bh->stored);
+	return r->raw.err;
+}
+
+static const char *block_type_name(uint16_t type)
+{
+	switch (type) {
+	case EBR_BLOCK_SCHEMA: return "schema";
+	case EBR_BLOCK_META: return "meta";
+	case EBR_BLOCK_EVENTS: return "events";
+	case EBR_BLOCK_INDEX: return "index";
+	}
+	return "unknown";
+}
+
+/* Notes r->blk as read intact; returns 1 (a block was read) or EBR_E_NOMEM. */
+static int block_seen(struct ebr_reader *r)
+{
+	if (r->nseen == r->cap_seen) {
+		uint32_t cap = r->cap_seen ? r->cap_seen * 2 : 64;
+		struct ebr_block_info *p = realloc(r->seen, cap * sizeof(*p));
+
+		if (!p)
+			return EBR_E_NOMEM;
+		r->seen = p;
+		r->cap_seen = cap;
+	}
+	r->seen[r->nseen++] = r->blk;
+	r->blocks_ok++;
+	return 1;
+}
+
+/*
+ * Reads the next intact block and interprets it (schema, meta, event tables). Returns 1 with
+ * r->blk set, 0 at the end, < 0 on source failure. Damaged blocks are reported and skipped.
+ */
+static int read_block(struct ebr_reader *r)
+{
+	for (;;) {
+		struct block_header bh;
+		uint64_t at = r->off;
+		struct cursor c;
+		long got;
+		int err;
+
+		r->in_events = 0;
+		if (r->at_end)
+			return 0;
+		got = win_fill(r, EBR_BLOCK_HEADER_SIZE);
+		if (got < 0)
+			return (int)got;
+		if (got == 0) {
+			r->at_end = 1;
+			if (!r->saw_footer)
+				problem(r, EBR_PROB_NO_FOOTER, EBR_E_TRUNCATED, r->next_seq, at, 0,
+					"file ends after block %u at offset %llu without a footer: "
+					"the recording did not finish (every complete block was read)",
+					r->next_seq ? r->next_seq - 1 : 0, (unsigned long long)at);
+			return 0;
+		}
+		if (got >= 8 && !memcmp(r->win, EBR_FOOTER_MAGIC, 8)) {
+			got = win_fill(r, EBR_FOOTER_SIZE);
+			if (got < 0)
+				return (int)got;
+			r->at_end = 1;
+			if (got < EBR_FOOTER_SIZE) {
+				problem(r, EBR_PROB_TRUNCATED, EBR_E_TRUNCATED, r->next_seq, at,
+					(uint64_t)got, "file cut at offset %llu inside the footer "
+					"(every block was read)", (unsigned long long)(at + (uint64_t)got));
+				return 0;
+			}
+			r->saw_footer = 1;
+			win_consume(r, EBR_FOOTER_SIZE);
+			got = win_fill(r, 1);
+			if (got > 0)
+				problem(r, EBR_PROB_GARBAGE, EBR_E_CORRUPT, r->next_seq, r->off, 0,
+					"bytes after the footer at offset %llu are ignored",
+					(unsigned long long)r->off);
+			r->at_end = 1;
+			return 0;
+		}
+		if (got < EBR_BLOCK_HEADER_SIZE) {
+			r->at_end = 1;
+			problem(r, EBR_PROB_TRUNCATED, EBR_E_TRUNCATED, r->next_seq, at, (uint64_t)got,
+				"file cut at offset %llu inside the header of block %u "
+				"(every complete block before it was read)",
+				(unsigned long long)(at + (uint64_t)got), r->next_seq);
+			return 0;
+		}
+		err = header_parse(r->win, &bh);
+		if (err) {
+			uint32_t seq = r->next_seq;
+			long skipped = resync(r);
+
+			if (skipped < 0)
+				return (int)skipped;
+			problem(r, err == EBR_E_CRC ? EBR_PROB_BAD_HEADER : EBR_PROB_GARBAGE, err, seq,
+				at, (uint64_t)skipped,
+				"block %u at offset %llu: %s; skipped %ld bytes to the next block",
+				seq, (unsigned long long)at,
+				err == EBR_E_CRC ? "header checksum mismatch" : "no block header here",
+				skipped);
+			r->next_seq = seq + 1;
+			continue;
+		}
+		err = header_check(&bh);
+		win_consume(r, EBR_BLOCK_HEADER_SIZE);
+		r->next_seq = bh.seq + 1;
+		r->blk = (struct ebr_block_info){ .seq = bh.seq, .type = bh.type, .flags = bh.flags,
+						  .offset = at, .stored_size = bh.stored,
+						  .raw_size = bh.raw, .count = bh.count,
+						  .t_first = bh.t_first, .t_last = bh.t_last };
+		if (err == EBR_E_TOO_BIG) {
+			/* a valid CRC over an absurd claim: refuse without allocating it */
+			problem(r, EBR_PROB_BAD_PAYLOAD, err, bh.seq, at, bh.stored,
+				"block %u at offset %llu claims %u stored / %u raw bytes, over the "
+				"limit of %u: skipped", bh.seq, (unsigned long long)at, bh.stored,
+				bh.raw, EBR_MAX_BLOCK_RAW);
+			got = src_skip(r, bh.stored);
+			if (got < 0)
+				return (int)got;
+			continue;
+		}
+		r->stored.len = 0;
+		if (wbuf_reserve(&r->stored, bh.stored ? bh.stored : 1))
+			return EBR_E_NOMEM;
+		got = src_read(r, r->stored.p, bh.stored);
+		if (got < 0)
+			return (int)got;
+		if ((uint32_t)got < bh.stored) {
+			r->at_end = 1;
+			problem(r, EBR_PROB_TRUNCATED, EBR_E_TRUNCATED, bh.seq, at, (uint64_t)got,
+				"file cut at offset %llu inside block %u (starts at offset %llu, "
+				"%u of %u payload bytes present): every complete block was read",
+				(unsigned long long)r->off, bh.seq, (unsigned long long)at,
+				(unsigned)got, bh.stored);
+			return 0;
+		}
+		if (ebr_crc32c(0, r->stored.p, bh.stored) != bh.payload_crc) {
+			problem(r, EBR_PROB_BAD_PAYLOAD, EBR_E_CRC, bh.seq, at, bh.stored,
+				"block %u (%s) at offset %llu: payload checksum mismatch; its %u "
+				"events are skipped", bh.seq, block_type_name(bh.type),
+				(unsigned long long)at, bh.type == EBR_BLOCK_EVENTS ? bh.count : 0);
+			continue;
+		}
+		if (err) {
+			problem(r, EBR_PROB_BAD_PAYLOAD, err, bh.seq, at, bh.stored,
+				"block %u at offset %llu uses flags 0x%x this ebrec does not know: "
+				"skipped (a newer ebrec may read it)", bh.seq,
+				(unsigned long long)at, bh.flags);
+			continue;
+		}
+		if ((bh.type & EBR_BLOCK_OPTIONAL) && bh.type != EBR_BLOCK_INDEX) {
+			problem(r, EBR_PROB_UNKNOWN_BLOCK, 0, bh.seq, at, bh.stored,
+				"block %u at offset %llu: optional block type 0x%x unknown, skipped",
+				bh.seq, (unsigned long long)at, bh.type);
+			continue;
+		}
+		if (bh.type != EBR_BLOCK_SCHEMA && bh.type != EBR_BLOCK_META &&
+		    bh.type != EBR_BLOCK_EVENTS && bh.type != EBR_BLOCK_INDEX) {
+			problem(r, EBR_PROB_BAD_PAYLOAD, EBR_E_UNSUPPORTED, bh.seq, at, bh.stored,
+				"block %u at offset %llu: required block type 0x%x unknown to this "
+				"ebrec: skipped (a newer ebrec may read it)", bh.seq,
+				(unsigned long long)at, bh.type);
+			continue;
+		}
+		if (bh.type == EBR_BLOCK_INDEX)
+			return block_seen(r);
+		err = decode_payload(r, &bh);
+		if (!err) {
+			c = (struct cursor){ r->raw.p, r->raw.p + r->raw.len, 0 };
+			if (bh.type == EBR_BLOCK_SCHEMA)
+				err = parse_schema(r, &c);
+			else if (bh.type == EBR_BLOCK_META)
+				err = parse_meta(r, &c);
+			else
+				err = parse_events_tables(r, &c);
+		}
+		if (err == EBR_E_NOMEM)
+			return err;
+		if (err) {
+			problem(r, EBR_PROB_BAD_PAYLOAD, err, bh.seq, at, bh.stored,
+				"block %u (%s) at offset %llu does not decode (%s); skipped", bh.seq,
+				block_type_name(bh.type), (unsigned long long)at, ebr_strerror(err));
+			continue;
+		}
+		if (bh.type == EBR_BLOCK_EVENTS) {
+			r->ev_cur = c;
+			r->in_events = 1;
+			r->ev_decoded = 0;
+			r->prev_ts = 0;
+		}
+		return block_seen(r);
+	}
+}
+
+/* ------------------------------------------------------------ events */
+
+static struct file_type *type_by_id(struct ebr_reader *r, uint64_t id)
+{
+	for (uint32_t i = 0; i < r->ntypes; i++)
+		if (r->types[i].id == id)
+			return &r->types[i];
+	return NULL;
+}
+
+static void events_damaged(struct ebr_reader *r, const char *what)
+{
+	problem(r, EBR_PROB_BAD_PAYLOAD, EBR_E_CORRUPT, r->blk.seq, r->blk.offset, r->blk.stored_size,
+		"block %u at offset %llu: %s after %u of its %u events; the rest are skipped",
+		r->blk.seq, (unsigned long long)r->blk.offset, what, r->ev_decoded, r->blk.count);
+	r->in_events = 0;
+}
+
+/* Decodes one event of the current block; 1 on success, 0 when the block is done. */
+static int decode_event(struct ebr_reader *r)
+{
+	struct cursor *c = &r->ev_cur;
+	struct file_type *t;
+	uint64_t id;
+
+	if (!cur_left(c)) {
+		if (r->ev_decoded != r->blk.count)
+			events_damaged(r, "event count differs from the header");
+		r->in_events = 0;
+		return 0;
+	}
+	id = cur_varint(c);
+	t = c->err ? NULL : type_by_id(r, id);
+	if (!t) {
+		events_damaged(r, "an event type that is not in the schema");
+		return 0;
+	}
+	r->prev_ts += (uint64_t)unzigzag(cur_varint(c));
+	r->ev.ts = r->prev_ts;
+	r->ev.cpu = (uint32_t)cur_varint(c);
+	for (uint32_t f = 0; f < t->nfields; f++) {
+		struct ebr_value *v = &r->raw_vals[f];
+		uint64_t x;
+
+		*v = (struct ebr_value){ 0 };
+		switch (t->fields[f].kind) {
+		case EBR_KIND_U64:
+			v->u = cur_varint(c);
+			break;
+		case EBR_KIND_S64:
+			v->u = (uint64_t)unzigzag(cur_varint(c));
+			break;
+		case EBR_KIND_STR:
+			x = cur_varint_max(c, r->nstrs);
+			v->u = x;
+			v->s = r->strdata + r->strs[x].off;
+			v->len = r->strs[x].len;
+			break;
+		case EBR_KIND_BYTES:
+			x = cur_varint_max(c, EBR_MAX_STRING);
+			v->s = (const char *)cur_bytes(c, (size_t)x);
+			v->len = v->s ? (uint32_t)x : 0;
+			break;
+		case EBR_KIND_STACK:
+			x = cur_varint_max(c, r->nstacks);
+			v->u = x;
+			v->frames = r->frames + r->stacks[x].off;
+			v->len = r->stacks[x].len;
+			break;
+		}
+	}
+	if (c->err) {
+		events_damaged(r, "an event that does not decode");
+		return 0;
+	}
+	r->ev_decoded++;
+	r->ev.file_type = (uint32_t)id;
+	r->ev.nraw = t->nfields;
+	r->ev.raw = r->raw_vals;
+	if (t->def) {
+		for (uint32_t f = 0; f < t->def->nfields; f++) {
+			if (t->map[f] >= 0) {
+				r->vals[f] = r->raw_vals[t->map[f]];
+			} else {
+				r->vals[f] = (struct ebr_value){ 0 };
+				r->vals[f].s = "";
+			}
+		}
+		r->ev.type = t->def->id;
+		r->ev.v = r->vals;
+	} else {
+		r->ev.type = EBR_EV_UNKNOWN;
+		r->ev.v = r->raw_vals;
+	}
+	return 1;
+}
+
+int ebr_reader_next(struct ebr_reader *r, const struct ebr_event **ev)
+{
+	for (;;) {
+		int rc;
+
+		if (r->in_events && decode_event(r)) {
+			*ev = &r->ev;
+			return 1;
+		}
+		rc = read_block(r);
+		if (rc <= 0)
+			return rc;
+	}
+}
+
+int ebr_reader_next_block(struct ebr_reader *r, struct ebr_block_info *info, int decode)
+{
+	int rc = read_block(r);
+
+	if (rc <= 0)
+		return rc;
+	if (decode)
+		while (r->in_events && decode_event(r))
+			;
+	r->in_events = 0;
+	*info = r->blk;
+	return 1;
+}
+
+/* ------------------------------------------------------------ open and close */
+
+int ebr_reader_open(struct ebr_reader **out, const struct ebr_source *src, char *msg,
+		    size_t msglen)
+{
+	struct ebr_reader *r;
+	unsigned char hdr[EBR_FILE_HEADER_SIZE];
+	long got;
+	int err = 0, rc;
+
+	*out = NULL;
+	if (msg && msglen)
+		msg[0] = 0;
+	r = calloc(1, sizeof(*r));
+	if (!r)
+		return EBR_E_NOMEM;
+	r->src = *src;
+	r->dctx = ZSTD_createDCtx();
+	if (!r->dctx) {
+		err = EBR_E_NOMEM;
+		goto fail;
+	}
+	got = src_read(r, hdr, sizeof(hdr));
+	if (got < 0) {
+		err = (int)got;
+		goto fail;
+	}
+	if (got == 0) {
+		err = EBR_E_EMPTY;
+		if (msg)
+			snprintf(msg, msglen, "the file is empty");
+		goto fail;
+	}
+	if (memcmp(hdr, EBR_FILE_MAGIC, (size_t)got < 8 ? (size_t)got : 8)) {
+		err = EBR_E_NOT_TRACE;
+		if (msg)
+			snprintf(msg, msglen, "not an ebrec trace (no .ebr magic at offset 0)");
+		goto fail;
+	}
+	if (got < (long)sizeof(hdr)) {
+		err = EBR_E_TRUNCATED;
+		if (msg)
+			snprintf(msg, msglen, "the file is cut inside its header (%ld of %d bytes)",
+				 got, EBR_FILE_HEADER_SIZE);
+		goto fail;
+	}
+	r->major = get_le16(hdr + 8);
+	r->minor = get_le16(hdr + 10);
+	if (r->major != EBR_VERSION_MAJOR) {
+		err = EBR_E_VERSION;
+		if (msg)
+			snprintf(msg, msglen,
+				 "trace format %u.%u %s this ebrec, which reads format %u.x%s",
+				 r->major, r->minor,
+				 r->major > EBR_VERSION_MAJOR ? "is newer than" : "predates", EBR_VERSION_MAJOR,
+				 r->major > EBR_VERSION_MAJOR ? ": upgrade ebrec to read it" : "");
+		goto fail;
+	}
+	rc = read_block(r);
+	if (rc < 0) {
+		err = rc;
+		goto fail;
+	}
+	if (rc == 0 || r->blk.type != EBR_BLOCK_SCHEMA || !r->types) {
+		/* the schema block is damaged; this build's schema is the file's if versions match */
+		if (r->minor == EBR_VERSION_MINOR && !schema_from_build(r)) {
+			problem(r, EBR_PROB_BAD_PAYLOAD, EBR_E_CORRUPT, 0, EBR_FILE_HEADER_SIZE, 0,
+				"the schema block is missing or damaged: using this ebrec's own "
+				"schema for format %u.%u", r->major, r->minor);
+		} else {
+			err = EBR_E_CORRUPT;
+			if (msg)
+				snprintf(msg, msglen, "the schema block (offset %d) is missing or damaged: "
+					 "no event can be decoded", EBR_FILE_HEADER_SIZE);
+			goto fail;
+		}
+	}
+	*out = r;
+	return 0;
+fail:
+	ebr_reader_close(r);
+	return err;
+}
+
+void ebr_reader_close(struct ebr_reader *r)
+{
+	if (!r)
+		return;
+	types_free(r->types, r->ntypes);
+	for (uint32_t i = 0; i < r->nmeta; i++) {
+		free(r->meta_key[i]);
+		free(r->meta_val[i]);
+	}
+	free(r->meta_key);
+	free(r->meta_val);
+	wbuf_release(&r->stored);
+	wbuf_release(&r->raw);
+	ZSTD_freeDCtx(r->dctx);
+	free(r->strdata);
+	free(r->strs);
+	free(r->frames);
+	free(r->stacks);
+	free(r->seen);
+	free(r);
+}
+
+const struct ebr_block_info *reader_blocks(const struct ebr_reader *r, uint32_t *n)
+{
+	*n = r->nseen;
+	return r->seen;
+}
+
+const struct ebr_source *reader_source(const struct ebr_reader *r)
+{
+	return &r->src;
+}
+
+int reader_parse_meta(struct ebr_reader *r, struct cursor *c)
+{
+	return parse_meta(r, c);
+}
+
+int reader_block_at(struct ebr_reader *r, uint64_t off, uint16_t want_type,
+		    struct ebr_block_info *info, struct cursor *payload)
+{
+	unsigned char h[EBR_BLOCK_HEADER_SIZE];
+	struct block_header bh;
+	long got;
+	int err;
+
+	if (!r->src.pread || off > r->src.size || r->src.size - off < sizeof(h))
+		return EBR_E_NO_INDEX;
+	got = r->src.pread(r->src.ctx, h, sizeof(h), off);
+	if (got < 0)
+		return (int)got;
+	if ((size_t)got < sizeof(h))
+		return EBR_E_TRUNCATED;
+	err = header_parse(h, &bh);
+	if (!err)
+		err = header_check(&bh);
+	if (err)
+		return err;
+	if (bh.type != want_type)
+		return EBR_E_CORRUPT;
+	if (r->src.size - off - sizeof(h) < bh.stored)
+		return EBR_E_TRUNCATED;
+	r->stored.len = 0;
+	if (wbuf_reserve(&r->stored, bh.stored ? bh.stored : 1))
+		return EBR_E_NOMEM;
+	got = r->src.pread(r->src.ctx, r->stored.p, bh.stored, off + sizeof(h));
+	if (got < 0)
+		return (int)got;
+	if ((uint32_t)got < bh.stored)
+		return EBR_E_TRUNCATED;
+	if (ebr_crc32c(0, r->stored.p, bh.stored) != bh.payload_crc)
+		return EBR_E_CRC;
+	err = decode_payload(r, &bh);
+	if (err)
+		return err;
+	*info = (struct ebr_block_info){ .seq = bh.seq, .type = bh.type, .flags = bh.flags,
+					 .offset = off, .stored_size = bh.stored,
+					 .raw_size = bh.raw, .count = bh.count,
+					 .t_first = bh.t_first, .t_last = bh.t_last };
+	*payload = (struct cursor){ r->raw.p, r->raw.p + r->raw.len, 0 };
+	return 0;
+}
+
+void ebr_reader_version(const struct ebr_reader *r, uint16_t *major, uint16_t *minor)
+{
+	*major = r->major;
+	*minor = r->minor;
+}
+
+uint32_t ebr_reader_problem_count(const struct ebr_reader *r)
+{
+	return r->nproblems;
+}
+
+const struct ebr_problem *ebr_reader_problem(const struct ebr_reader *r, uint32_t i)
+{
+	return i < r->nproblems ? &r->problems[i] : NULL;
+}
+
+const char *ebr_reader_meta(const struct ebr_reader *r, const char *key)
+{
+	for (uint32_t i = 0; i < r->nmeta; i++)
+		if (!strcmp(r->meta_key[i], key))
+			return r->meta_val[i];
+	return NULL;
+}
+
+uint32_t ebr_reader_meta_count(const struct ebr_reader *r)
+{
+	return r->nmeta;
+}
+
+void ebr_reader_meta_at(const struct ebr_reader *r, uint32_t i, const char **key,
+			const char **value)
+{
+	*key = i < r->nmeta ? r->meta_key[i] : NULL;
+	*value = i < r->nmeta ? r->meta_val[i] : NULL;
+}
+
+uint32_t ebr_reader_type_count(const struct ebr_reader *r)
+{
+	return r->ntypes;
+}
+
+int ebr_reader_type_at(const struct ebr_reader *r, uint32_t i, uint32_t *file_id,
+		       const char **name, uint32_t *nfields)
+{
+	if (i >= r->ntypes)
+		return EBR_E_INVALID;
+	*file_id = r->types[i].id;
+	*name = r->types[i].name;
+	*nfields = r->types[i].nfields;
+	return 0;
+}
+
+int ebr_reader_type_field(const struct ebr_reader *r, uint32_t i, uint32_t f,
+			  const char **name, enum ebr_kind *kind)
+{
+	if (i >= r->ntypes || f >= r->types[i].nfields)
+		return EBR_E_INVALID;
+	*name = r->types[i].fields[f].name;
+	*kind = r->types[i].fields[f].kind;
+	return 0;
+}
+
+int ebr_reader_type_index(const struct ebr_reader *r, uint32_t file_id)
+{
+	for (uint32_t i = 0; i < r->ntypes; i++)
+		if (r->types[i].id == file_id)
+			return (int)i;
+	return -1;
+}
+
+uint64_t ebr_reader_offset(const struct ebr_reader *r)
+{
+	return r->off;
+}

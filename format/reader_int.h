@@ -1,0 +1,19 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* Internal to format/: what index.c needs from reader.c. */
+#ifndef EBREC_FORMAT_READER_INT_H
+#define EBREC_FORMAT_READER_INT_H
+
+#include "wire.h"
+
+/*
+ * Reads the block whose header is at off with pread, checks both CRCs and the limits, and
+ * leaves its decompressed payload in a cursor valid until the next reader call.
+ */
+int reader_block_at(struct ebr_reader *r, uint64_t off, uint16_t want_type,
+		    struct ebr_block_info *info, struct cursor *payload);
+int reader_parse_meta(struct ebr_reader *r, struct cursor *c);
+/* The intact blocks read so far, in file order. */
+const struct ebr_block_info *reader_blocks(const struct ebr_reader *r, uint32_t *n);
+const struct ebr_source *reader_source(const struct ebr_reader *r);
+
+#endif

@@ -1,0 +1,65 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/* The compiled-in event table, generated from events.def. */
+#include <pthread.h>
+#include "ebr.h"
+
+/* Every field of every type, in events.def order: a type's fields are contiguous. */
+static const struct {
+	uint32_t event;
+	uint32_t index;
+	struct ebr_field_def def;
+} all_fields[] = {
+#define EBR_EVENT(id, cname, name, desc)
+#define EBR_FIELD(ev, idx, cname, name, kind, desc) { EBR_EV_##ev, idx, { name, kind, desc } },
+#include "events.def"
+#undef EBR_EVENT
+#undef EBR_FIELD
+};
+
+static struct ebr_event_def all_events[] = {
+#define EBR_EVENT(id, cname, name, desc) { id, name, desc, 0, NULL },
+#define EBR_FIELD(ev, idx, cname, name, kind, desc)
+#include "events.def"
+#undef EBR_EVENT
+#undef EBR_FIELD
+};
+
+#define NEVENTS (sizeof(all_events) / sizeof(all_events[0]))
+#define NFIELDS_ALL (sizeof(all_fields) / sizeof(all_fields[0]))
+
+static struct ebr_field_def field_defs[NFIELDS_ALL];
+static pthread_once_t schema_once = PTHREAD_ONCE_INIT;
+
+static void schema_init(void)
+{
+	for (size_t i = 0; i < NFIELDS_ALL; i++)
+		field_defs[i] = all_fields[i].def;
+	for (size_t e = 0; e < NEVENTS; e++) {
+		for (size_t i = 0; i < NFIELDS_ALL; i++) {
+			if (all_fields[i].event != all_events[e].id)
+				continue;
+			if (!all_events[e].fields)
+				all_events[e].fields = &field_defs[i];
+			all_events[e].nfields++;
+		}
+	}
+}
+
+uint32_t ebr_event_def_count(void)
+{
+	return NEVENTS;
+}
+
+const struct ebr_event_def *ebr_event_def_at(uint32_t i)
+{
+	pthread_once(&schema_once, schema_init);
+	return i < NEVENTS ? &all_events[i] : NULL;
+}
+
+const struct ebr_event_def *ebr_event_def(uint32_t id)
+{
+	for (uint32_t i = 0; i < NEVENTS; i++)
+		if (all_events[i].id == id)
+			return ebr_event_def_at(i);
+	return NULL;
+}

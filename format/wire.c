@@ -1,0 +1,31 @@
+// SPDX-License-Identifier: BSD-2-Clause
+#include <stdlib.h>
+#include "wire.h"
+
+int wbuf_reserve(struct wbuf *b, size_t extra)
+{
+	size_t cap;
+	unsigned char *p;
+
+	if (b->err)
+		return b->err;
+	if (b->len + extra <= b->cap)
+		return 0;
+	cap = b->cap ? b->cap : 4096;
+	while (cap < b->len + extra)
+		cap *= 2;
+	p = realloc(b->p, cap);
+	if (!p) {
+		b->err = EBR_E_NOMEM;
+		return b->err;
+	}
+	b->p = p;
+	b->cap = cap;
+	return 0;
+}
+
+void wbuf_release(struct wbuf *b)
+{
+	free(b->p);
+	memset(b, 0, sizeof(*b));
+}

@@ -1,0 +1,762 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/* Unit tests of format/: each property of FORMAT.md, on traces built in memory. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/wait.h>
+#include "format/ebr.h"
+#include "format/layout.h"
+#include "format/wire.h"
+#include "check.h"
+
+/* ------------------------------------------------------------ a synthetic event stream */
+
+static const char *const comms[] = { "dd", "kworker/0:1", "", "postgres", "a;b c",
+				     "\xff\xfe invalid utf8", "x" };
+
+struct gen {
+	uint64_t state, ts;
+};
+
+static uint64_t gen_rand(struct gen *g)
+{
+	g->state ^= g->state << 13;
+	g->state ^= g->state >> 7;
+	g->state ^= g->state << 17;
+	return g->state;
+}
+
+/* Event i of the stream: a mix of types, jittered (sometimes backwards) timestamps. */
+static uint32_t gen_event(struct gen *g, uint64_t *ts, uint32_t *cpu, struct ebr_value *v)
+{
+	uint64_t r = gen_rand(g);
+
+	g->ts += r % 5000;
+	*ts = g->ts - (r % 7 == 0 ? r % 3000 : 0);
+	*cpu = (uint32_t)(r >> 40) % 4;
+	memset(v, 0, sizeof(*v) * EBR_MAX_FIELDS);
+	if (r % 10 == 0) {
+		v[EBR_F_COUNTS_PROBE].u = r % 3;
+		v[EBR_F_COUNTS_EMITTED].u = r >> 50;
+		v[EBR_F_COUNTS_LOST_RINGBUF].u = (r >> 20) % 100;
+		v[EBR_F_COUNTS_LOST_MAP].u = (r >> 30) % 2;
+		v[EBR_F_COUNTS_LOST_USER].u = 0;
+		return EBR_EV_COUNTS;
+	}
+	v[EBR_F_BLOCK_RQ_PID].u = 1000 + r % 50;
+	v[EBR_F_BLOCK_RQ_TID].u = r >> 48;
+	v[EBR_F_BLOCK_RQ_COMM].s = comms[(r >> 8) % 7];
+	v[EBR_F_BLOCK_RQ_DEV].u = 254u << 20;
+	v[EBR_F_BLOCK_RQ_SECTOR].u = gen_rand(g);
+	v[EBR_F_BLOCK_RQ_BYTES].u = 4096u << (r % 5);
+	v[EBR_F_BLOCK_RQ_FLAGS].u = r % 3;
+	v[EBR_F_BLOCK_RQ_ERROR].u = (uint64_t)(r % 13 == 0 ? -5 : 0);
+	v[EBR_F_BLOCK_RQ_LAT_NS].u = r % 100000000;
+	v[EBR_F_BLOCK_RQ_QUEUE_NS].u = r == 3 ? UINT64_MAX : (r >> 3) % 1000;
+	return EBR_EV_BLOCK_RQ;
+}
+
+static int same_event(const struct ebr_event *ev, uint32_t type, uint64_t ts, uint32_t cpu,
+		      const struct ebr_value *v)
+{
+	const struct ebr_event_def *d = ebr_event_def(type);
+
+	if (ev->type != type || ev->ts != ts || ev->cpu != cpu)
+		return 0;
+	for (uint32_t f = 0; f < d->nfields; f++) {
+		if (d->fields[f].kind == EBR_KIND_STR) {
+			if (strcmp(ev->v[f].s, v[f].s ? v[f].s : ""))
+				return 0;
+		} else if (ev->v[f].u != v[f].u) {
+			return 0;
+		}
+	}
+	return 1;
+}
+
+/* Writes n events of seed into mem; block_bytes small gives many blocks. */
+static int write_stream(struct ebr_mem_sink *mem, uint64_t seed, uint32_t n, size_t block_bytes)
+{
+	struct ebr_writer_opts opts = { .block_bytes = block_bytes };
+	struct ebr_value v[EBR_MAX_FIELDS];
+	struct gen g = { seed, 1000000 };
+	struct ebr_writer *w;
+	struct ebr_sink sink;
+	int err;
+
+	memset(mem, 0, sizeof(*mem));
+	ebr_sink_mem(&sink, mem);
+	err = ebr_writer_new(&w, &sink, &opts);
+	if (err)
+		return err;
+	ebr_writer_meta(w, "host.hostname", "test-host");
+	for (uint32_t i = 0; i < n && !err; i++) {
+		uint64_t ts;
+		uint32_t cpu, type = gen_event(&g, &ts, &cpu, v);
+
+		err = ebr_writer_event(w, type, ts, cpu, v);
+	}
+	if (err) {
+		ebr_writer_abandon(w);
+		return err;
+	}
+	return ebr_writer_close(w);
+}
+
+struct readback {
+	int open_err;
+	uint32_t events;    /* events read */
+	uint32_t matched;   /* events equal to the stream at their position */
+	uint32_t nproblems;
+	struct ebr_problem first;
+	int has_kind[16];
+};
+
+/*
+ * Reads buf; checks every event against the generator. Events of a skipped block are
+ * missing, so the comparison resynchronises on block boundaries via the block's count.
+ */
+static void read_back(const void *buf, size_t len, uint64_t seed, struct readback *rb,
+		      const uint32_t *block_counts, uint32_t nblocks)
+{
+	struct ebr_mem_source ms;
+	struct ebr_source src;
+	struct ebr_reader *r;
+	const struct ebr_event *ev;
+
+	memset(rb, 0, sizeof(*rb));
+	ebr_source_mem(&src, &ms, buf, len);
+	rb->open_err = ebr_reader_open(&r, &src, NULL, 0);
+	if (rb->open_err)
+		return;
+	/* expected events by position: regenerate all of them */
+	uint32_t total = 0;
+	for (uint32_t b = 0; b < nblocks; b++)
+		total += block_counts[b];
+	struct ebr_value (*vals)[EBR_MAX_FIELDS] = malloc(sizeof(*vals) * (total ? total : 1));
+	uint64_t *tss = malloc(sizeof(*tss) * (total ? total : 1));
+	uint32_t *types = malloc(sizeof(*types) * (total ? total : 1));
+	uint32_t *cpus = malloc(sizeof(*cpus) * (total ? total : 1));
+	struct gen g = { seed, 1000000 };
+
+	for (uint32_t i = 0; i < total; i++)
+		types[i] = gen_event(&g, &tss[i], &cpus[i], vals[i]);
+	/* any event read must equal some generated event with the same ts, in order */
+	uint32_t pos = 0;
+	while (ebr_reader_next(r, &ev) > 0) {
+		rb->events++;
+		while (pos < total && !same_event(ev, types[pos], tss[pos], cpus[pos], vals[pos]))
+			pos++;
+		if (pos < total) {
+			rb->matched++;
+			pos++;
+		}
+	}
+	rb->nproblems = ebr_reader_problem_count(r);
+	for (uint32_t i = 0; i < rb->nproblems; i++)
+		rb->has_kind[ebr_reader_problem(r, i)->kind & 15] = 1;
+	if (rb->nproblems)
+		rb->first = *ebr_reader_problem(r, 0);
+	free(vals);
+	free(tss);
+	free(types);
+	free(cpus);
+	ebr_reader_close(r);
+}
+
+/* The events blocks of an intact file, from its index. */
+static uint32_t events_blocks(const void *buf, size_t len, struct ebr_block_info *out,
+			      uint32_t max)
+{
+	struct ebr_mem_source ms;
+	struct ebr_source src;
+	struct ebr_reader *r;
+	struct ebr_summary sum;
+	uint32_t n = 0;
+
+	ebr_source_mem(&src, &ms, buf, len);
+	if (ebr_reader_open(&r, &src, NULL, 0))
+		return 0;
+	if (!ebr_reader_load_index(r, &sum)) {
+		for (uint32_t i = 0; i < sum.nblocks && n < max; i++)
+			if (sum.blocks[i].type == EBR_BLOCK_EVENTS)
+				out[n++] = sum.blocks[i];
+		ebr_summary_release(&sum);
+	}
+	ebr_reader_close(r);
+	return n;
+}
+
+/* ------------------------------------------------------------ tests */
+
+static void test_roundtrip_million(void)
+{
+	struct ebr_mem_sink mem;
+	struct ebr_mem_source ms;
+	struct ebr_source src;
+	struct ebr_reader *r;
+	const struct ebr_event *ev;
+	struct ebr_value v[EBR_MAX_FIELDS];
+	struct gen g = { 42, 1000000 };
+	uint32_t n = 1000000, i = 0, bad = 0;
+
+	CHECK_EQ(write_stream(&mem, 42, n, 0), 0);
+	ebr_source_mem(&src, &ms, mem.buf, mem.len);
+	CHECK_EQ(ebr_reader_open(&r, &src, NULL, 0), 0);
+	if (!r)
+		return;
+	while (ebr_reader_next(r, &ev) > 0) {
+		uint64_t ts;
+		uint32_t cpu, type = gen_event(&g, &ts, &cpu, v);
+
+		bad += !same_event(ev, type, ts, cpu, v);
+		i++;
+	}
+	CHECK_EQ(i, n);
+	CHECK_EQ(bad, 0);
+	CHECK_EQ(ebr_reader_problem_count(r), 0);
+	CHECK(ebr_reader_meta(r, "host.hostname") && !strcmp(ebr_reader_meta(r, "host.hostname"), "test-host"));
+	printf("  1M events: %zu bytes, %.2f bytes/event\n", mem.len, (double)mem.len / n);
+	ebr_reader_close(r);
+	free(mem.buf);
+}
+
+static void test_schema_self_describing(void)
+{
+	struct ebr_mem_sink mem;
+	struct ebr_mem_source ms;
+	struct ebr_source src;
+	struct ebr_reader *r;
+	int found = 0;
+
+	CHECK_EQ(write_stream(&mem, 1, 10, 0), 0);
+	ebr_source_mem(&src, &ms, mem.buf, mem.len);
+	CHECK_EQ(ebr_reader_open(&r, &src, NULL, 0), 0);
+	for (uint32_t i = 0; r && i < ebr_reader_type_count(r); i++) {
+		uint32_t id, nf;
+		const char *name, *fname;
+		enum ebr_kind kind;
+
+		ebr_reader_type_at(r, i, &id, &name, &nf);
+		if (strcmp(name, "block.rq"))
+			continue;
+		found = 1;
+		CHECK_EQ(id, EBR_EV_BLOCK_RQ);
+		CHECK_EQ(nf, 10);
+		ebr_reader_type_field(r, i, EBR_F_BLOCK_RQ_COMM, &fname, &kind);
+		CHECK(!strcmp(fname, "comm"));
+		CHECK_EQ(kind, EBR_KIND_STR);
+	}
+	CHECK(found);
+	ebr_reader_close(r);
+	free(mem.buf);
+}
+
+static void test_truncation_every_byte(void)
+{
+	struct ebr_mem_sink mem;
+	struct ebr_block_info blocks[64];
+	uint32_t counts[64], nb;
+	uint32_t bad = 0, total = 0;
+
+	CHECK_EQ(write_stream(&mem, 7, 400, 1500), 0);
+	nb = events_blocks(mem.buf, mem.len, blocks, 64);
+	CHECK(nb >= 5);
+	for (uint32_t b = 0; b < nb; b++) {
+		counts[b] = blocks[b].count;
+		total += counts[b];
+	}
+	CHECK_EQ(total, 400);
+	for (size_t cut = 0; cut <= mem.len; cut++) {
+		struct readback rb;
+		uint32_t expect = 0;
+
+		read_back(mem.buf, cut, 7, &rb, counts, nb);
+		if (cut < EBR_FILE_HEADER_SIZE) {
+			int want = cut == 0 ? EBR_E_EMPTY : EBR_E_TRUNCATED;
+
+			bad += rb.open_err != want;
+			continue;
+		}
+		/* every block wholly inside the cut is read, nothing else */
+		for (uint32_t b = 0; b < nb; b++)
+			if (blocks[b].offset + EBR_BLOCK_HEADER_SIZE + blocks[b].stored_size <= cut)
+				expect += counts[b];
+		if (rb.open_err) {
+			/* only a cut inside the schema block may fail to open... and it must not */
+			bad++;
+			continue;
+		}
+		bad += rb.events != expect || rb.matched != expect;
+		if (cut < mem.len)
+			bad += !(rb.has_kind[EBR_PROB_TRUNCATED] || rb.has_kind[EBR_PROB_NO_FOOTER]);
+		else
+			bad += rb.nproblems != 0;
+	}
+	CHECK_EQ(bad, 0);
+	printf("  %zu cut points checked\n", mem.len + 1);
+	free(mem.buf);
+}
+
+static void test_truncated_message_names_offset(void)
+{
+	struct ebr_mem_sink mem;
+	struct ebr_block_info blocks[64];
+	struct readback rb;
+	uint32_t counts[64], nb;
+	char want[64];
+
+	CHECK_EQ(write_stream(&mem, 7, 400, 1500), 0);
+	nb = events_blocks(mem.buf, mem.len, blocks, 64);
+	for (uint32_t b = 0; b < nb; b++)
+		counts[b] = blocks[b].count;
+	/* cut in the middle of the third events block */
+	size_t cut = blocks[2].offset + EBR_BLOCK_HEADER_SIZE + blocks[2].stored_size / 2;
+	read_back(mem.buf, cut, 7, &rb, counts, nb);
+	CHECK_EQ(rb.first.kind, EBR_PROB_TRUNCATED);
+	CHECK_EQ(rb.first.block, blocks[2].seq);
+	snprintf(want, sizeof(want), "file cut at offset %zu inside block %u", cut, blocks[2].seq);
+	CHECK(strstr(rb.first.msg, want) != NULL);
+	CHECK_EQ(rb.events, counts[0] + counts[1]);
+	free(mem.buf);
+}
+
+static void test_bit_flips(void)
+{
+	struct ebr_mem_sink mem;
+	struct ebr_block_info blocks[64];
+	uint32_t counts[64], nb, total = 0;
+	uint32_t bad_named = 0, bad_count = 0, flips = 0;
+
+	CHECK_EQ(write_stream(&mem, 9, 300, 1500), 0);
+	nb = events_blocks(mem.buf, mem.len, blocks, 64);
+	for (uint32_t b = 0; b < nb; b++) {
+		counts[b] = blocks[b].count;
+		total += counts[b];
+	}
+	unsigned char *copy = malloc(mem.len);
+	for (uint32_t b = 0; b < nb; b++) {
+		size_t start = blocks[b].offset, end = start + EBR_BLOCK_HEADER_SIZE + blocks[b].stored_size;
+
+		/* every bit of every events block: header and payload */
+		for (size_t off = start; off < end; off++) {
+			for (int bit = 0; bit < 8; bit++) {
+				struct readback rb;
+				int named = 0;
+
+				memcpy(copy, mem.buf, mem.len);
+				copy[off] ^= (unsigned char)(1u << bit);
+				read_back(copy, mem.len, 9, &rb, counts, nb);
+				flips++;
+				if (rb.open_err) {
+					bad_named++;
+					continue;
+				}
+				/* the damaged block is named, with its offset */
+				for (uint32_t p = 0; p < rb.nproblems; p++)
+					named |= rb.first.block == blocks[b].seq && rb.first.offset == start;
+				bad_named += !named;
+				/* and only that block's events are missing: interning is per block */
+				bad_count += rb.events != total - counts[b] || rb.matched != rb.events;
+			}
+		}
+	}
+	CHECK_EQ(bad_named, 0);
+	CHECK_EQ(bad_count, 0);
+	printf("  %u single-bit flips in %u events blocks checked\n", flips, nb);
+	free(copy);
+	free(mem.buf);
+}
+
+static void test_flips_anywhere_never_crash(void)
+{
+	struct ebr_mem_sink mem;
+	struct readback rb;
+	uint32_t counts[1] = { 0 };
+
+	CHECK_EQ(write_stream(&mem, 11, 200, 2000), 0);
+	unsigned char *copy = malloc(mem.len);
+	for (size_t off = 0; off < mem.len; off++) {
+		memcpy(copy, mem.buf, mem.len);
+		copy[off] ^= 0x10;
+		read_back(copy, mem.len, 11, &rb, counts, 0);
+		/* header bytes fail to open with a code; anything else reads */
+		if (off < 8)
+			CHECK_EQ(rb.open_err, EBR_E_NOT_TRACE);
+	}
+	free(copy);
+	free(mem.buf);
+}
+
+/* A raw, uncompressed block with valid CRCs. */
+static void put_block(struct wbuf *out, uint16_t type, uint32_t seq, const void *payload,
+		      size_t len, uint32_t count)
+{
+	unsigned char h[EBR_BLOCK_HEADER_SIZE] = { 0 };
+
+	memcpy(h, EBR_BLOCK_MAGIC, 4);
+	put_le16(h + 4, type);
+	put_le32(h + 8, (uint32_t)len);
+	put_le32(h + 12, (uint32_t)len);
+	put_le32(h + 16, seq);
+	put_le32(h + 20, count);
+	put_le32(h + 40, ebr_crc32c(0, payload, len));
+	put_le32(h + 44, ebr_crc32c(0, h, 44));
+	wbuf_put(out, h, sizeof(h));
+	wbuf_put(out, payload, len);
+}
+
+static void put_file_header(struct wbuf *out, uint16_t major, uint16_t minor)
+{
+	unsigned char h[EBR_FILE_HEADER_SIZE] = { 0 };
+
+	memcpy(h, EBR_FILE_MAGIC, 8);
+	put_le16(h + 8, major);
+	put_le16(h + 10, minor);
+	wbuf_put(out, h, sizeof(h));
+}
+
+/* A schema of the compiled types plus "future.thing" (id 900: u64 a, str b, bytes c). */
+static void put_schema_with_future_type(struct wbuf *out)
+{
+	struct wbuf s = { 0 };
+	uint32_t n = ebr_event_def_count();
+
+	wbuf_varint(&s, n + 1);
+	for (uint32_t i = 0; i < n; i++) {
+		const struct ebr_event_def *d = ebr_event_def_at(i);
+
+		wbuf_varint(&s, d->id);
+		wbuf_str(&s, d->name, strlen(d->name));
+		wbuf_varint(&s, d->nfields);
+		for (uint32_t f = 0; f < d->nfields; f++) {
+			wbuf_str(&s, d->fields[f].name, strlen(d->fields[f].name));
+			wbuf_varint(&s, d->fields[f].kind);
+		}
+	}
+	wbuf_varint(&s, 900);
+	wbuf_str(&s, "future.thing", 12);
+	wbuf_varint(&s, 3);
+	wbuf_str(&s, "a", 1);
+	wbuf_varint(&s, EBR_KIND_U64);
+	wbuf_str(&s, "b", 1);
+	wbuf_varint(&s, EBR_KIND_STR);
+	wbuf_str(&s, "c", 1);
+	wbuf_varint(&s, EBR_KIND_BYTES);
+	put_block(out, 1, 0, s.p, s.len, n + 1);
+	wbuf_release(&s);
+}
+
+static void test_unknown_types_skipped(void)
+{
+	struct wbuf f = { 0 }, ev = { 0 };
+	struct ebr_mem_source ms;
+	struct ebr_source src;
+	struct ebr_reader *r;
+	const struct ebr_event *e;
+	uint32_t known = 0, unknown = 0;
+
+	put_file_header(&f, 1, 7); /* a newer minor: readable */
+	put_schema_with_future_type(&f);
+	/* unknown optional block: skipped */
+	put_block(&f, 0x8077, 1, "whatever", 8, 0);
+	/* events: one string "zz", a future.thing then an ebr.counts */
+	wbuf_varint(&ev, 1);
+	wbuf_str(&ev, "zz", 2);
+	wbuf_varint(&ev, 0);
+	wbuf_varint(&ev, 900);
+	wbuf_varint(&ev, zigzag(100));
+	wbuf_varint(&ev, 0);
+	wbuf_varint(&ev, 5);
+	wbuf_varint(&ev, 1);
+	wbuf_str(&ev, "xyz", 3);
+	wbuf_varint(&ev, EBR_EV_COUNTS);
+	wbuf_varint(&ev, zigzag(10));
+	wbuf_varint(&ev, 1);
+	for (int i = 0; i < 5; i++)
+		wbuf_varint(&ev, (uint64_t)i + 1);
+	put_block(&f, 3, 2, ev.p, ev.len, 2);
+	/* unknown required block: reported, skipped */
+	put_block(&f, 0x0077, 3, "x", 1, 0);
+	ebr_source_mem(&src, &ms, f.p, f.len);
+	CHECK_EQ(ebr_reader_open(&r, &src, NULL, 0), 0);
+	if (!r)
+		goto out;
+	while (ebr_reader_next(r, &e) > 0) {
+		if (e->type == EBR_EV_UNKNOWN) {
+			unknown++;
+			CHECK_EQ(e->file_type, 900);
+			CHECK_EQ(e->nraw, 3);
+			CHECK_EQ(e->raw[0].u, 5);
+			CHECK(!strcmp(e->raw[1].s, "zz"));
+			CHECK(e->raw[2].len == 3 && !memcmp(e->raw[2].s, "xyz", 3));
+			CHECK_EQ(e->ts, 100);
+		} else {
+			known++;
+			CHECK_EQ(e->type, EBR_EV_COUNTS);
+			CHECK_EQ(e->ts, 110);
+			CHECK_EQ(e->v[EBR_F_COUNTS_LOST_USER].u, 5);
+		}
+	}
+	CHECK_EQ(known, 1);
+	CHECK_EQ(unknown, 1);
+	int saw_optional = 0, saw_required = 0;
+	for (uint32_t i = 0; i < ebr_reader_problem_count(r); i++) {
+		const struct ebr_problem *p = ebr_reader_problem(r, i);
+
+		saw_optional |= p->kind == EBR_PROB_UNKNOWN_BLOCK && !ebr_problem_is_damage(p->kind);
+		saw_required |= p->kind == EBR_PROB_BAD_PAYLOAD && p->err == EBR_E_UNSUPPORTED &&
+				p->block == 3;
+	}
+	CHECK(saw_optional);
+	CHECK(saw_required);
+	ebr_reader_close(r);
+out:
+	wbuf_release(&f);
+	wbuf_release(&ev);
+}
+
+static void test_older_file_missing_field(void)
+{
+	/* a file whose block.rq lacks queue_ns (as an older minor would): reads it as 0 */
+	struct wbuf f = { 0 }, s = { 0 }, ev = { 0 };
+	struct ebr_mem_source ms;
+	struct ebr_source src;
+	struct ebr_reader *r;
+	const struct ebr_event *e;
+	const struct ebr_event_def *d = ebr_event_def(EBR_EV_BLOCK_RQ);
+
+	put_file_header(&f, 1, 0);
+	wbuf_varint(&s, 1);
+	wbuf_varint(&s, d->id);
+	wbuf_str(&s, d->name, strlen(d->name));
+	wbuf_varint(&s, d->nfields - 1);
+	for (uint32_t i = 0; i + 1 < d->nfields; i++) {
+		wbuf_str(&s, d->fields[i].name, strlen(d->fields[i].name));
+		wbuf_varint(&s, d->fields[i].kind);
+	}
+	put_block(&f, 1, 0, s.p, s.len, 1);
+	wbuf_varint(&ev, 0);
+	wbuf_varint(&ev, 0);
+	wbuf_varint(&ev, EBR_EV_BLOCK_RQ);
+	wbuf_varint(&ev, zigzag(5));
+	wbuf_varint(&ev, 0);
+	for (uint32_t i = 0; i + 1 < d->nfields; i++)
+		wbuf_varint(&ev, d->fields[i].kind == EBR_KIND_STR ? 0 : 77);
+	put_block(&f, 3, 1, ev.p, ev.len, 1);
+	ebr_source_mem(&src, &ms, f.p, f.len);
+	CHECK_EQ(ebr_reader_open(&r, &src, NULL, 0), 0);
+	CHECK_EQ(ebr_reader_next(r, &e), 1);
+	CHECK_EQ(e->type, EBR_EV_BLOCK_RQ);
+	CHECK_EQ(e->v[EBR_F_BLOCK_RQ_LAT_NS].u, 77);
+	CHECK_EQ(e->v[EBR_F_BLOCK_RQ_QUEUE_NS].u, 0);
+	ebr_reader_close(r);
+	wbuf_release(&f);
+	wbuf_release(&s);
+	wbuf_release(&ev);
+}
+
+static void test_newer_major_refused(void)
+{
+	struct wbuf f = { 0 };
+	struct ebr_mem_source ms;
+	struct ebr_source src;
+	struct ebr_reader *r;
+	char msg[200];
+
+	put_file_header(&f, 2, 3);
+	ebr_source_mem(&src, &ms, f.p, f.len);
+	CHECK_EQ(ebr_reader_open(&r, &src, msg, sizeof(msg)), EBR_E_VERSION);
+	CHECK(strstr(msg, "2.3") && strstr(msg, "1.x"));
+	wbuf_release(&f);
+}
+
+static void test_empty_and_not_trace(void)
+{
+	struct ebr_mem_source ms;
+	struct ebr_source src;
+	struct ebr_reader *r;
+	char msg[200];
+	static const char text[] = "#!/bin/sh\necho this is not a trace\n";
+
+	ebr_source_mem(&src, &ms, "", 0);
+	CHECK_EQ(ebr_reader_open(&r, &src, msg, sizeof(msg)), EBR_E_EMPTY);
+	CHECK(strstr(msg, "empty"));
+	ebr_source_mem(&src, &ms, text, sizeof(text) - 1);
+	CHECK_EQ(ebr_reader_open(&r, &src, msg, sizeof(msg)), EBR_E_NOT_TRACE);
+	CHECK(strstr(msg, "not an ebrec trace"));
+}
+
+static void test_oversized_claims(void)
+{
+	struct wbuf f = { 0 };
+	struct ebr_mem_source ms;
+	struct ebr_source src;
+	struct ebr_reader *r;
+	const struct ebr_event *e;
+	unsigned char h[EBR_BLOCK_HEADER_SIZE] = { 0 };
+	struct ebr_mem_sink mem;
+
+	CHECK_EQ(write_stream(&mem, 3, 5, 0), 0);
+	/* header + schema of a real file, then a block claiming 3 GiB, then nothing */
+	wbuf_put(&f, mem.buf, mem.len);
+	memcpy(h, EBR_BLOCK_MAGIC, 4);
+	put_le16(h + 4, 3);
+	put_le16(h + 6, 1);
+	put_le32(h + 8, 3u << 30);
+	put_le32(h + 12, 3u << 30);
+	put_le32(h + 16, 5);
+	put_le32(h + 44, ebr_crc32c(0, h, 44));
+	/* insert it before the footer: the index then no longer matches, the scan must cope */
+	f.len -= EBR_FOOTER_SIZE;
+	wbuf_put(&f, h, sizeof(h));
+	ebr_source_mem(&src, &ms, f.p, f.len);
+	CHECK_EQ(ebr_reader_open(&r, &src, NULL, 0), 0);
+	uint32_t n = 0;
+	while (ebr_reader_next(r, &e) > 0)
+		n++;
+	CHECK_EQ(n, 5);
+	int refused = 0;
+	for (uint32_t i = 0; i < ebr_reader_problem_count(r); i++)
+		refused |= ebr_reader_problem(r, i)->err == EBR_E_TOO_BIG;
+	CHECK(refused);
+	ebr_reader_close(r);
+	wbuf_release(&f);
+	free(mem.buf);
+}
+
+static void test_index_matches_scan(void)
+{
+	struct ebr_mem_sink mem;
+	struct ebr_mem_source ms;
+	struct ebr_source src;
+	struct ebr_reader *r;
+	struct ebr_summary a, b;
+
+	CHECK_EQ(write_stream(&mem, 5, 20000, 64 << 10), 0);
+	ebr_source_mem(&src, &ms, mem.buf, mem.len);
+	CHECK_EQ(ebr_reader_open(&r, &src, NULL, 0), 0);
+	CHECK_EQ(ebr_reader_load_index(r, &a), 0);
+	ebr_reader_close(r);
+	ebr_source_mem(&src, &ms, mem.buf, mem.len);
+	CHECK_EQ(ebr_reader_open(&r, &src, NULL, 0), 0);
+	CHECK_EQ(ebr_reader_summarize(r, &b), 0);
+	CHECK_EQ(a.events, 20000);
+	CHECK_EQ(a.events, b.events);
+	CHECK_EQ(a.t_first, b.t_first);
+	CHECK_EQ(a.t_last, b.t_last);
+	CHECK_EQ(a.ntypes, b.ntypes);
+	CHECK_EQ(a.nprobes, b.nprobes);
+	for (uint32_t i = 0; i < a.nprobes && i < b.nprobes; i++) {
+		CHECK_EQ(a.probes[i].emitted, b.probes[i].emitted);
+		CHECK_EQ(a.probes[i].lost_ringbuf, b.probes[i].lost_ringbuf);
+	}
+	/* the index lists every block but itself; the scan read every block */
+	CHECK_EQ(a.nblocks + 1, b.nblocks);
+	ebr_summary_release(&a);
+	ebr_summary_release(&b);
+	ebr_reader_close(r);
+	/* without a footer, there is no index */
+	ebr_source_mem(&src, &ms, mem.buf, mem.len - 1);
+	CHECK_EQ(ebr_reader_open(&r, &src, NULL, 0), 0);
+	CHECK_EQ(ebr_reader_load_index(r, &a), EBR_E_NO_INDEX);
+	ebr_reader_close(r);
+	free(mem.buf);
+}
+
+static void test_writer_into_pipe(void)
+{
+	/* the writer never seeks: write through a pipe, read the other end with the reader */
+	int fds[2];
+	pid_t pid;
+	struct ebr_fd_source fs;
+	struct ebr_source src;
+	struct ebr_reader *r;
+	const struct ebr_event *e;
+	uint32_t n = 0;
+	int status;
+
+	CHECK_EQ(pipe(fds), 0);
+	pid = fork();
+	if (pid == 0) {
+		struct ebr_sink sink;
+		struct ebr_writer *w;
+		struct ebr_value v[EBR_MAX_FIELDS] = { 0 };
+		int fd = fds[1];
+
+		close(fds[0]);
+		ebr_sink_fd(&sink, &fd);
+		if (ebr_writer_new(&w, &sink, NULL))
+			_exit(2);
+		for (int i = 0; i < 50000; i++) {
+			v[EBR_F_BLOCK_RQ_PID].u = (uint64_t)i;
+			v[EBR_F_BLOCK_RQ_COMM].s = "piped";
+			if (ebr_writer_event(w, EBR_EV_BLOCK_RQ, (uint64_t)i * 10, 0, v))
+				_exit(3);
+		}
+		_exit(ebr_writer_close(w) ? 4 : 0);
+	}
+	close(fds[1]);
+	ebr_source_fd(&src, &fs, fds[0]);
+	CHECK(src.pread == NULL);
+	CHECK_EQ(ebr_reader_open(&r, &src, NULL, 0), 0);
+	while (r && ebr_reader_next(r, &e) > 0) {
+		CHECK_EQ(e->v[EBR_F_BLOCK_RQ_PID].u, n);
+		n++;
+	}
+	CHECK_EQ(n, 50000);
+	CHECK_EQ(ebr_reader_problem_count(r), 0);
+	ebr_reader_close(r);
+	close(fds[0]);
+	waitpid(pid, &status, 0);
+	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+}
+
+static void test_crc32c_known_value(void)
+{
+	/* RFC 3720 B.4 test vector: 32 bytes of zeros */
+	unsigned char zeros[32] = { 0 };
+
+	CHECK_EQ(ebr_crc32c(0, zeros, 32), 0x8A9136AA);
+	CHECK_EQ(ebr_crc32c(0, "123456789", 9), 0xE3069283);
+}
+
+static void test_write_error_is_sticky(void)
+{
+	int fd = open("/dev/full", O_WRONLY);
+	struct ebr_sink sink;
+	struct ebr_writer *w = NULL;
+	int err;
+
+	if (fd < 0) {
+		CHECK(fd >= 0);
+		return;
+	}
+	ebr_sink_fd(&sink, &fd);
+	err = ebr_writer_new(&w, &sink, NULL);
+	CHECK_EQ(err, EBR_E_IO);
+	CHECK(w == NULL);
+	close(fd);
+}
+
+int main(void)
+{
+	RUN(test_crc32c_known_value);
+	RUN(test_roundtrip_million);
+	RUN(test_schema_self_describing);
+	RUN(test_truncation_every_byte);
+	RUN(test_truncated_message_names_offset);
+	RUN(test_bit_flips);
+	RUN(test_flips_anywhere_never_crash);
+	RUN(test_unknown_types_skipped);
+	RUN(test_older_file_missing_field);
+	RUN(test_newer_major_refused);
+	RUN(test_empty_and_not_trace);
+	RUN(test_oversized_claims);
+	RUN(test_index_matches_scan);
+	RUN(test_writer_into_pipe);
+	RUN(test_write_error_is_sticky);
+	return CHECK_SUMMARY();
+}
