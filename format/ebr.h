@@ -213,6 +213,15 @@ struct ebr_problem {
 	char msg[160];     /* one line, lowercase, no final period */
 };
 
+/* Block types; bit 15 marks an optional type a reader may skip without understanding it. */
+#define EBR_BLOCK_OPTIONAL 0x8000u
+enum ebr_block_type {
+	EBR_BLOCK_SCHEMA = 1,
+	EBR_BLOCK_META = 2,
+	EBR_BLOCK_EVENTS = 3,
+	EBR_BLOCK_INDEX = 4 | EBR_BLOCK_OPTIONAL,
+};
+
 struct ebr_block_info {
 	uint32_t seq;
 	uint16_t type;

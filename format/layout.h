@@ -3,6 +3,8 @@
 #ifndef EBREC_FORMAT_LAYOUT_H
 #define EBREC_FORMAT_LAYOUT_H
 
+#include "format/ebr.h"
+
 #define EBR_FILE_MAGIC "\x89" "EBR\r\n\x1a\n"
 #define EBR_FILE_HEADER_SIZE 16
 
@@ -12,14 +14,7 @@
 #define EBR_FOOTER_MAGIC "EBRFOOT1"
 #define EBR_FOOTER_SIZE 16
 
-/* Block types; bit 15 marks an optional type a reader may skip without understanding it. */
-#define EBR_BLOCK_OPTIONAL 0x8000u
-enum {
-	EBR_BLOCK_SCHEMA = 1,
-	EBR_BLOCK_META = 2,
-	EBR_BLOCK_EVENTS = 3,
-	EBR_BLOCK_INDEX = 4 | EBR_BLOCK_OPTIONAL,
-};
+/* Block types (EBR_BLOCK_*) are public: format/ebr.h. */
 
 /* Block flags: bits 0-7 must be understood (else the block is refused), 8-15 are ignorable. */
 #define EBR_BF_ZSTD 0x0001u
