@@ -39,7 +39,7 @@ static __always_inline void ebr_count_map_loss(__u32 probe)
 	struct ebr_probe_counters *c = ebr_counters_of(probe);
 
 	if (c)
-		c->lost_map++;
+		__sync_fetch_and_add(&c->lost_map, 1);
 }
 
 /*
@@ -52,12 +52,13 @@ static __always_inline void *ebr_reserve(__u32 probe, __u16 type, __u32 size)
 	struct ebr_probe_counters *c = ebr_counters_of(probe);
 	struct ebr_rec_hdr *h;
 
+	/* atomic: an NMI-context program may interrupt another on the same CPU */
 	if (c)
-		c->emitted++;
+		__sync_fetch_and_add(&c->emitted, 1);
 	h = bpf_ringbuf_reserve(&ebr_ring, size, 0);
 	if (!h) {
 		if (c)
-			c->lost_ringbuf++;
+			__sync_fetch_and_add(&c->lost_ringbuf, 1);
 		return NULL;
 	}
 	h->ts = bpf_ktime_get_ns();

@@ -79,7 +79,7 @@ struct ebr_rec_block_rq {
 
 #ifndef __bpf__
 _Static_assert(sizeof(struct ebr_rec_hdr) == 16, "ebr_rec_hdr layout");
-_Static_assert(sizeof(struct ebr_rec_block_rq) == 88, "ebr_rec_block_rq layout");
+_Static_assert(sizeof(struct ebr_rec_block_rq) == 80, "ebr_rec_block_rq layout");
 _Static_assert(sizeof(struct ebr_probe_counters) == 24, "ebr_probe_counters layout");
 #endif
 

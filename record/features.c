@@ -1,0 +1,60 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Feature probing from the kernel's BTF: a tracepoint that tp_btf can attach to has a
+ * `btf_trace_<name>` typedef. Reading BTF needs no root, so `ebrec list` works for anyone,
+ * and nothing is loaded to find out.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <bpf/btf.h>
+#include <bpf/libbpf.h>
+#include "record/record.h"
+
+struct features {
+	struct btf *vmlinux;
+};
+
+int features_open(struct features **out, char *msg, size_t msglen)
+{
+	struct features *f = calloc(1, sizeof(*f));
+
+	*out = NULL;
+	if (!f) {
+		snprintf(msg, msglen, "out of memory");
+		return -ENOMEM;
+	}
+	f->vmlinux = btf__load_vmlinux_btf();
+	if (!f->vmlinux) {
+		int err = -errno;
+
+		snprintf(msg, msglen,
+			 "cannot read the kernel's BTF (%s): boot a kernel built with "
+			 "CONFIG_DEBUG_INFO_BTF=y",
+			 strerror(-err));
+		free(f);
+		return err;
+	}
+	*out = f;
+	return 0;
+}
+
+bool features_has_tracepoint(const struct features *f, const char *tracepoint)
+{
+	const char *event = strchr(tracepoint, ':');
+	char name[160];
+
+	event = event ? event + 1 : tracepoint;
+	if (snprintf(name, sizeof(name), "btf_trace_%s", event) >= (int)sizeof(name))
+		return false;
+	return btf__find_by_name_kind(f->vmlinux, name, BTF_KIND_TYPEDEF) > 0;
+}
+
+void features_close(struct features *f)
+{
+	if (!f)
+		return;
+	btf__free(f->vmlinux);
+	free(f);
+}

@@ -1,0 +1,95 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Host facts written into every trace (FORMAT.md "META keys"), so that a report on another
+ * machine knows where and when the events happened without asking the recording host.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/utsname.h>
+#include "record/record.h"
+
+#ifndef EBREC_VERSION
+#define EBREC_VERSION "0.1.0"
+#endif
+
+static uint64_t clock_ns(clockid_t id)
+{
+	struct timespec ts;
+
+	clock_gettime(id, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+uint64_t host_monotonic_ns(void)
+{
+	return clock_ns(CLOCK_MONOTONIC);
+}
+
+static int meta_u64(struct ebr_writer *w, const char *key, uint64_t v)
+{
+	char buf[32];
+
+	snprintf(buf, sizeof(buf), "%llu", (unsigned long long)v);
+	return ebr_writer_meta(w, key, buf);
+}
+
+/* Two clocks read back to back: the pair converts bpf_ktime_get_ns() stamps to wall time. */
+int host_clock_pair(struct ebr_writer *w, const char *when)
+{
+	char key[64];
+	uint64_t mono = clock_ns(CLOCK_MONOTONIC);
+	uint64_t real = clock_ns(CLOCK_REALTIME);
+	int err;
+
+	snprintf(key, sizeof(key), "clock.%s.monotonic_ns", when);
+	err = meta_u64(w, key, mono);
+	snprintf(key, sizeof(key), "clock.%s.realtime_ns", when);
+	return err ? err : meta_u64(w, key, real);
+}
+
+static int cmdline_meta(struct ebr_writer *w, int argc, char **argv)
+{
+	char buf[4096];
+	size_t len = 0;
+
+	strcpy(buf, "ebrec ");
+	len = strlen(buf);
+	for (int i = 0; i < argc && len < sizeof(buf) - 1; i++) {
+		int n = snprintf(buf + len, sizeof(buf) - len, "%s%s", i ? " " : "", argv[i]);
+
+		if (n < 0)
+			break;
+		len += (size_t)n < sizeof(buf) - len ? (size_t)n : sizeof(buf) - len - 1;
+	}
+	return ebr_writer_meta(w, "record.cmdline", buf);
+}
+
+int host_snapshot(struct ebr_writer *w, int argc, char **argv)
+{
+	struct utsname u;
+	char host[256];
+	long ncpus = sysconf(_SC_NPROCESSORS_ONLN);
+	long page = sysconf(_SC_PAGESIZE);
+	int err = 0;
+
+	if (gethostname(host, sizeof(host)) != 0)
+		strcpy(host, "");
+	host[sizeof(host) - 1] = 0;
+	if (uname(&u) != 0)
+		memset(&u, 0, sizeof(u));
+	err = err ?: ebr_writer_meta(w, "host.hostname", host);
+	err = err ?: ebr_writer_meta(w, "host.kernel", u.release);
+	err = err ?: ebr_writer_meta(w, "host.kernel_version", u.version);
+	err = err ?: ebr_writer_meta(w, "host.machine", u.machine);
+	err = err ?: meta_u64(w, "host.ncpus", ncpus > 0 ? (uint64_t)ncpus : 0);
+	err = err ?: meta_u64(w, "host.page_size", page > 0 ? (uint64_t)page : 0);
+	/* boot time on the realtime clock: realtime - boottime, both read now */
+	err = err ?: meta_u64(w, "host.boot_time_ns",
+			      clock_ns(CLOCK_REALTIME) - clock_ns(CLOCK_BOOTTIME));
+	err = err ?: ebr_writer_meta(w, "ebrec.version", EBREC_VERSION);
+	err = err ?: cmdline_meta(w, argc, argv);
+	err = err ?: host_clock_pair(w, "start");
+	return err;
+}

@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* The `record` side of ebrec: what the command hub calls, and the parts record/ shares. */
+#ifndef EBREC_RECORD_RECORD_H
+#define EBREC_RECORD_RECORD_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "bpf/events.h"
+#include "format/ebr.h"
+
+int cmd_record(int argc, char **argv);
+int cmd_list(int argc, char **argv);
+
+/* preflight.c: privileges, BTF and tracefs, checked before anything is loaded. */
+int preflight_check(char *msg, size_t msglen);
+
+/* features.c: which tracepoints this kernel has (from its BTF; no root needed). */
+struct features;
+int features_open(struct features **out, char *msg, size_t msglen);
+bool features_has_tracepoint(const struct features *f, const char *tracepoint);
+void features_close(struct features *f);
+
+/* host.c: host facts and clock pairs into META. */
+int host_snapshot(struct ebr_writer *w, int argc, char **argv);
+int host_clock_pair(struct ebr_writer *w, const char *when);
+uint64_t host_monotonic_ns(void);
+
+/*
+ * drain.c: the thread that empties the ring buffer into a queue of chunks, and nothing else
+ * (no decoding, compression or file I/O), so that a slow disk never stalls it.
+ */
+struct drain_chunk {
+	struct drain_chunk *next;
+	size_t len, cap;
+	unsigned char data[];
+};
+
+struct drain {
+	struct ring_buffer *rb;
+	pthread_t thread;
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	struct drain_chunk *head, *tail; /* full chunks, for the writer */
+	struct drain_chunk *cur;         /* being filled; the drain thread's own */
+	size_t queued_bytes, max_queued;
+	uint64_t lost_user[EBR_PROBE_MAX]; /* records dropped: the queue was full */
+	uint64_t malformed;                /* records with an impossible size or type */
+	unsigned interval_us;
+	bool stop, done, started;
+};
+
+int drain_start(struct drain *d, int ring_fd, size_t max_queued, unsigned interval_us);
+/* Next chunk, waiting up to timeout_ms; NULL on timeout or when drained and stopped. */
+struct drain_chunk *drain_pop(struct drain *d, int timeout_ms);
+/* Empties the ring one last time and joins the thread (call after detaching the probes). */
+void drain_stop(struct drain *d);
+/* Totals so far, per probe. */
+void drain_totals(struct drain *d, uint64_t lost_user[EBR_PROBE_MAX], uint64_t *malformed);
+void drain_free(struct drain *d);
+
+#endif
