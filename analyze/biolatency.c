@@ -1,0 +1,66 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* biolatency: log2 histograms of block I/O latency, optionally per disk and per flag set. */
+#include <stdlib.h>
+#include "analyze/block.h"
+
+static struct biolatency_group *group_of(struct biolatency *b, uint64_t dev, uint64_t flags)
+{
+	struct biolatency_group *g;
+
+	for (uint32_t i = 0; i < b->ngroups; i++)
+		if (b->groups[i].dev == dev && b->groups[i].flags == flags)
+			return &b->groups[i];
+	if (b->ngroups == b->cap) {
+		uint32_t cap = b->cap ? b->cap * 2 : 8;
+		void *p = cap < b->cap ? NULL : realloc(b->groups, cap * sizeof(*g));
+
+		if (!p)
+			return NULL;
+		b->groups = p;
+		b->cap = cap;
+	}
+	g = &b->groups[b->ngroups++];
+	*g = (struct biolatency_group){ .dev = dev, .flags = flags };
+	return g;
+}
+
+int biolatency_on_event(void *self, const struct ebr_reader *r, const struct ebr_event *ev)
+{
+	struct biolatency *b = self;
+	struct biolatency_group *g;
+	uint64_t ns;
+
+	if (ev->type != EBR_EV_BLOCK_RQ)
+		return 0;
+	g = group_of(b, b->opts.per_disk ? ev->v[EBR_F_BLOCK_RQ_DEV].u : 0,
+		     b->opts.per_flags ? ev->v[EBR_F_BLOCK_RQ_FLAGS].u : 0);
+	if (!g)
+		return EBR_E_NOMEM;
+	ns = ev->v[EBR_F_BLOCK_RQ_LAT_NS].u;
+	if (b->opts.queued)
+		ns += ev->v[EBR_F_BLOCK_RQ_QUEUE_NS].u;
+	log2_hist_add(&g->hist, ns / (b->opts.millis ? 1000000u : 1000u));
+	return 0;
+}
+
+static int group_cmp(const void *pa, const void *pb)
+{
+	const struct biolatency_group *a = pa, *b = pb;
+
+	if (a->dev != b->dev)
+		return a->dev < b->dev ? -1 : 1;
+	return a->flags < b->flags ? -1 : a->flags > b->flags;
+}
+
+void biolatency_sort(struct biolatency *b)
+{
+	if (b->ngroups > 1)
+		qsort(b->groups, b->ngroups, sizeof(b->groups[0]), group_cmp);
+}
+
+void biolatency_release_model(struct biolatency *b)
+{
+	free(b->groups);
+	b->groups = NULL;
+	b->ngroups = b->cap = 0;
+}

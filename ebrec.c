@@ -1,0 +1,51 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* ebrec: record kernel events into a trace file; report on them anywhere. The command hub. */
+#include <stdio.h>
+#include <string.h>
+#include "record/record.h"
+#include "report/commands.h"
+
+struct command {
+	const char *name;
+	int (*run)(int argc, char **argv);
+	const char *summary;
+};
+
+static const struct command commands[] = {
+	{ "record", cmd_record, "record events into a trace file (root)" },
+	{ "report", cmd_report, "rebuild a bcc tool's view from a trace (text, json)" },
+	{ "info", cmd_info, "host, time span, families, counts, losses and sizes of a trace" },
+	{ "dump", cmd_dump, "every event of a trace, decoded through its schema" },
+	{ "verify", cmd_verify, "check every block of a trace; exit 0 only if all are intact" },
+	{ "list", cmd_list, "the probe families and whether this kernel supports them" },
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: ebrec COMMAND [ARGS...]\n\ncommands:\n");
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		fprintf(f, "  %-8s %s\n", commands[i].name, commands[i].summary);
+	fprintf(f, "\nexamples:\n"
+		   "  sudo ebrec record -o io.ebr -e block -d 10   # on the production host\n"
+		   "  ebrec report io.ebr biolatency -D            # anywhere, no root\n"
+		   "  ebrec report io.ebr biosnoop --format json\n"
+		   "  ebrec info io.ebr\n"
+		   "\n'ebrec COMMAND --help' describes each command; format/FORMAT.md the file.\n");
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		usage(stderr);
+		return 2;
+	}
+	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help") || !strcmp(argv[1], "help")) {
+		usage(stdout);
+		return 0;
+	}
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (!strcmp(argv[1], commands[i].name))
+			return commands[i].run(argc - 1, argv + 1);
+	fprintf(stderr, "ebrec: unknown command '%s' (see 'ebrec --help')\n", argv[1]);
+	return 2;
+}

@@ -1,0 +1,132 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * `ebrec info FILE`: what a trace holds, from its index and META alone when it has them
+ * (no event is decompressed), else by scanning it.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include "report/commands.h"
+#include "report/report.h"
+
+static const char *meta(const struct ebr_reader *r, const char *key, char *buf, size_t len)
+{
+	const char *v = ebr_reader_meta(r, key);
+
+	return text_safe(v ? v : "?", buf, len);
+}
+
+/* From the clock pairs the recorder wrote at start and end; 0 if it did not finish. */
+static double recording_seconds(const struct ebr_reader *r)
+{
+	const char *start = ebr_reader_meta(r, "clock.start.monotonic_ns");
+	const char *end = ebr_reader_meta(r, "clock.end.monotonic_ns");
+	unsigned long long s = start ? strtoull(start, NULL, 10) : 0;
+	unsigned long long e = end ? strtoull(end, NULL, 10) : 0;
+
+	return e > s ? (double)(e - s) / 1e9 : 0.0;
+}
+
+static const char *type_name(const struct ebr_reader *r, uint32_t file_id)
+{
+	int idx = ebr_reader_type_index(r, file_id);
+	const char *name = "?";
+	uint32_t id, nf;
+
+	if (idx >= 0)
+		ebr_reader_type_at(r, (uint32_t)idx, &id, &name, &nf);
+	return name;
+}
+
+static void print_info(const struct trace_file *tf, const struct ebr_summary *s, bool indexed)
+{
+	const struct ebr_reader *r = tf->r;
+	char a[512], b[512], c[512];
+	uint16_t major, minor;
+	uint64_t size = ebr_reader_offset(r);
+	double span = s->t_last > s->t_first ? (double)(s->t_last - s->t_first) / 1e9 : 0;
+
+	if (tf->src.size != UINT64_MAX)
+		size = tf->src.size;
+	ebr_reader_version(r, &major, &minor);
+	printf("file:      %s, %llu bytes, format %u.%u%s\n", text_safe(tf->path, a, sizeof(a)),
+	       (unsigned long long)size, major, minor, indexed ? "" : " (no index: scanned)");
+	printf("host:      %s, Linux %s %s, %s CPUs, page size %s\n",
+	       meta(r, "host.hostname", a, sizeof(a)), meta(r, "host.kernel", b, sizeof(b)),
+	       meta(r, "host.machine", c, sizeof(c)), meta(r, "host.ncpus", a + 256, 128),
+	       meta(r, "host.page_size", b + 256, 128));
+	printf("recorded:  %s for %.3f s (events span %.3f s), by ebrec %s\n",
+	       text_utc(ebr_reader_meta(r, "clock.start.realtime_ns"), a, sizeof(a)),
+	       recording_seconds(r), span, meta(r, "ebrec.version", b, sizeof(b)));
+	printf("command:   %s\n", meta(r, "record.cmdline", a, sizeof(a)));
+	printf("families:  %s\n", meta(r, "record.families", a, sizeof(a)));
+	for (uint32_t i = 0; i < ebr_reader_meta_count(r); i++) {
+		const char *k, *v;
+
+		ebr_reader_meta_at(r, i, &k, &v);
+		if (!strncmp(k, "family.", 7))
+			printf("  %-24s %s\n", text_safe(k + 7, a, sizeof(a)), text_safe(v, b, sizeof(b)));
+	}
+	printf("events:    %llu in %u blocks\n", (unsigned long long)s->events, s->nblocks);
+	for (uint32_t i = 0; i < s->ntypes; i++)
+		printf("  %-24s %llu\n", text_safe(type_name(r, s->types[i].type), a, sizeof(a)),
+		       (unsigned long long)s->types[i].count);
+	printf("losses:\n");
+	if (!s->nprobes)
+		printf("  (no probe counters in this trace)\n");
+	for (uint32_t i = 0; i < s->nprobes; i++) {
+		const struct ebr_probe_total *p = &s->probes[i];
+		char key[32];
+		const char *name;
+
+		snprintf(key, sizeof(key), "probe.%u", p->probe);
+		name = ebr_reader_meta(r, key);
+		printf("  %-24s emitted %llu, lost %llu (ring buffer full %llu, pairing map full %llu, "
+		       "recorder queue full %llu)\n",
+		       text_safe(name ? name : key, a, sizeof(a)), (unsigned long long)p->emitted,
+		       (unsigned long long)(p->lost_ringbuf + p->lost_map + p->lost_user),
+		       (unsigned long long)p->lost_ringbuf, (unsigned long long)p->lost_map,
+		       (unsigned long long)p->lost_user);
+	}
+	printf("size:      %llu bytes of blocks, %llu uncompressed, ratio %.1fx, %.2f bytes/event\n",
+	       (unsigned long long)s->stored_bytes, (unsigned long long)s->raw_bytes,
+	       s->stored_bytes ? (double)s->raw_bytes / (double)s->stored_bytes : 0.0,
+	       s->events ? (double)size / (double)s->events : 0.0);
+}
+
+int cmd_info(int argc, char **argv)
+{
+	struct trace_file tf;
+	struct ebr_summary sum = { 0 };
+	bool indexed = true;
+	int err, status = 1;
+
+	if (argc == 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
+		printf("usage: ebrec info FILE\n\nHost, time span, families, event counts and losses "
+		       "per type, file size, compression ratio and bytes per event.\n");
+		return 0;
+	}
+	if (argc != 2 || (argv[1][0] == '-' && argv[1][1])) {
+		fprintf(stderr, "usage: ebrec info FILE\n");
+		return 2;
+	}
+	if (trace_file_open(&tf, "info", argv[1]))
+		return 1;
+	err = ebr_reader_load_index(tf.r, &sum);
+	if (err) {
+		/* no usable index (a recorder that was killed, a pipe): scan instead */
+		indexed = false;
+		ebr_summary_release(&sum);
+		memset(&sum, 0, sizeof(sum));
+		err = ebr_reader_summarize(tf.r, &sum);
+	}
+	if (err) {
+		fprintf(stderr, "ebrec info: reading %s failed: %s\n", argv[1], ebr_strerror(err));
+		goto cleanup;
+	}
+	print_info(&tf, &sum, indexed);
+	status = trace_file_warn(&tf, "info") ? 1 : 0;
+cleanup:
+	ebr_summary_release(&sum);
+	trace_file_close(&tf);
+	return status;
+}

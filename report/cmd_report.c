@@ -1,0 +1,246 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * `ebrec report FILE [TOOL [options]]`: one pass over the trace feeding the chosen views'
+ * analyzers, then each view renders its model as text (bcc's columns) or JSON.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include "report/commands.h"
+#include "report/report.h"
+
+#define MAX_RUNS 16
+
+const struct view *const views[] = { &view_biolatency, &view_biosnoop };
+const size_t nviews = sizeof(views) / sizeof(views[0]);
+
+/* What `ebrec report FILE` shows without a TOOL: the summary view of every family. */
+static const char *const default_views[][2] = {
+	{ "biolatency", "-D" },
+};
+
+const struct view *view_find(const char *name)
+{
+	for (size_t i = 0; i < nviews; i++)
+		if (!strcmp(views[i]->name, name))
+			return views[i];
+	return NULL;
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: ebrec report FILE [TOOL [TOOL OPTIONS]] [--format text|json] [-o OUT]\n"
+		   "\nWithout TOOL, a summary of every recorded family. TOOLs:\n");
+	for (size_t i = 0; i < nviews; i++)
+		fprintf(f, "  %-12s %s\n  %-12s   %s\n", views[i]->name, views[i]->summary, "",
+			views[i]->usage);
+	fprintf(f, "\nexamples:\n"
+		   "  ebrec report io.ebr biolatency -D -F\n"
+		   "  ebrec report io.ebr biosnoop -Q --format json -o io.json\n");
+}
+
+static bool family_recorded(const struct ebr_reader *r, const char *family)
+{
+	const char *fams = ebr_reader_meta(r, "record.families");
+	size_t n = strlen(family);
+
+	for (const char *p = fams; p && *p; p = strchr(p, ',') ? strchr(p, ',') + 1 : "")
+		if (!strncmp(p, family, n) && (p[n] == ',' || !p[n]))
+			return true;
+	return false;
+}
+
+struct report_args {
+	const char *file, *out_path;
+	enum report_format format;
+	char *rest[64]; /* TOOL and its options */
+	int nrest;
+};
+
+static int parse_args(struct report_args *a, int argc, char **argv)
+{
+	memset(a, 0, sizeof(*a));
+	for (int i = 1; i < argc; i++) {
+		const char *arg = argv[i], *val = NULL;
+
+		if (!strcmp(arg, "--format") || !strcmp(arg, "-o")) {
+			if (i + 1 >= argc) {
+				fprintf(stderr, "ebrec report: %s needs a value\n", arg);
+				return 2;
+			}
+			val = argv[++i];
+		} else if (!strncmp(arg, "--format=", 9)) {
+			val = arg + 9;
+			arg = "--format";
+		} else if (!strcmp(arg, "-h") || !strcmp(arg, "--help")) {
+			usage(stdout);
+			return 1;
+		}
+		if (val && !strcmp(arg, "-o")) {
+			a->out_path = val;
+		} else if (val) {
+			if (!strcmp(val, "text"))
+				a->format = FORMAT_TEXT;
+			else if (!strcmp(val, "json"))
+				a->format = FORMAT_JSON;
+			else {
+				fprintf(stderr, "ebrec report: unknown format '%s' (text or json)\n",
+					val);
+				return 2;
+			}
+		} else if (!a->file && arg[0] == '-' && arg[1]) {
+			fprintf(stderr, "ebrec report: unknown option '%s' (see 'ebrec report "
+					"--help')\n", arg);
+			return 2;
+		} else if (!a->file) {
+			a->file = arg;
+		} else if (a->nrest < (int)(sizeof(a->rest) / sizeof(a->rest[0]))) {
+			a->rest[a->nrest++] = argv[i];
+		}
+	}
+	if (!a->file) {
+		usage(stderr);
+		return 2;
+	}
+	return 0;
+}
+
+/* The title block of a summary report. */
+static void summary_header(struct report_out *out)
+{
+	const struct ebr_reader *r = out->tf->r;
+	const char *keys[] = { "host.hostname", "host.kernel", "host.ncpus", "record.families",
+			       "clock.start.realtime_ns", "record.cmdline" };
+	char safe[512];
+
+	if (out->format == FORMAT_JSON) {
+		json_object_begin(&out->json, "trace");
+		json_str(&out->json, "file", out->tf->path);
+		for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+			json_str(&out->json, keys[i], ebr_reader_meta(r, keys[i]));
+		json_object_end(&out->json);
+		return;
+	}
+	fprintf(out->f, "trace %s", text_safe(out->tf->path, safe, sizeof(safe)));
+	fprintf(out->f, ": host %s", text_safe(ebr_reader_meta(r, "host.hostname"), safe, sizeof(safe)));
+	fprintf(out->f, ", kernel %s", text_safe(ebr_reader_meta(r, "host.kernel"), safe, sizeof(safe)));
+	fprintf(out->f, ", families %s\n",
+		text_safe(ebr_reader_meta(r, "record.families"), safe, sizeof(safe)));
+}
+
+static int run_views(struct report_out *out, struct view_run *runs, size_t nruns, bool summary)
+{
+	struct analyzer an[MAX_RUNS + 1];
+	struct losses *losses = calloc(1, sizeof(*losses));
+	int err;
+
+	if (!losses) {
+		fprintf(stderr, "ebrec report: out of memory\n");
+		return 1;
+	}
+	an[0] = (struct analyzer){ losses_on_event, losses };
+	for (size_t i = 0; i < nruns; i++)
+		an[i + 1] = runs[i].an;
+	if (out->format == FORMAT_JSON) {
+		json_object_begin(&out->json, NULL);
+		json_array_begin(&out->json, "views");
+	}
+	for (size_t i = 0; i < nruns; i++)
+		if (runs[i].view->begin)
+			runs[i].view->begin(&runs[i], out);
+	err = analyze_pass(out->tf->r, an, nruns + 1);
+	if (err) {
+		fprintf(stderr, "ebrec report: reading %s failed: %s\n", out->tf->path,
+			ebr_strerror(err));
+		free(losses);
+		return 1;
+	}
+	for (size_t i = 0; i < nruns; i++) {
+		if (summary && !family_recorded(out->tf->r, runs[i].view->family))
+			continue;
+		if (summary && out->format == FORMAT_TEXT)
+			fprintf(out->f, "\n== %s\n", runs[i].view->name);
+		runs[i].view->end(&runs[i], out, losses);
+	}
+	if (out->format == FORMAT_JSON) {
+		json_array_end(&out->json);
+		if (summary)
+			summary_header(out);
+		trace_file_json_warnings(out->tf, &out->json);
+		json_object_end(&out->json);
+		json_finish(&out->json);
+	}
+	free(losses);
+	return 0;
+}
+
+int cmd_report(int argc, char **argv)
+{
+	struct report_args a;
+	struct trace_file tf = { .fd = -1 };
+	struct report_out out = { 0 };
+	struct view_run runs[MAX_RUNS] = { 0 };
+	size_t nruns = 0;
+	bool summary;
+	int status = parse_args(&a, argc, argv);
+
+	if (status)
+		return status == 1 ? 0 : status;
+	summary = a.nrest == 0;
+	if (summary) {
+		for (size_t i = 0; i < sizeof(default_views) / sizeof(default_views[0]); i++) {
+			char *vargv[] = { (char *)default_views[i][0], (char *)default_views[i][1], NULL };
+
+			runs[nruns].view = view_find(default_views[i][0]);
+			status = runs[nruns].view->setup(&runs[nruns], 2, vargv);
+			nruns++;
+			if (status)
+				goto cleanup;
+		}
+	} else {
+		runs[0].view = view_find(a.rest[0]);
+		if (!runs[0].view) {
+			char safe[128];
+
+			fprintf(stderr, "ebrec report: unknown view '%s' (see 'ebrec report --help')\n",
+				text_safe(a.rest[0], safe, sizeof(safe)));
+			return 2;
+		}
+		nruns = 1;
+		status = runs[0].view->setup(&runs[0], a.nrest, a.rest);
+		if (status)
+			goto cleanup;
+	}
+	status = 1;
+	if (trace_file_open(&tf, "report", a.file))
+		goto cleanup;
+	out.f = stdout;
+	if (a.out_path && !(out.f = fopen(a.out_path, "we"))) {
+		fprintf(stderr, "ebrec report: cannot create %s: %m\n", a.out_path);
+		goto cleanup;
+	}
+	out.format = a.format;
+	out.tf = &tf;
+	json_init(&out.json, out.f);
+	if (summary && out.format == FORMAT_TEXT)
+		fprintf(out.f, "ebrec report of %s (one view per family; 'ebrec report --help' "
+			       "lists them all)\n", a.file);
+	status = run_views(&out, runs, nruns, summary);
+	if (summary && out.format == FORMAT_TEXT && !status) {
+		fputc('\n', out.f);
+		summary_header(&out);
+	}
+	if (fflush(out.f) != 0 || ferror(out.f)) {
+		fprintf(stderr, "ebrec report: writing the report failed: %m\n");
+		status = 1;
+	}
+	if (trace_file_warn(&tf, "report"))
+		status = 1;
+cleanup:
+	for (size_t i = 0; i < nruns; i++)
+		if (runs[i].view && runs[i].view->release)
+			runs[i].view->release(&runs[i]);
+	if (out.f && out.f != stdout)
+		fclose(out.f);
+	trace_file_close(&tf);
+	return status;
+}

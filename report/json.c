@@ -1,0 +1,165 @@
+// SPDX-License-Identifier: GPL-2.0-only
+#include <math.h>
+#include <string.h>
+#include "report/json.h"
+
+void json_init(struct json *j, FILE *f)
+{
+	memset(j, 0, sizeof(*j));
+	j->f = f;
+}
+
+/* Length of the valid UTF-8 sequence at s (at most n bytes), or 0 if it is not one. */
+static size_t utf8_seq(const unsigned char *s, size_t n)
+{
+	size_t len;
+	uint32_t cp;
+
+	if (s[0] < 0x80)
+		return 1;
+	if ((s[0] & 0xe0) == 0xc0)
+		len = 2, cp = s[0] & 0x1f;
+	else if ((s[0] & 0xf0) == 0xe0)
+		len = 3, cp = s[0] & 0x0f;
+	else if ((s[0] & 0xf8) == 0xf0)
+		len = 4, cp = s[0] & 0x07;
+	else
+		return 0;
+	if (len > n)
+		return 0;
+	for (size_t i = 1; i < len; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		cp = cp << 6 | (s[i] & 0x3f);
+	}
+	/* overlong forms, surrogates and out-of-range code points are not valid */
+	if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
+	    cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+		return 0;
+	return len;
+}
+
+static void put_string(FILE *f, const char *str, size_t n)
+{
+	const unsigned char *s = (const unsigned char *)str;
+
+	fputc('"', f);
+	for (size_t i = 0; i < n;) {
+		unsigned char c = s[i];
+		size_t len;
+
+		if (c == '"' || c == '\\') {
+			fputc('\\', f);
+			fputc(c, f);
+			i++;
+		} else if (c == '\n') {
+			fputs("\\n", f);
+			i++;
+		} else if (c == '\t') {
+			fputs("\\t", f);
+			i++;
+		} else if (c < 0x20 || c == 0x7f || c == '<' || c == '>' || c == '&') {
+			fprintf(f, "\\u%04x", c);
+			i++;
+		} else if ((len = utf8_seq(s + i, n - i)) == 0) {
+			fprintf(f, "\\u%04x", c); /* the byte, read as Latin-1 */
+			i++;
+		} else {
+			fwrite(s + i, 1, len, f);
+			i += len;
+		}
+	}
+	fputc('"', f);
+}
+
+static void item(struct json *j, const char *key)
+{
+	if (j->depth > 0) {
+		if (j->has_items[j->depth])
+			fputc(',', j->f);
+		j->has_items[j->depth] = true;
+	}
+	if (key) {
+		put_string(j->f, key, strlen(key));
+		fputc(':', j->f);
+	}
+}
+
+static void open_scope(struct json *j, const char *key, char c)
+{
+	item(j, key);
+	fputc(c, j->f);
+	if (j->depth < JSON_MAX_DEPTH - 1)
+		j->depth++;
+	j->has_items[j->depth] = false;
+}
+
+static void close_scope(struct json *j, char c)
+{
+	fputc(c, j->f);
+	if (j->depth > 0)
+		j->depth--;
+}
+
+void json_object_begin(struct json *j, const char *key)
+{
+	open_scope(j, key, '{');
+}
+
+void json_object_end(struct json *j)
+{
+	close_scope(j, '}');
+}
+
+void json_array_begin(struct json *j, const char *key)
+{
+	open_scope(j, key, '[');
+}
+
+void json_array_end(struct json *j)
+{
+	close_scope(j, ']');
+}
+
+void json_strn(struct json *j, const char *key, const char *val, size_t len)
+{
+	item(j, key);
+	put_string(j->f, val ? val : "", val ? len : 0);
+}
+
+void json_str(struct json *j, const char *key, const char *val)
+{
+	json_strn(j, key, val, val ? strlen(val) : 0);
+}
+
+void json_u64(struct json *j, const char *key, uint64_t v)
+{
+	item(j, key);
+	fprintf(j->f, "%llu", (unsigned long long)v);
+}
+
+void json_s64(struct json *j, const char *key, int64_t v)
+{
+	item(j, key);
+	fprintf(j->f, "%lld", (long long)v);
+}
+
+void json_double(struct json *j, const char *key, double v, int decimals)
+{
+	item(j, key);
+	if (isfinite(v))
+		fprintf(j->f, "%.*f", decimals, v);
+	else
+		fputs("null", j->f);
+}
+
+void json_bool(struct json *j, const char *key, bool v)
+{
+	item(j, key);
+	fputs(v ? "true" : "false", j->f);
+}
+
+void json_finish(struct json *j)
+{
+	fputc('\n', j->f);
+}

@@ -1,0 +1,89 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* What the renderers share: the open trace, the output, and the views table. */
+#ifndef EBREC_REPORT_REPORT_H
+#define EBREC_REPORT_REPORT_H
+
+#include <stdbool.h>
+#include <stdio.h>
+#include "analyze/hist.h"
+#include "analyze/losses.h"
+#include "analyze/pass.h"
+#include "format/ebr.h"
+#include "report/json.h"
+
+/* ------------------------------------------------------------ trace_file.c */
+
+struct trace_file {
+	const char *path;
+	int fd;
+	struct ebr_fd_source fs;
+	struct ebr_source src;
+	struct ebr_reader *r;
+};
+
+/* Opens path ("-" = stdin) and reads its header; on failure prints one line and returns 1. */
+int trace_file_open(struct trace_file *t, const char *cmd, const char *path);
+void trace_file_close(struct trace_file *t);
+/* Prints what the reader stepped over to stderr; returns 1 if any of it lost data. */
+int trace_file_warn(const struct trace_file *t, const char *cmd);
+/* The same problems as a JSON array "warnings". */
+void trace_file_json_warnings(const struct trace_file *t, struct json *j);
+
+/* ------------------------------------------------------------ text.c */
+
+/*
+ * A copy of s fit for a terminal: control and non-UTF-8 bytes become \xNN, so a hostile
+ * trace cannot send escape sequences to whoever reads its report.
+ */
+const char *text_safe(const char *s, char *buf, size_t len);
+/* "2026-11-25 06:39:12 UTC" from META's decimal ns since the epoch, or "unknown" */
+const char *text_utc(const char *realtime_ns, char *buf, size_t len);
+/* bcc's print_log2_hist(): the header line and one line per slot up to the last used one */
+void text_log2_hist(FILE *f, const struct log2_hist *h, const char *unit);
+void json_log2_hist(struct json *j, const char *key, const struct log2_hist *h);
+/* the loss line every view ends with */
+void text_losses(FILE *f, const struct probe_losses *l);
+void json_losses(struct json *j, const struct probe_losses *l);
+
+/* ------------------------------------------------------------ views */
+
+enum report_format { FORMAT_TEXT, FORMAT_JSON };
+
+struct report_out {
+	FILE *f;
+	enum report_format format;
+	struct json json;
+	const struct trace_file *tf;
+};
+
+struct view_run;
+
+struct view {
+	const char *name;
+	const char *family;
+	const char *summary;
+	const char *usage; /* its options */
+	/* Parses options (argv[0] is the view's name); 0 or 2 (usage error, message printed). */
+	int (*setup)(struct view_run *vr, int argc, char **argv);
+	/* Before the pass (streaming views print their header here). May be NULL. */
+	void (*begin)(struct view_run *vr, struct report_out *out);
+	/* After the pass. */
+	void (*end)(struct view_run *vr, struct report_out *out, const struct losses *losses);
+	void (*release)(struct view_run *vr);
+};
+
+struct view_run {
+	const struct view *view;
+	struct report_out *out;
+	void *state;
+	struct analyzer an;
+};
+
+extern const struct view *const views[];
+extern const size_t nviews;
+const struct view *view_find(const char *name);
+
+/* the block family's views (view_block.c) */
+extern const struct view view_biolatency, view_biosnoop;
+
+#endif

@@ -1,0 +1,123 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* Text building blocks shared by the views: safe strings, bcc's histograms, the loss line. */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include "report/report.h"
+
+const char *text_safe(const char *s, char *buf, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)(s ? s : "");
+	size_t n = 0;
+
+	for (; *p && n + 5 < len; p++) {
+		if (*p < 0x20 || *p == 0x7f || *p >= 0x80)
+			n += (size_t)snprintf(buf + n, len - n, "\\x%02x", *p);
+		else if (*p == '\\')
+			n += (size_t)snprintf(buf + n, len - n, "\\\\");
+		else
+			buf[n++] = (char)*p;
+	}
+	buf[n] = 0;
+	return buf;
+}
+
+static void stars(FILE *f, uint64_t val, uint64_t val_max, int width)
+{
+	int n = val_max ? (int)((val < val_max ? val : val_max) * (uint64_t)width / val_max) : 0;
+
+	for (int i = 0; i < width; i++)
+		fputc(i < n ? '*' : ' ', f);
+	if (val > val_max)
+		fputc('+', f);
+}
+
+void text_log2_hist(FILE *f, const struct log2_hist *h, const char *unit)
+{
+	int idx_max = -1;
+	uint64_t val_max = 0;
+
+	for (int i = 0; i < LOG2_HIST_SLOTS; i++) {
+		if (h->slot[i])
+			idx_max = i;
+		if (h->slot[i] > val_max)
+			val_max = h->slot[i];
+	}
+	if (idx_max < 0)
+		return;
+	fprintf(f, "%*s%-*s : count    distribution\n", idx_max <= 32 ? 5 : 15, "",
+		idx_max <= 32 ? 19 : 29, unit);
+	for (int i = 0; i <= idx_max; i++) {
+		uint64_t low, high;
+
+		log2_slot_bounds((unsigned)i, &low, &high);
+		fprintf(f, "%*llu -> %-*llu : %-8llu |", idx_max <= 32 ? 10 : 20,
+			(unsigned long long)low, idx_max <= 32 ? 10 : 20, (unsigned long long)high,
+			(unsigned long long)h->slot[i]);
+		stars(f, h->slot[i], val_max, idx_max <= 32 ? 40 : 20);
+		fputs("|\n", f);
+	}
+}
+
+void json_log2_hist(struct json *j, const char *key, const struct log2_hist *h)
+{
+	int idx_max = -1;
+
+	for (int i = 0; i < LOG2_HIST_SLOTS; i++)
+		if (h->slot[i])
+			idx_max = i;
+	json_array_begin(j, key);
+	for (int i = 0; i <= idx_max; i++) {
+		uint64_t low, high;
+
+		log2_slot_bounds((unsigned)i, &low, &high);
+		json_object_begin(j, NULL);
+		json_u64(j, "low", low);
+		json_u64(j, "high", high);
+		json_u64(j, "count", h->slot[i]);
+		json_object_end(j);
+	}
+	json_array_end(j);
+}
+
+void text_losses(FILE *f, const struct probe_losses *l)
+{
+	uint64_t lost = probe_losses_total(l);
+
+	if (!lost) {
+		fprintf(f, "%s events: %llu emitted, 0 lost\n", l->name,
+			(unsigned long long)l->emitted);
+		return;
+	}
+	fprintf(f,
+		"%s events: %llu emitted, %llu LOST (ring buffer full %llu, pairing map full %llu, "
+		"recorder queue full %llu): this view is incomplete\n",
+		l->name, (unsigned long long)l->emitted, (unsigned long long)lost,
+		(unsigned long long)l->lost_ringbuf, (unsigned long long)l->lost_map,
+		(unsigned long long)l->lost_user);
+}
+
+void json_losses(struct json *j, const struct probe_losses *l)
+{
+	json_object_begin(j, "losses");
+	json_str(j, "family", l->name);
+	json_u64(j, "emitted", l->emitted);
+	json_u64(j, "lost", probe_losses_total(l));
+	json_u64(j, "lost_ringbuf", l->lost_ringbuf);
+	json_u64(j, "lost_map", l->lost_map);
+	json_u64(j, "lost_user", l->lost_user);
+	json_object_end(j);
+}
+
+const char *text_utc(const char *realtime_ns, char *buf, size_t len)
+{
+	char *end;
+	unsigned long long ns = realtime_ns ? strtoull(realtime_ns, &end, 10) : 0;
+	time_t secs = (time_t)(ns / 1000000000ull);
+	struct tm tm;
+
+	if (!realtime_ns || *end || !gmtime_r(&secs, &tm) ||
+	    !strftime(buf, len, "%Y-%m-%d %H:%M:%S UTC", &tm))
+		snprintf(buf, len, "unknown");
+	return buf;
+}

@@ -1,0 +1,78 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* Opening a trace for the reading commands, and saying what was wrong with it. */
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/stat.h>
+#include "report/report.h"
+
+int trace_file_open(struct trace_file *t, const char *cmd, const char *path)
+{
+	char msg[256], safe[256];
+	struct stat st;
+	int err;
+
+	memset(t, 0, sizeof(*t));
+	t->path = path;
+	t->fd = strcmp(path, "-") ? open(path, O_RDONLY | O_CLOEXEC) : STDIN_FILENO;
+	if (t->fd < 0) {
+		fprintf(stderr, "ebrec %s: cannot open %s: %s\n", cmd, text_safe(path, safe, sizeof(safe)),
+			strerror(errno));
+		return 1;
+	}
+	if (fstat(t->fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+		fprintf(stderr, "ebrec %s: %s is a directory, not a trace file\n", cmd,
+			text_safe(path, safe, sizeof(safe)));
+		trace_file_close(t);
+		return 1;
+	}
+	ebr_source_fd(&t->src, &t->fs, t->fd);
+	msg[0] = 0;
+	err = ebr_reader_open(&t->r, &t->src, msg, sizeof(msg));
+	if (err) {
+		fprintf(stderr, "ebrec %s: %s: %s\n", cmd, text_safe(path, safe, sizeof(safe)),
+			msg[0] ? msg : ebr_strerror(err));
+		trace_file_close(t);
+		return 1;
+	}
+	return 0;
+}
+
+void trace_file_close(struct trace_file *t)
+{
+	ebr_reader_close(t->r);
+	t->r = NULL;
+	if (t->fd > STDIN_FILENO)
+		close(t->fd);
+	t->fd = -1;
+}
+
+int trace_file_warn(const struct trace_file *t, const char *cmd)
+{
+	uint32_t n = ebr_reader_problem_count(t->r);
+	char safe[256];
+	int damaged = 0;
+
+	for (uint32_t i = 0; i < n; i++) {
+		const struct ebr_problem *p = ebr_reader_problem(t->r, i);
+
+		fprintf(stderr, "ebrec %s: warning: %s: %s\n", cmd,
+			text_safe(t->path, safe, sizeof(safe)), p->msg);
+		damaged |= ebr_problem_is_damage(p->kind);
+	}
+	if (damaged)
+		fprintf(stderr, "ebrec %s: %s is damaged: the output above holds only what was "
+				"readable\n", cmd, text_safe(t->path, safe, sizeof(safe)));
+	return damaged;
+}
+
+void trace_file_json_warnings(const struct trace_file *t, struct json *j)
+{
+	uint32_t n = ebr_reader_problem_count(t->r);
+
+	json_array_begin(j, "warnings");
+	for (uint32_t i = 0; i < n; i++)
+		json_str(j, NULL, ebr_reader_problem(t->r, i)->msg);
+	json_array_end(j);
+}

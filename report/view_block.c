@@ -1,0 +1,251 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* The block family's views: biolatency and biosnoop, in bcc's columns and units. */
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include "analyze/block.h"
+#include "report/report.h"
+
+static int view_usage_error(const struct view *v, const char *what, const char *arg)
+{
+	fprintf(stderr, "ebrec report: %s: %s '%s'; options: %s\n", v->name, what, arg, v->usage);
+	return 2;
+}
+
+/* ------------------------------------------------------------ biolatency */
+
+static int biolatency_setup(struct view_run *vr, int argc, char **argv)
+{
+	struct biolatency *b = calloc(1, sizeof(*b));
+	int c;
+
+	if (!b)
+		return 1;
+	vr->state = b;
+	vr->an = (struct analyzer){ biolatency_on_event, b };
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt(argc, argv, "mDFQ")) != -1) {
+		switch (c) {
+		case 'm':
+			b->opts.millis = true;
+			break;
+		case 'D':
+			b->opts.per_disk = true;
+			break;
+		case 'F':
+			b->opts.per_flags = true;
+			break;
+		case 'Q':
+			b->opts.queued = true;
+			break;
+		default:
+			return view_usage_error(vr->view, "unknown option", argv[optind - 1]);
+		}
+	}
+	if (optind < argc)
+		return view_usage_error(vr->view, "unexpected argument", argv[optind]);
+	return 0;
+}
+
+static void biolatency_end(struct view_run *vr, struct report_out *out, const struct losses *ls)
+{
+	struct biolatency *b = vr->state;
+	const char *unit = b->opts.millis ? "msecs" : "usecs";
+	struct probe_losses l;
+	char disk[64], flags[128], safe[256];
+
+	biolatency_sort(b);
+	losses_of_family(ls, "block", &l);
+	if (out->format == FORMAT_JSON) {
+		struct json *j = &out->json;
+
+		json_object_begin(j, NULL);
+		json_str(j, "view", "biolatency");
+		json_str(j, "unit", unit);
+		json_bool(j, "queued", b->opts.queued);
+		json_array_begin(j, "histograms");
+		for (uint32_t i = 0; i < b->ngroups; i++) {
+			const struct biolatency_group *g = &b->groups[i];
+
+			json_object_begin(j, NULL);
+			if (b->opts.per_disk) {
+				block_disk_name(out->tf->r, g->dev, disk, sizeof(disk));
+				json_str(j, "disk", disk);
+			}
+			if (b->opts.per_flags) {
+				block_flags_label(g->flags, flags, sizeof(flags));
+				json_str(j, "flags", flags);
+			}
+			json_u64(j, "total", g->hist.total);
+			json_log2_hist(j, "buckets", &g->hist);
+			json_object_end(j);
+		}
+		json_array_end(j);
+		json_losses(j, &l);
+		json_object_end(j);
+		return;
+	}
+	for (uint32_t i = 0; i < b->ngroups; i++) {
+		const struct biolatency_group *g = &b->groups[i];
+
+		if (b->opts.per_disk) {
+			block_disk_name(out->tf->r, g->dev, disk, sizeof(disk));
+			fprintf(out->f, "\ndisk = %s\t", text_safe(disk, safe, sizeof(safe)));
+		}
+		if (b->opts.per_flags) {
+			block_flags_label(g->flags, flags, sizeof(flags));
+			fprintf(out->f, "%sflags = %s", b->opts.per_disk ? "" : "\n", flags);
+		}
+		if (b->opts.per_disk || b->opts.per_flags)
+			fputc('\n', out->f);
+		text_log2_hist(out->f, &g->hist, unit);
+	}
+	if (!b->ngroups)
+		fprintf(out->f, "no block I/O in this trace\n");
+	fputc('\n', out->f);
+	text_losses(out->f, &l);
+}
+
+static void biolatency_release(struct view_run *vr)
+{
+	struct biolatency *b = vr->state;
+
+	if (b)
+		biolatency_release_model(b);
+	free(b);
+}
+
+const struct view view_biolatency = {
+	.name = "biolatency",
+	.family = "block",
+	.summary = "block I/O latency as a log2 histogram",
+	.usage = "-m (msecs) -D (per disk) -F (per flag set) -Q (include OS queue time)",
+	.setup = biolatency_setup,
+	.end = biolatency_end,
+	.release = biolatency_release,
+};
+
+/* ------------------------------------------------------------ biosnoop */
+
+struct biosnoop_view {
+	struct biosnoop model;
+	struct report_out *out;
+};
+
+static int biosnoop_text_row(void *ctx, const struct biosnoop_row *row)
+{
+	struct biosnoop_view *s = ctx;
+	FILE *f = s->out->f;
+	char comm[80], disk[80];
+
+	fprintf(f, "%-11.6f %-14.14s %-7llu %-7s %-4s %-10llu %-7llu ", (double)row->ts_ns / 1e9,
+		text_safe(row->comm, comm, sizeof(comm)), (unsigned long long)row->pid,
+		text_safe(row->disk, disk, sizeof(disk)), row->rwbs,
+		(unsigned long long)row->sector, (unsigned long long)row->bytes);
+	if (s->model.queued)
+		fprintf(f, "%7.3f ", (double)row->queue_ns / 1e6);
+	fprintf(f, "%7.3f\n", (double)row->lat_ns / 1e6);
+	return 0;
+}
+
+static int biosnoop_json_row(void *ctx, const struct biosnoop_row *row)
+{
+	struct biosnoop_view *s = ctx;
+	struct json *j = &s->out->json;
+
+	json_object_begin(j, NULL);
+	json_double(j, "time_s", (double)row->ts_ns / 1e9, 6);
+	json_str(j, "comm", row->comm);
+	json_u64(j, "pid", row->pid);
+	json_str(j, "disk", row->disk);
+	json_str(j, "rwbs", row->rwbs);
+	json_u64(j, "sector", row->sector);
+	json_u64(j, "bytes", row->bytes);
+	json_double(j, "queue_ms", (double)row->queue_ns / 1e6, 6);
+	json_double(j, "lat_ms", (double)row->lat_ns / 1e6, 6);
+	json_s64(j, "error", row->error);
+	json_object_end(j);
+	return 0;
+}
+
+static int biosnoop_setup(struct view_run *vr, int argc, char **argv)
+{
+	struct biosnoop_view *s = calloc(1, sizeof(*s));
+	int c;
+
+	if (!s)
+		return 1;
+	vr->state = s;
+	vr->an = (struct analyzer){ biosnoop_on_event, &s->model };
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt(argc, argv, "Qd:")) != -1) {
+		switch (c) {
+		case 'Q':
+			s->model.queued = true;
+			break;
+		case 'd':
+			s->model.disk = optarg;
+			break;
+		default:
+			return view_usage_error(vr->view, "unknown option or missing value",
+						argv[optind - 1]);
+		}
+	}
+	if (optind < argc)
+		return view_usage_error(vr->view, "unexpected argument", argv[optind]);
+	return 0;
+}
+
+static void biosnoop_begin(struct view_run *vr, struct report_out *out)
+{
+	struct biosnoop_view *s = vr->state;
+
+	s->out = out;
+	s->model.ctx = s;
+	if (out->format == FORMAT_JSON) {
+		s->model.emit = biosnoop_json_row;
+		json_object_begin(&out->json, NULL);
+		json_str(&out->json, "view", "biosnoop");
+		json_array_begin(&out->json, "rows");
+		return;
+	}
+	s->model.emit = biosnoop_text_row;
+	fprintf(out->f, "%-11s %-14s %-7s %-7s %-4s %-10s %-7s ", "TIME(s)", "COMM", "PID", "DISK",
+		"T", "SECTOR", "BYTES");
+	if (s->model.queued)
+		fprintf(out->f, "%7s ", "QUE(ms)");
+	fprintf(out->f, "%7s\n", "LAT(ms)");
+}
+
+static void biosnoop_end(struct view_run *vr, struct report_out *out, const struct losses *ls)
+{
+	struct probe_losses l;
+
+	losses_of_family(ls, "block", &l);
+	if (out->format == FORMAT_JSON) {
+		json_array_end(&out->json);
+		json_losses(&out->json, &l);
+		json_object_end(&out->json);
+		return;
+	}
+	fputc('\n', out->f);
+	text_losses(out->f, &l);
+}
+
+static void biosnoop_release(struct view_run *vr)
+{
+	free(vr->state);
+}
+
+const struct view view_biosnoop = {
+	.name = "biosnoop",
+	.family = "block",
+	.summary = "every block I/O: process, disk, type, sector, size and latency",
+	.usage = "-Q (add OS queue time column) -d DISK (only this disk)",
+	.setup = biosnoop_setup,
+	.begin = biosnoop_begin,
+	.end = biosnoop_end,
+	.release = biosnoop_release,
+};
