@@ -53,6 +53,7 @@ ANALYZE_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(ANALYZE_SRCS))
 REPORT_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(REPORT_SRCS))
 RECORD_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(RECORD_SRCS))
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_*.c))
+WORKLOADS := $(patsubst tests/workloads/%.c,$(BUILD)/tests/workloads/%,$(wildcard tests/workloads/*.c))
 
 .PHONY: all
 all: ebrec
@@ -87,10 +88,16 @@ $(BUILD)/%.o: %.c
 $(BUILD)/bpf:
 	$(Q)mkdir -p $@
 
-# Unit tests need no root and no kernel: they link format/ and analyze/ only.
-$(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(ANALYZE_OBJS) $(FORMAT_OBJS)
+# Unit tests need no root and no kernel: they link format/, analyze/ and report/ only.
+$(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(REPORT_OBJS) $(ANALYZE_OBJS) $(FORMAT_OBJS)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(ALL_CFLAGS) $^ -lzstd -lpthread -lm -o $@
+
+# Workloads with exactly known behaviour, for the end-to-end tests and the demo.
+$(BUILD)/tests/workloads/%: tests/workloads/%.c
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) $(ALL_CFLAGS) $< -lpthread -o $@
 
 # Regenerates bpf/vmlinux.h from this machine's BTF (it is committed: builds need no BTF).
 .PHONY: vmlinux
@@ -106,18 +113,19 @@ unit: $(UNIT_TESTS)
 	$(Q)for t in $(UNIT_TESTS); do echo "== $$t"; $$t || exit 1; done
 
 .PHONY: e2e
-e2e: ebrec
-	$(Q)EBREC=$(CURDIR)/ebrec $(PYTHON) -m pytest -q -ra tests/e2e
+e2e: ebrec $(WORKLOADS)
+	$(Q)EBREC=$(CURDIR)/ebrec WORKLOADS=$(CURDIR)/$(BUILD)/tests/workloads \
+		$(PYTHON) -m pytest -q -ra tests/e2e
 
 .PHONY: test
 test: deps
-	$(Q)$(MAKE) --no-print-directory all $(UNIT_TESTS)
+	$(Q)$(MAKE) --no-print-directory all $(UNIT_TESTS) $(WORKLOADS)
 	$(Q)$(MAKE) --no-print-directory unit
 	$(Q)$(MAKE) --no-print-directory e2e
 
 .PHONY: demo
 demo: deps
-	$(Q)$(MAKE) --no-print-directory all
+	$(Q)$(MAKE) --no-print-directory all $(WORKLOADS)
 	$(Q)tests/demo.sh
 
 .PHONY: clean

@@ -1,0 +1,30 @@
+#!/bin/sh
+# make demo: records about 5 seconds of a built-in workload with every family this build has,
+# prints the report, and says where the trace is. Run as root from the repository root.
+set -eu
+
+BUILD=${BUILD:-build}
+DIR=${EBREC_DEMO_DIR:-/var/tmp/ebrec-demo}
+TRACE="$DIR/demo.ebr"
+
+if [ "$(id -u)" != 0 ]; then
+	echo "make demo records with BPF: run it as root (sudo make demo)" >&2
+	exit 1
+fi
+# /var/tmp is on a real disk on Debian (not tmpfs), so the workload's I/O reaches a device
+mkdir -p "$DIR"
+echo "== recording 5 s: 1200 paced 4 KiB O_DIRECT|O_SYNC writes, then reading them back"
+./ebrec record -f -o "$TRACE" -d 5 -- \
+	"$BUILD/tests/workloads/ebr-blkio" -i 3000 -r 2 "$DIR/workload.dat" 1200 >/dev/null
+echo
+echo "== ebrec info $TRACE"
+./ebrec info "$TRACE"
+echo
+echo "== ebrec report $TRACE"
+./ebrec report "$TRACE"
+echo
+echo "== ebrec report $TRACE biosnoop (first 15 rows)"
+./ebrec report "$TRACE" biosnoop | head -n 16
+rm -f "$DIR/workload.dat"
+echo
+echo "The trace is $TRACE: copy it anywhere and run 'ebrec report $TRACE' (no root needed)."

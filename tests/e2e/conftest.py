@@ -1,0 +1,75 @@
+"""Shared fixtures for the end-to-end tests: the ebrec binary, live-BPF gating, workloads.
+
+Live tests record with real BPF. Without root or BTF they skip, except under
+EBREC_REQUIRE_LIVE=1 (CI), where a skip is turned into a failure.
+"""
+import json
+import os
+import subprocess
+import tempfile
+
+import pytest
+
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+EBREC = os.environ.get("EBREC", os.path.join(REPO, "ebrec"))
+WORKLOADS = os.environ.get("WORKLOADS", os.path.join(REPO, "build", "tests", "workloads"))
+REQUIRE_LIVE = os.environ.get("EBREC_REQUIRE_LIVE") == "1"
+
+
+def ebrec(*args, check=None, timeout=120, **kw):
+    """Runs ebrec; returns the CompletedProcess (text). check=N asserts the exit status."""
+    p = subprocess.run([EBREC, *map(str, args)], capture_output=True, text=True,
+                       timeout=timeout, **kw)
+    if check is not None:
+        assert p.returncode == check, (args, p.returncode, p.stdout[-2000:], p.stderr[-2000:])
+    return p
+
+
+def ebrec_json(*args):
+    p = ebrec(*args, check=0)
+    return json.loads(p.stdout)
+
+
+def workload(name):
+    path = os.path.join(WORKLOADS, name)
+    assert os.access(path, os.X_OK), f"{path} missing: run make"
+    return path
+
+
+def live_reason():
+    if os.geteuid() != 0:
+        return "needs root"
+    if not os.path.exists("/sys/kernel/btf/vmlinux"):
+        return "needs kernel BTF"
+    return None
+
+
+@pytest.fixture
+def live():
+    reason = live_reason()
+    if reason:
+        if REQUIRE_LIVE:
+            pytest.fail(f"live BPF test cannot run ({reason}) but EBREC_REQUIRE_LIVE=1")
+        pytest.skip(reason)
+
+
+def on_block_device(path):
+    """True if path's file system sits on a block device (not tmpfs, overlay, proc...)."""
+    return os.major(os.stat(path).st_dev) != 0
+
+
+@pytest.fixture
+def disk_dir():
+    """A fresh directory on a file system backed by a real block device."""
+    for base in ("/var/tmp", REPO, "/root"):
+        if os.path.isdir(base) and on_block_device(base):
+            d = tempfile.mkdtemp(prefix="ebrec-e2e-", dir=base)
+            yield d
+            subprocess.run(["rm", "-rf", d], check=False)
+            return
+    pytest.fail("no directory on a block device for the I/O workload")
+
+
+@pytest.fixture
+def out_dir(tmp_path):
+    return tmp_path

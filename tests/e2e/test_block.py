@@ -1,0 +1,163 @@
+"""Block I/O family, end to end: real BPF, a workload whose I/O is known exactly."""
+import os
+import signal
+import subprocess
+import time
+
+from conftest import EBREC, ebrec, ebrec_json, workload
+
+
+def view(path, *args):
+    """The single view of `ebrec report PATH ... --format json`."""
+    doc = ebrec_json("report", path, *args, "--format", "json")
+    assert doc["warnings"] == []
+    assert len(doc["views"]) == 1
+    return doc["views"][0]
+
+
+def test_biosnoop_lists_every_direct_sync_write(live, disk_dir, out_dir):
+    n = 300
+    trace = out_dir / "w.ebr"
+    p = ebrec("record", "-o", trace, "-e", "block", "--",
+              workload("ebr-blkio"), os.path.join(disk_dir, "data"), n, check=0)
+    pid = int(p.stdout.split()[1])
+
+    snoop = view(trace, "biosnoop")
+    mine = [r for r in snoop["rows"] if r["pid"] == pid]
+    writes = [r for r in mine
+              if r["comm"] == "ebr-blkio" and "W" in r["rwbs"] and r["bytes"] == 4096]
+    assert len(writes) >= n
+    # the file's own data blocks (not ext4's metadata writes): n distinct 4 KiB blocks
+    data = [r for r in writes if r["rwbs"] == "WS"]
+    assert len(data) == n
+    assert len({r["sector"] for r in data}) == n
+    for r in mine:
+        assert r["disk"] and not r["disk"][0].isdigit()  # a name from /proc/partitions
+        assert 0 < r["lat_ms"] < 5000
+    assert snoop["losses"]["lost"] == 0
+
+    lat = view(trace, "biolatency")
+    total = sum(h["total"] for h in lat["histograms"])
+    assert total == len(snoop["rows"])
+    assert sum(b["count"] for h in lat["histograms"] for b in h["buckets"]) == total
+
+    # -D, -F, -Q and -m regroup and shift the same I/Os, never lose or add one
+    for opts in (["-D"], ["-F"], ["-D", "-F"], ["-Q"], ["-m"]):
+        v = view(trace, "biolatency", *opts)
+        assert sum(h["total"] for h in v["histograms"]) == total, opts
+    flags = {h["flags"] for h in view(trace, "biolatency", "-F")["histograms"]}
+    assert "Sync-Write" in flags
+
+
+def test_biosnoop_text_has_bcc_columns(live, disk_dir, out_dir):
+    trace = out_dir / "t.ebr"
+    ebrec("record", "-o", trace, "-e", "block", "--",
+          workload("ebr-blkio"), os.path.join(disk_dir, "data"), 20, check=0)
+    text = ebrec("report", trace, "biosnoop", check=0).stdout.splitlines()
+    assert text[0].split() == ["TIME(s)", "COMM", "PID", "DISK", "T", "SECTOR", "BYTES",
+                               "LAT(ms)"]
+    rows = [l.split() for l in text[1:] if l and l[0].isdigit()]
+    assert float(rows[0][0]) == 0.0
+    assert sum(1 for r in rows if r[1] == "ebr-blkio" and r[4] == "WS" and r[6] == "4096") == 20
+    q = ebrec("report", trace, "biosnoop", "-Q", check=0).stdout.splitlines()
+    assert "QUE(ms)" in q[0].split()
+
+    hist = ebrec("report", trace, "biolatency", "-D", check=0).stdout
+    assert "disk = " in hist
+    assert "     usecs               : count    distribution" in hist
+
+
+def test_tiny_ring_buffer_loses_exactly_what_it_counts(live, disk_dir, out_dir):
+    """Flood a 4 KiB ring buffer: written + counted as lost == emitted, exactly."""
+    trace = out_dir / "flood.ebr"
+    p = ebrec("record", "-o", trace, "-e", "block", "--buffer-size", "4K", "--fail-on-loss",
+              "--", workload("ebr-blkio"), "-t", "2", "-r", "8",
+              os.path.join(disk_dir, "data"), 500)
+    assert p.returncode == 1, p.stderr  # --fail-on-loss
+    assert "lost" in p.stderr
+    doc = ebrec_json("report", trace, "biosnoop", "--format", "json")
+    losses = doc["views"][0]["losses"]
+    written = len(doc["views"][0]["rows"])
+    assert losses["lost_ringbuf"] > 0, "the flood did not overflow the ring: test is void"
+    assert written + losses["lost"] == losses["emitted"]
+    info = ebrec("info", trace, check=0).stdout
+    assert f"emitted {losses['emitted']}, lost {losses['lost']}" in info
+
+
+def test_pid_filter_keeps_only_that_process(live, disk_dir, out_dir):
+    trace = out_dir / "p.ebr"
+    procs = [subprocess.Popen([workload("ebr-blkio"), "-w", "700",
+                               os.path.join(disk_dir, f"d{i}"), "50"],
+                              stdout=subprocess.PIPE, text=True) for i in range(2)]
+    pids = [int(p.stdout.readline().split()[1]) for p in procs]
+    ebrec("record", "-o", trace, "-e", "block", "-p", pids[0], "-d", 3, check=0)
+    for p in procs:
+        assert p.wait(timeout=30) == 0
+    rows = view(trace, "biosnoop")["rows"]
+    assert rows and {r["pid"] for r in rows} == {pids[0]}
+    assert sum(1 for r in rows if r["rwbs"] == "WS" and r["bytes"] == 4096) == 50
+
+
+def test_sigterm_stops_cleanly_with_a_complete_file(live, out_dir):
+    trace = out_dir / "term.ebr"
+    p = subprocess.Popen([EBREC, "record", "-o", str(trace),
+                          "-e", "block"], stderr=subprocess.PIPE, text=True)
+    time.sleep(1.5)
+    p.send_signal(signal.SIGTERM)
+    _, err = p.communicate(timeout=30)
+    assert p.returncode == 0, err
+    assert err.count("\n") == 1 and err.startswith("ebrec: recorded")  # no tty: one line
+    assert "OK" in ebrec("verify", trace, check=0).stdout
+    assert (os.stat(trace).st_mode & 0o777) == 0o600
+
+
+def test_command_exit_status_and_duration(live, out_dir):
+    p = ebrec("record", "-o", out_dir / "c.ebr", "-e", "block", "--", "sh", "-c", "exit 7")
+    assert p.returncode == 7
+    start = time.monotonic()
+    ebrec("record", "-o", out_dir / "d.ebr", "-e", "block", "-d", "1", check=0)
+    assert 0.9 < time.monotonic() - start < 10
+    info = ebrec("info", out_dir / "d.ebr", check=0).stdout
+    assert "families:  block" in info
+
+
+def test_output_file_rules(live, out_dir):
+    trace = out_dir / "x.ebr"
+    ebrec("record", "-o", trace, "-d", "0.3", check=0)
+    assert (os.stat(trace).st_mode & 0o777) == 0o600
+    p = ebrec("record", "-o", trace, "-d", "0.3", check=1)
+    assert "exists" in p.stderr and "-f" in p.stderr
+    os.chmod(trace, 0o644)
+    ebrec("record", "-f", "-o", trace, "-d", "0.3", check=0)
+    assert (os.stat(trace).st_mode & 0o777) == 0o600
+
+
+def test_record_into_a_pipe(live, out_dir):
+    trace = out_dir / "pipe.ebr"
+    with open(trace, "wb") as f:
+        rec = subprocess.Popen([EBREC, "record", "-o", "-",
+                                "-d", "1"], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        cat = subprocess.Popen(["cat"], stdin=rec.stdout, stdout=f)
+        rec.stdout.close()
+        _, err = rec.communicate(timeout=30)
+        cat.wait(timeout=30)
+    assert rec.returncode == 0, err
+    assert "OK" in ebrec("verify", trace, check=0).stdout
+    assert "(no index" not in ebrec("info", trace, check=0).stdout
+
+
+def test_host_facts(live, out_dir):
+    trace = out_dir / "h.ebr"
+    ebrec("record", "-o", trace, "-d", "0.3", check=0)
+    info = ebrec("info", trace, check=0).stdout
+    u = os.uname()
+    assert f"host:      {u.nodename}, Linux {u.release} {u.machine}, {os.cpu_count()} CPUs" in info
+    assert "block:block_rq_complete" in info
+    dump = ebrec("dump", trace, check=0)
+    assert dump.returncode == 0
+
+
+def test_list_shows_block_supported():
+    out = ebrec("list", check=0).stdout
+    assert out.startswith("block      supported")
+    assert "block:block_rq_complete" in out

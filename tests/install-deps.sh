@@ -1,0 +1,25 @@
+#!/bin/sh
+# Installs the Debian packages that building, testing and the demo need; does nothing when
+# they are all present. Run as root (make deps, make test and make demo call it).
+set -eu
+
+PACKAGES="make gcc clang llvm libclang-rt-14-dev pkg-config bpftool libbpf-dev libelf-dev
+libzstd-dev libdw-dev python3 python3-pytest"
+
+missing=""
+for p in $PACKAGES; do
+	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+		missing="$missing $p"
+	fi
+done
+[ -z "$missing" ] && exit 0
+
+if [ "$(id -u)" != 0 ]; then
+	echo "ebrec: missing Debian packages:$missing; run 'make deps' as root" >&2
+	exit 1
+fi
+echo "ebrec: installing$missing"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -q
+# shellcheck disable=SC2086
+apt-get install -y -q --no-install-recommends $missing
