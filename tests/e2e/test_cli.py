@@ -1,0 +1,96 @@
+"""The commands around the file: bad input gets one line on stderr and exit 1 or 2."""
+import os
+
+import pytest
+
+from conftest import ebrec
+
+
+@pytest.fixture
+def trace(live, out_dir):
+    t = out_dir / "ok.ebr"
+    ebrec("record", "-o", t, "-e", "block", "-d", "1.2", check=0)
+    return t
+
+
+def one_line_error(p, status):
+    assert p.returncode == status, (p.returncode, p.stderr)
+    lines = p.stderr.strip().splitlines()
+    assert len(lines) == 1, p.stderr
+    assert "Traceback" not in p.stderr and lines[0].startswith("ebrec")
+    return lines[0]
+
+
+@pytest.mark.parametrize("cmd", [["info"], ["dump"], ["verify"], ["report"]])
+def test_missing_file(cmd, out_dir):
+    msg = one_line_error(ebrec(*cmd, out_dir / "nope.ebr"), 1)
+    assert "No such file" in msg
+
+
+@pytest.mark.parametrize("cmd", [["info"], ["dump"], ["verify"], ["report"]])
+def test_empty_file(cmd, out_dir):
+    (out_dir / "empty.ebr").write_bytes(b"")
+    msg = one_line_error(ebrec(*cmd, out_dir / "empty.ebr"), 1)
+    assert "empty" in msg
+
+
+@pytest.mark.parametrize("cmd", [["info"], ["dump"], ["verify"], ["report"]])
+def test_not_a_trace(cmd, out_dir):
+    (out_dir / "x.ebr").write_bytes(b"hello, this is not a trace\n" * 10)
+    msg = one_line_error(ebrec(*cmd, out_dir / "x.ebr"), 1)
+    assert "not an ebrec trace" in msg
+
+
+def test_usage_errors(out_dir):
+    assert ebrec().returncode == 2  # prints the usage
+    msg = one_line_error(ebrec("frobnicate"), 2)
+    assert "unknown command" in msg
+    (out_dir / "x.ebr").write_bytes(b"")
+    msg = one_line_error(ebrec("report", out_dir / "x.ebr", "nosuchview"), 2)
+    assert "unknown view" in msg
+    msg = one_line_error(ebrec("report", out_dir / "x.ebr", "biolatency", "-Z"), 2)
+    assert "-Z" in msg
+    msg = one_line_error(ebrec("record", "-e", "nosuchfamily", "-d", "1"), 2)
+    assert "unknown family" in msg
+    msg = one_line_error(ebrec("record", "--buffer-size", "3K"), 2)
+    assert "power of two" in msg
+    msg = one_line_error(ebrec("record", "-d", "-1"), 2)
+    assert "-d" in msg
+    assert ebrec("info").returncode == 2
+    assert ebrec("report", "--format", "yaml", out_dir / "x.ebr").returncode == 2
+
+
+def test_truncated_trace_reports_what_is_readable(trace, out_dir):
+    data = trace.read_bytes()
+    full = ebrec("report", trace, "biosnoop", check=0).stdout.splitlines()
+    cut = out_dir / "cut.ebr"
+    cut.write_bytes(data[: len(data) * 2 // 3])
+    p = ebrec("report", cut, "biosnoop")
+    assert p.returncode == 1
+    assert "cut" in p.stderr or "truncated" in p.stderr or "ends" in p.stderr, p.stderr
+    assert "damaged" in p.stderr
+    rows = p.stdout.splitlines()
+    assert rows[0] == full[0]  # the readable part is still reported
+    v = ebrec("verify", cut)
+    assert v.returncode == 1 and "FAILED" in v.stderr
+    i = ebrec("info", cut)
+    assert i.returncode == 1 and "(no index: scanned)" in i.stdout
+
+
+def test_flipped_bit_is_named(trace, out_dir):
+    data = bytearray(trace.read_bytes())
+    data[len(data) // 2] ^= 0x10
+    bad = out_dir / "flip.ebr"
+    bad.write_bytes(bytes(data))
+    v = ebrec("verify", bad)
+    assert v.returncode == 1
+    assert "block" in v.stderr and "offset" in v.stderr, v.stderr
+
+
+def test_verify_and_dump_agree_with_info(trace):
+    assert ebrec("verify", trace, check=0).stdout.endswith(" events\n")
+    dump = ebrec("dump", trace, check=0).stdout.splitlines()
+    info = ebrec("info", trace, check=0).stdout
+    n = int(info.split("events:")[1].split()[0])
+    assert len(dump) == n
+    assert os.path.getsize(trace) > 0
