@@ -1,6 +1,7 @@
 # ebrec build. `make` builds ./ebrec; `make test`, `make demo` and `make deps` as in README.md.
 # V=1 shows commands; SANITIZE=1 builds everything with ASan + UBSan (into build-san/).
 .DELETE_ON_ERROR:
+.SECONDARY:
 .SUFFIXES:
 
 CC ?= cc
@@ -121,6 +122,8 @@ e2e: ebrec $(WORKLOADS)
 test: deps
 	$(Q)$(MAKE) --no-print-directory all $(UNIT_TESTS) $(WORKLOADS)
 	$(Q)$(MAKE) --no-print-directory unit
+	$(Q)$(MAKE) --no-print-directory unit-san
+	$(Q)$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=$(TEST_FUZZ_SECONDS)
 	$(Q)$(MAKE) --no-print-directory e2e
 
 .PHONY: demo
@@ -128,8 +131,31 @@ demo: deps
 	$(Q)$(MAKE) --no-print-directory all $(WORKLOADS)
 	$(Q)tests/demo.sh
 
+# The trace reader under libFuzzer, ASan and UBSan (clang), seeded with real traces.
+FUZZ_SECONDS ?= 60
+TEST_FUZZ_SECONDS ?= 45
+FUZZ_FLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
+	-fno-omit-frame-pointer -std=gnu11 -I. -D_GNU_SOURCE
+build-fuzz/fuzz_reader: tests/fuzz/fuzz_reader.c $(FORMAT_SRCS) $(ANALYZE_SRCS) $(wildcard format/*.h analyze/*.h format/*.def)
+	$(call msg,FUZZ,$@)
+	$(Q)mkdir -p build-fuzz
+	$(Q)$(CLANG) $(FUZZ_FLAGS) $(filter %.c,$^) -lzstd -o $@
+
+.PHONY: fuzz
+fuzz: build-fuzz/fuzz_reader
+	$(Q)mkdir -p build-fuzz/corpus
+	$(Q)cp tests/fuzz/seeds/* build-fuzz/corpus/
+	$(Q)build-fuzz/fuzz_reader -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -timeout=10 \
+		-print_final_stats=1 build-fuzz/corpus >build-fuzz/fuzz.log 2>&1; \
+		rc=$$?; grep -E '^(Done|stat::)|ERROR|SUMMARY' build-fuzz/fuzz.log; exit $$rc
+
+# The unit tests again, built with ASan + UBSan.
+.PHONY: unit-san
+unit-san:
+	$(Q)$(MAKE) --no-print-directory SANITIZE=1 unit
+
 .PHONY: clean
 clean:
-	rm -rf build build-san ebrec
+	rm -rf build build-san build-fuzz ebrec
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -23,6 +23,8 @@ void wbuf_release(struct wbuf *b);
 
 static inline void wbuf_put(struct wbuf *b, const void *src, size_t n)
 {
+	if (!n) /* src may be NULL then, which memcpy does not allow */
+		return;
 	if (wbuf_reserve(b, n))
 		return;
 	memcpy(b->p + b->len, src, n);

@@ -1,0 +1,90 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * libFuzzer target: any bytes as a trace file, through everything that reads traces: the
+ * footer and index, the block scan, event decoding and the block analyzers. A hostile trace
+ * must get a clear error, never a crash, a leak or undefined behaviour (built with ASan+UBSan).
+ */
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include "analyze/block.h"
+#include "analyze/losses.h"
+#include "analyze/pass.h"
+#include "format/ebr.h"
+
+static int ignore_row(void *ctx, const struct biosnoop_row *row)
+{
+	(void)ctx;
+	return row->comm[0] == 1; /* read the borrowed string */
+}
+
+static void through_index(const uint8_t *data, size_t size)
+{
+	struct ebr_mem_source ms;
+	struct ebr_source src;
+	struct ebr_reader *r = NULL;
+	struct ebr_summary sum = { 0 };
+	char msg[256];
+
+	ebr_source_mem(&src, &ms, data, size);
+	if (ebr_reader_open(&r, &src, msg, sizeof(msg)))
+		return;
+	if (ebr_reader_load_index(r, &sum) == 0)
+		for (uint32_t i = 0; i < ebr_reader_meta_count(r); i++) {
+			const char *k, *v;
+
+			ebr_reader_meta_at(r, i, &k, &v);
+		}
+	ebr_summary_release(&sum);
+	ebr_reader_close(r);
+}
+
+static void through_events(const uint8_t *data, size_t size)
+{
+	struct ebr_mem_source ms;
+	struct ebr_source src;
+	struct ebr_reader *r = NULL;
+	struct biolatency lat = { .opts = { .per_disk = true, .per_flags = true, .queued = true } };
+	struct biosnoop snoop = { .emit = ignore_row };
+	static struct losses losses;
+	struct analyzer an[] = {
+		{ biolatency_on_event, &lat },
+		{ biosnoop_on_event, &snoop },
+		{ losses_on_event, &losses },
+	};
+
+	memset(&losses, 0, sizeof(losses));
+	ebr_source_mem(&src, &ms, data, size);
+	if (ebr_reader_open(&r, &src, NULL, 0))
+		return;
+	analyze_pass(r, an, 3);
+	for (uint32_t i = 0; i < ebr_reader_problem_count(r); i++)
+		(void)strlen(ebr_reader_problem(r, i)->msg);
+	biolatency_release_model(&lat);
+	ebr_reader_close(r);
+}
+
+static void through_blocks(const uint8_t *data, size_t size)
+{
+	struct ebr_mem_source ms;
+	struct ebr_source src;
+	struct ebr_reader *r = NULL;
+	struct ebr_summary sum = { 0 };
+
+	ebr_source_mem(&src, &ms, data, size);
+	if (ebr_reader_open(&r, &src, NULL, 0))
+		return;
+	ebr_reader_summarize(r, &sum);
+	ebr_summary_release(&sum);
+	ebr_reader_close(r);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	through_index(data, size);
+	through_events(data, size);
+	through_blocks(data, size);
+	return 0;
+}
