@@ -444,8 +444,11 @@ static int describe_recording(struct recording *rec, const struct features *feat
 	return err;
 }
 
-/* Writes one ebr.counts event per probe whose counters moved since the last one. */
-static int write_counts(struct recording *rec)
+/*
+ * Writes one ebr.counts event per probe whose counters moved since the last one; at the end
+ * (final) one for every probe, so that a trace says "0 lost" of each probe it recorded.
+ */
+static int write_counts(struct recording *rec, bool final)
 {
 	struct ebr_probe_counters *vals = calloc((size_t)rec->ncpus, sizeof(*vals));
 	uint64_t lost_user[EBR_PROBE_MAX];
@@ -473,7 +476,8 @@ static int write_counts(struct recording *rec)
 		v[EBR_F_COUNTS_LOST_RINGBUF].u = lost_rb - p->lost_ringbuf;
 		v[EBR_F_COUNTS_LOST_MAP].u = lost_map - p->lost_map;
 		v[EBR_F_COUNTS_LOST_USER].u = lost_user[p->id] - p->lost_user;
-		if (!v[1].u && !v[2].u && !v[3].u && !v[4].u)
+		if (!final && !v[EBR_F_COUNTS_EMITTED].u && !v[EBR_F_COUNTS_LOST_RINGBUF].u &&
+		    !v[EBR_F_COUNTS_LOST_MAP].u && !v[EBR_F_COUNTS_LOST_USER].u)
 			continue;
 		err = ebr_writer_event(rec->w, EBR_EV_COUNTS, now, 0, v);
 		p->emitted = emitted;
@@ -529,18 +533,21 @@ static void print_status(const struct recording *rec, bool final, uint64_t prev_
 			 double dt)
 {
 	double elapsed = (double)(host_monotonic_ns() - rec->t_start) / 1e9;
-	double mib = (double)(rec->w ? ebr_writer_bytes(rec->w) : rec->bytes) / (1 << 20);
+	double bytes = (double)(rec->w ? ebr_writer_bytes(rec->w) : rec->bytes);
+	bool kib = bytes < (1 << 20);
+	double size = bytes / (kib ? 1024 : 1 << 20);
 	const char *name = rec->to_stdout ? "stdout" : rec->o.out;
 
 	if (!final) {
-		fprintf(stderr, "\r\033[Kebrec: %.0fs  %.0f events/s  %.1f MiB written  %llu lost",
-			elapsed, dt > 0 ? (double)(rec->written - prev_written) / dt : 0.0, mib,
+		fprintf(stderr, "\r\033[Kebrec: %.0fs  %.0f events/s  %.1f %s written  %llu lost",
+			elapsed, dt > 0 ? (double)(rec->written - prev_written) / dt : 0.0, size,
+			kib ? "KiB" : "MiB",
 			(unsigned long long)total_lost(rec));
 		return;
 	}
-	fprintf(stderr, "ebrec: recorded %llu events in %.1fs (%.0f/s) to %s: %.1f MiB, %llu lost\n",
+	fprintf(stderr, "ebrec: recorded %llu events in %.1fs (%.0f/s) to %s: %.1f %s, %llu lost\n",
 		(unsigned long long)rec->written, elapsed,
-		elapsed > 0 ? (double)rec->written / elapsed : 0.0, name, mib,
+		elapsed > 0 ? (double)rec->written / elapsed : 0.0, name, size, kib ? "KiB" : "MiB",
 		(unsigned long long)total_lost(rec));
 }
 
@@ -573,7 +580,7 @@ static int record_loop(struct recording *rec)
 		}
 		now = host_monotonic_ns();
 		if (!err && now >= next_flush) {
-			err = write_counts(rec);
+			err = write_counts(rec, false);
 			err = err ?: ebr_writer_flush(rec->w);
 			if (tty)
 				print_status(rec, false, prev_written, (double)(now - prev_t) / 1e9);
@@ -602,7 +609,7 @@ static int record_finish(struct recording *rec)
 		err = write_chunk(rec, c);
 		free(c);
 	}
-	err = err ?: write_counts(rec);
+	err = err ?: write_counts(rec, true);
 	err = err ?: host_clock_pair(rec->w, "end");
 	snprintf(buf, sizeof(buf), "%llu", (unsigned long long)rec->max_inversion);
 	err = err ?: ebr_writer_meta(rec->w, "record.max_reorder_ns", buf);

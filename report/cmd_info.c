@@ -100,15 +100,11 @@ int cmd_info(int argc, char **argv)
 	bool indexed = true;
 	int err, status = 1;
 
-	if (argc == 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
-		printf("usage: ebrec info FILE\n\nHost, time span, families, event counts and losses "
-		       "per type, file size, compression ratio and bytes per event.\n");
-		return 0;
-	}
-	if (argc != 2 || (argv[1][0] == '-' && argv[1][1])) {
-		fprintf(stderr, "usage: ebrec info FILE\n");
-		return 2;
-	}
+	status = trace_file_args(argc, argv, "Host, time span, families, event counts and losses "
+				 "per type, file size, compression ratio and bytes per event.");
+	if (status >= 0)
+		return status;
+	status = 1;
 	if (trace_file_open(&tf, "info", argv[1]))
 		return 1;
 	err = ebr_reader_load_index(tf.r, &sum);

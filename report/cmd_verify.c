@@ -13,15 +13,11 @@ int cmd_verify(int argc, char **argv)
 	char safe[512];
 	int ret, status = 0;
 
-	if (argc == 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
-		printf("usage: ebrec verify FILE\n\nChecks every block's checksums and decodes its "
-		       "events; exit 0 only if every block is intact and the file is complete.\n");
-		return 0;
-	}
-	if (argc != 2 || (argv[1][0] == '-' && argv[1][1])) {
-		fprintf(stderr, "usage: ebrec verify FILE\n");
-		return 2;
-	}
+	status = trace_file_args(argc, argv, "Checks every block's checksums and decodes its "
+				 "events; exit 0 only if every block is intact and the file is complete.");
+	if (status >= 0)
+		return status;
+	status = 0;
 	if (trace_file_open(&tf, "verify", argv[1]))
 		return 1;
 	while ((ret = ebr_reader_next_block(tf.r, &bi, 1)) > 0) {

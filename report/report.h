@@ -21,6 +21,8 @@ struct trace_file {
 	struct ebr_reader *r;
 };
 
+/* The arguments of a command that takes just FILE: -1 to go on, else the exit status. */
+int trace_file_args(int argc, char **argv, const char *help);
 /* Opens path ("-" = stdin) and reads its header; on failure prints one line and returns 1. */
 int trace_file_open(struct trace_file *t, const char *cmd, const char *path);
 void trace_file_close(struct trace_file *t);

@@ -76,3 +76,16 @@ void trace_file_json_warnings(const struct trace_file *t, struct json *j)
 		json_str(j, NULL, ebr_reader_problem(t->r, i)->msg);
 	json_array_end(j);
 }
+
+int trace_file_args(int argc, char **argv, const char *help)
+{
+	if (argc == 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
+		printf("usage: ebrec %s FILE\n\n%s\n", argv[0], help);
+		return 0;
+	}
+	if (argc != 2 || (argv[1][0] == '-' && argv[1][1])) {
+		fprintf(stderr, "usage: ebrec %s FILE (see 'ebrec %s --help')\n", argv[0], argv[0]);
+		return 2;
+	}
+	return -1;
+}

@@ -86,11 +86,11 @@ def test_tiny_ring_buffer_loses_exactly_what_it_counts(live, disk_dir, out_dir):
 
 def test_pid_filter_keeps_only_that_process(live, disk_dir, out_dir):
     trace = out_dir / "p.ebr"
-    procs = [subprocess.Popen([workload("ebr-blkio"), "-w", "700",
+    procs = [subprocess.Popen([workload("ebr-blkio"), "-w", "1500",
                                os.path.join(disk_dir, f"d{i}"), "50"],
                               stdout=subprocess.PIPE, text=True) for i in range(2)]
     pids = [int(p.stdout.readline().split()[1]) for p in procs]
-    ebrec("record", "-o", trace, "-e", "block", "-p", pids[0], "-d", 3, check=0)
+    ebrec("record", "-o", trace, "-e", "block", "-p", pids[0], "-d", 4, check=0)
     for p in procs:
         assert p.wait(timeout=30) == 0
     rows = view(trace, "biosnoop")["rows"]
