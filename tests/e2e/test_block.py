@@ -1,4 +1,5 @@
 """Block I/O family, end to end: real BPF, a workload whose I/O is known exactly."""
+import json
 import os
 import signal
 import subprocess
@@ -161,3 +162,22 @@ def test_list_shows_block_supported():
     out = ebrec("list", check=0).stdout
     assert out.startswith("block      supported")
     assert "block:block_rq_complete" in out
+
+
+def test_sigkill_loses_at_most_the_last_flush_interval(live, disk_dir, out_dir):
+    """Events older than one flush interval (1 s) are on disk when the recorder is killed."""
+    trace = out_dir / "kill.ebr"
+    rec = subprocess.Popen([EBREC, "record", "-o", str(trace), "-e", "block"],
+                           stderr=subprocess.PIPE, text=True)
+    time.sleep(1.0)  # attached
+    w = subprocess.run([workload("ebr-blkio"), os.path.join(disk_dir, "data"), "100"],
+                       capture_output=True, text=True, check=True)
+    pid = int(w.stdout.split()[1])
+    time.sleep(2.5)  # more than one flush interval after the last write
+    rec.kill()
+    rec.communicate(timeout=30)
+    p = ebrec("report", trace, "biosnoop", "--format", "json")
+    assert p.returncode == 1 and "warning" in p.stderr  # incomplete file, said so
+    rows = json.loads(p.stdout)["views"][0]["rows"]
+    assert sum(1 for r in rows if r["pid"] == pid and r["rwbs"] == "WS") == 100
+    assert "(no index: scanned)" in ebrec("info", trace).stdout
