@@ -61,7 +61,11 @@ def test_biosnoop_text_has_bcc_columns(live, disk_dir, out_dir):
     assert float(rows[0][0]) == 0.0
     assert sum(1 for r in rows if r[1] == "ebr-blkio" and r[4] == "WS" and r[6] == "4096") == 20
     q = ebrec("report", trace, "biosnoop", "-Q", check=0).stdout.splitlines()
-    assert "QUE(ms)" in q[0].split()
+    assert q[0].split()[-2:] == ["QUE(ms)", "LAT(ms)"]
+    qrows = [l.split() for l in q[1:] if l and l[0].isdigit()]
+    assert len(qrows) == len(rows)
+    for r, qr in zip(rows, qrows):  # -Q: LAT is insert -> complete = QUE + device time
+        assert abs(float(qr[-1]) - float(qr[-2]) - float(r[-1])) <= 0.0015, (r, qr)
 
     hist = ebrec("report", trace, "biolatency", "-D", check=0).stdout
     assert "disk = " in hist
