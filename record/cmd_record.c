@@ -622,9 +622,12 @@ static int record_finish(struct recording *rec)
 
 static void write_failed(const struct recording *rec, int err)
 {
-	fprintf(stderr, "ebrec record: writing %s failed: %s%s%s\n",
-		rec->to_stdout ? "stdout" : rec->o.out, ebr_strerror(err),
-		err == EBR_E_IO ? ": " : "", err == EBR_E_IO ? strerror(errno) : "");
+	int saved = errno; /* the sink's failed write(2) set it */
+
+	fprintf(stderr, "ebrec record: writing %s failed: %s; the trace holds every block "
+			"written before\n",
+		rec->to_stdout ? "stdout" : rec->o.out,
+		err == EBR_E_IO ? strerror(saved) : ebr_strerror(err));
 }
 
 static void stop_child(struct recording *rec)
