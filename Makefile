@@ -1,7 +1,6 @@
 # ebrec build. `make` builds ./ebrec; `make test`, `make demo` and `make deps` as in README.md.
 # V=1 shows commands; SANITIZE=1 builds everything with ASan + UBSan (into build-san/).
 .DELETE_ON_ERROR:
-.SECONDARY:
 .SUFFIXES:
 
 CC ?= cc
@@ -54,13 +53,17 @@ ANALYZE_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(ANALYZE_SRCS))
 REPORT_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(REPORT_SRCS))
 RECORD_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(RECORD_SRCS))
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_*.c))
+# test objects are intermediate files of a pattern chain: keep them, so -MMD can track them
+.SECONDARY: $(patsubst tests/unit/%.c,$(BUILD)/tests/unit/%.o,$(wildcard tests/unit/test_*.c))
 WORKLOADS := $(patsubst tests/workloads/%.c,$(BUILD)/tests/workloads/%,$(wildcard tests/workloads/*.c))
 
 .PHONY: all
 all: ebrec
 
+# Phony so that ./ebrec is always the binary of this build (plain or SANITIZE=1).
+.PHONY: ebrec
 ebrec: $(BUILD)/ebrec
-	$(Q)cp $< $@
+	$(Q)cmp -s $< $@ || cp $< $@
 
 $(BUILD)/ebrec: $(BUILD)/ebrec.o $(RECORD_OBJS) $(REPORT_OBJS) $(ANALYZE_OBJS) $(FORMAT_OBJS)
 	$(call msg,LINK,$@)
@@ -113,9 +116,10 @@ deps:
 unit: $(UNIT_TESTS)
 	$(Q)for t in $(UNIT_TESTS); do echo "== $$t"; $$t || exit 1; done
 
+# The binary of this build (build/ or build-san/), not ./ebrec: SANITIZE=1 e2e leaves it alone.
 .PHONY: e2e
-e2e: ebrec $(WORKLOADS)
-	$(Q)EBREC=$(CURDIR)/ebrec WORKLOADS=$(CURDIR)/$(BUILD)/tests/workloads \
+e2e: $(BUILD)/ebrec $(WORKLOADS)
+	$(Q)EBREC=$(CURDIR)/$(BUILD)/ebrec WORKLOADS=$(CURDIR)/$(BUILD)/tests/workloads \
 		$(PYTHON) -m pytest -q -ra tests/e2e
 
 .PHONY: test
@@ -125,6 +129,8 @@ test: deps
 	$(Q)$(MAKE) --no-print-directory unit-san
 	$(Q)$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=$(TEST_FUZZ_SECONDS)
 	$(Q)$(MAKE) --no-print-directory e2e
+	$(Q)echo "== end-to-end tests again, ebrec built with ASan + UBSan"
+	$(Q)$(MAKE) --no-print-directory SANITIZE=1 e2e
 
 .PHONY: demo
 demo: deps
