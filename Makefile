@@ -39,7 +39,7 @@ CFLAGS ?= -O2 -g
 ALL_CFLAGS := -std=gnu11 $(CFLAGS) $(WARN) $(SAN_FLAGS) -I. -I$(BUILD) -MMD -MP \
 	-D_GNU_SOURCE $(PKG_CFLAGS)
 LDLIBS := $(PKG_LIBS) -lpthread -lm
-BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Ibpf -Wall -Wno-unused-function \
+BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Ibpf -I. -Wall -Wno-unused-function \
 	-MMD -MP
 
 BPF_SRCS := $(wildcard bpf/*.bpf.c)

@@ -3,7 +3,6 @@
 #include <stdio.h>
 #include <string.h>
 #include "analyze/block.h"
-#include "bpf/events.h"
 
 void block_rwbs(uint64_t flags, char out[8])
 {

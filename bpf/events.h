@@ -14,6 +14,9 @@
 #include <linux/types.h>
 #endif
 
+/* block.rq flags (EBR_BIO_*) are part of the file format */
+#include "format/block_flags.h"
+
 #define EBR_COMM_LEN 16
 
 /* Record types in the ring buffer (hdr.type). Not on disk. */
@@ -45,23 +48,6 @@ struct ebr_rec_hdr {
 	__u32 cpu;
 };
 
-/* Block request flags, stable across kernels (the kernel's REQ_* bits are not). */
-enum {
-	EBR_BIO_OP_MASK = 0xff, /* low byte: operation */
-	EBR_BIO_OP_READ = 0,
-	EBR_BIO_OP_WRITE = 1,
-	EBR_BIO_OP_FLUSH = 2,
-	EBR_BIO_OP_DISCARD = 3,
-	EBR_BIO_OP_SECURE_ERASE = 4,
-	EBR_BIO_OP_WRITE_ZEROES = 5,
-	EBR_BIO_OP_OTHER = 6,
-	EBR_BIO_SYNC = 1 << 8,
-	EBR_BIO_META = 1 << 9,
-	EBR_BIO_FUA = 1 << 10,
-	EBR_BIO_PREFLUSH = 1 << 11,
-	EBR_BIO_RAHEAD = 1 << 12,
-};
-
 /* One completed block request: built from insert/issue/complete in the kernel. */
 struct ebr_rec_block_rq {
 	struct ebr_rec_hdr hdr; /* ts = completion time */
@@ -72,7 +58,7 @@ struct ebr_rec_block_rq {
 	__u32 tid;
 	__u32 dev;      /* major << 20 | minor, as the kernel's dev_t */
 	__u32 bytes;
-	__u32 flags;    /* EBR_BIO_* */
+	__u32 flags;    /* EBR_BIO_*, format/block_flags.h */
 	__s32 error;    /* blk_status_t at completion, 0 = success */
 	char comm[EBR_COMM_LEN];
 };

@@ -9,7 +9,6 @@
 #include "analyze/hist.h"
 #include "analyze/losses.h"
 #include "analyze/pass.h"
-#include "bpf/events.h"
 #include "format/ebr.h"
 #include "report/report.h"
 #include "check.h"
