@@ -62,7 +62,8 @@ struct recording {
 	int child_status;
 	bool child_done;
 	int go_fd;
-	uint64_t t_start, written, malformed, bytes;
+	uint64_t t_start, written, bytes;
+	uint64_t malformed, drain_malformed; /* records found malformed by the writer, the drain */
 	uint64_t last_ts, max_inversion;
 	int ncpus;
 };
@@ -318,10 +319,55 @@ static int spawn_command(struct recording *rec)
 	return 0;
 }
 
+/* A program is loaded when a selected family uses it and the kernel has its hook. */
+static bool prog_wanted(const struct recording *rec, const struct features *feat,
+			const char *prog_name)
+{
+	for (size_t i = 0; i < rec->nfams; i++)
+		for (size_t p = 0; p < rec->fams[i]->nprogs; p++) {
+			const struct family_prog *fp = &rec->fams[i]->progs[p];
+
+			if (!strcmp(fp->prog_name, prog_name))
+				return features_has_tracepoint(feat, fp->tracepoint);
+		}
+	return false;
+}
+
+/* Checks that the kernel has what each family needs, and lets the family set its rodata. */
+static int configure_families(struct recording *rec, const struct features *feat)
+{
+	for (size_t i = 0; i < rec->nfams; i++) {
+		const struct family *f = rec->fams[i];
+		bool *have = calloc(f->nprogs ? f->nprogs : 1, sizeof(*have));
+		struct family_env env = { rec->skel, NULL, have };
+		int err = 0;
+
+		if (!have) {
+			fprintf(stderr, "ebrec record: out of memory\n");
+			return 1;
+		}
+		for (size_t p = 0; p < f->nprogs && !err; p++) {
+			have[p] = features_has_tracepoint(feat, f->progs[p].tracepoint);
+			if (!have[p] && !f->progs[p].optional) {
+				fprintf(stderr,
+					"ebrec record: family %s needs tracepoint %s, which this "
+					"kernel lacks: record without it (-e) or see 'ebrec list'\n",
+					f->name, f->progs[p].tracepoint);
+				err = -ENOENT;
+			}
+		}
+		if (!err && f->configure && (err = f->configure(&env)))
+			fprintf(stderr, "ebrec record: configuring family %s failed: %s\n", f->name,
+				strerror(-err));
+		free(have);
+		if (err)
+			return 1;
+	}
+	return 0;
+}
+
 static int load_probes(struct recording *rec, const struct features *feat)
 {
-	bool have[16];
-	bool want_prog[MAX_LINKS] = { 0 };
 	struct bpf_program *prog;
 	int err;
 
@@ -331,45 +377,16 @@ static int load_probes(struct recording *rec, const struct features *feat)
 		return 1;
 	}
 	err = bpf_map__set_max_entries(rec->skel->maps.ebr_ring, (uint32_t)rec->o.buffer_size);
-	if (err)
-		goto fail;
+	if (err) {
+		fprintf(stderr, "ebrec record: cannot size the ring buffer: %s\n", strerror(-err));
+		return 1;
+	}
 	rec->skel->rodata->ebr_target_tgid = (uint32_t)rec->o.pid;
-
-	for (size_t i = 0; i < rec->nfams; i++) {
-		const struct family *f = rec->fams[i];
-		struct family_env env = { rec->skel, NULL, have };
-
-		for (size_t p = 0; p < f->nprogs && p < 16; p++) {
-			have[p] = features_has_tracepoint(feat, f->progs[p].tracepoint);
-			if (!have[p] && !f->progs[p].optional) {
-				fprintf(stderr,
-					"ebrec record: family %s needs tracepoint %s, which this "
-					"kernel lacks: record without it (-e) or see 'ebrec list'\n",
-					f->name, f->progs[p].tracepoint);
-				return 1;
-			}
-		}
-		if (f->configure && (err = f->configure(&env)))
-			goto fail;
-		for (size_t p = 0; p < f->nprogs && p < 16; p++) {
-			size_t k = 0;
-
-			if (!have[p])
-				continue;
-			bpf_object__for_each_program(prog, rec->skel->obj) {
-				if (k < MAX_LINKS && !strcmp(bpf_program__name(prog), f->progs[p].prog_name))
-					want_prog[k] = true;
-				k++;
-			}
-		}
-	}
+	if (configure_families(rec, feat))
+		return 1;
 	/* everything not wanted stays out of the kernel */
-	{
-		size_t k = 0;
-
-		bpf_object__for_each_program(prog, rec->skel->obj)
-			bpf_program__set_autoload(prog, k < MAX_LINKS && want_prog[k++]);
-	}
+	bpf_object__for_each_program(prog, rec->skel->obj)
+		bpf_program__set_autoload(prog, prog_wanted(rec, feat, bpf_program__name(prog)));
 	err = ebrec_bpf__load(rec->skel);
 	if (err) {
 		fprintf(stderr, "ebrec record: loading the BPF programs failed (%s): rerun with "
@@ -381,19 +398,19 @@ static int load_probes(struct recording *rec, const struct features *feat)
 
 		if (!bpf_program__autoload(prog))
 			continue;
+		if (rec->nlinks == MAX_LINKS) {
+			fprintf(stderr, "ebrec record: more than %d programs to attach\n", MAX_LINKS);
+			return 1;
+		}
 		link = bpf_program__attach(prog);
 		if (!link) {
 			fprintf(stderr, "ebrec record: attaching %s failed: %s\n",
 				bpf_program__name(prog), strerror(errno));
 			return 1;
 		}
-		if (rec->nlinks < MAX_LINKS)
-			rec->links[rec->nlinks++] = link;
+		rec->links[rec->nlinks++] = link;
 	}
 	return 0;
-fail:
-	fprintf(stderr, "ebrec record: preparing the BPF programs failed: %s\n", strerror(-err));
-	return 1;
 }
 
 static void detach_probes(struct recording *rec)
@@ -458,7 +475,7 @@ static int write_counts(struct recording *rec, bool final)
 
 	if (!vals)
 		return EBR_E_NOMEM;
-	drain_totals(&rec->drain, lost_user, &rec->malformed);
+	drain_totals(&rec->drain, lost_user, &rec->drain_malformed);
 	for (size_t i = 0; i < rec->nprobes && !err; i++) {
 		struct probe_state *p = &rec->probes[i];
 		struct ebr_value v[EBR_MAX_FIELDS] = { 0 };
@@ -613,8 +630,9 @@ static int record_finish(struct recording *rec)
 	err = err ?: host_clock_pair(rec->w, "end");
 	snprintf(buf, sizeof(buf), "%llu", (unsigned long long)rec->max_inversion);
 	err = err ?: ebr_writer_meta(rec->w, "record.max_reorder_ns", buf);
-	if (!err && rec->malformed) {
-		snprintf(buf, sizeof(buf), "%llu", (unsigned long long)rec->malformed);
+	if (!err && rec->malformed + rec->drain_malformed) {
+		snprintf(buf, sizeof(buf), "%llu",
+			 (unsigned long long)(rec->malformed + rec->drain_malformed));
 		err = ebr_writer_meta(rec->w, "record.malformed_records", buf);
 	}
 	return err;
