@@ -16,6 +16,26 @@ def view(path, *args):
     return doc["views"][0]
 
 
+def bucket_counts(biolatency_view):
+    """{low bound: count} over all histograms of a biolatency view, empty buckets left out."""
+    out = {}
+    for h in biolatency_view["histograms"]:
+        for b in h["buckets"]:
+            if b["count"]:
+                out[b["low"]] = out.get(b["low"], 0) + b["count"]
+    return out
+
+
+def expected_buckets(rows, unit_ns):
+    """The same, computed here from biosnoop's latencies (ns-exact: lat_ms has 6 decimals)."""
+    out = {}
+    for r in rows:
+        v = round(r["lat_ms"] * 1e6) // unit_ns
+        low = 0 if v < 2 else 1 << (v.bit_length() - 1)
+        out[low] = out.get(low, 0) + 1
+    return out
+
+
 def test_biosnoop_lists_every_direct_sync_write(live, disk_dir, out_dir):
     n = 300
     trace = out_dir / "w.ebr"
@@ -41,6 +61,13 @@ def test_biosnoop_lists_every_direct_sync_write(live, disk_dir, out_dir):
     total = sum(h["total"] for h in lat["histograms"])
     assert total == len(snoop["rows"])
     assert sum(b["count"] for h in lat["histograms"] for b in h["buckets"]) == total
+
+    # every I/O is in the log2 bucket of its own latency, as biosnoop lists it
+    assert bucket_counts(lat) == expected_buckets(snoop["rows"], 1000)
+    assert bucket_counts(view(trace, "biolatency", "-m")) == \
+        expected_buckets(snoop["rows"], 1000000)
+    assert bucket_counts(view(trace, "biolatency", "-Q")) == \
+        expected_buckets(view(trace, "biosnoop", "-Q")["rows"], 1000)
 
     # -D, -F, -Q and -m regroup and shift the same I/Os, never lose or add one
     for opts in (["-D"], ["-F"], ["-D", "-F"], ["-Q"], ["-m"]):

@@ -18,16 +18,26 @@ static int ignore_row(void *ctx, const struct biosnoop_row *row)
 	return row->comm[0] == 1; /* read the borrowed string */
 }
 
+/* A reader over the input, or NULL when the input is refused at open (also fine). */
+static struct ebr_reader *open_input(struct ebr_mem_source *ms, const uint8_t *data, size_t size)
+{
+	struct ebr_source src;
+	struct ebr_reader *r = NULL;
+	char msg[256];
+
+	ebr_source_mem(&src, ms, data, size);
+	if (ebr_reader_open(&r, &src, msg, sizeof(msg)))
+		return NULL;
+	return r;
+}
+
 static void through_index(const uint8_t *data, size_t size)
 {
 	struct ebr_mem_source ms;
-	struct ebr_source src;
-	struct ebr_reader *r = NULL;
+	struct ebr_reader *r = open_input(&ms, data, size);
 	struct ebr_summary sum = { 0 };
-	char msg[256];
 
-	ebr_source_mem(&src, &ms, data, size);
-	if (ebr_reader_open(&r, &src, msg, sizeof(msg)))
+	if (!r)
 		return;
 	if (ebr_reader_load_index(r, &sum) == 0)
 		for (uint32_t i = 0; i < ebr_reader_meta_count(r); i++) {
@@ -42,8 +52,7 @@ static void through_index(const uint8_t *data, size_t size)
 static void through_events(const uint8_t *data, size_t size)
 {
 	struct ebr_mem_source ms;
-	struct ebr_source src;
-	struct ebr_reader *r = NULL;
+	struct ebr_reader *r;
 	struct biolatency lat = { .opts = { .per_disk = true, .per_flags = true, .queued = true } };
 	struct biosnoop snoop = { .emit = ignore_row };
 	static struct losses losses;
@@ -54,8 +63,8 @@ static void through_events(const uint8_t *data, size_t size)
 	};
 
 	memset(&losses, 0, sizeof(losses));
-	ebr_source_mem(&src, &ms, data, size);
-	if (ebr_reader_open(&r, &src, NULL, 0))
+	r = open_input(&ms, data, size);
+	if (!r)
 		return;
 	analyze_pass(r, an, 3);
 	for (uint32_t i = 0; i < ebr_reader_problem_count(r); i++)
@@ -67,12 +76,10 @@ static void through_events(const uint8_t *data, size_t size)
 static void through_blocks(const uint8_t *data, size_t size)
 {
 	struct ebr_mem_source ms;
-	struct ebr_source src;
-	struct ebr_reader *r = NULL;
+	struct ebr_reader *r = open_input(&ms, data, size);
 	struct ebr_summary sum = { 0 };
 
-	ebr_source_mem(&src, &ms, data, size);
-	if (ebr_reader_open(&r, &src, NULL, 0))
+	if (!r)
 		return;
 	ebr_reader_summarize(r, &sum);
 	ebr_summary_release(&sum);
