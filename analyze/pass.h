@@ -10,10 +10,16 @@
 #include "format/ebr.h"
 
 struct analyzer {
-	/* 0, or a negative EBR_E* code that ends the pass */
+	/* 0, or a negative EBR_E* code that ends the pass; NULL for a view that needs no events */
 	int (*on_event)(void *self, const struct ebr_reader *r, const struct ebr_event *ev);
 	void *self;
 };
+
+/*
+ * Recording start, CLOCK_MONOTONIC ns (META clock.start.monotonic_ns), or 0. META is read as
+ * the pass goes: ask once events have come, not before the pass.
+ */
+uint64_t trace_start_ns(const struct ebr_reader *r);
 
 /* Reads r to its end. Returns 0, or the first error of the source or of an analyzer. */
 int analyze_pass(struct ebr_reader *r, const struct analyzer *an, size_t n);

@@ -28,6 +28,8 @@ struct {
 
 /* -p PID: 0 records every process. */
 const volatile __u32 ebr_target_tgid __weak = 0;
+/* The recorder itself: its reads of tracefs and writes of the trace are not the workload's. */
+const volatile __u32 ebr_self_tgid __weak = 0;
 
 static __always_inline struct ebr_probe_counters *ebr_counters_of(__u32 probe)
 {
@@ -68,6 +70,25 @@ static __always_inline void *ebr_reserve(__u32 probe, __u16 type, __u32 size)
 	return h;
 }
 
+/*
+ * Hands over a variable-size record built elsewhere (a scratch or pairing map value), or
+ * counts the loss. size must be bounded for the verifier by the caller.
+ */
+static __always_inline void ebr_output(__u32 probe, __u16 type, void *rec, __u32 size)
+{
+	struct ebr_probe_counters *c = ebr_counters_of(probe);
+	struct ebr_rec_hdr *h = rec;
+
+	if (c)
+		__sync_fetch_and_add(&c->emitted, 1);
+	h->ts = bpf_ktime_get_ns();
+	h->type = type;
+	h->size = size;
+	h->cpu = bpf_get_smp_processor_id();
+	if (bpf_ringbuf_output(&ebr_ring, rec, size, BPF_RB_NO_WAKEUP) && c)
+		__sync_fetch_and_add(&c->lost_ringbuf, 1);
+}
+
 /* Never wake the consumer per record: it drains on a short timer (DESIGN.md, performance). */
 static __always_inline void ebr_submit(void *rec)
 {
@@ -76,7 +97,7 @@ static __always_inline void ebr_submit(void *rec)
 
 static __always_inline bool ebr_tgid_wanted(__u32 tgid)
 {
-	return ebr_target_tgid == 0 || ebr_target_tgid == tgid;
+	return (ebr_target_tgid == 0 || ebr_target_tgid == tgid) && tgid != ebr_self_tgid;
 }
 
 #endif /* EBREC_COMMON_BPF_H */

@@ -18,10 +18,21 @@
 #include "format/block_flags.h"
 
 #define EBR_COMM_LEN 16
+#define EBR_PATH_MAX 4096     /* PATH_MAX: the kernel refuses longer paths, so paths are whole */
+#define EBR_EXEC_DATA 8192    /* filename + argv of an exec record */
+#define EBR_EXEC_ARG_MAX 1024 /* one argument; longer ones are cut (flag EBR_EXEC_ARG_CUT) */
+#define EBR_EXEC_MAX_ARGS 20  /* as bcc's execsnoop */
+#define EBR_FS_NAME_LEN 16    /* file system type name ("ext4") */
+#define EBR_DNAME_LEN 256     /* a file name (one path component) */
 
 /* Record types in the ring buffer (hdr.type). Not on disk. */
 enum {
 	EBR_REC_BLOCK_RQ = 1,
+	EBR_REC_PROC_FORK = 2,
+	EBR_REC_PROC_EXEC = 3,
+	EBR_REC_PROC_EXIT = 4,
+	EBR_REC_FILE_OPEN = 5, /* also chdir/fchdir: struct ebr_rec_file_open, call says which */
+	EBR_REC_FILE_SLOW = 6,
 };
 
 /*
@@ -30,6 +41,11 @@ enum {
  */
 enum {
 	EBR_PROBE_BLOCK_RQ = 1,
+	EBR_PROBE_PROC_FORK = 2,
+	EBR_PROBE_PROC_EXEC = 3,
+	EBR_PROBE_PROC_EXIT = 4,
+	EBR_PROBE_FILE_OPEN = 5,
+	EBR_PROBE_FILE_SLOW = 6,
 	EBR_PROBE_MAX = 64,
 };
 
@@ -63,10 +79,113 @@ struct ebr_rec_block_rq {
 	char comm[EBR_COMM_LEN];
 };
 
+/* A new process (not a new thread): fork, vfork or clone without CLONE_THREAD. */
+struct ebr_rec_proc_fork {
+	struct ebr_rec_hdr hdr;
+	__u32 pid;       /* parent (tgid) */
+	__u32 tid;       /* parent thread */
+	__u32 child_pid;
+	__u32 uid;
+	char comm[EBR_COMM_LEN];
+};
+
+/* execve/execveat, from entry (arguments) to return (result). Variable size: data is cut. */
+struct ebr_rec_proc_exec {
+	struct ebr_rec_hdr hdr; /* ts = return */
+	__u64 lat_ns;           /* entry -> return */
+	__u32 pid, tid, ppid, uid;
+	__s32 ret;              /* 0 or -errno */
+	__u16 filename_len;     /* bytes of data[] holding the filename, its NUL included */
+	__u16 args_len;         /* bytes after it: argc NUL-terminated arguments */
+	__u16 argc;
+	__u16 flags;            /* EBR_EXEC_* */
+	__u32 pad;
+	char comm[EBR_COMM_LEN]; /* at return: the new program's name when the exec succeeded */
+	char data[EBR_EXEC_DATA];
+};
+#define EBR_EXEC_MORE_ARGS 1u /* more than EBR_EXEC_MAX_ARGS arguments, or no room for them */
+#define EBR_EXEC_ARG_CUT 2u   /* an argument was longer than EBR_EXEC_ARG_MAX - 1 */
+
+/* A thread's exit; a process exits with its last thread (group_dead). */
+struct ebr_rec_proc_exit {
+	struct ebr_rec_hdr hdr;
+	__u64 start_ns; /* task start, CLOCK_MONOTONIC ns */
+	__u32 pid, tid, ppid;
+	__u32 code;     /* the wait status: exit code << 8 | signal (0x80: core dumped) */
+	__u32 flags;    /* EBR_EXIT_* */
+	__u32 pad;
+	char comm[EBR_COMM_LEN];
+};
+#define EBR_EXIT_GROUP_DEAD 1u /* the last thread of its process */
+
+enum {
+	EBR_CALL_OPEN = 1,
+	EBR_CALL_OPENAT = 2,
+	EBR_CALL_OPENAT2 = 3,
+	EBR_CALL_CREAT = 4,
+	EBR_CALL_CHDIR = 5,
+	EBR_CALL_FCHDIR = 6,
+};
+
+/* open, openat, openat2, creat (and chdir, fchdir) from entry to return. Variable size. */
+struct ebr_rec_file_open {
+	struct ebr_rec_hdr hdr; /* ts = return */
+	__u64 lat_ns;
+	__u32 pid, tid;
+	__s32 ret;      /* fd or -errno */
+	__s32 dirfd;    /* openat's dirfd (AT_FDCWD = -100); fchdir's fd */
+	__u32 flags;    /* O_* as passed */
+	__u32 mode;
+	__u32 fs_flags; /* EBR_FS_* of the opened file */
+	__u16 path_len; /* bytes of path[], NUL included; 0 when it could not be read */
+	__u8 call;      /* EBR_CALL_* */
+	__u8 pad;
+	char comm[EBR_COMM_LEN];
+	char fstype[EBR_FS_NAME_LEN]; /* of the opened file, "" on failure */
+	char path[EBR_PATH_MAX];
+};
+#define EBR_FS_BDEV 1u /* the file system sits on a block device */
+
+enum {
+	EBR_SLOW_READ = 'R',
+	EBR_SLOW_WRITE = 'W',
+	EBR_SLOW_SYNC = 'S',
+};
+
+/* A read, write or sync of a regular file slower than the recording's --min-us. */
+struct ebr_rec_file_slow {
+	struct ebr_rec_hdr hdr; /* ts = return */
+	__u64 lat_ns;
+	__u64 offset;   /* file position the operation started at */
+	__s64 ret;      /* bytes, or -errno */
+	__u64 ino;
+	__u32 pid, tid;
+	__u32 dev;      /* the file system's s_dev, major << 20 | minor */
+	__u8 op;        /* EBR_SLOW_* */
+	__u8 pad[3];
+	char comm[EBR_COMM_LEN];
+	char fstype[EBR_FS_NAME_LEN];
+	char name[EBR_DNAME_LEN]; /* the file's name (last path component) */
+};
+
+/* cachestat's per-CPU counters (map cache_counters), read by record/ once a second. */
+enum {
+	EBR_CACHE_READ_PAGES = 0,  /* pages looked up by reads (mm_filemap_get_pages) */
+	EBR_CACHE_FAULT_PAGES = 1, /* page faults on file mappings (mm_filemap_fault) */
+	EBR_CACHE_ADDED_PAGES = 2, /* pages added to the page cache */
+	EBR_CACHE_DIRTIED_PAGES = 3,
+	EBR_CACHE_NCOUNTERS = 4,
+};
+
 #ifndef __bpf__
 _Static_assert(sizeof(struct ebr_rec_hdr) == 16, "ebr_rec_hdr layout");
 _Static_assert(sizeof(struct ebr_rec_block_rq) == 80, "ebr_rec_block_rq layout");
 _Static_assert(sizeof(struct ebr_probe_counters) == 24, "ebr_probe_counters layout");
+_Static_assert(sizeof(struct ebr_rec_proc_fork) == 48, "ebr_rec_proc_fork layout");
+_Static_assert(sizeof(struct ebr_rec_proc_exec) == 72 + EBR_EXEC_DATA, "proc_exec layout");
+_Static_assert(sizeof(struct ebr_rec_proc_exit) == 64, "ebr_rec_proc_exit layout");
+_Static_assert(sizeof(struct ebr_rec_file_open) == 88 + EBR_PATH_MAX, "file_open layout");
+_Static_assert(sizeof(struct ebr_rec_file_slow) == 352, "ebr_rec_file_slow layout");
 #endif
 
 #endif /* EBREC_BPF_EVENTS_H */

@@ -56,17 +56,15 @@ const struct family block_family = {
 	.snapshot = block_snapshot,
 };
 
-int block_translate(struct ebr_writer *w, const void *rec)
+int block_translate(struct ebr_writer *w, const void *rec, size_t size)
 {
 	const struct ebr_rec_block_rq *r = rec;
 	struct ebr_value v[EBR_MAX_FIELDS] = { 0 };
 	char comm[EBR_COMM_LEN + 1];
 
-	memcpy(comm, r->comm, EBR_COMM_LEN);
-	comm[EBR_COMM_LEN] = 0;
 	v[EBR_F_BLOCK_RQ_PID].u = r->pid;
 	v[EBR_F_BLOCK_RQ_TID].u = r->tid;
-	v[EBR_F_BLOCK_RQ_COMM].s = comm;
+	v[EBR_F_BLOCK_RQ_COMM].s = family_kstr(comm, r->comm, EBR_COMM_LEN);
 	v[EBR_F_BLOCK_RQ_DEV].u = r->dev;
 	v[EBR_F_BLOCK_RQ_SECTOR].u = r->sector;
 	v[EBR_F_BLOCK_RQ_BYTES].u = r->bytes;

@@ -33,6 +33,7 @@ struct record_opts {
 	long pid;
 	long freq;
 	size_t buffer_size;
+	struct family_opts fam; /* --min-us, --fs */
 	bool fail_on_loss, force, verbose;
 	char **cmd;
 	int argc; /* the whole command line, for META */
@@ -88,7 +89,8 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"usage: ebrec record [-o FILE|-] [-e FAMILY[,FAMILY...]] [-d SECONDS] [-p PID]\n"
-		"                    [--buffer-size SIZE] [--fail-on-loss] [-f] [-v] [-- COMMAND ARGS...]\n"
+		"                    [--buffer-size SIZE] [--min-us US] [--fs TYPE] [--fail-on-loss] [-f]\n"
+		"                    [-v] [-- COMMAND ARGS...]\n"
 		"\n"
 		"Records what the kernel does into a trace file, until Ctrl-C, SIGTERM, -d, or the\n"
 		"end of COMMAND (then ebrec exits with COMMAND's status).\n"
@@ -99,6 +101,9 @@ static void usage(FILE *f)
 		"  -p PID           only events of this process\n"
 		"  -F HZ            sampling frequency for sampling families\n"
 		"  --buffer-size N  ring buffer size, a power of two, K/M suffixes (default 8M)\n"
+		"  --min-us US      file: record reads/writes/syncs taking at least US (default 1000)\n"
+		"  --fs TYPE        file: slow operations on this file system type only (ext4, xfs...;\n"
+		"                   default: every file system on a block device)\n"
 		"  --fail-on-loss   exit 1 if any event was lost\n"
 		"  -f               overwrite FILE if it exists\n"
 		"  -v               show libbpf's warnings (verifier logs)\n"
@@ -144,7 +149,7 @@ static int parse_size(const char *s, size_t *out)
 
 static int parse_args(struct record_opts *o, int argc, char **argv)
 {
-	enum { OPT_BUFFER = 256, OPT_FAIL_ON_LOSS };
+	enum { OPT_BUFFER = 256, OPT_FAIL_ON_LOSS, OPT_MIN_US, OPT_FS };
 	static const struct option longopts[] = {
 		{ "output", required_argument, NULL, 'o' },
 		{ "events", required_argument, NULL, 'e' },
@@ -153,6 +158,8 @@ static int parse_args(struct record_opts *o, int argc, char **argv)
 		{ "freq", required_argument, NULL, 'F' },
 		{ "buffer-size", required_argument, NULL, OPT_BUFFER },
 		{ "fail-on-loss", no_argument, NULL, OPT_FAIL_ON_LOSS },
+		{ "min-us", required_argument, NULL, OPT_MIN_US },
+		{ "fs", required_argument, NULL, OPT_FS },
 		{ "force", no_argument, NULL, 'f' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
@@ -163,6 +170,7 @@ static int parse_args(struct record_opts *o, int argc, char **argv)
 
 	o->out = "trace.ebr";
 	o->buffer_size = 8u << 20;
+	o->fam.min_us = 1000;
 	o->argc = argc;
 	o->argv = argv;
 	optind = 1;
@@ -196,6 +204,23 @@ static int parse_args(struct record_opts *o, int argc, char **argv)
 				return usage_error("--buffer-size needs a power of two from 4K to 2G "
 						   "(K/M/G suffixes), not '%s'",
 						   optarg);
+			break;
+		case OPT_MIN_US: {
+			unsigned long long us;
+
+			errno = 0;
+			us = strtoull(optarg, &end, 10);
+			if (errno || *end || end == optarg || *optarg == '-' || us > 3600000000ull)
+				return usage_error("--min-us needs microseconds (0 to 3600000000), not "
+						   "'%s'", optarg);
+			o->fam.min_us = us;
+			break;
+		}
+		case OPT_FS:
+			if (!*optarg || strlen(optarg) >= EBR_FS_NAME_LEN || strpbrk(optarg, " /,"))
+				return usage_error("--fs needs a file system type such as ext4, not "
+						   "'%s'", optarg);
+			o->fam.fs = optarg;
 			break;
 		case OPT_FAIL_ON_LOSS:
 			o->fail_on_loss = true;
@@ -339,7 +364,7 @@ static int configure_families(struct recording *rec, const struct features *feat
 	for (size_t i = 0; i < rec->nfams; i++) {
 		const struct family *f = rec->fams[i];
 		bool *have = calloc(f->nprogs ? f->nprogs : 1, sizeof(*have));
-		struct family_env env = { rec->skel, NULL, have };
+		struct family_env env = { rec->skel, NULL, have, &rec->o.fam };
 		int err = 0;
 
 		if (!have) {
@@ -382,6 +407,7 @@ static int load_probes(struct recording *rec, const struct features *feat)
 		return 1;
 	}
 	rec->skel->rodata->ebr_target_tgid = (uint32_t)rec->o.pid;
+	rec->skel->rodata->ebr_self_tgid = (uint32_t)getpid();
 	if (configure_families(rec, feat))
 		return 1;
 	/* everything not wanted stays out of the kernel */
@@ -428,7 +454,7 @@ static int describe_recording(struct recording *rec, const struct features *feat
 
 	for (size_t i = 0; i < rec->nfams && !err; i++) {
 		const struct family *f = rec->fams[i];
-		struct family_env env = { rec->skel, rec->w, NULL };
+		struct family_env env = { rec->skel, rec->w, NULL, &rec->o.fam };
 
 		snprintf(fams + strlen(fams), sizeof(fams) - strlen(fams), "%s%s", i ? "," : "",
 			 f->name);
@@ -506,6 +532,20 @@ static int write_counts(struct recording *rec, bool final)
 	return err;
 }
 
+/* The families' counters kept in maps (cachestat's), as events. */
+static int write_samples(struct recording *rec, uint64_t now)
+{
+	int err = 0;
+
+	for (size_t i = 0; i < rec->nfams && !err; i++) {
+		struct family_env env = { rec->skel, rec->w, NULL, &rec->o.fam };
+
+		if (rec->fams[i]->sample)
+			err = rec->fams[i]->sample(&env, now);
+	}
+	return err;
+}
+
 static uint64_t total_lost(const struct recording *rec)
 {
 	uint64_t n = 0;
@@ -529,7 +569,7 @@ static int write_chunk(struct recording *rec, const struct drain_chunk *c)
 			break;
 		}
 		off += (h->size + 7u) & ~7u;
-		if (!k || k->size != h->size) {
+		if (!k || !record_kind_fits(k, h->size)) {
 			rec->malformed++;
 			continue;
 		}
@@ -538,7 +578,7 @@ static int write_chunk(struct recording *rec, const struct drain_chunk *c)
 			rec->max_inversion = rec->last_ts - h->ts;
 		if (h->ts > rec->last_ts)
 			rec->last_ts = h->ts;
-		err = k->translate(rec->w, h);
+		err = k->translate(rec->w, h, h->size);
 		if (err)
 			return err;
 		rec->written++;
@@ -597,7 +637,8 @@ static int record_loop(struct recording *rec)
 		}
 		now = host_monotonic_ns();
 		if (!err && now >= next_flush) {
-			err = write_counts(rec, false);
+			err = write_samples(rec, now);
+			err = err ?: write_counts(rec, false);
 			err = err ?: ebr_writer_flush(rec->w);
 			if (tty)
 				print_status(rec, false, prev_written, (double)(now - prev_t) / 1e9);
@@ -626,6 +667,7 @@ static int record_finish(struct recording *rec)
 		err = write_chunk(rec, c);
 		free(c);
 	}
+	err = err ?: write_samples(rec, host_monotonic_ns());
 	err = err ?: write_counts(rec, true);
 	err = err ?: host_clock_pair(rec->w, "end");
 	snprintf(buf, sizeof(buf), "%llu", (unsigned long long)rec->max_inversion);
@@ -735,6 +777,11 @@ int cmd_record(int argc, char **argv)
 		goto cleanup;
 	}
 	rec.t_start = host_monotonic_ns();
+	err = write_samples(&rec, rec.t_start); /* the baseline of map counters */
+	if (err) {
+		write_failed(&rec, err);
+		goto cleanup;
+	}
 	if (rec.go_fd >= 0) {
 		if (write(rec.go_fd, "g", 1) != 1)
 			fprintf(stderr, "ebrec record: cannot start %s\n", rec.o.cmd[0]);

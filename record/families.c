@@ -5,11 +5,23 @@
 
 const struct family *const families[] = {
 	&block_family,
+	&proc_family,
+	&file_family,
 };
 const size_t nfamilies = sizeof(families) / sizeof(families[0]);
 
 const struct record_kind record_kinds[] = {
-	{ EBR_REC_BLOCK_RQ, sizeof(struct ebr_rec_block_rq), EBR_PROBE_BLOCK_RQ, block_translate },
+	{ EBR_REC_BLOCK_RQ, sizeof(struct ebr_rec_block_rq), 0, EBR_PROBE_BLOCK_RQ, block_translate },
+	{ EBR_REC_PROC_FORK, sizeof(struct ebr_rec_proc_fork), 0, EBR_PROBE_PROC_FORK,
+	  proc_fork_translate },
+	{ EBR_REC_PROC_EXEC, offsetof(struct ebr_rec_proc_exec, data),
+	  sizeof(struct ebr_rec_proc_exec), EBR_PROBE_PROC_EXEC, proc_exec_translate },
+	{ EBR_REC_PROC_EXIT, sizeof(struct ebr_rec_proc_exit), 0, EBR_PROBE_PROC_EXIT,
+	  proc_exit_translate },
+	{ EBR_REC_FILE_OPEN, offsetof(struct ebr_rec_file_open, path),
+	  sizeof(struct ebr_rec_file_open), EBR_PROBE_FILE_OPEN, file_open_translate },
+	{ EBR_REC_FILE_SLOW, sizeof(struct ebr_rec_file_slow), 0, EBR_PROBE_FILE_SLOW,
+	  file_slow_translate },
 };
 const size_t nrecord_kinds = sizeof(record_kinds) / sizeof(record_kinds[0]);
 

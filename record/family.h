@@ -35,11 +35,18 @@ struct family_probe {
 	const char *name; /* "block/rq" */
 };
 
-/* What a family sees of the recording while it sets itself up. */
+/* The record options families read (ebrec record --help). */
+struct family_opts {
+	uint64_t min_us; /* --min-us: thresholds applied in the kernel */
+	const char *fs;  /* --fs: file system type filter, or NULL */
+};
+
+/* What a family sees of the recording. */
 struct family_env {
 	struct ebrec_bpf *skel;
-	struct ebr_writer *writer; /* for snapshots into META */
-	const bool *have_prog;     /* per prog of the family: the kernel has its hook */
+	struct ebr_writer *writer; /* snapshot and sample: where their events and META go */
+	const bool *have_prog;     /* configure: per prog of the family, the kernel has its hook */
+	const struct family_opts *opts;
 };
 
 struct family {
@@ -52,17 +59,30 @@ struct family {
 	size_t nprobes;
 	/* Sets rodata before load (after feature probing). May be NULL. */
 	int (*configure)(const struct family_env *env);
-	/* Writes what the family needs to know of the host into META. May be NULL. */
+	/*
+	 * Once the probes are attached: writes what the family needs to know of the host (META,
+	 * or events for state that exists before the recording). May be NULL.
+	 */
 	int (*snapshot)(const struct family_env *env);
+	/* Once a second and at the end: writes counters kept in maps, not rings. May be NULL. */
+	int (*sample)(const struct family_env *env, uint64_t now_ns);
 };
 
 /* A ring-buffer record type: its size, its probe, and its translation into a trace event. */
 struct record_kind {
-	uint16_t type; /* EBR_REC_* */
-	uint16_t size;
+	uint16_t type;     /* EBR_REC_* */
+	uint16_t size;     /* the record's size; its smallest size when max_size is set */
+	uint16_t max_size; /* 0: fixed size; else records carry a tail up to this size */
 	uint32_t probe;
-	int (*translate)(struct ebr_writer *w, const void *rec);
+	/* size is the record's whole size, checked against size and max_size */
+	int (*translate)(struct ebr_writer *w, const void *rec, size_t size);
 };
+
+/* Whether a ring record of this kind may have this size. */
+static inline int record_kind_fits(const struct record_kind *k, size_t size)
+{
+	return k->max_size ? size >= k->size && size <= k->max_size : size == k->size;
+}
 
 extern const struct family *const families[];
 extern const size_t nfamilies;
@@ -74,6 +94,30 @@ const struct record_kind *record_kind_find(uint16_t type);
 
 /* the block family (record/block.c) */
 extern const struct family block_family;
-int block_translate(struct ebr_writer *w, const void *rec);
+int block_translate(struct ebr_writer *w, const void *rec, size_t size);
+
+/* the process family (record/proc.c) */
+extern const struct family proc_family;
+int proc_fork_translate(struct ebr_writer *w, const void *rec, size_t size);
+int proc_exec_translate(struct ebr_writer *w, const void *rec, size_t size);
+int proc_exit_translate(struct ebr_writer *w, const void *rec, size_t size);
+
+/* the file family (record/file.c) */
+extern const struct family file_family;
+int file_open_translate(struct ebr_writer *w, const void *rec, size_t size);
+int file_slow_translate(struct ebr_writer *w, const void *rec, size_t size);
+
+/* A fixed-size kernel string (comm, fs type) as a C string. */
+static inline const char *family_kstr(char *out, const char *in, size_t len)
+{
+	size_t n = 0;
+
+	while (n < len && in[n])
+		n++;
+	for (size_t i = 0; i < n; i++)
+		out[i] = in[i];
+	out[n] = 0;
+	return out;
+}
 
 #endif

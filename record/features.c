@@ -2,12 +2,14 @@
 /*
  * Feature probing from the kernel's BTF: a tracepoint that tp_btf can attach to has a
  * `btf_trace_<name>` typedef. Reading BTF needs no root, so `ebrec list` works for anyone,
- * and nothing is loaded to find out.
+ * and nothing is loaded to find out. Syscall tracepoints (syscalls:sys_enter_*) have no
+ * typedef: they are looked up in tracefs, which preflight mounts for `record`.
  */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
 #include "record/record.h"
@@ -40,11 +42,29 @@ int features_open(struct features **out, char *msg, size_t msglen)
 	return 0;
 }
 
+/* "syscalls:sys_enter_openat" -> <tracefs>/events/syscalls/sys_enter_openat */
+static bool tracefs_has_event(const char *tracepoint)
+{
+	static const char *const roots[] = { "/sys/kernel/tracing", "/sys/kernel/debug/tracing" };
+	const char *colon = strchr(tracepoint, ':');
+	char path[256];
+
+	for (size_t i = 0; i < sizeof(roots) / sizeof(roots[0]); i++) {
+		snprintf(path, sizeof(path), "%s/events/%.*s/%s", roots[i],
+			 (int)(colon - tracepoint), tracepoint, colon + 1);
+		if (access(path, F_OK) == 0)
+			return true;
+	}
+	return false;
+}
+
 bool features_has_tracepoint(const struct features *f, const char *tracepoint)
 {
 	const char *event = strchr(tracepoint, ':');
 	char name[160];
 
+	if (event && !strncmp(tracepoint, "syscalls:", 9))
+		return tracefs_has_event(tracepoint);
 	event = event ? event + 1 : tracepoint;
 	if (snprintf(name, sizeof(name), "btf_trace_%s", event) >= (int)sizeof(name))
 		return false;

@@ -10,13 +10,27 @@
 
 #define MAX_RUNS 16
 
-const struct view *const views[] = { &view_biolatency, &view_biosnoop };
+const struct view *const views[] = {
+	&view_biolatency, &view_biosnoop, &view_execsnoop, &view_exitsnoop, &view_processes,
+	&view_opensnoop,  &view_fsslower, &view_ext4slower, &view_cachestat,
+};
 const size_t nviews = sizeof(views) / sizeof(views[0]);
 
-/* What `ebrec report FILE` shows without a TOOL: the summary view of every family. */
+/*
+ * What `ebrec report FILE` shows without a TOOL: the summary view of every family. Only views
+ * that render at the end: a streaming view would print in the middle of another's.
+ */
 static const char *const default_views[][2] = {
 	{ "biolatency", "-D" },
+	{ "processes", "--new" },
+	{ "cachestat", NULL },
 };
+
+int view_usage_error(const struct view *v, const char *what, const char *arg)
+{
+	fprintf(stderr, "ebrec report: %s: %s '%s'; options: %s\n", v->name, what, arg, v->usage);
+	return 2;
+}
 
 const struct view *view_find(const char *name)
 {
@@ -129,8 +143,9 @@ static void summary_header(struct report_out *out)
 
 static int run_views(struct report_out *out, struct view_run *runs, size_t nruns, bool summary)
 {
-	struct analyzer an[MAX_RUNS + 1];
+	struct analyzer an[MAX_RUNS + 2];
 	struct losses *losses = calloc(1, sizeof(*losses));
+	struct proctable procs = { 0 };
 	int err;
 
 	if (!losses) {
@@ -138,8 +153,10 @@ static int run_views(struct report_out *out, struct view_run *runs, size_t nruns
 		return 1;
 	}
 	an[0] = (struct analyzer){ losses_on_event, losses };
+	an[1] = (struct analyzer){ proctable_on_event, &procs };
 	for (size_t i = 0; i < nruns; i++)
-		an[i + 1] = runs[i].an;
+		an[i + 2] = runs[i].an;
+	out->procs = &procs;
 	if (out->format == FORMAT_JSON) {
 		json_object_begin(&out->json, NULL);
 		json_array_begin(&out->json, "views");
@@ -147,10 +164,11 @@ static int run_views(struct report_out *out, struct view_run *runs, size_t nruns
 	for (size_t i = 0; i < nruns; i++)
 		if (runs[i].view->begin)
 			runs[i].view->begin(&runs[i], out);
-	err = analyze_pass(out->tf->r, an, nruns + 1);
+	err = analyze_pass(out->tf->r, an, nruns + 2);
 	if (err) {
 		fprintf(stderr, "ebrec report: reading %s failed: %s\n", out->tf->path,
 			ebr_strerror(err));
+		proctable_release(&procs);
 		free(losses);
 		return 1;
 	}
@@ -169,6 +187,8 @@ static int run_views(struct report_out *out, struct view_run *runs, size_t nruns
 		json_object_end(&out->json);
 		json_finish(&out->json);
 	}
+	proctable_release(&procs);
+	out->procs = NULL;
 	free(losses);
 	return 0;
 }
@@ -191,7 +211,7 @@ int cmd_report(int argc, char **argv)
 			char *vargv[] = { (char *)default_views[i][0], (char *)default_views[i][1], NULL };
 
 			runs[nruns].view = view_find(default_views[i][0]);
-			status = runs[nruns].view->setup(&runs[nruns], 2, vargv);
+			status = runs[nruns].view->setup(&runs[nruns], vargv[1] ? 2 : 1, vargv);
 			nruns++;
 			if (status)
 				goto cleanup;

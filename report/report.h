@@ -8,6 +8,7 @@
 #include "analyze/hist.h"
 #include "analyze/losses.h"
 #include "analyze/pass.h"
+#include "analyze/proc.h"
 #include "format/ebr.h"
 #include "report/json.h"
 
@@ -40,6 +41,10 @@ void trace_file_json_warnings(const struct trace_file *t, struct json *j);
 const char *text_safe(const char *s, char *buf, size_t len);
 /* "2026-11-25 06:39:12 UTC" from META's decimal ns since the epoch, or "unknown" */
 const char *text_utc(const char *realtime_ns, char *buf, size_t len);
+/* Seconds from the recording's start to a CLOCK_MONOTONIC time (0 before it, or unknown). */
+double trace_seconds(const struct ebr_reader *r, uint64_t mono_ns);
+/* "HH:MM:SS" (UTC) of a CLOCK_MONOTONIC time, through META's clock pair; "--:--:--" without. */
+const char *text_hms(const struct ebr_reader *r, uint64_t mono_ns, char *buf, size_t len);
 /* bcc's print_log2_hist(): the header line and one line per slot up to the last used one */
 void text_log2_hist(FILE *f, const struct log2_hist *h, const char *unit);
 void json_log2_hist(struct json *j, const char *key, const struct log2_hist *h);
@@ -56,6 +61,8 @@ struct report_out {
 	enum report_format format;
 	struct json json;
 	const struct trace_file *tf;
+	/* who each PID is, kept current as the pass goes (its analyzer runs before the views') */
+	const struct proctable *procs;
 };
 
 struct view_run;
@@ -87,5 +94,19 @@ const struct view *view_find(const char *name);
 
 /* the block family's views (view_block.c) */
 extern const struct view view_biolatency, view_biosnoop;
+/* the process family's views (view_proc.c) */
+extern const struct view view_execsnoop, view_exitsnoop, view_processes;
+/* the file family's views (view_file.c) */
+extern const struct view view_opensnoop, view_fsslower, view_ext4slower, view_cachestat;
+
+/* "VIEW: what ARG; options: USAGE" on stderr; returns 2 (usage error). */
+int view_usage_error(const struct view *v, const char *what, const char *arg);
+
+/* view_rows.c: row views open {"view": NAME, "rows": [ in JSON (text: nothing), and end
+ * with the family's losses (text: a blank line and the loss line). */
+void view_rows_begin(struct report_out *out, const char *view);
+void view_rows_end(struct report_out *out, const struct losses *ls, const char *family);
+/* A PID or UID option's value: 0 or -1 if it is not one. */
+int view_parse_id(const char *s, int64_t *out);
 
 #endif

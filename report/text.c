@@ -121,3 +121,28 @@ const char *text_utc(const char *realtime_ns, char *buf, size_t len)
 		snprintf(buf, len, "unknown");
 	return buf;
 }
+
+
+double trace_seconds(const struct ebr_reader *r, uint64_t mono_ns)
+{
+	uint64_t start = trace_start_ns(r);
+
+	return mono_ns > start ? (double)(mono_ns - start) / 1e9 : 0.0;
+}
+
+const char *text_hms(const struct ebr_reader *r, uint64_t mono_ns, char *buf, size_t len)
+{
+	const char *real = ebr_reader_meta(r, "clock.start.realtime_ns");
+	uint64_t start = trace_start_ns(r);
+	time_t secs;
+	struct tm tm;
+
+	if (!real || !start) {
+		snprintf(buf, len, "--:--:--");
+		return buf;
+	}
+	secs = (time_t)((strtoull(real, NULL, 10) + (mono_ns - start)) / 1000000000ull);
+	if (!gmtime_r(&secs, &tm) || !strftime(buf, len, "%H:%M:%S", &tm))
+		snprintf(buf, len, "--:--:--");
+	return buf;
+}

@@ -6,12 +6,6 @@
 #include "analyze/block.h"
 #include "report/report.h"
 
-static int view_usage_error(const struct view *v, const char *what, const char *arg)
-{
-	fprintf(stderr, "ebrec report: %s: %s '%s'; options: %s\n", v->name, what, arg, v->usage);
-	return 2;
-}
-
 /* ------------------------------------------------------------ biolatency */
 
 static int biolatency_setup(struct view_run *vr, int argc, char **argv)
@@ -206,9 +200,7 @@ static void biosnoop_begin(struct view_run *vr, struct report_out *out)
 	s->model.ctx = s;
 	if (out->format == FORMAT_JSON) {
 		s->model.emit = biosnoop_json_row;
-		json_object_begin(&out->json, NULL);
-		json_str(&out->json, "view", "biosnoop");
-		json_array_begin(&out->json, "rows");
+		view_rows_begin(out, "biosnoop");
 		return;
 	}
 	s->model.emit = biosnoop_text_row;
@@ -221,17 +213,7 @@ static void biosnoop_begin(struct view_run *vr, struct report_out *out)
 
 static void biosnoop_end(struct view_run *vr, struct report_out *out, const struct losses *ls)
 {
-	struct probe_losses l;
-
-	losses_of_family(ls, "block", &l);
-	if (out->format == FORMAT_JSON) {
-		json_array_end(&out->json);
-		json_losses(&out->json, &l);
-		json_object_end(&out->json);
-		return;
-	}
-	fputc('\n', out->f);
-	text_losses(out->f, &l);
+	view_rows_end(out, ls, "block");
 }
 
 static void biosnoop_release(struct view_run *vr)

@@ -30,6 +30,14 @@ def ebrec_json(*args):
     return json.loads(p.stdout)
 
 
+def view(path, *args):
+    """The single view of `ebrec report PATH ... --format json`."""
+    doc = ebrec_json("report", path, *args, "--format", "json")
+    assert doc["warnings"] == []
+    assert len(doc["views"]) == 1
+    return doc["views"][0]
+
+
 def workload(name):
     path = os.path.join(WORKLOADS, name)
     assert os.access(path, os.X_OK), f"{path} missing: run make"

@@ -5,15 +5,7 @@ import signal
 import subprocess
 import time
 
-from conftest import EBREC, ebrec, ebrec_json, workload
-
-
-def view(path, *args):
-    """The single view of `ebrec report PATH ... --format json`."""
-    doc = ebrec_json("report", path, *args, "--format", "json")
-    assert doc["warnings"] == []
-    assert len(doc["views"]) == 1
-    return doc["views"][0]
+from conftest import EBREC, ebrec, ebrec_json, view, workload
 
 
 def bucket_counts(biolatency_view):

@@ -1,0 +1,53 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* execsnoop: one row per exec, successful or not, with bcc's filters. */
+#include <stdlib.h>
+#include <string.h>
+#include "analyze/proc.h"
+
+/* bcc's -n matches the command or any argument */
+static bool name_matches(const char *name, const char *comm, const char *args)
+{
+	return strstr(comm, name) || strstr(args, name);
+}
+
+int execsnoop_on_event(void *self, const struct ebr_reader *r, const struct ebr_event *ev)
+{
+	struct execsnoop *s = self;
+	const struct ebr_value *v = ev->v;
+	const struct ebr_value *args = &v[EBR_F_PROC_EXEC_ARGS];
+	struct execsnoop_row row;
+	size_t need;
+
+	if (ev->type != EBR_EV_PROC_EXEC)
+		return 0;
+	row.ret = ebr_value_s64(&v[EBR_F_PROC_EXEC_RET]);
+	row.uid = (uint32_t)v[EBR_F_PROC_EXEC_UID].u;
+	if ((s->failed_only && row.ret == 0) || (s->uid >= 0 && row.uid != s->uid))
+		return 0;
+	need = (size_t)args->len + 8;
+	if (need > s->args_cap) {
+		char *n = realloc(s->args_buf, need);
+
+		if (!n)
+			return EBR_E_NOMEM;
+		s->args_buf = n;
+		s->args_cap = need;
+	}
+	row.args = proc_args_join(args->s ? args->s : "", args->s ? args->len : 0,
+				  v[EBR_F_PROC_EXEC_FLAGS].u & 1, s->args_buf, s->args_cap);
+	row.comm = v[EBR_F_PROC_EXEC_COMM].s ? v[EBR_F_PROC_EXEC_COMM].s : "";
+	if (s->name && !name_matches(s->name, row.comm, row.args))
+		return 0;
+	row.ts_ns = ev->ts;
+	row.pid = (uint32_t)v[EBR_F_PROC_EXEC_PID].u;
+	row.ppid = (uint32_t)v[EBR_F_PROC_EXEC_PPID].u;
+	s->rows++;
+	return s->emit(s->ctx, &row);
+}
+
+void execsnoop_release_model(struct execsnoop *s)
+{
+	free(s->args_buf);
+	s->args_buf = NULL;
+	s->args_cap = 0;
+}

@@ -1,0 +1,51 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* exitsnoop: one row per process exit (per thread with --per-thread), with its age. */
+#include <stdio.h>
+#include <string.h>
+#include "analyze/proc.h"
+
+int exitsnoop_on_event(void *self, const struct ebr_reader *r, const struct ebr_event *ev)
+{
+	struct exitsnoop *s = self;
+	const struct ebr_value *v = ev->v;
+	const struct proc_entry *e;
+	struct exitsnoop_row row;
+	uint64_t start;
+
+	if (ev->type != EBR_EV_PROC_EXIT)
+		return 0;
+	/* a process ends with its last thread, whichever thread that is */
+	if (!s->per_thread && !(v[EBR_F_PROC_EXIT_FLAGS].u & 1))
+		return 0;
+	row.pid = (uint32_t)v[EBR_F_PROC_EXIT_PID].u;
+	row.code = v[EBR_F_PROC_EXIT_CODE].u;
+	if ((s->failed_only && row.code == 0) || (s->pid >= 0 && row.pid != s->pid))
+		return 0;
+	row.tid = (uint32_t)v[EBR_F_PROC_EXIT_TID].u;
+	row.ppid = (uint32_t)v[EBR_F_PROC_EXIT_PPID].u;
+	row.comm = v[EBR_F_PROC_EXIT_COMM].s ? v[EBR_F_PROC_EXIT_COMM].s : "";
+	start = v[EBR_F_PROC_EXIT_START_NS].u;
+	/* the process's age, not its last thread's */
+	e = s->procs && !s->per_thread ? proctable_find(s->procs, row.pid) : NULL;
+	if (e && e->known_start && e->start_ns < start)
+		start = e->start_ns;
+	row.age_ns = ev->ts > start ? ev->ts - start : 0;
+	row.ts_ns = ev->ts;
+	s->rows++;
+	return s->emit(s->ctx, &row);
+}
+
+const char *exit_code_text(uint64_t status, char *out, size_t len)
+{
+	unsigned sig = status & 0x7f;
+	const char *name;
+
+	if (!sig) {
+		snprintf(out, len, "%u", (unsigned)((status >> 8) & 0xff));
+		return out;
+	}
+	name = sigabbrev_np((int)sig);
+	snprintf(out, len, "signal %u (%s)%s", sig, name ? name : "?",
+		 status & 0x80 ? ", core dumped" : "");
+	return out;
+}

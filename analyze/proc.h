@@ -1,0 +1,114 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The process table every view reads (from proc.task, proc.fork, proc.exec, proc.exit, and
+ * file.open/file.chdir for working directories and descriptors), and the process family's
+ * models: execsnoop's and exitsnoop's rows.
+ */
+#ifndef EBREC_ANALYZE_PROC_H
+#define EBREC_ANALYZE_PROC_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "analyze/u64map.h"
+#include "format/ebr.h"
+
+/* One process incarnation: a PID from its fork (or the snapshot) until its exit. */
+struct proc_entry {
+	uint32_t pid, ppid, uid;
+	char comm[17];
+	char *args; /* NUL-terminated arguments, args_len bytes in all; NULL if unknown */
+	uint32_t args_len;
+	bool args_cut; /* exec recorded fewer arguments than it had */
+	char *cwd;     /* NULL if unknown */
+	uint64_t start_ns;
+	bool known_start;   /* start_ns is a real start time */
+	bool in_snapshot;   /* alive when the recording started */
+	bool execed;        /* ran a new program during the recording */
+	bool exited;
+	uint64_t exit_ns;
+	uint64_t exit_code; /* wait status */
+};
+
+/* Caps that keep a hostile trace from exhausting memory. */
+#define PROCTABLE_MAX_ENTRIES (1u << 22)
+#define PROCTABLE_MAX_FDS (1u << 22)
+
+struct proctable {
+	struct proc_entry *entries; /* every incarnation, in order of appearance */
+	uint32_t len, cap;
+	struct u64map by_pid; /* pid -> its latest incarnation */
+	struct u64map fds;    /* pid << 32 | fd -> index into fd_paths */
+	char **fd_paths;
+	uint32_t nfd, fd_cap;
+	uint64_t dropped; /* entries or paths not kept: a cap was reached */
+	uint64_t first_ts;
+	bool started;
+};
+
+int proctable_on_event(void *self, const struct ebr_reader *r, const struct ebr_event *ev);
+void proctable_release(struct proctable *t);
+
+/* The current incarnation of pid, or NULL. */
+const struct proc_entry *proctable_find(const struct proctable *t, uint32_t pid);
+
+/*
+ * path made absolute when it is relative and its directory is known (the working directory
+ * of pid, or the path of dirfd); else path as it is. Returns out.
+ */
+const char *proctable_abspath(const struct proctable *t, uint32_t pid, int64_t dirfd,
+			      const char *path, char *out, size_t len);
+
+/* Arguments joined by spaces, bcc style (" ..." when cut); "" if none. Returns out. */
+const char *proc_args_join(const char *args, size_t args_len, bool cut, char *out, size_t len);
+
+/* ------------------------------------------------------------ execsnoop */
+
+struct execsnoop_row {
+	uint64_t ts_ns; /* event time, CLOCK_MONOTONIC */
+	const char *comm;
+	uint32_t pid, ppid, uid;
+	int64_t ret;
+	const char *args; /* joined */
+};
+
+struct execsnoop {
+	bool failed_only;  /* -x */
+	const char *name;  /* -n: comm or an argument contains it, or NULL */
+	int64_t uid;       /* -u, or -1 */
+	uint64_t rows;
+	char *args_buf;    /* scratch for the joined arguments */
+	size_t args_cap;
+	int (*emit)(void *ctx, const struct execsnoop_row *row);
+	void *ctx;
+};
+
+int execsnoop_on_event(void *self, const struct ebr_reader *r, const struct ebr_event *ev);
+void execsnoop_release_model(struct execsnoop *s);
+
+/* ------------------------------------------------------------ exitsnoop */
+
+struct exitsnoop_row {
+	uint64_t ts_ns;
+	const char *comm;
+	uint32_t pid, ppid, tid;
+	uint64_t age_ns;
+	uint64_t code; /* wait status */
+};
+
+struct exitsnoop {
+	bool failed_only; /* -x: non-zero status only */
+	bool per_thread;  /* --per-thread: every thread, not just processes */
+	int64_t pid;      /* -p, or -1 */
+	const struct proctable *procs;
+	uint64_t rows;
+	int (*emit)(void *ctx, const struct exitsnoop_row *row);
+	void *ctx;
+};
+
+int exitsnoop_on_event(void *self, const struct ebr_reader *r, const struct ebr_event *ev);
+
+/* "0", "2", "signal 9 (KILL)", "signal 11 (SEGV), core dumped": bcc's EXIT_CODE column */
+const char *exit_code_text(uint64_t wait_status, char *out, size_t len);
+
+#endif

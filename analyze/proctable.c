@@ -1,0 +1,359 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The process table: who each PID was at each moment of the trace. Built in file order as
+ * the trace is read, before the views see each event, so a view asking about a PID gets the
+ * process as it was when the event happened.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "analyze/proc.h"
+
+static char *dup_bytes(const char *s, size_t len)
+{
+	char *d = malloc(len + 1);
+
+	if (d) {
+		memcpy(d, s, len);
+		d[len] = 0;
+	}
+	return d;
+}
+
+static void entry_release(struct proc_entry *e)
+{
+	free(e->args);
+	free(e->cwd);
+}
+
+/* A new incarnation of pid, which becomes the current one. NULL when out of memory or cap. */
+static struct proc_entry *add_entry(struct proctable *t, uint32_t pid)
+{
+	struct proc_entry *e;
+
+	if (t->len == PROCTABLE_MAX_ENTRIES) {
+		t->dropped++;
+		return NULL;
+	}
+	if (t->len == t->cap) {
+		uint32_t cap = t->cap ? t->cap * 2 : 256;
+		struct proc_entry *n = realloc(t->entries, cap * sizeof(*n));
+
+		if (!n)
+			return NULL;
+		t->entries = n;
+		t->cap = cap;
+	}
+	if (u64map_put(&t->by_pid, pid, t->len))
+		return NULL;
+	e = &t->entries[t->len++];
+	memset(e, 0, sizeof(*e));
+	e->pid = pid;
+	return e;
+}
+
+/* What a failed add_entry() means: a full table is not an error, only a count. */
+static int add_failed(const struct proctable *t)
+{
+	return t->len == PROCTABLE_MAX_ENTRIES ? 0 : EBR_E_NOMEM;
+}
+
+static struct proc_entry *current(struct proctable *t, uint32_t pid)
+{
+	uint32_t i;
+
+	return u64map_get(&t->by_pid, pid, &i) ? &t->entries[i] : NULL;
+}
+
+const struct proc_entry *proctable_find(const struct proctable *t, uint32_t pid)
+{
+	uint32_t i;
+
+	return u64map_get(&t->by_pid, pid, &i) ? &t->entries[i] : NULL;
+}
+
+static void set_comm(struct proc_entry *e, const struct ebr_value *v)
+{
+	snprintf(e->comm, sizeof(e->comm), "%s", v->s ? v->s : "");
+}
+
+static int set_args(struct proc_entry *e, const struct ebr_value *v)
+{
+	free(e->args);
+	e->args = NULL;
+	e->args_len = 0;
+	if (!v->s)
+		return 0;
+	e->args = dup_bytes(v->s, v->len);
+	if (!e->args)
+		return EBR_E_NOMEM;
+	e->args_len = v->len;
+	return 0;
+}
+
+static int set_cwd(struct proc_entry *e, const char *cwd)
+{
+	free(e->cwd);
+	e->cwd = cwd && *cwd ? strdup(cwd) : NULL;
+	return cwd && *cwd && !e->cwd ? EBR_E_NOMEM : 0;
+}
+
+static int on_proc_task(struct proctable *t, const struct ebr_event *ev)
+{
+	const struct ebr_value *v = ev->v;
+	struct proc_entry *e = add_entry(t, (uint32_t)v[EBR_F_PROC_TASK_PID].u);
+
+	if (!e)
+		return add_failed(t);
+	e->ppid = (uint32_t)v[EBR_F_PROC_TASK_PPID].u;
+	e->uid = (uint32_t)v[EBR_F_PROC_TASK_UID].u;
+	e->start_ns = v[EBR_F_PROC_TASK_START_NS].u;
+	e->known_start = true;
+	e->in_snapshot = true;
+	set_comm(e, &v[EBR_F_PROC_TASK_COMM]);
+	return set_args(e, &v[EBR_F_PROC_TASK_ARGS]) ?: set_cwd(e, v[EBR_F_PROC_TASK_CWD].s);
+}
+
+static int on_proc_fork(struct proctable *t, const struct ebr_event *ev)
+{
+	const struct ebr_value *v = ev->v;
+	uint32_t ppid = (uint32_t)v[EBR_F_PROC_FORK_PID].u;
+	struct proc_entry *e = add_entry(t, (uint32_t)v[EBR_F_PROC_FORK_CHILD_PID].u);
+	const struct proc_entry *parent;
+	int err = 0;
+
+	if (!e)
+		return add_failed(t);
+	parent = current(t, ppid); /* after add_entry: it may have moved the entries */
+	e->ppid = ppid;
+	e->uid = (uint32_t)v[EBR_F_PROC_FORK_UID].u;
+	e->start_ns = ev->ts;
+	e->known_start = true;
+	set_comm(e, &v[EBR_F_PROC_FORK_COMM]);
+	/* until it execs, a child runs its parent's program, in its parent's directory */
+	if (parent && parent->args && !(e->args = dup_bytes(parent->args, parent->args_len)))
+		err = EBR_E_NOMEM;
+	if (e->args)
+		e->args_len = parent->args_len;
+	return err ?: set_cwd(e, parent ? parent->cwd : NULL);
+}
+
+static int on_proc_exec(struct proctable *t, const struct ebr_event *ev)
+{
+	const struct ebr_value *v = ev->v;
+	uint32_t pid = (uint32_t)v[EBR_F_PROC_EXEC_PID].u;
+	struct proc_entry *e;
+
+	if (ebr_value_s64(&v[EBR_F_PROC_EXEC_RET]) != 0)
+		return 0;
+	e = current(t, pid);
+	if (!e || e->exited) { /* a process this trace did not see start */
+		if (!(e = add_entry(t, pid)))
+			return add_failed(t);
+		e->ppid = (uint32_t)v[EBR_F_PROC_EXEC_PPID].u;
+	}
+	e->uid = (uint32_t)v[EBR_F_PROC_EXEC_UID].u;
+	e->execed = true;
+	e->args_cut = v[EBR_F_PROC_EXEC_FLAGS].u != 0;
+	set_comm(e, &v[EBR_F_PROC_EXEC_COMM]);
+	return set_args(e, &v[EBR_F_PROC_EXEC_ARGS]);
+}
+
+static int on_proc_exit(struct proctable *t, const struct ebr_event *ev)
+{
+	const struct ebr_value *v = ev->v;
+	uint32_t pid = (uint32_t)v[EBR_F_PROC_EXIT_PID].u;
+	struct proc_entry *e;
+
+	if (!(v[EBR_F_PROC_EXIT_FLAGS].u & 1))
+		return 0; /* a thread, not the process */
+	e = current(t, pid);
+	if (!e || e->exited) {
+		if (!(e = add_entry(t, pid)))
+			return add_failed(t);
+		e->ppid = (uint32_t)v[EBR_F_PROC_EXIT_PPID].u;
+		e->start_ns = v[EBR_F_PROC_EXIT_START_NS].u;
+		e->known_start = true;
+		set_comm(e, &v[EBR_F_PROC_EXIT_COMM]);
+	}
+	e->exited = true;
+	e->exit_ns = ev->ts;
+	e->exit_code = v[EBR_F_PROC_EXIT_CODE].u;
+	return 0;
+}
+
+static const char *fd_path(const struct proctable *t, uint32_t pid, int64_t fd)
+{
+	uint32_t i;
+
+	if (fd < 0 || fd > INT32_MAX)
+		return NULL;
+	return u64map_get(&t->fds, (uint64_t)pid << 32 | (uint64_t)fd, &i) ? t->fd_paths[i] : NULL;
+}
+
+/* Joins dir and a relative path, dropping "./" prefixes. */
+static const char *join(const char *dir, const char *path, char *out, size_t len)
+{
+	while (path[0] == '.' && path[1] == '/')
+		path += 2;
+	if (!strcmp(path, "."))
+		path = "";
+	snprintf(out, len, "%s%s%s", dir, *path && strcmp(dir, "/") ? "/" : "", path);
+	return out;
+}
+
+const char *proctable_abspath(const struct proctable *t, uint32_t pid, int64_t dirfd,
+			      const char *path, char *out, size_t len)
+{
+	const struct proc_entry *e;
+	const char *dir = NULL;
+
+	if (!path || path[0] == '/' || !path[0]) {
+		snprintf(out, len, "%s", path ? path : "");
+		return out;
+	}
+	if (dirfd == -100) { /* AT_FDCWD */
+		e = proctable_find(t, pid);
+		dir = e ? e->cwd : NULL;
+	} else {
+		dir = fd_path(t, pid, dirfd);
+	}
+	if (!dir) {
+		snprintf(out, len, "%s", path);
+		return out;
+	}
+	return join(dir, path, out, len);
+}
+
+static int remember_fd(struct proctable *t, uint32_t pid, int64_t fd, const char *path)
+{
+	uint64_t key = (uint64_t)pid << 32 | (uint64_t)fd;
+	uint32_t i;
+	char *copy;
+
+	if (fd < 0 || fd > INT32_MAX || !path[0])
+		return 0;
+	copy = strdup(path);
+	if (!copy)
+		return EBR_E_NOMEM;
+	if (u64map_get(&t->fds, key, &i)) { /* the descriptor was closed and reused */
+		free(t->fd_paths[i]);
+		t->fd_paths[i] = copy;
+		return 0;
+	}
+	if (t->nfd == PROCTABLE_MAX_FDS) {
+		free(copy);
+		t->dropped++;
+		return 0;
+	}
+	if (t->nfd == t->fd_cap) {
+		uint32_t cap = t->fd_cap ? t->fd_cap * 2 : 256;
+		char **n = realloc(t->fd_paths, cap * sizeof(*n));
+
+		if (!n) {
+			free(copy);
+			return EBR_E_NOMEM;
+		}
+		t->fd_paths = n;
+		t->fd_cap = cap;
+	}
+	t->fd_paths[t->nfd] = copy;
+	if (u64map_put(&t->fds, key, t->nfd)) {
+		free(copy);
+		return EBR_E_NOMEM;
+	}
+	t->nfd++;
+	return 0;
+}
+
+static int on_open(struct proctable *t, const struct ebr_event *ev)
+{
+	const struct ebr_value *v = ev->v;
+	uint32_t pid = (uint32_t)v[EBR_F_FILE_OPEN_PID].u;
+	char path[8192];
+
+	if (ebr_value_s64(&v[EBR_F_FILE_OPEN_RET]) < 0)
+		return 0;
+	proctable_abspath(t, pid, ebr_value_s64(&v[EBR_F_FILE_OPEN_DIRFD]),
+			  v[EBR_F_FILE_OPEN_PATH].s, path, sizeof(path));
+	return remember_fd(t, pid, ebr_value_s64(&v[EBR_F_FILE_OPEN_RET]), path);
+}
+
+static int on_chdir(struct proctable *t, const struct ebr_event *ev)
+{
+	const struct ebr_value *v = ev->v;
+	uint32_t pid = (uint32_t)v[EBR_F_FILE_CHDIR_PID].u;
+	int64_t fd = ebr_value_s64(&v[EBR_F_FILE_CHDIR_FD]);
+	struct proc_entry *e = current(t, pid);
+	const char *path = v[EBR_F_FILE_CHDIR_PATH].s;
+	char buf[8192];
+
+	if (!e || ebr_value_s64(&v[EBR_F_FILE_CHDIR_RET]) != 0)
+		return 0;
+	if (fd != -100) /* fchdir */
+		return set_cwd(e, fd_path(t, pid, fd));
+	if (!path || (path[0] != '/' && !e->cwd))
+		return set_cwd(e, NULL); /* relative to a directory we do not know */
+	return set_cwd(e, proctable_abspath(t, pid, -100, path, buf, sizeof(buf)));
+}
+
+int proctable_on_event(void *self, const struct ebr_reader *r, const struct ebr_event *ev)
+{
+	struct proctable *t = self;
+
+	if (!t->started) {
+		t->first_ts = ev->ts;
+		t->started = true;
+	}
+	switch (ev->type) {
+	case EBR_EV_PROC_TASK:
+		return on_proc_task(t, ev);
+	case EBR_EV_PROC_FORK:
+		return on_proc_fork(t, ev);
+	case EBR_EV_PROC_EXEC:
+		return on_proc_exec(t, ev);
+	case EBR_EV_PROC_EXIT:
+		return on_proc_exit(t, ev);
+	case EBR_EV_FILE_OPEN:
+		return on_open(t, ev);
+	case EBR_EV_FILE_CHDIR:
+		return on_chdir(t, ev);
+	default:
+		return 0;
+	}
+}
+
+void proctable_release(struct proctable *t)
+{
+	for (uint32_t i = 0; i < t->len; i++)
+		entry_release(&t->entries[i]);
+	free(t->entries);
+	for (uint32_t i = 0; i < t->nfd; i++)
+		free(t->fd_paths[i]);
+	free(t->fd_paths);
+	u64map_release(&t->by_pid);
+	u64map_release(&t->fds);
+	*t = (struct proctable){ 0 };
+}
+
+const char *proc_args_join(const char *args, size_t args_len, bool cut, char *out, size_t len)
+{
+	size_t n = 0;
+
+	if (!len)
+		return out;
+	for (size_t i = 0; i < args_len && n + 1 < len; i++) {
+		char c = args[i];
+
+		if (c == 0) {
+			if (i + 1 == args_len)
+				break; /* the last argument's terminator */
+			c = ' ';
+		}
+		out[n++] = c;
+	}
+	out[n] = 0;
+	if (cut)
+		snprintf(out + n, len - n, " ...");
+	return out;
+}

@@ -1,0 +1,75 @@
+// SPDX-License-Identifier: GPL-2.0-only
+#include <stdlib.h>
+#include "analyze/u64map.h"
+#include "format/ebr.h"
+
+static uint32_t slot_of(uint64_t key, uint32_t cap)
+{
+	key ^= key >> 33;
+	key *= 0xff51afd7ed558ccdull; /* murmur3's finalizer: pids and fds are dense */
+	key ^= key >> 33;
+	return (uint32_t)key & (cap - 1);
+}
+
+bool u64map_get(const struct u64map *m, uint64_t key, uint32_t *val)
+{
+	if (!m->cap)
+		return false;
+	for (uint32_t i = slot_of(key, m->cap);; i = (i + 1) & (m->cap - 1)) {
+		if (!m->used[i])
+			return false;
+		if (m->keys[i] == key) {
+			*val = m->vals[i];
+			return true;
+		}
+	}
+}
+
+static int grow(struct u64map *m)
+{
+	uint32_t cap = m->cap ? m->cap * 2 : 64;
+	struct u64map n = { calloc(cap, sizeof(*n.keys)), calloc(cap, sizeof(*n.vals)),
+			    calloc(cap, sizeof(*n.used)), cap, 0 };
+
+	if (!n.keys || !n.vals || !n.used || cap < m->cap) {
+		u64map_release(&n);
+		return EBR_E_NOMEM;
+	}
+	for (uint32_t i = 0; i < m->cap; i++)
+		if (m->used[i])
+			u64map_put(&n, m->keys[i], m->vals[i]); /* cannot grow: half full at most */
+	u64map_release(m);
+	*m = n;
+	return 0;
+}
+
+int u64map_put(struct u64map *m, uint64_t key, uint32_t val)
+{
+	if ((m->len + 1) * 2 > m->cap) {
+		int err = grow(m);
+
+		if (err)
+			return err;
+	}
+	for (uint32_t i = slot_of(key, m->cap);; i = (i + 1) & (m->cap - 1)) {
+		if (!m->used[i]) {
+			m->used[i] = true;
+			m->keys[i] = key;
+			m->vals[i] = val;
+			m->len++;
+			return 0;
+		}
+		if (m->keys[i] == key) {
+			m->vals[i] = val;
+			return 0;
+		}
+	}
+}
+
+void u64map_release(struct u64map *m)
+{
+	free(m->keys);
+	free(m->vals);
+	free(m->used);
+	*m = (struct u64map){ 0 };
+}

@@ -1,0 +1,218 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * Process family: new processes (sched_process_fork), execs with their arguments and result
+ * (execve/execveat entry and exit, so failed execs show too) and exits with their status
+ * (sched_process_exit). record/proc.c adds a snapshot of the processes alive at the start.
+ */
+#include "common.bpf.h"
+
+char LICENSE[] SEC("license") = "Dual BSD/GPL";
+
+/* An exec between entry and return, keyed by thread id; the value is the record itself. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 4096);
+	__uint(map_flags, BPF_F_NO_PREALLOC); /* 8 KiB values: allocate only what is in flight */
+	__type(key, __u32);
+	__type(value, struct ebr_rec_proc_exec);
+} proc_exec_pending SEC(".maps");
+
+/* Where an exec record is built before it is stored: too big for the BPF stack. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct ebr_rec_proc_exec);
+} proc_exec_scratch SEC(".maps");
+
+SEC("tp_btf/sched_process_fork")
+int BPF_PROG(proc_fork, struct task_struct *parent, struct task_struct *child)
+{
+	struct ebr_rec_proc_fork *r;
+	__u32 child_pid = BPF_CORE_READ(child, pid);
+	__u32 ppid = BPF_CORE_READ(parent, tgid);
+
+	/* a new thread joins its parent's process: the process table only needs processes */
+	if (BPF_CORE_READ(child, tgid) != child_pid || !ebr_tgid_wanted(ppid))
+		return 0;
+	r = ebr_reserve(EBR_PROBE_PROC_FORK, EBR_REC_PROC_FORK, sizeof(*r));
+	if (!r)
+		return 0;
+	r->pid = ppid;
+	r->tid = BPF_CORE_READ(parent, pid);
+	r->child_pid = child_pid;
+	r->uid = (__u32)bpf_get_current_uid_gid();
+	BPF_CORE_READ_STR_INTO(&r->comm, parent, comm);
+	ebr_submit(r);
+	return 0;
+}
+
+/* Copies filename and up to EBR_EXEC_MAX_ARGS arguments from user memory, at entry. */
+static __always_inline int exec_enter(const char *filename, const char *const *argv)
+{
+	__u64 id = bpf_get_current_pid_tgid();
+	__u32 tid = (__u32)id, zero = 0;
+	struct ebr_rec_proc_exec *r;
+	long n;
+	__u32 off;
+
+	if (!ebr_tgid_wanted(id >> 32))
+		return 0;
+	r = bpf_map_lookup_elem(&proc_exec_scratch, &zero);
+	if (!r)
+		return 0;
+	r->lat_ns = bpf_ktime_get_ns(); /* the start, until the return */
+	r->uid = (__u32)bpf_get_current_uid_gid();
+	r->flags = 0;
+	r->argc = 0;
+	r->pad = 0;
+	n = bpf_probe_read_user_str(r->data, EBR_PATH_MAX, filename);
+	if (n < 0)
+		n = 0;
+	r->filename_len = (__u16)n;
+	off = (__u32)n;
+	for (int i = 0; i < EBR_EXEC_MAX_ARGS; i++) {
+		const char *arg = NULL;
+
+		if (bpf_probe_read_user(&arg, sizeof(arg), &argv[i]) || !arg)
+			goto done;
+		if (off > EBR_EXEC_DATA - EBR_EXEC_ARG_MAX) {
+			r->flags |= EBR_EXEC_MORE_ARGS;
+			goto done;
+		}
+		n = bpf_probe_read_user_str(&r->data[off], EBR_EXEC_ARG_MAX, arg);
+		if (n <= 0) { /* not resident: sched_process_exec rereads a successful exec's */
+			r->flags |= EBR_EXEC_MORE_ARGS;
+			goto done;
+		}
+		if (n == EBR_EXEC_ARG_MAX)
+			r->flags |= EBR_EXEC_ARG_CUT;
+		off += (__u32)n;
+		r->argc++;
+	}
+	/* bcc prints " ..." when there were more: say so if there was one more */
+	{
+		const char *arg = NULL;
+
+		if (!bpf_probe_read_user(&arg, sizeof(arg), &argv[EBR_EXEC_MAX_ARGS]) && arg)
+			r->flags |= EBR_EXEC_MORE_ARGS;
+	}
+done:
+	r->args_len = (__u16)(off - r->filename_len);
+	if (bpf_map_update_elem(&proc_exec_pending, &tid, r, BPF_ANY))
+		ebr_count_map_loss(EBR_PROBE_PROC_EXEC);
+	return 0;
+}
+
+/*
+ * A successful exec: the arguments at entry may have been unreadable (a BPF program cannot
+ * fault in a page of the old program), but the new program's copy, on its fresh stack, is
+ * resident. Take those, and the filename the kernel resolved. When a thread other than the
+ * leader execs, it takes the leader's id: the pending record follows it.
+ */
+SEC("tp_btf/sched_process_exec")
+int BPF_PROG(proc_exec_done, struct task_struct *p, pid_t old_pid, struct linux_binprm *bprm)
+{
+	__u32 key = (__u32)old_pid, tid = BPF_CORE_READ(p, pid);
+	struct ebr_rec_proc_exec *r = bpf_map_lookup_elem(&proc_exec_pending, &key);
+	unsigned long start, end;
+	__u64 len;
+	long n;
+
+	if (!r)
+		return 0;
+	n = bpf_probe_read_kernel_str(r->data, EBR_PATH_MAX, BPF_CORE_READ(bprm, filename));
+	if (n < 0)
+		n = 0;
+	if (n > EBR_PATH_MAX)
+		n = EBR_PATH_MAX;
+	start = BPF_CORE_READ(p, mm, arg_start);
+	end = BPF_CORE_READ(p, mm, arg_end);
+	len = end > start ? end - start : 0;
+	r->flags = 0;
+	if (len > EBR_EXEC_DATA - EBR_PATH_MAX) {
+		len = EBR_EXEC_DATA - EBR_PATH_MAX;
+		r->flags = EBR_EXEC_MORE_ARGS;
+	}
+	if (bpf_probe_read_user(&r->data[n], len, (const void *)start))
+		len = 0;
+	r->filename_len = (__u16)n;
+	r->args_len = (__u16)len;
+	if (tid != key) {
+		if (bpf_map_update_elem(&proc_exec_pending, &tid, r, BPF_ANY))
+			ebr_count_map_loss(EBR_PROBE_PROC_EXEC);
+		bpf_map_delete_elem(&proc_exec_pending, &key);
+	}
+	return 0;
+}
+
+static __always_inline int exec_exit(long ret)
+{
+	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
+	struct ebr_rec_proc_exec *r = bpf_map_lookup_elem(&proc_exec_pending, &tid);
+	__u32 size;
+
+	if (!r)
+		return 0;
+	r->lat_ns = bpf_ktime_get_ns() - r->lat_ns;
+	r->ret = (__s32)ret;
+	r->pid = BPF_CORE_READ(task, tgid);
+	r->tid = BPF_CORE_READ(task, pid);
+	r->ppid = BPF_CORE_READ(task, real_parent, tgid);
+	bpf_get_current_comm(&r->comm, sizeof(r->comm));
+	size = offsetof(struct ebr_rec_proc_exec, data) + r->filename_len + r->args_len;
+	if (size > sizeof(*r))
+		size = sizeof(*r);
+	ebr_output(EBR_PROBE_PROC_EXEC, EBR_REC_PROC_EXEC, r, size);
+	bpf_map_delete_elem(&proc_exec_pending, &tid);
+	return 0;
+}
+
+SEC("tracepoint/syscalls/sys_enter_execve")
+int proc_execve_enter(struct trace_event_raw_sys_enter *ctx)
+{
+	return exec_enter((const char *)ctx->args[0], (const char *const *)ctx->args[1]);
+}
+
+SEC("tracepoint/syscalls/sys_exit_execve")
+int proc_execve_exit(struct trace_event_raw_sys_exit *ctx)
+{
+	return exec_exit(ctx->ret);
+}
+
+SEC("tracepoint/syscalls/sys_enter_execveat")
+int proc_execveat_enter(struct trace_event_raw_sys_enter *ctx)
+{
+	return exec_enter((const char *)ctx->args[1], (const char *const *)ctx->args[2]);
+}
+
+SEC("tracepoint/syscalls/sys_exit_execveat")
+int proc_execveat_exit(struct trace_event_raw_sys_exit *ctx)
+{
+	return exec_exit(ctx->ret);
+}
+
+SEC("tp_btf/sched_process_exit")
+int BPF_PROG(proc_exit, struct task_struct *task)
+{
+	struct ebr_rec_proc_exit *r;
+	__u32 pid = BPF_CORE_READ(task, tgid);
+
+	if (!ebr_tgid_wanted(pid))
+		return 0;
+	r = ebr_reserve(EBR_PROBE_PROC_EXIT, EBR_REC_PROC_EXIT, sizeof(*r));
+	if (!r)
+		return 0;
+	r->start_ns = BPF_CORE_READ(task, start_time);
+	r->pid = pid;
+	r->tid = BPF_CORE_READ(task, pid);
+	r->ppid = BPF_CORE_READ(task, real_parent, tgid);
+	r->code = (__u32)BPF_CORE_READ(task, exit_code);
+	/* do_exit() counts the thread out of signal->live before this tracepoint */
+	r->flags = BPF_CORE_READ(task, signal, live.counter) == 0 ? EBR_EXIT_GROUP_DEAD : 0;
+	r->pad = 0;
+	BPF_CORE_READ_STR_INTO(&r->comm, task, comm);
+	ebr_submit(r);
+	return 0;
+}

@@ -1,0 +1,288 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The process family on the record side: the snapshot of the processes alive at the start
+ * (read from /proc once the probes are attached, so that a process started in between is
+ * seen by both and none by neither), and the translation of fork, exec and exit records.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include "record/family.h"
+#include "record/record.h"
+
+#define CMDLINE_MAX (64u << 10)
+
+static const struct family_prog proc_progs[] = {
+	{ "sched:sched_process_fork", false, "proc_fork" },
+	{ "syscalls:sys_enter_execve", false, "proc_execve_enter" },
+	{ "syscalls:sys_exit_execve", false, "proc_execve_exit" },
+	{ "syscalls:sys_enter_execveat", true, "proc_execveat_enter" },
+	{ "syscalls:sys_exit_execveat", true, "proc_execveat_exit" },
+	{ "sched:sched_process_exec", false, "proc_exec_done" },
+	{ "sched:sched_process_exit", false, "proc_exit" },
+};
+
+static const struct family_probe proc_probes[] = {
+	{ EBR_PROBE_PROC_FORK, "proc/fork" },
+	{ EBR_PROBE_PROC_EXEC, "proc/exec" },
+	{ EBR_PROBE_PROC_EXIT, "proc/exit" },
+};
+
+/* What /proc says of one process. */
+struct proc_info {
+	unsigned long pid, ppid, uid, threads;
+	unsigned long long start_ticks;
+	char comm[64];
+	char cgroup[512];
+	char cwd[4096];
+	char *args;
+	size_t args_len;
+};
+
+/* Reads a whole small /proc file into buf (NUL-terminated); returns its length or -1. */
+static ssize_t read_proc_file(const char *path, char *buf, size_t len)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	size_t n = 0;
+	ssize_t r;
+
+	if (fd < 0)
+		return -1;
+	while (n < len - 1 && (r = read(fd, buf + n, len - 1 - n)) > 0)
+		n += (size_t)r;
+	close(fd);
+	buf[n] = 0;
+	return (ssize_t)n;
+}
+
+/* /proc/PID/stat: comm is between the first '(' and the last ')', as it may hold both. */
+static int parse_stat(struct proc_info *p, const char *stat)
+{
+	const char *open_paren = strchr(stat, '('), *close_paren = strrchr(stat, ')');
+	unsigned long long start;
+	unsigned long ppid;
+	size_t n;
+
+	if (!open_paren || !close_paren || close_paren < open_paren)
+		return -1;
+	n = (size_t)(close_paren - open_paren - 1);
+	if (n >= sizeof(p->comm))
+		n = sizeof(p->comm) - 1;
+	memcpy(p->comm, open_paren + 1, n);
+	p->comm[n] = 0;
+	/* fields 3.. after the comm: state ppid ... starttime is field 22 */
+	if (sscanf(close_paren + 2, "%*c %lu %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u %*d %*d "
+				    "%*d %*d %*d %*d %llu",
+		   &ppid, &start) != 2)
+		return -1;
+	p->ppid = ppid;
+	p->start_ticks = start;
+	return 0;
+}
+
+static void parse_status(struct proc_info *p, char *status)
+{
+	char *save = NULL;
+
+	for (char *line = strtok_r(status, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		if (!strncmp(line, "Uid:", 4))
+			p->uid = strtoul(line + 4, NULL, 10);
+		else if (!strncmp(line, "Threads:", 8))
+			p->threads = strtoul(line + 8, NULL, 10);
+	}
+}
+
+/* The cgroup v2 path ("0::/system.slice/x.service"), or the first line's path. */
+static void parse_cgroup(struct proc_info *p, char *cgroup)
+{
+	char *line = strstr(cgroup, "0::");
+	char *nl;
+
+	if (!line) {
+		line = strchr(cgroup, ':');
+		line = line ? strchr(line + 1, ':') : NULL;
+		if (!line)
+			return;
+		line -= 2; /* so that line + 3 is the path */
+	}
+	line += 3;
+	nl = strchr(line, '\n');
+	if (nl)
+		*nl = 0;
+	snprintf(p->cgroup, sizeof(p->cgroup), "%s", line);
+}
+
+/* Fills p from /proc/PID; -1 if the process went away meanwhile. */
+static int read_proc(struct proc_info *p, const char *pid, char *buf, size_t len)
+{
+	char path[300];
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "/proc/%s/stat", pid);
+	if (read_proc_file(path, buf, len) < 0 || parse_stat(p, buf))
+		return -1;
+	snprintf(path, sizeof(path), "/proc/%s/status", pid);
+	if (read_proc_file(path, buf, len) >= 0)
+		parse_status(p, buf);
+	snprintf(path, sizeof(path), "/proc/%s/cgroup", pid);
+	if (read_proc_file(path, buf, len) >= 0)
+		parse_cgroup(p, buf);
+	snprintf(path, sizeof(path), "/proc/%s/cwd", pid);
+	n = readlink(path, p->cwd, sizeof(p->cwd) - 1);
+	p->cwd[n > 0 ? n : 0] = 0;
+	snprintf(path, sizeof(path), "/proc/%s/cmdline", pid);
+	n = read_proc_file(path, p->args, CMDLINE_MAX + 1);
+	p->args_len = n > 0 ? (size_t)n : 0;
+	/* a process that rewrote its arguments may leave them without the final NUL */
+	if (p->args_len && p->args[p->args_len - 1] != 0 && p->args_len < CMDLINE_MAX)
+		p->args[p->args_len++] = 0;
+	return 0;
+}
+
+/* CLOCK_BOOTTIME ticks (what /proc says) to CLOCK_MONOTONIC ns (what events say). */
+static uint64_t boot_ticks_to_monotonic(unsigned long long ticks, long hz)
+{
+	struct timespec boot, mono;
+	int64_t ns = (int64_t)(ticks * (1000000000ull / (unsigned long long)hz));
+	int64_t suspended;
+
+	clock_gettime(CLOCK_BOOTTIME, &boot);
+	clock_gettime(CLOCK_MONOTONIC, &mono);
+	suspended = (boot.tv_sec - mono.tv_sec) * 1000000000ll + (boot.tv_nsec - mono.tv_nsec);
+	return ns > suspended ? (uint64_t)(ns - suspended) : 0;
+}
+
+static int proc_snapshot(const struct family_env *env)
+{
+	DIR *dir = opendir("/proc");
+	struct proc_info *p = calloc(1, sizeof(*p));
+	char *buf = malloc(8192);
+	uint64_t now = host_monotonic_ns();
+	long hz = sysconf(_SC_CLK_TCK);
+	struct dirent *de;
+	int err = 0;
+
+	if (!dir || !p || !buf || !(p->args = malloc(CMDLINE_MAX + 2))) {
+		err = dir ? EBR_E_NOMEM : 0; /* without /proc: no snapshot, the events remain */
+		goto cleanup;
+	}
+	if (hz <= 0)
+		hz = 100;
+	while (!err && (de = readdir(dir))) {
+		struct ebr_value v[EBR_MAX_FIELDS] = { 0 };
+		char *args = p->args;
+
+		if (de->d_name[0] < '1' || de->d_name[0] > '9')
+			continue;
+		memset(p, 0, sizeof(*p));
+		p->args = args;
+		if (read_proc(p, de->d_name, buf, 8192))
+			continue;
+		v[EBR_F_PROC_TASK_PID].u = strtoul(de->d_name, NULL, 10);
+		v[EBR_F_PROC_TASK_PPID].u = p->ppid;
+		v[EBR_F_PROC_TASK_UID].u = p->uid;
+		v[EBR_F_PROC_TASK_COMM].s = p->comm;
+		v[EBR_F_PROC_TASK_ARGS].s = p->args;
+		v[EBR_F_PROC_TASK_ARGS].len = (uint32_t)p->args_len;
+		v[EBR_F_PROC_TASK_START_NS].u = boot_ticks_to_monotonic(p->start_ticks, hz);
+		v[EBR_F_PROC_TASK_CGROUP].s = p->cgroup;
+		v[EBR_F_PROC_TASK_CWD].s = p->cwd;
+		v[EBR_F_PROC_TASK_THREADS].u = p->threads;
+		err = ebr_writer_event(env->writer, EBR_EV_PROC_TASK, now, 0, v);
+	}
+cleanup:
+	if (dir)
+		closedir(dir);
+	if (p)
+		free(p->args);
+	free(p);
+	free(buf);
+	return err;
+}
+
+const struct family proc_family = {
+	.name = "proc",
+	.desc = "processes: a snapshot at the start, then every fork, exec (with arguments and "
+		"result) and exit",
+	.views = "execsnoop exitsnoop processes",
+	.progs = proc_progs,
+	.nprogs = sizeof(proc_progs) / sizeof(proc_progs[0]),
+	.probes = proc_probes,
+	.nprobes = sizeof(proc_probes) / sizeof(proc_probes[0]),
+	.snapshot = proc_snapshot,
+};
+
+int proc_fork_translate(struct ebr_writer *w, const void *rec, size_t size)
+{
+	const struct ebr_rec_proc_fork *r = rec;
+	struct ebr_value v[EBR_MAX_FIELDS] = { 0 };
+	char comm[EBR_COMM_LEN + 1];
+
+	v[EBR_F_PROC_FORK_PID].u = r->pid;
+	v[EBR_F_PROC_FORK_TID].u = r->tid;
+	v[EBR_F_PROC_FORK_CHILD_PID].u = r->child_pid;
+	v[EBR_F_PROC_FORK_UID].u = r->uid;
+	v[EBR_F_PROC_FORK_COMM].s = family_kstr(comm, r->comm, EBR_COMM_LEN);
+	return ebr_writer_event(w, EBR_EV_PROC_FORK, r->hdr.ts, r->hdr.cpu, v);
+}
+
+int proc_exec_translate(struct ebr_writer *w, const void *rec, size_t size)
+{
+	const struct ebr_rec_proc_exec *r = rec;
+	size_t data = size - offsetof(struct ebr_rec_proc_exec, data);
+	size_t fname_len = r->filename_len, args_len = r->args_len, argc = 0, end = 0;
+	struct ebr_value v[EBR_MAX_FIELDS] = { 0 };
+	char comm[EBR_COMM_LEN + 1], filename[EBR_PATH_MAX + 1], args[EBR_EXEC_DATA + 1];
+	uint64_t flags = r->flags;
+
+	/* the kernel side bounds both; a record that disagrees with its size is cut to it */
+	if (fname_len > data)
+		fname_len = data;
+	if (args_len > data - fname_len)
+		args_len = data - fname_len;
+	family_kstr(filename, r->data, fname_len);
+	/* whole arguments only, at most EBR_EXEC_MAX_ARGS of them, as bcc's execsnoop */
+	memcpy(args, r->data + fname_len, args_len);
+	for (size_t i = 0; i < args_len && argc < EBR_EXEC_MAX_ARGS; i++)
+		if (!args[i]) {
+			argc++;
+			end = i + 1;
+		}
+	if (end < args_len)
+		flags |= argc == EBR_EXEC_MAX_ARGS ? EBR_EXEC_MORE_ARGS : EBR_EXEC_ARG_CUT;
+	if (end < args_len && argc < EBR_EXEC_MAX_ARGS) /* keep the cut argument, terminated */
+		args[args_len] = 0, end = args_len + 1;
+	v[EBR_F_PROC_EXEC_PID].u = r->pid;
+	v[EBR_F_PROC_EXEC_TID].u = r->tid;
+	v[EBR_F_PROC_EXEC_PPID].u = r->ppid;
+	v[EBR_F_PROC_EXEC_UID].u = r->uid;
+	v[EBR_F_PROC_EXEC_COMM].s = family_kstr(comm, r->comm, EBR_COMM_LEN);
+	v[EBR_F_PROC_EXEC_RET].u = (uint64_t)(int64_t)r->ret;
+	v[EBR_F_PROC_EXEC_FILENAME].s = filename;
+	v[EBR_F_PROC_EXEC_ARGS].s = args;
+	v[EBR_F_PROC_EXEC_ARGS].len = (uint32_t)end;
+	v[EBR_F_PROC_EXEC_FLAGS].u = flags;
+	v[EBR_F_PROC_EXEC_LAT_NS].u = r->lat_ns;
+	return ebr_writer_event(w, EBR_EV_PROC_EXEC, r->hdr.ts, r->hdr.cpu, v);
+}
+
+int proc_exit_translate(struct ebr_writer *w, const void *rec, size_t size)
+{
+	const struct ebr_rec_proc_exit *r = rec;
+	struct ebr_value v[EBR_MAX_FIELDS] = { 0 };
+	char comm[EBR_COMM_LEN + 1];
+
+	v[EBR_F_PROC_EXIT_PID].u = r->pid;
+	v[EBR_F_PROC_EXIT_TID].u = r->tid;
+	v[EBR_F_PROC_EXIT_PPID].u = r->ppid;
+	v[EBR_F_PROC_EXIT_COMM].s = family_kstr(comm, r->comm, EBR_COMM_LEN);
+	v[EBR_F_PROC_EXIT_CODE].u = r->code;
+	v[EBR_F_PROC_EXIT_START_NS].u = r->start_ns;
+	v[EBR_F_PROC_EXIT_FLAGS].u = r->flags;
+	return ebr_writer_event(w, EBR_EV_PROC_EXIT, r->hdr.ts, r->hdr.cpu, v);
+}

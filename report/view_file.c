@@ -1,0 +1,410 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* The file family's views: opensnoop, fsslower (and ext4slower) and cachestat, as bcc's. */
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include "analyze/file.h"
+#include "report/report.h"
+
+/* ------------------------------------------------------------ opensnoop */
+
+struct opensnoop_view {
+	struct opensnoop model;
+	struct report_out *out;
+	bool timestamp; /* -T */
+	bool flags;     /* -e */
+	char safe[4 * 8192 + 1];
+};
+
+static int opensnoop_text_row(void *ctx, const struct opensnoop_row *row)
+{
+	struct opensnoop_view *s = ctx;
+	FILE *f = s->out->f;
+	char comm[80];
+
+	if (s->timestamp)
+		fprintf(f, "%-8.3f ", trace_seconds(s->out->tf->r, row->ts_ns));
+	fprintf(f, "%-6u %-16s %3lld %3lld ", row->pid, text_safe(row->comm, comm, sizeof(comm)),
+		(long long)row->fd, (long long)row->err);
+	if (s->flags)
+		fprintf(f, "%08llo ", (unsigned long long)row->flags);
+	fprintf(f, "%s\n", text_safe(row->abspath, s->safe, sizeof(s->safe)));
+	return 0;
+}
+
+static int opensnoop_json_row(void *ctx, const struct opensnoop_row *row)
+{
+	struct opensnoop_view *s = ctx;
+	struct json *j = &s->out->json;
+
+	json_object_begin(j, NULL);
+	json_double(j, "time_s", trace_seconds(s->out->tf->r, row->ts_ns),
+		    6);
+	json_u64(j, "pid", row->pid);
+	json_u64(j, "tid", row->tid);
+	json_str(j, "comm", row->comm);
+	json_s64(j, "fd", row->fd);
+	json_s64(j, "err", row->err);
+	json_u64(j, "flags", row->flags);
+	json_u64(j, "mode", row->mode);
+	json_str(j, "path", row->path);
+	json_str(j, "abspath", row->abspath);
+	json_str(j, "args", row->args);
+	json_object_end(j);
+	return 0;
+}
+
+static int opensnoop_setup(struct view_run *vr, int argc, char **argv)
+{
+	struct opensnoop_view *s = calloc(1, sizeof(*s));
+	int c;
+
+	if (!s)
+		return 1;
+	vr->state = s;
+	vr->an = (struct analyzer){ opensnoop_on_event, &s->model };
+	s->model.pid = -1;
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt(argc, argv, "xn:p:Te")) != -1) {
+		switch (c) {
+		case 'x':
+			s->model.failed_only = true;
+			break;
+		case 'n':
+			s->model.name = optarg;
+			break;
+		case 'p':
+			if (view_parse_id(optarg, &s->model.pid))
+				return view_usage_error(vr->view, "-p needs a process id, not", optarg);
+			break;
+		case 'T':
+			s->timestamp = true;
+			break;
+		case 'e':
+			s->flags = true;
+			break;
+		default:
+			return view_usage_error(vr->view, "unknown option or missing value",
+						argv[optind - 1]);
+		}
+	}
+	if (optind < argc)
+		return view_usage_error(vr->view, "unexpected argument", argv[optind]);
+	return 0;
+}
+
+static void opensnoop_begin(struct view_run *vr, struct report_out *out)
+{
+	struct opensnoop_view *s = vr->state;
+
+	s->out = out;
+	s->model.ctx = s;
+	s->model.procs = out->procs;
+	if (out->format == FORMAT_JSON) {
+		s->model.emit = opensnoop_json_row;
+		view_rows_begin(out, "opensnoop");
+		return;
+	}
+	s->model.emit = opensnoop_text_row;
+	if (s->timestamp)
+		fprintf(out->f, "%-8s ", "TIME(s)");
+	fprintf(out->f, "%-6s %-16s %3s %3s ", "PID", "COMM", "FD", "ERR");
+	if (s->flags)
+		fprintf(out->f, "%-8s ", "FLAGS");
+	fprintf(out->f, "PATH\n");
+}
+
+static void opensnoop_end(struct view_run *vr, struct report_out *out, const struct losses *ls)
+{
+	view_rows_end(out, ls, "file");
+}
+
+static void free_state(struct view_run *vr)
+{
+	free(vr->state);
+}
+
+const struct view view_opensnoop = {
+	.name = "opensnoop",
+	.family = "file",
+	.summary = "every open, openat, openat2 and creat, with the whole path",
+	.usage = "-x (failed only) -n NAME (command contains NAME) -p PID -T (time) -e (flags)",
+	.setup = opensnoop_setup,
+	.begin = opensnoop_begin,
+	.end = opensnoop_end,
+	.release = free_state,
+};
+
+/* ------------------------------------------------------------ fsslower, ext4slower */
+
+struct fsslower_view {
+	struct fsslower model;
+	struct report_out *out;
+	char safe[4 * 256 + 1];
+};
+
+static int fsslower_text_row(void *ctx, const struct fsslower_row *row)
+{
+	struct fsslower_view *s = ctx;
+	char hms[16], comm[80];
+
+	fprintf(s->out->f, "%-8s %-14.14s %-6u %c %-7lld %-8llu %7.2f %s\n",
+		text_hms(s->out->tf->r, row->ts_ns, hms, sizeof(hms)),
+		text_safe(row->comm, comm, sizeof(comm)), row->pid, row->op, (long long)row->bytes,
+		(unsigned long long)(row->offset / 1024), (double)row->lat_ns / 1e6,
+		text_safe(row->name, s->safe, sizeof(s->safe)));
+	return 0;
+}
+
+static int fsslower_json_row(void *ctx, const struct fsslower_row *row)
+{
+	struct fsslower_view *s = ctx;
+	struct json *j = &s->out->json;
+	char op[2] = { row->op, 0 };
+
+	json_object_begin(j, NULL);
+	json_double(j, "time_s", trace_seconds(s->out->tf->r, row->ts_ns),
+		    6);
+	json_str(j, "comm", row->comm);
+	json_u64(j, "pid", row->pid);
+	json_str(j, "type", op);
+	json_s64(j, "bytes", row->bytes);
+	json_u64(j, "offset", row->offset);
+	json_double(j, "lat_ms", (double)row->lat_ns / 1e6, 6);
+	json_str(j, "fstype", row->fstype);
+	json_str(j, "file", row->name);
+	json_object_end(j);
+	return 0;
+}
+
+static int fsslower_parse(struct view_run *vr, int argc, char **argv, const char *fstype)
+{
+	struct fsslower_view *s = calloc(1, sizeof(*s));
+	double ms = 10;
+	char *end;
+	int c;
+
+	if (!s)
+		return 1;
+	vr->state = s;
+	vr->an = (struct analyzer){ fsslower_on_event, &s->model };
+	s->model.pid = -1;
+	s->model.fstype = fstype;
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt(argc, argv, "m:t:p:")) != -1) {
+		switch (c) {
+		case 'm':
+			ms = strtod(optarg, &end);
+			if (*end || end == optarg || !(ms >= 0) || ms > 3.6e6)
+				return view_usage_error(vr->view, "-m needs milliseconds, not", optarg);
+			break;
+		case 't':
+			s->model.fstype = optarg;
+			break;
+		case 'p':
+			if (view_parse_id(optarg, &s->model.pid))
+				return view_usage_error(vr->view, "-p needs a process id, not", optarg);
+			break;
+		default:
+			return view_usage_error(vr->view, "unknown option or missing value",
+						argv[optind - 1]);
+		}
+	}
+	if (optind < argc)
+		return view_usage_error(vr->view, "unexpected argument", argv[optind]);
+	s->model.min_ns = (uint64_t)(ms * 1e6);
+	return 0;
+}
+
+static int fsslower_setup(struct view_run *vr, int argc, char **argv)
+{
+	return fsslower_parse(vr, argc, argv, NULL);
+}
+
+static int ext4slower_setup(struct view_run *vr, int argc, char **argv)
+{
+	return fsslower_parse(vr, argc, argv, "ext4");
+}
+
+static void fsslower_begin(struct view_run *vr, struct report_out *out)
+{
+	struct fsslower_view *s = vr->state;
+
+	s->out = out;
+	s->model.ctx = s;
+	if (out->format == FORMAT_JSON) {
+		s->model.emit = fsslower_json_row;
+		view_rows_begin(out, vr->view->name);
+		return;
+	}
+	s->model.emit = fsslower_text_row;
+	fprintf(out->f, "%-8s %-14s %-6s %1s %-7s %-8s %7s %s\n", "TIME", "COMM", "PID", "T", "BYTES",
+		"OFF_KB", "LAT(ms)", "FILENAME");
+}
+
+static void fsslower_end(struct view_run *vr, struct report_out *out, const struct losses *ls)
+{
+	const struct fsslower_view *s = vr->state;
+	const char *rec_min = ebr_reader_meta(out->tf->r, "file.min_us");
+	const char *rec_fs = ebr_reader_meta(out->tf->r, "file.fs");
+	struct probe_losses l;
+	char safe[64];
+
+	losses_of_family(ls, "file", &l);
+	if (out->format == FORMAT_JSON) {
+		json_array_end(&out->json);
+		json_str(&out->json, "recorded_fs", rec_fs);
+		json_u64(&out->json, "recorded_min_us", rec_min ? strtoull(rec_min, NULL, 10) : 0);
+		json_losses(&out->json, &l);
+		json_object_end(&out->json);
+		return;
+	}
+	fputc('\n', out->f);
+	/* say what the kernel filtered out, so that a short list is not misread */
+	if (rec_min && strtoull(rec_min, NULL, 10) * 1000 > s->model.min_ns)
+		fprintf(out->f, "note: recorded with --min-us %s: faster reads, writes and syncs "
+				"are not in this trace\n", text_safe(rec_min, safe, sizeof(safe)));
+	if (rec_fs && *rec_fs)
+		fprintf(out->f, "note: recorded with --fs %s: slow operations on other file systems "
+				"are not in this trace\n", text_safe(rec_fs, safe, sizeof(safe)));
+	text_losses(out->f, &l);
+}
+
+const struct view view_fsslower = {
+	.name = "fsslower",
+	.family = "file",
+	.summary = "reads, writes, opens and syncs of files slower than a threshold",
+	.usage = "-m MS (minimum latency, default 10) -t FSTYPE (ext4, xfs, btrfs...; default: "
+		 "file systems on a block device) -p PID",
+	.setup = fsslower_setup,
+	.begin = fsslower_begin,
+	.end = fsslower_end,
+	.release = free_state,
+};
+
+const struct view view_ext4slower = {
+	.name = "ext4slower",
+	.family = "file",
+	.summary = "fsslower -t ext4",
+	.usage = "-m MS (minimum latency, default 10) -p PID",
+	.setup = ext4slower_setup,
+	.begin = fsslower_begin,
+	.end = fsslower_end,
+	.release = free_state,
+};
+
+/* ------------------------------------------------------------ cachestat */
+
+struct cachestat_view {
+	struct cachestat model;
+	bool timestamp; /* -T */
+};
+
+static int cachestat_setup(struct view_run *vr, int argc, char **argv)
+{
+	struct cachestat_view *s = calloc(1, sizeof(*s));
+	double secs = 1;
+	char *end;
+	int c;
+
+	if (!s)
+		return 1;
+	vr->state = s;
+	vr->an = (struct analyzer){ cachestat_on_event, &s->model };
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt(argc, argv, "T")) != -1) {
+		if (c != 'T')
+			return view_usage_error(vr->view, "unknown option", argv[optind - 1]);
+		s->timestamp = true;
+	}
+	if (optind < argc) {
+		secs = strtod(argv[optind], &end);
+		if (*end || end == argv[optind] || !(secs >= 1) || secs > 86400 ||
+		    secs != (double)(long)secs)
+			return view_usage_error(vr->view, "INTERVAL needs whole seconds, not",
+						argv[optind]);
+		optind++;
+	}
+	if (optind < argc)
+		return view_usage_error(vr->view, "unexpected argument", argv[optind]);
+	s->model.interval_ns = (uint64_t)secs * 1000000000ull;
+	return 0;
+}
+
+static void cachestat_end(struct view_run *vr, struct report_out *out, const struct losses *ls)
+{
+	struct cachestat_view *s = vr->state;
+	const struct cachestat *c = &s->model;
+	uint64_t hits, misses, dirties;
+	double ratio;
+	char hms[16];
+
+	if (out->format == FORMAT_JSON) {
+		struct json *j = &out->json;
+
+		json_object_begin(j, NULL);
+		json_str(j, "view", "cachestat");
+		json_double(j, "interval_s", (double)c->interval_ns / 1e9, 3);
+		json_array_begin(j, "rows");
+		for (uint32_t i = 0; i < c->len; i++) {
+			cachestat_compute(&c->iv[i], &hits, &misses, &dirties, &ratio);
+			json_object_begin(j, NULL);
+			json_double(j, "time_s", ((double)c->iv[i].start_ns - (double)c->origin_ns) / 1e9,
+				    3);
+			json_u64(j, "hits", hits);
+			json_u64(j, "misses", misses);
+			json_u64(j, "dirties", dirties);
+			json_double(j, "hit_ratio", ratio, 4);
+			json_u64(j, "buffers_mb", c->iv[i].buffers_bytes >> 20);
+			json_u64(j, "cached_mb", c->iv[i].cached_bytes >> 20);
+			json_u64(j, "read_pages", c->iv[i].read_pages);
+			json_u64(j, "fault_pages", c->iv[i].fault_pages);
+			json_u64(j, "added_pages", c->iv[i].added_pages);
+			json_object_end(j);
+		}
+		json_array_end(j);
+		json_object_end(j);
+		return;
+	}
+	if (s->timestamp)
+		fprintf(out->f, "%-8s ", "TIME");
+	fprintf(out->f, "%8s %8s %8s %8s %12s %10s\n", "HITS", "MISSES", "DIRTIES", "HITRATIO",
+		"BUFFERS_MB", "CACHED_MB");
+	for (uint32_t i = 0; i < c->len; i++) {
+		cachestat_compute(&c->iv[i], &hits, &misses, &dirties, &ratio);
+		if (s->timestamp)
+			fprintf(out->f, "%-8s ",
+				text_hms(out->tf->r, c->iv[i].start_ns + c->interval_ns, hms,
+					 sizeof(hms)));
+		fprintf(out->f, "%8llu %8llu %8llu %7.2f%% %12llu %10llu\n",
+			(unsigned long long)hits, (unsigned long long)misses,
+			(unsigned long long)dirties, ratio * 100,
+			(unsigned long long)(c->iv[i].buffers_bytes >> 20),
+			(unsigned long long)(c->iv[i].cached_bytes >> 20));
+	}
+	if (!c->len)
+		fprintf(out->f, "no page-cache samples in this trace (record with -e file)\n");
+}
+
+static void cachestat_release(struct view_run *vr)
+{
+	struct cachestat_view *s = vr->state;
+
+	if (s)
+		cachestat_release_model(&s->model);
+	free(s);
+}
+
+const struct view view_cachestat = {
+	.name = "cachestat",
+	.family = "file",
+	.summary = "page-cache hits, misses, dirtied pages and hit ratio per interval",
+	.usage = "[INTERVAL] (seconds, default 1) -T (time column); counted from filemap and "
+		 "writeback tracepoints: see FORMAT.md cache.stat",
+	.setup = cachestat_setup,
+	.end = cachestat_end,
+	.release = cachestat_release,
+};

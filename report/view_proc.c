@@ -1,0 +1,383 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* The process family's views: execsnoop and exitsnoop in bcc's columns, and the process table. */
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include "report/report.h"
+
+/* ------------------------------------------------------------ execsnoop */
+
+struct execsnoop_view {
+	struct execsnoop model;
+	struct report_out *out;
+	bool time_hms;  /* -T */
+	bool time_rel;  /* -t */
+	bool show_uid;  /* -U */
+};
+
+static int execsnoop_text_row(void *ctx, const struct execsnoop_row *row)
+{
+	struct execsnoop_view *s = ctx;
+	FILE *f = s->out->f;
+	char comm[80], hms[16], *args;
+	size_t alen = strlen(row->args) * 4 + 1;
+
+	if (s->time_hms)
+		fprintf(f, "%-8s ", text_hms(s->out->tf->r, row->ts_ns, hms, sizeof(hms)));
+	if (s->time_rel)
+		fprintf(f, "%-8.3f ", trace_seconds(s->out->tf->r, row->ts_ns));
+	if (s->show_uid)
+		fprintf(f, "%-6u ", row->uid);
+	args = malloc(alen);
+	if (!args)
+		return EBR_E_NOMEM;
+	fprintf(f, "%-16s %-6u %-6u %3lld %s\n", text_safe(row->comm, comm, sizeof(comm)), row->pid,
+		row->ppid, (long long)row->ret, text_safe(row->args, args, alen));
+	free(args);
+	return 0;
+}
+
+static int execsnoop_json_row(void *ctx, const struct execsnoop_row *row)
+{
+	struct execsnoop_view *s = ctx;
+	struct json *j = &s->out->json;
+
+	json_object_begin(j, NULL);
+	json_double(j, "time_s",
+		    trace_seconds(s->out->tf->r, row->ts_ns), 6);
+	json_str(j, "comm", row->comm);
+	json_u64(j, "pid", row->pid);
+	json_u64(j, "ppid", row->ppid);
+	json_u64(j, "uid", row->uid);
+	json_s64(j, "ret", row->ret);
+	json_str(j, "args", row->args);
+	json_object_end(j);
+	return 0;
+}
+
+static int execsnoop_setup(struct view_run *vr, int argc, char **argv)
+{
+	struct execsnoop_view *s = calloc(1, sizeof(*s));
+	int c;
+
+	if (!s)
+		return 1;
+	vr->state = s;
+	vr->an = (struct analyzer){ execsnoop_on_event, &s->model };
+	s->model.uid = -1;
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt(argc, argv, "Ttxn:u:U")) != -1) {
+		switch (c) {
+		case 'T':
+			s->time_hms = true;
+			break;
+		case 't':
+			s->time_rel = true;
+			break;
+		case 'x':
+			s->model.failed_only = true;
+			break;
+		case 'n':
+			s->model.name = optarg;
+			break;
+		case 'u':
+			if (view_parse_id(optarg, &s->model.uid))
+				return view_usage_error(vr->view, "-u needs a user id, not", optarg);
+			break;
+		case 'U':
+			s->show_uid = true;
+			break;
+		default:
+			return view_usage_error(vr->view, "unknown option or missing value",
+						argv[optind - 1]);
+		}
+	}
+	if (optind < argc)
+		return view_usage_error(vr->view, "unexpected argument", argv[optind]);
+	return 0;
+}
+
+static void execsnoop_begin(struct view_run *vr, struct report_out *out)
+{
+	struct execsnoop_view *s = vr->state;
+
+	s->out = out;
+	s->model.ctx = s;
+	if (out->format == FORMAT_JSON) {
+		s->model.emit = execsnoop_json_row;
+		view_rows_begin(out, "execsnoop");
+		return;
+	}
+	s->model.emit = execsnoop_text_row;
+	if (s->time_hms)
+		fprintf(out->f, "%-8s ", "TIME");
+	if (s->time_rel)
+		fprintf(out->f, "%-8s ", "TIME(s)");
+	if (s->show_uid)
+		fprintf(out->f, "%-6s ", "UID");
+	fprintf(out->f, "%-16s %-6s %-6s %3s %s\n", "PCOMM", "PID", "PPID", "RET", "ARGS");
+}
+
+static void execsnoop_end(struct view_run *vr, struct report_out *out, const struct losses *ls)
+{
+	view_rows_end(out, ls, "proc");
+}
+
+static void execsnoop_release(struct view_run *vr)
+{
+	struct execsnoop_view *s = vr->state;
+
+	if (s)
+		execsnoop_release_model(&s->model);
+	free(s);
+}
+
+const struct view view_execsnoop = {
+	.name = "execsnoop",
+	.family = "proc",
+	.summary = "every exec, successful or failed, with its arguments",
+	.usage = "-T (HH:MM:SS UTC) -t (seconds since the start) -x (failed only) -n NAME (command "
+		 "or an argument contains NAME) -u UID -U (UID column)",
+	.setup = execsnoop_setup,
+	.begin = execsnoop_begin,
+	.end = execsnoop_end,
+	.release = execsnoop_release,
+};
+
+/* ------------------------------------------------------------ exitsnoop */
+
+struct exitsnoop_view {
+	struct exitsnoop model;
+	struct report_out *out;
+	bool time_hms; /* -T */
+};
+
+static int exitsnoop_text_row(void *ctx, const struct exitsnoop_row *row)
+{
+	struct exitsnoop_view *s = ctx;
+	char comm[80], hms[16], code[64];
+
+	if (s->time_hms)
+		fprintf(s->out->f, "%-8s ", text_hms(s->out->tf->r, row->ts_ns, hms, sizeof(hms)));
+	fprintf(s->out->f, "%-16s %-7u %-7u %-7u %-7.2f %s\n",
+		text_safe(row->comm, comm, sizeof(comm)), row->pid, row->ppid, row->tid,
+		(double)row->age_ns / 1e9, exit_code_text(row->code, code, sizeof(code)));
+	return 0;
+}
+
+static int exitsnoop_json_row(void *ctx, const struct exitsnoop_row *row)
+{
+	struct exitsnoop_view *s = ctx;
+	struct json *j = &s->out->json;
+
+	json_object_begin(j, NULL);
+	json_double(j, "time_s", trace_seconds(s->out->tf->r, row->ts_ns), 6);
+	json_str(j, "comm", row->comm);
+	json_u64(j, "pid", row->pid);
+	json_u64(j, "ppid", row->ppid);
+	json_u64(j, "tid", row->tid);
+	json_double(j, "age_s", (double)row->age_ns / 1e9, 6);
+	json_u64(j, "status", row->code);
+	if (row->code & 0x7f)
+		json_u64(j, "signal", row->code & 0x7f);
+	else
+		json_u64(j, "exit_code", (row->code >> 8) & 0xff);
+	json_object_end(j);
+	return 0;
+}
+
+static int exitsnoop_setup(struct view_run *vr, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "failed", no_argument, NULL, 'x' },
+		{ "per-thread", no_argument, NULL, 'P' },
+		{ 0 },
+	};
+	struct exitsnoop_view *s = calloc(1, sizeof(*s));
+	int c;
+
+	if (!s)
+		return 1;
+	vr->state = s;
+	vr->an = (struct analyzer){ exitsnoop_on_event, &s->model };
+	s->model.pid = -1;
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "xTp:", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'x':
+			s->model.failed_only = true;
+			break;
+		case 'T':
+			s->time_hms = true;
+			break;
+		case 'P':
+			s->model.per_thread = true;
+			break;
+		case 'p':
+			if (view_parse_id(optarg, &s->model.pid))
+				return view_usage_error(vr->view, "-p needs a process id, not", optarg);
+			break;
+		default:
+			return view_usage_error(vr->view, "unknown option or missing value",
+						argv[optind - 1]);
+		}
+	}
+	if (optind < argc)
+		return view_usage_error(vr->view, "unexpected argument", argv[optind]);
+	return 0;
+}
+
+static void exitsnoop_begin(struct view_run *vr, struct report_out *out)
+{
+	struct exitsnoop_view *s = vr->state;
+
+	s->out = out;
+	s->model.ctx = s;
+	s->model.procs = out->procs;
+	if (out->format == FORMAT_JSON) {
+		s->model.emit = exitsnoop_json_row;
+		view_rows_begin(out, "exitsnoop");
+		return;
+	}
+	s->model.emit = exitsnoop_text_row;
+	if (s->time_hms)
+		fprintf(out->f, "%-8s ", "TIME");
+	fprintf(out->f, "%-16s %-7s %-7s %-7s %-7s %s\n", "PCOMM", "PID", "PPID", "TID", "AGE(s)",
+		"EXIT_CODE");
+}
+
+static void exitsnoop_end(struct view_run *vr, struct report_out *out, const struct losses *ls)
+{
+	view_rows_end(out, ls, "proc");
+}
+
+static void free_state(struct view_run *vr)
+{
+	free(vr->state);
+}
+
+const struct view view_exitsnoop = {
+	.name = "exitsnoop",
+	.family = "proc",
+	.summary = "every process exit with its age and exit code or signal",
+	.usage = "-x (non-zero exits only) -T (HH:MM:SS UTC) -p PID --per-thread (every thread)",
+	.setup = exitsnoop_setup,
+	.begin = exitsnoop_begin,
+	.end = exitsnoop_end,
+	.release = free_state,
+};
+
+/* ------------------------------------------------------------ processes */
+
+struct processes_view {
+	bool only_new; /* --new: started, exec'd or exited during the recording */
+};
+
+static int processes_setup(struct view_run *vr, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "new", no_argument, NULL, 'N' },
+		{ 0 },
+	};
+	struct processes_view *s = calloc(1, sizeof(*s));
+	int c;
+
+	if (!s)
+		return 1;
+	vr->state = s;
+	vr->an = (struct analyzer){ NULL, NULL }; /* the process table is built for every view */
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+		if (c != 'N')
+			return view_usage_error(vr->view, "unknown option", argv[optind - 1]);
+		s->only_new = true;
+	}
+	if (optind < argc)
+		return view_usage_error(vr->view, "unexpected argument", argv[optind]);
+	return 0;
+}
+
+static void processes_end(struct view_run *vr, struct report_out *out, const struct losses *ls)
+{
+	const struct processes_view *s = vr->state;
+	const struct proctable *t = out->procs;
+	uint64_t start = trace_start_ns(out->tf->r);
+	struct probe_losses l;
+	size_t cap = 1 << 16;
+	char *args = malloc(cap), *safe = malloc(cap * 4), comm[80], code[64];
+	uint64_t shown = 0;
+
+	losses_of_family(ls, "proc", &l);
+	if (!args || !safe) {
+		fprintf(stderr, "ebrec report: out of memory\n");
+		goto cleanup;
+	}
+	view_rows_begin(out, "processes");
+	if (out->format == FORMAT_TEXT)
+		fprintf(out->f, "%-7s %-7s %-6s %9s %9s %-16s %-16s %s\n", "PID", "PPID", "UID",
+			"START(s)", "END(s)", "EXIT", "COMM", "ARGS");
+	for (uint32_t i = 0; i < t->len; i++) {
+		const struct proc_entry *e = &t->entries[i];
+		double st = e->known_start ? ((double)e->start_ns - (double)start) / 1e9 : 0;
+		double en = e->exited ? ((double)e->exit_ns - (double)start) / 1e9 : 0;
+
+		if (s->only_new && e->in_snapshot && !e->exited && !e->execed)
+			continue;
+		proc_args_join(e->args ? e->args : "", e->args_len, e->args_cut, args, cap);
+		shown++;
+		if (out->format == FORMAT_JSON) {
+			struct json *j = &out->json;
+
+			json_object_begin(j, NULL);
+			json_u64(j, "pid", e->pid);
+			json_u64(j, "ppid", e->ppid);
+			json_u64(j, "uid", e->uid);
+			json_str(j, "comm", e->comm);
+			json_str(j, "args", args);
+			json_str(j, "cwd", e->cwd);
+			json_bool(j, "in_snapshot", e->in_snapshot);
+			if (e->known_start)
+				json_double(j, "start_s", st, 6);
+			if (e->exited) {
+				json_double(j, "end_s", en, 6);
+				json_u64(j, "status", e->exit_code);
+			}
+			json_object_end(j);
+			continue;
+		}
+		fprintf(out->f, "%-7u %-7u %-6u ", e->pid, e->ppid, e->uid);
+		if (e->known_start)
+			fprintf(out->f, "%9.3f ", st);
+		else
+			fprintf(out->f, "%9s ", "-");
+		if (e->exited)
+			fprintf(out->f, "%9.3f %-16s ", en, exit_code_text(e->exit_code, code, sizeof(code)));
+		else
+			fprintf(out->f, "%9s %-16s ", "-", "-");
+		fprintf(out->f, "%-16s %s\n", text_safe(e->comm, comm, sizeof(comm)),
+			text_safe(args, safe, cap * 4));
+	}
+	if (out->format == FORMAT_TEXT && !shown)
+		fprintf(out->f, "no processes in this trace (record with -e proc)\n");
+	if (t->dropped && out->format == FORMAT_TEXT)
+		fprintf(out->f, "%llu processes or descriptors not kept: the table reached its "
+				"limit\n", (unsigned long long)t->dropped);
+	view_rows_end(out, ls, "proc");
+cleanup:
+	free(args);
+	free(safe);
+}
+
+const struct view view_processes = {
+	.name = "processes",
+	.family = "proc",
+	.summary = "the process table: every process of the trace, alive at the start or started "
+		   "during it, with its arguments and exit",
+	.usage = "--new (only processes that started, exec'd or exited during the recording)",
+	.setup = processes_setup,
+	.end = processes_end,
+	.release = free_state,
+};

@@ -1,0 +1,39 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* What the row-per-event views (biosnoop, execsnoop, opensnoop...) share: framing and ids. */
+#include <stdlib.h>
+#include "report/report.h"
+
+void view_rows_begin(struct report_out *out, const char *view)
+{
+	if (out->format != FORMAT_JSON)
+		return;
+	json_object_begin(&out->json, NULL);
+	json_str(&out->json, "view", view);
+	json_array_begin(&out->json, "rows");
+}
+
+void view_rows_end(struct report_out *out, const struct losses *ls, const char *family)
+{
+	struct probe_losses l;
+
+	losses_of_family(ls, family, &l);
+	if (out->format == FORMAT_JSON) {
+		json_array_end(&out->json);
+		json_losses(&out->json, &l);
+		json_object_end(&out->json);
+		return;
+	}
+	fputc('\n', out->f);
+	text_losses(out->f, &l);
+}
+
+int view_parse_id(const char *s, int64_t *out)
+{
+	char *end;
+	long long v = strtoll(s, &end, 10);
+
+	if (*end || end == s || v < 0 || v > UINT32_MAX)
+		return -1;
+	*out = v;
+	return 0;
+}
