@@ -23,8 +23,8 @@ int cachestat_on_event(void *self, const struct ebr_reader *r, const struct ebr_
 		return 0;
 	if (!c->origin_ns)
 		c->origin_ns = trace_start_ns(r);
-	/* a sample covers [ts - window, ts]: it belongs to the interval it started in */
-	start = ev->ts > window ? ev->ts - window : 0;
+	/* a sample covers [ts - window, ts]: it belongs to the interval of its middle */
+	start = ev->ts > window / 2 ? ev->ts - window / 2 : 0;
 	k = start > c->origin_ns ? (start - c->origin_ns) / c->interval_ns : 0;
 	start = c->origin_ns + k * c->interval_ns;
 	iv = c->len ? &c->iv[c->len - 1] : NULL;

@@ -33,7 +33,7 @@ struct record_opts {
 	long pid;
 	long freq;
 	size_t buffer_size;
-	struct family_opts fam; /* --min-us, --fs */
+	struct family_opts fam; /* --min-us, --fs, and -p once parsed */
 	bool fail_on_loss, force, verbose;
 	char **cmd;
 	int argc; /* the whole command line, for META */
@@ -242,6 +242,7 @@ static int parse_args(struct record_opts *o, int argc, char **argv)
 	}
 	if (optind < argc)
 		o->cmd = argv + optind;
+	o->fam.pid = o->pid;
 	return 0;
 }
 

@@ -39,6 +39,7 @@ struct family_probe {
 struct family_opts {
 	uint64_t min_us; /* --min-us: thresholds applied in the kernel */
 	const char *fs;  /* --fs: file system type filter, or NULL */
+	long pid;        /* -p, or 0 */
 };
 
 /* What a family sees of the recording. */

@@ -179,6 +179,9 @@ static int proc_snapshot(const struct family_env *env)
 
 		if (de->d_name[0] < '1' || de->d_name[0] > '9')
 			continue;
+		/* -p: the other processes are none of this trace's business */
+		if (env->opts->pid && strtol(de->d_name, NULL, 10) != env->opts->pid)
+			continue;
 		memset(p, 0, sizeof(*p));
 		p->args = args;
 		if (read_proc(p, de->d_name, buf, 8192))

@@ -13,9 +13,13 @@ if [ "$(id -u)" != 0 ]; then
 fi
 # /var/tmp is on a real disk on Debian (not tmpfs), so the workload's I/O reaches a device
 mkdir -p "$DIR"
-echo "== recording 5 s: 1200 paced 4 KiB O_DIRECT|O_SYNC writes, then reading them back"
-./ebrec record -f -o "$TRACE" -d 5 -- \
-	"$BUILD/tests/workloads/ebr-blkio" -i 3000 -r 2 "$DIR/workload.dat" 1200 >/dev/null
+W="$BUILD/tests/workloads"
+echo "== recording 5 s: 1200 paced 4 KiB O_DIRECT|O_SYNC writes read back, 3 execs and a"
+echo "   failed one, 50 opens and 5 of a missing file, 2 slow O_SYNC writes of 8 MiB"
+./ebrec record -f -o "$TRACE" -d 5 -- sh -c "'$W/ebr-spawn' 3 1 0 demo && \
+'$W/ebr-files' open 50 5 /etc/hostname '$DIR/missing' && \
+'$W/ebr-files' slow 2 8192 '$DIR/slow.dat' 10 /etc/hostname 1000 && \
+'$W/ebr-blkio' -i 3000 -r 2 '$DIR/workload.dat' 1200" >/dev/null
 echo
 echo "== ebrec info $TRACE"
 ./ebrec info "$TRACE"
@@ -25,6 +29,15 @@ echo "== ebrec report $TRACE"
 echo
 echo "== ebrec report $TRACE biosnoop (first 15 rows)"
 ./ebrec report "$TRACE" biosnoop | head -n 16
-rm -f "$DIR/workload.dat"
+echo
+echo "== ebrec report $TRACE execsnoop -n spawn"
+./ebrec report "$TRACE" execsnoop -n spawn
+echo
+echo "== ebrec report $TRACE opensnoop -n ebr-files -x"
+./ebrec report "$TRACE" opensnoop -n ebr-files -x
+echo
+echo "== ebrec report $TRACE fsslower -m 1"
+./ebrec report "$TRACE" fsslower -m 1
+rm -f "$DIR/workload.dat" "$DIR/slow.dat"
 echo
 echo "The trace is $TRACE: copy it anywhere and run 'ebrec report $TRACE' (no root needed)."

@@ -1,13 +1,16 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
  * libFuzzer target: any bytes as a trace file, through everything that reads traces: the
- * footer and index, the block scan, event decoding and the block analyzers. A hostile trace
+ * footer and index, the block scan, event decoding and every analyzer (block, the process
+ * table, proc and file). A hostile trace
  * must get a clear error, never a crash, a leak or undefined behaviour (built with ASan+UBSan).
  */
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
 #include "analyze/block.h"
+#include "analyze/file.h"
+#include "analyze/proc.h"
 #include "analyze/losses.h"
 #include "analyze/pass.h"
 #include "format/ebr.h"
@@ -16,6 +19,32 @@ static int ignore_row(void *ctx, const struct biosnoop_row *row)
 {
 	(void)ctx;
 	return row->comm[0] == 1; /* read the borrowed string */
+}
+
+static int ignore_exec(void *ctx, const struct execsnoop_row *row)
+{
+	(void)ctx;
+	return row->args[0] == 1 && row->comm[0] == 1;
+}
+
+static int ignore_exit(void *ctx, const struct exitsnoop_row *row)
+{
+	char code[64];
+
+	(void)ctx;
+	return row->comm[0] == 1 && exit_code_text(row->code, code, sizeof(code))[0] == 1;
+}
+
+static int ignore_open(void *ctx, const struct opensnoop_row *row)
+{
+	(void)ctx;
+	return row->abspath[0] == 1 && row->args[0] == 1 && row->comm[0] == 1;
+}
+
+static int ignore_slow(void *ctx, const struct fsslower_row *row)
+{
+	(void)ctx;
+	return row->name[0] == 1 && row->comm[0] == 1 && row->fstype[0] == 1;
 }
 
 /* A reader over the input, or NULL when the input is refused at open (also fine). */
@@ -56,17 +85,29 @@ static void through_events(const uint8_t *data, size_t size)
 	struct biolatency lat = { .opts = { .per_disk = true, .per_flags = true, .queued = true } };
 	struct biosnoop snoop = { .emit = ignore_row };
 	static struct losses losses;
+	struct proctable procs = { 0 };
+	struct execsnoop exec = { .uid = -1, .emit = ignore_exec };
+	struct exitsnoop exits = { .pid = -1, .procs = &procs, .emit = ignore_exit };
+	static struct opensnoop opens;
+	struct fsslower slow = { .pid = -1, .emit = ignore_slow };
+	struct cachestat cache = { .interval_ns = 1000000000 };
 	struct analyzer an[] = {
-		{ biolatency_on_event, &lat },
-		{ biosnoop_on_event, &snoop },
-		{ losses_on_event, &losses },
+		{ biolatency_on_event, &lat },	{ biosnoop_on_event, &snoop },
+		{ losses_on_event, &losses },	{ proctable_on_event, &procs },
+		{ execsnoop_on_event, &exec },	{ exitsnoop_on_event, &exits },
+		{ opensnoop_on_event, &opens },	{ fsslower_on_event, &slow },
+		{ cachestat_on_event, &cache },
 	};
 
 	memset(&losses, 0, sizeof(losses));
+	opens = (struct opensnoop){ .pid = -1, .procs = &procs, .emit = ignore_open };
 	r = open_input(&ms, data, size);
 	if (!r)
 		return;
-	analyze_pass(r, an, 3);
+	analyze_pass(r, an, sizeof(an) / sizeof(an[0]));
+	execsnoop_release_model(&exec);
+	cachestat_release_model(&cache);
+	proctable_release(&procs);
 	for (uint32_t i = 0; i < ebr_reader_problem_count(r); i++)
 		(void)strlen(ebr_reader_problem(r, i)->msg);
 	biolatency_release_model(&lat);

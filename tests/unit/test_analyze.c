@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include "analyze/block.h"
+#include "analyze/file.h"
+#include "analyze/proc.h"
 #include "analyze/hist.h"
 #include "analyze/losses.h"
 #include "analyze/pass.h"
@@ -375,6 +377,355 @@ static void test_text_safe_defuses_terminal_escapes(void)
 			       buf, 16)) < 16);
 }
 
+/* ------------------------------------------------------------ processes and files */
+
+struct proc_trace {
+	struct ebr_mem_sink mem;
+	struct ebr_writer *w;
+};
+
+static void ev(struct proc_trace *t, uint32_t type, uint64_t ts, const struct ebr_value *v)
+{
+	CHECK(ebr_writer_event(t->w, type, ts, 0, v) == 0);
+}
+
+static void strv(struct ebr_value *v, const char *s)
+{
+	v->s = s;
+}
+
+static void bytesv(struct ebr_value *v, const char *s, uint32_t len)
+{
+	v->s = s;
+	v->len = len;
+}
+
+static void open_ev(struct proc_trace *t, uint64_t ts, uint32_t pid, int64_t dirfd,
+		    const char *path, int64_t ret, uint64_t fs_flags, uint64_t lat_ns)
+{
+	struct ebr_value v[EBR_MAX_FIELDS] = { 0 };
+
+	v[EBR_F_FILE_OPEN_PID].u = pid;
+	v[EBR_F_FILE_OPEN_TID].u = pid;
+	strv(&v[EBR_F_FILE_OPEN_COMM], "bash");
+	v[EBR_F_FILE_OPEN_DIRFD].u = (uint64_t)dirfd;
+	strv(&v[EBR_F_FILE_OPEN_PATH], path);
+	v[EBR_F_FILE_OPEN_RET].u = (uint64_t)ret;
+	strv(&v[EBR_F_FILE_OPEN_FSTYPE], ret >= 0 ? "ext4" : "");
+	v[EBR_F_FILE_OPEN_FS_FLAGS].u = fs_flags;
+	v[EBR_F_FILE_OPEN_LAT_NS].u = lat_ns;
+	ev(t, EBR_EV_FILE_OPEN, ts, v);
+}
+
+/*
+ * bash (100, in the snapshot, cwd /home/u) forks 200, which chdirs to sub, opens a.txt and
+ * /etc, then passwd relative to /etc's descriptor, execs ls and exits 2; 300 fails to exec;
+ * a thread of 100 exits. Two seconds of page-cache samples.
+ */
+static struct ebr_reader *proc_trace_open(struct proc_trace *t, struct ebr_mem_source *ms)
+{
+	struct ebr_value v[EBR_MAX_FIELDS];
+	struct ebr_reader *r = NULL;
+	struct ebr_source src;
+	struct ebr_sink sink;
+
+	memset(t, 0, sizeof(*t));
+	ebr_sink_mem(&sink, &t->mem);
+	CHECK(ebr_writer_new(&t->w, &sink, NULL) == 0);
+	CHECK(ebr_writer_meta(t->w, "clock.start.monotonic_ns", "1000000000") == 0);
+	CHECK(ebr_writer_meta(t->w, "clock.start.realtime_ns", "1764000000000000000") == 0);
+
+	memset(v, 0, sizeof(v));
+	v[EBR_F_PROC_TASK_PID].u = 100;
+	v[EBR_F_PROC_TASK_PPID].u = 1;
+	v[EBR_F_PROC_TASK_UID].u = 1000;
+	strv(&v[EBR_F_PROC_TASK_COMM], "bash");
+	bytesv(&v[EBR_F_PROC_TASK_ARGS], "bash\0-l", 8);
+	v[EBR_F_PROC_TASK_START_NS].u = 500000000;
+	strv(&v[EBR_F_PROC_TASK_CWD], "/home/u");
+	ev(t, EBR_EV_PROC_TASK, 1000000000, v);
+
+	memset(v, 0, sizeof(v));
+	v[EBR_F_PROC_FORK_PID].u = 100;
+	v[EBR_F_PROC_FORK_CHILD_PID].u = 200;
+	v[EBR_F_PROC_FORK_UID].u = 1000;
+	strv(&v[EBR_F_PROC_FORK_COMM], "bash");
+	ev(t, EBR_EV_PROC_FORK, 1100000000, v);
+
+	memset(v, 0, sizeof(v));
+	v[EBR_F_FILE_CHDIR_PID].u = 200;
+	v[EBR_F_FILE_CHDIR_FD].u = (uint64_t)-100;
+	strv(&v[EBR_F_FILE_CHDIR_PATH], "./sub");
+	ev(t, EBR_EV_FILE_CHDIR, 1150000000, v);
+
+	open_ev(t, 1200000000, 200, -100, "a.txt", 3, 1, 20000000);
+	open_ev(t, 1210000000, 200, -100, "/etc", 4, 1, 1000);
+	open_ev(t, 1220000000, 200, 4, "passwd", -2, 0, 1000);
+	open_ev(t, 1230000000, 200, 9, "unknown-dir-fd", 5, 0, 30000000);
+
+	memset(v, 0, sizeof(v));
+	v[EBR_F_PROC_EXEC_PID].u = 200;
+	v[EBR_F_PROC_EXEC_PPID].u = 100;
+	v[EBR_F_PROC_EXEC_UID].u = 1000;
+	strv(&v[EBR_F_PROC_EXEC_COMM], "ls");
+	strv(&v[EBR_F_PROC_EXEC_FILENAME], "/bin/ls");
+	bytesv(&v[EBR_F_PROC_EXEC_ARGS], "ls\0-la", 7);
+	ev(t, EBR_EV_PROC_EXEC, 1300000000, v);
+
+	memset(v, 0, sizeof(v));
+	v[EBR_F_PROC_EXEC_PID].u = 300;
+	v[EBR_F_PROC_EXEC_PPID].u = 100;
+	v[EBR_F_PROC_EXEC_RET].u = (uint64_t)-2;
+	strv(&v[EBR_F_PROC_EXEC_COMM], "bash");
+	bytesv(&v[EBR_F_PROC_EXEC_ARGS], "nope\0x", 7);
+	v[EBR_F_PROC_EXEC_FLAGS].u = 1;
+	ev(t, EBR_EV_PROC_EXEC, 1310000000, v);
+
+	memset(v, 0, sizeof(v));
+	v[EBR_F_PROC_EXIT_PID].u = 200;
+	v[EBR_F_PROC_EXIT_TID].u = 200;
+	v[EBR_F_PROC_EXIT_PPID].u = 100;
+	strv(&v[EBR_F_PROC_EXIT_COMM], "ls");
+	v[EBR_F_PROC_EXIT_CODE].u = 2 << 8;
+	v[EBR_F_PROC_EXIT_START_NS].u = 1100000000;
+	v[EBR_F_PROC_EXIT_FLAGS].u = 1;
+	ev(t, EBR_EV_PROC_EXIT, 1400000000, v);
+	v[EBR_F_PROC_EXIT_PID].u = 100;
+	v[EBR_F_PROC_EXIT_TID].u = 101;
+	v[EBR_F_PROC_EXIT_CODE].u = 0;
+	v[EBR_F_PROC_EXIT_FLAGS].u = 0;
+	ev(t, EBR_EV_PROC_EXIT, 1500000000, v);
+
+	/* samples at +0.5 s, +1.5 s (each 1 s long, the first from the start) and +2.5 s */
+	for (int i = 0; i < 3; i++) {
+		memset(v, 0, sizeof(v));
+		v[EBR_F_CACHE_STAT_WINDOW_NS].u = i ? 1000000000 : 500000000;
+		v[EBR_F_CACHE_STAT_READ_PAGES].u = 100;
+		v[EBR_F_CACHE_STAT_ADDED_PAGES].u = i == 0 ? 130 : 30;
+		v[EBR_F_CACHE_STAT_DIRTIED_PAGES].u = 10;
+		v[EBR_F_CACHE_STAT_CACHED_BYTES].u = (uint64_t)(i + 1) << 20;
+		ev(t, EBR_EV_CACHE_STAT, 1500000000ull + (uint64_t)i * 1000000000ull, v);
+	}
+	CHECK(ebr_writer_close(t->w) == 0);
+	ebr_source_mem(&src, ms, t->mem.buf, t->mem.len);
+	CHECK(ebr_reader_open(&r, &src, NULL, 0) == 0);
+	return r;
+}
+
+struct collected {
+	int n;
+	char text[8][160];
+	int64_t num[8];
+};
+
+static int collect_exec(void *ctx, const struct execsnoop_row *row)
+{
+	struct collected *c = ctx;
+
+	if (c->n < 8) {
+		snprintf(c->text[c->n], sizeof(c->text[0]), "%s %u %u %lld %s", row->comm, row->pid,
+			 row->ppid, (long long)row->ret, row->args);
+		c->num[c->n] = row->ret;
+	}
+	c->n++;
+	return 0;
+}
+
+static int collect_exit(void *ctx, const struct exitsnoop_row *row)
+{
+	struct collected *c = ctx;
+	char code[64];
+
+	if (c->n < 8)
+		snprintf(c->text[c->n], sizeof(c->text[0]), "%s %u %u %llu %s", row->comm, row->pid,
+			 row->tid, (unsigned long long)(row->age_ns / 1000000),
+			 exit_code_text(row->code, code, sizeof(code)));
+	c->n++;
+	return 0;
+}
+
+static int collect_open(void *ctx, const struct opensnoop_row *row)
+{
+	struct collected *c = ctx;
+
+	if (c->n < 8)
+		snprintf(c->text[c->n], sizeof(c->text[0]), "%lld %lld %s [%s]", (long long)row->fd,
+			 (long long)row->err, row->abspath, row->args);
+	c->n++;
+	return 0;
+}
+
+static int collect_slow(void *ctx, const struct fsslower_row *row)
+{
+	struct collected *c = ctx;
+
+	if (c->n < 8)
+		snprintf(c->text[c->n], sizeof(c->text[0]), "%c %s %llu", row->op, row->name,
+			 (unsigned long long)(row->lat_ns / 1000000));
+	c->n++;
+	return 0;
+}
+
+static void test_process_table_follows_fork_chdir_exec_exit(void)
+{
+	struct proc_trace t;
+	struct ebr_mem_source ms;
+	struct ebr_reader *r = proc_trace_open(&t, &ms);
+	struct proctable procs = { 0 };
+	struct collected opens = { 0 }, execs = { 0 }, exits = { 0 };
+	struct opensnoop os = { .pid = -1, .procs = &procs, .emit = collect_open, .ctx = &opens };
+	struct execsnoop es = { .uid = -1, .emit = collect_exec, .ctx = &execs };
+	struct exitsnoop xs = { .pid = -1, .procs = &procs, .emit = collect_exit, .ctx = &exits };
+	struct analyzer an[] = {
+		{ proctable_on_event, &procs },
+		{ opensnoop_on_event, &os },
+		{ execsnoop_on_event, &es },
+		{ exitsnoop_on_event, &xs },
+	};
+	const struct proc_entry *e;
+	char path[64];
+
+	CHECK(analyze_pass(r, an, 4) == 0);
+	e = proctable_find(&procs, 200);
+	CHECK(e && !strcmp(e->comm, "ls") && e->ppid == 100 && e->exited && e->exit_code == 512);
+	CHECK(e && e->args_len == 7 && !memcmp(e->args, "ls\0-la", 7) && e->execed);
+	CHECK(e && e->cwd && !strcmp(e->cwd, "/home/u/sub"));
+	e = proctable_find(&procs, 100);
+	CHECK(e && e->in_snapshot && !e->exited && !strcmp(e->cwd, "/home/u")); /* a thread left */
+	CHECK(procs.len == 2);
+	CHECK(!strcmp(proctable_abspath(&procs, 100, -100, "x/../y", path, sizeof(path)),
+		      "/home/u/x/../y"));
+	CHECK(!strcmp(proctable_abspath(&procs, 999, -100, "x", path, sizeof(path)), "x"));
+
+	CHECK(opens.n == 4);
+	CHECK(!strcmp(opens.text[0], "3 0 /home/u/sub/a.txt [bash -l]"));
+	CHECK(!strcmp(opens.text[1], "4 0 /etc [bash -l]"));
+	CHECK(!strcmp(opens.text[2], "-1 2 /etc/passwd [bash -l]"));
+	CHECK(!strcmp(opens.text[3], "5 0 unknown-dir-fd [bash -l]"));
+
+	CHECK(execs.n == 2);
+	CHECK(!strcmp(execs.text[0], "ls 200 100 0 ls -la"));
+	CHECK(!strcmp(execs.text[1], "bash 300 100 -2 nope x ..."));
+
+	CHECK(exits.n == 1);
+	CHECK(!strcmp(exits.text[0], "ls 200 200 300 2"));
+
+	execsnoop_release_model(&es);
+	proctable_release(&procs);
+	ebr_reader_close(r);
+	free(t.mem.buf);
+}
+
+static void test_snoop_filters(void)
+{
+	struct proc_trace t;
+	struct ebr_mem_source ms;
+	struct ebr_reader *r = proc_trace_open(&t, &ms);
+	struct collected failed = { 0 }, byuid = { 0 }, named = { 0 }, threads = { 0 }, errs = { 0 };
+	struct execsnoop x = { .uid = -1, .failed_only = true, .emit = collect_exec, .ctx = &failed };
+	struct execsnoop u = { .uid = 4242, .emit = collect_exec, .ctx = &byuid };
+	struct execsnoop n = { .uid = -1, .name = "-la", .emit = collect_exec, .ctx = &named };
+	struct exitsnoop pt = { .pid = -1, .per_thread = true, .emit = collect_exit, .ctx = &threads };
+	struct opensnoop ox = { .pid = -1, .failed_only = true, .emit = collect_open, .ctx = &errs };
+	struct analyzer an[] = {
+		{ execsnoop_on_event, &x },	{ execsnoop_on_event, &u },
+		{ execsnoop_on_event, &n },	{ exitsnoop_on_event, &pt },
+		{ opensnoop_on_event, &ox },
+	};
+
+	CHECK(analyze_pass(r, an, 5) == 0);
+	CHECK(failed.n == 1 && failed.num[0] == -2);
+	CHECK(byuid.n == 0);
+	CHECK(named.n == 1 && !strncmp(named.text[0], "ls 200", 6));
+	CHECK(threads.n == 2 && !strcmp(threads.text[1], "ls 100 101 400 0"));
+	/* without a process table, a relative path stays as it was passed */
+	CHECK(errs.n == 1 && !strcmp(errs.text[0], "-1 2 passwd []"));
+	execsnoop_release_model(&x);
+	execsnoop_release_model(&u);
+	execsnoop_release_model(&n);
+	ebr_reader_close(r);
+	free(t.mem.buf);
+}
+
+static void test_fsslower_threshold_and_fs(void)
+{
+	struct proc_trace t;
+	struct ebr_mem_source ms;
+	struct ebr_reader *r = proc_trace_open(&t, &ms);
+	struct collected slow = { 0 }, none = { 0 };
+	struct fsslower s = { .min_ns = 10000000, .pid = -1, .emit = collect_slow, .ctx = &slow };
+	struct fsslower x = { .fstype = "xfs", .pid = -1, .emit = collect_slow, .ctx = &none };
+	struct analyzer an[] = { { fsslower_on_event, &s }, { fsslower_on_event, &x } };
+
+	CHECK(analyze_pass(r, an, 2) == 0);
+	/* opens slower than 10 ms on a block device's file system: a.txt (the other has none) */
+	CHECK(slow.n == 1 && !strcmp(slow.text[0], "O a.txt 20"));
+	CHECK(none.n == 0);
+	ebr_reader_close(r);
+	free(t.mem.buf);
+}
+
+static void test_cachestat_intervals_and_ratio(void)
+{
+	struct proc_trace t;
+	struct ebr_mem_source ms;
+	struct ebr_reader *r = proc_trace_open(&t, &ms);
+	struct cachestat one = { .interval_ns = 1000000000 }, two = { .interval_ns = 2000000000 };
+	struct analyzer an[] = { { cachestat_on_event, &one }, { cachestat_on_event, &two } };
+	struct cachestat_interval iv = { .read_pages = 5, .added_pages = 50, .dirtied_pages = 1 };
+	uint64_t hits, misses, dirties;
+	double ratio;
+
+	CHECK(analyze_pass(r, an, 2) == 0);
+	CHECK(one.len == 3 && two.len == 2);
+	CHECK(one.iv[0].start_ns == 1000000000 && one.iv[2].start_ns == 3000000000ull);
+	CHECK(two.iv[0].read_pages == 200 && two.iv[1].read_pages == 100);
+	CHECK(one.iv[1].cached_bytes == 2u << 20);
+	cachestat_compute(&one.iv[0], &hits, &misses, &dirties, &ratio);
+	/* 100 read + 10 dirtied accessed; 130 added - 10 dirtied = 120 > 110: all missed */
+	CHECK(hits == 0 && misses == 110 && dirties == 10 && ratio == 0.0);
+	cachestat_compute(&one.iv[1], &hits, &misses, &dirties, &ratio);
+	CHECK(hits == 90 && misses == 20 && ratio > 0.818 && ratio < 0.819);
+	cachestat_compute(&iv, &hits, &misses, &dirties, &ratio);
+	CHECK(misses == 6 && hits == 0);
+	cachestat_release_model(&one);
+	cachestat_release_model(&two);
+	ebr_reader_close(r);
+	free(t.mem.buf);
+}
+
+static void test_exit_codes_and_args_read_as_bccs(void)
+{
+	char buf[64];
+
+	CHECK(!strcmp(exit_code_text(0, buf, sizeof(buf)), "0"));
+	CHECK(!strcmp(exit_code_text(2 << 8, buf, sizeof(buf)), "2"));
+	CHECK(!strcmp(exit_code_text(9, buf, sizeof(buf)), "signal 9 (KILL)"));
+	CHECK(!strcmp(exit_code_text(0x80 | 11, buf, sizeof(buf)), "signal 11 (SEGV), core dumped"));
+	CHECK(!strcmp(proc_args_join("a\0b c\0", 6, false, buf, sizeof(buf)), "a b c"));
+	CHECK(!strcmp(proc_args_join("a\0b", 3, true, buf, sizeof(buf)), "a b ..."));
+	CHECK(!strcmp(proc_args_join("", 0, false, buf, sizeof(buf)), ""));
+	CHECK(strlen(proc_args_join("abcdefgh\0", 9, false, buf, 4)) == 3);
+}
+
+static void test_u64map_grows_and_overwrites(void)
+{
+	struct u64map m = { 0 };
+	uint32_t v = 0;
+	int ok = 1;
+
+	for (uint64_t k = 0; k < 20000; k++)
+		ok &= u64map_put(&m, k * 7919, (uint32_t)k) == 0;
+	CHECK(ok && m.len == 20000);
+	for (uint64_t k = 0; k < 20000; k++)
+		ok &= u64map_get(&m, k * 7919, &v) && v == k;
+	CHECK(ok);
+	CHECK(u64map_put(&m, 7919, 5) == 0 && u64map_get(&m, 7919, &v) && v == 5 && m.len == 20000);
+	CHECK(!u64map_get(&m, 3, &v));
+	u64map_release(&m);
+	CHECK(!u64map_get(&m, 0, &v));
+}
+
 int main(void)
 {
 	RUN(test_log2_slots_match_bcc);
@@ -387,5 +738,11 @@ int main(void)
 	RUN(test_losses_per_family);
 	RUN(test_json_escapes_hostile_strings);
 	RUN(test_text_safe_defuses_terminal_escapes);
+	RUN(test_process_table_follows_fork_chdir_exec_exit);
+	RUN(test_snoop_filters);
+	RUN(test_fsslower_threshold_and_fs);
+	RUN(test_cachestat_intervals_and_ratio);
+	RUN(test_exit_codes_and_args_read_as_bccs);
+	RUN(test_u64map_grows_and_overwrites);
 	return CHECK_SUMMARY();
 }

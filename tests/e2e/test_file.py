@@ -1,0 +1,159 @@
+"""File family, end to end: real BPF, workloads whose opens, slow writes and page-cache use
+are known exactly."""
+import os
+import subprocess
+
+from conftest import ebrec, view, workload
+
+
+def long_dir(base):
+    """A directory whose path is well over 200 characters."""
+    d = os.path.join(base, "d" * 100, "e" * 100, "f" * 40)
+    os.makedirs(d)
+    assert len(d) > 240
+    return d
+
+
+def test_opensnoop_lists_every_unpaced_open_with_its_whole_path(live, disk_dir, out_dir):
+    n, m = 3000, 200
+    d = long_dir(disk_dir)
+    target, missing = os.path.join(d, "openme.txt"), os.path.join(d, "does-not-exist")
+    open(target, "w").close()
+    trace = out_dir / "o.ebr"
+    p = ebrec("record", "-o", trace, "-e", "file", "--",
+              workload("ebr-files"), "open", n, m, target, missing, check=0)
+    pid = int(p.stdout.split()[1])
+
+    snoop = view(trace, "opensnoop", "-p", pid)
+    assert snoop["losses"]["lost"] == 0
+    ok = [r for r in snoop["rows"] if r["path"] == target]
+    bad = [r for r in snoop["rows"] if r["path"] == missing]
+    assert len(ok) == n and len(bad) == m
+    assert all(r["fd"] >= 3 and r["err"] == 0 and r["comm"] == "ebr-files" for r in ok)
+    assert all(r["fd"] == -1 and r["err"] == 2 for r in bad)
+    assert len(view(trace, "opensnoop", "-p", pid, "-x")["rows"]) == \
+        len([r for r in snoop["rows"] if r["err"]])
+
+    # bcc's columns, the path whole on every line
+    text = ebrec("report", trace, "opensnoop", "-p", pid, "-e", check=0).stdout.splitlines()
+    assert text[0].split() == ["PID", "COMM", "FD", "ERR", "FLAGS", "PATH"]
+    assert sum(1 for line in text if line.endswith(" " + target)) == n
+    assert sum(1 for line in text if line.split()[3:4] == ["2"] and line.endswith(missing)) == m
+
+
+def test_opensnoop_places_relative_paths_in_their_directory(live, disk_dir, out_dir):
+    d = long_dir(disk_dir)
+    open(os.path.join(d, "rel.txt"), "w").close()
+    trace = out_dir / "r.ebr"
+    # the workload chdirs to d after it started: the process table follows the chdir
+    p = ebrec("record", "-o", trace, "-e", "proc,file", "--",
+              workload("ebr-files"), "-C", d, "open", 5, 1, "rel.txt", "./gone.txt", check=0)
+    pid = int(p.stdout.split()[1])
+    rows = view(trace, "opensnoop", "-p", pid)["rows"]
+    rel = [r for r in rows if r["path"] == "rel.txt"]
+    gone = [r for r in rows if r["path"] == "./gone.txt"]
+    assert len(rel) == 5 and len(gone) == 1
+    assert {r["abspath"] for r in rel} == {os.path.join(d, "rel.txt")}
+    assert gone[0]["abspath"] == os.path.join(d, "gone.txt") and gone[0]["err"] == 2
+
+
+def test_losses_are_counted_when_the_ring_overflows(live, disk_dir, out_dir):
+    """A tiny ring and an open flood: every open the kernel saw is listed or counted lost."""
+    target = os.path.join(disk_dir, "flood")
+    open(target, "w").close()
+    trace = out_dir / "l.ebr"
+    ebrec("record", "-o", trace, "-e", "file", "--buffer-size", "16K", "--",
+          workload("ebr-files"), "open", 20000, 0, target, target + ".none", check=0)
+    snoop = view(trace, "opensnoop")
+    lost = snoop["losses"]
+    assert lost["lost"] > 0
+    info = ebrec("info", trace, check=0).stdout
+    emitted = [line for line in info.splitlines() if line.strip().startswith("file/open")][0]
+    assert f"emitted {len(snoop['rows']) + lost['lost']}," in emitted, emitted
+
+
+def test_fsslower_lists_slow_writes_and_not_fast_reads(live, disk_dir, out_dir):
+    n, kib, threshold_us = 4, 16384, 2000
+    slow, small = os.path.join(disk_dir, "slow.dat"), os.path.join(disk_dir, "small.dat")
+    with open(small, "wb") as f:
+        f.write(b"s" * 4096)
+    trace = out_dir / "f.ebr"
+    p = ebrec("record", "-o", trace, "-e", "file", "--min-us", threshold_us, "--",
+              workload("ebr-files"), "slow", n, kib, slow, 500, small, threshold_us, check=0)
+    out = dict(line.split() for line in p.stdout.splitlines())
+    pid = int(out["pid"])
+    # the workload's O_SYNC writes are far slower than the threshold, seen from user space
+    assert int(out["write_min_us"]) > 3 * threshold_us, "the disk is too fast for this test"
+
+    rows = view(trace, "fsslower", "-m", threshold_us / 1000, "-p", pid)["rows"]
+    writes = [r for r in rows if r["type"] == "W"]
+    assert [(r["file"], r["bytes"], r["offset"]) for r in writes] == \
+        [("slow.dat", kib << 10, i * (kib << 10)) for i in range(n)]
+    assert all(r["lat_ms"] >= threshold_us / 1000 for r in writes)
+    # a read is listed only if it really took that long (the kernel's time is never longer)
+    reads = [r for r in rows if r["type"] == "R" and r["file"] == "small.dat"]
+    assert len(reads) <= int(out["slow_reads"])
+
+    fstype = subprocess.run(["stat", "-f", "-c", "%T", disk_dir], capture_output=True,
+                            text=True, check=True).stdout.strip()
+    assert {r["fstype"] for r in writes} == {fstype if fstype != "ext2/ext3" else "ext4"}
+    other = "xfs" if writes[0]["fstype"] != "xfs" else "btrfs"
+    assert view(trace, "fsslower", "-m", 0, "-t", other)["rows"] == []
+    if writes[0]["fstype"] == "ext4":
+        assert len([r for r in view(trace, "ext4slower", "-m", 2, "-p", pid)["rows"]
+                    if r["type"] == "W"]) == n
+    # -m above every write's latency leaves them out
+    assert [r for r in view(trace, "fsslower", "-m", 60000, "-p", pid)["rows"]
+            if r["type"] == "W"] == []
+
+    text = ebrec("report", trace, "fsslower", "-m", 2, "-p", pid, check=0).stdout.splitlines()
+    assert text[0].split() == ["TIME", "COMM", "PID", "T", "BYTES", "OFF_KB", "LAT(ms)",
+                               "FILENAME"]
+    wl = [line.split() for line in text[1:] if line.split()[3:4] == ["W"]]
+    assert [(w[4], w[5], w[7]) for w in wl] == \
+        [(str(kib << 10), str(i * kib), "slow.dat") for i in range(n)]
+
+
+def test_fs_filter_is_applied_in_the_kernel(live, disk_dir, out_dir):
+    slow, small = os.path.join(disk_dir, "slow.dat"), os.path.join(disk_dir, "small.dat")
+    with open(small, "wb") as f:
+        f.write(b"s" * 4096)
+    trace = out_dir / "x.ebr"
+    ebrec("record", "-o", trace, "-e", "file", "--fs", "nosuchfs", "--",
+          workload("ebr-files"), "slow", 2, 1024, slow, 10, small, 1000, check=0)
+    assert view(trace, "fsslower", "-m", 0, "-t", "nosuchfs")["rows"] == []
+    info = ebrec("info", trace, check=0).stdout
+    assert [line for line in info.splitlines() if "file/slow" in line][0].split()[2] == "0,"
+    text = ebrec("report", trace, "fsslower", check=0).stdout
+    assert "recorded with --fs nosuchfs" in text
+
+
+def test_cachestat_misses_then_hits(live, disk_dir, out_dir):
+    mib = 64
+    pages = mib << 8
+    trace = out_dir / "c.ebr"
+    ebrec("record", "-o", trace, "-e", "file", "--",
+          workload("ebr-files"), "-w", 500, "cache", os.path.join(disk_dir, "c.dat"), mib,
+          2500, check=0)
+    rows = view(trace, "cachestat")["rows"]
+    # the two read passes, 2.5 s apart: runs of intervals with many pages read
+    passes, cur = [], None
+    for r in rows:
+        if r["read_pages"] >= 1024:
+            if cur is None:
+                cur = {"hits": 0, "misses": 0}
+                passes.append(cur)
+            cur["hits"] += r["hits"]
+            cur["misses"] += r["misses"]
+        else:
+            cur = None
+    assert len(passes) == 2, rows
+    first, second = passes
+    assert first["misses"] >= 0.9 * pages, passes
+    assert second["misses"] <= 0.05 * pages, passes
+    assert second["hits"] >= pages and second["hits"] / (second["hits"] + second["misses"]) > 0.95
+
+    text = ebrec("report", trace, "cachestat", check=0).stdout.splitlines()
+    assert text[0].split() == ["HITS", "MISSES", "DIRTIES", "HITRATIO", "BUFFERS_MB",
+                               "CACHED_MB"]
+    assert len(text) == len(rows) + 1
