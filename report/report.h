@@ -106,6 +106,10 @@ int view_usage_error(const struct view *v, const char *what, const char *arg);
  * with the family's losses (text: a blank line and the loss line). */
 void view_rows_begin(struct report_out *out, const char *view);
 void view_rows_end(struct report_out *out, const struct losses *ls, const char *family);
+/* view_rows_end() with the view's own family: the end of most row views */
+void view_rows_finish(struct view_run *vr, struct report_out *out, const struct losses *ls);
+/* release for views whose state is one allocation */
+void view_free_state(struct view_run *vr);
 /* A PID or UID option's value: 0 or -1 if it is not one. */
 int view_parse_id(const char *s, int64_t *out);
 

@@ -211,16 +211,6 @@ static void biosnoop_begin(struct view_run *vr, struct report_out *out)
 	fprintf(out->f, "%7s\n", "LAT(ms)");
 }
 
-static void biosnoop_end(struct view_run *vr, struct report_out *out, const struct losses *ls)
-{
-	view_rows_end(out, ls, "block");
-}
-
-static void biosnoop_release(struct view_run *vr)
-{
-	free(vr->state);
-}
-
 const struct view view_biosnoop = {
 	.name = "biosnoop",
 	.family = "block",
@@ -228,6 +218,6 @@ const struct view view_biosnoop = {
 	.usage = "-Q (include OS queue time in LAT, and a QUE(ms) column) -d DISK (only this disk)",
 	.setup = biosnoop_setup,
 	.begin = biosnoop_begin,
-	.end = biosnoop_end,
-	.release = biosnoop_release,
+	.end = view_rows_finish,
+	.release = view_free_state,
 };

@@ -115,16 +115,6 @@ static void opensnoop_begin(struct view_run *vr, struct report_out *out)
 	fprintf(out->f, "PATH\n");
 }
 
-static void opensnoop_end(struct view_run *vr, struct report_out *out, const struct losses *ls)
-{
-	view_rows_end(out, ls, "file");
-}
-
-static void free_state(struct view_run *vr)
-{
-	free(vr->state);
-}
-
 const struct view view_opensnoop = {
 	.name = "opensnoop",
 	.family = "file",
@@ -132,8 +122,8 @@ const struct view view_opensnoop = {
 	.usage = "-x (failed only) -n NAME (command contains NAME) -p PID -T (time) -e (flags)",
 	.setup = opensnoop_setup,
 	.begin = opensnoop_begin,
-	.end = opensnoop_end,
-	.release = free_state,
+	.end = view_rows_finish,
+	.release = view_free_state,
 };
 
 /* ------------------------------------------------------------ fsslower, ext4slower */
@@ -281,7 +271,7 @@ const struct view view_fsslower = {
 	.setup = fsslower_setup,
 	.begin = fsslower_begin,
 	.end = fsslower_end,
-	.release = free_state,
+	.release = view_free_state,
 };
 
 const struct view view_ext4slower = {
@@ -292,7 +282,7 @@ const struct view view_ext4slower = {
 	.setup = ext4slower_setup,
 	.begin = fsslower_begin,
 	.end = fsslower_end,
-	.release = free_state,
+	.release = view_free_state,
 };
 
 /* ------------------------------------------------------------ cachestat */

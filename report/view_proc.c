@@ -119,11 +119,6 @@ static void execsnoop_begin(struct view_run *vr, struct report_out *out)
 	fprintf(out->f, "%-16s %-6s %-6s %3s %s\n", "PCOMM", "PID", "PPID", "RET", "ARGS");
 }
 
-static void execsnoop_end(struct view_run *vr, struct report_out *out, const struct losses *ls)
-{
-	view_rows_end(out, ls, "proc");
-}
-
 static void execsnoop_release(struct view_run *vr)
 {
 	struct execsnoop_view *s = vr->state;
@@ -141,7 +136,7 @@ const struct view view_execsnoop = {
 		 "or an argument contains NAME) -u UID -U (UID column)",
 	.setup = execsnoop_setup,
 	.begin = execsnoop_begin,
-	.end = execsnoop_end,
+	.end = view_rows_finish,
 	.release = execsnoop_release,
 };
 
@@ -248,16 +243,6 @@ static void exitsnoop_begin(struct view_run *vr, struct report_out *out)
 		"EXIT_CODE");
 }
 
-static void exitsnoop_end(struct view_run *vr, struct report_out *out, const struct losses *ls)
-{
-	view_rows_end(out, ls, "proc");
-}
-
-static void free_state(struct view_run *vr)
-{
-	free(vr->state);
-}
-
 const struct view view_exitsnoop = {
 	.name = "exitsnoop",
 	.family = "proc",
@@ -265,8 +250,8 @@ const struct view view_exitsnoop = {
 	.usage = "-x (non-zero exits only) -T (HH:MM:SS UTC) -p PID --per-thread (every thread)",
 	.setup = exitsnoop_setup,
 	.begin = exitsnoop_begin,
-	.end = exitsnoop_end,
-	.release = free_state,
+	.end = view_rows_finish,
+	.release = view_free_state,
 };
 
 /* ------------------------------------------------------------ processes */
@@ -379,5 +364,5 @@ const struct view view_processes = {
 	.usage = "--new (only processes that started, exec'd or exited during the recording)",
 	.setup = processes_setup,
 	.end = processes_end,
-	.release = free_state,
+	.release = view_free_state,
 };

@@ -27,6 +27,17 @@ void view_rows_end(struct report_out *out, const struct losses *ls, const char *
 	text_losses(out->f, &l);
 }
 
+void view_rows_finish(struct view_run *vr, struct report_out *out, const struct losses *ls)
+{
+	view_rows_end(out, ls, vr->view->family);
+}
+
+void view_free_state(struct view_run *vr)
+{
+	free(vr->state);
+	vr->state = NULL;
+}
+
 int view_parse_id(const char *s, int64_t *out)
 {
 	char *end;
