@@ -110,6 +110,8 @@ void view_rows_end(struct report_out *out, const struct losses *ls, const char *
 void view_rows_finish(struct view_run *vr, struct report_out *out, const struct losses *ls);
 /* release for views whose state is one allocation */
 void view_free_state(struct view_run *vr);
+/* "args": pid's command line at this point of the pass, from the process table ("" unknown) */
+void view_json_args(struct report_out *out, uint32_t pid);
 /* A PID or UID option's value: 0 or -1 if it is not one. */
 int view_parse_id(const char *s, int64_t *out);
 

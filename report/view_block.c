@@ -152,6 +152,7 @@ static int biosnoop_json_row(void *ctx, const struct biosnoop_row *row)
 	json_double(j, "time_s", (double)row->ts_ns / 1e9, 6);
 	json_str(j, "comm", row->comm);
 	json_u64(j, "pid", row->pid);
+	view_json_args(s->out, (uint32_t)row->pid);
 	json_str(j, "disk", row->disk);
 	json_str(j, "rwbs", row->rwbs);
 	json_u64(j, "sector", row->sector);

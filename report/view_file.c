@@ -158,6 +158,7 @@ static int fsslower_json_row(void *ctx, const struct fsslower_row *row)
 		    6);
 	json_str(j, "comm", row->comm);
 	json_u64(j, "pid", row->pid);
+	view_json_args(s->out, row->pid);
 	json_str(j, "type", op);
 	json_s64(j, "bytes", row->bytes);
 	json_u64(j, "offset", row->offset);

@@ -172,6 +172,7 @@ static int exitsnoop_json_row(void *ctx, const struct exitsnoop_row *row)
 	json_u64(j, "pid", row->pid);
 	json_u64(j, "ppid", row->ppid);
 	json_u64(j, "tid", row->tid);
+	view_json_args(s->out, row->pid);
 	json_double(j, "age_s", (double)row->age_ns / 1e9, 6);
 	json_u64(j, "status", row->code);
 	if (row->code & 0x7f)

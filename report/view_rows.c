@@ -27,6 +27,16 @@ void view_rows_end(struct report_out *out, const struct losses *ls, const char *
 	text_losses(out->f, &l);
 }
 
+void view_json_args(struct report_out *out, uint32_t pid)
+{
+	const struct proc_entry *e = out->procs ? proctable_find(out->procs, pid) : NULL;
+	char args[4096];
+
+	json_str(&out->json, "args",
+		 e && e->args ? proc_args_join(e->args, e->args_len, e->args_cut, args, sizeof(args))
+			      : "");
+}
+
 void view_rows_finish(struct view_run *vr, struct report_out *out, const struct losses *ls)
 {
 	view_rows_end(out, ls, vr->view->family);

@@ -31,7 +31,8 @@ def expected_buckets(rows, unit_ns):
 def test_biosnoop_lists_every_direct_sync_write(live, disk_dir, out_dir):
     n = 300
     trace = out_dir / "w.ebr"
-    p = ebrec("record", "-o", trace, "-e", "block", "--",
+    # with proc: the process table gives each I/O's command line
+    p = ebrec("record", "-o", trace, "-e", "block,proc", "--",
               workload("ebr-blkio"), os.path.join(disk_dir, "data"), n, check=0)
     pid = int(p.stdout.split()[1])
 
@@ -46,6 +47,7 @@ def test_biosnoop_lists_every_direct_sync_write(live, disk_dir, out_dir):
     assert len({r["sector"] for r in data}) == n
     for r in mine:
         assert r["disk"] and not r["disk"][0].isdigit()  # a name from /proc/partitions
+        assert r["args"].startswith(workload("ebr-blkio") + " ")  # from the process table
         assert 0 < r["lat_ms"] < 5000
     assert snoop["losses"]["lost"] == 0
 

@@ -78,7 +78,7 @@ def test_fsslower_lists_slow_writes_and_not_fast_reads(live, disk_dir, out_dir):
     with open(small, "wb") as f:
         f.write(b"s" * 4096)
     trace = out_dir / "f.ebr"
-    p = ebrec("record", "-o", trace, "-e", "file", "--min-us", threshold_us, "--",
+    p = ebrec("record", "-o", trace, "-e", "file,proc", "--min-us", threshold_us, "--",
               workload("ebr-files"), "slow", n, kib, slow, 500, small, threshold_us, check=0)
     out = dict(line.split() for line in p.stdout.splitlines())
     pid = int(out["pid"])
@@ -90,6 +90,8 @@ def test_fsslower_lists_slow_writes_and_not_fast_reads(live, disk_dir, out_dir):
     assert [(r["file"], r["bytes"], r["offset"]) for r in writes] == \
         [("slow.dat", kib << 10, i * (kib << 10)) for i in range(n)]
     assert all(r["lat_ms"] >= threshold_us / 1000 for r in writes)
+    assert {r["args"] for r in writes} == \
+        {f"{workload('ebr-files')} slow {n} {kib} {slow} 500 {small} {threshold_us}"}
     # a read is listed only if it really took that long (the kernel's time is never longer)
     reads = [r for r in rows if r["type"] == "R" and r["file"] == "small.dat"]
     assert len(reads) <= int(out["slow_reads"])

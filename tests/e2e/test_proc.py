@@ -93,6 +93,9 @@ def test_process_table_covers_processes_before_and_during(live, out_dir, tmp_pat
     assert len(opens) == 1
     assert opens[0]["comm"] == "ebr-files" and opens[0]["args"] == waiter_args
 
+    exits = [r for r in view(trace, "exitsnoop", "-p", wpid)["rows"]]
+    assert len(exits) == 1 and exits[0]["args"] == waiter_args and exits[0]["exit_code"] == 0
+
     procs = view(trace, "processes")["rows"]
     by_pid = {}
     for r in procs:
