@@ -143,12 +143,14 @@ def test_cachestat_misses_then_hits(live, disk_dir, out_dir):
     for r in rows:
         if r["read_pages"] >= 1024:
             if cur is None:
-                cur = {"hits": 0, "misses": 0}
+                cur = {"hits": 0, "misses": 0, "read_pages": 0}
                 passes.append(cur)
-            cur["hits"] += r["hits"]
-            cur["misses"] += r["misses"]
+            for k in cur:
+                cur[k] += r[k]
         else:
             cur = None
+    # system-wide: leave out runs of other processes' reads, far smaller than the file
+    passes = [p for p in passes if p["read_pages"] >= 0.9 * pages]
     assert len(passes) == 2, rows
     first, second = passes
     assert first["misses"] >= 0.9 * pages, passes
