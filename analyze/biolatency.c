@@ -2,6 +2,7 @@
 /* biolatency: log2 histograms of block I/O latency, optionally per disk and per flag set. */
 #include <stdlib.h>
 #include "analyze/block.h"
+#include "analyze/grow.h"
 
 static struct biolatency_group *group_of(struct biolatency *b, uint64_t dev, uint64_t flags)
 {
@@ -10,15 +11,10 @@ static struct biolatency_group *group_of(struct biolatency *b, uint64_t dev, uin
 	for (uint32_t i = 0; i < b->ngroups; i++)
 		if (b->groups[i].dev == dev && b->groups[i].flags == flags)
 			return &b->groups[i];
-	if (b->ngroups == b->cap) {
-		uint32_t cap = b->cap ? b->cap * 2 : 8;
-		void *p = cap < b->cap ? NULL : realloc(b->groups, cap * sizeof(*g));
-
-		if (!p)
-			return NULL;
-		b->groups = p;
-		b->cap = cap;
-	}
+	g = grow_array(b->groups, b->ngroups, &b->cap, sizeof(*g));
+	if (!g)
+		return NULL;
+	b->groups = g;
 	g = &b->groups[b->ngroups++];
 	*g = (struct biolatency_group){ .dev = dev, .flags = flags };
 	return g;

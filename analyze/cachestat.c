@@ -11,6 +11,7 @@
  */
 #include <stdlib.h>
 #include "analyze/file.h"
+#include "analyze/grow.h"
 
 int cachestat_on_event(void *self, const struct ebr_reader *r, const struct ebr_event *ev)
 {
@@ -28,22 +29,15 @@ int cachestat_on_event(void *self, const struct ebr_reader *r, const struct ebr_
 	k = start > c->origin_ns ? (start - c->origin_ns) / c->interval_ns : 0;
 	start = c->origin_ns + k * c->interval_ns;
 	iv = c->len ? &c->iv[c->len - 1] : NULL;
+	if (iv && start < iv->start_ns)
+		start = iv->start_ns; /* out of order: keep intervals increasing */
 	if (!iv || iv->start_ns != start) {
-		if (iv && start < iv->start_ns)
-			start = iv->start_ns; /* out of order: keep intervals increasing */
-		if (!iv || iv->start_ns != start) {
-			if (c->len == c->cap) {
-				uint32_t cap = c->cap ? c->cap * 2 : 64;
-				struct cachestat_interval *n = realloc(c->iv, cap * sizeof(*n));
-
-				if (!n)
-					return EBR_E_NOMEM;
-				c->iv = n;
-				c->cap = cap;
-			}
-			iv = &c->iv[c->len++];
-			*iv = (struct cachestat_interval){ .start_ns = start };
-		}
+		iv = grow_array(c->iv, c->len, &c->cap, sizeof(*iv));
+		if (!iv)
+			return EBR_E_NOMEM;
+		c->iv = iv;
+		iv = &c->iv[c->len++];
+		*iv = (struct cachestat_interval){ .start_ns = start };
 	}
 	iv->read_pages += v[EBR_F_CACHE_STAT_READ_PAGES].u;
 	iv->fault_pages += v[EBR_F_CACHE_STAT_FAULT_PAGES].u;

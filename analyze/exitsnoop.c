@@ -1,7 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* exitsnoop: one row per process exit (per thread with --per-thread), with its age. */
-#include <stdio.h>
-#include <string.h>
 #include "analyze/proc.h"
 
 int exitsnoop_on_event(void *self, const struct ebr_reader *r, const struct ebr_event *ev)
@@ -33,19 +31,4 @@ int exitsnoop_on_event(void *self, const struct ebr_reader *r, const struct ebr_
 	row.ts_ns = ev->ts;
 	s->rows++;
 	return s->emit(s->ctx, &row);
-}
-
-const char *exit_code_text(uint64_t status, char *out, size_t len)
-{
-	unsigned sig = status & 0x7f;
-	const char *name;
-
-	if (!sig) {
-		snprintf(out, len, "%u", (unsigned)((status >> 8) & 0xff));
-		return out;
-	}
-	name = sigabbrev_np((int)sig);
-	snprintf(out, len, "signal %u (%s)%s", sig, name ? name : "?",
-		 status & 0x80 ? ", core dumped" : "");
-	return out;
 }

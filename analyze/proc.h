@@ -108,7 +108,4 @@ struct exitsnoop {
 
 int exitsnoop_on_event(void *self, const struct ebr_reader *r, const struct ebr_event *ev);
 
-/* "0", "2", "signal 9 (KILL)", "signal 11 (SEGV), core dumped": bcc's EXIT_CODE column */
-const char *exit_code_text(uint64_t wait_status, char *out, size_t len);
-
 #endif

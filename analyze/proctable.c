@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "analyze/grow.h"
 #include "analyze/proc.h"
 
 static char *dup_bytes(const char *s, size_t len)
@@ -35,15 +36,10 @@ static struct proc_entry *add_entry(struct proctable *t, uint32_t pid)
 		t->dropped++;
 		return NULL;
 	}
-	if (t->len == t->cap) {
-		uint32_t cap = t->cap ? t->cap * 2 : 256;
-		struct proc_entry *n = realloc(t->entries, cap * sizeof(*n));
-
-		if (!n)
-			return NULL;
-		t->entries = n;
-		t->cap = cap;
-	}
+	e = grow_array(t->entries, t->len, &t->cap, sizeof(*e));
+	if (!e)
+		return NULL;
+	t->entries = e;
 	if (u64map_put(&t->by_pid, pid, t->len))
 		return NULL;
 	e = &t->entries[t->len++];
@@ -228,8 +224,8 @@ const char *proctable_abspath(const struct proctable *t, uint32_t pid, int64_t d
 static int remember_fd(struct proctable *t, uint32_t pid, int64_t fd, const char *path)
 {
 	uint64_t key = (uint64_t)pid << 32 | (uint64_t)fd;
+	char *copy, **paths;
 	uint32_t i;
-	char *copy;
 
 	if (fd < 0 || fd > INT32_MAX || !path[0])
 		return 0;
@@ -246,17 +242,12 @@ static int remember_fd(struct proctable *t, uint32_t pid, int64_t fd, const char
 		t->dropped++;
 		return 0;
 	}
-	if (t->nfd == t->fd_cap) {
-		uint32_t cap = t->fd_cap ? t->fd_cap * 2 : 256;
-		char **n = realloc(t->fd_paths, cap * sizeof(*n));
-
-		if (!n) {
-			free(copy);
-			return EBR_E_NOMEM;
-		}
-		t->fd_paths = n;
-		t->fd_cap = cap;
+	paths = grow_array(t->fd_paths, t->nfd, &t->fd_cap, sizeof(*paths));
+	if (!paths) {
+		free(copy);
+		return EBR_E_NOMEM;
 	}
+	t->fd_paths = paths;
 	t->fd_paths[t->nfd] = copy;
 	if (u64map_put(&t->fds, key, t->nfd)) {
 		free(copy);

@@ -45,6 +45,8 @@ const char *text_utc(const char *realtime_ns, char *buf, size_t len);
 double trace_seconds(const struct ebr_reader *r, uint64_t mono_ns);
 /* "HH:MM:SS" (UTC) of a CLOCK_MONOTONIC time, through META's clock pair; "--:--:--" without. */
 const char *text_hms(const struct ebr_reader *r, uint64_t mono_ns, char *buf, size_t len);
+/* "0", "2", "signal 9 (KILL)", "signal 11 (SEGV), core dumped": exitsnoop's EXIT_CODE */
+const char *exit_code_text(uint64_t wait_status, char *out, size_t len);
 /* bcc's print_log2_hist(): the header line and one line per slot up to the last used one */
 void text_log2_hist(FILE *f, const struct log2_hist *h, const char *unit);
 void json_log2_hist(struct json *j, const char *key, const struct log2_hist *h);

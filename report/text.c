@@ -146,3 +146,18 @@ const char *text_hms(const struct ebr_reader *r, uint64_t mono_ns, char *buf, si
 		snprintf(buf, len, "--:--:--");
 	return buf;
 }
+
+const char *exit_code_text(uint64_t status, char *out, size_t len)
+{
+	unsigned sig = status & 0x7f;
+	const char *name;
+
+	if (!sig) {
+		snprintf(out, len, "%u", (unsigned)((status >> 8) & 0xff));
+		return out;
+	}
+	name = sigabbrev_np((int)sig);
+	snprintf(out, len, "signal %u (%s)%s", sig, name ? name : "?",
+		 status & 0x80 ? ", core dumped" : "");
+	return out;
+}

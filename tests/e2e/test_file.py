@@ -153,7 +153,8 @@ def test_cachestat_misses_then_hits(live, disk_dir, out_dir):
     passes = [p for p in passes if p["read_pages"] >= 0.9 * pages]
     assert len(passes) == 2, rows
     first, second = passes
-    assert first["misses"] >= 0.9 * pages, passes
+    # every page of the file missed once (readahead never reads past its end), not twice
+    assert 0.9 * pages <= first["misses"] <= 1.1 * pages, passes
     assert second["misses"] <= 0.05 * pages, passes
     assert second["hits"] >= pages and second["hits"] / (second["hits"] + second["misses"]) > 0.95
 
