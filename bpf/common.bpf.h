@@ -11,6 +11,7 @@
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_core_read.h>
 #include <bpf/bpf_tracing.h>
+#include <bpf/bpf_endian.h>
 #include "events.h"
 
 /* Sized by record/ (--buffer-size) before load. */
@@ -98,6 +99,22 @@ static __always_inline void ebr_submit(void *rec)
 static __always_inline bool ebr_tgid_wanted(__u32 tgid)
 {
 	return (ebr_target_tgid == 0 || ebr_target_tgid == tgid) && tgid != ebr_self_tgid;
+}
+
+/* The current task's open file fd, or NULL. */
+static __always_inline struct file *file_of_fd(long fd)
+{
+	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
+	struct fdtable *fdt = BPF_CORE_READ(task, files, fdt);
+	struct file **fds;
+	struct file *f = NULL;
+
+	if (!fdt || fd < 0 || fd >= BPF_CORE_READ(fdt, max_fds))
+		return NULL;
+	fds = BPF_CORE_READ(fdt, fd);
+	if (bpf_probe_read_kernel(&f, sizeof(f), &fds[fd]))
+		return NULL;
+	return f;
 }
 
 #endif /* EBREC_COMMON_BPF_H */

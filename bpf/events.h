@@ -33,6 +33,10 @@ enum {
 	EBR_REC_PROC_EXIT = 4,
 	EBR_REC_FILE_OPEN = 5, /* also chdir/fchdir: struct ebr_rec_file_open, call says which */
 	EBR_REC_FILE_SLOW = 6,
+	EBR_REC_TCP_STATE = 7,   /* struct ebr_rec_tcp, from here on */
+	EBR_REC_TCP_ACCEPT = 8,
+	EBR_REC_TCP_RETRANS = 9,
+	EBR_REC_TCP_RESET = 10,
 };
 
 /*
@@ -46,6 +50,10 @@ enum {
 	EBR_PROBE_PROC_EXIT = 4,
 	EBR_PROBE_FILE_OPEN = 5,
 	EBR_PROBE_FILE_SLOW = 6,
+	EBR_PROBE_TCP_STATE = 7,
+	EBR_PROBE_TCP_ACCEPT = 8,
+	EBR_PROBE_TCP_RETRANS = 9,
+	EBR_PROBE_TCP_RESET = 10,
 	EBR_PROBE_MAX = 64,
 };
 
@@ -168,6 +176,41 @@ struct ebr_rec_file_slow {
 	char name[EBR_DNAME_LEN]; /* the file's name (last path component) */
 };
 
+enum {
+	EBR_TCP_RESET_SENT = 1,
+	EBR_TCP_RESET_RECEIVED = 2,
+};
+
+/*
+ * The kernel counts a SYN and a FIN in bytes_acked/bytes_received as if they were data; these
+ * say when they are, so that reports can give exact data bytes (format/FORMAT.md).
+ */
+#define EBR_TCP_FIN_RECEIVED 1u /* the peer's FIN was received (counted in rx_bytes) */
+#define EBR_TCP_ALL_ACKED 2u    /* everything sent, our FIN if any, is acknowledged */
+
+/*
+ * A TCP socket's moment: a state change, an accept, a retransmit, a reset (hdr.type says
+ * which). The socket is named by its cookie, the id sock_diag also reports, which unlike its
+ * address is never reused. Addresses in network order, ports in host order.
+ */
+struct ebr_rec_tcp {
+	struct ebr_rec_hdr hdr;
+	__u64 cookie;
+	__u64 skaddr;
+	__u64 tx_bytes; /* tcp_sock bytes_acked: data the peer acknowledged */
+	__u64 rx_bytes; /* tcp_sock bytes_received */
+	__u32 pid, tid; /* the current task: the socket's owner only in process context */
+	__u8 saddr[16]; /* local */
+	__u8 daddr[16]; /* remote */
+	__u16 sport, dport;
+	__u16 family;   /* AF_INET, AF_INET6 */
+	__u8 oldstate;  /* TCP_* (1 ESTABLISHED .. 12 NEW_SYN_RECV); state changes only */
+	__u8 state;     /* the new state, or the socket's state at the event */
+	__u32 detail;   /* resets: EBR_TCP_RESET_* << 16 | sk_rst_reason */
+	__u32 flags;    /* EBR_TCP_* below: what the byte counters include besides data */
+	char comm[EBR_COMM_LEN];
+};
+
 /* cachestat's per-CPU counters (map cache_counters), read by record/ once a second. */
 enum {
 	EBR_CACHE_READ_PAGES = 0,  /* pages looked up by reads (mm_filemap_get_pages) */
@@ -186,6 +229,7 @@ _Static_assert(sizeof(struct ebr_rec_proc_exec) == 72 + EBR_EXEC_DATA, "proc_exe
 _Static_assert(sizeof(struct ebr_rec_proc_exit) == 64, "ebr_rec_proc_exit layout");
 _Static_assert(sizeof(struct ebr_rec_file_open) == 88 + EBR_PATH_MAX, "file_open layout");
 _Static_assert(sizeof(struct ebr_rec_file_slow) == 352, "ebr_rec_file_slow layout");
+_Static_assert(sizeof(struct ebr_rec_tcp) == 120, "ebr_rec_tcp layout");
 #endif
 
 #endif /* EBREC_BPF_EVENTS_H */

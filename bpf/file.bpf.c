@@ -20,23 +20,6 @@ char LICENSE[] SEC("license") = "Dual BSD/GPL";
 const volatile __u64 file_min_ns = 1000000;
 const volatile char file_fs_filter[EBR_FS_NAME_LEN] = "";
 
-/* ------------------------------------------------------------ descriptors */
-
-static __always_inline struct file *file_of_fd(long fd)
-{
-	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
-	struct fdtable *fdt = BPF_CORE_READ(task, files, fdt);
-	struct file **fds;
-	struct file *f = NULL;
-
-	if (!fdt || fd < 0 || fd >= BPF_CORE_READ(fdt, max_fds))
-		return NULL;
-	fds = BPF_CORE_READ(fdt, fd);
-	if (bpf_probe_read_kernel(&f, sizeof(f), &fds[fd]))
-		return NULL;
-	return f;
-}
-
 /* The file system of f: its type name into fstype, and EBR_FS_* flags. */
 static __always_inline __u32 file_fs(struct file *f, char fstype[EBR_FS_NAME_LEN])
 {

@@ -669,6 +669,12 @@ static int record_finish(struct recording *rec)
 		free(c);
 	}
 	err = err ?: write_samples(rec, host_monotonic_ns());
+	for (size_t i = 0; i < rec->nfams && !err; i++) {
+		struct family_env env = { rec->skel, rec->w, NULL, &rec->o.fam };
+
+		if (rec->fams[i]->finish)
+			err = rec->fams[i]->finish(&env);
+	}
 	err = err ?: write_counts(rec, true);
 	err = err ?: host_clock_pair(rec->w, "end");
 	snprintf(buf, sizeof(buf), "%llu", (unsigned long long)rec->max_inversion);

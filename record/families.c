@@ -7,6 +7,7 @@ const struct family *const families[] = {
 	&block_family,
 	&proc_family,
 	&file_family,
+	&tcp_family,
 };
 const size_t nfamilies = sizeof(families) / sizeof(families[0]);
 
@@ -22,6 +23,11 @@ const struct record_kind record_kinds[] = {
 	  sizeof(struct ebr_rec_file_open), EBR_PROBE_FILE_OPEN, file_open_translate },
 	{ EBR_REC_FILE_SLOW, sizeof(struct ebr_rec_file_slow), 0, EBR_PROBE_FILE_SLOW,
 	  file_slow_translate },
+	{ EBR_REC_TCP_STATE, sizeof(struct ebr_rec_tcp), 0, EBR_PROBE_TCP_STATE, tcp_translate },
+	{ EBR_REC_TCP_ACCEPT, sizeof(struct ebr_rec_tcp), 0, EBR_PROBE_TCP_ACCEPT, tcp_translate },
+	{ EBR_REC_TCP_RETRANS, sizeof(struct ebr_rec_tcp), 0, EBR_PROBE_TCP_RETRANS,
+	  tcp_translate },
+	{ EBR_REC_TCP_RESET, sizeof(struct ebr_rec_tcp), 0, EBR_PROBE_TCP_RESET, tcp_translate },
 };
 const size_t nrecord_kinds = sizeof(record_kinds) / sizeof(record_kinds[0]);
 

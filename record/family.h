@@ -67,6 +67,8 @@ struct family {
 	int (*snapshot)(const struct family_env *env);
 	/* Once a second and at the end: writes counters kept in maps, not rings. May be NULL. */
 	int (*sample)(const struct family_env *env, uint64_t now_ns);
+	/* Once the probes are detached and their last records written. May be NULL. */
+	int (*finish)(const struct family_env *env);
 };
 
 /* A ring-buffer record type: its size, its probe, and its translation into a trace event. */
@@ -107,6 +109,10 @@ int proc_exit_translate(struct ebr_writer *w, const void *rec, size_t size);
 extern const struct family file_family;
 int file_open_translate(struct ebr_writer *w, const void *rec, size_t size);
 int file_slow_translate(struct ebr_writer *w, const void *rec, size_t size);
+
+/* the TCP family (record/tcp.c) */
+extern const struct family tcp_family;
+int tcp_translate(struct ebr_writer *w, const void *rec, size_t size);
 
 /* A fixed-size kernel string (comm, fs type) as a C string. */
 static inline const char *family_kstr(char *out, const char *in, size_t len)
