@@ -100,6 +100,9 @@ extern const struct view view_biolatency, view_biosnoop;
 extern const struct view view_execsnoop, view_exitsnoop, view_processes;
 /* the file family's views (view_file.c) */
 extern const struct view view_opensnoop, view_fsslower, view_ext4slower, view_cachestat;
+/* the TCP family's views (view_tcp.c) */
+extern const struct view view_tcplife, view_tcpconnect, view_tcpconnlat, view_tcpaccept,
+	view_tcpretrans, view_tcpstates;
 
 /* "VIEW: what ARG; options: USAGE" on stderr; returns 2 (usage error). */
 int view_usage_error(const struct view *v, const char *what, const char *arg);

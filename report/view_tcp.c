@@ -1,0 +1,635 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The TCP family's views, with the columns of bcc's (libbpf-tools') tcplife, tcpconnect,
+ * tcpaccept, tcpconnlat, tcpretrans and tcpstates. One state for all of them: they differ
+ * in which moments they list and how a row reads.
+ */
+#include <arpa/inet.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include "analyze/tcp.h"
+#include "report/report.h"
+
+struct tcp_view {
+	struct tcpwatch w;
+	struct report_out *out;
+	bool time_s;    /* -t: seconds from the start */
+	bool time_hms;  /* -T: wall clock */
+	bool wide;      /* -w */
+	bool all;       /* tcplife --all */
+	bool counts;    /* tcpretrans -c */
+	bool resets;    /* tcpretrans -R */
+	double min_ms;  /* tcpconnlat's minimum */
+	uint64_t retransmits, resets_sent, resets_received;
+};
+
+static const char *addr_text(uint8_t ip, const uint8_t *addr, char *buf, size_t len)
+{
+	if (!inet_ntop(ip == 6 ? AF_INET6 : AF_INET, addr, buf, (socklen_t)len))
+		snprintf(buf, len, "?");
+	return buf;
+}
+
+/* -t / -T's first column */
+static void text_time(const struct tcp_view *s, uint64_t ts)
+{
+	char hms[16];
+
+	if (s->time_hms)
+		fprintf(s->out->f, "%-8s ", text_hms(s->out->tf->r, ts, hms, sizeof(hms)));
+	else if (s->time_s)
+		fprintf(s->out->f, "%-9.3f ", trace_seconds(s->out->tf->r, ts));
+}
+
+static void text_time_header(const struct tcp_view *s)
+{
+	if (s->time_hms)
+		fprintf(s->out->f, "%-8s ", "TIME");
+	else if (s->time_s)
+		fprintf(s->out->f, "%-9s ", "TIME(s)");
+}
+
+/* The keys every TCP row has in JSON. */
+static void json_ends(struct json *j, const struct tcp_ends *e)
+{
+	char buf[INET6_ADDRSTRLEN];
+
+	json_u64(j, "ip", e->ip);
+	json_str(j, "laddr", addr_text(e->ip, e->laddr, buf, sizeof(buf)));
+	json_u64(j, "lport", e->lport);
+	json_str(j, "raddr", addr_text(e->ip, e->raddr, buf, sizeof(buf)));
+	json_u64(j, "rport", e->rport);
+}
+
+static void json_row_begin(struct tcp_view *s, uint64_t ts, uint32_t pid, const char *comm)
+{
+	struct json *j = &s->out->json;
+
+	json_object_begin(j, NULL);
+	json_double(j, "time_s", trace_seconds(s->out->tf->r, ts), 6);
+	json_u64(j, "pid", pid);
+	json_str(j, "comm", comm);
+	view_json_args(s->out, pid);
+}
+
+static int addr_width(const struct tcp_view *s)
+{
+	return s->wide ? 39 : 15;
+}
+
+/* ------------------------------------------------------------ tcplife */
+
+static const char *owner_name(uint8_t owner)
+{
+	static const char *const names[] = { "unknown", "close", "snapshot", "accept", "connect" };
+
+	return owner < sizeof(names) / sizeof(names[0]) ? names[owner] : "unknown";
+}
+
+static const char *life_note(const struct tcp_session *ss)
+{
+	if (!ss->began_in_trace && !ss->closed)
+		return "open throughout";
+	if (!ss->began_in_trace)
+		return "began before the recording";
+	if (!ss->closed)
+		return "open at the end";
+	return "";
+}
+
+static int tcplife_row(struct tcp_view *s, const struct tcp_session *ss, uint64_t ts)
+{
+	uint64_t end = ss->closed ? ss->end_ns : ts;
+	double ms = end > ss->start_ns ? (double)(end - ss->start_ns) / 1e6 : 0;
+	char l[INET6_ADDRSTRLEN], r[INET6_ADDRSTRLEN], comm[80];
+
+	if (!tcp_filter_pass(&s->w.filter, &ss->ends, ss->pid))
+		return 0;
+	if (s->out->format == FORMAT_JSON) {
+		struct json *j = &s->out->json;
+
+		json_row_begin(s, end, ss->pid, ss->comm);
+		json_str(j, "owner", owner_name(ss->owner));
+		json_ends(j, &ss->ends);
+		json_u64(j, "tx_bytes", ss->tx_bytes);
+		json_u64(j, "rx_bytes", ss->rx_bytes);
+		json_double(j, "duration_ms", ms, 3);
+		json_double(j, "start_s", trace_seconds(s->out->tf->r, ss->start_ns), 6);
+		json_bool(j, "began_before", !ss->began_in_trace);
+		json_bool(j, "open_at_end", !ss->closed);
+		json_u64(j, "retransmits", ss->retransmits);
+		json_u64(j, "resets_sent", ss->resets_sent);
+		json_u64(j, "resets_received", ss->resets_received);
+		json_u64(j, "cookie", ss->cookie);
+		json_object_end(j);
+		return 0;
+	}
+	text_time(s, end);
+	fprintf(s->out->f, "%-7u %-16s %-*s %-5u %-*s %-5u %-6.2f %-6.2f %-.2f", ss->pid,
+		text_safe(ss->comm, comm, sizeof(comm)), addr_width(s),
+		addr_text(ss->ends.ip, ss->ends.laddr, l, sizeof(l)), ss->ends.lport, addr_width(s),
+		addr_text(ss->ends.ip, ss->ends.raddr, r, sizeof(r)), ss->ends.rport,
+		(double)ss->tx_bytes / 1024, (double)ss->rx_bytes / 1024, ms);
+	if (s->all && *life_note(ss))
+		fprintf(s->out->f, " %s", life_note(ss));
+	fputc('\n', s->out->f);
+	return 0;
+}
+
+static int tcplife_event(void *ctx, const struct tcp_event *e)
+{
+	struct tcp_view *s = ctx;
+
+	if (e->moment != TCP_MOMENT_STATE || e->state != EBR_TCP_CLOSE || !e->s ||
+	    e->s->listener || (!e->s->began_in_trace && !s->all))
+		return 0;
+	return tcplife_row(s, e->s, e->ts_ns);
+}
+
+static void tcplife_header(struct tcp_view *s)
+{
+	text_time_header(s);
+	fprintf(s->out->f, "%-7s %-16s %-*s %-5s %-*s %-5s %-6s %-6s %s%s\n", "PID", "COMM",
+		addr_width(s), "LADDR", "LPORT", addr_width(s), "RADDR", "RPORT", "TX_KB", "RX_KB",
+		"MS", s->all ? " NOTE" : "");
+}
+
+/* --all: the sessions still open at the end, with their duration and bytes so far */
+static void tcplife_end(struct view_run *vr, struct report_out *out, const struct losses *ls)
+{
+	struct tcp_view *s = vr->state;
+	const struct tcptable *t = &s->w.table;
+
+	for (uint32_t i = 0; s->all && i < t->len; i++)
+		if (!t->s[i].closed && !t->s[i].listener)
+			tcplife_row(s, &t->s[i], t->s[i].last_seen_ns);
+	view_rows_end(out, ls, "tcp");
+}
+
+/* ------------------------------------------------------------ tcpconnect, tcpconnlat */
+
+static int connect_row(struct tcp_view *s, const struct tcp_event *e, const struct tcp_session *ss,
+		       double lat_ms, bool latency)
+{
+	char l[INET6_ADDRSTRLEN], r[INET6_ADDRSTRLEN], comm[80];
+
+	if (s->out->format == FORMAT_JSON) {
+		struct json *j = &s->out->json;
+
+		json_row_begin(s, e->ts_ns, ss->pid, ss->comm);
+		json_ends(j, &ss->ends);
+		if (latency)
+			json_double(j, "lat_ms", lat_ms, 3);
+		json_object_end(j);
+		return 0;
+	}
+	text_time(s, e->ts_ns);
+	fprintf(s->out->f, "%-7u %-16s %-2u %-*s %-*s %-5u", ss->pid,
+		text_safe(ss->comm, comm, sizeof(comm)), ss->ends.ip, addr_width(s),
+		addr_text(ss->ends.ip, ss->ends.laddr, l, sizeof(l)), addr_width(s),
+		addr_text(ss->ends.ip, ss->ends.raddr, r, sizeof(r)), ss->ends.rport);
+	if (latency)
+		fprintf(s->out->f, " %.2f", lat_ms);
+	fputc('\n', s->out->f);
+	return 0;
+}
+
+static int tcpconnect_event(void *ctx, const struct tcp_event *e)
+{
+	struct tcp_view *s = ctx;
+
+	if (e->moment != TCP_MOMENT_STATE || e->state != EBR_TCP_SYN_SENT || !e->s ||
+	    !e->s->active || !tcp_filter_pass(&s->w.filter, &e->s->ends, e->s->pid))
+		return 0;
+	return connect_row(s, e, e->s, 0, false);
+}
+
+static int tcpconnlat_event(void *ctx, const struct tcp_event *e)
+{
+	struct tcp_view *s = ctx;
+	double ms;
+
+	if (e->moment != TCP_MOMENT_STATE || e->state != EBR_TCP_ESTABLISHED ||
+	    e->oldstate != EBR_TCP_SYN_SENT || !e->s || !e->s->active || !e->s->syn_sent_ns ||
+	    !tcp_filter_pass(&s->w.filter, &e->s->ends, e->s->pid))
+		return 0;
+	ms = (double)(e->ts_ns - e->s->syn_sent_ns) / 1e6;
+	return ms < s->min_ms ? 0 : connect_row(s, e, e->s, ms, true);
+}
+
+static void connect_header(struct tcp_view *s, bool latency)
+{
+	text_time_header(s);
+	fprintf(s->out->f, "%-7s %-16s %-2s %-*s %-*s %-5s%s\n", "PID", "COMM", "IP",
+		addr_width(s), "SADDR", addr_width(s), "DADDR", "DPORT",
+		latency ? " LAT(ms)" : "");
+}
+
+/* ------------------------------------------------------------ tcpaccept */
+
+static int tcpaccept_event(void *ctx, const struct tcp_event *e)
+{
+	struct tcp_view *s = ctx;
+	char l[INET6_ADDRSTRLEN], r[INET6_ADDRSTRLEN], comm[80];
+
+	if (e->moment != TCP_MOMENT_ACCEPT || !tcp_filter_pass(&s->w.filter, &e->ends, e->pid))
+		return 0;
+	if (s->out->format == FORMAT_JSON) {
+		json_row_begin(s, e->ts_ns, e->pid, e->comm);
+		json_ends(&s->out->json, &e->ends);
+		json_object_end(&s->out->json);
+		return 0;
+	}
+	text_time(s, e->ts_ns);
+	fprintf(s->out->f, "%-7u %-16s %-2u %-*s %-5u %-*s %-5u\n", e->pid,
+		text_safe(e->comm, comm, sizeof(comm)), e->ends.ip, addr_width(s),
+		addr_text(e->ends.ip, e->ends.raddr, r, sizeof(r)), e->ends.rport, addr_width(s),
+		addr_text(e->ends.ip, e->ends.laddr, l, sizeof(l)), e->ends.lport);
+	return 0;
+}
+
+/* ------------------------------------------------------------ tcpretrans */
+
+/* T column: R retransmit, S reset sent, K reset received (the socket was killed) */
+static char retrans_type(const struct tcp_event *e)
+{
+	return e->moment == TCP_MOMENT_RETRANS ? 'R' : e->direction == 1 ? 'S' : 'K';
+}
+
+static int tcpretrans_event(void *ctx, const struct tcp_event *e)
+{
+	struct tcp_view *s = ctx;
+	/* the owner, not the current task: retransmit timers run in softirq */
+	uint32_t pid = e->s ? e->s->pid : 0;
+	char l[INET6_ADDRSTRLEN + 8], r[INET6_ADDRSTRLEN + 8], hms[16];
+	const char *comm = e->s ? e->s->comm : "";
+	char *p;
+
+	if ((e->moment != TCP_MOMENT_RETRANS && e->moment != TCP_MOMENT_RESET) ||
+	    !tcp_filter_pass(&s->w.filter, &e->ends, pid))
+		return 0;
+	if (e->moment == TCP_MOMENT_RETRANS)
+		s->retransmits++;
+	else if (e->direction == 1)
+		s->resets_sent++;
+	else
+		s->resets_received++;
+	if (s->counts || (e->moment == TCP_MOMENT_RESET && !s->resets))
+		return 0;
+	if (s->out->format == FORMAT_JSON) {
+		struct json *j = &s->out->json;
+		char type[2] = { retrans_type(e), 0 };
+
+		json_row_begin(s, e->ts_ns, pid, comm);
+		json_str(j, "type", type);
+		json_ends(j, &e->ends);
+		json_str(j, "state", e->state ? tcp_state_name(e->state) : "");
+		json_object_end(j);
+		return 0;
+	}
+	addr_text(e->ends.ip, e->ends.laddr, l, INET6_ADDRSTRLEN);
+	p = l + strlen(l);
+	snprintf(p, sizeof(l) - (size_t)(p - l), ":%u", e->ends.lport);
+	addr_text(e->ends.ip, e->ends.raddr, r, INET6_ADDRSTRLEN);
+	p = r + strlen(r);
+	snprintf(p, sizeof(r) - (size_t)(p - r), ":%u", e->ends.rport);
+	fprintf(s->out->f, "%-8s %-7u %-2u %-*s %c> %-*s %s\n",
+		text_hms(s->out->tf->r, e->ts_ns, hms, sizeof(hms)), pid, e->ends.ip,
+		s->wide ? 45 : 20, l, retrans_type(e), s->wide ? 45 : 20, r,
+		e->state ? tcp_state_name(e->state) : "-");
+	return 0;
+}
+
+static int cmp_retrans_desc(const void *a, const void *b)
+{
+	const struct tcp_session *x = *(const struct tcp_session *const *)a;
+	const struct tcp_session *y = *(const struct tcp_session *const *)b;
+
+	return (x->retransmits < y->retransmits) - (x->retransmits > y->retransmits);
+}
+
+/* -c: retransmits per connection, most first */
+static void tcpretrans_counts(struct tcp_view *s)
+{
+	const struct tcptable *t = &s->w.table;
+	const struct tcp_session **v = calloc(t->len ? t->len : 1, sizeof(*v));
+	char l[INET6_ADDRSTRLEN + 8], r[INET6_ADDRSTRLEN + 8];
+	uint32_t n = 0;
+
+	if (!v)
+		return;
+	for (uint32_t i = 0; i < t->len; i++)
+		if (t->s[i].retransmits && tcp_filter_pass(&s->w.filter, &t->s[i].ends, t->s[i].pid))
+			v[n++] = &t->s[i];
+	qsort(v, n, sizeof(*v), cmp_retrans_desc);
+	for (uint32_t i = 0; i < n; i++) {
+		const struct tcp_ends *e = &v[i]->ends;
+
+		if (s->out->format == FORMAT_JSON) {
+			json_object_begin(&s->out->json, NULL);
+			json_u64(&s->out->json, "pid", v[i]->pid);
+			json_str(&s->out->json, "comm", v[i]->comm);
+			json_ends(&s->out->json, e);
+			json_u64(&s->out->json, "retransmits", v[i]->retransmits);
+			json_object_end(&s->out->json);
+			continue;
+		}
+		addr_text(e->ip, e->laddr, l, INET6_ADDRSTRLEN);
+		snprintf(l + strlen(l), sizeof(l) - strlen(l), ":%u", e->lport);
+		addr_text(e->ip, e->raddr, r, INET6_ADDRSTRLEN);
+		snprintf(r + strlen(r), sizeof(r) - strlen(r), ":%u", e->rport);
+		fprintf(s->out->f, "%-25s <-> %-25s %10u\n", l, r, v[i]->retransmits);
+	}
+	free(v);
+}
+
+static void tcpretrans_end(struct view_run *vr, struct report_out *out, const struct losses *ls)
+{
+	struct tcp_view *s = vr->state;
+
+	if (s->counts)
+		tcpretrans_counts(s);
+	if (out->format == FORMAT_JSON) {
+		struct probe_losses l;
+
+		losses_of_family(ls, "tcp", &l);
+		json_array_end(&out->json);
+		json_u64(&out->json, "retransmits", s->retransmits);
+		json_u64(&out->json, "resets_sent", s->resets_sent);
+		json_u64(&out->json, "resets_received", s->resets_received);
+		json_losses(&out->json, &l);
+		json_object_end(&out->json);
+		return;
+	}
+	fprintf(out->f, "\n%llu retransmits, %llu resets sent, %llu resets received\n",
+		(unsigned long long)s->retransmits, (unsigned long long)s->resets_sent,
+		(unsigned long long)s->resets_received);
+	view_rows_end(out, ls, "tcp");
+}
+
+/* ------------------------------------------------------------ tcpstates */
+
+static int tcpstates_event(void *ctx, const struct tcp_event *e)
+{
+	struct tcp_view *s = ctx;
+	char l[INET6_ADDRSTRLEN], r[INET6_ADDRSTRLEN], comm[80];
+
+	if (e->moment != TCP_MOMENT_STATE || !tcp_filter_pass(&s->w.filter, &e->ends, e->pid))
+		return 0;
+	if (s->out->format == FORMAT_JSON) {
+		struct json *j = &s->out->json;
+
+		json_row_begin(s, e->ts_ns, e->pid, e->comm);
+		json_u64(j, "skaddr", e->skaddr);
+		json_u64(j, "cookie", e->s ? e->s->cookie : 0);
+		json_ends(j, &e->ends);
+		json_str(j, "oldstate", tcp_state_name(e->oldstate));
+		json_str(j, "newstate", tcp_state_name(e->state));
+		json_double(j, "ms", (double)e->in_old_state_ns / 1e6, 3);
+		json_u64(j, "owner_pid", e->s ? e->s->pid : 0);
+		json_object_end(j);
+		return 0;
+	}
+	text_time(s, e->ts_ns);
+	fprintf(s->out->f, "%016llx %-7u %-10.10s %-*s %-5u %-*s %-5u %-11s -> %-11s %.3f\n",
+		(unsigned long long)e->skaddr, e->pid, text_safe(e->comm, comm, sizeof(comm)),
+		addr_width(s), addr_text(e->ends.ip, e->ends.laddr, l, sizeof(l)), e->ends.lport,
+		addr_width(s), addr_text(e->ends.ip, e->ends.raddr, r, sizeof(r)), e->ends.rport,
+		tcp_state_name(e->oldstate), tcp_state_name(e->state),
+		(double)e->in_old_state_ns / 1e6);
+	return 0;
+}
+
+/* ------------------------------------------------------------ options and framing */
+
+static int parse_port(const char *s, int64_t *out)
+{
+	int64_t v;
+
+	if (view_parse_id(s, &v) || v > 65535)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+enum { OPT_ALL = 256 };
+
+/*
+ * The options of one TCP view: opts lists the short ones it takes, from
+ * 46 p: L: D: P: t T w c R (P is tcpconnect's DPORT, tcpaccept's LPORT).
+ */
+static int tcp_parse(struct view_run *vr, int argc, char **argv, const char *opts,
+		     int (*on_event)(void *, const struct tcp_event *))
+{
+	static const struct option longopts[] = { { "all", no_argument, NULL, OPT_ALL },
+						  { NULL, 0, NULL, 0 } };
+	struct tcp_view *s = calloc(1, sizeof(*s));
+	char *end;
+	int c;
+
+	if (!s)
+		return 1;
+	vr->state = s;
+	vr->an = (struct analyzer){ tcpwatch_on_event, &s->w };
+	s->w.on_event = on_event;
+	s->w.ctx = s;
+	s->w.filter = (struct tcp_filter){ 0, -1, -1, -1 };
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, opts, !strcmp(vr->view->name, "tcplife") ? longopts
+										       : longopts + 1,
+				NULL)) != -1) {
+		switch (c) {
+		case '4':
+		case '6':
+			s->w.filter.ip = (uint8_t)(c - '0');
+			break;
+		case 'p':
+			if (view_parse_id(optarg, &s->w.filter.pid))
+				return view_usage_error(vr->view, "-p needs a process id, not", optarg);
+			break;
+		case 'L':
+		case 'D':
+		case 'P':
+			if (parse_port(optarg, c == 'D' || (c == 'P' && !strcmp(vr->view->name,
+										"tcpconnect"))
+						       ? &s->w.filter.rport
+						       : &s->w.filter.lport))
+				return view_usage_error(vr->view, "a port is 0 to 65535, not", optarg);
+			break;
+		case 't':
+			s->time_s = true;
+			break;
+		case 'T':
+			s->time_hms = true;
+			break;
+		case 'w':
+			s->wide = true;
+			break;
+		case 'c':
+			s->counts = true;
+			break;
+		case 'R':
+			s->resets = true;
+			break;
+		case OPT_ALL:
+			s->all = true;
+			break;
+		default:
+			return view_usage_error(vr->view, "unknown option or missing value",
+						argv[optind - 1]);
+		}
+	}
+	if (optind < argc && !strcmp(vr->view->name, "tcpconnlat")) {
+		s->min_ms = strtod(argv[optind], &end);
+		if (*end || end == argv[optind] || !(s->min_ms >= 0))
+			return view_usage_error(vr->view, "the minimum is milliseconds, not",
+						argv[optind]);
+		optind++;
+	}
+	if (optind < argc)
+		return view_usage_error(vr->view, "unexpected argument", argv[optind]);
+	return 0;
+}
+
+static int tcplife_setup(struct view_run *vr, int argc, char **argv)
+{
+	return tcp_parse(vr, argc, argv, "46p:L:D:tTw", tcplife_event);
+}
+
+static int tcpconnect_setup(struct view_run *vr, int argc, char **argv)
+{
+	return tcp_parse(vr, argc, argv, "46p:P:tw", tcpconnect_event);
+}
+
+static int tcpconnlat_setup(struct view_run *vr, int argc, char **argv)
+{
+	return tcp_parse(vr, argc, argv, "46p:tw", tcpconnlat_event);
+}
+
+static int tcpaccept_setup(struct view_run *vr, int argc, char **argv)
+{
+	return tcp_parse(vr, argc, argv, "46p:P:tw", tcpaccept_event);
+}
+
+static int tcpretrans_setup(struct view_run *vr, int argc, char **argv)
+{
+	return tcp_parse(vr, argc, argv, "46p:L:D:cRw", tcpretrans_event);
+}
+
+static int tcpstates_setup(struct view_run *vr, int argc, char **argv)
+{
+	return tcp_parse(vr, argc, argv, "46L:D:tTw", tcpstates_event);
+}
+
+static void tcp_begin(struct view_run *vr, struct report_out *out)
+{
+	struct tcp_view *s = vr->state;
+	const char *name = vr->view->name;
+
+	s->out = out;
+	if (out->format == FORMAT_JSON) {
+		view_rows_begin(out, name);
+		return;
+	}
+	if (!strcmp(name, "tcplife")) {
+		tcplife_header(s);
+	} else if (!strcmp(name, "tcpconnect") || !strcmp(name, "tcpconnlat")) {
+		connect_header(s, name[7] == 'l');
+	} else if (!strcmp(name, "tcpaccept")) {
+		text_time_header(s);
+		fprintf(out->f, "%-7s %-16s %-2s %-*s %-5s %-*s %-5s\n", "PID", "COMM", "IP",
+			addr_width(s), "RADDR", "RPORT", addr_width(s), "LADDR", "LPORT");
+	} else if (!strcmp(name, "tcpretrans")) {
+		if (s->counts)
+			fprintf(out->f, "%-25s     %-25s %10s\n", "LADDR:LPORT", "RADDR:RPORT",
+				"RETRANSMITS");
+		else
+			fprintf(out->f, "%-8s %-7s %-2s %-*s T> %-*s %s\n", "TIME", "PID", "IP",
+				s->wide ? 45 : 20, "LADDR:LPORT", s->wide ? 45 : 20, "RADDR:RPORT",
+				"STATE");
+	} else {
+		text_time_header(s);
+		fprintf(out->f, "%-16s %-7s %-10s %-*s %-5s %-*s %-5s %-11s -> %-11s %s\n",
+			"SKADDR", "C-PID", "C-COMM", addr_width(s), "LADDR", "LPORT",
+			addr_width(s), "RADDR", "RPORT", "OLDSTATE", "NEWSTATE", "MS");
+	}
+}
+
+static void tcp_release(struct view_run *vr)
+{
+	struct tcp_view *s = vr->state;
+
+	if (s)
+		tcptable_release(&s->w.table);
+	view_free_state(vr);
+}
+
+const struct view view_tcplife = {
+	.name = "tcplife",
+	.family = "tcp",
+	.summary = "TCP sessions with owner, bytes each way and duration, at their close",
+	.usage = "-4 -6 -p PID (owner) -L PORT (local) -D PORT (remote) -t (seconds) -T (time) "
+		 "-w (wide) --all (also sessions open at the start or the end, marked)",
+	.setup = tcplife_setup,
+	.begin = tcp_begin,
+	.end = tcplife_end,
+	.release = tcp_release,
+};
+
+const struct view view_tcpconnect = {
+	.name = "tcpconnect",
+	.family = "tcp",
+	.summary = "every active TCP connect, successful or not",
+	.usage = "-4 -6 -p PID -P PORT (destination) -t (seconds) -w (wide)",
+	.setup = tcpconnect_setup,
+	.begin = tcp_begin,
+	.end = view_rows_finish,
+	.release = tcp_release,
+};
+
+const struct view view_tcpconnlat = {
+	.name = "tcpconnlat",
+	.family = "tcp",
+	.summary = "TCP connect latency: SYN sent to established",
+	.usage = "-4 -6 -p PID -t (seconds) -w (wide) [MIN_MS]",
+	.setup = tcpconnlat_setup,
+	.begin = tcp_begin,
+	.end = view_rows_finish,
+	.release = tcp_release,
+};
+
+const struct view view_tcpaccept = {
+	.name = "tcpaccept",
+	.family = "tcp",
+	.summary = "every TCP connection accepted, by the accepting process",
+	.usage = "-4 -6 -p PID -P PORT (local) -t (seconds) -w (wide)",
+	.setup = tcpaccept_setup,
+	.begin = tcp_begin,
+	.end = view_rows_finish,
+	.release = tcp_release,
+};
+
+const struct view view_tcpretrans = {
+	.name = "tcpretrans",
+	.family = "tcp",
+	.summary = "TCP retransmits (and resets) with addresses, state and the owning process",
+	.usage = "-4 -6 -p PID (owner) -L PORT -D PORT -c (count per connection) "
+		 "-R (resets too: T is S sent, K received) -w (wide)",
+	.setup = tcpretrans_setup,
+	.begin = tcp_begin,
+	.end = tcpretrans_end,
+	.release = tcp_release,
+};
+
+const struct view view_tcpstates = {
+	.name = "tcpstates",
+	.family = "tcp",
+	.summary = "every TCP state change and the time spent in the old state",
+	.usage = "-4 -6 -L PORT -D PORT -t (seconds) -T (time) -w (wide)",
+	.setup = tcpstates_setup,
+	.begin = tcp_begin,
+	.end = view_rows_finish,
+	.release = tcp_release,
+};
