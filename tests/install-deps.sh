@@ -4,7 +4,7 @@
 set -eu
 
 PACKAGES="make gcc clang llvm libclang-rt-14-dev pkg-config bpftool libbpf-dev libelf-dev
-libzstd-dev libdw-dev python3 python3-pytest"
+libzstd-dev libdw-dev python3 python3-pytest iproute2"
 
 missing=""
 for p in $PACKAGES; do

@@ -81,3 +81,26 @@ def disk_dir():
 @pytest.fixture
 def out_dir(tmp_path):
     return tmp_path
+
+
+class Recording:
+    """`ebrec record` running until stop(): started with a command that says when the probes
+    are attached (ebrec starts it only then) and ends when told, so nothing is timed."""
+
+    def __init__(self, trace, families):
+        self.p = subprocess.Popen([EBREC, "record", "-o", str(trace), "-e", families, "--",
+                                   "sh", "-c", "echo attached; read line"],
+                                  stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                  stderr=subprocess.PIPE, text=True)
+        line = self.p.stdout.readline()
+        assert line == "attached\n", (line, self.p.stderr.read() if not line else "")
+
+    def stop(self):
+        _, err = self.p.communicate("stop\n", timeout=120)
+        assert self.p.returncode == 0, err
+        return err
+
+    def kill(self):
+        if self.p.poll() is None:
+            self.p.kill()
+            self.p.communicate(timeout=30)

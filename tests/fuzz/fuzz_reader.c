@@ -2,7 +2,7 @@
 /*
  * libFuzzer target: any bytes as a trace file, through everything that reads traces: the
  * footer and index, the block scan, event decoding and every analyzer (block, the process
- * table, proc and file). A hostile trace
+ * table, proc, file and tcp). A hostile trace
  * must get a clear error, never a crash, a leak or undefined behaviour (built with ASan+UBSan).
  */
 #include <stddef.h>
@@ -11,6 +11,7 @@
 #include "analyze/block.h"
 #include "analyze/file.h"
 #include "analyze/proc.h"
+#include "analyze/tcp.h"
 #include "analyze/losses.h"
 #include "analyze/pass.h"
 #include "format/ebr.h"
@@ -37,6 +38,12 @@ static int ignore_open(void *ctx, const struct opensnoop_row *row)
 {
 	(void)ctx;
 	return row->abspath[0] == 1 && row->args[0] == 1 && row->comm[0] == 1;
+}
+
+static int ignore_tcp(void *ctx, const struct tcp_event *e)
+{
+	(void)strlen(tcp_state_name(e->state));
+	return 0;
 }
 
 static int ignore_slow(void *ctx, const struct fsslower_row *row)
@@ -89,12 +96,13 @@ static void through_events(const uint8_t *data, size_t size)
 	static struct opensnoop opens;
 	struct fsslower slow = { .pid = -1, .emit = ignore_slow };
 	struct cachestat cache = { .interval_ns = 1000000000 };
+	struct tcpwatch tcp = { .filter = { 0, -1, -1, -1 }, .on_event = ignore_tcp };
 	struct analyzer an[] = {
 		{ biolatency_on_event, &lat },	{ biosnoop_on_event, &snoop },
 		{ losses_on_event, &losses },	{ proctable_on_event, &procs },
 		{ execsnoop_on_event, &exec },	{ exitsnoop_on_event, &exits },
 		{ opensnoop_on_event, &opens },	{ fsslower_on_event, &slow },
-		{ cachestat_on_event, &cache },
+		{ cachestat_on_event, &cache },	{ tcpwatch_on_event, &tcp },
 	};
 
 	memset(&losses, 0, sizeof(losses));
@@ -105,6 +113,7 @@ static void through_events(const uint8_t *data, size_t size)
 	analyze_pass(r, an, sizeof(an) / sizeof(an[0]));
 	execsnoop_release_model(&exec);
 	cachestat_release_model(&cache);
+	tcptable_release(&tcp.table);
 	proctable_release(&procs);
 	for (uint32_t i = 0; i < ebr_reader_problem_count(r); i++)
 		(void)strlen(ebr_reader_problem(r, i)->msg);

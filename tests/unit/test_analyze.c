@@ -11,6 +11,7 @@
 #include "analyze/hist.h"
 #include "analyze/losses.h"
 #include "analyze/pass.h"
+#include "analyze/tcp.h"
 #include "format/ebr.h"
 #include "report/report.h"
 #include "check.h"
@@ -726,6 +727,164 @@ static void test_u64map_grows_and_overwrites(void)
 	CHECK(!u64map_get(&m, 0, &v));
 }
 
+/* ------------------------------------------------------------ TCP sessions */
+
+struct tcp_step {
+	uint32_t type;
+	uint64_t cookie, skaddr;
+	uint32_t pid;
+	const char *comm;
+	uint8_t old, state;
+	uint64_t tx, rx, flags; /* tcp.sock: tx, rx, origin in flags, phase in old */
+	uint16_t lport, rport;
+};
+
+static const char lo4[4] = { 127, 0, 0, 1 };
+
+/*
+ * A connect (cookie 1) and its accepted peer (2, whose state changes run in the client's
+ * context), a session open before the recording (3), a listener (4), two sessions at one
+ * address without cookies (reuse), a reset no socket wanted, and hostile values.
+ */
+static const struct tcp_step tcp_steps[] = {
+	{ EBR_EV_TCP_SOCK, 3, 0, 30, "held", 0, 1, 3001, 5000, 1, 7000, 80 },
+	{ EBR_EV_TCP_STATE, 4, 0xa4, 20, "srv", 7, 10, 0, 0, 0, 80, 0 },
+	{ EBR_EV_TCP_STATE, 1, 0xa1, 10, "cli", 7, 2, 0, 0, 2, 0, 80 },
+	{ EBR_EV_TCP_STATE, 2, 0xa2, 10, "cli", 10, 3, 0, 0, 0, 80, 5000 },
+	{ EBR_EV_TCP_STATE, 1, 0xa1, 10, "cli", 2, 1, 1, 0, 2, 5000, 80 },
+	{ EBR_EV_TCP_STATE, 2, 0xa2, 10, "cli", 3, 1, 0, 0, 2, 80, 5000 },
+	{ EBR_EV_TCP_ACCEPT, 2, 0xa2, 20, "srv", 0, 1, 0, 0, 0, 80, 5000 },
+	{ EBR_EV_TCP_STATE, 1, 0xa1, 10, "cli", 1, 4, 1001, 0, 2, 5000, 80 },
+	{ EBR_EV_TCP_STATE, 2, 0xa2, 10, "cli", 1, 8, 0, 1001, 3, 80, 5000 },
+	{ EBR_EV_TCP_STATE, 1, 0xa1, 0, "swapper", 4, 5, 1002, 0, 2, 5000, 80 },
+	{ EBR_EV_TCP_STATE, 2, 0xa2, 20, "srv", 8, 9, 500, 1001, 3, 80, 5000 },
+	{ EBR_EV_TCP_RETRANS, 2, 0xa2, 0, "swapper", 0, 9, 0, 0, 0, 80, 5000 },
+	{ EBR_EV_TCP_STATE, 1, 0xa1, 0, "swapper", 5, 7, 1002, 501, 3, 0, 80 },
+	{ EBR_EV_TCP_STATE, 2, 0xa2, 0, "swapper", 9, 7, 501, 1001, 3, 0, 5000 },
+	{ EBR_EV_TCP_STATE, 3, 0xa3, 30, "held", 1, 4, 3001, 5000, 2, 7000, 80 },
+	{ EBR_EV_TCP_STATE, 3, 0xa3, 0, "swapper", 4, 5, 3002, 5000, 2, 7000, 80 },
+	{ EBR_EV_TCP_STATE, 3, 0xa3, 0, "swapper", 5, 7, 3002, 5001, 3, 7000, 80 },
+	{ EBR_EV_TCP_STATE, 0, 0xb0, 40, "old", 7, 2, 0, 0, 0, 0, 443 },
+	{ EBR_EV_TCP_STATE, 0, 0xb0, 40, "old", 2, 7, 0, 0, 0, 0, 443 },
+	{ EBR_EV_TCP_STATE, 0, 0xb0, 41, "new", 7, 2, 0, 0, 0, 0, 443 },
+	{ EBR_EV_TCP_RESET, 0, 0, 0, "swapper", 0, 0, 0, 0, 0, 81, 6000 },
+	{ EBR_EV_TCP_STATE, 9, 0xc0, 50, "evil", 7, 200, 0, 0, 0, 1, 2 },
+};
+
+struct tcp_seen {
+	int closes, resets_without_socket;
+	uint64_t last_ms_in_state_ns;
+};
+
+static int tcp_collect(void *ctx, const struct tcp_event *e)
+{
+	struct tcp_seen *seen = ctx;
+
+	if (e->moment == TCP_MOMENT_STATE && e->state == EBR_TCP_CLOSE && e->s && !e->s->listener)
+		seen->closes++;
+	if (e->moment == TCP_MOMENT_RESET && !e->s)
+		seen->resets_without_socket++;
+	if (e->moment == TCP_MOMENT_STATE && e->s && e->s->cookie == 1)
+		seen->last_ms_in_state_ns = e->in_old_state_ns;
+	return 0;
+}
+
+static const struct tcp_session *tcp_by_cookie(const struct tcptable *t, uint64_t cookie)
+{
+	for (uint32_t i = 0; i < t->len; i++)
+		if (t->s[i].cookie == cookie)
+			return &t->s[i];
+	return NULL;
+}
+
+static void test_tcp_sessions_bytes_and_owners(void)
+{
+	struct proc_trace t;
+	struct ebr_mem_source ms;
+	struct ebr_source src;
+	struct ebr_sink sink;
+	struct ebr_reader *r = NULL;
+	struct tcp_seen seen = { 0 };
+	struct tcpwatch w = { .filter = { 0, -1, -1, -1 }, .on_event = tcp_collect, .ctx = &seen };
+	struct analyzer an[] = { { tcpwatch_on_event, &w } };
+	const struct tcp_session *s;
+	struct tcp_ends want = { .ip = 4, .lport = 80 };
+
+	memset(&t, 0, sizeof(t));
+	ebr_sink_mem(&sink, &t.mem);
+	CHECK(ebr_writer_new(&t.w, &sink, NULL) == 0);
+	for (size_t i = 0; i < sizeof(tcp_steps) / sizeof(tcp_steps[0]); i++) {
+		const struct tcp_step *st = &tcp_steps[i];
+		struct ebr_value v[EBR_MAX_FIELDS] = { 0 };
+
+		v[EBR_F_TCP_STATE_PID].u = st->pid;
+		strv(&v[EBR_F_TCP_STATE_COMM], st->comm);
+		v[EBR_F_TCP_STATE_COOKIE].u = st->cookie;
+		v[EBR_F_TCP_STATE_SKADDR].u = st->skaddr;
+		v[EBR_F_TCP_STATE_IP].u = 4;
+		/* the hostile one has a 3-byte address: read as zeros */
+		bytesv(&v[EBR_F_TCP_STATE_LADDR], lo4, st->cookie == 9 ? 3 : 4);
+		bytesv(&v[EBR_F_TCP_STATE_RADDR], lo4, 4);
+		v[EBR_F_TCP_STATE_LPORT].u = st->lport;
+		v[EBR_F_TCP_STATE_RPORT].u = st->rport;
+		v[EBR_F_TCP_STATE_STATE].u = st->state;
+		if (st->type == EBR_EV_TCP_STATE) {
+			v[EBR_F_TCP_STATE_OLDSTATE].u = st->old;
+			v[EBR_F_TCP_STATE_TX_BYTES].u = st->tx;
+			v[EBR_F_TCP_STATE_RX_BYTES].u = st->rx;
+			v[EBR_F_TCP_STATE_FLAGS].u = st->flags;
+		} else if (st->type == EBR_EV_TCP_SOCK) {
+			v[EBR_F_TCP_SOCK_PHASE].u = st->old;
+			v[EBR_F_TCP_SOCK_TX_BYTES].u = st->tx;
+			v[EBR_F_TCP_SOCK_RX_BYTES].u = st->rx;
+			v[EBR_F_TCP_SOCK_ORIGIN].u = st->flags;
+		} else if (st->type == EBR_EV_TCP_RESET) {
+			v[EBR_F_TCP_RESET_DIRECTION].u = 1;
+		}
+		ev(&t, st->type, 1000000000ull + i * 1000000ull, v);
+	}
+	CHECK(ebr_writer_close(t.w) == 0);
+	ebr_source_mem(&src, &ms, t.mem.buf, t.mem.len);
+	CHECK(ebr_reader_open(&r, &src, NULL, 0) == 0);
+	CHECK(analyze_pass(r, an, 1) == 0);
+
+	/* the connect: SYN and FIN taken out of tx, the peer's FIN out of rx */
+	s = tcp_by_cookie(&w.table, 1);
+	CHECK(s && s->active && s->began_in_trace && s->closed && !s->listener);
+	CHECK(s && s->tx_bytes == 1000 && s->rx_bytes == 500);
+	CHECK(s && s->owner == TCP_OWNER_CONNECT && s->pid == 10 && !strcmp(s->comm, "cli"));
+	CHECK(s && s->ends.lport == 5000 && s->ends.rport == 80); /* the port of its middle */
+	CHECK(s && s->syn_sent_ns == 1002000000 && s->end_ns == 1012000000);
+	CHECK(seen.last_ms_in_state_ns == 3000000); /* FIN_WAIT2 -> CLOSE */
+	/* the accepted end: owned by the accepting process, not the client it ran under */
+	s = tcp_by_cookie(&w.table, 2);
+	CHECK(s && !s->active && s->began_in_trace && s->closed && s->retransmits == 1);
+	CHECK(s && s->tx_bytes == 500 && s->rx_bytes == 1000);
+	CHECK(s && s->owner == TCP_OWNER_ACCEPT && s->pid == 20 && !strcmp(s->comm, "srv"));
+	CHECK(s && tcp_filter_pass(&(struct tcp_filter){ 4, 80, 5000, 20 }, &s->ends, s->pid));
+	CHECK(s && !tcp_filter_pass(&(struct tcp_filter){ 6, -1, -1, -1 }, &s->ends, s->pid));
+	CHECK(s && !tcp_filter_pass(&(struct tcp_filter){ 0, -1, -1, 10 }, &s->ends, s->pid));
+	/* open before the recording: connected (origin 1), so its tx held the SYN too */
+	s = tcp_by_cookie(&w.table, 3);
+	CHECK(s && !s->began_in_trace && s->closed && s->owner == TCP_OWNER_SNAPSHOT);
+	CHECK(s && s->tx_bytes == 3000 && s->rx_bytes == 5000 && s->pid == 30);
+	CHECK(s && s->start_ns == 1000000000);
+	s = tcp_by_cookie(&w.table, 4);
+	CHECK(s && s->listener);
+	/* no cookie: one address, two sessions once the first closed */
+	CHECK(w.table.len == 7);
+	CHECK(w.table.s[4].pid == 40 && w.table.s[4].closed && w.table.s[5].pid == 41);
+	CHECK(seen.closes == 4 && seen.resets_without_socket == 1);
+	s = tcp_by_cookie(&w.table, 9);
+	CHECK(s && !memcmp(s->ends.laddr, (uint8_t[16]){ 0 }, 16));
+	CHECK(s && !strcmp(tcp_state_name(s->state), "UNKNOWN"));
+	CHECK(!strcmp(tcp_state_name(EBR_TCP_NEW_SYN_RECV), "NEW_SYN_RECV"));
+	CHECK(tcp_filter_pass(&w.filter, &want, 1));
+	tcptable_release(&w.table);
+	ebr_reader_close(r);
+	free(t.mem.buf);
+}
+
 int main(void)
 {
 	RUN(test_log2_slots_match_bcc);
@@ -744,5 +903,6 @@ int main(void)
 	RUN(test_cachestat_intervals_and_ratio);
 	RUN(test_exit_codes_and_args_read_as_bccs);
 	RUN(test_u64map_grows_and_overwrites);
+	RUN(test_tcp_sessions_bytes_and_owners);
 	return CHECK_SUMMARY();
 }
