@@ -15,10 +15,12 @@ fi
 mkdir -p "$DIR"
 W="$BUILD/tests/workloads"
 echo "== recording 5 s: 1200 paced 4 KiB O_DIRECT|O_SYNC writes read back, 3 execs and a"
-echo "   failed one, 50 opens and 5 of a missing file, 2 slow O_SYNC writes of 8 MiB"
+echo "   failed one, 50 opens and 5 of a missing file, 2 slow O_SYNC writes of 8 MiB, 3 TCP"
+echo "   sessions on 127.0.0.1 (1000/500, 701001/900507, 1401002/1800514 bytes each way)"
 ./ebrec record -f -o "$TRACE" -d 5 -- sh -c "'$W/ebr-spawn' 3 1 0 demo && \
 '$W/ebr-files' open 50 5 /etc/hostname '$DIR/missing' && \
 '$W/ebr-files' slow 2 8192 '$DIR/slow.dat' 10 /etc/hostname 1000 && \
+'$W/ebr-tcp' life 127.0.0.1 0 3 20 && \
 '$W/ebr-blkio' -i 3000 -r 2 '$DIR/workload.dat' 1200" >/dev/null
 echo
 echo "== ebrec info $TRACE"
@@ -38,6 +40,9 @@ echo "== ebrec report $TRACE opensnoop -n ebr-files -x"
 echo
 echo "== ebrec report $TRACE fsslower -m 1"
 ./ebrec report "$TRACE" fsslower -m 1
+echo
+echo "== ebrec report $TRACE tcplife"
+./ebrec report "$TRACE" tcplife
 rm -f "$DIR/workload.dat" "$DIR/slow.dat"
 echo
 echo "The trace is $TRACE: copy it anywhere and run 'ebrec report $TRACE' (no root needed)."

@@ -6,6 +6,7 @@
  *
  *   ebr-tcp life HOST PORT K DELAY_MS  K sessions; session i sends life_tx(i) bytes and
  *                                      receives life_rx(i); each lasts at least DELAY_MS
+ *                                      (PORT 0: a free port)
  *   ebr-tcp refuse HOST PORT           a connect that is refused (nothing listens)
  *   ebr-tcp abort HOST PORT            a session the client resets (SO_LINGER 0)
  *   ebr-tcp serve HOST PORT            accepts one session, reads it to its end
@@ -176,7 +177,10 @@ static int wait_child(pid_t pid)
 static int life(const char *host, int port, int k, long delay_ms)
 {
 	int lfd = listen_on(host, port), bad = 0;
-	pid_t srv = fork_named("ebr-tcp-srv");
+	pid_t srv;
+
+	port = local_port(lfd); /* PORT 0: any free one */
+	srv = fork_named("ebr-tcp-srv");
 
 	if (srv == 0) {
 		for (int i = 0; i < k; i++) {
