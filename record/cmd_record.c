@@ -98,7 +98,7 @@ static void usage(FILE *f)
 		"  -o FILE          trace file (default trace.ebr; '-' writes to stdout)\n"
 		"  -e FAMILIES      probe families, comma separated (default: all; see 'ebrec list')\n"
 		"  -d SECONDS       stop after this long\n"
-		"  -p PID           only events of this process\n"
+		"  -p PID           only events of this process (tcp: the report filters by owner)\n"
 		"  -F HZ            sampling frequency for sampling families\n"
 		"  --buffer-size N  ring buffer size, a power of two, K/M suffixes (default 8M)\n"
 		"  --min-us US      file: record reads/writes/syncs taking at least US (default 1000)\n"

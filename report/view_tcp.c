@@ -31,6 +31,16 @@ static const char *addr_text(uint8_t ip, const uint8_t *addr, char *buf, size_t 
 	return buf;
 }
 
+/* "ADDR:PORT", tcpretrans's columns */
+static const char *endpoint_text(uint8_t ip, const uint8_t *addr, uint16_t port, char *buf,
+				 size_t len)
+{
+	char a[INET6_ADDRSTRLEN];
+
+	snprintf(buf, len, "%s:%u", addr_text(ip, addr, a, sizeof(a)), port);
+	return buf;
+}
+
 /* -t / -T's first column */
 static void text_time(const struct tcp_view *s, uint64_t ts)
 {
@@ -264,7 +274,6 @@ static int tcpretrans_event(void *ctx, const struct tcp_event *e)
 	uint32_t pid = e->s ? e->s->pid : 0;
 	char l[INET6_ADDRSTRLEN + 8], r[INET6_ADDRSTRLEN + 8], hms[16];
 	const char *comm = e->s ? e->s->comm : "";
-	char *p;
 
 	if ((e->moment != TCP_MOMENT_RETRANS && e->moment != TCP_MOMENT_RESET) ||
 	    !tcp_filter_pass(&s->w.filter, &e->ends, pid))
@@ -288,15 +297,11 @@ static int tcpretrans_event(void *ctx, const struct tcp_event *e)
 		json_object_end(j);
 		return 0;
 	}
-	addr_text(e->ends.ip, e->ends.laddr, l, INET6_ADDRSTRLEN);
-	p = l + strlen(l);
-	snprintf(p, sizeof(l) - (size_t)(p - l), ":%u", e->ends.lport);
-	addr_text(e->ends.ip, e->ends.raddr, r, INET6_ADDRSTRLEN);
-	p = r + strlen(r);
-	snprintf(p, sizeof(r) - (size_t)(p - r), ":%u", e->ends.rport);
 	fprintf(s->out->f, "%-8s %-7u %-2u %-*s %c> %-*s %s\n",
 		text_hms(s->out->tf->r, e->ts_ns, hms, sizeof(hms)), pid, e->ends.ip,
-		s->wide ? 45 : 20, l, retrans_type(e), s->wide ? 45 : 20, r,
+		s->wide ? 45 : 20, endpoint_text(e->ends.ip, e->ends.laddr, e->ends.lport, l, sizeof(l)),
+		retrans_type(e), s->wide ? 45 : 20,
+		endpoint_text(e->ends.ip, e->ends.raddr, e->ends.rport, r, sizeof(r)),
 		e->state ? tcp_state_name(e->state) : "-");
 	return 0;
 }
@@ -335,11 +340,9 @@ static void tcpretrans_counts(struct tcp_view *s)
 			json_object_end(&s->out->json);
 			continue;
 		}
-		addr_text(e->ip, e->laddr, l, INET6_ADDRSTRLEN);
-		snprintf(l + strlen(l), sizeof(l) - strlen(l), ":%u", e->lport);
-		addr_text(e->ip, e->raddr, r, INET6_ADDRSTRLEN);
-		snprintf(r + strlen(r), sizeof(r) - strlen(r), ":%u", e->rport);
-		fprintf(s->out->f, "%-25s <-> %-25s %10u\n", l, r, v[i]->retransmits);
+		fprintf(s->out->f, "%-25s <-> %-25s %10u\n",
+			endpoint_text(e->ip, e->laddr, e->lport, l, sizeof(l)),
+			endpoint_text(e->ip, e->raddr, e->rport, r, sizeof(r)), v[i]->retransmits);
 	}
 	free(v);
 }
@@ -417,10 +420,11 @@ enum { OPT_ALL = 256 };
 
 /*
  * The options of one TCP view: opts lists the short ones it takes, from
- * 46 p: L: D: P: t T w c R (P is tcpconnect's DPORT, tcpaccept's LPORT).
+ * 46 p: L: D: P: t T w c R; -P is the remote port when p_remote (tcpconnect's DPORT), else
+ * the local one (tcpaccept's).
  */
 static int tcp_parse(struct view_run *vr, int argc, char **argv, const char *opts,
-		     int (*on_event)(void *, const struct tcp_event *))
+		     bool p_remote, int (*on_event)(void *, const struct tcp_event *))
 {
 	static const struct option longopts[] = { { "all", no_argument, NULL, OPT_ALL },
 						  { NULL, 0, NULL, 0 } };
@@ -452,10 +456,8 @@ static int tcp_parse(struct view_run *vr, int argc, char **argv, const char *opt
 		case 'L':
 		case 'D':
 		case 'P':
-			if (parse_port(optarg, c == 'D' || (c == 'P' && !strcmp(vr->view->name,
-										"tcpconnect"))
-						       ? &s->w.filter.rport
-						       : &s->w.filter.lport))
+			if (parse_port(optarg, c == 'D' || (c == 'P' && p_remote) ? &s->w.filter.rport
+										   : &s->w.filter.lport))
 				return view_usage_error(vr->view, "a port is 0 to 65535, not", optarg);
 			break;
 		case 't':
@@ -495,32 +497,32 @@ static int tcp_parse(struct view_run *vr, int argc, char **argv, const char *opt
 
 static int tcplife_setup(struct view_run *vr, int argc, char **argv)
 {
-	return tcp_parse(vr, argc, argv, "46p:L:D:tTw", tcplife_event);
+	return tcp_parse(vr, argc, argv, "46p:L:D:tTw", false, tcplife_event);
 }
 
 static int tcpconnect_setup(struct view_run *vr, int argc, char **argv)
 {
-	return tcp_parse(vr, argc, argv, "46p:P:tw", tcpconnect_event);
+	return tcp_parse(vr, argc, argv, "46p:P:tw", true, tcpconnect_event);
 }
 
 static int tcpconnlat_setup(struct view_run *vr, int argc, char **argv)
 {
-	return tcp_parse(vr, argc, argv, "46p:tw", tcpconnlat_event);
+	return tcp_parse(vr, argc, argv, "46p:tw", false, tcpconnlat_event);
 }
 
 static int tcpaccept_setup(struct view_run *vr, int argc, char **argv)
 {
-	return tcp_parse(vr, argc, argv, "46p:P:tw", tcpaccept_event);
+	return tcp_parse(vr, argc, argv, "46p:P:tw", false, tcpaccept_event);
 }
 
 static int tcpretrans_setup(struct view_run *vr, int argc, char **argv)
 {
-	return tcp_parse(vr, argc, argv, "46p:L:D:cRw", tcpretrans_event);
+	return tcp_parse(vr, argc, argv, "46p:L:D:cRw", false, tcpretrans_event);
 }
 
 static int tcpstates_setup(struct view_run *vr, int argc, char **argv)
 {
-	return tcp_parse(vr, argc, argv, "46L:D:tTw", tcpstates_event);
+	return tcp_parse(vr, argc, argv, "46L:D:tTw", false, tcpstates_event);
 }
 
 static void tcp_begin(struct view_run *vr, struct report_out *out)
