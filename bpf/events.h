@@ -37,6 +37,7 @@ enum {
 	EBR_REC_TCP_ACCEPT = 8,
 	EBR_REC_TCP_RETRANS = 9,
 	EBR_REC_TCP_RESET = 10,
+	EBR_REC_SCHED_SWITCH = 11,
 };
 
 /*
@@ -54,6 +55,7 @@ enum {
 	EBR_PROBE_TCP_ACCEPT = 8,
 	EBR_PROBE_TCP_RETRANS = 9,
 	EBR_PROBE_TCP_RESET = 10,
+	EBR_PROBE_SCHED_SWITCH = 11,
 	EBR_PROBE_MAX = 64,
 };
 
@@ -211,6 +213,28 @@ struct ebr_rec_tcp {
 	char comm[EBR_COMM_LEN];
 };
 
+#define EBR_SCHED_RUNQ 1u   /* runq_ns is known: next waited on a run queue that long */
+#define EBR_SCHED_ONCPU 2u  /* oncpu_ns is known: prev ran that long */
+#define EBR_SCHED_OFFCPU 4u /* offcpu_ns is known: next was off CPU that long */
+#define EBR_SCHED_PREEMPTED 8u /* prev was still runnable: it goes back on the run queue */
+
+/*
+ * One context switch, with the three intervals runqlat and cpudist need, measured in the
+ * kernel from per-task timestamps (so no wakeup needs a record of its own).
+ */
+struct ebr_rec_sched_switch {
+	struct ebr_rec_hdr hdr;
+	__u64 runq_ns;   /* next: from wakeup (or preemption) to now */
+	__u64 oncpu_ns;  /* prev: from its switch-in to now */
+	__u64 offcpu_ns; /* next: from its switch-out to now */
+	__u32 prev_pid, prev_tid;
+	__u32 next_pid, next_tid;
+	__u32 prev_state; /* the kernel's task state of prev (0 running, 1 S, 2 D...) */
+	__u32 flags;      /* EBR_SCHED_* */
+	char prev_comm[EBR_COMM_LEN];
+	char next_comm[EBR_COMM_LEN];
+};
+
 /* cachestat's per-CPU counters (map cache_counters), read by record/ once a second. */
 enum {
 	EBR_CACHE_READ_PAGES = 0,  /* pages looked up by reads (mm_filemap_get_pages) */
@@ -230,6 +254,7 @@ _Static_assert(sizeof(struct ebr_rec_proc_exit) == 64, "ebr_rec_proc_exit layout
 _Static_assert(sizeof(struct ebr_rec_file_open) == 88 + EBR_PATH_MAX, "file_open layout");
 _Static_assert(sizeof(struct ebr_rec_file_slow) == 352, "ebr_rec_file_slow layout");
 _Static_assert(sizeof(struct ebr_rec_tcp) == 120, "ebr_rec_tcp layout");
+_Static_assert(sizeof(struct ebr_rec_sched_switch) == 96, "ebr_rec_sched_switch layout");
 #endif
 
 #endif /* EBREC_BPF_EVENTS_H */

@@ -8,6 +8,7 @@ const struct family *const families[] = {
 	&proc_family,
 	&file_family,
 	&tcp_family,
+	&sched_family,
 };
 const size_t nfamilies = sizeof(families) / sizeof(families[0]);
 
@@ -28,6 +29,8 @@ const struct record_kind record_kinds[] = {
 	{ EBR_REC_TCP_RETRANS, sizeof(struct ebr_rec_tcp), 0, EBR_PROBE_TCP_RETRANS,
 	  tcp_translate },
 	{ EBR_REC_TCP_RESET, sizeof(struct ebr_rec_tcp), 0, EBR_PROBE_TCP_RESET, tcp_translate },
+	{ EBR_REC_SCHED_SWITCH, sizeof(struct ebr_rec_sched_switch), 0, EBR_PROBE_SCHED_SWITCH,
+	  sched_switch_translate },
 };
 const size_t nrecord_kinds = sizeof(record_kinds) / sizeof(record_kinds[0]);
 

@@ -114,6 +114,10 @@ int file_slow_translate(struct ebr_writer *w, const void *rec, size_t size);
 extern const struct family tcp_family;
 int tcp_translate(struct ebr_writer *w, const void *rec, size_t size);
 
+/* the scheduler family (record/sched.c) */
+extern const struct family sched_family;
+int sched_switch_translate(struct ebr_writer *w, const void *rec, size_t size);
+
 /* A fixed-size kernel string (comm, fs type) as a C string. */
 static inline const char *family_kstr(char *out, const char *in, size_t len)
 {

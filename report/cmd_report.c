@@ -14,7 +14,7 @@ const struct view *const views[] = {
 	&view_biolatency, &view_biosnoop, &view_execsnoop, &view_exitsnoop, &view_processes,
 	&view_opensnoop,  &view_fsslower, &view_ext4slower, &view_cachestat,
 	&view_tcplife,    &view_tcpconnect, &view_tcpconnlat, &view_tcpaccept, &view_tcpretrans,
-	&view_tcpstates,
+	&view_tcpstates,  &view_runqlat, &view_cpudist,
 };
 const size_t nviews = sizeof(views) / sizeof(views[0]);
 

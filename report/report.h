@@ -103,6 +103,8 @@ extern const struct view view_opensnoop, view_fsslower, view_ext4slower, view_ca
 /* the TCP family's views (view_tcp.c) */
 extern const struct view view_tcplife, view_tcpconnect, view_tcpconnlat, view_tcpaccept,
 	view_tcpretrans, view_tcpstates;
+/* the scheduler family's views (view_sched.c) */
+extern const struct view view_runqlat, view_cpudist;
 
 /* "VIEW: what ARG; options: USAGE" on stderr; returns 2 (usage error). */
 int view_usage_error(const struct view *v, const char *what, const char *arg);

@@ -43,6 +43,9 @@ echo "== ebrec report $TRACE fsslower -m 1"
 echo
 echo "== ebrec report $TRACE tcplife"
 ./ebrec report "$TRACE" tcplife
+echo
+echo "== ebrec report $TRACE runqlat"
+./ebrec report "$TRACE" runqlat
 rm -f "$DIR/workload.dat" "$DIR/slow.dat"
 echo
 echo "The trace is $TRACE: copy it anywhere and run 'ebrec report $TRACE' (no root needed)."

@@ -2,7 +2,7 @@
 /*
  * libFuzzer target: any bytes as a trace file, through everything that reads traces: the
  * footer and index, the block scan, event decoding and every analyzer (block, the process
- * table, proc, file and tcp). A hostile trace
+ * table, proc, file, tcp and sched). A hostile trace
  * must get a clear error, never a crash, a leak or undefined behaviour (built with ASan+UBSan).
  */
 #include <stddef.h>
@@ -11,6 +11,7 @@
 #include "analyze/block.h"
 #include "analyze/file.h"
 #include "analyze/proc.h"
+#include "analyze/sched.h"
 #include "analyze/tcp.h"
 #include "analyze/losses.h"
 #include "analyze/pass.h"
@@ -97,12 +98,14 @@ static void through_events(const uint8_t *data, size_t size)
 	struct fsslower slow = { .pid = -1, .emit = ignore_slow };
 	struct cachestat cache = { .interval_ns = 1000000000 };
 	struct tcpwatch tcp = { .filter = { 0, -1, -1, -1 }, .on_event = ignore_tcp };
+	struct sched_dist runq = { .measure = SCHED_RUNQ, .per = SCHED_PER_TID, .pid = -1 };
 	struct analyzer an[] = {
 		{ biolatency_on_event, &lat },	{ biosnoop_on_event, &snoop },
 		{ losses_on_event, &losses },	{ proctable_on_event, &procs },
 		{ execsnoop_on_event, &exec },	{ exitsnoop_on_event, &exits },
 		{ opensnoop_on_event, &opens },	{ fsslower_on_event, &slow },
 		{ cachestat_on_event, &cache },	{ tcpwatch_on_event, &tcp },
+		{ sched_dist_on_event, &runq },
 	};
 
 	memset(&losses, 0, sizeof(losses));
@@ -114,6 +117,8 @@ static void through_events(const uint8_t *data, size_t size)
 	execsnoop_release_model(&exec);
 	cachestat_release_model(&cache);
 	tcptable_release(&tcp.table);
+	sched_dist_sort(&runq);
+	sched_dist_release(&runq);
 	proctable_release(&procs);
 	for (uint32_t i = 0; i < ebr_reader_problem_count(r); i++)
 		(void)strlen(ebr_reader_problem(r, i)->msg);

@@ -8,6 +8,7 @@
 #include "analyze/block.h"
 #include "analyze/file.h"
 #include "analyze/proc.h"
+#include "analyze/sched.h"
 #include "analyze/hist.h"
 #include "analyze/losses.h"
 #include "analyze/pass.h"
@@ -885,6 +886,75 @@ static void test_tcp_sessions_bytes_and_owners(void)
 	free(t.mem.buf);
 }
 
+/* ------------------------------------------------------------ scheduler */
+
+/* cpu, prev pid/tid, next pid/tid, flags, runq, oncpu, offcpu (us) */
+static const uint64_t sched_steps[][9] = {
+	{ 0, 0, 0, 10, 11, 1 | 4, 3000, 0, 5000 },   /* 11 in after 3 ms queued */
+	{ 1, 0, 0, 10, 12, 0, 0, 0, 0 },             /* 12 in: its wakeup not seen */
+	{ 0, 10, 11, 99, 99, 2 | 8, 0, 4000, 0 },    /* 11 preempted by 99 after 4 ms */
+	{ 0, 10, 11, 10, 12, 1 | 2, 10, 1500, 0 },   /* 11 out again: 99 -> 11 was not traced */
+	{ 1, 10, 12, 10, 11, 2, 0, 7, 0 },           /* 12 out, 11 in: its runq not known */
+	{ 5000, 10, 11, 0, 0, 2, 0, 9, 0 },          /* a CPU beyond the cap: no tracking */
+};
+
+static void test_sched_dists_and_untraced_switch_ins(void)
+{
+	struct proc_trace t;
+	struct ebr_mem_source ms;
+	struct ebr_source src;
+	struct ebr_sink sink;
+	struct ebr_reader *r = NULL;
+	struct sched_dist rq = { .measure = SCHED_RUNQ, .per = SCHED_PER_TID, .pid = -1 };
+	struct sched_dist on = { .measure = SCHED_ONCPU, .per = SCHED_PER_PID, .pid = 10 };
+	struct sched_dist off = { .measure = SCHED_OFFCPU, .pid = -1, .millis = true };
+	struct analyzer an[] = { { sched_dist_on_event, &rq }, { sched_dist_on_event, &on },
+				 { sched_dist_on_event, &off } };
+
+	memset(&t, 0, sizeof(t));
+	ebr_sink_mem(&sink, &t.mem);
+	CHECK(ebr_writer_new(&t.w, &sink, NULL) == 0);
+	for (size_t i = 0; i < sizeof(sched_steps) / sizeof(sched_steps[0]); i++) {
+		const uint64_t *st = sched_steps[i];
+		struct ebr_value v[EBR_MAX_FIELDS] = { 0 };
+
+		v[EBR_F_SCHED_SWITCH_PREV_PID].u = st[1];
+		v[EBR_F_SCHED_SWITCH_PREV_TID].u = st[2];
+		strv(&v[EBR_F_SCHED_SWITCH_PREV_COMM], "prev");
+		v[EBR_F_SCHED_SWITCH_NEXT_PID].u = st[3];
+		v[EBR_F_SCHED_SWITCH_NEXT_TID].u = st[4];
+		strv(&v[EBR_F_SCHED_SWITCH_NEXT_COMM], st[4] == 99 ? "other" : "burn");
+		v[EBR_F_SCHED_SWITCH_FLAGS].u = st[5];
+		v[EBR_F_SCHED_SWITCH_RUNQ_NS].u = st[6] * 1000;
+		v[EBR_F_SCHED_SWITCH_ONCPU_NS].u = st[7] * 1000;
+		v[EBR_F_SCHED_SWITCH_OFFCPU_NS].u = st[8] * 1000;
+		CHECK(ebr_writer_event(t.w, EBR_EV_SCHED_SWITCH, 1000 + i, (uint32_t)st[0], v) == 0);
+	}
+	CHECK(ebr_writer_close(t.w) == 0);
+	ebr_source_mem(&src, &ms, t.mem.buf, t.mem.len);
+	CHECK(ebr_reader_open(&r, &src, NULL, 0) == 0);
+	CHECK(analyze_pass(r, an, 3) == 0);
+	sched_dist_sort(&rq);
+	sched_dist_sort(&on);
+	/* runqlat -L: 11 (3000 us), 12 (10 us), 99 (unknown); 12 and 11 unknown once each */
+	CHECK(rq.intervals == 2 && rq.unknown == 3 && rq.ngroups == 2);
+	CHECK(rq.groups[0].key == 11 && rq.groups[0].hist.total == 1 &&
+	      rq.groups[0].sum_ns == 3000000 && rq.groups[0].hist.slot[log2_slot(3000)] == 1);
+	CHECK(rq.groups[0].untraced_in == 1 && rq.untraced_in == 1);
+	CHECK(rq.groups[1].key == 12 && rq.groups[1].sum_ns == 10000);
+	CHECK(!strcmp(rq.groups[0].comm, "burn"));
+	/* cpudist -P -p 10: 4000 + 1500 + 7 + 9 us on CPU */
+	CHECK(on.ngroups == 1 && on.groups[0].key == 10 && on.groups[0].hist.total == 4);
+	CHECK(on.groups[0].sum_ns == 5516000);
+	/* cpudist -O -m: one off-CPU interval of 5 ms */
+	CHECK(off.intervals == 1 && off.groups[0].hist.slot[log2_slot(5)] == 1);
+	sched_dist_release(&rq);
+	sched_dist_release(&on);
+	sched_dist_release(&off);
+	ebr_reader_close(r);
+	free(t.mem.buf);
+}
+
 int main(void)
 {
 	RUN(test_log2_slots_match_bcc);
@@ -904,5 +974,6 @@ int main(void)
 	RUN(test_exit_codes_and_args_read_as_bccs);
 	RUN(test_u64map_grows_and_overwrites);
 	RUN(test_tcp_sessions_bytes_and_owners);
+	RUN(test_sched_dists_and_untraced_switch_ins);
 	return CHECK_SUMMARY();
 }

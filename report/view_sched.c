@@ -1,0 +1,142 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* The scheduler family's views: runqlat and cpudist, bcc's histograms. */
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include "analyze/sched.h"
+#include "report/report.h"
+
+/* Options of both: -m -P -L -p PID, and cpudist's -O. */
+static int sched_setup(struct view_run *vr, int argc, char **argv, const char *opts,
+		       enum sched_measure measure)
+{
+	struct sched_dist *d = calloc(1, sizeof(*d));
+	int c;
+
+	if (!d)
+		return 1;
+	vr->state = d;
+	vr->an = (struct analyzer){ sched_dist_on_event, d };
+	d->measure = measure;
+	d->pid = -1;
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt(argc, argv, opts)) != -1) {
+		switch (c) {
+		case 'm':
+			d->millis = true;
+			break;
+		case 'P':
+			d->per = SCHED_PER_PID;
+			break;
+		case 'L':
+			d->per = SCHED_PER_TID;
+			break;
+		case 'O':
+			d->measure = SCHED_OFFCPU;
+			break;
+		case 'p':
+			if (view_parse_id(optarg, &d->pid))
+				return view_usage_error(vr->view, "-p needs a process id, not", optarg);
+			break;
+		default:
+			return view_usage_error(vr->view, "unknown option or missing value",
+						argv[optind - 1]);
+		}
+	}
+	if (optind < argc)
+		return view_usage_error(vr->view, "unexpected argument", argv[optind]);
+	return 0;
+}
+
+static int runqlat_setup(struct view_run *vr, int argc, char **argv)
+{
+	return sched_setup(vr, argc, argv, "mPLp:", SCHED_RUNQ);
+}
+
+static int cpudist_setup(struct view_run *vr, int argc, char **argv)
+{
+	return sched_setup(vr, argc, argv, "mPLOp:", SCHED_ONCPU);
+}
+
+static void sched_end(struct view_run *vr, struct report_out *out, const struct losses *ls)
+{
+	struct sched_dist *d = vr->state;
+	const char *unit = d->millis ? "msecs" : "usecs";
+	const char *per = d->per == SCHED_PER_PID ? "pid" : "tid";
+	char comm[80];
+
+	sched_dist_sort(d);
+	if (out->format == FORMAT_JSON) {
+		struct json *j = &out->json;
+
+		json_object_begin(j, NULL);
+		json_str(j, "view", vr->view->name);
+		json_str(j, "measure", d->measure == SCHED_RUNQ    ? "run queue"
+				       : d->measure == SCHED_ONCPU ? "on cpu"
+								   : "off cpu");
+		json_str(j, "unit", unit);
+		json_u64(j, "intervals", d->intervals);
+		json_u64(j, "unknown", d->unknown);
+		json_u64(j, "untraced_switch_ins", d->untraced_in);
+		json_array_begin(j, "histograms");
+		for (uint32_t i = 0; i < d->ngroups; i++) {
+			const struct sched_group *g = &d->groups[i];
+
+			json_object_begin(j, NULL);
+			if (d->per != SCHED_ALL) {
+				json_u64(j, per, g->key);
+				json_str(j, "comm", g->comm);
+			}
+			json_u64(j, "total", g->hist.total);
+			json_u64(j, "sum_ns", g->sum_ns);
+			json_u64(j, "untraced_switch_ins", g->untraced_in);
+			json_log2_hist(j, "buckets", &g->hist);
+			json_object_end(j);
+		}
+		view_rows_end(out, ls, "sched"); /* ends the array, as a row view's */
+		return;
+	}
+	for (uint32_t i = 0; i < d->ngroups; i++) {
+		const struct sched_group *g = &d->groups[i];
+
+		if (d->per != SCHED_ALL)
+			fprintf(out->f, "\n%s = %llu %s\n", per, (unsigned long long)g->key,
+				text_safe(g->comm, comm, sizeof(comm)));
+		text_log2_hist(out->f, &g->hist, unit);
+	}
+	if (!d->ngroups)
+		fprintf(out->f, "no context switch in this trace\n");
+	if (d->untraced_in)
+		fprintf(out->f, "\n%llu switch-ins of these tasks were not traced by the kernel (it "
+				"traced no switch-out of the task before them)\n",
+			(unsigned long long)d->untraced_in);
+	view_rows_end(out, ls, "sched");
+}
+
+static void sched_release(struct view_run *vr)
+{
+	if (vr->state)
+		sched_dist_release(vr->state);
+	view_free_state(vr);
+}
+
+const struct view view_runqlat = {
+	.name = "runqlat",
+	.family = "sched",
+	.summary = "run-queue latency (wakeup or preemption to running) as a log2 histogram",
+	.usage = "-m (msecs) -P (per process) -L (per thread) -p PID",
+	.setup = runqlat_setup,
+	.end = sched_end,
+	.release = sched_release,
+};
+
+const struct view view_cpudist = {
+	.name = "cpudist",
+	.family = "sched",
+	.summary = "time on CPU per scheduling slice (-O: time off CPU) as a log2 histogram",
+	.usage = "-m (msecs) -P (per process) -L (per thread) -O (off-CPU time) -p PID",
+	.setup = cpudist_setup,
+	.end = sched_end,
+	.release = sched_release,
+};
