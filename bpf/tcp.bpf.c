@@ -32,7 +32,9 @@ static __always_inline void tcp_fill_sock(struct ebr_rec_tcp *r, const struct so
 
 	r->skaddr = (__u64)sk;
 	r->family = BPF_CORE_READ(sk, __sk_common.skc_family);
-	r->sport = BPF_CORE_READ(sk, __sk_common.skc_num);
+	/* inet_sport, as tcpstates shows it: skc_num is zeroed when the port is released */
+	r->sport = full ? bpf_ntohs(BPF_CORE_READ((const struct inet_sock *)sk, inet_sport))
+			: BPF_CORE_READ(sk, __sk_common.skc_num);
 	r->dport = bpf_ntohs(BPF_CORE_READ(sk, __sk_common.skc_dport));
 	r->state = BPF_CORE_READ(sk, __sk_common.skc_state);
 	if (r->family == AF_INET) {
