@@ -56,6 +56,28 @@ static void *burn(void *arg)
 	return NULL;
 }
 
+/*
+ * Whether tid is asleep in read(2) on the release pipe (/proc/.../syscall names the call a
+ * blocked task is in; x86-64 and arm64 number read 0 and 63): from then on it does not run
+ * until released, so its counts stay as read. A thread that signalled may still be on its
+ * way there, or blocked on the mutex (and switched in once more).
+ */
+static int asleep_in_read(pid_t tid)
+{
+	char path[64], line[128] = "";
+	long nr = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/self/task/%d/syscall", (int)tid);
+	f = fopen(path, "r");
+	if (!f)
+		return 0;
+	if (fgets(line, sizeof(line), f))
+		nr = strtol(line, NULL, 10);
+	fclose(f);
+	return !strncmp(line, "running", 7) ? 0 : nr == SYS_read;
+}
+
 static int burn_threads(int n, double seconds)
 {
 	struct burner *b = calloc((size_t)n, sizeof(*b));
@@ -72,6 +94,9 @@ static int burn_threads(int n, double seconds)
 	while (finished < n)
 		pthread_cond_wait(&done, &lock);
 	pthread_mutex_unlock(&lock);
+	for (int i = 0; i < n; i++)
+		while (!asleep_in_read(b[i].tid))
+			usleep(1000);
 	printf("pid %d\n", (int)getpid());
 	for (int i = 0; i < n; i++) {
 		unsigned long long exec_ns, delay_ns, pcount;
