@@ -79,6 +79,30 @@ static __always_inline struct ebr_rec_tcp *tcp_reserve(__u32 probe, __u16 type)
 	return r;
 }
 
+/* A record of a full socket's moment: its cookie, ends and counters. */
+static __always_inline struct ebr_rec_tcp *tcp_sock_record(__u32 probe, __u16 type,
+							  const struct sock *sk)
+{
+	struct ebr_rec_tcp *r = tcp_reserve(probe, type);
+
+	if (r) {
+		r->cookie = bpf_get_socket_cookie((void *)sk);
+		tcp_fill_sock(r, sk, true);
+	}
+	return r;
+}
+
+SEC("tp_btf/tcp_retransmit_skb")
+int BPF_PROG(tcp_retransmit, const struct sock *sk, const struct sk_buff *skb)
+{
+	struct ebr_rec_tcp *r = sk ? tcp_sock_record(EBR_PROBE_TCP_RETRANS, EBR_REC_TCP_RETRANS, sk)
+				   : NULL;
+
+	if (r)
+		ebr_submit(r);
+	return 0;
+}
+
 SEC("tp_btf/inet_sock_set_state")
 int BPF_PROG(tcp_set_state, const struct sock *sk, const int oldstate, const int newstate)
 {
@@ -86,29 +110,11 @@ int BPF_PROG(tcp_set_state, const struct sock *sk, const int oldstate, const int
 
 	if (!sk || !tcp_sock_wanted(sk))
 		return 0;
-	r = tcp_reserve(EBR_PROBE_TCP_STATE, EBR_REC_TCP_STATE);
+	r = tcp_sock_record(EBR_PROBE_TCP_STATE, EBR_REC_TCP_STATE, sk);
 	if (!r)
 		return 0;
-	r->cookie = bpf_get_socket_cookie((void *)sk);
-	tcp_fill_sock(r, sk, true);
 	r->oldstate = oldstate;
 	r->state = newstate;
-	ebr_submit(r);
-	return 0;
-}
-
-SEC("tp_btf/tcp_retransmit_skb")
-int BPF_PROG(tcp_retransmit, const struct sock *sk, const struct sk_buff *skb)
-{
-	struct ebr_rec_tcp *r;
-
-	if (!sk)
-		return 0;
-	r = tcp_reserve(EBR_PROBE_TCP_RETRANS, EBR_REC_TCP_RETRANS);
-	if (!r)
-		return 0;
-	r->cookie = bpf_get_socket_cookie((void *)sk);
-	tcp_fill_sock(r, sk, true);
 	ebr_submit(r);
 	return 0;
 }
@@ -164,17 +170,13 @@ int BPF_PROG(tcp_send_reset, const struct sock *sk, const struct sk_buff *skb, i
 SEC("tp_btf/tcp_receive_reset")
 int BPF_PROG(tcp_receive_reset, struct sock *sk)
 {
-	struct ebr_rec_tcp *r;
+	struct ebr_rec_tcp *r = sk ? tcp_sock_record(EBR_PROBE_TCP_RESET, EBR_REC_TCP_RESET, sk)
+				   : NULL;
 
-	if (!sk)
-		return 0;
-	r = tcp_reserve(EBR_PROBE_TCP_RESET, EBR_REC_TCP_RESET);
-	if (!r)
-		return 0;
-	r->detail = EBR_TCP_RESET_RECEIVED << 16;
-	r->cookie = bpf_get_socket_cookie(sk);
-	tcp_fill_sock(r, sk, true);
-	ebr_submit(r);
+	if (r) {
+		r->detail = EBR_TCP_RESET_RECEIVED << 16;
+		ebr_submit(r);
+	}
 	return 0;
 }
 

@@ -119,6 +119,11 @@ void view_rows_finish(struct view_run *vr, struct report_out *out, const struct 
 void view_free_state(struct view_run *vr);
 /* "args": pid's command line at this point of the pass, from the process table ("" unknown) */
 void view_json_args(struct report_out *out, uint32_t pid);
+/* A view's getopt loop: begin resets getopt for its argv; bad_option is the usage error (2)
+ * for what getopt refused; end is 0, or the usage error for an argument left over. */
+void view_opts_begin(void);
+int view_bad_option(const struct view *v, char **argv);
+int view_opts_end(const struct view *v, int argc, char **argv);
 /* A PID or UID option's value: 0 or -1 if it is not one. */
 int view_parse_id(const char *s, int64_t *out);
 

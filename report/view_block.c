@@ -17,8 +17,7 @@ static int biolatency_setup(struct view_run *vr, int argc, char **argv)
 		return 1;
 	vr->state = b;
 	vr->an = (struct analyzer){ biolatency_on_event, b };
-	optind = 1;
-	opterr = 0;
+	view_opts_begin();
 	while ((c = getopt(argc, argv, "mDFQ")) != -1) {
 		switch (c) {
 		case 'm':
@@ -34,12 +33,10 @@ static int biolatency_setup(struct view_run *vr, int argc, char **argv)
 			b->opts.queued = true;
 			break;
 		default:
-			return view_usage_error(vr->view, "unknown option", argv[optind - 1]);
+			return view_bad_option(vr->view, argv);
 		}
 	}
-	if (optind < argc)
-		return view_usage_error(vr->view, "unexpected argument", argv[optind]);
-	return 0;
+	return view_opts_end(vr->view, argc, argv);
 }
 
 static void biolatency_end(struct view_run *vr, struct report_out *out, const struct losses *ls)
@@ -173,8 +170,7 @@ static int biosnoop_setup(struct view_run *vr, int argc, char **argv)
 		return 1;
 	vr->state = s;
 	vr->an = (struct analyzer){ biosnoop_on_event, &s->model };
-	optind = 1;
-	opterr = 0;
+	view_opts_begin();
 	while ((c = getopt(argc, argv, "Qd:")) != -1) {
 		switch (c) {
 		case 'Q':
@@ -184,13 +180,10 @@ static int biosnoop_setup(struct view_run *vr, int argc, char **argv)
 			s->model.disk = optarg;
 			break;
 		default:
-			return view_usage_error(vr->view, "unknown option or missing value",
-						argv[optind - 1]);
+			return view_bad_option(vr->view, argv);
 		}
 	}
-	if (optind < argc)
-		return view_usage_error(vr->view, "unexpected argument", argv[optind]);
-	return 0;
+	return view_opts_end(vr->view, argc, argv);
 }
 
 static void biosnoop_begin(struct view_run *vr, struct report_out *out)

@@ -64,8 +64,7 @@ static int opensnoop_setup(struct view_run *vr, int argc, char **argv)
 	vr->state = s;
 	vr->an = (struct analyzer){ opensnoop_on_event, &s->model };
 	s->model.pid = -1;
-	optind = 1;
-	opterr = 0;
+	view_opts_begin();
 	while ((c = getopt(argc, argv, "xn:p:Te")) != -1) {
 		switch (c) {
 		case 'x':
@@ -85,13 +84,10 @@ static int opensnoop_setup(struct view_run *vr, int argc, char **argv)
 			s->flags = true;
 			break;
 		default:
-			return view_usage_error(vr->view, "unknown option or missing value",
-						argv[optind - 1]);
+			return view_bad_option(vr->view, argv);
 		}
 	}
-	if (optind < argc)
-		return view_usage_error(vr->view, "unexpected argument", argv[optind]);
-	return 0;
+	return view_opts_end(vr->view, argc, argv);
 }
 
 static void opensnoop_begin(struct view_run *vr, struct report_out *out)
@@ -182,8 +178,7 @@ static int fsslower_parse(struct view_run *vr, int argc, char **argv, const char
 	vr->an = (struct analyzer){ fsslower_on_event, &s->model };
 	s->model.pid = -1;
 	s->model.fstype = fstype;
-	optind = 1;
-	opterr = 0;
+	view_opts_begin();
 	while ((c = getopt(argc, argv, "m:t:p:")) != -1) {
 		switch (c) {
 		case 'm':
@@ -199,14 +194,11 @@ static int fsslower_parse(struct view_run *vr, int argc, char **argv, const char
 				return view_usage_error(vr->view, "-p needs a process id, not", optarg);
 			break;
 		default:
-			return view_usage_error(vr->view, "unknown option or missing value",
-						argv[optind - 1]);
+			return view_bad_option(vr->view, argv);
 		}
 	}
-	if (optind < argc)
-		return view_usage_error(vr->view, "unexpected argument", argv[optind]);
 	s->model.min_ns = (uint64_t)(ms * 1e6);
-	return 0;
+	return view_opts_end(vr->view, argc, argv);
 }
 
 static int fsslower_setup(struct view_run *vr, int argc, char **argv)
@@ -304,11 +296,10 @@ static int cachestat_setup(struct view_run *vr, int argc, char **argv)
 		return 1;
 	vr->state = s;
 	vr->an = (struct analyzer){ cachestat_on_event, &s->model };
-	optind = 1;
-	opterr = 0;
+	view_opts_begin();
 	while ((c = getopt(argc, argv, "T")) != -1) {
 		if (c != 'T')
-			return view_usage_error(vr->view, "unknown option", argv[optind - 1]);
+			return view_bad_option(vr->view, argv);
 		s->timestamp = true;
 	}
 	if (optind < argc) {
@@ -319,10 +310,8 @@ static int cachestat_setup(struct view_run *vr, int argc, char **argv)
 						argv[optind]);
 		optind++;
 	}
-	if (optind < argc)
-		return view_usage_error(vr->view, "unexpected argument", argv[optind]);
 	s->model.interval_ns = (uint64_t)secs * 1000000000ull;
-	return 0;
+	return view_opts_end(vr->view, argc, argv);
 }
 
 static void cachestat_end(struct view_run *vr, struct report_out *out, const struct losses *ls)

@@ -65,8 +65,7 @@ static int execsnoop_setup(struct view_run *vr, int argc, char **argv)
 	vr->state = s;
 	vr->an = (struct analyzer){ execsnoop_on_event, &s->model };
 	s->model.uid = -1;
-	optind = 1;
-	opterr = 0;
+	view_opts_begin();
 	while ((c = getopt(argc, argv, "Ttxn:u:U")) != -1) {
 		switch (c) {
 		case 'T':
@@ -89,13 +88,10 @@ static int execsnoop_setup(struct view_run *vr, int argc, char **argv)
 			s->show_uid = true;
 			break;
 		default:
-			return view_usage_error(vr->view, "unknown option or missing value",
-						argv[optind - 1]);
+			return view_bad_option(vr->view, argv);
 		}
 	}
-	if (optind < argc)
-		return view_usage_error(vr->view, "unexpected argument", argv[optind]);
-	return 0;
+	return view_opts_end(vr->view, argc, argv);
 }
 
 static void execsnoop_begin(struct view_run *vr, struct report_out *out)
@@ -198,8 +194,7 @@ static int exitsnoop_setup(struct view_run *vr, int argc, char **argv)
 	vr->state = s;
 	vr->an = (struct analyzer){ exitsnoop_on_event, &s->model };
 	s->model.pid = -1;
-	optind = 1;
-	opterr = 0;
+	view_opts_begin();
 	while ((c = getopt_long(argc, argv, "xTp:", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'x':
@@ -216,13 +211,10 @@ static int exitsnoop_setup(struct view_run *vr, int argc, char **argv)
 				return view_usage_error(vr->view, "-p needs a process id, not", optarg);
 			break;
 		default:
-			return view_usage_error(vr->view, "unknown option or missing value",
-						argv[optind - 1]);
+			return view_bad_option(vr->view, argv);
 		}
 	}
-	if (optind < argc)
-		return view_usage_error(vr->view, "unexpected argument", argv[optind]);
-	return 0;
+	return view_opts_end(vr->view, argc, argv);
 }
 
 static void exitsnoop_begin(struct view_run *vr, struct report_out *out)
@@ -274,16 +266,13 @@ static int processes_setup(struct view_run *vr, int argc, char **argv)
 		return 1;
 	vr->state = s;
 	vr->an = (struct analyzer){ NULL, NULL }; /* the process table is built for every view */
-	optind = 1;
-	opterr = 0;
+	view_opts_begin();
 	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
 		if (c != 'N')
-			return view_usage_error(vr->view, "unknown option", argv[optind - 1]);
+			return view_bad_option(vr->view, argv);
 		s->only_new = true;
 	}
-	if (optind < argc)
-		return view_usage_error(vr->view, "unexpected argument", argv[optind]);
-	return 0;
+	return view_opts_end(vr->view, argc, argv);
 }
 
 static void processes_end(struct view_run *vr, struct report_out *out, const struct losses *ls)

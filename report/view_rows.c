@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* What the row-per-event views (biosnoop, execsnoop, opensnoop...) share: framing and ids. */
+#include <getopt.h>
 #include <stdlib.h>
 #include "report/report.h"
 
@@ -57,4 +58,20 @@ int view_parse_id(const char *s, int64_t *out)
 		return -1;
 	*out = v;
 	return 0;
+}
+
+void view_opts_begin(void)
+{
+	optind = 1; /* each view parses its own argv */
+	opterr = 0; /* view_bad_option() says what was wrong, with the view's usage */
+}
+
+int view_bad_option(const struct view *v, char **argv)
+{
+	return view_usage_error(v, "unknown option or missing value", argv[optind - 1]);
+}
+
+int view_opts_end(const struct view *v, int argc, char **argv)
+{
+	return optind < argc ? view_usage_error(v, "unexpected argument", argv[optind]) : 0;
 }

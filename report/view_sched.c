@@ -19,8 +19,7 @@ static int sched_setup(struct view_run *vr, int argc, char **argv, const char *o
 	vr->an = (struct analyzer){ sched_dist_on_event, d };
 	d->measure = measure;
 	d->pid = -1;
-	optind = 1;
-	opterr = 0;
+	view_opts_begin();
 	while ((c = getopt(argc, argv, opts)) != -1) {
 		switch (c) {
 		case 'm':
@@ -40,13 +39,10 @@ static int sched_setup(struct view_run *vr, int argc, char **argv, const char *o
 				return view_usage_error(vr->view, "-p needs a process id, not", optarg);
 			break;
 		default:
-			return view_usage_error(vr->view, "unknown option or missing value",
-						argv[optind - 1]);
+			return view_bad_option(vr->view, argv);
 		}
 	}
-	if (optind < argc)
-		return view_usage_error(vr->view, "unexpected argument", argv[optind]);
-	return 0;
+	return view_opts_end(vr->view, argc, argv);
 }
 
 static int runqlat_setup(struct view_run *vr, int argc, char **argv)

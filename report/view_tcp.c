@@ -439,8 +439,7 @@ static int tcp_parse(struct view_run *vr, int argc, char **argv, const char *opt
 	s->w.on_event = on_event;
 	s->w.ctx = s;
 	s->w.filter = (struct tcp_filter){ 0, -1, -1, -1 };
-	optind = 1;
-	opterr = 0;
+	view_opts_begin();
 	while ((c = getopt_long(argc, argv, opts, !strcmp(vr->view->name, "tcplife") ? longopts
 										       : longopts + 1,
 				NULL)) != -1) {
@@ -479,8 +478,7 @@ static int tcp_parse(struct view_run *vr, int argc, char **argv, const char *opt
 			s->all = true;
 			break;
 		default:
-			return view_usage_error(vr->view, "unknown option or missing value",
-						argv[optind - 1]);
+			return view_bad_option(vr->view, argv);
 		}
 	}
 	if (optind < argc && !strcmp(vr->view->name, "tcpconnlat")) {
@@ -490,9 +488,7 @@ static int tcp_parse(struct view_run *vr, int argc, char **argv, const char *opt
 						argv[optind]);
 		optind++;
 	}
-	if (optind < argc)
-		return view_usage_error(vr->view, "unexpected argument", argv[optind]);
-	return 0;
+	return view_opts_end(vr->view, argc, argv);
 }
 
 static int tcplife_setup(struct view_run *vr, int argc, char **argv)

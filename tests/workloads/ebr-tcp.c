@@ -97,6 +97,17 @@ static int connect_to(const char *host, int port)
 	return fd;
 }
 
+static int connect_or_die(const char *host, int port)
+{
+	int fd = connect_to(host, port);
+
+	if (fd < 0) {
+		errno = -fd;
+		die("connect");
+	}
+	return fd;
+}
+
 static int local_port(int fd)
 {
 	struct sockaddr_storage ss;
@@ -245,11 +256,7 @@ static int abort_session(const char *host, int port)
 	}
 	close(lfd);
 	prctl(PR_SET_NAME, "ebr-tcp-cli");
-	fd = connect_to(host, port);
-	if (fd < 0) {
-		errno = -fd;
-		die("connect");
-	}
+	fd = connect_or_die(host, port);
 	sleep_ms(50);
 	printf("pids %d %d lport %d\n", (int)getpid(), (int)srv, local_port(fd));
 	setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
@@ -277,11 +284,7 @@ static int send_paused(const char *host, int port, size_t bytes)
 	int fd;
 
 	prctl(PR_SET_NAME, "ebr-tcp-cli");
-	fd = connect_to(host, port);
-	if (fd < 0) {
-		errno = -fd;
-		die("connect");
-	}
+	fd = connect_or_die(host, port);
 	send_bytes(fd, bytes / 4);
 	printf("connected %d %d\n", (int)getpid(), local_port(fd));
 	fflush(stdout);
@@ -316,11 +319,7 @@ static int hold(const char *host, int port, size_t tx, size_t rx)
 	}
 	close(lfd);
 	prctl(PR_SET_NAME, "ebr-tcp-cli");
-	fd = connect_to(host, port);
-	if (fd < 0) {
-		errno = -fd;
-		die("connect");
-	}
+	fd = connect_or_die(host, port);
 	send_bytes(fd, tx);
 	for (size_t got = 0; got < rx;) {
 		ssize_t r = recv(fd, buf, sizeof(buf), 0);
