@@ -98,10 +98,12 @@ $(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(REPORT_OBJS) $(ANALYZE_OBJS) $(FORMA
 	$(Q)$(CC) $(ALL_CFLAGS) $^ -lzstd -lpthread -lm -o $@
 
 # Workloads with exactly known behaviour, for the end-to-end tests and the demo.
+# ebr-stacks: every function keeps its frame and its name, for the stack tests
+WORKLOAD_CFLAGS_ebr-stacks := -fno-omit-frame-pointer -fno-optimize-sibling-calls -fno-inline
 $(BUILD)/tests/workloads/%: tests/workloads/%.c
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(dir $@)
-	$(Q)$(CC) $(ALL_CFLAGS) $< -lpthread -o $@
+	$(Q)$(CC) $(ALL_CFLAGS) $(WORKLOAD_CFLAGS_$*) $< -lpthread -o $@
 
 # Regenerates bpf/vmlinux.h from this machine's BTF (it is committed: builds need no BTF).
 .PHONY: vmlinux

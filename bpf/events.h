@@ -38,6 +38,8 @@ enum {
 	EBR_REC_TCP_RETRANS = 9,
 	EBR_REC_TCP_RESET = 10,
 	EBR_REC_SCHED_SWITCH = 11,
+	EBR_REC_PROFILE = 12, /* struct ebr_rec_stack, from here on */
+	EBR_REC_OFFCPU = 13,
 };
 
 /*
@@ -56,6 +58,8 @@ enum {
 	EBR_PROBE_TCP_RETRANS = 9,
 	EBR_PROBE_TCP_RESET = 10,
 	EBR_PROBE_SCHED_SWITCH = 11,
+	EBR_PROBE_PROFILE = 12,
+	EBR_PROBE_OFFCPU = 13,
 	EBR_PROBE_MAX = 64,
 };
 
@@ -235,6 +239,31 @@ struct ebr_rec_sched_switch {
 	char next_comm[EBR_COMM_LEN];
 };
 
+#define EBR_KSTACK_MAX 127 /* the kernel's perf_event_max_stack default */
+#define EBR_USTACK_MAX 128
+
+#define EBR_STACK_KERNEL_FULL 1u /* the kernel stack filled its room: it may be cut */
+#define EBR_STACK_USER_FULL 2u   /* the user stack filled its room: it may be cut */
+#define EBR_STACK_KERNEL_ERR 4u  /* the kernel stack could not be captured */
+#define EBR_STACK_USER_ERR 8u    /* the user stack could not be captured */
+
+/*
+ * A stack sample: a profile tick (ts = the tick), or a stretch off CPU (ts = the switch back
+ * in; the stacks are the task's when it was switched out). Variable size: the record ends
+ * after frames[kdepth + udepth], kernel frames first, each stack leaf first.
+ */
+struct ebr_rec_stack {
+	struct ebr_rec_hdr hdr;
+	__u64 offcpu_ns; /* offcpu: switched out to switched in; profile: 0 */
+	__u32 pid, tid;
+	__u32 state;     /* offcpu: the kernel's task state at the switch out */
+	__u32 flags;     /* EBR_STACK_* */
+	__u16 kdepth, udepth;
+	__u32 pad;
+	char comm[EBR_COMM_LEN];
+	__u64 frames[EBR_KSTACK_MAX + 1 + EBR_USTACK_MAX];
+};
+
 /* cachestat's per-CPU counters (map cache_counters), read by record/ once a second. */
 enum {
 	EBR_CACHE_READ_PAGES = 0,  /* pages looked up by reads (mm_filemap_get_pages) */
@@ -255,6 +284,7 @@ _Static_assert(sizeof(struct ebr_rec_file_open) == 88 + EBR_PATH_MAX, "file_open
 _Static_assert(sizeof(struct ebr_rec_file_slow) == 352, "ebr_rec_file_slow layout");
 _Static_assert(sizeof(struct ebr_rec_tcp) == 120, "ebr_rec_tcp layout");
 _Static_assert(sizeof(struct ebr_rec_sched_switch) == 96, "ebr_rec_sched_switch layout");
+_Static_assert(sizeof(struct ebr_rec_stack) == 64 + 256 * 8, "ebr_rec_stack layout");
 #endif
 
 #endif /* EBREC_BPF_EVENTS_H */

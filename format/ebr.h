@@ -13,7 +13,7 @@
 #include "format/block_flags.h"
 
 #define EBR_VERSION_MAJOR 1
-#define EBR_VERSION_MINOR 2
+#define EBR_VERSION_MINOR 3
 
 /* Error codes. Pinned: never renumber. */
 enum ebr_error {

@@ -21,7 +21,7 @@
 #include "ebrec.skel.h"
 
 #define MAX_FAMILIES 32
-#define MAX_LINKS 64
+#define MAX_LINKS 1024 /* profile: one per CPU */
 #define DRAIN_INTERVAL_US 10000       /* DESIGN.md: 10 ms keeps up with ~1 M events/s */
 #define QUEUE_LIMIT (256u << 20)      /* raw records waiting for the writer */
 #define FLUSH_INTERVAL_MS 1000        /* at most this much is lost on SIGKILL */
@@ -89,19 +89,22 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"usage: ebrec record [-o FILE|-] [-e FAMILY[,FAMILY...]] [-d SECONDS] [-p PID]\n"
-		"                    [--buffer-size SIZE] [--min-us US] [--fs TYPE] [--fail-on-loss] [-f]\n"
-		"                    [-v] [-- COMMAND ARGS...]\n"
+		"                    [-F HZ] [-I] [--buffer-size SIZE] [--min-us US] [--fs TYPE]\n"
+		"                    [--fail-on-loss] [-f] [-v] [-- COMMAND ARGS...]\n"
 		"\n"
 		"Records what the kernel does into a trace file, until Ctrl-C, SIGTERM, -d, or the\n"
 		"end of COMMAND (then ebrec exits with COMMAND's status).\n"
 		"\n"
 		"  -o FILE          trace file (default trace.ebr; '-' writes to stdout)\n"
-		"  -e FAMILIES      probe families, comma separated (default: all; see 'ebrec list')\n"
+		"  -e FAMILIES      probe families, comma separated (default: all but offcpu, whose\n"
+		"                   stack walk at every context switch costs more; see 'ebrec list')\n"
 		"  -d SECONDS       stop after this long\n"
 		"  -p PID           only events of this process (tcp: the report filters by owner)\n"
-		"  -F HZ            sampling frequency for sampling families\n"
+		"  -F HZ            profile: samples per second on each CPU (default 49)\n"
+		"  -I               profile: sample the idle tasks too\n"
 		"  --buffer-size N  ring buffer size, a power of two, K/M suffixes (default 8M)\n"
-		"  --min-us US      file: record reads/writes/syncs taking at least US (default 1000)\n"
+		"  --min-us US      file: record reads/writes/syncs taking at least US (default 1000);\n"
+		"                   offcpu: record stretches off CPU of at least US (default 1)\n"
 		"  --fs TYPE        file: slow operations on this file system type only (ext4, xfs...;\n"
 		"                   default: every file system on a block device)\n"
 		"  --fail-on-loss   exit 1 if any event was lost\n"
@@ -156,6 +159,7 @@ static int parse_args(struct record_opts *o, int argc, char **argv)
 		{ "duration", required_argument, NULL, 'd' },
 		{ "pid", required_argument, NULL, 'p' },
 		{ "freq", required_argument, NULL, 'F' },
+		{ "idle", no_argument, NULL, 'I' },
 		{ "buffer-size", required_argument, NULL, OPT_BUFFER },
 		{ "fail-on-loss", no_argument, NULL, OPT_FAIL_ON_LOSS },
 		{ "min-us", required_argument, NULL, OPT_MIN_US },
@@ -175,7 +179,7 @@ static int parse_args(struct record_opts *o, int argc, char **argv)
 	o->argv = argv;
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+o:e:d:p:F:fvh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+o:e:d:p:F:Ifvh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'o':
 			o->out = optarg;
@@ -199,6 +203,9 @@ static int parse_args(struct record_opts *o, int argc, char **argv)
 			if (*end || end == optarg || o->freq <= 0 || o->freq > 100000)
 				return usage_error("-F needs a frequency in Hz, not '%s'", optarg);
 			break;
+		case 'I':
+			o->fam.idle = true;
+			break;
 		case OPT_BUFFER:
 			if (parse_size(optarg, &o->buffer_size))
 				return usage_error("--buffer-size needs a power of two from 4K to 2G "
@@ -214,6 +221,7 @@ static int parse_args(struct record_opts *o, int argc, char **argv)
 				return usage_error("--min-us needs microseconds (0 to 3600000000), not "
 						   "'%s'", optarg);
 			o->fam.min_us = us;
+			o->fam.min_us_set = true;
 			break;
 		}
 		case OPT_FS:
@@ -243,6 +251,7 @@ static int parse_args(struct record_opts *o, int argc, char **argv)
 	if (optind < argc)
 		o->cmd = argv + optind;
 	o->fam.pid = o->pid;
+	o->fam.freq = o->freq;
 	return 0;
 }
 
@@ -252,7 +261,8 @@ static int select_families(struct recording *rec)
 
 	if (!rec->o.events) {
 		for (size_t i = 0; i < nfamilies && i < MAX_FAMILIES; i++)
-			rec->fams[rec->nfams++] = families[i];
+			if (!families[i]->opt_in)
+				rec->fams[rec->nfams++] = families[i];
 		return 0;
 	}
 	if (strlen(rec->o.events) >= sizeof(buf))
@@ -273,6 +283,14 @@ static int select_families(struct recording *rec)
 	if (!rec->nfams)
 		return usage_error("-e names no family");
 	return 0;
+}
+
+static bool family_selected(const struct recording *rec, const struct family *f)
+{
+	for (size_t i = 0; i < rec->nfams; i++)
+		if (rec->fams[i] == f)
+			return true;
+	return false;
 }
 
 static int open_output(struct recording *rec)
@@ -345,18 +363,29 @@ static int spawn_command(struct recording *rec)
 	return 0;
 }
 
+/* Whether the kernel has the hook of fp: perf events are probed by the family's attach(). */
+static bool hook_present(const struct features *feat, const struct family_prog *fp)
+{
+	return !fp->tracepoint || features_has_tracepoint(feat, fp->tracepoint);
+}
+
+/* The selected families' description of a program, or NULL. */
+static const struct family_prog *prog_of(const struct recording *rec, const char *prog_name)
+{
+	for (size_t i = 0; i < rec->nfams; i++)
+		for (size_t p = 0; p < rec->fams[i]->nprogs; p++)
+			if (!strcmp(rec->fams[i]->progs[p].prog_name, prog_name))
+				return &rec->fams[i]->progs[p];
+	return NULL;
+}
+
 /* A program is loaded when a selected family uses it and the kernel has its hook. */
 static bool prog_wanted(const struct recording *rec, const struct features *feat,
 			const char *prog_name)
 {
-	for (size_t i = 0; i < rec->nfams; i++)
-		for (size_t p = 0; p < rec->fams[i]->nprogs; p++) {
-			const struct family_prog *fp = &rec->fams[i]->progs[p];
+	const struct family_prog *fp = prog_of(rec, prog_name);
 
-			if (!strcmp(fp->prog_name, prog_name))
-				return features_has_tracepoint(feat, fp->tracepoint);
-		}
-	return false;
+	return fp && hook_present(feat, fp);
 }
 
 /* Checks that the kernel has what each family needs, and lets the family set its rodata. */
@@ -373,7 +402,7 @@ static int configure_families(struct recording *rec, const struct features *feat
 			return 1;
 		}
 		for (size_t p = 0; p < f->nprogs && !err; p++) {
-			have[p] = features_has_tracepoint(feat, f->progs[p].tracepoint);
+			have[p] = hook_present(feat, &f->progs[p]);
 			if (!have[p] && !f->progs[p].optional) {
 				fprintf(stderr,
 					"ebrec record: family %s needs tracepoint %s, which this "
@@ -423,7 +452,9 @@ static int load_probes(struct recording *rec, const struct features *feat)
 	bpf_object__for_each_program(prog, rec->skel->obj) {
 		struct bpf_link *link;
 
-		if (!bpf_program__autoload(prog))
+		const struct family_prog *fp = prog_of(rec, bpf_program__name(prog));
+
+		if (!bpf_program__autoload(prog) || !fp || !fp->tracepoint)
 			continue;
 		if (rec->nlinks == MAX_LINKS) {
 			fprintf(stderr, "ebrec record: more than %d programs to attach\n", MAX_LINKS);
@@ -436,6 +467,13 @@ static int load_probes(struct recording *rec, const struct features *feat)
 			return 1;
 		}
 		rec->links[rec->nlinks++] = link;
+	}
+	for (size_t i = 0; i < rec->nfams; i++) {
+		struct family_env env = { rec->skel, NULL, NULL, &rec->o.fam };
+
+		if (rec->fams[i]->attach &&
+		    rec->fams[i]->attach(&env, rec->links, &rec->nlinks, MAX_LINKS))
+			return 1;
 	}
 	return 0;
 }
@@ -461,11 +499,13 @@ static int describe_recording(struct recording *rec, const struct features *feat
 			 f->name);
 		tps[0] = 0;
 		for (size_t p = 0; p < f->nprogs; p++)
-			if (features_has_tracepoint(feat, f->progs[p].tracepoint))
+			if (f->progs[p].tracepoint &&
+			    features_has_tracepoint(feat, f->progs[p].tracepoint))
 				snprintf(tps + strlen(tps), sizeof(tps) - strlen(tps), "%s%s",
 					 tps[0] ? "," : "", f->progs[p].tracepoint);
 		snprintf(key, sizeof(key), "family.%s.tracepoints", f->name);
-		err = ebr_writer_meta(rec->w, key, tps);
+		if (tps[0])
+			err = ebr_writer_meta(rec->w, key, tps);
 		for (size_t p = 0; p < f->nprobes && !err; p++) {
 			snprintf(key, sizeof(key), "probe.%u", f->probes[p].id);
 			err = ebr_writer_meta(rec->w, key, f->probes[p].name);
@@ -739,8 +779,8 @@ int cmd_record(int argc, char **argv)
 	status = select_families(&rec);
 	if (status)
 		return status;
-	if (rec.o.freq)
-		return usage_error("-F applies to sampling families, and none is selected");
+	if ((rec.o.freq || rec.o.fam.idle) && !family_selected(&rec, &profile_family))
+		return usage_error("-F and -I apply to the profile family, which is not selected");
 	status = 1;
 	verbose = rec.o.verbose;
 	libbpf_set_print(libbpf_print);

@@ -9,6 +9,8 @@ const struct family *const families[] = {
 	&file_family,
 	&tcp_family,
 	&sched_family,
+	&profile_family,
+	&offcpu_family,
 };
 const size_t nfamilies = sizeof(families) / sizeof(families[0]);
 
@@ -31,6 +33,10 @@ const struct record_kind record_kinds[] = {
 	{ EBR_REC_TCP_RESET, sizeof(struct ebr_rec_tcp), 0, EBR_PROBE_TCP_RESET, tcp_translate },
 	{ EBR_REC_SCHED_SWITCH, sizeof(struct ebr_rec_sched_switch), 0, EBR_PROBE_SCHED_SWITCH,
 	  sched_switch_translate },
+	{ EBR_REC_PROFILE, offsetof(struct ebr_rec_stack, frames), sizeof(struct ebr_rec_stack),
+	  EBR_PROBE_PROFILE, stack_translate },
+	{ EBR_REC_OFFCPU, offsetof(struct ebr_rec_stack, frames), sizeof(struct ebr_rec_stack),
+	  EBR_PROBE_OFFCPU, stack_translate },
 };
 const size_t nrecord_kinds = sizeof(record_kinds) / sizeof(record_kinds[0]);
 

@@ -23,7 +23,8 @@ struct bpf_program;
 
 /* One BPF program of a family and the kernel hook it needs. */
 struct family_prog {
-	const char *tracepoint; /* "block:block_rq_issue" */
+	/* "block:block_rq_issue"; NULL: the family's attach() attaches it (perf events) */
+	const char *tracepoint;
 	bool optional;          /* the family works without it (feature-probed) */
 	/* the skeleton's program, found by name at run time */
 	const char *prog_name;
@@ -38,8 +39,11 @@ struct family_probe {
 /* The record options families read (ebrec record --help). */
 struct family_opts {
 	uint64_t min_us; /* --min-us: thresholds applied in the kernel */
+	bool min_us_set; /* else each family has its own default */
 	const char *fs;  /* --fs: file system type filter, or NULL */
 	long pid;        /* -p, or 0 */
+	long freq;       /* -F: sampling frequency in Hz, 0 for the family's default */
+	bool idle;       /* -I: sample the idle tasks too */
 };
 
 /* What a family sees of the recording. */
@@ -50,9 +54,12 @@ struct family_env {
 	const struct family_opts *opts;
 };
 
+struct bpf_link;
+
 struct family {
 	const char *name;
 	const char *desc;
+	bool opt_in; /* costly: recorded only when -e names it */
 	const char *views; /* the report views it feeds, for `list` and --help */
 	const struct family_prog *progs;
 	size_t nprogs;
@@ -69,6 +76,12 @@ struct family {
 	int (*sample)(const struct family_env *env, uint64_t now_ns);
 	/* Once the probes are detached and their last records written. May be NULL. */
 	int (*finish)(const struct family_env *env);
+	/*
+	 * After load: attaches the programs whose tracepoint is NULL, adding their links to
+	 * links[*nlinks...max). Returns 0 or a negative errno, having said what failed.
+	 */
+	int (*attach)(const struct family_env *env, struct bpf_link **links, size_t *nlinks,
+		      size_t max);
 };
 
 /* A ring-buffer record type: its size, its probe, and its translation into a trace event. */
@@ -117,6 +130,15 @@ int tcp_translate(struct ebr_writer *w, const void *rec, size_t size);
 /* the scheduler family (record/sched.c) */
 extern const struct family sched_family;
 int sched_switch_translate(struct ebr_writer *w, const void *rec, size_t size);
+
+/* the profile and offcpu families (record/profile.c, record/offcpu.c, record/stacks.c) */
+extern const struct family profile_family;
+extern const struct family offcpu_family;
+int stack_translate(struct ebr_writer *w, const void *rec, size_t size);
+/* Reads the kernel's symbols (once), before the first stack comes. */
+int stack_symbols_start(void);
+/* Writes the symbols the stacks written so far need, and forgets them. */
+int stack_symbols_finish(const struct family_env *env);
 
 /* A fixed-size kernel string (comm, fs type) as a C string. */
 static inline const char *family_kstr(char *out, const char *in, size_t len)

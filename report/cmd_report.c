@@ -14,7 +14,7 @@ const struct view *const views[] = {
 	&view_biolatency, &view_biosnoop, &view_execsnoop, &view_exitsnoop, &view_processes,
 	&view_opensnoop,  &view_fsslower, &view_ext4slower, &view_cachestat,
 	&view_tcplife,    &view_tcpconnect, &view_tcpconnlat, &view_tcpaccept, &view_tcpretrans,
-	&view_tcpstates,  &view_runqlat, &view_cpudist,
+	&view_tcpstates,  &view_runqlat, &view_cpudist, &view_profile, &view_offcputime,
 };
 const size_t nviews = sizeof(views) / sizeof(views[0]);
 
@@ -247,6 +247,8 @@ int cmd_report(int argc, char **argv)
 		fprintf(out.f, "ebrec report of %s (one view per family; 'ebrec report --help' "
 			       "lists them all)\n", a.file);
 	status = run_views(&out, runs, nruns, summary);
+	if (out.failed)
+		status = 1;
 	if (summary && out.format == FORMAT_TEXT && !status) {
 		fputc('\n', out.f);
 		summary_header(&out);

@@ -65,6 +65,7 @@ struct report_out {
 	const struct trace_file *tf;
 	/* who each PID is, kept current as the pass goes (its analyzer runs before the views') */
 	const struct proctable *procs;
+	bool failed; /* a view could not write a file of its own (--svg): exit 1 */
 };
 
 struct view_run;
@@ -105,6 +106,13 @@ extern const struct view view_tcplife, view_tcpconnect, view_tcpconnlat, view_tc
 	view_tcpretrans, view_tcpstates;
 /* the scheduler family's views (view_sched.c) */
 extern const struct view view_runqlat, view_cpudist;
+/* the stack views (view_stacks.c) */
+extern const struct view view_profile, view_offcputime;
+
+/* flamegraph.c: t as an interactive SVG in path; 0, or 1 with the reason printed */
+struct stacktree;
+int flamegraph_write(const char *path, const struct stacktree *t, const char *title,
+		     const char *unit);
 
 /* "VIEW: what ARG; options: USAGE" on stderr; returns 2 (usage error). */
 int view_usage_error(const struct view *v, const char *what, const char *arg);

@@ -1,0 +1,352 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* profile's and offcputime's stack counts: analyze/stackprof.h. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "analyze/grow.h"
+#include "analyze/stackprof.h"
+
+#define FLAG_KERNEL_FULL 1u /* profile.sample / offcpu.span flags */
+#define FLAG_USER_FULL 2u
+#define FLAG_KERNEL_ERR 4u
+#define FLAG_USER_ERR 8u
+
+static uint64_t fnv1a(uint64_t h, const void *data, size_t len)
+{
+	const unsigned char *p = data;
+
+	for (size_t i = 0; i < len; i++) {
+		h ^= p[i];
+		h *= 0x100000001b3ull;
+	}
+	return h;
+}
+
+static bool same_stack(const struct stackprof_stack *s, uint32_t pid, const char *comm,
+		       const struct ebr_value *k, const struct ebr_value *u)
+{
+	return s->pid == pid && !strcmp(s->comm, comm) && s->kdepth == k->len &&
+	       s->udepth == u->len &&
+	       (!k->len || !memcmp(s->frames, k->frames, k->len * sizeof(uint64_t))) &&
+	       (!u->len || !memcmp(s->frames + k->len, u->frames, u->len * sizeof(uint64_t)));
+}
+
+/* The stack (pid, comm, k, u), added if new; NULL when dropped (*err set on failure). */
+static struct stackprof_stack *stack_of(struct stackprof *p, uint32_t pid, const char *comm,
+					const struct ebr_value *k, const struct ebr_value *u,
+					int *err)
+{
+	uint64_t h = fnv1a(0xcbf29ce484222325ull, &pid, sizeof(pid));
+	struct stackprof_stack *s;
+	uint32_t first = 0, i;
+
+	h = fnv1a(h, comm, strlen(comm) + 1);
+	h = fnv1a(h, &k->len, sizeof(k->len));
+	if (k->len)
+		h = fnv1a(h, k->frames, k->len * sizeof(uint64_t));
+	if (u->len)
+		h = fnv1a(h, u->frames, u->len * sizeof(uint64_t));
+	if (u64map_get(&p->by_hash, h, &first))
+		for (i = first + 1; i; i = p->stacks[i - 1].next)
+			if (same_stack(&p->stacks[i - 1], pid, comm, k, u))
+				return &p->stacks[i - 1];
+	if (p->nstacks == STACKPROF_MAX_STACKS) {
+		p->dropped++;
+		return NULL;
+	}
+	s = grow_array(p->stacks, p->nstacks, &p->cap, sizeof(*s));
+	if (!s)
+		goto nomem;
+	p->stacks = s;
+	s = &p->stacks[p->nstacks];
+	memset(s, 0, sizeof(*s));
+	s->frames = malloc(((size_t)k->len + u->len + 1) * sizeof(uint64_t));
+	if (!s->frames)
+		goto nomem;
+	if (k->len)
+		memcpy(s->frames, k->frames, k->len * sizeof(uint64_t));
+	if (u->len)
+		memcpy(s->frames + k->len, u->frames, u->len * sizeof(uint64_t));
+	s->hash = h;
+	s->pid = pid;
+	snprintf(s->comm, sizeof(s->comm), "%s", comm);
+	s->kdepth = k->len;
+	s->udepth = u->len;
+	/* chain: the new stack goes first */
+	s->next = u64map_get(&p->by_hash, h, &first) ? first + 1 : 0;
+	if (u64map_put(&p->by_hash, h, p->nstacks)) {
+		free(s->frames);
+		goto nomem;
+	}
+	p->nstacks++;
+	return s;
+nomem:
+	*err = EBR_E_NOMEM;
+	return NULL;
+}
+
+static bool wanted(const struct stackprof *p, uint64_t pid, uint64_t tid, const char *comm)
+{
+	return (p->o.pid < 0 || pid == (uint64_t)p->o.pid) &&
+	       (p->o.tid < 0 || tid == (uint64_t)p->o.tid) &&
+	       (!p->o.comm || !strcmp(comm, p->o.comm));
+}
+
+int stackprof_on_event(void *self, const struct ebr_reader *r, const struct ebr_event *ev)
+{
+	struct stackprof *p = self;
+	const struct ebr_value *v = ev->v;
+	struct ebr_value none = { 0 }, k, u;
+	uint32_t want = p->o.kind == STACKPROF_CPU ? EBR_EV_PROFILE_SAMPLE : EBR_EV_OFFCPU_SPAN;
+	struct stackprof_stack *s;
+	uint64_t value = 1, flags;
+	const char *comm;
+	int err = 0;
+
+	(void)r;
+	err = symtab_on_event(&p->syms, ev);
+	if (err)
+		return err < 0 ? err : 0;
+	if (ev->type != want)
+		return 0;
+	/* the two types share their first fields (format/events.def) */
+	comm = v[EBR_F_PROFILE_SAMPLE_COMM].s ? v[EBR_F_PROFILE_SAMPLE_COMM].s : "";
+	if (!wanted(p, v[EBR_F_PROFILE_SAMPLE_PID].u, v[EBR_F_PROFILE_SAMPLE_TID].u, comm))
+		return 0;
+	if (p->o.kind == STACKPROF_OFFCPU) {
+		value = v[EBR_F_OFFCPU_SPAN_OFFCPU_NS].u;
+		if (value < p->o.min_ns || (p->o.max_ns && value > p->o.max_ns))
+			return 0;
+	}
+	flags = v[EBR_F_PROFILE_SAMPLE_FLAGS].u;
+	k = p->o.user_only ? none : v[EBR_F_PROFILE_SAMPLE_KSTACK];
+	u = p->o.kernel_only ? none : v[EBR_F_PROFILE_SAMPLE_USTACK];
+	if (!k.frames)
+		k.len = 0;
+	if (!u.frames)
+		u.len = 0;
+	p->samples++;
+	p->value += value;
+	if (!p->o.user_only && (flags & FLAG_KERNEL_ERR))
+		p->missing_kernel++;
+	if (!p->o.kernel_only && (flags & FLAG_USER_ERR))
+		p->missing_user++;
+	if (flags & (FLAG_KERNEL_FULL | FLAG_USER_FULL))
+		p->cut++;
+	if (!p->t_first || ev->ts < p->t_first)
+		p->t_first = ev->ts;
+	if (ev->ts > p->t_last)
+		p->t_last = ev->ts;
+	s = stack_of(p, (uint32_t)v[EBR_F_PROFILE_SAMPLE_PID].u, comm, &k, &u, &err);
+	if (!s)
+		return err;
+	s->value += value;
+	s->count++;
+	s->flags |= (uint32_t)flags;
+	return 0;
+}
+
+static int by_value(const void *a, const void *b)
+{
+	const struct stackprof_stack *x = a, *y = b;
+
+	if (x->value != y->value)
+		return x->value < y->value ? -1 : 1;
+	if (x->pid != y->pid)
+		return x->pid < y->pid ? -1 : 1;
+	return strcmp(x->comm, y->comm);
+}
+
+struct name_buf {
+	char *s;
+	size_t len, cap;
+	int err;
+};
+
+static int append_name(void *ctx, const char *name, bool kernel)
+{
+	struct name_buf *b = ctx;
+	size_t n = strlen(name) + 3;
+
+	if (b->len + n > b->cap) {
+		size_t cap = b->cap ? b->cap * 2 : 256;
+		char *s;
+
+		while (cap < b->len + n)
+			cap *= 2;
+		s = realloc(b->s, cap);
+		if (!s)
+			return b->err = EBR_E_NOMEM;
+		b->s = s;
+		b->cap = cap;
+	}
+	/* a separator no name holds: names are C strings */
+	b->s[b->len++] = kernel ? '\2' : '\1';
+	memcpy(b->s + b->len, name, n - 2);
+	b->len += n - 3;
+	b->s[b->len] = 0;
+	return 0;
+}
+
+struct named_stack {
+	char *key; /* comm and frame names, root first */
+	uint32_t index;
+};
+
+static int by_key(const void *a, const void *b)
+{
+	const struct named_stack *x = a, *y = b;
+	int c = strcmp(x->key, y->key);
+
+	return c ? c : (x->index > y->index) - (x->index < y->index);
+}
+
+/*
+ * Stacks that differ only in addresses within the same functions read the same: merged, as
+ * perf and flame graphs do, so each line of a view is one distinct named stack.
+ */
+static int merge_named(struct stackprof *p)
+{
+	uint32_t n = p->nstacks, out = 0;
+	struct named_stack *ns = calloc(n, sizeof(*ns));
+	int err = 0;
+
+	if (!ns)
+		return EBR_E_NOMEM;
+	for (uint32_t i = 0; i < p->nstacks && !err; i++) {
+		struct name_buf b = { NULL, 0, 0, 0 };
+		const struct stackprof_stack *s = &p->stacks[i];
+
+		append_name(&b, s->comm, false);
+		if (!b.err) {
+			char pid[16];
+
+			snprintf(pid, sizeof(pid), "%u", s->pid);
+			append_name(&b, pid, false);
+		}
+		if (!b.err)
+			stackprof_walk_root_first(p, s, append_name, &b);
+		err = b.err;
+		ns[i].key = b.s;
+		ns[i].index = i;
+	}
+	if (!err) {
+		struct stackprof_stack *merged = calloc(p->nstacks, sizeof(*merged));
+
+		if (!merged) {
+			err = EBR_E_NOMEM;
+			goto out;
+		}
+		qsort(ns, p->nstacks, sizeof(*ns), by_key);
+		for (uint32_t i = 0; i < p->nstacks; i++) {
+			struct stackprof_stack *s = &p->stacks[ns[i].index];
+
+			if (out && !strcmp(ns[i].key, ns[i - 1].key)) {
+				merged[out - 1].value += s->value;
+				merged[out - 1].count += s->count;
+				merged[out - 1].flags |= s->flags;
+				free(s->frames);
+				continue;
+			}
+			merged[out++] = *s;
+		}
+		free(p->stacks);
+		p->stacks = merged;
+		p->nstacks = p->cap = out;
+	}
+out:
+	for (uint32_t i = 0; i < n; i++)
+		free(ns[i].key);
+	free(ns);
+	return err;
+}
+
+int stackprof_finish(struct stackprof *p)
+{
+	int err;
+
+	symtab_sort(&p->syms);
+	/* the hash chains are not needed any more: views read the stacks in order */
+	u64map_release(&p->by_hash);
+	err = p->nstacks ? merge_named(p) : 0;
+	if (p->nstacks)
+		qsort(p->stacks, p->nstacks, sizeof(*p->stacks), by_value);
+	return err;
+}
+
+/* Frame i of a stack's kernel or user part, named. */
+static void name_frame(const struct stackprof *p, const struct stackprof_stack *s, bool kernel,
+		       uint32_t i, struct frame_names *fn)
+{
+	const uint64_t *frames = kernel ? s->frames : s->frames + s->kdepth;
+
+	symtab_name_frame(&p->syms, kernel, s->pid, frames[i], i, fn);
+}
+
+int stackprof_walk_root_first(const struct stackprof *p, const struct stackprof_stack *s,
+			      int (*fn)(void *ctx, const char *name, bool kernel), void *ctx)
+{
+	struct frame_names names;
+	int ret = 0;
+
+	for (int part = 0; part < 2; part++) {
+		bool kernel = part == 1;
+		uint32_t depth = kernel ? s->kdepth : s->udepth;
+
+		for (uint32_t i = depth; i-- > 0 && !ret;) {
+			name_frame(p, s, kernel, i, &names);
+			for (int j = names.n; j-- > 0 && !ret;)
+				ret = fn(ctx, names.name[j], kernel);
+		}
+	}
+	return ret;
+}
+
+int stackprof_walk_leaf_first(const struct stackprof *p, const struct stackprof_stack *s,
+			      int (*fn)(void *ctx, const char *name, bool kernel), void *ctx)
+{
+	struct frame_names names;
+	int ret = 0;
+
+	for (int part = 0; part < 2; part++) {
+		bool kernel = part == 0;
+		uint32_t depth = kernel ? s->kdepth : s->udepth;
+
+		for (uint32_t i = 0; i < depth && !ret; i++) {
+			name_frame(p, s, kernel, i, &names);
+			for (int j = 0; j < names.n && !ret; j++)
+				ret = fn(ctx, names.name[j], kernel);
+		}
+	}
+	return ret;
+}
+
+void stackprof_resolved_share(const struct stackprof *p, uint64_t *frames, uint64_t *resolved)
+{
+	struct frame_names names;
+
+	*frames = *resolved = 0;
+	for (uint32_t n = 0; n < p->nstacks; n++) {
+		const struct stackprof_stack *s = &p->stacks[n];
+
+		for (uint32_t i = 0; i < s->kdepth + s->udepth; i++) {
+			bool kernel = i < s->kdepth;
+
+			name_frame(p, s, kernel, kernel ? i : i - s->kdepth, &names);
+			*frames += s->count;
+			if (names.resolved)
+				*resolved += s->count;
+		}
+	}
+}
+
+void stackprof_release(struct stackprof *p)
+{
+	for (uint32_t i = 0; i < p->nstacks; i++)
+		free(p->stacks[i].frames);
+	free(p->stacks);
+	u64map_release(&p->by_hash);
+	symtab_release(&p->syms);
+	p->stacks = NULL;
+	p->nstacks = p->cap = 0;
+}

@@ -1,0 +1,63 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * Off-CPU family: at sched_switch the outgoing task's stacks are kept in its task storage
+ * (the tracepoint runs in its context, so they are its stacks); when it is switched back in,
+ * one record says how long it was off CPU, if at least --min-us. The threshold is applied
+ * here so that short waits cost no ring-buffer space.
+ */
+#include "stack.bpf.h"
+
+char LICENSE[] SEC("license") = "Dual BSD/GPL";
+
+const volatile __u64 offcpu_min_ns = 1000;
+
+struct offcpu_stash {
+	__u64 off_ts;   /* switched out at; 0: nothing pending */
+	__u32 size;     /* of rec */
+	__u32 pad;
+	struct ebr_rec_stack rec;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, struct offcpu_stash);
+} offcpu_task SEC(".maps");
+
+SEC("tp_btf/sched_switch")
+int BPF_PROG(offcpu_switch, bool preempt, struct task_struct *prev, struct task_struct *next,
+	     unsigned int prev_state)
+{
+	__u64 now = bpf_ktime_get_ns();
+	struct offcpu_stash *s;
+	__u32 size;
+
+	if (prev->pid && ebr_tgid_wanted(prev->tgid)) {
+		s = bpf_task_storage_get(&offcpu_task, prev, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
+		if (s) {
+			s->rec.pid = prev->tgid;
+			s->rec.tid = prev->pid;
+			s->rec.state = prev_state;
+			__builtin_memcpy(s->rec.comm, prev->comm, EBR_COMM_LEN);
+			s->size = ebr_capture_stacks(ctx, &s->rec);
+			s->off_ts = now;
+		} else {
+			ebr_count_map_loss(EBR_PROBE_OFFCPU);
+		}
+	}
+	if (!next->pid)
+		return 0;
+	s = bpf_task_storage_get(&offcpu_task, next, 0, 0);
+	if (!s || !s->off_ts)
+		return 0;
+	if (now > s->off_ts && now - s->off_ts >= offcpu_min_ns) {
+		size = s->size;
+		if (size <= sizeof(s->rec)) {
+			s->rec.offcpu_ns = now - s->off_ts;
+			ebr_output(EBR_PROBE_OFFCPU, EBR_REC_OFFCPU, &s->rec, size);
+		}
+	}
+	s->off_ts = 0;
+	return 0;
+}

@@ -1,0 +1,50 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* The off-CPU family on the record side: bpf/offcpu.bpf.c's switch program and its threshold. */
+#include <stdio.h>
+#include "record/family.h"
+#include "record/record.h"
+#include "ebrec.skel.h"
+
+#define OFFCPU_DEFAULT_MIN_US 1 /* as bcc's offcputime */
+
+static const struct family_prog offcpu_progs[] = {
+	{ "sched:sched_switch", false, "offcpu_switch" },
+};
+
+static const struct family_probe offcpu_probes[] = {
+	{ EBR_PROBE_OFFCPU, "offcpu/span" },
+};
+
+static uint64_t offcpu_min_us(const struct family_opts *o)
+{
+	return o->min_us_set ? o->min_us : OFFCPU_DEFAULT_MIN_US;
+}
+
+static int offcpu_configure(const struct family_env *env)
+{
+	env->skel->rodata->offcpu_min_ns = offcpu_min_us(env->opts) * 1000;
+	return 0;
+}
+
+static int offcpu_snapshot(const struct family_env *env)
+{
+	char buf[32];
+
+	snprintf(buf, sizeof(buf), "%llu", (unsigned long long)offcpu_min_us(env->opts));
+	return ebr_writer_meta(env->writer, "offcpu.min_us", buf) ?: stack_symbols_start();
+}
+
+const struct family offcpu_family = {
+	.name = "offcpu",
+	.desc = "off-CPU time: the stacks of threads when they leave a CPU and how long they "
+		"stay off (at least --min-us), with the symbols they need",
+	.views = "offcputime",
+	.opt_in = true,
+	.progs = offcpu_progs,
+	.nprogs = sizeof(offcpu_progs) / sizeof(offcpu_progs[0]),
+	.probes = offcpu_probes,
+	.nprobes = sizeof(offcpu_probes) / sizeof(offcpu_probes[0]),
+	.configure = offcpu_configure,
+	.snapshot = offcpu_snapshot,
+	.finish = stack_symbols_finish,
+};

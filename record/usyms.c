@@ -1,0 +1,608 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* User-space symbols of sampled processes: record/usyms.h. */
+#include <dwarf.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <gelf.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <elfutils/libdw.h>
+#include <elfutils/libdwelf.h>
+#include <elfutils/libdwfl.h>
+#include <sys/sysmacros.h>
+#include "record/record.h"
+#include "record/usyms.h"
+
+#define OFFSET_BITS 40
+#define OFFSET_MASK ((1ull << OFFSET_BITS) - 1)
+#define RESCAN_NS (50 * 1000000ull) /* a process's maps are read at most this often */
+#define MAX_OPEN_OBJECTS 1000       /* beyond, objects are opened by path at the end */
+#define MAX_INLINE 16
+
+/* ------------------------------------------------------------- objects */
+
+static int write_object(struct ebr_writer *w, uint32_t id, const struct uobject *o,
+			const void *build_id, uint32_t build_id_len)
+{
+	struct ebr_value v[EBR_MAX_FIELDS] = { 0 };
+
+	v[EBR_F_SYM_OBJECT_OBJECT].u = id;
+	v[EBR_F_SYM_OBJECT_PATH].s = o->path;
+	v[EBR_F_SYM_OBJECT_BUILD_ID].s = build_id;
+	v[EBR_F_SYM_OBJECT_BUILD_ID].len = build_id_len;
+	v[EBR_F_SYM_OBJECT_KIND].u = o->kind;
+	return ebr_writer_event(w, EBR_EV_SYM_OBJECT, host_monotonic_ns(), 0, v);
+}
+
+/* The id of the object (dev, ino) or (kind perf map, pid), 0 if unknown. */
+static uint32_t object_find(const struct usyms *u, uint32_t kind, uint64_t dev, uint64_t ino)
+{
+	for (size_t i = 0; i < u->nobjs; i++)
+		if (u->objs[i].kind == kind && u->objs[i].dev == dev && u->objs[i].ino == ino)
+			return (uint32_t)i + 1;
+	return 0;
+}
+
+static struct uobject *object_new(struct usyms *u, uint32_t kind, const char *path)
+{
+	struct uobject *o;
+
+	if (u->nobjs == u->cap_objs) {
+		size_t cap = u->cap_objs ? u->cap_objs * 2 : 64;
+		struct uobject *objs = reallocarray(u->objs, cap, sizeof(*objs));
+
+		if (!objs)
+			return NULL;
+		u->objs = objs;
+		u->cap_objs = cap;
+	}
+	o = &u->objs[u->nobjs];
+	memset(o, 0, sizeof(*o));
+	o->fd = -1;
+	o->kind = kind;
+	o->path = strdup(path);
+	if (!o->path)
+		return NULL;
+	u->nobjs++;
+	return o;
+}
+
+/* The GNU build-id of the ELF file fd; its length, 0 if none. */
+static uint32_t read_build_id(int fd, unsigned char *out, uint32_t max)
+{
+	const void *id = NULL;
+	ssize_t len;
+	Elf *elf;
+
+	if (elf_version(EV_CURRENT) == EV_NONE)
+		return 0;
+	elf = elf_begin(fd, ELF_C_READ_MMAP, NULL);
+	if (!elf)
+		return 0;
+	len = dwelf_elf_gnu_build_id(elf, &id);
+	if (len <= 0 || (size_t)len > max)
+		len = 0;
+	else
+		memcpy(out, id, (size_t)len);
+	elf_end(elf);
+	return (uint32_t)len;
+}
+
+/*
+ * The object of a file mapping, opened now through map_files (the mapped file itself, even
+ * deleted since, and in the process's mount namespace), written once as sym.object.
+ */
+static int object_of_file(struct usyms *u, struct ebr_writer *w, uint32_t pid, uint64_t start,
+			  uint64_t end, uint64_t dev, uint64_t ino, const char *path,
+			  uint32_t *id)
+{
+	unsigned char build_id[64];
+	uint32_t build_id_len = 0;
+	struct uobject *o;
+	char mf[96];
+
+	*id = object_find(u, UOBJ_ELF, dev, ino);
+	if (*id)
+		return 0;
+	o = object_new(u, UOBJ_ELF, path);
+	if (!o)
+		return EBR_E_NOMEM;
+	o->dev = dev;
+	o->ino = ino;
+	snprintf(mf, sizeof(mf), "/proc/%u/map_files/%llx-%llx", pid, (unsigned long long)start,
+		 (unsigned long long)end);
+	o->fd = open(mf, O_RDONLY | O_CLOEXEC);
+	if (o->fd < 0)
+		o->fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (o->fd >= 0) {
+		build_id_len = read_build_id(o->fd, build_id, sizeof(build_id));
+		/* past the limit: identified now, reopened by path at the end */
+		if (u->open_fds >= MAX_OPEN_OBJECTS) {
+			close(o->fd);
+			o->fd = -1;
+		} else {
+			u->open_fds++;
+		}
+	}
+	*id = (uint32_t)u->nobjs;
+	return write_object(w, *id, o, build_id, build_id_len);
+}
+
+/* The JIT symbol map of pid (/tmp/perf-PID.map, perf's convention), or 0 if it has none. */
+static int object_of_perf_map(struct usyms *u, struct ebr_writer *w, uint32_t pid, uint32_t *id)
+{
+	char path[64];
+	struct uobject *o;
+
+	*id = object_find(u, UOBJ_PERF_MAP, 0, pid);
+	if (*id)
+		return 0;
+	snprintf(path, sizeof(path), "/tmp/perf-%u.map", pid);
+	if (access(path, R_OK) != 0)
+		return 0;
+	o = object_new(u, UOBJ_PERF_MAP, path);
+	if (!o)
+		return EBR_E_NOMEM;
+	o->ino = pid;
+	*id = (uint32_t)u->nobjs;
+	return write_object(w, *id, o, NULL, 0);
+}
+
+/* ------------------------------------------------------------- processes and mappings */
+
+static struct uproc *proc_find(struct usyms *u, uint32_t pid, size_t *pos)
+{
+	size_t lo = 0, hi = u->nprocs;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (u->procs[mid].pid < pid)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	*pos = lo;
+	return lo < u->nprocs && u->procs[lo].pid == pid ? &u->procs[lo] : NULL;
+}
+
+static struct uproc *proc_add(struct usyms *u, uint32_t pid, size_t pos)
+{
+	if (u->nprocs == u->cap_procs) {
+		size_t cap = u->cap_procs ? u->cap_procs * 2 : 64;
+		struct uproc *procs = reallocarray(u->procs, cap, sizeof(*procs));
+
+		if (!procs)
+			return NULL;
+		u->procs = procs;
+		u->cap_procs = cap;
+	}
+	memmove(&u->procs[pos + 1], &u->procs[pos], (u->nprocs - pos) * sizeof(*u->procs));
+	memset(&u->procs[pos], 0, sizeof(*u->procs));
+	u->procs[pos].pid = pid;
+	u->nprocs++;
+	return &u->procs[pos];
+}
+
+/* The mapping of p holding addr, or NULL. */
+static const struct umap *map_find(const struct uproc *p, uint64_t addr)
+{
+	size_t lo = 0, hi = p->nmaps;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (p->maps[mid].start <= addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo && addr < p->maps[lo - 1].end ? &p->maps[lo - 1] : NULL;
+}
+
+/* Puts m in p's mappings in place of any it overlaps (the process remapped that range). */
+static int map_put(struct uproc *p, const struct umap *m)
+{
+	uint32_t out = 0, pos;
+	struct umap *maps;
+
+	for (uint32_t i = 0; i < p->nmaps; i++)
+		if (p->maps[i].end <= m->start || p->maps[i].start >= m->end)
+			p->maps[out++] = p->maps[i];
+	p->nmaps = out;
+	maps = reallocarray(p->maps, p->nmaps + 1, sizeof(*maps));
+	if (!maps)
+		return EBR_E_NOMEM;
+	p->maps = maps;
+	for (pos = 0; pos < p->nmaps && p->maps[pos].start < m->start; pos++)
+		;
+	memmove(&p->maps[pos + 1], &p->maps[pos], (p->nmaps - pos) * sizeof(*maps));
+	p->maps[pos] = *m;
+	p->nmaps++;
+	return 0;
+}
+
+static bool map_known(const struct uproc *p, const struct umap *m)
+{
+	const struct umap *k = map_find(p, m->start);
+
+	return k && k->start == m->start && k->end == m->end && k->pgoff == m->pgoff &&
+	       k->object == m->object;
+}
+
+static int write_map(struct ebr_writer *w, uint32_t pid, const struct umap *m, const char *name)
+{
+	struct ebr_value v[EBR_MAX_FIELDS] = { 0 };
+
+	v[EBR_F_SYM_MAP_PID].u = pid;
+	v[EBR_F_SYM_MAP_START].u = m->start;
+	v[EBR_F_SYM_MAP_END].u = m->end;
+	v[EBR_F_SYM_MAP_PGOFF].u = m->pgoff;
+	v[EBR_F_SYM_MAP_OBJECT].u = m->object;
+	v[EBR_F_SYM_MAP_NAME].s = name;
+	return ebr_writer_event(w, EBR_EV_SYM_MAP, host_monotonic_ns(), 0, v);
+}
+
+/* One line of /proc/PID/maps: an executable mapping is added to p and written. */
+static int scan_line(struct usyms *u, struct ebr_writer *w, struct uproc *p, char *line)
+{
+	unsigned long long start, end, pgoff, ino;
+	unsigned int major, minor;
+	char perms[8];
+	int pos = 0, err = 0;
+	struct umap m;
+	const char *name;
+
+	line[strcspn(line, "\n")] = 0;
+	if (sscanf(line, "%llx-%llx %7s %llx %x:%x %llu %n", &start, &end, perms, &pgoff, &major,
+		   &minor, &ino, &pos) < 7 || !pos)
+		return 0;
+	if (strlen(perms) < 3 || perms[2] != 'x')
+		return 0;
+	name = line + pos;
+	m.start = start;
+	m.end = end;
+	m.pgoff = pgoff;
+	m.object = 0;
+	if (ino && name[0] == '/') {
+		err = object_of_file(u, w, p->pid, start, end, makedev(major, minor), ino, name,
+				     &m.object);
+	} else if (name[0] != '[' || !strncmp(name, "[anon", 5)) {
+		/* anonymous executable memory: JIT code, named by the runtime's perf map */
+		err = object_of_perf_map(u, w, p->pid, &m.object);
+		m.pgoff = m.start; /* a perf map's offsets are addresses */
+	}
+	if (err || map_known(p, &m))
+		return err;
+	err = map_put(p, &m);
+	return err ?: write_map(w, p->pid, &m, name[0] ? name : "[anon]");
+}
+
+static int scan_maps(struct usyms *u, struct ebr_writer *w, struct uproc *p)
+{
+	char path[64], *line = NULL;
+	size_t len = 0;
+	int err = 0;
+	FILE *f;
+
+	p->scanned_ns = host_monotonic_ns();
+	snprintf(path, sizeof(path), "/proc/%u/maps", p->pid);
+	f = fopen(path, "re");
+	if (!f) {
+		p->gone = true; /* exited before its first sample was written: nothing to read */
+		return 0;
+	}
+	while (!err && getline(&line, &len, f) > 0)
+		err = scan_line(u, w, p, line);
+	free(line);
+	fclose(f);
+	return err;
+}
+
+int usyms_use(struct usyms *u, struct ebr_writer *w, uint32_t pid, uint64_t addr,
+	      bool is_return, uint64_t ts)
+{
+	const struct umap *m;
+	struct uproc *p;
+	uint64_t off;
+	size_t pos;
+	int err;
+
+	p = proc_find(u, pid, &pos);
+	if (!p) {
+		p = proc_add(u, pid, pos);
+		if (!p)
+			return EBR_E_NOMEM;
+		if ((err = scan_maps(u, w, p)))
+			return err;
+	}
+	m = map_find(p, addr);
+	/* a mapping made after the last read: read again, if the sample is newer than that */
+	if (!m && !p->gone && ts > p->scanned_ns &&
+	    host_monotonic_ns() - p->scanned_ns >= RESCAN_NS) {
+		if ((err = scan_maps(u, w, p)))
+			return err;
+		m = map_find(p, addr);
+	}
+	if (!m || !m->object) {
+		u->unmapped++;
+		return 0;
+	}
+	off = addr - m->start + m->pgoff - (is_return ? 1 : 0);
+	if (off > OFFSET_MASK || m->object >= (1u << (64 - OFFSET_BITS))) {
+		u->unmapped++;
+		return 0;
+	}
+	return addrset_add(&u->used, (uint64_t)m->object << OFFSET_BITS | off) ? EBR_E_NOMEM : 0;
+}
+
+/* ------------------------------------------------------------- resolution */
+
+struct func_frame {
+	const char *name, *file;
+	int line;
+};
+
+static int write_funcs(struct ebr_writer *w, uint32_t object, uint64_t offset,
+		       const struct func_frame *f, int n, uint64_t func_offset)
+{
+	int err = 0;
+
+	for (int d = 0; d < n && !err; d++) {
+		struct ebr_value v[EBR_MAX_FIELDS] = { 0 };
+
+		v[EBR_F_SYM_FUNC_OBJECT].u = object;
+		v[EBR_F_SYM_FUNC_OFFSET].u = offset;
+		v[EBR_F_SYM_FUNC_DEPTH].u = (uint64_t)d;
+		v[EBR_F_SYM_FUNC_NAME].s = f[d].name ? f[d].name : "";
+		v[EBR_F_SYM_FUNC_FUNC_OFFSET].u = d ? 0 : func_offset;
+		v[EBR_F_SYM_FUNC_FILE].s = f[d].file ? f[d].file : "";
+		v[EBR_F_SYM_FUNC_LINE].u = f[d].line > 0 ? (uint64_t)f[d].line : 0;
+		err = ebr_writer_event(w, EBR_EV_SYM_FUNC, host_monotonic_ns(), 0, v);
+	}
+	return err;
+}
+
+/* Where an inlined subroutine was called from: its DW_AT_call_file and DW_AT_call_line. */
+static void call_site(Dwarf_Die *cu, Dwarf_Die *inl, struct func_frame *f)
+{
+	Dwarf_Attribute a;
+	Dwarf_Word file = 0, line = 0;
+	Dwarf_Files *files;
+	size_t nfiles;
+
+	if (dwarf_formudata(dwarf_attr(inl, DW_AT_call_file, &a), &file) == 0 &&
+	    dwarf_getsrcfiles(cu, &files, &nfiles) == 0 && file < nfiles)
+		f->file = dwarf_filesrc(files, file, NULL, NULL);
+	if (dwarf_formudata(dwarf_attr(inl, DW_AT_call_line, &a), &line) == 0)
+		f->line = (int)line;
+}
+
+/*
+ * The frames at addr of mod: [0] the function, then the functions inlined there, outermost
+ * first. Each frame's line is where it is at addr: the innermost's is addr's own line, the
+ * others' the call of the next. Returns the count, 0 if nothing is known.
+ */
+static int resolve_addr(Dwfl_Module *mod, Dwarf_Addr addr, struct func_frame *out,
+			uint64_t *func_offset)
+{
+	GElf_Off symoff = 0;
+	GElf_Sym sym;
+	const char *name = dwfl_module_addrinfo(mod, addr, &symoff, &sym, NULL, NULL, NULL);
+	Dwarf_Die *inl[MAX_INLINE], *scopes = NULL, *cu, *sub = NULL;
+	Dwarf_Addr dwbias = 0;
+	Dwfl_Line *line;
+	int n = 0, ninl = 0, nscopes = 0;
+
+	cu = dwfl_module_addrdie(mod, addr, &dwbias);
+	if (cu)
+		nscopes = dwarf_getscopes(cu, addr - dwbias, &scopes);
+	for (int i = 0; i < nscopes && !sub; i++) {
+		int tag = dwarf_tag(&scopes[i]);
+
+		if (tag == DW_TAG_inlined_subroutine && ninl < MAX_INLINE)
+			inl[ninl++] = &scopes[i];
+		else if (tag == DW_TAG_subprogram)
+			sub = &scopes[i];
+	}
+	if (!name && sub)
+		name = dwarf_diename(sub);
+	if (!name) {
+		free(scopes);
+		return 0;
+	}
+	*func_offset = symoff;
+	out[n].name = name;
+	out[n].file = NULL;
+	out[n].line = 0;
+	n++;
+	/* inl[] is innermost first; frames go outermost first */
+	for (int i = ninl - 1; i >= 0; i--) {
+		out[n].name = dwarf_diename(inl[i]);
+		out[n].file = NULL;
+		out[n].line = 0;
+		n++;
+	}
+	for (int i = 0; i < ninl; i++) /* frame n-1-i is inl[i], called in frame n-2-i */
+		call_site(cu, inl[i], &out[n - 2 - i]);
+	line = dwfl_module_getsrc(mod, addr);
+	if (line)
+		out[n - 1].file = dwfl_lineinfo(line, NULL, &out[n - 1].line, NULL, NULL, NULL);
+	/* names point into libdw's data, valid while the Dwfl lives; scopes can go */
+	free(scopes);
+	return n;
+}
+
+/* The module's address of a file offset: through the PT_LOAD segment that maps it. */
+static bool offset_to_addr(Elf *elf, GElf_Addr bias, uint64_t off, Dwarf_Addr *addr)
+{
+	size_t nph;
+
+	if (elf_getphdrnum(elf, &nph) != 0)
+		return false;
+	for (size_t i = 0; i < nph; i++) {
+		GElf_Phdr ph;
+
+		if (!gelf_getphdr(elf, (int)i, &ph) || ph.p_type != PT_LOAD)
+			continue;
+		if (off >= ph.p_offset && off < ph.p_offset + ph.p_filesz) {
+			*addr = off - ph.p_offset + ph.p_vaddr + bias;
+			return true;
+		}
+	}
+	return false;
+}
+
+static const Dwfl_Callbacks offline_callbacks = {
+	/* finds separate debug info by build-id or debuglink (the -dbgsym packages) */
+	.find_debuginfo = dwfl_standard_find_debuginfo,
+	.section_address = dwfl_offline_section_address,
+};
+
+/* Resolves the used offsets items[0..n) of ELF object id; returns resolved frames' count. */
+static int resolve_elf(struct ebr_writer *w, const struct uobject *o, uint32_t id,
+		       const struct addr_count *items, size_t n, uint64_t *resolved)
+{
+	int fd = o->fd >= 0 ? dup(o->fd) : open(o->path, O_RDONLY | O_CLOEXEC);
+	Dwfl *dwfl = dwfl_begin(&offline_callbacks);
+	Dwfl_Module *mod = NULL;
+	GElf_Addr bias = 0;
+	Elf *elf = NULL;
+	int err = 0;
+
+	if (!dwfl) {
+		if (fd >= 0)
+			close(fd);
+		return EBR_E_NOMEM;
+	}
+	if (fd >= 0) /* dwfl owns fd from here */
+		mod = dwfl_report_offline(dwfl, "object", o->path, fd);
+	if (mod && dwfl_report_end(dwfl, NULL, NULL) == 0)
+		elf = dwfl_module_getelf(mod, &bias);
+	for (size_t i = 0; elf && i < n && !err; i++) {
+		struct func_frame f[MAX_INLINE + 1];
+		uint64_t off = items[i].key & OFFSET_MASK, func_offset = 0;
+		Dwarf_Addr addr;
+		int nf;
+
+		if (!offset_to_addr(elf, bias, off, &addr))
+			continue;
+		nf = resolve_addr(mod, addr, f, &func_offset);
+		if (!nf)
+			continue;
+		*resolved += items[i].count;
+		err = write_funcs(w, id, off, f, nf, func_offset);
+	}
+	dwfl_end(dwfl);
+	return err;
+}
+
+struct jit_sym {
+	uint64_t start, size;
+	char *name;
+};
+
+static int by_start(const void *a, const void *b)
+{
+	const struct jit_sym *x = a, *y = b;
+
+	return x->start < y->start ? -1 : x->start > y->start;
+}
+
+/* A perf map: lines "START SIZE name" in hex, written by the JIT runtime. */
+static int resolve_perf_map(struct ebr_writer *w, const struct uobject *o, uint32_t id,
+			    const struct addr_count *items, size_t n, uint64_t *resolved)
+{
+	FILE *f = fopen(o->path, "re");
+	struct jit_sym *syms = NULL;
+	size_t nsyms = 0, cap = 0, len = 0;
+	char *line = NULL;
+	int err = 0;
+
+	if (!f)
+		return 0;
+	while (!err && getline(&line, &len, f) > 0) {
+		unsigned long long start, size;
+		int pos = 0;
+
+		line[strcspn(line, "\n")] = 0;
+		if (sscanf(line, "%llx %llx %n", &start, &size, &pos) < 2 || !pos)
+			continue;
+		if (nsyms == cap) {
+			struct jit_sym *s = reallocarray(syms, cap ? cap * 2 : 256, sizeof(*s));
+
+			if (!s) {
+				err = EBR_E_NOMEM;
+				break;
+			}
+			syms = s;
+			cap = cap ? cap * 2 : 256;
+		}
+		syms[nsyms].start = start;
+		syms[nsyms].size = size;
+		syms[nsyms].name = strdup(line + pos);
+		if (!syms[nsyms].name)
+			err = EBR_E_NOMEM;
+		else
+			nsyms++;
+	}
+	free(line);
+	fclose(f);
+	if (nsyms)
+		qsort(syms, nsyms, sizeof(*syms), by_start);
+	for (size_t i = 0, s = 0; i < n && !err; i++) {
+		uint64_t addr = items[i].key & OFFSET_MASK;
+		struct func_frame fr = { NULL, NULL, 0 };
+
+		while (s + 1 < nsyms && syms[s + 1].start <= addr) /* items are sorted too */
+			s++;
+		if (!nsyms || addr < syms[s].start || addr - syms[s].start >= syms[s].size)
+			continue;
+		fr.name = syms[s].name;
+		*resolved += items[i].count;
+		err = write_funcs(w, id, addr, &fr, 1, addr - syms[s].start);
+	}
+	for (size_t i = 0; i < nsyms; i++)
+		free(syms[i].name);
+	free(syms);
+	return err;
+}
+
+int usyms_write(struct usyms *u, struct ebr_writer *w, uint64_t *frames, uint64_t *resolved)
+{
+	int err = 0;
+
+	addrset_compact(&u->used);
+	*frames += u->unmapped;
+	u->unmapped = 0;
+	for (size_t i = 0, end; i < u->used.n && !err; i = end) {
+		uint32_t id = (uint32_t)(u->used.items[i].key >> OFFSET_BITS);
+		const struct uobject *o = &u->objs[id - 1];
+
+		for (end = i; end < u->used.n && u->used.items[end].key >> OFFSET_BITS == id; end++)
+			*frames += u->used.items[end].count;
+		if (o->kind == UOBJ_PERF_MAP)
+			err = resolve_perf_map(w, o, id, &u->used.items[i], end - i, resolved);
+		else
+			err = resolve_elf(w, o, id, &u->used.items[i], end - i, resolved);
+	}
+	u->used.n = 0;
+	return err;
+}
+
+void usyms_free(struct usyms *u)
+{
+	for (size_t i = 0; i < u->nprocs; i++)
+		free(u->procs[i].maps);
+	for (size_t i = 0; i < u->nobjs; i++) {
+		free(u->objs[i].path);
+		if (u->objs[i].fd >= 0)
+			close(u->objs[i].fd);
+	}
+	free(u->procs);
+	free(u->objs);
+	addrset_free(&u->used);
+	memset(u, 0, sizeof(*u));
+}

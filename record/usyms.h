@@ -1,0 +1,59 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * User-space symbols of the sampled processes. Their executable mappings are read from
+ * /proc/PID/maps while they run (the first time a process is sampled, and again when one of
+ * its frames falls outside what was read), each mapped file is opened then through
+ * /proc/PID/map_files (so a file deleted or a process gone later still resolves), and at the
+ * end every offset a stack used is resolved with libdw: written as sym.object, sym.map and
+ * sym.func (format/FORMAT.md, "Stacks and symbols").
+ */
+#ifndef EBREC_RECORD_USYMS_H
+#define EBREC_RECORD_USYMS_H
+
+#include <stdbool.h>
+#include "format/ebr.h"
+#include "record/addrset.h"
+
+struct umap {
+	uint64_t start, end, pgoff;
+	uint32_t object; /* 0: no file */
+};
+
+struct uproc {
+	uint32_t pid;
+	bool gone; /* its maps could not be read */
+	uint32_t nmaps;
+	struct umap *maps; /* by start */
+	uint64_t scanned_ns;
+};
+
+enum { UOBJ_ELF = 1, UOBJ_PERF_MAP = 2 };
+
+struct uobject {
+	uint64_t dev, ino; /* ELF: identity; perf map: ino is the pid */
+	char *path;
+	int fd; /* ELF opened while mapped, or -1 */
+	uint32_t kind;
+};
+
+struct usyms {
+	struct uproc *procs; /* by pid */
+	size_t nprocs, cap_procs;
+	struct uobject *objs; /* object id = index + 1 */
+	size_t nobjs, cap_objs;
+	size_t open_fds;
+	struct addrset used; /* object << 40 | lookup offset */
+	uint64_t unmapped;   /* frames in no known mapping */
+};
+
+/*
+ * Counts a user frame of pid: addr, a return address unless it is the leaf. ts is the
+ * sample's time; now the recorder's, to pace re-reading a process's maps.
+ */
+int usyms_use(struct usyms *u, struct ebr_writer *w, uint32_t pid, uint64_t addr,
+	      bool is_return, uint64_t ts);
+/* Resolves and writes sym.func for every offset used since the last call; adds counts. */
+int usyms_write(struct usyms *u, struct ebr_writer *w, uint64_t *frames, uint64_t *resolved);
+void usyms_free(struct usyms *u);
+
+#endif

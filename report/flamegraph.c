@@ -1,0 +1,196 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * An interactive flame graph as one SVG file (no external requests): hover shows a frame's
+ * name and share, click zooms into it, Search highlights frames matching a regular
+ * expression and says what share they hold. Names come from the traced system, so every one
+ * is escaped for XML (and cut to ASCII: a broken UTF-8 sequence would make the file invalid).
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <stdio.h>
+#include <string.h>
+#include "analyze/stacktree.h"
+#include "report/report.h"
+
+#define FG_WIDTH 1200
+#define FG_FRAME_H 16
+#define FG_PAD_TOP 50
+#define FG_PAD_BOTTOM 24
+#define FG_PAD_SIDE 10
+#define FG_MIN_PX 0.1 /* narrower frames are not drawn (FlameGraph's minwidth) */
+
+static void xml_escape(FILE *f, const char *s)
+{
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		switch (*p) {
+		case '&': fputs("&amp;", f); break;
+		case '<': fputs("&lt;", f); break;
+		case '>': fputs("&gt;", f); break;
+		case '"': fputs("&quot;", f); break;
+		case '\'': fputs("&#39;", f); break;
+		default:
+			fputc(*p < 0x20 || *p >= 0x7f ? '?' : *p, f);
+		}
+	}
+}
+
+/* A stable warm color per name (kernel frames in a cooler orange), as flame graphs use. */
+static void frame_color(const char *name, bool kernel, char *out, size_t len)
+{
+	unsigned h = 2166136261u;
+
+	for (const unsigned char *p = (const unsigned char *)name; *p; p++)
+		h = (h ^ *p) * 16777619u;
+	if (kernel)
+		snprintf(out, len, "rgb(%u,%u,%u)", 200 + h % 55, 120 + (h >> 8) % 60, 40 + (h >> 16) % 40);
+	else
+		snprintf(out, len, "rgb(%u,%u,%u)", 205 + h % 50, 60 + (h >> 8) % 130, 40 + (h >> 16) % 40);
+}
+
+static const char fg_script[] =
+	"var W, PAD, frames, details, matchedText, zoomed = null, searchRe = null;\n"
+	"function init(evt) {\n"
+	"  var svg = document.documentElement;\n"
+	"  W = parseFloat(svg.getAttribute('data-w'));\n"
+	"  PAD = parseFloat(svg.getAttribute('data-pad'));\n"
+	"  frames = Array.prototype.slice.call(document.querySelectorAll('g.f'));\n"
+	"  details = document.getElementById('details');\n"
+	"  matchedText = document.getElementById('matched');\n"
+	"  frames.forEach(function (g) {\n"
+	"    g.addEventListener('mouseover', function () { details.textContent = g.querySelector('title').textContent; });\n"
+	"    g.addEventListener('mouseout', function () { details.textContent = ' '; });\n"
+	"    g.addEventListener('click', function () { zoom(g); });\n"
+	"  });\n"
+	"  layout(0, 1, 0);\n"
+	"}\n"
+	"function fname(g) { var t = g.querySelector('title').textContent; return t.substring(0, t.lastIndexOf(' (')); }\n"
+	"function num(g, a) { return parseFloat(g.getAttribute(a)); }\n"
+	"function label(g, px) {\n"
+	"  var n = fname(g), fit = Math.floor((px - 6) / 7), t = g.querySelector('text');\n"
+	"  t.textContent = fit < 3 ? '' : (n.length <= fit ? n : n.substring(0, fit - 2) + '..');\n"
+	"}\n"
+	"function layout(x0, w0, d0) {\n"
+	"  frames.forEach(function (g) {\n"
+	"    var x = num(g, 'data-x'), w = num(g, 'data-w'), d = num(g, 'data-d');\n"
+	"    var r = g.querySelector('rect'), t = g.querySelector('text');\n"
+	"    var inside = x >= x0 - 1e-12 && x + w <= x0 + w0 + 1e-12;\n"
+	"    var above = d < d0 && x <= x0 + 1e-12 && x + w >= x0 + w0 - 1e-12;\n"
+	"    if (!(inside && d >= d0) && !above) { g.style.display = 'none'; return; }\n"
+	"    g.style.display = '';\n"
+	"    var nx = above ? 0 : (x - x0) / w0, nw = above ? 1 : w / w0;\n"
+	"    var px = nx * W + PAD, pw = nw * W;\n"
+	"    r.setAttribute('x', px); r.setAttribute('width', Math.max(pw - 0.5, 0.1));\n"
+	"    r.style.opacity = above ? 0.5 : 1;\n"
+	"    t.setAttribute('x', px + 3); label(g, pw);\n"
+	"  });\n"
+	"}\n"
+	"function zoom(g) {\n"
+	"  zoomed = g;\n"
+	"  layout(num(g, 'data-x'), num(g, 'data-w'), num(g, 'data-d'));\n"
+	"  document.getElementById('unzoom').style.opacity = 1;\n"
+	"}\n"
+	"function unzoom() {\n"
+	"  zoomed = null; layout(0, 1, 0);\n"
+	"  document.getElementById('unzoom').style.opacity = 0;\n"
+	"}\n"
+	"function search(re) {\n"
+	"  var total = num(frames[0], 'data-v'), hits = [];\n"
+	"  frames.forEach(function (g) {\n"
+	"    var r = g.querySelector('rect');\n"
+	"    if (!r.hasAttribute('data-fill')) r.setAttribute('data-fill', r.getAttribute('fill'));\n"
+	"    var m = re !== null && re.test(fname(g));\n"
+	"    r.setAttribute('fill', m ? 'rgb(230,0,230)' : r.getAttribute('data-fill'));\n"
+	"    if (m) hits.push(g);\n"
+	"  });\n"
+	"  hits.sort(function (a, b) { return num(a, 'data-x') - num(b, 'data-x') || num(a, 'data-d') - num(b, 'data-d'); });\n"
+	"  var sum = 0, end = -1;\n"
+	"  hits.forEach(function (g) {\n"
+	"    var x = num(g, 'data-x');\n"
+	"    if (x >= end - 1e-12) { sum += num(g, 'data-v'); end = x + num(g, 'data-w'); }\n"
+	"  });\n"
+	"  matchedText.textContent = re === null ? ' ' : 'Matched: ' + (total ? (100 * sum / total).toFixed(2) : '0') + '%';\n"
+	"}\n"
+	"function search_prompt() {\n"
+	"  var s = prompt('Search for (regular expression); empty to clear', searchRe || '');\n"
+	"  if (s === null) return;\n"
+	"  searchRe = s || null;\n"
+	"  try { search(s ? new RegExp(s) : null); } catch (e) { alert('not a regular expression: ' + e.message); }\n"
+	"}\n";
+
+int flamegraph_write(const char *path, const struct stacktree *t, const char *title,
+		     const char *unit)
+{
+	double width = FG_WIDTH - 2 * FG_PAD_SIDE;
+	unsigned height = FG_PAD_TOP + FG_PAD_BOTTOM + (t->max_depth + 1) * FG_FRAME_H;
+	uint64_t total = t->nnodes ? t->nodes[0].value : 0;
+	/* each node's left edge, as a fraction: a child starts where its earlier siblings end */
+	double *x = calloc(t->nnodes ? t->nnodes : 1, sizeof(*x));
+	FILE *f;
+	int err;
+
+	if (!x) {
+		fprintf(stderr, "ebrec report: out of memory drawing %s\n", path);
+		return 1;
+	}
+	f = fopen(path, "we");
+	if (!f) {
+		fprintf(stderr, "ebrec report: cannot create %s: %s\n", path, strerror(errno));
+		free(x);
+		return 1;
+	}
+	fprintf(f, "<?xml version=\"1.0\" standalone=\"no\"?>\n"
+		   "<svg version=\"1.1\" width=\"%d\" height=\"%u\" viewBox=\"0 0 %d %u\" "
+		   "data-w=\"%.1f\" data-pad=\"%d\" onload=\"init(evt)\" "
+		   "xmlns=\"http://www.w3.org/2000/svg\">\n",
+		FG_WIDTH, height, FG_WIDTH, height, width, FG_PAD_SIDE);
+	fputs("<style>text { font: 12px Verdana, sans-serif; fill: #000; } g.f:hover rect { "
+	      "stroke: #000; stroke-width: 0.5; cursor: pointer; } #title { font-size: 17px; "
+	      "text-anchor: middle; } .btn { cursor: pointer; }</style>\n",
+	      f);
+	fprintf(f, "<script type=\"text/ecmascript\"><![CDATA[\n%s]]></script>\n", fg_script);
+	fprintf(f, "<rect x=\"0\" y=\"0\" width=\"%d\" height=\"%u\" fill=\"#f8f8f0\"/>\n",
+		FG_WIDTH, height);
+	fprintf(f, "<text id=\"title\" x=\"%d\" y=\"24\">", FG_WIDTH / 2);
+	xml_escape(f, title);
+	fputs("</text>\n", f);
+	fprintf(f, "<text id=\"unzoom\" class=\"btn\" x=\"%d\" y=\"24\" style=\"opacity:0\" "
+		   "onclick=\"unzoom()\">Reset Zoom</text>\n", FG_PAD_SIDE);
+	fprintf(f, "<text id=\"search\" class=\"btn\" x=\"%d\" y=\"24\" onclick=\"search_prompt()\">"
+		   "Search</text>\n", FG_WIDTH - FG_PAD_SIDE - 60);
+	fprintf(f, "<text id=\"matched\" x=\"%d\" y=\"%u\"> </text>\n", FG_WIDTH - FG_PAD_SIDE - 160,
+		height - 6);
+	fprintf(f, "<text id=\"details\" x=\"%d\" y=\"%u\"> </text>\n<g id=\"frames\">\n",
+		FG_PAD_SIDE, height - 6);
+	/* nodes come parent before child: each child's x is known when it is reached */
+	for (uint32_t i = 0; i < t->nnodes; i++) {
+		const struct stacktree_node *n = &t->nodes[i];
+		double w = total ? (double)n->value / (double)total : 0, cx = x[i];
+		unsigned y = height - FG_PAD_BOTTOM - (n->depth + 1) * FG_FRAME_H;
+		char color[32];
+
+		for (uint32_t c = n->first_child; c; c = t->nodes[c - 1].next_sibling) {
+			x[c - 1] = cx;
+			cx += total ? (double)t->nodes[c - 1].value / (double)total : 0;
+		}
+		if (w * width < FG_MIN_PX)
+			continue;
+		frame_color(n->name, n->kernel, color, sizeof(color));
+		fprintf(f, "<g class=\"f\" data-x=\"%.9f\" data-w=\"%.9f\" data-d=\"%u\" "
+			   "data-v=\"%llu\"><title>",
+			x[i], w, n->depth, (unsigned long long)n->value);
+		xml_escape(f, n->name);
+		fprintf(f, " (%llu %s, %.2f%%)</title><rect x=\"%.1f\" y=\"%u\" width=\"%.1f\" "
+			   "height=\"%d\" fill=\"%s\" rx=\"2\"/><text x=\"%.1f\" y=\"%u\"></text></g>\n",
+			(unsigned long long)n->value, unit, 100 * w, FG_PAD_SIDE + x[i] * width, y,
+			w * width, FG_FRAME_H - 1, i ? color : "rgb(220,220,220)",
+			FG_PAD_SIDE + x[i] * width + 3, y + 12);
+	}
+	fputs("</g>\n</svg>\n", f);
+	free(x);
+	err = ferror(f);
+	if (fclose(f) != 0 || err) {
+		fprintf(stderr, "ebrec report: writing %s failed: %s\n", path, strerror(errno));
+		return 1;
+	}
+	return 0;
+}

@@ -1,0 +1,352 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The stack views: profile (CPU samples) and offcputime (time blocked), as bcc prints them:
+ * each distinct stack leaf first with its count, least frequent first, or -f folded lines
+ * for FlameGraph and speedscope, or --svg an interactive flame graph.
+ *
+ * Folded lines are "comm;root frame;...;leaf frame VALUE": user frames, then kernel frames
+ * (with -d a "-" between them). A frame name's ';' becomes ':' and its control bytes '?';
+ * spaces stay (both tools split the value off at the last space).
+ */
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include "analyze/stackprof.h"
+#include "analyze/stacktree.h"
+#include "report/report.h"
+
+#define FLAG_KERNEL_ERR 4u /* profile.sample / offcpu.span flags */
+#define FLAG_USER_ERR 8u
+
+struct stack_view {
+	struct stackprof p;
+	bool folded, delimited;
+	const char *svg;
+};
+
+static int stack_setup(struct view_run *vr, int argc, char **argv, enum stackprof_kind kind)
+{
+	enum { OPT_COMM = 256, OPT_SVG };
+	static const struct option longopts[] = {
+		{ "comm", required_argument, NULL, OPT_COMM },
+		{ "svg", required_argument, NULL, OPT_SVG },
+		{ 0 },
+	};
+	const char *opts = kind == STACKPROF_CPU ? "KUp:L:fd" : "KUp:t:fdm:M:";
+	struct stack_view *sv = calloc(1, sizeof(*sv));
+	int64_t us;
+	int c;
+
+	if (!sv)
+		return 1;
+	vr->state = sv;
+	vr->an = (struct analyzer){ stackprof_on_event, &sv->p };
+	sv->p.o.kind = kind;
+	sv->p.o.pid = sv->p.o.tid = -1;
+	view_opts_begin();
+	while ((c = getopt_long(argc, argv, opts, longopts, NULL)) != -1) {
+		switch (c) {
+		case 'K':
+			sv->p.o.kernel_only = true;
+			break;
+		case 'U':
+			sv->p.o.user_only = true;
+			break;
+		case 'p':
+			if (view_parse_id(optarg, &sv->p.o.pid))
+				return view_usage_error(vr->view, "-p needs a process id, not", optarg);
+			break;
+		case 'L':
+		case 't':
+			if (view_parse_id(optarg, &sv->p.o.tid))
+				return view_usage_error(vr->view, "-L/-t needs a thread id, not", optarg);
+			break;
+		case 'f':
+			sv->folded = true;
+			break;
+		case 'd':
+			sv->delimited = true;
+			break;
+		case 'm':
+		case 'M':
+			if (view_parse_id(optarg, &us))
+				return view_usage_error(vr->view, "-m/-M need microseconds, not", optarg);
+			if (c == 'm')
+				sv->p.o.min_ns = (uint64_t)us * 1000;
+			else
+				sv->p.o.max_ns = (uint64_t)us * 1000;
+			break;
+		case OPT_COMM:
+			sv->p.o.comm = optarg;
+			break;
+		case OPT_SVG:
+			sv->svg = optarg;
+			break;
+		default:
+			return view_bad_option(vr->view, argv);
+		}
+	}
+	if (sv->p.o.kernel_only && sv->p.o.user_only)
+		return view_usage_error(vr->view, "-K and -U exclude each other:", "-K -U");
+	return view_opts_end(vr->view, argc, argv);
+}
+
+static int profile_setup(struct view_run *vr, int argc, char **argv)
+{
+	return stack_setup(vr, argc, argv, STACKPROF_CPU);
+}
+
+static int offcputime_setup(struct view_run *vr, int argc, char **argv)
+{
+	return stack_setup(vr, argc, argv, STACKPROF_OFFCPU);
+}
+
+/* A stack's value as printed: samples, or microseconds off CPU. */
+static uint64_t shown_value(const struct stackprof *p, uint64_t value)
+{
+	return p->o.kind == STACKPROF_CPU ? value : value / 1000;
+}
+
+struct frame_out {
+	FILE *f;
+	bool delimited, seen_kernel, seen_user;
+};
+
+static void folded_name(FILE *f, const char *s)
+{
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+		fputc(*p == ';' ? ':' : *p < 0x20 || *p == 0x7f ? '?' : *p, f);
+}
+
+static int folded_frame(void *ctx, const char *name, bool kernel)
+{
+	struct frame_out *o = ctx;
+
+	/* root first: user frames, then kernel frames */
+	if (kernel && !o->seen_kernel && o->delimited && o->seen_user)
+		fputs(";-", o->f);
+	*(kernel ? &o->seen_kernel : &o->seen_user) = true;
+	fputc(';', o->f);
+	folded_name(o->f, name);
+	return 0;
+}
+
+static int text_frame(void *ctx, const char *name, bool kernel)
+{
+	struct frame_out *o = ctx;
+	char safe[1024];
+
+	/* leaf first: kernel frames, then user frames */
+	if (!kernel && !o->seen_user && o->delimited && o->seen_kernel)
+		fputs("    --\n", o->f);
+	*(kernel ? &o->seen_kernel : &o->seen_user) = true;
+	fprintf(o->f, "    %s\n", text_safe(name, safe, sizeof(safe)));
+	return 0;
+}
+
+struct json_frames {
+	struct json *j;
+	bool kernel;
+};
+
+static int json_frame(void *ctx, const char *name, bool kernel)
+{
+	struct json_frames *o = ctx;
+
+	if (kernel == o->kernel)
+		json_str(o->j, NULL, name);
+	return 0;
+}
+
+static void print_text_stack(struct stack_view *sv, FILE *f, const struct stackprof_stack *s)
+{
+	struct frame_out o = { f, sv->delimited, false, false };
+	char comm[80];
+
+	if (!sv->p.o.user_only && !s->kdepth && (s->flags & FLAG_KERNEL_ERR))
+		fputs("    [Missed Kernel Stack]\n", f);
+	stackprof_walk_leaf_first(&sv->p, s, text_frame, &o);
+	if (!sv->p.o.kernel_only && !s->udepth && (s->flags & FLAG_USER_ERR))
+		fputs("    [Missed User Stack]\n", f);
+	fprintf(f, "    %-16s %s (%u)\n        %llu\n\n", "-", text_safe(s->comm, comm, sizeof(comm)),
+		s->pid, (unsigned long long)shown_value(&sv->p, s->value));
+}
+
+static void print_header(const struct stack_view *sv, struct report_out *out)
+{
+	const struct stackprof *p = &sv->p;
+	const char *hz = ebr_reader_meta(out->tf->r, "profile.frequency_hz");
+	const char *which = p->o.kernel_only ? "kernel stack"
+			    : p->o.user_only ? "user stack"
+					     : "user + kernel stack";
+	double secs = p->t_last > p->t_first ? (double)(p->t_last - p->t_first) / 1e9 : 0;
+	char who[64] = "all threads";
+
+	if (p->o.tid >= 0)
+		snprintf(who, sizeof(who), "TID %lld", (long long)p->o.tid);
+	else if (p->o.pid >= 0)
+		snprintf(who, sizeof(who), "PID %lld", (long long)p->o.pid);
+	if (p->o.kind == STACKPROF_CPU)
+		fprintf(out->f, "Sampled at %s Hertz of %s by %s for %.1f secs.\n\n", hz ? hz : "?",
+			who, which, secs);
+	else
+		fprintf(out->f, "Off-CPU time (us) of %s by %s over %.1f secs.\n\n", who, which,
+			secs);
+}
+
+/* What the counts do not show: stacks not captured or cut, and frames left unnamed. */
+static void print_gaps(const struct stackprof *p, FILE *f)
+{
+	uint64_t frames, resolved;
+
+	stackprof_resolved_share(p, &frames, &resolved);
+	if (p->missing_kernel || p->missing_user)
+		fprintf(f, "stacks not captured: %llu kernel, %llu user\n",
+			(unsigned long long)p->missing_kernel, (unsigned long long)p->missing_user);
+	if (p->cut)
+		fprintf(f, "stacks that filled their room and may be cut: %llu\n",
+			(unsigned long long)p->cut);
+	if (p->dropped)
+		fprintf(f, "samples left out (more than %u distinct stacks): %llu\n",
+			STACKPROF_MAX_STACKS, (unsigned long long)p->dropped);
+	if (frames)
+		fprintf(f, "frames named: %.1f%% (%llu of %llu, by samples)\n",
+			100.0 * (double)resolved / (double)frames, (unsigned long long)resolved,
+			(unsigned long long)frames);
+}
+
+/* The view's keys, then its "stacks" array, left open. */
+static void print_json(struct stack_view *sv, struct report_out *out)
+{
+	struct json *j = &out->json;
+	uint64_t frames, resolved;
+
+	stackprof_resolved_share(&sv->p, &frames, &resolved);
+	json_str(j, "unit", sv->p.o.kind == STACKPROF_CPU ? "samples" : "us");
+	json_u64(j, "samples", sv->p.samples);
+	json_u64(j, "missing_kernel_stacks", sv->p.missing_kernel);
+	json_u64(j, "missing_user_stacks", sv->p.missing_user);
+	json_u64(j, "frames", frames);
+	json_u64(j, "frames_named", resolved);
+	json_array_begin(j, "stacks");
+	for (uint32_t i = sv->p.nstacks; i-- > 0;) {
+		const struct stackprof_stack *s = &sv->p.stacks[i];
+		struct json_frames jf = { j, true };
+
+		json_object_begin(j, NULL);
+		json_u64(j, "pid", s->pid);
+		json_str(j, "comm", s->comm);
+		json_u64(j, "value", shown_value(&sv->p, s->value));
+		json_u64(j, "count", s->count);
+		json_array_begin(j, "kernel");
+		stackprof_walk_leaf_first(&sv->p, s, json_frame, &jf);
+		json_array_end(j);
+		jf.kernel = false;
+		json_array_begin(j, "user");
+		stackprof_walk_leaf_first(&sv->p, s, json_frame, &jf);
+		json_array_end(j);
+		json_object_end(j);
+	}
+}
+
+static int write_svg(struct stack_view *sv, struct report_out *out)
+{
+	struct stacktree t;
+	char title[160];
+	int err;
+
+	if (stacktree_build(&t, &sv->p)) {
+		stacktree_release(&t);
+		fprintf(stderr, "ebrec report: out of memory building the flame graph\n");
+		return 1;
+	}
+	snprintf(title, sizeof(title), "%s: %s", sv->p.o.kind == STACKPROF_CPU ? "CPU profile"
+									: "Off-CPU time",
+		 out->tf->path);
+	err = flamegraph_write(sv->svg, &t, title,
+			       sv->p.o.kind == STACKPROF_CPU ? "samples" : "us");
+	stacktree_release(&t);
+	return err;
+}
+
+static void stack_end(struct view_run *vr, struct report_out *out, const struct losses *ls)
+{
+	struct stack_view *sv = vr->state;
+	struct stackprof *p = &sv->p;
+
+	if (stackprof_finish(p)) {
+		fprintf(stderr, "ebrec report: %s: out of memory\n", vr->view->name);
+		out->failed = true;
+		return;
+	}
+	if (sv->svg && write_svg(sv, out))
+		out->failed = true;
+	if (out->format == FORMAT_JSON) {
+		json_object_begin(&out->json, NULL);
+		json_str(&out->json, "view", vr->view->name);
+		print_json(sv, out); /* leaves "stacks" open: view_rows_end closes it */
+		view_rows_end(out, ls, vr->view->family);
+		return;
+	}
+	if (sv->svg) {
+		fprintf(out->f, "%s: flame graph of %llu %s in %u stacks\n", sv->svg,
+			(unsigned long long)shown_value(p, p->value),
+			p->o.kind == STACKPROF_CPU ? "samples" : "us off CPU", p->nstacks);
+	} else if (sv->folded) {
+		for (uint32_t i = 0; i < p->nstacks; i++) {
+			const struct stackprof_stack *s = &p->stacks[i];
+			struct frame_out o = { out->f, sv->delimited, false, false };
+
+			folded_name(out->f, s->comm);
+			stackprof_walk_root_first(p, s, folded_frame, &o);
+			fprintf(out->f, " %llu\n", (unsigned long long)shown_value(p, s->value));
+		}
+	} else {
+		print_header(sv, out);
+		for (uint32_t i = 0; i < p->nstacks; i++)
+			print_text_stack(sv, out->f, &p->stacks[i]);
+		if (!p->nstacks)
+			fprintf(out->f, "no %s in this trace\n", p->o.kind == STACKPROF_CPU
+									 ? "profile sample"
+									 : "off-CPU span");
+	}
+	if (sv->folded) { /* folded lines only: tools read every line as a stack */
+		struct probe_losses l;
+
+		losses_of_family(ls, vr->view->family, &l);
+		text_losses(stderr, &l);
+		return;
+	}
+	print_gaps(p, out->f);
+	view_rows_end(out, ls, vr->view->family);
+}
+
+static void stack_release(struct view_run *vr)
+{
+	struct stack_view *sv = vr->state;
+
+	if (sv)
+		stackprof_release(&sv->p);
+	view_free_state(vr);
+}
+
+const struct view view_profile = {
+	.name = "profile",
+	.family = "profile",
+	.summary = "CPU profile: each distinct stack with its sample count, least frequent first",
+	.usage = "-K (kernel stacks only) -U (user only) -p PID -L TID --comm NAME -d (delimit "
+		 "kernel and user) -f (folded) --svg FILE (flame graph)",
+	.setup = profile_setup,
+	.end = stack_end,
+	.release = stack_release,
+};
+
+const struct view view_offcputime = {
+	.name = "offcputime",
+	.family = "offcpu",
+	.summary = "off-CPU time: each distinct blocked stack with its total microseconds",
+	.usage = "-K -U -p PID -t TID --comm NAME -m MIN_US -M MAX_US -d -f --svg FILE",
+	.setup = offcputime_setup,
+	.end = stack_end,
+	.release = stack_release,
+};

@@ -1,0 +1,113 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Stack workload for the profile and offcpu families' end-to-end tests. Built with frame
+ * pointers, without inlining, so that the kernel's frame-pointer walk finds every function
+ * and the tests know the exact stacks:
+ *
+ *   ebr-stacks burn SECONDS    burns CPU in ebr_inner_gamma <- ebr_middle_beta <-
+ *                              ebr_outer_alpha <- main
+ *   ebr-stacks sleep N MS      a thread sleeps N times MS milliseconds in ebr_sleeper_delta,
+ *                              which makes the nanosleep system call itself: a call through
+ *                              libc, built without frame pointers, would hide the caller
+ *
+ * Prints "pid PID" first, so that tests can find it in a report.
+ */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/syscall.h>
+
+static volatile unsigned long sink;
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static __attribute__((noinline)) void ebr_inner_gamma(double until)
+{
+	while (now_s() < until)
+		for (int i = 0; i < 100000; i++)
+			sink += (unsigned long)i * 2654435761u;
+}
+
+static __attribute__((noinline)) void ebr_middle_beta(double until)
+{
+	ebr_inner_gamma(until);
+	sink++;
+}
+
+static __attribute__((noinline)) void ebr_outer_alpha(double until)
+{
+	ebr_middle_beta(until);
+	sink++;
+}
+
+/* nanosleep(2) made right here, so that the user stack's leaf is this function */
+static long raw_nanosleep(const struct timespec *ts)
+{
+	long ret;
+#if defined(__x86_64__)
+	__asm__ volatile("syscall"
+			 : "=a"(ret)
+			 : "a"((long)SYS_nanosleep), "D"(ts), "S"(NULL)
+			 : "rcx", "r11", "memory");
+#elif defined(__aarch64__)
+	register long x8 __asm__("x8") = SYS_nanosleep;
+	register long x0 __asm__("x0") = (long)ts;
+	register long x1 __asm__("x1") = 0;
+	__asm__ volatile("svc #0" : "+r"(x0) : "r"(x8), "r"(x1) : "memory");
+	ret = x0;
+#else
+	ret = nanosleep(ts, NULL);
+#endif
+	return ret;
+}
+
+struct sleeps {
+	int n;
+	long ms;
+};
+
+static __attribute__((noinline)) void ebr_sleeper_delta(const struct sleeps *s)
+{
+	struct timespec ts = { s->ms / 1000, (s->ms % 1000) * 1000000L };
+
+	for (int i = 0; i < s->n; i++)
+		while (raw_nanosleep(&ts) != 0) /* EINTR: sleep again */
+			;
+}
+
+static void *sleeper(void *arg)
+{
+	ebr_sleeper_delta(arg);
+	return NULL;
+}
+
+int main(int argc, char **argv)
+{
+	printf("pid %d\n", (int)getpid());
+	fflush(stdout);
+	if (argc == 3 && !strcmp(argv[1], "burn")) {
+		ebr_outer_alpha(now_s() + atof(argv[2]));
+		return 0;
+	}
+	if (argc == 4 && !strcmp(argv[1], "sleep")) {
+		struct sleeps s = { atoi(argv[2]), atol(argv[3]) };
+		pthread_t t;
+
+		if (pthread_create(&t, NULL, sleeper, &s) || pthread_join(t, NULL)) {
+			fprintf(stderr, "ebr-stacks: cannot run the sleeping thread\n");
+			return 1;
+		}
+		return 0;
+	}
+	fprintf(stderr, "usage: ebr-stacks burn SECONDS | sleep N MS\n");
+	return 2;
+}
