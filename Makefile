@@ -99,7 +99,7 @@ $(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(REPORT_OBJS) $(ANALYZE_OBJS) $(FORMA
 
 # Workloads with exactly known behaviour, for the end-to-end tests and the demo.
 # ebr-stacks: every function keeps its frame and its name, for the stack tests
-WORKLOAD_CFLAGS_ebr-stacks := -fno-omit-frame-pointer -fno-optimize-sibling-calls -fno-inline
+WORKLOAD_CFLAGS_ebr-stacks := -fno-omit-frame-pointer -mno-omit-leaf-frame-pointer -fno-optimize-sibling-calls -fno-inline
 $(BUILD)/tests/workloads/%: tests/workloads/%.c
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(dir $@)

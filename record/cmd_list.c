@@ -27,16 +27,20 @@ int cmd_list(int argc, char **argv)
 		bool usable = true;
 
 		for (size_t p = 0; p < f->nprogs; p++)
-			if (!f->progs[p].optional && !(feat && features_has_tracepoint(feat, f->progs[p].tracepoint)))
+			if (!f->progs[p].optional && !(feat && features_has_hook(feat, &f->progs[p])))
 				usable = false;
-		printf("%-10s %s  %s\n", f->name, !feat ? "unknown" : usable ? "supported" : "UNSUPPORTED",
-		       f->desc);
+		printf("%-10s %s  %s%s\n", f->name, !feat ? "unknown" : usable ? "supported" : "UNSUPPORTED",
+		       f->desc, f->opt_in ? " (recorded only when -e names it)" : "");
 		printf("           views: %s\n", f->views);
 		for (size_t p = 0; p < f->nprogs; p++) {
 			const char *state = !feat ? "?" :
-					    features_has_tracepoint(feat, f->progs[p].tracepoint) ? "yes" :
+					    features_has_hook(feat, &f->progs[p]) ? "yes" :
 					    "no";
 
+			if (!f->progs[p].tracepoint) {
+				printf("           ?   perf_event cpu-clock (opened when recording starts)\n");
+				continue;
+			}
 			printf("           %-3s %s%s\n", state, f->progs[p].tracepoint,
 			       f->progs[p].optional ? " (optional)" : "");
 		}

@@ -363,12 +363,6 @@ static int spawn_command(struct recording *rec)
 	return 0;
 }
 
-/* Whether the kernel has the hook of fp: perf events are probed by the family's attach(). */
-static bool hook_present(const struct features *feat, const struct family_prog *fp)
-{
-	return !fp->tracepoint || features_has_tracepoint(feat, fp->tracepoint);
-}
-
 /* The selected families' description of a program, or NULL. */
 static const struct family_prog *prog_of(const struct recording *rec, const char *prog_name)
 {
@@ -385,7 +379,7 @@ static bool prog_wanted(const struct recording *rec, const struct features *feat
 {
 	const struct family_prog *fp = prog_of(rec, prog_name);
 
-	return fp && hook_present(feat, fp);
+	return fp && features_has_hook(feat, fp);
 }
 
 /* Checks that the kernel has what each family needs, and lets the family set its rodata. */
@@ -402,7 +396,7 @@ static int configure_families(struct recording *rec, const struct features *feat
 			return 1;
 		}
 		for (size_t p = 0; p < f->nprogs && !err; p++) {
-			have[p] = hook_present(feat, &f->progs[p]);
+			have[p] = features_has_hook(feat, &f->progs[p]);
 			if (!have[p] && !f->progs[p].optional) {
 				fprintf(stderr,
 					"ebrec record: family %s needs tracepoint %s, which this "

@@ -12,6 +12,7 @@
 #include <unistd.h>
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
+#include "record/family.h"
 #include "record/record.h"
 
 struct features {
@@ -69,6 +70,11 @@ bool features_has_tracepoint(const struct features *f, const char *tracepoint)
 	if (snprintf(name, sizeof(name), "btf_trace_%s", event) >= (int)sizeof(name))
 		return false;
 	return btf__find_by_name_kind(f->vmlinux, name, BTF_KIND_TYPEDEF) > 0;
+}
+
+bool features_has_hook(const struct features *f, const struct family_prog *fp)
+{
+	return !fp->tracepoint || features_has_tracepoint(f, fp->tracepoint);
 }
 
 void features_close(struct features *f)

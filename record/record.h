@@ -20,6 +20,9 @@ int preflight_check(char *msg, size_t msglen);
 struct features;
 int features_open(struct features **out, char *msg, size_t msglen);
 bool features_has_tracepoint(const struct features *f, const char *tracepoint);
+/* The hook of a family's program: its tracepoint, or a perf event (probed when attached). */
+struct family_prog;
+bool features_has_hook(const struct features *f, const struct family_prog *fp);
 void features_close(struct features *f);
 
 /* host.c: host facts and clock pairs into META. */

@@ -37,6 +37,33 @@ static const char *type_name(const struct ebr_reader *r, uint32_t file_id)
 	return name;
 }
 
+/* What share of the stack frames the symbols stored by the recorder name (META symbols.*). */
+static void print_symbols(const struct ebr_reader *r)
+{
+	static const char *const parts[] = { "kernel", "user" };
+	bool header = false;
+
+	for (int i = 0; i < 2; i++) {
+		char key[64];
+		const char *frames, *resolved;
+		double n, named;
+
+		snprintf(key, sizeof(key), "symbols.%s_frames", parts[i]);
+		frames = ebr_reader_meta(r, key);
+		snprintf(key, sizeof(key), "symbols.%s_resolved", parts[i]);
+		resolved = ebr_reader_meta(r, key);
+		if (!frames || !resolved)
+			continue;
+		n = strtod(frames, NULL);
+		named = strtod(resolved, NULL);
+		printf("%s %s frames %.0f, %.1f%% named", header ? "," : "symbols:  ", parts[i], n,
+		       n > 0 ? 100 * named / n : 100.0);
+		header = true;
+	}
+	if (header)
+		printf(" (frames of every recorded stack, by sample)\n");
+}
+
 static void print_info(const struct trace_file *tf, const struct ebr_summary *s, bool indexed)
 {
 	const struct ebr_reader *r = tf->r;
@@ -87,6 +114,7 @@ static void print_info(const struct trace_file *tf, const struct ebr_summary *s,
 		       (unsigned long long)p->lost_ringbuf, (unsigned long long)p->lost_map,
 		       (unsigned long long)p->lost_user);
 	}
+	print_symbols(r);
 	printf("size:      %llu bytes of blocks, %llu uncompressed, ratio %.1fx, %.2f bytes/event\n",
 	       (unsigned long long)s->stored_bytes, (unsigned long long)s->raw_bytes,
 	       s->stored_bytes ? (double)s->raw_bytes / (double)s->stored_bytes : 0.0,

@@ -1,5 +1,5 @@
 #!/bin/sh
-# make demo: records about 5 seconds of a built-in workload with every family this build has,
+# make demo: records about 7 seconds of a built-in workload with every family this build has,
 # prints the report, and says where the trace is. Run as root from the repository root.
 set -eu
 
@@ -14,10 +14,12 @@ fi
 # /var/tmp is on a real disk on Debian (not tmpfs), so the workload's I/O reaches a device
 mkdir -p "$DIR"
 W="$BUILD/tests/workloads"
-echo "== recording 5 s: 1200 paced 4 KiB O_DIRECT|O_SYNC writes read back, 3 execs and a"
-echo "   failed one, 50 opens and 5 of a missing file, 2 slow O_SYNC writes of 8 MiB, 3 TCP"
-echo "   sessions on 127.0.0.1 (1000/500, 701001/900507, 1401002/1800514 bytes each way)"
-./ebrec record -f -o "$TRACE" -d 5 -- sh -c "'$W/ebr-spawn' 3 1 0 demo && \
+echo "== recording 7 s: 1 s of CPU in three nested functions, 1200 paced 4 KiB"
+echo "   O_DIRECT|O_SYNC writes read back, 3 execs and a failed one, 50 opens and 5 of a"
+echo "   missing file, 2 slow O_SYNC writes of 8 MiB, 3 TCP sessions on 127.0.0.1"
+echo "   (1000/500, 701001/900507, 1401002/1800514 bytes each way)"
+./ebrec record -f -o "$TRACE" -d 7 -- sh -c "'$W/ebr-stacks' burn 1 && \
+'$W/ebr-spawn' 3 1 0 demo && \
 '$W/ebr-files' open 50 5 /etc/hostname '$DIR/missing' && \
 '$W/ebr-files' slow 2 8192 '$DIR/slow.dat' 10 /etc/hostname 1000 && \
 '$W/ebr-tcp' life 127.0.0.1 0 3 20 && \
@@ -46,6 +48,11 @@ echo "== ebrec report $TRACE tcplife"
 echo
 echo "== ebrec report $TRACE runqlat"
 ./ebrec report "$TRACE" runqlat
+echo
+echo "== ebrec report $TRACE profile --comm ebr-stacks -f (folded stacks)"
+./ebrec report "$TRACE" profile --comm ebr-stacks -f
+./ebrec report "$TRACE" profile --svg "$DIR/profile.svg" >/dev/null
+echo "(a flame graph of every CPU sample is in $DIR/profile.svg: open it in a browser)"
 rm -f "$DIR/workload.dat" "$DIR/slow.dat"
 echo
 echo "The trace is $TRACE: copy it anywhere and run 'ebrec report $TRACE' (no root needed)."

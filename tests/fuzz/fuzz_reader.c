@@ -2,7 +2,8 @@
 /*
  * libFuzzer target: any bytes as a trace file, through everything that reads traces: the
  * footer and index, the block scan, event decoding and every analyzer (block, the process
- * table, proc, file, tcp and sched). A hostile trace
+ * table, proc, file, tcp, sched, and the stack profiles with their symbols and flame-graph
+ * tree). A hostile trace
  * must get a clear error, never a crash, a leak or undefined behaviour (built with ASan+UBSan).
  */
 #include <stddef.h>
@@ -12,6 +13,8 @@
 #include "analyze/file.h"
 #include "analyze/proc.h"
 #include "analyze/sched.h"
+#include "analyze/stackprof.h"
+#include "analyze/stacktree.h"
 #include "analyze/tcp.h"
 #include "analyze/losses.h"
 #include "analyze/pass.h"
@@ -84,6 +87,31 @@ static void through_index(const uint8_t *data, size_t size)
 	ebr_reader_close(r);
 }
 
+static int ignore_frame(void *ctx, const char *name, bool kernel)
+{
+	(void)ctx;
+	(void)kernel;
+	return strlen(name) ? 0 : 0;
+}
+
+/* Every stack named both ways, the share, and the flame graph's tree. */
+static void name_stacks(struct stackprof *p)
+{
+	struct stacktree t;
+	uint64_t frames, resolved;
+
+	if (stackprof_finish(p) == 0) {
+		for (uint32_t i = 0; i < p->nstacks; i++) {
+			stackprof_walk_leaf_first(p, &p->stacks[i], ignore_frame, NULL);
+			stackprof_walk_root_first(p, &p->stacks[i], ignore_frame, NULL);
+		}
+		stackprof_resolved_share(p, &frames, &resolved);
+		stacktree_build(&t, p);
+		stacktree_release(&t);
+	}
+	stackprof_release(p);
+}
+
 static void through_events(const uint8_t *data, size_t size)
 {
 	struct ebr_mem_source ms;
@@ -99,13 +127,16 @@ static void through_events(const uint8_t *data, size_t size)
 	struct cachestat cache = { .interval_ns = 1000000000 };
 	struct tcpwatch tcp = { .filter = { 0, -1, -1, -1 }, .on_event = ignore_tcp };
 	struct sched_dist runq = { .measure = SCHED_RUNQ, .per = SCHED_PER_TID, .pid = -1 };
+	struct stackprof cpu = { .o = { .kind = STACKPROF_CPU, .pid = -1, .tid = -1 } };
+	struct stackprof off = { .o = { .kind = STACKPROF_OFFCPU, .pid = -1, .tid = -1 } };
 	struct analyzer an[] = {
 		{ biolatency_on_event, &lat },	{ biosnoop_on_event, &snoop },
 		{ losses_on_event, &losses },	{ proctable_on_event, &procs },
 		{ execsnoop_on_event, &exec },	{ exitsnoop_on_event, &exits },
 		{ opensnoop_on_event, &opens },	{ fsslower_on_event, &slow },
 		{ cachestat_on_event, &cache },	{ tcpwatch_on_event, &tcp },
-		{ sched_dist_on_event, &runq },
+		{ sched_dist_on_event, &runq },	{ stackprof_on_event, &cpu },
+		{ stackprof_on_event, &off },
 	};
 
 	memset(&losses, 0, sizeof(losses));
@@ -119,6 +150,8 @@ static void through_events(const uint8_t *data, size_t size)
 	tcptable_release(&tcp.table);
 	sched_dist_sort(&runq);
 	sched_dist_release(&runq);
+	name_stacks(&cpu);
+	name_stacks(&off);
 	proctable_release(&procs);
 	for (uint32_t i = 0; i < ebr_reader_problem_count(r); i++)
 		(void)strlen(ebr_reader_problem(r, i)->msg);

@@ -9,6 +9,8 @@
 #include "analyze/file.h"
 #include "analyze/proc.h"
 #include "analyze/sched.h"
+#include "analyze/stackprof.h"
+#include "analyze/stacktree.h"
 #include "analyze/hist.h"
 #include "analyze/losses.h"
 #include "analyze/pass.h"
@@ -955,6 +957,138 @@ static void test_sched_dists_and_untraced_switch_ins(void)
 	free(t.mem.buf);
 }
 
+/* ------------------------------------------------------------ stacks and symbols */
+
+static void sym_func(struct proc_trace *t, uint64_t object, uint64_t offset, uint64_t depth,
+		     const char *name)
+{
+	struct ebr_value v[EBR_MAX_FIELDS] = { 0 };
+
+	v[EBR_F_SYM_FUNC_OBJECT].u = object;
+	v[EBR_F_SYM_FUNC_OFFSET].u = offset;
+	v[EBR_F_SYM_FUNC_DEPTH].u = depth;
+	strv(&v[EBR_F_SYM_FUNC_NAME], name);
+	ev(t, EBR_EV_SYM_FUNC, 9000, v);
+}
+
+static void sample(struct proc_trace *t, uint32_t pid, const uint64_t *k, uint32_t nk,
+		   const uint64_t *u, uint32_t nu)
+{
+	struct ebr_value v[EBR_MAX_FIELDS] = { 0 };
+
+	v[EBR_F_PROFILE_SAMPLE_PID].u = pid;
+	v[EBR_F_PROFILE_SAMPLE_TID].u = pid;
+	strv(&v[EBR_F_PROFILE_SAMPLE_COMM], "app");
+	v[EBR_F_PROFILE_SAMPLE_KSTACK].frames = k;
+	v[EBR_F_PROFILE_SAMPLE_KSTACK].len = nk;
+	v[EBR_F_PROFILE_SAMPLE_USTACK].frames = u;
+	v[EBR_F_PROFILE_SAMPLE_USTACK].len = nu;
+	ev(t, EBR_EV_PROFILE_SAMPLE, 5000, v);
+}
+
+struct names {
+	char buf[512];
+};
+
+static int join_name(void *ctx, const char *name, bool kernel)
+{
+	struct names *n = ctx;
+	size_t len = strlen(n->buf);
+
+	snprintf(n->buf + len, sizeof(n->buf) - len, "%s%s%s", len ? ";" : "", name,
+		 kernel ? "_[k]" : "");
+	return 0;
+}
+
+/*
+ * Samples written before the symbols (as the recorder does), named at the end: kernel frames
+ * through kallsyms entries, user frames through the process's mappings and the objects'
+ * functions with an inlined one, return addresses looked up at address - 1, frames nothing
+ * names as "[unknown] module+0xoffset", and stacks that name the same merged.
+ */
+static void test_stacks_are_named_through_the_traces_symbols(void)
+{
+	static const uint64_t k[] = { 0x1050, 0x2001 }, u1[] = { 0x400010, 0x400204, 0x7010 },
+			      u2[] = { 0x400012, 0x400204, 0x7010 }, u3[] = { 0x999 };
+	struct ebr_value v[EBR_MAX_FIELDS];
+	struct proc_trace t;
+	struct ebr_mem_source ms;
+	struct ebr_source src;
+	struct ebr_sink sink;
+	struct ebr_reader *r = NULL;
+	struct stackprof p = { .o = { .kind = STACKPROF_CPU, .pid = -1, .tid = -1 } };
+	struct analyzer an = { stackprof_on_event, &p };
+	struct stacktree tree;
+	struct names n = { "" };
+	uint64_t frames, resolved;
+
+	memset(&t, 0, sizeof(t));
+	ebr_sink_mem(&sink, &t.mem);
+	CHECK(ebr_writer_new(&t.w, &sink, NULL) == 0);
+	sample(&t, 50, k, 2, u1, 3);
+	sample(&t, 50, k, 2, u1, 3);
+	sample(&t, 50, k, 2, u2, 3);
+	sample(&t, 60, NULL, 0, u3, 1);
+	memset(v, 0, sizeof(v));
+	v[EBR_F_SYM_KERNEL_ADDR].u = 0x1000;
+	v[EBR_F_SYM_KERNEL_SIZE].u = 0x100;
+	strv(&v[EBR_F_SYM_KERNEL_NAME], "k_leaf");
+	ev(&t, EBR_EV_SYM_KERNEL, 9000, v);
+	v[EBR_F_SYM_KERNEL_ADDR].u = 0x2000;
+	strv(&v[EBR_F_SYM_KERNEL_NAME], "k_entry");
+	ev(&t, EBR_EV_SYM_KERNEL, 9000, v);
+	memset(v, 0, sizeof(v));
+	v[EBR_F_SYM_OBJECT_OBJECT].u = 1;
+	strv(&v[EBR_F_SYM_OBJECT_PATH], "/usr/bin/app");
+	ev(&t, EBR_EV_SYM_OBJECT, 9000, v);
+	memset(v, 0, sizeof(v));
+	v[EBR_F_SYM_MAP_PID].u = 50;
+	v[EBR_F_SYM_MAP_START].u = 0x400000;
+	v[EBR_F_SYM_MAP_END].u = 0x401000;
+	v[EBR_F_SYM_MAP_PGOFF].u = 0x1000;
+	v[EBR_F_SYM_MAP_OBJECT].u = 1;
+	strv(&v[EBR_F_SYM_MAP_NAME], "/usr/bin/app");
+	ev(&t, EBR_EV_SYM_MAP, 9000, v);
+	v[EBR_F_SYM_MAP_START].u = 0x7000;
+	v[EBR_F_SYM_MAP_END].u = 0x8000;
+	v[EBR_F_SYM_MAP_PGOFF].u = 0;
+	v[EBR_F_SYM_MAP_OBJECT].u = 0;
+	strv(&v[EBR_F_SYM_MAP_NAME], "[vdso]");
+	ev(&t, EBR_EV_SYM_MAP, 9000, v);
+	sym_func(&t, 1, 0x1010, 0, "leaf_fn");
+	sym_func(&t, 1, 0x1012, 0, "leaf_fn");
+	sym_func(&t, 1, 0x1203, 0, "outer_fn"); /* the call before return address 0x1204 */
+	sym_func(&t, 1, 0x1203, 1, "inlined_fn");
+	CHECK(ebr_writer_close(t.w) == 0);
+	ebr_source_mem(&src, &ms, t.mem.buf, t.mem.len);
+	CHECK(ebr_reader_open(&r, &src, NULL, 0) == 0);
+	CHECK(analyze_pass(r, &an, 1) == 0);
+	CHECK(stackprof_finish(&p) == 0);
+	CHECK(p.samples == 4 && p.nstacks == 2);
+	/* least first: pid 60's one sample, then pid 50's three, merged by name */
+	CHECK(p.stacks[0].pid == 60 && p.stacks[0].value == 1);
+	stackprof_walk_leaf_first(&p, &p.stacks[0], join_name, &n);
+	CHECK(!strcmp(n.buf, "[unknown] [unmapped]+0x999"));
+	CHECK(p.stacks[1].pid == 50 && p.stacks[1].value == 3 && p.stacks[1].count == 3);
+	n.buf[0] = 0;
+	stackprof_walk_leaf_first(&p, &p.stacks[1], join_name, &n);
+	CHECK(!strcmp(n.buf, "k_leaf_[k];k_entry_[k];leaf_fn;inlined_fn;outer_fn;"
+			     "[unknown] [vdso]+0x10"));
+	n.buf[0] = 0;
+	stackprof_walk_root_first(&p, &p.stacks[1], join_name, &n);
+	CHECK(!strcmp(n.buf, "[unknown] [vdso]+0x10;outer_fn;inlined_fn;leaf_fn;k_entry_[k];"
+			     "k_leaf_[k]"));
+	/* 3 samples of 5 frames (4 named) and 1 of 1 frame (unnamed) */
+	stackprof_resolved_share(&p, &frames, &resolved);
+	CHECK(frames == 16 && resolved == 12);
+	CHECK(stacktree_build(&tree, &p) == 0);
+	CHECK(tree.nodes[0].value == 4 && tree.max_depth == 7);
+	stacktree_release(&tree);
+	stackprof_release(&p);
+	ebr_reader_close(r);
+	free(t.mem.buf);
+}
+
 int main(void)
 {
 	RUN(test_log2_slots_match_bcc);
@@ -974,6 +1108,7 @@ int main(void)
 	RUN(test_exit_codes_and_args_read_as_bccs);
 	RUN(test_u64map_grows_and_overwrites);
 	RUN(test_tcp_sessions_bytes_and_owners);
+	RUN(test_stacks_are_named_through_the_traces_symbols);
 	RUN(test_sched_dists_and_untraced_switch_ins);
 	return CHECK_SUMMARY();
 }

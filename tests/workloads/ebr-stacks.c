@@ -49,8 +49,8 @@ static __attribute__((noinline)) void ebr_outer_alpha(double until)
 	sink++;
 }
 
-/* nanosleep(2) made right here, so that the user stack's leaf is this function */
-static long raw_nanosleep(const struct timespec *ts)
+/* nanosleep(2) made right in its caller (inlined), so that the user stack's leaf is the caller */
+static inline __attribute__((always_inline)) long raw_nanosleep(const struct timespec *ts)
 {
 	long ret;
 #if defined(__x86_64__)

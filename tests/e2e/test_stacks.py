@@ -1,0 +1,118 @@
+"""Stack families, end to end: a program with known, uniquely named functions (built with frame
+pointers) is profiled and its binary deleted before the report, so every name must come from
+the trace; a thread sleeps a known time in a known function for offcputime."""
+import os
+import shutil
+import xml.etree.ElementTree as ET
+
+from conftest import ebrec, view, workload
+
+CHAIN = ["ebr_inner_gamma", "ebr_middle_beta", "ebr_outer_alpha"]  # leaf first
+
+
+def copy_of_workload(out_dir, name):
+    """A private copy of ebr-stacks, so that the test can delete it."""
+    path = out_dir / name
+    shutil.copy(workload("ebr-stacks"), path)
+    return path
+
+
+def pid_of(stdout):
+    for line in stdout.splitlines():
+        if line.startswith("pid "):
+            return int(line.split()[1])
+    raise AssertionError(f"no pid line in {stdout!r}")
+
+
+def has_chain(frames):
+    """The three functions, nested as called, consecutive."""
+    return any(frames[i:i + 3] == CHAIN for i in range(len(frames)))
+
+
+def named_share(trace, pid):
+    v = view(trace, "profile", "-p", pid)
+    total = sum(s["count"] for s in v["stacks"])
+    good = sum(s["count"] for s in v["stacks"] if has_chain(s["user"]))
+    return v, total, good
+
+
+def test_profile_names_a_deleted_binarys_functions(live, out_dir):
+    trace = out_dir / "profile.ebr"
+    binary = copy_of_workload(out_dir, "ebr-burner")
+    p = ebrec("record", "-o", trace, "-e", "profile", "--", binary, "burn", 3, check=0)
+    pid = pid_of(p.stdout)
+    os.remove(binary)
+
+    v, total, good = named_share(trace, pid)
+    # 3 s at 49 Hz on the one CPU it runs on: about 147 samples
+    assert 100 <= total <= 160, total
+    assert good >= 0.9 * total, (good, total, v["stacks"][:3])
+    assert v["missing_kernel_stacks"] == 0 and v["missing_user_stacks"] == 0
+
+    folded = ebrec("report", trace, "profile", "-f", "-p", pid, check=0).stdout
+    line = max(folded.splitlines(), key=lambda l: int(l.rsplit(" ", 1)[1]))
+    assert line.startswith("ebr-burner;")
+    assert ";ebr_outer_alpha;ebr_middle_beta;ebr_inner_gamma" in line, line
+    assert int(line.rsplit(" ", 1)[1]) >= 0.9 * total
+
+    info = ebrec("info", trace, check=0).stdout
+    assert "symbols:" in info and "user frames" in info, info
+
+    svg = out_dir / "profile.svg"
+    out = ebrec("report", trace, "profile", "--svg", svg, check=0).stdout
+    assert str(svg) in out
+    root = ET.parse(svg).getroot()  # well-formed XML
+    titles = [t.text for t in root.iter("{http://www.w3.org/2000/svg}title")]
+    for name in CHAIN:
+        assert any(t.startswith(name + " (") for t in titles), name
+    assert root.find("{http://www.w3.org/2000/svg}script") is not None
+
+
+def test_process_that_exits_mid_recording_is_named(live, out_dir):
+    trace = out_dir / "exits.ebr"
+    binary = copy_of_workload(out_dir, "ebr-short")
+    # it burns 1 s, exits and its file is deleted, 1 s before the recording ends
+    p = ebrec("record", "-o", trace, "-e", "profile,proc", "--", "sh", "-c",
+              f"{binary} burn 1; rm {binary}; sleep 1", check=0)
+    pid = pid_of(p.stdout)
+    assert not binary.exists()
+    exits = view(trace, "exitsnoop")["rows"]
+    assert any(r["pid"] == pid for r in exits)
+
+    _, total, good = named_share(trace, pid)
+    assert 30 <= total <= 60, total
+    assert good >= 0.9 * total, (good, total)
+
+
+def test_offcputime_of_a_thread_sleeping_10_times_50ms(live, out_dir):
+    trace = out_dir / "offcpu.ebr"
+    binary = copy_of_workload(out_dir, "ebr-sleeper")
+    p = ebrec("record", "-o", trace, "-e", "offcpu", "--", binary, "sleep", 10, 50, check=0)
+    pid = pid_of(p.stdout)
+
+    v = view(trace, "offcputime", "-p", pid)
+    sleeps = [s for s in v["stacks"] if "ebr_sleeper_delta" in s["user"]]
+    assert sleeps, v["stacks"]
+    total_us = sum(s["value"] for s in sleeps)
+    assert 450_000 <= total_us <= 550_000, total_us
+    assert sum(s["count"] for s in sleeps) == 10
+    assert all("do_nanosleep" in s["kernel"] for s in sleeps), sleeps
+
+    # -m: each sleep is 50 ms and a little; none is 60 ms
+    assert sum(s["count"] for s in view(trace, "offcputime", "-p", pid, "-m", 40000)["stacks"]
+               if "ebr_sleeper_delta" in s["user"]) == 10
+    assert not [s for s in view(trace, "offcputime", "-p", pid, "-m", 60000)["stacks"]
+                if "ebr_sleeper_delta" in s["user"]]
+
+
+def test_offcpu_threshold_is_applied_in_the_kernel(live, out_dir):
+    trace = out_dir / "offcpu-min.ebr"
+    binary = copy_of_workload(out_dir, "ebr-sleeper")
+    ebrec("record", "-o", trace, "-e", "offcpu", "--min-us", 40000, "--", binary, "sleep", 3,
+          50, check=0)
+    spans = [l for l in ebrec("dump", trace, check=0).stdout.splitlines()
+             if " offcpu.span " in l]
+    assert spans
+    for l in spans:
+        ns = int(l.split("offcpu_ns=")[1].split()[0])
+        assert ns >= 40_000_000, l
