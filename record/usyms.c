@@ -15,7 +15,7 @@
 #include "record/record.h"
 #include "record/usyms.h"
 
-#define OFFSET_BITS 40
+#define OFFSET_BITS 48 /* user addresses (a perf map's offsets) fit; 65535 objects */
 #define OFFSET_MASK ((1ull << OFFSET_BITS) - 1)
 #define RESCAN_NS (50 * 1000000ull) /* a process's maps are read at most this often */
 #define MAX_OPEN_OBJECTS 1000       /* beyond, objects are opened by path at the end */
@@ -477,8 +477,11 @@ static int resolve_elf(struct ebr_writer *w, const struct uobject *o, uint32_t i
 			close(fd);
 		return EBR_E_NOMEM;
 	}
-	if (fd >= 0) /* dwfl owns fd from here */
+	if (fd >= 0) {
 		mod = dwfl_report_offline(dwfl, "object", o->path, fd);
+		if (!mod) /* on success libdwfl owns fd */
+			close(fd);
+	}
 	if (mod && dwfl_report_end(dwfl, NULL, NULL) == 0)
 		elf = dwfl_module_getelf(mod, &bias);
 	for (size_t i = 0; elf && i < n && !err; i++) {

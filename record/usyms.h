@@ -42,7 +42,7 @@ struct usyms {
 	struct uobject *objs; /* object id = index + 1 */
 	size_t nobjs, cap_objs;
 	size_t open_fds;
-	struct addrset used; /* object << 40 | lookup offset */
+	struct addrset used; /* object << 48 | lookup offset */
 	uint64_t unmapped;   /* frames in no known mapping */
 };
 

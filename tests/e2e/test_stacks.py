@@ -116,3 +116,18 @@ def test_offcpu_threshold_is_applied_in_the_kernel(live, out_dir):
     for l in spans:
         ns = int(l.split("offcpu_ns=")[1].split()[0])
         assert ns >= 40_000_000, l
+
+
+def test_jit_code_is_named_from_its_perf_map(live, out_dir):
+    """Code in anonymous memory, named by the runtime's /tmp/perf-PID.map (perf's convention)."""
+    trace = out_dir / "jit.ebr"
+    binary = copy_of_workload(out_dir, "ebr-jit")
+    p = ebrec("record", "-o", trace, "-e", "profile", "--", binary, "jit", 1, "keep", check=0)
+    pid = pid_of(p.stdout)
+    try:
+        v = view(trace, "profile", "-p", pid)
+    finally:
+        os.remove(f"/tmp/perf-{pid}.map")
+    total = sum(s["count"] for s in v["stacks"])
+    jit = sum(s["count"] for s in v["stacks"] if s["user"][:1] == ["ebr_jit_epsilon"])
+    assert total >= 30 and jit >= 0.9 * total, v["stacks"]

@@ -9,6 +9,9 @@
  *   ebr-stacks sleep N MS      a thread sleeps N times MS milliseconds in ebr_sleeper_delta,
  *                              which makes the nanosleep system call itself: a call through
  *                              libc, built without frame pointers, would hide the caller
+ *   ebr-stacks jit SECONDS     burns CPU in code it wrote into anonymous memory, named
+ *                              ebr_jit_epsilon in /tmp/perf-PID.map as JIT runtimes do
+ *                              (x86-64 only); removes the map when done unless told "keep"
  *
  * Prints "pid PID" first, so that tests can find it in a report.
  */
@@ -18,6 +21,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/mman.h>
 #include <sys/syscall.h>
 
 static volatile unsigned long sink;
@@ -90,6 +94,43 @@ static void *sleeper(void *arg)
 	return NULL;
 }
 
+/* x86-64: rax = rdi; do rax-- while (rax); return -- a countdown of rdi iterations */
+static const unsigned char jit_countdown[] = { 0x48, 0x89, 0xf8, 0x48, 0xff, 0xc8,
+					       0x75, 0xfb, 0xc3 };
+
+static int jit_burn(double seconds, int keep_map)
+{
+	void (*fn)(unsigned long);
+	char path[64];
+	FILE *map;
+	void *code;
+
+#if !defined(__x86_64__)
+	fprintf(stderr, "ebr-stacks: jit needs x86-64\n");
+	return 1;
+#endif
+	code = mmap(NULL, 4096, PROT_READ | PROT_WRITE | PROT_EXEC, MAP_PRIVATE | MAP_ANONYMOUS,
+		    -1, 0);
+	if (code == MAP_FAILED) {
+		perror("ebr-stacks: mmap");
+		return 1;
+	}
+	memcpy(code, jit_countdown, sizeof(jit_countdown));
+	snprintf(path, sizeof(path), "/tmp/perf-%d.map", (int)getpid());
+	map = fopen(path, "w");
+	if (!map || fprintf(map, "%lx %zx ebr_jit_epsilon\n", (unsigned long)code,
+			    sizeof(jit_countdown)) < 0 || fclose(map) != 0) {
+		perror("ebr-stacks: writing the perf map");
+		return 1;
+	}
+	fn = (void (*)(unsigned long))code;
+	for (double until = now_s() + seconds; now_s() < until;)
+		fn(1000000);
+	if (!keep_map)
+		unlink(path);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	printf("pid %d\n", (int)getpid());
@@ -108,6 +149,8 @@ int main(int argc, char **argv)
 		}
 		return 0;
 	}
-	fprintf(stderr, "usage: ebr-stacks burn SECONDS | sleep N MS\n");
+	if ((argc == 3 || argc == 4) && !strcmp(argv[1], "jit"))
+		return jit_burn(atof(argv[2]), argc == 4 && !strcmp(argv[3], "keep"));
+	fprintf(stderr, "usage: ebr-stacks burn SECONDS | sleep N MS | jit SECONDS [keep]\n");
 	return 2;
 }
