@@ -21,6 +21,26 @@
 #define MAX_OPEN_OBJECTS 1000       /* beyond, objects are opened by path at the end */
 #define MAX_INLINE 16
 
+/*
+ * Room for one more element in *arr (n used of *cap, elem bytes each): doubled from `first`
+ * when full. 0, or EBR_E_NOMEM with *arr unchanged.
+ */
+static int grow(void *arr, size_t n, size_t *cap, size_t elem, size_t first)
+{
+	void **p = arr;
+	size_t ncap = *cap ? *cap * 2 : first;
+	void *grown;
+
+	if (n < *cap)
+		return 0;
+	grown = reallocarray(*p, ncap, elem);
+	if (!grown)
+		return EBR_E_NOMEM;
+	*p = grown;
+	*cap = ncap;
+	return 0;
+}
+
 /* ------------------------------------------------------------- objects */
 
 static int write_object(struct ebr_writer *w, uint32_t id, const struct uobject *o,
@@ -49,15 +69,8 @@ static struct uobject *object_new(struct usyms *u, uint32_t kind, const char *pa
 {
 	struct uobject *o;
 
-	if (u->nobjs == u->cap_objs) {
-		size_t cap = u->cap_objs ? u->cap_objs * 2 : 64;
-		struct uobject *objs = reallocarray(u->objs, cap, sizeof(*objs));
-
-		if (!objs)
-			return NULL;
-		u->objs = objs;
-		u->cap_objs = cap;
-	}
+	if (grow(&u->objs, u->nobjs, &u->cap_objs, sizeof(*u->objs), 64))
+		return NULL;
 	o = &u->objs[u->nobjs];
 	memset(o, 0, sizeof(*o));
 	o->fd = -1;
@@ -170,15 +183,8 @@ static struct uproc *proc_find(struct usyms *u, uint32_t pid, size_t *pos)
 
 static struct uproc *proc_add(struct usyms *u, uint32_t pid, size_t pos)
 {
-	if (u->nprocs == u->cap_procs) {
-		size_t cap = u->cap_procs ? u->cap_procs * 2 : 64;
-		struct uproc *procs = reallocarray(u->procs, cap, sizeof(*procs));
-
-		if (!procs)
-			return NULL;
-		u->procs = procs;
-		u->cap_procs = cap;
-	}
+	if (grow(&u->procs, u->nprocs, &u->cap_procs, sizeof(*u->procs), 64))
+		return NULL;
 	memmove(&u->procs[pos + 1], &u->procs[pos], (u->nprocs - pos) * sizeof(*u->procs));
 	memset(&u->procs[pos], 0, sizeof(*u->procs));
 	u->procs[pos].pid = pid;
@@ -533,16 +539,8 @@ static int resolve_perf_map(struct ebr_writer *w, const struct uobject *o, uint3
 		line[strcspn(line, "\n")] = 0;
 		if (sscanf(line, "%llx %llx %n", &start, &size, &pos) < 2 || !pos)
 			continue;
-		if (nsyms == cap) {
-			struct jit_sym *s = reallocarray(syms, cap ? cap * 2 : 256, sizeof(*s));
-
-			if (!s) {
-				err = EBR_E_NOMEM;
-				break;
-			}
-			syms = s;
-			cap = cap ? cap * 2 : 256;
-		}
+		if ((err = grow(&syms, nsyms, &cap, sizeof(*syms), 256)))
+			break;
 		syms[nsyms].start = start;
 		syms[nsyms].size = size;
 		syms[nsyms].name = strdup(line + pos);
