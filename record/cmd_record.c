@@ -835,8 +835,10 @@ int cmd_record(int argc, char **argv)
 	if (!err) {
 		err = ebr_writer_flush(rec.w);
 		rec.bytes = ebr_writer_bytes(rec.w);
-		err = err ?: ebr_writer_close(rec.w);
-		rec.w = NULL;
+		if (!err) { /* close frees the writer; after a failed flush, cleanup abandons it */
+			err = ebr_writer_close(rec.w);
+			rec.w = NULL;
+		}
 	}
 	if (err) {
 		write_failed(&rec, err);
