@@ -6,11 +6,6 @@
 #include "analyze/grow.h"
 #include "analyze/stackprof.h"
 
-#define FLAG_KERNEL_FULL 1u /* profile.sample / offcpu.span flags */
-#define FLAG_USER_FULL 2u
-#define FLAG_KERNEL_ERR 4u
-#define FLAG_USER_ERR 8u
-
 static uint64_t fnv1a(uint64_t h, const void *data, size_t len)
 {
 	const unsigned char *p = data;
@@ -127,11 +122,11 @@ int stackprof_on_event(void *self, const struct ebr_reader *r, const struct ebr_
 		u.len = 0;
 	p->samples++;
 	p->value += value;
-	if (!p->o.user_only && (flags & FLAG_KERNEL_ERR))
+	if (!p->o.user_only && (flags & EBR_STACK_KERNEL_ERR))
 		p->missing_kernel++;
-	if (!p->o.kernel_only && (flags & FLAG_USER_ERR))
+	if (!p->o.kernel_only && (flags & EBR_STACK_USER_ERR))
 		p->missing_user++;
-	if (flags & (FLAG_KERNEL_FULL | FLAG_USER_FULL))
+	if (flags & (EBR_STACK_KERNEL_FULL | EBR_STACK_USER_FULL))
 		p->cut++;
 	if (!p->t_first || ev->ts < p->t_first)
 		p->t_first = ev->ts;

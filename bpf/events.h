@@ -16,6 +16,8 @@
 
 /* block.rq flags (EBR_BIO_*) are part of the file format */
 #include "format/block_flags.h"
+/* profile.sample and offcpu.span flags (EBR_STACK_*) too */
+#include "format/stack_flags.h"
 
 #define EBR_COMM_LEN 16
 #define EBR_PATH_MAX 4096     /* PATH_MAX: the kernel refuses longer paths, so paths are whole */
@@ -242,10 +244,6 @@ struct ebr_rec_sched_switch {
 #define EBR_KSTACK_MAX 127 /* the kernel's perf_event_max_stack default */
 #define EBR_USTACK_MAX 128
 
-#define EBR_STACK_KERNEL_FULL 1u /* the kernel stack filled its room: it may be cut */
-#define EBR_STACK_USER_FULL 2u   /* the user stack filled its room: it may be cut */
-#define EBR_STACK_KERNEL_ERR 4u  /* the kernel stack could not be captured */
-#define EBR_STACK_USER_ERR 8u    /* the user stack could not be captured */
 
 /*
  * A stack sample: a profile tick (ts = the tick), or a stretch off CPU (ts = the switch back

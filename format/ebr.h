@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "format/block_flags.h"
+#include "format/stack_flags.h"
 
 #define EBR_VERSION_MAJOR 1
 #define EBR_VERSION_MINOR 3

@@ -2,6 +2,7 @@
 /* The multiset of frame keys: record/addrset.h. */
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 #include "record/addrset.h"
 
 static int by_key(const void *a, const void *b)
@@ -54,4 +55,22 @@ void addrset_free(struct addrset *s)
 	free(s->items);
 	s->items = NULL;
 	s->n = s->cap = 0;
+}
+
+size_t addr_table_upto(const void *table, size_t n, size_t stride, uint64_t addr)
+{
+	const unsigned char *base = table;
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		uint64_t start;
+
+		memcpy(&start, base + mid * stride, sizeof(start));
+		if (start <= addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
 }

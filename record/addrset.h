@@ -26,4 +26,11 @@ int addrset_add(struct addrset *s, uint64_t key);
 void addrset_compact(struct addrset *s);
 void addrset_free(struct addrset *s);
 
+/*
+ * In a table sorted by a leading uint64_t address (kernel symbols, mappings: n elements of
+ * stride bytes), how many elements start at or before addr: the one holding addr, if any, is
+ * the one before that count.
+ */
+size_t addr_table_upto(const void *table, size_t n, size_t stride, uint64_t addr);
+
 #endif

@@ -1,11 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* Kernel symbols: record/ksyms.h. */
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "record/ksyms.h"
 #include "record/record.h"
+
+_Static_assert(offsetof(struct ksym, addr) == 0, "addr_table_upto() reads the leading address");
 
 static int by_addr(const void *a, const void *b)
 {
@@ -119,18 +122,10 @@ int ksyms_load(struct ksyms *k, char *msg, size_t msglen)
 
 const struct ksym *ksyms_find(const struct ksyms *k, uint64_t addr)
 {
-	size_t lo = 0, hi = k->n;
-
 	/* the last symbol starting at or before addr */
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
+	size_t upto = addr_table_upto(k->syms, k->n, sizeof(*k->syms), addr);
 
-		if (k->syms[mid].addr <= addr)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo ? &k->syms[lo - 1] : NULL;
+	return upto ? &k->syms[upto - 1] : NULL;
 }
 
 static bool is_tracing(const struct ksyms *k, const struct ksym *s)

@@ -3,6 +3,7 @@
 #include <dwarf.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stddef.h>
 #include <gelf.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -192,20 +193,14 @@ static struct uproc *proc_add(struct usyms *u, uint32_t pid, size_t pos)
 	return &u->procs[pos];
 }
 
+_Static_assert(offsetof(struct umap, start) == 0, "addr_table_upto() reads the leading address");
+
 /* The mapping of p holding addr, or NULL. */
 static const struct umap *map_find(const struct uproc *p, uint64_t addr)
 {
-	size_t lo = 0, hi = p->nmaps;
+	size_t upto = addr_table_upto(p->maps, p->nmaps, sizeof(*p->maps), addr);
 
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (p->maps[mid].start <= addr)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo && addr < p->maps[lo - 1].end ? &p->maps[lo - 1] : NULL;
+	return upto && addr < p->maps[upto - 1].end ? &p->maps[upto - 1] : NULL;
 }
 
 /* Puts m in p's mappings in place of any it overlaps (the process remapped that range). */

@@ -15,9 +15,6 @@
 #include "analyze/stacktree.h"
 #include "report/report.h"
 
-#define FLAG_KERNEL_ERR 4u /* profile.sample / offcpu.span flags */
-#define FLAG_USER_ERR 8u
-
 struct stack_view {
 	struct stackprof p;
 	bool folded, delimited;
@@ -163,10 +160,10 @@ static void print_text_stack(struct stack_view *sv, FILE *f, const struct stackp
 	struct frame_out o = { f, sv->delimited, false, false };
 	char comm[80];
 
-	if (!sv->p.o.user_only && !s->kdepth && (s->flags & FLAG_KERNEL_ERR))
+	if (!sv->p.o.user_only && !s->kdepth && (s->flags & EBR_STACK_KERNEL_ERR))
 		fputs("    [Missed Kernel Stack]\n", f);
 	stackprof_walk_leaf_first(&sv->p, s, text_frame, &o);
-	if (!sv->p.o.kernel_only && !s->udepth && (s->flags & FLAG_USER_ERR))
+	if (!sv->p.o.kernel_only && !s->udepth && (s->flags & EBR_STACK_USER_ERR))
 		fputs("    [Missed User Stack]\n", f);
 	fprintf(f, "    %-16s %s (%u)\n        %llu\n\n", "-", text_safe(s->comm, comm, sizeof(comm)),
 		s->pid, (unsigned long long)shown_value(&sv->p, s->value));

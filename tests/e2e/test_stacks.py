@@ -44,8 +44,8 @@ def test_profile_names_a_deleted_binarys_functions(live, out_dir):
     os.remove(binary)
 
     v, total, good = named_share(trace, pid)
-    # 3 s at 49 Hz on the one CPU it runs on: about 147 samples
-    assert 100 <= total <= 160, total
+    # 3 s at 49 Hz on the one CPU it runs on: 147 samples (a tick more or less at either end)
+    assert 145 <= total <= 149, total
     assert good >= 0.9 * total, (good, total, v["stacks"][:3])
     assert v["missing_kernel_stacks"] == 0 and v["missing_user_stacks"] == 0
 
@@ -53,7 +53,7 @@ def test_profile_names_a_deleted_binarys_functions(live, out_dir):
     line = max(folded.splitlines(), key=lambda l: int(l.rsplit(" ", 1)[1]))
     assert line.startswith("ebr-burner;")
     assert ";ebr_outer_alpha;ebr_middle_beta;ebr_inner_gamma" in line, line
-    assert int(line.rsplit(" ", 1)[1]) >= 0.9 * total
+    assert int(line.rsplit(" ", 1)[1]) == good  # the same stacks, merged by name
 
     info = ebrec("info", trace, check=0).stdout
     assert "symbols:" in info and "user frames" in info, info
@@ -80,7 +80,7 @@ def test_process_that_exits_mid_recording_is_named(live, out_dir):
     assert any(r["pid"] == pid for r in exits)
 
     _, total, good = named_share(trace, pid)
-    assert 30 <= total <= 60, total
+    assert 47 <= total <= 51, total  # 1 s at 49 Hz
     assert good >= 0.9 * total, (good, total)
 
 
@@ -130,4 +130,4 @@ def test_jit_code_is_named_from_its_perf_map(live, out_dir):
         os.remove(f"/tmp/perf-{pid}.map")
     total = sum(s["count"] for s in v["stacks"])
     jit = sum(s["count"] for s in v["stacks"] if s["user"][:1] == ["ebr_jit_epsilon"])
-    assert total >= 30 and jit >= 0.9 * total, v["stacks"]
+    assert 47 <= total <= 51 and jit >= 0.9 * total, v["stacks"]  # 1 s at 49 Hz

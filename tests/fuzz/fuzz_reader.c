@@ -91,7 +91,8 @@ static int ignore_frame(void *ctx, const char *name, bool kernel)
 {
 	(void)ctx;
 	(void)kernel;
-	return strlen(name) ? 0 : 0;
+	(void)strlen(name); /* every byte of every name is read */
+	return 0;
 }
 
 /* Every stack named both ways, the share, and the flame graph's tree. */

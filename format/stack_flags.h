@@ -1,0 +1,15 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * The `flags` field of profile.sample and offcpu.span (format/events.def): part of the file
+ * format. Free of includes, so the BPF programs that set them (bpf/events.h) and the readers
+ * that interpret them share one definition.
+ */
+#ifndef EBREC_FORMAT_STACK_FLAGS_H
+#define EBREC_FORMAT_STACK_FLAGS_H
+
+#define EBR_STACK_KERNEL_FULL 1u /* the kernel stack filled its room: it may be cut */
+#define EBR_STACK_USER_FULL 2u   /* the user stack filled its room: it may be cut */
+#define EBR_STACK_KERNEL_ERR 4u  /* the kernel stack could not be captured */
+#define EBR_STACK_USER_ERR 8u    /* the user stack could not be captured */
+
+#endif
