@@ -50,9 +50,9 @@ const char *exit_code_text(uint64_t wait_status, char *out, size_t len);
 /* bcc's print_log2_hist(): the header line and one line per slot up to the last used one */
 void text_log2_hist(FILE *f, const struct log2_hist *h, const char *unit);
 void json_log2_hist(struct json *j, const char *key, const struct log2_hist *h);
-/* the loss line every view ends with */
-void text_losses(FILE *f, const struct probe_losses *l);
-void json_losses(struct json *j, const struct probe_losses *l);
+/* the loss line every view ends with, and when the events were lost */
+void text_losses(FILE *f, const struct ebr_reader *r, const struct probe_losses *l);
+void json_losses(struct json *j, const struct ebr_reader *r, const struct probe_losses *l);
 
 /* ------------------------------------------------------------ views */
 

@@ -80,9 +80,12 @@ void json_log2_hist(struct json *j, const char *key, const struct log2_hist *h)
 	json_array_end(j);
 }
 
-void text_losses(FILE *f, const struct probe_losses *l)
+#define TEXT_LISTED_WINDOWS 5
+
+void text_losses(FILE *f, const struct ebr_reader *r, const struct probe_losses *l)
 {
 	uint64_t lost = probe_losses_total(l);
+	uint32_t n = l->nwindows + l->more_windows;
 
 	if (!lost) {
 		fprintf(f, "%s events: %llu emitted, 0 lost\n", l->name,
@@ -95,9 +98,20 @@ void text_losses(FILE *f, const struct probe_losses *l)
 		l->name, (unsigned long long)l->emitted, (unsigned long long)lost,
 		(unsigned long long)l->lost_ringbuf, (unsigned long long)l->lost_map,
 		(unsigned long long)l->lost_user);
+	if (!n)
+		return;
+	fprintf(f, "  lost in %u window%s (seconds from the start):", n, n == 1 ? "" : "s");
+	for (uint32_t i = 0; i < l->nwindows && i < TEXT_LISTED_WINDOWS; i++)
+		fprintf(f, "%s %.1f-%.1f s: %llu", i ? "," : "",
+			trace_seconds(r, l->windows[i].start_ns), trace_seconds(r, l->windows[i].end_ns),
+			(unsigned long long)l->windows[i].lost);
+	if (n > TEXT_LISTED_WINDOWS)
+		fprintf(f, ", and %u more (--format json lists %u)", n - TEXT_LISTED_WINDOWS,
+			l->nwindows);
+	fputc('\n', f);
 }
 
-void json_losses(struct json *j, const struct probe_losses *l)
+void json_losses(struct json *j, const struct ebr_reader *r, const struct probe_losses *l)
 {
 	json_object_begin(j, "losses");
 	json_str(j, "family", l->name);
@@ -106,6 +120,16 @@ void json_losses(struct json *j, const struct probe_losses *l)
 	json_u64(j, "lost_ringbuf", l->lost_ringbuf);
 	json_u64(j, "lost_map", l->lost_map);
 	json_u64(j, "lost_user", l->lost_user);
+	json_array_begin(j, "windows");
+	for (uint32_t i = 0; i < l->nwindows; i++) {
+		json_object_begin(j, NULL);
+		json_double(j, "start_s", trace_seconds(r, l->windows[i].start_ns), 3);
+		json_double(j, "end_s", trace_seconds(r, l->windows[i].end_ns), 3);
+		json_u64(j, "lost", l->windows[i].lost);
+		json_object_end(j);
+	}
+	json_array_end(j);
+	json_u64(j, "windows_not_listed", l->more_windows);
 	json_object_end(j);
 }
 

@@ -73,7 +73,7 @@ static void biolatency_end(struct view_run *vr, struct report_out *out, const st
 			json_object_end(j);
 		}
 		json_array_end(j);
-		json_losses(j, &l);
+		json_losses(j, out->tf->r, &l);
 		json_object_end(j);
 		return;
 	}
@@ -95,7 +95,7 @@ static void biolatency_end(struct view_run *vr, struct report_out *out, const st
 	if (!b->ngroups)
 		fprintf(out->f, "no block I/O in this trace\n");
 	fputc('\n', out->f);
-	text_losses(out->f, &l);
+	text_losses(out->f, out->tf->r, &l);
 }
 
 static void biolatency_release(struct view_run *vr)

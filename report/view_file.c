@@ -240,7 +240,7 @@ static void fsslower_end(struct view_run *vr, struct report_out *out, const stru
 		json_array_end(&out->json);
 		json_str(&out->json, "recorded_fs", rec_fs);
 		json_u64(&out->json, "recorded_min_us", rec_min ? strtoull(rec_min, NULL, 10) : 0);
-		json_losses(&out->json, &l);
+		json_losses(&out->json, out->tf->r, &l);
 		json_object_end(&out->json);
 		return;
 	}
@@ -252,7 +252,7 @@ static void fsslower_end(struct view_run *vr, struct report_out *out, const stru
 	if (rec_fs && *rec_fs)
 		fprintf(out->f, "note: recorded with --fs %s: slow operations on other file systems "
 				"are not in this trace\n", text_safe(rec_fs, safe, sizeof(safe)));
-	text_losses(out->f, &l);
+	text_losses(out->f, out->tf->r, &l);
 }
 
 const struct view view_fsslower = {

@@ -20,12 +20,12 @@ void view_rows_end(struct report_out *out, const struct losses *ls, const char *
 	losses_of_family(ls, family, &l);
 	if (out->format == FORMAT_JSON) {
 		json_array_end(&out->json);
-		json_losses(&out->json, &l);
+		json_losses(&out->json, out->tf->r, &l);
 		json_object_end(&out->json);
 		return;
 	}
 	fputc('\n', out->f);
-	text_losses(out->f, &l);
+	text_losses(out->f, out->tf->r, &l);
 }
 
 void view_json_args(struct report_out *out, uint32_t pid)

@@ -311,7 +311,7 @@ static void stack_end(struct view_run *vr, struct report_out *out, const struct 
 		struct probe_losses l;
 
 		losses_of_family(ls, vr->view->family, &l);
-		text_losses(stderr, &l);
+		text_losses(stderr, out->tf->r, &l);
 		return;
 	}
 	print_gaps(p, out->f);

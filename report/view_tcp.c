@@ -361,7 +361,7 @@ static void tcpretrans_end(struct view_run *vr, struct report_out *out, const st
 		json_u64(&out->json, "retransmits", s->retransmits);
 		json_u64(&out->json, "resets_sent", s->resets_sent);
 		json_u64(&out->json, "resets_received", s->resets_received);
-		json_losses(&out->json, &l);
+		json_losses(&out->json, out->tf->r, &l);
 		json_object_end(&out->json);
 		return;
 	}

@@ -109,6 +109,16 @@ def test_tiny_ring_buffer_loses_exactly_what_it_counts(live, disk_dir, out_dir):
     written = len(doc["views"][0]["rows"])
     assert losses["lost_ringbuf"] > 0, "the flood did not overflow the ring: test is void"
     assert written + losses["lost"] == losses["emitted"]
+    # when: every lost event is in a window, inside the recording, oldest first
+    windows = losses["windows"]
+    assert windows and losses["windows_not_listed"] == 0
+    assert sum(w["lost"] for w in windows) == losses["lost"]
+    assert all(0 <= w["start_s"] < w["end_s"] for w in windows)
+    assert all(a["end_s"] <= b["start_s"] for a, b in zip(windows, windows[1:]))
+    text = ebrec("report", trace, "biolatency", check=0).stdout.splitlines()
+    assert text[-1].startswith(f"  lost in {len(windows)} window"), text[-2:]
+    first = windows[0]
+    assert f" {first['start_s']:.1f}-{first['end_s']:.1f} s: {first['lost']}" in text[-1]
     info = ebrec("info", trace, check=0).stdout
     assert f"emitted {losses['emitted']}, lost {losses['lost']}" in info
 

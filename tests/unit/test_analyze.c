@@ -42,8 +42,8 @@ struct trace {
 	struct ebr_reader *r;
 };
 
-static void counts(struct ebr_writer *w, uint32_t probe, uint64_t emitted, uint64_t lost_rb,
-		   uint64_t lost_user)
+static void counts_at(struct ebr_writer *w, uint64_t ts, uint32_t probe, uint64_t emitted,
+		      uint64_t lost_rb, uint64_t lost_user)
 {
 	struct ebr_value v[EBR_MAX_FIELDS] = { 0 };
 
@@ -51,7 +51,13 @@ static void counts(struct ebr_writer *w, uint32_t probe, uint64_t emitted, uint6
 	v[EBR_F_COUNTS_EMITTED].u = emitted;
 	v[EBR_F_COUNTS_LOST_RINGBUF].u = lost_rb;
 	v[EBR_F_COUNTS_LOST_USER].u = lost_user;
-	CHECK(ebr_writer_event(w, EBR_EV_COUNTS, 2000000000, 0, v) == 0);
+	CHECK(ebr_writer_event(w, EBR_EV_COUNTS, ts, 0, v) == 0);
+}
+
+static void counts(struct ebr_writer *w, uint32_t probe, uint64_t emitted, uint64_t lost_rb,
+		   uint64_t lost_user)
+{
+	counts_at(w, 2000000000, probe, emitted, lost_rb, lost_user);
 }
 
 static void trace_open(struct trace *t)
@@ -308,7 +314,7 @@ static void test_disk_name_without_meta(void)
 static void test_losses_per_family(void)
 {
 	struct trace t;
-	struct losses l = { 0 };
+	static struct losses l;
 	struct analyzer an = { losses_on_event, &l };
 	struct probe_losses sum;
 
@@ -325,6 +331,54 @@ static void test_losses_per_family(void)
 	CHECK_EQ(sum.emitted, 108);
 	losses_of_family(&l, "blo", &sum); /* a prefix of a family name is not the family */
 	CHECK_EQ(sum.emitted, 0);
+}
+
+/* Each ebr.counts covers the time since its probe's previous one (or the start): a family's
+ * losses are listed by window, windows of its probes that overlap merged. */
+static void test_losses_per_window(void)
+{
+	struct ebr_mem_sink mem = { 0 };
+	struct ebr_mem_source ms;
+	struct ebr_source src;
+	struct ebr_sink sink;
+	struct ebr_writer *w = NULL;
+	struct ebr_reader *r = NULL;
+	struct losses *l = calloc(1, sizeof(*l));
+	struct analyzer an = { losses_on_event, l };
+	struct probe_losses sum;
+
+	CHECK(l != NULL);
+	ebr_sink_mem(&sink, &mem);
+	CHECK(ebr_writer_new(&w, &sink, NULL) == 0);
+	CHECK(ebr_writer_meta(w, "clock.start.monotonic_ns", "500000000") == 0);
+	CHECK(ebr_writer_meta(w, "probe.1", "block/rq") == 0);
+	CHECK(ebr_writer_meta(w, "probe.2", "block/other") == 0);
+	CHECK(ebr_writer_meta(w, "probe.3", "file/open") == 0);
+	counts_at(w, 1000000000, 1, 10, 0, 0);
+	counts_at(w, 2000000000, 1, 10, 5, 0); /* (1 s, 2 s] */
+	counts_at(w, 2000000000, 2, 10, 3, 0); /* (0.5 s, 2 s]: its first count */
+	counts_at(w, 3000000000, 3, 10, 0, 7);
+	counts_at(w, 4000000000, 1, 10, 0, 1); /* (2 s, 4 s] */
+	CHECK(ebr_writer_close(w) == 0);
+	ebr_source_mem(&src, &ms, mem.buf, mem.len);
+	CHECK(ebr_reader_open(&r, &src, NULL, 0) == 0);
+	CHECK(analyze_pass(r, &an, 1) == 0);
+	losses_of_family(l, "block", &sum);
+	CHECK_EQ(probe_losses_total(&sum), 9);
+	CHECK_EQ(sum.nwindows, 2);
+	CHECK_EQ(sum.windows[0].start_ns, 500000000);
+	CHECK_EQ(sum.windows[0].end_ns, 2000000000);
+	CHECK_EQ(sum.windows[0].lost, 8);
+	CHECK_EQ(sum.windows[1].start_ns, 2000000000);
+	CHECK_EQ(sum.windows[1].end_ns, 4000000000);
+	CHECK_EQ(sum.windows[1].lost, 1);
+	losses_of_family(l, "file", &sum);
+	CHECK_EQ(sum.nwindows, 1);
+	CHECK_EQ(sum.windows[0].start_ns, 500000000);
+	CHECK_EQ(sum.windows[0].lost, 7);
+	ebr_reader_close(r);
+	free(mem.buf);
+	free(l);
 }
 
 static char *json_of(const char *s, size_t len)
@@ -1099,6 +1153,7 @@ int main(void)
 	RUN(test_biosnoop_rows);
 	RUN(test_disk_name_without_meta);
 	RUN(test_losses_per_family);
+	RUN(test_losses_per_window);
 	RUN(test_json_escapes_hostile_strings);
 	RUN(test_text_safe_defuses_terminal_escapes);
 	RUN(test_process_table_follows_fork_chdir_exec_exit);
