@@ -105,6 +105,14 @@ $(BUILD)/tests/workloads/%: tests/workloads/%.c
 	$(Q)mkdir -p $(dir $@)
 	$(Q)$(CC) $(ALL_CFLAGS) $(WORKLOAD_CFLAGS_$*) $< -lpthread -o $@
 
+# Regenerates the damaged-trace fixtures (committed; tests/e2e/test_damaged.py reads them).
+.PHONY: fixtures
+fixtures: $(FORMAT_OBJS)
+	$(Q)mkdir -p $(BUILD)/tests tests/fixtures/damaged
+	$(Q)$(CC) $(ALL_CFLAGS) tests/fixtures/make_damaged.c $(FORMAT_OBJS) -lzstd \
+		-o $(BUILD)/tests/make_damaged
+	$(Q)$(BUILD)/tests/make_damaged tests/fixtures/damaged
+
 # Regenerates bpf/vmlinux.h from this machine's BTF (it is committed: builds need no BTF).
 .PHONY: vmlinux
 vmlinux:
@@ -152,7 +160,7 @@ build-fuzz/fuzz_reader: tests/fuzz/fuzz_reader.c $(FORMAT_SRCS) $(ANALYZE_SRCS) 
 .PHONY: fuzz
 fuzz: build-fuzz/fuzz_reader
 	$(Q)mkdir -p build-fuzz/corpus
-	$(Q)cp tests/fuzz/seeds/* build-fuzz/corpus/
+	$(Q)cp tests/fuzz/seeds/* tests/fixtures/damaged/*.ebr build-fuzz/corpus/
 	$(Q)build-fuzz/fuzz_reader -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -timeout=10 \
 		-print_final_stats=1 build-fuzz/corpus >build-fuzz/fuzz.log 2>&1; \
 		rc=$$?; grep -E '^(Done|stat::)|ERROR|SUMMARY' build-fuzz/fuzz.log; exit $$rc

@@ -152,25 +152,6 @@ static long src_read(struct ebr_reader *r, void *dst, size_t n)
 	return (long)got;
 }
 
-/* Skips n bytes of the source; returns bytes skipped or < 0. */
-static long src_skip(struct ebr_reader *r, uint64_t n)
-{
-	unsigned char tmp[4096];
-	uint64_t done = 0;
-
-	while (done < n) {
-		size_t want = n - done < sizeof(tmp) ? (size_t)(n - done) : sizeof(tmp);
-		long k = src_read(r, tmp, want);
-
-		if (k < 0)
-			return k;
-		done += (uint64_t)k;
-		if ((size_t)k < want)
-			break;
-	}
-	return (long)done;
-}
-
 /* ------------------------------------------------------------ headers */
 
 struct block_header {
@@ -605,23 +586,30 @@ static int read_block(struct ebr_reader *r)
 			continue;
 		}
 		err = header_check(&bh);
+		if (err == EBR_E_TOO_BIG) {
+			/*
+			 * A valid CRC over an absurd claim: refuse without allocating it. No writer
+			 * makes such a block, so its size is not trusted either: the next block is
+			 * found by scanning, as after a bad header.
+			 */
+			long skipped = resync(r);
+
+			if (skipped < 0)
+				return (int)skipped;
+			problem(r, EBR_PROB_BAD_PAYLOAD, err, bh.seq, at, bh.stored,
+				"block %u at offset %llu claims %u stored / %u raw bytes, over the "
+				"limit of %u: skipped %ld bytes to the next block", bh.seq,
+				(unsigned long long)at, bh.stored, bh.raw, EBR_MAX_BLOCK_RAW,
+				skipped);
+			r->next_seq = bh.seq + 1;
+			continue;
+		}
 		win_consume(r, EBR_BLOCK_HEADER_SIZE);
 		r->next_seq = bh.seq + 1;
 		r->blk = (struct ebr_block_info){ .seq = bh.seq, .type = bh.type, .flags = bh.flags,
 						  .offset = at, .stored_size = bh.stored,
 						  .raw_size = bh.raw, .count = bh.count,
 						  .t_first = bh.t_first, .t_last = bh.t_last };
-		if (err == EBR_E_TOO_BIG) {
-			/* a valid CRC over an absurd claim: refuse without allocating it */
-			problem(r, EBR_PROB_BAD_PAYLOAD, err, bh.seq, at, bh.stored,
-				"block %u at offset %llu claims %u stored / %u raw bytes, over the "
-				"limit of %u: skipped", bh.seq, (unsigned long long)at, bh.stored,
-				bh.raw, EBR_MAX_BLOCK_RAW);
-			got = src_skip(r, bh.stored);
-			if (got < 0)
-				return (int)got;
-			continue;
-		}
 		r->stored.len = 0;
 		if (wbuf_reserve(&r->stored, bh.stored ? bh.stored : 1))
 			return EBR_E_NOMEM;
@@ -713,6 +701,17 @@ static void events_damaged(struct ebr_reader *r, const char *what)
 	r->in_events = 0;
 }
 
+/* An event field that names an entry past its block's string or stack table. */
+static void dangling(struct ebr_reader *r, const struct file_type *t, uint32_t f,
+		     const char *table, uint64_t id, uint32_t n)
+{
+	char what[160];
+
+	snprintf(what, sizeof(what), "field %.40s of a %.40s event names %s %llu of the block's %u",
+		 t->fields[f].name, t->name, table, (unsigned long long)id, n);
+	events_damaged(r, what);
+}
+
 /* Decodes one event of the current block; 1 on success, 0 when the block is done. */
 static int decode_event(struct ebr_reader *r)
 {
@@ -748,7 +747,11 @@ static int decode_event(struct ebr_reader *r)
 			v->u = (uint64_t)unzigzag(cur_varint(c));
 			break;
 		case EBR_KIND_STR:
-			x = cur_varint_max(c, r->nstrs);
+			x = cur_varint(c);
+			if (!c->err && x > r->nstrs) {
+				dangling(r, t, f, "string", x, r->nstrs);
+				return 0;
+			}
 			v->u = x;
 			v->s = r->strdata + r->strs[x].off;
 			v->len = r->strs[x].len;
@@ -759,7 +762,11 @@ static int decode_event(struct ebr_reader *r)
 			v->len = v->s ? (uint32_t)x : 0;
 			break;
 		case EBR_KIND_STACK:
-			x = cur_varint_max(c, r->nstacks);
+			x = cur_varint(c);
+			if (!c->err && x > r->nstacks) {
+				dangling(r, t, f, "stack", x, r->nstacks);
+				return 0;
+			}
 			v->u = x;
 			v->frames = r->frames + r->stacks[x].off;
 			v->len = r->stacks[x].len;

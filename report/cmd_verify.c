@@ -10,7 +10,7 @@ int cmd_verify(int argc, char **argv)
 	struct ebr_block_info bi;
 	uint32_t blocks = 0;
 	uint64_t events = 0;
-	char safe[512];
+	char safe[512], msg[1024];
 	int ret, status = 0;
 
 	status = trace_file_args(argc, argv, "Checks every block's checksums and decodes its "
@@ -35,7 +35,8 @@ int cmd_verify(int argc, char **argv)
 
 		if (!ebr_problem_is_damage(p->kind))
 			continue;
-		fprintf(stderr, "ebrec verify: %s: FAILED: %s\n", safe, p->msg);
+		fprintf(stderr, "ebrec verify: %s: FAILED: %s\n", safe,
+			text_safe(p->msg, msg, sizeof(msg)));
 		status = 1;
 	}
 	if (!status)

@@ -51,14 +51,15 @@ void trace_file_close(struct trace_file *t)
 int trace_file_warn(const struct trace_file *t, const char *cmd)
 {
 	uint32_t n = ebr_reader_problem_count(t->r);
-	char safe[256];
+	char safe[256], msg[1024];
 	int damaged = 0;
 
 	for (uint32_t i = 0; i < n; i++) {
 		const struct ebr_problem *p = ebr_reader_problem(t->r, i);
 
+		/* a message may quote the file's own schema: a terminal gets it escaped */
 		fprintf(stderr, "ebrec %s: warning: %s: %s\n", cmd,
-			text_safe(t->path, safe, sizeof(safe)), p->msg);
+			text_safe(t->path, safe, sizeof(safe)), text_safe(p->msg, msg, sizeof(msg)));
 		damaged |= ebr_problem_is_damage(p->kind);
 	}
 	if (damaged)
