@@ -6,6 +6,7 @@
 #ifndef EBREC_ANALYZE_PASS_H
 #define EBREC_ANALYZE_PASS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include "format/ebr.h"
 
@@ -21,7 +22,33 @@ struct analyzer {
  */
 uint64_t trace_start_ns(const struct ebr_reader *r);
 
+/*
+ * The memory a pass may hold. A hostile trace of a few hundred KB can decompress into
+ * gigabytes of distinct processes, paths or stacks: the pass stops where the analyzers' heap
+ * reaches max_heap (or an allocation fails), and says where, so the views can show the trace
+ * up to there instead of the machine running out of memory.
+ */
+struct pass_limit {
+	size_t max_heap;     /* bytes; 0: no limit */
+	/* set by the pass when it stopped early */
+	bool stopped;
+	bool out_of_memory;  /* an allocation failed before the limit was reached */
+	uint64_t events;     /* events read before the stop */
+	uint64_t stop_ts;    /* the last event's ts */
+	size_t heap;         /* heap bytes in use at the stop */
+};
+
 /* Reads r to its end. Returns 0, or the first error of the source or of an analyzer. */
 int analyze_pass(struct ebr_reader *r, const struct analyzer *an, size_t n);
+
+/*
+ * analyze_pass() within limit: returns 0 with limit->stopped set when the pass stopped at the
+ * limit or for want of memory, else as analyze_pass().
+ */
+int analyze_pass_limited(struct ebr_reader *r, const struct analyzer *an, size_t n,
+			 struct pass_limit *limit);
+
+/* Heap bytes this process has allocated and not freed. */
+size_t pass_heap_bytes(void);
 
 #endif

@@ -3,8 +3,10 @@
  * `ebrec report FILE [TOOL [options]]`: one pass over the trace feeding the chosen views'
  * analyzers, then each view renders its model as text (bcc's columns) or JSON.
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "report/commands.h"
 #include "report/report.h"
 
@@ -45,7 +47,10 @@ const struct view *view_find(const char *name)
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: ebrec report FILE [TOOL [TOOL OPTIONS]] [--format text|json] [-o OUT]\n"
-		   "\nWithout TOOL, a summary of every recorded family. TOOLs:\n");
+		   "                    [--max-memory MIB]\n"
+		   "\nWithout TOOL, a summary of every recorded family. --max-memory: the analysis\n"
+		   "stops there and shows the trace up to that point (default: half of this\n"
+		   "machine's memory). TOOLs:\n");
 	for (size_t i = 0; i < nviews; i++)
 		fprintf(f, "  %-12s %s\n  %-12s   %s\n", views[i]->name, views[i]->summary, "",
 			views[i]->usage);
@@ -65,9 +70,20 @@ static bool family_recorded(const struct ebr_reader *r, const char *family)
 	return false;
 }
 
+/* Half of this machine's memory: a hostile trace must not take the rest of it. */
+static size_t default_max_heap(void)
+{
+	long pages = sysconf(_SC_PHYS_PAGES), size = sysconf(_SC_PAGESIZE);
+
+	if (pages <= 0 || size <= 0)
+		return (size_t)4 << 30;
+	return (size_t)pages / 2 * (size_t)size;
+}
+
 struct report_args {
 	const char *file, *out_path;
 	enum report_format format;
+	size_t max_heap; /* bytes */
 	char *rest[64]; /* TOOL and its options */
 	int nrest;
 };
@@ -75,10 +91,11 @@ struct report_args {
 static int parse_args(struct report_args *a, int argc, char **argv)
 {
 	memset(a, 0, sizeof(*a));
+	a->max_heap = default_max_heap();
 	for (int i = 1; i < argc; i++) {
 		const char *arg = argv[i], *val = NULL;
 
-		if (!strcmp(arg, "--format") || !strcmp(arg, "-o")) {
+		if (!strcmp(arg, "--format") || !strcmp(arg, "-o") || !strcmp(arg, "--max-memory")) {
 			if (i + 1 >= argc) {
 				fprintf(stderr, "ebrec report: %s needs a value\n", arg);
 				return 2;
@@ -93,6 +110,15 @@ static int parse_args(struct report_args *a, int argc, char **argv)
 		}
 		if (val && !strcmp(arg, "-o")) {
 			a->out_path = val;
+		} else if (val && !strcmp(arg, "--max-memory")) {
+			char *end;
+			unsigned long long mib = strtoull(val, &end, 10);
+
+			if (*end || !mib || mib > (SIZE_MAX >> 20)) {
+				fprintf(stderr, "ebrec report: --max-memory takes MiB, e.g. 4096\n");
+				return 2;
+			}
+			a->max_heap = (size_t)mib << 20;
 		} else if (val) {
 			if (!strcmp(val, "text"))
 				a->format = FORMAT_TEXT;
@@ -143,8 +169,23 @@ static void summary_header(struct report_out *out)
 		text_safe(ebr_reader_meta(r, "record.families"), safe, sizeof(safe)));
 }
 
-static int run_views(struct report_out *out, struct view_run *runs, size_t nruns, bool summary)
+/* Where the pass stopped for want of memory, on stderr (and in JSON's warnings). */
+static void limit_warning(const struct report_out *out, const struct pass_limit *lim, char *msg,
+			  size_t len)
 {
+	snprintf(msg, len,
+		 "the analysis stopped at %.3f s of the trace, after %llu events: %s (%zu MiB held); "
+		 "what follows covers the trace up to there (--max-memory MIB raises the limit)",
+		 trace_seconds(out->tf->r, lim->stop_ts), (unsigned long long)lim->events,
+		 lim->out_of_memory ? "out of memory" : "its memory limit was reached",
+		 lim->heap >> 20);
+}
+
+static int run_views(struct report_out *out, struct view_run *runs, size_t nruns, bool summary,
+		     size_t max_heap)
+{
+	struct pass_limit limit = { .max_heap = max_heap };
+	char limit_msg[512] = "";
 	struct analyzer an[MAX_RUNS + 2];
 	struct losses *losses = calloc(1, sizeof(*losses));
 	struct proctable procs = { 0 };
@@ -166,13 +207,17 @@ static int run_views(struct report_out *out, struct view_run *runs, size_t nruns
 	for (size_t i = 0; i < nruns; i++)
 		if (runs[i].view->begin)
 			runs[i].view->begin(&runs[i], out);
-	err = analyze_pass(out->tf->r, an, nruns + 2);
+	err = analyze_pass_limited(out->tf->r, an, nruns + 2, &limit);
 	if (err) {
 		fprintf(stderr, "ebrec report: reading %s failed: %s\n", out->tf->path,
 			ebr_strerror(err));
 		proctable_release(&procs);
 		free(losses);
 		return 1;
+	}
+	if (limit.stopped) {
+		limit_warning(out, &limit, limit_msg, sizeof(limit_msg));
+		fprintf(stderr, "ebrec report: warning: %s\n", limit_msg);
 	}
 	for (size_t i = 0; i < nruns; i++) {
 		if (summary && !family_recorded(out->tf->r, runs[i].view->family))
@@ -185,14 +230,14 @@ static int run_views(struct report_out *out, struct view_run *runs, size_t nruns
 		json_array_end(&out->json);
 		if (summary)
 			summary_header(out);
-		trace_file_json_warnings(out->tf, &out->json);
+		trace_file_json_warnings(out->tf, &out->json, limit_msg[0] ? limit_msg : NULL);
 		json_object_end(&out->json);
 		json_finish(&out->json);
 	}
 	proctable_release(&procs);
 	out->procs = NULL;
 	free(losses);
-	return 0;
+	return limit.stopped ? 1 : 0;
 }
 
 int cmd_report(int argc, char **argv)
@@ -246,7 +291,7 @@ int cmd_report(int argc, char **argv)
 	if (summary && out.format == FORMAT_TEXT)
 		fprintf(out.f, "ebrec report of %s (one view per family; 'ebrec report --help' "
 			       "lists them all)\n", a.file);
-	status = run_views(&out, runs, nruns, summary);
+	status = run_views(&out, runs, nruns, summary, a.max_heap);
 	if (out.failed)
 		status = 1;
 	if (summary && out.format == FORMAT_TEXT && !status) {

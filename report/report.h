@@ -29,8 +29,8 @@ int trace_file_open(struct trace_file *t, const char *cmd, const char *path);
 void trace_file_close(struct trace_file *t);
 /* Prints what the reader stepped over to stderr; returns 1 if any of it lost data. */
 int trace_file_warn(const struct trace_file *t, const char *cmd);
-/* The same problems as a JSON array "warnings". */
-void trace_file_json_warnings(const struct trace_file *t, struct json *j);
+/* The same problems as a JSON array "warnings", after extra (when not NULL). */
+void trace_file_json_warnings(const struct trace_file *t, struct json *j, const char *extra);
 
 /* ------------------------------------------------------------ text.c */
 

@@ -68,11 +68,13 @@ int trace_file_warn(const struct trace_file *t, const char *cmd)
 	return damaged;
 }
 
-void trace_file_json_warnings(const struct trace_file *t, struct json *j)
+void trace_file_json_warnings(const struct trace_file *t, struct json *j, const char *extra)
 {
 	uint32_t n = ebr_reader_problem_count(t->r);
 
 	json_array_begin(j, "warnings");
+	if (extra)
+		json_str(j, NULL, extra);
 	for (uint32_t i = 0; i < n; i++)
 		json_str(j, NULL, ebr_reader_problem(t->r, i)->msg);
 	json_array_end(j);

@@ -5,6 +5,7 @@ trace has 30 block.rq in three blocks of 10, and one profile sample)."""
 import json
 import os
 import subprocess
+import sys
 
 import pytest
 
@@ -80,3 +81,34 @@ def test_symbols_of_missing_objects_leave_the_frame_unnamed():
     p = run("report", "dangling-object.ebr", "profile", "-f")
     assert p.returncode == 0
     assert p.stdout == "dd;[unknown] dd+0x1000 1\n"
+
+
+def peak_rss_mib(*args):
+    """Runs ebrec in a fresh process and returns (CompletedProcess, its peak RSS in MiB)."""
+    probe = ("import resource, subprocess, sys\n"
+             "p = subprocess.run(sys.argv[1:], capture_output=True, text=True)\n"
+             "sys.stdout.write(p.stderr)\n"
+             "print(p.returncode, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n")
+    p = subprocess.run([sys.executable, "-c", probe, EBREC, *args], cwd=FIXTURES,
+                       capture_output=True, text=True, timeout=120)
+    lines = p.stdout.splitlines()
+    rc, rss_kib = map(int, lines[-1].split())
+    return rc, "\n".join(lines[:-1]), rss_kib / 1024
+
+
+def built_with_asan():
+    out = subprocess.run(["ldd", EBREC], capture_output=True, text=True).stdout
+    return "libasan" in out
+
+
+def test_memory_bomb_stops_at_the_limit():
+    """2000 execs with 1 MiB of arguments each, 216 KB on disk: the process table would hold
+    2 GiB. With --max-memory 256 the report stops there, says where, and stays bounded."""
+    assert os.path.getsize(os.path.join(FIXTURES, "memory-bomb.ebr")) < 300_000
+    rc, err, rss = peak_rss_mib("report", "memory-bomb.ebr", "processes", "--max-memory",
+                                "256", "--format", "json", "-o", os.devnull)
+    assert rc == 1
+    assert err.startswith("ebrec report: warning: the analysis stopped at 0."), err
+    assert "its memory limit was reached" in err and "--max-memory MIB" in err
+    if not built_with_asan():  # ASan's shadow and quarantine are not the analysis's memory
+        assert rss < 256 + 128, rss
