@@ -3,12 +3,16 @@
  * libFuzzer target: any bytes as a trace file, through everything that reads traces: the
  * footer and index, the block scan, event decoding and every analyzer (block, the process
  * table, proc, file, tcp, sched, and the stack profiles with their symbols and flame-graph
- * tree). A hostile trace
+ * tree), then `ebrec report` with one of its views and `ebrec info`. A hostile trace
  * must get a clear error, never a crash, a leak or undefined behaviour (built with ASan+UBSan).
  */
+#include <fcntl.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 #include "analyze/block.h"
 #include "analyze/file.h"
 #include "analyze/proc.h"
@@ -19,6 +23,8 @@
 #include "analyze/losses.h"
 #include "analyze/pass.h"
 #include "format/ebr.h"
+#include "report/commands.h"
+#include "report/report.h"
 
 static int ignore_row(void *ctx, const struct biosnoop_row *row)
 {
@@ -173,12 +179,78 @@ static void through_blocks(const uint8_t *data, size_t size)
 	ebr_reader_close(r);
 }
 
+/* Options that reach the renderers' less common paths, per view (NULL: none). */
+static const char *view_option(const char *view)
+{
+	static const char *const opts[][2] = {
+		{ "biolatency", "-DFQ" }, { "biosnoop", "-Q" },   { "execsnoop", "-xTU" },
+		{ "opensnoop", "-xTe" },  { "tcplife", "--all" }, { "profile", "-f" },
+		{ "offcputime", "-d" },	  { "runqlat", "-P" },	  { "cpudist", "-O" },
+	};
+
+	for (size_t i = 0; i < sizeof(opts) / sizeof(opts[0]); i++)
+		if (!strcmp(opts[i][0], view))
+			return opts[i][1];
+	return NULL;
+}
+
+/*
+ * The whole report pipeline, as `ebrec report FILE VIEW` runs it: the input as a file (a
+ * memfd), one view chosen by the input's last byte, text or JSON, rendered to /dev/null;
+ * `ebrec info` too. Stderr is closed by -close_fd_mask=2 (the views' warnings would flood it).
+ */
+static void through_report(const uint8_t *data, size_t size)
+{
+	static int fd = -1;
+	char path[64];
+	const struct view *v;
+	const char *opt;
+	char *argv[12];
+	int argc = 0;
+
+	if (fd < 0)
+		fd = memfd_create("fuzz-trace", 0);
+	if (fd < 0 || ftruncate(fd, 0) || pwrite(fd, data, size, 0) != (ssize_t)size)
+		return;
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	v = views[size ? data[size - 1] % nviews : 0];
+	opt = view_option(v->name);
+	argv[argc++] = "report";
+	argv[argc++] = path;
+	argv[argc++] = (char *)v->name;
+	if (opt && size > 1 && (data[size - 2] & 1))
+		argv[argc++] = (char *)opt;
+	if (size > 1 && (data[size - 2] & 2)) {
+		argv[argc++] = "--format";
+		argv[argc++] = "json";
+	}
+	argv[argc++] = "-o";
+	argv[argc++] = "/dev/null";
+	argv[argc] = NULL;
+	cmd_report(argc, argv);
+	argv[0] = "info";
+	argv[2] = NULL;
+	cmd_info(2, argv);
+}
+
+int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+	/* what info prints goes nowhere (stdout stays open: a closed fd 1 would be reused) */
+	int null = open("/dev/null", O_WRONLY);
+
+	if (null >= 0 && dup2(null, STDOUT_FILENO) >= 0 && null != STDOUT_FILENO)
+		close(null);
+	return 0;
+}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	through_index(data, size);
 	through_events(data, size);
 	through_blocks(data, size);
+	through_report(data, size);
 	return 0;
 }
