@@ -17,6 +17,7 @@ static const struct command commands[] = {
 	{ "info", cmd_info, "host, time span, families, counts, losses and sizes of a trace" },
 	{ "dump", cmd_dump, "every event of a trace, decoded through its schema" },
 	{ "verify", cmd_verify, "check every block of a trace; exit 0 only if all are intact" },
+	{ "redact", cmd_redact, "a copy of a trace with paths, names, addresses... pseudonymized" },
 	{ "list", cmd_list, "the probe families and whether this kernel supports them" },
 };
 

@@ -86,6 +86,9 @@ static void print_info(const struct trace_file *tf, const struct ebr_summary *s,
 	       recording_seconds(r), span, meta(r, "ebrec.version", b, sizeof(b)));
 	printf("command:   %s\n", meta(r, "record.cmdline", a, sizeof(a)));
 	printf("families:  %s\n", meta(r, "record.families", a, sizeof(a)));
+	if (ebr_reader_meta(r, "redact.kinds"))
+		printf("redacted:  %s (ebrec redact: keyed pseudonyms, the key not stored)\n",
+		       meta(r, "redact.kinds", a, sizeof(a)));
 	for (uint32_t i = 0; i < ebr_reader_meta_count(r); i++) {
 		const char *k, *v;
 

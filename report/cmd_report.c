@@ -230,6 +230,7 @@ static int run_views(struct report_out *out, struct view_run *runs, size_t nruns
 		json_array_end(&out->json);
 		if (summary)
 			summary_header(out);
+		json_str(&out->json, "redacted", ebr_reader_meta(out->tf->r, "redact.kinds"));
 		trace_file_json_warnings(out->tf, &out->json, limit_msg[0] ? limit_msg : NULL);
 		json_object_end(&out->json);
 		json_finish(&out->json);
@@ -304,6 +305,14 @@ int cmd_report(int argc, char **argv)
 	}
 	if (trace_file_warn(&tf, "report"))
 		status = 1;
+	if (ebr_reader_meta(tf.r, "redact.kinds") && out.format == FORMAT_TEXT) {
+		char safe[128];
+
+		/* on stderr: stdout may be folded stacks or a bcc tool's exact columns */
+		fprintf(stderr, "ebrec report: this trace was redacted (%s): those names are keyed "
+				"pseudonyms\n",
+			text_safe(ebr_reader_meta(tf.r, "redact.kinds"), safe, sizeof(safe)));
+	}
 cleanup:
 	for (size_t i = 0; i < nruns; i++)
 		if (runs[i].view && runs[i].view->release)

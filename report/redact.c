@@ -1,0 +1,385 @@
+// SPDX-License-Identifier: GPL-2.0-only
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "report/redact.h"
+
+#define PSEUDONYM_HEX 12          /* 48 bits: no collision expected below millions of tokens */
+#define EVERYWHERE_MIN_LEN 3      /* shorter tokens ("-c", "x") are replaced only in place */
+#define MAX_TOKENS (1u << 26)
+
+static const struct {
+	const char *name;
+	unsigned kind;
+} kind_names[] = {
+	{ "paths", REDACT_PATHS }, { "args", REDACT_ARGS }, { "comm", REDACT_COMM },
+	{ "net", REDACT_NET },	   { "host", REDACT_HOST }, { "users", REDACT_USERS },
+};
+
+unsigned redact_kind_of(const char *name)
+{
+	for (size_t i = 0; i < sizeof(kind_names) / sizeof(kind_names[0]); i++)
+		if (!strcmp(kind_names[i].name, name))
+			return kind_names[i].kind;
+	return 0;
+}
+
+unsigned redact_kinds_parse(const char *text)
+{
+	unsigned kinds = 0;
+	char name[16];
+
+	for (const char *p = text; p && *p;) {
+		size_t n = strcspn(p, ",");
+
+		if (n < sizeof(name)) {
+			memcpy(name, p, n);
+			name[n] = 0;
+			kinds |= redact_kind_of(name);
+		}
+		p += n + (p[n] == ',');
+	}
+	return kinds;
+}
+
+const char *redact_kinds_text(unsigned kinds, char *buf, size_t len)
+{
+	size_t n = 0;
+
+	buf[0] = 0;
+	for (size_t i = 0; i < sizeof(kind_names) / sizeof(kind_names[0]); i++)
+		if ((kinds & kind_names[i].kind) && n < len)
+			n += (size_t)snprintf(buf + n, len - n, "%s%s", n ? "," : "",
+					      kind_names[i].name);
+	return buf;
+}
+
+unsigned redact_field_kind(const struct ebr_event_def *def, uint32_t field)
+{
+	static const struct {
+		const char *type, *field; /* type NULL: a field of that name in any type */
+		unsigned kind;
+	} rules[] = {
+		{ NULL, "comm", REDACT_COMM },	      { NULL, "prev_comm", REDACT_COMM },
+		{ NULL, "next_comm", REDACT_COMM },   { NULL, "path", REDACT_PATHS },
+		{ NULL, "filename", REDACT_PATHS },   { NULL, "cwd", REDACT_PATHS },
+		{ NULL, "cgroup", REDACT_PATHS },     { NULL, "file", REDACT_PATHS },
+		{ "sym.map", "name", REDACT_PATHS },  { "file.slow", "name", REDACT_PATHS },
+		{ NULL, "args", REDACT_ARGS },	      { NULL, "laddr", REDACT_NET },
+		{ NULL, "raddr", REDACT_NET },	      { NULL, "uid", REDACT_USERS },
+	};
+	const char *name = def->fields[field].name;
+
+	for (size_t i = 0; i < sizeof(rules) / sizeof(rules[0]); i++)
+		if (!strcmp(rules[i].field, name) && (!rules[i].type || !strcmp(rules[i].type, def->name)))
+			return rules[i].kind;
+	return 0;
+}
+
+/* ------------------------------------------------------------ tokens */
+
+static bool is_separator(unsigned char c)
+{
+	return c == 0 || c == '/' || c == ' ' || c == '\t' || c == '\n' || c == '=' || c == ':' ||
+	       c == ',' || c == ';' || c == '"' || c == '\'' || c == '(' || c == ')' || c == '[' ||
+	       c == ']' || c == '{' || c == '}' || c == '@';
+}
+
+static uint32_t fnv1a(const char *s, size_t len)
+{
+	uint32_t h = 2166136261u;
+
+	for (size_t i = 0; i < len; i++)
+		h = (h ^ (unsigned char)s[i]) * 16777619u;
+	return h;
+}
+
+static struct redact_token *lookup(const struct redactor *rd, const char *s, size_t len)
+{
+	if (!rd->cap)
+		return NULL;
+	for (uint32_t i = fnv1a(s, len) & (rd->cap - 1);; i = (i + 1) & (rd->cap - 1)) {
+		struct redact_token *t = &rd->slots[i];
+
+		if (!t->text)
+			return NULL;
+		if (t->len == len && !memcmp(t->text, s, len))
+			return t;
+	}
+}
+
+static int rehash(struct redactor *rd)
+{
+	uint32_t cap = rd->cap ? rd->cap * 2 : 1024;
+	struct redact_token *slots = calloc(cap, sizeof(*slots));
+
+	if (!slots)
+		return EBR_E_NOMEM;
+	for (uint32_t i = 0; i < rd->cap; i++) {
+		const struct redact_token *t = &rd->slots[i];
+		uint32_t j;
+
+		if (!t->text)
+			continue;
+		for (j = fnv1a(t->text, t->len) & (cap - 1); slots[j].text; j = (j + 1) & (cap - 1))
+			;
+		slots[j] = *t;
+	}
+	free(rd->slots);
+	rd->slots = slots;
+	rd->cap = cap;
+	return 0;
+}
+
+/* 'r' and 12 hex digits of HMAC(key, token), keeping a short file extension. */
+static void token_pseudonym(const struct redactor *rd, const char *s, size_t len, char *out,
+			    size_t outlen)
+{
+	unsigned char mac[SHA256_BYTES];
+	const char *dot = memrchr(s, '.', len);
+	size_t ext = dot && dot > s ? len - (size_t)(dot - s) : 0;
+	bool letter = false;
+
+	for (size_t i = 1; i < ext; i++) {
+		unsigned char c = (unsigned char)dot[i];
+
+		if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')))
+			ext = 0;
+		else
+			letter |= c > '9';
+	}
+	if (ext < 2 || ext > 6 || !letter)
+		ext = 0; /* ".txt", ".so", ".log" say what a file is; "10.1.2.3" is no extension */
+	hmac_sha256(rd->key, sizeof(rd->key), "token", 6, s, len, mac);
+	out[0] = 'r';
+	for (int i = 0; i < PSEUDONYM_HEX / 2; i++)
+		snprintf(out + 1 + 2 * i, 3, "%02x", mac[i]);
+	snprintf(out + 1 + PSEUDONYM_HEX, outlen - 1 - PSEUDONYM_HEX, "%.*s", (int)ext,
+		 ext ? dot : "");
+}
+
+static int add_token(struct redactor *rd, const char *s, size_t len, const char *pseudonym,
+		     bool everywhere)
+{
+	struct redact_token *t = lookup(rd, s, len);
+	char buf[32];
+	uint32_t i;
+	int err;
+
+	if (t) {
+		t->everywhere |= everywhere;
+		return 0;
+	}
+	if (rd->len >= MAX_TOKENS)
+		return EBR_E_TOO_BIG;
+	if ((rd->len + 1) * 2 > rd->cap && (err = rehash(rd)))
+		return err;
+	if (!pseudonym) {
+		token_pseudonym(rd, s, len, buf, sizeof(buf));
+		pseudonym = buf;
+	}
+	for (i = fnv1a(s, len) & (rd->cap - 1); rd->slots[i].text; i = (i + 1) & (rd->cap - 1))
+		;
+	t = &rd->slots[i];
+	t->text = malloc(len + 1);
+	t->pseudonym = strdup(pseudonym);
+	if (!t->text || !t->pseudonym) {
+		free(t->text);
+		free(t->pseudonym);
+		t->text = t->pseudonym = NULL;
+		return EBR_E_NOMEM;
+	}
+	memcpy(t->text, s, len);
+	t->text[len] = 0;
+	t->len = (uint32_t)len;
+	t->everywhere = everywhere;
+	rd->len++;
+	return 0;
+}
+
+/* Numbers are not names: "4096" in a command line must not rewrite every page size. */
+static bool is_name(const char *s, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return len >= EVERYWHERE_MIN_LEN;
+	return false;
+}
+
+static bool is_dots(const char *s, size_t len)
+{
+	return (len == 1 && s[0] == '.') || (len == 2 && s[0] == '.' && s[1] == '.');
+}
+
+void redactor_init(struct redactor *rd, unsigned kinds, const unsigned char *key)
+{
+	memset(rd, 0, sizeof(*rd));
+	rd->kinds = kinds;
+	memcpy(rd->key, key, sizeof(rd->key));
+}
+
+void redactor_release(struct redactor *rd)
+{
+	for (uint32_t i = 0; i < rd->cap; i++) {
+		free(rd->slots[i].text);
+		free(rd->slots[i].pseudonym);
+	}
+	free(rd->slots);
+	free(rd->out);
+	explicit_bzero(rd->key, sizeof(rd->key));
+	memset(rd, 0, sizeof(*rd));
+}
+
+int redactor_learn(struct redactor *rd, unsigned kind, const char *s, size_t len)
+{
+	bool chosen = kind & rd->kinds;
+	/* --users: the name after /home/ or /run/user/ in any path */
+	bool homes = (kind & REDACT_PATHS) && (rd->kinds & REDACT_USERS);
+	const char *prev = NULL, *prev2 = NULL;
+	size_t prevlen = 0, prev2len = 0;
+	int err = 0;
+
+	for (size_t i = 0; i < len && !err;) {
+		size_t start, n;
+
+		while (i < len && is_separator((unsigned char)s[i]))
+			i++;
+		start = i;
+		while (i < len && !is_separator((unsigned char)s[i]))
+			i++;
+		n = i - start;
+		if (!n)
+			break;
+		if (chosen && !((kind & REDACT_PATHS) && is_dots(s + start, n)))
+			err = add_token(rd, s + start, n, NULL, is_name(s + start, n));
+		if (!err && homes &&
+		    ((prevlen == 4 && !memcmp(prev, "home", 4)) ||
+		     (prevlen == 4 && !memcmp(prev, "user", 4) && prev2len == 3 &&
+		      !memcmp(prev2, "run", 3))))
+			err = add_token(rd, s + start, n, NULL, true);
+		prev2 = prev;
+		prev2len = prevlen;
+		prev = s + start;
+		prevlen = n;
+	}
+	if (!err && chosen && (kind & REDACT_HOST)) {
+		/* "web-01.example.com" is one token; its first label is a name of its own */
+		const char *dot = memchr(s, '.', len);
+
+		if (dot && dot > s)
+			err = add_token(rd, s, (size_t)(dot - s), NULL, true);
+	}
+	return err;
+}
+
+int redactor_learn_addr(struct redactor *rd, const unsigned char *addr, size_t len)
+{
+	unsigned char mapped[16];
+	char text[INET6_ADDRSTRLEN], ptext[INET6_ADDRSTRLEN];
+	int family = len == 4 ? AF_INET : AF_INET6;
+
+	if (len != 4 && len != 16)
+		return 0;
+	memcpy(mapped, addr, len);
+	redactor_addr(rd, mapped, len);
+	if (!memcmp(mapped, addr, len) || !inet_ntop(family, addr, text, sizeof(text)) ||
+	    !inet_ntop(family, mapped, ptext, sizeof(ptext)))
+		return 0;
+	/* the address written out in a command line or a path is the same address */
+	return add_token(rd, text, strlen(text), ptext, true);
+}
+
+static int out_reserve(struct redactor *rd, size_t need)
+{
+	char *p;
+
+	if (need <= rd->out_cap)
+		return 0;
+	p = realloc(rd->out, need);
+	if (!p)
+		return EBR_E_NOMEM;
+	rd->out = p;
+	rd->out_cap = need;
+	return 0;
+}
+
+int redactor_rewrite(struct redactor *rd, unsigned kind, const char *s, size_t len,
+		     size_t *out_len)
+{
+	bool chosen = kind & rd->kinds;
+	size_t n = 0;
+
+	for (size_t i = 0; i < len;) {
+		char buf[32];
+		const char *rep;
+		size_t start = i, tl, rl;
+		struct redact_token *t;
+
+		while (i < len && !is_separator((unsigned char)s[i]))
+			i++;
+		tl = i - start;
+		rep = s + start;
+		rl = tl;
+		if (tl) {
+			t = lookup(rd, s + start, tl);
+			if (t && (chosen || t->everywhere)) {
+				rep = t->pseudonym;
+				rl = strlen(rep);
+			} else if (chosen && !((kind & REDACT_PATHS) && is_dots(s + start, tl))) {
+				token_pseudonym(rd, s + start, tl, buf, sizeof(buf));
+				rep = buf;
+				rl = strlen(rep);
+			}
+		}
+		/* the token, then the separators after it, verbatim */
+		while (i < len && is_separator((unsigned char)s[i]))
+			i++;
+		if (out_reserve(rd, n + rl + (i - start - tl) + 1))
+			return EBR_E_NOMEM;
+		memcpy(rd->out + n, rep, rl);
+		n += rl;
+		memcpy(rd->out + n, s + start + tl, i - start - tl);
+		n += i - start - tl;
+	}
+	if (out_reserve(rd, n + 1))
+		return EBR_E_NOMEM;
+	rd->out[n] = 0;
+	*out_len = n;
+	return 0;
+}
+
+void redactor_addr(const struct redactor *rd, unsigned char *addr, size_t len)
+{
+	static const unsigned char v4mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
+	static const unsigned char zero[16];
+	unsigned char mac[SHA256_BYTES];
+
+	if (len == 16 && !memcmp(addr, v4mapped, 12)) {
+		redactor_addr(rd, addr + 12, 4); /* the same pseudonym as the IPv4 address */
+		return;
+	}
+	if (len == 4) {
+		if (addr[0] == 127 || !memcmp(addr, zero, 4))
+			return; /* loopback and "any" say nothing about the host */
+		hmac_sha256(rd->key, sizeof(rd->key), "ip4", 4, addr, 4, mac);
+		addr[0] = 10;
+		memcpy(addr + 1, mac, 3);
+	} else if (len == 16) {
+		if (!memcmp(addr, zero, 15) && (addr[15] == 0 || addr[15] == 1))
+			return;
+		hmac_sha256(rd->key, sizeof(rd->key), "ip6", 4, addr, 16, mac);
+		addr[0] = 0xfd; /* unique local addresses */
+		memcpy(addr + 1, mac, 15);
+	}
+}
+
+uint64_t redactor_uid(const struct redactor *rd, uint64_t uid)
+{
+	unsigned char mac[SHA256_BYTES];
+
+	if (uid == 0)
+		return 0;
+	hmac_sha256(rd->key, sizeof(rd->key), "uid", 4, &uid, sizeof(uid), mac);
+	return 100000 + ((uint32_t)mac[0] << 16 | (uint32_t)mac[1] << 8 | mac[2]) % 900000;
+}

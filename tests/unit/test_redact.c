@@ -1,0 +1,184 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* Unit tests of `ebrec redact`'s rules: the HMAC, the tokens, the kinds of fields. */
+#include <stdlib.h>
+#include <string.h>
+#include "report/hmac_sha256.h"
+#include "report/redact.h"
+#include "tests/unit/check.h"
+
+static void hex(const unsigned char *b, size_t n, char *out)
+{
+	for (size_t i = 0; i < n; i++)
+		snprintf(out + 2 * i, 3, "%02x", b[i]);
+}
+
+/* FIPS 180-4 and RFC 4231 test vectors */
+static void test_sha256_and_hmac_vectors(void)
+{
+	unsigned char out[SHA256_BYTES], key[20];
+	char h[2 * SHA256_BYTES + 1];
+	struct sha256 s;
+
+	sha256_init(&s);
+	sha256_update(&s, "abc", 3);
+	sha256_final(&s, out);
+	hex(out, sizeof(out), h);
+	CHECK(!strcmp(h, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"));
+	sha256_init(&s);
+	sha256_update(&s, "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq", 56);
+	sha256_final(&s, out);
+	hex(out, sizeof(out), h);
+	CHECK(!strcmp(h, "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1"));
+	memset(key, 0x0b, sizeof(key));
+	hmac_sha256(key, sizeof(key), "Hi ", 3, "There", 5, out);
+	hex(out, sizeof(out), h);
+	CHECK(!strcmp(h, "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7"));
+	hmac_sha256((const unsigned char *)"Jefe", 4, "what do ya want ", 16, "for nothing?", 12,
+		    out);
+	hex(out, sizeof(out), h);
+	CHECK(!strcmp(h, "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"));
+}
+
+static const unsigned char KEY[SHA256_BYTES] = { 1, 2, 3 };
+
+static size_t last_len;
+
+/* A copy of the rewritten bytes, NULs of args included (their length in last_len). */
+static char *rewrite(struct redactor *rd, unsigned kind, const char *s, size_t len)
+{
+	char *copy;
+
+	CHECK_EQ(redactor_rewrite(rd, kind, s, len, &last_len), 0);
+	copy = malloc(last_len + 1);
+	CHECK(copy != NULL);
+	memcpy(copy, rd->out, last_len + 1);
+	return copy;
+}
+
+/* A path keeps its shape; the same component gets the same pseudonym everywhere. */
+static void test_paths_keep_their_shape_and_joins(void)
+{
+	struct redactor rd;
+	char *srv, *acme, *notes, *got, want[256];
+
+	redactor_init(&rd, REDACT_PATHS, KEY);
+	CHECK_EQ(redactor_learn(&rd, REDACT_PATHS, "/srv/acme/notes.txt", 19), 0);
+	srv = rewrite(&rd, REDACT_PATHS, "srv", 3);
+	acme = rewrite(&rd, REDACT_PATHS, "acme", 4);
+	notes = rewrite(&rd, REDACT_PATHS, "notes.txt", 9);
+	CHECK(strlen(srv) == 13 && srv[0] == 'r' && strcmp(srv, acme) != 0);
+	CHECK(!strcmp(notes + 13, ".txt")); /* the extension says what a file is */
+	got = rewrite(&rd, REDACT_PATHS, "/srv/acme/notes.txt", 19);
+	snprintf(want, sizeof(want), "/%s/%s/%s", srv, acme, notes);
+	CHECK(!strcmp(got, want));
+	free(got);
+	got = rewrite(&rd, REDACT_PATHS, "../acme/./notes.txt", 19);
+	snprintf(want, sizeof(want), "../%s/./%s", acme, notes);
+	CHECK(!strcmp(got, want));
+	free(got);
+	got = rewrite(&rd, 0, "cat notes.txt", 13); /* another field: known names go too */
+	snprintf(want, sizeof(want), "cat %s", notes);
+	CHECK(!strcmp(got, want));
+	free(got);
+	got = rewrite(&rd, REDACT_COMM, "acme", 4); /* a kind not chosen: the same */
+	CHECK(!strcmp(got, acme));
+	free(got);
+	free(srv);
+	free(acme);
+	free(notes);
+	redactor_release(&rd);
+}
+
+/* Args keep their NUL separators; numbers and short tokens are replaced only in place. */
+static void test_args_numbers_and_short_tokens(void)
+{
+	static const char args[] = "dd\0bs=4096\0if=/dev/sda\0";
+	struct redactor rd;
+	char *a, *meta;
+
+	redactor_init(&rd, REDACT_ARGS, KEY);
+	CHECK_EQ(redactor_learn(&rd, REDACT_ARGS, args, sizeof(args) - 1), 0);
+	a = rewrite(&rd, REDACT_ARGS, args, sizeof(args) - 1);
+	CHECK(!memmem(a, last_len, "4096", 4) && !memmem(a, last_len, "sda", 3));
+	CHECK_EQ(last_len, 13 + 1 + 13 + 1 + 13 + 1 + 13 + 1 + 1 + 13 + 1 + 13 + 1);
+	CHECK(a[13] == 0 && !strncmp(a + 14, "r", 1)); /* "dd" then NUL, then "bs"... */
+	meta = rewrite(&rd, 0, "page 4096 dd sda", 16);
+	CHECK(!strncmp(meta, "page 4096 dd r", 14)); /* 4096 and dd stay; sda is a name */
+	free(a);
+	free(meta);
+	redactor_release(&rd);
+}
+
+/* Another key, other pseudonyms: without the key they cannot be recomputed. */
+static void test_pseudonyms_depend_on_the_key(void)
+{
+	static const unsigned char other[SHA256_BYTES] = { 9 };
+	struct redactor a, b;
+	char *x, *y;
+
+	redactor_init(&a, REDACT_COMM, KEY);
+	redactor_init(&b, REDACT_COMM, other);
+	x = rewrite(&a, REDACT_COMM, "postgres", 8);
+	y = rewrite(&b, REDACT_COMM, "postgres", 8);
+	CHECK(strcmp(x, y) != 0 && strlen(x) == 13 && x[0] == 'r');
+	free(x);
+	free(y);
+	redactor_release(&a);
+	redactor_release(&b);
+}
+
+static void test_addresses_users_and_homes(void)
+{
+	unsigned char v4[4] = { 192, 0, 2, 77 }, lo[4] = { 127, 0, 0, 1 }, v6[16] = { 0x20, 0x01 };
+	unsigned char mapped[16] = { [10] = 0xff, [11] = 0xff, 192, 0, 2, 77 };
+	struct redactor rd;
+	char *s;
+
+	redactor_init(&rd, REDACT_NET | REDACT_USERS, KEY);
+	CHECK_EQ(redactor_learn_addr(&rd, v4, 4), 0);
+	redactor_addr(&rd, v4, 4);
+	redactor_addr(&rd, lo, 4);
+	redactor_addr(&rd, mapped, 16);
+	redactor_addr(&rd, v6, 16);
+	CHECK(v4[0] == 10 && !memcmp(mapped + 12, v4, 4)); /* IPv4 and v4-mapped agree */
+	CHECK(lo[0] == 127 && lo[3] == 1 && v6[0] == 0xfd);
+	s = rewrite(&rd, 0, "curl http://192.0.2.77/x", 24);
+	CHECK(!strstr(s, "192.0.2.77") && strstr(s, "10."));
+	free(s);
+	CHECK_EQ(redactor_uid(&rd, 0), 0);
+	CHECK(redactor_uid(&rd, 1000) >= 100000 && redactor_uid(&rd, 1000) != 1000);
+	CHECK_EQ(redactor_learn(&rd, REDACT_PATHS, "/home/alice/x", 13), 0);
+	s = rewrite(&rd, REDACT_COMM, "alice-job", 9); /* a token of its own: not "alice" */
+	CHECK(!strcmp(s, "alice-job"));
+	free(s);
+	s = rewrite(&rd, 0, "user alice", 10);
+	CHECK(!strstr(s, "alice"));
+	free(s);
+	redactor_release(&rd);
+}
+
+static void test_field_kinds(void)
+{
+	const struct ebr_event_def *open = ebr_event_def(EBR_EV_FILE_OPEN);
+	const struct ebr_event_def *func = ebr_event_def(EBR_EV_SYM_FUNC);
+	const struct ebr_event_def *map = ebr_event_def(EBR_EV_SYM_MAP);
+
+	CHECK_EQ(redact_field_kind(open, EBR_F_FILE_OPEN_PATH), REDACT_PATHS);
+	CHECK_EQ(redact_field_kind(open, EBR_F_FILE_OPEN_COMM), REDACT_COMM);
+	CHECK_EQ(redact_field_kind(open, EBR_F_FILE_OPEN_FSTYPE), 0);
+	CHECK_EQ(redact_field_kind(func, EBR_F_SYM_FUNC_NAME), 0);
+	CHECK_EQ(redact_field_kind(func, EBR_F_SYM_FUNC_FILE), REDACT_PATHS);
+	CHECK_EQ(redact_field_kind(map, EBR_F_SYM_MAP_NAME), REDACT_PATHS);
+	CHECK_EQ(redact_kinds_parse("comm,net,bogus"), REDACT_COMM | REDACT_NET);
+}
+
+int main(void)
+{
+	RUN(test_sha256_and_hmac_vectors);
+	RUN(test_paths_keep_their_shape_and_joins);
+	RUN(test_args_numbers_and_short_tokens);
+	RUN(test_pseudonyms_depend_on_the_key);
+	RUN(test_addresses_users_and_homes);
+	RUN(test_field_kinds);
+	return CHECK_SUMMARY();
+}
