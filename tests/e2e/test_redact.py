@@ -1,0 +1,146 @@
+"""ebrec redact, end to end: a real recording of a program, a user, a host and an address with
+names of their own; after `redact --all` none of those strings is left anywhere in the file
+(every block decompressed), the reports keep every row, and joins still work."""
+import ctypes
+import json
+import os
+import shutil
+import stat
+import struct
+import subprocess
+import uuid
+
+import pytest
+
+from conftest import EBREC, ebrec, view, workload
+
+ADDR, ADDR_BYTES = "192.0.2.77", bytes([192, 0, 2, 77])  # TEST-NET-1, added to lo
+UID = 4242
+
+
+def decompressed(path):
+    """Every block's payload of a trace, decompressed with libzstd (FORMAT.md's layout)."""
+    zstd = ctypes.CDLL("libzstd.so.1")
+    zstd.ZSTD_decompress.restype = ctypes.c_size_t
+    zstd.ZSTD_decompress.argtypes = [ctypes.c_char_p, ctypes.c_size_t, ctypes.c_char_p,
+                                     ctypes.c_size_t]
+    data, off, out = open(path, "rb").read(), 16, []
+    while off + 48 <= len(data) and data[off:off + 4] == b"EBLK":
+        flags, stored, raw = struct.unpack_from("<HII", data, off + 6)
+        payload = data[off + 48:off + 48 + stored]
+        if flags & 1:
+            buf = ctypes.create_string_buffer(raw)
+            assert zstd.ZSTD_decompress(buf, raw, payload, stored) == raw
+            payload = buf.raw
+        out.append(payload)
+        off += 48 + stored
+    assert data[off:off + 8] == b"EBRFOOT1", "the trace did not parse to its footer"
+    return b"".join(out)
+
+
+@pytest.fixture
+def scene(live, tmp_path):
+    """Names of its own for everything --all hides, and an address on lo to connect to."""
+    tag = uuid.uuid4().hex[:6]
+    s = {"prog": f"zqprog{tag}", "user": f"zquser{tag}", "file": f"zqnotes{tag}.txt",
+         "missing": f"zqmissing{tag}", "host": f"zqhost{tag}", "dir": f"zqdir{tag}"}
+    home = f"/home/{s['user']}"
+    os.makedirs(home)
+    os.chown(home, UID, UID)
+    with open(f"{home}/{s['file']}", "w") as f:
+        f.write("private\n")
+    bindir = tmp_path / s["dir"]
+    bindir.mkdir()
+    os.chmod(tmp_path, 0o755)
+    shutil.copy(workload("ebr-files"), bindir / s["prog"])
+    s["home"], s["bin"] = home, str(bindir / s["prog"])
+    subprocess.run(["ip", "addr", "add", f"{ADDR}/32", "dev", "lo"], check=True)
+    yield s
+    subprocess.run(["ip", "addr", "del", f"{ADDR}/32", "dev", "lo"], check=False)
+    shutil.rmtree(home, ignore_errors=True)
+
+
+def record_scene(s, trace):
+    """In a UTS namespace named s['host']: the program opens a file in its user's home
+    3 times and a missing one once, as UID; then 2 TCP sessions to ADDR."""
+    script = (f"setpriv --reuid {UID} --regid {UID} --clear-groups {s['bin']} open 3 1 "
+              f"{s['home']}/{s['file']} {s['home']}/{s['missing']} && "
+              f"{workload('ebr-tcp')} life {ADDR} 0 2 10")
+    p = subprocess.run(["unshare", "--uts", "sh", "-c",
+                        f"hostname {s['host']} && exec {EBREC} record -o {trace} "
+                        f"-e proc,file,tcp -- sh -c '{script}'"],
+                       capture_output=True, text=True, timeout=120)
+    assert p.returncode == 0, p.stderr
+
+
+def secrets(s):
+    return [s["prog"], s["user"], s["file"], s["missing"], s["host"], s["dir"], ADDR]
+
+
+def test_redact_all_leaves_no_original_anywhere(scene, out_dir):
+    trace, red = out_dir / "orig.ebr", out_dir / "red.ebr"
+    record_scene(scene, trace)
+    raw = decompressed(trace)
+    for secret in secrets(scene):  # the recording holds them: the test is not void
+        assert secret.encode() in raw, secret
+    assert ADDR_BYTES in raw
+
+    p = ebrec("redact", trace, "-o", red, "--all")
+    assert p.returncode == 0, p.stderr
+    assert stat.S_IMODE(os.stat(red).st_mode) == 0o600
+    assert ebrec("verify", red).returncode == 0
+    raw = decompressed(red)
+    for secret in secrets(scene):
+        assert secret.encode() not in raw, secret
+    assert ADDR_BYTES not in raw
+    events = [json.loads(line) for line in ebrec("dump", red, "--json").stdout.splitlines()]
+    assert not [e for e in events if e.get("fields", e).get("uid") == UID]
+    assert [e for e in [json.loads(line) for line in
+                        ebrec("dump", trace, "--json").stdout.splitlines()]
+            if e.get("fields", e).get("uid") == UID], "the program did not run as UID"
+
+    # every row is still there, and names join: the file opened is the one the args name
+    for name in ("execsnoop", "opensnoop", "tcplife", "exitsnoop"):
+        assert len(view(red, name)["rows"]) == len(view(trace, name)["rows"]), name
+    orig_opens, red_opens = view(trace, "opensnoop")["rows"], view(red, "opensnoop")["rows"]
+    mine = [i for i, r in enumerate(orig_opens) if scene["file"] in r["path"]]
+    assert len(mine) == 3
+    red_paths = {red_opens[i]["path"] for i in mine}  # the same rows, in the same order
+    assert len(red_paths) == 1
+    red_path = red_paths.pop()
+    execs = [r for r in view(red, "execsnoop")["rows"] if r["pid"] == orig_opens[mine[0]]["pid"]]
+    assert any(red_path in r["args"] for r in execs), (red_path, execs)
+    assert red_path.count("/") == 3 and red_path.endswith(".txt")  # /home/USER/FILE.txt
+    life = view(red, "tcplife")["rows"]
+    remote = {r["raddr"] for r in life if r["owner"] == "connect"}
+    local = {r["laddr"] for r in life if r["owner"] == "accept"}
+    assert len(remote) == 1 and remote == local and remote.pop().startswith("10.")
+
+    info = ebrec("info", red).stdout
+    assert "redacted:  paths,args,comm,net,host,users (ebrec redact" in info
+    r = ebrec("report", red, "execsnoop")
+    assert "this trace was redacted (paths,args,comm,net,host,users)" in r.stderr
+    assert view(red, "execsnoop") and ebrec("report", red, "--format", "json") \
+        .stdout.count('"redacted":"paths,args,comm,net,host,users"') == 1
+
+
+def test_redact_keys_options_and_refusals(scene, out_dir, tmp_path):
+    trace = out_dir / "orig.ebr"
+    record_scene(scene, trace)
+    key = tmp_path / "key"
+    key.write_bytes(os.urandom(32))
+    outs = []
+    for i, extra in enumerate((["--key-file", key], ["--key-file", key], [])):
+        out = out_dir / f"r{i}.ebr"
+        assert ebrec("redact", trace, "-o", out, "--paths", *extra).returncode == 0
+        outs.append(ebrec("report", out, "opensnoop", check=0).stdout)
+    assert outs[0] == outs[1]  # the same key, the same pseudonyms
+    assert outs[0] != outs[2]  # a random key: others
+    # --paths alone: names of other kinds stay, paths go, also inside other strings
+    rows = view(out_dir / "r0.ebr", "execsnoop")["rows"]
+    assert any(r["comm"] == scene["prog"] for r in rows) is False  # comm = its file's name
+    assert not [r for r in rows if scene["dir"] in r["args"]]
+    p = ebrec("redact", trace, "-o", out_dir / "r0.ebr", "--paths")
+    assert p.returncode == 1 and "exists" in p.stderr and "-f" in p.stderr
+    p = ebrec("redact", trace, "-o", out_dir / "r9.ebr")
+    assert p.returncode == 2 and "say what to redact" in p.stderr
