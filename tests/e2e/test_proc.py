@@ -125,3 +125,25 @@ def test_process_table_covers_processes_before_and_during(live, out_dir, tmp_pat
                                             "COMM", "ARGS"]
     assert any(line.split()[0] == str(wpid) and line.endswith(waiter_args)
                for line in text.splitlines()[1:] if line.strip())
+
+
+def test_a_spawn_storm_loses_no_process_and_no_name(live, out_dir):
+    """2000 processes that fork, exec and exit within a millisecond or two each, faster than
+    /proc could be read: every one is in the trace with its name, arguments and exit."""
+    n, code = 2000, 3
+    token = uuid.uuid4().hex[:12]
+    trace = out_dir / "storm.ebr"
+    spawn = workload("ebr-spawn")
+    p = ebrec("record", "-o", trace, "-e", "proc", "--", spawn, n, 0, code, token, check=0)
+    parent = int(p.stdout.split()[1])
+    rows = [r for r in view(trace, "execsnoop", "-n", token)["rows"] if r["ppid"] == parent]
+    assert len(rows) == n
+    assert all(r["args"] == f"{spawn} --child {token} {code}" and r["comm"] == "ebr-spawn"
+               for r in rows)
+    pids = {r["pid"] for r in rows}
+    exits = [r for r in view(trace, "exitsnoop")["rows"] if r["pid"] in pids]
+    assert len(exits) == n and all(r["exit_code"] == code for r in exits)
+    procs = [r for r in view(trace, "processes", "--new")["rows"] if r["pid"] in pids]
+    assert len(procs) == n
+    assert all(r["comm"] == "ebr-spawn" and token in r["args"] for r in procs)
+    assert view(trace, "execsnoop")["losses"]["lost"] == 0
