@@ -155,8 +155,10 @@ def test_cachestat_misses_then_hits(live, disk_dir, out_dir):
     first, second = passes
     # every page of the file missed once (readahead never reads past its end), not twice
     assert 0.9 * pages <= first["misses"] <= 1.1 * pages, passes
-    assert second["misses"] <= 0.05 * pages, passes
-    assert second["hits"] >= pages and second["hits"] / (second["hits"] + second["misses"]) > 0.95
+    # the second pass hits; what others read in the same seconds (system-wide) may miss
+    others = max(0, second["read_pages"] - pages)
+    assert second["misses"] <= 0.05 * pages + others, passes
+    assert second["hits"] >= pages, passes
 
     text = ebrec("report", trace, "cachestat", check=0).stdout.splitlines()
     assert text[0].split() == ["HITS", "MISSES", "DIRTIES", "HITRATIO", "BUFFERS_MB",
