@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include "analyze/timewindow.h"
 #include "report/commands.h"
 #include "report/report.h"
 
@@ -47,16 +48,19 @@ const struct view *view_find(const char *name)
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: ebrec report FILE [TOOL [TOOL OPTIONS]] [--format text|json] [-o OUT]\n"
-		   "                    [--max-memory MIB]\n"
-		   "\nWithout TOOL, a summary of every recorded family. --max-memory: the analysis\n"
-		   "stops there and shows the trace up to that point (default: half of this\n"
-		   "machine's memory). TOOLs:\n");
+		   "                    [--since WHEN] [--until WHEN] [--max-memory MIB]\n"
+		   "\nWithout TOOL, a summary of every recorded family. --since/--until: only the\n"
+		   "events of that stretch, WHEN in seconds from the start (12.5), HH:MM:SS or\n"
+		   "'YYYY-MM-DD HH:MM:SS' (UTC, as -T prints). --max-memory: the analysis stops\n"
+		   "there and shows the trace up to that point (default: half of this machine's\n"
+		   "memory). TOOLs:\n");
 	for (size_t i = 0; i < nviews; i++)
 		fprintf(f, "  %-12s %s\n  %-12s   %s\n", views[i]->name, views[i]->summary, "",
 			views[i]->usage);
 	fprintf(f, "\nexamples:\n"
 		   "  ebrec report io.ebr biolatency -D -F\n"
-		   "  ebrec report io.ebr biosnoop -Q --format json -o io.json\n");
+		   "  ebrec report io.ebr biosnoop -Q --format json -o io.json\n"
+		   "  ebrec report all.ebr runqlat --since 60 --until 120\n");
 }
 
 static bool family_recorded(const struct ebr_reader *r, const char *family)
@@ -84,6 +88,7 @@ struct report_args {
 	const char *file, *out_path;
 	enum report_format format;
 	size_t max_heap; /* bytes */
+	struct window_end since, until;
 	char *rest[64]; /* TOOL and its options */
 	int nrest;
 };
@@ -95,7 +100,8 @@ static int parse_args(struct report_args *a, int argc, char **argv)
 	for (int i = 1; i < argc; i++) {
 		const char *arg = argv[i], *val = NULL;
 
-		if (!strcmp(arg, "--format") || !strcmp(arg, "-o") || !strcmp(arg, "--max-memory")) {
+		if (!strcmp(arg, "--format") || !strcmp(arg, "-o") || !strcmp(arg, "--max-memory") ||
+		    !strcmp(arg, "--since") || !strcmp(arg, "--until")) {
 			if (i + 1 >= argc) {
 				fprintf(stderr, "ebrec report: %s needs a value\n", arg);
 				return 2;
@@ -110,6 +116,12 @@ static int parse_args(struct report_args *a, int argc, char **argv)
 		}
 		if (val && !strcmp(arg, "-o")) {
 			a->out_path = val;
+		} else if (val && (!strcmp(arg, "--since") || !strcmp(arg, "--until"))) {
+			if (window_end_parse(val, !strcmp(arg, "--since") ? &a->since : &a->until)) {
+				fprintf(stderr, "ebrec report: %s takes seconds from the start (12.5), "
+						"HH:MM:SS or 'YYYY-MM-DD HH:MM:SS' (UTC)\n", arg);
+				return 2;
+			}
 		} else if (val && !strcmp(arg, "--max-memory")) {
 			char *end;
 			unsigned long long mib = strtoull(val, &end, 10);
@@ -181,10 +193,37 @@ static void limit_warning(const struct report_out *out, const struct pass_limit 
 		 lim->heap >> 20);
 }
 
-static int run_views(struct report_out *out, struct view_run *runs, size_t nruns, bool summary,
-		     size_t max_heap)
+/* The stretch the views saw, when --since/--until cut one: on stderr, or in JSON. */
+static void window_note(struct report_out *out, const struct time_window *w)
 {
-	struct pass_limit limit = { .max_heap = max_heap };
+	double since = time_window_since_s(w, out->tf->r), until = time_window_until_s(w, out->tf->r);
+
+	if (w->unanchored)
+		fprintf(stderr, "ebrec report: warning: this trace has no wall clock (META "
+				"clock.start.realtime_ns): a --since/--until time of day was ignored\n");
+	if (out->format == FORMAT_JSON) {
+		json_object_begin(&out->json, "window");
+		json_double(&out->json, "since_s", since, 3);
+		if (until >= 0)
+			json_double(&out->json, "until_s", until, 3);
+		json_object_end(&out->json);
+	} else if (until >= 0) {
+		fprintf(stderr, "ebrec report: the views show the events from %.3f s to %.3f s of "
+				"the recording (--since/--until)\n", since, until);
+	} else {
+		fprintf(stderr, "ebrec report: the views show the events from %.3f s of the "
+				"recording on (--since)\n", since);
+	}
+}
+
+static int run_views(struct report_out *out, struct view_run *runs, size_t nruns, bool summary,
+		     const struct report_args *a)
+{
+	struct pass_limit limit = { .max_heap = a->max_heap };
+	struct analyzer views_an[MAX_RUNS];
+	struct time_window window = { .since = a->since, .until = a->until, .next = views_an,
+				      .nnext = nruns };
+	bool windowed = a->since.set || a->until.set;
 	char limit_msg[512] = "";
 	struct analyzer an[MAX_RUNS + 2];
 	struct losses *losses = calloc(1, sizeof(*losses));
@@ -198,7 +237,9 @@ static int run_views(struct report_out *out, struct view_run *runs, size_t nruns
 	an[0] = (struct analyzer){ losses_on_event, losses };
 	an[1] = (struct analyzer){ proctable_on_event, &procs };
 	for (size_t i = 0; i < nruns; i++)
-		an[i + 2] = runs[i].an;
+		an[i + 2] = views_an[i] = runs[i].an;
+	if (windowed) /* the process table and the losses still see everything */
+		an[2] = (struct analyzer){ time_window_on_event, &window };
 	out->procs = &procs;
 	if (out->format == FORMAT_JSON) {
 		json_object_begin(&out->json, NULL);
@@ -207,7 +248,7 @@ static int run_views(struct report_out *out, struct view_run *runs, size_t nruns
 	for (size_t i = 0; i < nruns; i++)
 		if (runs[i].view->begin)
 			runs[i].view->begin(&runs[i], out);
-	err = analyze_pass_limited(out->tf->r, an, nruns + 2, &limit);
+	err = analyze_pass_limited(out->tf->r, an, windowed ? 3 : nruns + 2, &limit);
 	if (err) {
 		fprintf(stderr, "ebrec report: reading %s failed: %s\n", out->tf->path,
 			ebr_strerror(err));
@@ -219,6 +260,8 @@ static int run_views(struct report_out *out, struct view_run *runs, size_t nruns
 		limit_warning(out, &limit, limit_msg, sizeof(limit_msg));
 		fprintf(stderr, "ebrec report: warning: %s\n", limit_msg);
 	}
+	if (windowed && out->format == FORMAT_TEXT)
+		window_note(out, &window);
 	for (size_t i = 0; i < nruns; i++) {
 		if (summary && !family_recorded(out->tf->r, runs[i].view->family))
 			continue;
@@ -231,6 +274,8 @@ static int run_views(struct report_out *out, struct view_run *runs, size_t nruns
 		if (summary)
 			summary_header(out);
 		json_str(&out->json, "redacted", ebr_reader_meta(out->tf->r, "redact.kinds"));
+		if (windowed)
+			window_note(out, &window);
 		trace_file_json_warnings(out->tf, &out->json, limit_msg[0] ? limit_msg : NULL);
 		json_object_end(&out->json);
 		json_finish(&out->json);
@@ -292,7 +337,7 @@ int cmd_report(int argc, char **argv)
 	if (summary && out.format == FORMAT_TEXT)
 		fprintf(out.f, "ebrec report of %s (one view per family; 'ebrec report --help' "
 			       "lists them all)\n", a.file);
-	status = run_views(&out, runs, nruns, summary, a.max_heap);
+	status = run_views(&out, runs, nruns, summary, &a);
 	if (out.failed)
 		status = 1;
 	if (summary && out.format == FORMAT_TEXT && !status) {

@@ -1,9 +1,10 @@
 """The commands around the file: bad input gets one line on stderr and exit 1 or 2."""
+import json
 import os
 
 import pytest
 
-from conftest import ebrec
+from conftest import REPO, ebrec
 
 
 @pytest.fixture
@@ -94,3 +95,20 @@ def test_verify_and_dump_agree_with_info(trace):
     n = int(info.split("events:")[1].split()[0])
     assert len(dump) == n
     assert os.path.getsize(trace) > 0
+
+
+def test_since_until_cut_every_view():
+    """--since/--until: only that stretch reaches the views (the intact fixture has block
+    I/O at 0, 1, ... 29 ms), said on stderr or in JSON; a bad value is a usage error."""
+    fixture = os.path.join(REPO, "tests", "fixtures", "damaged", "intact.ebr")
+    p = ebrec("report", fixture, "biosnoop", "--since", "0.005", "--until", "0.0155")
+    assert p.returncode == 0
+    assert len(p.stdout.splitlines()) == 1 + 11 + 2  # header, 5..15 ms, blank, losses
+    assert "from 0.005 s to 0.015 s of the recording" in p.stderr
+    doc = json.loads(ebrec("report", fixture, "biosnoop", "--since", "0.025", "--format",
+                           "json").stdout)
+    assert len(doc["views"][0]["rows"]) == 5 and doc["window"] == {"since_s": 0.025}
+    p = ebrec("report", fixture, "biosnoop", "--until", "noon")
+    assert p.returncode == 2 and "--until takes seconds from the start" in p.stderr
+    p = ebrec("report", fixture, "biosnoop", "--since", "10:00:00")
+    assert p.returncode == 0 and "has no wall clock" in p.stderr

@@ -15,6 +15,8 @@
 #include "analyze/losses.h"
 #include "analyze/pass.h"
 #include "analyze/tcp.h"
+#include "analyze/timewindow.h"
+#include <time.h>
 #include "format/ebr.h"
 #include "report/report.h"
 #include "check.h"
@@ -379,6 +381,80 @@ static void test_losses_per_window(void)
 	ebr_reader_close(r);
 	free(mem.buf);
 	free(l);
+}
+
+struct type_count {
+	uint64_t rq, sym;
+};
+
+static int count_types(void *self, const struct ebr_reader *r, const struct ebr_event *ev)
+{
+	struct type_count *c = self;
+
+	c->rq += ev->type == EBR_EV_BLOCK_RQ;
+	c->sym += ev->type == EBR_EV_SYM_KERNEL;
+	return 0;
+}
+
+/* block.rq at 0 s, 1 s ... 9 s of a recording that started 2026-11-25 10:00:00 UTC, and a
+ * symbol at the end: how many of each a window lets through. */
+static struct type_count windowed(const char *since, const char *until)
+{
+	struct tm tm = { .tm_year = 126, .tm_mon = 10, .tm_mday = 25, .tm_hour = 10 };
+	struct ebr_mem_sink mem = { 0 };
+	struct ebr_mem_source ms;
+	struct ebr_source src;
+	struct ebr_sink sink;
+	struct ebr_writer *w = NULL;
+	struct ebr_reader *r = NULL;
+	struct type_count c = { 0 };
+	struct analyzer counter = { count_types, &c };
+	struct time_window tw = { .next = &counter, .nnext = 1 };
+	struct analyzer an = { time_window_on_event, &tw };
+	struct ebr_value v[EBR_MAX_FIELDS] = { 0 };
+	char real[32];
+
+	if (since)
+		CHECK_EQ(window_end_parse(since, &tw.since), 0);
+	if (until)
+		CHECK_EQ(window_end_parse(until, &tw.until), 0);
+	snprintf(real, sizeof(real), "%lld", (long long)timegm(&tm) * 1000000000);
+	ebr_sink_mem(&sink, &mem);
+	CHECK(ebr_writer_new(&w, &sink, NULL) == 0);
+	CHECK(ebr_writer_meta(w, "clock.start.monotonic_ns", "1000000000") == 0);
+	CHECK(ebr_writer_meta(w, "clock.start.realtime_ns", real) == 0);
+	for (uint64_t i = 0; i < 10; i++)
+		CHECK(ebr_writer_event(w, EBR_EV_BLOCK_RQ, 1000000000 + i * 1000000000, 0, v) == 0);
+	v[EBR_F_SYM_KERNEL_NAME].s = "vfs_read";
+	CHECK(ebr_writer_event(w, EBR_EV_SYM_KERNEL, 11000000000, 0, v) == 0);
+	CHECK(ebr_writer_close(w) == 0);
+	ebr_source_mem(&src, &ms, mem.buf, mem.len);
+	CHECK(ebr_reader_open(&r, &src, NULL, 0) == 0);
+	CHECK(analyze_pass(r, &an, 1) == 0);
+	ebr_reader_close(r);
+	free(mem.buf);
+	return c;
+}
+
+static void test_time_window(void)
+{
+	struct window_end e;
+	struct type_count c;
+
+	c = windowed("2.5", "5"); /* 3 s, 4 s and 5 s: the ends are inclusive */
+	CHECK_EQ(c.rq, 3);
+	CHECK_EQ(c.sym, 1); /* symbols describe the whole recording */
+	c = windowed("10:00:07", NULL); /* a time of day, on the recording's day (UTC) */
+	CHECK_EQ(c.rq, 3);
+	c = windowed(NULL, "2026-11-25 10:00:01");
+	CHECK_EQ(c.rq, 2);
+	c = windowed("9.5", NULL);
+	CHECK_EQ(c.rq, 0);
+	CHECK_EQ(c.sym, 1);
+	CHECK_EQ(window_end_parse("abc", &e), -1);
+	CHECK_EQ(window_end_parse("-1", &e), -1);
+	CHECK_EQ(window_end_parse("25:00:00", &e), -1);
+	CHECK_EQ(window_end_parse("", &e), -1);
 }
 
 static char *json_of(const char *s, size_t len)
@@ -1154,6 +1230,7 @@ int main(void)
 	RUN(test_disk_name_without_meta);
 	RUN(test_losses_per_family);
 	RUN(test_losses_per_window);
+	RUN(test_time_window);
 	RUN(test_json_escapes_hostile_strings);
 	RUN(test_text_safe_defuses_terminal_escapes);
 	RUN(test_process_table_follows_fork_chdir_exec_exit);
