@@ -103,6 +103,26 @@ static void trace_close(struct trace *t)
 	free(t->mem.buf);
 }
 
+/* A writer into t's memory, the recording starting at start_ns; trace_read() then reads it. */
+static struct ebr_writer *trace_writer(struct trace *t, const char *start_ns)
+{
+	struct ebr_writer *w = NULL;
+	struct ebr_sink sink;
+
+	memset(t, 0, sizeof(*t));
+	ebr_sink_mem(&sink, &t->mem);
+	CHECK(ebr_writer_new(&w, &sink, NULL) == 0);
+	CHECK(ebr_writer_meta(w, "clock.start.monotonic_ns", start_ns) == 0);
+	return w;
+}
+
+static void trace_read(struct trace *t, struct ebr_writer *w)
+{
+	CHECK(ebr_writer_close(w) == 0);
+	ebr_source_mem(&t->src, &t->ms, t->mem.buf, t->mem.len);
+	CHECK(ebr_reader_open(&t->r, &t->src, NULL, 0) == 0);
+}
+
 static void run_biolatency(struct biolatency *b)
 {
 	struct trace t;
@@ -339,20 +359,13 @@ static void test_losses_per_family(void)
  * losses are listed by window, windows of its probes that overlap merged. */
 static void test_losses_per_window(void)
 {
-	struct ebr_mem_sink mem = { 0 };
-	struct ebr_mem_source ms;
-	struct ebr_source src;
-	struct ebr_sink sink;
-	struct ebr_writer *w = NULL;
-	struct ebr_reader *r = NULL;
+	struct trace t;
+	struct ebr_writer *w = trace_writer(&t, "500000000");
 	struct losses *l = calloc(1, sizeof(*l));
 	struct analyzer an = { losses_on_event, l };
 	struct probe_losses sum;
 
 	CHECK(l != NULL);
-	ebr_sink_mem(&sink, &mem);
-	CHECK(ebr_writer_new(&w, &sink, NULL) == 0);
-	CHECK(ebr_writer_meta(w, "clock.start.monotonic_ns", "500000000") == 0);
 	CHECK(ebr_writer_meta(w, "probe.1", "block/rq") == 0);
 	CHECK(ebr_writer_meta(w, "probe.2", "block/other") == 0);
 	CHECK(ebr_writer_meta(w, "probe.3", "file/open") == 0);
@@ -361,10 +374,8 @@ static void test_losses_per_window(void)
 	counts_at(w, 2000000000, 2, 10, 3, 0); /* (0.5 s, 2 s]: its first count */
 	counts_at(w, 3000000000, 3, 10, 0, 7);
 	counts_at(w, 4000000000, 1, 10, 0, 1); /* (2 s, 4 s] */
-	CHECK(ebr_writer_close(w) == 0);
-	ebr_source_mem(&src, &ms, mem.buf, mem.len);
-	CHECK(ebr_reader_open(&r, &src, NULL, 0) == 0);
-	CHECK(analyze_pass(r, &an, 1) == 0);
+	trace_read(&t, w);
+	CHECK(analyze_pass(t.r, &an, 1) == 0);
 	losses_of_family(l, "block", &sum);
 	CHECK_EQ(probe_losses_total(&sum), 9);
 	CHECK_EQ(sum.nwindows, 2);
@@ -378,8 +389,7 @@ static void test_losses_per_window(void)
 	CHECK_EQ(sum.nwindows, 1);
 	CHECK_EQ(sum.windows[0].start_ns, 500000000);
 	CHECK_EQ(sum.windows[0].lost, 7);
-	ebr_reader_close(r);
-	free(mem.buf);
+	trace_close(&t);
 	free(l);
 }
 
@@ -401,12 +411,8 @@ static int count_types(void *self, const struct ebr_reader *r, const struct ebr_
 static struct type_count windowed(const char *since, const char *until)
 {
 	struct tm tm = { .tm_year = 126, .tm_mon = 10, .tm_mday = 25, .tm_hour = 10 };
-	struct ebr_mem_sink mem = { 0 };
-	struct ebr_mem_source ms;
-	struct ebr_source src;
-	struct ebr_sink sink;
-	struct ebr_writer *w = NULL;
-	struct ebr_reader *r = NULL;
+	struct trace t;
+	struct ebr_writer *w = trace_writer(&t, "1000000000");
 	struct type_count c = { 0 };
 	struct analyzer counter = { count_types, &c };
 	struct time_window tw = { .next = &counter, .nnext = 1 };
@@ -419,20 +425,14 @@ static struct type_count windowed(const char *since, const char *until)
 	if (until)
 		CHECK_EQ(window_end_parse(until, &tw.until), 0);
 	snprintf(real, sizeof(real), "%lld", (long long)timegm(&tm) * 1000000000);
-	ebr_sink_mem(&sink, &mem);
-	CHECK(ebr_writer_new(&w, &sink, NULL) == 0);
-	CHECK(ebr_writer_meta(w, "clock.start.monotonic_ns", "1000000000") == 0);
 	CHECK(ebr_writer_meta(w, "clock.start.realtime_ns", real) == 0);
 	for (uint64_t i = 0; i < 10; i++)
 		CHECK(ebr_writer_event(w, EBR_EV_BLOCK_RQ, 1000000000 + i * 1000000000, 0, v) == 0);
 	v[EBR_F_SYM_KERNEL_NAME].s = "vfs_read";
 	CHECK(ebr_writer_event(w, EBR_EV_SYM_KERNEL, 11000000000, 0, v) == 0);
-	CHECK(ebr_writer_close(w) == 0);
-	ebr_source_mem(&src, &ms, mem.buf, mem.len);
-	CHECK(ebr_reader_open(&r, &src, NULL, 0) == 0);
-	CHECK(analyze_pass(r, &an, 1) == 0);
-	ebr_reader_close(r);
-	free(mem.buf);
+	trace_read(&t, w);
+	CHECK(analyze_pass(t.r, &an, 1) == 0);
+	trace_close(&t);
 	return c;
 }
 
