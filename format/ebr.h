@@ -8,6 +8,7 @@
 #ifndef EBREC_FORMAT_EBR_H
 #define EBREC_FORMAT_EBR_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include "format/block_flags.h"
@@ -119,6 +120,13 @@ struct ebr_sink {
 
 /* Writes to fd (a file or a pipe); never seeks. */
 void ebr_sink_fd(struct ebr_sink *sink, int *fd);
+
+/*
+ * Creates a trace file the way every ebrec command does: mode 0600 (traces hold command
+ * lines, paths and addresses), an existing file refused unless force, and then made 0600 too.
+ * Returns the descriptor, or -1 with errno set (EEXIST: it exists and force is false).
+ */
+int ebr_trace_create(const char *path, bool force);
 
 /* A growing memory buffer; free buf with free(). */
 struct ebr_mem_sink {

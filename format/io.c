@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /* Sinks and sources: file descriptors (files and pipes) and memory. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -23,6 +24,21 @@ static int fd_write(void *ctx, const void *buf, size_t len)
 		len -= (size_t)n;
 	}
 	return 0;
+}
+
+int ebr_trace_create(const char *path, bool force)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC | (force ? O_TRUNC : O_EXCL), 0600);
+
+	/* open()'s mode applies only to a new file: one overwritten with force keeps its own */
+	if (fd >= 0 && force && fchmod(fd, 0600) != 0) {
+		int e = errno;
+
+		close(fd);
+		errno = e;
+		return -1;
+	}
+	return fd;
 }
 
 void ebr_sink_fd(struct ebr_sink *sink, int *fd)

@@ -296,7 +296,6 @@ static bool family_selected(const struct recording *rec, const struct family *f)
 static int open_output(struct recording *rec)
 {
 	const char *path = rec->o.out;
-	int flags = O_WRONLY | O_CREAT | O_CLOEXEC | (rec->o.force ? O_TRUNC : O_EXCL);
 
 	if (!strcmp(path, "-")) {
 		if (isatty(STDOUT_FILENO)) {
@@ -308,23 +307,17 @@ static int open_output(struct recording *rec)
 		rec->to_stdout = true;
 		return 0;
 	}
-	/* 0600: traces hold command lines, paths and addresses */
-	rec->fd = open(path, flags, 0600);
+	rec->fd = ebr_trace_create(path, rec->o.force);
 	if (rec->fd < 0) {
 		if (errno == EEXIST)
 			fprintf(stderr, "ebrec record: %s exists: use -f to overwrite it or -o to "
 					"choose another file\n", path);
 		else
-			fprintf(stderr, "ebrec record: cannot create %s: %s\n", path,
+			fprintf(stderr, "ebrec record: cannot create %s (mode 0600): %s\n", path,
 				strerror(errno));
 		return 1;
 	}
 	rec->created = true;
-	if (rec->o.force && fchmod(rec->fd, 0600) != 0) {
-		fprintf(stderr, "ebrec record: cannot make %s private (chmod 0600): %s\n", path,
-			strerror(errno));
-		return 1;
-	}
 	return 0;
 }
 

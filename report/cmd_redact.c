@@ -263,14 +263,15 @@ static int write_event(struct redactor *rd, const struct ebr_event *ev,
 
 static int open_output(const struct redact_args *a)
 {
-	int flags = O_WRONLY | O_CREAT | O_CLOEXEC | (a->force ? O_TRUNC : O_EXCL);
-	int fd = open(a->out, flags, 0600);
+	int fd = ebr_trace_create(a->out, a->force);
 	char safe[256];
 
-	if (fd < 0)
-		fprintf(stderr, "ebrec redact: cannot create %s: %s%s\n",
-			text_safe(a->out, safe, sizeof(safe)), strerror(errno),
-			errno == EEXIST ? " (-f overwrites it)" : "");
+	if (fd < 0 && errno == EEXIST)
+		fprintf(stderr, "ebrec redact: %s exists: use -f to overwrite it\n",
+			text_safe(a->out, safe, sizeof(safe)));
+	else if (fd < 0)
+		fprintf(stderr, "ebrec redact: cannot create %s (mode 0600): %s\n",
+			text_safe(a->out, safe, sizeof(safe)), strerror(errno));
 	return fd;
 }
 
