@@ -25,6 +25,13 @@ uint64_t trace_start_ns(const struct ebr_reader *r)
 	return s ? strtoull(s, NULL, 10) : 0;
 }
 
+double trace_seconds(const struct ebr_reader *r, uint64_t mono_ns)
+{
+	uint64_t start = trace_start_ns(r);
+
+	return mono_ns > start ? (double)(mono_ns - start) / 1e9 : 0.0;
+}
+
 size_t pass_heap_bytes(void)
 {
 #ifdef PASS_ASAN

@@ -21,6 +21,8 @@ struct analyzer {
  * the pass goes: ask once events have come, not before the pass.
  */
 uint64_t trace_start_ns(const struct ebr_reader *r);
+/* Seconds from the recording's start to a CLOCK_MONOTONIC time (0 before it, or unknown). */
+double trace_seconds(const struct ebr_reader *r, uint64_t mono_ns);
 
 /*
  * The memory a pass may hold. A hostile trace of a few hundred KB can decompress into

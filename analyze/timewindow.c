@@ -15,23 +15,21 @@ int window_end_parse(const char *s, struct window_end *e)
 	memset(e, 0, sizeof(*e));
 	secs = strtod(s, &num_end);
 	if (*s && !*num_end && secs >= 0) {
-		e->set = true;
+		e->kind = WINDOW_SECONDS;
 		e->seconds = secs;
 		return 0;
 	}
 	end = strptime(s, "%Y-%m-%d %H:%M:%S", &tm);
 	if (end && !*end) {
-		e->set = e->wall = true;
-		e->realtime_ns = (int64_t)timegm(&tm) * 1000000000;
+		e->kind = WINDOW_REALTIME;
+		e->ns = (int64_t)timegm(&tm) * 1000000000;
 		return 0;
 	}
 	memset(&tm, 0, sizeof(tm));
 	end = strptime(s, "%H:%M:%S", &tm);
 	if (end && !*end) {
-		/* the day is the recording's: a negative date marks "time of day only" */
-		e->set = e->wall = true;
-		e->realtime_ns = -((int64_t)(tm.tm_hour * 3600 + tm.tm_min * 60 + tm.tm_sec) *
-				   1000000000 + 1);
+		e->kind = WINDOW_TIME_OF_DAY;
+		e->ns = (int64_t)(tm.tm_hour * 3600 + tm.tm_min * 60 + tm.tm_sec) * 1000000000;
 		return 0;
 	}
 	return -1;
@@ -45,20 +43,17 @@ static uint64_t resolve(struct time_window *w, const struct window_end *e,
 	uint64_t start = trace_start_ns(r);
 	int64_t start_real = real ? strtoll(real, NULL, 10) : 0, at;
 
-	if (!e->set)
+	if (e->kind == WINDOW_NONE)
 		return dflt;
-	if (!e->wall)
+	if (e->kind == WINDOW_SECONDS)
 		return start + (uint64_t)(e->seconds * 1e9);
 	if (!real) {
 		w->unanchored = true; /* no wall clock in the trace: nothing to anchor to */
 		return dflt;
 	}
-	at = e->realtime_ns;
-	if (at < 0) { /* a time of day on the recording's first day (UTC) */
-		int64_t day = start_real / (86400ll * 1000000000) * (86400ll * 1000000000);
-
-		at = day + (-at - 1);
-	}
+	at = e->ns;
+	if (e->kind == WINDOW_TIME_OF_DAY)
+		at += start_real / (86400ll * 1000000000) * (86400ll * 1000000000);
 	at = at - start_real + (int64_t)start;
 	return at < 0 ? 0 : (uint64_t)at;
 }
@@ -90,19 +85,12 @@ int time_window_on_event(void *self, const struct ebr_reader *r, const struct eb
 	return 0;
 }
 
-static double seconds_of(const struct ebr_reader *r, uint64_t ns)
-{
-	uint64_t start = trace_start_ns(r);
-
-	return ns > start ? (double)(ns - start) / 1e9 : 0.0;
-}
-
 double time_window_since_s(const struct time_window *w, const struct ebr_reader *r)
 {
-	return seconds_of(r, w->lo_ns);
+	return trace_seconds(r, w->lo_ns);
 }
 
 double time_window_until_s(const struct time_window *w, const struct ebr_reader *r)
 {
-	return w->hi_ns == UINT64_MAX ? -1 : seconds_of(r, w->hi_ns);
+	return w->hi_ns == UINT64_MAX ? -1 : trace_seconds(r, w->hi_ns);
 }

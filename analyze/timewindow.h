@@ -13,11 +13,16 @@
 #include <stdint.h>
 #include "analyze/pass.h"
 
-/* One end of the window: seconds from the start, or ns since the epoch (wall clock). */
+/* One end of the window. */
 struct window_end {
-	bool set, wall;
+	enum {
+		WINDOW_NONE,
+		WINDOW_SECONDS,     /* seconds from the recording's start */
+		WINDOW_REALTIME,    /* ns since the epoch */
+		WINDOW_TIME_OF_DAY, /* ns since midnight UTC of the recording's first day */
+	} kind;
 	double seconds;
-	int64_t realtime_ns;
+	int64_t ns;
 };
 
 struct time_window {

@@ -223,9 +223,8 @@ static int run_views(struct report_out *out, struct view_run *runs, size_t nruns
 	struct analyzer views_an[MAX_RUNS];
 	struct time_window window = { .since = a->since, .until = a->until, .next = views_an,
 				      .nnext = nruns };
-	bool windowed = a->since.set || a->until.set;
+	bool windowed = a->since.kind != WINDOW_NONE || a->until.kind != WINDOW_NONE;
 	char limit_msg[512] = "";
-	struct analyzer an[MAX_RUNS + 2];
 	struct losses *losses = calloc(1, sizeof(*losses));
 	struct proctable procs = { 0 };
 	int err;
@@ -234,12 +233,16 @@ static int run_views(struct report_out *out, struct view_run *runs, size_t nruns
 		fprintf(stderr, "ebrec report: out of memory\n");
 		return 1;
 	}
-	an[0] = (struct analyzer){ losses_on_event, losses };
-	an[1] = (struct analyzer){ proctable_on_event, &procs };
+	/* the losses and the process table see everything; the views what --since/--until let
+	 * through (all of it without them) */
+	struct analyzer an[] = {
+		{ losses_on_event, losses },
+		{ proctable_on_event, &procs },
+		{ time_window_on_event, &window },
+	};
+
 	for (size_t i = 0; i < nruns; i++)
-		an[i + 2] = views_an[i] = runs[i].an;
-	if (windowed) /* the process table and the losses still see everything */
-		an[2] = (struct analyzer){ time_window_on_event, &window };
+		views_an[i] = runs[i].an;
 	out->procs = &procs;
 	if (out->format == FORMAT_JSON) {
 		json_object_begin(&out->json, NULL);
@@ -248,7 +251,7 @@ static int run_views(struct report_out *out, struct view_run *runs, size_t nruns
 	for (size_t i = 0; i < nruns; i++)
 		if (runs[i].view->begin)
 			runs[i].view->begin(&runs[i], out);
-	err = analyze_pass_limited(out->tf->r, an, windowed ? 3 : nruns + 2, &limit);
+	err = analyze_pass_limited(out->tf->r, an, sizeof(an) / sizeof(an[0]), &limit);
 	if (err) {
 		fprintf(stderr, "ebrec report: reading %s failed: %s\n", out->tf->path,
 			ebr_strerror(err));

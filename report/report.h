@@ -41,8 +41,6 @@ void trace_file_json_warnings(const struct trace_file *t, struct json *j, const 
 const char *text_safe(const char *s, char *buf, size_t len);
 /* "2026-11-25 06:39:12 UTC" from META's decimal ns since the epoch, or "unknown" */
 const char *text_utc(const char *realtime_ns, char *buf, size_t len);
-/* Seconds from the recording's start to a CLOCK_MONOTONIC time (0 before it, or unknown). */
-double trace_seconds(const struct ebr_reader *r, uint64_t mono_ns);
 /* "HH:MM:SS" (UTC) of a CLOCK_MONOTONIC time, through META's clock pair; "--:--:--" without. */
 const char *text_hms(const struct ebr_reader *r, uint64_t mono_ns, char *buf, size_t len);
 /* "0", "2", "signal 9 (KILL)", "signal 11 (SEGV), core dumped": exitsnoop's EXIT_CODE */

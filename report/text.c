@@ -147,13 +147,6 @@ const char *text_utc(const char *realtime_ns, char *buf, size_t len)
 }
 
 
-double trace_seconds(const struct ebr_reader *r, uint64_t mono_ns)
-{
-	uint64_t start = trace_start_ns(r);
-
-	return mono_ns > start ? (double)(mono_ns - start) / 1e9 : 0.0;
-}
-
 const char *text_hms(const struct ebr_reader *r, uint64_t mono_ns, char *buf, size_t len)
 {
 	const char *real = ebr_reader_meta(r, "clock.start.realtime_ns");

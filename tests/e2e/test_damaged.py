@@ -4,6 +4,7 @@ message, from verify and from report, and the report keeps every intact event (t
 trace has 30 block.rq in three blocks of 10, and one profile sample)."""
 import json
 import os
+import re
 import subprocess
 import sys
 
@@ -101,14 +102,23 @@ def built_with_asan():
     return "libasan" in out
 
 
-def test_memory_bomb_stops_at_the_limit():
+def test_memory_bomb_stops_at_the_limit(tmp_path):
     """2000 execs with 1 MiB of arguments each, 216 KB on disk: the process table would hold
-    2 GiB. With --max-memory 256 the report stops there, says where, and stays bounded."""
+    2 GiB. With --max-memory 256 the report stops there, says where, stays bounded, and shows
+    exactly the processes of the events it read."""
     assert os.path.getsize(os.path.join(FIXTURES, "memory-bomb.ebr")) < 300_000
+    out = tmp_path / "p.json"
     rc, err, rss = peak_rss_mib("report", "memory-bomb.ebr", "processes", "--max-memory",
-                                "256", "--format", "json", "-o", os.devnull)
+                                "256", "--format", "json", "-o", str(out))
     assert rc == 1
-    assert err.startswith("ebrec report: warning: the analysis stopped at 0."), err
-    assert "its memory limit was reached" in err and "--max-memory MIB" in err
+    m = re.match(r"ebrec report: warning: the analysis stopped at (0\.\d+) s of the trace, "
+                 r"after (\d+) events: its memory limit was reached \((\d+) MiB held\)", err)
+    assert m, err
+    seconds, events, held = float(m[1]), int(m[2]), int(m[3])
+    assert 100 < events < 2000 and abs(seconds - events / 1000) < 0.0015  # exec i at i ms
+    assert 256 <= held < 256 + 32  # checked at every block: each holds one 1 MiB exec
+    doc = json.loads(out.read_text())
+    assert len(doc["views"][0]["rows"]) == events
+    assert doc["warnings"] == [err[len("ebrec report: warning: "):].strip()]
     if not built_with_asan():  # ASan's shadow and quarantine are not the analysis's memory
         assert rss < 256 + 128, rss
