@@ -51,7 +51,10 @@ def test_profile_names_a_deleted_binarys_functions(live, out_dir):
 
     folded = ebrec("report", trace, "profile", "-f", "-p", pid, check=0).stdout
     lines = folded.splitlines()
-    assert all(l.startswith("ebr-burner;") for l in lines), lines
+    # a tick may land in the exec itself, while the child still bears the recorder's name
+    # (seen once under ASan: "ebrec;...exec...;unmap_page_range 1")
+    others = [l for l in lines if not l.startswith("ebr-burner;")]
+    assert all(l.startswith("ebrec;") and "exec" in l for l in others) and len(others) <= 1, lines
     # the folded lines are the same merged stacks: those with the chain hold the named samples
     chain = ";ebr_outer_alpha;ebr_middle_beta;ebr_inner_gamma"
     assert sum(int(l.rsplit(" ", 1)[1]) for l in lines if chain in l) == good, lines
