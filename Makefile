@@ -50,7 +50,9 @@ REPORT_SRCS := $(wildcard report/*.c)
 RECORD_SRCS := $(wildcard record/*.c)
 FORMAT_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(FORMAT_SRCS))
 ANALYZE_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(ANALYZE_SRCS))
-REPORT_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(REPORT_SRCS))
+REPORT_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(REPORT_SRCS)) $(BUILD)/report/html_assets.o
+# the HTML report's script and style, as C strings
+HTML_ASSETS := report/html/app.js report/html/style.css
 RECORD_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(RECORD_SRCS))
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_*.c))
 # test objects are intermediate files of a pattern chain: keep them, so -MMD can track them
@@ -91,6 +93,15 @@ $(BUILD)/%.o: %.c
 
 $(BUILD)/bpf:
 	$(Q)mkdir -p $@
+
+$(BUILD)/report/html_assets.c build-fuzz/html_assets.c: $(HTML_ASSETS) report/html/embed.sh
+	$(call msg,EMBED,$@)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)sh report/html/embed.sh $(HTML_ASSETS) > $@
+
+$(BUILD)/report/html_assets.o: $(BUILD)/report/html_assets.c
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(ALL_CFLAGS) -c $< -o $@
 
 # Unit tests need no root and no kernel: they link format/, analyze/ and report/ only.
 $(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(REPORT_OBJS) $(ANALYZE_OBJS) $(FORMAT_OBJS)
@@ -153,6 +164,7 @@ TEST_FUZZ_SECONDS ?= 45
 FUZZ_FLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
 	-fno-omit-frame-pointer -std=gnu11 -I. -D_GNU_SOURCE
 build-fuzz/fuzz_reader: tests/fuzz/fuzz_reader.c $(FORMAT_SRCS) $(ANALYZE_SRCS) $(REPORT_SRCS) \
+		build-fuzz/html_assets.c \
 		$(wildcard format/*.h analyze/*.h report/*.h format/*.def)
 	$(call msg,FUZZ,$@)
 	$(Q)mkdir -p build-fuzz

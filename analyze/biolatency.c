@@ -35,7 +35,7 @@ int biolatency_on_event(void *self, const struct ebr_reader *r, const struct ebr
 	ns = ev->v[EBR_F_BLOCK_RQ_LAT_NS].u;
 	if (b->opts.queued)
 		ns += ev->v[EBR_F_BLOCK_RQ_QUEUE_NS].u;
-	log2_hist_add(&g->hist, ns / (b->opts.millis ? 1000000u : 1000u));
+	log2_hist_add_ns(&g->hist, ns, b->opts.millis ? 1000000u : 1000u);
 	return 0;
 }
 

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 #include <stdio.h>
+#include <stdbool.h>
 #include <string.h>
 #include "analyze/losses.h"
 #include "analyze/pass.h"
@@ -85,14 +86,20 @@ static void add_window(struct probe_losses *out, const struct loss_window *w)
 	}
 }
 
-void losses_of_family(const struct losses *l, const char *family, struct probe_losses *out)
+/* The probes that are the family's (NULL: any) and, when probe >= 0, only that one. */
+static bool wanted(const struct losses *l, uint32_t i, const char *family, int64_t probe)
+{
+	return (!family || in_family(l->probes[i].name, family)) && (probe < 0 || i == probe);
+}
+
+static void collect(const struct losses *l, const char *family, int64_t probe,
+		    struct probe_losses *out)
 {
 	memset(out, 0, sizeof(*out));
-	snprintf(out->name, sizeof(out->name), "%s", family ? family : "all");
 	for (uint32_t i = 0; i < l->nprobes; i++) {
 		const struct probe_losses *p = &l->probes[i];
 
-		if (family && !in_family(p->name, family))
+		if (!wanted(l, i, family, probe))
 			continue;
 		out->emitted += p->emitted;
 		out->lost_ringbuf += p->lost_ringbuf;
@@ -101,6 +108,19 @@ void losses_of_family(const struct losses *l, const char *family, struct probe_l
 		out->more_windows += l->windows_dropped[i];
 	}
 	for (uint32_t i = 0; i < l->nwindows; i++)
-		if (!family || in_family(l->probes[l->windows[i].probe_index].name, family))
+		if (wanted(l, l->windows[i].probe_index, family, probe))
 			add_window(out, &l->windows[i].w);
+}
+
+void losses_of_family(const struct losses *l, const char *family, struct probe_losses *out)
+{
+	collect(l, family, -1, out);
+	snprintf(out->name, sizeof(out->name), "%s", family ? family : "all");
+}
+
+void losses_of_probe(const struct losses *l, uint32_t i, struct probe_losses *out)
+{
+	collect(l, NULL, i, out);
+	out->probe = l->probes[i].probe;
+	memcpy(out->name, l->probes[i].name, sizeof(out->name));
 }

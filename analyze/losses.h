@@ -47,6 +47,8 @@ int losses_on_event(void *self, const struct ebr_reader *r, const struct ebr_eve
 
 /* Sum over the probes of a family (NULL: every probe), into *out (name = the family). */
 void losses_of_family(const struct losses *l, const char *family, struct probe_losses *out);
+/* Probe i (< l->nprobes) alone, with its own windows. */
+void losses_of_probe(const struct losses *l, uint32_t i, struct probe_losses *out);
 
 static inline uint64_t probe_losses_total(const struct probe_losses *p)
 {

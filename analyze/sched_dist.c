@@ -107,7 +107,7 @@ int sched_dist_on_event(void *self, const struct ebr_reader *r, const struct ebr
 	if (!g)
 		return err;
 	snprintf(g->comm, sizeof(g->comm), "%s", comm ? comm : "");
-	log2_hist_add(&g->hist, d->millis ? ns / 1000000 : ns / 1000);
+	log2_hist_add_ns(&g->hist, ns, d->millis ? 1000000u : 1000u);
 	g->sum_ns += ns;
 	d->intervals++;
 	return 0;

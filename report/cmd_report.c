@@ -7,11 +7,15 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include "analyze/timeline.h"
 #include "analyze/timewindow.h"
 #include "report/commands.h"
+#include "report/html.h"
 #include "report/report.h"
 
 #define MAX_RUNS 16
+/* rows of each listing the HTML report embeds (--rows) */
+#define HTML_DEFAULT_ROWS 10000
 
 const struct view *const views[] = {
 	&view_biolatency, &view_biosnoop, &view_execsnoop, &view_exitsnoop, &view_processes,
@@ -29,6 +33,14 @@ static const char *const default_views[][2] = {
 	{ "biolatency", "-D" },
 	{ "processes", "--new" },
 	{ "cachestat", NULL },
+};
+
+/* What the HTML report draws without a TOOL: the views of every family, listings included. */
+static const char *const html_views[][2] = {
+	{ "biolatency", "-D" }, { "biosnoop", NULL },   { "execsnoop", NULL }, { "exitsnoop", NULL },
+	{ "opensnoop", NULL },  { "fsslower", NULL },   { "cachestat", NULL }, { "tcplife", "--all" },
+	{ "tcpconnect", NULL }, { "tcpaccept", NULL },  { "tcpretrans", NULL }, { "runqlat", NULL },
+	{ "cpudist", NULL },    { "profile", NULL },    { "offcputime", NULL },
 };
 
 int view_usage_error(const struct view *v, const char *what, const char *arg)
@@ -88,6 +100,7 @@ struct report_args {
 	const char *file, *out_path;
 	enum report_format format;
 	size_t max_heap; /* bytes */
+	uint64_t rows; /* HTML: rows embedded per listing */
 	struct window_end since, until;
 	char *rest[64]; /* TOOL and its options */
 	int nrest;
@@ -97,11 +110,12 @@ static int parse_args(struct report_args *a, int argc, char **argv)
 {
 	memset(a, 0, sizeof(*a));
 	a->max_heap = default_max_heap();
+	a->rows = HTML_DEFAULT_ROWS;
 	for (int i = 1; i < argc; i++) {
 		const char *arg = argv[i], *val = NULL;
 
 		if (!strcmp(arg, "--format") || !strcmp(arg, "-o") || !strcmp(arg, "--max-memory") ||
-		    !strcmp(arg, "--since") || !strcmp(arg, "--until")) {
+		    !strcmp(arg, "--rows") || !strcmp(arg, "--since") || !strcmp(arg, "--until")) {
 			if (i + 1 >= argc) {
 				fprintf(stderr, "ebrec report: %s needs a value\n", arg);
 				return 2;
@@ -131,13 +145,23 @@ static int parse_args(struct report_args *a, int argc, char **argv)
 				return 2;
 			}
 			a->max_heap = (size_t)mib << 20;
+		} else if (val && !strcmp(arg, "--rows")) {
+			char *end;
+
+			a->rows = strtoull(val, &end, 10);
+			if (*end || end == val || !a->rows) {
+				fprintf(stderr, "ebrec report: --rows takes a number of rows, e.g. 10000\n");
+				return 2;
+			}
 		} else if (val) {
 			if (!strcmp(val, "text"))
 				a->format = FORMAT_TEXT;
 			else if (!strcmp(val, "json"))
 				a->format = FORMAT_JSON;
+			else if (!strcmp(val, "html"))
+				a->format = FORMAT_HTML;
 			else {
-				fprintf(stderr, "ebrec report: unknown format '%s' (text or json)\n",
+				fprintf(stderr, "ebrec report: unknown format '%s' (text, json or html)\n",
 					val);
 				return 2;
 			}
@@ -216,18 +240,81 @@ static void window_note(struct report_out *out, const struct time_window *w)
 	}
 }
 
+/* HTML: each view writes its JSON document into a buffer of its own, for the page's data. */
+struct view_buffer {
+	char *json;
+	size_t len;
+	FILE *f;
+	struct report_out out;
+};
+
+static int buffers_open(struct view_buffer *b, struct view_run *runs, size_t nruns,
+			const struct report_out *out, uint64_t max_rows)
+{
+	for (size_t i = 0; i < nruns; i++) {
+		b[i].f = open_memstream(&b[i].json, &b[i].len);
+		if (!b[i].f) {
+			fprintf(stderr, "ebrec report: out of memory\n");
+			return -1;
+		}
+		b[i].out = *out;
+		b[i].out.f = b[i].f;
+		b[i].out.format = FORMAT_JSON;
+		b[i].out.max_rows = max_rows;
+		json_init(&b[i].out.json, b[i].f);
+		runs[i].out = &b[i].out;
+	}
+	return 0;
+}
+
+static void buffers_close(struct view_buffer *b, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (b[i].f)
+			fclose(b[i].f);
+		free(b[i].json);
+	}
+}
+
+/* The page: the views' documents (those of recorded families) and the trace's own facts. */
+static int html_page(struct report_out *out, struct view_run *runs, struct view_buffer *b,
+		     size_t nruns, const struct losses *losses, const struct timeline *tl,
+		     const struct time_window *w, const struct report_args *a, const char *limit_msg)
+{
+	struct html_view hv[MAX_RUNS];
+	struct html_doc doc = {
+		.tf = out->tf, .losses = losses, .timeline = tl, .views = hv,
+		.limit_msg = limit_msg[0] ? limit_msg : NULL, .max_rows = a->rows,
+		.since_s = time_window_since_s(w, out->tf->r),
+		.until_s = time_window_until_s(w, out->tf->r),
+	};
+
+	for (size_t i = 0; i < nruns; i++) {
+		if (fflush(b[i].f) || ferror(b[i].f)) {
+			fprintf(stderr, "ebrec report: out of memory\n");
+			return 1;
+		}
+		if (b[i].len && (a->nrest || family_recorded(out->tf->r, runs[i].view->family)))
+			hv[doc.nviews++] = (struct html_view){ b[i].json, b[i].len };
+	}
+	return html_write(out->f, &doc) ? 1 : 0;
+}
+
 static int run_views(struct report_out *out, struct view_run *runs, size_t nruns, bool summary,
 		     const struct report_args *a)
 {
 	struct pass_limit limit = { .max_heap = a->max_heap };
-	struct analyzer views_an[MAX_RUNS];
+	struct analyzer views_an[MAX_RUNS + 1];
 	struct time_window window = { .since = a->since, .until = a->until, .next = views_an,
 				      .nnext = nruns };
 	bool windowed = a->since.kind != WINDOW_NONE || a->until.kind != WINDOW_NONE;
+	bool html = out->format == FORMAT_HTML;
 	char limit_msg[512] = "";
 	struct losses *losses = calloc(1, sizeof(*losses));
+	struct view_buffer buffers[MAX_RUNS] = { 0 };
+	struct timeline timeline = { 0 };
 	struct proctable procs = { 0 };
-	int err;
+	int err, status = 1;
 
 	if (!losses) {
 		fprintf(stderr, "ebrec report: out of memory\n");
@@ -241,37 +328,45 @@ static int run_views(struct report_out *out, struct view_run *runs, size_t nruns
 		{ time_window_on_event, &window },
 	};
 
-	for (size_t i = 0; i < nruns; i++)
-		views_an[i] = runs[i].an;
 	out->procs = &procs;
+	for (size_t i = 0; i < nruns; i++) {
+		views_an[i] = runs[i].an;
+		runs[i].out = out;
+	}
+	if (html) {
+		views_an[window.nnext++] = (struct analyzer){ timeline_on_event, &timeline };
+		if (buffers_open(buffers, runs, nruns, out, a->rows))
+			goto cleanup;
+	}
 	if (out->format == FORMAT_JSON) {
 		json_object_begin(&out->json, NULL);
 		json_array_begin(&out->json, "views");
 	}
 	for (size_t i = 0; i < nruns; i++)
 		if (runs[i].view->begin)
-			runs[i].view->begin(&runs[i], out);
+			runs[i].view->begin(&runs[i], runs[i].out);
 	err = analyze_pass_limited(out->tf->r, an, sizeof(an) / sizeof(an[0]), &limit);
 	if (err) {
 		fprintf(stderr, "ebrec report: reading %s failed: %s\n", out->tf->path,
 			ebr_strerror(err));
-		proctable_release(&procs);
-		free(losses);
-		return 1;
+		goto cleanup;
 	}
 	if (limit.stopped) {
 		limit_warning(out, &limit, limit_msg, sizeof(limit_msg));
 		fprintf(stderr, "ebrec report: warning: %s\n", limit_msg);
 	}
-	if (windowed && out->format == FORMAT_TEXT)
+	if (windowed && out->format != FORMAT_JSON)
 		window_note(out, &window);
 	for (size_t i = 0; i < nruns; i++) {
-		if (summary && !family_recorded(out->tf->r, runs[i].view->family))
+		if (summary && !html && !family_recorded(out->tf->r, runs[i].view->family))
 			continue;
 		if (summary && out->format == FORMAT_TEXT)
 			fprintf(out->f, "\n== %s\n", runs[i].view->name);
-		runs[i].view->end(&runs[i], out, losses);
+		runs[i].view->end(&runs[i], runs[i].out, losses);
 	}
+	status = limit.stopped ? 1 : 0;
+	if (html && html_page(out, runs, buffers, nruns, losses, &timeline, &window, a, limit_msg))
+		status = 1;
 	if (out->format == FORMAT_JSON) {
 		json_array_end(&out->json);
 		if (summary)
@@ -283,10 +378,33 @@ static int run_views(struct report_out *out, struct view_run *runs, size_t nruns
 		json_object_end(&out->json);
 		json_finish(&out->json);
 	}
+cleanup:
+	if (html) {
+		buffers_close(buffers, nruns);
+		for (size_t i = 0; i < nruns; i++)
+			runs[i].out = out;
+	}
+	timeline_release(&timeline);
 	proctable_release(&procs);
 	out->procs = NULL;
 	free(losses);
-	return limit.stopped ? 1 : 0;
+	return status;
+}
+
+/* Sets up the views of a list of {name, option} with those options. */
+static int setup_list(struct view_run *runs, size_t *nruns, const char *const list[][2], size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		char *vargv[] = { (char *)list[i][0], (char *)list[i][1], NULL };
+		int status;
+
+		runs[*nruns].view = view_find(list[i][0]);
+		status = runs[*nruns].view->setup(&runs[*nruns], vargv[1] ? 2 : 1, vargv);
+		(*nruns)++;
+		if (status)
+			return status;
+	}
+	return 0;
 }
 
 int cmd_report(int argc, char **argv)
@@ -302,30 +420,23 @@ int cmd_report(int argc, char **argv)
 	if (status)
 		return status == 1 ? 0 : status;
 	summary = a.nrest == 0;
-	if (summary) {
-		for (size_t i = 0; i < sizeof(default_views) / sizeof(default_views[0]); i++) {
-			char *vargv[] = { (char *)default_views[i][0], (char *)default_views[i][1], NULL };
+	if (summary && a.format == FORMAT_HTML)
+		status = setup_list(runs, &nruns, html_views, sizeof(html_views) / sizeof(html_views[0]));
+	else if (summary)
+		status = setup_list(runs, &nruns, default_views,
+				    sizeof(default_views) / sizeof(default_views[0]));
+	else if (!(runs[0].view = view_find(a.rest[0]))) {
+		char safe[128];
 
-			runs[nruns].view = view_find(default_views[i][0]);
-			status = runs[nruns].view->setup(&runs[nruns], vargv[1] ? 2 : 1, vargv);
-			nruns++;
-			if (status)
-				goto cleanup;
-		}
+		fprintf(stderr, "ebrec report: unknown view '%s' (see 'ebrec report --help')\n",
+			text_safe(a.rest[0], safe, sizeof(safe)));
+		return 2;
 	} else {
-		runs[0].view = view_find(a.rest[0]);
-		if (!runs[0].view) {
-			char safe[128];
-
-			fprintf(stderr, "ebrec report: unknown view '%s' (see 'ebrec report --help')\n",
-				text_safe(a.rest[0], safe, sizeof(safe)));
-			return 2;
-		}
 		nruns = 1;
 		status = runs[0].view->setup(&runs[0], a.nrest, a.rest);
-		if (status)
-			goto cleanup;
 	}
+	if (status)
+		goto cleanup;
 	status = 1;
 	if (trace_file_open(&tf, "report", a.file))
 		goto cleanup;
@@ -353,7 +464,7 @@ int cmd_report(int argc, char **argv)
 	}
 	if (trace_file_warn(&tf, "report"))
 		status = 1;
-	if (ebr_reader_meta(tf.r, "redact.kinds") && out.format == FORMAT_TEXT) {
+	if (ebr_reader_meta(tf.r, "redact.kinds") && out.format != FORMAT_JSON) {
 		char safe[128];
 
 		/* on stderr: stdout may be folded stacks or a bcc tool's exact columns */

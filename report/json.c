@@ -72,6 +72,21 @@ static void put_string(FILE *f, const char *str, size_t n)
 	fputc('"', f);
 }
 
+/* true when this item is to be dropped: inside a dropped item, or past a capped array's cap */
+static bool dropped(struct json *j)
+{
+	if (j->mute)
+		return true;
+	if (j->cap && j->depth == j->cap_depth) {
+		if (j->cap_items >= j->cap) {
+			j->cap_dropped++;
+			return true;
+		}
+		j->cap_items++;
+	}
+	return false;
+}
+
 static void item(struct json *j, const char *key)
 {
 	if (j->depth > 0) {
@@ -87,6 +102,10 @@ static void item(struct json *j, const char *key)
 
 static void open_scope(struct json *j, const char *key, char c)
 {
+	if (dropped(j)) {
+		j->mute++;
+		return;
+	}
 	item(j, key);
 	fputc(c, j->f);
 	if (j->depth < JSON_MAX_DEPTH - 1)
@@ -96,6 +115,12 @@ static void open_scope(struct json *j, const char *key, char c)
 
 static void close_scope(struct json *j, char c)
 {
+	if (j->mute) {
+		j->mute--;
+		return;
+	}
+	if (j->cap && j->depth == j->cap_depth)
+		j->cap = 0; /* the capped array ends */
 	fputc(c, j->f);
 	if (j->depth > 0)
 		j->depth--;
@@ -121,8 +146,25 @@ void json_array_end(struct json *j)
 	close_scope(j, ']');
 }
 
+void json_array_begin_capped(struct json *j, const char *key, uint64_t cap)
+{
+	open_scope(j, key, '[');
+	if (j->mute)
+		return;
+	j->cap = cap;
+	j->cap_depth = j->depth;
+	j->cap_items = j->cap_dropped = 0;
+}
+
+uint64_t json_array_dropped(const struct json *j)
+{
+	return j->cap_dropped;
+}
+
 void json_strn(struct json *j, const char *key, const char *val, size_t len)
 {
+	if (dropped(j))
+		return;
 	item(j, key);
 	put_string(j->f, val ? val : "", val ? len : 0);
 }
@@ -132,20 +174,34 @@ void json_str(struct json *j, const char *key, const char *val)
 	json_strn(j, key, val, val ? strlen(val) : 0);
 }
 
+void json_raw(struct json *j, const char *text, size_t len)
+{
+	if (dropped(j))
+		return;
+	item(j, NULL);
+	fwrite(text, 1, len, j->f);
+}
+
 void json_u64(struct json *j, const char *key, uint64_t v)
 {
+	if (dropped(j))
+		return;
 	item(j, key);
 	fprintf(j->f, "%llu", (unsigned long long)v);
 }
 
 void json_s64(struct json *j, const char *key, int64_t v)
 {
+	if (dropped(j))
+		return;
 	item(j, key);
 	fprintf(j->f, "%lld", (long long)v);
 }
 
 void json_double(struct json *j, const char *key, double v, int decimals)
 {
+	if (dropped(j))
+		return;
 	item(j, key);
 	if (isfinite(v))
 		fprintf(j->f, "%.*f", decimals, v);
@@ -155,6 +211,8 @@ void json_double(struct json *j, const char *key, double v, int decimals)
 
 void json_bool(struct json *j, const char *key, bool v)
 {
+	if (dropped(j))
+		return;
 	item(j, key);
 	fputs(v ? "true" : "false", j->f);
 }

@@ -18,6 +18,10 @@ struct json {
 	int depth;
 	bool has_items[JSON_MAX_DEPTH];
 	bool pretty;
+	/* json_array_begin_capped(): items past cap in the array at cap_depth are dropped */
+	int cap_depth;
+	uint64_t cap, cap_items, cap_dropped;
+	int mute; /* scopes open inside a dropped item */
 };
 
 void json_init(struct json *j, FILE *f);
@@ -26,8 +30,17 @@ void json_object_begin(struct json *j, const char *key);
 void json_object_end(struct json *j);
 void json_array_begin(struct json *j, const char *key);
 void json_array_end(struct json *j);
+/*
+ * An array that keeps its first cap items (0: all) and drops the rest, counting them: the HTML
+ * report embeds a listing's first rows, not a million. One capped array at a time.
+ */
+void json_array_begin_capped(struct json *j, const char *key, uint64_t cap);
+/* items the last capped array dropped */
+uint64_t json_array_dropped(const struct json *j);
 void json_str(struct json *j, const char *key, const char *val);
 void json_strn(struct json *j, const char *key, const char *val, size_t len);
+/* a value that is already JSON (written by this writer), inside an array */
+void json_raw(struct json *j, const char *text, size_t len);
 void json_u64(struct json *j, const char *key, uint64_t v);
 void json_s64(struct json *j, const char *key, int64_t v);
 void json_double(struct json *j, const char *key, double v, int decimals);

@@ -48,13 +48,16 @@ const char *exit_code_text(uint64_t wait_status, char *out, size_t len);
 /* bcc's print_log2_hist(): the header line and one line per slot up to the last used one */
 void text_log2_hist(FILE *f, const struct log2_hist *h, const char *unit);
 void json_log2_hist(struct json *j, const char *key, const struct log2_hist *h);
+/* "percentiles": {min_ns, mean_ns, p50_ns, p90_ns, p99_ns, p999_ns, max_ns} */
+void json_percentiles(struct json *j, const struct quantiles *q);
 /* the loss line every view ends with, and when the events were lost */
 void text_losses(FILE *f, const struct ebr_reader *r, const struct probe_losses *l);
 void json_losses(struct json *j, const struct ebr_reader *r, const struct probe_losses *l);
 
 /* ------------------------------------------------------------ views */
 
-enum report_format { FORMAT_TEXT, FORMAT_JSON };
+/* HTML: the views write JSON into buffers of their own, which the page embeds (html.h) */
+enum report_format { FORMAT_TEXT, FORMAT_JSON, FORMAT_HTML };
 
 struct report_out {
 	FILE *f;
@@ -64,6 +67,7 @@ struct report_out {
 	/* who each PID is, kept current as the pass goes (its analyzer runs before the views') */
 	const struct proctable *procs;
 	bool failed; /* a view could not write a file of its own (--svg): exit 1 */
+	uint64_t max_rows; /* JSON rows a row view writes (0: all), then "rows_omitted" */
 };
 
 struct view_run;

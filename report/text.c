@@ -59,6 +59,21 @@ void text_log2_hist(FILE *f, const struct log2_hist *h, const char *unit)
 	}
 }
 
+void json_percentiles(struct json *j, const struct quantiles *q)
+{
+	static const struct { const char *key; double share; } at[] = {
+		{ "p50_ns", 0.5 }, { "p90_ns", 0.9 }, { "p99_ns", 0.99 }, { "p999_ns", 0.999 },
+	};
+
+	json_object_begin(j, "percentiles");
+	json_u64(j, "min_ns", q->min);
+	json_u64(j, "mean_ns", quantiles_mean(q));
+	for (size_t i = 0; i < sizeof(at) / sizeof(at[0]); i++)
+		json_u64(j, at[i].key, quantiles_value(q, at[i].share));
+	json_u64(j, "max_ns", q->max);
+	json_object_end(j);
+}
+
 void json_log2_hist(struct json *j, const char *key, const struct log2_hist *h)
 {
 	int idx_max = -1;

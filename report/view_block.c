@@ -70,6 +70,7 @@ static void biolatency_end(struct view_run *vr, struct report_out *out, const st
 			}
 			json_u64(j, "total", g->hist.total);
 			json_log2_hist(j, "buckets", &g->hist);
+			json_percentiles(j, &g->hist.ns);
 			json_object_end(j);
 		}
 		json_array_end(j);

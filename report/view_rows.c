@@ -10,7 +10,7 @@ void view_rows_begin(struct report_out *out, const char *view)
 		return;
 	json_object_begin(&out->json, NULL);
 	json_str(&out->json, "view", view);
-	json_array_begin(&out->json, "rows");
+	json_array_begin_capped(&out->json, "rows", out->max_rows);
 }
 
 void view_rows_end(struct report_out *out, const struct losses *ls, const char *family)
@@ -20,6 +20,8 @@ void view_rows_end(struct report_out *out, const struct losses *ls, const char *
 	losses_of_family(ls, family, &l);
 	if (out->format == FORMAT_JSON) {
 		json_array_end(&out->json);
+		if (out->max_rows)
+			json_u64(&out->json, "rows_omitted", json_array_dropped(&out->json));
 		json_losses(&out->json, out->tf->r, &l);
 		json_object_end(&out->json);
 		return;

@@ -88,6 +88,7 @@ static void sched_end(struct view_run *vr, struct report_out *out, const struct 
 			json_u64(j, "sum_ns", g->sum_ns);
 			json_u64(j, "untraced_switch_ins", g->untraced_in);
 			json_log2_hist(j, "buckets", &g->hist);
+			json_percentiles(j, &g->hist.ns);
 			json_object_end(j);
 		}
 		view_rows_end(out, ls, "sched"); /* ends the array, as a row view's */

@@ -4,7 +4,8 @@
 set -eu
 
 PACKAGES="make gcc clang llvm libclang-rt-14-dev pkg-config bpftool libbpf-dev libelf-dev
-libzstd-dev libdw-dev python3 python3-pytest iproute2"
+libzstd-dev libdw-dev python3 python3-pytest iproute2 chromium"
+# chromium: the HTML report's browser test (tests/e2e/test_html.py), in headless mode
 
 missing=""
 for p in $PACKAGES; do

@@ -41,8 +41,10 @@ def test_biosnoop_lists_every_direct_sync_write(live, disk_dir, out_dir):
     writes = [r for r in mine
               if r["comm"] == "ebr-blkio" and "W" in r["rwbs"] and r["bytes"] == 4096]
     assert len(writes) >= n
-    # the file's own data blocks (not ext4's metadata writes): n distinct 4 KiB blocks
-    data = [r for r in writes if r["rwbs"] == "WS"]
+    # the file's own data blocks (not ext4's metadata writes): n distinct 4 KiB blocks. A
+    # synchronous direct write into a block already allocated may go out as FUA ("WFS")
+    # instead of a write and a flush: seen once in CI, 299 "WS" and one other
+    data = [r for r in writes if r["rwbs"] in ("WS", "WFS")]
     assert len(data) == n
     assert all(r["args"].startswith(workload("ebr-blkio") + " ") for r in data)
     assert len({r["sector"] for r in data}) == n

@@ -15,6 +15,7 @@
 #include "analyze/losses.h"
 #include "analyze/pass.h"
 #include "analyze/tcp.h"
+#include "analyze/timeline.h"
 #include "analyze/timewindow.h"
 #include <time.h>
 #include "format/ebr.h"
@@ -194,6 +195,99 @@ static void test_hist_text_is_bccs(void)
 	if (buf && strcmp(buf, bcc_hist))
 		fprintf(stderr, "got:\n%s", buf);
 	free(buf);
+}
+
+/* Percentiles from the finer histogram: within 1/32 of the exact nearest-rank value. */
+static void test_percentiles_within_a_32nd(void)
+{
+	static const double shares[] = { 0.5, 0.9, 0.99, 0.999 };
+	struct quantiles *q = calloc(1, sizeof(*q));
+	uint64_t n = 100000;
+
+	CHECK(q != NULL);
+	if (!q)
+		return;
+	CHECK(quantiles_value(q, 0.5) == 0);
+	/* values 1000, 2000, ... n * 1000 ns: the share-th is share * n * 1000 */
+	for (uint64_t i = n; i >= 1; i--)
+		quantiles_add(q, i * 1000);
+	for (size_t i = 0; i < sizeof(shares) / sizeof(shares[0]); i++) {
+		double exact = shares[i] * (double)n * 1000, got = (double)quantiles_value(q, shares[i]);
+
+		CHECK(got >= exact * (1 - 1.0 / 32) && got <= exact * (1 + 1.0 / 32));
+	}
+	CHECK(q->min == 1000 && q->max == n * 1000);
+	CHECK(quantiles_value(q, 0) == 1000 && quantiles_value(q, 1) == n * 1000);
+	CHECK(quantiles_mean(q) == (n + 1) * 1000 / 2);
+	/* small values are exact */
+	memset(q, 0, sizeof(*q));
+	for (uint64_t v = 0; v < 16; v++)
+		quantiles_add(q, v);
+	CHECK(quantiles_value(q, 0.5) == 7 && quantiles_value(q, 0.9) == 14);
+	free(q);
+}
+
+/* A capped JSON array keeps its first rows, counts the rest and stays valid JSON. */
+static void test_json_capped_rows(void)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	struct json j;
+
+	json_init(&j, f);
+	json_object_begin(&j, NULL);
+	json_array_begin_capped(&j, "rows", 2);
+	for (int i = 0; i < 5; i++) {
+		json_object_begin(&j, NULL);
+		json_u64(&j, "i", (uint64_t)i);
+		json_array_begin(&j, "a");
+		json_str(&j, NULL, "x");
+		json_array_end(&j);
+		json_object_end(&j);
+	}
+	json_array_end(&j);
+	json_u64(&j, "rows_omitted", json_array_dropped(&j));
+	json_array_begin(&j, "after");
+	json_u64(&j, NULL, 7);
+	json_array_end(&j);
+	json_object_end(&j);
+	fclose(f);
+	CHECK(buf && !strcmp(buf, "{\"rows\":[{\"i\":0,\"a\":[\"x\"]},{\"i\":1,\"a\":[\"x\"]}],"
+				  "\"rows_omitted\":3,\"after\":[7]}"));
+	if (buf && strcmp(buf, "{\"rows\":[{\"i\":0,\"a\":[\"x\"]},{\"i\":1,\"a\":[\"x\"]}],"
+			       "\"rows_omitted\":3,\"after\":[7]}"))
+		fprintf(stderr, "got: %s\n", buf);
+	free(buf);
+}
+
+/* The timeline counts the traced system's events per second and family, nothing else. */
+static void test_timeline_counts_per_second(void)
+{
+	struct timeline t = { 0 };
+	struct ebr_value v[EBR_MAX_FIELDS] = { 0 };
+	struct ebr_event ev = { .v = v };
+	static const struct { uint32_t type; uint64_t ts; } evs[] = {
+		{ EBR_EV_PROC_TASK, 5000000000 },     /* a snapshot: not counted */
+		{ EBR_EV_BLOCK_RQ, 5000000001 },
+		{ EBR_EV_BLOCK_RQ, 5999999999 },
+		{ EBR_EV_SCHED_SWITCH, 6000000000 },
+		{ EBR_EV_SYM_FUNC, 9000000000 },      /* symbols: not counted */
+		{ EBR_EV_FILE_OPEN, 7500000000 },
+		{ EBR_EV_BLOCK_RQ, 4000000000 },      /* before the start */
+	};
+
+	t.start_ns = 5000000000;
+	for (size_t i = 0; i < sizeof(evs) / sizeof(evs[0]); i++) {
+		ev.type = evs[i].type;
+		ev.ts = evs[i].ts;
+		CHECK(timeline_on_event(&t, NULL, &ev) == 0);
+	}
+	CHECK(t.nseconds == 3);
+	CHECK(t.nseconds == 3 && t.per_second[0][TL_BLOCK] == 2 && t.per_second[1][TL_SCHED] == 1 &&
+	      t.per_second[2][TL_FILE] == 1 && t.per_second[1][TL_BLOCK] == 0);
+	CHECK(t.total[TL_BLOCK] == 2 && t.total[TL_PROC] == 0 && t.before == 1);
+	timeline_release(&t);
 }
 
 static void test_rwbs_follows_the_kernel(void)
@@ -1223,6 +1317,9 @@ int main(void)
 {
 	RUN(test_log2_slots_match_bcc);
 	RUN(test_hist_text_is_bccs);
+	RUN(test_percentiles_within_a_32nd);
+	RUN(test_json_capped_rows);
+	RUN(test_timeline_counts_per_second);
 	RUN(test_rwbs_follows_the_kernel);
 	RUN(test_biolatency_default_counts_every_io);
 	RUN(test_biolatency_options);

@@ -1,0 +1,143 @@
+// SPDX-License-Identifier: GPL-2.0-only
+#include <string.h>
+#include "analyze/pass.h"
+#include "report/hmac_sha256.h"
+#include "report/html.h"
+
+/* 'sha256-BASE64' of s, for the Content-Security-Policy: only this exact script/style runs. */
+static void csp_hash(const char *s, char *out, size_t len)
+{
+	static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	unsigned char d[SHA256_BYTES];
+	struct sha256 h;
+	size_t o = 0;
+
+	sha256_init(&h);
+	sha256_update(&h, s, strlen(s));
+	sha256_final(&h, d);
+	o += (size_t)snprintf(out, len, "'sha256-");
+	for (size_t i = 0; i < SHA256_BYTES && o + 5 < len; i += 3) {
+		uint32_t v = (uint32_t)d[i] << 16 | (i + 1 < SHA256_BYTES ? d[i + 1] << 8 : 0) |
+			     (i + 2 < SHA256_BYTES ? d[i + 2] : 0);
+
+		out[o++] = b64[v >> 18 & 63];
+		out[o++] = b64[v >> 12 & 63];
+		out[o++] = i + 1 < SHA256_BYTES ? b64[v >> 6 & 63] : '=';
+		out[o++] = i + 2 < SHA256_BYTES ? b64[v & 63] : '=';
+	}
+	snprintf(out + o, len - o, "'");
+}
+
+/* s as HTML text: the trace's path is the only outside string written outside the data. */
+static void html_text(FILE *f, const char *s)
+{
+	for (; *s; s++) {
+		switch (*s) {
+		case '&': fputs("&amp;", f); break;
+		case '<': fputs("&lt;", f); break;
+		case '>': fputs("&gt;", f); break;
+		case '"': fputs("&quot;", f); break;
+		case '\'': fputs("&#39;", f); break;
+		default:
+			if ((unsigned char)*s < 0x20 || *s == 0x7f)
+				fputc('?', f);
+			else
+				fputc(*s, f);
+		}
+	}
+}
+
+static void data_meta(struct json *j, const struct ebr_reader *r)
+{
+	json_object_begin(j, "meta");
+	for (uint32_t i = 0; i < ebr_reader_meta_count(r); i++) {
+		const char *key, *val;
+
+		ebr_reader_meta_at(r, i, &key, &val);
+		json_str(j, key, val);
+	}
+	json_object_end(j);
+}
+
+static void data_timeline(struct json *j, const struct timeline *t)
+{
+	json_object_begin(j, "timeline");
+	json_u64(j, "seconds", t->nseconds);
+	json_u64(j, "events_outside", t->before + t->beyond);
+	json_object_begin(j, "per_second");
+	for (int f = 0; f < TL_FAMILIES; f++) {
+		if (!t->total[f])
+			continue;
+		json_array_begin(j, timeline_family_names[f]);
+		for (uint32_t s = 0; s < t->nseconds; s++)
+			json_u64(j, NULL, t->per_second[s][f]);
+		json_array_end(j);
+	}
+	json_object_end(j);
+	json_object_end(j);
+}
+
+static void data_losses(struct json *j, const struct ebr_reader *r, const struct losses *l)
+{
+	struct probe_losses pl;
+
+	json_array_begin(j, "probes");
+	for (uint32_t i = 0; i < l->nprobes; i++) {
+		losses_of_probe(l, i, &pl);
+		json_object_begin(j, NULL);
+		json_str(j, "probe", pl.name);
+		json_losses(j, r, &pl);
+		json_object_end(j);
+	}
+	json_array_end(j);
+	losses_of_family(l, NULL, &pl);
+	json_losses(j, r, &pl);
+}
+
+/* The data the page draws, as one JSON document ('<', '>' and '&' escaped: see json.h). */
+static void data_write(FILE *f, const struct html_doc *d)
+{
+	struct json j;
+
+	json_init(&j, f);
+	json_object_begin(&j, NULL);
+	json_str(&j, "file", d->tf->path);
+	data_meta(&j, d->tf->r);
+	json_u64(&j, "max_rows", d->max_rows);
+	json_object_begin(&j, "window");
+	json_double(&j, "since_s", d->since_s, 3);
+	if (d->until_s >= 0)
+		json_double(&j, "until_s", d->until_s, 3);
+	json_object_end(&j);
+	data_timeline(&j, d->timeline);
+	data_losses(&j, d->tf->r, d->losses);
+	json_array_begin(&j, "views");
+	for (size_t i = 0; i < d->nviews; i++)
+		json_raw(&j, d->views[i].json, d->views[i].len);
+	json_array_end(&j);
+	trace_file_json_warnings(d->tf, &j, d->limit_msg);
+	json_object_end(&j);
+}
+
+int html_write(FILE *f, const struct html_doc *d)
+{
+	char script_hash[64], style_hash[64];
+
+	csp_hash(html_app_js, script_hash, sizeof(script_hash));
+	csp_hash(html_style_css, style_hash, sizeof(style_hash));
+	fprintf(f, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+		   "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
+		   "script-src %s; style-src %s; img-src data:\">\n"
+		   "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+		   "<title>ebrec report: ",
+		script_hash, style_hash);
+	html_text(f, d->tf->path);
+	fprintf(f, "</title>\n<style>%s</style>\n</head>\n<body>\n<div id=\"app\"><noscript>This "
+		   "report is drawn by its own script (no request leaves the page): allow "
+		   "JavaScript, or use 'ebrec report --format json'.</noscript></div>\n"
+		   "<script type=\"application/json\" id=\"ebrec-data\">",
+		html_style_css);
+	data_write(f, d);
+	fprintf(f, "</script>\n<script>%s</script>\n</body>\n</html>\n", html_app_js);
+	return fflush(f) || ferror(f) ? -1 : 0;
+}

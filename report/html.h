@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * `report --format html`: one self-contained page. The views' JSON (the same documents as
+ * --format json) is embedded as data and drawn by the page's own script; nothing is fetched
+ * and the page's Content-Security-Policy allows no other script, style or request, so a name
+ * from a hostile trace can only ever be shown as text.
+ */
+#ifndef EBREC_REPORT_HTML_H
+#define EBREC_REPORT_HTML_H
+
+#include <stdio.h>
+#include "analyze/losses.h"
+#include "analyze/timeline.h"
+#include "report/report.h"
+
+/* the page's script and style (report/html/, embedded at build time) */
+extern const char html_app_js[], html_style_css[];
+
+struct html_view {
+	const char *json; /* one view's JSON document */
+	size_t len;
+};
+
+struct html_doc {
+	const struct trace_file *tf;
+	const struct losses *losses;
+	const struct timeline *timeline;
+	const struct html_view *views;
+	size_t nviews;
+	const char *limit_msg; /* the pass stopped early: why, or NULL */
+	uint64_t max_rows;     /* rows embedded per listing */
+	double since_s, until_s; /* the window the views saw; until_s < 0: to the end */
+};
+
+/* Writes the page to f; 0, or -1 when writing failed. */
+int html_write(FILE *f, const struct html_doc *d);
+
+#endif

@@ -1,0 +1,449 @@
+// The HTML report's script: draws the page from the JSON in #ebrec-data (the documents of
+// `ebrec report --format json`). Everything from the trace reaches the page as text nodes or
+// attribute values set through the DOM, never as markup, and nothing is fetched.
+'use strict';
+(function () {
+  const D = JSON.parse(document.getElementById('ebrec-data').textContent);
+  const META = D.meta || {};
+  const SVG = 'http://www.w3.org/2000/svg';
+  const FAMILIES = [
+    ['block', 'Block I/O'], ['proc', 'Processes'], ['file', 'Files'], ['tcp', 'TCP'],
+    ['sched', 'Scheduler'], ['profile', 'CPU profile'], ['offcpu', 'Off-CPU time'],
+  ];
+  const VIEW_FAMILY = {
+    biolatency: 'block', biosnoop: 'block', execsnoop: 'proc', exitsnoop: 'proc',
+    processes: 'proc', opensnoop: 'file', fsslower: 'file', ext4slower: 'file',
+    cachestat: 'file', tcplife: 'tcp', tcpconnect: 'tcp', tcpconnlat: 'tcp', tcpaccept: 'tcp',
+    tcpretrans: 'tcp', tcpstates: 'tcp', runqlat: 'sched', cpudist: 'sched',
+    profile: 'profile', offcputime: 'offcpu',
+  };
+  const COLORS = { block: '#4a7bd0', proc: '#8c56c2', file: '#1d9a8a', tcp: '#e08a1e',
+    sched: '#5a6b85', profile: '#d6453d', offcpu: '#2f9e44' };
+  const PAGE = 50;
+
+  function h(tag, props, ...kids) {
+    const e = document.createElement(tag);
+    for (const k in props || {}) {
+      if (k === 'class') e.className = props[k];
+      else if (k === 'on') for (const ev in props.on) e.addEventListener(ev, props.on[ev]);
+      else e.setAttribute(k, props[k]);
+    }
+    for (const c of kids) if (c !== null && c !== undefined)
+      e.appendChild(typeof c === 'object' ? c : document.createTextNode(String(c)));
+    return e;
+  }
+  function s(tag, attrs, ...kids) {
+    const e = document.createElementNS(SVG, tag);
+    for (const k in attrs || {}) e.setAttribute(k, attrs[k]);
+    for (const c of kids) if (c !== null && c !== undefined)
+      e.appendChild(typeof c === 'object' ? c : document.createTextNode(String(c)));
+    return e;
+  }
+  function num(n) { return typeof n === 'number' ? n.toLocaleString('en-US', { maximumFractionDigits: 6 }) : String(n); }
+  function dur(ns) {
+    if (ns < 1e3) return ns + ' ns';
+    if (ns < 1e6) return (ns / 1e3).toFixed(ns < 1e4 ? 2 : 1) + ' µs';
+    if (ns < 1e9) return (ns / 1e6).toFixed(ns < 1e7 ? 2 : 1) + ' ms';
+    return (ns / 1e9).toFixed(2) + ' s';
+  }
+  function utc(ns) {
+    if (!ns) return 'unknown';
+    return new Date(Number(BigInt(ns) / 1000000n)).toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC');
+  }
+  function lossLine(l) {
+    if (!l) return null;
+    const lost = l.lost || 0;
+    const text = l.family + ' events: ' + num(l.emitted) + ' emitted, ' + num(lost) + ' lost' +
+      (lost ? ' (ring buffer ' + num(l.lost_ringbuf) + ', pairing map ' + num(l.lost_map) +
+        ', recorder queue ' + num(l.lost_user) + '): this view is incomplete' : '');
+    return h('p', { class: lost ? 'note warn' : 'note' }, text);
+  }
+
+  // ---------------------------------------------------------------- header and overview
+  function header() {
+    const span = D.timeline ? D.timeline.seconds : 0;
+    return h('header', null, h('h1', null, 'ebrec report'),
+      h('div', { class: 'sub' }, D.file + ' — host ' + (META['host.hostname'] || '?') +
+        ', kernel ' + (META['host.kernel'] || '?') + ', recorded ' +
+        utc(META['clock.start.realtime_ns']) + (span ? ', about ' + span + ' s' : '')));
+  }
+
+  function facts() {
+    const t = h('table', { class: 'facts' });
+    const keys = Object.keys(META).filter(k => /^(host|record|clock|ebrec|redact)\./.test(k));
+    for (const k of keys) {
+      const v = k === 'clock.start.realtime_ns' ? META[k] + ' (' + utc(META[k]) + ')' : META[k];
+      t.appendChild(h('tr', null, h('td', null, k), h('td', { class: 'text' }, v)));
+    }
+    const all = h('table', { class: 'facts' });
+    for (const k of Object.keys(META))
+      all.appendChild(h('tr', null, h('td', null, k), h('td', { class: 'text' }, META[k])));
+    const sec = h('section', { id: 'sec-host' }, h('h2', null, 'Host and recording'), t,
+      h('details', null, h('summary', null, 'all META (' + Object.keys(META).length + ' keys)'), all));
+    if (META['redact.kinds'])
+      sec.insertBefore(h('p', { class: 'warn' }, 'This trace was redacted (' + META['redact.kinds'] +
+        '): those names are keyed pseudonyms.'), t);
+    return sec;
+  }
+
+  function timeline() {
+    const tl = D.timeline || { seconds: 0, per_second: {} };
+    const fams = Object.keys(tl.per_second);
+    const sec = h('section', { id: 'sec-timeline' }, h('h2', null, 'Timeline: events per second'));
+    if (D.window && (D.window.since_s > 0 || D.window.until_s !== undefined))
+      sec.appendChild(h('p', { class: 'note' }, 'The views cover ' + D.window.since_s + ' s to ' +
+        (D.window.until_s !== undefined ? D.window.until_s + ' s' : 'the end') +
+        ' of the recording (--since/--until).'));
+    if (!tl.seconds || !fams.length) {
+      sec.appendChild(h('p', { class: 'note' }, 'No events of the traced system.'));
+      return sec;
+    }
+    const step = Math.max(1, Math.ceil(tl.seconds / 600));
+    const cols = Math.ceil(tl.seconds / step);
+    const W = 1200, H = 170, L = 60, B = 22;
+    let max = 1;
+    const series = {};
+    for (const f of fams) {
+      const out = new Array(cols).fill(0);
+      tl.per_second[f].forEach((c, i) => { out[Math.floor(i / step)] += c / step; });
+      series[f] = out;
+      max = Math.max(max, ...out);
+    }
+    const x = i => L + (W - L - 10) * i / Math.max(1, cols);
+    const y = v => 8 + (H - B - 8) * (1 - v / max);
+    const g = s('svg', { class: 'timeline', viewBox: '0 0 ' + W + ' ' + H, width: '100%' });
+    const total = D.losses;
+    for (const w of (total && total.windows) || []) {
+      const x0 = x(w.start_s / step), x1 = Math.max(x0 + 2, x(w.end_s / step));
+      g.appendChild(s('rect', { class: 'loss', x: x0, y: 8, width: x1 - x0, height: H - B - 8 },
+        s('title', null, 'lost ' + num(w.lost) + ' events, ' + w.start_s + '–' + w.end_s + ' s')));
+    }
+    g.appendChild(s('line', { x1: L, y1: H - B, x2: W - 10, y2: H - B, stroke: '#888' }));
+    g.appendChild(s('text', { x: L - 6, y: 14, 'text-anchor': 'end', 'font-size': 11 }, num(Math.round(max))));
+    g.appendChild(s('text', { x: L - 6, y: H - B, 'text-anchor': 'end', 'font-size': 11 }, '0'));
+    for (let t = 0; t <= 5; t++) {
+      const i = Math.round(cols * t / 5);
+      g.appendChild(s('text', { x: x(i), y: H - 6, 'text-anchor': 'middle', 'font-size': 11 },
+        Math.round(i * step) + ' s'));
+    }
+    for (const f of fams) {
+      const pts = series[f].map((v, i) => x(i + 0.5) + ',' + y(v)).join(' ');
+      g.appendChild(s('polyline', { points: pts, fill: 'none', stroke: COLORS[f] || '#333',
+        'stroke-width': 1.5 }, s('title', null, f)));
+    }
+    const legend = h('div', { class: 'legend' });
+    for (const f of fams) {
+      const sw = h('i');
+      sw.style.background = COLORS[f] || '#333';
+      legend.appendChild(h('span', null, sw, f + ': ' + num(tl.per_second[f].reduce((a, b) => a + b, 0))));
+    }
+    const lossKey = h('i');
+    lossKey.style.background = '#f5c4c6';
+    legend.appendChild(h('span', null, lossKey, 'seconds with lost events'));
+    sec.appendChild(h('div', { class: 'scroll' }, g));
+    sec.appendChild(legend);
+    if (step > 1)
+      sec.appendChild(h('p', { class: 'note' }, 'Each point averages ' + step + ' s.'));
+    return sec;
+  }
+
+  function quality() {
+    const sec = h('section', { id: 'sec-quality' }, h('h2', null, 'Data quality'));
+    const warnings = D.warnings || [];
+    sec.appendChild(h('p', { class: warnings.length ? 'warn' : 'ok' }, warnings.length
+      ? warnings.length + ' warning(s): the trace is incomplete or damaged' : 'The trace was read whole: no damage, no limit reached.'));
+    if (warnings.length) sec.appendChild(h('ul', null, ...warnings.map(w => h('li', null, w))));
+    const t = h('table', null, h('tr', null, ...['probe', 'emitted', 'lost', 'ring buffer full',
+      'pairing map full', 'recorder queue full', 'when (seconds from the start)'].map(c => h('th', null, c))));
+    for (const p of D.probes || []) {
+      const l = p.losses;
+      const when = (l.windows || []).map(w => w.start_s + '–' + w.end_s + ' s: ' + num(w.lost)).join(', ') +
+        (l.windows_not_listed ? ', and ' + l.windows_not_listed + ' more' : '');
+      t.appendChild(h('tr', { class: l.lost ? 'warn' : '' }, h('td', null, p.probe),
+        ...[l.emitted, l.lost, l.lost_ringbuf, l.lost_map, l.lost_user].map(v => h('td', { class: 'num' }, num(v))),
+        h('td', { class: 'text' }, when || '—')));
+    }
+    sec.appendChild(h('h3', null, 'Events emitted and lost, per probe'));
+    sec.appendChild(t);
+    const kf = +META['symbols.kernel_frames'] || 0, kr = +META['symbols.kernel_resolved'] || 0;
+    const uf = +META['symbols.user_frames'] || 0, ur = +META['symbols.user_resolved'] || 0;
+    if (kf || uf) {
+      const pct = (a, b) => b ? (100 * a / b).toFixed(1) + '%' : '—';
+      sec.appendChild(h('h3', null, 'Symbolized stack frames'));
+      sec.appendChild(h('table', null,
+        h('tr', null, h('th', null, 'frames'), h('th', null, 'recorded'), h('th', null, 'named'), h('th', null, 'share')),
+        h('tr', null, h('td', null, 'kernel'), h('td', { class: 'num' }, num(kf)), h('td', { class: 'num' }, num(kr)), h('td', { class: 'num' }, pct(kr, kf))),
+        h('tr', null, h('td', null, 'user'), h('td', { class: 'num' }, num(uf)), h('td', { class: 'num' }, num(ur)), h('td', { class: 'num' }, pct(ur, uf)))));
+    }
+    return sec;
+  }
+
+  // ---------------------------------------------------------------- histograms
+  function histogram(v, g) {
+    const label = ['disk', 'flags', 'pid', 'tid', 'comm'].filter(k => g[k] !== undefined)
+      .map(k => k + ' ' + g[k]).join(', ') || 'all';
+    const p = g.percentiles;
+    const box = h('div', { class: 'hist-box' });
+    box.appendChild(h('p', null, h('b', null, label), ': ' + num(g.total) + ' ' +
+      (v.view === 'biolatency' ? 'I/Os' : 'intervals') + (p && g.total ? '; p50 ' + dur(p.p50_ns) + ', p90 ' +
+        dur(p.p90_ns) + ', p99 ' + dur(p.p99_ns) + ', p99.9 ' + dur(p.p999_ns) + ', max ' + dur(p.max_ns) +
+        ', mean ' + dur(p.mean_ns) : '')));
+    const b = g.buckets || [];
+    if (!b.length) return box;
+    const BW = 34, H = 150, top = 16, bottom = 48, W = 50 + BW * b.length;
+    const max = Math.max(1, ...b.map(x => x.count));
+    const svg = s('svg', { class: 'hist', width: W, height: H, viewBox: '0 0 ' + W + ' ' + H });
+    b.forEach((x, i) => {
+      const bh = (H - top - bottom) * x.count / max;
+      svg.appendChild(s('rect', { class: 'bar', x: 40 + i * BW + 2, y: H - bottom - bh, width: BW - 4,
+        height: Math.max(bh, x.count ? 1 : 0) }, s('title', null, x.low + ' -> ' + x.high + ' ' + v.unit + ': ' + num(x.count))));
+      svg.appendChild(s('text', { x: 40 + i * BW + BW / 2, y: H - bottom + 12, 'font-size': 9,
+        'text-anchor': 'end', transform: 'rotate(-45 ' + (40 + i * BW + BW / 2) + ' ' + (H - bottom + 12) + ')' }, String(x.low)));
+    });
+    svg.appendChild(s('text', { x: 2, y: H - 4, 'font-size': 10 }, v.unit));
+    svg.appendChild(s('text', { x: 36, y: top, 'font-size': 10, 'text-anchor': 'end' }, num(max)));
+    const per = v.unit === 'msecs' ? 1e6 : 1e3;
+    if (p && g.total) {
+      for (const [name, ns] of [['p50', p.p50_ns], ['p90', p.p90_ns], ['p99', p.p99_ns]]) {
+        const val = ns / per;
+        const i = val < 2 ? 0 : Math.floor(Math.log2(val));
+        const low = i ? Math.pow(2, i) : 0, high = Math.pow(2, i + 1);
+        const xpos = 40 + BW * (Math.min(i, b.length - 1) + Math.min(1, (val - low) / (high - low)));
+        svg.appendChild(s('line', { class: 'pct', x1: xpos, x2: xpos, y1: top, y2: H - bottom }));
+        svg.appendChild(s('text', { x: xpos + 2, y: top - 4 + (name === 'p90' ? 10 : name === 'p99' ? 20 : 0), 'font-size': 10, fill: '#a4281b' }, name));
+      }
+    }
+    box.appendChild(h('div', { class: 'scroll' }, svg));
+    return box;
+  }
+
+  function histView(v) {
+    const box = h('div');
+    if (v.intervals !== undefined)
+      box.appendChild(h('p', { class: 'note' }, v.measure + ': ' + num(v.intervals) + ' intervals' +
+        (v.untraced_switch_ins ? '; ' + num(v.untraced_switch_ins) + ' switch-ins the kernel did not trace' : '')));
+    for (const g of v.histograms.slice(0, 64)) box.appendChild(histogram(v, g));
+    if (v.histograms.length > 64)
+      box.appendChild(h('p', { class: 'note' }, (v.histograms.length - 64) + ' more histograms: see the text or JSON report'));
+    if (!v.histograms.length) box.appendChild(h('p', { class: 'note' }, 'No values.'));
+    return box;
+  }
+
+  // ---------------------------------------------------------------- tables
+  function cellText(x) {
+    if (x === null || x === undefined) return '';
+    if (typeof x === 'object') return JSON.stringify(x);
+    return typeof x === 'number' ? num(x) : String(x);
+  }
+
+  function table(rows, opts) {
+    const box = h('div', { class: 'table-box' });
+    if (!rows.length) {
+      box.appendChild(h('p', { class: 'note' }, 'No rows.'));
+      return box;
+    }
+    const cols = [];
+    for (const r of rows.slice(0, 50)) for (const k of Object.keys(r)) if (!cols.includes(k)) cols.push(k);
+    const numeric = cols.map(c => rows.every(r => r[c] === undefined || typeof r[c] === 'number'));
+    const hay = rows.map(r => cols.map(c => cellText(r[c])).join('\u0001').toLowerCase());
+    let shown = rows.map((_, i) => i), page = 0, sortCol = -1, sortDir = 1;
+    const filter = h('input', { type: 'search', placeholder: 'filter rows (any column contains)' });
+    const prev = h('button', null, '‹ previous'), next = h('button', null, 'next ›');
+    const info = h('span', { class: 'note' });
+    const thead = h('tr');
+    const tbody = h('tbody');
+    cols.forEach((c, i) => thead.appendChild(h('th', { on: { click: () => sortBy(i) } }, c)));
+    function draw() {
+      const pages = Math.max(1, Math.ceil(shown.length / PAGE));
+      page = Math.min(page, pages - 1);
+      tbody.textContent = '';
+      for (const idx of shown.slice(page * PAGE, page * PAGE + PAGE)) {
+        const r = rows[idx];
+        tbody.appendChild(h('tr', null, ...cols.map((c, i) =>
+          h('td', { class: numeric[i] ? 'num' : 'text' }, cellText(r[c])))));
+      }
+      info.textContent = shown.length ? 'rows ' + num(page * PAGE + 1) + '–' +
+        num(Math.min(shown.length, page * PAGE + PAGE)) + ' of ' + num(shown.length) +
+        (shown.length < rows.length ? ' (filtered from ' + num(rows.length) + ')' : '') : 'no row matches';
+      prev.disabled = page === 0;
+      next.disabled = page >= pages - 1;
+      Array.from(thead.children).forEach((th, i) =>
+        th.className = i === sortCol ? (sortDir > 0 ? 'sorted-asc' : 'sorted-desc') : '');
+    }
+    function sortBy(i) {
+      sortDir = sortCol === i ? -sortDir : (numeric[i] ? -1 : 1);
+      sortCol = i;
+      const c = cols[i];
+      shown.sort((a, b) => {
+        const x = rows[a][c], y = rows[b][c];
+        const d = numeric[i] ? (x || 0) - (y || 0) : cellText(x).localeCompare(cellText(y));
+        return d * sortDir || a - b;
+      });
+      draw();
+    }
+    filter.addEventListener('input', () => {
+      const q = filter.value.toLowerCase();
+      shown = [];
+      hay.forEach((t, i) => { if (!q || t.includes(q)) shown.push(i); });
+      if (sortCol >= 0) { sortDir = -sortDir; sortBy(sortCol); }
+      page = 0;
+      draw();
+    });
+    prev.addEventListener('click', () => { page--; draw(); });
+    next.addEventListener('click', () => { page++; draw(); });
+    box.appendChild(h('div', { class: 'controls' }, filter, prev, next, info));
+    box.appendChild(h('div', { class: 'scroll' }, h('table', { class: 'rows' }, h('thead', null, thead), tbody)));
+    if (opts && opts.sortDesc !== undefined) { sortBy(cols.indexOf(opts.sortDesc)); }
+    draw();
+    return box;
+  }
+
+  function rowsView(v) {
+    const box = h('div');
+    if (v.rows_omitted)
+      box.appendChild(h('p', { class: 'note warn' }, 'The page holds the first ' + num(v.rows.length) +
+        ' rows of ' + num(v.rows.length + v.rows_omitted) + ': `ebrec report ' + D.file + ' ' + v.view +
+        '` lists them all (or cut the trace with --since/--until).'));
+    const byteCols = ['tx_bytes', 'rx_bytes'];
+    const sortDesc = v.view === 'tcplife' && v.rows.length && byteCols[0] in v.rows[0] ? 'tx_bytes' : undefined;
+    box.appendChild(table(v.rows, { sortDesc }));
+    return box;
+  }
+
+  // ---------------------------------------------------------------- flame graphs
+  function flame(v) {
+    const box = h('div', { class: 'flame-box' });
+    const unit = v.unit === 'us' ? 'µs off CPU' : 'samples';
+    const root = { name: 'all', kind: 'root', value: 0, kids: new Map(), parent: null, depth: 0 };
+    let maxDepth = 0;
+    for (const st of v.stacks) {
+      const path = [[st.comm + ' (' + st.pid + ')', 'proc']]
+        .concat((st.user || []).slice().reverse().map(n => [n, 'user']))
+        .concat((st.kernel || []).slice().reverse().map(n => [n, 'kernel']));
+      let node = root;
+      root.value += st.value;
+      for (const [name, kind] of path) {
+        const key = kind + '\u0000' + name;
+        let k = node.kids.get(key);
+        if (!k) {
+          k = { name, kind, value: 0, kids: new Map(), parent: node, depth: node.depth + 1 };
+          node.kids.set(key, k);
+        }
+        k.value += st.value;
+        node = k;
+        maxDepth = Math.max(maxDepth, node.depth);
+      }
+    }
+    box.appendChild(h('p', { class: 'note' }, num(v.samples) + ' ' + (v.unit === 'us' ? 'spans' : 'samples') +
+      ', ' + num(root.value) + ' ' + unit + '; frames named: ' + (v.frames ? (100 * v.frames_named / v.frames).toFixed(1) + '%' : '—') +
+      '. Click a frame to zoom, search by regular expression.'));
+    if (!root.value) return box;
+    const W = 1200, FH = 17, H = (maxDepth + 1) * FH + 4;
+    const svg = s('svg', { class: 'flame', width: '100%', viewBox: '0 0 ' + W + ' ' + H });
+    const search = h('input', { type: 'search', placeholder: 'search frames (regular expression)' });
+    const reset = h('button', null, 'Reset zoom');
+    const matched = h('span', { class: 'note' });
+    const detail = h('div', { class: 'note' }, ' ');
+    let zoom = root, re = null;
+    function color(n) {
+      if (n.kind === 'root' || n.kind === 'proc') return '#b9bfca';
+      let x = 0;
+      for (let i = 0; i < n.name.length; i++) x = (x * 31 + n.name.charCodeAt(i)) >>> 0;
+      return n.kind === 'kernel' ? 'rgb(230,' + (120 + x % 70) + ',40)' : 'rgb(' + (215 + x % 40) + ',' + (160 + (x >> 8) % 70) + ',60)';
+    }
+    function ancestors(n) { const a = new Set(); for (let p = n; p; p = p.parent) a.add(p); return a; }
+    function matchedShare() {
+      let v = 0;
+      const walk = n => {
+        if (n !== root && re.test(n.name)) { v += n.value; return; }
+        for (const k of n.kids.values()) walk(k);
+      };
+      walk(root);
+      return v;
+    }
+    function draw() {
+      svg.textContent = '';
+      const anc = ancestors(zoom);
+      // zoom and what is above it span the width; below it, frames are as wide as their share
+      const visit = (n, x, w) => {
+        if (w < 0.3) return;
+        const y = H - (n.depth + 1) * FH;
+        const g = s('g', { class: 'frame' + (re && n !== root && re.test(n.name) ? ' match' : ''), 'data-depth': n.depth });
+        g.appendChild(s('title', null, n.name + ' — ' + num(n.value) + ' ' + unit + ' (' + (100 * n.value / root.value).toFixed(2) + '%)'));
+        g.appendChild(s('rect', { x: x, y: y, width: w, height: FH - 1, fill: color(n) }));
+        const chars = Math.floor((w - 6) / 6.6);
+        if (chars >= 3)
+          g.appendChild(s('text', { x: x + 3, y: y + 12, 'font-size': 11 },
+            n.name.length <= chars ? n.name : n.name.slice(0, chars - 2) + '..'));
+        g.addEventListener('click', () => { zoom = n; draw(); });
+        g.addEventListener('mouseover', () => { detail.textContent = n.name + ' — ' + num(n.value) + ' ' + unit; });
+        svg.appendChild(g);
+        if (n !== zoom && anc.has(n)) {
+          for (const k of n.kids.values()) if (anc.has(k)) visit(k, 0, W);
+          return;
+        }
+        let cx = x;
+        const kids = Array.from(n.kids.values()).sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+        for (const k of kids) {
+          const kw = w * k.value / n.value;
+          visit(k, cx, kw);
+          cx += kw;
+        }
+      };
+      visit(root, 0, W);
+      matched.textContent = re ? 'matched: ' + (100 * matchedShare() / root.value).toFixed(1) + '%' : '';
+      reset.disabled = zoom === root;
+    }
+    search.addEventListener('input', () => {
+      const q = search.value;
+      try { re = q ? new RegExp(q) : null; } catch (e) { re = { test: n => n.includes(q) }; }
+      draw();
+    });
+    reset.addEventListener('click', () => { zoom = root; draw(); });
+    box.appendChild(h('div', { class: 'controls' }, search, reset, matched));
+    box.appendChild(h('div', { class: 'scroll' }, svg));
+    box.appendChild(detail);
+    draw();
+    return box;
+  }
+
+  // ---------------------------------------------------------------- views and sections
+  function view(v) {
+    const box = h('div', { class: 'view', id: 'view-' + v.view, 'data-view': v.view });
+    box.appendChild(h('h3', null, v.view, h('code', null, 'ebrec report ' + D.file + ' ' + v.view)));
+    if (Array.isArray(v.histograms)) box.appendChild(histView(v));
+    else if (Array.isArray(v.stacks)) box.appendChild(flame(v));
+    else if (Array.isArray(v.rows)) box.appendChild(rowsView(v));
+    else box.appendChild(h('pre', null, JSON.stringify(v, null, 1)));
+    const l = lossLine(v.losses);
+    if (l) box.appendChild(l);
+    return box;
+  }
+
+  function main() {
+    const app = document.getElementById('app');
+    app.textContent = '';
+    app.appendChild(header());
+    const nav = h('nav');
+    const body = h('main');
+    const link = (id, text) => nav.appendChild(h('a', { href: '#' + id }, text));
+    link('sec-host', 'Host');
+    link('sec-timeline', 'Timeline');
+    link('sec-quality', 'Data quality');
+    body.appendChild(facts());
+    body.appendChild(timeline());
+    body.appendChild(quality());
+    for (const [fam, title] of FAMILIES) {
+      const vs = (D.views || []).filter(v => VIEW_FAMILY[v.view] === fam);
+      if (!vs.length) continue;
+      const sec = h('section', { id: 'sec-' + fam, class: 'family' }, h('h2', null, title));
+      for (const v of vs) sec.appendChild(view(v));
+      body.appendChild(sec);
+      link('sec-' + fam, title);
+    }
+    app.appendChild(nav);
+    app.appendChild(body);
+    document.body.setAttribute('data-ready', '1');
+  }
+  main();
+})();

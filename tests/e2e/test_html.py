@@ -1,0 +1,199 @@
+"""The HTML report (`ebrec report FILE --format html -o PAGE`): one self-contained page, checked
+in headless Chromium (no console error, no request, every section drawn, the flame graph
+zooms) and against a process whose every name is hostile markup.
+"""
+import json
+import os
+import re
+import subprocess
+import tempfile
+
+import pytest
+
+from browser import Browser
+from conftest import REPO, REQUIRE_LIVE, ebrec, ebrec_json, live_reason, on_block_device, workload
+
+ARTIFACTS = os.environ.get("EBREC_ARTIFACTS", os.path.join(REPO, "build", "test-artifacts"))
+FAMILIES = "block,proc,file,tcp,sched,profile,offcpu"
+HOSTILE_FILES = ["<img src=x onerror=window.pwned=1>", "\"quoted' & <b>bold"]
+HOSTILE_ARG = "</script><script>window.pwned=2</script>"
+HOSTILE_COMM = "<s>\"'&"  # then \x07 and \xff, which JSON carries as \u0007 and \u00ff
+
+
+@pytest.fixture(scope="module")
+def recorded(tmp_path_factory):
+    """One recording of every family while ebr-hostile runs, and its HTML page."""
+    reason = live_reason()
+    if reason:
+        if REQUIRE_LIVE:
+            pytest.fail(f"live BPF test cannot run ({reason}) but EBREC_REQUIRE_LIVE=1")
+        pytest.skip(reason)
+    out = tmp_path_factory.mktemp("html")
+    # the names go on a disk, so that the workload's writes are block I/O
+    d = tempfile.mkdtemp(prefix="ebrec-html-",
+                         dir="/var/tmp" if on_block_device("/var/tmp") else REPO)
+    trace = out / "hostile.ebr"
+    p = ebrec("record", "-o", trace, "-e", FAMILIES, "--", workload("ebr-hostile"), d, check=0,
+              errors="replace")  # the names it prints are not all UTF-8
+    assert p.stdout.count("\n") == 4, p.stdout
+    page = out / "report.html"
+    ebrec("report", trace, "--format", "html", "-o", page, check=0)
+    yield trace, page, d
+    subprocess.run(["rm", "-rf", d], check=False)
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory):
+    b = Browser(tmp_path_factory.mktemp("chromium-profile"))
+    yield b
+    b.close()
+
+
+def page_data(page):
+    raw = open(page, "rb").read()
+    return json.loads(re.search(rb'id="ebrec-data">(.*?)</script>', raw, re.S).group(1))
+
+
+def fresh(browser, page):
+    browser.events.clear()
+    browser.open(page)
+    assert browser.eval("document.body.getAttribute('data-ready')") == "1"
+
+
+def test_page_is_self_contained_and_escaped(recorded):
+    trace, page, _ = recorded
+    raw = open(page, "rb").read()
+    # the page's two scripts (the data and the code) and no other: every name from the trace
+    # is inside the JSON data, where '<', '>' and '&' are \u escapes
+    assert len(re.findall(rb"<script", raw, re.I)) == 2
+    for bad in (b"<img", b"<svg onload", b"window.pwned=2</script>", b"<b>bold"):
+        assert bad not in raw
+    # nothing is fetched: no URL of another origin, and a policy that allows none
+    assert not re.search(rb"(src|href)=[\"']?(https?:)?//", raw)
+    assert b"default-src 'none'" in raw and b"script-src 'sha256-" in raw
+    # the data is the same documents as --format json
+    data = page_data(page)
+    names = [v["view"] for v in data["views"]]
+    assert names == ["biolatency", "biosnoop", "execsnoop", "exitsnoop", "opensnoop",
+                     "fsslower", "cachestat", "tcplife", "tcpconnect", "tcpaccept",
+                     "tcpretrans", "runqlat", "cpudist", "profile", "offcputime"]
+    execs = ebrec_json("report", trace, "execsnoop", "--format", "json")["views"][0]["rows"]
+    html_execs = next(v for v in data["views"] if v["view"] == "execsnoop")["rows"]
+    assert html_execs == execs
+    assert any(HOSTILE_ARG in r["args"] for r in execs)
+
+
+def test_every_section_renders_in_chromium(recorded, browser):
+    trace, page, _ = recorded
+    fresh(browser, page)
+    assert browser.errors() == []
+    assert browser.requests() == ["file://" + os.path.abspath(page)]
+    ev = browser.eval
+    sections = ev("Array.from(document.querySelectorAll('section')).map(s => s.id)")
+    assert sections == ["sec-host", "sec-timeline", "sec-quality", "sec-block", "sec-proc",
+                        "sec-file", "sec-tcp", "sec-sched", "sec-profile", "sec-offcpu"]
+    # histograms with their percentiles, for every histogram view
+    for v in ("biolatency", "runqlat", "cpudist"):
+        assert ev(f"document.querySelectorAll('#view-{v} svg.hist rect.bar').length") >= 1, v
+        assert ev(f"document.querySelectorAll('#view-{v} svg.hist line.pct').length") >= 3, v
+        assert "p99" in ev(f"document.getElementById('view-{v}').textContent")
+    # listings: as many rows drawn as the first page holds
+    n_exec = len(ebrec_json("report", trace, "execsnoop", "--format", "json")["views"][0]["rows"])
+    assert ev("document.querySelectorAll('#view-execsnoop tbody tr').length") == min(50, n_exec)
+    tcp = ebrec_json("report", trace, "tcplife", "--format", "json")["views"][0]["rows"]
+    assert ev("document.querySelectorAll('#view-tcplife tbody tr').length") == len(tcp) >= 2
+    # the timeline: one line per family with events; the quality panel: a row per probe
+    data = page_data(page)
+    assert ev("document.querySelectorAll('#sec-timeline polyline').length") == \
+        len(data["timeline"]["per_second"]) >= 5
+    rows = ev("document.querySelectorAll('#sec-quality table')[0].querySelectorAll('tr').length")
+    assert rows == len(data["probes"]) + 1 >= 10
+    assert data["warnings"] == []
+    # both flame graphs have frames
+    for v in ("profile", "offcputime"):
+        assert ev(f"document.querySelectorAll('#view-{v} svg.flame g.frame').length") > 3, v
+    os.makedirs(ARTIFACTS, exist_ok=True)
+    browser.screenshot(os.path.join(ARTIFACTS, "html-report.png"))
+    assert os.path.getsize(os.path.join(ARTIFACTS, "html-report.png")) > 10000
+
+
+ZOOM = """(() => {
+  const frames = () => Array.from(document.querySelectorAll('#view-profile g.frame'));
+  const width = g => g.querySelector('rect').width.baseVal.value;
+  const title = g => g.querySelector('title').textContent;
+  const g = frames().filter(g => +g.dataset.depth >= 2 && width(g) < 1199)
+                    .sort((a, b) => width(b) - width(a))[0];
+  const t = title(g), before = width(g);
+  g.dispatchEvent(new MouseEvent('click', { bubbles: true }));
+  const after = frames().filter(x => title(x) === t).map(width);
+  const reset = document.querySelector('#view-profile button');
+  const resetOn = !reset.disabled;
+  reset.click();
+  const back = frames().filter(x => title(x) === t).map(width);
+  return { before, after, resetOn, back, resetOff: reset.disabled };
+})()"""
+
+
+def test_flame_graph_zooms_and_searches(recorded, browser):
+    _, page, _ = recorded
+    fresh(browser, page)
+    z = browser.eval(ZOOM)
+    assert z["before"] < 1199 and z["after"] == [1200], z
+    assert z["resetOn"] and z["resetOff"] and z["back"] == [z["before"]], z
+    matched = browser.eval("""(() => {
+      const box = document.getElementById('view-profile');
+      const input = box.querySelector('input');
+      input.value = 'burn|main';
+      input.dispatchEvent(new Event('input'));
+      return [box.querySelector('.controls span').textContent,
+              box.querySelectorAll('g.frame.match').length];
+    })()""")
+    assert re.fullmatch(r"matched: \d+\.\d%", matched[0]) and matched[1] >= 1, matched
+    assert browser.errors() == []
+
+
+def test_tables_sort_filter_and_page(recorded, browser):
+    trace, page, _ = recorded
+    rows = ebrec_json("report", trace, "opensnoop", "--format", "json")["views"][0]["rows"]
+    assert len(rows) > 60
+    small = os.path.join(os.path.dirname(page), "rows.html")
+    ebrec("report", trace, "opensnoop", "--format", "html", "--rows", "55", "-o", small, check=0)
+    fresh(browser, small)
+    ev = browser.eval
+    box = "document.getElementById('view-opensnoop')"
+    assert f"first 55 rows of {len(rows)}" in ev(box + ".textContent").replace(",", "")
+    assert ev(box + ".querySelector('.controls span').textContent") == "rows 1–50 of 55"
+    ev(box + ".querySelectorAll('.controls button')[1].click()")
+    assert ev(box + ".querySelector('.controls span').textContent") == "rows 51–55 of 55"
+    assert ev(box + ".querySelectorAll('tbody tr').length") == 5
+    # filter: the rows whose cells contain the text
+    want = sum(1 for r in rows[:55] if "<img" in r.get("path", ""))
+    ev(box + ".querySelector('input').value = '<img'; " + box +
+       ".querySelector('input').dispatchEvent(new Event('input'))")
+    assert ev(box + ".querySelectorAll('tbody tr').length") == want >= 1
+    # sort: a numeric column sorts descending first, then ascending
+    ev(box + ".querySelector('input').value = ''; " + box +
+       ".querySelector('input').dispatchEvent(new Event('input'))")
+    cols = ev(f"Array.from({box}.querySelectorAll('th')).map(t => t.textContent)")
+    i = cols.index("pid")
+    ev(f"{box}.querySelectorAll('th')[{i}].click()")
+    assert ev(f"{box}.querySelectorAll('th')[{i}].className") == "sorted-desc"
+    pids = ev(f"Array.from({box}.querySelectorAll('tbody tr')).map(r => +r.children[{i}].textContent.replace(/,/g, ''))")
+    assert pids == sorted(pids, reverse=True)
+    assert browser.errors() == []
+
+
+def test_hostile_names_are_text_and_run_nothing(recorded, browser):
+    _, page, _ = recorded
+    fresh(browser, page)
+    ev = browser.eval
+    assert ev("typeof window.pwned") == "undefined"
+    assert ev("document.scripts.length") == 2
+    assert ev("document.querySelectorAll('img, [onerror], [onload]').length") == 0
+    text = ev("document.body.textContent")
+    for name in HOSTILE_FILES:
+        assert name in text, name
+    assert HOSTILE_ARG in text
+    assert HOSTILE_COMM + "\x07\u00ff" in text  # the comm, its bytes shown, not interpreted
+    assert "ctl\x01\x1b[31mred\x7f" in text      # control bytes are text in the page
+    assert browser.errors() == []
