@@ -11,7 +11,8 @@ import tempfile
 import pytest
 
 from browser import Browser
-from conftest import REPO, REQUIRE_LIVE, ebrec, ebrec_json, live_reason, on_block_device, workload
+from conftest import (REPO, REQUIRE_LIVE, ebrec, ebrec_json, live_reason, on_block_device,
+                      workload)
 
 ARTIFACTS = os.environ.get("EBREC_ARTIFACTS", os.path.join(REPO, "build", "test-artifacts"))
 FAMILIES = "block,proc,file,tcp,sched,profile,offcpu"
@@ -197,3 +198,25 @@ def test_hostile_names_are_text_and_run_nothing(recorded, browser):
     assert HOSTILE_COMM + "\x07\u00ff" in text  # the comm, its bytes shown, not interpreted
     assert "ctl\x01\x1b[31mred\x7f" in text      # control bytes are text in the page
     assert browser.errors() == []
+
+
+def test_a_million_events_make_a_small_page(live, out_dir, browser):
+    """A listing embeds its first --rows rows (default 10,000) and counts the rest, so the
+    page of a million-event trace stays a few MB and draws in about a second."""
+    trace, page = out_dir / "big.ebr", out_dir / "big.html"
+    ebrec("record", "-o", trace, "-e", "file,proc", "--", workload("ebr-files"), "open",
+          1000000, 0, "/dev/null", "/nonexistent", check=0, timeout=300)
+    ebrec("report", trace, "--format", "html", "-o", page, check=0, timeout=300)
+    data = page_data(page)
+    snoop = next(v for v in data["views"] if v["view"] == "opensnoop")
+    opens = next(p["losses"] for p in data["probes"] if p["probe"] == "file/open")
+    assert len(snoop["rows"]) == 10000
+    assert len(snoop["rows"]) + snoop["rows_omitted"] == opens["emitted"] - opens["lost"]
+    assert opens["emitted"] >= 1000000
+    assert os.path.getsize(page) < 8 << 20
+    fresh(browser, page)
+    assert browser.errors() == []
+    assert browser.eval("document.querySelectorAll('#view-opensnoop tbody tr').length") == 50
+    print("page of %d events: %.1f MB, drawn %.2f s after navigation" % (
+        opens["emitted"], os.path.getsize(page) / 1e6,
+        browser.eval("performance.now()") / 1e3))
