@@ -196,8 +196,8 @@ static const char *view_option(const char *view)
 
 /*
  * The whole report pipeline, as `ebrec report FILE VIEW` runs it: the input as a file (a
- * memfd), one view chosen by the input's last byte, text or JSON, rendered to /dev/null;
- * `ebrec info` too. Stderr is closed by -close_fd_mask=2 (the views' warnings would flood it).
+ * memfd), one view chosen by the input's last byte, text or JSON, or the HTML page of them
+ * all, rendered to /dev/null; `ebrec info` too. Stderr is closed by -close_fd_mask=2 (the views' warnings would flood it).
  */
 static void through_report(const uint8_t *data, size_t size)
 {
@@ -217,12 +217,14 @@ static void through_report(const uint8_t *data, size_t size)
 	opt = view_option(v->name);
 	argv[argc++] = "report";
 	argv[argc++] = path;
-	argv[argc++] = (char *)v->name;
-	if (opt && size > 1 && (data[size - 2] & 1))
+	/* bit 2: the whole HTML page (every view, the timeline, the losses) instead of one view */
+	if (!(size > 1 && (data[size - 2] & 4)))
+		argv[argc++] = (char *)v->name;
+	if (opt && size > 1 && (data[size - 2] & 5) == 1)
 		argv[argc++] = (char *)opt;
-	if (size > 1 && (data[size - 2] & 2)) {
+	if (size > 1 && (data[size - 2] & 6)) {
 		argv[argc++] = "--format";
-		argv[argc++] = "json";
+		argv[argc++] = data[size - 2] & 4 ? "html" : "json";
 	}
 	argv[argc++] = "-o";
 	argv[argc++] = "/dev/null";
