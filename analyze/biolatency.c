@@ -26,7 +26,8 @@ int biolatency_on_event(void *self, const struct ebr_reader *r, const struct ebr
 	struct biolatency_group *g;
 	uint64_t ns;
 
-	if (ev->type != EBR_EV_BLOCK_RQ)
+	if (ev->type != EBR_EV_BLOCK_RQ ||
+	    !proc_filter_match(&b->opts.who, ev->v[EBR_F_BLOCK_RQ_PID].u, ev->v[EBR_F_BLOCK_RQ_COMM].s))
 		return 0;
 	g = group_of(b, b->opts.per_disk ? ev->v[EBR_F_BLOCK_RQ_DEV].u : 0,
 		     b->opts.per_flags ? ev->v[EBR_F_BLOCK_RQ_FLAGS].u : 0);

@@ -8,7 +8,8 @@ int biosnoop_on_event(void *self, const struct ebr_reader *r, const struct ebr_e
 	struct biosnoop *s = self;
 	struct biosnoop_row row;
 
-	if (ev->type != EBR_EV_BLOCK_RQ)
+	if (ev->type != EBR_EV_BLOCK_RQ ||
+	    !proc_filter_match(&s->who, ev->v[EBR_F_BLOCK_RQ_PID].u, ev->v[EBR_F_BLOCK_RQ_COMM].s))
 		return 0;
 	block_disk_name(r, ev->v[EBR_F_BLOCK_RQ_DEV].u, row.disk, sizeof(row.disk));
 	if (s->disk && strcmp(s->disk, row.disk))

@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include "analyze/procfilter.h"
 #include "analyze/hist.h"
 #include "format/ebr.h"
 
@@ -23,6 +24,7 @@ struct biolatency_opts {
 	bool per_disk;  /* -D */
 	bool per_flags; /* -F */
 	bool queued;    /* -Q: from insertion in the OS queue, not from issue */
+	struct proc_filter who; /* -p, --comm: the submitting process */
 };
 
 struct biolatency_group {
@@ -58,6 +60,7 @@ struct biosnoop_row {
 struct biosnoop {
 	bool queued;        /* -Q: latency from insertion in the OS queue, as bcc's -Q */
 	const char *disk;   /* -d: only this disk, or NULL */
+	struct proc_filter who; /* -p, --comm: the submitting process */
 	uint64_t first_ts;
 	bool started;
 	uint64_t rows;

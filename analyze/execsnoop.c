@@ -36,10 +36,11 @@ int execsnoop_on_event(void *self, const struct ebr_reader *r, const struct ebr_
 	row.args = proc_args_join(args->s ? args->s : "", args->s ? args->len : 0,
 				  v[EBR_F_PROC_EXEC_FLAGS].u & 1, s->args_buf, s->args_cap);
 	row.comm = v[EBR_F_PROC_EXEC_COMM].s ? v[EBR_F_PROC_EXEC_COMM].s : "";
-	if (s->name && !name_matches(s->name, row.comm, row.args))
+	row.pid = (uint32_t)v[EBR_F_PROC_EXEC_PID].u;
+	if ((s->name && !name_matches(s->name, row.comm, row.args)) ||
+	    !proc_filter_match(&s->who, row.pid, row.comm))
 		return 0;
 	row.ts_ns = ev->ts;
-	row.pid = (uint32_t)v[EBR_F_PROC_EXEC_PID].u;
 	row.ppid = (uint32_t)v[EBR_F_PROC_EXEC_PPID].u;
 	s->rows++;
 	return s->emit(s->ctx, &row);

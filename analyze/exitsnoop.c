@@ -17,11 +17,11 @@ int exitsnoop_on_event(void *self, const struct ebr_reader *r, const struct ebr_
 		return 0;
 	row.pid = (uint32_t)v[EBR_F_PROC_EXIT_PID].u;
 	row.code = v[EBR_F_PROC_EXIT_CODE].u;
-	if ((s->failed_only && row.code == 0) || (s->pid >= 0 && row.pid != s->pid))
+	row.comm = v[EBR_F_PROC_EXIT_COMM].s ? v[EBR_F_PROC_EXIT_COMM].s : "";
+	if ((s->failed_only && row.code == 0) || !proc_filter_match(&s->who, row.pid, row.comm))
 		return 0;
 	row.tid = (uint32_t)v[EBR_F_PROC_EXIT_TID].u;
 	row.ppid = (uint32_t)v[EBR_F_PROC_EXIT_PPID].u;
-	row.comm = v[EBR_F_PROC_EXIT_COMM].s ? v[EBR_F_PROC_EXIT_COMM].s : "";
 	start = v[EBR_F_PROC_EXIT_START_NS].u;
 	/* the process's age, not its last thread's */
 	e = s->procs && !s->per_thread ? proctable_find(s->procs, row.pid) : NULL;

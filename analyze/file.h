@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include "analyze/pass.h"
 #include "analyze/proc.h"
+#include "analyze/procfilter.h"
 #include "format/ebr.h"
 
 /* ------------------------------------------------------------ opensnoop */
@@ -26,7 +27,7 @@ struct opensnoop_row {
 struct opensnoop {
 	bool failed_only;  /* -x */
 	const char *name;  /* -n: comm contains it, or NULL */
-	int64_t pid;       /* -p, or -1 */
+	struct proc_filter who; /* -p, --comm */
 	const struct proctable *procs;
 	uint64_t rows;
 	char abspath[8192];
@@ -54,7 +55,7 @@ struct fsslower_row {
 struct fsslower {
 	uint64_t min_ns;    /* -m */
 	const char *fstype; /* -t, or NULL: every file system on a block device */
-	int64_t pid;        /* -p, or -1 */
+	struct proc_filter who; /* -p, --comm */
 	uint64_t rows;
 	int (*emit)(void *ctx, const struct fsslower_row *row);
 	void *ctx;

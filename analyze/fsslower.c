@@ -50,7 +50,7 @@ int fsslower_on_event(void *self, const struct ebr_reader *r, const struct ebr_e
 	} else {
 		return 0;
 	}
-	if (row.lat_ns < s->min_ns || (s->pid >= 0 && row.pid != s->pid))
+	if (row.lat_ns < s->min_ns || !proc_filter_match(&s->who, row.pid, row.comm))
 		return 0;
 	row.comm = row.comm ? row.comm : "";
 	row.name = row.name ? row.name : "";

@@ -16,7 +16,7 @@ int opensnoop_on_event(void *self, const struct ebr_reader *r, const struct ebr_
 	ret = ebr_value_s64(&v[EBR_F_FILE_OPEN_RET]);
 	row.pid = (uint32_t)v[EBR_F_FILE_OPEN_PID].u;
 	row.comm = v[EBR_F_FILE_OPEN_COMM].s ? v[EBR_F_FILE_OPEN_COMM].s : "";
-	if ((s->failed_only && ret >= 0) || (s->pid >= 0 && row.pid != s->pid) ||
+	if ((s->failed_only && ret >= 0) || !proc_filter_match(&s->who, row.pid, row.comm) ||
 	    (s->name && !strstr(row.comm, s->name)))
 		return 0;
 	row.ts_ns = ev->ts;

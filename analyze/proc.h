@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include "analyze/procfilter.h"
 #include "analyze/u64map.h"
 #include "format/ebr.h"
 
@@ -76,6 +77,7 @@ struct execsnoop {
 	bool failed_only;  /* -x */
 	const char *name;  /* -n: comm or an argument contains it, or NULL */
 	int64_t uid;       /* -u, or -1 */
+	struct proc_filter who; /* -p, --comm: the process that exec'd */
 	uint64_t rows;
 	char *args_buf;    /* scratch for the joined arguments */
 	size_t args_cap;
@@ -99,7 +101,7 @@ struct exitsnoop_row {
 struct exitsnoop {
 	bool failed_only; /* -x: non-zero status only */
 	bool per_thread;  /* --per-thread: every thread, not just processes */
-	int64_t pid;      /* -p, or -1 */
+	struct proc_filter who; /* -p, --comm */
 	const struct proctable *procs;
 	uint64_t rows;
 	int (*emit)(void *ctx, const struct exitsnoop_row *row);

@@ -12,6 +12,7 @@
 #include "analyze/hist.h"
 #include "analyze/pass.h"
 #include "analyze/u64map.h"
+#include "analyze/procfilter.h"
 #include "format/ebr.h"
 
 enum sched_measure {
@@ -38,7 +39,7 @@ struct sched_dist {
 	enum sched_measure measure;
 	enum sched_per per;
 	bool millis;  /* -m */
-	int64_t pid;  /* -p, or -1 */
+	struct proc_filter who; /* -p, --comm: the task switched in (runqlat, -O) or out */
 	struct sched_group *groups;
 	uint32_t ngroups, cap;
 	struct u64map by_key;

@@ -34,9 +34,9 @@ static struct sched_group *group_of(struct sched_dist *d, uint64_t key, int *err
 	return g;
 }
 
-static bool wanted(const struct sched_dist *d, uint64_t pid, uint64_t tid)
+static bool wanted(const struct sched_dist *d, uint64_t pid, uint64_t tid, const char *comm)
 {
-	return tid && (d->pid < 0 || pid == (uint64_t)d->pid); /* bcc leaves idle tasks out */
+	return tid && proc_filter_match(&d->who, pid, comm); /* bcc leaves idle tasks out */
 }
 
 static uint64_t group_key(const struct sched_dist *d, uint64_t pid, uint64_t tid)
@@ -61,7 +61,8 @@ static int follow_cpu(struct sched_dist *d, const struct ebr_event *ev)
 			return EBR_E_NOMEM;
 	}
 	cur = &d->cpu_current[ev->cpu];
-	if (*cur && *cur != prev + 1 && wanted(d, pid, prev)) {
+	if (*cur && *cur != prev + 1 &&
+	    wanted(d, pid, prev, v[EBR_F_SCHED_SWITCH_PREV_COMM].s)) {
 		g = group_of(d, group_key(d, pid, prev), &err);
 		if (!g)
 			return err;
@@ -90,7 +91,7 @@ int sched_dist_on_event(void *self, const struct ebr_reader *r, const struct ebr
 	pid = v[in ? EBR_F_SCHED_SWITCH_NEXT_PID : EBR_F_SCHED_SWITCH_PREV_PID].u;
 	tid = v[in ? EBR_F_SCHED_SWITCH_NEXT_TID : EBR_F_SCHED_SWITCH_PREV_TID].u;
 	comm = v[in ? EBR_F_SCHED_SWITCH_NEXT_COMM : EBR_F_SCHED_SWITCH_PREV_COMM].s;
-	if (!wanted(d, pid, tid))
+	if (!wanted(d, pid, tid, comm))
 		return 0;
 	flags = v[EBR_F_SCHED_SWITCH_FLAGS].u;
 	want = d->measure == SCHED_RUNQ ? FLAG_RUNQ : d->measure == SCHED_ONCPU ? FLAG_ONCPU

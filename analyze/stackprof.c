@@ -82,9 +82,7 @@ nomem:
 
 static bool wanted(const struct stackprof *p, uint64_t pid, uint64_t tid, const char *comm)
 {
-	return (p->o.pid < 0 || pid == (uint64_t)p->o.pid) &&
-	       (p->o.tid < 0 || tid == (uint64_t)p->o.tid) &&
-	       (!p->o.comm || !strcmp(comm, p->o.comm));
+	return proc_filter_match(&p->o.who, pid, comm) && (p->o.tid < 0 || tid == (uint64_t)p->o.tid);
 }
 
 int stackprof_on_event(void *self, const struct ebr_reader *r, const struct ebr_event *ev)

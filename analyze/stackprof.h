@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include "analyze/procfilter.h"
 #include "analyze/symtab.h"
 #include "analyze/u64map.h"
 #include "format/ebr.h"
@@ -20,9 +21,8 @@ enum stackprof_kind { STACKPROF_CPU, STACKPROF_OFFCPU };
 struct stackprof_opts {
 	enum stackprof_kind kind;
 	bool kernel_only, user_only; /* -K, -U */
-	int64_t pid;                 /* -p, or -1 */
+	struct proc_filter who;      /* -p, --comm */
 	int64_t tid;                 /* -t, or -1 */
-	const char *comm;            /* --comm, or NULL */
 	uint64_t min_ns, max_ns;     /* offcputime -m, -M (max 0: none) */
 };
 

@@ -10,6 +10,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include "analyze/procfilter.h"
 #include "analyze/pass.h"
 #include "analyze/u64map.h"
 #include "format/ebr.h"
@@ -78,10 +79,11 @@ struct tcp_event {
 	uint8_t phase;               /* SNAPSHOT: 0 start, 1 end */
 };
 
-/* -4/-6, -L/-D PORT, -p PID: what every TCP view can be cut to. */
+/* -4/-6, -L/-D PORT, -p PID, --comm: what every TCP view can be cut to. */
 struct tcp_filter {
 	uint8_t ip;    /* 0: both */
-	int64_t lport, rport, pid; /* -1: any */
+	int64_t lport, rport; /* -1: any */
+	struct proc_filter who; /* the session's owner */
 };
 
 struct tcptable {
@@ -98,7 +100,9 @@ struct tcptable {
 int tcptable_event(struct tcptable *t, const struct ebr_event *ev, struct tcp_event *out);
 void tcptable_release(struct tcptable *t);
 
-bool tcp_filter_pass(const struct tcp_filter *f, const struct tcp_ends *e, uint32_t pid);
+/* pid and comm: the owner of the session (connecting or accepting process), as known */
+bool tcp_filter_pass(const struct tcp_filter *f, const struct tcp_ends *e, uint32_t pid,
+		     const char *comm);
 
 /* "ESTABLISHED"; "UNKNOWN" for a number that is not a TCP state */
 const char *tcp_state_name(unsigned state);

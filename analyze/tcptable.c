@@ -251,10 +251,11 @@ void tcptable_release(struct tcptable *t)
 	memset(t, 0, sizeof(*t));
 }
 
-bool tcp_filter_pass(const struct tcp_filter *f, const struct tcp_ends *e, uint32_t pid)
+bool tcp_filter_pass(const struct tcp_filter *f, const struct tcp_ends *e, uint32_t pid,
+		     const char *comm)
 {
 	return (!f->ip || f->ip == e->ip) && (f->lport < 0 || f->lport == e->lport) &&
-	       (f->rport < 0 || f->rport == e->rport) && (f->pid < 0 || f->pid == pid);
+	       (f->rport < 0 || f->rport == e->rport) && proc_filter_match(&f->who, pid, comm);
 }
 
 int tcpwatch_on_event(void *self, const struct ebr_reader *r, const struct ebr_event *ev)

@@ -59,8 +59,9 @@ const struct view *view_find(const char *name)
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: ebrec report FILE [TOOL [TOOL OPTIONS]] [--format text|json] [-o OUT]\n"
-		   "                    [--since WHEN] [--until WHEN] [--max-memory MIB]\n"
+	fprintf(f, "usage: ebrec report FILE [TOOL [TOOL OPTIONS]] [--format text|json|html] [-o OUT]\n"
+		   "                    [-p PID] [--comm NAME] [--since WHEN] [--until WHEN]\n"
+		   "                    [--max-memory MIB] [--rows N]\n"
 		   "\nWithout TOOL, a summary of every recorded family. --since/--until: only the\n"
 		   "events of that stretch, WHEN in seconds from the start (12.5), HH:MM:SS or\n"
 		   "'YYYY-MM-DD HH:MM:SS' (UTC, as -T prints). --max-memory: the analysis stops\n"
@@ -101,6 +102,7 @@ struct report_args {
 	enum report_format format;
 	size_t max_heap; /* bytes */
 	uint64_t rows; /* HTML: rows embedded per listing */
+	struct proc_filter who; /* -p, --comm */
 	struct window_end since, until;
 	char *rest[64]; /* TOOL and its options */
 	int nrest;
@@ -115,7 +117,8 @@ static int parse_args(struct report_args *a, int argc, char **argv)
 		const char *arg = argv[i], *val = NULL;
 
 		if (!strcmp(arg, "--format") || !strcmp(arg, "-o") || !strcmp(arg, "--max-memory") ||
-		    !strcmp(arg, "--rows") || !strcmp(arg, "--since") || !strcmp(arg, "--until")) {
+		    !strcmp(arg, "--rows") || !strcmp(arg, "--since") || !strcmp(arg, "--until") ||
+		    !strcmp(arg, "-p") || !strcmp(arg, "--pid") || !strcmp(arg, "--comm")) {
 			if (i + 1 >= argc) {
 				fprintf(stderr, "ebrec report: %s needs a value\n", arg);
 				return 2;
@@ -130,6 +133,18 @@ static int parse_args(struct report_args *a, int argc, char **argv)
 		}
 		if (val && !strcmp(arg, "-o")) {
 			a->out_path = val;
+		} else if (val && (!strcmp(arg, "-p") || !strcmp(arg, "--pid"))) {
+			int64_t pid;
+
+			if (view_parse_id(val, &pid)) {
+				fprintf(stderr, "ebrec report: %s takes a process id, not '%s'\n", arg,
+					val);
+				return 2;
+			}
+			a->who.by_pid = true;
+			a->who.pid = (uint32_t)pid;
+		} else if (val && !strcmp(arg, "--comm")) {
+			a->who.comm = val;
 		} else if (val && (!strcmp(arg, "--since") || !strcmp(arg, "--until"))) {
 			if (window_end_parse(val, !strcmp(arg, "--since") ? &a->since : &a->until)) {
 				fprintf(stderr, "ebrec report: %s takes seconds from the start (12.5), "
@@ -392,13 +407,15 @@ cleanup:
 }
 
 /* Sets up the views of a list of {name, option} with those options. */
-static int setup_list(struct view_run *runs, size_t *nruns, const char *const list[][2], size_t n)
+static int setup_list(struct view_run *runs, size_t *nruns, const char *const list[][2], size_t n,
+		      const struct proc_filter *who)
 {
 	for (size_t i = 0; i < n; i++) {
 		char *vargv[] = { (char *)list[i][0], (char *)list[i][1], NULL };
 		int status;
 
 		runs[*nruns].view = view_find(list[i][0]);
+		runs[*nruns].who = who;
 		status = runs[*nruns].view->setup(&runs[*nruns], vargv[1] ? 2 : 1, vargv);
 		(*nruns)++;
 		if (status)
@@ -421,10 +438,11 @@ int cmd_report(int argc, char **argv)
 		return status == 1 ? 0 : status;
 	summary = a.nrest == 0;
 	if (summary && a.format == FORMAT_HTML)
-		status = setup_list(runs, &nruns, html_views, sizeof(html_views) / sizeof(html_views[0]));
+		status = setup_list(runs, &nruns, html_views, sizeof(html_views) / sizeof(html_views[0]),
+				    &a.who);
 	else if (summary)
 		status = setup_list(runs, &nruns, default_views,
-				    sizeof(default_views) / sizeof(default_views[0]));
+				    sizeof(default_views) / sizeof(default_views[0]), &a.who);
 	else if (!(runs[0].view = view_find(a.rest[0]))) {
 		char safe[128];
 
@@ -433,6 +451,7 @@ int cmd_report(int argc, char **argv)
 		return 2;
 	} else {
 		nruns = 1;
+		runs[0].who = &a.who;
 		status = runs[0].view->setup(&runs[0], a.nrest, a.rest);
 	}
 	if (status)

@@ -9,6 +9,7 @@
 #include "analyze/losses.h"
 #include "analyze/pass.h"
 #include "analyze/proc.h"
+#include "analyze/procfilter.h"
 #include "format/ebr.h"
 #include "report/json.h"
 
@@ -88,6 +89,7 @@ struct view {
 
 struct view_run {
 	const struct view *view;
+	const struct proc_filter *who; /* report's -p/--comm: every view applies it (set up first) */
 	struct report_out *out;
 	void *state;
 	struct analyzer an;

@@ -17,6 +17,7 @@ static int biolatency_setup(struct view_run *vr, int argc, char **argv)
 		return 1;
 	vr->state = b;
 	vr->an = (struct analyzer){ biolatency_on_event, b };
+	b->opts.who = *vr->who;
 	view_opts_begin();
 	while ((c = getopt(argc, argv, "mDFQ")) != -1) {
 		switch (c) {
@@ -171,6 +172,7 @@ static int biosnoop_setup(struct view_run *vr, int argc, char **argv)
 		return 1;
 	vr->state = s;
 	vr->an = (struct analyzer){ biosnoop_on_event, &s->model };
+	s->model.who = *vr->who;
 	view_opts_begin();
 	while ((c = getopt(argc, argv, "Qd:")) != -1) {
 		switch (c) {

@@ -63,19 +63,15 @@ static int opensnoop_setup(struct view_run *vr, int argc, char **argv)
 		return 1;
 	vr->state = s;
 	vr->an = (struct analyzer){ opensnoop_on_event, &s->model };
-	s->model.pid = -1;
+	s->model.who = *vr->who;
 	view_opts_begin();
-	while ((c = getopt(argc, argv, "xn:p:Te")) != -1) {
+	while ((c = getopt(argc, argv, "xn:Te")) != -1) {
 		switch (c) {
 		case 'x':
 			s->model.failed_only = true;
 			break;
 		case 'n':
 			s->model.name = optarg;
-			break;
-		case 'p':
-			if (view_parse_id(optarg, &s->model.pid))
-				return view_usage_error(vr->view, "-p needs a process id, not", optarg);
 			break;
 		case 'T':
 			s->timestamp = true;
@@ -115,7 +111,7 @@ const struct view view_opensnoop = {
 	.name = "opensnoop",
 	.family = "file",
 	.summary = "every open, openat, openat2 and creat, with the whole path",
-	.usage = "-x (failed only) -n NAME (command contains NAME) -p PID -T (time) -e (flags)",
+	.usage = "-x (failed only) -n NAME (command contains NAME) -T (time) -e (flags)",
 	.setup = opensnoop_setup,
 	.begin = opensnoop_begin,
 	.end = view_rows_finish,
@@ -176,10 +172,10 @@ static int fsslower_parse(struct view_run *vr, int argc, char **argv, const char
 		return 1;
 	vr->state = s;
 	vr->an = (struct analyzer){ fsslower_on_event, &s->model };
-	s->model.pid = -1;
+	s->model.who = *vr->who;
 	s->model.fstype = fstype;
 	view_opts_begin();
-	while ((c = getopt(argc, argv, "m:t:p:")) != -1) {
+	while ((c = getopt(argc, argv, "m:t:")) != -1) {
 		switch (c) {
 		case 'm':
 			ms = strtod(optarg, &end);
@@ -188,10 +184,6 @@ static int fsslower_parse(struct view_run *vr, int argc, char **argv, const char
 			break;
 		case 't':
 			s->model.fstype = optarg;
-			break;
-		case 'p':
-			if (view_parse_id(optarg, &s->model.pid))
-				return view_usage_error(vr->view, "-p needs a process id, not", optarg);
 			break;
 		default:
 			return view_bad_option(vr->view, argv);
@@ -260,7 +252,7 @@ const struct view view_fsslower = {
 	.family = "file",
 	.summary = "reads, writes, opens and syncs of files slower than a threshold",
 	.usage = "-m MS (minimum latency, default 10) -t FSTYPE (ext4, xfs, btrfs...; default: "
-		 "file systems on a block device) -p PID",
+		 "file systems on a block device)",
 	.setup = fsslower_setup,
 	.begin = fsslower_begin,
 	.end = fsslower_end,
@@ -271,7 +263,7 @@ const struct view view_ext4slower = {
 	.name = "ext4slower",
 	.family = "file",
 	.summary = "fsslower -t ext4",
-	.usage = "-m MS (minimum latency, default 10) -p PID",
+	.usage = "-m MS (minimum latency, default 10)",
 	.setup = ext4slower_setup,
 	.begin = fsslower_begin,
 	.end = fsslower_end,
@@ -296,6 +288,9 @@ static int cachestat_setup(struct view_run *vr, int argc, char **argv)
 		return 1;
 	vr->state = s;
 	vr->an = (struct analyzer){ cachestat_on_event, &s->model };
+	if (proc_filter_active(vr->who))
+		fprintf(stderr, "ebrec report: cachestat counts the whole system's page cache: "
+				"-p/--comm do not cut it\n");
 	view_opts_begin();
 	while ((c = getopt(argc, argv, "T")) != -1) {
 		if (c != 'T')

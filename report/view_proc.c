@@ -64,6 +64,7 @@ static int execsnoop_setup(struct view_run *vr, int argc, char **argv)
 		return 1;
 	vr->state = s;
 	vr->an = (struct analyzer){ execsnoop_on_event, &s->model };
+	s->model.who = *vr->who;
 	s->model.uid = -1;
 	view_opts_begin();
 	while ((c = getopt(argc, argv, "Ttxn:u:U")) != -1) {
@@ -193,9 +194,9 @@ static int exitsnoop_setup(struct view_run *vr, int argc, char **argv)
 		return 1;
 	vr->state = s;
 	vr->an = (struct analyzer){ exitsnoop_on_event, &s->model };
-	s->model.pid = -1;
+	s->model.who = *vr->who;
 	view_opts_begin();
-	while ((c = getopt_long(argc, argv, "xTp:", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "xT", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'x':
 			s->model.failed_only = true;
@@ -205,10 +206,6 @@ static int exitsnoop_setup(struct view_run *vr, int argc, char **argv)
 			break;
 		case 'P':
 			s->model.per_thread = true;
-			break;
-		case 'p':
-			if (view_parse_id(optarg, &s->model.pid))
-				return view_usage_error(vr->view, "-p needs a process id, not", optarg);
 			break;
 		default:
 			return view_bad_option(vr->view, argv);
@@ -240,7 +237,7 @@ const struct view view_exitsnoop = {
 	.name = "exitsnoop",
 	.family = "proc",
 	.summary = "every process exit with its age and exit code or signal",
-	.usage = "-x (non-zero exits only) -T (HH:MM:SS UTC) -p PID --per-thread (every thread)",
+	.usage = "-x (non-zero exits only) -T (HH:MM:SS UTC) --per-thread (every thread)",
 	.setup = exitsnoop_setup,
 	.begin = exitsnoop_begin,
 	.end = view_rows_finish,
@@ -299,7 +296,8 @@ static void processes_end(struct view_run *vr, struct report_out *out, const str
 		double st = e->known_start ? ((double)e->start_ns - (double)start) / 1e9 : 0;
 		double en = e->exited ? ((double)e->exit_ns - (double)start) / 1e9 : 0;
 
-		if (s->only_new && e->in_snapshot && !e->exited && !e->execed)
+		if ((s->only_new && e->in_snapshot && !e->exited && !e->execed) ||
+		    !proc_filter_match(vr->who, e->pid, e->comm))
 			continue;
 		proc_args_join(e->args ? e->args : "", e->args_len, e->args_cut, args, cap);
 		shown++;

@@ -6,7 +6,7 @@
 #include "analyze/sched.h"
 #include "report/report.h"
 
-/* Options of both: -m -P -L -p PID, and cpudist's -O. */
+/* Options of both: -m -P -L, and cpudist's -O (-p and --comm are report's own). */
 static int sched_setup(struct view_run *vr, int argc, char **argv, const char *opts,
 		       enum sched_measure measure)
 {
@@ -18,7 +18,7 @@ static int sched_setup(struct view_run *vr, int argc, char **argv, const char *o
 	vr->state = d;
 	vr->an = (struct analyzer){ sched_dist_on_event, d };
 	d->measure = measure;
-	d->pid = -1;
+	d->who = *vr->who;
 	view_opts_begin();
 	while ((c = getopt(argc, argv, opts)) != -1) {
 		switch (c) {
@@ -34,10 +34,6 @@ static int sched_setup(struct view_run *vr, int argc, char **argv, const char *o
 		case 'O':
 			d->measure = SCHED_OFFCPU;
 			break;
-		case 'p':
-			if (view_parse_id(optarg, &d->pid))
-				return view_usage_error(vr->view, "-p needs a process id, not", optarg);
-			break;
 		default:
 			return view_bad_option(vr->view, argv);
 		}
@@ -47,12 +43,12 @@ static int sched_setup(struct view_run *vr, int argc, char **argv, const char *o
 
 static int runqlat_setup(struct view_run *vr, int argc, char **argv)
 {
-	return sched_setup(vr, argc, argv, "mPLp:", SCHED_RUNQ);
+	return sched_setup(vr, argc, argv, "mPL", SCHED_RUNQ);
 }
 
 static int cpudist_setup(struct view_run *vr, int argc, char **argv)
 {
-	return sched_setup(vr, argc, argv, "mPLOp:", SCHED_ONCPU);
+	return sched_setup(vr, argc, argv, "mPLO", SCHED_ONCPU);
 }
 
 static void sched_end(struct view_run *vr, struct report_out *out, const struct losses *ls)
@@ -122,7 +118,7 @@ const struct view view_runqlat = {
 	.name = "runqlat",
 	.family = "sched",
 	.summary = "run-queue latency (wakeup or preemption to running) as a log2 histogram",
-	.usage = "-m (msecs) -P (per process) -L (per thread) -p PID",
+	.usage = "-m (msecs) -P (per process) -L (per thread)",
 	.setup = runqlat_setup,
 	.end = sched_end,
 	.release = sched_release,
@@ -132,7 +128,7 @@ const struct view view_cpudist = {
 	.name = "cpudist",
 	.family = "sched",
 	.summary = "time on CPU per scheduling slice (-O: time off CPU) as a log2 histogram",
-	.usage = "-m (msecs) -P (per process) -L (per thread) -O (off-CPU time) -p PID",
+	.usage = "-m (msecs) -P (per process) -L (per thread) -O (off-CPU time)",
 	.setup = cpudist_setup,
 	.end = sched_end,
 	.release = sched_release,

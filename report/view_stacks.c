@@ -23,13 +23,12 @@ struct stack_view {
 
 static int stack_setup(struct view_run *vr, int argc, char **argv, enum stackprof_kind kind)
 {
-	enum { OPT_COMM = 256, OPT_SVG };
+	enum { OPT_SVG = 256 };
 	static const struct option longopts[] = {
-		{ "comm", required_argument, NULL, OPT_COMM },
 		{ "svg", required_argument, NULL, OPT_SVG },
 		{ 0 },
 	};
-	const char *opts = kind == STACKPROF_CPU ? "KUp:L:fd" : "KUp:t:fdm:M:";
+	const char *opts = kind == STACKPROF_CPU ? "KUL:fd" : "KUt:fdm:M:";
 	struct stack_view *sv = calloc(1, sizeof(*sv));
 	int64_t us;
 	int c;
@@ -39,7 +38,8 @@ static int stack_setup(struct view_run *vr, int argc, char **argv, enum stackpro
 	vr->state = sv;
 	vr->an = (struct analyzer){ stackprof_on_event, &sv->p };
 	sv->p.o.kind = kind;
-	sv->p.o.pid = sv->p.o.tid = -1;
+	sv->p.o.tid = -1;
+	sv->p.o.who = *vr->who;
 	view_opts_begin();
 	while ((c = getopt_long(argc, argv, opts, longopts, NULL)) != -1) {
 		switch (c) {
@@ -48,10 +48,6 @@ static int stack_setup(struct view_run *vr, int argc, char **argv, enum stackpro
 			break;
 		case 'U':
 			sv->p.o.user_only = true;
-			break;
-		case 'p':
-			if (view_parse_id(optarg, &sv->p.o.pid))
-				return view_usage_error(vr->view, "-p needs a process id, not", optarg);
 			break;
 		case 'L':
 		case 't':
@@ -72,9 +68,6 @@ static int stack_setup(struct view_run *vr, int argc, char **argv, enum stackpro
 				sv->p.o.min_ns = (uint64_t)us * 1000;
 			else
 				sv->p.o.max_ns = (uint64_t)us * 1000;
-			break;
-		case OPT_COMM:
-			sv->p.o.comm = optarg;
 			break;
 		case OPT_SVG:
 			sv->svg = optarg;
@@ -181,8 +174,8 @@ static void print_header(const struct stack_view *sv, struct report_out *out)
 
 	if (p->o.tid >= 0)
 		snprintf(who, sizeof(who), "TID %lld", (long long)p->o.tid);
-	else if (p->o.pid >= 0)
-		snprintf(who, sizeof(who), "PID %lld", (long long)p->o.pid);
+	else if (p->o.who.by_pid)
+		snprintf(who, sizeof(who), "PID %u", p->o.who.pid);
 	if (p->o.kind == STACKPROF_CPU)
 		fprintf(out->f, "Sampled at %s Hertz of %s by %s for %.1f secs.\n\n", hz ? hz : "?",
 			who, which, secs);
@@ -331,7 +324,7 @@ const struct view view_profile = {
 	.name = "profile",
 	.family = "profile",
 	.summary = "CPU profile: each distinct stack with its sample count, least frequent first",
-	.usage = "-K (kernel stacks only) -U (user only) -p PID -L TID --comm NAME -d (delimit "
+	.usage = "-K (kernel stacks only) -U (user only) -L TID -d (delimit "
 		 "kernel and user) -f (folded) --svg FILE (flame graph)",
 	.setup = profile_setup,
 	.end = stack_end,
@@ -342,7 +335,7 @@ const struct view view_offcputime = {
 	.name = "offcputime",
 	.family = "offcpu",
 	.summary = "off-CPU time: each distinct blocked stack with its total microseconds",
-	.usage = "-K -U -p PID -t TID --comm NAME -m MIN_US -M MAX_US -d -f --svg FILE",
+	.usage = "-K -U -t TID -m MIN_US -M MAX_US -d -f --svg FILE",
 	.setup = offcputime_setup,
 	.end = stack_end,
 	.release = stack_release,

@@ -114,7 +114,7 @@ static int tcplife_row(struct tcp_view *s, const struct tcp_session *ss, uint64_
 	double ms = end > ss->start_ns ? (double)(end - ss->start_ns) / 1e6 : 0;
 	char l[INET6_ADDRSTRLEN], r[INET6_ADDRSTRLEN], comm[80];
 
-	if (!tcp_filter_pass(&s->w.filter, &ss->ends, ss->pid))
+	if (!tcp_filter_pass(&s->w.filter, &ss->ends, ss->pid, ss->comm))
 		return 0;
 	if (s->out->format == FORMAT_JSON) {
 		struct json *j = &s->out->json;
@@ -210,7 +210,7 @@ static int tcpconnect_event(void *ctx, const struct tcp_event *e)
 	struct tcp_view *s = ctx;
 
 	if (e->moment != TCP_MOMENT_STATE || e->state != EBR_TCP_SYN_SENT || !e->s ||
-	    !e->s->active || !tcp_filter_pass(&s->w.filter, &e->s->ends, e->s->pid))
+	    !e->s->active || !tcp_filter_pass(&s->w.filter, &e->s->ends, e->s->pid, e->s->comm))
 		return 0;
 	return connect_row(s, e, e->s, 0, false);
 }
@@ -222,7 +222,7 @@ static int tcpconnlat_event(void *ctx, const struct tcp_event *e)
 
 	if (e->moment != TCP_MOMENT_STATE || e->state != EBR_TCP_ESTABLISHED ||
 	    e->oldstate != EBR_TCP_SYN_SENT || !e->s || !e->s->active || !e->s->syn_sent_ns ||
-	    !tcp_filter_pass(&s->w.filter, &e->s->ends, e->s->pid))
+	    !tcp_filter_pass(&s->w.filter, &e->s->ends, e->s->pid, e->s->comm))
 		return 0;
 	ms = (double)(e->ts_ns - e->s->syn_sent_ns) / 1e6;
 	return ms < s->min_ms ? 0 : connect_row(s, e, e->s, ms, true);
@@ -243,7 +243,7 @@ static int tcpaccept_event(void *ctx, const struct tcp_event *e)
 	struct tcp_view *s = ctx;
 	char l[INET6_ADDRSTRLEN], r[INET6_ADDRSTRLEN], comm[80];
 
-	if (e->moment != TCP_MOMENT_ACCEPT || !tcp_filter_pass(&s->w.filter, &e->ends, e->pid))
+	if (e->moment != TCP_MOMENT_ACCEPT || !tcp_filter_pass(&s->w.filter, &e->ends, e->pid, e->comm))
 		return 0;
 	if (s->out->format == FORMAT_JSON) {
 		json_row_begin(s, e->ts_ns, e->pid, e->comm);
@@ -276,7 +276,7 @@ static int tcpretrans_event(void *ctx, const struct tcp_event *e)
 	const char *comm = e->s ? e->s->comm : "";
 
 	if ((e->moment != TCP_MOMENT_RETRANS && e->moment != TCP_MOMENT_RESET) ||
-	    !tcp_filter_pass(&s->w.filter, &e->ends, pid))
+	    !tcp_filter_pass(&s->w.filter, &e->ends, pid, comm))
 		return 0;
 	if (e->moment == TCP_MOMENT_RETRANS)
 		s->retransmits++;
@@ -325,7 +325,8 @@ static void tcpretrans_counts(struct tcp_view *s)
 	if (!v)
 		return;
 	for (uint32_t i = 0; i < t->len; i++)
-		if (t->s[i].retransmits && tcp_filter_pass(&s->w.filter, &t->s[i].ends, t->s[i].pid))
+		if (t->s[i].retransmits && tcp_filter_pass(&s->w.filter, &t->s[i].ends, t->s[i].pid,
+						       t->s[i].comm))
 			v[n++] = &t->s[i];
 	qsort(v, n, sizeof(*v), cmp_retrans_desc);
 	for (uint32_t i = 0; i < n; i++) {
@@ -378,7 +379,7 @@ static int tcpstates_event(void *ctx, const struct tcp_event *e)
 	struct tcp_view *s = ctx;
 	char l[INET6_ADDRSTRLEN], r[INET6_ADDRSTRLEN], comm[80];
 
-	if (e->moment != TCP_MOMENT_STATE || !tcp_filter_pass(&s->w.filter, &e->ends, e->pid))
+	if (e->moment != TCP_MOMENT_STATE || !tcp_filter_pass(&s->w.filter, &e->ends, e->pid, e->comm))
 		return 0;
 	if (s->out->format == FORMAT_JSON) {
 		struct json *j = &s->out->json;
@@ -419,9 +420,9 @@ static int parse_port(const char *s, int64_t *out)
 enum { OPT_ALL = 256 };
 
 /*
- * The options of one TCP view: opts lists the short ones it takes, from
- * 46 p: L: D: P: t T w c R; -P is the remote port when p_remote (tcpconnect's DPORT), else
- * the local one (tcpaccept's).
+ * The options of one TCP view: opts lists the short ones it takes, from 46 L: D: P: t T w c
+ * R; -P is the remote port when p_remote (tcpconnect's DPORT), else the local one
+ * (tcpaccept's). -p and --comm are report's own, applied to the session's owner.
  */
 static int tcp_parse(struct view_run *vr, int argc, char **argv, const char *opts,
 		     bool p_remote, int (*on_event)(void *, const struct tcp_event *))
@@ -438,7 +439,7 @@ static int tcp_parse(struct view_run *vr, int argc, char **argv, const char *opt
 	vr->an = (struct analyzer){ tcpwatch_on_event, &s->w };
 	s->w.on_event = on_event;
 	s->w.ctx = s;
-	s->w.filter = (struct tcp_filter){ 0, -1, -1, -1 };
+	s->w.filter = (struct tcp_filter){ .lport = -1, .rport = -1, .who = *vr->who };
 	view_opts_begin();
 	while ((c = getopt_long(argc, argv, opts, !strcmp(vr->view->name, "tcplife") ? longopts
 										       : longopts + 1,
@@ -447,10 +448,6 @@ static int tcp_parse(struct view_run *vr, int argc, char **argv, const char *opt
 		case '4':
 		case '6':
 			s->w.filter.ip = (uint8_t)(c - '0');
-			break;
-		case 'p':
-			if (view_parse_id(optarg, &s->w.filter.pid))
-				return view_usage_error(vr->view, "-p needs a process id, not", optarg);
 			break;
 		case 'L':
 		case 'D':
@@ -493,27 +490,27 @@ static int tcp_parse(struct view_run *vr, int argc, char **argv, const char *opt
 
 static int tcplife_setup(struct view_run *vr, int argc, char **argv)
 {
-	return tcp_parse(vr, argc, argv, "46p:L:D:tTw", false, tcplife_event);
+	return tcp_parse(vr, argc, argv, "46L:D:tTw", false, tcplife_event);
 }
 
 static int tcpconnect_setup(struct view_run *vr, int argc, char **argv)
 {
-	return tcp_parse(vr, argc, argv, "46p:P:tw", true, tcpconnect_event);
+	return tcp_parse(vr, argc, argv, "46P:tw", true, tcpconnect_event);
 }
 
 static int tcpconnlat_setup(struct view_run *vr, int argc, char **argv)
 {
-	return tcp_parse(vr, argc, argv, "46p:tw", false, tcpconnlat_event);
+	return tcp_parse(vr, argc, argv, "46tw", false, tcpconnlat_event);
 }
 
 static int tcpaccept_setup(struct view_run *vr, int argc, char **argv)
 {
-	return tcp_parse(vr, argc, argv, "46p:P:tw", false, tcpaccept_event);
+	return tcp_parse(vr, argc, argv, "46P:tw", false, tcpaccept_event);
 }
 
 static int tcpretrans_setup(struct view_run *vr, int argc, char **argv)
 {
-	return tcp_parse(vr, argc, argv, "46p:L:D:cRw", false, tcpretrans_event);
+	return tcp_parse(vr, argc, argv, "46L:D:cRw", false, tcpretrans_event);
 }
 
 static int tcpstates_setup(struct view_run *vr, int argc, char **argv)
@@ -568,7 +565,7 @@ const struct view view_tcplife = {
 	.name = "tcplife",
 	.family = "tcp",
 	.summary = "TCP sessions with owner, bytes each way and duration, at their close",
-	.usage = "-4 -6 -p PID (owner) -L PORT (local) -D PORT (remote) -t (seconds) -T (time) "
+	.usage = "-4 -6 -L PORT (local) -D PORT (remote) -t (seconds) -T (time) "
 		 "-w (wide) --all (also sessions open at the start or the end, marked)",
 	.setup = tcplife_setup,
 	.begin = tcp_begin,
@@ -580,7 +577,7 @@ const struct view view_tcpconnect = {
 	.name = "tcpconnect",
 	.family = "tcp",
 	.summary = "every active TCP connect, successful or not",
-	.usage = "-4 -6 -p PID -P PORT (destination) -t (seconds) -w (wide)",
+	.usage = "-4 -6 -P PORT (destination) -t (seconds) -w (wide)",
 	.setup = tcpconnect_setup,
 	.begin = tcp_begin,
 	.end = view_rows_finish,
@@ -591,7 +588,7 @@ const struct view view_tcpconnlat = {
 	.name = "tcpconnlat",
 	.family = "tcp",
 	.summary = "TCP connect latency: SYN sent to established",
-	.usage = "-4 -6 -p PID -t (seconds) -w (wide) [MIN_MS]",
+	.usage = "-4 -6 -t (seconds) -w (wide) [MIN_MS]",
 	.setup = tcpconnlat_setup,
 	.begin = tcp_begin,
 	.end = view_rows_finish,
@@ -602,7 +599,7 @@ const struct view view_tcpaccept = {
 	.name = "tcpaccept",
 	.family = "tcp",
 	.summary = "every TCP connection accepted, by the accepting process",
-	.usage = "-4 -6 -p PID -P PORT (local) -t (seconds) -w (wide)",
+	.usage = "-4 -6 -P PORT (local) -t (seconds) -w (wide)",
 	.setup = tcpaccept_setup,
 	.begin = tcp_begin,
 	.end = view_rows_finish,
@@ -613,7 +610,7 @@ const struct view view_tcpretrans = {
 	.name = "tcpretrans",
 	.family = "tcp",
 	.summary = "TCP retransmits (and resets) with addresses, state and the owning process",
-	.usage = "-4 -6 -p PID (owner) -L PORT -D PORT -c (count per connection) "
+	.usage = "-4 -6 -L PORT -D PORT -c (count per connection) "
 		 "-R (resets too: T is S sent, K received) -w (wide)",
 	.setup = tcpretrans_setup,
 	.begin = tcp_begin,

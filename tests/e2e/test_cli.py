@@ -4,7 +4,7 @@ import os
 
 import pytest
 
-from conftest import REPO, ebrec
+from conftest import REPO, ebrec, view, workload
 
 
 @pytest.fixture
@@ -113,3 +113,56 @@ def test_since_until_cut_every_view():
     assert p.returncode == 2 and "--until takes seconds from the start" in p.stderr
     p = ebrec("report", fixture, "biosnoop", "--since", "10:00:00")
     assert p.returncode == 0 and "has no wall clock" in p.stderr
+
+
+ROW_VIEWS = ["biosnoop", "execsnoop", "exitsnoop", "opensnoop", "fsslower", "tcplife",
+             "tcpconnect", "tcpaccept", "tcpretrans", "tcpstates", "processes"]
+
+
+def test_p_and_comm_cut_every_view(live, disk_dir, out_dir):
+    """-p PID and --comm NAME, anywhere on the line, give each view exactly its unfiltered
+    rows and values of that process: the submitter, the opener, the waiting or sampled task,
+    the owner of a TCP session. cachestat is system-wide and says so."""
+    trace = out_dir / "cut.ebr"
+    ebrec("record", "-o", trace, "-e", "block,proc,file,tcp,sched,profile,offcpu", "--",
+          workload("ebr-hostile"), disk_dir, "ebr-cut-me", check=0, errors="replace")
+    pid = next(r["pid"] for r in view(trace, "execsnoop")["rows"]
+               if r["args"].startswith(workload("ebr-hostile")))
+    counted = {}
+    for v in ROW_VIEWS:
+        def rows_of(*opts):
+            rows = view(trace, *opts)["rows"]
+            if v == "biosnoop":  # its TIME(s) counts from the first I/O it shows, as bcc's
+                for r in rows:
+                    del r["time_s"]
+            return rows
+
+        rows = rows_of(v)
+        by_pid = [r for r in rows if r["pid"] == pid]
+        by_comm = [r for r in rows if r["comm"] == "ebr-cut-me"]
+        assert rows_of(v, "-p", pid) == by_pid, v
+        assert rows_of("-p", str(pid), v) == by_pid, v  # before the view too
+        assert rows_of(v, "--comm", "ebr-cut-me") == by_comm, v
+        assert rows_of(v, "--comm", "ebr-cut-me", "-p", pid) == \
+            [r for r in by_pid if r["comm"] == "ebr-cut-me"], v
+        counted[v] = (len(by_pid), len(by_comm))
+    # what the workload did, seen through the filters: 20 direct writes of its file, 80
+    # opens of the hostile names, one session each way (client and accepted server end)
+    assert counted["biosnoop"][1] >= 20 and counted["opensnoop"][1] >= 80
+    assert counted["tcplife"] == (2, 2) and counted["tcpconnect"] == (1, 1)
+    assert counted["tcpaccept"] == (1, 1)
+    # histograms: the filtered total is the process's share of the per-process histograms
+    per_pid = {h["pid"]: h["total"] for h in view(trace, "runqlat", "-P")["histograms"]}
+    assert view(trace, "runqlat", "-p", pid)["histograms"][0]["total"] == per_pid[pid] > 0
+    assert sum(h["total"] for h in view(trace, "biolatency", "-p", pid)["histograms"]) == \
+        counted["biosnoop"][0]
+    for v in ("profile", "offcputime"):
+        stacks = view(trace, v)["stacks"]
+        cut = view(trace, v, "--comm", "ebr-cut-me")["stacks"]
+        assert cut and all(s["comm"] == "ebr-cut-me" for s in cut), v
+        assert sum(s["count"] for s in cut) == \
+            sum(s["count"] for s in stacks if s["comm"] == "ebr-cut-me"), v
+    p = ebrec("report", trace, "cachestat", "-p", pid)
+    assert p.returncode == 0 and "-p/--comm do not cut it" in p.stderr
+    p = ebrec("report", trace, "opensnoop", "-p", "nobody")
+    assert p.returncode == 2 and "-p takes a process id" in p.stderr

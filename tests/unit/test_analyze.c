@@ -227,6 +227,21 @@ static void test_percentiles_within_a_32nd(void)
 	free(q);
 }
 
+/* -p and --comm: a NAME longer than a COMM matches on the 15 bytes the kernel keeps. */
+static void test_process_filter(void)
+{
+	struct proc_filter any = { 0 }, pid = { .by_pid = true, .pid = 7 };
+	struct proc_filter both = { .by_pid = true, .pid = 7, .comm = "postgres" };
+	struct proc_filter longname = { .comm = "kworker/u4:2-events_unbound" };
+
+	CHECK(proc_filter_match(&any, 0, NULL) && !proc_filter_active(&any));
+	CHECK(proc_filter_match(&pid, 7, "x") && !proc_filter_match(&pid, 8, "x"));
+	CHECK(proc_filter_match(&both, 7, "postgres") && !proc_filter_match(&both, 7, "postgre"));
+	CHECK(!proc_filter_match(&both, 7, "postgres2") && !proc_filter_match(&both, 9, "postgres"));
+	CHECK(proc_filter_match(&longname, 1, "kworker/u4:2-ev"));
+	CHECK(!proc_filter_match(&longname, 1, "kworker/u4:2-e") && proc_filter_active(&longname));
+}
+
 /* A capped JSON array keeps its first rows, counts the rest and stays valid JSON. */
 static void test_json_capped_rows(void)
 {
@@ -801,9 +816,9 @@ static void test_process_table_follows_fork_chdir_exec_exit(void)
 	struct ebr_reader *r = proc_trace_open(&t, &ms);
 	struct proctable procs = { 0 };
 	struct collected opens = { 0 }, execs = { 0 }, exits = { 0 };
-	struct opensnoop os = { .pid = -1, .procs = &procs, .emit = collect_open, .ctx = &opens };
+	struct opensnoop os = { .procs = &procs, .emit = collect_open, .ctx = &opens };
 	struct execsnoop es = { .uid = -1, .emit = collect_exec, .ctx = &execs };
-	struct exitsnoop xs = { .pid = -1, .procs = &procs, .emit = collect_exit, .ctx = &exits };
+	struct exitsnoop xs = { .procs = &procs, .emit = collect_exit, .ctx = &exits };
 	struct analyzer an[] = {
 		{ proctable_on_event, &procs },
 		{ opensnoop_on_event, &os },
@@ -853,8 +868,8 @@ static void test_snoop_filters(void)
 	struct execsnoop x = { .uid = -1, .failed_only = true, .emit = collect_exec, .ctx = &failed };
 	struct execsnoop u = { .uid = 4242, .emit = collect_exec, .ctx = &byuid };
 	struct execsnoop n = { .uid = -1, .name = "-la", .emit = collect_exec, .ctx = &named };
-	struct exitsnoop pt = { .pid = -1, .per_thread = true, .emit = collect_exit, .ctx = &threads };
-	struct opensnoop ox = { .pid = -1, .failed_only = true, .emit = collect_open, .ctx = &errs };
+	struct exitsnoop pt = { .per_thread = true, .emit = collect_exit, .ctx = &threads };
+	struct opensnoop ox = { .failed_only = true, .emit = collect_open, .ctx = &errs };
 	struct analyzer an[] = {
 		{ execsnoop_on_event, &x },	{ execsnoop_on_event, &u },
 		{ execsnoop_on_event, &n },	{ exitsnoop_on_event, &pt },
@@ -881,8 +896,8 @@ static void test_fsslower_threshold_and_fs(void)
 	struct ebr_mem_source ms;
 	struct ebr_reader *r = proc_trace_open(&t, &ms);
 	struct collected slow = { 0 }, none = { 0 };
-	struct fsslower s = { .min_ns = 10000000, .pid = -1, .emit = collect_slow, .ctx = &slow };
-	struct fsslower x = { .fstype = "xfs", .pid = -1, .emit = collect_slow, .ctx = &none };
+	struct fsslower s = { .min_ns = 10000000, .emit = collect_slow, .ctx = &slow };
+	struct fsslower x = { .fstype = "xfs", .emit = collect_slow, .ctx = &none };
 	struct analyzer an[] = { { fsslower_on_event, &s }, { fsslower_on_event, &x } };
 
 	CHECK(analyze_pass(r, an, 2) == 0);
@@ -1032,7 +1047,7 @@ static void test_tcp_sessions_bytes_and_owners(void)
 	struct ebr_sink sink;
 	struct ebr_reader *r = NULL;
 	struct tcp_seen seen = { 0 };
-	struct tcpwatch w = { .filter = { 0, -1, -1, -1 }, .on_event = tcp_collect, .ctx = &seen };
+	struct tcpwatch w = { .filter = { .lport = -1, .rport = -1 }, .on_event = tcp_collect, .ctx = &seen };
 	struct analyzer an[] = { { tcpwatch_on_event, &w } };
 	const struct tcp_session *s;
 	struct tcp_ends want = { .ip = 4, .lport = 80 };
@@ -1088,9 +1103,17 @@ static void test_tcp_sessions_bytes_and_owners(void)
 	CHECK(s && !s->active && s->began_in_trace && s->closed && s->retransmits == 1);
 	CHECK(s && s->tx_bytes == 500 && s->rx_bytes == 1000);
 	CHECK(s && s->owner == TCP_OWNER_ACCEPT && s->pid == 20 && !strcmp(s->comm, "srv"));
-	CHECK(s && tcp_filter_pass(&(struct tcp_filter){ 4, 80, 5000, 20 }, &s->ends, s->pid));
-	CHECK(s && !tcp_filter_pass(&(struct tcp_filter){ 6, -1, -1, -1 }, &s->ends, s->pid));
-	CHECK(s && !tcp_filter_pass(&(struct tcp_filter){ 0, -1, -1, 10 }, &s->ends, s->pid));
+	CHECK(s && tcp_filter_pass(&(struct tcp_filter){ 4, 80, 5000, { true, 20, NULL } }, &s->ends,
+				   s->pid, s->comm));
+	CHECK(s && !tcp_filter_pass(&(struct tcp_filter){ 6, -1, -1, { 0 } }, &s->ends, s->pid,
+				    s->comm));
+	CHECK(s && !tcp_filter_pass(&(struct tcp_filter){ 0, -1, -1, { true, 10, NULL } }, &s->ends,
+				    s->pid, s->comm));
+	/* --comm: the owner's name, not the client's the state change ran under */
+	CHECK(s && tcp_filter_pass(&(struct tcp_filter){ 0, -1, -1, { false, 0, "srv" } }, &s->ends,
+				   s->pid, s->comm));
+	CHECK(s && !tcp_filter_pass(&(struct tcp_filter){ 0, -1, -1, { false, 0, "cli" } }, &s->ends,
+				    s->pid, s->comm));
 	/* open before the recording: connected (origin 1), so its tx held the SYN too */
 	s = tcp_by_cookie(&w.table, 3);
 	CHECK(s && !s->began_in_trace && s->closed && s->owner == TCP_OWNER_SNAPSHOT);
@@ -1106,7 +1129,7 @@ static void test_tcp_sessions_bytes_and_owners(void)
 	CHECK(s && !memcmp(s->ends.laddr, (uint8_t[16]){ 0 }, 16));
 	CHECK(s && !strcmp(tcp_state_name(s->state), "UNKNOWN"));
 	CHECK(!strcmp(tcp_state_name(EBR_TCP_NEW_SYN_RECV), "NEW_SYN_RECV"));
-	CHECK(tcp_filter_pass(&w.filter, &want, 1));
+	CHECK(tcp_filter_pass(&w.filter, &want, 1, ""));
 	tcptable_release(&w.table);
 	ebr_reader_close(r);
 	free(t.mem.buf);
@@ -1131,9 +1154,10 @@ static void test_sched_dists_and_untraced_switch_ins(void)
 	struct ebr_source src;
 	struct ebr_sink sink;
 	struct ebr_reader *r = NULL;
-	struct sched_dist rq = { .measure = SCHED_RUNQ, .per = SCHED_PER_TID, .pid = -1 };
-	struct sched_dist on = { .measure = SCHED_ONCPU, .per = SCHED_PER_PID, .pid = 10 };
-	struct sched_dist off = { .measure = SCHED_OFFCPU, .pid = -1, .millis = true };
+	struct sched_dist rq = { .measure = SCHED_RUNQ, .per = SCHED_PER_TID };
+	struct sched_dist on = { .measure = SCHED_ONCPU, .per = SCHED_PER_PID,
+				  .who = { .by_pid = true, .pid = 10 } };
+	struct sched_dist off = { .measure = SCHED_OFFCPU, .millis = true };
 	struct analyzer an[] = { { sched_dist_on_event, &rq }, { sched_dist_on_event, &on },
 				 { sched_dist_on_event, &off } };
 
@@ -1240,7 +1264,7 @@ static void test_stacks_are_named_through_the_traces_symbols(void)
 	struct ebr_source src;
 	struct ebr_sink sink;
 	struct ebr_reader *r = NULL;
-	struct stackprof p = { .o = { .kind = STACKPROF_CPU, .pid = -1, .tid = -1 } };
+	struct stackprof p = { .o = { .kind = STACKPROF_CPU, .tid = -1 } };
 	struct analyzer an = { stackprof_on_event, &p };
 	struct stacktree tree;
 	struct names n = { "" };
@@ -1319,6 +1343,7 @@ int main(void)
 	RUN(test_hist_text_is_bccs);
 	RUN(test_percentiles_within_a_32nd);
 	RUN(test_json_capped_rows);
+	RUN(test_process_filter);
 	RUN(test_timeline_counts_per_second);
 	RUN(test_rwbs_follows_the_kernel);
 	RUN(test_biolatency_default_counts_every_io);

@@ -6,7 +6,8 @@
  * close a script element, writes to the disk, talks TCP on loopback and burns CPU so that
  * its name is in every family's views.
  *
- *   ebr-hostile DIR   (DIR on a block device; the names made there are printed, one a line)
+ *   ebr-hostile DIR [COMM]   (DIR on a block device; the names made there are printed, one a
+ *                            line; COMM: this name instead of the hostile one)
  */
 #include <arpa/inet.h>
 #include <fcntl.h>
@@ -130,11 +131,11 @@ static void burn(double seconds)
 
 int main(int argc, char **argv)
 {
-	if (argc != 2) {
-		fprintf(stderr, "usage: ebr-hostile DIR\n");
+	if (argc != 2 && argc != 3) {
+		fprintf(stderr, "usage: ebr-hostile DIR [COMM]\n");
 		return 2;
 	}
-	if (prctl(PR_SET_NAME, COMM))
+	if (prctl(PR_SET_NAME, argc == 3 ? argv[2] : COMM))
 		return die("prctl");
 	if (open_files(argv[1]) || exec_link(argv[1]) || write_disk(argv[1]) || talk_tcp())
 		return 1;
