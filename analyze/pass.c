@@ -88,3 +88,13 @@ int analyze_pass(struct ebr_reader *r, const struct analyzer *an, size_t n)
 {
 	return analyze_pass_limited(r, an, n, NULL);
 }
+
+double trace_recording_seconds(const struct ebr_reader *r)
+{
+	const char *start = ebr_reader_meta(r, "clock.start.monotonic_ns");
+	const char *end = ebr_reader_meta(r, "clock.end.monotonic_ns");
+	unsigned long long s = start ? strtoull(start, NULL, 10) : 0;
+	unsigned long long e = end ? strtoull(end, NULL, 10) : 0;
+
+	return e > s ? (double)(e - s) / 1e9 : 0.0;
+}

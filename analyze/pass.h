@@ -23,6 +23,9 @@ struct analyzer {
 uint64_t trace_start_ns(const struct ebr_reader *r);
 /* Seconds from the recording's start to a CLOCK_MONOTONIC time (0 before it, or unknown). */
 double trace_seconds(const struct ebr_reader *r, uint64_t mono_ns);
+/* How long the recording ran, from the clock pairs written at its start and end (META
+ * clock.*.monotonic_ns); 0 if it did not finish. */
+double trace_recording_seconds(const struct ebr_reader *r);
 
 /*
  * The memory a pass may hold. A hostile trace of a few hundred KB can decompress into

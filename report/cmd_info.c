@@ -15,17 +15,6 @@ static const char *meta(const struct ebr_reader *r, const char *key, char *buf, 
 	return text_safe(v ? v : "?", buf, len);
 }
 
-/* From the clock pairs the recorder wrote at start and end; 0 if it did not finish. */
-static double recording_seconds(const struct ebr_reader *r)
-{
-	const char *start = ebr_reader_meta(r, "clock.start.monotonic_ns");
-	const char *end = ebr_reader_meta(r, "clock.end.monotonic_ns");
-	unsigned long long s = start ? strtoull(start, NULL, 10) : 0;
-	unsigned long long e = end ? strtoull(end, NULL, 10) : 0;
-
-	return e > s ? (double)(e - s) / 1e9 : 0.0;
-}
-
 static const char *type_name(const struct ebr_reader *r, uint32_t file_id)
 {
 	int idx = ebr_reader_type_index(r, file_id);
@@ -83,7 +72,7 @@ static void print_info(const struct trace_file *tf, const struct ebr_summary *s,
 	       meta(r, "host.page_size", b + 256, 128));
 	printf("recorded:  %s for %.3f s (events span %.3f s), by ebrec %s\n",
 	       text_utc(ebr_reader_meta(r, "clock.start.realtime_ns"), a, sizeof(a)),
-	       recording_seconds(r), span, meta(r, "ebrec.version", b, sizeof(b)));
+	       trace_recording_seconds(r), span, meta(r, "ebrec.version", b, sizeof(b)));
 	printf("command:   %s\n", meta(r, "record.cmdline", a, sizeof(a)));
 	printf("families:  %s\n", meta(r, "record.families", a, sizeof(a)));
 	if (ebr_reader_meta(r, "redact.kinds"))

@@ -25,14 +25,12 @@ const struct view *const views[] = {
 };
 const size_t nviews = sizeof(views) / sizeof(views[0]);
 
-/*
- * What `ebrec report FILE` shows without a TOOL: the summary view of every family. Only views
- * that render at the end: a streaming view would print in the middle of another's.
- */
-static const char *const default_views[][2] = {
-	{ "biolatency", "-D" },
-	{ "processes", "--new" },
-	{ "cachestat", NULL },
+/* What `ebrec report FILE` shows without a TOOL: every view that has a headline. */
+static const char *const summary_views[][2] = {
+	{ "biolatency", NULL }, { "biosnoop", NULL },  { "execsnoop", NULL }, { "exitsnoop", NULL },
+	{ "processes", NULL },  { "opensnoop", NULL }, { "fsslower", NULL },  { "cachestat", NULL },
+	{ "tcplife", NULL },    { "tcpretrans", NULL }, { "runqlat", NULL },  { "cpudist", NULL },
+	{ "profile", NULL },    { "offcputime", NULL },
 };
 
 /* What the HTML report draws without a TOOL: the views of every family, listings included. */
@@ -74,17 +72,6 @@ static void usage(FILE *f)
 		   "  ebrec report io.ebr biolatency -D -F\n"
 		   "  ebrec report io.ebr biosnoop -Q --format json -o io.json\n"
 		   "  ebrec report all.ebr runqlat --since 60 --until 120\n");
-}
-
-static bool family_recorded(const struct ebr_reader *r, const char *family)
-{
-	const char *fams = ebr_reader_meta(r, "record.families");
-	size_t n = strlen(family);
-
-	for (const char *p = fams; p && *p; p = strchr(p, ',') ? strchr(p, ',') + 1 : "")
-		if (!strncmp(p, family, n) && (p[n] == ',' || !p[n]))
-			return true;
-	return false;
 }
 
 /* Half of this machine's memory: a hostile trace must not take the rest of it. */
@@ -197,29 +184,6 @@ static int parse_args(struct report_args *a, int argc, char **argv)
 	return 0;
 }
 
-/* The title block of a summary report. */
-static void summary_header(struct report_out *out)
-{
-	const struct ebr_reader *r = out->tf->r;
-	const char *keys[] = { "host.hostname", "host.kernel", "host.ncpus", "record.families",
-			       "clock.start.realtime_ns", "record.cmdline" };
-	char safe[512];
-
-	if (out->format == FORMAT_JSON) {
-		json_object_begin(&out->json, "trace");
-		json_str(&out->json, "file", out->tf->path);
-		for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
-			json_str(&out->json, keys[i], ebr_reader_meta(r, keys[i]));
-		json_object_end(&out->json);
-		return;
-	}
-	fprintf(out->f, "trace %s", text_safe(out->tf->path, safe, sizeof(safe)));
-	fprintf(out->f, ": host %s", text_safe(ebr_reader_meta(r, "host.hostname"), safe, sizeof(safe)));
-	fprintf(out->f, ", kernel %s", text_safe(ebr_reader_meta(r, "host.kernel"), safe, sizeof(safe)));
-	fprintf(out->f, ", families %s\n",
-		text_safe(ebr_reader_meta(r, "record.families"), safe, sizeof(safe)));
-}
-
 /* Where the pass stopped for want of memory, on stderr (and in JSON's warnings). */
 static void limit_warning(const struct report_out *out, const struct pass_limit *lim, char *msg,
 			  size_t len)
@@ -309,7 +273,7 @@ static int html_page(struct report_out *out, struct view_run *runs, struct view_
 			fprintf(stderr, "ebrec report: out of memory\n");
 			return 1;
 		}
-		if (b[i].len && (a->nrest || family_recorded(out->tf->r, runs[i].view->family)))
+		if (b[i].len && (a->nrest || trace_family_recorded(out->tf->r, runs[i].view->family)))
 			hv[doc.nviews++] = (struct html_view){ b[i].json, b[i].len };
 	}
 	return html_write(out->f, &doc) ? 1 : 0;
@@ -324,6 +288,7 @@ static int run_views(struct report_out *out, struct view_run *runs, size_t nruns
 				      .nnext = nruns };
 	bool windowed = a->since.kind != WINDOW_NONE || a->until.kind != WINDOW_NONE;
 	bool html = out->format == FORMAT_HTML;
+	bool headlines = summary && !html;
 	char limit_msg[512] = "";
 	struct losses *losses = calloc(1, sizeof(*losses));
 	struct view_buffer buffers[MAX_RUNS] = { 0 };
@@ -353,9 +318,11 @@ static int run_views(struct report_out *out, struct view_run *runs, size_t nruns
 		if (buffers_open(buffers, runs, nruns, out, a->rows))
 			goto cleanup;
 	}
+	out->summary = headlines;
 	if (out->format == FORMAT_JSON) {
 		json_object_begin(&out->json, NULL);
-		json_array_begin(&out->json, "views");
+		if (!headlines)
+			json_array_begin(&out->json, "views");
 	}
 	for (size_t i = 0; i < nruns; i++)
 		if (runs[i].view->begin)
@@ -372,20 +339,16 @@ static int run_views(struct report_out *out, struct view_run *runs, size_t nruns
 	}
 	if (windowed && out->format != FORMAT_JSON)
 		window_note(out, &window);
-	for (size_t i = 0; i < nruns; i++) {
-		if (summary && !html && !family_recorded(out->tf->r, runs[i].view->family))
-			continue;
-		if (summary && out->format == FORMAT_TEXT)
-			fprintf(out->f, "\n== %s\n", runs[i].view->name);
+	if (headlines)
+		summary_write(out, runs, nruns, losses);
+	for (size_t i = 0; i < nruns && !headlines; i++)
 		runs[i].view->end(&runs[i], runs[i].out, losses);
-	}
 	status = limit.stopped ? 1 : 0;
 	if (html && html_page(out, runs, buffers, nruns, losses, &timeline, &window, a, limit_msg))
 		status = 1;
 	if (out->format == FORMAT_JSON) {
-		json_array_end(&out->json);
-		if (summary)
-			summary_header(out);
+		if (!headlines)
+			json_array_end(&out->json);
 		json_str(&out->json, "redacted", ebr_reader_meta(out->tf->r, "redact.kinds"));
 		if (windowed)
 			window_note(out, &window);
@@ -441,8 +404,8 @@ int cmd_report(int argc, char **argv)
 		status = setup_list(runs, &nruns, html_views, sizeof(html_views) / sizeof(html_views[0]),
 				    &a.who);
 	else if (summary)
-		status = setup_list(runs, &nruns, default_views,
-				    sizeof(default_views) / sizeof(default_views[0]), &a.who);
+		status = setup_list(runs, &nruns, summary_views,
+				    sizeof(summary_views) / sizeof(summary_views[0]), &a.who);
 	else if (!(runs[0].view = view_find(a.rest[0]))) {
 		char safe[128];
 
@@ -467,16 +430,9 @@ int cmd_report(int argc, char **argv)
 	out.format = a.format;
 	out.tf = &tf;
 	json_init(&out.json, out.f);
-	if (summary && out.format == FORMAT_TEXT)
-		fprintf(out.f, "ebrec report of %s (one view per family; 'ebrec report --help' "
-			       "lists them all)\n", a.file);
 	status = run_views(&out, runs, nruns, summary, &a);
 	if (out.failed)
 		status = 1;
-	if (summary && out.format == FORMAT_TEXT && !status) {
-		fputc('\n', out.f);
-		summary_header(&out);
-	}
 	if (fflush(out.f) != 0 || ferror(out.f)) {
 		fprintf(stderr, "ebrec report: writing the report failed: %m\n");
 		status = 1;

@@ -10,6 +10,7 @@
 #include "analyze/pass.h"
 #include "analyze/proc.h"
 #include "analyze/procfilter.h"
+#include "analyze/tally.h"
 #include "format/ebr.h"
 #include "report/json.h"
 
@@ -30,6 +31,8 @@ int trace_file_open(struct trace_file *t, const char *cmd, const char *path);
 void trace_file_close(struct trace_file *t);
 /* Prints what the reader stepped over to stderr; returns 1 if any of it lost data. */
 int trace_file_warn(const struct trace_file *t, const char *cmd);
+/* Whether META record.families names family. */
+bool trace_family_recorded(const struct ebr_reader *r, const char *family);
 /* The same problems as a JSON array "warnings", after extra (when not NULL). */
 void trace_file_json_warnings(const struct trace_file *t, struct json *j, const char *extra);
 
@@ -69,6 +72,7 @@ struct report_out {
 	const struct proctable *procs;
 	bool failed; /* a view could not write a file of its own (--svg): exit 1 */
 	uint64_t max_rows; /* JSON rows a row view writes (0: all), then "rows_omitted" */
+	bool summary; /* the views count for their headline instead of writing rows */
 };
 
 struct view_run;
@@ -85,6 +89,8 @@ struct view {
 	/* After the pass. */
 	void (*end)(struct view_run *vr, struct report_out *out, const struct losses *losses);
 	void (*release)(struct view_run *vr);
+	/* The summary's line instead of end() (out->summary), or NULL: not in the summary. */
+	void (*headline)(struct view_run *vr, struct report_out *out, const struct losses *losses);
 };
 
 struct view_run {
@@ -117,6 +123,26 @@ extern const struct view view_profile, view_offcputime;
 struct stacktree;
 int flamegraph_write(const char *path, const struct stacktree *t, const char *title,
 		     const char *unit);
+
+/* headline.c: what the views' headlines share. A headline is "VIEW  text..." and a line
+ * pointing to the view (text), or {"view": VIEW, ...} (JSON). */
+enum headline_sum { HEADLINE_NO_SUM, HEADLINE_SUM_BYTES };
+void headline_begin(struct view_run *vr, struct report_out *out);
+void headline_end(struct view_run *vr, struct report_out *out);
+/* "N what: p50 X, p90 Y, p99 Z, max M" (text), "count" and "percentiles" (JSON) */
+void headline_percentiles(struct report_out *out, const struct quantiles *q, const char *what);
+/* "; label: comm (pid) N unit [bytes], ..." for the top processes (JSON "top"); sorts t */
+void headline_top(struct report_out *out, struct tally *t, const char *label, const char *unit,
+		  enum headline_sum sum);
+/* n as text (a printf format with one PRIu64) or as JSON key */
+void headline_count(struct report_out *out, const char *key, uint64_t n, const char *text);
+/* "42.0 us", "1.25 ms"; "1.2 MiB" */
+const char *text_duration(uint64_t ns, char *buf, size_t len);
+const char *text_bytes(uint64_t n, char *buf, size_t len);
+
+/* summary.c: the report without a view, from the views' headlines (after the pass) */
+void summary_write(struct report_out *out, struct view_run *runs, size_t nruns,
+		   const struct losses *ls);
 
 /* "VIEW: what ARG; options: USAGE" on stderr; returns 2 (usage error). */
 int view_usage_error(const struct view *v, const char *what, const char *arg);

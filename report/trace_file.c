@@ -92,3 +92,14 @@ int trace_file_args(int argc, char **argv, const char *help)
 	}
 	return -1;
 }
+
+bool trace_family_recorded(const struct ebr_reader *r, const char *family)
+{
+	const char *fams = ebr_reader_meta(r, "record.families");
+	size_t n = strlen(family);
+
+	for (const char *p = fams; p && *p; p = strchr(p, ',') ? strchr(p, ',') + 1 : "")
+		if (!strncmp(p, family, n) && (p[n] == ',' || !p[n]))
+			return true;
+	return false;
+}

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* The block family's views: biolatency and biosnoop, in bcc's columns and units. */
 #include <getopt.h>
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 #include "analyze/block.h"
@@ -109,12 +110,25 @@ static void biolatency_release(struct view_run *vr)
 	free(b);
 }
 
+static void biolatency_headline(struct view_run *vr, struct report_out *out,
+				const struct losses *ls)
+{
+	struct biolatency *b = vr->state;
+	static const struct quantiles none;
+
+	/* the summary sets it up without -D or -F: one group */
+	headline_begin(vr, out);
+	headline_percentiles(out, b->ngroups ? &b->groups[0].hist.ns : &none, "I/Os");
+	headline_end(vr, out);
+}
+
 const struct view view_biolatency = {
 	.name = "biolatency",
 	.family = "block",
 	.summary = "block I/O latency as a log2 histogram",
 	.usage = "-m (msecs) -D (per disk) -F (per flag set) -Q (include OS queue time)",
 	.setup = biolatency_setup,
+	.headline = biolatency_headline,
 	.end = biolatency_end,
 	.release = biolatency_release,
 };
@@ -124,7 +138,41 @@ const struct view view_biolatency = {
 struct biosnoop_view {
 	struct biosnoop model;
 	struct report_out *out;
+	struct tally tally; /* the summary's: I/Os and bytes per process */
 };
+
+static int biosnoop_tally_row(void *ctx, const struct biosnoop_row *row)
+{
+	struct biosnoop_view *s = ctx;
+
+	return tally_add(&s->tally, (uint32_t)row->pid, row->comm, row->bytes, false);
+}
+
+static void biosnoop_headline(struct view_run *vr, struct report_out *out,
+			      const struct losses *ls)
+{
+	struct biosnoop_view *s = vr->state;
+	char size[32];
+
+	headline_begin(vr, out);
+	if (out->format == FORMAT_JSON) {
+		json_u64(&out->json, "ios", s->tally.rows);
+		json_u64(&out->json, "bytes", s->tally.sum);
+	} else
+		fprintf(out->f, "%s in %" PRIu64 " I/Os", text_bytes(s->tally.sum, size, sizeof(size)),
+			s->tally.rows);
+	headline_top(out, &s->tally, "top submitters", "ios", HEADLINE_SUM_BYTES);
+	headline_end(vr, out);
+}
+
+static void biosnoop_release(struct view_run *vr)
+{
+	struct biosnoop_view *s = vr->state;
+
+	if (s)
+		tally_release(&s->tally);
+	view_free_state(vr);
+}
 
 static int biosnoop_text_row(void *ctx, const struct biosnoop_row *row)
 {
@@ -195,6 +243,10 @@ static void biosnoop_begin(struct view_run *vr, struct report_out *out)
 
 	s->out = out;
 	s->model.ctx = s;
+	if (out->summary) {
+		s->model.emit = biosnoop_tally_row;
+		return;
+	}
 	if (out->format == FORMAT_JSON) {
 		s->model.emit = biosnoop_json_row;
 		view_rows_begin(out, "biosnoop");
@@ -216,5 +268,6 @@ const struct view view_biosnoop = {
 	.setup = biosnoop_setup,
 	.begin = biosnoop_begin,
 	.end = view_rows_finish,
-	.release = view_free_state,
+	.release = biosnoop_release,
+	.headline = biosnoop_headline,
 };

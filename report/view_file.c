@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* The file family's views: opensnoop, fsslower (and ext4slower) and cachestat, as bcc's. */
 #include <getopt.h>
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 #include "analyze/file.h"
@@ -14,7 +15,36 @@ struct opensnoop_view {
 	bool timestamp; /* -T */
 	bool flags;     /* -e */
 	char safe[4 * 8192 + 1];
+	struct tally tally; /* the summary's: opens per process */
 };
+
+static int opensnoop_tally_row(void *ctx, const struct opensnoop_row *row)
+{
+	struct opensnoop_view *s = ctx;
+
+	return tally_add(&s->tally, row->pid, row->comm, 0, row->fd < 0);
+}
+
+static void opensnoop_headline(struct view_run *vr, struct report_out *out,
+			       const struct losses *ls)
+{
+	struct opensnoop_view *s = vr->state;
+
+	headline_begin(vr, out);
+	headline_count(out, "opens", s->tally.rows, "%" PRIu64 " opens");
+	headline_count(out, "failed", s->tally.flagged, ", %" PRIu64 " failed");
+	headline_top(out, &s->tally, "top openers", "opens", HEADLINE_NO_SUM);
+	headline_end(vr, out);
+}
+
+static void opensnoop_release(struct view_run *vr)
+{
+	struct opensnoop_view *s = vr->state;
+
+	if (s)
+		tally_release(&s->tally);
+	view_free_state(vr);
+}
 
 static int opensnoop_text_row(void *ctx, const struct opensnoop_row *row)
 {
@@ -93,6 +123,10 @@ static void opensnoop_begin(struct view_run *vr, struct report_out *out)
 	s->out = out;
 	s->model.ctx = s;
 	s->model.procs = out->procs;
+	if (out->summary) {
+		s->model.emit = opensnoop_tally_row;
+		return;
+	}
 	if (out->format == FORMAT_JSON) {
 		s->model.emit = opensnoop_json_row;
 		view_rows_begin(out, "opensnoop");
@@ -115,7 +149,8 @@ const struct view view_opensnoop = {
 	.setup = opensnoop_setup,
 	.begin = opensnoop_begin,
 	.end = view_rows_finish,
-	.release = view_free_state,
+	.release = opensnoop_release,
+	.headline = opensnoop_headline,
 };
 
 /* ------------------------------------------------------------ fsslower, ext4slower */
@@ -124,7 +159,53 @@ struct fsslower_view {
 	struct fsslower model;
 	struct report_out *out;
 	char safe[4 * 256 + 1];
+	/* the summary's: how many, and the slowest */
+	uint64_t slow;
+	struct fsslower_row slowest;
+	char slowest_comm[17], slowest_name[256];
 };
+
+static int fsslower_count_row(void *ctx, const struct fsslower_row *row)
+{
+	struct fsslower_view *s = ctx;
+
+	if (!s->slow++ || row->lat_ns > s->slowest.lat_ns) {
+		s->slowest = *row;
+		snprintf(s->slowest_comm, sizeof(s->slowest_comm), "%s", row->comm);
+		snprintf(s->slowest_name, sizeof(s->slowest_name), "%s", row->name);
+	}
+	return 0;
+}
+
+static void fsslower_headline(struct view_run *vr, struct report_out *out,
+			      const struct losses *ls)
+{
+	struct fsslower_view *s = vr->state;
+	char lat[32], comm[80], min[32];
+
+	headline_begin(vr, out);
+	if (out->format == FORMAT_JSON) {
+		json_u64(&out->json, "min_ns", s->model.min_ns);
+		json_u64(&out->json, "slow", s->slow);
+		if (s->slow) {
+			json_object_begin(&out->json, "slowest");
+			json_str(&out->json, "comm", s->slowest_comm);
+			json_u64(&out->json, "pid", s->slowest.pid);
+			json_str(&out->json, "file", s->slowest_name);
+			json_u64(&out->json, "lat_ns", s->slowest.lat_ns);
+			json_object_end(&out->json);
+		}
+	} else {
+		fprintf(out->f, "%" PRIu64 " file operations slower than %s", s->slow,
+			text_duration(s->model.min_ns, min, sizeof(min)));
+		if (s->slow)
+			fprintf(out->f, "; slowest: %s (%u) %c %s %s",
+				text_safe(s->slowest_comm, comm, sizeof(comm)), s->slowest.pid,
+				s->slowest.op, text_duration(s->slowest.lat_ns, lat, sizeof(lat)),
+				text_safe(s->slowest_name, s->safe, sizeof(s->safe)));
+	}
+	headline_end(vr, out);
+}
 
 static int fsslower_text_row(void *ctx, const struct fsslower_row *row)
 {
@@ -209,6 +290,10 @@ static void fsslower_begin(struct view_run *vr, struct report_out *out)
 
 	s->out = out;
 	s->model.ctx = s;
+	if (out->summary) {
+		s->model.emit = fsslower_count_row;
+		return;
+	}
 	if (out->format == FORMAT_JSON) {
 		s->model.emit = fsslower_json_row;
 		view_rows_begin(out, vr->view->name);
@@ -257,6 +342,7 @@ const struct view view_fsslower = {
 	.begin = fsslower_begin,
 	.end = fsslower_end,
 	.release = view_free_state,
+	.headline = fsslower_headline,
 };
 
 const struct view view_ext4slower = {
@@ -364,6 +450,33 @@ static void cachestat_end(struct view_run *vr, struct report_out *out, const str
 		fprintf(out->f, "no page-cache samples in this trace (record with -e file)\n");
 }
 
+static void cachestat_headline(struct view_run *vr, struct report_out *out,
+			       const struct losses *ls)
+{
+	const struct cachestat *c = &((struct cachestat_view *)vr->state)->model;
+	uint64_t hits, misses, dirties, all_hits = 0, all_misses = 0;
+	double ratio;
+
+	for (uint32_t i = 0; i < c->len; i++) {
+		cachestat_compute(&c->iv[i], &hits, &misses, &dirties, &ratio);
+		all_hits += hits;
+		all_misses += misses;
+	}
+	ratio = all_hits + all_misses ? (double)all_hits / (double)(all_hits + all_misses) : 0;
+	headline_begin(vr, out);
+	if (out->format == FORMAT_JSON) {
+		json_u64(&out->json, "hits", all_hits);
+		json_u64(&out->json, "misses", all_misses);
+		json_double(&out->json, "hit_ratio", ratio, 4);
+	} else if (!c->len) {
+		fprintf(out->f, "no page-cache samples");
+	} else {
+		fprintf(out->f, "page cache: %" PRIu64 " hits, %" PRIu64 " misses, hit ratio %.2f%% "
+				"(the whole system)", all_hits, all_misses, ratio * 100);
+	}
+	headline_end(vr, out);
+}
+
 static void cachestat_release(struct view_run *vr)
 {
 	struct cachestat_view *s = vr->state;
@@ -382,4 +495,5 @@ const struct view view_cachestat = {
 	.setup = cachestat_setup,
 	.end = cachestat_end,
 	.release = cachestat_release,
+	.headline = cachestat_headline,
 };

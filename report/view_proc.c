@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* The process family's views: execsnoop and exitsnoop in bcc's columns, and the process table. */
 #include <getopt.h>
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 #include "report/report.h"
@@ -13,7 +14,29 @@ struct execsnoop_view {
 	bool time_hms;  /* -T */
 	bool time_rel;  /* -t */
 	bool show_uid;  /* -U */
+	struct tally tally; /* the summary's: execs per parent */
 };
+
+static int execsnoop_tally_row(void *ctx, const struct execsnoop_row *row)
+{
+	struct execsnoop_view *s = ctx;
+	const struct proc_entry *parent = s->out->procs ? proctable_find(s->out->procs, row->ppid)
+							: NULL;
+
+	return tally_add(&s->tally, row->ppid, parent ? parent->comm : "?", 0, row->ret < 0);
+}
+
+static void execsnoop_headline(struct view_run *vr, struct report_out *out,
+			       const struct losses *ls)
+{
+	struct execsnoop_view *s = vr->state;
+
+	headline_begin(vr, out);
+	headline_count(out, "execs", s->tally.rows, "%" PRIu64 " execs");
+	headline_count(out, "failed", s->tally.flagged, ", %" PRIu64 " failed");
+	headline_top(out, &s->tally, "top parents", "execs", HEADLINE_NO_SUM);
+	headline_end(vr, out);
+}
 
 static int execsnoop_text_row(void *ctx, const struct execsnoop_row *row)
 {
@@ -101,6 +124,10 @@ static void execsnoop_begin(struct view_run *vr, struct report_out *out)
 
 	s->out = out;
 	s->model.ctx = s;
+	if (out->summary) {
+		s->model.emit = execsnoop_tally_row;
+		return;
+	}
 	if (out->format == FORMAT_JSON) {
 		s->model.emit = execsnoop_json_row;
 		view_rows_begin(out, "execsnoop");
@@ -120,8 +147,10 @@ static void execsnoop_release(struct view_run *vr)
 {
 	struct execsnoop_view *s = vr->state;
 
-	if (s)
+	if (s) {
 		execsnoop_release_model(&s->model);
+		tally_release(&s->tally);
+	}
 	free(s);
 }
 
@@ -135,6 +164,7 @@ const struct view view_execsnoop = {
 	.begin = execsnoop_begin,
 	.end = view_rows_finish,
 	.release = execsnoop_release,
+	.headline = execsnoop_headline,
 };
 
 /* ------------------------------------------------------------ exitsnoop */
@@ -143,7 +173,30 @@ struct exitsnoop_view {
 	struct exitsnoop model;
 	struct report_out *out;
 	bool time_hms; /* -T */
+	uint64_t exits, failed, signaled; /* the summary's */
 };
+
+static int exitsnoop_count_row(void *ctx, const struct exitsnoop_row *row)
+{
+	struct exitsnoop_view *s = ctx;
+
+	s->exits++;
+	s->failed += row->code != 0;
+	s->signaled += (row->code & 0x7f) != 0;
+	return 0;
+}
+
+static void exitsnoop_headline(struct view_run *vr, struct report_out *out,
+			       const struct losses *ls)
+{
+	struct exitsnoop_view *s = vr->state;
+
+	headline_begin(vr, out);
+	headline_count(out, "exits", s->exits, "%" PRIu64 " process exits");
+	headline_count(out, "non_zero", s->failed, ", %" PRIu64 " not 0");
+	headline_count(out, "killed_by_signal", s->signaled, " (%" PRIu64 " by a signal)");
+	headline_end(vr, out);
+}
 
 static int exitsnoop_text_row(void *ctx, const struct exitsnoop_row *row)
 {
@@ -221,6 +274,10 @@ static void exitsnoop_begin(struct view_run *vr, struct report_out *out)
 	s->out = out;
 	s->model.ctx = s;
 	s->model.procs = out->procs;
+	if (out->summary) {
+		s->model.emit = exitsnoop_count_row;
+		return;
+	}
 	if (out->format == FORMAT_JSON) {
 		s->model.emit = exitsnoop_json_row;
 		view_rows_begin(out, "exitsnoop");
@@ -242,6 +299,7 @@ const struct view view_exitsnoop = {
 	.begin = exitsnoop_begin,
 	.end = view_rows_finish,
 	.release = view_free_state,
+	.headline = exitsnoop_headline,
 };
 
 /* ------------------------------------------------------------ processes */
@@ -344,6 +402,26 @@ cleanup:
 	free(safe);
 }
 
+static void processes_headline(struct view_run *vr, struct report_out *out,
+			       const struct losses *ls)
+{
+	const struct proctable *t = out->procs;
+	uint64_t all = 0, started = 0, exited = 0;
+
+	for (uint32_t i = 0; i < t->len; i++) {
+		if (!proc_filter_match(vr->who, t->entries[i].pid, t->entries[i].comm))
+			continue;
+		all++;
+		started += !t->entries[i].in_snapshot;
+		exited += t->entries[i].exited;
+	}
+	headline_begin(vr, out);
+	headline_count(out, "processes", all, "%" PRIu64 " processes");
+	headline_count(out, "started", started, ", %" PRIu64 " started");
+	headline_count(out, "exited", exited, " and %" PRIu64 " exited during the recording");
+	headline_end(vr, out);
+}
+
 const struct view view_processes = {
 	.name = "processes",
 	.family = "proc",
@@ -353,4 +431,5 @@ const struct view view_processes = {
 	.setup = processes_setup,
 	.end = processes_end,
 	.release = view_free_state,
+	.headline = processes_headline,
 };

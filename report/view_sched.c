@@ -114,6 +114,18 @@ static void sched_release(struct view_run *vr)
 	view_free_state(vr);
 }
 
+static void sched_headline(struct view_run *vr, struct report_out *out, const struct losses *ls)
+{
+	struct sched_dist *d = vr->state;
+	static const struct quantiles none;
+
+	/* the summary sets it up without -P or -L: one group */
+	headline_begin(vr, out);
+	headline_percentiles(out, d->ngroups ? &d->groups[0].hist.ns : &none,
+			     d->measure == SCHED_RUNQ ? "waits on a run queue" : "slices on a CPU");
+	headline_end(vr, out);
+}
+
 const struct view view_runqlat = {
 	.name = "runqlat",
 	.family = "sched",
@@ -122,6 +134,7 @@ const struct view view_runqlat = {
 	.setup = runqlat_setup,
 	.end = sched_end,
 	.release = sched_release,
+	.headline = sched_headline,
 };
 
 const struct view view_cpudist = {
@@ -132,4 +145,5 @@ const struct view view_cpudist = {
 	.setup = cpudist_setup,
 	.end = sched_end,
 	.release = sched_release,
+	.headline = sched_headline,
 };

@@ -6,6 +6,7 @@
  */
 #include <arpa/inet.h>
 #include <getopt.h>
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 #include "analyze/tcp.h"
@@ -114,8 +115,8 @@ static int tcplife_row(struct tcp_view *s, const struct tcp_session *ss, uint64_
 	double ms = end > ss->start_ns ? (double)(end - ss->start_ns) / 1e6 : 0;
 	char l[INET6_ADDRSTRLEN], r[INET6_ADDRSTRLEN], comm[80];
 
-	if (!tcp_filter_pass(&s->w.filter, &ss->ends, ss->pid, ss->comm))
-		return 0;
+	if (s->out->summary || !tcp_filter_pass(&s->w.filter, &ss->ends, ss->pid, ss->comm))
+		return 0; /* the summary's headline reads the table at the end */
 	if (s->out->format == FORMAT_JSON) {
 		struct json *j = &s->out->json;
 
@@ -175,6 +176,74 @@ static void tcplife_end(struct view_run *vr, struct report_out *out, const struc
 		if (!t->s[i].closed && !t->s[i].listener)
 			tcplife_row(s, &t->s[i], t->s[i].last_seen_ns);
 	view_rows_end(out, ls, "tcp");
+}
+
+#define TCPLIFE_TOP 3
+
+static uint64_t session_bytes(const struct tcp_session *ss)
+{
+	return ss->tx_bytes + ss->rx_bytes;
+}
+
+/* The summary's: sessions seen, by whom, and the ones that moved the most bytes. */
+static void tcplife_headline(struct view_run *vr, struct report_out *out, const struct losses *ls)
+{
+	struct tcp_view *s = vr->state;
+	const struct tcptable *t = &s->w.table;
+	const struct tcp_session *top[TCPLIFE_TOP] = { 0 };
+	uint64_t sessions = 0, active = 0, bytes = 0;
+	char l[INET6_ADDRSTRLEN + 8], r[INET6_ADDRSTRLEN + 8], comm[80], size[32];
+
+	for (uint32_t i = 0; i < t->len; i++) {
+		const struct tcp_session *ss = &t->s[i];
+
+		if (ss->listener || !tcp_filter_pass(&s->w.filter, &ss->ends, ss->pid, ss->comm))
+			continue;
+		sessions++;
+		active += ss->active;
+		bytes += session_bytes(ss);
+		for (int k = 0; k < TCPLIFE_TOP; k++) {
+			if (top[k] && session_bytes(top[k]) >= session_bytes(ss))
+				continue;
+			memmove(&top[k + 1], &top[k], (TCPLIFE_TOP - 1 - k) * sizeof(top[0]));
+			top[k] = ss;
+			break;
+		}
+	}
+	headline_begin(vr, out);
+	if (out->format == FORMAT_JSON) {
+		json_u64(&out->json, "sessions", sessions);
+		json_u64(&out->json, "connected", active);
+		json_u64(&out->json, "bytes", bytes);
+		json_array_begin(&out->json, "top");
+	} else {
+		fprintf(out->f, "%" PRIu64 " TCP sessions (%" PRIu64 " connected from here), %s",
+			sessions, active, text_bytes(bytes, size, sizeof(size)));
+		if (top[0])
+			fprintf(out->f, "; top talkers:");
+	}
+	for (int k = 0; k < TCPLIFE_TOP && top[k]; k++) {
+		const struct tcp_session *ss = top[k];
+
+		if (out->format == FORMAT_JSON) {
+			json_object_begin(&out->json, NULL);
+			json_u64(&out->json, "pid", ss->pid);
+			json_str(&out->json, "comm", ss->comm);
+			json_ends(&out->json, &ss->ends);
+			json_u64(&out->json, "tx_bytes", ss->tx_bytes);
+			json_u64(&out->json, "rx_bytes", ss->rx_bytes);
+			json_object_end(&out->json);
+			continue;
+		}
+		fprintf(out->f, "%s %s (%u) %s -> %s %s", k ? "," : "",
+			text_safe(ss->comm, comm, sizeof(comm)), ss->pid,
+			endpoint_text(ss->ends.ip, ss->ends.laddr, ss->ends.lport, l, sizeof(l)),
+			endpoint_text(ss->ends.ip, ss->ends.raddr, ss->ends.rport, r, sizeof(r)),
+			text_bytes(session_bytes(ss), size, sizeof(size)));
+	}
+	if (out->format == FORMAT_JSON)
+		json_array_end(&out->json);
+	headline_end(vr, out);
 }
 
 /* ------------------------------------------------------------ tcpconnect, tcpconnlat */
@@ -284,7 +353,7 @@ static int tcpretrans_event(void *ctx, const struct tcp_event *e)
 		s->resets_sent++;
 	else
 		s->resets_received++;
-	if (s->counts || (e->moment == TCP_MOMENT_RESET && !s->resets))
+	if (s->out->summary || s->counts || (e->moment == TCP_MOMENT_RESET && !s->resets))
 		return 0;
 	if (s->out->format == FORMAT_JSON) {
 		struct json *j = &s->out->json;
@@ -346,6 +415,18 @@ static void tcpretrans_counts(struct tcp_view *s)
 			endpoint_text(e->ip, e->raddr, e->rport, r, sizeof(r)), v[i]->retransmits);
 	}
 	free(v);
+}
+
+static void tcpretrans_headline(struct view_run *vr, struct report_out *out,
+				const struct losses *ls)
+{
+	struct tcp_view *s = vr->state;
+
+	headline_begin(vr, out);
+	headline_count(out, "retransmits", s->retransmits, "%" PRIu64 " retransmits");
+	headline_count(out, "resets_sent", s->resets_sent, ", %" PRIu64 " resets sent");
+	headline_count(out, "resets_received", s->resets_received, ", %" PRIu64 " received");
+	headline_end(vr, out);
 }
 
 static void tcpretrans_end(struct view_run *vr, struct report_out *out, const struct losses *ls)
@@ -524,6 +605,8 @@ static void tcp_begin(struct view_run *vr, struct report_out *out)
 	const char *name = vr->view->name;
 
 	s->out = out;
+	if (out->summary)
+		return;
 	if (out->format == FORMAT_JSON) {
 		view_rows_begin(out, name);
 		return;
@@ -571,6 +654,7 @@ const struct view view_tcplife = {
 	.begin = tcp_begin,
 	.end = tcplife_end,
 	.release = tcp_release,
+	.headline = tcplife_headline,
 };
 
 const struct view view_tcpconnect = {
@@ -616,6 +700,7 @@ const struct view view_tcpretrans = {
 	.begin = tcp_begin,
 	.end = tcpretrans_end,
 	.release = tcp_release,
+	.headline = tcpretrans_headline,
 };
 
 const struct view view_tcpstates = {

@@ -1,10 +1,14 @@
 """The commands around the file: bad input gets one line on stderr and exit 1 or 2."""
 import json
+import re
 import os
+import subprocess
+import tempfile
 
 import pytest
 
-from conftest import REPO, ebrec, view, workload
+from conftest import (REPO, REQUIRE_LIVE, ebrec, live_reason, on_block_device, view,
+                      workload)
 
 
 @pytest.fixture
@@ -119,15 +123,31 @@ ROW_VIEWS = ["biosnoop", "execsnoop", "exitsnoop", "opensnoop", "fsslower", "tcp
              "tcpconnect", "tcpaccept", "tcpretrans", "tcpstates", "processes"]
 
 
-def test_p_and_comm_cut_every_view(live, disk_dir, out_dir):
+@pytest.fixture(scope="module")
+def every_family(tmp_path_factory):
+    """A recording of every family while ebr-hostile (named ebr-cut-me) writes to the disk,
+    opens 80 files, execs once, talks TCP on loopback and burns a second of CPU."""
+    reason = live_reason()
+    if reason:
+        if REQUIRE_LIVE:
+            pytest.fail(f"live BPF test cannot run ({reason}) but EBREC_REQUIRE_LIVE=1")
+        pytest.skip(reason)
+    d = tempfile.mkdtemp(prefix="ebrec-e2e-", dir="/var/tmp" if on_block_device("/var/tmp")
+                         else REPO)
+    trace = tmp_path_factory.mktemp("cli") / "cut.ebr"
+    ebrec("record", "-o", trace, "-e", "block,proc,file,tcp,sched,profile,offcpu", "--",
+          workload("ebr-hostile"), d, "ebr-cut-me", check=0, errors="replace")
+    pid = next(r["pid"] for r in view(trace, "execsnoop")["rows"]
+               if r["args"].startswith(workload("ebr-hostile")))
+    yield trace, pid
+    subprocess.run(["rm", "-rf", d], check=False)
+
+
+def test_p_and_comm_cut_every_view(every_family):
     """-p PID and --comm NAME, anywhere on the line, give each view exactly its unfiltered
     rows and values of that process: the submitter, the opener, the waiting or sampled task,
     the owner of a TCP session. cachestat is system-wide and says so."""
-    trace = out_dir / "cut.ebr"
-    ebrec("record", "-o", trace, "-e", "block,proc,file,tcp,sched,profile,offcpu", "--",
-          workload("ebr-hostile"), disk_dir, "ebr-cut-me", check=0, errors="replace")
-    pid = next(r["pid"] for r in view(trace, "execsnoop")["rows"]
-               if r["args"].startswith(workload("ebr-hostile")))
+    trace, pid = every_family
     counted = {}
     for v in ROW_VIEWS:
         def rows_of(*opts):
@@ -166,3 +186,69 @@ def test_p_and_comm_cut_every_view(live, disk_dir, out_dir):
     assert p.returncode == 0 and "-p/--comm do not cut it" in p.stderr
     p = ebrec("report", trace, "opensnoop", "-p", "nobody")
     assert p.returncode == 2 and "-p takes a process id" in p.stderr
+
+
+SUMMARY = [("block", ["biolatency", "biosnoop"]),
+           ("proc", ["execsnoop", "exitsnoop", "processes"]),
+           ("file", ["opensnoop", "fsslower", "cachestat"]),
+           ("tcp", ["tcplife", "tcpretrans"]),
+           ("sched", ["runqlat", "cpudist"]),
+           ("profile", ["profile"]),
+           ("offcpu", ["offcputime"])]
+
+
+def test_summary_headlines_every_family(every_family):
+    """`ebrec report FILE`: a headline a view of every recorded family, each pointing to its
+    view, with numbers that agree with the views themselves."""
+    trace, pid = every_family
+    text = ebrec("report", trace, check=0).stdout
+    assert [ln[3:] for ln in text.splitlines() if ln.startswith("== ")] == \
+        [f for f, _ in SUMMARY]
+    for _, views in SUMMARY:
+        for v in views:
+            assert re.search(rf"^{v} +\S", text, re.M), v
+            assert f"more: ebrec report {trace} {v}\n" in text, v
+    assert "all events: " in text and "host " in text
+
+    doc = json.loads(ebrec("report", trace, "--format", "json", check=0).stdout)
+    assert [f["family"] for f in doc["families"]] == [f for f, _ in SUMMARY]
+    head = {v["view"]: v for f in doc["families"] for v in f["views"]}
+    assert all(head[v]["command"] == f"ebrec report {trace} {v}" for v in head)
+    assert all(f["losses"]["family"] == f["family"] for f in doc["families"])
+
+    ios = view(trace, "biosnoop")["rows"]
+    lat = sorted(round(r["lat_ms"] * 1e6) for r in ios)
+    p = head["biolatency"]["percentiles"]
+    assert head["biolatency"]["count"] == len(ios) == head["biosnoop"]["ios"] > 20
+    assert p["max_ns"] == lat[-1] and p["min_ns"] == lat[0]
+    for key, share in (("p50_ns", .5), ("p90_ns", .9), ("p99_ns", .99)):
+        exact = lat[max(0, -(-len(lat) * int(share * 100) // 100) - 1)]
+        assert abs(p[key] - exact) <= exact / 32, (key, p[key], exact)
+    assert head["biosnoop"]["bytes"] == sum(r["bytes"] for r in ios)
+
+    opens = view(trace, "opensnoop")["rows"]
+    assert head["opensnoop"]["opens"] == len(opens)
+    assert head["opensnoop"]["failed"] == sum(r["fd"] < 0 for r in opens)
+    mine = [r for r in opens if r["pid"] == pid]
+    assert head["opensnoop"]["top"][0] == {"pid": pid, "comm": "ebr-cut-me",
+                                           "opens": len(mine)}
+    assert head["execsnoop"]["execs"] == len(view(trace, "execsnoop")["rows"])
+    sessions = view(trace, "tcplife", "--all")["rows"]
+    assert head["tcplife"]["sessions"] == len(sessions) >= 2
+    assert head["tcplife"]["top"][0]["tx_bytes"] + head["tcplife"]["top"][0]["rx_bytes"] == 1000
+    assert head["runqlat"]["count"] == view(trace, "runqlat")["intervals"]
+    prof = view(trace, "profile")
+    assert head["profile"]["samples"] == prof["samples"]
+    hot = head["profile"]["hottest"][0]
+    assert hot["comm"] == "ebr-cut-me" and hot["frames"][:2] == ["burn", "main"]
+    assert hot["value"] >= 0.8 * sum(s["count"] for s in prof["stacks"]
+                                     if s["comm"] == "ebr-cut-me")
+
+    # the filters cut the summary as they cut the views
+    doc = json.loads(ebrec("report", trace, "-p", pid, "--format", "json", check=0).stdout)
+    head = {v["view"]: v for f in doc["families"] for v in f["views"]}
+    assert head["opensnoop"]["opens"] == len(mine)
+    # (execsnoop's top are the parents of the execs)
+    assert all(t["pid"] == pid for k, v in head.items() if k != "execsnoop"
+               for t in v.get("top", []))
+    assert head["biosnoop"]["top"] and head["tcplife"]["top"]

@@ -1,0 +1,126 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The summary's headlines (`ebrec report FILE` without a view): one line a view, the few
+ * numbers that say whether the view is worth opening, and the command that opens it.
+ */
+#include <inttypes.h>
+#include <string.h>
+#include "report/report.h"
+
+#define HEADLINE_TOP 3
+
+const char *text_duration(uint64_t ns, char *buf, size_t len)
+{
+	if (ns < 1000)
+		snprintf(buf, len, "%" PRIu64 " ns", ns);
+	else if (ns < 1000000)
+		snprintf(buf, len, "%.*f us", ns < 10000 ? 2 : 1, (double)ns / 1e3);
+	else if (ns < 1000000000)
+		snprintf(buf, len, "%.*f ms", ns < 10000000 ? 2 : 1, (double)ns / 1e6);
+	else
+		snprintf(buf, len, "%.2f s", (double)ns / 1e9);
+	return buf;
+}
+
+const char *text_bytes(uint64_t n, char *buf, size_t len)
+{
+	static const char *const units[] = { "B", "KiB", "MiB", "GiB", "TiB" };
+	double v = (double)n;
+	size_t u = 0;
+
+	while (v >= 1024 && u + 1 < sizeof(units) / sizeof(units[0])) {
+		v /= 1024;
+		u++;
+	}
+	if (u == 0)
+		snprintf(buf, len, "%" PRIu64 " B", n);
+	else
+		snprintf(buf, len, "%.1f %s", v, units[u]);
+	return buf;
+}
+
+void headline_begin(struct view_run *vr, struct report_out *out)
+{
+	if (out->format == FORMAT_JSON) {
+		char cmd[4096];
+
+		snprintf(cmd, sizeof(cmd), "ebrec report %s %s", out->tf->path, vr->view->name);
+		json_object_begin(&out->json, NULL);
+		json_str(&out->json, "view", vr->view->name);
+		json_str(&out->json, "command", cmd);
+		return;
+	}
+	fprintf(out->f, "%-11s ", vr->view->name);
+}
+
+void headline_end(struct view_run *vr, struct report_out *out)
+{
+	char safe[256];
+
+	if (out->format == FORMAT_JSON) {
+		json_object_end(&out->json);
+		return;
+	}
+	fprintf(out->f, "\n%-11s more: ebrec report %s %s\n", "",
+		text_safe(out->tf->path, safe, sizeof(safe)), vr->view->name);
+}
+
+void headline_percentiles(struct report_out *out, const struct quantiles *q, const char *what)
+{
+	char p50[32], p90[32], p99[32], max[32];
+
+	if (out->format == FORMAT_JSON) {
+		json_u64(&out->json, "count", q->count);
+		json_percentiles(&out->json, q);
+		return;
+	}
+	if (!q->count) {
+		fprintf(out->f, "no %s", what);
+		return;
+	}
+	fprintf(out->f, "%" PRIu64 " %s: p50 %s, p90 %s, p99 %s, max %s", q->count, what,
+		text_duration(quantiles_value(q, 0.5), p50, sizeof(p50)),
+		text_duration(quantiles_value(q, 0.9), p90, sizeof(p90)),
+		text_duration(quantiles_value(q, 0.99), p99, sizeof(p99)),
+		text_duration(q->max, max, sizeof(max)));
+}
+
+void headline_top(struct report_out *out, struct tally *t, const char *label, const char *unit,
+		  enum headline_sum sum)
+{
+	char comm[80], size[32];
+
+	tally_sort(t, sum != HEADLINE_NO_SUM);
+	if (out->format == FORMAT_JSON) {
+		json_array_begin(&out->json, "top");
+		for (uint32_t i = 0; i < t->len && i < HEADLINE_TOP; i++) {
+			json_object_begin(&out->json, NULL);
+			json_u64(&out->json, "pid", t->procs[i].pid);
+			json_str(&out->json, "comm", t->procs[i].comm);
+			json_u64(&out->json, unit, t->procs[i].rows);
+			if (sum == HEADLINE_SUM_BYTES)
+				json_u64(&out->json, "bytes", t->procs[i].sum);
+			json_object_end(&out->json);
+		}
+		json_array_end(&out->json);
+		return;
+	}
+	if (!t->len)
+		return;
+	fprintf(out->f, "; %s:", label);
+	for (uint32_t i = 0; i < t->len && i < HEADLINE_TOP; i++) {
+		fprintf(out->f, "%s %s (%u) %" PRIu64 " %s", i ? "," : "",
+			text_safe(t->procs[i].comm, comm, sizeof(comm)), t->procs[i].pid,
+			t->procs[i].rows, unit);
+		if (sum == HEADLINE_SUM_BYTES)
+			fprintf(out->f, " %s", text_bytes(t->procs[i].sum, size, sizeof(size)));
+	}
+}
+
+void headline_count(struct report_out *out, const char *key, uint64_t n, const char *text)
+{
+	if (out->format == FORMAT_JSON)
+		json_u64(&out->json, key, n);
+	else
+		fprintf(out->f, text, n);
+}
