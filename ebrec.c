@@ -13,7 +13,7 @@ struct command {
 
 static const struct command commands[] = {
 	{ "record", cmd_record, "record events into a trace file (root)" },
-	{ "report", cmd_report, "rebuild a bcc tool's view from a trace (text, json)" },
+	{ "report", cmd_report, "rebuild a bcc tool's view from a trace (text, json, html)" },
 	{ "info", cmd_info, "host, time span, families, counts, losses and sizes of a trace" },
 	{ "dump", cmd_dump, "every event of a trace, decoded through its schema" },
 	{ "verify", cmd_verify, "check every block of a trace; exit 0 only if all are intact" },
@@ -26,12 +26,13 @@ static void usage(FILE *f)
 	fprintf(f, "usage: ebrec COMMAND [ARGS...]\n\ncommands:\n");
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		fprintf(f, "  %-8s %s\n", commands[i].name, commands[i].summary);
-	fprintf(f, "\nexamples:\n"
+	fprintf(f, "\n'ebrec COMMAND --help' or 'man ebrec-COMMAND' describes each command;\n"
+		   "format/FORMAT.md the file.\n"
+		   "\nexamples:\n"
 		   "  sudo ebrec record -o io.ebr -e block -d 10   # on the production host\n"
 		   "  ebrec report io.ebr biolatency -D            # anywhere, no root\n"
-		   "  ebrec report io.ebr biosnoop --format json\n"
-		   "  ebrec info io.ebr\n"
-		   "\n'ebrec COMMAND --help' describes each command; format/FORMAT.md the file.\n");
+		   "  ebrec report io.ebr --format html -o io.html\n"
+		   "  ebrec info io.ebr\n");
 }
 
 int main(int argc, char **argv)

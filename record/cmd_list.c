@@ -13,7 +13,8 @@ int cmd_list(int argc, char **argv)
 	if (argc > 1) {
 		if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
 			printf("usage: ebrec list\n\nLists the probe families, the tracepoints each "
-			       "uses, and whether this kernel has them.\n");
+			       "uses, and whether this kernel has them.\n\nexamples:\n"
+			       "  ebrec list\n  ebrec list | grep -v '^ *yes'\n");
 			return 0;
 		}
 		fprintf(stderr, "ebrec list: unexpected argument '%s' (see 'ebrec list --help')\n",

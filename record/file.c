@@ -148,7 +148,7 @@ const struct family file_family = {
 	.name = "file",
 	.desc = "files: every open (whole paths), reads/writes/syncs slower than --min-us, "
 		"page-cache counters",
-	.views = "opensnoop fsslower cachestat",
+	.views = "opensnoop fsslower ext4slower cachestat",
 	.progs = file_progs,
 	.nprogs = sizeof(file_progs) / sizeof(file_progs[0]),
 	.probes = file_probes,

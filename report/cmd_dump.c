@@ -105,7 +105,9 @@ int cmd_dump(int argc, char **argv)
 		else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
 			printf("usage: ebrec dump FILE [--json]\n\nEvery event, decoded through the "
 			       "trace's schema: 'ts cpu=N type field=value...' or one JSON object "
-			       "per line.\n");
+			       "per line.\n\n  --json   one JSON object per line: ts, cpu, type, "
+			       "fields\n\nexamples:\n  ebrec dump io.ebr | head\n"
+			       "  ebrec dump io.ebr --json | jq 'select(.type == \"block.rq\")'\n");
 			return 0;
 		} else if (!path && !(argv[i][0] == '-' && argv[i][1]))
 			path = argv[i];

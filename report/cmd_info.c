@@ -121,7 +121,9 @@ int cmd_info(int argc, char **argv)
 	int err, status = 1;
 
 	status = trace_file_args(argc, argv, "Host, time span, families, event counts and losses "
-				 "per type, file size, compression ratio and bytes per event.");
+				 "per type, file size, compression ratio and bytes per event.\n\n"
+				 "examples:\n  ebrec info prod.ebr\n"
+				 "  ebrec info - < prod.ebr");
 	if (status >= 0)
 		return status;
 	status = 1;

@@ -29,6 +29,7 @@ static void usage(FILE *f)
 		"                    [--all] [--key-file FILE] [-f]\n"
 		"\nA copy of IN fit to share: every string of the chosen kinds becomes a keyed\n"
 		"pseudonym (HMAC-SHA-256), the same one wherever it appears, so joins still work.\n"
+		"  -o OUT      the redacted copy (created 0600)\n"
 		"  --paths     file paths, working directories, cgroups, mapped files, source files\n"
 		"  --args      command-line arguments (exec events, the process snapshot, META)\n"
 		"  --comm      process and thread names\n"

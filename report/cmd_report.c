@@ -57,21 +57,32 @@ const struct view *view_find(const char *name)
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: ebrec report FILE [TOOL [TOOL OPTIONS]] [--format text|json|html] [-o OUT]\n"
-		   "                    [-p PID] [--comm NAME] [--since WHEN] [--until WHEN]\n"
-		   "                    [--max-memory MIB] [--rows N]\n"
-		   "\nWithout TOOL, a summary of every recorded family. --since/--until: only the\n"
-		   "events of that stretch, WHEN in seconds from the start (12.5), HH:MM:SS or\n"
-		   "'YYYY-MM-DD HH:MM:SS' (UTC, as -T prints). --max-memory: the analysis stops\n"
-		   "there and shows the trace up to that point (default: half of this machine's\n"
-		   "memory). TOOLs:\n");
+	fprintf(f, "usage: ebrec report FILE [VIEW [VIEW OPTIONS]] [OPTIONS]\n"
+		   "\nRebuilds what a bcc tool would have shown, from a trace, on any machine, without\n"
+		   "root. Without VIEW: a summary, a line a view of every recorded family.\n"
+		   "\noptions (every view):\n"
+		   "  --format FMT       text (the bcc tool's columns; default), json or html\n"
+		   "  -o OUT             write to OUT instead of stdout\n"
+		   "  -p PID             only what belongs to this process: the submitter of an I/O,\n"
+		   "                     the opener of a file, the owner of a TCP session...\n"
+		   "  --comm NAME        only what belongs to processes named NAME (kernel's 15 bytes)\n"
+		   "  --since WHEN       only events from WHEN: seconds from the start (12.5),\n"
+		   "                     HH:MM:SS or 'YYYY-MM-DD HH:MM:SS' (UTC, as -T prints)\n"
+		   "  --until WHEN       only events up to WHEN\n"
+		   "  --max-memory MIB   stop the analysis at MIB and show the trace up to there\n"
+		   "                     (default: half of this machine's memory)\n"
+		   "  --rows N           html: rows of each listing the page holds (default %d)\n"
+		   "\nviews:\n", HTML_DEFAULT_ROWS);
 	for (size_t i = 0; i < nviews; i++)
 		fprintf(f, "  %-12s %s\n  %-12s   %s\n", views[i]->name, views[i]->summary, "",
 			views[i]->usage);
-	fprintf(f, "\nexamples:\n"
+	fprintf(f, "\n'man ebrec-report' has each view's columns and options.\n"
+		   "\nexamples:\n"
+		   "  ebrec report io.ebr\n"
 		   "  ebrec report io.ebr biolatency -D -F\n"
 		   "  ebrec report io.ebr biosnoop -Q --format json -o io.json\n"
-		   "  ebrec report all.ebr runqlat --since 60 --until 120\n");
+		   "  ebrec report all.ebr runqlat --since 60 --until 120 -p 4242\n"
+		   "  ebrec report all.ebr --format html -o report.html\n");
 }
 
 /* Half of this machine's memory: a hostile trace must not take the rest of it. */

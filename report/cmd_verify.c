@@ -14,7 +14,9 @@ int cmd_verify(int argc, char **argv)
 	int ret, status = 0;
 
 	status = trace_file_args(argc, argv, "Checks every block's checksums and decodes its "
-				 "events; exit 0 only if every block is intact and the file is complete.");
+				 "events; exit 0 only if every block is intact and the file is complete."
+				 "\n\nexamples:\n  ebrec verify prod.ebr && echo intact\n"
+				 "  curl -s https://example.org/t.ebr | ebrec verify -");
 	if (status >= 0)
 		return status;
 	status = 0;

@@ -4,8 +4,9 @@
 set -eu
 
 PACKAGES="make gcc clang llvm libclang-rt-14-dev pkg-config bpftool libbpf-dev libelf-dev
-libzstd-dev libdw-dev python3 python3-pytest iproute2 chromium"
-# chromium: the HTML report's browser test (tests/e2e/test_html.py), in headless mode
+libzstd-dev libdw-dev python3 python3-pytest iproute2 chromium man-db"
+# chromium: the HTML report's browser test (tests/e2e/test_html.py), in headless mode;
+# man-db: docs/man's pages are rendered by tests/e2e/test_docs.py
 
 missing=""
 for p in $PACKAGES; do
