@@ -426,8 +426,7 @@ static void cachestat_end(struct view_run *vr, struct report_out *out, const str
 			json_u64(j, "added_pages", c->iv[i].added_pages);
 			json_object_end(j);
 		}
-		json_array_end(j);
-		json_object_end(j);
+		view_rows_end(out, ls, "file");
 		return;
 	}
 	if (s->timestamp)
@@ -448,6 +447,7 @@ static void cachestat_end(struct view_run *vr, struct report_out *out, const str
 	}
 	if (!c->len)
 		fprintf(out->f, "no page-cache samples in this trace (record with -e file)\n");
+	view_rows_end(out, ls, "file");
 }
 
 static void cachestat_headline(struct view_run *vr, struct report_out *out,

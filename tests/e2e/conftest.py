@@ -5,6 +5,7 @@ EBREC_REQUIRE_LIVE=1 (CI), where a skip is turned into a failure.
 """
 import json
 import os
+import re
 import subprocess
 import tempfile
 
@@ -36,6 +37,41 @@ def view(path, *args):
     assert doc["warnings"] == []
     assert len(doc["views"]) == 1
     return doc["views"][0]
+
+
+def documented_keys(view_name):
+    """docs/JSON.md's keys for a view: (view keys, the array its table describes, the keys of
+    that array's objects, those of them always present)."""
+    with open(os.path.join(REPO, "docs", "JSON.md"), encoding="utf-8") as f:
+        doc = f.read()
+    for sec in re.split(r"^### ", doc, flags=re.M)[1:]:
+        name = sec.split("\n", 1)[0].strip()
+        also = re.findall(r"^Also ([^.]*)\.", sec, re.M)
+        names = [name] + (re.findall(r"`(\w+)`", also[0]) if also else [])
+        if view_name not in names:
+            continue
+        view_keys = re.findall(r"`(\w+)`", re.search(r"View keys: (.*?)(?:\(|\.\n)", sec,
+                                                      re.S).group(1))
+        part = {"row": "rows", "histogram": "histograms", "stack": "stacks"}[
+            re.search(r"^\| (\w+) key \|", sec, re.M).group(1)]
+        table = re.findall(r"^\| `(\w+)` \| [^|]+ \| ([^\n]*) \|$", sec, re.M)
+        keys = {k for k, _ in table}
+        required = {k for k, meaning in table
+                    if not meaning.startswith("with `") and "absent" not in meaning}
+        return view_keys, part, keys, required
+    raise AssertionError(f"{view_name} is not in docs/JSON.md")
+
+
+def check_documented(doc_view):
+    """A view's JSON has the keys docs/JSON.md gives it, and its rows (histograms, stacks)
+    only documented keys, with every key that is always present."""
+    view_keys, part, keys, required = documented_keys(doc_view["view"])
+    assert set(doc_view) - {"rows_omitted"} == set(view_keys), doc_view["view"]
+    seen = set()
+    for item in doc_view[part]:
+        assert required <= set(item) <= keys, (doc_view["view"], set(item) ^ keys)
+        seen |= set(item)
+    return len(doc_view[part])
 
 
 def workload(name):

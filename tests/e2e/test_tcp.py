@@ -6,7 +6,7 @@ import uuid
 
 import pytest
 
-from conftest import Recording, ebrec, view, workload
+from conftest import Recording, check_documented, ebrec, view, workload
 
 K = 4
 DELAY_MS = 60
@@ -124,6 +124,7 @@ def test_refused_connect_and_reset_are_visible(live, out_dir):
     assert mine == [("CLOSE", "SYN_SENT"), ("SYN_SENT", "CLOSE")]
 
     rst = view(trace, "tcpretrans", "-R")
+    assert check_documented(rst) > 0  # the keys docs/JSON.md gives (the seeds have no rows)
     rows = rst["rows"]
     # the refused SYN: a reset sent where nothing listened, and received by the connect
     assert [r for r in rows if r["type"] == "S" and r["lport"] == closed]
