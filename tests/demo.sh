@@ -1,6 +1,7 @@
 #!/bin/sh
 # make demo: records about 7 seconds of a built-in workload with every family this build has,
-# prints the report, and says where the trace is. Run as root from the repository root.
+# prints the report, writes the HTML report, and says where the trace is. Run as root from the
+# repository root.
 set -eu
 
 BUILD=${BUILD:-build}
@@ -53,6 +54,10 @@ echo "== ebrec report $TRACE profile --comm ebr-stacks -f (folded stacks)"
 ./ebrec report "$TRACE" profile --comm ebr-stacks -f
 ./ebrec report "$TRACE" profile --svg "$DIR/profile.svg" >/dev/null
 echo "(a flame graph of every CPU sample is in $DIR/profile.svg: open it in a browser)"
+echo
+echo "== ebrec report $TRACE --format html -o $DIR/report.html"
+./ebrec report "$TRACE" --format html -o "$DIR/report.html"
+echo "(one self-contained page, every family: open $DIR/report.html in a browser)"
 rm -f "$DIR/workload.dat" "$DIR/slow.dat"
 echo
 echo "The trace is $TRACE: copy it anywhere and run 'ebrec report $TRACE' (no root needed)."

@@ -230,10 +230,11 @@
   }
 
   // ---------------------------------------------------------------- tables
+  // table cells: numbers as they are (pids, ports and sectors read wrong with separators)
   function cellText(x) {
     if (x === null || x === undefined) return '';
     if (typeof x === 'object') return JSON.stringify(x);
-    return typeof x === 'number' ? num(x) : String(x);
+    return String(x);
   }
 
   function table(rows, opts) {
@@ -259,8 +260,10 @@
       tbody.textContent = '';
       for (const idx of shown.slice(page * PAGE, page * PAGE + PAGE)) {
         const r = rows[idx];
-        tbody.appendChild(h('tr', null, ...cols.map((c, i) =>
-          h('td', { class: numeric[i] ? 'num' : 'text' }, cellText(r[c])))));
+        tbody.appendChild(h('tr', null, ...cols.map((c, i) => {
+          const t = cellText(r[c]);
+          return h('td', { class: numeric[i] ? 'num' : t.length > 40 ? 'text long' : 'text' }, t);
+        })));
       }
       info.textContent = shown.length ? 'rows ' + num(page * PAGE + 1) + '–' +
         num(Math.min(shown.length, page * PAGE + PAGE)) + ' of ' + num(shown.length) +
