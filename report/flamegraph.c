@@ -19,21 +19,6 @@
 #define FG_PAD_SIDE 10
 #define FG_MIN_PX 0.1 /* narrower frames are not drawn (FlameGraph's minwidth) */
 
-static void xml_escape(FILE *f, const char *s)
-{
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		switch (*p) {
-		case '&': fputs("&amp;", f); break;
-		case '<': fputs("&lt;", f); break;
-		case '>': fputs("&gt;", f); break;
-		case '"': fputs("&quot;", f); break;
-		case '\'': fputs("&#39;", f); break;
-		default:
-			fputc(*p < 0x20 || *p >= 0x7f ? '?' : *p, f);
-		}
-	}
-}
-
 /* A stable warm color per name (kernel frames in a cooler orange), as flame graphs use. */
 static void frame_color(const char *name, bool kernel, char *out, size_t len)
 {
@@ -151,7 +136,7 @@ int flamegraph_write(const char *path, const struct stacktree *t, const char *ti
 	fprintf(f, "<rect x=\"0\" y=\"0\" width=\"%d\" height=\"%u\" fill=\"#f8f8f0\"/>\n",
 		FG_WIDTH, height);
 	fprintf(f, "<text id=\"title\" x=\"%d\" y=\"24\">", FG_WIDTH / 2);
-	xml_escape(f, title);
+	markup_text(f, title);
 	fputs("</text>\n", f);
 	fprintf(f, "<text id=\"unzoom\" class=\"btn\" x=\"%d\" y=\"24\" style=\"opacity:0\" "
 		   "onclick=\"unzoom()\">Reset Zoom</text>\n", FG_PAD_SIDE);
@@ -178,7 +163,7 @@ int flamegraph_write(const char *path, const struct stacktree *t, const char *ti
 		fprintf(f, "<g class=\"f\" data-x=\"%.9f\" data-w=\"%.9f\" data-d=\"%u\" "
 			   "data-v=\"%llu\"><title>",
 			x[i], w, n->depth, (unsigned long long)n->value);
-		xml_escape(f, n->name);
+		markup_text(f, n->name);
 		fprintf(f, " (%llu %s, %.2f%%)</title><rect x=\"%.1f\" y=\"%u\" width=\"%.1f\" "
 			   "height=\"%d\" fill=\"%s\" rx=\"2\"/><text x=\"%.1f\" y=\"%u\"></text></g>\n",
 			(unsigned long long)n->value, unit, 100 * w, FG_PAD_SIDE + x[i] * width, y,

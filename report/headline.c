@@ -117,6 +117,20 @@ void headline_top(struct report_out *out, struct tally *t, const char *label, co
 	}
 }
 
+void headline_tally(struct view_run *vr, struct report_out *out, struct tally *t,
+		    const char *what, const char *label)
+{
+	headline_begin(vr, out);
+	if (out->format == FORMAT_JSON) {
+		json_u64(&out->json, what, t->rows);
+		json_u64(&out->json, "failed", t->flagged);
+	} else {
+		fprintf(out->f, "%" PRIu64 " %s, %" PRIu64 " failed", t->rows, what, t->flagged);
+	}
+	headline_top(out, t, label, what, HEADLINE_NO_SUM);
+	headline_end(vr, out);
+}
+
 void headline_count(struct report_out *out, const char *key, uint64_t n, const char *text)
 {
 	if (out->format == FORMAT_JSON)

@@ -28,25 +28,6 @@ static void csp_hash(const char *s, char *out, size_t len)
 	snprintf(out + o, len - o, "'");
 }
 
-/* s as HTML text: the trace's path is the only outside string written outside the data. */
-static void html_text(FILE *f, const char *s)
-{
-	for (; *s; s++) {
-		switch (*s) {
-		case '&': fputs("&amp;", f); break;
-		case '<': fputs("&lt;", f); break;
-		case '>': fputs("&gt;", f); break;
-		case '"': fputs("&quot;", f); break;
-		case '\'': fputs("&#39;", f); break;
-		default:
-			if ((unsigned char)*s < 0x20 || *s == 0x7f)
-				fputc('?', f);
-			else
-				fputc(*s, f);
-		}
-	}
-}
-
 static void data_meta(struct json *j, const struct ebr_reader *r)
 {
 	json_object_begin(j, "meta");
@@ -131,7 +112,7 @@ int html_write(FILE *f, const struct html_doc *d)
 		   "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
 		   "<title>ebrec report: ",
 		script_hash, style_hash);
-	html_text(f, d->tf->path);
+	markup_text(f, d->tf->path); /* the only outside string outside the data */
 	fprintf(f, "</title>\n<style>%s</style>\n</head>\n<body>\n<div id=\"app\"><noscript>This "
 		   "report is drawn by its own script (no request leaves the page): allow "
 		   "JavaScript, or use 'ebrec report --format json'.</noscript></div>\n"

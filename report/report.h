@@ -43,6 +43,9 @@ void trace_file_json_warnings(const struct trace_file *t, struct json *j, const 
  * trace cannot send escape sequences to whoever reads its report.
  */
 const char *text_safe(const char *s, char *buf, size_t len);
+/* s as XML/HTML text and attribute value: markup characters escaped, control and non-ASCII
+ * bytes as '?' (so no encoding question arises) */
+void markup_text(FILE *f, const char *s);
 /* "2026-11-25 06:39:12 UTC" from META's decimal ns since the epoch, or "unknown" */
 const char *text_utc(const char *realtime_ns, char *buf, size_t len);
 /* "HH:MM:SS" (UTC) of a CLOCK_MONOTONIC time, through META's clock pair; "--:--:--" without. */
@@ -134,6 +137,9 @@ void headline_percentiles(struct report_out *out, const struct quantiles *q, con
 /* "; label: comm (pid) N unit [bytes], ..." for the top processes (JSON "top"); sorts t */
 void headline_top(struct report_out *out, struct tally *t, const char *label, const char *unit,
 		  enum headline_sum sum);
+/* A whole headline from a tally whose flag means failed: "N what, F failed; label: ..." */
+void headline_tally(struct view_run *vr, struct report_out *out, struct tally *t,
+		    const char *what, const char *label);
 /* n as text (a printf format with one PRIu64) or as JSON key */
 void headline_count(struct report_out *out, const char *key, uint64_t n, const char *text);
 /* "42.0 us", "1.25 ms"; "1.2 MiB" */

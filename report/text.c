@@ -5,6 +5,21 @@
 #include <time.h>
 #include "report/report.h"
 
+void markup_text(FILE *f, const char *s)
+{
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		switch (*p) {
+		case '&': fputs("&amp;", f); break;
+		case '<': fputs("&lt;", f); break;
+		case '>': fputs("&gt;", f); break;
+		case '"': fputs("&quot;", f); break;
+		case '\'': fputs("&#39;", f); break;
+		default:
+			fputc(*p < 0x20 || *p >= 0x7f ? '?' : *p, f);
+		}
+	}
+}
+
 const char *text_safe(const char *s, char *buf, size_t len)
 {
 	const unsigned char *p = (const unsigned char *)(s ? s : "");

@@ -28,13 +28,8 @@ static int opensnoop_tally_row(void *ctx, const struct opensnoop_row *row)
 static void opensnoop_headline(struct view_run *vr, struct report_out *out,
 			       const struct losses *ls)
 {
-	struct opensnoop_view *s = vr->state;
-
-	headline_begin(vr, out);
-	headline_count(out, "opens", s->tally.rows, "%" PRIu64 " opens");
-	headline_count(out, "failed", s->tally.flagged, ", %" PRIu64 " failed");
-	headline_top(out, &s->tally, "top openers", "opens", HEADLINE_NO_SUM);
-	headline_end(vr, out);
+	headline_tally(vr, out, &((struct opensnoop_view *)vr->state)->tally, "opens",
+		       "top openers");
 }
 
 static void opensnoop_release(struct view_run *vr)

@@ -29,13 +29,8 @@ static int execsnoop_tally_row(void *ctx, const struct execsnoop_row *row)
 static void execsnoop_headline(struct view_run *vr, struct report_out *out,
 			       const struct losses *ls)
 {
-	struct execsnoop_view *s = vr->state;
-
-	headline_begin(vr, out);
-	headline_count(out, "execs", s->tally.rows, "%" PRIu64 " execs");
-	headline_count(out, "failed", s->tally.flagged, ", %" PRIu64 " failed");
-	headline_top(out, &s->tally, "top parents", "execs", HEADLINE_NO_SUM);
-	headline_end(vr, out);
+	headline_tally(vr, out, &((struct execsnoop_view *)vr->state)->tally, "execs",
+		       "top parents");
 }
 
 static int execsnoop_text_row(void *ctx, const struct execsnoop_row *row)
