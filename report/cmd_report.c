@@ -284,6 +284,7 @@ static int html_page(struct report_out *out, struct view_run *runs, struct view_
 			fprintf(stderr, "ebrec report: out of memory\n");
 			return 1;
 		}
+		out->failed |= b[i].out.failed; /* a view's own file (--svg) */
 		if (b[i].len && (a->nrest || trace_family_recorded(out->tf->r, runs[i].view->family)))
 			hv[doc.nviews++] = (struct html_view){ b[i].json, b[i].len };
 	}
