@@ -220,3 +220,28 @@ def test_a_million_events_make_a_small_page(live, out_dir, browser):
     print("page of %d events: %.1f MB, drawn %.2f s after navigation" % (
         opens["emitted"], os.path.getsize(page) / 1e6,
         browser.eval("performance.now()") / 1e3))
+
+
+def test_losses_are_marked_on_the_timeline_and_in_the_quality_panel(live, out_dir, browser):
+    """A recording that lost most of its events (a 4 KiB ring buffer under an open storm):
+    the timeline marks the seconds they were lost in, the quality panel counts them per
+    probe, and the view says it is incomplete."""
+    trace, page = out_dir / "lossy.ebr", out_dir / "lossy.html"
+    ebrec("record", "-o", trace, "--buffer-size", "4K", "-e", "file", "--",
+          workload("ebr-files"), "open", 200000, 0, "/dev/null", "/nonexistent", check=0)
+    ebrec("report", trace, "--format", "html", "-o", page, check=0)
+    data = page_data(page)
+    assert data["losses"]["lost"] > 0 and data["losses"]["windows"]
+    opens = next(p for p in data["probes"] if p["probe"] == "file/open")["losses"]
+    fresh(browser, page)
+    ev = browser.eval
+    assert browser.errors() == []
+    assert ev("document.querySelectorAll('#sec-timeline rect.loss').length") == \
+        len(data["losses"]["windows"])
+    row = ev("""Array.from(document.querySelectorAll('#sec-quality tr'))
+                .filter(r => r.children[0].textContent === 'file/open')
+                .map(r => [r.className, r.children[2].textContent])[0]""")
+    assert row == ["warn", "{:,}".format(opens["lost"])]
+    family = next(v for v in data["views"] if v["view"] == "opensnoop")["losses"]
+    note = ev("document.querySelector('#view-opensnoop p.warn:last-child').textContent")
+    assert "this view is incomplete" in note and "{:,}".format(family["lost"]) in note
