@@ -128,14 +128,14 @@ static void through_events(const uint8_t *data, size_t size)
 	static struct losses losses;
 	struct proctable procs = { 0 };
 	struct execsnoop exec = { .uid = -1, .emit = ignore_exec };
-	struct exitsnoop exits = { .pid = -1, .procs = &procs, .emit = ignore_exit };
+	struct exitsnoop exits = { .procs = &procs, .emit = ignore_exit };
 	static struct opensnoop opens;
-	struct fsslower slow = { .pid = -1, .emit = ignore_slow };
+	struct fsslower slow = { .emit = ignore_slow };
 	struct cachestat cache = { .interval_ns = 1000000000 };
 	struct tcpwatch tcp = { .filter = { 0, -1, -1, -1 }, .on_event = ignore_tcp };
-	struct sched_dist runq = { .measure = SCHED_RUNQ, .per = SCHED_PER_TID, .pid = -1 };
-	struct stackprof cpu = { .o = { .kind = STACKPROF_CPU, .pid = -1, .tid = -1 } };
-	struct stackprof off = { .o = { .kind = STACKPROF_OFFCPU, .pid = -1, .tid = -1 } };
+	struct sched_dist runq = { .measure = SCHED_RUNQ, .per = SCHED_PER_TID };
+	struct stackprof cpu = { .o = { .kind = STACKPROF_CPU, .tid = -1 } };
+	struct stackprof off = { .o = { .kind = STACKPROF_OFFCPU, .tid = -1 } };
 	struct analyzer an[] = {
 		{ biolatency_on_event, &lat },	{ biosnoop_on_event, &snoop },
 		{ losses_on_event, &losses },	{ proctable_on_event, &procs },
@@ -147,7 +147,7 @@ static void through_events(const uint8_t *data, size_t size)
 	};
 
 	memset(&losses, 0, sizeof(losses));
-	opens = (struct opensnoop){ .pid = -1, .procs = &procs, .emit = ignore_open };
+	opens = (struct opensnoop){ .procs = &procs, .emit = ignore_open };
 	r = open_input(&ms, data, size);
 	if (!r)
 		return;
