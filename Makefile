@@ -158,6 +158,18 @@ demo: deps
 	$(Q)$(MAKE) --no-print-directory all $(WORKLOADS)
 	$(Q)tests/demo.sh
 
+# ebrec against perf and trace-cmd on the same workloads (tests/bench/bench.py): docs/BENCH.md.
+# bench-quick: one round of smaller workloads, for development (build/bench-quick.md).
+BENCH_PACKAGES := linux-perf trace-cmd fio
+.PHONY: bench bench-quick bench-prep
+bench-prep: deps
+	$(Q)tests/install-deps.sh $(BENCH_PACKAGES)
+	$(Q)$(MAKE) --no-print-directory all $(WORKLOADS)
+bench: bench-prep
+	$(Q)$(PYTHON) tests/bench/bench.py --rounds 5
+bench-quick: bench-prep
+	$(Q)$(PYTHON) tests/bench/bench.py --rounds 1 --scale 0.1 --out build/bench-quick.md
+
 # The trace reader under libFuzzer, ASan and UBSan (clang), seeded with real traces.
 FUZZ_SECONDS ?= 60
 TEST_FUZZ_SECONDS ?= 45

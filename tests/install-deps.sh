@@ -7,6 +7,8 @@ PACKAGES="make gcc clang llvm libclang-rt-14-dev pkg-config bpftool libbpf-dev l
 libzstd-dev libdw-dev python3 python3-pytest iproute2 chromium man-db"
 # chromium: the HTML report's browser test (tests/e2e/test_html.py), in headless mode;
 # man-db: docs/man's pages are rendered by tests/e2e/test_docs.py
+# more packages may be named on the command line (make bench: linux-perf trace-cmd fio)
+PACKAGES="$PACKAGES $*"
 
 missing=""
 for p in $PACKAGES; do

@@ -1,0 +1,397 @@
+#!/usr/bin/env python3
+"""make bench: ebrec against perf record (with and without -z) and trace-cmd record on the
+same workloads, in one run, rounds alternating the tracers; then the analysis of each trace
+by `ebrec report`, `perf script`, `perf report` and `trace-cmd report`. Writes a Markdown
+table (docs/BENCH.md for make bench) with the machine, the date and the exact commands.
+
+Each figure is a median over the rounds, with the spread (min-max) beside it. CPU is the
+user + system time of the tracer and everything it started (rusage of the reaped children),
+so the kernel's own cost of the probes, charged to the traced tasks, is in it; an "event" is
+one operation of the workload (an open, a context switch, an I/O, a TCP session, an exec, a
+profile sample), counted the same way for every tracer.
+"""
+import argparse
+import datetime
+import os
+import platform
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+EBREC = os.path.join(REPO, "build", "ebrec")
+W = os.path.join(REPO, "build", "tests", "workloads")
+HERE = os.path.dirname(os.path.abspath(__file__))
+TRACERS = ["ebrec", "perf", "perf -z", "trace-cmd"]
+
+
+def workloads(scale, disk_dir):
+    """name -> what to run and how each tracer records it. scale 1 = make bench."""
+    opens = int(400000 * scale)
+    loops = int(100000 * scale)
+    ios = int(20000 * scale)
+    sessions = int(1000 * scale)
+    execs = int(1000 * scale)
+    burn = max(1, int(4 * scale))
+    fio_file = os.path.join(disk_dir, "fio.dat")
+    return {
+        "syscall storm (openat/close)": dict(
+            cmd=[f"{W}/ebr-files", "open", str(opens), "0", "/dev/null", "/nonexistent"],
+            events=opens, unit="open", family=["-e", "file"], view=["opensnoop"],
+            tp=["syscalls:sys_enter_openat", "syscalls:sys_exit_openat"]),
+        "scheduler storm (perf bench sched pipe)": dict(
+            cmd=["perf", "bench", "sched", "pipe", "-l", str(loops)],
+            events=None, unit="switch", family=["-e", "sched"], view=["runqlat"],
+            tp=["sched:sched_switch", "sched:sched_wakeup"]),
+        "random 4 KiB direct reads (fio)": dict(
+            cmd=["fio", "--name=bench", f"--filename={fio_file}", "--rw=randread", "--bs=4k",
+                 "--direct=1", "--size=64M", f"--number_ios={ios}", "--ioengine=psync",
+                 "--randrepeat=1", "--output=/dev/null"],
+            prepare=["fio", "--name=fill", f"--filename={fio_file}", "--rw=write", "--bs=1M",
+                     "--size=64M", "--output=/dev/null"],
+            events=ios, unit="I/O", family=["-e", "block"], view=["biolatency"],
+            tp=["block:block_rq_issue", "block:block_rq_complete"]),
+        "short TCP sessions on loopback": dict(
+            cmd=[f"{W}/ebr-tcp", "life", "127.0.0.1", "0", str(sessions), "0"],
+            events=2 * sessions, unit="session end", family=["-e", "tcp"], view=["tcplife"],
+            tp=["sock:inet_sock_set_state"]),
+        "exec loop": dict(
+            cmd=[f"{W}/ebr-spawn", str(execs), "0", "0", "bench"],
+            events=execs, unit="exec", family=["-e", "proc"], view=["execsnoop"],
+            tp=["sched:sched_process_fork", "sched:sched_process_exec",
+                "sched:sched_process_exit"]),
+        "CPU profile at 99 Hz (CPU burner)": dict(
+            cmd=[f"{W}/ebr-stacks", "burn", str(burn)],
+            events=None, unit="sample", family=["-e", "profile", "-F", "99"],
+            view=["profile"], tp=None, perf=["-F", "99", "-g"]),
+    }
+
+
+def run(argv):
+    """Runs argv, its output discarded; returns (wall s, CPU s of it and the children it
+    reaped, its peak RSS in KiB, exit status, the end of its stderr)."""
+    with tempfile.TemporaryFile() as err:
+        t0 = time.monotonic()
+        p = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=err,
+                             stdin=subprocess.DEVNULL)
+        _, status, ru = os.wait4(p.pid, 0)
+        wall = time.monotonic() - t0
+        p.returncode = os.waitstatus_to_exitcode(status)
+        err.seek(0)
+        text = err.read()[-4000:].decode(errors="replace")
+    return wall, ru.ru_utime + ru.ru_stime, ru.ru_maxrss, p.returncode, text
+
+
+def trace_cmd_wrapper(tmp):
+    """trace-cmd writes /proc/sys/kernel/ftrace_enabled and set_ftrace_pid, which this kind of
+    VM refuses (no function tracer) even when the value does not change; in a mount namespace
+    of its own it gets harmless stand-ins, and records tracepoints as anywhere else."""
+    fe = os.path.join(tmp, "ftrace_enabled")
+    pid = os.path.join(tmp, "set_ftrace_pid")
+    with open(fe, "w") as f:
+        f.write("1\n")
+    open(pid, "w").close()
+    script = os.path.join(tmp, "trace-cmd-ns.sh")
+    with open(script, "w") as f:
+        f.write("#!/bin/sh\n"
+                f"mount --bind {fe} /proc/sys/kernel/ftrace_enabled 2>/dev/null\n"
+                f"mount --bind {pid} /sys/kernel/tracing/set_ftrace_pid 2>/dev/null\n"
+                'exec "$@"\n')
+    os.chmod(script, 0o755)
+    return ["unshare", "-m", script]
+
+
+def record_argv(tracer, w, path, wrapper):
+    if tracer == "ebrec":
+        return [EBREC, "record", "-f", "-o", path, *w["family"], "--", *w["cmd"]]
+    if tracer.startswith("perf"):
+        z = ["-z"] if tracer == "perf -z" else []
+        evs = [a for tp in w["tp"] for a in ("-e", tp)] if w["tp"] else w["perf"]
+        return ["perf", "record", "-a", "-q", *z, *evs, "-o", path, "--", *w["cmd"]]
+    if w["tp"] is None:
+        return None  # trace-cmd does not sample stacks
+    evs = [a for tp in w["tp"] for a in ("-e", tp)]
+    return [*wrapper, "trace-cmd", "record", "-q", *evs, "-o", path, *w["cmd"]]
+
+
+def events_of(tracer, path):
+    """(events the tracer wrote, events it says it lost)."""
+    if tracer == "ebrec":
+        info = subprocess.run([EBREC, "info", path], capture_output=True, text=True).stdout
+        kept = 0
+        for m in re.finditer(r"^  (\S+)\s+(\d+)$", info, re.M):
+            if m.group(1) not in ("ebr.counts", "proc.task", "tcp.sock") and \
+                    not m.group(1).startswith("sym."):
+                kept += int(m.group(2))
+        lost = sum(int(n) for n in re.findall(r", lost (\d+) \(", info))
+        return kept, lost
+    if tracer.startswith("perf"):
+        st = subprocess.run(["perf", "report", "-i", path, "--stats"], capture_output=True,
+                            text=True).stdout
+        kept = re.search(r"SAMPLE events:\s+(\d+)", st)
+        lost = re.search(r"LOST_SAMPLES events:\s+(\d+)", st)
+        lost_ev = re.search(r"^\s+LOST events:\s+(\d+)", st, re.M)
+        return (int(kept.group(1)) if kept else 0,
+                (int(lost.group(1)) if lost else 0) + (int(lost_ev.group(1)) if lost_ev else 0))
+    st = subprocess.run(["trace-cmd", "report", "--stat", "-i", path], capture_output=True,
+                        text=True).stdout
+    lost = sum(int(n) for n in re.findall(r"^(?:overrun|dropped events): (\d+)", st, re.M))
+    kept = int(subprocess.run(f"trace-cmd report -i {path} 2>/dev/null | grep -vc '^ *cpus='",
+                              shell=True, capture_output=True, text=True).stdout or 0)
+    return kept, lost
+
+
+def analyses(tracer, w, path):
+    """The analysis commands of a tracer's trace: name -> argv."""
+    if tracer == "ebrec":
+        return {"ebrec report " + w["view"][0]: [EBREC, "report", path, *w["view"]]}
+    if tracer == "perf":
+        return {"perf script": ["perf", "script", "-i", path],
+                "perf report": ["perf", "report", "-i", path, "--stdio"]}
+    if tracer == "trace-cmd":
+        return {"trace-cmd report": ["trace-cmd", "report", "-i", path]}
+    return {}
+
+
+def med(xs):
+    return statistics.median(xs) if xs else float("nan")
+
+
+def spread(xs, fmt):
+    if not xs:
+        return "n/a"
+    if len(xs) == 1:
+        return fmt.format(xs[0])
+    return (fmt + " ({}–{})").format(med(xs), fmt.format(min(xs)), fmt.format(max(xs)))
+
+
+def bench_workload(name, w, rounds, tmp, wrapper, log):
+    res = {t: {"wall": [], "cpu": [], "bytes": [], "kept": [], "lost": []} for t in TRACERS}
+    base = {"wall": [], "cpu": []}
+    ana = {}
+    if w.get("prepare"):
+        run(w["prepare"])
+    ops = []
+    for r in range(rounds):
+        wall, cpu, _, rc, err = run(w["cmd"])
+        assert rc == 0, (w["cmd"], err[-500:])
+        base["wall"].append(wall)
+        base["cpu"].append(cpu)
+        for tracer in TRACERS:
+            path = os.path.join(tmp, f"t-{tracer.replace(' ', '')}")
+            argv = record_argv(tracer, w, path, wrapper)
+            if argv is None:
+                continue
+            for stale in (path,):
+                if os.path.exists(stale):
+                    os.unlink(stale)
+            wall, cpu, _, rc, err = run(argv)
+            if rc != 0:
+                log(f"  {tracer}: exit {rc}: {err.strip()[-300:]}")
+                continue
+            kept, lost = events_of(tracer, path)
+            res[tracer]["wall"].append(wall)
+            res[tracer]["cpu"].append(cpu)
+            res[tracer]["bytes"].append(os.path.getsize(path))
+            res[tracer]["kept"].append(kept)
+            res[tracer]["lost"].append(lost)
+            if tracer == "ebrec" and w["events"] is None:
+                ops.append(kept + lost)
+            # the analysis of the last round's traces
+            if r == rounds - 1:
+                for aname, aargv in analyses(tracer, w, path).items():
+                    awall, _, rss, arc, aerr = run(aargv)
+                    ana[aname] = dict(wall=awall, rss=rss, events=kept, rc=arc)
+            log(f"  round {r + 1} {tracer}: {wall:.2f} s wall, {cpu:.2f} s CPU, "
+                f"{os.path.getsize(path)} bytes, {kept} events, {lost} lost")
+    events = w["events"] or int(med(ops))
+    return dict(name=name, w=w, base=base, res=res, ana=ana, events=events)
+
+
+def rss_scaling(tmp, log, scale):
+    """Peak RSS of `ebrec report opensnoop` on a syscall storm and on one ten times larger."""
+    out = []
+    for n in (int(100000 * scale), int(1000000 * scale)):
+        path = os.path.join(tmp, f"rss-{n}.ebr")
+        run([EBREC, "record", "-f", "-o", path, "-e", "file", "--", f"{W}/ebr-files", "open",
+             str(n), "0", "/dev/null", "/nonexistent"])
+        _, _, rss, _, _ = run([EBREC, "report", path, "opensnoop"])
+        kept, _ = events_of("ebrec", path)
+        out.append((kept, rss))
+        log(f"  rss: {kept} events: {rss} KiB")
+    return out
+
+
+def machine():
+    cpu = "?"
+    with open("/proc/cpuinfo") as f:
+        m = re.search(r"^model name\s*:\s*(.*)$", f.read(), re.M)
+        cpu = m.group(1) if m else cpu
+    mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") >> 30
+    vers = {t: subprocess.run(c, capture_output=True, text=True).stdout.strip().splitlines()[0]
+            for t, c in (("perf", ["perf", "--version"]),
+                         ("trace-cmd", ["sh", "-c", "trace-cmd --version 2>&1 | grep -m1 version"]),
+                         ("fio", ["fio", "--version"]))}
+    ebrec = subprocess.run([EBREC, "--help"], capture_output=True, text=True)
+    return (f"Linux {platform.release()}, {os.cpu_count()} CPUs ({cpu}), {mem} GiB; "
+            f"{vers['perf']}, trace-cmd {vers['trace-cmd'].split()[-1] if vers['trace-cmd'] else '?'}, "
+            f"{vers['fio']}; ebrec {subprocess.run(['git', '-C', REPO, 'describe', '--always', '--dirty'], capture_output=True, text=True).stdout.strip()}")
+
+
+def report(results, rss, rounds, scale, elapsed):
+    L = []
+    now = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    L.append("# ebrec against perf and trace-cmd\n")
+    L.append(f"Measured {now} by `make bench{'-quick' if scale < 1 else ''}` "
+             f"({rounds} round{'s' if rounds > 1 else ''}, tracers alternating within each "
+             f"round, {elapsed / 60:.1f} min) on: {machine()}.\n")
+    L.append("Medians over the rounds, (min–max) beside them. *CPU/event*: user + system CPU of "
+             "the tracer and everything it started, minus the untraced workload's, divided by "
+             "the workload's operations (the same count for every tracer: an open, a context "
+             "switch as ebrec counted them, an I/O, a TCP session end, an exec, a profile "
+             "sample). *Bytes/event*: the trace file's size over those operations. *Lost*: "
+             "what the tracer itself says it lost. *Wall*: the traced workload's wall time "
+             "over the untraced one's. The machine is a shared VM: only ratios inside one "
+             "run mean anything.\n")
+    L.append("## Recording\n")
+    L.append("| workload | events | untraced CPU | tracer | wall ratio | CPU/event | bytes/event | lost |")
+    L.append("|---|---|---|---|---|---|---|---|")
+    summary = {}
+    for r in results:
+        base_cpu = med(r["base"]["cpu"])
+        base_wall = med(r["base"]["wall"])
+        first = True
+        for t in TRACERS:
+            x = r["res"][t]
+            if not x["cpu"]:
+                row = "n/a (trace-cmd samples no stacks)" if t == "trace-cmd" else "failed"
+                L.append(f"| {r['name'] if first else ''} | {r['events'] if first else ''} | "
+                         f"{'%.2f s' % base_cpu if first else ''} | {t} | {row} | | | |")
+                first = False
+                continue
+            cpu_ev = [(c - base_cpu) / r["events"] * 1e9 for c in x["cpu"]]
+            b_ev = [b / r["events"] for b in x["bytes"]]
+            wall = [wv / base_wall for wv in x["wall"]]
+            summary[(r["name"], t)] = dict(cpu=med(cpu_ev), bytes=med(b_ev), lost=max(x["lost"]))
+            L.append(f"| {r['name'] if first else ''} | {r['events'] if first else ''} | "
+                     f"{'%.2f s' % base_cpu if first else ''} | {t} | {spread(wall, '{:.2f}')} | "
+                     f"{spread(cpu_ev, '{:.0f}')} ns | {spread(b_ev, '{:.1f}')} | "
+                     f"{max(x['lost'])} |")
+            first = False
+    L.append("\n## Analysis of the same events\n")
+    L.append("Each tracer's trace of the last round, analysed by its own tool; events/s is the "
+             "events in that trace over the analysis's wall time; peak RSS from rusage.\n")
+    L.append("| workload | analysis | events | wall | events/s | peak RSS |")
+    L.append("|---|---|---|---|---|---|")
+    speed = {}
+    for r in results:
+        first = True
+        for aname, a in r["ana"].items():
+            eps = a["events"] / a["wall"] if a["wall"] > 0 else float("nan")
+            speed[(r["name"], aname.split(" report ")[0] if aname.startswith("ebrec") else aname)] = eps
+            L.append(f"| {r['name'] if first else ''} | `{aname}`{'' if a['rc'] == 0 else ' (failed)'} | "
+                     f"{a['events']} | {a['wall']:.2f} s | {eps / 1e6:.2f} M | {a['rss'] / 1024:.0f} MiB |")
+            first = False
+    L.append("\n## Targets\n")
+    storm = "syscall storm (openat/close)"
+    checks = []
+
+    def ratio(a, b):
+        return a / b if b else float("nan")
+
+    e, tc, pz = (summary.get((storm, t)) for t in ("ebrec", "trace-cmd", "perf -z"))
+    if e and tc and pz:
+        checks.append(("CPU/event on the syscall storm ≤ 0.5× trace-cmd's",
+                       ratio(e["cpu"], tc["cpu"]), 0.5))
+        checks.append(("CPU/event on the syscall storm ≤ 0.25× perf record -z's",
+                       ratio(e["cpu"], pz["cpu"]), 0.25))
+    for r in results:
+        e = summary.get((r["name"], "ebrec"))
+        for t, limit in (("trace-cmd", 0.5), ("perf -z", 0.25)):
+            o = summary.get((r["name"], t))
+            if e and o:
+                checks.append((f"bytes/event on {r['name']} ≤ {limit}× {t}'s",
+                               ratio(e["bytes"], o["bytes"]), limit))
+        if e:
+            checks.append((f"no events lost on {r['name']} (ebrec)", e["lost"], 0))
+    for r in results:
+        e = speed.get((r["name"], "ebrec"))
+        for t, limit in (("perf script", 20), ("perf report", 5)):
+            o = speed.get((r["name"], t))
+            if e and o:
+                checks.append((f"analysis of {r['name']} ≥ {limit}× `{t}`", ratio(e, o), -limit))
+    if len(rss) == 2:
+        checks.append((f"peak RSS of `ebrec report opensnoop` on {rss[1][0]} events within "
+                       f"10% of that on {rss[0][0]}", ratio(rss[1][1], rss[0][1]), 1.10))
+    L.append("| target | measured | |")
+    L.append("|---|---|---|")
+    for what, got, limit in checks:
+        if limit < 0:
+            ok = got >= -limit
+            shown = f"{got:.1f}×"
+        elif limit == 0:
+            ok = got == 0
+            shown = f"{got} lost"
+        else:
+            ok = got <= limit
+            shown = f"{got:.2f}×" if limit != 1.10 else f"{got:.2f}× the smaller trace's"
+        L.append(f"| {what} | {shown} | {'met' if ok else '**missed**'} |")
+    L.append("\n## Commands\n")
+    L.append("Per workload, with `OPS` the workload's command line (below), each round runs:\n")
+    L.append("```")
+    L.append("OPS                                                  # untraced")
+    L.append("ebrec record -f -o T -e FAMILY -- OPS")
+    L.append("perf record -a -q -e TP... -o T -- OPS                # and again with -z")
+    L.append("unshare -m NS trace-cmd record -q -e TP... -o T OPS   # NS: see bench.py")
+    L.append("ebrec report T VIEW; perf script -i T; perf report -i T --stdio; trace-cmd report -i T")
+    L.append("```\n")
+    for r in results:
+        w = r["w"]
+        L.append(f"- {r['name']}: `{' '.join(os.path.relpath(a, REPO) if a.startswith(REPO) else a for a in w['cmd'])}`; "
+                 f"ebrec `{' '.join(w['family'])}`, view `{w['view'][0]}`; "
+                 f"perf/trace-cmd: {', '.join(w['tp']) if w['tp'] else 'perf `-F 99 -g`; no trace-cmd'}")
+    return "\n".join(L) + "\n"
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--rounds", type=int, default=5)
+    ap.add_argument("--scale", type=float, default=1.0)
+    ap.add_argument("--out", default=os.path.join(REPO, "docs", "BENCH.md"))
+    ap.add_argument("--only", help="workloads whose name contains this")
+    a = ap.parse_args()
+    if os.geteuid() != 0:
+        sys.exit("make bench records with BPF, perf and trace-cmd: run it as root")
+    for tool in ("perf", "trace-cmd", "fio"):
+        if not shutil.which(tool):
+            sys.exit(f"{tool} is missing: make bench installs it (tests/bench/install-deps.sh)")
+    t0 = time.monotonic()
+    base = "/var/tmp" if os.major(os.stat("/var/tmp").st_dev) else REPO
+    with tempfile.TemporaryDirectory(prefix="ebrec-bench-", dir=base) as tmp:
+        wrapper = trace_cmd_wrapper(tmp)
+        results = []
+
+        def log(msg):
+            print(msg, flush=True)
+
+        for name, w in workloads(a.scale, tmp).items():
+            if a.only and a.only not in name:
+                continue
+            log(f"== {name}")
+            results.append(bench_workload(name, w, a.rounds, tmp, wrapper, log))
+        log("== analysis memory, a trace and one ten times larger")
+        rss = rss_scaling(tmp, log, a.scale)
+        text = report(results, rss, a.rounds, a.scale, time.monotonic() - t0)
+    os.makedirs(os.path.dirname(os.path.abspath(a.out)), exist_ok=True)
+    with open(a.out, "w") as f:
+        f.write(text)
+    print(text)
+    print(f"written to {a.out}")
+
+
+if __name__ == "__main__":
+    main()
