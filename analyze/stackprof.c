@@ -343,3 +343,87 @@ void stackprof_release(struct stackprof *p)
 	p->stacks = NULL;
 	p->nstacks = p->cap = 0;
 }
+
+/* "comm\x01leaf\x01caller\x01caller": what the summary merges stacks by */
+struct hot_key {
+	char text[1024];
+	size_t len;
+	int frames;
+};
+
+static int hot_frame(void *ctx, const char *name, bool kernel)
+{
+	struct hot_key *k = ctx;
+	int n;
+
+	/* below an unnamed frame the addresses are noise (no frame pointers): stop there */
+	if (!strncmp(name, "[unknown]", 9))
+		return 1;
+	n = snprintf(k->text + k->len, sizeof(k->text) - k->len, "\x01%s", name);
+
+	if (n > 0)
+		k->len = k->len + (size_t)n < sizeof(k->text) ? k->len + (size_t)n : sizeof(k->text) - 1;
+	return ++k->frames == STACK_HOT_FRAMES;
+}
+
+static int hot_by_key(const void *a, const void *b)
+{
+	return strcmp(((const struct stack_hot *)a)->key, ((const struct stack_hot *)b)->key);
+}
+
+/*
+ * The hottest stacks by their process name and first frames (leaf first), merged: the
+ * addresses below those frames differ from sample to sample, the story they tell does not.
+ */
+int stackprof_hottest(const struct stackprof *p, struct stack_hot top[STACK_HOT_TOP])
+{
+	struct stack_hot *all = calloc(p->nstacks + 1, sizeof(*all));
+	uint32_t n = 0;
+	int ntop = 0, err = 0;
+
+	if (!all)
+		return EBR_E_NOMEM;
+	for (uint32_t i = 0; i < p->nstacks; i++) {
+		struct hot_key k = { .len = 0 };
+
+		k.len = (size_t)snprintf(k.text, sizeof(k.text), "%s", p->stacks[i].comm);
+		stackprof_walk_leaf_first(p, &p->stacks[i], hot_frame, &k);
+		all[n].key = strdup(k.text);
+		if (!all[n].key) {
+			err = EBR_E_NOMEM;
+			goto cleanup;
+		}
+		all[n++].value = p->stacks[i].value;
+	}
+	qsort(all, n, sizeof(*all), hot_by_key);
+	for (uint32_t i = 0; i < n;) {
+		struct stack_hot h = all[i];
+
+		while (++i < n && !strcmp(all[i].key, h.key))
+			h.value += all[i].value;
+		for (int k = 0; k < STACK_HOT_TOP; k++) {
+			if (k < ntop && top[k].value >= h.value)
+				continue;
+			memmove(&top[k + 1], &top[k], (STACK_HOT_TOP - 1 - k) * sizeof(top[0]));
+			top[k] = h;
+			ntop += ntop < STACK_HOT_TOP;
+			break;
+		}
+	}
+	/* the top's keys are copied for the caller; all of these are freed */
+	for (int k = 0; k < ntop; k++)
+		top[k].key = err ? NULL : strdup(top[k].key);
+	for (int k = 0; k < ntop; k++)
+		if (!top[k].key)
+			err = EBR_E_NOMEM;
+cleanup:
+	for (uint32_t i = 0; i < n; i++)
+		free(all[i].key);
+	free(all);
+	if (err) {
+		for (int k = 0; k < ntop; k++)
+			free(top[k].key);
+		return err;
+	}
+	return ntop;
+}

@@ -75,4 +75,15 @@ void stackprof_resolved_share(const struct stackprof *p, uint64_t *frames, uint6
 
 void stackprof_release(struct stackprof *p);
 
+/* The summary's hottest stacks: key "comm\x01leaf\x01caller\x01caller" (frames up to the first
+ * unnamed one), value summed over the stacks that share it. */
+#define STACK_HOT_TOP 3
+#define STACK_HOT_FRAMES 3
+struct stack_hot {
+	char *key;
+	uint64_t value;
+};
+/* Fills top[] (most first, keys the caller frees); returns how many, or EBR_E_NOMEM. */
+int stackprof_hottest(const struct stackprof *p, struct stack_hot top[STACK_HOT_TOP]);
+
 #endif

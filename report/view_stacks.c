@@ -321,91 +321,18 @@ static void stack_release(struct view_run *vr)
 	view_free_state(vr);
 }
 
-#define STACK_HEADLINE_TOP 3
-#define STACK_HEADLINE_FRAMES 3
-
-/* "comm\x01leaf\x01caller\x01caller": what the summary merges stacks by */
-struct hot_key {
-	char text[1024];
-	size_t len;
-	int frames;
-};
-
-static int hot_frame(void *ctx, const char *name, bool kernel)
-{
-	struct hot_key *k = ctx;
-	int n;
-
-	/* below an unnamed frame the addresses are noise (no frame pointers): stop there */
-	if (!strncmp(name, "[unknown]", 9))
-		return 1;
-	n = snprintf(k->text + k->len, sizeof(k->text) - k->len, "\x01%s", name);
-
-	if (n > 0)
-		k->len = k->len + (size_t)n < sizeof(k->text) ? k->len + (size_t)n : sizeof(k->text) - 1;
-	return ++k->frames == STACK_HEADLINE_FRAMES;
-}
-
-struct hot {
-	char *key;
-	uint64_t value;
-};
-
-static int hot_by_key(const void *a, const void *b)
-{
-	return strcmp(((const struct hot *)a)->key, ((const struct hot *)b)->key);
-}
-
-/*
- * The hottest stacks by their process name and first frames (leaf first), merged: the
- * addresses below those frames differ from sample to sample, the story they tell does not.
- * Fills top[] (most first); returns how many, or -1 when out of memory.
- */
-static int hottest(const struct stackprof *p, struct hot *all, struct hot top[STACK_HEADLINE_TOP])
-{
-	uint32_t n = 0;
-	int ntop = 0;
-
-	for (uint32_t i = 0; i < p->nstacks; i++) {
-		struct hot_key k = { .len = 0 };
-
-		k.len = (size_t)snprintf(k.text, sizeof(k.text), "%s", p->stacks[i].comm);
-		stackprof_walk_leaf_first(p, &p->stacks[i], hot_frame, &k);
-		all[n].key = strdup(k.text);
-		if (!all[n].key)
-			return -1;
-		all[n++].value = p->stacks[i].value;
-	}
-	qsort(all, n, sizeof(*all), hot_by_key);
-	for (uint32_t i = 0; i < n;) {
-		struct hot h = all[i];
-
-		while (++i < n && !strcmp(all[i].key, h.key))
-			h.value += all[i].value;
-		for (int k = 0; k < STACK_HEADLINE_TOP; k++) {
-			if (k < ntop && top[k].value >= h.value)
-				continue;
-			memmove(&top[k + 1], &top[k], (STACK_HEADLINE_TOP - 1 - k) * sizeof(top[0]));
-			top[k] = h;
-			ntop += ntop < STACK_HEADLINE_TOP;
-			break;
-		}
-	}
-	return ntop;
-}
-
 /* The summary's: how much, and the hottest stacks by their first frames. */
 static void stack_headline(struct view_run *vr, struct report_out *out, const struct losses *ls)
 {
 	struct stack_view *sv = vr->state;
 	struct stackprof *p = &sv->p;
 	bool cpu = p->o.kind == STACKPROF_CPU;
-	struct hot *all = NULL, top[STACK_HEADLINE_TOP];
+	struct stack_hot top[STACK_HOT_TOP];
 	char total[32], safe[4096];
 	int ntop = -1;
 
-	if (!stackprof_finish(p) && (all = calloc(p->nstacks + 1, sizeof(*all))))
-		ntop = hottest(p, all, top);
+	if (!stackprof_finish(p))
+		ntop = stackprof_hottest(p, top);
 	if (ntop < 0) {
 		fprintf(stderr, "ebrec report: %s: out of memory\n", vr->view->name);
 		out->failed = true;
@@ -457,9 +384,8 @@ static void stack_headline(struct view_run *vr, struct report_out *out, const st
 		json_array_end(&out->json);
 	headline_end(vr, out);
 cleanup:
-	for (uint32_t i = 0; all && i < p->nstacks; i++)
-		free(all[i].key);
-	free(all);
+	for (int i = 0; i < ntop; i++)
+		free(top[i].key);
 }
 
 const struct view view_profile = {

@@ -1332,6 +1332,14 @@ static void test_stacks_are_named_through_the_traces_symbols(void)
 	CHECK(stacktree_build(&tree, &p) == 0);
 	CHECK(tree.nodes[0].value == 4 && tree.max_depth == 7);
 	stacktree_release(&tree);
+	/* the summary's hottest: name and first 3 frames, nothing below an unnamed frame */
+	struct stack_hot top[STACK_HOT_TOP];
+	CHECK(stackprof_hottest(&p, top) == 2);
+	CHECK(!strcmp(top[0].key, "app\x01k_leaf\x01k_entry\x01leaf_fn") &&
+	      top[0].value == 3);
+	CHECK(!strcmp(top[1].key, "app") && top[1].value == 1);
+	free(top[0].key);
+	free(top[1].key);
 	stackprof_release(&p);
 	ebr_reader_close(r);
 	free(t.mem.buf);
