@@ -170,6 +170,22 @@ bench: bench-prep
 bench-quick: bench-prep
 	$(Q)$(PYTHON) tests/bench/bench.py --rounds 1 --scale 0.1 --out build/bench-quick.md
 
+# samples/: records every sample again (root; installs PostgreSQL, nginx and wrk), or only
+# remakes the checked-in reports of the traces as they are (sample-reports).
+SAMPLE_PACKAGES := postgresql nginx-light wrk
+.PHONY: samples sample-reports
+samples: deps
+	$(Q)tests/install-deps.sh $(SAMPLE_PACKAGES)
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)for s in samples/*/record.sh; do echo "== $$s"; sh $$s || exit 1; done
+sample-reports: all
+	$(Q)for d in samples/*/; do \
+		./build/ebrec report $${d}trace.ebr > $${d}report.txt && \
+		for t in $${d}*.txt; do v=$$(basename $$t .txt); [ $$v = report ] || \
+			./build/ebrec report $${d}trace.ebr $$v > $$t || exit 1; done && \
+		./build/ebrec report $${d}trace.ebr --format html --rows 2000 -o $${d}report.html \
+		|| exit 1; done
+
 # The trace reader under libFuzzer, ASan and UBSan (clang), seeded with real traces.
 FUZZ_SECONDS ?= 60
 TEST_FUZZ_SECONDS ?= 45
