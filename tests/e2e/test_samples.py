@@ -3,6 +3,7 @@ checked-in report again, byte for byte: the text reports (report.txt, the summar
 that view) and the HTML page. Needs no root: the traces were recorded by `make samples`."""
 import glob
 import os
+import re
 import subprocess
 
 import pytest
@@ -21,8 +22,18 @@ def report(*args):
     return p.stdout
 
 
-def test_there_are_samples():
-    assert [os.path.basename(d) for d in SAMPLES] == ["build", "nginx-wrk", "pgbench"]
+def format_of(trace):
+    info = subprocess.run([EBREC, "info", trace], cwd=REPO, capture_output=True, text=True)
+    return re.search(r"format (\d+)\.(\d+)", info.stdout).groups(), info.stdout
+
+
+def test_there_is_a_sample_of_every_format_minor_version():
+    with open(os.path.join(REPO, "format", "ebr.h")) as f:
+        minor = int(re.search(r"#define EBR_VERSION_MINOR (\d+)", f.read()).group(1))
+    assert [os.path.basename(d) for d in SAMPLES] == \
+        ["build", "format-1.0", "format-1.1", "format-1.2", "nginx-wrk", "pgbench"]
+    seen = {format_of(os.path.join(d, "trace.ebr"))[0] for d in SAMPLES}
+    assert seen == {("1", str(m)) for m in range(minor + 1)}
 
 
 @pytest.mark.parametrize("sample", SAMPLES, ids=os.path.basename)
@@ -30,8 +41,12 @@ def test_sample_reads_whole_and_its_reports_are_made_again(sample):
     trace = os.path.relpath(os.path.join(sample, "trace.ebr"), REPO)
     p = subprocess.run([EBREC, "verify", trace], cwd=REPO, capture_output=True, text=True)
     assert p.returncode == 0, p.stdout + p.stderr
-    info = subprocess.run([EBREC, "info", trace], cwd=REPO, capture_output=True, text=True)
-    assert "redacted:  host,users" in info.stdout  # nothing private of the recording machine
+    (major, minor), info = format_of(trace)
+    if os.path.basename(sample).startswith("format-"):
+        assert minor == os.path.basename(sample)[-1]
+        assert "host:      ebrec-sample," in info  # a neutral name: nothing to redact
+    else:
+        assert "redacted:  host,users" in info  # nothing private of the recording machine
     texts = sorted(glob.glob(os.path.join(sample, "*.txt")))
     assert os.path.join(sample, "report.txt") in texts
     for path in texts:
