@@ -54,12 +54,14 @@ struct open_pending {
 	__u32 flags;
 	__u32 mode;
 	__u8 call;
+	__u8 pending; /* between the entry and the return of an open */
 };
 
+/* In the thread's own storage: no hashing, no element to allocate and free at every open. */
 struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 16384);
-	__type(key, __u32); /* thread id */
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
 	__type(value, struct open_pending);
 } file_open_pending SEC(".maps");
 
@@ -74,20 +76,23 @@ static __always_inline int open_enter(__u8 call, __s32 dirfd, const char *path, 
 				      __u32 mode)
 {
 	__u64 id = bpf_get_current_pid_tgid();
-	__u32 tid = (__u32)id;
-	struct open_pending p = {
-		.ts = bpf_ktime_get_ns(),
-		.path = path,
-		.dirfd = dirfd,
-		.flags = flags,
-		.mode = mode,
-		.call = call,
-	};
+	struct open_pending *p;
 
 	if (!ebr_tgid_wanted(id >> 32))
 		return 0;
-	if (bpf_map_update_elem(&file_open_pending, &tid, &p, BPF_ANY))
+	p = bpf_task_storage_get(&file_open_pending, bpf_get_current_task_btf(), 0,
+				 BPF_LOCAL_STORAGE_GET_F_CREATE);
+	if (!p) {
 		ebr_count_map_loss(EBR_PROBE_FILE_OPEN);
+		return 0;
+	}
+	p->ts = bpf_ktime_get_ns();
+	p->path = path;
+	p->dirfd = dirfd;
+	p->flags = flags;
+	p->mode = mode;
+	p->call = call;
+	p->pending = 1;
 	return 0;
 }
 
@@ -96,12 +101,13 @@ static __always_inline int open_exit(long ret)
 {
 	__u64 id = bpf_get_current_pid_tgid();
 	__u32 tid = (__u32)id, zero = 0;
-	struct open_pending *p = bpf_map_lookup_elem(&file_open_pending, &tid);
+	struct open_pending *p = bpf_task_storage_get(&file_open_pending,
+						      bpf_get_current_task_btf(), 0, 0);
 	struct ebr_rec_file_open *r;
 	struct file *f;
 	long n = 0;
 
-	if (!p)
+	if (!p || !p->pending)
 		return 0;
 	r = bpf_map_lookup_elem(&file_open_scratch, &zero);
 	if (!r)
@@ -130,7 +136,7 @@ static __always_inline int open_exit(long ret)
 	ebr_output(EBR_PROBE_FILE_OPEN, EBR_REC_FILE_OPEN, r,
 		   offsetof(struct ebr_rec_file_open, path) + (__u32)n);
 out:
-	bpf_map_delete_elem(&file_open_pending, &tid);
+	p->pending = 0;
 	return 0;
 }
 
