@@ -139,7 +139,7 @@ def every_family(tmp_path_factory):
           workload("ebr-hostile"), d, "ebr-cut-me", check=0, errors="replace")
     pid = next(r["pid"] for r in view(trace, "execsnoop")["rows"]
                if r["args"].startswith(workload("ebr-hostile")))
-    yield trace, pid
+    yield trace, pid, d
     subprocess.run(["rm", "-rf", d], check=False)
 
 
@@ -147,7 +147,7 @@ def test_p_and_comm_cut_every_view(every_family):
     """-p PID and --comm NAME, anywhere on the line, give each view exactly its unfiltered
     rows and values of that process: the submitter, the opener, the waiting or sampled task,
     the owner of a TCP session. cachestat is system-wide and says so."""
-    trace, pid = every_family
+    trace, pid, d = every_family
     counted = {}
     for v in ROW_VIEWS:
         def rows_of(*opts):
@@ -169,6 +169,13 @@ def test_p_and_comm_cut_every_view(every_family):
     # what the workload did, seen through the filters: 20 direct writes of its file, 80
     # opens of the hostile names, one session each way (client and accepted server end)
     assert counted["biosnoop"][1] >= 20 and counted["opensnoop"][1] >= 80
+    # exactly: its 20 synchronous direct 4 KiB writes (FUA or not, see test_block), and its
+    # 80 opens of the hostile names in d and 1 of its data file
+    mine = view(trace, "biosnoop", "--comm", "ebr-cut-me")["rows"]
+    assert len([r for r in mine if r["bytes"] == 4096 and r["rwbs"] in ("WS", "WFS")]) == 20
+    opens = [r["abspath"] for r in view(trace, "opensnoop", "-p", pid)["rows"]
+             if r["abspath"].startswith(d + "/")]
+    assert len(opens) == 81 and sum(p.endswith(".data") for p in opens) == 1
     assert counted["tcplife"] == (2, 2) and counted["tcpconnect"] == (1, 1)
     assert counted["tcpaccept"] == (1, 1)
     # histograms: the filtered total is the process's share of the per-process histograms
@@ -200,7 +207,7 @@ SUMMARY = [("block", ["biolatency", "biosnoop"]),
 def test_summary_headlines_every_family(every_family):
     """`ebrec report FILE`: a headline a view of every recorded family, each pointing to its
     view, with numbers that agree with the views themselves."""
-    trace, pid = every_family
+    trace, pid, d = every_family
     text = ebrec("report", trace, check=0).stdout
     assert [ln[3:] for ln in text.splitlines() if ln.startswith("== ")] == \
         [f for f, _ in SUMMARY]
