@@ -129,7 +129,12 @@ static __always_inline int open_exit(long ret)
 	if (n < 0)
 		n = 0;
 	r->path_len = (__u16)n;
-	if (ret >= 0 && p->call <= EBR_CALL_CREAT && (f = file_of_fd(ret)))
+	/*
+	 * The file system is for fsslower only, which lists nothing faster than file_min_ns:
+	 * looking it up costs more than the rest of this program, so fast opens go without.
+	 */
+	if (ret >= 0 && p->call <= EBR_CALL_CREAT && r->lat_ns >= file_min_ns &&
+	    (f = file_of_fd(ret)))
 		r->fs_flags = file_fs(f, r->fstype);
 	if (n > EBR_PATH_MAX)
 		n = EBR_PATH_MAX;

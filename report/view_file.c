@@ -6,6 +6,7 @@
 #include <string.h>
 #include "analyze/file.h"
 #include "report/report.h"
+#include "report/text_line.h"
 
 /* ------------------------------------------------------------ opensnoop */
 
@@ -14,7 +15,7 @@ struct opensnoop_view {
 	struct report_out *out;
 	bool timestamp; /* -T */
 	bool flags;     /* -e */
-	char safe[4 * 8192 + 1];
+	struct text_line line;
 	struct tally tally; /* the summary's: opens per process */
 };
 
@@ -44,16 +45,29 @@ static void opensnoop_release(struct view_run *vr)
 static int opensnoop_text_row(void *ctx, const struct opensnoop_row *row)
 {
 	struct opensnoop_view *s = ctx;
-	FILE *f = s->out->f;
-	char comm[80];
+	struct text_line *l = &s->line;
 
-	if (s->timestamp)
-		fprintf(f, "%-8.3f ", trace_seconds(s->out->tf->r, row->ts_ns));
-	fprintf(f, "%-6u %-16s %3lld %3lld ", row->pid, text_safe(row->comm, comm, sizeof(comm)),
-		(long long)row->fd, (long long)row->err);
-	if (s->flags)
-		fprintf(f, "%08llo ", (unsigned long long)row->flags);
-	fprintf(f, "%s\n", text_safe(row->abspath, s->safe, sizeof(s->safe)));
+	text_line_reset(l);
+	if (s->timestamp) {
+		char t[32];
+
+		snprintf(t, sizeof(t), "%-8.3f ", trace_seconds(s->out->tf->r, row->ts_ns));
+		text_line_safe(l, t, sizeof(t), 0);
+	}
+	text_line_u64(l, row->pid, -6);
+	text_line_char(l, ' ');
+	text_line_safe(l, row->comm, 80, -16);
+	text_line_char(l, ' ');
+	text_line_s64(l, row->fd, 3);
+	text_line_char(l, ' ');
+	text_line_s64(l, row->err, 3);
+	text_line_char(l, ' ');
+	if (s->flags) {
+		text_line_oct(l, row->flags, 8);
+		text_line_char(l, ' ');
+	}
+	text_line_safe(l, row->abspath, 4 * 8192 + 1, 0);
+	text_line_write(l, s->out->f);
 	return 0;
 }
 
@@ -320,7 +334,8 @@ static void fsslower_end(struct view_run *vr, struct report_out *out, const stru
 	/* say what the kernel filtered out, so that a short list is not misread */
 	if (rec_min && strtoull(rec_min, NULL, 10) * 1000 > s->model.min_ns)
 		fprintf(out->f, "note: recorded with --min-us %s: faster reads, writes and syncs "
-				"are not in this trace\n", text_safe(rec_min, safe, sizeof(safe)));
+				"are not in this trace, and faster opens were recorded without their "
+				"file system\n", text_safe(rec_min, safe, sizeof(safe)));
 	if (rec_fs && *rec_fs)
 		fprintf(out->f, "note: recorded with --fs %s: slow operations on other file systems "
 				"are not in this trace\n", text_safe(rec_fs, safe, sizeof(safe)));
