@@ -187,14 +187,46 @@ static const char *fd_path(const struct proctable *t, uint32_t pid, int64_t fd)
 	return u64map_get(&t->fds, (uint64_t)pid << 32 | (uint64_t)fd, &i) ? t->fd_paths[i] : NULL;
 }
 
+/* Appends s to out[*n], cut to fit len with its NUL (snprintf's "%s" without its cost: a
+ * listing makes one path per row). */
+static void append(char *out, size_t len, size_t *n, const char *s)
+{
+	size_t k = strlen(s);
+
+	if (*n + k >= len)
+		k = len - 1 - *n;
+	memcpy(out + *n, s, k);
+	*n += k;
+	out[*n] = 0;
+}
+
+static const char *copy(const char *s, char *out, size_t len)
+{
+	size_t n = 0;
+
+	if (len) {
+		out[0] = 0;
+		append(out, len, &n, s);
+	}
+	return out;
+}
+
 /* Joins dir and a relative path, dropping "./" prefixes. */
 static const char *join(const char *dir, const char *path, char *out, size_t len)
 {
+	size_t n = 0;
+
 	while (path[0] == '.' && path[1] == '/')
 		path += 2;
 	if (!strcmp(path, "."))
 		path = "";
-	snprintf(out, len, "%s%s%s", dir, *path && strcmp(dir, "/") ? "/" : "", path);
+	if (!len)
+		return out;
+	out[0] = 0;
+	append(out, len, &n, dir);
+	if (*path && strcmp(dir, "/"))
+		append(out, len, &n, "/");
+	append(out, len, &n, path);
 	return out;
 }
 
@@ -204,20 +236,16 @@ const char *proctable_abspath(const struct proctable *t, uint32_t pid, int64_t d
 	const struct proc_entry *e;
 	const char *dir = NULL;
 
-	if (!path || path[0] == '/' || !path[0]) {
-		snprintf(out, len, "%s", path ? path : "");
-		return out;
-	}
+	if (!path || path[0] == '/' || !path[0])
+		return copy(path ? path : "", out, len);
 	if (dirfd == -100) { /* AT_FDCWD */
 		e = proctable_find(t, pid);
 		dir = e ? e->cwd : NULL;
 	} else {
 		dir = fd_path(t, pid, dirfd);
 	}
-	if (!dir) {
-		snprintf(out, len, "%s", path);
-		return out;
-	}
+	if (!dir)
+		return copy(path, out, len);
 	return join(dir, path, out, len);
 }
 
@@ -228,6 +256,9 @@ static int remember_fd(struct proctable *t, uint32_t pid, int64_t fd, const char
 	uint32_t i;
 
 	if (fd < 0 || fd > INT32_MAX || !path[0])
+		return 0;
+	/* a loop that opens the same file gets the same descriptor back: nothing to copy */
+	if (u64map_get(&t->fds, key, &i) && !strcmp(t->fd_paths[i], path))
 		return 0;
 	copy = strdup(path);
 	if (!copy)

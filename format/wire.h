@@ -105,6 +105,9 @@ static inline uint64_t cur_varint(struct cursor *c)
 {
 	uint64_t v = 0;
 
+	/* most fields of most events are one byte */
+	if (c->p < c->end && !(*c->p & 0x80))
+		return *c->p++;
 	for (unsigned shift = 0; shift < 64; shift += 7) {
 		if (c->p >= c->end) {
 			c->err = EBR_E_CORRUPT;

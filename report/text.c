@@ -4,6 +4,7 @@
 #include <string.h>
 #include <time.h>
 #include "report/report.h"
+#include "report/text_line.h"
 
 void markup_text(FILE *f, const char *s)
 {
@@ -22,18 +23,7 @@ void markup_text(FILE *f, const char *s)
 
 const char *text_safe(const char *s, char *buf, size_t len)
 {
-	const unsigned char *p = (const unsigned char *)(s ? s : "");
-	size_t n = 0;
-
-	for (; *p && n + 5 < len; p++) {
-		if (*p < 0x20 || *p == 0x7f || *p >= 0x80)
-			n += (size_t)snprintf(buf + n, len - n, "\\x%02x", *p);
-		else if (*p == '\\')
-			n += (size_t)snprintf(buf + n, len - n, "\\\\");
-		else
-			buf[n++] = (char)*p;
-	}
-	buf[n] = 0;
+	text_escape(s, buf, len);
 	return buf;
 }
 
