@@ -20,9 +20,7 @@ size_t __sanitizer_get_current_allocated_bytes(void);
 
 uint64_t trace_start_ns(const struct ebr_reader *r)
 {
-	const char *s = ebr_reader_meta(r, "clock.start.monotonic_ns");
-
-	return s ? strtoull(s, NULL, 10) : 0;
+	return ebr_reader_start_ns(r);
 }
 
 double trace_seconds(const struct ebr_reader *r, uint64_t mono_ns)

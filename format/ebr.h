@@ -285,6 +285,8 @@ const struct ebr_problem *ebr_reader_problem(const struct ebr_reader *r, uint32_
 
 /* META seen so far (later blocks override earlier keys). NULL if absent. */
 const char *ebr_reader_meta(const struct ebr_reader *r, const char *key);
+/* META clock.start.monotonic_ns (when the recording started) as a number; 0 without it */
+uint64_t ebr_reader_start_ns(const struct ebr_reader *r);
 uint32_t ebr_reader_meta_count(const struct ebr_reader *r);
 void ebr_reader_meta_at(const struct ebr_reader *r, uint32_t i, const char **key,
 			const char **value);

@@ -55,6 +55,7 @@ struct ebr_reader {
 
 	char **meta_key, **meta_val;
 	uint32_t nmeta;
+	uint64_t start_ns; /* META clock.start.monotonic_ns, parsed once: every row's time needs it */
 
 	/* the current block */
 	struct ebr_block_info blk;
@@ -317,6 +318,9 @@ static int schema_from_build(struct ebr_reader *r)
 static int meta_set(struct ebr_reader *r, char *key, char *val)
 {
 	char **k, **v;
+
+	if (!strcmp(key, "clock.start.monotonic_ns"))
+		r->start_ns = strtoull(val, NULL, 10);
 
 	for (uint32_t i = 0; i < r->nmeta; i++) {
 		if (!strcmp(r->meta_key[i], key)) {
@@ -1017,6 +1021,11 @@ const char *ebr_reader_meta(const struct ebr_reader *r, const char *key)
 		if (!strcmp(r->meta_key[i], key))
 			return r->meta_val[i];
 	return NULL;
+}
+
+uint64_t ebr_reader_start_ns(const struct ebr_reader *r)
+{
+	return r->start_ns;
 }
 
 uint32_t ebr_reader_meta_count(const struct ebr_reader *r)

@@ -39,24 +39,35 @@ static size_t utf8_seq(const unsigned char *s, size_t n)
 	return len;
 }
 
+/* bytes that go out as they are: printable ASCII but the quote, the backslash and markup */
+static bool plain(unsigned char c)
+{
+	return c >= 0x20 && c < 0x7f && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&';
+}
+
 static void put_string(FILE *f, const char *str, size_t n)
 {
 	const unsigned char *s = (const unsigned char *)str;
 
-	fputc('"', f);
+	fputc_unlocked('"', f);
 	for (size_t i = 0; i < n;) {
 		unsigned char c = s[i];
 		size_t len;
 
-		if (c == '"' || c == '\\') {
-			fputc('\\', f);
-			fputc(c, f);
+		if (plain(c)) { /* a run of them in one write: a listing is mostly these */
+			for (len = 1; i + len < n && plain(s[i + len]); len++)
+				;
+			fwrite_unlocked(s + i, 1, len, f);
+			i += len;
+		} else if (c == '"' || c == '\\') {
+			fputc_unlocked('\\', f);
+			fputc_unlocked(c, f);
 			i++;
 		} else if (c == '\n') {
-			fputs("\\n", f);
+			fputs_unlocked("\\n", f);
 			i++;
 		} else if (c == '\t') {
-			fputs("\\t", f);
+			fputs_unlocked("\\t", f);
 			i++;
 		} else if (c < 0x20 || c == 0x7f || c == '<' || c == '>' || c == '&') {
 			fprintf(f, "\\u%04x", c);
@@ -65,11 +76,26 @@ static void put_string(FILE *f, const char *str, size_t n)
 			fprintf(f, "\\u%04x", c); /* the byte, read as Latin-1 */
 			i++;
 		} else {
-			fwrite(s + i, 1, len, f);
+			fwrite_unlocked(s + i, 1, len, f);
 			i += len;
 		}
 	}
-	fputc('"', f);
+	fputc_unlocked('"', f);
+}
+
+/* printf's "%llu" (with a '-' when negative) without its format parsing */
+static void put_u64(FILE *f, uint64_t v, bool negative)
+{
+	char d[24];
+	size_t n = sizeof(d);
+
+	do {
+		d[--n] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	if (negative)
+		d[--n] = '-';
+	fwrite_unlocked(d + n, 1, sizeof(d) - n, f);
 }
 
 /* true when this item is to be dropped: inside a dropped item, or past a capped array's cap */
@@ -91,12 +117,12 @@ static void item(struct json *j, const char *key)
 {
 	if (j->depth > 0) {
 		if (j->has_items[j->depth])
-			fputc(',', j->f);
+			fputc_unlocked(',', j->f);
 		j->has_items[j->depth] = true;
 	}
 	if (key) {
 		put_string(j->f, key, strlen(key));
-		fputc(':', j->f);
+		fputc_unlocked(':', j->f);
 	}
 }
 
@@ -107,7 +133,7 @@ static void open_scope(struct json *j, const char *key, char c)
 		return;
 	}
 	item(j, key);
-	fputc(c, j->f);
+	fputc_unlocked(c, j->f);
 	if (j->depth < JSON_MAX_DEPTH - 1)
 		j->depth++;
 	j->has_items[j->depth] = false;
@@ -121,7 +147,7 @@ static void close_scope(struct json *j, char c)
 	}
 	if (j->cap && j->depth == j->cap_depth)
 		j->cap = 0; /* the capped array ends */
-	fputc(c, j->f);
+	fputc_unlocked(c, j->f);
 	if (j->depth > 0)
 		j->depth--;
 }
@@ -187,7 +213,7 @@ void json_u64(struct json *j, const char *key, uint64_t v)
 	if (dropped(j))
 		return;
 	item(j, key);
-	fprintf(j->f, "%llu", (unsigned long long)v);
+	put_u64(j->f, v, false);
 }
 
 void json_s64(struct json *j, const char *key, int64_t v)
@@ -195,7 +221,7 @@ void json_s64(struct json *j, const char *key, int64_t v)
 	if (dropped(j))
 		return;
 	item(j, key);
-	fprintf(j->f, "%lld", (long long)v);
+	put_u64(j->f, v < 0 ? -(uint64_t)v : (uint64_t)v, v < 0);
 }
 
 void json_double(struct json *j, const char *key, double v, int decimals)
