@@ -28,6 +28,7 @@ struct file_type {
 	struct file_field *fields;
 	const struct ebr_event_def *def; /* compiled-in type of the same name, or NULL */
 	int32_t map[EBR_MAX_FIELDS];     /* compiled field -> file field, -1 if absent */
+	bool same_fields; /* map is the identity: the decoded fields serve as they are */
 };
 
 struct str_ref {
@@ -238,6 +239,9 @@ static void type_link(struct file_type *t)
 				    t->fields[g].kind == d->fields[f].kind)
 					t->map[f] = (int32_t)g;
 		}
+		t->same_fields = d->nfields == t->nfields;
+		for (uint32_t f = 0; f < d->nfields && f < EBR_MAX_FIELDS; f++)
+			t->same_fields = t->same_fields && t->map[f] == (int32_t)f;
 		return;
 	}
 }
@@ -785,7 +789,10 @@ static int decode_event(struct ebr_reader *r)
 	r->ev.file_type = (uint32_t)id;
 	r->ev.nraw = t->nfields;
 	r->ev.raw = r->raw_vals;
-	if (t->def) {
+	if (t->def && t->same_fields) {
+		r->ev.type = t->def->id;
+		r->ev.v = r->raw_vals;
+	} else if (t->def) {
 		for (uint32_t f = 0; f < t->def->nfields; f++) {
 			if (t->map[f] >= 0) {
 				r->vals[f] = r->raw_vals[t->map[f]];

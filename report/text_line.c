@@ -10,16 +10,16 @@ size_t text_escape(const char *s, char *buf, size_t len)
 	size_t n = 0;
 
 	for (; *p && n + 5 < len; p++) {
-		if (*p < 0x20 || *p == 0x7f || *p >= 0x80) {
+		if (*p >= 0x20 && *p < 0x7f && *p != '\\') {
+			buf[n++] = (char)*p;
+		} else if (*p != '\\') {
 			buf[n++] = '\\';
 			buf[n++] = 'x';
 			buf[n++] = hex[*p >> 4];
 			buf[n++] = hex[*p & 15];
-		} else if (*p == '\\') {
-			buf[n++] = '\\';
-			buf[n++] = '\\';
 		} else {
-			buf[n++] = (char)*p;
+			buf[n++] = '\\';
+			buf[n++] = '\\';
 		}
 	}
 	buf[n] = 0;
