@@ -46,6 +46,11 @@ const char *ebr_strerror(int err);
 #define EBR_MAX_STACK_DEPTH 256u
 #define EBR_MAX_TYPES 1024u
 #define EBR_MAX_FIELDS 64u
+/*
+ * The most fields of any event type this build writes (format/schema.c checks it when it
+ * compiles): the values a writer's caller passes, cheaper to clear per event than 64.
+ */
+#define EBR_BUILD_FIELDS 20u
 #define EBR_MAX_META 65536u
 
 /* Field kinds: fixed for a major version. */

@@ -24,6 +24,13 @@ static struct ebr_event_def all_events[] = {
 #undef EBR_FIELD
 };
 
+#define EBR_EVENT(id, cname, name, desc)
+#define EBR_FIELD(ev, idx, cname, name, kind, desc) \
+	_Static_assert((idx) < EBR_BUILD_FIELDS, #ev " has more fields than EBR_BUILD_FIELDS");
+#include "events.def"
+#undef EBR_EVENT
+#undef EBR_FIELD
+
 #define NEVENTS (sizeof(all_events) / sizeof(all_events[0]))
 #define NFIELDS_ALL (sizeof(all_fields) / sizeof(all_fields[0]))
 

@@ -2,15 +2,11 @@
 #include <stdlib.h>
 #include "wire.h"
 
-int wbuf_reserve(struct wbuf *b, size_t extra)
+int wbuf_grow(struct wbuf *b, size_t extra)
 {
 	size_t cap;
 	unsigned char *p;
 
-	if (b->err)
-		return b->err;
-	if (b->len + extra <= b->cap)
-		return 0;
 	cap = b->cap ? b->cap : 4096;
 	while (cap < b->len + extra)
 		cap *= 2;

@@ -18,7 +18,15 @@ struct wbuf {
 	int err; /* sticky: EBR_E_NOMEM */
 };
 
-int wbuf_reserve(struct wbuf *b, size_t extra);
+int wbuf_grow(struct wbuf *b, size_t extra);
+
+/* room for extra more bytes; the sticky error if there is none */
+static inline int wbuf_reserve(struct wbuf *b, size_t extra)
+{
+	if (b->err)
+		return b->err;
+	return b->len + extra <= b->cap ? 0 : wbuf_grow(b, extra);
+}
 void wbuf_release(struct wbuf *b);
 
 static inline void wbuf_put(struct wbuf *b, const void *src, size_t n)

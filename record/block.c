@@ -59,7 +59,7 @@ const struct family block_family = {
 int block_translate(struct ebr_writer *w, const void *rec, size_t size)
 {
 	const struct ebr_rec_block_rq *r = rec;
-	struct ebr_value v[EBR_MAX_FIELDS] = { 0 };
+	struct ebr_value v[EBR_BUILD_FIELDS] = { 0 };
 	char comm[EBR_COMM_LEN + 1];
 
 	v[EBR_F_BLOCK_RQ_PID].u = r->pid;

@@ -532,7 +532,7 @@ static int write_counts(struct recording *rec, bool final)
 	drain_totals(&rec->drain, lost_user, &rec->drain_malformed);
 	for (size_t i = 0; i < rec->nprobes && !err; i++) {
 		struct probe_state *p = &rec->probes[i];
-		struct ebr_value v[EBR_MAX_FIELDS] = { 0 };
+		struct ebr_value v[EBR_BUILD_FIELDS] = { 0 };
 		uint64_t emitted = 0, lost_rb = 0, lost_map = 0;
 		uint32_t key = p->id;
 

@@ -108,7 +108,7 @@ static int file_sample(const struct family_env *env, uint64_t now)
 {
 	int fd = bpf_map__fd(env->skel->maps.cache_counters), ncpus = libbpf_num_possible_cpus();
 	uint64_t totals[EBR_CACHE_NCOUNTERS] = { 0 }, *vals;
-	struct ebr_value v[EBR_MAX_FIELDS] = { 0 };
+	struct ebr_value v[EBR_BUILD_FIELDS] = { 0 };
 	uint64_t buffers, cached;
 	int err;
 
@@ -162,7 +162,7 @@ int file_open_translate(struct ebr_writer *w, const void *rec, size_t size)
 {
 	const struct ebr_rec_file_open *r = rec;
 	size_t path_len = r->path_len;
-	struct ebr_value v[EBR_MAX_FIELDS] = { 0 };
+	struct ebr_value v[EBR_BUILD_FIELDS] = { 0 };
 	char comm[EBR_COMM_LEN + 1], fstype[EBR_FS_NAME_LEN + 1], path[EBR_PATH_MAX + 1];
 	bool chdir = r->call == EBR_CALL_CHDIR || r->call == EBR_CALL_FCHDIR;
 
@@ -197,7 +197,7 @@ int file_open_translate(struct ebr_writer *w, const void *rec, size_t size)
 int file_slow_translate(struct ebr_writer *w, const void *rec, size_t size)
 {
 	const struct ebr_rec_file_slow *r = rec;
-	struct ebr_value v[EBR_MAX_FIELDS] = { 0 };
+	struct ebr_value v[EBR_BUILD_FIELDS] = { 0 };
 	char comm[EBR_COMM_LEN + 1], fstype[EBR_FS_NAME_LEN + 1], name[EBR_DNAME_LEN + 1];
 
 	v[EBR_F_FILE_SLOW_PID].u = r->pid;

@@ -180,7 +180,7 @@ int ksyms_write(struct ksyms *k, struct ebr_writer *w, uint64_t *frames, uint64_
 	/* used addresses are sorted, so each symbol comes up in one run */
 	for (size_t i = 0; i < k->used.n && !err; i++) {
 		const struct ksym *s = ksyms_find(k, k->used.items[i].key);
-		struct ebr_value v[EBR_MAX_FIELDS] = { 0 };
+		struct ebr_value v[EBR_BUILD_FIELDS] = { 0 };
 
 		*frames += k->used.items[i].count;
 		if (!s)

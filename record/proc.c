@@ -174,7 +174,7 @@ static int proc_snapshot(const struct family_env *env)
 	if (hz <= 0)
 		hz = 100;
 	while (!err && (de = readdir(dir))) {
-		struct ebr_value v[EBR_MAX_FIELDS] = { 0 };
+		struct ebr_value v[EBR_BUILD_FIELDS] = { 0 };
 		char *args = p->args;
 
 		if (de->d_name[0] < '1' || de->d_name[0] > '9')
@@ -223,7 +223,7 @@ const struct family proc_family = {
 int proc_fork_translate(struct ebr_writer *w, const void *rec, size_t size)
 {
 	const struct ebr_rec_proc_fork *r = rec;
-	struct ebr_value v[EBR_MAX_FIELDS] = { 0 };
+	struct ebr_value v[EBR_BUILD_FIELDS] = { 0 };
 	char comm[EBR_COMM_LEN + 1];
 
 	v[EBR_F_PROC_FORK_PID].u = r->pid;
@@ -239,7 +239,7 @@ int proc_exec_translate(struct ebr_writer *w, const void *rec, size_t size)
 	const struct ebr_rec_proc_exec *r = rec;
 	size_t data = size - offsetof(struct ebr_rec_proc_exec, data);
 	size_t fname_len = r->filename_len, args_len = r->args_len, argc = 0, end = 0;
-	struct ebr_value v[EBR_MAX_FIELDS] = { 0 };
+	struct ebr_value v[EBR_BUILD_FIELDS] = { 0 };
 	char comm[EBR_COMM_LEN + 1], filename[EBR_PATH_MAX + 1], args[EBR_EXEC_DATA + 1];
 	uint64_t flags = r->flags;
 
@@ -277,7 +277,7 @@ int proc_exec_translate(struct ebr_writer *w, const void *rec, size_t size)
 int proc_exit_translate(struct ebr_writer *w, const void *rec, size_t size)
 {
 	const struct ebr_rec_proc_exit *r = rec;
-	struct ebr_value v[EBR_MAX_FIELDS] = { 0 };
+	struct ebr_value v[EBR_BUILD_FIELDS] = { 0 };
 	char comm[EBR_COMM_LEN + 1];
 
 	v[EBR_F_PROC_EXIT_PID].u = r->pid;

@@ -27,7 +27,7 @@ const struct family sched_family = {
 int sched_switch_translate(struct ebr_writer *w, const void *rec, size_t size)
 {
 	const struct ebr_rec_sched_switch *r = rec;
-	struct ebr_value v[EBR_MAX_FIELDS] = { 0 };
+	struct ebr_value v[EBR_BUILD_FIELDS] = { 0 };
 	char prev_comm[EBR_COMM_LEN + 1], next_comm[EBR_COMM_LEN + 1];
 
 	v[EBR_F_SCHED_SWITCH_PREV_PID].u = r->prev_pid;

@@ -51,7 +51,7 @@ int stack_translate(struct ebr_writer *w, const void *rec, size_t size)
 	const struct ebr_rec_stack *r = rec;
 	size_t have = (size - offsetof(struct ebr_rec_stack, frames)) / sizeof(r->frames[0]);
 	size_t kdepth = r->kdepth, udepth = r->udepth, kskip = 0;
-	struct ebr_value v[EBR_MAX_FIELDS] = { 0 };
+	struct ebr_value v[EBR_BUILD_FIELDS] = { 0 };
 	const uint64_t *kframes = (const uint64_t *)r->frames, *uframes;
 	char comm[EBR_COMM_LEN + 1];
 	int err = 0;

@@ -77,7 +77,7 @@ static void tcp_common_values(struct ebr_value *v, const struct tcp_common *c)
 int tcp_translate(struct ebr_writer *w, const void *rec, size_t size)
 {
 	const struct ebr_rec_tcp *r = rec;
-	struct ebr_value v[EBR_MAX_FIELDS] = { 0 };
+	struct ebr_value v[EBR_BUILD_FIELDS] = { 0 };
 	char comm[EBR_COMM_LEN + 1];
 	struct tcp_common c = {
 		.pid = r->pid, .tid = r->tid, .comm = family_kstr(comm, r->comm, EBR_COMM_LEN),
@@ -327,7 +327,7 @@ static int tcp_sessions_now(const struct family_env *env, uint64_t phase)
 	}
 	for (size_t i = 0; i < l.len && !err; i++) {
 		struct diag_sock *d = &l.s[i];
-		struct ebr_value v[EBR_MAX_FIELDS] = { 0 };
+		struct ebr_value v[EBR_BUILD_FIELDS] = { 0 };
 
 		if (d->c.state == EBR_TCP_LISTEN)
 			continue;

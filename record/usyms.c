@@ -47,7 +47,7 @@ static int grow(void *arr, size_t n, size_t *cap, size_t elem, size_t first)
 static int write_object(struct ebr_writer *w, uint32_t id, const struct uobject *o,
 			const void *build_id, uint32_t build_id_len)
 {
-	struct ebr_value v[EBR_MAX_FIELDS] = { 0 };
+	struct ebr_value v[EBR_BUILD_FIELDS] = { 0 };
 
 	v[EBR_F_SYM_OBJECT_OBJECT].u = id;
 	v[EBR_F_SYM_OBJECT_PATH].s = o->path;
@@ -235,7 +235,7 @@ static bool map_known(const struct uproc *p, const struct umap *m)
 
 static int write_map(struct ebr_writer *w, uint32_t pid, const struct umap *m, const char *name)
 {
-	struct ebr_value v[EBR_MAX_FIELDS] = { 0 };
+	struct ebr_value v[EBR_BUILD_FIELDS] = { 0 };
 
 	v[EBR_F_SYM_MAP_PID].u = pid;
 	v[EBR_F_SYM_MAP_START].u = m->start;
@@ -352,7 +352,7 @@ static int write_funcs(struct ebr_writer *w, uint32_t object, uint64_t offset,
 	int err = 0;
 
 	for (int d = 0; d < n && !err; d++) {
-		struct ebr_value v[EBR_MAX_FIELDS] = { 0 };
+		struct ebr_value v[EBR_BUILD_FIELDS] = { 0 };
 
 		v[EBR_F_SYM_FUNC_OBJECT].u = object;
 		v[EBR_F_SYM_FUNC_OFFSET].u = offset;
