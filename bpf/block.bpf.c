@@ -92,7 +92,7 @@ static __always_inline struct block_start *block_entry(struct request *rq, bool 
 		return NULL;
 	init.pid = id >> 32;
 	init.tid = (__u32)id;
-	bpf_get_current_comm(init.comm, sizeof(init.comm));
+	ebr_current_comm(init.comm);
 	if (bpf_map_update_elem(&block_inflight, &key, &init, BPF_ANY)) {
 		ebr_count_map_loss(EBR_PROBE_BLOCK_RQ);
 		return NULL;

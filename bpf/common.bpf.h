@@ -75,19 +75,25 @@ static __always_inline void *ebr_reserve(__u32 probe, __u16 type, __u32 size)
  * Hands over a variable-size record built elsewhere (a scratch or pairing map value), or
  * counts the loss. size must be bounded for the verifier by the caller.
  */
-static __always_inline void ebr_output(__u32 probe, __u16 type, void *rec, __u32 size)
+static __always_inline void ebr_output_at(__u32 probe, __u16 type, void *rec, __u32 size,
+					  __u64 ts)
 {
 	struct ebr_probe_counters *c = ebr_counters_of(probe);
 	struct ebr_rec_hdr *h = rec;
 
 	if (c)
 		__sync_fetch_and_add(&c->emitted, 1);
-	h->ts = bpf_ktime_get_ns();
+	h->ts = ts;
 	h->type = type;
 	h->size = size;
 	h->cpu = bpf_get_smp_processor_id();
 	if (bpf_ringbuf_output(&ebr_ring, rec, size, BPF_RB_NO_WAKEUP) && c)
 		__sync_fetch_and_add(&c->lost_ringbuf, 1);
+}
+
+static __always_inline void ebr_output(__u32 probe, __u16 type, void *rec, __u32 size)
+{
+	ebr_output_at(probe, type, rec, size, bpf_ktime_get_ns());
 }
 
 /* Never wake the consumer per record: it drains on a short timer (DESIGN.md, performance). */
@@ -99,6 +105,18 @@ static __always_inline void ebr_submit(void *rec)
 static __always_inline bool ebr_tgid_wanted(__u32 tgid)
 {
 	return (ebr_target_tgid == 0 || ebr_target_tgid == tgid) && tgid != ebr_self_tgid;
+}
+
+/*
+ * The current thread's name, read straight from its task_struct: bpf_get_current_comm()
+ * costs 70 ns here (the storm's second largest cost), two loads do not. Bytes after the
+ * NUL may be stale, so readers stop at the first NUL (record/family.h family_kstr).
+ */
+static __always_inline void ebr_current_comm(char comm[EBR_COMM_LEN])
+{
+	struct task_struct *t = bpf_get_current_task_btf();
+
+	__builtin_memcpy(comm, t->comm, EBR_COMM_LEN);
 }
 
 /* The current task's open file fd, or NULL. */

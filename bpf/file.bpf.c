@@ -106,13 +106,15 @@ static __always_inline int open_exit(long ret)
 	struct ebr_rec_file_open *r;
 	struct file *f;
 	long n = 0;
+	__u64 now;
 
 	if (!p || !p->pending)
 		return 0;
 	r = bpf_map_lookup_elem(&file_open_scratch, &zero);
 	if (!r)
 		goto out;
-	r->lat_ns = bpf_ktime_get_ns() - p->ts;
+	now = bpf_ktime_get_ns();
+	r->lat_ns = now - p->ts;
 	r->pid = id >> 32;
 	r->tid = tid;
 	r->ret = (__s32)ret;
@@ -123,7 +125,7 @@ static __always_inline int open_exit(long ret)
 	r->pad = 0;
 	r->fs_flags = 0;
 	r->fstype[0] = 0;
-	bpf_get_current_comm(&r->comm, sizeof(r->comm));
+	ebr_current_comm(r->comm);
 	if (p->path)
 		n = bpf_probe_read_user_str(r->path, sizeof(r->path), p->path);
 	if (n < 0)
@@ -138,8 +140,9 @@ static __always_inline int open_exit(long ret)
 		r->fs_flags = file_fs(f, r->fstype);
 	if (n > EBR_PATH_MAX)
 		n = EBR_PATH_MAX;
-	ebr_output(EBR_PROBE_FILE_OPEN, EBR_REC_FILE_OPEN, r,
-		   offsetof(struct ebr_rec_file_open, path) + (__u32)n);
+	/* the return's time, read once: it is the record's time and the end of its latency */
+	ebr_output_at(EBR_PROBE_FILE_OPEN, EBR_REC_FILE_OPEN, r,
+		      offsetof(struct ebr_rec_file_open, path) + (__u32)n, now);
 out:
 	p->pending = 0;
 	return 0;
@@ -303,7 +306,7 @@ static __always_inline int slow_exit(long ret)
 	d = BPF_CORE_READ(f, f_path.dentry);
 	if (bpf_probe_read_kernel_str(r->name, sizeof(r->name), BPF_CORE_READ(d, d_name.name)) < 0)
 		r->name[0] = 0;
-	bpf_get_current_comm(&r->comm, sizeof(r->comm));
+	ebr_current_comm(r->comm);
 	ebr_submit(r);
 out:
 	bpf_map_delete_elem(&file_slow_pending, &tid);

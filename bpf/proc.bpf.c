@@ -160,7 +160,7 @@ static __always_inline int exec_exit(long ret)
 	r->pid = BPF_CORE_READ(task, tgid);
 	r->tid = BPF_CORE_READ(task, pid);
 	r->ppid = BPF_CORE_READ(task, real_parent, tgid);
-	bpf_get_current_comm(&r->comm, sizeof(r->comm));
+	ebr_current_comm(r->comm);
 	size = offsetof(struct ebr_rec_proc_exec, data) + r->filename_len + r->args_len;
 	if (size > sizeof(*r))
 		size = sizeof(*r);

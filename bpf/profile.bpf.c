@@ -38,7 +38,7 @@ int profile_tick(struct bpf_perf_event_data *ctx)
 	r->pid = tgid;
 	r->tid = tid;
 	r->state = 0;
-	bpf_get_current_comm(r->comm, sizeof(r->comm));
+	ebr_current_comm(r->comm);
 	size = ebr_capture_stacks(ctx, r);
 	if (size > sizeof(*r))
 		return 0;

@@ -75,7 +75,7 @@ static __always_inline struct ebr_rec_tcp *tcp_reserve(__u32 probe, __u16 type)
 	__builtin_memset((char *)r + sizeof(r->hdr), 0, sizeof(*r) - sizeof(r->hdr));
 	r->pid = id >> 32;
 	r->tid = (__u32)id;
-	bpf_get_current_comm(r->comm, sizeof(r->comm));
+	ebr_current_comm(r->comm);
 	return r;
 }
 
