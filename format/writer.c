@@ -167,7 +167,8 @@ int ebr_writer_new(struct ebr_writer **out, const struct ebr_sink *sink,
 	if (!w)
 		return EBR_E_NOMEM;
 	w->sink = *sink;
-	w->level = opts && opts->zstd_level ? opts->zstd_level : 1;
+	/* zstd's own default: 4-8% smaller blocks than level 1 for a few ns per event */
+	w->level = opts && opts->zstd_level ? opts->zstd_level : 3;
 	w->block_bytes = opts && opts->block_bytes ? opts->block_bytes : 1u << 20;
 	if (w->block_bytes > EBR_MAX_BLOCK_RAW / 2)
 		w->block_bytes = EBR_MAX_BLOCK_RAW / 2;
