@@ -55,7 +55,8 @@ const struct proc_entry *proctable_find(const struct proctable *t, uint32_t pid)
 
 /*
  * path made absolute when it is relative and its directory is known (the working directory
- * of pid, or the path of dirfd); else path as it is. Returns out.
+ * of pid, or the path of dirfd); else path as it is. Returns out, or path itself when it
+ * is absolute and fits len.
  */
 const char *proctable_abspath(const struct proctable *t, uint32_t pid, int64_t dirfd,
 			      const char *path, char *out, size_t len);

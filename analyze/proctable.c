@@ -236,8 +236,8 @@ const char *proctable_abspath(const struct proctable *t, uint32_t pid, int64_t d
 	const struct proc_entry *e;
 	const char *dir = NULL;
 
-	if (!path || path[0] == '/' || !path[0])
-		return copy(path ? path : "", out, len);
+	if (!path || path[0] == '/' || !path[0]) /* as it is: no copy unless it must be cut */
+		return strnlen(path ? path : "", len) < len ? (path ? path : "") : copy(path, out, len);
 	if (dirfd == -100) { /* AT_FDCWD */
 		e = proctable_find(t, pid);
 		dir = e ? e->cwd : NULL;
@@ -296,9 +296,9 @@ static int on_open(struct proctable *t, const struct ebr_event *ev)
 
 	if (ebr_value_s64(&v[EBR_F_FILE_OPEN_RET]) < 0)
 		return 0;
-	proctable_abspath(t, pid, ebr_value_s64(&v[EBR_F_FILE_OPEN_DIRFD]),
-			  v[EBR_F_FILE_OPEN_PATH].s, path, sizeof(path));
-	return remember_fd(t, pid, ebr_value_s64(&v[EBR_F_FILE_OPEN_RET]), path);
+	return remember_fd(t, pid, ebr_value_s64(&v[EBR_F_FILE_OPEN_RET]),
+			   proctable_abspath(t, pid, ebr_value_s64(&v[EBR_F_FILE_OPEN_DIRFD]),
+					     v[EBR_F_FILE_OPEN_PATH].s, path, sizeof(path)));
 }
 
 static int on_chdir(struct proctable *t, const struct ebr_event *ev)
