@@ -429,7 +429,7 @@ def report(results, rss, cap, rounds, scale, elapsed):
     L.append("```\n")
     for r in results:
         w = r["w"]
-        L.append(f"- {r['name']}: `{' '.join(os.path.relpath(a, REPO) if a.startswith(REPO) else a for a in w['cmd'])}`; "
+        L.append(f"- {r['name']}: `{' '.join(a.replace(REPO + '/', '') for a in w['cmd'])}`; "
                  f"ebrec `{' '.join(w['family'])}`, view `{w['view'][0]}`; "
                  f"perf/trace-cmd: {', '.join(w['tp']) if w['tp'] else 'perf `-F 99 -g`; no trace-cmd'}")
     return "\n".join(L) + "\n"

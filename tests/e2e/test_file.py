@@ -118,6 +118,26 @@ def test_fsslower_lists_slow_writes_and_not_fast_reads(live, disk_dir, out_dir):
         [(str(kib << 10), str(i * kib), "slow.dat") for i in range(n)]
 
 
+def test_an_open_has_its_file_system_only_when_it_took_at_least_min_us(live, out_dir):
+    """The file system lookup is most of an open's probe cost, and only fsslower needs it:
+    with --min-us 0 every open has it (fsslower lists them on devtmpfs); with 1 s, no open
+    of /dev/null took that long, so none has it and fsslower lists none."""
+    n = 50
+    for min_us, listed in ((0, n), (1000000, 0)):
+        trace = out_dir / f"fs{min_us}.ebr"
+        p = ebrec("record", "-o", trace, "-e", "file", "--min-us", min_us, "--",
+                  workload("ebr-files"), "open", n, 0, "/dev/null", "/nonexistent", check=0)
+        pid = int(p.stdout.split()[1])
+        # opensnoop lists every open either way
+        assert len([r for r in view(trace, "opensnoop", "-p", pid)["rows"]
+                    if r["path"] == "/dev/null"]) == n
+        rows = view(trace, "fsslower", "-m", 0, "-t", "devtmpfs", "-p", pid)["rows"]
+        assert [(r["type"], r["file"], r["fstype"]) for r in rows] == \
+            [("O", "null", "devtmpfs")] * listed
+        text = ebrec("report", trace, "fsslower", "-m", 0, "-t", "devtmpfs", check=0).stdout
+        assert ("faster opens were recorded without their file system" in text) == (min_us > 0)
+
+
 def test_fs_filter_is_applied_in_the_kernel(live, disk_dir, out_dir):
     slow, small = os.path.join(disk_dir, "slow.dat"), os.path.join(disk_dir, "small.dat")
     with open(small, "wb") as f:
