@@ -119,18 +119,24 @@ static __always_inline void ebr_current_comm(char comm[EBR_COMM_LEN])
 	__builtin_memcpy(comm, t->comm, EBR_COMM_LEN);
 }
 
-/* The current task's open file fd, or NULL. */
+/*
+ * The current task's open file fd, or NULL. The descriptor table is reached by loads through
+ * the task's BTF pointer; only the slot itself (an array of pointers, which the verifier
+ * cannot index) needs a helper call.
+ */
 static __always_inline struct file *file_of_fd(long fd)
 {
-	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
-	struct fdtable *fdt = BPF_CORE_READ(task, files, fdt);
-	struct file **fds;
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct files_struct *files = task->files;
+	struct fdtable *fdt;
 	struct file *f = NULL;
 
-	if (!fdt || fd < 0 || fd >= BPF_CORE_READ(fdt, max_fds))
+	if (!files)
 		return NULL;
-	fds = BPF_CORE_READ(fdt, fd);
-	if (bpf_probe_read_kernel(&f, sizeof(f), &fds[fd]))
+	fdt = files->fdt;
+	if (!fdt || fd < 0 || fd >= fdt->max_fds)
+		return NULL;
+	if (bpf_probe_read_kernel(&f, sizeof(f), &fdt->fd[fd]))
 		return NULL;
 	return f;
 }

@@ -234,14 +234,34 @@ struct slow_pending {
 	__u64 offset;
 	struct file *file;
 	__u8 op;
+	__u8 pending; /* between the entry and the return of a read, write or sync */
 };
 
+/* In the thread's own storage, as an open's: every read and write of a regular file gets here. */
 struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 16384);
-	__type(key, __u32); /* thread id */
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
 	__type(value, struct slow_pending);
 } file_slow_pending SEC(".maps");
+
+/*
+ * Whether f is a regular file on a wanted file system. Without --fs that is a question of
+ * its super block alone: the type's name is read only to compare it with --fs.
+ */
+static __always_inline bool slow_file_wanted(struct file *f)
+{
+	struct inode *inode = BPF_CORE_READ(f, f_inode);
+	struct super_block *sb;
+	char fstype[EBR_FS_NAME_LEN];
+
+	if (!inode || (BPF_CORE_READ(inode, i_mode) & S_IFMT) != S_IFREG)
+		return false;
+	if (file_fs_filter[0])
+		return file_fs_wanted(fstype, file_fs(f, fstype));
+	sb = BPF_CORE_READ(inode, i_sb);
+	return sb && BPF_CORE_READ(sb, s_bdev);
+}
 
 /*
  * Entry of read/write/sync on fd: remembered only for a regular file on a wanted file
@@ -251,24 +271,25 @@ struct {
 static __always_inline int slow_enter(long fd, __u8 op, bool has_offset, __u64 offset)
 {
 	__u64 id = bpf_get_current_pid_tgid();
-	__u32 tid = (__u32)id;
-	char fstype[EBR_FS_NAME_LEN];
-	struct slow_pending p = {};
+	struct slow_pending *p;
 	struct file *f;
 
 	if (!ebr_tgid_wanted(id >> 32))
 		return 0;
 	f = file_of_fd(fd);
-	if (!f || (BPF_CORE_READ(f, f_inode, i_mode) & S_IFMT) != S_IFREG)
+	if (!f || !slow_file_wanted(f))
 		return 0;
-	if (!file_fs_wanted(fstype, file_fs(f, fstype)))
-		return 0;
-	p.ts = bpf_ktime_get_ns();
-	p.file = f;
-	p.op = op;
-	p.offset = has_offset ? offset : (__u64)BPF_CORE_READ(f, f_pos);
-	if (bpf_map_update_elem(&file_slow_pending, &tid, &p, BPF_ANY))
+	p = bpf_task_storage_get(&file_slow_pending, bpf_get_current_task_btf(), 0,
+				 BPF_LOCAL_STORAGE_GET_F_CREATE);
+	if (!p) {
 		ebr_count_map_loss(EBR_PROBE_FILE_SLOW);
+		return 0;
+	}
+	p->ts = bpf_ktime_get_ns();
+	p->file = f;
+	p->op = op;
+	p->offset = has_offset ? offset : (__u64)BPF_CORE_READ(f, f_pos);
+	p->pending = 1;
 	return 0;
 }
 
@@ -276,14 +297,15 @@ static __always_inline int slow_exit(long ret)
 {
 	__u64 id = bpf_get_current_pid_tgid();
 	__u32 tid = (__u32)id;
-	struct slow_pending *p = bpf_map_lookup_elem(&file_slow_pending, &tid);
+	struct slow_pending *p = bpf_task_storage_get(&file_slow_pending,
+						      bpf_get_current_task_btf(), 0, 0);
 	struct ebr_rec_file_slow *r;
 	struct super_block *sb;
 	struct dentry *d;
 	struct file *f;
 	__u64 lat;
 
-	if (!p)
+	if (!p || !p->pending)
 		return 0;
 	f = p->file; /* a local: CO-RE relocates kernel types only */
 	lat = bpf_ktime_get_ns() - p->ts;
@@ -309,7 +331,7 @@ static __always_inline int slow_exit(long ret)
 	ebr_current_comm(r->comm);
 	ebr_submit(r);
 out:
-	bpf_map_delete_elem(&file_slow_pending, &tid);
+	p->pending = 0;
 	return 0;
 }
 

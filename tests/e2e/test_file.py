@@ -151,6 +151,17 @@ def test_fs_filter_is_applied_in_the_kernel(live, disk_dir, out_dir):
     text = ebrec("report", trace, "fsslower", check=0).stdout
     assert "recorded with --fs nosuchfs" in text
 
+    # and the file system it is on, named (every operation, --min-us 0): all of them are there
+    fstype = subprocess.run(["stat", "-f", "-c", "%T", disk_dir], capture_output=True,
+                            text=True, check=True).stdout.strip().replace("ext2/ext3", "ext4")
+    ebrec("record", "-f", "-o", trace, "-e", "file", "--fs", fstype, "--min-us", 0, "--",
+          workload("ebr-files"), "slow", 2, 1024, slow, 10, small, 1000, check=0)
+    rows = view(trace, "fsslower", "-m", 0, "-t", fstype)["rows"]
+    assert sorted((r["type"], r["file"], r["bytes"]) for r in rows
+                  if r["file"] in ("slow.dat", "small.dat") and r["type"] in "RW") == \
+        [("R", "small.dat", 4096)] * 10 + [("W", "slow.dat", 1 << 20)] * 2
+    assert {r["fstype"] for r in rows} == {fstype}
+
 
 def test_cachestat_misses_then_hits(live, disk_dir, out_dir):
     mib = 64
