@@ -92,7 +92,7 @@ int BPF_PROG(sched_switch, bool preempt, struct task_struct *prev, struct task_s
 	}
 	if (ebr_target_tgid && prev->tgid != ebr_target_tgid && next->tgid != ebr_target_tgid)
 		return 0;
-	r = ebr_reserve(EBR_PROBE_SCHED_SWITCH, EBR_REC_SCHED_SWITCH, sizeof(*r));
+	r = ebr_reserve_at(EBR_PROBE_SCHED_SWITCH, EBR_REC_SCHED_SWITCH, sizeof(*r), now);
 	if (!r)
 		return 0;
 	r->runq_ns = runq;
