@@ -493,7 +493,7 @@ static void cachestat_release(struct view_run *vr)
 
 	if (s)
 		cachestat_release_model(&s->model);
-	free(s);
+	view_free_state(vr);
 }
 
 const struct view view_cachestat = {

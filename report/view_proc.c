@@ -146,7 +146,7 @@ static void execsnoop_release(struct view_run *vr)
 		execsnoop_release_model(&s->model);
 		tally_release(&s->tally);
 	}
-	free(s);
+	view_free_state(vr);
 }
 
 const struct view view_execsnoop = {

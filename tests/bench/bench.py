@@ -284,6 +284,12 @@ def recorder_capacity(tmp, log, scale):
     return dict(ns=med(per_event))
 
 
+def trace_cmd_version(text):
+    """"3.1.6" from "trace-cmd version 3.1.6 (not-a-git-repo)"."""
+    words = text.split()
+    return words[words.index("version") + 1] if "version" in words[:-1] else "?"
+
+
 def machine():
     cpu = "?"
     with open("/proc/cpuinfo") as f:
@@ -294,9 +300,8 @@ def machine():
             for t, c in (("perf", ["perf", "--version"]),
                          ("trace-cmd", ["sh", "-c", "trace-cmd --version 2>&1 | grep -m1 version"]),
                          ("fio", ["fio", "--version"]))}
-    ebrec = subprocess.run([EBREC, "--help"], capture_output=True, text=True)
     return (f"Linux {platform.release()}, {os.cpu_count()} CPUs ({cpu}), {mem} GiB; "
-            f"{vers['perf']}, trace-cmd {vers['trace-cmd'].split()[-1] if vers['trace-cmd'] else '?'}, "
+            f"{vers['perf']}, trace-cmd {trace_cmd_version(vers['trace-cmd'])}, "
             f"{vers['fio']}; ebrec {subprocess.run(['git', '-C', REPO, 'describe', '--always', '--dirty'], capture_output=True, text=True).stdout.strip()}")
 
 

@@ -7,8 +7,7 @@ import tempfile
 
 import pytest
 
-from conftest import (REPO, REQUIRE_LIVE, ebrec, live_reason, on_block_device, view,
-                      workload)
+from conftest import REPO, ebrec, on_block_device, require_live, view, workload
 
 
 @pytest.fixture
@@ -127,11 +126,7 @@ ROW_VIEWS = ["biosnoop", "execsnoop", "exitsnoop", "opensnoop", "fsslower", "tcp
 def every_family(tmp_path_factory):
     """A recording of every family while ebr-hostile (named ebr-cut-me) writes to the disk,
     opens 80 files, execs once, talks TCP on loopback and burns a second of CPU."""
-    reason = live_reason()
-    if reason:
-        if REQUIRE_LIVE:
-            pytest.fail(f"live BPF test cannot run ({reason}) but EBREC_REQUIRE_LIVE=1")
-        pytest.skip(reason)
+    require_live()
     d = tempfile.mkdtemp(prefix="ebrec-e2e-", dir="/var/tmp" if on_block_device("/var/tmp")
                          else REPO)
     trace = tmp_path_factory.mktemp("cli") / "cut.ebr"

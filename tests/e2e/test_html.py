@@ -11,8 +11,7 @@ import tempfile
 import pytest
 
 from browser import Browser
-from conftest import (REPO, REQUIRE_LIVE, ebrec, ebrec_json, live_reason, on_block_device,
-                      workload)
+from conftest import REPO, ebrec, ebrec_json, on_block_device, require_live, workload
 
 ARTIFACTS = os.environ.get("EBREC_ARTIFACTS", os.path.join(REPO, "build", "test-artifacts"))
 FAMILIES = "block,proc,file,tcp,sched,profile,offcpu"
@@ -24,11 +23,7 @@ HOSTILE_COMM = "<s>\"'&"  # then \x07 and \xff, which JSON carries as \u0007 and
 @pytest.fixture(scope="module")
 def recorded(tmp_path_factory):
     """One recording of every family while ebr-hostile runs, and its HTML page."""
-    reason = live_reason()
-    if reason:
-        if REQUIRE_LIVE:
-            pytest.fail(f"live BPF test cannot run ({reason}) but EBREC_REQUIRE_LIVE=1")
-        pytest.skip(reason)
+    require_live()
     out = tmp_path_factory.mktemp("html")
     # the names go on a disk, so that the workload's writes are block I/O
     d = tempfile.mkdtemp(prefix="ebrec-html-",

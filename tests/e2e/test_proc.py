@@ -1,5 +1,4 @@
 """Process family, end to end: real BPF, workloads whose execs and exits are known exactly."""
-import os
 import subprocess
 import sys
 import uuid
