@@ -69,7 +69,7 @@ enum {
 struct ebr_probe_counters {
 	__u64 emitted;      /* records the probe tried to hand over */
 	__u64 lost_ringbuf; /* bpf_ringbuf_reserve() failed: ring buffer full */
-	__u64 lost_map;     /* a pairing map was full: the event could not be built */
+	__u64 lost_map;     /* a pairing map was full or a pair's other half was never traced */
 };
 
 /* Common header of every ring-buffer record. */

@@ -3,7 +3,8 @@
  * Off-CPU family: at sched_switch the outgoing task's stacks are kept in its task storage
  * (the tracepoint runs in its context, so they are its stacks); when it is switched back in,
  * one record says how long it was off CPU, if at least --min-us. The threshold is applied
- * here so that short waits cost no ring-buffer space.
+ * here so that short waits cost no ring-buffer space. A span whose end the kernel did not
+ * trace is counted in lost_map (FORMAT.md ebr.counts).
  */
 #include "stack.bpf.h"
 
@@ -35,6 +36,13 @@ int BPF_PROG(offcpu_switch, bool preempt, struct task_struct *prev, struct task_
 
 	if (prev->pid && ebr_tgid_wanted(prev->tgid)) {
 		s = bpf_task_storage_get(&offcpu_task, prev, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
+		/*
+		 * Still pending: the kernel never traced the switch that brought prev back (it
+		 * fires none when some hidden tasks leave a CPU: README). That span's end is
+		 * unknown, so it is counted lost rather than recorded with a made-up one.
+		 */
+		if (s && s->off_ts && now > s->off_ts && now - s->off_ts >= offcpu_min_ns)
+			ebr_count_map_loss(EBR_PROBE_OFFCPU);
 		if (s) {
 			s->rec.pid = prev->tgid;
 			s->rec.tid = prev->pid;

@@ -99,8 +99,8 @@ static void print_info(const struct trace_file *tf, const struct ebr_summary *s,
 
 		snprintf(key, sizeof(key), "probe.%u", p->probe);
 		name = ebr_reader_meta(r, key);
-		printf("  %-24s emitted %llu, lost %llu (ring buffer full %llu, pairing map full %llu, "
-		       "recorder queue full %llu)\n",
+		printf("  %-24s emitted %llu, lost %llu (ring buffer full %llu, unpaired in the kernel "
+		       "%llu, recorder queue full %llu)\n",
 		       text_safe(name ? name : key, a, sizeof(a)), (unsigned long long)p->emitted,
 		       (unsigned long long)(p->lost_ringbuf + p->lost_map + p->lost_user),
 		       (unsigned long long)p->lost_ringbuf, (unsigned long long)p->lost_map,

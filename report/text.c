@@ -113,8 +113,8 @@ void text_losses(FILE *f, const struct ebr_reader *r, const struct probe_losses 
 		return;
 	}
 	fprintf(f,
-		"%s events: %llu emitted, %llu LOST (ring buffer full %llu, pairing map full %llu, "
-		"recorder queue full %llu): this view is incomplete\n",
+		"%s events: %llu emitted, %llu LOST (ring buffer full %llu, unpaired in the kernel "
+		"%llu, recorder queue full %llu): this view is incomplete\n",
 		l->name, (unsigned long long)l->emitted, (unsigned long long)lost,
 		(unsigned long long)l->lost_ringbuf, (unsigned long long)l->lost_map,
 		(unsigned long long)l->lost_user);

@@ -54,7 +54,7 @@
     if (!l) return null;
     const lost = l.lost || 0;
     const text = l.family + ' events: ' + num(l.emitted) + ' emitted, ' + num(lost) + ' lost' +
-      (lost ? ' (ring buffer ' + num(l.lost_ringbuf) + ', pairing map ' + num(l.lost_map) +
+      (lost ? ' (ring buffer ' + num(l.lost_ringbuf) + ', unpaired in the kernel ' + num(l.lost_map) +
         ', recorder queue ' + num(l.lost_user) + '): this view is incomplete' : '');
     return h('p', { class: lost ? 'note warn' : 'note' }, text);
   }
@@ -154,7 +154,7 @@
       ? warnings.length + ' warning(s): the trace is incomplete or damaged' : 'The trace was read whole: no damage, no limit reached.'));
     if (warnings.length) sec.appendChild(h('ul', null, ...warnings.map(w => h('li', null, w))));
     const t = h('table', null, h('tr', null, ...['probe', 'emitted', 'lost', 'ring buffer full',
-      'pairing map full', 'recorder queue full', 'when (seconds from the start)'].map(c => h('th', null, c))));
+      'unpaired in the kernel', 'recorder queue full', 'when (seconds from the start)'].map(c => h('th', null, c))));
     for (const p of D.probes || []) {
       const l = p.losses;
       const when = (l.windows || []).map(w => w.start_s + '–' + w.end_s + ' s: ' + num(w.lost)).join(', ') +

@@ -89,6 +89,12 @@ def test_process_that_exits_mid_recording_is_named(live, out_dir):
     assert good >= 0.9 * total, (good, total)
 
 
+def sleeps_of(v):
+    """The stacks of the sleeper's nanosleeps (a preemption in ebr_sleeper_delta is not one)."""
+    return [s for s in v["stacks"]
+            if "ebr_sleeper_delta" in s["user"] and "do_nanosleep" in s["kernel"]]
+
+
 def test_offcputime_of_a_thread_sleeping_10_times_50ms(live, out_dir):
     trace = out_dir / "offcpu.ebr"
     binary = copy_of_workload(out_dir, "ebr-sleeper")
@@ -96,18 +102,20 @@ def test_offcputime_of_a_thread_sleeping_10_times_50ms(live, out_dir):
     pid = pid_of(p.stdout)
 
     v = view(trace, "offcputime", "-p", pid)
-    sleeps = [s for s in v["stacks"] if "ebr_sleeper_delta" in s["user"]]
+    sleeps = sleeps_of(v)
     assert sleeps, v["stacks"]
+    # The kernel sometimes switches a task in without firing sched_switch (FORMAT.md
+    # ebr.counts): such a sleep has no end and is counted in lost_map, never dropped silently.
+    unpaired = v["losses"]["lost_map"]
+    n = sum(s["count"] for s in sleeps)
+    assert 10 - unpaired <= n <= 10, (n, unpaired)
+    assert n >= 8, (n, unpaired)
     total_us = sum(s["value"] for s in sleeps)
-    assert 450_000 <= total_us <= 550_000, total_us
-    assert sum(s["count"] for s in sleeps) == 10
-    assert all("do_nanosleep" in s["kernel"] for s in sleeps), sleeps
+    assert 50_000 * n <= total_us <= 55_000 * n, (total_us, n)
 
     # -m: each sleep is 50 ms and a little; none is 60 ms
-    assert sum(s["count"] for s in view(trace, "offcputime", "-p", pid, "-m", 40000)["stacks"]
-               if "ebr_sleeper_delta" in s["user"]) == 10
-    assert not [s for s in view(trace, "offcputime", "-p", pid, "-m", 60000)["stacks"]
-                if "ebr_sleeper_delta" in s["user"]]
+    assert sum(s["count"] for s in sleeps_of(view(trace, "offcputime", "-p", pid, "-m", 40000))) == n
+    assert not sleeps_of(view(trace, "offcputime", "-p", pid, "-m", 60000))
 
 
 def test_offcpu_threshold_is_applied_in_the_kernel(live, out_dir):
