@@ -382,6 +382,22 @@ static void call_site(Dwarf_Die *cu, Dwarf_Die *inl, struct func_frame *f)
 }
 
 /*
+ * A function's name from its DWARF: the linkage (mangled) name where there is one, so that a
+ * C++ or Rust function inlined somewhere reads qualified once demangled (analyze/demangle.h),
+ * not as its bare DW_AT_name ("push_back"); else its name.
+ */
+static const char *die_name(Dwarf_Die *die)
+{
+	Dwarf_Attribute attr;
+	const char *name = NULL;
+
+	if (dwarf_attr_integrate(die, DW_AT_linkage_name, &attr) ||
+	    dwarf_attr_integrate(die, DW_AT_MIPS_linkage_name, &attr))
+		name = dwarf_formstring(&attr);
+	return name ? name : dwarf_diename(die);
+}
+
+/*
  * The frames at addr of mod: [0] the function, then the functions inlined there, outermost
  * first. Each frame's line is where it is at addr: the innermost's is addr's own line, the
  * others' the call of the next. Returns the count, 0 if nothing is known.
@@ -409,7 +425,7 @@ static int resolve_addr(Dwfl_Module *mod, Dwarf_Addr addr, struct func_frame *ou
 			sub = &scopes[i];
 	}
 	if (!name && sub)
-		name = dwarf_diename(sub);
+		name = die_name(sub);
 	if (!name) {
 		free(scopes);
 		return 0;
@@ -421,7 +437,7 @@ static int resolve_addr(Dwfl_Module *mod, Dwarf_Addr addr, struct func_frame *ou
 	n++;
 	/* inl[] is innermost first; frames go outermost first */
 	for (int i = ninl - 1; i >= 0; i--) {
-		out[n].name = dwarf_diename(inl[i]);
+		out[n].name = die_name(inl[i]);
 		out[n].file = NULL;
 		out[n].line = 0;
 		n++;
