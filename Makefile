@@ -38,7 +38,9 @@ PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CFLAGS ?= -O2 -g
 ALL_CFLAGS := -std=gnu11 $(CFLAGS) $(WARN) $(SAN_FLAGS) -I. -I$(BUILD) -MMD -MP \
 	-D_GNU_SOURCE $(PKG_CFLAGS)
-LDLIBS := $(PKG_LIBS) -lpthread -lm
+# libiberty (static): the C++ and Rust demanglers of binutils and perf (analyze/demangle.c)
+DEMANGLE_LIBS := -liberty
+LDLIBS := $(PKG_LIBS) $(DEMANGLE_LIBS) -lpthread -lm
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Ibpf -I. -Wall -Wno-unused-function \
 	-MMD -MP
 
@@ -106,7 +108,7 @@ $(BUILD)/report/html_assets.o: $(BUILD)/report/html_assets.c
 # Unit tests need no root and no kernel: they link format/, analyze/ and report/ only.
 $(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(REPORT_OBJS) $(ANALYZE_OBJS) $(FORMAT_OBJS)
 	$(call msg,LINK,$@)
-	$(Q)$(CC) $(ALL_CFLAGS) $^ -lzstd -lpthread -lm -o $@
+	$(Q)$(CC) $(ALL_CFLAGS) $^ -lzstd $(DEMANGLE_LIBS) -lpthread -lm -o $@
 
 # Workloads with exactly known behaviour, for the end-to-end tests and the demo.
 # ebr-stacks: every function keeps its frame and its name, for the stack tests
@@ -196,7 +198,7 @@ build-fuzz/fuzz_reader: tests/fuzz/fuzz_reader.c $(FORMAT_SRCS) $(ANALYZE_SRCS) 
 		$(wildcard format/*.h analyze/*.h report/*.h format/*.def)
 	$(call msg,FUZZ,$@)
 	$(Q)mkdir -p build-fuzz
-	$(Q)$(CLANG) $(FUZZ_FLAGS) $(filter %.c,$^) -lzstd -lm -o $@
+	$(Q)$(CLANG) $(FUZZ_FLAGS) $(filter %.c,$^) -lzstd $(DEMANGLE_LIBS) -lm -o $@
 
 .PHONY: fuzz
 fuzz: build-fuzz/fuzz_reader

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "analyze/demangle.h"
 #include "analyze/grow.h"
 #include "analyze/symtab.h"
 
@@ -35,6 +36,20 @@ static char *dup_str(const struct ebr_value *v, int *err)
 	return p;
 }
 
+/* A function's name as a reader wants it: demangled when it is a C++ or Rust name. */
+static char *dup_name(const struct ebr_value *v, int *err)
+{
+	char buf[DEMANGLE_MAX];
+	char *p;
+
+	if (!demangle(v->s, buf, sizeof(buf)))
+		return dup_str(v, err);
+	p = strdup(buf);
+	if (!p)
+		*err = EBR_E_NOMEM;
+	return p;
+}
+
 int symtab_on_event(struct symtab *s, const struct ebr_event *ev)
 {
 	const struct ebr_value *v = ev->v;
@@ -49,7 +64,7 @@ int symtab_on_event(struct symtab *s, const struct ebr_event *ev)
 			return err ?: 1;
 		k->addr = v[EBR_F_SYM_KERNEL_ADDR].u;
 		k->size = v[EBR_F_SYM_KERNEL_SIZE].u;
-		k->name = dup_str(&v[EBR_F_SYM_KERNEL_NAME], &err);
+		k->name = dup_name(&v[EBR_F_SYM_KERNEL_NAME], &err);
 		k->module = dup_str(&v[EBR_F_SYM_KERNEL_MODULE], &err);
 		break;
 	}
@@ -88,7 +103,7 @@ int symtab_on_event(struct symtab *s, const struct ebr_event *ev)
 		f->offset = v[EBR_F_SYM_FUNC_OFFSET].u;
 		f->depth = v[EBR_F_SYM_FUNC_DEPTH].u;
 		f->line = v[EBR_F_SYM_FUNC_LINE].u;
-		f->name = dup_str(&v[EBR_F_SYM_FUNC_NAME], &err);
+		f->name = dup_name(&v[EBR_F_SYM_FUNC_NAME], &err);
 		f->file = dup_str(&v[EBR_F_SYM_FUNC_FILE], &err);
 		break;
 	}

@@ -89,6 +89,28 @@ def test_process_that_exits_mid_recording_is_named(live, out_dir):
     assert good >= 0.9 * total, (good, total)
 
 
+def test_cpp_and_rust_names_are_demangled(live, out_dir):
+    """Functions under C++ and Rust v0 symbols read as perf shows them; dump keeps the raw."""
+    trace = out_dir / "mangled.ebr"
+    binary = copy_of_workload(out_dir, "ebr-mangled")
+    p = ebrec("record", "-o", trace, "-e", "profile", "--", binary, "mangled", 1, check=0)
+    pid = pid_of(p.stdout)
+
+    v = view(trace, "profile", "-p", pid)
+    chain = ["ebr_inner_gamma", "ebrec::burner::spin(double)", "ebrec::burner::outer", "main"]
+    total = sum(s["count"] for s in v["stacks"])
+    good = sum(s["count"] for s in v["stacks"]
+               if any(s["user"][i:i + 4] == chain for i in range(len(s["user"]))))
+    assert 47 <= total <= 51, total  # 1 s at 49 Hz
+    assert good >= 0.9 * total, (good, total, v["stacks"][:3])
+    folded = ebrec("report", trace, "profile", "-f", "-p", pid, check=0).stdout
+    assert ";main;ebrec::burner::outer;ebrec::burner::spin(double);ebr_inner_gamma" in folded
+    raw = ebrec("dump", trace, check=0).stdout
+    assert 'name="_ZN5ebrec6burner4spinEd"' in raw
+    assert 'name="_RNvNtCs1234_5ebrec6burner5outer"' in raw
+    assert "ebrec::burner" not in raw
+
+
 def sleeps_of(v):
     """The stacks of the sleeper's nanosleeps (a preemption in ebr_sleeper_delta is not one)."""
     return [s for s in v["stacks"]

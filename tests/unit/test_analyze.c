@@ -3,9 +3,11 @@
  * Unit tests of analyze/ (and the report/ pieces that must match bcc byte for byte), on
  * traces built in memory with known contents.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "analyze/block.h"
+#include "analyze/demangle.h"
 #include "analyze/file.h"
 #include "analyze/proc.h"
 #include "analyze/sched.h"
@@ -1305,8 +1307,9 @@ static void test_stacks_are_named_through_the_traces_symbols(void)
 	ev(&t, EBR_EV_SYM_MAP, 9000, v);
 	sym_func(&t, 1, 0x1010, 0, "leaf_fn");
 	sym_func(&t, 1, 0x1012, 0, "leaf_fn");
-	sym_func(&t, 1, 0x1203, 0, "outer_fn"); /* the call before return address 0x1204 */
-	sym_func(&t, 1, 0x1203, 1, "inlined_fn");
+	/* the call before return address 0x1204; C++ and Rust names, read demangled */
+	sym_func(&t, 1, 0x1203, 0, "_ZN3app5outerEv");
+	sym_func(&t, 1, 0x1203, 1, "_RNvCs1234_3app7inlined");
 	CHECK(ebr_writer_close(t.w) == 0);
 	ebr_source_mem(&src, &ms, t.mem.buf, t.mem.len);
 	CHECK(ebr_reader_open(&r, &src, NULL, 0) == 0);
@@ -1320,12 +1323,12 @@ static void test_stacks_are_named_through_the_traces_symbols(void)
 	CHECK(p.stacks[1].pid == 50 && p.stacks[1].value == 3 && p.stacks[1].count == 3);
 	n.buf[0] = 0;
 	stackprof_walk_leaf_first(&p, &p.stacks[1], join_name, &n);
-	CHECK(!strcmp(n.buf, "k_leaf_[k];k_entry_[k];leaf_fn;inlined_fn;outer_fn;"
+	CHECK(!strcmp(n.buf, "k_leaf_[k];k_entry_[k];leaf_fn;app::inlined;app::outer();"
 			     "[unknown] [vdso]+0x10"));
 	n.buf[0] = 0;
 	stackprof_walk_root_first(&p, &p.stacks[1], join_name, &n);
-	CHECK(!strcmp(n.buf, "[unknown] [vdso]+0x10;outer_fn;inlined_fn;leaf_fn;k_entry_[k];"
-			     "k_leaf_[k]"));
+	CHECK(!strcmp(n.buf, "[unknown] [vdso]+0x10;app::outer();app::inlined;leaf_fn;"
+			     "k_entry_[k];k_leaf_[k]"));
 	/* 3 samples of 5 frames (4 named) and 1 of 1 frame (unnamed) */
 	stackprof_resolved_share(&p, &frames, &resolved);
 	CHECK(frames == 16 && resolved == 12);
@@ -1343,6 +1346,76 @@ static void test_stacks_are_named_through_the_traces_symbols(void)
 	stackprof_release(&p);
 	ebr_reader_close(r);
 	free(t.mem.buf);
+}
+
+/* f<int, pair<int, int>, then levels more template-ids, each of two of the one before>(int) */
+static void substitution_bomb(char *buf, size_t cap, unsigned levels)
+{
+	static const char b36[] = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ";
+	size_t n = (size_t)snprintf(buf, cap, "_Z1fIiSt4pairIiiE");
+
+	for (unsigned i = 0; i < levels && i < 36 * 36; i++) {
+		/* the previous pair<> is substitution i: S<i in base 36>_ */
+		char id[3] = { b36[i % 36], 0, 0 };
+
+		if (i >= 36) {
+			id[0] = b36[i / 36];
+			id[1] = b36[i % 36];
+		}
+		n += (size_t)snprintf(buf + n, cap - n, "S_IS%s_S%s_E", id, id);
+	}
+	snprintf(buf + n, cap - n, "EvT_");
+}
+
+static void test_demangle_cpp_and_rust_within_bounds(void)
+{
+	char out[DEMANGLE_MAX], big[4 * DEMANGLE_MAX];
+	size_t n;
+
+	CHECK(demangle("_ZNSt6vectorIiSaIiEE9push_backERKi", out, sizeof(out)) &&
+	      !strcmp(out, "std::vector<int, std::allocator<int> >::push_back(int const&)"));
+	CHECK(demangle("_Z1fv.isra.0", out, sizeof(out)) &&
+	      !strcmp(out, "f() [clone .isra.0]"));
+	/* Rust: v0, and legacy (a C++-style name whose hash is dropped) */
+	CHECK(demangle("_RNvMs_NtNtCsalM65ksrrJu_3std6thread6threadNtB4_6Thread12park_timeout",
+		       out, sizeof(out)) &&
+	      !strcmp(out, "<std::thread::thread::Thread>::park_timeout"));
+	CHECK(demangle("_ZN3std6thread4park17h0123456789abcdefE", out, sizeof(out)) &&
+	      !strcmp(out, "std::thread::park"));
+	/* not mangled, or malformed: left to the caller as they are */
+	CHECK(!demangle("main", out, sizeof(out)));
+	CHECK(!demangle("_ZN", out, sizeof(out)));
+	CHECK(!demangle("_R", out, sizeof(out)));
+	CHECK(!demangle("", out, sizeof(out)));
+	CHECK(!demangle(NULL, out, sizeof(out)));
+	/* an output that does not fit stops the demangler: never truncated, never overrun */
+	CHECK(!demangle("_ZNSt6vectorIiSaIiEE9push_backERKi", out, 16));
+	/* an input as long as the cap is not read at all; deep nesting ends in an error */
+	memset(big, 'A', sizeof(big) - 1);
+	big[0] = '_';
+	big[1] = 'Z';
+	big[sizeof(big) - 1] = 0;
+	CHECK(!demangle(big, out, sizeof(out)));
+	n = 2;
+	memcpy(big, "_Z", 2);
+	while (n + 3 < DEMANGLE_MAX - 2) {
+		memcpy(big + n, "A1_", 3);
+		n += 3;
+	}
+	big[n++] = 'i';
+	big[n] = 0;
+	CHECK(!demangle(big, out, sizeof(out)));
+	/*
+	 * A substitution bomb: each template-id is made of two of the previous one, so 669
+	 * bytes would demangle to about 2^60 (cplus_demangle makes 2.5 MB of 30 levels). The output passes
+	 * the cap within microseconds, which ends the demangling; with 2 levels it is valid.
+	 */
+	substitution_bomb(big, sizeof(big), 2);
+	CHECK(demangle(big, out, sizeof(out)) &&
+	      !strcmp(out, "void f<int, std::pair<int, int>, f<std::pair, std::pair>, "
+			   "f<std::pair<int, int>, std::pair<int, int> > >(int)"));
+	substitution_bomb(big, sizeof(big), 60);
+	CHECK(strlen(big) == 669 && !demangle(big, out, sizeof(out)));
 }
 
 int main(void)
@@ -1372,5 +1445,6 @@ int main(void)
 	RUN(test_tcp_sessions_bytes_and_owners);
 	RUN(test_stacks_are_named_through_the_traces_symbols);
 	RUN(test_sched_dists_and_untraced_switch_ins);
+	RUN(test_demangle_cpp_and_rust_within_bounds);
 	return CHECK_SUMMARY();
 }

@@ -9,6 +9,10 @@
  *   ebr-stacks sleep N MS      a thread sleeps N times MS milliseconds in ebr_sleeper_delta,
  *                              which makes the nanosleep system call itself: a call through
  *                              libc, built without frame pointers, would hide the caller
+ *   ebr-stacks mangled SECONDS burns CPU in two functions whose symbols are mangled as a
+ *                              C++ compiler and rustc would: ebrec::burner::spin(double)
+ *                              (_ZN5ebrec6burner4spinEd) called by ebrec::burner::outer (a
+ *                              Rust v0 name), under main
  *   ebr-stacks jit SECONDS     burns CPU in code it wrote into anonymous memory, named
  *                              ebr_jit_epsilon in /tmp/perf-PID.map as JIT runtimes do
  *                              (x86-64 only); removes the map when done unless told "keep"
@@ -50,6 +54,22 @@ static __attribute__((noinline)) void ebr_middle_beta(double until)
 static __attribute__((noinline)) void ebr_outer_alpha(double until)
 {
 	ebr_middle_beta(until);
+	sink++;
+}
+
+/* C functions under the symbols a C++ and a Rust compiler would give them */
+static void ebr_mangled_spin(double until) __asm__("_ZN5ebrec6burner4spinEd");
+static void ebr_mangled_outer(double until) __asm__("_RNvNtCs1234_5ebrec6burner5outer");
+
+static __attribute__((noinline, used)) void ebr_mangled_spin(double until)
+{
+	ebr_inner_gamma(until);
+	sink++;
+}
+
+static __attribute__((noinline, used)) void ebr_mangled_outer(double until)
+{
+	ebr_mangled_spin(until);
 	sink++;
 }
 
@@ -139,6 +159,10 @@ int main(int argc, char **argv)
 		ebr_outer_alpha(now_s() + atof(argv[2]));
 		return 0;
 	}
+	if (argc == 3 && !strcmp(argv[1], "mangled")) {
+		ebr_mangled_outer(now_s() + atof(argv[2]));
+		return 0;
+	}
 	if (argc == 4 && !strcmp(argv[1], "sleep")) {
 		struct sleeps s = { atoi(argv[2]), atol(argv[3]) };
 		pthread_t t;
@@ -151,6 +175,7 @@ int main(int argc, char **argv)
 	}
 	if ((argc == 3 || argc == 4) && !strcmp(argv[1], "jit"))
 		return jit_burn(atof(argv[2]), argc == 4 && !strcmp(argv[3], "keep"));
-	fprintf(stderr, "usage: ebr-stacks burn SECONDS | sleep N MS | jit SECONDS [keep]\n");
+	fprintf(stderr, "usage: ebr-stacks burn SECONDS | mangled SECONDS | sleep N MS | "
+		"jit SECONDS [keep]\n");
 	return 2;
 }
