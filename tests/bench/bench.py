@@ -40,6 +40,7 @@ def workloads(scale, disk_dir):
     burn = max(1, int(4 * scale))
     fio_file = os.path.join(disk_dir, "fio.dat")
     storm = [f"{W}/ebr-files", "open", str(opens), "0", "/dev/null", "/nonexistent"]
+    failing = [f"{W}/ebr-files", "open", "0", str(opens), "/dev/null", "/nonexistent"]
     storms = (os.cpu_count() or 1) + 1  # every CPU busy: the highest rate this machine makes
     return {
         "syscall storm (openat/close)": dict(
@@ -47,6 +48,12 @@ def workloads(scale, disk_dir):
             tp=["syscalls:sys_enter_openat", "syscalls:sys_exit_openat"]),
         f"{storms} syscall storms at once": dict(
             cmd=["sh", "-c", " & ".join([" ".join(storm)] * storms) + " & wait"],
+            events=storms * opens, unit="open", family=["-e", "file"], view=["opensnoop"],
+            tp=["syscalls:sys_enter_openat", "syscalls:sys_exit_openat"]),
+        # the cheapest traced system call: an open that fails at once makes over 1 M
+        # events/s on two CPUs, the rate the "no events lost" target is stated for
+        f"{storms} storms of failing opens at once": dict(
+            cmd=["sh", "-c", " & ".join([" ".join(failing)] * storms) + " & wait"],
             events=storms * opens, unit="open", family=["-e", "file"], view=["opensnoop"],
             tp=["syscalls:sys_enter_openat", "syscalls:sys_exit_openat"]),
         "scheduler storm (perf bench sched pipe)": dict(
@@ -400,10 +407,11 @@ def report(results, rss, cap, rounds, scale, elapsed):
     if rates:
         rate, lost, name = max(rates)
         capacity = 1e3 / cap["ns"] if cap["ns"] > 0 else float("nan")
-        checks.append((f"no events lost up to 1 M events/s: the highest rate this machine made "
-                       f"under ebrec was {rate / 1e6:.2f} M/s ({name}), {lost} lost; the recorder "
-                       f"alone takes {cap['ns']:.0f} ns of CPU per event, so one CPU writes "
-                       f"{capacity:.1f} M events/s", None, None))
+        what = (f"no events lost up to 1 M events/s: the highest rate this machine made "
+                f"under ebrec was {rate / 1e6:.2f} M/s ({name}), {lost} lost; the recorder "
+                f"alone takes {cap['ns']:.0f} ns of CPU per event, so one CPU writes "
+                f"{capacity:.1f} M events/s")
+        checks.append((what, lost, 0) if rate >= 1e6 else (what, None, None))
     if len(rss) == 2:
         checks.append((f"peak RSS of `ebrec report opensnoop` on {rss[1][0]} events within "
                        f"10% of that on {rss[0][0]}", ratio(rss[1][1], rss[0][1]), 1.10))
