@@ -488,7 +488,8 @@ static void *detach_some(void *arg)
 /*
  * Detaching from a syscall tracepoint waits for RCU grace periods (they are faultable on
  * 6.x): 70 ms a link here, 2 s for the file family's 28 one after another, paid at every end
- * of a recording. Concurrent waiters share grace periods, so the links go all at once.
+ * of a recording. Concurrent waiters share part of those waits (the kernel's event_mutex
+ * serializes the rest), so the links go all at once: 2.1 -> 1.1 s.
  */
 static void detach_probes(struct recording *rec)
 {
