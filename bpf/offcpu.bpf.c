@@ -26,6 +26,12 @@ struct {
 	__type(value, struct offcpu_stash);
 } offcpu_task SEC(".maps");
 
+/* An off-CPU span pending in s that has lasted at least --min-us by now. */
+static __always_inline bool span_reaches_min(const struct offcpu_stash *s, __u64 now)
+{
+	return s->off_ts && now > s->off_ts && now - s->off_ts >= offcpu_min_ns;
+}
+
 SEC("tp_btf/sched_switch")
 int BPF_PROG(offcpu_switch, bool preempt, struct task_struct *prev, struct task_struct *next,
 	     unsigned int prev_state)
@@ -36,14 +42,14 @@ int BPF_PROG(offcpu_switch, bool preempt, struct task_struct *prev, struct task_
 
 	if (prev->pid && ebr_tgid_wanted(prev->tgid)) {
 		s = bpf_task_storage_get(&offcpu_task, prev, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
-		/*
-		 * Still pending: the kernel never traced the switch that brought prev back (it
-		 * fires none when some hidden tasks leave a CPU: README). That span's end is
-		 * unknown, so it is counted lost rather than recorded with a made-up one.
-		 */
-		if (s && s->off_ts && now > s->off_ts && now - s->off_ts >= offcpu_min_ns)
-			ebr_count_map_loss(EBR_PROBE_OFFCPU);
 		if (s) {
+			/*
+			 * Still pending: the kernel never traced the switch that brought prev
+			 * back (it fires none when some hidden tasks leave a CPU: README). That
+			 * span's end is unknown: counted lost rather than given a made-up one.
+			 */
+			if (span_reaches_min(s, now))
+				ebr_count_map_loss(EBR_PROBE_OFFCPU);
 			s->rec.pid = prev->tgid;
 			s->rec.tid = prev->pid;
 			s->rec.state = prev_state;
@@ -57,13 +63,14 @@ int BPF_PROG(offcpu_switch, bool preempt, struct task_struct *prev, struct task_
 	if (!next->pid)
 		return 0;
 	s = bpf_task_storage_get(&offcpu_task, next, 0, 0);
-	if (!s || !s->off_ts)
+	if (!s)
 		return 0;
-	if (now > s->off_ts && now - s->off_ts >= offcpu_min_ns) {
+	if (span_reaches_min(s, now)) {
 		size = s->size;
 		if (size <= sizeof(s->rec)) {
 			s->rec.offcpu_ns = now - s->off_ts;
-			ebr_output(EBR_PROBE_OFFCPU, EBR_REC_OFFCPU, &s->rec, size);
+			/* the switch-in's time, already read: the record's time and the span's end */
+			ebr_output_at(EBR_PROBE_OFFCPU, EBR_REC_OFFCPU, &s->rec, size, now);
 		}
 	}
 	s->off_ts = 0;

@@ -134,7 +134,7 @@ ZOOM = """(() => {
     const resetOn = !reset.disabled;
     reset.click();
     const back = frames().filter(x => title(x) === t).map(width);
-    return { view, before, after, resetOn, back, resetOff: reset.disabled };
+    return { view, before, after, resetOn, back, resetOff: reset.disabled, seen };
   }
   return { none: seen };  /* say what the graphs hold instead of failing in the script */
 })()"""
@@ -145,6 +145,10 @@ def test_flame_graph_zooms_and_searches(recorded, browser):
     fresh(browser, page)
     z = browser.eval(ZOOM)
     assert "none" not in z, ("no frame below the process narrower than the page", z)
+    if z["view"] != "profile":
+        # only because the profile's graph is one chain below its process, not empty
+        assert z["seen"]["profile"] and all(w >= 1199 for d, w, _ in z["seen"]["profile"]
+                                            if d >= 2), z["seen"]
     assert z["before"] < 1199 and z["after"] == [1200], z
     assert z["resetOn"] and z["resetOff"] and z["back"] == [z["before"]], z
     matched = browser.eval("""(() => {

@@ -24,9 +24,9 @@ def pid_of(stdout):
     raise AssertionError(f"no pid line in {stdout!r}")
 
 
-def has_chain(frames):
-    """The three functions, nested as called, consecutive."""
-    return any(frames[i:i + 3] == CHAIN for i in range(len(frames)))
+def has_chain(frames, chain=CHAIN):
+    """The functions of chain, nested as called, consecutive."""
+    return any(frames[i:i + len(chain)] == chain for i in range(len(frames)))
 
 
 def named_share(trace, pid):
@@ -99,8 +99,7 @@ def test_cpp_and_rust_names_are_demangled(live, out_dir):
     v = view(trace, "profile", "-p", pid)
     chain = ["ebr_inner_gamma", "ebrec::burner::spin(double)", "ebrec::burner::outer", "main"]
     total = sum(s["count"] for s in v["stacks"])
-    good = sum(s["count"] for s in v["stacks"]
-               if any(s["user"][i:i + 4] == chain for i in range(len(s["user"]))))
+    good = sum(s["count"] for s in v["stacks"] if has_chain(s["user"], chain))
     assert 47 <= total <= 51, total  # 1 s at 49 Hz
     assert good >= 0.9 * total, (good, total, v["stacks"][:3])
     folded = ebrec("report", trace, "profile", "-f", "-p", pid, check=0).stdout
