@@ -49,10 +49,12 @@ BPF_OBJS := $(patsubst bpf/%.bpf.c,$(BUILD)/bpf/%.bpf.o,$(BPF_SRCS))
 FORMAT_SRCS := $(wildcard format/*.c)
 ANALYZE_SRCS := $(wildcard analyze/*.c)
 REPORT_SRCS := $(wildcard report/*.c)
+REDACT_SRCS := $(wildcard redact/*.c)
 RECORD_SRCS := $(wildcard record/*.c)
 FORMAT_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(FORMAT_SRCS))
 ANALYZE_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(ANALYZE_SRCS))
 REPORT_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(REPORT_SRCS)) $(BUILD)/report/html_assets.o
+REDACT_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(REDACT_SRCS))
 # the HTML report's script and style, as C strings
 HTML_ASSETS := report/html/app.js report/html/style.css
 RECORD_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(RECORD_SRCS))
@@ -69,7 +71,8 @@ all: ebrec
 ebrec: $(BUILD)/ebrec
 	$(Q)cmp -s $< $@ || cp $< $@
 
-$(BUILD)/ebrec: $(BUILD)/ebrec.o $(RECORD_OBJS) $(REPORT_OBJS) $(ANALYZE_OBJS) $(FORMAT_OBJS)
+$(BUILD)/ebrec: $(BUILD)/ebrec.o $(RECORD_OBJS) $(REDACT_OBJS) $(REPORT_OBJS) $(ANALYZE_OBJS) \
+		$(FORMAT_OBJS)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(ALL_CFLAGS) $^ $(LDLIBS) -o $@
 
@@ -105,8 +108,8 @@ $(BUILD)/report/html_assets.o: $(BUILD)/report/html_assets.c
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(ALL_CFLAGS) -c $< -o $@
 
-# Unit tests need no root and no kernel: they link format/, analyze/ and report/ only.
-$(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(REPORT_OBJS) $(ANALYZE_OBJS) $(FORMAT_OBJS)
+# Unit tests need no root and no kernel: they link format/, analyze/, report/ and redact/ only.
+$(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(REDACT_OBJS) $(REPORT_OBJS) $(ANALYZE_OBJS) $(FORMAT_OBJS)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(ALL_CFLAGS) $^ -lzstd $(DEMANGLE_LIBS) -lpthread -lm -o $@
 

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "record/record.h"
+#include "redact/redact.h"
 #include "report/commands.h"
 
 struct command {

@@ -5,7 +5,9 @@
  */
 #include <string.h>
 #include "report/commands.h"
-#include "report/report.h"
+#include "report/json.h"
+#include "report/text.h"
+#include "report/trace_file.h"
 
 static void dump_text(const struct ebr_reader *r, const struct ebr_event *ev, int ti)
 {

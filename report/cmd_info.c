@@ -6,7 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include "report/commands.h"
-#include "report/report.h"
+#include "analyze/pass.h"
+#include "report/text.h"
+#include "report/trace_file.h"
 
 static const char *meta(const struct ebr_reader *r, const char *key, char *buf, size_t len)
 {

@@ -11,49 +11,12 @@
 #include "analyze/timewindow.h"
 #include "report/commands.h"
 #include "report/html.h"
-#include "report/report.h"
+#include "report/text.h"
+#include "report/view.h"
 
-#define MAX_RUNS 16
+#define MAX_RUNS 32
 /* rows of each listing the HTML report embeds (--rows) */
 #define HTML_DEFAULT_ROWS 10000
-
-const struct view *const views[] = {
-	&view_biolatency, &view_biosnoop, &view_execsnoop, &view_exitsnoop, &view_processes,
-	&view_opensnoop,  &view_fsslower, &view_ext4slower, &view_cachestat,
-	&view_tcplife,    &view_tcpconnect, &view_tcpconnlat, &view_tcpaccept, &view_tcpretrans,
-	&view_tcpstates,  &view_runqlat, &view_cpudist, &view_profile, &view_offcputime,
-};
-const size_t nviews = sizeof(views) / sizeof(views[0]);
-
-/* What `ebrec report FILE` shows without a TOOL: every view that has a headline. */
-static const char *const summary_views[][2] = {
-	{ "biolatency", NULL }, { "biosnoop", NULL },  { "execsnoop", NULL }, { "exitsnoop", NULL },
-	{ "processes", NULL },  { "opensnoop", NULL }, { "fsslower", NULL },  { "cachestat", NULL },
-	{ "tcplife", NULL },    { "tcpretrans", NULL }, { "runqlat", NULL },  { "cpudist", NULL },
-	{ "profile", NULL },    { "offcputime", NULL },
-};
-
-/* What the HTML report draws without a TOOL: the views of every family, listings included. */
-static const char *const html_views[][2] = {
-	{ "biolatency", "-D" }, { "biosnoop", NULL },   { "execsnoop", NULL }, { "exitsnoop", NULL },
-	{ "opensnoop", NULL },  { "fsslower", NULL },   { "cachestat", NULL }, { "tcplife", "--all" },
-	{ "tcpconnect", NULL }, { "tcpaccept", NULL },  { "tcpretrans", NULL }, { "runqlat", NULL },
-	{ "cpudist", NULL },    { "profile", NULL },    { "offcputime", NULL },
-};
-
-int view_usage_error(const struct view *v, const char *what, const char *arg)
-{
-	fprintf(stderr, "ebrec report: %s: %s '%s'; options: %s\n", v->name, what, arg, v->usage);
-	return 2;
-}
-
-const struct view *view_find(const char *name)
-{
-	for (size_t i = 0; i < nviews; i++)
-		if (!strcmp(views[i]->name, name))
-			return views[i];
-	return NULL;
-}
 
 static void usage(FILE *f)
 {
@@ -381,17 +344,26 @@ cleanup:
 	return status;
 }
 
-/* Sets up the views of a list of {name, option} with those options. */
-static int setup_list(struct view_run *runs, size_t *nruns, const char *const list[][2], size_t n,
-		      const struct proc_filter *who)
+/*
+ * Sets up every registered view the summary (a headline) or the HTML page (html_args) shows,
+ * with the page's options for it.
+ */
+static int setup_all(struct view_run *runs, size_t *nruns, bool html, const struct proc_filter *who)
 {
-	for (size_t i = 0; i < n; i++) {
-		char *vargv[] = { (char *)list[i][0], (char *)list[i][1], NULL };
+	for (size_t i = 0; i < nviews; i++) {
+		const struct view *v = views[i];
+		char *vargv[] = { (char *)v->name, (char *)v->html_args, NULL };
 		int status;
 
-		runs[*nruns].view = view_find(list[i][0]);
+		if (html ? !v->html_args : !v->headline)
+			continue;
+		if (*nruns == MAX_RUNS) {
+			fprintf(stderr, "ebrec report: more than %d views to show\n", MAX_RUNS);
+			return 1;
+		}
+		runs[*nruns].view = v;
 		runs[*nruns].who = who;
-		status = runs[*nruns].view->setup(&runs[*nruns], vargv[1] ? 2 : 1, vargv);
+		status = v->setup(&runs[*nruns], html && *v->html_args ? 2 : 1, vargv);
 		(*nruns)++;
 		if (status)
 			return status;
@@ -412,17 +384,15 @@ int cmd_report(int argc, char **argv)
 	if (status)
 		return status == 1 ? 0 : status;
 	summary = a.nrest == 0;
-	if (summary && a.format == FORMAT_HTML)
-		status = setup_list(runs, &nruns, html_views, sizeof(html_views) / sizeof(html_views[0]),
-				    &a.who);
-	else if (summary)
-		status = setup_list(runs, &nruns, summary_views,
-				    sizeof(summary_views) / sizeof(summary_views[0]), &a.who);
-	else if (!(runs[0].view = view_find(a.rest[0]))) {
+	if (summary) {
+		status = setup_all(runs, &nruns, a.format == FORMAT_HTML, &a.who);
+	} else if (!(runs[0].view = view_find(a.rest[0]))) {
+		const struct view *near = view_closest(a.rest[0]);
 		char safe[128];
 
-		fprintf(stderr, "ebrec report: unknown view '%s' (see 'ebrec report --help')\n",
-			text_safe(a.rest[0], safe, sizeof(safe)));
+		fprintf(stderr, "ebrec report: unknown view '%s'%s%s%s (see 'ebrec report --help')\n",
+			text_safe(a.rest[0], safe, sizeof(safe)), near ? "; did you mean '" : "",
+			near ? near->name : "", near ? "'?" : "");
 		return 2;
 	} else {
 		nruns = 1;

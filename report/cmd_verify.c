@@ -2,7 +2,8 @@
 /* `ebrec verify FILE`: every block's CRCs checked and its events decoded; exit 0 only if all are intact. */
 #include <string.h>
 #include "report/commands.h"
-#include "report/report.h"
+#include "report/text.h"
+#include "report/trace_file.h"
 
 int cmd_verify(int argc, char **argv)
 {

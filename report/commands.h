@@ -7,6 +7,5 @@ int cmd_report(int argc, char **argv);
 int cmd_info(int argc, char **argv);
 int cmd_dump(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
-int cmd_redact(int argc, char **argv);
 
 #endif

@@ -10,7 +10,8 @@
 #include <stdio.h>
 #include <string.h>
 #include "analyze/stacktree.h"
-#include "report/report.h"
+#include "report/flamegraph.h"
+#include "report/text.h"
 
 #define FG_WIDTH 1200
 #define FG_FRAME_H 16

@@ -5,39 +5,11 @@
  */
 #include <inttypes.h>
 #include <string.h>
-#include "report/report.h"
+#include "report/json_models.h"
+#include "report/text.h"
+#include "report/view.h"
 
 #define HEADLINE_TOP 3
-
-const char *text_duration(uint64_t ns, char *buf, size_t len)
-{
-	if (ns < 1000)
-		snprintf(buf, len, "%" PRIu64 " ns", ns);
-	else if (ns < 1000000)
-		snprintf(buf, len, "%.*f us", ns < 10000 ? 2 : 1, (double)ns / 1e3);
-	else if (ns < 1000000000)
-		snprintf(buf, len, "%.*f ms", ns < 10000000 ? 2 : 1, (double)ns / 1e6);
-	else
-		snprintf(buf, len, "%.2f s", (double)ns / 1e9);
-	return buf;
-}
-
-const char *text_bytes(uint64_t n, char *buf, size_t len)
-{
-	static const char *const units[] = { "B", "KiB", "MiB", "GiB", "TiB" };
-	double v = (double)n;
-	size_t u = 0;
-
-	while (v >= 1024 && u + 1 < sizeof(units) / sizeof(units[0])) {
-		v /= 1024;
-		u++;
-	}
-	if (u == 0)
-		snprintf(buf, len, "%" PRIu64 " B", n);
-	else
-		snprintf(buf, len, "%.1f %s", v, units[u]);
-	return buf;
-}
 
 void headline_begin(struct view_run *vr, struct report_out *out)
 {

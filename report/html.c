@@ -3,6 +3,9 @@
 #include "analyze/pass.h"
 #include "report/hmac_sha256.h"
 #include "report/html.h"
+#include "report/json_models.h"
+#include "report/text.h"
+#include "report/view.h"
 
 /* 'sha256-BASE64' of s, for the Content-Security-Policy: only this exact script/style runs. */
 static void csp_hash(const char *s, char *out, size_t len)
@@ -75,6 +78,35 @@ static void data_losses(struct json *j, const struct ebr_reader *r, const struct
 	json_losses(j, r, &pl);
 }
 
+/* Which family each view belongs to and what it holds: the page groups and draws by this. */
+static void data_registry(struct json *j)
+{
+	static const char *const kinds[] = {
+		[VIEW_HISTOGRAM] = "histogram", [VIEW_LISTING] = "listing",
+		[VIEW_TABLE] = "table",         [VIEW_PROFILE] = "profile",
+	};
+
+	json_object_begin(j, "registry");
+	json_array_begin(j, "families");
+	for (size_t i = 0; i < nview_families; i++) {
+		json_object_begin(j, NULL);
+		json_str(j, "name", view_families[i].name);
+		json_str(j, "title", view_families[i].title);
+		json_object_end(j);
+	}
+	json_array_end(j);
+	json_array_begin(j, "views");
+	for (size_t i = 0; i < nviews; i++) {
+		json_object_begin(j, NULL);
+		json_str(j, "view", views[i]->name);
+		json_str(j, "family", views[i]->family);
+		json_str(j, "kind", kinds[views[i]->kind]);
+		json_object_end(j);
+	}
+	json_array_end(j);
+	json_object_end(j);
+}
+
 /* The data the page draws, as one JSON document ('<', '>' and '&' escaped: see json.h). */
 static void data_write(FILE *f, const struct html_doc *d)
 {
@@ -92,6 +124,7 @@ static void data_write(FILE *f, const struct html_doc *d)
 	json_object_end(&j);
 	data_timeline(&j, d->timeline);
 	data_losses(&j, d->tf->r, d->losses);
+	data_registry(&j);
 	json_array_begin(&j, "views");
 	for (size_t i = 0; i < d->nviews; i++)
 		json_raw(&j, d->views[i].json, d->views[i].len);

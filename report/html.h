@@ -11,7 +11,7 @@
 #include <stdio.h>
 #include "analyze/losses.h"
 #include "analyze/timeline.h"
-#include "report/report.h"
+#include "report/trace_file.h"
 
 /* the page's script and style (report/html/, embedded at build time) */
 extern const char html_app_js[], html_style_css[];

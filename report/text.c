@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* Text building blocks shared by the views: safe strings, bcc's histograms, the loss line. */
+/* Text building blocks shared by the views: safe strings, times, sizes, bcc's histograms, the
+ * loss line. */
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include "report/report.h"
+#include "analyze/pass.h"
+#include "report/text.h"
 #include "report/text_line.h"
 
 void markup_text(FILE *f, const char *s)
@@ -64,42 +67,6 @@ void text_log2_hist(FILE *f, const struct log2_hist *h, const char *unit)
 	}
 }
 
-void json_percentiles(struct json *j, const struct quantiles *q)
-{
-	static const struct { const char *key; double share; } at[] = {
-		{ "p50_ns", 0.5 }, { "p90_ns", 0.9 }, { "p99_ns", 0.99 }, { "p999_ns", 0.999 },
-	};
-
-	json_object_begin(j, "percentiles");
-	json_u64(j, "min_ns", q->min);
-	json_u64(j, "mean_ns", quantiles_mean(q));
-	for (size_t i = 0; i < sizeof(at) / sizeof(at[0]); i++)
-		json_u64(j, at[i].key, quantiles_value(q, at[i].share));
-	json_u64(j, "max_ns", q->max);
-	json_object_end(j);
-}
-
-void json_log2_hist(struct json *j, const char *key, const struct log2_hist *h)
-{
-	int idx_max = -1;
-
-	for (int i = 0; i < LOG2_HIST_SLOTS; i++)
-		if (h->slot[i])
-			idx_max = i;
-	json_array_begin(j, key);
-	for (int i = 0; i <= idx_max; i++) {
-		uint64_t low, high;
-
-		log2_slot_bounds((unsigned)i, &low, &high);
-		json_object_begin(j, NULL);
-		json_u64(j, "low", low);
-		json_u64(j, "high", high);
-		json_u64(j, "count", h->slot[i]);
-		json_object_end(j);
-	}
-	json_array_end(j);
-}
-
 #define TEXT_LISTED_WINDOWS 5
 
 void text_losses(FILE *f, const struct ebr_reader *r, const struct probe_losses *l)
@@ -129,28 +96,6 @@ void text_losses(FILE *f, const struct ebr_reader *r, const struct probe_losses 
 		fprintf(f, ", and %u more (--format json lists %u)", n - TEXT_LISTED_WINDOWS,
 			l->nwindows);
 	fputc('\n', f);
-}
-
-void json_losses(struct json *j, const struct ebr_reader *r, const struct probe_losses *l)
-{
-	json_object_begin(j, "losses");
-	json_str(j, "family", l->name);
-	json_u64(j, "emitted", l->emitted);
-	json_u64(j, "lost", probe_losses_total(l));
-	json_u64(j, "lost_ringbuf", l->lost_ringbuf);
-	json_u64(j, "lost_map", l->lost_map);
-	json_u64(j, "lost_user", l->lost_user);
-	json_array_begin(j, "windows");
-	for (uint32_t i = 0; i < l->nwindows; i++) {
-		json_object_begin(j, NULL);
-		json_double(j, "start_s", trace_seconds(r, l->windows[i].start_ns), 3);
-		json_double(j, "end_s", trace_seconds(r, l->windows[i].end_ns), 3);
-		json_u64(j, "lost", l->windows[i].lost);
-		json_object_end(j);
-	}
-	json_array_end(j);
-	json_u64(j, "windows_not_listed", l->more_windows);
-	json_object_end(j);
 }
 
 const char *text_utc(const char *realtime_ns, char *buf, size_t len)
@@ -197,4 +142,34 @@ const char *exit_code_text(uint64_t status, char *out, size_t len)
 	snprintf(out, len, "signal %u (%s)%s", sig, name ? name : "?",
 		 status & 0x80 ? ", core dumped" : "");
 	return out;
+}
+
+const char *text_duration(uint64_t ns, char *buf, size_t len)
+{
+	if (ns < 1000)
+		snprintf(buf, len, "%" PRIu64 " ns", ns);
+	else if (ns < 1000000)
+		snprintf(buf, len, "%.*f us", ns < 10000 ? 2 : 1, (double)ns / 1e3);
+	else if (ns < 1000000000)
+		snprintf(buf, len, "%.*f ms", ns < 10000000 ? 2 : 1, (double)ns / 1e6);
+	else
+		snprintf(buf, len, "%.2f s", (double)ns / 1e9);
+	return buf;
+}
+
+const char *text_bytes(uint64_t n, char *buf, size_t len)
+{
+	static const char *const units[] = { "B", "KiB", "MiB", "GiB", "TiB" };
+	double v = (double)n;
+	size_t u = 0;
+
+	while (v >= 1024 && u + 1 < sizeof(units) / sizeof(units[0])) {
+		v /= 1024;
+		u++;
+	}
+	if (u == 0)
+		snprintf(buf, len, "%" PRIu64 " B", n);
+	else
+		snprintf(buf, len, "%.1f %s", v, units[u]);
+	return buf;
 }

@@ -5,7 +5,8 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/stat.h>
-#include "report/report.h"
+#include "report/text.h"
+#include "report/trace_file.h"
 
 int trace_file_open(struct trace_file *t, const char *cmd, const char *path)
 {

@@ -5,7 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include "analyze/block.h"
-#include "report/report.h"
+#include "report/json_models.h"
+#include "report/text.h"
+#include "report/view.h"
 
 /* ------------------------------------------------------------ biolatency */
 
@@ -15,7 +17,7 @@ static int biolatency_setup(struct view_run *vr, int argc, char **argv)
 	int c;
 
 	if (!b)
-		return 1;
+		return view_no_memory(vr->view);
 	vr->state = b;
 	vr->an = (struct analyzer){ biolatency_on_event, b };
 	b->opts.who = *vr->who;
@@ -45,16 +47,13 @@ static void biolatency_end(struct view_run *vr, struct report_out *out, const st
 {
 	struct biolatency *b = vr->state;
 	const char *unit = b->opts.millis ? "msecs" : "usecs";
-	struct probe_losses l;
 	char disk[64], flags[128], safe[256];
 
 	biolatency_sort(b);
-	losses_of_family(ls, "block", &l);
 	if (out->format == FORMAT_JSON) {
 		struct json *j = &out->json;
 
-		json_object_begin(j, NULL);
-		json_str(j, "view", "biolatency");
+		view_doc_begin(vr, out);
 		json_str(j, "unit", unit);
 		json_bool(j, "queued", b->opts.queued);
 		json_array_begin(j, "histograms");
@@ -75,9 +74,7 @@ static void biolatency_end(struct view_run *vr, struct report_out *out, const st
 			json_percentiles(j, &g->hist.ns);
 			json_object_end(j);
 		}
-		json_array_end(j);
-		json_losses(j, out->tf->r, &l);
-		json_object_end(j);
+		view_rows_finish(vr, out, ls);
 		return;
 	}
 	for (uint32_t i = 0; i < b->ngroups; i++) {
@@ -97,8 +94,7 @@ static void biolatency_end(struct view_run *vr, struct report_out *out, const st
 	}
 	if (!b->ngroups)
 		fprintf(out->f, "no block I/O in this trace\n");
-	fputc('\n', out->f);
-	text_losses(out->f, out->tf->r, &l);
+	view_rows_finish(vr, out, ls);
 }
 
 static void biolatency_release(struct view_run *vr)
@@ -125,6 +121,8 @@ static void biolatency_headline(struct view_run *vr, struct report_out *out,
 const struct view view_biolatency = {
 	.name = "biolatency",
 	.family = "block",
+	.kind = VIEW_HISTOGRAM,
+	.html_args = "-D",
 	.summary = "block I/O latency as a log2 histogram",
 	.usage = "-m (msecs) -D (per disk) -F (per flag set) -Q (include OS queue time)",
 	.setup = biolatency_setup,
@@ -217,7 +215,7 @@ static int biosnoop_setup(struct view_run *vr, int argc, char **argv)
 	int c;
 
 	if (!s)
-		return 1;
+		return view_no_memory(vr->view);
 	vr->state = s;
 	vr->an = (struct analyzer){ biosnoop_on_event, &s->model };
 	s->model.who = *vr->who;
@@ -240,19 +238,14 @@ static int biosnoop_setup(struct view_run *vr, int argc, char **argv)
 static void biosnoop_begin(struct view_run *vr, struct report_out *out)
 {
 	struct biosnoop_view *s = vr->state;
+	enum row_sink sink;
 
 	s->out = out;
 	s->model.ctx = s;
-	if (out->summary) {
-		s->model.emit = biosnoop_tally_row;
+	sink = view_rows_begin(vr, out);
+	s->model.emit = ROW_SINK_PICK(sink, biosnoop_tally_row, biosnoop_json_row, biosnoop_text_row);
+	if (sink != ROW_SINK_TEXT)
 		return;
-	}
-	if (out->format == FORMAT_JSON) {
-		s->model.emit = biosnoop_json_row;
-		view_rows_begin(out, "biosnoop");
-		return;
-	}
-	s->model.emit = biosnoop_text_row;
 	fprintf(out->f, "%-11s %-14s %-7s %-7s %-4s %-10s %-7s ", "TIME(s)", "COMM", "PID", "DISK",
 		"T", "SECTOR", "BYTES");
 	if (s->model.queued)
@@ -263,6 +256,8 @@ static void biosnoop_begin(struct view_run *vr, struct report_out *out)
 const struct view view_biosnoop = {
 	.name = "biosnoop",
 	.family = "block",
+	.kind = VIEW_LISTING,
+	.html_args = "",
 	.summary = "every block I/O: process, disk, type, sector, size and latency",
 	.usage = "-Q (include OS queue time in LAT, and a QUE(ms) column) -d DISK (only this disk)",
 	.setup = biosnoop_setup,

@@ -5,7 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include "analyze/file.h"
-#include "report/report.h"
+#include "report/json_models.h"
+#include "report/text.h"
+#include "report/view.h"
 #include "report/text_line.h"
 
 /* ------------------------------------------------------------ opensnoop */
@@ -99,7 +101,7 @@ static int opensnoop_setup(struct view_run *vr, int argc, char **argv)
 	int c;
 
 	if (!s)
-		return 1;
+		return view_no_memory(vr->view);
 	vr->state = s;
 	vr->an = (struct analyzer){ opensnoop_on_event, &s->model };
 	s->model.who = *vr->who;
@@ -128,20 +130,15 @@ static int opensnoop_setup(struct view_run *vr, int argc, char **argv)
 static void opensnoop_begin(struct view_run *vr, struct report_out *out)
 {
 	struct opensnoop_view *s = vr->state;
+	enum row_sink sink;
 
 	s->out = out;
 	s->model.ctx = s;
 	s->model.procs = out->procs;
-	if (out->summary) {
-		s->model.emit = opensnoop_tally_row;
+	sink = view_rows_begin(vr, out);
+	s->model.emit = ROW_SINK_PICK(sink, opensnoop_tally_row, opensnoop_json_row, opensnoop_text_row);
+	if (sink != ROW_SINK_TEXT)
 		return;
-	}
-	if (out->format == FORMAT_JSON) {
-		s->model.emit = opensnoop_json_row;
-		view_rows_begin(out, "opensnoop");
-		return;
-	}
-	s->model.emit = opensnoop_text_row;
 	if (s->timestamp)
 		fprintf(out->f, "%-8s ", "TIME(s)");
 	fprintf(out->f, "%-6s %-16s %3s %3s ", "PID", "COMM", "FD", "ERR");
@@ -153,6 +150,8 @@ static void opensnoop_begin(struct view_run *vr, struct report_out *out)
 const struct view view_opensnoop = {
 	.name = "opensnoop",
 	.family = "file",
+	.kind = VIEW_LISTING,
+	.html_args = "",
 	.summary = "every open, openat, openat2 and creat, with the whole path",
 	.usage = "-x (failed only) -n NAME (command contains NAME) -T (time) -e (flags)",
 	.setup = opensnoop_setup,
@@ -259,7 +258,7 @@ static int fsslower_parse(struct view_run *vr, int argc, char **argv, const char
 	int c;
 
 	if (!s)
-		return 1;
+		return view_no_memory(vr->view);
 	vr->state = s;
 	vr->an = (struct analyzer){ fsslower_on_event, &s->model };
 	s->model.who = *vr->who;
@@ -296,61 +295,56 @@ static int ext4slower_setup(struct view_run *vr, int argc, char **argv)
 static void fsslower_begin(struct view_run *vr, struct report_out *out)
 {
 	struct fsslower_view *s = vr->state;
+	enum row_sink sink;
 
 	s->out = out;
 	s->model.ctx = s;
-	if (out->summary) {
-		s->model.emit = fsslower_count_row;
+	sink = view_rows_begin(vr, out);
+	s->model.emit = ROW_SINK_PICK(sink, fsslower_count_row, fsslower_json_row, fsslower_text_row);
+	if (sink != ROW_SINK_TEXT)
 		return;
-	}
-	if (out->format == FORMAT_JSON) {
-		s->model.emit = fsslower_json_row;
-		view_rows_begin(out, vr->view->name);
-		return;
-	}
-	s->model.emit = fsslower_text_row;
 	fprintf(out->f, "%-8s %-14s %-6s %1s %-7s %-8s %7s %s\n", "TIME", "COMM", "PID", "T", "BYTES",
 		"OFF_KB", "LAT(ms)", "FILENAME");
 }
 
-static void fsslower_end(struct view_run *vr, struct report_out *out, const struct losses *ls)
+/* what the kernel filtered out, so that a short list is not misread */
+static void fsslower_json_tail(struct view_run *vr, struct json *j)
+{
+	const char *rec_min = ebr_reader_meta(vr->out->tf->r, "file.min_us");
+
+	json_str(j, "recorded_fs", ebr_reader_meta(vr->out->tf->r, "file.fs"));
+	json_u64(j, "recorded_min_us", rec_min ? strtoull(rec_min, NULL, 10) : 0);
+}
+
+static void fsslower_text_tail(struct view_run *vr, FILE *f)
 {
 	const struct fsslower_view *s = vr->state;
-	const char *rec_min = ebr_reader_meta(out->tf->r, "file.min_us");
-	const char *rec_fs = ebr_reader_meta(out->tf->r, "file.fs");
-	struct probe_losses l;
+	const char *rec_min = ebr_reader_meta(vr->out->tf->r, "file.min_us");
+	const char *rec_fs = ebr_reader_meta(vr->out->tf->r, "file.fs");
 	char safe[64];
 
-	losses_of_family(ls, "file", &l);
-	if (out->format == FORMAT_JSON) {
-		json_array_end(&out->json);
-		json_str(&out->json, "recorded_fs", rec_fs);
-		json_u64(&out->json, "recorded_min_us", rec_min ? strtoull(rec_min, NULL, 10) : 0);
-		json_losses(&out->json, out->tf->r, &l);
-		json_object_end(&out->json);
-		return;
-	}
-	fputc('\n', out->f);
-	/* say what the kernel filtered out, so that a short list is not misread */
 	if (rec_min && strtoull(rec_min, NULL, 10) * 1000 > s->model.min_ns)
-		fprintf(out->f, "note: recorded with --min-us %s: faster reads, writes and syncs "
-				"are not in this trace, and faster opens were recorded without their "
-				"file system\n", text_safe(rec_min, safe, sizeof(safe)));
+		fprintf(f, "note: recorded with --min-us %s: faster reads, writes and syncs "
+			   "are not in this trace, and faster opens were recorded without their "
+			   "file system\n", text_safe(rec_min, safe, sizeof(safe)));
 	if (rec_fs && *rec_fs)
-		fprintf(out->f, "note: recorded with --fs %s: slow operations on other file systems "
-				"are not in this trace\n", text_safe(rec_fs, safe, sizeof(safe)));
-	text_losses(out->f, out->tf->r, &l);
+		fprintf(f, "note: recorded with --fs %s: slow operations on other file systems "
+			   "are not in this trace\n", text_safe(rec_fs, safe, sizeof(safe)));
 }
 
 const struct view view_fsslower = {
 	.name = "fsslower",
 	.family = "file",
+	.kind = VIEW_LISTING,
+	.html_args = "",
 	.summary = "reads, writes, opens and syncs of files slower than a threshold",
 	.usage = "-m MS (minimum latency, default 10) -t FSTYPE (ext4, xfs, btrfs...; default: "
 		 "file systems on a block device)",
 	.setup = fsslower_setup,
 	.begin = fsslower_begin,
-	.end = fsslower_end,
+	.end = view_rows_finish,
+	.json_tail = fsslower_json_tail,
+	.text_tail = fsslower_text_tail,
 	.release = view_free_state,
 	.headline = fsslower_headline,
 };
@@ -358,11 +352,14 @@ const struct view view_fsslower = {
 const struct view view_ext4slower = {
 	.name = "ext4slower",
 	.family = "file",
+	.kind = VIEW_LISTING,
 	.summary = "fsslower -t ext4",
 	.usage = "-m MS (minimum latency, default 10)",
 	.setup = ext4slower_setup,
 	.begin = fsslower_begin,
-	.end = fsslower_end,
+	.end = view_rows_finish,
+	.json_tail = fsslower_json_tail,
+	.text_tail = fsslower_text_tail,
 	.release = view_free_state,
 };
 
@@ -381,7 +378,7 @@ static int cachestat_setup(struct view_run *vr, int argc, char **argv)
 	int c;
 
 	if (!s)
-		return 1;
+		return view_no_memory(vr->view);
 	vr->state = s;
 	vr->an = (struct analyzer){ cachestat_on_event, &s->model };
 	if (proc_filter_active(vr->who))
@@ -416,8 +413,7 @@ static void cachestat_end(struct view_run *vr, struct report_out *out, const str
 	if (out->format == FORMAT_JSON) {
 		struct json *j = &out->json;
 
-		json_object_begin(j, NULL);
-		json_str(j, "view", "cachestat");
+		view_doc_begin(vr, out);
 		json_double(j, "interval_s", (double)c->interval_ns / 1e9, 3);
 		json_array_begin(j, "rows");
 		for (uint32_t i = 0; i < c->len; i++) {
@@ -436,7 +432,7 @@ static void cachestat_end(struct view_run *vr, struct report_out *out, const str
 			json_u64(j, "added_pages", c->iv[i].added_pages);
 			json_object_end(j);
 		}
-		view_rows_end(out, ls, "file");
+		view_rows_finish(vr, out, ls);
 		return;
 	}
 	if (s->timestamp)
@@ -457,7 +453,7 @@ static void cachestat_end(struct view_run *vr, struct report_out *out, const str
 	}
 	if (!c->len)
 		fprintf(out->f, "no page-cache samples in this trace (record with -e file)\n");
-	view_rows_end(out, ls, "file");
+	view_rows_finish(vr, out, ls);
 }
 
 static void cachestat_headline(struct view_run *vr, struct report_out *out,
@@ -499,6 +495,8 @@ static void cachestat_release(struct view_run *vr)
 const struct view view_cachestat = {
 	.name = "cachestat",
 	.family = "file",
+	.kind = VIEW_TABLE,
+	.html_args = "",
 	.summary = "page-cache hits, misses, dirtied pages and hit ratio per interval",
 	.usage = "[INTERVAL] (seconds, default 1) -T (time column); counted from filemap and "
 		 "writeback tracepoints: see FORMAT.md cache.stat",

@@ -4,7 +4,9 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
-#include "report/report.h"
+#include "report/json_models.h"
+#include "report/text.h"
+#include "report/view.h"
 
 /* ------------------------------------------------------------ execsnoop */
 
@@ -79,7 +81,7 @@ static int execsnoop_setup(struct view_run *vr, int argc, char **argv)
 	int c;
 
 	if (!s)
-		return 1;
+		return view_no_memory(vr->view);
 	vr->state = s;
 	vr->an = (struct analyzer){ execsnoop_on_event, &s->model };
 	s->model.who = *vr->who;
@@ -116,19 +118,14 @@ static int execsnoop_setup(struct view_run *vr, int argc, char **argv)
 static void execsnoop_begin(struct view_run *vr, struct report_out *out)
 {
 	struct execsnoop_view *s = vr->state;
+	enum row_sink sink;
 
 	s->out = out;
 	s->model.ctx = s;
-	if (out->summary) {
-		s->model.emit = execsnoop_tally_row;
+	sink = view_rows_begin(vr, out);
+	s->model.emit = ROW_SINK_PICK(sink, execsnoop_tally_row, execsnoop_json_row, execsnoop_text_row);
+	if (sink != ROW_SINK_TEXT)
 		return;
-	}
-	if (out->format == FORMAT_JSON) {
-		s->model.emit = execsnoop_json_row;
-		view_rows_begin(out, "execsnoop");
-		return;
-	}
-	s->model.emit = execsnoop_text_row;
 	if (s->time_hms)
 		fprintf(out->f, "%-8s ", "TIME");
 	if (s->time_rel)
@@ -152,6 +149,8 @@ static void execsnoop_release(struct view_run *vr)
 const struct view view_execsnoop = {
 	.name = "execsnoop",
 	.family = "proc",
+	.kind = VIEW_LISTING,
+	.html_args = "",
 	.summary = "every exec, successful or failed, with its arguments",
 	.usage = "-T (HH:MM:SS UTC) -t (seconds since the start) -x (failed only) -n NAME (command "
 		 "or an argument contains NAME) -u UID -U (UID column)",
@@ -239,7 +238,7 @@ static int exitsnoop_setup(struct view_run *vr, int argc, char **argv)
 	int c;
 
 	if (!s)
-		return 1;
+		return view_no_memory(vr->view);
 	vr->state = s;
 	vr->an = (struct analyzer){ exitsnoop_on_event, &s->model };
 	s->model.who = *vr->who;
@@ -265,20 +264,15 @@ static int exitsnoop_setup(struct view_run *vr, int argc, char **argv)
 static void exitsnoop_begin(struct view_run *vr, struct report_out *out)
 {
 	struct exitsnoop_view *s = vr->state;
+	enum row_sink sink;
 
 	s->out = out;
 	s->model.ctx = s;
 	s->model.procs = out->procs;
-	if (out->summary) {
-		s->model.emit = exitsnoop_count_row;
+	sink = view_rows_begin(vr, out);
+	s->model.emit = ROW_SINK_PICK(sink, exitsnoop_count_row, exitsnoop_json_row, exitsnoop_text_row);
+	if (sink != ROW_SINK_TEXT)
 		return;
-	}
-	if (out->format == FORMAT_JSON) {
-		s->model.emit = exitsnoop_json_row;
-		view_rows_begin(out, "exitsnoop");
-		return;
-	}
-	s->model.emit = exitsnoop_text_row;
 	if (s->time_hms)
 		fprintf(out->f, "%-8s ", "TIME");
 	fprintf(out->f, "%-16s %-7s %-7s %-7s %-7s %s\n", "PCOMM", "PID", "PPID", "TID", "AGE(s)",
@@ -288,6 +282,8 @@ static void exitsnoop_begin(struct view_run *vr, struct report_out *out)
 const struct view view_exitsnoop = {
 	.name = "exitsnoop",
 	.family = "proc",
+	.kind = VIEW_LISTING,
+	.html_args = "",
 	.summary = "every process exit with its age and exit code or signal",
 	.usage = "-x (non-zero exits only) -T (HH:MM:SS UTC) --per-thread (every thread)",
 	.setup = exitsnoop_setup,
@@ -313,7 +309,7 @@ static int processes_setup(struct view_run *vr, int argc, char **argv)
 	int c;
 
 	if (!s)
-		return 1;
+		return view_no_memory(vr->view);
 	vr->state = s;
 	vr->an = (struct analyzer){ NULL, NULL }; /* the process table is built for every view */
 	view_opts_begin();
@@ -340,8 +336,7 @@ static void processes_end(struct view_run *vr, struct report_out *out, const str
 		fprintf(stderr, "ebrec report: out of memory\n");
 		goto cleanup;
 	}
-	view_rows_begin(out, "processes");
-	if (out->format == FORMAT_TEXT)
+	if (view_rows_begin(vr, out) == ROW_SINK_TEXT)
 		fprintf(out->f, "%-7s %-7s %-6s %9s %9s %-16s %-16s %s\n", "PID", "PPID", "UID",
 			"START(s)", "END(s)", "EXIT", "COMM", "ARGS");
 	for (uint32_t i = 0; i < t->len; i++) {
@@ -391,7 +386,7 @@ static void processes_end(struct view_run *vr, struct report_out *out, const str
 	if (t->dropped && out->format == FORMAT_TEXT)
 		fprintf(out->f, "%llu processes or descriptors not kept: the table reached its "
 				"limit\n", (unsigned long long)t->dropped);
-	view_rows_end(out, ls, "proc");
+	view_rows_finish(vr, out, ls);
 cleanup:
 	free(args);
 	free(safe);
@@ -420,6 +415,7 @@ static void processes_headline(struct view_run *vr, struct report_out *out,
 const struct view view_processes = {
 	.name = "processes",
 	.family = "proc",
+	.kind = VIEW_TABLE,
 	.summary = "the process table: every process of the trace, alive at the start or started "
 		   "during it, with its arguments and exit",
 	.usage = "--new (only processes that started, exec'd or exited during the recording)",

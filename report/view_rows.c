@@ -1,32 +1,50 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* What the row-per-event views (biosnoop, execsnoop, opensnoop...) share: framing and ids. */
+/*
+ * What every view's document shares, whatever it lists: the choice of a row sink, the JSON
+ * framing (opened and closed here only), the closing loss line, and the views' option
+ * parsing.
+ */
 #include <getopt.h>
 #include <stdlib.h>
-#include "report/report.h"
+#include "report/json_models.h"
+#include "report/text.h"
+#include "report/view.h"
 
-void view_rows_begin(struct report_out *out, const char *view)
+void view_doc_begin(struct view_run *vr, struct report_out *out)
 {
-	if (out->format != FORMAT_JSON)
-		return;
 	json_object_begin(&out->json, NULL);
-	json_str(&out->json, "view", view);
-	json_array_begin_capped(&out->json, "rows", out->max_rows);
+	json_str(&out->json, "view", vr->view->name);
 }
 
-void view_rows_end(struct report_out *out, const struct losses *ls, const char *family)
+enum row_sink view_rows_begin(struct view_run *vr, struct report_out *out)
+{
+	if (out->summary)
+		return ROW_SINK_TALLY;
+	if (out->format != FORMAT_JSON)
+		return ROW_SINK_TEXT;
+	view_doc_begin(vr, out);
+	json_array_begin_capped(&out->json, "rows", out->max_rows);
+	return ROW_SINK_JSON;
+}
+
+void view_rows_finish(struct view_run *vr, struct report_out *out, const struct losses *ls)
 {
 	struct probe_losses l;
 
-	losses_of_family(ls, family, &l);
+	losses_of_family(ls, vr->view->family, &l);
 	if (out->format == FORMAT_JSON) {
 		json_array_end(&out->json);
-		if (out->max_rows)
+		if (out->max_rows && vr->view->kind != VIEW_HISTOGRAM && vr->view->kind != VIEW_PROFILE)
 			json_u64(&out->json, "rows_omitted", json_array_dropped(&out->json));
+		if (vr->view->json_tail)
+			vr->view->json_tail(vr, &out->json);
 		json_losses(&out->json, out->tf->r, &l);
 		json_object_end(&out->json);
 		return;
 	}
 	fputc('\n', out->f);
+	if (vr->view->text_tail)
+		vr->view->text_tail(vr, out->f);
 	text_losses(out->f, out->tf->r, &l);
 }
 
@@ -38,11 +56,6 @@ void view_json_args(struct report_out *out, uint32_t pid)
 	json_str(&out->json, "args",
 		 e && e->args ? proc_args_join(e->args, e->args_len, e->args_cut, args, sizeof(args))
 			      : "");
-}
-
-void view_rows_finish(struct view_run *vr, struct report_out *out, const struct losses *ls)
-{
-	view_rows_end(out, ls, vr->view->family);
 }
 
 void view_free_state(struct view_run *vr)

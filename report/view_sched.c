@@ -4,7 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include "analyze/sched.h"
-#include "report/report.h"
+#include "report/json_models.h"
+#include "report/text.h"
+#include "report/view.h"
 
 /* Options of both: -m -P -L, and cpudist's -O (-p and --comm are report's own). */
 static int sched_setup(struct view_run *vr, int argc, char **argv, const char *opts,
@@ -14,7 +16,7 @@ static int sched_setup(struct view_run *vr, int argc, char **argv, const char *o
 	int c;
 
 	if (!d)
-		return 1;
+		return view_no_memory(vr->view);
 	vr->state = d;
 	vr->an = (struct analyzer){ sched_dist_on_event, d };
 	d->measure = measure;
@@ -62,8 +64,7 @@ static void sched_end(struct view_run *vr, struct report_out *out, const struct 
 	if (out->format == FORMAT_JSON) {
 		struct json *j = &out->json;
 
-		json_object_begin(j, NULL);
-		json_str(j, "view", vr->view->name);
+		view_doc_begin(vr, out);
 		json_str(j, "measure", d->measure == SCHED_RUNQ    ? "run queue"
 				       : d->measure == SCHED_ONCPU ? "on cpu"
 								   : "off cpu");
@@ -87,7 +88,7 @@ static void sched_end(struct view_run *vr, struct report_out *out, const struct 
 			json_percentiles(j, &g->hist.ns);
 			json_object_end(j);
 		}
-		view_rows_end(out, ls, "sched"); /* ends the array, as a row view's */
+		view_rows_finish(vr, out, ls);
 		return;
 	}
 	for (uint32_t i = 0; i < d->ngroups; i++) {
@@ -104,7 +105,7 @@ static void sched_end(struct view_run *vr, struct report_out *out, const struct 
 		fprintf(out->f, "\n%llu switch-ins of these tasks were not traced by the kernel (it "
 				"traced no switch-out of the task before them)\n",
 			(unsigned long long)d->untraced_in);
-	view_rows_end(out, ls, "sched");
+	view_rows_finish(vr, out, ls);
 }
 
 static void sched_release(struct view_run *vr)
@@ -129,6 +130,8 @@ static void sched_headline(struct view_run *vr, struct report_out *out, const st
 const struct view view_runqlat = {
 	.name = "runqlat",
 	.family = "sched",
+	.kind = VIEW_HISTOGRAM,
+	.html_args = "",
 	.summary = "run-queue latency (wakeup or preemption to running) as a log2 histogram",
 	.usage = "-m (msecs) -P (per process) -L (per thread)",
 	.setup = runqlat_setup,
@@ -140,6 +143,8 @@ const struct view view_runqlat = {
 const struct view view_cpudist = {
 	.name = "cpudist",
 	.family = "sched",
+	.kind = VIEW_HISTOGRAM,
+	.html_args = "",
 	.summary = "time on CPU per scheduling slice (-O: time off CPU) as a log2 histogram",
 	.usage = "-m (msecs) -P (per process) -L (per thread) -O (off-CPU time)",
 	.setup = cpudist_setup,

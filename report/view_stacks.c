@@ -14,7 +14,10 @@
 #include <string.h>
 #include "analyze/stackprof.h"
 #include "analyze/stacktree.h"
-#include "report/report.h"
+#include "report/flamegraph.h"
+#include "report/json_models.h"
+#include "report/text.h"
+#include "report/view.h"
 
 struct stack_view {
 	struct stackprof p;
@@ -35,7 +38,7 @@ static int stack_setup(struct view_run *vr, int argc, char **argv, enum stackpro
 	int c;
 
 	if (!sv)
-		return 1;
+		return view_no_memory(vr->view);
 	vr->state = sv;
 	vr->an = (struct analyzer){ stackprof_on_event, &sv->p };
 	sv->p.o.kind = kind;
@@ -273,10 +276,9 @@ static void stack_end(struct view_run *vr, struct report_out *out, const struct 
 	if (sv->svg && write_svg(sv, out))
 		out->failed = true;
 	if (out->format == FORMAT_JSON) {
-		json_object_begin(&out->json, NULL);
-		json_str(&out->json, "view", vr->view->name);
-		print_json(sv, out); /* leaves "stacks" open: view_rows_end closes it */
-		view_rows_end(out, ls, vr->view->family);
+		view_doc_begin(vr, out);
+		print_json(sv, out); /* leaves "stacks" open: view_rows_finish closes it */
+		view_rows_finish(vr, out, ls);
 		return;
 	}
 	if (sv->svg) {
@@ -309,7 +311,7 @@ static void stack_end(struct view_run *vr, struct report_out *out, const struct 
 		return;
 	}
 	print_gaps(p, out->f);
-	view_rows_end(out, ls, vr->view->family);
+	view_rows_finish(vr, out, ls);
 }
 
 static void stack_release(struct view_run *vr)
@@ -391,6 +393,8 @@ cleanup:
 const struct view view_profile = {
 	.name = "profile",
 	.family = "profile",
+	.kind = VIEW_PROFILE,
+	.html_args = "",
 	.summary = "CPU profile: each distinct stack with its sample count, least frequent first",
 	.usage = "-K (kernel stacks only) -U (user only) -L TID -d (delimit "
 		 "kernel and user) -f (folded) --svg FILE (flame graph)",
@@ -403,6 +407,8 @@ const struct view view_profile = {
 const struct view view_offcputime = {
 	.name = "offcputime",
 	.family = "offcpu",
+	.kind = VIEW_PROFILE,
+	.html_args = "",
 	.summary = "off-CPU time: each distinct blocked stack with its total microseconds",
 	.usage = "-K -U -t TID -m MIN_US -M MAX_US -d -f --svg FILE",
 	.setup = offcputime_setup,

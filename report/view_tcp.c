@@ -10,7 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include "analyze/tcp.h"
-#include "report/report.h"
+#include "report/json_models.h"
+#include "report/text.h"
+#include "report/view.h"
 
 struct tcp_view {
 	struct tcpwatch w;
@@ -175,7 +177,7 @@ static void tcplife_end(struct view_run *vr, struct report_out *out, const struc
 	for (uint32_t i = 0; s->all && i < t->len; i++)
 		if (!t->s[i].closed && !t->s[i].listener)
 			tcplife_row(s, &t->s[i], t->s[i].last_seen_ns);
-	view_rows_end(out, ls, "tcp");
+	view_rows_finish(vr, out, ls);
 }
 
 #define TCPLIFE_TOP 3
@@ -435,22 +437,25 @@ static void tcpretrans_end(struct view_run *vr, struct report_out *out, const st
 
 	if (s->counts)
 		tcpretrans_counts(s);
-	if (out->format == FORMAT_JSON) {
-		struct probe_losses l;
+	view_rows_finish(vr, out, ls);
+}
 
-		losses_of_family(ls, "tcp", &l);
-		json_array_end(&out->json);
-		json_u64(&out->json, "retransmits", s->retransmits);
-		json_u64(&out->json, "resets_sent", s->resets_sent);
-		json_u64(&out->json, "resets_received", s->resets_received);
-		json_losses(&out->json, out->tf->r, &l);
-		json_object_end(&out->json);
-		return;
-	}
-	fprintf(out->f, "\n%llu retransmits, %llu resets sent, %llu resets received\n",
+static void tcpretrans_json_tail(struct view_run *vr, struct json *j)
+{
+	const struct tcp_view *s = vr->state;
+
+	json_u64(j, "retransmits", s->retransmits);
+	json_u64(j, "resets_sent", s->resets_sent);
+	json_u64(j, "resets_received", s->resets_received);
+}
+
+static void tcpretrans_text_tail(struct view_run *vr, FILE *f)
+{
+	const struct tcp_view *s = vr->state;
+
+	fprintf(f, "%llu retransmits, %llu resets sent, %llu resets received\n\n",
 		(unsigned long long)s->retransmits, (unsigned long long)s->resets_sent,
 		(unsigned long long)s->resets_received);
-	view_rows_end(out, ls, "tcp");
 }
 
 /* ------------------------------------------------------------ tcpstates */
@@ -515,7 +520,7 @@ static int tcp_parse(struct view_run *vr, int argc, char **argv, const char *opt
 	int c;
 
 	if (!s)
-		return 1;
+		return view_no_memory(vr->view);
 	vr->state = s;
 	vr->an = (struct analyzer){ tcpwatch_on_event, &s->w };
 	s->w.on_event = on_event;
@@ -605,12 +610,8 @@ static void tcp_begin(struct view_run *vr, struct report_out *out)
 	const char *name = vr->view->name;
 
 	s->out = out;
-	if (out->summary)
+	if (view_rows_begin(vr, out) != ROW_SINK_TEXT)
 		return;
-	if (out->format == FORMAT_JSON) {
-		view_rows_begin(out, name);
-		return;
-	}
 	if (!strcmp(name, "tcplife")) {
 		tcplife_header(s);
 	} else if (!strcmp(name, "tcpconnect") || !strcmp(name, "tcpconnlat")) {
@@ -647,6 +648,8 @@ static void tcp_release(struct view_run *vr)
 const struct view view_tcplife = {
 	.name = "tcplife",
 	.family = "tcp",
+	.kind = VIEW_LISTING,
+	.html_args = "--all",
 	.summary = "TCP sessions with owner, bytes each way and duration, at their close",
 	.usage = "-4 -6 -L PORT (local) -D PORT (remote) -t (seconds) -T (time) "
 		 "-w (wide) --all (also sessions open at the start or the end, marked)",
@@ -660,6 +663,8 @@ const struct view view_tcplife = {
 const struct view view_tcpconnect = {
 	.name = "tcpconnect",
 	.family = "tcp",
+	.kind = VIEW_LISTING,
+	.html_args = "",
 	.summary = "every active TCP connect, successful or not",
 	.usage = "-4 -6 -P PORT (destination) -t (seconds) -w (wide)",
 	.setup = tcpconnect_setup,
@@ -671,6 +676,7 @@ const struct view view_tcpconnect = {
 const struct view view_tcpconnlat = {
 	.name = "tcpconnlat",
 	.family = "tcp",
+	.kind = VIEW_LISTING,
 	.summary = "TCP connect latency: SYN sent to established",
 	.usage = "-4 -6 -t (seconds) -w (wide) [MIN_MS]",
 	.setup = tcpconnlat_setup,
@@ -682,6 +688,8 @@ const struct view view_tcpconnlat = {
 const struct view view_tcpaccept = {
 	.name = "tcpaccept",
 	.family = "tcp",
+	.kind = VIEW_LISTING,
+	.html_args = "",
 	.summary = "every TCP connection accepted, by the accepting process",
 	.usage = "-4 -6 -P PORT (local) -t (seconds) -w (wide)",
 	.setup = tcpaccept_setup,
@@ -693,12 +701,16 @@ const struct view view_tcpaccept = {
 const struct view view_tcpretrans = {
 	.name = "tcpretrans",
 	.family = "tcp",
+	.kind = VIEW_LISTING,
+	.html_args = "",
 	.summary = "TCP retransmits (and resets) with addresses, state and the owning process",
 	.usage = "-4 -6 -L PORT -D PORT -c (count per connection) "
 		 "-R (resets too: T is S sent, K received) -w (wide)",
 	.setup = tcpretrans_setup,
 	.begin = tcp_begin,
 	.end = tcpretrans_end,
+	.json_tail = tcpretrans_json_tail,
+	.text_tail = tcpretrans_text_tail,
 	.release = tcp_release,
 	.headline = tcpretrans_headline,
 };
@@ -706,6 +718,7 @@ const struct view view_tcpretrans = {
 const struct view view_tcpstates = {
 	.name = "tcpstates",
 	.family = "tcp",
+	.kind = VIEW_LISTING,
 	.summary = "every TCP state change and the time spent in the old state",
 	.usage = "-4 -6 -L PORT -D PORT -t (seconds) -T (time) -w (wide)",
 	.setup = tcpstates_setup,

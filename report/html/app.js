@@ -6,17 +6,9 @@
   const D = JSON.parse(document.getElementById('ebrec-data').textContent);
   const META = D.meta || {};
   const SVG = 'http://www.w3.org/2000/svg';
-  const FAMILIES = [
-    ['block', 'Block I/O'], ['proc', 'Processes'], ['file', 'Files'], ['tcp', 'TCP'],
-    ['sched', 'Scheduler'], ['profile', 'CPU profile'], ['offcpu', 'Off-CPU time'],
-  ];
-  const VIEW_FAMILY = {
-    biolatency: 'block', biosnoop: 'block', execsnoop: 'proc', exitsnoop: 'proc',
-    processes: 'proc', opensnoop: 'file', fsslower: 'file', ext4slower: 'file',
-    cachestat: 'file', tcplife: 'tcp', tcpconnect: 'tcp', tcpconnlat: 'tcp', tcpaccept: 'tcp',
-    tcpretrans: 'tcp', tcpstates: 'tcp', runqlat: 'sched', cpudist: 'sched',
-    profile: 'profile', offcputime: 'offcpu',
-  };
+  // the registry of views (report/views.c): which family each view is in, and what it holds
+  const REG = D.registry || { families: [], views: [] };
+  const VIEWS = new Map(REG.views.map(v => [v.view, v]));
   const COLORS = { block: '#4a7bd0', proc: '#8c56c2', file: '#1d9a8a', tcp: '#e08a1e',
     sched: '#5a6b85', profile: '#d6453d', offcpu: '#2f9e44' };
   const PAGE = 50;
@@ -414,9 +406,10 @@
   function view(v) {
     const box = h('div', { class: 'view', id: 'view-' + v.view, 'data-view': v.view });
     box.appendChild(h('h3', null, v.view, h('code', null, 'ebrec report ' + D.file + ' ' + v.view)));
-    if (Array.isArray(v.histograms)) box.appendChild(histView(v));
-    else if (Array.isArray(v.stacks)) box.appendChild(flame(v));
-    else if (Array.isArray(v.rows)) box.appendChild(rowsView(v));
+    const kind = (VIEWS.get(v.view) || {}).kind;
+    if (kind === 'histogram') box.appendChild(histView(v));
+    else if (kind === 'profile') box.appendChild(flame(v));
+    else if (kind === 'listing' || kind === 'table') box.appendChild(rowsView(v));
     else box.appendChild(h('pre', null, JSON.stringify(v, null, 1)));
     const l = lossLine(v.losses);
     if (l) box.appendChild(l);
@@ -436,8 +429,14 @@
     body.appendChild(facts());
     body.appendChild(timeline());
     body.appendChild(quality());
-    for (const [fam, title] of FAMILIES) {
-      const vs = (D.views || []).filter(v => VIEW_FAMILY[v.view] === fam);
+    // a view of a family the registry does not title still gets a section of its own
+    const families = REG.families.slice();
+    for (const v of D.views || []) {
+      const fam = (VIEWS.get(v.view) || {}).family || 'other';
+      if (!families.some(f => f.name === fam)) families.push({ name: fam, title: fam });
+    }
+    for (const { name: fam, title } of families) {
+      const vs = (D.views || []).filter(v => ((VIEWS.get(v.view) || {}).family || 'other') === fam);
       if (!vs.length) continue;
       const sec = h('section', { id: 'sec-' + fam, class: 'family' }, h('h2', null, title));
       for (const v of vs) sec.appendChild(view(v));

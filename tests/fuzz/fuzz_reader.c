@@ -24,7 +24,7 @@
 #include "analyze/pass.h"
 #include "format/ebr.h"
 #include "report/commands.h"
-#include "report/report.h"
+#include "report/view.h"
 
 static int ignore_row(void *ctx, const struct biosnoop_row *row)
 {

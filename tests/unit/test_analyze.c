@@ -21,7 +21,8 @@
 #include "analyze/timewindow.h"
 #include <time.h>
 #include "format/ebr.h"
-#include "report/report.h"
+#include "report/json.h"
+#include "report/text.h"
 #include "check.h"
 
 /* ------------------------------------------------------------ a known trace */

@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "report/hmac_sha256.h"
-#include "report/redact.h"
+#include "redact/redact.h"
 #include "tests/unit/check.h"
 
 static void hex(const unsigned char *b, size_t n, char *out)

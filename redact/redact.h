@@ -9,8 +9,8 @@
  * command line named. Tokens of 3 bytes or more met in chosen fields are also replaced in
  * every other string of the trace (a program's name in its path, a host name in a cgroup).
  */
-#ifndef EBREC_REPORT_REDACT_H
-#define EBREC_REPORT_REDACT_H
+#ifndef EBREC_REDACT_REDACT_H
+#define EBREC_REDACT_REDACT_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -75,5 +75,8 @@ int redactor_rewrite(struct redactor *rd, unsigned kind, const char *s, size_t l
 void redactor_addr(const struct redactor *rd, unsigned char *addr, size_t len);
 /* A user id of a chosen --users (0, root, kept). */
 uint64_t redactor_uid(const struct redactor *rd, uint64_t uid);
+
+/* `ebrec redact IN -o OUT [KINDS...]` (cmd_redact.c) */
+int cmd_redact(int argc, char **argv);
 
 #endif

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * `ebrec redact IN -o OUT --paths --comm ...`: a copy of a trace with the chosen kinds of
- * strings replaced by keyed pseudonyms (report/redact.h has the rules). Two passes over IN:
+ * strings replaced by keyed pseudonyms (redact/redact.h has the rules). Two passes over IN:
  * the first learns every private token, so the second can replace it wherever it appears,
  * META included; OUT is written through format/'s writer, so it is a new, valid trace.
  */
@@ -13,8 +13,9 @@
 #include <unistd.h>
 #include <sys/random.h>
 #include "report/commands.h"
-#include "report/redact.h"
-#include "report/report.h"
+#include "redact/redact.h"
+#include "report/text.h"
+#include "report/trace_file.h"
 
 struct redact_args {
 	const char *in, *out, *key_file;

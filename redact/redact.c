@@ -3,7 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "report/redact.h"
+#include "redact/redact.h"
 
 #define PSEUDONYM_HEX 12          /* 48 bits: no collision expected below millions of tokens */
 #define EVERYWHERE_MIN_LEN 3      /* shorter tokens ("-c", "x") are replaced only in place */

@@ -1,0 +1,62 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* The shared models as JSON: histograms, percentiles and losses (docs/JSON.md). */
+#include "analyze/pass.h"
+#include "report/json_models.h"
+
+void json_percentiles(struct json *j, const struct quantiles *q)
+{
+	static const struct { const char *key; double share; } at[] = {
+		{ "p50_ns", 0.5 }, { "p90_ns", 0.9 }, { "p99_ns", 0.99 }, { "p999_ns", 0.999 },
+	};
+
+	json_object_begin(j, "percentiles");
+	json_u64(j, "min_ns", q->min);
+	json_u64(j, "mean_ns", quantiles_mean(q));
+	for (size_t i = 0; i < sizeof(at) / sizeof(at[0]); i++)
+		json_u64(j, at[i].key, quantiles_value(q, at[i].share));
+	json_u64(j, "max_ns", q->max);
+	json_object_end(j);
+}
+
+void json_log2_hist(struct json *j, const char *key, const struct log2_hist *h)
+{
+	int idx_max = -1;
+
+	for (int i = 0; i < LOG2_HIST_SLOTS; i++)
+		if (h->slot[i])
+			idx_max = i;
+	json_array_begin(j, key);
+	for (int i = 0; i <= idx_max; i++) {
+		uint64_t low, high;
+
+		log2_slot_bounds((unsigned)i, &low, &high);
+		json_object_begin(j, NULL);
+		json_u64(j, "low", low);
+		json_u64(j, "high", high);
+		json_u64(j, "count", h->slot[i]);
+		json_object_end(j);
+	}
+	json_array_end(j);
+}
+
+void json_losses(struct json *j, const struct ebr_reader *r, const struct probe_losses *l)
+{
+	json_object_begin(j, "losses");
+	json_str(j, "family", l->name);
+	json_u64(j, "emitted", l->emitted);
+	json_u64(j, "lost", probe_losses_total(l));
+	json_u64(j, "lost_ringbuf", l->lost_ringbuf);
+	json_u64(j, "lost_map", l->lost_map);
+	json_u64(j, "lost_user", l->lost_user);
+	json_array_begin(j, "windows");
+	for (uint32_t i = 0; i < l->nwindows; i++) {
+		json_object_begin(j, NULL);
+		json_double(j, "start_s", trace_seconds(r, l->windows[i].start_ns), 3);
+		json_double(j, "end_s", trace_seconds(r, l->windows[i].end_ns), 3);
+		json_u64(j, "lost", l->windows[i].lost);
+		json_object_end(j);
+	}
+	json_array_end(j);
+	json_u64(j, "windows_not_listed", l->more_windows);
+	json_object_end(j);
+}

@@ -1,0 +1,18 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* The models several views share, as JSON (the keys are docs/JSON.md's). */
+#ifndef EBREC_REPORT_JSON_MODELS_H
+#define EBREC_REPORT_JSON_MODELS_H
+
+#include "analyze/hist.h"
+#include "analyze/losses.h"
+#include "format/ebr.h"
+#include "report/json.h"
+
+/* "key": [{low, high, count}...] up to the last used slot */
+void json_log2_hist(struct json *j, const char *key, const struct log2_hist *h);
+/* "percentiles": {min_ns, mean_ns, p50_ns, p90_ns, p99_ns, p999_ns, max_ns} */
+void json_percentiles(struct json *j, const struct quantiles *q);
+/* "losses": the family's counts and the windows they were lost in */
+void json_losses(struct json *j, const struct ebr_reader *r, const struct probe_losses *l);
+
+#endif

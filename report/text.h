@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Text for a terminal: escaping what came from the traced system, times, sizes, and the
+ * models several views share (bcc's log2 histogram, the loss line).
+ */
+#ifndef EBREC_REPORT_TEXT_H
+#define EBREC_REPORT_TEXT_H
+
+#include <stdint.h>
+#include <stdio.h>
+#include "analyze/hist.h"
+#include "analyze/losses.h"
+#include "format/ebr.h"
+
+/*
+ * A copy of s fit for a terminal: control and non-UTF-8 bytes become \xNN, so a hostile
+ * trace cannot send escape sequences to whoever reads its report.
+ */
+const char *text_safe(const char *s, char *buf, size_t len);
+/* s as XML/HTML text and attribute value: markup characters escaped, control and non-ASCII
+ * bytes as '?' (so no encoding question arises) */
+void markup_text(FILE *f, const char *s);
+/* "2026-11-25 06:39:12 UTC" from META's decimal ns since the epoch, or "unknown" */
+const char *text_utc(const char *realtime_ns, char *buf, size_t len);
+/* "HH:MM:SS" (UTC) of a CLOCK_MONOTONIC time, through META's clock pair; "--:--:--" without. */
+const char *text_hms(const struct ebr_reader *r, uint64_t mono_ns, char *buf, size_t len);
+/* "0", "2", "signal 9 (KILL)", "signal 11 (SEGV), core dumped": exitsnoop's EXIT_CODE */
+const char *exit_code_text(uint64_t wait_status, char *out, size_t len);
+/* "42.0 us", "1.25 ms"; "1.2 MiB" */
+const char *text_duration(uint64_t ns, char *buf, size_t len);
+const char *text_bytes(uint64_t n, char *buf, size_t len);
+/* bcc's print_log2_hist(): the header line and one line per slot up to the last used one */
+void text_log2_hist(FILE *f, const struct log2_hist *h, const char *unit);
+/* the loss line every view ends with, and when the events were lost */
+void text_losses(FILE *f, const struct ebr_reader *r, const struct probe_losses *l);
+
+#endif

@@ -1,0 +1,170 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * A view: one bcc tool rebuilt from a trace (biolatency, opensnoop, profile...). Every view is
+ * one `struct view` in its family's report/view_<family>.c and one row of the registry
+ * (report/views.c); nothing else names it. docs/ARCHITECTURE.md says how to add one.
+ *
+ * The life of a view in `ebrec report`: setup() parses its options before the trace is
+ * opened; begin() before the pass (streaming views print their header and pick their row
+ * sink, view_rows_begin()); the pass feeds its analyzer (vr->an); then end() renders its
+ * model, or headline() writes its line of the summary; release() frees its state.
+ */
+#ifndef EBREC_REPORT_VIEW_H
+#define EBREC_REPORT_VIEW_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include "analyze/hist.h"
+#include "analyze/losses.h"
+#include "analyze/pass.h"
+#include "analyze/proc.h"
+#include "analyze/procfilter.h"
+#include "analyze/tally.h"
+#include "report/json.h"
+#include "report/trace_file.h"
+
+/* HTML: the views write JSON into buffers of their own, which the page embeds (html.h) */
+enum report_format { FORMAT_TEXT, FORMAT_JSON, FORMAT_HTML };
+
+struct report_out {
+	FILE *f;
+	enum report_format format;
+	struct json json;
+	const struct trace_file *tf;
+	/* who each PID is, kept current as the pass goes (its analyzer runs before the views') */
+	const struct proctable *procs;
+	bool failed; /* a view could not write a file of its own (--svg): exit 1 */
+	uint64_t max_rows; /* JSON rows a row view writes (0: all), then "rows_omitted" */
+	bool summary; /* the views count for their headline instead of writing rows */
+};
+
+/* What a view's JSON document holds, and so how the HTML page draws it. */
+enum view_kind {
+	VIEW_HISTOGRAM, /* "histograms": log2 histograms with percentiles */
+	VIEW_LISTING,   /* "rows": one row an event (an I/O, an exec, a session...) */
+	VIEW_TABLE,     /* "rows": one row an interval or an entity (cachestat, processes) */
+	VIEW_PROFILE,   /* "stacks": a stack profile, drawn as a flame graph */
+};
+
+struct view_run;
+
+struct view {
+	const char *name;
+	const char *family;
+	enum view_kind kind;
+	const char *summary;
+	const char *usage; /* its options */
+	/* On the HTML page without a view named, with these options ("" none); NULL: not there */
+	const char *html_args;
+	/*
+	 * Parses options (argv[0] is the view's name): 0, 1 for a runtime error (out of memory)
+	 * or 2 for a usage error, with the message printed either way.
+	 */
+	int (*setup)(struct view_run *vr, int argc, char **argv);
+	/* Before the pass (streaming views print their header here). May be NULL. */
+	void (*begin)(struct view_run *vr, struct report_out *out);
+	/* After the pass. */
+	void (*end)(struct view_run *vr, struct report_out *out, const struct losses *losses);
+	void (*release)(struct view_run *vr);
+	/* The summary's line instead of end() (out->summary), or NULL: not in the summary. */
+	void (*headline)(struct view_run *vr, struct report_out *out, const struct losses *losses);
+	/*
+	 * Row views (view_rows_finish): what the view says after its rows, before its losses,
+	 * as JSON keys of its document or as text lines. May be NULL.
+	 */
+	void (*json_tail)(struct view_run *vr, struct json *j);
+	void (*text_tail)(struct view_run *vr, FILE *f);
+};
+
+struct view_run {
+	const struct view *view;
+	const struct proc_filter *who; /* report's -p/--comm: every view applies it (set up first) */
+	struct report_out *out;
+	void *state;
+	struct analyzer an;
+};
+
+/* ------------------------------------------------------------ views.c: the registry */
+
+/* every view, in the order of the summary, the HTML page and --help */
+extern const struct view *const views[];
+extern const size_t nviews;
+
+/* A family as the summary and the HTML page title it. */
+struct view_family {
+	const char *name;  /* "block", as record.families names it */
+	const char *title; /* "Block I/O" */
+};
+extern const struct view_family view_families[];
+extern const size_t nview_families;
+
+const struct view *view_find(const char *name);
+/* The registered view whose name is closest to name (a typo), or NULL if none is close. */
+const struct view *view_closest(const char *name);
+/* "VIEW: what ARG; options: USAGE" on stderr; returns 2 (usage error). */
+int view_usage_error(const struct view *v, const char *what, const char *arg);
+/* "ebrec report: VIEW: out of memory" on stderr; returns 1 (runtime error), for setup(). */
+int view_no_memory(const struct view *v);
+
+/* ------------------------------------------------------------ view_rows.c: row views */
+
+/* Where a row view's rows go, chosen once by view_rows_begin(). */
+enum row_sink {
+	ROW_SINK_TALLY, /* the summary: counted for the headline, nothing written */
+	ROW_SINK_JSON,  /* the view's JSON document is open at its "rows" array */
+	ROW_SINK_TEXT,  /* text: the view prints its header, then a line a row */
+};
+/* One of three emitters of a model, by the sink view_rows_begin() chose. */
+#define ROW_SINK_PICK(sink, tally, json, text)                                                  \
+	((sink) == ROW_SINK_TALLY ? (tally) : (sink) == ROW_SINK_JSON ? (json) : (text))
+
+/*
+ * The start of a row view: in JSON opens {"view": NAME, "rows": [ (capped at --rows for the
+ * HTML page), and says where the rows go.
+ */
+enum row_sink view_rows_begin(struct view_run *vr, struct report_out *out);
+/*
+ * The end of every view's document: JSON closes the array, counts the rows the cap dropped
+ * ("rows_omitted"), adds the view's json_tail and its family's losses; text prints a blank
+ * line, the view's text_tail and the loss line.
+ */
+void view_rows_finish(struct view_run *vr, struct report_out *out, const struct losses *ls);
+/* A view document that is not a listing ({"view": NAME, its own keys, an array...). */
+void view_doc_begin(struct view_run *vr, struct report_out *out);
+/* release for views whose state is one allocation */
+void view_free_state(struct view_run *vr);
+/* "args": pid's command line at this point of the pass, from the process table ("" unknown) */
+void view_json_args(struct report_out *out, uint32_t pid);
+
+/* A view's getopt loop: begin resets getopt for its argv; bad_option is the usage error (2)
+ * for what getopt refused; end is 0, or the usage error for an argument left over. */
+void view_opts_begin(void);
+int view_bad_option(const struct view *v, char **argv);
+int view_opts_end(const struct view *v, int argc, char **argv);
+/* A PID or UID option's value: 0 or -1 if it is not one. */
+int view_parse_id(const char *s, int64_t *out);
+
+/* ------------------------------------------------------------ headline.c: the summary's lines */
+
+/* A headline is "VIEW  text..." and a line pointing to the view (text), or
+ * {"view": VIEW, ...} (JSON). */
+enum headline_sum { HEADLINE_NO_SUM, HEADLINE_SUM_BYTES };
+void headline_begin(struct view_run *vr, struct report_out *out);
+void headline_end(struct view_run *vr, struct report_out *out);
+/* "N what: p50 X, p90 Y, p99 Z, max M" (text), "count" and "percentiles" (JSON) */
+void headline_percentiles(struct report_out *out, const struct quantiles *q, const char *what);
+/* "; label: comm (pid) N unit [bytes], ..." for the top processes (JSON "top"); sorts t */
+void headline_top(struct report_out *out, struct tally *t, const char *label, const char *unit,
+		  enum headline_sum sum);
+/* A whole headline from a tally whose flag means failed: "N what, F failed; label: ..." */
+void headline_tally(struct view_run *vr, struct report_out *out, struct tally *t,
+		    const char *what, const char *label);
+/* n as text (a printf format with one PRIu64) or as JSON key */
+void headline_count(struct report_out *out, const char *key, uint64_t n, const char *text);
+
+/* summary.c: the report without a view, from the views' headlines (after the pass) */
+void summary_write(struct report_out *out, struct view_run *runs, size_t nruns,
+		   const struct losses *ls);
+
+#endif

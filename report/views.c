@@ -1,0 +1,92 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The registry of views: every view `ebrec report` knows, once, in the order the summary,
+ * the HTML page and --help show them. Adding a view is one VIEW() line here and its
+ * `struct view` in its family's file (docs/ARCHITECTURE.md, "Adding a view").
+ */
+#include <stdio.h>
+#include <string.h>
+#include "report/view.h"
+
+#define EBREC_VIEWS(VIEW)                                                                      \
+	VIEW(biolatency) VIEW(biosnoop)                                                        \
+	VIEW(execsnoop) VIEW(exitsnoop) VIEW(processes)                                        \
+	VIEW(opensnoop) VIEW(fsslower) VIEW(ext4slower) VIEW(cachestat)                        \
+	VIEW(tcplife) VIEW(tcpconnect) VIEW(tcpconnlat) VIEW(tcpaccept) VIEW(tcpretrans)       \
+	VIEW(tcpstates)                                                                        \
+	VIEW(runqlat) VIEW(cpudist)                                                            \
+	VIEW(profile) VIEW(offcputime)
+
+#define VIEW_DECLARE(n) extern const struct view view_##n;
+EBREC_VIEWS(VIEW_DECLARE)
+#define VIEW_ENTRY(n) &view_##n,
+const struct view *const views[] = { EBREC_VIEWS(VIEW_ENTRY) };
+const size_t nviews = sizeof(views) / sizeof(views[0]);
+
+const struct view_family view_families[] = {
+	{ "block", "Block I/O" }, { "proc", "Processes" },  { "file", "Files" },
+	{ "tcp", "TCP" },         { "sched", "Scheduler" }, { "profile", "CPU profile" },
+	{ "offcpu", "Off-CPU time" },
+};
+const size_t nview_families = sizeof(view_families) / sizeof(view_families[0]);
+
+const struct view *view_find(const char *name)
+{
+	for (size_t i = 0; i < nviews; i++)
+		if (!strcmp(views[i]->name, name))
+			return views[i];
+	return NULL;
+}
+
+/* Levenshtein distance of two short names, at most 63 bytes of b counted. */
+static size_t edit_distance(const char *a, const char *b)
+{
+	size_t lb = strnlen(b, 63), row[64];
+
+	for (size_t j = 0; j <= lb; j++)
+		row[j] = j;
+	for (size_t i = 1; a[i - 1] && i < 64; i++) {
+		size_t diag = row[0];
+
+		row[0] = i;
+		for (size_t j = 1; j <= lb; j++) {
+			size_t up = row[j], best = diag + (a[i - 1] != b[j - 1]);
+
+			if (up + 1 < best)
+				best = up + 1;
+			if (row[j - 1] + 1 < best)
+				best = row[j - 1] + 1;
+			diag = up;
+			row[j] = best;
+		}
+	}
+	return row[lb];
+}
+
+const struct view *view_closest(const char *name)
+{
+	const struct view *best = NULL;
+	size_t best_d = 3; /* a typo: at most two edits */
+
+	for (size_t i = 0; i < nviews; i++) {
+		size_t d = edit_distance(name, views[i]->name);
+
+		if (d < best_d) {
+			best_d = d;
+			best = views[i];
+		}
+	}
+	return best;
+}
+
+int view_usage_error(const struct view *v, const char *what, const char *arg)
+{
+	fprintf(stderr, "ebrec report: %s: %s '%s'; options: %s\n", v->name, what, arg, v->usage);
+	return 2;
+}
+
+int view_no_memory(const struct view *v)
+{
+	fprintf(stderr, "ebrec report: %s: out of memory\n", v->name);
+	return 1;
+}
