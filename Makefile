@@ -55,8 +55,8 @@ FORMAT_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(FORMAT_SRCS))
 ANALYZE_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(ANALYZE_SRCS))
 REPORT_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(REPORT_SRCS)) $(BUILD)/report/html_assets.o
 REDACT_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(REDACT_SRCS))
-# the HTML report's script and style, as C strings
-HTML_ASSETS := report/html/app.js report/html/style.css
+# the HTML report's script and style, and the SVG flame graph's script, as C strings
+HTML_ASSETS := report/html/app.js report/html/style.css report/html/flamegraph.js
 RECORD_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(RECORD_SRCS))
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_*.c))
 # test objects are intermediate files of a pattern chain: keep them, so -MMD can track them

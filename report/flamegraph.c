@@ -11,6 +11,7 @@
 #include <string.h>
 #include "analyze/stacktree.h"
 #include "report/flamegraph.h"
+#include "report/html.h"
 #include "report/text.h"
 
 #define FG_WIDTH 1200
@@ -32,76 +33,6 @@ static void frame_color(const char *name, bool kernel, char *out, size_t len)
 	else
 		snprintf(out, len, "rgb(%u,%u,%u)", 205 + h % 50, 60 + (h >> 8) % 130, 40 + (h >> 16) % 40);
 }
-
-static const char fg_script[] =
-	"var W, PAD, frames, details, matchedText, zoomed = null, searchRe = null;\n"
-	"function init(evt) {\n"
-	"  var svg = document.documentElement;\n"
-	"  W = parseFloat(svg.getAttribute('data-w'));\n"
-	"  PAD = parseFloat(svg.getAttribute('data-pad'));\n"
-	"  frames = Array.prototype.slice.call(document.querySelectorAll('g.f'));\n"
-	"  details = document.getElementById('details');\n"
-	"  matchedText = document.getElementById('matched');\n"
-	"  frames.forEach(function (g) {\n"
-	"    g.addEventListener('mouseover', function () { details.textContent = g.querySelector('title').textContent; });\n"
-	"    g.addEventListener('mouseout', function () { details.textContent = ' '; });\n"
-	"    g.addEventListener('click', function () { zoom(g); });\n"
-	"  });\n"
-	"  layout(0, 1, 0);\n"
-	"}\n"
-	"function fname(g) { var t = g.querySelector('title').textContent; return t.substring(0, t.lastIndexOf(' (')); }\n"
-	"function num(g, a) { return parseFloat(g.getAttribute(a)); }\n"
-	"function label(g, px) {\n"
-	"  var n = fname(g), fit = Math.floor((px - 6) / 7), t = g.querySelector('text');\n"
-	"  t.textContent = fit < 3 ? '' : (n.length <= fit ? n : n.substring(0, fit - 2) + '..');\n"
-	"}\n"
-	"function layout(x0, w0, d0) {\n"
-	"  frames.forEach(function (g) {\n"
-	"    var x = num(g, 'data-x'), w = num(g, 'data-w'), d = num(g, 'data-d');\n"
-	"    var r = g.querySelector('rect'), t = g.querySelector('text');\n"
-	"    var inside = x >= x0 - 1e-12 && x + w <= x0 + w0 + 1e-12;\n"
-	"    var above = d < d0 && x <= x0 + 1e-12 && x + w >= x0 + w0 - 1e-12;\n"
-	"    if (!(inside && d >= d0) && !above) { g.style.display = 'none'; return; }\n"
-	"    g.style.display = '';\n"
-	"    var nx = above ? 0 : (x - x0) / w0, nw = above ? 1 : w / w0;\n"
-	"    var px = nx * W + PAD, pw = nw * W;\n"
-	"    r.setAttribute('x', px); r.setAttribute('width', Math.max(pw - 0.5, 0.1));\n"
-	"    r.style.opacity = above ? 0.5 : 1;\n"
-	"    t.setAttribute('x', px + 3); label(g, pw);\n"
-	"  });\n"
-	"}\n"
-	"function zoom(g) {\n"
-	"  zoomed = g;\n"
-	"  layout(num(g, 'data-x'), num(g, 'data-w'), num(g, 'data-d'));\n"
-	"  document.getElementById('unzoom').style.opacity = 1;\n"
-	"}\n"
-	"function unzoom() {\n"
-	"  zoomed = null; layout(0, 1, 0);\n"
-	"  document.getElementById('unzoom').style.opacity = 0;\n"
-	"}\n"
-	"function search(re) {\n"
-	"  var total = num(frames[0], 'data-v'), hits = [];\n"
-	"  frames.forEach(function (g) {\n"
-	"    var r = g.querySelector('rect');\n"
-	"    if (!r.hasAttribute('data-fill')) r.setAttribute('data-fill', r.getAttribute('fill'));\n"
-	"    var m = re !== null && re.test(fname(g));\n"
-	"    r.setAttribute('fill', m ? 'rgb(230,0,230)' : r.getAttribute('data-fill'));\n"
-	"    if (m) hits.push(g);\n"
-	"  });\n"
-	"  hits.sort(function (a, b) { return num(a, 'data-x') - num(b, 'data-x') || num(a, 'data-d') - num(b, 'data-d'); });\n"
-	"  var sum = 0, end = -1;\n"
-	"  hits.forEach(function (g) {\n"
-	"    var x = num(g, 'data-x');\n"
-	"    if (x >= end - 1e-12) { sum += num(g, 'data-v'); end = x + num(g, 'data-w'); }\n"
-	"  });\n"
-	"  matchedText.textContent = re === null ? ' ' : 'Matched: ' + (total ? (100 * sum / total).toFixed(2) : '0') + '%';\n"
-	"}\n"
-	"function search_prompt() {\n"
-	"  var s = prompt('Search for (regular expression); empty to clear', searchRe || '');\n"
-	"  if (s === null) return;\n"
-	"  searchRe = s || null;\n"
-	"  try { search(s ? new RegExp(s) : null); } catch (e) { alert('not a regular expression: ' + e.message); }\n"
-	"}\n";
 
 int flamegraph_write(const char *path, const struct stacktree *t, const char *title,
 		     const char *unit)
@@ -133,7 +64,7 @@ int flamegraph_write(const char *path, const struct stacktree *t, const char *ti
 	      "stroke: #000; stroke-width: 0.5; cursor: pointer; } #title { font-size: 17px; "
 	      "text-anchor: middle; } .btn { cursor: pointer; }</style>\n",
 	      f);
-	fprintf(f, "<script type=\"text/ecmascript\"><![CDATA[\n%s]]></script>\n", fg_script);
+	fprintf(f, "<script type=\"text/ecmascript\"><![CDATA[\n%s]]></script>\n", html_flamegraph_js);
 	fprintf(f, "<rect x=\"0\" y=\"0\" width=\"%d\" height=\"%u\" fill=\"#f8f8f0\"/>\n",
 		FG_WIDTH, height);
 	fprintf(f, "<text id=\"title\" x=\"%d\" y=\"24\">", FG_WIDTH / 2);

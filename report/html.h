@@ -13,8 +13,9 @@
 #include "analyze/timeline.h"
 #include "report/trace_file.h"
 
-/* the page's script and style (report/html/, embedded at build time) */
-extern const char html_app_js[], html_style_css[];
+/* the page's script and style, and the SVG flame graph's script (report/html/, embedded at
+ * build time by embed.sh) */
+extern const char html_app_js[], html_style_css[], html_flamegraph_js[];
 
 struct html_view {
 	const char *json; /* one view's JSON document */

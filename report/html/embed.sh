@@ -1,5 +1,6 @@
 #!/bin/sh
-# Writes the page's files as C strings: html_app_js[], html_style_css[] (report/html.h).
+# Writes report/html/'s files as C strings: html_app_js[], html_style_css[],
+# html_flamegraph_js[] (report/html.h).
 for f in "$@"; do
 	name=$(basename "$f" | tr -c 'A-Za-z0-9\n' '_')
 	printf 'const char html_%s[] =\n' "$name"
