@@ -113,6 +113,12 @@ $(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(REDACT_OBJS) $(REPORT_OBJS) $(ANALYZ
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(ALL_CFLAGS) $^ -lzstd $(DEMANGLE_LIBS) -lpthread -lm -o $@
 
+# An LD_PRELOAD library that makes the Nth allocation fail (tests/e2e/test_nomem.py).
+$(BUILD)/tests/failmalloc.so: tests/fixtures/failmalloc.c
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) -shared -fPIC -O1 -Wall $< -ldl -o $@
+
 # Workloads with exactly known behaviour, for the end-to-end tests and the demo.
 # ebr-stacks: every function keeps its frame and its name, for the stack tests
 WORKLOAD_CFLAGS_ebr-stacks := -fno-omit-frame-pointer -mno-omit-leaf-frame-pointer -fno-optimize-sibling-calls -fno-inline
@@ -144,7 +150,7 @@ unit: $(UNIT_TESTS)
 
 # The binary of this build (build/ or build-san/), not ./ebrec: SANITIZE=1 e2e leaves it alone.
 .PHONY: e2e
-e2e: $(BUILD)/ebrec $(WORKLOADS)
+e2e: $(BUILD)/ebrec $(WORKLOADS) build/tests/failmalloc.so
 	$(Q)EBREC=$(CURDIR)/$(BUILD)/ebrec WORKLOADS=$(CURDIR)/$(BUILD)/tests/workloads \
 		$(PYTHON) -m pytest -q -ra tests/e2e
 

@@ -216,7 +216,7 @@ static void types_free(struct file_type *types, uint32_t n)
 {
 	for (uint32_t i = 0; i < n; i++) {
 		free(types[i].name);
-		for (uint32_t f = 0; f < types[i].nfields; f++)
+		for (uint32_t f = 0; types[i].fields && f < types[i].nfields; f++)
 			free(types[i].fields[f].name);
 		free(types[i].fields);
 	}
@@ -322,6 +322,7 @@ static int schema_from_build(struct ebr_reader *r)
 static int meta_set(struct ebr_reader *r, char *key, char *val)
 {
 	char **k, **v;
+	int err;
 
 	if (!strcmp(key, "clock.start.monotonic_ns"))
 		r->start_ns = strtoull(val, NULL, 10);
@@ -334,8 +335,10 @@ static int meta_set(struct ebr_reader *r, char *key, char *val)
 			return 0;
 		}
 	}
+	err = EBR_E_TOO_BIG;
 	if (r->nmeta >= EBR_MAX_META)
 		goto drop;
+	err = EBR_E_NOMEM;
 	k = realloc(r->meta_key, (r->nmeta + 1) * sizeof(*k));
 	if (!k)
 		goto drop;
@@ -350,7 +353,7 @@ static int meta_set(struct ebr_reader *r, char *key, char *val)
 drop:
 	free(key);
 	free(val);
-	return EBR_E_TOO_BIG;
+	return err;
 }
 
 static int parse_meta(struct ebr_reader *r, struct cursor *c)
@@ -364,8 +367,10 @@ static int parse_meta(struct ebr_reader *r, struct cursor *c)
 			free(k);
 			break;
 		}
-		if (meta_set(r, k, v))
-			return EBR_E_TOO_BIG;
+		int err = meta_set(r, k, v);
+
+		if (err)
+			return err;
 	}
 	return c->err;
 }

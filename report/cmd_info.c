@@ -132,7 +132,7 @@ int cmd_info(int argc, char **argv)
 	if (trace_file_open(&tf, "info", argv[1]))
 		return 1;
 	err = ebr_reader_load_index(tf.r, &sum);
-	if (err) {
+	if (err && err != EBR_E_NOMEM) {
 		/* no usable index (a recorder that was killed, a pipe): scan instead */
 		indexed = false;
 		ebr_summary_release(&sum);

@@ -11,6 +11,7 @@
 #include "analyze/timewindow.h"
 #include "report/commands.h"
 #include "report/html.h"
+#include "report/membuf.h"
 #include "report/text.h"
 #include "report/view.h"
 
@@ -195,8 +196,7 @@ static void window_note(struct report_out *out, const struct time_window *w)
 
 /* HTML: each view writes its JSON document into a buffer of its own, for the page's data. */
 struct view_buffer {
-	char *json;
-	size_t len;
+	struct membuf json;
 	FILE *f;
 	struct report_out out;
 };
@@ -205,7 +205,7 @@ static int buffers_open(struct view_buffer *b, struct view_run *runs, size_t nru
 			const struct report_out *out, uint64_t max_rows)
 {
 	for (size_t i = 0; i < nruns; i++) {
-		b[i].f = open_memstream(&b[i].json, &b[i].len);
+		b[i].f = membuf_open(&b[i].json);
 		if (!b[i].f) {
 			fprintf(stderr, "ebrec report: out of memory\n");
 			return -1;
@@ -225,7 +225,7 @@ static void buffers_close(struct view_buffer *b, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		if (b[i].f)
 			fclose(b[i].f);
-		free(b[i].json);
+		free(b[i].json.data);
 	}
 }
 
@@ -248,8 +248,9 @@ static int html_page(struct report_out *out, struct view_run *runs, struct view_
 			return 1;
 		}
 		out->failed |= b[i].out.failed; /* a view's own file (--svg) */
-		if (b[i].len && (a->nrest || trace_family_recorded(out->tf->r, runs[i].view->family)))
-			hv[doc.nviews++] = (struct html_view){ b[i].json, b[i].len };
+		if (b[i].json.len &&
+		    (a->nrest || trace_family_recorded(out->tf->r, runs[i].view->family)))
+			hv[doc.nviews++] = (struct html_view){ b[i].json.data, b[i].json.len };
 	}
 	return html_write(out->f, &doc) ? 1 : 0;
 }

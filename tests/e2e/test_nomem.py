@@ -1,0 +1,58 @@
+"""Out of memory at any allocation: every reading command says so in one line and exits 1.
+
+tests/fixtures/failmalloc.c (LD_PRELOAD) makes the Nth allocation of a run fail. Each command
+below runs once per allocation it makes on a small sample trace, with that allocation
+failing: it must not crash, must not blame the trace (an allocation that failed is not a
+damaged block), and, unless the allocation it lost was one it could do without (exit 0 with
+the whole output), must exit 1 with a message that says memory ran out.
+"""
+import os
+import subprocess
+
+import pytest
+
+from conftest import REPO
+
+# the plain build, also when the suite runs again under ASan: the preload replaces malloc,
+# which ASan's runtime owns in the sanitized binary
+EBREC = os.path.join(REPO, "build", "ebrec")
+FAILMALLOC = os.environ.get("FAILMALLOC", os.path.join(REPO, "build", "tests", "failmalloc.so"))
+SAMPLES = os.path.join(REPO, "samples")
+
+COMMANDS = [
+    ["report", "format-1.0/trace.ebr"],
+    ["report", "format-1.0/trace.ebr", "biosnoop"],
+    ["report", "format-1.2/trace.ebr", "runqlat", "--format", "json"],
+    ["report", "format-1.1/trace.ebr", "opensnoop", "--format", "json"],
+    ["report", "format-1.2/trace.ebr", "--format", "html"],
+    ["info", "format-1.0/trace.ebr"],
+    ["dump", "format-1.1/trace.ebr", "--json"],
+    ["verify", "format-1.0/trace.ebr"],
+]
+OOM_WORDS = ("out of memory", "Cannot allocate memory")
+BLAME_WORDS = ("does not decode", "damaged", "corrupt", "exceeds the format")
+
+
+def run(args, **env):
+    argv = [EBREC] + [os.path.join(SAMPLES, a) if a.endswith(".ebr") else a for a in args]
+    return subprocess.run(argv, capture_output=True, text=True, timeout=60,
+                          env=dict(os.environ, LD_PRELOAD=FAILMALLOC, **env))
+
+
+@pytest.mark.parametrize("args", COMMANDS, ids=lambda a: " ".join(a))
+def test_every_allocation_failing_in_turn(args, tmp_path):
+    count_file = tmp_path / "count"
+    whole = run(args, EBREC_COUNT_ALLOC=str(count_file))
+    assert whole.returncode == 0, whole.stderr
+    calls = int(count_file.read_text())
+    assert calls > 20, "the preload counted nothing: test is void"
+    for n in range(1, calls + 1):
+        p = run(args, EBREC_FAIL_ALLOC=str(n))
+        where = f"{' '.join(args)}: allocation {n} of {calls} failing"
+        assert p.returncode in (0, 1), (where, p.returncode, p.stderr[-500:])
+        assert not any(w in p.stderr for w in BLAME_WORDS), (where, p.stderr[-500:])
+        if p.returncode == 0:
+            assert p.stdout == whole.stdout, where
+            continue
+        lines = [l for l in p.stderr.splitlines() if l.startswith("ebrec ")]
+        assert lines and any(w in l for l in lines for w in OOM_WORDS), (where, p.stderr[-500:])
