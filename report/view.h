@@ -55,7 +55,7 @@ struct view {
 	enum view_kind kind;
 	const char *summary;
 	const char *usage; /* its options */
-	/* On the HTML page without a view named, with these options ("" none); NULL: not there */
+	/* On the HTML page when no view is named, with these options ("" none); NULL: not on it */
 	const char *html_args;
 	/*
 	 * Parses options (argv[0] is the view's name): 0, 1 for a runtime error (out of memory)

@@ -243,7 +243,8 @@ static void biosnoop_begin(struct view_run *vr, struct report_out *out)
 	s->out = out;
 	s->model.ctx = s;
 	sink = view_rows_begin(vr, out);
-	s->model.emit = ROW_SINK_PICK(sink, biosnoop_tally_row, biosnoop_json_row, biosnoop_text_row);
+	s->model.emit = ROW_SINK_PICK(sink, biosnoop_tally_row, biosnoop_json_row,
+				      biosnoop_text_row);
 	if (sink != ROW_SINK_TEXT)
 		return;
 	fprintf(out->f, "%-11s %-14s %-7s %-7s %-4s %-10s %-7s ", "TIME(s)", "COMM", "PID", "DISK",

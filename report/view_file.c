@@ -136,7 +136,8 @@ static void opensnoop_begin(struct view_run *vr, struct report_out *out)
 	s->model.ctx = s;
 	s->model.procs = out->procs;
 	sink = view_rows_begin(vr, out);
-	s->model.emit = ROW_SINK_PICK(sink, opensnoop_tally_row, opensnoop_json_row, opensnoop_text_row);
+	s->model.emit = ROW_SINK_PICK(sink, opensnoop_tally_row, opensnoop_json_row,
+				      opensnoop_text_row);
 	if (sink != ROW_SINK_TEXT)
 		return;
 	if (s->timestamp)
@@ -300,7 +301,8 @@ static void fsslower_begin(struct view_run *vr, struct report_out *out)
 	s->out = out;
 	s->model.ctx = s;
 	sink = view_rows_begin(vr, out);
-	s->model.emit = ROW_SINK_PICK(sink, fsslower_count_row, fsslower_json_row, fsslower_text_row);
+	s->model.emit = ROW_SINK_PICK(sink, fsslower_count_row, fsslower_json_row,
+				      fsslower_text_row);
 	if (sink != ROW_SINK_TEXT)
 		return;
 	fprintf(out->f, "%-8s %-14s %-6s %1s %-7s %-8s %7s %s\n", "TIME", "COMM", "PID", "T", "BYTES",

@@ -123,7 +123,8 @@ static void execsnoop_begin(struct view_run *vr, struct report_out *out)
 	s->out = out;
 	s->model.ctx = s;
 	sink = view_rows_begin(vr, out);
-	s->model.emit = ROW_SINK_PICK(sink, execsnoop_tally_row, execsnoop_json_row, execsnoop_text_row);
+	s->model.emit = ROW_SINK_PICK(sink, execsnoop_tally_row, execsnoop_json_row,
+				      execsnoop_text_row);
 	if (sink != ROW_SINK_TEXT)
 		return;
 	if (s->time_hms)
@@ -270,7 +271,8 @@ static void exitsnoop_begin(struct view_run *vr, struct report_out *out)
 	s->model.ctx = s;
 	s->model.procs = out->procs;
 	sink = view_rows_begin(vr, out);
-	s->model.emit = ROW_SINK_PICK(sink, exitsnoop_count_row, exitsnoop_json_row, exitsnoop_text_row);
+	s->model.emit = ROW_SINK_PICK(sink, exitsnoop_count_row, exitsnoop_json_row,
+				      exitsnoop_text_row);
 	if (sink != ROW_SINK_TEXT)
 		return;
 	if (s->time_hms)

@@ -34,7 +34,8 @@ void view_rows_finish(struct view_run *vr, struct report_out *out, const struct 
 	losses_of_family(ls, vr->view->family, &l);
 	if (out->format == FORMAT_JSON) {
 		json_array_end(&out->json);
-		if (out->max_rows && vr->view->kind != VIEW_HISTOGRAM && vr->view->kind != VIEW_PROFILE)
+		/* the listings' rows are what --rows caps for the page */
+		if (out->max_rows && (vr->view->kind == VIEW_LISTING || vr->view->kind == VIEW_TABLE))
 			json_u64(&out->json, "rows_omitted", json_array_dropped(&out->json));
 		if (vr->view->json_tail)
 			vr->view->json_tail(vr, &out->json);
