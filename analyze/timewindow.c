@@ -65,15 +65,19 @@ static bool always_passes(uint32_t type)
 	       type == EBR_EV_SYM_FUNC;
 }
 
+void time_window_resolve(struct time_window *w, const struct ebr_reader *r)
+{
+	w->lo_ns = resolve(w, &w->since, r, 0);
+	w->hi_ns = resolve(w, &w->until, r, UINT64_MAX);
+	w->resolved = true;
+}
+
 int time_window_on_event(void *self, const struct ebr_reader *r, const struct ebr_event *ev)
 {
 	struct time_window *w = self;
 
-	if (!w->resolved) {
-		w->lo_ns = resolve(w, &w->since, r, 0);
-		w->hi_ns = resolve(w, &w->until, r, UINT64_MAX);
-		w->resolved = true;
-	}
+	if (!w->resolved)
+		time_window_resolve(w, r);
 	if (!always_passes(ev->type) && (ev->ts < w->lo_ns || ev->ts > w->hi_ns))
 		return 0;
 	for (size_t i = 0; i < w->nnext; i++) {

@@ -41,6 +41,9 @@ struct time_window {
  */
 int window_end_parse(const char *s, struct window_end *e);
 
+/* Resolves the bounds through the trace's META clock pair (done at the first event if not
+ * before): lo_ns and hi_ns, CLOCK_MONOTONIC. */
+void time_window_resolve(struct time_window *w, const struct ebr_reader *r);
 int time_window_on_event(void *self, const struct ebr_reader *r, const struct ebr_event *ev);
 
 /* The bounds as seconds from the recording's start (after the pass). */

@@ -372,12 +372,60 @@ static int setup_all(struct view_run *runs, size_t *nruns, bool html, const stru
 	return 0;
 }
 
+/*
+ * --since/--until that select nothing are a usage error, said before any view prints: a
+ * window that ends before it starts, or that lies wholly outside the recording.
+ */
+static int check_window(const struct report_args *a, const struct trace_peek *peek)
+{
+	struct time_window w = { .since = a->since, .until = a->until };
+	const struct ebr_reader *r = peek->tf.r;
+	uint64_t start;
+	char from[64];
+
+	if ((a->since.kind == WINDOW_NONE && a->until.kind == WINDOW_NONE) || !peek->known)
+		return 0; /* the trace's start and end are not known before the pass */
+	start = trace_start_ns(r);
+	time_window_resolve(&w, r);
+	if (w.unanchored)
+		return 0; /* said by window_note(): the times of day are ignored */
+	if (w.lo_ns > w.hi_ns) {
+		fprintf(stderr, "ebrec report: --since (%.3f s) is after --until (%.3f s): nothing "
+				"to show\n", trace_seconds(r, w.lo_ns), trace_seconds(r, w.hi_ns));
+		return 2;
+	}
+	if (!start || peek->end_ns < start)
+		return 0;
+	if (w.lo_ns <= peek->end_ns && (w.hi_ns == UINT64_MAX || w.hi_ns >= start))
+		return 0;
+	text_utc(ebr_reader_meta(r, "clock.start.realtime_ns"), from, sizeof(from));
+	fprintf(stderr, "ebrec report: --since/--until select nothing: the recording spans 0 to "
+			"%.3f s (from %s); give seconds from the start or times within it\n",
+		(double)(peek->end_ns - start) / 1e9, from);
+	return 2;
+}
+
+/* A view of a family the trace does not hold would show "nothing happened": say so instead. */
+static int check_family(const struct view *v, const struct trace_peek *peek)
+{
+	const char *fams = peek->known ? ebr_reader_meta(peek->tf.r, "record.families") : NULL;
+	char safe[256];
+
+	if (!fams || trace_family_recorded(peek->tf.r, v->family))
+		return 0;
+	fprintf(stderr, "ebrec report: %s needs the %s family, which this trace did not record "
+			"(it recorded: %s); record with '-e %s' to see it\n",
+		v->name, v->family, *fams ? text_safe(fams, safe, sizeof(safe)) : "none", v->family);
+	return 1;
+}
+
 int cmd_report(int argc, char **argv)
 {
 	struct report_args a;
 	struct trace_file tf = { .fd = -1 };
 	struct report_out out = { 0 };
 	struct view_run runs[MAX_RUNS] = { 0 };
+	struct trace_peek peek = { 0 };
 	size_t nruns = 0;
 	bool summary;
 	int status = parse_args(&a, argc, argv);
@@ -405,6 +453,14 @@ int cmd_report(int argc, char **argv)
 	status = 1;
 	if (trace_file_open(&tf, "report", a.file))
 		goto cleanup;
+	if (trace_file_peek(a.file, &peek)) {
+		fprintf(stderr, "ebrec report: out of memory\n");
+		goto cleanup;
+	}
+	if ((!summary && (status = check_family(runs[0].view, &peek))) ||
+	    (status = check_window(&a, &peek)))
+		goto cleanup;
+	status = 1;
 	out.f = stdout;
 	if (a.out_path && !(out.f = fopen(a.out_path, "we"))) {
 		fprintf(stderr, "ebrec report: cannot create %s: %m\n", a.out_path);
@@ -437,5 +493,6 @@ cleanup:
 	if (out.f && out.f != stdout)
 		fclose(out.f);
 	trace_file_close(&tf);
+	trace_peek_release(&peek);
 	return status;
 }

@@ -2,11 +2,66 @@
 /* Opening a trace for the reading commands, and saying what was wrong with it. */
 #include <errno.h>
 #include <fcntl.h>
+#include <pwd.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <sys/stat.h>
 #include "report/text.h"
 #include "report/trace_file.h"
+
+/* What a file that is not a trace is, by its first bytes, when it is a known format. */
+static const char *known_format(int fd)
+{
+	static const struct {
+		const char *magic;
+		size_t len;
+		const char *what;
+	} formats[] = {
+		{ "\x1f\x8b", 2, "gzip-compressed: gunzip it first" },
+		{ "\x28\xb5\x2f\xfd", 4, "zstd-compressed: unzstd it first" },
+		{ "\xfd" "7zXZ\x00", 6, "xz-compressed: unxz it first" },
+		{ "BZh", 3, "bzip2-compressed: bunzip2 it first" },
+		{ "PK\x03\x04", 4, "a zip archive: unzip it first" },
+		{ "PERFILE2", 8, "a perf.data file: read it with perf report or perf script" },
+		{ "\x17\x08\x44tracing", 10, "a trace-cmd trace.dat: read it with trace-cmd report" },
+		{ "\xd4\xc3\xb2\xa1", 4, "a pcap capture: read it with tcpdump or tshark" },
+		{ "\x0a\x0d\x0d\x0a", 4, "a pcapng capture: read it with tshark" },
+	};
+	unsigned char head[16];
+	ssize_t n = pread(fd, head, sizeof(head), 0);
+
+	for (size_t i = 0; n > 0 && i < sizeof(formats) / sizeof(formats[0]); i++)
+		if ((size_t)n >= formats[i].len && !memcmp(head, formats[i].magic, formats[i].len))
+			return formats[i].what;
+	/* a tar archive says so at offset 257 */
+	if (pread(fd, head, 5, 257) == 5 && !memcmp(head, "ustar", 5))
+		return "a tar archive: extract the trace first";
+	return NULL;
+}
+
+/* Why a trace could not be opened for reading, and what to do about it. */
+static void say_cannot_open(const char *cmd, const char *path, int err)
+{
+	char safe[256];
+	struct stat st;
+
+	text_safe(path, safe, sizeof(safe));
+	if (err == EACCES && stat(path, &st) == 0 && st.st_uid != geteuid() &&
+	    !(st.st_mode & S_IROTH)) {
+		struct passwd *pw = getpwuid(st.st_uid);
+		char owner[64];
+
+		text_safe(pw ? pw->pw_name : "another user", owner, sizeof(owner));
+		fprintf(stderr, "ebrec %s: cannot open %s: it belongs to %s and is private (mode %04o: "
+				"traces hold command lines and paths); read it as %s, or have %s share "
+				"it: 'chown YOU %s', or 'ebrec redact %s -o shared.ebr' for a copy without "
+				"the private names\n",
+			cmd, safe, owner, (unsigned)(st.st_mode & 07777), owner, owner, safe, safe);
+		return;
+	}
+	fprintf(stderr, "ebrec %s: cannot open %s: %s\n", cmd, safe, strerror(err));
+}
 
 int trace_file_open(struct trace_file *t, const char *cmd, const char *path)
 {
@@ -18,8 +73,7 @@ int trace_file_open(struct trace_file *t, const char *cmd, const char *path)
 	t->path = path;
 	t->fd = strcmp(path, "-") ? open(path, O_RDONLY | O_CLOEXEC) : STDIN_FILENO;
 	if (t->fd < 0) {
-		fprintf(stderr, "ebrec %s: cannot open %s: %s\n", cmd, text_safe(path, safe, sizeof(safe)),
-			strerror(errno));
+		say_cannot_open(cmd, path, errno);
 		return 1;
 	}
 	if (fstat(t->fd, &st) == 0 && S_ISDIR(st.st_mode)) {
@@ -31,6 +85,12 @@ int trace_file_open(struct trace_file *t, const char *cmd, const char *path)
 	ebr_source_fd(&t->src, &t->fs, t->fd);
 	msg[0] = 0;
 	err = ebr_reader_open(&t->r, &t->src, msg, sizeof(msg));
+	if (err == EBR_E_NOT_TRACE && known_format(t->fd)) {
+		fprintf(stderr, "ebrec %s: %s is not an ebrec trace: it is %s\n", cmd,
+			text_safe(path, safe, sizeof(safe)), known_format(t->fd));
+		trace_file_close(t);
+		return 1;
+	}
 	if (err) {
 		fprintf(stderr, "ebrec %s: %s: %s\n", cmd, text_safe(path, safe, sizeof(safe)),
 			msg[0] ? msg : ebr_strerror(err));
@@ -103,4 +163,37 @@ bool trace_family_recorded(const struct ebr_reader *r, const char *family)
 		if (!strncmp(p, family, n) && (p[n] == ',' || !p[n]))
 			return true;
 	return false;
+}
+
+int trace_file_peek(const char *path, struct trace_peek *p)
+{
+	struct ebr_summary sum = { 0 };
+	const char *end;
+	char msg[256];
+	int err;
+
+	memset(p, 0, sizeof(*p));
+	p->tf.fd = -1;
+	if (!strcmp(path, "-"))
+		return 0; /* a pipe is read once */
+	p->tf.path = path;
+	p->tf.fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (p->tf.fd < 0)
+		return 0;
+	ebr_source_fd(&p->tf.src, &p->tf.fs, p->tf.fd);
+	err = ebr_reader_open(&p->tf.r, &p->tf.src, msg, sizeof(msg));
+	if (!err)
+		err = ebr_reader_load_index(p->tf.r, &sum);
+	if (!err) {
+		end = ebr_reader_meta(p->tf.r, "clock.end.monotonic_ns");
+		p->end_ns = end ? strtoull(end, NULL, 10) : sum.t_last;
+		p->known = true;
+	}
+	ebr_summary_release(&sum);
+	return err == EBR_E_NOMEM ? err : 0;
+}
+
+void trace_peek_release(struct trace_peek *p)
+{
+	trace_file_close(&p->tf);
 }

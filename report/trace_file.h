@@ -4,6 +4,7 @@
 #define EBREC_REPORT_TRACE_FILE_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include "format/ebr.h"
 #include "report/json.h"
 
@@ -24,6 +25,16 @@ void trace_file_close(struct trace_file *t);
 int trace_file_warn(const struct trace_file *t, const char *cmd);
 /* Whether META record.families names family. */
 bool trace_family_recorded(const struct ebr_reader *r, const char *family);
+/* A trace's index and META, read before its events (by a reader of its own): when it ended,
+ * what it recorded. */
+struct trace_peek {
+	bool known;      /* false: a pipe, or no usable index: nothing below is known */
+	struct trace_file tf; /* its reader has every META block */
+	uint64_t end_ns; /* when the recording ended (CLOCK_MONOTONIC) */
+};
+/* 0 (p->known says whether anything was learnt) or EBR_E_NOMEM. Release it always. */
+int trace_file_peek(const char *path, struct trace_peek *p);
+void trace_peek_release(struct trace_peek *p);
 /* The same problems as a JSON array "warnings", after extra (when not NULL). */
 void trace_file_json_warnings(const struct trace_file *t, struct json *j, const char *extra);
 

@@ -137,9 +137,14 @@ void view_free_state(struct view_run *vr);
 /* "args": pid's command line at this point of the pass, from the process table ("" unknown) */
 void view_json_args(struct report_out *out, uint32_t pid);
 
-/* A view's getopt loop: begin resets getopt for its argv; bad_option is the usage error (2)
- * for what getopt refused; end is 0, or the usage error for an argument left over. */
+/*
+ * A view's getopt loop: begin resets getopt for its argv; view_getopt is getopt_long
+ * (longopts may be NULL); bad_option is the usage error (2) for what getopt refused, naming
+ * the option; end is 0, or the usage error for an argument left over.
+ */
+struct option;
 void view_opts_begin(void);
+int view_getopt(int argc, char **argv, const char *opts, const struct option *longopts);
 int view_bad_option(const struct view *v, char **argv);
 int view_opts_end(const struct view *v, int argc, char **argv);
 /* A PID or UID option's value: 0 or -1 if it is not one. */

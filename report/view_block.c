@@ -22,7 +22,7 @@ static int biolatency_setup(struct view_run *vr, int argc, char **argv)
 	vr->an = (struct analyzer){ biolatency_on_event, b };
 	b->opts.who = *vr->who;
 	view_opts_begin();
-	while ((c = getopt(argc, argv, "mDFQ")) != -1) {
+	while ((c = view_getopt(argc, argv, "mDFQ", NULL)) != -1) {
 		switch (c) {
 		case 'm':
 			b->opts.millis = true;
@@ -220,7 +220,7 @@ static int biosnoop_setup(struct view_run *vr, int argc, char **argv)
 	vr->an = (struct analyzer){ biosnoop_on_event, &s->model };
 	s->model.who = *vr->who;
 	view_opts_begin();
-	while ((c = getopt(argc, argv, "Qd:")) != -1) {
+	while ((c = view_getopt(argc, argv, "Qd:", NULL)) != -1) {
 		switch (c) {
 		case 'Q':
 			s->model.queued = true;

@@ -106,7 +106,7 @@ static int opensnoop_setup(struct view_run *vr, int argc, char **argv)
 	vr->an = (struct analyzer){ opensnoop_on_event, &s->model };
 	s->model.who = *vr->who;
 	view_opts_begin();
-	while ((c = getopt(argc, argv, "xn:Te")) != -1) {
+	while ((c = view_getopt(argc, argv, "xn:Te", NULL)) != -1) {
 		switch (c) {
 		case 'x':
 			s->model.failed_only = true;
@@ -265,7 +265,7 @@ static int fsslower_parse(struct view_run *vr, int argc, char **argv, const char
 	s->model.who = *vr->who;
 	s->model.fstype = fstype;
 	view_opts_begin();
-	while ((c = getopt(argc, argv, "m:t:")) != -1) {
+	while ((c = view_getopt(argc, argv, "m:t:", NULL)) != -1) {
 		switch (c) {
 		case 'm':
 			ms = strtod(optarg, &end);
@@ -387,7 +387,7 @@ static int cachestat_setup(struct view_run *vr, int argc, char **argv)
 		fprintf(stderr, "ebrec report: cachestat counts the whole system's page cache: "
 				"-p/--comm do not cut it\n");
 	view_opts_begin();
-	while ((c = getopt(argc, argv, "T")) != -1) {
+	while ((c = view_getopt(argc, argv, "T", NULL)) != -1) {
 		if (c != 'T')
 			return view_bad_option(vr->view, argv);
 		s->timestamp = true;

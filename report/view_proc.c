@@ -87,7 +87,7 @@ static int execsnoop_setup(struct view_run *vr, int argc, char **argv)
 	s->model.who = *vr->who;
 	s->model.uid = -1;
 	view_opts_begin();
-	while ((c = getopt(argc, argv, "Ttxn:u:U")) != -1) {
+	while ((c = view_getopt(argc, argv, "Ttxn:u:U", NULL)) != -1) {
 		switch (c) {
 		case 'T':
 			s->time_hms = true;
@@ -244,7 +244,7 @@ static int exitsnoop_setup(struct view_run *vr, int argc, char **argv)
 	vr->an = (struct analyzer){ exitsnoop_on_event, &s->model };
 	s->model.who = *vr->who;
 	view_opts_begin();
-	while ((c = getopt_long(argc, argv, "xT", longopts, NULL)) != -1) {
+	while ((c = view_getopt(argc, argv, "xT", longopts)) != -1) {
 		switch (c) {
 		case 'x':
 			s->model.failed_only = true;
@@ -315,7 +315,7 @@ static int processes_setup(struct view_run *vr, int argc, char **argv)
 	vr->state = s;
 	vr->an = (struct analyzer){ NULL, NULL }; /* the process table is built for every view */
 	view_opts_begin();
-	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+	while ((c = view_getopt(argc, argv, "", longopts)) != -1) {
 		if (c != 'N')
 			return view_bad_option(vr->view, argv);
 		s->only_new = true;

@@ -6,6 +6,7 @@
  */
 #include <getopt.h>
 #include <stdlib.h>
+#include <string.h>
 #include "report/json_models.h"
 #include "report/text.h"
 #include "report/view.h"
@@ -76,15 +77,46 @@ int view_parse_id(const char *s, int64_t *out)
 	return 0;
 }
 
+/* What view_getopt() last looked at, for view_bad_option()'s message (getopt's own state is
+ * global too). */
+static struct {
+	int at; /* argv index of the element getopt read the option from */
+	const char *opts;
+} view_opt;
+
 void view_opts_begin(void)
 {
 	optind = 1; /* each view parses its own argv */
 	opterr = 0; /* view_bad_option() says what was wrong, with the view's usage */
 }
 
+int view_getopt(int argc, char **argv, const char *opts, const struct option *longopts)
+{
+	static const struct option none[] = { { NULL, 0, NULL, 0 } };
+
+	view_opt.at = optind;
+	view_opt.opts = opts;
+	return getopt_long(argc, argv, opts, longopts ? longopts : none, NULL);
+}
+
 int view_bad_option(const struct view *v, char **argv)
 {
-	return view_usage_error(v, "unknown option or missing value", argv[optind - 1]);
+	const char *arg = argv[view_opt.at];
+	bool is_long = !strncmp(arg, "--", 2);
+	const char *known = optopt > 0 && optopt < 256 && !is_long ? strchr(view_opt.opts, optopt)
+								   : NULL;
+	char opt[3] = { '-', (char)optopt, 0 }, what[64];
+
+	/* getopt_long names a long option it knows but whose value is missing by its optopt */
+	if (is_long && optopt)
+		return view_usage_error(v, strchr(arg, '=') ? "this option takes no value:"
+							    : "this option needs a value:", arg);
+	if (known && known[1] == ':')
+		return view_usage_error(v, "this option needs a value:", opt);
+	if (known || is_long || strlen(arg) <= 2)
+		return view_usage_error(v, "unknown option", arg);
+	snprintf(what, sizeof(what), "unknown option '%s' in", opt);
+	return view_usage_error(v, what, arg);
 }
 
 int view_opts_end(const struct view *v, int argc, char **argv)

@@ -22,7 +22,7 @@ static int sched_setup(struct view_run *vr, int argc, char **argv, const char *o
 	d->measure = measure;
 	d->who = *vr->who;
 	view_opts_begin();
-	while ((c = getopt(argc, argv, opts)) != -1) {
+	while ((c = view_getopt(argc, argv, opts, NULL)) != -1) {
 		switch (c) {
 		case 'm':
 			d->millis = true;

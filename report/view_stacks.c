@@ -45,7 +45,7 @@ static int stack_setup(struct view_run *vr, int argc, char **argv, enum stackpro
 	sv->p.o.tid = -1;
 	sv->p.o.who = *vr->who;
 	view_opts_begin();
-	while ((c = getopt_long(argc, argv, opts, longopts, NULL)) != -1) {
+	while ((c = view_getopt(argc, argv, opts, longopts)) != -1) {
 		switch (c) {
 		case 'K':
 			sv->p.o.kernel_only = true;

@@ -527,9 +527,8 @@ static int tcp_parse(struct view_run *vr, int argc, char **argv, const char *opt
 	s->w.ctx = s;
 	s->w.filter = (struct tcp_filter){ .lport = -1, .rport = -1, .who = *vr->who };
 	view_opts_begin();
-	while ((c = getopt_long(argc, argv, opts, !strcmp(vr->view->name, "tcplife") ? longopts
-										       : longopts + 1,
-				NULL)) != -1) {
+	while ((c = view_getopt(argc, argv, opts, !strcmp(vr->view->name, "tcplife") ? longopts
+										       : longopts + 1)) != -1) {
 		switch (c) {
 		case '4':
 		case '6':

@@ -117,7 +117,10 @@ def test_every_documented_view_option_is_accepted(tmp_path):
                 args.append(str(tmp_path / "g.svg") if m.group(1) == "FILE"
                             else ARG_VALUES[m.group(1)])
             p = ebrec("report", FIXTURE, v, *args)
-            assert p.returncode == 0, (v, args, p.stderr)
+            # options are parsed before the trace is read: a view of a family the fixture
+            # did not record then says so (exit 1), having accepted them
+            assert p.returncode == 0 or (p.returncode == 1 and "did not record" in p.stderr), \
+                (v, args, p.stderr)
 
 
 def test_report_global_options_agree():

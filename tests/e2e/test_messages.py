@@ -1,0 +1,104 @@
+"""What a new user is told when a report cannot be what they asked for: one line on stderr
+that names the problem and what to do, and the exit status (2 usage, 1 runtime)."""
+import gzip
+import os
+import shutil
+import subprocess
+import tempfile
+
+from conftest import EBREC, REPO, ebrec
+
+TCP_SCHED = os.path.join(REPO, "samples", "format-1.2", "trace.ebr")  # tcp,sched; 0.289 s
+
+
+def one_line(p):
+    lines = p.stderr.strip().splitlines()
+    assert len(lines) == 1, p.stderr
+    return lines[0]
+
+
+def test_a_bad_view_option_is_named():
+    p = ebrec("report", TCP_SCHED, "runqlat", "--bogus", check=2)
+    assert "runqlat: unknown option '--bogus'; options: -m" in one_line(p)
+    p = ebrec("report", TCP_SCHED, "runqlat", "-z", check=2)
+    assert "unknown option '-z'" in one_line(p)
+    p = ebrec("report", TCP_SCHED, "runqlat", "-mz", check=2)
+    assert "unknown option '-z' in '-mz'" in one_line(p)
+    p = ebrec("report", TCP_SCHED, "tcplife", "-L", check=2)
+    assert "tcplife: this option needs a value: '-L'" in one_line(p)
+    p = ebrec("report", TCP_SCHED, "profile", "--svg", check=2)
+    assert "profile: this option needs a value: '--svg'" in one_line(p)
+    p = ebrec("report", TCP_SCHED, "exitsnoop", "--per-thread=1", check=2)
+    assert "exitsnoop: this option takes no value: '--per-thread=1'" in one_line(p)
+
+
+def test_an_unknown_view_suggests_the_closest():
+    p = ebrec("report", TCP_SCHED, "runqlta", check=2)
+    assert "unknown view 'runqlta'; did you mean 'runqlat'?" in one_line(p)
+    p = ebrec("report", TCP_SCHED, "biolatncy", check=2)
+    assert "did you mean 'biolatency'?" in one_line(p)
+    p = ebrec("report", TCP_SCHED, "nothinglikeit", check=2)
+    assert "unknown view 'nothinglikeit' (see" in one_line(p)
+
+
+def test_a_window_that_selects_nothing_is_a_usage_error():
+    span = "the recording spans 0 to 0.289 s (from 2026-11-30 23:47:24 UTC)"
+    for args in (["--since", "1000"], ["--until", "00:00:01"], ["--since", "23:50:00"]):
+        p = ebrec("report", TCP_SCHED, "runqlat", *args, check=2)
+        assert p.stdout == ""
+        assert "--since/--until select nothing: " + span in one_line(p), args
+    p = ebrec("report", TCP_SCHED, "runqlat", "--since", "0.2", "--until", "0.1", check=2)
+    assert "--since (0.200 s) is after --until (0.100 s)" in one_line(p)
+    assert p.stdout == ""
+    # inside the span: the views' window, as before
+    p = ebrec("report", TCP_SCHED, "runqlat", "--since", "0.1", check=0)
+    assert "events from 0.100 s of the recording on" in p.stderr
+
+
+def test_a_view_of_a_family_not_recorded_says_so():
+    for view, family in (("biolatency", "block"), ("opensnoop", "file"), ("profile", "profile"),
+                         ("offcputime", "offcpu"), ("execsnoop", "proc")):
+        p = ebrec("report", TCP_SCHED, view, check=1)
+        assert p.stdout == ""
+        assert (f"{view} needs the {family} family, which this trace did not record (it "
+                f"recorded: tcp,sched); record with '-e {family}' to see it") in one_line(p)
+    ebrec("report", TCP_SCHED, "tcplife", check=0)
+
+
+def test_a_known_container_is_named(tmp_path):
+    with open(TCP_SCHED, "rb") as f:
+        data = f.read()
+    gz = tmp_path / "t.ebr.gz"
+    gz.write_bytes(gzip.compress(data))
+    p = ebrec("report", gz, check=1)
+    assert f"{gz} is not an ebrec trace: it is gzip-compressed: gunzip it first" in one_line(p)
+    perf = tmp_path / "perf.data"
+    perf.write_bytes(b"PERFILE2" + b"\0" * 200)
+    p = ebrec("info", perf, check=1)
+    assert "a perf.data file: read it with perf report or perf script" in one_line(p)
+    other = tmp_path / "notes.txt"
+    other.write_text("hello\n")
+    p = ebrec("report", other, check=1)
+    assert "not an ebrec trace" in one_line(p)
+
+
+def test_a_private_trace_of_another_user_says_how_to_share_it():
+    """A trace is made 0600 by root; another user is told whose it is and how to share it.
+    (pytest's tmp_path is in a 0700 folder of root's: the other user could not even look.)"""
+    folder = tempfile.mkdtemp(prefix="ebrec-private-", dir="/tmp")
+    os.chmod(folder, 0o755)
+    trace = os.path.join(folder, "root.ebr")
+    shutil.copy(TCP_SCHED, trace)
+    os.chmod(trace, 0o600)
+    binary = os.path.join(folder, "ebrec")  # the checkout may be in a folder only root enters
+    shutil.copy(EBREC, binary)
+    os.chmod(binary, 0o755)
+    try:
+        p = subprocess.run(["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
+                            binary, "report", trace], capture_output=True, text=True, timeout=60)
+    finally:
+        shutil.rmtree(folder)
+    assert p.returncode == 1, p.stderr
+    line = one_line(p)
+    assert f"cannot open {trace}: it belongs to root and is private (mode 0600" in line
+    assert f"'chown YOU {trace}'" in line and f"'ebrec redact {trace} -o shared.ebr'" in line
