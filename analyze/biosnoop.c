@@ -25,7 +25,8 @@ int biosnoop_on_event(void *self, const struct ebr_reader *r, const struct ebr_e
 	row.sector = ev->v[EBR_F_BLOCK_RQ_SECTOR].u;
 	row.bytes = ev->v[EBR_F_BLOCK_RQ_BYTES].u;
 	row.queue_ns = ev->v[EBR_F_BLOCK_RQ_QUEUE_NS].u;
-	row.lat_ns = ev->v[EBR_F_BLOCK_RQ_LAT_NS].u + (s->queued ? row.queue_ns : 0);
+	/* bcc's biosnoop: LAT is the device's time with or without -Q, which adds QUE */
+	row.lat_ns = ev->v[EBR_F_BLOCK_RQ_LAT_NS].u;
 	row.error = ebr_value_s64(&ev->v[EBR_F_BLOCK_RQ_ERROR]);
 	s->rows++;
 	return s->emit(s->ctx, &row);

@@ -52,13 +52,12 @@ struct biosnoop_row {
 	char disk[32];
 	char rwbs[8];
 	uint64_t sector, bytes;
-	uint64_t lat_ns;   /* issue -> complete; insert -> complete with queued (-Q) */
+	uint64_t lat_ns;   /* issue -> complete: the device's time */
 	uint64_t queue_ns; /* insert -> issue */
 	int64_t error;
 };
 
 struct biosnoop {
-	bool queued;        /* -Q: latency from insertion in the OS queue, as bcc's -Q */
 	const char *disk;   /* -d: only this disk, or NULL */
 	struct proc_filter who; /* -p, --comm: the submitting process */
 	uint64_t first_ts;

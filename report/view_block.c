@@ -135,6 +135,7 @@ const struct view view_biolatency = {
 
 struct biosnoop_view {
 	struct biosnoop model;
+	bool queue_column; /* -Q: QUE(ms), the time in the OS queue */
 	struct report_out *out;
 	struct tally tally; /* the summary's: I/Os and bytes per process */
 };
@@ -182,7 +183,7 @@ static int biosnoop_text_row(void *ctx, const struct biosnoop_row *row)
 		text_safe(row->comm, comm, sizeof(comm)), (unsigned long long)row->pid,
 		text_safe(row->disk, disk, sizeof(disk)), row->rwbs,
 		(unsigned long long)row->sector, (unsigned long long)row->bytes);
-	if (s->model.queued)
+	if (s->queue_column)
 		fprintf(f, "%7.3f ", (double)row->queue_ns / 1e6);
 	fprintf(f, "%7.3f\n", (double)row->lat_ns / 1e6);
 	return 0;
@@ -223,7 +224,7 @@ static int biosnoop_setup(struct view_run *vr, int argc, char **argv)
 	while ((c = view_getopt(argc, argv, "Qd:", NULL)) != -1) {
 		switch (c) {
 		case 'Q':
-			s->model.queued = true;
+			s->queue_column = true;
 			break;
 		case 'd':
 			s->model.disk = optarg;
@@ -249,7 +250,7 @@ static void biosnoop_begin(struct view_run *vr, struct report_out *out)
 		return;
 	fprintf(out->f, "%-11s %-14s %-7s %-7s %-4s %-10s %-7s ", "TIME(s)", "COMM", "PID", "DISK",
 		"T", "SECTOR", "BYTES");
-	if (s->model.queued)
+	if (s->queue_column)
 		fprintf(out->f, "%7s ", "QUE(ms)");
 	fprintf(out->f, "%7s\n", "LAT(ms)");
 }
@@ -260,7 +261,8 @@ const struct view view_biosnoop = {
 	.kind = VIEW_LISTING,
 	.html_args = "",
 	.summary = "every block I/O: process, disk, type, sector, size and latency",
-	.usage = "-Q (include OS queue time in LAT, and a QUE(ms) column) -d DISK (only this disk)",
+	.usage = "-Q (a QUE(ms) column: time queued in the OS before the device) -d DISK (only this "
+		 "disk)",
 	.setup = biosnoop_setup,
 	.begin = biosnoop_begin,
 	.end = view_rows_finish,
