@@ -161,7 +161,7 @@ static int on_proc_exit(struct proctable *t, const struct ebr_event *ev)
 	uint32_t pid = (uint32_t)v[EBR_F_PROC_EXIT_PID].u;
 	struct proc_entry *e;
 
-	if (!(v[EBR_F_PROC_EXIT_FLAGS].u & 1))
+	if (!(v[EBR_F_PROC_EXIT_FLAGS].u & EBR_EXIT_GROUP_DEAD))
 		return 0; /* a thread, not the process */
 	e = current(t, pid);
 	if (!e || e->exited) {

@@ -75,8 +75,8 @@ struct tcp_event {
 	const char *comm;
 	uint8_t oldstate, state;
 	uint64_t in_old_state_ns;    /* STATE: time since the previous change, 0 if unknown */
-	uint8_t direction;           /* RESET: 1 sent, 2 received */
-	uint8_t phase;               /* SNAPSHOT: 0 start, 1 end */
+	uint8_t direction;           /* RESET: EBR_TCP_RESET_* */
+	uint8_t phase;               /* SNAPSHOT: EBR_TCP_PHASE_* */
 };
 
 /* -4/-6, -L/-D PORT, -p PID, --comm: what every TCP view can be cut to. */

@@ -13,6 +13,11 @@
 #include <stdint.h>
 #include "format/block_flags.h"
 #include "format/stack_flags.h"
+#include "format/proc_flags.h"
+#include "format/file_flags.h"
+#include "format/tcp_flags.h"
+#include "format/tcp_states.h"
+#include "format/sched_flags.h"
 
 #define EBR_VERSION_MAJOR 1
 #define EBR_VERSION_MINOR 3

@@ -289,14 +289,14 @@ static void diag_origins(struct diag_list *l)
 
 		if (d->c.state == EBR_TCP_LISTEN)
 			continue;
-		d->origin = 1;
+		d->origin = EBR_TCP_ORIGIN_CONNECTED;
 		for (size_t j = 0; j < l->len; j++) {
 			const struct diag_sock *ls = &l->s[j];
 
 			if (ls->c.state == EBR_TCP_LISTEN && ls->c.family == d->c.family &&
 			    ls->c.lport == d->c.lport &&
 			    (!memcmp(ls->laddr, d->laddr, 16) || !memcmp(ls->laddr, any, 16)))
-				d->origin = 2;
+				d->origin = EBR_TCP_ORIGIN_ACCEPTED;
 		}
 	}
 }
@@ -350,12 +350,12 @@ static int tcp_sessions_now(const struct family_env *env, uint64_t phase)
 
 static int tcp_snapshot(const struct family_env *env)
 {
-	return tcp_sessions_now(env, 0);
+	return tcp_sessions_now(env, EBR_TCP_PHASE_START);
 }
 
 static int tcp_finish(const struct family_env *env)
 {
-	return tcp_sessions_now(env, 1);
+	return tcp_sessions_now(env, EBR_TCP_PHASE_END);
 }
 
 const struct family tcp_family = {

@@ -333,7 +333,7 @@ static int tcpaccept_event(void *ctx, const struct tcp_event *e)
 /* T column: R retransmit, S reset sent, K reset received (the socket was killed) */
 static char retrans_type(const struct tcp_event *e)
 {
-	return e->moment == TCP_MOMENT_RETRANS ? 'R' : e->direction == 1 ? 'S' : 'K';
+	return e->moment == TCP_MOMENT_RETRANS ? 'R' : e->direction == EBR_TCP_RESET_SENT ? 'S' : 'K';
 }
 
 static int tcpretrans_event(void *ctx, const struct tcp_event *e)
@@ -349,7 +349,7 @@ static int tcpretrans_event(void *ctx, const struct tcp_event *e)
 		return 0;
 	if (e->moment == TCP_MOMENT_RETRANS)
 		s->retransmits++;
-	else if (e->direction == 1)
+	else if (e->direction == EBR_TCP_RESET_SENT)
 		s->resets_sent++;
 	else
 		s->resets_received++;
