@@ -57,6 +57,11 @@ const char *ebr_strerror(int err);
  */
 #define EBR_BUILD_FIELDS 20u
 #define EBR_MAX_META 65536u
+/*
+ * Thread names (the `comm` fields) are the kernel's: at most 15 bytes (TASK_COMM_LEN, 16 with
+ * its NUL). A model that keeps a name keeps at most EBR_COMM_MAX bytes of it.
+ */
+#define EBR_COMM_MAX 16u
 
 /* Field kinds: fixed for a major version. */
 enum ebr_kind {

@@ -15,6 +15,9 @@ enum ebr_file_call {
 	EBR_CALL_CREAT = 4,
 };
 
+/* file.open field `dirfd` and file.chdir field `fd`: the working directory (Linux's AT_FDCWD) */
+#define EBR_AT_FDCWD (-100)
+
 /* file.open field `fs_flags` */
 #define EBR_FS_BDEV 1u /* the file system sits on a block device */
 

@@ -13,6 +13,7 @@
 #include "analyze/tally.h"
 #include "format/ebr.h"
 #include "report/json.h"
+#include "report/text_line.h"
 
 /* ------------------------------------------------------------ trace_file.c */
 
@@ -43,6 +44,8 @@ void trace_file_json_warnings(const struct trace_file *t, struct json *j, const 
  * trace cannot send escape sequences to whoever reads its report.
  */
 const char *text_safe(const char *s, char *buf, size_t len);
+/* room for text_safe() of a thread name as the models keep it */
+#define TEXT_COMM_SIZE TEXT_SAFE_SIZE(EBR_COMM_MAX)
 /* s as XML/HTML text and attribute value: markup characters escaped, control and non-ASCII
  * bytes as '?' (so no encoding question arises) */
 void markup_text(FILE *f, const char *s);

@@ -113,7 +113,7 @@ static int tcplife_row(struct tcp_view *s, const struct tcp_session *ss, uint64_
 {
 	uint64_t end = ss->closed ? ss->end_ns : ts;
 	double ms = end > ss->start_ns ? (double)(end - ss->start_ns) / 1e6 : 0;
-	char l[INET6_ADDRSTRLEN], r[INET6_ADDRSTRLEN], comm[80];
+	char l[INET6_ADDRSTRLEN], r[INET6_ADDRSTRLEN], comm[TEXT_COMM_SIZE];
 
 	if (s->out->summary || !tcp_filter_pass(&s->w.filter, &ss->ends, ss->pid, ss->comm))
 		return 0; /* the summary's headline reads the table at the end */
@@ -192,7 +192,7 @@ static void tcplife_headline(struct view_run *vr, struct report_out *out, const 
 	const struct tcptable *t = &s->w.table;
 	const struct tcp_session *top[TCPLIFE_TOP] = { 0 };
 	uint64_t sessions = 0, active = 0, bytes = 0;
-	char l[INET6_ADDRSTRLEN + 8], r[INET6_ADDRSTRLEN + 8], comm[80], size[32];
+	char l[INET6_ADDRSTRLEN + 8], r[INET6_ADDRSTRLEN + 8], comm[TEXT_COMM_SIZE], size[32];
 
 	for (uint32_t i = 0; i < t->len; i++) {
 		const struct tcp_session *ss = &t->s[i];
@@ -251,7 +251,7 @@ static void tcplife_headline(struct view_run *vr, struct report_out *out, const 
 static int connect_row(struct tcp_view *s, const struct tcp_event *e, const struct tcp_session *ss,
 		       double lat_ms, bool latency)
 {
-	char l[INET6_ADDRSTRLEN], r[INET6_ADDRSTRLEN], comm[80];
+	char l[INET6_ADDRSTRLEN], r[INET6_ADDRSTRLEN], comm[TEXT_COMM_SIZE];
 
 	if (s->out->format == FORMAT_JSON) {
 		struct json *j = &s->out->json;
@@ -310,7 +310,7 @@ static void connect_header(struct tcp_view *s, bool latency)
 static int tcpaccept_event(void *ctx, const struct tcp_event *e)
 {
 	struct tcp_view *s = ctx;
-	char l[INET6_ADDRSTRLEN], r[INET6_ADDRSTRLEN], comm[80];
+	char l[INET6_ADDRSTRLEN], r[INET6_ADDRSTRLEN], comm[TEXT_COMM_SIZE];
 
 	if (e->moment != TCP_MOMENT_ACCEPT || !tcp_filter_pass(&s->w.filter, &e->ends, e->pid, e->comm))
 		return 0;
@@ -458,7 +458,7 @@ static void tcpretrans_end(struct view_run *vr, struct report_out *out, const st
 static int tcpstates_event(void *ctx, const struct tcp_event *e)
 {
 	struct tcp_view *s = ctx;
-	char l[INET6_ADDRSTRLEN], r[INET6_ADDRSTRLEN], comm[80];
+	char l[INET6_ADDRSTRLEN], r[INET6_ADDRSTRLEN], comm[TEXT_COMM_SIZE];
 
 	if (e->moment != TCP_MOMENT_STATE || !tcp_filter_pass(&s->w.filter, &e->ends, e->pid, e->comm))
 		return 0;
