@@ -18,6 +18,7 @@
 #include <linux/tcp.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
+#include "format/array_size.h"
 #include "format/tcp_states.h"
 #include "record/family.h"
 #include "record/record.h"
@@ -365,9 +366,9 @@ const struct family tcp_family = {
 		"state changes run in other tasks' context)",
 	.views = "tcplife tcpconnect tcpaccept tcpconnlat tcpretrans tcpstates",
 	.progs = tcp_progs,
-	.nprogs = sizeof(tcp_progs) / sizeof(tcp_progs[0]),
+	.nprogs = ARRAY_SIZE(tcp_progs),
 	.probes = tcp_probes,
-	.nprobes = sizeof(tcp_probes) / sizeof(tcp_probes[0]),
+	.nprobes = ARRAY_SIZE(tcp_probes),
 	.snapshot = tcp_snapshot,
 	.finish = tcp_finish,
 };

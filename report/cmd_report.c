@@ -9,6 +9,7 @@
 #include <unistd.h>
 #include "analyze/timeline.h"
 #include "analyze/timewindow.h"
+#include "format/array_size.h"
 #include "report/commands.h"
 #include "report/html.h"
 #include "report/report.h"
@@ -23,7 +24,7 @@ const struct view *const views[] = {
 	&view_tcplife,    &view_tcpconnect, &view_tcpconnlat, &view_tcpaccept, &view_tcpretrans,
 	&view_tcpstates,  &view_runqlat, &view_cpudist, &view_profile, &view_offcputime,
 };
-const size_t nviews = sizeof(views) / sizeof(views[0]);
+const size_t nviews = ARRAY_SIZE(views);
 
 /* What `ebrec report FILE` shows without a TOOL: every view that has a headline. */
 static const char *const summary_views[][2] = {
@@ -184,7 +185,7 @@ static int parse_args(struct report_args *a, int argc, char **argv)
 			return 2;
 		} else if (!a->file) {
 			a->file = arg;
-		} else if (a->nrest < (int)(sizeof(a->rest) / sizeof(a->rest[0]))) {
+		} else if (a->nrest < (int)ARRAY_SIZE(a->rest)) {
 			a->rest[a->nrest++] = argv[i];
 		}
 	}
@@ -339,7 +340,7 @@ static int run_views(struct report_out *out, struct view_run *runs, size_t nruns
 	for (size_t i = 0; i < nruns; i++)
 		if (runs[i].view->begin)
 			runs[i].view->begin(&runs[i], runs[i].out);
-	err = analyze_pass_limited(out->tf->r, an, sizeof(an) / sizeof(an[0]), &limit);
+	err = analyze_pass_limited(out->tf->r, an, ARRAY_SIZE(an), &limit);
 	if (err) {
 		fprintf(stderr, "ebrec report: reading %s failed: %s\n", out->tf->path,
 			ebr_strerror(err));
@@ -413,11 +414,11 @@ int cmd_report(int argc, char **argv)
 		return status == 1 ? 0 : status;
 	summary = a.nrest == 0;
 	if (summary && a.format == FORMAT_HTML)
-		status = setup_list(runs, &nruns, html_views, sizeof(html_views) / sizeof(html_views[0]),
+		status = setup_list(runs, &nruns, html_views, ARRAY_SIZE(html_views),
 				    &a.who);
 	else if (summary)
 		status = setup_list(runs, &nruns, summary_views,
-				    sizeof(summary_views) / sizeof(summary_views[0]), &a.who);
+				    ARRAY_SIZE(summary_views), &a.who);
 	else if (!(runs[0].view = view_find(a.rest[0]))) {
 		char safe[128];
 

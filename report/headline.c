@@ -5,6 +5,7 @@
  */
 #include <inttypes.h>
 #include <string.h>
+#include "format/array_size.h"
 #include "report/report.h"
 
 #define HEADLINE_TOP 3
@@ -28,7 +29,7 @@ const char *text_bytes(uint64_t n, char *buf, size_t len)
 	double v = (double)n;
 	size_t u = 0;
 
-	while (v >= 1024 && u + 1 < sizeof(units) / sizeof(units[0])) {
+	while (v >= 1024 && u + 1 < ARRAY_SIZE(units)) {
 		v /= 1024;
 		u++;
 	}

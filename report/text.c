@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include "format/array_size.h"
 #include "report/report.h"
 #include "report/text_line.h"
 
@@ -73,7 +74,7 @@ void json_percentiles(struct json *j, const struct quantiles *q)
 	json_object_begin(j, "percentiles");
 	json_u64(j, "min_ns", q->min);
 	json_u64(j, "mean_ns", quantiles_mean(q));
-	for (size_t i = 0; i < sizeof(at) / sizeof(at[0]); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(at); i++)
 		json_u64(j, at[i].key, quantiles_value(q, at[i].share));
 	json_u64(j, "max_ns", q->max);
 	json_object_end(j);

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "analyze/tcp.h"
+#include "format/array_size.h"
 #include "report/report.h"
 
 struct tcp_view {
@@ -95,7 +96,7 @@ static const char *owner_name(uint8_t owner)
 {
 	static const char *const names[] = { "unknown", "close", "snapshot", "accept", "connect" };
 
-	return owner < sizeof(names) / sizeof(names[0]) ? names[owner] : "unknown";
+	return owner < ARRAY_SIZE(names) ? names[owner] : "unknown";
 }
 
 static const char *life_note(const struct tcp_session *ss)
