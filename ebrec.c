@@ -2,6 +2,7 @@
 /* ebrec: record kernel events into a trace file; report on them anywhere. The command hub. */
 #include <stdio.h>
 #include <string.h>
+#include "format/array_size.h"
 #include "record/record.h"
 #include "redact/redact.h"
 #include "report/commands.h"
@@ -25,7 +26,7 @@ static const struct command commands[] = {
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: ebrec COMMAND [ARGS...]\n\ncommands:\n");
-	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
 		fprintf(f, "  %-8s %s\n", commands[i].name, commands[i].summary);
 	fprintf(f, "\n'ebrec COMMAND --help' or 'man ebrec-COMMAND' describes each command;\n"
 		   "format/FORMAT.md the file.\n"
@@ -46,7 +47,7 @@ int main(int argc, char **argv)
 		usage(stdout);
 		return 0;
 	}
-	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
 		if (!strcmp(argv[1], commands[i].name))
 			return commands[i].run(argc - 1, argv + 1);
 	fprintf(stderr, "ebrec: unknown command '%s' (see 'ebrec --help')\n", argv[1]);

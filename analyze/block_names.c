@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "analyze/block.h"
+#include "format/array_size.h"
 
 void block_rwbs(uint64_t flags, char out[8])
 {
@@ -63,12 +64,12 @@ void block_flags_label(uint64_t flags, char *out, size_t len)
 	size_t n = 0;
 
 	out[0] = 0;
-	for (size_t i = 0; i < sizeof(bits) / sizeof(bits[0]); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(bits); i++)
 		if ((flags & bits[i].bit) && n < len)
 			n += (size_t)snprintf(out + n, len - n, "%s", bits[i].name);
 	if (n < len)
 		snprintf(out + n, len - n, "%s",
-			 op < sizeof(ops) / sizeof(ops[0]) && ops[op] ? ops[op] : "Unknown");
+			 op < ARRAY_SIZE(ops) && ops[op] ? ops[op] : "Unknown");
 }
 
 void block_disk_name(const struct ebr_reader *r, uint64_t dev, char *out, size_t len)

@@ -34,7 +34,7 @@ int execsnoop_on_event(void *self, const struct ebr_reader *r, const struct ebr_
 		s->args_cap = need;
 	}
 	row.args = proc_args_join(args->s ? args->s : "", args->s ? args->len : 0,
-				  v[EBR_F_PROC_EXEC_FLAGS].u & 1, s->args_buf, s->args_cap);
+				  v[EBR_F_PROC_EXEC_FLAGS].u & EBR_EXEC_MORE_ARGS, s->args_buf, s->args_cap);
 	row.comm = v[EBR_F_PROC_EXEC_COMM].s ? v[EBR_F_PROC_EXEC_COMM].s : "";
 	row.pid = (uint32_t)v[EBR_F_PROC_EXEC_PID].u;
 	if ((s->name && !name_matches(s->name, row.comm, row.args)) ||

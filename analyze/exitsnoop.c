@@ -13,7 +13,7 @@ int exitsnoop_on_event(void *self, const struct ebr_reader *r, const struct ebr_
 	if (ev->type != EBR_EV_PROC_EXIT)
 		return 0;
 	/* a process ends with its last thread, whichever thread that is */
-	if (!s->per_thread && !(v[EBR_F_PROC_EXIT_FLAGS].u & 1))
+	if (!s->per_thread && !(v[EBR_F_PROC_EXIT_FLAGS].u & EBR_EXIT_GROUP_DEAD))
 		return 0;
 	row.pid = (uint32_t)v[EBR_F_PROC_EXIT_PID].u;
 	row.code = v[EBR_F_PROC_EXIT_CODE].u;

@@ -29,7 +29,7 @@ int fsslower_on_event(void *self, const struct ebr_reader *r, const struct ebr_e
 		/* the kernel recorded only what its own filter wanted: a block device's, or --fs */
 		if (!fs_wanted(s, row.fstype, true))
 			return 0;
-		if (row.op == 'S')
+		if (row.op == EBR_SLOW_SYNC)
 			row.bytes = 0;
 	} else if (ev->type == EBR_EV_FILE_OPEN) {
 		const char *path = v[EBR_F_FILE_OPEN_PATH].s ? v[EBR_F_FILE_OPEN_PATH].s : "";
@@ -45,7 +45,7 @@ int fsslower_on_event(void *self, const struct ebr_reader *r, const struct ebr_e
 		row.lat_ns = v[EBR_F_FILE_OPEN_LAT_NS].u;
 		row.fstype = v[EBR_F_FILE_OPEN_FSTYPE].s ? v[EBR_F_FILE_OPEN_FSTYPE].s : "";
 		row.name = slash ? slash + 1 : path;
-		if (!fs_wanted(s, row.fstype, v[EBR_F_FILE_OPEN_FS_FLAGS].u & 1))
+		if (!fs_wanted(s, row.fstype, v[EBR_F_FILE_OPEN_FS_FLAGS].u & EBR_FS_BDEV))
 			return 0;
 	} else {
 		return 0;

@@ -17,7 +17,7 @@
 /* One process incarnation: a PID from its fork (or the snapshot) until its exit. */
 struct proc_entry {
 	uint32_t pid, ppid, uid;
-	char comm[17];
+	char comm[EBR_COMM_MAX + 1];
 	char *args; /* NUL-terminated arguments, args_len bytes in all; NULL if unknown */
 	uint32_t args_len;
 	bool args_cut; /* exec recorded fewer arguments than it had */
@@ -52,6 +52,9 @@ void proctable_release(struct proctable *t);
 
 /* The current incarnation of pid, or NULL. */
 const struct proc_entry *proctable_find(const struct proctable *t, uint32_t pid);
+
+/* Room for what proctable_abspath() makes: a directory and a path, PATH_MAX bytes each. */
+#define PROC_PATH_MAX 8192
 
 /*
  * path made absolute when it is relative and its directory is known (the working directory

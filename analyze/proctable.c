@@ -161,7 +161,7 @@ static int on_proc_exit(struct proctable *t, const struct ebr_event *ev)
 	uint32_t pid = (uint32_t)v[EBR_F_PROC_EXIT_PID].u;
 	struct proc_entry *e;
 
-	if (!(v[EBR_F_PROC_EXIT_FLAGS].u & 1))
+	if (!(v[EBR_F_PROC_EXIT_FLAGS].u & EBR_EXIT_GROUP_DEAD))
 		return 0; /* a thread, not the process */
 	e = current(t, pid);
 	if (!e || e->exited) {
@@ -238,7 +238,7 @@ const char *proctable_abspath(const struct proctable *t, uint32_t pid, int64_t d
 
 	if (!path || path[0] == '/' || !path[0]) /* as it is: no copy unless it must be cut */
 		return strnlen(path ? path : "", len) < len ? (path ? path : "") : copy(path, out, len);
-	if (dirfd == -100) { /* AT_FDCWD */
+	if (dirfd == EBR_AT_FDCWD) {
 		e = proctable_find(t, pid);
 		dir = e ? e->cwd : NULL;
 	} else {
@@ -292,7 +292,7 @@ static int on_open(struct proctable *t, const struct ebr_event *ev)
 {
 	const struct ebr_value *v = ev->v;
 	uint32_t pid = (uint32_t)v[EBR_F_FILE_OPEN_PID].u;
-	char path[8192];
+	char path[PROC_PATH_MAX];
 
 	if (ebr_value_s64(&v[EBR_F_FILE_OPEN_RET]) < 0)
 		return 0;
@@ -308,15 +308,15 @@ static int on_chdir(struct proctable *t, const struct ebr_event *ev)
 	int64_t fd = ebr_value_s64(&v[EBR_F_FILE_CHDIR_FD]);
 	struct proc_entry *e = current(t, pid);
 	const char *path = v[EBR_F_FILE_CHDIR_PATH].s;
-	char buf[8192];
+	char buf[PROC_PATH_MAX];
 
 	if (!e || ebr_value_s64(&v[EBR_F_FILE_CHDIR_RET]) != 0)
 		return 0;
-	if (fd != -100) /* fchdir */
+	if (fd != EBR_AT_FDCWD) /* fchdir */
 		return set_cwd(e, fd_path(t, pid, fd));
 	if (!path || (path[0] != '/' && !e->cwd))
 		return set_cwd(e, NULL); /* relative to a directory we do not know */
-	return set_cwd(e, proctable_abspath(t, pid, -100, path, buf, sizeof(buf)));
+	return set_cwd(e, proctable_abspath(t, pid, EBR_AT_FDCWD, path, buf, sizeof(buf)));
 }
 
 int proctable_on_event(void *self, const struct ebr_reader *r, const struct ebr_event *ev)

@@ -25,7 +25,7 @@ enum sched_per { SCHED_ALL, SCHED_PER_PID, SCHED_PER_TID };
 
 struct sched_group {
 	uint64_t key; /* pid or tid; 0 for all */
-	char comm[17]; /* the last name seen */
+	char comm[EBR_COMM_MAX + 1]; /* the last name seen */
 	struct log2_hist hist; /* in the view's unit (us or ms) */
 	uint64_t sum_ns;
 	uint64_t untraced_in; /* switched out with no switch-in traced before (see below) */

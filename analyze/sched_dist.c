@@ -6,9 +6,6 @@
 #include "analyze/grow.h"
 #include "analyze/sched.h"
 
-#define FLAG_RUNQ 1u /* sched.switch flags */
-#define FLAG_ONCPU 2u
-#define FLAG_OFFCPU 4u
 
 static struct sched_group *group_of(struct sched_dist *d, uint64_t key, int *err)
 {
@@ -94,8 +91,8 @@ int sched_dist_on_event(void *self, const struct ebr_reader *r, const struct ebr
 	if (!wanted(d, pid, tid, comm))
 		return 0;
 	flags = v[EBR_F_SCHED_SWITCH_FLAGS].u;
-	want = d->measure == SCHED_RUNQ ? FLAG_RUNQ : d->measure == SCHED_ONCPU ? FLAG_ONCPU
-										 : FLAG_OFFCPU;
+	want = d->measure == SCHED_RUNQ ? EBR_SCHED_RUNQ : d->measure == SCHED_ONCPU ? EBR_SCHED_ONCPU
+										 : EBR_SCHED_OFFCPU;
 	if (!(flags & want)) {
 		d->unknown++;
 		return 0;

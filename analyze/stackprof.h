@@ -30,7 +30,7 @@ struct stackprof_stack {
 	uint64_t hash;
 	uint32_t next;  /* the next stack with the same hash + 1, 0 none */
 	uint32_t pid;
-	char comm[17];
+	char comm[EBR_COMM_MAX + 1];
 	uint32_t kdepth, udepth;
 	uint64_t *frames;   /* kernel (leaf first), then user (leaf first) */
 	uint64_t value;     /* samples, or ns off CPU */

@@ -9,13 +9,14 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include "analyze/u64map.h"
+#include "format/ebr.h"
 
 /* processes a tally keeps apart; the rest count in the totals only */
 #define TALLY_MAX_PROCS (1u << 16)
 
 struct tally_proc {
 	uint32_t pid;
-	char comm[17]; /* the last name seen */
+	char comm[EBR_COMM_MAX + 1]; /* the last name seen */
 	uint64_t rows, sum, flagged;
 };
 

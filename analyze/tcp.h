@@ -14,7 +14,6 @@
 #include "analyze/pass.h"
 #include "analyze/u64map.h"
 #include "format/ebr.h"
-#include "format/tcp_states.h"
 
 /* Both ends of a connection. */
 struct tcp_ends {
@@ -38,7 +37,7 @@ struct tcp_session {
 	uint8_t state;
 	uint8_t owner; /* enum tcp_owner */
 	uint32_t pid;
-	char comm[17];
+	char comm[EBR_COMM_MAX + 1];
 	uint64_t start_ns;       /* its creation, or when it was first seen */
 	uint64_t last_change_ns; /* its last state change, 0 before one was seen */
 	uint64_t last_seen_ns;   /* its last event of any kind (the end snapshot's, if open) */
@@ -75,8 +74,8 @@ struct tcp_event {
 	const char *comm;
 	uint8_t oldstate, state;
 	uint64_t in_old_state_ns;    /* STATE: time since the previous change, 0 if unknown */
-	uint8_t direction;           /* RESET: 1 sent, 2 received */
-	uint8_t phase;               /* SNAPSHOT: 0 start, 1 end */
+	uint8_t direction;           /* RESET: EBR_TCP_RESET_* */
+	uint8_t phase;               /* SNAPSHOT: EBR_TCP_PHASE_* */
 };
 
 /* -4/-6, -L/-D PORT, -p PID, --comm: what every TCP view can be cut to. */

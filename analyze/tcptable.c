@@ -19,9 +19,6 @@ _Static_assert(EBR_F_TCP_ACCEPT_RPORT == EBR_F_TCP_STATE_RPORT &&
 		       EBR_F_TCP_SOCK_RX_BYTES == EBR_F_TCP_STATE_RX_BYTES,
 	       "tcp types share their first fields");
 
-#define FLAG_FIN_RECEIVED 1u /* tcp.state flags */
-#define FLAG_ALL_ACKED 2u
-
 static const char *const state_names[EBR_TCP_NSTATES] = {
 	[EBR_TCP_ESTABLISHED] = "ESTABLISHED", [EBR_TCP_SYN_SENT] = "SYN_SENT",
 	[EBR_TCP_SYN_RECV] = "SYN_RECV",       [EBR_TCP_FIN_WAIT1] = "FIN_WAIT1",
@@ -120,7 +117,7 @@ static void take_state(struct tcp_session *s, const struct tcp_event *e, const s
 	if (e->state == EBR_TCP_ESTABLISHED && !s->established_ns)
 		s->established_ns = e->ts_ns;
 	set_bytes(s, v[EBR_F_TCP_STATE_TX_BYTES].u, v[EBR_F_TCP_STATE_RX_BYTES].u,
-		  s->fin_queued && (flags & FLAG_ALL_ACKED), flags & FLAG_FIN_RECEIVED);
+		  s->fin_queued && (flags & EBR_TCP_ALL_ACKED), flags & EBR_TCP_FIN_RECEIVED);
 	/* close() and shutdown() make these changes, in the owner's own context */
 	if (e->state == EBR_TCP_FIN_WAIT1 || e->state == EBR_TCP_LAST_ACK) {
 		s->fin_queued = true;
@@ -140,7 +137,7 @@ static void take_snapshot(struct tcp_session *s, const struct tcp_event *e,
 	if (!s->last_change_ns)
 		s->state = e->state;
 	if (!s->began_in_trace)
-		s->active = v[EBR_F_TCP_SOCK_ORIGIN].u == 1;
+		s->active = v[EBR_F_TCP_SOCK_ORIGIN].u == EBR_TCP_ORIGIN_CONNECTED;
 	/* for a session open now, its state says which FINs the counters hold */
 	set_bytes(s, v[EBR_F_TCP_SOCK_TX_BYTES].u, v[EBR_F_TCP_SOCK_RX_BYTES].u,
 		  e->state == EBR_TCP_FIN_WAIT2,
@@ -195,7 +192,7 @@ int tcptable_event(struct tcptable *t, const struct ebr_event *ev, struct tcp_ev
 	} else if (e->moment == TCP_MOMENT_RESET) {
 		e->direction = (uint8_t)v[EBR_F_TCP_RESET_DIRECTION].u;
 	} else if (e->moment == TCP_MOMENT_SNAPSHOT) {
-		e->phase = v[EBR_F_TCP_SOCK_PHASE].u ? 1 : 0;
+		e->phase = v[EBR_F_TCP_SOCK_PHASE].u != EBR_TCP_PHASE_START;
 	}
 	if (!key)
 		return 1; /* a reset sent where no socket wanted the packet */
@@ -231,7 +228,7 @@ int tcptable_event(struct tcptable *t, const struct ebr_event *ev, struct tcp_ev
 		s->retransmits++;
 		break;
 	case TCP_MOMENT_RESET:
-		if (e->direction == 1)
+		if (e->direction == EBR_TCP_RESET_SENT)
 			s->resets_sent++;
 		else
 			s->resets_received++;

@@ -16,8 +16,12 @@
 
 /* block.rq flags (EBR_BIO_*) are part of the file format */
 #include "format/block_flags.h"
-/* profile.sample and offcpu.span flags (EBR_STACK_*) too */
+/* profile.sample and offcpu.span flags (EBR_STACK_*) too, and those of the other families */
 #include "format/stack_flags.h"
+#include "format/proc_flags.h"
+#include "format/file_flags.h"
+#include "format/tcp_flags.h"
+#include "format/sched_flags.h"
 
 #define EBR_COMM_LEN 16
 #define EBR_PATH_MAX 4096     /* PATH_MAX: the kernel refuses longer paths, so paths are whole */
@@ -114,13 +118,11 @@ struct ebr_rec_proc_exec {
 	__u16 filename_len;     /* bytes of data[] holding the filename, its NUL included */
 	__u16 args_len;         /* bytes after it: argc NUL-terminated arguments */
 	__u16 argc;
-	__u16 flags;            /* EBR_EXEC_* */
+	__u16 flags;            /* EBR_EXEC_*, format/proc_flags.h */
 	__u32 pad;
 	char comm[EBR_COMM_LEN]; /* at return: the new program's name when the exec succeeded */
 	char data[EBR_EXEC_DATA];
 };
-#define EBR_EXEC_MORE_ARGS 1u /* more than EBR_EXEC_MAX_ARGS arguments, or no room for them */
-#define EBR_EXEC_ARG_CUT 2u   /* an argument was longer than EBR_EXEC_ARG_MAX - 1 */
 
 /* A thread's exit; a process exits with its last thread (group_dead). */
 struct ebr_rec_proc_exit {
@@ -128,17 +130,13 @@ struct ebr_rec_proc_exit {
 	__u64 start_ns; /* task start, CLOCK_MONOTONIC ns */
 	__u32 pid, tid, ppid;
 	__u32 code;     /* the wait status: exit code << 8 | signal (0x80: core dumped) */
-	__u32 flags;    /* EBR_EXIT_* */
+	__u32 flags;    /* EBR_EXIT_*, format/proc_flags.h */
 	__u32 pad;
 	char comm[EBR_COMM_LEN];
 };
-#define EBR_EXIT_GROUP_DEAD 1u /* the last thread of its process */
 
+/* Calls besides file.open's (EBR_CALL_*, format/file_flags.h): record/ makes them file.chdir. */
 enum {
-	EBR_CALL_OPEN = 1,
-	EBR_CALL_OPENAT = 2,
-	EBR_CALL_OPENAT2 = 3,
-	EBR_CALL_CREAT = 4,
 	EBR_CALL_CHDIR = 5,
 	EBR_CALL_FCHDIR = 6,
 };
@@ -152,20 +150,13 @@ struct ebr_rec_file_open {
 	__s32 dirfd;    /* openat's dirfd (AT_FDCWD = -100); fchdir's fd */
 	__u32 flags;    /* O_* as passed */
 	__u32 mode;
-	__u32 fs_flags; /* EBR_FS_* of the opened file */
+	__u32 fs_flags; /* EBR_FS_* of the opened file, format/file_flags.h */
 	__u16 path_len; /* bytes of path[], NUL included; 0 when it could not be read */
 	__u8 call;      /* EBR_CALL_* */
 	__u8 pad;
 	char comm[EBR_COMM_LEN];
 	char fstype[EBR_FS_NAME_LEN]; /* of the opened file, "" on failure */
 	char path[EBR_PATH_MAX];
-};
-#define EBR_FS_BDEV 1u /* the file system sits on a block device */
-
-enum {
-	EBR_SLOW_READ = 'R',
-	EBR_SLOW_WRITE = 'W',
-	EBR_SLOW_SYNC = 'S',
 };
 
 /* A read, write or sync of a regular file slower than the recording's --min-us. */
@@ -177,24 +168,12 @@ struct ebr_rec_file_slow {
 	__u64 ino;
 	__u32 pid, tid;
 	__u32 dev;      /* the file system's s_dev, major << 20 | minor */
-	__u8 op;        /* EBR_SLOW_* */
+	__u8 op;        /* EBR_SLOW_*, format/file_flags.h */
 	__u8 pad[3];
 	char comm[EBR_COMM_LEN];
 	char fstype[EBR_FS_NAME_LEN];
 	char name[EBR_DNAME_LEN]; /* the file's name (last path component) */
 };
-
-enum {
-	EBR_TCP_RESET_SENT = 1,
-	EBR_TCP_RESET_RECEIVED = 2,
-};
-
-/*
- * The kernel counts a SYN and a FIN in bytes_acked/bytes_received as if they were data; these
- * say when they are, so that reports can give exact data bytes (format/FORMAT.md).
- */
-#define EBR_TCP_FIN_RECEIVED 1u /* the peer's FIN was received (counted in rx_bytes) */
-#define EBR_TCP_ALL_ACKED 2u    /* everything sent, our FIN if any, is acknowledged */
 
 /*
  * A TCP socket's moment: a state change, an accept, a retransmit, a reset (hdr.type says
@@ -215,14 +194,9 @@ struct ebr_rec_tcp {
 	__u8 oldstate;  /* TCP_* (1 ESTABLISHED .. 12 NEW_SYN_RECV); state changes only */
 	__u8 state;     /* the new state, or the socket's state at the event */
 	__u32 detail;   /* resets: EBR_TCP_RESET_* << 16 | sk_rst_reason */
-	__u32 flags;    /* EBR_TCP_* below: what the byte counters include besides data */
+	__u32 flags;    /* what the byte counters include besides data, format/tcp_flags.h */
 	char comm[EBR_COMM_LEN];
 };
-
-#define EBR_SCHED_RUNQ 1u   /* runq_ns is known: next waited on a run queue that long */
-#define EBR_SCHED_ONCPU 2u  /* oncpu_ns is known: prev ran that long */
-#define EBR_SCHED_OFFCPU 4u /* offcpu_ns is known: next was off CPU that long */
-#define EBR_SCHED_PREEMPTED 8u /* prev was still runnable: it goes back on the run queue */
 
 /*
  * One context switch, with the three intervals runqlat and cpudist need, measured in the
@@ -236,7 +210,7 @@ struct ebr_rec_sched_switch {
 	__u32 prev_pid, prev_tid;
 	__u32 next_pid, next_tid;
 	__u32 prev_state; /* the kernel's task state of prev (0 running, 1 S, 2 D...) */
-	__u32 flags;      /* EBR_SCHED_* */
+	__u32 flags;      /* EBR_SCHED_*, format/sched_flags.h */
 	char prev_comm[EBR_COMM_LEN];
 	char next_comm[EBR_COMM_LEN];
 };
@@ -255,7 +229,7 @@ struct ebr_rec_stack {
 	__u64 offcpu_ns; /* offcpu: switched out to switched in; profile: 0 */
 	__u32 pid, tid;
 	__u32 state;     /* offcpu: the kernel's task state at the switch out */
-	__u32 flags;     /* EBR_STACK_* */
+	__u32 flags;     /* EBR_STACK_*, format/stack_flags.h */
 	__u16 kdepth, udepth;
 	__u32 pad;
 	char comm[EBR_COMM_LEN];

@@ -2,8 +2,10 @@
 /*
  * libebr: the only code that reads or writes .ebr trace files (format/FORMAT.md).
  *
- * It never prints, never exits and reads no globals. Functions that can fail return 0 or a
- * negative EBR_E* code; ebr_strerror() names it. Objects are opaque; *_free/close accept NULL.
+ * It never prints, never exits and reads no globals. Functions that can fail return 0 (or a
+ * count) or a negative EBR_E_* code, never a -errno; ebr_strerror() names it. The one
+ * exception, ebr_trace_create(), wraps open(2) and says so. Objects are opaque; *_free/close
+ * accept NULL.
  */
 #ifndef EBREC_FORMAT_EBR_H
 #define EBREC_FORMAT_EBR_H
@@ -13,28 +15,39 @@
 #include <stdint.h>
 #include "format/block_flags.h"
 #include "format/stack_flags.h"
+#include "format/proc_flags.h"
+#include "format/file_flags.h"
+#include "format/tcp_flags.h"
+#include "format/tcp_states.h"
+#include "format/sched_flags.h"
 
 #define EBR_VERSION_MAJOR 1
 #define EBR_VERSION_MINOR 3
 
-/* Error codes. Pinned: never renumber. */
+/*
+ * Error codes. Pinned: never renumbered, and never written into a file. All lie below
+ * -EBR_E_ERRNO_MAX, so that none can be read as a -errno: every errno (and libbpf's own codes,
+ * -4000 and on) is above it, and a message names the right error.
+ */
+#define EBR_E_ERRNO_MAX 4095 /* the kernel's MAX_ERRNO */
 enum ebr_error {
 	EBR_OK = 0,
-	EBR_E_IO = -1,          /* read or write failed (errno has the reason) */
-	EBR_E_NOMEM = -2,
-	EBR_E_NOT_TRACE = -3,   /* no .ebr magic at offset 0 */
-	EBR_E_VERSION = -4,     /* newer major version */
-	EBR_E_EMPTY = -5,       /* zero-length input */
-	EBR_E_TRUNCATED = -6,   /* input ended inside a structure */
-	EBR_E_CRC = -7,         /* checksum mismatch */
-	EBR_E_CORRUPT = -8,     /* a structure is inconsistent */
-	EBR_E_TOO_BIG = -9,     /* a size claim exceeds the format's limits */
-	EBR_E_ZSTD = -10,       /* compression or decompression failed */
-	EBR_E_INVALID = -11,    /* the caller passed something invalid */
-	EBR_E_NO_INDEX = -12,   /* no usable footer/index (the reader can still scan) */
-	EBR_E_UNSUPPORTED = -13 /* a required feature this reader does not know */
+	EBR_E_IO = -5001,          /* read or write failed (errno has the reason) */
+	EBR_E_NOMEM = -5002,
+	EBR_E_NOT_TRACE = -5003,   /* no .ebr magic at offset 0 */
+	EBR_E_VERSION = -5004,     /* newer major version */
+	EBR_E_EMPTY = -5005,       /* zero-length input */
+	EBR_E_TRUNCATED = -5006,   /* input ended inside a structure */
+	EBR_E_CRC = -5007,         /* checksum mismatch */
+	EBR_E_CORRUPT = -5008,     /* a structure is inconsistent */
+	EBR_E_TOO_BIG = -5009,     /* a size claim exceeds the format's limits */
+	EBR_E_ZSTD = -5010,        /* compression or decompression failed */
+	EBR_E_INVALID = -5011,     /* the caller passed something invalid */
+	EBR_E_NO_INDEX = -5012,    /* no usable footer/index (the reader can still scan) */
+	EBR_E_UNSUPPORTED = -5013, /* a required feature this reader does not know */
 };
 
+/* What err (0 or an EBR_E_* code) means, in a few lowercase words; "unknown error" else. */
 const char *ebr_strerror(int err);
 
 /* Limits every reader enforces before allocating (FORMAT.md "Limits"). */
@@ -52,6 +65,11 @@ const char *ebr_strerror(int err);
  */
 #define EBR_BUILD_FIELDS 20u
 #define EBR_MAX_META 65536u
+/*
+ * Thread names (the `comm` fields) are the kernel's: at most 15 bytes (TASK_COMM_LEN, 16 with
+ * its NUL). A model that keeps a name keeps at most EBR_COMM_MAX bytes of it.
+ */
+#define EBR_COMM_MAX 16u
 
 /* Field kinds: fixed for a major version. */
 enum ebr_kind {
@@ -175,28 +193,40 @@ struct ebr_writer_opts {
 	size_t block_bytes;   /* raw bytes that end an events block; 0: default (1 MiB) */
 };
 
-/* Writes the file header and schema. sink is copied; its ctx must outlive the writer. */
+/*
+ * Writes the file header and schema. sink is copied; its ctx must outlive the writer.
+ * Returns 0 with *out set, or an EBR_E_* code with *out NULL (EBR_E_INVALID: no sink).
+ */
 int ebr_writer_new(struct ebr_writer **out, const struct ebr_sink *sink,
 		   const struct ebr_writer_opts *opts);
 
-/* Adds a key/value to the next META block (written before the next events block). */
+/*
+ * Adds a key/value to the next META block (written before the next events block). Returns 0,
+ * EBR_E_INVALID for a NULL or over-long (EBR_MAX_STRING) key or value, or w's sticky error.
+ */
 int ebr_writer_meta(struct ebr_writer *w, const char *key, const char *value);
 
 /*
  * Appends an event of a compiled-in type; vals[i] is field i of its definition (STR: s, NUL
  * terminated; BYTES: s,len; STACK: frames,len, 0 frames = no stack). Copies everything.
+ * Returns 0; EBR_E_INVALID, with nothing written, for an unknown type or a value past the
+ * limits (BYTES longer than EBR_MAX_STRING, a stack deeper than EBR_MAX_STACK_DEPTH); or the
+ * writer's first write error, which is sticky: every later call returns it.
  */
 int ebr_writer_event(struct ebr_writer *w, uint32_t type, uint64_t ts, uint32_t cpu,
 		     const struct ebr_value *vals);
 
-/* Ends the current block and writes it: what was appended is then safe on the sink. */
+/*
+ * Ends the current block and writes it: what was appended is then safe on the sink. Returns 0
+ * or the sticky error.
+ */
 int ebr_writer_flush(struct ebr_writer *w);
 
 /* Bytes handed to the sink so far, and events appended. */
 uint64_t ebr_writer_bytes(const struct ebr_writer *w);
 uint64_t ebr_writer_events(const struct ebr_writer *w);
 
-/* Flushes, writes the index and footer, frees w. Returns the first error of w's life. */
+/* Flushes, writes the index and footer, frees w. Returns 0 or the first error of w's life. */
 int ebr_writer_close(struct ebr_writer *w);
 
 /* Frees w without writing anything more (the file then reads as cut after its last block). */
@@ -216,7 +246,7 @@ enum ebr_problem_kind {
 	EBR_PROB_GARBAGE,        /* bytes between blocks that are not a block: skipped */
 };
 
-/* Kinds that mean data was lost (verify fails on these); the others are informational. */
+/* 1 for the kinds that mean data was lost (verify fails on these), 0 for the others. */
 int ebr_problem_is_damage(enum ebr_problem_kind kind);
 
 struct ebr_problem {
@@ -259,9 +289,10 @@ struct ebr_event {
 };
 
 /*
- * Reads the header and the schema. src is copied; its ctx must outlive the reader. On
- * failure, msg (if not NULL) gets one line saying what is wrong, e.g. both versions when the
- * file's major version is newer than this reader's.
+ * Reads the header and the schema. src is copied; its ctx must outlive the reader. Returns 0
+ * with *out set, or an EBR_E_* code with *out NULL (EBR_E_EMPTY, EBR_E_NOT_TRACE,
+ * EBR_E_VERSION, EBR_E_TRUNCATED ...); msg (if not NULL) then gets one line saying what is
+ * wrong, e.g. both versions when the file's major version is newer than this reader's.
  */
 int ebr_reader_open(struct ebr_reader **out, const struct ebr_source *src, char *msg,
 		    size_t msglen);
@@ -298,7 +329,11 @@ void ebr_reader_meta_at(const struct ebr_reader *r, uint32_t i, const char **key
 
 /* The file's schema: type ids as in the file. */
 uint32_t ebr_reader_type_count(const struct ebr_reader *r);
-/* name, field count; field names and kinds through ebr_reader_type_field(). */
+/*
+ * Schema entry i (< ebr_reader_type_count()): its file id, name and field count; field f's
+ * name and kind through ebr_reader_type_field(). Both return 0, or EBR_E_INVALID when i or f
+ * is out of range. Names are borrowed until ebr_reader_close().
+ */
 int ebr_reader_type_at(const struct ebr_reader *r, uint32_t i, uint32_t *file_id,
 		       const char **name, uint32_t *nfields);
 int ebr_reader_type_field(const struct ebr_reader *r, uint32_t i, uint32_t f,
@@ -336,11 +371,12 @@ struct ebr_summary {
 
 /*
  * Reads the footer and index (needs pread and size), and the META blocks they point to,
- * without decoding any events. EBR_E_NO_INDEX if the file has none: then use
- * ebr_reader_summarize(), which scans.
+ * without decoding any events. Returns 0 with *sum filled (release it with
+ * ebr_summary_release()), EBR_E_NO_INDEX if the file has none or it is unusable: then use
+ * ebr_reader_summarize(), which scans; or EBR_E_NOMEM.
  */
 int ebr_reader_load_index(struct ebr_reader *r, struct ebr_summary *sum);
-/* Builds the same summary by reading every block to the end. */
+/* Builds the same summary by reading every block to the end. Returns 0 or an EBR_E_* code. */
 int ebr_reader_summarize(struct ebr_reader *r, struct ebr_summary *sum);
 void ebr_summary_release(struct ebr_summary *sum);
 

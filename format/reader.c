@@ -180,6 +180,15 @@ static int header_parse(const unsigned char *h, struct block_header *bh)
 	return 0;
 }
 
+/* What a header says about its block, which starts at offset. */
+static struct ebr_block_info block_info(const struct block_header *bh, uint64_t offset)
+{
+	return (struct ebr_block_info){ .seq = bh->seq, .type = bh->type, .flags = bh->flags,
+					.offset = offset, .stored_size = bh->stored,
+					.raw_size = bh->raw, .count = bh->count,
+					.t_first = bh->t_first, .t_last = bh->t_last };
+}
+
 /* Checks the claims of a header that passed its CRC. */
 static int header_check(const struct block_header *bh)
 {
@@ -526,6 +535,209 @@ static int block_seen(struct ebr_reader *r)
 }
 
 /*
+ * read_block()'s stages, in file order: each returns read_block()'s own result (1 a block was
+ * read, 0 the end, < 0 a source failure) or one of these.
+ */
+enum {
+	BLOCK_GO_ON = 2, /* the stage passed: on to the next */
+	BLOCK_SKIP = 3,  /* the block is damaged or unknown, reported: read the next one */
+};
+
+/* At a block boundary: the end of the input, or the footer that ends the file. */
+static int read_end_or_footer(struct ebr_reader *r, uint64_t at)
+{
+	long got = win_fill(r, EBR_BLOCK_HEADER_SIZE);
+
+	if (got < 0)
+		return (int)got;
+	if (got == 0) {
+		r->at_end = 1;
+		if (!r->saw_footer)
+			problem(r, EBR_PROB_NO_FOOTER, EBR_E_TRUNCATED, r->next_seq, at, 0,
+				"file ends after block %u at offset %llu without a footer: "
+				"the recording did not finish (every complete block was read)",
+				r->next_seq ? r->next_seq - 1 : 0, (unsigned long long)at);
+		return 0;
+	}
+	if (got < 8 || memcmp(r->win, EBR_FOOTER_MAGIC, 8))
+		return BLOCK_GO_ON;
+	got = win_fill(r, EBR_FOOTER_SIZE);
+	if (got < 0)
+		return (int)got;
+	r->at_end = 1;
+	if (got < EBR_FOOTER_SIZE) {
+		problem(r, EBR_PROB_TRUNCATED, EBR_E_TRUNCATED, r->next_seq, at, (uint64_t)got,
+			"file cut at offset %llu inside the footer (every block was read)",
+			(unsigned long long)(at + (uint64_t)got));
+		return 0;
+	}
+	r->saw_footer = 1;
+	win_consume(r, EBR_FOOTER_SIZE);
+	got = win_fill(r, 1);
+	if (got > 0)
+		problem(r, EBR_PROB_GARBAGE, EBR_E_CORRUPT, r->next_seq, r->off, 0,
+			"bytes after the footer at offset %llu are ignored",
+			(unsigned long long)r->off);
+	return 0;
+}
+
+/*
+ * The block header in the window: parsed, its CRC and size claims checked, consumed, r->blk
+ * set. A header that fails is skipped by resync(). *check_err gets what header_check() found
+ * wrong besides the size, reported only once the payload proves intact.
+ */
+static int read_header(struct ebr_reader *r, uint64_t at, struct block_header *bh,
+		       int *check_err)
+{
+	size_t got = r->win_len; /* what read_end_or_footer() found */
+	long skipped;
+	int err;
+
+	if (got < EBR_BLOCK_HEADER_SIZE) {
+		r->at_end = 1;
+		problem(r, EBR_PROB_TRUNCATED, EBR_E_TRUNCATED, r->next_seq, at, (uint64_t)got,
+			"file cut at offset %llu inside the header of block %u "
+			"(every complete block before it was read)",
+			(unsigned long long)(at + (uint64_t)got), r->next_seq);
+		return 0;
+	}
+	err = header_parse(r->win, bh);
+	if (err) {
+		uint32_t seq = r->next_seq;
+
+		skipped = resync(r);
+		if (skipped < 0)
+			return (int)skipped;
+		problem(r, err == EBR_E_CRC ? EBR_PROB_BAD_HEADER : EBR_PROB_GARBAGE, err, seq, at,
+			(uint64_t)skipped,
+			"block %u at offset %llu: %s; skipped %ld bytes to the next block", seq,
+			(unsigned long long)at,
+			err == EBR_E_CRC ? "header checksum mismatch" : "no block header here",
+			skipped);
+		r->next_seq = seq + 1;
+		return BLOCK_SKIP;
+	}
+	err = header_check(bh);
+	if (err == EBR_E_TOO_BIG) {
+		/*
+		 * A valid CRC over an absurd claim: refuse without allocating it. No writer makes
+		 * such a block, so its size is not trusted either: the next block is found by
+		 * scanning, as after a bad header.
+		 */
+		skipped = resync(r);
+		if (skipped < 0)
+			return (int)skipped;
+		problem(r, EBR_PROB_BAD_PAYLOAD, err, bh->seq, at, bh->stored,
+			"block %u at offset %llu claims %u stored / %u raw bytes, over the "
+			"limit of %u: skipped %ld bytes to the next block", bh->seq,
+			(unsigned long long)at, bh->stored, bh->raw, EBR_MAX_BLOCK_RAW, skipped);
+		r->next_seq = bh->seq + 1;
+		return BLOCK_SKIP;
+	}
+	*check_err = err;
+	win_consume(r, EBR_BLOCK_HEADER_SIZE);
+	r->next_seq = bh->seq + 1;
+	r->blk = block_info(bh, at);
+	return BLOCK_GO_ON;
+}
+
+/* The stored payload, read into r->stored whole and its CRC checked. */
+static int read_payload(struct ebr_reader *r, uint64_t at, const struct block_header *bh)
+{
+	long got;
+
+	r->stored.len = 0;
+	if (wbuf_reserve(&r->stored, bh->stored ? bh->stored : 1))
+		return EBR_E_NOMEM;
+	got = src_read(r, r->stored.p, bh->stored);
+	if (got < 0)
+		return (int)got;
+	if ((uint32_t)got < bh->stored) {
+		r->at_end = 1;
+		problem(r, EBR_PROB_TRUNCATED, EBR_E_TRUNCATED, bh->seq, at, (uint64_t)got,
+			"file cut at offset %llu inside block %u (starts at offset %llu, "
+			"%u of %u payload bytes present): every complete block was read",
+			(unsigned long long)r->off, bh->seq, (unsigned long long)at, (unsigned)got,
+			bh->stored);
+		return 0;
+	}
+	if (ebr_crc32c(0, r->stored.p, bh->stored) != bh->payload_crc) {
+		problem(r, EBR_PROB_BAD_PAYLOAD, EBR_E_CRC, bh->seq, at, bh->stored,
+			"block %u (%s) at offset %llu: payload checksum mismatch; its %u "
+			"events are skipped", bh->seq, block_type_name(bh->type),
+			(unsigned long long)at, bh->type == EBR_BLOCK_EVENTS ? bh->count : 0);
+		return BLOCK_SKIP;
+	}
+	return BLOCK_GO_ON;
+}
+
+/* Whether this reader knows the intact block's flags (check_err) and type. */
+static int block_known(struct ebr_reader *r, uint64_t at, const struct block_header *bh,
+		       int check_err)
+{
+	if (check_err) {
+		problem(r, EBR_PROB_BAD_PAYLOAD, check_err, bh->seq, at, bh->stored,
+			"block %u at offset %llu uses flags 0x%x this ebrec does not know: "
+			"skipped (a newer ebrec may read it)", bh->seq, (unsigned long long)at,
+			bh->flags);
+		return BLOCK_SKIP;
+	}
+	if ((bh->type & EBR_BLOCK_OPTIONAL) && bh->type != EBR_BLOCK_INDEX) {
+		problem(r, EBR_PROB_UNKNOWN_BLOCK, 0, bh->seq, at, bh->stored,
+			"block %u at offset %llu: optional block type 0x%x unknown, skipped",
+			bh->seq, (unsigned long long)at, bh->type);
+		return BLOCK_SKIP;
+	}
+	if (bh->type != EBR_BLOCK_SCHEMA && bh->type != EBR_BLOCK_META &&
+	    bh->type != EBR_BLOCK_EVENTS && bh->type != EBR_BLOCK_INDEX) {
+		problem(r, EBR_PROB_BAD_PAYLOAD, EBR_E_UNSUPPORTED, bh->seq, at, bh->stored,
+			"block %u at offset %llu: required block type 0x%x unknown to this "
+			"ebrec: skipped (a newer ebrec may read it)", bh->seq,
+			(unsigned long long)at, bh->type);
+		return BLOCK_SKIP;
+	}
+	return BLOCK_GO_ON;
+}
+
+/*
+ * The payload decompressed and interpreted: the schema and META taken in, an events block's
+ * tables read and its events left to decode_event(). The index is read by index.c, not here.
+ */
+static int interpret_block(struct ebr_reader *r, uint64_t at, const struct block_header *bh)
+{
+	struct cursor c;
+	int err;
+
+	if (bh->type == EBR_BLOCK_INDEX)
+		return block_seen(r);
+	err = decode_payload(r, bh);
+	if (!err) {
+		c = (struct cursor){ r->raw.p, r->raw.p + r->raw.len, 0 };
+		if (bh->type == EBR_BLOCK_SCHEMA)
+			err = parse_schema(r, &c);
+		else if (bh->type == EBR_BLOCK_META)
+			err = parse_meta(r, &c);
+		else
+			err = parse_events_tables(r, &c);
+	}
+	if (err == EBR_E_NOMEM)
+		return err;
+	if (err) {
+		problem(r, EBR_PROB_BAD_PAYLOAD, err, bh->seq, at, bh->stored,
+			"block %u (%s) at offset %llu does not decode (%s); skipped", bh->seq,
+			block_type_name(bh->type), (unsigned long long)at, ebr_strerror(err));
+		return BLOCK_SKIP;
+	}
+	if (bh->type == EBR_BLOCK_EVENTS) {
+		r->ev_cur = c;
+		r->in_events = 1;
+		r->ev_decoded = 0;
+		r->prev_ts = 0;
+	}
+	return block_seen(r);
+}
+
+/*
  * Reads the next intact block and interprets it (schema, meta, event tables). Returns 1 with
  * r->blk set, 0 at the end, < 0 on source failure. Damaged blocks are reported and skipped.
  */
@@ -534,165 +746,22 @@ static int read_block(struct ebr_reader *r)
 	for (;;) {
 		struct block_header bh;
 		uint64_t at = r->off;
-		struct cursor c;
-		long got;
-		int err;
+		int check_err = 0, ret;
 
 		r->in_events = 0;
 		if (r->at_end)
 			return 0;
-		got = win_fill(r, EBR_BLOCK_HEADER_SIZE);
-		if (got < 0)
-			return (int)got;
-		if (got == 0) {
-			r->at_end = 1;
-			if (!r->saw_footer)
-				problem(r, EBR_PROB_NO_FOOTER, EBR_E_TRUNCATED, r->next_seq, at, 0,
-					"file ends after block %u at offset %llu without a footer: "
-					"the recording did not finish (every complete block was read)",
-					r->next_seq ? r->next_seq - 1 : 0, (unsigned long long)at);
-			return 0;
-		}
-		if (got >= 8 && !memcmp(r->win, EBR_FOOTER_MAGIC, 8)) {
-			got = win_fill(r, EBR_FOOTER_SIZE);
-			if (got < 0)
-				return (int)got;
-			r->at_end = 1;
-			if (got < EBR_FOOTER_SIZE) {
-				problem(r, EBR_PROB_TRUNCATED, EBR_E_TRUNCATED, r->next_seq, at,
-					(uint64_t)got, "file cut at offset %llu inside the footer "
-					"(every block was read)", (unsigned long long)(at + (uint64_t)got));
-				return 0;
-			}
-			r->saw_footer = 1;
-			win_consume(r, EBR_FOOTER_SIZE);
-			got = win_fill(r, 1);
-			if (got > 0)
-				problem(r, EBR_PROB_GARBAGE, EBR_E_CORRUPT, r->next_seq, r->off, 0,
-					"bytes after the footer at offset %llu are ignored",
-					(unsigned long long)r->off);
-			r->at_end = 1;
-			return 0;
-		}
-		if (got < EBR_BLOCK_HEADER_SIZE) {
-			r->at_end = 1;
-			problem(r, EBR_PROB_TRUNCATED, EBR_E_TRUNCATED, r->next_seq, at, (uint64_t)got,
-				"file cut at offset %llu inside the header of block %u "
-				"(every complete block before it was read)",
-				(unsigned long long)(at + (uint64_t)got), r->next_seq);
-			return 0;
-		}
-		err = header_parse(r->win, &bh);
-		if (err) {
-			uint32_t seq = r->next_seq;
-			long skipped = resync(r);
-
-			if (skipped < 0)
-				return (int)skipped;
-			problem(r, err == EBR_E_CRC ? EBR_PROB_BAD_HEADER : EBR_PROB_GARBAGE, err, seq,
-				at, (uint64_t)skipped,
-				"block %u at offset %llu: %s; skipped %ld bytes to the next block",
-				seq, (unsigned long long)at,
-				err == EBR_E_CRC ? "header checksum mismatch" : "no block header here",
-				skipped);
-			r->next_seq = seq + 1;
-			continue;
-		}
-		err = header_check(&bh);
-		if (err == EBR_E_TOO_BIG) {
-			/*
-			 * A valid CRC over an absurd claim: refuse without allocating it. No writer
-			 * makes such a block, so its size is not trusted either: the next block is
-			 * found by scanning, as after a bad header.
-			 */
-			long skipped = resync(r);
-
-			if (skipped < 0)
-				return (int)skipped;
-			problem(r, EBR_PROB_BAD_PAYLOAD, err, bh.seq, at, bh.stored,
-				"block %u at offset %llu claims %u stored / %u raw bytes, over the "
-				"limit of %u: skipped %ld bytes to the next block", bh.seq,
-				(unsigned long long)at, bh.stored, bh.raw, EBR_MAX_BLOCK_RAW,
-				skipped);
-			r->next_seq = bh.seq + 1;
-			continue;
-		}
-		win_consume(r, EBR_BLOCK_HEADER_SIZE);
-		r->next_seq = bh.seq + 1;
-		r->blk = (struct ebr_block_info){ .seq = bh.seq, .type = bh.type, .flags = bh.flags,
-						  .offset = at, .stored_size = bh.stored,
-						  .raw_size = bh.raw, .count = bh.count,
-						  .t_first = bh.t_first, .t_last = bh.t_last };
-		r->stored.len = 0;
-		if (wbuf_reserve(&r->stored, bh.stored ? bh.stored : 1))
-			return EBR_E_NOMEM;
-		got = src_read(r, r->stored.p, bh.stored);
-		if (got < 0)
-			return (int)got;
-		if ((uint32_t)got < bh.stored) {
-			r->at_end = 1;
-			problem(r, EBR_PROB_TRUNCATED, EBR_E_TRUNCATED, bh.seq, at, (uint64_t)got,
-				"file cut at offset %llu inside block %u (starts at offset %llu, "
-				"%u of %u payload bytes present): every complete block was read",
-				(unsigned long long)r->off, bh.seq, (unsigned long long)at,
-				(unsigned)got, bh.stored);
-			return 0;
-		}
-		if (ebr_crc32c(0, r->stored.p, bh.stored) != bh.payload_crc) {
-			problem(r, EBR_PROB_BAD_PAYLOAD, EBR_E_CRC, bh.seq, at, bh.stored,
-				"block %u (%s) at offset %llu: payload checksum mismatch; its %u "
-				"events are skipped", bh.seq, block_type_name(bh.type),
-				(unsigned long long)at, bh.type == EBR_BLOCK_EVENTS ? bh.count : 0);
-			continue;
-		}
-		if (err) {
-			problem(r, EBR_PROB_BAD_PAYLOAD, err, bh.seq, at, bh.stored,
-				"block %u at offset %llu uses flags 0x%x this ebrec does not know: "
-				"skipped (a newer ebrec may read it)", bh.seq,
-				(unsigned long long)at, bh.flags);
-			continue;
-		}
-		if ((bh.type & EBR_BLOCK_OPTIONAL) && bh.type != EBR_BLOCK_INDEX) {
-			problem(r, EBR_PROB_UNKNOWN_BLOCK, 0, bh.seq, at, bh.stored,
-				"block %u at offset %llu: optional block type 0x%x unknown, skipped",
-				bh.seq, (unsigned long long)at, bh.type);
-			continue;
-		}
-		if (bh.type != EBR_BLOCK_SCHEMA && bh.type != EBR_BLOCK_META &&
-		    bh.type != EBR_BLOCK_EVENTS && bh.type != EBR_BLOCK_INDEX) {
-			problem(r, EBR_PROB_BAD_PAYLOAD, EBR_E_UNSUPPORTED, bh.seq, at, bh.stored,
-				"block %u at offset %llu: required block type 0x%x unknown to this "
-				"ebrec: skipped (a newer ebrec may read it)", bh.seq,
-				(unsigned long long)at, bh.type);
-			continue;
-		}
-		if (bh.type == EBR_BLOCK_INDEX)
-			return block_seen(r);
-		err = decode_payload(r, &bh);
-		if (!err) {
-			c = (struct cursor){ r->raw.p, r->raw.p + r->raw.len, 0 };
-			if (bh.type == EBR_BLOCK_SCHEMA)
-				err = parse_schema(r, &c);
-			else if (bh.type == EBR_BLOCK_META)
-				err = parse_meta(r, &c);
-			else
-				err = parse_events_tables(r, &c);
-		}
-		if (err == EBR_E_NOMEM)
-			return err;
-		if (err) {
-			problem(r, EBR_PROB_BAD_PAYLOAD, err, bh.seq, at, bh.stored,
-				"block %u (%s) at offset %llu does not decode (%s); skipped", bh.seq,
-				block_type_name(bh.type), (unsigned long long)at, ebr_strerror(err));
-			continue;
-		}
-		if (bh.type == EBR_BLOCK_EVENTS) {
-			r->ev_cur = c;
-			r->in_events = 1;
-			r->ev_decoded = 0;
-			r->prev_ts = 0;
-		}
-		return block_seen(r);
+		ret = read_end_or_footer(r, at);
+		if (ret == BLOCK_GO_ON)
+			ret = read_header(r, at, &bh, &check_err);
+		if (ret == BLOCK_GO_ON)
+			ret = read_payload(r, at, &bh);
+		if (ret == BLOCK_GO_ON)
+			ret = block_known(r, at, &bh, check_err);
+		if (ret == BLOCK_GO_ON)
+			ret = interpret_block(r, at, &bh);
+		if (ret != BLOCK_SKIP)
+			return ret;
 	}
 }
 
@@ -1003,10 +1072,7 @@ int reader_block_at(struct ebr_reader *r, uint64_t off, uint16_t want_type,
 	err = decode_payload(r, &bh);
 	if (err)
 		return err;
-	*info = (struct ebr_block_info){ .seq = bh.seq, .type = bh.type, .flags = bh.flags,
-					 .offset = off, .stored_size = bh.stored,
-					 .raw_size = bh.raw, .count = bh.count,
-					 .t_first = bh.t_first, .t_last = bh.t_last };
+	*info = block_info(&bh, off);
 	*payload = (struct cursor){ r->raw.p, r->raw.p + r->raw.len, 0 };
 	return 0;
 }

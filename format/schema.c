@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /* The compiled-in event table, generated from events.def. */
 #include <pthread.h>
+#include "array_size.h"
 #include "ebr.h"
 
 /* Every field of every type, in events.def order: a type's fields are contiguous. */
@@ -31,8 +32,8 @@ static struct ebr_event_def all_events[] = {
 #undef EBR_EVENT
 #undef EBR_FIELD
 
-#define NEVENTS (sizeof(all_events) / sizeof(all_events[0]))
-#define NFIELDS_ALL (sizeof(all_fields) / sizeof(all_fields[0]))
+#define NEVENTS ARRAY_SIZE(all_events)
+#define NFIELDS_ALL ARRAY_SIZE(all_fields)
 
 static struct ebr_field_def field_defs[NFIELDS_ALL];
 static pthread_once_t schema_once = PTHREAD_ONCE_INIT;

@@ -280,6 +280,19 @@ static int account_counts(struct ebr_writer *w, const struct ebr_value *v)
 	return 0;
 }
 
+/* Whether every value fits the format's limits: checked before any byte of the event is
+ * written, so that a refused event leaves no half of itself in the block. */
+static bool values_fit(const struct ebr_event_def *d, const struct ebr_value *vals)
+{
+	for (uint32_t f = 0; f < d->nfields; f++) {
+		if (d->fields[f].kind == EBR_KIND_BYTES && vals[f].len > EBR_MAX_STRING)
+			return false;
+		if (d->fields[f].kind == EBR_KIND_STACK && vals[f].len > EBR_MAX_STACK_DEPTH)
+			return false;
+	}
+	return true;
+}
+
 int ebr_writer_event(struct ebr_writer *w, uint32_t type, uint64_t ts, uint32_t cpu,
 		     const struct ebr_value *vals)
 {
@@ -289,7 +302,7 @@ int ebr_writer_event(struct ebr_writer *w, uint32_t type, uint64_t ts, uint32_t 
 
 	if (w->err)
 		return w->err;
-	if (!d)
+	if (!d || !values_fit(d, vals))
 		return EBR_E_INVALID;
 	wbuf_varint(b, type);
 	wbuf_varint(b, zigzag((int64_t)(ts - w->prev_ts)));
@@ -312,13 +325,9 @@ int ebr_writer_event(struct ebr_writer *w, uint32_t type, uint64_t ts, uint32_t 
 			break;
 		}
 		case EBR_KIND_BYTES:
-			if (v->len > EBR_MAX_STRING)
-				return EBR_E_INVALID;
 			wbuf_str(b, v->s, v->len);
 			break;
 		case EBR_KIND_STACK:
-			if (v->len > EBR_MAX_STACK_DEPTH)
-				return EBR_E_INVALID;
 			if (v->len)
 				id = intern_add(&w->stacks, v->frames, v->len * 8u, 1, &err);
 			wbuf_varint(b, id);

@@ -2,6 +2,7 @@
 /* The block family on the record side: feature probing, disk names, record translation. */
 #include <stdio.h>
 #include <string.h>
+#include "format/array_size.h"
 #include "record/family.h"
 #include "ebrec.skel.h"
 
@@ -49,9 +50,9 @@ const struct family block_family = {
 	.desc = "block device I/O: one event per completed request, with queue and device time",
 	.views = "biolatency biosnoop",
 	.progs = block_progs,
-	.nprogs = sizeof(block_progs) / sizeof(block_progs[0]),
+	.nprogs = ARRAY_SIZE(block_progs),
 	.probes = block_probes,
-	.nprobes = sizeof(block_probes) / sizeof(block_probes[0]),
+	.nprobes = ARRAY_SIZE(block_probes),
 	.configure = block_configure,
 	.snapshot = block_snapshot,
 };

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* The table of probe families and of the ring-buffer records they emit. */
 #include <string.h>
+#include "format/array_size.h"
 #include "record/family.h"
 
 const struct family *const families[] = {
@@ -12,7 +13,7 @@ const struct family *const families[] = {
 	&profile_family,
 	&offcpu_family,
 };
-const size_t nfamilies = sizeof(families) / sizeof(families[0]);
+const size_t nfamilies = ARRAY_SIZE(families);
 
 const struct record_kind record_kinds[] = {
 	{ EBR_REC_BLOCK_RQ, sizeof(struct ebr_rec_block_rq), 0, EBR_PROBE_BLOCK_RQ, block_translate },
@@ -38,7 +39,7 @@ const struct record_kind record_kinds[] = {
 	{ EBR_REC_OFFCPU, offsetof(struct ebr_rec_stack, frames), sizeof(struct ebr_rec_stack),
 	  EBR_PROBE_OFFCPU, stack_translate },
 };
-const size_t nrecord_kinds = sizeof(record_kinds) / sizeof(record_kinds[0]);
+const size_t nrecord_kinds = ARRAY_SIZE(record_kinds);
 
 const struct family *family_find(const char *name)
 {

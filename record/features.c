@@ -12,6 +12,7 @@
 #include <unistd.h>
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
+#include "format/array_size.h"
 #include "record/family.h"
 #include "record/record.h"
 
@@ -50,7 +51,7 @@ static bool tracefs_has_event(const char *tracepoint)
 	const char *colon = strchr(tracepoint, ':');
 	char path[256];
 
-	for (size_t i = 0; i < sizeof(roots) / sizeof(roots[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(roots); i++) {
 		snprintf(path, sizeof(path), "%s/events/%.*s/%s", roots[i],
 			 (int)(colon - tracepoint), tracepoint, colon + 1);
 		if (access(path, F_OK) == 0)

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
+#include "format/array_size.h"
 #include "record/family.h"
 #include "record/record.h"
 #include "ebrec.skel.h"
@@ -150,9 +151,9 @@ const struct family file_family = {
 		"page-cache counters",
 	.views = "opensnoop fsslower ext4slower cachestat",
 	.progs = file_progs,
-	.nprogs = sizeof(file_progs) / sizeof(file_progs[0]),
+	.nprogs = ARRAY_SIZE(file_progs),
 	.probes = file_probes,
-	.nprobes = sizeof(file_probes) / sizeof(file_probes[0]),
+	.nprobes = ARRAY_SIZE(file_probes),
 	.configure = file_configure,
 	.snapshot = file_snapshot,
 	.sample = file_sample,

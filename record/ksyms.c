@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "format/array_size.h"
 #include "record/ksyms.h"
 #include "record/record.h"
 
@@ -136,7 +137,7 @@ static bool is_tracing(const struct ksyms *k, const struct ksym *s)
 
 	if (!strcmp(k->names + s->module, "bpf"))
 		return true;
-	for (size_t i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(prefixes); i++)
 		if (!strncmp(name, prefixes[i], strlen(prefixes[i])))
 			return true;
 	return false;

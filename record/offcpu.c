@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* The off-CPU family on the record side: bpf/offcpu.bpf.c's switch program and its threshold. */
 #include <stdio.h>
+#include "format/array_size.h"
 #include "record/family.h"
 #include "record/record.h"
 #include "ebrec.skel.h"
@@ -41,9 +42,9 @@ const struct family offcpu_family = {
 	.views = "offcputime",
 	.opt_in = true,
 	.progs = offcpu_progs,
-	.nprogs = sizeof(offcpu_progs) / sizeof(offcpu_progs[0]),
+	.nprogs = ARRAY_SIZE(offcpu_progs),
 	.probes = offcpu_probes,
-	.nprobes = sizeof(offcpu_probes) / sizeof(offcpu_probes[0]),
+	.nprobes = ARRAY_SIZE(offcpu_probes),
 	.configure = offcpu_configure,
 	.snapshot = offcpu_snapshot,
 	.finish = stack_symbols_finish,

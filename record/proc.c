@@ -12,6 +12,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include "format/array_size.h"
 #include "record/family.h"
 #include "record/record.h"
 
@@ -214,9 +215,9 @@ const struct family proc_family = {
 		"result) and exit",
 	.views = "execsnoop exitsnoop processes",
 	.progs = proc_progs,
-	.nprogs = sizeof(proc_progs) / sizeof(proc_progs[0]),
+	.nprogs = ARRAY_SIZE(proc_progs),
 	.probes = proc_probes,
-	.nprobes = sizeof(proc_probes) / sizeof(proc_probes[0]),
+	.nprobes = ARRAY_SIZE(proc_probes),
 	.snapshot = proc_snapshot,
 };
 

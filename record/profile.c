@@ -10,6 +10,7 @@
 #include <linux/perf_event.h>
 #include <sys/syscall.h>
 #include <bpf/libbpf.h>
+#include "format/array_size.h"
 #include "record/family.h"
 #include "record/record.h"
 #include "ebrec.skel.h"
@@ -98,9 +99,9 @@ const struct family profile_family = {
 		"symbols they need",
 	.views = "profile",
 	.progs = profile_progs,
-	.nprogs = sizeof(profile_progs) / sizeof(profile_progs[0]),
+	.nprogs = ARRAY_SIZE(profile_progs),
 	.probes = profile_probes,
-	.nprobes = sizeof(profile_probes) / sizeof(profile_probes[0]),
+	.nprobes = ARRAY_SIZE(profile_probes),
 	.configure = profile_configure,
 	.snapshot = profile_snapshot,
 	.finish = stack_symbols_finish,

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* The scheduler family on the record side: its programs and the translation of switches. */
+#include "format/array_size.h"
 #include "record/family.h"
 #include "record/record.h"
 
@@ -19,9 +20,9 @@ const struct family sched_family = {
 		"in, the time on CPU of the one switched out and the time off CPU of the one in",
 	.views = "runqlat cpudist",
 	.progs = sched_progs,
-	.nprogs = sizeof(sched_progs) / sizeof(sched_progs[0]),
+	.nprogs = ARRAY_SIZE(sched_progs),
 	.probes = sched_probes,
-	.nprobes = sizeof(sched_probes) / sizeof(sched_probes[0]),
+	.nprobes = ARRAY_SIZE(sched_probes),
 };
 
 int sched_switch_translate(struct ebr_writer *w, const void *rec, size_t size)

@@ -18,6 +18,7 @@
 #include <linux/tcp.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
+#include "format/array_size.h"
 #include "format/tcp_states.h"
 #include "record/family.h"
 #include "record/record.h"
@@ -289,14 +290,14 @@ static void diag_origins(struct diag_list *l)
 
 		if (d->c.state == EBR_TCP_LISTEN)
 			continue;
-		d->origin = 1;
+		d->origin = EBR_TCP_ORIGIN_CONNECTED;
 		for (size_t j = 0; j < l->len; j++) {
 			const struct diag_sock *ls = &l->s[j];
 
 			if (ls->c.state == EBR_TCP_LISTEN && ls->c.family == d->c.family &&
 			    ls->c.lport == d->c.lport &&
 			    (!memcmp(ls->laddr, d->laddr, 16) || !memcmp(ls->laddr, any, 16)))
-				d->origin = 2;
+				d->origin = EBR_TCP_ORIGIN_ACCEPTED;
 		}
 	}
 }
@@ -350,12 +351,12 @@ static int tcp_sessions_now(const struct family_env *env, uint64_t phase)
 
 static int tcp_snapshot(const struct family_env *env)
 {
-	return tcp_sessions_now(env, 0);
+	return tcp_sessions_now(env, EBR_TCP_PHASE_START);
 }
 
 static int tcp_finish(const struct family_env *env)
 {
-	return tcp_sessions_now(env, 1);
+	return tcp_sessions_now(env, EBR_TCP_PHASE_END);
 }
 
 const struct family tcp_family = {
@@ -365,9 +366,9 @@ const struct family tcp_family = {
 		"state changes run in other tasks' context)",
 	.views = "tcplife tcpconnect tcpaccept tcpconnlat tcpretrans tcpstates",
 	.progs = tcp_progs,
-	.nprogs = sizeof(tcp_progs) / sizeof(tcp_progs[0]),
+	.nprogs = ARRAY_SIZE(tcp_progs),
 	.probes = tcp_probes,
-	.nprobes = sizeof(tcp_probes) / sizeof(tcp_probes[0]),
+	.nprobes = ARRAY_SIZE(tcp_probes),
 	.snapshot = tcp_snapshot,
 	.finish = tcp_finish,
 };

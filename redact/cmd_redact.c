@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/random.h>
+#include "format/array_size.h"
 #include "report/commands.h"
 #include "redact/redact.h"
 #include "report/text.h"
@@ -150,7 +151,7 @@ static int meta_kind(const char *key)
 		return REDACT_HOST;
 	if (!strcmp(key, "record.cmdline"))
 		return REDACT_ARGS;
-	for (size_t i = 0; i < sizeof(verbatim) / sizeof(verbatim[0]); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(verbatim); i++)
 		if (!strncmp(key, verbatim[i], strlen(verbatim[i])))
 			return META_VERBATIM;
 	return 0;

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "format/array_size.h"
 #include "redact/redact.h"
 
 #define PSEUDONYM_HEX 12          /* 48 bits: no collision expected below millions of tokens */
@@ -19,7 +20,7 @@ static const struct {
 
 unsigned redact_kind_of(const char *name)
 {
-	for (size_t i = 0; i < sizeof(kind_names) / sizeof(kind_names[0]); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(kind_names); i++)
 		if (!strcmp(kind_names[i].name, name))
 			return kind_names[i].kind;
 	return 0;
@@ -48,7 +49,7 @@ const char *redact_kinds_text(unsigned kinds, char *buf, size_t len)
 	size_t n = 0;
 
 	buf[0] = 0;
-	for (size_t i = 0; i < sizeof(kind_names) / sizeof(kind_names[0]); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(kind_names); i++)
 		if ((kinds & kind_names[i].kind) && n < len)
 			n += (size_t)snprintf(buf + n, len - n, "%s%s", n ? "," : "",
 					      kind_names[i].name);
@@ -71,7 +72,7 @@ unsigned redact_field_kind(const struct ebr_event_def *def, uint32_t field)
 	};
 	const char *name = def->fields[field].name;
 
-	for (size_t i = 0; i < sizeof(rules) / sizeof(rules[0]); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(rules); i++)
 		if (!strcmp(rules[i].field, name) && (!rules[i].type || !strcmp(rules[i].type, def->name)))
 			return rules[i].kind;
 	return 0;

@@ -9,6 +9,7 @@
 #include <unistd.h>
 #include "analyze/timeline.h"
 #include "analyze/timewindow.h"
+#include "format/array_size.h"
 #include "report/commands.h"
 #include "report/html.h"
 #include "report/membuf.h"
@@ -148,7 +149,7 @@ static int parse_args(struct report_args *a, int argc, char **argv)
 			return 2;
 		} else if (!a->file) {
 			a->file = arg;
-		} else if (a->nrest < (int)(sizeof(a->rest) / sizeof(a->rest[0]))) {
+		} else if (a->nrest < (int)ARRAY_SIZE(a->rest)) {
 			a->rest[a->nrest++] = argv[i];
 		}
 	}
@@ -303,7 +304,7 @@ static int run_views(struct report_out *out, struct view_run *runs, size_t nruns
 	for (size_t i = 0; i < nruns; i++)
 		if (runs[i].view->begin)
 			runs[i].view->begin(&runs[i], runs[i].out);
-	err = analyze_pass_limited(out->tf->r, an, sizeof(an) / sizeof(an[0]), &limit);
+	err = analyze_pass_limited(out->tf->r, an, ARRAY_SIZE(an), &limit);
 	if (err) {
 		fprintf(stderr, "ebrec report: reading %s failed: %s\n", out->tf->path,
 			ebr_strerror(err));

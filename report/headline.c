@@ -60,7 +60,7 @@ void headline_percentiles(struct report_out *out, const struct quantiles *q, con
 void headline_top(struct report_out *out, struct tally *t, const char *label, const char *unit,
 		  enum headline_sum sum)
 {
-	char comm[80], size[32];
+	char comm[TEXT_COMM_SIZE], size[32];
 
 	tally_sort(t, sum != HEADLINE_NO_SUM);
 	if (out->format == FORMAT_JSON) {

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* The shared models as JSON: histograms, percentiles and losses (docs/JSON.md). */
+#include "format/array_size.h"
 #include "analyze/pass.h"
 #include "report/json_models.h"
 
@@ -12,7 +13,7 @@ void json_percentiles(struct json *j, const struct quantiles *q)
 	json_object_begin(j, "percentiles");
 	json_u64(j, "min_ns", q->min);
 	json_u64(j, "mean_ns", quantiles_mean(q));
-	for (size_t i = 0; i < sizeof(at) / sizeof(at[0]); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(at); i++)
 		json_u64(j, at[i].key, quantiles_value(q, at[i].share));
 	json_u64(j, "max_ns", q->max);
 	json_object_end(j);

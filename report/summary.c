@@ -7,6 +7,7 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include "format/array_size.h"
 #include "report/json_models.h"
 #include "report/text.h"
 #include "report/view.h"
@@ -29,7 +30,7 @@ static void summary_trace(struct report_out *out)
 	if (out->format == FORMAT_JSON) {
 		json_object_begin(&out->json, "trace");
 		json_str(&out->json, "file", out->tf->path);
-		for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+		for (size_t i = 0; i < ARRAY_SIZE(keys); i++)
 			json_str(&out->json, keys[i], ebr_reader_meta(r, keys[i]));
 		json_double(&out->json, "recording_s", trace_recording_seconds(r), 3);
 		json_object_end(&out->json);

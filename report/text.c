@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include "format/array_size.h"
 #include "analyze/pass.h"
 #include "report/text.h"
 #include "report/text_line.h"
@@ -163,7 +164,7 @@ const char *text_bytes(uint64_t n, char *buf, size_t len)
 	double v = (double)n;
 	size_t u = 0;
 
-	while (v >= 1024 && u + 1 < sizeof(units) / sizeof(units[0])) {
+	while (v >= 1024 && u + 1 < ARRAY_SIZE(units)) {
 		v /= 1024;
 		u++;
 	}

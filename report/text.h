@@ -11,12 +11,15 @@
 #include "analyze/hist.h"
 #include "analyze/losses.h"
 #include "format/ebr.h"
+#include "report/text_line.h"
 
 /*
  * A copy of s fit for a terminal: control and non-UTF-8 bytes become \xNN, so a hostile
  * trace cannot send escape sequences to whoever reads its report.
  */
 const char *text_safe(const char *s, char *buf, size_t len);
+/* room for text_safe() of a thread name as the models keep it */
+#define TEXT_COMM_SIZE TEXT_SAFE_SIZE(EBR_COMM_MAX)
 /* s as XML/HTML text and attribute value: markup characters escaped, control and non-ASCII
  * bytes as '?' (so no encoding question arises) */
 void markup_text(FILE *f, const char *s);

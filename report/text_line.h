@@ -9,8 +9,13 @@
 
 #include <stdint.h>
 #include <stdio.h>
+#include "analyze/proc.h"
 
-#define TEXT_LINE_MAX (4 * 8192 + 256)
+/* The room text_escape() needs for n bytes: each may become a 4-byte \xNN; then the NUL. */
+#define TEXT_SAFE_SIZE(n) (4 * (n) + 1)
+
+/* The longest row: short columns, then one escaped absolute path (opensnoop's). */
+#define TEXT_LINE_MAX (TEXT_SAFE_SIZE(PROC_PATH_MAX) + 255)
 
 struct text_line {
 	size_t len;

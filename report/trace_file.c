@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/stat.h>
+#include "format/array_size.h"
 #include "report/text.h"
 #include "report/trace_file.h"
 
@@ -31,7 +32,7 @@ static const char *known_format(int fd)
 	unsigned char head[16];
 	ssize_t n = pread(fd, head, sizeof(head), 0);
 
-	for (size_t i = 0; n > 0 && i < sizeof(formats) / sizeof(formats[0]); i++)
+	for (size_t i = 0; n > 0 && i < ARRAY_SIZE(formats); i++)
 		if ((size_t)n >= formats[i].len && !memcmp(head, formats[i].magic, formats[i].len))
 			return formats[i].what;
 	/* a tar archive says so at offset 257 */

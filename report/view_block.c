@@ -177,7 +177,7 @@ static int biosnoop_text_row(void *ctx, const struct biosnoop_row *row)
 {
 	struct biosnoop_view *s = ctx;
 	FILE *f = s->out->f;
-	char comm[80], disk[80];
+	char comm[TEXT_COMM_SIZE], disk[80];
 
 	fprintf(f, "%-11.6f %-14.14s %-7llu %-7s %-4s %-10llu %-7llu ", (double)row->ts_ns / 1e9,
 		text_safe(row->comm, comm, sizeof(comm)), (unsigned long long)row->pid,

@@ -68,7 +68,7 @@ static int opensnoop_text_row(void *ctx, const struct opensnoop_row *row)
 		text_line_oct(l, row->flags, 8);
 		text_line_char(l, ' ');
 	}
-	text_line_safe(l, row->abspath, 4 * 8192 + 1, 0);
+	text_line_safe(l, row->abspath, TEXT_SAFE_SIZE(PROC_PATH_MAX), 0);
 	text_line_write(l, s->out->f);
 	return 0;
 }
@@ -167,11 +167,11 @@ const struct view view_opensnoop = {
 struct fsslower_view {
 	struct fsslower model;
 	struct report_out *out;
-	char safe[4 * 256 + 1];
+	char safe[TEXT_SAFE_SIZE(256)]; /* a file name (NAME_MAX) escaped */
 	/* the summary's: how many, and the slowest */
 	uint64_t slow;
 	struct fsslower_row slowest;
-	char slowest_comm[17], slowest_name[256];
+	char slowest_comm[EBR_COMM_MAX + 1], slowest_name[256];
 };
 
 static int fsslower_count_row(void *ctx, const struct fsslower_row *row)
@@ -190,7 +190,7 @@ static void fsslower_headline(struct view_run *vr, struct report_out *out,
 			      const struct losses *ls)
 {
 	struct fsslower_view *s = vr->state;
-	char lat[32], comm[80], min[32];
+	char lat[32], comm[TEXT_COMM_SIZE], min[32];
 
 	headline_begin(vr, out);
 	if (out->format == FORMAT_JSON) {
@@ -219,7 +219,7 @@ static void fsslower_headline(struct view_run *vr, struct report_out *out,
 static int fsslower_text_row(void *ctx, const struct fsslower_row *row)
 {
 	struct fsslower_view *s = ctx;
-	char hms[16], comm[80];
+	char hms[16], comm[TEXT_COMM_SIZE];
 
 	fprintf(s->out->f, "%-8s %-14.14s %-6u %c %-7lld %-8llu %7.2f %s\n",
 		text_hms(s->out->tf->r, row->ts_ns, hms, sizeof(hms)),

@@ -39,8 +39,8 @@ static int execsnoop_text_row(void *ctx, const struct execsnoop_row *row)
 {
 	struct execsnoop_view *s = ctx;
 	FILE *f = s->out->f;
-	char comm[80], hms[16], *args;
-	size_t alen = strlen(row->args) * 4 + 1;
+	char comm[TEXT_COMM_SIZE], hms[16], *args;
+	size_t alen = TEXT_SAFE_SIZE(strlen(row->args));
 
 	if (s->time_hms)
 		fprintf(f, "%-8s ", text_hms(s->out->tf->r, row->ts_ns, hms, sizeof(hms)));
@@ -196,7 +196,7 @@ static void exitsnoop_headline(struct view_run *vr, struct report_out *out,
 static int exitsnoop_text_row(void *ctx, const struct exitsnoop_row *row)
 {
 	struct exitsnoop_view *s = ctx;
-	char comm[80], hms[16], code[64];
+	char comm[TEXT_COMM_SIZE], hms[16], code[64];
 
 	if (s->time_hms)
 		fprintf(s->out->f, "%-8s ", text_hms(s->out->tf->r, row->ts_ns, hms, sizeof(hms)));
@@ -330,7 +330,7 @@ static void processes_end(struct view_run *vr, struct report_out *out, const str
 	uint64_t start = trace_start_ns(out->tf->r);
 	struct probe_losses l;
 	size_t cap = 1 << 16;
-	char *args = malloc(cap), *safe = malloc(cap * 4), comm[80], code[64];
+	char *args = malloc(cap), *safe = malloc(cap * 4), comm[TEXT_COMM_SIZE], code[64];
 	uint64_t shown = 0;
 
 	losses_of_family(ls, "proc", &l);

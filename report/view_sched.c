@@ -58,7 +58,7 @@ static void sched_end(struct view_run *vr, struct report_out *out, const struct 
 	struct sched_dist *d = vr->state;
 	const char *unit = d->millis ? "msecs" : "usecs";
 	const char *per = d->per == SCHED_PER_PID ? "pid" : "tid";
-	char comm[80];
+	char comm[TEXT_COMM_SIZE];
 
 	sched_dist_sort(d);
 	if (out->format == FORMAT_JSON) {

@@ -155,7 +155,7 @@ static int json_frame(void *ctx, const char *name, bool kernel)
 static void print_text_stack(struct stack_view *sv, FILE *f, const struct stackprof_stack *s)
 {
 	struct frame_out o = { f, sv->delimited, false, false };
-	char comm[80];
+	char comm[TEXT_COMM_SIZE];
 
 	if (!sv->p.o.user_only && !s->kdepth && (s->flags & EBR_STACK_KERNEL_ERR))
 		fputs("    [Missed Kernel Stack]\n", f);

@@ -9,6 +9,7 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include "format/array_size.h"
 #include "analyze/tcp.h"
 #include "report/json_models.h"
 #include "report/text.h"
@@ -97,7 +98,7 @@ static const char *owner_name(uint8_t owner)
 {
 	static const char *const names[] = { "unknown", "close", "snapshot", "accept", "connect" };
 
-	return owner < sizeof(names) / sizeof(names[0]) ? names[owner] : "unknown";
+	return owner < ARRAY_SIZE(names) ? names[owner] : "unknown";
 }
 
 static const char *life_note(const struct tcp_session *ss)
@@ -115,7 +116,7 @@ static int tcplife_row(struct tcp_view *s, const struct tcp_session *ss, uint64_
 {
 	uint64_t end = ss->closed ? ss->end_ns : ts;
 	double ms = end > ss->start_ns ? (double)(end - ss->start_ns) / 1e6 : 0;
-	char l[INET6_ADDRSTRLEN], r[INET6_ADDRSTRLEN], comm[80];
+	char l[INET6_ADDRSTRLEN], r[INET6_ADDRSTRLEN], comm[TEXT_COMM_SIZE];
 
 	if (s->out->summary || !tcp_filter_pass(&s->w.filter, &ss->ends, ss->pid, ss->comm))
 		return 0; /* the summary's headline reads the table at the end */
@@ -194,7 +195,7 @@ static void tcplife_headline(struct view_run *vr, struct report_out *out, const 
 	const struct tcptable *t = &s->w.table;
 	const struct tcp_session *top[TCPLIFE_TOP] = { 0 };
 	uint64_t sessions = 0, active = 0, bytes = 0;
-	char l[INET6_ADDRSTRLEN + 8], r[INET6_ADDRSTRLEN + 8], comm[80], size[32];
+	char l[INET6_ADDRSTRLEN + 8], r[INET6_ADDRSTRLEN + 8], comm[TEXT_COMM_SIZE], size[32];
 
 	for (uint32_t i = 0; i < t->len; i++) {
 		const struct tcp_session *ss = &t->s[i];
@@ -253,7 +254,7 @@ static void tcplife_headline(struct view_run *vr, struct report_out *out, const 
 static int connect_row(struct tcp_view *s, const struct tcp_event *e, const struct tcp_session *ss,
 		       double lat_ms, bool latency)
 {
-	char l[INET6_ADDRSTRLEN], r[INET6_ADDRSTRLEN], comm[80];
+	char l[INET6_ADDRSTRLEN], r[INET6_ADDRSTRLEN], comm[TEXT_COMM_SIZE];
 
 	if (s->out->format == FORMAT_JSON) {
 		struct json *j = &s->out->json;
@@ -312,7 +313,7 @@ static void connect_header(struct tcp_view *s, bool latency)
 static int tcpaccept_event(void *ctx, const struct tcp_event *e)
 {
 	struct tcp_view *s = ctx;
-	char l[INET6_ADDRSTRLEN], r[INET6_ADDRSTRLEN], comm[80];
+	char l[INET6_ADDRSTRLEN], r[INET6_ADDRSTRLEN], comm[TEXT_COMM_SIZE];
 
 	if (e->moment != TCP_MOMENT_ACCEPT || !tcp_filter_pass(&s->w.filter, &e->ends, e->pid, e->comm))
 		return 0;
@@ -335,7 +336,7 @@ static int tcpaccept_event(void *ctx, const struct tcp_event *e)
 /* T column: R retransmit, S reset sent, K reset received (the socket was killed) */
 static char retrans_type(const struct tcp_event *e)
 {
-	return e->moment == TCP_MOMENT_RETRANS ? 'R' : e->direction == 1 ? 'S' : 'K';
+	return e->moment == TCP_MOMENT_RETRANS ? 'R' : e->direction == EBR_TCP_RESET_SENT ? 'S' : 'K';
 }
 
 static int tcpretrans_event(void *ctx, const struct tcp_event *e)
@@ -351,7 +352,7 @@ static int tcpretrans_event(void *ctx, const struct tcp_event *e)
 		return 0;
 	if (e->moment == TCP_MOMENT_RETRANS)
 		s->retransmits++;
-	else if (e->direction == 1)
+	else if (e->direction == EBR_TCP_RESET_SENT)
 		s->resets_sent++;
 	else
 		s->resets_received++;
@@ -463,7 +464,7 @@ static void tcpretrans_text_tail(struct view_run *vr, FILE *f)
 static int tcpstates_event(void *ctx, const struct tcp_event *e)
 {
 	struct tcp_view *s = ctx;
-	char l[INET6_ADDRSTRLEN], r[INET6_ADDRSTRLEN], comm[80];
+	char l[INET6_ADDRSTRLEN], r[INET6_ADDRSTRLEN], comm[TEXT_COMM_SIZE];
 
 	if (e->moment != TCP_MOMENT_STATE || !tcp_filter_pass(&s->w.filter, &e->ends, e->pid, e->comm))
 		return 0;

@@ -6,6 +6,7 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include "format/array_size.h"
 #include "report/view.h"
 
 #define EBREC_VIEWS(VIEW)                                                                      \
@@ -21,14 +22,14 @@
 EBREC_VIEWS(VIEW_DECLARE)
 #define VIEW_ENTRY(n) &view_##n,
 const struct view *const views[] = { EBREC_VIEWS(VIEW_ENTRY) };
-const size_t nviews = sizeof(views) / sizeof(views[0]);
+const size_t nviews = ARRAY_SIZE(views);
 
 const struct view_family view_families[] = {
 	{ "block", "Block I/O" }, { "proc", "Processes" },  { "file", "Files" },
 	{ "tcp", "TCP" },         { "sched", "Scheduler" }, { "profile", "CPU profile" },
 	{ "offcpu", "Off-CPU time" },
 };
-const size_t nview_families = sizeof(view_families) / sizeof(view_families[0]);
+const size_t nview_families = ARRAY_SIZE(view_families);
 
 const struct view *view_find(const char *name)
 {

@@ -22,6 +22,7 @@
 #include "analyze/tcp.h"
 #include "analyze/losses.h"
 #include "analyze/pass.h"
+#include "format/array_size.h"
 #include "format/ebr.h"
 #include "report/commands.h"
 #include "report/view.h"
@@ -151,7 +152,7 @@ static void through_events(const uint8_t *data, size_t size)
 	r = open_input(&ms, data, size);
 	if (!r)
 		return;
-	analyze_pass(r, an, sizeof(an) / sizeof(an[0]));
+	analyze_pass(r, an, ARRAY_SIZE(an));
 	execsnoop_release_model(&exec);
 	cachestat_release_model(&cache);
 	tcptable_release(&tcp.table);
@@ -188,7 +189,7 @@ static const char *view_option(const char *view)
 		{ "offcputime", "-d" },	  { "runqlat", "-P" },	  { "cpudist", "-O" },
 	};
 
-	for (size_t i = 0; i < sizeof(opts) / sizeof(opts[0]); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(opts); i++)
 		if (!strcmp(opts[i][0], view))
 			return opts[i][1];
 	return NULL;

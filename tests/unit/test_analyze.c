@@ -20,6 +20,7 @@
 #include "analyze/timeline.h"
 #include "analyze/timewindow.h"
 #include <time.h>
+#include "format/array_size.h"
 #include "format/ebr.h"
 #include "report/json.h"
 #include "report/text.h"
@@ -39,7 +40,7 @@ static const struct io ios[] = {
 	{ 1000400000, 8u << 20 | 16, EBR_BIO_OP_READ | EBR_BIO_RAHEAD, 131072, 2500000, 0, 11, "cat" },
 	{ 1001000000, 8u << 20 | 16, EBR_BIO_OP_WRITE | EBR_BIO_SYNC, 4096, 0, 0, 12, "x\"\n\x1b[31m" },
 };
-#define NIOS (sizeof(ios) / sizeof(ios[0]))
+#define NIOS ARRAY_SIZE(ios)
 
 struct trace {
 	struct ebr_mem_sink mem;
@@ -190,7 +191,7 @@ static void test_hist_text_is_bccs(void)
 	size_t len = 0;
 	FILE *f = open_memstream(&buf, &len);
 
-	for (size_t i = 0; i < sizeof(counts_) / sizeof(counts_[0]); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(counts_); i++)
 		h.slot[i] = counts_[i];
 	text_log2_hist(f, &h, "usecs");
 	fclose(f);
@@ -214,7 +215,7 @@ static void test_percentiles_within_a_32nd(void)
 	/* values 1000, 2000, ... n * 1000 ns: the share-th is share * n * 1000 */
 	for (uint64_t i = n; i >= 1; i--)
 		quantiles_add(q, i * 1000);
-	for (size_t i = 0; i < sizeof(shares) / sizeof(shares[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(shares); i++) {
 		double exact = shares[i] * (double)n * 1000, got = (double)quantiles_value(q, shares[i]);
 
 		CHECK(got >= exact * (1 - 1.0 / 32) && got <= exact * (1 + 1.0 / 32));
@@ -296,7 +297,7 @@ static void test_timeline_counts_per_second(void)
 	};
 
 	t.start_ns = 5000000000;
-	for (size_t i = 0; i < sizeof(evs) / sizeof(evs[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(evs); i++) {
 		ev.type = evs[i].type;
 		ev.ts = evs[i].ts;
 		CHECK(timeline_on_event(&t, NULL, &ev) == 0);
@@ -328,7 +329,7 @@ static void test_rwbs_follows_the_kernel(void)
 	};
 	char rwbs[8], label[64];
 
-	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
 		block_rwbs(cases[i].flags, rwbs);
 		block_flags_label(cases[i].flags, label, sizeof(label));
 		CHECK(!strcmp(rwbs, cases[i].rwbs));
@@ -591,7 +592,7 @@ static void test_json_escapes_hostile_strings(void)
 		{ "\xed\xa0\x80", "\"\\u00ed\\u00a0\\u0080\"" }, /* a surrogate */
 	};
 
-	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
 		char *got = json_of(cases[i].in, strlen(cases[i].in));
 
 		CHECK(got && !strcmp(got, cases[i].out));
@@ -1053,7 +1054,7 @@ static void test_tcp_sessions_bytes_and_owners(void)
 	memset(&t, 0, sizeof(t));
 	ebr_sink_mem(&sink, &t.mem);
 	CHECK(ebr_writer_new(&t.w, &sink, NULL) == 0);
-	for (size_t i = 0; i < sizeof(tcp_steps) / sizeof(tcp_steps[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(tcp_steps); i++) {
 		const struct tcp_step *st = &tcp_steps[i];
 		struct ebr_value v[EBR_MAX_FIELDS] = { 0 };
 
@@ -1162,7 +1163,7 @@ static void test_sched_dists_and_untraced_switch_ins(void)
 	memset(&t, 0, sizeof(t));
 	ebr_sink_mem(&sink, &t.mem);
 	CHECK(ebr_writer_new(&t.w, &sink, NULL) == 0);
-	for (size_t i = 0; i < sizeof(sched_steps) / sizeof(sched_steps[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(sched_steps); i++) {
 		const uint64_t *st = sched_steps[i];
 		struct ebr_value v[EBR_MAX_FIELDS] = { 0 };
 

@@ -2,10 +2,12 @@
 /* Unit tests of format/: each property of FORMAT.md, on traces built in memory. */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <sys/wait.h>
+#include "format/array_size.h"
 #include "format/ebr.h"
 #include "format/layout.h"
 #include "format/wire.h"
@@ -741,6 +743,73 @@ static void test_write_error_is_sticky(void)
 	close(fd);
 }
 
+/* An event refused for a value past the limits leaves nothing of itself in the file. */
+static void test_refused_event_leaves_no_trace(void)
+{
+	static uint64_t frames[EBR_MAX_STACK_DEPTH + 1];
+	struct ebr_value v[EBR_BUILD_FIELDS] = { 0 };
+	struct ebr_mem_sink mem = { 0 };
+	struct ebr_mem_source ms;
+	struct ebr_sink sink;
+	struct ebr_source src;
+	struct ebr_writer *w;
+	struct ebr_reader *r;
+	const struct ebr_event *e;
+
+	ebr_sink_mem(&sink, &mem);
+	CHECK_EQ(ebr_writer_new(&w, &sink, NULL), 0);
+	v[EBR_F_PROFILE_SAMPLE_PID].u = 7;
+	v[EBR_F_PROFILE_SAMPLE_COMM].s = "refused";
+	v[EBR_F_PROFILE_SAMPLE_KSTACK].frames = frames;
+	v[EBR_F_PROFILE_SAMPLE_KSTACK].len = EBR_MAX_STACK_DEPTH + 1;
+	CHECK_EQ(ebr_writer_event(w, EBR_EV_PROFILE_SAMPLE, 10, 0, v), EBR_E_INVALID);
+	v[EBR_F_PROFILE_SAMPLE_KSTACK].len = 0;
+	v[EBR_F_PROFILE_SAMPLE_COMM].s = "kept";
+	CHECK_EQ(ebr_writer_event(w, EBR_EV_PROFILE_SAMPLE, 20, 0, v), 0);
+	CHECK_EQ(ebr_writer_close(w), 0);
+	ebr_source_mem(&src, &ms, mem.buf, mem.len);
+	CHECK_EQ(ebr_reader_open(&r, &src, NULL, 0), 0);
+	CHECK(ebr_reader_next(r, &e) == 1 && e->ts == 20 &&
+	      !strcmp(e->v[EBR_F_PROFILE_SAMPLE_COMM].s, "kept"));
+	CHECK_EQ(ebr_reader_next(r, &e), 0);
+	CHECK_EQ(ebr_reader_problem_count(r), 0);
+	ebr_reader_close(r);
+	free(mem.buf);
+}
+
+/*
+ * No EBR_E_* code can be read as a -errno: every code ebr_strerror() names lies below
+ * -EBR_E_ERRNO_MAX, where strerror() knows no errno, and each has a message of its own.
+ */
+static void test_error_codes_apart_from_errno(void)
+{
+	static const int pinned[] = { EBR_E_IO,	     EBR_E_NOMEM,     EBR_E_NOT_TRACE, EBR_E_VERSION,
+				      EBR_E_EMPTY,   EBR_E_TRUNCATED, EBR_E_CRC,       EBR_E_CORRUPT,
+				      EBR_E_TOO_BIG, EBR_E_ZSTD,      EBR_E_INVALID,   EBR_E_NO_INDEX,
+				      EBR_E_UNSUPPORTED };
+	const char *unknown = ebr_strerror(1);
+	int named[64], n = 0, lowest = -2 * EBR_E_ERRNO_MAX - 10000;
+
+	for (int err = -1; err >= lowest; err--) {
+		char errno_unknown[64];
+
+		if (!strcmp(ebr_strerror(err), unknown))
+			continue;
+		CHECK(err < -EBR_E_ERRNO_MAX);
+		snprintf(errno_unknown, sizeof(errno_unknown), "Unknown error %d", -err);
+		CHECK(!strcmp(strerror(-err), errno_unknown));
+		for (int i = 0; i < n; i++)
+			CHECK(strcmp(ebr_strerror(named[i]), ebr_strerror(err)));
+		if (n < (int)ARRAY_SIZE(named))
+			named[n++] = err;
+	}
+	CHECK_EQ(n, (int)ARRAY_SIZE(pinned));
+	for (size_t i = 0; i < ARRAY_SIZE(pinned); i++)
+		CHECK(strcmp(ebr_strerror(pinned[i]), unknown));
+	/* and the errnos ebr_strerror could be handed by mistake name no EBR_E_* code */
+	CHECK(!strcmp(ebr_strerror(-ENOENT), unknown) && !strcmp(ebr_strerror(-ENOMEM), unknown));
+}
+
 int main(void)
 {
 	RUN(test_crc32c_known_value);
@@ -758,5 +827,7 @@ int main(void)
 	RUN(test_index_matches_scan);
 	RUN(test_writer_into_pipe);
 	RUN(test_write_error_is_sticky);
+	RUN(test_refused_event_leaves_no_trace);
+	RUN(test_error_codes_apart_from_errno);
 	return CHECK_SUMMARY();
 }

@@ -20,6 +20,7 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+#include "format/array_size.h"
 
 #define COMM "<s>\"'&\x07\xff"
 
@@ -41,10 +42,10 @@ static int open_files(const char *dir)
 	char path[4096];
 
 	/* 20 times each: more rows than a page of a listing holds */
-	for (size_t i = 0; i < 20 * sizeof(names) / sizeof(names[0]); i++) {
+	for (size_t i = 0; i < 20 * ARRAY_SIZE(names); i++) {
 		int fd;
 
-		snprintf(path, sizeof(path), "%s/%s", dir, names[i % (sizeof(names) / sizeof(names[0]))]);
+		snprintf(path, sizeof(path), "%s/%s", dir, names[i % ARRAY_SIZE(names)]);
 		fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
 		if (fd < 0)
 			return die(path);
@@ -140,7 +141,7 @@ int main(int argc, char **argv)
 	if (open_files(argv[1]) || exec_link(argv[1]) || write_disk(argv[1]) || talk_tcp())
 		return 1;
 	burn(1.0);
-	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(names); i++)
 		printf("%s\n", names[i]);
 	return 0;
 }

@@ -1,0 +1,17 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * The `flags` fields of proc.exec and proc.exit (FORMAT.md "Flags and codes"): part of the
+ * file format. Free of includes, so the BPF programs that set them (bpf/events.h) and the
+ * readers that interpret them share one definition.
+ */
+#ifndef EBREC_FORMAT_PROC_FLAGS_H
+#define EBREC_FORMAT_PROC_FLAGS_H
+
+/* proc.exec flags */
+#define EBR_EXEC_MORE_ARGS 1u /* more arguments than recorded (or no room for them) */
+#define EBR_EXEC_ARG_CUT 2u   /* an argument was cut at 1023 bytes */
+
+/* proc.exit flags */
+#define EBR_EXIT_GROUP_DEAD 1u /* the last thread of its process: the process exited */
+
+#endif
