@@ -74,7 +74,10 @@ struct execsnoop_row {
 	const char *comm;
 	uint32_t pid, ppid, uid;
 	int64_t ret;
-	const char *args; /* joined */
+	const char *args; /* argv joined by spaces */
+	const char *filename; /* the path exec was given: for a PATH search, the one tried */
+	/* bcc's ARGS: the filename, then argv[1...] (argv[0] is what the caller named it) */
+	const char *command;
 };
 
 struct execsnoop {

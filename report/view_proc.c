@@ -40,7 +40,7 @@ static int execsnoop_text_row(void *ctx, const struct execsnoop_row *row)
 	struct execsnoop_view *s = ctx;
 	FILE *f = s->out->f;
 	char comm[TEXT_COMM_SIZE], hms[16], *args;
-	size_t alen = TEXT_SAFE_SIZE(strlen(row->args));
+	size_t alen = TEXT_SAFE_SIZE(strlen(row->command));
 
 	if (s->time_hms)
 		fprintf(f, "%-8s ", text_hms(s->out->tf->r, row->ts_ns, hms, sizeof(hms)));
@@ -52,7 +52,7 @@ static int execsnoop_text_row(void *ctx, const struct execsnoop_row *row)
 	if (!args)
 		return EBR_E_NOMEM;
 	fprintf(f, "%-16s %-6u %-6u %3lld %s\n", text_safe(row->comm, comm, sizeof(comm)), row->pid,
-		row->ppid, (long long)row->ret, text_safe(row->args, args, alen));
+		row->ppid, (long long)row->ret, text_safe(row->command, args, alen));
 	free(args);
 	return 0;
 }
@@ -70,6 +70,7 @@ static int execsnoop_json_row(void *ctx, const struct execsnoop_row *row)
 	json_u64(j, "ppid", row->ppid);
 	json_u64(j, "uid", row->uid);
 	json_s64(j, "ret", row->ret);
+	json_str(j, "filename", row->filename);
 	json_str(j, "args", row->args);
 	json_object_end(j);
 	return 0;

@@ -25,6 +25,7 @@ def test_execsnoop_and_exitsnoop_are_exact(live, out_dir):
     for r in failed:
         assert r["ret"] == -2  # ENOENT
         assert r["args"] == f"/nonexistent/ebr-missing-{token} {token}"
+        assert r["filename"] == f"/nonexistent/ebr-missing-{token}"
         assert r["ppid"] == parent
     # the parent's own exec, by `ebrec record -- ...`
     assert [r["args"] for r in rows if r["pid"] == parent] == \
@@ -146,3 +147,23 @@ def test_a_spawn_storm_loses_no_process_and_no_name(live, out_dir):
     assert len(procs) == n
     assert all(r["comm"] == "ebr-spawn" and token in r["args"] for r in procs)
     assert view(trace, "execsnoop")["losses"]["lost"] == 0
+
+
+def test_a_failed_path_search_shows_each_path_tried(live, out_dir, tmp_path):
+    """env(1) searches PATH for a missing program: every failed execve is a row whose ARGS
+    start with the path it tried, as in bcc's execsnoop (the caller's argv[0] in JSON)."""
+    token = uuid.uuid4().hex[:12]
+    dirs = [tmp_path / d for d in ("a", "b", "c")]
+    for d in dirs:
+        d.mkdir()
+    trace = out_dir / "path.ebr"
+    prog = f"ebr-missing-{token}"
+    p = ebrec("record", "-o", trace, "-e", "proc", "--", "/usr/bin/env",
+              "PATH=" + ":".join(map(str, dirs)), prog, "first-arg")
+    assert p.returncode == 127, p.stderr  # env: the program was not found
+    rows = [r for r in view(trace, "execsnoop", "-x", "-n", token)["rows"]]
+    assert [r["filename"] for r in rows] == [f"{d}/{prog}" for d in dirs]
+    assert all(r["ret"] == -2 and r["args"] == f"{prog} first-arg" for r in rows)
+    text = ebrec("report", trace, "execsnoop", "-x", "-n", token, check=0).stdout.splitlines()
+    assert [l.split()[-2:] for l in text[1:] if token in l] == \
+        [[f"{d}/{prog}", "first-arg"] for d in dirs]
