@@ -483,8 +483,12 @@ static int tcpstates_event(void *ctx, const struct tcp_event *e)
 		return 0;
 	}
 	text_time(s, e->ts_ns);
-	fprintf(s->out->f, "%016llx %-7u %-10.10s %-*s %-5u %-*s %-5u %-11s -> %-11s %.3f\n",
-		(unsigned long long)e->skaddr, e->pid, text_safe(e->comm, comm, sizeof(comm)),
+	/* -w: as libbpf-tools' tcpstates -w, a 16-byte COMM and the IP version */
+	fprintf(s->out->f, "%016llx %-7u %-*.*s ", (unsigned long long)e->skaddr, e->pid,
+		s->wide ? 16 : 10, s->wide ? 16 : 10, text_safe(e->comm, comm, sizeof(comm)));
+	if (s->wide)
+		fprintf(s->out->f, "%-2u ", e->ends.ip);
+	fprintf(s->out->f, "%-*s %-5u %-*s %-5u %-11s -> %-11s %.3f\n",
 		addr_width(s), addr_text(e->ends.ip, e->ends.laddr, l, sizeof(l)), e->ends.lport,
 		addr_width(s), addr_text(e->ends.ip, e->ends.raddr, r, sizeof(r)), e->ends.rport,
 		tcp_state_name(e->oldstate), tcp_state_name(e->state),
@@ -630,9 +634,11 @@ static void tcp_begin(struct view_run *vr, struct report_out *out)
 				"STATE");
 	} else {
 		text_time_header(s);
-		fprintf(out->f, "%-16s %-7s %-10s %-*s %-5s %-*s %-5s %-11s -> %-11s %s\n",
-			"SKADDR", "C-PID", "C-COMM", addr_width(s), "LADDR", "LPORT",
-			addr_width(s), "RADDR", "RPORT", "OLDSTATE", "NEWSTATE", "MS");
+		fprintf(out->f, "%-16s %-7s %-*s ", "SKADDR", "C-PID", s->wide ? 16 : 10, "C-COMM");
+		if (s->wide)
+			fprintf(out->f, "%-2s ", "IP");
+		fprintf(out->f, "%-*s %-5s %-*s %-5s %-11s -> %-11s %s\n", addr_width(s), "LADDR",
+			"LPORT", addr_width(s), "RADDR", "RPORT", "OLDSTATE", "NEWSTATE", "MS");
 	}
 }
 

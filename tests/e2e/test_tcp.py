@@ -96,6 +96,11 @@ def test_tcplife_connect_accept_are_exact(live, out_dir):
         seqs = sorted(by_sock.values())
         assert seqs.count(client) == K and seqs.count(server) == K, seqs
         assert seqs.count([("CLOSE", "LISTEN"), ("LISTEN", "CLOSE")]) == 1  # the listener
+        # -w: libbpf-tools' wide columns, with the IP version
+        wide = ebrec("report", trace, "tcpstates", "-w", "-D", port, check=0).stdout
+        head, *rows = [l.split() for l in wide.splitlines() if l.strip()][:-1]
+        assert head[:5] == ["SKADDR", "C-PID", "C-COMM", "IP", "LADDR"]
+        assert len(rows) == 5 * K and {r[3] for r in rows} == {str(ip)}
 
     text = ebrec("report", trace, "tcplife", "-p", cli, check=0).stdout.splitlines()
     assert text[0].split() == ["PID", "COMM", "LADDR", "LPORT", "RADDR", "RPORT", "TX_KB",
