@@ -68,6 +68,15 @@ static const struct ebr_event *next_event(struct trace *t)
 	return t->r && ebr_reader_next(t->r, &ev) == 1 ? ev : NULL;
 }
 
+/* The next event read back, checked to be of this type; NULL if it is not. */
+static const struct ebr_event *expect_event(struct trace *t, uint32_t type)
+{
+	const struct ebr_event *ev = next_event(t);
+
+	CHECK(ev && ev->type == type);
+	return ev && ev->type == type ? ev : NULL;
+}
+
 /* Checks that nothing more was written, and frees the trace. */
 static void trace_end(struct trace *t)
 {
@@ -144,10 +153,8 @@ static void test_block(void)
 	r.hdr.size--; /* a record of the wrong size is refused before its translator */
 	CHECK_EQ(feed(&t, &r), -EINVAL);
 	trace_read(&t);
-	ev = next_event(&t);
-	CHECK(ev != NULL);
+	ev = expect_event(&t, EBR_EV_BLOCK_RQ);
 	if (ev) {
-		CHECK_EQ(ev->type, EBR_EV_BLOCK_RQ);
 		CHECK_EQ(ev->ts, 5000000);
 		CHECK_EQ(ev->cpu, 1);
 		CHECK_EQ(ev->v[EBR_F_BLOCK_RQ_PID].u, 4242);
@@ -189,9 +196,8 @@ static void test_proc_fork_exit(void)
 	CHECK_EQ(feed(&t, &f), 0);
 	CHECK_EQ(feed(&t, &x), 0);
 	trace_read(&t);
-	ev = next_event(&t);
-	CHECK(ev && ev->type == EBR_EV_PROC_FORK);
-	if (ev && ev->type == EBR_EV_PROC_FORK) {
+	ev = expect_event(&t, EBR_EV_PROC_FORK);
+	if (ev) {
 		CHECK_EQ(ev->ts, 1000);
 		CHECK_EQ(ev->v[EBR_F_PROC_FORK_PID].u, 100);
 		CHECK_EQ(ev->v[EBR_F_PROC_FORK_TID].u, 101);
@@ -199,9 +205,8 @@ static void test_proc_fork_exit(void)
 		CHECK_EQ(ev->v[EBR_F_PROC_FORK_UID].u, 1000);
 		CHECK(str_is(&ev->v[EBR_F_PROC_FORK_COMM], "bash"));
 	}
-	ev = next_event(&t);
-	CHECK(ev && ev->type == EBR_EV_PROC_EXIT);
-	if (ev && ev->type == EBR_EV_PROC_EXIT) {
+	ev = expect_event(&t, EBR_EV_PROC_EXIT);
+	if (ev) {
 		CHECK_EQ(ev->ts, 2000);
 		CHECK_EQ(ev->cpu, 1);
 		CHECK_EQ(ev->v[EBR_F_PROC_EXIT_PID].u, 200);
@@ -260,9 +265,8 @@ static void test_proc_exec(void)
 	r->filename_len = 200;
 	CHECK_EQ(feed(&t, r), 0);
 	trace_read(&t);
-	ev = next_event(&t);
-	CHECK(ev && ev->type == EBR_EV_PROC_EXEC);
-	if (ev && ev->type == EBR_EV_PROC_EXEC) {
+	ev = expect_event(&t, EBR_EV_PROC_EXEC);
+	if (ev) {
 		CHECK_EQ(ev->ts, 3000);
 		CHECK_EQ(ev->v[EBR_F_PROC_EXEC_PID].u, 300);
 		CHECK_EQ(ev->v[EBR_F_PROC_EXEC_TID].u, 300);
@@ -275,15 +279,13 @@ static void test_proc_exec(void)
 		CHECK_EQ(ev->v[EBR_F_PROC_EXEC_FLAGS].u, 0);
 		CHECK_EQ(ev->v[EBR_F_PROC_EXEC_LAT_NS].u, 70000);
 	}
-	ev = next_event(&t);
-	CHECK(ev && ev->type == EBR_EV_PROC_EXEC);
-	if (ev && ev->type == EBR_EV_PROC_EXEC) {
+	ev = expect_event(&t, EBR_EV_PROC_EXEC);
+	if (ev) {
 		CHECK(bytes_are(&ev->v[EBR_F_PROC_EXEC_ARGS], "ls\0-lah\0", 8));
 		CHECK_EQ(ev->v[EBR_F_PROC_EXEC_FLAGS].u, EBR_EXEC_ARG_CUT);
 	}
-	ev = next_event(&t);
-	CHECK(ev && ev->type == EBR_EV_PROC_EXEC);
-	if (ev && ev->type == EBR_EV_PROC_EXEC) {
+	ev = expect_event(&t, EBR_EV_PROC_EXEC);
+	if (ev) {
 		CHECK_EQ(ebr_value_s64(&ev->v[EBR_F_PROC_EXEC_RET]), -ENOENT);
 		CHECK(str_is(&ev->v[EBR_F_PROC_EXEC_FILENAME], "/nonexistent"));
 		CHECK_EQ(ev->v[EBR_F_PROC_EXEC_ARGS].len, 0);
@@ -343,9 +345,8 @@ static void test_file(void)
 	strcpy(s.name, "base.dat");
 	CHECK_EQ(feed(&t, &s), 0);
 	trace_read(&t);
-	ev = next_event(&t);
-	CHECK(ev && ev->type == EBR_EV_FILE_OPEN);
-	if (ev && ev->type == EBR_EV_FILE_OPEN) {
+	ev = expect_event(&t, EBR_EV_FILE_OPEN);
+	if (ev) {
 		CHECK_EQ(ev->ts, 4000);
 		CHECK_EQ(ev->cpu, 1);
 		CHECK_EQ(ev->v[EBR_F_FILE_OPEN_PID].u, 500);
@@ -361,9 +362,8 @@ static void test_file(void)
 		CHECK_EQ(ev->v[EBR_F_FILE_OPEN_FS_FLAGS].u, EBR_FS_BDEV);
 		CHECK_EQ(ev->v[EBR_F_FILE_OPEN_LAT_NS].u, 9000);
 	}
-	ev = next_event(&t);
-	CHECK(ev && ev->type == EBR_EV_FILE_CHDIR);
-	if (ev && ev->type == EBR_EV_FILE_CHDIR) {
+	ev = expect_event(&t, EBR_EV_FILE_CHDIR);
+	if (ev) {
 		CHECK_EQ(ev->v[EBR_F_FILE_CHDIR_PID].u, 500);
 		CHECK_EQ(ev->v[EBR_F_FILE_CHDIR_TID].u, 501);
 		CHECK(str_is(&ev->v[EBR_F_FILE_CHDIR_COMM], "cat"));
@@ -371,9 +371,8 @@ static void test_file(void)
 		CHECK(str_is(&ev->v[EBR_F_FILE_CHDIR_PATH], "/tmp"));
 		CHECK_EQ(ebr_value_s64(&ev->v[EBR_F_FILE_CHDIR_RET]), 0);
 	}
-	ev = next_event(&t);
-	CHECK(ev && ev->type == EBR_EV_FILE_SLOW);
-	if (ev && ev->type == EBR_EV_FILE_SLOW) {
+	ev = expect_event(&t, EBR_EV_FILE_SLOW);
+	if (ev) {
 		CHECK_EQ(ev->ts, 5000);
 		CHECK_EQ(ev->v[EBR_F_FILE_SLOW_PID].u, 600);
 		CHECK_EQ(ev->v[EBR_F_FILE_SLOW_TID].u, 601);
@@ -443,9 +442,8 @@ static void test_tcp(void)
 	tcp_record(&r, EBR_REC_TCP_ACCEPT, AF_INET);
 	CHECK_EQ(feed(&t, &r), 0);
 	trace_read(&t);
-	ev = next_event(&t);
-	CHECK(ev && ev->type == EBR_EV_TCP_STATE);
-	if (ev && ev->type == EBR_EV_TCP_STATE) {
+	ev = expect_event(&t, EBR_EV_TCP_STATE);
+	if (ev) {
 		CHECK_EQ(ev->ts, 6000);
 		CHECK_EQ(ev->v[EBR_F_TCP_STATE_PID].u, 700);
 		CHECK_EQ(ev->v[EBR_F_TCP_STATE_TID].u, 701);
@@ -463,18 +461,16 @@ static void test_tcp(void)
 		CHECK_EQ(ev->v[EBR_F_TCP_STATE_RX_BYTES].u, 2002);
 		CHECK_EQ(ev->v[EBR_F_TCP_STATE_FLAGS].u, EBR_TCP_ALL_ACKED);
 	}
-	ev = next_event(&t);
-	CHECK(ev && ev->type == EBR_EV_TCP_RESET);
-	if (ev && ev->type == EBR_EV_TCP_RESET) {
+	ev = expect_event(&t, EBR_EV_TCP_RESET);
+	if (ev) {
 		CHECK_EQ(ev->v[EBR_F_TCP_RESET_IP].u, 6);
 		CHECK(bytes_are(&ev->v[EBR_F_TCP_RESET_LADDR], l6, 16));
 		CHECK(bytes_are(&ev->v[EBR_F_TCP_RESET_RADDR], r6, 16));
 		CHECK_EQ(ev->v[EBR_F_TCP_RESET_DIRECTION].u, EBR_TCP_RESET_SENT);
 		CHECK_EQ(ev->v[EBR_F_TCP_RESET_REASON].u, 7);
 	}
-	ev = next_event(&t);
-	CHECK(ev && ev->type == EBR_EV_TCP_ACCEPT);
-	if (ev && ev->type == EBR_EV_TCP_ACCEPT) {
+	ev = expect_event(&t, EBR_EV_TCP_ACCEPT);
+	if (ev) {
 		CHECK_EQ(ev->v[EBR_F_TCP_ACCEPT_PID].u, 700);
 		CHECK_EQ(ev->v[EBR_F_TCP_ACCEPT_IP].u, 4);
 		CHECK_EQ(ev->v[EBR_F_TCP_ACCEPT_LPORT].u, 5432);
@@ -504,9 +500,8 @@ static void test_sched_switch(void)
 	strcpy(r.next_comm, "cc1");
 	CHECK_EQ(feed(&t, &r), 0);
 	trace_read(&t);
-	ev = next_event(&t);
-	CHECK(ev && ev->type == EBR_EV_SCHED_SWITCH);
-	if (ev && ev->type == EBR_EV_SCHED_SWITCH) {
+	ev = expect_event(&t, EBR_EV_SCHED_SWITCH);
+	if (ev) {
 		CHECK_EQ(ev->ts, 7000);
 		CHECK_EQ(ev->cpu, 1);
 		CHECK_EQ(ev->v[EBR_F_SCHED_SWITCH_PREV_PID].u, 800);
@@ -569,9 +564,8 @@ static void test_stacks(void)
 	CHECK_EQ(feed(&t, r), 0);
 	CHECK_EQ(stack_symbols_write(&t.stacks, t.ctx.writer), 0);
 	trace_read(&t);
-	ev = next_event(&t);
-	CHECK(ev && ev->type == EBR_EV_PROFILE_SAMPLE);
-	if (ev && ev->type == EBR_EV_PROFILE_SAMPLE) {
+	ev = expect_event(&t, EBR_EV_PROFILE_SAMPLE);
+	if (ev) {
 		CHECK_EQ(ev->ts, 8000);
 		CHECK_EQ(ev->v[EBR_F_PROFILE_SAMPLE_PID].u, NO_PID);
 		CHECK_EQ(ev->v[EBR_F_PROFILE_SAMPLE_TID].u, NO_PID);
@@ -580,18 +574,16 @@ static void test_stacks(void)
 		CHECK(frames_are(&ev->v[EBR_F_PROFILE_SAMPLE_USTACK], u, 2));
 		CHECK_EQ(ev->v[EBR_F_PROFILE_SAMPLE_FLAGS].u, EBR_STACK_USER_FULL);
 	}
-	ev = next_event(&t);
-	CHECK(ev && ev->type == EBR_EV_OFFCPU_SPAN);
-	if (ev && ev->type == EBR_EV_OFFCPU_SPAN) {
+	ev = expect_event(&t, EBR_EV_OFFCPU_SPAN);
+	if (ev) {
 		/* no kallsyms read: no frame is known to be the tracing machinery's */
 		CHECK(frames_are(&ev->v[EBR_F_OFFCPU_SPAN_KSTACK], k, 3));
 		CHECK(frames_are(&ev->v[EBR_F_OFFCPU_SPAN_USTACK], u, 2));
 		CHECK_EQ(ev->v[EBR_F_OFFCPU_SPAN_OFFCPU_NS].u, 123456);
 		CHECK_EQ(ev->v[EBR_F_OFFCPU_SPAN_STATE].u, 1);
 	}
-	ev = next_event(&t);
-	CHECK(ev && ev->type == EBR_EV_PROFILE_SAMPLE);
-	if (ev && ev->type == EBR_EV_PROFILE_SAMPLE) {
+	ev = expect_event(&t, EBR_EV_PROFILE_SAMPLE);
+	if (ev) {
 		CHECK(frames_are(&ev->v[EBR_F_PROFILE_SAMPLE_KSTACK], k, 3));
 		CHECK_EQ(ev->v[EBR_F_PROFILE_SAMPLE_USTACK].len, 0);
 	}
