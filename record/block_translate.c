@@ -18,5 +18,5 @@ int block_translate(struct translate_ctx *ctx, const void *rec, size_t size)
 	v[EBR_F_BLOCK_RQ_ERROR].u = (uint64_t)(int64_t)r->error;
 	v[EBR_F_BLOCK_RQ_LAT_NS].u = r->lat_ns;
 	v[EBR_F_BLOCK_RQ_QUEUE_NS].u = r->queue_ns;
-	return errno_of_ebr(ebr_writer_event(ctx->writer, EBR_EV_BLOCK_RQ, r->hdr.ts, r->hdr.cpu, v));
+	return translate_emit(ctx, EBR_EV_BLOCK_RQ, &r->hdr, v);
 }

@@ -25,7 +25,8 @@ int record_child_spawn(struct recorder *rec)
 	rec->child = fork();
 	if (rec->child < 0) {
 		err = -errno;
-		fprintf(stderr, "ebrec record: cannot start %s: %s\n", rec->o.cmd[0], strerror(-err));
+		fprintf(stderr, "ebrec record: cannot start %s: %s\n", rec->o.cmd[0],
+			strerror(-err));
 		close(go[0]);
 		close(go[1]);
 		return err;

@@ -21,7 +21,7 @@ int file_open_translate(struct translate_ctx *ctx, const void *rec, size_t size)
 		v[EBR_F_FILE_CHDIR_FD].u = (uint64_t)(int64_t)r->dirfd;
 		v[EBR_F_FILE_CHDIR_PATH].s = path;
 		v[EBR_F_FILE_CHDIR_RET].u = (uint64_t)(int64_t)r->ret;
-		return errno_of_ebr(ebr_writer_event(ctx->writer, EBR_EV_FILE_CHDIR, r->hdr.ts, r->hdr.cpu, v));
+		return translate_emit(ctx, EBR_EV_FILE_CHDIR, &r->hdr, v);
 	}
 	v[EBR_F_FILE_OPEN_PID].u = r->pid;
 	v[EBR_F_FILE_OPEN_TID].u = r->tid;
@@ -35,7 +35,7 @@ int file_open_translate(struct translate_ctx *ctx, const void *rec, size_t size)
 	v[EBR_F_FILE_OPEN_FSTYPE].s = family_kstr(fstype, r->fstype, EBR_FS_NAME_LEN);
 	v[EBR_F_FILE_OPEN_FS_FLAGS].u = r->fs_flags;
 	v[EBR_F_FILE_OPEN_LAT_NS].u = r->lat_ns;
-	return errno_of_ebr(ebr_writer_event(ctx->writer, EBR_EV_FILE_OPEN, r->hdr.ts, r->hdr.cpu, v));
+	return translate_emit(ctx, EBR_EV_FILE_OPEN, &r->hdr, v);
 }
 
 int file_slow_translate(struct translate_ctx *ctx, const void *rec, size_t size)
@@ -55,5 +55,5 @@ int file_slow_translate(struct translate_ctx *ctx, const void *rec, size_t size)
 	v[EBR_F_FILE_SLOW_INO].u = r->ino;
 	v[EBR_F_FILE_SLOW_FSTYPE].s = family_kstr(fstype, r->fstype, EBR_FS_NAME_LEN);
 	v[EBR_F_FILE_SLOW_NAME].s = family_kstr(name, r->name, EBR_DNAME_LEN);
-	return errno_of_ebr(ebr_writer_event(ctx->writer, EBR_EV_FILE_SLOW, r->hdr.ts, r->hdr.cpu, v));
+	return translate_emit(ctx, EBR_EV_FILE_SLOW, &r->hdr, v);
 }

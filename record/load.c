@@ -175,7 +175,8 @@ int record_load(struct recorder *rec, const struct features *feat)
 		struct family_env env = recorder_env(rec, i);
 
 		if (rec->fams[i]->attach)
-			err = rec->fams[i]->attach(&env, rec->links, &rec->nlinks, RECORD_MAX_LINKS);
+			err = rec->fams[i]->attach(&env, rec->links, &rec->nlinks,
+						   RECORD_MAX_LINKS);
 	}
 	return err;
 }

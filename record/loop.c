@@ -224,7 +224,8 @@ int record_loop(struct recorder *rec)
 			err = err ?: write_counts(rec, false);
 			err = err ?: errno_of_ebr(ebr_writer_flush(rec->w));
 			if (tty)
-				record_print_status(rec, false, prev_written, (double)(now - prev_t) / 1e9);
+				record_print_status(rec, false, prev_written,
+						    (double)(now - prev_t) / 1e9);
 			prev_written = rec->written;
 			prev_t = now;
 			next_flush = now + FLUSH_INTERVAL_MS * 1000000ull;

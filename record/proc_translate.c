@@ -14,7 +14,7 @@ int proc_fork_translate(struct translate_ctx *ctx, const void *rec, size_t size)
 	v[EBR_F_PROC_FORK_CHILD_PID].u = r->child_pid;
 	v[EBR_F_PROC_FORK_UID].u = r->uid;
 	v[EBR_F_PROC_FORK_COMM].s = family_kstr(comm, r->comm, EBR_COMM_LEN);
-	return errno_of_ebr(ebr_writer_event(ctx->writer, EBR_EV_PROC_FORK, r->hdr.ts, r->hdr.cpu, v));
+	return translate_emit(ctx, EBR_EV_PROC_FORK, &r->hdr, v);
 }
 
 int proc_exec_translate(struct translate_ctx *ctx, const void *rec, size_t size)
@@ -54,7 +54,7 @@ int proc_exec_translate(struct translate_ctx *ctx, const void *rec, size_t size)
 	v[EBR_F_PROC_EXEC_ARGS].len = (uint32_t)end;
 	v[EBR_F_PROC_EXEC_FLAGS].u = flags;
 	v[EBR_F_PROC_EXEC_LAT_NS].u = r->lat_ns;
-	return errno_of_ebr(ebr_writer_event(ctx->writer, EBR_EV_PROC_EXEC, r->hdr.ts, r->hdr.cpu, v));
+	return translate_emit(ctx, EBR_EV_PROC_EXEC, &r->hdr, v);
 }
 
 int proc_exit_translate(struct translate_ctx *ctx, const void *rec, size_t size)
@@ -70,5 +70,5 @@ int proc_exit_translate(struct translate_ctx *ctx, const void *rec, size_t size)
 	v[EBR_F_PROC_EXIT_CODE].u = r->code;
 	v[EBR_F_PROC_EXIT_START_NS].u = r->start_ns;
 	v[EBR_F_PROC_EXIT_FLAGS].u = r->flags;
-	return errno_of_ebr(ebr_writer_event(ctx->writer, EBR_EV_PROC_EXIT, r->hdr.ts, r->hdr.cpu, v));
+	return translate_emit(ctx, EBR_EV_PROC_EXIT, &r->hdr, v);
 }

@@ -19,5 +19,5 @@ int sched_switch_translate(struct translate_ctx *ctx, const void *rec, size_t si
 	v[EBR_F_SCHED_SWITCH_RUNQ_NS].u = r->runq_ns;
 	v[EBR_F_SCHED_SWITCH_ONCPU_NS].u = r->oncpu_ns;
 	v[EBR_F_SCHED_SWITCH_OFFCPU_NS].u = r->offcpu_ns;
-	return errno_of_ebr(ebr_writer_event(ctx->writer, EBR_EV_SCHED_SWITCH, r->hdr.ts, r->hdr.cpu, v));
+	return translate_emit(ctx, EBR_EV_SCHED_SWITCH, &r->hdr, v);
 }

@@ -57,8 +57,7 @@ int stack_translate(struct translate_ctx *ctx, const void *rec, size_t size)
 	for (size_t i = 0; i < kdepth && !err; i++)
 		err = ksyms_use(&syms->k, lookup_addr(kframes, i));
 	for (size_t i = 0; i < udepth && !err; i++)
-		err = errno_of_ebr(usyms_use(&syms->u, ctx->writer, r->pid, uframes[i], i > 0,
-					     r->hdr.ts));
+		err = usyms_use(&syms->u, ctx->writer, r->pid, uframes[i], i > 0, r->hdr.ts);
 	if (err)
 		return err;
 	v[EBR_F_PROFILE_SAMPLE_PID].u = r->pid;
@@ -70,12 +69,10 @@ int stack_translate(struct translate_ctx *ctx, const void *rec, size_t size)
 	v[EBR_F_PROFILE_SAMPLE_USTACK].len = (uint32_t)udepth;
 	v[EBR_F_PROFILE_SAMPLE_FLAGS].u = r->flags;
 	if (r->hdr.type == EBR_REC_PROFILE)
-		return errno_of_ebr(ebr_writer_event(ctx->writer, EBR_EV_PROFILE_SAMPLE, r->hdr.ts,
-						     r->hdr.cpu, v));
+		return translate_emit(ctx, EBR_EV_PROFILE_SAMPLE, &r->hdr, v);
 	v[EBR_F_OFFCPU_SPAN_OFFCPU_NS].u = r->offcpu_ns;
 	v[EBR_F_OFFCPU_SPAN_STATE].u = r->state;
-	return errno_of_ebr(ebr_writer_event(ctx->writer, EBR_EV_OFFCPU_SPAN, r->hdr.ts, r->hdr.cpu,
-					     v));
+	return translate_emit(ctx, EBR_EV_OFFCPU_SPAN, &r->hdr, v);
 }
 
 static int write_share(struct ebr_writer *w, const char *key, uint64_t n)
@@ -92,13 +89,13 @@ int stack_symbols_write(struct stack_symbols *s, struct ebr_writer *w)
 
 	err = ksyms_write(&s->k, w, &s->kframes, &s->kresolved);
 	err = err ?: usyms_write(&s->u, w, &s->uframes, &s->uresolved);
-	err = err ?: write_share(w, "symbols.kernel_frames", s->kframes);
-	err = err ?: write_share(w, "symbols.kernel_resolved", s->kresolved);
-	err = err ?: write_share(w, "symbols.user_frames", s->uframes);
-	err = err ?: write_share(w, "symbols.user_resolved", s->uresolved);
+	err = err ?: errno_of_ebr(write_share(w, "symbols.kernel_frames", s->kframes));
+	err = err ?: errno_of_ebr(write_share(w, "symbols.kernel_resolved", s->kresolved));
+	err = err ?: errno_of_ebr(write_share(w, "symbols.user_frames", s->uframes));
+	err = err ?: errno_of_ebr(write_share(w, "symbols.user_resolved", s->uresolved));
 	/* no stack comes after the probes are detached: a second family's call writes nothing */
 	stack_symbols_free(s);
-	return errno_of_ebr(err);
+	return err;
 }
 
 void stack_symbols_free(struct stack_symbols *s)

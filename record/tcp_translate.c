@@ -64,5 +64,5 @@ int tcp_translate(struct translate_ctx *ctx, const void *rec, size_t size)
 		v[EBR_F_TCP_RESET_REASON].u = r->detail & 0xffff;
 		break;
 	}
-	return errno_of_ebr(ebr_writer_event(ctx->writer, type, r->hdr.ts, r->hdr.cpu, v));
+	return translate_emit(ctx, type, &r->hdr, v);
 }

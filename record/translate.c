@@ -4,7 +4,8 @@
 #include "record/translate.h"
 
 const struct record_kind record_kinds[] = {
-	{ EBR_REC_BLOCK_RQ, sizeof(struct ebr_rec_block_rq), 0, EBR_PROBE_BLOCK_RQ, block_translate },
+	{ EBR_REC_BLOCK_RQ, sizeof(struct ebr_rec_block_rq), 0, EBR_PROBE_BLOCK_RQ,
+	  block_translate },
 	{ EBR_REC_PROC_FORK, sizeof(struct ebr_rec_proc_fork), 0, EBR_PROBE_PROC_FORK,
 	  proc_fork_translate },
 	{ EBR_REC_PROC_EXEC, offsetof(struct ebr_rec_proc_exec, data),
@@ -35,6 +36,12 @@ const struct record_kind *record_kind_find(uint16_t type)
 		if (record_kinds[i].type == type)
 			return &record_kinds[i];
 	return NULL;
+}
+
+int translate_emit(struct translate_ctx *ctx, uint32_t type, const struct ebr_rec_hdr *h,
+		   const struct ebr_value *v)
+{
+	return errno_of_ebr(ebr_writer_event(ctx->writer, type, h->ts, h->cpu, v));
 }
 
 int errno_of_ebr(int ebr_err)

@@ -46,6 +46,10 @@ extern const size_t nrecord_kinds;
 
 const struct record_kind *record_kind_find(uint16_t type);
 
+/* Writes event type with values v at the time and on the CPU of record header h. */
+int translate_emit(struct translate_ctx *ctx, uint32_t type, const struct ebr_rec_hdr *h,
+		   const struct ebr_value *v);
+
 /*
  * A format/ error code (EBR_E_*) as a negative errno, at the boundary between the two
  * conventions. EBR_E_IO: the sink's failed write(2) left its reason in errno.
