@@ -58,6 +58,10 @@ REDACT_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(REDACT_SRCS))
 # the HTML report's script and style, and the SVG flame graph's script, as C strings
 HTML_ASSETS := report/html/app.js report/html/style.css report/html/flamegraph.js
 RECORD_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(RECORD_SRCS))
+# record/'s translators and what they use, without the skeleton: the unit tests link them
+RECORD_TRANSLATE_SRCS := $(wildcard record/*translate.c) record/stacks.c record/ksyms.c \
+	record/usyms.c record/addrset.c record/host.c
+RECORD_TRANSLATE_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(RECORD_TRANSLATE_SRCS))
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_*.c))
 # test objects are intermediate files of a pattern chain: keep them, so -MMD can track them
 .SECONDARY: $(patsubst tests/unit/%.c,$(BUILD)/tests/unit/%.o,$(wildcard tests/unit/test_*.c))
@@ -89,7 +93,7 @@ $(BUILD)/ebrec.skel.h: $(BUILD)/ebrec.bpf.o
 	$(call msg,SKEL,$@)
 	$(Q)$(BPFTOOL) gen skeleton $< name ebrec_bpf > $@
 
-$(RECORD_OBJS) $(BUILD)/ebrec.o: $(BUILD)/ebrec.skel.h
+$(filter-out $(RECORD_TRANSLATE_OBJS),$(RECORD_OBJS)) $(BUILD)/ebrec.o: $(BUILD)/ebrec.skel.h
 
 $(BUILD)/%.o: %.c
 	$(call msg,CC,$@)
@@ -108,10 +112,13 @@ $(BUILD)/report/html_assets.o: $(BUILD)/report/html_assets.c
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(ALL_CFLAGS) -c $< -o $@
 
-# Unit tests need no root and no kernel: they link format/, analyze/, report/ and redact/ only.
-$(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(REDACT_OBJS) $(REPORT_OBJS) $(ANALYZE_OBJS) $(FORMAT_OBJS)
+# Unit tests need no root and no kernel: they link format/, analyze/, report/, redact/ and
+# record/'s translators, never the BPF skeleton.
+$(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(RECORD_TRANSLATE_OBJS) $(REDACT_OBJS) $(REPORT_OBJS) \
+		$(ANALYZE_OBJS) $(FORMAT_OBJS)
 	$(call msg,LINK,$@)
-	$(Q)$(CC) $(ALL_CFLAGS) $^ -lzstd $(DEMANGLE_LIBS) -lpthread -lm -o $@
+	$(Q)$(CC) $(ALL_CFLAGS) $^ $(shell pkg-config --libs libdw libelf 2>/dev/null) -lzstd \
+		$(DEMANGLE_LIBS) -lpthread -lm -o $@
 
 # An LD_PRELOAD library that makes the Nth allocation fail (tests/e2e/test_nomem.py).
 $(BUILD)/tests/failmalloc.so: tests/fixtures/failmalloc.c

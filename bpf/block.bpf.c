@@ -5,6 +5,7 @@
  * block_rq_complete. Pairing here keeps the trace at one record per I/O instead of four.
  */
 #include "common.bpf.h"
+#include "core_fixes.bpf.h"
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
@@ -26,19 +27,10 @@ struct {
 /* Set by record/ when block_io_start exists: then only requests seen submitted are timed. */
 const volatile bool block_have_io_start = false;
 
-/* Older kernels (before 5.16) have rq->rq_disk instead of rq->q->disk. */
-struct request___old {
-	struct gendisk *rq_disk;
-} __attribute__((preserve_access_index));
-
 static __always_inline __u32 block_dev_of(struct request *rq)
 {
-	struct gendisk *disk;
+	struct gendisk *disk = ebr_request_disk(rq);
 
-	if (bpf_core_field_exists(struct request___old, rq_disk))
-		disk = BPF_CORE_READ((struct request___old *)rq, rq_disk);
-	else
-		disk = BPF_CORE_READ(rq, q, disk);
 	if (!disk)
 		return 0;
 	return ((__u32)BPF_CORE_READ(disk, major) << 20) | (__u32)BPF_CORE_READ(disk, first_minor);

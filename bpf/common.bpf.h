@@ -117,7 +117,7 @@ static __always_inline bool ebr_tgid_wanted(__u32 tgid)
 /*
  * The current thread's name, read straight from its task_struct: bpf_get_current_comm()
  * costs 70 ns here (the storm's second largest cost), two loads do not. Bytes after the
- * NUL may be stale, so readers stop at the first NUL (record/family.h family_kstr).
+ * NUL may be stale, so readers stop at the first NUL (record/translate.h family_kstr).
  */
 static __always_inline void ebr_current_comm(char comm[EBR_COMM_LEN])
 {

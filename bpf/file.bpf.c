@@ -8,6 +8,7 @@
  *  - page-cache counters for cachestat, summed per CPU and read by record/ once a second.
  */
 #include "common.bpf.h"
+#include "core_fixes.bpf.h"
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
@@ -377,13 +378,11 @@ static __always_inline void cache_add(__u32 counter, __u64 n)
 /* Pages in a folio: 1, or folio_nr_pages() of a large folio. */
 static __always_inline __u64 folio_pages(struct folio *folio)
 {
-	unsigned long flags = BPF_CORE_READ(folio, flags.f);
+	unsigned long flags = ebr_folio_flags(folio);
 
 	if (!(flags & (1ul << bpf_core_enum_value(enum pageflags, PG_head))))
 		return 1;
-	if (bpf_core_field_exists(folio->_nr_pages))
-		return BPF_CORE_READ(folio, _nr_pages);
-	return 1ull << (BPF_CORE_READ(folio, _flags_1) & 0xff);
+	return ebr_large_folio_pages(folio);
 }
 
 SEC("tp_btf/mm_filemap_get_pages")

@@ -12,7 +12,7 @@
 #include <time.h>
 #include <bpf/libbpf.h>
 #include "record/record.h"
-#include "record/family.h"
+#include "record/translate.h"
 
 #define CHUNK_BYTES (1u << 20)
 

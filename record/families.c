@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* The table of probe families and of the ring-buffer records they emit. */
+/* The table of probe families (their records: record/translate.c). */
 #include <string.h>
 #include "format/array_size.h"
 #include "record/family.h"
@@ -15,44 +15,10 @@ const struct family *const families[] = {
 };
 const size_t nfamilies = ARRAY_SIZE(families);
 
-const struct record_kind record_kinds[] = {
-	{ EBR_REC_BLOCK_RQ, sizeof(struct ebr_rec_block_rq), 0, EBR_PROBE_BLOCK_RQ, block_translate },
-	{ EBR_REC_PROC_FORK, sizeof(struct ebr_rec_proc_fork), 0, EBR_PROBE_PROC_FORK,
-	  proc_fork_translate },
-	{ EBR_REC_PROC_EXEC, offsetof(struct ebr_rec_proc_exec, data),
-	  sizeof(struct ebr_rec_proc_exec), EBR_PROBE_PROC_EXEC, proc_exec_translate },
-	{ EBR_REC_PROC_EXIT, sizeof(struct ebr_rec_proc_exit), 0, EBR_PROBE_PROC_EXIT,
-	  proc_exit_translate },
-	{ EBR_REC_FILE_OPEN, offsetof(struct ebr_rec_file_open, path),
-	  sizeof(struct ebr_rec_file_open), EBR_PROBE_FILE_OPEN, file_open_translate },
-	{ EBR_REC_FILE_SLOW, sizeof(struct ebr_rec_file_slow), 0, EBR_PROBE_FILE_SLOW,
-	  file_slow_translate },
-	{ EBR_REC_TCP_STATE, sizeof(struct ebr_rec_tcp), 0, EBR_PROBE_TCP_STATE, tcp_translate },
-	{ EBR_REC_TCP_ACCEPT, sizeof(struct ebr_rec_tcp), 0, EBR_PROBE_TCP_ACCEPT, tcp_translate },
-	{ EBR_REC_TCP_RETRANS, sizeof(struct ebr_rec_tcp), 0, EBR_PROBE_TCP_RETRANS,
-	  tcp_translate },
-	{ EBR_REC_TCP_RESET, sizeof(struct ebr_rec_tcp), 0, EBR_PROBE_TCP_RESET, tcp_translate },
-	{ EBR_REC_SCHED_SWITCH, sizeof(struct ebr_rec_sched_switch), 0, EBR_PROBE_SCHED_SWITCH,
-	  sched_switch_translate },
-	{ EBR_REC_PROFILE, offsetof(struct ebr_rec_stack, frames), sizeof(struct ebr_rec_stack),
-	  EBR_PROBE_PROFILE, stack_translate },
-	{ EBR_REC_OFFCPU, offsetof(struct ebr_rec_stack, frames), sizeof(struct ebr_rec_stack),
-	  EBR_PROBE_OFFCPU, stack_translate },
-};
-const size_t nrecord_kinds = ARRAY_SIZE(record_kinds);
-
 const struct family *family_find(const char *name)
 {
 	for (size_t i = 0; i < nfamilies; i++)
 		if (!strcmp(families[i]->name, name))
 			return families[i];
-	return NULL;
-}
-
-const struct record_kind *record_kind_find(uint16_t type)
-{
-	for (size_t i = 0; i < nrecord_kinds; i++)
-		if (record_kinds[i].type == type)
-			return &record_kinds[i];
 	return NULL;
 }

@@ -2,13 +2,25 @@
 /*
  * Probe families: one row per family in record/families.c.
  *
+ * Errors: the functions of record/ return 0 or a negative errno, the callbacks below and the
+ * translators included. format/ returns its own codes (EBR_E_*): they are converted where
+ * format/ is called, `return errno_of_ebr(ebr_writer_meta(...))`. A failure is said in one
+ * line of stderr, by the code that knows what failed: a callback that fails for another
+ * reason than writing the trace says it; the recorder says that the trace could not be
+ * written, or which family's configure failed.
+ *
  * How to add a family:
  *  1. bpf/<name>.bpf.c with its programs; ring-buffer record structs, EBR_REC_* and
- *     EBR_PROBE_* ids in bpf/events.h.
+ *     EBR_PROBE_* ids in bpf/events.h. A kernel-version switch goes in bpf/core_fixes.bpf.h.
  *  2. Its event types in format/events.def (append only) and FORMAT.md's table.
- *  3. record/<name>.c: a `struct family` (programs, tracepoints, probes, translate) and a row
- *     for it in record/families.c.
- *  4. analyze/ models and report/ views for its tools; tests/e2e/test_<name>.py.
+ *  3. record/<name>_translate.c: a translator per record type (record/translate.h), which
+ *     must not include the skeleton; a row per record type in record/translate.c; cases in
+ *     tests/unit/test_translate.c.
+ *  4. record/<name>.c: a `struct family` whose programs are FAMILY_PROG(tracepoint, optional,
+ *     skeleton program name) rows (every program of the skeleton must be in a family's table:
+ *     record refuses to start otherwise), its state_size if its callbacks keep state, and a
+ *     row for it in record/families.c.
+ *  5. analyze/ models and report/ views for its tools; tests/e2e/test_<name>.py.
  */
 #ifndef EBREC_RECORD_FAMILY_H
 #define EBREC_RECORD_FAMILY_H
@@ -17,18 +29,33 @@
 #include <stddef.h>
 #include "format/ebr.h"
 #include "bpf/events.h"
+#include "record/translate.h"
 
 struct ebrec_bpf;
 struct bpf_program;
+struct stack_symbols;
 
 /* One BPF program of a family and the kernel hook it needs. */
 struct family_prog {
 	/* "block:block_rq_issue"; NULL: the family's attach() attaches it (perf events) */
 	const char *tracepoint;
-	bool optional;          /* the family works without it (feature-probed) */
-	/* the skeleton's program, found by name at run time */
-	const char *prog_name;
+	bool optional;   /* the family works without it (feature-probed) */
+	size_t skel_off; /* where the skeleton keeps the program: see FAMILY_PROG */
 };
+
+/*
+ * A row of a family's programs: prog is the program's name in the skeleton, so that a name
+ * the skeleton lacks does not compile (the file needs ebrec.skel.h).
+ */
+#define FAMILY_PROG(tracepoint, optional, prog)                                            \
+	{ (tracepoint), (optional), offsetof(struct ebrec_bpf, progs.prog) }
+
+/* The skeleton's program of fp. */
+static inline struct bpf_program *family_prog_get(const struct ebrec_bpf *skel,
+						   const struct family_prog *fp)
+{
+	return *(struct bpf_program *const *)((const char *)skel + fp->skel_off);
+}
 
 /* A unit of loss accounting: one emitting program (bpf/events.h EBR_PROBE_*). */
 struct family_probe {
@@ -49,9 +76,11 @@ struct family_opts {
 /* What a family sees of the recording. */
 struct family_env {
 	struct ebrec_bpf *skel;
-	struct ebr_writer *writer; /* snapshot and sample: where their events and META go */
+	struct ebr_writer *writer; /* snapshot, sample, finish: where their events and META go */
 	const bool *have_prog;     /* configure: per prog of the family, the kernel has its hook */
 	const struct family_opts *opts;
+	void *state;                  /* the family's state_size bytes, zeroed at the start */
+	struct stack_symbols *stacks; /* the recording's stack symbols (record/stacks.h) */
 };
 
 struct bpf_link;
@@ -65,6 +94,7 @@ struct family {
 	size_t nprogs;
 	const struct family_probe *probes;
 	size_t nprobes;
+	size_t state_size; /* what the callbacks keep from one call to the next (env->state) */
 	/* Sets rodata before load (after feature probing). May be NULL. */
 	int (*configure)(const struct family_env *env);
 	/*
@@ -84,73 +114,20 @@ struct family {
 		      size_t max);
 };
 
-/* A ring-buffer record type: its size, its probe, and its translation into a trace event. */
-struct record_kind {
-	uint16_t type;     /* EBR_REC_* */
-	uint16_t size;     /* the record's size; its smallest size when max_size is set */
-	uint16_t max_size; /* 0: fixed size; else records carry a tail up to this size */
-	uint32_t probe;
-	/* size is the record's whole size, checked against size and max_size */
-	int (*translate)(struct ebr_writer *w, const void *rec, size_t size);
-};
-
-/* Whether a ring record of this kind may have this size. */
-static inline int record_kind_fits(const struct record_kind *k, size_t size)
-{
-	return k->max_size ? size >= k->size && size <= k->max_size : size == k->size;
-}
-
 extern const struct family *const families[];
 extern const size_t nfamilies;
-extern const struct record_kind record_kinds[];
-extern const size_t nrecord_kinds;
 
 const struct family *family_find(const char *name);
-const struct record_kind *record_kind_find(uint16_t type);
 
-/* the block family (record/block.c) */
-extern const struct family block_family;
-int block_translate(struct ebr_writer *w, const void *rec, size_t size);
+extern const struct family block_family;   /* record/block.c */
+extern const struct family proc_family;    /* record/proc.c */
+extern const struct family file_family;    /* record/file.c */
+extern const struct family tcp_family;     /* record/tcp.c */
+extern const struct family sched_family;   /* record/sched.c */
+extern const struct family profile_family; /* record/profile.c */
+extern const struct family offcpu_family;  /* record/offcpu.c */
 
-/* the process family (record/proc.c) */
-extern const struct family proc_family;
-int proc_fork_translate(struct ebr_writer *w, const void *rec, size_t size);
-int proc_exec_translate(struct ebr_writer *w, const void *rec, size_t size);
-int proc_exit_translate(struct ebr_writer *w, const void *rec, size_t size);
-
-/* the file family (record/file.c) */
-extern const struct family file_family;
-int file_open_translate(struct ebr_writer *w, const void *rec, size_t size);
-int file_slow_translate(struct ebr_writer *w, const void *rec, size_t size);
-
-/* the TCP family (record/tcp.c) */
-extern const struct family tcp_family;
-int tcp_translate(struct ebr_writer *w, const void *rec, size_t size);
-
-/* the scheduler family (record/sched.c) */
-extern const struct family sched_family;
-int sched_switch_translate(struct ebr_writer *w, const void *rec, size_t size);
-
-/* the profile and offcpu families (record/profile.c, record/offcpu.c, record/stacks.c) */
-extern const struct family profile_family;
-extern const struct family offcpu_family;
-int stack_translate(struct ebr_writer *w, const void *rec, size_t size);
-/* Reads the kernel's symbols (once), before the first stack comes. */
-int stack_symbols_start(void);
-/* Writes the symbols the stacks written so far need, and forgets them. */
+/* The finish of the stack families: writes the symbols their samples need (record/stacks.h). */
 int stack_symbols_finish(const struct family_env *env);
-
-/* A fixed-size kernel string (comm, fs type) as a C string. */
-static inline const char *family_kstr(char *out, const char *in, size_t len)
-{
-	size_t n = 0;
-
-	while (n < len && in[n])
-		n++;
-	for (size_t i = 0; i < n; i++)
-		out[i] = in[i];
-	out[n] = 0;
-	return out;
-}
 
 #endif

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * The file family on the record side: the kernel-side thresholds (--min-us, --fs), the
- * translation of open/chdir and slow-operation records, and cachestat's once-a-second sample
- * of the page-cache counters and of /proc/meminfo.
+ * The file family on the record side: the kernel-side thresholds (--min-us, --fs) and
+ * cachestat's once-a-second sample of the page-cache counters and of /proc/meminfo. Its
+ * records: record/file_translate.c.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,38 +16,38 @@
 #include "ebrec.skel.h"
 
 static const struct family_prog file_progs[] = {
-	{ "syscalls:sys_enter_open", true, "file_open_enter" },
-	{ "syscalls:sys_exit_open", true, "file_open_exit" },
-	{ "syscalls:sys_enter_openat", false, "file_openat_enter" },
-	{ "syscalls:sys_exit_openat", false, "file_openat_exit" },
-	{ "syscalls:sys_enter_openat2", true, "file_openat2_enter" },
-	{ "syscalls:sys_exit_openat2", true, "file_openat2_exit" },
-	{ "syscalls:sys_enter_creat", true, "file_creat_enter" },
-	{ "syscalls:sys_exit_creat", true, "file_creat_exit" },
-	{ "syscalls:sys_enter_chdir", true, "file_chdir_enter" },
-	{ "syscalls:sys_exit_chdir", true, "file_chdir_exit" },
-	{ "syscalls:sys_enter_fchdir", true, "file_fchdir_enter" },
-	{ "syscalls:sys_exit_fchdir", true, "file_fchdir_exit" },
-	{ "syscalls:sys_enter_read", false, "file_read_enter" },
-	{ "syscalls:sys_exit_read", false, "file_read_exit" },
-	{ "syscalls:sys_enter_write", false, "file_write_enter" },
-	{ "syscalls:sys_exit_write", false, "file_write_exit" },
-	{ "syscalls:sys_enter_pread64", true, "file_pread64_enter" },
-	{ "syscalls:sys_exit_pread64", true, "file_pread64_exit" },
-	{ "syscalls:sys_enter_pwrite64", true, "file_pwrite64_enter" },
-	{ "syscalls:sys_exit_pwrite64", true, "file_pwrite64_exit" },
-	{ "syscalls:sys_enter_readv", true, "file_readv_enter" },
-	{ "syscalls:sys_exit_readv", true, "file_readv_exit" },
-	{ "syscalls:sys_enter_writev", true, "file_writev_enter" },
-	{ "syscalls:sys_exit_writev", true, "file_writev_exit" },
-	{ "syscalls:sys_enter_fsync", true, "file_fsync_enter" },
-	{ "syscalls:sys_exit_fsync", true, "file_fsync_exit" },
-	{ "syscalls:sys_enter_fdatasync", true, "file_fdatasync_enter" },
-	{ "syscalls:sys_exit_fdatasync", true, "file_fdatasync_exit" },
-	{ "filemap:mm_filemap_get_pages", true, "cache_get_pages" },
-	{ "filemap:mm_filemap_fault", true, "cache_fault" },
-	{ "filemap:mm_filemap_add_to_page_cache", true, "cache_add_folio" },
-	{ "writeback:writeback_dirty_folio", true, "cache_dirty_folio" },
+	FAMILY_PROG("syscalls:sys_enter_open", true, file_open_enter),
+	FAMILY_PROG("syscalls:sys_exit_open", true, file_open_exit),
+	FAMILY_PROG("syscalls:sys_enter_openat", false, file_openat_enter),
+	FAMILY_PROG("syscalls:sys_exit_openat", false, file_openat_exit),
+	FAMILY_PROG("syscalls:sys_enter_openat2", true, file_openat2_enter),
+	FAMILY_PROG("syscalls:sys_exit_openat2", true, file_openat2_exit),
+	FAMILY_PROG("syscalls:sys_enter_creat", true, file_creat_enter),
+	FAMILY_PROG("syscalls:sys_exit_creat", true, file_creat_exit),
+	FAMILY_PROG("syscalls:sys_enter_chdir", true, file_chdir_enter),
+	FAMILY_PROG("syscalls:sys_exit_chdir", true, file_chdir_exit),
+	FAMILY_PROG("syscalls:sys_enter_fchdir", true, file_fchdir_enter),
+	FAMILY_PROG("syscalls:sys_exit_fchdir", true, file_fchdir_exit),
+	FAMILY_PROG("syscalls:sys_enter_read", false, file_read_enter),
+	FAMILY_PROG("syscalls:sys_exit_read", false, file_read_exit),
+	FAMILY_PROG("syscalls:sys_enter_write", false, file_write_enter),
+	FAMILY_PROG("syscalls:sys_exit_write", false, file_write_exit),
+	FAMILY_PROG("syscalls:sys_enter_pread64", true, file_pread64_enter),
+	FAMILY_PROG("syscalls:sys_exit_pread64", true, file_pread64_exit),
+	FAMILY_PROG("syscalls:sys_enter_pwrite64", true, file_pwrite64_enter),
+	FAMILY_PROG("syscalls:sys_exit_pwrite64", true, file_pwrite64_exit),
+	FAMILY_PROG("syscalls:sys_enter_readv", true, file_readv_enter),
+	FAMILY_PROG("syscalls:sys_exit_readv", true, file_readv_exit),
+	FAMILY_PROG("syscalls:sys_enter_writev", true, file_writev_enter),
+	FAMILY_PROG("syscalls:sys_exit_writev", true, file_writev_exit),
+	FAMILY_PROG("syscalls:sys_enter_fsync", true, file_fsync_enter),
+	FAMILY_PROG("syscalls:sys_exit_fsync", true, file_fsync_exit),
+	FAMILY_PROG("syscalls:sys_enter_fdatasync", true, file_fdatasync_enter),
+	FAMILY_PROG("syscalls:sys_exit_fdatasync", true, file_fdatasync_exit),
+	FAMILY_PROG("filemap:mm_filemap_get_pages", true, cache_get_pages),
+	FAMILY_PROG("filemap:mm_filemap_fault", true, cache_fault),
+	FAMILY_PROG("filemap:mm_filemap_add_to_page_cache", true, cache_add_folio),
+	FAMILY_PROG("writeback:writeback_dirty_folio", true, cache_dirty_folio),
 };
 
 static const struct family_probe file_probes[] = {
@@ -77,7 +78,8 @@ static int file_snapshot(const struct family_env *env)
 
 	snprintf(buf, sizeof(buf), "%llu", (unsigned long long)env->opts->min_us);
 	err = ebr_writer_meta(env->writer, "file.min_us", buf);
-	return err ?: ebr_writer_meta(env->writer, "file.fs", env->opts->fs ? env->opts->fs : "");
+	err = err ?: ebr_writer_meta(env->writer, "file.fs", env->opts->fs ? env->opts->fs : "");
+	return errno_of_ebr(err);
 }
 
 /* Buffers and Cached of /proc/meminfo, in bytes. */
@@ -99,14 +101,17 @@ static void read_meminfo(uint64_t *buffers, uint64_t *cached)
 	fclose(f);
 }
 
-/*
- * One cache.stat per second: the counters' growth since the previous sample. One recording
- * per process, so the previous totals can live here.
- */
-static uint64_t cache_prev[EBR_CACHE_NCOUNTERS], cache_prev_ns;
+/* The totals of the previous cache.stat sample (env->state). */
+struct file_state {
+	uint64_t cache_prev[EBR_CACHE_NCOUNTERS];
+	uint64_t cache_prev_ns; /* 0: no sample yet */
+};
 
+/* One cache.stat per second: the counters' growth since the previous sample. */
 static int file_sample(const struct family_env *env, uint64_t now)
 {
+	struct file_state *st = env->state;
+	uint64_t *cache_prev = st->cache_prev;
 	int fd = bpf_map__fd(env->skel->maps.cache_counters), ncpus = libbpf_num_possible_cpus();
 	uint64_t totals[EBR_CACHE_NCOUNTERS] = { 0 }, *vals;
 	struct ebr_value v[EBR_BUILD_FIELDS] = { 0 };
@@ -117,19 +122,19 @@ static int file_sample(const struct family_env *env, uint64_t now)
 		return 0; /* cachestat's programs are not loaded */
 	vals = calloc((size_t)ncpus, sizeof(*vals));
 	if (!vals)
-		return EBR_E_NOMEM;
+		return -ENOMEM;
 	for (uint32_t k = 0; k < EBR_CACHE_NCOUNTERS; k++)
 		if (bpf_map_lookup_elem(fd, &k, vals) == 0)
 			for (int c = 0; c < ncpus; c++)
 				totals[k] += vals[c];
 	free(vals);
 	read_meminfo(&buffers, &cached);
-	if (!cache_prev_ns) { /* the first sample only sets the baseline */
+	if (!st->cache_prev_ns) { /* the first sample only sets the baseline */
 		memcpy(cache_prev, totals, sizeof(totals));
-		cache_prev_ns = now;
+		st->cache_prev_ns = now;
 		return 0;
 	}
-	v[EBR_F_CACHE_STAT_WINDOW_NS].u = now - cache_prev_ns;
+	v[EBR_F_CACHE_STAT_WINDOW_NS].u = now - st->cache_prev_ns;
 	v[EBR_F_CACHE_STAT_READ_PAGES].u = totals[EBR_CACHE_READ_PAGES] - cache_prev[EBR_CACHE_READ_PAGES];
 	v[EBR_F_CACHE_STAT_FAULT_PAGES].u =
 		totals[EBR_CACHE_FAULT_PAGES] - cache_prev[EBR_CACHE_FAULT_PAGES];
@@ -139,9 +144,9 @@ static int file_sample(const struct family_env *env, uint64_t now)
 		totals[EBR_CACHE_DIRTIED_PAGES] - cache_prev[EBR_CACHE_DIRTIED_PAGES];
 	v[EBR_F_CACHE_STAT_BUFFERS_BYTES].u = buffers;
 	v[EBR_F_CACHE_STAT_CACHED_BYTES].u = cached;
-	err = ebr_writer_event(env->writer, EBR_EV_CACHE_STAT, now, 0, v);
+	err = errno_of_ebr(ebr_writer_event(env->writer, EBR_EV_CACHE_STAT, now, 0, v));
 	memcpy(cache_prev, totals, sizeof(totals));
-	cache_prev_ns = now;
+	st->cache_prev_ns = now;
 	return err;
 }
 
@@ -154,63 +159,8 @@ const struct family file_family = {
 	.nprogs = ARRAY_SIZE(file_progs),
 	.probes = file_probes,
 	.nprobes = ARRAY_SIZE(file_probes),
+	.state_size = sizeof(struct file_state),
 	.configure = file_configure,
 	.snapshot = file_snapshot,
 	.sample = file_sample,
 };
-
-int file_open_translate(struct ebr_writer *w, const void *rec, size_t size)
-{
-	const struct ebr_rec_file_open *r = rec;
-	size_t path_len = r->path_len;
-	struct ebr_value v[EBR_BUILD_FIELDS] = { 0 };
-	char comm[EBR_COMM_LEN + 1], fstype[EBR_FS_NAME_LEN + 1], path[EBR_PATH_MAX + 1];
-	bool chdir = r->call == EBR_CALL_CHDIR || r->call == EBR_CALL_FCHDIR;
-
-	if (path_len > size - offsetof(struct ebr_rec_file_open, path))
-		path_len = size - offsetof(struct ebr_rec_file_open, path);
-	family_kstr(path, r->path, path_len);
-	family_kstr(comm, r->comm, EBR_COMM_LEN);
-	if (chdir) {
-		v[EBR_F_FILE_CHDIR_PID].u = r->pid;
-		v[EBR_F_FILE_CHDIR_TID].u = r->tid;
-		v[EBR_F_FILE_CHDIR_COMM].s = comm;
-		v[EBR_F_FILE_CHDIR_FD].u = (uint64_t)(int64_t)r->dirfd;
-		v[EBR_F_FILE_CHDIR_PATH].s = path;
-		v[EBR_F_FILE_CHDIR_RET].u = (uint64_t)(int64_t)r->ret;
-		return ebr_writer_event(w, EBR_EV_FILE_CHDIR, r->hdr.ts, r->hdr.cpu, v);
-	}
-	v[EBR_F_FILE_OPEN_PID].u = r->pid;
-	v[EBR_F_FILE_OPEN_TID].u = r->tid;
-	v[EBR_F_FILE_OPEN_COMM].s = comm;
-	v[EBR_F_FILE_OPEN_CALL].u = r->call;
-	v[EBR_F_FILE_OPEN_DIRFD].u = (uint64_t)(int64_t)r->dirfd;
-	v[EBR_F_FILE_OPEN_PATH].s = path;
-	v[EBR_F_FILE_OPEN_FLAGS].u = r->flags;
-	v[EBR_F_FILE_OPEN_MODE].u = r->mode;
-	v[EBR_F_FILE_OPEN_RET].u = (uint64_t)(int64_t)r->ret;
-	v[EBR_F_FILE_OPEN_FSTYPE].s = family_kstr(fstype, r->fstype, EBR_FS_NAME_LEN);
-	v[EBR_F_FILE_OPEN_FS_FLAGS].u = r->fs_flags;
-	v[EBR_F_FILE_OPEN_LAT_NS].u = r->lat_ns;
-	return ebr_writer_event(w, EBR_EV_FILE_OPEN, r->hdr.ts, r->hdr.cpu, v);
-}
-
-int file_slow_translate(struct ebr_writer *w, const void *rec, size_t size)
-{
-	const struct ebr_rec_file_slow *r = rec;
-	struct ebr_value v[EBR_BUILD_FIELDS] = { 0 };
-	char comm[EBR_COMM_LEN + 1], fstype[EBR_FS_NAME_LEN + 1], name[EBR_DNAME_LEN + 1];
-
-	v[EBR_F_FILE_SLOW_PID].u = r->pid;
-	v[EBR_F_FILE_SLOW_TID].u = r->tid;
-	v[EBR_F_FILE_SLOW_COMM].s = family_kstr(comm, r->comm, EBR_COMM_LEN);
-	v[EBR_F_FILE_SLOW_OP].u = r->op;
-	v[EBR_F_FILE_SLOW_RET].u = (uint64_t)r->ret;
-	v[EBR_F_FILE_SLOW_OFFSET].u = r->offset;
-	v[EBR_F_FILE_SLOW_LAT_NS].u = r->lat_ns;
-	v[EBR_F_FILE_SLOW_DEV].u = r->dev;
-	v[EBR_F_FILE_SLOW_INO].u = r->ino;
-	v[EBR_F_FILE_SLOW_FSTYPE].s = family_kstr(fstype, r->fstype, EBR_FS_NAME_LEN);
-	v[EBR_F_FILE_SLOW_NAME].s = family_kstr(name, r->name, EBR_DNAME_LEN);
-	return ebr_writer_event(w, EBR_EV_FILE_SLOW, r->hdr.ts, r->hdr.cpu, v);
-}

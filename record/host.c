@@ -9,6 +9,7 @@
 #include <unistd.h>
 #include <sys/utsname.h>
 #include "record/record.h"
+#include "record/translate.h"
 
 #ifndef EBREC_VERSION
 #define EBREC_VERSION "0.1.0"
@@ -46,7 +47,7 @@ int host_clock_pair(struct ebr_writer *w, const char *when)
 	snprintf(key, sizeof(key), "clock.%s.monotonic_ns", when);
 	err = meta_u64(w, key, mono);
 	snprintf(key, sizeof(key), "clock.%s.realtime_ns", when);
-	return err ? err : meta_u64(w, key, real);
+	return errno_of_ebr(err ?: meta_u64(w, key, real));
 }
 
 static int cmdline_meta(struct ebr_writer *w, int argc, char **argv)
@@ -90,6 +91,5 @@ int host_snapshot(struct ebr_writer *w, int argc, char **argv)
 			      clock_ns(CLOCK_REALTIME) - clock_ns(CLOCK_BOOTTIME));
 	err = err ?: ebr_writer_meta(w, "ebrec.version", EBREC_VERSION);
 	err = err ?: cmdline_meta(w, argc, argv);
-	err = err ?: host_clock_pair(w, "start");
-	return err;
+	return errno_of_ebr(err) ?: host_clock_pair(w, "start");
 }

@@ -8,6 +8,7 @@
 #include "format/array_size.h"
 #include "record/ksyms.h"
 #include "record/record.h"
+#include "record/translate.h"
 
 _Static_assert(offsetof(struct ksym, addr) == 0, "addr_table_upto() reads the leading address");
 
@@ -194,7 +195,7 @@ int ksyms_write(struct ksyms *k, struct ebr_writer *w, uint64_t *frames, uint64_
 		v[EBR_F_SYM_KERNEL_SIZE].u = ksym_size(k, s);
 		v[EBR_F_SYM_KERNEL_NAME].s = k->names + s->name;
 		v[EBR_F_SYM_KERNEL_MODULE].s = k->names + s->module;
-		err = ebr_writer_event(w, EBR_EV_SYM_KERNEL, now, 0, v);
+		err = errno_of_ebr(ebr_writer_event(w, EBR_EV_SYM_KERNEL, now, 0, v));
 	}
 	k->used.n = 0;
 	return err;

@@ -3,13 +3,13 @@
 #include <stdio.h>
 #include "format/array_size.h"
 #include "record/family.h"
-#include "record/record.h"
+#include "record/stacks.h"
 #include "ebrec.skel.h"
 
 #define OFFCPU_DEFAULT_MIN_US 1 /* as bcc's offcputime */
 
 static const struct family_prog offcpu_progs[] = {
-	{ "sched:sched_switch", false, "offcpu_switch" },
+	FAMILY_PROG("sched:sched_switch", false, offcpu_switch),
 };
 
 static const struct family_probe offcpu_probes[] = {
@@ -31,8 +31,13 @@ static int offcpu_snapshot(const struct family_env *env)
 {
 	char buf[32];
 
+	int err;
+
 	snprintf(buf, sizeof(buf), "%llu", (unsigned long long)offcpu_min_us(env->opts));
-	return ebr_writer_meta(env->writer, "offcpu.min_us", buf) ?: stack_symbols_start();
+	err = errno_of_ebr(ebr_writer_meta(env->writer, "offcpu.min_us", buf));
+	if (!err)
+		stack_symbols_start(env->stacks);
+	return err;
 }
 
 const struct family offcpu_family = {

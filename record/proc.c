@@ -2,7 +2,7 @@
 /*
  * The process family on the record side: the snapshot of the processes alive at the start
  * (read from /proc once the probes are attached, so that a process started in between is
- * seen by both and none by neither), and the translation of fork, exec and exit records.
+ * seen by both and none by neither). Its records: record/proc_translate.c.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -15,17 +15,18 @@
 #include "format/array_size.h"
 #include "record/family.h"
 #include "record/record.h"
+#include "ebrec.skel.h"
 
 #define CMDLINE_MAX (64u << 10)
 
 static const struct family_prog proc_progs[] = {
-	{ "sched:sched_process_fork", false, "proc_fork" },
-	{ "syscalls:sys_enter_execve", false, "proc_execve_enter" },
-	{ "syscalls:sys_exit_execve", false, "proc_execve_exit" },
-	{ "syscalls:sys_enter_execveat", true, "proc_execveat_enter" },
-	{ "syscalls:sys_exit_execveat", true, "proc_execveat_exit" },
-	{ "sched:sched_process_exec", false, "proc_exec_done" },
-	{ "sched:sched_process_exit", false, "proc_exit" },
+	FAMILY_PROG("sched:sched_process_fork", false, proc_fork),
+	FAMILY_PROG("syscalls:sys_enter_execve", false, proc_execve_enter),
+	FAMILY_PROG("syscalls:sys_exit_execve", false, proc_execve_exit),
+	FAMILY_PROG("syscalls:sys_enter_execveat", true, proc_execveat_enter),
+	FAMILY_PROG("syscalls:sys_exit_execveat", true, proc_execveat_exit),
+	FAMILY_PROG("sched:sched_process_exec", false, proc_exec_done),
+	FAMILY_PROG("sched:sched_process_exit", false, proc_exit),
 };
 
 static const struct family_probe proc_probes[] = {
@@ -169,7 +170,7 @@ static int proc_snapshot(const struct family_env *env)
 	int err = 0;
 
 	if (!dir || !p || !buf || !(p->args = malloc(CMDLINE_MAX + 2))) {
-		err = dir ? EBR_E_NOMEM : 0; /* without /proc: no snapshot, the events remain */
+		err = dir ? -ENOMEM : 0; /* without /proc: no snapshot, the events remain */
 		goto cleanup;
 	}
 	if (hz <= 0)
@@ -197,7 +198,7 @@ static int proc_snapshot(const struct family_env *env)
 		v[EBR_F_PROC_TASK_CGROUP].s = p->cgroup;
 		v[EBR_F_PROC_TASK_CWD].s = p->cwd;
 		v[EBR_F_PROC_TASK_THREADS].u = p->threads;
-		err = ebr_writer_event(env->writer, EBR_EV_PROC_TASK, now, 0, v);
+		err = errno_of_ebr(ebr_writer_event(env->writer, EBR_EV_PROC_TASK, now, 0, v));
 	}
 cleanup:
 	if (dir)
@@ -220,73 +221,3 @@ const struct family proc_family = {
 	.nprobes = ARRAY_SIZE(proc_probes),
 	.snapshot = proc_snapshot,
 };
-
-int proc_fork_translate(struct ebr_writer *w, const void *rec, size_t size)
-{
-	const struct ebr_rec_proc_fork *r = rec;
-	struct ebr_value v[EBR_BUILD_FIELDS] = { 0 };
-	char comm[EBR_COMM_LEN + 1];
-
-	v[EBR_F_PROC_FORK_PID].u = r->pid;
-	v[EBR_F_PROC_FORK_TID].u = r->tid;
-	v[EBR_F_PROC_FORK_CHILD_PID].u = r->child_pid;
-	v[EBR_F_PROC_FORK_UID].u = r->uid;
-	v[EBR_F_PROC_FORK_COMM].s = family_kstr(comm, r->comm, EBR_COMM_LEN);
-	return ebr_writer_event(w, EBR_EV_PROC_FORK, r->hdr.ts, r->hdr.cpu, v);
-}
-
-int proc_exec_translate(struct ebr_writer *w, const void *rec, size_t size)
-{
-	const struct ebr_rec_proc_exec *r = rec;
-	size_t data = size - offsetof(struct ebr_rec_proc_exec, data);
-	size_t fname_len = r->filename_len, args_len = r->args_len, argc = 0, end = 0;
-	struct ebr_value v[EBR_BUILD_FIELDS] = { 0 };
-	char comm[EBR_COMM_LEN + 1], filename[EBR_PATH_MAX + 1], args[EBR_EXEC_DATA + 1];
-	uint64_t flags = r->flags;
-
-	/* the kernel side bounds both; a record that disagrees with its size is cut to it */
-	if (fname_len > data)
-		fname_len = data;
-	if (args_len > data - fname_len)
-		args_len = data - fname_len;
-	family_kstr(filename, r->data, fname_len);
-	/* whole arguments only, at most EBR_EXEC_MAX_ARGS of them, as bcc's execsnoop */
-	memcpy(args, r->data + fname_len, args_len);
-	for (size_t i = 0; i < args_len && argc < EBR_EXEC_MAX_ARGS; i++)
-		if (!args[i]) {
-			argc++;
-			end = i + 1;
-		}
-	if (end < args_len)
-		flags |= argc == EBR_EXEC_MAX_ARGS ? EBR_EXEC_MORE_ARGS : EBR_EXEC_ARG_CUT;
-	if (end < args_len && argc < EBR_EXEC_MAX_ARGS) /* keep the cut argument, terminated */
-		args[args_len] = 0, end = args_len + 1;
-	v[EBR_F_PROC_EXEC_PID].u = r->pid;
-	v[EBR_F_PROC_EXEC_TID].u = r->tid;
-	v[EBR_F_PROC_EXEC_PPID].u = r->ppid;
-	v[EBR_F_PROC_EXEC_UID].u = r->uid;
-	v[EBR_F_PROC_EXEC_COMM].s = family_kstr(comm, r->comm, EBR_COMM_LEN);
-	v[EBR_F_PROC_EXEC_RET].u = (uint64_t)(int64_t)r->ret;
-	v[EBR_F_PROC_EXEC_FILENAME].s = filename;
-	v[EBR_F_PROC_EXEC_ARGS].s = args;
-	v[EBR_F_PROC_EXEC_ARGS].len = (uint32_t)end;
-	v[EBR_F_PROC_EXEC_FLAGS].u = flags;
-	v[EBR_F_PROC_EXEC_LAT_NS].u = r->lat_ns;
-	return ebr_writer_event(w, EBR_EV_PROC_EXEC, r->hdr.ts, r->hdr.cpu, v);
-}
-
-int proc_exit_translate(struct ebr_writer *w, const void *rec, size_t size)
-{
-	const struct ebr_rec_proc_exit *r = rec;
-	struct ebr_value v[EBR_BUILD_FIELDS] = { 0 };
-	char comm[EBR_COMM_LEN + 1];
-
-	v[EBR_F_PROC_EXIT_PID].u = r->pid;
-	v[EBR_F_PROC_EXIT_TID].u = r->tid;
-	v[EBR_F_PROC_EXIT_PPID].u = r->ppid;
-	v[EBR_F_PROC_EXIT_COMM].s = family_kstr(comm, r->comm, EBR_COMM_LEN);
-	v[EBR_F_PROC_EXIT_CODE].u = r->code;
-	v[EBR_F_PROC_EXIT_START_NS].u = r->start_ns;
-	v[EBR_F_PROC_EXIT_FLAGS].u = r->flags;
-	return ebr_writer_event(w, EBR_EV_PROC_EXIT, r->hdr.ts, r->hdr.cpu, v);
-}

@@ -12,13 +12,13 @@
 #include <bpf/libbpf.h>
 #include "format/array_size.h"
 #include "record/family.h"
-#include "record/record.h"
+#include "record/stacks.h"
 #include "ebrec.skel.h"
 
 #define PROFILE_DEFAULT_HZ 49 /* as bcc's profile: off the beat of 50 and 100 Hz timers */
 
 static const struct family_prog profile_progs[] = {
-	{ NULL, false, "profile_tick" },
+	FAMILY_PROG(NULL, false, profile_tick),
 };
 
 static const struct family_probe profile_probes[] = {
@@ -45,7 +45,9 @@ static int profile_snapshot(const struct family_env *env)
 	err = ebr_writer_meta(env->writer, "profile.frequency_hz", buf);
 	err = err ?: ebr_writer_meta(env->writer, "profile.idle", env->opts->idle ? "1" : "0");
 	err = err ?: ebr_writer_meta(env->writer, "family.profile.perf_event", "cpu-clock");
-	return err ?: stack_symbols_start();
+	if (!err)
+		stack_symbols_start(env->stacks);
+	return errno_of_ebr(err);
 }
 
 static int profile_attach(const struct family_env *env, struct bpf_link **links,

@@ -25,7 +25,7 @@ struct family_prog;
 bool features_has_hook(const struct features *f, const struct family_prog *fp);
 void features_close(struct features *f);
 
-/* host.c: host facts and clock pairs into META. */
+/* host.c: host facts and clock pairs into META; 0 or a negative errno. */
 int host_snapshot(struct ebr_writer *w, int argc, char **argv);
 int host_clock_pair(struct ebr_writer *w, const char *when);
 uint64_t host_monotonic_ns(void);

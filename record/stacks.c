@@ -1,15 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/*
- * Stack samples (profile and offcpu) into trace events, and the symbols their frames need:
- * every frame is counted as it is written, and the symbols of those frames are written at
- * the end (stack_symbols_finish), so that the trace reads without the recording host.
- */
+/* Stack samples (profile and offcpu) into trace events, and the symbols their frames need. */
 #include <stdio.h>
 #include <string.h>
 #include "record/family.h"
-#include "record/ksyms.h"
-#include "record/record.h"
-#include "record/usyms.h"
+#include "record/stacks.h"
+#include "record/translate.h"
 
 _Static_assert(EBR_F_OFFCPU_SPAN_PID == EBR_F_PROFILE_SAMPLE_PID &&
 		       EBR_F_OFFCPU_SPAN_TID == EBR_F_PROFILE_SAMPLE_TID &&
@@ -19,25 +14,16 @@ _Static_assert(EBR_F_OFFCPU_SPAN_PID == EBR_F_PROFILE_SAMPLE_PID &&
 		       EBR_F_OFFCPU_SPAN_FLAGS == EBR_F_PROFILE_SAMPLE_FLAGS,
 	       "stack types share their first fields");
 
-/* The symbol state of the recording: the recorder runs one recording per process. */
-static struct stack_symbols {
-	struct ksyms k;
-	struct usyms u;
-	bool tried_kallsyms;
-	uint64_t kframes, kresolved, uframes, uresolved;
-} syms;
-
 /* Reads kallsyms once, when a stack family starts; without it kernel frames stay numbers. */
-int stack_symbols_start(void)
+void stack_symbols_start(struct stack_symbols *s)
 {
 	char msg[160];
 
-	if (syms.tried_kallsyms)
-		return 0;
-	syms.tried_kallsyms = true;
-	if (ksyms_load(&syms.k, msg, sizeof(msg)))
+	if (s->tried_kallsyms)
+		return;
+	s->tried_kallsyms = true;
+	if (ksyms_load(&s->k, msg, sizeof(msg)))
 		fprintf(stderr, "ebrec record: warning: %s\n", msg);
-	return 0;
 }
 
 /* A frame's lookup address: the leaf's own, a return address's call instruction (- 1). */
@@ -46,8 +32,9 @@ static uint64_t lookup_addr(const uint64_t *frames, size_t i)
 	return i ? frames[i] - 1 : frames[i];
 }
 
-int stack_translate(struct ebr_writer *w, const void *rec, size_t size)
+int stack_translate(struct translate_ctx *ctx, const void *rec, size_t size)
 {
+	struct stack_symbols *syms = ctx->stacks;
 	const struct ebr_rec_stack *r = rec;
 	size_t have = (size - offsetof(struct ebr_rec_stack, frames)) / sizeof(r->frames[0]);
 	size_t kdepth = r->kdepth, udepth = r->udepth, kskip = 0;
@@ -63,14 +50,14 @@ int stack_translate(struct ebr_writer *w, const void *rec, size_t size)
 		udepth = have - kdepth;
 	uframes = kframes + kdepth;
 	/* a stack taken in a tracepoint starts in the BPF program that took it */
-	if (r->hdr.type == EBR_REC_OFFCPU && syms.k.loaded)
-		kskip = ksyms_tracing_frames(&syms.k, kframes, kdepth);
+	if (r->hdr.type == EBR_REC_OFFCPU && syms->k.loaded)
+		kskip = ksyms_tracing_frames(&syms->k, kframes, kdepth);
 	kframes += kskip;
 	kdepth -= kskip;
 	for (size_t i = 0; i < kdepth && !err; i++)
-		err = ksyms_use(&syms.k, lookup_addr(kframes, i)) ? EBR_E_NOMEM : 0;
+		err = ksyms_use(&syms->k, lookup_addr(kframes, i));
 	for (size_t i = 0; i < udepth && !err; i++)
-		err = usyms_use(&syms.u, w, r->pid, uframes[i], i > 0, r->hdr.ts);
+		err = usyms_use(&syms->u, ctx->writer, r->pid, uframes[i], i > 0, r->hdr.ts);
 	if (err)
 		return err;
 	v[EBR_F_PROFILE_SAMPLE_PID].u = r->pid;
@@ -82,10 +69,10 @@ int stack_translate(struct ebr_writer *w, const void *rec, size_t size)
 	v[EBR_F_PROFILE_SAMPLE_USTACK].len = (uint32_t)udepth;
 	v[EBR_F_PROFILE_SAMPLE_FLAGS].u = r->flags;
 	if (r->hdr.type == EBR_REC_PROFILE)
-		return ebr_writer_event(w, EBR_EV_PROFILE_SAMPLE, r->hdr.ts, r->hdr.cpu, v);
+		return translate_emit(ctx, EBR_EV_PROFILE_SAMPLE, &r->hdr, v);
 	v[EBR_F_OFFCPU_SPAN_OFFCPU_NS].u = r->offcpu_ns;
 	v[EBR_F_OFFCPU_SPAN_STATE].u = r->state;
-	return ebr_writer_event(w, EBR_EV_OFFCPU_SPAN, r->hdr.ts, r->hdr.cpu, v);
+	return translate_emit(ctx, EBR_EV_OFFCPU_SPAN, &r->hdr, v);
 }
 
 static int write_share(struct ebr_writer *w, const char *key, uint64_t n)
@@ -96,18 +83,28 @@ static int write_share(struct ebr_writer *w, const char *key, uint64_t n)
 	return ebr_writer_meta(w, key, buf);
 }
 
-int stack_symbols_finish(const struct family_env *env)
+int stack_symbols_write(struct stack_symbols *s, struct ebr_writer *w)
 {
 	int err;
 
-	err = ksyms_write(&syms.k, env->writer, &syms.kframes, &syms.kresolved);
-	err = err ?: usyms_write(&syms.u, env->writer, &syms.uframes, &syms.uresolved);
-	err = err ?: write_share(env->writer, "symbols.kernel_frames", syms.kframes);
-	err = err ?: write_share(env->writer, "symbols.kernel_resolved", syms.kresolved);
-	err = err ?: write_share(env->writer, "symbols.user_frames", syms.uframes);
-	err = err ?: write_share(env->writer, "symbols.user_resolved", syms.uresolved);
+	err = ksyms_write(&s->k, w, &s->kframes, &s->kresolved);
+	err = err ?: usyms_write(&s->u, w, &s->uframes, &s->uresolved);
+	err = err ?: errno_of_ebr(write_share(w, "symbols.kernel_frames", s->kframes));
+	err = err ?: errno_of_ebr(write_share(w, "symbols.kernel_resolved", s->kresolved));
+	err = err ?: errno_of_ebr(write_share(w, "symbols.user_frames", s->uframes));
+	err = err ?: errno_of_ebr(write_share(w, "symbols.user_resolved", s->uresolved));
 	/* no stack comes after the probes are detached: a second family's call writes nothing */
-	ksyms_free(&syms.k);
-	usyms_free(&syms.u);
+	stack_symbols_free(s);
 	return err;
+}
+
+void stack_symbols_free(struct stack_symbols *s)
+{
+	ksyms_free(&s->k);
+	usyms_free(&s->u);
+}
+
+int stack_symbols_finish(const struct family_env *env)
+{
+	return stack_symbols_write(env->stacks, env->writer);
 }

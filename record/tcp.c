@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * The TCP family on the record side: the translation of the kernel's TCP records, and the
- * sessions open at the start and at the end of the recording, from sock_diag (the kernel's
+ * The TCP family on the record side (its records: record/tcp_translate.c): the sessions open
+ * at the start and at the end of the recording, from sock_diag (the kernel's
  * own socket table, as ss(8) reads it): addresses, state, byte counters and the cookie that
  * ties a session to its events, with the process holding each socket found in /proc.
  */
@@ -22,14 +22,15 @@
 #include "format/tcp_states.h"
 #include "record/family.h"
 #include "record/record.h"
+#include "ebrec.skel.h"
 
 static const struct family_prog tcp_progs[] = {
-	{ "sock:inet_sock_set_state", false, "tcp_set_state" },
-	{ "tcp:tcp_retransmit_skb", true, "tcp_retransmit" },
-	{ "tcp:tcp_send_reset", true, "tcp_send_reset" },
-	{ "tcp:tcp_receive_reset", true, "tcp_receive_reset" },
-	{ "syscalls:sys_exit_accept4", true, "tcp_accept4_exit" },
-	{ "syscalls:sys_exit_accept", true, "tcp_accept_exit" },
+	FAMILY_PROG("sock:inet_sock_set_state", false, tcp_set_state),
+	FAMILY_PROG("tcp:tcp_retransmit_skb", true, tcp_retransmit),
+	FAMILY_PROG("tcp:tcp_send_reset", true, tcp_send_reset),
+	FAMILY_PROG("tcp:tcp_receive_reset", true, tcp_receive_reset),
+	FAMILY_PROG("syscalls:sys_exit_accept4", true, tcp_accept4_exit),
+	FAMILY_PROG("syscalls:sys_exit_accept", true, tcp_accept_exit),
 };
 
 static const struct family_probe tcp_probes[] = {
@@ -38,81 +39,6 @@ static const struct family_probe tcp_probes[] = {
 	{ EBR_PROBE_TCP_RETRANS, "tcp/retrans" },
 	{ EBR_PROBE_TCP_RESET, "tcp/reset" },
 };
-
-/* The fields every tcp.* type shares (format/events.def: the first eleven). */
-struct tcp_common {
-	uint32_t pid, tid;
-	const char *comm;
-	uint64_t cookie, skaddr;
-	int family; /* AF_INET, AF_INET6 */
-	const uint8_t *laddr, *raddr;
-	uint16_t lport, rport;
-	uint8_t state;
-};
-
-_Static_assert(EBR_F_TCP_ACCEPT_STATE == EBR_F_TCP_STATE_STATE &&
-		       EBR_F_TCP_RETRANS_STATE == EBR_F_TCP_STATE_STATE &&
-		       EBR_F_TCP_RESET_STATE == EBR_F_TCP_STATE_STATE &&
-		       EBR_F_TCP_SOCK_STATE == EBR_F_TCP_STATE_STATE,
-	       "tcp types share their first fields");
-
-static void tcp_common_values(struct ebr_value *v, const struct tcp_common *c)
-{
-	uint32_t alen = c->family == AF_INET6 ? 16 : 4;
-
-	v[EBR_F_TCP_STATE_PID].u = c->pid;
-	v[EBR_F_TCP_STATE_TID].u = c->tid;
-	v[EBR_F_TCP_STATE_COMM].s = c->comm;
-	v[EBR_F_TCP_STATE_COOKIE].u = c->cookie;
-	v[EBR_F_TCP_STATE_SKADDR].u = c->skaddr;
-	v[EBR_F_TCP_STATE_IP].u = c->family == AF_INET6 ? 6 : 4;
-	v[EBR_F_TCP_STATE_LADDR].s = (const char *)c->laddr;
-	v[EBR_F_TCP_STATE_LADDR].len = alen;
-	v[EBR_F_TCP_STATE_LPORT].u = c->lport;
-	v[EBR_F_TCP_STATE_RADDR].s = (const char *)c->raddr;
-	v[EBR_F_TCP_STATE_RADDR].len = alen;
-	v[EBR_F_TCP_STATE_RPORT].u = c->rport;
-	v[EBR_F_TCP_STATE_STATE].u = c->state;
-}
-
-int tcp_translate(struct ebr_writer *w, const void *rec, size_t size)
-{
-	const struct ebr_rec_tcp *r = rec;
-	struct ebr_value v[EBR_BUILD_FIELDS] = { 0 };
-	char comm[EBR_COMM_LEN + 1];
-	struct tcp_common c = {
-		.pid = r->pid, .tid = r->tid, .comm = family_kstr(comm, r->comm, EBR_COMM_LEN),
-		.cookie = r->cookie, .skaddr = r->skaddr, .family = r->family,
-		.laddr = r->saddr, .raddr = r->daddr, .lport = r->sport, .rport = r->dport,
-		.state = r->state,
-	};
-	uint32_t type;
-
-	if (r->family != AF_INET && r->family != AF_INET6)
-		return 0; /* a reset whose packet could not be read: nothing to say of it */
-	tcp_common_values(v, &c);
-	switch (r->hdr.type) {
-	case EBR_REC_TCP_STATE:
-		type = EBR_EV_TCP_STATE;
-		v[EBR_F_TCP_STATE_OLDSTATE].u = r->oldstate;
-		v[EBR_F_TCP_STATE_TX_BYTES].u = r->tx_bytes;
-		v[EBR_F_TCP_STATE_RX_BYTES].u = r->rx_bytes;
-		v[EBR_F_TCP_STATE_FLAGS].u = r->flags;
-		break;
-	case EBR_REC_TCP_ACCEPT:
-		type = EBR_EV_TCP_ACCEPT;
-		break;
-	case EBR_REC_TCP_RETRANS:
-		type = EBR_EV_TCP_RETRANS;
-		break;
-	default:
-		type = EBR_EV_TCP_RESET;
-		v[EBR_F_TCP_RESET_DIRECTION].u = r->detail >> 16;
-		v[EBR_F_TCP_RESET_REASON].u = r->detail & 0xffff;
-		break;
-	}
-	return ebr_writer_event(w, type, r->hdr.ts, r->hdr.cpu, v);
-}
 
 /* ------------------------------------------------------------ sockets open at start and end */
 
@@ -152,7 +78,7 @@ static int diag_add(struct diag_list *l, const struct inet_diag_msg *m, size_t l
 		struct diag_sock *s = realloc(l->s, cap * sizeof(*s));
 
 		if (!s)
-			return EBR_E_NOMEM;
+			return -ENOMEM;
 		l->s = s;
 		l->cap = cap;
 	}
@@ -178,8 +104,11 @@ static int diag_add(struct diag_list *l, const struct inet_diag_msg *m, size_t l
 	return 0;
 }
 
-/* Every TCP session of one address family in this network namespace. */
-static int diag_dump(int fd, int family, struct diag_list *l)
+/*
+ * Every TCP session of one address family in this network namespace, read through buf.
+ * -ENOMEM, or another negative errno when sock_diag failed.
+ */
+static int diag_dump(int fd, int family, struct diag_list *l, char *buf, size_t buflen)
 {
 	struct {
 		struct nlmsghdr nh;
@@ -190,22 +119,25 @@ static int diag_dump(int fd, int family, struct diag_list *l)
 		.req = { .sdiag_family = (uint8_t)family, .sdiag_protocol = IPPROTO_TCP,
 			 .idiag_ext = 1u << (INET_DIAG_INFO - 1), .idiag_states = DIAG_STATES },
 	};
-	static char buf[64 << 10];
 	int err;
 
 	if (send(fd, &q, sizeof(q), 0) != (ssize_t)sizeof(q))
-		return EBR_E_IO;
+		return errno ? -errno : -EIO;
 	for (;;) {
-		ssize_t n = recv(fd, buf, sizeof(buf), 0);
+		ssize_t n = recv(fd, buf, buflen, 0);
 		size_t len = n > 0 ? (size_t)n : 0;
 
 		if (n <= 0)
-			return EBR_E_IO;
+			return n < 0 ? -errno : -EIO;
 		for (struct nlmsghdr *h = (void *)buf; NLMSG_OK(h, len); h = NLMSG_NEXT(h, len)) {
 			if (h->nlmsg_type == NLMSG_DONE)
 				return 0;
-			if (h->nlmsg_type == NLMSG_ERROR)
-				return EBR_E_IO;
+			if (h->nlmsg_type == NLMSG_ERROR) {
+				const struct nlmsgerr *e = NLMSG_DATA(h);
+
+				return h->nlmsg_len >= NLMSG_LENGTH(sizeof(*e)) && e->error < 0 ?
+					       e->error : -EIO;
+			}
 			if (h->nlmsg_len < NLMSG_LENGTH(sizeof(struct inet_diag_msg)))
 				continue;
 			err = diag_add(l, NLMSG_DATA(h), h->nlmsg_len - NLMSG_LENGTH(0));
@@ -305,21 +237,29 @@ static void diag_origins(struct diag_list *l)
 /* tcp.sock events for the sessions open now: phase 0 at the start, 1 at the end. */
 static int tcp_sessions_now(const struct family_env *env, uint64_t phase)
 {
+	const size_t buflen = 64 << 10;
 	struct diag_list l = { 0 };
 	uint64_t now = host_monotonic_ns();
 	int fd = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_SOCK_DIAG), err;
+	char *buf;
 
 	if (fd < 0) {
 		fprintf(stderr, "ebrec record: tcp: no sock_diag (%s): sessions open at the %s "
 				"are not listed\n", strerror(errno), phase ? "end" : "start");
 		return 0;
 	}
-	err = diag_dump(fd, AF_INET, &l);
-	err = err ?: diag_dump(fd, AF_INET6, &l);
+	buf = malloc(buflen);
+	if (!buf) {
+		close(fd);
+		return -ENOMEM;
+	}
+	err = diag_dump(fd, AF_INET, &l, buf, buflen);
+	err = err ?: diag_dump(fd, AF_INET6, &l, buf, buflen);
+	free(buf);
 	close(fd);
-	if (err == EBR_E_IO) {
-		fprintf(stderr, "ebrec record: tcp: sock_diag failed: sessions open at the %s "
-				"are not listed\n", phase ? "end" : "start");
+	if (err && err != -ENOMEM) {
+		fprintf(stderr, "ebrec record: tcp: sock_diag failed (%s): sessions open at the %s "
+				"are not listed\n", strerror(-err), phase ? "end" : "start");
 		err = 0;
 	}
 	if (!err) {
@@ -343,7 +283,7 @@ static int tcp_sessions_now(const struct family_env *env, uint64_t phase)
 		v[EBR_F_TCP_SOCK_INODE].u = d->inode;
 		v[EBR_F_TCP_SOCK_UID].u = d->uid;
 		v[EBR_F_TCP_SOCK_ORIGIN].u = d->origin;
-		err = ebr_writer_event(env->writer, EBR_EV_TCP_SOCK, now, 0, v);
+		err = errno_of_ebr(ebr_writer_event(env->writer, EBR_EV_TCP_SOCK, now, 0, v));
 	}
 	free(l.s);
 	return err;

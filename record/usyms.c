@@ -14,6 +14,7 @@
 #include <elfutils/libdwfl.h>
 #include <sys/sysmacros.h>
 #include "record/record.h"
+#include "record/translate.h"
 #include "record/usyms.h"
 
 #define OFFSET_BITS 48 /* user addresses (a perf map's offsets) fit; 65535 objects */
@@ -24,7 +25,7 @@
 
 /*
  * Room for one more element in *arr (n used of *cap, elem bytes each): doubled from `first`
- * when full. 0, or EBR_E_NOMEM with *arr unchanged.
+ * when full. 0, or -ENOMEM with *arr unchanged.
  */
 static int grow(void *arr, size_t n, size_t *cap, size_t elem, size_t first)
 {
@@ -36,7 +37,7 @@ static int grow(void *arr, size_t n, size_t *cap, size_t elem, size_t first)
 		return 0;
 	grown = reallocarray(*p, ncap, elem);
 	if (!grown)
-		return EBR_E_NOMEM;
+		return -ENOMEM;
 	*p = grown;
 	*cap = ncap;
 	return 0;
@@ -54,7 +55,7 @@ static int write_object(struct ebr_writer *w, uint32_t id, const struct uobject 
 	v[EBR_F_SYM_OBJECT_BUILD_ID].s = build_id;
 	v[EBR_F_SYM_OBJECT_BUILD_ID].len = build_id_len;
 	v[EBR_F_SYM_OBJECT_KIND].u = o->kind;
-	return ebr_writer_event(w, EBR_EV_SYM_OBJECT, host_monotonic_ns(), 0, v);
+	return errno_of_ebr(ebr_writer_event(w, EBR_EV_SYM_OBJECT, host_monotonic_ns(), 0, v));
 }
 
 /* The id of the object (dev, ino) or (kind perf map, pid), 0 if unknown. */
@@ -122,7 +123,7 @@ static int object_of_file(struct usyms *u, struct ebr_writer *w, uint32_t pid, u
 		return 0;
 	o = object_new(u, UOBJ_ELF, path);
 	if (!o)
-		return EBR_E_NOMEM;
+		return -ENOMEM;
 	o->dev = dev;
 	o->ino = ino;
 	snprintf(mf, sizeof(mf), "/proc/%u/map_files/%llx-%llx", pid, (unsigned long long)start,
@@ -158,7 +159,7 @@ static int object_of_perf_map(struct usyms *u, struct ebr_writer *w, uint32_t pi
 		return 0;
 	o = object_new(u, UOBJ_PERF_MAP, path);
 	if (!o)
-		return EBR_E_NOMEM;
+		return -ENOMEM;
 	o->ino = pid;
 	*id = (uint32_t)u->nobjs;
 	return write_object(w, *id, o, NULL, 0);
@@ -215,7 +216,7 @@ static int map_put(struct uproc *p, const struct umap *m)
 	p->nmaps = out;
 	maps = reallocarray(p->maps, p->nmaps + 1, sizeof(*maps));
 	if (!maps)
-		return EBR_E_NOMEM;
+		return -ENOMEM;
 	p->maps = maps;
 	for (pos = 0; pos < p->nmaps && p->maps[pos].start < m->start; pos++)
 		;
@@ -243,7 +244,7 @@ static int write_map(struct ebr_writer *w, uint32_t pid, const struct umap *m, c
 	v[EBR_F_SYM_MAP_PGOFF].u = m->pgoff;
 	v[EBR_F_SYM_MAP_OBJECT].u = m->object;
 	v[EBR_F_SYM_MAP_NAME].s = name;
-	return ebr_writer_event(w, EBR_EV_SYM_MAP, host_monotonic_ns(), 0, v);
+	return errno_of_ebr(ebr_writer_event(w, EBR_EV_SYM_MAP, host_monotonic_ns(), 0, v));
 }
 
 /* One line of /proc/PID/maps: an executable mapping is added to p and written. */
@@ -315,7 +316,7 @@ int usyms_use(struct usyms *u, struct ebr_writer *w, uint32_t pid, uint64_t addr
 	if (!p) {
 		p = proc_add(u, pid, pos);
 		if (!p)
-			return EBR_E_NOMEM;
+			return -ENOMEM;
 		if ((err = scan_maps(u, w, p)))
 			return err;
 	}
@@ -336,7 +337,7 @@ int usyms_use(struct usyms *u, struct ebr_writer *w, uint32_t pid, uint64_t addr
 		u->unmapped++;
 		return 0;
 	}
-	return addrset_add(&u->used, (uint64_t)m->object << OFFSET_BITS | off) ? EBR_E_NOMEM : 0;
+	return addrset_add(&u->used, (uint64_t)m->object << OFFSET_BITS | off) ? -ENOMEM : 0;
 }
 
 /* ------------------------------------------------------------- resolution */
@@ -361,7 +362,7 @@ static int write_funcs(struct ebr_writer *w, uint32_t object, uint64_t offset,
 		v[EBR_F_SYM_FUNC_FUNC_OFFSET].u = d ? 0 : func_offset;
 		v[EBR_F_SYM_FUNC_FILE].s = f[d].file ? f[d].file : "";
 		v[EBR_F_SYM_FUNC_LINE].u = f[d].line > 0 ? (uint64_t)f[d].line : 0;
-		err = ebr_writer_event(w, EBR_EV_SYM_FUNC, host_monotonic_ns(), 0, v);
+		err = errno_of_ebr(ebr_writer_event(w, EBR_EV_SYM_FUNC, host_monotonic_ns(), 0, v));
 	}
 	return err;
 }
@@ -492,7 +493,7 @@ static int resolve_elf(struct ebr_writer *w, const struct uobject *o, uint32_t i
 	if (!dwfl) {
 		if (fd >= 0)
 			close(fd);
-		return EBR_E_NOMEM;
+		return -ENOMEM;
 	}
 	if (fd >= 0) {
 		mod = dwfl_report_offline(dwfl, "object", o->path, fd);
@@ -556,7 +557,7 @@ static int resolve_perf_map(struct ebr_writer *w, const struct uobject *o, uint3
 		syms[nsyms].size = size;
 		syms[nsyms].name = strdup(line + pos);
 		if (!syms[nsyms].name)
-			err = EBR_E_NOMEM;
+			err = -ENOMEM;
 		else
 			nsyms++;
 	}

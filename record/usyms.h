@@ -48,11 +48,13 @@ struct usyms {
 
 /*
  * Counts a user frame of pid: addr, a return address unless it is the leaf. ts is the
- * sample's time; now the recorder's, to pace re-reading a process's maps.
+ * sample's time; now the recorder's, to pace re-reading a process's maps. Writes sym.object
+ * and sym.map events for what it reads. 0 or a negative errno.
  */
 int usyms_use(struct usyms *u, struct ebr_writer *w, uint32_t pid, uint64_t addr,
 	      bool is_return, uint64_t ts);
 /* Resolves and writes sym.func for every offset used since the last call; adds counts. */
+/* 0 or a negative errno. */
 int usyms_write(struct usyms *u, struct ebr_writer *w, uint64_t *frames, uint64_t *resolved);
 void usyms_free(struct usyms *u);
 

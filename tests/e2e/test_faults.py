@@ -8,7 +8,7 @@ import pytest
 
 from conftest import Recording, ebrec, workload
 
-FLUSH_INTERVAL_S = 1.0  # record/cmd_record.c FLUSH_INTERVAL_MS: the most SIGKILL may lose
+FLUSH_INTERVAL_S = 1.0  # record/loop.c FLUSH_INTERVAL_MS: the most SIGKILL may lose
 
 
 @pytest.fixture

@@ -1,0 +1,271 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The trace of a recording: what it records (META and the families' snapshots), then the
+ * loop that translates what the drain thread hands over, writes the counters and flushes once
+ * a second, and at the end the last records, counts and clock pair.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include "record/recorder.h"
+#include "ebrec.skel.h"
+
+#define FLUSH_INTERVAL_MS 1000 /* at most this much is lost on SIGKILL */
+
+/* The signal that ends the recording: a handler can only reach a file-scope variable. */
+static volatile sig_atomic_t stop_signal;
+
+static void on_stop_signal(int sig)
+{
+	stop_signal = sig;
+}
+
+void record_catch_signals(void)
+{
+	struct sigaction sa = { .sa_handler = on_stop_signal };
+
+	signal(SIGPIPE, SIG_IGN); /* a closed pipe is a write error, reported as one */
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+}
+
+/* META that says what was recorded: families, their attached tracepoints, probe ids. */
+int record_describe(struct recorder *rec, const struct features *feat)
+{
+	char fams[512] = "", key[64], tps[1024];
+	int err = 0;
+
+	for (size_t i = 0; i < rec->nfams && !err; i++) {
+		const struct family *f = rec->fams[i];
+		struct family_env env = recorder_env(rec, i);
+
+		snprintf(fams + strlen(fams), sizeof(fams) - strlen(fams), "%s%s", i ? "," : "",
+			 f->name);
+		tps[0] = 0;
+		for (size_t p = 0; p < f->nprogs; p++)
+			if (f->progs[p].tracepoint &&
+			    features_has_tracepoint(feat, f->progs[p].tracepoint))
+				snprintf(tps + strlen(tps), sizeof(tps) - strlen(tps), "%s%s",
+					 tps[0] ? "," : "", f->progs[p].tracepoint);
+		snprintf(key, sizeof(key), "family.%s.tracepoints", f->name);
+		if (tps[0])
+			err = errno_of_ebr(ebr_writer_meta(rec->w, key, tps));
+		for (size_t p = 0; p < f->nprobes && !err; p++) {
+			snprintf(key, sizeof(key), "probe.%u", f->probes[p].id);
+			err = errno_of_ebr(ebr_writer_meta(rec->w, key, f->probes[p].name));
+			if (rec->nprobes < EBR_PROBE_MAX)
+				rec->probes[rec->nprobes++].id = f->probes[p].id;
+		}
+		if (!err && f->snapshot)
+			err = f->snapshot(&env);
+	}
+	if (!err)
+		err = errno_of_ebr(ebr_writer_meta(rec->w, "record.families", fams));
+	if (!err && rec->o.pid) {
+		snprintf(key, sizeof(key), "%ld", rec->o.pid);
+		err = errno_of_ebr(ebr_writer_meta(rec->w, "record.pid_filter", key));
+	}
+	if (!err) {
+		snprintf(key, sizeof(key), "%zu", rec->o.buffer_size);
+		err = errno_of_ebr(ebr_writer_meta(rec->w, "record.buffer_size", key));
+	}
+	return err;
+}
+
+/*
+ * Writes one ebr.counts event per probe whose counters moved since the last one; at the end
+ * (final) one for every probe, so that a trace says "0 lost" of each probe it recorded.
+ */
+static int write_counts(struct recorder *rec, bool final)
+{
+	struct ebr_probe_counters *vals = calloc((size_t)rec->ncpus, sizeof(*vals));
+	uint64_t lost_user[EBR_PROBE_MAX];
+	int map_fd = bpf_map__fd(rec->skel->maps.ebr_counters);
+	uint64_t now = host_monotonic_ns();
+	int err = 0;
+
+	if (!vals)
+		return -ENOMEM;
+	drain_totals(&rec->drain, lost_user, &rec->drain_malformed);
+	for (size_t i = 0; i < rec->nprobes && !err; i++) {
+		struct probe_state *p = &rec->probes[i];
+		struct ebr_value v[EBR_BUILD_FIELDS] = { 0 };
+		uint64_t emitted = 0, lost_rb = 0, lost_map = 0;
+		uint32_t key = p->id;
+
+		if (bpf_map_lookup_elem(map_fd, &key, vals) == 0)
+			for (int c = 0; c < rec->ncpus; c++) {
+				emitted += vals[c].emitted;
+				lost_rb += vals[c].lost_ringbuf;
+				lost_map += vals[c].lost_map;
+			}
+		v[EBR_F_COUNTS_PROBE].u = p->id;
+		v[EBR_F_COUNTS_EMITTED].u = emitted - p->emitted;
+		v[EBR_F_COUNTS_LOST_RINGBUF].u = lost_rb - p->lost_ringbuf;
+		v[EBR_F_COUNTS_LOST_MAP].u = lost_map - p->lost_map;
+		v[EBR_F_COUNTS_LOST_USER].u = lost_user[p->id] - p->lost_user;
+		if (!final && !v[EBR_F_COUNTS_EMITTED].u && !v[EBR_F_COUNTS_LOST_RINGBUF].u &&
+		    !v[EBR_F_COUNTS_LOST_MAP].u && !v[EBR_F_COUNTS_LOST_USER].u)
+			continue;
+		err = errno_of_ebr(ebr_writer_event(rec->w, EBR_EV_COUNTS, now, 0, v));
+		p->emitted = emitted;
+		p->lost_ringbuf = lost_rb;
+		p->lost_map = lost_map;
+		p->lost_user = lost_user[p->id];
+	}
+	free(vals);
+	return err;
+}
+
+/* The families' counters kept in maps (cachestat's), as events. */
+int record_samples(struct recorder *rec, uint64_t now)
+{
+	int err = 0;
+
+	for (size_t i = 0; i < rec->nfams && !err; i++) {
+		struct family_env env = recorder_env(rec, i);
+
+		if (rec->fams[i]->sample)
+			err = rec->fams[i]->sample(&env, now);
+	}
+	return err;
+}
+
+uint64_t record_total_lost(const struct recorder *rec)
+{
+	uint64_t n = 0;
+
+	for (size_t i = 0; i < rec->nprobes; i++)
+		n += rec->probes[i].lost_ringbuf + rec->probes[i].lost_map + rec->probes[i].lost_user;
+	return n;
+}
+
+static int write_chunk(struct recorder *rec, const struct drain_chunk *c)
+{
+	size_t off = 0;
+
+	while (c->len - off >= sizeof(struct ebr_rec_hdr)) {
+		const struct ebr_rec_hdr *h = (const void *)(c->data + off);
+		const struct record_kind *k = record_kind_find(h->type);
+		int err;
+
+		if (h->size < sizeof(*h) || h->size > c->len - off) {
+			rec->malformed++;
+			break;
+		}
+		off += (h->size + 7u) & ~7u;
+		if (!k || !record_kind_fits(k, h->size)) {
+			rec->malformed++;
+			continue;
+		}
+		/* the ring is in reservation order: measure how far time order departs from it */
+		if (h->ts < rec->last_ts && rec->last_ts - h->ts > rec->max_inversion)
+			rec->max_inversion = rec->last_ts - h->ts;
+		if (h->ts > rec->last_ts)
+			rec->last_ts = h->ts;
+		err = k->translate(&rec->tctx, h, h->size);
+		if (err)
+			return err;
+		rec->written++;
+	}
+	return 0;
+}
+
+void record_print_status(const struct recorder *rec, bool final, uint64_t prev_written,
+			 double dt)
+{
+	double elapsed = (double)(host_monotonic_ns() - rec->t_start) / 1e9;
+	double bytes = (double)(rec->w ? ebr_writer_bytes(rec->w) : rec->bytes);
+	bool kib = bytes < (1 << 20);
+	double size = bytes / (kib ? 1024 : 1 << 20);
+	const char *name = rec->to_stdout ? "stdout" : rec->o.out;
+
+	if (!final) {
+		fprintf(stderr, "\r\033[Kebrec: %.0fs  %.0f events/s  %.1f %s written  %llu lost",
+			elapsed, dt > 0 ? (double)(rec->written - prev_written) / dt : 0.0, size,
+			kib ? "KiB" : "MiB",
+			(unsigned long long)record_total_lost(rec));
+		return;
+	}
+	fprintf(stderr, "ebrec: recorded %llu events in %.1fs (%.0f/s) to %s: %.1f %s, %llu lost\n",
+		(unsigned long long)rec->written, elapsed,
+		elapsed > 0 ? (double)rec->written / elapsed : 0.0, name, size, kib ? "KiB" : "MiB",
+		(unsigned long long)record_total_lost(rec));
+}
+
+/* The writer loop: runs until a signal, -d, or the end of COMMAND. */
+int record_loop(struct recorder *rec)
+{
+	bool tty = isatty(STDERR_FILENO);
+	uint64_t deadline = rec->o.duration > 0 ? rec->t_start + (uint64_t)(rec->o.duration * 1e9)
+						: UINT64_MAX;
+	uint64_t next_flush = rec->t_start + FLUSH_INTERVAL_MS * 1000000ull;
+	uint64_t prev_written = 0, prev_t = rec->t_start;
+	int err = 0;
+
+	while (!err && !stop_signal && host_monotonic_ns() < deadline &&
+	       !record_child_finished(rec)) {
+		struct drain_chunk *c = drain_pop(&rec->drain, 50);
+		uint64_t now;
+
+		if (c) {
+			err = write_chunk(rec, c);
+			free(c);
+		}
+		now = host_monotonic_ns();
+		if (!err && now >= next_flush) {
+			err = record_samples(rec, now);
+			err = err ?: write_counts(rec, false);
+			err = err ?: errno_of_ebr(ebr_writer_flush(rec->w));
+			if (tty)
+				record_print_status(rec, false, prev_written,
+						    (double)(now - prev_t) / 1e9);
+			prev_written = rec->written;
+			prev_t = now;
+			next_flush = now + FLUSH_INTERVAL_MS * 1000000ull;
+		}
+	}
+	if (tty)
+		fputs("\r\033[K", stderr);
+	return err;
+}
+
+/* Detach, then take everything the probes handed over before that, then the last counts. */
+int record_finish(struct recorder *rec)
+{
+	struct drain_chunk *c;
+	struct timespec settle = { 0, 20 * 1000000L };
+	char buf[32];
+	int err = 0;
+
+	record_detach(rec);
+	nanosleep(&settle, NULL); /* programs that were running finish their submit */
+	drain_stop(&rec->drain);
+	while (!err && (c = drain_pop(&rec->drain, 0))) {
+		err = write_chunk(rec, c);
+		free(c);
+	}
+	err = err ?: record_samples(rec, host_monotonic_ns());
+	for (size_t i = 0; i < rec->nfams && !err; i++) {
+		struct family_env env = recorder_env(rec, i);
+
+		if (rec->fams[i]->finish)
+			err = rec->fams[i]->finish(&env);
+	}
+	err = err ?: write_counts(rec, true);
+	err = err ?: host_clock_pair(rec->w, "end");
+	snprintf(buf, sizeof(buf), "%llu", (unsigned long long)rec->max_inversion);
+	err = err ?: errno_of_ebr(ebr_writer_meta(rec->w, "record.max_reorder_ns", buf));
+	if (!err && rec->malformed + rec->drain_malformed) {
+		snprintf(buf, sizeof(buf), "%llu",
+			 (unsigned long long)(rec->malformed + rec->drain_malformed));
+		err = errno_of_ebr(ebr_writer_meta(rec->w, "record.malformed_records", buf));
+	}
+	return err;
+}

@@ -1,0 +1,225 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* `ebrec record`'s command line: its options, --help, and the families -e selects. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "record/recorder.h"
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: ebrec record [-o FILE|-] [-e FAMILY[,FAMILY...]] [-d SECONDS] [-p PID]\n"
+		"                    [-F HZ] [-I] [--buffer-size SIZE] [--min-us US] [--fs TYPE]\n"
+		"                    [--fail-on-loss] [-f] [-v] [-- COMMAND ARGS...]\n"
+		"\n"
+		"Records what the kernel does into a trace file, until Ctrl-C, SIGTERM, -d, or the\n"
+		"end of COMMAND (then ebrec exits with COMMAND's status).\n"
+		"\n"
+		"  -o FILE          trace file (default trace.ebr; '-' writes to stdout)\n"
+		"  -e FAMILIES      probe families, comma separated (default: all but offcpu, whose\n"
+		"                   stack walk at every context switch costs more; see 'ebrec list')\n"
+		"  -d SECONDS       stop after this long\n"
+		"  -p PID           only events of this process (tcp: the report filters by owner)\n"
+		"  -F HZ            profile: samples per second on each CPU (default 49)\n"
+		"  -I               profile: sample the idle tasks too\n"
+		"  --buffer-size N  ring buffer size, a power of two, K/M suffixes (default 8M)\n"
+		"  --min-us US      file: record reads/writes/syncs taking at least US (default 1000);\n"
+		"                   offcpu: record stretches off CPU of at least US (default 1)\n"
+		"  --fs TYPE        file: slow operations on this file system type only (ext4, xfs...;\n"
+		"                   default: every file system on a block device)\n"
+		"  --fail-on-loss   exit 1 if any event was lost\n"
+		"  -f               overwrite FILE if it exists\n"
+		"  -v               show libbpf's warnings (verifier logs)\n"
+		"\n"
+		"examples:\n"
+		"  ebrec record -o io.ebr -e block -d 10\n"
+		"  ebrec record -o build.ebr -- make -j2\n"
+		"  ebrec record -o - -d 5 | ssh analyst@host 'cat > prod.ebr'\n");
+}
+
+static int usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("ebrec record: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputs(" (see 'ebrec record --help')\n", stderr);
+	return 2;
+}
+
+static int parse_size(const char *s, size_t *out)
+{
+	char *end;
+	unsigned long long v;
+
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno || end == s || *s == '-')
+		return -1;
+	if (*end == 'K' || *end == 'k')
+		v <<= 10, end++;
+	else if (*end == 'M' || *end == 'm')
+		v <<= 20, end++;
+	else if (*end == 'G' || *end == 'g')
+		v <<= 30, end++;
+	if (*end || v < 4096 || v > (1ull << 31) || (v & (v - 1)))
+		return -1;
+	*out = v;
+	return 0;
+}
+
+static bool family_selected(const struct recorder *rec, const struct family *f)
+{
+	for (size_t i = 0; i < rec->nfams; i++)
+		if (rec->fams[i] == f)
+			return true;
+	return false;
+}
+
+int record_options_parse(struct record_opts *o, int argc, char **argv)
+{
+	enum { OPT_BUFFER = 256, OPT_FAIL_ON_LOSS, OPT_MIN_US, OPT_FS };
+	static const struct option longopts[] = {
+		{ "output", required_argument, NULL, 'o' },
+		{ "events", required_argument, NULL, 'e' },
+		{ "duration", required_argument, NULL, 'd' },
+		{ "pid", required_argument, NULL, 'p' },
+		{ "freq", required_argument, NULL, 'F' },
+		{ "idle", no_argument, NULL, 'I' },
+		{ "buffer-size", required_argument, NULL, OPT_BUFFER },
+		{ "fail-on-loss", no_argument, NULL, OPT_FAIL_ON_LOSS },
+		{ "min-us", required_argument, NULL, OPT_MIN_US },
+		{ "fs", required_argument, NULL, OPT_FS },
+		{ "force", no_argument, NULL, 'f' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	char *end;
+	int c;
+
+	o->out = "trace.ebr";
+	o->buffer_size = 8u << 20;
+	o->fam.min_us = 1000;
+	o->argc = argc;
+	o->argv = argv;
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+o:e:d:p:F:Ifvh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'o':
+			o->out = optarg;
+			break;
+		case 'e':
+			o->events = optarg;
+			break;
+		case 'd':
+			o->duration = strtod(optarg, &end);
+			if (*end || end == optarg || !(o->duration > 0) || o->duration > 1e9)
+				return usage_error("-d needs a positive number of seconds, not '%s'",
+						   optarg);
+			break;
+		case 'p':
+			o->pid = strtol(optarg, &end, 10);
+			if (*end || end == optarg || o->pid <= 0 || o->pid > 0x3fffffff)
+				return usage_error("-p needs a process id, not '%s'", optarg);
+			break;
+		case 'F':
+			o->freq = strtol(optarg, &end, 10);
+			if (*end || end == optarg || o->freq <= 0 || o->freq > 100000)
+				return usage_error("-F needs a frequency in Hz, not '%s'", optarg);
+			break;
+		case 'I':
+			o->fam.idle = true;
+			break;
+		case OPT_BUFFER:
+			if (parse_size(optarg, &o->buffer_size))
+				return usage_error("--buffer-size needs a power of two from 4K to 2G "
+						   "(K/M/G suffixes), not '%s'",
+						   optarg);
+			break;
+		case OPT_MIN_US: {
+			unsigned long long us;
+
+			errno = 0;
+			us = strtoull(optarg, &end, 10);
+			if (errno || *end || end == optarg || *optarg == '-' || us > 3600000000ull)
+				return usage_error("--min-us needs microseconds (0 to 3600000000), not "
+						   "'%s'", optarg);
+			o->fam.min_us = us;
+			o->fam.min_us_set = true;
+			break;
+		}
+		case OPT_FS:
+			if (!*optarg || strlen(optarg) >= EBR_FS_NAME_LEN || strpbrk(optarg, " /,"))
+				return usage_error("--fs needs a file system type such as ext4, not "
+						   "'%s'", optarg);
+			o->fam.fs = optarg;
+			break;
+		case OPT_FAIL_ON_LOSS:
+			o->fail_on_loss = true;
+			break;
+		case 'f':
+			o->force = true;
+			break;
+		case 'v':
+			o->verbose = true;
+			break;
+		case 'h':
+			usage(stdout);
+			return 1;
+		case ':':
+			return usage_error("option '%s' needs a value", argv[optind - 1]);
+		default:
+			return usage_error("unknown option '%s'", argv[optind - 1]);
+		}
+	}
+	if (optind < argc)
+		o->cmd = argv + optind;
+	o->fam.pid = o->pid;
+	o->fam.freq = o->freq;
+	return 0;
+}
+
+/* -F and -I apply to the profile family only. */
+static int check_profile_options(const struct recorder *rec)
+{
+	if ((rec->o.freq || rec->o.fam.idle) && !family_selected(rec, &profile_family))
+		return usage_error("-F and -I apply to the profile family, which is not selected");
+	return 0;
+}
+
+int record_select_families(struct recorder *rec)
+{
+	char buf[512], *save = NULL, *name;
+
+	if (!rec->o.events) {
+		for (size_t i = 0; i < nfamilies && i < RECORD_MAX_FAMILIES; i++)
+			if (!families[i]->opt_in)
+				rec->fams[rec->nfams++] = families[i];
+		return check_profile_options(rec);
+	}
+	if (strlen(rec->o.events) >= sizeof(buf))
+		return usage_error("-e list too long");
+	strcpy(buf, rec->o.events);
+	for (name = strtok_r(buf, ",", &save); name; name = strtok_r(NULL, ",", &save)) {
+		const struct family *f = family_find(name);
+		bool dup = false;
+
+		if (!f)
+			return usage_error("unknown family '%s' ('ebrec list' shows the families)",
+					   name);
+		for (size_t i = 0; i < rec->nfams; i++)
+			dup |= rec->fams[i] == f;
+		if (!dup && rec->nfams < RECORD_MAX_FAMILIES)
+			rec->fams[rec->nfams++] = f;
+	}
+	if (!rec->nfams)
+		return usage_error("-e names no family");
+	return check_profile_options(rec);
+}

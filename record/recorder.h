@@ -1,0 +1,117 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * `ebrec record`'s state, and its parts: options.c (the command line), load.c (the families'
+ * programs into the kernel and out), child.c (the `-- COMMAND` child), loop.c (the trace:
+ * its start, the loop that writes what the drain thread hands over, its end); cmd_record.c
+ * ties them. Every function returns 0 or a negative errno, having said what failed in one
+ * line, unless its comment says otherwise.
+ */
+#ifndef EBREC_RECORD_RECORDER_H
+#define EBREC_RECORD_RECORDER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include "record/family.h"
+#include "record/record.h"
+#include "record/stacks.h"
+#include "record/translate.h"
+
+#define RECORD_MAX_FAMILIES 32
+#define RECORD_MAX_LINKS 1024 /* profile: one per CPU */
+
+struct record_opts {
+	const char *out;
+	const char *events;
+	double duration;
+	long pid;
+	long freq;
+	size_t buffer_size;
+	struct family_opts fam; /* --min-us, --fs, and -p once parsed */
+	bool fail_on_loss, force, verbose;
+	char **cmd;
+	int argc; /* the whole command line, for META */
+	char **argv;
+};
+
+/* Kernel counter totals of one probe, as last written to the trace. */
+struct probe_state {
+	uint32_t id;
+	uint64_t emitted, lost_ringbuf, lost_map, lost_user;
+};
+
+struct recorder {
+	struct record_opts o;
+	const struct family *fams[RECORD_MAX_FAMILIES]; /* selected */
+	void *fam_state[RECORD_MAX_FAMILIES];           /* fams[i]'s state_size bytes */
+	size_t nfams;
+	struct probe_state probes[EBR_PROBE_MAX];
+	size_t nprobes;
+	struct ebrec_bpf *skel;
+	struct bpf_link *links[RECORD_MAX_LINKS];
+	size_t nlinks;
+	int fd;
+	bool created, to_stdout;
+	struct ebr_writer *w;
+	struct translate_ctx tctx; /* the writer and the stack symbols, for the translators */
+	struct stack_symbols stacks;
+	struct drain drain;
+	pid_t child;
+	int child_status;
+	bool child_done;
+	int go_fd;
+	uint64_t t_start, written, bytes;
+	uint64_t malformed, drain_malformed; /* records found malformed by the writer, the drain */
+	uint64_t last_ts, max_inversion;
+	int ncpus;
+};
+
+/*
+ * options.c. Parses argv into o: 0 to record; 1 when --help was printed (exit 0); 2 after
+ * saying what is wrong with the command line (exit 2).
+ */
+int record_options_parse(struct record_opts *o, int argc, char **argv);
+/* The families -e names (default: all but the opt-in ones) into rec->fams; 0 or 2 as above. */
+int record_select_families(struct recorder *rec);
+
+/* load.c */
+/* What family i of the recording sees of it. */
+struct family_env recorder_env(struct recorder *rec, size_t i);
+/* Opens, configures and loads the selected families' programs, then attaches them. */
+int record_load(struct recorder *rec, const struct features *feat);
+/* Detaches every program (all at once: see load.c). */
+void record_detach(struct recorder *rec);
+/* Frees what record_load() made; with rec->skel NULL, nothing. */
+void record_unload(struct recorder *rec);
+
+/* child.c */
+/* Forks COMMAND (rec->o.cmd), held until record_child_go(). */
+int record_child_spawn(struct recorder *rec);
+/* Lets COMMAND run (the probes are attached); says so if it cannot. */
+void record_child_go(struct recorder *rec);
+/* Whether COMMAND has ended (no COMMAND: false). */
+bool record_child_finished(struct recorder *rec);
+/* Ends COMMAND if it still runs (SIGTERM) and waits for it; an unstarted one never runs. */
+void record_child_stop(struct recorder *rec);
+/* COMMAND's exit status as a shell gives it (128 + signal), or -1 if it did not end. */
+int record_child_status(const struct recorder *rec);
+
+/* loop.c */
+/* Ctrl-C and SIGTERM end the loop; SIGPIPE becomes a write error. */
+void record_catch_signals(void);
+/* META that says what is recorded, and the families' snapshots. */
+int record_describe(struct recorder *rec, const struct features *feat);
+/* The families' map counters (cachestat's), as events. */
+int record_samples(struct recorder *rec, uint64_t now);
+/* Writes events until a signal, -d, or the end of COMMAND. */
+int record_loop(struct recorder *rec);
+/* Detaches, then writes what the probes handed over before that, then the last counts. */
+int record_finish(struct recorder *rec);
+/* Events lost so far, every cause together. */
+uint64_t record_total_lost(const struct recorder *rec);
+/* The status line (a terminal, once a second) or the final summary. */
+void record_print_status(const struct recorder *rec, bool final, uint64_t prev_written,
+			 double dt);
+
+#endif

@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The symbols of a recording's stack samples (profile, offcpu): every frame is counted as its
+ * sample is written (stack_translate), and the symbols of those frames are written at the end
+ * (stack_symbols_finish), so that the trace reads without the recording host. The recorder
+ * owns one, zeroed, for the whole recording.
+ */
+#ifndef EBREC_RECORD_STACKS_H
+#define EBREC_RECORD_STACKS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include "record/ksyms.h"
+#include "record/usyms.h"
+
+struct stack_symbols {
+	struct ksyms k;
+	struct usyms u;
+	bool tried_kallsyms;
+	uint64_t kframes, kresolved, uframes, uresolved;
+};
+
+/* Reads the kernel's symbols (once), before the first stack comes; warns when it cannot. */
+void stack_symbols_start(struct stack_symbols *s);
+/*
+ * Writes the symbols the stacks written so far need, and forgets them: a second call writes
+ * no symbol again. 0 or a negative errno.
+ */
+int stack_symbols_write(struct stack_symbols *s, struct ebr_writer *w);
+void stack_symbols_free(struct stack_symbols *s);
+
+#endif

@@ -1,0 +1,64 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* The table of the ring-buffer records the families emit, and the error boundary to format/. */
+#include <errno.h>
+#include "format/array_size.h"
+#include "record/translate.h"
+
+const struct record_kind record_kinds[] = {
+	{ EBR_REC_BLOCK_RQ, sizeof(struct ebr_rec_block_rq), 0, EBR_PROBE_BLOCK_RQ,
+	  block_translate },
+	{ EBR_REC_PROC_FORK, sizeof(struct ebr_rec_proc_fork), 0, EBR_PROBE_PROC_FORK,
+	  proc_fork_translate },
+	{ EBR_REC_PROC_EXEC, offsetof(struct ebr_rec_proc_exec, data),
+	  sizeof(struct ebr_rec_proc_exec), EBR_PROBE_PROC_EXEC, proc_exec_translate },
+	{ EBR_REC_PROC_EXIT, sizeof(struct ebr_rec_proc_exit), 0, EBR_PROBE_PROC_EXIT,
+	  proc_exit_translate },
+	{ EBR_REC_FILE_OPEN, offsetof(struct ebr_rec_file_open, path),
+	  sizeof(struct ebr_rec_file_open), EBR_PROBE_FILE_OPEN, file_open_translate },
+	{ EBR_REC_FILE_SLOW, sizeof(struct ebr_rec_file_slow), 0, EBR_PROBE_FILE_SLOW,
+	  file_slow_translate },
+	{ EBR_REC_TCP_STATE, sizeof(struct ebr_rec_tcp), 0, EBR_PROBE_TCP_STATE, tcp_translate },
+	{ EBR_REC_TCP_ACCEPT, sizeof(struct ebr_rec_tcp), 0, EBR_PROBE_TCP_ACCEPT, tcp_translate },
+	{ EBR_REC_TCP_RETRANS, sizeof(struct ebr_rec_tcp), 0, EBR_PROBE_TCP_RETRANS,
+	  tcp_translate },
+	{ EBR_REC_TCP_RESET, sizeof(struct ebr_rec_tcp), 0, EBR_PROBE_TCP_RESET, tcp_translate },
+	{ EBR_REC_SCHED_SWITCH, sizeof(struct ebr_rec_sched_switch), 0, EBR_PROBE_SCHED_SWITCH,
+	  sched_switch_translate },
+	{ EBR_REC_PROFILE, offsetof(struct ebr_rec_stack, frames), sizeof(struct ebr_rec_stack),
+	  EBR_PROBE_PROFILE, stack_translate },
+	{ EBR_REC_OFFCPU, offsetof(struct ebr_rec_stack, frames), sizeof(struct ebr_rec_stack),
+	  EBR_PROBE_OFFCPU, stack_translate },
+};
+const size_t nrecord_kinds = ARRAY_SIZE(record_kinds);
+
+const struct record_kind *record_kind_find(uint16_t type)
+{
+	for (size_t i = 0; i < nrecord_kinds; i++)
+		if (record_kinds[i].type == type)
+			return &record_kinds[i];
+	return NULL;
+}
+
+int translate_emit(struct translate_ctx *ctx, uint32_t type, const struct ebr_rec_hdr *h,
+		   const struct ebr_value *v)
+{
+	return errno_of_ebr(ebr_writer_event(ctx->writer, type, h->ts, h->cpu, v));
+}
+
+int errno_of_ebr(int ebr_err)
+{
+	switch (ebr_err) {
+	case EBR_OK:
+		return 0;
+	case EBR_E_IO:
+		return errno ? -errno : -EIO;
+	case EBR_E_NOMEM:
+		return -ENOMEM;
+	case EBR_E_TOO_BIG:
+		return -E2BIG;
+	case EBR_E_INVALID:
+		return -EINVAL;
+	default: /* compression failed, or the writer found its own state inconsistent */
+		return -EIO;
+	}
+}

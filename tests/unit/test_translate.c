@@ -1,0 +1,614 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Unit tests of record/'s translators: ring-buffer records built by hand (bpf/events.h), put
+ * through the table of record kinds into a trace in memory, and read back with format/'s
+ * reader, field by field. No root, no kernel, no skeleton.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include "format/ebr.h"
+#include "record/stacks.h"
+#include "record/translate.h"
+#include "check.h"
+
+/* A trace being written, then read. */
+struct trace {
+	struct ebr_mem_sink mem;
+	struct ebr_sink sink;
+	struct stack_symbols stacks;
+	struct translate_ctx ctx;
+	struct ebr_mem_source ms;
+	struct ebr_source src;
+	struct ebr_reader *r;
+};
+
+static void trace_begin(struct trace *t)
+{
+	memset(t, 0, sizeof(*t));
+	ebr_sink_mem(&t->sink, &t->mem);
+	CHECK(ebr_writer_new(&t->ctx.writer, &t->sink, NULL) == 0);
+	t->ctx.stacks = &t->stacks;
+}
+
+static void hdr(struct ebr_rec_hdr *h, uint16_t type, size_t size, uint64_t ts, uint32_t cpu)
+{
+	h->type = type;
+	h->size = (uint16_t)size;
+	h->ts = ts;
+	h->cpu = cpu;
+}
+
+/* One record through the recorder's table, as the writer loop does: 0 or a negative errno. */
+static int feed(struct trace *t, const void *rec)
+{
+	const struct ebr_rec_hdr *h = rec;
+	const struct record_kind *k = record_kind_find(h->type);
+
+	if (!k || !record_kind_fits(k, h->size))
+		return -EINVAL;
+	return k->translate(&t->ctx, rec, h->size);
+}
+
+/* Closes the writer and opens a reader on what it wrote. */
+static void trace_read(struct trace *t)
+{
+	CHECK(ebr_writer_close(t->ctx.writer) == 0);
+	t->ctx.writer = NULL;
+	ebr_source_mem(&t->src, &t->ms, t->mem.buf, t->mem.len);
+	CHECK(ebr_reader_open(&t->r, &t->src, NULL, 0) == 0);
+}
+
+/* The next event read back, or NULL at the end. */
+static const struct ebr_event *next_event(struct trace *t)
+{
+	const struct ebr_event *ev;
+
+	return t->r && ebr_reader_next(t->r, &ev) == 1 ? ev : NULL;
+}
+
+/* The next event read back, checked to be of this type; NULL if it is not. */
+static const struct ebr_event *expect_event(struct trace *t, uint32_t type)
+{
+	const struct ebr_event *ev = next_event(t);
+
+	CHECK(ev && ev->type == type);
+	return ev && ev->type == type ? ev : NULL;
+}
+
+/* Checks that nothing more was written, and frees the trace. */
+static void trace_end(struct trace *t)
+{
+	CHECK(next_event(t) == NULL);
+	ebr_reader_close(t->r);
+	ebr_writer_abandon(t->ctx.writer);
+	free(t->mem.buf);
+	stack_symbols_free(&t->stacks);
+}
+
+static int str_is(const struct ebr_value *v, const char *s)
+{
+	return v->s && !strcmp(v->s, s);
+}
+
+static int bytes_are(const struct ebr_value *v, const void *b, uint32_t len)
+{
+	return v->len == len && (!len || (v->s && !memcmp(v->s, b, len)));
+}
+
+static int frames_are(const struct ebr_value *v, const uint64_t *frames, uint32_t n)
+{
+	return v->len == n && (!n || (v->frames && !memcmp(v->frames, frames, n * 8)));
+}
+
+static void test_record_kinds(void)
+{
+	for (size_t i = 0; i < nrecord_kinds; i++) {
+		const struct record_kind *k = &record_kinds[i];
+
+		CHECK(k->translate != NULL);
+		CHECK(k->size >= sizeof(struct ebr_rec_hdr));
+		CHECK(!k->max_size || k->max_size > k->size);
+		CHECK(k->probe < EBR_PROBE_MAX);
+		CHECK(record_kind_find(k->type) == k);
+		CHECK(record_kind_fits(k, k->max_size ? k->max_size : k->size));
+		CHECK(!record_kind_fits(k, k->size - 1));
+		CHECK(!record_kind_fits(k, (k->max_size ? k->max_size : k->size) + 1));
+	}
+	CHECK(record_kind_find(0) == NULL);
+}
+
+static void test_errno_of_ebr(void)
+{
+	CHECK_EQ(errno_of_ebr(0), 0);
+	CHECK_EQ(errno_of_ebr(EBR_E_NOMEM), -ENOMEM);
+	CHECK_EQ(errno_of_ebr(EBR_E_INVALID), -EINVAL);
+	errno = ENOSPC; /* what a sink's failed write(2) leaves */
+	CHECK_EQ(errno_of_ebr(EBR_E_IO), -ENOSPC);
+	errno = 0;
+	CHECK_EQ(errno_of_ebr(EBR_E_IO), -EIO);
+	CHECK(errno_of_ebr(EBR_E_ZSTD) < 0);
+}
+
+static void test_block(void)
+{
+	struct ebr_rec_block_rq r = { 0 };
+	const struct ebr_event *ev;
+	struct trace t;
+
+	trace_begin(&t);
+	hdr(&r.hdr, EBR_REC_BLOCK_RQ, sizeof(r), 5000000, 1);
+	r.sector = 123456789;
+	r.lat_ns = 250000;
+	r.queue_ns = 4000;
+	r.pid = 4242;
+	r.tid = 4243;
+	r.dev = 259u << 20 | 1;
+	r.bytes = 65536;
+	r.flags = EBR_BIO_OP_WRITE | EBR_BIO_SYNC;
+	r.error = -5;
+	memcpy(r.comm, "sixteen-chars-xx", EBR_COMM_LEN); /* no NUL: the whole 16 bytes */
+	CHECK_EQ(feed(&t, &r), 0);
+	r.hdr.size--; /* a record of the wrong size is refused before its translator */
+	CHECK_EQ(feed(&t, &r), -EINVAL);
+	trace_read(&t);
+	ev = expect_event(&t, EBR_EV_BLOCK_RQ);
+	if (ev) {
+		CHECK_EQ(ev->ts, 5000000);
+		CHECK_EQ(ev->cpu, 1);
+		CHECK_EQ(ev->v[EBR_F_BLOCK_RQ_PID].u, 4242);
+		CHECK_EQ(ev->v[EBR_F_BLOCK_RQ_TID].u, 4243);
+		CHECK(str_is(&ev->v[EBR_F_BLOCK_RQ_COMM], "sixteen-chars-xx"));
+		CHECK_EQ(ev->v[EBR_F_BLOCK_RQ_DEV].u, 259u << 20 | 1);
+		CHECK_EQ(ev->v[EBR_F_BLOCK_RQ_SECTOR].u, 123456789);
+		CHECK_EQ(ev->v[EBR_F_BLOCK_RQ_BYTES].u, 65536);
+		CHECK_EQ(ev->v[EBR_F_BLOCK_RQ_FLAGS].u, EBR_BIO_OP_WRITE | EBR_BIO_SYNC);
+		CHECK_EQ(ebr_value_s64(&ev->v[EBR_F_BLOCK_RQ_ERROR]), -5);
+		CHECK_EQ(ev->v[EBR_F_BLOCK_RQ_LAT_NS].u, 250000);
+		CHECK_EQ(ev->v[EBR_F_BLOCK_RQ_QUEUE_NS].u, 4000);
+	}
+	trace_end(&t);
+}
+
+static void test_proc_fork_exit(void)
+{
+	struct ebr_rec_proc_fork f = { 0 };
+	struct ebr_rec_proc_exit x = { 0 };
+	const struct ebr_event *ev;
+	struct trace t;
+
+	trace_begin(&t);
+	hdr(&f.hdr, EBR_REC_PROC_FORK, sizeof(f), 1000, 0);
+	f.pid = 100;
+	f.tid = 101;
+	f.child_pid = 200;
+	f.uid = 1000;
+	strcpy(f.comm, "bash");
+	hdr(&x.hdr, EBR_REC_PROC_EXIT, sizeof(x), 2000, 1);
+	x.start_ns = 1500;
+	x.pid = 200;
+	x.tid = 200;
+	x.ppid = 100;
+	x.code = 3 << 8;
+	x.flags = EBR_EXIT_GROUP_DEAD;
+	strcpy(x.comm, "true");
+	CHECK_EQ(feed(&t, &f), 0);
+	CHECK_EQ(feed(&t, &x), 0);
+	trace_read(&t);
+	ev = expect_event(&t, EBR_EV_PROC_FORK);
+	if (ev) {
+		CHECK_EQ(ev->ts, 1000);
+		CHECK_EQ(ev->v[EBR_F_PROC_FORK_PID].u, 100);
+		CHECK_EQ(ev->v[EBR_F_PROC_FORK_TID].u, 101);
+		CHECK_EQ(ev->v[EBR_F_PROC_FORK_CHILD_PID].u, 200);
+		CHECK_EQ(ev->v[EBR_F_PROC_FORK_UID].u, 1000);
+		CHECK(str_is(&ev->v[EBR_F_PROC_FORK_COMM], "bash"));
+	}
+	ev = expect_event(&t, EBR_EV_PROC_EXIT);
+	if (ev) {
+		CHECK_EQ(ev->ts, 2000);
+		CHECK_EQ(ev->cpu, 1);
+		CHECK_EQ(ev->v[EBR_F_PROC_EXIT_PID].u, 200);
+		CHECK_EQ(ev->v[EBR_F_PROC_EXIT_TID].u, 200);
+		CHECK_EQ(ev->v[EBR_F_PROC_EXIT_PPID].u, 100);
+		CHECK(str_is(&ev->v[EBR_F_PROC_EXIT_COMM], "true"));
+		CHECK_EQ(ev->v[EBR_F_PROC_EXIT_CODE].u, 3 << 8);
+		CHECK_EQ(ev->v[EBR_F_PROC_EXIT_START_NS].u, 1500);
+		CHECK_EQ(ev->v[EBR_F_PROC_EXIT_FLAGS].u, EBR_EXIT_GROUP_DEAD);
+	}
+	trace_end(&t);
+}
+
+/* An exec record of filename and args (args_len bytes, NULs included), n bytes of data. */
+static void exec_record(struct ebr_rec_proc_exec *r, const char *filename, const char *args,
+			size_t args_len, uint16_t flags)
+{
+	size_t flen = strlen(filename) + 1;
+
+	memset(r, 0, sizeof(*r));
+	memcpy(r->data, filename, flen);
+	memcpy(r->data + flen, args, args_len);
+	r->filename_len = (uint16_t)flen;
+	r->args_len = (uint16_t)args_len;
+	r->flags = flags;
+	r->lat_ns = 70000;
+	r->pid = 300;
+	r->tid = 300;
+	r->ppid = 1;
+	r->uid = 0;
+	r->ret = 0;
+	strcpy(r->comm, "ls");
+	hdr(&r->hdr, EBR_REC_PROC_EXEC, offsetof(struct ebr_rec_proc_exec, data) + flen + args_len,
+	    3000, 0);
+}
+
+static void test_proc_exec(void)
+{
+	struct ebr_rec_proc_exec *r = malloc(sizeof(*r));
+	const struct ebr_event *ev;
+	struct trace t;
+
+	CHECK(r != NULL);
+	if (!r)
+		return;
+	trace_begin(&t);
+	/* whole arguments */
+	exec_record(r, "/bin/ls", "ls\0-l\0", 6, 0);
+	CHECK_EQ(feed(&t, r), 0);
+	/* the last argument cut by the kernel: kept, terminated and flagged */
+	exec_record(r, "/bin/ls", "ls\0-lah", 7, 0);
+	CHECK_EQ(feed(&t, r), 0);
+	/* a failed exec whose filename length disagrees with the record: cut to the record */
+	exec_record(r, "/nonexistent", "", 0, 0);
+	r->ret = -ENOENT;
+	r->filename_len = 200;
+	CHECK_EQ(feed(&t, r), 0);
+	trace_read(&t);
+	ev = expect_event(&t, EBR_EV_PROC_EXEC);
+	if (ev) {
+		CHECK_EQ(ev->ts, 3000);
+		CHECK_EQ(ev->v[EBR_F_PROC_EXEC_PID].u, 300);
+		CHECK_EQ(ev->v[EBR_F_PROC_EXEC_TID].u, 300);
+		CHECK_EQ(ev->v[EBR_F_PROC_EXEC_PPID].u, 1);
+		CHECK_EQ(ev->v[EBR_F_PROC_EXEC_UID].u, 0);
+		CHECK(str_is(&ev->v[EBR_F_PROC_EXEC_COMM], "ls"));
+		CHECK_EQ(ebr_value_s64(&ev->v[EBR_F_PROC_EXEC_RET]), 0);
+		CHECK(str_is(&ev->v[EBR_F_PROC_EXEC_FILENAME], "/bin/ls"));
+		CHECK(bytes_are(&ev->v[EBR_F_PROC_EXEC_ARGS], "ls\0-l\0", 6));
+		CHECK_EQ(ev->v[EBR_F_PROC_EXEC_FLAGS].u, 0);
+		CHECK_EQ(ev->v[EBR_F_PROC_EXEC_LAT_NS].u, 70000);
+	}
+	ev = expect_event(&t, EBR_EV_PROC_EXEC);
+	if (ev) {
+		CHECK(bytes_are(&ev->v[EBR_F_PROC_EXEC_ARGS], "ls\0-lah\0", 8));
+		CHECK_EQ(ev->v[EBR_F_PROC_EXEC_FLAGS].u, EBR_EXEC_ARG_CUT);
+	}
+	ev = expect_event(&t, EBR_EV_PROC_EXEC);
+	if (ev) {
+		CHECK_EQ(ebr_value_s64(&ev->v[EBR_F_PROC_EXEC_RET]), -ENOENT);
+		CHECK(str_is(&ev->v[EBR_F_PROC_EXEC_FILENAME], "/nonexistent"));
+		CHECK_EQ(ev->v[EBR_F_PROC_EXEC_ARGS].len, 0);
+	}
+	trace_end(&t);
+	free(r);
+}
+
+static void file_open_record(struct ebr_rec_file_open *r, uint8_t call, const char *path)
+{
+	size_t len = strlen(path) + 1;
+
+	memset(r, 0, sizeof(*r));
+	r->call = call;
+	r->lat_ns = 9000;
+	r->pid = 500;
+	r->tid = 501;
+	r->ret = 3;
+	r->dirfd = -100; /* AT_FDCWD */
+	r->flags = 0x80000; /* O_CLOEXEC */
+	r->mode = 0644;
+	r->fs_flags = EBR_FS_BDEV;
+	r->path_len = (uint16_t)len;
+	strcpy(r->comm, "cat");
+	strcpy(r->fstype, "ext4");
+	memcpy(r->path, path, len);
+	hdr(&r->hdr, EBR_REC_FILE_OPEN, offsetof(struct ebr_rec_file_open, path) + len, 4000, 1);
+}
+
+static void test_file(void)
+{
+	struct ebr_rec_file_open *o = malloc(sizeof(*o));
+	struct ebr_rec_file_slow s = { 0 };
+	const struct ebr_event *ev;
+	struct trace t;
+
+	CHECK(o != NULL);
+	if (!o)
+		return;
+	trace_begin(&t);
+	file_open_record(o, EBR_CALL_OPENAT, "/etc/hostname");
+	CHECK_EQ(feed(&t, o), 0);
+	file_open_record(o, EBR_CALL_CHDIR, "/tmp");
+	o->ret = 0;
+	CHECK_EQ(feed(&t, o), 0);
+	hdr(&s.hdr, EBR_REC_FILE_SLOW, sizeof(s), 5000, 0);
+	s.lat_ns = 12000000;
+	s.offset = 1 << 20;
+	s.ret = 4096;
+	s.ino = 131075;
+	s.pid = 600;
+	s.tid = 601;
+	s.dev = 8u << 20 | 1;
+	s.op = EBR_SLOW_READ;
+	strcpy(s.comm, "postgres");
+	strcpy(s.fstype, "xfs");
+	strcpy(s.name, "base.dat");
+	CHECK_EQ(feed(&t, &s), 0);
+	trace_read(&t);
+	ev = expect_event(&t, EBR_EV_FILE_OPEN);
+	if (ev) {
+		CHECK_EQ(ev->ts, 4000);
+		CHECK_EQ(ev->cpu, 1);
+		CHECK_EQ(ev->v[EBR_F_FILE_OPEN_PID].u, 500);
+		CHECK_EQ(ev->v[EBR_F_FILE_OPEN_TID].u, 501);
+		CHECK(str_is(&ev->v[EBR_F_FILE_OPEN_COMM], "cat"));
+		CHECK_EQ(ev->v[EBR_F_FILE_OPEN_CALL].u, EBR_CALL_OPENAT);
+		CHECK_EQ(ebr_value_s64(&ev->v[EBR_F_FILE_OPEN_DIRFD]), -100);
+		CHECK(str_is(&ev->v[EBR_F_FILE_OPEN_PATH], "/etc/hostname"));
+		CHECK_EQ(ev->v[EBR_F_FILE_OPEN_FLAGS].u, 0x80000);
+		CHECK_EQ(ev->v[EBR_F_FILE_OPEN_MODE].u, 0644);
+		CHECK_EQ(ebr_value_s64(&ev->v[EBR_F_FILE_OPEN_RET]), 3);
+		CHECK(str_is(&ev->v[EBR_F_FILE_OPEN_FSTYPE], "ext4"));
+		CHECK_EQ(ev->v[EBR_F_FILE_OPEN_FS_FLAGS].u, EBR_FS_BDEV);
+		CHECK_EQ(ev->v[EBR_F_FILE_OPEN_LAT_NS].u, 9000);
+	}
+	ev = expect_event(&t, EBR_EV_FILE_CHDIR);
+	if (ev) {
+		CHECK_EQ(ev->v[EBR_F_FILE_CHDIR_PID].u, 500);
+		CHECK_EQ(ev->v[EBR_F_FILE_CHDIR_TID].u, 501);
+		CHECK(str_is(&ev->v[EBR_F_FILE_CHDIR_COMM], "cat"));
+		CHECK_EQ(ebr_value_s64(&ev->v[EBR_F_FILE_CHDIR_FD]), -100);
+		CHECK(str_is(&ev->v[EBR_F_FILE_CHDIR_PATH], "/tmp"));
+		CHECK_EQ(ebr_value_s64(&ev->v[EBR_F_FILE_CHDIR_RET]), 0);
+	}
+	ev = expect_event(&t, EBR_EV_FILE_SLOW);
+	if (ev) {
+		CHECK_EQ(ev->ts, 5000);
+		CHECK_EQ(ev->v[EBR_F_FILE_SLOW_PID].u, 600);
+		CHECK_EQ(ev->v[EBR_F_FILE_SLOW_TID].u, 601);
+		CHECK(str_is(&ev->v[EBR_F_FILE_SLOW_COMM], "postgres"));
+		CHECK_EQ(ev->v[EBR_F_FILE_SLOW_OP].u, EBR_SLOW_READ);
+		CHECK_EQ(ebr_value_s64(&ev->v[EBR_F_FILE_SLOW_RET]), 4096);
+		CHECK_EQ(ev->v[EBR_F_FILE_SLOW_OFFSET].u, 1 << 20);
+		CHECK_EQ(ev->v[EBR_F_FILE_SLOW_LAT_NS].u, 12000000);
+		CHECK_EQ(ev->v[EBR_F_FILE_SLOW_DEV].u, 8u << 20 | 1);
+		CHECK_EQ(ev->v[EBR_F_FILE_SLOW_INO].u, 131075);
+		CHECK(str_is(&ev->v[EBR_F_FILE_SLOW_FSTYPE], "xfs"));
+		CHECK(str_is(&ev->v[EBR_F_FILE_SLOW_NAME], "base.dat"));
+	}
+	trace_end(&t);
+	free(o);
+}
+
+static void tcp_record(struct ebr_rec_tcp *r, uint16_t type, uint16_t family)
+{
+	static const uint8_t l4[4] = { 10, 0, 0, 1 }, r4[4] = { 10, 0, 0, 2 };
+
+	memset(r, 0, sizeof(*r));
+	hdr(&r->hdr, type, sizeof(*r), 6000, 0);
+	r->cookie = 0x1122334455ull;
+	r->skaddr = 0xffff888012345678ull;
+	r->pid = 700;
+	r->tid = 701;
+	r->family = family;
+	r->sport = 5432;
+	r->dport = 40000;
+	r->state = 1; /* ESTABLISHED */
+	strcpy(r->comm, "nginx");
+	if (family == AF_INET) {
+		memcpy(r->saddr, l4, 4);
+		memcpy(r->daddr, r4, 4);
+	} else {
+		for (int i = 0; i < 16; i++) {
+			r->saddr[i] = (uint8_t)i;
+			r->daddr[i] = (uint8_t)(0xf0 + i);
+		}
+	}
+}
+
+static void test_tcp(void)
+{
+	static const uint8_t l4[4] = { 10, 0, 0, 1 }, r4[4] = { 10, 0, 0, 2 };
+	static const uint8_t l6[16] = { 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15 };
+	static const uint8_t r6[16] = { 0xf0, 0xf1, 0xf2, 0xf3, 0xf4, 0xf5, 0xf6, 0xf7,
+					0xf8, 0xf9, 0xfa, 0xfb, 0xfc, 0xfd, 0xfe, 0xff };
+	struct ebr_rec_tcp r;
+	const struct ebr_event *ev;
+	struct trace t;
+
+	trace_begin(&t);
+	tcp_record(&r, EBR_REC_TCP_STATE, AF_INET);
+	r.oldstate = 2; /* SYN_SENT */
+	r.tx_bytes = 1001;
+	r.rx_bytes = 2002;
+	r.flags = EBR_TCP_ALL_ACKED;
+	CHECK_EQ(feed(&t, &r), 0);
+	tcp_record(&r, EBR_REC_TCP_RESET, AF_INET6);
+	r.detail = EBR_TCP_RESET_SENT << 16 | 7;
+	CHECK_EQ(feed(&t, &r), 0);
+	/* a reset whose packet could not be read: no event */
+	tcp_record(&r, EBR_REC_TCP_RESET, 0);
+	CHECK_EQ(feed(&t, &r), 0);
+	tcp_record(&r, EBR_REC_TCP_ACCEPT, AF_INET);
+	CHECK_EQ(feed(&t, &r), 0);
+	trace_read(&t);
+	ev = expect_event(&t, EBR_EV_TCP_STATE);
+	if (ev) {
+		CHECK_EQ(ev->ts, 6000);
+		CHECK_EQ(ev->v[EBR_F_TCP_STATE_PID].u, 700);
+		CHECK_EQ(ev->v[EBR_F_TCP_STATE_TID].u, 701);
+		CHECK(str_is(&ev->v[EBR_F_TCP_STATE_COMM], "nginx"));
+		CHECK_EQ(ev->v[EBR_F_TCP_STATE_COOKIE].u, 0x1122334455ull);
+		CHECK_EQ(ev->v[EBR_F_TCP_STATE_SKADDR].u, 0xffff888012345678ull);
+		CHECK_EQ(ev->v[EBR_F_TCP_STATE_IP].u, 4);
+		CHECK(bytes_are(&ev->v[EBR_F_TCP_STATE_LADDR], l4, 4));
+		CHECK_EQ(ev->v[EBR_F_TCP_STATE_LPORT].u, 5432);
+		CHECK(bytes_are(&ev->v[EBR_F_TCP_STATE_RADDR], r4, 4));
+		CHECK_EQ(ev->v[EBR_F_TCP_STATE_RPORT].u, 40000);
+		CHECK_EQ(ev->v[EBR_F_TCP_STATE_STATE].u, 1);
+		CHECK_EQ(ev->v[EBR_F_TCP_STATE_OLDSTATE].u, 2);
+		CHECK_EQ(ev->v[EBR_F_TCP_STATE_TX_BYTES].u, 1001);
+		CHECK_EQ(ev->v[EBR_F_TCP_STATE_RX_BYTES].u, 2002);
+		CHECK_EQ(ev->v[EBR_F_TCP_STATE_FLAGS].u, EBR_TCP_ALL_ACKED);
+	}
+	ev = expect_event(&t, EBR_EV_TCP_RESET);
+	if (ev) {
+		CHECK_EQ(ev->v[EBR_F_TCP_RESET_IP].u, 6);
+		CHECK(bytes_are(&ev->v[EBR_F_TCP_RESET_LADDR], l6, 16));
+		CHECK(bytes_are(&ev->v[EBR_F_TCP_RESET_RADDR], r6, 16));
+		CHECK_EQ(ev->v[EBR_F_TCP_RESET_DIRECTION].u, EBR_TCP_RESET_SENT);
+		CHECK_EQ(ev->v[EBR_F_TCP_RESET_REASON].u, 7);
+	}
+	ev = expect_event(&t, EBR_EV_TCP_ACCEPT);
+	if (ev) {
+		CHECK_EQ(ev->v[EBR_F_TCP_ACCEPT_PID].u, 700);
+		CHECK_EQ(ev->v[EBR_F_TCP_ACCEPT_IP].u, 4);
+		CHECK_EQ(ev->v[EBR_F_TCP_ACCEPT_LPORT].u, 5432);
+		CHECK_EQ(ev->v[EBR_F_TCP_ACCEPT_STATE].u, 1);
+	}
+	trace_end(&t);
+}
+
+static void test_sched_switch(void)
+{
+	struct ebr_rec_sched_switch r = { 0 };
+	const struct ebr_event *ev;
+	struct trace t;
+
+	trace_begin(&t);
+	hdr(&r.hdr, EBR_REC_SCHED_SWITCH, sizeof(r), 7000, 1);
+	r.runq_ns = 11;
+	r.oncpu_ns = 22;
+	r.offcpu_ns = 33;
+	r.prev_pid = 800;
+	r.prev_tid = 801;
+	r.next_pid = 900;
+	r.next_tid = 902;
+	r.prev_state = 2;
+	r.flags = EBR_SCHED_RUNQ | EBR_SCHED_ONCPU | EBR_SCHED_OFFCPU;
+	strcpy(r.prev_comm, "make");
+	strcpy(r.next_comm, "cc1");
+	CHECK_EQ(feed(&t, &r), 0);
+	trace_read(&t);
+	ev = expect_event(&t, EBR_EV_SCHED_SWITCH);
+	if (ev) {
+		CHECK_EQ(ev->ts, 7000);
+		CHECK_EQ(ev->cpu, 1);
+		CHECK_EQ(ev->v[EBR_F_SCHED_SWITCH_PREV_PID].u, 800);
+		CHECK_EQ(ev->v[EBR_F_SCHED_SWITCH_PREV_TID].u, 801);
+		CHECK(str_is(&ev->v[EBR_F_SCHED_SWITCH_PREV_COMM], "make"));
+		CHECK_EQ(ev->v[EBR_F_SCHED_SWITCH_NEXT_PID].u, 900);
+		CHECK_EQ(ev->v[EBR_F_SCHED_SWITCH_NEXT_TID].u, 902);
+		CHECK(str_is(&ev->v[EBR_F_SCHED_SWITCH_NEXT_COMM], "cc1"));
+		CHECK_EQ(ev->v[EBR_F_SCHED_SWITCH_PREV_STATE].u, 2);
+		CHECK_EQ(ev->v[EBR_F_SCHED_SWITCH_FLAGS].u,
+			 EBR_SCHED_RUNQ | EBR_SCHED_ONCPU | EBR_SCHED_OFFCPU);
+		CHECK_EQ(ev->v[EBR_F_SCHED_SWITCH_RUNQ_NS].u, 11);
+		CHECK_EQ(ev->v[EBR_F_SCHED_SWITCH_ONCPU_NS].u, 22);
+		CHECK_EQ(ev->v[EBR_F_SCHED_SWITCH_OFFCPU_NS].u, 33);
+	}
+	trace_end(&t);
+}
+
+/* No process has this id (pid_max is at most 2^22): its user frames resolve to nothing. */
+#define NO_PID 0x7ffffff0u
+
+static void stack_record(struct ebr_rec_stack *r, uint16_t type, const uint64_t *k, uint16_t kn,
+			 const uint64_t *u, uint16_t un)
+{
+	memset(r, 0, sizeof(*r));
+	memcpy(r->frames, k, kn * sizeof(*k));
+	memcpy(r->frames + kn, u, un * sizeof(*u));
+	r->kdepth = kn;
+	r->udepth = un;
+	r->pid = NO_PID;
+	r->tid = NO_PID;
+	r->flags = EBR_STACK_USER_FULL;
+	strcpy(r->comm, "burn");
+	hdr(&r->hdr, type, offsetof(struct ebr_rec_stack, frames) + (kn + un) * 8, 8000, 0);
+}
+
+static void test_stacks(void)
+{
+	static const uint64_t k[3] = { 0xffffffff81001000ull, 0xffffffff81002000ull,
+				       0xffffffff81003000ull };
+	static const uint64_t u[2] = { 0x401000, 0x402000 };
+	struct ebr_rec_stack *r = malloc(sizeof(*r));
+	const struct ebr_event *ev;
+	struct trace t;
+
+	CHECK(r != NULL);
+	if (!r)
+		return;
+	trace_begin(&t);
+	stack_record(r, EBR_REC_PROFILE, k, 3, u, 2);
+	CHECK_EQ(feed(&t, r), 0);
+	stack_record(r, EBR_REC_OFFCPU, k, 3, u, 2);
+	r->offcpu_ns = 123456;
+	r->state = 1;
+	CHECK_EQ(feed(&t, r), 0);
+	/* depths that disagree with the record's size are cut to it */
+	stack_record(r, EBR_REC_PROFILE, k, 3, u, 0);
+	r->kdepth = 5;
+	r->udepth = 4;
+	CHECK_EQ(feed(&t, r), 0);
+	CHECK_EQ(stack_symbols_write(&t.stacks, t.ctx.writer), 0);
+	trace_read(&t);
+	ev = expect_event(&t, EBR_EV_PROFILE_SAMPLE);
+	if (ev) {
+		CHECK_EQ(ev->ts, 8000);
+		CHECK_EQ(ev->v[EBR_F_PROFILE_SAMPLE_PID].u, NO_PID);
+		CHECK_EQ(ev->v[EBR_F_PROFILE_SAMPLE_TID].u, NO_PID);
+		CHECK(str_is(&ev->v[EBR_F_PROFILE_SAMPLE_COMM], "burn"));
+		CHECK(frames_are(&ev->v[EBR_F_PROFILE_SAMPLE_KSTACK], k, 3));
+		CHECK(frames_are(&ev->v[EBR_F_PROFILE_SAMPLE_USTACK], u, 2));
+		CHECK_EQ(ev->v[EBR_F_PROFILE_SAMPLE_FLAGS].u, EBR_STACK_USER_FULL);
+	}
+	ev = expect_event(&t, EBR_EV_OFFCPU_SPAN);
+	if (ev) {
+		/* no kallsyms read: no frame is known to be the tracing machinery's */
+		CHECK(frames_are(&ev->v[EBR_F_OFFCPU_SPAN_KSTACK], k, 3));
+		CHECK(frames_are(&ev->v[EBR_F_OFFCPU_SPAN_USTACK], u, 2));
+		CHECK_EQ(ev->v[EBR_F_OFFCPU_SPAN_OFFCPU_NS].u, 123456);
+		CHECK_EQ(ev->v[EBR_F_OFFCPU_SPAN_STATE].u, 1);
+	}
+	ev = expect_event(&t, EBR_EV_PROFILE_SAMPLE);
+	if (ev) {
+		CHECK(frames_are(&ev->v[EBR_F_PROFILE_SAMPLE_KSTACK], k, 3));
+		CHECK_EQ(ev->v[EBR_F_PROFILE_SAMPLE_USTACK].len, 0);
+	}
+	CHECK(next_event(&t) == NULL);
+	/* every frame counted, none resolved: no kallsyms, and the process does not exist */
+	CHECK(ebr_reader_meta(t.r, "symbols.kernel_frames") &&
+	      !strcmp(ebr_reader_meta(t.r, "symbols.kernel_frames"), "9"));
+	CHECK(ebr_reader_meta(t.r, "symbols.kernel_resolved") &&
+	      !strcmp(ebr_reader_meta(t.r, "symbols.kernel_resolved"), "0"));
+	CHECK(ebr_reader_meta(t.r, "symbols.user_frames") &&
+	      !strcmp(ebr_reader_meta(t.r, "symbols.user_frames"), "4"));
+	trace_end(&t);
+	free(r);
+}
+
+int main(void)
+{
+	RUN(test_record_kinds);
+	RUN(test_errno_of_ebr);
+	RUN(test_block);
+	RUN(test_proc_fork_exit);
+	RUN(test_proc_exec);
+	RUN(test_file);
+	RUN(test_tcp);
+	RUN(test_sched_switch);
+	RUN(test_stacks);
+	return CHECK_SUMMARY();
+}
