@@ -103,7 +103,7 @@ static __always_inline void ebr_output(__u32 probe, __u16 type, void *rec, __u32
 	ebr_output_at(probe, type, rec, size, bpf_ktime_get_ns());
 }
 
-/* Never wake the consumer per record: it drains on a short timer (DESIGN.md, performance). */
+/* Never wake the consumer per record: it drains on a short timer (docs/ARCHITECTURE.md, performance). */
 static __always_inline void ebr_submit(void *rec)
 {
 	bpf_ringbuf_submit(rec, BPF_RB_NO_WAKEUP);

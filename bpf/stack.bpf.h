@@ -2,7 +2,8 @@
 /*
  * Stack capture shared by the profile and offcpu families. bpf_get_stack copies the whole
  * stack into the record, never bpf_get_stackid, whose hash table drops or mixes stacks on
- * collisions (DESIGN.md); the recorder interns them, so each distinct stack is stored once.
+ * collisions (docs/ARCHITECTURE.md); the recorder interns them, so each distinct stack is
+ * stored once.
  */
 #ifndef EBREC_STACK_BPF_H
 #define EBREC_STACK_BPF_H

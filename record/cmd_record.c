@@ -14,7 +14,7 @@
 #include "record/recorder.h"
 #include "ebrec.skel.h"
 
-#define DRAIN_INTERVAL_US 10000  /* DESIGN.md: 10 ms keeps up with ~1 M events/s */
+#define DRAIN_INTERVAL_US 10000  /* docs/ARCHITECTURE.md: 10 ms keeps up with ~1 M events/s */
 #define QUEUE_LIMIT (256u << 20) /* raw records waiting for the writer */
 
 /* -v: libbpf's print callback takes no context, so the choice lives at file scope. */

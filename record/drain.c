@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * The drain thread. The probes submit with BPF_RB_NO_WAKEUP, so nothing wakes us: we empty
- * the ring on a short timer (DESIGN.md: at ~1 M events/s a 10 ms interval loses nothing where
+ * the ring on a short timer (docs/ARCHITECTURE.md: at ~1 M events/s a 10 ms interval loses nothing where
  * 100 ms loses most) and hand raw records over in 1 MiB chunks. When the writer falls so far
  * behind that the queue reaches its bound, records are dropped here and counted per probe, so
  * the trace still says exactly what it lacks.
