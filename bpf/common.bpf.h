@@ -31,6 +31,12 @@ struct {
 const volatile __u32 ebr_target_tgid __weak = 0;
 /* The recorder itself: its reads of tracefs and writes of the trace are not the workload's. */
 const volatile __u32 ebr_self_tgid __weak = 0;
+/*
+ * Set by record/ when the recording's span starts and cleared when it ends, so the trace
+ * holds the span asked for (-d): attaching before it and detaching after it take seconds.
+ * Nothing is emitted, nor counted as emitted, outside the span.
+ */
+volatile __u32 ebr_recording __weak = 0;
 
 static __always_inline struct ebr_probe_counters *ebr_counters_of(__u32 probe)
 {
@@ -39,7 +45,7 @@ static __always_inline struct ebr_probe_counters *ebr_counters_of(__u32 probe)
 
 static __always_inline void ebr_count_map_loss(__u32 probe)
 {
-	struct ebr_probe_counters *c = ebr_counters_of(probe);
+	struct ebr_probe_counters *c = ebr_recording ? ebr_counters_of(probe) : NULL;
 
 	if (c)
 		__sync_fetch_and_add(&c->lost_map, 1);
@@ -54,9 +60,12 @@ static __always_inline void ebr_count_map_loss(__u32 probe)
  */
 static __always_inline void *ebr_reserve_at(__u32 probe, __u16 type, __u32 size, __u64 ts)
 {
-	struct ebr_probe_counters *c = ebr_counters_of(probe);
+	struct ebr_probe_counters *c;
 	struct ebr_rec_hdr *h;
 
+	if (!ebr_recording)
+		return NULL;
+	c = ebr_counters_of(probe);
 	/* atomic: an NMI-context program may interrupt another on the same CPU */
 	if (c)
 		__sync_fetch_and_add(&c->emitted, 1);
@@ -85,9 +94,12 @@ static __always_inline void *ebr_reserve(__u32 probe, __u16 type, __u32 size)
 static __always_inline void ebr_output_at(__u32 probe, __u16 type, void *rec, __u32 size,
 					  __u64 ts)
 {
-	struct ebr_probe_counters *c = ebr_counters_of(probe);
+	struct ebr_probe_counters *c;
 	struct ebr_rec_hdr *h = rec;
 
+	if (!ebr_recording)
+		return;
+	c = ebr_counters_of(probe);
 	if (c)
 		__sync_fetch_and_add(&c->emitted, 1);
 	h->ts = ts;

@@ -7,11 +7,56 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include "record/recorder.h"
+
+/* Whether path is a file this process may execute; errno says why not. */
+static bool executable(const char *path)
+{
+	struct stat st;
+
+	if (stat(path, &st) != 0)
+		return false;
+	if (S_ISDIR(st.st_mode)) {
+		errno = EISDIR;
+		return false;
+	}
+	return access(path, X_OK) == 0;
+}
+
+int record_child_check(const struct recorder *rec)
+{
+	const char *cmd = rec->o.cmd[0], *path = getenv("PATH");
+	char full[4096];
+	int err = ENOENT;
+
+	if (strchr(cmd, '/')) {
+		if (executable(cmd))
+			return 0;
+		err = errno;
+	} else {
+		/* as execvp(3) searches: each PATH entry, an empty one meaning "." */
+		for (const char *p = path ? path : "/usr/local/bin:/bin:/usr/bin"; p; ) {
+			const char *colon = strchr(p, ':');
+			int n = colon ? (int)(colon - p) : (int)strlen(p);
+
+			snprintf(full, sizeof(full), "%.*s%s%s", n, n ? p : ".", "/", cmd);
+			if (executable(full))
+				return 0;
+			if (errno == EACCES)
+				err = EACCES;
+			p = colon ? colon + 1 : NULL;
+		}
+	}
+	fprintf(stderr, "ebrec record: cannot run %s: %s%s; nothing was recorded\n", cmd,
+		strerror(err), strchr(cmd, '/') ? "" : " (searched PATH)");
+	return -err;
+}
 
 int record_child_spawn(struct recorder *rec)
 {

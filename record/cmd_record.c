@@ -10,11 +10,11 @@
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 #include <bpf/libbpf.h>
 #include "record/recorder.h"
 #include "ebrec.skel.h"
 
-#define DRAIN_INTERVAL_US 10000  /* docs/ARCHITECTURE.md: 10 ms keeps up with ~1 M events/s */
 #define QUEUE_LIMIT (256u << 20) /* raw records waiting for the writer */
 
 /* -v: libbpf's print callback takes no context, so the choice lives at file scope. */
@@ -44,8 +44,13 @@ static int open_output(struct recorder *rec)
 	}
 	rec->fd = ebr_trace_create(path, rec->o.force);
 	if (rec->fd < 0) {
+		struct stat st;
+
 		err = -errno;
-		if (err == -EEXIST)
+		if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+			fprintf(stderr, "ebrec record: %s is a directory: -o names the trace file to "
+					"write (e.g. -o %s/trace.ebr)\n", path, path);
+		else if (err == -EEXIST)
 			fprintf(stderr, "ebrec record: %s exists: use -f to overwrite it or -o to "
 					"choose another file\n", path);
 		else
@@ -128,6 +133,10 @@ int cmd_record(int argc, char **argv)
 		fprintf(stderr, "ebrec record: %s\n", msg);
 		return 1;
 	}
+	if (rec.o.cmd && record_child_check(&rec)) {
+		status = 127; /* as a shell says a command it cannot run */
+		goto cleanup;
+	}
 	if (rec.o.pid && kill((pid_t)rec.o.pid, 0) != 0 && errno == ESRCH) {
 		fprintf(stderr, "ebrec record: no process %ld\n", rec.o.pid);
 		goto cleanup;
@@ -145,19 +154,20 @@ int cmd_record(int argc, char **argv)
 	if (record_load(&rec, feat))
 		goto cleanup;
 
+	record_span_begin(&rec);
 	err = start_trace(&rec, feat, &sink);
 	if (err) {
 		write_failed(&rec, err);
 		goto cleanup;
 	}
 	err = drain_start(&rec.drain, bpf_map__fd(rec.skel->maps.ebr_ring), QUEUE_LIMIT,
-			  DRAIN_INTERVAL_US);
+			  RECORD_DRAIN_INTERVAL_US);
 	if (err) {
 		fprintf(stderr, "ebrec record: cannot start draining the ring buffer: %s\n",
 			strerror(-err));
 		goto cleanup;
 	}
-	rec.t_start = host_monotonic_ns();
+	rec.started = true;
 	err = record_samples(&rec, rec.t_start); /* the baseline of map counters */
 	if (err) {
 		write_failed(&rec, err);
@@ -166,6 +176,7 @@ int cmd_record(int argc, char **argv)
 	record_child_go(&rec);
 
 	err = record_loop(&rec);
+	record_span_end(&rec);
 	err = err ?: record_finish(&rec);
 	err = err ?: end_trace(&rec);
 	if (err) {
@@ -189,7 +200,7 @@ cleanup:
 			status = 1;
 		}
 		/* a file holding nothing at all is no use to anyone */
-		if (status && rec.created && !rec.t_start)
+		if (status && rec.created && !rec.started)
 			unlink(rec.o.out);
 	}
 	return exit_status(&rec, status);

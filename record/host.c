@@ -36,18 +36,29 @@ static int meta_u64(struct ebr_writer *w, const char *key, uint64_t v)
 	return ebr_writer_meta(w, key, buf);
 }
 
-/* Two clocks read back to back: the pair converts bpf_ktime_get_ns() stamps to wall time. */
-int host_clock_pair(struct ebr_writer *w, const char *when)
+void host_clocks_now(struct host_clocks *c)
+{
+	c->mono = clock_ns(CLOCK_MONOTONIC);
+	c->real = clock_ns(CLOCK_REALTIME);
+}
+
+int host_clock_pair_of(struct ebr_writer *w, const char *when, const struct host_clocks *c)
 {
 	char key[64];
-	uint64_t mono = clock_ns(CLOCK_MONOTONIC);
-	uint64_t real = clock_ns(CLOCK_REALTIME);
 	int err;
 
 	snprintf(key, sizeof(key), "clock.%s.monotonic_ns", when);
-	err = meta_u64(w, key, mono);
+	err = meta_u64(w, key, c->mono);
 	snprintf(key, sizeof(key), "clock.%s.realtime_ns", when);
-	return errno_of_ebr(err ?: meta_u64(w, key, real));
+	return errno_of_ebr(err ?: meta_u64(w, key, c->real));
+}
+
+int host_clock_pair(struct ebr_writer *w, const char *when)
+{
+	struct host_clocks c;
+
+	host_clocks_now(&c);
+	return host_clock_pair_of(w, when, &c);
 }
 
 static int cmdline_meta(struct ebr_writer *w, int argc, char **argv)

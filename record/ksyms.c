@@ -172,9 +172,9 @@ static uint64_t ksym_size(const struct ksyms *k, const struct ksym *s)
 	return 0;
 }
 
-int ksyms_write(struct ksyms *k, struct ebr_writer *w, uint64_t *frames, uint64_t *resolved)
+int ksyms_write(struct ksyms *k, struct ebr_writer *w, uint64_t now, uint64_t *frames,
+		uint64_t *resolved)
 {
-	uint64_t now = host_monotonic_ns();
 	const struct ksym *last = NULL;
 	int err = 0;
 

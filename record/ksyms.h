@@ -36,8 +36,12 @@ const struct ksym *ksyms_find(const struct ksyms *k, uint64_t addr);
 size_t ksyms_tracing_frames(const struct ksyms *k, const uint64_t *frames, size_t n);
 /* Counts a frame's lookup address as used: 0 or -ENOMEM. */
 int ksyms_use(struct ksyms *k, uint64_t lookup_addr);
-/* Writes sym.kernel for every symbol used since the last call; adds frame counts. 0 or -errno. */
-int ksyms_write(struct ksyms *k, struct ebr_writer *w, uint64_t *frames, uint64_t *resolved);
+/*
+ * Writes sym.kernel, stamped ts, for every symbol used since the last call; adds frame
+ * counts. 0 or -errno.
+ */
+int ksyms_write(struct ksyms *k, struct ebr_writer *w, uint64_t ts, uint64_t *frames,
+		uint64_t *resolved);
 void ksyms_free(struct ksyms *k);
 
 #endif

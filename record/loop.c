@@ -87,7 +87,8 @@ static int write_counts(struct recorder *rec, bool final)
 	struct ebr_probe_counters *vals = calloc((size_t)rec->ncpus, sizeof(*vals));
 	uint64_t lost_user[EBR_PROBE_MAX];
 	int map_fd = bpf_map__fd(rec->skel->maps.ebr_counters);
-	uint64_t now = host_monotonic_ns();
+	/* the last counts are of the span: they are stamped with its end, not the detach's */
+	uint64_t now = final ? rec->t_end.mono : host_monotonic_ns();
 	int err = 0;
 
 	if (!vals)
@@ -199,6 +200,19 @@ void record_print_status(const struct recorder *rec, bool final, uint64_t prev_w
 		(unsigned long long)record_total_lost(rec));
 }
 
+void record_span_begin(struct recorder *rec)
+{
+	__atomic_store_n(&rec->skel->bss->ebr_recording, 1, __ATOMIC_SEQ_CST);
+	rec->t_start = host_monotonic_ns();
+}
+
+void record_span_end(struct recorder *rec)
+{
+	__atomic_store_n(&rec->skel->bss->ebr_recording, 0, __ATOMIC_SEQ_CST);
+	host_clocks_now(&rec->t_end);
+	rec->stacks.span_end_ns = rec->t_end.mono;
+}
+
 /* The writer loop: runs until a signal, -d, or the end of COMMAND. */
 int record_loop(struct recorder *rec)
 {
@@ -251,7 +265,7 @@ int record_finish(struct recorder *rec)
 		err = write_chunk(rec, c);
 		free(c);
 	}
-	err = err ?: record_samples(rec, host_monotonic_ns());
+	err = err ?: record_samples(rec, rec->t_end.mono);
 	for (size_t i = 0; i < rec->nfams && !err; i++) {
 		struct family_env env = recorder_env(rec, i);
 
@@ -259,7 +273,7 @@ int record_finish(struct recorder *rec)
 			err = rec->fams[i]->finish(&env);
 	}
 	err = err ?: write_counts(rec, true);
-	err = err ?: host_clock_pair(rec->w, "end");
+	err = err ?: host_clock_pair_of(rec->w, "end", &rec->t_end);
 	snprintf(buf, sizeof(buf), "%llu", (unsigned long long)rec->max_inversion);
 	err = err ?: errno_of_ebr(ebr_writer_meta(rec->w, "record.max_reorder_ns", buf));
 	if (!err && rec->malformed + rec->drain_malformed) {

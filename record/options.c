@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <bpf/libbpf.h>
 #include "record/recorder.h"
 
 static void usage(FILE *f)
@@ -131,7 +132,7 @@ int record_options_parse(struct record_opts *o, int argc, char **argv)
 			break;
 		case 'F':
 			o->freq = strtol(optarg, &end, 10);
-			if (*end || end == optarg || o->freq <= 0 || o->freq > 100000)
+			if (*end || end == optarg || o->freq <= 0 || o->freq > 1000000000)
 				return usage_error("-F needs a frequency in Hz, not '%s'", optarg);
 			break;
 		case 'I':
@@ -186,11 +187,45 @@ int record_options_parse(struct record_opts *o, int argc, char **argv)
 	return 0;
 }
 
-/* -F and -I apply to the profile family only. */
+/* The kernel's ceiling on perf-event sampling (kernel.perf_event_max_sample_rate), or 0. */
+static long kernel_max_sample_rate(void)
+{
+	FILE *f = fopen("/proc/sys/kernel/perf_event_max_sample_rate", "re");
+	long hz = 0;
+
+	if (f) {
+		if (fscanf(f, "%ld", &hz) != 1)
+			hz = 0;
+		fclose(f);
+	}
+	return hz;
+}
+
+/*
+ * -F and -I apply to the profile family only. -F above what the kernel samples is refused
+ * (it would silently sample less); a rate whose largest stacks could fill the ring between
+ * two drains is said, with the --buffer-size that holds them (the losses are counted anyway).
+ */
 static int check_profile_options(const struct recorder *rec)
 {
+	long max_hz = kernel_max_sample_rate(), ncpus = libbpf_num_possible_cpus();
+	uint64_t per_drain;
+
 	if ((rec->o.freq || rec->o.fam.idle) && !family_selected(rec, &profile_family))
 		return usage_error("-F and -I apply to the profile family, which is not selected");
+	if (!rec->o.freq)
+		return 0;
+	if (max_hz > 0 && rec->o.freq > max_hz)
+		return usage_error("-F %ld is over the %ld Hz this kernel samples at most "
+				   "(kernel.perf_event_max_sample_rate)", rec->o.freq, max_hz);
+	per_drain = (uint64_t)rec->o.freq * (uint64_t)(ncpus > 0 ? ncpus : 1) *
+		    sizeof(struct ebr_rec_stack) * RECORD_DRAIN_INTERVAL_US / 1000000;
+	if (per_drain > rec->o.buffer_size / 2)
+		fprintf(stderr, "ebrec record: warning: at -F %ld on %ld CPUs, full-depth stacks "
+				"make up to %llu KiB between two drains of the %zu KiB ring: events "
+				"may be lost (counted); --buffer-size %lluM holds them\n",
+			rec->o.freq, ncpus, (unsigned long long)(per_drain >> 10),
+			rec->o.buffer_size >> 10, (unsigned long long)((per_drain * 2 >> 20) + 1));
 	return 0;
 }
 

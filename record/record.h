@@ -27,6 +27,13 @@ void features_close(struct features *f);
 
 /* host.c: host facts and clock pairs into META; 0 or a negative errno. */
 int host_snapshot(struct ebr_writer *w, int argc, char **argv);
+/* Two clocks read back to back: the pair converts bpf_ktime_get_ns() stamps to wall time. */
+struct host_clocks {
+	uint64_t mono, real;
+};
+void host_clocks_now(struct host_clocks *c);
+/* META clock.WHEN.monotonic_ns and .realtime_ns: of c, or read now. 0 or -errno. */
+int host_clock_pair_of(struct ebr_writer *w, const char *when, const struct host_clocks *c);
 int host_clock_pair(struct ebr_writer *w, const char *when);
 uint64_t host_monotonic_ns(void);
 

@@ -53,6 +53,7 @@ struct recorder {
 	size_t nlinks;
 	int fd;
 	bool created, to_stdout;
+	bool started; /* the trace's start is written: the file is worth keeping */
 	struct ebr_writer *w;
 	struct translate_ctx tctx; /* the writer and the stack symbols, for the translators */
 	struct stack_symbols stacks;
@@ -62,10 +63,14 @@ struct recorder {
 	bool child_done;
 	int go_fd;
 	uint64_t t_start, written, bytes;
+	struct host_clocks t_end; /* when the span ended (record_span_end) */
 	uint64_t malformed, drain_malformed; /* records found malformed by the writer, the drain */
 	uint64_t last_ts, max_inversion;
 	int ncpus;
 };
+
+/* How often the ring is drained (docs/ARCHITECTURE.md: 10 ms keeps up with ~1 M events/s). */
+#define RECORD_DRAIN_INTERVAL_US 10000
 
 /*
  * options.c. Parses argv into o: 0 to record; 1 when --help was printed (exit 0); 2 after
@@ -86,6 +91,11 @@ void record_detach(struct recorder *rec);
 void record_unload(struct recorder *rec);
 
 /* child.c */
+/*
+ * Whether COMMAND can be executed (searched in PATH as execvp does), before anything is
+ * loaded: 0, or -errno having said why not.
+ */
+int record_child_check(const struct recorder *rec);
 /* Forks COMMAND (rec->o.cmd), held until record_child_go(). */
 int record_child_spawn(struct recorder *rec);
 /* Lets COMMAND run (the probes are attached); says so if it cannot. */
@@ -104,6 +114,13 @@ void record_catch_signals(void);
 int record_describe(struct recorder *rec, const struct features *feat);
 /* The families' map counters (cachestat's), as events. */
 int record_samples(struct recorder *rec, uint64_t now);
+/*
+ * The recording's span: the probes emit (ebr_recording) from record_span_begin(), which is
+ * t_start, until record_span_end(), which reads the end clock pair; loading before it and
+ * detaching after it take seconds that are not the span's (a -d recording spans -d).
+ */
+void record_span_begin(struct recorder *rec);
+void record_span_end(struct recorder *rec);
 /* Writes events until a signal, -d, or the end of COMMAND. */
 int record_loop(struct recorder *rec);
 /* Detaches, then writes what the probes handed over before that, then the last counts. */

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "record/family.h"
+#include "record/record.h"
 #include "record/stacks.h"
 #include "record/translate.h"
 
@@ -85,10 +86,11 @@ static int write_share(struct ebr_writer *w, const char *key, uint64_t n)
 
 int stack_symbols_write(struct stack_symbols *s, struct ebr_writer *w)
 {
+	uint64_t ts = s->span_end_ns ? s->span_end_ns : host_monotonic_ns();
 	int err;
 
-	err = ksyms_write(&s->k, w, &s->kframes, &s->kresolved);
-	err = err ?: usyms_write(&s->u, w, &s->uframes, &s->uresolved);
+	err = ksyms_write(&s->k, w, ts, &s->kframes, &s->kresolved);
+	err = err ?: usyms_write(&s->u, w, ts, &s->uframes, &s->uresolved);
 	err = err ?: errno_of_ebr(write_share(w, "symbols.kernel_frames", s->kframes));
 	err = err ?: errno_of_ebr(write_share(w, "symbols.kernel_resolved", s->kresolved));
 	err = err ?: errno_of_ebr(write_share(w, "symbols.user_frames", s->uframes));

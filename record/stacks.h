@@ -17,6 +17,8 @@ struct stack_symbols {
 	struct ksyms k;
 	struct usyms u;
 	bool tried_kallsyms;
+	/* symbols written after the recording's span are stamped with its end (0: when written) */
+	uint64_t span_end_ns;
 	uint64_t kframes, kresolved, uframes, uresolved;
 };
 

@@ -347,7 +347,7 @@ struct func_frame {
 	int line;
 };
 
-static int write_funcs(struct ebr_writer *w, uint32_t object, uint64_t offset,
+static int write_funcs(struct ebr_writer *w, uint64_t ts, uint32_t object, uint64_t offset,
 		       const struct func_frame *f, int n, uint64_t func_offset)
 {
 	int err = 0;
@@ -362,7 +362,7 @@ static int write_funcs(struct ebr_writer *w, uint32_t object, uint64_t offset,
 		v[EBR_F_SYM_FUNC_FUNC_OFFSET].u = d ? 0 : func_offset;
 		v[EBR_F_SYM_FUNC_FILE].s = f[d].file ? f[d].file : "";
 		v[EBR_F_SYM_FUNC_LINE].u = f[d].line > 0 ? (uint64_t)f[d].line : 0;
-		err = errno_of_ebr(ebr_writer_event(w, EBR_EV_SYM_FUNC, host_monotonic_ns(), 0, v));
+		err = errno_of_ebr(ebr_writer_event(w, EBR_EV_SYM_FUNC, ts, 0, v));
 	}
 	return err;
 }
@@ -480,7 +480,7 @@ static const Dwfl_Callbacks offline_callbacks = {
 };
 
 /* Resolves the used offsets items[0..n) of ELF object id; returns resolved frames' count. */
-static int resolve_elf(struct ebr_writer *w, const struct uobject *o, uint32_t id,
+static int resolve_elf(struct ebr_writer *w, uint64_t ts, const struct uobject *o, uint32_t id,
 		       const struct addr_count *items, size_t n, uint64_t *resolved)
 {
 	int fd = o->fd >= 0 ? dup(o->fd) : open(o->path, O_RDONLY | O_CLOEXEC);
@@ -514,7 +514,7 @@ static int resolve_elf(struct ebr_writer *w, const struct uobject *o, uint32_t i
 		if (!nf)
 			continue;
 		*resolved += items[i].count;
-		err = write_funcs(w, id, off, f, nf, func_offset);
+		err = write_funcs(w, ts, id, off, f, nf, func_offset);
 	}
 	dwfl_end(dwfl);
 	return err;
@@ -533,7 +533,8 @@ static int by_start(const void *a, const void *b)
 }
 
 /* A perf map: lines "START SIZE name" in hex, written by the JIT runtime. */
-static int resolve_perf_map(struct ebr_writer *w, const struct uobject *o, uint32_t id,
+static int resolve_perf_map(struct ebr_writer *w, uint64_t ts, const struct uobject *o,
+			    uint32_t id,
 			    const struct addr_count *items, size_t n, uint64_t *resolved)
 {
 	FILE *f = fopen(o->path, "re");
@@ -575,7 +576,7 @@ static int resolve_perf_map(struct ebr_writer *w, const struct uobject *o, uint3
 			continue;
 		fr.name = syms[s].name;
 		*resolved += items[i].count;
-		err = write_funcs(w, id, addr, &fr, 1, addr - syms[s].start);
+		err = write_funcs(w, ts, id, addr, &fr, 1, addr - syms[s].start);
 	}
 	for (size_t i = 0; i < nsyms; i++)
 		free(syms[i].name);
@@ -583,7 +584,8 @@ static int resolve_perf_map(struct ebr_writer *w, const struct uobject *o, uint3
 	return err;
 }
 
-int usyms_write(struct usyms *u, struct ebr_writer *w, uint64_t *frames, uint64_t *resolved)
+int usyms_write(struct usyms *u, struct ebr_writer *w, uint64_t ts, uint64_t *frames,
+		uint64_t *resolved)
 {
 	int err = 0;
 
@@ -597,9 +599,9 @@ int usyms_write(struct usyms *u, struct ebr_writer *w, uint64_t *frames, uint64_
 		for (end = i; end < u->used.n && u->used.items[end].key >> OFFSET_BITS == id; end++)
 			*frames += u->used.items[end].count;
 		if (o->kind == UOBJ_PERF_MAP)
-			err = resolve_perf_map(w, o, id, &u->used.items[i], end - i, resolved);
+			err = resolve_perf_map(w, ts, o, id, &u->used.items[i], end - i, resolved);
 		else
-			err = resolve_elf(w, o, id, &u->used.items[i], end - i, resolved);
+			err = resolve_elf(w, ts, o, id, &u->used.items[i], end - i, resolved);
 	}
 	u->used.n = 0;
 	return err;

@@ -53,9 +53,12 @@ struct usyms {
  */
 int usyms_use(struct usyms *u, struct ebr_writer *w, uint32_t pid, uint64_t addr,
 	      bool is_return, uint64_t ts);
-/* Resolves and writes sym.func for every offset used since the last call; adds counts. */
-/* 0 or a negative errno. */
-int usyms_write(struct usyms *u, struct ebr_writer *w, uint64_t *frames, uint64_t *resolved);
+/*
+ * Resolves and writes sym.func, stamped ts, for every offset used since the last call; adds
+ * counts. 0 or a negative errno.
+ */
+int usyms_write(struct usyms *u, struct ebr_writer *w, uint64_t ts, uint64_t *frames,
+		uint64_t *resolved);
 void usyms_free(struct usyms *u);
 
 #endif

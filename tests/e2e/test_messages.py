@@ -1,7 +1,9 @@
-"""What a new user is told when a report cannot be what they asked for: one line on stderr
-that names the problem and what to do, and the exit status (2 usage, 1 runtime)."""
+"""What a new user is told when a report or a recording cannot be what they asked for: one
+line on stderr that names the problem and what to do, and the exit status (2 usage, 1 runtime,
+127 a command that cannot run)."""
 import gzip
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -102,3 +104,42 @@ def test_a_private_trace_of_another_user_says_how_to_share_it():
     line = one_line(p)
     assert f"cannot open {trace}: it belongs to root and is private (mode 0600" in line
     assert f"'chown YOU {trace}'" in line and f"'ebrec redact {trace} -o shared.ebr'" in line
+
+
+def test_a_command_that_cannot_run_is_said_before_anything_loads(live, tmp_path):
+    for cmd, why in (("/no/such/cmd", "No such file or directory"),
+                     ("ebr-no-such-command", "No such file or directory (searched PATH)"),
+                     (str(tmp_path), "Is a directory")):
+        trace = tmp_path / "t.ebr"
+        p = ebrec("record", "-o", trace, "-e", "proc", "--", cmd, "arg", check=127)
+        assert f"cannot run {cmd}: {why}; nothing was recorded" in one_line(p)
+        assert not trace.exists()
+
+
+def test_a_sampling_rate_over_the_kernels_is_refused(live, tmp_path):
+    with open("/proc/sys/kernel/perf_event_max_sample_rate") as f:
+        top = int(f.read())
+    p = ebrec("record", "-o", tmp_path / "t.ebr", "-e", "profile", "-F", top + 1, "-d", 1,
+              check=2)
+    assert (f"-F {top + 1} is over the {top} Hz this kernel samples at most "
+            "(kernel.perf_event_max_sample_rate)") in one_line(p)
+    # within it but more than a small ring holds between two drains: said, and recorded
+    p = ebrec("record", "-o", tmp_path / "u.ebr", "-e", "profile", "-F", top,
+              "--buffer-size", "64K", "-d", "0.2", check=0)
+    assert "events may be lost (counted); --buffer-size" in p.stderr
+
+
+def test_an_output_that_is_a_directory_is_named(live, tmp_path):
+    p = ebrec("record", "-o", tmp_path, "-e", "proc", "-d", 1, check=1)
+    assert (f"{tmp_path} is a directory: -o names the trace file to write "
+            f"(e.g. -o {tmp_path}/trace.ebr)") in one_line(p)
+
+
+def test_a_timed_recording_spans_what_was_asked(live, tmp_path):
+    """Loading the probes is before the span and detaching after it: -d 3 spans 3 s."""
+    trace = tmp_path / "d.ebr"
+    ebrec("record", "-o", trace, "-e", "proc,sched,file,profile", "-d", 3, check=0)
+    info = ebrec("info", trace, check=0).stdout
+    m = re.search(r"for ([\d.]+) s \(events span ([\d.]+) s\)", info)
+    assert m, info
+    assert abs(float(m.group(1)) - 3) <= 0.2 and abs(float(m.group(2)) - 3) <= 0.2, m.group(0)
