@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "analyze/siphash.h"
 #include "report/redact.h"
 
 #define PSEUDONYM_HEX 12          /* 48 bits: no collision expected below millions of tokens */
@@ -86,20 +87,17 @@ static bool is_separator(unsigned char c)
 	       c == ']' || c == '{' || c == '}' || c == '@';
 }
 
-static uint32_t fnv1a(const char *s, size_t len)
+/* keyed: the tokens are whatever a trace holds, so a fixed hash could put them all in one slot */
+static uint32_t token_hash(const char *s, size_t len)
 {
-	uint32_t h = 2166136261u;
-
-	for (size_t i = 0; i < len; i++)
-		h = (h ^ (unsigned char)s[i]) * 16777619u;
-	return h;
+	return (uint32_t)siphash(0, s, len);
 }
 
 static struct redact_token *lookup(const struct redactor *rd, const char *s, size_t len)
 {
 	if (!rd->cap)
 		return NULL;
-	for (uint32_t i = fnv1a(s, len) & (rd->cap - 1);; i = (i + 1) & (rd->cap - 1)) {
+	for (uint32_t i = token_hash(s, len) & (rd->cap - 1);; i = (i + 1) & (rd->cap - 1)) {
 		struct redact_token *t = &rd->slots[i];
 
 		if (!t->text)
@@ -122,7 +120,7 @@ static int rehash(struct redactor *rd)
 
 		if (!t->text)
 			continue;
-		for (j = fnv1a(t->text, t->len) & (cap - 1); slots[j].text; j = (j + 1) & (cap - 1))
+		for (j = token_hash(t->text, t->len) & (cap - 1); slots[j].text; j = (j + 1) & (cap - 1))
 			;
 		slots[j] = *t;
 	}
@@ -179,7 +177,7 @@ static int add_token(struct redactor *rd, const char *s, size_t len, const char 
 		token_pseudonym(rd, s, len, buf, sizeof(buf));
 		pseudonym = buf;
 	}
-	for (i = fnv1a(s, len) & (rd->cap - 1); rd->slots[i].text; i = (i + 1) & (rd->cap - 1))
+	for (i = token_hash(s, len) & (rd->cap - 1); rd->slots[i].text; i = (i + 1) & (rd->cap - 1))
 		;
 	t = &rd->slots[i];
 	t->text = malloc(len + 1);

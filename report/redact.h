@@ -47,7 +47,7 @@ struct redact_token {
 struct redactor {
 	unsigned kinds;
 	unsigned char key[SHA256_BYTES];
-	struct redact_token *slots; /* open addressing, by FNV-1a of the text */
+	struct redact_token *slots; /* open addressing, by a keyed hash of the text */
 	uint32_t cap, len;
 	char *out;                  /* the last rewritten string */
 	size_t out_cap;

@@ -15,6 +15,7 @@
 #include "analyze/stacktree.h"
 #include "analyze/hist.h"
 #include "analyze/losses.h"
+#include "analyze/siphash.h"
 #include "analyze/pass.h"
 #include "analyze/tcp.h"
 #include "analyze/timeline.h"
@@ -971,6 +972,66 @@ static void test_u64map_grows_and_overwrites(void)
 	CHECK(!u64map_get(&m, 0, &v));
 }
 
+/* SipHash-1-3 of the reference key 00..0f and messages 00, 01, 02...: an independent
+ * implementation's values (the same code gives SipHash-2-4's published 726fdb47dd0e0e31) */
+static void test_siphash_vectors(void)
+{
+	static const struct { size_t len; uint64_t hash; } vec[] = {
+		{ 8, 0x369095118d299a8eull }, { 15, 0xd320d86d2a519956ull },
+		{ 16, 0xcc4fdd1a7d908b66ull }, { 23, 0x525a0e7fdae6c123ull },
+	};
+	unsigned char msg[32];
+
+	for (size_t i = 0; i < sizeof(msg); i++)
+		msg[i] = (unsigned char)i;
+	siphash_set_key(0x0706050403020100ull, 0x0f0e0d0c0b0a0908ull);
+	for (size_t i = 0; i < sizeof(vec) / sizeof(vec[0]); i++)
+		CHECK_EQ(siphash(0x0706050403020100ull, msg + 8, vec[i].len - 8), vec[i].hash);
+	siphash_set_key(1, 2);
+	CHECK(siphash(0x0706050403020100ull, msg + 8, 0) != vec[0].hash);
+}
+
+/* The longest run of used slots: what an insert or a failed lookup may have to walk. */
+static uint32_t longest_run(const bool *used, uint32_t cap)
+{
+	uint32_t run = 0, longest = 0;
+
+	for (uint32_t i = 0; i < 2 * cap; i++) { /* twice round: a run may wrap */
+		run = used[i % cap] ? run + 1 : 0;
+		if (run > longest)
+			longest = run;
+	}
+	return longest;
+}
+
+/*
+ * Keys chosen so that the old fixed hash (murmur3's finalizer, inverted here) put them all
+ * in slot 0: one run of 20,000 slots, so that each insert walked all the others. Keyed, the
+ * longest run stays short.
+ */
+static void test_u64map_keys_a_trace_chose_do_not_collide(void)
+{
+	const uint64_t c = 0xff51afd7ed558ccdull;
+	struct u64map m = { 0 };
+	uint64_t inv = c;
+	uint32_t v;
+	int ok = 1;
+
+	for (int i = 0; i < 6; i++)
+		inv *= 2 - c * inv;
+	for (uint64_t k = 1; k <= 20000; k++) {
+		uint64_t key = k << 24;
+
+		key ^= key >> 33;
+		key *= inv;
+		key ^= key >> 33;
+		ok &= u64map_put(&m, key, (uint32_t)k) == 0 && u64map_get(&m, key, &v) && v == k;
+	}
+	CHECK(ok && m.len == 20000);
+	CHECK(longest_run(m.used, m.cap) < 500);
+	u64map_release(&m);
+}
+
 /* ------------------------------------------------------------ TCP sessions */
 
 struct tcp_step {
@@ -1442,6 +1503,8 @@ int main(void)
 	RUN(test_cachestat_intervals_and_ratio);
 	RUN(test_exit_codes_and_args_read_as_bccs);
 	RUN(test_u64map_grows_and_overwrites);
+	RUN(test_siphash_vectors);
+	RUN(test_u64map_keys_a_trace_chose_do_not_collide);
 	RUN(test_tcp_sessions_bytes_and_owners);
 	RUN(test_stacks_are_named_through_the_traces_symbols);
 	RUN(test_sched_dists_and_untraced_switch_ins);
