@@ -248,10 +248,10 @@ int stackprof_finish(struct stackprof *p)
 {
 	int err;
 
-	symtab_sort(&p->syms);
+	err = symtab_sort(&p->syms);
 	/* the hash chains are not needed any more: views read the stacks in order */
 	u64map_release(&p->by_hash);
-	err = p->nstacks ? merge_named(p) : 0;
+	err = err ?: (p->nstacks ? merge_named(p) : 0);
 	if (p->nstacks)
 		qsort(p->stacks, p->nstacks, sizeof(*p->stacks), by_value);
 	return err;

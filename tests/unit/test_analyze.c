@@ -1409,6 +1409,175 @@ static void test_stacks_are_named_through_the_traces_symbols(void)
 	free(t.mem.buf);
 }
 
+static void symtab_map(struct symtab *s, uint64_t start, uint64_t end, uint64_t pgoff)
+{
+	struct ebr_value v[EBR_MAX_FIELDS] = { 0 };
+	struct ebr_event e = { .type = EBR_EV_SYM_MAP, .v = v };
+
+	v[EBR_F_SYM_MAP_PID].u = 7;
+	v[EBR_F_SYM_MAP_START].u = start;
+	v[EBR_F_SYM_MAP_END].u = end;
+	v[EBR_F_SYM_MAP_PGOFF].u = pgoff;
+	v[EBR_F_SYM_MAP_OBJECT].u = 0;
+	v[EBR_F_SYM_MAP_NAME].s = "m";
+	CHECK(symtab_on_event(s, &e) == 1);
+}
+
+static void symtab_func(struct symtab *s, uint64_t offset, uint64_t depth, const char *name)
+{
+	struct ebr_value v[EBR_MAX_FIELDS] = { 0 };
+	struct ebr_event e = { .type = EBR_EV_SYM_FUNC, .v = v };
+
+	v[EBR_F_SYM_FUNC_OBJECT].u = 1;
+	v[EBR_F_SYM_FUNC_OFFSET].u = offset;
+	v[EBR_F_SYM_FUNC_DEPTH].u = depth;
+	v[EBR_F_SYM_FUNC_NAME].s = name;
+	CHECK(symtab_on_event(s, &e) == 1);
+}
+
+/* The frame at addr of pid 7, named: "[unknown] m+0x..." gives the mapping's offset. */
+static const char *frame_at(const struct symtab *s, uint64_t addr, struct frame_names *fn)
+{
+	symtab_name_frame(s, false, 7, addr, 0, fn);
+	return fn->name[0];
+}
+
+/*
+ * Overlapping mappings: the latest one holding an address names it, wherever the others
+ * start and end; 100,000 mappings that all overlap every frame cost one binary search a
+ * frame (they were a scan of every earlier start: 100,000 x 100,000).
+ */
+static void test_symtab_overlapping_maps_latest_wins_in_log_time(void)
+{
+	struct symtab s = { 0 };
+	struct frame_names fn;
+	struct timespec t0, t1;
+	int ok = 1;
+
+	symtab_map(&s, 0x1000, 0x9000, 0);          /* seq 0: the widest, oldest */
+	symtab_map(&s, 0x3000, 0x5000, 0x100000);   /* seq 1: its middle */
+	symtab_map(&s, 0x4000, 0x7000, 0x200000);   /* seq 2: over seq 1's end */
+	symtab_map(&s, 0x2000, 0x2000, 0x300000);   /* empty: holds nothing */
+	CHECK(symtab_sort(&s) == 0);
+	CHECK(!strcmp(frame_at(&s, 0x1800, &fn), "[unknown] m+0x800"));
+	CHECK(!strcmp(frame_at(&s, 0x2000, &fn), "[unknown] m+0x1000"));
+	CHECK(!strcmp(frame_at(&s, 0x3800, &fn), "[unknown] m+0x100800"));
+	CHECK(!strcmp(frame_at(&s, 0x4800, &fn), "[unknown] m+0x200800"));
+	CHECK(!strcmp(frame_at(&s, 0x6fff, &fn), "[unknown] m+0x202fff"));
+	CHECK(!strcmp(frame_at(&s, 0x7000, &fn), "[unknown] m+0x6000"));
+	CHECK(!strcmp(frame_at(&s, 0x9000, &fn), "[unknown] [unmapped]+0x9000"));
+	CHECK(!strcmp(frame_at(&s, 0xfff, &fn), "[unknown] [unmapped]+0xfff"));
+	symtab_release(&s);
+
+	for (uint64_t i = 0; i < 100000; i++)
+		symtab_map(&s, 0x100000 + i * 16, 1ull << 40, i << 32);
+	CHECK(symtab_sort(&s) == 0);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (uint64_t i = 0; i < 100000; i++) {
+		uint64_t addr = 0x100000 + 100000 * 16 + i;
+
+		frame_at(&s, addr, &fn);
+		ok &= fn.buf[0] && strstr(fn.buf, "+0x1869f") != NULL; /* the last mapping, 99999 */
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	CHECK(ok);
+	CHECK((t1.tv_sec - t0.tv_sec) * 1000000000 + (t1.tv_nsec - t0.tv_nsec) < 500000000);
+	symtab_release(&s);
+}
+
+/*
+ * Functions at one offset: the frame's names are the deepest SYMTAB_MAX_INLINE + 1 of them,
+ * found by two binary searches (not a walk through the rest); a name repeated a million
+ * times is kept and demangled once.
+ */
+static void test_symtab_same_offset_funcs_and_repeated_names(void)
+{
+	struct symtab s = { 0 };
+	struct frame_names fn;
+	struct timespec t0, t1;
+	int ok = 1;
+
+	symtab_map(&s, 0x400000, 0x500000, 0);
+	s.maps[0].object = 1;
+	for (uint64_t i = 0; i < 1000000; i++)
+		symtab_func(&s, 0x1000, i, "_ZN3app4stepEv");
+	symtab_func(&s, 0x2000, 0, "_ZN3app4stepEv");
+	symtab_func(&s, 0x2000, 1, "plain");
+	/* two names, the mapping's "m" and "" (no source file) */
+	CHECK(s.nfuncs == 1000002 && s.names.len == 4);
+	CHECK(s.funcs[0].name == s.funcs[999999].name && !strcmp(s.funcs[0].name, "app::step()"));
+	CHECK(symtab_sort(&s) == 0);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (int i = 0; i < 100000; i++) {
+		frame_at(&s, 0x401000, &fn);
+		ok &= fn.n == SYMTAB_MAX_INLINE + 1 && fn.resolved;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	CHECK(ok);
+	CHECK((t1.tv_sec - t0.tv_sec) * 1000000000 + (t1.tv_nsec - t0.tv_nsec) < 500000000);
+	frame_at(&s, 0x402000, &fn);
+	CHECK(fn.n == 2 && !strcmp(fn.name[0], "plain") && !strcmp(fn.name[1], "app::step()"));
+	symtab_release(&s);
+}
+
+/*
+ * A flame graph whose one process calls 100,000 distinct functions: its node has 100,000
+ * children, each found through the tree's index (they were searched one by one: 5 * 10^9
+ * name comparisons), in the same order and with the same values as before.
+ */
+static void test_flame_graph_siblings_in_linear_time(void)
+{
+	enum { N = 100000 };
+	struct ebr_value v[EBR_MAX_FIELDS];
+	struct proc_trace t;
+	struct ebr_mem_source ms;
+	struct ebr_source src;
+	struct ebr_sink sink;
+	struct ebr_reader *r = NULL;
+	struct stackprof p = { .o = { .kind = STACKPROF_CPU, .tid = -1 } };
+	struct analyzer an = { stackprof_on_event, &p };
+	struct stacktree tree;
+	struct timespec t0, t1;
+	char name[16];
+	int ok = 1;
+
+	memset(&t, 0, sizeof(t));
+	ebr_sink_mem(&sink, &t.mem);
+	CHECK(ebr_writer_new(&t.w, &sink, NULL) == 0);
+	for (uint64_t i = 0; i < N; i++) {
+		uint64_t addr = 0x100000 + i * 16;
+
+		sample(&t, 50, &addr, 1, NULL, 0);
+		sample(&t, 50, &addr, 1, NULL, 0);
+	}
+	for (uint32_t i = 0; i < N; i++) {
+		memset(v, 0, sizeof(v));
+		v[EBR_F_SYM_KERNEL_ADDR].u = 0x100000 + i * 16ull;
+		v[EBR_F_SYM_KERNEL_SIZE].u = 16;
+		snprintf(name, sizeof(name), "k%u", i);
+		strv(&v[EBR_F_SYM_KERNEL_NAME], name);
+		ev(&t, EBR_EV_SYM_KERNEL, 9000, v);
+	}
+	CHECK(ebr_writer_close(t.w) == 0);
+	ebr_source_mem(&src, &ms, t.mem.buf, t.mem.len);
+	CHECK(ebr_reader_open(&r, &src, NULL, 0) == 0);
+	CHECK(analyze_pass(r, &an, 1) == 0);
+	CHECK(stackprof_finish(&p) == 0 && p.nstacks == N);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	CHECK(stacktree_build(&tree, &p) == 0);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	CHECK((t1.tv_sec - t0.tv_sec) * 1000000000 + (t1.tv_nsec - t0.tv_nsec) < 2000000000);
+	/* all, the process, its functions: newest child first, each with its two samples */
+	CHECK(tree.nnodes == N + 2 && tree.nodes[0].value == 2 * N && tree.nodes[1].value == 2 * N);
+	for (uint32_t c = tree.nodes[1].first_child, i = 0; c; c = tree.nodes[c - 1].next_sibling)
+		ok &= tree.nodes[c - 1].value == 2 && tree.nodes[c - 1].kernel && ++i <= N;
+	CHECK(ok);
+	stacktree_release(&tree);
+	stackprof_release(&p);
+	ebr_reader_close(r);
+	free(t.mem.buf);
+}
+
 /* f<int, pair<int, int>, then levels more template-ids, each of two of the one before>(int) */
 static void substitution_bomb(char *buf, size_t cap, unsigned levels)
 {
@@ -1507,6 +1676,9 @@ int main(void)
 	RUN(test_u64map_keys_a_trace_chose_do_not_collide);
 	RUN(test_tcp_sessions_bytes_and_owners);
 	RUN(test_stacks_are_named_through_the_traces_symbols);
+	RUN(test_symtab_overlapping_maps_latest_wins_in_log_time);
+	RUN(test_symtab_same_offset_funcs_and_repeated_names);
+	RUN(test_flame_graph_siblings_in_linear_time);
 	RUN(test_sched_dists_and_untraced_switch_ins);
 	RUN(test_demangle_cpp_and_rust_within_bounds);
 	return CHECK_SUMMARY();
