@@ -30,7 +30,7 @@ struct opensnoop {
 	struct proc_filter who; /* -p, --comm */
 	const struct proctable *procs;
 	uint64_t rows;
-	char abspath[8192];
+	char abspath[PROC_PATH_MAX];
 	char args[4096];
 	int (*emit)(void *ctx, const struct opensnoop_row *row);
 	void *ctx;

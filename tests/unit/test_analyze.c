@@ -954,6 +954,45 @@ static void test_exit_codes_and_args_read_as_bccs(void)
 	CHECK(strlen(proc_args_join("abcdefgh\0", 9, false, buf, 4)) == 3);
 }
 
+/*
+ * A working directory of 8,000 bytes (no kernel gives one: PATH_MAX is 4096) and a one-byte
+ * relative path: the path shown is cut to PROC_PATH_MAX - 1 bytes, ending in "...", and so
+ * is an absolute path of a megabyte; short ones are whole.
+ */
+static void test_paths_shown_are_at_most_path_max(void)
+{
+	struct ebr_value v[EBR_MAX_FIELDS] = { 0 };
+	struct ebr_event e = { .type = EBR_EV_PROC_TASK, .v = v };
+	struct proctable t = { 0 };
+	char *big = malloc(1 << 20), out[PROC_PATH_MAX];
+	const char *p;
+
+	CHECK(big != NULL);
+	if (!big)
+		return;
+	memset(big, 'd', (1 << 20) - 1);
+	big[0] = '/';
+	big[(1 << 20) - 1] = 0;
+	big[8000] = 0;
+	v[EBR_F_PROC_TASK_PID].u = 5;
+	v[EBR_F_PROC_TASK_CWD].s = big;
+	CHECK(proctable_on_event(&t, NULL, &e) == 0);
+	p = proctable_abspath(&t, 5, -100, "a", out, sizeof(out));
+	CHECK(strlen(p) == PROC_PATH_MAX - 1 && !strncmp(p, big, PROC_PATH_MAX - 4) &&
+	      !strcmp(p + PROC_PATH_MAX - 4, "..."));
+	big[8000] = 'd';
+	p = proctable_abspath(&t, 5, -100, big, out, sizeof(out));
+	CHECK(strlen(p) == PROC_PATH_MAX - 1 && !strcmp(p + PROC_PATH_MAX - 4, "..."));
+	CHECK(!strcmp(proctable_abspath(&t, 5, -100, "/etc/hosts", out, sizeof(out)),
+		      "/etc/hosts"));
+	v[EBR_F_PROC_TASK_PID].u = 6;
+	v[EBR_F_PROC_TASK_CWD].s = "/home/u";
+	CHECK(proctable_on_event(&t, NULL, &e) == 0);
+	CHECK(!strcmp(proctable_abspath(&t, 6, -100, "./a", out, sizeof(out)), "/home/u/a"));
+	proctable_release(&t);
+	free(big);
+}
+
 static void test_u64map_grows_and_overwrites(void)
 {
 	struct u64map m = { 0 };
@@ -1671,6 +1710,7 @@ int main(void)
 	RUN(test_fsslower_threshold_and_fs);
 	RUN(test_cachestat_intervals_and_ratio);
 	RUN(test_exit_codes_and_args_read_as_bccs);
+	RUN(test_paths_shown_are_at_most_path_max);
 	RUN(test_u64map_grows_and_overwrites);
 	RUN(test_siphash_vectors);
 	RUN(test_u64map_keys_a_trace_chose_do_not_collide);
