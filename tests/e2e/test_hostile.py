@@ -5,6 +5,7 @@ working directory of 8,000 bytes). The command must cost at most a few times wha
 ordinary trace of the same events costs, measured here in the same test, and end as it does
 on that trace. Before the fixes, these took 4 to 20 s against 0.1 to 0.3 s."""
 import os
+import re
 import subprocess
 import time
 
@@ -80,3 +81,70 @@ def test_paths_expanded_against_a_long_directory_are_bounded(tmp_path):
     trace = make_trace(tmp_path, "cwd-expand", "ordinary", n)
     p = ebrec("report", trace, "opensnoop", check=0)
     assert p.stdout.splitlines()[1].endswith(" /home/user/work/a")
+
+
+VIEWS = ["biolatency", "biosnoop", "execsnoop", "exitsnoop", "processes", "opensnoop",
+         "fsslower", "ext4slower", "cachestat", "tcplife", "tcpconnect", "tcpconnlat",
+         "tcpaccept", "tcpretrans", "tcpstates", "runqlat", "cpudist", "profile", "offcputime"]
+# what a terminal, a JSON reader or a browser acts on: C0 but newline and tab, DEL, C1, the
+# line and paragraph separators, the bidi embeddings, overrides and isolates
+CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+MARKUP = ("<b>&", "'</script>")  # the hostile strings' markup, as written
+
+
+def outputs(tmp_path, trace):
+    """(what, bytes, is markup-sensitive) of every command that reads the trace."""
+    runs = [(["info"], False), (["verify"], False), (["dump"], False),
+            (["dump", "--json"], True), (["report"], False),
+            (["report", "--format", "json"], True),
+            (["report", "profile", "-f"], False), (["report", "offcputime", "-f"], False),
+            (["report", "profile", "-f", "-d"], False)]
+    runs += [(["report", v], False) for v in VIEWS]
+    runs += [(["report", v, "--format", "json"], True) for v in VIEWS]
+    for args, markup in runs:
+        cmd = [args[0], str(trace), *args[1:]]
+        p = subprocess.run([EBREC, *cmd], capture_output=True, timeout=120)
+        assert p.returncode in (0, 1), (cmd, p.stderr[-500:])
+        yield " ".join(args), p.stdout, markup
+        yield " ".join(args) + " (stderr)", p.stderr, False
+    html, svg = tmp_path / "page.html", tmp_path / "graph.svg"
+    ebrec("report", trace, "--format", "html", "-o", html, check=0)
+    ebrec("report", trace, "profile", "--svg", svg, check=0)
+    yield "report --format html", html.read_bytes(), True
+    yield "profile --svg", svg.read_bytes(), True
+
+
+def test_no_output_carries_a_control_or_markup_raw(tmp_path):
+    """A trace whose every string, every META value and fsslower's op byte hold ESC
+    sequences, C0, DEL, C1 (raw and as UTF-8), bidi controls, U+2028/2029 and markup: every
+    command's output (text, folded, JSON, dump --json, HTML, SVG) is valid UTF-8 with none of
+    them in it, the markup escaped where it would be read as markup, and the hostile strings
+    do reach the outputs (escaped)."""
+    trace = make_trace(tmp_path, "strings", "hostile", 2)
+    seen = 0
+    for what, data, markup in outputs(tmp_path, trace):
+        text = data.decode("utf-8")  # strict: a lone 0x9b or 0xff fails here
+        bad = CONTROLS.search(text)
+        assert bad is None, (what, hex(ord(bad.group())), text[max(0, bad.start() - 60):
+                                                             bad.start() + 20])
+        if markup:
+            assert not any(m in text for m in MARKUP), what
+        seen += "title" in text
+    assert seen >= 25  # the hostile strings reach the outputs (30 here), made harmless
+
+
+def test_info_fields_do_not_overlap(tmp_path):
+    """A host name of 3 x 128 bytes once escaped: the CPU count and the page size that
+    follow it on info's host line are their own values (they were written into the host
+    name's buffer, past its 256th byte, and overwrote it)."""
+    trace = make_trace(tmp_path, "strings", "hostile", 1)
+    hostile = (b"h\x1b]0;title\x07\x1b[2J\x01\x7f\x9b31m\xc2\x85\xc2\x9b1m\xe2\x80\xae"
+               b"\xe2\x80\xa8\xe2\x80\xa9\xe2\x81\xa6<b>&\"'</script>\xff")  # ebr-traces.c's
+    esc = "".join(chr(c) if 0x20 <= c < 0x7f and c != 0x5c else f"\\x{c:02x}" for c in hostile)
+    host = [line for line in ebrec("info", trace, check=0).stdout.splitlines()
+            if line.startswith("host:")]
+    head = f"host:      {esc * 3}, Linux {esc} {esc}, "
+    assert len(host) == 1 and host[0].startswith(head), host
+    cpus, page = host[0][len(head):].split(" CPUs, page size ")
+    # the two short fields are cut to what their buffers hold, each a prefix of its own value
+    assert len(cpus) > 40 and esc.startswith(cpus) and len(page) > 40 and esc.startswith(page)

@@ -594,6 +594,14 @@ static void test_json_escapes_hostile_strings(void)
 		{ "caf\xc3\xa9", "\"caf\xc3\xa9\"" },
 		{ "\xff\xc3", "\"\\u00ff\\u00c3\"" },   /* invalid and cut UTF-8 */
 		{ "\xed\xa0\x80", "\"\\u00ed\\u00a0\\u0080\"" }, /* a surrogate */
+		/* valid UTF-8 that acts: C1 (NEL, CSI), line and paragraph separators, bidi
+		 * override and isolates; the characters around them pass */
+		{ "a\xc2\x85\xc2\x9b" "2J\xc2\xa0", "\"a\\u0085\\u009b2J\xc2\xa0\"" },
+		{ "\xe2\x80\xa8\xe2\x80\xa9", "\"\\u2028\\u2029\"" },
+		{ "x\xe2\x80\xaegnp.exe", "\"x\\u202egnp.exe\"" },
+		{ "\xe2\x80\xaa\xe2\x81\xa6\xe2\x81\xa9\xe2\x80\xaf",
+		  "\"\\u202a\\u2066\\u2069\xe2\x80\xaf\"" },
+		{ "\x9b" "2J", "\"\\u009b2J\"" }, /* an 8-bit CSI, not UTF-8 */
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {

@@ -20,6 +20,9 @@
  *   demangle       N sym.func with one long mangled C++ name (ordinary: a short C name)
  *   cwd-expand     a process whose working directory is 8000 bytes long, N opens of "a"
  *                  (ordinary: the directory is /home/user/work)
+ *   strings        N rounds of one event of every type whose every string (and META value,
+ *                  and fsslower's op byte) holds controls: C0, ESC sequences, DEL, C1 raw
+ *                  and in UTF-8, bidi controls, U+2028/2029, and markup (ordinary: "plain")
  *
  * Deterministic: the same bytes on every run.
  */
@@ -360,6 +363,97 @@ static int write_cwd(struct ebr_writer *w, bool hostile, uint32_t n)
 	return err;
 }
 
+/* Every kind of byte a terminal, a JSON reader or a browser might act on. */
+static const char hostile_text[] =
+	"h\x1b]0;title\x07\x1b[2J\x01\x7f\x9b" "31m\xc2\x85\xc2\x9b" "1m\xe2\x80\xae"
+	"\xe2\x80\xa8\xe2\x80\xa9\xe2\x81\xa6<b>&\"'</script>\xff";
+
+/* A value for a number field that makes its event one the views show. */
+static uint64_t number_for(const char *field, bool hostile)
+{
+	static const struct {
+		const char *name;
+		uint64_t value;
+	} numbers[] = {
+		{ "pid", PID }, { "tid", PID }, { "ppid", 1 }, { "uid", 1000 },
+		{ "dev", 254u << 20 }, { "ip", 4 }, { "start", MAP_BASE },
+		{ "end", MAP_BASE + 0x100000 }, { "object", 1 }, { "offset", 0x1010 },
+		{ "addr", 0xffffffff81000000ull }, { "size", 0x1000 }, { "ret", 3 },
+		{ "bytes", 4096 }, { "state", 1 }, { "oldstate", 2 }, { "lport", 40000 },
+		{ "rport", 80 }, { "dirfd", (uint64_t)-100 }, { "call", 2 }, { "kind", 1 },
+		{ "fs_flags", 1 }, { "threads", 1 }, { "depth", 0 },
+	};
+
+	if (!strcmp(field, "op"))
+		return hostile ? 0x1b : 'R';
+	for (size_t i = 0; i < sizeof(numbers) / sizeof(numbers[0]); i++)
+		if (!strcmp(numbers[i].name, field))
+			return numbers[i].value;
+	return 5000000; /* latencies, spans, counts */
+}
+
+static int write_strings(struct ebr_writer *w, bool hostile, uint32_t n)
+{
+	static const unsigned char addr[4] = { 10, 0, 0, 1 };
+	static const uint64_t kstack[] = { 0xffffffff81000010ull };
+	static const uint64_t ustack[] = { MAP_BASE + 0x1010 };
+	const char *text = hostile ? hostile_text : "plain";
+	uint64_t ts = 0;
+	int err = 0;
+
+	for (uint32_t round = 0; round < n && !err; round++) {
+		for (uint32_t t = 0; t < ebr_event_def_count() && !err; t++) {
+			const struct ebr_event_def *def = ebr_event_def_at(t);
+			struct ebr_value v[EBR_MAX_FIELDS] = { 0 };
+
+			for (uint32_t f = 0; f < def->nfields; f++) {
+				const char *name = def->fields[f].name;
+
+				switch (def->fields[f].kind) {
+				case EBR_KIND_STR:
+					v[f].s = text;
+					break;
+				case EBR_KIND_BYTES:
+					v[f].s = strstr(name, "addr") ? (const char *)addr : text;
+					v[f].len = strstr(name, "addr") ? 4 : (uint32_t)strlen(text) + 1;
+					break;
+				case EBR_KIND_STACK:
+					v[f].frames = strcmp(name, "kstack") ? ustack : kstack;
+					v[f].len = 1;
+					break;
+				default:
+					v[f].u = number_for(name, hostile);
+				}
+			}
+			/* fsslower's op: ESC in the first round, an 8-bit CSI in the next */
+			if (def->id == EBR_EV_FILE_SLOW && hostile && round % 2)
+				v[EBR_F_FILE_SLOW_OP].u = 0x9b;
+			err = ebr_writer_event(w, def->id, BASE_TS + ++ts * 1000000, 0, v);
+		}
+	}
+	return err;
+}
+
+/* META whose every free-text value is hostile; the families' names stay the format's own */
+static int write_strings_meta(struct ebr_writer *w, bool hostile)
+{
+	static const char *const keys[] = {
+		"host.hostname", "host.kernel", "host.machine", "host.ncpus", "host.page_size",
+		"record.cmdline", "profile.frequency_hz", "offcpu.min_us", "file.min_us", "file.fs",
+		"dev.254:0", "ebrec.version", "probe.1", "family.block", "symbols.user_frames",
+		"symbols.user_resolved", "clock.start.realtime_ns",
+	};
+	int err = ebr_writer_meta(w, "record.families", "block,proc,file,cache,tcp,sched,profile,"
+				  "offcpu");
+	char host[3 * sizeof(hostile_text)];
+
+	/* a host name of more than 256 bytes once escaped: info's fields must not overlap */
+	snprintf(host, sizeof(host), "%s%s%s", hostile_text, hostile_text, hostile_text);
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]) && !err; i++)
+		err = ebr_writer_meta(w, keys[i], !hostile ? "plain" : i ? hostile_text : host);
+	return err;
+}
+
 static const struct {
 	const char *name, *families;
 	int (*write)(struct ebr_writer *w, bool hostile, uint32_t n);
@@ -372,6 +466,7 @@ static const struct {
 	{ "siblings", "profile", write_siblings },
 	{ "demangle", "profile", write_demangle },
 	{ "cwd-expand", "proc,file", write_cwd },
+	{ "strings", NULL, write_strings },
 };
 
 int main(int argc, char **argv)
@@ -398,10 +493,14 @@ int main(int argc, char **argv)
 	}
 	ebr_sink_fd(&sink, &fd);
 	err = ebr_writer_new(&w, &sink, NULL);
-	err = err ?: ebr_writer_meta(w, "host.hostname", "crafted");
-	err = err ?: ebr_writer_meta(w, "record.families", kinds[k].families);
+	if (kinds[k].families) {
+		err = err ?: ebr_writer_meta(w, "host.hostname", "crafted");
+		err = err ?: ebr_writer_meta(w, "record.families", kinds[k].families);
+		err = err ?: ebr_writer_meta(w, "profile.frequency_hz", "99");
+	} else {
+		err = err ?: write_strings_meta(w, !strcmp(argv[2], "hostile"));
+	}
 	err = err ?: ebr_writer_meta(w, "clock.start.monotonic_ns", "1000000000");
-	err = err ?: ebr_writer_meta(w, "profile.frequency_hz", "99");
 	err = err ?: kinds[k].write(w, !strcmp(argv[2], "hostile"), (uint32_t)atoi(argv[3]));
 	if (err) {
 		if (w)
