@@ -297,6 +297,9 @@ int cmd_redact(int argc, char **argv)
 		fprintf(stderr, "ebrec redact: IN must be a file (it is read twice)\n");
 		return 2;
 	}
+	if ((status = output_is_input("redact", a.out, a.in)))
+		return status;
+	status = 1;
 	if (make_key(a.key_file, key))
 		return 1;
 	redactor_init(&rd, a.kinds, key);

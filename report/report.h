@@ -29,6 +29,9 @@ int trace_file_args(int argc, char **argv, const char *help);
 /* Opens path ("-" = stdin) and reads its header; on failure prints one line and returns 1. */
 int trace_file_open(struct trace_file *t, const char *cmd, const char *path);
 void trace_file_close(struct trace_file *t);
+/* 2 (message printed) when out is the file in names ("-": stdin), by device and inode,
+ * before out is opened: writing it would truncate the trace while it is read; else 0. */
+int output_is_input(const char *cmd, const char *out, const char *in);
 /* Prints what the reader stepped over to stderr; returns 1 if any of it lost data. */
 int trace_file_warn(const struct trace_file *t, const char *cmd);
 /* Whether META record.families names family. */
@@ -99,6 +102,7 @@ struct view {
 struct view_run {
 	const struct view *view;
 	const struct proc_filter *who; /* report's -p/--comm: every view applies it (set up first) */
+	const char *file; /* a file of its own the view writes (--svg), set by setup, or NULL */
 	struct report_out *out;
 	void *state;
 	struct analyzer an;

@@ -72,7 +72,7 @@ static int stack_setup(struct view_run *vr, int argc, char **argv, enum stackpro
 				sv->p.o.max_ns = (uint64_t)us * 1000;
 			break;
 		case OPT_SVG:
-			sv->svg = optarg;
+			sv->svg = vr->file = optarg;
 			break;
 		default:
 			return view_bad_option(vr->view, argv);

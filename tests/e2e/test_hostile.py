@@ -11,7 +11,7 @@ import time
 
 import pytest
 
-from conftest import EBREC, ebrec, workload
+from conftest import EBREC, REPO, ebrec, workload
 
 # kind: (N, the command after the trace's path)
 CASES = {
@@ -148,3 +148,33 @@ def test_info_fields_do_not_overlap(tmp_path):
     cpus, page = host[0][len(head):].split(" CPUs, page size ")
     # the two short fields are cut to what their buffers hold, each a prefix of its own value
     assert len(cpus) > 40 and esc.startswith(cpus) and len(page) > 40 and esc.startswith(page)
+
+
+@pytest.mark.parametrize("args", [
+    ["redact", "{trace}", "-o", "{out}", "-f", "--all"],
+    ["report", "{trace}", "--format", "html", "-o", "{out}"],
+    ["report", "{trace}", "profile", "--svg", "{out}"],
+])
+def test_an_output_that_is_the_input_is_refused(tmp_path, args):
+    """The output named as the trace itself, through another name (a hard link) or with the
+    trace on stdin: exit 2 and one line, before anything is opened for writing, and the trace
+    is as it was (it was truncated while read, then reported damaged, or unlinked)."""
+    trace = tmp_path / "t.ebr"
+    with open(os.path.join(REPO, "tests", "fixtures", "damaged", "intact.ebr"), "rb") as f:
+        original = f.read()
+    trace.write_bytes(original)
+    os.link(trace, tmp_path / "link.ebr")
+    for out, shown, stdin in ((trace, trace, None), (tmp_path / "link.ebr", trace, None),
+                              (trace, "-", trace)):
+        argv = [a.format(trace="-" if stdin else trace, out=out) for a in args]
+        if stdin and args[0] == "redact":
+            continue  # redact reads IN twice: never stdin
+        with open(stdin or os.devnull, "rb") as f:
+            p = subprocess.run([EBREC, *argv], stdin=f, capture_output=True, text=True,
+                               timeout=60)
+        where = "standard input" if stdin else shown
+        assert p.returncode == 2 and p.stdout == ""
+        assert p.stderr == (f"ebrec {args[0]}: {out} is the trace being read ({where}): "
+                            "writing it would destroy it; choose another output file\n")
+        assert trace.read_bytes() == original
+    ebrec(*[a.format(trace=trace, out=tmp_path / "other") for a in args], check=0)
