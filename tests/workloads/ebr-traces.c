@@ -20,6 +20,9 @@
  *   demangle       N sym.func with one long mangled C++ name (ordinary: a short C name)
  *   cwd-expand     a process whose working directory is 8000 bytes long, N opens of "a"
  *                  (ordinary: the directory is /home/user/work)
+ *   private        for redact: host "secrethost", a log file named after it, a program's
+ *                  symbols (function names, a build-id, a kernel module's symbol and a
+ *                  kernel one) and N samples in two functions (ordinary: the same)
  *   strings        N rounds of one event of every type whose every string (and META value,
  *                  and fsslower's op byte) holds controls: C0, ESC sequences, DEL, C1 raw
  *                  and in UTF-8, bidi controls, U+2028/2029, and markup (ordinary: "plain")
@@ -434,6 +437,58 @@ static int write_strings(struct ebr_writer *w, bool hostile, uint32_t n)
 	return err;
 }
 
+static int write_private(struct ebr_writer *w, bool hostile, uint32_t n)
+{
+	static const unsigned char build_id[20] = { 0x5e, 0xc2, 0xe7, 0x1d };
+	struct ebr_value v[EBR_MAX_FIELDS] = { 0 };
+	int err;
+
+	(void)hostile;
+	v[EBR_F_FILE_OPEN_PID].u = PID;
+	v[EBR_F_FILE_OPEN_TID].u = PID;
+	v[EBR_F_FILE_OPEN_COMM].s = "logger";
+	v[EBR_F_FILE_OPEN_CALL].u = 2;
+	v[EBR_F_FILE_OPEN_DIRFD].u = (uint64_t)-100;
+	v[EBR_F_FILE_OPEN_PATH].s = "/var/log/secrethost-q7.log";
+	v[EBR_F_FILE_OPEN_RET].u = 3;
+	err = event(w, EBR_EV_FILE_OPEN, 0, v);
+	for (uint32_t i = 0; i < n && !err; i++) {
+		/* two addresses in each function: after redaction they still merge into two */
+		uint64_t u = MAP_BASE + 0x1000 + (i % 4) * 0x10, k[2] = { 0xffffffffc0001010ull,
+									   0xffffffff81000010ull };
+
+		memset(v, 0, sizeof(v));
+		v[EBR_F_PROFILE_SAMPLE_PID].u = PID;
+		v[EBR_F_PROFILE_SAMPLE_TID].u = PID;
+		v[EBR_F_PROFILE_SAMPLE_COMM].s = "app";
+		v[EBR_F_PROFILE_SAMPLE_KSTACK].frames = k;
+		v[EBR_F_PROFILE_SAMPLE_KSTACK].len = 2;
+		v[EBR_F_PROFILE_SAMPLE_USTACK].frames = &u;
+		v[EBR_F_PROFILE_SAMPLE_USTACK].len = 1;
+		err = event(w, EBR_EV_PROFILE_SAMPLE, i + 1, v);
+	}
+	memset(v, 0, sizeof(v));
+	v[EBR_F_SYM_OBJECT_OBJECT].u = 1;
+	v[EBR_F_SYM_OBJECT_PATH].s = "/usr/bin/app";
+	v[EBR_F_SYM_OBJECT_BUILD_ID].s = (const char *)build_id;
+	v[EBR_F_SYM_OBJECT_BUILD_ID].len = sizeof(build_id);
+	v[EBR_F_SYM_OBJECT_KIND].u = 1;
+	err = err ?: event(w, EBR_EV_SYM_OBJECT, n + 1, v);
+	err = err ?: write_map(w, MAP_BASE, MAP_BASE + 0x100000, 0);
+	for (uint64_t off = 0x1000; off < 0x1040 && !err; off += 0x10)
+		err = write_func(w, off, off < 0x1020 ? "_ZN6secret7computeEv" : "secret_helper");
+	memset(v, 0, sizeof(v));
+	v[EBR_F_SYM_KERNEL_ADDR].u = 0xffffffffc0001000ull;
+	v[EBR_F_SYM_KERNEL_SIZE].u = 0x100;
+	v[EBR_F_SYM_KERNEL_NAME].s = "secretdrv_ioctl";
+	v[EBR_F_SYM_KERNEL_MODULE].s = "secretdrv";
+	err = err ?: event(w, EBR_EV_SYM_KERNEL, n + 1, v);
+	v[EBR_F_SYM_KERNEL_ADDR].u = 0xffffffff81000000ull;
+	v[EBR_F_SYM_KERNEL_NAME].s = "vfs_ioctl";
+	v[EBR_F_SYM_KERNEL_MODULE].s = "";
+	return err ?: event(w, EBR_EV_SYM_KERNEL, n + 1, v);
+}
+
 /* META whose every free-text value is hostile; the families' names stay the format's own */
 static int write_strings_meta(struct ebr_writer *w, bool hostile)
 {
@@ -466,6 +521,7 @@ static const struct {
 	{ "siblings", "profile", write_siblings },
 	{ "demangle", "profile", write_demangle },
 	{ "cwd-expand", "proc,file", write_cwd },
+	{ "private", "file,profile", write_private },
 	{ "strings", NULL, write_strings },
 };
 
@@ -494,7 +550,8 @@ int main(int argc, char **argv)
 	ebr_sink_fd(&sink, &fd);
 	err = ebr_writer_new(&w, &sink, NULL);
 	if (kinds[k].families) {
-		err = err ?: ebr_writer_meta(w, "host.hostname", "crafted");
+		err = err ?: ebr_writer_meta(w, "host.hostname", strcmp(argv[1], "private")
+								   ? "crafted" : "secrethost");
 		err = err ?: ebr_writer_meta(w, "record.families", kinds[k].families);
 		err = err ?: ebr_writer_meta(w, "profile.frequency_hz", "99");
 	} else {
