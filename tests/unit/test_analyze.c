@@ -1358,6 +1358,21 @@ static int join_name(void *ctx, const char *name, bool kernel)
 	return 0;
 }
 
+/* Closes t's writer and runs a CPU profile over what it wrote (p, reading through *r). */
+static void profile_of(struct proc_trace *t, struct stackprof *p, struct ebr_reader **r,
+		       struct ebr_mem_source *ms)
+{
+	struct analyzer an = { stackprof_on_event, p };
+	struct ebr_source src;
+
+	*p = (struct stackprof){ .o = { .kind = STACKPROF_CPU, .tid = -1 } };
+	CHECK(ebr_writer_close(t->w) == 0);
+	ebr_source_mem(&src, ms, t->mem.buf, t->mem.len);
+	CHECK(ebr_reader_open(r, &src, NULL, 0) == 0);
+	CHECK(analyze_pass(*r, &an, 1) == 0);
+	CHECK(stackprof_finish(p) == 0);
+}
+
 /*
  * Samples written before the symbols (as the recorder does), named at the end: kernel frames
  * through kallsyms entries, user frames through the process's mappings and the objects'
@@ -1371,11 +1386,9 @@ static void test_stacks_are_named_through_the_traces_symbols(void)
 	struct ebr_value v[EBR_MAX_FIELDS];
 	struct proc_trace t;
 	struct ebr_mem_source ms;
-	struct ebr_source src;
 	struct ebr_sink sink;
 	struct ebr_reader *r = NULL;
-	struct stackprof p = { .o = { .kind = STACKPROF_CPU, .tid = -1 } };
-	struct analyzer an = { stackprof_on_event, &p };
+	struct stackprof p;
 	struct stacktree tree;
 	struct names n = { "" };
 	uint64_t frames, resolved;
@@ -1418,11 +1431,7 @@ static void test_stacks_are_named_through_the_traces_symbols(void)
 	/* the call before return address 0x1204; C++ and Rust names, read demangled */
 	sym_func(&t, 1, 0x1203, 0, "_ZN3app5outerEv");
 	sym_func(&t, 1, 0x1203, 1, "_RNvCs1234_3app7inlined");
-	CHECK(ebr_writer_close(t.w) == 0);
-	ebr_source_mem(&src, &ms, t.mem.buf, t.mem.len);
-	CHECK(ebr_reader_open(&r, &src, NULL, 0) == 0);
-	CHECK(analyze_pass(r, &an, 1) == 0);
-	CHECK(stackprof_finish(&p) == 0);
+	profile_of(&t, &p, &r, &ms);
 	CHECK(p.samples == 4 && p.nstacks == 2);
 	/* least first: pid 60's one sample, then pid 50's three, merged by name */
 	CHECK(p.stacks[0].pid == 60 && p.stacks[0].value == 1);
@@ -1578,11 +1587,9 @@ static void test_flame_graph_siblings_in_linear_time(void)
 	struct ebr_value v[EBR_MAX_FIELDS];
 	struct proc_trace t;
 	struct ebr_mem_source ms;
-	struct ebr_source src;
 	struct ebr_sink sink;
 	struct ebr_reader *r = NULL;
-	struct stackprof p = { .o = { .kind = STACKPROF_CPU, .tid = -1 } };
-	struct analyzer an = { stackprof_on_event, &p };
+	struct stackprof p;
 	struct stacktree tree;
 	struct timespec t0, t1;
 	char name[16];
@@ -1605,11 +1612,8 @@ static void test_flame_graph_siblings_in_linear_time(void)
 		strv(&v[EBR_F_SYM_KERNEL_NAME], name);
 		ev(&t, EBR_EV_SYM_KERNEL, 9000, v);
 	}
-	CHECK(ebr_writer_close(t.w) == 0);
-	ebr_source_mem(&src, &ms, t.mem.buf, t.mem.len);
-	CHECK(ebr_reader_open(&r, &src, NULL, 0) == 0);
-	CHECK(analyze_pass(r, &an, 1) == 0);
-	CHECK(stackprof_finish(&p) == 0 && p.nstacks == N);
+	profile_of(&t, &p, &r, &ms);
+	CHECK(p.nstacks == N);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	CHECK(stacktree_build(&tree, &p) == 0);
 	clock_gettime(CLOCK_MONOTONIC, &t1);

@@ -73,6 +73,22 @@ static int event(struct ebr_writer *w, uint32_t type, uint64_t i, struct ebr_val
 	return ebr_writer_event(w, type, BASE_TS + i * 1000, 0, v);
 }
 
+/* A file.open at time i of pid: path, returning ret (a descriptor or -errno). */
+static int write_open(struct ebr_writer *w, uint64_t i, uint64_t pid, const char *comm,
+		      const char *path, int64_t ret)
+{
+	struct ebr_value v[EBR_MAX_FIELDS] = { 0 };
+
+	v[EBR_F_FILE_OPEN_PID].u = pid;
+	v[EBR_F_FILE_OPEN_TID].u = pid;
+	v[EBR_F_FILE_OPEN_COMM].s = comm;
+	v[EBR_F_FILE_OPEN_CALL].u = 2;
+	v[EBR_F_FILE_OPEN_DIRFD].u = (uint64_t)-100;
+	v[EBR_F_FILE_OPEN_PATH].s = path;
+	v[EBR_F_FILE_OPEN_RET].u = (uint64_t)ret;
+	return event(w, EBR_EV_FILE_OPEN, i, v);
+}
+
 static int write_tcp(struct ebr_writer *w, bool hostile, uint32_t n)
 {
 	static const unsigned char laddr[4] = { 10, 0, 0, 1 }, raddr[4] = { 10, 0, 0, 2 };
@@ -105,19 +121,11 @@ static int write_fd_keys(struct ebr_writer *w, bool hostile, uint32_t n)
 	int err = 0;
 
 	for (uint32_t i = 1, made = 0; made < n && !err; i++) {
-		struct ebr_value v[EBR_MAX_FIELDS] = { 0 };
 		uint64_t key = hostile ? murmur_fmix_inverse((uint64_t)i << 24) : rng();
 
 		if ((uint32_t)key > INT32_MAX)
 			continue; /* not a descriptor */
-		v[EBR_F_FILE_OPEN_PID].u = key >> 32;
-		v[EBR_F_FILE_OPEN_TID].u = key >> 32;
-		v[EBR_F_FILE_OPEN_COMM].s = "opener";
-		v[EBR_F_FILE_OPEN_CALL].u = 2;
-		v[EBR_F_FILE_OPEN_DIRFD].u = (uint64_t)-100;
-		v[EBR_F_FILE_OPEN_PATH].s = "/etc/hosts";
-		v[EBR_F_FILE_OPEN_RET].u = (uint32_t)key;
-		err = event(w, EBR_EV_FILE_OPEN, made++, v);
+		err = write_open(w, made++, key >> 32, "opener", "/etc/hosts", (uint32_t)key);
 	}
 	return err;
 }
@@ -182,7 +190,6 @@ static int write_tokens(struct ebr_writer *w, bool hostile, uint32_t n)
 			back[s] = (uint16_t)(c * NALPHA + d);
 		}
 	for (uint32_t ev = 0, i = 0; made < n && !err; ev++) {
-		struct ebr_value v[EBR_MAX_FIELDS] = { 0 };
 		size_t len = 0;
 
 		for (int t = 0; t < 16 && made < n; t++, made++) { /* 16 tokens a path */
@@ -201,14 +208,7 @@ static int write_tokens(struct ebr_writer *w, bool hostile, uint32_t n)
 			len += 9;
 		}
 		path[len] = 0;
-		v[EBR_F_FILE_OPEN_PID].u = PID;
-		v[EBR_F_FILE_OPEN_TID].u = PID;
-		v[EBR_F_FILE_OPEN_COMM].s = "opener";
-		v[EBR_F_FILE_OPEN_CALL].u = 2;
-		v[EBR_F_FILE_OPEN_DIRFD].u = (uint64_t)-100;
-		v[EBR_F_FILE_OPEN_PATH].s = path;
-		v[EBR_F_FILE_OPEN_RET].u = 3;
-		err = event(w, EBR_EV_FILE_OPEN, ev, v);
+		err = write_open(w, ev, PID, "opener", path, 3);
 	}
 	free(back);
 	return err;
@@ -352,17 +352,8 @@ static int write_cwd(struct ebr_writer *w, bool hostile, uint32_t n)
 	v[EBR_F_PROC_TASK_THREADS].u = 1;
 	err = event(w, EBR_EV_PROC_TASK, 0, v);
 	free(cwd);
-	for (uint32_t i = 0; i < n && !err; i++) {
-		memset(v, 0, sizeof(v));
-		v[EBR_F_FILE_OPEN_PID].u = PID;
-		v[EBR_F_FILE_OPEN_TID].u = PID;
-		v[EBR_F_FILE_OPEN_COMM].s = "opener";
-		v[EBR_F_FILE_OPEN_CALL].u = 2;
-		v[EBR_F_FILE_OPEN_DIRFD].u = (uint64_t)-100;
-		v[EBR_F_FILE_OPEN_PATH].s = "a";
-		v[EBR_F_FILE_OPEN_RET].u = (uint64_t)-2; /* ENOENT: no descriptor to remember */
-		err = event(w, EBR_EV_FILE_OPEN, i + 1, v);
-	}
+	for (uint32_t i = 0; i < n && !err; i++) /* ENOENT: no descriptor to remember */
+		err = write_open(w, i + 1, PID, "opener", "a", -2);
 	return err;
 }
 
@@ -444,14 +435,7 @@ static int write_private(struct ebr_writer *w, bool hostile, uint32_t n)
 	int err;
 
 	(void)hostile;
-	v[EBR_F_FILE_OPEN_PID].u = PID;
-	v[EBR_F_FILE_OPEN_TID].u = PID;
-	v[EBR_F_FILE_OPEN_COMM].s = "logger";
-	v[EBR_F_FILE_OPEN_CALL].u = 2;
-	v[EBR_F_FILE_OPEN_DIRFD].u = (uint64_t)-100;
-	v[EBR_F_FILE_OPEN_PATH].s = "/var/log/secrethost-q7.log";
-	v[EBR_F_FILE_OPEN_RET].u = 3;
-	err = event(w, EBR_EV_FILE_OPEN, 0, v);
+	err = write_open(w, 0, PID, "logger", "/var/log/secrethost-q7.log", 3);
 	for (uint32_t i = 0; i < n && !err; i++) {
 		/* two addresses in each function: after redaction they still merge into two */
 		uint64_t u = MAP_BASE + 0x1000 + (i % 4) * 0x10, k[2] = { 0xffffffffc0001010ull,
