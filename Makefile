@@ -129,10 +129,13 @@ $(BUILD)/tests/failmalloc.so: tests/fixtures/failmalloc.c
 # Workloads with exactly known behaviour, for the end-to-end tests and the demo.
 # ebr-stacks: every function keeps its frame and its name, for the stack tests
 WORKLOAD_CFLAGS_ebr-stacks := -fno-omit-frame-pointer -mno-omit-leaf-frame-pointer -fno-optimize-sibling-calls -fno-inline
+# ebr-traces writes crafted traces through format/'s writer (tests/e2e/test_hostile.py)
+WORKLOAD_LIBS_ebr-traces := $(FORMAT_OBJS) -lzstd
+$(BUILD)/tests/workloads/ebr-traces: $(FORMAT_OBJS)
 $(BUILD)/tests/workloads/%: tests/workloads/%.c
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(dir $@)
-	$(Q)$(CC) $(ALL_CFLAGS) $(WORKLOAD_CFLAGS_$*) $< -lpthread -o $@
+	$(Q)$(CC) $(ALL_CFLAGS) $(WORKLOAD_CFLAGS_$*) $< $(WORKLOAD_LIBS_$*) -lpthread -o $@
 
 # Regenerates the damaged-trace fixtures (committed; tests/e2e/test_damaged.py reads them).
 .PHONY: fixtures

@@ -21,7 +21,7 @@ struct proc_entry {
 	char *args; /* NUL-terminated arguments, args_len bytes in all; NULL if unknown */
 	uint32_t args_len;
 	bool args_cut; /* exec recorded fewer arguments than it had */
-	char *cwd;     /* NULL if unknown */
+	char *cwd;     /* NULL if unknown; at most PROC_PATH_MAX bytes with its NUL */
 	uint64_t start_ns;
 	bool known_start;   /* start_ns is a real start time */
 	bool in_snapshot;   /* alive when the recording started */
@@ -30,6 +30,14 @@ struct proc_entry {
 	uint64_t exit_ns;
 	uint64_t exit_code; /* wait status */
 };
+
+/*
+ * The longest path shown, its NUL included: Linux's PATH_MAX, the longest path the kernel
+ * takes or gives (getcwd, d_path). A relative path joined to a longer directory, or a
+ * longer path in a trace, is cut to PROC_PATH_MAX - 1 bytes ending in "...": expanding
+ * one-byte paths against a long working directory must not multiply a listing's size.
+ */
+#define PROC_PATH_MAX 4096
 
 /* Caps that keep a hostile trace from exhausting memory. */
 #define PROCTABLE_MAX_ENTRIES (1u << 22)
@@ -53,13 +61,11 @@ void proctable_release(struct proctable *t);
 /* The current incarnation of pid, or NULL. */
 const struct proc_entry *proctable_find(const struct proctable *t, uint32_t pid);
 
-/* Room for what proctable_abspath() makes: a directory and a path, PATH_MAX bytes each. */
-#define PROC_PATH_MAX 8192
-
 /*
  * path made absolute when it is relative and its directory is known (the working directory
  * of pid, or the path of dirfd); else path as it is. Returns out, or path itself when it
- * is absolute and fits len.
+ * is absolute and fits len. What does not fit len is cut, ending in "..." (len of
+ * PROC_PATH_MAX: the bound every view shows paths within).
  */
 const char *proctable_abspath(const struct proctable *t, uint32_t pid, int64_t dirfd,
 			      const char *path, char *out, size_t len);

@@ -87,10 +87,48 @@ static int set_args(struct proc_entry *e, const struct ebr_value *v)
 	return 0;
 }
 
+/* Appends s to out[*n], cut to fit len with its NUL (snprintf's "%s" without its cost: a
+ * listing makes one path per row; s is read no further than fits). false if s was cut. */
+static bool append(char *out, size_t len, size_t *n, const char *s)
+{
+	size_t room = len - 1 - *n, k = strnlen(s, room + 1);
+	bool whole = k <= room;
+
+	if (!whole)
+		k = room;
+	memcpy(out + *n, s, k);
+	*n += k;
+	out[*n] = 0;
+	return whole;
+}
+
+/* A path that did not fit ends in "...", so that a cut one is not read as a whole one. */
+static const char *mark_cut(char *out, size_t n, bool whole)
+{
+	if (!whole && n >= 3)
+		memcpy(out + n - 3, "...", 3);
+	return out;
+}
+
+static const char *copy(const char *s, char *out, size_t len)
+{
+	size_t n = 0;
+	bool whole;
+
+	if (!len)
+		return out;
+	out[0] = 0;
+	whole = append(out, len, &n, s);
+	return mark_cut(out, n, whole);
+}
+
+/* cwd kept cut to PROC_PATH_MAX: each path joined to it is read no further */
 static int set_cwd(struct proc_entry *e, const char *cwd)
 {
+	char buf[PROC_PATH_MAX];
+
 	free(e->cwd);
-	e->cwd = cwd && *cwd ? strdup(cwd) : NULL;
+	e->cwd = cwd && *cwd ? strdup(copy(cwd, buf, sizeof(buf))) : NULL;
 	return cwd && *cwd && !e->cwd ? EBR_E_NOMEM : 0;
 }
 
@@ -187,34 +225,11 @@ static const char *fd_path(const struct proctable *t, uint32_t pid, int64_t fd)
 	return u64map_get(&t->fds, (uint64_t)pid << 32 | (uint64_t)fd, &i) ? t->fd_paths[i] : NULL;
 }
 
-/* Appends s to out[*n], cut to fit len with its NUL (snprintf's "%s" without its cost: a
- * listing makes one path per row). */
-static void append(char *out, size_t len, size_t *n, const char *s)
-{
-	size_t k = strlen(s);
-
-	if (*n + k >= len)
-		k = len - 1 - *n;
-	memcpy(out + *n, s, k);
-	*n += k;
-	out[*n] = 0;
-}
-
-static const char *copy(const char *s, char *out, size_t len)
-{
-	size_t n = 0;
-
-	if (len) {
-		out[0] = 0;
-		append(out, len, &n, s);
-	}
-	return out;
-}
-
 /* Joins dir and a relative path, dropping "./" prefixes. */
 static const char *join(const char *dir, const char *path, char *out, size_t len)
 {
 	size_t n = 0;
+	bool whole;
 
 	while (path[0] == '.' && path[1] == '/')
 		path += 2;
@@ -223,11 +238,12 @@ static const char *join(const char *dir, const char *path, char *out, size_t len
 	if (!len)
 		return out;
 	out[0] = 0;
-	append(out, len, &n, dir);
-	if (*path && strcmp(dir, "/"))
-		append(out, len, &n, "/");
-	append(out, len, &n, path);
-	return out;
+	whole = append(out, len, &n, dir);
+	if (whole && *path && strcmp(dir, "/"))
+		whole = append(out, len, &n, "/");
+	if (whole)
+		whole = append(out, len, &n, path);
+	return mark_cut(out, n, whole);
 }
 
 const char *proctable_abspath(const struct proctable *t, uint32_t pid, int64_t dirfd,

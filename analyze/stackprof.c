@@ -4,18 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include "analyze/grow.h"
+#include "analyze/siphash.h"
 #include "analyze/stackprof.h"
-
-static uint64_t fnv1a(uint64_t h, const void *data, size_t len)
-{
-	const unsigned char *p = data;
-
-	for (size_t i = 0; i < len; i++) {
-		h ^= p[i];
-		h *= 0x100000001b3ull;
-	}
-	return h;
-}
 
 static bool same_stack(const struct stackprof_stack *s, uint32_t pid, const char *comm,
 		       const struct ebr_value *k, const struct ebr_value *u)
@@ -31,16 +21,16 @@ static struct stackprof_stack *stack_of(struct stackprof *p, uint32_t pid, const
 					const struct ebr_value *k, const struct ebr_value *u,
 					int *err)
 {
-	uint64_t h = fnv1a(0xcbf29ce484222325ull, &pid, sizeof(pid));
+	/* keyed (a fixed hash would let a trace give every stack the same one): pid, the
+	 * kernel depth, the comm, then the frames, hashed in turn */
+	uint64_t h = siphash((uint64_t)pid << 32 | k->len, comm, strlen(comm));
 	struct stackprof_stack *s;
 	uint32_t first = 0, i;
 
-	h = fnv1a(h, comm, strlen(comm) + 1);
-	h = fnv1a(h, &k->len, sizeof(k->len));
 	if (k->len)
-		h = fnv1a(h, k->frames, k->len * sizeof(uint64_t));
+		h = siphash(h, k->frames, k->len * sizeof(uint64_t));
 	if (u->len)
-		h = fnv1a(h, u->frames, u->len * sizeof(uint64_t));
+		h = siphash(h, u->frames, u->len * sizeof(uint64_t));
 	if (u64map_get(&p->by_hash, h, &first))
 		for (i = first + 1; i; i = p->stacks[i - 1].next)
 			if (same_stack(&p->stacks[i - 1], pid, comm, k, u))
@@ -258,10 +248,10 @@ int stackprof_finish(struct stackprof *p)
 {
 	int err;
 
-	symtab_sort(&p->syms);
+	err = symtab_sort(&p->syms);
 	/* the hash chains are not needed any more: views read the stacks in order */
 	u64map_release(&p->by_hash);
-	err = p->nstacks ? merge_named(p) : 0;
+	err = err ?: (p->nstacks ? merge_named(p) : 0);
 	if (p->nstacks)
 		qsort(p->stacks, p->nstacks, sizeof(*p->stacks), by_value);
 	return err;

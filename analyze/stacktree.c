@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "analyze/grow.h"
+#include "analyze/siphash.h"
 #include "analyze/stacktree.h"
 
 struct tree_walk {
@@ -29,19 +30,67 @@ static const char *keep_name(struct stacktree *t, const char *name, int *err)
 	return copy;
 }
 
+static uint64_t child_hash(uint32_t parent, bool kernel, const char *name)
+{
+	return siphash((uint64_t)parent << 1 | kernel, name, strlen(name));
+}
+
+/* The slot of the child of parent named name: where it is, or the free slot it would take. */
+static uint32_t child_slot(const struct stacktree *t, uint32_t parent, const char *name,
+			   bool kernel)
+{
+	uint32_t mask = t->children_cap - 1, i = (uint32_t)child_hash(parent, kernel, name) & mask;
+
+	for (; t->children[i]; i = (i + 1) & mask) {
+		const struct stacktree_node *n = &t->nodes[t->children[i] - 1];
+
+		if (n->parent == parent && n->kernel == kernel && !strcmp(n->name, name))
+			break;
+	}
+	return i;
+}
+
+/* Room in the children's index for one more node (at most half full). */
+static int children_reserve(struct stacktree *t)
+{
+	uint32_t cap = t->children_cap ? t->children_cap * 2 : 1024, *old = t->children;
+	uint32_t old_cap = t->children_cap;
+
+	if ((t->nnodes + 1) * 2 <= t->children_cap)
+		return 0;
+	t->children = calloc(cap, sizeof(*t->children));
+	if (!t->children) {
+		t->children = old;
+		return EBR_E_NOMEM;
+	}
+	t->children_cap = cap;
+	for (uint32_t i = 0; i < old_cap; i++) {
+		const struct stacktree_node *n;
+
+		if (!old[i])
+			continue;
+		n = &t->nodes[old[i] - 1];
+		t->children[child_slot(t, n->parent, n->name, n->kernel)] = old[i];
+	}
+	free(old);
+	return 0;
+}
+
 /* The child of node `at` named name, added if new. */
 static int child(struct stacktree *t, uint32_t at, const char *name, bool kernel,
 		 bool owned, uint32_t *out)
 {
 	struct stacktree_node *n;
-	uint32_t c;
+	uint32_t slot;
 	int err = 0;
 
-	for (c = t->nodes[at].first_child; c; c = t->nodes[c - 1].next_sibling)
-		if (t->nodes[c - 1].kernel == kernel && !strcmp(t->nodes[c - 1].name, name)) {
-			*out = c - 1;
-			return 0;
-		}
+	if ((err = children_reserve(t)))
+		return err;
+	slot = child_slot(t, at, name, kernel);
+	if (t->children[slot]) {
+		*out = t->children[slot] - 1;
+		return 0;
+	}
 	if (t->nnodes == STACKTREE_MAX_NODES)
 		return 1;
 	n = grow_array(t->nodes, t->nnodes, &t->cap, sizeof(*n));
@@ -54,11 +103,13 @@ static int child(struct stacktree *t, uint32_t at, const char *name, bool kernel
 	memset(n, 0, sizeof(*n));
 	n->name = name;
 	n->kernel = kernel;
+	n->parent = at;
 	n->depth = t->nodes[at].depth + 1;
 	n->next_sibling = t->nodes[at].first_child;
 	t->nodes[at].first_child = t->nnodes + 1;
 	if (n->depth > t->max_depth)
 		t->max_depth = n->depth;
+	t->children[slot] = t->nnodes + 1;
 	*out = t->nnodes++;
 	return 0;
 }
@@ -116,5 +167,6 @@ void stacktree_release(struct stacktree *t)
 		free(t->names[i]);
 	free(t->names);
 	free(t->nodes);
+	free(t->children);
 	memset(t, 0, sizeof(*t));
 }

@@ -17,6 +17,7 @@ struct stacktree_node {
 	uint64_t value;   /* stacks through this node */
 	uint64_t self;    /* stacks ending here */
 	uint32_t first_child, next_sibling; /* index + 1, 0 none */
+	uint32_t parent;
 	uint32_t depth;
 	bool kernel;
 };
@@ -24,6 +25,10 @@ struct stacktree_node {
 struct stacktree {
 	struct stacktree_node *nodes; /* [0] is the root ("all") */
 	uint32_t nnodes, cap;
+	/* node index + 1 (0: free) by a keyed hash of parent, kernel and name: a node may have
+	 * as many children as a trace has functions, so they are not searched one by one */
+	uint32_t *children;
+	uint32_t children_cap;
 	uint32_t max_depth;
 	char **names; /* names the tree owns: process names, synthesized frames */
 	uint32_t nnames, cap_names;

@@ -6,6 +6,7 @@
 #include <string.h>
 #include "analyze/demangle.h"
 #include "analyze/grow.h"
+#include "analyze/siphash.h"
 #include "analyze/symtab.h"
 
 /* Room for one more entry of a table, or NULL (out of memory or past the cap). */
@@ -27,27 +28,66 @@ static void *table_slot(struct symtab *s, void **arr, uint32_t *n, uint32_t *cap
 	return (char *)p + (size_t)(*n)++ * elem;
 }
 
-static char *dup_str(const struct ebr_value *v, int *err)
+static int names_grow(struct symtab_names *t)
 {
-	char *p = strdup(v->s ? v->s : "");
+	uint32_t cap = t->cap ? t->cap * 2 : 256;
+	struct symtab_name *slots = cap > t->cap ? calloc(cap, sizeof(*slots)) : NULL;
 
-	if (!p)
-		*err = EBR_E_NOMEM;
-	return p;
+	if (!slots)
+		return EBR_E_NOMEM;
+	for (uint32_t i = 0; i < t->cap; i++) {
+		uint32_t j;
+
+		if (!t->slots[i].raw)
+			continue;
+		for (j = (uint32_t)t->slots[i].hash & (cap - 1); slots[j].raw; j = (j + 1) & (cap - 1))
+			;
+		slots[j] = t->slots[i];
+	}
+	free(t->slots);
+	t->slots = slots;
+	t->cap = cap;
+	return 0;
 }
 
-/* A function's name as a reader wants it: demangled when it is a C++ or Rust name. */
-static char *dup_name(const struct ebr_value *v, int *err)
+/*
+ * The kept copy of v's string: function names (function) as a reader wants them, demangled
+ * when they are C++ or Rust names. NULL with *err set when out of memory.
+ */
+static const char *keep_name(struct symtab *s, const struct ebr_value *v, bool function,
+			     int *err)
 {
+	struct symtab_names *t = &s->names;
+	const char *raw = v->s ? v->s : "";
+	uint64_t h = siphash(function, raw, strlen(raw));
 	char buf[DEMANGLE_MAX];
-	char *p;
+	struct symtab_name *n;
+	uint32_t i;
 
-	if (!demangle(v->s, buf, sizeof(buf)))
-		return dup_str(v, err);
-	p = strdup(buf);
-	if (!p)
+	for (i = (uint32_t)h & (t->cap - 1); t->cap && t->slots[i].raw; i = (i + 1) & (t->cap - 1)) {
+		n = &t->slots[i];
+		if (n->hash == h && n->function == function && !strcmp(n->raw, raw))
+			return n->text;
+	}
+	if ((t->len + 1) * 2 > t->cap) {
+		if ((*err = names_grow(t)))
+			return NULL;
+		for (i = (uint32_t)h & (t->cap - 1); t->slots[i].raw; i = (i + 1) & (t->cap - 1))
+			;
+	}
+	n = &t->slots[i];
+	n->raw = strdup(raw);
+	n->text = n->raw && function && demangle(raw, buf, sizeof(buf)) ? strdup(buf) : n->raw;
+	if (!n->raw || !n->text) {
+		free(n->raw);
+		n->raw = n->text = NULL;
 		*err = EBR_E_NOMEM;
-	return p;
+		return NULL;
+	}
+	n->hash = h;
+	n->function = function;
+	t->len++;
+	return n->text;
 }
 
 int symtab_on_event(struct symtab *s, const struct ebr_event *ev)
@@ -64,8 +104,8 @@ int symtab_on_event(struct symtab *s, const struct ebr_event *ev)
 			return err ?: 1;
 		k->addr = v[EBR_F_SYM_KERNEL_ADDR].u;
 		k->size = v[EBR_F_SYM_KERNEL_SIZE].u;
-		k->name = dup_name(&v[EBR_F_SYM_KERNEL_NAME], &err);
-		k->module = dup_str(&v[EBR_F_SYM_KERNEL_MODULE], &err);
+		k->name = keep_name(s, &v[EBR_F_SYM_KERNEL_NAME], true, &err);
+		k->module = keep_name(s, &v[EBR_F_SYM_KERNEL_MODULE], false, &err);
 		break;
 	}
 	case EBR_EV_SYM_OBJECT: {
@@ -75,7 +115,7 @@ int symtab_on_event(struct symtab *s, const struct ebr_event *ev)
 		if (!o)
 			return err ?: 1;
 		o->id = v[EBR_F_SYM_OBJECT_OBJECT].u;
-		o->path = dup_str(&v[EBR_F_SYM_OBJECT_PATH], &err);
+		o->path = keep_name(s, &v[EBR_F_SYM_OBJECT_PATH], false, &err);
 		break;
 	}
 	case EBR_EV_SYM_MAP: {
@@ -90,7 +130,7 @@ int symtab_on_event(struct symtab *s, const struct ebr_event *ev)
 		m->pgoff = v[EBR_F_SYM_MAP_PGOFF].u;
 		m->object = v[EBR_F_SYM_MAP_OBJECT].u;
 		m->seq = s->nmaps;
-		m->name = dup_str(&v[EBR_F_SYM_MAP_NAME], &err);
+		m->name = keep_name(s, &v[EBR_F_SYM_MAP_NAME], false, &err);
 		break;
 	}
 	case EBR_EV_SYM_FUNC: {
@@ -103,8 +143,8 @@ int symtab_on_event(struct symtab *s, const struct ebr_event *ev)
 		f->offset = v[EBR_F_SYM_FUNC_OFFSET].u;
 		f->depth = v[EBR_F_SYM_FUNC_DEPTH].u;
 		f->line = v[EBR_F_SYM_FUNC_LINE].u;
-		f->name = dup_name(&v[EBR_F_SYM_FUNC_NAME], &err);
-		f->file = dup_str(&v[EBR_F_SYM_FUNC_FILE], &err);
+		f->name = keep_name(s, &v[EBR_F_SYM_FUNC_NAME], true, &err);
+		f->file = keep_name(s, &v[EBR_F_SYM_FUNC_FILE], false, &err);
 		break;
 	}
 	default:
@@ -146,8 +186,81 @@ static int func_cmp(const void *a, const void *b)
 	return x->offset != y->offset ? CMP(x->offset, y->offset) : CMP(x->depth, y->depth);
 }
 
-void symtab_sort(struct symtab *s)
+/* A max-heap of map indices by seq: the mappings that hold the current address. */
+static void heap_push(const struct symtab_map *maps, uint32_t *heap, uint32_t *n, uint32_t m)
 {
+	uint32_t i = (*n)++;
+
+	for (; i && maps[heap[(i - 1) / 2]].seq < maps[m].seq; i = (i - 1) / 2)
+		heap[i] = heap[(i - 1) / 2];
+	heap[i] = m;
+}
+
+static void heap_pop(const struct symtab_map *maps, uint32_t *heap, uint32_t *n)
+{
+	uint32_t last = heap[--(*n)], i = 0;
+
+	for (;;) {
+		uint32_t c = 2 * i + 1;
+
+		if (c >= *n)
+			break;
+		if (c + 1 < *n && maps[heap[c + 1]].seq > maps[heap[c]].seq)
+			c++;
+		if (maps[heap[c]].seq <= maps[last].seq)
+			break;
+		heap[i] = heap[c];
+		i = c;
+	}
+	if (*n)
+		heap[i] = last;
+}
+
+static int u64_cmp(const void *a, const void *b)
+{
+	const uint64_t *x = a, *y = b;
+
+	return CMP(*x, *y);
+}
+
+/* The spans of the maps [a, b) of one process (sorted by start), appended to s->spans. */
+static void cut_spans(struct symtab *s, uint32_t a, uint32_t b, uint64_t *points,
+		      uint32_t *heap)
+{
+	const struct symtab_map *maps = s->maps;
+	uint32_t npoints = 0, nheap = 0, next = a;
+
+	for (uint32_t i = a; i < b; i++) {
+		points[npoints++] = maps[i].start;
+		points[npoints++] = maps[i].end;
+	}
+	qsort(points, npoints, sizeof(*points), u64_cmp);
+	for (uint32_t p = 0; p + 1 < npoints; p++) {
+		uint64_t x = points[p];
+		struct symtab_span *last = s->nspans ? &s->spans[s->nspans - 1] : NULL;
+
+		if (x == points[p + 1])
+			continue;
+		for (; next < b && maps[next].start <= x; next++)
+			if (maps[next].start < maps[next].end)
+				heap_push(maps, heap, &nheap, next);
+		while (nheap && maps[heap[0]].end <= x)
+			heap_pop(maps, heap, &nheap);
+		if (!nheap)
+			continue;
+		if (last && last->pid == maps[a].pid && last->map == heap[0] && last->end == x)
+			last->end = points[p + 1];
+		else
+			s->spans[s->nspans++] = (struct symtab_span){ maps[a].pid, x, points[p + 1],
+								     heap[0] };
+	}
+}
+
+int symtab_sort(struct symtab *s)
+{
+	uint64_t *points = NULL;
+	uint32_t *heap = NULL;
+
 	if (s->nksyms)
 		qsort(s->ksyms, s->nksyms, sizeof(*s->ksyms), ksym_cmp);
 	if (s->nobjects)
@@ -156,7 +269,29 @@ void symtab_sort(struct symtab *s)
 		qsort(s->maps, s->nmaps, sizeof(*s->maps), map_cmp);
 	if (s->nfuncs)
 		qsort(s->funcs, s->nfuncs, sizeof(*s->funcs), func_cmp);
+	free(s->spans);
+	s->spans = NULL;
+	s->nspans = 0;
+	if (s->nmaps) {
+		/* each boundary starts at most one span: 2 * nmaps of them at most */
+		s->spans = calloc(2 * (size_t)s->nmaps, sizeof(*s->spans));
+		points = calloc(2 * (size_t)s->nmaps, sizeof(*points));
+		heap = calloc(s->nmaps, sizeof(*heap));
+		if (!s->spans || !points || !heap) {
+			free(points);
+			free(heap);
+			return EBR_E_NOMEM;
+		}
+		for (uint32_t a = 0, b; a < s->nmaps; a = b) {
+			for (b = a + 1; b < s->nmaps && s->maps[b].pid == s->maps[a].pid; b++)
+				;
+			cut_spans(s, a, b, points, heap);
+		}
+		free(points);
+		free(heap);
+	}
 	s->sorted = true;
+	return 0;
 }
 
 /* Index of the first element of a sorted table not less than the key (lower bound). */
@@ -197,15 +332,12 @@ static const struct symtab_object *object_of(const struct symtab *s, uint64_t id
 /* The latest mapping of pid holding addr. */
 static const struct symtab_map *map_of(const struct symtab *s, uint64_t pid, uint64_t addr)
 {
-#define MAP_LT(m) ((m)->pid < pid)
-	uint32_t i = LOWER_BOUND(s->maps, s->nmaps, MAP_LT);
-#undef MAP_LT
-	const struct symtab_map *best = NULL;
+#define SPAN_LE(x) ((x)->pid < pid || ((x)->pid == pid && (x)->start <= addr))
+	uint32_t i = LOWER_BOUND(s->spans, s->nspans, SPAN_LE);
+#undef SPAN_LE
+	const struct symtab_span *sp = i ? &s->spans[i - 1] : NULL;
 
-	for (; i < s->nmaps && s->maps[i].pid == pid && s->maps[i].start <= addr; i++)
-		if (addr < s->maps[i].end && (!best || s->maps[i].seq > best->seq))
-			best = &s->maps[i];
-	return best;
+	return sp && sp->pid == pid && addr < sp->end ? &s->maps[sp->map] : NULL;
 }
 
 static const char *base_name(const char *path)
@@ -237,13 +369,13 @@ static void name_user(const struct symtab *s, uint64_t pid, uint64_t addr, uint3
 	}
 	off = addr - m->start + m->pgoff;
 	key = i ? off - 1 : off;
+	/* the entries at this offset, found by two searches: a trace may hold millions of them */
 #define FUNC_LT(x) ((x)->object < m->object || ((x)->object == m->object && (x)->offset < key))
+#define FUNC_LE(x) ((x)->object < m->object || ((x)->object == m->object && (x)->offset <= key))
 	f = LOWER_BOUND(s->funcs, s->nfuncs, FUNC_LT);
+	end = LOWER_BOUND(s->funcs, s->nfuncs, FUNC_LE);
+#undef FUNC_LE
 #undef FUNC_LT
-	for (end = f; end < s->nfuncs && s->funcs[end].object == m->object &&
-		      s->funcs[end].offset == key;
-	     end++)
-		;
 	if (f == end || !m->object) {
 		o = m->object ? object_of(s, m->object) : NULL;
 		name_unknown(out, base_name(o ? o->path : m->name), off);
@@ -277,21 +409,16 @@ void symtab_name_frame(const struct symtab *s, bool kernel, uint64_t pid, uint64
 
 void symtab_release(struct symtab *s)
 {
-	for (uint32_t i = 0; i < s->nksyms; i++) {
-		free(s->ksyms[i].name);
-		free(s->ksyms[i].module);
+	for (uint32_t i = 0; i < s->names.cap; i++) {
+		if (s->names.slots[i].text != s->names.slots[i].raw)
+			free(s->names.slots[i].text);
+		free(s->names.slots[i].raw);
 	}
-	for (uint32_t i = 0; i < s->nobjects; i++)
-		free(s->objects[i].path);
-	for (uint32_t i = 0; i < s->nmaps; i++)
-		free(s->maps[i].name);
-	for (uint32_t i = 0; i < s->nfuncs; i++) {
-		free(s->funcs[i].name);
-		free(s->funcs[i].file);
-	}
+	free(s->names.slots);
 	free(s->ksyms);
 	free(s->objects);
 	free(s->maps);
 	free(s->funcs);
+	free(s->spans);
 	memset(s, 0, sizeof(*s));
 }

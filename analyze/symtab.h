@@ -15,25 +15,53 @@
 #define SYMTAB_MAX_ENTRIES (1u << 22)
 #define SYMTAB_MAX_INLINE 16
 
+/* The tables' strings point into the table of names (struct symtab_names): each once. */
 struct symtab_ksym {
 	uint64_t addr, size;
-	char *name, *module;
+	const char *name, *module;
 };
 
 struct symtab_object {
 	uint64_t id;
-	char *path;
+	const char *path;
 };
 
 struct symtab_map {
 	uint64_t pid, start, end, pgoff, object;
 	uint32_t seq; /* later mappings of a range replace earlier ones */
-	char *name;
+	const char *name;
 };
 
 struct symtab_func {
 	uint64_t object, offset, depth, line;
-	char *name, *file;
+	const char *name, *file;
+};
+
+/*
+ * A process's mappings cut where they overlap: each span names the latest mapping holding
+ * its addresses, so that a frame finds its mapping with one binary search however many
+ * mappings overlap it (a crafted trace can make every mapping overlap every frame).
+ */
+struct symtab_span {
+	uint64_t pid, start, end;
+	uint32_t map; /* index into maps */
+};
+
+/*
+ * Every distinct string the symbols hold, kept once, function names demangled once: a
+ * trace can repeat one name (a long mangled one, each demangling costing microseconds and a
+ * kilobyte) in millions of events. Open addressing under a keyed hash (analyze/siphash.h).
+ */
+struct symtab_name {
+	char *raw;  /* as the trace has it */
+	char *text; /* as shown: raw, or its demangled form */
+	uint64_t hash;
+	bool function; /* a function's name: demangled */
+};
+
+struct symtab_names {
+	struct symtab_name *slots;
+	uint32_t cap, len;
 };
 
 struct symtab {
@@ -45,14 +73,17 @@ struct symtab {
 	uint32_t nmaps, cap_maps;
 	struct symtab_func *funcs;
 	uint32_t nfuncs, cap_funcs;
+	struct symtab_span *spans; /* by pid and start, after symtab_sort */
+	uint32_t nspans;
+	struct symtab_names names;
 	uint64_t ignored; /* entries past the caps */
 	bool sorted;
 };
 
 /* Keeps ev if it is a sym.* event: 1 if it was, 0 if not, or EBR_E_NOMEM. */
 int symtab_on_event(struct symtab *s, const struct ebr_event *ev);
-/* Sorts the tables for lookups: call once every event is in. */
-void symtab_sort(struct symtab *s);
+/* Sorts the tables for lookups: call once every event is in. 0 or EBR_E_NOMEM. */
+int symtab_sort(struct symtab *s);
 
 /* The names of one frame: several when functions were inlined there, innermost first. */
 struct frame_names {

@@ -1,14 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0-only
 #include <stdlib.h>
+#include "analyze/siphash.h"
 #include "analyze/u64map.h"
 #include "format/ebr.h"
 
+/* keyed: the keys (cookies, pid << 32 | fd, tids) are whatever a trace says they are */
 static uint32_t slot_of(uint64_t key, uint32_t cap)
 {
-	key ^= key >> 33;
-	key *= 0xff51afd7ed558ccdull; /* murmur3's finalizer: pids and fds are dense */
-	key ^= key >> 33;
-	return (uint32_t)key & (cap - 1);
+	return (uint32_t)siphash(key, NULL, 0) & (cap - 1);
 }
 
 bool u64map_get(const struct u64map *m, uint64_t key, uint32_t *val)

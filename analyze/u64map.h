@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * A hash map from uint64_t keys to uint32_t values (indices into an owner's array), open
- * addressing with linear probing. Keys are never removed: the tables that use it only grow
+ * addressing with linear probing under a keyed hash (analyze/siphash.h). Nothing may depend on
+ * where a key lands: owners keep their entries in an array and iterate that. Keys are never removed: the tables that use it only grow
  * while a trace is read.
  */
 #ifndef EBREC_ANALYZE_U64MAP_H

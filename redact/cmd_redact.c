@@ -28,7 +28,7 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"usage: ebrec redact IN -o OUT [--paths] [--args] [--comm] [--net] [--host] [--users]\n"
-		"                    [--all] [--key-file FILE] [-f]\n"
+		"                    [--symbols] [--all] [--key-file FILE] [-f]\n"
 		"\nA copy of IN fit to share: every string of the chosen kinds becomes a keyed\n"
 		"pseudonym (HMAC-SHA-256), the same one wherever it appears, so joins still work.\n"
 		"  -o OUT      the redacted copy (created 0600)\n"
@@ -38,6 +38,8 @@ static void usage(FILE *f)
 		"  --net       IP addresses (IPv4 to 10.x.y.z, IPv6 to fd00::/8; loopback kept)\n"
 		"  --host      the host name\n"
 		"  --users     user ids (root kept) and user names in /home/NAME, /run/user/UID\n"
+		"  --symbols   function names, build-ids, kernel modules and their symbols (the\n"
+		"              kernel image's own symbols are public: kept)\n"
 		"  --all       all of them\n"
 		"  --key-file  derive the key from FILE, for the same pseudonyms across traces\n"
 		"              (default: a random key, never stored: nobody can reverse them)\n"
@@ -58,6 +60,7 @@ static int parse_args(struct redact_args *a, int argc, char **argv)
 		{ "net", no_argument, NULL, REDACT_NET },
 		{ "host", no_argument, NULL, REDACT_HOST },
 		{ "users", no_argument, NULL, REDACT_USERS },
+		{ "symbols", no_argument, NULL, REDACT_SYMBOLS },
 		{ "all", no_argument, NULL, 'a' },
 		{ "key-file", required_argument, NULL, 'k' },
 		{ "help", no_argument, NULL, 'h' },
@@ -86,12 +89,12 @@ static int parse_args(struct redact_args *a, int argc, char **argv)
 		a->in = argv[optind++];
 	if (!a->in || !a->out || optind < argc) {
 		fprintf(stderr, "usage: ebrec redact IN -o OUT --paths|--args|--comm|--net|--host|"
-				"--users|--all (see 'ebrec redact --help')\n");
+				"--users|--symbols|--all (see 'ebrec redact --help')\n");
 		return 2;
 	}
 	if (!a->kinds) {
 		fprintf(stderr, "ebrec redact: say what to redact: --paths, --args, --comm, --net, "
-				"--host, --users or --all\n");
+				"--host, --users, --symbols or --all\n");
 		return 2;
 	}
 	return 0;
@@ -171,10 +174,12 @@ static int learn(struct redactor *rd, struct trace_file *in, uint64_t *unknown)
 			continue;
 		}
 		for (uint32_t f = 0; f < def->nfields && !err; f++) {
-			unsigned kind = redact_field_kind(def, f);
+			unsigned kind = redact_field_kind(def, f, ev->v);
 			const struct ebr_value *v = &ev->v[f];
 
-			if (def->fields[f].kind == EBR_KIND_BYTES && kind == REDACT_NET) {
+			if (def->fields[f].kind == EBR_KIND_BYTES && kind == REDACT_SYMBOLS) {
+				continue; /* a build-id: bytes, not names */
+			} else if (def->fields[f].kind == EBR_KIND_BYTES && kind == REDACT_NET) {
 				if (rd->kinds & REDACT_NET)
 					err = redactor_learn_addr(rd, (const unsigned char *)v->s,
 								  v->len);
@@ -234,12 +239,22 @@ static int write_event(struct redactor *rd, const struct ebr_event *ev,
 	int err = 0;
 
 	for (uint32_t f = 0; f < def->nfields && !err; f++) {
-		unsigned kind = redact_field_kind(def, f);
+		unsigned kind = redact_field_kind(def, f, ev->v);
 		enum ebr_kind k = def->fields[f].kind;
 		size_t n;
 
 		vals[f] = ev->v[f];
-		if (k == EBR_KIND_BYTES && kind == REDACT_NET) {
+		if (k == EBR_KIND_BYTES && kind == REDACT_SYMBOLS) {
+			if ((rd->kinds & REDACT_SYMBOLS) && vals[f].len) {
+				if (!(owned[f] = malloc(vals[f].len)))
+					err = EBR_E_NOMEM;
+				if (!err) {
+					memcpy(owned[f], vals[f].s, vals[f].len);
+					redactor_bytes(rd, (unsigned char *)owned[f], vals[f].len);
+					vals[f].s = owned[f];
+				}
+			}
+		} else if (k == EBR_KIND_BYTES && kind == REDACT_NET) {
 			if ((rd->kinds & REDACT_NET) && vals[f].len <= 16) {
 				memcpy(addrs[f], vals[f].s, vals[f].len);
 				redactor_addr(rd, addrs[f], vals[f].len);
@@ -299,6 +314,9 @@ int cmd_redact(int argc, char **argv)
 		fprintf(stderr, "ebrec redact: IN must be a file (it is read twice)\n");
 		return 2;
 	}
+	if ((status = output_is_input("redact", a.out, a.in)))
+		return status;
+	status = 1;
 	if (make_key(a.key_file, key))
 		return 1;
 	redactor_init(&rd, a.kinds, key);

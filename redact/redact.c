@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "analyze/siphash.h"
 #include "format/array_size.h"
 #include "redact/redact.h"
 
@@ -16,6 +17,7 @@ static const struct {
 } kind_names[] = {
 	{ "paths", REDACT_PATHS }, { "args", REDACT_ARGS }, { "comm", REDACT_COMM },
 	{ "net", REDACT_NET },	   { "host", REDACT_HOST }, { "users", REDACT_USERS },
+	{ "symbols", REDACT_SYMBOLS },
 };
 
 unsigned redact_kind_of(const char *name)
@@ -56,7 +58,8 @@ const char *redact_kinds_text(unsigned kinds, char *buf, size_t len)
 	return buf;
 }
 
-unsigned redact_field_kind(const struct ebr_event_def *def, uint32_t field)
+unsigned redact_field_kind(const struct ebr_event_def *def, uint32_t field,
+			   const struct ebr_value *v)
 {
 	static const struct {
 		const char *type, *field; /* type NULL: a field of that name in any type */
@@ -69,8 +72,15 @@ unsigned redact_field_kind(const struct ebr_event_def *def, uint32_t field)
 		{ "sym.map", "name", REDACT_PATHS },  { "file.slow", "name", REDACT_PATHS },
 		{ NULL, "args", REDACT_ARGS },	      { NULL, "laddr", REDACT_NET },
 		{ NULL, "raddr", REDACT_NET },	      { NULL, "uid", REDACT_USERS },
+		{ "sym.func", "name", REDACT_SYMBOLS }, { "sym.object", "build_id", REDACT_SYMBOLS },
+		{ "sym.kernel", "name", REDACT_SYMBOLS }, { "sym.kernel", "module", REDACT_SYMBOLS },
 	};
 	const char *name = def->fields[field].name;
+
+	/* the kernel image's own symbols are public: only a module's are someone's */
+	if (def->id == EBR_EV_SYM_KERNEL && v && !(v[EBR_F_SYM_KERNEL_MODULE].s &&
+						   v[EBR_F_SYM_KERNEL_MODULE].s[0]))
+		return 0;
 
 	for (size_t i = 0; i < ARRAY_SIZE(rules); i++)
 		if (!strcmp(rules[i].field, name) && (!rules[i].type || !strcmp(rules[i].type, def->name)))
@@ -87,20 +97,17 @@ static bool is_separator(unsigned char c)
 	       c == ']' || c == '{' || c == '}' || c == '@';
 }
 
-static uint32_t fnv1a(const char *s, size_t len)
+/* keyed: the tokens are whatever a trace holds, so a fixed hash could put them all in one slot */
+static uint32_t token_hash(const char *s, size_t len)
 {
-	uint32_t h = 2166136261u;
-
-	for (size_t i = 0; i < len; i++)
-		h = (h ^ (unsigned char)s[i]) * 16777619u;
-	return h;
+	return (uint32_t)siphash(0, s, len);
 }
 
 static struct redact_token *lookup(const struct redactor *rd, const char *s, size_t len)
 {
 	if (!rd->cap)
 		return NULL;
-	for (uint32_t i = fnv1a(s, len) & (rd->cap - 1);; i = (i + 1) & (rd->cap - 1)) {
+	for (uint32_t i = token_hash(s, len) & (rd->cap - 1);; i = (i + 1) & (rd->cap - 1)) {
 		struct redact_token *t = &rd->slots[i];
 
 		if (!t->text)
@@ -123,7 +130,7 @@ static int rehash(struct redactor *rd)
 
 		if (!t->text)
 			continue;
-		for (j = fnv1a(t->text, t->len) & (cap - 1); slots[j].text; j = (j + 1) & (cap - 1))
+		for (j = token_hash(t->text, t->len) & (cap - 1); slots[j].text; j = (j + 1) & (cap - 1))
 			;
 		slots[j] = *t;
 	}
@@ -180,7 +187,7 @@ static int add_token(struct redactor *rd, const char *s, size_t len, const char 
 		token_pseudonym(rd, s, len, buf, sizeof(buf));
 		pseudonym = buf;
 	}
-	for (i = fnv1a(s, len) & (rd->cap - 1); rd->slots[i].text; i = (i + 1) & (rd->cap - 1))
+	for (i = token_hash(s, len) & (rd->cap - 1); rd->slots[i].text; i = (i + 1) & (rd->cap - 1))
 		;
 	t = &rd->slots[i];
 	t->text = malloc(len + 1);
@@ -305,45 +312,78 @@ static int out_reserve(struct redactor *rd, size_t need)
 	return 0;
 }
 
+/* len bytes of p appended to rd->out at *n. 0 or EBR_E_NOMEM. */
+static int out_put(struct redactor *rd, size_t *n, const char *p, size_t len)
+{
+	if (out_reserve(rd, *n + len + 1))
+		return EBR_E_NOMEM;
+	memcpy(rd->out + *n, p, len);
+	*n += len;
+	return 0;
+}
+
+static bool is_joiner(char c)
+{
+	return c == '.' || c == '-' || c == '_';
+}
+
+/*
+ * A token of a field not chosen, that is no private name as a whole: its parts between
+ * '.', '-' and '_' that are ("secrethost" in "secrethost-q7.log") replaced, the rest kept.
+ */
+static int rewrite_parts(struct redactor *rd, const char *s, size_t len, size_t *n)
+{
+	int err = 0;
+
+	for (size_t i = 0; i < len && !err;) {
+		size_t start = i;
+		const struct redact_token *t;
+
+		while (i < len && !is_joiner(s[i]))
+			i++;
+		t = i - start >= EVERYWHERE_MIN_LEN && i - start < len ? lookup(rd, s + start, i - start)
+								     : NULL;
+		if (t && t->everywhere)
+			err = out_put(rd, n, t->pseudonym, strlen(t->pseudonym));
+		else
+			err = out_put(rd, n, s + start, i - start);
+		for (start = i; i < len && is_joiner(s[i]); i++)
+			;
+		err = err ?: out_put(rd, n, s + start, i - start);
+	}
+	return err;
+}
+
 int redactor_rewrite(struct redactor *rd, unsigned kind, const char *s, size_t len,
 		     size_t *out_len)
 {
 	bool chosen = kind & rd->kinds;
 	size_t n = 0;
+	int err = 0;
 
-	for (size_t i = 0; i < len;) {
+	for (size_t i = 0; i < len && !err;) {
 		char buf[32];
-		const char *rep;
-		size_t start = i, tl, rl;
+		size_t start = i, tl;
 		struct redact_token *t;
 
 		while (i < len && !is_separator((unsigned char)s[i]))
 			i++;
 		tl = i - start;
-		rep = s + start;
-		rl = tl;
-		if (tl) {
-			t = lookup(rd, s + start, tl);
-			if (t && (chosen || t->everywhere)) {
-				rep = t->pseudonym;
-				rl = strlen(rep);
-			} else if (chosen && !((kind & REDACT_PATHS) && is_dots(s + start, tl))) {
-				token_pseudonym(rd, s + start, tl, buf, sizeof(buf));
-				rep = buf;
-				rl = strlen(rep);
-			}
+		t = tl ? lookup(rd, s + start, tl) : NULL;
+		if (t && (chosen || t->everywhere)) {
+			err = out_put(rd, &n, t->pseudonym, strlen(t->pseudonym));
+		} else if (tl && chosen && !((kind & REDACT_PATHS) && is_dots(s + start, tl))) {
+			token_pseudonym(rd, s + start, tl, buf, sizeof(buf));
+			err = out_put(rd, &n, buf, strlen(buf));
+		} else {
+			err = rewrite_parts(rd, s + start, tl, &n);
 		}
 		/* the token, then the separators after it, verbatim */
-		while (i < len && is_separator((unsigned char)s[i]))
-			i++;
-		if (out_reserve(rd, n + rl + (i - start - tl) + 1))
-			return EBR_E_NOMEM;
-		memcpy(rd->out + n, rep, rl);
-		n += rl;
-		memcpy(rd->out + n, s + start + tl, i - start - tl);
-		n += i - start - tl;
+		for (start = i; i < len && is_separator((unsigned char)s[i]); i++)
+			;
+		err = err ?: out_put(rd, &n, s + start, i - start);
 	}
-	if (out_reserve(rd, n + 1))
+	if (err || out_reserve(rd, n + 1))
 		return EBR_E_NOMEM;
 	rd->out[n] = 0;
 	*out_len = n;
@@ -372,6 +412,20 @@ void redactor_addr(const struct redactor *rd, unsigned char *addr, size_t len)
 		hmac_sha256(rd->key, sizeof(rd->key), "ip6", 4, addr, 16, mac);
 		addr[0] = 0xfd; /* unique local addresses */
 		memcpy(addr + 1, mac, 15);
+	}
+}
+
+void redactor_bytes(const struct redactor *rd, unsigned char *b, size_t len)
+{
+	unsigned char digest[SHA256_BYTES], mac[SHA256_BYTES];
+
+	hmac_sha256(rd->key, sizeof(rd->key), "bytes", 6, b, len, digest);
+	for (size_t off = 0; off < len; off += sizeof(mac)) {
+		uint64_t block = off / sizeof(mac);
+
+		hmac_sha256(rd->key, sizeof(rd->key), &block, sizeof(block), digest, sizeof(digest),
+			    mac);
+		memcpy(b + off, mac, len - off < sizeof(mac) ? len - off : sizeof(mac));
 	}
 }
 

@@ -7,7 +7,9 @@
  * A token is replaced by the same pseudonym wherever it appears (HMAC-SHA-256 under a key
  * that is not stored), so joins still work: the file a process opened is still the one its
  * command line named. Tokens of 3 bytes or more met in chosen fields are also replaced in
- * every other string of the trace (a program's name in its path, a host name in a cgroup).
+ * every other string of the trace (a program's name in its path, a host name in a cgroup),
+ * also where '.', '-' or '_' join them to other text ("web01-q7.log"): inside a word, those
+ * end a private name.
  */
 #ifndef EBREC_REDACT_REDACT_H
 #define EBREC_REDACT_REDACT_H
@@ -25,6 +27,7 @@ enum redact_kind {
 	REDACT_NET = 1 << 3,
 	REDACT_HOST = 1 << 4,
 	REDACT_USERS = 1 << 5,
+	REDACT_SYMBOLS = 1 << 6,
 };
 
 /* "paths", "args"...: the kind of that name, or 0 */
@@ -34,8 +37,13 @@ unsigned redact_kinds_parse(const char *text);
 /* "paths,comm": the chosen kinds in a fixed order, into buf */
 const char *redact_kinds_text(unsigned kinds, char *buf, size_t len);
 
-/* What a field of an event type holds, as a redact_kind (0: nothing private of a kind). */
-unsigned redact_field_kind(const struct ebr_event_def *def, uint32_t field);
+/*
+ * What field of an event of type def holds, as a redact_kind (0: nothing private of a kind);
+ * v, the event's values, when the answer depends on them (a kernel symbol is private only
+ * when a module has it: the kernel image's names are those of its public release).
+ */
+unsigned redact_field_kind(const struct ebr_event_def *def, uint32_t field,
+			   const struct ebr_value *v);
 
 struct redact_token {
 	char *text;      /* the original */
@@ -47,7 +55,7 @@ struct redact_token {
 struct redactor {
 	unsigned kinds;
 	unsigned char key[SHA256_BYTES];
-	struct redact_token *slots; /* open addressing, by FNV-1a of the text */
+	struct redact_token *slots; /* open addressing, by a keyed hash of the text */
 	uint32_t cap, len;
 	char *out;                  /* the last rewritten string */
 	size_t out_cap;
@@ -73,6 +81,9 @@ int redactor_rewrite(struct redactor *rd, unsigned kind, const char *s, size_t l
 		     size_t *out_len);
 /* An address of a chosen --net, pseudonymized in place (loopback and unspecified kept). */
 void redactor_addr(const struct redactor *rd, unsigned char *addr, size_t len);
+/* Bytes of a chosen kind that are no text (a build-id), replaced in place by as many keyed
+ * pseudonymous bytes: the same for the same bytes, so objects still match up. */
+void redactor_bytes(const struct redactor *rd, unsigned char *b, size_t len);
 /* A user id of a chosen --users (0, root, kept). */
 uint64_t redactor_uid(const struct redactor *rd, uint64_t uid);
 

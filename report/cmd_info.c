@@ -58,7 +58,7 @@ static void print_symbols(const struct ebr_reader *r)
 static void print_info(const struct trace_file *tf, const struct ebr_summary *s, bool indexed)
 {
 	const struct ebr_reader *r = tf->r;
-	char a[512], b[512], c[512];
+	char a[512], b[512], c[512], d[64], e[64];
 	uint16_t major, minor;
 	uint64_t size = ebr_reader_offset(r);
 	double span = s->t_last > s->t_first ? (double)(s->t_last - s->t_first) / 1e9 : 0;
@@ -70,8 +70,8 @@ static void print_info(const struct trace_file *tf, const struct ebr_summary *s,
 	       (unsigned long long)size, major, minor, indexed ? "" : " (no index: scanned)");
 	printf("host:      %s, Linux %s %s, %s CPUs, page size %s\n",
 	       meta(r, "host.hostname", a, sizeof(a)), meta(r, "host.kernel", b, sizeof(b)),
-	       meta(r, "host.machine", c, sizeof(c)), meta(r, "host.ncpus", a + 256, 128),
-	       meta(r, "host.page_size", b + 256, 128));
+	       meta(r, "host.machine", c, sizeof(c)), meta(r, "host.ncpus", d, sizeof(d)),
+	       meta(r, "host.page_size", e, sizeof(e)));
 	printf("recorded:  %s for %.3f s (events span %.3f s), by ebrec %s\n",
 	       text_utc(ebr_reader_meta(r, "clock.start.realtime_ns"), a, sizeof(a)),
 	       trace_recording_seconds(r), span, meta(r, "ebrec.version", b, sizeof(b)));

@@ -449,6 +449,10 @@ int cmd_report(int argc, char **argv)
 		runs[0].who = &a.who;
 		status = runs[0].view->setup(&runs[0], a.nrest, a.rest);
 	}
+	if (!status && a.out_path)
+		status = output_is_input("report", a.out_path, a.file);
+	for (size_t i = 0; i < nruns && !status; i++)
+		status = runs[i].file ? output_is_input("report", runs[i].file, a.file) : 0;
 	if (status)
 		goto cleanup;
 	status = 1;

@@ -2,41 +2,12 @@
 #include <math.h>
 #include <string.h>
 #include "report/json.h"
+#include "report/utf8.h"
 
 void json_init(struct json *j, FILE *f)
 {
 	memset(j, 0, sizeof(*j));
 	j->f = f;
-}
-
-/* Length of the valid UTF-8 sequence at s (at most n bytes), or 0 if it is not one. */
-static size_t utf8_seq(const unsigned char *s, size_t n)
-{
-	size_t len;
-	uint32_t cp;
-
-	if (s[0] < 0x80)
-		return 1;
-	if ((s[0] & 0xe0) == 0xc0)
-		len = 2, cp = s[0] & 0x1f;
-	else if ((s[0] & 0xf0) == 0xe0)
-		len = 3, cp = s[0] & 0x0f;
-	else if ((s[0] & 0xf8) == 0xf0)
-		len = 4, cp = s[0] & 0x07;
-	else
-		return 0;
-	if (len > n)
-		return 0;
-	for (size_t i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = cp << 6 | (s[i] & 0x3f);
-	}
-	/* overlong forms, surrogates and out-of-range code points are not valid */
-	if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
-	    cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-		return 0;
-	return len;
 }
 
 /* bytes that go out as they are: printable ASCII but the quote, the backslash and markup */
@@ -52,6 +23,7 @@ static void put_string(FILE *f, const char *str, size_t n)
 	fputc_unlocked('"', f);
 	for (size_t i = 0; i < n;) {
 		unsigned char c = s[i];
+		uint32_t cp;
 		size_t len;
 
 		if (plain(c)) { /* a run of them in one write: a listing is mostly these */
@@ -72,9 +44,12 @@ static void put_string(FILE *f, const char *str, size_t n)
 		} else if (c < 0x20 || c == 0x7f || c == '<' || c == '>' || c == '&') {
 			fprintf(f, "\\u%04x", c);
 			i++;
-		} else if ((len = utf8_seq(s + i, n - i)) == 0) {
+		} else if ((len = utf8_seq(s + i, n - i, &cp)) == 0) {
 			fprintf(f, "\\u%04x", c); /* the byte, read as Latin-1 */
 			i++;
+		} else if (utf8_is_control(cp)) {
+			fprintf(f, "\\u%04x", cp); /* valid, but a control: named, never acted on */
+			i += len;
 		} else {
 			fwrite_unlocked(s + i, 1, len, f);
 			i += len;

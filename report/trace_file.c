@@ -101,6 +101,20 @@ int trace_file_open(struct trace_file *t, const char *cmd, const char *path)
 	return 0;
 }
 
+int output_is_input(const char *cmd, const char *out, const char *in)
+{
+	struct stat so, si;
+	char a[256], b[256];
+
+	if (stat(out, &so) != 0 || (strcmp(in, "-") ? stat(in, &si) : fstat(STDIN_FILENO, &si)) ||
+	    so.st_dev != si.st_dev || so.st_ino != si.st_ino)
+		return 0;
+	fprintf(stderr, "ebrec %s: %s is the trace being read (%s): writing it would destroy it; "
+			"choose another output file\n", cmd, text_safe(out, a, sizeof(a)),
+		strcmp(in, "-") ? text_safe(in, b, sizeof(b)) : "standard input");
+	return 2;
+}
+
 void trace_file_close(struct trace_file *t)
 {
 	ebr_reader_close(t->r);

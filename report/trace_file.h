@@ -21,6 +21,9 @@ int trace_file_args(int argc, char **argv, const char *help);
 /* Opens path ("-" = stdin) and reads its header; on failure prints one line and returns 1. */
 int trace_file_open(struct trace_file *t, const char *cmd, const char *path);
 void trace_file_close(struct trace_file *t);
+/* 2 (message printed) when out is the file in names ("-": stdin), by device and inode,
+ * before out is opened: writing it would truncate the trace while it is read; else 0. */
+int output_is_input(const char *cmd, const char *out, const char *in);
 /* Prints what the reader stepped over to stderr; returns 1 if any of it lost data. */
 int trace_file_warn(const struct trace_file *t, const char *cmd);
 /* Whether META record.families names family. */

@@ -80,6 +80,7 @@ struct view {
 struct view_run {
 	const struct view *view;
 	const struct proc_filter *who; /* report's -p/--comm: every view applies it (set up first) */
+	const char *file; /* a file of its own the view writes (--svg), set by setup, or NULL */
 	struct report_out *out;
 	void *state;
 	struct analyzer an;

@@ -174,6 +174,14 @@ struct fsslower_view {
 	char slowest_comm[EBR_COMM_MAX + 1], slowest_name[256];
 };
 
+/* The operation's letter (R W O S), escaped as any string is: a trace's op byte may be ESC. */
+static const char *op_text(char op, char *buf, size_t len)
+{
+	char s[2] = { op, 0 };
+
+	return op ? text_safe(s, buf, len) : "\\x00";
+}
+
 static int fsslower_count_row(void *ctx, const struct fsslower_row *row)
 {
 	struct fsslower_view *s = ctx;
@@ -190,7 +198,7 @@ static void fsslower_headline(struct view_run *vr, struct report_out *out,
 			      const struct losses *ls)
 {
 	struct fsslower_view *s = vr->state;
-	char lat[32], comm[TEXT_COMM_SIZE], min[32];
+	char lat[32], comm[TEXT_COMM_SIZE], min[32], op[8];
 
 	headline_begin(vr, out);
 	if (out->format == FORMAT_JSON) {
@@ -208,9 +216,10 @@ static void fsslower_headline(struct view_run *vr, struct report_out *out,
 		fprintf(out->f, "%" PRIu64 " file operations slower than %s", s->slow,
 			text_duration(s->model.min_ns, min, sizeof(min)));
 		if (s->slow)
-			fprintf(out->f, "; slowest: %s (%u) %c %s %s",
+			fprintf(out->f, "; slowest: %s (%u) %s %s %s",
 				text_safe(s->slowest_comm, comm, sizeof(comm)), s->slowest.pid,
-				s->slowest.op, text_duration(s->slowest.lat_ns, lat, sizeof(lat)),
+				op_text(s->slowest.op, op, sizeof(op)),
+				text_duration(s->slowest.lat_ns, lat, sizeof(lat)),
 				text_safe(s->slowest_name, s->safe, sizeof(s->safe)));
 	}
 	headline_end(vr, out);
@@ -219,12 +228,13 @@ static void fsslower_headline(struct view_run *vr, struct report_out *out,
 static int fsslower_text_row(void *ctx, const struct fsslower_row *row)
 {
 	struct fsslower_view *s = ctx;
-	char hms[16], comm[TEXT_COMM_SIZE];
+	char hms[16], comm[TEXT_COMM_SIZE], op[8];
 
-	fprintf(s->out->f, "%-8s %-14.14s %-6u %c %-7lld %-8llu %7.2f %s\n",
+	fprintf(s->out->f, "%-8s %-14.14s %-6u %s %-7lld %-8llu %7.2f %s\n",
 		text_hms(s->out->tf->r, row->ts_ns, hms, sizeof(hms)),
-		text_safe(row->comm, comm, sizeof(comm)), row->pid, row->op, (long long)row->bytes,
-		(unsigned long long)(row->offset / 1024), (double)row->lat_ns / 1e6,
+		text_safe(row->comm, comm, sizeof(comm)), row->pid, op_text(row->op, op, sizeof(op)),
+		(long long)row->bytes, (unsigned long long)(row->offset / 1024),
+		(double)row->lat_ns / 1e6,
 		text_safe(row->name, s->safe, sizeof(s->safe)));
 	return 0;
 }

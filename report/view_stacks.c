@@ -18,6 +18,7 @@
 #include "report/json_models.h"
 #include "report/text.h"
 #include "report/view.h"
+#include "report/utf8.h"
 
 struct stack_view {
 	struct stackprof p;
@@ -74,7 +75,7 @@ static int stack_setup(struct view_run *vr, int argc, char **argv, enum stackpro
 				sv->p.o.max_ns = (uint64_t)us * 1000;
 			break;
 		case OPT_SVG:
-			sv->svg = optarg;
+			sv->svg = vr->file = optarg;
 			break;
 		default:
 			return view_bad_option(vr->view, argv);
@@ -106,10 +107,28 @@ struct frame_out {
 	bool delimited, seen_kernel, seen_user;
 };
 
+/*
+ * A name in a folded line: ';' separates frames, so it reads ':'; controls (C0, DEL, C1 and
+ * bidi ones, in UTF-8 or not) and bytes that are not UTF-8 (a lone 0x9b is an 8-bit CSI)
+ * read '?', so the line is plain text for a terminal and for flamegraph.pl.
+ */
 static void folded_name(FILE *f, const char *s)
 {
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
-		fputc(*p == ';' ? ':' : *p < 0x20 || *p == 0x7f ? '?' : *p, f);
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n = strlen(s);
+
+	for (size_t i = 0; i < n;) {
+		uint32_t cp;
+		size_t len = utf8_seq(p + i, n - i, &cp);
+
+		if (!len || cp < 0x20 || cp == 0x7f || utf8_is_control(cp))
+			fputc('?', f);
+		else if (cp == ';')
+			fputc(':', f);
+		else
+			fwrite(p + i, 1, len, f);
+		i += len ? len : 1;
+	}
 }
 
 static int folded_frame(void *ctx, const char *name, bool kernel)
@@ -174,15 +193,15 @@ static void print_header(const struct stack_view *sv, struct report_out *out)
 			    : p->o.user_only ? "user stack"
 					     : "user + kernel stack";
 	double secs = p->t_last > p->t_first ? (double)(p->t_last - p->t_first) / 1e9 : 0;
-	char who[64] = "all threads";
+	char who[64] = "all threads", safe_hz[64];
 
 	if (p->o.tid >= 0)
 		snprintf(who, sizeof(who), "TID %lld", (long long)p->o.tid);
 	else if (p->o.who.by_pid)
 		snprintf(who, sizeof(who), "PID %u", p->o.who.pid);
 	if (p->o.kind == STACKPROF_CPU)
-		fprintf(out->f, "Sampled at %s Hertz of %s by %s for %.1f secs.\n\n", hz ? hz : "?",
-			who, which, secs);
+		fprintf(out->f, "Sampled at %s Hertz of %s by %s for %.1f secs.\n\n",
+			text_safe(hz ? hz : "?", safe_hz, sizeof(safe_hz)), who, which, secs);
 	else
 		fprintf(out->f, "Off-CPU time (us) of %s by %s over %.1f secs.\n\n", who, which,
 			secs);

@@ -12,7 +12,7 @@ MAY_INCLUDE = {
     "format": set(),
     "analyze": {"format"},
     "report": {"format", "analyze"},
-    "redact": {"format", "report"},         # reads through report/'s trace_file and text
+    "redact": {"format", "analyze", "report"},  # reads through report/'s trace_file and text
     "record": {"bpf", "format"},
 }
 INCLUDE = re.compile(r'^\s*#\s*include\s+"([a-z_]+)/([^"]+)"', re.M)

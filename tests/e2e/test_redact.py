@@ -117,11 +117,11 @@ def test_redact_all_leaves_no_original_anywhere(scene, out_dir):
     assert len(remote) == 1 and remote == local and remote.pop().startswith("10.")
 
     info = ebrec("info", red).stdout
-    assert "redacted:  paths,args,comm,net,host,users (ebrec redact" in info
+    assert "redacted:  paths,args,comm,net,host,users,symbols (ebrec redact" in info
     r = ebrec("report", red, "execsnoop")
-    assert "this trace was redacted (paths,args,comm,net,host,users)" in r.stderr
+    assert "this trace was redacted (paths,args,comm,net,host,users,symbols)" in r.stderr
     doc = json.loads(ebrec("report", red, "execsnoop", "--format", "json").stdout)
-    assert doc["redacted"] == "paths,args,comm,net,host,users"
+    assert doc["redacted"] == "paths,args,comm,net,host,users,symbols"
 
 
 def test_redact_keys_options_and_refusals(scene, out_dir, tmp_path):
@@ -157,3 +157,35 @@ def test_redact_keys_options_and_refusals(scene, out_dir, tmp_path):
     assert stat.S_IMODE(os.stat(red).st_mode) == 0o600
     p = ebrec("redact", trace, "-o", out_dir / "r9.ebr")
     assert p.returncode == 2 and "say what to redact" in p.stderr
+
+
+def test_redact_symbols_and_names_inside_words(tmp_path):
+    """A generated trace (the ebr-traces workload): host "secrethost", a log file named
+    /var/log/secrethost-q7.log, a program's function names, its build-id, a kernel module's
+    symbol and one of the kernel image. --host alone replaces the host name inside the log
+    file's name ('-' and '.' end a private name in a word); --all (with --symbols) replaces
+    the function names, the build-id, the module and its symbol, keeps the kernel image's
+    symbol on purpose, and the profile's stacks still merge as they did."""
+    trace, host_only, everything = (tmp_path / n for n in ("p.ebr", "h.ebr", "a.ebr"))
+    subprocess.run([workload("ebr-traces"), "private", "hostile", "100", str(trace)],
+                   check=True, timeout=60)
+    raw = decompressed(trace)
+    secrets = [b"secrethost", b"secret7compute", b"secret_helper", b"secretdrv",
+               bytes([0x5e, 0xc2, 0xe7, 0x1d])]
+    for secret in secrets:
+        assert secret in raw, secret
+
+    ebrec("redact", trace, "-o", host_only, "--host", check=0)
+    assert b"secrethost" not in decompressed(host_only)
+    path = view(host_only, "opensnoop")["rows"][0]["path"]
+    assert path.startswith("/var/log/r") and path.endswith("-q7.log") and len(path) == 29
+
+    ebrec("redact", trace, "-o", everything, "--all", check=0)
+    raw = decompressed(everything)
+    for secret in secrets:
+        assert secret not in raw, secret
+    assert b"vfs_ioctl" in raw
+    before, after = view(trace, "profile")["stacks"], view(everything, "profile")["stacks"]
+    assert [s["value"] for s in after] == [s["value"] for s in before] == [50, 50]
+    assert [s["kernel"] for s in after][0][1] == "vfs_ioctl"
+    assert len({s["user"][0] for s in after}) == 2

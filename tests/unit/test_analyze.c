@@ -15,6 +15,7 @@
 #include "analyze/stacktree.h"
 #include "analyze/hist.h"
 #include "analyze/losses.h"
+#include "analyze/siphash.h"
 #include "analyze/pass.h"
 #include "analyze/tcp.h"
 #include "analyze/timeline.h"
@@ -590,6 +591,14 @@ static void test_json_escapes_hostile_strings(void)
 		{ "caf\xc3\xa9", "\"caf\xc3\xa9\"" },
 		{ "\xff\xc3", "\"\\u00ff\\u00c3\"" },   /* invalid and cut UTF-8 */
 		{ "\xed\xa0\x80", "\"\\u00ed\\u00a0\\u0080\"" }, /* a surrogate */
+		/* valid UTF-8 that acts: C1 (NEL, CSI), line and paragraph separators, bidi
+		 * override and isolates; the characters around them pass */
+		{ "a\xc2\x85\xc2\x9b" "2J\xc2\xa0", "\"a\\u0085\\u009b2J\xc2\xa0\"" },
+		{ "\xe2\x80\xa8\xe2\x80\xa9", "\"\\u2028\\u2029\"" },
+		{ "x\xe2\x80\xaegnp.exe", "\"x\\u202egnp.exe\"" },
+		{ "\xe2\x80\xaa\xe2\x81\xa6\xe2\x81\xa9\xe2\x80\xaf",
+		  "\"\\u202a\\u2066\\u2069\xe2\x80\xaf\"" },
+		{ "\x9b" "2J", "\"\\u009b2J\"" }, /* an 8-bit CSI, not UTF-8 */
 	};
 
 	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
@@ -950,6 +959,45 @@ static void test_exit_codes_and_args_read_as_bccs(void)
 	CHECK(strlen(proc_args_join("abcdefgh\0", 9, false, buf, 4)) == 3);
 }
 
+/*
+ * A working directory of 8,000 bytes (no kernel gives one: PATH_MAX is 4096) and a one-byte
+ * relative path: the path shown is cut to PROC_PATH_MAX - 1 bytes, ending in "...", and so
+ * is an absolute path of a megabyte; short ones are whole.
+ */
+static void test_paths_shown_are_at_most_path_max(void)
+{
+	struct ebr_value v[EBR_MAX_FIELDS] = { 0 };
+	struct ebr_event e = { .type = EBR_EV_PROC_TASK, .v = v };
+	struct proctable t = { 0 };
+	char *big = malloc(1 << 20), out[PROC_PATH_MAX];
+	const char *p;
+
+	CHECK(big != NULL);
+	if (!big)
+		return;
+	memset(big, 'd', (1 << 20) - 1);
+	big[0] = '/';
+	big[(1 << 20) - 1] = 0;
+	big[8000] = 0;
+	v[EBR_F_PROC_TASK_PID].u = 5;
+	v[EBR_F_PROC_TASK_CWD].s = big;
+	CHECK(proctable_on_event(&t, NULL, &e) == 0);
+	p = proctable_abspath(&t, 5, -100, "a", out, sizeof(out));
+	CHECK(strlen(p) == PROC_PATH_MAX - 1 && !strncmp(p, big, PROC_PATH_MAX - 4) &&
+	      !strcmp(p + PROC_PATH_MAX - 4, "..."));
+	big[8000] = 'd';
+	p = proctable_abspath(&t, 5, -100, big, out, sizeof(out));
+	CHECK(strlen(p) == PROC_PATH_MAX - 1 && !strcmp(p + PROC_PATH_MAX - 4, "..."));
+	CHECK(!strcmp(proctable_abspath(&t, 5, -100, "/etc/hosts", out, sizeof(out)),
+		      "/etc/hosts"));
+	v[EBR_F_PROC_TASK_PID].u = 6;
+	v[EBR_F_PROC_TASK_CWD].s = "/home/u";
+	CHECK(proctable_on_event(&t, NULL, &e) == 0);
+	CHECK(!strcmp(proctable_abspath(&t, 6, -100, "./a", out, sizeof(out)), "/home/u/a"));
+	proctable_release(&t);
+	free(big);
+}
+
 static void test_u64map_grows_and_overwrites(void)
 {
 	struct u64map m = { 0 };
@@ -966,6 +1014,66 @@ static void test_u64map_grows_and_overwrites(void)
 	CHECK(!u64map_get(&m, 3, &v));
 	u64map_release(&m);
 	CHECK(!u64map_get(&m, 0, &v));
+}
+
+/* SipHash-1-3 of the reference key 00..0f and messages 00, 01, 02...: an independent
+ * implementation's values (the same code gives SipHash-2-4's published 726fdb47dd0e0e31) */
+static void test_siphash_vectors(void)
+{
+	static const struct { size_t len; uint64_t hash; } vec[] = {
+		{ 8, 0x369095118d299a8eull }, { 15, 0xd320d86d2a519956ull },
+		{ 16, 0xcc4fdd1a7d908b66ull }, { 23, 0x525a0e7fdae6c123ull },
+	};
+	unsigned char msg[32];
+
+	for (size_t i = 0; i < sizeof(msg); i++)
+		msg[i] = (unsigned char)i;
+	siphash_set_key(0x0706050403020100ull, 0x0f0e0d0c0b0a0908ull);
+	for (size_t i = 0; i < ARRAY_SIZE(vec); i++)
+		CHECK_EQ(siphash(0x0706050403020100ull, msg + 8, vec[i].len - 8), vec[i].hash);
+	siphash_set_key(1, 2);
+	CHECK(siphash(0x0706050403020100ull, msg + 8, 0) != vec[0].hash);
+}
+
+/* The longest run of used slots: what an insert or a failed lookup may have to walk. */
+static uint32_t longest_run(const bool *used, uint32_t cap)
+{
+	uint32_t run = 0, longest = 0;
+
+	for (uint32_t i = 0; i < 2 * cap; i++) { /* twice round: a run may wrap */
+		run = used[i % cap] ? run + 1 : 0;
+		if (run > longest)
+			longest = run;
+	}
+	return longest;
+}
+
+/*
+ * Keys chosen so that the old fixed hash (murmur3's finalizer, inverted here) put them all
+ * in slot 0: one run of 20,000 slots, so that each insert walked all the others. Keyed, the
+ * longest run stays short.
+ */
+static void test_u64map_keys_a_trace_chose_do_not_collide(void)
+{
+	const uint64_t c = 0xff51afd7ed558ccdull;
+	struct u64map m = { 0 };
+	uint64_t inv = c;
+	uint32_t v;
+	int ok = 1;
+
+	for (int i = 0; i < 6; i++)
+		inv *= 2 - c * inv;
+	for (uint64_t k = 1; k <= 20000; k++) {
+		uint64_t key = k << 24;
+
+		key ^= key >> 33;
+		key *= inv;
+		key ^= key >> 33;
+		ok &= u64map_put(&m, key, (uint32_t)k) == 0 && u64map_get(&m, key, &v) && v == k;
+	}
+	CHECK(ok && m.len == 20000);
+	CHECK(longest_run(m.used, m.cap) < 500);
+	u64map_release(&m);
 }
 
 /* ------------------------------------------------------------ TCP sessions */
@@ -1247,6 +1355,21 @@ static int join_name(void *ctx, const char *name, bool kernel)
 	return 0;
 }
 
+/* Closes t's writer and runs a CPU profile over what it wrote (p, reading through *r). */
+static void profile_of(struct proc_trace *t, struct stackprof *p, struct ebr_reader **r,
+		       struct ebr_mem_source *ms)
+{
+	struct analyzer an = { stackprof_on_event, p };
+	struct ebr_source src;
+
+	*p = (struct stackprof){ .o = { .kind = STACKPROF_CPU, .tid = -1 } };
+	CHECK(ebr_writer_close(t->w) == 0);
+	ebr_source_mem(&src, ms, t->mem.buf, t->mem.len);
+	CHECK(ebr_reader_open(r, &src, NULL, 0) == 0);
+	CHECK(analyze_pass(*r, &an, 1) == 0);
+	CHECK(stackprof_finish(p) == 0);
+}
+
 /*
  * Samples written before the symbols (as the recorder does), named at the end: kernel frames
  * through kallsyms entries, user frames through the process's mappings and the objects'
@@ -1260,11 +1383,9 @@ static void test_stacks_are_named_through_the_traces_symbols(void)
 	struct ebr_value v[EBR_MAX_FIELDS];
 	struct proc_trace t;
 	struct ebr_mem_source ms;
-	struct ebr_source src;
 	struct ebr_sink sink;
 	struct ebr_reader *r = NULL;
-	struct stackprof p = { .o = { .kind = STACKPROF_CPU, .tid = -1 } };
-	struct analyzer an = { stackprof_on_event, &p };
+	struct stackprof p;
 	struct stacktree tree;
 	struct names n = { "" };
 	uint64_t frames, resolved;
@@ -1307,11 +1428,7 @@ static void test_stacks_are_named_through_the_traces_symbols(void)
 	/* the call before return address 0x1204; C++ and Rust names, read demangled */
 	sym_func(&t, 1, 0x1203, 0, "_ZN3app5outerEv");
 	sym_func(&t, 1, 0x1203, 1, "_RNvCs1234_3app7inlined");
-	CHECK(ebr_writer_close(t.w) == 0);
-	ebr_source_mem(&src, &ms, t.mem.buf, t.mem.len);
-	CHECK(ebr_reader_open(&r, &src, NULL, 0) == 0);
-	CHECK(analyze_pass(r, &an, 1) == 0);
-	CHECK(stackprof_finish(&p) == 0);
+	profile_of(&t, &p, &r, &ms);
 	CHECK(p.samples == 4 && p.nstacks == 2);
 	/* least first: pid 60's one sample, then pid 50's three, merged by name */
 	CHECK(p.stacks[0].pid == 60 && p.stacks[0].value == 1);
@@ -1340,6 +1457,170 @@ static void test_stacks_are_named_through_the_traces_symbols(void)
 	CHECK(!strcmp(top[1].key, "app") && top[1].value == 1);
 	free(top[0].key);
 	free(top[1].key);
+	stackprof_release(&p);
+	ebr_reader_close(r);
+	free(t.mem.buf);
+}
+
+static void symtab_map(struct symtab *s, uint64_t start, uint64_t end, uint64_t pgoff)
+{
+	struct ebr_value v[EBR_MAX_FIELDS] = { 0 };
+	struct ebr_event e = { .type = EBR_EV_SYM_MAP, .v = v };
+
+	v[EBR_F_SYM_MAP_PID].u = 7;
+	v[EBR_F_SYM_MAP_START].u = start;
+	v[EBR_F_SYM_MAP_END].u = end;
+	v[EBR_F_SYM_MAP_PGOFF].u = pgoff;
+	v[EBR_F_SYM_MAP_OBJECT].u = 0;
+	v[EBR_F_SYM_MAP_NAME].s = "m";
+	CHECK(symtab_on_event(s, &e) == 1);
+}
+
+static void symtab_func(struct symtab *s, uint64_t offset, uint64_t depth, const char *name)
+{
+	struct ebr_value v[EBR_MAX_FIELDS] = { 0 };
+	struct ebr_event e = { .type = EBR_EV_SYM_FUNC, .v = v };
+
+	v[EBR_F_SYM_FUNC_OBJECT].u = 1;
+	v[EBR_F_SYM_FUNC_OFFSET].u = offset;
+	v[EBR_F_SYM_FUNC_DEPTH].u = depth;
+	v[EBR_F_SYM_FUNC_NAME].s = name;
+	CHECK(symtab_on_event(s, &e) == 1);
+}
+
+/* The frame at addr of pid 7, named: "[unknown] m+0x..." gives the mapping's offset. */
+static const char *frame_at(const struct symtab *s, uint64_t addr, struct frame_names *fn)
+{
+	symtab_name_frame(s, false, 7, addr, 0, fn);
+	return fn->name[0];
+}
+
+/*
+ * Overlapping mappings: the latest one holding an address names it, wherever the others
+ * start and end; 100,000 mappings that all overlap every frame cost one binary search a
+ * frame (they were a scan of every earlier start: 100,000 x 100,000).
+ */
+static void test_symtab_overlapping_maps_latest_wins_in_log_time(void)
+{
+	struct symtab s = { 0 };
+	struct frame_names fn;
+	struct timespec t0, t1;
+	int ok = 1;
+
+	symtab_map(&s, 0x1000, 0x9000, 0);          /* seq 0: the widest, oldest */
+	symtab_map(&s, 0x3000, 0x5000, 0x100000);   /* seq 1: its middle */
+	symtab_map(&s, 0x4000, 0x7000, 0x200000);   /* seq 2: over seq 1's end */
+	symtab_map(&s, 0x2000, 0x2000, 0x300000);   /* empty: holds nothing */
+	CHECK(symtab_sort(&s) == 0);
+	CHECK(!strcmp(frame_at(&s, 0x1800, &fn), "[unknown] m+0x800"));
+	CHECK(!strcmp(frame_at(&s, 0x2000, &fn), "[unknown] m+0x1000"));
+	CHECK(!strcmp(frame_at(&s, 0x3800, &fn), "[unknown] m+0x100800"));
+	CHECK(!strcmp(frame_at(&s, 0x4800, &fn), "[unknown] m+0x200800"));
+	CHECK(!strcmp(frame_at(&s, 0x6fff, &fn), "[unknown] m+0x202fff"));
+	CHECK(!strcmp(frame_at(&s, 0x7000, &fn), "[unknown] m+0x6000"));
+	CHECK(!strcmp(frame_at(&s, 0x9000, &fn), "[unknown] [unmapped]+0x9000"));
+	CHECK(!strcmp(frame_at(&s, 0xfff, &fn), "[unknown] [unmapped]+0xfff"));
+	symtab_release(&s);
+
+	for (uint64_t i = 0; i < 100000; i++)
+		symtab_map(&s, 0x100000 + i * 16, 1ull << 40, i << 32);
+	CHECK(symtab_sort(&s) == 0);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (uint64_t i = 0; i < 100000; i++) {
+		uint64_t addr = 0x100000 + 100000 * 16 + i;
+
+		frame_at(&s, addr, &fn);
+		ok &= fn.buf[0] && strstr(fn.buf, "+0x1869f") != NULL; /* the last mapping, 99999 */
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	CHECK(ok);
+	CHECK((t1.tv_sec - t0.tv_sec) * 1000000000 + (t1.tv_nsec - t0.tv_nsec) < 500000000);
+	symtab_release(&s);
+}
+
+/*
+ * Functions at one offset: the frame's names are the deepest SYMTAB_MAX_INLINE + 1 of them,
+ * found by two binary searches (not a walk through the rest); a name repeated a million
+ * times is kept and demangled once.
+ */
+static void test_symtab_same_offset_funcs_and_repeated_names(void)
+{
+	struct symtab s = { 0 };
+	struct frame_names fn;
+	struct timespec t0, t1;
+	int ok = 1;
+
+	symtab_map(&s, 0x400000, 0x500000, 0);
+	s.maps[0].object = 1;
+	for (uint64_t i = 0; i < 1000000; i++)
+		symtab_func(&s, 0x1000, i, "_ZN3app4stepEv");
+	symtab_func(&s, 0x2000, 0, "_ZN3app4stepEv");
+	symtab_func(&s, 0x2000, 1, "plain");
+	/* two names, the mapping's "m" and "" (no source file) */
+	CHECK(s.nfuncs == 1000002 && s.names.len == 4);
+	CHECK(s.funcs[0].name == s.funcs[999999].name && !strcmp(s.funcs[0].name, "app::step()"));
+	CHECK(symtab_sort(&s) == 0);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (int i = 0; i < 100000; i++) {
+		frame_at(&s, 0x401000, &fn);
+		ok &= fn.n == SYMTAB_MAX_INLINE + 1 && fn.resolved;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	CHECK(ok);
+	CHECK((t1.tv_sec - t0.tv_sec) * 1000000000 + (t1.tv_nsec - t0.tv_nsec) < 500000000);
+	frame_at(&s, 0x402000, &fn);
+	CHECK(fn.n == 2 && !strcmp(fn.name[0], "plain") && !strcmp(fn.name[1], "app::step()"));
+	symtab_release(&s);
+}
+
+/*
+ * A flame graph whose one process calls 100,000 distinct functions: its node has 100,000
+ * children, each found through the tree's index (they were searched one by one: 5 * 10^9
+ * name comparisons), in the same order and with the same values as before.
+ */
+static void test_flame_graph_siblings_in_linear_time(void)
+{
+	enum { N = 100000 };
+	struct ebr_value v[EBR_MAX_FIELDS];
+	struct proc_trace t;
+	struct ebr_mem_source ms;
+	struct ebr_sink sink;
+	struct ebr_reader *r = NULL;
+	struct stackprof p;
+	struct stacktree tree;
+	struct timespec t0, t1;
+	char name[16];
+	int ok = 1;
+
+	memset(&t, 0, sizeof(t));
+	ebr_sink_mem(&sink, &t.mem);
+	CHECK(ebr_writer_new(&t.w, &sink, NULL) == 0);
+	for (uint64_t i = 0; i < N; i++) {
+		uint64_t addr = 0x100000 + i * 16;
+
+		sample(&t, 50, &addr, 1, NULL, 0);
+		sample(&t, 50, &addr, 1, NULL, 0);
+	}
+	for (uint32_t i = 0; i < N; i++) {
+		memset(v, 0, sizeof(v));
+		v[EBR_F_SYM_KERNEL_ADDR].u = 0x100000 + i * 16ull;
+		v[EBR_F_SYM_KERNEL_SIZE].u = 16;
+		snprintf(name, sizeof(name), "k%u", i);
+		strv(&v[EBR_F_SYM_KERNEL_NAME], name);
+		ev(&t, EBR_EV_SYM_KERNEL, 9000, v);
+	}
+	profile_of(&t, &p, &r, &ms);
+	CHECK(p.nstacks == N);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	CHECK(stacktree_build(&tree, &p) == 0);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	CHECK((t1.tv_sec - t0.tv_sec) * 1000000000 + (t1.tv_nsec - t0.tv_nsec) < 2000000000);
+	/* all, the process, its functions: newest child first, each with its two samples */
+	CHECK(tree.nnodes == N + 2 && tree.nodes[0].value == 2 * N && tree.nodes[1].value == 2 * N);
+	for (uint32_t c = tree.nodes[1].first_child, i = 0; c; c = tree.nodes[c - 1].next_sibling)
+		ok &= tree.nodes[c - 1].value == 2 && tree.nodes[c - 1].kernel && ++i <= N;
+	CHECK(ok);
+	stacktree_release(&tree);
 	stackprof_release(&p);
 	ebr_reader_close(r);
 	free(t.mem.buf);
@@ -1438,9 +1719,15 @@ int main(void)
 	RUN(test_fsslower_threshold_and_fs);
 	RUN(test_cachestat_intervals_and_ratio);
 	RUN(test_exit_codes_and_args_read_as_bccs);
+	RUN(test_paths_shown_are_at_most_path_max);
 	RUN(test_u64map_grows_and_overwrites);
+	RUN(test_siphash_vectors);
+	RUN(test_u64map_keys_a_trace_chose_do_not_collide);
 	RUN(test_tcp_sessions_bytes_and_owners);
 	RUN(test_stacks_are_named_through_the_traces_symbols);
+	RUN(test_symtab_overlapping_maps_latest_wins_in_log_time);
+	RUN(test_symtab_same_offset_funcs_and_repeated_names);
+	RUN(test_flame_graph_siblings_in_linear_time);
 	RUN(test_sched_dists_and_untraced_switch_ins);
 	RUN(test_demangle_cpp_and_rust_within_bounds);
 	return CHECK_SUMMARY();

@@ -148,12 +148,48 @@ static void test_addresses_users_and_homes(void)
 	CHECK_EQ(redactor_uid(&rd, 0), 0);
 	CHECK(redactor_uid(&rd, 1000) >= 100000 && redactor_uid(&rd, 1000) != 1000);
 	CHECK_EQ(redactor_learn(&rd, REDACT_PATHS, "/home/alice/x", 13), 0);
-	s = rewrite(&rd, REDACT_COMM, "alice-job", 9); /* a token of its own: not "alice" */
-	CHECK(!strcmp(s, "alice-job"));
+	s = rewrite(&rd, REDACT_COMM, "alice-job", 9); /* '-' ends a private name in a word */
+	CHECK(s[0] == 'r' && strlen(s) == 17 && !strcmp(s + 13, "-job"));
 	free(s);
 	s = rewrite(&rd, 0, "user alice", 10);
 	CHECK(!strstr(s, "alice"));
 	free(s);
+	redactor_release(&rd);
+}
+
+/*
+ * Tokens whose FNV-1a hashes (the table's old, fixed hash) share their low 12 bits: 2,000 of
+ * them were one run of slots in a table of 4,096, each insert and lookup walking the run.
+ * Keyed, the longest run stays short.
+ */
+static void test_tokens_a_trace_chose_do_not_collide(void)
+{
+	static const char letters[] = "abcdefghijklmnopqrstuvwxyz";
+	struct redactor rd;
+	uint32_t made = 0, run = 0, longest = 0;
+
+	redactor_init(&rd, REDACT_PATHS, KEY);
+	for (uint64_t i = 0; made < 2000; i++) {
+		char tok[8];
+		uint32_t h = 2166136261u;
+		uint64_t x = i;
+
+		for (int k = 0; k < 7; k++, x /= 26)
+			tok[k] = letters[x % 26];
+		tok[7] = 0;
+		for (int k = 0; k < 7; k++)
+			h = (h ^ (unsigned char)tok[k]) * 16777619u;
+		if (h & 0xfff)
+			continue;
+		CHECK_EQ(redactor_learn(&rd, REDACT_PATHS, tok, 7), 0);
+		made++;
+	}
+	CHECK_EQ(rd.len, 2000);
+	for (uint32_t i = 0; i < 2 * rd.cap; i++) {
+		run = rd.slots[i % rd.cap].text ? run + 1 : 0;
+		longest = run > longest ? run : longest;
+	}
+	CHECK(longest < 200);
 	redactor_release(&rd);
 }
 
@@ -162,14 +198,70 @@ static void test_field_kinds(void)
 	const struct ebr_event_def *open = ebr_event_def(EBR_EV_FILE_OPEN);
 	const struct ebr_event_def *func = ebr_event_def(EBR_EV_SYM_FUNC);
 	const struct ebr_event_def *map = ebr_event_def(EBR_EV_SYM_MAP);
+	const struct ebr_event_def *obj = ebr_event_def(EBR_EV_SYM_OBJECT);
+	const struct ebr_event_def *ksym = ebr_event_def(EBR_EV_SYM_KERNEL);
+	struct ebr_value v[EBR_MAX_FIELDS] = { 0 };
 
-	CHECK_EQ(redact_field_kind(open, EBR_F_FILE_OPEN_PATH), REDACT_PATHS);
-	CHECK_EQ(redact_field_kind(open, EBR_F_FILE_OPEN_COMM), REDACT_COMM);
-	CHECK_EQ(redact_field_kind(open, EBR_F_FILE_OPEN_FSTYPE), 0);
-	CHECK_EQ(redact_field_kind(func, EBR_F_SYM_FUNC_NAME), 0);
-	CHECK_EQ(redact_field_kind(func, EBR_F_SYM_FUNC_FILE), REDACT_PATHS);
-	CHECK_EQ(redact_field_kind(map, EBR_F_SYM_MAP_NAME), REDACT_PATHS);
+	CHECK_EQ(redact_field_kind(open, EBR_F_FILE_OPEN_PATH, NULL), REDACT_PATHS);
+	CHECK_EQ(redact_field_kind(open, EBR_F_FILE_OPEN_COMM, NULL), REDACT_COMM);
+	CHECK_EQ(redact_field_kind(open, EBR_F_FILE_OPEN_FSTYPE, NULL), 0);
+	CHECK_EQ(redact_field_kind(func, EBR_F_SYM_FUNC_NAME, NULL), REDACT_SYMBOLS);
+	CHECK_EQ(redact_field_kind(func, EBR_F_SYM_FUNC_FILE, NULL), REDACT_PATHS);
+	CHECK_EQ(redact_field_kind(map, EBR_F_SYM_MAP_NAME, NULL), REDACT_PATHS);
+	CHECK_EQ(redact_field_kind(obj, EBR_F_SYM_OBJECT_BUILD_ID, NULL), REDACT_SYMBOLS);
+	CHECK_EQ(redact_field_kind(obj, EBR_F_SYM_OBJECT_PATH, NULL), REDACT_PATHS);
+	/* a kernel symbol: the image's own names are public, a module's are someone's */
+	v[EBR_F_SYM_KERNEL_MODULE].s = "";
+	CHECK_EQ(redact_field_kind(ksym, EBR_F_SYM_KERNEL_NAME, v), 0);
+	v[EBR_F_SYM_KERNEL_MODULE].s = "acme_drv";
+	CHECK_EQ(redact_field_kind(ksym, EBR_F_SYM_KERNEL_NAME, v), REDACT_SYMBOLS);
+	CHECK_EQ(redact_field_kind(ksym, EBR_F_SYM_KERNEL_MODULE, v), REDACT_SYMBOLS);
 	CHECK_EQ(redact_kinds_parse("comm,net,bogus"), REDACT_COMM | REDACT_NET);
+	CHECK_EQ(redact_kinds_parse("symbols"), REDACT_SYMBOLS);
+}
+
+/*
+ * --host alone: the host name learned from META is replaced inside longer words of fields
+ * of other kinds, where '.', '-' or '_' join it to other text; words that only contain it
+ * as part of a longer run of letters are not names of it.
+ */
+static void test_private_names_inside_longer_words(void)
+{
+	struct redactor rd;
+	char *host, *got, want[256];
+
+	redactor_init(&rd, REDACT_HOST, KEY);
+	CHECK_EQ(redactor_learn(&rd, REDACT_HOST, "secrethost", 10), 0);
+	host = rewrite(&rd, REDACT_HOST, "secrethost", 10);
+	got = rewrite(&rd, REDACT_PATHS, "/var/log/secrethost-q7.log", 26);
+	snprintf(want, sizeof(want), "/var/log/%s-q7.log", host);
+	CHECK(!strcmp(got, want));
+	free(got);
+	got = rewrite(&rd, 0, "x_secrethost.example.com_y secrethostly", 39);
+	snprintf(want, sizeof(want), "x_%s.example.com_y secrethostly", host);
+	CHECK(!strcmp(got, want));
+	free(got);
+	free(host);
+	redactor_release(&rd);
+}
+
+/* A build-id's bytes: as many pseudonymous bytes, the same for the same id under one key. */
+static void test_build_ids_are_pseudonymized_bytes(void)
+{
+	static const unsigned char id[20] = { 0xde, 0xad, 0xbe, 0xef, 1, 2, 3 };
+	unsigned char a[20], b[20], c[40];
+	struct redactor rd;
+
+	redactor_init(&rd, REDACT_SYMBOLS, KEY);
+	memcpy(a, id, sizeof(id));
+	memcpy(b, id, sizeof(id));
+	redactor_bytes(&rd, a, sizeof(a));
+	redactor_bytes(&rd, b, sizeof(b));
+	CHECK(!memcmp(a, b, sizeof(a)) && memcmp(a, id, sizeof(id)) != 0);
+	memset(c, 7, sizeof(c));
+	redactor_bytes(&rd, c, sizeof(c));
+	CHECK(memchr(c + 32, 7, 8) == NULL || memcmp(c + 32, "\7\7\7\7\7\7\7\7", 8) != 0);
+	redactor_release(&rd);
 }
 
 int main(void)
@@ -180,5 +272,8 @@ int main(void)
 	RUN(test_pseudonyms_depend_on_the_key);
 	RUN(test_addresses_users_and_homes);
 	RUN(test_field_kinds);
+	RUN(test_private_names_inside_longer_words);
+	RUN(test_build_ids_are_pseudonymized_bytes);
+	RUN(test_tokens_a_trace_chose_do_not_collide);
 	return CHECK_SUMMARY();
 }
