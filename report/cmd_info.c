@@ -17,6 +17,46 @@ static const char *meta(const struct ebr_reader *r, const char *key, char *buf, 
 	return text_safe(v ? v : "?", buf, len);
 }
 
+#define INFO_WIDTH 100
+
+/*
+ * A META value whole (escaped), after a label of col columns: long ones (the file family's
+ * tracepoint list, a command line) wrap at INFO_WIDTH after a comma or a space, continuing
+ * under the value. 0, or -1 when memory ran out (said).
+ */
+static int print_wrapped(const char *v, int col)
+{
+	size_t len = TEXT_SAFE_SIZE(strlen(v)), at = 0, line = (size_t)col;
+	char small[1024], *safe = len <= sizeof(small) ? small : malloc(len);
+
+	if (!safe) {
+		fprintf(stderr, "ebrec info: out of memory\n");
+		return -1;
+	}
+	text_safe(v, safe, len);
+	while (safe[at]) {
+		/* the next piece: up to and with a comma, or up to a space (which a wrap drops) */
+		size_t n = strcspn(safe + at, ", ");
+		bool space = safe[at + n] == ' ';
+
+		n += safe[at + n] == ',';
+		if (line > (size_t)col && line + n > INFO_WIDTH) {
+			printf("\n%*s", col, "");
+			line = (size_t)col;
+		} else if (line > (size_t)col && safe[at - 1] == ' ') {
+			putchar(' ');
+			line++;
+		}
+		fwrite(safe + at, 1, n, stdout);
+		line += n;
+		at += n + space;
+	}
+	putchar('\n');
+	if (safe != small)
+		free(safe);
+	return 0;
+}
+
 static const char *type_name(const struct ebr_reader *r, uint32_t file_id)
 {
 	int idx = ebr_reader_type_index(r, file_id);
@@ -55,7 +95,7 @@ static void print_symbols(const struct ebr_reader *r)
 		printf(" (frames of every recorded stack, by sample)\n");
 }
 
-static void print_info(const struct trace_file *tf, const struct ebr_summary *s, bool indexed)
+static int print_info(const struct trace_file *tf, const struct ebr_summary *s, bool indexed)
 {
 	const struct ebr_reader *r = tf->r;
 	char a[512], b[512], c[512], d[64], e[64];
@@ -75,7 +115,9 @@ static void print_info(const struct trace_file *tf, const struct ebr_summary *s,
 	printf("recorded:  %s for %.3f s (events span %.3f s), by ebrec %s\n",
 	       text_utc(ebr_reader_meta(r, "clock.start.realtime_ns"), a, sizeof(a)),
 	       trace_recording_seconds(r), span, meta(r, "ebrec.version", b, sizeof(b)));
-	printf("command:   %s\n", meta(r, "record.cmdline", a, sizeof(a)));
+	printf("command:   ");
+	if (print_wrapped(ebr_reader_meta(r, "record.cmdline") ?: "?", 11))
+		return -1;
 	printf("families:  %s\n", meta(r, "record.families", a, sizeof(a)));
 	if (ebr_reader_meta(r, "redact.kinds"))
 		printf("redacted:  %s (ebrec redact: keyed pseudonyms, the key not stored)\n",
@@ -84,8 +126,11 @@ static void print_info(const struct trace_file *tf, const struct ebr_summary *s,
 		const char *k, *v;
 
 		ebr_reader_meta_at(r, i, &k, &v);
-		if (!strncmp(k, "family.", 7))
-			printf("  %-24s %s\n", text_safe(k + 7, a, sizeof(a)), text_safe(v, b, sizeof(b)));
+		if (strncmp(k, "family.", 7))
+			continue;
+		printf("  %-24s ", text_safe(k + 7, a, sizeof(a)));
+		if (print_wrapped(v, 27))
+			return -1;
 	}
 	printf("events:    %llu in %u blocks\n", (unsigned long long)s->events, s->nblocks);
 	for (uint32_t i = 0; i < s->ntypes; i++)
@@ -113,6 +158,7 @@ static void print_info(const struct trace_file *tf, const struct ebr_summary *s,
 	       (unsigned long long)s->stored_bytes, (unsigned long long)s->raw_bytes,
 	       s->stored_bytes ? (double)s->raw_bytes / (double)s->stored_bytes : 0.0,
 	       s->events ? (double)size / (double)s->events : 0.0);
+	return 0;
 }
 
 int cmd_info(int argc, char **argv)
@@ -143,7 +189,8 @@ int cmd_info(int argc, char **argv)
 		fprintf(stderr, "ebrec info: reading %s failed: %s\n", argv[1], ebr_strerror(err));
 		goto cleanup;
 	}
-	print_info(&tf, &sum, indexed);
+	if (print_info(&tf, &sum, indexed))
+		goto cleanup;
 	status = trace_file_warn(&tf, "info") ? 1 : 0;
 cleanup:
 	ebr_summary_release(&sum);

@@ -143,3 +143,20 @@ def test_a_timed_recording_spans_what_was_asked(live, tmp_path):
     m = re.search(r"for ([\d.]+) s \(events span ([\d.]+) s\)", info)
     assert m, info
     assert abs(float(m.group(1)) - 3) <= 0.2 and abs(float(m.group(2)) - 3) <= 0.2, m.group(0)
+
+
+def test_info_prints_long_meta_values_whole_and_wrapped():
+    """The file family's tracepoint list is over 1 KB: info used to cut it at ~508 bytes."""
+    info = ebrec("info", os.path.join(REPO, "samples", "pgbench", "trace.ebr"), check=0).stdout
+    lines = info.splitlines()
+    at = next(i for i, l in enumerate(lines) if l.startswith("  file.tracepoints "))
+    value = lines[at][27:]
+    for l in lines[at + 1:]:
+        if not l.startswith(" " * 27):
+            break
+        assert len(l) <= 100, l
+        value += l[27:]
+    names = value.split(",")
+    assert len(value) > 1000 and len(names) == 32, value
+    assert all(re.fullmatch(r"\w+:\w+", n) for n in names), names
+    assert names[0] == "syscalls:sys_enter_open" and names[-1] == "writeback:writeback_dirty_folio"
