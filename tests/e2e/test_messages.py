@@ -146,7 +146,7 @@ def test_a_timed_recording_spans_what_was_asked(live, tmp_path):
 
 
 def test_info_prints_long_meta_values_whole_and_wrapped():
-    X
+    """The file family's tracepoint list is 832 bytes: info used to cut it at ~508."""
     info = ebrec("info", os.path.join(REPO, "samples", "pgbench", "trace.ebr"), check=0).stdout
     lines = info.splitlines()
     at = next(i for i, l in enumerate(lines) if l.startswith("  file.tracepoints "))
