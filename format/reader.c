@@ -487,11 +487,28 @@ static long resync(struct ebr_reader *r)
 	}
 }
 
+/*
+ * Whether the stored payload is exactly one zstd frame (FORMAT.md "Blocks"): zstd itself would
+ * also decode several frames one after the other and step over skippable frames, which a
+ * writer never makes and which could hide bytes from a reader of another language.
+ */
+static bool one_zstd_frame(const unsigned char *p, size_t len)
+{
+	size_t n;
+
+	if (len < 4 || get_le32(p) != ZSTD_MAGICNUMBER)
+		return false;
+	n = ZSTD_findFrameCompressedSize(p, len);
+	return !ZSTD_isError(n) && n == len;
+}
+
 static int decode_payload(struct ebr_reader *r, const struct block_header *bh)
 {
 	if (bh->flags & EBR_BF_ZSTD) {
 		size_t n;
 
+		if (!one_zstd_frame(r->stored.p, bh->stored))
+			return EBR_E_ZSTD;
 		r->raw.len = 0;
 		if (wbuf_reserve(&r->raw, bh->raw ? bh->raw : 1))
 			return EBR_E_NOMEM;

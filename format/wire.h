@@ -123,11 +123,14 @@ static inline uint64_t cur_varint(struct cursor *c)
 		}
 		unsigned char byte = *c->p++;
 
+		/* the 10th byte holds bit 63 alone: more would be a value over 64 bits */
+		if (shift == 63 && byte > 1)
+			break;
 		v |= (uint64_t)(byte & 0x7f) << shift;
 		if (!(byte & 0x80))
 			return v;
 	}
-	c->err = EBR_E_CORRUPT; /* more than 10 bytes */
+	c->err = EBR_E_CORRUPT; /* more than 10 bytes, or over 64 bits */
 	return 0;
 }
 

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/wait.h>
+#include <zstd.h>
 #include "format/array_size.h"
 #include "format/ebr.h"
 #include "format/layout.h"
@@ -390,6 +391,25 @@ static void test_flips_anywhere_never_crash(void)
 	}
 	free(copy);
 	free(mem.buf);
+}
+
+/* A block with valid CRCs whose payload is stored as given (flags: EBR_BF_ZSTD or 0). */
+static void put_block_stored(struct wbuf *out, uint16_t type, uint16_t flags, uint32_t seq,
+			     const void *payload, size_t len, size_t raw_len, uint32_t count)
+{
+	unsigned char h[EBR_BLOCK_HEADER_SIZE] = { 0 };
+
+	memcpy(h, EBR_BLOCK_MAGIC, 4);
+	put_le16(h + 4, type);
+	put_le16(h + 6, flags);
+	put_le32(h + 8, (uint32_t)len);
+	put_le32(h + 12, (uint32_t)raw_len);
+	put_le32(h + 16, seq);
+	put_le32(h + 20, count);
+	put_le32(h + 40, ebr_crc32c(0, payload, len));
+	put_le32(h + 44, ebr_crc32c(0, h, 44));
+	wbuf_put(out, h, sizeof(h));
+	wbuf_put(out, payload, len);
 }
 
 /* A raw, uncompressed block with valid CRCs. */
@@ -810,6 +830,168 @@ static void test_error_codes_apart_from_errno(void)
 	CHECK(!strcmp(ebr_strerror(-ENOENT), unknown) && !strcmp(ebr_strerror(-ENOMEM), unknown));
 }
 
+/* The varints of FORMAT.md "Conventions": 10 bytes at most, and no value over 64 bits. */
+static void test_varint_over_64_bits(void)
+{
+	static const unsigned char max[] = { 0xff, 0xff, 0xff, 0xff, 0xff,
+					     0xff, 0xff, 0xff, 0xff, 0x01 };
+	unsigned char over[sizeof(max)];
+	struct cursor c = { max, max + sizeof(max), 0 };
+
+	CHECK_EQ(cur_varint(&c), UINT64_MAX);
+	CHECK_EQ(c.err, 0);
+	/* the 10th byte may hold bit 63 alone: each of its 6 other bits is a 65th bit or more */
+	for (int bit = 1; bit < 7; bit++) {
+		memcpy(over, max, sizeof(max));
+		over[9] = (unsigned char)(1u << bit);
+		c = (struct cursor){ over, over + sizeof(over), 0 };
+		cur_varint(&c);
+		CHECK_EQ(c.err, EBR_E_CORRUPT);
+	}
+}
+
+/*
+ * Reads f: returns its events, with the first damage's error (0: none) and the problems
+ * besides the missing footer.
+ */
+static uint32_t read_all(const struct wbuf *f, int *first_err, uint32_t *nproblems)
+{
+	struct ebr_mem_source ms;
+	struct ebr_source src;
+	struct ebr_reader *r;
+	const struct ebr_event *e;
+	uint32_t n = 0;
+
+	*first_err = 0;
+	*nproblems = 0;
+	ebr_source_mem(&src, &ms, f->p, f->len);
+	if (ebr_reader_open(&r, &src, NULL, 0))
+		return UINT32_MAX;
+	while (ebr_reader_next(r, &e) > 0)
+		n++;
+	for (uint32_t i = 0; i < ebr_reader_problem_count(r); i++) {
+		const struct ebr_problem *p = ebr_reader_problem(r, i);
+
+		if (p->kind == EBR_PROB_NO_FOOTER) /* these files have none */
+			continue;
+		if (!*first_err && ebr_problem_is_damage(p->kind))
+			*first_err = p->err;
+		++*nproblems;
+	}
+	ebr_reader_close(r);
+	return n;
+}
+
+/* A file of the compiled schema and one events block of count ebr.counts, as given. */
+static void file_with_events(struct wbuf *f, const struct wbuf *ev, uint16_t flags,
+			     size_t raw_len, uint32_t count)
+{
+	struct wbuf s = { 0 };
+	uint32_t n = ebr_event_def_count();
+
+	put_file_header(f, EBR_VERSION_MAJOR, EBR_VERSION_MINOR);
+	wbuf_varint(&s, n);
+	for (uint32_t i = 0; i < n; i++) {
+		const struct ebr_event_def *d = ebr_event_def_at(i);
+
+		wbuf_varint(&s, d->id);
+		wbuf_str(&s, d->name, strlen(d->name));
+		wbuf_varint(&s, d->nfields);
+		for (uint32_t k = 0; k < d->nfields; k++) {
+			wbuf_str(&s, d->fields[k].name, strlen(d->fields[k].name));
+			wbuf_varint(&s, d->fields[k].kind);
+		}
+	}
+	put_block(f, EBR_BLOCK_SCHEMA, 0, s.p, s.len, n);
+	put_block_stored(f, EBR_BLOCK_EVENTS, flags, 1, ev->p, ev->len, raw_len, count);
+	wbuf_release(&s);
+}
+
+/* The events payload of n ebr.counts whose lost_user is value (a varint of vlen bytes). */
+static void counts_events(struct wbuf *ev, uint32_t n, const unsigned char *value, size_t vlen)
+{
+	wbuf_varint(ev, 0); /* strings */
+	wbuf_varint(ev, 0); /* stacks */
+	for (uint32_t i = 0; i < n; i++) {
+		wbuf_varint(ev, EBR_EV_COUNTS);
+		wbuf_varint(ev, zigzag(10));
+		wbuf_varint(ev, 0);
+		for (int k = 0; k < 4; k++)
+			wbuf_varint(ev, 1);
+		wbuf_put(ev, value, vlen);
+	}
+}
+
+/* An event field of 10 bytes over 64 bits makes its block damaged; bit 63 alone does not. */
+static void test_reader_refuses_varint_over_64_bits(void)
+{
+	unsigned char v[10] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01 };
+	struct wbuf f = { 0 }, ev = { 0 };
+	uint32_t nprob;
+	int err;
+
+	counts_events(&ev, 3, v, sizeof(v));
+	file_with_events(&f, &ev, 0, ev.len, 3);
+	CHECK_EQ(read_all(&f, &err, &nprob), 3);
+	CHECK_EQ(err, 0);
+	wbuf_release(&f);
+	wbuf_release(&ev);
+	v[9] = 0x7f; /* 63 bits more */
+	counts_events(&ev, 3, v, sizeof(v));
+	file_with_events(&f, &ev, 0, ev.len, 3);
+	CHECK_EQ(read_all(&f, &err, &nprob), 0);
+	CHECK_EQ(err, EBR_E_CORRUPT);
+	wbuf_release(&f);
+	wbuf_release(&ev);
+}
+
+/* A compressed payload is exactly one zstd frame: two frames, or a skippable one, are damage. */
+static void test_one_zstd_frame_per_block(void)
+{
+	static const unsigned char skippable[] = { 0x50, 0x2a, 0x4d, 0x18, 4, 0, 0, 0,
+						   'h', 'i', 'd', 'e' };
+	unsigned char one = 1;
+	struct wbuf raw = { 0 }, z = { 0 }, f = { 0 };
+	size_t half, n1, n2;
+	uint32_t nprob;
+	int err;
+
+	counts_events(&raw, 40, &one, 1);
+	CHECK_EQ(wbuf_reserve(&z, 2 * ZSTD_compressBound(raw.len) + sizeof(skippable)), 0);
+	/* one frame: reads */
+	n1 = ZSTD_compress(z.p, ZSTD_compressBound(raw.len), raw.p, raw.len, 3);
+	CHECK(!ZSTD_isError(n1));
+	file_with_events(&f, &(struct wbuf){ z.p, n1, 0, 0 }, 1, raw.len, 40);
+	CHECK_EQ(read_all(&f, &err, &nprob), 40);
+	CHECK_EQ(nprob, 0);
+	f.len = 0;
+	/* the same frame, then a skippable frame: zstd steps over it, the format does not */
+	memcpy(z.p + n1, skippable, sizeof(skippable));
+	file_with_events(&f, &(struct wbuf){ z.p, n1 + sizeof(skippable), 0, 0 }, 1, raw.len, 40);
+	CHECK_EQ(read_all(&f, &err, &nprob), 0);
+	CHECK_EQ(err, EBR_E_ZSTD);
+	f.len = 0;
+	/* the skippable frame first */
+	memcpy(z.p, skippable, sizeof(skippable));
+	n1 = ZSTD_compress(z.p + sizeof(skippable), ZSTD_compressBound(raw.len), raw.p, raw.len, 3);
+	file_with_events(&f, &(struct wbuf){ z.p, n1 + sizeof(skippable), 0, 0 }, 1, raw.len, 40);
+	CHECK_EQ(read_all(&f, &err, &nprob), 0);
+	CHECK_EQ(err, EBR_E_ZSTD);
+	f.len = 0;
+	/* two frames that together hold the payload */
+	half = raw.len / 2;
+	n1 = ZSTD_compress(z.p, ZSTD_compressBound(half), raw.p, half, 3);
+	n2 = ZSTD_compress(z.p + n1, ZSTD_compressBound(raw.len - half), raw.p + half,
+			   raw.len - half, 3);
+	CHECK(!ZSTD_isError(n1) && !ZSTD_isError(n2));
+	file_with_events(&f, &(struct wbuf){ z.p, n1 + n2, 0, 0 }, 1, raw.len, 40);
+	CHECK_EQ(read_all(&f, &err, &nprob), 0);
+	CHECK_EQ(err, EBR_E_ZSTD);
+	wbuf_release(&f);
+	wbuf_release(&z);
+	wbuf_release(&raw);
+}
+
 int main(void)
 {
 	RUN(test_crc32c_known_value);
@@ -829,5 +1011,8 @@ int main(void)
 	RUN(test_write_error_is_sticky);
 	RUN(test_refused_event_leaves_no_trace);
 	RUN(test_error_codes_apart_from_errno);
+	RUN(test_varint_over_64_bits);
+	RUN(test_reader_refuses_varint_over_64_bits);
+	RUN(test_one_zstd_frame_per_block);
 	return CHECK_SUMMARY();
 }
