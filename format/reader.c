@@ -15,6 +15,8 @@
 #include "reader_int.h"
 
 #define MAX_PROBLEMS 256
+/* bytes read at a time while resynchronising over garbage (a header needs 48) */
+#define WIN_SIZE (64u << 10)
 
 struct file_field {
 	char *name;
@@ -48,8 +50,8 @@ struct ebr_reader {
 	uint32_t next_seq; /* block number expected next */
 	uint32_t blocks_ok;
 
-	unsigned char win[EBR_BLOCK_HEADER_SIZE]; /* read but not consumed */
-	size_t win_len;
+	unsigned char win[WIN_SIZE]; /* win[win_pos, win_pos + win_len): read, not consumed */
+	size_t win_pos, win_len;
 
 	struct file_type *types;
 	uint32_t ntypes;
@@ -111,12 +113,26 @@ static void problem(struct ebr_reader *r, enum ebr_problem_kind kind, int err, u
 
 /* ------------------------------------------------------------ reading the source */
 
-/* Tops the window up to n bytes (n <= sizeof(win)); returns bytes available or < 0. */
-static long win_fill(struct ebr_reader *r, size_t n)
+static const unsigned char *win_data(const struct ebr_reader *r)
+{
+	return r->win + r->win_pos;
+}
+
+/*
+ * Tops the window up to n bytes, asking the source for up to max (n <= max <= WIN_SIZE):
+ * blocks ask for just what they need, resync() for a whole window. Returns bytes available
+ * (fewer than n only at the end of the input) or < 0.
+ */
+static long win_read(struct ebr_reader *r, size_t n, size_t max)
 {
 	while (r->win_len < n) {
-		long got = r->src.read(r->src.ctx, r->win + r->win_len, n - r->win_len);
+		long got;
 
+		if (r->win_pos + max > WIN_SIZE) {
+			memmove(r->win, r->win + r->win_pos, r->win_len);
+			r->win_pos = 0;
+		}
+		got = r->src.read(r->src.ctx, r->win + r->win_pos + r->win_len, max - r->win_len);
 		if (got < 0)
 			return got;
 		if (got == 0)
@@ -126,9 +142,14 @@ static long win_fill(struct ebr_reader *r, size_t n)
 	return (long)r->win_len;
 }
 
+static long win_fill(struct ebr_reader *r, size_t n)
+{
+	return win_read(r, n, n);
+}
+
 static void win_consume(struct ebr_reader *r, size_t n)
 {
-	memmove(r->win, r->win + n, r->win_len - n);
+	r->win_pos = r->win_len == n ? 0 : r->win_pos + n;
 	r->win_len -= n;
 	r->off += n;
 }
@@ -139,7 +160,7 @@ static long src_read(struct ebr_reader *r, void *dst, size_t n)
 	size_t from_win = r->win_len < n ? r->win_len : n;
 	size_t got = from_win;
 
-	memcpy(dst, r->win, from_win);
+	memcpy(dst, win_data(r), from_win);
 	win_consume(r, from_win);
 	while (got < n) {
 		long k = r->src.read(r->src.ctx, (char *)dst + got, n - got);
@@ -458,32 +479,40 @@ static int parse_events_tables(struct ebr_reader *r, struct cursor *c)
 /* ------------------------------------------------------------ blocks */
 
 /*
- * After a header that failed: slide forward one byte at a time to the next offset that holds
- * a block header with a valid CRC (or the footer), so that one damaged header costs one block.
+ * After a header that failed: slide forward to the next offset that holds a block header
+ * with a valid CRC (or the footer), so that one damaged header costs one block. Garbage is
+ * read a window at a time and crossed with memchr(): both magics start with 'E'.
  */
 static long resync(struct ebr_reader *r)
 {
-	uint64_t skipped = 0;
+	uint64_t skipped = 1;
 
+	win_consume(r, 1);
 	for (;;) {
 		struct block_header bh;
-		long got;
+		const unsigned char *p, *e;
+		long got = win_read(r, EBR_BLOCK_HEADER_SIZE, WIN_SIZE);
+		size_t lead;
 
+		if (got <= 0)
+			return got < 0 ? got : (long)skipped;
+		p = win_data(r);
+		e = memchr(p, 'E', (size_t)got);
+		lead = e ? (size_t)(e - p) : (size_t)got;
+		if (lead) {
+			win_consume(r, lead);
+			skipped += lead;
+			continue;
+		}
+		if (got >= 8 && !memcmp(p, EBR_FOOTER_MAGIC, 8))
+			return (long)skipped;
+		if (got >= EBR_BLOCK_HEADER_SIZE && !header_parse(p, &bh) && !header_check(&bh))
+			return (long)skipped;
+		if (got < EBR_BLOCK_HEADER_SIZE &&
+		    !memcmp(p, EBR_BLOCK_MAGIC, got < 4 ? (size_t)got : 4))
+			return (long)skipped;
 		win_consume(r, 1);
 		skipped++;
-		got = win_fill(r, EBR_BLOCK_HEADER_SIZE);
-		if (got < 0)
-			return got;
-		if (got == 0)
-			return (long)skipped;
-		if (got >= 8 && !memcmp(r->win, EBR_FOOTER_MAGIC, 8))
-			return (long)skipped;
-		if (got == EBR_BLOCK_HEADER_SIZE && !header_parse(r->win, &bh) &&
-		    !header_check(&bh))
-			return (long)skipped;
-		if (got < EBR_BLOCK_HEADER_SIZE && !memcmp(r->win, EBR_BLOCK_MAGIC,
-							   got < 4 ? (size_t)got : 4))
-			return (long)skipped;
 	}
 }
 
@@ -576,7 +605,7 @@ static int read_end_or_footer(struct ebr_reader *r, uint64_t at)
 				r->next_seq ? r->next_seq - 1 : 0, (unsigned long long)at);
 		return 0;
 	}
-	if (got < 8 || memcmp(r->win, EBR_FOOTER_MAGIC, 8))
+	if (got < 8 || memcmp(win_data(r), EBR_FOOTER_MAGIC, 8))
 		return BLOCK_GO_ON;
 	got = win_fill(r, EBR_FOOTER_SIZE);
 	if (got < 0)
@@ -618,7 +647,7 @@ static int read_header(struct ebr_reader *r, uint64_t at, struct block_header *b
 			(unsigned long long)(at + (uint64_t)got), r->next_seq);
 		return 0;
 	}
-	err = header_parse(r->win, bh);
+	err = header_parse(win_data(r), bh);
 	if (err) {
 		uint32_t seq = r->next_seq;
 

@@ -992,6 +992,77 @@ static void test_one_zstd_frame_per_block(void)
 	wbuf_release(&raw);
 }
 
+struct counting_source {
+	struct ebr_mem_source mem;
+	struct ebr_source inner;
+	uint32_t reads;
+};
+
+static long counting_read(void *ctx, void *buf, size_t len)
+{
+	struct counting_source *cs = ctx;
+
+	cs->reads++;
+	return cs->inner.read(cs->inner.ctx, buf, len);
+}
+
+/* Resynchronising over 1 MiB of garbage reads it in chunks, not a read() per byte. */
+static void test_resync_reads_in_chunks(void)
+{
+	struct ebr_mem_sink mem;
+	struct counting_source cs;
+	struct ebr_source src;
+	struct ebr_reader *r;
+	const struct ebr_event *e;
+	struct ebr_block_info blocks[8];
+	struct wbuf f = { 0 };
+	uint64_t rng = 77;
+	uint32_t n = 0, nblocks, garbage = 0;
+	size_t at;
+
+	CHECK_EQ(write_stream(&mem, 21, 2000, 16 << 10), 0);
+	nblocks = events_blocks(mem.buf, mem.len, blocks, ARRAY_SIZE(blocks));
+	CHECK(nblocks > 2);
+	if (nblocks <= 2)
+		goto out;
+	at = blocks[1].offset;
+	wbuf_put(&f, mem.buf, at);
+	for (int i = 0; i < (1 << 20) / 8; i++) {
+		unsigned char x[8];
+
+		rng ^= rng << 13;
+		rng ^= rng >> 7;
+		rng ^= rng << 17;
+		put_le64(x, rng);
+		wbuf_put(&f, x, sizeof(x));
+	}
+	wbuf_put(&f, mem.buf + at, mem.len - at);
+	memset(&cs, 0, sizeof(cs));
+	ebr_source_mem(&cs.inner, &cs.mem, f.p, f.len);
+	src = (struct ebr_source){ counting_read, NULL, UINT64_MAX, &cs };
+	CHECK_EQ(ebr_reader_open(&r, &src, NULL, 0), 0);
+	if (!r)
+		goto out;
+	while (ebr_reader_next(r, &e) > 0)
+		n++;
+	CHECK_EQ(n, 2000);
+	for (uint32_t i = 0; i < ebr_reader_problem_count(r); i++) {
+		const struct ebr_problem *p = ebr_reader_problem(r, i);
+
+		CHECK_EQ(p->kind, EBR_PROB_GARBAGE);
+		CHECK_EQ(p->offset, at);
+		CHECK_EQ(p->length, 1 << 20);
+		garbage++;
+	}
+	CHECK_EQ(garbage, 1);
+	/* 16 windows of 64 KiB for the garbage, a few reads per block for the rest */
+	CHECK(cs.reads < 16 + 4 * 64);
+	ebr_reader_close(r);
+out:
+	wbuf_release(&f);
+	free(mem.buf);
+}
+
 int main(void)
 {
 	RUN(test_crc32c_known_value);
@@ -1014,5 +1085,6 @@ int main(void)
 	RUN(test_varint_over_64_bits);
 	RUN(test_reader_refuses_varint_over_64_bits);
 	RUN(test_one_zstd_frame_per_block);
+	RUN(test_resync_reads_in_chunks);
 	return CHECK_SUMMARY();
 }
