@@ -33,6 +33,16 @@ struct file_type {
 	bool same_fields; /* map is the identity: the decoded fields serve as they are */
 };
 
+/*
+ * Type ids below TYPE_DIRECT (every id a writer of this format gives) find their type through
+ * a table, others by binary search: an event's type costs the same whatever the schema holds.
+ */
+#define TYPE_DIRECT 256u
+
+struct type_slot {
+	uint32_t id, index;
+};
+
 struct str_ref {
 	uint32_t off, len; /* into strdata */
 };
@@ -55,6 +65,8 @@ struct ebr_reader {
 
 	struct file_type *types;
 	uint32_t ntypes;
+	uint16_t type_direct[TYPE_DIRECT]; /* 1 + index into types of that id, 0: none */
+	struct type_slot *type_ids;        /* every type by id, sorted */
 
 	char **meta_key, **meta_val;
 	uint32_t nmeta;
@@ -276,6 +288,55 @@ static void type_link(struct file_type *t)
 	}
 }
 
+static int slot_cmp(const void *a, const void *b)
+{
+	const struct type_slot *x = a, *y = b;
+
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+/*
+ * The lookup of the n types by id, into r (sorted array and direct table); EBR_E_CORRUPT when
+ * two types share an id or one has id 0, and r is then left as it was.
+ */
+static int types_index(struct ebr_reader *r, const struct file_type *types, uint32_t n)
+{
+	struct type_slot *ids = malloc((n ? n : 1) * sizeof(*ids));
+
+	if (!ids)
+		return EBR_E_NOMEM;
+	for (uint32_t i = 0; i < n; i++)
+		ids[i] = (struct type_slot){ types[i].id, i };
+	qsort(ids, n, sizeof(*ids), slot_cmp);
+	for (uint32_t i = 0; i < n; i++) {
+		if (!ids[i].id || (i && ids[i].id == ids[i - 1].id)) {
+			free(ids);
+			return EBR_E_CORRUPT;
+		}
+	}
+	free(r->type_ids);
+	r->type_ids = ids;
+	memset(r->type_direct, 0, sizeof(r->type_direct));
+	for (uint32_t i = 0; i < n && ids[i].id < TYPE_DIRECT; i++)
+		r->type_direct[ids[i].id] = (uint16_t)(ids[i].index + 1);
+	return 0;
+}
+
+/* The index in r->types of the type of file id, or -1. */
+static int type_find(const struct ebr_reader *r, uint64_t id)
+{
+	const struct type_slot *s;
+	struct type_slot key;
+
+	if (id < TYPE_DIRECT)
+		return (int)r->type_direct[id] - 1;
+	if (id > UINT32_MAX || !r->ntypes)
+		return -1;
+	key.id = (uint32_t)id;
+	s = bsearch(&key, r->type_ids, r->ntypes, sizeof(*s), slot_cmp);
+	return s ? (int)s->index : -1;
+}
+
 static int parse_schema(struct ebr_reader *r, struct cursor *c)
 {
 	uint64_t n = cur_varint_max(c, EBR_MAX_TYPES);
@@ -305,12 +366,11 @@ static int parse_schema(struct ebr_reader *r, struct cursor *c)
 			if (t->fields[f].kind < EBR_KIND_U64 || t->fields[f].kind > EBR_KIND_STACK)
 				c->err = EBR_E_UNSUPPORTED;
 		}
-		for (uint32_t j = 0; j < i && !c->err; j++)
-			if (types[j].id == t->id || !t->id)
-				c->err = EBR_E_CORRUPT;
 		if (!c->err)
 			type_link(t);
 	}
+	if (!c->err)
+		c->err = types_index(r, types, (uint32_t)n);
 	if (c->err) {
 		types_free(types, (uint32_t)n);
 		return c->err;
@@ -815,10 +875,9 @@ static int read_block(struct ebr_reader *r)
 
 static struct file_type *type_by_id(struct ebr_reader *r, uint64_t id)
 {
-	for (uint32_t i = 0; i < r->ntypes; i++)
-		if (r->types[i].id == id)
-			return &r->types[i];
-	return NULL;
+	int i = type_find(r, id);
+
+	return i >= 0 ? &r->types[i] : NULL;
 }
 
 static void events_damaged(struct ebr_reader *r, const char *what)
@@ -1048,6 +1107,7 @@ void ebr_reader_close(struct ebr_reader *r)
 	if (!r)
 		return;
 	types_free(r->types, r->ntypes);
+	free(r->type_ids);
 	for (uint32_t i = 0; i < r->nmeta; i++) {
 		free(r->meta_key[i]);
 		free(r->meta_val[i]);
@@ -1192,10 +1252,7 @@ int ebr_reader_type_field(const struct ebr_reader *r, uint32_t i, uint32_t f,
 
 int ebr_reader_type_index(const struct ebr_reader *r, uint32_t file_id)
 {
-	for (uint32_t i = 0; i < r->ntypes; i++)
-		if (r->types[i].id == file_id)
-			return (int)i;
-	return -1;
+	return type_find(r, file_id);
 }
 
 uint64_t ebr_reader_offset(const struct ebr_reader *r)

@@ -1063,6 +1063,82 @@ out:
 	free(mem.buf);
 }
 
+/*
+ * A schema of 1024 types (the limit), ids small and large in no order: each event finds its
+ * type, ebr_reader_type_index() finds each id, and two types of one id make the schema corrupt.
+ */
+static void test_type_lookup_in_a_large_schema(void)
+{
+	struct wbuf f = { 0 }, sch = { 0 }, ev = { 0 };
+	struct ebr_mem_source ms;
+	struct ebr_source src;
+	struct ebr_reader *r;
+	const struct ebr_event *e;
+	uint32_t ids[EBR_MAX_TYPES], seen[3] = { 0 };
+
+	for (uint32_t i = 0; i < EBR_MAX_TYPES; i++) /* every 3rd 7 .. 348, the others huge */
+		ids[i] = i % 3 ? 4000000000u - i * 7919u : 7 + i / 3;
+	wbuf_varint(&sch, EBR_MAX_TYPES);
+	for (uint32_t i = 0; i < EBR_MAX_TYPES; i++) {
+		char name[32];
+
+		snprintf(name, sizeof(name), "t.%u", ids[i]);
+		wbuf_varint(&sch, ids[i]);
+		wbuf_str(&sch, name, strlen(name));
+		wbuf_varint(&sch, 1);
+		wbuf_str(&sch, "v", 1);
+		wbuf_varint(&sch, EBR_KIND_U64);
+	}
+	put_file_header(&f, 1, 7);
+	put_block(&f, EBR_BLOCK_SCHEMA, 0, sch.p, sch.len, EBR_MAX_TYPES);
+	/* an event of the last type, the first, and one of a small id */
+	wbuf_varint(&ev, 0);
+	wbuf_varint(&ev, 0);
+	for (int k = 0; k < 3; k++) {
+		uint32_t i = k == 0 ? EBR_MAX_TYPES - 1 : k == 1 ? 0 : 3;
+
+		wbuf_varint(&ev, ids[i]);
+		wbuf_varint(&ev, zigzag(1));
+		wbuf_varint(&ev, 0);
+		wbuf_varint(&ev, ids[i]); /* v: its own id */
+	}
+	put_block(&f, EBR_BLOCK_EVENTS, 1, ev.p, ev.len, 3);
+	ebr_source_mem(&src, &ms, f.p, f.len);
+	CHECK_EQ(ebr_reader_open(&r, &src, NULL, 0), 0);
+	if (!r)
+		goto out;
+	for (uint32_t i = 0; i < EBR_MAX_TYPES; i++)
+		CHECK_EQ(ebr_reader_type_index(r, ids[i]), i);
+	CHECK_EQ(ebr_reader_type_index(r, 1), -1);
+	CHECK_EQ(ebr_reader_type_index(r, 4000000001u), -1);
+	for (int k = 0; k < 3 && ebr_reader_next(r, &e) > 0; k++) {
+		CHECK_EQ(e->file_type, e->raw[0].u);
+		seen[k] = e->file_type;
+	}
+	CHECK_EQ(seen[0], ids[EBR_MAX_TYPES - 1]);
+	CHECK_EQ(seen[1], ids[0]);
+	CHECK_EQ(seen[2], ids[3]);
+	ebr_reader_close(r);
+	/* the last type takes the first one's id: the schema is corrupt */
+	f.len = 0;
+	ids[EBR_MAX_TYPES - 1] = ids[0];
+	sch.len = 0;
+	wbuf_varint(&sch, EBR_MAX_TYPES);
+	for (uint32_t i = 0; i < EBR_MAX_TYPES; i++) {
+		wbuf_varint(&sch, ids[i]);
+		wbuf_str(&sch, "t", 1);
+		wbuf_varint(&sch, 0);
+	}
+	put_file_header(&f, 1, 7);
+	put_block(&f, EBR_BLOCK_SCHEMA, 0, sch.p, sch.len, EBR_MAX_TYPES);
+	ebr_source_mem(&src, &ms, f.p, f.len);
+	CHECK_EQ(ebr_reader_open(&r, &src, NULL, 0), EBR_E_CORRUPT);
+out:
+	wbuf_release(&f);
+	wbuf_release(&sch);
+	wbuf_release(&ev);
+}
+
 int main(void)
 {
 	RUN(test_crc32c_known_value);
@@ -1086,5 +1162,6 @@ int main(void)
 	RUN(test_reader_refuses_varint_over_64_bits);
 	RUN(test_one_zstd_frame_per_block);
 	RUN(test_resync_reads_in_chunks);
+	RUN(test_type_lookup_in_a_large_schema);
 	return CHECK_SUMMARY();
 }
