@@ -157,7 +157,7 @@ int ebr_reader_load_index(struct ebr_reader *r, struct ebr_summary *sum)
 			continue;
 		err = reader_block_at(r, sum->blocks[i].offset, EBR_BLOCK_META, &info, &c);
 		if (!err)
-			err = reader_parse_meta(r, &c);
+			err = reader_parse_meta(r, &c, &info);
 	}
 	if (err) {
 		ebr_summary_release(sum);

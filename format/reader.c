@@ -13,6 +13,7 @@
 #include <zstd.h>
 #include "layout.h"
 #include "reader_int.h"
+#include "siphash.h"
 
 #define MAX_PROBLEMS 256
 /* bytes read at a time while resynchronising over garbage (a header needs 48) */
@@ -68,8 +69,14 @@ struct ebr_reader {
 	uint16_t type_direct[TYPE_DIRECT]; /* 1 + index into types of that id, 0: none */
 	struct type_slot *type_ids;        /* every type by id, sorted */
 
+	/* META in the order keys first came, found through meta_slots (keyed: keys are the trace's) */
 	char **meta_key, **meta_val;
-	uint32_t nmeta;
+	uint32_t nmeta, cap_meta;
+	uint32_t *meta_slots; /* open addressing: 1 + index into meta_key, 0 empty */
+	uint32_t meta_nslots; /* a power of two, at least twice nmeta */
+	struct siphash_key meta_hash_key;
+	size_t meta_bytes; /* of the keys and values held, against EBR_MAX_META_BYTES */
+	bool meta_full;    /* a limit was reached: the rest of META is ignored */
 	uint64_t start_ns; /* META clock.start.monotonic_ns, parsed once: every row's time needs it */
 
 	/* the current block */
@@ -409,34 +416,80 @@ static int schema_from_build(struct ebr_reader *r)
 	return err;
 }
 
+/* The slot of key in meta_slots: its own, or the empty one where it would go. */
+static uint32_t meta_slot(const struct ebr_reader *r, const char *key)
+{
+	uint32_t mask = r->meta_nslots - 1;
+	uint32_t i = (uint32_t)siphash24(&r->meta_hash_key, key, strlen(key)) & mask;
+
+	while (r->meta_slots[i] && strcmp(r->meta_key[r->meta_slots[i] - 1], key))
+		i = (i + 1) & mask;
+	return i;
+}
+
+static int meta_find(const struct ebr_reader *r, const char *key)
+{
+	return r->meta_nslots ? (int)r->meta_slots[meta_slot(r, key)] - 1 : -1;
+}
+
+/* Room for one more key: the arrays and a table at most half full. */
+static int meta_reserve(struct ebr_reader *r)
+{
+	if (r->nmeta == r->cap_meta) {
+		uint32_t cap = r->cap_meta ? 2 * r->cap_meta : 64;
+		char **k = realloc(r->meta_key, cap * sizeof(*k)), **v;
+
+		if (!k)
+			return EBR_E_NOMEM;
+		r->meta_key = k;
+		v = realloc(r->meta_val, cap * sizeof(*v));
+		if (!v)
+			return EBR_E_NOMEM;
+		r->meta_val = v;
+		r->cap_meta = cap;
+	}
+	if (2 * (r->nmeta + 1) > r->meta_nslots) {
+		uint32_t n = r->meta_nslots ? 2 * r->meta_nslots : 128;
+		uint32_t *slots = calloc(n, sizeof(*slots));
+
+		if (!slots)
+			return EBR_E_NOMEM;
+		free(r->meta_slots);
+		r->meta_slots = slots;
+		r->meta_nslots = n;
+		for (uint32_t i = 0; i < r->nmeta; i++)
+			r->meta_slots[meta_slot(r, r->meta_key[i])] = i + 1;
+	}
+	return 0;
+}
+
+/*
+ * Sets key to val, taking both. EBR_E_TOO_BIG (both freed) when that would pass the limits of
+ * FORMAT.md on the META a reader holds, EBR_E_NOMEM.
+ */
 static int meta_set(struct ebr_reader *r, char *key, char *val)
 {
-	char **k, **v;
-	int err;
+	int i = meta_find(r, key);
+	size_t vlen = strlen(val), klen = i < 0 ? strlen(key) : 0;
+	size_t old = i < 0 ? 0 : strlen(r->meta_val[i]);
+	int err = EBR_E_TOO_BIG;
 
+	if ((i < 0 && r->nmeta >= EBR_MAX_META_KEYS) ||
+	    r->meta_bytes - old + klen + vlen > EBR_MAX_META_BYTES)
+		goto drop;
 	if (!strcmp(key, "clock.start.monotonic_ns"))
 		r->start_ns = strtoull(val, NULL, 10);
-
-	for (uint32_t i = 0; i < r->nmeta; i++) {
-		if (!strcmp(r->meta_key[i], key)) {
-			free(key);
-			free(r->meta_val[i]);
-			r->meta_val[i] = val;
-			return 0;
-		}
+	r->meta_bytes = r->meta_bytes - old + klen + vlen;
+	if (i >= 0) {
+		free(key);
+		free(r->meta_val[i]);
+		r->meta_val[i] = val;
+		return 0;
 	}
-	err = EBR_E_TOO_BIG;
-	if (r->nmeta >= EBR_MAX_META)
+	err = meta_reserve(r);
+	if (err)
 		goto drop;
-	err = EBR_E_NOMEM;
-	k = realloc(r->meta_key, (r->nmeta + 1) * sizeof(*k));
-	if (!k)
-		goto drop;
-	r->meta_key = k;
-	v = realloc(r->meta_val, (r->nmeta + 1) * sizeof(*v));
-	if (!v)
-		goto drop;
-	r->meta_val = v;
+	r->meta_slots[meta_slot(r, key)] = r->nmeta + 1;
 	r->meta_key[r->nmeta] = key;
 	r->meta_val[r->nmeta++] = val;
 	return 0;
@@ -446,19 +499,32 @@ drop:
 	return err;
 }
 
-static int parse_meta(struct ebr_reader *r, struct cursor *c)
+/*
+ * The key/value pairs of META block b. Once the META held reaches a limit, the rest of the
+ * file's META is ignored, said once as a problem: a trace cannot make its reader hold more.
+ */
+static int parse_meta(struct ebr_reader *r, struct cursor *c, const struct ebr_block_info *b)
 {
 	uint64_t n = cur_varint_max(c, EBR_MAX_META);
 
-	for (uint64_t i = 0; i < n && !c->err; i++) {
+	for (uint64_t i = 0; i < n && !c->err && !r->meta_full; i++) {
 		char *k = dup_str(c), *v = k ? dup_str(c) : NULL;
+		int err;
 
 		if (!v) {
 			free(k);
 			break;
 		}
-		int err = meta_set(r, k, v);
-
+		err = meta_set(r, k, v);
+		if (err == EBR_E_TOO_BIG) {
+			r->meta_full = true;
+			problem(r, EBR_PROB_BAD_PAYLOAD, err, b->seq, b->offset, b->stored_size,
+				"block %u (meta) at offset %llu: META passes this reader's limit of "
+				"%u keys or %u MiB; the rest of META is ignored", b->seq,
+				(unsigned long long)b->offset, EBR_MAX_META_KEYS,
+				EBR_MAX_META_BYTES >> 20);
+			return 0;
+		}
 		if (err)
 			return err;
 	}
@@ -479,6 +545,30 @@ static int grow(void **p, size_t *cap, size_t need, size_t elem)
 	return 0;
 }
 
+/*
+ * The bytes of the n strings (or the frames of the n stacks) the table at c holds, c left as
+ * it was: the reader's tables are sized by what a block holds, not by its payload's size.
+ */
+static int table_size(const struct cursor *c, uint64_t n, bool stacks, size_t *size)
+{
+	struct cursor t = *c;
+
+	*size = 0;
+	for (uint64_t i = 0; i < n && !t.err; i++) {
+		uint64_t len = cur_varint_max(&t, stacks ? EBR_MAX_STACK_DEPTH : EBR_MAX_STRING);
+
+		/* each frame costs at least one byte, so both are lies past what is left */
+		if (len > cur_left(&t))
+			return EBR_E_CORRUPT;
+		*size += (size_t)len;
+		if (!stacks)
+			t.p += len;
+		for (uint64_t k = 0; stacks && k < len; k++)
+			cur_varint(&t);
+	}
+	return t.err;
+}
+
 /* Reads the string and stack tables; leaves the cursor at the first event. */
 static int parse_events_tables(struct ebr_reader *r, struct cursor *c)
 {
@@ -488,14 +578,13 @@ static int parse_events_tables(struct ebr_reader *r, struct cursor *c)
 
 	/* each string costs at least one byte: a count above what is left is a lie */
 	n = cur_varint_max(c, EBR_MAX_BLOCK_STRINGS);
-	if (c->err || n > cur_left(c))
+	if (c->err || n > cur_left(c) || table_size(c, n, false, &need))
 		return EBR_E_CORRUPT;
 	cap = r->cap_strs;
 	if (grow((void **)&r->strs, &cap, (size_t)n + 1, sizeof(*r->strs)))
 		return EBR_E_NOMEM;
 	r->cap_strs = (uint32_t)cap;
-	need = cur_left(c) + (size_t)n + 1;
-	if (grow((void **)&r->strdata, &r->strdata_cap, need, 1))
+	if (grow((void **)&r->strdata, &r->strdata_cap, need + (size_t)n + 1, 1))
 		return EBR_E_NOMEM;
 	r->strdata[sd++] = 0; /* id 0: "" */
 	r->strs[0] = (struct str_ref){ 0, 0 };
@@ -513,14 +602,13 @@ static int parse_events_tables(struct ebr_reader *r, struct cursor *c)
 	r->nstrs = (uint32_t)n;
 
 	n = cur_varint_max(c, EBR_MAX_BLOCK_STACKS);
-	if (c->err || n > cur_left(c))
+	if (c->err || n > cur_left(c) || table_size(c, n, true, &need))
 		return EBR_E_CORRUPT;
 	cap = r->cap_stacks;
 	if (grow((void **)&r->stacks, &cap, (size_t)n + 1, sizeof(*r->stacks)))
 		return EBR_E_NOMEM;
 	r->cap_stacks = (uint32_t)cap;
-	/* every frame costs at least one byte too */
-	if (grow((void **)&r->frames, &r->cap_frames, cur_left(c) + 1, sizeof(uint64_t)))
+	if (grow((void **)&r->frames, &r->cap_frames, need + 1, sizeof(uint64_t)))
 		return EBR_E_NOMEM;
 	r->stacks[0] = (struct stack_ref){ 0, 0 };
 	for (uint32_t i = 1; i <= n; i++) {
@@ -822,7 +910,7 @@ static int interpret_block(struct ebr_reader *r, uint64_t at, const struct block
 		if (bh->type == EBR_BLOCK_SCHEMA)
 			err = parse_schema(r, &c);
 		else if (bh->type == EBR_BLOCK_META)
-			err = parse_meta(r, &c);
+			err = r->meta_full ? 0 : parse_meta(r, &c, &r->blk);
 		else
 			err = parse_events_tables(r, &c);
 	}
@@ -1035,6 +1123,7 @@ int ebr_reader_open(struct ebr_reader **out, const struct ebr_source *src, char 
 	if (!r)
 		return EBR_E_NOMEM;
 	r->src = *src;
+	siphash_key_random(&r->meta_hash_key);
 	r->dctx = ZSTD_createDCtx();
 	if (!r->dctx) {
 		err = EBR_E_NOMEM;
@@ -1114,6 +1203,7 @@ void ebr_reader_close(struct ebr_reader *r)
 	}
 	free(r->meta_key);
 	free(r->meta_val);
+	free(r->meta_slots);
 	wbuf_release(&r->stored);
 	wbuf_release(&r->raw);
 	ZSTD_freeDCtx(r->dctx);
@@ -1136,9 +1226,9 @@ const struct ebr_source *reader_source(const struct ebr_reader *r)
 	return &r->src;
 }
 
-int reader_parse_meta(struct ebr_reader *r, struct cursor *c)
+int reader_parse_meta(struct ebr_reader *r, struct cursor *c, const struct ebr_block_info *b)
 {
-	return parse_meta(r, c);
+	return r->meta_full ? 0 : parse_meta(r, c, b);
 }
 
 int reader_block_at(struct ebr_reader *r, uint64_t off, uint16_t want_type,
@@ -1201,10 +1291,9 @@ const struct ebr_problem *ebr_reader_problem(const struct ebr_reader *r, uint32_
 
 const char *ebr_reader_meta(const struct ebr_reader *r, const char *key)
 {
-	for (uint32_t i = 0; i < r->nmeta; i++)
-		if (!strcmp(r->meta_key[i], key))
-			return r->meta_val[i];
-	return NULL;
+	int i = meta_find(r, key);
+
+	return i >= 0 ? r->meta_val[i] : NULL;
 }
 
 uint64_t ebr_reader_start_ns(const struct ebr_reader *r)

@@ -11,7 +11,8 @@
  */
 int reader_block_at(struct ebr_reader *r, uint64_t off, uint16_t want_type,
 		    struct ebr_block_info *info, struct cursor *payload);
-int reader_parse_meta(struct ebr_reader *r, struct cursor *c);
+/* Takes in the META block b's payload (c), within the limits of what a reader holds. */
+int reader_parse_meta(struct ebr_reader *r, struct cursor *c, const struct ebr_block_info *b);
 /* The intact blocks read so far, in file order. */
 const struct ebr_block_info *reader_blocks(const struct ebr_reader *r, uint32_t *n);
 const struct ebr_source *reader_source(const struct ebr_reader *r);

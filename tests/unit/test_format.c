@@ -11,7 +11,9 @@
 #include "format/array_size.h"
 #include "format/ebr.h"
 #include "format/layout.h"
+#include "format/siphash.h"
 #include "format/wire.h"
+#include "analyze/pass.h"
 #include "check.h"
 
 /* ------------------------------------------------------------ a synthetic event stream */
@@ -1139,6 +1141,153 @@ out:
 	wbuf_release(&ev);
 }
 
+/* SipHash-2-4's reference vectors: key 00..0f, message 00..len-1 (veorq/SipHash vectors.h). */
+static void test_siphash_reference_vectors(void)
+{
+	static const struct {
+		size_t len;
+		uint64_t hash;
+	} vectors[] = {
+		{ 0, 0x726fdb47dd0e0e31ull },  { 1, 0x74f839c593dc67fdull },
+		{ 2, 0x0d6c8009d9a94f5aull },  { 3, 0x85676696d7fb7e2dull },
+		{ 4, 0xcf2794e0277187b7ull },  { 5, 0x18765564cd99a68dull },
+		{ 6, 0xcbc9466e58fee3ceull },  { 7, 0xab0200f58b01d137ull },
+		{ 8, 0x93f5f5799a932462ull },  { 9, 0x9e0082df0ba9e4b0ull },
+		{ 10, 0x7a5dbbc594ddb9f3ull }, { 11, 0xf4b32f46226bada7ull },
+		{ 12, 0x751e8fbc860ee5fbull }, { 15, 0xa129ca6149be45e5ull },
+	};
+	struct siphash_key key = { 0x0706050403020100ull, 0x0f0e0d0c0b0a0908ull };
+	unsigned char msg[16];
+
+	for (size_t i = 0; i < sizeof(msg); i++)
+		msg[i] = (unsigned char)i;
+	for (size_t i = 0; i < ARRAY_SIZE(vectors); i++)
+		CHECK_EQ(siphash24(&key, msg, vectors[i].len), vectors[i].hash);
+}
+
+/* A META block of n keys "PREFIX.NNNNNN", each value vlen bytes of 'v'. */
+static void put_meta_keys(struct wbuf *f, uint32_t seq, const char *prefix, uint32_t from,
+			  uint32_t n, size_t vlen)
+{
+	struct wbuf m = { 0 };
+	char *val = malloc(vlen + 1);
+
+	if (!val)
+		return;
+	memset(val, 'v', vlen);
+	val[vlen] = 0;
+	wbuf_varint(&m, n);
+	for (uint32_t i = 0; i < n; i++) {
+		char key[48];
+
+		snprintf(key, sizeof(key), "%s.%06u", prefix, from + i);
+		wbuf_str(&m, key, strlen(key));
+		wbuf_str(&m, val, vlen);
+	}
+	put_block(f, EBR_BLOCK_META, seq, m.p, m.len, 0);
+	wbuf_release(&m);
+	free(val);
+}
+
+/*
+ * A reader holds at most EBR_MAX_META_KEYS keys and EBR_MAX_META_BYTES of META from a file:
+ * past either, the rest of the file's META is ignored, said once as damage of that block.
+ */
+static void test_meta_limits(void)
+{
+	struct ebr_mem_sink mem;
+	struct ebr_mem_source ms;
+	struct ebr_source src;
+	struct ebr_reader *r;
+	const struct ebr_event *e;
+	struct wbuf f = { 0 };
+	uint32_t over = 0;
+
+	CHECK_EQ(write_stream(&mem, 9, 10, 0), 0);
+	/* the schema and the stream's first META, then 3 blocks of 6000 keys, then one more */
+	wbuf_put(&f, mem.buf, mem.len - EBR_FOOTER_SIZE);
+	put_meta_keys(&f, 100, "a", 0, 6000, 1);
+	put_meta_keys(&f, 101, "a", 6000, 6000, 1);
+	put_meta_keys(&f, 102, "a", 12000, 6000, 1);
+	put_meta_keys(&f, 103, "late", 0, 1, 1);
+	ebr_source_mem(&src, &ms, f.p, f.len);
+	CHECK_EQ(ebr_reader_open(&r, &src, NULL, 0), 0);
+	if (!r)
+		goto out;
+	while (ebr_reader_next(r, &e) > 0)
+		;
+	CHECK_EQ(ebr_reader_meta_count(r), EBR_MAX_META_KEYS);
+	CHECK(ebr_reader_meta(r, "host.hostname") != NULL);
+	CHECK(ebr_reader_meta(r, "a.000000") != NULL);
+	CHECK(ebr_reader_meta(r, "a.016382") != NULL); /* the stream's own key is the 16384th */
+	CHECK(ebr_reader_meta(r, "a.016383") == NULL);
+	CHECK(ebr_reader_meta(r, "late.000000") == NULL);
+	for (uint32_t i = 0; i < ebr_reader_problem_count(r); i++) {
+		const struct ebr_problem *p = ebr_reader_problem(r, i);
+
+		if (p->err != EBR_E_TOO_BIG)
+			continue;
+		over++;
+		CHECK_EQ(p->kind, EBR_PROB_BAD_PAYLOAD);
+		CHECK(ebr_problem_is_damage(p->kind));
+		CHECK(strstr(p->msg, "the rest of META is ignored") != NULL);
+	}
+	CHECK_EQ(over, 1);
+	ebr_reader_close(r);
+	/* five values of 1 MiB: three are held (a fourth and the keys pass 4 MiB) */
+	f.len = mem.len - EBR_FOOTER_SIZE;
+	for (uint32_t i = 0; i < 5; i++)
+		put_meta_keys(&f, 100 + i, "big", i, 1, EBR_MAX_STRING);
+	ebr_source_mem(&src, &ms, f.p, f.len);
+	CHECK_EQ(ebr_reader_open(&r, &src, NULL, 0), 0);
+	if (!r)
+		goto out;
+	while (ebr_reader_next(r, &e) > 0)
+		;
+	CHECK(ebr_reader_meta(r, "big.000002") != NULL);
+	CHECK(ebr_reader_meta(r, "big.000003") == NULL);
+	CHECK_EQ(ebr_reader_meta_count(r), 4);
+	ebr_reader_close(r);
+out:
+	wbuf_release(&f);
+	free(mem.buf);
+}
+
+/*
+ * A block without stacks costs the reader about its payload: not a frame table of 8 bytes per
+ * payload byte (a 6.4 MB block of counters held 51 MB more).
+ */
+static void test_tables_sized_by_what_a_block_holds(void)
+{
+	unsigned char one = 1;
+	struct ebr_mem_source ms;
+	struct ebr_source src;
+	struct ebr_reader *r;
+	const struct ebr_event *e;
+	struct wbuf f = { 0 }, ev = { 0 };
+	size_t before, held = 0;
+	uint32_t n = 800000, read = 0;
+
+	counts_events(&ev, n, &one, 1); /* 8 bytes each: 6.4 MB */
+	file_with_events(&f, &ev, 0, ev.len, n);
+	wbuf_release(&ev);
+	before = pass_heap_bytes();
+	ebr_source_mem(&src, &ms, f.p, f.len);
+	CHECK_EQ(ebr_reader_open(&r, &src, NULL, 0), 0);
+	if (!r)
+		goto out;
+	while (ebr_reader_next(r, &e) > 0) {
+		if (!read++)
+			held = pass_heap_bytes() - before;
+	}
+	CHECK_EQ(read, n);
+	/* the payload as stored and as decoded (each rounded up to a power of two), little else */
+	CHECK(held < 3 * f.len);
+	ebr_reader_close(r);
+out:
+	wbuf_release(&f);
+}
+
 int main(void)
 {
 	RUN(test_crc32c_known_value);
@@ -1163,5 +1312,8 @@ int main(void)
 	RUN(test_one_zstd_frame_per_block);
 	RUN(test_resync_reads_in_chunks);
 	RUN(test_type_lookup_in_a_large_schema);
+	RUN(test_siphash_reference_vectors);
+	RUN(test_meta_limits);
+	RUN(test_tables_sized_by_what_a_block_holds);
 	return CHECK_SUMMARY();
 }
