@@ -111,7 +111,7 @@ int ebr_problem_is_damage(enum ebr_problem_kind kind)
 	return kind != EBR_PROB_UNKNOWN_BLOCK;
 }
 
-static void problem(struct ebr_reader *r, enum ebr_problem_kind kind, int err, uint32_t block,
+void reader_problem(struct ebr_reader *r, enum ebr_problem_kind kind, int err, uint32_t block,
 		    uint64_t offset, uint64_t length, const char *fmt, ...)
 {
 	struct ebr_problem *p;
@@ -518,7 +518,7 @@ static int parse_meta(struct ebr_reader *r, struct cursor *c, const struct ebr_b
 		err = meta_set(r, k, v);
 		if (err == EBR_E_TOO_BIG) {
 			r->meta_full = true;
-			problem(r, EBR_PROB_BAD_PAYLOAD, err, b->seq, b->offset, b->stored_size,
+			reader_problem(r, EBR_PROB_BAD_PAYLOAD, err, b->seq, b->offset, b->stored_size,
 				"block %u (meta) at offset %llu: META passes this reader's limit of "
 				"%u keys or %u MiB; the rest of META is ignored", b->seq,
 				(unsigned long long)b->offset, EBR_MAX_META_KEYS,
@@ -747,7 +747,7 @@ static int read_end_or_footer(struct ebr_reader *r, uint64_t at)
 	if (got == 0) {
 		r->at_end = 1;
 		if (!r->saw_footer)
-			problem(r, EBR_PROB_NO_FOOTER, EBR_E_TRUNCATED, r->next_seq, at, 0,
+			reader_problem(r, EBR_PROB_NO_FOOTER, EBR_E_TRUNCATED, r->next_seq, at, 0,
 				"file ends after block %u at offset %llu without a footer: "
 				"the recording did not finish (every complete block was read)",
 				r->next_seq ? r->next_seq - 1 : 0, (unsigned long long)at);
@@ -760,7 +760,7 @@ static int read_end_or_footer(struct ebr_reader *r, uint64_t at)
 		return (int)got;
 	r->at_end = 1;
 	if (got < EBR_FOOTER_SIZE) {
-		problem(r, EBR_PROB_TRUNCATED, EBR_E_TRUNCATED, r->next_seq, at, (uint64_t)got,
+		reader_problem(r, EBR_PROB_TRUNCATED, EBR_E_TRUNCATED, r->next_seq, at, (uint64_t)got,
 			"file cut at offset %llu inside the footer (every block was read)",
 			(unsigned long long)(at + (uint64_t)got));
 		return 0;
@@ -769,7 +769,7 @@ static int read_end_or_footer(struct ebr_reader *r, uint64_t at)
 	win_consume(r, EBR_FOOTER_SIZE);
 	got = win_fill(r, 1);
 	if (got > 0)
-		problem(r, EBR_PROB_GARBAGE, EBR_E_CORRUPT, r->next_seq, r->off, 0,
+		reader_problem(r, EBR_PROB_GARBAGE, EBR_E_CORRUPT, r->next_seq, r->off, 0,
 			"bytes after the footer at offset %llu are ignored",
 			(unsigned long long)r->off);
 	return 0;
@@ -789,7 +789,7 @@ static int read_header(struct ebr_reader *r, uint64_t at, struct block_header *b
 
 	if (got < EBR_BLOCK_HEADER_SIZE) {
 		r->at_end = 1;
-		problem(r, EBR_PROB_TRUNCATED, EBR_E_TRUNCATED, r->next_seq, at, (uint64_t)got,
+		reader_problem(r, EBR_PROB_TRUNCATED, EBR_E_TRUNCATED, r->next_seq, at, (uint64_t)got,
 			"file cut at offset %llu inside the header of block %u "
 			"(every complete block before it was read)",
 			(unsigned long long)(at + (uint64_t)got), r->next_seq);
@@ -802,7 +802,7 @@ static int read_header(struct ebr_reader *r, uint64_t at, struct block_header *b
 		skipped = resync(r);
 		if (skipped < 0)
 			return (int)skipped;
-		problem(r, err == EBR_E_CRC ? EBR_PROB_BAD_HEADER : EBR_PROB_GARBAGE, err, seq, at,
+		reader_problem(r, err == EBR_E_CRC ? EBR_PROB_BAD_HEADER : EBR_PROB_GARBAGE, err, seq, at,
 			(uint64_t)skipped,
 			"block %u at offset %llu: %s; skipped %ld bytes to the next block", seq,
 			(unsigned long long)at,
@@ -821,7 +821,7 @@ static int read_header(struct ebr_reader *r, uint64_t at, struct block_header *b
 		skipped = resync(r);
 		if (skipped < 0)
 			return (int)skipped;
-		problem(r, EBR_PROB_BAD_PAYLOAD, err, bh->seq, at, bh->stored,
+		reader_problem(r, EBR_PROB_BAD_PAYLOAD, err, bh->seq, at, bh->stored,
 			"block %u at offset %llu claims %u stored / %u raw bytes, over the "
 			"limit of %u: skipped %ld bytes to the next block", bh->seq,
 			(unsigned long long)at, bh->stored, bh->raw, EBR_MAX_BLOCK_RAW, skipped);
@@ -848,7 +848,7 @@ static int read_payload(struct ebr_reader *r, uint64_t at, const struct block_he
 		return (int)got;
 	if ((uint32_t)got < bh->stored) {
 		r->at_end = 1;
-		problem(r, EBR_PROB_TRUNCATED, EBR_E_TRUNCATED, bh->seq, at, (uint64_t)got,
+		reader_problem(r, EBR_PROB_TRUNCATED, EBR_E_TRUNCATED, bh->seq, at, (uint64_t)got,
 			"file cut at offset %llu inside block %u (starts at offset %llu, "
 			"%u of %u payload bytes present): every complete block was read",
 			(unsigned long long)r->off, bh->seq, (unsigned long long)at, (unsigned)got,
@@ -856,7 +856,7 @@ static int read_payload(struct ebr_reader *r, uint64_t at, const struct block_he
 		return 0;
 	}
 	if (ebr_crc32c(0, r->stored.p, bh->stored) != bh->payload_crc) {
-		problem(r, EBR_PROB_BAD_PAYLOAD, EBR_E_CRC, bh->seq, at, bh->stored,
+		reader_problem(r, EBR_PROB_BAD_PAYLOAD, EBR_E_CRC, bh->seq, at, bh->stored,
 			"block %u (%s) at offset %llu: payload checksum mismatch; its %u "
 			"events are skipped", bh->seq, block_type_name(bh->type),
 			(unsigned long long)at, bh->type == EBR_BLOCK_EVENTS ? bh->count : 0);
@@ -870,21 +870,21 @@ static int block_known(struct ebr_reader *r, uint64_t at, const struct block_hea
 		       int check_err)
 {
 	if (check_err) {
-		problem(r, EBR_PROB_BAD_PAYLOAD, check_err, bh->seq, at, bh->stored,
+		reader_problem(r, EBR_PROB_BAD_PAYLOAD, check_err, bh->seq, at, bh->stored,
 			"block %u at offset %llu uses flags 0x%x this ebrec does not know: "
 			"skipped (a newer ebrec may read it)", bh->seq, (unsigned long long)at,
 			bh->flags);
 		return BLOCK_SKIP;
 	}
 	if ((bh->type & EBR_BLOCK_OPTIONAL) && bh->type != EBR_BLOCK_INDEX) {
-		problem(r, EBR_PROB_UNKNOWN_BLOCK, 0, bh->seq, at, bh->stored,
+		reader_problem(r, EBR_PROB_UNKNOWN_BLOCK, 0, bh->seq, at, bh->stored,
 			"block %u at offset %llu: optional block type 0x%x unknown, skipped",
 			bh->seq, (unsigned long long)at, bh->type);
 		return BLOCK_SKIP;
 	}
 	if (bh->type != EBR_BLOCK_SCHEMA && bh->type != EBR_BLOCK_META &&
 	    bh->type != EBR_BLOCK_EVENTS && bh->type != EBR_BLOCK_INDEX) {
-		problem(r, EBR_PROB_BAD_PAYLOAD, EBR_E_UNSUPPORTED, bh->seq, at, bh->stored,
+		reader_problem(r, EBR_PROB_BAD_PAYLOAD, EBR_E_UNSUPPORTED, bh->seq, at, bh->stored,
 			"block %u at offset %llu: required block type 0x%x unknown to this "
 			"ebrec: skipped (a newer ebrec may read it)", bh->seq,
 			(unsigned long long)at, bh->type);
@@ -917,7 +917,7 @@ static int interpret_block(struct ebr_reader *r, uint64_t at, const struct block
 	if (err == EBR_E_NOMEM)
 		return err;
 	if (err) {
-		problem(r, EBR_PROB_BAD_PAYLOAD, err, bh->seq, at, bh->stored,
+		reader_problem(r, EBR_PROB_BAD_PAYLOAD, err, bh->seq, at, bh->stored,
 			"block %u (%s) at offset %llu does not decode (%s); skipped", bh->seq,
 			block_type_name(bh->type), (unsigned long long)at, ebr_strerror(err));
 		return BLOCK_SKIP;
@@ -970,7 +970,7 @@ static struct file_type *type_by_id(struct ebr_reader *r, uint64_t id)
 
 static void events_damaged(struct ebr_reader *r, const char *what)
 {
-	problem(r, EBR_PROB_BAD_PAYLOAD, EBR_E_CORRUPT, r->blk.seq, r->blk.offset, r->blk.stored_size,
+	reader_problem(r, EBR_PROB_BAD_PAYLOAD, EBR_E_CORRUPT, r->blk.seq, r->blk.offset, r->blk.stored_size,
 		"block %u at offset %llu: %s after %u of its %u events; the rest are skipped",
 		r->blk.seq, (unsigned long long)r->blk.offset, what, r->ev_decoded, r->blk.count);
 	r->in_events = 0;
@@ -1173,7 +1173,7 @@ int ebr_reader_open(struct ebr_reader **out, const struct ebr_source *src, char 
 	if (rc == 0 || r->blk.type != EBR_BLOCK_SCHEMA || !r->types) {
 		/* the schema block is damaged; this build's schema is the file's if versions match */
 		if (r->minor == EBR_VERSION_MINOR && !schema_from_build(r)) {
-			problem(r, EBR_PROB_BAD_PAYLOAD, EBR_E_CORRUPT, 0, EBR_FILE_HEADER_SIZE, 0,
+			reader_problem(r, EBR_PROB_BAD_PAYLOAD, EBR_E_CORRUPT, 0, EBR_FILE_HEADER_SIZE, 0,
 				"the schema block is missing or damaged: using this ebrec's own "
 				"schema for format %u.%u", r->major, r->minor);
 		} else {
