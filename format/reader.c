@@ -397,17 +397,7 @@ static int schema_from_build(struct ebr_reader *r)
 	int err;
 
 	wbuf_varint(&b, n);
-	for (uint32_t i = 0; i < n; i++) {
-		const struct ebr_event_def *d = ebr_event_def_at(i);
-
-		wbuf_varint(&b, d->id);
-		wbuf_str(&b, d->name, strlen(d->name));
-		wbuf_varint(&b, d->nfields);
-		for (uint32_t f = 0; f < d->nfields; f++) {
-			wbuf_str(&b, d->fields[f].name, strlen(d->fields[f].name));
-			wbuf_varint(&b, d->fields[f].kind);
-		}
-	}
+	wbuf_schema_types(&b);
 	if (b.err)
 		return b.err;
 	c = (struct cursor){ b.p, b.p + b.len, 0 };

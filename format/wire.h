@@ -99,6 +99,9 @@ static inline uint64_t get_le64(const unsigned char *p)
 	return (uint64_t)get_le32(p) | (uint64_t)get_le32(p + 4) << 32;
 }
 
+/* The SCHEMA entries of the compiled-in types (FORMAT.md "SCHEMA"), after their count. */
+void wbuf_schema_types(struct wbuf *b);
+
 struct cursor {
 	const unsigned char *p, *end;
 	int err; /* sticky: EBR_E_CORRUPT */

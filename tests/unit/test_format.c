@@ -418,18 +418,7 @@ static void put_block_stored(struct wbuf *out, uint16_t type, uint16_t flags, ui
 static void put_block(struct wbuf *out, uint16_t type, uint32_t seq, const void *payload,
 		      size_t len, uint32_t count)
 {
-	unsigned char h[EBR_BLOCK_HEADER_SIZE] = { 0 };
-
-	memcpy(h, EBR_BLOCK_MAGIC, 4);
-	put_le16(h + 4, type);
-	put_le32(h + 8, (uint32_t)len);
-	put_le32(h + 12, (uint32_t)len);
-	put_le32(h + 16, seq);
-	put_le32(h + 20, count);
-	put_le32(h + 40, ebr_crc32c(0, payload, len));
-	put_le32(h + 44, ebr_crc32c(0, h, 44));
-	wbuf_put(out, h, sizeof(h));
-	wbuf_put(out, payload, len);
+	put_block_stored(out, type, 0, seq, payload, len, len, count);
 }
 
 static void put_file_header(struct wbuf *out, uint16_t major, uint16_t minor)
@@ -449,17 +438,7 @@ static void put_schema_with_future_type(struct wbuf *out)
 	uint32_t n = ebr_event_def_count();
 
 	wbuf_varint(&s, n + 1);
-	for (uint32_t i = 0; i < n; i++) {
-		const struct ebr_event_def *d = ebr_event_def_at(i);
-
-		wbuf_varint(&s, d->id);
-		wbuf_str(&s, d->name, strlen(d->name));
-		wbuf_varint(&s, d->nfields);
-		for (uint32_t f = 0; f < d->nfields; f++) {
-			wbuf_str(&s, d->fields[f].name, strlen(d->fields[f].name));
-			wbuf_varint(&s, d->fields[f].kind);
-		}
-	}
+	wbuf_schema_types(&s);
 	wbuf_varint(&s, 900);
 	wbuf_str(&s, "future.thing", 12);
 	wbuf_varint(&s, 3);
@@ -893,17 +872,7 @@ static void file_with_events(struct wbuf *f, const struct wbuf *ev, uint16_t fla
 
 	put_file_header(f, EBR_VERSION_MAJOR, EBR_VERSION_MINOR);
 	wbuf_varint(&s, n);
-	for (uint32_t i = 0; i < n; i++) {
-		const struct ebr_event_def *d = ebr_event_def_at(i);
-
-		wbuf_varint(&s, d->id);
-		wbuf_str(&s, d->name, strlen(d->name));
-		wbuf_varint(&s, d->nfields);
-		for (uint32_t k = 0; k < d->nfields; k++) {
-			wbuf_str(&s, d->fields[k].name, strlen(d->fields[k].name));
-			wbuf_varint(&s, d->fields[k].kind);
-		}
-	}
+	wbuf_schema_types(&s);
 	put_block(f, EBR_BLOCK_SCHEMA, 0, s.p, s.len, n);
 	put_block_stored(f, EBR_BLOCK_EVENTS, flags, 1, ev->p, ev->len, raw_len, count);
 	wbuf_release(&s);
