@@ -64,7 +64,13 @@ const char *ebr_strerror(int err);
  * compiles): the values a writer's caller passes, cheaper to clear per event than 64.
  */
 #define EBR_BUILD_FIELDS 20u
-#define EBR_MAX_META 65536u
+#define EBR_MAX_META 65536u /* entries in one META block */
+/*
+ * The META a reader holds from one file, at most: distinct keys, and bytes of keys and values.
+ * Past either, the rest of the file's META is ignored and reported (FORMAT.md "Limits").
+ */
+#define EBR_MAX_META_KEYS 16384u
+#define EBR_MAX_META_BYTES (4u << 20)
 /*
  * Thread names (the `comm` fields) are the kernel's: at most 15 bytes (TASK_COMM_LEN, 16 with
  * its NUL). A model that keeps a name keeps at most EBR_COMM_MAX bytes of it.

@@ -82,8 +82,9 @@ static void summary_totals(struct ebr_summary *sum)
 	}
 }
 
+/* The index at index_off, into sum; *why says what is wrong with it when it fails. */
 static int parse_index(struct ebr_reader *r, struct cursor *c, uint64_t index_off,
-		       struct ebr_summary *sum)
+		       struct ebr_summary *sum, const char **why)
 {
 	const struct ebr_source *src = reader_source(r);
 	uint64_t n = cur_varint_max(c, src->size / EBR_BLOCK_HEADER_SIZE);
@@ -99,6 +100,11 @@ static int parse_index(struct ebr_reader *r, struct cursor *c, uint64_t index_of
 
 		b->seq = i;
 		b->offset = cur_varint_max(c, index_off);
+		/* in file order (FORMAT.md): a block listed twice would be read twice */
+		if (i && b->offset <= b[-1].offset && !c->err) {
+			*why = "lists a block twice or out of file order";
+			c->err = EBR_E_CORRUPT;
+		}
 		b->type = (uint16_t)cur_varint_max(c, UINT16_MAX);
 		b->flags = (uint16_t)cur_varint_max(c, UINT16_MAX);
 		b->stored_size = (uint32_t)cur_varint_max(c, EBR_MAX_BLOCK_STORED);
@@ -147,17 +153,33 @@ int ebr_reader_load_index(struct ebr_reader *r, struct ebr_summary *sum)
 	if (got != (long)sizeof(footer) || memcmp(footer, EBR_FOOTER_MAGIC, 8))
 		return EBR_E_NO_INDEX;
 	index_off = get_le64(footer + 8);
-	if (index_off < EBR_FILE_HEADER_SIZE || index_off > src->size - sizeof(footer))
-		return EBR_E_NO_INDEX;
-	err = reader_block_at(r, index_off, EBR_BLOCK_INDEX, &info, &c);
-	if (!err)
-		err = parse_index(r, &c, index_off, sum);
+	err = EBR_E_CORRUPT;
+	if (index_off >= EBR_FILE_HEADER_SIZE && index_off <= src->size - sizeof(footer))
+		err = reader_block_at(r, index_off, EBR_BLOCK_INDEX, &info, &c);
+	/*
+	 * What a scan would not see is damage to report here: a footer that names no index
+	 * block, an intact index block whose content is wrong. A CRC failure the scan reports.
+	 */
+	if (err == EBR_E_CORRUPT)
+		reader_problem(r, EBR_PROB_BAD_PAYLOAD, err, 0, index_off, 0,
+			       "the footer names offset %llu for the index, where there is none: "
+			       "the blocks are read without it", (unsigned long long)index_off);
+	if (!err) {
+		const char *why = "does not decode";
+
+		err = parse_index(r, &c, index_off, sum, &why);
+		if (err && err != EBR_E_NOMEM)
+			reader_problem(r, EBR_PROB_BAD_PAYLOAD, err, info.seq, index_off,
+				       info.stored_size, "block %u (index) at offset %llu %s: the "
+				       "blocks are read without it", info.seq,
+				       (unsigned long long)index_off, why);
+	}
 	for (uint32_t i = 0; !err && i < sum->nblocks; i++) {
 		if (sum->blocks[i].type != EBR_BLOCK_META)
 			continue;
 		err = reader_block_at(r, sum->blocks[i].offset, EBR_BLOCK_META, &info, &c);
 		if (!err)
-			err = reader_parse_meta(r, &c);
+			err = reader_parse_meta(r, &c, &info);
 	}
 	if (err) {
 		ebr_summary_release(sum);

@@ -13,8 +13,11 @@
 #include <zstd.h>
 #include "layout.h"
 #include "reader_int.h"
+#include "siphash.h"
 
 #define MAX_PROBLEMS 256
+/* bytes read at a time while resynchronising over garbage (a header needs 48) */
+#define WIN_SIZE (64u << 10)
 
 struct file_field {
 	char *name;
@@ -29,6 +32,16 @@ struct file_type {
 	const struct ebr_event_def *def; /* compiled-in type of the same name, or NULL */
 	int32_t map[EBR_MAX_FIELDS];     /* compiled field -> file field, -1 if absent */
 	bool same_fields; /* map is the identity: the decoded fields serve as they are */
+};
+
+/*
+ * Type ids below TYPE_DIRECT (every id a writer of this format gives) find their type through
+ * a table, others by binary search: an event's type costs the same whatever the schema holds.
+ */
+#define TYPE_DIRECT 256u
+
+struct type_slot {
+	uint32_t id, index;
 };
 
 struct str_ref {
@@ -48,14 +61,22 @@ struct ebr_reader {
 	uint32_t next_seq; /* block number expected next */
 	uint32_t blocks_ok;
 
-	unsigned char win[EBR_BLOCK_HEADER_SIZE]; /* read but not consumed */
-	size_t win_len;
+	unsigned char win[WIN_SIZE]; /* win[win_pos, win_pos + win_len): read, not consumed */
+	size_t win_pos, win_len;
 
 	struct file_type *types;
 	uint32_t ntypes;
+	uint16_t type_direct[TYPE_DIRECT]; /* 1 + index into types of that id, 0: none */
+	struct type_slot *type_ids;        /* every type by id, sorted */
 
+	/* META in the order keys first came, found through meta_slots (keyed: keys are the trace's) */
 	char **meta_key, **meta_val;
-	uint32_t nmeta;
+	uint32_t nmeta, cap_meta;
+	uint32_t *meta_slots; /* open addressing: 1 + index into meta_key, 0 empty */
+	uint32_t meta_nslots; /* a power of two, at least twice nmeta */
+	struct siphash_key meta_hash_key;
+	size_t meta_bytes; /* of the keys and values held, against EBR_MAX_META_BYTES */
+	bool meta_full;    /* a limit was reached: the rest of META is ignored */
 	uint64_t start_ns; /* META clock.start.monotonic_ns, parsed once: every row's time needs it */
 
 	/* the current block */
@@ -90,7 +111,7 @@ int ebr_problem_is_damage(enum ebr_problem_kind kind)
 	return kind != EBR_PROB_UNKNOWN_BLOCK;
 }
 
-static void problem(struct ebr_reader *r, enum ebr_problem_kind kind, int err, uint32_t block,
+void reader_problem(struct ebr_reader *r, enum ebr_problem_kind kind, int err, uint32_t block,
 		    uint64_t offset, uint64_t length, const char *fmt, ...)
 {
 	struct ebr_problem *p;
@@ -111,12 +132,26 @@ static void problem(struct ebr_reader *r, enum ebr_problem_kind kind, int err, u
 
 /* ------------------------------------------------------------ reading the source */
 
-/* Tops the window up to n bytes (n <= sizeof(win)); returns bytes available or < 0. */
-static long win_fill(struct ebr_reader *r, size_t n)
+static const unsigned char *win_data(const struct ebr_reader *r)
+{
+	return r->win + r->win_pos;
+}
+
+/*
+ * Tops the window up to n bytes, asking the source for up to max (n <= max <= WIN_SIZE):
+ * blocks ask for just what they need, resync() for a whole window. Returns bytes available
+ * (fewer than n only at the end of the input) or < 0.
+ */
+static long win_read(struct ebr_reader *r, size_t n, size_t max)
 {
 	while (r->win_len < n) {
-		long got = r->src.read(r->src.ctx, r->win + r->win_len, n - r->win_len);
+		long got;
 
+		if (r->win_pos + max > WIN_SIZE) {
+			memmove(r->win, r->win + r->win_pos, r->win_len);
+			r->win_pos = 0;
+		}
+		got = r->src.read(r->src.ctx, r->win + r->win_pos + r->win_len, max - r->win_len);
 		if (got < 0)
 			return got;
 		if (got == 0)
@@ -126,9 +161,14 @@ static long win_fill(struct ebr_reader *r, size_t n)
 	return (long)r->win_len;
 }
 
+static long win_fill(struct ebr_reader *r, size_t n)
+{
+	return win_read(r, n, n);
+}
+
 static void win_consume(struct ebr_reader *r, size_t n)
 {
-	memmove(r->win, r->win + n, r->win_len - n);
+	r->win_pos = r->win_len == n ? 0 : r->win_pos + n;
 	r->win_len -= n;
 	r->off += n;
 }
@@ -139,7 +179,7 @@ static long src_read(struct ebr_reader *r, void *dst, size_t n)
 	size_t from_win = r->win_len < n ? r->win_len : n;
 	size_t got = from_win;
 
-	memcpy(dst, r->win, from_win);
+	memcpy(dst, win_data(r), from_win);
 	win_consume(r, from_win);
 	while (got < n) {
 		long k = r->src.read(r->src.ctx, (char *)dst + got, n - got);
@@ -255,6 +295,55 @@ static void type_link(struct file_type *t)
 	}
 }
 
+static int slot_cmp(const void *a, const void *b)
+{
+	const struct type_slot *x = a, *y = b;
+
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+/*
+ * The lookup of the n types by id, into r (sorted array and direct table); EBR_E_CORRUPT when
+ * two types share an id or one has id 0, and r is then left as it was.
+ */
+static int types_index(struct ebr_reader *r, const struct file_type *types, uint32_t n)
+{
+	struct type_slot *ids = malloc((n ? n : 1) * sizeof(*ids));
+
+	if (!ids)
+		return EBR_E_NOMEM;
+	for (uint32_t i = 0; i < n; i++)
+		ids[i] = (struct type_slot){ types[i].id, i };
+	qsort(ids, n, sizeof(*ids), slot_cmp);
+	for (uint32_t i = 0; i < n; i++) {
+		if (!ids[i].id || (i && ids[i].id == ids[i - 1].id)) {
+			free(ids);
+			return EBR_E_CORRUPT;
+		}
+	}
+	free(r->type_ids);
+	r->type_ids = ids;
+	memset(r->type_direct, 0, sizeof(r->type_direct));
+	for (uint32_t i = 0; i < n && ids[i].id < TYPE_DIRECT; i++)
+		r->type_direct[ids[i].id] = (uint16_t)(ids[i].index + 1);
+	return 0;
+}
+
+/* The index in r->types of the type of file id, or -1. */
+static int type_find(const struct ebr_reader *r, uint64_t id)
+{
+	const struct type_slot *s;
+	struct type_slot key;
+
+	if (id < TYPE_DIRECT)
+		return (int)r->type_direct[id] - 1;
+	if (id > UINT32_MAX || !r->ntypes)
+		return -1;
+	key.id = (uint32_t)id;
+	s = bsearch(&key, r->type_ids, r->ntypes, sizeof(*s), slot_cmp);
+	return s ? (int)s->index : -1;
+}
+
 static int parse_schema(struct ebr_reader *r, struct cursor *c)
 {
 	uint64_t n = cur_varint_max(c, EBR_MAX_TYPES);
@@ -284,12 +373,11 @@ static int parse_schema(struct ebr_reader *r, struct cursor *c)
 			if (t->fields[f].kind < EBR_KIND_U64 || t->fields[f].kind > EBR_KIND_STACK)
 				c->err = EBR_E_UNSUPPORTED;
 		}
-		for (uint32_t j = 0; j < i && !c->err; j++)
-			if (types[j].id == t->id || !t->id)
-				c->err = EBR_E_CORRUPT;
 		if (!c->err)
 			type_link(t);
 	}
+	if (!c->err)
+		c->err = types_index(r, types, (uint32_t)n);
 	if (c->err) {
 		types_free(types, (uint32_t)n);
 		return c->err;
@@ -309,17 +397,7 @@ static int schema_from_build(struct ebr_reader *r)
 	int err;
 
 	wbuf_varint(&b, n);
-	for (uint32_t i = 0; i < n; i++) {
-		const struct ebr_event_def *d = ebr_event_def_at(i);
-
-		wbuf_varint(&b, d->id);
-		wbuf_str(&b, d->name, strlen(d->name));
-		wbuf_varint(&b, d->nfields);
-		for (uint32_t f = 0; f < d->nfields; f++) {
-			wbuf_str(&b, d->fields[f].name, strlen(d->fields[f].name));
-			wbuf_varint(&b, d->fields[f].kind);
-		}
-	}
+	wbuf_schema_types(&b);
 	if (b.err)
 		return b.err;
 	c = (struct cursor){ b.p, b.p + b.len, 0 };
@@ -328,34 +406,80 @@ static int schema_from_build(struct ebr_reader *r)
 	return err;
 }
 
+/* The slot of key in meta_slots: its own, or the empty one where it would go. */
+static uint32_t meta_slot(const struct ebr_reader *r, const char *key)
+{
+	uint32_t mask = r->meta_nslots - 1;
+	uint32_t i = (uint32_t)siphash24(&r->meta_hash_key, key, strlen(key)) & mask;
+
+	while (r->meta_slots[i] && strcmp(r->meta_key[r->meta_slots[i] - 1], key))
+		i = (i + 1) & mask;
+	return i;
+}
+
+static int meta_find(const struct ebr_reader *r, const char *key)
+{
+	return r->meta_nslots ? (int)r->meta_slots[meta_slot(r, key)] - 1 : -1;
+}
+
+/* Room for one more key: the arrays and a table at most half full. */
+static int meta_reserve(struct ebr_reader *r)
+{
+	if (r->nmeta == r->cap_meta) {
+		uint32_t cap = r->cap_meta ? 2 * r->cap_meta : 64;
+		char **k = realloc(r->meta_key, cap * sizeof(*k)), **v;
+
+		if (!k)
+			return EBR_E_NOMEM;
+		r->meta_key = k;
+		v = realloc(r->meta_val, cap * sizeof(*v));
+		if (!v)
+			return EBR_E_NOMEM;
+		r->meta_val = v;
+		r->cap_meta = cap;
+	}
+	if (2 * (r->nmeta + 1) > r->meta_nslots) {
+		uint32_t n = r->meta_nslots ? 2 * r->meta_nslots : 128;
+		uint32_t *slots = calloc(n, sizeof(*slots));
+
+		if (!slots)
+			return EBR_E_NOMEM;
+		free(r->meta_slots);
+		r->meta_slots = slots;
+		r->meta_nslots = n;
+		for (uint32_t i = 0; i < r->nmeta; i++)
+			r->meta_slots[meta_slot(r, r->meta_key[i])] = i + 1;
+	}
+	return 0;
+}
+
+/*
+ * Sets key to val, taking both. EBR_E_TOO_BIG (both freed) when that would pass the limits of
+ * FORMAT.md on the META a reader holds, EBR_E_NOMEM.
+ */
 static int meta_set(struct ebr_reader *r, char *key, char *val)
 {
-	char **k, **v;
-	int err;
+	int i = meta_find(r, key);
+	size_t vlen = strlen(val), klen = i < 0 ? strlen(key) : 0;
+	size_t old = i < 0 ? 0 : strlen(r->meta_val[i]);
+	int err = EBR_E_TOO_BIG;
 
+	if ((i < 0 && r->nmeta >= EBR_MAX_META_KEYS) ||
+	    r->meta_bytes - old + klen + vlen > EBR_MAX_META_BYTES)
+		goto drop;
 	if (!strcmp(key, "clock.start.monotonic_ns"))
 		r->start_ns = strtoull(val, NULL, 10);
-
-	for (uint32_t i = 0; i < r->nmeta; i++) {
-		if (!strcmp(r->meta_key[i], key)) {
-			free(key);
-			free(r->meta_val[i]);
-			r->meta_val[i] = val;
-			return 0;
-		}
+	r->meta_bytes = r->meta_bytes - old + klen + vlen;
+	if (i >= 0) {
+		free(key);
+		free(r->meta_val[i]);
+		r->meta_val[i] = val;
+		return 0;
 	}
-	err = EBR_E_TOO_BIG;
-	if (r->nmeta >= EBR_MAX_META)
+	err = meta_reserve(r);
+	if (err)
 		goto drop;
-	err = EBR_E_NOMEM;
-	k = realloc(r->meta_key, (r->nmeta + 1) * sizeof(*k));
-	if (!k)
-		goto drop;
-	r->meta_key = k;
-	v = realloc(r->meta_val, (r->nmeta + 1) * sizeof(*v));
-	if (!v)
-		goto drop;
-	r->meta_val = v;
+	r->meta_slots[meta_slot(r, key)] = r->nmeta + 1;
 	r->meta_key[r->nmeta] = key;
 	r->meta_val[r->nmeta++] = val;
 	return 0;
@@ -365,19 +489,32 @@ drop:
 	return err;
 }
 
-static int parse_meta(struct ebr_reader *r, struct cursor *c)
+/*
+ * The key/value pairs of META block b. Once the META held reaches a limit, the rest of the
+ * file's META is ignored, said once as a problem: a trace cannot make its reader hold more.
+ */
+static int parse_meta(struct ebr_reader *r, struct cursor *c, const struct ebr_block_info *b)
 {
 	uint64_t n = cur_varint_max(c, EBR_MAX_META);
 
-	for (uint64_t i = 0; i < n && !c->err; i++) {
+	for (uint64_t i = 0; i < n && !c->err && !r->meta_full; i++) {
 		char *k = dup_str(c), *v = k ? dup_str(c) : NULL;
+		int err;
 
 		if (!v) {
 			free(k);
 			break;
 		}
-		int err = meta_set(r, k, v);
-
+		err = meta_set(r, k, v);
+		if (err == EBR_E_TOO_BIG) {
+			r->meta_full = true;
+			reader_problem(r, EBR_PROB_BAD_PAYLOAD, err, b->seq, b->offset, b->stored_size,
+				"block %u (meta) at offset %llu: META passes this reader's limit of "
+				"%u keys or %u MiB; the rest of META is ignored", b->seq,
+				(unsigned long long)b->offset, EBR_MAX_META_KEYS,
+				EBR_MAX_META_BYTES >> 20);
+			return 0;
+		}
 		if (err)
 			return err;
 	}
@@ -398,6 +535,30 @@ static int grow(void **p, size_t *cap, size_t need, size_t elem)
 	return 0;
 }
 
+/*
+ * The bytes of the n strings (or the frames of the n stacks) the table at c holds, c left as
+ * it was: the reader's tables are sized by what a block holds, not by its payload's size.
+ */
+static int table_size(const struct cursor *c, uint64_t n, bool stacks, size_t *size)
+{
+	struct cursor t = *c;
+
+	*size = 0;
+	for (uint64_t i = 0; i < n && !t.err; i++) {
+		uint64_t len = cur_varint_max(&t, stacks ? EBR_MAX_STACK_DEPTH : EBR_MAX_STRING);
+
+		/* each frame costs at least one byte, so both are lies past what is left */
+		if (len > cur_left(&t))
+			return EBR_E_CORRUPT;
+		*size += (size_t)len;
+		if (!stacks)
+			t.p += len;
+		for (uint64_t k = 0; stacks && k < len; k++)
+			cur_varint(&t);
+	}
+	return t.err;
+}
+
 /* Reads the string and stack tables; leaves the cursor at the first event. */
 static int parse_events_tables(struct ebr_reader *r, struct cursor *c)
 {
@@ -407,14 +568,13 @@ static int parse_events_tables(struct ebr_reader *r, struct cursor *c)
 
 	/* each string costs at least one byte: a count above what is left is a lie */
 	n = cur_varint_max(c, EBR_MAX_BLOCK_STRINGS);
-	if (c->err || n > cur_left(c))
+	if (c->err || n > cur_left(c) || table_size(c, n, false, &need))
 		return EBR_E_CORRUPT;
 	cap = r->cap_strs;
 	if (grow((void **)&r->strs, &cap, (size_t)n + 1, sizeof(*r->strs)))
 		return EBR_E_NOMEM;
 	r->cap_strs = (uint32_t)cap;
-	need = cur_left(c) + (size_t)n + 1;
-	if (grow((void **)&r->strdata, &r->strdata_cap, need, 1))
+	if (grow((void **)&r->strdata, &r->strdata_cap, need + (size_t)n + 1, 1))
 		return EBR_E_NOMEM;
 	r->strdata[sd++] = 0; /* id 0: "" */
 	r->strs[0] = (struct str_ref){ 0, 0 };
@@ -432,14 +592,13 @@ static int parse_events_tables(struct ebr_reader *r, struct cursor *c)
 	r->nstrs = (uint32_t)n;
 
 	n = cur_varint_max(c, EBR_MAX_BLOCK_STACKS);
-	if (c->err || n > cur_left(c))
+	if (c->err || n > cur_left(c) || table_size(c, n, true, &need))
 		return EBR_E_CORRUPT;
 	cap = r->cap_stacks;
 	if (grow((void **)&r->stacks, &cap, (size_t)n + 1, sizeof(*r->stacks)))
 		return EBR_E_NOMEM;
 	r->cap_stacks = (uint32_t)cap;
-	/* every frame costs at least one byte too */
-	if (grow((void **)&r->frames, &r->cap_frames, cur_left(c) + 1, sizeof(uint64_t)))
+	if (grow((void **)&r->frames, &r->cap_frames, need + 1, sizeof(uint64_t)))
 		return EBR_E_NOMEM;
 	r->stacks[0] = (struct stack_ref){ 0, 0 };
 	for (uint32_t i = 1; i <= n; i++) {
@@ -458,33 +617,56 @@ static int parse_events_tables(struct ebr_reader *r, struct cursor *c)
 /* ------------------------------------------------------------ blocks */
 
 /*
- * After a header that failed: slide forward one byte at a time to the next offset that holds
- * a block header with a valid CRC (or the footer), so that one damaged header costs one block.
+ * After a header that failed: slide forward to the next offset that holds a block header
+ * with a valid CRC (or the footer), so that one damaged header costs one block. Garbage is
+ * read a window at a time and crossed with memchr(): both magics start with 'E'.
  */
 static long resync(struct ebr_reader *r)
 {
-	uint64_t skipped = 0;
+	uint64_t skipped = 1;
 
+	win_consume(r, 1);
 	for (;;) {
 		struct block_header bh;
-		long got;
+		const unsigned char *p, *e;
+		long got = win_read(r, EBR_BLOCK_HEADER_SIZE, WIN_SIZE);
+		size_t lead;
 
+		if (got <= 0)
+			return got < 0 ? got : (long)skipped;
+		p = win_data(r);
+		e = memchr(p, 'E', (size_t)got);
+		lead = e ? (size_t)(e - p) : (size_t)got;
+		if (lead) {
+			win_consume(r, lead);
+			skipped += lead;
+			continue;
+		}
+		if (got >= 8 && !memcmp(p, EBR_FOOTER_MAGIC, 8))
+			return (long)skipped;
+		if (got >= EBR_BLOCK_HEADER_SIZE && !header_parse(p, &bh) && !header_check(&bh))
+			return (long)skipped;
+		if (got < EBR_BLOCK_HEADER_SIZE &&
+		    !memcmp(p, EBR_BLOCK_MAGIC, got < 4 ? (size_t)got : 4))
+			return (long)skipped;
 		win_consume(r, 1);
 		skipped++;
-		got = win_fill(r, EBR_BLOCK_HEADER_SIZE);
-		if (got < 0)
-			return got;
-		if (got == 0)
-			return (long)skipped;
-		if (got >= 8 && !memcmp(r->win, EBR_FOOTER_MAGIC, 8))
-			return (long)skipped;
-		if (got == EBR_BLOCK_HEADER_SIZE && !header_parse(r->win, &bh) &&
-		    !header_check(&bh))
-			return (long)skipped;
-		if (got < EBR_BLOCK_HEADER_SIZE && !memcmp(r->win, EBR_BLOCK_MAGIC,
-							   got < 4 ? (size_t)got : 4))
-			return (long)skipped;
 	}
+}
+
+/*
+ * Whether the stored payload is exactly one zstd frame (FORMAT.md "Blocks"): zstd itself would
+ * also decode several frames one after the other and step over skippable frames, which a
+ * writer never makes and which could hide bytes from a reader of another language.
+ */
+static bool one_zstd_frame(const unsigned char *p, size_t len)
+{
+	size_t n;
+
+	if (len < 4 || get_le32(p) != ZSTD_MAGICNUMBER)
+		return false;
+	n = ZSTD_findFrameCompressedSize(p, len);
+	return !ZSTD_isError(n) && n == len;
 }
 
 static int decode_payload(struct ebr_reader *r, const struct block_header *bh)
@@ -492,6 +674,8 @@ static int decode_payload(struct ebr_reader *r, const struct block_header *bh)
 	if (bh->flags & EBR_BF_ZSTD) {
 		size_t n;
 
+		if (!one_zstd_frame(r->stored.p, bh->stored))
+			return EBR_E_ZSTD;
 		r->raw.len = 0;
 		if (wbuf_reserve(&r->raw, bh->raw ? bh->raw : 1))
 			return EBR_E_NOMEM;
@@ -553,20 +737,20 @@ static int read_end_or_footer(struct ebr_reader *r, uint64_t at)
 	if (got == 0) {
 		r->at_end = 1;
 		if (!r->saw_footer)
-			problem(r, EBR_PROB_NO_FOOTER, EBR_E_TRUNCATED, r->next_seq, at, 0,
+			reader_problem(r, EBR_PROB_NO_FOOTER, EBR_E_TRUNCATED, r->next_seq, at, 0,
 				"file ends after block %u at offset %llu without a footer: "
 				"the recording did not finish (every complete block was read)",
 				r->next_seq ? r->next_seq - 1 : 0, (unsigned long long)at);
 		return 0;
 	}
-	if (got < 8 || memcmp(r->win, EBR_FOOTER_MAGIC, 8))
+	if (got < 8 || memcmp(win_data(r), EBR_FOOTER_MAGIC, 8))
 		return BLOCK_GO_ON;
 	got = win_fill(r, EBR_FOOTER_SIZE);
 	if (got < 0)
 		return (int)got;
 	r->at_end = 1;
 	if (got < EBR_FOOTER_SIZE) {
-		problem(r, EBR_PROB_TRUNCATED, EBR_E_TRUNCATED, r->next_seq, at, (uint64_t)got,
+		reader_problem(r, EBR_PROB_TRUNCATED, EBR_E_TRUNCATED, r->next_seq, at, (uint64_t)got,
 			"file cut at offset %llu inside the footer (every block was read)",
 			(unsigned long long)(at + (uint64_t)got));
 		return 0;
@@ -575,7 +759,7 @@ static int read_end_or_footer(struct ebr_reader *r, uint64_t at)
 	win_consume(r, EBR_FOOTER_SIZE);
 	got = win_fill(r, 1);
 	if (got > 0)
-		problem(r, EBR_PROB_GARBAGE, EBR_E_CORRUPT, r->next_seq, r->off, 0,
+		reader_problem(r, EBR_PROB_GARBAGE, EBR_E_CORRUPT, r->next_seq, r->off, 0,
 			"bytes after the footer at offset %llu are ignored",
 			(unsigned long long)r->off);
 	return 0;
@@ -595,20 +779,20 @@ static int read_header(struct ebr_reader *r, uint64_t at, struct block_header *b
 
 	if (got < EBR_BLOCK_HEADER_SIZE) {
 		r->at_end = 1;
-		problem(r, EBR_PROB_TRUNCATED, EBR_E_TRUNCATED, r->next_seq, at, (uint64_t)got,
+		reader_problem(r, EBR_PROB_TRUNCATED, EBR_E_TRUNCATED, r->next_seq, at, (uint64_t)got,
 			"file cut at offset %llu inside the header of block %u "
 			"(every complete block before it was read)",
 			(unsigned long long)(at + (uint64_t)got), r->next_seq);
 		return 0;
 	}
-	err = header_parse(r->win, bh);
+	err = header_parse(win_data(r), bh);
 	if (err) {
 		uint32_t seq = r->next_seq;
 
 		skipped = resync(r);
 		if (skipped < 0)
 			return (int)skipped;
-		problem(r, err == EBR_E_CRC ? EBR_PROB_BAD_HEADER : EBR_PROB_GARBAGE, err, seq, at,
+		reader_problem(r, err == EBR_E_CRC ? EBR_PROB_BAD_HEADER : EBR_PROB_GARBAGE, err, seq, at,
 			(uint64_t)skipped,
 			"block %u at offset %llu: %s; skipped %ld bytes to the next block", seq,
 			(unsigned long long)at,
@@ -627,7 +811,7 @@ static int read_header(struct ebr_reader *r, uint64_t at, struct block_header *b
 		skipped = resync(r);
 		if (skipped < 0)
 			return (int)skipped;
-		problem(r, EBR_PROB_BAD_PAYLOAD, err, bh->seq, at, bh->stored,
+		reader_problem(r, EBR_PROB_BAD_PAYLOAD, err, bh->seq, at, bh->stored,
 			"block %u at offset %llu claims %u stored / %u raw bytes, over the "
 			"limit of %u: skipped %ld bytes to the next block", bh->seq,
 			(unsigned long long)at, bh->stored, bh->raw, EBR_MAX_BLOCK_RAW, skipped);
@@ -654,7 +838,7 @@ static int read_payload(struct ebr_reader *r, uint64_t at, const struct block_he
 		return (int)got;
 	if ((uint32_t)got < bh->stored) {
 		r->at_end = 1;
-		problem(r, EBR_PROB_TRUNCATED, EBR_E_TRUNCATED, bh->seq, at, (uint64_t)got,
+		reader_problem(r, EBR_PROB_TRUNCATED, EBR_E_TRUNCATED, bh->seq, at, (uint64_t)got,
 			"file cut at offset %llu inside block %u (starts at offset %llu, "
 			"%u of %u payload bytes present): every complete block was read",
 			(unsigned long long)r->off, bh->seq, (unsigned long long)at, (unsigned)got,
@@ -662,7 +846,7 @@ static int read_payload(struct ebr_reader *r, uint64_t at, const struct block_he
 		return 0;
 	}
 	if (ebr_crc32c(0, r->stored.p, bh->stored) != bh->payload_crc) {
-		problem(r, EBR_PROB_BAD_PAYLOAD, EBR_E_CRC, bh->seq, at, bh->stored,
+		reader_problem(r, EBR_PROB_BAD_PAYLOAD, EBR_E_CRC, bh->seq, at, bh->stored,
 			"block %u (%s) at offset %llu: payload checksum mismatch; its %u "
 			"events are skipped", bh->seq, block_type_name(bh->type),
 			(unsigned long long)at, bh->type == EBR_BLOCK_EVENTS ? bh->count : 0);
@@ -676,21 +860,21 @@ static int block_known(struct ebr_reader *r, uint64_t at, const struct block_hea
 		       int check_err)
 {
 	if (check_err) {
-		problem(r, EBR_PROB_BAD_PAYLOAD, check_err, bh->seq, at, bh->stored,
+		reader_problem(r, EBR_PROB_BAD_PAYLOAD, check_err, bh->seq, at, bh->stored,
 			"block %u at offset %llu uses flags 0x%x this ebrec does not know: "
 			"skipped (a newer ebrec may read it)", bh->seq, (unsigned long long)at,
 			bh->flags);
 		return BLOCK_SKIP;
 	}
 	if ((bh->type & EBR_BLOCK_OPTIONAL) && bh->type != EBR_BLOCK_INDEX) {
-		problem(r, EBR_PROB_UNKNOWN_BLOCK, 0, bh->seq, at, bh->stored,
+		reader_problem(r, EBR_PROB_UNKNOWN_BLOCK, 0, bh->seq, at, bh->stored,
 			"block %u at offset %llu: optional block type 0x%x unknown, skipped",
 			bh->seq, (unsigned long long)at, bh->type);
 		return BLOCK_SKIP;
 	}
 	if (bh->type != EBR_BLOCK_SCHEMA && bh->type != EBR_BLOCK_META &&
 	    bh->type != EBR_BLOCK_EVENTS && bh->type != EBR_BLOCK_INDEX) {
-		problem(r, EBR_PROB_BAD_PAYLOAD, EBR_E_UNSUPPORTED, bh->seq, at, bh->stored,
+		reader_problem(r, EBR_PROB_BAD_PAYLOAD, EBR_E_UNSUPPORTED, bh->seq, at, bh->stored,
 			"block %u at offset %llu: required block type 0x%x unknown to this "
 			"ebrec: skipped (a newer ebrec may read it)", bh->seq,
 			(unsigned long long)at, bh->type);
@@ -716,14 +900,14 @@ static int interpret_block(struct ebr_reader *r, uint64_t at, const struct block
 		if (bh->type == EBR_BLOCK_SCHEMA)
 			err = parse_schema(r, &c);
 		else if (bh->type == EBR_BLOCK_META)
-			err = parse_meta(r, &c);
+			err = r->meta_full ? 0 : parse_meta(r, &c, &r->blk);
 		else
 			err = parse_events_tables(r, &c);
 	}
 	if (err == EBR_E_NOMEM)
 		return err;
 	if (err) {
-		problem(r, EBR_PROB_BAD_PAYLOAD, err, bh->seq, at, bh->stored,
+		reader_problem(r, EBR_PROB_BAD_PAYLOAD, err, bh->seq, at, bh->stored,
 			"block %u (%s) at offset %llu does not decode (%s); skipped", bh->seq,
 			block_type_name(bh->type), (unsigned long long)at, ebr_strerror(err));
 		return BLOCK_SKIP;
@@ -769,15 +953,14 @@ static int read_block(struct ebr_reader *r)
 
 static struct file_type *type_by_id(struct ebr_reader *r, uint64_t id)
 {
-	for (uint32_t i = 0; i < r->ntypes; i++)
-		if (r->types[i].id == id)
-			return &r->types[i];
-	return NULL;
+	int i = type_find(r, id);
+
+	return i >= 0 ? &r->types[i] : NULL;
 }
 
 static void events_damaged(struct ebr_reader *r, const char *what)
 {
-	problem(r, EBR_PROB_BAD_PAYLOAD, EBR_E_CORRUPT, r->blk.seq, r->blk.offset, r->blk.stored_size,
+	reader_problem(r, EBR_PROB_BAD_PAYLOAD, EBR_E_CORRUPT, r->blk.seq, r->blk.offset, r->blk.stored_size,
 		"block %u at offset %llu: %s after %u of its %u events; the rest are skipped",
 		r->blk.seq, (unsigned long long)r->blk.offset, what, r->ev_decoded, r->blk.count);
 	r->in_events = 0;
@@ -930,6 +1113,7 @@ int ebr_reader_open(struct ebr_reader **out, const struct ebr_source *src, char 
 	if (!r)
 		return EBR_E_NOMEM;
 	r->src = *src;
+	siphash_key_random(&r->meta_hash_key);
 	r->dctx = ZSTD_createDCtx();
 	if (!r->dctx) {
 		err = EBR_E_NOMEM;
@@ -979,7 +1163,7 @@ int ebr_reader_open(struct ebr_reader **out, const struct ebr_source *src, char 
 	if (rc == 0 || r->blk.type != EBR_BLOCK_SCHEMA || !r->types) {
 		/* the schema block is damaged; this build's schema is the file's if versions match */
 		if (r->minor == EBR_VERSION_MINOR && !schema_from_build(r)) {
-			problem(r, EBR_PROB_BAD_PAYLOAD, EBR_E_CORRUPT, 0, EBR_FILE_HEADER_SIZE, 0,
+			reader_problem(r, EBR_PROB_BAD_PAYLOAD, EBR_E_CORRUPT, 0, EBR_FILE_HEADER_SIZE, 0,
 				"the schema block is missing or damaged: using this ebrec's own "
 				"schema for format %u.%u", r->major, r->minor);
 		} else {
@@ -1002,12 +1186,14 @@ void ebr_reader_close(struct ebr_reader *r)
 	if (!r)
 		return;
 	types_free(r->types, r->ntypes);
+	free(r->type_ids);
 	for (uint32_t i = 0; i < r->nmeta; i++) {
 		free(r->meta_key[i]);
 		free(r->meta_val[i]);
 	}
 	free(r->meta_key);
 	free(r->meta_val);
+	free(r->meta_slots);
 	wbuf_release(&r->stored);
 	wbuf_release(&r->raw);
 	ZSTD_freeDCtx(r->dctx);
@@ -1030,9 +1216,9 @@ const struct ebr_source *reader_source(const struct ebr_reader *r)
 	return &r->src;
 }
 
-int reader_parse_meta(struct ebr_reader *r, struct cursor *c)
+int reader_parse_meta(struct ebr_reader *r, struct cursor *c, const struct ebr_block_info *b)
 {
-	return parse_meta(r, c);
+	return r->meta_full ? 0 : parse_meta(r, c, b);
 }
 
 int reader_block_at(struct ebr_reader *r, uint64_t off, uint16_t want_type,
@@ -1095,10 +1281,9 @@ const struct ebr_problem *ebr_reader_problem(const struct ebr_reader *r, uint32_
 
 const char *ebr_reader_meta(const struct ebr_reader *r, const char *key)
 {
-	for (uint32_t i = 0; i < r->nmeta; i++)
-		if (!strcmp(r->meta_key[i], key))
-			return r->meta_val[i];
-	return NULL;
+	int i = meta_find(r, key);
+
+	return i >= 0 ? r->meta_val[i] : NULL;
 }
 
 uint64_t ebr_reader_start_ns(const struct ebr_reader *r)
@@ -1146,10 +1331,7 @@ int ebr_reader_type_field(const struct ebr_reader *r, uint32_t i, uint32_t f,
 
 int ebr_reader_type_index(const struct ebr_reader *r, uint32_t file_id)
 {
-	for (uint32_t i = 0; i < r->ntypes; i++)
-		if (r->types[i].id == file_id)
-			return (int)i;
-	return -1;
+	return type_find(r, file_id);
 }
 
 uint64_t ebr_reader_offset(const struct ebr_reader *r)

@@ -3,6 +3,7 @@
 #include <pthread.h>
 #include "array_size.h"
 #include "ebr.h"
+#include "wire.h"
 
 /* Every field of every type, in events.def order: a type's fields are contiguous. */
 static const struct {
@@ -70,4 +71,21 @@ const struct ebr_event_def *ebr_event_def(uint32_t id)
 		if (all_events[i].id == id)
 			return ebr_event_def_at(i);
 	return NULL;
+}
+
+void wbuf_schema_types(struct wbuf *b)
+{
+	uint32_t n = ebr_event_def_count();
+
+	for (uint32_t i = 0; i < n; i++) {
+		const struct ebr_event_def *d = ebr_event_def_at(i);
+
+		wbuf_varint(b, d->id);
+		wbuf_str(b, d->name, strlen(d->name));
+		wbuf_varint(b, d->nfields);
+		for (uint32_t f = 0; f < d->nfields; f++) {
+			wbuf_str(b, d->fields[f].name, strlen(d->fields[f].name));
+			wbuf_varint(b, d->fields[f].kind);
+		}
+	}
 }

@@ -99,6 +99,9 @@ static inline uint64_t get_le64(const unsigned char *p)
 	return (uint64_t)get_le32(p) | (uint64_t)get_le32(p + 4) << 32;
 }
 
+/* The SCHEMA entries of the compiled-in types (FORMAT.md "SCHEMA"), after their count. */
+void wbuf_schema_types(struct wbuf *b);
+
 struct cursor {
 	const unsigned char *p, *end;
 	int err; /* sticky: EBR_E_CORRUPT */
@@ -123,11 +126,14 @@ static inline uint64_t cur_varint(struct cursor *c)
 		}
 		unsigned char byte = *c->p++;
 
+		/* the 10th byte holds bit 63 alone: more would be a value over 64 bits */
+		if (shift == 63 && byte > 1)
+			break;
 		v |= (uint64_t)(byte & 0x7f) << shift;
 		if (!(byte & 0x80))
 			return v;
 	}
-	c->err = EBR_E_CORRUPT; /* more than 10 bytes */
+	c->err = EBR_E_CORRUPT; /* more than 10 bytes, or over 64 bits */
 	return 0;
 }
 

@@ -139,17 +139,7 @@ static int write_schema(struct ebr_writer *w)
 
 	b->len = 0;
 	wbuf_varint(b, n);
-	for (uint32_t i = 0; i < n; i++) {
-		const struct ebr_event_def *d = ebr_event_def_at(i);
-
-		wbuf_varint(b, d->id);
-		wbuf_str(b, d->name, strlen(d->name));
-		wbuf_varint(b, d->nfields);
-		for (uint32_t f = 0; f < d->nfields; f++) {
-			wbuf_str(b, d->fields[f].name, strlen(d->fields[f].name));
-			wbuf_varint(b, d->fields[f].kind);
-		}
-	}
+	wbuf_schema_types(b);
 	return write_block(w, EBR_BLOCK_SCHEMA, b, n, 0, 0);
 }
 

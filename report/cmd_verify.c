@@ -28,6 +28,14 @@ int cmd_verify(int argc, char **argv)
 		if (bi.type == EBR_BLOCK_EVENTS)
 			events += bi.count;
 	}
+	/* the index too, as info reads it: a footer or an index that is wrong is damage */
+	if (ret >= 0) {
+		struct ebr_summary sum;
+
+		if (ebr_reader_load_index(tf.r, &sum) == EBR_E_NOMEM)
+			ret = EBR_E_NOMEM;
+		ebr_summary_release(&sum);
+	}
 	text_safe(argv[1], safe, sizeof(safe));
 	if (ret < 0) {
 		fprintf(stderr, "ebrec verify: reading %s failed: %s\n", safe, ebr_strerror(ret));

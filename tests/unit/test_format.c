@@ -7,10 +7,13 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/wait.h>
+#include <zstd.h>
 #include "format/array_size.h"
 #include "format/ebr.h"
 #include "format/layout.h"
+#include "format/siphash.h"
 #include "format/wire.h"
+#include "analyze/pass.h"
 #include "check.h"
 
 /* ------------------------------------------------------------ a synthetic event stream */
@@ -392,22 +395,30 @@ static void test_flips_anywhere_never_crash(void)
 	free(mem.buf);
 }
 
-/* A raw, uncompressed block with valid CRCs. */
-static void put_block(struct wbuf *out, uint16_t type, uint32_t seq, const void *payload,
-		      size_t len, uint32_t count)
+/* A block with valid CRCs whose payload is stored as given (flags: EBR_BF_ZSTD or 0). */
+static void put_block_stored(struct wbuf *out, uint16_t type, uint16_t flags, uint32_t seq,
+			     const void *payload, size_t len, size_t raw_len, uint32_t count)
 {
 	unsigned char h[EBR_BLOCK_HEADER_SIZE] = { 0 };
 
 	memcpy(h, EBR_BLOCK_MAGIC, 4);
 	put_le16(h + 4, type);
+	put_le16(h + 6, flags);
 	put_le32(h + 8, (uint32_t)len);
-	put_le32(h + 12, (uint32_t)len);
+	put_le32(h + 12, (uint32_t)raw_len);
 	put_le32(h + 16, seq);
 	put_le32(h + 20, count);
 	put_le32(h + 40, ebr_crc32c(0, payload, len));
 	put_le32(h + 44, ebr_crc32c(0, h, 44));
 	wbuf_put(out, h, sizeof(h));
 	wbuf_put(out, payload, len);
+}
+
+/* A raw, uncompressed block with valid CRCs. */
+static void put_block(struct wbuf *out, uint16_t type, uint32_t seq, const void *payload,
+		      size_t len, uint32_t count)
+{
+	put_block_stored(out, type, 0, seq, payload, len, len, count);
 }
 
 static void put_file_header(struct wbuf *out, uint16_t major, uint16_t minor)
@@ -427,17 +438,7 @@ static void put_schema_with_future_type(struct wbuf *out)
 	uint32_t n = ebr_event_def_count();
 
 	wbuf_varint(&s, n + 1);
-	for (uint32_t i = 0; i < n; i++) {
-		const struct ebr_event_def *d = ebr_event_def_at(i);
-
-		wbuf_varint(&s, d->id);
-		wbuf_str(&s, d->name, strlen(d->name));
-		wbuf_varint(&s, d->nfields);
-		for (uint32_t f = 0; f < d->nfields; f++) {
-			wbuf_str(&s, d->fields[f].name, strlen(d->fields[f].name));
-			wbuf_varint(&s, d->fields[f].kind);
-		}
-	}
+	wbuf_schema_types(&s);
 	wbuf_varint(&s, 900);
 	wbuf_str(&s, "future.thing", 12);
 	wbuf_varint(&s, 3);
@@ -810,6 +811,562 @@ static void test_error_codes_apart_from_errno(void)
 	CHECK(!strcmp(ebr_strerror(-ENOENT), unknown) && !strcmp(ebr_strerror(-ENOMEM), unknown));
 }
 
+/* The varints of FORMAT.md "Conventions": 10 bytes at most, and no value over 64 bits. */
+static void test_varint_over_64_bits(void)
+{
+	static const unsigned char max[] = { 0xff, 0xff, 0xff, 0xff, 0xff,
+					     0xff, 0xff, 0xff, 0xff, 0x01 };
+	unsigned char over[sizeof(max)];
+	struct cursor c = { max, max + sizeof(max), 0 };
+
+	CHECK_EQ(cur_varint(&c), UINT64_MAX);
+	CHECK_EQ(c.err, 0);
+	/* the 10th byte may hold bit 63 alone: each of its 6 other bits is a 65th bit or more */
+	for (int bit = 1; bit < 7; bit++) {
+		memcpy(over, max, sizeof(max));
+		over[9] = (unsigned char)(1u << bit);
+		c = (struct cursor){ over, over + sizeof(over), 0 };
+		cur_varint(&c);
+		CHECK_EQ(c.err, EBR_E_CORRUPT);
+	}
+}
+
+/*
+ * Reads f: returns its events, with the first damage's error (0: none) and the problems
+ * besides the missing footer.
+ */
+static uint32_t read_all(const struct wbuf *f, int *first_err, uint32_t *nproblems)
+{
+	struct ebr_mem_source ms;
+	struct ebr_source src;
+	struct ebr_reader *r;
+	const struct ebr_event *e;
+	uint32_t n = 0;
+
+	*first_err = 0;
+	*nproblems = 0;
+	ebr_source_mem(&src, &ms, f->p, f->len);
+	if (ebr_reader_open(&r, &src, NULL, 0))
+		return UINT32_MAX;
+	while (ebr_reader_next(r, &e) > 0)
+		n++;
+	for (uint32_t i = 0; i < ebr_reader_problem_count(r); i++) {
+		const struct ebr_problem *p = ebr_reader_problem(r, i);
+
+		if (p->kind == EBR_PROB_NO_FOOTER) /* these files have none */
+			continue;
+		if (!*first_err && ebr_problem_is_damage(p->kind))
+			*first_err = p->err;
+		++*nproblems;
+	}
+	ebr_reader_close(r);
+	return n;
+}
+
+/* A file of the compiled schema and one events block of count ebr.counts, as given. */
+static void file_with_events(struct wbuf *f, const struct wbuf *ev, uint16_t flags,
+			     size_t raw_len, uint32_t count)
+{
+	struct wbuf s = { 0 };
+	uint32_t n = ebr_event_def_count();
+
+	put_file_header(f, EBR_VERSION_MAJOR, EBR_VERSION_MINOR);
+	wbuf_varint(&s, n);
+	wbuf_schema_types(&s);
+	put_block(f, EBR_BLOCK_SCHEMA, 0, s.p, s.len, n);
+	put_block_stored(f, EBR_BLOCK_EVENTS, flags, 1, ev->p, ev->len, raw_len, count);
+	wbuf_release(&s);
+}
+
+/* The events payload of n ebr.counts whose lost_user is value (a varint of vlen bytes). */
+static void counts_events(struct wbuf *ev, uint32_t n, const unsigned char *value, size_t vlen)
+{
+	wbuf_varint(ev, 0); /* strings */
+	wbuf_varint(ev, 0); /* stacks */
+	for (uint32_t i = 0; i < n; i++) {
+		wbuf_varint(ev, EBR_EV_COUNTS);
+		wbuf_varint(ev, zigzag(10));
+		wbuf_varint(ev, 0);
+		for (int k = 0; k < 4; k++)
+			wbuf_varint(ev, 1);
+		wbuf_put(ev, value, vlen);
+	}
+}
+
+/* An event field of 10 bytes over 64 bits makes its block damaged; bit 63 alone does not. */
+static void test_reader_refuses_varint_over_64_bits(void)
+{
+	unsigned char v[10] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01 };
+	struct wbuf f = { 0 }, ev = { 0 };
+	uint32_t nprob;
+	int err;
+
+	counts_events(&ev, 3, v, sizeof(v));
+	file_with_events(&f, &ev, 0, ev.len, 3);
+	CHECK_EQ(read_all(&f, &err, &nprob), 3);
+	CHECK_EQ(err, 0);
+	wbuf_release(&f);
+	wbuf_release(&ev);
+	v[9] = 0x7f; /* 63 bits more */
+	counts_events(&ev, 3, v, sizeof(v));
+	file_with_events(&f, &ev, 0, ev.len, 3);
+	CHECK_EQ(read_all(&f, &err, &nprob), 0);
+	CHECK_EQ(err, EBR_E_CORRUPT);
+	wbuf_release(&f);
+	wbuf_release(&ev);
+}
+
+/* A compressed payload is exactly one zstd frame: two frames, or a skippable one, are damage. */
+static void test_one_zstd_frame_per_block(void)
+{
+	static const unsigned char skippable[] = { 0x50, 0x2a, 0x4d, 0x18, 4, 0, 0, 0,
+						   'h', 'i', 'd', 'e' };
+	unsigned char one = 1;
+	struct wbuf raw = { 0 }, z = { 0 }, f = { 0 };
+	size_t half, n1, n2;
+	uint32_t nprob;
+	int err;
+
+	counts_events(&raw, 40, &one, 1);
+	CHECK_EQ(wbuf_reserve(&z, 2 * ZSTD_compressBound(raw.len) + sizeof(skippable)), 0);
+	/* one frame: reads */
+	n1 = ZSTD_compress(z.p, ZSTD_compressBound(raw.len), raw.p, raw.len, 3);
+	CHECK(!ZSTD_isError(n1));
+	file_with_events(&f, &(struct wbuf){ z.p, n1, 0, 0 }, 1, raw.len, 40);
+	CHECK_EQ(read_all(&f, &err, &nprob), 40);
+	CHECK_EQ(nprob, 0);
+	f.len = 0;
+	/* the same frame, then a skippable frame: zstd steps over it, the format does not */
+	memcpy(z.p + n1, skippable, sizeof(skippable));
+	file_with_events(&f, &(struct wbuf){ z.p, n1 + sizeof(skippable), 0, 0 }, 1, raw.len, 40);
+	CHECK_EQ(read_all(&f, &err, &nprob), 0);
+	CHECK_EQ(err, EBR_E_ZSTD);
+	f.len = 0;
+	/* the skippable frame first */
+	memcpy(z.p, skippable, sizeof(skippable));
+	n1 = ZSTD_compress(z.p + sizeof(skippable), ZSTD_compressBound(raw.len), raw.p, raw.len, 3);
+	file_with_events(&f, &(struct wbuf){ z.p, n1 + sizeof(skippable), 0, 0 }, 1, raw.len, 40);
+	CHECK_EQ(read_all(&f, &err, &nprob), 0);
+	CHECK_EQ(err, EBR_E_ZSTD);
+	f.len = 0;
+	/* two frames that together hold the payload */
+	half = raw.len / 2;
+	n1 = ZSTD_compress(z.p, ZSTD_compressBound(half), raw.p, half, 3);
+	n2 = ZSTD_compress(z.p + n1, ZSTD_compressBound(raw.len - half), raw.p + half,
+			   raw.len - half, 3);
+	CHECK(!ZSTD_isError(n1) && !ZSTD_isError(n2));
+	file_with_events(&f, &(struct wbuf){ z.p, n1 + n2, 0, 0 }, 1, raw.len, 40);
+	CHECK_EQ(read_all(&f, &err, &nprob), 0);
+	CHECK_EQ(err, EBR_E_ZSTD);
+	wbuf_release(&f);
+	wbuf_release(&z);
+	wbuf_release(&raw);
+}
+
+struct counting_source {
+	struct ebr_mem_source mem;
+	struct ebr_source inner;
+	uint32_t reads;
+};
+
+static long counting_read(void *ctx, void *buf, size_t len)
+{
+	struct counting_source *cs = ctx;
+
+	cs->reads++;
+	return cs->inner.read(cs->inner.ctx, buf, len);
+}
+
+/* Resynchronising over 1 MiB of garbage reads it in chunks, not a read() per byte. */
+static void test_resync_reads_in_chunks(void)
+{
+	struct ebr_mem_sink mem;
+	struct counting_source cs;
+	struct ebr_source src;
+	struct ebr_reader *r;
+	const struct ebr_event *e;
+	struct ebr_block_info blocks[8];
+	struct wbuf f = { 0 };
+	uint64_t rng = 77;
+	uint32_t n = 0, nblocks, garbage = 0;
+	size_t at;
+
+	CHECK_EQ(write_stream(&mem, 21, 2000, 16 << 10), 0);
+	nblocks = events_blocks(mem.buf, mem.len, blocks, ARRAY_SIZE(blocks));
+	CHECK(nblocks > 2);
+	if (nblocks <= 2)
+		goto out;
+	at = blocks[1].offset;
+	wbuf_put(&f, mem.buf, at);
+	for (int i = 0; i < (1 << 20) / 8; i++) {
+		unsigned char x[8];
+
+		rng ^= rng << 13;
+		rng ^= rng >> 7;
+		rng ^= rng << 17;
+		put_le64(x, rng);
+		wbuf_put(&f, x, sizeof(x));
+	}
+	wbuf_put(&f, mem.buf + at, mem.len - at);
+	memset(&cs, 0, sizeof(cs));
+	ebr_source_mem(&cs.inner, &cs.mem, f.p, f.len);
+	src = (struct ebr_source){ counting_read, NULL, UINT64_MAX, &cs };
+	CHECK_EQ(ebr_reader_open(&r, &src, NULL, 0), 0);
+	if (!r)
+		goto out;
+	while (ebr_reader_next(r, &e) > 0)
+		n++;
+	CHECK_EQ(n, 2000);
+	for (uint32_t i = 0; i < ebr_reader_problem_count(r); i++) {
+		const struct ebr_problem *p = ebr_reader_problem(r, i);
+
+		CHECK_EQ(p->kind, EBR_PROB_GARBAGE);
+		CHECK_EQ(p->offset, at);
+		CHECK_EQ(p->length, 1 << 20);
+		garbage++;
+	}
+	CHECK_EQ(garbage, 1);
+	/* 16 windows of 64 KiB for the garbage, a few reads per block for the rest */
+	CHECK(cs.reads < 16 + 4 * 64);
+	ebr_reader_close(r);
+out:
+	wbuf_release(&f);
+	free(mem.buf);
+}
+
+/*
+ * A schema of 1024 types (the limit), ids small and large in no order: each event finds its
+ * type, ebr_reader_type_index() finds each id, and two types of one id make the schema corrupt.
+ */
+static void test_type_lookup_in_a_large_schema(void)
+{
+	struct wbuf f = { 0 }, sch = { 0 }, ev = { 0 };
+	struct ebr_mem_source ms;
+	struct ebr_source src;
+	struct ebr_reader *r;
+	const struct ebr_event *e;
+	uint32_t ids[EBR_MAX_TYPES], seen[3] = { 0 };
+
+	for (uint32_t i = 0; i < EBR_MAX_TYPES; i++) /* every 3rd 7 .. 348, the others huge */
+		ids[i] = i % 3 ? 4000000000u - i * 7919u : 7 + i / 3;
+	wbuf_varint(&sch, EBR_MAX_TYPES);
+	for (uint32_t i = 0; i < EBR_MAX_TYPES; i++) {
+		char name[32];
+
+		snprintf(name, sizeof(name), "t.%u", ids[i]);
+		wbuf_varint(&sch, ids[i]);
+		wbuf_str(&sch, name, strlen(name));
+		wbuf_varint(&sch, 1);
+		wbuf_str(&sch, "v", 1);
+		wbuf_varint(&sch, EBR_KIND_U64);
+	}
+	put_file_header(&f, 1, 7);
+	put_block(&f, EBR_BLOCK_SCHEMA, 0, sch.p, sch.len, EBR_MAX_TYPES);
+	/* an event of the last type, the first, and one of a small id */
+	wbuf_varint(&ev, 0);
+	wbuf_varint(&ev, 0);
+	for (int k = 0; k < 3; k++) {
+		uint32_t i = k == 0 ? EBR_MAX_TYPES - 1 : k == 1 ? 0 : 3;
+
+		wbuf_varint(&ev, ids[i]);
+		wbuf_varint(&ev, zigzag(1));
+		wbuf_varint(&ev, 0);
+		wbuf_varint(&ev, ids[i]); /* v: its own id */
+	}
+	put_block(&f, EBR_BLOCK_EVENTS, 1, ev.p, ev.len, 3);
+	ebr_source_mem(&src, &ms, f.p, f.len);
+	CHECK_EQ(ebr_reader_open(&r, &src, NULL, 0), 0);
+	if (!r)
+		goto out;
+	for (uint32_t i = 0; i < EBR_MAX_TYPES; i++)
+		CHECK_EQ(ebr_reader_type_index(r, ids[i]), i);
+	CHECK_EQ(ebr_reader_type_index(r, 1), -1);
+	CHECK_EQ(ebr_reader_type_index(r, 4000000001u), -1);
+	for (int k = 0; k < 3 && ebr_reader_next(r, &e) > 0; k++) {
+		CHECK_EQ(e->file_type, e->raw[0].u);
+		seen[k] = e->file_type;
+	}
+	CHECK_EQ(seen[0], ids[EBR_MAX_TYPES - 1]);
+	CHECK_EQ(seen[1], ids[0]);
+	CHECK_EQ(seen[2], ids[3]);
+	ebr_reader_close(r);
+	/* the last type takes the first one's id: the schema is corrupt */
+	f.len = 0;
+	ids[EBR_MAX_TYPES - 1] = ids[0];
+	sch.len = 0;
+	wbuf_varint(&sch, EBR_MAX_TYPES);
+	for (uint32_t i = 0; i < EBR_MAX_TYPES; i++) {
+		wbuf_varint(&sch, ids[i]);
+		wbuf_str(&sch, "t", 1);
+		wbuf_varint(&sch, 0);
+	}
+	put_file_header(&f, 1, 7);
+	put_block(&f, EBR_BLOCK_SCHEMA, 0, sch.p, sch.len, EBR_MAX_TYPES);
+	ebr_source_mem(&src, &ms, f.p, f.len);
+	CHECK_EQ(ebr_reader_open(&r, &src, NULL, 0), EBR_E_CORRUPT);
+out:
+	wbuf_release(&f);
+	wbuf_release(&sch);
+	wbuf_release(&ev);
+}
+
+/* SipHash-2-4's reference vectors: key 00..0f, message 00..len-1 (veorq/SipHash vectors.h). */
+static void test_siphash_reference_vectors(void)
+{
+	static const struct {
+		size_t len;
+		uint64_t hash;
+	} vectors[] = {
+		{ 0, 0x726fdb47dd0e0e31ull },  { 1, 0x74f839c593dc67fdull },
+		{ 2, 0x0d6c8009d9a94f5aull },  { 3, 0x85676696d7fb7e2dull },
+		{ 4, 0xcf2794e0277187b7ull },  { 5, 0x18765564cd99a68dull },
+		{ 6, 0xcbc9466e58fee3ceull },  { 7, 0xab0200f58b01d137ull },
+		{ 8, 0x93f5f5799a932462ull },  { 9, 0x9e0082df0ba9e4b0ull },
+		{ 10, 0x7a5dbbc594ddb9f3ull }, { 11, 0xf4b32f46226bada7ull },
+		{ 12, 0x751e8fbc860ee5fbull }, { 15, 0xa129ca6149be45e5ull },
+	};
+	struct siphash_key key = { 0x0706050403020100ull, 0x0f0e0d0c0b0a0908ull };
+	unsigned char msg[16];
+
+	for (size_t i = 0; i < sizeof(msg); i++)
+		msg[i] = (unsigned char)i;
+	for (size_t i = 0; i < ARRAY_SIZE(vectors); i++)
+		CHECK_EQ(siphash24(&key, msg, vectors[i].len), vectors[i].hash);
+}
+
+/* A META block of n keys "PREFIX.NNNNNN", each value vlen bytes of 'v'. */
+static void put_meta_keys(struct wbuf *f, uint32_t seq, const char *prefix, uint32_t from,
+			  uint32_t n, size_t vlen)
+{
+	struct wbuf m = { 0 };
+	char *val = malloc(vlen + 1);
+
+	if (!val)
+		return;
+	memset(val, 'v', vlen);
+	val[vlen] = 0;
+	wbuf_varint(&m, n);
+	for (uint32_t i = 0; i < n; i++) {
+		char key[48];
+
+		snprintf(key, sizeof(key), "%s.%06u", prefix, from + i);
+		wbuf_str(&m, key, strlen(key));
+		wbuf_str(&m, val, vlen);
+	}
+	put_block(f, EBR_BLOCK_META, seq, m.p, m.len, 0);
+	wbuf_release(&m);
+	free(val);
+}
+
+/*
+ * A reader holds at most EBR_MAX_META_KEYS keys and EBR_MAX_META_BYTES of META from a file:
+ * past either, the rest of the file's META is ignored, said once as damage of that block.
+ */
+static void test_meta_limits(void)
+{
+	struct ebr_mem_sink mem;
+	struct ebr_mem_source ms;
+	struct ebr_source src;
+	struct ebr_reader *r;
+	const struct ebr_event *e;
+	struct wbuf f = { 0 };
+	uint32_t over = 0;
+
+	CHECK_EQ(write_stream(&mem, 9, 10, 0), 0);
+	/* the schema and the stream's first META, then 3 blocks of 6000 keys, then one more */
+	wbuf_put(&f, mem.buf, mem.len - EBR_FOOTER_SIZE);
+	put_meta_keys(&f, 100, "a", 0, 6000, 1);
+	put_meta_keys(&f, 101, "a", 6000, 6000, 1);
+	put_meta_keys(&f, 102, "a", 12000, 6000, 1);
+	put_meta_keys(&f, 103, "late", 0, 1, 1);
+	ebr_source_mem(&src, &ms, f.p, f.len);
+	CHECK_EQ(ebr_reader_open(&r, &src, NULL, 0), 0);
+	if (!r)
+		goto out;
+	while (ebr_reader_next(r, &e) > 0)
+		;
+	CHECK_EQ(ebr_reader_meta_count(r), EBR_MAX_META_KEYS);
+	CHECK(ebr_reader_meta(r, "host.hostname") != NULL);
+	CHECK(ebr_reader_meta(r, "a.000000") != NULL);
+	CHECK(ebr_reader_meta(r, "a.016382") != NULL); /* the stream's own key is the 16384th */
+	CHECK(ebr_reader_meta(r, "a.016383") == NULL);
+	CHECK(ebr_reader_meta(r, "late.000000") == NULL);
+	for (uint32_t i = 0; i < ebr_reader_problem_count(r); i++) {
+		const struct ebr_problem *p = ebr_reader_problem(r, i);
+
+		if (p->err != EBR_E_TOO_BIG)
+			continue;
+		over++;
+		CHECK_EQ(p->kind, EBR_PROB_BAD_PAYLOAD);
+		CHECK(ebr_problem_is_damage(p->kind));
+		CHECK(strstr(p->msg, "the rest of META is ignored") != NULL);
+	}
+	CHECK_EQ(over, 1);
+	ebr_reader_close(r);
+	/* five values of 1 MiB: three are held (a fourth and the keys pass 4 MiB) */
+	f.len = mem.len - EBR_FOOTER_SIZE;
+	for (uint32_t i = 0; i < 5; i++)
+		put_meta_keys(&f, 100 + i, "big", i, 1, EBR_MAX_STRING);
+	ebr_source_mem(&src, &ms, f.p, f.len);
+	CHECK_EQ(ebr_reader_open(&r, &src, NULL, 0), 0);
+	if (!r)
+		goto out;
+	while (ebr_reader_next(r, &e) > 0)
+		;
+	CHECK(ebr_reader_meta(r, "big.000002") != NULL);
+	CHECK(ebr_reader_meta(r, "big.000003") == NULL);
+	CHECK_EQ(ebr_reader_meta_count(r), 4);
+	ebr_reader_close(r);
+out:
+	wbuf_release(&f);
+	free(mem.buf);
+}
+
+/*
+ * A block without stacks costs the reader about its payload: not a frame table of 8 bytes per
+ * payload byte (a 6.4 MB block of counters held 51 MB more).
+ */
+static void test_tables_sized_by_what_a_block_holds(void)
+{
+	unsigned char one = 1;
+	struct ebr_mem_source ms;
+	struct ebr_source src;
+	struct ebr_reader *r;
+	const struct ebr_event *e;
+	struct wbuf f = { 0 }, ev = { 0 };
+	size_t before, held = 0;
+	uint32_t n = 800000, read = 0;
+
+	counts_events(&ev, n, &one, 1); /* 8 bytes each: 6.4 MB */
+	file_with_events(&f, &ev, 0, ev.len, n);
+	wbuf_release(&ev);
+	before = pass_heap_bytes();
+	ebr_source_mem(&src, &ms, f.p, f.len);
+	CHECK_EQ(ebr_reader_open(&r, &src, NULL, 0), 0);
+	if (!r)
+		goto out;
+	while (ebr_reader_next(r, &e) > 0) {
+		if (!read++)
+			held = pass_heap_bytes() - before;
+	}
+	CHECK_EQ(read, n);
+	/* the payload as stored and as decoded (each rounded up to a power of two), little else */
+	CHECK(held < 3 * f.len);
+	ebr_reader_close(r);
+out:
+	wbuf_release(&f);
+}
+
+/* f (a whole trace) with its index replaced by one listing blocks[order[0..n-1]]. */
+static void replace_index(struct wbuf *f, const struct ebr_summary *sum, const uint32_t *order,
+			  uint32_t n)
+{
+	uint64_t index_off = get_le64(f->p + f->len - 8);
+	unsigned char footer[EBR_FOOTER_SIZE];
+	struct wbuf ix = { 0 };
+
+	wbuf_varint(&ix, n);
+	for (uint32_t i = 0; i < n; i++) {
+		const struct ebr_block_info *b = &sum->blocks[order[i]];
+
+		wbuf_varint(&ix, b->offset);
+		wbuf_varint(&ix, b->type);
+		wbuf_varint(&ix, b->flags);
+		wbuf_varint(&ix, b->stored_size);
+		wbuf_varint(&ix, b->raw_size);
+		wbuf_varint(&ix, b->count);
+		wbuf_varint(&ix, b->t_first);
+		wbuf_varint(&ix, b->t_last - b->t_first);
+	}
+	wbuf_varint(&ix, 0);
+	wbuf_varint(&ix, 0);
+	f->len = (size_t)index_off;
+	put_block(f, EBR_BLOCK_INDEX, 99, ix.p, ix.len, n);
+	memcpy(footer, EBR_FOOTER_MAGIC, 8);
+	put_le64(footer + 8, index_off);
+	wbuf_put(f, footer, sizeof(footer));
+	wbuf_release(&ix);
+}
+
+/* load_index() of f: its result, and the problems it noted. */
+static int index_of(const struct wbuf *f, uint32_t *nproblems, struct ebr_problem *first)
+{
+	struct ebr_mem_source ms;
+	struct ebr_source src;
+	struct ebr_reader *r;
+	struct ebr_summary sum;
+	int err;
+
+	ebr_source_mem(&src, &ms, f->p, f->len);
+	err = ebr_reader_open(&r, &src, NULL, 0);
+	if (err)
+		return err;
+	err = ebr_reader_load_index(r, &sum);
+	ebr_summary_release(&sum);
+	*nproblems = ebr_reader_problem_count(r);
+	if (*nproblems)
+		*first = *ebr_reader_problem(r, 0);
+	ebr_reader_close(r);
+	return err;
+}
+
+/*
+ * The index lists the blocks in file order (FORMAT.md): one that lists a block twice would
+ * have it read twice (a META block 4000 times made `info` run for minutes), so it is refused
+ * and said to be damaged; so is a footer that names no index.
+ */
+static void test_index_in_file_order(void)
+{
+	struct ebr_mem_sink mem;
+	struct ebr_mem_source ms;
+	struct ebr_source src;
+	struct ebr_reader *r;
+	struct ebr_summary sum;
+	struct ebr_problem first;
+	struct wbuf f = { 0 };
+	uint32_t order[8], nprob = 0, n;
+
+	CHECK_EQ(write_stream(&mem, 13, 3000, 16 << 10), 0);
+	ebr_source_mem(&src, &ms, mem.buf, mem.len);
+	CHECK_EQ(ebr_reader_open(&r, &src, NULL, 0), 0);
+	if (!r)
+		goto out;
+	CHECK_EQ(ebr_reader_load_index(r, &sum), 0);
+	CHECK_EQ(ebr_reader_problem_count(r), 0);
+	ebr_reader_close(r);
+	n = sum.nblocks < ARRAY_SIZE(order) - 1 ? sum.nblocks : ARRAY_SIZE(order) - 1;
+	CHECK(n > 3 && sum.blocks[1].type == EBR_BLOCK_META);
+	/* every block once, in order: intact */
+	for (uint32_t i = 0; i < n; i++)
+		order[i] = i;
+	wbuf_put(&f, mem.buf, mem.len);
+	replace_index(&f, &sum, order, n);
+	CHECK_EQ(index_of(&f, &nprob, &first), 0);
+	CHECK_EQ(nprob, 0);
+	/* the META block listed twice */
+	order[n] = 1;
+	replace_index(&f, &sum, order, n + 1);
+	CHECK_EQ(index_of(&f, &nprob, &first), EBR_E_NO_INDEX);
+	CHECK_EQ(nprob, 1);
+	CHECK(ebr_problem_is_damage(first.kind));
+	CHECK(strstr(first.msg, "lists a block twice or out of file order") != NULL);
+	/* two blocks swapped */
+	order[1] = 2;
+	order[2] = 1;
+	replace_index(&f, &sum, order, n);
+	CHECK_EQ(index_of(&f, &nprob, &first), EBR_E_NO_INDEX);
+	CHECK_EQ(nprob, 1);
+	/* a footer that names the schema block: no index there */
+	put_le64(f.p + f.len - 8, EBR_FILE_HEADER_SIZE);
+	CHECK_EQ(index_of(&f, &nprob, &first), EBR_E_NO_INDEX);
+	CHECK_EQ(nprob, 1);
+	CHECK(strstr(first.msg, "for the index, where there is none") != NULL);
+	ebr_summary_release(&sum);
+out:
+	wbuf_release(&f);
+	free(mem.buf);
+}
+
 int main(void)
 {
 	RUN(test_crc32c_known_value);
@@ -829,5 +1386,14 @@ int main(void)
 	RUN(test_write_error_is_sticky);
 	RUN(test_refused_event_leaves_no_trace);
 	RUN(test_error_codes_apart_from_errno);
+	RUN(test_varint_over_64_bits);
+	RUN(test_reader_refuses_varint_over_64_bits);
+	RUN(test_one_zstd_frame_per_block);
+	RUN(test_resync_reads_in_chunks);
+	RUN(test_type_lookup_in_a_large_schema);
+	RUN(test_siphash_reference_vectors);
+	RUN(test_meta_limits);
+	RUN(test_tables_sized_by_what_a_block_holds);
+	RUN(test_index_in_file_order);
 	return CHECK_SUMMARY();
 }
