@@ -70,6 +70,7 @@ static void biolatency_end(struct view_run *vr, struct report_out *out, const st
 			if (b->opts.per_flags) {
 				block_flags_label(&names, g->flags, g->cmd_flags, flags, sizeof(flags));
 				json_str(j, "flags", flags);
+				json_u64(j, "cmd_flags", g->cmd_flags);
 			}
 			json_u64(j, "total", g->hist.total);
 			json_log2_hist(j, "buckets", &g->hist);
