@@ -4,19 +4,21 @@
 #include "analyze/block.h"
 #include "analyze/grow.h"
 
-static struct biolatency_group *group_of(struct biolatency *b, uint64_t dev, uint64_t flags)
+static struct biolatency_group *group_of(struct biolatency *b, uint64_t dev, uint64_t flags,
+					 uint64_t cmd_flags)
 {
 	struct biolatency_group *g;
 
 	for (uint32_t i = 0; i < b->ngroups; i++)
-		if (b->groups[i].dev == dev && b->groups[i].flags == flags)
+		if (b->groups[i].dev == dev && b->groups[i].flags == flags &&
+		    b->groups[i].cmd_flags == cmd_flags)
 			return &b->groups[i];
 	g = grow_array(b->groups, b->ngroups, &b->cap, sizeof(*g));
 	if (!g)
 		return NULL;
 	b->groups = g;
 	g = &b->groups[b->ngroups++];
-	*g = (struct biolatency_group){ .dev = dev, .flags = flags };
+	*g = (struct biolatency_group){ .dev = dev, .flags = flags, .cmd_flags = cmd_flags };
 	return g;
 }
 
@@ -29,8 +31,10 @@ int biolatency_on_event(void *self, const struct ebr_reader *r, const struct ebr
 	if (ev->type != EBR_EV_BLOCK_RQ ||
 	    !proc_filter_match(&b->opts.who, ev->v[EBR_F_BLOCK_RQ_PID].u, ev->v[EBR_F_BLOCK_RQ_COMM].s))
 		return 0;
+	/* -F: per set of the kernel's flags, as bcc keys its histograms by cmd_flags */
 	g = group_of(b, b->opts.per_disk ? ev->v[EBR_F_BLOCK_RQ_DEV].u : 0,
-		     b->opts.per_flags ? ev->v[EBR_F_BLOCK_RQ_FLAGS].u : 0);
+		     b->opts.per_flags ? ev->v[EBR_F_BLOCK_RQ_FLAGS].u : 0,
+		     b->opts.per_flags ? ev->v[EBR_F_BLOCK_RQ_CMD_FLAGS].u : 0);
 	if (!g)
 		return EBR_E_NOMEM;
 	ns = ev->v[EBR_F_BLOCK_RQ_LAT_NS].u;
@@ -46,7 +50,9 @@ static int group_cmp(const void *pa, const void *pb)
 
 	if (a->dev != b->dev)
 		return a->dev < b->dev ? -1 : 1;
-	return a->flags < b->flags ? -1 : a->flags > b->flags;
+	if (a->flags != b->flags)
+		return a->flags < b->flags ? -1 : 1;
+	return a->cmd_flags < b->cmd_flags ? -1 : a->cmd_flags > b->cmd_flags;
 }
 
 void biolatency_sort(struct biolatency *b)

@@ -14,8 +14,39 @@
 
 /* The kernel's rwbs string ("WS", "R", "FWFS"...): blk_fill_rwbs() rules. */
 void block_rwbs(uint64_t flags, char out[8]);
-/* biolatency -F's label: "Sync-Write", "ReadAhead-Read"... */
-void block_flags_label(uint64_t flags, char *out, size_t len);
+
+#define BLOCK_NAME_LEN 32
+#define BLOCK_MAX_OPS 64
+
+/*
+ * The recording kernel's names for block.rq's cmd_flags (META block.req_flag_bits and
+ * block.req_ops), already turned into bcc's labels: its bits move between kernels, so they are
+ * named from the trace, never from this machine's headers.
+ */
+struct block_req_names {
+	bool known;       /* the trace has them: labels come from cmd_flags, else from flags */
+	uint64_t op_mask; /* the operation: the bits below the lowest flag bit */
+	char bit[64][BLOCK_NAME_LEN]; /* label of each flag bit, "" for a bit it does not name */
+	uint8_t order[64];            /* the bits in the order labels print them */
+	unsigned norder;
+	struct {
+		uint64_t value;
+		char name[BLOCK_NAME_LEN];
+	} ops[BLOCK_MAX_OPS];
+	unsigned nops;
+};
+
+/* From the two META values (either may be NULL: then names->known is false). */
+void block_req_names_parse(struct block_req_names *names, const char *flag_bits,
+			   const char *ops);
+void block_req_names_load(struct block_req_names *names, const struct ebr_reader *r);
+/*
+ * biolatency -F's label, as bcc prints it: "Sync-Write", "Idle-Sync-Write",
+ * "PreFlush-Flush"... from cmd_flags when names->known, else from the stable flags (traces
+ * of format 1.3 and older, which name Sync, Metadata, FUA, PreFlush and ReadAhead only).
+ */
+void block_flags_label(const struct block_req_names *names, uint64_t flags, uint64_t cmd_flags,
+		       char *out, size_t len);
 /* The disk's name from META dev.<major>:<minor>, else "major:minor". */
 void block_disk_name(const struct ebr_reader *r, uint64_t dev, char *out, size_t len);
 
@@ -28,8 +59,9 @@ struct biolatency_opts {
 };
 
 struct biolatency_group {
-	uint64_t dev;   /* when per_disk */
-	uint64_t flags; /* when per_flags: op and EBR_BIO_* flags */
+	uint64_t dev;       /* when per_disk */
+	uint64_t flags;     /* when per_flags: op and EBR_BIO_* flags */
+	uint64_t cmd_flags; /* when per_flags: the kernel's (0 in traces before 1.4) */
 	struct log2_hist hist;
 };
 

@@ -1,8 +1,17 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
- * Block I/O family: one record per completed request, paired in the kernel from
- * block_io_start (the submitting task), block_rq_insert (queue time), block_rq_issue and
- * block_rq_complete. Pairing here keeps the trace at one record per I/O instead of four.
+ * Block I/O family: one record per request that reached the device, paired in the kernel from
+ * the first tracepoint that sees it (block_io_start, else block_rq_insert, else
+ * block_rq_issue), block_rq_insert (queue time), block_rq_issue and block_rq_complete. Pairing
+ * here keeps the trace at one record per I/O instead of four.
+ *
+ * Not every request passes block_io_start (Linux 6.5+, in the submitter's context): the flush
+ * machinery issues its own REQ_OP_FLUSH request (blk_kick_flush) for every PREFLUSH it
+ * serves, which is first seen at block_rq_issue; the kernel counts those in the disk's flush
+ * counter. Such a request is taken from the first tracepoint that sees it, with whoever is
+ * current there as its task. A data-less PREFLUSH write passes block_io_start but is never
+ * issued (the flush request does its work; the kernel's I/O statistics skip it too): it is
+ * not recorded.
  */
 #include "common.bpf.h"
 #include "core_fixes.bpf.h"
@@ -23,9 +32,6 @@ struct {
 	__type(key, __u64); /* struct request * */
 	__type(value, struct block_start);
 } block_inflight SEC(".maps");
-
-/* Set by record/ when block_io_start exists: then only requests seen submitted are timed. */
-const volatile bool block_have_io_start = false;
 
 static __always_inline __u32 block_dev_of(struct request *rq)
 {
@@ -69,19 +75,22 @@ static __always_inline __u32 block_flags_of(struct request *rq)
 	return out;
 }
 
-/* Returns the entry for rq, creating it with the current task as submitter if asked. */
-static __always_inline struct block_start *block_entry(struct request *rq, bool create)
+/*
+ * Returns the entry for rq, creating it with the current task as submitter if there is none.
+ * Every request gets one, wanted or not: the -p filter applies to the submitter at completion,
+ * so that a request of another process is never taken for one of the wanted process's when a
+ * later tracepoint (an unplug, a dispatch from a kworker) runs in the wanted one's context.
+ */
+static __always_inline struct block_start *block_entry(struct request *rq)
 {
 	__u64 key = (__u64)rq;
 	struct block_start *s = bpf_map_lookup_elem(&block_inflight, &key);
 	struct block_start init = {};
 	__u64 id;
 
-	if (s || !create)
+	if (s)
 		return s;
 	id = bpf_get_current_pid_tgid();
-	if (!ebr_tgid_wanted(id >> 32))
-		return NULL;
 	init.pid = id >> 32;
 	init.tid = (__u32)id;
 	ebr_current_comm(init.comm);
@@ -99,14 +108,14 @@ int BPF_PROG(block_io_start, struct request *rq)
 
 	/* a request struct is reused: forget what a previous use left behind */
 	bpf_map_delete_elem(&block_inflight, &key);
-	block_entry(rq, true);
+	block_entry(rq);
 	return 0;
 }
 
 SEC("tp_btf/block_rq_insert")
 int BPF_PROG(block_rq_insert, struct request *rq)
 {
-	struct block_start *s = block_entry(rq, !block_have_io_start);
+	struct block_start *s = block_entry(rq);
 
 	if (s)
 		s->insert_ts = bpf_ktime_get_ns();
@@ -116,7 +125,7 @@ int BPF_PROG(block_rq_insert, struct request *rq)
 SEC("tp_btf/block_rq_issue")
 int BPF_PROG(block_rq_issue, struct request *rq)
 {
-	struct block_start *s = block_entry(rq, !block_have_io_start);
+	struct block_start *s = block_entry(rq);
 
 	if (s)
 		s->issue_ts = bpf_ktime_get_ns();
@@ -131,9 +140,13 @@ int BPF_PROG(block_rq_complete, struct request *rq, blk_status_t error, unsigned
 	struct ebr_rec_block_rq *r;
 	__u64 now;
 
-	/* requests issued before recording started have no start: they cannot be timed */
-	if (!s || !s->issue_ts)
-		return 0;
+	/*
+	 * No issue: issued before the recording started (it cannot be timed), or completed by the
+	 * block layer without reaching the device (a data-less PREFLUSH write). Not submitted by a
+	 * wanted process: -p.
+	 */
+	if (!s || !s->issue_ts || !ebr_tgid_wanted(s->pid))
+		goto done;
 	r = ebr_reserve(EBR_PROBE_BLOCK_RQ, EBR_REC_BLOCK_RQ, sizeof(*r));
 	if (!r)
 		goto done;
@@ -146,6 +159,8 @@ int BPF_PROG(block_rq_complete, struct request *rq, blk_status_t error, unsigned
 	r->dev = block_dev_of(rq);
 	r->bytes = nr_bytes;
 	r->flags = block_flags_of(rq);
+	r->cmd_flags = BPF_CORE_READ(rq, cmd_flags);
+	r->pad = 0;
 	r->error = error;
 	__builtin_memcpy(r->comm, s->comm, sizeof(r->comm));
 	ebr_submit(r);

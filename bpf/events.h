@@ -84,7 +84,7 @@ struct ebr_rec_hdr {
 	__u32 cpu;
 };
 
-/* One completed block request: built from insert/issue/complete in the kernel. */
+/* One completed block request: built from io_start/insert/issue/complete in the kernel. */
 struct ebr_rec_block_rq {
 	struct ebr_rec_hdr hdr; /* ts = completion time */
 	__u64 sector;
@@ -97,6 +97,8 @@ struct ebr_rec_block_rq {
 	__u32 flags;    /* EBR_BIO_*, format/block_flags.h */
 	__s32 error;    /* blk_status_t at completion, 0 = success */
 	char comm[EBR_COMM_LEN];
+	__u32 cmd_flags; /* the kernel's rq->cmd_flags at completion: REQ_OP_* | REQ_* bits */
+	__u32 pad;
 };
 
 /* A new process (not a new thread): fork, vfork or clone without CLONE_THREAD. */
@@ -247,7 +249,7 @@ enum {
 
 #ifndef __bpf__
 _Static_assert(sizeof(struct ebr_rec_hdr) == 16, "ebr_rec_hdr layout");
-_Static_assert(sizeof(struct ebr_rec_block_rq) == 80, "ebr_rec_block_rq layout");
+_Static_assert(sizeof(struct ebr_rec_block_rq) == 88, "ebr_rec_block_rq layout");
 _Static_assert(sizeof(struct ebr_probe_counters) == 24, "ebr_probe_counters layout");
 _Static_assert(sizeof(struct ebr_rec_proc_fork) == 48, "ebr_rec_proc_fork layout");
 _Static_assert(sizeof(struct ebr_rec_proc_exec) == 72 + EBR_EXEC_DATA, "proc_exec layout");

@@ -22,7 +22,7 @@
 #include "format/sched_flags.h"
 
 #define EBR_VERSION_MAJOR 1
-#define EBR_VERSION_MINOR 3
+#define EBR_VERSION_MINOR 4
 
 /*
  * Error codes. Pinned: never renumbered, and never written into a file. All lie below

@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* The block family on the record side: its programs, feature probing, disk names. */
+/* The block family on the record side: its programs, disk names, the kernel's flag names. */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include "format/array_size.h"
 #include "record/family.h"
+#include "record/record.h"
 #include "ebrec.skel.h"
 
 static const struct family_prog block_progs[] = {
@@ -17,15 +19,39 @@ static const struct family_probe block_probes[] = {
 	{ EBR_PROBE_BLOCK_RQ, "block/rq" },
 };
 
-static int block_configure(const struct family_env *env)
+/*
+ * The names of block.rq's cmd_flags, from this kernel's BTF: the REQ_* bit positions (enum
+ * req_flag_bits) and operations (enum req_op) change between kernels, so a reader names
+ * them from the trace, never from its own headers. A kernel without one of the enums (older
+ * than ebrec supports) leaves its key out, and readers fall back to the stable flags.
+ */
+static int block_flag_names(const struct family_env *env)
 {
-	/* block_io_start (Linux 6.5+) runs in the submitter's context: it names the process */
-	env->skel->rodata->block_have_io_start = env->have_prog[0];
-	return 0;
+	static const char *const enums[][2] = {
+		{ "req_flag_bits", "block.req_flag_bits" },
+		{ "req_op", "block.req_ops" },
+	};
+	char members[2048];
+	int err = 0;
+
+	for (size_t i = 0; i < ARRAY_SIZE(enums) && !err; i++) {
+		err = features_enum_values(env->feat, enums[i][0], members, sizeof(members));
+		if (err == -ENOENT) {
+			err = 0;
+			continue;
+		}
+		if (err) {
+			fprintf(stderr, "ebrec record: the kernel's enum %s is too large to record\n",
+				enums[i][0]);
+			return err;
+		}
+		err = errno_of_ebr(ebr_writer_meta(env->writer, enums[i][1], members));
+	}
+	return err;
 }
 
 /* Disk names by major:minor, so reports need not guess them on another machine. */
-static int block_snapshot(const struct family_env *env)
+static int block_disk_names(const struct family_env *env)
 {
 	FILE *f = fopen("/proc/partitions", "re");
 	char line[256], name[128], key[64];
@@ -45,14 +71,18 @@ static int block_snapshot(const struct family_env *env)
 	return err;
 }
 
+static int block_snapshot(const struct family_env *env)
+{
+	return block_flag_names(env) ?: block_disk_names(env);
+}
+
 const struct family block_family = {
 	.name = "block",
-	.desc = "block device I/O: one event per completed request, with queue and device time",
+	.desc = "block device I/O: one event per request the device completed (flushes too), with queue and device time",
 	.views = "biolatency biosnoop",
 	.progs = block_progs,
 	.nprogs = ARRAY_SIZE(block_progs),
 	.probes = block_probes,
 	.nprobes = ARRAY_SIZE(block_probes),
-	.configure = block_configure,
 	.snapshot = block_snapshot,
 };

@@ -18,5 +18,6 @@ int block_translate(struct translate_ctx *ctx, const void *rec, size_t size)
 	v[EBR_F_BLOCK_RQ_ERROR].u = (uint64_t)(int64_t)r->error;
 	v[EBR_F_BLOCK_RQ_LAT_NS].u = r->lat_ns;
 	v[EBR_F_BLOCK_RQ_QUEUE_NS].u = r->queue_ns;
+	v[EBR_F_BLOCK_RQ_CMD_FLAGS].u = r->cmd_flags;
 	return translate_emit(ctx, EBR_EV_BLOCK_RQ, &r->hdr, v);
 }

@@ -73,6 +73,8 @@ struct family_opts {
 	bool idle;       /* -I: sample the idle tasks too */
 };
 
+struct features;
+
 /* What a family sees of the recording. */
 struct family_env {
 	struct ebrec_bpf *skel;
@@ -81,6 +83,7 @@ struct family_env {
 	const struct family_opts *opts;
 	void *state;                  /* the family's state_size bytes, zeroed at the start */
 	struct stack_symbols *stacks; /* the recording's stack symbols (record/stacks.h) */
+	const struct features *feat;  /* snapshot: the kernel's BTF (record/record.h) */
 };
 
 struct bpf_link;

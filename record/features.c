@@ -78,6 +78,48 @@ bool features_has_hook(const struct features *f, const struct family_prog *fp)
 	return !fp->tracepoint || features_has_tracepoint(f, fp->tracepoint);
 }
 
+/* One enum member as "NAME=VALUE", after a comma unless first; false if out is full. */
+static bool append_member(char *out, size_t len, size_t *n, const char *name, long long value)
+{
+	int w = snprintf(out + *n, len - *n, "%s%s=%lld", *n ? "," : "", name, value);
+
+	if (w < 0 || (size_t)w >= len - *n)
+		return false;
+	*n += (size_t)w;
+	return true;
+}
+
+int features_enum_values(const struct features *f, const char *name, char *out, size_t len)
+{
+	const struct btf_type *t = NULL;
+	size_t n = 0;
+	int id;
+
+	out[0] = 0;
+	id = btf__find_by_name_kind(f->vmlinux, name, BTF_KIND_ENUM);
+	if (id <= 0)
+		id = btf__find_by_name_kind(f->vmlinux, name, BTF_KIND_ENUM64);
+	if (id > 0)
+		t = btf__type_by_id(f->vmlinux, (__u32)id);
+	if (!t)
+		return -ENOENT;
+	for (__u16 i = 0; i < btf_vlen(t); i++) {
+		const char *member;
+		long long value;
+
+		if (btf_is_enum(t)) {
+			member = btf__name_by_offset(f->vmlinux, btf_enum(t)[i].name_off);
+			value = btf_enum(t)[i].val;
+		} else {
+			member = btf__name_by_offset(f->vmlinux, btf_enum64(t)[i].name_off);
+			value = (long long)btf_enum64_value(&btf_enum64(t)[i]);
+		}
+		if (!member || !append_member(out, len, &n, member, value))
+			return -ENOSPC;
+	}
+	return 0;
+}
+
 void features_close(struct features *f)
 {
 	if (!f)

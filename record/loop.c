@@ -45,6 +45,7 @@ int record_describe(struct recorder *rec, const struct features *feat)
 		const struct family *f = rec->fams[i];
 		struct family_env env = recorder_env(rec, i);
 
+		env.feat = feat;
 		snprintf(fams + strlen(fams), sizeof(fams) - strlen(fams), "%s%s", i ? "," : "",
 			 f->name);
 		tps[0] = 0;

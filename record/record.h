@@ -23,6 +23,11 @@ bool features_has_tracepoint(const struct features *f, const char *tracepoint);
 /* The hook of a family's program: its tracepoint, or a perf event (probed when attached). */
 struct family_prog;
 bool features_has_hook(const struct features *f, const struct family_prog *fp);
+/*
+ * The members of the kernel's enum NAME, "MEMBER=VALUE" comma-separated, into out. Returns 0,
+ * -ENOENT if this kernel has no such enum, or -ENOSPC if out is too small.
+ */
+int features_enum_values(const struct features *f, const char *name, char *out, size_t len);
 void features_close(struct features *f);
 
 /* host.c: host facts and clock pairs into META; 0 or a negative errno. */

@@ -47,9 +47,11 @@ static void biolatency_end(struct view_run *vr, struct report_out *out, const st
 {
 	struct biolatency *b = vr->state;
 	const char *unit = b->opts.millis ? "msecs" : "usecs";
-	char disk[64], flags[128], safe[256];
+	char disk[64], flags[512], safe[2048];
+	struct block_req_names names;
 
 	biolatency_sort(b);
+	block_req_names_load(&names, out->tf->r);
 	if (out->format == FORMAT_JSON) {
 		struct json *j = &out->json;
 
@@ -66,8 +68,9 @@ static void biolatency_end(struct view_run *vr, struct report_out *out, const st
 				json_str(j, "disk", disk);
 			}
 			if (b->opts.per_flags) {
-				block_flags_label(g->flags, flags, sizeof(flags));
+				block_flags_label(&names, g->flags, g->cmd_flags, flags, sizeof(flags));
 				json_str(j, "flags", flags);
+				json_u64(j, "cmd_flags", g->cmd_flags);
 			}
 			json_u64(j, "total", g->hist.total);
 			json_log2_hist(j, "buckets", &g->hist);
@@ -85,8 +88,9 @@ static void biolatency_end(struct view_run *vr, struct report_out *out, const st
 			fprintf(out->f, "\ndisk = %s\t", text_safe(disk, safe, sizeof(safe)));
 		}
 		if (b->opts.per_flags) {
-			block_flags_label(g->flags, flags, sizeof(flags));
-			fprintf(out->f, "%sflags = %s", b->opts.per_disk ? "" : "\n", flags);
+			block_flags_label(&names, g->flags, g->cmd_flags, flags, sizeof(flags));
+			fprintf(out->f, "%sflags = %s", b->opts.per_disk ? "" : "\n",
+				text_safe(flags, safe, sizeof(safe)));
 		}
 		if (b->opts.per_disk || b->opts.per_flags)
 			fputc('\n', out->f);

@@ -328,14 +328,90 @@ static void test_rwbs_follows_the_kernel(void)
 		{ EBR_BIO_OP_OTHER, "N", "Unknown" },
 		{ EBR_BIO_OP_READ, "R", "Read" },
 	};
+	struct block_req_names old; /* a trace of format 1.3: no names of the kernel's bits */
 	char rwbs[8], label[64];
 
+	block_req_names_parse(&old, NULL, NULL);
+	CHECK(!old.known);
 	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
 		block_rwbs(cases[i].flags, rwbs);
-		block_flags_label(cases[i].flags, label, sizeof(label));
+		block_flags_label(&old, cases[i].flags, 0, label, sizeof(label));
 		CHECK(!strcmp(rwbs, cases[i].rwbs));
 		CHECK(!strcmp(label, cases[i].label));
 	}
+}
+
+/* META block.req_flag_bits and block.req_ops as Linux 6.18 writes them (its BTF) */
+static const char linux_6_18_flag_bits[] =
+	"__REQ_FAILFAST_DEV=8,__REQ_FAILFAST_TRANSPORT=9,__REQ_FAILFAST_DRIVER=10,__REQ_SYNC=11,"
+	"__REQ_META=12,__REQ_PRIO=13,__REQ_NOMERGE=14,__REQ_IDLE=15,__REQ_INTEGRITY=16,"
+	"__REQ_FUA=17,__REQ_PREFLUSH=18,__REQ_RAHEAD=19,__REQ_BACKGROUND=20,__REQ_NOWAIT=21,"
+	"__REQ_POLLED=22,__REQ_ALLOC_CACHE=23,__REQ_SWAP=24,__REQ_DRV=25,__REQ_FS_PRIVATE=26,"
+	"__REQ_ATOMIC=27,__REQ_P2PDMA=28,__REQ_NOUNMAP=29,__REQ_NR_BITS=30";
+static const char linux_6_18_ops[] =
+	"REQ_OP_READ=0,REQ_OP_WRITE=1,REQ_OP_FLUSH=2,REQ_OP_DISCARD=3,REQ_OP_SECURE_ERASE=5,"
+	"REQ_OP_ZONE_APPEND=7,REQ_OP_WRITE_ZEROES=9,REQ_OP_ZONE_OPEN=11,REQ_OP_ZONE_CLOSE=13,"
+	"REQ_OP_ZONE_FINISH=15,REQ_OP_ZONE_RESET=17,REQ_OP_ZONE_RESET_ALL=19,REQ_OP_DRV_IN=34,"
+	"REQ_OP_DRV_OUT=35,REQ_OP_LAST=36";
+
+static void test_flag_labels_name_the_recording_kernels_bits(void)
+{
+	static const struct {
+		uint64_t cmd_flags;
+		const char *label;
+	} cases[] = {
+		{ 1 | 1 << 11, "Sync-Write" },
+		{ 1 | 1 << 11 | 1 << 15, "Idle-Sync-Write" },
+		{ 1 | 1 << 20 | 1 << 13 | 1 << 12, "Background-Priority-Metadata-Write" },
+		{ 2 | 1 << 18, "PreFlush-Flush" }, /* the flush machinery's own request */
+		{ 0 | 1 << 19, "ReadAhead-Read" },
+		{ 1 | 1 << 21 | 1 << 17 | 1 << 16 | 1 << 14, "NoWait-FUA-Integrity-NoMerge-Write" },
+		/* bits bcc does not name: after bcc's, from the lowest, in bcc's spelling */
+		{ 1 | 1 << 11 | 1 << 24 | 1 << 8, "Sync-FailfastDev-Swap-Write" },
+		{ 0 | 1 << 23, "AllocCache-Read" },
+		{ 0 | 1ull << 30, "Bit30-Read" }, /* no name in the trace: its number */
+		{ 7, "ZoneAppend" },
+		{ 9, "WriteZeroes" },
+		{ 19, "ZoneResetAll" },
+		{ 34, "DrvIn" },
+		{ 4, "Unknown" },
+		{ 36, "Unknown" }, /* REQ_OP_LAST is the enum's end, not an operation */
+	};
+	struct block_req_names names;
+	char label[256];
+
+	block_req_names_parse(&names, linux_6_18_flag_bits, linux_6_18_ops);
+	CHECK(names.known);
+	CHECK_EQ(names.op_mask, 0xff);
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		/* the stable flags are not used once the trace names the kernel's */
+		block_flags_label(&names, EBR_BIO_OP_OTHER, cases[i].cmd_flags, label, sizeof(label));
+		if (strcmp(label, cases[i].label))
+			fprintf(stderr, "  %#llx: %s, not %s\n", (unsigned long long)cases[i].cmd_flags,
+				label, cases[i].label);
+		CHECK(!strcmp(label, cases[i].label));
+	}
+
+	/* another kernel puts the bits elsewhere: the same value names other flags */
+	block_req_names_parse(&names, "__REQ_SYNC=4,__REQ_IDLE=5,__REQ_META=11,__REQ_SCSI_X=6",
+			      "REQ_OP_WRITE=1,REQ_OP_SCSI_IN=2");
+	CHECK_EQ(names.op_mask, 0xf);
+	block_flags_label(&names, 0, 1 | 1 << 11 | 1 << 4, label, sizeof(label));
+	CHECK(!strcmp(label, "Metadata-Sync-Write"));
+	block_flags_label(&names, 0, 2 | 1 << 6 | 1 << 5, label, sizeof(label));
+	CHECK(!strcmp(label, "Idle-ScsiX-SCSIIn"));
+
+	/* what a hostile trace may say: nothing usable, so the stable flags are labelled */
+	block_req_names_parse(&names, "=,==1,__REQ_SYNC=abc,__REQ_SYNC=11x,__REQ_SYNC=64,"
+				      "__REQ_A_NAME_LONGER_THAN_THIRTY_ONE=3,__REQ_NR_BITS=9",
+			      "REQ_OP_READ=0");
+	CHECK(!names.known);
+	block_flags_label(&names, EBR_BIO_OP_WRITE | EBR_BIO_SYNC, 1, label, sizeof(label));
+	CHECK(!strcmp(label, "Sync-Write"));
+	/* a label longer than the room is cut, never overrun */
+	block_req_names_parse(&names, linux_6_18_flag_bits, linux_6_18_ops);
+	block_flags_label(&names, 0, 0x3fffff01, label, 16);
+	CHECK_EQ(strlen(label), 15);
 }
 
 static void test_biolatency_default_counts_every_io(void)
@@ -1705,6 +1781,7 @@ int main(void)
 	RUN(test_process_filter);
 	RUN(test_timeline_counts_per_second);
 	RUN(test_rwbs_follows_the_kernel);
+	RUN(test_flag_labels_name_the_recording_kernels_bits);
 	RUN(test_biolatency_default_counts_every_io);
 	RUN(test_biolatency_options);
 	RUN(test_biosnoop_rows);

@@ -249,7 +249,7 @@ static void test_schema_self_describing(void)
 			continue;
 		found = 1;
 		CHECK_EQ(id, EBR_EV_BLOCK_RQ);
-		CHECK_EQ(nf, 10);
+		CHECK_EQ(nf, 11);
 		ebr_reader_type_field(r, i, EBR_F_BLOCK_RQ_COMM, &fname, &kind);
 		CHECK(!strcmp(fname, "comm"));
 		CHECK_EQ(kind, EBR_KIND_STR);
@@ -523,7 +523,7 @@ out:
 
 static void test_older_file_missing_field(void)
 {
-	/* a file whose block.rq lacks queue_ns (as an older minor would): reads it as 0 */
+	/* a file whose block.rq lacks cmd_flags (format 1.3 and older): reads it as 0 */
 	struct wbuf f = { 0 }, s = { 0 }, ev = { 0 };
 	struct ebr_mem_source ms;
 	struct ebr_source src;
@@ -554,7 +554,8 @@ static void test_older_file_missing_field(void)
 	CHECK_EQ(ebr_reader_next(r, &e), 1);
 	CHECK_EQ(e->type, EBR_EV_BLOCK_RQ);
 	CHECK_EQ(e->v[EBR_F_BLOCK_RQ_LAT_NS].u, 77);
-	CHECK_EQ(e->v[EBR_F_BLOCK_RQ_QUEUE_NS].u, 0);
+	CHECK_EQ(e->v[EBR_F_BLOCK_RQ_QUEUE_NS].u, 77);
+	CHECK_EQ(e->v[EBR_F_BLOCK_RQ_CMD_FLAGS].u, 0);
 	ebr_reader_close(r);
 	wbuf_release(&f);
 	wbuf_release(&s);

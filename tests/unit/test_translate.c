@@ -147,6 +147,7 @@ static void test_block(void)
 	r.dev = 259u << 20 | 1;
 	r.bytes = 65536;
 	r.flags = EBR_BIO_OP_WRITE | EBR_BIO_SYNC;
+	r.cmd_flags = 0x80000801; /* as the kernel had it: every bit kept, the highest too */
 	r.error = -5;
 	memcpy(r.comm, "sixteen-chars-xx", EBR_COMM_LEN); /* no NUL: the whole 16 bytes */
 	CHECK_EQ(feed(&t, &r), 0);
@@ -167,6 +168,7 @@ static void test_block(void)
 		CHECK_EQ(ebr_value_s64(&ev->v[EBR_F_BLOCK_RQ_ERROR]), -5);
 		CHECK_EQ(ev->v[EBR_F_BLOCK_RQ_LAT_NS].u, 250000);
 		CHECK_EQ(ev->v[EBR_F_BLOCK_RQ_QUEUE_NS].u, 4000);
+		CHECK_EQ(ev->v[EBR_F_BLOCK_RQ_CMD_FLAGS].u, 0x80000801);
 	}
 	trace_end(&t);
 }

@@ -3,8 +3,10 @@
  * A block I/O workload whose I/O is known exactly: COUNT writes of 4 KiB with
  * O_DIRECT|O_SYNC to FILE (each reaches the disk as one request), optionally paced, optionally
  * followed by reading the blocks back with O_DIRECT, optionally from several threads.
+ * -f writes through the page cache instead and calls fsync after every write: on a disk with
+ * a write-back cache each fsync makes the kernel issue a flush request.
  *
- *   ebr-blkio [-i INTERVAL_US] [-r ROUNDS] [-t THREADS] [-w START_DELAY_MS] FILE COUNT
+ *   ebr-blkio [-f] [-i INTERVAL_US] [-r ROUNDS] [-t THREADS] [-w START_DELAY_MS] FILE COUNT
  *
  * Prints "pid N" first (with the start delay, before any I/O), so a test knows whom to look
  * for. -r reads the COUNT blocks back ROUNDS times (a read flood for loss tests).
@@ -12,6 +14,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,12 +49,18 @@ static void *reader(void *arg)
 int main(int argc, char **argv)
 {
 	long threads = 1, delay_ms = 0;
+	int open_flags = O_DIRECT | O_SYNC;
+	bool fsync_each = false;
 	pthread_t tids[64];
 	void *buf;
 	int fd, c;
 
-	while ((c = getopt(argc, argv, "i:r:t:w:")) != -1) {
+	while ((c = getopt(argc, argv, "fi:r:t:w:")) != -1) {
 		switch (c) {
+		case 'f':
+			fsync_each = true;
+			open_flags = 0;
+			break;
 		case 'i':
 			interval_us = atol(optarg);
 			break;
@@ -69,7 +78,8 @@ int main(int argc, char **argv)
 		}
 	}
 	if (argc - optind != 2 || threads < 1 || threads > 64) {
-		fprintf(stderr, "usage: ebr-blkio [-i US] [-r ROUNDS] [-t THREADS] [-w MS] FILE COUNT\n");
+		fprintf(stderr,
+			"usage: ebr-blkio [-f] [-i US] [-r ROUNDS] [-t THREADS] [-w MS] FILE COUNT\n");
 		return 2;
 	}
 	path = argv[optind];
@@ -78,7 +88,7 @@ int main(int argc, char **argv)
 	fflush(stdout);
 	if (delay_ms)
 		usleep((useconds_t)delay_ms * 1000);
-	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_DIRECT | O_SYNC, 0600);
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | open_flags, 0600);
 	if (fd < 0 || posix_memalign(&buf, BLOCK, BLOCK)) {
 		fprintf(stderr, "ebr-blkio: %s: %s\n", path, strerror(errno));
 		return 1;
@@ -87,6 +97,10 @@ int main(int argc, char **argv)
 	for (long i = 0; i < count; i++) {
 		if (pwrite(fd, buf, BLOCK, (off_t)i * BLOCK) != BLOCK) {
 			fprintf(stderr, "ebr-blkio: write: %s\n", strerror(errno));
+			return 1;
+		}
+		if (fsync_each && fsync(fd)) {
+			fprintf(stderr, "ebr-blkio: fsync: %s\n", strerror(errno));
 			return 1;
 		}
 		if (interval_us)
