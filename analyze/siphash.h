@@ -1,9 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * SipHash-1-3 under a key drawn once per process from getrandom(): the hash of every table
- * whose keys a trace chooses (cookies, pid << 32 | fd, stacks, names, redact's tokens). A
- * fixed hash lets a crafted trace put every key in one slot and make each insert walk all
- * the others (a 1.3 MB trace took a minute); nobody who writes a trace knows this key.
+ * The hash of every table analyze/ and redact/ key by what a trace chooses (cookies,
+ * pid << 32 | fd, stacks, names, tokens): format/siphash.h's SipHash-1-3 under one key drawn
+ * per process, which nobody who writes a trace knows.
  */
 #ifndef EBREC_ANALYZE_SIPHASH_H
 #define EBREC_ANALYZE_SIPHASH_H

@@ -13,7 +13,7 @@
 #include <zstd.h>
 #include "layout.h"
 #include "reader_int.h"
-#include "siphash.h"
+#include "format/siphash.h"
 
 #define MAX_PROBLEMS 256
 /* bytes read at a time while resynchronising over garbage (a header needs 48) */
