@@ -47,7 +47,9 @@ static inline void compress(struct sip *s, uint64_t m, int c)
 static inline uint64_t siphash_cd(const struct siphash_key *key, int c, int d, bool has_prefix,
 				  uint64_t prefix, const void *data, size_t len)
 {
-	const unsigned char *p = data, *end = p + (len & ~(size_t)7);
+	/* data may be NULL with len 0: no arithmetic on it then (NULL + 0 is undefined in C) */
+	const unsigned char *p = len ? data : (const unsigned char *)"";
+	const unsigned char *end = p + (len & ~(size_t)7);
 	struct sip s = { 0x736f6d6570736575ull ^ key->k0, 0x646f72616e646f6dull ^ key->k1,
 			 0x6c7967656e657261ull ^ key->k0, 0x7465646279746573ull ^ key->k1 };
 	uint64_t b = (uint64_t)(len + (has_prefix ? 8 : 0)) << 56;
