@@ -48,7 +48,7 @@ static int block_snapshot(const struct family_env *env)
 const struct family block_family = {
 	.name = "block",
 	.desc = "block device I/O: one event per completed request, with queue and device time",
-	.views = "biolatency biosnoop",
+	.views = "biolatency biosnoop biotop",
 	.progs = block_progs,
 	.nprogs = ARRAY_SIZE(block_progs),
 	.probes = block_probes,

@@ -4,9 +4,11 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include "format/array_size.h"
 #include "analyze/block.h"
 #include "report/json_models.h"
 #include "report/text.h"
+#include "report/top_table.h"
 #include "report/view.h"
 
 /* ------------------------------------------------------------ biolatency */
@@ -268,4 +270,45 @@ const struct view view_biosnoop = {
 	.end = view_rows_finish,
 	.release = biosnoop_release,
 	.headline = biosnoop_headline,
+};
+
+/* ------------------------------------------------------------ biotop */
+
+static const struct top_column biotop_cols[] = {
+	{ "I/O", "ios", "ios", BIOTOP_IOS, TOP_COUNT, 0 },
+	{ "READS", "reads", "reads", BIOTOP_READS, TOP_COUNT, 0 },
+	{ "WRITES", "writes", "writes", BIOTOP_WRITES, TOP_COUNT, 0 },
+	{ "Kbytes", "bytes", "bytes", BIOTOP_BYTES, TOP_KB, 0 },
+	{ "TIME(ms)", "time", "lat_ns", BIOTOP_LAT_NS, TOP_MS, 0 },
+	{ "AVGms", "avg", "avg_ms", BIOTOP_LAT_NS, TOP_MEAN_MS, BIOTOP_IOS },
+};
+
+static const struct top_table biotop_table = {
+	.kind = TOP_BIO,
+	.cols = biotop_cols,
+	.ncols = ARRAY_SIZE(biotop_cols),
+	.sort = 0,
+	.pid = true,
+	.name_head = "DISK",
+	.name_key = "disk",
+	.nothing = "no block I/O in this trace",
+};
+
+static int biotop_setup(struct view_run *vr, int argc, char **argv)
+{
+	return top_view_setup(vr, argc, argv, &biotop_table);
+}
+
+const struct view view_biotop = {
+	.name = "biotop",
+	.family = "block",
+	.kind = VIEW_TABLE,
+	.summary = "processes by block I/O: I/Os, reads, writes, bytes and device time per disk",
+	.usage = "-s KEY (sort by ios, reads, writes, bytes, time or avg; default ios) "
+		 TOP_VIEW_USAGE,
+	.setup = biotop_setup,
+	.begin = top_view_begin,
+	.end = top_view_end,
+	.json_tail = top_view_json_tail,
+	.release = top_view_release,
 };

@@ -3,9 +3,11 @@
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
+#include "format/array_size.h"
 #include "analyze/sched.h"
 #include "report/json_models.h"
 #include "report/text.h"
+#include "report/top_table.h"
 #include "report/view.h"
 
 /* Options of both: -m -P -L, and cpudist's -O (-p and --comm are report's own). */
@@ -151,4 +153,42 @@ const struct view view_cpudist = {
 	.end = sched_end,
 	.release = sched_release,
 	.headline = sched_headline,
+};
+
+/* ------------------------------------------------------------ proctop */
+
+static const struct top_column proctop_cols[] = {
+	{ "CPU(ms)", "cpu", "cpu_ns", PROCTOP_CPU_NS, TOP_MS, 0 },
+	{ "SAMPLES", "samples", "samples", PROCTOP_SAMPLES, TOP_COUNT, 0 },
+	{ "RUNQ(ms)", "runq", "runq_ns", PROCTOP_RUNQ_NS, TOP_MS, 0 },
+	{ "OFFCPU(ms)", "offcpu", "offcpu_ns", PROCTOP_OFFCPU_NS, TOP_MS, 0 },
+	{ "SWITCHES", "switches", "switches", PROCTOP_SWITCHES, TOP_COUNT, 0 },
+};
+
+static const struct top_table proctop_table = {
+	.kind = TOP_PROC,
+	.cols = proctop_cols,
+	.ncols = ARRAY_SIZE(proctop_cols),
+	.sort = 0,
+	.pid = true,
+	.nothing = "no context switch in this trace",
+};
+
+static int proctop_setup(struct view_run *vr, int argc, char **argv)
+{
+	return top_view_setup(vr, argc, argv, &proctop_table);
+}
+
+const struct view view_proctop = {
+	.name = "proctop",
+	.family = "sched",
+	.kind = VIEW_TABLE,
+	.summary = "processes by time on CPU, profile samples, run-queue wait and time off CPU",
+	.usage = "-s KEY (sort by cpu, samples, runq, offcpu or switches; default cpu) "
+		 TOP_VIEW_USAGE,
+	.setup = proctop_setup,
+	.begin = top_view_begin,
+	.end = top_view_end,
+	.json_tail = top_view_json_tail,
+	.release = top_view_release,
 };
