@@ -1293,8 +1293,8 @@ static void test_sched_dists_and_untraced_switch_ins(void)
 	ebr_source_mem(&src, &ms, t.mem.buf, t.mem.len);
 	CHECK(ebr_reader_open(&r, &src, NULL, 0) == 0);
 	CHECK(analyze_pass(r, an, 3) == 0);
-	sched_dist_sort(&rq);
-	sched_dist_sort(&on);
+	sched_dist_sort(&rq, false);
+	sched_dist_sort(&on, false);
 	/* runqlat -L: 11 (3000 us), 12 (10 us), 99 (unknown); 12 and 11 unknown once each */
 	CHECK(rq.intervals == 2 && rq.unknown == 3 && rq.ngroups == 2);
 	CHECK(rq.groups[0].key == 11 && rq.groups[0].hist.total == 1 &&
