@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include "analyze/block.h"
 #include "analyze/grow.h"
+#include "analyze/pass.h"
 
 static struct biolatency_group *group_of(struct biolatency *b, uint64_t dev, uint64_t flags,
 					 uint64_t cmd_flags)
@@ -31,15 +32,21 @@ int biolatency_on_event(void *self, const struct ebr_reader *r, const struct ebr
 	if (ev->type != EBR_EV_BLOCK_RQ ||
 	    !proc_filter_match(&b->opts.who, ev->v[EBR_F_BLOCK_RQ_PID].u, ev->v[EBR_F_BLOCK_RQ_COMM].s))
 		return 0;
+	ns = ev->v[EBR_F_BLOCK_RQ_LAT_NS].u;
+	if (b->opts.queued)
+		ns += ev->v[EBR_F_BLOCK_RQ_QUEUE_NS].u;
+	if (b->opts.interval_ns) {
+		b->series.interval_ns = b->opts.interval_ns;
+		if (!b->series.origin_ns)
+			b->series.origin_ns = trace_start_ns(r);
+		return latseries_add(&b->series, ev->ts, ns);
+	}
 	/* -F: per set of the kernel's flags, as bcc keys its histograms by cmd_flags */
 	g = group_of(b, b->opts.per_disk ? ev->v[EBR_F_BLOCK_RQ_DEV].u : 0,
 		     b->opts.per_flags ? ev->v[EBR_F_BLOCK_RQ_FLAGS].u : 0,
 		     b->opts.per_flags ? ev->v[EBR_F_BLOCK_RQ_CMD_FLAGS].u : 0);
 	if (!g)
 		return EBR_E_NOMEM;
-	ns = ev->v[EBR_F_BLOCK_RQ_LAT_NS].u;
-	if (b->opts.queued)
-		ns += ev->v[EBR_F_BLOCK_RQ_QUEUE_NS].u;
 	log2_hist_add_ns(&g->hist, ns, b->opts.millis ? 1000000u : 1000u);
 	return 0;
 }
@@ -66,4 +73,5 @@ void biolatency_release_model(struct biolatency *b)
 	free(b->groups);
 	b->groups = NULL;
 	b->ngroups = b->cap = 0;
+	latseries_release(&b->series);
 }

@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include "analyze/procfilter.h"
 #include "analyze/hist.h"
+#include "analyze/latseries.h"
 #include "format/ebr.h"
 
 /* The kernel's rwbs string ("WS", "R", "FWFS"...): blk_fill_rwbs() rules. */
@@ -55,6 +56,7 @@ struct biolatency_opts {
 	bool per_disk;  /* -D */
 	bool per_flags; /* -F */
 	bool queued;    /* -Q: from insertion in the OS queue, not from issue */
+	uint64_t interval_ns; /* --interval: percentiles per interval (series), not groups */
 	struct proc_filter who; /* -p, --comm: the submitting process */
 };
 
@@ -69,6 +71,7 @@ struct biolatency {
 	struct biolatency_opts opts;
 	struct biolatency_group *groups;
 	uint32_t ngroups, cap;
+	struct latseries series; /* with opts.interval_ns */
 };
 
 int biolatency_on_event(void *self, const struct ebr_reader *r, const struct ebr_event *ev);

@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include "analyze/hist.h"
+#include "analyze/latseries.h"
 #include "analyze/pass.h"
 #include "analyze/u64map.h"
 #include "analyze/procfilter.h"
@@ -39,6 +40,8 @@ struct sched_dist {
 	enum sched_measure measure;
 	enum sched_per per;
 	bool millis;  /* -m */
+	uint64_t interval_ns; /* --interval: percentiles per interval (series), not groups */
+	struct latseries series;
 	struct proc_filter who; /* -p, --comm: the task switched in (runqlat, -O) or out */
 	struct sched_group *groups;
 	uint32_t ngroups, cap;
@@ -57,8 +60,8 @@ struct sched_dist {
 };
 
 int sched_dist_on_event(void *self, const struct ebr_reader *r, const struct ebr_event *ev);
-/* groups by key */
-void sched_dist_sort(struct sched_dist *d);
+/* groups by key, or by_sum: by sum_ns, most first */
+void sched_dist_sort(struct sched_dist *d, bool by_sum);
 void sched_dist_release(struct sched_dist *d);
 
 #endif

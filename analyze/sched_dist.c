@@ -101,6 +101,13 @@ int sched_dist_on_event(void *self, const struct ebr_reader *r, const struct ebr
 	       : d->measure == SCHED_ONCPU ? EBR_F_SCHED_SWITCH_ONCPU_NS
 					   : EBR_F_SCHED_SWITCH_OFFCPU_NS]
 		     .u;
+	if (d->interval_ns) {
+		d->intervals++;
+		d->series.interval_ns = d->interval_ns;
+		if (!d->series.origin_ns)
+			d->series.origin_ns = trace_start_ns(r);
+		return latseries_add(&d->series, ev->ts, ns);
+	}
 	g = group_of(d, group_key(d, pid, tid), &err);
 	if (!g)
 		return err;
@@ -118,10 +125,20 @@ static int group_cmp(const void *pa, const void *pb)
 	return (a->key > b->key) - (a->key < b->key);
 }
 
-void sched_dist_sort(struct sched_dist *d)
+/* --by-process: the most time first, then the key */
+static int group_sum_cmp(const void *pa, const void *pb)
+{
+	const struct sched_group *a = pa, *b = pb;
+
+	if (a->sum_ns != b->sum_ns)
+		return a->sum_ns < b->sum_ns ? 1 : -1;
+	return group_cmp(pa, pb);
+}
+
+void sched_dist_sort(struct sched_dist *d, bool by_sum)
 {
 	if (d->ngroups > 1)
-		qsort(d->groups, d->ngroups, sizeof(d->groups[0]), group_cmp);
+		qsort(d->groups, d->ngroups, sizeof(d->groups[0]), by_sum ? group_sum_cmp : group_cmp);
 	/* the map's indices are stale now: the model is only read from here on */
 	u64map_release(&d->by_key);
 }
@@ -131,5 +148,6 @@ void sched_dist_release(struct sched_dist *d)
 	free(d->groups);
 	free(d->cpu_current);
 	u64map_release(&d->by_key);
+	latseries_release(&d->series);
 	memset(d, 0, sizeof(*d));
 }

@@ -339,7 +339,55 @@ struct hot_key {
 	char text[1024];
 	size_t len;
 	int frames;
+	/* leaf frames that only say where a sample landed, held back until a frame above
+	 * them says more (then they are left out), or put back if none does */
+	char landing[256];
+	size_t landing_len;
+	int skipped;
 };
+
+/*
+ * A kernel frame that says only that a sample landed in the scheduler or after a hypervisor
+ * exit: on a VM the timer interrupt that takes a sample is held while interrupts are off, and
+ * lands where they come back on, at the end of a context switch (finish_task_switch) or of a
+ * halt; an off-CPU stack always starts in the scheduler.
+ */
+static bool landing_frame(const char *name)
+{
+	static const char *const prefixes[] = {
+		"finish_task_switch", "__schedule", "schedule", "preempt_schedule",
+		"__cond_resched", "native_safe_halt", "pv_native_safe_halt",
+	};
+
+	for (size_t i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++) {
+		size_t n = strlen(prefixes[i]);
+
+		/* the name, or the name with a compiler suffix (.isra.0, .constprop.0) */
+		if (!strncmp(name, prefixes[i], n) && (!name[n] || name[n] == '.' ||
+						       (!strcmp(prefixes[i], "schedule") &&
+							name[n] == '_')))
+			return true;
+	}
+	return false;
+}
+
+static void hot_append(struct hot_key *k, const char *text)
+{
+	int n = snprintf(k->text + k->len, sizeof(k->text) - k->len, "%s", text);
+
+	if (n > 0)
+		k->len = k->len + (size_t)n < sizeof(k->text) ? k->len + (size_t)n : sizeof(k->text) - 1;
+}
+
+/* The landing frames held back, put back: nothing above them said more. */
+static void hot_landing_back(struct hot_key *k)
+{
+	hot_append(k, k->landing);
+	k->frames += k->skipped;
+	k->skipped = 0;
+	k->landing[0] = 0;
+	k->landing_len = 0;
+}
 
 static int hot_frame(void *ctx, const char *name, bool kernel)
 {
@@ -349,6 +397,16 @@ static int hot_frame(void *ctx, const char *name, bool kernel)
 	/* below an unnamed frame the addresses are noise (no frame pointers): stop there */
 	if (!strncmp(name, "[unknown]", 9))
 		return 1;
+	if (!k->frames && kernel && landing_frame(name)) {
+		n = snprintf(k->landing + k->landing_len, sizeof(k->landing) - k->landing_len,
+			     "\x01%s", name);
+		if (n > 0 && k->landing_len + (size_t)n < sizeof(k->landing)) {
+			k->landing_len += (size_t)n;
+			k->skipped++;
+			return 0;
+		}
+		k->landing[k->landing_len] = 0; /* no room: this one is shown */
+	}
 	n = snprintf(k->text + k->len, sizeof(k->text) - k->len, "\x01%s", name);
 
 	if (n > 0)
@@ -378,6 +436,9 @@ int stackprof_hottest(const struct stackprof *p, struct stack_hot top[STACK_HOT_
 
 		k.len = (size_t)snprintf(k.text, sizeof(k.text), "%s", p->stacks[i].comm);
 		stackprof_walk_leaf_first(p, &p->stacks[i], hot_frame, &k);
+		if (!k.frames && k.skipped)
+			hot_landing_back(&k);
+		all[n].skipped = k.skipped > 0;
 		all[n].key = strdup(k.text);
 		if (!all[n].key) {
 			err = EBR_E_NOMEM;
@@ -389,8 +450,10 @@ int stackprof_hottest(const struct stackprof *p, struct stack_hot top[STACK_HOT_
 	for (uint32_t i = 0; i < n;) {
 		struct stack_hot h = all[i];
 
-		while (++i < n && !strcmp(all[i].key, h.key))
+		while (++i < n && !strcmp(all[i].key, h.key)) {
 			h.value += all[i].value;
+			h.skipped |= all[i].skipped;
+		}
 		for (int k = 0; k < STACK_HOT_TOP; k++) {
 			if (k < ntop && top[k].value >= h.value)
 				continue;

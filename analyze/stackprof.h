@@ -75,13 +75,18 @@ void stackprof_resolved_share(const struct stackprof *p, uint64_t *frames, uint6
 
 void stackprof_release(struct stackprof *p);
 
-/* The summary's hottest stacks: key "comm\x01leaf\x01caller\x01caller" (frames up to the first
- * unnamed one), value summed over the stacks that share it. */
+/*
+ * The summary's hottest stacks: key "comm\x01leaf\x01caller\x01caller" (frames up to the first
+ * unnamed one), value summed over the stacks that share it. Leaf frames that only say a
+ * sample landed in the scheduler or after a hypervisor exit (finish_task_switch, __schedule,
+ * native_safe_halt...) are left out when a frame above them says more: skipped says so.
+ */
 #define STACK_HOT_TOP 3
 #define STACK_HOT_FRAMES 3
 struct stack_hot {
 	char *key;
 	uint64_t value;
+	bool skipped; /* landing frames were left out of some of its stacks */
 };
 /* Fills top[] (most first, keys the caller frees); returns how many, or EBR_E_NOMEM. */
 int stackprof_hottest(const struct stackprof *p, struct stack_hot top[STACK_HOT_TOP]);

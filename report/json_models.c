@@ -61,3 +61,21 @@ void json_losses(struct json *j, const struct ebr_reader *r, const struct probe_
 	json_u64(j, "windows_not_listed", l->more_windows);
 	json_object_end(j);
 }
+
+void json_latseries(struct json *j, const struct latseries *s)
+{
+	json_double(j, "interval_s", (double)s->interval_ns / 1e9, 3);
+	json_array_begin(j, "series");
+	for (uint32_t i = 0; i < s->len; i++) {
+		const struct quantiles *q = &s->iv[i];
+
+		json_object_begin(j, NULL);
+		json_double(j, "time_s", (double)i * (double)s->interval_ns / 1e9, 3);
+		json_u64(j, "count", q->count);
+		json_u64(j, "p50_ns", quantiles_value(q, 0.5));
+		json_u64(j, "p90_ns", quantiles_value(q, 0.9));
+		json_u64(j, "p99_ns", quantiles_value(q, 0.99));
+		json_u64(j, "max_ns", q->max);
+		json_object_end(j);
+	}
+}

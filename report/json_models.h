@@ -4,6 +4,7 @@
 #define EBREC_REPORT_JSON_MODELS_H
 
 #include "analyze/hist.h"
+#include "analyze/latseries.h"
 #include "analyze/losses.h"
 #include "format/ebr.h"
 #include "report/json.h"
@@ -12,6 +13,11 @@
 void json_log2_hist(struct json *j, const char *key, const struct log2_hist *h);
 /* "percentiles": {min_ns, mean_ns, p50_ns, p90_ns, p99_ns, p999_ns, max_ns} */
 void json_percentiles(struct json *j, const struct quantiles *q);
+/*
+ * "interval_s" and "intervals": [{time_s, count, p50_ns, p90_ns, p99_ns, max_ns}...], the
+ * array left open for view_rows_finish() to close
+ */
+void json_latseries(struct json *j, const struct latseries *s);
 /* "losses": the family's counts and the windows they were lost in */
 void json_losses(struct json *j, const struct ebr_reader *r, const struct probe_losses *l);
 

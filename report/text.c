@@ -174,3 +174,22 @@ const char *text_bytes(uint64_t n, char *buf, size_t len)
 		snprintf(buf, len, "%.1f %s", v, units[u]);
 	return buf;
 }
+
+void text_latseries(FILE *f, const struct latseries *s, bool millis)
+{
+	double unit = millis ? 1e6 : 1e3;
+
+	fprintf(f, "%-9s %10s %10s %10s %10s %10s   (%s)\n", "TIME(s)", "COUNT", "P50", "P90",
+		"P99", "MAX", millis ? "msecs" : "usecs");
+	for (uint32_t i = 0; i < s->len; i++) {
+		const struct quantiles *q = &s->iv[i];
+
+		fprintf(f, "%-9.3f %10" PRIu64 " %10.1f %10.1f %10.1f %10.1f\n",
+			(double)i * (double)s->interval_ns / 1e9, q->count,
+			(double)quantiles_value(q, 0.5) / unit, (double)quantiles_value(q, 0.9) / unit,
+			(double)quantiles_value(q, 0.99) / unit, (double)q->max / unit);
+	}
+	if (s->dropped)
+		fprintf(f, "%" PRIu64 " values after the first %u intervals not shown\n", s->dropped,
+			LATSERIES_MAX_INTERVALS);
+}

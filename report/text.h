@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include "analyze/hist.h"
+#include "analyze/latseries.h"
 #include "analyze/losses.h"
 #include "format/ebr.h"
 #include "report/text_line.h"
@@ -34,6 +35,11 @@ const char *text_duration(uint64_t ns, char *buf, size_t len);
 const char *text_bytes(uint64_t n, char *buf, size_t len);
 /* bcc's print_log2_hist(): the header line and one line per slot up to the last used one */
 void text_log2_hist(FILE *f, const struct log2_hist *h, const char *unit);
+/*
+ * --interval: "TIME(s) COUNT P50 P90 P99 MAX" a line an interval, times in usecs (msecs
+ * when millis), every interval from the first to the last
+ */
+void text_latseries(FILE *f, const struct latseries *s, bool millis);
 /* the loss line every view ends with, and when the events were lost */
 void text_losses(FILE *f, const struct ebr_reader *r, const struct probe_losses *l);
 

@@ -150,6 +150,10 @@ int view_bad_option(const struct view *v, char **argv);
 int view_opts_end(const struct view *v, int argc, char **argv);
 /* A PID or UID option's value: 0 or -1 if it is not one. */
 int view_parse_id(const char *s, int64_t *out);
+/* A number of rows (0 or more): 0 or -1 if it is not one. */
+int view_parse_count(const char *s, uint64_t *out);
+/* An interval: "1", "0.5", "1s", "500ms" (1 ms to a day): 0 or -1 if it is not one. */
+int view_parse_seconds(const char *s, double *out);
 
 /* ------------------------------------------------------------ headline.c: the summary's lines */
 

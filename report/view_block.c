@@ -4,17 +4,35 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include "format/array_size.h"
 #include "analyze/block.h"
 #include "report/json_models.h"
 #include "report/text.h"
+#include "report/top_table.h"
 #include "report/view.h"
 
 /* ------------------------------------------------------------ biolatency */
 
+/* --interval's value into *ns; 0 or the usage error (2) */
+static int parse_interval(struct view_run *vr, const char *arg, uint64_t *ns)
+{
+	double secs;
+
+	if (view_parse_seconds(arg, &secs))
+		return view_usage_error(vr->view, "--interval needs seconds (1, 0.5, 500ms), not",
+					arg);
+	*ns = (uint64_t)(secs * 1e9);
+	return 0;
+}
+
 static int biolatency_setup(struct view_run *vr, int argc, char **argv)
 {
+	static const struct option longopts[] = {
+		{ "interval", required_argument, NULL, 'i' },
+		{ 0 },
+	};
 	struct biolatency *b = calloc(1, sizeof(*b));
-	int c;
+	int c, err;
 
 	if (!b)
 		return view_no_memory(vr->view);
@@ -22,7 +40,7 @@ static int biolatency_setup(struct view_run *vr, int argc, char **argv)
 	vr->an = (struct analyzer){ biolatency_on_event, b };
 	b->opts.who = *vr->who;
 	view_opts_begin();
-	while ((c = view_getopt(argc, argv, "mDFQ", NULL)) != -1) {
+	while ((c = view_getopt(argc, argv, "mDFQ", longopts)) != -1) {
 		switch (c) {
 		case 'm':
 			b->opts.millis = true;
@@ -36,10 +54,17 @@ static int biolatency_setup(struct view_run *vr, int argc, char **argv)
 		case 'Q':
 			b->opts.queued = true;
 			break;
+		case 'i':
+			err = parse_interval(vr, optarg, &b->opts.interval_ns);
+			if (err)
+				return err;
+			break;
 		default:
 			return view_bad_option(vr->view, argv);
 		}
 	}
+	if (b->opts.interval_ns && (b->opts.per_disk || b->opts.per_flags))
+		return view_usage_error(vr->view, "--interval shows all I/Os: not with", "-D/-F");
 	return view_opts_end(vr->view, argc, argv);
 }
 
@@ -52,6 +77,19 @@ static void biolatency_end(struct view_run *vr, struct report_out *out, const st
 
 	biolatency_sort(b);
 	block_req_names_load(&names, out->tf->r);
+	if (b->opts.interval_ns && out->format == FORMAT_JSON) {
+		view_doc_begin(vr, out);
+		json_str(&out->json, "unit", unit);
+		json_bool(&out->json, "queued", b->opts.queued);
+		json_latseries(&out->json, &b->series);
+		view_rows_finish(vr, out, ls);
+		return;
+	}
+	if (b->opts.interval_ns) {
+		text_latseries(out->f, &b->series, b->opts.millis);
+		view_rows_finish(vr, out, ls);
+		return;
+	}
 	if (out->format == FORMAT_JSON) {
 		struct json *j = &out->json;
 
@@ -128,7 +166,8 @@ const struct view view_biolatency = {
 	.kind = VIEW_HISTOGRAM,
 	.html_args = "-D",
 	.summary = "block I/O latency as a log2 histogram",
-	.usage = "-m (msecs) -D (per disk) -F (per flag set) -Q (include OS queue time)",
+	.usage = "-m (msecs) -D (per disk) -F (per flag set) -Q (include OS queue time) "
+		 "--interval SECONDS (p50, p90, p99, max and count an interval)",
 	.setup = biolatency_setup,
 	.headline = biolatency_headline,
 	.end = biolatency_end,
@@ -272,4 +311,45 @@ const struct view view_biosnoop = {
 	.end = view_rows_finish,
 	.release = biosnoop_release,
 	.headline = biosnoop_headline,
+};
+
+/* ------------------------------------------------------------ biotop */
+
+static const struct top_column biotop_cols[] = {
+	{ "I/O", "ios", "ios", BIOTOP_IOS, TOP_COUNT, 0 },
+	{ "READS", "reads", "reads", BIOTOP_READS, TOP_COUNT, 0 },
+	{ "WRITES", "writes", "writes", BIOTOP_WRITES, TOP_COUNT, 0 },
+	{ "Kbytes", "bytes", "bytes", BIOTOP_BYTES, TOP_KB, 0 },
+	{ "TIME(ms)", "time", "lat_ns", BIOTOP_LAT_NS, TOP_MS, 0 },
+	{ "AVGms", "avg", "avg_ms", BIOTOP_LAT_NS, TOP_MEAN_MS, BIOTOP_IOS },
+};
+
+static const struct top_table biotop_table = {
+	.kind = TOP_BIO,
+	.cols = biotop_cols,
+	.ncols = ARRAY_SIZE(biotop_cols),
+	.sort = 0,
+	.pid = true,
+	.name_head = "DISK",
+	.name_key = "disk",
+	.nothing = "no block I/O in this trace",
+};
+
+static int biotop_setup(struct view_run *vr, int argc, char **argv)
+{
+	return top_view_setup(vr, argc, argv, &biotop_table);
+}
+
+const struct view view_biotop = {
+	.name = "biotop",
+	.family = "block",
+	.kind = VIEW_TABLE,
+	.summary = "processes by block I/O: I/Os, reads, writes, bytes and device time per disk",
+	.usage = "-s KEY (sort by ios, reads, writes, bytes, time or avg; default ios) "
+		 TOP_VIEW_USAGE,
+	.setup = biotop_setup,
+	.begin = top_view_begin,
+	.end = top_view_end,
+	.json_tail = top_view_json_tail,
+	.release = top_view_release,
 };

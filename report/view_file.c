@@ -4,9 +4,11 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include "format/array_size.h"
 #include "analyze/file.h"
 #include "report/json_models.h"
 #include "report/text.h"
+#include "report/top_table.h"
 #include "report/view.h"
 #include "report/text_line.h"
 
@@ -516,4 +518,81 @@ const struct view view_cachestat = {
 	.end = cachestat_end,
 	.release = cachestat_release,
 	.headline = cachestat_headline,
+};
+
+/* ------------------------------------------------------------ opentop, filetop */
+
+static const struct top_column opentop_cols[] = {
+	{ "OPENS", "opens", "opens", OPENTOP_OPENS, TOP_COUNT, 0 },
+	{ "FAILED", "failed", "failed", OPENTOP_FAILED, TOP_COUNT, 0 },
+};
+
+static const struct top_table opentop_table = {
+	.kind = TOP_OPEN,
+	.cols = opentop_cols,
+	.ncols = ARRAY_SIZE(opentop_cols),
+	.sort = 0,
+	.pid = false,
+	.name_head = "PATH",
+	.name_key = "path",
+	.nothing = "no open in this trace",
+};
+
+static int opentop_setup(struct view_run *vr, int argc, char **argv)
+{
+	return top_view_setup(vr, argc, argv, &opentop_table);
+}
+
+const struct view view_opentop = {
+	.name = "opentop",
+	.family = "file",
+	.kind = VIEW_TABLE,
+	.summary = "files by opens (and failed opens), whoever opened them, by absolute path",
+	.usage = "-s KEY (sort by opens or failed; default opens) " TOP_VIEW_USAGE,
+	.setup = opentop_setup,
+	.begin = top_view_begin,
+	.end = top_view_end,
+	.json_tail = top_view_json_tail,
+	.release = top_view_release,
+};
+
+static const struct top_column filetop_cols[] = {
+	{ "OPENS", "opens", "opens", FILETOP_OPENS, TOP_COUNT, 0 },
+	{ "READS", "reads", "reads", FILETOP_READS, TOP_COUNT, 0 },
+	{ "WRITES", "writes", "writes", FILETOP_WRITES, TOP_COUNT, 0 },
+	{ "R_Kb", "rbytes", "read_bytes", FILETOP_RBYTES, TOP_KB, 0 },
+	{ "W_Kb", "wbytes", "write_bytes", FILETOP_WBYTES, TOP_KB, 0 },
+	{ "R+W", "all", "reads_writes", FILETOP_OPS, TOP_COUNT, 0 },
+};
+
+static const struct top_table filetop_table = {
+	.kind = TOP_FILE,
+	.cols = filetop_cols,
+	.ncols = ARRAY_SIZE(filetop_cols),
+	.sort = 0,
+	.pid = true,
+	.name_head = "FILE",
+	.name_key = "file",
+	.nothing = "no open, read or write of a file in this trace",
+};
+
+static int filetop_setup(struct view_run *vr, int argc, char **argv)
+{
+	return top_view_setup(vr, argc, argv, &filetop_table);
+}
+
+const struct view view_filetop = {
+	.name = "filetop",
+	.family = "file",
+	.kind = VIEW_TABLE,
+	.summary = "processes and files by opens, reads and writes (those the recording's --min-us "
+		   "kept) and bytes",
+	.usage = "-s KEY (sort by opens, reads, writes, rbytes, wbytes or all; default opens) "
+		 TOP_VIEW_USAGE,
+	.setup = filetop_setup,
+	.begin = top_view_begin,
+	.end = top_view_end,
+	.json_tail = top_view_json_tail,
+	.text_tail = top_view_text_tail,
+	.release = top_view_release,
 };

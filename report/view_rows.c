@@ -77,6 +77,37 @@ int view_parse_id(const char *s, int64_t *out)
 	return 0;
 }
 
+int view_parse_count(const char *s, uint64_t *out)
+{
+	char *end;
+	unsigned long long v;
+
+	if (*s < '0' || *s > '9')
+		return -1;
+	v = strtoull(s, &end, 10);
+	if (*end)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+int view_parse_seconds(const char *s, double *out)
+{
+	char *end;
+	double v = strtod(s, &end);
+
+	if (end == s)
+		return -1;
+	if (!strcmp(end, "ms"))
+		v /= 1000;
+	else if (*end && strcmp(end, "s"))
+		return -1;
+	if (!(v >= 0.001) || v > 86400)
+		return -1;
+	*out = v;
+	return 0;
+}
+
 /* What view_getopt() last looked at, for view_bad_option()'s message (getopt's own state is
  * global too). */
 static struct {

@@ -350,6 +350,7 @@ static void stack_headline(struct view_run *vr, struct report_out *out, const st
 	bool cpu = p->o.kind == STACKPROF_CPU;
 	struct stack_hot top[STACK_HOT_TOP];
 	char total[32], safe[4096];
+	bool skipped = false;
 	int ntop = -1;
 
 	if (!stackprof_finish(p))
@@ -379,6 +380,7 @@ static void stack_headline(struct view_run *vr, struct report_out *out, const st
 			next = strchr(part, '\x01');
 			json_strn(&out->json, "comm", part, next ? (size_t)(next - part) : strlen(part));
 			json_u64(&out->json, "value", shown_value(p, top[i].value));
+			json_bool(&out->json, "landing_skipped", top[i].skipped);
 			json_array_begin(&out->json, "frames");
 			while (next) {
 				part = next + 1;
@@ -391,6 +393,7 @@ static void stack_headline(struct view_run *vr, struct report_out *out, const st
 			continue;
 		}
 		/* "comm: leaf <- caller <- caller" */
+		skipped |= top[i].skipped;
 		fprintf(out->f, "%s %.1f%% ", i ? "," : "; hottest:", share);
 		for (int k = 0; part; k++) {
 			next = strchr(part, '\x01');
@@ -403,6 +406,9 @@ static void stack_headline(struct view_run *vr, struct report_out *out, const st
 	}
 	if (out->format == FORMAT_JSON)
 		json_array_end(&out->json);
+	else if (skipped)
+		fprintf(out->f, " (leaf frames that only say the scheduler or a hypervisor exit ran "
+				"left out)");
 	headline_end(vr, out);
 cleanup:
 	for (int i = 0; i < ntop; i++)

@@ -13,6 +13,7 @@
 #include "analyze/tcp.h"
 #include "report/json_models.h"
 #include "report/text.h"
+#include "report/top_table.h"
 #include "report/view.h"
 
 struct tcp_view {
@@ -731,4 +732,42 @@ const struct view view_tcpstates = {
 	.begin = tcp_begin,
 	.end = view_rows_finish,
 	.release = tcp_release,
+};
+
+/* ------------------------------------------------------------ tcptop */
+
+static const struct top_column tcptop_cols[] = {
+	{ "RX_KB", "rx", "rx_bytes", TCPTOP_RX, TOP_KB, 0 },
+	{ "TX_KB", "tx", "tx_bytes", TCPTOP_TX, TOP_KB, 0 },
+	{ "ALL_KB", "all", "bytes", TCPTOP_BYTES, TOP_KB, 0 },
+};
+
+static const struct top_table tcptop_table = {
+	.kind = TOP_TCP,
+	.cols = tcptop_cols,
+	.ncols = ARRAY_SIZE(tcptop_cols),
+	.sort = 2,
+	.pid = true,
+	.name_head = "LADDR:LPORT RADDR:RPORT",
+	.name_key = "session",
+	.nothing = "no TCP bytes in this trace",
+};
+
+static int tcptop_setup(struct view_run *vr, int argc, char **argv)
+{
+	return top_view_setup(vr, argc, argv, &tcptop_table);
+}
+
+const struct view view_tcptop = {
+	.name = "tcptop",
+	.family = "tcp",
+	.kind = VIEW_TABLE,
+	.summary = "TCP sessions (or processes) by bytes received and sent",
+	.usage = "-s KEY (sort by rx, tx or all; default all) --by-process (a row a process) "
+		 TOP_VIEW_USAGE,
+	.setup = tcptop_setup,
+	.begin = top_view_begin,
+	.end = top_view_end,
+	.json_tail = top_view_json_tail,
+	.release = top_view_release,
 };

@@ -10,12 +10,13 @@
 #include "report/view.h"
 
 #define EBREC_VIEWS(VIEW)                                                                      \
-	VIEW(biolatency) VIEW(biosnoop)                                                        \
+	VIEW(biolatency) VIEW(biosnoop) VIEW(biotop)                                           \
 	VIEW(execsnoop) VIEW(exitsnoop) VIEW(processes)                                        \
-	VIEW(opensnoop) VIEW(fsslower) VIEW(ext4slower) VIEW(cachestat)                        \
-	VIEW(tcplife) VIEW(tcpconnect) VIEW(tcpconnlat) VIEW(tcpaccept) VIEW(tcpretrans)       \
-	VIEW(tcpstates)                                                                        \
-	VIEW(runqlat) VIEW(cpudist)                                                            \
+	VIEW(opensnoop) VIEW(opentop) VIEW(filetop) VIEW(fsslower) VIEW(ext4slower)            \
+	VIEW(cachestat)                                                                        \
+	VIEW(tcplife) VIEW(tcptop) VIEW(tcpconnect) VIEW(tcpconnlat) VIEW(tcpaccept)           \
+	VIEW(tcpretrans) VIEW(tcpstates)                                                       \
+	VIEW(runqlat) VIEW(cpudist) VIEW(proctop)                                              \
 	VIEW(profile) VIEW(offcputime)
 
 #define VIEW_DECLARE(n) extern const struct view view_##n;

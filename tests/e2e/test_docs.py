@@ -15,7 +15,11 @@ MAN = os.path.join(REPO, "docs", "man")
 FIXTURE = os.path.join(REPO, "tests", "fixtures", "damaged", "intact.ebr")
 COMMANDS = ["record", "report", "info", "dump", "verify", "redact", "list"]
 ARG_VALUES = {"DISK": "vda", "TID": "1", "MS": "5", "FSTYPE": "ext4", "MIN_US": "1",
-              "MAX_US": "1000", "PORT": "80", "NAME": "x", "UID": "0"}
+              "MAX_US": "1000", "PORT": "80", "NAME": "x", "UID": "0", "MAXROWS": "5",
+              "ROWS": "5", "SECONDS": "1"}
+# a sort KEY is each top view's own
+SORT_KEYS = {"biotop": "bytes", "opentop": "failed", "filetop": "wbytes", "tcptop": "rx",
+             "proctop": "runq"}
 
 
 def man(name):
@@ -115,7 +119,7 @@ def test_every_documented_view_option_is_accepted(tmp_path):
             args = [opt]
             if m:
                 args.append(str(tmp_path / "g.svg") if m.group(1) == "FILE"
-                            else ARG_VALUES[m.group(1)])
+                            else SORT_KEYS[v] if m.group(1) == "KEY" else ARG_VALUES[m.group(1)])
             p = ebrec("report", FIXTURE, v, *args)
             # options are parsed before the trace is read: a view of a family the fixture
             # did not record then says so (exit 1), having accepted them

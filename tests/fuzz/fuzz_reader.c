@@ -156,7 +156,7 @@ static void through_events(const uint8_t *data, size_t size)
 	execsnoop_release_model(&exec);
 	cachestat_release_model(&cache);
 	tcptable_release(&tcp.table);
-	sched_dist_sort(&runq);
+	sched_dist_sort(&runq, false);
 	sched_dist_release(&runq);
 	name_stacks(&cpu);
 	name_stacks(&off);

@@ -20,6 +20,8 @@
 #include "analyze/tcp.h"
 #include "analyze/timeline.h"
 #include "analyze/timewindow.h"
+#include "analyze/top.h"
+#include "analyze/latseries.h"
 #include <time.h>
 #include "format/array_size.h"
 #include "format/ebr.h"
@@ -1367,8 +1369,8 @@ static void test_sched_dists_and_untraced_switch_ins(void)
 	ebr_source_mem(&src, &ms, t.mem.buf, t.mem.len);
 	CHECK(ebr_reader_open(&r, &src, NULL, 0) == 0);
 	CHECK(analyze_pass(r, an, 3) == 0);
-	sched_dist_sort(&rq);
-	sched_dist_sort(&on);
+	sched_dist_sort(&rq, false);
+	sched_dist_sort(&on, false);
 	/* runqlat -L: 11 (3000 us), 12 (10 us), 99 (unknown); 12 and 11 unknown once each */
 	CHECK(rq.intervals == 2 && rq.unknown == 3 && rq.ngroups == 2);
 	CHECK(rq.groups[0].key == 11 && rq.groups[0].hist.total == 1 &&
@@ -1772,9 +1774,114 @@ static void test_demangle_cpp_and_rust_within_bounds(void)
 	CHECK(strlen(big) == 669 && !demangle(big, out, sizeof(out)));
 }
 
+/* ------------------------------------------------------------ the top model, per interval */
+
+static void test_top_sums_sorts_and_cuts_per_interval(void)
+{
+	struct top t = { .interval_ns = 1000000000ull, .origin_ns = 5000000000ull };
+	uint64_t one[TOP_VALUES] = { 1, 4096 }, big[TOP_VALUES] = { 1, 1 << 20 };
+	uint32_t first, n;
+
+	/* second 0: pid 10 three small writes to vda, pid 11 one big one; pid 10 on vdb once */
+	for (int i = 0; i < 3; i++)
+		CHECK_EQ(top_add(&t, 5000000000ull + (uint64_t)i * 1000, 10, "dd", "vda", one), 0);
+	CHECK_EQ(top_add(&t, 5100000000ull, 11, "cp", "vda", big), 0);
+	CHECK_EQ(top_add(&t, 5200000000ull, 10, "dd2", "vdb", one), 0);
+	/* before the origin: the first interval; second 2: pid 11 again */
+	CHECK_EQ(top_add(&t, 1, 11, "cp", "vda", one), 0);
+	CHECK_EQ(top_add(&t, 7500000000ull, 11, "cp", "vda", one), 0);
+	CHECK_EQ(t.len, 4);
+	CHECK_EQ(t.nintervals, 3);
+	top_sort(&t, 0, -1); /* by count */
+	n = top_interval_rows(&t, 0, &first);
+	CHECK_EQ(n, 3);
+	CHECK_EQ(first, 0);
+	CHECK_EQ(t.rows[0].pid, 10);
+	CHECK(!strcmp(t.rows[0].name, "vda") && !strcmp(t.rows[0].comm, "dd"));
+	CHECK_EQ(t.rows[0].v[0], 3);
+	CHECK_EQ(t.rows[0].v[1], 3 * 4096);
+	CHECK_EQ(t.rows[1].pid, 11);
+	CHECK_EQ(t.rows[1].v[0], 2);
+	CHECK(!strcmp(t.rows[2].name, "vdb") && !strcmp(t.rows[2].comm, "dd2"));
+	CHECK_EQ(top_interval_rows(&t, 1, &first), 0);
+	CHECK_EQ(top_interval_rows(&t, 2, &first), 1);
+	CHECK_EQ(first, 3);
+	CHECK_EQ(t.rows[3].interval, 2);
+	top_release(&t);
+
+	/* by bytes, and by the mean of bytes per count */
+	t = (struct top){ 0 };
+	CHECK_EQ(top_add(&t, 0, 10, "dd", "vda", one), 0);
+	CHECK_EQ(top_add(&t, 0, 10, "dd", "vda", one), 0);
+	CHECK_EQ(top_add(&t, 0, 11, "cp", "vda", big), 0);
+	top_sort(&t, 1, -1);
+	CHECK_EQ(t.rows[0].pid, 11);
+	top_sort(&t, 1, 0);
+	CHECK_EQ(t.rows[0].pid, 11);
+	top_sort(&t, 0, -1);
+	CHECK_EQ(t.rows[0].pid, 10);
+	top_release(&t);
+}
+
+static void test_top_keeps_names_apart_and_cuts_long_ones(void)
+{
+	struct top t = { 0 };
+	uint64_t one[TOP_VALUES] = { 1 };
+	char *longname = malloc(TOP_NAME_MAX * 2);
+
+	CHECK(longname != NULL);
+	if (!longname)
+		return;
+	memset(longname, 'a', TOP_NAME_MAX * 2 - 1);
+	longname[TOP_NAME_MAX * 2 - 1] = 0;
+	/* "ab" and "a" + "b" prefixes: the name is compared whole, not by its hash */
+	CHECK_EQ(top_add(&t, 0, 0, "x", "/a", one), 0);
+	CHECK_EQ(top_add(&t, 0, 0, "x", "/ab", one), 0);
+	CHECK_EQ(top_add(&t, 0, 0, "x", "/a", one), 0);
+	CHECK_EQ(top_add(&t, 0, 0, "x", longname, one), 0);
+	CHECK_EQ(top_add(&t, 0, 0, "x", longname, one), 0);
+	CHECK_EQ(top_add(&t, 0, 0, "x", NULL, one), 0);
+	CHECK_EQ(t.len, 4);
+	top_sort(&t, 0, -1);
+	CHECK_EQ(t.rows[0].v[0], 2);
+	CHECK_EQ(t.rows[1].v[0], 2);
+	CHECK_EQ(strlen(t.rows[0].name) + strlen(t.rows[1].name), 2 + TOP_NAME_MAX - 1);
+	top_release(&t);
+	free(longname);
+}
+
+static void test_latseries_shows_a_change_in_its_second(void)
+{
+	struct latseries s = { .interval_ns = 1000000000ull, .origin_ns = 1000000000ull };
+
+	/* seconds 0 and 1: 100 values of 10 us; second 3: 100 of 1 ms; none in second 2 */
+	for (int i = 0; i < 100; i++) {
+		CHECK_EQ(latseries_add(&s, 1000000000ull + (uint64_t)i * 1000000, 10000), 0);
+		CHECK_EQ(latseries_add(&s, 2000000000ull + (uint64_t)i * 1000000, 10000), 0);
+		CHECK_EQ(latseries_add(&s, 4000000000ull + (uint64_t)i * 1000000, 1000000), 0);
+	}
+	CHECK_EQ(latseries_add(&s, 4999999999ull, 5000000), 0);
+	CHECK_EQ(s.len, 4);
+	CHECK_EQ(s.iv[0].count, 100);
+	CHECK_EQ(s.iv[2].count, 0);
+	CHECK_EQ(s.iv[3].count, 101);
+	CHECK(quantiles_value(&s.iv[1], 0.99) >= 9700 && quantiles_value(&s.iv[1], 0.99) <= 10300);
+	CHECK(quantiles_value(&s.iv[3], 0.5) >= 970000 && quantiles_value(&s.iv[3], 0.5) <= 1030000);
+	CHECK_EQ(s.iv[3].max, 5000000);
+	/* past the cap: counted as dropped, not kept */
+	CHECK_EQ(latseries_add(&s, 1000000000ull + (uint64_t)LATSERIES_MAX_INTERVALS * 1000000000ull,
+			       1), 0);
+	CHECK_EQ(s.dropped, 1);
+	CHECK_EQ(s.len, 4);
+	latseries_release(&s);
+}
+
 int main(void)
 {
 	RUN(test_log2_slots_match_bcc);
+	RUN(test_top_sums_sorts_and_cuts_per_interval);
+	RUN(test_top_keeps_names_apart_and_cuts_long_ones);
+	RUN(test_latseries_shows_a_change_in_its_second);
 	RUN(test_hist_text_is_bccs);
 	RUN(test_percentiles_within_a_32nd);
 	RUN(test_json_capped_rows);

@@ -7,6 +7,10 @@
  *                              /proc/self/task/TID/schedstat (the kernel's own count of
  *                              switch-ins, run-queue wait and time on CPU), and lets them
  *                              exit once a line arrives on stdin
+ *   ebr-sched sleeps SHORT_US N LONG_US M
+ *                              sleeps SHORT_US N times, then LONG_US M times: its time off
+ *                              CPU changes at a moment it prints as "changed NS", the
+ *                              CLOCK_REALTIME at which its first long sleep ended
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -122,8 +126,35 @@ static int burn_threads(int n, double seconds)
 	return 0;
 }
 
+static void sleep_us(long us)
+{
+	struct timespec ts = { us / 1000000, us % 1000000 * 1000 };
+
+	while (nanosleep(&ts, &ts))
+		;
+}
+
+static int sleeps(long short_us, long n, long long_us, long m)
+{
+	struct timespec changed;
+
+	printf("pid %d\n", (int)getpid());
+	fflush(stdout);
+	for (long i = 0; i < n; i++)
+		sleep_us(short_us);
+	for (long i = 0; i < m; i++) {
+		sleep_us(long_us);
+		if (!i)
+			clock_gettime(CLOCK_REALTIME, &changed);
+	}
+	printf("changed %lld\n", (long long)changed.tv_sec * 1000000000 + changed.tv_nsec);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
+	if (argc == 6 && !strcmp(argv[1], "sleeps") && atol(argv[5]) > 0)
+		return sleeps(atol(argv[2]), atol(argv[3]), atol(argv[4]), atol(argv[5]));
 	if (argc == 4 && !strcmp(argv[1], "burn"))
 		return burn_threads(atoi(argv[2]), atof(argv[3]));
 	fprintf(stderr, "usage: see the comment at the top of ebr-sched.c\n");
