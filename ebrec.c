@@ -6,12 +6,19 @@
 #include "record/record.h"
 #include "redact/redact.h"
 #include "report/commands.h"
+#include "report/view.h"
 
 struct command {
 	const char *name;
 	int (*run)(int argc, char **argv);
 	const char *summary;
 };
+
+/* `ebrec list` names each family's views, which report/'s registry knows and record/ may not */
+static int list(int argc, char **argv)
+{
+	return cmd_list(argc, argv, views_of_family);
+}
 
 static const struct command commands[] = {
 	{ "record", cmd_record, "record events into a trace file (root)" },
@@ -20,7 +27,7 @@ static const struct command commands[] = {
 	{ "dump", cmd_dump, "every event of a trace, decoded through its schema" },
 	{ "verify", cmd_verify, "check every block of a trace; exit 0 only if all are intact" },
 	{ "redact", cmd_redact, "a copy of a trace with paths, names, addresses... pseudonymized" },
-	{ "list", cmd_list, "the probe families and whether this kernel supports them" },
+	{ "list", list, "the probe families and whether this kernel supports them" },
 };
 
 static void usage(FILE *f)

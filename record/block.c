@@ -79,7 +79,6 @@ static int block_snapshot(const struct family_env *env)
 const struct family block_family = {
 	.name = "block",
 	.desc = "block device I/O: one event per request the device completed (flushes too), with queue and device time",
-	.views = "biolatency biosnoop biotop",
 	.progs = block_progs,
 	.nprogs = ARRAY_SIZE(block_progs),
 	.probes = block_probes,

@@ -5,10 +5,11 @@
 #include "record/record.h"
 #include "record/family.h"
 
-int cmd_list(int argc, char **argv)
+int cmd_list(int argc, char **argv,
+	     const char *(*views_of)(const char *family, char *buf, size_t len))
 {
 	struct features *feat = NULL;
-	char msg[256];
+	char msg[256], views[512];
 
 	if (argc > 1) {
 		if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
@@ -32,7 +33,7 @@ int cmd_list(int argc, char **argv)
 				usable = false;
 		printf("%-10s %s  %s%s\n", f->name, !feat ? "unknown" : usable ? "supported" : "UNSUPPORTED",
 		       f->desc, f->opt_in ? " (recorded only when -e names it)" : "");
-		printf("           views: %s\n", f->views);
+		printf("           views: %s\n", views_of(f->name, views, sizeof(views)));
 		for (size_t p = 0; p < f->nprogs; p++) {
 			const char *state = !feat ? "?" :
 					    features_has_hook(feat, &f->progs[p]) ? "yes" :

@@ -92,7 +92,6 @@ struct family {
 	const char *name;
 	const char *desc;
 	bool opt_in; /* costly: recorded only when -e names it */
-	const char *views; /* the report views it feeds, for `list` and --help */
 	const struct family_prog *progs;
 	size_t nprogs;
 	const struct family_probe *probes;

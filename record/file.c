@@ -154,7 +154,6 @@ const struct family file_family = {
 	.name = "file",
 	.desc = "files: every open (whole paths), reads/writes/syncs slower than --min-us, "
 		"page-cache counters",
-	.views = "opensnoop opentop filetop fsslower ext4slower cachestat",
 	.progs = file_progs,
 	.nprogs = ARRAY_SIZE(file_progs),
 	.probes = file_probes,

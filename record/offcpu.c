@@ -44,7 +44,6 @@ const struct family offcpu_family = {
 	.name = "offcpu",
 	.desc = "off-CPU time: the stacks of threads when they leave a CPU and how long they "
 		"stay off (at least --min-us), with the symbols they need",
-	.views = "offcputime",
 	.opt_in = true,
 	.progs = offcpu_progs,
 	.nprogs = ARRAY_SIZE(offcpu_progs),

@@ -214,7 +214,6 @@ const struct family proc_family = {
 	.name = "proc",
 	.desc = "processes: a snapshot at the start, then every fork, exec (with arguments and "
 		"result) and exit",
-	.views = "execsnoop exitsnoop processes",
 	.progs = proc_progs,
 	.nprogs = ARRAY_SIZE(proc_progs),
 	.probes = proc_probes,

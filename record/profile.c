@@ -99,7 +99,6 @@ const struct family profile_family = {
 	.name = "profile",
 	.desc = "CPU profile: kernel and user stacks sampled at -F Hz on every CPU, with the "
 		"symbols they need",
-	.views = "profile",
 	.progs = profile_progs,
 	.nprogs = ARRAY_SIZE(profile_progs),
 	.probes = profile_probes,

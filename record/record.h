@@ -11,7 +11,12 @@
 #include "format/ebr.h"
 
 int cmd_record(int argc, char **argv);
-int cmd_list(int argc, char **argv);
+/*
+ * `ebrec list`. views_of names the report views a family feeds (report/'s registry, which
+ * record/ does not include: the command hub passes it).
+ */
+int cmd_list(int argc, char **argv,
+	     const char *(*views_of)(const char *family, char *buf, size_t len));
 
 /* preflight.c: privileges, BTF and tracefs, checked before anything is loaded. */
 int preflight_check(char *msg, size_t msglen);

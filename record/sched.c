@@ -19,7 +19,6 @@ const struct family sched_family = {
 	.name = "sched",
 	.desc = "scheduler: every context switch, with the run-queue wait of the task switched "
 		"in, the time on CPU of the one switched out and the time off CPU of the one in",
-	.views = "runqlat cpudist proctop",
 	.progs = sched_progs,
 	.nprogs = ARRAY_SIZE(sched_progs),
 	.probes = sched_probes,

@@ -304,7 +304,6 @@ const struct family tcp_family = {
 	.desc = "TCP sessions: every state change with byte counts, accepts, retransmits and "
 		"resets; the sessions open at the start and the end (-p is applied by the report: "
 		"state changes run in other tasks' context)",
-	.views = "tcplife tcptop tcpconnect tcpaccept tcpconnlat tcpretrans tcpstates",
 	.progs = tcp_progs,
 	.nprogs = ARRAY_SIZE(tcp_progs),
 	.probes = tcp_probes,

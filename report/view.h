@@ -103,6 +103,8 @@ extern const size_t nview_families;
 const struct view *view_find(const char *name);
 /* The registered view whose name is closest to name (a typo), or NULL if none is close. */
 const struct view *view_closest(const char *name);
+/* The names of the views of family, space-separated, in buf ("" if none): for `ebrec list`. */
+const char *views_of_family(const char *family, char *buf, size_t len);
 /* "VIEW: what ARG; options: USAGE" on stderr; returns 2 (usage error). */
 int view_usage_error(const struct view *v, const char *what, const char *arg);
 /* "ebrec report: VIEW: out of memory" on stderr; returns 1 (runtime error), for setup(). */

@@ -81,6 +81,17 @@ const struct view *view_closest(const char *name)
 	return best;
 }
 
+const char *views_of_family(const char *family, char *buf, size_t len)
+{
+	size_t n = 0;
+
+	buf[0] = 0;
+	for (size_t i = 0; i < nviews && n < len; i++)
+		if (!strcmp(views[i]->family, family))
+			n += (size_t)snprintf(buf + n, len - n, "%s%s", n ? " " : "", views[i]->name);
+	return buf;
+}
+
 int view_usage_error(const struct view *v, const char *what, const char *arg)
 {
 	fprintf(stderr, "ebrec report: %s: %s '%s'; options: %s\n", v->name, what, arg, v->usage);
