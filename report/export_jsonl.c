@@ -373,6 +373,30 @@ static int jsonl_end(void *ctx, struct export_job *job)
 	return status || x->failed;
 }
 
+/* mkdir -p: a fleet's exports go to exports/HOST/ */
+static int make_dirs(const char *path)
+{
+	char *p = strdup(path);
+	int ret = 0;
+
+	if (!p) {
+		errno = ENOMEM;
+		return -1;
+	}
+	for (char *c = p + 1; *c && !ret; c++) {
+		if (*c != '/')
+			continue;
+		*c = 0;
+		if (mkdir(p, 0755) && errno != EEXIST)
+			ret = -1;
+		*c = '/';
+	}
+	if (!ret && mkdir(p, 0755) && errno != EEXIST)
+		ret = -1;
+	free(p);
+	return ret;
+}
+
 static int jsonl_run(struct export_job *job)
 {
 	struct jsonl *x = calloc(1, sizeof(*x));
@@ -382,7 +406,7 @@ static int jsonl_run(struct export_job *job)
 	if (!x)
 		return export_fail("jsonl", EBR_E_NOMEM);
 	x->job = job;
-	if (mkdir(job->out, 0755) && errno != EEXIST) {
+	if (make_dirs(job->out)) {
 		fprintf(stderr, "ebrec export: cannot create the directory %s: %s\n", job->out,
 			strerror(errno));
 		goto cleanup;
