@@ -156,6 +156,14 @@ int cmd_export(int argc, char **argv)
 	return fmt->run(&job);
 }
 
+void export_profile_opts(const struct export_job *job, struct stackprof_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->kind = job->profile;
+	o->tid = -1;
+	o->who = job->who;
+}
+
 bool export_wants(const struct export_job *job, uint64_t pid, const char *comm)
 {
 	const struct proc_entry *e;

@@ -58,6 +58,8 @@ int export_pass(struct export_job *job, const struct analyzer *an, size_t n,
  * 0, or 1 with the message printed.
  */
 int export_symbols(struct export_job *job, struct symtab *syms);
+/* The stack profile options of the job: --profile, -p, --comm. */
+void export_profile_opts(const struct export_job *job, struct stackprof_opts *o);
 /* Whether the -p/--comm of the job keep pid (named comm, or its process's name). */
 bool export_wants(const struct export_job *job, uint64_t pid, const char *comm);
 /* The output file, created for writing ("ebrec export: cannot create ..." printed on failure). */

@@ -438,25 +438,7 @@ static void write_bundle(struct perfetto *x, uint32_t cpu)
 	pb_begin(&x->pkt, PKT_FTRACE_EVENTS);
 	pb_varint(&x->pkt, BUNDLE_CPU, cpu);
 	/* the events are whole BUNDLE_EVENT fields already */
-	if (!x->pkt.err && x->pkt.len + b->len <= x->pkt.cap) {
-		memcpy(x->pkt.buf + x->pkt.len, b->buf, b->len);
-		x->pkt.len += b->len;
-	} else {
-		pb_bytes(&x->pkt, 0, NULL, 0); /* make room through the writer */
-		x->pkt.len -= 2;
-		if (x->pkt.len + b->len > x->pkt.cap) {
-			uint8_t *buf = realloc(x->pkt.buf, x->pkt.len + b->len);
-
-			if (!buf) {
-				x->err = EBR_E_NOMEM;
-				return;
-			}
-			x->pkt.buf = buf;
-			x->pkt.cap = x->pkt.len + b->len;
-		}
-		memcpy(x->pkt.buf + x->pkt.len, b->buf, b->len);
-		x->pkt.len += b->len;
-	}
+	pb_raw(&x->pkt, b->buf, b->len);
 	pb_end(&x->pkt);
 	packet_end(x);
 	pb_reset(b);

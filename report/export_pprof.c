@@ -336,9 +336,7 @@ static int pprof_run(struct export_job *job)
 	if (!x)
 		return export_fail("pprof", EBR_E_NOMEM);
 	x->job = job;
-	x->p.o.kind = job->profile;
-	x->p.o.tid = -1;
-	x->p.o.who = job->who;
+	export_profile_opts(job, &x->p.o);
 	x->p.o.by_address = true;
 	an = (struct analyzer){ stackprof_on_event, &x->p };
 	status = export_pass(job, &an, 1, NULL, write_profile, x);

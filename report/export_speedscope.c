@@ -153,9 +153,7 @@ static int speedscope_run(struct export_job *job)
 
 	if (!x)
 		return export_fail("speedscope", EBR_E_NOMEM);
-	x->p.o.kind = job->profile;
-	x->p.o.tid = -1;
-	x->p.o.who = job->who;
+	export_profile_opts(job, &x->p.o);
 	an = (struct analyzer){ stackprof_on_event, &x->p };
 	status = export_pass(job, &an, 1, NULL, write_file, x);
 	stackprof_release(&x->p);

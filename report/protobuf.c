@@ -82,9 +82,14 @@ void pb_bytes(struct pb *m, uint32_t field, const void *data, size_t len)
 {
 	put_tag(m, field, PB_WIRE_LEN);
 	put_raw_varint(m, len);
+	pb_raw(m, data, len);
+}
+
+void pb_raw(struct pb *m, const void *fields, size_t len)
+{
 	if (!len || reserve(m, len))
 		return;
-	memcpy(m->buf + m->len, data, len);
+	memcpy(m->buf + m->len, fields, len);
 	m->len += len;
 }
 

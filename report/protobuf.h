@@ -40,6 +40,8 @@ void pb_str(struct pb *m, uint32_t field, const char *s);
 /* A nested message: pb_begin(), its fields, pb_end(). */
 void pb_begin(struct pb *m, uint32_t field);
 void pb_end(struct pb *m);
+/* Bytes that are fields already (written by another struct pb), appended as they are. */
+void pb_raw(struct pb *m, const void *fields, size_t len);
 /* A packed repeated varint field. */
 void pb_packed_varints(struct pb *m, uint32_t field, const uint64_t *v, size_t n);
 

@@ -241,7 +241,8 @@ def test_perfetto_export_takes_the_cuts(traces, tmp_path):
 def pprof_top(path, *opts):
     env = dict(os.environ, HOME=str(os.path.dirname(path)), GOTOOLCHAIN="local",
                PPROF_TMPDIR=str(os.path.dirname(path)))
-    p = subprocess.run(["go", "tool", "pprof", "-top", "-nodecount=100000", *opts, str(path)],
+    p = subprocess.run(["go", "tool", "pprof", "-top", "-nodecount=100000", "-nodefraction=0",
+                        *opts, str(path)],
                        capture_output=True, text=True, timeout=120, env=env)
     assert p.returncode == 0, p.stderr[-1000:]
     total = re.search(r"of (\S+) total", p.stdout).group(1)
@@ -271,10 +272,12 @@ def test_pprof_names_the_burners_functions_with_the_right_counts(traces, tmp_pat
     assert rows["ebr_inner_gamma"][0] == leaf
     # offcputime: the sleeper's 5 x 20 ms, in nanoseconds
     off = export(trace, "pprof", tmp_path / "off.pb.gz", "--profile", "offcputime")
-    _, rows = pprof_top(off, "-sample_index=offcpu", "-unit=ms")
+    total, rows = pprof_top(off, "-sample_index=offcpu", "-unit=ms")
     ov = view(trace, "offcputime")
-    assert any(k == "ebr_sleeper_delta" for k in rows)
-    assert "ebr_sleeper_delta" in {f for s in ov["stacks"] for f in s["user"]}
+    # the sleeper's spans, at least 5 x 20 ms, in pprof and in the view (microseconds)
+    slept = sum(s["value"] for s in ov["stacks"] if "ebr_sleeper_delta" in s["user"])
+    assert slept >= 100000
+    assert abs(float(rows["ebr_sleeper_delta"][1].rstrip("ms")) - slept / 1000) < 1
     # the profile says what it is made of
     raw = gzip.decompress(open(out, "rb").read())
     strings = [v for n, _, v in fields(raw) if n == 6]

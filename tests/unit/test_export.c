@@ -64,6 +64,12 @@ static void test_length_delimited_and_fixed(void)
 	pb_reset(&m);
 	pb_bytes(&m, 3, NULL, 0);
 	CHECK(same(&m, "\x1a\x00", 2));
+	/* fields encoded elsewhere join a message as they are */
+	pb_reset(&m);
+	pb_begin(&m, 1);
+	pb_raw(&m, "\x08\x96\x01", 3);
+	pb_end(&m);
+	CHECK(same(&m, "\x0a\x03\x08\x96\x01", 5));
 	pb_release(&m);
 }
 
