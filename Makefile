@@ -31,7 +31,8 @@ ifneq ($(CI),)
 WARN += -Werror
 endif
 
-PKGS := libbpf libelf libzstd libdw
+# zlib: pprof profiles are gzip'd by definition (report/export_pprof.c); zstd cannot write gzip
+PKGS := libbpf libelf libzstd libdw zlib
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
@@ -117,7 +118,7 @@ $(BUILD)/report/html_assets.o: $(BUILD)/report/html_assets.c
 $(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(RECORD_TRANSLATE_OBJS) $(REDACT_OBJS) $(REPORT_OBJS) \
 		$(ANALYZE_OBJS) $(FORMAT_OBJS)
 	$(call msg,LINK,$@)
-	$(Q)$(CC) $(ALL_CFLAGS) $^ $(shell pkg-config --libs libdw libelf 2>/dev/null) -lzstd \
+	$(Q)$(CC) $(ALL_CFLAGS) $^ $(shell pkg-config --libs libdw libelf 2>/dev/null) -lzstd -lz \
 		$(DEMANGLE_LIBS) -lpthread -lm -o $@
 
 # An LD_PRELOAD library that makes the Nth allocation fail (tests/e2e/test_nomem.py).
@@ -217,7 +218,7 @@ build-fuzz/fuzz_reader: tests/fuzz/fuzz_reader.c $(FORMAT_SRCS) $(ANALYZE_SRCS) 
 		$(wildcard format/*.h analyze/*.h report/*.h format/*.def)
 	$(call msg,FUZZ,$@)
 	$(Q)mkdir -p build-fuzz
-	$(Q)$(CLANG) $(FUZZ_FLAGS) $(filter %.c,$^) -lzstd $(DEMANGLE_LIBS) -lm -o $@
+	$(Q)$(CLANG) $(FUZZ_FLAGS) $(filter %.c,$^) -lzstd -lz $(DEMANGLE_LIBS) -lm -o $@
 
 # the fixtures that are about cost (seconds each under ASan), not about the parser's paths
 FUZZ_SLOW_SEEDS := memory-bomb meta-many-keys meta-huge-values index-repeats schema-many-types \

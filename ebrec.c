@@ -26,6 +26,7 @@ static const struct command commands[] = {
 	{ "info", cmd_info, "host, time span, families, counts, losses and sizes of a trace" },
 	{ "dump", cmd_dump, "every event of a trace, decoded through its schema" },
 	{ "verify", cmd_verify, "check every block of a trace; exit 0 only if all are intact" },
+	{ "export", cmd_export, "a trace for Perfetto, pprof, speedscope, or DuckDB/Spark (jsonl)" },
 	{ "redact", cmd_redact, "a copy of a trace with paths, names, addresses... pseudonymized" },
 	{ "list", list, "the probe families and whether this kernel supports them" },
 };
@@ -41,6 +42,7 @@ static void usage(FILE *f)
 		   "  sudo ebrec record -o io.ebr -e block -d 10   # on the production host\n"
 		   "  ebrec report io.ebr biolatency -D            # anywhere, no root\n"
 		   "  ebrec report io.ebr --format html -o io.html\n"
+		   "  ebrec export io.ebr --format perfetto -o io.perfetto-trace\n"
 		   "  ebrec info io.ebr\n");
 }
 

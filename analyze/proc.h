@@ -22,6 +22,7 @@ struct proc_entry {
 	uint32_t args_len;
 	bool args_cut; /* exec recorded fewer arguments than it had */
 	char *cwd;     /* NULL if unknown; at most PROC_PATH_MAX bytes with its NUL */
+	char *cgroup;  /* cgroup v2 path from the snapshot, inherited at fork; NULL if unknown */
 	uint64_t start_ns;
 	bool known_start;   /* start_ns is a real start time */
 	bool in_snapshot;   /* alive when the recording started */

@@ -25,6 +25,15 @@ static void entry_release(struct proc_entry *e)
 {
 	free(e->args);
 	free(e->cwd);
+	free(e->cgroup);
+}
+
+/* cgroup kept as the snapshot has it, cut to PROC_PATH_MAX as every path */
+static int set_cgroup(struct proc_entry *e, const char *cgroup)
+{
+	free(e->cgroup);
+	e->cgroup = cgroup && *cgroup ? strndup(cgroup, PROC_PATH_MAX - 1) : NULL;
+	return cgroup && *cgroup && !e->cgroup ? EBR_E_NOMEM : 0;
 }
 
 /* A new incarnation of pid, which becomes the current one. NULL when out of memory or cap. */
@@ -145,7 +154,8 @@ static int on_proc_task(struct proctable *t, const struct ebr_event *ev)
 	e->known_start = true;
 	e->in_snapshot = true;
 	set_comm(e, &v[EBR_F_PROC_TASK_COMM]);
-	return set_args(e, &v[EBR_F_PROC_TASK_ARGS]) ?: set_cwd(e, v[EBR_F_PROC_TASK_CWD].s);
+	return set_args(e, &v[EBR_F_PROC_TASK_ARGS]) ?: set_cwd(e, v[EBR_F_PROC_TASK_CWD].s) ?:
+	       set_cgroup(e, v[EBR_F_PROC_TASK_CGROUP].s);
 }
 
 static int on_proc_fork(struct proctable *t, const struct ebr_event *ev)
@@ -169,7 +179,8 @@ static int on_proc_fork(struct proctable *t, const struct ebr_event *ev)
 		err = EBR_E_NOMEM;
 	if (e->args)
 		e->args_len = parent->args_len;
-	return err ?: set_cwd(e, parent ? parent->cwd : NULL);
+	return err ?: set_cwd(e, parent ? parent->cwd : NULL) ?:
+	       set_cgroup(e, parent ? parent->cgroup : NULL);
 }
 
 static int on_proc_exec(struct proctable *t, const struct ebr_event *ev)

@@ -251,15 +251,14 @@ int stackprof_finish(struct stackprof *p)
 	err = symtab_sort(&p->syms);
 	/* the hash chains are not needed any more: views read the stacks in order */
 	u64map_release(&p->by_hash);
-	err = err ?: (p->nstacks ? merge_named(p) : 0);
+	err = err ?: (p->nstacks && !p->o.by_address ? merge_named(p) : 0);
 	if (p->nstacks)
 		qsort(p->stacks, p->nstacks, sizeof(*p->stacks), by_value);
 	return err;
 }
 
-/* Frame i of a stack's kernel or user part, named. */
-static void name_frame(const struct stackprof *p, const struct stackprof_stack *s, bool kernel,
-		       uint32_t i, struct frame_names *fn)
+void stackprof_name_frame(const struct stackprof *p, const struct stackprof_stack *s, bool kernel,
+			  uint32_t i, struct frame_names *fn)
 {
 	const uint64_t *frames = kernel ? s->frames : s->frames + s->kdepth;
 
@@ -277,7 +276,7 @@ int stackprof_walk_root_first(const struct stackprof *p, const struct stackprof_
 		uint32_t depth = kernel ? s->kdepth : s->udepth;
 
 		for (uint32_t i = depth; i-- > 0 && !ret;) {
-			name_frame(p, s, kernel, i, &names);
+			stackprof_name_frame(p, s, kernel, i, &names);
 			for (int j = names.n; j-- > 0 && !ret;)
 				ret = fn(ctx, names.name[j], kernel);
 		}
@@ -296,7 +295,7 @@ int stackprof_walk_leaf_first(const struct stackprof *p, const struct stackprof_
 		uint32_t depth = kernel ? s->kdepth : s->udepth;
 
 		for (uint32_t i = 0; i < depth && !ret; i++) {
-			name_frame(p, s, kernel, i, &names);
+			stackprof_name_frame(p, s, kernel, i, &names);
 			for (int j = 0; j < names.n && !ret; j++)
 				ret = fn(ctx, names.name[j], kernel);
 		}
@@ -315,7 +314,7 @@ void stackprof_resolved_share(const struct stackprof *p, uint64_t *frames, uint6
 		for (uint32_t i = 0; i < s->kdepth + s->udepth; i++) {
 			bool kernel = i < s->kdepth;
 
-			name_frame(p, s, kernel, kernel ? i : i - s->kdepth, &names);
+			stackprof_name_frame(p, s, kernel, kernel ? i : i - s->kdepth, &names);
 			*frames += s->count;
 			if (names.resolved)
 				*resolved += s->count;

@@ -24,6 +24,9 @@ struct stackprof_opts {
 	struct proc_filter who;      /* -p, --comm */
 	int64_t tid;                 /* -t, or -1 */
 	uint64_t min_ns, max_ns;     /* offcputime -m, -M (max 0: none) */
+	/* keep stacks apart that differ only in addresses within the same functions (pprof's
+	 * locations are addresses); else stackprof_finish() merges them */
+	bool by_address;
 };
 
 struct stackprof_stack {
@@ -69,6 +72,10 @@ int stackprof_walk_root_first(const struct stackprof *p, const struct stackprof_
 /* The same leaf first (bcc's multi-line output): kernel frames, then user frames. */
 int stackprof_walk_leaf_first(const struct stackprof *p, const struct stackprof_stack *s,
 			      int (*fn)(void *ctx, const char *name, bool kernel), void *ctx);
+
+/* Frame i (leaf first) of the kernel or the user part of stack s, named. */
+void stackprof_name_frame(const struct stackprof *p, const struct stackprof_stack *s, bool kernel,
+			  uint32_t i, struct frame_names *fn);
 
 /* Frames named through the trace's symbols, weighted by value: the share info reports. */
 void stackprof_resolved_share(const struct stackprof *p, uint64_t *frames, uint64_t *resolved);

@@ -90,6 +90,19 @@ static const char *keep_name(struct symtab *s, const struct ebr_value *v, bool f
 	return n->text;
 }
 
+/* A build-id as the tools that take one read it (pprof, Perfetto, debuginfod): hex. */
+static const char *keep_build_id(struct symtab *s, const struct ebr_value *v, int *err)
+{
+	char hex[2 * 64 + 1];
+	struct ebr_value text = { .s = hex };
+	uint32_t n = v->s && v->len <= 64 ? v->len : 0; /* GNU build-ids are 20 bytes, or 16 */
+
+	for (uint32_t i = 0; i < n; i++)
+		snprintf(hex + 2 * i, 3, "%02x", (unsigned char)v->s[i]);
+	hex[2 * n] = 0;
+	return keep_name(s, &text, false, err);
+}
+
 int symtab_on_event(struct symtab *s, const struct ebr_event *ev)
 {
 	const struct ebr_value *v = ev->v;
@@ -116,6 +129,7 @@ int symtab_on_event(struct symtab *s, const struct ebr_event *ev)
 			return err ?: 1;
 		o->id = v[EBR_F_SYM_OBJECT_OBJECT].u;
 		o->path = keep_name(s, &v[EBR_F_SYM_OBJECT_PATH], false, &err);
+		o->build_id = keep_build_id(s, &v[EBR_F_SYM_OBJECT_BUILD_ID], &err);
 		break;
 	}
 	case EBR_EV_SYM_MAP: {
@@ -321,7 +335,7 @@ static const struct symtab_ksym *ksym_at(const struct symtab *s, uint64_t addr)
 	return !k->size || addr - k->addr < k->size ? k : NULL;
 }
 
-static const struct symtab_object *object_of(const struct symtab *s, uint64_t id)
+const struct symtab_object *symtab_object_of(const struct symtab *s, uint64_t id)
 {
 #define OBJ_LT(o) ((o)->id < id)
 	uint32_t i = LOWER_BOUND(s->objects, s->nobjects, OBJ_LT);
@@ -351,6 +365,8 @@ static void name_unknown(struct frame_names *out, const char *module, uint64_t o
 {
 	snprintf(out->buf, sizeof(out->buf), "[unknown] %s+0x%" PRIx64, module, off);
 	out->name[0] = out->buf;
+	out->file[0] = "";
+	out->line[0] = 0;
 	out->n = 1;
 	out->resolved = false;
 }
@@ -363,11 +379,14 @@ static void name_user(const struct symtab *s, uint64_t pid, uint64_t addr, uint3
 	uint64_t off, key;
 	uint32_t f, end;
 
+	out->map = m;
+	out->offset = addr;
 	if (!m) {
 		name_unknown(out, "[unmapped]", addr);
 		return;
 	}
 	off = addr - m->start + m->pgoff;
+	out->offset = off;
 	key = i ? off - 1 : off;
 	/* the entries at this offset, found by two searches: a trace may hold millions of them */
 #define FUNC_LT(x) ((x)->object < m->object || ((x)->object == m->object && (x)->offset < key))
@@ -377,14 +396,17 @@ static void name_user(const struct symtab *s, uint64_t pid, uint64_t addr, uint3
 #undef FUNC_LE
 #undef FUNC_LT
 	if (f == end || !m->object) {
-		o = m->object ? object_of(s, m->object) : NULL;
+		o = m->object ? symtab_object_of(s, m->object) : NULL;
 		name_unknown(out, base_name(o ? o->path : m->name), off);
 		return;
 	}
 	/* the events are outermost first (depth 0 is the function); frames go innermost first */
 	out->n = 0;
-	for (uint32_t j = end; j > f && out->n <= SYMTAB_MAX_INLINE; j--)
+	for (uint32_t j = end; j > f && out->n <= SYMTAB_MAX_INLINE; j--) {
+		out->file[out->n] = s->funcs[j - 1].file;
+		out->line[out->n] = s->funcs[j - 1].line;
 		out->name[out->n++] = s->funcs[j - 1].name;
+	}
 	out->resolved = true;
 }
 
@@ -393,6 +415,8 @@ void symtab_name_frame(const struct symtab *s, bool kernel, uint64_t pid, uint64
 {
 	const struct symtab_ksym *k;
 
+	out->map = NULL;
+	out->offset = addr;
 	if (!kernel) {
 		name_user(s, pid, addr, i, out);
 		return;
@@ -403,6 +427,8 @@ void symtab_name_frame(const struct symtab *s, bool kernel, uint64_t pid, uint64
 		return;
 	}
 	out->name[0] = k->name;
+	out->file[0] = "";
+	out->line[0] = 0;
 	out->n = 1;
 	out->resolved = true;
 }

@@ -24,6 +24,7 @@ struct symtab_ksym {
 struct symtab_object {
 	uint64_t id;
 	const char *path;
+	const char *build_id; /* GNU build-id in lowercase hex; "" when the file has none */
 };
 
 struct symtab_map {
@@ -88,7 +89,14 @@ int symtab_sort(struct symtab *s);
 /* The names of one frame: several when functions were inlined there, innermost first. */
 struct frame_names {
 	const char *name[SYMTAB_MAX_INLINE + 1];
+	/* each name's source file ("" unknown) and line (0 unknown), from sym.func */
+	const char *file[SYMTAB_MAX_INLINE + 1];
+	uint64_t line[SYMTAB_MAX_INLINE + 1];
 	int n;
+	/* a user frame: the mapping holding it (NULL: none) and its file offset in the mapping's
+	 * object (the address when no mapping holds it); a kernel frame: NULL and the address */
+	const struct symtab_map *map;
+	uint64_t offset;
 	bool resolved;  /* false: name[0] is "[unknown] module+0xoffset" */
 	char buf[192];  /* for such synthesized names */
 };
@@ -99,6 +107,8 @@ struct frame_names {
  */
 void symtab_name_frame(const struct symtab *s, bool kernel, uint64_t pid, uint64_t addr,
 		       uint32_t i, struct frame_names *out);
+/* The sym.object of id, or NULL (after symtab_sort). */
+const struct symtab_object *symtab_object_of(const struct symtab *s, uint64_t id);
 void symtab_release(struct symtab *s);
 
 #endif

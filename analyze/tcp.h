@@ -103,6 +103,10 @@ void tcptable_release(struct tcptable *t);
 bool tcp_filter_pass(const struct tcp_filter *f, const struct tcp_ends *e, uint32_t pid,
 		     const char *comm);
 
+/* An address (4 or 16 bytes, network order) as text: "10.0.0.1", "::1"; "?" if not one.
+ * Returns buf. */
+const char *tcp_addr_text(uint8_t ip, const uint8_t *addr, char *buf, size_t len);
+
 /* "ESTABLISHED"; "UNKNOWN" for a number that is not a TCP state */
 const char *tcp_state_name(unsigned state);
 

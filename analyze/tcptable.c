@@ -4,6 +4,7 @@
  * tcp.state, tcp.accept, tcp.retrans, tcp.reset and tcp.sock (format/FORMAT.md, "TCP
  * sessions" says what each tells).
  */
+#include <arpa/inet.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -262,4 +263,11 @@ int tcpwatch_on_event(void *self, const struct ebr_reader *r, const struct ebr_e
 	int n = tcptable_event(&w->table, ev, &e);
 
 	return n <= 0 ? n : w->on_event(w->ctx, &e);
+}
+
+const char *tcp_addr_text(uint8_t ip, const uint8_t *addr, char *buf, size_t len)
+{
+	if (!inet_ntop(ip == 6 ? AF_INET6 : AF_INET, addr, buf, (socklen_t)len))
+		snprintf(buf, len, "?");
+	return buf;
 }

@@ -29,20 +29,13 @@ struct tcp_view {
 	uint64_t retransmits, resets_sent, resets_received;
 };
 
-static const char *addr_text(uint8_t ip, const uint8_t *addr, char *buf, size_t len)
-{
-	if (!inet_ntop(ip == 6 ? AF_INET6 : AF_INET, addr, buf, (socklen_t)len))
-		snprintf(buf, len, "?");
-	return buf;
-}
-
 /* "ADDR:PORT", tcpretrans's columns */
 static const char *endpoint_text(uint8_t ip, const uint8_t *addr, uint16_t port, char *buf,
 				 size_t len)
 {
 	char a[INET6_ADDRSTRLEN];
 
-	snprintf(buf, len, "%s:%u", addr_text(ip, addr, a, sizeof(a)), port);
+	snprintf(buf, len, "%s:%u", tcp_addr_text(ip, addr, a, sizeof(a)), port);
 	return buf;
 }
 
@@ -71,9 +64,9 @@ static void json_ends(struct json *j, const struct tcp_ends *e)
 	char buf[INET6_ADDRSTRLEN];
 
 	json_u64(j, "ip", e->ip);
-	json_str(j, "laddr", addr_text(e->ip, e->laddr, buf, sizeof(buf)));
+	json_str(j, "laddr", tcp_addr_text(e->ip, e->laddr, buf, sizeof(buf)));
 	json_u64(j, "lport", e->lport);
-	json_str(j, "raddr", addr_text(e->ip, e->raddr, buf, sizeof(buf)));
+	json_str(j, "raddr", tcp_addr_text(e->ip, e->raddr, buf, sizeof(buf)));
 	json_u64(j, "rport", e->rport);
 }
 
@@ -143,8 +136,8 @@ static int tcplife_row(struct tcp_view *s, const struct tcp_session *ss, uint64_
 	text_time(s, end);
 	fprintf(s->out->f, "%-7u %-16s %-*s %-5u %-*s %-5u %-6.2f %-6.2f %-.2f", ss->pid,
 		text_safe(ss->comm, comm, sizeof(comm)), addr_width(s),
-		addr_text(ss->ends.ip, ss->ends.laddr, l, sizeof(l)), ss->ends.lport, addr_width(s),
-		addr_text(ss->ends.ip, ss->ends.raddr, r, sizeof(r)), ss->ends.rport,
+		tcp_addr_text(ss->ends.ip, ss->ends.laddr, l, sizeof(l)), ss->ends.lport, addr_width(s),
+		tcp_addr_text(ss->ends.ip, ss->ends.raddr, r, sizeof(r)), ss->ends.rport,
 		(double)ss->tx_bytes / 1024, (double)ss->rx_bytes / 1024, ms);
 	if (s->all && *life_note(ss))
 		fprintf(s->out->f, " %s", life_note(ss));
@@ -270,8 +263,8 @@ static int connect_row(struct tcp_view *s, const struct tcp_event *e, const stru
 	text_time(s, e->ts_ns);
 	fprintf(s->out->f, "%-7u %-16s %-2u %-*s %-*s %-5u", ss->pid,
 		text_safe(ss->comm, comm, sizeof(comm)), ss->ends.ip, addr_width(s),
-		addr_text(ss->ends.ip, ss->ends.laddr, l, sizeof(l)), addr_width(s),
-		addr_text(ss->ends.ip, ss->ends.raddr, r, sizeof(r)), ss->ends.rport);
+		tcp_addr_text(ss->ends.ip, ss->ends.laddr, l, sizeof(l)), addr_width(s),
+		tcp_addr_text(ss->ends.ip, ss->ends.raddr, r, sizeof(r)), ss->ends.rport);
 	if (latency)
 		fprintf(s->out->f, " %.2f", lat_ms);
 	fputc('\n', s->out->f);
@@ -327,8 +320,8 @@ static int tcpaccept_event(void *ctx, const struct tcp_event *e)
 	text_time(s, e->ts_ns);
 	fprintf(s->out->f, "%-7u %-16s %-2u %-*s %-5u %-*s %-5u\n", e->pid,
 		text_safe(e->comm, comm, sizeof(comm)), e->ends.ip, addr_width(s),
-		addr_text(e->ends.ip, e->ends.raddr, r, sizeof(r)), e->ends.rport, addr_width(s),
-		addr_text(e->ends.ip, e->ends.laddr, l, sizeof(l)), e->ends.lport);
+		tcp_addr_text(e->ends.ip, e->ends.raddr, r, sizeof(r)), e->ends.rport, addr_width(s),
+		tcp_addr_text(e->ends.ip, e->ends.laddr, l, sizeof(l)), e->ends.lport);
 	return 0;
 }
 
@@ -490,8 +483,8 @@ static int tcpstates_event(void *ctx, const struct tcp_event *e)
 	if (s->wide)
 		fprintf(s->out->f, "%-2u ", e->ends.ip);
 	fprintf(s->out->f, "%-*s %-5u %-*s %-5u %-11s -> %-11s %.3f\n",
-		addr_width(s), addr_text(e->ends.ip, e->ends.laddr, l, sizeof(l)), e->ends.lport,
-		addr_width(s), addr_text(e->ends.ip, e->ends.raddr, r, sizeof(r)), e->ends.rport,
+		addr_width(s), tcp_addr_text(e->ends.ip, e->ends.laddr, l, sizeof(l)), e->ends.lport,
+		addr_width(s), tcp_addr_text(e->ends.ip, e->ends.raddr, r, sizeof(r)), e->ends.rport,
 		tcp_state_name(e->oldstate), tcp_state_name(e->state),
 		(double)e->in_old_state_ns / 1e6);
 	return 0;

@@ -4,13 +4,20 @@
 set -eu
 
 PACKAGES="make gcc clang llvm libclang-rt-14-dev pkg-config bpftool libbpf-dev libelf-dev
-libzstd-dev libdw-dev libiberty-dev python3 python3-pytest iproute2 chromium man-db time"
+libzstd-dev libdw-dev zlib1g-dev libiberty-dev python3 python3-pytest iproute2 chromium man-db
+time golang-go protobuf-compiler python3-jsonschema"
 # libiberty-dev: a static library, the C++ and Rust demanglers (analyze/demangle.c);
 # chromium: the HTML report's browser test (tests/e2e/test_html.py), in headless mode;
 # man-db: docs/man's pages are rendered by tests/e2e/test_docs.py;
-# time: /usr/bin/time measures a command's own peak RSS (tests/e2e/test_hostile_format.py)
+# time: /usr/bin/time measures a command's own peak RSS (tests/e2e/test_hostile_format.py);
+# zlib1g-dev: pprof's profiles are gzip'd (report/export_pprof.c); the readers of the exports
+# in tests/e2e/test_export.py: golang-go (go tool pprof), protobuf-compiler (protoc
+# --decode_raw), npm (DuckDB's and speedscope's packages, into build/npm; added below unless
+# an npm is there already, as NodeSource's nodejs bundles one that Debian's npm conflicts
+# with), python3-jsonschema (speedscope's published schema)
 # more packages may be named on the command line (make bench: linux-perf trace-cmd fio)
 PACKAGES="$PACKAGES $*"
+command -v npm >/dev/null 2>&1 || PACKAGES="$PACKAGES npm"
 
 missing=""
 for p in $PACKAGES; do
