@@ -9,10 +9,11 @@
 #include <string.h>
 #include "analyze/grow.h"
 #include "analyze/proc.h"
+#include "format/mem.h"
 
 static char *dup_bytes(const char *s, size_t len)
 {
-	char *d = malloc(len + 1);
+	char *d = ebr_malloc(len + 1);
 
 	if (d) {
 		memcpy(d, s, len);
@@ -23,8 +24,8 @@ static char *dup_bytes(const char *s, size_t len)
 
 static void entry_release(struct proc_entry *e)
 {
-	free(e->args);
-	free(e->cwd);
+	ebr_free(e->args);
+	ebr_free(e->cwd);
 }
 
 /* A new incarnation of pid, which becomes the current one. NULL when out of memory or cap. */
@@ -75,7 +76,7 @@ static void set_comm(struct proc_entry *e, const struct ebr_value *v)
 
 static int set_args(struct proc_entry *e, const struct ebr_value *v)
 {
-	free(e->args);
+	ebr_free(e->args);
 	e->args = NULL;
 	e->args_len = 0;
 	if (!v->s)
@@ -127,8 +128,8 @@ static int set_cwd(struct proc_entry *e, const char *cwd)
 {
 	char buf[PROC_PATH_MAX];
 
-	free(e->cwd);
-	e->cwd = cwd && *cwd ? strdup(copy(cwd, buf, sizeof(buf))) : NULL;
+	ebr_free(e->cwd);
+	e->cwd = cwd && *cwd ? ebr_strdup(copy(cwd, buf, sizeof(buf))) : NULL;
 	return cwd && *cwd && !e->cwd ? EBR_E_NOMEM : 0;
 }
 
@@ -276,28 +277,28 @@ static int remember_fd(struct proctable *t, uint32_t pid, int64_t fd, const char
 	/* a loop that opens the same file gets the same descriptor back: nothing to copy */
 	if (u64map_get(&t->fds, key, &i) && !strcmp(t->fd_paths[i], path))
 		return 0;
-	copy = strdup(path);
+	copy = ebr_strdup(path);
 	if (!copy)
 		return EBR_E_NOMEM;
 	if (u64map_get(&t->fds, key, &i)) { /* the descriptor was closed and reused */
-		free(t->fd_paths[i]);
+		ebr_free(t->fd_paths[i]);
 		t->fd_paths[i] = copy;
 		return 0;
 	}
 	if (t->nfd == PROCTABLE_MAX_FDS) {
-		free(copy);
+		ebr_free(copy);
 		t->dropped++;
 		return 0;
 	}
 	paths = grow_array(t->fd_paths, t->nfd, &t->fd_cap, sizeof(*paths));
 	if (!paths) {
-		free(copy);
+		ebr_free(copy);
 		return EBR_E_NOMEM;
 	}
 	t->fd_paths = paths;
 	t->fd_paths[t->nfd] = copy;
 	if (u64map_put(&t->fds, key, t->nfd)) {
-		free(copy);
+		ebr_free(copy);
 		return EBR_E_NOMEM;
 	}
 	t->nfd++;
@@ -365,10 +366,10 @@ void proctable_release(struct proctable *t)
 {
 	for (uint32_t i = 0; i < t->len; i++)
 		entry_release(&t->entries[i]);
-	free(t->entries);
+	ebr_free(t->entries);
 	for (uint32_t i = 0; i < t->nfd; i++)
-		free(t->fd_paths[i]);
-	free(t->fd_paths);
+		ebr_free(t->fd_paths[i]);
+	ebr_free(t->fd_paths);
 	u64map_release(&t->by_pid);
 	u64map_release(&t->fds);
 	*t = (struct proctable){ 0 };

@@ -139,7 +139,7 @@ def test_report_global_options_agree():
         assert p.returncode == 0, (opt, p.stderr)
 
 
-@pytest.mark.parametrize("cmd", ["record", "redact", "dump"])
+@pytest.mark.parametrize("cmd", ["record", "redact", "dump", "info", "verify"])
 def test_command_options_agree(cmd):
     text = help_text(cmd)
     in_help = set(re.findall(r"^  (--?[\w-]+)", text.split("\nexamples:\n")[0], re.M))
