@@ -208,29 +208,42 @@ sample-reports: all
 		./build/ebrec report $${d}trace.ebr --format html --rows 2000 -o $${d}report.html \
 		|| exit 1; done
 
-# The trace reader under libFuzzer, ASan and UBSan (clang), seeded with real traces.
+# The reading code under libFuzzer, ASan and UBSan (clang): three targets from one corpus,
+# fast to slow (tests/fuzz/*.c): the reader alone, every analyzer, the commands' renderers.
+# `make fuzz` shares FUZZ_SECONDS between them; `make fuzz-long FUZZ_SECONDS=3600` gives each
+# FUZZ_SECONDS, and keeps what it found in build-fuzz/corpus-TARGET (merge it into
+# tests/fuzz/corpus/ with the target's -merge=1 when it finds something worth keeping).
 FUZZ_SECONDS ?= 60
 TEST_FUZZ_SECONDS ?= 45
+FUZZ_TARGETS := reader analyze render
 FUZZ_FLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
 	-fno-omit-frame-pointer -std=gnu11 -I. -D_GNU_SOURCE
-build-fuzz/fuzz_reader: tests/fuzz/fuzz_reader.c $(FORMAT_SRCS) $(ANALYZE_SRCS) $(REPORT_SRCS) \
-		build-fuzz/html_assets.c \
-		$(wildcard format/*.h analyze/*.h report/*.h format/*.def)
+# -max_len: room for a block whose sizes claim far more than it holds (a size-class bomb)
+FUZZ_RUN_FLAGS := -max_len=1048576 -timeout=10 -close_fd_mask=2 -print_final_stats=1 \
+	-dict=tests/fuzz/ebr.dict
+FUZZ_DEPS := tests/fuzz/fuzz_input.c $(FORMAT_SRCS) \
+	$(wildcard format/*.h analyze/*.h report/*.h tests/fuzz/*.h format/*.def)
+build-fuzz/fuzz_reader: tests/fuzz/fuzz_reader.c $(FUZZ_DEPS)
+build-fuzz/fuzz_analyze: tests/fuzz/fuzz_analyze.c $(FUZZ_DEPS) $(ANALYZE_SRCS)
+build-fuzz/fuzz_render: tests/fuzz/fuzz_render.c $(FUZZ_DEPS) $(ANALYZE_SRCS) $(REPORT_SRCS) \
+	build-fuzz/html_assets.c
+build-fuzz/fuzz_%:
 	$(call msg,FUZZ,$@)
 	$(Q)mkdir -p build-fuzz
 	$(Q)$(CLANG) $(FUZZ_FLAGS) $(filter %.c,$^) -lzstd -lz $(DEMANGLE_LIBS) -lm -o $@
 
-# the fixtures that are about cost (seconds each under ASan), not about the parser's paths
-FUZZ_SLOW_SEEDS := memory-bomb meta-many-keys meta-huge-values index-repeats schema-many-types \
-	schema-plain ordinary garbage-resync
-.PHONY: fuzz
-fuzz: build-fuzz/fuzz_reader
-	$(Q)mkdir -p build-fuzz/corpus
-	$(Q)cp tests/fuzz/seeds/* $(filter-out $(patsubst %,\%/%.ebr,$(FUZZ_SLOW_SEEDS)), \
-		$(wildcard tests/fixtures/damaged/*.ebr)) build-fuzz/corpus/
-	$(Q)build-fuzz/fuzz_reader -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -timeout=10 -close_fd_mask=2 \
-		-print_final_stats=1 build-fuzz/corpus >build-fuzz/fuzz.log 2>&1; \
-		rc=$$?; grep -E '^(Done|stat::)|ERROR|SUMMARY' build-fuzz/fuzz.log; exit $$rc
+# each target from a copy of the corpus of its own: what one adds, the others do not replay
+.PHONY: fuzz fuzz-long
+fuzz: $(patsubst %,build-fuzz/fuzz_%,$(FUZZ_TARGETS))
+	$(Q)for t in $(FUZZ_TARGETS); do \
+		mkdir -p build-fuzz/corpus-$$t && cp tests/fuzz/corpus/* build-fuzz/corpus-$$t/ && \
+		echo "== fuzz_$$t" && \
+		build-fuzz/fuzz_$$t -max_total_time=$$(( $(FUZZ_SECONDS) / 3 )) $(FUZZ_RUN_FLAGS) \
+			build-fuzz/corpus-$$t >build-fuzz/fuzz_$$t.log 2>&1; \
+		rc=$$?; grep -E '^(Done|stat::(number|average|new))|ERROR|SUMMARY' \
+			build-fuzz/fuzz_$$t.log; [ $$rc = 0 ] || exit $$rc; done
+fuzz-long:
+	$(Q)$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=$$(( $(FUZZ_SECONDS) * 3 ))
 
 # The unit tests again, built with ASan + UBSan.
 .PHONY: unit-san

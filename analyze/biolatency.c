@@ -4,6 +4,7 @@
 #include "analyze/block.h"
 #include "analyze/grow.h"
 #include "analyze/pass.h"
+#include "format/mem.h"
 
 static struct biolatency_group *group_of(struct biolatency *b, uint64_t dev, uint64_t flags,
 					 uint64_t cmd_flags)
@@ -70,7 +71,7 @@ void biolatency_sort(struct biolatency *b)
 
 void biolatency_release_model(struct biolatency *b)
 {
-	free(b->groups);
+	ebr_free(b->groups);
 	b->groups = NULL;
 	b->ngroups = b->cap = 0;
 	latseries_release(&b->series);

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include "analyze/file.h"
 #include "analyze/grow.h"
+#include "format/mem.h"
 
 int cachestat_on_event(void *self, const struct ebr_reader *r, const struct ebr_event *ev)
 {
@@ -64,7 +65,7 @@ void cachestat_compute(const struct cachestat_interval *iv, uint64_t *hits, uint
 
 void cachestat_release_model(struct cachestat *c)
 {
-	free(c->iv);
+	ebr_free(c->iv);
 	c->iv = NULL;
 	c->len = c->cap = 0;
 }

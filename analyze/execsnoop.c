@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "analyze/proc.h"
+#include "format/mem.h"
 
 /* bcc's -n matches the command or any argument */
 static bool name_matches(const char *name, const struct execsnoop_row *row)
@@ -45,7 +46,7 @@ int execsnoop_on_event(void *self, const struct ebr_reader *r, const struct ebr_
 	/* the joined argv, then the command line made of the filename and argv[1...] */
 	need = 2 * ((size_t)args->len + 8) + strlen(row.filename);
 	if (need > s->args_cap) {
-		char *n = realloc(s->args_buf, need);
+		char *n = ebr_realloc(s->args_buf, need);
 
 		if (!n)
 			return EBR_E_NOMEM;
@@ -70,7 +71,7 @@ int execsnoop_on_event(void *self, const struct ebr_reader *r, const struct ebr_
 
 void execsnoop_release_model(struct execsnoop *s)
 {
-	free(s->args_buf);
+	ebr_free(s->args_buf);
 	s->args_buf = NULL;
 	s->args_cap = 0;
 }

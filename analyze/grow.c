@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 #include <stdlib.h>
 #include "analyze/grow.h"
+#include "format/mem.h"
 
 void *grow_array(void *arr, uint32_t len, uint32_t *cap, size_t elem)
 {
@@ -12,7 +13,7 @@ void *grow_array(void *arr, uint32_t len, uint32_t *cap, size_t elem)
 	/* a hostile trace may ask for billions of groups: refuse before the sizes wrap */
 	if (n <= *cap || (size_t)n > SIZE_MAX / elem)
 		return NULL;
-	p = realloc(arr, (size_t)n * elem);
+	p = ebr_realloc(arr, (size_t)n * elem);
 	if (p)
 		*cap = n;
 	return p;

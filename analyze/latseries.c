@@ -5,6 +5,7 @@
 #include "analyze/grow.h"
 #include "analyze/latseries.h"
 #include "format/ebr.h"
+#include "format/mem.h"
 
 int latseries_add(struct latseries *s, uint64_t ts, uint64_t ns)
 {
@@ -31,6 +32,6 @@ int latseries_add(struct latseries *s, uint64_t ts, uint64_t ns)
 
 void latseries_release(struct latseries *s)
 {
-	free(s->iv);
+	ebr_free(s->iv);
 	memset(s, 0, sizeof(*s));
 }

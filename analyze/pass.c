@@ -1,22 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
-#include <malloc.h>
 #include <stdlib.h>
 #include "analyze/pass.h"
-
-#if defined(__SANITIZE_ADDRESS__)
-#define PASS_ASAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define PASS_ASAN 1
-#endif
-#endif
-#ifdef PASS_ASAN
-/* from the sanitizer runtime (sanitizer/allocator_interface.h, not installed with gcc) */
-size_t __sanitizer_get_current_allocated_bytes(void);
-#endif
-
-/* events between two looks at the heap, at most; every new block is looked at too */
-#define PASS_CHECK_EVERY 1024
+#include "format/mem.h"
 
 uint64_t trace_start_ns(const struct ebr_reader *r)
 {
@@ -30,55 +15,42 @@ double trace_seconds(const struct ebr_reader *r, uint64_t mono_ns)
 	return mono_ns > start ? (double)(mono_ns - start) / 1e9 : 0.0;
 }
 
-size_t pass_heap_bytes(void)
-{
-#ifdef PASS_ASAN
-	/* ASan's allocator is not glibc's: mallinfo2() would see nothing */
-	return __sanitizer_get_current_allocated_bytes();
-#else
-	struct mallinfo2 mi = mallinfo2();
-
-	return mi.uordblks + mi.hblkhd;
-#endif
-}
-
 int analyze_pass_limited(struct ebr_reader *r, const struct analyzer *an, size_t n,
 			 struct pass_limit *limit)
 {
-	const struct ebr_event *ev;
-	uint64_t events = 0, last_offset = 0;
+	const struct ebr_event *ev = NULL;
+	uint64_t events = 0;
 	int ret;
 
 	while ((ret = ebr_reader_next(r, &ev)) > 0) {
-		events++;
-		/* a block holds at most 16 MiB: checking at each one bounds the overshoot */
-		if (limit && limit->max_heap &&
-		    (events % PASS_CHECK_EVERY == 0 || ebr_reader_offset(r) != last_offset)) {
-			size_t heap = pass_heap_bytes();
-
-			last_offset = ebr_reader_offset(r);
-			if (heap > limit->max_heap) {
-				limit->heap = heap;
-				goto stop;
-			}
+		/* the allocations themselves are refused past the budget (format/mem.h): this
+		 * stops the pass short of it, so that the views have room to show what it holds */
+		if (limit && limit->max_heap && ebr_mem_held() > limit->max_heap) {
+			limit->heap = ebr_mem_held();
+			goto stop;
 		}
+		events++;
 		for (size_t i = 0; i < n; i++) {
 			int err = an[i].on_event ? an[i].on_event(an[i].self, r, ev) : 0;
 
 			if (err == EBR_E_NOMEM && limit) {
-				limit->out_of_memory = true;
-				limit->heap = pass_heap_bytes();
-				goto stop;
+				events--;
+				goto out_of_memory;
 			}
 			if (err)
 				return err;
 		}
 	}
+	if (ret == EBR_E_NOMEM && limit)
+		goto out_of_memory;
 	return ret;
+out_of_memory:
+	limit->out_of_memory = !ebr_mem_limit_reached();
+	limit->heap = ebr_mem_held();
 stop:
 	limit->stopped = true;
-	limit->events = events - 1;
-	limit->stop_ts = ev->ts;
+	limit->events = events;
+	limit->stop_ts = ev ? ev->ts : 0;
 	return 0;
 }
 

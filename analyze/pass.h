@@ -29,18 +29,20 @@ double trace_recording_seconds(const struct ebr_reader *r);
 
 /*
  * The memory a pass may hold. A hostile trace of a few hundred KB can decompress into
- * gigabytes of distinct processes, paths or stacks: the pass stops where the analyzers' heap
- * reaches max_heap (or an allocation fails), and says where, so the views can show the trace
- * up to there instead of the machine running out of memory.
+ * gigabytes of distinct processes, paths or stacks: the pass stops before an event once the
+ * bytes held for the trace (ebr_mem_held(), format/mem.h) pass max_heap, or where an
+ * allocation fails (refused past the budget of format/mem.h, or out of memory), and says
+ * where, so the views can show the trace up to there instead of the machine running out of
+ * memory. max_heap is set below that budget, to leave the views room to render.
  */
 struct pass_limit {
 	size_t max_heap;     /* bytes; 0: no limit */
 	/* set by the pass when it stopped early */
 	bool stopped;
-	bool out_of_memory;  /* an allocation failed before the limit was reached */
+	bool out_of_memory;  /* an allocation failed with the budget not reached */
 	uint64_t events;     /* events read before the stop */
 	uint64_t stop_ts;    /* the last event's ts */
-	size_t heap;         /* heap bytes in use at the stop */
+	size_t heap;         /* bytes held at the stop */
 };
 
 /* Reads r to its end. Returns 0, or the first error of the source or of an analyzer. */
@@ -52,8 +54,5 @@ int analyze_pass(struct ebr_reader *r, const struct analyzer *an, size_t n);
  */
 int analyze_pass_limited(struct ebr_reader *r, const struct analyzer *an, size_t n,
 			 struct pass_limit *limit);
-
-/* Heap bytes this process has allocated and not freed. */
-size_t pass_heap_bytes(void);
 
 #endif

@@ -5,6 +5,7 @@
 #include <string.h>
 #include "analyze/grow.h"
 #include "analyze/sched.h"
+#include "format/mem.h"
 
 
 static struct sched_group *group_of(struct sched_dist *d, uint64_t key, int *err)
@@ -53,7 +54,7 @@ static int follow_cpu(struct sched_dist *d, const struct ebr_event *ev)
 	if (ev->cpu >= SCHED_MAX_CPUS)
 		return 0;
 	if (!d->cpu_current) {
-		d->cpu_current = calloc(SCHED_MAX_CPUS, sizeof(*d->cpu_current));
+		d->cpu_current = ebr_calloc(SCHED_MAX_CPUS, sizeof(*d->cpu_current));
 		if (!d->cpu_current)
 			return EBR_E_NOMEM;
 	}
@@ -145,8 +146,8 @@ void sched_dist_sort(struct sched_dist *d, bool by_sum)
 
 void sched_dist_release(struct sched_dist *d)
 {
-	free(d->groups);
-	free(d->cpu_current);
+	ebr_free(d->groups);
+	ebr_free(d->cpu_current);
 	u64map_release(&d->by_key);
 	latseries_release(&d->series);
 	memset(d, 0, sizeof(*d));

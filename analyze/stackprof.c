@@ -6,6 +6,7 @@
 #include "analyze/grow.h"
 #include "analyze/siphash.h"
 #include "analyze/stackprof.h"
+#include "format/mem.h"
 
 static bool same_stack(const struct stackprof_stack *s, uint32_t pid, const char *comm,
 		       const struct ebr_value *k, const struct ebr_value *u)
@@ -45,7 +46,7 @@ static struct stackprof_stack *stack_of(struct stackprof *p, uint32_t pid, const
 	p->stacks = s;
 	s = &p->stacks[p->nstacks];
 	memset(s, 0, sizeof(*s));
-	s->frames = malloc(((size_t)k->len + u->len + 1) * sizeof(uint64_t));
+	s->frames = ebr_malloc(((size_t)k->len + u->len + 1) * sizeof(uint64_t));
 	if (!s->frames)
 		goto nomem;
 	if (k->len)
@@ -60,7 +61,7 @@ static struct stackprof_stack *stack_of(struct stackprof *p, uint32_t pid, const
 	/* chain: the new stack goes first */
 	s->next = u64map_get(&p->by_hash, h, &first) ? first + 1 : 0;
 	if (u64map_put(&p->by_hash, h, p->nstacks)) {
-		free(s->frames);
+		ebr_free(s->frames);
 		goto nomem;
 	}
 	p->nstacks++;
@@ -157,7 +158,7 @@ static int append_name(void *ctx, const char *name, bool kernel)
 
 		while (cap < b->len + n)
 			cap *= 2;
-		s = realloc(b->s, cap);
+		s = ebr_realloc(b->s, cap);
 		if (!s)
 			return b->err = EBR_E_NOMEM;
 		b->s = s;
@@ -191,7 +192,7 @@ static int by_key(const void *a, const void *b)
 static int merge_named(struct stackprof *p)
 {
 	uint32_t n = p->nstacks, out = 0;
-	struct named_stack *ns = calloc(n, sizeof(*ns));
+	struct named_stack *ns = ebr_calloc(n, sizeof(*ns));
 	int err = 0;
 
 	if (!ns)
@@ -214,7 +215,7 @@ static int merge_named(struct stackprof *p)
 		ns[i].index = i;
 	}
 	if (!err) {
-		struct stackprof_stack *merged = calloc(p->nstacks, sizeof(*merged));
+		struct stackprof_stack *merged = ebr_calloc(p->nstacks, sizeof(*merged));
 
 		if (!merged) {
 			err = EBR_E_NOMEM;
@@ -228,19 +229,19 @@ static int merge_named(struct stackprof *p)
 				merged[out - 1].value += s->value;
 				merged[out - 1].count += s->count;
 				merged[out - 1].flags |= s->flags;
-				free(s->frames);
+				ebr_free(s->frames);
 				continue;
 			}
 			merged[out++] = *s;
 		}
-		free(p->stacks);
+		ebr_free(p->stacks);
 		p->stacks = merged;
 		p->nstacks = p->cap = out;
 	}
 out:
 	for (uint32_t i = 0; i < n; i++)
-		free(ns[i].key);
-	free(ns);
+		ebr_free(ns[i].key);
+	ebr_free(ns);
 	return err;
 }
 
@@ -325,8 +326,8 @@ void stackprof_resolved_share(const struct stackprof *p, uint64_t *frames, uint6
 void stackprof_release(struct stackprof *p)
 {
 	for (uint32_t i = 0; i < p->nstacks; i++)
-		free(p->stacks[i].frames);
-	free(p->stacks);
+		ebr_free(p->stacks[i].frames);
+	ebr_free(p->stacks);
 	u64map_release(&p->by_hash);
 	symtab_release(&p->syms);
 	p->stacks = NULL;
@@ -424,7 +425,7 @@ static int hot_by_key(const void *a, const void *b)
  */
 int stackprof_hottest(const struct stackprof *p, struct stack_hot top[STACK_HOT_TOP])
 {
-	struct stack_hot *all = calloc(p->nstacks + 1, sizeof(*all));
+	struct stack_hot *all = ebr_calloc(p->nstacks + 1, sizeof(*all));
 	uint32_t n = 0;
 	int ntop = 0, err = 0;
 
@@ -438,7 +439,7 @@ int stackprof_hottest(const struct stackprof *p, struct stack_hot top[STACK_HOT_
 		if (!k.frames && k.skipped)
 			hot_landing_back(&k);
 		all[n].skipped = k.skipped > 0;
-		all[n].key = strdup(k.text);
+		all[n].key = ebr_strdup(k.text);
 		if (!all[n].key) {
 			err = EBR_E_NOMEM;
 			goto cleanup;
@@ -464,17 +465,17 @@ int stackprof_hottest(const struct stackprof *p, struct stack_hot top[STACK_HOT_
 	}
 	/* the top's keys are copied for the caller; all of these are freed */
 	for (int k = 0; k < ntop; k++)
-		top[k].key = err ? NULL : strdup(top[k].key);
+		top[k].key = err ? NULL : ebr_strdup(top[k].key);
 	for (int k = 0; k < ntop; k++)
 		if (!top[k].key)
 			err = EBR_E_NOMEM;
 cleanup:
 	for (uint32_t i = 0; i < n; i++)
-		free(all[i].key);
-	free(all);
+		ebr_free(all[i].key);
+	ebr_free(all);
 	if (err) {
 		for (int k = 0; k < ntop; k++)
-			free(top[k].key);
+			ebr_free(top[k].key);
 		return err;
 	}
 	return ntop;

@@ -5,6 +5,7 @@
 #include "analyze/grow.h"
 #include "analyze/siphash.h"
 #include "analyze/stacktree.h"
+#include "format/mem.h"
 
 struct tree_walk {
 	struct stacktree *t;
@@ -19,7 +20,7 @@ static const char *keep_name(struct stacktree *t, const char *name, int *err)
 	char **names = grow_array(t->names, t->nnames, &t->cap_names, sizeof(*names));
 	char *copy;
 
-	if (!names || !(copy = strdup(name))) {
+	if (!names || !(copy = ebr_strdup(name))) {
 		if (names)
 			t->names = names;
 		*err = EBR_E_NOMEM;
@@ -58,7 +59,7 @@ static int children_reserve(struct stacktree *t)
 
 	if ((t->nnodes + 1) * 2 <= t->children_cap)
 		return 0;
-	t->children = calloc(cap, sizeof(*t->children));
+	t->children = ebr_calloc(cap, sizeof(*t->children));
 	if (!t->children) {
 		t->children = old;
 		return EBR_E_NOMEM;
@@ -72,7 +73,7 @@ static int children_reserve(struct stacktree *t)
 		n = &t->nodes[old[i] - 1];
 		t->children[child_slot(t, n->parent, n->name, n->kernel)] = old[i];
 	}
-	free(old);
+	ebr_free(old);
 	return 0;
 }
 
@@ -164,9 +165,9 @@ int stacktree_build(struct stacktree *t, const struct stackprof *p)
 void stacktree_release(struct stacktree *t)
 {
 	for (uint32_t i = 0; i < t->nnames; i++)
-		free(t->names[i]);
-	free(t->names);
-	free(t->nodes);
-	free(t->children);
+		ebr_free(t->names[i]);
+	ebr_free(t->names);
+	ebr_free(t->nodes);
+	ebr_free(t->children);
 	memset(t, 0, sizeof(*t));
 }

@@ -8,6 +8,7 @@
 #include "analyze/grow.h"
 #include "analyze/siphash.h"
 #include "analyze/symtab.h"
+#include "format/mem.h"
 
 /* Room for one more entry of a table, or NULL (out of memory or past the cap). */
 static void *table_slot(struct symtab *s, void **arr, uint32_t *n, uint32_t *cap, size_t elem,
@@ -31,7 +32,7 @@ static void *table_slot(struct symtab *s, void **arr, uint32_t *n, uint32_t *cap
 static int names_grow(struct symtab_names *t)
 {
 	uint32_t cap = t->cap ? t->cap * 2 : 256;
-	struct symtab_name *slots = cap > t->cap ? calloc(cap, sizeof(*slots)) : NULL;
+	struct symtab_name *slots = cap > t->cap ? ebr_calloc(cap, sizeof(*slots)) : NULL;
 
 	if (!slots)
 		return EBR_E_NOMEM;
@@ -44,7 +45,7 @@ static int names_grow(struct symtab_names *t)
 			;
 		slots[j] = t->slots[i];
 	}
-	free(t->slots);
+	ebr_free(t->slots);
 	t->slots = slots;
 	t->cap = cap;
 	return 0;
@@ -76,10 +77,10 @@ static const char *keep_name(struct symtab *s, const struct ebr_value *v, bool f
 			;
 	}
 	n = &t->slots[i];
-	n->raw = strdup(raw);
-	n->text = n->raw && function && demangle(raw, buf, sizeof(buf)) ? strdup(buf) : n->raw;
+	n->raw = ebr_strdup(raw);
+	n->text = n->raw && function && demangle(raw, buf, sizeof(buf)) ? ebr_strdup(buf) : n->raw;
 	if (!n->raw || !n->text) {
-		free(n->raw);
+		ebr_free(n->raw);
 		n->raw = n->text = NULL;
 		*err = EBR_E_NOMEM;
 		return NULL;
@@ -283,17 +284,17 @@ int symtab_sort(struct symtab *s)
 		qsort(s->maps, s->nmaps, sizeof(*s->maps), map_cmp);
 	if (s->nfuncs)
 		qsort(s->funcs, s->nfuncs, sizeof(*s->funcs), func_cmp);
-	free(s->spans);
+	ebr_free(s->spans);
 	s->spans = NULL;
 	s->nspans = 0;
 	if (s->nmaps) {
 		/* each boundary starts at most one span: 2 * nmaps of them at most */
-		s->spans = calloc(2 * (size_t)s->nmaps, sizeof(*s->spans));
-		points = calloc(2 * (size_t)s->nmaps, sizeof(*points));
-		heap = calloc(s->nmaps, sizeof(*heap));
+		s->spans = ebr_calloc(2 * (size_t)s->nmaps, sizeof(*s->spans));
+		points = ebr_calloc(2 * (size_t)s->nmaps, sizeof(*points));
+		heap = ebr_calloc(s->nmaps, sizeof(*heap));
 		if (!s->spans || !points || !heap) {
-			free(points);
-			free(heap);
+			ebr_free(points);
+			ebr_free(heap);
 			return EBR_E_NOMEM;
 		}
 		for (uint32_t a = 0, b; a < s->nmaps; a = b) {
@@ -301,8 +302,8 @@ int symtab_sort(struct symtab *s)
 				;
 			cut_spans(s, a, b, points, heap);
 		}
-		free(points);
-		free(heap);
+		ebr_free(points);
+		ebr_free(heap);
 	}
 	s->sorted = true;
 	return 0;
@@ -437,14 +438,14 @@ void symtab_release(struct symtab *s)
 {
 	for (uint32_t i = 0; i < s->names.cap; i++) {
 		if (s->names.slots[i].text != s->names.slots[i].raw)
-			free(s->names.slots[i].text);
-		free(s->names.slots[i].raw);
+			ebr_free(s->names.slots[i].text);
+		ebr_free(s->names.slots[i].raw);
 	}
-	free(s->names.slots);
-	free(s->ksyms);
-	free(s->objects);
-	free(s->maps);
-	free(s->funcs);
-	free(s->spans);
+	ebr_free(s->names.slots);
+	ebr_free(s->ksyms);
+	ebr_free(s->objects);
+	ebr_free(s->maps);
+	ebr_free(s->funcs);
+	ebr_free(s->spans);
 	memset(s, 0, sizeof(*s));
 }

@@ -5,6 +5,7 @@
 #include "analyze/grow.h"
 #include "analyze/tally.h"
 #include "format/ebr.h"
+#include "format/mem.h"
 
 int tally_add(struct tally *t, uint32_t pid, const char *comm, uint64_t value, bool flagged)
 {
@@ -64,6 +65,6 @@ void tally_sort(struct tally *t, bool sum)
 void tally_release(struct tally *t)
 {
 	u64map_release(&t->by_pid);
-	free(t->procs);
+	ebr_free(t->procs);
 	memset(t, 0, sizeof(*t));
 }

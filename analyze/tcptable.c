@@ -10,6 +10,7 @@
 #include <string.h>
 #include "analyze/grow.h"
 #include "analyze/tcp.h"
+#include "format/mem.h"
 
 /* The tcp.* types share their first fields; tcp.state's indices name them for all. */
 _Static_assert(EBR_F_TCP_ACCEPT_RPORT == EBR_F_TCP_STATE_RPORT &&
@@ -244,7 +245,7 @@ int tcptable_event(struct tcptable *t, const struct ebr_event *ev, struct tcp_ev
 
 void tcptable_release(struct tcptable *t)
 {
-	free(t->s);
+	ebr_free(t->s);
 	u64map_release(&t->by_key);
 	memset(t, 0, sizeof(*t));
 }

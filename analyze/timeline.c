@@ -4,6 +4,7 @@
 #include "analyze/grow.h"
 #include "analyze/pass.h"
 #include "analyze/timeline.h"
+#include "format/mem.h"
 
 const char *const timeline_family_names[TL_FAMILIES] = {
 	[TL_BLOCK] = "block", [TL_PROC] = "proc",   [TL_FILE] = "file",     [TL_TCP] = "tcp",
@@ -70,6 +71,6 @@ int timeline_on_event(void *self, const struct ebr_reader *r, const struct ebr_e
 
 void timeline_release(struct timeline *t)
 {
-	free(t->per_second);
+	ebr_free(t->per_second);
 	memset(t, 0, sizeof(*t));
 }

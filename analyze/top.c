@@ -6,6 +6,7 @@
 #include "analyze/grow.h"
 #include "analyze/siphash.h"
 #include "analyze/top.h"
+#include "format/mem.h"
 
 static uint32_t interval_of(const struct top *t, uint64_t ts)
 {
@@ -59,7 +60,7 @@ int top_add(struct top *t, uint64_t ts, uint32_t pid, const char *comm, const ch
 		t->rows = r;
 		r = &t->rows[t->len];
 		memset(r, 0, sizeof(*r));
-		r->name = strndup(name, nlen);
+		r->name = ebr_strndup(name, nlen);
 		if (!r->name)
 			return EBR_E_NOMEM;
 		r->hash = hash;
@@ -68,7 +69,7 @@ int top_add(struct top *t, uint64_t ts, uint32_t pid, const char *comm, const ch
 		/* chained in front of the rows of the same hash */
 		r->next = u64map_get(&t->by_hash, hash, &first) ? first + 1 : 0;
 		if (u64map_put(&t->by_hash, hash, t->len)) {
-			free(r->name);
+			ebr_free(r->name);
 			return EBR_E_NOMEM;
 		}
 		t->len++;
@@ -149,8 +150,8 @@ uint32_t top_interval_rows(const struct top *t, uint32_t i, uint32_t *first)
 void top_release(struct top *t)
 {
 	for (uint32_t i = 0; i < t->len; i++)
-		free(t->rows[i].name);
-	free(t->rows);
+		ebr_free(t->rows[i].name);
+	ebr_free(t->rows);
 	u64map_release(&t->by_hash);
 	memset(t, 0, sizeof(*t));
 }

@@ -7,6 +7,7 @@
 #include "analyze/block.h"
 #include "analyze/pass.h"
 #include "analyze/top.h"
+#include "format/mem.h"
 
 static const char *str_of(const struct ebr_value *v)
 {
@@ -97,7 +98,7 @@ static int tcp_event(void *ctx, const struct tcp_event *e)
 	i = (uint32_t)(s - w->tcp.table.s);
 	if (i >= w->ncounted) {
 		uint32_t n = w->tcp.table.cap > i ? w->tcp.table.cap : i + 1;
-		uint64_t (*c)[2] = realloc(w->counted, n * sizeof(*c));
+		uint64_t (*c)[2] = ebr_realloc(w->counted, n * sizeof(*c));
 
 		if (!c)
 			return EBR_E_NOMEM;
@@ -194,7 +195,7 @@ void topwatch_release(struct topwatch *w)
 {
 	top_release(&w->t);
 	tcptable_release(&w->tcp.table);
-	free(w->counted);
+	ebr_free(w->counted);
 	w->counted = NULL;
 	w->ncounted = 0;
 }

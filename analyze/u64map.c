@@ -3,6 +3,7 @@
 #include "analyze/siphash.h"
 #include "analyze/u64map.h"
 #include "format/ebr.h"
+#include "format/mem.h"
 
 /* keyed: the keys (cookies, pid << 32 | fd, tids) are whatever a trace says they are */
 static uint32_t slot_of(uint64_t key, uint32_t cap)
@@ -27,8 +28,8 @@ bool u64map_get(const struct u64map *m, uint64_t key, uint32_t *val)
 static int grow(struct u64map *m)
 {
 	uint32_t cap = m->cap ? m->cap * 2 : 64;
-	struct u64map n = { calloc(cap, sizeof(*n.keys)), calloc(cap, sizeof(*n.vals)),
-			    calloc(cap, sizeof(*n.used)), cap, 0 };
+	struct u64map n = { ebr_calloc(cap, sizeof(*n.keys)), ebr_calloc(cap, sizeof(*n.vals)),
+			    ebr_calloc(cap, sizeof(*n.used)), cap, 0 };
 
 	if (!n.keys || !n.vals || !n.used || cap < m->cap) {
 		u64map_release(&n);
@@ -67,8 +68,8 @@ int u64map_put(struct u64map *m, uint64_t key, uint32_t val)
 
 void u64map_release(struct u64map *m)
 {
-	free(m->keys);
-	free(m->vals);
-	free(m->used);
+	ebr_free(m->keys);
+	ebr_free(m->vals);
+	ebr_free(m->used);
 	*m = (struct u64map){ 0 };
 }

@@ -7,12 +7,13 @@
 #include <string.h>
 #include "layout.h"
 #include "reader_int.h"
+#include "format/mem.h"
 
 void ebr_summary_release(struct ebr_summary *sum)
 {
-	free(sum->blocks);
-	free(sum->types);
-	free(sum->probes);
+	ebr_free(sum->blocks);
+	ebr_free(sum->types);
+	ebr_free(sum->probes);
 	memset(sum, 0, sizeof(*sum));
 }
 
@@ -28,7 +29,7 @@ static int summary_add_type(struct ebr_summary *sum, uint32_t type, uint64_t cou
 	}
 	if (sum->ntypes >= EBR_MAX_TYPES)
 		return EBR_E_TOO_BIG;
-	t = realloc(sum->types, (sum->ntypes + 1) * sizeof(*t));
+	t = ebr_realloc(sum->types, (sum->ntypes + 1) * sizeof(*t));
 	if (!t)
 		return EBR_E_NOMEM;
 	sum->types = t;
@@ -53,7 +54,7 @@ static int summary_add_probe(struct ebr_summary *sum, const struct ebr_probe_tot
 	}
 	if (sum->nprobes >= 4096)
 		return EBR_E_TOO_BIG;
-	n = realloc(sum->probes, (sum->nprobes + 1) * sizeof(*n));
+	n = ebr_realloc(sum->probes, (sum->nprobes + 1) * sizeof(*n));
 	if (!n)
 		return EBR_E_NOMEM;
 	sum->probes = n;
@@ -92,7 +93,7 @@ static int parse_index(struct ebr_reader *r, struct cursor *c, uint64_t index_of
 
 	if (c->err || n > cur_left(c))
 		return EBR_E_CORRUPT;
-	sum->blocks = calloc(n ? n : 1, sizeof(*sum->blocks));
+	sum->blocks = ebr_calloc(n ? n : 1, sizeof(*sum->blocks));
 	if (!sum->blocks)
 		return EBR_E_NOMEM;
 	for (uint32_t i = 0; i < n; i++) {
@@ -214,7 +215,7 @@ int ebr_reader_summarize(struct ebr_reader *r, struct ebr_summary *sum)
 		err = rc;
 	seen = reader_blocks(r, &nseen);
 	if (!err && nseen) {
-		sum->blocks = malloc(nseen * sizeof(*sum->blocks));
+		sum->blocks = ebr_malloc(nseen * sizeof(*sum->blocks));
 		if (!sum->blocks)
 			err = EBR_E_NOMEM;
 		else

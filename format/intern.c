@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: BSD-2-Clause
 #include <stdlib.h>
 #include "intern.h"
+#include "format/mem.h"
 
 /* FNV-1a, 64 bit: strings here are short and the table is per block. */
 static uint64_t hash_bytes(const void *p, uint32_t len)
@@ -16,7 +17,7 @@ static uint64_t hash_bytes(const void *p, uint32_t len)
 static int intern_grow(struct intern *t)
 {
 	uint32_t cap = t->cap ? t->cap * 2 : 256;
-	struct intern_slot *slots = calloc(cap, sizeof(*slots));
+	struct intern_slot *slots = ebr_calloc(cap, sizeof(*slots));
 
 	if (!slots)
 		return EBR_E_NOMEM;
@@ -30,7 +31,7 @@ static int intern_grow(struct intern *t)
 			;
 		slots[j] = *s;
 	}
-	free(t->slots);
+	ebr_free(t->slots);
 	t->slots = slots;
 	t->cap = cap;
 	return 0;
@@ -80,7 +81,7 @@ void intern_reset(struct intern *t)
 
 void intern_release(struct intern *t)
 {
-	free(t->slots);
+	ebr_free(t->slots);
 	wbuf_release(&t->data);
 	wbuf_release(&t->enc);
 	memset(t, 0, sizeof(*t));

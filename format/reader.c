@@ -14,6 +14,7 @@
 #include "layout.h"
 #include "reader_int.h"
 #include "format/siphash.h"
+#include "format/mem.h"
 
 #define MAX_PROBLEMS 256
 /* bytes read at a time while resynchronising over garbage (a header needs 48) */
@@ -251,7 +252,7 @@ static char *dup_str(struct cursor *c)
 
 	if (!p)
 		return NULL;
-	s = malloc((size_t)len + 1);
+	s = ebr_malloc((size_t)len + 1);
 	if (!s) {
 		c->err = EBR_E_NOMEM;
 		return NULL;
@@ -264,12 +265,12 @@ static char *dup_str(struct cursor *c)
 static void types_free(struct file_type *types, uint32_t n)
 {
 	for (uint32_t i = 0; i < n; i++) {
-		free(types[i].name);
+		ebr_free(types[i].name);
 		for (uint32_t f = 0; types[i].fields && f < types[i].nfields; f++)
-			free(types[i].fields[f].name);
-		free(types[i].fields);
+			ebr_free(types[i].fields[f].name);
+		ebr_free(types[i].fields);
 	}
-	free(types);
+	ebr_free(types);
 }
 
 /* Links a file type to the compiled-in type of the same name, field by field. */
@@ -308,7 +309,7 @@ static int slot_cmp(const void *a, const void *b)
  */
 static int types_index(struct ebr_reader *r, const struct file_type *types, uint32_t n)
 {
-	struct type_slot *ids = malloc((n ? n : 1) * sizeof(*ids));
+	struct type_slot *ids = ebr_malloc((n ? n : 1) * sizeof(*ids));
 
 	if (!ids)
 		return EBR_E_NOMEM;
@@ -317,11 +318,11 @@ static int types_index(struct ebr_reader *r, const struct file_type *types, uint
 	qsort(ids, n, sizeof(*ids), slot_cmp);
 	for (uint32_t i = 0; i < n; i++) {
 		if (!ids[i].id || (i && ids[i].id == ids[i - 1].id)) {
-			free(ids);
+			ebr_free(ids);
 			return EBR_E_CORRUPT;
 		}
 	}
-	free(r->type_ids);
+	ebr_free(r->type_ids);
 	r->type_ids = ids;
 	memset(r->type_direct, 0, sizeof(r->type_direct));
 	for (uint32_t i = 0; i < n && ids[i].id < TYPE_DIRECT; i++)
@@ -351,7 +352,7 @@ static int parse_schema(struct ebr_reader *r, struct cursor *c)
 
 	if (c->err)
 		return c->err;
-	types = calloc(n ? n : 1, sizeof(*types));
+	types = ebr_calloc(n ? n : 1, sizeof(*types));
 	if (!types)
 		return EBR_E_NOMEM;
 	for (uint32_t i = 0; i < n && !c->err; i++) {
@@ -362,7 +363,7 @@ static int parse_schema(struct ebr_reader *r, struct cursor *c)
 		t->nfields = (uint32_t)cur_varint_max(c, EBR_MAX_FIELDS);
 		if (c->err)
 			break;
-		t->fields = calloc(t->nfields ? t->nfields : 1, sizeof(*t->fields));
+		t->fields = ebr_calloc(t->nfields ? t->nfields : 1, sizeof(*t->fields));
 		if (!t->fields) {
 			c->err = EBR_E_NOMEM;
 			break;
@@ -427,12 +428,12 @@ static int meta_reserve(struct ebr_reader *r)
 {
 	if (r->nmeta == r->cap_meta) {
 		uint32_t cap = r->cap_meta ? 2 * r->cap_meta : 64;
-		char **k = realloc(r->meta_key, cap * sizeof(*k)), **v;
+		char **k = ebr_realloc(r->meta_key, cap * sizeof(*k)), **v;
 
 		if (!k)
 			return EBR_E_NOMEM;
 		r->meta_key = k;
-		v = realloc(r->meta_val, cap * sizeof(*v));
+		v = ebr_realloc(r->meta_val, cap * sizeof(*v));
 		if (!v)
 			return EBR_E_NOMEM;
 		r->meta_val = v;
@@ -440,11 +441,11 @@ static int meta_reserve(struct ebr_reader *r)
 	}
 	if (2 * (r->nmeta + 1) > r->meta_nslots) {
 		uint32_t n = r->meta_nslots ? 2 * r->meta_nslots : 128;
-		uint32_t *slots = calloc(n, sizeof(*slots));
+		uint32_t *slots = ebr_calloc(n, sizeof(*slots));
 
 		if (!slots)
 			return EBR_E_NOMEM;
-		free(r->meta_slots);
+		ebr_free(r->meta_slots);
 		r->meta_slots = slots;
 		r->meta_nslots = n;
 		for (uint32_t i = 0; i < r->nmeta; i++)
@@ -471,8 +472,8 @@ static int meta_set(struct ebr_reader *r, char *key, char *val)
 		r->start_ns = strtoull(val, NULL, 10);
 	r->meta_bytes = r->meta_bytes - old + klen + vlen;
 	if (i >= 0) {
-		free(key);
-		free(r->meta_val[i]);
+		ebr_free(key);
+		ebr_free(r->meta_val[i]);
 		r->meta_val[i] = val;
 		return 0;
 	}
@@ -484,8 +485,8 @@ static int meta_set(struct ebr_reader *r, char *key, char *val)
 	r->meta_val[r->nmeta++] = val;
 	return 0;
 drop:
-	free(key);
-	free(val);
+	ebr_free(key);
+	ebr_free(val);
 	return err;
 }
 
@@ -502,7 +503,7 @@ static int parse_meta(struct ebr_reader *r, struct cursor *c, const struct ebr_b
 		int err;
 
 		if (!v) {
-			free(k);
+			ebr_free(k);
 			break;
 		}
 		err = meta_set(r, k, v);
@@ -527,7 +528,7 @@ static int grow(void **p, size_t *cap, size_t need, size_t elem)
 
 	if (need <= *cap)
 		return 0;
-	np = realloc(*p, need * elem);
+	np = ebr_realloc(*p, need * elem);
 	if (!np)
 		return EBR_E_NOMEM;
 	*p = np;
@@ -706,7 +707,7 @@ static int block_seen(struct ebr_reader *r)
 {
 	if (r->nseen == r->cap_seen) {
 		uint32_t cap = r->cap_seen ? r->cap_seen * 2 : 64;
-		struct ebr_block_info *p = realloc(r->seen, cap * sizeof(*p));
+		struct ebr_block_info *p = ebr_realloc(r->seen, cap * sizeof(*p));
 
 		if (!p)
 			return EBR_E_NOMEM;
@@ -1109,7 +1110,7 @@ int ebr_reader_open(struct ebr_reader **out, const struct ebr_source *src, char 
 	*out = NULL;
 	if (msg && msglen)
 		msg[0] = 0;
-	r = calloc(1, sizeof(*r));
+	r = ebr_calloc(1, sizeof(*r));
 	if (!r)
 		return EBR_E_NOMEM;
 	r->src = *src;
@@ -1186,23 +1187,23 @@ void ebr_reader_close(struct ebr_reader *r)
 	if (!r)
 		return;
 	types_free(r->types, r->ntypes);
-	free(r->type_ids);
+	ebr_free(r->type_ids);
 	for (uint32_t i = 0; i < r->nmeta; i++) {
-		free(r->meta_key[i]);
-		free(r->meta_val[i]);
+		ebr_free(r->meta_key[i]);
+		ebr_free(r->meta_val[i]);
 	}
-	free(r->meta_key);
-	free(r->meta_val);
-	free(r->meta_slots);
+	ebr_free(r->meta_key);
+	ebr_free(r->meta_val);
+	ebr_free(r->meta_slots);
 	wbuf_release(&r->stored);
 	wbuf_release(&r->raw);
 	ZSTD_freeDCtx(r->dctx);
-	free(r->strdata);
-	free(r->strs);
-	free(r->frames);
-	free(r->stacks);
-	free(r->seen);
-	free(r);
+	ebr_free(r->strdata);
+	ebr_free(r->strs);
+	ebr_free(r->frames);
+	ebr_free(r->stacks);
+	ebr_free(r->seen);
+	ebr_free(r);
 }
 
 const struct ebr_block_info *reader_blocks(const struct ebr_reader *r, uint32_t *n)

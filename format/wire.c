@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: BSD-2-Clause
 #include <stdlib.h>
 #include "wire.h"
+#include "format/mem.h"
 
 int wbuf_grow(struct wbuf *b, size_t extra)
 {
@@ -10,7 +11,7 @@ int wbuf_grow(struct wbuf *b, size_t extra)
 	cap = b->cap ? b->cap : 4096;
 	while (cap < b->len + extra)
 		cap *= 2;
-	p = realloc(b->p, cap);
+	p = ebr_realloc(b->p, cap);
 	if (!p) {
 		b->err = EBR_E_NOMEM;
 		return b->err;
@@ -22,6 +23,6 @@ int wbuf_grow(struct wbuf *b, size_t extra)
 
 void wbuf_release(struct wbuf *b)
 {
-	free(b->p);
+	ebr_free(b->p);
 	memset(b, 0, sizeof(*b));
 }

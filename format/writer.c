@@ -9,6 +9,7 @@
 #include <zstd.h>
 #include "intern.h"
 #include "layout.h"
+#include "format/mem.h"
 
 struct writer_probe {
 	struct ebr_probe_total t;
@@ -68,7 +69,7 @@ static int index_add(struct ebr_writer *w, const struct ebr_block_info *bi)
 {
 	if (w->nblocks == w->cap_blocks) {
 		uint32_t cap = w->cap_blocks ? w->cap_blocks * 2 : 64;
-		struct ebr_block_info *b = realloc(w->blocks, cap * sizeof(*b));
+		struct ebr_block_info *b = ebr_realloc(w->blocks, cap * sizeof(*b));
 
 		if (!b)
 			return writer_fail(w, EBR_E_NOMEM);
@@ -153,7 +154,7 @@ int ebr_writer_new(struct ebr_writer **out, const struct ebr_sink *sink,
 	*out = NULL;
 	if (!sink || !sink->write)
 		return EBR_E_INVALID;
-	w = calloc(1, sizeof(*w));
+	w = ebr_calloc(1, sizeof(*w));
 	if (!w)
 		return EBR_E_NOMEM;
 	w->sink = *sink;
@@ -164,7 +165,7 @@ int ebr_writer_new(struct ebr_writer **out, const struct ebr_sink *sink,
 		w->block_bytes = EBR_MAX_BLOCK_RAW / 2;
 	w->zctx = ZSTD_createCCtx();
 	if (!w->zctx) {
-		free(w);
+		ebr_free(w);
 		return EBR_E_NOMEM;
 	}
 	memcpy(hdr, EBR_FILE_MAGIC, 8);
@@ -245,7 +246,7 @@ static struct ebr_probe_total *probe_total(struct ebr_writer *w, uint32_t probe)
 			return &w->probes[i];
 	if (w->nprobes == w->cap_probes) {
 		uint32_t cap = w->cap_probes ? w->cap_probes * 2 : 16;
-		struct ebr_probe_total *p = realloc(w->probes, cap * sizeof(*p));
+		struct ebr_probe_total *p = ebr_realloc(w->probes, cap * sizeof(*p));
 
 		if (!p)
 			return NULL;
@@ -427,7 +428,7 @@ void ebr_writer_abandon(struct ebr_writer *w)
 	wbuf_release(&w->payload);
 	wbuf_release(&w->zbuf);
 	ZSTD_freeCCtx(w->zctx);
-	free(w->blocks);
-	free(w->probes);
-	free(w);
+	ebr_free(w->blocks);
+	ebr_free(w->probes);
+	ebr_free(w);
 }

@@ -17,9 +17,10 @@
 #include "redact/redact.h"
 #include "report/text.h"
 #include "report/trace_file.h"
+#include "format/mem.h"
 
 struct redact_args {
-	const char *in, *out, *key_file;
+	const char *in, *out, *key_file, *max_memory;
 	unsigned kinds;
 	bool force;
 };
@@ -28,7 +29,7 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"usage: ebrec redact IN -o OUT [--paths] [--args] [--comm] [--net] [--host] [--users]\n"
-		"                    [--symbols] [--all] [--key-file FILE] [-f]\n"
+		"                    [--symbols] [--all] [--key-file FILE] [-f] [--max-memory MIB]\n"
 		"\nA copy of IN fit to share: every string of the chosen kinds becomes a keyed\n"
 		"pseudonym (HMAC-SHA-256), the same one wherever it appears, so joins still work.\n"
 		"  -o OUT      the redacted copy (created 0600)\n"
@@ -44,6 +45,8 @@ static void usage(FILE *f)
 		"  --key-file  derive the key from FILE, for the same pseudonyms across traces\n"
 		"              (default: a random key, never stored: nobody can reverse them)\n"
 		"  -f          overwrite OUT\n"
+		"  --max-memory MIB  stop at MIB of memory held for the trace (default: half of\n"
+		"              this machine's memory)\n"
 		"\nOUT records which kinds were redacted; 'ebrec info' and every report show it.\n"
 		"\nexamples:\n"
 		"  ebrec redact prod.ebr -o share.ebr --paths --args --host --users\n"
@@ -63,6 +66,7 @@ static int parse_args(struct redact_args *a, int argc, char **argv)
 		{ "symbols", no_argument, NULL, REDACT_SYMBOLS },
 		{ "all", no_argument, NULL, 'a' },
 		{ "key-file", required_argument, NULL, 'k' },
+		{ "max-memory", required_argument, NULL, 'm' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -76,6 +80,7 @@ static int parse_args(struct redact_args *a, int argc, char **argv)
 		case 'o': a->out = optarg; break;
 		case 'f': a->force = true; break;
 		case 'k': a->key_file = optarg; break;
+		case 'm': a->max_memory = optarg; break;
 		case 'a': a->kinds = ~0u; break;
 		case 'h': usage(stdout); return 1;
 		case '?':
@@ -97,7 +102,7 @@ static int parse_args(struct redact_args *a, int argc, char **argv)
 				"--host, --users, --symbols or --all\n");
 		return 2;
 	}
-	return 0;
+	return trace_file_budget("redact", a->max_memory);
 }
 
 /* The key: SHA-256 of --key-file's bytes, or 32 random bytes that die with this process. */
@@ -246,7 +251,7 @@ static int write_event(struct redactor *rd, const struct ebr_event *ev,
 		vals[f] = ev->v[f];
 		if (k == EBR_KIND_BYTES && kind == REDACT_SYMBOLS) {
 			if ((rd->kinds & REDACT_SYMBOLS) && vals[f].len) {
-				if (!(owned[f] = malloc(vals[f].len)))
+				if (!(owned[f] = ebr_malloc(vals[f].len)))
 					err = EBR_E_NOMEM;
 				if (!err) {
 					memcpy(owned[f], vals[f].s, vals[f].len);
@@ -262,7 +267,7 @@ static int write_event(struct redactor *rd, const struct ebr_event *ev,
 			}
 		} else if (k == EBR_KIND_STR || k == EBR_KIND_BYTES) {
 			err = redactor_rewrite(rd, kind, vals[f].s, vals[f].len, &n);
-			if (!err && !(owned[f] = malloc(n + 1)))
+			if (!err && !(owned[f] = ebr_malloc(n + 1)))
 				err = EBR_E_NOMEM;
 			if (!err) {
 				memcpy(owned[f], rd->out, n + 1);
@@ -275,7 +280,7 @@ static int write_event(struct redactor *rd, const struct ebr_event *ev,
 	}
 	err = err ?: ebr_writer_event(w, ev->type, ev->ts, ev->cpu, vals);
 	for (uint32_t f = 0; f < def->nfields; f++)
-		free(owned[f]);
+		ebr_free(owned[f]);
 	return err;
 }
 
@@ -326,7 +331,7 @@ int cmd_redact(int argc, char **argv)
 	err = learn(&rd, &learn_tf, &unknown);
 	if (err) {
 		fprintf(stderr, "ebrec redact: reading %s failed: %s\n",
-			text_safe(a.in, safe, sizeof(safe)), ebr_strerror(err));
+			text_safe(a.in, safe, sizeof(safe)), trace_file_strerror(err));
 		goto cleanup;
 	}
 	if (trace_file_open(&in, "redact", a.in) || (fd = open_output(&a)) < 0)
@@ -347,7 +352,8 @@ int cmd_redact(int argc, char **argv)
 		err = ret;
 	text_safe(a.out, safe, sizeof(safe));
 	if (err) {
-		fprintf(stderr, "ebrec redact: writing %s failed: %s\n", safe, ebr_strerror(err));
+		fprintf(stderr, "ebrec redact: writing %s failed: %s\n", safe,
+			trace_file_strerror(err));
 		ebr_writer_abandon(w);
 		w = NULL;
 		goto cleanup;
@@ -356,7 +362,7 @@ int cmd_redact(int argc, char **argv)
 	w = NULL;
 	if (err || fsync(fd) != 0) {
 		fprintf(stderr, "ebrec redact: writing %s failed: %s\n", safe,
-			err ? ebr_strerror(err) : strerror(errno));
+			err ? trace_file_strerror(err) : strerror(errno));
 		goto cleanup;
 	}
 	complete = true;

@@ -6,6 +6,7 @@
 #include "analyze/siphash.h"
 #include "format/array_size.h"
 #include "redact/redact.h"
+#include "format/mem.h"
 
 #define PSEUDONYM_HEX 12          /* 48 bits: no collision expected below millions of tokens */
 #define EVERYWHERE_MIN_LEN 3      /* shorter tokens ("-c", "x") are replaced only in place */
@@ -120,7 +121,7 @@ static struct redact_token *lookup(const struct redactor *rd, const char *s, siz
 static int rehash(struct redactor *rd)
 {
 	uint32_t cap = rd->cap ? rd->cap * 2 : 1024;
-	struct redact_token *slots = calloc(cap, sizeof(*slots));
+	struct redact_token *slots = ebr_calloc(cap, sizeof(*slots));
 
 	if (!slots)
 		return EBR_E_NOMEM;
@@ -134,7 +135,7 @@ static int rehash(struct redactor *rd)
 			;
 		slots[j] = *t;
 	}
-	free(rd->slots);
+	ebr_free(rd->slots);
 	rd->slots = slots;
 	rd->cap = cap;
 	return 0;
@@ -190,11 +191,11 @@ static int add_token(struct redactor *rd, const char *s, size_t len, const char 
 	for (i = token_hash(s, len) & (rd->cap - 1); rd->slots[i].text; i = (i + 1) & (rd->cap - 1))
 		;
 	t = &rd->slots[i];
-	t->text = malloc(len + 1);
-	t->pseudonym = strdup(pseudonym);
+	t->text = ebr_malloc(len + 1);
+	t->pseudonym = ebr_strdup(pseudonym);
 	if (!t->text || !t->pseudonym) {
-		free(t->text);
-		free(t->pseudonym);
+		ebr_free(t->text);
+		ebr_free(t->pseudonym);
 		t->text = t->pseudonym = NULL;
 		return EBR_E_NOMEM;
 	}
@@ -230,11 +231,11 @@ void redactor_init(struct redactor *rd, unsigned kinds, const unsigned char *key
 void redactor_release(struct redactor *rd)
 {
 	for (uint32_t i = 0; i < rd->cap; i++) {
-		free(rd->slots[i].text);
-		free(rd->slots[i].pseudonym);
+		ebr_free(rd->slots[i].text);
+		ebr_free(rd->slots[i].pseudonym);
 	}
-	free(rd->slots);
-	free(rd->out);
+	ebr_free(rd->slots);
+	ebr_free(rd->out);
 	explicit_bzero(rd->key, sizeof(rd->key));
 	memset(rd, 0, sizeof(*rd));
 }
@@ -304,7 +305,7 @@ static int out_reserve(struct redactor *rd, size_t need)
 
 	if (need <= rd->out_cap)
 		return 0;
-	p = realloc(rd->out, need);
+	p = ebr_realloc(rd->out, need);
 	if (!p)
 		return EBR_E_NOMEM;
 	rd->out = p;

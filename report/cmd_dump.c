@@ -97,31 +97,37 @@ int cmd_dump(int argc, char **argv)
 {
 	struct trace_file tf;
 	const struct ebr_event *ev;
-	const char *path = NULL;
-	bool json = false;
+	const char *path = NULL, *mib = NULL;
+	bool json = false, usage_error = false;
+	char safe[512];
 	int ret, status = 0;
 
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--json"))
 			json = true;
+		else if (!strcmp(argv[i], "--max-memory") && i + 1 < argc)
+			mib = argv[++i];
 		else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
-			printf("usage: ebrec dump FILE [--json]\n\nEvery event, decoded through the "
-			       "trace's schema: 'ts cpu=N type field=value...' or one JSON object "
-			       "per line.\n\n  --json   one JSON object per line: ts, cpu, type, "
-			       "fields\n\nexamples:\n  ebrec dump io.ebr | head\n"
+			printf("usage: ebrec dump FILE [--json] [--max-memory MIB]\n\nEvery event, "
+			       "decoded through the trace's schema: 'ts cpu=N type field=value...' or "
+			       "one JSON object per line.\n\noptions:\n"
+			       "  --json             one JSON object per line: ts, cpu, type, fields\n"
+			       "  --max-memory MIB   stop at MIB of memory held for the trace "
+			       "(default: half of\n"
+			       "                     this machine's memory)\n\nexamples:\n  ebrec dump io.ebr | head\n"
 			       "  ebrec dump io.ebr --json | jq 'select(.type == \"block.rq\")'\n");
 			return 0;
 		} else if (!path && !(argv[i][0] == '-' && argv[i][1]))
 			path = argv[i];
-		else {
-			fprintf(stderr, "usage: ebrec dump FILE [--json]\n");
-			return 2;
-		}
+		else
+			usage_error = true; /* a second FILE or an unknown option */
 	}
-	if (!path) {
-		fprintf(stderr, "usage: ebrec dump FILE [--json]\n");
+	if (!path || usage_error) {
+		fprintf(stderr, "usage: ebrec dump FILE [--json] [--max-memory MIB]\n");
 		return 2;
 	}
+	if (trace_file_budget("dump", mib))
+		return 2;
 	if (trace_file_open(&tf, "dump", path))
 		return 1;
 	while ((ret = ebr_reader_next(tf.r, &ev)) > 0) {
@@ -135,7 +141,8 @@ int cmd_dump(int argc, char **argv)
 			dump_text(tf.r, ev, ti);
 	}
 	if (ret < 0) {
-		fprintf(stderr, "ebrec dump: reading %s failed: %s\n", path, ebr_strerror(ret));
+		fprintf(stderr, "ebrec dump: reading %s failed: %s\n",
+			text_safe(path, safe, sizeof(safe)), trace_file_strerror(ret));
 		status = 1;
 	}
 	if (fflush(stdout) != 0) {

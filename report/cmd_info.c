@@ -9,6 +9,7 @@
 #include "analyze/pass.h"
 #include "report/text.h"
 #include "report/trace_file.h"
+#include "format/mem.h"
 
 static const char *meta(const struct ebr_reader *r, const char *key, char *buf, size_t len)
 {
@@ -27,10 +28,10 @@ static const char *meta(const struct ebr_reader *r, const char *key, char *buf, 
 static int print_wrapped(const char *v, int col)
 {
 	size_t len = TEXT_SAFE_SIZE(strlen(v)), at = 0, line = (size_t)col;
-	char small[1024], *safe = len <= sizeof(small) ? small : malloc(len);
+	char small[1024], *safe = len <= sizeof(small) ? small : ebr_malloc(len);
 
 	if (!safe) {
-		fprintf(stderr, "ebrec info: out of memory\n");
+		fprintf(stderr, "ebrec info: %s\n", trace_file_nomem());
 		return -1;
 	}
 	text_safe(v, safe, len);
@@ -53,7 +54,7 @@ static int print_wrapped(const char *v, int col)
 	}
 	putchar('\n');
 	if (safe != small)
-		free(safe);
+		ebr_free(safe);
 	return 0;
 }
 
@@ -169,17 +170,18 @@ int cmd_info(int argc, char **argv)
 {
 	struct trace_file tf;
 	struct ebr_summary sum = { 0 };
+	const char *file;
 	bool indexed = true;
 	int err, status = 1;
 
 	status = trace_file_args(argc, argv, "Host, time span, families, event counts and losses "
-				 "per type, file size, compression ratio and bytes per event.\n\n"
-				 "examples:\n  ebrec info prod.ebr\n"
-				 "  ebrec info - < prod.ebr");
+				 "per type, file size, compression ratio and bytes per event.",
+				 "  ebrec info prod.ebr\n"
+				 "  ebrec info - < prod.ebr", &file);
 	if (status >= 0)
 		return status;
 	status = 1;
-	if (trace_file_open(&tf, "info", argv[1]))
+	if (trace_file_open(&tf, "info", file))
 		return 1;
 	err = ebr_reader_load_index(tf.r, &sum);
 	if (err && err != EBR_E_NOMEM) {
@@ -190,7 +192,10 @@ int cmd_info(int argc, char **argv)
 		err = ebr_reader_summarize(tf.r, &sum);
 	}
 	if (err) {
-		fprintf(stderr, "ebrec info: reading %s failed: %s\n", argv[1], ebr_strerror(err));
+		char safe[512];
+
+		fprintf(stderr, "ebrec info: reading %s failed: %s\n",
+			text_safe(file, safe, sizeof(safe)), trace_file_strerror(err));
 		goto cleanup;
 	}
 	if (print_info(&tf, &sum, indexed))

@@ -15,6 +15,7 @@
 #include "report/membuf.h"
 #include "report/text.h"
 #include "report/view.h"
+#include "format/mem.h"
 
 #define MAX_RUNS 32
 /* rows of each listing the HTML report embeds (--rows) */
@@ -50,20 +51,10 @@ static void usage(FILE *f)
 		   "  ebrec report all.ebr --format html -o report.html\n");
 }
 
-/* Half of this machine's memory: a hostile trace must not take the rest of it. */
-static size_t default_max_heap(void)
-{
-	long pages = sysconf(_SC_PHYS_PAGES), size = sysconf(_SC_PAGESIZE);
-
-	if (pages <= 0 || size <= 0)
-		return (size_t)4 << 30;
-	return (size_t)pages / 2 * (size_t)size;
-}
-
 struct report_args {
 	const char *file, *out_path;
 	enum report_format format;
-	size_t max_heap; /* bytes */
+	const char *max_memory; /* --max-memory's MiB, or NULL */
 	uint64_t rows; /* HTML: rows embedded per listing */
 	struct proc_filter who; /* -p, --comm */
 	struct window_end since, until;
@@ -74,7 +65,6 @@ struct report_args {
 static int parse_args(struct report_args *a, int argc, char **argv)
 {
 	memset(a, 0, sizeof(*a));
-	a->max_heap = default_max_heap();
 	a->rows = HTML_DEFAULT_ROWS;
 	for (int i = 1; i < argc; i++) {
 		const char *arg = argv[i], *val = NULL;
@@ -115,14 +105,7 @@ static int parse_args(struct report_args *a, int argc, char **argv)
 				return 2;
 			}
 		} else if (val && !strcmp(arg, "--max-memory")) {
-			char *end;
-			unsigned long long mib = strtoull(val, &end, 10);
-
-			if (*end || !mib || mib > (SIZE_MAX >> 20)) {
-				fprintf(stderr, "ebrec report: --max-memory takes MiB, e.g. 4096\n");
-				return 2;
-			}
-			a->max_heap = (size_t)mib << 20;
+			a->max_memory = val;
 		} else if (val && !strcmp(arg, "--rows")) {
 			char *end;
 
@@ -157,18 +140,22 @@ static int parse_args(struct report_args *a, int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
-	return 0;
+	return trace_file_budget("report", a->max_memory);
 }
 
 /* Where the pass stopped for want of memory, on stderr (and in JSON's warnings). */
 static void limit_warning(const struct report_out *out, const struct pass_limit *lim, char *msg,
 			  size_t len)
 {
+	char why[96] = "out of memory";
+
+	if (!lim->out_of_memory)
+		snprintf(why, sizeof(why), "its memory limit was reached (--max-memory %zu MiB)",
+			 ebr_mem_limit() >> 20);
 	snprintf(msg, len,
 		 "the analysis stopped at %.3f s of the trace, after %llu events: %s (%zu MiB held); "
 		 "what follows covers the trace up to there (--max-memory MIB raises the limit)",
-		 trace_seconds(out->tf->r, lim->stop_ts), (unsigned long long)lim->events,
-		 lim->out_of_memory ? "out of memory" : "its memory limit was reached",
+		 trace_seconds(out->tf->r, lim->stop_ts), (unsigned long long)lim->events, why,
 		 lim->heap >> 20);
 }
 
@@ -208,7 +195,7 @@ static int buffers_open(struct view_buffer *b, struct view_run *runs, size_t nru
 	for (size_t i = 0; i < nruns; i++) {
 		b[i].f = membuf_open(&b[i].json);
 		if (!b[i].f) {
-			fprintf(stderr, "ebrec report: out of memory\n");
+			fprintf(stderr, "ebrec report: %s\n", trace_file_nomem());
 			return -1;
 		}
 		b[i].out = *out;
@@ -226,7 +213,7 @@ static void buffers_close(struct view_buffer *b, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		if (b[i].f)
 			fclose(b[i].f);
-		free(b[i].json.data);
+		ebr_free(b[i].json.data);
 	}
 }
 
@@ -245,7 +232,7 @@ static int html_page(struct report_out *out, struct view_run *runs, struct view_
 
 	for (size_t i = 0; i < nruns; i++) {
 		if (fflush(b[i].f) || ferror(b[i].f)) {
-			fprintf(stderr, "ebrec report: out of memory\n");
+			fprintf(stderr, "ebrec report: %s\n", trace_file_nomem());
 			return 1;
 		}
 		out->failed |= b[i].out.failed; /* a view's own file (--svg) */
@@ -259,7 +246,8 @@ static int html_page(struct report_out *out, struct view_run *runs, struct view_
 static int run_views(struct report_out *out, struct view_run *runs, size_t nruns, bool summary,
 		     const struct report_args *a)
 {
-	struct pass_limit limit = { .max_heap = a->max_heap };
+	/* the pass stops at 3/4 of the budget: the views' sorting and rendering have the rest */
+	struct pass_limit limit = { .max_heap = ebr_mem_limit() / 4 * 3 };
 	struct analyzer views_an[MAX_RUNS + 1];
 	struct time_window window = { .since = a->since, .until = a->until, .next = views_an,
 				      .nnext = nruns };
@@ -267,14 +255,14 @@ static int run_views(struct report_out *out, struct view_run *runs, size_t nruns
 	bool html = out->format == FORMAT_HTML;
 	bool headlines = summary && !html;
 	char limit_msg[512] = "";
-	struct losses *losses = calloc(1, sizeof(*losses));
+	struct losses *losses = ebr_calloc(1, sizeof(*losses));
 	struct view_buffer buffers[MAX_RUNS] = { 0 };
 	struct timeline timeline = { 0 };
 	struct proctable procs = { 0 };
 	int err, status = 1;
 
 	if (!losses) {
-		fprintf(stderr, "ebrec report: out of memory\n");
+		fprintf(stderr, "ebrec report: %s\n", trace_file_nomem());
 		return 1;
 	}
 	/* the losses and the process table see everything; the views what --since/--until let
@@ -307,7 +295,7 @@ static int run_views(struct report_out *out, struct view_run *runs, size_t nruns
 	err = analyze_pass_limited(out->tf->r, an, ARRAY_SIZE(an), &limit);
 	if (err) {
 		fprintf(stderr, "ebrec report: reading %s failed: %s\n", out->tf->path,
-			ebr_strerror(err));
+			trace_file_strerror(err));
 		goto cleanup;
 	}
 	if (limit.stopped) {
@@ -342,7 +330,7 @@ cleanup:
 	timeline_release(&timeline);
 	proctable_release(&procs);
 	out->procs = NULL;
-	free(losses);
+	ebr_free(losses);
 	return status;
 }
 
@@ -459,7 +447,7 @@ int cmd_report(int argc, char **argv)
 	if (trace_file_open(&tf, "report", a.file))
 		goto cleanup;
 	if (trace_file_peek(a.file, &peek)) {
-		fprintf(stderr, "ebrec report: out of memory\n");
+		fprintf(stderr, "ebrec report: %s\n", trace_file_nomem());
 		goto cleanup;
 	}
 	if ((!summary && (status = check_family(runs[0].view, &peek))) ||

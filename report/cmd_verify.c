@@ -12,16 +12,17 @@ int cmd_verify(int argc, char **argv)
 	uint32_t blocks = 0;
 	uint64_t events = 0;
 	char safe[512], msg[1024];
+	const char *file;
 	int ret, status = 0;
 
 	status = trace_file_args(argc, argv, "Checks every block's checksums and decodes its "
-				 "events; exit 0 only if every block is intact and the file is complete."
-				 "\n\nexamples:\n  ebrec verify prod.ebr && echo intact\n"
-				 "  curl -s https://example.org/t.ebr | ebrec verify -");
+				 "events; exit 0 only if every block is intact and the file is complete.",
+				 "  ebrec verify prod.ebr && echo intact\n"
+				 "  curl -s https://example.org/t.ebr | ebrec verify -", &file);
 	if (status >= 0)
 		return status;
 	status = 0;
-	if (trace_file_open(&tf, "verify", argv[1]))
+	if (trace_file_open(&tf, "verify", file))
 		return 1;
 	while ((ret = ebr_reader_next_block(tf.r, &bi, 1)) > 0) {
 		blocks++;
@@ -36,9 +37,9 @@ int cmd_verify(int argc, char **argv)
 			ret = EBR_E_NOMEM;
 		ebr_summary_release(&sum);
 	}
-	text_safe(argv[1], safe, sizeof(safe));
+	text_safe(file, safe, sizeof(safe));
 	if (ret < 0) {
-		fprintf(stderr, "ebrec verify: reading %s failed: %s\n", safe, ebr_strerror(ret));
+		fprintf(stderr, "ebrec verify: reading %s failed: %s\n", safe, trace_file_strerror(ret));
 		status = 1;
 	}
 	for (uint32_t i = 0; i < ebr_reader_problem_count(tf.r) && !status; i++) {

@@ -12,7 +12,9 @@
 #include "analyze/stacktree.h"
 #include "report/flamegraph.h"
 #include "report/html.h"
+#include "report/trace_file.h"
 #include "report/text.h"
+#include "format/mem.h"
 
 #define FG_WIDTH 1200
 #define FG_FRAME_H 16
@@ -41,18 +43,18 @@ int flamegraph_write(const char *path, const struct stacktree *t, const char *ti
 	unsigned height = FG_PAD_TOP + FG_PAD_BOTTOM + (t->max_depth + 1) * FG_FRAME_H;
 	uint64_t total = t->nnodes ? t->nodes[0].value : 0;
 	/* each node's left edge, as a fraction: a child starts where its earlier siblings end */
-	double *x = calloc(t->nnodes ? t->nnodes : 1, sizeof(*x));
+	double *x = ebr_calloc(t->nnodes ? t->nnodes : 1, sizeof(*x));
 	FILE *f;
 	int err;
 
 	if (!x) {
-		fprintf(stderr, "ebrec report: out of memory drawing %s\n", path);
+		fprintf(stderr, "ebrec report: drawing %s: %s\n", path, trace_file_nomem());
 		return 1;
 	}
 	f = fopen(path, "we");
 	if (!f) {
 		fprintf(stderr, "ebrec report: cannot create %s: %s\n", path, strerror(errno));
-		free(x);
+		ebr_free(x);
 		return 1;
 	}
 	fprintf(f, "<?xml version=\"1.0\" standalone=\"no\"?>\n"
@@ -103,7 +105,7 @@ int flamegraph_write(const char *path, const struct stacktree *t, const char *ti
 			FG_PAD_SIDE + x[i] * width + 3, y + 12);
 	}
 	fputs("</g>\n</svg>\n", f);
-	free(x);
+	ebr_free(x);
 	err = ferror(f);
 	if (fclose(f) != 0 || err) {
 		fprintf(stderr, "ebrec report: writing %s failed: %s\n", path, strerror(errno));

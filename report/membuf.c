@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "report/membuf.h"
+#include "format/mem.h"
 
 static ssize_t membuf_write(void *cookie, const char *buf, size_t n)
 {
@@ -17,7 +18,7 @@ static ssize_t membuf_write(void *cookie, const char *buf, size_t n)
 				return 0;
 			cap *= 2;
 		}
-		p = realloc(b->data, cap);
+		p = ebr_realloc(b->data, cap);
 		if (!p)
 			return 0; /* nothing written: the stream's error flag is set */
 		b->data = p;

@@ -7,6 +7,7 @@
 #include "analyze/pass.h"
 #include "report/text.h"
 #include "report/top_table.h"
+#include "format/mem.h"
 
 /* bcc's *top tools print 20 rows unless -r says otherwise */
 #define TOP_DEFAULT_ROWS 20
@@ -43,7 +44,7 @@ int top_view_setup(struct view_run *vr, int argc, char **argv, const struct top_
 		{ "by-process", no_argument, NULL, OPT_BY_PROCESS },
 		{ 0 },
 	};
-	struct top_view *s = calloc(1, sizeof(*s));
+	struct top_view *s = ebr_calloc(1, sizeof(*s));
 	double secs;
 	int c, col;
 

@@ -8,6 +8,7 @@
 #include <unistd.h>
 #include <sys/stat.h>
 #include "format/array_size.h"
+#include "format/mem.h"
 #include "report/text.h"
 #include "report/trace_file.h"
 
@@ -156,17 +157,73 @@ void trace_file_json_warnings(const struct trace_file *t, struct json *j, const 
 	json_array_end(j);
 }
 
-int trace_file_args(int argc, char **argv, const char *help)
+int trace_file_budget(const char *cmd, const char *mib)
 {
-	if (argc == 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
-		printf("usage: ebrec %s FILE\n\n%s\n", argv[0], help);
-		return 0;
+	long pages = sysconf(_SC_PHYS_PAGES), size = sysconf(_SC_PAGESIZE);
+	/* half of this machine's memory: a hostile trace must not take the rest of it */
+	size_t bytes = pages > 0 && size > 0 ? (size_t)pages / 2 * (size_t)size : (size_t)4 << 30;
+
+	if (mib) {
+		char *end;
+		unsigned long long n = strtoull(mib, &end, 10);
+
+		if (*end || end == mib || !n || n > (SIZE_MAX >> 20)) {
+			fprintf(stderr, "ebrec %s: --max-memory takes MiB, e.g. 4096\n", cmd);
+			return 2;
+		}
+		bytes = (size_t)n << 20;
 	}
-	if (argc != 2 || (argv[1][0] == '-' && argv[1][1])) {
-		fprintf(stderr, "usage: ebrec %s FILE (see 'ebrec %s --help')\n", argv[0], argv[0]);
+	ebr_mem_set_limit(bytes);
+	return 0;
+}
+
+const char *trace_file_nomem(void)
+{
+	static char msg[96];
+
+	if (!ebr_mem_limit_reached())
+		return "out of memory";
+	snprintf(msg, sizeof(msg), "its memory limit was reached (--max-memory %zu MiB)",
+		 ebr_mem_limit() >> 20);
+	return msg;
+}
+
+const char *trace_file_strerror(int err)
+{
+	return err == EBR_E_NOMEM ? trace_file_nomem() : ebr_strerror(err);
+}
+
+int trace_file_args(int argc, char **argv, const char *help, const char *examples,
+		    const char **file)
+{
+	const char *mib = NULL;
+
+	*file = NULL;
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+			printf("usage: ebrec %s FILE [--max-memory MIB]\n\n%s\n\noptions:\n"
+			       "  --max-memory MIB   stop at MIB of memory held for the trace "
+			       "(default: half of\n"
+			       "                     this machine's memory)\n\nexamples:\n%s\n",
+			       argv[0], help, examples);
+			return 0;
+		}
+		if (!strcmp(argv[i], "--max-memory") && i + 1 < argc) {
+			mib = argv[++i];
+		} else if ((argv[i][0] == '-' && argv[i][1]) || *file) {
+			fprintf(stderr, "usage: ebrec %s FILE [--max-memory MIB] (see 'ebrec %s "
+					"--help')\n", argv[0], argv[0]);
+			return 2;
+		} else {
+			*file = argv[i];
+		}
+	}
+	if (!*file) {
+		fprintf(stderr, "usage: ebrec %s FILE [--max-memory MIB] (see 'ebrec %s --help')\n",
+			argv[0], argv[0]);
 		return 2;
 	}
-	return -1;
+	return trace_file_budget(argv[0], mib) ?: -1;
 }
 
 bool trace_family_recorded(const struct ebr_reader *r, const char *family)

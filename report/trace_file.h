@@ -16,8 +16,22 @@ struct trace_file {
 	struct ebr_reader *r;
 };
 
-/* The arguments of a command that takes just FILE: -1 to go on, else the exit status. */
-int trace_file_args(int argc, char **argv, const char *help);
+/*
+ * The arguments of a command that takes FILE and --max-memory MIB: *file set and the budget
+ * set (trace_file_budget()), -1 to go on, else the exit status.
+ */
+int trace_file_args(int argc, char **argv, const char *help, const char *examples,
+		    const char **file);
+/*
+ * Sets the memory a reading command may hold for a trace (format/mem.h): mib, the value of
+ * --max-memory, or NULL for the default, half of this machine's memory. Call it before
+ * anything is read. 0, or 2 (a usage error, said).
+ */
+int trace_file_budget(const char *cmd, const char *mib);
+/* "out of memory", or "its memory limit was reached (--max-memory N MiB)" when it was. */
+const char *trace_file_nomem(void);
+/* ebr_strerror(err), but EBR_E_NOMEM said as trace_file_nomem() says it. */
+const char *trace_file_strerror(int err);
 /* Opens path ("-" = stdin) and reads its header; on failure prints one line and returns 1. */
 int trace_file_open(struct trace_file *t, const char *cmd, const char *path);
 void trace_file_close(struct trace_file *t);

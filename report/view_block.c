@@ -10,6 +10,7 @@
 #include "report/text.h"
 #include "report/top_table.h"
 #include "report/view.h"
+#include "format/mem.h"
 
 /* ------------------------------------------------------------ biolatency */
 
@@ -31,7 +32,7 @@ static int biolatency_setup(struct view_run *vr, int argc, char **argv)
 		{ "interval", required_argument, NULL, 'i' },
 		{ 0 },
 	};
-	struct biolatency *b = calloc(1, sizeof(*b));
+	struct biolatency *b = ebr_calloc(1, sizeof(*b));
 	int c, err;
 
 	if (!b)
@@ -145,7 +146,7 @@ static void biolatency_release(struct view_run *vr)
 
 	if (b)
 		biolatency_release_model(b);
-	free(b);
+	ebr_free(b);
 }
 
 static void biolatency_headline(struct view_run *vr, struct report_out *out,
@@ -255,7 +256,7 @@ static int biosnoop_json_row(void *ctx, const struct biosnoop_row *row)
 
 static int biosnoop_setup(struct view_run *vr, int argc, char **argv)
 {
-	struct biosnoop_view *s = calloc(1, sizeof(*s));
+	struct biosnoop_view *s = ebr_calloc(1, sizeof(*s));
 	int c;
 
 	if (!s)

@@ -11,6 +11,7 @@
 #include "report/top_table.h"
 #include "report/view.h"
 #include "report/text_line.h"
+#include "format/mem.h"
 
 /* ------------------------------------------------------------ opensnoop */
 
@@ -99,7 +100,7 @@ static int opensnoop_json_row(void *ctx, const struct opensnoop_row *row)
 
 static int opensnoop_setup(struct view_run *vr, int argc, char **argv)
 {
-	struct opensnoop_view *s = calloc(1, sizeof(*s));
+	struct opensnoop_view *s = ebr_calloc(1, sizeof(*s));
 	int c;
 
 	if (!s)
@@ -265,7 +266,7 @@ static int fsslower_json_row(void *ctx, const struct fsslower_row *row)
 
 static int fsslower_parse(struct view_run *vr, int argc, char **argv, const char *fstype)
 {
-	struct fsslower_view *s = calloc(1, sizeof(*s));
+	struct fsslower_view *s = ebr_calloc(1, sizeof(*s));
 	double ms = 10;
 	char *end;
 	int c;
@@ -386,7 +387,7 @@ struct cachestat_view {
 
 static int cachestat_setup(struct view_run *vr, int argc, char **argv)
 {
-	struct cachestat_view *s = calloc(1, sizeof(*s));
+	struct cachestat_view *s = ebr_calloc(1, sizeof(*s));
 	double secs = 1;
 	char *end;
 	int c;

@@ -7,6 +7,7 @@
 #include "report/json_models.h"
 #include "report/text.h"
 #include "report/view.h"
+#include "format/mem.h"
 
 /* ------------------------------------------------------------ execsnoop */
 
@@ -48,12 +49,12 @@ static int execsnoop_text_row(void *ctx, const struct execsnoop_row *row)
 		fprintf(f, "%-8.3f ", trace_seconds(s->out->tf->r, row->ts_ns));
 	if (s->show_uid)
 		fprintf(f, "%-6u ", row->uid);
-	args = malloc(alen);
+	args = ebr_malloc(alen);
 	if (!args)
 		return EBR_E_NOMEM;
 	fprintf(f, "%-16s %-6u %-6u %3lld %s\n", text_safe(row->comm, comm, sizeof(comm)), row->pid,
 		row->ppid, (long long)row->ret, text_safe(row->command, args, alen));
-	free(args);
+	ebr_free(args);
 	return 0;
 }
 
@@ -78,7 +79,7 @@ static int execsnoop_json_row(void *ctx, const struct execsnoop_row *row)
 
 static int execsnoop_setup(struct view_run *vr, int argc, char **argv)
 {
-	struct execsnoop_view *s = calloc(1, sizeof(*s));
+	struct execsnoop_view *s = ebr_calloc(1, sizeof(*s));
 	int c;
 
 	if (!s)
@@ -236,7 +237,7 @@ static int exitsnoop_setup(struct view_run *vr, int argc, char **argv)
 		{ "per-thread", no_argument, NULL, 'P' },
 		{ 0 },
 	};
-	struct exitsnoop_view *s = calloc(1, sizeof(*s));
+	struct exitsnoop_view *s = ebr_calloc(1, sizeof(*s));
 	int c;
 
 	if (!s)
@@ -308,7 +309,7 @@ static int processes_setup(struct view_run *vr, int argc, char **argv)
 		{ "new", no_argument, NULL, 'N' },
 		{ 0 },
 	};
-	struct processes_view *s = calloc(1, sizeof(*s));
+	struct processes_view *s = ebr_calloc(1, sizeof(*s));
 	int c;
 
 	if (!s)
@@ -331,12 +332,12 @@ static void processes_end(struct view_run *vr, struct report_out *out, const str
 	uint64_t start = trace_start_ns(out->tf->r);
 	struct probe_losses l;
 	size_t cap = 1 << 16;
-	char *args = malloc(cap), *safe = malloc(cap * 4), comm[TEXT_COMM_SIZE], code[64];
+	char *args = ebr_malloc(cap), *safe = ebr_malloc(cap * 4), comm[TEXT_COMM_SIZE], code[64];
 	uint64_t shown = 0;
 
 	losses_of_family(ls, "proc", &l);
 	if (!args || !safe) {
-		fprintf(stderr, "ebrec report: out of memory\n");
+		fprintf(stderr, "ebrec report: %s\n", trace_file_nomem());
 		goto cleanup;
 	}
 	if (view_rows_begin(vr, out) == ROW_SINK_TEXT)
@@ -391,8 +392,8 @@ static void processes_end(struct view_run *vr, struct report_out *out, const str
 				"limit\n", (unsigned long long)t->dropped);
 	view_rows_finish(vr, out, ls);
 cleanup:
-	free(args);
-	free(safe);
+	ebr_free(args);
+	ebr_free(safe);
 }
 
 static void processes_headline(struct view_run *vr, struct report_out *out,

@@ -10,6 +10,7 @@
 #include "report/json_models.h"
 #include "report/text.h"
 #include "report/view.h"
+#include "format/mem.h"
 
 void view_doc_begin(struct view_run *vr, struct report_out *out)
 {
@@ -62,7 +63,7 @@ void view_json_args(struct report_out *out, uint32_t pid)
 
 void view_free_state(struct view_run *vr)
 {
-	free(vr->state);
+	ebr_free(vr->state);
 	vr->state = NULL;
 }
 

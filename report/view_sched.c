@@ -9,6 +9,7 @@
 #include "report/text.h"
 #include "report/top_table.h"
 #include "report/view.h"
+#include "format/mem.h"
 
 /* Options of both: -m -P -L, and cpudist's -O (-p and --comm are report's own). */
 struct sched_view {
@@ -25,7 +26,7 @@ static int sched_setup(struct view_run *vr, int argc, char **argv, const char *o
 		{ "by-process", no_argument, NULL, OPT_BY_PROCESS },
 		{ 0 },
 	};
-	struct sched_view *s = calloc(1, sizeof(*s));
+	struct sched_view *s = ebr_calloc(1, sizeof(*s));
 	struct sched_dist *d = s ? &s->d : NULL;
 	double secs;
 	int c;

@@ -19,6 +19,7 @@
 #include "report/text.h"
 #include "report/view.h"
 #include "report/utf8.h"
+#include "format/mem.h"
 
 struct stack_view {
 	struct stackprof p;
@@ -34,7 +35,7 @@ static int stack_setup(struct view_run *vr, int argc, char **argv, enum stackpro
 		{ 0 },
 	};
 	const char *opts = kind == STACKPROF_CPU ? "KUL:fd" : "KUt:fdm:M:";
-	struct stack_view *sv = calloc(1, sizeof(*sv));
+	struct stack_view *sv = ebr_calloc(1, sizeof(*sv));
 	int64_t us;
 	int c;
 
@@ -270,7 +271,7 @@ static int write_svg(struct stack_view *sv, struct report_out *out)
 
 	if (stacktree_build(&t, &sv->p)) {
 		stacktree_release(&t);
-		fprintf(stderr, "ebrec report: out of memory building the flame graph\n");
+		fprintf(stderr, "ebrec report: building the flame graph: %s\n", trace_file_nomem());
 		return 1;
 	}
 	snprintf(title, sizeof(title), "%s: %s", sv->p.o.kind == STACKPROF_CPU ? "CPU profile"
@@ -288,7 +289,7 @@ static void stack_end(struct view_run *vr, struct report_out *out, const struct 
 	struct stackprof *p = &sv->p;
 
 	if (stackprof_finish(p)) {
-		fprintf(stderr, "ebrec report: %s: out of memory\n", vr->view->name);
+		fprintf(stderr, "ebrec report: %s: %s\n", vr->view->name, trace_file_nomem());
 		out->failed = true;
 		return;
 	}
@@ -356,7 +357,7 @@ static void stack_headline(struct view_run *vr, struct report_out *out, const st
 	if (!stackprof_finish(p))
 		ntop = stackprof_hottest(p, top);
 	if (ntop < 0) {
-		fprintf(stderr, "ebrec report: %s: out of memory\n", vr->view->name);
+		fprintf(stderr, "ebrec report: %s: %s\n", vr->view->name, trace_file_nomem());
 		out->failed = true;
 		goto cleanup;
 	}
@@ -412,7 +413,7 @@ static void stack_headline(struct view_run *vr, struct report_out *out, const st
 	headline_end(vr, out);
 cleanup:
 	for (int i = 0; i < ntop; i++)
-		free(top[i].key);
+		ebr_free(top[i].key);
 }
 
 const struct view view_profile = {

@@ -15,6 +15,7 @@
 #include "report/text.h"
 #include "report/top_table.h"
 #include "report/view.h"
+#include "format/mem.h"
 
 struct tcp_view {
 	struct tcpwatch w;
@@ -384,7 +385,7 @@ static int cmp_retrans_desc(const void *a, const void *b)
 static void tcpretrans_counts(struct tcp_view *s)
 {
 	const struct tcptable *t = &s->w.table;
-	const struct tcp_session **v = calloc(t->len ? t->len : 1, sizeof(*v));
+	const struct tcp_session **v = ebr_calloc(t->len ? t->len : 1, sizeof(*v));
 	char l[INET6_ADDRSTRLEN + 8], r[INET6_ADDRSTRLEN + 8];
 	uint32_t n = 0;
 
@@ -411,7 +412,7 @@ static void tcpretrans_counts(struct tcp_view *s)
 			endpoint_text(e->ip, e->laddr, e->lport, l, sizeof(l)),
 			endpoint_text(e->ip, e->raddr, e->rport, r, sizeof(r)), v[i]->retransmits);
 	}
-	free(v);
+	ebr_free(v);
 }
 
 static void tcpretrans_headline(struct view_run *vr, struct report_out *out,
@@ -514,7 +515,7 @@ static int tcp_parse(struct view_run *vr, int argc, char **argv, const char *opt
 {
 	static const struct option longopts[] = { { "all", no_argument, NULL, OPT_ALL },
 						  { NULL, 0, NULL, 0 } };
-	struct tcp_view *s = calloc(1, sizeof(*s));
+	struct tcp_view *s = ebr_calloc(1, sizeof(*s));
 	char *end;
 	int c;
 

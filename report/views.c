@@ -100,6 +100,6 @@ int view_usage_error(const struct view *v, const char *what, const char *arg)
 
 int view_no_memory(const struct view *v)
 {
-	fprintf(stderr, "ebrec report: %s: out of memory\n", v->name);
+	fprintf(stderr, "ebrec report: %s: %s\n", v->name, trace_file_nomem());
 	return 1;
 }

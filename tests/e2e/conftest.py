@@ -26,6 +26,23 @@ def ebrec(*args, check=None, timeout=120, **kw):
     return p
 
 
+def built_with_asan():
+    """ASan's shadow and quarantine are no part of what a command holds: RSS bounds skip."""
+    out = subprocess.run(["ldd", EBREC], capture_output=True, text=True).stdout
+    return "libasan" in out
+
+
+def peak_rss(argv, cwd=None, timeout=120):
+    """Runs argv: (exit status, stderr, peak RSS in MiB), by /usr/bin/time's wait4 of its own
+    child: a child of this test process starts as a copy of pytest, whose memory its
+    ru_maxrss keeps across the exec (fs/exec.c setmax_mm_hiwater_rss)."""
+    with tempfile.NamedTemporaryFile("r") as out:
+        p = subprocess.run(["/usr/bin/time", "-f", "%M", "-o", out.name, *map(str, argv)],
+                           cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                           text=True, timeout=timeout)
+        return p.returncode, p.stderr, int(out.read().split()[-1]) / 1024
+
+
 def ebrec_json(*args):
     p = ebrec(*args, check=0)
     return json.loads(p.stdout)

@@ -139,7 +139,7 @@ def test_report_global_options_agree():
         assert p.returncode == 0, (opt, p.stderr)
 
 
-@pytest.mark.parametrize("cmd", ["record", "redact", "dump", "export"])
+@pytest.mark.parametrize("cmd", ["record", "redact", "dump", "info", "verify", "export"])
 def test_command_options_agree(cmd):
     text = help_text(cmd)
     in_help = set(re.findall(r"^  (--?[\w-]+)", text.split("\nexamples:\n")[0], re.M))
@@ -172,7 +172,7 @@ def test_json_keys_are_documented():
     """Every view's JSON, on the recorded seed traces, has exactly docs/JSON.md's keys."""
     fams = listed_families()
     for v in report_views():
-        trace = os.path.join(REPO, "tests", "fuzz", "seeds", SEEDS[fams[v]] + ".ebr")
+        trace = os.path.join(REPO, "tests", "fuzz", "corpus", SEEDS[fams[v]] + ".ebr")
         doc = ebrec_json("report", trace, v, "--format", "json",
                          *(["--all"] if v == "tcplife" else []))
         assert set(doc) == {"views", "redacted", "warnings"}
@@ -183,6 +183,6 @@ def test_json_keys_are_documented():
     for v, opts, trace in (("biolatency", ["-D", "-F"], "block-10-writes"),
                            ("runqlat", ["-P"], "sched-switches"),
                            ("cpudist", ["-L"], "sched-switches")):
-        doc = ebrec_json("report", os.path.join(REPO, "tests", "fuzz", "seeds", trace + ".ebr"),
+        doc = ebrec_json("report", os.path.join(REPO, "tests", "fuzz", "corpus", trace + ".ebr"),
                          v, *opts, "--format", "json")
         assert check_documented(doc["views"][0]) > 0

@@ -11,7 +11,7 @@ import time
 
 import pytest
 
-from conftest import EBREC, REPO, ebrec, workload
+from conftest import EBREC, REPO, built_with_asan, ebrec, peak_rss, workload
 
 # kind: (N, the command after the trace's path)
 CASES = {
@@ -81,6 +81,47 @@ def test_paths_expanded_against_a_long_directory_are_bounded(tmp_path):
     trace = make_trace(tmp_path, "cwd-expand", "ordinary", n)
     p = ebrec("report", trace, "opensnoop", check=0)
     assert p.stdout.splitlines()[1].endswith(" /home/user/work/a")
+
+
+# (kind, N, command, exit statuses): a budget each would pass many times over without it,
+# measured at e10e131 with --max-memory 48 (peak RSS): fork-args, 600 forks of a process with
+# 1 MiB of arguments (2 KB), 610 MiB; stack-names, 4000 stacks of 256 frames with 1 KiB names
+# (11 KB), 543 MiB for profile; redact-tokens, 300000 distinct names, 56 MiB with no option to
+# bound it. Forks now cost O(1): that trace is read whole.
+BUDGET_MIB = 48
+MEMORY_CASES = {
+    "fork-args summary": ("fork-args", 600, ["report", "{trace}"], {0}),
+    "fork-args processes": ("fork-args", 600, ["report", "{trace}", "processes", "--format",
+                                              "json"], {0}),
+    "stack-names profile": ("stack-names", 4000, ["report", "{trace}", "profile"], {0, 1}),
+    "stack-names svg": ("stack-names", 4000, ["report", "{trace}", "profile", "--svg", "{out}"],
+                        {0, 1}),
+    "stack-names html": ("stack-names", 4000, ["report", "{trace}", "--format", "html", "-o",
+                                               "{out}"], {0, 1}),
+    "redact-tokens redact": ("redact-tokens", 300000, ["redact", "{trace}", "-o", "{out}",
+                                                       "--paths"], {0, 1}),
+}
+# what the process holds besides the budget: the binary and its libraries, zstd's context,
+# stdio's buffers, malloc's rounding
+RSS_SLACK_MIB = 40
+
+
+@pytest.mark.parametrize("case", sorted(MEMORY_CASES))
+def test_every_command_holds_at_most_max_memory(tmp_path, case):
+    """Each allocation is counted against --max-memory where it is made: a command either
+    finishes within it or says that the limit was reached, with exit status 1."""
+    kind, n, args, statuses = MEMORY_CASES[case]
+    trace = make_trace(tmp_path, kind, "hostile", n)
+    argv = [a.format(trace=trace, out=tmp_path / "out") for a in args]
+    rc, err, rss = peak_rss([EBREC, *argv, "--max-memory", BUDGET_MIB], timeout=300)
+    assert rc in statuses, (rc, err)
+    if rc == 1:
+        assert f"its memory limit was reached (--max-memory {BUDGET_MIB} MiB)" in err, err
+    else:
+        assert "memory" not in err, err
+    print(f"{case}: {os.path.getsize(trace)} bytes, exit {rc}, peak RSS {rss:.0f} MiB")
+    if not built_with_asan():
+        assert rss <= BUDGET_MIB + RSS_SLACK_MIB, rss
 
 
 VIEWS = ["biolatency", "biosnoop", "execsnoop", "exitsnoop", "processes", "opensnoop",

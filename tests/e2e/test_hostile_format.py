@@ -5,12 +5,11 @@ exit status and message. Time is measured against an ordinary trace in the same 
 under the plain schema. Needs no root."""
 import os
 import subprocess
-import tempfile
 import time
 
 import pytest
 
-from conftest import EBREC, REPO
+from conftest import EBREC, REPO, built_with_asan, peak_rss
 
 FIXTURES = os.path.join(REPO, "tests", "fixtures", "damaged")
 
@@ -57,14 +56,7 @@ MAX_READS = 1000
 
 
 def peak_rss_mib(cmd, name):
-    """cmd's peak RSS on fixture name, by /usr/bin/time's wait4 of its own child: a child of
-    this test process starts as a copy of pytest, whose memory its ru_maxrss keeps across
-    the exec (fs/exec.c setmax_mm_hiwater_rss), so wait4 here would count pytest's too."""
-    args = [a.format(name) for a in COMMANDS[cmd]]
-    with tempfile.NamedTemporaryFile("r") as out:
-        subprocess.run(["/usr/bin/time", "-f", "%M", "-o", out.name, EBREC, *args],
-                       cwd=FIXTURES, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        return int(out.read().split()[-1]) / 1024
+    return peak_rss([EBREC, *(a.format(name) for a in COMMANDS[cmd])], cwd=FIXTURES)[2]
 
 
 def measured(cmd, name):
@@ -82,11 +74,6 @@ def measured(cmd, name):
     wall = time.monotonic() - start
     p.returncode = os.waitstatus_to_exitcode(status)
     return p.returncode, err, wall, reads
-
-
-def built_with_asan():
-    out = subprocess.run(["ldd", EBREC], capture_output=True, text=True).stdout
-    return "libasan" in out
 
 
 def expected_stderr(cmd, name, message):

@@ -8,6 +8,7 @@ import shutil
 import stat
 import struct
 import subprocess
+import time
 import uuid
 
 import pytest
@@ -189,3 +190,89 @@ def test_redact_symbols_and_names_inside_words(tmp_path):
     assert [s["value"] for s in after] == [s["value"] for s in before] == [50, 50]
     assert [s["kernel"] for s in after][0][1] == "vfs_ioctl"
     assert len({s["user"][0] for s in after}) == 2
+
+
+SPIN_C = """#include <fcntl.h>
+#include <time.h>
+#include <unistd.h>
+__attribute__((noinline)) static double %(fn)s(double x)
+{
+	struct timespec t0, t;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	do {
+		for (int i = 0; i < 100000; i++)
+			x = x * 1.000001 + 1;
+		clock_gettime(CLOCK_MONOTONIC, &t);
+	} while ((t.tv_sec - t0.tv_sec) * 1000000000L + t.tv_nsec - t0.tv_nsec < 600000000L);
+	return x;
+}
+int main(int argc, char **argv)
+{
+	int fd = open(argv[1], O_RDONLY);
+	double x = %(fn)s(argc);
+	if (fd >= 0)
+		close(fd);
+	return x == 0.5;
+}
+"""
+
+
+def test_redact_all_of_an_all_family_recording_leaves_no_fragment(scene, out_dir, tmp_path):
+    """A real recording of every family, with a private name in every kind of string: the
+    host, the user (home, uid), the program's directory, file and comm, its arguments, a file
+    it opens, the address it talks to, its function's name and build-id, and the cgroup a
+    process alive at the start sits in. After `redact --all`, no block, decompressed, holds
+    any of them whole or as a fragment (their shared random tag)."""
+    tag = scene["prog"][len("zqprog"):]
+    with open("/proc/mounts") as f:  # /sys/fs/cgroup, or /sys/fs/cgroup/unified beside v1
+        cgroup2 = next(ln.split()[1] for ln in f if ln.split()[2] == "cgroup2")
+    fn, cgroup = f"zqfn{tag}", f"{cgroup2}/zqcg{tag}"
+    src = tmp_path / "spin.c"
+    src.write_text(SPIN_C % {"fn": fn})
+    subprocess.run(["cc", "-O1", "-g", "-fno-omit-frame-pointer", "-Wl,--build-id=sha1",
+                    "-o", scene["bin"], str(src)], check=True, timeout=60)
+    notes = subprocess.run(["readelf", "-n", scene["bin"]], capture_output=True, text=True,
+                           check=True).stdout
+    build_id = bytes.fromhex(notes.split("Build ID: ")[1].split()[0])
+    os.mkdir(cgroup)
+    sleeper = subprocess.Popen(["sleep", "60"])
+    trace, red = out_dir / "all.ebr", out_dir / "all-red.ebr"
+    try:
+        with open(f"{cgroup}/cgroup.procs", "w") as f:
+            f.write(str(sleeper.pid))
+        script = (f"setpriv --reuid {UID} --regid {UID} --clear-groups {scene['bin']} "
+                  f"{scene['home']}/{scene['file']} && "
+                  f"{workload('ebr-tcp')} life {ADDR} 0 2 10")
+        p = subprocess.run(["unshare", "--uts", "sh", "-c",
+                            f"hostname {scene['host']} && exec {EBREC} record -o {trace} -e "
+                            f"block,proc,file,tcp,sched,profile,offcpu -F 199 -- "
+                            f"sh -c '{script}'"], capture_output=True, text=True, timeout=180)
+        assert p.returncode == 0, p.stderr
+    finally:
+        sleeper.kill()
+        sleeper.wait()
+        for _ in range(100):  # the cgroup empties once the kernel has reaped the sleeper
+            try:
+                os.rmdir(cgroup)
+                break
+            except OSError:
+                time.sleep(0.05)
+    raw = decompressed(trace)
+    kinds = {"host": scene["host"], "user": scene["user"], "path": scene["file"],
+             "dir": scene["dir"], "comm": scene["prog"], "function": fn,
+             "cgroup": f"zqcg{tag}"}
+    for what, secret in kinds.items():  # the recording holds each: the test is not void
+        assert secret.encode() in raw, what
+    assert ADDR_BYTES in raw and build_id in raw
+
+    assert ebrec("redact", trace, "-o", red, "--all").returncode == 0
+    raw = decompressed(red)
+    assert f"zq{tag}".encode() not in raw and tag.encode() not in raw
+    for what, secret in kinds.items():
+        assert secret.encode() not in raw, what
+    assert ADDR_BYTES not in raw
+    assert build_id[:8] not in raw and build_id[-8:] not in raw
+    events = [json.loads(line) for line in ebrec("dump", red, "--json").stdout.splitlines()]
+    assert not [e for e in events if e["fields"].get("uid") == UID]
+    # what was redacted still reads: the function's samples are there, under a pseudonym
+    assert view(red, "profile")["stacks"]

@@ -10,6 +10,7 @@
 #include <zstd.h>
 #include "format/array_size.h"
 #include "format/ebr.h"
+#include "format/mem.h"
 #include "format/layout.h"
 #include "format/siphash.h"
 #include "format/wire.h"
@@ -1241,14 +1242,14 @@ static void test_tables_sized_by_what_a_block_holds(void)
 	counts_events(&ev, n, &one, 1); /* 8 bytes each: 6.4 MB */
 	file_with_events(&f, &ev, 0, ev.len, n);
 	wbuf_release(&ev);
-	before = pass_heap_bytes();
+	before = ebr_mem_held();
 	ebr_source_mem(&src, &ms, f.p, f.len);
 	CHECK_EQ(ebr_reader_open(&r, &src, NULL, 0), 0);
 	if (!r)
 		goto out;
 	while (ebr_reader_next(r, &e) > 0) {
 		if (!read++)
-			held = pass_heap_bytes() - before;
+			held = ebr_mem_held() - before;
 	}
 	CHECK_EQ(read, n);
 	/* the payload as stored and as decoded (each rounded up to a power of two), little else */

@@ -20,6 +20,10 @@
  *   demangle       N sym.func with one long mangled C++ name (ordinary: a short C name)
  *   cwd-expand     a process whose working directory is 8000 bytes long, N opens of "a"
  *                  (ordinary: the directory is /home/user/work)
+ *   fork-args      a process whose arguments are 1 MiB long and whose working directory is
+ *                  4000 bytes, and N forks of it (ordinary: "app --serve" in /srv)
+ *   stack-names    N samples (distinct comms) of a user stack of 256 frames in one function
+ *                  whose name is 64 KiB long (ordinary: "step")
  *   private        for redact: host "secrethost", a log file named after it, a program's
  *                  symbols (function names, a build-id, a kernel module's symbol and a
  *                  kernel one) and N samples in two functions (ordinary: the same)
@@ -358,6 +362,73 @@ static int write_cwd(struct ebr_writer *w, bool hostile, uint32_t n)
 	return err;
 }
 
+/* A string of len bytes of c: the caller frees it. */
+static char *long_string(size_t len, char c)
+{
+	char *s = malloc(len + 1);
+
+	if (s) {
+		memset(s, c, len);
+		s[len] = 0;
+	}
+	return s;
+}
+
+static int write_fork_args(struct ebr_writer *w, bool hostile, uint32_t n)
+{
+	struct ebr_value v[EBR_MAX_FIELDS] = { 0 };
+	char *args = long_string(EBR_MAX_STRING - 1, 'a'), *cwd = long_string(4000, 'd');
+	int err;
+
+	if (!args || !cwd) {
+		err = EBR_E_NOMEM;
+		goto out;
+	}
+	cwd[0] = '/';
+	v[EBR_F_PROC_TASK_PID].u = PID;
+	v[EBR_F_PROC_TASK_PPID].u = 1;
+	v[EBR_F_PROC_TASK_COMM].s = "app";
+	v[EBR_F_PROC_TASK_ARGS].s = hostile ? args : "app\0--serve";
+	v[EBR_F_PROC_TASK_ARGS].len = hostile ? EBR_MAX_STRING - 1 : 12;
+	v[EBR_F_PROC_TASK_CWD].s = hostile ? cwd : "/srv";
+	v[EBR_F_PROC_TASK_THREADS].u = 1;
+	err = event(w, EBR_EV_PROC_TASK, 0, v);
+	for (uint32_t i = 0; i < n && !err; i++) {
+		memset(v, 0, sizeof(v));
+		v[EBR_F_PROC_FORK_PID].u = PID;
+		v[EBR_F_PROC_FORK_TID].u = PID;
+		v[EBR_F_PROC_FORK_CHILD_PID].u = PID + 1 + i;
+		v[EBR_F_PROC_FORK_COMM].s = "app";
+		err = event(w, EBR_EV_PROC_FORK, i + 1, v);
+	}
+out:
+	free(args);
+	free(cwd);
+	return err;
+}
+
+static int write_stack_names(struct ebr_writer *w, bool hostile, uint32_t n)
+{
+	char *name = long_string(64 << 10, 'f');
+	uint64_t frames[EBR_MAX_STACK_DEPTH];
+	int err;
+
+	if (!name)
+		return EBR_E_NOMEM;
+	err = write_object(w) ?: write_map(w, MAP_BASE, MAP_BASE + (1ull << 32), 0);
+	err = err ?: write_func(w, 0x1000, hostile ? name : "step");
+	for (uint32_t i = 0; i < EBR_MAX_STACK_DEPTH; i++)
+		frames[i] = MAP_BASE + 0x1000 + i;
+	for (uint32_t i = 0; i < n && !err; i++) {
+		char comm[16];
+
+		snprintf(comm, sizeof(comm), "w%u", i);
+		err = write_sample(w, i, comm, frames, EBR_MAX_STACK_DEPTH);
+	}
+	free(name);
+	return err;
+}
+
 /* Every kind of byte a terminal, a JSON reader or a browser might act on. */
 static const char hostile_text[] =
 	"h\x1b]0;title\x07\x1b[2J\x01\x7f\x9b" "31m\xc2\x85\xc2\x9b" "1m\xe2\x80\xae"
@@ -506,6 +577,8 @@ static const struct {
 	{ "siblings", "profile", write_siblings },
 	{ "demangle", "profile", write_demangle },
 	{ "cwd-expand", "proc,file", write_cwd },
+	{ "fork-args", "proc", write_fork_args },
+	{ "stack-names", "profile", write_stack_names },
 	{ "private", "file,profile", write_private },
 	{ "strings", NULL, write_strings },
 };
