@@ -163,8 +163,9 @@ int cmd_record(int argc, char **argv)
 	err = drain_start(&rec.drain, bpf_map__fd(rec.skel->maps.ebr_ring), QUEUE_LIMIT,
 			  RECORD_DRAIN_INTERVAL_US);
 	if (err) {
-		fprintf(stderr, "ebrec record: cannot start draining the ring buffer: %s\n",
-			strerror(-err));
+		/* pthread_create's EAGAIN: no memory for the thread, or the thread limit */
+		fprintf(stderr, "ebrec record: cannot start draining the ring buffer: %s%s\n",
+			strerror(-err), err == -EAGAIN ? " (out of memory or of threads)" : "");
 		goto cleanup;
 	}
 	rec.started = true;

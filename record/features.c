@@ -16,6 +16,7 @@
 #include "record/family.h"
 #include "record/record.h"
 
+
 struct features {
 	struct btf *vmlinux;
 };
@@ -29,14 +30,26 @@ int features_open(struct features **out, char *msg, size_t msglen)
 		snprintf(msg, msglen, "out of memory");
 		return -ENOMEM;
 	}
-	f->vmlinux = btf__load_vmlinux_btf();
+	/*
+	 * The kernel's own file first, parsed here: libbpf's search of every place BTF may be
+	 * reports any failure as "not found" (ESRCH), an allocation that failed included.
+	 */
+	if (access(HOST_VMLINUX_BTF, R_OK) == 0)
+		f->vmlinux = btf__parse(HOST_VMLINUX_BTF, NULL);
+	else
+		f->vmlinux = btf__load_vmlinux_btf();
 	if (!f->vmlinux) {
 		int err = -errno;
 
-		snprintf(msg, msglen,
-			 "cannot read the kernel's BTF (%s): boot a kernel built with "
-			 "CONFIG_DEBUG_INFO_BTF=y",
-			 strerror(-err));
+		if (err == -ENOMEM)
+			snprintf(msg, msglen, "out of memory reading the kernel's BTF");
+		else if (access(HOST_VMLINUX_BTF, R_OK) == 0)
+			snprintf(msg, msglen, "cannot read the kernel's BTF from %s: %s",
+				 HOST_VMLINUX_BTF, strerror(-err));
+		else
+			snprintf(msg, msglen,
+				 "cannot read the kernel's BTF (%s): boot a kernel built with "
+				 "CONFIG_DEBUG_INFO_BTF=y", strerror(-err));
 		free(f);
 		return err;
 	}

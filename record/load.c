@@ -140,8 +140,13 @@ int record_load(struct recorder *rec, const struct features *feat)
 
 	rec->skel = ebrec_bpf__open();
 	if (!rec->skel) {
+		char why[128];
+
 		err = -errno;
-		fprintf(stderr, "ebrec record: cannot open the BPF object: %s\n", strerror(-err));
+		libbpf_strerror(err, why, sizeof(why));
+		/* the object is built in: libelf fails on it only for want of memory */
+		fprintf(stderr, "ebrec record: cannot open the BPF object: %s%s\n", why,
+			err == -LIBBPF_ERRNO__LIBELF ? " (out of memory)" : "");
 		return err;
 	}
 	err = check_every_prog_listed(rec->skel);
@@ -166,8 +171,16 @@ int record_load(struct recorder *rec, const struct features *feat)
 	}
 	err = ebrec_bpf__load(rec->skel);
 	if (err) {
-		fprintf(stderr, "ebrec record: loading the BPF programs failed (%s): rerun with "
-				"-v for the verifier's log\n", strerror(-err));
+		if (err == -ENOMEM)
+			fprintf(stderr, "ebrec record: out of memory loading the BPF programs\n");
+		else if (err == -ESRCH && access(HOST_VMLINUX_BTF, R_OK) == 0)
+			/* libbpf's search for the kernel's BTF calls any failure "not found" */
+			fprintf(stderr, "ebrec record: loading the BPF programs failed: libbpf could "
+					"not read %s, which is there (it says 'not found' for any "
+					"failure, out of memory included)\n", HOST_VMLINUX_BTF);
+		else
+			fprintf(stderr, "ebrec record: loading the BPF programs failed (%s): rerun "
+					"with -v for the verifier's log\n", strerror(-err));
 		return err;
 	}
 	err = attach_tracepoints(rec);

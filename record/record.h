@@ -37,6 +37,9 @@ void features_close(struct features *f);
 
 /* host.c: host facts and clock pairs into META; 0 or a negative errno. */
 int host_snapshot(struct ebr_writer *w, int argc, char **argv);
+/* The running kernel's BTF, where the kernel publishes it. */
+#define HOST_VMLINUX_BTF "/sys/kernel/btf/vmlinux"
+
 /* Two clocks read back to back: the pair converts bpf_ktime_get_ns() stamps to wall time. */
 struct host_clocks {
 	uint64_t mono, real;

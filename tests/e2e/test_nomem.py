@@ -1,4 +1,5 @@
-"""Out of memory at any allocation: every reading command says so in one line and exits 1.
+"""Out of memory at any allocation: every reading command says so in one line and exits 1,
+and so does the recorder.
 
 tests/fixtures/failmalloc.c (LD_PRELOAD) makes the Nth allocation of a run fail. Each command
 below runs once per allocation it makes on a small sample trace, with that allocation
@@ -56,3 +57,30 @@ def test_every_allocation_failing_in_turn(args, tmp_path):
             continue
         lines = [l for l in p.stderr.splitlines() if l.startswith("ebrec ")]
         assert lines and any(w in l for l in lines for w in OOM_WORDS), (where, p.stderr[-500:])
+
+
+def test_the_recorder_says_when_memory_runs_out(live, tmp_path):
+    """Memory runs out at allocations spread over a whole recording (options, libbpf's
+    loading, the snapshots, the drain, the writer, the end): the recorder never crashes,
+    and either records a trace that verifies or says in its last line that memory ran out."""
+    trace = tmp_path / "t.ebr"
+    args = ["record", "-f", "-o", str(trace), "-e", "proc,file", "-d", "0.2"]
+    count_file = tmp_path / "count"
+    whole = run(args, EBREC_COUNT_ALLOC=str(count_file))
+    assert whole.returncode == 0, whole.stderr
+    calls = int(count_file.read_text())
+    assert calls > 1000, "the preload counted few allocations: test is void"
+    tries = sorted({1 + i * (calls - 1) // 39 for i in range(40)})
+    said = 0
+    for n in tries:
+        p = run(args, EBREC_FAIL_ALLOC=str(n))
+        where = f"record: allocation {n} of {calls} failing"
+        assert p.returncode in (0, 1), (where, p.returncode, p.stderr[-500:])
+        if p.returncode == 0:
+            assert subprocess.run([EBREC, "verify", str(trace)], capture_output=True,
+                                  timeout=60).returncode == 0, where
+            continue
+        lines = [l for l in p.stderr.splitlines() if l.startswith("ebrec ")]
+        assert lines and any(w in lines[-1] for w in OOM_WORDS), (where, p.stderr[-500:])
+        said += 1
+    assert said, "no failing allocation was said: the test did not reach the recorder's paths"
