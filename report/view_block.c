@@ -39,7 +39,7 @@ static int biolatency_setup(struct view_run *vr, int argc, char **argv)
 	vr->state = b;
 	vr->an = (struct analyzer){ biolatency_on_event, b };
 	b->opts.who = *vr->who;
-	view_opts_begin();
+	view_opts_begin(vr);
 	while ((c = view_getopt(argc, argv, "mDFQ", longopts)) != -1) {
 		switch (c) {
 		case 'm':
@@ -263,7 +263,7 @@ static int biosnoop_setup(struct view_run *vr, int argc, char **argv)
 	vr->state = s;
 	vr->an = (struct analyzer){ biosnoop_on_event, &s->model };
 	s->model.who = *vr->who;
-	view_opts_begin();
+	view_opts_begin(vr);
 	while ((c = view_getopt(argc, argv, "Qd:", NULL)) != -1) {
 		switch (c) {
 		case 'Q':
@@ -279,17 +279,20 @@ static int biosnoop_setup(struct view_run *vr, int argc, char **argv)
 	return view_opts_end(vr->view, argc, argv);
 }
 
+/* --sort/--limit */
+VIEW_ROW_HELD(biosnoop_held_row, struct biosnoop_view, struct biosnoop_row, biosnoop_json_row,
+	      biosnoop_text_row)
+
 static void biosnoop_begin(struct view_run *vr, struct report_out *out)
 {
 	struct biosnoop_view *s = vr->state;
 	enum row_sink sink;
 
-	s->out = out;
 	s->model.ctx = s;
-	sink = view_rows_begin(vr, out);
+	sink = view_rows_begin(vr, out, &s->out);
 	s->model.emit = ROW_SINK_PICK(sink, biosnoop_tally_row, biosnoop_json_row,
-				      biosnoop_text_row);
-	if (sink != ROW_SINK_TEXT)
+				      biosnoop_text_row, biosnoop_held_row);
+	if (sink == ROW_SINK_TALLY || out->format == FORMAT_JSON)
 		return;
 	fprintf(out->f, "%-11s %-14s %-7s %-7s %-4s %-10s %-7s ", "TIME(s)", "COMM", "PID", "DISK",
 		"T", "SECTOR", "BYTES");
@@ -305,7 +308,8 @@ const struct view view_biosnoop = {
 	.html_args = "",
 	.summary = "every block I/O: process, disk, type, sector, size and latency",
 	.usage = "-Q (a QUE(ms) column: time queued in the OS before the device) -d DISK (only this "
-		 "disk)",
+		 "disk)" VIEW_ROWS_USAGE,
+	.sort_keys = "lat_ms queue_ms bytes sector time_s pid comm disk rwbs",
 	.setup = biosnoop_setup,
 	.begin = biosnoop_begin,
 	.end = view_rows_finish,

@@ -107,7 +107,7 @@ static int opensnoop_setup(struct view_run *vr, int argc, char **argv)
 	vr->state = s;
 	vr->an = (struct analyzer){ opensnoop_on_event, &s->model };
 	s->model.who = *vr->who;
-	view_opts_begin();
+	view_opts_begin(vr);
 	while ((c = view_getopt(argc, argv, "xn:Te", NULL)) != -1) {
 		switch (c) {
 		case 'x':
@@ -129,18 +129,21 @@ static int opensnoop_setup(struct view_run *vr, int argc, char **argv)
 	return view_opts_end(vr->view, argc, argv);
 }
 
+/* --sort/--limit */
+VIEW_ROW_HELD(opensnoop_held_row, struct opensnoop_view, struct opensnoop_row, opensnoop_json_row,
+	      opensnoop_text_row)
+
 static void opensnoop_begin(struct view_run *vr, struct report_out *out)
 {
 	struct opensnoop_view *s = vr->state;
 	enum row_sink sink;
 
-	s->out = out;
 	s->model.ctx = s;
 	s->model.procs = out->procs;
-	sink = view_rows_begin(vr, out);
+	sink = view_rows_begin(vr, out, &s->out);
 	s->model.emit = ROW_SINK_PICK(sink, opensnoop_tally_row, opensnoop_json_row,
-				      opensnoop_text_row);
-	if (sink != ROW_SINK_TEXT)
+				      opensnoop_text_row, opensnoop_held_row);
+	if (sink == ROW_SINK_TALLY || out->format == FORMAT_JSON)
 		return;
 	if (s->timestamp)
 		fprintf(out->f, "%-8s ", "TIME(s)");
@@ -156,7 +159,9 @@ const struct view view_opensnoop = {
 	.kind = VIEW_LISTING,
 	.html_args = "",
 	.summary = "every open, openat, openat2 and creat, with the whole path",
-	.usage = "-x (failed only) -n NAME (command contains NAME) -T (time) -e (flags)",
+	.usage = "-x (failed only) -n NAME (command contains NAME) -T (time) -e (flags)"
+		 VIEW_ROWS_USAGE,
+	.sort_keys = "time_s pid err fd comm path",
 	.setup = opensnoop_setup,
 	.begin = opensnoop_begin,
 	.end = view_rows_finish,
@@ -276,7 +281,7 @@ static int fsslower_parse(struct view_run *vr, int argc, char **argv, const char
 	vr->an = (struct analyzer){ fsslower_on_event, &s->model };
 	s->model.who = *vr->who;
 	s->model.fstype = fstype;
-	view_opts_begin();
+	view_opts_begin(vr);
 	while ((c = view_getopt(argc, argv, "m:t:", NULL)) != -1) {
 		switch (c) {
 		case 'm':
@@ -305,17 +310,20 @@ static int ext4slower_setup(struct view_run *vr, int argc, char **argv)
 	return fsslower_parse(vr, argc, argv, "ext4");
 }
 
+/* --sort/--limit */
+VIEW_ROW_HELD(fsslower_held_row, struct fsslower_view, struct fsslower_row, fsslower_json_row,
+	      fsslower_text_row)
+
 static void fsslower_begin(struct view_run *vr, struct report_out *out)
 {
 	struct fsslower_view *s = vr->state;
 	enum row_sink sink;
 
-	s->out = out;
 	s->model.ctx = s;
-	sink = view_rows_begin(vr, out);
+	sink = view_rows_begin(vr, out, &s->out);
 	s->model.emit = ROW_SINK_PICK(sink, fsslower_count_row, fsslower_json_row,
-				      fsslower_text_row);
-	if (sink != ROW_SINK_TEXT)
+				      fsslower_text_row, fsslower_held_row);
+	if (sink == ROW_SINK_TALLY || out->format == FORMAT_JSON)
 		return;
 	fprintf(out->f, "%-8s %-14s %-6s %1s %-7s %-8s %7s %s\n", "TIME", "COMM", "PID", "T", "BYTES",
 		"OFF_KB", "LAT(ms)", "FILENAME");
@@ -353,7 +361,8 @@ const struct view view_fsslower = {
 	.html_args = "",
 	.summary = "reads, writes, opens and syncs of files slower than a threshold",
 	.usage = "-m MS (minimum latency, default 10) -t FSTYPE (ext4, xfs, btrfs...; default: "
-		 "file systems on a block device)",
+		 "file systems on a block device)" VIEW_ROWS_USAGE,
+	.sort_keys = "lat_ms bytes offset time_s pid comm file",
 	.setup = fsslower_setup,
 	.begin = fsslower_begin,
 	.end = view_rows_finish,
@@ -368,7 +377,9 @@ const struct view view_ext4slower = {
 	.family = "file",
 	.kind = VIEW_LISTING,
 	.summary = "fsslower -t ext4",
-	.usage = "-m MS (minimum latency, default 10)",
+	.usage = "-m MS (minimum latency, default 10)"
+		 VIEW_ROWS_USAGE,
+	.sort_keys = "lat_ms bytes offset time_s pid comm file",
 	.setup = ext4slower_setup,
 	.begin = fsslower_begin,
 	.end = view_rows_finish,
@@ -398,7 +409,7 @@ static int cachestat_setup(struct view_run *vr, int argc, char **argv)
 	if (proc_filter_active(vr->who))
 		fprintf(stderr, "ebrec report: cachestat counts the whole system's page cache: "
 				"-p/--comm do not cut it\n");
-	view_opts_begin();
+	view_opts_begin(vr);
 	while ((c = view_getopt(argc, argv, "T", NULL)) != -1) {
 		if (c != 'T')
 			return view_bad_option(vr->view, argv);

@@ -36,7 +36,7 @@ static int sched_setup(struct view_run *vr, int argc, char **argv, const char *o
 	vr->an = (struct analyzer){ sched_dist_on_event, d };
 	d->measure = measure;
 	d->who = *vr->who;
-	view_opts_begin();
+	view_opts_begin(vr);
 	while ((c = view_getopt(argc, argv, opts, longopts)) != -1) {
 		switch (c) {
 		case 'm':

@@ -121,7 +121,8 @@ static int tcplife_row(struct tcp_view *s, const struct tcp_session *ss, uint64_
 
 	if (s->out->summary || !tcp_filter_pass(&s->w.filter, &ss->ends, ss->pid, ss->comm))
 		return 0; /* the summary's headline reads the table at the end */
-	if (s->out->format == FORMAT_JSON) {
+	view_row_begin(s->out);
+	if (view_row_json(s->out)) {
 		struct json *j = &s->out->json;
 
 		json_row_begin(s, end, ss->pid, ss->comm);
@@ -138,8 +139,9 @@ static int tcplife_row(struct tcp_view *s, const struct tcp_session *ss, uint64_
 		json_u64(j, "resets_received", ss->resets_received);
 		json_u64(j, "cookie", ss->cookie);
 		json_object_end(j);
-		return 0;
 	}
+	if (!view_row_text(s->out))
+		return view_row_end(s->out);
 	text_time(s, end);
 	fprintf(s->out->f, "%-7u %-16s %-*s %-5u %-*s %-5u %-6.2f %-6.2f %-.2f", ss->pid,
 		text_safe(ss->comm, comm, sizeof(comm)), addr_width(s),
@@ -149,7 +151,7 @@ static int tcplife_row(struct tcp_view *s, const struct tcp_session *ss, uint64_
 	if (s->all && *life_note(ss))
 		fprintf(s->out->f, " %s", life_note(ss));
 	fputc('\n', s->out->f);
-	return 0;
+	return view_row_end(s->out);
 }
 
 static int tcplife_event(void *ctx, const struct tcp_event *e)
@@ -257,7 +259,8 @@ static int connect_row(struct tcp_view *s, const struct tcp_event *e, const stru
 {
 	char l[INET6_ADDRSTRLEN], r[INET6_ADDRSTRLEN], comm[TEXT_COMM_SIZE];
 
-	if (s->out->format == FORMAT_JSON) {
+	view_row_begin(s->out);
+	if (view_row_json(s->out)) {
 		struct json *j = &s->out->json;
 
 		json_row_begin(s, e->ts_ns, ss->pid, ss->comm);
@@ -265,8 +268,9 @@ static int connect_row(struct tcp_view *s, const struct tcp_event *e, const stru
 		if (latency)
 			json_double(j, "lat_ms", lat_ms, 3);
 		json_object_end(j);
-		return 0;
 	}
+	if (!view_row_text(s->out))
+		return view_row_end(s->out);
 	text_time(s, e->ts_ns);
 	fprintf(s->out->f, "%-7u %-16s %-2u %-*s %-*s %-5u", ss->pid,
 		text_safe(ss->comm, comm, sizeof(comm)), ss->ends.ip, addr_width(s),
@@ -275,7 +279,7 @@ static int connect_row(struct tcp_view *s, const struct tcp_event *e, const stru
 	if (latency)
 		fprintf(s->out->f, " %.2f", lat_ms);
 	fputc('\n', s->out->f);
-	return 0;
+	return view_row_end(s->out);
 }
 
 static int tcpconnect_event(void *ctx, const struct tcp_event *e)
@@ -318,18 +322,20 @@ static int tcpaccept_event(void *ctx, const struct tcp_event *e)
 
 	if (e->moment != TCP_MOMENT_ACCEPT || !tcp_filter_pass(&s->w.filter, &e->ends, e->pid, e->comm))
 		return 0;
-	if (s->out->format == FORMAT_JSON) {
+	view_row_begin(s->out);
+	if (view_row_json(s->out)) {
 		json_row_begin(s, e->ts_ns, e->pid, e->comm);
 		json_ends(&s->out->json, &e->ends);
 		json_object_end(&s->out->json);
-		return 0;
 	}
+	if (!view_row_text(s->out))
+		return view_row_end(s->out);
 	text_time(s, e->ts_ns);
 	fprintf(s->out->f, "%-7u %-16s %-2u %-*s %-5u %-*s %-5u\n", e->pid,
 		text_safe(e->comm, comm, sizeof(comm)), e->ends.ip, addr_width(s),
 		addr_text(e->ends.ip, e->ends.raddr, r, sizeof(r)), e->ends.rport, addr_width(s),
 		addr_text(e->ends.ip, e->ends.laddr, l, sizeof(l)), e->ends.lport);
-	return 0;
+	return view_row_end(s->out);
 }
 
 /* ------------------------------------------------------------ tcpretrans */
@@ -359,7 +365,8 @@ static int tcpretrans_event(void *ctx, const struct tcp_event *e)
 		s->resets_received++;
 	if (s->out->summary || s->counts || (e->moment == TCP_MOMENT_RESET && !s->resets))
 		return 0;
-	if (s->out->format == FORMAT_JSON) {
+	view_row_begin(s->out);
+	if (view_row_json(s->out)) {
 		struct json *j = &s->out->json;
 		char type[2] = { retrans_type(e), 0 };
 
@@ -368,15 +375,16 @@ static int tcpretrans_event(void *ctx, const struct tcp_event *e)
 		json_ends(j, &e->ends);
 		json_str(j, "state", e->state ? tcp_state_name(e->state) : "");
 		json_object_end(j);
-		return 0;
 	}
+	if (!view_row_text(s->out))
+		return view_row_end(s->out);
 	fprintf(s->out->f, "%-8s %-7u %-2u %-*s %c> %-*s %s\n",
 		text_hms(s->out->tf->r, e->ts_ns, hms, sizeof(hms)), pid, e->ends.ip,
 		s->wide ? 45 : 20, endpoint_text(e->ends.ip, e->ends.laddr, e->ends.lport, l, sizeof(l)),
 		retrans_type(e), s->wide ? 45 : 20,
 		endpoint_text(e->ends.ip, e->ends.raddr, e->ends.rport, r, sizeof(r)),
 		e->state ? tcp_state_name(e->state) : "-");
-	return 0;
+	return view_row_end(s->out);
 }
 
 static int cmp_retrans_desc(const void *a, const void *b)
@@ -405,18 +413,22 @@ static void tcpretrans_counts(struct tcp_view *s)
 	for (uint32_t i = 0; i < n; i++) {
 		const struct tcp_ends *e = &v[i]->ends;
 
-		if (s->out->format == FORMAT_JSON) {
+		view_row_begin(s->out);
+		if (view_row_json(s->out)) {
 			json_object_begin(&s->out->json, NULL);
 			json_u64(&s->out->json, "pid", v[i]->pid);
 			json_str(&s->out->json, "comm", v[i]->comm);
 			json_ends(&s->out->json, e);
 			json_u64(&s->out->json, "retransmits", v[i]->retransmits);
 			json_object_end(&s->out->json);
-			continue;
 		}
-		fprintf(s->out->f, "%-25s <-> %-25s %10u\n",
-			endpoint_text(e->ip, e->laddr, e->lport, l, sizeof(l)),
-			endpoint_text(e->ip, e->raddr, e->rport, r, sizeof(r)), v[i]->retransmits);
+		if (view_row_text(s->out))
+			fprintf(s->out->f, "%-25s <-> %-25s %10u\n",
+				endpoint_text(e->ip, e->laddr, e->lport, l, sizeof(l)),
+				endpoint_text(e->ip, e->raddr, e->rport, r, sizeof(r)),
+				v[i]->retransmits);
+		if (view_row_end(s->out))
+			break;
 	}
 	free(v);
 }
@@ -469,7 +481,8 @@ static int tcpstates_event(void *ctx, const struct tcp_event *e)
 
 	if (e->moment != TCP_MOMENT_STATE || !tcp_filter_pass(&s->w.filter, &e->ends, e->pid, e->comm))
 		return 0;
-	if (s->out->format == FORMAT_JSON) {
+	view_row_begin(s->out);
+	if (view_row_json(s->out)) {
 		struct json *j = &s->out->json;
 
 		json_row_begin(s, e->ts_ns, e->pid, e->comm);
@@ -481,8 +494,9 @@ static int tcpstates_event(void *ctx, const struct tcp_event *e)
 		json_double(j, "ms", (double)e->in_old_state_ns / 1e6, 3);
 		json_u64(j, "owner_pid", e->s ? e->s->pid : 0);
 		json_object_end(j);
-		return 0;
 	}
+	if (!view_row_text(s->out))
+		return view_row_end(s->out);
 	text_time(s, e->ts_ns);
 	/* -w: as libbpf-tools' tcpstates -w, a 16-byte COMM and the IP version */
 	fprintf(s->out->f, "%016llx %-7u %-*.*s ", (unsigned long long)e->skaddr, e->pid,
@@ -494,7 +508,7 @@ static int tcpstates_event(void *ctx, const struct tcp_event *e)
 		addr_width(s), addr_text(e->ends.ip, e->ends.raddr, r, sizeof(r)), e->ends.rport,
 		tcp_state_name(e->oldstate), tcp_state_name(e->state),
 		(double)e->in_old_state_ns / 1e6);
-	return 0;
+	return view_row_end(s->out);
 }
 
 /* ------------------------------------------------------------ options and framing */
@@ -532,7 +546,7 @@ static int tcp_parse(struct view_run *vr, int argc, char **argv, const char *opt
 	s->w.on_event = on_event;
 	s->w.ctx = s;
 	s->w.filter = (struct tcp_filter){ .lport = -1, .rport = -1, .who = *vr->who };
-	view_opts_begin();
+	view_opts_begin(vr);
 	while ((c = view_getopt(argc, argv, opts, !strcmp(vr->view->name, "tcplife") ? longopts
 										       : longopts + 1)) != -1) {
 		switch (c) {
@@ -614,8 +628,7 @@ static void tcp_begin(struct view_run *vr, struct report_out *out)
 	struct tcp_view *s = vr->state;
 	const char *name = vr->view->name;
 
-	s->out = out;
-	if (view_rows_begin(vr, out) != ROW_SINK_TEXT)
+	if (view_rows_begin(vr, out, &s->out) == ROW_SINK_TALLY || out->format == FORMAT_JSON)
 		return;
 	if (!strcmp(name, "tcplife")) {
 		tcplife_header(s);
@@ -659,7 +672,10 @@ const struct view view_tcplife = {
 	.html_args = "--all",
 	.summary = "TCP sessions with owner, bytes each way and duration, at their close",
 	.usage = "-4 -6 -L PORT (local) -D PORT (remote) -t (seconds) -T (time) "
-		 "-w (wide) --all (also sessions open at the start or the end, marked)",
+		 "-w (wide) --all (also sessions open at the start or the end, marked)"
+		 VIEW_ROWS_USAGE,
+	.sort_keys = "duration_ms tx_bytes rx_bytes retransmits time_s start_s pid comm raddr "
+		     "rport lport",
 	.setup = tcplife_setup,
 	.begin = tcp_begin,
 	.end = tcplife_end,
@@ -673,7 +689,8 @@ const struct view view_tcpconnect = {
 	.kind = VIEW_LISTING,
 	.html_args = "",
 	.summary = "every active TCP connect, successful or not",
-	.usage = "-4 -6 -P PORT (destination) -t (seconds) -w (wide)",
+	.usage = "-4 -6 -P PORT (destination) -t (seconds) -w (wide)" VIEW_ROWS_USAGE,
+	.sort_keys = "time_s pid comm raddr rport",
 	.setup = tcpconnect_setup,
 	.begin = tcp_begin,
 	.end = view_rows_finish,
@@ -685,7 +702,8 @@ const struct view view_tcpconnlat = {
 	.family = "tcp",
 	.kind = VIEW_LISTING,
 	.summary = "TCP connect latency: SYN sent to established",
-	.usage = "-4 -6 -t (seconds) -w (wide) [MIN_MS]",
+	.usage = "-4 -6 -t (seconds) -w (wide) [MIN_MS]" VIEW_ROWS_USAGE,
+	.sort_keys = "lat_ms time_s pid comm raddr rport",
 	.setup = tcpconnlat_setup,
 	.begin = tcp_begin,
 	.end = view_rows_finish,
@@ -698,7 +716,8 @@ const struct view view_tcpaccept = {
 	.kind = VIEW_LISTING,
 	.html_args = "",
 	.summary = "every TCP connection accepted, by the accepting process",
-	.usage = "-4 -6 -P PORT (local) -t (seconds) -w (wide)",
+	.usage = "-4 -6 -P PORT (local) -t (seconds) -w (wide)" VIEW_ROWS_USAGE,
+	.sort_keys = "time_s pid comm raddr lport",
 	.setup = tcpaccept_setup,
 	.begin = tcp_begin,
 	.end = view_rows_finish,
@@ -712,7 +731,8 @@ const struct view view_tcpretrans = {
 	.html_args = "",
 	.summary = "TCP retransmits (and resets) with addresses, state and the owning process",
 	.usage = "-4 -6 -L PORT -D PORT -c (count per connection) "
-		 "-R (resets too: T is S sent, K received) -w (wide)",
+		 "-R (resets too: T is S sent, K received) -w (wide)" VIEW_ROWS_USAGE,
+	.sort_keys = "retransmits time_s pid comm raddr rport state",
 	.setup = tcpretrans_setup,
 	.begin = tcp_begin,
 	.end = tcpretrans_end,
@@ -727,7 +747,8 @@ const struct view view_tcpstates = {
 	.family = "tcp",
 	.kind = VIEW_LISTING,
 	.summary = "every TCP state change and the time spent in the old state",
-	.usage = "-4 -6 -L PORT -D PORT -t (seconds) -T (time) -w (wide)",
+	.usage = "-4 -6 -L PORT -D PORT -t (seconds) -T (time) -w (wide)" VIEW_ROWS_USAGE,
+	.sort_keys = "ms time_s pid comm newstate oldstate rport lport",
 	.setup = tcpstates_setup,
 	.begin = tcp_begin,
 	.end = view_rows_finish,
