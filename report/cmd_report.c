@@ -463,7 +463,8 @@ int cmd_report(int argc, char **argv)
 		fprintf(stderr, "ebrec report: out of memory\n");
 		goto cleanup;
 	}
-	if ((!summary && (status = check_family(runs[0].view, &peek))) ||
+	if ((!summary && ((status = check_family(runs[0].view, &peek)) ||
+			  (peek.known && (status = view_clock_check(&runs[0], peek.tf.r))))) ||
 	    (status = check_window(&a, &peek)))
 		goto cleanup;
 	status = 1;

@@ -51,6 +51,23 @@ enum view_kind {
 
 struct view_run;
 
+/*
+ * The time column of every row view, the same everywhere (ebrec-report(1), TIME): seconds
+ * from the start of the recording, or with -T the wall clock, in UTC or with --local in the
+ * recording host's time zone (META host.utc_offset_s). view_getopt() takes -T and --local
+ * for every view whose options list -T.
+ */
+struct view_clock {
+	bool wall;  /* -T */
+	bool local; /* --local */
+};
+/* The column's header ("TIME(s)" or "TIME") and its value at ts (the trace's clock), each
+ * followed by a space. */
+void view_time_head(const struct view_clock *c, FILE *f);
+void view_time(const struct view_clock *c, const struct report_out *out, FILE *f, uint64_t ts);
+/* --local on a trace that does not hold its zone: said, and the usage error (2); else 0. */
+int view_clock_check(const struct view_run *vr, const struct ebr_reader *r);
+
 struct view {
 	const char *name;
 	const char *family;
@@ -91,11 +108,15 @@ struct view_run {
 	struct report_out *out;
 	void *state;
 	struct analyzer an;
+	struct view_clock clock; /* -T, --local */
 	/* --sort KEY and --limit N, which view_getopt() takes for every listing (sort_keys) */
 	const char *sort; /* NULL: the order of the trace */
 	uint64_t limit;   /* rows; 0 all */
 	struct row_order *order; /* the rows held for them, from view_rows_begin() on */
 };
+
+/* the time options of a row view's usage */
+#define VIEW_CLOCK_USAGE "-T (wall clock, UTC) --local (-T in the recording host's time zone)"
 
 /* the end of a listing's usage: the options view_getopt() takes for it */
 #define VIEW_ROWS_USAGE " --sort KEY (rows by a key of their JSON: numbers biggest first) " \

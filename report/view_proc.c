@@ -13,8 +13,7 @@
 struct execsnoop_view {
 	struct execsnoop model;
 	struct report_out *out;
-	bool time_hms;  /* -T */
-	bool time_rel;  /* -t */
+	const struct view_clock *clock;
 	bool show_uid;  /* -U */
 	struct tally tally; /* the summary's: execs per parent */
 };
@@ -39,13 +38,10 @@ static int execsnoop_text_row(void *ctx, const struct execsnoop_row *row)
 {
 	struct execsnoop_view *s = ctx;
 	FILE *f = s->out->f;
-	char comm[TEXT_COMM_SIZE], hms[16], *args;
+	char comm[TEXT_COMM_SIZE], *args;
 	size_t alen = TEXT_SAFE_SIZE(strlen(row->command));
 
-	if (s->time_hms)
-		fprintf(f, "%-8s ", text_hms(s->out->tf->r, row->ts_ns, hms, sizeof(hms)));
-	if (s->time_rel)
-		fprintf(f, "%-8.3f ", trace_seconds(s->out->tf->r, row->ts_ns));
+	view_time(s->clock, s->out, f, row->ts_ns);
 	if (s->show_uid)
 		fprintf(f, "%-6u ", row->uid);
 	args = malloc(alen);
@@ -87,15 +83,12 @@ static int execsnoop_setup(struct view_run *vr, int argc, char **argv)
 	vr->an = (struct analyzer){ execsnoop_on_event, &s->model };
 	s->model.who = *vr->who;
 	s->model.uid = -1;
+	s->clock = &vr->clock;
 	view_opts_begin(vr);
 	while ((c = view_getopt(argc, argv, "Ttxn:u:U", NULL)) != -1) {
 		switch (c) {
-		case 'T':
-			s->time_hms = true;
-			break;
 		case 't':
-			s->time_rel = true;
-			break;
+			break; /* bcc's: seconds from the start, every row view's time column */
 		case 'x':
 			s->model.failed_only = true;
 			break;
@@ -131,10 +124,7 @@ static void execsnoop_begin(struct view_run *vr, struct report_out *out)
 				      execsnoop_text_row, execsnoop_held_row);
 	if (sink == ROW_SINK_TALLY || out->format == FORMAT_JSON)
 		return;
-	if (s->time_hms)
-		fprintf(out->f, "%-8s ", "TIME");
-	if (s->time_rel)
-		fprintf(out->f, "%-8s ", "TIME(s)");
+	view_time_head(s->clock, out->f);
 	if (s->show_uid)
 		fprintf(out->f, "%-6s ", "UID");
 	fprintf(out->f, "%-16s %-6s %-6s %3s %s\n", "PCOMM", "PID", "PPID", "RET", "ARGS");
@@ -157,8 +147,8 @@ const struct view view_execsnoop = {
 	.kind = VIEW_LISTING,
 	.html_args = "",
 	.summary = "every exec, successful or failed, with its arguments",
-	.usage = "-T (HH:MM:SS UTC) -t (seconds since the start) -x (failed only) -n NAME (command "
-		 "or an argument contains NAME) -u UID -U (UID column)" VIEW_ROWS_USAGE,
+	.usage = "-t (seconds from the start: the default) -x (failed only) -n NAME (command or an "
+		 "argument contains NAME) -u UID -U (UID column) " VIEW_CLOCK_USAGE VIEW_ROWS_USAGE,
 	.sort_keys = "time_s pid ppid uid ret comm args",
 	.setup = execsnoop_setup,
 	.begin = execsnoop_begin,
@@ -172,7 +162,7 @@ const struct view view_execsnoop = {
 struct exitsnoop_view {
 	struct exitsnoop model;
 	struct report_out *out;
-	bool time_hms; /* -T */
+	const struct view_clock *clock;
 	uint64_t exits, failed, signaled; /* the summary's */
 };
 
@@ -201,10 +191,9 @@ static void exitsnoop_headline(struct view_run *vr, struct report_out *out,
 static int exitsnoop_text_row(void *ctx, const struct exitsnoop_row *row)
 {
 	struct exitsnoop_view *s = ctx;
-	char comm[TEXT_COMM_SIZE], hms[16], code[64];
+	char comm[TEXT_COMM_SIZE], code[64];
 
-	if (s->time_hms)
-		fprintf(s->out->f, "%-8s ", text_hms(s->out->tf->r, row->ts_ns, hms, sizeof(hms)));
+	view_time(s->clock, s->out, s->out->f, row->ts_ns);
 	fprintf(s->out->f, "%-16s %-7u %-7u %-7u %-7.2f %s\n",
 		text_safe(row->comm, comm, sizeof(comm)), row->pid, row->ppid, row->tid,
 		(double)row->age_ns / 1e9, exit_code_text(row->code, code, sizeof(code)));
@@ -248,14 +237,12 @@ static int exitsnoop_setup(struct view_run *vr, int argc, char **argv)
 	vr->state = s;
 	vr->an = (struct analyzer){ exitsnoop_on_event, &s->model };
 	s->model.who = *vr->who;
+	s->clock = &vr->clock;
 	view_opts_begin(vr);
 	while ((c = view_getopt(argc, argv, "xT", longopts)) != -1) {
 		switch (c) {
 		case 'x':
 			s->model.failed_only = true;
-			break;
-		case 'T':
-			s->time_hms = true;
 			break;
 		case 'P':
 			s->model.per_thread = true;
@@ -283,8 +270,7 @@ static void exitsnoop_begin(struct view_run *vr, struct report_out *out)
 				      exitsnoop_text_row, exitsnoop_held_row);
 	if (sink == ROW_SINK_TALLY || out->format == FORMAT_JSON)
 		return;
-	if (s->time_hms)
-		fprintf(out->f, "%-8s ", "TIME");
+	view_time_head(s->clock, out->f);
 	fprintf(out->f, "%-16s %-7s %-7s %-7s %-7s %s\n", "PCOMM", "PID", "PPID", "TID", "AGE(s)",
 		"EXIT_CODE");
 }
@@ -295,7 +281,7 @@ const struct view view_exitsnoop = {
 	.kind = VIEW_LISTING,
 	.html_args = "",
 	.summary = "every process exit with its age and exit code or signal",
-	.usage = "-x (non-zero exits only) -T (HH:MM:SS UTC) --per-thread (every thread)"
+	.usage = "-x (non-zero exits only) --per-thread (every thread) " VIEW_CLOCK_USAGE
 		 VIEW_ROWS_USAGE,
 	.sort_keys = "age_s time_s pid ppid status exit_code signal comm",
 	.setup = exitsnoop_setup,

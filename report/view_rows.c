@@ -414,6 +414,42 @@ int view_parse_seconds(const char *s, double *out)
 	return 0;
 }
 
+/* ------------------------------------------------------------ the time column */
+
+void view_time_head(const struct view_clock *c, FILE *f)
+{
+	fprintf(f, c->wall ? "%-8s " : "%-11s ", c->wall ? "TIME" : "TIME(s)");
+}
+
+void view_time(const struct view_clock *c, const struct report_out *out, FILE *f, uint64_t ts)
+{
+	const char *zone = c->local ? ebr_reader_meta(out->tf->r, "host.utc_offset_s") : NULL;
+	char hms[16];
+
+	if (c->wall)
+		fprintf(f, "%-8s ", text_hms(out->tf->r, ts, zone ? strtol(zone, NULL, 10) : 0, hms,
+					     sizeof(hms)));
+	else
+		fprintf(f, "%-11.6f ", trace_seconds(out->tf->r, ts));
+}
+
+int view_clock_check(const struct view_run *vr, const struct ebr_reader *r)
+{
+	const char *zone = ebr_reader_meta(r, "host.utc_offset_s");
+	char *end = NULL;
+
+	if (zone && *zone)
+		strtol(zone, &end, 10);
+	if (!vr->clock.local || (end && !*end))
+		return 0;
+	fprintf(stderr, "ebrec report: %s: --local: this trace does not hold the recording host's "
+			"time zone (META host.utc_offset_s; an older ebrec recorded it): -T alone "
+			"shows UTC\n", vr->view->name);
+	return 2;
+}
+
+/* ------------------------------------------------------------ options */
+
 /* What view_getopt() last looked at, for view_bad_option()'s message (getopt's own state is
  * global too). */
 static struct {
@@ -424,7 +460,7 @@ static struct {
 } view_opt;
 
 /* getopt_long's codes for the options every listing takes, beyond any view's own */
-enum { OPT_ROWS_SORT = 0x4000, OPT_ROWS_LIMIT };
+enum { OPT_ROWS_SORT = 0x4000, OPT_ROWS_LIMIT, OPT_CLOCK_LOCAL };
 
 void view_opts_begin(struct view_run *vr)
 {
@@ -453,21 +489,21 @@ int view_getopt(int argc, char **argv, const char *opts, const struct option *lo
 	static const struct option none[] = { { NULL, 0, NULL, 0 } };
 	static struct option merged[16];
 	struct view_run *vr = view_opt.vr;
+	bool rows = vr && vr->view->sort_keys, clock = vr && strchr(opts, 'T');
 	size_t n = 0;
 	int c;
 
 	if (!longopts)
 		longopts = none;
-	if (!vr || !vr->view->sort_keys) {
-		view_opt.at = optind;
-		view_opt.opts = opts;
-		return getopt_long(argc, argv, opts, longopts, NULL);
-	}
-	/* a listing: its own long options and --sort, --limit */
-	for (; longopts[n].name && n < ARRAY_SIZE(merged) - 3; n++)
+	/* its own long options, and --sort, --limit (a listing), --local (a view with -T) */
+	for (; longopts[n].name && n < ARRAY_SIZE(merged) - 4; n++)
 		merged[n] = longopts[n];
-	merged[n++] = (struct option){ "sort", required_argument, NULL, OPT_ROWS_SORT };
-	merged[n++] = (struct option){ "limit", required_argument, NULL, OPT_ROWS_LIMIT };
+	if (rows) {
+		merged[n++] = (struct option){ "sort", required_argument, NULL, OPT_ROWS_SORT };
+		merged[n++] = (struct option){ "limit", required_argument, NULL, OPT_ROWS_LIMIT };
+	}
+	if (clock)
+		merged[n++] = (struct option){ "local", no_argument, NULL, OPT_CLOCK_LOCAL };
 	merged[n] = (struct option){ NULL, 0, NULL, 0 };
 	for (;;) {
 		view_opt.at = optind;
@@ -478,6 +514,10 @@ int view_getopt(int argc, char **argv, const char *opts, const struct option *lo
 		else if (c == OPT_ROWS_LIMIT && view_parse_count(optarg, &vr->limit))
 			view_opt.status = view_usage_error(vr->view, "--limit needs a number of "
 							   "rows (0: all), not", optarg);
+		else if (clock && c == 'T')
+			vr->clock.wall = true;
+		else if (c == OPT_CLOCK_LOCAL)
+			vr->clock.wall = vr->clock.local = true;
 		else if (c != OPT_ROWS_LIMIT)
 			return c;
 		if (view_opt.status)

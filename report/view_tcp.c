@@ -19,8 +19,7 @@
 struct tcp_view {
 	struct tcpwatch w;
 	struct report_out *out;
-	bool time_s;    /* -t: seconds from the start */
-	bool time_hms;  /* -T: wall clock */
+	const struct view_clock *clock;
 	bool wide;      /* -w */
 	bool all;       /* tcplife --all */
 	bool counts;    /* tcpretrans -c */
@@ -46,23 +45,15 @@ static const char *endpoint_text(uint8_t ip, const uint8_t *addr, uint16_t port,
 	return buf;
 }
 
-/* -t / -T's first column */
+/* the time column, as every row view's (view.h) */
 static void text_time(const struct tcp_view *s, uint64_t ts)
 {
-	char hms[16];
-
-	if (s->time_hms)
-		fprintf(s->out->f, "%-8s ", text_hms(s->out->tf->r, ts, hms, sizeof(hms)));
-	else if (s->time_s)
-		fprintf(s->out->f, "%-9.3f ", trace_seconds(s->out->tf->r, ts));
+	view_time(s->clock, s->out, s->out->f, ts);
 }
 
 static void text_time_header(const struct tcp_view *s)
 {
-	if (s->time_hms)
-		fprintf(s->out->f, "%-8s ", "TIME");
-	else if (s->time_s)
-		fprintf(s->out->f, "%-9s ", "TIME(s)");
+	view_time_head(s->clock, s->out->f);
 }
 
 /* The keys every TCP row has in JSON. */
@@ -351,7 +342,7 @@ static int tcpretrans_event(void *ctx, const struct tcp_event *e)
 	struct tcp_view *s = ctx;
 	/* the owner, not the current task: retransmit timers run in softirq */
 	uint32_t pid = e->s ? e->s->pid : 0;
-	char l[INET6_ADDRSTRLEN + 8], r[INET6_ADDRSTRLEN + 8], hms[16];
+	char l[INET6_ADDRSTRLEN + 8], r[INET6_ADDRSTRLEN + 8];
 	const char *comm = e->s ? e->s->comm : "";
 
 	if ((e->moment != TCP_MOMENT_RETRANS && e->moment != TCP_MOMENT_RESET) ||
@@ -378,8 +369,8 @@ static int tcpretrans_event(void *ctx, const struct tcp_event *e)
 	}
 	if (!view_row_text(s->out))
 		return view_row_end(s->out);
-	fprintf(s->out->f, "%-8s %-7u %-2u %-*s %c> %-*s %s\n",
-		text_hms(s->out->tf->r, e->ts_ns, hms, sizeof(hms)), pid, e->ends.ip,
+	text_time(s, e->ts_ns);
+	fprintf(s->out->f, "%-7u %-2u %-*s %c> %-*s %s\n", pid, e->ends.ip,
 		s->wide ? 45 : 20, endpoint_text(e->ends.ip, e->ends.laddr, e->ends.lport, l, sizeof(l)),
 		retrans_type(e), s->wide ? 45 : 20,
 		endpoint_text(e->ends.ip, e->ends.raddr, e->ends.rport, r, sizeof(r)),
@@ -546,6 +537,7 @@ static int tcp_parse(struct view_run *vr, int argc, char **argv, const char *opt
 	s->w.on_event = on_event;
 	s->w.ctx = s;
 	s->w.filter = (struct tcp_filter){ .lport = -1, .rport = -1, .who = *vr->who };
+	s->clock = &vr->clock;
 	view_opts_begin(vr);
 	while ((c = view_getopt(argc, argv, opts, !strcmp(vr->view->name, "tcplife") ? longopts
 										       : longopts + 1)) != -1) {
@@ -562,11 +554,7 @@ static int tcp_parse(struct view_run *vr, int argc, char **argv, const char *opt
 				return view_usage_error(vr->view, "a port is 0 to 65535, not", optarg);
 			break;
 		case 't':
-			s->time_s = true;
-			break;
-		case 'T':
-			s->time_hms = true;
-			break;
+			break; /* bcc's: seconds from the start, every row view's time column */
 		case 'w':
 			s->wide = true;
 			break;
@@ -600,22 +588,22 @@ static int tcplife_setup(struct view_run *vr, int argc, char **argv)
 
 static int tcpconnect_setup(struct view_run *vr, int argc, char **argv)
 {
-	return tcp_parse(vr, argc, argv, "46P:tw", true, tcpconnect_event);
+	return tcp_parse(vr, argc, argv, "46P:tTw", true, tcpconnect_event);
 }
 
 static int tcpconnlat_setup(struct view_run *vr, int argc, char **argv)
 {
-	return tcp_parse(vr, argc, argv, "46tw", false, tcpconnlat_event);
+	return tcp_parse(vr, argc, argv, "46tTw", false, tcpconnlat_event);
 }
 
 static int tcpaccept_setup(struct view_run *vr, int argc, char **argv)
 {
-	return tcp_parse(vr, argc, argv, "46P:tw", false, tcpaccept_event);
+	return tcp_parse(vr, argc, argv, "46P:tTw", false, tcpaccept_event);
 }
 
 static int tcpretrans_setup(struct view_run *vr, int argc, char **argv)
 {
-	return tcp_parse(vr, argc, argv, "46L:D:cRw", false, tcpretrans_event);
+	return tcp_parse(vr, argc, argv, "46L:D:cRTw", false, tcpretrans_event);
 }
 
 static int tcpstates_setup(struct view_run *vr, int argc, char **argv)
@@ -643,9 +631,12 @@ static void tcp_begin(struct view_run *vr, struct report_out *out)
 			fprintf(out->f, "%-25s     %-25s %10s\n", "LADDR:LPORT", "RADDR:RPORT",
 				"RETRANSMITS");
 		else
-			fprintf(out->f, "%-8s %-7s %-2s %-*s T> %-*s %s\n", "TIME", "PID", "IP",
+		{
+			text_time_header(s);
+			fprintf(out->f, "%-7s %-2s %-*s T> %-*s %s\n", "PID", "IP",
 				s->wide ? 45 : 20, "LADDR:LPORT", s->wide ? 45 : 20, "RADDR:RPORT",
 				"STATE");
+		}
 	} else {
 		text_time_header(s);
 		fprintf(out->f, "%-16s %-7s %-*s ", "SKADDR", "C-PID", s->wide ? 16 : 10, "C-COMM");
@@ -671,8 +662,8 @@ const struct view view_tcplife = {
 	.kind = VIEW_LISTING,
 	.html_args = "--all",
 	.summary = "TCP sessions with owner, bytes each way and duration, at their close",
-	.usage = "-4 -6 -L PORT (local) -D PORT (remote) -t (seconds) -T (time) "
-		 "-w (wide) --all (also sessions open at the start or the end, marked)"
+	.usage = "-4 -6 -L PORT (local) -D PORT (remote) -t (seconds: the default) -w (wide) "
+		 "--all (also sessions open at the start or the end, marked) " VIEW_CLOCK_USAGE
 		 VIEW_ROWS_USAGE,
 	.sort_keys = "duration_ms tx_bytes rx_bytes retransmits time_s start_s pid comm raddr "
 		     "rport lport",
@@ -689,7 +680,8 @@ const struct view view_tcpconnect = {
 	.kind = VIEW_LISTING,
 	.html_args = "",
 	.summary = "every active TCP connect, successful or not",
-	.usage = "-4 -6 -P PORT (destination) -t (seconds) -w (wide)" VIEW_ROWS_USAGE,
+	.usage = "-4 -6 -P PORT (destination) -t (seconds: the default) -w (wide) "
+		 VIEW_CLOCK_USAGE VIEW_ROWS_USAGE,
 	.sort_keys = "time_s pid comm raddr rport",
 	.setup = tcpconnect_setup,
 	.begin = tcp_begin,
@@ -702,7 +694,8 @@ const struct view view_tcpconnlat = {
 	.family = "tcp",
 	.kind = VIEW_LISTING,
 	.summary = "TCP connect latency: SYN sent to established",
-	.usage = "-4 -6 -t (seconds) -w (wide) [MIN_MS]" VIEW_ROWS_USAGE,
+	.usage = "-4 -6 -t (seconds: the default) -w (wide) [MIN_MS] " VIEW_CLOCK_USAGE
+		 VIEW_ROWS_USAGE,
 	.sort_keys = "lat_ms time_s pid comm raddr rport",
 	.setup = tcpconnlat_setup,
 	.begin = tcp_begin,
@@ -716,7 +709,8 @@ const struct view view_tcpaccept = {
 	.kind = VIEW_LISTING,
 	.html_args = "",
 	.summary = "every TCP connection accepted, by the accepting process",
-	.usage = "-4 -6 -P PORT (local) -t (seconds) -w (wide)" VIEW_ROWS_USAGE,
+	.usage = "-4 -6 -P PORT (local) -t (seconds: the default) -w (wide) " VIEW_CLOCK_USAGE
+		 VIEW_ROWS_USAGE,
 	.sort_keys = "time_s pid comm raddr lport",
 	.setup = tcpaccept_setup,
 	.begin = tcp_begin,
@@ -731,7 +725,8 @@ const struct view view_tcpretrans = {
 	.html_args = "",
 	.summary = "TCP retransmits (and resets) with addresses, state and the owning process",
 	.usage = "-4 -6 -L PORT -D PORT -c (count per connection) "
-		 "-R (resets too: T is S sent, K received) -w (wide)" VIEW_ROWS_USAGE,
+		 "-R (resets too: T is S sent, K received) -w (wide) " VIEW_CLOCK_USAGE
+		 VIEW_ROWS_USAGE,
 	.sort_keys = "retransmits time_s pid comm raddr rport state",
 	.setup = tcpretrans_setup,
 	.begin = tcp_begin,
@@ -747,7 +742,8 @@ const struct view view_tcpstates = {
 	.family = "tcp",
 	.kind = VIEW_LISTING,
 	.summary = "every TCP state change and the time spent in the old state",
-	.usage = "-4 -6 -L PORT -D PORT -t (seconds) -T (time) -w (wide)" VIEW_ROWS_USAGE,
+	.usage = "-4 -6 -L PORT -D PORT -t (seconds: the default) -w (wide) " VIEW_CLOCK_USAGE
+		 VIEW_ROWS_USAGE,
 	.sort_keys = "ms time_s pid comm newstate oldstate rport lport",
 	.setup = tcpstates_setup,
 	.begin = tcp_begin,

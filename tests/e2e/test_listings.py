@@ -61,7 +61,7 @@ def test_limit_alone_keeps_the_trace_order():
     assert "sort" not in got and got["rows"] == whole[:4]
     assert got["more_rows"] == len(whole) - 4
     text = ebrec("report", PGBENCH, "opensnoop", "--limit", 4).stdout.splitlines()
-    assert [int(ln.split()[0]) for ln in text[1:5]] == [r["pid"] for r in whole[:4]]
+    assert [int(ln.split()[1]) for ln in text[1:5]] == [r["pid"] for r in whole[:4]]
 
 
 def test_a_bad_key_or_count_is_a_usage_error_naming_the_keys():
