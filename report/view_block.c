@@ -352,6 +352,7 @@ const struct view view_biotop = {
 	.name = "biotop",
 	.family = "block",
 	.kind = VIEW_TABLE,
+	.html_args = "", /* the first 20 rows, bcc's default */
 	.summary = "processes by block I/O: I/Os, reads, writes, bytes and device time per disk",
 	.usage = "-s KEY (sort by ios, reads, writes, bytes, time or avg; default ios) "
 		 TOP_VIEW_USAGE,

@@ -547,6 +547,7 @@ const struct view view_opentop = {
 	.name = "opentop",
 	.family = "file",
 	.kind = VIEW_TABLE,
+	.html_args = "", /* the first 20 rows, bcc's default */
 	.summary = "files by opens (and failed opens), whoever opened them, by absolute path",
 	.usage = "-s KEY (sort by opens or failed; default opens) " TOP_VIEW_USAGE,
 	.setup = opentop_setup,
@@ -585,6 +586,7 @@ const struct view view_filetop = {
 	.name = "filetop",
 	.family = "file",
 	.kind = VIEW_TABLE,
+	.html_args = "", /* the first 20 rows, bcc's default */
 	.summary = "processes and files by opens, reads and writes (those the recording's --min-us "
 		   "kept) and bytes",
 	.usage = "-s KEY (sort by opens, reads, writes, rbytes, wbytes or all; default opens) "

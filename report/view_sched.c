@@ -247,6 +247,7 @@ const struct view view_proctop = {
 	.name = "proctop",
 	.family = "sched",
 	.kind = VIEW_TABLE,
+	.html_args = "", /* the first 20 rows, bcc's default */
 	.summary = "processes by time on CPU, profile samples, run-queue wait and time off CPU",
 	.usage = "-s KEY (sort by cpu, samples, runq, offcpu or switches; default cpu) "
 		 TOP_VIEW_USAGE,

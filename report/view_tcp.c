@@ -779,6 +779,7 @@ const struct view view_tcptop = {
 	.name = "tcptop",
 	.family = "tcp",
 	.kind = VIEW_TABLE,
+	.html_args = "", /* the first 20 rows, bcc's default */
 	.summary = "TCP sessions (or processes) by bytes received and sent",
 	.usage = "-s KEY (sort by rx, tx or all; default all) --by-process (a row a process) "
 		 TOP_VIEW_USAGE,
