@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* biosnoop: one row per completed I/O, timed from the first I/O of the trace as bcc does. */
+/* biosnoop: one row per completed I/O (the report times it as every row view: ebrec-report(1)). */
 #include <string.h>
 #include "analyze/block.h"
 
@@ -14,11 +14,7 @@ int biosnoop_on_event(void *self, const struct ebr_reader *r, const struct ebr_e
 	block_disk_name(r, ev->v[EBR_F_BLOCK_RQ_DEV].u, row.disk, sizeof(row.disk));
 	if (s->disk && strcmp(s->disk, row.disk))
 		return 0;
-	if (!s->started) {
-		s->first_ts = ev->ts;
-		s->started = true;
-	}
-	row.ts_ns = ev->ts > s->first_ts ? ev->ts - s->first_ts : 0;
+	row.ts_ns = ev->ts;
 	row.comm = ev->v[EBR_F_BLOCK_RQ_COMM].s ? ev->v[EBR_F_BLOCK_RQ_COMM].s : "";
 	row.pid = ev->v[EBR_F_BLOCK_RQ_PID].u;
 	block_rwbs(ev->v[EBR_F_BLOCK_RQ_FLAGS].u, row.rwbs);

@@ -81,7 +81,7 @@ void biolatency_release_model(struct biolatency *b);
 
 /* One row of biosnoop. */
 struct biosnoop_row {
-	uint64_t ts_ns;   /* since the first I/O of the trace */
+	uint64_t ts_ns;   /* completion, the trace's clock (CLOCK_MONOTONIC) */
 	const char *comm; /* borrowed until the next event */
 	uint64_t pid;
 	char disk[32];
@@ -95,8 +95,6 @@ struct biosnoop_row {
 struct biosnoop {
 	const char *disk;   /* -d: only this disk, or NULL */
 	struct proc_filter who; /* -p, --comm: the submitting process */
-	uint64_t first_ts;
-	bool started;
 	uint64_t rows;
 	/* called for every row, in file order */
 	int (*emit)(void *ctx, const struct biosnoop_row *row);

@@ -78,6 +78,24 @@ static int cmdline_meta(struct ebr_writer *w, int argc, char **argv)
 	return ebr_writer_meta(w, "record.cmdline", buf);
 }
 
+/* The host's time zone as the recording starts, for `report -T --local` on another machine.
+ * A zone's offset can change during a recording (daylight saving): this is the one at its
+ * start. */
+static int zone_meta(struct ebr_writer *w)
+{
+	time_t now = time(NULL);
+	struct tm tm;
+	char off[32];
+	int err;
+
+	tzset();
+	if (!localtime_r(&now, &tm))
+		return 0;
+	snprintf(off, sizeof(off), "%ld", (long)tm.tm_gmtoff);
+	err = ebr_writer_meta(w, "host.utc_offset_s", off);
+	return err ?: ebr_writer_meta(w, "host.timezone", tm.tm_zone ? tm.tm_zone : "");
+}
+
 int host_snapshot(struct ebr_writer *w, int argc, char **argv)
 {
 	struct utsname u;
@@ -100,6 +118,7 @@ int host_snapshot(struct ebr_writer *w, int argc, char **argv)
 	/* boot time on the realtime clock: realtime - boottime, both read now */
 	err = err ?: meta_u64(w, "host.boot_time_ns",
 			      clock_ns(CLOCK_REALTIME) - clock_ns(CLOCK_BOOTTIME));
+	err = err ?: zone_meta(w);
 	err = err ?: ebr_writer_meta(w, "ebrec.version", EBREC_VERSION);
 	err = err ?: cmdline_meta(w, argc, argv);
 	return errno_of_ebr(err) ?: host_clock_pair(w, "start");

@@ -47,6 +47,7 @@ static void usage(FILE *f)
 		   "  ebrec report io.ebr\n"
 		   "  ebrec report io.ebr biolatency -D -F\n"
 		   "  ebrec report io.ebr biosnoop -Q --format json -o io.json\n"
+		   "  ebrec report io.ebr biosnoop --sort lat_ms --limit 10\n"
 		   "  ebrec report all.ebr runqlat --since 60 --until 120 -p 4242\n"
 		   "  ebrec report all.ebr --format html -o report.html\n");
 }
@@ -450,7 +451,8 @@ int cmd_report(int argc, char **argv)
 		fprintf(stderr, "ebrec report: %s\n", trace_file_nomem());
 		goto cleanup;
 	}
-	if ((!summary && (status = check_family(runs[0].view, &peek))) ||
+	if ((!summary && ((status = check_family(runs[0].view, &peek)) ||
+			  (peek.known && (status = view_clock_check(&runs[0], peek.tf.r))))) ||
 	    (status = check_window(&a, &peek)))
 		goto cleanup;
 	status = 1;
@@ -480,9 +482,11 @@ int cmd_report(int argc, char **argv)
 			text_safe(ebr_reader_meta(tf.r, "redact.kinds"), safe, sizeof(safe)));
 	}
 cleanup:
-	for (size_t i = 0; i < nruns; i++)
+	for (size_t i = 0; i < nruns; i++) {
+		view_rows_release(&runs[i]); /* held rows, when the pass failed before the end */
 		if (runs[i].view && runs[i].view->release)
 			runs[i].view->release(&runs[i]);
+	}
 	if (out.f && out.f != stdout)
 		fclose(out.f);
 	trace_file_close(&tf);

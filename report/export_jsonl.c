@@ -18,6 +18,7 @@
 #include "analyze/tcp.h"
 #include "report/export.h"
 #include "report/json.h"
+#include "format/mem.h"
 #include "report/membuf.h"
 
 /* the schema version every row states: raise it when a column changes meaning */
@@ -427,7 +428,7 @@ cleanup:
 	}
 	if (x->line_f)
 		fclose(x->line_f);
-	free(x->line.data);
+	ebr_free(x->line.data); /* membuf grows it through ebr_realloc */
 	free(x->scratch);
 	symtab_release(&x->syms);
 	free(x);

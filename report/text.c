@@ -113,7 +113,8 @@ const char *text_utc(const char *realtime_ns, char *buf, size_t len)
 }
 
 
-const char *text_hms(const struct ebr_reader *r, uint64_t mono_ns, char *buf, size_t len)
+const char *text_hms(const struct ebr_reader *r, uint64_t mono_ns, long utc_offset_s, char *buf,
+		     size_t len)
 {
 	const char *real = ebr_reader_meta(r, "clock.start.realtime_ns");
 	uint64_t start = trace_start_ns(r);
@@ -124,7 +125,8 @@ const char *text_hms(const struct ebr_reader *r, uint64_t mono_ns, char *buf, si
 		snprintf(buf, len, "--:--:--");
 		return buf;
 	}
-	secs = (time_t)((strtoull(real, NULL, 10) + (mono_ns - start)) / 1000000000ull);
+	secs = (time_t)((strtoull(real, NULL, 10) + (mono_ns - start)) / 1000000000ull) +
+	       utc_offset_s;
 	if (!gmtime_r(&secs, &tm) || !strftime(buf, len, "%H:%M:%S", &tm))
 		snprintf(buf, len, "--:--:--");
 	return buf;

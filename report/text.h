@@ -26,8 +26,12 @@ const char *text_safe(const char *s, char *buf, size_t len);
 void markup_text(FILE *f, const char *s);
 /* "2026-11-25 06:39:12 UTC" from META's decimal ns since the epoch, or "unknown" */
 const char *text_utc(const char *realtime_ns, char *buf, size_t len);
-/* "HH:MM:SS" (UTC) of a CLOCK_MONOTONIC time, through META's clock pair; "--:--:--" without. */
-const char *text_hms(const struct ebr_reader *r, uint64_t mono_ns, char *buf, size_t len);
+/*
+ * "HH:MM:SS" of a CLOCK_MONOTONIC time, through META's clock pair, at utc_offset_s east of UTC
+ * (0: UTC); "--:--:--" without the pair.
+ */
+const char *text_hms(const struct ebr_reader *r, uint64_t mono_ns, long utc_offset_s, char *buf,
+		     size_t len);
 /* "0", "2", "signal 9 (KILL)", "signal 11 (SEGV), core dumped": exitsnoop's EXIT_CODE */
 const char *exit_code_text(uint64_t wait_status, char *out, size_t len);
 /* "42.0 us", "1.25 ms"; "1.2 MiB" */

@@ -37,6 +37,8 @@ struct report_out {
 	bool failed; /* a view could not write a file of its own (--svg): exit 1 */
 	uint64_t max_rows; /* JSON rows a row view writes (0: all), then "rows_omitted" */
 	bool summary; /* the views count for their headline instead of writing rows */
+	/* --sort/--limit: this out holds a listing's rows until view_rows_finish() (view_rows.c) */
+	struct row_order *order;
 };
 
 /* What a view's JSON document holds, and so how the HTML page draws it. */
@@ -49,6 +51,23 @@ enum view_kind {
 
 struct view_run;
 
+/*
+ * The time column of every row view, the same everywhere (ebrec-report(1), TIME): seconds
+ * from the start of the recording, or with -T the wall clock, in UTC or with --local in the
+ * recording host's time zone (META host.utc_offset_s). view_getopt() takes -T and --local
+ * for every view whose options list -T.
+ */
+struct view_clock {
+	bool wall;  /* -T */
+	bool local; /* --local */
+};
+/* The column's header ("TIME(s)" or "TIME") and its value at ts (the trace's clock), each
+ * followed by a space. */
+void view_time_head(const struct view_clock *c, FILE *f);
+void view_time(const struct view_clock *c, const struct report_out *out, FILE *f, uint64_t ts);
+/* --local on a trace that does not hold its zone: said, and the usage error (2); else 0. */
+int view_clock_check(const struct view_run *vr, const struct ebr_reader *r);
+
 struct view {
 	const char *name;
 	const char *family;
@@ -57,6 +76,11 @@ struct view {
 	const char *usage; /* its options */
 	/* On the HTML page when no view is named, with these options ("" none); NULL: not on it */
 	const char *html_args;
+	/*
+	 * A listing's: the JSON keys of its rows that --sort takes ("lat_ms time_s pid"), and
+	 * VIEW_ROWS_USAGE ends its usage; NULL: no --sort/--limit (view_rows.c)
+	 */
+	const char *sort_keys;
 	/*
 	 * Parses options (argv[0] is the view's name): 0, 1 for a runtime error (out of memory)
 	 * or 2 for a usage error, with the message printed either way.
@@ -84,7 +108,19 @@ struct view_run {
 	struct report_out *out;
 	void *state;
 	struct analyzer an;
+	struct view_clock clock; /* -T, --local */
+	/* --sort KEY and --limit N, which view_getopt() takes for every listing (sort_keys) */
+	const char *sort; /* NULL: the order of the trace */
+	uint64_t limit;   /* rows; 0 all */
+	struct row_order *order; /* the rows held for them, from view_rows_begin() on */
 };
+
+/* the time options of a row view's usage */
+#define VIEW_CLOCK_USAGE "-T (wall clock, UTC) --local (-T in the recording host's time zone)"
+
+/* the end of a listing's usage: the options view_getopt() takes for it */
+#define VIEW_ROWS_USAGE " --sort KEY (rows by a key of their JSON: numbers biggest first) " \
+			"--limit ROWS (the first ROWS rows; 0 all)"
 
 /* ------------------------------------------------------------ views.c: the registry */
 
@@ -117,22 +153,60 @@ enum row_sink {
 	ROW_SINK_TALLY, /* the summary: counted for the headline, nothing written */
 	ROW_SINK_JSON,  /* the view's JSON document is open at its "rows" array */
 	ROW_SINK_TEXT,  /* text: the view prints its header, then a line a row */
+	ROW_SINK_HELD,  /* --sort/--limit: each row between view_row_begin() and view_row_end() */
 };
-/* One of three emitters of a model, by the sink view_rows_begin() chose. */
-#define ROW_SINK_PICK(sink, tally, json, text)                                                  \
-	((sink) == ROW_SINK_TALLY ? (tally) : (sink) == ROW_SINK_JSON ? (json) : (text))
+/* One of four emitters of a model, by the sink view_rows_begin() chose. */
+#define ROW_SINK_PICK(sink, tally, json, text, held)                                            \
+	((sink) == ROW_SINK_TALLY ? (tally)                                                      \
+	 : (sink) == ROW_SINK_JSON ? (json)                                                      \
+	 : (sink) == ROW_SINK_TEXT ? (text)                                                      \
+				   : (held))
+/*
+ * The held emitter of a listing whose model calls back with (ctx, const row_type *): ctx is
+ * its state, whose member out is where rows go. The JSON row is written in JSON and whenever
+ * the rows are sorted (the key is read from it), the text row in text.
+ */
+#define VIEW_ROW_HELD(name, state_type, row_type, json_row, text_row)                           \
+	static int name(void *ctx, const row_type *row)                                          \
+	{                                                                                        \
+		struct report_out *o = ((state_type *)ctx)->out;                                 \
+		int err;                                                                         \
+                                                                                                 \
+		view_row_begin(o);                                                               \
+		err = view_row_json(o) ? json_row(ctx, row) : 0;                                 \
+		if (!err && view_row_text(o))                                                    \
+			err = text_row(ctx, row);                                                \
+		return err ? err : view_row_end(o);                                              \
+	}
 
 /*
  * The start of a row view: in JSON opens {"view": NAME, "rows": [ (capped at --rows for the
- * HTML page), and says where the rows go.
+ * HTML page), and says where the rows go. *rows is the out the rows are written to: out, or
+ * with --sort/--limit one that holds them (in memory, which --max-memory bounds: the pass
+ * stops there as for any model, and the rows held so far are shown) until
+ * view_rows_finish() sorts, cuts and writes them; what is written to it before the first row
+ * (a header) comes first, what after the last row last.
  */
-enum row_sink view_rows_begin(struct view_run *vr, struct report_out *out);
+enum row_sink view_rows_begin(struct view_run *vr, struct report_out *out,
+			      struct report_out **rows);
 /*
- * The end of every view's document: JSON closes the array, counts the rows the cap dropped
- * ("rows_omitted"), adds the view's json_tail and its family's losses; text prints a blank
- * line, the view's text_tail and the loss line.
+ * Around each row written to a held out; nothing without --sort/--limit. view_row_end() is 0
+ * or EBR_E_NOMEM (the pass stops as at --max-memory).
+ */
+void view_row_begin(struct report_out *rows);
+int view_row_end(struct report_out *rows);
+/* Whether a row written to rows needs its JSON (JSON, or held: its sort key) and its text. */
+bool view_row_json(const struct report_out *rows);
+bool view_row_text(const struct report_out *rows);
+/*
+ * The end of every view's document: the held rows sorted, cut at --limit and written; then
+ * JSON closes the array, counts the rows the cap dropped ("rows_omitted") and those --limit
+ * left out ("more_rows"), adds the view's json_tail and its family's losses; text prints a
+ * blank line, the rows --limit left out, the view's text_tail and the loss line.
  */
 void view_rows_finish(struct view_run *vr, struct report_out *out, const struct losses *ls);
+/* Frees what view_rows_begin() held, if view_rows_finish() did not run (the pass failed). */
+void view_rows_release(struct view_run *vr);
 /* A view document that is not a listing ({"view": NAME, its own keys, an array...). */
 void view_doc_begin(struct view_run *vr, struct report_out *out);
 /* release for views whose state is one allocation */
@@ -142,11 +216,12 @@ void view_json_args(struct report_out *out, uint32_t pid);
 
 /*
  * A view's getopt loop: begin resets getopt for its argv; view_getopt is getopt_long
- * (longopts may be NULL); bad_option is the usage error (2) for what getopt refused, naming
+ * (longopts may be NULL) that also takes a listing's --sort KEY and --limit N; bad_option
+ * is the usage error (2) for what getopt refused, naming
  * the option; end is 0, or the usage error for an argument left over.
  */
 struct option;
-void view_opts_begin(void);
+void view_opts_begin(struct view_run *vr);
 int view_getopt(int argc, char **argv, const char *opts, const struct option *longopts);
 int view_bad_option(const struct view *v, char **argv);
 int view_opts_end(const struct view *v, int argc, char **argv);

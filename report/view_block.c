@@ -40,7 +40,7 @@ static int biolatency_setup(struct view_run *vr, int argc, char **argv)
 	vr->state = b;
 	vr->an = (struct analyzer){ biolatency_on_event, b };
 	b->opts.who = *vr->who;
-	view_opts_begin();
+	view_opts_begin(vr);
 	while ((c = view_getopt(argc, argv, "mDFQ", longopts)) != -1) {
 		switch (c) {
 		case 'm':
@@ -180,6 +180,7 @@ const struct view view_biolatency = {
 struct biosnoop_view {
 	struct biosnoop model;
 	bool queue_column; /* -Q: QUE(ms), the time in the OS queue */
+	const struct view_clock *clock;
 	struct report_out *out;
 	struct tally tally; /* the summary's: I/Os and bytes per process */
 };
@@ -223,7 +224,8 @@ static int biosnoop_text_row(void *ctx, const struct biosnoop_row *row)
 	FILE *f = s->out->f;
 	char comm[TEXT_COMM_SIZE], disk[80];
 
-	fprintf(f, "%-11.6f %-14.14s %-7llu %-7s %-4s %-10llu %-7llu ", (double)row->ts_ns / 1e9,
+	view_time(s->clock, s->out, f, row->ts_ns);
+	fprintf(f, "%-14.14s %-7llu %-7s %-4s %-10llu %-7llu ",
 		text_safe(row->comm, comm, sizeof(comm)), (unsigned long long)row->pid,
 		text_safe(row->disk, disk, sizeof(disk)), row->rwbs,
 		(unsigned long long)row->sector, (unsigned long long)row->bytes);
@@ -239,7 +241,7 @@ static int biosnoop_json_row(void *ctx, const struct biosnoop_row *row)
 	struct json *j = &s->out->json;
 
 	json_object_begin(j, NULL);
-	json_double(j, "time_s", (double)row->ts_ns / 1e9, 6);
+	json_double(j, "time_s", trace_seconds(s->out->tf->r, row->ts_ns), 6);
 	json_str(j, "comm", row->comm);
 	json_u64(j, "pid", row->pid);
 	view_json_args(s->out, (uint32_t)row->pid);
@@ -264,8 +266,9 @@ static int biosnoop_setup(struct view_run *vr, int argc, char **argv)
 	vr->state = s;
 	vr->an = (struct analyzer){ biosnoop_on_event, &s->model };
 	s->model.who = *vr->who;
-	view_opts_begin();
-	while ((c = view_getopt(argc, argv, "Qd:", NULL)) != -1) {
+	s->clock = &vr->clock;
+	view_opts_begin(vr);
+	while ((c = view_getopt(argc, argv, "QTd:", NULL)) != -1) {
 		switch (c) {
 		case 'Q':
 			s->queue_column = true;
@@ -280,20 +283,24 @@ static int biosnoop_setup(struct view_run *vr, int argc, char **argv)
 	return view_opts_end(vr->view, argc, argv);
 }
 
+/* --sort/--limit */
+VIEW_ROW_HELD(biosnoop_held_row, struct biosnoop_view, struct biosnoop_row, biosnoop_json_row,
+	      biosnoop_text_row)
+
 static void biosnoop_begin(struct view_run *vr, struct report_out *out)
 {
 	struct biosnoop_view *s = vr->state;
 	enum row_sink sink;
 
-	s->out = out;
 	s->model.ctx = s;
-	sink = view_rows_begin(vr, out);
+	sink = view_rows_begin(vr, out, &s->out);
 	s->model.emit = ROW_SINK_PICK(sink, biosnoop_tally_row, biosnoop_json_row,
-				      biosnoop_text_row);
-	if (sink != ROW_SINK_TEXT)
+				      biosnoop_text_row, biosnoop_held_row);
+	if (sink == ROW_SINK_TALLY || out->format == FORMAT_JSON)
 		return;
-	fprintf(out->f, "%-11s %-14s %-7s %-7s %-4s %-10s %-7s ", "TIME(s)", "COMM", "PID", "DISK",
-		"T", "SECTOR", "BYTES");
+	view_time_head(s->clock, out->f);
+	fprintf(out->f, "%-14s %-7s %-7s %-4s %-10s %-7s ", "COMM", "PID", "DISK", "T", "SECTOR",
+		"BYTES");
 	if (s->queue_column)
 		fprintf(out->f, "%7s ", "QUE(ms)");
 	fprintf(out->f, "%7s\n", "LAT(ms)");
@@ -306,7 +313,8 @@ const struct view view_biosnoop = {
 	.html_args = "",
 	.summary = "every block I/O: process, disk, type, sector, size and latency",
 	.usage = "-Q (a QUE(ms) column: time queued in the OS before the device) -d DISK (only this "
-		 "disk)",
+		 "disk) " VIEW_CLOCK_USAGE VIEW_ROWS_USAGE,
+	.sort_keys = "lat_ms queue_ms bytes sector time_s pid comm disk rwbs",
 	.setup = biosnoop_setup,
 	.begin = biosnoop_begin,
 	.end = view_rows_finish,
@@ -345,6 +353,7 @@ const struct view view_biotop = {
 	.name = "biotop",
 	.family = "block",
 	.kind = VIEW_TABLE,
+	.html_args = "", /* the first 20 rows, bcc's default */
 	.summary = "processes by block I/O: I/Os, reads, writes, bytes and device time per disk",
 	.usage = "-s KEY (sort by ios, reads, writes, bytes, time or avg; default ios) "
 		 TOP_VIEW_USAGE,

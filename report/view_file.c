@@ -18,7 +18,7 @@
 struct opensnoop_view {
 	struct opensnoop model;
 	struct report_out *out;
-	bool timestamp; /* -T */
+	const struct view_clock *clock;
 	bool flags;     /* -e */
 	struct text_line line;
 	struct tally tally; /* the summary's: opens per process */
@@ -52,13 +52,8 @@ static int opensnoop_text_row(void *ctx, const struct opensnoop_row *row)
 	struct opensnoop_view *s = ctx;
 	struct text_line *l = &s->line;
 
+	view_time(s->clock, s->out, s->out->f, row->ts_ns);
 	text_line_reset(l);
-	if (s->timestamp) {
-		char t[32];
-
-		snprintf(t, sizeof(t), "%-8.3f ", trace_seconds(s->out->tf->r, row->ts_ns));
-		text_line_safe(l, t, sizeof(t), 0);
-	}
 	text_line_u64(l, row->pid, -6);
 	text_line_char(l, ' ');
 	text_line_safe(l, row->comm, 80, -16);
@@ -108,7 +103,8 @@ static int opensnoop_setup(struct view_run *vr, int argc, char **argv)
 	vr->state = s;
 	vr->an = (struct analyzer){ opensnoop_on_event, &s->model };
 	s->model.who = *vr->who;
-	view_opts_begin();
+	s->clock = &vr->clock;
+	view_opts_begin(vr);
 	while ((c = view_getopt(argc, argv, "xn:Te", NULL)) != -1) {
 		switch (c) {
 		case 'x':
@@ -116,9 +112,6 @@ static int opensnoop_setup(struct view_run *vr, int argc, char **argv)
 			break;
 		case 'n':
 			s->model.name = optarg;
-			break;
-		case 'T':
-			s->timestamp = true;
 			break;
 		case 'e':
 			s->flags = true;
@@ -130,21 +123,23 @@ static int opensnoop_setup(struct view_run *vr, int argc, char **argv)
 	return view_opts_end(vr->view, argc, argv);
 }
 
+/* --sort/--limit */
+VIEW_ROW_HELD(opensnoop_held_row, struct opensnoop_view, struct opensnoop_row, opensnoop_json_row,
+	      opensnoop_text_row)
+
 static void opensnoop_begin(struct view_run *vr, struct report_out *out)
 {
 	struct opensnoop_view *s = vr->state;
 	enum row_sink sink;
 
-	s->out = out;
 	s->model.ctx = s;
 	s->model.procs = out->procs;
-	sink = view_rows_begin(vr, out);
+	sink = view_rows_begin(vr, out, &s->out);
 	s->model.emit = ROW_SINK_PICK(sink, opensnoop_tally_row, opensnoop_json_row,
-				      opensnoop_text_row);
-	if (sink != ROW_SINK_TEXT)
+				      opensnoop_text_row, opensnoop_held_row);
+	if (sink == ROW_SINK_TALLY || out->format == FORMAT_JSON)
 		return;
-	if (s->timestamp)
-		fprintf(out->f, "%-8s ", "TIME(s)");
+	view_time_head(s->clock, out->f);
 	fprintf(out->f, "%-6s %-16s %3s %3s ", "PID", "COMM", "FD", "ERR");
 	if (s->flags)
 		fprintf(out->f, "%-8s ", "FLAGS");
@@ -157,7 +152,9 @@ const struct view view_opensnoop = {
 	.kind = VIEW_LISTING,
 	.html_args = "",
 	.summary = "every open, openat, openat2 and creat, with the whole path",
-	.usage = "-x (failed only) -n NAME (command contains NAME) -T (time) -e (flags)",
+	.usage = "-x (failed only) -n NAME (command contains NAME) -e (flags) " VIEW_CLOCK_USAGE
+		 VIEW_ROWS_USAGE,
+	.sort_keys = "time_s pid err fd comm path",
 	.setup = opensnoop_setup,
 	.begin = opensnoop_begin,
 	.end = view_rows_finish,
@@ -170,6 +167,7 @@ const struct view view_opensnoop = {
 struct fsslower_view {
 	struct fsslower model;
 	struct report_out *out;
+	const struct view_clock *clock;
 	char safe[TEXT_SAFE_SIZE(256)]; /* a file name (NAME_MAX) escaped */
 	/* the summary's: how many, and the slowest */
 	uint64_t slow;
@@ -231,10 +229,10 @@ static void fsslower_headline(struct view_run *vr, struct report_out *out,
 static int fsslower_text_row(void *ctx, const struct fsslower_row *row)
 {
 	struct fsslower_view *s = ctx;
-	char hms[16], comm[TEXT_COMM_SIZE], op[8];
+	char comm[TEXT_COMM_SIZE], op[8];
 
-	fprintf(s->out->f, "%-8s %-14.14s %-6u %s %-7lld %-8llu %7.2f %s\n",
-		text_hms(s->out->tf->r, row->ts_ns, hms, sizeof(hms)),
+	view_time(s->clock, s->out, s->out->f, row->ts_ns);
+	fprintf(s->out->f, "%-14.14s %-6u %s %-7lld %-8llu %7.2f %s\n",
 		text_safe(row->comm, comm, sizeof(comm)), row->pid, op_text(row->op, op, sizeof(op)),
 		(long long)row->bytes, (unsigned long long)(row->offset / 1024),
 		(double)row->lat_ns / 1e6,
@@ -277,8 +275,9 @@ static int fsslower_parse(struct view_run *vr, int argc, char **argv, const char
 	vr->an = (struct analyzer){ fsslower_on_event, &s->model };
 	s->model.who = *vr->who;
 	s->model.fstype = fstype;
-	view_opts_begin();
-	while ((c = view_getopt(argc, argv, "m:t:", NULL)) != -1) {
+	s->clock = &vr->clock;
+	view_opts_begin(vr);
+	while ((c = view_getopt(argc, argv, fstype ? "m:T" : "m:t:T", NULL)) != -1) {
 		switch (c) {
 		case 'm':
 			ms = strtod(optarg, &end);
@@ -306,20 +305,24 @@ static int ext4slower_setup(struct view_run *vr, int argc, char **argv)
 	return fsslower_parse(vr, argc, argv, "ext4");
 }
 
+/* --sort/--limit */
+VIEW_ROW_HELD(fsslower_held_row, struct fsslower_view, struct fsslower_row, fsslower_json_row,
+	      fsslower_text_row)
+
 static void fsslower_begin(struct view_run *vr, struct report_out *out)
 {
 	struct fsslower_view *s = vr->state;
 	enum row_sink sink;
 
-	s->out = out;
 	s->model.ctx = s;
-	sink = view_rows_begin(vr, out);
+	sink = view_rows_begin(vr, out, &s->out);
 	s->model.emit = ROW_SINK_PICK(sink, fsslower_count_row, fsslower_json_row,
-				      fsslower_text_row);
-	if (sink != ROW_SINK_TEXT)
+				      fsslower_text_row, fsslower_held_row);
+	if (sink == ROW_SINK_TALLY || out->format == FORMAT_JSON)
 		return;
-	fprintf(out->f, "%-8s %-14s %-6s %1s %-7s %-8s %7s %s\n", "TIME", "COMM", "PID", "T", "BYTES",
-		"OFF_KB", "LAT(ms)", "FILENAME");
+	view_time_head(s->clock, out->f);
+	fprintf(out->f, "%-14s %-6s %1s %-7s %-8s %7s %s\n", "COMM", "PID", "T", "BYTES", "OFF_KB",
+		"LAT(ms)", "FILENAME");
 }
 
 /* what the kernel filtered out, so that a short list is not misread */
@@ -354,7 +357,8 @@ const struct view view_fsslower = {
 	.html_args = "",
 	.summary = "reads, writes, opens and syncs of files slower than a threshold",
 	.usage = "-m MS (minimum latency, default 10) -t FSTYPE (ext4, xfs, btrfs...; default: "
-		 "file systems on a block device)",
+		 "file systems on a block device) " VIEW_CLOCK_USAGE VIEW_ROWS_USAGE,
+	.sort_keys = "lat_ms bytes offset time_s pid comm file",
 	.setup = fsslower_setup,
 	.begin = fsslower_begin,
 	.end = view_rows_finish,
@@ -369,7 +373,9 @@ const struct view view_ext4slower = {
 	.family = "file",
 	.kind = VIEW_LISTING,
 	.summary = "fsslower -t ext4",
-	.usage = "-m MS (minimum latency, default 10)",
+	.usage = "-m MS (minimum latency, default 10) " VIEW_CLOCK_USAGE
+		 VIEW_ROWS_USAGE,
+	.sort_keys = "lat_ms bytes offset time_s pid comm file",
 	.setup = ext4slower_setup,
 	.begin = fsslower_begin,
 	.end = view_rows_finish,
@@ -382,7 +388,7 @@ const struct view view_ext4slower = {
 
 struct cachestat_view {
 	struct cachestat model;
-	bool timestamp; /* -T */
+	const struct view_clock *clock;
 };
 
 static int cachestat_setup(struct view_run *vr, int argc, char **argv)
@@ -399,12 +405,11 @@ static int cachestat_setup(struct view_run *vr, int argc, char **argv)
 	if (proc_filter_active(vr->who))
 		fprintf(stderr, "ebrec report: cachestat counts the whole system's page cache: "
 				"-p/--comm do not cut it\n");
-	view_opts_begin();
-	while ((c = view_getopt(argc, argv, "T", NULL)) != -1) {
-		if (c != 'T')
-			return view_bad_option(vr->view, argv);
-		s->timestamp = true;
-	}
+	s->clock = &vr->clock;
+	view_opts_begin(vr);
+	/* -T is view_getopt()'s */
+	if ((c = view_getopt(argc, argv, "T", NULL)) != -1)
+		return view_bad_option(vr->view, argv);
 	if (optind < argc) {
 		secs = strtod(argv[optind], &end);
 		if (*end || end == argv[optind] || !(secs >= 1) || secs > 86400 ||
@@ -423,7 +428,6 @@ static void cachestat_end(struct view_run *vr, struct report_out *out, const str
 	const struct cachestat *c = &s->model;
 	uint64_t hits, misses, dirties;
 	double ratio;
-	char hms[16];
 
 	if (out->format == FORMAT_JSON) {
 		struct json *j = &out->json;
@@ -450,16 +454,12 @@ static void cachestat_end(struct view_run *vr, struct report_out *out, const str
 		view_rows_finish(vr, out, ls);
 		return;
 	}
-	if (s->timestamp)
-		fprintf(out->f, "%-8s ", "TIME");
+	view_time_head(s->clock, out->f);
 	fprintf(out->f, "%8s %8s %8s %8s %12s %10s\n", "HITS", "MISSES", "DIRTIES", "HITRATIO",
 		"BUFFERS_MB", "CACHED_MB");
 	for (uint32_t i = 0; i < c->len; i++) {
 		cachestat_compute(&c->iv[i], &hits, &misses, &dirties, &ratio);
-		if (s->timestamp)
-			fprintf(out->f, "%-8s ",
-				text_hms(out->tf->r, c->iv[i].start_ns + c->interval_ns, hms,
-					 sizeof(hms)));
+		view_time(s->clock, out, out->f, c->iv[i].start_ns);
 		fprintf(out->f, "%8llu %8llu %8llu %7.2f%% %12llu %10llu\n",
 			(unsigned long long)hits, (unsigned long long)misses,
 			(unsigned long long)dirties, ratio * 100,
@@ -513,8 +513,8 @@ const struct view view_cachestat = {
 	.kind = VIEW_TABLE,
 	.html_args = "",
 	.summary = "page-cache hits, misses, dirtied pages and hit ratio per interval",
-	.usage = "[INTERVAL] (seconds, default 1) -T (time column); counted from filemap and "
-		 "writeback tracepoints: see FORMAT.md cache.stat",
+	.usage = "[INTERVAL] (seconds, default 1; counted from filemap and writeback "
+		 "tracepoints: see FORMAT.md cache.stat) " VIEW_CLOCK_USAGE,
 	.setup = cachestat_setup,
 	.end = cachestat_end,
 	.release = cachestat_release,
@@ -548,6 +548,7 @@ const struct view view_opentop = {
 	.name = "opentop",
 	.family = "file",
 	.kind = VIEW_TABLE,
+	.html_args = "", /* the first 20 rows, bcc's default */
 	.summary = "files by opens (and failed opens), whoever opened them, by absolute path",
 	.usage = "-s KEY (sort by opens or failed; default opens) " TOP_VIEW_USAGE,
 	.setup = opentop_setup,
@@ -586,6 +587,7 @@ const struct view view_filetop = {
 	.name = "filetop",
 	.family = "file",
 	.kind = VIEW_TABLE,
+	.html_args = "", /* the first 20 rows, bcc's default */
 	.summary = "processes and files by opens, reads and writes (those the recording's --min-us "
 		   "kept) and bytes",
 	.usage = "-s KEY (sort by opens, reads, writes, rbytes, wbytes or all; default opens) "

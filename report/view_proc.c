@@ -14,8 +14,7 @@
 struct execsnoop_view {
 	struct execsnoop model;
 	struct report_out *out;
-	bool time_hms;  /* -T */
-	bool time_rel;  /* -t */
+	const struct view_clock *clock;
 	bool show_uid;  /* -U */
 	struct tally tally; /* the summary's: execs per parent */
 };
@@ -40,13 +39,10 @@ static int execsnoop_text_row(void *ctx, const struct execsnoop_row *row)
 {
 	struct execsnoop_view *s = ctx;
 	FILE *f = s->out->f;
-	char comm[TEXT_COMM_SIZE], hms[16], *args;
+	char comm[TEXT_COMM_SIZE], *args;
 	size_t alen = TEXT_SAFE_SIZE(strlen(row->command));
 
-	if (s->time_hms)
-		fprintf(f, "%-8s ", text_hms(s->out->tf->r, row->ts_ns, hms, sizeof(hms)));
-	if (s->time_rel)
-		fprintf(f, "%-8.3f ", trace_seconds(s->out->tf->r, row->ts_ns));
+	view_time(s->clock, s->out, f, row->ts_ns);
 	if (s->show_uid)
 		fprintf(f, "%-6u ", row->uid);
 	args = ebr_malloc(alen);
@@ -88,15 +84,12 @@ static int execsnoop_setup(struct view_run *vr, int argc, char **argv)
 	vr->an = (struct analyzer){ execsnoop_on_event, &s->model };
 	s->model.who = *vr->who;
 	s->model.uid = -1;
-	view_opts_begin();
+	s->clock = &vr->clock;
+	view_opts_begin(vr);
 	while ((c = view_getopt(argc, argv, "Ttxn:u:U", NULL)) != -1) {
 		switch (c) {
-		case 'T':
-			s->time_hms = true;
-			break;
 		case 't':
-			s->time_rel = true;
-			break;
+			break; /* bcc's: seconds from the start, every row view's time column */
 		case 'x':
 			s->model.failed_only = true;
 			break;
@@ -117,22 +110,22 @@ static int execsnoop_setup(struct view_run *vr, int argc, char **argv)
 	return view_opts_end(vr->view, argc, argv);
 }
 
+/* --sort/--limit */
+VIEW_ROW_HELD(execsnoop_held_row, struct execsnoop_view, struct execsnoop_row, execsnoop_json_row,
+	      execsnoop_text_row)
+
 static void execsnoop_begin(struct view_run *vr, struct report_out *out)
 {
 	struct execsnoop_view *s = vr->state;
 	enum row_sink sink;
 
-	s->out = out;
 	s->model.ctx = s;
-	sink = view_rows_begin(vr, out);
+	sink = view_rows_begin(vr, out, &s->out);
 	s->model.emit = ROW_SINK_PICK(sink, execsnoop_tally_row, execsnoop_json_row,
-				      execsnoop_text_row);
-	if (sink != ROW_SINK_TEXT)
+				      execsnoop_text_row, execsnoop_held_row);
+	if (sink == ROW_SINK_TALLY || out->format == FORMAT_JSON)
 		return;
-	if (s->time_hms)
-		fprintf(out->f, "%-8s ", "TIME");
-	if (s->time_rel)
-		fprintf(out->f, "%-8s ", "TIME(s)");
+	view_time_head(s->clock, out->f);
 	if (s->show_uid)
 		fprintf(out->f, "%-6s ", "UID");
 	fprintf(out->f, "%-16s %-6s %-6s %3s %s\n", "PCOMM", "PID", "PPID", "RET", "ARGS");
@@ -155,8 +148,9 @@ const struct view view_execsnoop = {
 	.kind = VIEW_LISTING,
 	.html_args = "",
 	.summary = "every exec, successful or failed, with its arguments",
-	.usage = "-T (HH:MM:SS UTC) -t (seconds since the start) -x (failed only) -n NAME (command "
-		 "or an argument contains NAME) -u UID -U (UID column)",
+	.usage = "-t (seconds from the start: the default) -x (failed only) -n NAME (command or an "
+		 "argument contains NAME) -u UID -U (UID column) " VIEW_CLOCK_USAGE VIEW_ROWS_USAGE,
+	.sort_keys = "time_s pid ppid uid ret comm args",
 	.setup = execsnoop_setup,
 	.begin = execsnoop_begin,
 	.end = view_rows_finish,
@@ -169,7 +163,7 @@ const struct view view_execsnoop = {
 struct exitsnoop_view {
 	struct exitsnoop model;
 	struct report_out *out;
-	bool time_hms; /* -T */
+	const struct view_clock *clock;
 	uint64_t exits, failed, signaled; /* the summary's */
 };
 
@@ -198,10 +192,9 @@ static void exitsnoop_headline(struct view_run *vr, struct report_out *out,
 static int exitsnoop_text_row(void *ctx, const struct exitsnoop_row *row)
 {
 	struct exitsnoop_view *s = ctx;
-	char comm[TEXT_COMM_SIZE], hms[16], code[64];
+	char comm[TEXT_COMM_SIZE], code[64];
 
-	if (s->time_hms)
-		fprintf(s->out->f, "%-8s ", text_hms(s->out->tf->r, row->ts_ns, hms, sizeof(hms)));
+	view_time(s->clock, s->out, s->out->f, row->ts_ns);
 	fprintf(s->out->f, "%-16s %-7u %-7u %-7u %-7.2f %s\n",
 		text_safe(row->comm, comm, sizeof(comm)), row->pid, row->ppid, row->tid,
 		(double)row->age_ns / 1e9, exit_code_text(row->code, code, sizeof(code)));
@@ -245,14 +238,12 @@ static int exitsnoop_setup(struct view_run *vr, int argc, char **argv)
 	vr->state = s;
 	vr->an = (struct analyzer){ exitsnoop_on_event, &s->model };
 	s->model.who = *vr->who;
-	view_opts_begin();
+	s->clock = &vr->clock;
+	view_opts_begin(vr);
 	while ((c = view_getopt(argc, argv, "xT", longopts)) != -1) {
 		switch (c) {
 		case 'x':
 			s->model.failed_only = true;
-			break;
-		case 'T':
-			s->time_hms = true;
 			break;
 		case 'P':
 			s->model.per_thread = true;
@@ -264,21 +255,23 @@ static int exitsnoop_setup(struct view_run *vr, int argc, char **argv)
 	return view_opts_end(vr->view, argc, argv);
 }
 
+/* --sort/--limit */
+VIEW_ROW_HELD(exitsnoop_held_row, struct exitsnoop_view, struct exitsnoop_row, exitsnoop_json_row,
+	      exitsnoop_text_row)
+
 static void exitsnoop_begin(struct view_run *vr, struct report_out *out)
 {
 	struct exitsnoop_view *s = vr->state;
 	enum row_sink sink;
 
-	s->out = out;
 	s->model.ctx = s;
 	s->model.procs = out->procs;
-	sink = view_rows_begin(vr, out);
+	sink = view_rows_begin(vr, out, &s->out);
 	s->model.emit = ROW_SINK_PICK(sink, exitsnoop_count_row, exitsnoop_json_row,
-				      exitsnoop_text_row);
-	if (sink != ROW_SINK_TEXT)
+				      exitsnoop_text_row, exitsnoop_held_row);
+	if (sink == ROW_SINK_TALLY || out->format == FORMAT_JSON)
 		return;
-	if (s->time_hms)
-		fprintf(out->f, "%-8s ", "TIME");
+	view_time_head(s->clock, out->f);
 	fprintf(out->f, "%-16s %-7s %-7s %-7s %-7s %s\n", "PCOMM", "PID", "PPID", "TID", "AGE(s)",
 		"EXIT_CODE");
 }
@@ -289,7 +282,9 @@ const struct view view_exitsnoop = {
 	.kind = VIEW_LISTING,
 	.html_args = "",
 	.summary = "every process exit with its age and exit code or signal",
-	.usage = "-x (non-zero exits only) -T (HH:MM:SS UTC) --per-thread (every thread)",
+	.usage = "-x (non-zero exits only) --per-thread (every thread) " VIEW_CLOCK_USAGE
+		 VIEW_ROWS_USAGE,
+	.sort_keys = "age_s time_s pid ppid status exit_code signal comm",
 	.setup = exitsnoop_setup,
 	.begin = exitsnoop_begin,
 	.end = view_rows_finish,
@@ -316,7 +311,7 @@ static int processes_setup(struct view_run *vr, int argc, char **argv)
 		return view_no_memory(vr->view);
 	vr->state = s;
 	vr->an = (struct analyzer){ NULL, NULL }; /* the process table is built for every view */
-	view_opts_begin();
+	view_opts_begin(vr);
 	while ((c = view_getopt(argc, argv, "", longopts)) != -1) {
 		if (c != 'N')
 			return view_bad_option(vr->view, argv);
@@ -330,17 +325,16 @@ static void processes_end(struct view_run *vr, struct report_out *out, const str
 	const struct processes_view *s = vr->state;
 	const struct proctable *t = out->procs;
 	uint64_t start = trace_start_ns(out->tf->r);
-	struct probe_losses l;
 	size_t cap = 1 << 16;
 	char *args = ebr_malloc(cap), *safe = ebr_malloc(cap * 4), comm[TEXT_COMM_SIZE], code[64];
+	struct report_out *rows;
 	uint64_t shown = 0;
 
-	losses_of_family(ls, "proc", &l);
 	if (!args || !safe) {
 		fprintf(stderr, "ebrec report: %s\n", trace_file_nomem());
 		goto cleanup;
 	}
-	if (view_rows_begin(vr, out) == ROW_SINK_TEXT)
+	if (view_rows_begin(vr, out, &rows) != ROW_SINK_TALLY && out->format != FORMAT_JSON)
 		fprintf(out->f, "%-7s %-7s %-6s %9s %9s %-16s %-16s %s\n", "PID", "PPID", "UID",
 			"START(s)", "END(s)", "EXIT", "COMM", "ARGS");
 	for (uint32_t i = 0; i < t->len; i++) {
@@ -353,8 +347,9 @@ static void processes_end(struct view_run *vr, struct report_out *out, const str
 			continue;
 		proc_args_join(e->args ? e->args : "", e->args_len, e->args_cut, args, cap);
 		shown++;
-		if (out->format == FORMAT_JSON) {
-			struct json *j = &out->json;
+		view_row_begin(rows);
+		if (view_row_json(rows)) {
+			struct json *j = &rows->json;
 
 			json_object_begin(j, NULL);
 			json_u64(j, "pid", e->pid);
@@ -371,24 +366,33 @@ static void processes_end(struct view_run *vr, struct report_out *out, const str
 				json_u64(j, "status", e->exit_code);
 			}
 			json_object_end(j);
-			continue;
 		}
-		fprintf(out->f, "%-7u %-7u %-6u ", e->pid, e->ppid, e->uid);
-		if (e->known_start)
-			fprintf(out->f, "%9.3f ", st);
-		else
-			fprintf(out->f, "%9s ", "-");
-		if (e->exited)
-			fprintf(out->f, "%9.3f %-16s ", en, exit_code_text(e->exit_code, code, sizeof(code)));
-		else
-			fprintf(out->f, "%9s %-16s ", "-", "-");
-		fprintf(out->f, "%-16s %s\n", text_safe(e->comm, comm, sizeof(comm)),
-			text_safe(args, safe, cap * 4));
+		if (view_row_text(rows)) {
+			fprintf(rows->f, "%-7u %-7u %-6u ", e->pid, e->ppid, e->uid);
+			if (e->known_start)
+				fprintf(rows->f, "%9.3f ", st);
+			else
+				fprintf(rows->f, "%9s ", "-");
+			if (e->exited)
+				fprintf(rows->f, "%9.3f %-16s ", en,
+					exit_code_text(e->exit_code, code, sizeof(code)));
+			else
+				fprintf(rows->f, "%9s %-16s ", "-", "-");
+			fprintf(rows->f, "%-16s %s\n", text_safe(e->comm, comm, sizeof(comm)),
+				text_safe(args, safe, cap * 4));
+		}
+		if (view_row_end(rows)) {
+			fprintf(stderr, "ebrec report: processes: out of memory: the table is "
+					"cut\n");
+			out->failed = true;
+			break;
+		}
 	}
+	/* after the rows, held or not */
 	if (out->format == FORMAT_TEXT && !shown)
-		fprintf(out->f, "no processes in this trace (record with -e proc)\n");
+		fprintf(rows->f, "no processes in this trace (record with -e proc)\n");
 	if (t->dropped && out->format == FORMAT_TEXT)
-		fprintf(out->f, "%llu processes or descriptors not kept: the table reached its "
+		fprintf(rows->f, "%llu processes or descriptors not kept: the table reached its "
 				"limit\n", (unsigned long long)t->dropped);
 	view_rows_finish(vr, out, ls);
 cleanup:
@@ -422,7 +426,9 @@ const struct view view_processes = {
 	.kind = VIEW_TABLE,
 	.summary = "the process table: every process of the trace, alive at the start or started "
 		   "during it, with its arguments and exit",
-	.usage = "--new (only processes that started, exec'd or exited during the recording)",
+	.usage = "--new (only processes that started, exec'd or exited during the recording)"
+		 VIEW_ROWS_USAGE,
+	.sort_keys = "start_s end_s pid ppid uid status comm args",
 	.setup = processes_setup,
 	.end = processes_end,
 	.release = view_free_state,

@@ -37,7 +37,7 @@ static int sched_setup(struct view_run *vr, int argc, char **argv, const char *o
 	vr->an = (struct analyzer){ sched_dist_on_event, d };
 	d->measure = measure;
 	d->who = *vr->who;
-	view_opts_begin();
+	view_opts_begin(vr);
 	while ((c = view_getopt(argc, argv, opts, longopts)) != -1) {
 		switch (c) {
 		case 'm':
@@ -248,6 +248,7 @@ const struct view view_proctop = {
 	.name = "proctop",
 	.family = "sched",
 	.kind = VIEW_TABLE,
+	.html_args = "", /* the first 20 rows, bcc's default */
 	.summary = "processes by time on CPU, profile samples, run-queue wait and time off CPU",
 	.usage = "-s KEY (sort by cpu, samples, runq, offcpu or switches; default cpu) "
 		 TOP_VIEW_USAGE,

@@ -46,7 +46,7 @@ static int stack_setup(struct view_run *vr, int argc, char **argv, enum stackpro
 	sv->p.o.kind = kind;
 	sv->p.o.tid = -1;
 	sv->p.o.who = *vr->who;
-	view_opts_begin();
+	view_opts_begin(vr);
 	while ((c = view_getopt(argc, argv, opts, longopts)) != -1) {
 		switch (c) {
 		case 'K':

@@ -20,8 +20,7 @@
 struct tcp_view {
 	struct tcpwatch w;
 	struct report_out *out;
-	bool time_s;    /* -t: seconds from the start */
-	bool time_hms;  /* -T: wall clock */
+	const struct view_clock *clock;
 	bool wide;      /* -w */
 	bool all;       /* tcplife --all */
 	bool counts;    /* tcpretrans -c */
@@ -40,23 +39,15 @@ static const char *endpoint_text(uint8_t ip, const uint8_t *addr, uint16_t port,
 	return buf;
 }
 
-/* -t / -T's first column */
+/* the time column, as every row view's (view.h) */
 static void text_time(const struct tcp_view *s, uint64_t ts)
 {
-	char hms[16];
-
-	if (s->time_hms)
-		fprintf(s->out->f, "%-8s ", text_hms(s->out->tf->r, ts, hms, sizeof(hms)));
-	else if (s->time_s)
-		fprintf(s->out->f, "%-9.3f ", trace_seconds(s->out->tf->r, ts));
+	view_time(s->clock, s->out, s->out->f, ts);
 }
 
 static void text_time_header(const struct tcp_view *s)
 {
-	if (s->time_hms)
-		fprintf(s->out->f, "%-8s ", "TIME");
-	else if (s->time_s)
-		fprintf(s->out->f, "%-9s ", "TIME(s)");
+	view_time_head(s->clock, s->out->f);
 }
 
 /* The keys every TCP row has in JSON. */
@@ -115,7 +106,8 @@ static int tcplife_row(struct tcp_view *s, const struct tcp_session *ss, uint64_
 
 	if (s->out->summary || !tcp_filter_pass(&s->w.filter, &ss->ends, ss->pid, ss->comm))
 		return 0; /* the summary's headline reads the table at the end */
-	if (s->out->format == FORMAT_JSON) {
+	view_row_begin(s->out);
+	if (view_row_json(s->out)) {
 		struct json *j = &s->out->json;
 
 		json_row_begin(s, end, ss->pid, ss->comm);
@@ -132,8 +124,9 @@ static int tcplife_row(struct tcp_view *s, const struct tcp_session *ss, uint64_
 		json_u64(j, "resets_received", ss->resets_received);
 		json_u64(j, "cookie", ss->cookie);
 		json_object_end(j);
-		return 0;
 	}
+	if (!view_row_text(s->out))
+		return view_row_end(s->out);
 	text_time(s, end);
 	fprintf(s->out->f, "%-7u %-16s %-*s %-5u %-*s %-5u %-6.2f %-6.2f %-.2f", ss->pid,
 		text_safe(ss->comm, comm, sizeof(comm)), addr_width(s),
@@ -143,7 +136,7 @@ static int tcplife_row(struct tcp_view *s, const struct tcp_session *ss, uint64_
 	if (s->all && *life_note(ss))
 		fprintf(s->out->f, " %s", life_note(ss));
 	fputc('\n', s->out->f);
-	return 0;
+	return view_row_end(s->out);
 }
 
 static int tcplife_event(void *ctx, const struct tcp_event *e)
@@ -251,7 +244,8 @@ static int connect_row(struct tcp_view *s, const struct tcp_event *e, const stru
 {
 	char l[INET6_ADDRSTRLEN], r[INET6_ADDRSTRLEN], comm[TEXT_COMM_SIZE];
 
-	if (s->out->format == FORMAT_JSON) {
+	view_row_begin(s->out);
+	if (view_row_json(s->out)) {
 		struct json *j = &s->out->json;
 
 		json_row_begin(s, e->ts_ns, ss->pid, ss->comm);
@@ -259,8 +253,9 @@ static int connect_row(struct tcp_view *s, const struct tcp_event *e, const stru
 		if (latency)
 			json_double(j, "lat_ms", lat_ms, 3);
 		json_object_end(j);
-		return 0;
 	}
+	if (!view_row_text(s->out))
+		return view_row_end(s->out);
 	text_time(s, e->ts_ns);
 	fprintf(s->out->f, "%-7u %-16s %-2u %-*s %-*s %-5u", ss->pid,
 		text_safe(ss->comm, comm, sizeof(comm)), ss->ends.ip, addr_width(s),
@@ -269,7 +264,7 @@ static int connect_row(struct tcp_view *s, const struct tcp_event *e, const stru
 	if (latency)
 		fprintf(s->out->f, " %.2f", lat_ms);
 	fputc('\n', s->out->f);
-	return 0;
+	return view_row_end(s->out);
 }
 
 static int tcpconnect_event(void *ctx, const struct tcp_event *e)
@@ -312,18 +307,20 @@ static int tcpaccept_event(void *ctx, const struct tcp_event *e)
 
 	if (e->moment != TCP_MOMENT_ACCEPT || !tcp_filter_pass(&s->w.filter, &e->ends, e->pid, e->comm))
 		return 0;
-	if (s->out->format == FORMAT_JSON) {
+	view_row_begin(s->out);
+	if (view_row_json(s->out)) {
 		json_row_begin(s, e->ts_ns, e->pid, e->comm);
 		json_ends(&s->out->json, &e->ends);
 		json_object_end(&s->out->json);
-		return 0;
 	}
+	if (!view_row_text(s->out))
+		return view_row_end(s->out);
 	text_time(s, e->ts_ns);
 	fprintf(s->out->f, "%-7u %-16s %-2u %-*s %-5u %-*s %-5u\n", e->pid,
 		text_safe(e->comm, comm, sizeof(comm)), e->ends.ip, addr_width(s),
 		tcp_addr_text(e->ends.ip, e->ends.raddr, r, sizeof(r)), e->ends.rport, addr_width(s),
 		tcp_addr_text(e->ends.ip, e->ends.laddr, l, sizeof(l)), e->ends.lport);
-	return 0;
+	return view_row_end(s->out);
 }
 
 /* ------------------------------------------------------------ tcpretrans */
@@ -339,7 +336,7 @@ static int tcpretrans_event(void *ctx, const struct tcp_event *e)
 	struct tcp_view *s = ctx;
 	/* the owner, not the current task: retransmit timers run in softirq */
 	uint32_t pid = e->s ? e->s->pid : 0;
-	char l[INET6_ADDRSTRLEN + 8], r[INET6_ADDRSTRLEN + 8], hms[16];
+	char l[INET6_ADDRSTRLEN + 8], r[INET6_ADDRSTRLEN + 8];
 	const char *comm = e->s ? e->s->comm : "";
 
 	if ((e->moment != TCP_MOMENT_RETRANS && e->moment != TCP_MOMENT_RESET) ||
@@ -353,7 +350,8 @@ static int tcpretrans_event(void *ctx, const struct tcp_event *e)
 		s->resets_received++;
 	if (s->out->summary || s->counts || (e->moment == TCP_MOMENT_RESET && !s->resets))
 		return 0;
-	if (s->out->format == FORMAT_JSON) {
+	view_row_begin(s->out);
+	if (view_row_json(s->out)) {
 		struct json *j = &s->out->json;
 		char type[2] = { retrans_type(e), 0 };
 
@@ -362,15 +360,16 @@ static int tcpretrans_event(void *ctx, const struct tcp_event *e)
 		json_ends(j, &e->ends);
 		json_str(j, "state", e->state ? tcp_state_name(e->state) : "");
 		json_object_end(j);
-		return 0;
 	}
-	fprintf(s->out->f, "%-8s %-7u %-2u %-*s %c> %-*s %s\n",
-		text_hms(s->out->tf->r, e->ts_ns, hms, sizeof(hms)), pid, e->ends.ip,
+	if (!view_row_text(s->out))
+		return view_row_end(s->out);
+	text_time(s, e->ts_ns);
+	fprintf(s->out->f, "%-7u %-2u %-*s %c> %-*s %s\n", pid, e->ends.ip,
 		s->wide ? 45 : 20, endpoint_text(e->ends.ip, e->ends.laddr, e->ends.lport, l, sizeof(l)),
 		retrans_type(e), s->wide ? 45 : 20,
 		endpoint_text(e->ends.ip, e->ends.raddr, e->ends.rport, r, sizeof(r)),
 		e->state ? tcp_state_name(e->state) : "-");
-	return 0;
+	return view_row_end(s->out);
 }
 
 static int cmp_retrans_desc(const void *a, const void *b)
@@ -399,18 +398,22 @@ static void tcpretrans_counts(struct tcp_view *s)
 	for (uint32_t i = 0; i < n; i++) {
 		const struct tcp_ends *e = &v[i]->ends;
 
-		if (s->out->format == FORMAT_JSON) {
+		view_row_begin(s->out);
+		if (view_row_json(s->out)) {
 			json_object_begin(&s->out->json, NULL);
 			json_u64(&s->out->json, "pid", v[i]->pid);
 			json_str(&s->out->json, "comm", v[i]->comm);
 			json_ends(&s->out->json, e);
 			json_u64(&s->out->json, "retransmits", v[i]->retransmits);
 			json_object_end(&s->out->json);
-			continue;
 		}
-		fprintf(s->out->f, "%-25s <-> %-25s %10u\n",
-			endpoint_text(e->ip, e->laddr, e->lport, l, sizeof(l)),
-			endpoint_text(e->ip, e->raddr, e->rport, r, sizeof(r)), v[i]->retransmits);
+		if (view_row_text(s->out))
+			fprintf(s->out->f, "%-25s <-> %-25s %10u\n",
+				endpoint_text(e->ip, e->laddr, e->lport, l, sizeof(l)),
+				endpoint_text(e->ip, e->raddr, e->rport, r, sizeof(r)),
+				v[i]->retransmits);
+		if (view_row_end(s->out))
+			break;
 	}
 	ebr_free(v);
 }
@@ -463,7 +466,8 @@ static int tcpstates_event(void *ctx, const struct tcp_event *e)
 
 	if (e->moment != TCP_MOMENT_STATE || !tcp_filter_pass(&s->w.filter, &e->ends, e->pid, e->comm))
 		return 0;
-	if (s->out->format == FORMAT_JSON) {
+	view_row_begin(s->out);
+	if (view_row_json(s->out)) {
 		struct json *j = &s->out->json;
 
 		json_row_begin(s, e->ts_ns, e->pid, e->comm);
@@ -475,8 +479,9 @@ static int tcpstates_event(void *ctx, const struct tcp_event *e)
 		json_double(j, "ms", (double)e->in_old_state_ns / 1e6, 3);
 		json_u64(j, "owner_pid", e->s ? e->s->pid : 0);
 		json_object_end(j);
-		return 0;
 	}
+	if (!view_row_text(s->out))
+		return view_row_end(s->out);
 	text_time(s, e->ts_ns);
 	/* -w: as libbpf-tools' tcpstates -w, a 16-byte COMM and the IP version */
 	fprintf(s->out->f, "%016llx %-7u %-*.*s ", (unsigned long long)e->skaddr, e->pid,
@@ -488,7 +493,7 @@ static int tcpstates_event(void *ctx, const struct tcp_event *e)
 		addr_width(s), tcp_addr_text(e->ends.ip, e->ends.raddr, r, sizeof(r)), e->ends.rport,
 		tcp_state_name(e->oldstate), tcp_state_name(e->state),
 		(double)e->in_old_state_ns / 1e6);
-	return 0;
+	return view_row_end(s->out);
 }
 
 /* ------------------------------------------------------------ options and framing */
@@ -526,7 +531,8 @@ static int tcp_parse(struct view_run *vr, int argc, char **argv, const char *opt
 	s->w.on_event = on_event;
 	s->w.ctx = s;
 	s->w.filter = (struct tcp_filter){ .lport = -1, .rport = -1, .who = *vr->who };
-	view_opts_begin();
+	s->clock = &vr->clock;
+	view_opts_begin(vr);
 	while ((c = view_getopt(argc, argv, opts, !strcmp(vr->view->name, "tcplife") ? longopts
 										       : longopts + 1)) != -1) {
 		switch (c) {
@@ -542,11 +548,7 @@ static int tcp_parse(struct view_run *vr, int argc, char **argv, const char *opt
 				return view_usage_error(vr->view, "a port is 0 to 65535, not", optarg);
 			break;
 		case 't':
-			s->time_s = true;
-			break;
-		case 'T':
-			s->time_hms = true;
-			break;
+			break; /* bcc's: seconds from the start, every row view's time column */
 		case 'w':
 			s->wide = true;
 			break;
@@ -580,22 +582,22 @@ static int tcplife_setup(struct view_run *vr, int argc, char **argv)
 
 static int tcpconnect_setup(struct view_run *vr, int argc, char **argv)
 {
-	return tcp_parse(vr, argc, argv, "46P:tw", true, tcpconnect_event);
+	return tcp_parse(vr, argc, argv, "46P:tTw", true, tcpconnect_event);
 }
 
 static int tcpconnlat_setup(struct view_run *vr, int argc, char **argv)
 {
-	return tcp_parse(vr, argc, argv, "46tw", false, tcpconnlat_event);
+	return tcp_parse(vr, argc, argv, "46tTw", false, tcpconnlat_event);
 }
 
 static int tcpaccept_setup(struct view_run *vr, int argc, char **argv)
 {
-	return tcp_parse(vr, argc, argv, "46P:tw", false, tcpaccept_event);
+	return tcp_parse(vr, argc, argv, "46P:tTw", false, tcpaccept_event);
 }
 
 static int tcpretrans_setup(struct view_run *vr, int argc, char **argv)
 {
-	return tcp_parse(vr, argc, argv, "46L:D:cRw", false, tcpretrans_event);
+	return tcp_parse(vr, argc, argv, "46L:D:cRTw", false, tcpretrans_event);
 }
 
 static int tcpstates_setup(struct view_run *vr, int argc, char **argv)
@@ -608,8 +610,7 @@ static void tcp_begin(struct view_run *vr, struct report_out *out)
 	struct tcp_view *s = vr->state;
 	const char *name = vr->view->name;
 
-	s->out = out;
-	if (view_rows_begin(vr, out) != ROW_SINK_TEXT)
+	if (view_rows_begin(vr, out, &s->out) == ROW_SINK_TALLY || out->format == FORMAT_JSON)
 		return;
 	if (!strcmp(name, "tcplife")) {
 		tcplife_header(s);
@@ -624,9 +625,12 @@ static void tcp_begin(struct view_run *vr, struct report_out *out)
 			fprintf(out->f, "%-25s     %-25s %10s\n", "LADDR:LPORT", "RADDR:RPORT",
 				"RETRANSMITS");
 		else
-			fprintf(out->f, "%-8s %-7s %-2s %-*s T> %-*s %s\n", "TIME", "PID", "IP",
+		{
+			text_time_header(s);
+			fprintf(out->f, "%-7s %-2s %-*s T> %-*s %s\n", "PID", "IP",
 				s->wide ? 45 : 20, "LADDR:LPORT", s->wide ? 45 : 20, "RADDR:RPORT",
 				"STATE");
+		}
 	} else {
 		text_time_header(s);
 		fprintf(out->f, "%-16s %-7s %-*s ", "SKADDR", "C-PID", s->wide ? 16 : 10, "C-COMM");
@@ -652,8 +656,11 @@ const struct view view_tcplife = {
 	.kind = VIEW_LISTING,
 	.html_args = "--all",
 	.summary = "TCP sessions with owner, bytes each way and duration, at their close",
-	.usage = "-4 -6 -L PORT (local) -D PORT (remote) -t (seconds) -T (time) "
-		 "-w (wide) --all (also sessions open at the start or the end, marked)",
+	.usage = "-4 -6 -L PORT (local) -D PORT (remote) -t (seconds: the default) -w (wide) "
+		 "--all (also sessions open at the start or the end, marked) " VIEW_CLOCK_USAGE
+		 VIEW_ROWS_USAGE,
+	.sort_keys = "duration_ms tx_bytes rx_bytes retransmits time_s start_s pid comm raddr "
+		     "rport lport",
 	.setup = tcplife_setup,
 	.begin = tcp_begin,
 	.end = tcplife_end,
@@ -667,7 +674,9 @@ const struct view view_tcpconnect = {
 	.kind = VIEW_LISTING,
 	.html_args = "",
 	.summary = "every active TCP connect, successful or not",
-	.usage = "-4 -6 -P PORT (destination) -t (seconds) -w (wide)",
+	.usage = "-4 -6 -P PORT (destination) -t (seconds: the default) -w (wide) "
+		 VIEW_CLOCK_USAGE VIEW_ROWS_USAGE,
+	.sort_keys = "time_s pid comm raddr rport",
 	.setup = tcpconnect_setup,
 	.begin = tcp_begin,
 	.end = view_rows_finish,
@@ -679,7 +688,9 @@ const struct view view_tcpconnlat = {
 	.family = "tcp",
 	.kind = VIEW_LISTING,
 	.summary = "TCP connect latency: SYN sent to established",
-	.usage = "-4 -6 -t (seconds) -w (wide) [MIN_MS]",
+	.usage = "-4 -6 -t (seconds: the default) -w (wide) [MIN_MS] " VIEW_CLOCK_USAGE
+		 VIEW_ROWS_USAGE,
+	.sort_keys = "lat_ms time_s pid comm raddr rport",
 	.setup = tcpconnlat_setup,
 	.begin = tcp_begin,
 	.end = view_rows_finish,
@@ -692,7 +703,9 @@ const struct view view_tcpaccept = {
 	.kind = VIEW_LISTING,
 	.html_args = "",
 	.summary = "every TCP connection accepted, by the accepting process",
-	.usage = "-4 -6 -P PORT (local) -t (seconds) -w (wide)",
+	.usage = "-4 -6 -P PORT (local) -t (seconds: the default) -w (wide) " VIEW_CLOCK_USAGE
+		 VIEW_ROWS_USAGE,
+	.sort_keys = "time_s pid comm raddr lport",
 	.setup = tcpaccept_setup,
 	.begin = tcp_begin,
 	.end = view_rows_finish,
@@ -706,7 +719,9 @@ const struct view view_tcpretrans = {
 	.html_args = "",
 	.summary = "TCP retransmits (and resets) with addresses, state and the owning process",
 	.usage = "-4 -6 -L PORT -D PORT -c (count per connection) "
-		 "-R (resets too: T is S sent, K received) -w (wide)",
+		 "-R (resets too: T is S sent, K received) -w (wide) " VIEW_CLOCK_USAGE
+		 VIEW_ROWS_USAGE,
+	.sort_keys = "retransmits time_s pid comm raddr rport state",
 	.setup = tcpretrans_setup,
 	.begin = tcp_begin,
 	.end = tcpretrans_end,
@@ -721,7 +736,9 @@ const struct view view_tcpstates = {
 	.family = "tcp",
 	.kind = VIEW_LISTING,
 	.summary = "every TCP state change and the time spent in the old state",
-	.usage = "-4 -6 -L PORT -D PORT -t (seconds) -T (time) -w (wide)",
+	.usage = "-4 -6 -L PORT -D PORT -t (seconds: the default) -w (wide) " VIEW_CLOCK_USAGE
+		 VIEW_ROWS_USAGE,
+	.sort_keys = "ms time_s pid comm newstate oldstate rport lport",
 	.setup = tcpstates_setup,
 	.begin = tcp_begin,
 	.end = view_rows_finish,
@@ -756,6 +773,7 @@ const struct view view_tcptop = {
 	.name = "tcptop",
 	.family = "tcp",
 	.kind = VIEW_TABLE,
+	.html_args = "", /* the first 20 rows, bcc's default */
 	.summary = "TCP sessions (or processes) by bytes received and sent",
 	.usage = "-s KEY (sort by rx, tx or all; default all) --by-process (a row a process) "
 		 TOP_VIEW_USAGE,

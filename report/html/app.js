@@ -38,6 +38,41 @@
     if (ns < 1e9) return (ns / 1e6).toFixed(ns < 1e7 ? 2 : 1) + ' ms';
     return (ns / 1e9).toFixed(2) + ' s';
   }
+  function size(n) {
+    if (n < 1024) return n + ' B';
+    if (n < 1048576) return (n / 1024).toFixed(n < 10240 ? 2 : 1) + ' KiB';
+    if (n < 1073741824) return (n / 1048576).toFixed(n < 10485760 ? 2 : 1) + ' MiB';
+    return (n / 1073741824).toFixed(2) + ' GiB';
+  }
+  // open(2)'s flags by name (x86-64 and the other common ABIs: octal as the kernel's fcntl.h)
+  const OPEN_FLAGS = [[0o1, 'O_WRONLY'], [0o2, 'O_RDWR'], [0o100, 'O_CREAT'], [0o200, 'O_EXCL'],
+    [0o400, 'O_NOCTTY'], [0o1000, 'O_TRUNC'], [0o2000, 'O_APPEND'], [0o4000, 'O_NONBLOCK'],
+    [0o4010000, 'O_SYNC'], [0o10000, 'O_DSYNC'], [0o40000, 'O_DIRECT'], [0o100000, 'O_LARGEFILE'],
+    [0o200000, 'O_DIRECTORY'], [0o400000, 'O_NOFOLLOW'], [0o1000000, 'O_NOATIME'],
+    [0o2000000, 'O_CLOEXEC'], [0o10000000, 'O_PATH'], [0o20200000, 'O_TMPFILE']];
+  function openFlags(v) {
+    let rest = v;
+    const names = [];
+    for (const [bit, name] of OPEN_FLAGS)
+      if ((rest & bit) === bit) { names.push(name); rest &= ~bit; }
+    if (!(v & 3)) names.unshift('O_RDONLY');
+    if (rest) names.push('0' + rest.toString(8));
+    return names.join('|');
+  }
+  // a cell as it reads: a unit from the key's name (docs/JSON.md), flags by name
+  function cellShow(view, key, x) {
+    if (typeof x !== 'number') return cellText(x);
+    if (/_ns$/.test(key)) return dur(x);
+    if (/_us$/.test(key)) return dur(x * 1e3);
+    if (/_ms$/.test(key) || key === 'ms') return dur(x * 1e6);
+    if (/^(time|start|end)_s$/.test(key)) return x.toFixed(6) + ' s';
+    if (/_s$/.test(key)) return dur(x * 1e9);
+    if (key === 'bytes' || /_bytes$/.test(key)) return size(x);
+    if (/_mb$/.test(key)) return num(x) + ' MiB';
+    if (/ratio/.test(key)) return (100 * x).toFixed(2) + '%';
+    if (key === 'flags' && view === 'opensnoop') return openFlags(x);
+    return String(x);
+  }
   function utc(ns) {
     if (!ns) return 'unknown';
     return new Date(Number(BigInt(ns) / 1000000n)).toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC');
@@ -51,13 +86,66 @@
     return h('p', { class: lost ? 'note warn' : 'note' }, text);
   }
 
-  // ---------------------------------------------------------------- header and overview
+  // ---------------------------------------------------------------- the first screen
+  const viewOf = name => (D.views || []).find(v => v.view === name);
+  function recordedSeconds() {
+    const a = +META['clock.start.monotonic_ns'], b = +META['clock.end.monotonic_ns'];
+    return b > a ? (b - a) / 1e9 : null;  // as `ebrec info` says it
+  }
   function header() {
-    const span = D.timeline ? D.timeline.seconds : 0;
+    const l = D.losses || {};
+    const secs = recordedSeconds();
+    const span = secs !== null ? secs.toFixed(3) + ' s' : 'about ' + (D.timeline ? D.timeline.seconds : 0) + ' s (not stopped cleanly)';
     return h('header', null, h('h1', null, 'ebrec report'),
-      h('div', { class: 'sub' }, D.file + ' — host ' + (META['host.hostname'] || '?') +
-        ', kernel ' + (META['host.kernel'] || '?') + ', recorded ' +
-        utc(META['clock.start.realtime_ns']) + (span ? ', about ' + span + ' s' : '')));
+      h('div', { class: 'sub' }, 'host ' + (META['host.hostname'] || '?') + ' (' + (META['host.kernel'] || '?') +
+        ', ' + (META['host.ncpus'] || '?') + ' CPUs) · recorded ' + utc(META['clock.start.realtime_ns']) +
+        ' for ' + span + ' · ' + num(l.emitted || 0) + ' events, ' + num(l.lost || 0) + ' lost'),
+      h('div', { class: 'file' }, D.file));
+  }
+
+  // the process with the most of a value, summed over rows (a top view's rows or a listing's)
+  function topBy(rows, key, n) {
+    const by = new Map();
+    for (const r of rows) {
+      if (r.pid === undefined) continue;
+      const k = r.pid + '\u0000' + r.comm;
+      by.set(k, (by.get(k) || 0) + (key ? r[key] || 0 : 1));
+    }
+    return Array.from(by.entries()).filter(e => e[1] > 0).sort((a, b) => b[1] - a[1]).slice(0, n)
+      .map(([k, v]) => { const [pid, comm] = k.split('\u0000'); return { pid, comm, v }; });
+  }
+  function card(title, viewName, big, lines, note) {
+    return h('a', { class: 'card', href: '#view-' + viewName }, h('div', { class: 'card-title' }, title),
+      h('div', { class: 'card-big' }, big), ...lines.map(t => h('div', { class: 'card-line' }, t)),
+      note ? h('div', { class: 'note' }, note) : null);
+  }
+  function overview() {
+    const sec = h('section', { id: 'sec-summary' }, h('h2', null, 'Headlines'));
+    const cards = h('div', { class: 'cards' });
+    const LAT = [['biolatency', 'Block I/O latency', 'I/Os'], ['runqlat', 'Waiting for a CPU', 'waits'],
+      ['cpudist', 'On-CPU time', 'runs']];
+    for (const [name, title, what] of LAT) {
+      const v = viewOf(name);
+      const g = v && v.histograms.slice().sort((a, b) => b.total - a.total)[0];
+      if (!g || !g.total) continue;
+      const p = g.percentiles;
+      cards.appendChild(card(title, name, 'p50 ' + dur(p.p50_ns) + ' · p99 ' + dur(p.p99_ns),
+        [num(g.total) + ' ' + what + ', max ' + dur(p.max_ns) + (g.disk ? ' (disk ' + g.disk + ')' : '')]));
+    }
+    const TOP = [['proctop', 'cpu_ns', 'Top by CPU', dur], ['biotop', 'bytes', 'Top by block I/O', size],
+      ['opensnoop', null, 'Top by opens', num], ['tcptop', 'bytes', 'Top by TCP bytes', size],
+      ['proctop', 'runq_ns', 'Top by CPU wait', dur]];
+    for (const [name, key, title, fmt] of TOP) {
+      const v = viewOf(name);
+      const top = v ? topBy(v.rows, key, 3) : [];
+      if (!top.length) continue;
+      cards.appendChild(card(title, name, top[0].comm + ' (' + top[0].pid + ')',
+        top.map(t => t.comm + ' (' + t.pid + '): ' + fmt(t.v)),
+        v.rows_omitted ? 'of the first ' + num(v.rows.length) + ' rows' : null));
+    }
+    if (!cards.children.length) cards.appendChild(h('p', { class: 'note' }, 'No view with values.'));
+    sec.appendChild(cards);
+    return sec;
   }
 
   function facts() {
@@ -65,23 +153,35 @@
     const keys = Object.keys(META).filter(k => /^(host|record|clock|ebrec|redact)\./.test(k));
     for (const k of keys) {
       const v = k === 'clock.start.realtime_ns' ? META[k] + ' (' + utc(META[k]) + ')' : META[k];
-      t.appendChild(h('tr', null, h('td', null, k), h('td', { class: 'text' }, v)));
+      t.appendChild(h('tr', null, h('td', null, k), h('td', { class: 'text' }, clip(v))));
     }
     const all = h('table', { class: 'facts' });
     for (const k of Object.keys(META))
-      all.appendChild(h('tr', null, h('td', null, k), h('td', { class: 'text' }, META[k])));
-    const sec = h('section', { id: 'sec-host' }, h('h2', null, 'Host and recording'), t,
-      h('details', null, h('summary', null, 'all META (' + Object.keys(META).length + ' keys)'), all));
+      all.appendChild(h('tr', null, h('td', null, k), h('td', { class: 'text' }, clip(META[k]))));
+    const box = h('details', null, h('summary', null, 'the trace\'s META (' + Object.keys(META).length + ' keys)'),
+      h('div', { class: 'scroll' }, t), h('details', null, h('summary', null, 'all of them'), h('div', { class: 'scroll' }, all)));
+    const sec = h('section', { id: 'sec-host' }, h('h2', null, 'Host and recording'), box);
     if (META['redact.kinds'])
       sec.insertBefore(h('p', { class: 'warn' }, 'This trace was redacted (' + META['redact.kinds'] +
-        '): those names are keyed pseudonyms.'), t);
+        '): those names are keyed pseudonyms.'), box);
     return sec;
   }
 
+  // the loss windows of a family's probes ("file/open" is the file family's)
+  function familyLossWindows(fam) {
+    const out = [];
+    for (const p of D.probes || [])
+      if (p.probe.split('/')[0] === fam) for (const w of p.losses.windows || []) out.push([p.probe, w]);
+    return out;
+  }
   function timeline() {
     const tl = D.timeline || { seconds: 0, per_second: {} };
     const fams = Object.keys(tl.per_second);
-    const sec = h('section', { id: 'sec-timeline' }, h('h2', null, 'Timeline: events per second'));
+    const secs = recordedSeconds();
+    const sec = h('section', { id: 'sec-timeline' }, h('h2', null, 'Timeline: events per second, a chart a family'));
+    sec.appendChild(h('p', { class: 'note' }, 'Seconds from the start of the recording (' +
+      (secs !== null ? secs.toFixed(3) + ' s long, as ebrec info says' : 'its end not recorded') +
+      '); each chart on its own scale; red: seconds in which a probe of that family lost events.'));
     if (D.window && (D.window.since_s > 0 || D.window.until_s !== undefined))
       sec.appendChild(h('p', { class: 'note' }, 'The views cover ' + D.window.since_s + ' s to ' +
         (D.window.until_s !== undefined ? D.window.until_s + ' s' : 'the end') +
@@ -92,48 +192,31 @@
     }
     const step = Math.max(1, Math.ceil(tl.seconds / 600));
     const cols = Math.ceil(tl.seconds / step);
-    const W = 1200, H = 170, L = 60, B = 22;
-    let max = 1;
-    const series = {};
-    for (const f of fams) {
-      const out = new Array(cols).fill(0);
-      tl.per_second[f].forEach((c, i) => { out[Math.floor(i / step)] += c / step; });
-      series[f] = out;
-      max = Math.max(max, ...out);
-    }
+    const W = 1200, H = 64, L = 70, B = 16;
     const x = i => L + (W - L - 10) * i / Math.max(1, cols);
-    const y = v => 8 + (H - B - 8) * (1 - v / max);
-    const g = s('svg', { class: 'timeline', viewBox: '0 0 ' + W + ' ' + H, width: '100%' });
-    const total = D.losses;
-    for (const w of (total && total.windows) || []) {
-      const x0 = x(w.start_s / step), x1 = Math.max(x0 + 2, x(w.end_s / step));
-      g.appendChild(s('rect', { class: 'loss', x: x0, y: 8, width: x1 - x0, height: H - B - 8 },
-        s('title', null, 'lost ' + num(w.lost) + ' events, ' + w.start_s + '–' + w.end_s + ' s')));
-    }
-    g.appendChild(s('line', { x1: L, y1: H - B, x2: W - 10, y2: H - B, stroke: '#888' }));
-    g.appendChild(s('text', { x: L - 6, y: 14, 'text-anchor': 'end', 'font-size': 11 }, num(Math.round(max))));
-    g.appendChild(s('text', { x: L - 6, y: H - B, 'text-anchor': 'end', 'font-size': 11 }, '0'));
-    for (let t = 0; t <= 5; t++) {
-      const i = Math.round(cols * t / 5);
-      g.appendChild(s('text', { x: x(i), y: H - 6, 'text-anchor': 'middle', 'font-size': 11 },
-        Math.round(i * step) + ' s'));
-    }
     for (const f of fams) {
-      const pts = series[f].map((v, i) => x(i + 0.5) + ',' + y(v)).join(' ');
-      g.appendChild(s('polyline', { points: pts, fill: 'none', stroke: COLORS[f] || '#333',
-        'stroke-width': 1.5 }, s('title', null, f)));
+      const series = new Array(cols).fill(0);
+      tl.per_second[f].forEach((c, i) => { series[Math.floor(i / step)] += c / step; });
+      const max = Math.max(1, ...series);
+      const y = v => 4 + (H - B - 4) * (1 - v / max);
+      const g = s('svg', { class: 'timeline', viewBox: '0 0 ' + W + ' ' + H, width: '100%', 'data-family': f });
+      for (const [probe, w] of familyLossWindows(f)) {
+        const x0 = x(w.start_s / step), x1 = Math.max(x0 + 2, x(w.end_s / step));
+        g.appendChild(s('rect', { class: 'loss', x: x0, y: 4, width: x1 - x0, height: H - B - 4 },
+          s('title', null, probe + ' lost ' + num(w.lost) + ' events, ' + w.start_s + '–' + w.end_s + ' s')));
+      }
+      g.appendChild(s('line', { x1: L, y1: H - B, x2: W - 10, y2: H - B, stroke: '#888' }));
+      g.appendChild(s('text', { x: L - 6, y: 12, 'text-anchor': 'end', 'font-size': 11 }, num(Math.round(max)) + '/s'));
+      g.appendChild(s('text', { x: 2, y: H - B - 4, 'font-size': 12, 'font-weight': 600, fill: COLORS[f] || '#333' }, f));
+      for (let t = 0; t <= 4; t++) {
+        const i = Math.round(cols * t / 4);
+        g.appendChild(s('text', { x: x(i), y: H - 3, 'text-anchor': 'middle', 'font-size': 10 }, Math.round(i * step) + ' s'));
+      }
+      const pts = series.map((v, i) => x(i + 0.5) + ',' + y(v)).join(' ');
+      g.appendChild(s('polyline', { points: pts, fill: 'none', stroke: COLORS[f] || '#333', 'stroke-width': 1.5 },
+        s('title', null, f + ': ' + num(tl.per_second[f].reduce((a, b) => a + b, 0)) + ' events')));
+      sec.appendChild(g);
     }
-    const legend = h('div', { class: 'legend' });
-    for (const f of fams) {
-      const sw = h('i');
-      sw.style.background = COLORS[f] || '#333';
-      legend.appendChild(h('span', null, sw, f + ': ' + num(tl.per_second[f].reduce((a, b) => a + b, 0))));
-    }
-    const lossKey = h('i');
-    lossKey.style.background = '#f5c4c6';
-    legend.appendChild(h('span', null, lossKey, 'seconds with lost events'));
-    sec.appendChild(h('div', { class: 'scroll' }, g));
-    sec.appendChild(legend);
     if (step > 1)
       sec.appendChild(h('p', { class: 'note' }, 'Each point averages ' + step + ' s.'));
     return sec;
@@ -156,7 +239,7 @@
         h('td', { class: 'text' }, when || '—')));
     }
     sec.appendChild(h('h3', null, 'Events emitted and lost, per probe'));
-    sec.appendChild(t);
+    sec.appendChild(h('div', { class: 'scroll' }, t));
     const kf = +META['symbols.kernel_frames'] || 0, kr = +META['symbols.kernel_resolved'] || 0;
     const uf = +META['symbols.user_frames'] || 0, ur = +META['symbols.user_resolved'] || 0;
     if (kf || uf) {
@@ -253,8 +336,8 @@
       for (const idx of shown.slice(page * PAGE, page * PAGE + PAGE)) {
         const r = rows[idx];
         tbody.appendChild(h('tr', null, ...cols.map((c, i) => {
-          const t = cellText(r[c]);
-          return h('td', { class: numeric[i] ? 'num' : t.length > 40 ? 'text long' : 'text' }, t);
+          const t = cellShow(opts.view, c, r[c]);
+          return h('td', { class: numeric[i] ? 'num' : 'text' }, clip(t));
         })));
       }
       info.textContent = shown.length ? 'rows ' + num(page * PAGE + 1) + '–' +
@@ -288,9 +371,17 @@
     next.addEventListener('click', () => { page++; draw(); });
     box.appendChild(h('div', { class: 'controls' }, filter, prev, next, info));
     box.appendChild(h('div', { class: 'scroll' }, h('table', { class: 'rows' }, h('thead', null, thead), tbody)));
-    if (opts && opts.sortDesc !== undefined) { sortBy(cols.indexOf(opts.sortDesc)); }
+    if (opts.sortDesc !== undefined) { sortBy(cols.indexOf(opts.sortDesc)); }
     draw();
     return box;
+  }
+
+  // a long value (a command line, a path) on at most two lines; a click shows it whole
+  function clip(t) {
+    if (t.length <= 40) return t;
+    const d = h('div', { class: 'clip', title: t }, t);
+    d.addEventListener('click', () => d.classList.toggle('open'));
+    return d;
   }
 
   function rowsView(v) {
@@ -301,20 +392,30 @@
         '` lists them all (or cut the trace with --since/--until).'));
     const byteCols = ['tx_bytes', 'rx_bytes'];
     const sortDesc = v.view === 'tcplife' && v.rows.length && byteCols[0] in v.rows[0] ? 'tx_bytes' : undefined;
-    box.appendChild(table(v.rows, { sortDesc }));
+    box.appendChild(table(v.rows, { sortDesc, view: v.view }));
     return box;
   }
 
   // ---------------------------------------------------------------- flame graphs
-  function flame(v) {
-    const box = h('div', { class: 'flame-box' });
-    const unit = v.unit === 'us' ? 'µs off CPU' : 'samples';
+  // identical frames in a row (deep recursion) as one, "name ×N"
+  function foldRepeats(path) {
+    const out = [];
+    for (const [name, kind] of path) {
+      const last = out[out.length - 1];
+      if (last && last[1] === kind && last[2] === name) { last[3]++; continue; }
+      out.push([name, kind, name, 1]);
+    }
+    return out.map(([name, kind, , n]) => [n > 1 ? name + ' ×' + n : name, kind]);
+  }
+  function flameTree(v, perPid) {
     const root = { name: 'all', kind: 'root', value: 0, kids: new Map(), parent: null, depth: 0 };
-    let maxDepth = 0;
+    let maxDepth = 0, folded = 0;
     for (const st of v.stacks) {
-      const path = [[st.comm + ' (' + st.pid + ')', 'proc']]
-        .concat((st.user || []).slice().reverse().map(n => [n, 'user']))
+      const frames = (st.user || []).slice().reverse().map(n => [n, 'user'])
         .concat((st.kernel || []).slice().reverse().map(n => [n, 'kernel']));
+      const fold = foldRepeats(frames);
+      folded += frames.length - fold.length;
+      const path = [[perPid ? st.comm + ' (' + st.pid + ')' : st.comm, 'proc']].concat(fold);
       let node = root;
       root.value += st.value;
       for (const [name, kind] of path) {
@@ -329,14 +430,38 @@
         maxDepth = Math.max(maxDepth, node.depth);
       }
     }
+    return { root, maxDepth, folded };
+  }
+  function flame(v) {
+    const box = h('div', { class: 'flame-box' });
+    const unit = v.unit === 'us' ? 'µs off CPU' : 'samples';
+    let perPid = false;
+    let { root, maxDepth, folded } = flameTree(v, perPid);
     box.appendChild(h('p', { class: 'note' }, num(v.samples) + ' ' + (v.unit === 'us' ? 'spans' : 'samples') +
       ', ' + num(root.value) + ' ' + unit + '; frames named: ' + (v.frames ? (100 * v.frames_named / v.frames).toFixed(1) + '%' : '—') +
       '. Click a frame to zoom, search by regular expression.'));
     if (!root.value) return box;
-    const W = 1200, FH = 17, H = (maxDepth + 1) * FH + 4;
+    const W = 1200, FH = 17;
+    let H = (maxDepth + 1) * FH + 4;
     const svg = s('svg', { class: 'flame', width: '100%', viewBox: '0 0 ' + W + ' ' + H });
     const search = h('input', { type: 'search', placeholder: 'search frames (regular expression)' });
     const reset = h('button', null, 'Reset zoom');
+    const pidBox = h('input', { type: 'checkbox' });
+    const merged = h('span', { class: 'note' });
+    function sayMerged() {
+      merged.textContent = (perPid ? 'a tower per process' : 'processes merged by command') +
+        (folded ? '; ' + num(folded) + ' repeated frames folded (×N)' : '');
+    }
+    pidBox.addEventListener('change', () => {
+      perPid = pidBox.checked;
+      ({ root, maxDepth, folded } = flameTree(v, perPid));
+      H = (maxDepth + 1) * FH + 4;
+      svg.setAttribute('viewBox', '0 0 ' + W + ' ' + H);
+      zoom = root;
+      sayMerged();
+      draw();
+    });
+    sayMerged();
     const matched = h('span', { class: 'note' });
     const detail = h('div', { class: 'note' }, ' ');
     let zoom = root, re = null;
@@ -395,8 +520,10 @@
       draw();
     });
     reset.addEventListener('click', () => { zoom = root; draw(); });
-    box.appendChild(h('div', { class: 'controls' }, search, reset, matched));
-    box.appendChild(h('div', { class: 'scroll' }, svg));
+    box.appendChild(h('div', { class: 'controls' }, search, reset,
+      h('label', null, pidBox, ' per PID'), matched));
+    box.appendChild(merged);
+    box.appendChild(h('div', { class: 'flame-scroll' }, svg));
     box.appendChild(detail);
     draw();
     return box;
@@ -423,10 +550,10 @@
     const nav = h('nav');
     const body = h('main');
     const link = (id, text) => nav.appendChild(h('a', { href: '#' + id }, text));
-    link('sec-host', 'Host');
+    link('sec-summary', 'Headlines');
     link('sec-timeline', 'Timeline');
     link('sec-quality', 'Data quality');
-    body.appendChild(facts());
+    body.appendChild(overview());
     body.appendChild(timeline());
     body.appendChild(quality());
     // a view of a family the registry does not title still gets a section of its own
@@ -443,6 +570,8 @@
       body.appendChild(sec);
       link('sec-' + fam, title);
     }
+    body.appendChild(facts());
+    link('sec-host', 'Host');
     app.appendChild(nav);
     app.appendChild(body);
     document.body.setAttribute('data-ready', '1');

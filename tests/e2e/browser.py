@@ -105,6 +105,22 @@ class Browser:
         with open(path, "wb") as f:
             f.write(base64.b64decode(data["data"]))
 
+    def viewport(self, width, height):
+        """The page's window as a device of that size (CSS pixels), as a phone's or a laptop's."""
+        self.call("Emulation.setDeviceMetricsOverride", width=width, height=height,
+                  deviceScaleFactor=1, mobile=width < 600)
+
+    def screenshot_of(self, selector, path):
+        """A picture of one element of the page, whole, however tall."""
+        r = self.eval(f"""(() => {{ const b = document.querySelector({json.dumps(selector)})
+            .getBoundingClientRect(); return [b.x + scrollX, b.y + scrollY, b.width, b.height];
+            }})()""")
+        data = self.call("Page.captureScreenshot", format="png", captureBeyondViewport=True,
+                         clip=dict(x=r[0], y=r[1], width=max(1, r[2]), height=max(1, r[3]),
+                                   scale=1))
+        with open(path, "wb") as f:
+            f.write(base64.b64decode(data["data"]))
+
     def errors(self):
         """Console errors, uncaught exceptions and browser log errors (CSP violations too)."""
         out = []

@@ -37,9 +37,9 @@ def test_opensnoop_lists_every_unpaced_open_with_its_whole_path(live, disk_dir, 
 
     # bcc's columns, the path whole on every line
     text = ebrec("report", trace, "opensnoop", "-p", pid, "-e", check=0).stdout.splitlines()
-    assert text[0].split() == ["PID", "COMM", "FD", "ERR", "FLAGS", "PATH"]
+    assert text[0].split() == ["TIME(s)", "PID", "COMM", "FD", "ERR", "FLAGS", "PATH"]
     assert sum(1 for line in text if line.endswith(" " + target)) == n
-    assert sum(1 for line in text if line.split()[3:4] == ["2"] and line.endswith(missing)) == m
+    assert sum(1 for line in text if line.split()[4:5] == ["2"] and line.endswith(missing)) == m
 
 
 def test_opensnoop_places_relative_paths_in_their_directory(live, disk_dir, out_dir):
@@ -115,7 +115,7 @@ def test_fsslower_lists_slow_writes_and_not_fast_reads(live, disk_dir, out_dir):
             if r["type"] == "W"] == []
 
     text = ebrec("report", trace, "fsslower", "-m", 2, "-p", pid, check=0).stdout.splitlines()
-    assert text[0].split() == ["TIME", "COMM", "PID", "T", "BYTES", "OFF_KB", "LAT(ms)",
+    assert text[0].split() == ["TIME(s)", "COMM", "PID", "T", "BYTES", "OFF_KB", "LAT(ms)",
                                "FILENAME"]
     wl = [line.split() for line in text[1:] if line.split()[3:4] == ["W"]]
     assert [(w[4], w[5], w[7]) for w in wl] == \
@@ -201,7 +201,9 @@ def test_cachestat_misses_then_hits(live, disk_dir, out_dir):
     assert second["hits"] >= pages, passes
 
     text = ebrec("report", trace, "cachestat", check=0).stdout.splitlines()
-    assert text[0].split() == ["HITS", "MISSES", "DIRTIES", "HITRATIO", "BUFFERS_MB",
-                               "CACHED_MB"]
+    assert text[0].split() == ["TIME(s)", "HITS", "MISSES", "DIRTIES", "HITRATIO",
+                               "BUFFERS_MB", "CACHED_MB"]
+    assert [ln.split()[0] for ln in text[1:len(rows) + 1]] == \
+        [f"{r['time_s']:.6f}" for r in rows]  # the interval's start, as JSON's
     # the header, a line an interval, a blank line and the losses
     assert len(text) == len(rows) + 3 and text[-1].startswith("file events: ")

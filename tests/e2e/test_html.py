@@ -70,9 +70,10 @@ def test_page_is_self_contained_and_escaped(recorded):
     # the data is the same documents as --format json
     data = page_data(page)
     names = [v["view"] for v in data["views"]]
-    assert names == ["biolatency", "biosnoop", "execsnoop", "exitsnoop", "opensnoop",
-                     "fsslower", "cachestat", "tcplife", "tcpconnect", "tcpaccept",
-                     "tcpretrans", "runqlat", "cpudist", "profile", "offcputime"]
+    assert names == ["biolatency", "biosnoop", "biotop", "execsnoop", "exitsnoop", "opensnoop",
+                     "opentop", "filetop", "fsslower", "cachestat", "tcplife", "tcptop",
+                     "tcpconnect", "tcpaccept", "tcpretrans", "runqlat", "cpudist", "proctop",
+                     "profile", "offcputime"]
     execs = ebrec_json("report", trace, "execsnoop", "--format", "json")["views"][0]["rows"]
     html_execs = next(v for v in data["views"] if v["view"] == "execsnoop")["rows"]
     assert html_execs == execs
@@ -86,8 +87,10 @@ def test_every_section_renders_in_chromium(recorded, browser):
     assert browser.requests() == ["file://" + os.path.abspath(page)]
     ev = browser.eval
     sections = ev("Array.from(document.querySelectorAll('section')).map(s => s.id)")
-    assert sections == ["sec-host", "sec-timeline", "sec-quality", "sec-block", "sec-proc",
-                        "sec-file", "sec-tcp", "sec-sched", "sec-profile", "sec-offcpu"]
+    # the answer first (headlines), the trace's raw META last
+    assert sections == ["sec-summary", "sec-timeline", "sec-quality", "sec-block", "sec-proc",
+                        "sec-file", "sec-tcp", "sec-sched", "sec-profile", "sec-offcpu",
+                        "sec-host"]
     # histograms with their percentiles, for every histogram view
     for v in ("biolatency", "runqlat", "cpudist"):
         assert ev(f"document.querySelectorAll('#view-{v} svg.hist rect.bar').length") >= 1, v
@@ -108,9 +111,98 @@ def test_every_section_renders_in_chromium(recorded, browser):
     # both flame graphs have frames
     for v in ("profile", "offcputime"):
         assert ev(f"document.querySelectorAll('#view-{v} svg.flame g.frame').length") > 3, v
+    # the top views are on the page, as tables
+    for v in ("biotop", "opentop", "filetop", "tcptop", "proctop"):
+        assert ev(f"document.querySelectorAll('#view-{v} tbody tr').length") >= 1, v
     os.makedirs(ARTIFACTS, exist_ok=True)
     browser.screenshot(os.path.join(ARTIFACTS, "html-report.png"))
     assert os.path.getsize(os.path.join(ARTIFACTS, "html-report.png")) > 10000
+
+
+def test_the_first_screen_is_the_answer(recorded, browser):
+    """One line of host, span and losses; headline cards that link to their views; the
+    trace's META collapsed at the end."""
+    trace, page, _ = recorded
+    fresh(browser, page)
+    ev = browser.eval
+    data = page_data(page)
+    sub = ev("document.querySelector('header .sub').textContent")
+    assert data["meta"]["host.hostname"] in sub
+    secs = (int(data["meta"]["clock.end.monotonic_ns"]) -
+            int(data["meta"]["clock.start.monotonic_ns"])) / 1e9
+    assert f"for {secs:.3f} s" in sub and "{:,} lost".format(data["losses"]["lost"]) in sub
+    cards = ev("""Array.from(document.querySelectorAll('#sec-summary a.card'))
+                  .map(a => [a.getAttribute('href'), a.querySelector('.card-title').textContent,
+                             a.querySelector('.card-big').textContent])""")
+    titles = [c[1] for c in cards]
+    assert {"Block I/O latency", "Waiting for a CPU", "On-CPU time", "Top by CPU",
+            "Top by block I/O", "Top by opens"} <= set(titles), titles
+    for href, _, _ in cards:
+        assert ev(f"!!document.querySelector('{href}')"), href
+    # a latency card's p50 and p99 are its histogram's
+    bio = next(v for v in data["views"] if v["view"] == "biolatency")
+    g = max(bio["histograms"], key=lambda g: g["total"])
+    big = next(c[2] for c in cards if c[1] == "Block I/O latency")
+    assert big.startswith("p50 ") and " · p99 " in big
+    # the top opener is the process with the most opensnoop rows
+    opens = next(v for v in data["views"] if v["view"] == "opensnoop")["rows"]
+    counts = {}
+    for r in opens:
+        counts[(r["pid"], r["comm"])] = counts.get((r["pid"], r["comm"]), 0) + 1
+    pid, comm = max(counts, key=counts.get)
+    assert next(c[2] for c in cards if c[1] == "Top by opens") == f"{comm} ({pid})"
+    assert g["total"] > 0
+    assert ev("document.querySelector('#sec-host details').open") is False
+    assert browser.errors() == []
+
+
+@pytest.mark.parametrize("width,height", [(1280, 800), (390, 844)])
+def test_no_horizontal_scroll_and_a_screenshot_of_every_section(recorded, browser, width,
+                                                                height):
+    """The page fits the window of a laptop and of a phone: only tables and graphs scroll
+    inside their own boxes. Each section is kept as a picture for a reviewer."""
+    _, page, _ = recorded
+    browser.viewport(width, height)
+    try:
+        fresh(browser, page)
+        ev = browser.eval
+        assert ev("document.scrollingElement.scrollWidth") <= ev("window.innerWidth")
+        # long cells (command lines, paths) on at most two lines, the whole value on a click
+        clip = "document.querySelector('#view-execsnoop td .clip')"
+        assert ev(clip + ".title.length") > 40
+        h = ev(clip + ".getBoundingClientRect().height")
+        line = ev(f"parseFloat(getComputedStyle({clip}).lineHeight)")
+        assert h <= 2 * line + 1, (h, line)
+        ev(clip + ".click()")
+        assert ev(clip + ".classList.contains('open')")
+        # numbers with their units
+        assert ev("document.querySelector('#view-biosnoop tbody td.num').textContent").endswith(" s")
+        os.makedirs(ARTIFACTS, exist_ok=True)
+        for sec in ev("Array.from(document.querySelectorAll('section')).map(s => s.id)"):
+            out = os.path.join(ARTIFACTS, f"html-{width}x{height}-{sec}.png")
+            browser.screenshot_of("#" + sec, out)
+            assert os.path.getsize(out) > 2000, out
+        assert browser.errors() == []
+    finally:
+        browser.viewport(1400, 1000)
+
+
+def test_flame_graph_merges_by_command_with_a_per_pid_toggle(recorded, browser):
+    _, page, _ = recorded
+    fresh(browser, page)
+    data = page_data(page)
+    prof = next(v for v in data["views"] if v["view"] == "profile")
+    procs = "Array.from(document.querySelectorAll('#view-profile g.frame[data-depth=\"1\"] title')).map(t => t.textContent.split(' — ')[0])"
+    merged = browser.eval(procs)
+    assert sorted(merged) == sorted({s["comm"] for s in prof["stacks"]
+                                     if s["comm"] in merged}) and merged
+    assert len(merged) == len(set(merged))
+    browser.eval("document.querySelector('#view-profile input[type=checkbox]').click()")
+    per_pid = browser.eval(procs)
+    assert all(re.fullmatch(r".* \(\d+\)", p) for p in per_pid)
+    assert len(per_pid) >= len(merged)
+    assert "a tower per process" in browser.eval("document.getElementById('view-profile').textContent")
+    assert browser.errors() == []
 
 
 ZOOM = """(() => {
@@ -251,8 +343,13 @@ def test_losses_are_marked_on_the_timeline_and_in_the_quality_panel(live, out_di
     fresh(browser, page)
     ev = browser.eval
     assert browser.errors() == []
-    assert ev("document.querySelectorAll('#sec-timeline rect.loss').length") == \
-        len(data["losses"]["windows"])
+    # marked on the chart of the family whose probe lost them
+    fams = set(data["timeline"]["per_second"])
+    windows = sum(len(p["losses"]["windows"]) for p in data["probes"]
+                  if p["probe"].split("/")[0] in fams)
+    assert ev("document.querySelectorAll('#sec-timeline rect.loss').length") == windows > 0
+    assert ev("document.querySelectorAll('#sec-timeline svg[data-family=file] rect.loss').length") \
+        == sum(len(p["losses"]["windows"]) for p in data["probes"] if p["probe"].startswith("file/"))
     row = ev("""Array.from(document.querySelectorAll('#sec-quality tr'))
                 .filter(r => r.children[0].textContent === 'file/open')
                 .map(r => [r.className, r.children[2].textContent])[0]""")

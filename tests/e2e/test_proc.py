@@ -1,4 +1,5 @@
 """Process family, end to end: real BPF, workloads whose execs and exits are known exactly."""
+import re
 import subprocess
 import sys
 import uuid
@@ -49,8 +50,14 @@ def test_execsnoop_and_exitsnoop_are_exact(live, out_dir):
 
     text = ebrec("report", trace, "exitsnoop", "-p", ok.pop()["pid"], check=0).stdout
     lines = text.splitlines()
-    assert lines[0].split() == ["PCOMM", "PID", "PPID", "TID", "AGE(s)", "EXIT_CODE"]
-    assert lines[1].split()[0] == "ebr-spawn" and lines[1].split()[-1] == str(code)
+    # every row view's time column first: seconds from the start of the recording
+    assert lines[0].split() == ["TIME(s)", "PCOMM", "PID", "PPID", "TID", "AGE(s)", "EXIT_CODE"]
+    row = view(trace, "exitsnoop", "-p", lines[1].split()[2])["rows"][0]
+    assert lines[1].split()[0] == f"{row['time_s']:.6f}"
+    assert lines[1].split()[1] == "ebr-spawn" and lines[1].split()[-1] == str(code)
+    hms = ebrec("report", trace, "exitsnoop", "-T", "-p", row["pid"], check=0).stdout
+    assert hms.splitlines()[0].split()[0] == "TIME"
+    assert re.fullmatch(r"\d\d:\d\d:\d\d", hms.splitlines()[1].split()[0])
     assert "proc events:" in text and ", 0 lost" in text
 
 

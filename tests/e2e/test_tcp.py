@@ -99,15 +99,15 @@ def test_tcplife_connect_accept_are_exact(live, out_dir):
         # -w: libbpf-tools' wide columns, with the IP version
         wide = ebrec("report", trace, "tcpstates", "-w", "-D", port, check=0).stdout
         head, *rows = [l.split() for l in wide.splitlines() if l.strip()][:-1]
-        assert head[:5] == ["SKADDR", "C-PID", "C-COMM", "IP", "LADDR"]
-        assert len(rows) == 5 * K and {r[3] for r in rows} == {str(ip)}
+        assert head[:6] == ["TIME(s)", "SKADDR", "C-PID", "C-COMM", "IP", "LADDR"]
+        assert len(rows) == 5 * K and {r[4] for r in rows} == {str(ip)}
 
     text = ebrec("report", trace, "tcplife", "-p", cli, check=0).stdout.splitlines()
-    assert text[0].split() == ["PID", "COMM", "LADDR", "LPORT", "RADDR", "RPORT", "TX_KB",
-                               "RX_KB", "MS"]
+    assert text[0].split() == ["TIME(s)", "PID", "COMM", "LADDR", "LPORT", "RADDR", "RPORT",
+                               "TX_KB", "RX_KB", "MS"]
     first = text[1].split()
-    assert first[:2] == [str(cli), "ebr-tcp-cli"]
-    assert first[6:8] == [f"{life_tx(0) / 1024:.2f}", f"{life_rx(0) / 1024:.2f}"]
+    assert first[1:3] == [str(cli), "ebr-tcp-cli"]
+    assert first[7:9] == [f"{life_tx(0) / 1024:.2f}", f"{life_rx(0) / 1024:.2f}"]
     assert text[-1] == "tcp events: %d emitted, 0 lost" % life["losses"]["emitted"]
 
 
