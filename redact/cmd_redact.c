@@ -366,6 +366,10 @@ int cmd_redact(int argc, char **argv)
 		goto cleanup;
 	}
 	complete = true;
+	if (rd.cut)
+		fprintf(stderr, "ebrec redact: %llu values grew past the format's %u-byte limit "
+				"once their names were replaced, and were cut after the last whole "
+				"name that fits\n", (unsigned long long)rd.cut, EBR_MAX_STRING);
 	if (unknown)
 		fprintf(stderr, "ebrec redact: %llu events of types this ebrec does not know were "
 				"left out (they could hold anything)\n", (unsigned long long)unknown);

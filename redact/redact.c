@@ -359,7 +359,7 @@ int redactor_rewrite(struct redactor *rd, unsigned kind, const char *s, size_t l
 		     size_t *out_len)
 {
 	bool chosen = kind & rd->kinds;
-	size_t n = 0;
+	size_t n = 0, fits = 0; /* fits: the output up to the last token within the limit */
 	int err = 0;
 
 	for (size_t i = 0; i < len && !err;) {
@@ -379,13 +379,21 @@ int redactor_rewrite(struct redactor *rd, unsigned kind, const char *s, size_t l
 		} else {
 			err = rewrite_parts(rd, s + start, tl, &n);
 		}
+		if (n <= EBR_MAX_STRING)
+			fits = n;
 		/* the token, then the separators after it, verbatim */
 		for (start = i; i < len && is_separator((unsigned char)s[i]); i++)
 			;
 		err = err ?: out_put(rd, &n, s + start, i - start);
+		if (n <= EBR_MAX_STRING)
+			fits = n;
 	}
 	if (err || out_reserve(rd, n + 1))
 		return EBR_E_NOMEM;
+	if (n > EBR_MAX_STRING) {
+		n = fits;
+		rd->cut++;
+	}
 	rd->out[n] = 0;
 	*out_len = n;
 	return 0;

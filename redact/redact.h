@@ -59,6 +59,7 @@ struct redactor {
 	uint32_t cap, len;
 	char *out;                  /* the last rewritten string */
 	size_t out_cap;
+	uint64_t cut;               /* values cut to the format's limit once rewritten */
 };
 
 /* kinds chosen, key the secret (random unless the user gave one). */
@@ -76,6 +77,9 @@ int redactor_learn_addr(struct redactor *rd, const unsigned char *addr, size_t l
 /*
  * Second pass: s (len bytes) of a field of kind kind (0: any other string) rewritten, into
  * rd->out (NUL-terminated; *out_len its length, NULs of args included). 0 or EBR_E_NOMEM.
+ * Pseudonyms can be longer than what they replace: a value that grows past the format's
+ * EBR_MAX_STRING is cut after the last whole token that fits (never inside a pseudonym) and
+ * counted in rd->cut, for the command to say.
  */
 int redactor_rewrite(struct redactor *rd, unsigned kind, const char *s, size_t len,
 		     size_t *out_len);

@@ -264,6 +264,32 @@ static void test_build_ids_are_pseudonymized_bytes(void)
 	redactor_release(&rd);
 }
 
+/* A value whose pseudonyms outgrow the format's limit is cut after a whole name, and counted. */
+static void test_a_value_that_outgrows_the_limit_is_cut_between_names(void)
+{
+	struct redactor rd;
+	size_t len = EBR_MAX_STRING - 1;
+	char *in = malloc(len), *out;
+
+	CHECK(in != NULL);
+	if (!in)
+		return;
+	for (size_t i = 0; i < len; i++) /* "a/b/a/b...": one-byte names, each a long pseudonym */
+		in[i] = i % 2 ? '/' : (char)('a' + (i / 2) % 2);
+	redactor_init(&rd, REDACT_PATHS, KEY);
+	out = rewrite(&rd, REDACT_PATHS, in, len);
+	CHECK(last_len <= EBR_MAX_STRING && last_len > EBR_MAX_STRING - 64);
+	CHECK_EQ(rd.cut, 1);
+	/* every name whole: the output is pseudonym/pseudonym/..., ending at a '/' or a name */
+	CHECK(out[last_len - 1] == '/' || strcspn(strrchr(out, '/') + 1, "/") ==
+	      strcspn(out, "/"));
+	CHECK_EQ(redactor_rewrite(&rd, REDACT_PATHS, "a/b", 3, &last_len), 0);
+	CHECK_EQ(rd.cut, 1); /* a short one is not */
+	free(out);
+	free(in);
+	redactor_release(&rd);
+}
+
 int main(void)
 {
 	RUN(test_sha256_and_hmac_vectors);
@@ -275,5 +301,6 @@ int main(void)
 	RUN(test_private_names_inside_longer_words);
 	RUN(test_build_ids_are_pseudonymized_bytes);
 	RUN(test_tokens_a_trace_chose_do_not_collide);
+	RUN(test_a_value_that_outgrows_the_limit_is_cut_between_names);
 	return CHECK_SUMMARY();
 }
