@@ -50,11 +50,13 @@ FORMAT_SRCS := $(wildcard format/*.c)
 ANALYZE_SRCS := $(wildcard analyze/*.c)
 REPORT_SRCS := $(wildcard report/*.c)
 REDACT_SRCS := $(wildcard redact/*.c)
+QUERY_SRCS := $(wildcard query/*.c)
 RECORD_SRCS := $(wildcard record/*.c)
 FORMAT_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(FORMAT_SRCS))
 ANALYZE_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(ANALYZE_SRCS))
 REPORT_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(REPORT_SRCS)) $(BUILD)/report/html_assets.o
 REDACT_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(REDACT_SRCS))
+QUERY_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(QUERY_SRCS))
 # the HTML report's script and style, and the SVG flame graph's script, as C strings
 HTML_ASSETS := report/html/app.js report/html/style.css report/html/flamegraph.js
 RECORD_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(RECORD_SRCS))
@@ -75,7 +77,7 @@ all: ebrec
 ebrec: $(BUILD)/ebrec
 	$(Q)cmp -s $< $@ || cp $< $@
 
-$(BUILD)/ebrec: $(BUILD)/ebrec.o $(RECORD_OBJS) $(REDACT_OBJS) $(REPORT_OBJS) $(ANALYZE_OBJS) \
+$(BUILD)/ebrec: $(BUILD)/ebrec.o $(RECORD_OBJS) $(QUERY_OBJS) $(REDACT_OBJS) $(REPORT_OBJS) $(ANALYZE_OBJS) \
 		$(FORMAT_OBJS)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(ALL_CFLAGS) $^ $(LDLIBS) -o $@
@@ -112,9 +114,10 @@ $(BUILD)/report/html_assets.o: $(BUILD)/report/html_assets.c
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(ALL_CFLAGS) -c $< -o $@
 
-# Unit tests need no root and no kernel: they link format/, analyze/, report/, redact/ and
+# Unit tests need no root and no kernel: they link format/, analyze/, report/, redact/, query/ and
 # record/'s translators, never the BPF skeleton.
-$(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(RECORD_TRANSLATE_OBJS) $(REDACT_OBJS) $(REPORT_OBJS) \
+$(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(RECORD_TRANSLATE_OBJS) $(QUERY_OBJS) $(REDACT_OBJS) \
+		$(REPORT_OBJS) \
 		$(ANALYZE_OBJS) $(FORMAT_OBJS)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(ALL_CFLAGS) $^ $(shell pkg-config --libs libdw libelf 2>/dev/null) -lzstd \

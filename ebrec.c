@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "format/array_size.h"
+#include "query/query.h"
 #include "record/record.h"
 #include "redact/redact.h"
 #include "report/commands.h"
@@ -19,6 +20,7 @@ static const struct command commands[] = {
 	{ "info", cmd_info, "host, time span, families, counts, losses and sizes of a trace" },
 	{ "dump", cmd_dump, "every event of a trace, decoded through its schema" },
 	{ "verify", cmd_verify, "check every block of a trace; exit 0 only if all are intact" },
+	{ "query", cmd_query, "a bpftrace program run over the events of a trace" },
 	{ "redact", cmd_redact, "a copy of a trace with paths, names, addresses... pseudonymized" },
 	{ "list", cmd_list, "the probe families and whether this kernel supports them" },
 };
