@@ -853,15 +853,14 @@ static int on_event(void *self, const struct ebr_reader *r, const struct ebr_eve
 		const struct qbound *b = &rt->q->bound[rt->q->by_type[ti][k]];
 		uint64_t nsecs = ev->ts;
 
+		rt->ev = ev;
 		if (b->filter.kind == QSRC_FIELD) {
 			int64_t v = field_value(rt, &b->filter).i;
 
-			rt->ev = ev;
 			if ((b->filter_op == QFILTER_EQ) != (v == b->filter_value))
 				continue;
 		}
 		if (b->enter && b->lat.kind == QSRC_FIELD) {
-			rt->ev = ev;
 			uint64_t lat = (uint64_t)field_value(rt, &b->lat).i;
 
 			nsecs = lat < ev->ts ? ev->ts - lat : 0;
