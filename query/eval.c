@@ -675,9 +675,16 @@ static void stmt_call(struct qrt *rt, struct qnode *n)
 			qmap_delete(&rt->maps[n->args[0]->id], rt->keybuf, klen);
 		break;
 	}
-	case QF_CLEAR:
-		qmap_clear(&rt->maps[n->args[0]->id]);
+	case QF_CLEAR: {
+		struct qmap *m = &rt->maps[n->args[0]->id];
+
+		/* an array's entries cannot be removed: bpftrace's clear() zeroes a keyless count */
+		if (m->def->agg == QAGG_COUNT && !m->def->nkeys)
+			qmap_zero(m);
+		else
+			qmap_clear(m);
 		break;
+	}
 	case QF_ZERO:
 		qmap_zero(&rt->maps[n->args[0]->id]);
 		break;
@@ -896,8 +903,15 @@ int query_run(struct qcompiled *q, struct ebr_reader *r, const struct symtab *sy
 		ret = EBR_E_NOMEM;
 		goto out;
 	}
-	for (uint32_t i = 0; i < q->prog.nmaps; i++)
+	for (uint32_t i = 0; i < q->prog.nmaps; i++) {
 		rt.maps[i].def = &q->prog.maps[i];
+		/* bpftrace keeps a keyless count() in an array: it has its entry, 0, from the start */
+		if (q->prog.maps[i].agg == QAGG_COUNT && !q->prog.maps[i].nkeys &&
+		    !qmap_get(&rt.maps[i], rt.keybuf, 0, true)) {
+			ret = EBR_E_NOMEM;
+			goto out;
+		}
+	}
 
 	ret = analyze_pass_limited(r, &an, 1, opts->limit);
 	if (ret == QRUN_STOPPED)

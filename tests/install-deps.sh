@@ -4,10 +4,12 @@
 set -eu
 
 PACKAGES="make gcc clang llvm libclang-rt-14-dev pkg-config bpftool libbpf-dev libelf-dev
-libzstd-dev libdw-dev libiberty-dev python3 python3-pytest iproute2 chromium man-db time"
+libzstd-dev libdw-dev libiberty-dev python3 python3-pytest iproute2 chromium man-db time
+bpftrace"
 # libiberty-dev: a static library, the C++ and Rust demanglers (analyze/demangle.c);
 # chromium: the HTML report's browser test (tests/e2e/test_html.py), in headless mode;
 # man-db: docs/man's pages are rendered by tests/e2e/test_docs.py;
+# bpftrace: ebrec query's output is compared with live bpftrace's (tests/e2e/test_query.py);
 # time: /usr/bin/time measures a command's own peak RSS (tests/e2e/test_hostile_format.py)
 # more packages may be named on the command line (make bench: linux-perf trace-cmd fio)
 PACKAGES="$PACKAGES $*"
