@@ -222,17 +222,31 @@ build-fuzz/fuzz_reader: tests/fuzz/fuzz_reader.c $(FORMAT_SRCS) $(ANALYZE_SRCS) 
 	$(Q)mkdir -p build-fuzz
 	$(Q)$(CLANG) $(FUZZ_FLAGS) $(filter %.c,$^) -lzstd $(DEMANGLE_LIBS) -lm -o $@
 
+# `ebrec query`'s parser, checker and evaluator: any bytes as a program over a known trace
+build-fuzz/fuzz_query: tests/fuzz/fuzz_query.c $(FORMAT_SRCS) $(ANALYZE_SRCS) $(REPORT_SRCS) \
+		$(QUERY_SRCS) build-fuzz/html_assets.c \
+		$(wildcard format/*.h analyze/*.h report/*.h query/*.h format/*.def)
+	$(call msg,FUZZ,$@)
+	$(Q)mkdir -p build-fuzz
+	$(Q)$(CLANG) $(FUZZ_FLAGS) $(filter %.c,$^) -lzstd $(DEMANGLE_LIBS) -lm -o $@
+
 # the fixtures that are about cost (seconds each under ASan), not about the parser's paths
 FUZZ_SLOW_SEEDS := memory-bomb meta-many-keys meta-huge-values index-repeats schema-many-types \
 	schema-plain ordinary garbage-resync
 .PHONY: fuzz
-fuzz: build-fuzz/fuzz_reader
-	$(Q)mkdir -p build-fuzz/corpus
+fuzz: build-fuzz/fuzz_reader build-fuzz/fuzz_query
+	$(Q)mkdir -p build-fuzz/corpus build-fuzz/query-corpus
 	$(Q)cp tests/fuzz/seeds/* $(filter-out $(patsubst %,\%/%.ebr,$(FUZZ_SLOW_SEEDS)), \
 		$(wildcard tests/fixtures/damaged/*.ebr)) build-fuzz/corpus/
 	$(Q)build-fuzz/fuzz_reader -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -timeout=10 -close_fd_mask=2 \
 		-print_final_stats=1 build-fuzz/corpus >build-fuzz/fuzz.log 2>&1; \
-		rc=$$?; grep -E '^(Done|stat::)|ERROR|SUMMARY' build-fuzz/fuzz.log; exit $$rc
+		rc=$$?; grep -E '^(Done|stat::)|ERROR|SUMMARY' build-fuzz/fuzz.log; [ $$rc = 0 ] || exit $$rc
+	@# the query fuzzer's seeds: ours, and bpftrace's own tools where the package is installed
+	$(Q)cp tests/fuzz/query-seeds/* $(wildcard /usr/sbin/*.bt) build-fuzz/query-corpus/
+	$(Q)build-fuzz/fuzz_query -max_total_time=$(FUZZ_SECONDS) -max_len=8192 -timeout=10 \
+		-rss_limit_mb=1024 -close_fd_mask=2 -print_final_stats=1 build-fuzz/query-corpus \
+		>build-fuzz/fuzz-query.log 2>&1; \
+		rc=$$?; grep -E '^(Done|stat::)|ERROR|SUMMARY' build-fuzz/fuzz-query.log; exit $$rc
 
 # The unit tests again, built with ASan + UBSan.
 .PHONY: unit-san

@@ -59,6 +59,27 @@ static int cerr(struct checker *c, const struct qloc *loc, const char *fmt, ...)
 	return -1;
 }
 
+/* an error after which the walk cannot go on (an argument that is not there): in the quiet
+ * pass too, where the strict pass says it */
+static int cstop(struct checker *c, const struct qloc *loc, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static int cstop(struct checker *c, const struct qloc *loc, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	if (c->quiet || c->error)
+		return -1;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	c->error = qerror_format(&c->q->prog.src, loc, "%s", msg);
+	if (!c->error)
+		c->nomem = true;
+	return -1;
+}
+
 static const char *type_name(struct qtype t)
 {
 	switch (t.kind) {
@@ -760,9 +781,9 @@ static int want_args(struct checker *c, struct qnode *n, uint32_t min, uint32_t 
 {
 	if (n->nargs < min || n->nargs > max) {
 		if (min == max)
-			return cerr(c, &n->loc, "%s() requires %u argument%s (%u provided)", n->sval,
+			return cstop(c, &n->loc, "%s() requires %u argument%s (%u provided)", n->sval,
 				    min, min == 1 ? "" : "s", n->nargs);
-		return cerr(c, &n->loc, "%s() takes %u to %u arguments (%u provided)", n->sval,
+		return cstop(c, &n->loc, "%s() takes %u to %u arguments (%u provided)", n->sval,
 			    min, max, n->nargs);
 	}
 	return 0;
@@ -779,7 +800,7 @@ static int want_int(struct checker *c, struct qnode *call, struct qnode *a)
 static int want_literal(struct checker *c, struct qnode *call, struct qnode *a)
 {
 	if (a->kind != QN_INT)
-		return cerr(c, &a->loc, "%s: this argument must be an integer literal", call->sval);
+		return cstop(c, &a->loc, "%s: this argument must be an integer literal", call->sval);
 	return 0;
 }
 
@@ -788,16 +809,16 @@ static int want_whole_map(struct checker *c, struct qnode *call)
 	struct qnode *a = call->nargs ? call->args[0] : NULL;
 
 	if (!a || a->kind != QN_MAP)
-		return cerr(c, &call->loc, "%s() expects a map to be provided", call->sval);
+		return cstop(c, &call->loc, "%s() expects a map to be provided", call->sval);
 	if (a->nargs)
-		return cerr(c, &a->loc, "The map passed to %s() should not be indexed by a key",
+		return cstop(c, &a->loc, "The map passed to %s() should not be indexed by a key",
 			    call->sval);
 	struct qmapdef *m = map_get(c, a);
 
 	if (!m)
 		return -1;
 	if (!m->assigned && !c->quiet)
-		return cerr(c, &a->loc, "Undefined map: %s", m->name);
+		return cstop(c, &a->loc, "Undefined map: %s", m->name);
 	return 0;
 }
 
@@ -806,7 +827,7 @@ static int check_call(struct checker *c, struct qnode *n, bool as_map_value)
 	enum qfunc f = (enum qfunc)n->id;
 
 	if (n->id < 0)
-		return cerr(c, &n->loc, "Unknown function: %s", n->sval);
+		return cstop(c, &n->loc, "Unknown function: %s", n->sval);
 	/* the whole-map functions take the map itself, not its value */
 	if (f == QF_CLEAR || f == QF_ZERO || (f == QF_PRINT && n->nargs &&
 					      n->args[0]->kind == QN_MAP && !n->args[0]->nargs)) {
@@ -824,7 +845,7 @@ static int check_call(struct checker *c, struct qnode *n, bool as_map_value)
 		struct qnode *a = n->nargs == 1 ? n->args[0] : NULL;
 
 		if (!a || a->kind != QN_MAP)
-			return cerr(c, &n->loc, "delete() expects a map to be provided");
+			return cstop(c, &n->loc, "delete() expects a map to be provided");
 		struct qmapdef *m = map_get(c, a);
 
 		if (!m || check_map_keys(c, a, m))

@@ -658,9 +658,9 @@ int qparse(struct qprogram *prog, const struct qsource *src, char **err)
 			;
 		struct qtoken t = qlexer_probe(&p.lx);
 
-		if (t.kind == QT_EOF)
+		if (t.kind == QT_EOF && !p.lx.error)
 			break;
-		if (t.kind == QT_ERROR) {
+		if (t.kind == QT_ERROR || p.lx.error) {
 			fail(&p, &t.loc, "%s", "invalid probe");
 			goto fail;
 		}

@@ -214,6 +214,9 @@ static void test_lexer_errors(void)
 	err = run("BEGIN { /* never ends");
 	CHECK(err && strstr(err, "unterminated comment"));
 	free(err);
+	err = run("BEGIN { exit(); }\n/* never ends");
+	CHECK(err && strstr(err, "stdin:2:1-3: ERROR: unterminated comment"));
+	free(err);
 }
 
 /* ------------------------------------------------------------ parser */
