@@ -475,6 +475,19 @@ static int check_builtin(struct checker *c, struct qnode *n)
 		b->builtin[id].kind = QSRC_FIELD;
 		b->builtin[id].field = (uint16_t)f;
 		b->builtin[id].fkind = (uint8_t)k;
+		if (id == QB_USTACK) {
+			/* a user stack's addresses are its process's: they are named through its pid */
+			int pf = -1;
+
+			cands = qbuiltin_fields(QB_PID, schema_name(c->r, b->type_index));
+			for (int i = 0; cands && cands[i] && pf < 0; i++)
+				pf = field_find(c->r, b->type_index, cands[i], &k);
+			if (pf >= 0) {
+				b->builtin[QB_PID].kind = QSRC_FIELD;
+				b->builtin[QB_PID].field = (uint16_t)pf;
+				b->builtin[QB_PID].fkind = (uint8_t)k;
+			}
+		}
 		if (id != QB_KSTACK && id != QB_USTACK) {
 			struct qtype ft = kind_type(k);
 
