@@ -38,46 +38,52 @@ struct checker {
 	uint32_t bound_cap;
 };
 
-static int cerr(struct checker *c, const struct qloc *loc, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static int cerr(struct checker *c, const struct qloc *loc, const char *fmt, ...)
+/* Says what is wrong at loc, once: the first error is the one reported. */
+static int vfail(struct checker *c, bool stop, const struct qloc *loc, const char *fmt,
+		 va_list ap)
 {
 	char msg[512];
-	va_list ap;
 
+	/* the quiet pass only learns the maps' types: it goes on past what it cannot type */
 	if (c->quiet)
-		return 0;
+		return stop ? -1 : 0;
 	if (c->error)
 		return -1;
-	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
 	c->error = qerror_format(&c->q->prog.src, loc, "%s", msg);
 	if (!c->error)
 		c->nomem = true;
 	return -1;
 }
 
-/* an error after which the walk cannot go on (an argument that is not there): in the quiet
+static int cerr(struct checker *c, const struct qloc *loc, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static int cerr(struct checker *c, const struct qloc *loc, const char *fmt, ...)
+{
+	va_list ap;
+	int ret;
+
+	va_start(ap, fmt);
+	ret = vfail(c, false, loc, fmt, ap);
+	va_end(ap);
+	return ret;
+}
+
+/* an error after which the walk cannot go on (an argument that is not there), in the quiet
  * pass too, where the strict pass says it */
 static int cstop(struct checker *c, const struct qloc *loc, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
 static int cstop(struct checker *c, const struct qloc *loc, const char *fmt, ...)
 {
-	char msg[512];
 	va_list ap;
+	int ret;
 
-	if (c->quiet || c->error)
-		return -1;
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	ret = vfail(c, true, loc, fmt, ap);
 	va_end(ap);
-	c->error = qerror_format(&c->q->prog.src, loc, "%s", msg);
-	if (!c->error)
-		c->nomem = true;
-	return -1;
+	return ret;
 }
 
 static const char *type_name(struct qtype t)

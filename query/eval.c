@@ -555,6 +555,20 @@ static void agg_update(struct qentry *e, enum qagg agg, const struct qmapdef *d,
 	}
 }
 
+/* the operator of a compound assignment: += is + */
+static int compound_base(int op)
+{
+	static const int base_op[][2] = { { QT_PLUSEQ, QT_PLUS }, { QT_MINUSEQ, QT_MINUS },
+		{ QT_STAREQ, QT_STAR }, { QT_SLASHEQ, QT_SLASH }, { QT_PERCENTEQ, QT_PERCENT },
+		{ QT_AMPEQ, QT_AMP }, { QT_PIPEEQ, QT_PIPE }, { QT_CARETEQ, QT_CARET },
+		{ QT_SHLEQ, QT_SHL }, { QT_SHREQ, QT_SHR } };
+
+	for (size_t i = 0; i < sizeof(base_op) / sizeof(base_op[0]); i++)
+		if (base_op[i][0] == op)
+			return base_op[i][1];
+	return 0;
+}
+
 static void assign_map(struct qrt *rt, struct qnode *n)
 {
 	struct qmap *m = &rt->maps[n->a->id];
@@ -604,16 +618,8 @@ static void assign_map(struct qrt *rt, struct qnode *n)
 		break;
 	case QT_INC: e->v++; break;
 	case QT_DEC: e->v--; break;
-	default: {
-		static const int base_op[][2] = { { QT_PLUSEQ, QT_PLUS }, { QT_MINUSEQ, QT_MINUS },
-			{ QT_STAREQ, QT_STAR }, { QT_SLASHEQ, QT_SLASH }, { QT_PERCENTEQ, QT_PERCENT },
-			{ QT_AMPEQ, QT_AMP }, { QT_PIPEEQ, QT_PIPE }, { QT_CARETEQ, QT_CARET },
-			{ QT_SHLEQ, QT_SHL }, { QT_SHREQ, QT_SHR } };
-
-		for (size_t i = 0; i < sizeof(base_op) / sizeof(base_op[0]); i++)
-			if (base_op[i][0] == n->op)
-				e->v = arith(base_op[i][1], VI(e->v), v, true);
-	}
+	default:
+		e->v = arith(compound_base(n->op), VI(e->v), v, true);
 	}
 }
 
@@ -626,16 +632,8 @@ static void assign_var(struct qrt *rt, struct qnode *n)
 	case QT_ASSIGN: *slot = v; break;
 	case QT_INC: slot->i++; break;
 	case QT_DEC: slot->i--; break;
-	default: {
-		static const int base_op[][2] = { { QT_PLUSEQ, QT_PLUS }, { QT_MINUSEQ, QT_MINUS },
-			{ QT_STAREQ, QT_STAR }, { QT_SLASHEQ, QT_SLASH }, { QT_PERCENTEQ, QT_PERCENT },
-			{ QT_AMPEQ, QT_AMP }, { QT_PIPEEQ, QT_PIPE }, { QT_CARETEQ, QT_CARET },
-			{ QT_SHLEQ, QT_SHL }, { QT_SHREQ, QT_SHR } };
-
-		for (size_t i = 0; i < sizeof(base_op) / sizeof(base_op[0]); i++)
-			if (base_op[i][0] == n->op)
-				slot->i = arith(base_op[i][1], *slot, v, n->a->type.is_signed);
-	}
+	default:
+		slot->i = arith(compound_base(n->op), *slot, v, n->a->type.is_signed);
 	}
 }
 

@@ -406,19 +406,29 @@ const char *qtok_name(enum qtok kind)
 	}
 }
 
+/* past space and comments, where the next token starts: false (t an error) if a comment does
+ * not end */
+static bool tok_start(struct qlexer *lx, struct qtoken *t, size_t *start)
+{
+	memset(t, 0, sizeof(*t));
+	if (!skip_space(lx)) {
+		t->kind = QT_ERROR;
+		return false;
+	}
+	*start = lx->pos;
+	t->loc.line = lx->line;
+	t->loc.col = lx->col;
+	return true;
+}
+
 struct qtoken qlexer_next(struct qlexer *lx)
 {
-	struct qtoken t = { 0 };
+	struct qtoken t;
 	size_t start;
 	int c;
 
-	if (!skip_space(lx)) {
-		t.kind = QT_ERROR;
+	if (!tok_start(lx, &t, &start))
 		return t;
-	}
-	start = lx->pos;
-	t.loc.line = lx->line;
-	t.loc.col = lx->col;
 	c = peekc(lx, 0);
 	if (c < 0) {
 		t.kind = QT_EOF;
@@ -483,17 +493,12 @@ static bool probe_char(int c)
 
 struct qtoken qlexer_probe(struct qlexer *lx)
 {
-	struct qtoken t = { 0 };
+	struct qtoken t;
 	bool in_path = false;
 	size_t start;
 
-	if (!skip_space(lx)) {
-		t.kind = QT_ERROR;
+	if (!tok_start(lx, &t, &start))
 		return t;
-	}
-	start = lx->pos;
-	t.loc.line = lx->line;
-	t.loc.col = lx->col;
 	/*
 	 * A '/' belongs to the specifier only in a path (uprobe:/bin/bash:readline): a segment
 	 * that starts with '/' after a ':'; elsewhere it starts the filter.
