@@ -285,8 +285,12 @@ void qval_print(const struct qval *v, FILE *out, const struct symtab *syms, bool
 		/* BPFtrace::get_stack: a newline, then each frame indented by 8 */
 		fputc('\n', out);
 		for (uint32_t i = 0; i < v->len; i++) {
+			uint64_t addr;
+
+			/* a stack out of a map's key: its bytes are not aligned */
+			memcpy(&addr, (const uint8_t *)v->frames + 8 * (size_t)i, sizeof(addr));
 			fputs("        ", out);
-			print_frame(out, syms, v->kind == QTY_KSTACK, v->pid, v->frames[i], i);
+			print_frame(out, syms, v->kind == QTY_KSTACK, v->pid, addr, i);
 			fputc('\n', out);
 		}
 		break;
