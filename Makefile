@@ -51,11 +51,13 @@ FORMAT_SRCS := $(wildcard format/*.c)
 ANALYZE_SRCS := $(wildcard analyze/*.c)
 REPORT_SRCS := $(wildcard report/*.c)
 REDACT_SRCS := $(wildcard redact/*.c)
+QUERY_SRCS := $(wildcard query/*.c)
 RECORD_SRCS := $(wildcard record/*.c)
 FORMAT_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(FORMAT_SRCS))
 ANALYZE_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(ANALYZE_SRCS))
 REPORT_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(REPORT_SRCS)) $(BUILD)/report/html_assets.o
 REDACT_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(REDACT_SRCS))
+QUERY_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(QUERY_SRCS))
 # the HTML report's script and style, and the SVG flame graph's script, as C strings
 HTML_ASSETS := report/html/app.js report/html/style.css report/html/flamegraph.js
 RECORD_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(RECORD_SRCS))
@@ -76,7 +78,7 @@ all: ebrec
 ebrec: $(BUILD)/ebrec
 	$(Q)cmp -s $< $@ || cp $< $@
 
-$(BUILD)/ebrec: $(BUILD)/ebrec.o $(RECORD_OBJS) $(REDACT_OBJS) $(REPORT_OBJS) $(ANALYZE_OBJS) \
+$(BUILD)/ebrec: $(BUILD)/ebrec.o $(RECORD_OBJS) $(QUERY_OBJS) $(REDACT_OBJS) $(REPORT_OBJS) $(ANALYZE_OBJS) \
 		$(FORMAT_OBJS)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(ALL_CFLAGS) $^ $(LDLIBS) -o $@
@@ -113,9 +115,10 @@ $(BUILD)/report/html_assets.o: $(BUILD)/report/html_assets.c
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(ALL_CFLAGS) -c $< -o $@
 
-# Unit tests need no root and no kernel: they link format/, analyze/, report/, redact/ and
+# Unit tests need no root and no kernel: they link format/, analyze/, report/, redact/, query/ and
 # record/'s translators, never the BPF skeleton.
-$(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(RECORD_TRANSLATE_OBJS) $(REDACT_OBJS) $(REPORT_OBJS) \
+$(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(RECORD_TRANSLATE_OBJS) $(QUERY_OBJS) $(REDACT_OBJS) \
+		$(REPORT_OBJS) \
 		$(ANALYZE_OBJS) $(FORMAT_OBJS)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(ALL_CFLAGS) $^ $(shell pkg-config --libs libdw libelf 2>/dev/null) -lzstd -lz \
@@ -208,14 +211,14 @@ sample-reports: all
 		./build/ebrec report $${d}trace.ebr --format html --rows 2000 -o $${d}report.html \
 		|| exit 1; done
 
-# The reading code under libFuzzer, ASan and UBSan (clang): three targets from one corpus,
-# fast to slow (tests/fuzz/*.c): the reader alone, every analyzer, the commands' renderers.
+# The reading code under libFuzzer, ASan and UBSan (clang), fast to slow (tests/fuzz/*.c): the
+# reader alone, every analyzer, the commands' renderers (one corpus), and ebrec query's programs.
 # `make fuzz` shares FUZZ_SECONDS between them; `make fuzz-long FUZZ_SECONDS=3600` gives each
 # FUZZ_SECONDS, and keeps what it found in build-fuzz/corpus-TARGET (merge it into
 # tests/fuzz/corpus/ with the target's -merge=1 when it finds something worth keeping).
 FUZZ_SECONDS ?= 60
 TEST_FUZZ_SECONDS ?= 45
-FUZZ_TARGETS := reader analyze render
+FUZZ_TARGETS := reader analyze render query
 FUZZ_FLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
 	-fno-omit-frame-pointer -std=gnu11 -I. -D_GNU_SOURCE
 # -max_len: room for a block whose sizes claim far more than it holds (a size-class bomb)
@@ -232,18 +235,30 @@ build-fuzz/fuzz_%:
 	$(Q)mkdir -p build-fuzz
 	$(Q)$(CLANG) $(FUZZ_FLAGS) $(filter %.c,$^) -lzstd -lz $(DEMANGLE_LIBS) -lm -o $@
 
-# each target from a copy of the corpus of its own: what one adds, the others do not replay
+# `ebrec query`'s parser, checker and evaluator: any bytes as a program over a known trace
+build-fuzz/fuzz_query: tests/fuzz/fuzz_query.c $(FUZZ_DEPS) $(ANALYZE_SRCS) $(REPORT_SRCS) \
+	$(QUERY_SRCS) build-fuzz/html_assets.c $(wildcard query/*.h)
+
+# each target from a copy of its seeds of its own: what one adds, the others do not replay.
+# The trace targets share tests/fuzz/corpus and the format's dictionary; query's seeds are
+# programs (ours, and bpftrace's own tools where the package is installed).
+FUZZ_QUERY_FLAGS := -max_len=8192 -timeout=10 -rss_limit_mb=1024 -close_fd_mask=2 \
+	-print_final_stats=1
 .PHONY: fuzz fuzz-long
 fuzz: $(patsubst %,build-fuzz/fuzz_%,$(FUZZ_TARGETS))
 	$(Q)for t in $(FUZZ_TARGETS); do \
-		mkdir -p build-fuzz/corpus-$$t && cp tests/fuzz/corpus/* build-fuzz/corpus-$$t/ && \
+		if [ $$t = query ]; then seeds="tests/fuzz/query-seeds/* $(wildcard /usr/sbin/*.bt)"; \
+			flags="$(FUZZ_QUERY_FLAGS)"; \
+		else seeds="tests/fuzz/corpus/*"; flags="$(FUZZ_RUN_FLAGS)"; fi; \
+		mkdir -p build-fuzz/corpus-$$t && cp $$seeds build-fuzz/corpus-$$t/ && \
 		echo "== fuzz_$$t" && \
-		build-fuzz/fuzz_$$t -max_total_time=$$(( $(FUZZ_SECONDS) / 3 )) $(FUZZ_RUN_FLAGS) \
-			build-fuzz/corpus-$$t >build-fuzz/fuzz_$$t.log 2>&1; \
+		build-fuzz/fuzz_$$t -max_total_time=$$(( $(FUZZ_SECONDS) / $(words $(FUZZ_TARGETS)) )) \
+			$$flags build-fuzz/corpus-$$t >build-fuzz/fuzz_$$t.log 2>&1; \
 		rc=$$?; grep -E '^(Done|stat::(number|average|new))|ERROR|SUMMARY' \
 			build-fuzz/fuzz_$$t.log; [ $$rc = 0 ] || exit $$rc; done
 fuzz-long:
-	$(Q)$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=$$(( $(FUZZ_SECONDS) * 3 ))
+	$(Q)$(MAKE) --no-print-directory fuzz \
+		FUZZ_SECONDS=$$(( $(FUZZ_SECONDS) * $(words $(FUZZ_TARGETS)) ))
 
 # The unit tests again, built with ASan + UBSan.
 .PHONY: unit-san

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "format/array_size.h"
+#include "query/query.h"
 #include "record/record.h"
 #include "redact/redact.h"
 #include "report/commands.h"
@@ -27,6 +28,7 @@ static const struct command commands[] = {
 	{ "dump", cmd_dump, "every event of a trace, decoded through its schema" },
 	{ "verify", cmd_verify, "check every block of a trace; exit 0 only if all are intact" },
 	{ "export", cmd_export, "a trace for Perfetto, pprof, speedscope, or DuckDB/Spark (jsonl)" },
+	{ "query", cmd_query, "a bpftrace program run over the events of a trace" },
 	{ "redact", cmd_redact, "a copy of a trace with paths, names, addresses... pseudonymized" },
 	{ "list", list, "the probe families and whether this kernel supports them" },
 };

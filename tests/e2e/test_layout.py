@@ -14,6 +14,7 @@ MAY_INCLUDE = {
     "report": {"format", "analyze"},
     "redact": {"format", "analyze", "report"},  # reads through report/'s trace_file and text
     "record": {"bpf", "format"},
+    "query": {"format", "analyze", "report"},  # report's trace_file and text escaping
 }
 INCLUDE = re.compile(r'^\s*#\s*include\s+"([a-z_]+)/([^"]+)"', re.M)
 

@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * `ebrec query`: a program in bpftrace's language, run over the events of a trace in their
+ * order, printing what bpftrace prints (printf lines as events match; every map at the end).
+ */
+#ifndef EBREC_QUERY_QUERY_H
+#define EBREC_QUERY_QUERY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+#include "analyze/pass.h"
+#include "format/ebr.h"
+
+struct qcompiled;
+
+/*
+ * Parses and type-checks text (named name in messages: "stdin" for -e, as bpftrace) against
+ * the schema of r, before any event is read. families is META record.families when it is
+ * known (the types of families not recorded are not held), NULL if not. Returns 0 with *out
+ * set, 1 with *err (malloc'd) saying what is wrong with the program as bpftrace says it, or
+ * EBR_E_NOMEM. text must outlive *out.
+ */
+int query_compile(struct qcompiled **out, const char *name, const char *text, size_t len,
+		  const struct ebr_reader *r, const char *families, char **err);
+
+/* Whether the program prints stacks or symbols: they are read before the events, in a pass of
+ * their own (query_symbols). */
+bool query_needs_symbols(const struct qcompiled *q);
+
+struct qrun_opts {
+	FILE *out;
+	struct pass_limit *limit;   /* --max-memory; NULL: none */
+	uint64_t max_steps;         /* statements an action may run on one event; 0: default */
+};
+
+struct qrun_result {
+	bool exited;       /* exit() ended it before the trace did */
+	bool step_limit;   /* an action ran past max_steps: stopped there */
+	char error[200];   /* a runtime error that stopped the run, else empty */
+};
+
+struct symtab;
+
+/*
+ * Runs q over r's events: BEGIN, each event in order, interval probes in trace time, END,
+ * then every map. syms: the trace's symbols (NULL: stacks print as addresses). Returns 0
+ * (result says how it ended) or the first error of the reader (EBR_E_*).
+ */
+int query_run(struct qcompiled *q, struct ebr_reader *r, const struct symtab *syms,
+	      const struct qrun_opts *opts, struct qrun_result *result);
+
+void query_free(struct qcompiled *q);
+
+/* the command: exit status 0, 1 (runtime) or 2 (usage, or a program that does not check) */
+int cmd_query(int argc, char **argv);
+
+#endif
