@@ -60,7 +60,7 @@ HTML_ASSETS := report/html/app.js report/html/style.css report/html/flamegraph.j
 RECORD_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(RECORD_SRCS))
 # record/'s translators and what they use, without the skeleton: the unit tests link them
 RECORD_TRANSLATE_SRCS := $(wildcard record/*translate.c) record/stacks.c record/ksyms.c \
-	record/usyms.c record/addrset.c record/host.c
+	record/usyms.c record/unwind.c record/addrset.c record/host.c
 RECORD_TRANSLATE_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(RECORD_TRANSLATE_SRCS))
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_*.c))
 # test objects are intermediate files of a pattern chain: keep them, so -MMD can track them
@@ -129,6 +129,8 @@ $(BUILD)/tests/failmalloc.so: tests/fixtures/failmalloc.c
 # Workloads with exactly known behaviour, for the end-to-end tests and the demo.
 # ebr-stacks: every function keeps its frame and its name, for the stack tests
 WORKLOAD_CFLAGS_ebr-stacks := -fno-omit-frame-pointer -mno-omit-leaf-frame-pointer -fno-optimize-sibling-calls -fno-inline
+# ebr-unwind: -O2 without frame pointers, as distributions build (--call-graph dwarf's tests)
+WORKLOAD_CFLAGS_ebr-unwind := -O2 -fomit-frame-pointer -fno-optimize-sibling-calls
 # ebr-traces writes crafted traces through format/'s writer (tests/e2e/test_hostile.py)
 WORKLOAD_LIBS_ebr-traces := $(FORMAT_OBJS) -lzstd
 $(BUILD)/tests/workloads/ebr-traces: $(FORMAT_OBJS)

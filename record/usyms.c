@@ -223,6 +223,7 @@ static int map_put(struct uproc *p, const struct umap *m)
 	memmove(&p->maps[pos + 1], &p->maps[pos], (p->nmaps - pos) * sizeof(*maps));
 	p->maps[pos] = *m;
 	p->nmaps++;
+	p->maps_changed = true;
 	return 0;
 }
 
@@ -303,31 +304,47 @@ static int scan_maps(struct usyms *u, struct ebr_writer *w, struct uproc *p)
 	return err;
 }
 
+/*
+ * The process pid, its maps read the first time, and again when addr is in none of them (a
+ * mapping made since, if the sample at ts is newer than the last read). NULL: no memory.
+ */
+static struct uproc *proc_at(struct usyms *u, struct ebr_writer *w, uint32_t pid, uint64_t addr,
+			     uint64_t ts, int *err)
+{
+	struct uproc *p;
+	size_t pos;
+
+	*err = 0;
+	p = proc_find(u, pid, &pos);
+	if (!p) {
+		p = proc_add(u, pid, pos);
+		if (!p) {
+			*err = -ENOMEM;
+			return NULL;
+		}
+		if ((*err = scan_maps(u, w, p)))
+			return NULL;
+	}
+	if (!map_find(p, addr) && !p->gone && ts > p->scanned_ns &&
+	    host_monotonic_ns() - p->scanned_ns >= RESCAN_NS) {
+		if ((*err = scan_maps(u, w, p)))
+			return NULL;
+	}
+	return p;
+}
+
 int usyms_use(struct usyms *u, struct ebr_writer *w, uint32_t pid, uint64_t addr,
 	      bool is_return, uint64_t ts)
 {
 	const struct umap *m;
 	struct uproc *p;
 	uint64_t off;
-	size_t pos;
 	int err;
 
-	p = proc_find(u, pid, &pos);
-	if (!p) {
-		p = proc_add(u, pid, pos);
-		if (!p)
-			return -ENOMEM;
-		if ((err = scan_maps(u, w, p)))
-			return err;
-	}
+	p = proc_at(u, w, pid, addr, ts, &err);
+	if (!p)
+		return err;
 	m = map_find(p, addr);
-	/* a mapping made after the last read: read again, if the sample is newer than that */
-	if (!m && !p->gone && ts > p->scanned_ns &&
-	    host_monotonic_ns() - p->scanned_ns >= RESCAN_NS) {
-		if ((err = scan_maps(u, w, p)))
-			return err;
-		m = map_find(p, addr);
-	}
 	if (!m || !m->object) {
 		u->unmapped++;
 		return 0;
@@ -338,6 +355,59 @@ int usyms_use(struct usyms *u, struct ebr_writer *w, uint32_t pid, uint64_t addr
 		return 0;
 	}
 	return addrset_add(&u->used, (uint64_t)m->object << OFFSET_BITS | off) ? -ENOMEM : 0;
+}
+
+/* Gives p's unwinder the ELF objects of its executable mappings, when they changed. */
+static int unwinder_sync(const struct usyms *u, struct uproc *p)
+{
+	struct unwind_module *mods;
+	size_t n = 0;
+	int err;
+
+	if (!p->unwinder) {
+		p->unwinder = unwinder_new(p->pid);
+		if (!p->unwinder)
+			return -ENOMEM;
+		p->maps_changed = true;
+	}
+	if (!p->maps_changed)
+		return 0;
+	mods = calloc(p->nmaps ? p->nmaps : 1, sizeof(*mods));
+	if (!mods)
+		return -ENOMEM;
+	for (uint32_t i = 0; i < p->nmaps; i++) {
+		const struct umap *m = &p->maps[i];
+		const struct uobject *o = m->object ? &u->objs[m->object - 1] : NULL;
+
+		if (!o || o->kind != UOBJ_ELF)
+			continue;
+		mods[n++] = (struct unwind_module){ m->start, m->end, m->pgoff, o->path, o->fd };
+	}
+	err = unwinder_set_modules(p->unwinder, mods, n);
+	free(mods);
+	if (!err)
+		p->maps_changed = false;
+	return err;
+}
+
+int usyms_unwind(struct usyms *u, struct ebr_writer *w, uint32_t pid,
+		 const struct unwind_sample *s, uint64_t ts, uint64_t *frames, size_t max,
+		 size_t *n, bool *whole)
+{
+	struct uproc *p;
+	int err;
+
+	*n = 0;
+	*whole = false;
+	if (s->nregs <= EBR_UREG_IP)
+		return 0;
+	p = proc_at(u, w, pid, s->regs[EBR_UREG_IP], ts, &err);
+	if (!p)
+		return err;
+	if ((err = unwinder_sync(u, p)))
+		return err;
+	*n = unwinder_unwind(p->unwinder, s, frames, max, whole);
+	return 0;
 }
 
 /* ------------------------------------------------------------- resolution */
@@ -609,8 +679,10 @@ int usyms_write(struct usyms *u, struct ebr_writer *w, uint64_t ts, uint64_t *fr
 
 void usyms_free(struct usyms *u)
 {
-	for (size_t i = 0; i < u->nprocs; i++)
+	for (size_t i = 0; i < u->nprocs; i++) {
 		free(u->procs[i].maps);
+		unwinder_free(u->procs[i].unwinder);
+	}
 	for (size_t i = 0; i < u->nobjs; i++) {
 		free(u->objs[i].path);
 		if (u->objs[i].fd >= 0)

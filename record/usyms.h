@@ -13,6 +13,7 @@
 #include <stdbool.h>
 #include "format/ebr.h"
 #include "record/addrset.h"
+#include "record/unwind.h"
 
 struct umap {
 	uint64_t start, end, pgoff;
@@ -25,6 +26,8 @@ struct uproc {
 	uint32_t nmaps;
 	struct umap *maps; /* by start */
 	uint64_t scanned_ns;
+	struct unwinder *unwinder; /* --call-graph dwarf: its objects' CFI, or NULL */
+	bool maps_changed;         /* since the unwinder was given its modules */
 };
 
 enum { UOBJ_ELF = 1, UOBJ_PERF_MAP = 2 };
@@ -53,6 +56,14 @@ struct usyms {
  */
 int usyms_use(struct usyms *u, struct ebr_writer *w, uint32_t pid, uint64_t addr,
 	      bool is_return, uint64_t ts);
+/*
+ * --call-graph dwarf: unwinds a user stack copy s of pid (record/unwind.h) into
+ * frames[0..max), *n of them, *whole when it reached the outermost frame. Reads pid's maps as
+ * usyms_use() does, writing what it reads. 0 or a negative errno.
+ */
+int usyms_unwind(struct usyms *u, struct ebr_writer *w, uint32_t pid,
+		 const struct unwind_sample *s, uint64_t ts, uint64_t *frames, size_t max,
+		 size_t *n, bool *whole);
 /*
  * Resolves and writes sym.func, stamped ts, for every offset used since the last call; adds
  * counts. 0 or a negative errno.
