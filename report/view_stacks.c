@@ -219,6 +219,11 @@ static void print_gaps(const struct stackprof *p, FILE *f)
 	if (p->cut)
 		fprintf(f, "stacks that filled their room and may be cut: %llu\n",
 			(unsigned long long)p->cut);
+	if (p->unwound)
+		fprintf(f, "user stacks unwound to the process's entry: %.1f%% (%llu of %llu "
+			   "unwound from their copy, by sample)\n",
+			100.0 * (double)p->unwound_whole / (double)p->unwound,
+			(unsigned long long)p->unwound_whole, (unsigned long long)p->unwound);
 	if (p->dropped)
 		fprintf(f, "samples left out (more than %u distinct stacks): %llu\n",
 			STACKPROF_MAX_STACKS, (unsigned long long)p->dropped);
@@ -241,6 +246,8 @@ static void print_json(struct stack_view *sv, struct report_out *out)
 	json_u64(j, "missing_user_stacks", sv->p.missing_user);
 	json_u64(j, "frames", frames);
 	json_u64(j, "frames_named", resolved);
+	json_u64(j, "user_stacks_unwound", sv->p.unwound);
+	json_u64(j, "user_stacks_whole", sv->p.unwound_whole);
 	json_array_begin(j, "stacks");
 	for (uint32_t i = sv->p.nstacks; i-- > 0;) {
 		const struct stackprof_stack *s = &sv->p.stacks[i];
