@@ -221,17 +221,29 @@ build-fuzz/fuzz_reader: tests/fuzz/fuzz_reader.c $(FORMAT_SRCS) $(ANALYZE_SRCS) 
 	$(Q)mkdir -p build-fuzz
 	$(Q)$(CLANG) $(FUZZ_FLAGS) $(filter %.c,$^) -lzstd $(DEMANGLE_LIBS) -lm -o $@
 
+# The --call-graph dwarf unwinder under libFuzzer: hostile registers and stack bytes over real CFI.
+build-fuzz/fuzz_unwind: tests/fuzz/fuzz_unwind.c record/unwind.c record/unwind.h bpf/events.h
+	$(call msg,FUZZ,$@)
+	$(Q)mkdir -p build-fuzz
+	$(Q)$(CLANG) $(FUZZ_FLAGS) $(filter %.c,$^) $(shell pkg-config --libs libdw libelf) -o $@
+
 # the fixtures that are about cost (seconds each under ASan), not about the parser's paths
 FUZZ_SLOW_SEEDS := memory-bomb meta-many-keys meta-huge-values index-repeats schema-many-types \
 	schema-plain ordinary garbage-resync
+# the unwinder gets a third of FUZZ_SECONDS (at least 10 s) after the reader's
 .PHONY: fuzz
-fuzz: build-fuzz/fuzz_reader
-	$(Q)mkdir -p build-fuzz/corpus
+fuzz: build-fuzz/fuzz_reader build-fuzz/fuzz_unwind
+	$(Q)mkdir -p build-fuzz/corpus build-fuzz/corpus-unwind
 	$(Q)cp tests/fuzz/seeds/* $(filter-out $(patsubst %,\%/%.ebr,$(FUZZ_SLOW_SEEDS)), \
 		$(wildcard tests/fixtures/damaged/*.ebr)) build-fuzz/corpus/
 	$(Q)build-fuzz/fuzz_reader -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -timeout=10 -close_fd_mask=2 \
 		-print_final_stats=1 build-fuzz/corpus >build-fuzz/fuzz.log 2>&1; \
-		rc=$$?; grep -E '^(Done|stat::)|ERROR|SUMMARY' build-fuzz/fuzz.log; exit $$rc
+		rc=$$?; grep -E '^(Done|stat::)|ERROR|SUMMARY' build-fuzz/fuzz.log; [ $$rc = 0 ] || exit $$rc
+	$(Q)s=$$(( $(FUZZ_SECONDS) / 3 )); [ $$s -ge 10 ] || s=10; \
+		build-fuzz/fuzz_unwind -max_total_time=$$s -max_len=20000 -timeout=10 \
+		-close_fd_mask=2 -print_final_stats=1 build-fuzz/corpus-unwind \
+		>build-fuzz/fuzz-unwind.log 2>&1; \
+		rc=$$?; grep -E '^(Done|stat::)|ERROR|SUMMARY' build-fuzz/fuzz-unwind.log; exit $$rc
 
 # The unit tests again, built with ASan + UBSan.
 .PHONY: unit-san
