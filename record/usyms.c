@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/auxv.h>
+#include <sys/mman.h>
 #include <elfutils/libdw.h>
 #include <elfutils/libdwelf.h>
 #include <elfutils/libdwfl.h>
@@ -232,7 +234,7 @@ static bool map_known(const struct uproc *p, const struct umap *m)
 	const struct umap *k = map_find(p, m->start);
 
 	return k && k->start == m->start && k->end == m->end && k->pgoff == m->pgoff &&
-	       k->object == m->object;
+	       k->object == m->object && k->vdso == m->vdso;
 }
 
 static int write_map(struct ebr_writer *w, uint32_t pid, const struct umap *m, const char *name)
@@ -269,6 +271,7 @@ static int scan_line(struct usyms *u, struct ebr_writer *w, struct uproc *p, cha
 	m.end = end;
 	m.pgoff = pgoff;
 	m.object = 0;
+	m.vdso = !strcmp(name, "[vdso]");
 	if (ino && name[0] == '/') {
 		err = object_of_file(u, w, p->pid, start, end, makedev(major, minor), ino, name,
 				     &m.object);
@@ -357,8 +360,45 @@ int usyms_use(struct usyms *u, struct ebr_writer *w, uint32_t pid, uint64_t addr
 	return addrset_add(&u->used, (uint64_t)m->object << OFFSET_BITS | off) ? -ENOMEM : 0;
 }
 
+/*
+ * A file holding the [vdso] image, or -1: the recorder's own, which is the traced processes'
+ * (one kernel maps the same image into every 64-bit process), so that the unwinder has the CFI
+ * of the vdso's functions (clock_gettime, gettimeofday), where many samples fall.
+ */
+static int vdso_image(struct usyms *u)
+{
+	unsigned long base = getauxval(AT_SYSINFO_EHDR);
+	char line[256];
+	FILE *f;
+	int fd = -1;
+
+	if (u->vdso_tried)
+		return u->vdso_fd;
+	u->vdso_tried = true;
+	u->vdso_fd = -1;
+	f = base ? fopen("/proc/self/maps", "re") : NULL;
+	if (!f)
+		return -1;
+	while (fd < 0 && fgets(line, sizeof(line), f)) {
+		unsigned long long start, end;
+
+		if (!strstr(line, "[vdso]") || sscanf(line, "%llx-%llx", &start, &end) != 2 ||
+		    start != base || end <= start)
+			continue;
+		fd = memfd_create("ebrec-vdso", MFD_CLOEXEC);
+		if (fd >= 0 && write(fd, (const void *)base, end - start) != (ssize_t)(end - start)) {
+			close(fd);
+			fd = -1;
+			break;
+		}
+	}
+	fclose(f);
+	u->vdso_fd = fd;
+	return fd;
+}
+
 /* Gives p's unwinder the ELF objects of its executable mappings, when they changed. */
-static int unwinder_sync(const struct usyms *u, struct uproc *p)
+static int unwinder_sync(struct usyms *u, struct uproc *p)
 {
 	struct unwind_module *mods;
 	size_t n = 0;
@@ -379,6 +419,11 @@ static int unwinder_sync(const struct usyms *u, struct uproc *p)
 		const struct umap *m = &p->maps[i];
 		const struct uobject *o = m->object ? &u->objs[m->object - 1] : NULL;
 
+		if (m->vdso && vdso_image(u) >= 0) {
+			mods[n++] = (struct unwind_module){ m->start, m->end, 0, "[vdso]",
+							    u->vdso_fd };
+			continue;
+		}
 		if (!o || o->kind != UOBJ_ELF)
 			continue;
 		mods[n++] = (struct unwind_module){ m->start, m->end, m->pgoff, o->path, o->fd };
@@ -690,6 +735,8 @@ void usyms_free(struct usyms *u)
 	}
 	free(u->procs);
 	free(u->objs);
+	if (u->vdso_tried && u->vdso_fd >= 0)
+		close(u->vdso_fd);
 	addrset_free(&u->used);
 	memset(u, 0, sizeof(*u));
 }

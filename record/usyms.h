@@ -18,6 +18,7 @@
 struct umap {
 	uint64_t start, end, pgoff;
 	uint32_t object; /* 0: no file */
+	bool vdso;       /* the kernel's [vdso] */
 };
 
 struct uproc {
@@ -47,6 +48,8 @@ struct usyms {
 	size_t open_fds;
 	struct addrset used; /* object << 48 | lookup offset */
 	uint64_t unmapped;   /* frames in no known mapping */
+	bool vdso_tried;     /* --call-graph dwarf: vdso_fd was made, or failed */
+	int vdso_fd;         /* a copy of the [vdso] image, or -1 */
 };
 
 /*

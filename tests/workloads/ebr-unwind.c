@@ -7,6 +7,8 @@
  *   ebr-unwind burn SECONDS    burns CPU in ebr_unwind_leaf, which sets up no frame at all,
  *                              called by ebr_unwind_gamma <- ebr_unwind_beta <-
  *                              ebr_unwind_alpha <- main
+ *   ebr-unwind work N          the same for N calls of ebr_unwind_leaf (a fixed amount of
+ *                              CPU, ~30 ms each: make bench's cost per sample)
  *   ebr-unwind sleep N MS      sleeps N times MS milliseconds in ebr_unwind_sleeper, through
  *                              libc's nanosleep (Debian's libc has no frame pointers)
  *
@@ -38,23 +40,26 @@ static __attribute__((noipa)) unsigned long ebr_unwind_leaf(unsigned long n)
 	return x;
 }
 
-/* each caller does something after the call, so that no call becomes a jump */
-static __attribute__((noinline)) void ebr_unwind_gamma(double until)
+/*
+ * Each caller does something after the call, so that no call becomes a jump. Until `until`
+ * (seconds), or for `calls` calls of the leaf when until is 0.
+ */
+static __attribute__((noinline)) void ebr_unwind_gamma(double until, long calls)
 {
-	while (now_s() < until)
+	for (long i = 0; until ? now_s() < until : i < calls; i++)
 		sink += ebr_unwind_leaf(20000000);
 	sink++;
 }
 
-static __attribute__((noinline)) void ebr_unwind_beta(double until)
+static __attribute__((noinline)) void ebr_unwind_beta(double until, long calls)
 {
-	ebr_unwind_gamma(until);
+	ebr_unwind_gamma(until, calls);
 	sink++;
 }
 
-static __attribute__((noinline)) void ebr_unwind_alpha(double until)
+static __attribute__((noinline)) void ebr_unwind_alpha(double until, long calls)
 {
-	ebr_unwind_beta(until);
+	ebr_unwind_beta(until, calls);
 	sink++;
 }
 
@@ -74,11 +79,15 @@ int main(int argc, char **argv)
 	printf("pid %d\n", (int)getpid());
 	fflush(stdout);
 	if (argc == 3 && !strcmp(argv[1], "burn")) {
-		ebr_unwind_alpha(now_s() + atof(argv[2]));
+		ebr_unwind_alpha(now_s() + atof(argv[2]), 0);
+		return 0;
+	}
+	if (argc == 3 && !strcmp(argv[1], "work")) {
+		ebr_unwind_alpha(0, atol(argv[2]));
 		return 0;
 	}
 	if (argc == 4 && !strcmp(argv[1], "sleep"))
 		return ebr_unwind_sleeper(atoi(argv[2]), atol(argv[3]));
-	fprintf(stderr, "usage: ebr-unwind burn SECONDS | sleep N MS\n");
+	fprintf(stderr, "usage: ebr-unwind burn SECONDS | work N | sleep N MS\n");
 	return 2;
 }
