@@ -38,7 +38,9 @@ def test_burner_without_frame_pointers_unwinds_whole(live, out_dir):
     v = view(trace, "profile", "-p", pid)
     total = sum(s["count"] for s in v["stacks"])
     good = sum(s["count"] for s in v["stacks"] if has_chain(s["user"], CHAIN))
-    assert 140 <= total <= 149, total  # 3 s at 49 Hz
+    # 3 s at 49 Hz: 147 when it has a CPU to itself; what is measured here is the share, so a
+    # loaded machine (the burner runs less) is allowed down to a fifth
+    assert 30 <= total <= 149, total
     assert good >= 0.95 * total, (good, total, v["stacks"][-3:])
     assert v["user_stacks_unwound"] == total
     assert v["user_stacks_whole"] >= 0.95 * total, v["user_stacks_whole"]
