@@ -13,6 +13,22 @@
 #define EBR_KSTACK_BYTES (EBR_KSTACK_MAX * 8)
 #define EBR_USTACK_BYTES (EBR_USTACK_MAX * 8)
 
+/* The kernel stack into buf (EBR_KSTACK_BYTES): its bytes, with *flags saying if it failed. */
+static __always_inline long ebr_kernel_stack(void *ctx, void *buf, __u32 *flags)
+{
+	long kb = bpf_get_stack(ctx, buf, EBR_KSTACK_BYTES, 0);
+
+	if (kb < 0) {
+		*flags |= EBR_STACK_KERNEL_ERR;
+		kb = 0;
+	}
+	if (kb >= EBR_KSTACK_BYTES) {
+		*flags |= EBR_STACK_KERNEL_FULL;
+		kb = EBR_KSTACK_BYTES;
+	}
+	return kb;
+}
+
 /*
  * Fills r's kernel and user stacks of the current task (ctx: the program's context) and
  * their depths and flags; returns the size of the record that holds them.
@@ -22,15 +38,7 @@ static __always_inline __u32 ebr_capture_stacks(void *ctx, struct ebr_rec_stack 
 	long kb, ub;
 	__u32 flags = 0;
 
-	kb = bpf_get_stack(ctx, r->frames, EBR_KSTACK_BYTES, 0);
-	if (kb < 0) {
-		flags |= EBR_STACK_KERNEL_ERR;
-		kb = 0;
-	}
-	if (kb >= EBR_KSTACK_BYTES) {
-		flags |= EBR_STACK_KERNEL_FULL;
-		kb = EBR_KSTACK_BYTES;
-	}
+	kb = ebr_kernel_stack(ctx, r->frames, &flags);
 	/* user frames follow the kernel's: the record carries only what was captured */
 	ub = bpf_get_stack(ctx, (void *)r->frames + kb, EBR_USTACK_BYTES, BPF_F_USER_STACK);
 	if (ub < 0) {
@@ -129,15 +137,7 @@ static __always_inline __u32 ebr_capture_stack_copy(void *ctx, struct task_struc
 	if (n > EBR_USTACK_COPY_MAX)
 		n = EBR_USTACK_COPY_MAX;
 	r->ustack_len = (__u16)n;
-	kb = bpf_get_stack(ctx, r->data + n, EBR_KSTACK_BYTES, 0);
-	if (kb < 0) {
-		flags |= EBR_STACK_KERNEL_ERR;
-		kb = 0;
-	}
-	if (kb >= EBR_KSTACK_BYTES) {
-		flags |= EBR_STACK_KERNEL_FULL;
-		kb = EBR_KSTACK_BYTES;
-	}
+	kb = ebr_kernel_stack(ctx, r->data + n, &flags);
 	r->kdepth = kb / 8;
 	r->flags = flags;
 	return (__u32)(__builtin_offsetof(struct ebr_rec_stack_copy, data) + n + kb);

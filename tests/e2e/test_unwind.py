@@ -4,7 +4,7 @@ the trace reads the same once the binaries are gone."""
 import os
 import shutil
 
-from conftest import ebrec, view, workload
+from conftest import ebrec, has_chain, pid_of, view, workload
 
 CHAIN = ["ebr_unwind_leaf", "ebr_unwind_gamma", "ebr_unwind_beta", "ebr_unwind_alpha", "main"]
 
@@ -14,17 +14,6 @@ def copy_of(out_dir, name):
     path = out_dir / name
     shutil.copy(workload("ebr-unwind"), path)
     return path
-
-
-def pid_of(stdout):
-    for line in stdout.splitlines():
-        if line.startswith("pid "):
-            return int(line.split()[1])
-    raise AssertionError(f"no pid line in {stdout!r}")
-
-
-def has_chain(frames, chain):
-    return any(frames[i:i + len(chain)] == chain for i in range(len(frames)))
 
 
 def test_burner_without_frame_pointers_unwinds_whole(live, out_dir):
@@ -63,7 +52,7 @@ def test_frame_pointer_mode_loses_the_same_burners_callers(live, out_dir):
     v = view(trace, "profile", "-p", pid)
     total = sum(s["count"] for s in v["stacks"])
     good = sum(s["count"] for s in v["stacks"] if has_chain(s["user"], CHAIN))
-    assert total >= 40 and good <= 0.1 * total, (good, total)
+    assert total >= 10 and good <= 0.1 * total, (good, total)  # 49 at most: 1 s at 49 Hz
     assert v["user_stacks_unwound"] == 0
 
 
