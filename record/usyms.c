@@ -24,6 +24,13 @@
 #define RESCAN_NS (50 * 1000000ull) /* a process's maps are read at most this often */
 #define MAX_OPEN_OBJECTS 1000       /* beyond, objects are opened by path at the end */
 #define MAX_INLINE 16
+/*
+ * Processes whose unwinder (their objects opened and CFI parsed, a descriptor and some
+ * hundreds of KiB each) is kept: beyond, the one unwound least recently is dropped, to be
+ * made again if that process is sampled again. Bounds the recorder's descriptors and memory
+ * on a host with thousands of processes.
+ */
+#define MAX_UNWINDERS 64
 
 /*
  * Room for one more element in *arr (n used of *cap, elem bytes each): doubled from `first`
@@ -397,6 +404,22 @@ static int vdso_image(struct usyms *u)
 	return fd;
 }
 
+/* Frees the unwinder of the process unwound least recently (MAX_UNWINDERS). */
+static void unwinder_drop_oldest(struct usyms *u)
+{
+	struct uproc *oldest = NULL;
+
+	for (size_t i = 0; i < u->nprocs; i++)
+		if (u->procs[i].unwinder &&
+		    (!oldest || u->procs[i].unwound_seq < oldest->unwound_seq))
+			oldest = &u->procs[i];
+	if (!oldest)
+		return;
+	unwinder_free(oldest->unwinder);
+	oldest->unwinder = NULL;
+	u->nunwinders--;
+}
+
 /* Gives p's unwinder the ELF objects of its executable mappings, when they changed. */
 static int unwinder_sync(struct usyms *u, struct uproc *p)
 {
@@ -404,10 +427,14 @@ static int unwinder_sync(struct usyms *u, struct uproc *p)
 	size_t n = 0;
 	int err;
 
+	p->unwound_seq = ++u->unwind_seq;
 	if (!p->unwinder) {
+		if (u->nunwinders >= MAX_UNWINDERS)
+			unwinder_drop_oldest(u);
 		p->unwinder = unwinder_new(p->pid);
 		if (!p->unwinder)
 			return -ENOMEM;
+		u->nunwinders++;
 		p->maps_changed = true;
 	}
 	if (!p->maps_changed)

@@ -29,6 +29,7 @@ struct uproc {
 	uint64_t scanned_ns;
 	struct unwinder *unwinder; /* --call-graph dwarf: its objects' CFI, or NULL */
 	bool maps_changed;         /* since the unwinder was given its modules */
+	uint64_t unwound_seq;      /* when it was last unwound (usyms.unwind_seq) */
 };
 
 enum { UOBJ_ELF = 1, UOBJ_PERF_MAP = 2 };
@@ -48,7 +49,9 @@ struct usyms {
 	size_t open_fds;
 	struct addrset used; /* object << 48 | lookup offset */
 	uint64_t unmapped;   /* frames in no known mapping */
-	bool vdso_tried;     /* --call-graph dwarf: vdso_fd was made, or failed */
+	uint64_t unwind_seq; /* --call-graph dwarf: stacks unwound so far */
+	size_t nunwinders;   /* processes with an unwinder (at most USYMS_MAX_UNWINDERS) */
+	bool vdso_tried;     /* vdso_fd was made, or failed */
 	int vdso_fd;         /* a copy of the [vdso] image, or -1 */
 };
 
