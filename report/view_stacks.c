@@ -410,6 +410,9 @@ static void stack_headline(struct view_run *vr, struct report_out *out, const st
 	}
 	if (out->format == FORMAT_JSON)
 		json_array_end(&out->json);
+	else if (p->unwound)
+		fprintf(out->f, "; user stacks unwound to the process's entry: %.1f%%",
+			100.0 * (double)p->unwound_whole / (double)p->unwound);
 	headline_end(vr, out);
 cleanup:
 	for (int i = 0; i < ntop; i++)
