@@ -63,7 +63,7 @@ HTML_ASSETS := report/html/app.js report/html/style.css report/html/flamegraph.j
 RECORD_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(RECORD_SRCS))
 # record/'s translators and what they use, without the skeleton: the unit tests link them
 RECORD_TRANSLATE_SRCS := $(wildcard record/*translate.c) record/stacks.c record/ksyms.c \
-	record/usyms.c record/addrset.c record/host.c
+	record/usyms.c record/unwind.c record/addrset.c record/host.c
 RECORD_TRANSLATE_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(RECORD_TRANSLATE_SRCS))
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_*.c))
 # test objects are intermediate files of a pattern chain: keep them, so -MMD can track them
@@ -133,6 +133,8 @@ $(BUILD)/tests/failmalloc.so: tests/fixtures/failmalloc.c
 # Workloads with exactly known behaviour, for the end-to-end tests and the demo.
 # ebr-stacks: every function keeps its frame and its name, for the stack tests
 WORKLOAD_CFLAGS_ebr-stacks := -fno-omit-frame-pointer -mno-omit-leaf-frame-pointer -fno-optimize-sibling-calls -fno-inline
+# ebr-unwind: -O2 without frame pointers, as distributions build (--call-graph dwarf's tests)
+WORKLOAD_CFLAGS_ebr-unwind := -O2 -fomit-frame-pointer -fno-optimize-sibling-calls
 # ebr-traces writes crafted traces through format/'s writer (tests/e2e/test_hostile.py)
 WORKLOAD_LIBS_ebr-traces := $(FORMAT_OBJS) -lzstd
 $(BUILD)/tests/workloads/ebr-traces: $(FORMAT_OBJS)
@@ -212,13 +214,14 @@ sample-reports: all
 		|| exit 1; done
 
 # The reading code under libFuzzer, ASan and UBSan (clang), fast to slow (tests/fuzz/*.c): the
-# reader alone, every analyzer, the commands' renderers (one corpus), and ebrec query's programs.
+# reader alone, every analyzer, the commands' renderers (one corpus), ebrec query's programs and
+# the DWARF unwinder.
 # `make fuzz` shares FUZZ_SECONDS between them; `make fuzz-long FUZZ_SECONDS=3600` gives each
 # FUZZ_SECONDS, and keeps what it found in build-fuzz/corpus-TARGET (merge it into
 # tests/fuzz/corpus/ with the target's -merge=1 when it finds something worth keeping).
 FUZZ_SECONDS ?= 60
 TEST_FUZZ_SECONDS ?= 45
-FUZZ_TARGETS := reader analyze render query
+FUZZ_TARGETS := reader analyze render query unwind
 FUZZ_FLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
 	-fno-omit-frame-pointer -std=gnu11 -I. -D_GNU_SOURCE
 # -max_len: room for a block whose sizes claim far more than it holds (a size-class bomb)
@@ -239,18 +242,29 @@ build-fuzz/fuzz_%:
 build-fuzz/fuzz_query: tests/fuzz/fuzz_query.c $(FUZZ_DEPS) $(ANALYZE_SRCS) $(REPORT_SRCS) \
 	$(QUERY_SRCS) build-fuzz/html_assets.c $(wildcard query/*.h)
 
+# The --call-graph dwarf unwinder: hostile registers and stack bytes over real CFI.
+build-fuzz/fuzz_unwind: tests/fuzz/fuzz_unwind.c record/unwind.c record/unwind.h bpf/events.h
+	$(call msg,FUZZ,$@)
+	$(Q)mkdir -p build-fuzz
+	$(Q)$(CLANG) $(FUZZ_FLAGS) $(filter %.c,$^) $(shell pkg-config --libs libdw libelf) -o $@
+
 # each target from a copy of its seeds of its own: what one adds, the others do not replay.
 # The trace targets share tests/fuzz/corpus and the format's dictionary; query's seeds are
-# programs (ours, and bpftrace's own tools where the package is installed).
+# programs (ours, and bpftrace's own tools where the package is installed); the unwinder's
+# inputs are registers and stack bytes, from nothing.
 FUZZ_QUERY_FLAGS := -max_len=8192 -timeout=10 -rss_limit_mb=1024 -close_fd_mask=2 \
 	-print_final_stats=1
+FUZZ_UNWIND_FLAGS := -max_len=20000 -timeout=10 -close_fd_mask=2 -print_final_stats=1
 .PHONY: fuzz fuzz-long
 fuzz: $(patsubst %,build-fuzz/fuzz_%,$(FUZZ_TARGETS))
 	$(Q)for t in $(FUZZ_TARGETS); do \
-		if [ $$t = query ]; then seeds="tests/fuzz/query-seeds/* $(wildcard /usr/sbin/*.bt)"; \
-			flags="$(FUZZ_QUERY_FLAGS)"; \
-		else seeds="tests/fuzz/corpus/*"; flags="$(FUZZ_RUN_FLAGS)"; fi; \
-		mkdir -p build-fuzz/corpus-$$t && cp $$seeds build-fuzz/corpus-$$t/ && \
+		case $$t in \
+		query) seeds="tests/fuzz/query-seeds/* $(wildcard /usr/sbin/*.bt)"; \
+			flags="$(FUZZ_QUERY_FLAGS)";; \
+		unwind) seeds=""; flags="$(FUZZ_UNWIND_FLAGS)";; \
+		*) seeds="tests/fuzz/corpus/*"; flags="$(FUZZ_RUN_FLAGS)";; \
+		esac; \
+		mkdir -p build-fuzz/corpus-$$t && { [ -z "$$seeds" ] || cp $$seeds build-fuzz/corpus-$$t/; } && \
 		echo "== fuzz_$$t" && \
 		build-fuzz/fuzz_$$t -max_total_time=$$(( $(FUZZ_SECONDS) / $(words $(FUZZ_TARGETS)) )) \
 			$$flags build-fuzz/corpus-$$t >build-fuzz/fuzz_$$t.log 2>&1; \

@@ -117,6 +117,10 @@ int stackprof_on_event(void *self, const struct ebr_reader *r, const struct ebr_
 		p->missing_user++;
 	if (flags & (EBR_STACK_KERNEL_FULL | EBR_STACK_USER_FULL))
 		p->cut++;
+	if (!p->o.kernel_only && (flags & EBR_STACK_USER_DWARF)) {
+		p->unwound++;
+		p->unwound_whole += !!(flags & EBR_STACK_USER_WHOLE);
+	}
 	if (!p->t_first || ev->ts < p->t_first)
 		p->t_first = ev->ts;
 	if (ev->ts > p->t_last)

@@ -51,6 +51,8 @@ struct stackprof {
 	uint64_t value;         /* their total value */
 	uint64_t missing_kernel, missing_user; /* stacks that could not be captured */
 	uint64_t cut;           /* stacks that may be cut (their depth filled the room) */
+	/* --call-graph dwarf: user stacks unwound from a copy, and those to the outermost frame */
+	uint64_t unwound, unwound_whole;
 	uint64_t dropped;       /* samples not kept: STACKPROF_MAX_STACKS reached */
 	uint64_t t_first, t_last;
 };

@@ -46,6 +46,8 @@ enum {
 	EBR_REC_SCHED_SWITCH = 11,
 	EBR_REC_PROFILE = 12, /* struct ebr_rec_stack, from here on */
 	EBR_REC_OFFCPU = 13,
+	EBR_REC_PROFILE_COPY = 14, /* struct ebr_rec_stack_copy, from here on: --call-graph dwarf */
+	EBR_REC_OFFCPU_COPY = 15,
 };
 
 /*
@@ -233,9 +235,37 @@ struct ebr_rec_stack {
 	__u32 state;     /* offcpu: the kernel's task state at the switch out */
 	__u32 flags;     /* EBR_STACK_*, format/stack_flags.h */
 	__u16 kdepth, udepth;
-	__u32 pad;
+	__u16 ustack_len; /* ebr_rec_stack_copy: bytes of user stack copied; else 0 */
+	__u16 nregs;      /* ebr_rec_stack_copy: user registers copied; else 0 */
 	char comm[EBR_COMM_LEN];
 	__u64 frames[EBR_KSTACK_MAX + 1 + EBR_USTACK_MAX];
+};
+
+/*
+ * --call-graph dwarf: what the recorder needs to unwind the user stack with the objects' CFI
+ * (record/unwind.c), as perf's --call-graph dwarf: the user registers, in the DWARF numbering
+ * of the architecture (x86-64: rax rdx rcx rbx rsi rdi rbp rsp r8-r15 rip), and a copy of the
+ * user stack from the stack pointer up. data[] holds ustack_len bytes of stack, then kdepth
+ * kernel frames (8-byte aligned: ustack_len is a multiple of 8). udepth is 0. Its first
+ * fields are ebr_rec_stack's.
+ */
+#define EBR_UREGS 17
+#define EBR_UREG_SP 7
+#define EBR_UREG_IP 16
+#define EBR_USTACK_COPY_MAX 16384 /* --call-graph dwarf,SIZE: the largest SIZE */
+#define EBR_USTACK_COPY_DEFAULT 8192 /* as perf's */
+
+struct ebr_rec_stack_copy {
+	struct ebr_rec_hdr hdr;
+	__u64 offcpu_ns;
+	__u32 pid, tid;
+	__u32 state;
+	__u32 flags;
+	__u16 kdepth, udepth;
+	__u16 ustack_len, nregs;
+	char comm[EBR_COMM_LEN];
+	__u64 regs[EBR_UREGS + 1]; /* the last is padding */
+	__u8 data[EBR_USTACK_COPY_MAX + EBR_KSTACK_MAX * 8];
 };
 
 /* cachestat's per-CPU counters (map cache_counters), read by record/ once a second. */
@@ -259,6 +289,10 @@ _Static_assert(sizeof(struct ebr_rec_file_slow) == 352, "ebr_rec_file_slow layou
 _Static_assert(sizeof(struct ebr_rec_tcp) == 120, "ebr_rec_tcp layout");
 _Static_assert(sizeof(struct ebr_rec_sched_switch) == 96, "ebr_rec_sched_switch layout");
 _Static_assert(sizeof(struct ebr_rec_stack) == 64 + 256 * 8, "ebr_rec_stack layout");
+_Static_assert(sizeof(struct ebr_rec_stack_copy) == 64 + 18 * 8 + EBR_USTACK_COPY_MAX +
+		       EBR_KSTACK_MAX * 8, "ebr_rec_stack_copy layout");
+_Static_assert(__builtin_offsetof(struct ebr_rec_stack_copy, comm) ==
+		       __builtin_offsetof(struct ebr_rec_stack, comm), "stack records share a prefix");
 #endif
 
 #endif /* EBREC_BPF_EVENTS_H */

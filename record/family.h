@@ -71,6 +71,7 @@ struct family_opts {
 	long pid;        /* -p, or 0 */
 	long freq;       /* -F: sampling frequency in Hz, 0 for the family's default */
 	bool idle;       /* -I: sample the idle tasks too */
+	uint32_t ustack_copy; /* --call-graph dwarf,SIZE: user stack bytes copied; 0: fp */
 };
 
 struct features;

@@ -24,6 +24,7 @@ static uint64_t offcpu_min_us(const struct family_opts *o)
 static int offcpu_configure(const struct family_env *env)
 {
 	env->skel->rodata->offcpu_min_ns = offcpu_min_us(env->opts) * 1000;
+	env->skel->rodata->ebr_ustack_copy_bytes = env->opts->ustack_copy;
 	return 0;
 }
 
@@ -35,9 +36,7 @@ static int offcpu_snapshot(const struct family_env *env)
 
 	snprintf(buf, sizeof(buf), "%llu", (unsigned long long)offcpu_min_us(env->opts));
 	err = errno_of_ebr(ebr_writer_meta(env->writer, "offcpu.min_us", buf));
-	if (!err)
-		stack_symbols_start(env->stacks);
-	return err;
+	return err ?: stack_symbols_start(env->stacks, env->writer, env->opts);
 }
 
 const struct family offcpu_family = {

@@ -14,7 +14,8 @@ static void usage(FILE *f)
 	fprintf(f,
 		"usage: ebrec record [-o FILE|-] [-e FAMILY[,FAMILY...]] [-d SECONDS] [-p PID]\n"
 		"                    [-F HZ] [-I] [--buffer-size SIZE] [--min-us US] [--fs TYPE]\n"
-		"                    [--fail-on-loss] [-f] [-v] [-- COMMAND ARGS...]\n"
+		"                    [--call-graph fp|dwarf[,SIZE]] [--fail-on-loss] [-f] [-v]\n"
+		"                    [-- COMMAND ARGS...]\n"
 		"\n"
 		"Records what the kernel does into a trace file, until Ctrl-C, SIGTERM, -d, or the\n"
 		"end of COMMAND (then ebrec exits with COMMAND's status).\n"
@@ -31,6 +32,11 @@ static void usage(FILE *f)
 		"                   offcpu: record stretches off CPU of at least US (default 1)\n"
 		"  --fs TYPE        file: slow operations on this file system type only (ext4, xfs...;\n"
 		"                   default: every file system on a block device)\n"
+		"  --call-graph fp|dwarf[,SIZE]\n"
+		"                   profile, offcpu: how user stacks are walked: by frame pointers\n"
+		"                   (fp, the default), or unwound with the objects' CFI from a copy\n"
+		"                   of SIZE bytes of stack (dwarf, default 8192, at most 16384): whole\n"
+		"                   through code built without frame pointers, at a higher cost\n"
 		"  --fail-on-loss   exit 1 if any event was lost\n"
 		"  -f               overwrite FILE if it exists\n"
 		"  -v               show libbpf's warnings (verifier logs)\n"
@@ -38,6 +44,7 @@ static void usage(FILE *f)
 		"examples:\n"
 		"  ebrec record -o io.ebr -e block -d 10\n"
 		"  ebrec record -o build.ebr -- make -j2\n"
+		"  ebrec record -o cpu.ebr -e profile --call-graph dwarf -d 10\n"
 		"  ebrec record -o - -d 5 | ssh analyst@host 'cat > prod.ebr'\n");
 }
 
@@ -74,6 +81,25 @@ static int parse_size(const char *s, size_t *out)
 	return 0;
 }
 
+/* --call-graph fp | dwarf | dwarf,SIZE: the bytes of user stack to copy (0: fp), or -1. */
+static long parse_call_graph(const char *s)
+{
+	char *end;
+	long size;
+
+	if (!strcmp(s, "fp"))
+		return 0;
+	if (!strcmp(s, "dwarf"))
+		return EBR_USTACK_COPY_DEFAULT;
+	if (strncmp(s, "dwarf,", 6))
+		return -1;
+	errno = 0;
+	size = strtol(s + 6, &end, 10);
+	if (errno || *end || end == s + 6 || size < 8 || size > EBR_USTACK_COPY_MAX || size % 8)
+		return -1;
+	return size;
+}
+
 static bool family_selected(const struct recorder *rec, const struct family *f)
 {
 	for (size_t i = 0; i < rec->nfams; i++)
@@ -84,7 +110,7 @@ static bool family_selected(const struct recorder *rec, const struct family *f)
 
 int record_options_parse(struct record_opts *o, int argc, char **argv)
 {
-	enum { OPT_BUFFER = 256, OPT_FAIL_ON_LOSS, OPT_MIN_US, OPT_FS };
+	enum { OPT_BUFFER = 256, OPT_FAIL_ON_LOSS, OPT_MIN_US, OPT_FS, OPT_CALL_GRAPH };
 	static const struct option longopts[] = {
 		{ "output", required_argument, NULL, 'o' },
 		{ "events", required_argument, NULL, 'e' },
@@ -96,6 +122,7 @@ int record_options_parse(struct record_opts *o, int argc, char **argv)
 		{ "fail-on-loss", no_argument, NULL, OPT_FAIL_ON_LOSS },
 		{ "min-us", required_argument, NULL, OPT_MIN_US },
 		{ "fs", required_argument, NULL, OPT_FS },
+		{ "call-graph", required_argument, NULL, OPT_CALL_GRAPH },
 		{ "force", no_argument, NULL, 'f' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
@@ -162,6 +189,17 @@ int record_options_parse(struct record_opts *o, int argc, char **argv)
 						   "'%s'", optarg);
 			o->fam.fs = optarg;
 			break;
+		case OPT_CALL_GRAPH: {
+			long size = parse_call_graph(optarg);
+
+			if (size < 0)
+				return usage_error("--call-graph needs fp, dwarf or dwarf,SIZE (bytes, a "
+						   "multiple of 8 up to %d), not '%s'",
+						   EBR_USTACK_COPY_MAX, optarg);
+			o->fam.ustack_copy = (uint32_t)size;
+			o->call_graph_set = true;
+			break;
+		}
 		case OPT_FAIL_ON_LOSS:
 			o->fail_on_loss = true;
 			break;
@@ -211,15 +249,23 @@ static int check_profile_options(const struct recorder *rec)
 	long max_hz = kernel_max_sample_rate(), ncpus = libbpf_num_possible_cpus();
 	uint64_t per_drain;
 
+	size_t rec_size = rec->o.fam.ustack_copy ? offsetof(struct ebr_rec_stack_copy, data) +
+						   rec->o.fam.ustack_copy + EBR_KSTACK_MAX * 8
+						 : sizeof(struct ebr_rec_stack);
+
 	if ((rec->o.freq || rec->o.fam.idle) && !family_selected(rec, &profile_family))
 		return usage_error("-F and -I apply to the profile family, which is not selected");
+	if (rec->o.call_graph_set && !family_selected(rec, &profile_family) &&
+	    !family_selected(rec, &offcpu_family))
+		return usage_error("--call-graph applies to the profile and offcpu families, "
+				   "neither of which is selected");
 	if (!rec->o.freq)
 		return 0;
 	if (max_hz > 0 && rec->o.freq > max_hz)
 		return usage_error("-F %ld is over the %ld Hz this kernel samples at most "
 				   "(kernel.perf_event_max_sample_rate)", rec->o.freq, max_hz);
 	per_drain = (uint64_t)rec->o.freq * (uint64_t)(ncpus > 0 ? ncpus : 1) *
-		    sizeof(struct ebr_rec_stack) * RECORD_DRAIN_INTERVAL_US / 1000000;
+		    rec_size * RECORD_DRAIN_INTERVAL_US / 1000000;
 	if (per_drain > rec->o.buffer_size / 2)
 		fprintf(stderr, "ebrec record: warning: at -F %ld on %ld CPUs, full-depth stacks "
 				"make up to %llu KiB between two drains of the %zu KiB ring: events "

@@ -33,6 +33,7 @@ static long profile_hz(const struct family_opts *o)
 static int profile_configure(const struct family_env *env)
 {
 	env->skel->rodata->profile_idle = env->opts->idle;
+	env->skel->rodata->ebr_ustack_copy_bytes = env->opts->ustack_copy;
 	return 0;
 }
 
@@ -45,9 +46,8 @@ static int profile_snapshot(const struct family_env *env)
 	err = ebr_writer_meta(env->writer, "profile.frequency_hz", buf);
 	err = err ?: ebr_writer_meta(env->writer, "profile.idle", env->opts->idle ? "1" : "0");
 	err = err ?: ebr_writer_meta(env->writer, "family.profile.perf_event", "cpu-clock");
-	if (!err)
-		stack_symbols_start(env->stacks);
-	return errno_of_ebr(err);
+	err = errno_of_ebr(err);
+	return err ?: stack_symbols_start(env->stacks, env->writer, env->opts);
 }
 
 static int profile_attach(const struct family_env *env, struct bpf_link **links,

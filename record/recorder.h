@@ -30,6 +30,7 @@ struct record_opts {
 	size_t buffer_size;
 	struct family_opts fam; /* --min-us, --fs, and -p once parsed */
 	bool fail_on_loss, force, verbose;
+	bool call_graph_set; /* --call-graph was given */
 	char **cmd;
 	int argc; /* the whole command line, for META */
 	char **argv;

@@ -16,15 +16,21 @@ _Static_assert(EBR_F_OFFCPU_SPAN_PID == EBR_F_PROFILE_SAMPLE_PID &&
 	       "stack types share their first fields");
 
 /* Reads kallsyms once, when a stack family starts; without it kernel frames stay numbers. */
-void stack_symbols_start(struct stack_symbols *s)
+int stack_symbols_start(struct stack_symbols *s, struct ebr_writer *w,
+			const struct family_opts *o)
 {
 	char msg[160];
 
 	if (s->tried_kallsyms)
-		return;
+		return 0;
 	s->tried_kallsyms = true;
 	if (ksyms_load(&s->k, msg, sizeof(msg)))
 		fprintf(stderr, "ebrec record: warning: %s\n", msg);
+	if (o->ustack_copy)
+		snprintf(msg, sizeof(msg), "dwarf,%u", o->ustack_copy);
+	else
+		snprintf(msg, sizeof(msg), "fp");
+	return errno_of_ebr(ebr_writer_meta(w, "stack.call_graph", msg));
 }
 
 /* A frame's lookup address: the leaf's own, a return address's call instruction (- 1). */
@@ -33,47 +39,110 @@ static uint64_t lookup_addr(const uint64_t *frames, size_t i)
 	return i ? frames[i] - 1 : frames[i];
 }
 
-int stack_translate(struct translate_ctx *ctx, const void *rec, size_t size)
+/* The parts of a stack record, whichever its kind, once checked against its size. */
+struct stack_parts {
+	const struct ebr_rec_stack *r; /* the fields both kinds share */
+	const uint64_t *kframes, *uframes;
+	size_t kdepth, udepth;
+	uint32_t flags;
+};
+
+/* The sample of parts as a trace event of its type. */
+static int stack_emit(struct translate_ctx *ctx, struct stack_parts *sp)
 {
 	struct stack_symbols *syms = ctx->stacks;
-	const struct ebr_rec_stack *r = rec;
-	size_t have = (size - offsetof(struct ebr_rec_stack, frames)) / sizeof(r->frames[0]);
-	size_t kdepth = r->kdepth, udepth = r->udepth, kskip = 0;
+	const struct ebr_rec_stack *r = sp->r;
 	struct ebr_value v[EBR_BUILD_FIELDS] = { 0 };
-	const uint64_t *kframes = (const uint64_t *)r->frames, *uframes;
+	size_t kskip = 0;
 	char comm[EBR_COMM_LEN + 1];
+	bool offcpu = r->hdr.type == EBR_REC_OFFCPU || r->hdr.type == EBR_REC_OFFCPU_COPY;
 	int err = 0;
 
-	/* a record that disagrees with its size is cut to it */
-	if (kdepth > have)
-		kdepth = have;
-	if (udepth > have - kdepth)
-		udepth = have - kdepth;
-	uframes = kframes + kdepth;
 	/* a stack taken in a tracepoint starts in the BPF program that took it */
-	if (r->hdr.type == EBR_REC_OFFCPU && syms->k.loaded)
-		kskip = ksyms_tracing_frames(&syms->k, kframes, kdepth);
-	kframes += kskip;
-	kdepth -= kskip;
-	for (size_t i = 0; i < kdepth && !err; i++)
-		err = ksyms_use(&syms->k, lookup_addr(kframes, i));
-	for (size_t i = 0; i < udepth && !err; i++)
-		err = usyms_use(&syms->u, ctx->writer, r->pid, uframes[i], i > 0, r->hdr.ts);
+	if (offcpu && syms->k.loaded)
+		kskip = ksyms_tracing_frames(&syms->k, sp->kframes, sp->kdepth);
+	sp->kframes += kskip;
+	sp->kdepth -= kskip;
+	for (size_t i = 0; i < sp->kdepth && !err; i++)
+		err = ksyms_use(&syms->k, lookup_addr(sp->kframes, i));
+	for (size_t i = 0; i < sp->udepth && !err; i++)
+		err = usyms_use(&syms->u, ctx->writer, r->pid, sp->uframes[i], i > 0, r->hdr.ts);
 	if (err)
 		return err;
 	v[EBR_F_PROFILE_SAMPLE_PID].u = r->pid;
 	v[EBR_F_PROFILE_SAMPLE_TID].u = r->tid;
 	v[EBR_F_PROFILE_SAMPLE_COMM].s = family_kstr(comm, r->comm, EBR_COMM_LEN);
-	v[EBR_F_PROFILE_SAMPLE_KSTACK].frames = kframes;
-	v[EBR_F_PROFILE_SAMPLE_KSTACK].len = (uint32_t)kdepth;
-	v[EBR_F_PROFILE_SAMPLE_USTACK].frames = uframes;
-	v[EBR_F_PROFILE_SAMPLE_USTACK].len = (uint32_t)udepth;
-	v[EBR_F_PROFILE_SAMPLE_FLAGS].u = r->flags;
-	if (r->hdr.type == EBR_REC_PROFILE)
+	v[EBR_F_PROFILE_SAMPLE_KSTACK].frames = sp->kframes;
+	v[EBR_F_PROFILE_SAMPLE_KSTACK].len = (uint32_t)sp->kdepth;
+	v[EBR_F_PROFILE_SAMPLE_USTACK].frames = sp->uframes;
+	v[EBR_F_PROFILE_SAMPLE_USTACK].len = (uint32_t)sp->udepth;
+	v[EBR_F_PROFILE_SAMPLE_FLAGS].u = sp->flags;
+	if (!offcpu)
 		return translate_emit(ctx, EBR_EV_PROFILE_SAMPLE, &r->hdr, v);
 	v[EBR_F_OFFCPU_SPAN_OFFCPU_NS].u = r->offcpu_ns;
 	v[EBR_F_OFFCPU_SPAN_STATE].u = r->state;
 	return translate_emit(ctx, EBR_EV_OFFCPU_SPAN, &r->hdr, v);
+}
+
+int stack_translate(struct translate_ctx *ctx, const void *rec, size_t size)
+{
+	const struct ebr_rec_stack *r = rec;
+	size_t have = (size - offsetof(struct ebr_rec_stack, frames)) / sizeof(r->frames[0]);
+	struct stack_parts sp = { r, (const uint64_t *)r->frames, NULL, r->kdepth, r->udepth,
+				  r->flags };
+
+	/* a record that disagrees with its size is cut to it */
+	if (sp.kdepth > have)
+		sp.kdepth = have;
+	if (sp.udepth > have - sp.kdepth)
+		sp.udepth = have - sp.kdepth;
+	sp.uframes = sp.kframes + sp.kdepth;
+	return stack_emit(ctx, &sp);
+}
+
+/*
+ * --call-graph dwarf: the user stack is unwound here, while the process's objects are open
+ * and its mappings known, so that the trace holds frames as a frame-pointer walk's do, and
+ * neither the stack's bytes nor the objects' CFI (docs: "Stacks through code without frame
+ * pointers").
+ */
+int stack_copy_translate(struct translate_ctx *ctx, const void *rec, size_t size)
+{
+	const struct ebr_rec_stack_copy *r = rec;
+	size_t data = size - offsetof(struct ebr_rec_stack_copy, data);
+	size_t ulen = r->ustack_len <= data ? r->ustack_len & ~(size_t)7 : 0;
+	uint64_t uframes[EBR_USTACK_MAX], kframes[EBR_KSTACK_MAX], regs[EBR_UREGS];
+	struct unwind_sample s = { r->tid, regs, r->nregs, r->data, ulen };
+	struct stack_parts sp = { (const struct ebr_rec_stack *)rec, kframes, uframes,
+				  r->kdepth, 0, r->flags };
+	bool whole = false;
+	int err;
+
+	/* a record that disagrees with its size is cut to it */
+	if (s.nregs > EBR_UREGS)
+		s.nregs = 0;
+	memcpy(regs, r->regs, sizeof(regs));
+	if (sp.kdepth > (data - ulen) / 8)
+		sp.kdepth = (data - ulen) / 8;
+	if (sp.kdepth > EBR_KSTACK_MAX)
+		sp.kdepth = EBR_KSTACK_MAX;
+	memcpy(kframes, r->data + ulen, sp.kdepth * 8);
+	if (!(sp.flags & EBR_STACK_USER_ERR)) {
+		err = usyms_unwind(&ctx->stacks->u, ctx->writer, r->pid, &s, r->hdr.ts, uframes,
+				   EBR_USTACK_MAX, &sp.udepth, &whole);
+		if (err)
+			return err;
+		sp.flags |= EBR_STACK_USER_DWARF;
+		if (whole)
+			sp.flags |= EBR_STACK_USER_WHOLE;
+		else if (sp.udepth == EBR_USTACK_MAX)
+			sp.flags |= EBR_STACK_USER_FULL;
+		if (!sp.udepth)
+			sp.flags |= EBR_STACK_USER_ERR;
+		ctx->stacks->unwound++;
+		ctx->stacks->unwound_whole += whole;
+	}
+	return stack_emit(ctx, &sp);
 }
 
 static int write_share(struct ebr_writer *w, const char *key, uint64_t n)
@@ -95,6 +164,11 @@ int stack_symbols_write(struct stack_symbols *s, struct ebr_writer *w)
 	err = err ?: errno_of_ebr(write_share(w, "symbols.kernel_resolved", s->kresolved));
 	err = err ?: errno_of_ebr(write_share(w, "symbols.user_frames", s->uframes));
 	err = err ?: errno_of_ebr(write_share(w, "symbols.user_resolved", s->uresolved));
+	if (s->unwound) {
+		err = err ?: errno_of_ebr(write_share(w, "symbols.user_unwound", s->unwound));
+		err = err ?: errno_of_ebr(write_share(w, "symbols.user_unwound_whole",
+						      s->unwound_whole));
+	}
 	/* no stack comes after the probes are detached: a second family's call writes nothing */
 	stack_symbols_free(s);
 	return err;

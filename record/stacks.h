@@ -20,10 +20,18 @@ struct stack_symbols {
 	/* symbols written after the recording's span are stamped with its end (0: when written) */
 	uint64_t span_end_ns;
 	uint64_t kframes, kresolved, uframes, uresolved;
+	/* --call-graph dwarf: user stacks unwound, and those that reached the outermost frame */
+	uint64_t unwound, unwound_whole;
 };
 
-/* Reads the kernel's symbols (once), before the first stack comes; warns when it cannot. */
-void stack_symbols_start(struct stack_symbols *s);
+struct family_opts;
+
+/*
+ * Reads the kernel's symbols (once), before the first stack comes, warning when it cannot,
+ * and writes how user stacks are walked (META stack.call_graph). 0 or a negative errno.
+ */
+int stack_symbols_start(struct stack_symbols *s, struct ebr_writer *w,
+			const struct family_opts *o);
 /*
  * Writes the symbols the stacks written so far need, and forgets them: a second call writes
  * no symbol again. 0 or a negative errno.

@@ -28,6 +28,10 @@ const struct record_kind record_kinds[] = {
 	  EBR_PROBE_PROFILE, stack_translate },
 	{ EBR_REC_OFFCPU, offsetof(struct ebr_rec_stack, frames), sizeof(struct ebr_rec_stack),
 	  EBR_PROBE_OFFCPU, stack_translate },
+	{ EBR_REC_PROFILE_COPY, offsetof(struct ebr_rec_stack_copy, data),
+	  sizeof(struct ebr_rec_stack_copy), EBR_PROBE_PROFILE, stack_copy_translate },
+	{ EBR_REC_OFFCPU_COPY, offsetof(struct ebr_rec_stack_copy, data),
+	  sizeof(struct ebr_rec_stack_copy), EBR_PROBE_OFFCPU, stack_copy_translate },
 };
 const size_t nrecord_kinds = ARRAY_SIZE(record_kinds);
 

@@ -103,5 +103,7 @@ int sched_switch_translate(struct translate_ctx *ctx, const void *rec, size_t si
 
 /* record/stacks.c: profile and offcpu samples */
 int stack_translate(struct translate_ctx *ctx, const void *rec, size_t size);
+/* the same with a copy of the user stack to unwind (--call-graph dwarf) */
+int stack_copy_translate(struct translate_ctx *ctx, const void *rec, size_t size);
 
 #endif

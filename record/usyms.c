@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/auxv.h>
+#include <sys/mman.h>
 #include <elfutils/libdw.h>
 #include <elfutils/libdwelf.h>
 #include <elfutils/libdwfl.h>
@@ -22,6 +24,13 @@
 #define RESCAN_NS (50 * 1000000ull) /* a process's maps are read at most this often */
 #define MAX_OPEN_OBJECTS 1000       /* beyond, objects are opened by path at the end */
 #define MAX_INLINE 16
+/*
+ * Processes whose unwinder (their objects opened and CFI parsed, a descriptor and some
+ * hundreds of KiB each) is kept: beyond, the one unwound least recently is dropped, to be
+ * made again if that process is sampled again. Bounds the recorder's descriptors and memory
+ * on a host with thousands of processes.
+ */
+#define MAX_UNWINDERS 64
 
 /*
  * Room for one more element in *arr (n used of *cap, elem bytes each): doubled from `first`
@@ -223,6 +232,7 @@ static int map_put(struct uproc *p, const struct umap *m)
 	memmove(&p->maps[pos + 1], &p->maps[pos], (p->nmaps - pos) * sizeof(*maps));
 	p->maps[pos] = *m;
 	p->nmaps++;
+	p->maps_changed = true;
 	return 0;
 }
 
@@ -231,7 +241,7 @@ static bool map_known(const struct uproc *p, const struct umap *m)
 	const struct umap *k = map_find(p, m->start);
 
 	return k && k->start == m->start && k->end == m->end && k->pgoff == m->pgoff &&
-	       k->object == m->object;
+	       k->object == m->object && k->vdso == m->vdso;
 }
 
 static int write_map(struct ebr_writer *w, uint32_t pid, const struct umap *m, const char *name)
@@ -268,6 +278,7 @@ static int scan_line(struct usyms *u, struct ebr_writer *w, struct uproc *p, cha
 	m.end = end;
 	m.pgoff = pgoff;
 	m.object = 0;
+	m.vdso = !strcmp(name, "[vdso]");
 	if (ino && name[0] == '/') {
 		err = object_of_file(u, w, p->pid, start, end, makedev(major, minor), ino, name,
 				     &m.object);
@@ -303,31 +314,47 @@ static int scan_maps(struct usyms *u, struct ebr_writer *w, struct uproc *p)
 	return err;
 }
 
+/*
+ * The process pid, its maps read the first time, and again when addr is in none of them (a
+ * mapping made since, if the sample at ts is newer than the last read). NULL: no memory.
+ */
+static struct uproc *proc_at(struct usyms *u, struct ebr_writer *w, uint32_t pid, uint64_t addr,
+			     uint64_t ts, int *err)
+{
+	struct uproc *p;
+	size_t pos;
+
+	*err = 0;
+	p = proc_find(u, pid, &pos);
+	if (!p) {
+		p = proc_add(u, pid, pos);
+		if (!p) {
+			*err = -ENOMEM;
+			return NULL;
+		}
+		if ((*err = scan_maps(u, w, p)))
+			return NULL;
+	}
+	if (!map_find(p, addr) && !p->gone && ts > p->scanned_ns &&
+	    host_monotonic_ns() - p->scanned_ns >= RESCAN_NS) {
+		if ((*err = scan_maps(u, w, p)))
+			return NULL;
+	}
+	return p;
+}
+
 int usyms_use(struct usyms *u, struct ebr_writer *w, uint32_t pid, uint64_t addr,
 	      bool is_return, uint64_t ts)
 {
 	const struct umap *m;
 	struct uproc *p;
 	uint64_t off;
-	size_t pos;
 	int err;
 
-	p = proc_find(u, pid, &pos);
-	if (!p) {
-		p = proc_add(u, pid, pos);
-		if (!p)
-			return -ENOMEM;
-		if ((err = scan_maps(u, w, p)))
-			return err;
-	}
+	p = proc_at(u, w, pid, addr, ts, &err);
+	if (!p)
+		return err;
 	m = map_find(p, addr);
-	/* a mapping made after the last read: read again, if the sample is newer than that */
-	if (!m && !p->gone && ts > p->scanned_ns &&
-	    host_monotonic_ns() - p->scanned_ns >= RESCAN_NS) {
-		if ((err = scan_maps(u, w, p)))
-			return err;
-		m = map_find(p, addr);
-	}
 	if (!m || !m->object) {
 		u->unmapped++;
 		return 0;
@@ -338,6 +365,121 @@ int usyms_use(struct usyms *u, struct ebr_writer *w, uint32_t pid, uint64_t addr
 		return 0;
 	}
 	return addrset_add(&u->used, (uint64_t)m->object << OFFSET_BITS | off) ? -ENOMEM : 0;
+}
+
+/*
+ * A file holding the [vdso] image, or -1: the recorder's own, which is the traced processes'
+ * (one kernel maps the same image into every 64-bit process), so that the unwinder has the CFI
+ * of the vdso's functions (clock_gettime, gettimeofday), where many samples fall.
+ */
+static int vdso_image(struct usyms *u)
+{
+	unsigned long base = getauxval(AT_SYSINFO_EHDR);
+	char line[256];
+	FILE *f;
+	int fd = -1;
+
+	if (u->vdso_tried)
+		return u->vdso_fd;
+	u->vdso_tried = true;
+	u->vdso_fd = -1;
+	f = base ? fopen("/proc/self/maps", "re") : NULL;
+	if (!f)
+		return -1;
+	while (fd < 0 && fgets(line, sizeof(line), f)) {
+		unsigned long long start, end;
+
+		if (!strstr(line, "[vdso]") || sscanf(line, "%llx-%llx", &start, &end) != 2 ||
+		    start != base || end <= start)
+			continue;
+		fd = memfd_create("ebrec-vdso", MFD_CLOEXEC);
+		if (fd >= 0 && write(fd, (const void *)base, end - start) != (ssize_t)(end - start)) {
+			close(fd);
+			fd = -1;
+			break;
+		}
+	}
+	fclose(f);
+	u->vdso_fd = fd;
+	return fd;
+}
+
+/* Frees the unwinder of the process unwound least recently (MAX_UNWINDERS). */
+static void unwinder_drop_oldest(struct usyms *u)
+{
+	struct uproc *oldest = NULL;
+
+	for (size_t i = 0; i < u->nprocs; i++)
+		if (u->procs[i].unwinder &&
+		    (!oldest || u->procs[i].unwound_seq < oldest->unwound_seq))
+			oldest = &u->procs[i];
+	if (!oldest)
+		return;
+	unwinder_free(oldest->unwinder);
+	oldest->unwinder = NULL;
+	u->nunwinders--;
+}
+
+/* Gives p's unwinder the ELF objects of its executable mappings, when they changed. */
+static int unwinder_sync(struct usyms *u, struct uproc *p)
+{
+	struct unwind_module *mods;
+	size_t n = 0;
+	int err;
+
+	p->unwound_seq = ++u->unwind_seq;
+	if (!p->unwinder) {
+		if (u->nunwinders >= MAX_UNWINDERS)
+			unwinder_drop_oldest(u);
+		p->unwinder = unwinder_new(p->pid);
+		if (!p->unwinder)
+			return -ENOMEM;
+		u->nunwinders++;
+		p->maps_changed = true;
+	}
+	if (!p->maps_changed)
+		return 0;
+	mods = calloc(p->nmaps ? p->nmaps : 1, sizeof(*mods));
+	if (!mods)
+		return -ENOMEM;
+	for (uint32_t i = 0; i < p->nmaps; i++) {
+		const struct umap *m = &p->maps[i];
+		const struct uobject *o = m->object ? &u->objs[m->object - 1] : NULL;
+
+		if (m->vdso && vdso_image(u) >= 0) {
+			mods[n++] = (struct unwind_module){ m->start, m->end, 0, "[vdso]",
+							    u->vdso_fd };
+			continue;
+		}
+		if (!o || o->kind != UOBJ_ELF)
+			continue;
+		mods[n++] = (struct unwind_module){ m->start, m->end, m->pgoff, o->path, o->fd };
+	}
+	err = unwinder_set_modules(p->unwinder, mods, n);
+	free(mods);
+	if (!err)
+		p->maps_changed = false;
+	return err;
+}
+
+int usyms_unwind(struct usyms *u, struct ebr_writer *w, uint32_t pid,
+		 const struct unwind_sample *s, uint64_t ts, uint64_t *frames, size_t max,
+		 size_t *n, bool *whole)
+{
+	struct uproc *p;
+	int err;
+
+	*n = 0;
+	*whole = false;
+	if (s->nregs <= EBR_UREG_IP)
+		return 0;
+	p = proc_at(u, w, pid, s->regs[EBR_UREG_IP], ts, &err);
+	if (!p)
+		return err;
+	if ((err = unwinder_sync(u, p)))
+		return err;
+	*n = unwinder_unwind(p->unwinder, s, frames, max, whole);
+	return 0;
 }
 
 /* ------------------------------------------------------------- resolution */
@@ -609,8 +751,10 @@ int usyms_write(struct usyms *u, struct ebr_writer *w, uint64_t ts, uint64_t *fr
 
 void usyms_free(struct usyms *u)
 {
-	for (size_t i = 0; i < u->nprocs; i++)
+	for (size_t i = 0; i < u->nprocs; i++) {
 		free(u->procs[i].maps);
+		unwinder_free(u->procs[i].unwinder);
+	}
 	for (size_t i = 0; i < u->nobjs; i++) {
 		free(u->objs[i].path);
 		if (u->objs[i].fd >= 0)
@@ -618,6 +762,8 @@ void usyms_free(struct usyms *u)
 	}
 	free(u->procs);
 	free(u->objs);
+	if (u->vdso_tried && u->vdso_fd >= 0)
+		close(u->vdso_fd);
 	addrset_free(&u->used);
 	memset(u, 0, sizeof(*u));
 }

@@ -13,10 +13,12 @@
 #include <stdbool.h>
 #include "format/ebr.h"
 #include "record/addrset.h"
+#include "record/unwind.h"
 
 struct umap {
 	uint64_t start, end, pgoff;
 	uint32_t object; /* 0: no file */
+	bool vdso;       /* the kernel's [vdso] */
 };
 
 struct uproc {
@@ -25,6 +27,9 @@ struct uproc {
 	uint32_t nmaps;
 	struct umap *maps; /* by start */
 	uint64_t scanned_ns;
+	struct unwinder *unwinder; /* --call-graph dwarf: its objects' CFI, or NULL */
+	bool maps_changed;         /* since the unwinder was given its modules */
+	uint64_t unwound_seq;      /* when it was last unwound (usyms.unwind_seq) */
 };
 
 enum { UOBJ_ELF = 1, UOBJ_PERF_MAP = 2 };
@@ -44,6 +49,10 @@ struct usyms {
 	size_t open_fds;
 	struct addrset used; /* object << 48 | lookup offset */
 	uint64_t unmapped;   /* frames in no known mapping */
+	uint64_t unwind_seq; /* --call-graph dwarf: stacks unwound so far */
+	size_t nunwinders;   /* processes with an unwinder (at most USYMS_MAX_UNWINDERS) */
+	bool vdso_tried;     /* vdso_fd was made, or failed */
+	int vdso_fd;         /* a copy of the [vdso] image, or -1 */
 };
 
 /*
@@ -53,6 +62,14 @@ struct usyms {
  */
 int usyms_use(struct usyms *u, struct ebr_writer *w, uint32_t pid, uint64_t addr,
 	      bool is_return, uint64_t ts);
+/*
+ * --call-graph dwarf: unwinds a user stack copy s of pid (record/unwind.h) into
+ * frames[0..max), *n of them, *whole when it reached the outermost frame. Reads pid's maps as
+ * usyms_use() does, writing what it reads. 0 or a negative errno.
+ */
+int usyms_unwind(struct usyms *u, struct ebr_writer *w, uint32_t pid,
+		 const struct unwind_sample *s, uint64_t ts, uint64_t *frames, size_t max,
+		 size_t *n, bool *whole);
 /*
  * Resolves and writes sym.func, stamped ts, for every offset used since the last call; adds
  * counts. 0 or a negative errno.

@@ -69,6 +69,21 @@ static const char *type_name(const struct ebr_reader *r, uint32_t file_id)
 	return name;
 }
 
+/* --call-graph dwarf: what share of the user stacks unwound to the process's entry. */
+static void print_unwound(const struct ebr_reader *r)
+{
+	const char *unwound = ebr_reader_meta(r, "symbols.user_unwound");
+	const char *whole = ebr_reader_meta(r, "symbols.user_unwound_whole");
+	double n, w;
+
+	if (!unwound || !whole)
+		return;
+	n = strtod(unwound, NULL);
+	w = strtod(whole, NULL);
+	printf("unwound:   user stacks %.0f, from copies of the stack (--call-graph dwarf), %.1f%% "
+	       "to the process's entry\n", n, n > 0 ? 100 * w / n : 100.0);
+}
+
 /* What share of the stack frames the symbols stored by the recorder name (META symbols.*). */
 static void print_symbols(const struct ebr_reader *r)
 {
@@ -94,6 +109,7 @@ static void print_symbols(const struct ebr_reader *r)
 	}
 	if (header)
 		printf(" (frames of every recorded stack, by sample)\n");
+	print_unwound(r);
 }
 
 static int print_info(const struct trace_file *tf, const struct ebr_summary *s, bool indexed)

@@ -220,6 +220,11 @@ static void print_gaps(const struct stackprof *p, FILE *f)
 	if (p->cut)
 		fprintf(f, "stacks that filled their room and may be cut: %llu\n",
 			(unsigned long long)p->cut);
+	if (p->unwound)
+		fprintf(f, "user stacks unwound to the process's entry: %.1f%% (%llu of %llu "
+			   "unwound from their copy, by sample)\n",
+			100.0 * (double)p->unwound_whole / (double)p->unwound,
+			(unsigned long long)p->unwound_whole, (unsigned long long)p->unwound);
 	if (p->dropped)
 		fprintf(f, "samples left out (more than %u distinct stacks): %llu\n",
 			STACKPROF_MAX_STACKS, (unsigned long long)p->dropped);
@@ -242,6 +247,8 @@ static void print_json(struct stack_view *sv, struct report_out *out)
 	json_u64(j, "missing_user_stacks", sv->p.missing_user);
 	json_u64(j, "frames", frames);
 	json_u64(j, "frames_named", resolved);
+	json_u64(j, "user_stacks_unwound", sv->p.unwound);
+	json_u64(j, "user_stacks_whole", sv->p.unwound_whole);
 	json_array_begin(j, "stacks");
 	for (uint32_t i = sv->p.nstacks; i-- > 0;) {
 		const struct stackprof_stack *s = &sv->p.stacks[i];
@@ -405,11 +412,16 @@ static void stack_headline(struct view_run *vr, struct report_out *out, const st
 			part = next ? next + 1 : NULL;
 		}
 	}
-	if (out->format == FORMAT_JSON)
+	if (out->format == FORMAT_JSON) {
 		json_array_end(&out->json);
-	else if (skipped)
-		fprintf(out->f, " (leaf frames that only say the scheduler or a hypervisor exit ran "
-				"left out)");
+	} else {
+		if (skipped)
+			fprintf(out->f, " (leaf frames that only say the scheduler or a hypervisor "
+					"exit ran left out)");
+		if (p->unwound)
+			fprintf(out->f, "; user stacks unwound to the process's entry: %.1f%%",
+				100.0 * (double)p->unwound_whole / (double)p->unwound);
+	}
 	headline_end(vr, out);
 cleanup:
 	for (int i = 0; i < ntop; i++)

@@ -439,6 +439,8 @@
     let { root, maxDepth, folded } = flameTree(v, perPid);
     box.appendChild(h('p', { class: 'note' }, num(v.samples) + ' ' + (v.unit === 'us' ? 'spans' : 'samples') +
       ', ' + num(root.value) + ' ' + unit + '; frames named: ' + (v.frames ? (100 * v.frames_named / v.frames).toFixed(1) + '%' : '—') +
+      (v.user_stacks_unwound ? '; user stacks unwound to the process\'s entry: ' +
+        (100 * v.user_stacks_whole / v.user_stacks_unwound).toFixed(1) + '% (--call-graph dwarf)' : '') +
       '. Click a frame to zoom, search by regular expression.'));
     if (!root.value) return box;
     const W = 1200, FH = 17;

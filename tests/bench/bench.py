@@ -11,6 +11,7 @@ one operation of the workload (an open, a context switch, an I/O, a TCP session,
 profile sample), counted the same way for every tracer.
 """
 import argparse
+import json
 import datetime
 import os
 import platform
@@ -82,6 +83,14 @@ def workloads(scale, disk_dir):
             cmd=[f"{W}/ebr-stacks", "burn", str(burn)],
             events=None, unit="sample", family=["-e", "profile", "-F", "99"],
             view=["profile"], tp=None, perf=["-F", "99", "-g"]),
+        # user stacks through code without frame pointers: ebrec unwinds while it records,
+        # perf when its trace is read (perf report/script)
+        "CPU profile at 99 Hz, DWARF unwinding (burner without frame pointers)": dict(
+            cmd=[f"{W}/ebr-unwind", "work", str(burn * 45)],  # fixed CPU: ~1 s per 45 here
+            events=None, unit="sample",
+            family=["-e", "profile", "-F", "99", "--call-graph", "dwarf"],
+            view=["profile"], tp=None, perf=["-F", "99", "--call-graph", "dwarf"],
+            unwound="ebr-unwind"),
     }
 
 
@@ -169,6 +178,28 @@ QUERY_FILTER_COUNT = 'ebrec:file.open /args.ret < 0/ { @[comm] = count(); }'
 QUERY_NAME = "ebrec query (filter + count())"
 
 
+def unwound_share(tracer, path, comm):
+    """The share of comm's samples whose user stack reaches main, as the tracer's own tool
+    shows them."""
+    total = whole = 0
+    if tracer == "ebrec":
+        out = subprocess.run([EBREC, "report", path, "profile", "--comm", comm, "--format",
+                              "json"], capture_output=True, text=True).stdout
+        for st in json.loads(out)["views"][0]["stacks"]:
+            total += st["count"]
+            whole += st["count"] if "main" in st["user"] else 0
+        return whole / total if total else float("nan")
+    out = subprocess.run(["perf", "script", "-i", path, "-F", "comm,ip,sym"], capture_output=True,
+                         text=True).stdout
+    for block in out.split("\n\n"):
+        lines = block.strip().splitlines()
+        if not lines or lines[0].split()[0] != comm:
+            continue
+        total += 1
+        whole += any(l.split()[1:2] == ["main"] for l in lines[1:])  # "ADDR SYMBOL"
+    return whole / total if total else float("nan")
+
+
 def analyses(tracer, w, path):
     """The analysis commands of a tracer's trace: name -> argv."""
     if tracer == "ebrec":
@@ -199,8 +230,8 @@ def spread(xs, fmt):
 def bench_workload(name, w, rounds, tmp, wrapper, log):
     """Per round: the workload untraced, then under each tracer, and each tracer recording
     nothing (`true`), whose cost (loading probes, writing headers, symbols) is not per event."""
-    res = {t: {"wall": [], "cpu": [], "bytes": [], "kept": [], "lost": [], "rate": []}
-           for t in TRACERS}
+    res = {t: {"wall": [], "cpu": [], "bytes": [], "kept": [], "lost": [], "rate": [],
+               "unwound": []} for t in TRACERS}
     base = {"wall": [], "cpu": []}
     ana = {}
     if w.get("prepare"):
@@ -242,8 +273,11 @@ def bench_workload(name, w, rounds, tmp, wrapper, log):
                 for aname, aargv in analyses(tracer, w, path).items():
                     runs = [run(aargv) for _ in range(3)]
                     ana[aname] = dict(wall=med([x[0] for x in runs]),
+                                      cpu=med([x[1] for x in runs]),
                                       rss=max(x[2] for x in runs), events=kept,
                                       rc=max(x[3] for x in runs))
+            if w.get("unwound") and tracer in ("ebrec", "perf"):
+                res[tracer]["unwound"].append(unwound_share(tracer, path, w["unwound"]))
             log(f"  round {r + 1} {tracer}: workload {workload_wall(err):.2f} s, CPU {cpu:.2f} s "
                 f"(recording nothing: {idle_cpu:.2f} s), {size} bytes ({idle_size} for nothing), "
                 f"{kept} events, {lost} lost")
@@ -360,7 +394,7 @@ def report(results, rss, cap, rounds, scale, elapsed):
             b_ev = [b / r["events"] for b in x["bytes"]]
             wall = [wv / base_wall for wv in x["wall"]]
             summary[(r["name"], t)] = dict(cpu=med(cpu_ev), bytes=med(b_ev), lost=max(x["lost"]),
-                                           rate=max(x["rate"]))
+                                           rate=max(x["rate"]), unwound=med(x["unwound"]))
             L.append(f"| {r['name'] if first else ''} | {r['events'] if first else ''} | "
                      f"{'%.2f s' % base_cpu if first else ''} | {t} | {spread(wall, '{:.2f}')} | "
                      f"{spread(cpu_ev, '{:.0f}')} ns | {spread(b_ev, '{:.1f}')} | "
@@ -406,6 +440,25 @@ def report(results, rss, cap, rounds, scale, elapsed):
         if e:
             checks.append((f"no events lost on {r['name']} (ebrec, at up to "
                            f"{e['rate'] / 1e6:.2f} M events/s)", e["lost"], 0))
+    for r in results:
+        if not r["w"].get("unwound"):
+            continue
+        e, p = summary.get((r["name"], "ebrec")), summary.get((r["name"], "perf"))
+        if not (e and p):
+            continue
+        # the analysis that unwinds: ebrec's is in its record; perf's in report or script
+        ana_ns = {a: x["cpu"] / r["events"] * 1e9 for a, x in r["ana"].items()}
+        e_cpu = e["cpu"] + ana_ns.get("ebrec report profile", 0)
+        p_cpu = p["cpu"] + min(ana_ns.get("perf report", 0), ana_ns.get("perf script", 0))
+        checks.append((f"DWARF mode: bytes/sample ≤ 0.25× perf --call-graph dwarf's "
+                       f"({e['bytes']:.0f} against {p['bytes']:.0f})",
+                       ratio(e["bytes"], p["bytes"]), 0.25))
+        checks.append((f"DWARF mode: CPU/sample, record and analysis, ≤ 0.5× perf's "
+                       f"({e_cpu / 1e3:.1f} µs against {p_cpu / 1e3:.1f} µs)",
+                       ratio(e_cpu, p_cpu), 0.5))
+        checks.append((f"DWARF mode: share of samples unwound to main ≥ perf's "
+                       f"({100 * e['unwound']:.1f}% against {100 * p['unwound']:.1f}%)",
+                       ratio(e["unwound"], p["unwound"]), -1))
     for r in results:
         e = speed.get((r["name"], "ebrec"))
         for t, limit in (("perf script", 20), ("perf report", 5)):
@@ -459,7 +512,7 @@ def report(results, rss, cap, rounds, scale, elapsed):
         w = r["w"]
         L.append(f"- {r['name']}: `{' '.join(a.replace(REPO + '/', '') for a in w['cmd'])}`; "
                  f"ebrec `{' '.join(w['family'])}`, view `{w['view'][0]}`; "
-                 f"perf/trace-cmd: {', '.join(w['tp']) if w['tp'] else 'perf `-F 99 -g`; no trace-cmd'}")
+                 f"perf/trace-cmd: {', '.join(w['tp']) if w['tp'] else 'perf `' + ' '.join(w['perf']) + '`; no trace-cmd'}")
     return "\n".join(L) + "\n"
 
 

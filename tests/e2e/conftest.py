@@ -91,6 +91,19 @@ def check_documented(doc_view):
     return len(doc_view[part])
 
 
+def pid_of(stdout):
+    """The PID a stack workload prints first ("pid PID")."""
+    for line in stdout.splitlines():
+        if line.startswith("pid "):
+            return int(line.split()[1])
+    raise AssertionError(f"no pid line in {stdout!r}")
+
+
+def has_chain(frames, chain):
+    """The functions of chain, nested as called, consecutive."""
+    return any(frames[i:i + len(chain)] == chain for i in range(len(frames)))
+
+
 def workload(name):
     path = os.path.join(WORKLOADS, name)
     assert os.access(path, os.X_OK), f"{path} missing: run make"

@@ -5,7 +5,7 @@ import os
 import shutil
 import xml.etree.ElementTree as ET
 
-from conftest import ebrec, view, workload
+from conftest import ebrec, has_chain, pid_of, view, workload
 
 CHAIN = ["ebr_inner_gamma", "ebr_middle_beta", "ebr_outer_alpha"]  # leaf first
 
@@ -17,22 +17,10 @@ def copy_of_workload(out_dir, name):
     return path
 
 
-def pid_of(stdout):
-    for line in stdout.splitlines():
-        if line.startswith("pid "):
-            return int(line.split()[1])
-    raise AssertionError(f"no pid line in {stdout!r}")
-
-
-def has_chain(frames, chain=CHAIN):
-    """The functions of chain, nested as called, consecutive."""
-    return any(frames[i:i + len(chain)] == chain for i in range(len(frames)))
-
-
 def named_share(trace, pid):
     v = view(trace, "profile", "-p", pid)
     total = sum(s["count"] for s in v["stacks"])
-    good = sum(s["count"] for s in v["stacks"] if has_chain(s["user"]))
+    good = sum(s["count"] for s in v["stacks"] if has_chain(s["user"], CHAIN))
     return v, total, good
 
 

@@ -5,8 +5,10 @@
  * reader, field by field. No root, no kernel, no skeleton.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <sys/socket.h>
 #include "format/ebr.h"
 #include "record/stacks.h"
@@ -601,6 +603,158 @@ static void test_stacks(void)
 	free(r);
 }
 
+#if defined(__x86_64__)
+/* The end of this process's main stack ([stack] in its maps), or 0. */
+static uint64_t stack_end(void)
+{
+	char line[512];
+	uint64_t end = 0;
+	FILE *f = fopen("/proc/self/maps", "re");
+
+	while (f && !end && fgets(line, sizeof(line), f)) {
+		unsigned long long a, b;
+
+		if (strstr(line, "[stack]") && sscanf(line, "%llx-%llx", &a, &b) == 2)
+			end = b;
+	}
+	if (f)
+		fclose(f);
+	return end;
+}
+
+/*
+ * What the BPF program copies at a sample, taken of this very thread here: the registers,
+ * and the stack above the stack pointer (byte by byte, and not under ASan: the copy reads
+ * other frames' red zones, as the kernel's copy does).
+ */
+static __attribute__((noinline, no_sanitize_address)) void
+capture_own_stack(struct ebr_rec_stack_copy *r)
+{
+	uint64_t *regs = (uint64_t *)r->regs, end = stack_end(), sp;
+	size_t n;
+
+	memset(regs, 0, EBR_UREGS * 8);
+	__asm__ volatile("lea 0(%%rip), %%rax\n\t"
+			 "mov %%rax, 128(%0)\n\t"
+			 "mov %%rsp, 56(%0)\n\t"
+			 "mov %%rbp, 48(%0)\n\t"
+			 "mov %%rbx, 24(%0)\n\t"
+			 "mov %%r12, 96(%0)\n\t"
+			 "mov %%r13, 104(%0)\n\t"
+			 "mov %%r14, 112(%0)\n\t"
+			 "mov %%r15, 120(%0)\n\t"
+			 :
+			 : "r"(regs)
+			 : "rax", "memory");
+	sp = regs[EBR_UREG_SP];
+	n = end > sp && end - sp < 8192 ? end - sp : 8192;
+	n &= ~(size_t)7;
+	for (size_t i = 0; i < n; i++)
+		r->data[i] = ((const volatile uint8_t *)(uintptr_t)sp)[i];
+	r->ustack_len = (uint16_t)n;
+	r->nregs = EBR_UREGS;
+}
+
+/* Callers of the capture, kept as frames of their own. */
+static __attribute__((noinline)) void nested_two(struct ebr_rec_stack_copy *r)
+{
+	capture_own_stack(r);
+	__asm__ volatile("" ::: "memory");
+}
+
+static __attribute__((noinline)) void nested_one(struct ebr_rec_stack_copy *r)
+{
+	nested_two(r);
+	__asm__ volatile("" ::: "memory");
+}
+#endif
+
+/* The next event that is not a symbol (sym.*: what the recorder read of a process), of type. */
+static const struct ebr_event *expect_sample(struct trace *t, uint32_t type)
+{
+	const struct ebr_event *ev;
+
+	do
+		ev = next_event(t);
+	while (ev && (ev->type == EBR_EV_SYM_OBJECT || ev->type == EBR_EV_SYM_MAP ||
+		      ev->type == EBR_EV_SYM_FUNC || ev->type == EBR_EV_SYM_KERNEL));
+	CHECK(ev && ev->type == type);
+	return ev && ev->type == type ? ev : NULL;
+}
+
+/* --call-graph dwarf: records with a copy of the user stack, unwound by the recorder. */
+static void test_stack_copies(void)
+{
+	static const uint64_t k[2] = { 0xffffffff81001000ull, 0xffffffff81002000ull };
+	struct ebr_rec_stack_copy *r = calloc(1, sizeof(*r));
+	size_t fixed = offsetof(struct ebr_rec_stack_copy, data);
+	const struct ebr_event *ev;
+	struct trace t;
+
+	CHECK(r != NULL);
+	if (!r)
+		return;
+	trace_begin(&t);
+	/* a kernel thread: no user registers, the kernel frames after no stack bytes */
+	r->pid = r->tid = NO_PID;
+	r->flags = EBR_STACK_USER_ERR;
+	r->kdepth = 2;
+	memcpy(r->data, k, sizeof(k));
+	hdr(&r->hdr, EBR_REC_PROFILE_COPY, fixed + sizeof(k), 1000, 0);
+	CHECK_EQ(feed(&t, r), 0);
+	/* lengths past the record's size are cut to it; no register, nothing unwound */
+	r->flags = 0;
+	r->ustack_len = 4096;
+	r->kdepth = 100;
+	hdr(&r->hdr, EBR_REC_OFFCPU_COPY, fixed + 16, 2000, 0);
+	CHECK_EQ(feed(&t, r), 0);
+#if defined(__x86_64__)
+	/* this thread's own stack, unwound through its callers to the process's entry */
+	memset(r, 0, sizeof(*r));
+	nested_one(r);
+	r->pid = (uint32_t)getpid();
+	r->tid = (uint32_t)gettid();
+	hdr(&r->hdr, EBR_REC_PROFILE_COPY, fixed + r->ustack_len, 3000, 0);
+	CHECK_EQ(feed(&t, r), 0);
+#endif
+	CHECK_EQ(stack_symbols_write(&t.stacks, t.ctx.writer), 0);
+	trace_read(&t);
+	ev = expect_sample(&t, EBR_EV_PROFILE_SAMPLE);
+	if (ev) {
+		CHECK(frames_are(&ev->v[EBR_F_PROFILE_SAMPLE_KSTACK], k, 2));
+		CHECK_EQ(ev->v[EBR_F_PROFILE_SAMPLE_USTACK].len, 0);
+		CHECK_EQ(ev->v[EBR_F_PROFILE_SAMPLE_FLAGS].u, EBR_STACK_USER_ERR);
+	}
+	ev = expect_sample(&t, EBR_EV_OFFCPU_SPAN);
+	if (ev) {
+		CHECK(frames_are(&ev->v[EBR_F_OFFCPU_SPAN_KSTACK], k, 2));
+		CHECK_EQ(ev->v[EBR_F_OFFCPU_SPAN_USTACK].len, 0);
+		CHECK_EQ(ev->v[EBR_F_OFFCPU_SPAN_FLAGS].u,
+			 EBR_STACK_USER_DWARF | EBR_STACK_USER_ERR);
+	}
+#if defined(__x86_64__)
+	ev = expect_sample(&t, EBR_EV_PROFILE_SAMPLE);
+	if (ev) {
+		const struct ebr_value *u = &ev->v[EBR_F_PROFILE_SAMPLE_USTACK];
+
+		/* capture, nested_two, nested_one, test_stack_copies, run, main, libc, _start */
+		CHECK(u->len >= 6);
+		CHECK(u->len && u->frames[0] == r->regs[EBR_UREG_IP]);
+		CHECK_EQ(ev->v[EBR_F_PROFILE_SAMPLE_FLAGS].u,
+			 EBR_STACK_USER_DWARF | EBR_STACK_USER_WHOLE);
+	}
+	CHECK(ebr_reader_meta(t.r, "symbols.user_unwound") &&
+	      !strcmp(ebr_reader_meta(t.r, "symbols.user_unwound"), "2"));
+	CHECK(ebr_reader_meta(t.r, "symbols.user_unwound_whole") &&
+	      !strcmp(ebr_reader_meta(t.r, "symbols.user_unwound_whole"), "1"));
+#endif
+	/* the symbols of this process's frames, written at the end */
+	while ((ev = next_event(&t)))
+		CHECK(ev->type == EBR_EV_SYM_FUNC || ev->type == EBR_EV_SYM_KERNEL);
+	trace_end(&t);
+	free(r);
+}
+
 int main(void)
 {
 	RUN(test_record_kinds);
@@ -612,5 +766,6 @@ int main(void)
 	RUN(test_tcp);
 	RUN(test_sched_switch);
 	RUN(test_stacks);
+	RUN(test_stack_copies);
 	return CHECK_SUMMARY();
 }
