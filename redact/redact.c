@@ -303,13 +303,18 @@ static int out_reserve(struct redactor *rd, size_t need)
 {
 	char *p;
 
+	size_t cap = rd->out_cap ? rd->out_cap : 256;
+
 	if (need <= rd->out_cap)
 		return 0;
-	p = ebr_realloc(rd->out, need);
+	/* doubling: a value is appended token by token, and growing it by each one was quadratic */
+	while (cap < need)
+		cap = cap > SIZE_MAX / 2 ? need : cap * 2;
+	p = ebr_realloc(rd->out, cap);
 	if (!p)
 		return EBR_E_NOMEM;
 	rd->out = p;
-	rd->out_cap = need;
+	rd->out_cap = cap;
 	return 0;
 }
 
