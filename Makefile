@@ -31,7 +31,8 @@ ifneq ($(CI),)
 WARN += -Werror
 endif
 
-PKGS := libbpf libelf libzstd libdw
+# libtraceevent: tracepoint format files, parsed and printed as trace-cmd and perf do
+PKGS := libbpf libelf libzstd libdw libtraceevent
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
@@ -41,8 +42,10 @@ ALL_CFLAGS := -std=gnu11 $(CFLAGS) $(WARN) $(SAN_FLAGS) -I. -I$(BUILD) -MMD -MP 
 # libiberty (static): the C++ and Rust demanglers of binutils and perf (analyze/demangle.c)
 DEMANGLE_LIBS := -liberty
 LDLIBS := $(PKG_LIBS) $(DEMANGLE_LIBS) -lpthread -lm
+# the multiarch include directory: libbpf's usdt.bpf.h includes <linux/errno.h>, whose
+# <asm/errno.h> lives there on Debian
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Ibpf -I. -Wall -Wno-unused-function \
-	-MMD -MP
+	-MMD -MP -idirafter /usr/include/$(shell $(CC) -dumpmachine)
 
 BPF_SRCS := $(wildcard bpf/*.bpf.c)
 BPF_OBJS := $(patsubst bpf/%.bpf.c,$(BUILD)/bpf/%.bpf.o,$(BPF_SRCS))
@@ -60,7 +63,7 @@ HTML_ASSETS := report/html/app.js report/html/style.css report/html/flamegraph.j
 RECORD_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(RECORD_SRCS))
 # record/'s translators and what they use, without the skeleton: the unit tests link them
 RECORD_TRANSLATE_SRCS := $(wildcard record/*translate.c) record/stacks.c record/ksyms.c \
-	record/usyms.c record/addrset.c record/host.c
+	record/usyms.c record/addrset.c record/host.c record/generic_fields.c record/probe_spec.c
 RECORD_TRANSLATE_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(RECORD_TRANSLATE_SRCS))
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_*.c))
 # test objects are intermediate files of a pattern chain: keep them, so -MMD can track them
@@ -117,7 +120,7 @@ $(BUILD)/report/html_assets.o: $(BUILD)/report/html_assets.c
 $(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(RECORD_TRANSLATE_OBJS) $(REDACT_OBJS) $(REPORT_OBJS) \
 		$(ANALYZE_OBJS) $(FORMAT_OBJS)
 	$(call msg,LINK,$@)
-	$(Q)$(CC) $(ALL_CFLAGS) $^ $(shell pkg-config --libs libdw libelf 2>/dev/null) -lzstd \
+	$(Q)$(CC) $(ALL_CFLAGS) $^ $(shell pkg-config --libs libdw libelf libtraceevent 2>/dev/null) -lzstd \
 		$(DEMANGLE_LIBS) -lpthread -lm -o $@
 
 # An LD_PRELOAD library that makes the Nth allocation fail (tests/e2e/test_nomem.py).

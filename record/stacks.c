@@ -32,6 +32,19 @@ static uint64_t lookup_addr(const uint64_t *frames, size_t i)
 	return i ? frames[i] - 1 : frames[i];
 }
 
+int stack_symbols_use(struct stack_symbols *s, struct ebr_writer *w, uint32_t pid, uint64_t ts,
+		      const uint64_t *kframes, size_t kdepth, const uint64_t *uframes,
+		      size_t udepth)
+{
+	int err = 0;
+
+	for (size_t i = 0; i < kdepth && !err; i++)
+		err = ksyms_use(&s->k, lookup_addr(kframes, i));
+	for (size_t i = 0; i < udepth && !err; i++)
+		err = usyms_use(&s->u, w, pid, uframes[i], i > 0, ts);
+	return err;
+}
+
 int stack_translate(struct translate_ctx *ctx, const void *rec, size_t size)
 {
 	struct stack_symbols *syms = ctx->stacks;
@@ -41,7 +54,7 @@ int stack_translate(struct translate_ctx *ctx, const void *rec, size_t size)
 	struct ebr_value v[EBR_BUILD_FIELDS] = { 0 };
 	const uint64_t *kframes = (const uint64_t *)r->frames, *uframes;
 	char comm[EBR_COMM_LEN + 1];
-	int err = 0;
+	int err;
 
 	/* a record that disagrees with its size is cut to it */
 	if (kdepth > have)
@@ -54,10 +67,8 @@ int stack_translate(struct translate_ctx *ctx, const void *rec, size_t size)
 		kskip = ksyms_tracing_frames(&syms->k, kframes, kdepth);
 	kframes += kskip;
 	kdepth -= kskip;
-	for (size_t i = 0; i < kdepth && !err; i++)
-		err = ksyms_use(&syms->k, lookup_addr(kframes, i));
-	for (size_t i = 0; i < udepth && !err; i++)
-		err = usyms_use(&syms->u, ctx->writer, r->pid, uframes[i], i > 0, r->hdr.ts);
+	err = stack_symbols_use(syms, ctx->writer, r->pid, r->hdr.ts, kframes, kdepth, uframes,
+				udepth);
 	if (err)
 		return err;
 	v[EBR_F_PROFILE_SAMPLE_PID].u = r->pid;
