@@ -18,6 +18,7 @@ static const struct command commands[] = {
 	{ "report", cmd_report, "rebuild a bcc tool's view from a trace (text, json, html)" },
 	{ "info", cmd_info, "host, time span, families, counts, losses and sizes of a trace" },
 	{ "dump", cmd_dump, "every event of a trace, decoded through its schema" },
+	{ "script", cmd_script, "every event of the probes, one per line, as trace-cmd report" },
 	{ "verify", cmd_verify, "check every block of a trace; exit 0 only if all are intact" },
 	{ "redact", cmd_redact, "a copy of a trace with paths, names, addresses... pseudonymized" },
 	{ "list", cmd_list, "the probe families and whether this kernel supports them" },
