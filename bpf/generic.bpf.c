@@ -96,7 +96,7 @@ static __always_inline __u32 generic_add_str(struct ebr_rec_generic *r, __u32 of
 static __always_inline void generic_finish(void *ctx, struct ebr_rec_generic *r,
 					   const struct ebr_generic_cfg *cfg, __u32 off)
 {
-	__u32 bytes = 0;
+	__u32 bytes = 0, size;
 
 	if (cfg->flags & (EBR_GEN_KSTACK | EBR_GEN_USTACK)) {
 		off = (off + 7) & ~7u & EBR_GENERIC_OFF_MASK;
@@ -104,11 +104,17 @@ static __always_inline void generic_finish(void *ctx, struct ebr_rec_generic *r,
 						cfg->flags & EBR_GEN_USTACK, &r->kdepth,
 						&r->udepth, &r->flags);
 	}
-	off += bytes;
-	if (off > EBR_GENERIC_DATA)
+	size = (__u32)__builtin_offsetof(struct ebr_rec_generic, data) + off + bytes;
+	if (size > sizeof(*r))
 		return;
-	ebr_output(EBR_PROBE_GENERIC_BASE + r->probe, EBR_REC_GENERIC, r,
-		   (__u32)__builtin_offsetof(struct ebr_rec_generic, data) + off);
+	/*
+	 * The same bound again, in the register the helper gets: clang may compute the size
+	 * anew after the test above, and the verifier would then see it unbounded.
+	 */
+	asm volatile("if %[size] <= %[max] goto +1; %[size] = %[max]"
+		     : [size] "+r"(size)
+		     : [max] "i"(sizeof(*r)));
+	ebr_output(EBR_PROBE_GENERIC_BASE + r->probe, EBR_REC_GENERIC, r, size);
 }
 
 /*
