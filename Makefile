@@ -217,14 +217,16 @@ build-fuzz/fuzz_reader: tests/fuzz/fuzz_reader.c $(FORMAT_SRCS) $(ANALYZE_SRCS) 
 		$(wildcard format/*.h analyze/*.h report/*.h format/*.def)
 	$(call msg,FUZZ,$@)
 	$(Q)mkdir -p build-fuzz
-	$(Q)$(CLANG) $(FUZZ_FLAGS) $(filter %.c,$^) -lzstd $(DEMANGLE_LIBS) -lm -o $@
+	$(Q)$(CLANG) $(FUZZ_FLAGS) $(filter %.c,$^) -lzstd $(DEMANGLE_LIBS) \
+		$(shell pkg-config --libs libtraceevent 2>/dev/null) -lm -o $@
 
 .PHONY: fuzz
 fuzz: build-fuzz/fuzz_reader
 	$(Q)mkdir -p build-fuzz/corpus
 	$(Q)cp tests/fuzz/seeds/* $(filter-out %/memory-bomb.ebr,$(wildcard tests/fixtures/damaged/*.ebr)) \
 		build-fuzz/corpus/
-	$(Q)build-fuzz/fuzz_reader -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -timeout=10 -close_fd_mask=2 \
+	$(Q)LSAN_OPTIONS=suppressions=$(CURDIR)/tests/fuzz/lsan.supp \
+		build-fuzz/fuzz_reader -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -timeout=10 -close_fd_mask=2 \
 		-print_final_stats=1 build-fuzz/corpus >build-fuzz/fuzz.log 2>&1; \
 		rc=$$?; grep -E '^(Done|stat::)|ERROR|SUMMARY' build-fuzz/fuzz.log; exit $$rc
 

@@ -1,11 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * Tracepoint events printed by libtraceevent from the format files the trace carries
- * (analyze/tpevent.h). libtraceevent trusts its input, a trace is hostile: so a format file
- * reaches it only when it is short text of plain characters, and its parsed print fmt is given
- * records only when every argument reads at offsets the record has room for. Records are
- * rebuilt in a buffer of TP_ROOM zeroed bytes, room for every offset and length a 16-bit
- * __data_loc word can name, so that even a field the format misdeclares reads inside it.
+ * (analyze/tpevent.h). libtraceevent trusts its input, a trace is hostile: a format file
+ * reaches it only when it is short text of plain characters; it is first parsed, checked and
+ * tried on records in a child process (libtraceevent's parser crashes on some malformed print
+ * fmts: tests/fuzz/seeds/format-crashes-libtraceevent), and used only if the child came
+ * through; and its parsed print fmt is given records only when every argument reads at
+ * offsets the record has room for. Records are rebuilt in a buffer of TP_ROOM zeroed bytes,
+ * room for every offset and length a 16-bit __data_loc word can name, so that even a field
+ * the format misdeclares reads inside it.
  */
 #include <errno.h>
 #include <endian.h>
@@ -13,6 +16,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <unistd.h>
+#include <sys/wait.h>
 #include <traceevent/event-parse.h>
 #include <traceevent/trace-seq.h>
 #include "analyze/tpevent.h"
@@ -23,7 +29,7 @@
 #define TP_ARG_DEPTH 16                 /* of a print fmt's arguments */
 #define TP_ARG_NODES 128
 #define TP_CONV_DIGITS 3                /* width and precision: at most 999 */
-#define TP_OUT_MAX (256u << 10)         /* bytes of one event's text */
+#define TP_TRIAL_SECONDS 2               /* a trial parse that takes longer failed */
 
 enum tp_state { TP_UNSEEN = 0, TP_USABLE, TP_UNUSABLE };
 
@@ -273,26 +279,17 @@ static bool host_big_endian(void)
 	return __BYTE_ORDER == __BIG_ENDIAN;
 }
 
-/* Parses type ti's format file; its state says whether it can print. 0 or -ENOMEM. */
-static int type_parse(struct tp_type *tt, const struct ebr_reader *r, uint32_t ti)
+/* Parses a format file into tt; its state says whether it can print. 0 or -ENOMEM. */
+static int type_load(struct tp_type *tt, const struct ebr_reader *r, uint32_t ti,
+		     const char *text, const char *sys)
 {
-	const char *tname, *text, *long_size;
-	char key[1100], sys[256];
-	uint32_t id, nf;
+	const char *long_size = ebr_reader_meta(r, "host.long_size");
 	int nodes = 0;
 
 	tt->state = TP_UNUSABLE;
-	if (ebr_reader_type_at(r, ti, &id, &tname, &nf) || !tracepoint_system(tname, sys, sizeof(sys)))
-		return 0;
-	if (snprintf(key, sizeof(key), "format.%s", tname) >= (int)sizeof(key))
-		return 0;
-	text = ebr_reader_meta(r, key);
-	if (!text || !text_usable(text, strlen(text)))
-		return 0;
 	tt->tep = tep_alloc();
 	if (!tt->tep)
 		return -ENOMEM;
-	long_size = ebr_reader_meta(r, "host.long_size");
 	tep_set_long_size(tt->tep, long_size && !strcmp(long_size, "4") ? 4 : 8);
 	/* the rebuilt records hold numbers in this host's order */
 	tep_set_file_bigendian(tt->tep, host_big_endian() ? TEP_BIG_ENDIAN : TEP_LITTLE_ENDIAN);
@@ -314,6 +311,84 @@ static int type_parse(struct tp_type *tt, const struct ebr_reader *r, uint32_t t
 		return -ENOMEM;
 	tt->state = TP_USABLE;
 	return 0;
+}
+
+static int print_record(struct tpevent *t, struct tp_type *tt, const struct ebr_event *ev,
+			char *out, size_t len);
+
+/* The child of format_trial(): exits 0 when the format parsed, passed and printed. */
+static void __attribute__((noreturn)) trial_in_child(struct tpevent *t,
+						     const struct ebr_reader *r, uint32_t ti,
+						     const char *text, const char *sys)
+{
+	static const char ones[64] = { [0 ... 63] = (char)0xff };
+	/* a crash ends the child, silently: no sanitizer or fuzzer report of it */
+	static const int deadly[] = { SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT };
+	struct ebr_value vals[EBR_MAX_FIELDS];
+	struct ebr_event ev = { .raw = vals };
+	struct tp_type tt = { .state = TP_UNSEEN };
+	char out[256];
+	const char *tname;
+	uint32_t id;
+
+	for (size_t i = 0; i < sizeof(deadly) / sizeof(deadly[0]); i++)
+		signal(deadly[i], SIG_DFL);
+	alarm(TP_TRIAL_SECONDS);
+	if (type_load(&tt, r, ti, text, sys) || tt.state != TP_USABLE)
+		_exit(1);
+	ebr_reader_type_at(r, ti, &id, &tname, &ev.nraw);
+	ev.nraw = ev.nraw < EBR_MAX_FIELDS ? ev.nraw : EBR_MAX_FIELDS;
+	for (int pattern = 0; pattern < 2; pattern++) {
+		for (uint32_t i = 0; i < ev.nraw; i++)
+			vals[i] = (struct ebr_value){ .u = pattern ? ~0ull : 0,
+						      .s = pattern ? ones : "",
+						      .len = pattern ? sizeof(ones) : 0 };
+		if (print_record(t, &tt, &ev, out, sizeof(out)) < 0)
+			_exit(1);
+	}
+	_exit(0);
+}
+
+/*
+ * Whether the format survives libtraceevent: parsed, checked and printed (every field zero,
+ * then every byte 0xff) in a child process first, which may crash or hang in its stead.
+ */
+static bool format_trial(struct tpevent *t, const struct ebr_reader *r, uint32_t ti,
+			 const char *text, const char *sys)
+{
+	int status = 0;
+	pid_t pid;
+
+	fflush(NULL); /* nothing buffered is written twice */
+	pid = fork();
+	if (pid < 0)
+		return false;
+	if (pid == 0)
+		trial_in_child(t, r, ti, text, sys);
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return false;
+	return WIFEXITED(status) && WEXITSTATUS(status) == 0;
+}
+
+/* Type ti's format file, tried and then parsed: its state says whether it can print. */
+static int type_parse(struct tpevent *t, struct tp_type *tt, const struct ebr_reader *r,
+		      uint32_t ti)
+{
+	const char *tname, *text;
+	char key[1100], sys[256];
+	uint32_t id, nf;
+
+	tt->state = TP_UNUSABLE;
+	if (ebr_reader_type_at(r, ti, &id, &tname, &nf) || nf > EBR_MAX_FIELDS ||
+	    !tracepoint_system(tname, sys, sizeof(sys)))
+		return 0;
+	if (snprintf(key, sizeof(key), "format.%s", tname) >= (int)sizeof(key))
+		return 0;
+	text = ebr_reader_meta(r, key);
+	if (!text || !text_usable(text, strlen(text)) || !format_trial(t, r, ti, text, sys))
+		return 0;
+	return type_load(tt, r, ti, text, sys);
 }
 
 /* ------------------------------------------------------------ records rebuilt */
@@ -389,29 +464,14 @@ static void put_field(unsigned char *buf, uint32_t *end, const struct tp_field *
 	}
 }
 
-int tpevent_print(struct tpevent *t, const struct ebr_reader *r, uint32_t ti,
-		  const struct ebr_event *ev, char *out, size_t len)
+/* ev's record rebuilt in t->buf and printed by tt's print fmt into out. 1 or -ENOMEM. */
+static int print_record(struct tpevent *t, struct tp_type *tt, const struct ebr_event *ev,
+			char *out, size_t len)
 {
 	struct tep_record rec;
-	struct tp_type *tt;
-	uint32_t end;
+	uint32_t end = tt->fixed;
 	size_t n;
-	int err;
 
-	if (!t->types) {
-		t->ntypes = ebr_reader_type_count(r);
-		t->types = calloc(t->ntypes ? t->ntypes : 1, sizeof(*t->types));
-		if (!t->types)
-			return -ENOMEM;
-	}
-	if (ti >= t->ntypes)
-		return 0;
-	tt = &t->types[ti];
-	if (tt->state == TP_UNSEEN && (err = type_parse(tt, r, ti)))
-		return err;
-	if (tt->state != TP_USABLE)
-		return 0;
-	end = tt->fixed;
 	put_number(t->buf + tt->common_type->offset, 2, (uint64_t)tt->ev->id);
 	if (tt->common_pid_raw >= 0 && (uint32_t)tt->common_pid_raw < ev->nraw)
 		put_number(t->buf + tt->common_pid->offset, 4, ev->raw[tt->common_pid_raw].u);
@@ -431,4 +491,26 @@ int tpevent_print(struct tpevent *t, const struct ebr_reader *r, uint32_t ti,
 	memcpy(out, t->seq.buffer, n);
 	out[n] = 0;
 	return 1;
+}
+
+int tpevent_print(struct tpevent *t, const struct ebr_reader *r, uint32_t ti,
+		  const struct ebr_event *ev, char *out, size_t len)
+{
+	struct tp_type *tt;
+	int err;
+
+	if (!t->types) {
+		t->ntypes = ebr_reader_type_count(r);
+		t->types = calloc(t->ntypes ? t->ntypes : 1, sizeof(*t->types));
+		if (!t->types)
+			return -ENOMEM;
+	}
+	if (ti >= t->ntypes)
+		return 0;
+	tt = &t->types[ti];
+	if (tt->state == TP_UNSEEN && (err = type_parse(t, tt, r, ti)))
+		return err;
+	if (tt->state != TP_USABLE)
+		return 0;
+	return print_record(t, tt, ev, out, len);
 }

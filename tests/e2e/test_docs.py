@@ -13,7 +13,7 @@ from conftest import REPO, check_documented, ebrec, ebrec_json
 
 MAN = os.path.join(REPO, "docs", "man")
 FIXTURE = os.path.join(REPO, "tests", "fixtures", "damaged", "intact.ebr")
-COMMANDS = ["record", "report", "info", "dump", "verify", "redact", "list"]
+COMMANDS = ["record", "report", "info", "dump", "script", "verify", "redact", "list"]
 ARG_VALUES = {"DISK": "vda", "TID": "1", "MS": "5", "FSTYPE": "ext4", "MIN_US": "1",
               "MAX_US": "1000", "PORT": "80", "NAME": "x", "UID": "0"}
 
@@ -135,7 +135,7 @@ def test_report_global_options_agree():
         assert p.returncode == 0, (opt, p.stderr)
 
 
-@pytest.mark.parametrize("cmd", ["record", "redact", "dump"])
+@pytest.mark.parametrize("cmd", ["record", "redact", "dump", "script"])
 def test_command_options_agree(cmd):
     text = help_text(cmd)
     in_help = set(re.findall(r"^  (--?[\w-]+)", text.split("\nexamples:\n")[0], re.M))

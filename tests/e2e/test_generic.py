@@ -3,7 +3,6 @@ BPF on workloads whose events are known exactly (tests/workloads/ebr-probes.c), 
 by `ebrec script` and `dump` where neither the binaries nor tracefs exist, and compared line by
 line with trace-cmd recording the same tracepoints at the same time."""
 import collections
-import glob
 import json
 import os
 import re
@@ -176,21 +175,24 @@ def trace_cmd_wrapper(tmp):
     return ["unshare", "-m", str(script)]
 
 
-def normalized(lines, pids):
-    """The lines about the processes pids, their time left out (the two tools read the clock
-    at different instants): whole when a process of pids ran the probe, else from the event
-    name on (sched_process_free runs in whatever task RCU found)."""
+LINE = re.compile(r"^(\s*.*-(\d+)\s+\[\d{3}\])\s+(\d+\.\d+): (\S+:.*)$")
+
+
+def normalized(lines, pids, since, until):
+    """The lines about the processes pids, of events between since and until (s of
+    CLOCK_MONOTONIC: when both tools recorded), their time left out (the two tools read the
+    clock at different instants): whole when a process of pids ran the probe, else from the
+    event name on (sched_process_free runs in whatever task RCU found). lines: (line, time)."""
     out = []
-    pat = re.compile(r"^(\s*.*-(\d+)\s+\[\d{3}\])\s+\d+\.\d+: (\S+:.*)$")
-    for ln in lines:
-        m = pat.match(ln)
-        if not m:
+    for ln, t in lines:
+        m = LINE.match(ln)
+        if not m or not since <= t <= until:
             continue
-        fields = {int(x) for x in re.findall(r"\bpid=(\d+)", m.group(3))}
+        fields = {int(x) for x in re.findall(r"\bpid=(\d+)", m.group(4))}
         if int(m.group(2)) in pids:
-            out.append(m.group(1) + " " + m.group(3))
+            out.append(m.group(1) + " " + m.group(4))
         elif fields & pids:
-            out.append(m.group(3))
+            out.append(m.group(4))
     return sorted(out)
 
 
@@ -204,20 +206,28 @@ def test_sched_process_glob_records_what_trace_cmd_records(live, out_dir):
     # trace-cmd names a pid from the kernel's cache of names: room for every pid of the test
     with open(size_file, "w") as f:
         f.write("8192")
-    tc = subprocess.Popen([*trace_cmd_wrapper(out_dir), "trace-cmd", "record", "-q", "-e",
-                           "sched:sched_process_*", "-o", str(tc_trace)],
+    # -C mono: trace-cmd's times in the clock ebrec's are in, so that both are cut to the
+    # stretch they both recorded
+    tc = subprocess.Popen([*trace_cmd_wrapper(out_dir), "trace-cmd", "record", "-q", "-C",
+                           "mono", "-e", "sched:sched_process_*", "-o", str(tc_trace)],
                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     rec = None
     try:
+        enable = "/sys/kernel/tracing/events/sched/sched_process_fork/enable"
         deadline = time.monotonic() + 30
-        while not glob.glob(str(tc_trace) + ".cpu*") and time.monotonic() < deadline:
+        while time.monotonic() < deadline:
+            with open(enable) as f:
+                if f.read().strip() == "1":
+                    break
             time.sleep(0.05)
         rec = Recording(out_dir / "sched.ebr", "tracepoint:sched:sched_process_*")
+        since = time.clock_gettime(time.CLOCK_MONOTONIC)
         spawn = subprocess.run([workload("ebr-spawn"), "100", "0", "0", "tc"],
                                capture_output=True, text=True, timeout=60)
         assert spawn.returncode == 0, spawn.stderr
         parent = int(spawn.stdout.split()[1])
         time.sleep(1)  # the children's sched_process_free come an RCU grace period later
+        until = time.clock_gettime(time.CLOCK_MONOTONIC)
         rec.stop()
         rec = None
     finally:
@@ -232,10 +242,15 @@ def test_sched_process_glob_records_what_trace_cmd_records(live, out_dir):
     children = {f["child_pid"] for f in forks if f["parent_pid"] == parent}
     assert len(children) == 100
     pids = children | {parent}
-    ours = normalized(ebrec("script", trace, check=0).stdout.splitlines(), pids)
+    # the JSON lines give the text lines' times (CLOCK_MONOTONIC ns)
+    times = [e["ts"] / 1e9 for e in script_json(trace)]
+    text = ebrec("script", trace, check=0).stdout.splitlines()
+    assert len(text) == len(times)
+    ours = normalized(zip(text, times), pids, since, until)
     report = subprocess.run(["trace-cmd", "report", "-i", str(tc_trace)], capture_output=True,
                             text=True, timeout=120)
-    theirs = normalized(report.stdout.splitlines(), pids)
+    theirs = normalized([(ln, float(m.group(3)) if (m := LINE.match(ln)) else 0)
+                         for ln in report.stdout.splitlines()], pids, since, until)
     # 100 forks, execs, exits and frees, and the parent's waits
     assert len(ours) >= 400
     assert ours == theirs

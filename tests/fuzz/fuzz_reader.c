@@ -3,16 +3,20 @@
  * libFuzzer target: any bytes as a trace file, through everything that reads traces: the
  * footer and index, the block scan, event decoding and every analyzer (block, the process
  * table, proc, file, tcp, sched, and the stack profiles with their symbols and flame-graph
- * tree), then `ebrec report` with one of its views and `ebrec info`. A hostile trace
- * must get a clear error, never a crash, a leak or undefined behaviour (built with ASan+UBSan).
+ * tree), then `ebrec report` with one of its views, `ebrec info` and `ebrec script`. And the
+ * same bytes as a tracepoint's format file and an event of it (through_format): what a hostile
+ * trace can give libtraceevent to parse and print. A hostile trace must get a clear error,
+ * never a crash, a leak or undefined behaviour (built with ASan+UBSan).
  */
 #include <fcntl.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
+#include <traceevent/event-parse.h>
 #include "analyze/block.h"
 #include "analyze/file.h"
 #include "analyze/proc.h"
@@ -21,6 +25,7 @@
 #include "analyze/stacktree.h"
 #include "analyze/tcp.h"
 #include "analyze/losses.h"
+#include "analyze/tpevent.h"
 #include "analyze/pass.h"
 #include "format/array_size.h"
 #include "format/ebr.h"
@@ -234,6 +239,112 @@ static void through_report(const uint8_t *data, size_t size)
 	argv[0] = "info";
 	argv[2] = NULL;
 	cmd_info(2, argv);
+	argv[0] = "script";
+	argc = 2;
+	if (size > 1 && (data[size - 2] & 8)) {
+		argv[argc++] = "--format";
+		argv[argc++] = "json";
+	}
+	argv[argc] = NULL;
+	cmd_script(argc, argv);
+}
+
+/* A field of the fuzzed format as the recorder would describe it (FORMAT.md). */
+static enum ebr_kind kind_of(const struct tep_format_field *f)
+{
+	const char *t = f->type ? f->type : "";
+
+	if (strstr(t, "char[") || strstr(t, "char ["))
+		return EBR_KIND_STR;
+	if ((f->flags & (TEP_FIELD_IS_ARRAY | TEP_FIELD_IS_DYNAMIC)) ||
+	    (f->size != 1 && f->size != 2 && f->size != 4 && f->size != 8))
+		return EBR_KIND_BYTES;
+	return f->flags & TEP_FIELD_IS_SIGNED ? EBR_KIND_S64 : EBR_KIND_U64;
+}
+
+/*
+ * The input as a tracepoint's format file (up to its first NUL) and an event of it (the bytes
+ * after: the fields' values in order), written as `ebrec record` writes a generic probe's
+ * type, then read by `ebrec script`, text and JSON: the format reaches libtraceevent as a
+ * hostile trace would give it.
+ */
+static void through_format(const uint8_t *data, size_t size)
+{
+	static int fd = -1;
+	const uint8_t *nul = memchr(data, 0, size), *val;
+	size_t tlen = nul ? (size_t)(nul - data) : size, left;
+	struct ebr_field_def fields[EBR_MAX_FIELDS];
+	struct ebr_value v[EBR_MAX_FIELDS];
+	struct ebr_event_def def = { 0, "tracepoint:fz:ev", NULL, 0, fields };
+	struct ebr_writer_opts o = { .dyn_types = &def, .ndyn_types = 1 };
+	struct tep_handle *tep = tep_alloc();
+	struct tep_event *ev = NULL;
+	struct ebr_writer *w = NULL;
+	struct ebr_sink sink;
+	char *text = malloc(tlen + 1), path[64];
+	char *argv[] = { "script", path, "--format", "json", NULL };
+
+	if (!tep || !text)
+		goto out;
+	memcpy(text, data, tlen);
+	text[tlen] = 0;
+	val = nul ? nul + 1 : data + size;
+	left = (size_t)(data + size - val);
+	fields[def.nfields++] = (struct ebr_field_def){ "common_pid", EBR_KIND_U64, NULL };
+	/* the fields as the recorder would have them, from a format ebrec gives libtraceevent */
+	if (tpevent_format_usable(text, tlen) && tep_parse_format(tep, &ev, text, tlen, "fz") == 0 &&
+	    ev)
+		for (struct tep_format_field *f = ev->format.fields;
+		     f && def.nfields < EBR_MAX_FIELDS; f = f->next)
+			if (f->name && *f->name && strcmp(f->name, "common_pid"))
+				fields[def.nfields++] =
+					(struct ebr_field_def){ f->name, kind_of(f), NULL };
+	memset(v, 0, sizeof(v));
+	for (uint32_t i = 0; i < def.nfields; i++) {
+		size_t n = left ? (size_t)val[0] % 64 : 0;
+
+		if (left)
+			val++, left--;
+		n = n < left ? n : left;
+		if (fields[i].kind == EBR_KIND_STR || fields[i].kind == EBR_KIND_BYTES) {
+			char *s = malloc(n + 1);
+
+			if (!s)
+				continue;
+			memcpy(s, val, n);
+			s[n] = 0;
+			v[i].s = s;
+			v[i].len = (uint32_t)n;
+		} else {
+			memcpy(&v[i].u, val, n < 8 ? n : 8);
+		}
+		val += n;
+		left -= n;
+	}
+	if (fd < 0)
+		fd = memfd_create("fuzz-format", 0);
+	if (fd < 0 || ftruncate(fd, 0) || lseek(fd, 0, SEEK_SET))
+		goto values;
+	ebr_sink_fd(&sink, &fd);
+	/* names the format repeats make the writer refuse the type: fine, nothing to read */
+	if (ebr_writer_new(&w, &sink, &o))
+		goto values;
+	ebr_writer_meta(w, "format.tracepoint:fz:ev", text);
+	ebr_writer_meta(w, "clock.start.monotonic_ns", "1");
+	ebr_writer_event(w, EBR_DYN_TYPE_BASE, 2, 0, v);
+	ebr_writer_event(w, EBR_DYN_TYPE_BASE, 3, 1, v);
+	ebr_writer_close(w);
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	cmd_script(2, argv);
+	cmd_script(4, argv);
+values:
+	for (uint32_t i = 0; i < def.nfields; i++)
+		if (fields[i].kind == EBR_KIND_STR || fields[i].kind == EBR_KIND_BYTES)
+			free((char *)v[i].s);
+out:
+	free(text);
+	if (tep)
+		tep_free(tep);
 }
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
@@ -255,5 +366,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	through_events(data, size);
 	through_blocks(data, size);
 	through_report(data, size);
+	through_format(data, size);
 	return 0;
 }
