@@ -294,7 +294,9 @@ static int type_load(struct tp_type *tt, const struct ebr_reader *r, uint32_t ti
 	/* the rebuilt records hold numbers in this host's order */
 	tep_set_file_bigendian(tt->tep, host_big_endian() ? TEP_BIG_ENDIAN : TEP_LITTLE_ENDIAN);
 	tep_set_local_bigendian(tt->tep, host_big_endian() ? TEP_BIG_ENDIAN : TEP_LITTLE_ENDIAN);
-	if (tep_parse_format(tt->tep, &tt->ev, text, strlen(text), sys) || !tt->ev)
+	/* a print fmt libtraceevent could not parse: the caller's field listing says more */
+	if (tep_parse_format(tt->tep, &tt->ev, text, strlen(text), sys) || !tt->ev ||
+	    (tt->ev->flags & TEP_EVENT_FL_FAILED))
 		return 0;
 	tt->common_type = tep_find_common_field(tt->ev, "common_type");
 	tt->common_pid = tep_find_common_field(tt->ev, "common_pid");
