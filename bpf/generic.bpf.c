@@ -41,15 +41,20 @@ struct {
 /* --comm: only threads of this name ("" records every thread). */
 const volatile char ebr_comm_filter[EBR_COMM_LEN] = {};
 
-/* The scratch record with its task fields, or NULL when -p or --comm exclude the task. */
+/*
+ * The scratch record with its task fields, or NULL when -p or --comm exclude the task.
+ * in_interrupt: the probe fired in an interrupt, whatever task it interrupted, which may be
+ * the recorder: its event is recorded then (only the recorder's own doings are left out).
+ */
 static __always_inline struct ebr_rec_generic *generic_begin(__u64 cookie,
-							     struct ebr_generic_cfg **cfg)
+							     struct ebr_generic_cfg **cfg,
+							     bool in_interrupt)
 {
 	__u64 id = bpf_get_current_pid_tgid();
 	struct ebr_rec_generic *r;
-	__u32 zero = 0, probe = (__u32)cookie;
+	__u32 zero = 0, probe = (__u32)cookie, tgid = id >> 32;
 
-	if (!ebr_tgid_wanted(id >> 32))
+	if (in_interrupt ? ebr_target_tgid && ebr_target_tgid != tgid : !ebr_tgid_wanted(tgid))
 		return NULL;
 	*cfg = bpf_map_lookup_elem(&ebr_generic_probes, &probe);
 	r = bpf_map_lookup_elem(&ebr_generic_scratch, &zero);
@@ -127,9 +132,14 @@ SEC("tracepoint")
 int generic_tracepoint(void *ctx)
 {
 	struct ebr_generic_cfg *cfg;
-	struct ebr_rec_generic *r = generic_begin(bpf_get_attach_cookie(ctx), &cfg);
+	struct ebr_rec_generic *r;
+	__u8 flags = 0;
 	__u32 end, off;
 
+	/* common_flags, as the kernel filled them: readable through a helper, not directly */
+	bpf_probe_read_kernel(&flags, sizeof(flags), ctx + 2);
+	r = generic_begin(bpf_get_attach_cookie(ctx), &cfg,
+			  flags & (TRACE_FLAG_HARDIRQ | TRACE_FLAG_SOFTIRQ | TRACE_FLAG_NMI));
 	if (!r)
 		return 0;
 	end = cfg->raw_size;
@@ -200,7 +210,7 @@ SEC("uprobe")
 int BPF_KPROBE(generic_uprobe)
 {
 	struct ebr_generic_cfg *cfg;
-	struct ebr_rec_generic *r = generic_begin(bpf_get_attach_cookie(ctx), &cfg);
+	struct ebr_rec_generic *r = generic_begin(bpf_get_attach_cookie(ctx), &cfg, false);
 	__u64 args[EBR_GENERIC_MAX_ARGS] = {
 		PT_REGS_PARM1(ctx), PT_REGS_PARM2(ctx), PT_REGS_PARM3(ctx),
 		PT_REGS_PARM4(ctx), PT_REGS_PARM5(ctx), PT_REGS_PARM6(ctx),
@@ -215,7 +225,7 @@ SEC("uretprobe")
 int BPF_KRETPROBE(generic_uretprobe)
 {
 	struct ebr_generic_cfg *cfg;
-	struct ebr_rec_generic *r = generic_begin(bpf_get_attach_cookie(ctx), &cfg);
+	struct ebr_rec_generic *r = generic_begin(bpf_get_attach_cookie(ctx), &cfg, false);
 	__u64 args[EBR_GENERIC_MAX_ARGS] = { PT_REGS_RC(ctx) };
 
 	if (r)
@@ -227,7 +237,7 @@ SEC("usdt")
 int generic_usdt(struct pt_regs *ctx)
 {
 	struct ebr_generic_cfg *cfg;
-	struct ebr_rec_generic *r = generic_begin(bpf_usdt_cookie(ctx), &cfg);
+	struct ebr_rec_generic *r = generic_begin(bpf_usdt_cookie(ctx), &cfg, false);
 	__u64 args[EBR_GENERIC_MAX_ARGS] = {};
 	int n;
 

@@ -200,9 +200,10 @@ int cmd_list(int argc, char **argv)
 		}
 	}
 	features_close(feat);
-	printf("probes     tracepoint:SYS:NAME, uprobe:PATH:FUNC, uretprobe:PATH:FUNC, "
-	       "usdt:PATH:PROVIDER:NAME\n"
-	       "           ('ebrec list tracepoint:sched:*', 'ebrec list uprobe:/bin/bash:*', "
-	       "'ebrec list usdt:PATH')\n");
+	printf("%-10s %s  any tracepoint, uprobe, uretprobe or USDT probe -e names: "
+	       "tracepoint:SYS:NAME,\n"
+	       "           uprobe:PATH:FUNC, uretprobe:PATH:FUNC, usdt:PATH:PROVIDER:NAME ('ebrec "
+	       "list PROBE' lists them)\n"
+	       "           views: probes\n", "probes", "supported");
 	return 0;
 }

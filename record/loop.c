@@ -65,6 +65,10 @@ int record_describe(struct recorder *rec, const struct features *feat)
 		if (!err && f->snapshot)
 			err = f->snapshot(&env);
 	}
+	/* the generic probes, which the probes view reads, as a family of their own */
+	if (rec->o.generic.n)
+		snprintf(fams + strlen(fams), sizeof(fams) - strlen(fams), "%sprobes",
+			 fams[0] ? "," : "");
 	err = err ?: generic_describe(&rec->o.generic, rec->w);
 	for (size_t i = 0; i < rec->o.generic.n && rec->nprobes < EBR_PROBE_MAX; i++)
 		rec->probes[rec->nprobes++].id = generic_probe_id(i);

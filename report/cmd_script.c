@@ -4,22 +4,22 @@
  * usdt:...), one per line, as `perf script` and `trace-cmd report` print them: a tracepoint's
  * with its own print format (analyze/tpevent.c), the others with their fields; or JSON Lines.
  */
-#include <fnmatch.h>
 #include <stdlib.h>
 #include <string.h>
+#include "analyze/losses.h"
 #include "analyze/pass.h"
-#include "analyze/procfilter.h"
+#include "analyze/probes.h"
 #include "analyze/timewindow.h"
 #include "analyze/tpevent.h"
 #include "report/commands.h"
 #include "report/json.h"
+#include "report/probe_text.h"
 #include "report/text.h"
 #include "report/trace_file.h"
 #include "report/view.h"
 
 #define SCRIPT_MAX_SELECT 64 /* -e PROBE options */
-#define INFO_MAX (64u << 10) /* bytes of one event's text */
-#define INFO_SAFE TEXT_SAFE_SIZE(INFO_MAX)
+#define INFO_SAFE TEXT_SAFE_SIZE(PROBE_TEXT_MAX)
 
 /* Columns of a text line (-F), in the order they are printed. */
 enum {
@@ -40,34 +40,16 @@ static const struct {
 	{ "time", COL_TIME }, { "event", COL_EVENT }, { "trace", COL_TRACE },
 };
 
-/* What script knows of a type of the file's schema, worked out at its first event. */
-struct script_type {
-	bool seen, shown;  /* shown: a generic probe that -e selects */
-	bool tracepoint;
-	bool hex_args;     /* uprobes: registers, shown in hex */
-	const char *name;  /* the type's name */
-	const char *short_name; /* what the line shows: a tracepoint's NAME, else the name */
-	int32_t pid, tgid, comm; /* field indices, -1 if absent */
-};
-
-struct probe_loss {
-	uint64_t id, emitted, lost_ringbuf, lost_map, lost_user;
-};
-
 struct script {
 	const struct ebr_reader *r;
 	bool json, wall;
 	unsigned cols;
-	struct proc_filter who;
 	const char *select[SCRIPT_MAX_SELECT];
-	size_t nselect;
-	struct script_type *types;
-	uint32_t ntypes;
+	struct probe_events events;
+	struct losses *losses;
 	struct tpevent *tp;
 	char *info, *safe; /* an event's text, and as text_safe() made it */
 	uint64_t printed;
-	struct probe_loss *losses; /* per ebr.counts probe id, as found */
-	size_t nlosses, cap_losses;
 };
 
 static void usage(FILE *f)
@@ -155,16 +137,16 @@ static int parse_args(struct script *s, struct script_args *a, int argc, char **
 		if (!strcmp(arg, "-T")) {
 			s->wall = true;
 		} else if (!strcmp(arg, "-e")) {
-			if (s->nselect == SCRIPT_MAX_SELECT)
+			if (s->events.nselect == SCRIPT_MAX_SELECT)
 				return usage_error("too many -e, at", val);
-			s->select[s->nselect++] = val;
+			s->select[s->events.nselect++] = val;
 		} else if (!strcmp(arg, "-p")) {
 			if (view_parse_id(val, &pid))
 				return usage_error("-p takes a process id, not", val);
-			s->who.by_pid = true;
-			s->who.pid = (uint32_t)pid;
+			s->events.who.by_pid = true;
+			s->events.who.pid = (uint32_t)pid;
 		} else if (!strcmp(arg, "--comm")) {
-			s->who.comm = val;
+			s->events.who.comm = val;
 		} else if (!strcmp(arg, "--since") || !strcmp(arg, "--until")) {
 			if (window_end_parse(val, !strcmp(arg, "--since") ? &a->since : &a->until))
 				return usage_error("--since and --until take seconds from the start, "
@@ -190,192 +172,7 @@ static int parse_args(struct script *s, struct script_args *a, int argc, char **
 	return -1;
 }
 
-/* ------------------------------------------------------------ types */
-
-static bool generic_name(const char *name)
-{
-	return !strncmp(name, "tracepoint:", 11) || !strncmp(name, "uprobe:", 7) ||
-	       !strncmp(name, "uretprobe:", 10) || !strncmp(name, "usdt:", 5);
-}
-
-static int32_t field_index(const struct ebr_reader *r, uint32_t ti, const char *name,
-			   enum ebr_kind want)
-{
-	const char *fname;
-	enum ebr_kind kind;
-	uint32_t id, nf;
-	const char *tname;
-
-	ebr_reader_type_at(r, ti, &id, &tname, &nf);
-	for (uint32_t f = 0; f < nf; f++)
-		if (!ebr_reader_type_field(r, ti, f, &fname, &kind) && !strcmp(fname, name) &&
-		    kind == want)
-			return (int32_t)f;
-	return -1;
-}
-
-static void type_learn(struct script *s, struct script_type *t, uint32_t ti)
-{
-	const char *name = "?";
-	uint32_t id, nf;
-
-	t->seen = true;
-	ebr_reader_type_at(s->r, ti, &id, &name, &nf);
-	t->name = name;
-	if (!generic_name(name))
-		return;
-	t->shown = !s->nselect;
-	for (size_t i = 0; i < s->nselect && !t->shown; i++)
-		t->shown = !fnmatch(s->select[i], name, 0);
-	t->tracepoint = !strncmp(name, "tracepoint:", 11);
-	t->hex_args = !strncmp(name, "uprobe:", 7) || !strncmp(name, "uretprobe:", 10);
-	/* a tracepoint is shown by its NAME, as trace-cmd and perf show it */
-	t->short_name = t->tracepoint && strchr(name + 11, ':') ? strchr(name + 11, ':') + 1 : name;
-	t->pid = field_index(s->r, ti, "common_pid", EBR_KIND_U64);
-	t->tgid = field_index(s->r, ti, "common_tgid", EBR_KIND_U64);
-	t->comm = field_index(s->r, ti, "common_comm", EBR_KIND_STR);
-}
-
-static struct script_type *type_of(struct script *s, const struct ebr_event *ev, uint32_t *ti)
-{
-	int i = ebr_reader_type_index(s->r, ev->file_type);
-
-	if (i < 0)
-		return NULL;
-	if (!s->types) {
-		s->ntypes = ebr_reader_type_count(s->r);
-		s->types = calloc(s->ntypes ? s->ntypes : 1, sizeof(*s->types));
-		if (!s->types)
-			return NULL;
-	}
-	if ((uint32_t)i >= s->ntypes)
-		return NULL;
-	*ti = (uint32_t)i;
-	if (!s->types[i].seen)
-		type_learn(s, &s->types[i], (uint32_t)i);
-	return &s->types[i];
-}
-
-/* ------------------------------------------------------------ losses */
-
-static int count_losses(struct script *s, const struct ebr_event *ev)
-{
-	struct probe_loss *l = NULL;
-
-	for (size_t i = 0; i < s->nlosses && !l; i++)
-		if (s->losses[i].id == ev->v[EBR_F_COUNTS_PROBE].u)
-			l = &s->losses[i];
-	if (!l) {
-		if (s->nlosses == s->cap_losses) {
-			size_t cap = s->cap_losses ? s->cap_losses * 2 : 16;
-			struct probe_loss *p;
-
-			if (cap > EBR_MAX_TYPES * 2)
-				return 0; /* more probes than any recording has: the rest uncounted */
-			p = realloc(s->losses, cap * sizeof(*p));
-			if (!p)
-				return EBR_E_NOMEM;
-			s->losses = p;
-			s->cap_losses = cap;
-		}
-		l = &s->losses[s->nlosses++];
-		memset(l, 0, sizeof(*l));
-		l->id = ev->v[EBR_F_COUNTS_PROBE].u;
-	}
-	l->emitted += ev->v[EBR_F_COUNTS_EMITTED].u;
-	l->lost_ringbuf += ev->v[EBR_F_COUNTS_LOST_RINGBUF].u;
-	l->lost_map += ev->v[EBR_F_COUNTS_LOST_MAP].u;
-	l->lost_user += ev->v[EBR_F_COUNTS_LOST_USER].u;
-	return 0;
-}
-
-/* The losses of the probes shown, one line each, on stderr. */
-static void say_losses(const struct script *s)
-{
-	for (size_t i = 0; i < s->nlosses; i++) {
-		const struct probe_loss *l = &s->losses[i];
-		uint64_t lost = l->lost_ringbuf + l->lost_map + l->lost_user;
-		const char *name;
-		char key[40], safe[1024];
-		bool shown = !s->nselect;
-
-		snprintf(key, sizeof(key), "probe.%llu", (unsigned long long)l->id);
-		name = ebr_reader_meta(s->r, key);
-		if (!lost || !name || !generic_name(name))
-			continue;
-		for (size_t k = 0; k < s->nselect && !shown; k++)
-			shown = !fnmatch(s->select[k], name, 0);
-		if (shown)
-			fprintf(stderr, "ebrec script: %s: %llu of %llu events lost (ring buffer full "
-					"%llu, recorder queue full %llu)\n",
-				text_safe(name, safe, sizeof(safe)), (unsigned long long)lost,
-				(unsigned long long)l->emitted, (unsigned long long)l->lost_ringbuf,
-				(unsigned long long)l->lost_user);
-	}
-}
-
 /* ------------------------------------------------------------ one event */
-
-static const struct ebr_value *field(const struct ebr_event *ev, int32_t i)
-{
-	static const struct ebr_value none = { .s = "" };
-
-	return i >= 0 && (uint32_t)i < ev->nraw ? &ev->raw[i] : &none;
-}
-
-/* The fields a line lists after the print format's text, or instead of it. */
-static bool listed(const char *fname, bool after_format)
-{
-	if (!strncmp(fname, "common_", 7))
-		return false;
-	if (after_format) /* what the kernel's format has no place for */
-		return strlen(fname) > 4 && !strcmp(fname + strlen(fname) - 4, "_str");
-	return true;
-}
-
-static void text_value(FILE *f, const struct ebr_value *v, enum ebr_kind kind, bool hex)
-{
-	char safe[INFO_MAX / 4];
-
-	switch (kind) {
-	case EBR_KIND_S64:
-		fprintf(f, "%lld", (long long)ebr_value_s64(v));
-		break;
-	case EBR_KIND_STR:
-		fprintf(f, "\"%s\"", text_safe(v->s ? v->s : "", safe, sizeof(safe)));
-		break;
-	case EBR_KIND_BYTES:
-		for (uint32_t i = 0; i < v->len; i++)
-			fprintf(f, "%02x", (unsigned char)v->s[i]);
-		break;
-	case EBR_KIND_STACK:
-		for (uint32_t i = 0; i < v->len; i++)
-			fprintf(f, "%s0x%llx", i ? "," : "", (unsigned long long)v->frames[i]);
-		break;
-	default:
-		fprintf(f, hex ? "0x%llx" : "%llu", (unsigned long long)v->u);
-	}
-}
-
-/* The fields of ev (every one, or only those after_format), "name=value" each. */
-static void text_fields(const struct script *s, const struct script_type *t, uint32_t ti,
-			const struct ebr_event *ev, bool after_format, bool first)
-{
-	char safe[512];
-
-	for (uint32_t f = 0; f < ev->nraw; f++) {
-		const char *fname = "?";
-		enum ebr_kind kind = 0;
-
-		ebr_reader_type_field(s->r, ti, f, &fname, &kind);
-		if (!listed(fname, after_format) || !strcmp(fname, "capture_flags"))
-			continue;
-		printf("%s%s=", first ? "" : " ", text_safe(fname, safe, sizeof(safe)));
-		/* a uprobe's arguments are registers: addresses as often as numbers */
-		text_value(stdout, &ev->raw[f], kind, t->hex_args && kind == EBR_KIND_U64);
-		first = false;
-	}
-}
 
 static const char *time_text(const struct script *s, uint64_t ts, char *buf, size_t len)
 {
@@ -397,65 +194,58 @@ static const char *time_text(const struct script *s, uint64_t ts, char *buf, siz
 }
 
 /* trace-cmd report's line: "            comm-tid   [cpu] time: name:   info". */
-static int print_text(struct script *s, const struct script_type *t, uint32_t ti,
-		      const struct ebr_event *ev)
+static int print_text(struct script *s, const struct probe_row *row)
 {
 	char comm[TEXT_COMM_SIZE], name[512], when[64];
-	const struct ebr_value *c = field(ev, t->comm);
-	uint64_t tid = field(ev, t->pid)->u;
-	int printed = 0;
+	int err;
 
 	if (s->cols & COL_COMM)
-		printf("%16s", tid ? text_safe(c->s ? c->s : "", comm, sizeof(comm)) : "<idle>");
+		printf("%16s", row->tid ? text_safe(row->comm, comm, sizeof(comm)) : "<idle>");
 	if (s->cols & COL_TID)
-		printf("%s%-5llu", s->cols & COL_COMM ? "-" : "", (unsigned long long)tid);
+		printf("%s%-5llu", s->cols & COL_COMM ? "-" : "", (unsigned long long)row->tid);
 	if (s->cols & COL_PID)
-		printf(" %-7llu", (unsigned long long)field(ev, t->tgid)->u);
+		printf(" %-7llu", (unsigned long long)row->pid);
 	if (s->cols & COL_CPU)
-		printf(" [%03u]", ev->cpu);
+		printf(" [%03u]", row->ev->cpu);
 	if (s->cols & COL_TIME)
-		printf(" %s:", time_text(s, ev->ts, when, sizeof(when)));
+		printf(" %s:", time_text(s, row->ev->ts, when, sizeof(when)));
 	if (s->cols & COL_EVENT) {
-		size_t n = strlen(text_safe(t->short_name, name, sizeof(name)));
+		size_t n = strlen(text_safe(row->type->short_name, name, sizeof(name)));
 
 		printf(" %s: %.*s", name, n < 20 ? (int)(20 - n) : 0, "                    ");
 	}
 	if (s->cols & COL_TRACE) {
-		if (t->tracepoint)
-			printed = tpevent_print(s->tp, s->r, ti, ev, s->info, INFO_MAX);
-		if (printed < 0)
-			return EBR_E_NOMEM;
-		if (printed)
-			fputs(text_safe(s->info, s->safe, INFO_SAFE), stdout);
-		text_fields(s, t, ti, ev, printed > 0, !printed);
+		err = probe_text(s->tp, s->r, row, s->info, PROBE_TEXT_MAX);
+		if (err)
+			return err;
+		fputs(text_safe(s->info, s->safe, INFO_SAFE), stdout);
 	}
 	putchar('\n');
 	return 0;
 }
 
-static int print_json(struct script *s, const struct script_type *t, uint32_t ti,
-		      const struct ebr_event *ev)
+static int print_json(struct script *s, const struct probe_row *row)
 {
-	const struct ebr_value *c = field(ev, t->comm);
+	const struct ebr_event *ev = row->ev;
 	struct json j;
-	int printed = 0;
+	int printed;
 
 	json_init(&j, stdout);
 	json_object_begin(&j, NULL);
 	json_double(&j, "time", trace_seconds(s->r, ev->ts), 9);
 	json_u64(&j, "ts", ev->ts);
-	json_strn(&j, "comm", c->s ? c->s : "", c->s ? c->len : 0);
-	json_u64(&j, "pid", field(ev, t->tgid)->u);
-	json_u64(&j, "tid", field(ev, t->pid)->u);
+	json_strn(&j, "comm", row->comm, row->comm_len);
+	json_u64(&j, "pid", row->pid);
+	json_u64(&j, "tid", row->tid);
 	json_u64(&j, "cpu", ev->cpu);
-	json_str(&j, "event", t->name);
+	json_str(&j, "event", row->type->name);
 	json_object_begin(&j, "fields");
 	for (uint32_t f = 0; f < ev->nraw; f++) {
 		const struct ebr_value *v = &ev->raw[f];
 		const char *fname = "?";
 		enum ebr_kind kind = 0;
 
-		ebr_reader_type_field(s->r, ti, f, &fname, &kind);
+		ebr_reader_type_field(s->r, row->ti, f, &fname, &kind);
 		if (!strncmp(fname, "common_", 7))
 			continue;
 		switch (kind) {
@@ -482,10 +272,9 @@ static int print_json(struct script *s, const struct script_type *t, uint32_t ti
 		}
 	}
 	json_object_end(&j);
-	if (t->tracepoint)
-		printed = tpevent_print(s->tp, s->r, ti, ev, s->info, INFO_MAX);
+	printed = probe_format_text(s->tp, s->r, row, s->info, PROBE_TEXT_MAX);
 	if (printed < 0)
-		return EBR_E_NOMEM;
+		return printed;
 	if (printed)
 		json_str(&j, "text", s->info);
 	json_object_end(&j);
@@ -493,28 +282,28 @@ static int print_json(struct script *s, const struct script_type *t, uint32_t ti
 	return 0;
 }
 
-static int script_on_event(void *self, const struct ebr_reader *r, const struct ebr_event *ev)
+static int script_row(void *ctx, const struct probe_row *row)
 {
-	struct script *s = self;
-	struct script_type *t;
-	const struct ebr_value *c;
-	uint32_t ti = 0;
+	struct script *s = ctx;
 
-	(void)r;
-	if (ev->type == EBR_EV_COUNTS)
-		return count_losses(s, ev);
-	if (ev->type != EBR_EV_UNKNOWN)
-		return 0;
-	t = type_of(s, ev, &ti);
-	if (!t && !s->types)
-		return EBR_E_NOMEM;
-	if (!t || !t->shown)
-		return 0;
-	c = field(ev, t->comm);
-	if (!proc_filter_match(&s->who, field(ev, t->tgid)->u, c->s ? c->s : ""))
-		return 0;
 	s->printed++;
-	return s->json ? print_json(s, t, ti, ev) : print_text(s, t, ti, ev);
+	return s->json ? print_json(s, row) : print_text(s, row);
+}
+
+/* The losses of the probes shown, on stderr: a line each probe that lost events. */
+static void say_losses(const struct script *s)
+{
+	for (uint32_t i = 0; i < s->losses->nprobes; i++) {
+		struct probe_losses l;
+
+		if (!probe_losses_total(&s->losses->probes[i]) ||
+		    !probe_name_generic(s->losses->probes[i].name) ||
+		    !probe_events_selects(&s->events, s->losses->probes[i].name))
+			continue;
+		losses_of_probe(s->losses, i, &l);
+		fputs("ebrec script: ", stderr);
+		text_losses(stderr, s->r, &l);
+	}
 }
 
 int cmd_script(int argc, char **argv)
@@ -522,8 +311,8 @@ int cmd_script(int argc, char **argv)
 	struct script s = { 0 };
 	struct script_args a = { 0 };
 	struct trace_file tf;
-	struct analyzer an = { script_on_event, &s };
-	struct time_window window = { .next = &an, .nnext = 1 };
+	struct analyzer an[2] = { { probe_events_on_event, &s.events } };
+	struct time_window window = { .next = an, .nnext = 2 };
 	struct analyzer windowed = { time_window_on_event, &window };
 	int status = parse_args(&s, &a, argc, argv), err;
 
@@ -535,9 +324,14 @@ int cmd_script(int argc, char **argv)
 	if (trace_file_open(&tf, "script", a.file))
 		return 1;
 	s.r = tf.r;
-	s.info = malloc(INFO_MAX);
+	s.events.select = s.select;
+	s.events.emit = script_row;
+	s.events.ctx = &s;
+	s.info = malloc(PROBE_TEXT_MAX);
 	s.safe = malloc(INFO_SAFE);
-	if (!s.info || !s.safe || tpevent_new(&s.tp)) {
+	s.losses = calloc(1, sizeof(*s.losses));
+	an[1] = (struct analyzer){ losses_on_event, s.losses };
+	if (!s.info || !s.safe || !s.losses || tpevent_new(&s.tp)) {
 		fprintf(stderr, "ebrec script: out of memory\n");
 		goto cleanup;
 	}
@@ -557,8 +351,8 @@ cleanup:
 	tpevent_free(s.tp);
 	free(s.info);
 	free(s.safe);
-	free(s.types);
 	free(s.losses);
+	probe_events_release(&s.events);
 	trace_file_close(&tf);
 	return status;
 }

@@ -15,7 +15,7 @@ MAN = os.path.join(REPO, "docs", "man")
 FIXTURE = os.path.join(REPO, "tests", "fixtures", "damaged", "intact.ebr")
 COMMANDS = ["record", "report", "info", "dump", "script", "verify", "redact", "list"]
 ARG_VALUES = {"DISK": "vda", "TID": "1", "MS": "5", "FSTYPE": "ext4", "MIN_US": "1",
-              "MAX_US": "1000", "PORT": "80", "NAME": "x", "UID": "0"}
+              "MAX_US": "1000", "PORT": "80", "NAME": "x", "UID": "0", "PROBE": "tracepoint:*"}
 
 
 def man(name):
@@ -158,7 +158,7 @@ def test_pages_render_without_warnings():
 
 SEEDS = {"block": "block-10-writes", "proc": "proc-file-shell", "file": "proc-file-shell",
          "tcp": "tcp-sessions", "sched": "sched-switches", "profile": "stacks-profile-offcpu",
-         "offcpu": "stacks-profile-offcpu"}
+         "offcpu": "stacks-profile-offcpu", "probes": "generic-probes"}
 # views whose rows the seeds lack: test_file.py and test_tcp.py check the keys of the rows
 # their live recordings make (ext4slower's rows are fsslower's)
 NO_ROWS_IN_SEEDS = {"fsslower", "ext4slower", "tcpretrans"}

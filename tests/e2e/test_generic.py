@@ -6,6 +6,7 @@ import collections
 import json
 import os
 import re
+import select
 import shutil
 import signal
 import subprocess
@@ -208,18 +209,18 @@ def test_sched_process_glob_records_what_trace_cmd_records(live, out_dir):
         f.write("8192")
     # -C mono: trace-cmd's times in the clock ebrec's are in, so that both are cut to the
     # stretch they both recorded
-    tc = subprocess.Popen([*trace_cmd_wrapper(out_dir), "trace-cmd", "record", "-q", "-C",
-                           "mono", "-e", "sched:sched_process_*", "-o", str(tc_trace)],
-                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    # stdbuf: trace-cmd says it is recording on a line of its stdout, which is a pipe here
+    tc = subprocess.Popen([*trace_cmd_wrapper(out_dir), "stdbuf", "-oL", "trace-cmd", "record",
+                           "-C", "mono", "-e", "sched:sched_process_*", "-o", str(tc_trace)],
+                          stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
     rec = None
     try:
-        enable = "/sys/kernel/tracing/events/sched/sched_process_fork/enable"
+        said = b""
         deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            with open(enable) as f:
-                if f.read().strip() == "1":
-                    break
-            time.sleep(0.05)
+        while b"Hit Ctrl^C to stop recording" not in said and time.monotonic() < deadline:
+            if select.select([tc.stdout], [], [], 1)[0]:
+                said += os.read(tc.stdout.fileno(), 4096)
+        assert b"Hit Ctrl^C" in said, said
         rec = Recording(out_dir / "sched.ebr", "tracepoint:sched:sched_process_*")
         since = time.clock_gettime(time.CLOCK_MONOTONIC)
         spawn = subprocess.run([workload("ebr-spawn"), "100", "0", "0", "tc"],
