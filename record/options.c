@@ -21,10 +21,10 @@ static void usage(FILE *f)
 		"end of COMMAND (then ebrec exits with COMMAND's status).\n"
 		"\n"
 		"  -o FILE          trace file (default trace.ebr; '-' writes to stdout)\n"
-		"  -e EVENTS        probe families and probes, comma separated (default: every family\n"
-		"                   but offcpu, whose stack walk at every context switch costs more;\n"
-		"                   see 'ebrec list'). A probe is tracepoint:SYS:NAME (t:), globs\n"
-		"                   allowed; uprobe:PATH:FUNC (u:); uretprobe:PATH:FUNC (ur:);\n"
+		"  -e EVENTS        probe families and probes, comma separated, -e repeatable (default:\n"
+		"                   every family but offcpu, whose stack walk at every context switch\n"
+		"                   costs more; see 'ebrec list'). A probe is tracepoint:SYS:NAME (t:),\n"
+		"                   globs allowed; uprobe:PATH:FUNC (u:); uretprobe:PATH:FUNC (ur:);\n"
 		"                   usdt:PATH:PROVIDER:NAME (U:); PATH may be a library name (libc);\n"
 		"                   +kstack, +ustack after a probe capture its stacks\n"
 		"  -d SECONDS       stop after this long\n"
@@ -131,7 +131,9 @@ int record_options_parse(struct record_opts *o, int argc, char **argv)
 			o->out = optarg;
 			break;
 		case 'e':
-			o->events = optarg;
+			if (o->nevents == ARRAY_SIZE(o->events))
+				return usage_error("more than %zu -e", ARRAY_SIZE(o->events));
+			o->events[o->nevents++] = optarg;
 			break;
 		case 'd':
 			o->duration = strtod(optarg, &end);
@@ -238,20 +240,26 @@ int record_select_families(struct recorder *rec)
 {
 	struct generic_probes *g = &rec->o.generic;
 	char *buf, *save = NULL, *name;
+	size_t len = 0;
 	int status = 0;
 
-	if (!rec->o.events) {
+	if (!rec->o.nevents) {
 		for (size_t i = 0; i < nfamilies && i < RECORD_MAX_FAMILIES; i++)
 			if (!families[i]->opt_in)
 				rec->fams[rec->nfams++] = families[i];
 		return check_probe_options(rec);
 	}
-	/* the probes' texts point into it until the recording ends: freed with them */
-	buf = strdup(rec->o.events);
+	/* every -e, comma-joined: the probes' texts point into it until the recording ends */
+	for (size_t i = 0; i < rec->o.nevents; i++)
+		len += strlen(rec->o.events[i]) + 1;
+	buf = malloc(len);
 	if (!buf) {
 		fprintf(stderr, "ebrec record: out of memory\n");
 		return 1;
 	}
+	buf[0] = 0;
+	for (size_t i = 0; i < rec->o.nevents; i++)
+		strcat(strcat(buf, i ? "," : ""), rec->o.events[i]);
 	g->events_buf = buf;
 	for (name = strtok_r(buf, ",", &save); name && !status; name = strtok_r(NULL, ",", &save)) {
 		const struct family *f;

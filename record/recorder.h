@@ -24,7 +24,8 @@
 
 struct record_opts {
 	const char *out;
-	const char *events;
+	const char *events[64]; /* each -e, in order */
+	size_t nevents;
 	double duration;
 	long pid;
 	long freq;
