@@ -10,12 +10,14 @@
  *                          string "name-i"; prints "pid PID"
  *   ebr-probes usdt N      fires the USDT probe ebrec:tick(i, -1000 * i, "tick-i") for i in
  *                          0..N-1 (<sys/sdt.h>); prints "pid PID"
+ *   ebr-probes getppid N   makes N getppid system calls (make bench's tracepoint storm)
  */
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/sdt.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -92,7 +94,7 @@ int main(int argc, char **argv)
 	long n;
 
 	if (argc != 3) {
-		fprintf(stderr, "usage: ebr-probes signals|calls|usdt N\n");
+		fprintf(stderr, "usage: ebr-probes signals|calls|usdt|getppid N\n");
 		return 2;
 	}
 	n = atol(argv[2]);
@@ -104,6 +106,9 @@ int main(int argc, char **argv)
 		if (!strcmp(argv[1], "calls")) {
 			sum += ebr_probe_target(i, 2 * i + 1);
 			sum += (long)strlen(ebr_probe_name((int)i));
+		} else if (!strcmp(argv[1], "getppid")) {
+			/* the system call itself, not a libc wrapper that may cache */
+			sum += syscall(SYS_getppid) < 0;
 		} else if (!strcmp(argv[1], "usdt")) {
 			char label[32];
 			long neg = -1000 * i;
