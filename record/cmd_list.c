@@ -21,9 +21,9 @@ static void usage(FILE *f)
 	fprintf(f, "usage: ebrec list [PROBE]\n\n"
 		   "Lists the probe families, the tracepoints each uses, and whether this kernel\n"
 		   "has them. With PROBE, what record -e can record besides: tracepoints with\n"
-		   "their fields (tracepoint:SYS:NAME, globs allowed), the functions of a binary\n"
-		   "(uprobe:PATH:FUNC, PATH may be a library name such as libc) or its USDT probes\n"
-		   "with their arguments (usdt:PATH).\n\n"
+		   "their fields (tracepoint:SYS:NAME, globs allowed), the functions of a\n"
+		   "binary (uprobe:PATH:FUNC, PATH may be a library name such as libc) or its\n"
+		   "USDT probes with their arguments (usdt:PATH).\n\n"
 		   "examples:\n"
 		   "  ebrec list\n  ebrec list | grep -v '^ *yes'\n"
 		   "  ebrec list 'tracepoint:sched:*'\n"
@@ -104,12 +104,14 @@ static int list_binary(const struct probe_spec *s, const char *text)
 			uint32_t signed_args;
 			unsigned nargs = usdt_arg_count(n->args, &signed_args);
 
-			if ((s->b && fnmatch(s->b, n->provider, 0)) || (s->c && fnmatch(s->c, n->name, 0)))
+			if ((s->b && fnmatch(s->b, n->provider, 0)) ||
+			    (s->c && fnmatch(s->c, n->name, 0)))
 				continue;
 			shown++;
 			printf("usdt:%s:%s:%s\n", path, n->provider, n->name);
 			for (unsigned a = 0; a < nargs && a < EBR_GENERIC_MAX_ARGS; a++)
-				printf("    %s arg%u\n", signed_args & (1u << a) ? "s64" : "u64", a);
+				printf("    %s arg%u\n", signed_args & (1u << a) ? "s64" : "u64",
+				       a);
 		}
 		if (!err)
 			usdt_notes_free(&notes);

@@ -79,7 +79,8 @@ static bool soname_matches(const char *key, const char *name)
 		return true;
 	if (!strncmp(key, name, n) && !strncmp(key + n, ".so", 3))
 		return true;
-	return !strncmp(key, "lib", 3) && !strncmp(key + 3, name, n) && !strncmp(key + 3 + n, ".so", 3);
+	return !strncmp(key, "lib", 3) && !strncmp(key + 3, name, n) &&
+	       !strncmp(key + 3 + n, ".so", 3);
 }
 
 /* A library of the dynamic linker's cache (glibc's format 1.1) whose soname matches name. */
@@ -202,7 +203,8 @@ int elf_functions(const char *path, struct elf_names *out)
 		GElf_Shdr sh;
 		Elf_Data *data;
 
-		if (!gelf_getshdr(scn, &sh) || (sh.sh_type != SHT_SYMTAB && sh.sh_type != SHT_DYNSYM))
+		if (!gelf_getshdr(scn, &sh) ||
+		    (sh.sh_type != SHT_SYMTAB && sh.sh_type != SHT_DYNSYM))
 			continue;
 		data = elf_getdata(scn, NULL);
 		for (size_t i = 0; data && sh.sh_entsize && i < sh.sh_size / sh.sh_entsize && !err;
@@ -214,8 +216,8 @@ int elf_functions(const char *path, struct elf_names *out)
 			if (!gelf_getsym(data, (int)i, &sym))
 				break;
 			type = GELF_ST_TYPE(sym.st_info);
-			if ((type != STT_FUNC && type != STT_GNU_IFUNC) || sym.st_shndx == SHN_UNDEF ||
-			    !sym.st_value)
+			if ((type != STT_FUNC && type != STT_GNU_IFUNC) ||
+			    sym.st_shndx == SHN_UNDEF || !sym.st_value)
 				continue;
 			name = elf_strptr(elf, sh.sh_link, sym.st_name);
 			if (name && *name)

@@ -201,7 +201,8 @@ int generic_translate(struct translate_ctx *ctx, const void *rec, size_t size)
 		case GSRC_DYNAMIC:
 			p.malformed |= !field_bytes(&p, f, &data, &len);
 			if (probe->fields[i].kind == EBR_KIND_STR) {
-				val->s = string_value(&room, data ? data : (const uint8_t *)"", len);
+				val->s = string_value(&room, data ? data : (const uint8_t *)"",
+						      len);
 			} else {
 				val->s = (const char *)data;
 				val->len = (uint32_t)len;
@@ -215,7 +216,8 @@ int generic_translate(struct translate_ctx *ctx, const void *rec, size_t size)
 			break;
 		case GSRC_STRING:
 			if (f->index < EBR_GENERIC_MAX_STRS && p.strs[f->index])
-				val->s = string_value(&room, p.strs[f->index], p.str_lens[f->index]);
+				val->s = string_value(&room, p.strs[f->index],
+						      p.str_lens[f->index]);
 			break;
 		case GSRC_KSTACK:
 			val->frames = p.kframes;

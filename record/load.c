@@ -47,8 +47,8 @@ static int check_every_prog_listed(const struct ebrec_bpf *skel)
 	bpf_object__for_each_program(prog, skel->obj) {
 		if (!prog_in(skel, families, nfamilies, prog) && !generic_is_prog(skel, prog)) {
 			fprintf(stderr, "ebrec record: BPF program %s is in no family's table of "
-					"programs (record/<family>.c) nor generic_prog(): this build "
-					"is broken\n",
+					"programs (record/<family>.c) nor generic_prog(): this "
+					"build is broken\n",
 				bpf_program__name(prog));
 			return -ENOENT;
 		}

@@ -49,7 +49,7 @@ static void usage(FILE *f)
 		"  ebrec record -o build.ebr -- make -j2\n"
 		"  ebrec record -o - -d 5 | ssh analyst@host 'cat > prod.ebr'\n"
 		"  ebrec record -e block,tracepoint:signal:signal_generate -- ./server\n"
-		"  ebrec record -e uretprobe:/bin/bash:readline --str uretprobe:/bin/bash:readline:retval\n");
+		"  ebrec record -e ur:/bin/bash:readline --str ur:/bin/bash:readline:retval\n");
 }
 
 static int usage_error(const char *fmt, ...)
@@ -95,7 +95,10 @@ static bool family_selected(const struct recorder *rec, const struct family *f)
 
 int record_options_parse(struct record_opts *o, int argc, char **argv)
 {
-	enum { OPT_BUFFER = 256, OPT_FAIL_ON_LOSS, OPT_MIN_US, OPT_FS, OPT_COMM, OPT_STR, OPT_STACKS };
+	enum {
+		OPT_BUFFER = 256, OPT_FAIL_ON_LOSS, OPT_MIN_US, OPT_FS, OPT_COMM, OPT_STR,
+		OPT_STACKS
+	};
 	static const struct option longopts[] = {
 		{ "output", required_argument, NULL, 'o' },
 		{ "events", required_argument, NULL, 'e' },
@@ -180,13 +183,14 @@ int record_options_parse(struct record_opts *o, int argc, char **argv)
 			break;
 		case OPT_COMM:
 			if (!*optarg || strlen(optarg) >= EBR_COMM_LEN)
-				return usage_error("--comm needs a thread name of 1 to %d bytes, not '%s'",
-						   EBR_COMM_LEN - 1, optarg);
+				return usage_error("--comm needs a thread name of 1 to %d bytes, "
+						   "not '%s'", EBR_COMM_LEN - 1, optarg);
 			strcpy(o->generic.comm, optarg);
 			break;
 		case OPT_STR:
 			if (o->generic.nstrs == ARRAY_SIZE(o->generic.strs))
-				return usage_error("more than %zu --str", ARRAY_SIZE(o->generic.strs));
+				return usage_error("more than %zu --str",
+						   ARRAY_SIZE(o->generic.strs));
 			o->generic.strs[o->generic.nstrs++] = optarg;
 			break;
 		case OPT_STACKS:
@@ -267,15 +271,16 @@ int record_select_families(struct recorder *rec)
 
 		if (probe_spec_is_probe(name)) {
 			if (g->nspecs == ARRAY_SIZE(g->specs))
-				return usage_error("-e names more than %zu probes", ARRAY_SIZE(g->specs));
+				return usage_error("-e names more than %zu probes",
+						   ARRAY_SIZE(g->specs));
 			g->specs[g->nspecs++] = name;
 			continue;
 		}
 		f = family_find(name);
 		if (!f)
-			return usage_error("unknown family '%s' ('ebrec list' shows the families; "
-					   "a probe is TYPE:..., e.g. tracepoint:sched:sched_switch)",
-					   name);
+			return usage_error("unknown family '%s' ('ebrec list' shows the "
+					   "families; a probe is TYPE:..., e.g. "
+					   "tracepoint:sched:sched_switch)", name);
 		for (size_t i = 0; i < rec->nfams; i++)
 			dup |= rec->fams[i] == f;
 		if (!dup && rec->nfams < RECORD_MAX_FAMILIES)

@@ -44,9 +44,10 @@ static int strip_modifiers(char *s, unsigned *flags, char *err, size_t errlen)
 			*flags |= EBR_GEN_KSTACK;
 		else if (!strcmp(plus, "+ustack"))
 			*flags |= EBR_GEN_USTACK;
-		else if (plus[1] && strspn(plus + 1, "abcdefghijklmnopqrstuvwxyz") == strlen(plus + 1)) {
-			snprintf(err, errlen, "unknown modifier '%s' (+kstack and +ustack are known)",
-				 plus);
+		else if (plus[1] && strspn(plus + 1, "abcdefghijklmnopqrstuvwxyz") ==
+					    strlen(plus + 1)) {
+			snprintf(err, errlen, "unknown modifier '%s' (+kstack and +ustack are "
+				 "known)", plus);
 			return -EINVAL;
 		} else {
 			return 0; /* a '+' of the function's name, as C++ operator+ */
@@ -124,8 +125,8 @@ int probe_str_parse(const char *text, struct probe_spec *spec, int *arg, char *e
 	char *end;
 
 	if (!colon || (size_t)(colon - text) >= sizeof(probe)) {
-		snprintf(err, errlen, "--str needs PROBE:ARG (e.g. uretprobe:/bin/bash:readline:retval), "
-			 "not '%s'", text);
+		snprintf(err, errlen, "--str needs PROBE:ARG (e.g. "
+			 "uretprobe:/bin/bash:readline:retval), not '%s'", text);
 		return -EINVAL;
 	}
 	memcpy(probe, text, (size_t)(colon - text));

@@ -13,6 +13,7 @@
 #include "analyze/tpevent.h"
 #include "report/commands.h"
 #include "report/json.h"
+#include "report/json_models.h"
 #include "report/probe_text.h"
 #include "report/text.h"
 #include "report/trace_file.h"
@@ -58,10 +59,11 @@ static void usage(FILE *f)
 		"usage: ebrec script FILE [-e PROBE]... [-p PID] [--comm NAME] [--since WHEN]\n"
 		"                    [--until WHEN] [-F COLUMNS] [-T] [--format text|json]\n"
 		"\n"
-		"Every event of the trace's probes (record -e tracepoint:..., uprobe:..., usdt:...),\n"
-		"one per line, as trace-cmd report and perf script print them: comm-tid, [cpu], time\n"
-		"(seconds from the start), the probe, and its fields by the tracepoint's own print\n"
-		"format where it has one. Losses are said at the end, on stderr.\n"
+		"Every event of the trace's probes (record -e tracepoint:..., uprobe:...,\n"
+		"usdt:...), one per line, as trace-cmd report and perf script print them:\n"
+		"comm-tid, [cpu], time (seconds from the start), the probe, and its fields by\n"
+		"the tracepoint's own print format where it has one. Losses are said at the end,\n"
+		"on stderr.\n"
 		"\n"
 		"  -e PROBE          only this probe (a glob over the names 'ebrec info' lists:\n"
 		"                    tracepoint:sched:*, uprobe:*:readline); repeatable\n"
@@ -149,8 +151,9 @@ static int parse_args(struct script *s, struct script_args *a, int argc, char **
 			s->events.who.comm = val;
 		} else if (!strcmp(arg, "--since") || !strcmp(arg, "--until")) {
 			if (window_end_parse(val, !strcmp(arg, "--since") ? &a->since : &a->until))
-				return usage_error("--since and --until take seconds from the start, "
-						   "HH:MM:SS or 'YYYY-MM-DD HH:MM:SS', not", val);
+				return usage_error("--since and --until take seconds from the "
+						   "start, HH:MM:SS or 'YYYY-MM-DD HH:MM:SS', not",
+						   val);
 		} else if (!strcmp(arg, "-F")) {
 			if (parse_columns(val, &s->cols))
 				return usage_error("-F takes columns of comm, tid, pid, cpu, time, "
@@ -184,7 +187,8 @@ static const char *time_text(const struct script *s, uint64_t ts, char *buf, siz
 		uint64_t ns = real && start ? strtoull(real, NULL, 10) + (ts - start) : 0;
 
 		text_hms(s->r, ts, hms, sizeof(hms));
-		snprintf(buf, len, "%s.%06llu", hms, (unsigned long long)(ns % 1000000000ull / 1000));
+		snprintf(buf, len, "%s.%06llu", hms,
+			 (unsigned long long)(ns % 1000000000ull / 1000));
 		return buf;
 	}
 	ts = ts > trace_start_ns(s->r) ? ts - trace_start_ns(s->r) : 0;
@@ -239,39 +243,7 @@ static int print_json(struct script *s, const struct probe_row *row)
 	json_u64(&j, "tid", row->tid);
 	json_u64(&j, "cpu", ev->cpu);
 	json_str(&j, "event", row->type->name);
-	json_object_begin(&j, "fields");
-	for (uint32_t f = 0; f < ev->nraw; f++) {
-		const struct ebr_value *v = &ev->raw[f];
-		const char *fname = "?";
-		enum ebr_kind kind = 0;
-
-		ebr_reader_type_field(s->r, row->ti, f, &fname, &kind);
-		if (!strncmp(fname, "common_", 7))
-			continue;
-		switch (kind) {
-		case EBR_KIND_S64:
-			json_s64(&j, fname, ebr_value_s64(v));
-			break;
-		case EBR_KIND_STR:
-			json_strn(&j, fname, v->s ? v->s : "", v->s ? v->len : 0);
-			break;
-		case EBR_KIND_BYTES:
-			json_array_begin(&j, fname);
-			for (uint32_t i = 0; i < v->len; i++)
-				json_u64(&j, NULL, (unsigned char)v->s[i]);
-			json_array_end(&j);
-			break;
-		case EBR_KIND_STACK:
-			json_array_begin(&j, fname);
-			for (uint32_t i = 0; i < v->len; i++)
-				json_u64(&j, NULL, v->frames[i]);
-			json_array_end(&j);
-			break;
-		default:
-			json_u64(&j, fname, v->u);
-		}
-	}
-	json_object_end(&j);
+	json_event_fields(&j, s->r, row->ti, ev, "common_");
 	printed = probe_format_text(s->tp, s->r, row, s->info, PROBE_TEXT_MAX);
 	if (printed < 0)
 		return printed;

@@ -79,7 +79,8 @@ void text_losses(FILE *f, const struct ebr_reader *r, const struct probe_losses 
 	/* a probe's name comes from the trace's META */
 	text_safe(l->name, name, sizeof(name));
 	if (!lost) {
-		fprintf(f, "%s events: %llu emitted, 0 lost\n", name, (unsigned long long)l->emitted);
+		fprintf(f, "%s events: %llu emitted, 0 lost\n", name,
+			(unsigned long long)l->emitted);
 		return;
 	}
 	fprintf(f,

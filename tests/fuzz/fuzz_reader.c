@@ -292,8 +292,8 @@ static void through_format(const uint8_t *data, size_t size)
 	left = (size_t)(data + size - val);
 	fields[def.nfields++] = (struct ebr_field_def){ "common_pid", EBR_KIND_U64, NULL };
 	/* the fields as the recorder would have them, from a format ebrec gives libtraceevent */
-	if (tpevent_format_usable(text, tlen) && tep_parse_format(tep, &ev, text, tlen, "fz") == 0 &&
-	    ev)
+	if (tpevent_format_usable(text, tlen) &&
+	    tep_parse_format(tep, &ev, text, tlen, "fz") == 0 && ev)
 		for (struct tep_format_field *f = ev->format.fields;
 		     f && def.nfields < EBR_MAX_FIELDS; f = f->next)
 			if (f->name && *f->name && strcmp(f->name, "common_pid"))

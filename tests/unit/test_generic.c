@@ -123,6 +123,11 @@ static const struct ebr_field_def *field_named(const struct generic_probe *p, co
 	return NULL;
 }
 
+/* A field past the most a record can be (EBR_GENERIC_RAW_MAX). */
+static const char BIG_FIELD[] =
+	"name: y\nID: 1\nformat:\n\tfield:int common_pid;\toffset:4;\tsize:4;\tsigned:1;\n\n"
+	"\tfield:char big[9000];\toffset:8;\tsize:9000;\tsigned:0;\n\nprint fmt: \"\"\n";
+
 static void test_fields_from_format_files(void)
 {
 	struct generic_probe p = { 0 };
@@ -156,11 +161,7 @@ static void test_fields_from_format_files(void)
 	generic_probe_release(&p);
 
 	/* refused: a field past the most a record can be, and no format at all */
-	CHECK_EQ(generic_tracepoint_fields(&p, "x", "y",
-					   "name: y\nID: 1\nformat:\n\tfield:int common_pid;\t"
-					   "offset:4;\tsize:4;\tsigned:1;\n\n\tfield:char big[9000];"
-					   "\toffset:8;\tsize:9000;\tsigned:0;\n\nprint fmt: \"\"\n"),
-		 -EINVAL);
+	CHECK_EQ(generic_tracepoint_fields(&p, "x", "y", BIG_FIELD), -EINVAL);
 	generic_probe_release(&p);
 	CHECK_EQ(generic_tracepoint_fields(&p, "x", "y", "not a format"), -EINVAL);
 	generic_probe_release(&p);
