@@ -56,12 +56,14 @@ const struct probe_type *probe_type_of(struct probe_types *t, const struct ebr_r
 	if (i < 0)
 		return NULL;
 	if (!t->v) {
-		t->n = ebr_reader_type_count(r);
-		t->v = calloc(t->n ? t->n : 1, sizeof(*t->v));
+		uint32_t n = ebr_reader_type_count(r);
+
+		t->v = calloc(n ? n : 1, sizeof(*t->v));
 		if (!t->v) {
 			*err = EBR_E_NOMEM;
 			return NULL;
 		}
+		t->n = n;
 	}
 	if ((uint32_t)i >= t->n)
 		return NULL;

@@ -284,6 +284,7 @@ static int type_load(struct tp_type *tt, const struct ebr_reader *r, uint32_t ti
 		     const char *text, const char *sys)
 {
 	const char *long_size = ebr_reader_meta(r, "host.long_size");
+	enum tep_errno err;
 	int nodes = 0;
 
 	tt->state = TP_UNUSABLE;
@@ -294,9 +295,16 @@ static int type_load(struct tp_type *tt, const struct ebr_reader *r, uint32_t ti
 	/* the rebuilt records hold numbers in this host's order */
 	tep_set_file_bigendian(tt->tep, host_big_endian() ? TEP_BIG_ENDIAN : TEP_LITTLE_ENDIAN);
 	tep_set_local_bigendian(tt->tep, host_big_endian() ? TEP_BIG_ENDIAN : TEP_LITTLE_ENDIAN);
+	/*
+	 * libtraceevent does not always say that an allocation failed, and may then parse a
+	 * format into something else: errno says it
+	 */
+	errno = 0;
+	err = tep_parse_format(tt->tep, &tt->ev, text, strlen(text), sys);
+	if (err == TEP_ERRNO__MEM_ALLOC_FAILED || errno == ENOMEM)
+		return -ENOMEM;
 	/* a print fmt libtraceevent could not parse: the caller's field listing says more */
-	if (tep_parse_format(tt->tep, &tt->ev, text, strlen(text), sys) || !tt->ev ||
-	    (tt->ev->flags & TEP_EVENT_FL_FAILED))
+	if (err || !tt->ev || (tt->ev->flags & TEP_EVENT_FL_FAILED))
 		return 0;
 	tt->common_type = tep_find_common_field(tt->ev, "common_type");
 	tt->common_pid = tep_find_common_field(tt->ev, "common_pid");
@@ -318,13 +326,28 @@ static int type_load(struct tp_type *tt, const struct ebr_reader *r, uint32_t ti
 static int print_record(struct tpevent *t, struct tp_type *tt, const struct ebr_event *ev,
 			char *out, size_t len);
 
-/* The child of format_trial(): exits 0 when the format parsed, passed and printed. */
+/*
+ * The child of format_trial(): exits TRIAL_OK when the format parsed, passed and printed,
+ * TRIAL_NOMEM when memory ran out on the way.
+ */
+enum { TRIAL_OK = 0, TRIAL_UNUSABLE = 1, TRIAL_NOMEM = 2 };
+
+/*
+ * A crash in the trial, silently (no sanitizer or fuzzer report of it): libtraceevent does
+ * not check every allocation, so a crash just after one failed (errno says so) is for want
+ * of memory, not the format's doing.
+ */
+static void trial_crashed(int sig)
+{
+	(void)sig;
+	_exit(errno == ENOMEM ? TRIAL_NOMEM : TRIAL_UNUSABLE);
+}
+
 static void __attribute__((noreturn)) trial_in_child(struct tpevent *t,
 						     const struct ebr_reader *r, uint32_t ti,
 						     const char *text, const char *sys)
 {
 	static const char ones[64] = { [0 ... 63] = (char)0xff };
-	/* a crash ends the child, silently: no sanitizer or fuzzer report of it */
 	static const int deadly[] = { SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT };
 	struct ebr_value vals[EBR_MAX_FIELDS];
 	struct ebr_event ev = { .raw = vals };
@@ -334,10 +357,21 @@ static void __attribute__((noreturn)) trial_in_child(struct tpevent *t,
 	uint32_t id;
 
 	for (size_t i = 0; i < sizeof(deadly) / sizeof(deadly[0]); i++)
-		signal(deadly[i], SIG_DFL);
+		signal(deadly[i], trial_crashed);
 	alarm(TP_TRIAL_SECONDS);
-	if (type_load(&tt, r, ti, text, sys) || tt.state != TP_USABLE)
-		_exit(1);
+	errno = 0;
+	if (type_load(&tt, r, ti, text, sys))
+		_exit(TRIAL_NOMEM);
+	if (tt.state != TP_USABLE) {
+		/*
+		 * libtraceevent does not always say that an allocation failed: a format that
+		 * parses the second time failed the first for want of memory
+		 */
+		type_release(&tt);
+		if (type_load(&tt, r, ti, text, sys) || tt.state == TP_USABLE)
+			_exit(TRIAL_NOMEM);
+		_exit(TRIAL_UNUSABLE);
+	}
 	ebr_reader_type_at(r, ti, &id, &tname, &ev.nraw);
 	ev.nraw = ev.nraw < EBR_MAX_FIELDS ? ev.nraw : EBR_MAX_FIELDS;
 	for (int pattern = 0; pattern < 2; pattern++) {
@@ -346,17 +380,18 @@ static void __attribute__((noreturn)) trial_in_child(struct tpevent *t,
 						      .s = pattern ? ones : "",
 						      .len = pattern ? sizeof(ones) : 0 };
 		if (print_record(t, &tt, &ev, out, sizeof(out)) < 0)
-			_exit(1);
+			_exit(TRIAL_NOMEM);
 	}
-	_exit(0);
+	_exit(TRIAL_OK);
 }
 
 /*
  * Whether the format survives libtraceevent: parsed, checked and printed (every field zero,
  * then every byte 0xff) in a child process first, which may crash or hang in its stead.
+ * 1 it does, 0 it does not, -ENOMEM (no memory for the child or in it).
  */
-static bool format_trial(struct tpevent *t, const struct ebr_reader *r, uint32_t ti,
-			 const char *text, const char *sys)
+static int format_trial(struct tpevent *t, const struct ebr_reader *r, uint32_t ti,
+			const char *text, const char *sys)
 {
 	int status = 0;
 	pid_t pid;
@@ -364,13 +399,15 @@ static bool format_trial(struct tpevent *t, const struct ebr_reader *r, uint32_t
 	fflush(NULL); /* nothing buffered is written twice */
 	pid = fork();
 	if (pid < 0)
-		return false;
+		return errno == ENOMEM || errno == EAGAIN ? -ENOMEM : 0;
 	if (pid == 0)
 		trial_in_child(t, r, ti, text, sys);
 	while (waitpid(pid, &status, 0) < 0)
 		if (errno != EINTR)
-			return false;
-	return WIFEXITED(status) && WEXITSTATUS(status) == 0;
+			return 0;
+	if (WIFEXITED(status) && WEXITSTATUS(status) == TRIAL_NOMEM)
+		return -ENOMEM;
+	return WIFEXITED(status) && WEXITSTATUS(status) == TRIAL_OK;
 }
 
 /* Type ti's format file, tried and then parsed: its state says whether it can print. */
@@ -380,6 +417,7 @@ static int type_parse(struct tpevent *t, struct tp_type *tt, const struct ebr_re
 	const char *tname, *text;
 	char key[1100], sys[256];
 	uint32_t id, nf;
+	int err;
 
 	tt->state = TP_UNUSABLE;
 	if (ebr_reader_type_at(r, ti, &id, &tname, &nf) || nf > EBR_MAX_FIELDS ||
@@ -388,9 +426,14 @@ static int type_parse(struct tpevent *t, struct tp_type *tt, const struct ebr_re
 	if (snprintf(key, sizeof(key), "format.%s", tname) >= (int)sizeof(key))
 		return 0;
 	text = ebr_reader_meta(r, key);
-	if (!text || !text_usable(text, strlen(text)) || !format_trial(t, r, ti, text, sys))
+	if (!text || !text_usable(text, strlen(text)))
 		return 0;
-	return type_load(tt, r, ti, text, sys);
+	err = format_trial(t, r, ti, text, sys);
+	if (err <= 0)
+		return err;
+	err = type_load(tt, r, ti, text, sys);
+	/* the same parse went through in the child: failing here, it ran out of memory */
+	return err ? err : tt->state == TP_USABLE ? 0 : -ENOMEM;
 }
 
 /* ------------------------------------------------------------ records rebuilt */
@@ -485,9 +528,10 @@ static int print_record(struct tpevent *t, struct tp_type *tt, const struct ebr_
 	rec.size = (int)end;
 	rec.data = t->buf;
 	trace_seq_reset(&t->seq);
+	errno = 0; /* as in type_load(): how an allocation that failed is known */
 	tep_print_event(tt->tep, &t->seq, &rec, "%s", TEP_PRINT_INFO);
 	memset(t->buf, 0, end); /* zero again for the next event */
-	if (t->seq.state == TRACE_SEQ__MEM_ALLOC_FAILED)
+	if (t->seq.state == TRACE_SEQ__MEM_ALLOC_FAILED || errno == ENOMEM)
 		return -ENOMEM;
 	n = t->seq.len < len ? t->seq.len : len - 1;
 	memcpy(out, t->seq.buffer, n);
@@ -502,10 +546,12 @@ int tpevent_print(struct tpevent *t, const struct ebr_reader *r, uint32_t ti,
 	int err;
 
 	if (!t->types) {
-		t->ntypes = ebr_reader_type_count(r);
-		t->types = calloc(t->ntypes ? t->ntypes : 1, sizeof(*t->types));
+		uint32_t n = ebr_reader_type_count(r);
+
+		t->types = calloc(n ? n : 1, sizeof(*t->types));
 		if (!t->types)
 			return -ENOMEM;
+		t->ntypes = n;
 	}
 	if (ti >= t->ntypes)
 		return 0;

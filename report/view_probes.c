@@ -42,10 +42,12 @@ static int probes_tally_row(void *ctx, const struct probe_row *row)
 	char comm[EBR_COMM_MAX + 1];
 
 	if (!s->counts) {
-		s->ncounts = ebr_reader_type_count(s->out->tf->r);
-		s->counts = calloc(s->ncounts ? s->ncounts : 1, sizeof(*s->counts));
+		uint32_t n = ebr_reader_type_count(s->out->tf->r);
+
+		s->counts = calloc(n ? n : 1, sizeof(*s->counts));
 		if (!s->counts)
 			return EBR_E_NOMEM;
+		s->ncounts = n;
 	}
 	if (row->ti >= s->ncounts)
 		return 0;
