@@ -104,7 +104,7 @@ static bool text_usable(const char *text, size_t len)
 {
 	int depth = 0;
 
-	if (len > TPEVENT_FORMAT_MAX)
+	if (!len || len > TPEVENT_FORMAT_MAX)
 		return false;
 	for (size_t i = 0; i < len; i++) {
 		unsigned char c = (unsigned char)text[i];
@@ -297,11 +297,12 @@ static int type_load(struct tp_type *tt, const struct ebr_reader *r, uint32_t ti
 	tep_set_local_bigendian(tt->tep, host_big_endian() ? TEP_BIG_ENDIAN : TEP_LITTLE_ENDIAN);
 	/*
 	 * libtraceevent does not always say that an allocation failed, and may then parse a
-	 * format into something else: errno says it
+	 * format into something else: errno says it (a parse that fails may leave errno set
+	 * anyway: trial_in_child() tells those apart by parsing again)
 	 */
 	errno = 0;
 	err = tep_parse_format(tt->tep, &tt->ev, text, strlen(text), sys);
-	if (err == TEP_ERRNO__MEM_ALLOC_FAILED || errno == ENOMEM)
+	if (err == TEP_ERRNO__MEM_ALLOC_FAILED || (!err && errno == ENOMEM))
 		return -ENOMEM;
 	/* a print fmt libtraceevent could not parse: the caller's field listing says more */
 	if (err || !tt->ev || (tt->ev->flags & TEP_EVENT_FL_FAILED))
