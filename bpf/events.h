@@ -266,6 +266,13 @@ enum {
 /* ebr_generic_cfg.flags */
 #define EBR_GEN_KSTACK 1u   /* capture the kernel stack */
 #define EBR_GEN_USTACK 2u   /* capture the user stack */
+/*
+ * Leave the recorder's own events out: its system calls, its uprobes and USDT probes. Other
+ * tracepoints record whatever happens while the recorder is the current task, as ftrace
+ * does: it is often an interrupt of it, which BPF cannot tell apart here (the preempt count
+ * is a per-CPU variable kallsyms does not name without CONFIG_KALLSYMS_ALL).
+ */
+#define EBR_GEN_NOT_SELF 4u
 #define EBR_GEN_DYN_REL 0x8000u /* dyn_off: a __rel_loc field (offset from the field's end) */
 
 

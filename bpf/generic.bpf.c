@@ -42,23 +42,21 @@ struct {
 const volatile char ebr_comm_filter[EBR_COMM_LEN] = {};
 
 /*
- * The scratch record with its task fields, or NULL when -p or --comm exclude the task.
- * in_interrupt: the probe fired in an interrupt, whatever task it interrupted, which may be
- * the recorder: its event is recorded then (only the recorder's own doings are left out).
+ * The scratch record with its task fields, or NULL when -p, --comm or the recorder's own
+ * filter (EBR_GEN_NOT_SELF) exclude the task.
  */
 static __always_inline struct ebr_rec_generic *generic_begin(__u64 cookie,
-							     struct ebr_generic_cfg **cfg,
-							     bool in_interrupt)
+							     struct ebr_generic_cfg **cfg)
 {
 	__u64 id = bpf_get_current_pid_tgid();
 	struct ebr_rec_generic *r;
 	__u32 zero = 0, probe = (__u32)cookie, tgid = id >> 32;
 
-	if (in_interrupt ? ebr_target_tgid && ebr_target_tgid != tgid : !ebr_tgid_wanted(tgid))
+	if (ebr_target_tgid && ebr_target_tgid != tgid)
 		return NULL;
 	*cfg = bpf_map_lookup_elem(&ebr_generic_probes, &probe);
 	r = bpf_map_lookup_elem(&ebr_generic_scratch, &zero);
-	if (!*cfg || !r)
+	if (!*cfg || !r || ((*cfg)->flags & EBR_GEN_NOT_SELF && tgid == ebr_self_tgid))
 		return NULL;
 	ebr_current_comm(r->comm);
 	if (ebr_comm_filter[0]) {
@@ -124,22 +122,18 @@ static __always_inline void generic_finish(void *ctx, struct ebr_rec_generic *r,
 
 /*
  * Tracepoints (attached through perf events, so that each has a cookie). The record's first
- * 8 bytes (common_type, _flags, _preempt_count, _pid) are refused to BPF: the copy starts
- * after them, and readers rebuild them. Its __data_loc data follows the fixed fields: the
+ * 8 bytes (common_type, _flags, _preempt_count, _pid) are refused to BPF (when it runs they
+ * hold the kernel's pt_regs pointer, perf_trace_run_bpf_submit()): the copy starts after
+ * them, and readers rebuild them. Its __data_loc data follows the fixed fields: the
  * copy ends where the last of them ends.
  */
 SEC("tracepoint")
 int generic_tracepoint(void *ctx)
 {
 	struct ebr_generic_cfg *cfg;
-	struct ebr_rec_generic *r;
-	__u8 flags = 0;
+	struct ebr_rec_generic *r = generic_begin(bpf_get_attach_cookie(ctx), &cfg);
 	__u32 end, off;
 
-	/* common_flags, as the kernel filled them: readable through a helper, not directly */
-	bpf_probe_read_kernel(&flags, sizeof(flags), ctx + 2);
-	r = generic_begin(bpf_get_attach_cookie(ctx), &cfg,
-			  flags & (TRACE_FLAG_HARDIRQ | TRACE_FLAG_SOFTIRQ | TRACE_FLAG_NMI));
 	if (!r)
 		return 0;
 	end = cfg->raw_size;
@@ -210,7 +204,7 @@ SEC("uprobe")
 int BPF_KPROBE(generic_uprobe)
 {
 	struct ebr_generic_cfg *cfg;
-	struct ebr_rec_generic *r = generic_begin(bpf_get_attach_cookie(ctx), &cfg, false);
+	struct ebr_rec_generic *r = generic_begin(bpf_get_attach_cookie(ctx), &cfg);
 	__u64 args[EBR_GENERIC_MAX_ARGS] = {
 		PT_REGS_PARM1(ctx), PT_REGS_PARM2(ctx), PT_REGS_PARM3(ctx),
 		PT_REGS_PARM4(ctx), PT_REGS_PARM5(ctx), PT_REGS_PARM6(ctx),
@@ -225,7 +219,7 @@ SEC("uretprobe")
 int BPF_KRETPROBE(generic_uretprobe)
 {
 	struct ebr_generic_cfg *cfg;
-	struct ebr_rec_generic *r = generic_begin(bpf_get_attach_cookie(ctx), &cfg, false);
+	struct ebr_rec_generic *r = generic_begin(bpf_get_attach_cookie(ctx), &cfg);
 	__u64 args[EBR_GENERIC_MAX_ARGS] = { PT_REGS_RC(ctx) };
 
 	if (r)
@@ -237,7 +231,7 @@ SEC("usdt")
 int generic_usdt(struct pt_regs *ctx)
 {
 	struct ebr_generic_cfg *cfg;
-	struct ebr_rec_generic *r = generic_begin(bpf_usdt_cookie(ctx), &cfg, false);
+	struct ebr_rec_generic *r = generic_begin(bpf_usdt_cookie(ctx), &cfg);
 	__u64 args[EBR_GENERIC_MAX_ARGS] = {};
 	int n;
 

@@ -164,6 +164,8 @@ int generic_tracepoint_fields(struct generic_probe *p, const char *sys, const ch
 		return -ENOMEM;
 	p->cfg = (struct ebr_generic_cfg){ .kind = EBR_GEN_TRACEPOINT, .raw_size = 8,
 					   .flags = p->cfg.flags };
+	if (!strcmp(sys, "syscalls"))
+		p->cfg.flags |= EBR_GEN_NOT_SELF;
 	err = -EINVAL;
 	if (tep_parse_format(tep, &ev, text, strlen(text), sys) || !ev)
 		goto cleanup;
@@ -195,6 +197,7 @@ int generic_arg_fields(struct generic_probe *p, unsigned nargs, uint32_t signed_
 	if (nargs > EBR_GENERIC_MAX_ARGS)
 		return -EINVAL;
 	p->cfg.nargs = (uint8_t)nargs;
+	p->cfg.flags |= EBR_GEN_NOT_SELF; /* uprobe:libc:malloc would see the recorder's own */
 	err = add_common(&l);
 	for (unsigned i = 0; i < nargs && !err; i++) {
 		bool is_signed = signed_args & (1u << i);

@@ -9,6 +9,7 @@
 #include "analyze/losses.h"
 #include "analyze/pass.h"
 #include "analyze/probes.h"
+#include "analyze/symtab.h"
 #include "analyze/timewindow.h"
 #include "analyze/tpevent.h"
 #include "report/commands.h"
@@ -51,6 +52,8 @@ struct script {
 	struct tpevent *tp;
 	char *info, *safe; /* an event's text, and as text_safe() made it */
 	uint64_t printed;
+	struct symtab syms; /* the frames' names, when the probes captured stacks */
+	bool named;         /* syms was read (a file: not a pipe, read twice) */
 };
 
 static void usage(FILE *f)
@@ -197,6 +200,37 @@ static const char *time_text(const struct script *s, uint64_t ts, char *buf, siz
 	return buf;
 }
 
+/* The stacks of an event, a frame a line below it, named as perf script names them. */
+static void print_stacks(const struct script *s, const struct probe_row *row)
+{
+	char name[1024];
+
+	for (uint32_t f = 0; f < row->ev->nraw; f++) {
+		const struct ebr_value *v = &row->ev->raw[f];
+		const char *fname = "?";
+		enum ebr_kind kind = 0;
+		bool kernel;
+
+		ebr_reader_type_field(s->r, row->ti, f, &fname, &kind);
+		if (kind != EBR_KIND_STACK)
+			continue;
+		kernel = !strcmp(fname, "kstack");
+		for (uint32_t i = 0; i < v->len; i++) {
+			struct frame_names names;
+
+			if (!s->named) {
+				printf("\t%16llx\n", (unsigned long long)v->frames[i]);
+				continue;
+			}
+			symtab_name_frame(&s->syms, kernel, row->pid, v->frames[i], i, &names);
+			for (int k = 0; k < names.n; k++)
+				printf("\t%16llx %s%s\n", (unsigned long long)v->frames[i],
+				       text_safe(names.name[k], name, sizeof(name)),
+				       kernel ? " ([kernel.kallsyms])" : "");
+		}
+	}
+}
+
 /* trace-cmd report's line: "            comm-tid   [cpu] time: name:   info". */
 static int print_text(struct script *s, const struct probe_row *row)
 {
@@ -225,6 +259,7 @@ static int print_text(struct script *s, const struct probe_row *row)
 		fputs(text_safe(s->info, s->safe, INFO_SAFE), stdout);
 	}
 	putchar('\n');
+	print_stacks(s, row);
 	return 0;
 }
 
@@ -278,6 +313,51 @@ static void say_losses(const struct script *s)
 	}
 }
 
+/* Whether a generic probe's type of the trace has a stack: its frames want names. */
+static bool probes_have_stacks(const struct ebr_reader *r)
+{
+	for (uint32_t i = 0; i < ebr_reader_type_count(r); i++) {
+		const char *tname, *fname;
+		enum ebr_kind kind;
+		uint32_t id, nf;
+
+		ebr_reader_type_at(r, i, &id, &tname, &nf);
+		for (uint32_t f = 0; probe_name_generic(tname) && f < nf; f++)
+			if (!ebr_reader_type_field(r, i, f, &fname, &kind) && kind == EBR_KIND_STACK)
+				return true;
+	}
+	return false;
+}
+
+/*
+ * The symbols the stacks need, which the recorder wrote at the end of the trace: a pass of
+ * their own over the file first (a pipe cannot be read twice: its frames stay addresses).
+ * 0, or an EBR_E_* code having said what failed.
+ */
+static int read_symbols(struct script *s, const struct trace_file *tf, const char *path)
+{
+	const struct ebr_event *ev;
+	struct trace_file again;
+	int ret;
+
+	if (!tf->src.pread || !probes_have_stacks(tf->r) || s->json)
+		return 0;
+	if (trace_file_open(&again, "script", path))
+		return EBR_E_IO;
+	while ((ret = ebr_reader_next(again.r, &ev)) > 0)
+		if ((ret = symtab_on_event(&s->syms, ev)) < 0)
+			break;
+	trace_file_close(&again);
+	if (ret < 0) {
+		fprintf(stderr, "ebrec script: reading %s failed: %s\n", path,
+			ret == EBR_E_NOMEM ? "out of memory" : ebr_strerror(ret));
+		return ret;
+	}
+	symtab_sort(&s->syms);
+	s->named = true;
+	return 0;
+}
+
 int cmd_script(int argc, char **argv)
 {
 	struct script s = { 0 };
@@ -307,6 +387,8 @@ int cmd_script(int argc, char **argv)
 		fprintf(stderr, "ebrec script: out of memory\n");
 		goto cleanup;
 	}
+	if (read_symbols(&s, &tf, a.file))
+		goto cleanup;
 	err = analyze_pass(tf.r, &windowed, 1);
 	if (err) {
 		fprintf(stderr, "ebrec script: reading %s failed: %s\n", a.file,
@@ -325,6 +407,7 @@ cleanup:
 	free(s.safe);
 	free(s.losses);
 	probe_events_release(&s.events);
+	symtab_release(&s.syms);
 	trace_file_close(&tf);
 	return status;
 }

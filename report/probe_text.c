@@ -89,7 +89,8 @@ int probe_text(struct tpevent *tp, const struct ebr_reader *r, const struct prob
 		enum ebr_kind kind = 0;
 
 		ebr_reader_type_field(r, row->ti, f, &name, &kind);
-		if (!listed(name, printed))
+		/* stacks are a line each frame, below (ebrec script) */
+		if (!listed(name, printed) || kind == EBR_KIND_STACK)
 			continue;
 		append(&t, "%s%s=", first ? "" : " ", name);
 		append_value(&t, &row->ev->raw[f], kind, row->type->hex_args);

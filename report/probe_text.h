@@ -3,7 +3,8 @@
  * What a line says of a generic probe's event (`ebrec script`, the probes view): for a
  * tracepoint, the text of its own print format (analyze/tpevent.c) and then the fields that
  * format has no place for ("filename_str=\"/etc/hosts\""); otherwise every field as
- * name=value (a uprobe's registers in hex). Not escaped: the caller escapes for its output.
+ * name=value (a uprobe's registers in hex), but the stacks. Not escaped: the caller escapes
+ * for its output.
  */
 #ifndef EBREC_REPORT_PROBE_TEXT_H
 #define EBREC_REPORT_PROBE_TEXT_H

@@ -91,6 +91,24 @@ def test_usdt_probe_arguments(live, out_dir):
         [(i, -1000 * i, f"tick-{i}") for i in range(29)]
 
 
+def test_stacks_follow_their_event_named(live, out_dir):
+    trace = out_dir / "stacks.ebr"
+    record(trace, "tracepoint:syscalls:sys_enter_getppid+kstack", workload("ebr-probes"),
+           "getppid", 5)
+    lines = ebrec("script", trace, check=0).stdout.splitlines()
+    events = [i for i, ln in enumerate(lines) if "sys_enter_getppid:" in ln]
+    assert len(events) == 5
+    for i in events:
+        frames = []
+        for ln in lines[i + 1:]:
+            if not ln.startswith("\t"):
+                break
+            frames.append(ln.split()[1])
+        assert "do_syscall_64" in frames, frames
+    # JSON keeps the addresses
+    assert all(len(e["fields"]["kstack"]) >= 2 for e in script_json(trace))
+
+
 def test_trace_reads_without_the_binary_or_tracefs(live, out_dir):
     """The probes' binary removed, tracefs unmounted (in a mount namespace of the test's own):
     everything the trace needs is in it."""
