@@ -16,7 +16,6 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
-#include <traceevent/event-parse.h>
 #include "analyze/block.h"
 #include "analyze/file.h"
 #include "analyze/proc.h"
@@ -249,17 +248,52 @@ static void through_report(const uint8_t *data, size_t size)
 	cmd_script(argc, argv);
 }
 
-/* A field of the fuzzed format as the recorder would describe it (FORMAT.md). */
-static enum ebr_kind kind_of(const struct tep_format_field *f)
+/*
+ * The fields of a format file's "field:" lines as the recorder would describe them (FORMAT.md),
+ * into fields[n...max): read here without libtraceevent, whose parser this harness must not
+ * run in its own process (ebrec tries it in a child: analyze/tpevent.c). Names point into
+ * text, which is cut at each field's ';'.
+ */
+static uint32_t format_fields(char *text, struct ebr_field_def *fields, uint32_t n, uint32_t max)
 {
-	const char *t = f->type ? f->type : "";
+	for (char *line = strstr(text, "field:"); line && n < max; line = strstr(line, "field:")) {
+		char *decl = line + 6, *semi = strchr(decl, ';'), *name, *bracket;
+		const char *size;
+		unsigned long bytes = 0;
+		enum ebr_kind kind;
 
-	if (strstr(t, "char[") || strstr(t, "char ["))
-		return EBR_KIND_STR;
-	if ((f->flags & (TEP_FIELD_IS_ARRAY | TEP_FIELD_IS_DYNAMIC)) ||
-	    (f->size != 1 && f->size != 2 && f->size != 4 && f->size != 8))
-		return EBR_KIND_BYTES;
-	return f->flags & TEP_FIELD_IS_SIGNED ? EBR_KIND_S64 : EBR_KIND_U64;
+		if (!semi)
+			break;
+		*semi = 0;
+		line = semi + 1;
+		bracket = strchr(decl, '[');
+		name = decl + strlen(decl);
+		while (name > decl && (name[-1] == '_' || (name[-1] >= '0' && name[-1] <= '9') ||
+				       (name[-1] >= 'a' && name[-1] <= 'z') ||
+				       (name[-1] >= 'A' && name[-1] <= 'Z')))
+			name--;
+		if (bracket && !strchr(bracket, ']'))
+			continue;
+		if (bracket && bracket > decl && bracket[1] != ']') { /* char comm[16] */
+			*bracket = 0;
+			name = bracket;
+			while (name > decl && name[-1] != ' ' && name[-1] != '*')
+				name--;
+		}
+		if (!*name || !strncmp(name, "common_", 7))
+			continue;
+		size = strstr(line, "size:");
+		if (size)
+			bytes = strtoul(size + 5, NULL, 10);
+		if (strstr(decl, "char") && (bracket || strstr(decl, "__data_loc")))
+			kind = EBR_KIND_STR;
+		else if (bracket || (bytes != 1 && bytes != 2 && bytes != 4 && bytes != 8))
+			kind = EBR_KIND_BYTES;
+		else
+			kind = strstr(line, "signed:1") ? EBR_KIND_S64 : EBR_KIND_U64;
+		fields[n++] = (struct ebr_field_def){ name, kind, NULL };
+	}
+	return n;
 }
 
 /*
@@ -277,28 +311,20 @@ static void through_format(const uint8_t *data, size_t size)
 	struct ebr_value v[EBR_MAX_FIELDS];
 	struct ebr_event_def def = { 0, "tracepoint:fz:ev", NULL, 0, fields };
 	struct ebr_writer_opts o = { .dyn_types = &def, .ndyn_types = 1 };
-	struct tep_handle *tep = tep_alloc();
-	struct tep_event *ev = NULL;
 	struct ebr_writer *w = NULL;
 	struct ebr_sink sink;
-	char *text = malloc(tlen + 1), path[64];
+	char *text = malloc(tlen + 1), *names = malloc(tlen + 1), path[64];
 	char *argv[] = { "script", path, "--format", "json", NULL };
 
-	if (!tep || !text)
+	if (!text || !names)
 		goto out;
 	memcpy(text, data, tlen);
 	text[tlen] = 0;
+	memcpy(names, text, tlen + 1);
 	val = nul ? nul + 1 : data + size;
 	left = (size_t)(data + size - val);
 	fields[def.nfields++] = (struct ebr_field_def){ "common_pid", EBR_KIND_U64, NULL };
-	/* the fields as the recorder would have them, from a format ebrec gives libtraceevent */
-	if (tpevent_format_usable(text, tlen) &&
-	    tep_parse_format(tep, &ev, text, tlen, "fz") == 0 && ev)
-		for (struct tep_format_field *f = ev->format.fields;
-		     f && def.nfields < EBR_MAX_FIELDS; f = f->next)
-			if (f->name && *f->name && strcmp(f->name, "common_pid"))
-				fields[def.nfields++] =
-					(struct ebr_field_def){ f->name, kind_of(f), NULL };
+	def.nfields = format_fields(names, fields, def.nfields, EBR_MAX_FIELDS);
 	memset(v, 0, sizeof(v));
 	for (uint32_t i = 0; i < def.nfields; i++) {
 		size_t n = left ? (size_t)val[0] % 64 : 0;
@@ -343,8 +369,7 @@ values:
 			free((char *)v[i].s);
 out:
 	free(text);
-	if (tep)
-		tep_free(tep);
+	free(names);
 }
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
