@@ -51,7 +51,6 @@ struct script {
 	struct losses *losses;
 	struct tpevent *tp;
 	char *info, *safe; /* an event's text, and as text_safe() made it */
-	uint64_t printed;
 	struct symtab syms; /* the frames' names, when the probes captured stacks */
 	bool named;         /* syms was read (a file: not a pipe, read twice) */
 };
@@ -187,7 +186,8 @@ static const char *time_text(const struct script *s, uint64_t ts, char *buf, siz
 	if (s->wall) {
 		const char *real = ebr_reader_meta(s->r, "clock.start.realtime_ns");
 		uint64_t start = trace_start_ns(s->r);
-		uint64_t ns = real && start ? strtoull(real, NULL, 10) + (ts - start) : 0;
+		/* probes attached before the clock pair was read fire a little before it */
+		uint64_t ns = real && start ? strtoull(real, NULL, 10) + ts - start : 0;
 
 		text_hms(s->r, ts, hms, sizeof(hms));
 		snprintf(buf, len, "%s.%06llu", hms,
@@ -293,7 +293,6 @@ static int script_row(void *ctx, const struct probe_row *row)
 {
 	struct script *s = ctx;
 
-	s->printed++;
 	return s->json ? print_json(s, row) : print_text(s, row);
 }
 
