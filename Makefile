@@ -31,8 +31,9 @@ ifneq ($(CI),)
 WARN += -Werror
 endif
 
-# zlib: pprof profiles are gzip'd by definition (report/export_pprof.c); zstd cannot write gzip
-PKGS := libbpf libelf libzstd libdw zlib
+# zlib: pprof profiles are gzip'd by definition (report/export_pprof.c); zstd cannot write gzip;
+# libtraceevent: tracepoint format files, parsed and printed as trace-cmd and perf do
+PKGS := libbpf libelf libzstd libdw zlib libtraceevent
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
@@ -42,8 +43,10 @@ ALL_CFLAGS := -std=gnu11 $(CFLAGS) $(WARN) $(SAN_FLAGS) -I. -I$(BUILD) -MMD -MP 
 # libiberty (static): the C++ and Rust demanglers of binutils and perf (analyze/demangle.c)
 DEMANGLE_LIBS := -liberty
 LDLIBS := $(PKG_LIBS) $(DEMANGLE_LIBS) -lpthread -lm
+# the multiarch include directory: libbpf's usdt.bpf.h includes <linux/errno.h>, whose
+# <asm/errno.h> lives there on Debian
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Ibpf -I. -Wall -Wno-unused-function \
-	-MMD -MP
+	-MMD -MP -idirafter /usr/include/$(shell $(CC) -dumpmachine)
 
 BPF_SRCS := $(wildcard bpf/*.bpf.c)
 BPF_OBJS := $(patsubst bpf/%.bpf.c,$(BUILD)/bpf/%.bpf.o,$(BPF_SRCS))
@@ -63,7 +66,8 @@ HTML_ASSETS := report/html/app.js report/html/style.css report/html/flamegraph.j
 RECORD_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(RECORD_SRCS))
 # record/'s translators and what they use, without the skeleton: the unit tests link them
 RECORD_TRANSLATE_SRCS := $(wildcard record/*translate.c) record/stacks.c record/ksyms.c \
-	record/usyms.c record/unwind.c record/addrset.c record/host.c
+	record/usyms.c record/unwind.c record/addrset.c record/host.c record/generic_fields.c \
+	record/probe_spec.c
 RECORD_TRANSLATE_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(RECORD_TRANSLATE_SRCS))
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_*.c))
 # test objects are intermediate files of a pattern chain: keep them, so -MMD can track them
@@ -121,7 +125,7 @@ $(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(RECORD_TRANSLATE_OBJS) $(QUERY_OBJS)
 		$(REPORT_OBJS) \
 		$(ANALYZE_OBJS) $(FORMAT_OBJS)
 	$(call msg,LINK,$@)
-	$(Q)$(CC) $(ALL_CFLAGS) $^ $(shell pkg-config --libs libdw libelf 2>/dev/null) -lzstd -lz \
+	$(Q)$(CC) $(ALL_CFLAGS) $^ $(shell pkg-config --libs libdw libelf libtraceevent 2>/dev/null) -lzstd -lz \
 		$(DEMANGLE_LIBS) -lpthread -lm -o $@
 
 # An LD_PRELOAD library that makes the Nth allocation fail (tests/e2e/test_nomem.py).
@@ -236,7 +240,8 @@ build-fuzz/fuzz_render: tests/fuzz/fuzz_render.c $(FUZZ_DEPS) $(ANALYZE_SRCS) $(
 build-fuzz/fuzz_%:
 	$(call msg,FUZZ,$@)
 	$(Q)mkdir -p build-fuzz
-	$(Q)$(CLANG) $(FUZZ_FLAGS) $(filter %.c,$^) -lzstd -lz $(DEMANGLE_LIBS) -lm -o $@
+	$(Q)$(CLANG) $(FUZZ_FLAGS) $(filter %.c,$^) -lzstd -lz $(DEMANGLE_LIBS) \
+		$(shell pkg-config --libs libtraceevent 2>/dev/null) -lm -o $@
 
 # `ebrec query`'s parser, checker and evaluator: any bytes as a program over a known trace
 build-fuzz/fuzz_query: tests/fuzz/fuzz_query.c $(FUZZ_DEPS) $(ANALYZE_SRCS) $(REPORT_SRCS) \
@@ -251,7 +256,8 @@ build-fuzz/fuzz_unwind: tests/fuzz/fuzz_unwind.c record/unwind.c record/unwind.h
 # each target from a copy of its seeds of its own: what one adds, the others do not replay.
 # The trace targets share tests/fuzz/corpus and the format's dictionary; query's seeds are
 # programs (ours, and bpftrace's own tools where the package is installed); the unwinder's
-# inputs are registers and stack bytes, from nothing.
+# inputs are registers and stack bytes, from nothing. libtraceevent's own leaks on a bad
+# format file are suppressed (tests/fuzz/lsan.supp).
 FUZZ_QUERY_FLAGS := -max_len=8192 -timeout=10 -rss_limit_mb=1024 -close_fd_mask=2 \
 	-print_final_stats=1
 FUZZ_UNWIND_FLAGS := -max_len=20000 -timeout=10 -close_fd_mask=2 -print_final_stats=1
@@ -266,6 +272,7 @@ fuzz: $(patsubst %,build-fuzz/fuzz_%,$(FUZZ_TARGETS))
 		esac; \
 		mkdir -p build-fuzz/corpus-$$t && { [ -z "$$seeds" ] || cp $$seeds build-fuzz/corpus-$$t/; } && \
 		echo "== fuzz_$$t" && \
+		LSAN_OPTIONS=suppressions=$(CURDIR)/tests/fuzz/lsan.supp \
 		build-fuzz/fuzz_$$t -max_total_time=$$(( $(FUZZ_SECONDS) / $(words $(FUZZ_TARGETS)) )) \
 			$$flags build-fuzz/corpus-$$t >build-fuzz/fuzz_$$t.log 2>&1; \
 		rc=$$?; grep -E '^(Done|stat::(number|average|new))|ERROR|SUMMARY' \

@@ -26,6 +26,7 @@ static const struct command commands[] = {
 	{ "report", cmd_report, "rebuild a bcc tool's view from a trace (text, json, html)" },
 	{ "info", cmd_info, "host, time span, families, counts, losses and sizes of a trace" },
 	{ "dump", cmd_dump, "every event of a trace, decoded through its schema" },
+	{ "script", cmd_script, "every event of the probes, one per line, as trace-cmd report" },
 	{ "verify", cmd_verify, "check every block of a trace; exit 0 only if all are intact" },
 	{ "export", cmd_export, "a trace for Perfetto, pprof, speedscope, or DuckDB/Spark (jsonl)" },
 	{ "query", cmd_query, "a bpftrace program run over the events of a trace" },

@@ -4,6 +4,7 @@
 #include <string.h>
 #include "analyze/losses.h"
 #include "analyze/pass.h"
+#include "analyze/probes.h"
 
 static int probe_index(struct losses *l, const struct ebr_reader *r, uint32_t id)
 {
@@ -66,6 +67,8 @@ static int in_family(const char *probe, const char *family)
 {
 	size_t n = strlen(family);
 
+	if (!strcmp(family, "probes"))
+		return probe_name_generic(probe);
 	return !strncmp(probe, family, n) && probe[n] == '/';
 }
 

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * What the kernel emitted and what was lost, per probe, from the trace's ebr.counts events;
- * probe names from META probe.<id> ("block/rq": family "block"). Each ebr.counts event covers
+ * probe names from META probe.<id> ("block/rq": family "block"; a generic probe's name,
+ * "tracepoint:signal:signal_generate", is of the family "probes"). Each ebr.counts event covers
  * the time since the previous one of its probe, so losses are also kept per time window:
  * a view can say when its events were lost, not only how many.
  */
@@ -11,7 +12,8 @@
 #include <stdint.h>
 #include "format/ebr.h"
 
-#define LOSSES_MAX_PROBES 64
+/* the families' probes (64 ids) and a recording's generic probes (EBR_GENERIC_MAX, 512) */
+#define LOSSES_MAX_PROBES 640
 /* windows with losses kept for the whole trace; later ones are only counted */
 #define LOSSES_MAX_WINDOWS 4096
 /* windows a family's summary lists; the rest are counted in more_windows */
@@ -24,7 +26,7 @@ struct loss_window {
 
 struct probe_losses {
 	uint32_t probe;
-	char name[64];
+	char name[256];
 	uint64_t emitted, lost_ringbuf, lost_map, lost_user;
 	/* when they were lost, oldest first; overlapping windows of several probes merged */
 	uint32_t nwindows, more_windows;

@@ -9,12 +9,18 @@
 const char *const timeline_family_names[TL_FAMILIES] = {
 	[TL_BLOCK] = "block", [TL_PROC] = "proc",   [TL_FILE] = "file",     [TL_TCP] = "tcp",
 	[TL_SCHED] = "sched", [TL_PROFILE] = "profile", [TL_OFFCPU] = "offcpu",
+	[TL_PROBES] = "probes",
 };
 
-/* The family an event of the traced system belongs to, or -1 (snapshots, symbols, counters). */
-static int family_of(uint32_t type)
+/*
+ * The family an event of the traced system belongs to, or -1 (snapshots, symbols, counters).
+ * A type the file describes (a generic probe's, FORMAT.md) is of the probes.
+ */
+static int family_of(const struct ebr_event *ev)
 {
-	switch (type) {
+	switch (ev->type) {
+	case EBR_EV_UNKNOWN:
+		return ev->file_type >= EBR_DYN_TYPE_BASE ? TL_PROBES : -1;
 	case EBR_EV_BLOCK_RQ:
 		return TL_BLOCK;
 	case EBR_EV_PROC_FORK: case EBR_EV_PROC_EXEC: case EBR_EV_PROC_EXIT:
@@ -38,7 +44,7 @@ static int family_of(uint32_t type)
 int timeline_on_event(void *self, const struct ebr_reader *r, const struct ebr_event *ev)
 {
 	struct timeline *t = self;
-	int fam = family_of(ev->type);
+	int fam = family_of(ev);
 	uint64_t sec;
 
 	if (fam < 0)

@@ -11,7 +11,7 @@
 #include "format/ebr.h"
 
 enum timeline_family {
-	TL_BLOCK, TL_PROC, TL_FILE, TL_TCP, TL_SCHED, TL_PROFILE, TL_OFFCPU, TL_FAMILIES
+	TL_BLOCK, TL_PROC, TL_FILE, TL_TCP, TL_SCHED, TL_PROFILE, TL_OFFCPU, TL_PROBES, TL_FAMILIES
 };
 
 /* seconds a timeline holds (12 days); later events are counted in beyond */

@@ -22,6 +22,7 @@
 #include "format/file_flags.h"
 #include "format/tcp_flags.h"
 #include "format/sched_flags.h"
+#include "format/generic_flags.h"
 
 #define EBR_COMM_LEN 16
 #define EBR_PATH_MAX 4096     /* PATH_MAX: the kernel refuses longer paths, so paths are whole */
@@ -48,6 +49,7 @@ enum {
 	EBR_REC_OFFCPU = 13,
 	EBR_REC_PROFILE_COPY = 14, /* struct ebr_rec_stack_copy, from here on: --call-graph dwarf */
 	EBR_REC_OFFCPU_COPY = 15,
+	EBR_REC_GENERIC = 16, /* struct ebr_rec_generic: any generic probe */
 };
 
 /*
@@ -68,7 +70,8 @@ enum {
 	EBR_PROBE_SCHED_SWITCH = 11,
 	EBR_PROBE_PROFILE = 12,
 	EBR_PROBE_OFFCPU = 13,
-	EBR_PROBE_MAX = 64,
+	EBR_PROBE_GENERIC_BASE = 64, /* generic probe i (record -e tracepoint:...) is 64 + i */
+	EBR_PROBE_MAX = 64 + 512,    /* EBR_PROBE_GENERIC_BASE + EBR_GENERIC_MAX */
 };
 
 /* Per probe, per CPU counters kept by the kernel side (map ebr_counters). */
@@ -268,6 +271,76 @@ struct ebr_rec_stack_copy {
 	__u8 data[EBR_USTACK_COPY_MAX + EBR_KSTACK_MAX * 8];
 };
 
+/*
+ * Generic probes (record -e tracepoint:..., uprobe:..., uretprobe:..., usdt:...): one program
+ * per attach type (bpf/generic.bpf.c), told apart by the BPF cookie of each attachment, which
+ * is the probe's index in the map ebr_generic_probes: record/ fills entry i with what probe i
+ * copies. The record carries the probe's raw data; record/generic_translate.c names it.
+ */
+#define EBR_GENERIC_MAX 512       /* probes of one recording: as bpftrace's default limit */
+#define EBR_GENERIC_RAW_MAX 8192  /* a tracepoint's record: the kernel's PERF_MAX_TRACE_SIZE */
+#define EBR_GENERIC_MAX_DYN 8     /* __data_loc fields of one tracepoint (the kernel's most: 4) */
+#define EBR_GENERIC_STR_MAX 1024  /* one user string, its NUL included: longer ones are cut */
+#define EBR_GENERIC_MAX_STRS 6    /* strings one event reads */
+#define EBR_GENERIC_MAX_ARGS 12   /* uprobe: 6 registers; USDT: libbpf's BPF_USDT_MAX_ARG_CNT */
+/* where the variable parts of data[] may start (a power of two, for the verifier's bounds) */
+#define EBR_GENERIC_OFF_MASK 0x3fff
+#define EBR_GENERIC_DATA (EBR_GENERIC_OFF_MASK + 1 + 2048)
+
+/* What probe i is (ebr_generic_cfg.kind). */
+enum {
+	EBR_GEN_TRACEPOINT = 1,
+	EBR_GEN_UPROBE = 2,
+	EBR_GEN_URETPROBE = 3,
+	EBR_GEN_USDT = 4,
+};
+
+/* ebr_generic_cfg.flags */
+#define EBR_GEN_KSTACK 1u   /* capture the kernel stack */
+#define EBR_GEN_USTACK 2u   /* capture the user stack */
+/*
+ * Leave the recorder's own events out: its system calls, its uprobes and USDT probes. Other
+ * tracepoints record whatever happens while the recorder is the current task, as ftrace
+ * does: it is often an interrupt of it, which BPF cannot tell apart here (the preempt count
+ * is a per-CPU variable kallsyms does not name without CONFIG_KALLSYMS_ALL).
+ */
+#define EBR_GEN_NOT_SELF 4u
+#define EBR_GEN_DYN_REL 0x8000u /* dyn_off: a __rel_loc field (offset from the field's end) */
+
+
+/* What generic probe i copies: entry i of the map ebr_generic_probes. */
+struct ebr_generic_cfg {
+	__u32 raw_size;  /* tracepoint: bytes of its fixed fields, the 8 common ones included */
+	__u16 kind;      /* EBR_GEN_* */
+	__u16 flags;     /* EBR_GEN_KSTACK, EBR_GEN_USTACK */
+	__u8 ndyn;       /* tracepoint: entries of dyn_off */
+	__u8 nstr;       /* entries of str_src */
+	__u8 nargs;      /* uprobe: 6; uretprobe: 1 */
+	__u8 pad;
+	/* tracepoint: offsets of its __data_loc fields, EBR_GEN_DYN_REL for __rel_loc */
+	__u16 dyn_off[EBR_GENERIC_MAX_DYN];
+	/* where each string's pointer is: tracepoint: the field's offset; else argument number */
+	__u16 str_src[EBR_GENERIC_MAX_STRS];
+};
+
+/*
+ * One event of a generic probe. data[] holds raw_len bytes of raw data (a tracepoint's record
+ * from its offset 8 on, its 8 bytes of common fields not being readable from BPF; or the
+ * arguments, 8 bytes each), then nstr strings (each a __u16 length, its NUL not included,
+ * then its bytes), then at the next multiple of 8 the kernel and the user stack, leaf first.
+ */
+struct ebr_rec_generic {
+	struct ebr_rec_hdr hdr;
+	__u32 pid, tid;
+	__u32 probe;    /* the cookie: index in ebr_generic_probes */
+	__u32 flags;    /* EBR_STACK_*, EBR_GENERIC_STR_CUT: format/generic_flags.h */
+	__u16 raw_len;
+	__u16 str_len;  /* bytes of the strings, their lengths included */
+	__u16 kdepth, udepth;
+	char comm[EBR_COMM_LEN];
+	__u8 data[EBR_GENERIC_DATA];
+};
+
 /* cachestat's per-CPU counters (map cache_counters), read by record/ once a second. */
 enum {
 	EBR_CACHE_READ_PAGES = 0,  /* pages looked up by reads (mm_filemap_get_pages) */
@@ -293,6 +366,9 @@ _Static_assert(sizeof(struct ebr_rec_stack_copy) == 64 + 18 * 8 + EBR_USTACK_COP
 		       EBR_KSTACK_MAX * 8, "ebr_rec_stack_copy layout");
 _Static_assert(__builtin_offsetof(struct ebr_rec_stack_copy, comm) ==
 		       __builtin_offsetof(struct ebr_rec_stack, comm), "stack records share a prefix");
+_Static_assert(sizeof(struct ebr_generic_cfg) == 40, "ebr_generic_cfg layout");
+_Static_assert(sizeof(struct ebr_rec_generic) == 56 + EBR_GENERIC_DATA, "rec_generic layout");
+_Static_assert(EBR_PROBE_MAX == EBR_PROBE_GENERIC_BASE + EBR_GENERIC_MAX, "generic probe ids");
 #endif
 
 #endif /* EBREC_BPF_EVENTS_H */

@@ -30,29 +30,47 @@ static __always_inline long ebr_kernel_stack(void *ctx, void *buf, __u32 *flags)
 }
 
 /*
+ * Copies the current task's kernel stack (when kernel) and then its user stack (when user)
+ * into frames, leaf first, one after the other; sets their depths and adds EBR_STACK_* to
+ * *flags. Returns the bytes of frames filled. ctx: the program's context.
+ */
+static __always_inline __u32 ebr_capture_stacks_into(void *ctx, void *frames, bool kernel,
+						      bool user, __u16 *kdepth, __u16 *udepth,
+						      __u32 *flags)
+{
+	long kb = 0, ub = 0;
+
+	if (kernel)
+		kb = ebr_kernel_stack(ctx, frames, flags);
+	if (user) {
+		/* user frames follow the kernel's: the record carries only what was captured */
+		ub = bpf_get_stack(ctx, frames + kb, EBR_USTACK_BYTES, BPF_F_USER_STACK);
+		if (ub < 0) {
+			*flags |= EBR_STACK_USER_ERR;
+			ub = 0;
+		}
+		if (ub >= EBR_USTACK_BYTES) {
+			*flags |= EBR_STACK_USER_FULL;
+			ub = EBR_USTACK_BYTES;
+		}
+	}
+	*kdepth = kb / 8;
+	*udepth = ub / 8;
+	return (__u32)(kb + ub);
+}
+
+/*
  * Fills r's kernel and user stacks of the current task (ctx: the program's context) and
  * their depths and flags; returns the size of the record that holds them.
  */
 static __always_inline __u32 ebr_capture_stacks(void *ctx, struct ebr_rec_stack *r)
 {
-	long kb, ub;
-	__u32 flags = 0;
+	__u32 flags = 0, bytes;
 
-	kb = ebr_kernel_stack(ctx, r->frames, &flags);
-	/* user frames follow the kernel's: the record carries only what was captured */
-	ub = bpf_get_stack(ctx, (void *)r->frames + kb, EBR_USTACK_BYTES, BPF_F_USER_STACK);
-	if (ub < 0) {
-		flags |= EBR_STACK_USER_ERR;
-		ub = 0;
-	}
-	if (ub >= EBR_USTACK_BYTES) {
-		flags |= EBR_STACK_USER_FULL;
-		ub = EBR_USTACK_BYTES;
-	}
-	r->kdepth = kb / 8;
-	r->udepth = ub / 8;
+	bytes = ebr_capture_stacks_into(ctx, r->frames, true, true, &r->kdepth, &r->udepth,
+					&flags);
 	r->flags = flags;
-	return (__u32)(__builtin_offsetof(struct ebr_rec_stack, frames) + kb + ub);
+	return (__u32)__builtin_offsetof(struct ebr_rec_stack, frames) + bytes;
 }
 
 /* --call-graph dwarf[,SIZE]: bytes of user stack copied at each sample; 0 walks frame pointers */

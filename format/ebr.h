@@ -20,6 +20,7 @@
 #include "format/tcp_flags.h"
 #include "format/tcp_states.h"
 #include "format/sched_flags.h"
+#include "format/generic_flags.h"
 
 #define EBR_VERSION_MAJOR 1
 #define EBR_VERSION_MINOR 4
@@ -85,6 +86,15 @@ enum ebr_kind {
 	EBR_KIND_BYTES = 4, /* LEB128 length, then the bytes */
 	EBR_KIND_STACK = 5, /* index into the block's stack table, 0 = none */
 };
+
+/*
+ * Event types that a file describes and no build compiles in: one per generic probe (a
+ * tracepoint, uprobe or USDT probe, FORMAT.md "Types described by the file"), named after
+ * it. A writer gives them the ids EBR_DYN_TYPE_BASE + their index in
+ * ebr_writer_opts.dyn_types; a reader knows them by name only (struct ebr_event: type
+ * EBR_EV_UNKNOWN, the fields in raw).
+ */
+#define EBR_DYN_TYPE_BASE 0x10000u
 
 /* Compiled-in event types and their fields, from events.def. */
 enum ebr_event_type {
@@ -197,11 +207,20 @@ struct ebr_writer;
 struct ebr_writer_opts {
 	int zstd_level;       /* 0: default (1) */
 	size_t block_bytes;   /* raw bytes that end an events block; 0: default (1 MiB) */
+	/*
+	 * Types described by the file (EBR_DYN_TYPE_BASE above), written into its schema after
+	 * the compiled-in ones; their id members are ignored. Borrowed until the writer is
+	 * closed or abandoned.
+	 */
+	const struct ebr_event_def *dyn_types;
+	uint32_t ndyn_types;
 };
 
 /*
  * Writes the file header and schema. sink is copied; its ctx must outlive the writer.
- * Returns 0 with *out set, or an EBR_E_* code with *out NULL (EBR_E_INVALID: no sink).
+ * Returns 0 with *out set, or an EBR_E_* code with *out NULL (EBR_E_INVALID: no sink, or a
+ * described type without a name, with a name another type has, with a field of no name or an
+ * unknown kind, with more than EBR_MAX_FIELDS fields, or more than EBR_MAX_TYPES types).
  */
 int ebr_writer_new(struct ebr_writer **out, const struct ebr_sink *sink,
 		   const struct ebr_writer_opts *opts);
@@ -213,7 +232,8 @@ int ebr_writer_new(struct ebr_writer **out, const struct ebr_sink *sink,
 int ebr_writer_meta(struct ebr_writer *w, const char *key, const char *value);
 
 /*
- * Appends an event of a compiled-in type; vals[i] is field i of its definition (STR: s, NUL
+ * Appends an event of a compiled-in type, or of a described one (EBR_DYN_TYPE_BASE + i);
+ * vals[i] is field i of its definition (STR: s, NUL
  * terminated; BYTES: s,len; STACK: frames,len, 0 frames = no stack). Copies everything.
  * Returns 0; EBR_E_INVALID, with nothing written, for an unknown type or a value past the
  * limits (BYTES longer than EBR_MAX_STRING, a stack deeper than EBR_MAX_STACK_DEPTH); or the

@@ -73,19 +73,21 @@ const struct ebr_event_def *ebr_event_def(uint32_t id)
 	return NULL;
 }
 
+void wbuf_schema_type(struct wbuf *b, uint32_t id, const struct ebr_event_def *d)
+{
+	wbuf_varint(b, id);
+	wbuf_str(b, d->name, strlen(d->name));
+	wbuf_varint(b, d->nfields);
+	for (uint32_t f = 0; f < d->nfields; f++) {
+		wbuf_str(b, d->fields[f].name, strlen(d->fields[f].name));
+		wbuf_varint(b, d->fields[f].kind);
+	}
+}
+
 void wbuf_schema_types(struct wbuf *b)
 {
 	uint32_t n = ebr_event_def_count();
 
-	for (uint32_t i = 0; i < n; i++) {
-		const struct ebr_event_def *d = ebr_event_def_at(i);
-
-		wbuf_varint(b, d->id);
-		wbuf_str(b, d->name, strlen(d->name));
-		wbuf_varint(b, d->nfields);
-		for (uint32_t f = 0; f < d->nfields; f++) {
-			wbuf_str(b, d->fields[f].name, strlen(d->fields[f].name));
-			wbuf_varint(b, d->fields[f].kind);
-		}
-	}
+	for (uint32_t i = 0; i < n; i++)
+		wbuf_schema_type(b, ebr_event_def_at(i)->id, ebr_event_def_at(i));
 }

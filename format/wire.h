@@ -100,6 +100,8 @@ static inline uint64_t get_le64(const unsigned char *p)
 }
 
 /* The SCHEMA entries of the compiled-in types (FORMAT.md "SCHEMA"), after their count. */
+/* One type of a SCHEMA block's list, under id; every compiled-in type (FORMAT.md "SCHEMA"). */
+void wbuf_schema_type(struct wbuf *b, uint32_t id, const struct ebr_event_def *d);
 void wbuf_schema_types(struct wbuf *b);
 
 struct cursor {

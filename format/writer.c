@@ -40,6 +40,9 @@ struct ebr_writer {
 	struct ebr_block_info *blocks;
 	uint32_t nblocks, cap_blocks;
 	uint64_t type_counts[EBR_EV_LIMIT];
+	const struct ebr_event_def *dyn_types; /* the caller's, borrowed */
+	uint32_t ndyn_types;
+	uint64_t *dyn_counts; /* events of each described type */
 	uint64_t total_events;
 	struct ebr_probe_total *probes;
 	uint32_t nprobes, cap_probes;
@@ -139,9 +142,56 @@ static int write_schema(struct ebr_writer *w)
 	uint32_t n = ebr_event_def_count();
 
 	b->len = 0;
-	wbuf_varint(b, n);
+	wbuf_varint(b, n + w->ndyn_types);
 	wbuf_schema_types(b);
-	return write_block(w, EBR_BLOCK_SCHEMA, b, n, 0, 0);
+	for (uint32_t i = 0; i < w->ndyn_types; i++)
+		wbuf_schema_type(b, EBR_DYN_TYPE_BASE + i, &w->dyn_types[i]);
+	return write_block(w, EBR_BLOCK_SCHEMA, b, n + w->ndyn_types, 0, 0);
+}
+
+static bool name_ok(const char *name)
+{
+	return name && *name && strlen(name) <= EBR_MAX_STRING;
+}
+
+/* Whether a described type may join the schema: named, fields named and of known kinds. */
+static bool dyn_type_ok(const struct ebr_event_def *d)
+{
+	if (!name_ok(d->name) || d->nfields > EBR_MAX_FIELDS || (d->nfields && !d->fields))
+		return false;
+	for (uint32_t f = 0; f < d->nfields; f++)
+		if (!name_ok(d->fields[f].name) || d->fields[f].kind < EBR_KIND_U64 ||
+		    d->fields[f].kind > EBR_KIND_STACK)
+			return false;
+	return true;
+}
+
+/* Type i of the schema to be written: the compiled-in ones, then the described ones. */
+static const char *schema_name(const struct ebr_writer_opts *o, uint32_t i)
+{
+	uint32_t n = ebr_event_def_count();
+
+	return i < n ? ebr_event_def_at(i)->name : o->dyn_types[i - n].name;
+}
+
+/* Types a reader can tell apart only by name: every name once (a quadratic check, over at
+ * most EBR_MAX_TYPES names once per file). */
+static bool dyn_types_ok(const struct ebr_writer_opts *o)
+{
+	uint32_t n = ebr_event_def_count() + o->ndyn_types;
+
+	if (o->ndyn_types && !o->dyn_types)
+		return false;
+	if (n > EBR_MAX_TYPES)
+		return false;
+	for (uint32_t i = 0; i < o->ndyn_types; i++)
+		if (!dyn_type_ok(&o->dyn_types[i]))
+			return false;
+	for (uint32_t i = ebr_event_def_count(); i < n; i++)
+		for (uint32_t j = 0; j < i; j++)
+			if (!strcmp(schema_name(o, i), schema_name(o, j)))
+				return false;
+	return true;
 }
 
 int ebr_writer_new(struct ebr_writer **out, const struct ebr_sink *sink,
@@ -152,12 +202,21 @@ int ebr_writer_new(struct ebr_writer **out, const struct ebr_sink *sink,
 	int err;
 
 	*out = NULL;
-	if (!sink || !sink->write)
+	if (!sink || !sink->write || (opts && !dyn_types_ok(opts)))
 		return EBR_E_INVALID;
 	w = ebr_calloc(1, sizeof(*w));
 	if (!w)
 		return EBR_E_NOMEM;
 	w->sink = *sink;
+	if (opts && opts->ndyn_types) {
+		w->dyn_counts = ebr_calloc(opts->ndyn_types, sizeof(*w->dyn_counts));
+		if (!w->dyn_counts) {
+			ebr_free(w);
+			return EBR_E_NOMEM;
+		}
+		w->dyn_types = opts->dyn_types;
+		w->ndyn_types = opts->ndyn_types;
+	}
 	/* zstd's own default: 4-8% smaller blocks than level 1 for a few ns per event */
 	w->level = opts && opts->zstd_level ? opts->zstd_level : 3;
 	w->block_bytes = opts && opts->block_bytes ? opts->block_bytes : 1u << 20;
@@ -165,6 +224,7 @@ int ebr_writer_new(struct ebr_writer **out, const struct ebr_sink *sink,
 		w->block_bytes = EBR_MAX_BLOCK_RAW / 2;
 	w->zctx = ZSTD_createCCtx();
 	if (!w->zctx) {
+		ebr_free(w->dyn_counts);
 		ebr_free(w);
 		return EBR_E_NOMEM;
 	}
@@ -284,10 +344,19 @@ static bool values_fit(const struct ebr_event_def *d, const struct ebr_value *va
 	return true;
 }
 
+/* The definition of a type this writer knows, compiled-in or described; NULL for others. */
+static const struct ebr_event_def *writer_type(const struct ebr_writer *w, uint32_t type)
+{
+	if (type >= EBR_DYN_TYPE_BASE)
+		return type - EBR_DYN_TYPE_BASE < w->ndyn_types ?
+			       &w->dyn_types[type - EBR_DYN_TYPE_BASE] : NULL;
+	return ebr_event_def(type);
+}
+
 int ebr_writer_event(struct ebr_writer *w, uint32_t type, uint64_t ts, uint32_t cpu,
 		     const struct ebr_value *vals)
 {
-	const struct ebr_event_def *d = ebr_event_def(type);
+	const struct ebr_event_def *d = writer_type(w, type);
 	struct wbuf *b = &w->events;
 	int err = 0;
 
@@ -338,6 +407,8 @@ int ebr_writer_event(struct ebr_writer *w, uint32_t type, uint64_t ts, uint32_t 
 	w->total_events++;
 	if (type < EBR_EV_LIMIT)
 		w->type_counts[type]++;
+	else
+		w->dyn_counts[type - EBR_DYN_TYPE_BASE]++;
 	if (type == EBR_EV_COUNTS && account_counts(w, vals))
 		return w->err;
 	if (w->events.len + w->strings.enc.len + w->stacks.enc.len >= w->block_bytes ||
@@ -379,12 +450,20 @@ static int write_index(struct ebr_writer *w)
 	}
 	for (uint32_t t = 0; t < EBR_EV_LIMIT; t++)
 		ntypes += w->type_counts[t] != 0;
+	for (uint32_t t = 0; t < w->ndyn_types; t++)
+		ntypes += w->dyn_counts[t] != 0;
 	wbuf_varint(b, ntypes);
 	for (uint32_t t = 0; t < EBR_EV_LIMIT; t++) {
 		if (!w->type_counts[t])
 			continue;
 		wbuf_varint(b, t);
 		wbuf_varint(b, w->type_counts[t]);
+	}
+	for (uint32_t t = 0; t < w->ndyn_types; t++) {
+		if (!w->dyn_counts[t])
+			continue;
+		wbuf_varint(b, EBR_DYN_TYPE_BASE + t);
+		wbuf_varint(b, w->dyn_counts[t]);
 	}
 	wbuf_varint(b, w->nprobes);
 	for (uint32_t i = 0; i < w->nprobes; i++) {
@@ -430,5 +509,6 @@ void ebr_writer_abandon(struct ebr_writer *w)
 	ZSTD_freeCCtx(w->zctx);
 	ebr_free(w->blocks);
 	ebr_free(w->probes);
+	ebr_free(w->dyn_counts);
 	ebr_free(w);
 }

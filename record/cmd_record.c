@@ -74,12 +74,16 @@ static int start_trace(struct recorder *rec, const struct features *feat, struct
 {
 	int err;
 
+	struct ebr_writer_opts opts = { .dyn_types = rec->o.generic.defs,
+					.ndyn_types = (uint32_t)rec->o.generic.n };
+
 	ebr_sink_fd(sink, &rec->fd);
-	err = errno_of_ebr(ebr_writer_new(&rec->w, sink, NULL));
+	err = errno_of_ebr(ebr_writer_new(&rec->w, sink, &opts));
 	if (err)
 		return err;
 	rec->tctx.writer = rec->w;
 	rec->tctx.stacks = &rec->stacks;
+	rec->tctx.generic = &rec->o.generic;
 	err = host_snapshot(rec->w, rec->o.argc, rec->o.argv);
 	err = err ?: record_describe(rec, feat);
 	return err ?: errno_of_ebr(ebr_writer_flush(rec->w));
@@ -131,12 +135,18 @@ int cmd_record(int argc, char **argv)
 	libbpf_set_print(libbpf_print);
 	if (preflight_check(msg, sizeof(msg)) || features_open(&feat, msg, sizeof(msg))) {
 		fprintf(stderr, "ebrec record: %s\n", msg);
+		generic_probes_free(&rec.o.generic);
 		return 1;
 	}
 	if (rec.o.cmd && record_child_check(&rec)) {
 		status = 127; /* as a shell says a command it cannot run */
 		goto cleanup;
 	}
+	/* the probes -e names, found on this system before anything is loaded */
+	status = generic_resolve(&rec.o.generic);
+	if (status)
+		goto cleanup;
+	status = 1;
 	if (rec.o.pid && kill((pid_t)rec.o.pid, 0) != 0 && errno == ESRCH) {
 		fprintf(stderr, "ebrec record: no process %ld\n", rec.o.pid);
 		goto cleanup;
@@ -156,6 +166,9 @@ int cmd_record(int argc, char **argv)
 
 	record_span_begin(&rec);
 	err = start_trace(&rec, feat, &sink);
+	/* kallsyms for the generic probes' stacks too (the stack families read it themselves) */
+	if (!err && generic_has_stacks(&rec.o.generic))
+		err = stack_symbols_start(&rec.stacks, rec.w, &rec.o.fam);
 	if (err) {
 		write_failed(&rec, err);
 		goto cleanup;
@@ -193,6 +206,7 @@ cleanup:
 	ebr_writer_abandon(rec.w);
 	record_child_stop(&rec);
 	record_unload(&rec);
+	generic_probes_free(&rec.o.generic);
 	features_close(feat);
 	if (rec.fd >= 0 && !rec.to_stdout) {
 		if (close(rec.fd) != 0 && status == 0) {

@@ -35,10 +35,11 @@ static void count_dropped(struct drain *d, const void *data, size_t size)
 {
 	const struct ebr_rec_hdr *h = data;
 	const struct record_kind *k = size >= sizeof(*h) ? record_kind_find(h->type) : NULL;
+	uint32_t probe = k ? record_probe(k, data, size) : EBR_PROBE_MAX;
 
 	pthread_mutex_lock(&d->lock);
-	if (k && k->probe < EBR_PROBE_MAX)
-		d->lost_user[k->probe]++;
+	if (probe < EBR_PROBE_MAX)
+		d->lost_user[probe]++;
 	else
 		d->malformed++;
 	pthread_mutex_unlock(&d->lock);

@@ -45,9 +45,10 @@ static int check_every_prog_listed(const struct ebrec_bpf *skel)
 	struct bpf_program *prog;
 
 	bpf_object__for_each_program(prog, skel->obj) {
-		if (!prog_in(skel, families, nfamilies, prog)) {
+		if (!prog_in(skel, families, nfamilies, prog) && !generic_is_prog(skel, prog)) {
 			fprintf(stderr, "ebrec record: BPF program %s is in no family's table of "
-					"programs (record/<family>.c): this build is broken\n",
+					"programs (record/<family>.c) nor generic_prog(): this "
+					"build is broken\n",
 				bpf_program__name(prog));
 			return -ENOENT;
 		}
@@ -160,6 +161,7 @@ int record_load(struct recorder *rec, const struct features *feat)
 	}
 	rec->skel->rodata->ebr_target_tgid = (uint32_t)rec->o.pid;
 	rec->skel->rodata->ebr_self_tgid = (uint32_t)getpid();
+	memcpy((char *)rec->skel->rodata->ebr_comm_filter, rec->o.generic.comm, EBR_COMM_LEN);
 	err = configure_families(rec, feat);
 	if (err)
 		return err;
@@ -169,6 +171,10 @@ int record_load(struct recorder *rec, const struct features *feat)
 
 		bpf_program__set_autoload(prog, fp && features_has_hook(feat, fp));
 	}
+	/* a generic program when a probe of its kind is recorded */
+	for (int kind = EBR_GEN_TRACEPOINT; kind <= EBR_GEN_USDT; kind++)
+		bpf_program__set_autoload(generic_prog(rec->skel, kind),
+					  generic_kind_used(&rec->o.generic, kind));
 	err = ebrec_bpf__load(rec->skel);
 	if (err) {
 		if (err == -ENOMEM)
@@ -191,7 +197,7 @@ int record_load(struct recorder *rec, const struct features *feat)
 			err = rec->fams[i]->attach(&env, rec->links, &rec->nlinks,
 						   RECORD_MAX_LINKS);
 	}
-	return err;
+	return err ?: generic_attach(rec);
 }
 
 #define DETACH_THREADS 64

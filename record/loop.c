@@ -66,6 +66,13 @@ int record_describe(struct recorder *rec, const struct features *feat)
 		if (!err && f->snapshot)
 			err = f->snapshot(&env);
 	}
+	/* the generic probes, which the probes view reads, as a family of their own */
+	if (rec->o.generic.n)
+		snprintf(fams + strlen(fams), sizeof(fams) - strlen(fams), "%sprobes",
+			 fams[0] ? "," : "");
+	err = err ?: generic_describe(&rec->o.generic, rec->w);
+	for (size_t i = 0; i < rec->o.generic.n && rec->nprobes < EBR_PROBE_MAX; i++)
+		rec->probes[rec->nprobes++].id = generic_probe_id(i);
 	if (!err)
 		err = errno_of_ebr(ebr_writer_meta(rec->w, "record.families", fams));
 	if (!err && rec->o.pid) {
@@ -273,10 +280,15 @@ int record_finish(struct recorder *rec)
 		if (rec->fams[i]->finish)
 			err = rec->fams[i]->finish(&env);
 	}
+	/* the generic probes' stacks (a stack family's finish has written them already) */
+	if (!err && generic_has_stacks(&rec->o.generic))
+		err = stack_symbols_write(&rec->stacks, rec->w);
 	err = err ?: write_counts(rec, true);
 	err = err ?: host_clock_pair_of(rec->w, "end", &rec->t_end);
 	snprintf(buf, sizeof(buf), "%llu", (unsigned long long)rec->max_inversion);
 	err = err ?: errno_of_ebr(ebr_writer_meta(rec->w, "record.max_reorder_ns", buf));
+	rec->malformed += rec->tctx.malformed;
+	rec->tctx.malformed = 0;
 	if (!err && rec->malformed + rec->drain_malformed) {
 		snprintf(buf, sizeof(buf), "%llu",
 			 (unsigned long long)(rec->malformed + rec->drain_malformed));

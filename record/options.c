@@ -7,13 +7,15 @@
 #include <stdlib.h>
 #include <string.h>
 #include <bpf/libbpf.h>
+#include "format/array_size.h"
 #include "record/recorder.h"
 
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: ebrec record [-o FILE|-] [-e FAMILY[,FAMILY...]] [-d SECONDS] [-p PID]\n"
-		"                    [-F HZ] [-I] [--buffer-size SIZE] [--min-us US] [--fs TYPE]\n"
+		"usage: ebrec record [-o FILE|-] [-e FAMILY|PROBE[,...]] [-d SECONDS] [-p PID]\n"
+		"                    [--comm NAME] [--str PROBE:ARG] [--stacks] [-F HZ] [-I]\n"
+		"                    [--buffer-size SIZE] [--min-us US] [--fs TYPE]\n"
 		"                    [--call-graph fp|dwarf[,SIZE]] [--fail-on-loss] [-f] [-v]\n"
 		"                    [-- COMMAND ARGS...]\n"
 		"\n"
@@ -21,10 +23,18 @@ static void usage(FILE *f)
 		"end of COMMAND (then ebrec exits with COMMAND's status).\n"
 		"\n"
 		"  -o FILE          trace file (default trace.ebr; '-' writes to stdout)\n"
-		"  -e FAMILIES      probe families, comma separated (default: all but offcpu, whose\n"
-		"                   stack walk at every context switch costs more; see 'ebrec list')\n"
+		"  -e EVENTS        probe families and probes, comma separated, -e repeatable (default:\n"
+		"                   every family but offcpu, whose stack walk at every context switch\n"
+		"                   costs more; see 'ebrec list'). A probe is tracepoint:SYS:NAME (t:),\n"
+		"                   globs allowed; uprobe:PATH:FUNC (u:); uretprobe:PATH:FUNC (ur:);\n"
+		"                   usdt:PATH:PROVIDER:NAME (U:); PATH may be a library name (libc);\n"
+		"                   +kstack, +ustack after a probe capture its stacks\n"
 		"  -d SECONDS       stop after this long\n"
 		"  -p PID           only events of this process (tcp: the report filters by owner)\n"
+		"  --comm NAME      probes: only events of threads named NAME (filtered in the kernel)\n"
+		"  --str PROBE:ARG  probes: also read the string an argument points to: ARG is argN\n"
+		"                   (uprobe, usdt) or retval (uretprobe), into the field ARG_str\n"
+		"  --stacks         probes: capture the kernel and user stacks of every probe\n"
 		"  -F HZ            profile: samples per second on each CPU (default 49)\n"
 		"  -I               profile: sample the idle tasks too\n"
 		"  --buffer-size N  ring buffer size, a power of two, K/M suffixes (default 8M)\n"
@@ -45,7 +55,9 @@ static void usage(FILE *f)
 		"  ebrec record -o io.ebr -e block -d 10\n"
 		"  ebrec record -o build.ebr -- make -j2\n"
 		"  ebrec record -o cpu.ebr -e profile --call-graph dwarf -d 10\n"
-		"  ebrec record -o - -d 5 | ssh analyst@host 'cat > prod.ebr'\n");
+		"  ebrec record -o - -d 5 | ssh analyst@host 'cat > prod.ebr'\n"
+		"  ebrec record -e block,tracepoint:signal:signal_generate -- ./server\n"
+		"  ebrec record -e ur:/bin/bash:readline --str ur:/bin/bash:readline:retval\n");
 }
 
 static int usage_error(const char *fmt, ...)
@@ -110,7 +122,10 @@ static bool family_selected(const struct recorder *rec, const struct family *f)
 
 int record_options_parse(struct record_opts *o, int argc, char **argv)
 {
-	enum { OPT_BUFFER = 256, OPT_FAIL_ON_LOSS, OPT_MIN_US, OPT_FS, OPT_CALL_GRAPH };
+	enum {
+		OPT_BUFFER = 256, OPT_FAIL_ON_LOSS, OPT_MIN_US, OPT_FS, OPT_CALL_GRAPH, OPT_COMM,
+		OPT_STR, OPT_STACKS
+	};
 	static const struct option longopts[] = {
 		{ "output", required_argument, NULL, 'o' },
 		{ "events", required_argument, NULL, 'e' },
@@ -123,6 +138,9 @@ int record_options_parse(struct record_opts *o, int argc, char **argv)
 		{ "min-us", required_argument, NULL, OPT_MIN_US },
 		{ "fs", required_argument, NULL, OPT_FS },
 		{ "call-graph", required_argument, NULL, OPT_CALL_GRAPH },
+		{ "comm", required_argument, NULL, OPT_COMM },
+		{ "str", required_argument, NULL, OPT_STR },
+		{ "stacks", no_argument, NULL, OPT_STACKS },
 		{ "force", no_argument, NULL, 'f' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
@@ -144,7 +162,9 @@ int record_options_parse(struct record_opts *o, int argc, char **argv)
 			o->out = optarg;
 			break;
 		case 'e':
-			o->events = optarg;
+			if (o->nevents == ARRAY_SIZE(o->events))
+				return usage_error("more than %zu -e", ARRAY_SIZE(o->events));
+			o->events[o->nevents++] = optarg;
 			break;
 		case 'd':
 			o->duration = strtod(optarg, &end);
@@ -200,6 +220,21 @@ int record_options_parse(struct record_opts *o, int argc, char **argv)
 			o->call_graph_set = true;
 			break;
 		}
+		case OPT_COMM:
+			if (!*optarg || strlen(optarg) >= EBR_COMM_LEN)
+				return usage_error("--comm needs a thread name of 1 to %d bytes, "
+						   "not '%s'", EBR_COMM_LEN - 1, optarg);
+			strcpy(o->generic.comm, optarg);
+			break;
+		case OPT_STR:
+			if (o->generic.nstrs == ARRAY_SIZE(o->generic.strs))
+				return usage_error("more than %zu --str",
+						   ARRAY_SIZE(o->generic.strs));
+			o->generic.strs[o->generic.nstrs++] = optarg;
+			break;
+		case OPT_STACKS:
+			o->generic.stack_flags = EBR_GEN_KSTACK | EBR_GEN_USTACK;
+			break;
 		case OPT_FAIL_ON_LOSS:
 			o->fail_on_loss = true;
 			break;
@@ -275,32 +310,64 @@ static int check_profile_options(const struct recorder *rec)
 	return 0;
 }
 
+/* --comm, --str and --stacks apply to generic probes only. */
+static int check_probe_options(const struct recorder *rec)
+{
+	const struct generic_probes *g = &rec->o.generic;
+
+	if (!g->nspecs && (g->comm[0] || g->nstrs || g->stack_flags))
+		return usage_error("--comm, --str and --stacks apply to probes (-e tracepoint:..., "
+				   "uprobe:..., usdt:...), and -e names none");
+	return check_profile_options(rec);
+}
+
 int record_select_families(struct recorder *rec)
 {
-	char buf[512], *save = NULL, *name;
+	struct generic_probes *g = &rec->o.generic;
+	char *buf, *save = NULL, *name;
+	size_t len = 0;
+	int status = 0;
 
-	if (!rec->o.events) {
+	if (!rec->o.nevents) {
 		for (size_t i = 0; i < nfamilies && i < RECORD_MAX_FAMILIES; i++)
 			if (!families[i]->opt_in)
 				rec->fams[rec->nfams++] = families[i];
-		return check_profile_options(rec);
+		return check_probe_options(rec);
 	}
-	if (strlen(rec->o.events) >= sizeof(buf))
-		return usage_error("-e list too long");
-	strcpy(buf, rec->o.events);
-	for (name = strtok_r(buf, ",", &save); name; name = strtok_r(NULL, ",", &save)) {
-		const struct family *f = family_find(name);
+	/* every -e, comma-joined: the probes' texts point into it until the recording ends */
+	for (size_t i = 0; i < rec->o.nevents; i++)
+		len += strlen(rec->o.events[i]) + 1;
+	buf = malloc(len);
+	if (!buf) {
+		fprintf(stderr, "ebrec record: out of memory\n");
+		return 1;
+	}
+	buf[0] = 0;
+	for (size_t i = 0; i < rec->o.nevents; i++)
+		strcat(strcat(buf, i ? "," : ""), rec->o.events[i]);
+	g->events_buf = buf;
+	for (name = strtok_r(buf, ",", &save); name && !status; name = strtok_r(NULL, ",", &save)) {
+		const struct family *f;
 		bool dup = false;
 
+		if (probe_spec_is_probe(name)) {
+			if (g->nspecs == ARRAY_SIZE(g->specs))
+				return usage_error("-e names more than %zu probes",
+						   ARRAY_SIZE(g->specs));
+			g->specs[g->nspecs++] = name;
+			continue;
+		}
+		f = family_find(name);
 		if (!f)
-			return usage_error("unknown family '%s' ('ebrec list' shows the families)",
-					   name);
+			return usage_error("unknown family '%s' ('ebrec list' shows the "
+					   "families; a probe is TYPE:..., e.g. "
+					   "tracepoint:sched:sched_switch)", name);
 		for (size_t i = 0; i < rec->nfams; i++)
 			dup |= rec->fams[i] == f;
 		if (!dup && rec->nfams < RECORD_MAX_FAMILIES)
 			rec->fams[rec->nfams++] = f;
 	}
-	if (!rec->nfams)
-		return usage_error("-e names no family");
-	return check_profile_options(rec);
+	if (!rec->nfams && !g->nspecs)
+		return usage_error("-e names no family and no probe");
+	return check_probe_options(rec);
 }

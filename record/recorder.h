@@ -14,21 +14,24 @@
 #include <stdint.h>
 #include <sys/types.h>
 #include "record/family.h"
+#include "record/generic.h"
 #include "record/record.h"
 #include "record/stacks.h"
 #include "record/translate.h"
 
 #define RECORD_MAX_FAMILIES 32
-#define RECORD_MAX_LINKS 1024 /* profile: one per CPU */
+#define RECORD_MAX_LINKS 2048 /* profile: one per CPU; a generic probe one each */
 
 struct record_opts {
 	const char *out;
-	const char *events;
+	const char *events[64]; /* each -e, in order */
+	size_t nevents;
 	double duration;
 	long pid;
 	long freq;
 	size_t buffer_size;
 	struct family_opts fam; /* --min-us, --fs, and -p once parsed */
+	struct generic_probes generic; /* -e's probes, --str, --stacks, --comm */
 	bool fail_on_loss, force, verbose;
 	bool call_graph_set; /* --call-graph was given */
 	char **cmd;
@@ -78,8 +81,19 @@ struct recorder {
  * saying what is wrong with the command line (exit 2).
  */
 int record_options_parse(struct record_opts *o, int argc, char **argv);
-/* The families -e names (default: all but the opt-in ones) into rec->fams; 0 or 2 as above. */
+/*
+ * The families -e names (default: all but the opt-in ones; none when -e names only generic
+ * probes) into rec->fams, its probes into rec->o.generic; 0 or 2 as above.
+ */
 int record_select_families(struct recorder *rec);
+
+/* generic_attach.c: the generic probes' programs (record/generic.h) */
+struct bpf_program *generic_prog(const struct ebrec_bpf *skel, int kind);
+bool generic_is_prog(const struct ebrec_bpf *skel, const struct bpf_program *prog);
+/* Whether some probe of g is of kind (EBR_GEN_*): its program is loaded. */
+bool generic_kind_used(const struct generic_probes *g, int kind);
+/* Configures and attaches every generic probe (after load). */
+int generic_attach(struct recorder *rec);
 
 /* load.c */
 /* What family i of the recording sees of it. */

@@ -39,6 +39,19 @@ static uint64_t lookup_addr(const uint64_t *frames, size_t i)
 	return i ? frames[i] - 1 : frames[i];
 }
 
+int stack_symbols_use(struct stack_symbols *s, struct ebr_writer *w, uint32_t pid, uint64_t ts,
+		      const uint64_t *kframes, size_t kdepth, const uint64_t *uframes,
+		      size_t udepth)
+{
+	int err = 0;
+
+	for (size_t i = 0; i < kdepth && !err; i++)
+		err = ksyms_use(&s->k, lookup_addr(kframes, i));
+	for (size_t i = 0; i < udepth && !err; i++)
+		err = usyms_use(&s->u, w, pid, uframes[i], i > 0, ts);
+	return err;
+}
+
 /* The parts of a stack record, whichever its kind, once checked against its size. */
 struct stack_parts {
 	const struct ebr_rec_stack *r; /* the fields both kinds share */
@@ -56,17 +69,15 @@ static int stack_emit(struct translate_ctx *ctx, struct stack_parts *sp)
 	size_t kskip = 0;
 	char comm[EBR_COMM_LEN + 1];
 	bool offcpu = r->hdr.type == EBR_REC_OFFCPU || r->hdr.type == EBR_REC_OFFCPU_COPY;
-	int err = 0;
+	int err;
 
 	/* a stack taken in a tracepoint starts in the BPF program that took it */
 	if (offcpu && syms->k.loaded)
 		kskip = ksyms_tracing_frames(&syms->k, sp->kframes, sp->kdepth);
 	sp->kframes += kskip;
 	sp->kdepth -= kskip;
-	for (size_t i = 0; i < sp->kdepth && !err; i++)
-		err = ksyms_use(&syms->k, lookup_addr(sp->kframes, i));
-	for (size_t i = 0; i < sp->udepth && !err; i++)
-		err = usyms_use(&syms->u, ctx->writer, r->pid, sp->uframes[i], i > 0, r->hdr.ts);
+	err = stack_symbols_use(syms, ctx->writer, r->pid, r->hdr.ts, sp->kframes, sp->kdepth,
+				sp->uframes, sp->udepth);
 	if (err)
 		return err;
 	v[EBR_F_PROFILE_SAMPLE_PID].u = r->pid;

@@ -33,6 +33,13 @@ struct family_opts;
 int stack_symbols_start(struct stack_symbols *s, struct ebr_writer *w,
 			const struct family_opts *o);
 /*
+ * Notes the frames of a stack about to be written (kernel and user, leaf first, of process
+ * pid at ts): their symbols are written at the end. 0 or a negative errno.
+ */
+int stack_symbols_use(struct stack_symbols *s, struct ebr_writer *w, uint32_t pid, uint64_t ts,
+		      const uint64_t *kframes, size_t kdepth, const uint64_t *uframes,
+		      size_t udepth);
+/*
  * Writes the symbols the stacks written so far need, and forgets them: a second call writes
  * no symbol again. 0 or a negative errno.
  */

@@ -32,6 +32,9 @@ const struct record_kind record_kinds[] = {
 	  sizeof(struct ebr_rec_stack_copy), EBR_PROBE_PROFILE, stack_copy_translate },
 	{ EBR_REC_OFFCPU_COPY, offsetof(struct ebr_rec_stack_copy, data),
 	  sizeof(struct ebr_rec_stack_copy), EBR_PROBE_OFFCPU, stack_copy_translate },
+	/* probe: EBR_PROBE_GENERIC_BASE + the record's own probe (record_probe()) */
+	{ EBR_REC_GENERIC, offsetof(struct ebr_rec_generic, data), sizeof(struct ebr_rec_generic),
+	  EBR_PROBE_GENERIC_BASE, generic_translate },
 };
 const size_t nrecord_kinds = ARRAY_SIZE(record_kinds);
 
@@ -41,6 +44,17 @@ const struct record_kind *record_kind_find(uint16_t type)
 		if (record_kinds[i].type == type)
 			return &record_kinds[i];
 	return NULL;
+}
+
+uint32_t record_probe(const struct record_kind *k, const void *rec, size_t size)
+{
+	const struct ebr_rec_generic *g = rec;
+
+	if (k->type != EBR_REC_GENERIC)
+		return k->probe;
+	if (size < offsetof(struct ebr_rec_generic, data) || g->probe >= EBR_GENERIC_MAX)
+		return EBR_PROBE_MAX; /* no probe's */
+	return EBR_PROBE_GENERIC_BASE + g->probe;
 }
 
 int translate_emit(struct translate_ctx *ctx, uint32_t type, const struct ebr_rec_hdr *h,

@@ -18,11 +18,15 @@
 #include "bpf/events.h"
 
 struct stack_symbols;
+struct generic_probes;
 
 /* What translators write to and keep: the recorder's, for the whole recording. */
 struct translate_ctx {
 	struct ebr_writer *writer;
 	struct stack_symbols *stacks; /* the symbols stack samples use (record/stacks.h) */
+	const struct generic_probes *generic; /* the generic probes (record/generic.h) */
+	uint64_t malformed; /* records whose fields disagree with their size, written as far
+			     * as they go */
 };
 
 /* A ring-buffer record type: its size, its probe, and its translation into a trace event. */
@@ -40,6 +44,9 @@ static inline int record_kind_fits(const struct record_kind *k, size_t size)
 {
 	return k->max_size ? size >= k->size && size <= k->max_size : size == k->size;
 }
+
+/* The probe (EBR_PROBE_*) that emitted rec, a record of kind k of size bytes. */
+uint32_t record_probe(const struct record_kind *k, const void *rec, size_t size);
 
 extern const struct record_kind record_kinds[];
 extern const size_t nrecord_kinds;
@@ -100,6 +107,9 @@ void tcp_common_values(struct ebr_value *v, const struct tcp_common *c);
 
 /* record/sched_translate.c */
 int sched_switch_translate(struct translate_ctx *ctx, const void *rec, size_t size);
+
+/* record/generic_translate.c: generic probes (their descriptions: ctx->generic) */
+int generic_translate(struct translate_ctx *ctx, const void *rec, size_t size);
 
 /* record/stacks.c: profile and offcpu samples */
 int stack_translate(struct translate_ctx *ctx, const void *rec, size_t size);

@@ -6,6 +6,7 @@
 #include <string.h>
 #include "report/commands.h"
 #include "report/json.h"
+#include "report/json_models.h"
 #include "report/text.h"
 #include "report/trace_file.h"
 
@@ -58,37 +59,7 @@ static void dump_json(const struct ebr_reader *r, const struct ebr_event *ev, in
 	json_u64(&j, "ts", ev->ts);
 	json_u64(&j, "cpu", ev->cpu);
 	json_str(&j, "type", tname);
-	json_object_begin(&j, "fields");
-	for (uint32_t f = 0; f < ev->nraw; f++) {
-		const struct ebr_value *v = &ev->raw[f];
-		const char *fname = "?";
-		enum ebr_kind kind = 0;
-
-		ebr_reader_type_field(r, (uint32_t)ti, f, &fname, &kind);
-		switch (kind) {
-		case EBR_KIND_S64:
-			json_s64(&j, fname, ebr_value_s64(v));
-			break;
-		case EBR_KIND_STR:
-			json_strn(&j, fname, v->s, v->len);
-			break;
-		case EBR_KIND_BYTES:
-			json_array_begin(&j, fname);
-			for (uint32_t i = 0; i < v->len; i++)
-				json_u64(&j, NULL, (unsigned char)v->s[i]);
-			json_array_end(&j);
-			break;
-		case EBR_KIND_STACK:
-			json_array_begin(&j, fname);
-			for (uint32_t i = 0; i < v->len; i++)
-				json_u64(&j, NULL, v->frames[i]);
-			json_array_end(&j);
-			break;
-		default:
-			json_u64(&j, fname, v->u);
-		}
-	}
-	json_object_end(&j);
+	json_event_fields(&j, r, (uint32_t)ti, ev, NULL);
 	json_object_end(&j);
 	json_finish(&j);
 }

@@ -399,13 +399,16 @@ static int check_window(const struct report_args *a, const struct trace_peek *pe
 static int check_family(const struct view *v, const struct trace_peek *peek)
 {
 	const char *fams = peek->known ? ebr_reader_meta(peek->tf.r, "record.families") : NULL;
+	const struct view_family *fam;
 	char safe[256];
 
 	if (!fams || trace_family_recorded(peek->tf.r, v->family))
 		return 0;
+	fam = view_family_find(v->family);
 	fprintf(stderr, "ebrec report: %s needs the %s family, which this trace did not record "
 			"(it recorded: %s); record with '-e %s' to see it\n",
-		v->name, v->family, *fams ? text_safe(fams, safe, sizeof(safe)) : "none", v->family);
+		v->name, v->family, *fams ? text_safe(fams, safe, sizeof(safe)) : "none",
+		fam && fam->record_with ? fam->record_with : v->family);
 	return 1;
 }
 

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* The shared models as JSON: histograms, percentiles and losses (docs/JSON.md). */
+/* The shared models as JSON: histograms, percentiles, losses, events' fields (docs/JSON.md). */
+#include <string.h>
 #include "format/array_size.h"
 #include "analyze/pass.h"
 #include "report/json_models.h"
@@ -78,4 +79,42 @@ void json_latseries(struct json *j, const struct latseries *s)
 		json_u64(j, "max_ns", q->max);
 		json_object_end(j);
 	}
+}
+
+void json_event_fields(struct json *j, const struct ebr_reader *r, uint32_t ti,
+		       const struct ebr_event *ev, const char *skip_prefix)
+{
+	json_object_begin(j, "fields");
+	for (uint32_t f = 0; f < ev->nraw; f++) {
+		const struct ebr_value *v = &ev->raw[f];
+		const char *fname = "?";
+		enum ebr_kind kind = 0;
+
+		ebr_reader_type_field(r, ti, f, &fname, &kind);
+		if (skip_prefix && !strncmp(fname, skip_prefix, strlen(skip_prefix)))
+			continue;
+		switch (kind) {
+		case EBR_KIND_S64:
+			json_s64(j, fname, ebr_value_s64(v));
+			break;
+		case EBR_KIND_STR:
+			json_strn(j, fname, v->s ? v->s : "", v->s ? v->len : 0);
+			break;
+		case EBR_KIND_BYTES:
+			json_array_begin(j, fname);
+			for (uint32_t i = 0; i < v->len; i++)
+				json_u64(j, NULL, (unsigned char)v->s[i]);
+			json_array_end(j);
+			break;
+		case EBR_KIND_STACK:
+			json_array_begin(j, fname);
+			for (uint32_t i = 0; i < v->len; i++)
+				json_u64(j, NULL, v->frames[i]);
+			json_array_end(j);
+			break;
+		default:
+			json_u64(j, fname, v->u);
+		}
+	}
+	json_object_end(j);
 }

@@ -20,5 +20,12 @@ void json_percentiles(struct json *j, const struct quantiles *q);
 void json_latseries(struct json *j, const struct latseries *s);
 /* "losses": the family's counts and the windows they were lost in */
 void json_losses(struct json *j, const struct ebr_reader *r, const struct probe_losses *l);
+/*
+ * "fields": {name: value...} of ev, an event of schema entry ti, decoded through the file's
+ * schema (bytes and stacks as arrays of numbers); fields whose name starts with skip_prefix
+ * (when not NULL) left out.
+ */
+void json_event_fields(struct json *j, const struct ebr_reader *r, uint32_t ti,
+		       const struct ebr_event *ev, const char *skip_prefix);
 
 #endif

@@ -74,16 +74,19 @@ void text_losses(FILE *f, const struct ebr_reader *r, const struct probe_losses 
 {
 	uint64_t lost = probe_losses_total(l);
 	uint32_t n = l->nwindows + l->more_windows;
+	char name[TEXT_SAFE_SIZE(sizeof(l->name))];
 
+	/* a probe's name comes from the trace's META */
+	text_safe(l->name, name, sizeof(name));
 	if (!lost) {
-		fprintf(f, "%s events: %llu emitted, 0 lost\n", l->name,
+		fprintf(f, "%s events: %llu emitted, 0 lost\n", name,
 			(unsigned long long)l->emitted);
 		return;
 	}
 	fprintf(f,
 		"%s events: %llu emitted, %llu LOST (ring buffer full %llu, unpaired in the kernel "
 		"%llu, recorder queue full %llu): this view is incomplete\n",
-		l->name, (unsigned long long)l->emitted, (unsigned long long)lost,
+		name, (unsigned long long)l->emitted, (unsigned long long)lost,
 		(unsigned long long)l->lost_ringbuf, (unsigned long long)l->lost_map,
 		(unsigned long long)l->lost_user);
 	if (!n)

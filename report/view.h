@@ -132,11 +132,14 @@ extern const size_t nviews;
 struct view_family {
 	const char *name;  /* "block", as record.families names it */
 	const char *title; /* "Block I/O" */
+	const char *record_with; /* what `record -e` takes to record it; NULL: its name */
 };
 extern const struct view_family view_families[];
 extern const size_t nview_families;
 
 const struct view *view_find(const char *name);
+/* The family of this name, or NULL. */
+const struct view_family *view_family_find(const char *name);
 /* The registered view whose name is closest to name (a typo), or NULL if none is close. */
 const struct view *view_closest(const char *name);
 /* The names of the views of family, space-separated, in buf ("" if none): for `ebrec list`. */

@@ -17,7 +17,8 @@
 	VIEW(tcplife) VIEW(tcptop) VIEW(tcpconnect) VIEW(tcpconnlat) VIEW(tcpaccept)           \
 	VIEW(tcpretrans) VIEW(tcpstates)                                                       \
 	VIEW(runqlat) VIEW(cpudist) VIEW(proctop)                                              \
-	VIEW(profile) VIEW(offcputime)
+	VIEW(profile) VIEW(offcputime)                                                         \
+	VIEW(probes)
 
 #define VIEW_DECLARE(n) extern const struct view view_##n;
 EBREC_VIEWS(VIEW_DECLARE)
@@ -26,9 +27,15 @@ const struct view *const views[] = { EBREC_VIEWS(VIEW_ENTRY) };
 const size_t nviews = ARRAY_SIZE(views);
 
 const struct view_family view_families[] = {
-	{ "block", "Block I/O" }, { "proc", "Processes" },  { "file", "Files" },
-	{ "tcp", "TCP" },         { "sched", "Scheduler" }, { "profile", "CPU profile" },
-	{ "offcpu", "Off-CPU time" },
+	{ "block", "Block I/O", NULL },
+	{ "proc", "Processes", NULL },
+	{ "file", "Files", NULL },
+	{ "tcp", "TCP", NULL },
+	{ "sched", "Scheduler", NULL },
+	{ "profile", "CPU profile", NULL },
+	{ "offcpu", "Off-CPU time", NULL },
+	/* not a family of record's: the probes -e names besides the families */
+	{ "probes", "Probes", "tracepoint:SYS:NAME, uprobe:PATH:FUNC or usdt:PATH:PROVIDER:NAME" },
 };
 const size_t nview_families = ARRAY_SIZE(view_families);
 
@@ -37,6 +44,14 @@ const struct view *view_find(const char *name)
 	for (size_t i = 0; i < nviews; i++)
 		if (!strcmp(views[i]->name, name))
 			return views[i];
+	return NULL;
+}
+
+const struct view_family *view_family_find(const char *name)
+{
+	for (size_t i = 0; i < nview_families; i++)
+		if (!strcmp(view_families[i].name, name))
+			return &view_families[i];
 	return NULL;
 }
 

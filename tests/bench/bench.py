@@ -38,6 +38,7 @@ def workloads(scale, disk_dir):
     ios = int(20000 * scale)
     sessions = int(100 * scale)  # each takes ~40 ms (loopback delayed ACKs)
     execs = int(1000 * scale)
+    getppids = int(1000000 * scale)
     burn = max(1, int(4 * scale))
     fio_file = os.path.join(disk_dir, "fio.dat")
     storm = [f"{W}/ebr-files", "open", str(opens), "0", "/dev/null", "/nonexistent"]
@@ -74,6 +75,11 @@ def workloads(scale, disk_dir):
             cmd=[f"{W}/ebr-tcp", "life", "127.0.0.1", "0", str(sessions), "0"],
             events=2 * sessions, unit="session end", family=["-e", "tcp"], view=["tcplife"],
             tp=["sock:inet_sock_set_state"]),
+        # a generic probe: any tracepoint, here the cheapest system call's
+        "tracepoint storm (getppid)": dict(
+            cmd=[f"{W}/ebr-probes", "getppid", str(getppids)], events=getppids, unit="getppid",
+            family=["-e", "tracepoint:syscalls:sys_enter_getppid"], view=["probes"],
+            script=True, tp=["syscalls:sys_enter_getppid"]),
         "exec loop": dict(
             cmd=[f"{W}/ebr-spawn", str(execs), "0", "0", "bench"],
             events=execs, unit="exec", family=["-e", "proc"], view=["execsnoop"],
@@ -202,6 +208,9 @@ def unwound_share(tracer, path, comm):
 
 def analyses(tracer, w, path):
     """The analysis commands of a tracer's trace: name -> argv."""
+    if tracer == "ebrec" and w.get("script"):
+        # a generic probe's events as trace-cmd report prints them
+        return {"ebrec script": [EBREC, "script", path]}
     if tracer == "ebrec":
         out = {"ebrec report " + w["view"][0]: [EBREC, "report", path, *w["view"]]}
         if w.get("query"):

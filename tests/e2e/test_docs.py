@@ -13,17 +13,18 @@ from conftest import REPO, check_documented, ebrec, ebrec_json
 
 MAN = os.path.join(REPO, "docs", "man")
 FIXTURE = os.path.join(REPO, "tests", "fixtures", "damaged", "intact.ebr")
-COMMANDS = ["record", "report", "info", "dump", "verify", "export", "query", "redact", "list"]
+COMMANDS = ["record", "report", "info", "dump", "script", "verify", "export", "query", "redact",
+            "list"]
 ARG_VALUES = {"DISK": "vda", "TID": "1", "MS": "5", "FSTYPE": "ext4", "MIN_US": "1",
               "MAX_US": "1000", "PORT": "80", "NAME": "x", "UID": "0", "MAXROWS": "5",
-              "ROWS": "5", "SECONDS": "1"}
+              "ROWS": "5", "SECONDS": "1", "PROBE": "tracepoint:*"}
 # a sort KEY is each top view's own
 SORT_KEYS = {"biotop": "bytes", "opentop": "failed", "filetop": "wbytes", "tcptop": "rx",
              "proctop": "runq", "biosnoop": "lat_ms", "execsnoop": "pid", "exitsnoop": "age_s",
              "processes": "start_s", "opensnoop": "path", "fsslower": "lat_ms",
              "ext4slower": "lat_ms", "tcplife": "tx_bytes", "tcpconnect": "rport",
              "tcpconnlat": "lat_ms", "tcpaccept": "lport", "tcpretrans": "retransmits",
-             "tcpstates": "ms"}
+             "tcpstates": "ms", "probes": "probe"}
 
 
 def man(name):
@@ -145,7 +146,8 @@ def test_report_global_options_agree():
         assert p.returncode == 0, (opt, p.stderr)
 
 
-@pytest.mark.parametrize("cmd", ["record", "redact", "dump", "info", "verify", "export", "query"])
+@pytest.mark.parametrize("cmd", ["record", "redact", "dump", "info", "verify", "export", "query",
+                                 "script"])
 def test_command_options_agree(cmd):
     text = help_text(cmd)
     in_help = set(re.findall(r"^  (--?[\w-]+)", text.split("\nexamples:\n")[0], re.M))
@@ -168,7 +170,7 @@ def test_pages_render_without_warnings():
 
 SEEDS = {"block": "block-10-writes", "proc": "proc-file-shell", "file": "proc-file-shell",
          "tcp": "tcp-sessions", "sched": "sched-switches", "profile": "stacks-profile-offcpu",
-         "offcpu": "stacks-profile-offcpu"}
+         "offcpu": "stacks-profile-offcpu", "probes": "generic-probes"}
 # views whose rows the seeds lack: test_file.py and test_tcp.py check the keys of the rows
 # their live recordings make (ext4slower's rows are fsslower's)
 NO_ROWS_IN_SEEDS = {"fsslower", "ext4slower", "tcpretrans"}

@@ -1369,6 +1369,107 @@ out:
 	free(mem.buf);
 }
 
+/* Types a file describes (generic probes): written after the compiled-in ones, decoded by
+ * name as unknown types, counted in the index; names that clash or bad fields are refused. */
+static void test_described_types(void)
+{
+	static const struct ebr_field_def tp_fields[] = {
+		{ "common_pid", EBR_KIND_U64, NULL }, { "sig", EBR_KIND_S64, NULL },
+		{ "comm", EBR_KIND_STR, NULL },       { "data", EBR_KIND_BYTES, NULL },
+	};
+	static const struct ebr_field_def bad_kind[] = { { "x", (enum ebr_kind)9, NULL } };
+	struct ebr_event_def dyn[2] = {
+		{ 0, "tracepoint:signal:signal_generate", NULL, 4, tp_fields },
+		{ 0, "uprobe:/bin/true:main", NULL, 1, tp_fields },
+	};
+	struct ebr_writer_opts o = { .dyn_types = dyn, .ndyn_types = 2 };
+	struct ebr_value v[4] = { { .u = 42 }, { .u = (uint64_t)-10 }, { .s = "sleep" },
+				  { .s = "\x01\x00\x02", .len = 3 } };
+	struct ebr_mem_sink mem = { 0 };
+	struct ebr_sink sink;
+	struct ebr_mem_source ms;
+	struct ebr_source src;
+	struct ebr_writer *w;
+	struct ebr_reader *r;
+	struct ebr_summary sum;
+	const struct ebr_event *e;
+	uint32_t n = 0, first = 0;
+
+	ebr_sink_mem(&sink, &mem);
+	CHECK_EQ(ebr_writer_new(&w, &sink, &o), 0);
+	if (!w)
+		return;
+	CHECK_EQ(ebr_writer_event(w, EBR_DYN_TYPE_BASE, 100, 1, v), 0);
+	CHECK_EQ(ebr_writer_event(w, EBR_DYN_TYPE_BASE, 200, 0, v), 0);
+	CHECK_EQ(ebr_writer_event(w, EBR_DYN_TYPE_BASE + 1, 300, 0, v), 0);
+	CHECK_EQ(ebr_writer_event(w, EBR_DYN_TYPE_BASE + 2, 300, 0, v), EBR_E_INVALID);
+	CHECK_EQ(ebr_writer_close(w), 0);
+
+	ebr_source_mem(&src, &ms, mem.buf, mem.len);
+	CHECK_EQ(ebr_reader_open(&r, &src, NULL, 0), 0);
+	if (!r)
+		goto out;
+	CHECK_EQ(ebr_reader_type_count(r), ebr_event_def_count() + 2);
+	while (ebr_reader_next(r, &e) > 0) {
+		int ti = ebr_reader_type_index(r, e->file_type);
+		const char *name = NULL, *fname = NULL;
+		enum ebr_kind kind = 0;
+		uint32_t id, nf;
+
+		CHECK_EQ(e->type, EBR_EV_UNKNOWN);
+		CHECK(ti >= 0);
+		if (ti < 0)
+			continue;
+		ebr_reader_type_at(r, (uint32_t)ti, &id, &name, &nf);
+		CHECK(!strcmp(name, dyn[e->file_type - EBR_DYN_TYPE_BASE].name));
+		CHECK_EQ(nf, e->nraw);
+		if (n++ == 0) {
+			first = e->file_type;
+			CHECK_EQ(e->nraw, 4);
+			CHECK_EQ(e->raw[0].u, 42);
+			CHECK_EQ(ebr_value_s64(&e->raw[1]), -10);
+			CHECK(!strcmp(e->raw[2].s, "sleep"));
+			CHECK(e->raw[3].len == 3 && !memcmp(e->raw[3].s, "\x01\x00\x02", 3));
+			ebr_reader_type_field(r, (uint32_t)ti, 1, &fname, &kind);
+			CHECK(!strcmp(fname, "sig") && kind == EBR_KIND_S64);
+		}
+	}
+	CHECK_EQ(n, 3);
+	CHECK_EQ(first, EBR_DYN_TYPE_BASE);
+	ebr_reader_close(r);
+
+	ebr_source_mem(&src, &ms, mem.buf, mem.len);
+	CHECK_EQ(ebr_reader_open(&r, &src, NULL, 0), 0);
+	CHECK_EQ(ebr_reader_load_index(r, &sum), 0);
+	for (uint32_t i = 0; i < sum.ntypes; i++) {
+		if (sum.types[i].type == EBR_DYN_TYPE_BASE)
+			CHECK_EQ(sum.types[i].count, 2);
+		if (sum.types[i].type == EBR_DYN_TYPE_BASE + 1)
+			CHECK_EQ(sum.types[i].count, 1);
+	}
+	CHECK_EQ(sum.ntypes, 2);
+	ebr_summary_release(&sum);
+	ebr_reader_close(r);
+out:
+	free(mem.buf);
+
+	/* refused: a name twice, a compiled-in name, a bad kind, too many fields, no name */
+	memset(&mem, 0, sizeof(mem));
+	dyn[1].name = dyn[0].name;
+	CHECK_EQ(ebr_writer_new(&w, &sink, &o), EBR_E_INVALID);
+	dyn[1].name = "block.rq";
+	CHECK_EQ(ebr_writer_new(&w, &sink, &o), EBR_E_INVALID);
+	dyn[1] = (struct ebr_event_def){ 0, "usdt:/x:p:n", NULL, 1, bad_kind };
+	CHECK_EQ(ebr_writer_new(&w, &sink, &o), EBR_E_INVALID);
+	dyn[1] = (struct ebr_event_def){ 0, "usdt:/x:p:n", NULL, EBR_MAX_FIELDS + 1, tp_fields };
+	CHECK_EQ(ebr_writer_new(&w, &sink, &o), EBR_E_INVALID);
+	dyn[1] = (struct ebr_event_def){ 0, "", NULL, 1, tp_fields };
+	CHECK_EQ(ebr_writer_new(&w, &sink, &o), EBR_E_INVALID);
+	CHECK(w == NULL);
+	CHECK_EQ(mem.len, 0);
+	free(mem.buf);
+}
+
 int main(void)
 {
 	RUN(test_crc32c_known_value);
@@ -1397,5 +1498,6 @@ int main(void)
 	RUN(test_meta_limits);
 	RUN(test_tables_sized_by_what_a_block_holds);
 	RUN(test_index_in_file_order);
+	RUN(test_described_types);
 	return CHECK_SUMMARY();
 }

@@ -37,8 +37,8 @@ static void test_summary_and_page_views(void)
 		in_summary += views[i]->headline != NULL;
 		on_page += views[i]->html_args != NULL;
 	}
-	CHECK_EQ(in_summary, 14);
-	CHECK_EQ(on_page, 20); /* the five top views with their first 20 rows */
+	CHECK_EQ(in_summary, 15);
+	CHECK_EQ(on_page, 21); /* the five top views with their first 20 rows, and probes */
 	CHECK(!strcmp(view_find("biolatency")->html_args, "-D"));
 	CHECK(!strcmp(view_find("tcplife")->html_args, "--all"));
 	CHECK(view_find("tcpstates")->html_args == NULL);

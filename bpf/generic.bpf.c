@@ -1,0 +1,253 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * Generic probes: any tracepoint, uprobe, uretprobe or USDT probe that `record -e` names. One
+ * program per attach type serves every probe of that type; the BPF cookie of each attachment
+ * is the probe's index in ebr_generic_probes, where record/ wrote what the probe copies
+ * (bpf/events.h). Nothing is compiled per probe: a tracepoint's record is copied raw, and
+ * record/ names its fields from the tracepoint's format file.
+ */
+#include "common.bpf.h"
+#include "stack.bpf.h"
+#include <bpf/usdt.bpf.h>
+
+char LICENSE[] SEC("license") = "Dual BSD/GPL";
+
+/* libbpf defines the sixth argument register from 1.2 on; Debian 12 has 1.1 */
+#ifndef PT_REGS_PARM6
+#if defined(__TARGET_ARCH_x86)
+#define PT_REGS_PARM6(x) (__PT_REGS_CAST(x)->r9)
+#elif defined(__TARGET_ARCH_arm64)
+#define PT_REGS_PARM6(x) (__PT_REGS_CAST(x)->regs[5])
+#else
+#error "PT_REGS_PARM6: unknown architecture"
+#endif
+#endif
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, EBR_GENERIC_MAX);
+	__type(key, __u32);
+	__type(value, struct ebr_generic_cfg);
+} ebr_generic_probes SEC(".maps");
+
+/* One record being built per CPU: generic programs do not nest (trace_call_bpf's guard). */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct ebr_rec_generic);
+} ebr_generic_scratch SEC(".maps");
+
+/* --comm: only threads of this name ("" records every thread). */
+const volatile char ebr_comm_filter[EBR_COMM_LEN] = {};
+
+/*
+ * The scratch record with its task fields, or NULL when -p, --comm or the recorder's own
+ * filter (EBR_GEN_NOT_SELF) exclude the task.
+ */
+static __always_inline struct ebr_rec_generic *generic_begin(__u64 cookie,
+							     struct ebr_generic_cfg **cfg)
+{
+	__u64 id = bpf_get_current_pid_tgid();
+	struct ebr_rec_generic *r;
+	__u32 zero = 0, probe = (__u32)cookie, tgid = id >> 32;
+
+	if (ebr_target_tgid && ebr_target_tgid != tgid)
+		return NULL;
+	*cfg = bpf_map_lookup_elem(&ebr_generic_probes, &probe);
+	r = bpf_map_lookup_elem(&ebr_generic_scratch, &zero);
+	if (!*cfg || !r || ((*cfg)->flags & EBR_GEN_NOT_SELF && tgid == ebr_self_tgid))
+		return NULL;
+	ebr_current_comm(r->comm);
+	if (ebr_comm_filter[0]) {
+		for (int i = 0; i < EBR_COMM_LEN; i++) {
+			if (r->comm[i] != ebr_comm_filter[i])
+				return NULL;
+			if (!r->comm[i])
+				break;
+		}
+	}
+	r->pid = id >> 32;
+	r->tid = (__u32)id;
+	r->probe = probe;
+	r->flags = 0;
+	r->raw_len = 0;
+	r->str_len = 0;
+	r->kdepth = 0;
+	r->udepth = 0;
+	return r;
+}
+
+/* Appends the user string at ptr at offset off of data[]; returns the offset after it. */
+static __always_inline __u32 generic_add_str(struct ebr_rec_generic *r, __u32 off, __u64 ptr)
+{
+	__u16 len = 0;
+	long n;
+
+	off &= EBR_GENERIC_OFF_MASK;
+	n = bpf_probe_read_user_str(&r->data[off + 2], EBR_GENERIC_STR_MAX, (void *)ptr);
+	if (n > 0) {
+		len = (__u16)(n - 1); /* without its NUL */
+		if (n >= EBR_GENERIC_STR_MAX)
+			r->flags |= EBR_GENERIC_STR_CUT;
+	}
+	__builtin_memcpy(&r->data[off], &len, sizeof(len));
+	return off + 2 + len;
+}
+
+/* The stacks the probe asks for, then the record handed over. off: bytes of data[] so far. */
+static __always_inline void generic_finish(void *ctx, struct ebr_rec_generic *r,
+					   const struct ebr_generic_cfg *cfg, __u32 off)
+{
+	__u32 bytes = 0, size;
+
+	if (cfg->flags & (EBR_GEN_KSTACK | EBR_GEN_USTACK)) {
+		off = (off + 7) & ~7u & EBR_GENERIC_OFF_MASK;
+		bytes = ebr_capture_stacks_into(ctx, &r->data[off], cfg->flags & EBR_GEN_KSTACK,
+						cfg->flags & EBR_GEN_USTACK, &r->kdepth,
+						&r->udepth, &r->flags);
+	}
+	size = (__u32)__builtin_offsetof(struct ebr_rec_generic, data) + off + bytes;
+	if (size > sizeof(*r))
+		return;
+	/*
+	 * The same bound again, in the register the helper gets: clang may compute the size
+	 * anew after the test above, and the verifier would then see it unbounded.
+	 */
+	asm volatile("if %[size] <= %[max] goto +1; %[size] = %[max]"
+		     : [size] "+r"(size)
+		     : [max] "i"(sizeof(*r)));
+	ebr_output(EBR_PROBE_GENERIC_BASE + r->probe, EBR_REC_GENERIC, r, size);
+}
+
+/*
+ * Tracepoints (attached through perf events, so that each has a cookie). The record's first
+ * 8 bytes (common_type, _flags, _preempt_count, _pid) are refused to BPF (when it runs they
+ * hold the kernel's pt_regs pointer, perf_trace_run_bpf_submit()): the copy starts after
+ * them, and readers rebuild them. Its __data_loc data follows the fixed fields: the
+ * copy ends where the last of them ends.
+ */
+SEC("tracepoint")
+int generic_tracepoint(void *ctx)
+{
+	struct ebr_generic_cfg *cfg;
+	struct ebr_rec_generic *r = generic_begin(bpf_get_attach_cookie(ctx), &cfg);
+	__u32 end, off;
+
+	if (!r)
+		return 0;
+	end = cfg->raw_size;
+	for (int i = 0; i < EBR_GENERIC_MAX_DYN; i++) {
+		__u32 loc = 0, at, field_end;
+		__u16 fo;
+
+		if (i >= cfg->ndyn)
+			break;
+		fo = cfg->dyn_off[i];
+		if (bpf_probe_read_kernel(&loc, sizeof(loc), ctx + (fo & ~EBR_GEN_DYN_REL)))
+			continue;
+		at = loc & 0xffff;
+		if (fo & EBR_GEN_DYN_REL) /* from the end of the __rel_loc field itself */
+			at += (fo & ~EBR_GEN_DYN_REL) + 4;
+		field_end = at + (loc >> 16);
+		if (field_end > end)
+			end = field_end;
+	}
+	if (end > EBR_GENERIC_RAW_MAX)
+		end = EBR_GENERIC_RAW_MAX;
+	if (end < 8)
+		end = 8;
+	off = (end - 8) & EBR_GENERIC_OFF_MASK;
+	if (off > EBR_GENERIC_RAW_MAX)
+		return 0;
+	if (bpf_probe_read_kernel(r->data, off, ctx + 8))
+		return 0;
+	r->raw_len = off;
+	for (int i = 0; i < EBR_GENERIC_MAX_STRS; i++) {
+		__u64 ptr = 0;
+
+		if (i >= cfg->nstr)
+			break;
+		bpf_probe_read_kernel(&ptr, sizeof(ptr), ctx + (cfg->str_src[i] & 0xffff));
+		off = generic_add_str(r, off, ptr);
+	}
+	r->str_len = off - r->raw_len;
+	generic_finish(ctx, r, cfg, off);
+	return 0;
+}
+
+/* Arguments (uprobes, uretprobes, USDT), then the strings that some of them point to. */
+static __always_inline void generic_args(void *ctx, struct ebr_rec_generic *r,
+					 const struct ebr_generic_cfg *cfg, const __u64 *args,
+					 __u32 nargs)
+{
+	__u32 off = nargs * 8;
+
+	__builtin_memcpy(r->data, args, EBR_GENERIC_MAX_ARGS * 8);
+	r->raw_len = off;
+	for (int i = 0; i < EBR_GENERIC_MAX_STRS; i++) {
+		__u32 arg = cfg->str_src[i] & 15; /* a power of two: the verifier's bound */
+		__u64 ptr = 0;
+
+		if (i >= cfg->nstr)
+			break;
+		/* from the record's copy: a map value may be indexed where the stack may not */
+		if (arg < EBR_GENERIC_MAX_ARGS)
+			__builtin_memcpy(&ptr, &r->data[arg * 8], sizeof(ptr));
+		off = generic_add_str(r, off, ptr);
+	}
+	r->str_len = off - r->raw_len;
+	generic_finish(ctx, r, cfg, off);
+}
+
+SEC("uprobe")
+int BPF_KPROBE(generic_uprobe)
+{
+	struct ebr_generic_cfg *cfg;
+	struct ebr_rec_generic *r = generic_begin(bpf_get_attach_cookie(ctx), &cfg);
+	__u64 args[EBR_GENERIC_MAX_ARGS] = {
+		PT_REGS_PARM1(ctx), PT_REGS_PARM2(ctx), PT_REGS_PARM3(ctx),
+		PT_REGS_PARM4(ctx), PT_REGS_PARM5(ctx), PT_REGS_PARM6(ctx),
+	};
+
+	if (r)
+		generic_args(ctx, r, cfg, args, 6);
+	return 0;
+}
+
+SEC("uretprobe")
+int BPF_KRETPROBE(generic_uretprobe)
+{
+	struct ebr_generic_cfg *cfg;
+	struct ebr_rec_generic *r = generic_begin(bpf_get_attach_cookie(ctx), &cfg);
+	__u64 args[EBR_GENERIC_MAX_ARGS] = { PT_REGS_RC(ctx) };
+
+	if (r)
+		generic_args(ctx, r, cfg, args, 1);
+	return 0;
+}
+
+SEC("usdt")
+int generic_usdt(struct pt_regs *ctx)
+{
+	struct ebr_generic_cfg *cfg;
+	struct ebr_rec_generic *r = generic_begin(bpf_usdt_cookie(ctx), &cfg);
+	__u64 args[EBR_GENERIC_MAX_ARGS] = {};
+	int n;
+
+	if (!r)
+		return 0;
+	n = bpf_usdt_arg_cnt(ctx);
+	if (n < 0)
+		n = 0;
+	for (int i = 0; i < EBR_GENERIC_MAX_ARGS; i++) {
+		long v = 0;
+
+		if (i >= n)
+			break;
+		bpf_usdt_arg(ctx, i, &v);
+		args[i] = (__u64)v;
+	}
+	generic_args(ctx, r, cfg, args, n > EBR_GENERIC_MAX_ARGS ? EBR_GENERIC_MAX_ARGS : n);
+	return 0;
+}

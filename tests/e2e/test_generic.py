@@ -1,0 +1,275 @@
+"""Generic probes end to end: any tracepoint, uprobe, uretprobe or USDT probe recorded with real
+BPF on workloads whose events are known exactly (tests/workloads/ebr-probes.c), decoded by name
+by `ebrec script` and `dump` where neither the binaries nor tracefs exist, and compared line by
+line with trace-cmd recording the same tracepoints at the same time."""
+import collections
+import json
+import os
+import re
+import select
+import shutil
+import signal
+import subprocess
+import time
+
+import pytest
+
+from conftest import EBREC, Recording, ebrec, workload
+
+
+def script_json(trace, *args):
+    p = ebrec("script", trace, "--format", "json", *args, check=0)
+    return [json.loads(line) for line in p.stdout.splitlines()]
+
+
+def record(trace, events, *cmd, extra=()):
+    p = ebrec("record", "-o", trace, "-e", events, *extra, "--", *cmd)
+    assert p.returncode == 0, p.stderr
+    return p
+
+
+def test_signals_are_counted_exactly_and_printed_as_ftrace_does(live, out_dir):
+    trace = out_dir / "sig.ebr"
+    p = record(trace, "tracepoint:signal:signal_generate", workload("ebr-probes"), "signals", 37)
+    child = int(p.stdout.split()[1])
+    events = script_json(trace)
+    usr1 = [e for e in events if e["fields"]["sig"] == 10 and e["fields"]["pid"] == child]
+    assert len(usr1) == 37
+    for e in usr1:
+        assert e["event"] == "tracepoint:signal:signal_generate"
+        assert e["fields"] == {"sig": 10, "errno": 0, "code": 0, "comm": "ebr-probes",
+                               "pid": child, "group": 1, "result": 0}
+        assert e["text"] == f"sig=10 errno=0 code=0 comm=ebr-probes pid={child} grp=1 res=0"
+        assert e["comm"] == "ebr-probes" and e["pid"] == e["tid"] != child
+    text = ebrec("script", trace, check=0).stdout
+    line = re.compile(r"^ +ebr-probes-\d+ +\[\d{3}\] +\d+\.\d{6}: signal_generate: +"
+                      rf"sig=10 errno=0 code=0 comm=ebr-probes pid={child} grp=1 res=0$")
+    assert sum(1 for ln in text.splitlines() if line.match(ln)) == 37
+    info = ebrec("info", trace, check=0).stdout
+    assert re.search(r"tracepoint:signal:signal_generate +\d+", info)
+    assert re.search(r"tracepoint:signal:signal_generate +emitted \d+, lost 0", info)
+    # the probe's own selection and filters
+    assert len(script_json(trace, "-e", "tracepoint:signal:*", "-p", usr1[0]["pid"])) >= 37
+    assert script_json(trace, "-e", "uprobe:*") == []
+    assert script_json(trace, "--comm", "nosuchthread") == []
+
+
+def test_comm_filter_is_applied_in_the_kernel(live, out_dir):
+    trace = out_dir / "comm.ebr"
+    record(trace, "tracepoint:signal:signal_generate", workload("ebr-probes"), "signals", 5,
+           extra=("--comm", "ebr-probes"))
+    events = script_json(trace)
+    assert len([e for e in events if e["fields"]["sig"] == 10]) == 5
+    assert {e["comm"] for e in events} == {"ebr-probes"}
+
+
+def test_uprobe_and_uretprobe_see_every_call_with_its_values(live, out_dir):
+    trace = out_dir / "calls.ebr"
+    w = workload("ebr-probes")
+    record(trace, f"uprobe:{w}:ebr_probe_target,uretprobe:{w}:ebr_probe_target,"
+                  f"uretprobe:{w}:ebr_probe_name", w, "calls", 53,
+           extra=("--str", f"uretprobe:{w}:ebr_probe_name:retval"))
+    path = os.path.realpath(w)
+    events = script_json(trace)
+    calls = [e["fields"] for e in events if e["event"] == f"uprobe:{path}:ebr_probe_target"]
+    rets = [e["fields"] for e in events if e["event"] == f"uretprobe:{path}:ebr_probe_target"]
+    names = [e["fields"] for e in events if e["event"] == f"uretprobe:{path}:ebr_probe_name"]
+    assert [(c["arg0"], c["arg1"]) for c in calls] == [(i, 2 * i + 1) for i in range(53)]
+    assert [r["retval"] for r in rets] == [i * (2 * i + 1) + 7 for i in range(53)]
+    assert [n["retval_str"] for n in names] == [f"name-{i}" for i in range(53)]
+    text = ebrec("script", trace, "-e", "uretprobe:*:ebr_probe_name", check=0).stdout
+    assert len(re.findall(r'retval_str="name-\d+"', text)) == 53
+
+
+def test_usdt_probe_arguments(live, out_dir):
+    trace = out_dir / "usdt.ebr"
+    w = workload("ebr-probes")
+    record(trace, f"usdt:{w}:ebrec:tick", w, "usdt", 29,
+           extra=("--str", f"usdt:{w}:ebrec:tick:arg2"))
+    ticks = [e["fields"] for e in script_json(trace)]
+    assert [(t["arg0"], t["arg1"], t["arg2_str"]) for t in ticks] == \
+        [(i, -1000 * i, f"tick-{i}") for i in range(29)]
+
+
+def test_stacks_follow_their_event_named(live, out_dir):
+    trace = out_dir / "stacks.ebr"
+    record(trace, "tracepoint:syscalls:sys_enter_getppid+kstack", workload("ebr-probes"),
+           "getppid", 5)
+    lines = ebrec("script", trace, check=0).stdout.splitlines()
+    events = [i for i, ln in enumerate(lines) if "sys_enter_getppid:" in ln]
+    assert len(events) == 5
+    for i in events:
+        frames = []
+        for ln in lines[i + 1:]:
+            if not ln.startswith("\t"):
+                break
+            frames.append(ln.split()[1])
+        assert "do_syscall_64" in frames, frames
+    # JSON keeps the addresses
+    assert all(len(e["fields"]["kstack"]) >= 2 for e in script_json(trace))
+
+
+def test_trace_reads_without_the_binary_or_tracefs(live, out_dir):
+    """The probes' binary removed, tracefs unmounted (in a mount namespace of the test's own):
+    everything the trace needs is in it."""
+    copy = out_dir / "ebr-probes-copy"
+    shutil.copy(workload("ebr-probes"), copy)
+    trace = out_dir / "gone.ebr"
+    record(trace, f"tracepoint:sched:sched_process_exec,uprobe:{copy}:ebr_probe_target,"
+                  f"usdt:{copy}:ebrec:tick", "sh", "-c", f"{copy} calls 7; {copy} usdt 3")
+    copy.unlink()
+    script = ("umount -l /sys/kernel/tracing; umount -l /sys/kernel/debug; "
+              "test ! -e /sys/kernel/tracing/events && test ! -e /sys/kernel/debug/tracing && "
+              f'exec "{EBREC}" script "{trace}" --format json')
+    p = subprocess.run(["unshare", "-m", "sh", "-c", script], capture_output=True, text=True,
+                       timeout=60)
+    assert p.returncode == 0, p.stderr
+    events = [json.loads(line) for line in p.stdout.splitlines()]
+    by = collections.Counter(e["event"].split(":")[0] for e in events)
+    assert by["uprobe"] == 7 and by["usdt"] == 3
+    execs = [e for e in events if e["event"] == "tracepoint:sched:sched_process_exec"]
+    assert any(e["fields"]["filename"] == str(copy) and e["text"].startswith(
+        f"filename={copy} pid=") for e in execs)
+    dump = subprocess.run(["unshare", "-m", "sh", "-c",
+                           f'umount -l /sys/kernel/tracing; exec "{EBREC}" dump "{trace}"'],
+                          capture_output=True, text=True, timeout=60)
+    assert dump.returncode == 0 and "ebr_probe_target common_pid=" in dump.stdout
+
+
+@pytest.mark.parametrize("probe,says", [
+    ("tracepoint:sched:sched_swich", "the closest: sched:sched_switch"),
+    ("t:nosuchsystem:*", "matches no tracepoint"),
+    ("tracepoint:syscalls:*", "at most 512 probes"),
+    ("uprobe:/nonexistent/ebrec-test:main", "no such binary /nonexistent/ebrec-test"),
+    ("uprobe:WORKLOAD:ebr_no_such_function", "has no function ebr_no_such_function"),
+    ("usdt:WORKLOAD:ebrec:no_such_probe", "has no USDT probe ebrec:no_such_probe"),
+    ("kprobe:do_sys_open", "unknown probe type 'kprobe'"),
+    ("tracepoint:sched:sched_switch+kstak", "unknown modifier '+kstak'"),
+])
+def test_bad_probes_say_one_line_and_exit_2_before_loading(live, out_dir, probe, says):
+    probe = probe.replace("WORKLOAD", workload("ebr-probes"))
+    trace = out_dir / "bad.ebr"
+    p = ebrec("record", "-o", trace, "-e", probe, "--", "true")
+    assert p.returncode == 2, p.stderr
+    lines = p.stderr.splitlines()
+    assert len(lines) == 1 and says in lines[0], p.stderr
+    assert not trace.exists()  # nothing was loaded, nothing written
+
+
+def test_str_that_names_no_recorded_probe_is_refused(live, out_dir):
+    w = workload("ebr-probes")
+    p = ebrec("record", "-o", out_dir / "s.ebr", "-e", f"uprobe:{w}:ebr_probe_target",
+              "--str", f"uprobe:{w}:ebr_probe_name:arg0", "--", "true")
+    assert p.returncode == 2 and "names no probe" in p.stderr
+
+
+def test_list_shows_tracepoints_with_their_fields_and_binaries_with_their_probes(live):
+    out = ebrec("list", "tracepoint:signal:*", check=0).stdout
+    assert "tracepoint:signal:signal_generate\n    int sig\n" in out
+    assert "    char comm[16]\n" in out and "common_pid" not in out
+    out = ebrec("list", "t:syscalls:sys_enter_openat", check=0).stdout
+    assert "const char * filename\n    (read as a string: filename_str)" in out
+    w = os.path.realpath(workload("ebr-probes"))
+    out = ebrec("list", f"uprobe:{w}:ebr_*", check=0).stdout.splitlines()
+    assert out == [f"uprobe:{w}:ebr_probe_name", f"uprobe:{w}:ebr_probe_target"]
+    out = ebrec("list", f"usdt:{w}", check=0).stdout
+    assert out == f"usdt:{w}:ebrec:tick\n    s64 arg0\n    s64 arg1\n    u64 arg2\n"
+    p = ebrec("list", "tracepoint:nosuch:*")
+    assert p.returncode == 2 and "matches no tracepoint" in p.stderr
+
+
+def trace_cmd_wrapper(tmp):
+    """trace-cmd writes /proc/sys/kernel/ftrace_enabled and set_ftrace_pid, which this kind of
+    VM refuses (no function tracer): in a mount namespace of its own it gets stand-ins (as
+    tests/bench/bench.py runs it)."""
+    fe, fp = tmp / "ftrace_enabled", tmp / "set_ftrace_pid"
+    fe.write_text("1\n")
+    fp.write_text("")
+    script = tmp / "trace-cmd-ns.sh"
+    script.write_text("#!/bin/sh\n"
+                      f"mount --bind {fe} /proc/sys/kernel/ftrace_enabled 2>/dev/null\n"
+                      f"mount --bind {fp} /sys/kernel/tracing/set_ftrace_pid 2>/dev/null\n"
+                      'exec "$@"\n')
+    script.chmod(0o755)
+    return ["unshare", "-m", str(script)]
+
+
+LINE = re.compile(r"^(\s*.*-(\d+)\s+\[\d{3}\])\s+(\d+\.\d+): (\S+:.*)$")
+
+
+def normalized(lines, pids, since, until):
+    """The lines about the processes pids, of events between since and until (s of
+    CLOCK_MONOTONIC: when both tools recorded), their time left out (the two tools read the
+    clock at different instants): whole when a process of pids ran the probe, else from the
+    event name on (sched_process_free runs in whatever task RCU found). lines: (line, time)."""
+    out = []
+    for ln, t in lines:
+        m = LINE.match(ln)
+        if not m or not since <= t <= until:
+            continue
+        fields = {int(x) for x in re.findall(r"\bpid=(\d+)", m.group(4))}
+        if int(m.group(2)) in pids:
+            out.append(m.group(1) + " " + m.group(4))
+        elif fields & pids:
+            out.append(m.group(4))
+    return sorted(out)
+
+
+def test_sched_process_glob_records_what_trace_cmd_records(live, out_dir):
+    if not shutil.which("trace-cmd"):
+        pytest.skip("trace-cmd is not installed (tests/install-deps.sh installs it)")
+    tc_trace = out_dir / "tc.dat"
+    size_file = "/sys/kernel/tracing/saved_cmdlines_size"
+    with open(size_file) as f:
+        saved_size = f.read().strip()
+    # trace-cmd names a pid from the kernel's cache of names: room for every pid of the test
+    with open(size_file, "w") as f:
+        f.write("8192")
+    # -C mono: trace-cmd's times in the clock ebrec's are in, so that both are cut to the
+    # stretch they both recorded
+    # stdbuf: trace-cmd says it is recording on a line of its stdout, which is a pipe here
+    tc = subprocess.Popen([*trace_cmd_wrapper(out_dir), "stdbuf", "-oL", "trace-cmd", "record",
+                           "-C", "mono", "-e", "sched:sched_process_*", "-o", str(tc_trace)],
+                          stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    rec = None
+    try:
+        said = b""
+        deadline = time.monotonic() + 30
+        while b"Hit Ctrl^C to stop recording" not in said and time.monotonic() < deadline:
+            if select.select([tc.stdout], [], [], 1)[0]:
+                said += os.read(tc.stdout.fileno(), 4096)
+        assert b"Hit Ctrl^C" in said, said
+        rec = Recording(out_dir / "sched.ebr", "tracepoint:sched:sched_process_*")
+        since = time.clock_gettime(time.CLOCK_MONOTONIC)
+        spawn = subprocess.run([workload("ebr-spawn"), "100", "0", "0", "tc"],
+                               capture_output=True, text=True, timeout=60)
+        assert spawn.returncode == 0, spawn.stderr
+        parent = int(spawn.stdout.split()[1])
+        time.sleep(1)  # the children's sched_process_free come an RCU grace period later
+        until = time.clock_gettime(time.CLOCK_MONOTONIC)
+        rec.stop()
+        rec = None
+    finally:
+        if rec:
+            rec.kill()
+        tc.send_signal(signal.SIGINT)
+        tc.communicate(timeout=60)
+        with open(size_file, "w") as f:
+            f.write(saved_size)
+    trace = out_dir / "sched.ebr"
+    forks = [e["fields"] for e in script_json(trace, "-e", "*:sched_process_fork")]
+    children = {f["child_pid"] for f in forks if f["parent_pid"] == parent}
+    assert len(children) == 100
+    pids = children | {parent}
+    # the JSON lines give the text lines' times (CLOCK_MONOTONIC ns)
+    times = [e["ts"] / 1e9 for e in script_json(trace)]
+    text = ebrec("script", trace, check=0).stdout.splitlines()
+    assert len(text) == len(times)
+    ours = normalized(zip(text, times), pids, since, until)
+    report = subprocess.run(["trace-cmd", "report", "-i", str(tc_trace)], capture_output=True,
+                            text=True, timeout=120)
+    theirs = normalized([(ln, float(m.group(3)) if (m := LINE.match(ln)) else 0)
+                         for ln in report.stdout.splitlines()], pids, since, until)
+    # 100 forks, execs, exits and frees, and the parent's waits
+    assert len(ours) >= 400
+    assert ours == theirs
