@@ -642,6 +642,12 @@ static struct qmapdef *map_get(struct checker *c, struct qnode *n)
 	return m;
 }
 
+/* The map n was bound to by map_get(), found again: map_get() may move the maps. */
+static struct qmapdef *map_of(struct checker *c, const struct qnode *n)
+{
+	return &c->q->prog.maps[n->id];
+}
+
 static int check_expr(struct checker *c, struct qnode *n);
 
 /* the keys of a map access: as many and of the types of its first use */
@@ -655,6 +661,8 @@ static int check_map_keys(struct checker *c, struct qnode *n, struct qmapdef *m)
 		if (n->args[i]->type.kind == QTY_NONE && !c->quiet)
 			return cerr(c, &n->args[i]->loc, "a map key must have a value");
 	}
+	/* a key may name another map (@a[@b[1]]): the maps may have moved since m was found */
+	m = map_of(c, n);
 	if (m->nkeys == UINT32_MAX) {
 		m->nkeys = n->nargs;
 		for (uint32_t i = 0; i < n->nargs; i++)
@@ -687,6 +695,7 @@ static int check_map_read(struct checker *c, struct qnode *n)
 		return -1;
 	if (check_map_keys(c, n, m))
 		return -1;
+	m = map_of(c, n);
 	if (!m->assigned && !c->quiet)
 		return cerr(c, &n->loc, "Undefined map: %s", m->name);
 	if (m->agg == QAGG_HIST || m->agg == QAGG_LHIST || m->agg == QAGG_STATS)
@@ -1099,6 +1108,8 @@ static int check_assign_map(struct checker *c, struct qnode *n)
 	} else if (n->b && check_expr(c, n->b)) {
 		return -1;
 	}
+	/* the value may name other maps, added since m was found: the maps may have moved */
+	m = map_of(c, lhs);
 	if (n->op != QT_ASSIGN) {
 		/* @x++, @x += e: a read and a write of an integer */
 		if (n->b && n->b->type.kind != QTY_INT && !c->quiet)
