@@ -13,21 +13,10 @@
 #include <string.h>
 #include "record/elf_probes.h"
 #include "record/generic.h"
+#include "record/record.h"
 #include "record/tracefs.h"
 
 #define CLOSEST 3 /* names an unknown tracepoint's message offers */
-
-static int usage_error(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("ebrec record: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	return 2;
-}
 
 static int no_memory(void)
 {
@@ -46,7 +35,7 @@ static struct generic_probe *probe_new(struct generic_probes *g, const char *tex
 	struct generic_probe *p;
 
 	if (g->n == EBR_GENERIC_MAX) {
-		*status = usage_error("'%s' takes the recording over its limit of %d probes: name "
+		*status = record_usage_error("'%s' takes the recording over its limit of %d probes: name "
 				      "fewer, or narrow the glob", text, EBR_GENERIC_MAX);
 		return NULL;
 	}
@@ -107,7 +96,7 @@ static int add_tracepoint(struct generic_probes *g, const struct probe_spec *s,
 		return no_memory();
 	err = tracefs_format(tp->sys, tp->name, &p->format);
 	if (err)
-		return usage_error("cannot read the format of tracepoint %s:%s: %s", tp->sys,
+		return record_usage_error("cannot read the format of tracepoint %s:%s: %s", tp->sys,
 				   tp->name, strerror(-err));
 	return 0;
 }
@@ -124,7 +113,7 @@ static int unknown_tracepoint(const struct tracepoint_list *all, const char *sys
 	for (size_t i = 0; i < n; i++)
 		snprintf(names + strlen(names), sizeof(names) - strlen(names), "%s%s:%s",
 			 i ? ", " : "", all->v[idx[i]].sys, all->v[idx[i]].name);
-	return usage_error("no tracepoint %s%s%s ('ebrec list tracepoint:%s:*' lists a system's)",
+	return record_usage_error("no tracepoint %s%s%s ('ebrec list tracepoint:%s:*' lists a system's)",
 			   want, n ? "; the closest: " : "", names, sys);
 }
 
@@ -144,12 +133,12 @@ static int resolve_tracepoints(struct generic_probes *g, const struct probe_spec
 		if (!fnmatch(s->a, all.v[i].sys, 0) && !fnmatch(s->b, all.v[i].name, 0))
 			matched++;
 	if (!matched && (has_glob(s->a) || has_glob(s->b)))
-		status = usage_error("%s matches no tracepoint ('ebrec list tracepoint:*' lists "
+		status = record_usage_error("%s matches no tracepoint ('ebrec list tracepoint:*' lists "
 				     "them)", text);
 	else if (!matched)
 		status = unknown_tracepoint(&all, s->a, s->b);
 	else if (matched > EBR_GENERIC_MAX)
-		status = usage_error("%s matches %zu tracepoints; a recording takes at most %d "
+		status = record_usage_error("%s matches %zu tracepoints; a recording takes at most %d "
 				     "probes: narrow the glob", text, matched, EBR_GENERIC_MAX);
 	for (size_t i = 0; i < all.n && !status; i++)
 		if (!fnmatch(s->a, all.v[i].sys, 0) && !fnmatch(s->b, all.v[i].name, 0))
@@ -164,7 +153,7 @@ static int resolve_binary(const struct probe_spec *s, const char *text, char *pa
 			  size_t len)
 {
 	if (elf_resolve_path(s->a, path, len))
-		return usage_error("%s: no such binary %s%s", text, s->a,
+		return record_usage_error("%s: no such binary %s%s", text, s->a,
 				   strchr(s->a, '/') ? "" : " (on $PATH or in /etc/ld.so.cache)");
 	return 0;
 }
@@ -207,15 +196,15 @@ static int resolve_functions(struct generic_probes *g, const struct probe_spec *
 	if (err == -ENOMEM)
 		return no_memory();
 	if (err)
-		return usage_error("%s: %s is not an ELF file", text, path);
+		return record_usage_error("%s: %s is not an ELF file", text, path);
 	for (size_t i = 0; i < funcs.n; i++)
 		matched += !fnmatch(s->b, funcs.v[i], 0);
 	if (!matched)
-		status = usage_error("%s: %s has no function %s%s ('ebrec list uprobe:%s:*' lists "
+		status = record_usage_error("%s: %s has no function %s%s ('ebrec list uprobe:%s:*' lists "
 				     "them)", text, path, has_glob(s->b) ? "matching " : "", s->b,
 				     path);
 	else if (matched > EBR_GENERIC_MAX)
-		status = usage_error("%s matches %zu functions; a recording takes at most %d "
+		status = record_usage_error("%s matches %zu functions; a recording takes at most %d "
 				     "probes: narrow the glob", text, matched, EBR_GENERIC_MAX);
 	for (size_t i = 0; i < funcs.n && !status; i++)
 		if (!fnmatch(s->b, funcs.v[i], 0))
@@ -242,11 +231,11 @@ static int resolve_usdt(struct generic_probes *g, const struct probe_spec *s, co
 	if (err == -ENOMEM)
 		return no_memory();
 	if (err)
-		return usage_error("%s: %s is not an ELF file", text, path);
+		return record_usage_error("%s: %s is not an ELF file", text, path);
 	for (size_t i = 0; i < notes.n; i++)
 		matched += usdt_matches(s, &notes.v[i]);
 	if (!matched)
-		status = usage_error("%s: %s has no USDT probe %s%s%s ('ebrec list usdt:%s' lists "
+		status = record_usage_error("%s: %s has no USDT probe %s%s%s ('ebrec list usdt:%s' lists "
 				     "them)", text, path, s->b ? s->b : "", s->b ? ":" : "", s->c,
 				     path);
 	for (size_t i = 0; i < notes.n && !status; i++)
@@ -268,9 +257,9 @@ static int resolve_str(struct generic_probes *g, const char *text)
 	int arg;
 
 	if (probe_str_parse(text, &s, &arg, err, sizeof(err)))
-		return usage_error("%s", err);
+		return record_usage_error("%s", err);
 	if (elf_resolve_path(s.a, path, sizeof(path)))
-		return usage_error("--str %s: no such binary %s", text, s.a);
+		return record_usage_error("--str %s: no such binary %s", text, s.a);
 	for (size_t i = 0; i < g->n; i++) {
 		struct generic_probe *p = &g->p[i];
 
@@ -284,7 +273,7 @@ static int resolve_str(struct generic_probes *g, const char *text)
 		marked++;
 	}
 	if (!marked)
-		return usage_error("--str %s names no probe that -e records", text);
+		return record_usage_error("--str %s names no probe that -e records", text);
 	return 0;
 }
 
@@ -302,7 +291,7 @@ static int probe_fields(struct generic_probe *p, unsigned stack_flags)
 	case EBR_GEN_TRACEPOINT:
 		err = generic_tracepoint_fields(p, p->sys, p->tp, p->format);
 		if (err == -EINVAL)
-			return usage_error("tracepoint %s:%s: its format is one ebrec cannot copy "
+			return record_usage_error("tracepoint %s:%s: its format is one ebrec cannot copy "
 					   "(a record over %d bytes, over %d __data_loc fields or "
 					   "%u fields)", p->sys, p->tp, EBR_GENERIC_RAW_MAX,
 					   EBR_GENERIC_MAX_DYN, EBR_MAX_FIELDS);
@@ -316,7 +305,7 @@ static int probe_fields(struct generic_probe *p, unsigned stack_flags)
 	case EBR_GEN_USDT:
 		err = elf_usdt_notes(p->path, &notes);
 		if (err)
-			return err == -ENOMEM ? no_memory() : usage_error("%s changed", p->path);
+			return err == -ENOMEM ? no_memory() : record_usage_error("%s changed", p->path);
 		for (size_t i = 0; i < notes.n; i++)
 			if (!strcmp(notes.v[i].provider, p->func) && !strcmp(notes.v[i].name,
 									     p->usdt_name))
@@ -327,7 +316,7 @@ static int probe_fields(struct generic_probe *p, unsigned stack_flags)
 		break;
 	}
 	if (p->str_args >> nargs)
-		return usage_error("--str: %s:%s has %u argument%s", p->path, p->func, nargs,
+		return record_usage_error("--str: %s:%s has %u argument%s", p->path, p->func, nargs,
 				   nargs == 1 ? "" : "s");
 	err = generic_arg_fields(p, nargs, signed_args);
 	return err ? no_memory() : 0;
@@ -342,7 +331,7 @@ int generic_resolve(struct generic_probes *g)
 		char err[256];
 
 		if (probe_spec_parse(g->specs[i], &s, err, sizeof(err)))
-			return usage_error("%s", err);
+			return record_usage_error("%s", err);
 		if (s.kind == EBR_GEN_TRACEPOINT)
 			status = resolve_tracepoints(g, &s, g->specs[i]);
 		else if (s.kind == EBR_GEN_USDT)

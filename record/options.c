@@ -60,7 +60,7 @@ static void usage(FILE *f)
 		"  ebrec record -e ur:/bin/bash:readline --str ur:/bin/bash:readline:retval\n");
 }
 
-static int usage_error(const char *fmt, ...)
+int record_usage_error(const char *fmt, ...)
 {
 	va_list ap;
 
@@ -163,31 +163,31 @@ int record_options_parse(struct record_opts *o, int argc, char **argv)
 			break;
 		case 'e':
 			if (o->nevents == ARRAY_SIZE(o->events))
-				return usage_error("more than %zu -e", ARRAY_SIZE(o->events));
+				return record_usage_error("more than %zu -e", ARRAY_SIZE(o->events));
 			o->events[o->nevents++] = optarg;
 			break;
 		case 'd':
 			o->duration = strtod(optarg, &end);
 			if (*end || end == optarg || !(o->duration > 0) || o->duration > 1e9)
-				return usage_error("-d needs a positive number of seconds, not '%s'",
+				return record_usage_error("-d needs a positive number of seconds, not '%s'",
 						   optarg);
 			break;
 		case 'p':
 			o->pid = strtol(optarg, &end, 10);
 			if (*end || end == optarg || o->pid <= 0 || o->pid > 0x3fffffff)
-				return usage_error("-p needs a process id, not '%s'", optarg);
+				return record_usage_error("-p needs a process id, not '%s'", optarg);
 			break;
 		case 'F':
 			o->freq = strtol(optarg, &end, 10);
 			if (*end || end == optarg || o->freq <= 0 || o->freq > 1000000000)
-				return usage_error("-F needs a frequency in Hz, not '%s'", optarg);
+				return record_usage_error("-F needs a frequency in Hz, not '%s'", optarg);
 			break;
 		case 'I':
 			o->fam.idle = true;
 			break;
 		case OPT_BUFFER:
 			if (parse_size(optarg, &o->buffer_size))
-				return usage_error("--buffer-size needs a power of two from 4K to 2G "
+				return record_usage_error("--buffer-size needs a power of two from 4K to 2G "
 						   "(K/M/G suffixes), not '%s'",
 						   optarg);
 			break;
@@ -197,7 +197,7 @@ int record_options_parse(struct record_opts *o, int argc, char **argv)
 			errno = 0;
 			us = strtoull(optarg, &end, 10);
 			if (errno || *end || end == optarg || *optarg == '-' || us > 3600000000ull)
-				return usage_error("--min-us needs microseconds (0 to 3600000000), not "
+				return record_usage_error("--min-us needs microseconds (0 to 3600000000), not "
 						   "'%s'", optarg);
 			o->fam.min_us = us;
 			o->fam.min_us_set = true;
@@ -205,7 +205,7 @@ int record_options_parse(struct record_opts *o, int argc, char **argv)
 		}
 		case OPT_FS:
 			if (!*optarg || strlen(optarg) >= EBR_FS_NAME_LEN || strpbrk(optarg, " /,"))
-				return usage_error("--fs needs a file system type such as ext4, not "
+				return record_usage_error("--fs needs a file system type such as ext4, not "
 						   "'%s'", optarg);
 			o->fam.fs = optarg;
 			break;
@@ -213,7 +213,7 @@ int record_options_parse(struct record_opts *o, int argc, char **argv)
 			long size = parse_call_graph(optarg);
 
 			if (size < 0)
-				return usage_error("--call-graph needs fp, dwarf or dwarf,SIZE (bytes, a "
+				return record_usage_error("--call-graph needs fp, dwarf or dwarf,SIZE (bytes, a "
 						   "multiple of 8 up to %d), not '%s'",
 						   EBR_USTACK_COPY_MAX, optarg);
 			o->fam.ustack_copy = (uint32_t)size;
@@ -222,13 +222,13 @@ int record_options_parse(struct record_opts *o, int argc, char **argv)
 		}
 		case OPT_COMM:
 			if (!*optarg || strlen(optarg) >= EBR_COMM_LEN)
-				return usage_error("--comm needs a thread name of 1 to %d bytes, "
+				return record_usage_error("--comm needs a thread name of 1 to %d bytes, "
 						   "not '%s'", EBR_COMM_LEN - 1, optarg);
 			strcpy(o->generic.comm, optarg);
 			break;
 		case OPT_STR:
 			if (o->generic.nstrs == ARRAY_SIZE(o->generic.strs))
-				return usage_error("more than %zu --str",
+				return record_usage_error("more than %zu --str",
 						   ARRAY_SIZE(o->generic.strs));
 			o->generic.strs[o->generic.nstrs++] = optarg;
 			break;
@@ -248,9 +248,9 @@ int record_options_parse(struct record_opts *o, int argc, char **argv)
 			usage(stdout);
 			return 1;
 		case ':':
-			return usage_error("option '%s' needs a value", argv[optind - 1]);
+			return record_usage_error("option '%s' needs a value", argv[optind - 1]);
 		default:
-			return usage_error("unknown option '%s'", argv[optind - 1]);
+			return record_usage_error("unknown option '%s'", argv[optind - 1]);
 		}
 	}
 	if (optind < argc)
@@ -289,15 +289,15 @@ static int check_profile_options(const struct recorder *rec)
 						 : sizeof(struct ebr_rec_stack);
 
 	if ((rec->o.freq || rec->o.fam.idle) && !family_selected(rec, &profile_family))
-		return usage_error("-F and -I apply to the profile family, which is not selected");
+		return record_usage_error("-F and -I apply to the profile family, which is not selected");
 	if (rec->o.call_graph_set && !family_selected(rec, &profile_family) &&
 	    !family_selected(rec, &offcpu_family))
-		return usage_error("--call-graph applies to the profile and offcpu families, "
+		return record_usage_error("--call-graph applies to the profile and offcpu families, "
 				   "neither of which is selected");
 	if (!rec->o.freq)
 		return 0;
 	if (max_hz > 0 && rec->o.freq > max_hz)
-		return usage_error("-F %ld is over the %ld Hz this kernel samples at most "
+		return record_usage_error("-F %ld is over the %ld Hz this kernel samples at most "
 				   "(kernel.perf_event_max_sample_rate)", rec->o.freq, max_hz);
 	per_drain = (uint64_t)rec->o.freq * (uint64_t)(ncpus > 0 ? ncpus : 1) *
 		    rec_size * RECORD_DRAIN_INTERVAL_US / 1000000;
@@ -316,7 +316,7 @@ static int check_probe_options(const struct recorder *rec)
 	const struct generic_probes *g = &rec->o.generic;
 
 	if (!g->nspecs && (g->comm[0] || g->nstrs || g->stack_flags))
-		return usage_error("--comm, --str and --stacks apply to probes (-e tracepoint:..., "
+		return record_usage_error("--comm, --str and --stacks apply to probes (-e tracepoint:..., "
 				   "uprobe:..., usdt:...), and -e names none");
 	return check_profile_options(rec);
 }
@@ -352,14 +352,14 @@ int record_select_families(struct recorder *rec)
 
 		if (probe_spec_is_probe(name)) {
 			if (g->nspecs == ARRAY_SIZE(g->specs))
-				return usage_error("-e names more than %zu probes",
+				return record_usage_error("-e names more than %zu probes",
 						   ARRAY_SIZE(g->specs));
 			g->specs[g->nspecs++] = name;
 			continue;
 		}
 		f = family_find(name);
 		if (!f)
-			return usage_error("unknown family '%s' ('ebrec list' shows the "
+			return record_usage_error("unknown family '%s' ('ebrec list' shows the "
 					   "families; a probe is TYPE:..., e.g. "
 					   "tracepoint:sched:sched_switch)", name);
 		for (size_t i = 0; i < rec->nfams; i++)
@@ -368,6 +368,6 @@ int record_select_families(struct recorder *rec)
 			rec->fams[rec->nfams++] = f;
 	}
 	if (!rec->nfams && !g->nspecs)
-		return usage_error("-e names no family and no probe");
+		return record_usage_error("-e names no family and no probe");
 	return check_probe_options(rec);
 }

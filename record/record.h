@@ -37,6 +37,12 @@ void features_close(struct features *f);
 
 /* host.c: host facts and clock pairs into META; 0 or a negative errno. */
 int host_snapshot(struct ebr_writer *w, int argc, char **argv);
+/*
+ * "ebrec record: WHAT (see 'ebrec record --help')" on stderr, for what the command line asks
+ * that cannot be (options.c); returns 2, the usage error's exit status.
+ */
+int record_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
 /* The running kernel's BTF, where the kernel publishes it. */
 #define HOST_VMLINUX_BTF "/sys/kernel/btf/vmlinux"
 
