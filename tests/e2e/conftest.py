@@ -6,6 +6,7 @@ EBREC_REQUIRE_LIVE=1 (CI), where a skip is turned into a failure.
 import json
 import os
 import re
+import shutil
 import subprocess
 import tempfile
 
@@ -116,6 +117,16 @@ def live_reason():
     if not os.path.exists("/sys/kernel/btf/vmlinux"):
         return "needs kernel BTF"
     return None
+
+
+def require_tool(name, why):
+    """Skips the calling test when a reference tool it compares with is missing; fails instead
+    under EBREC_REQUIRE_LIVE=1 (make deps installs them all)."""
+    if shutil.which(name):
+        return
+    if REQUIRE_LIVE:
+        pytest.fail(f"{name} is not installed ({why}) but EBREC_REQUIRE_LIVE=1: run make deps")
+    pytest.skip(f"{name} is not installed ({why}; make deps installs it)")
 
 
 def require_live():

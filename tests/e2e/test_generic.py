@@ -14,7 +14,7 @@ import time
 
 import pytest
 
-from conftest import EBREC, Recording, ebrec, workload
+from conftest import EBREC, Recording, ebrec, require_tool, workload
 
 
 def script_json(trace, *args):
@@ -216,8 +216,7 @@ def normalized(lines, pids, since, until):
 
 
 def test_sched_process_glob_records_what_trace_cmd_records(live, out_dir):
-    if not shutil.which("trace-cmd"):
-        pytest.skip("trace-cmd is not installed (tests/install-deps.sh installs it)")
+    require_tool("trace-cmd", "the reference recording")
     tc_trace = out_dir / "tc.dat"
     size_file = "/sys/kernel/tracing/saved_cmdlines_size"
     with open(size_file) as f:

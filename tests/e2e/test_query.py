@@ -11,7 +11,7 @@ import uuid
 
 import pytest
 
-from conftest import EBREC, Recording, ebrec, workload
+from conftest import EBREC, Recording, ebrec, require_tool, workload
 
 BPFTRACE = shutil.which("bpftrace")
 TOOLS = "/usr/sbin"
@@ -130,13 +130,13 @@ END { clear(@s); }
 """
 
 
-@pytest.mark.skipif(not BPFTRACE, reason="bpftrace is not installed (make deps installs it)")
 def test_same_output_as_live_bpftrace(live, disk_dir, out_dir):
     """bpftrace and ebrec record at the same time (bpftrace 0.17 reads this kernel's
     __data_loc strings with str(), its parent_comm not at all: the program keeps to what both
     read); the recording, queried, prints what bpftrace
     printed: the maps of a program whose probes are family events, and bpftrace's own
     opensnoop.bt and execsnoop.bt for the workload's processes."""
+    require_tool("bpftrace", "live bpftrace is the reference")
     token = uuid.uuid4().hex[:10]
     prog = out_dir / "compared.bt"
     prog.write_text(COMPARED)
