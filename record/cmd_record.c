@@ -128,8 +128,10 @@ int cmd_record(int argc, char **argv)
 	if (status)
 		return status == 1 ? 0 : status;
 	status = record_select_families(&rec);
-	if (status)
+	if (status) {
+		generic_probes_free(&rec.o.generic);
 		return status;
+	}
 	status = 1;
 	libbpf_verbose = rec.o.verbose;
 	libbpf_set_print(libbpf_print);
