@@ -319,7 +319,11 @@ def test_speedscope_json_is_valid_and_counts_the_samples(traces, tmp_path, npm_p
     chain = [i for i in (names.index(n) for n in CHAIN)]
     good = sum(w for s, w in zip(burner[0]["samples"], burner[0]["weights"])
                if any(s[k:k + 4] == chain for k in range(len(s))))
-    assert good == sum(s["count"] for s in prof["stacks"] if "ebr_outer_alpha" in s["user"])
+    # the same criterion on the view's stacks (user frames leaf first): the whole chain, in a
+    # row (a sample in alpha before it called beta has alpha but not the chain)
+    rev = list(reversed(CHAIN))
+    assert good == sum(s["count"] for s in prof["stacks"]
+                       if any(s["user"][k:k + 4] == rev for k in range(len(s["user"]))))
     with open(export(trace, "speedscope", tmp_path / "m.json", "--merged")) as f:
         merged = json.load(f)
     check_speedscope(merged)
