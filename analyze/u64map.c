@@ -8,7 +8,7 @@
 /* keyed: the keys (cookies, pid << 32 | fd, tids) are whatever a trace says they are */
 static uint32_t slot_of(uint64_t key, uint32_t cap)
 {
-	return (uint32_t)siphash(key, NULL, 0) & (cap - 1);
+	return (uint32_t)siphash_word(key) & (cap - 1);
 }
 
 bool u64map_get(const struct u64map *m, uint64_t key, uint32_t *val)

@@ -426,16 +426,29 @@ void view_time_head(const struct view_clock *c, FILE *f)
 	fprintf(f, c->wall ? "%-8s " : "%-11s ", c->wall ? "TIME" : "TIME(s)");
 }
 
+/* "%-11.6f " of the seconds, without printf's floating point: the column of every row */
+static void view_seconds(FILE *f, uint64_t ns)
+{
+	char buf[32];
+	size_t n = text_seconds6(ns, buf);
+
+	while (n < 11)
+		buf[n++] = ' ';
+	buf[n++] = ' ';
+	fwrite_unlocked(buf, 1, n, f);
+}
+
 void view_time(const struct view_clock *c, const struct report_out *out, FILE *f, uint64_t ts)
 {
 	const char *zone = c->local ? ebr_reader_meta(out->tf->r, "host.utc_offset_s") : NULL;
+	uint64_t start = trace_start_ns(out->tf->r);
 	char hms[16];
 
 	if (c->wall)
 		fprintf(f, "%-8s ", text_hms(out->tf->r, ts, zone ? strtol(zone, NULL, 10) : 0, hms,
 					     sizeof(hms)));
 	else
-		fprintf(f, "%-11.6f ", trace_seconds(out->tf->r, ts));
+		view_seconds(f, ts > start ? ts - start : 0);
 }
 
 int view_clock_check(const struct view_run *vr, const struct ebr_reader *r)

@@ -204,6 +204,34 @@ static void test_hist_text_is_bccs(void)
 	free(buf);
 }
 
+/* The TIME(s) column's integer formatting is printf's "%.6f" of ns / 1e9, byte for byte. */
+static void test_seconds_text_is_printfs(void)
+{
+	static const uint64_t edges[] = { 0, 1, 499, 500, 501, 999, 1000, 1499, 1500, 999999499,
+					  999999500, 999999501, 1000000000, 59999999999ull,
+					  86400000000499ull, 86400000000500ull, 2500ull, 3500ull };
+	uint64_t x = 0x9e3779b97f4a7c15ull, bad = 0;
+	char got[32], want[32];
+
+	for (size_t i = 0; i < ARRAY_SIZE(edges) + 200000; i++) {
+		uint64_t ns;
+
+		if (i < ARRAY_SIZE(edges)) {
+			ns = edges[i];
+		} else {
+			x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+			ns = x % (i & 1 ? 100000000000000ull : 10000000000ull);
+			if (i % 4 == 0)
+				ns = ns / 1000 * 1000 + 500; /* the ties */
+		}
+		text_seconds6(ns, got);
+		snprintf(want, sizeof(want), "%.6f", (double)ns / 1e9);
+		if (strcmp(got, want) && bad++ < 3)
+			fprintf(stderr, "%llu ns: %s, printf %s\n", (unsigned long long)ns, got, want);
+	}
+	CHECK(!bad);
+}
+
 /* Percentiles from the finer histogram: within 1/32 of the exact nearest-rank value. */
 static void test_percentiles_within_a_32nd(void)
 {
@@ -1884,6 +1912,7 @@ int main(void)
 	RUN(test_top_keeps_names_apart_and_cuts_long_ones);
 	RUN(test_latseries_shows_a_change_in_its_second);
 	RUN(test_hist_text_is_bccs);
+	RUN(test_seconds_text_is_printfs);
 	RUN(test_percentiles_within_a_32nd);
 	RUN(test_json_capped_rows);
 	RUN(test_process_filter);
