@@ -8,6 +8,17 @@
 static size_t mem_limit;
 static int64_t mem_held;  /* signed: a foreign pointer given to ebr_free() must not wrap it */
 static bool mem_refused;
+static uint64_t mem_decoded;
+
+void ebr_mem_note_decoded(size_t bytes)
+{
+	__atomic_add_fetch(&mem_decoded, bytes, __ATOMIC_RELAXED);
+}
+
+uint64_t ebr_mem_decoded(void)
+{
+	return __atomic_load_n(&mem_decoded, __ATOMIC_RELAXED);
+}
 
 void ebr_mem_set_limit(size_t bytes)
 {

@@ -6,7 +6,8 @@
  * thousand frames in every process), and one event can ask for megabytes, so the budget is
  * checked at each allocation, not now and then.
  *
- * It is the one process-wide state of format/: a command sets the budget once, before it
+ * It is the one process-wide state of format/ (with the count of bytes decoded, below): a
+ * command sets the budget once, before it
  * reads (--max-memory), and every layer that holds trace-derived data allocates through here.
  * An allocation that would take the bytes held over the budget fails as malloc() does when
  * memory runs out (NULL), and the refusal is remembered, so that the command can say that its
@@ -19,6 +20,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 void *ebr_malloc(size_t size);
 void *ebr_calloc(size_t n, size_t size);
@@ -34,5 +36,13 @@ size_t ebr_mem_limit(void);
 size_t ebr_mem_held(void);
 /* An allocation was refused for the budget since the start (sticky). */
 bool ebr_mem_limit_reached(void);
+
+/*
+ * Bytes of block payload the readers of this process have decoded (after zstd): what a
+ * command's output is bounded by (report/output_cap.h), since a hostile trace's few KB can
+ * decompress to megabytes and each event can expand to kilobytes of text.
+ */
+void ebr_mem_note_decoded(size_t bytes);
+uint64_t ebr_mem_decoded(void);
 
 #endif

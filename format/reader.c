@@ -684,10 +684,12 @@ static int decode_payload(struct ebr_reader *r, const struct block_header *bh)
 		if (ZSTD_isError(n) || n != bh->raw)
 			return EBR_E_ZSTD;
 		r->raw.len = n;
+		ebr_mem_note_decoded(n);
 		return 0;
 	}
 	r->raw.len = 0;
 	wbuf_put(&r->raw, r->stored.p, bh->stored);
+	ebr_mem_note_decoded(bh->stored);
 	return r->raw.err;
 }
 

@@ -5,6 +5,7 @@
  */
 #include <string.h>
 #include "report/commands.h"
+#include "report/output_cap.h"
 #include "report/json.h"
 #include "report/json_models.h"
 #include "report/text.h"
@@ -78,14 +79,22 @@ int cmd_dump(int argc, char **argv)
 			json = true;
 		else if (!strcmp(argv[i], "--max-memory") && i + 1 < argc)
 			mib = argv[++i];
+		else if (!strcmp(argv[i], "--max-output") && i + 1 < argc) {
+			if (output_cap_option("dump", argv[++i]))
+				return 2;
+		}
 		else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
-			printf("usage: ebrec dump FILE [--json] [--max-memory MIB]\n\nEvery event, "
+			printf("usage: ebrec dump FILE [--json] [--max-memory MIB] [--max-output SIZE]\n"
+			       "\nEvery event, "
 			       "decoded through the trace's schema: 'ts cpu=N type field=value...' or "
 			       "one JSON object per line.\n\noptions:\n"
 			       "  --json             one JSON object per line: ts, cpu, type, fields\n"
 			       "  --max-memory MIB   stop at MIB of memory held for the trace "
 			       "(default: half of\n"
-			       "                     this machine's memory)\n\nexamples:\n  ebrec dump io.ebr | head\n"
+			       "                     this machine's memory)\n"
+			       "  --max-output SIZE  stop writing at SIZE (512M, 2G; 0: no bound; default: "
+			       "1024\n                     times the trace's decompressed bytes, plus 64 MiB)\n"
+			       "\nexamples:\n  ebrec dump io.ebr | head\n"
 			       "  ebrec dump io.ebr --json | jq 'select(.type == \"block.rq\")'\n");
 			return 0;
 		} else if (!path && !(argv[i][0] == '-' && argv[i][1]))
@@ -94,7 +103,8 @@ int cmd_dump(int argc, char **argv)
 			usage_error = true; /* a second FILE or an unknown option */
 	}
 	if (!path || usage_error) {
-		fprintf(stderr, "usage: ebrec dump FILE [--json] [--max-memory MIB]\n");
+		fprintf(stderr, "usage: ebrec dump FILE [--json] [--max-memory MIB] "
+				"[--max-output SIZE]\n");
 		return 2;
 	}
 	if (trace_file_budget("dump", mib))

@@ -10,6 +10,7 @@
 #include "format/array_size.h"
 #include "report/commands.h"
 #include "report/export.h"
+#include "report/output_cap.h"
 #include "report/text.h"
 #include "report/view.h"
 
@@ -250,7 +251,7 @@ int export_symbols(struct export_job *job, struct symtab *syms)
 
 FILE *export_create(const char *path)
 {
-	FILE *f = fopen(path, "we");
+	FILE *f = output_cap_stream(fopen(path, "we"), "export");
 
 	if (!f)
 		fprintf(stderr, "ebrec export: cannot create %s: %s\n", path, strerror(errno));

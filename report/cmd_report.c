@@ -11,6 +11,7 @@
 #include "analyze/timewindow.h"
 #include "format/array_size.h"
 #include "report/commands.h"
+#include "report/output_cap.h"
 #include "report/html.h"
 #include "report/membuf.h"
 #include "report/text.h"
@@ -37,6 +38,8 @@ static void usage(FILE *f)
 		   "  --until WHEN       only events up to WHEN\n"
 		   "  --max-memory MIB   stop the analysis at MIB and show the trace up to there\n"
 		   "                     (default: half of this machine's memory)\n"
+		   "  --max-output SIZE  stop writing at SIZE (512M, 2G; 0: no bound; default: 1024\n"
+		   "                     times the trace's decompressed bytes, plus 64 MiB)\n"
 		   "  --rows N           html: rows of each listing the page holds (default %d)\n"
 		   "\nviews:\n", HTML_DEFAULT_ROWS);
 	for (size_t i = 0; i < nviews; i++)
@@ -71,6 +74,7 @@ static int parse_args(struct report_args *a, int argc, char **argv)
 		const char *arg = argv[i], *val = NULL;
 
 		if (!strcmp(arg, "--format") || !strcmp(arg, "-o") || !strcmp(arg, "--max-memory") ||
+		    !strcmp(arg, "--max-output") ||
 		    !strcmp(arg, "--rows") || !strcmp(arg, "--since") || !strcmp(arg, "--until") ||
 		    !strcmp(arg, "-p") || !strcmp(arg, "--pid") || !strcmp(arg, "--comm")) {
 			if (i + 1 >= argc) {
@@ -107,6 +111,9 @@ static int parse_args(struct report_args *a, int argc, char **argv)
 			}
 		} else if (val && !strcmp(arg, "--max-memory")) {
 			a->max_memory = val;
+		} else if (val && !strcmp(arg, "--max-output")) {
+			if (output_cap_option("report", val))
+				return 2;
 		} else if (val && !strcmp(arg, "--rows")) {
 			char *end;
 
@@ -460,7 +467,7 @@ int cmd_report(int argc, char **argv)
 		goto cleanup;
 	status = 1;
 	out.f = stdout;
-	if (a.out_path && !(out.f = fopen(a.out_path, "we"))) {
+	if (a.out_path && !(out.f = output_cap_stream(fopen(a.out_path, "we"), "report"))) {
 		fprintf(stderr, "ebrec report: cannot create %s: %m\n", a.out_path);
 		goto cleanup;
 	}

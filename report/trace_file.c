@@ -11,6 +11,7 @@
 #include "format/mem.h"
 #include "report/text.h"
 #include "report/trace_file.h"
+#include "report/output_cap.h"
 
 /* What a file that is not a trace is, by its first bytes, when it is a known format. */
 static const char *known_format(int fd)
@@ -72,6 +73,8 @@ int trace_file_open(struct trace_file *t, const char *cmd, const char *path)
 	int err;
 
 	memset(t, 0, sizeof(*t));
+	if (output_cap_stdout(cmd))
+		return 1;
 	t->path = path;
 	t->fd = strcmp(path, "-") ? open(path, O_RDONLY | O_CLOEXEC) : STDIN_FILENO;
 	if (t->fd < 0) {

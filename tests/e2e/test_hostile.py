@@ -83,6 +83,26 @@ def test_paths_expanded_against_a_long_directory_are_bounded(tmp_path):
     assert p.stdout.splitlines()[1].endswith(" /home/user/work/a")
 
 
+def test_output_stops_at_its_bound_and_says_so(tmp_path):
+    """The expansion above, bounded by --max-output on stdout, in -o's file and in dump: the
+    output is exactly the bound, the command says why it stopped and exits 1. Without the
+    option the bound is 1024 times the bytes decoded plus 64 MiB, which the 80 MB listing
+    above is within."""
+    trace = make_trace(tmp_path, "cwd-expand", "hostile", 20000)
+    p = subprocess.run([EBREC, "report", str(trace), "opensnoop", "--max-output", "1M"],
+                       capture_output=True, timeout=120)
+    assert p.returncode == 1 and len(p.stdout) == 1 << 20
+    assert b"ebrec report: output stopped at 1048576 bytes (--max-output)\n" in p.stderr
+    out = tmp_path / "listing.txt"
+    p = ebrec("report", trace, "opensnoop", "--max-output", "64K", "-o", out, check=1)
+    assert os.path.getsize(out) == 64 << 10 and "(--max-output)" in p.stderr
+    p = subprocess.run([EBREC, "dump", str(trace), "--max-output", "100000"],
+                       capture_output=True, timeout=120)
+    assert p.returncode == 1 and len(p.stdout) == 100000
+    p = ebrec("report", trace, "opensnoop", "--max-output", "lots", check=2)
+    assert "--max-output takes a size" in p.stderr
+
+
 # (kind, N, command, exit statuses): a budget each would pass many times over without it,
 # measured at e10e131 with --max-memory 48 (peak RSS): fork-args, 600 forks of a process with
 # 1 MiB of arguments (2 KB), 610 MiB; stack-names, 4000 stacks of 256 frames with 1 KiB names
