@@ -173,6 +173,21 @@ def outputs(tmp_path, trace):
     ebrec("report", trace, "profile", "--svg", svg, check=0)
     yield "report --format html", html.read_bytes(), True
     yield "profile --svg", svg.read_bytes(), True
+    # query prints what the program asks for: every string field of the hostile events
+    prog = ("ebrec:proc.exec { printf(\"%s %s\\n\", comm, str(args.filename)); } "
+            "ebrec:file.open { printf(\"%s\\n\", str(args.path)); @[comm] = count(); }")
+    p = subprocess.run([EBREC, "query", str(trace), "-e", prog], capture_output=True,
+                       timeout=120)
+    assert p.returncode == 0, p.stderr[-500:]
+    yield "query", p.stdout, False
+    speedscope, jsonl = tmp_path / "s.json", tmp_path / "jsonl"
+    ebrec("export", trace, "--format", "speedscope", "-o", speedscope, check=0)
+    ebrec("export", trace, "--format", "jsonl", "-o", jsonl, check=0)
+    yield "export speedscope", speedscope.read_bytes(), True
+    for name in sorted(os.listdir(jsonl)):
+        rows = subprocess.run(["zstd", "-dc", str(jsonl / name)], capture_output=True,
+                              check=True).stdout
+        yield f"export jsonl {name}", rows, True
 
 
 def test_no_output_carries_a_control_or_markup_raw(tmp_path):
