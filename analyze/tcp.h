@@ -28,6 +28,12 @@ enum tcp_owner {
 	TCP_OWNER_CLOSE,    /* the task that closed it (bcc tcplife's guess) */
 	TCP_OWNER_SNAPSHOT, /* a process holding it open at the start or end */
 	TCP_OWNER_ACCEPT,   /* the process that accepted it */
+	/*
+	 * Another process than the one that accepted it closed it: a fork-per-connection
+	 * server's worker (a PostgreSQL backend, sshd's session), which used it; accept_pid
+	 * keeps the acceptor.
+	 */
+	TCP_OWNER_SERVE,
 	TCP_OWNER_CONNECT,  /* the process that connected it */
 };
 
@@ -38,6 +44,8 @@ struct tcp_session {
 	uint8_t owner; /* enum tcp_owner */
 	uint32_t pid;
 	char comm[EBR_COMM_MAX + 1];
+	uint32_t accept_pid; /* with TCP_OWNER_SERVE: the process that accepted it */
+	char accept_comm[EBR_COMM_MAX + 1];
 	uint64_t start_ns;       /* its creation, or when it was first seen */
 	uint64_t last_change_ns; /* its last state change, 0 before one was seen */
 	uint64_t last_seen_ns;   /* its last event of any kind (the end snapshot's, if open) */

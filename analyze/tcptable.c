@@ -123,6 +123,11 @@ static void take_state(struct tcp_session *s, const struct tcp_event *e, const s
 	/* close() and shutdown() make these changes, in the owner's own context */
 	if (e->state == EBR_TCP_FIN_WAIT1 || e->state == EBR_TCP_LAST_ACK) {
 		s->fin_queued = true;
+		if (s->owner == TCP_OWNER_ACCEPT && e->pid && e->pid != s->pid) {
+			s->accept_pid = s->pid;
+			memcpy(s->accept_comm, s->comm, sizeof(s->comm));
+			set_owner(s, TCP_OWNER_SERVE, e->pid, e->comm);
+		}
 		set_owner(s, TCP_OWNER_CLOSE, e->pid, e->comm);
 	}
 	if (e->state == EBR_TCP_CLOSE) {

@@ -82,7 +82,8 @@ static int addr_width(const struct tcp_view *s)
 
 static const char *owner_name(uint8_t owner)
 {
-	static const char *const names[] = { "unknown", "close", "snapshot", "accept", "connect" };
+	static const char *const names[] = { "unknown", "close", "snapshot", "accept", "serve",
+					     "connect" };
 
 	return owner < ARRAY_SIZE(names) ? names[owner] : "unknown";
 }
@@ -112,6 +113,10 @@ static int tcplife_row(struct tcp_view *s, const struct tcp_session *ss, uint64_
 
 		json_row_begin(s, end, ss->pid, ss->comm);
 		json_str(j, "owner", owner_name(ss->owner));
+		if (ss->owner == TCP_OWNER_SERVE) {
+			json_u64(j, "accept_pid", ss->accept_pid);
+			json_str(j, "accept_comm", ss->accept_comm);
+		}
 		json_ends(j, &ss->ends);
 		json_u64(j, "tx_bytes", ss->tx_bytes);
 		json_u64(j, "rx_bytes", ss->rx_bytes);

@@ -164,6 +164,36 @@ def netns_pair():
         subprocess.run(["ip", "netns", "del", b], capture_output=True)
 
 
+def test_fork_per_connection_server_rows_name_the_worker(live, out_dir):
+    """A server that forks a worker per connection (as PostgreSQL's postmaster and sshd do):
+    every server row names the worker that served and closed the session (owner "serve"),
+    with the process that accepted it beside it (accept_pid, accept_comm); the client rows
+    stay the connecting process's."""
+    trace = out_dir / "tcp-fork.ebr"
+    rec = Recording(trace, "tcp,proc")
+    try:
+        port = free_port("127.0.0.1")
+        out = run("forkserve", "127.0.0.1", port, K)
+    finally:
+        rec.stop()
+    cli, srv = map(int, out[0].split()[1:3])
+    workers = {int(line.split()[2]): int(line.split()[1]) for line in out
+               if line.startswith("worker")}
+    assert len(workers) == K
+    rows = view(trace, "tcplife")["rows"]
+    served = [r for r in rows if r["lport"] == port and r["rport"] in workers]
+    assert len(served) == K, rows
+    for r in served:
+        assert (r["pid"], r["comm"], r["owner"]) == (workers[r["rport"]], "ebr-tcp-wrk", "serve")
+        assert (r["accept_pid"], r["accept_comm"]) == (srv, "ebr-tcp-srv")
+    clients = [r for r in rows if r["rport"] == port and r["lport"] in workers]
+    assert {(r["pid"], r["owner"]) for r in clients} == {(cli, "connect")}
+    text = ebrec("report", trace, "tcplife", check=0).stdout
+    for rport, pid in workers.items():
+        assert any(f" {pid} " in line and "ebr-tcp-wrk" in line and f" {rport} " in line
+                   for line in text.splitlines()), (rport, pid, text)
+
+
 def test_retransmits_show_with_addresses_and_owner(live, out_dir, netns_pair):
     """Loss without netem (not in this kernel): the receiver's link goes down for 1.5 s in
     the middle of a transfer, so the sender retransmits until it comes back."""

@@ -14,6 +14,11 @@
  *                                      sends the rest
  *   ebr-tcp hold HOST PORT TX RX       one session with TX bytes one way and RX the other,
  *                                      held open until a line arrives on stdin
+ *   ebr-tcp forkserve HOST PORT K      a fork-per-connection server (as PostgreSQL's
+ *                                      postmaster): "ebr-tcp-srv" accepts K sessions and
+ *                                      forks a worker "ebr-tcp-wrk" for each, which serves
+ *                                      and closes it; each worker prints its pid and the
+ *                                      client's port
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -335,6 +340,55 @@ static int hold(const char *host, int port, size_t tx, size_t rx)
 	return wait_child(srv);
 }
 
+static int forkserve(const char *host, int port, int k)
+{
+	int lfd = listen_on(host, port), bad = 0;
+	pid_t srv;
+
+	port = local_port(lfd);
+	srv = fork_named("ebr-tcp-srv");
+	if (srv == 0) {
+		for (int i = 0; i < k; i++) {
+			int fd = accept(lfd, NULL, NULL);
+			pid_t wrk;
+
+			if (fd < 0)
+				die("accept");
+			wrk = fork_named("ebr-tcp-wrk");
+			if (wrk == 0) {
+				struct sockaddr_storage peer;
+				socklen_t len = sizeof(peer);
+				size_t got;
+
+				close(lfd);
+				if (getpeername(fd, (struct sockaddr *)&peer, &len))
+					die("getpeername");
+				got = drain(fd);
+				send_bytes(fd, life_rx(i));
+				printf("worker %d %d\n", (int)getpid(),
+				       ntohs(((struct sockaddr_in *)&peer)->sin_port));
+				close(fd);
+				_exit(got != life_tx(i));
+			}
+			close(fd); /* the worker's copy keeps it open: only its close ends it */
+			bad |= wait_child(wrk);
+		}
+		_exit(bad);
+	}
+	close(lfd);
+	prctl(PR_SET_NAME, "ebr-tcp-cli");
+	printf("pids %d %d\n", (int)getpid(), (int)srv);
+	for (int i = 0; i < k; i++) {
+		int fd = connect_or_die(host, port);
+
+		send_bytes(fd, life_tx(i));
+		shutdown(fd, SHUT_WR);
+		bad |= drain(fd) != life_rx(i);
+		close(fd);
+	}
+	return wait_child(srv) || bad;
+}
+
 int main(int argc, char **argv)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -352,6 +406,8 @@ int main(int argc, char **argv)
 	if (argc == 6 && !strcmp(argv[1], "hold"))
 		return hold(argv[2], atoi(argv[3]), strtoull(argv[4], NULL, 10),
 			    strtoull(argv[5], NULL, 10));
+	if (argc == 5 && !strcmp(argv[1], "forkserve"))
+		return forkserve(argv[2], atoi(argv[3]), atoi(argv[4]));
 	fprintf(stderr, "usage: see the comment at the top of ebr-tcp.c\n");
 	return 2;
 }
