@@ -36,6 +36,14 @@ int biolatency_on_event(void *self, const struct ebr_reader *r, const struct ebr
 	ns = ev->v[EBR_F_BLOCK_RQ_LAT_NS].u;
 	if (b->opts.queued)
 		ns += ev->v[EBR_F_BLOCK_RQ_QUEUE_NS].u;
+	if (b->opts.heatmap) {
+		int err;
+
+		if (!b->heat.cells)
+			b->heat.origin_ns = trace_start_ns(r);
+		if ((err = heatmap_add(&b->heat, ev->ts, ns)))
+			return err;
+	}
 	if (b->opts.interval_ns) {
 		b->series.interval_ns = b->opts.interval_ns;
 		if (!b->series.origin_ns)
@@ -75,4 +83,5 @@ void biolatency_release_model(struct biolatency *b)
 	b->groups = NULL;
 	b->ngroups = b->cap = 0;
 	latseries_release(&b->series);
+	heatmap_release(&b->heat);
 }

@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include "analyze/procfilter.h"
 #include "analyze/hist.h"
+#include "analyze/heatmap.h"
 #include "analyze/latseries.h"
 #include "format/ebr.h"
 
@@ -57,6 +58,7 @@ struct biolatency_opts {
 	bool per_flags; /* -F */
 	bool queued;    /* -Q: from insertion in the OS queue, not from issue */
 	uint64_t interval_ns; /* --interval: percentiles per interval (series), not groups */
+	bool heatmap;   /* --heatmap: time x latency as well */
 	struct proc_filter who; /* -p, --comm: the submitting process */
 };
 
@@ -72,6 +74,7 @@ struct biolatency {
 	struct biolatency_group *groups;
 	uint32_t ngroups, cap;
 	struct latseries series; /* with opts.interval_ns */
+	struct heatmap heat;     /* with opts.heatmap */
 };
 
 int biolatency_on_event(void *self, const struct ebr_reader *r, const struct ebr_event *ev);

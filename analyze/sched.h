@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include "analyze/hist.h"
+#include "analyze/heatmap.h"
 #include "analyze/latseries.h"
 #include "analyze/pass.h"
 #include "analyze/u64map.h"
@@ -42,6 +43,8 @@ struct sched_dist {
 	bool millis;  /* -m */
 	uint64_t interval_ns; /* --interval: percentiles per interval (series), not groups */
 	struct latseries series;
+	bool heatmap; /* --heatmap: time x latency as well */
+	struct heatmap heat;
 	struct proc_filter who; /* -p, --comm: the task switched in (runqlat, -O) or out */
 	struct sched_group *groups;
 	uint32_t ngroups, cap;

@@ -102,6 +102,12 @@ int sched_dist_on_event(void *self, const struct ebr_reader *r, const struct ebr
 	       : d->measure == SCHED_ONCPU ? EBR_F_SCHED_SWITCH_ONCPU_NS
 					   : EBR_F_SCHED_SWITCH_OFFCPU_NS]
 		     .u;
+	if (d->heatmap) {
+		if (!d->heat.cells)
+			d->heat.origin_ns = trace_start_ns(r);
+		if ((err = heatmap_add(&d->heat, ev->ts, ns)))
+			return err;
+	}
 	if (d->interval_ns) {
 		d->intervals++;
 		d->series.interval_ns = d->interval_ns;
@@ -150,5 +156,6 @@ void sched_dist_release(struct sched_dist *d)
 	ebr_free(d->cpu_current);
 	u64map_release(&d->by_key);
 	latseries_release(&d->series);
+	heatmap_release(&d->heat);
 	memset(d, 0, sizeof(*d));
 }

@@ -350,18 +350,24 @@ static int setup_all(struct view_run *runs, size_t *nruns, bool html, const stru
 {
 	for (size_t i = 0; i < nviews; i++) {
 		const struct view *v = views[i];
-		char *vargv[] = { (char *)v->name, (char *)v->html_args, NULL };
-		int status;
+		/* the page's options, a word each (the registry's strings are short) */
+		char args[64], *vargv[8] = { (char *)v->name };
+		int vargc = 1, status;
 
 		if (html ? !v->html_args : !v->headline)
 			continue;
+		snprintf(args, sizeof(args), "%s", html ? v->html_args : "");
+		for (char *w = strtok(args, " "); w && vargc < (int)ARRAY_SIZE(vargv) - 1;
+		     w = strtok(NULL, " "))
+			vargv[vargc++] = w;
+		vargv[vargc] = NULL;
 		if (*nruns == MAX_RUNS) {
 			fprintf(stderr, "ebrec report: more than %d views to show\n", MAX_RUNS);
 			return 1;
 		}
 		runs[*nruns].view = v;
 		runs[*nruns].who = who;
-		status = v->setup(&runs[*nruns], html && *v->html_args ? 2 : 1, vargv);
+		status = v->setup(&runs[*nruns], vargc, vargv);
 		(*nruns)++;
 		if (status)
 			return status;

@@ -81,6 +81,42 @@ void json_latseries(struct json *j, const struct latseries *s)
 	}
 }
 
+/* the rows any column uses: [*lo, *hi], or false when the map is empty */
+static bool heatmap_rows(const struct heatmap *h, unsigned *lo, unsigned *hi)
+{
+	bool any = false;
+
+	*lo = HEATMAP_ROWS;
+	*hi = 0;
+	for (uint32_t c = 0; c < h->ncolumns; c++)
+		for (unsigned r = 0; r < HEATMAP_ROWS; r++)
+			if (h->cells[c][r]) {
+				any = true;
+				*lo = r < *lo ? r : *lo;
+				*hi = r > *hi ? r : *hi;
+			}
+	return any;
+}
+
+void json_heatmap(struct json *j, const struct heatmap *h)
+{
+	unsigned lo = 0, hi = 0;
+	bool any = h->cells && heatmap_rows(h, &lo, &hi);
+
+	json_object_begin(j, "heatmap");
+	json_double(j, "column_s", (double)(h->column_ns ? h->column_ns : 1000000000ull) / 1e9, 3);
+	json_u64(j, "first_row", any ? lo : 0);
+	json_array_begin(j, "columns");
+	for (uint32_t c = 0; any && c < h->ncolumns; c++) {
+		json_array_begin(j, NULL);
+		for (unsigned r = lo; r <= hi; r++)
+			json_u64(j, NULL, h->cells[c][r]);
+		json_array_end(j);
+	}
+	json_array_end(j);
+	json_object_end(j);
+}
+
 void json_event_fields(struct json *j, const struct ebr_reader *r, uint32_t ti,
 		       const struct ebr_event *ev, const char *skip_prefix)
 {

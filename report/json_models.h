@@ -3,6 +3,7 @@
 #ifndef EBREC_REPORT_JSON_MODELS_H
 #define EBREC_REPORT_JSON_MODELS_H
 
+#include "analyze/heatmap.h"
 #include "analyze/hist.h"
 #include "analyze/latseries.h"
 #include "analyze/losses.h"
@@ -18,6 +19,11 @@ void json_percentiles(struct json *j, const struct quantiles *q);
  * array left open for view_rows_finish() to close
  */
 void json_latseries(struct json *j, const struct latseries *s);
+/*
+ * "heatmap": {"column_s", "first_row", "columns": [[count of row first_row, ...], ...]}: row r
+ * counts latencies in [2^r, 2^(r+1)) ns, the rows from the lowest to the highest used.
+ */
+void json_heatmap(struct json *j, const struct heatmap *h);
 /* "losses": the family's counts and the windows they were lost in */
 void json_losses(struct json *j, const struct ebr_reader *r, const struct probe_losses *l);
 /*

@@ -215,6 +215,49 @@ const char *text_bytes(uint64_t n, char *buf, size_t len)
 	return buf;
 }
 
+/* columns a terminal shows of a heat map: neighbours are added up to fit */
+#define TEXT_HEATMAP_COLUMNS 100
+
+void text_heatmap(FILE *f, const struct heatmap *h)
+{
+	static const char shades[] = " .:-=+*#%@";
+	uint32_t k = h->ncolumns ? (h->ncolumns + TEXT_HEATMAP_COLUMNS - 1) / TEXT_HEATMAP_COLUMNS : 1;
+	uint32_t ncols = (h->ncolumns + k - 1) / k;
+	uint64_t top = 0, col[TEXT_HEATMAP_COLUMNS][HEATMAP_ROWS] = { { 0 } };
+	unsigned lo = HEATMAP_ROWS, hi = 0;
+	char low[32];
+
+	for (uint32_t c = 0; h->cells && c < h->ncolumns; c++)
+		for (unsigned r = 0; r < HEATMAP_ROWS; r++)
+			col[c / k][r] += h->cells[c][r];
+	for (uint32_t c = 0; c < ncols; c++)
+		for (unsigned r = 0; r < HEATMAP_ROWS; r++)
+			if (col[c][r]) {
+				lo = r < lo ? r : lo;
+				hi = r > hi ? r : hi;
+				top = col[c][r] > top ? col[c][r] : top;
+			}
+	if (!top) {
+		fprintf(f, "\nno latency to draw a heat map of\n");
+		return;
+	}
+	fprintf(f, "\nheat map: a column %.3g s, a row from the latency shown to twice it; darker: "
+		   "more (@ = %" PRIu64 ")\n", (double)(h->column_ns * k) / 1e9, top);
+	for (unsigned r = hi + 1; r-- > lo;) {
+		/* the row's range: [2^r, 2^(r+1)) ns */
+		fprintf(f, "%10s |", text_duration((uint64_t)1 << r, low, sizeof(low)));
+		for (uint32_t c = 0; c < ncols; c++) {
+			/* any count shows: 1 of 10,000 is a dot, not a blank */
+			unsigned s = col[c][r] ? 1 + (unsigned)(col[c][r] * 8 / top) : 0;
+
+			fputc(shades[s], f);
+		}
+		fputs("|\n", f);
+	}
+	fprintf(f, "%10s  0 s%*s%.1f s\n", "", ncols > 10 ? (int)ncols - 8 : 1, "",
+		(double)ncols * (double)(h->column_ns * k) / 1e9);
+}
+
 void text_latseries(FILE *f, const struct latseries *s, bool millis)
 {
 	double unit = millis ? 1e6 : 1e3;

@@ -8,6 +8,7 @@
 
 #include <stdint.h>
 #include <stdio.h>
+#include "analyze/heatmap.h"
 #include "analyze/hist.h"
 #include "analyze/latseries.h"
 #include "analyze/losses.h"
@@ -49,6 +50,9 @@ void text_log2_hist(FILE *f, const struct log2_hist *h, const char *unit);
  * when millis), every interval from the first to the last
  */
 void text_latseries(FILE *f, const struct latseries *s, bool millis);
+/* The heat map as characters: a row a log2 range of latency (highest on top), a column a time
+ * range, darker for more (" .:-=+*#%@", scaled to the busiest cell). */
+void text_heatmap(FILE *f, const struct heatmap *h);
 /* the loss line every view ends with, and when the events were lost */
 void text_losses(FILE *f, const struct ebr_reader *r, const struct probe_losses *l);
 

@@ -28,8 +28,10 @@ static int parse_interval(struct view_run *vr, const char *arg, uint64_t *ns)
 
 static int biolatency_setup(struct view_run *vr, int argc, char **argv)
 {
+	enum { OPT_HEATMAP = 256 };
 	static const struct option longopts[] = {
 		{ "interval", required_argument, NULL, 'i' },
+		{ "heatmap", no_argument, NULL, OPT_HEATMAP },
 		{ 0 },
 	};
 	struct biolatency *b = ebr_calloc(1, sizeof(*b));
@@ -60,6 +62,9 @@ static int biolatency_setup(struct view_run *vr, int argc, char **argv)
 			if (err)
 				return err;
 			break;
+		case OPT_HEATMAP:
+			b->opts.heatmap = true;
+			break;
 		default:
 			return view_bad_option(vr->view, argv);
 		}
@@ -82,12 +87,16 @@ static void biolatency_end(struct view_run *vr, struct report_out *out, const st
 		view_doc_begin(vr, out);
 		json_str(&out->json, "unit", unit);
 		json_bool(&out->json, "queued", b->opts.queued);
+		if (b->opts.heatmap)
+			json_heatmap(&out->json, &b->heat);
 		json_latseries(&out->json, &b->series);
 		view_rows_finish(vr, out, ls);
 		return;
 	}
 	if (b->opts.interval_ns) {
 		text_latseries(out->f, &b->series, b->opts.millis);
+		if (b->opts.heatmap)
+			text_heatmap(out->f, &b->heat);
 		view_rows_finish(vr, out, ls);
 		return;
 	}
@@ -97,6 +106,8 @@ static void biolatency_end(struct view_run *vr, struct report_out *out, const st
 		view_doc_begin(vr, out);
 		json_str(j, "unit", unit);
 		json_bool(j, "queued", b->opts.queued);
+		if (b->opts.heatmap)
+			json_heatmap(j, &b->heat);
 		json_array_begin(j, "histograms");
 		for (uint32_t i = 0; i < b->ngroups; i++) {
 			const struct biolatency_group *g = &b->groups[i];
@@ -137,6 +148,8 @@ static void biolatency_end(struct view_run *vr, struct report_out *out, const st
 	}
 	if (!b->ngroups)
 		fprintf(out->f, "no block I/O in this trace\n");
+	else if (b->opts.heatmap)
+		text_heatmap(out->f, &b->heat);
 	view_rows_finish(vr, out, ls);
 }
 
@@ -165,10 +178,11 @@ const struct view view_biolatency = {
 	.name = "biolatency",
 	.family = "block",
 	.kind = VIEW_HISTOGRAM,
-	.html_args = "-D",
+	.html_args = "-D --heatmap",
 	.summary = "block I/O latency as a log2 histogram",
 	.usage = "-m (msecs) -D (per disk) -F (per flag set) -Q (include OS queue time) "
-		 "--interval SECONDS (p50, p90, p99, max and count an interval)",
+		 "--interval SECONDS (p50, p90, p99, max and count an interval) --heatmap (time x "
+		 "latency)",
 	.setup = biolatency_setup,
 	.headline = biolatency_headline,
 	.end = biolatency_end,

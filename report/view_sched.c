@@ -20,10 +20,11 @@ struct sched_view {
 static int sched_setup(struct view_run *vr, int argc, char **argv, const char *opts,
 		       enum sched_measure measure)
 {
-	enum { OPT_BY_PROCESS = 256 };
+	enum { OPT_BY_PROCESS = 256, OPT_HEATMAP };
 	static const struct option longopts[] = {
 		{ "interval", required_argument, NULL, 'i' },
 		{ "by-process", no_argument, NULL, OPT_BY_PROCESS },
+		{ "heatmap", no_argument, NULL, OPT_HEATMAP },
 		{ 0 },
 	};
 	struct sched_view *s = ebr_calloc(1, sizeof(*s));
@@ -61,6 +62,9 @@ static int sched_setup(struct view_run *vr, int argc, char **argv, const char *o
 		case OPT_BY_PROCESS:
 			s->by_process = true;
 			d->per = SCHED_PER_PID;
+			break;
+		case OPT_HEATMAP:
+			d->heatmap = true;
 			break;
 		default:
 			return view_bad_option(vr->view, argv);
@@ -126,6 +130,8 @@ static void sched_end(struct view_run *vr, struct report_out *out, const struct 
 		json_u64(j, "intervals", d->intervals);
 		json_u64(j, "unknown", d->unknown);
 		json_u64(j, "untraced_switch_ins", d->untraced_in);
+		if (d->heatmap)
+			json_heatmap(j, &d->heat);
 		if (d->interval_ns) {
 			json_latseries(j, &d->series);
 			view_rows_finish(vr, out, ls);
@@ -164,6 +170,8 @@ static void sched_end(struct view_run *vr, struct report_out *out, const struct 
 	}
 	if (!d->ngroups && !d->interval_ns)
 		fprintf(out->f, "no context switch in this trace\n");
+	else if (d->heatmap)
+		text_heatmap(out->f, &d->heat);
 	if (d->untraced_in)
 		fprintf(out->f, "\n%llu switch-ins of these tasks were not traced by the kernel (it "
 				"traced no switch-out of the task before them)\n",
@@ -194,11 +202,11 @@ const struct view view_runqlat = {
 	.name = "runqlat",
 	.family = "sched",
 	.kind = VIEW_HISTOGRAM,
-	.html_args = "",
+	.html_args = "--heatmap",
 	.summary = "run-queue latency (wakeup or preemption to running) as a log2 histogram",
 	.usage = "-m (msecs) -P (per process) -L (per thread) --by-process (processes by total "
 		 "wait, with percentiles) --interval SECONDS (p50, p90, p99, max and count an "
-		 "interval)",
+		 "interval) --heatmap (time x latency)",
 	.setup = runqlat_setup,
 	.end = sched_end,
 	.release = sched_release,
@@ -213,7 +221,7 @@ const struct view view_cpudist = {
 	.summary = "time on CPU per scheduling slice (-O: time off CPU) as a log2 histogram",
 	.usage = "-m (msecs) -P (per process) -L (per thread) -O (off-CPU time) --by-process "
 		 "(processes by total time, with percentiles) --interval SECONDS (p50, p90, p99, "
-		 "max and count an interval)",
+		 "max and count an interval) --heatmap (time x latency)",
 	.setup = cpudist_setup,
 	.end = sched_end,
 	.release = sched_release,

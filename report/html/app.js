@@ -292,6 +292,39 @@
     return box;
   }
 
+  // time x latency, as Gregg's latency heat maps: a column a time range, a row from a latency
+  // to twice it, darker for more (on a log scale, so that one slow I/O among thousands shows)
+  function heatmap(v) {
+    const m = v.heatmap, cols = m.columns, rows = cols.length ? cols[0].length : 0;
+    const box = h('div', { class: 'heat-box' });
+    if (!rows) return box;
+    const CW = Math.max(1.5, 720 / cols.length), RH = 12;
+    const left = 64, top = 6, bottom = 16, W = Math.ceil(left + CW * cols.length + 8), H = top + RH * rows + bottom;
+    let max = 1;
+    for (const c of cols) for (const n of c) if (n > max) max = n;
+    const svg = s('svg', { class: 'heat', viewBox: '0 0 ' + W + ' ' + H, width: W, height: H });
+    cols.forEach((c, x) => c.forEach((n, r) => {
+      if (!n) return;
+      const row = m.first_row + r, lo = Math.pow(2, row);
+      svg.appendChild(s('rect', { x: left + x * CW, y: top + (rows - 1 - r) * RH, width: CW, height: RH,
+        fill: '#d6453d', 'fill-opacity': (0.15 + 0.85 * Math.log(n + 1) / Math.log(max + 1)).toFixed(3) },
+        s('title', null, (x * m.column_s).toFixed(1) + '–' + ((x + 1) * m.column_s).toFixed(1) + ' s, ' +
+          dur(lo) + ' to ' + dur(2 * lo) + ': ' + num(n))));
+    }));
+    for (let r = 0; r < rows; r += Math.max(1, Math.ceil(rows / 8)))
+      svg.appendChild(s('text', { x: left - 4, y: top + (rows - r) * RH - 2, 'font-size': 9,
+        'text-anchor': 'end' }, dur(Math.pow(2, m.first_row + r))));
+    const span = cols.length * m.column_s;
+    for (let i = 0; i <= 4; i++)
+      svg.appendChild(s('text', { x: left + CW * cols.length * i / 4, y: H - 12, 'font-size': 9,
+        'text-anchor': i ? (i === 4 ? 'end' : 'middle') : 'start' }, (span * i / 4).toFixed(span < 10 ? 1 : 0) + ' s'));
+    box.appendChild(h('h4', null, 'Latency over time'));
+    box.appendChild(h('div', { class: 'scroll' }, svg));
+    box.appendChild(h('p', { class: 'note' }, 'Seconds from the start across, ' + dur(m.column_s * 1e9) +
+      ' a column; a row from its latency to twice it; darker: more (the darkest: ' + num(max) + ')'));
+    return box;
+  }
+
   function histView(v) {
     const box = h('div');
     if (v.intervals !== undefined)
@@ -301,6 +334,7 @@
     if (v.histograms.length > 64)
       box.appendChild(h('p', { class: 'note' }, (v.histograms.length - 64) + ' more histograms: see the text or JSON report'));
     if (!v.histograms.length) box.appendChild(h('p', { class: 'note' }, 'No values.'));
+    if (v.heatmap) box.appendChild(heatmap(v));
     return box;
   }
 

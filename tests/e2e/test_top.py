@@ -184,3 +184,16 @@ def test_interval_percentiles_show_the_change_in_its_second(live, out_dir):
     assert text[0].split() == ["TIME(s)", "COUNT", "P50", "P90", "P99", "MAX", "(msecs)"]
     row = text[1 + int(first_long)].split()
     assert float(row[0]) == first_long and float(row[5]) >= 50
+
+    # the heat map puts the change in its column: 60 ms sleeps are in the row of [2^25, 2^26)
+    # ns, and nothing is in that row or above before the first one ended
+    heat = view(trace, "cpudist", "-O", "--heatmap", "--comm", "ebr-sched")["heatmap"]
+    col_s, rows = heat["column_s"], heat["columns"]
+    assert col_s == 0.01 and len(rows) * col_s >= changed_s
+    slow = 25 - heat["first_row"]
+    first_slow = next(i for i, c in enumerate(rows) if sum(c[slow:]))
+    assert abs(first_slow * col_s - changed_s) <= col_s + 0.005, (first_slow, changed_s)
+    assert sum(sum(c) for c in rows) == sum(s["count"] for s in series)
+    text = ebrec("report", trace, "cpudist", "-O", "--heatmap", "--comm", "ebr-sched",
+                 check=0).stdout
+    assert "heat map: a column " in text and "   33.6 ms |" in text

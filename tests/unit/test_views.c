@@ -39,7 +39,8 @@ static void test_summary_and_page_views(void)
 	}
 	CHECK_EQ(in_summary, 15);
 	CHECK_EQ(on_page, 21); /* the five top views with their first 20 rows, and probes */
-	CHECK(!strcmp(view_find("biolatency")->html_args, "-D"));
+	CHECK(!strcmp(view_find("biolatency")->html_args, "-D --heatmap"));
+	CHECK(!strcmp(view_find("runqlat")->html_args, "--heatmap"));
 	CHECK(!strcmp(view_find("tcplife")->html_args, "--all"));
 	CHECK(view_find("tcpstates")->html_args == NULL);
 	CHECK(view_find("biolatency")->kind == VIEW_HISTOGRAM);
