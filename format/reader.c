@@ -78,6 +78,7 @@ struct ebr_reader {
 	struct siphash_key meta_hash_key;
 	size_t meta_bytes; /* of the keys and values held, against EBR_MAX_META_BYTES */
 	bool meta_full;    /* a limit was reached: the rest of META is ignored */
+	bool start_pinned; /* clock.start.* are an earlier file's (ebr_reader_pin_start()) */
 	uint64_t start_ns; /* META clock.start.monotonic_ns, parsed once: every row's time needs it */
 
 	/* the current block */
@@ -465,6 +466,10 @@ static int meta_set(struct ebr_reader *r, char *key, char *val)
 	size_t old = i < 0 ? 0 : strlen(r->meta_val[i]);
 	int err = EBR_E_TOO_BIG;
 
+	if (r->start_pinned && !strncmp(key, "clock.start.", 12)) {
+		err = 0; /* the series began with an earlier file: its start stays */
+		goto drop;
+	}
 	if ((i < 0 && r->nmeta >= EBR_MAX_META_KEYS) ||
 	    r->meta_bytes - old + klen + vlen > EBR_MAX_META_BYTES)
 		goto drop;
@@ -1290,6 +1295,28 @@ const char *ebr_reader_meta(const struct ebr_reader *r, const char *key)
 uint64_t ebr_reader_start_ns(const struct ebr_reader *r)
 {
 	return r->start_ns;
+}
+
+int ebr_reader_pin_start(struct ebr_reader *r, const struct ebr_reader *first)
+{
+	for (uint32_t i = 0; i < first->nmeta; i++) {
+		char *k, *v;
+		int err;
+
+		if (strncmp(first->meta_key[i], "clock.start.", 12))
+			continue;
+		k = ebr_strdup(first->meta_key[i]);
+		v = k ? ebr_strdup(first->meta_val[i]) : NULL;
+		if (!v) {
+			ebr_free(k);
+			return EBR_E_NOMEM;
+		}
+		err = meta_set(r, k, v);
+		if (err)
+			return err;
+	}
+	r->start_pinned = true;
+	return 0;
 }
 
 uint32_t ebr_reader_meta_count(const struct ebr_reader *r)

@@ -13,6 +13,7 @@
 #include "report/commands.h"
 #include "report/html.h"
 #include "report/membuf.h"
+#include "report/series.h"
 #include "report/text.h"
 #include "report/view.h"
 #include "format/mem.h"
@@ -23,9 +24,11 @@
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: ebrec report FILE [VIEW [VIEW OPTIONS]] [OPTIONS]\n"
+	fprintf(f, "usage: ebrec report FILE... [VIEW [VIEW OPTIONS]] [OPTIONS]\n"
 		   "\nRebuilds what a bcc tool would have shown, from a trace, on any machine, without\n"
 		   "root. Without VIEW: a summary, a line a view of every recorded family.\n"
+		   "Several files, or a directory (its *.ebr files: a rotation series), are read as\n"
+		   "one recording of one host, in time order.\n"
 		   "\noptions (every view):\n"
 		   "  --format FMT       text (the bcc tool's columns; default), json or html\n"
 		   "  -o OUT             write to OUT instead of stdout\n"
@@ -49,11 +52,14 @@ static void usage(FILE *f)
 		   "  ebrec report io.ebr biosnoop -Q --format json -o io.json\n"
 		   "  ebrec report io.ebr biosnoop --sort lat_ms --limit 10\n"
 		   "  ebrec report all.ebr runqlat --since 60 --until 120 -p 4242\n"
-		   "  ebrec report all.ebr --format html -o report.html\n");
+		   "  ebrec report all.ebr --format html -o report.html\n"
+		   "  ebrec report /var/lib/ebrec/ --since 03:00:00 --until 03:10:00\n");
 }
 
 struct report_args {
-	const char *file, *out_path;
+	char **files; /* FILE... (or directories), up to the view's name */
+	int nfiles;
+	const char *out_path;
 	enum report_format format;
 	const char *max_memory; /* --max-memory's MiB, or NULL */
 	uint64_t rows; /* HTML: rows embedded per listing */
@@ -67,6 +73,11 @@ static int parse_args(struct report_args *a, int argc, char **argv)
 {
 	memset(a, 0, sizeof(*a));
 	a->rows = HTML_DEFAULT_ROWS;
+	a->files = ebr_calloc((size_t)argc, sizeof(*a->files));
+	if (!a->files) {
+		fprintf(stderr, "ebrec report: out of memory\n");
+		return 1;
+	}
 	for (int i = 1; i < argc; i++) {
 		const char *arg = argv[i], *val = NULL;
 
@@ -83,7 +94,7 @@ static int parse_args(struct report_args *a, int argc, char **argv)
 			arg = "--format";
 		} else if (!strcmp(arg, "-h") || !strcmp(arg, "--help")) {
 			usage(stdout);
-			return 1;
+			return -1;
 		}
 		if (val && !strcmp(arg, "-o")) {
 			a->out_path = val;
@@ -127,17 +138,18 @@ static int parse_args(struct report_args *a, int argc, char **argv)
 					val);
 				return 2;
 			}
-		} else if (!a->file && arg[0] == '-' && arg[1]) {
+		} else if (!a->nfiles && arg[0] == '-' && arg[1]) {
 			fprintf(stderr, "ebrec report: unknown option '%s' (see 'ebrec report "
 					"--help')\n", arg);
 			return 2;
-		} else if (!a->file) {
-			a->file = arg;
+		} else if (!a->nrest && (!a->nfiles || !view_find(arg))) {
+			/* traces up to the first view's name (./NAME for a trace named as a view) */
+			a->files[a->nfiles++] = argv[i];
 		} else if (a->nrest < (int)ARRAY_SIZE(a->rest)) {
 			a->rest[a->nrest++] = argv[i];
 		}
 	}
-	if (!a->file) {
+	if (!a->nfiles) {
 		usage(stderr);
 		return 2;
 	}
@@ -245,7 +257,7 @@ static int html_page(struct report_out *out, struct view_run *runs, struct view_
 }
 
 static int run_views(struct report_out *out, struct view_run *runs, size_t nruns, bool summary,
-		     const struct report_args *a)
+		     const struct report_args *a, struct trace_series *series)
 {
 	/* the pass stops at 3/4 of the budget: the views' sorting and rendering have the rest */
 	struct pass_limit limit = { .max_heap = ebr_mem_limit() / 4 * 3 };
@@ -293,10 +305,14 @@ static int run_views(struct report_out *out, struct view_run *runs, size_t nruns
 	for (size_t i = 0; i < nruns; i++)
 		if (runs[i].view->begin)
 			runs[i].view->begin(&runs[i], runs[i].out);
-	err = analyze_pass_limited(out->tf->r, an, ARRAY_SIZE(an), &limit);
+	err = series_pass(series, an, ARRAY_SIZE(an), &limit);
 	if (err) {
-		fprintf(stderr, "ebrec report: reading %s failed: %s\n", out->tf->path,
-			trace_file_strerror(err));
+		char safe[256];
+
+		if (err < 0) /* 1: said */
+			fprintf(stderr, "ebrec report: reading %s failed: %s\n",
+				text_safe(series_current_path(series), safe, sizeof(safe)),
+				trace_file_strerror(err));
 		goto cleanup;
 	}
 	if (limit.stopped) {
@@ -318,7 +334,7 @@ static int run_views(struct report_out *out, struct view_run *runs, size_t nruns
 		json_str(&out->json, "redacted", ebr_reader_meta(out->tf->r, "redact.kinds"));
 		if (windowed)
 			window_note(out, &window);
-		trace_file_json_warnings(out->tf, &out->json, limit_msg[0] ? limit_msg : NULL);
+		series_json_warnings(series, &out->json, limit_msg[0] ? limit_msg : NULL);
 		json_object_end(&out->json);
 		json_finish(&out->json);
 	}
@@ -389,9 +405,13 @@ static int check_window(const struct report_args *a, const struct trace_peek *pe
 	if (w.lo_ns <= peek->end_ns && (w.hi_ns == UINT64_MAX || w.hi_ns >= start))
 		return 0;
 	text_utc(ebr_reader_meta(r, "clock.start.realtime_ns"), from, sizeof(from));
-	fprintf(stderr, "ebrec report: --since/--until select nothing: the recording spans 0 to "
-			"%.3f s (from %s); give seconds from the start or times within it\n",
-		(double)(peek->end_ns - start) / 1e9, from);
+	if (peek->end_ns == UINT64_MAX) /* a series whose last file's end is not known yet */
+		fprintf(stderr, "ebrec report: --since/--until select nothing: the recording "
+				"starts at %s; give seconds from the start or times after it\n", from);
+	else
+		fprintf(stderr, "ebrec report: --since/--until select nothing: the recording spans "
+				"0 to %.3f s (from %s); give seconds from the start or times within "
+				"it\n", (double)(peek->end_ns - start) / 1e9, from);
 	return 2;
 }
 
@@ -415,16 +435,18 @@ static int check_family(const struct view *v, const struct trace_peek *peek)
 int cmd_report(int argc, char **argv)
 {
 	struct report_args a;
-	struct trace_file tf = { .fd = -1 };
+	struct trace_series series = { .cur.fd = -1, .first.tf.fd = -1 };
+	const struct trace_peek *peek = &series.first;
 	struct report_out out = { 0 };
 	struct view_run runs[MAX_RUNS] = { 0 };
-	struct trace_peek peek = { 0 };
 	size_t nruns = 0;
 	bool summary;
 	int status = parse_args(&a, argc, argv);
 
-	if (status)
-		return status == 1 ? 0 : status;
+	if (status) {
+		ebr_free(a.files);
+		return status < 0 ? 0 : status;
+	}
 	summary = a.nrest == 0;
 	if (summary) {
 		status = setup_all(runs, &nruns, a.format == FORMAT_HTML, &a.who);
@@ -435,28 +457,26 @@ int cmd_report(int argc, char **argv)
 		fprintf(stderr, "ebrec report: unknown view '%s'%s%s%s (see 'ebrec report --help')\n",
 			text_safe(a.rest[0], safe, sizeof(safe)), near ? "; did you mean '" : "",
 			near ? near->name : "", near ? "'?" : "");
+		ebr_free(a.files);
 		return 2;
 	} else {
 		nruns = 1;
 		runs[0].who = &a.who;
 		status = runs[0].view->setup(&runs[0], a.nrest, a.rest);
 	}
-	if (!status && a.out_path)
-		status = output_is_input("report", a.out_path, a.file);
-	for (size_t i = 0; i < nruns && !status; i++)
-		status = runs[i].file ? output_is_input("report", runs[i].file, a.file) : 0;
-	if (status)
-		goto cleanup;
-	status = 1;
-	if (trace_file_open(&tf, "report", a.file))
-		goto cleanup;
-	if (trace_file_peek(a.file, &peek)) {
-		fprintf(stderr, "ebrec report: %s\n", trace_file_nomem());
-		goto cleanup;
+	for (int f = 0; f < a.nfiles && !status; f++) {
+		if (a.out_path)
+			status = output_is_input("report", a.out_path, a.files[f]);
+		for (size_t i = 0; i < nruns && !status; i++)
+			status = runs[i].file ? output_is_input("report", runs[i].file, a.files[f])
+					      : 0;
 	}
-	if ((!summary && ((status = check_family(runs[0].view, &peek)) ||
-			  (peek.known && (status = view_clock_check(&runs[0], peek.tf.r))))) ||
-	    (status = check_window(&a, &peek)))
+	if (status || (status = series_open(&series, "report", a.files, (size_t)a.nfiles)))
+		goto cleanup;
+	if ((!summary && ((status = check_family(runs[0].view, peek)) ||
+			  (peek->known && (status = view_clock_check(&runs[0], peek->tf.r))))) ||
+	    (status = check_window(&a, peek)) ||
+	    (status = series_select(&series, &a.since, &a.until)))
 		goto cleanup;
 	status = 1;
 	out.f = stdout;
@@ -465,24 +485,25 @@ int cmd_report(int argc, char **argv)
 		goto cleanup;
 	}
 	out.format = a.format;
-	out.tf = &tf;
+	out.tf = &series.view;
 	json_init(&out.json, out.f);
-	status = run_views(&out, runs, nruns, summary, &a);
+	status = run_views(&out, runs, nruns, summary, &a, &series);
 	if (out.failed)
 		status = 1;
 	if (fflush(out.f) != 0 || ferror(out.f)) {
 		fprintf(stderr, "ebrec report: writing the report failed: %m\n");
 		status = 1;
 	}
-	if (trace_file_warn(&tf, "report"))
+	if (series_warn(&series))
 		status = 1;
-	if (ebr_reader_meta(tf.r, "redact.kinds") && out.format != FORMAT_JSON) {
+	if (series.view.r && ebr_reader_meta(series.view.r, "redact.kinds") &&
+	    out.format != FORMAT_JSON) {
 		char safe[128];
 
 		/* on stderr: stdout may be folded stacks or a bcc tool's exact columns */
 		fprintf(stderr, "ebrec report: this trace was redacted (%s): those names are keyed "
 				"pseudonyms\n",
-			text_safe(ebr_reader_meta(tf.r, "redact.kinds"), safe, sizeof(safe)));
+			text_safe(ebr_reader_meta(series.view.r, "redact.kinds"), safe, sizeof(safe)));
 	}
 cleanup:
 	for (size_t i = 0; i < nruns; i++) {
@@ -492,7 +513,7 @@ cleanup:
 	}
 	if (out.f && out.f != stdout)
 		fclose(out.f);
-	trace_file_close(&tf);
-	trace_peek_release(&peek);
+	series_close(&series);
+	ebr_free(a.files);
 	return status;
 }
