@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 #include "analyze/timeline.h"
 #include "analyze/timewindow.h"
 #include "format/array_size.h"
@@ -68,6 +69,21 @@ struct report_args {
 	char *rest[64]; /* TOOL and its options */
 	int nrest;
 };
+
+/*
+ * After FILE, whether arg is another trace rather than the view: not a view's name (./NAME is a
+ * trace named so), and a file or directory that exists or a name ending in .ebr (so that a
+ * misspelt view is said to be one, not a file that cannot be opened).
+ */
+static bool another_trace(const char *arg)
+{
+	size_t len = strlen(arg);
+	struct stat st;
+
+	if (view_find(arg))
+		return false;
+	return stat(arg, &st) == 0 || (len > 4 && !strcmp(arg + len - 4, ".ebr"));
+}
 
 static int parse_args(struct report_args *a, int argc, char **argv)
 {
@@ -142,8 +158,7 @@ static int parse_args(struct report_args *a, int argc, char **argv)
 			fprintf(stderr, "ebrec report: unknown option '%s' (see 'ebrec report "
 					"--help')\n", arg);
 			return 2;
-		} else if (!a->nrest && (!a->nfiles || !view_find(arg))) {
-			/* traces up to the first view's name (./NAME for a trace named as a view) */
+		} else if (!a->nrest && (!a->nfiles || another_trace(arg))) {
 			a->files[a->nfiles++] = argv[i];
 		} else if (a->nrest < (int)ARRAY_SIZE(a->rest)) {
 			a->rest[a->nrest++] = argv[i];
