@@ -167,3 +167,24 @@ def test_a_directory_without_traces(tmp_path):
     p = ebrec("report", tmp_path)
     assert p.returncode == 2
     assert p.stderr == f"ebrec report: {tmp_path} holds no trace (no *.ebr file)\n"
+
+
+def test_every_allocation_failing_in_turn_in_a_series(tmp_path):
+    """As test_nomem.py, over a series cut from a sample (two files): out of memory anywhere,
+    in a file's pass or between two, is said, never a crash, never blamed on the traces."""
+    from test_nomem import every_allocation_failing_in_turn
+    sample = os.path.join(REPO, "samples", "format-1.1", "trace.ebr")
+    p = subprocess.run([workload("ebr-split"), sample, str(tmp_path), "1"],
+                       capture_output=True, text=True, timeout=60)
+    assert p.returncode == 0 and int(p.stdout) == 2, p.stderr
+    args = ["report", str(tmp_path), "execsnoop", "--format", "json"]
+    every_allocation_failing_in_turn(args, tmp_path)
+
+
+def test_a_sample_cut_in_two_reports_as_itself(tmp_path):
+    """Without root: a sample of processes and files cut at a second reads as the sample."""
+    sample = os.path.join(REPO, "samples", "format-1.1", "trace.ebr")
+    subprocess.run([workload("ebr-split"), sample, str(tmp_path), "1"], check=True,
+                   capture_output=True, timeout=60)
+    for name in recorded_views(sample):
+        assert report(str(tmp_path), name) == report(sample, name), name
