@@ -39,14 +39,14 @@ def recording(tmp_path_factory):
     return trace
 
 
-def series(trace, dest, seconds=1):
-    """trace cut into a series in dest: its files, in time order."""
+def series(trace, dest, seconds=1, least=4):
+    """trace cut into a series in dest: its files (at least least), in time order."""
     os.makedirs(dest, exist_ok=True)
     p = subprocess.run([workload("ebr-split"), str(trace), str(dest), str(seconds)],
                        capture_output=True, text=True, timeout=120)
     assert p.returncode == 0, p.stderr
     files = sorted(os.listdir(dest))
-    assert len(files) == int(p.stdout) and len(files) >= 4, files
+    assert len(files) == int(p.stdout) and len(files) >= least, files
     return [os.path.join(dest, f) for f in files]
 
 
@@ -181,10 +181,17 @@ def test_every_allocation_failing_in_turn_in_a_series(tmp_path):
     every_allocation_failing_in_turn(args, tmp_path)
 
 
-def test_a_sample_cut_in_two_reports_as_itself(tmp_path):
-    """Without root: a sample of processes and files cut at a second reads as the sample."""
-    sample = os.path.join(REPO, "samples", "format-1.1", "trace.ebr")
-    subprocess.run([workload("ebr-split"), sample, str(tmp_path), "1"], check=True,
-                   capture_output=True, timeout=60)
-    for name in recorded_views(sample):
-        assert report(str(tmp_path), name) == report(sample, name), name
+@pytest.mark.parametrize("sample", ["format-1.1", "pgbench"])
+def test_a_sample_cut_at_seconds_reports_as_itself(sample, tmp_path):
+    """Without root: samples cut at each second (processes and files; and pgbench's I/O, TCP
+    sessions and profile) read as themselves, view for view, and as the same HTML page."""
+    whole = os.path.join(REPO, "samples", sample, "trace.ebr")
+    cut = tmp_path / "cut"
+    series(whole, cut, least=2)
+    for name in recorded_views(whole):
+        assert report(str(cut), name) == report(whole, name), name
+    pages = []
+    for given in (whole, str(cut)):
+        ebrec("report", given, "--format", "html", "-o", tmp_path / "page.html", check=0)
+        pages.append((tmp_path / "page.html").read_text().replace(given, "TRACE"))
+    assert pages[0] == pages[1]

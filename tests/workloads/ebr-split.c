@@ -8,8 +8,9 @@
  *
  * writes OUTDIR/ebrec-YYYYMMDDTHHMMSSZ-HOST.ebr, one file a SECONDS of wall-clock time from
  * the recording's start, the seams on whole seconds so that the names say them exactly. Each
- * file is self-contained as a rotated one is: IN's META with the file's own clock pairs (the
- * first file starts and the last ends as IN does), a process snapshot at its start (a
+ * file is self-contained as a rotated one is: IN's META, in IN's order, with the file's own
+ * clock pairs (the first file starts and the last ends as IN does; what IN wrote at its end,
+ * each file writes at its end), a process snapshot at its start (a
  * proc.task of every process alive there, as the process table of analyze/proctable.c knew it
  * from IN's events before), then IN's events in IN's order from the first one at or past its
  * start (a recorder switches files between two drains, so events a little out of order near a
@@ -73,9 +74,19 @@ static int close_file(struct split *s, uint64_t end_mono)
 
 	if (!s->w)
 		return 0;
+	bool ended = false;
+
 	err = end_mono == s->end_mono ? put_u64(s->w, "clock.end.monotonic_ns", s->end_mono) ?:
 					put_u64(s->w, "clock.end.realtime_ns", s->end_real)
 				      : put_clock(s, "end", end_mono);
+	for (uint32_t i = 0; !err && i < ebr_reader_meta_count(s->meta); i++) {
+		const char *key, *val;
+
+		ebr_reader_meta_at(s->meta, i, &key, &val);
+		ended |= !strncmp(key, "clock.end.", 10);
+		if (ended && strncmp(key, "clock.", 6))
+			err = ebr_writer_meta(s->w, key, val);
+	}
 	err = err ?: ebr_writer_close(s->w);
 	s->w = NULL;
 	close(s->fd);
@@ -132,11 +143,18 @@ static int open_file(struct split *s, uint64_t mono)
 	for (uint32_t i = 0; !err && i < ebr_reader_meta_count(s->meta); i++) {
 		const char *key, *val;
 
+		/* in IN's order, the file's own start in the place of IN's; what IN wrote at its
+		 * end, from its end's clock on, each file writes at its end */
 		ebr_reader_meta_at(s->meta, i, &key, &val);
-		if (strncmp(key, "clock.start.", 12) && strncmp(key, "clock.end.", 10))
+		if (!strncmp(key, "clock.end.", 10))
+			break;
+		if (!strcmp(key, "clock.start.monotonic_ns"))
+			err = put_u64(s->w, key, mono);
+		else if (!strcmp(key, "clock.start.realtime_ns"))
+			err = put_u64(s->w, key, real);
+		else
 			err = ebr_writer_meta(s->w, key, val);
 	}
-	err = err ?: put_clock(s, "start", mono);
 	if (!err && s->files++)
 		err = write_snapshot(s, mono);
 	/* the next seam: the next whole second SECONDS on */
