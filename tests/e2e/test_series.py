@@ -15,7 +15,7 @@ import subprocess
 
 import pytest
 
-from conftest import REPO, ebrec, ebrec_json, workload
+from conftest import EBREC, REPO, built_with_asan, ebrec, ebrec_json, peak_rss, workload
 
 # execs of `cat` the workload makes, a quarter of a second apart, across every seam
 CATS = 16
@@ -195,3 +195,17 @@ def test_a_sample_cut_at_seconds_reports_as_itself(sample, tmp_path):
         ebrec("report", given, "--format", "html", "-o", tmp_path / "page.html", check=0)
         pages.append((tmp_path / "page.html").read_text().replace(given, "TRACE"))
     assert pages[0] == pages[1]
+
+
+def test_one_file_open_at_a_time(tmp_path):
+    """Memory is one reader's and the models': a series of seven files is read in about the
+    memory of the one it was cut from (each reader holds its blocks while it is open)."""
+    if built_with_asan():
+        pytest.skip("ASan's shadow and quarantine are no part of what a command holds")
+    whole = os.path.join(REPO, "samples", "pgbench", "trace.ebr")
+    series(whole, tmp_path / "cut", least=6)
+    rss = {}
+    for given in (whole, tmp_path / "cut"):
+        status, err, rss[given] = peak_rss([EBREC, "report", given, "profile"])
+        assert status == 0, err
+    assert rss[tmp_path / "cut"] < rss[whole] + 2, rss
