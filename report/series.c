@@ -295,17 +295,21 @@ int series_select(struct trace_series *s, const struct window_end *since,
 	return 2;
 }
 
-/* The problems of a file read before the last, said and kept for JSON; then it is closed. */
+/*
+ * The problems of a file read before the last, kept to be said after the output (as a single
+ * file's are) and for JSON; then it is closed.
+ */
 static int finish_file(struct trace_series *s)
 {
 	uint32_t n = ebr_reader_problem_count(s->cur.r);
+	bool damaged = false;
 
-	s->damaged |= trace_file_warn(&s->cur, s->cmd);
 	for (uint32_t i = 0; i < n; i++) {
 		const char *msg = ebr_reader_problem(s->cur.r, i)->msg;
 		size_t len = strlen(s->cur.path) + 2 + strlen(msg) + 1;
 		char *w;
 
+		damaged |= ebr_problem_is_damage(ebr_reader_problem(s->cur.r, i)->kind);
 		if (s->nwarnings == SERIES_MAX_WARNINGS) {
 			s->more_warnings++;
 			continue;
@@ -318,6 +322,7 @@ static int finish_file(struct trace_series *s)
 		snprintf(w, len, "%s: %s", s->cur.path, msg);
 		s->warnings[s->nwarnings++] = w;
 	}
+	s->damaged_files += damaged;
 	trace_file_close(&s->cur);
 	s->view.r = NULL;
 	return 0;
@@ -364,7 +369,18 @@ const char *series_current_path(const struct trace_series *s)
 
 int series_warn(struct trace_series *s)
 {
-	return (s->cur.r ? trace_file_warn(&s->cur, s->cmd) : 0) | s->damaged;
+	char safe[1024];
+
+	for (size_t i = 0; i < s->nwarnings; i++)
+		fprintf(stderr, "ebrec %s: warning: %s\n", s->cmd,
+			text_safe(s->warnings[i], safe, sizeof(safe)));
+	if (s->more_warnings)
+		fprintf(stderr, "ebrec %s: warning: and %zu more problems of the files before\n",
+			s->cmd, s->more_warnings);
+	if (s->damaged_files)
+		fprintf(stderr, "ebrec %s: %zu of the files read before the last are damaged: the "
+				"output above holds only what was readable\n", s->cmd, s->damaged_files);
+	return (s->cur.r ? trace_file_warn(&s->cur, s->cmd) : 0) | (s->damaged_files > 0);
 }
 
 void series_json_warnings(const struct trace_series *s, struct json *j, const char *extra)

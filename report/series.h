@@ -38,8 +38,8 @@ struct trace_series {
 	struct trace_file cur;  /* the file being read, then the last one read */
 	struct trace_file view; /* what the views see: the series' name, cur's reader */
 	uint32_t next;          /* the next file series_pass() reads */
-	bool damaged;           /* a file read and closed before the last one lost data */
-	char **warnings;        /* their problems, for JSON's "warnings" */
+	size_t damaged_files;   /* files read and closed before the last one that lost data */
+	char **warnings;        /* their problems: said after the output, and in JSON */
 	size_t nwarnings, more_warnings;
 	char name[64];
 };
@@ -61,7 +61,7 @@ int series_pass(struct trace_series *s, const struct analyzer *an, size_t n,
 		struct pass_limit *limit);
 /* The file read last (or being read): the one a failure of series_pass() is in. */
 const char *series_current_path(const struct trace_series *s);
-/* Prints what the reader stepped over in the last file read; 1 if any file lost data. */
+/* Prints what the readers stepped over in the files read; 1 if any file lost data. */
 int series_warn(struct trace_series *s);
 /* JSON's "warnings": extra (when not NULL), then every file's problems. */
 void series_json_warnings(const struct trace_series *s, struct json *j, const char *extra);
