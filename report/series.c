@@ -250,7 +250,27 @@ fail:
 	return 1;
 }
 
-int series_select(struct trace_series *s, const struct window_end *since,
+/*
+ * The files chosen, each peeked (a named one was not, to choose): the boots they were recorded
+ * in, which their names do not say. 0, or the exit status (said).
+ */
+static int check_chosen(struct trace_series *s)
+{
+	char safe[256];
+	int err = 0;
+
+	for (uint32_t i = 0; i < s->nfiles && !err && s->nfiles > 1; i++)
+		if (s->files[i].selected && !s->files[i].peeked)
+			err = peek_file(&s->files[i]);
+	if (err == EBR_E_NOMEM) {
+		fprintf(stderr, "ebrec %s: reading %s: %s\n", s->cmd,
+			text_safe(s->view.path, safe, sizeof(safe)), trace_file_nomem());
+		return 1;
+	}
+	return err ?: check_one_recording(s);
+}
+
+static int choose(struct trace_series *s, const struct window_end *since,
 		  const struct window_end *until)
 {
 	struct time_window w = { .since = *since, .until = *until };
@@ -326,6 +346,12 @@ static int finish_file(struct trace_series *s)
 	trace_file_close(&s->cur);
 	s->view.r = NULL;
 	return 0;
+}
+
+int series_select(struct trace_series *s, const struct window_end *since,
+		  const struct window_end *until)
+{
+	return choose(s, since, until) ?: check_chosen(s);
 }
 
 int series_pass(struct trace_series *s, const struct analyzer *an, size_t n,

@@ -163,6 +163,21 @@ def test_traces_of_two_hosts_are_refused(tmp_path):
     assert "different hosts (alpha, beta)" in p.stderr
 
 
+def test_traces_of_two_boots_are_refused(tmp_path):
+    """One host's traces of two boots: their monotonic clocks are not one. The boots are
+    told by the files' META even when their names say nothing but the host and the time."""
+    older, newer = (os.path.join(REPO, "samples", s, "trace.ebr")
+                    for s in ("format-1.2", "format-1.4"))
+    p = ebrec("report", older, newer)
+    assert p.returncode == 2
+    assert "were recorded in different boots of their host" in p.stderr
+    for stamp, trace in (("20261130T234724Z", older), ("20261204T210520Z", newer)):
+        shutil.copy(trace, tmp_path / f"ebrec-{stamp}-ebrec-sample.ebr")
+    p = ebrec("report", tmp_path)
+    assert p.returncode == 2
+    assert "were recorded in different boots of their host" in p.stderr
+
+
 def test_a_directory_without_traces(tmp_path):
     p = ebrec("report", tmp_path)
     assert p.returncode == 2
