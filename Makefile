@@ -142,6 +142,10 @@ WORKLOAD_CFLAGS_ebr-unwind := -O2 -fomit-frame-pointer -fno-optimize-sibling-cal
 # ebr-traces writes crafted traces through format/'s writer (tests/e2e/test_hostile.py)
 WORKLOAD_LIBS_ebr-traces := $(FORMAT_OBJS) -lzstd
 $(BUILD)/tests/workloads/ebr-traces: $(FORMAT_OBJS)
+# ebr-split cuts a recorded trace into a rotation series (tests/e2e/test_series.py): format/'s
+# reader and writer, and analyze/'s process table for each file's snapshot
+WORKLOAD_LIBS_ebr-split := $(ANALYZE_OBJS) $(FORMAT_OBJS) $(LDLIBS) -lzstd
+$(BUILD)/tests/workloads/ebr-split: $(ANALYZE_OBJS) $(FORMAT_OBJS)
 $(BUILD)/tests/workloads/%: tests/workloads/%.c
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(dir $@)

@@ -43,13 +43,15 @@ int analyze_pass_limited(struct ebr_reader *r, const struct analyzer *an, size_t
 	}
 	if (ret == EBR_E_NOMEM && limit)
 		goto out_of_memory;
+	if (limit)
+		limit->events += events;
 	return ret;
 out_of_memory:
 	limit->out_of_memory = !ebr_mem_limit_reached();
 	limit->heap = ebr_mem_held();
 stop:
 	limit->stopped = true;
-	limit->events = events;
+	limit->events += events;
 	limit->stop_ts = ev ? ev->ts : 0;
 	return 0;
 }

@@ -40,7 +40,7 @@ struct pass_limit {
 	/* set by the pass when it stopped early */
 	bool stopped;
 	bool out_of_memory;  /* an allocation failed with the budget not reached */
-	uint64_t events;     /* events read before the stop */
+	uint64_t events;     /* events read (before the stop), over the passes given this limit */
 	uint64_t stop_ts;    /* the last event's ts */
 	size_t heap;         /* bytes held at the stop */
 };
@@ -50,7 +50,8 @@ int analyze_pass(struct ebr_reader *r, const struct analyzer *an, size_t n);
 
 /*
  * analyze_pass() within limit: returns 0 with limit->stopped set when the pass stopped at the
- * limit or for want of memory, else as analyze_pass().
+ * limit or for want of memory, else as analyze_pass(). The files of a series are read by one
+ * call each with the same limit, which counts their events together.
  */
 int analyze_pass_limited(struct ebr_reader *r, const struct analyzer *an, size_t n,
 			 struct pass_limit *limit);

@@ -183,8 +183,22 @@ static int set_cwd(struct proc_entry *e, const char *cwd)
 static int on_proc_task(struct proctable *t, const struct ebr_event *ev)
 {
 	const struct ebr_value *v = ev->v;
-	struct proc_entry *e = add_entry(t, (uint32_t)v[EBR_F_PROC_TASK_PID].u);
+	uint32_t pid = (uint32_t)v[EBR_F_PROC_TASK_PID].u;
+	struct proc_entry *e = current(t, pid);
 
+	/*
+	 * A live PID names one process: in a series of files read as one (report/series.c), a
+	 * process seen in one file is in the next one's snapshot, and stays one process; it takes
+	 * from the snapshot only what it did not know.
+	 */
+	if (e && !e->exited) {
+		e->ppid = (uint32_t)v[EBR_F_PROC_TASK_PPID].u;
+		set_comm(e, &v[EBR_F_PROC_TASK_COMM]);
+		return (e->args ? 0 : set_args(e, &v[EBR_F_PROC_TASK_ARGS])) ?:
+		       (e->cwd ? 0 : set_cwd(e, v[EBR_F_PROC_TASK_CWD].s)) ?:
+		       (e->cgroup ? 0 : set_cgroup(e, v[EBR_F_PROC_TASK_CGROUP].s));
+	}
+	e = add_entry(t, pid);
 	if (!e)
 		return add_failed(t);
 	e->ppid = (uint32_t)v[EBR_F_PROC_TASK_PPID].u;

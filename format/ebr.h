@@ -349,6 +349,14 @@ const struct ebr_problem *ebr_reader_problem(const struct ebr_reader *r, uint32_
 const char *ebr_reader_meta(const struct ebr_reader *r, const char *key);
 /* META clock.start.monotonic_ns (when the recording started) as a number; 0 without it */
 uint64_t ebr_reader_start_ns(const struct ebr_reader *r);
+/*
+ * Gives r the META clock.start.* of first, a reader of the first file of the same recording
+ * series: r's own META blocks' clock.start.* take first's values (in r's file's order of keys),
+ * so that files read one after the other as one recording (`ebrec report DIR/`) count time
+ * from the start of the series, not of each file. Call it before r reads a block. Returns 0
+ * or EBR_E_NOMEM.
+ */
+int ebr_reader_pin_start(struct ebr_reader *r, const struct ebr_reader *first);
 uint32_t ebr_reader_meta_count(const struct ebr_reader *r);
 void ebr_reader_meta_at(const struct ebr_reader *r, uint32_t i, const char **key,
 			const char **value);

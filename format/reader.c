@@ -53,6 +53,9 @@ struct stack_ref {
 	uint32_t off, len; /* into frames */
 };
 
+/* the clock.start.* keys a series' first file gives the others (monotonic_ns, realtime_ns) */
+#define PIN_KEYS 4
+
 struct ebr_reader {
 	struct ebr_source src;
 	uint64_t off; /* bytes consumed from the source */
@@ -78,6 +81,10 @@ struct ebr_reader {
 	struct siphash_key meta_hash_key;
 	size_t meta_bytes; /* of the keys and values held, against EBR_MAX_META_BYTES */
 	bool meta_full;    /* a limit was reached: the rest of META is ignored */
+	/* clock.start.* of the series' first file, which this file's own take the place of */
+	bool start_pinned;
+	char *pin_key[PIN_KEYS], *pin_val[PIN_KEYS];
+	uint32_t npin;
 	uint64_t start_ns; /* META clock.start.monotonic_ns, parsed once: every row's time needs it */
 
 	/* the current block */
@@ -465,6 +472,22 @@ static int meta_set(struct ebr_reader *r, char *key, char *val)
 	size_t old = i < 0 ? 0 : strlen(r->meta_val[i]);
 	int err = EBR_E_TOO_BIG;
 
+	if (r->start_pinned && !strncmp(key, "clock.start.", 12)) {
+		/* the series began with an earlier file: its start, where the file has its own */
+		uint32_t p = 0;
+
+		while (p < r->npin && strcmp(r->pin_key[p], key))
+			p++;
+		err = 0;
+		if (p == r->npin)
+			goto drop;
+		ebr_free(val);
+		val = ebr_strdup(r->pin_val[p]);
+		err = EBR_E_NOMEM;
+		if (!val)
+			goto drop;
+		vlen = strlen(val);
+	}
 	if ((i < 0 && r->nmeta >= EBR_MAX_META_KEYS) ||
 	    r->meta_bytes - old + klen + vlen > EBR_MAX_META_BYTES)
 		goto drop;
@@ -1197,6 +1220,10 @@ void ebr_reader_close(struct ebr_reader *r)
 	ebr_free(r->meta_key);
 	ebr_free(r->meta_val);
 	ebr_free(r->meta_slots);
+	for (uint32_t i = 0; i < r->npin; i++) {
+		ebr_free(r->pin_key[i]);
+		ebr_free(r->pin_val[i]);
+	}
 	wbuf_release(&r->stored);
 	wbuf_release(&r->raw);
 	ZSTD_freeDCtx(r->dctx);
@@ -1292,6 +1319,25 @@ const char *ebr_reader_meta(const struct ebr_reader *r, const char *key)
 uint64_t ebr_reader_start_ns(const struct ebr_reader *r)
 {
 	return r->start_ns;
+}
+
+int ebr_reader_pin_start(struct ebr_reader *r, const struct ebr_reader *first)
+{
+	for (uint32_t i = 0; i < first->nmeta && r->npin < PIN_KEYS; i++) {
+		if (strncmp(first->meta_key[i], "clock.start.", 12))
+			continue;
+		r->pin_key[r->npin] = ebr_strdup(first->meta_key[i]);
+		r->pin_val[r->npin] = ebr_strdup(first->meta_val[i]);
+		if (!r->pin_key[r->npin] || !r->pin_val[r->npin]) {
+			ebr_free(r->pin_key[r->npin]);
+			ebr_free(r->pin_val[r->npin]);
+			return EBR_E_NOMEM;
+		}
+		r->npin++;
+	}
+	r->start_pinned = true;
+	r->start_ns = first->start_ns;
+	return 0;
 }
 
 uint32_t ebr_reader_meta_count(const struct ebr_reader *r)

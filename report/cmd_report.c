@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 #include "analyze/timeline.h"
 #include "analyze/timewindow.h"
 #include "format/array_size.h"
@@ -14,6 +15,7 @@
 #include "report/output_cap.h"
 #include "report/html.h"
 #include "report/membuf.h"
+#include "report/series.h"
 #include "report/text.h"
 #include "report/view.h"
 #include "format/mem.h"
@@ -24,9 +26,11 @@
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: ebrec report FILE [VIEW [VIEW OPTIONS]] [OPTIONS]\n"
+	fprintf(f, "usage: ebrec report FILE... [VIEW [VIEW OPTIONS]] [OPTIONS]\n"
 		   "\nRebuilds what a bcc tool would have shown, from a trace, on any machine, without\n"
 		   "root. Without VIEW: a summary, a line a view of every recorded family.\n"
+		   "Several files, or a directory (its *.ebr files: a rotation series), are read as\n"
+		   "one recording of one host, in time order.\n"
 		   "\noptions (every view):\n"
 		   "  --format FMT       text (the bcc tool's columns; default), json or html\n"
 		   "  -o OUT             write to OUT instead of stdout\n"
@@ -52,11 +56,14 @@ static void usage(FILE *f)
 		   "  ebrec report io.ebr biosnoop -Q --format json -o io.json\n"
 		   "  ebrec report io.ebr biosnoop --sort lat_ms --limit 10\n"
 		   "  ebrec report all.ebr runqlat --since 60 --until 120 -p 4242\n"
-		   "  ebrec report all.ebr --format html -o report.html\n");
+		   "  ebrec report all.ebr --format html -o report.html\n"
+		   "  ebrec report /var/lib/ebrec/ --since 03:00:00 --until 03:10:00\n");
 }
 
 struct report_args {
-	const char *file, *out_path;
+	char **files; /* FILE... (or directories), up to the view's name */
+	int nfiles;
+	const char *out_path;
 	enum report_format format;
 	const char *max_memory; /* --max-memory's MiB, or NULL */
 	uint64_t rows; /* HTML: rows embedded per listing */
@@ -66,10 +73,30 @@ struct report_args {
 	int nrest;
 };
 
+/*
+ * After FILE, whether arg is another trace rather than the view: not a view's name (./NAME is a
+ * trace named so), and a file or directory that exists or a name ending in .ebr (so that a
+ * misspelt view is said to be one, not a file that cannot be opened).
+ */
+static bool another_trace(const char *arg)
+{
+	size_t len = strlen(arg);
+	struct stat st;
+
+	if (view_find(arg))
+		return false;
+	return stat(arg, &st) == 0 || (len > 4 && !strcmp(arg + len - 4, ".ebr"));
+}
+
 static int parse_args(struct report_args *a, int argc, char **argv)
 {
 	memset(a, 0, sizeof(*a));
 	a->rows = HTML_DEFAULT_ROWS;
+	a->files = ebr_calloc((size_t)argc, sizeof(*a->files));
+	if (!a->files) {
+		fprintf(stderr, "ebrec report: out of memory\n");
+		return 1;
+	}
 	for (int i = 1; i < argc; i++) {
 		const char *arg = argv[i], *val = NULL;
 
@@ -87,7 +114,7 @@ static int parse_args(struct report_args *a, int argc, char **argv)
 			arg = "--format";
 		} else if (!strcmp(arg, "-h") || !strcmp(arg, "--help")) {
 			usage(stdout);
-			return 1;
+			return -1;
 		}
 		if (val && !strcmp(arg, "-o")) {
 			a->out_path = val;
@@ -134,17 +161,17 @@ static int parse_args(struct report_args *a, int argc, char **argv)
 					val);
 				return 2;
 			}
-		} else if (!a->file && arg[0] == '-' && arg[1]) {
+		} else if (!a->nfiles && arg[0] == '-' && arg[1]) {
 			fprintf(stderr, "ebrec report: unknown option '%s' (see 'ebrec report "
 					"--help')\n", arg);
 			return 2;
-		} else if (!a->file) {
-			a->file = arg;
+		} else if (!a->nrest && (!a->nfiles || another_trace(arg))) {
+			a->files[a->nfiles++] = argv[i];
 		} else if (a->nrest < (int)ARRAY_SIZE(a->rest)) {
 			a->rest[a->nrest++] = argv[i];
 		}
 	}
-	if (!a->file) {
+	if (!a->nfiles) {
 		usage(stderr);
 		return 2;
 	}
@@ -252,7 +279,7 @@ static int html_page(struct report_out *out, struct view_run *runs, struct view_
 }
 
 static int run_views(struct report_out *out, struct view_run *runs, size_t nruns, bool summary,
-		     const struct report_args *a)
+		     const struct report_args *a, struct trace_series *series)
 {
 	/* the pass stops at 3/4 of the budget: the views' sorting and rendering have the rest */
 	struct pass_limit limit = { .max_heap = ebr_mem_limit() / 4 * 3 };
@@ -300,10 +327,14 @@ static int run_views(struct report_out *out, struct view_run *runs, size_t nruns
 	for (size_t i = 0; i < nruns; i++)
 		if (runs[i].view->begin)
 			runs[i].view->begin(&runs[i], runs[i].out);
-	err = analyze_pass_limited(out->tf->r, an, ARRAY_SIZE(an), &limit);
+	err = series_pass(series, an, ARRAY_SIZE(an), &limit);
 	if (err) {
-		fprintf(stderr, "ebrec report: reading %s failed: %s\n", out->tf->path,
-			trace_file_strerror(err));
+		char safe[256];
+
+		if (err < 0) /* 1: said */
+			fprintf(stderr, "ebrec report: reading %s failed: %s\n",
+				text_safe(series_current_path(series), safe, sizeof(safe)),
+				trace_file_strerror(err));
 		goto cleanup;
 	}
 	if (limit.stopped) {
@@ -325,7 +356,7 @@ static int run_views(struct report_out *out, struct view_run *runs, size_t nruns
 		json_str(&out->json, "redacted", ebr_reader_meta(out->tf->r, "redact.kinds"));
 		if (windowed)
 			window_note(out, &window);
-		trace_file_json_warnings(out->tf, &out->json, limit_msg[0] ? limit_msg : NULL);
+		series_json_warnings(series, &out->json, limit_msg[0] ? limit_msg : NULL);
 		json_object_end(&out->json);
 		json_finish(&out->json);
 	}
@@ -402,9 +433,13 @@ static int check_window(const struct report_args *a, const struct trace_peek *pe
 	if (w.lo_ns <= peek->end_ns && (w.hi_ns == UINT64_MAX || w.hi_ns >= start))
 		return 0;
 	text_utc(ebr_reader_meta(r, "clock.start.realtime_ns"), from, sizeof(from));
-	fprintf(stderr, "ebrec report: --since/--until select nothing: the recording spans 0 to "
-			"%.3f s (from %s); give seconds from the start or times within it\n",
-		(double)(peek->end_ns - start) / 1e9, from);
+	if (peek->end_ns == UINT64_MAX) /* a series whose last file's end is not known yet */
+		fprintf(stderr, "ebrec report: --since/--until select nothing: the recording "
+				"starts at %s; give seconds from the start or times after it\n", from);
+	else
+		fprintf(stderr, "ebrec report: --since/--until select nothing: the recording spans "
+				"0 to %.3f s (from %s); give seconds from the start or times within "
+				"it\n", (double)(peek->end_ns - start) / 1e9, from);
 	return 2;
 }
 
@@ -428,16 +463,18 @@ static int check_family(const struct view *v, const struct trace_peek *peek)
 int cmd_report(int argc, char **argv)
 {
 	struct report_args a;
-	struct trace_file tf = { .fd = -1 };
+	struct trace_series series = { .cur.fd = -1, .first.tf.fd = -1 };
+	const struct trace_peek *peek = &series.first;
 	struct report_out out = { 0 };
 	struct view_run runs[MAX_RUNS] = { 0 };
-	struct trace_peek peek = { 0 };
 	size_t nruns = 0;
 	bool summary;
 	int status = parse_args(&a, argc, argv);
 
-	if (status)
-		return status == 1 ? 0 : status;
+	if (status) {
+		ebr_free(a.files);
+		return status < 0 ? 0 : status;
+	}
 	summary = a.nrest == 0;
 	if (summary) {
 		status = setup_all(runs, &nruns, a.format == FORMAT_HTML, &a.who);
@@ -448,28 +485,26 @@ int cmd_report(int argc, char **argv)
 		fprintf(stderr, "ebrec report: unknown view '%s'%s%s%s (see 'ebrec report --help')\n",
 			text_safe(a.rest[0], safe, sizeof(safe)), near ? "; did you mean '" : "",
 			near ? near->name : "", near ? "'?" : "");
+		ebr_free(a.files);
 		return 2;
 	} else {
 		nruns = 1;
 		runs[0].who = &a.who;
 		status = runs[0].view->setup(&runs[0], a.nrest, a.rest);
 	}
-	if (!status && a.out_path)
-		status = output_is_input("report", a.out_path, a.file);
-	for (size_t i = 0; i < nruns && !status; i++)
-		status = runs[i].file ? output_is_input("report", runs[i].file, a.file) : 0;
-	if (status)
-		goto cleanup;
-	status = 1;
-	if (trace_file_open(&tf, "report", a.file))
-		goto cleanup;
-	if (trace_file_peek(a.file, &peek)) {
-		fprintf(stderr, "ebrec report: %s\n", trace_file_nomem());
-		goto cleanup;
+	for (int f = 0; f < a.nfiles && !status; f++) {
+		if (a.out_path)
+			status = output_is_input("report", a.out_path, a.files[f]);
+		for (size_t i = 0; i < nruns && !status; i++)
+			status = runs[i].file ? output_is_input("report", runs[i].file, a.files[f])
+					      : 0;
 	}
-	if ((!summary && ((status = check_family(runs[0].view, &peek)) ||
-			  (peek.known && (status = view_clock_check(&runs[0], peek.tf.r))))) ||
-	    (status = check_window(&a, &peek)))
+	if (status || (status = series_open(&series, "report", a.files, (size_t)a.nfiles)))
+		goto cleanup;
+	if ((!summary && ((status = check_family(runs[0].view, peek)) ||
+			  (peek->known && (status = view_clock_check(&runs[0], peek->tf.r))))) ||
+	    (status = check_window(&a, peek)) ||
+	    (status = series_select(&series, &a.since, &a.until)))
 		goto cleanup;
 	status = 1;
 	out.f = stdout;
@@ -478,24 +513,25 @@ int cmd_report(int argc, char **argv)
 		goto cleanup;
 	}
 	out.format = a.format;
-	out.tf = &tf;
+	out.tf = &series.view;
 	json_init(&out.json, out.f);
-	status = run_views(&out, runs, nruns, summary, &a);
+	status = run_views(&out, runs, nruns, summary, &a, &series);
 	if (out.failed)
 		status = 1;
 	if (fflush(out.f) != 0 || ferror(out.f)) {
 		fprintf(stderr, "ebrec report: writing the report failed: %m\n");
 		status = 1;
 	}
-	if (trace_file_warn(&tf, "report"))
+	if (series_warn(&series))
 		status = 1;
-	if (ebr_reader_meta(tf.r, "redact.kinds") && out.format != FORMAT_JSON) {
+	if (series.view.r && ebr_reader_meta(series.view.r, "redact.kinds") &&
+	    out.format != FORMAT_JSON) {
 		char safe[128];
 
 		/* on stderr: stdout may be folded stacks or a bcc tool's exact columns */
 		fprintf(stderr, "ebrec report: this trace was redacted (%s): those names are keyed "
 				"pseudonyms\n",
-			text_safe(ebr_reader_meta(tf.r, "redact.kinds"), safe, sizeof(safe)));
+			text_safe(ebr_reader_meta(series.view.r, "redact.kinds"), safe, sizeof(safe)));
 	}
 cleanup:
 	for (size_t i = 0; i < nruns; i++) {
@@ -505,7 +541,7 @@ cleanup:
 	}
 	if (out.f && out.f != stdout)
 		fclose(out.f);
-	trace_file_close(&tf);
-	trace_peek_release(&peek);
+	series_close(&series);
+	ebr_free(a.files);
 	return status;
 }

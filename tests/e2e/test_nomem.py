@@ -47,6 +47,12 @@ def run(args, **env):
 
 @pytest.mark.parametrize("args", COMMANDS, ids=lambda a: " ".join(a))
 def test_every_allocation_failing_in_turn(args, tmp_path):
+    every_allocation_failing_in_turn(args, tmp_path)
+
+
+def every_allocation_failing_in_turn(args, tmp_path):
+    """Runs args once per allocation it makes, that allocation failing (test_series.py's
+    series too)."""
     count_file = tmp_path / "count"
     whole = run(args, EBREC_COUNT_ALLOC=str(count_file))
     assert whole.returncode == 0, whole.stderr

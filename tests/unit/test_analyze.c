@@ -1105,6 +1105,46 @@ static void test_paths_shown_are_at_most_path_max(void)
 	free(big);
 }
 
+/*
+ * The next file of a series holds a process of the one before in its snapshot: a live PID is
+ * one process, which keeps what it knew (its start, its arguments) and takes what it did not;
+ * a PID seen again after its exit is a new one.
+ */
+static void test_a_snapshot_of_a_live_process_is_the_same_process(void)
+{
+	struct ebr_value v[EBR_MAX_FIELDS] = { 0 };
+	struct ebr_event fork = { .type = EBR_EV_PROC_FORK, .ts = 100, .v = v };
+	struct ebr_event task = { .type = EBR_EV_PROC_TASK, .ts = 500, .v = v };
+	struct ebr_event exit = { .type = EBR_EV_PROC_EXIT, .ts = 600, .v = v };
+	struct proctable t = { 0 };
+	const struct proc_entry *e;
+
+	v[EBR_F_PROC_FORK_PID].u = 1;
+	v[EBR_F_PROC_FORK_CHILD_PID].u = 7;
+	CHECK(proctable_on_event(&t, NULL, &fork) == 0);
+	memset(v, 0, sizeof(v));
+	v[EBR_F_PROC_TASK_PID].u = 7;
+	v[EBR_F_PROC_TASK_PPID].u = 1;
+	v[EBR_F_PROC_TASK_START_NS].u = 99; /* /proc's clock ticks, not the fork's time */
+	v[EBR_F_PROC_TASK_CWD].s = "/srv";
+	v[EBR_F_PROC_TASK_COMM].s = "app";
+	v[EBR_F_PROC_TASK_COMM].len = 3;
+	CHECK(proctable_on_event(&t, NULL, &task) == 0);
+	CHECK_EQ(t.len, 1);
+	e = proctable_find(&t, 7);
+	CHECK(e && e->start_ns == 100 && !e->in_snapshot && !strcmp(e->cwd, "/srv") &&
+	      !strcmp(e->comm, "app"));
+	memset(v, 0, sizeof(v));
+	v[EBR_F_PROC_EXIT_PID].u = 7;
+	v[EBR_F_PROC_EXIT_FLAGS].u = EBR_EXIT_GROUP_DEAD;
+	CHECK(proctable_on_event(&t, NULL, &exit) == 0);
+	memset(v, 0, sizeof(v));
+	v[EBR_F_PROC_TASK_PID].u = 7;
+	CHECK(proctable_on_event(&t, NULL, &task) == 0);
+	CHECK_EQ(t.len, 2);
+	proctable_release(&t);
+}
+
 static void test_u64map_grows_and_overwrites(void)
 {
 	struct u64map m = { 0 };
@@ -1944,5 +1984,6 @@ int main(void)
 	RUN(test_flame_graph_siblings_in_linear_time);
 	RUN(test_sched_dists_and_untraced_switch_ins);
 	RUN(test_demangle_cpp_and_rust_within_bounds);
+	RUN(test_a_snapshot_of_a_live_process_is_the_same_process);
 	return CHECK_SUMMARY();
 }

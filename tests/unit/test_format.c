@@ -1470,6 +1470,64 @@ out:
 	free(mem.buf);
 }
 
+/* A file of a series keeps the series' start when its own META says another one. */
+static void write_clocked(struct ebr_mem_sink *mem, const char *start, const char *end,
+			  const char *host)
+{
+	struct ebr_value v[EBR_MAX_FIELDS] = { 0 };
+	struct ebr_writer *w;
+	struct ebr_sink sink;
+
+	memset(mem, 0, sizeof(*mem));
+	ebr_sink_mem(&sink, mem);
+	CHECK_EQ(ebr_writer_new(&w, &sink, NULL), 0);
+	ebr_writer_meta(w, "clock.start.monotonic_ns", start);
+	ebr_writer_meta(w, "clock.start.realtime_ns", start);
+	ebr_writer_meta(w, "host.hostname", host);
+	CHECK_EQ(ebr_writer_event(w, EBR_EV_COUNTS, strtoull(start, NULL, 10) + 1, 0, v), 0);
+	ebr_writer_meta(w, "clock.end.monotonic_ns", end);
+	CHECK_EQ(ebr_writer_close(w), 0);
+}
+
+static struct ebr_reader *read_whole(struct ebr_mem_sink *mem, struct ebr_mem_source *ms,
+				     struct ebr_source *src, const struct ebr_reader *first)
+{
+	const struct ebr_event *ev;
+	struct ebr_reader *r = NULL;
+
+	ebr_source_mem(src, ms, mem->buf, mem->len);
+	CHECK_EQ(ebr_reader_open(&r, src, NULL, 0), 0);
+	if (first)
+		CHECK_EQ(ebr_reader_pin_start(r, first), 0);
+	while (r && ebr_reader_next(r, &ev) > 0)
+		;
+	return r;
+}
+
+static void test_pin_start(void)
+{
+	struct ebr_mem_sink a, b;
+	struct ebr_mem_source ma, mb;
+	struct ebr_source sa, sb;
+	struct ebr_reader *ra, *rb;
+
+	write_clocked(&a, "1000", "5000", "one");
+	write_clocked(&b, "5000", "9000", "two");
+	ra = read_whole(&a, &ma, &sa, NULL);
+	rb = read_whole(&b, &mb, &sb, ra);
+	CHECK_EQ(ebr_reader_start_ns(rb), 1000);
+	CHECK(!strcmp(ebr_reader_meta(rb, "clock.start.monotonic_ns"), "1000"));
+	CHECK(!strcmp(ebr_reader_meta(rb, "clock.start.realtime_ns"), "1000"));
+	/* the rest is the file's own: the series ends with its last file */
+	CHECK(!strcmp(ebr_reader_meta(rb, "clock.end.monotonic_ns"), "9000"));
+	CHECK(!strcmp(ebr_reader_meta(rb, "host.hostname"), "two"));
+	CHECK_EQ(ebr_reader_start_ns(ra), 1000);
+	ebr_reader_close(ra);
+	ebr_reader_close(rb);
+	free(a.buf);
+	free(b.buf);
+}
+
 int main(void)
 {
 	RUN(test_crc32c_known_value);
@@ -1499,5 +1557,6 @@ int main(void)
 	RUN(test_tables_sized_by_what_a_block_holds);
 	RUN(test_index_in_file_order);
 	RUN(test_described_types);
+	RUN(test_pin_start);
 	return CHECK_SUMMARY();
 }
