@@ -260,7 +260,7 @@ static int write_svg(struct stack_view *sv, struct report_out *out)
 									: "Off-CPU time",
 		 out->tf->path);
 	err = flamegraph_write(sv->svg, &t, title,
-			       sv->p.o.kind == STACKPROF_CPU ? "samples" : "us");
+			       sv->p.o.kind == STACKPROF_CPU ? "samples" : "ns");
 	stacktree_release(&t);
 	return err;
 }
