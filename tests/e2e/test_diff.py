@@ -10,12 +10,15 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from conftest import REPO, ebrec, require_live, workload
+from conftest import REPO, ebrec, require_live, view, workload
 
 OPENS = 40
 MISSING = 5
 SPAWNS = 3
 SESSIONS = 2
+# the server's address: a loopback one of its own, so that other work on the machine over
+# 127.0.0.1 (the other ebr-tcp tests too) is not in its row
+SERVER = "127.0.0.42"
 BETA = ";ebr_outer_alpha;ebr_middle_beta;ebr_inner_gamma"
 MANGLED = ";ebrec::burner::outer;ebrec::burner::spin(double);ebr_inner_gamma"
 TCP_SCHED = os.path.join(REPO, "samples", "format-1.2", "trace.ebr")  # tcp,sched
@@ -40,7 +43,7 @@ def record(trace, d, times, burn_s):
     stacks = workload("ebr-stacks")
     script = (f"{workload('ebr-files')} open {OPENS * times} {MISSING * times} {target} "
               f"{missing} && {workload('ebr-spawn')} {SPAWNS * times} {times} 0 difftoken && "
-              f"{workload('ebr-tcp')} life 127.0.0.1 0 {SESSIONS * times} 20 && "
+              f"{workload('ebr-tcp')} life {SERVER} 0 {SESSIONS * times} 20 && "
               f"{stacks} burn-cpu {burn_s} && {stacks} mangled-cpu 1")
     ebrec("record", "-o", trace, "-e", "file,proc,tcp,profile", "--", "sh", "-c", script,
           check=0)
@@ -81,18 +84,25 @@ def test_counts_change_exactly(pair):
     spawn = execs[workload("ebr-spawn")]
     assert spawn["after"] - spawn["before"] == SPAWNS, spawn
 
-    # TCP: ebr-tcp's client and server threads (others may talk over 127.0.0.1 meanwhile),
-    # each end with the session's bytes both ways
+    # TCP: the client's sessions, to SERVER (the server's are to 127.0.0.1), bytes both ways
     want = [sum(life_tx(i) + life_rx(i) for i in range(n)) for n in (SESSIONS, 2 * SESSIONS)]
-    by_comm = rows_by_name(doc, "TCP bytes by process")
-    for comm in ("ebr-tcp-cli", "ebr-tcp-srv"):
-        assert [by_comm[comm]["before"], by_comm[comm]["after"]] == want, by_comm[comm]
-    cli = diff_json(before, after, "--comm", "ebr-tcp-cli", "--limit", "0")
-    life = next(h for h in cli["histograms"] if h["view"] == "tcplife")
-    assert life["change"]["count"] == {"before": SESSIONS, "after": 2 * SESSIONS,
-                                       "change": SESSIONS, "change_pct": 100.0}, life
-    remote = rows_by_name(cli, "TCP bytes by remote address")["127.0.0.1"]
+    remote = rows_by_name(doc, "TCP bytes by remote address")[SERVER]
     assert [remote["before"], remote["after"]] == want, remote
+
+    # a histogram: the lives of ebr-tcp's client sockets, each trace's as tcplife lists them
+    # (another ebr-tcp on this shared machine meanwhile would be in both)
+    lives = diff_json(before, after, "tcplife", "--comm", "ebr-tcp-cli")["histograms"][0]
+    for side, trace, n in (("before", before, SESSIONS), ("after", after, 2 * SESSIONS)):
+        rows = view(trace, "tcplife", "--comm", "ebr-tcp-cli")["rows"]
+        assert lives[side]["count"] == len(rows) >= n, (side, rows)
+        assert lives["change"]["count"][side] == len(rows)
+        longest = max(r["duration_ms"] for r in rows)
+        assert abs(lives[side]["percentiles"]["max_ns"] / 1e6 - longest) < 0.001
+        assert lives["change"]["max_ns"][side] == lives[side]["percentiles"]["max_ns"]
+
+    # --since/--until cut both recordings: the first millisecond of each holds no open
+    cut = diff_json(before, after, "opentop", "--until", "0.001", "--limit", "0")
+    assert target not in rows_by_name(cut, "opens by file")
 
     # one view, and the same in text: the change and its share
     only = diff_json(before, after, "opentop")
@@ -100,6 +110,11 @@ def test_counts_change_exactly(pair):
     text = ebrec("diff", before, after, "opentop", "--limit", "0", check=0).stdout
     line = next(ln for ln in text.splitlines() if ln.endswith(" " + target))
     assert line.split()[:4] == [str(OPENS), str(2 * OPENS), f"+{OPENS}", "(+100.0%)"], line
+
+
+def folded_sums_one(text, chain):
+    """The samples of report's folded lines (STACK COUNT) whose stack holds chain."""
+    return sum(int(ln.rsplit(" ", 1)[1]) for ln in text.splitlines() if chain in ln)
 
 
 def folded_sums(text, chain):
@@ -118,10 +133,17 @@ def test_profile_change_is_normalised_as_perf_diff(pair):
     assert all(re.fullmatch(r".+ \d+ \d+", ln) for ln in folded.splitlines()), folded[:500]
     beta = folded_sums(folded, BETA)
     mangled = folded_sums(folded, MANGLED)
-    # 49 Hz: 1 s then 2 s of CPU in beta, 1 s both times in the mangled spin; on a VM whose
-    # host is busy, stolen time is sampled as the task's (57 seen for 49)
-    assert 42 <= beta[0] <= 65 and 1.6 <= beta[1] / beta[0] <= 2.4, beta
-    assert all(42 <= n <= 65 for n in mangled), mangled
+    # the counts are each trace's own, exactly
+    for i, trace in enumerate((before, after)):
+        own = ebrec("report", trace, "profile", "-f", check=0).stdout
+        assert (folded_sums_one(own, BETA), folded_sums_one(own, MANGLED)) == \
+            (beta[i], mangled[i]), trace
+    # 49 Hz: 1 s then 2 s of CPU in beta, 1 s both times in the mangled spin: about 49, 98
+    # and 49 on an idle machine; with a load of 11 on this VM's 2 CPUs the samples strayed
+    # from the CPU time (60 and 87, 38 and 110 seen for 49 and 98): the bounds are the
+    # direction and a rough size, the exact numbers those of each trace's own report
+    assert 30 <= beta[0] <= 80 and 1.3 <= beta[1] / beta[0] <= 3.5, beta
+    assert all(30 <= n <= 80 for n in mangled), mangled
     # -n: BEFORE scaled to AFTER's total, rounded, line by line, as difffolded.pl -n
     norm = ebrec("diff", before, after, "profile", "--folded", "-n", check=0).stdout
     lines = [ln.rsplit(" ", 2) for ln in folded.splitlines()]
@@ -134,9 +156,13 @@ def test_profile_change_is_normalised_as_perf_diff(pair):
     doc = diff_json(before, after, "profile", "--comm", "ebr-stacks", "--limit", "0")
     prof = doc["profiles"][0]
     assert prof["view"] == "profile" and prof["unit"] == "samples"
+    for s in prof["stacks"]:  # perf diff's delta: the change of the share of each total
+        share = (100 * s["before"] / prof["before_total"], 100 * s["after"] / prof["after_total"])
+        assert abs(s["before_pct"] - share[0]) < 1e-3 and abs(s["after_pct"] - share[1]) < 1e-3
+        assert abs(s["delta_pct"] - (share[1] - share[0])) < 2e-3, s
     grew = sum(s["delta_pct"] for s in prof["stacks"] if BETA in s["stack"])
     shrank = sum(s["delta_pct"] for s in prof["stacks"] if MANGLED in s["stack"])
-    assert 8 < grew < 25 and -25 < shrank < -8, (grew, shrank)
+    assert 3 < grew < 40 and -40 < shrank < -3, (grew, shrank)
     assert abs(prof["stacks"][0]["delta_pct"]) >= abs(prof["stacks"][-1]["delta_pct"])
 
     svg = d / "diff.svg"
@@ -153,7 +179,7 @@ def test_profile_change_is_normalised_as_perf_diff(pair):
     m = re.search(r"before (\d+) samples, [\d.]+%; after (\d+) samples, [\d.]+%; ([+-][\d.]+)%",
                   beta_title)
     assert m and int(m.group(1)) == beta[0] and int(m.group(2)) == beta[1], beta_title
-    assert 8 < float(m.group(3)) < 25, beta_title
+    assert 3 < float(m.group(3)) < 40, beta_title
     r, g, b = map(int, re.findall(r"\d+", beta_fill))
     assert r == 255 and g == b and g < 200, beta_fill  # red: grew
     spin_fill = frames["ebrec::burner::spin(double)"][0][1]
