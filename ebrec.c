@@ -29,6 +29,7 @@ static const struct command commands[] = {
 	{ "script", cmd_script, "every event of the probes, one per line, as trace-cmd report" },
 	{ "verify", cmd_verify, "check every block of a trace; exit 0 only if all are intact" },
 	{ "export", cmd_export, "a trace for Perfetto, pprof, speedscope, or DuckDB/Spark (jsonl)" },
+	{ "diff", cmd_diff, "what changed between two traces: latencies, counts, stacks" },
 	{ "query", cmd_query, "a bpftrace program run over the events of a trace" },
 	{ "redact", cmd_redact, "a copy of a trace with paths, names, addresses... pseudonymized" },
 	{ "list", list, "the probe families and whether this kernel supports them" },

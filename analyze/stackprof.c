@@ -169,11 +169,32 @@ static int append_name(void *ctx, const char *name, bool kernel)
 		b->cap = cap;
 	}
 	/* a separator no name holds: names are C strings */
-	b->s[b->len++] = kernel ? '\2' : '\1';
+	b->s[b->len++] = kernel ? STACKPROF_KEY_KERNEL : STACKPROF_KEY_USER;
 	memcpy(b->s + b->len, name, n - 2);
 	b->len += n - 3;
 	b->s[b->len] = 0;
 	return 0;
+}
+
+char *stackprof_stack_key(const struct stackprof *p, const struct stackprof_stack *s,
+			  bool with_pid)
+{
+	struct name_buf b = { NULL, 0, 0, 0 };
+
+	append_name(&b, s->comm, false);
+	if (!b.err && with_pid) {
+		char pid[16];
+
+		snprintf(pid, sizeof(pid), "%u", s->pid);
+		append_name(&b, pid, false);
+	}
+	if (!b.err)
+		stackprof_walk_root_first(p, s, append_name, &b);
+	if (b.err) {
+		ebr_free(b.s);
+		return NULL;
+	}
+	return b.s;
 }
 
 struct named_stack {
@@ -202,21 +223,10 @@ static int merge_named(struct stackprof *p)
 	if (!ns)
 		return EBR_E_NOMEM;
 	for (uint32_t i = 0; i < p->nstacks && !err; i++) {
-		struct name_buf b = { NULL, 0, 0, 0 };
-		const struct stackprof_stack *s = &p->stacks[i];
-
-		append_name(&b, s->comm, false);
-		if (!b.err) {
-			char pid[16];
-
-			snprintf(pid, sizeof(pid), "%u", s->pid);
-			append_name(&b, pid, false);
-		}
-		if (!b.err)
-			stackprof_walk_root_first(p, s, append_name, &b);
-		err = b.err;
-		ns[i].key = b.s;
+		ns[i].key = stackprof_stack_key(p, &p->stacks[i], true);
 		ns[i].index = i;
+		if (!ns[i].key)
+			err = EBR_E_NOMEM;
 	}
 	if (!err) {
 		struct stackprof_stack *merged = ebr_calloc(p->nstacks, sizeof(*merged));

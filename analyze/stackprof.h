@@ -75,6 +75,17 @@ int stackprof_walk_root_first(const struct stackprof *p, const struct stackprof_
 int stackprof_walk_leaf_first(const struct stackprof *p, const struct stackprof_stack *s,
 			      int (*fn)(void *ctx, const char *name, bool kernel), void *ctx);
 
+/*
+ * A stack's name, one string: its process name, its pid when with_pid, then its frames root
+ * first, each part after STACKPROF_KEY_USER (the process name and pid, user frames) or
+ * STACKPROF_KEY_KERNEL (kernel frames), separators no name holds. NULL when out of memory;
+ * ebr_free() it. Stacks of the same name are the same stack to a flame graph.
+ */
+#define STACKPROF_KEY_USER '\1'
+#define STACKPROF_KEY_KERNEL '\2'
+char *stackprof_stack_key(const struct stackprof *p, const struct stackprof_stack *s,
+			  bool with_pid);
+
 /* Frame i (leaf first) of the kernel or the user part of stack s, named. */
 void stackprof_name_frame(const struct stackprof *p, const struct stackprof_stack *s, bool kernel,
 			  uint32_t i, struct frame_names *fn);

@@ -11,6 +11,7 @@ struct tree_walk {
 	struct stacktree *t;
 	uint32_t at;  /* current node */
 	uint64_t value;
+	bool before;  /* the value is the BEFORE profile's (stacktree_add_before) */
 	int err;
 };
 
@@ -124,8 +125,39 @@ static int add_frame(void *ctx, const char *name, bool kernel)
 
 	if (ret)
 		return ret;
-	w->t->nodes[w->at].value += w->value;
+	*(w->before ? &w->t->nodes[w->at].before : &w->t->nodes[w->at].value) += w->value;
 	return 0;
+}
+
+/* Every stack of p into the tree, as value or (before) as before. */
+static int add_profile(struct stacktree *t, const struct stackprof *p, bool before)
+{
+	for (uint32_t i = 0; i < p->nstacks; i++) {
+		const struct stackprof_stack *s = &p->stacks[i];
+		struct tree_walk w = { t, 0, s->value, before, 0 };
+		int ret;
+
+		*(before ? &t->nodes[0].before : &t->nodes[0].value) += s->value;
+		ret = add_frame(&w, s->comm, false);
+		if (!ret) {
+			/* the process name is the tree's own copy: the profile's stacks hold it */
+			ret = stackprof_walk_root_first(p, s, add_frame, &w);
+		}
+		if (ret < 0)
+			return ret;
+		if (ret > 0) { /* out of nodes: the stack stops where it got to */
+			t->dropped++;
+			continue;
+		}
+		if (!before)
+			t->nodes[w.at].self += s->value;
+	}
+	return 0;
+}
+
+int stacktree_add_before(struct stacktree *t, const struct stackprof *before)
+{
+	return add_profile(t, before, true);
 }
 
 int stacktree_build(struct stacktree *t, const struct stackprof *p)
@@ -140,26 +172,7 @@ int stacktree_build(struct stacktree *t, const struct stackprof *p)
 	memset(&t->nodes[0], 0, sizeof(t->nodes[0]));
 	t->nodes[0].name = "all";
 	t->nnodes = 1;
-	for (uint32_t i = 0; i < p->nstacks; i++) {
-		const struct stackprof_stack *s = &p->stacks[i];
-		struct tree_walk w = { t, 0, s->value, 0 };
-		int ret;
-
-		t->nodes[0].value += s->value;
-		ret = add_frame(&w, s->comm, false);
-		if (!ret) {
-			/* the process name is the tree's own copy: the profile's stacks hold it */
-			ret = stackprof_walk_root_first(p, s, add_frame, &w);
-		}
-		if (ret < 0)
-			return ret;
-		if (ret > 0) { /* out of nodes: the stack stops where it got to */
-			t->dropped++;
-			continue;
-		}
-		t->nodes[w.at].self += s->value;
-	}
-	return 0;
+	return add_profile(t, p, false);
 }
 
 void stacktree_release(struct stacktree *t)

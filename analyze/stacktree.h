@@ -16,6 +16,7 @@ struct stacktree_node {
 	const char *name; /* borrowed from the profile's symbols or names[] */
 	uint64_t value;   /* stacks through this node */
 	uint64_t self;    /* stacks ending here */
+	uint64_t before;  /* a differential tree's: the value of the BEFORE profile's stacks */
 	uint32_t first_child, next_sibling; /* index + 1, 0 none */
 	uint32_t parent;
 	uint32_t depth;
@@ -37,6 +38,12 @@ struct stacktree {
 
 /* Builds the tree of p (after stackprof_finish). 0 or EBR_E_NOMEM. */
 int stacktree_build(struct stacktree *t, const struct stackprof *p);
+/*
+ * A differential flame graph's: adds the stacks of before, the profile compared with, to each
+ * node's before (nodes[0].before is its total). Nodes only before has get a value of 0: the
+ * graph is drawn as the later profile is, coloured by the change. 0 or EBR_E_NOMEM.
+ */
+int stacktree_add_before(struct stacktree *t, const struct stackprof *before);
 void stacktree_release(struct stacktree *t);
 
 #endif

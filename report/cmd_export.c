@@ -12,6 +12,7 @@
 #include "report/export.h"
 #include "report/output_cap.h"
 #include "report/text.h"
+#include "report/trace_check.h"
 #include "report/view.h"
 
 static const struct exporter *const exporters[] = {
@@ -49,8 +50,6 @@ static void usage(FILE *f)
 
 static int parse_args(struct export_job *job, const struct exporter **fmt, int argc, char **argv)
 {
-	bool profile_set = false;
-
 	memset(job, 0, sizeof(*job));
 	*fmt = NULL;
 	for (int i = 1; i < argc; i++) {
@@ -106,7 +105,7 @@ static int parse_args(struct export_job *job, const struct exporter **fmt, int a
 		} else if (!strcmp(arg, "--comm")) {
 			job->who.comm = val;
 		} else if (!strcmp(arg, "--profile")) {
-			profile_set = true;
+			job->profile_set = true;
 			if (!strcmp(val, "profile")) {
 				job->profile = STACKPROF_CPU;
 			} else if (!strcmp(val, "offcputime")) {
@@ -131,17 +130,35 @@ static int parse_args(struct export_job *job, const struct exporter **fmt, int a
 		fprintf(stderr, "ebrec export: reads a trace file, not stdin (it may read it twice)\n");
 		return 2;
 	}
-	if (!profile_set) {
-		struct trace_peek peek = { 0 };
-
-		/* profile when the trace has CPU samples, else offcputime */
-		if (trace_file_peek(job->file, &peek) == 0 && peek.known &&
-		    !trace_family_recorded(peek.tf.r, "profile") &&
-		    trace_family_recorded(peek.tf.r, "offcpu"))
-			job->profile = STACKPROF_OFFCPU;
-		trace_peek_release(&peek);
-	}
 	return 0;
+}
+
+/*
+ * Before the pass, as report does: a profile export of a trace that did not record the
+ * profile's family, or a window that selects nothing, fails instead of writing an empty file.
+ */
+static int check_trace(struct export_job *job, const struct exporter *fmt)
+{
+	struct trace_peek peek = { 0 };
+	int status;
+
+	if (trace_file_peek(job->file, &peek)) {
+		fprintf(stderr, "ebrec export: %s\n", trace_file_nomem());
+		trace_peek_release(&peek);
+		return 1;
+	}
+	/* profile when the trace has CPU samples, else offcputime */
+	if (!job->profile_set && peek.known && !trace_family_recorded(peek.tf.r, "profile") &&
+	    trace_family_recorded(peek.tf.r, "offcpu"))
+		job->profile = STACKPROF_OFFCPU;
+	status = !fmt->stacks ? 0
+		 : job->profile == STACKPROF_CPU
+			 ? trace_check_family("export", "profile", "profile", &peek)
+			 : trace_check_family("export", "offcputime", "offcpu", &peek);
+	if (!status)
+		status = trace_check_window("export", &job->since, &job->until, &peek);
+	trace_peek_release(&peek);
+	return status;
 }
 
 int cmd_export(int argc, char **argv)
@@ -153,6 +170,8 @@ int cmd_export(int argc, char **argv)
 	if (status)
 		return status == 1 ? 0 : status;
 	if (strcmp(fmt->name, "jsonl") && (status = output_is_input("export", job.out, job.file)))
+		return status;
+	if ((status = check_trace(&job, fmt)))
 		return status;
 	return fmt->run(&job);
 }

@@ -17,6 +17,7 @@
 #include "report/membuf.h"
 #include "report/series.h"
 #include "report/text.h"
+#include "report/trace_check.h"
 #include "report/view.h"
 #include "format/mem.h"
 
@@ -406,60 +407,6 @@ static int setup_all(struct view_run *runs, size_t *nruns, bool html, const stru
 	return 0;
 }
 
-/*
- * --since/--until that select nothing are a usage error, said before any view prints: a
- * window that ends before it starts, or that lies wholly outside the recording.
- */
-static int check_window(const struct report_args *a, const struct trace_peek *peek)
-{
-	struct time_window w = { .since = a->since, .until = a->until };
-	const struct ebr_reader *r = peek->tf.r;
-	uint64_t start;
-	char from[64];
-
-	if ((a->since.kind == WINDOW_NONE && a->until.kind == WINDOW_NONE) || !peek->known)
-		return 0; /* the trace's start and end are not known before the pass */
-	start = trace_start_ns(r);
-	time_window_resolve(&w, r);
-	if (w.unanchored)
-		return 0; /* said by window_note(): the times of day are ignored */
-	if (w.lo_ns > w.hi_ns) {
-		fprintf(stderr, "ebrec report: --since (%.3f s) is after --until (%.3f s): nothing "
-				"to show\n", trace_seconds(r, w.lo_ns), trace_seconds(r, w.hi_ns));
-		return 2;
-	}
-	if (!start || peek->end_ns < start)
-		return 0;
-	if (w.lo_ns <= peek->end_ns && (w.hi_ns == UINT64_MAX || w.hi_ns >= start))
-		return 0;
-	text_utc(ebr_reader_meta(r, "clock.start.realtime_ns"), from, sizeof(from));
-	if (peek->end_ns == UINT64_MAX) /* a series whose last file's end is not known yet */
-		fprintf(stderr, "ebrec report: --since/--until select nothing: the recording "
-				"starts at %s; give seconds from the start or times after it\n", from);
-	else
-		fprintf(stderr, "ebrec report: --since/--until select nothing: the recording spans "
-				"0 to %.3f s (from %s); give seconds from the start or times within "
-				"it\n", (double)(peek->end_ns - start) / 1e9, from);
-	return 2;
-}
-
-/* A view of a family the trace does not hold would show "nothing happened": say so instead. */
-static int check_family(const struct view *v, const struct trace_peek *peek)
-{
-	const char *fams = peek->known ? ebr_reader_meta(peek->tf.r, "record.families") : NULL;
-	const struct view_family *fam;
-	char safe[256];
-
-	if (!fams || trace_family_recorded(peek->tf.r, v->family))
-		return 0;
-	fam = view_family_find(v->family);
-	fprintf(stderr, "ebrec report: %s needs the %s family, which this trace did not record "
-			"(it recorded: %s); record with '-e %s' to see it\n",
-		v->name, v->family, *fams ? text_safe(fams, safe, sizeof(safe)) : "none",
-		fam && fam->record_with ? fam->record_with : v->family);
-	return 1;
-}
-
 int cmd_report(int argc, char **argv)
 {
 	struct report_args a;
@@ -501,9 +448,10 @@ int cmd_report(int argc, char **argv)
 	}
 	if (status || (status = series_open(&series, "report", a.files, (size_t)a.nfiles)))
 		goto cleanup;
-	if ((!summary && ((status = check_family(runs[0].view, peek)) ||
+	if ((!summary && ((status = trace_check_family("report", runs[0].view->name,
+							runs[0].view->family, peek)) ||
 			  (peek->known && (status = view_clock_check(&runs[0], peek->tf.r))))) ||
-	    (status = check_window(&a, peek)) ||
+	    (status = trace_check_window("report", &a.since, &a.until, peek)) ||
 	    (status = series_select(&series, &a.since, &a.until)))
 		goto cleanup;
 	status = 1;

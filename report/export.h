@@ -26,6 +26,7 @@ struct export_job {
 	struct proc_filter who;          /* -p, --comm */
 	struct window_end since, until;  /* --since, --until */
 	enum stackprof_kind profile;     /* pprof, speedscope: --profile */
+	bool profile_set;                /* --profile was given (else: what the trace holds) */
 	bool merged;                     /* speedscope --merged: one profile of every process */
 	bool quiet; /* export_pass() leaves the reader's problems unsaid (said by another pass) */
 	/* while a pass runs (export_pass) */
@@ -36,6 +37,8 @@ struct export_job {
 struct exporter {
 	const char *name;
 	const char *summary;
+	/* it exports --profile's stacks: a trace that did not record their family fails */
+	bool stacks;
 	/* Writes job->out. 0, or 1 for a runtime error (the message printed). */
 	int (*run)(struct export_job *job);
 };

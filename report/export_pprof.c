@@ -356,5 +356,6 @@ static int pprof_run(struct export_job *job)
 const struct exporter export_pprof = {
 	.name = "pprof",
 	.summary = "gzip'd profile.proto of profile or offcputime (go tool pprof, Pyroscope)",
+	.stacks = true,
 	.run = pprof_run,
 };

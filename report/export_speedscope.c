@@ -165,5 +165,6 @@ static int speedscope_run(struct export_job *job)
 const struct exporter export_speedscope = {
 	.name = "speedscope",
 	.summary = "speedscope's JSON of profile or offcputime, a profile a process",
+	.stacks = true,
 	.run = speedscope_run,
 };

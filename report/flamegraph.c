@@ -14,6 +14,7 @@
 #include "report/html.h"
 #include "report/trace_file.h"
 #include "report/text.h"
+#include "report/utf8.h"
 #include "format/mem.h"
 
 #define FG_WIDTH 1200
@@ -36,8 +37,74 @@ static void frame_color(const char *name, bool kernel, char *out, size_t len)
 		snprintf(out, len, "rgb(%u,%u,%u)", 205 + h % 50, 60 + (h >> 8) % 130, 40 + (h >> 16) % 40);
 }
 
-int flamegraph_write(const char *path, const struct stacktree *t, const char *title,
-		     const char *unit)
+/*
+ * A differential graph's colours, as FlameGraph's flamegraph.pl draws difffolded.pl's output:
+ * red where the later profile grew, blue where it shrank, deeper the bigger the change against
+ * the biggest of the graph; white unchanged. The change of a node is its value less its
+ * before scaled to the later profile's total (difffolded.pl -n), so that profiles of
+ * different lengths compare by share, as perf diff compares them.
+ */
+struct diff_scale {
+	double before_to_after; /* after's total / before's */
+	double max_delta;
+};
+
+static double node_delta(const struct diff_scale *d, const struct stacktree_node *n)
+{
+	return (double)n->value - (double)n->before * d->before_to_after;
+}
+
+static void diff_color(const struct diff_scale *d, const struct stacktree_node *n, char *out,
+		       size_t len)
+{
+	double delta = node_delta(d, n);
+	unsigned r = 255, g = 255, b = 255, fade = 0;
+
+	if (d->max_delta > 0)
+		fade = (unsigned)(210 * (d->max_delta - (delta < 0 ? -delta : delta)) / d->max_delta);
+	if (delta > 0.5)
+		g = b = fade;
+	else if (delta < -0.5)
+		r = g = fade;
+	snprintf(out, len, "rgb(%u,%u,%u)", r, g, b);
+}
+
+static void diff_scale_of(const struct stacktree *t, struct diff_scale *d)
+{
+	d->before_to_after = t->nnodes && t->nodes[0].before
+				     ? (double)t->nodes[0].value / (double)t->nodes[0].before
+				     : 0;
+	d->max_delta = 0;
+	for (uint32_t i = 1; i < t->nnodes; i++) {
+		double delta = node_delta(d, &t->nodes[i]);
+
+		if (delta < 0)
+			delta = -delta;
+		if (delta > d->max_delta)
+			d->max_delta = delta;
+	}
+}
+
+/* A frame's tooltip: "name (N unit, ...%)", or for a differential graph both values. */
+static void frame_title(FILE *f, const struct stacktree *t, const struct stacktree_node *n,
+			const struct diff_scale *d, const char *unit)
+{
+	uint64_t total = t->nodes[0].value, before_total = t->nodes[0].before;
+	double share = total ? 100.0 * (double)n->value / (double)total : 0;
+	double was = before_total ? 100.0 * (double)n->before / (double)before_total : 0;
+
+	markup_text(f, n->name);
+	if (!d) {
+		fprintf(f, " (%llu %s, %.2f%%)", (unsigned long long)n->value, unit, share);
+		return;
+	}
+	fprintf(f, " (before %llu %s, %.2f%%; after %llu %s, %.2f%%; %+.2f%%)",
+		(unsigned long long)n->before, unit, was, (unsigned long long)n->value, unit, share,
+		share - was);
+}
+
+static int write_graph(const char *cmd, const char *path, const struct stacktree *t,
+		       const char *title, const char *unit, const struct diff_scale *diff)
 {
 	double width = FG_WIDTH - 2 * FG_PAD_SIDE;
 	unsigned height = FG_PAD_TOP + FG_PAD_BOTTOM + (t->max_depth + 1) * FG_FRAME_H;
@@ -48,12 +115,12 @@ int flamegraph_write(const char *path, const struct stacktree *t, const char *ti
 	int err;
 
 	if (!x) {
-		fprintf(stderr, "ebrec report: drawing %s: %s\n", path, trace_file_nomem());
+		fprintf(stderr, "ebrec %s: drawing %s: %s\n", cmd, path, trace_file_nomem());
 		return 1;
 	}
 	f = fopen(path, "we");
 	if (!f) {
-		fprintf(stderr, "ebrec report: cannot create %s: %s\n", path, strerror(errno));
+		fprintf(stderr, "ebrec %s: cannot create %s: %s\n", cmd, path, strerror(errno));
 		ebr_free(x);
 		return 1;
 	}
@@ -93,23 +160,68 @@ int flamegraph_write(const char *path, const struct stacktree *t, const char *ti
 		}
 		if (w * width < FG_MIN_PX)
 			continue;
-		frame_color(n->name, n->kernel, color, sizeof(color));
+		if (diff)
+			diff_color(diff, n, color, sizeof(color));
+		else
+			frame_color(n->name, n->kernel, color, sizeof(color));
 		fprintf(f, "<g class=\"f\" data-x=\"%.9f\" data-w=\"%.9f\" data-d=\"%u\" "
 			   "data-v=\"%llu\"><title>",
 			x[i], w, n->depth, (unsigned long long)n->value);
-		markup_text(f, n->name);
-		fprintf(f, " (%llu %s, %.2f%%)</title><rect x=\"%.1f\" y=\"%u\" width=\"%.1f\" "
+		frame_title(f, t, n, diff, unit);
+		fprintf(f, "</title><rect x=\"%.1f\" y=\"%u\" width=\"%.1f\" "
 			   "height=\"%d\" fill=\"%s\" rx=\"2\"/><text x=\"%.1f\" y=\"%u\"></text></g>\n",
-			(unsigned long long)n->value, unit, 100 * w, FG_PAD_SIDE + x[i] * width, y,
-			w * width, FG_FRAME_H - 1, i ? color : "rgb(220,220,220)",
-			FG_PAD_SIDE + x[i] * width + 3, y + 12);
+			FG_PAD_SIDE + x[i] * width, y, w * width, FG_FRAME_H - 1,
+			i ? color : "rgb(220,220,220)", FG_PAD_SIDE + x[i] * width + 3, y + 12);
 	}
 	fputs("</g>\n</svg>\n", f);
 	ebr_free(x);
 	err = ferror(f);
 	if (fclose(f) != 0 || err) {
-		fprintf(stderr, "ebrec report: writing %s failed: %s\n", path, strerror(errno));
+		fprintf(stderr, "ebrec %s: writing %s failed: %s\n", cmd, path, strerror(errno));
 		return 1;
 	}
 	return 0;
+}
+
+int flamegraph_write(const char *path, const struct stacktree *t, const char *title,
+		     const char *unit)
+{
+	return write_graph("report", path, t, title, unit, NULL);
+}
+
+int flamegraph_write_diff(const char *path, const struct stacktree *t, const char *title,
+			  const char *unit)
+{
+	struct diff_scale d;
+
+	diff_scale_of(t, &d);
+	return write_graph("diff", path, t, title, unit, &d);
+}
+
+/*
+ * A name in a folded line: ';' separates frames, so it reads ':'; controls (C0, DEL, C1 and
+ * bidi ones, in UTF-8 or not) and bytes that are not UTF-8 (a lone 0x9b is an 8-bit CSI)
+ * read '?', so the line is plain text for a terminal and for flamegraph.pl.
+ */
+void folded_name(FILE *f, const char *s)
+{
+	folded_name_n(f, s, strlen(s));
+}
+
+void folded_name_n(FILE *f, const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	for (size_t i = 0; i < n;) {
+		uint32_t cp;
+		size_t len = utf8_seq(p + i, n - i, &cp);
+
+		if (!len || cp < 0x20 || cp == 0x7f || utf8_is_control(cp))
+			fputc('?', f);
+		else if (cp == ';')
+			fputc(':', f);
+		else
+			fwrite(p + i, 1, len, f);
+		i += len ? len : 1;
+	}
 }

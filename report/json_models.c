@@ -43,7 +43,13 @@ void json_log2_hist(struct json *j, const char *key, const struct log2_hist *h)
 
 void json_losses(struct json *j, const struct ebr_reader *r, const struct probe_losses *l)
 {
-	json_object_begin(j, "losses");
+	json_losses_as(j, "losses", r, l);
+}
+
+void json_losses_as(struct json *j, const char *key, const struct ebr_reader *r,
+		    const struct probe_losses *l)
+{
+	json_object_begin(j, key);
 	json_str(j, "family", l->name);
 	json_u64(j, "emitted", l->emitted);
 	json_u64(j, "lost", probe_losses_total(l));

@@ -26,6 +26,9 @@ void json_latseries(struct json *j, const struct latseries *s);
 void json_heatmap(struct json *j, const struct heatmap *h);
 /* "losses": the family's counts and the windows they were lost in */
 void json_losses(struct json *j, const struct ebr_reader *r, const struct probe_losses *l);
+/* the same object under another key (diff: "before", "after") */
+void json_losses_as(struct json *j, const char *key, const struct ebr_reader *r,
+		    const struct probe_losses *l);
 /*
  * "fields": {name: value...} of ev, an event of schema entry ti, decoded through the file's
  * schema (bytes and stacks as arrays of numbers); fields whose name starts with skip_prefix

@@ -31,7 +31,7 @@ const char *text_safe(const char *s, char *buf, size_t len)
 	return buf;
 }
 
-static void stars(FILE *f, uint64_t val, uint64_t val_max, int width)
+void text_stars(FILE *f, uint64_t val, uint64_t val_max, int width)
 {
 	int n = val_max ? (int)((val < val_max ? val : val_max) * (uint64_t)width / val_max) : 0;
 
@@ -63,7 +63,7 @@ void text_log2_hist(FILE *f, const struct log2_hist *h, const char *unit)
 		fprintf(f, "%*llu -> %-*llu : %-8llu |", idx_max <= 32 ? 10 : 20,
 			(unsigned long long)low, idx_max <= 32 ? 10 : 20, (unsigned long long)high,
 			(unsigned long long)h->slot[i]);
-		stars(f, h->slot[i], val_max, idx_max <= 32 ? 40 : 20);
+		text_stars(f, h->slot[i], val_max, idx_max <= 32 ? 40 : 20);
 		fputs("|\n", f);
 	}
 }

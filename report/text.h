@@ -43,6 +43,8 @@ const char *exit_code_text(uint64_t wait_status, char *out, size_t len);
 /* "42.0 us", "1.25 ms"; "1.2 MiB" */
 const char *text_duration(uint64_t ns, char *buf, size_t len);
 const char *text_bytes(uint64_t n, char *buf, size_t len);
+/* bcc's bar of val: width columns, '*' for val's share of val_max, '+' past it */
+void text_stars(FILE *f, uint64_t val, uint64_t val_max, int width);
 /* bcc's print_log2_hist(): the header line and one line per slot up to the last used one */
 void text_log2_hist(FILE *f, const struct log2_hist *h, const char *unit);
 /*

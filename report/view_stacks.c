@@ -18,7 +18,6 @@
 #include "report/json_models.h"
 #include "report/text.h"
 #include "report/view.h"
-#include "report/utf8.h"
 #include "format/mem.h"
 
 struct stack_view {
@@ -107,30 +106,6 @@ struct frame_out {
 	FILE *f;
 	bool delimited, seen_kernel, seen_user;
 };
-
-/*
- * A name in a folded line: ';' separates frames, so it reads ':'; controls (C0, DEL, C1 and
- * bidi ones, in UTF-8 or not) and bytes that are not UTF-8 (a lone 0x9b is an 8-bit CSI)
- * read '?', so the line is plain text for a terminal and for flamegraph.pl.
- */
-static void folded_name(FILE *f, const char *s)
-{
-	const unsigned char *p = (const unsigned char *)s;
-	size_t n = strlen(s);
-
-	for (size_t i = 0; i < n;) {
-		uint32_t cp;
-		size_t len = utf8_seq(p + i, n - i, &cp);
-
-		if (!len || cp < 0x20 || cp == 0x7f || utf8_is_control(cp))
-			fputc('?', f);
-		else if (cp == ';')
-			fputc(':', f);
-		else
-			fwrite(p + i, 1, len, f);
-		i += len ? len : 1;
-	}
-}
 
 static int folded_frame(void *ctx, const char *name, bool kernel)
 {
@@ -285,7 +260,7 @@ static int write_svg(struct stack_view *sv, struct report_out *out)
 									: "Off-CPU time",
 		 out->tf->path);
 	err = flamegraph_write(sv->svg, &t, title,
-			       sv->p.o.kind == STACKPROF_CPU ? "samples" : "us");
+			       sv->p.o.kind == STACKPROF_CPU ? "samples" : "ns");
 	stacktree_release(&t);
 	return err;
 }

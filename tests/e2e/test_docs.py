@@ -13,8 +13,8 @@ from conftest import REPO, check_documented, ebrec, ebrec_json
 
 MAN = os.path.join(REPO, "docs", "man")
 FIXTURE = os.path.join(REPO, "tests", "fixtures", "damaged", "intact.ebr")
-COMMANDS = ["record", "report", "info", "dump", "script", "verify", "export", "query", "redact",
-            "list"]
+COMMANDS = ["record", "report", "info", "dump", "script", "verify", "export", "diff", "query",
+            "redact", "list"]
 ARG_VALUES = {"DISK": "vda", "TID": "1", "MS": "5", "FSTYPE": "ext4", "MIN_US": "1",
               "MAX_US": "1000", "PORT": "80", "NAME": "x", "UID": "0", "MAXROWS": "5",
               "ROWS": "5", "SECONDS": "1", "PROBE": "tracepoint:*"}
@@ -147,7 +147,7 @@ def test_report_global_options_agree():
 
 
 @pytest.mark.parametrize("cmd", ["record", "redact", "dump", "info", "verify", "export", "query",
-                                 "script"])
+                                 "script", "diff"])
 def test_command_options_agree(cmd):
     text = help_text(cmd)
     in_help = set(re.findall(r"^  (--?[\w-]+)", text.split("\nexamples:\n")[0], re.M))

@@ -67,6 +67,27 @@ def test_a_view_of_a_family_not_recorded_says_so():
     ebrec("report", TCP_SCHED, "tcplife", check=0)
 
 
+def test_an_export_of_nothing_fails_as_report_does(tmp_path):
+    """export writes no empty file: its checks are report's, messages and exit statuses."""
+    out = tmp_path / "out"
+    for fmt, opts, view_name in (("pprof", [], "profile"),
+                                 ("speedscope", [], "profile"),
+                                 ("pprof", ["--profile", "offcputime"], "offcputime")):
+        p = ebrec("export", TCP_SCHED, "--format", fmt, *opts, "-o", out, check=1)
+        said = ebrec("report", TCP_SCHED, view_name, check=1)
+        assert one_line(p) == one_line(said).replace("ebrec report:", "ebrec export:", 1)
+        assert not out.exists()
+    for fmt in ("perfetto", "jsonl"):
+        for args in (["--since", "1000"], ["--since", "0.2", "--until", "0.1"]):
+            p = ebrec("export", TCP_SCHED, "--format", fmt, "-o", out, *args, check=2)
+            said = ebrec("report", TCP_SCHED, "runqlat", *args, check=2)
+            assert one_line(p) == one_line(said).replace("ebrec report:", "ebrec export:", 1)
+            assert not out.exists()
+    # a window within the recording still exports
+    ebrec("export", TCP_SCHED, "--format", "perfetto", "-o", out, "--since", "0.1", check=0)
+    assert out.stat().st_size > 0
+
+
 def test_a_known_container_is_named(tmp_path):
     with open(TCP_SCHED, "rb") as f:
         data = f.read()

@@ -34,6 +34,8 @@ COMMANDS = [
     ["script", "format-1.4/trace.ebr", "-e", "u*"],
     ["script", "format-1.4/trace.ebr", "--format", "json", "-e", "u*"],
     ["report", "format-1.4/trace.ebr"],
+    ["diff", "format-1.2/trace.ebr", "format-1.2/trace.ebr"],
+    ["diff", "format-1.1/trace.ebr", "format-1.1/trace.ebr", "--format", "json"],
 ]
 OOM_WORDS = ("out of memory", "Cannot allocate memory")
 BLAME_WORDS = ("does not decode", "damaged", "corrupt", "exceeds the format")

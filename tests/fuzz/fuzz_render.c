@@ -2,9 +2,9 @@
 /*
  * libFuzzer target: any bytes as a trace file, through the reading commands as a user runs
  * them: `ebrec report FILE VIEW` with one view (text or JSON, chosen by the input's last
- * bytes) or the whole HTML page, `ebrec info` and `ebrec script`; and the same bytes as a
- * tracepoint's format file and an event of it (through_format): what a hostile trace can give
- * libtraceevent to parse and print. The slowest target (a page renders every view): the
+ * bytes) or the whole HTML page, `ebrec info`, `ebrec script` and `ebrec diff` of the trace
+ * against itself; and the same bytes as a tracepoint's format file and an event of it
+ * (through_format): what a hostile trace can give libtraceevent to parse and print. The slowest target (a page renders every view): the
  * reader's and the analyzers' corners are fuzz_reader.c's and fuzz_analyze.c's.
  */
 #include <stddef.h>
@@ -78,6 +78,24 @@ static void through_report(const uint8_t *data, size_t size)
 	}
 	argv[argc] = NULL;
 	cmd_script(argc, argv);
+	/* the trace against itself: both sides' models, the tables and stacks merged */
+	argv[0] = "diff";
+	argv[2] = path;
+	argc = 3;
+	if (size > 1 && (data[size - 2] & 16)) {
+		argv[argc++] = "--format";
+		argv[argc++] = "json";
+	} else if (size > 1 && (data[size - 2] & 32)) {
+		argv[argc++] = "--folded";
+	}
+	if (size > 1 && (data[size - 2] & 64)) {
+		argv[argc++] = "--svg";
+		argv[argc++] = "/dev/null";
+	}
+	argv[argc++] = "-o";
+	argv[argc++] = "/dev/null";
+	argv[argc] = NULL;
+	cmd_diff(argc, argv);
 }
 
 /*

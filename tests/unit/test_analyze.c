@@ -8,6 +8,7 @@
 #include <string.h>
 #include "analyze/block.h"
 #include "analyze/demangle.h"
+#include "analyze/diff.h"
 #include "analyze/file.h"
 #include "analyze/proc.h"
 #include "analyze/sched.h"
@@ -1945,11 +1946,73 @@ static void test_latseries_shows_a_change_in_its_second(void)
 	latseries_release(&s);
 }
 
+/* diff: both traces' counts in one table, biggest change first; shares as perf diff's */
+static void test_diff_tables_and_shares(void)
+{
+	struct diff_side *a = calloc(1, sizeof(*a)), *b = calloc(1, sizeof(*b));
+	uint64_t one[TOP_VALUES] = { 1 }, bytes[TOP_VALUES] = { 0 };
+	struct top t;
+
+	CHECK(a && b);
+	if (!a || !b)
+		goto out;
+	for (int i = 0; i < 10; i++)
+		CHECK_EQ(top_add(&a->opens.t, 0, 0, "cat", "/x", one), 0);
+	for (int i = 0; i < 5; i++)
+		CHECK_EQ(top_add(&a->opens.t, 0, 0, "cat", "/y", one), 0);
+	for (int i = 0; i < 20; i++)
+		CHECK_EQ(top_add(&b->opens.t, 0, 0, "cat", "/x", one), 0);
+	CHECK_EQ(top_add(&b->opens.t, 0, 0, "cat", "/z", one), 0);
+	CHECK_EQ(diff_table_build(&t, a, b, DIFF_OPENS), 0);
+	CHECK_EQ(t.len, 3);
+	if (t.len == 3) {
+		CHECK(!strcmp(t.rows[0].name, "/x") && !strcmp(t.rows[1].name, "/y") &&
+		      !strcmp(t.rows[2].name, "/z"));
+		CHECK_EQ(t.rows[0].v[DIFF_V_BEFORE], 10);
+		CHECK_EQ(t.rows[0].v[DIFF_V_AFTER], 20);
+		CHECK_EQ(t.rows[1].v[DIFF_V_CHANGE], 5);
+		CHECK_EQ(t.rows[2].v[DIFF_V_BEFORE], 0);
+		CHECK_EQ(t.rows[2].v[DIFF_V_AFTER], 1);
+	}
+	top_release(&t);
+
+	/* TCP: by remote address (its port left out) and by process name, never by PID */
+	bytes[TCPTOP_BYTES] = 100;
+	CHECK_EQ(top_add(&a->tcp.t, 0, 7, "curl", "10.0.0.1:5000 10.0.0.2:80", bytes), 0);
+	bytes[TCPTOP_BYTES] = 300;
+	CHECK_EQ(top_add(&b->tcp.t, 0, 8, "curl", "10.0.0.1:5001 10.0.0.2:80", bytes), 0);
+	bytes[TCPTOP_BYTES] = 50;
+	CHECK_EQ(top_add(&b->tcp.t, 0, 9, "curl", "[::1]:6000 ::1:22", bytes), 0);
+	CHECK_EQ(diff_table_build(&t, a, b, DIFF_TCP_REMOTE), 0);
+	CHECK_EQ(t.len, 2);
+	if (t.len == 2) {
+		CHECK(!strcmp(t.rows[0].name, "10.0.0.2") && !strcmp(t.rows[1].name, "::1"));
+		CHECK_EQ(t.rows[0].v[DIFF_V_CHANGE], 200);
+	}
+	top_release(&t);
+	CHECK_EQ(diff_table_build(&t, a, b, DIFF_TCP_PROCESS), 0);
+	CHECK_EQ(t.len, 1);
+	if (t.len == 1)
+		CHECK(t.rows[0].v[DIFF_V_BEFORE] == 100 && t.rows[0].v[DIFF_V_AFTER] == 350);
+	top_release(&t);
+
+	/* 50 of 100 samples, then 200 of 300: the share grew by 16.67 points */
+	CHECK(diff_share_change(50, 100, 200, 300) > 16.66 &&
+	      diff_share_change(50, 100, 200, 300) < 16.67);
+	CHECK(diff_share_change(5, 0, 0, 0) == 0);
+	diff_side_release(a);
+	diff_side_release(b);
+out:
+	free(a);
+	free(b);
+}
+
 int main(void)
 {
 	RUN(test_log2_slots_match_bcc);
 	RUN(test_top_sums_sorts_and_cuts_per_interval);
 	RUN(test_top_keeps_names_apart_and_cuts_long_ones);
+	RUN(test_diff_tables_and_shares);
 	RUN(test_latseries_shows_a_change_in_its_second);
 	RUN(test_hist_text_is_bccs);
 	RUN(test_seconds_text_is_printfs);

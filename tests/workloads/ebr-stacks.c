@@ -9,6 +9,8 @@
  *   ebr-stacks sleep N MS      a thread sleeps N times MS milliseconds in ebr_sleeper_delta,
  *                              which makes the nanosleep system call itself: a call through
  *                              libc, built without frame pointers, would hide the caller
+ *   ebr-stacks burn-cpu SECONDS, mangled-cpu SECONDS
+ *                              the same for SECONDS of the process's CPU time, not of the clock
  *   ebr-stacks mangled SECONDS burns CPU in two functions whose symbols are mangled as a
  *                              C++ compiler and rustc would: ebrec::burner::spin(double)
  *                              (_ZN5ebrec6burner4spinEd) called by ebrec::burner::outer (a
@@ -29,12 +31,15 @@
 #include <sys/syscall.h>
 
 static volatile unsigned long sink;
+/* burn and mangled run until this clock reaches their end: with "-cpu", the process's CPU
+ * time, so that a loaded machine gives the same samples, only later */
+static clockid_t burn_clock = CLOCK_MONOTONIC;
 
 static double now_s(void)
 {
 	struct timespec ts;
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
+	clock_gettime(burn_clock, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
@@ -155,6 +160,10 @@ int main(int argc, char **argv)
 {
 	printf("pid %d\n", (int)getpid());
 	fflush(stdout);
+	if (argc == 3 && (!strcmp(argv[1], "burn-cpu") || !strcmp(argv[1], "mangled-cpu"))) {
+		burn_clock = CLOCK_PROCESS_CPUTIME_ID;
+		argv[1][strlen(argv[1]) - 4] = 0;
+	}
 	if (argc == 3 && !strcmp(argv[1], "burn")) {
 		ebr_outer_alpha(now_s() + atof(argv[2]));
 		return 0;
@@ -175,7 +184,7 @@ int main(int argc, char **argv)
 	}
 	if ((argc == 3 || argc == 4) && !strcmp(argv[1], "jit"))
 		return jit_burn(atof(argv[2]), argc == 4 && !strcmp(argv[3], "keep"));
-	fprintf(stderr, "usage: ebr-stacks burn SECONDS | mangled SECONDS | sleep N MS | "
-		"jit SECONDS [keep]\n");
+	fprintf(stderr, "usage: ebr-stacks burn[-cpu] SECONDS | mangled[-cpu] SECONDS | "
+		"sleep N MS | jit SECONDS [keep]\n");
 	return 2;
 }
