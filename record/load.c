@@ -161,6 +161,8 @@ int record_load(struct recorder *rec, const struct features *feat)
 	}
 	rec->skel->rodata->ebr_target_tgid = (uint32_t)rec->o.pid;
 	rec->skel->rodata->ebr_self_tgid = (uint32_t)getpid();
+	rec->skel->rodata->ebr_target_cgroup_id = rec->cgroup_id;
+	rec->skel->rodata->ebr_target_cgroup_level = rec->cgroup_level;
 	memcpy((char *)rec->skel->rodata->ebr_comm_filter, rec->o.generic.comm, EBR_COMM_LEN);
 	err = configure_families(rec, feat);
 	if (err)
