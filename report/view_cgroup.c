@@ -76,13 +76,16 @@ static void row_json(const struct cgroup_usage_model *m, struct json *j,
 	json_object_end(j);
 }
 
-static void row_text(const struct cgroup_usage_model *m, FILE *f, const struct cgroup_usage *row,
-		     const struct proc_cgroup *c)
+/* 0, or EBR_E_NOMEM (nothing written) */
+static int row_text(const struct cgroup_usage_model *m, FILE *f, const struct cgroup_usage *row,
+		    const struct proc_cgroup *c)
 {
 	const char *path = c && c->path[0] ? c->path : "?";
 	size_t cap = TEXT_SAFE_SIZE(strlen(path) + 1); /* text_escape() keeps a few bytes spare */
 	char *safe = ebr_malloc(cap), cid[TEXT_SAFE_SIZE(EBR_CONTAINER_ID_LEN)];
 
+	if (!safe)
+		return EBR_E_NOMEM;
 	fprintf(f, "%-12s ", text_safe(c && c->container[0] ? c->container : "-", cid,
 				       sizeof(cid)));
 	if (m->by_container)
@@ -90,9 +93,9 @@ static void row_text(const struct cgroup_usage_model *m, FILE *f, const struct c
 	fprintf(f, "%6" PRIu64 " %6" PRIu64 " %10.1f %8" PRIu64 " %7" PRIu64 " %10" PRIu64
 		   " %7" PRIu64 " %s\n", row->procs, row->execs, (double)row->cpu_ns / 1e6,
 		row->samples, row->ios, row->io_bytes >> 10, row->opens,
-		m->by_container && !row->key ? "(not in a container)"
-		: safe ? text_safe(path, safe, cap) : "?");
+		m->by_container && !row->key ? "(not in a container)" : text_safe(path, safe, cap));
 	ebr_free(safe);
+	return 0;
 }
 
 static void cgroups_end(struct view_run *vr, struct report_out *out, const struct losses *ls)
@@ -107,13 +110,14 @@ static void cgroups_end(struct view_run *vr, struct report_out *out, const struc
 			"IOS", "IO_KB", "OPENS", m->by_container ? "FIRST CGROUP" : "CGROUP");
 	for (uint32_t i = 0; i < m->len; i++) {
 		const struct proc_cgroup *c = row_cgroup(out, &m->rows[i]);
+		int err = 0;
 
 		view_row_begin(rows);
 		if (view_row_json(rows))
 			row_json(m, &rows->json, &m->rows[i], c);
 		if (view_row_text(rows))
-			row_text(m, rows->f, &m->rows[i], c);
-		if (view_row_end(rows)) {
+			err = row_text(m, rows->f, &m->rows[i], c);
+		if (view_row_end(rows) || err) {
 			fprintf(stderr, "ebrec report: cgroups: out of memory: the table is cut\n");
 			out->failed = true;
 			break;

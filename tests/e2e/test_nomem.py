@@ -34,6 +34,9 @@ COMMANDS = [
     ["script", "format-1.4/trace.ebr", "-e", "u*"],
     ["script", "format-1.4/trace.ebr", "--format", "json", "-e", "u*"],
     ["report", "format-1.4/trace.ebr"],
+    # the process table's cgroups, a filter by container and the cgroups view
+    ["report", "format-1.5/trace.ebr", "cgroups", "--by-container", "--container", "5ab1"],
+    ["report", "format-1.5/trace.ebr", "--format", "json"],
 ]
 OOM_WORDS = ("out of memory", "Cannot allocate memory")
 BLAME_WORDS = ("does not decode", "damaged", "corrupt", "exceeds the format")
