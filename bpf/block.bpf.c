@@ -94,7 +94,7 @@ static __always_inline struct block_start *block_entry(struct request *rq)
 	id = bpf_get_current_pid_tgid();
 	init.pid = id >> 32;
 	init.tid = (__u32)id;
-	init.cgroup_wanted = ebr_task_cgroup_wanted((struct task_struct *)bpf_get_current_task());
+	init.cgroup_wanted = ebr_current_cgroup_wanted();
 	ebr_current_comm(init.comm);
 	if (bpf_map_update_elem(&block_inflight, &key, &init, BPF_ANY)) {
 		ebr_count_map_loss(EBR_PROBE_BLOCK_RQ);

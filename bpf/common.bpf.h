@@ -151,14 +151,21 @@ static __always_inline bool ebr_task_cgroup_wanted(struct task_struct *t)
 	return ebr_cgroup_wanted(BPF_CORE_READ(t, cgroups, dfl_cgrp));
 }
 
+/* --cgroup for the current task; without --cgroup not even the task is looked up */
+static __always_inline bool ebr_current_cgroup_wanted(void)
+{
+	if (!ebr_target_cgroup_id)
+		return true;
+	return ebr_task_cgroup_wanted((struct task_struct *)bpf_get_current_task());
+}
+
 /*
  * -p and --cgroup for a probe that runs in the context of the process it records (a system
  * call, an exit, a profile tick, the task switched out): tgid is the current task's.
  */
 static __always_inline bool ebr_current_wanted(__u32 tgid)
 {
-	return ebr_tgid_wanted(tgid) &&
-	       ebr_task_cgroup_wanted((struct task_struct *)bpf_get_current_task());
+	return ebr_tgid_wanted(tgid) && ebr_current_cgroup_wanted();
 }
 
 /*

@@ -82,7 +82,7 @@ static int row_text(const struct cgroup_usage_model *m, FILE *f, const struct cg
 {
 	const char *path = c && c->path[0] ? c->path : "?";
 	size_t cap = TEXT_SAFE_SIZE(strlen(path) + 1); /* text_escape() keeps a few bytes spare */
-	char *safe = ebr_malloc(cap), cid[TEXT_SAFE_SIZE(EBR_CONTAINER_ID_LEN)];
+	char *safe = ebr_malloc(cap), cid[TEXT_SAFE_SIZE(EBR_CONTAINER_ID_LEN + 1)];
 
 	if (!safe)
 		return EBR_E_NOMEM;
@@ -135,7 +135,7 @@ static void cgroups_headline(struct view_run *vr, struct report_out *out, const 
 	const char *what = m->cpu ? "cpu_ms" : m->profile ? "samples" : m->block ? "io_bytes"
 			 : m->file ? "opens" : "procs";
 	uint64_t placed = 0, containers = 0, shown = 0;
-	char safe[256], size[32];
+	char safe[256], size[32], cid[TEXT_SAFE_SIZE(EBR_CONTAINER_ID_LEN + 1)];
 
 	cgroup_usage_sort(m); /* by CPU, then samples, I/O, opens, processes: what "what" says */
 	for (uint32_t i = 0; i < m->len; i++) {
@@ -165,7 +165,7 @@ static void cgroups_headline(struct view_run *vr, struct report_out *out, const 
 		}
 		fprintf(out->f, "%s %s", shown ? "," : "", text_safe(path, safe, sizeof(safe)));
 		if (c && c->container[0])
-			fprintf(out->f, " [%s]", c->container);
+			fprintf(out->f, " [%s]", text_safe(c->container, cid, sizeof(cid)));
 		if (m->cpu)
 			fprintf(out->f, " %s", text_duration(row->cpu_ns, size, sizeof(size)));
 		else if (m->profile)
