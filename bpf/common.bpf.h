@@ -38,6 +38,8 @@ const volatile __u32 ebr_self_tgid __weak = 0;
  */
 const volatile __u64 ebr_target_cgroup_id __weak = 0;
 const volatile __u32 ebr_target_cgroup_level __weak = 0;
+/* The kernel lets these programs call bpf_get_current_ancestor_cgroup_id() (probed by record/) */
+const volatile __u32 ebr_have_ancestor_helper __weak = 0;
 /*
  * Set by record/ when the recording's span starts and cleared when it ends, so the trace
  * holds the span asked for (-d): attaching before it and detaching after it take seconds.
@@ -151,11 +153,17 @@ static __always_inline bool ebr_task_cgroup_wanted(struct task_struct *t)
 	return ebr_cgroup_wanted(BPF_CORE_READ(t, cgroups, dfl_cgrp));
 }
 
-/* --cgroup for the current task; without --cgroup not even the task is looked up */
+/*
+ * --cgroup for the current task; without --cgroup not even the task is looked up. One helper
+ * call where the kernel has it (Linux 5.7 on), else the walk from the task: five reads.
+ */
 static __always_inline bool ebr_current_cgroup_wanted(void)
 {
 	if (!ebr_target_cgroup_id)
 		return true;
+	if (ebr_have_ancestor_helper)
+		return bpf_get_current_ancestor_cgroup_id((int)ebr_target_cgroup_level) ==
+		       ebr_target_cgroup_id;
 	return ebr_task_cgroup_wanted((struct task_struct *)bpf_get_current_task());
 }
 
