@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * The process table every view reads (from proc.task, proc.fork, proc.exec, proc.exit, and
- * file.open/file.chdir for working directories and descriptors), and the process family's
- * models: execsnoop's and exitsnoop's rows.
+ * The process table every view reads (from proc.task, proc.fork, proc.exec, proc.exit,
+ * proc.cgroup, and file.open/file.chdir for working directories and descriptors), and the
+ * process family's models: execsnoop's and exitsnoop's rows.
  */
 #ifndef EBREC_ANALYZE_PROC_H
 #define EBREC_ANALYZE_PROC_H
@@ -12,7 +12,16 @@
 #include <stdint.h>
 #include "analyze/procfilter.h"
 #include "analyze/u64map.h"
+#include "format/container.h"
 #include "format/ebr.h"
+
+/* A cgroup v2 of the trace (FORMAT.md "Cgroups"), kept once however many processes it holds. */
+struct proc_cgroup {
+	uint64_t id; /* the kernel's id; 0 unknown (traces before format 1.5) */
+	char *path;  /* from the hierarchy's root; "" unknown */
+	uint32_t path_len;
+	char container[EBR_CONTAINER_ID_LEN + 1]; /* its container's id, "" if none */
+};
 
 /* One process incarnation: a PID from its fork (or the snapshot) until its exit. */
 struct proc_entry {
@@ -22,7 +31,8 @@ struct proc_entry {
 	uint32_t args_len;
 	bool args_cut; /* exec recorded fewer arguments than it had */
 	char *cwd;     /* NULL if unknown; at most PROC_PATH_MAX bytes with its NUL */
-	char *cgroup;  /* cgroup v2 path from the snapshot, inherited at fork; NULL if unknown */
+	/* its cgroup v2 (proctable_cgroup()): 1 + an index of the table's cgroups, 0 unknown */
+	uint32_t cgroup;
 	uint64_t start_ns;
 	bool known_start;   /* start_ns is a real start time */
 	bool in_snapshot;   /* alive when the recording started */
@@ -43,6 +53,7 @@ struct proc_entry {
 /* Caps that keep a hostile trace from exhausting memory. */
 #define PROCTABLE_MAX_ENTRIES (1u << 22)
 #define PROCTABLE_MAX_FDS (1u << 22)
+#define PROCTABLE_MAX_CGROUPS (1u << 16)
 
 struct proctable {
 	struct proc_entry *entries; /* every incarnation, in order of appearance */
@@ -51,6 +62,10 @@ struct proctable {
 	struct u64map fds;    /* pid << 32 | fd -> index into fd_paths */
 	char **fd_paths;
 	uint32_t nfd, fd_cap;
+	struct proc_cgroup *cgroups; /* every cgroup of the trace, in order of appearance */
+	uint32_t ncgroups, cgroups_cap;
+	struct u64map cgroup_by_id;   /* cgroup id -> index into cgroups */
+	struct u64map cgroup_by_path; /* a keyed hash of the path (probed on collision) -> index */
 	uint64_t dropped; /* entries or paths not kept: a cap was reached */
 	uint64_t first_ts;
 	bool started;
@@ -61,6 +76,8 @@ void proctable_release(struct proctable *t);
 
 /* The current incarnation of pid, or NULL. */
 const struct proc_entry *proctable_find(const struct proctable *t, uint32_t pid);
+/* The cgroup of e, or NULL when the trace does not say. */
+const struct proc_cgroup *proctable_cgroup(const struct proctable *t, const struct proc_entry *e);
 
 /*
  * path made absolute when it is relative and its directory is known (the working directory

@@ -2,7 +2,8 @@
 /*
  * The process table: who each PID was at each moment of the trace. Built in file order as
  * the trace is read, before the views see each event, so a view asking about a PID gets the
- * process as it was when the event happened.
+ * process as it was when the event happened: its cgroup too, which a process keeps until it
+ * moves (proc.cgroup), and which a child inherits unless its fork says otherwise.
  */
 #include <stddef.h>
 #include <stdio.h>
@@ -10,6 +11,7 @@
 #include <string.h>
 #include "analyze/grow.h"
 #include "analyze/proc.h"
+#include "analyze/siphash.h"
 #include "format/mem.h"
 
 /*
@@ -57,17 +59,122 @@ static void entry_release(struct proc_entry *e)
 {
 	shared_drop(e->args);
 	shared_drop(e->cwd);
-	shared_drop(e->cgroup);
 }
 
-/* cgroup kept as the snapshot has it, cut to PROC_PATH_MAX as every path; shared at fork */
-static int set_cgroup(struct proc_entry *e, const char *cgroup)
+/*
+ * The index of the path in the table's paths, or where a new one goes: the keyed hash of the
+ * path, and of an attempt count on a collision (two paths, one hash), so that a trace cannot
+ * make two cgroups one.
+ */
+static bool cgroup_find_path(const struct proctable *t, const char *path, size_t len,
+			     uint64_t *key, uint32_t *i)
 {
-	size_t len = cgroup ? strnlen(cgroup, PROC_PATH_MAX - 1) : 0;
+	for (uint64_t attempt = 0;; attempt++) {
+		const struct proc_cgroup *c;
 
-	shared_drop(e->cgroup);
-	e->cgroup = len ? shared_new(cgroup, len) : NULL;
-	return len && !e->cgroup ? EBR_E_NOMEM : 0;
+		*key = siphash(attempt, path, len);
+		if (!u64map_get(&t->cgroup_by_path, *key, i))
+			return false;
+		c = &t->cgroups[*i];
+		if (c->path_len == len && !memcmp(c->path, path, len))
+			return true;
+	}
+}
+
+/* Gives the cgroup at index i its path (it had none), with its container. */
+static int cgroup_set_path(struct proctable *t, uint32_t i, const char *path, size_t len,
+			   const char *container, uint64_t key)
+{
+	struct proc_cgroup *c = &t->cgroups[i];
+	char *copy = ebr_malloc(len + 1);
+
+	if (!copy)
+		return EBR_E_NOMEM;
+	memcpy(copy, path, len);
+	copy[len] = 0;
+	ebr_free(c->path);
+	c->path = copy;
+	c->path_len = (uint32_t)len;
+	/* the file's own field when it has one (a redacted trace's), else the rule */
+	if (container && *container)
+		snprintf(c->container, sizeof(c->container), "%s", container);
+	else
+		ebr_container_id(copy, len, c->container);
+	return len ? u64map_put(&t->cgroup_by_path, key, i) : 0;
+}
+
+/*
+ * The cgroup of id and path (either may be unknown: 0, NULL or ""), added when new, into *out
+ * (1 + its index; 0 when both are unknown or the table is full). A path names the cgroup when
+ * both are known; an id seen before with no path gets it here.
+ */
+static int cgroup_intern(struct proctable *t, uint64_t id, const char *path,
+			 const char *container, uint32_t *out)
+{
+	size_t len = path ? strnlen(path, PROC_PATH_MAX - 1) : 0;
+	struct proc_cgroup *c;
+	uint64_t key = 0;
+	uint32_t i;
+	int err;
+
+	*out = 0;
+	if (id && u64map_get(&t->cgroup_by_id, id, &i)) {
+		uint32_t other;
+
+		c = &t->cgroups[i];
+		if (!len || (c->path_len == len && !memcmp(c->path, path, len)))
+			goto found;
+		if (!c->path_len && !cgroup_find_path(t, path, len, &key, &other)) {
+			err = cgroup_set_path(t, i, path, len, container, key);
+			if (err)
+				return err;
+			goto found;
+		}
+	}
+	if (len && cgroup_find_path(t, path, len, &key, &i)) {
+		if (id && !t->cgroups[i].id)
+			t->cgroups[i].id = id;
+		if (id && (err = u64map_put(&t->cgroup_by_id, id, i)))
+			return err;
+		goto found;
+	}
+	if (!len && !id)
+		return 0;
+	if (t->ncgroups == PROCTABLE_MAX_CGROUPS) {
+		t->dropped++;
+		return 0;
+	}
+	c = grow_array(t->cgroups, t->ncgroups, &t->cgroups_cap, sizeof(*c));
+	if (!c)
+		return EBR_E_NOMEM;
+	t->cgroups = c;
+	i = t->ncgroups++;
+	c = &t->cgroups[i];
+	memset(c, 0, sizeof(*c));
+	c->id = id;
+	if (id && (err = u64map_put(&t->cgroup_by_id, id, i)))
+		return err;
+	err = cgroup_set_path(t, i, len ? path : "", len, container, key);
+	if (err)
+		return err;
+found:
+	*out = i + 1;
+	return 0;
+}
+
+const struct proc_cgroup *proctable_cgroup(const struct proctable *t, const struct proc_entry *e)
+{
+	return e && e->cgroup && e->cgroup <= t->ncgroups ? &t->cgroups[e->cgroup - 1] : NULL;
+}
+
+/* A process's cgroup is id's, when the event names one and it is not the one it has. */
+static int cgroup_of_id(struct proctable *t, struct proc_entry *e, uint64_t id)
+{
+	const struct proc_cgroup *c = proctable_cgroup(t, e);
+
+	if (!id || (c && c->id == id))
+		return 0;
+	return cgroup_intern(t, id, NULL, NULL, &e->cgroup);
 }
 
 /* A new incarnation of pid, which becomes the current one. NULL when out of memory or cap. */
@@ -196,7 +303,9 @@ static int on_proc_task(struct proctable *t, const struct ebr_event *ev)
 		set_comm(e, &v[EBR_F_PROC_TASK_COMM]);
 		return (e->args ? 0 : set_args(e, &v[EBR_F_PROC_TASK_ARGS])) ?:
 		       (e->cwd ? 0 : set_cwd(e, v[EBR_F_PROC_TASK_CWD].s)) ?:
-		       (e->cgroup ? 0 : set_cgroup(e, v[EBR_F_PROC_TASK_CGROUP].s));
+		       (e->cgroup ? 0 : cgroup_intern(t, v[EBR_F_PROC_TASK_CGROUP_ID].u,
+						       v[EBR_F_PROC_TASK_CGROUP].s,
+						       v[EBR_F_PROC_TASK_CONTAINER].s, &e->cgroup));
 	}
 	e = add_entry(t, pid);
 	if (!e)
@@ -208,7 +317,8 @@ static int on_proc_task(struct proctable *t, const struct ebr_event *ev)
 	e->in_snapshot = true;
 	set_comm(e, &v[EBR_F_PROC_TASK_COMM]);
 	return set_args(e, &v[EBR_F_PROC_TASK_ARGS]) ?: set_cwd(e, v[EBR_F_PROC_TASK_CWD].s) ?:
-	       set_cgroup(e, v[EBR_F_PROC_TASK_CGROUP].s);
+	       cgroup_intern(t, v[EBR_F_PROC_TASK_CGROUP_ID].u, v[EBR_F_PROC_TASK_CGROUP].s,
+			     v[EBR_F_PROC_TASK_CONTAINER].s, &e->cgroup);
 }
 
 static int on_proc_fork(struct proctable *t, const struct ebr_event *ev)
@@ -231,9 +341,10 @@ static int on_proc_fork(struct proctable *t, const struct ebr_event *ev)
 		e->args = shared_ref(parent->args);
 		e->args_len = parent->args_len;
 		e->cwd = shared_ref(parent->cwd);
-		e->cgroup = shared_ref(parent->cgroup);
+		e->cgroup = parent->cgroup;
 	}
-	return 0;
+	/* clone3(CLONE_INTO_CGROUP) starts it elsewhere; a parent the trace did not know */
+	return cgroup_of_id(t, e, v[EBR_F_PROC_FORK_CGROUP_ID].u);
 }
 
 static int on_proc_exec(struct proctable *t, const struct ebr_event *ev)
@@ -254,7 +365,23 @@ static int on_proc_exec(struct proctable *t, const struct ebr_event *ev)
 	e->execed = true;
 	e->args_cut = v[EBR_F_PROC_EXEC_FLAGS].u != 0;
 	set_comm(e, &v[EBR_F_PROC_EXEC_COMM]);
-	return set_args(e, &v[EBR_F_PROC_EXEC_ARGS]);
+	return set_args(e, &v[EBR_F_PROC_EXEC_ARGS]) ?:
+	       cgroup_of_id(t, e, v[EBR_F_PROC_EXEC_CGROUP_ID].u);
+}
+
+static int on_proc_cgroup(struct proctable *t, const struct ebr_event *ev)
+{
+	const struct ebr_value *v = ev->v;
+	uint32_t pid = (uint32_t)v[EBR_F_PROC_CGROUP_PID].u;
+	struct proc_entry *e = current(t, pid);
+
+	if (!e || e->exited) { /* a process this trace did not see start: it moved in */
+		if (!(e = add_entry(t, pid)))
+			return add_failed(t);
+		set_comm(e, &v[EBR_F_PROC_CGROUP_COMM]);
+	}
+	return cgroup_intern(t, v[EBR_F_PROC_CGROUP_CGROUP_ID].u, v[EBR_F_PROC_CGROUP_CGROUP].s,
+			     v[EBR_F_PROC_CGROUP_CONTAINER].s, &e->cgroup);
 }
 
 static int on_proc_exit(struct proctable *t, const struct ebr_event *ev)
@@ -416,6 +543,8 @@ int proctable_on_event(void *self, const struct ebr_reader *r, const struct ebr_
 		return on_proc_exec(t, ev);
 	case EBR_EV_PROC_EXIT:
 		return on_proc_exit(t, ev);
+	case EBR_EV_PROC_CGROUP:
+		return on_proc_cgroup(t, ev);
 	case EBR_EV_FILE_OPEN:
 		return on_open(t, ev);
 	case EBR_EV_FILE_CHDIR:
@@ -433,6 +562,11 @@ void proctable_release(struct proctable *t)
 	for (uint32_t i = 0; i < t->nfd; i++)
 		ebr_free(t->fd_paths[i]);
 	ebr_free(t->fd_paths);
+	for (uint32_t i = 0; i < t->ncgroups; i++)
+		ebr_free(t->cgroups[i].path);
+	ebr_free(t->cgroups);
+	u64map_release(&t->cgroup_by_id);
+	u64map_release(&t->cgroup_by_path);
 	u64map_release(&t->by_pid);
 	u64map_release(&t->fds);
 	*t = (struct proctable){ 0 };

@@ -23,6 +23,7 @@ struct block_start {
 	__u64 issue_ts;
 	__u32 pid;
 	__u32 tid;
+	__u32 cgroup_wanted; /* --cgroup: the submitter's cgroup, judged where it was current */
 	char comm[EBR_COMM_LEN];
 };
 
@@ -93,6 +94,7 @@ static __always_inline struct block_start *block_entry(struct request *rq)
 	id = bpf_get_current_pid_tgid();
 	init.pid = id >> 32;
 	init.tid = (__u32)id;
+	init.cgroup_wanted = ebr_current_cgroup_wanted();
 	ebr_current_comm(init.comm);
 	if (bpf_map_update_elem(&block_inflight, &key, &init, BPF_ANY)) {
 		ebr_count_map_loss(EBR_PROBE_BLOCK_RQ);
@@ -143,9 +145,10 @@ int BPF_PROG(block_rq_complete, struct request *rq, blk_status_t error, unsigned
 	/*
 	 * No issue: issued before the recording started (it cannot be timed), or completed by the
 	 * block layer without reaching the device (a data-less PREFLUSH write). Not submitted by a
-	 * wanted process: -p.
+	 * wanted process: -p, --cgroup (completion runs in an interrupt: the submitter's cgroup
+	 * was judged when the request was first seen).
 	 */
-	if (!s || !s->issue_ts || !ebr_tgid_wanted(s->pid))
+	if (!s || !s->issue_ts || !ebr_tgid_wanted(s->pid) || !s->cgroup_wanted)
 		goto done;
 	r = ebr_reserve(EBR_PROBE_BLOCK_RQ, EBR_REC_BLOCK_RQ, sizeof(*r));
 	if (!r)

@@ -13,6 +13,7 @@
 #include <bpf/bpf_tracing.h>
 #include <bpf/bpf_endian.h>
 #include "events.h"
+#include "core_fixes.bpf.h"
 
 /* Sized by record/ (--buffer-size) before load. */
 struct {
@@ -31,6 +32,14 @@ struct {
 const volatile __u32 ebr_target_tgid __weak = 0;
 /* The recorder itself: its reads of tracefs and writes of the trace are not the workload's. */
 const volatile __u32 ebr_self_tgid __weak = 0;
+/*
+ * --cgroup PATH: the id of that cgroup v2 and its depth (0 records every cgroup). A task is
+ * wanted when its cgroup is that one or below it: its ancestor at that depth has that id.
+ */
+const volatile __u64 ebr_target_cgroup_id __weak = 0;
+const volatile __u32 ebr_target_cgroup_level __weak = 0;
+/* The kernel lets these programs call bpf_get_current_ancestor_cgroup_id() (probed by record/) */
+const volatile __u32 ebr_have_ancestor_helper __weak = 0;
 /*
  * Set by record/ when the recording's span starts and cleared when it ends, so the trace
  * holds the span asked for (-d): attaching before it and detaching after it take seconds.
@@ -124,6 +133,47 @@ static __always_inline void ebr_submit(void *rec)
 static __always_inline bool ebr_tgid_wanted(__u32 tgid)
 {
 	return (ebr_target_tgid == 0 || ebr_target_tgid == tgid) && tgid != ebr_self_tgid;
+}
+
+/* Whether a cgroup v2 is the --cgroup one or below it (cg NULL: unknown, not wanted). */
+static __always_inline bool ebr_cgroup_wanted(struct cgroup *cg)
+{
+	if (!ebr_target_cgroup_id)
+		return true;
+	if (!cg || BPF_CORE_READ(cg, level) < (int)ebr_target_cgroup_level)
+		return false;
+	return ebr_cgroup_ancestor_id(cg, ebr_target_cgroup_level) == ebr_target_cgroup_id;
+}
+
+/* --cgroup for a task that may not be the current one (sched_switch's next). */
+static __always_inline bool ebr_task_cgroup_wanted(struct task_struct *t)
+{
+	if (!ebr_target_cgroup_id)
+		return true;
+	return ebr_cgroup_wanted(BPF_CORE_READ(t, cgroups, dfl_cgrp));
+}
+
+/*
+ * --cgroup for the current task; without --cgroup not even the task is looked up. One helper
+ * call where the kernel has it (Linux 5.7 on), else the walk from the task: five reads.
+ */
+static __always_inline bool ebr_current_cgroup_wanted(void)
+{
+	if (!ebr_target_cgroup_id)
+		return true;
+	if (ebr_have_ancestor_helper)
+		return bpf_get_current_ancestor_cgroup_id((int)ebr_target_cgroup_level) ==
+		       ebr_target_cgroup_id;
+	return ebr_task_cgroup_wanted((struct task_struct *)bpf_get_current_task());
+}
+
+/*
+ * -p and --cgroup for a probe that runs in the context of the process it records (a system
+ * call, an exit, a profile tick, the task switched out): tgid is the current task's.
+ */
+static __always_inline bool ebr_current_wanted(__u32 tgid)
+{
+	return ebr_tgid_wanted(tgid) && ebr_current_cgroup_wanted();
 }
 
 /*

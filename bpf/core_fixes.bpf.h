@@ -57,4 +57,28 @@ static __always_inline __u64 ebr_large_folio_pages(struct folio *folio)
 	return 1ull << (BPF_CORE_READ(folio, _flags_1) & 0xff);
 }
 
+struct cgroup___old {
+	int level;
+	u64 ancestor_ids[];
+} __attribute__((preserve_access_index));
+
+/*
+ * The id of cgroup cg's ancestor at level (level 0 is the root; cg's own level is its own id),
+ * or 0: cg->ancestors[level]->kn->id since Linux 6.2, commit 7f203bc89eb6 ("cgroup: Replace
+ * cgroup->ancestor_ids[] with ->ancestors[]"); cg->ancestor_ids[level] before. level is the
+ * recording's constant, within cg's level (the caller checks).
+ */
+static __always_inline __u64 ebr_cgroup_ancestor_id(struct cgroup *cg, __u32 level)
+{
+	struct cgroup *ancestor = NULL;
+	__u64 id = 0;
+
+	if (bpf_core_field_exists(cg->ancestors)) {
+		bpf_core_read(&ancestor, sizeof(ancestor), &cg->ancestors[level]);
+		return ancestor ? BPF_CORE_READ(ancestor, kn, id) : 0;
+	}
+	bpf_core_read(&id, sizeof(id), &((struct cgroup___old *)cg)->ancestor_ids[level]);
+	return id;
+}
+
 #endif /* EBREC_CORE_FIXES_BPF_H */

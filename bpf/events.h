@@ -50,6 +50,7 @@ enum {
 	EBR_REC_PROFILE_COPY = 14, /* struct ebr_rec_stack_copy, from here on: --call-graph dwarf */
 	EBR_REC_OFFCPU_COPY = 15,
 	EBR_REC_GENERIC = 16, /* struct ebr_rec_generic: any generic probe */
+	EBR_REC_PROC_CGROUP = 17,
 };
 
 /*
@@ -70,6 +71,7 @@ enum {
 	EBR_PROBE_SCHED_SWITCH = 11,
 	EBR_PROBE_PROFILE = 12,
 	EBR_PROBE_OFFCPU = 13,
+	EBR_PROBE_PROC_CGROUP = 14,
 	EBR_PROBE_GENERIC_BASE = 64, /* generic probe i (record -e tracepoint:...) is 64 + i */
 	EBR_PROBE_MAX = 64 + 512,    /* EBR_PROBE_GENERIC_BASE + EBR_GENERIC_MAX */
 };
@@ -109,6 +111,7 @@ struct ebr_rec_block_rq {
 /* A new process (not a new thread): fork, vfork or clone without CLONE_THREAD. */
 struct ebr_rec_proc_fork {
 	struct ebr_rec_hdr hdr;
+	__u64 cgroup_id; /* the child's cgroup v2 */
 	__u32 pid;       /* parent (tgid) */
 	__u32 tid;       /* parent thread */
 	__u32 child_pid;
@@ -120,6 +123,7 @@ struct ebr_rec_proc_fork {
 struct ebr_rec_proc_exec {
 	struct ebr_rec_hdr hdr; /* ts = return */
 	__u64 lat_ns;           /* entry -> return */
+	__u64 cgroup_id;        /* the process's cgroup v2 at return */
 	__u32 pid, tid, ppid, uid;
 	__s32 ret;              /* 0 or -errno */
 	__u16 filename_len;     /* bytes of data[] holding the filename, its NUL included */
@@ -129,6 +133,19 @@ struct ebr_rec_proc_exec {
 	__u32 pad;
 	char comm[EBR_COMM_LEN]; /* at return: the new program's name when the exec succeeded */
 	char data[EBR_EXEC_DATA];
+};
+
+/*
+ * A process moved to another cgroup v2 (cgroup_attach_task, after the move). path is the
+ * tracepoint's, which the kernel cuts at its TRACE_CGROUP_PATH_LEN.
+ */
+#define EBR_CGROUP_PATH_MAX 1024
+struct ebr_rec_proc_cgroup {
+	struct ebr_rec_hdr hdr;
+	__u64 cgroup_id;
+	__u32 pid, tid;
+	char comm[EBR_COMM_LEN];
+	char path[EBR_CGROUP_PATH_MAX];
 };
 
 /* A thread's exit; a process exits with its last thread (group_dead). */
@@ -354,8 +371,10 @@ enum {
 _Static_assert(sizeof(struct ebr_rec_hdr) == 16, "ebr_rec_hdr layout");
 _Static_assert(sizeof(struct ebr_rec_block_rq) == 88, "ebr_rec_block_rq layout");
 _Static_assert(sizeof(struct ebr_probe_counters) == 24, "ebr_probe_counters layout");
-_Static_assert(sizeof(struct ebr_rec_proc_fork) == 48, "ebr_rec_proc_fork layout");
-_Static_assert(sizeof(struct ebr_rec_proc_exec) == 72 + EBR_EXEC_DATA, "proc_exec layout");
+_Static_assert(sizeof(struct ebr_rec_proc_fork) == 56, "ebr_rec_proc_fork layout");
+_Static_assert(sizeof(struct ebr_rec_proc_cgroup) == 48 + EBR_CGROUP_PATH_MAX,
+	       "ebr_rec_proc_cgroup layout");
+_Static_assert(sizeof(struct ebr_rec_proc_exec) == 80 + EBR_EXEC_DATA, "proc_exec layout");
 _Static_assert(sizeof(struct ebr_rec_proc_exit) == 64, "ebr_rec_proc_exit layout");
 _Static_assert(sizeof(struct ebr_rec_file_open) == 88 + EBR_PATH_MAX, "file_open layout");
 _Static_assert(sizeof(struct ebr_rec_file_slow) == 352, "ebr_rec_file_slow layout");

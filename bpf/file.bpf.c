@@ -79,7 +79,7 @@ static __always_inline int open_enter(__u8 call, __s32 dirfd, const char *path, 
 	__u64 id = bpf_get_current_pid_tgid();
 	struct open_pending *p;
 
-	if (!ebr_tgid_wanted(id >> 32))
+	if (!ebr_current_wanted(id >> 32))
 		return 0;
 	p = bpf_task_storage_get(&file_open_pending, bpf_get_current_task_btf(), 0,
 				 BPF_LOCAL_STORAGE_GET_F_CREATE);
@@ -275,7 +275,7 @@ static __always_inline int slow_enter(long fd, __u8 op, bool has_offset, __u64 o
 	struct slow_pending *p;
 	struct file *f;
 
-	if (!ebr_tgid_wanted(id >> 32))
+	if (!ebr_current_wanted(id >> 32))
 		return 0;
 	f = file_of_fd(fd);
 	if (!f || !slow_file_wanted(f))

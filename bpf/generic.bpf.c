@@ -52,7 +52,7 @@ static __always_inline struct ebr_rec_generic *generic_begin(__u64 cookie,
 	struct ebr_rec_generic *r;
 	__u32 zero = 0, probe = (__u32)cookie, tgid = id >> 32;
 
-	if (ebr_target_tgid && ebr_target_tgid != tgid)
+	if ((ebr_target_tgid && ebr_target_tgid != tgid) || !ebr_current_cgroup_wanted())
 		return NULL;
 	*cfg = bpf_map_lookup_elem(&ebr_generic_probes, &probe);
 	r = bpf_map_lookup_elem(&ebr_generic_scratch, &zero);

@@ -95,7 +95,7 @@ int BPF_PROG(offcpu_switch, bool preempt, struct task_struct *prev, struct task_
 	struct offcpu_stash *s;
 
 	if (ebr_ustack_copy_bytes) {
-		if (prev->pid && ebr_tgid_wanted(prev->tgid)) {
+		if (prev->pid && ebr_current_wanted(prev->tgid)) {
 			c = bpf_task_storage_get(&offcpu_copy_task, prev, 0,
 						 BPF_LOCAL_STORAGE_GET_F_CREATE);
 			if (c) {
@@ -113,7 +113,7 @@ int BPF_PROG(offcpu_switch, bool preempt, struct task_struct *prev, struct task_
 					sizeof(c->rec));
 		return 0;
 	}
-	if (prev->pid && ebr_tgid_wanted(prev->tgid)) {
+	if (prev->pid && ebr_current_wanted(prev->tgid)) {
 		s = bpf_task_storage_get(&offcpu_task, prev, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
 		if (s) {
 			stash_switch_out(s, prev, prev_state, now);

@@ -2,7 +2,8 @@
 /*
  * Process family: new processes (sched_process_fork), execs with their arguments and result
  * (execve/execveat entry and exit, so failed execs show too) and exits with their status
- * (sched_process_exit). record/proc.c adds a snapshot of the processes alive at the start.
+ * (sched_process_exit), and moves between cgroups v2 (cgroup_attach_task). record/proc.c adds
+ * a snapshot of the processes alive at the start.
  */
 #include "common.bpf.h"
 
@@ -31,13 +32,17 @@ int BPF_PROG(proc_fork, struct task_struct *parent, struct task_struct *child)
 	struct ebr_rec_proc_fork *r;
 	__u32 child_pid = BPF_CORE_READ(child, pid);
 	__u32 ppid = BPF_CORE_READ(parent, tgid);
+	/* the child's: clone3(CLONE_INTO_CGROUP) starts it in another cgroup than its parent's */
+	struct cgroup *cg = BPF_CORE_READ(child, cgroups, dfl_cgrp);
 
 	/* a new thread joins its parent's process: the process table only needs processes */
-	if (BPF_CORE_READ(child, tgid) != child_pid || !ebr_tgid_wanted(ppid))
+	if (BPF_CORE_READ(child, tgid) != child_pid || !ebr_tgid_wanted(ppid) ||
+	    !ebr_cgroup_wanted(cg))
 		return 0;
 	r = ebr_reserve(EBR_PROBE_PROC_FORK, EBR_REC_PROC_FORK, sizeof(*r));
 	if (!r)
 		return 0;
+	r->cgroup_id = BPF_CORE_READ(cg, kn, id);
 	r->pid = ppid;
 	r->tid = BPF_CORE_READ(parent, pid);
 	r->child_pid = child_pid;
@@ -56,7 +61,7 @@ static __always_inline int exec_enter(const char *filename, const char *const *a
 	long n;
 	__u32 off;
 
-	if (!ebr_tgid_wanted(id >> 32))
+	if (!ebr_current_wanted(id >> 32))
 		return 0;
 	r = bpf_map_lookup_elem(&proc_exec_scratch, &zero);
 	if (!r)
@@ -156,6 +161,7 @@ static __always_inline int exec_exit(long ret)
 	if (!r)
 		return 0;
 	r->lat_ns = bpf_ktime_get_ns() - r->lat_ns;
+	r->cgroup_id = bpf_get_current_cgroup_id();
 	r->ret = (__s32)ret;
 	r->pid = BPF_CORE_READ(task, tgid);
 	r->tid = BPF_CORE_READ(task, pid);
@@ -199,7 +205,7 @@ int BPF_PROG(proc_exit, struct task_struct *task)
 	struct ebr_rec_proc_exit *r;
 	__u32 pid = BPF_CORE_READ(task, tgid);
 
-	if (!ebr_tgid_wanted(pid))
+	if (!ebr_current_wanted(pid)) /* task is the current one: it exits itself */
 		return 0;
 	r = ebr_reserve(EBR_PROBE_PROC_EXIT, EBR_REC_PROC_EXIT, sizeof(*r));
 	if (!r)
@@ -213,6 +219,36 @@ int BPF_PROG(proc_exit, struct task_struct *task)
 	r->flags = BPF_CORE_READ(task, signal, live.counter) == 0 ? EBR_EXIT_GROUP_DEAD : 0;
 	r->pad = 0;
 	BPF_CORE_READ_STR_INTO(&r->comm, task, comm);
+	ebr_submit(r);
+	return 0;
+}
+
+/*
+ * A move to another cgroup, once done: when a process is written to cgroup.procs, leader is
+ * its thread group leader and threadgroup is set (its threads moved with it); a thread moved
+ * alone (cgroup.threads, threaded cgroups) is not a process's move. Only the unified
+ * hierarchy (id 0) counts: cgroup v1 hierarchies fire this tracepoint too. Under --cgroup, a
+ * move into the cgroup is recorded, and from there on the process; a move out is not.
+ */
+SEC("tp_btf/cgroup_attach_task")
+int BPF_PROG(proc_cgroup_attach, struct cgroup *dst, const char *path, struct task_struct *leader,
+	     bool threadgroup)
+{
+	struct ebr_rec_proc_cgroup *r;
+	__u32 pid = BPF_CORE_READ(leader, tgid), tid = BPF_CORE_READ(leader, pid);
+
+	if (BPF_CORE_READ(dst, root, hierarchy_id) != 0 || (!threadgroup && pid != tid) ||
+	    !ebr_tgid_wanted(pid) || !ebr_cgroup_wanted(dst))
+		return 0;
+	r = ebr_reserve(EBR_PROBE_PROC_CGROUP, EBR_REC_PROC_CGROUP, sizeof(*r));
+	if (!r)
+		return 0;
+	r->cgroup_id = BPF_CORE_READ(dst, kn, id);
+	r->pid = pid;
+	r->tid = tid;
+	BPF_CORE_READ_STR_INTO(&r->comm, leader, comm);
+	if (bpf_probe_read_kernel_str(r->path, sizeof(r->path), path) < 0)
+		r->path[0] = 0;
 	ebr_submit(r);
 	return 0;
 }

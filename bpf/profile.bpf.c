@@ -57,7 +57,7 @@ int profile_tick(struct bpf_perf_event_data *ctx)
 
 	if (!tid && !profile_idle)
 		return 0;
-	if (!ebr_tgid_wanted(tgid))
+	if (!ebr_current_wanted(tgid)) /* the task the tick interrupted */
 		return 0;
 	if (ebr_ustack_copy_bytes) {
 		profile_copy(ctx, tgid, tid);

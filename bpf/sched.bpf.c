@@ -92,6 +92,9 @@ int BPF_PROG(sched_switch, bool preempt, struct task_struct *prev, struct task_s
 	}
 	if (ebr_target_tgid && prev->tgid != ebr_target_tgid && next->tgid != ebr_target_tgid)
 		return 0;
+	/* --cgroup: a switch from or to a task of the cgroup (next is not the current task) */
+	if (ebr_target_cgroup_id && !ebr_task_cgroup_wanted(prev) && !ebr_task_cgroup_wanted(next))
+		return 0;
 	r = ebr_reserve_at(EBR_PROBE_SCHED_SWITCH, EBR_REC_SCHED_SWITCH, sizeof(*r), now);
 	if (!r)
 		return 0;

@@ -7,7 +7,10 @@
  * retransmits and resets. No packet is traced: the cost follows connections, not traffic.
  *
  * record -p does not filter here: a state change's current task is often not the socket's
- * owner, so ownership is settled in analyze/ and filtered in the report.
+ * owner, so ownership is settled in analyze/ and filtered in the report. record --cgroup
+ * does, by the socket's own cgroup (the one its creator was in, which an accepted socket
+ * takes from its listener), which the kernel keeps with it; a socket that is no longer a full
+ * one (time-wait, request) has none, and is not recorded under --cgroup.
  */
 #include "common.bpf.h"
 
@@ -65,6 +68,16 @@ static __always_inline bool tcp_sock_wanted(const struct sock *sk)
 	       (family == AF_INET || family == AF_INET6);
 }
 
+/* --cgroup: whether the socket's cgroup is wanted; full: sk is a full socket */
+static __always_inline bool tcp_sock_cgroup_wanted(const struct sock *sk, bool full)
+{
+	if (!ebr_target_cgroup_id)
+		return true;
+	if (!sk || !full)
+		return false;
+	return ebr_cgroup_wanted(BPF_CORE_READ(sk, sk_cgrp_data.cgroup));
+}
+
 static __always_inline struct ebr_rec_tcp *tcp_reserve(__u32 probe, __u16 type)
 {
 	struct ebr_rec_tcp *r = ebr_reserve(probe, type, sizeof(*r));
@@ -83,7 +96,7 @@ static __always_inline struct ebr_rec_tcp *tcp_reserve(__u32 probe, __u16 type)
 static __always_inline struct ebr_rec_tcp *tcp_sock_record(__u32 probe, __u16 type,
 							  const struct sock *sk)
 {
-	struct ebr_rec_tcp *r = tcp_reserve(probe, type);
+	struct ebr_rec_tcp *r = tcp_sock_cgroup_wanted(sk, true) ? tcp_reserve(probe, type) : NULL;
 
 	if (r) {
 		r->cookie = bpf_get_socket_cookie((void *)sk);
@@ -150,16 +163,19 @@ static __always_inline void tcp_fill_skb(struct ebr_rec_tcp *r, const struct sk_
 SEC("tp_btf/tcp_send_reset")
 int BPF_PROG(tcp_send_reset, const struct sock *sk, const struct sk_buff *skb, int reason)
 {
-	struct ebr_rec_tcp *r = tcp_reserve(EBR_PROBE_TCP_RESET, EBR_REC_TCP_RESET);
-	__u8 state;
+	__u8 state = sk ? BPF_CORE_READ(sk, __sk_common.skc_state) : 0;
+	bool full = sk && state != TCP_TIME_WAIT && state != TCP_NEW_SYN_RECV;
+	struct ebr_rec_tcp *r;
 
+	if (!tcp_sock_cgroup_wanted(sk, full))
+		return 0;
+	r = tcp_reserve(EBR_PROBE_TCP_RESET, EBR_REC_TCP_RESET);
 	if (!r)
 		return 0;
 	r->detail = EBR_TCP_RESET_SENT << 16 | (reason & 0xffff);
 	if (sk) {
-		state = BPF_CORE_READ(sk, __sk_common.skc_state);
 		r->cookie = bpf_get_socket_cookie((void *)sk);
-		tcp_fill_sock(r, sk, state != TCP_TIME_WAIT && state != TCP_NEW_SYN_RECV);
+		tcp_fill_sock(r, sk, full);
 	} else if (skb) {
 		tcp_fill_skb(r, skb);
 	}
@@ -198,7 +214,7 @@ static __always_inline int tcp_accepted(long fd)
 		return 0;
 	sock = BPF_CORE_READ(f, private_data);
 	sk = BPF_CORE_READ(sock, sk);
-	if (!sk || !tcp_sock_wanted(sk))
+	if (!sk || !tcp_sock_wanted(sk) || !tcp_sock_cgroup_wanted(sk, true))
 		return 0;
 	r = tcp_reserve(EBR_PROBE_TCP_ACCEPT, EBR_REC_TCP_ACCEPT);
 	if (!r)

@@ -84,6 +84,7 @@ static int start_trace(struct recorder *rec, const struct features *feat, struct
 	rec->tctx.writer = rec->w;
 	rec->tctx.stacks = &rec->stacks;
 	rec->tctx.generic = &rec->o.generic;
+	rec->tctx.cgroups = &rec->cgroups;
 	err = host_snapshot(rec->w, rec->o.argc, rec->o.argv);
 	err = err ?: record_describe(rec, feat);
 	return err ?: errno_of_ebr(ebr_writer_flush(rec->w));
@@ -118,7 +119,7 @@ static int exit_status(const struct recorder *rec, int status)
 
 int cmd_record(int argc, char **argv)
 {
-	struct recorder rec = { .fd = -1, .go_fd = -1 };
+	struct recorder rec = { .fd = -1, .go_fd = -1, .cgroups.mount_fd = -1 };
 	struct features *feat = NULL;
 	struct ebr_sink sink;
 	char msg[256];
@@ -152,6 +153,13 @@ int cmd_record(int argc, char **argv)
 	if (rec.o.pid && kill((pid_t)rec.o.pid, 0) != 0 && errno == ESRCH) {
 		fprintf(stderr, "ebrec record: no process %ld\n", rec.o.pid);
 		goto cleanup;
+	}
+	cgroup_names_open(&rec.cgroups);
+	if (rec.o.cgroup) {
+		if (cgroup_resolve(&rec.cgroups, rec.o.cgroup, rec.cgroup_path,
+				   sizeof(rec.cgroup_path), &rec.cgroup_id, &rec.cgroup_level))
+			goto cleanup;
+		rec.o.fam.cgroup = rec.cgroup_path;
 	}
 	rec.ncpus = libbpf_num_possible_cpus();
 	if (rec.ncpus <= 0) {
@@ -209,6 +217,7 @@ cleanup:
 	record_child_stop(&rec);
 	record_unload(&rec);
 	generic_probes_free(&rec.o.generic);
+	cgroup_names_close(&rec.cgroups);
 	features_close(feat);
 	if (rec.fd >= 0 && !rec.to_stdout) {
 		if (close(rec.fd) != 0 && status == 0) {

@@ -69,6 +69,7 @@ struct family_opts {
 	bool min_us_set; /* else each family has its own default */
 	const char *fs;  /* --fs: file system type filter, or NULL */
 	long pid;        /* -p, or 0 */
+	const char *cgroup; /* --cgroup: that cgroup's path from the hierarchy's root, or NULL */
 	long freq;       /* -F: sampling frequency in Hz, 0 for the family's default */
 	bool idle;       /* -I: sample the idle tasks too */
 	uint32_t ustack_copy; /* --call-graph dwarf,SIZE: user stack bytes copied; 0: fp */

@@ -134,6 +134,23 @@ static int attach_tracepoints(struct recorder *rec)
 	return 0;
 }
 
+/*
+ * --cgroup: whether every kind of program of ours may call bpf_get_current_ancestor_cgroup_id()
+ * (tp_btf programs are given what raw tracepoints are, which libbpf cannot probe alone).
+ */
+static bool have_ancestor_helper(void)
+{
+	static const enum bpf_prog_type types[] = { BPF_PROG_TYPE_TRACEPOINT,
+						    BPF_PROG_TYPE_PERF_EVENT,
+						    BPF_PROG_TYPE_KPROBE };
+
+	for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++)
+		if (libbpf_probe_bpf_helper(types[i], BPF_FUNC_get_current_ancestor_cgroup_id,
+					    NULL) != 1)
+			return false;
+	return true;
+}
+
 int record_load(struct recorder *rec, const struct features *feat)
 {
 	struct bpf_program *prog;
@@ -161,6 +178,9 @@ int record_load(struct recorder *rec, const struct features *feat)
 	}
 	rec->skel->rodata->ebr_target_tgid = (uint32_t)rec->o.pid;
 	rec->skel->rodata->ebr_self_tgid = (uint32_t)getpid();
+	rec->skel->rodata->ebr_target_cgroup_id = rec->cgroup_id;
+	rec->skel->rodata->ebr_target_cgroup_level = rec->cgroup_level;
+	rec->skel->rodata->ebr_have_ancestor_helper = rec->cgroup_id && have_ancestor_helper();
 	memcpy((char *)rec->skel->rodata->ebr_comm_filter, rec->o.generic.comm, EBR_COMM_LEN);
 	err = configure_families(rec, feat);
 	if (err)

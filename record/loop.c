@@ -79,6 +79,12 @@ int record_describe(struct recorder *rec, const struct features *feat)
 		snprintf(key, sizeof(key), "%ld", rec->o.pid);
 		err = errno_of_ebr(ebr_writer_meta(rec->w, "record.pid_filter", key));
 	}
+	if (!err && rec->cgroup_id) {
+		snprintf(key, sizeof(key), "%llu", (unsigned long long)rec->cgroup_id);
+		err = errno_of_ebr(ebr_writer_meta(rec->w, "record.cgroup_filter",
+						   rec->cgroup_path));
+		err = err ?: errno_of_ebr(ebr_writer_meta(rec->w, "record.cgroup_filter_id", key));
+	}
 	if (!err) {
 		snprintf(key, sizeof(key), "%zu", rec->o.buffer_size);
 		err = errno_of_ebr(ebr_writer_meta(rec->w, "record.buffer_size", key));

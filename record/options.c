@@ -14,7 +14,8 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"usage: ebrec record [-o FILE|-] [-e FAMILY|PROBE[,...]] [-d SECONDS] [-p PID]\n"
-		"                    [--comm NAME] [--str PROBE:ARG] [--stacks] [-F HZ] [-I]\n"
+		"                    [--cgroup PATH] [--comm NAME] [--str PROBE:ARG] [--stacks]\n"
+		"                    [-F HZ] [-I]\n"
 		"                    [--buffer-size SIZE] [--min-us US] [--fs TYPE]\n"
 		"                    [--call-graph fp|dwarf[,SIZE]] [--fail-on-loss] [-f] [-v]\n"
 		"                    [-- COMMAND ARGS...]\n"
@@ -31,6 +32,9 @@ static void usage(FILE *f)
 		"                   +kstack, +ustack after a probe capture its stacks\n"
 		"  -d SECONDS       stop after this long\n"
 		"  -p PID           only events of this process (tcp: the report filters by owner)\n"
+		"  --cgroup PATH    only the processes of this cgroup v2 and the cgroups below it\n"
+		"                   (filtered in the kernel): its directory (/sys/fs/cgroup/a/b)\n"
+		"                   or its path as /proc/PID/cgroup shows it (/a/b)\n"
 		"  --comm NAME      probes: only events of threads named NAME (filtered in the kernel)\n"
 		"  --str PROBE:ARG  probes: also read the string an argument points to: ARG is argN\n"
 		"                   (uprobe, usdt) or retval (uretprobe), into the field ARG_str\n"
@@ -54,6 +58,7 @@ static void usage(FILE *f)
 		"examples:\n"
 		"  ebrec record -o io.ebr -e block -d 10\n"
 		"  ebrec record -o build.ebr -- make -j2\n"
+		"  ebrec record -o web.ebr --cgroup /system.slice/nginx.service -d 60\n"
 		"  ebrec record -o cpu.ebr -e profile --call-graph dwarf -d 10\n"
 		"  ebrec record -o - -d 5 | ssh analyst@host 'cat > prod.ebr'\n"
 		"  ebrec record -e block,tracepoint:signal:signal_generate -- ./server\n"
@@ -124,7 +129,7 @@ int record_options_parse(struct record_opts *o, int argc, char **argv)
 {
 	enum {
 		OPT_BUFFER = 256, OPT_FAIL_ON_LOSS, OPT_MIN_US, OPT_FS, OPT_CALL_GRAPH, OPT_COMM,
-		OPT_STR, OPT_STACKS
+		OPT_STR, OPT_STACKS, OPT_CGROUP
 	};
 	static const struct option longopts[] = {
 		{ "output", required_argument, NULL, 'o' },
@@ -139,6 +144,7 @@ int record_options_parse(struct record_opts *o, int argc, char **argv)
 		{ "fs", required_argument, NULL, OPT_FS },
 		{ "call-graph", required_argument, NULL, OPT_CALL_GRAPH },
 		{ "comm", required_argument, NULL, OPT_COMM },
+		{ "cgroup", required_argument, NULL, OPT_CGROUP },
 		{ "str", required_argument, NULL, OPT_STR },
 		{ "stacks", no_argument, NULL, OPT_STACKS },
 		{ "force", no_argument, NULL, 'f' },
@@ -225,6 +231,11 @@ int record_options_parse(struct record_opts *o, int argc, char **argv)
 				return record_usage_error("--comm needs a thread name of 1 to %d bytes, "
 						   "not '%s'", EBR_COMM_LEN - 1, optarg);
 			strcpy(o->generic.comm, optarg);
+			break;
+		case OPT_CGROUP:
+			if (!*optarg)
+				return record_usage_error("--cgroup needs a cgroup v2 path");
+			o->cgroup = optarg;
 			break;
 		case OPT_STR:
 			if (o->generic.nstrs == ARRAY_SIZE(o->generic.strs))

@@ -2,7 +2,8 @@
 /*
  * The process family on the record side: the snapshot of the processes alive at the start
  * (read from /proc once the probes are attached, so that a process started in between is
- * seen by both and none by neither). Its records: record/proc_translate.c.
+ * seen by both and none by neither), each with its cgroup v2: path, id and container. Its
+ * records: record/proc_translate.c.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -13,6 +14,8 @@
 #include <time.h>
 #include <unistd.h>
 #include "format/array_size.h"
+#include "format/container.h"
+#include "record/cgroup.h"
 #include "record/family.h"
 #include "record/record.h"
 #include "ebrec.skel.h"
@@ -27,12 +30,14 @@ static const struct family_prog proc_progs[] = {
 	FAMILY_PROG("syscalls:sys_exit_execveat", true, proc_execveat_exit),
 	FAMILY_PROG("sched:sched_process_exec", false, proc_exec_done),
 	FAMILY_PROG("sched:sched_process_exit", false, proc_exit),
+	FAMILY_PROG("cgroup:cgroup_attach_task", true, proc_cgroup_attach),
 };
 
 static const struct family_probe proc_probes[] = {
 	{ EBR_PROBE_PROC_FORK, "proc/fork" },
 	{ EBR_PROBE_PROC_EXEC, "proc/exec" },
 	{ EBR_PROBE_PROC_EXIT, "proc/exit" },
+	{ EBR_PROBE_PROC_CGROUP, "proc/cgroup" },
 };
 
 /* What /proc says of one process. */
@@ -40,7 +45,7 @@ struct proc_info {
 	unsigned long pid, ppid, uid, threads;
 	unsigned long long start_ticks;
 	char comm[64];
-	char cgroup[512];
+	char cgroup[4096];
 	char cwd[4096];
 	char *args;
 	size_t args_len;
@@ -164,6 +169,7 @@ static int proc_snapshot(const struct family_env *env)
 	DIR *dir = opendir("/proc");
 	struct proc_info *p = calloc(1, sizeof(*p));
 	char *buf = malloc(8192);
+	struct cgroup_names cgroups;
 	uint64_t now = host_monotonic_ns();
 	long hz = sysconf(_SC_CLK_TCK);
 	struct dirent *de;
@@ -175,8 +181,10 @@ static int proc_snapshot(const struct family_env *env)
 	}
 	if (hz <= 0)
 		hz = 100;
+	cgroup_names_open(&cgroups);
 	while (!err && (de = readdir(dir))) {
 		struct ebr_value v[EBR_BUILD_FIELDS] = { 0 };
+		char container[EBR_CONTAINER_ID_LEN + 1];
 		char *args = p->args;
 
 		if (de->d_name[0] < '1' || de->d_name[0] > '9')
@@ -186,8 +194,10 @@ static int proc_snapshot(const struct family_env *env)
 			continue;
 		memset(p, 0, sizeof(*p));
 		p->args = args;
-		if (read_proc(p, de->d_name, buf, 8192))
+		if (read_proc(p, de->d_name, buf, 8192) ||
+		    (env->opts->cgroup && !ebr_cgroup_under(p->cgroup, env->opts->cgroup)))
 			continue;
+		ebr_container_id(p->cgroup, strlen(p->cgroup), container);
 		v[EBR_F_PROC_TASK_PID].u = strtoul(de->d_name, NULL, 10);
 		v[EBR_F_PROC_TASK_PPID].u = p->ppid;
 		v[EBR_F_PROC_TASK_UID].u = p->uid;
@@ -198,8 +208,12 @@ static int proc_snapshot(const struct family_env *env)
 		v[EBR_F_PROC_TASK_CGROUP].s = p->cgroup;
 		v[EBR_F_PROC_TASK_CWD].s = p->cwd;
 		v[EBR_F_PROC_TASK_THREADS].u = p->threads;
+		/* its directory's inode: the id the probes report (bpf_get_current_cgroup_id) */
+		v[EBR_F_PROC_TASK_CGROUP_ID].u = cgroup_id_of_path(&cgroups, p->cgroup);
+		v[EBR_F_PROC_TASK_CONTAINER].s = container;
 		err = errno_of_ebr(ebr_writer_event(env->writer, EBR_EV_PROC_TASK, now, 0, v));
 	}
+	cgroup_names_close(&cgroups);
 cleanup:
 	if (dir)
 		closedir(dir);

@@ -1,7 +1,45 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* The process family's fork, exec and exit records into proc.* events. */
+/*
+ * The process family's fork, exec, exit and cgroup records into proc.* events. A fork or an
+ * exec in a cgroup the trace has not named yet is followed by a proc.cgroup that names it
+ * (FORMAT.md "Cgroups"): the records carry the cgroup's id only, its path is the recorder's
+ * to find.
+ */
 #include <string.h>
+#include "format/container.h"
+#include "record/cgroup.h"
 #include "record/translate.h"
+
+/* proc.cgroup: pid's thread tid is in the cgroup of this id and path, for this reason */
+static int emit_cgroup(struct translate_ctx *ctx, const struct ebr_rec_hdr *h, uint32_t pid,
+		       uint32_t tid, const char *comm, uint64_t id, const char *path,
+		       uint64_t reason)
+{
+	struct ebr_value v[EBR_BUILD_FIELDS] = { 0 };
+	char container[EBR_CONTAINER_ID_LEN + 1];
+
+	ebr_container_id(path, strlen(path), container);
+	v[EBR_F_PROC_CGROUP_PID].u = pid;
+	v[EBR_F_PROC_CGROUP_TID].u = tid;
+	v[EBR_F_PROC_CGROUP_COMM].s = comm;
+	v[EBR_F_PROC_CGROUP_CGROUP_ID].u = id;
+	v[EBR_F_PROC_CGROUP_CGROUP].s = path;
+	v[EBR_F_PROC_CGROUP_CONTAINER].s = container;
+	v[EBR_F_PROC_CGROUP_REASON].u = reason;
+	return translate_emit(ctx, EBR_EV_PROC_CGROUP, h, v);
+}
+
+/* After a fork or exec into cgroup id: names it if the trace has not yet. */
+static int name_cgroup(struct translate_ctx *ctx, const struct ebr_rec_hdr *h, uint32_t pid,
+		       uint32_t tid, const char *comm, uint64_t id)
+{
+	char path[4096];
+
+	if (!id || !ctx->cgroups || !cgroup_names_first(ctx->cgroups, id))
+		return 0;
+	cgroup_path_of_id(ctx->cgroups, id, path, sizeof(path)); /* "" if it is gone */
+	return emit_cgroup(ctx, h, pid, tid, comm, id, path, EBR_CGROUP_NAMED);
+}
 
 int proc_fork_translate(struct translate_ctx *ctx, const void *rec, size_t size)
 {
@@ -14,7 +52,9 @@ int proc_fork_translate(struct translate_ctx *ctx, const void *rec, size_t size)
 	v[EBR_F_PROC_FORK_CHILD_PID].u = r->child_pid;
 	v[EBR_F_PROC_FORK_UID].u = r->uid;
 	v[EBR_F_PROC_FORK_COMM].s = family_kstr(comm, r->comm, EBR_COMM_LEN);
-	return translate_emit(ctx, EBR_EV_PROC_FORK, &r->hdr, v);
+	v[EBR_F_PROC_FORK_CGROUP_ID].u = r->cgroup_id;
+	return translate_emit(ctx, EBR_EV_PROC_FORK, &r->hdr, v) ?:
+	       name_cgroup(ctx, &r->hdr, r->child_pid, r->child_pid, comm, r->cgroup_id);
 }
 
 int proc_exec_translate(struct translate_ctx *ctx, const void *rec, size_t size)
@@ -54,7 +94,9 @@ int proc_exec_translate(struct translate_ctx *ctx, const void *rec, size_t size)
 	v[EBR_F_PROC_EXEC_ARGS].len = (uint32_t)end;
 	v[EBR_F_PROC_EXEC_FLAGS].u = flags;
 	v[EBR_F_PROC_EXEC_LAT_NS].u = r->lat_ns;
-	return translate_emit(ctx, EBR_EV_PROC_EXEC, &r->hdr, v);
+	v[EBR_F_PROC_EXEC_CGROUP_ID].u = r->cgroup_id;
+	return translate_emit(ctx, EBR_EV_PROC_EXEC, &r->hdr, v) ?:
+	       name_cgroup(ctx, &r->hdr, r->pid, r->tid, comm, r->cgroup_id);
 }
 
 int proc_exit_translate(struct translate_ctx *ctx, const void *rec, size_t size)
@@ -71,4 +113,17 @@ int proc_exit_translate(struct translate_ctx *ctx, const void *rec, size_t size)
 	v[EBR_F_PROC_EXIT_START_NS].u = r->start_ns;
 	v[EBR_F_PROC_EXIT_FLAGS].u = r->flags;
 	return translate_emit(ctx, EBR_EV_PROC_EXIT, &r->hdr, v);
+}
+
+int proc_cgroup_translate(struct translate_ctx *ctx, const void *rec, size_t size)
+{
+	const struct ebr_rec_proc_cgroup *r = rec;
+	char comm[EBR_COMM_LEN + 1], path[EBR_CGROUP_PATH_MAX + 1];
+
+	family_kstr(comm, r->comm, EBR_COMM_LEN);
+	family_kstr(path, r->path, EBR_CGROUP_PATH_MAX);
+	if (ctx->cgroups) /* named here: a fork into it later needs no name of its own */
+		cgroup_names_first(ctx->cgroups, r->cgroup_id);
+	return emit_cgroup(ctx, &r->hdr, r->pid, r->tid, comm, r->cgroup_id, path,
+			   EBR_CGROUP_MOVED);
 }

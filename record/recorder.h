@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
+#include "record/cgroup.h"
 #include "record/family.h"
 #include "record/generic.h"
 #include "record/record.h"
@@ -28,6 +29,7 @@ struct record_opts {
 	size_t nevents;
 	double duration;
 	long pid;
+	const char *cgroup; /* --cgroup as given */
 	long freq;
 	size_t buffer_size;
 	struct family_opts fam; /* --min-us, --fs, and -p once parsed */
@@ -61,6 +63,10 @@ struct recorder {
 	struct ebr_writer *w;
 	struct translate_ctx tctx; /* the writer and the stack symbols, for the translators */
 	struct stack_symbols stacks;
+	struct cgroup_names cgroups; /* the cgroup2 mount and the ids the trace has named */
+	char cgroup_path[4096];      /* --cgroup: its path from the hierarchy's root */
+	uint64_t cgroup_id;          /* and its id, 0 without --cgroup */
+	uint32_t cgroup_level;       /* and its depth, the root's 0 */
 	struct drain drain;
 	pid_t child;
 	int child_status;

@@ -13,6 +13,8 @@ const struct record_kind record_kinds[] = {
 	  sizeof(struct ebr_rec_proc_exec), EBR_PROBE_PROC_EXEC, proc_exec_translate },
 	{ EBR_REC_PROC_EXIT, sizeof(struct ebr_rec_proc_exit), 0, EBR_PROBE_PROC_EXIT,
 	  proc_exit_translate },
+	{ EBR_REC_PROC_CGROUP, sizeof(struct ebr_rec_proc_cgroup), 0, EBR_PROBE_PROC_CGROUP,
+	  proc_cgroup_translate },
 	{ EBR_REC_FILE_OPEN, offsetof(struct ebr_rec_file_open, path),
 	  sizeof(struct ebr_rec_file_open), EBR_PROBE_FILE_OPEN, file_open_translate },
 	{ EBR_REC_FILE_SLOW, sizeof(struct ebr_rec_file_slow), 0, EBR_PROBE_FILE_SLOW,

@@ -19,12 +19,15 @@
 
 struct stack_symbols;
 struct generic_probes;
+struct cgroup_names;
 
 /* What translators write to and keep: the recorder's, for the whole recording. */
 struct translate_ctx {
 	struct ebr_writer *writer;
 	struct stack_symbols *stacks; /* the symbols stack samples use (record/stacks.h) */
 	const struct generic_probes *generic; /* the generic probes (record/generic.h) */
+	/* the cgroup ids named in the trace, and how to name one (record/cgroup.h); may be NULL */
+	struct cgroup_names *cgroups;
 	uint64_t malformed; /* records whose fields disagree with their size, written as far
 			     * as they go */
 };
@@ -83,6 +86,7 @@ int block_translate(struct translate_ctx *ctx, const void *rec, size_t size);
 int proc_fork_translate(struct translate_ctx *ctx, const void *rec, size_t size);
 int proc_exec_translate(struct translate_ctx *ctx, const void *rec, size_t size);
 int proc_exit_translate(struct translate_ctx *ctx, const void *rec, size_t size);
+int proc_cgroup_translate(struct translate_ctx *ctx, const void *rec, size_t size);
 
 /* record/file_translate.c */
 int file_open_translate(struct translate_ctx *ctx, const void *rec, size_t size);

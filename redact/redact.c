@@ -70,6 +70,7 @@ unsigned redact_field_kind(const struct ebr_event_def *def, uint32_t field,
 		{ NULL, "next_comm", REDACT_COMM },   { NULL, "path", REDACT_PATHS },
 		{ NULL, "filename", REDACT_PATHS },   { NULL, "cwd", REDACT_PATHS },
 		{ NULL, "cgroup", REDACT_PATHS },     { NULL, "file", REDACT_PATHS },
+		{ NULL, "container", REDACT_PATHS }, /* read from the cgroup's path */
 		{ "sym.map", "name", REDACT_PATHS },  { "file.slow", "name", REDACT_PATHS },
 		{ NULL, "args", REDACT_ARGS },	      { NULL, "laddr", REDACT_NET },
 		{ NULL, "raddr", REDACT_NET },	      { NULL, "uid", REDACT_USERS },

@@ -136,6 +136,9 @@ static int print_info(const struct trace_file *tf, const struct ebr_summary *s, 
 	if (print_wrapped(ebr_reader_meta(r, "record.cmdline") ?: "?", 11))
 		return -1;
 	printf("families:  %s\n", meta(r, "record.families", a, sizeof(a)));
+	if (ebr_reader_meta(r, "record.cgroup_filter"))
+		printf("cgroup:    %s (record --cgroup: only its processes and those of the "
+		       "cgroups below it)\n", meta(r, "record.cgroup_filter", a, sizeof(a)));
 	if (ebr_reader_meta(r, "redact.kinds"))
 		printf("redacted:  %s (ebrec redact: keyed pseudonyms, the key not stored)\n",
 		       meta(r, "redact.kinds", a, sizeof(a)));

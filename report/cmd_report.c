@@ -38,6 +38,10 @@ static void usage(FILE *f)
 		   "  -p PID             only what belongs to this process: the submitter of an I/O,\n"
 		   "                     the opener of a file, the owner of a TCP session...\n"
 		   "  --comm NAME        only what belongs to processes named NAME (kernel's 15 bytes)\n"
+		   "  --cgroup PATH      only what belongs to processes of this cgroup v2 or below it\n"
+		   "                     (/system.slice/nginx.service, or /sys/fs/cgroup/...)\n"
+		   "  --container ID     only what belongs to processes of containers whose id starts\n"
+		   "                     with ID (docker's 12 hex digits, or fewer)\n"
 		   "  --since WHEN       only events from WHEN: seconds from the start (12.5),\n"
 		   "                     HH:MM:SS or 'YYYY-MM-DD HH:MM:SS' (UTC, as -T prints)\n"
 		   "  --until WHEN       only events up to WHEN\n"
@@ -57,6 +61,8 @@ static void usage(FILE *f)
 		   "  ebrec report io.ebr biosnoop -Q --format json -o io.json\n"
 		   "  ebrec report io.ebr biosnoop --sort lat_ms --limit 10\n"
 		   "  ebrec report all.ebr runqlat --since 60 --until 120 -p 4242\n"
+		   "  ebrec report all.ebr opensnoop --container 3f2a9c\n"
+		   "  ebrec report all.ebr cgroups --by-container\n"
 		   "  ebrec report all.ebr --format html -o report.html\n"
 		   "  ebrec report /var/lib/ebrec/ --since 03:00:00 --until 03:10:00\n");
 }
@@ -68,7 +74,9 @@ struct report_args {
 	enum report_format format;
 	const char *max_memory; /* --max-memory's MiB, or NULL */
 	uint64_t rows; /* HTML: rows embedded per listing */
-	struct proc_filter who; /* -p, --comm */
+	struct proc_filter who; /* -p, --comm, and scope */
+	struct proc_scope scope; /* --cgroup, --container */
+	char cgroup[4096];       /* --cgroup's path from the hierarchy's root */
 	struct window_end since, until;
 	char *rest[64]; /* TOOL and its options */
 	int nrest;
@@ -104,7 +112,8 @@ static int parse_args(struct report_args *a, int argc, char **argv)
 		if (!strcmp(arg, "--format") || !strcmp(arg, "-o") || !strcmp(arg, "--max-memory") ||
 		    !strcmp(arg, "--max-output") ||
 		    !strcmp(arg, "--rows") || !strcmp(arg, "--since") || !strcmp(arg, "--until") ||
-		    !strcmp(arg, "-p") || !strcmp(arg, "--pid") || !strcmp(arg, "--comm")) {
+		    !strcmp(arg, "-p") || !strcmp(arg, "--pid") || !strcmp(arg, "--comm") ||
+		    !strcmp(arg, "--cgroup") || !strcmp(arg, "--container")) {
 			if (i + 1 >= argc) {
 				fprintf(stderr, "ebrec report: %s needs a value\n", arg);
 				return 2;
@@ -131,6 +140,22 @@ static int parse_args(struct report_args *a, int argc, char **argv)
 			a->who.pid = (uint32_t)pid;
 		} else if (val && !strcmp(arg, "--comm")) {
 			a->who.comm = val;
+		} else if (val && !strcmp(arg, "--cgroup")) {
+			a->scope.cgroup = proc_scope_cgroup_path(val, a->cgroup, sizeof(a->cgroup));
+			if (!a->scope.cgroup || !*val) {
+				fprintf(stderr, "ebrec report: --cgroup takes a cgroup v2 path, "
+						"e.g. /system.slice/nginx.service\n");
+				return 2;
+			}
+		} else if (val && !strcmp(arg, "--container")) {
+			if (!*val || strspn(val, "0123456789abcdef") != strlen(val) ||
+			    strlen(val) > EBR_CONTAINER_ID_LEN) {
+				fprintf(stderr, "ebrec report: --container takes a container id: "
+						"up to %d lowercase hex digits, as docker ps shows "
+						"it\n", EBR_CONTAINER_ID_LEN);
+				return 2;
+			}
+			a->scope.container = val;
 		} else if (val && (!strcmp(arg, "--since") || !strcmp(arg, "--until"))) {
 			if (window_end_parse(val, !strcmp(arg, "--since") ? &a->since : &a->until)) {
 				fprintf(stderr, "ebrec report: %s takes seconds from the start (12.5), "
@@ -176,6 +201,7 @@ static int parse_args(struct report_args *a, int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
+	a->who.scope = &a->scope;
 	return trace_file_budget("report", a->max_memory);
 }
 
@@ -280,7 +306,7 @@ static int html_page(struct report_out *out, struct view_run *runs, struct view_
 }
 
 static int run_views(struct report_out *out, struct view_run *runs, size_t nruns, bool summary,
-		     const struct report_args *a, struct trace_series *series)
+		     struct report_args *a, struct trace_series *series)
 {
 	/* the pass stops at 3/4 of the budget: the views' sorting and rendering have the rest */
 	struct pass_limit limit = { .max_heap = ebr_mem_limit() / 4 * 3 };
@@ -310,6 +336,8 @@ static int run_views(struct report_out *out, struct view_run *runs, size_t nruns
 	};
 
 	out->procs = &procs;
+	/* --cgroup, --container: the processes' cgroups as the pass goes */
+	a->scope.procs = &procs;
 	for (size_t i = 0; i < nruns; i++) {
 		views_an[i] = runs[i].an;
 		runs[i].out = out;
@@ -370,6 +398,7 @@ cleanup:
 	timeline_release(&timeline);
 	proctable_release(&procs);
 	out->procs = NULL;
+	a->scope.procs = NULL;
 	ebr_free(losses);
 	return status;
 }

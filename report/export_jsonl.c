@@ -186,6 +186,7 @@ static void proc_fields(struct jsonl *x, uint64_t pid)
 {
 	const struct proc_entry *e = proctable_find(x->job->procs, (uint32_t)pid);
 	size_t cap = e && e->args ? (size_t)e->args_len + 8 : 1;
+	const struct proc_cgroup *cg;
 	char *args;
 
 	if (!e)
@@ -200,7 +201,8 @@ static void proc_fields(struct jsonl *x, uint64_t pid)
 	json_u64(&x->j, "proc_ppid", e->ppid);
 	json_str(&x->j, "proc_cmdline",
 		 proc_args_join(e->args, e->args ? e->args_len : 0, e->args_cut, args, cap));
-	json_str(&x->j, "proc_cgroup", e->cgroup ? e->cgroup : "");
+	cg = proctable_cgroup(x->job->procs, e);
+	json_str(&x->j, "proc_cgroup", cg ? cg->path : "");
 }
 
 /* The field's value of a named field of ev, as the schema orders them; NULL if absent. */

@@ -404,7 +404,7 @@ static int cachestat_setup(struct view_run *vr, int argc, char **argv)
 	vr->an = (struct analyzer){ cachestat_on_event, &s->model };
 	if (proc_filter_active(vr->who))
 		fprintf(stderr, "ebrec report: cachestat counts the whole system's page cache: "
-				"-p/--comm do not cut it\n");
+				"-p/--comm do not cut it, nor --cgroup/--container\n");
 	s->clock = &vr->clock;
 	view_opts_begin(vr);
 	/* -T is view_getopt()'s */

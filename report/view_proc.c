@@ -339,6 +339,7 @@ static void processes_end(struct view_run *vr, struct report_out *out, const str
 			"START(s)", "END(s)", "EXIT", "COMM", "ARGS");
 	for (uint32_t i = 0; i < t->len; i++) {
 		const struct proc_entry *e = &t->entries[i];
+		const struct proc_cgroup *cg = proctable_cgroup(t, e);
 		double st = e->known_start ? ((double)e->start_ns - (double)start) / 1e9 : 0;
 		double en = e->exited ? ((double)e->exit_ns - (double)start) / 1e9 : 0;
 
@@ -359,6 +360,8 @@ static void processes_end(struct view_run *vr, struct report_out *out, const str
 			json_str(j, "args", args);
 			json_str(j, "cwd", e->cwd);
 			json_bool(j, "in_snapshot", e->in_snapshot);
+			json_str(j, "cgroup", cg ? cg->path : "");
+			json_str(j, "container", cg ? cg->container : "");
 			if (e->known_start)
 				json_double(j, "start_s", st, 6);
 			if (e->exited) {

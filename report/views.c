@@ -11,7 +11,7 @@
 
 #define EBREC_VIEWS(VIEW)                                                                      \
 	VIEW(biolatency) VIEW(biosnoop) VIEW(biotop)                                           \
-	VIEW(execsnoop) VIEW(exitsnoop) VIEW(processes)                                        \
+	VIEW(execsnoop) VIEW(exitsnoop) VIEW(processes) VIEW(cgroups)                          \
 	VIEW(opensnoop) VIEW(opentop) VIEW(filetop) VIEW(fsslower) VIEW(ext4slower)            \
 	VIEW(cachestat)                                                                        \
 	VIEW(tcplife) VIEW(tcptop) VIEW(tcpconnect) VIEW(tcpconnlat) VIEW(tcpaccept)           \

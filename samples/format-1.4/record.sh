@@ -3,18 +3,22 @@
 # sched:sched_process_* by a glob, syscalls:sys_enter_openat with the paths it reads), a
 # uprobe, a uretprobe with the string it returns, and a USDT probe with its arguments, on
 # tests/workloads/ebr-probes (37 signals, 53 calls, 29 USDT probes), recorded under a neutral
-# host name by the current ebrec (there is no older one to build), only the workload's threads
-# (--comm), so nothing of the recording machine is in it to redact.
+# host name by ebrec as it was at the last commit writing format 1.4 (a git worktree, as
+# record-old-format.sh builds one), only the workload's threads (--comm), so nothing of the
+# recording machine is in it to redact.
 set -eu
 cd "$(dirname "$0")/../.."
 dir=samples/format-1.4
 w=/var/tmp/ebrec-sample-probes
+old=$(mktemp -d /var/tmp/ebrec-old.XXXXXX)
+trap 'rm -rf "$w"; git worktree remove --force "$old" 2>/dev/null || rm -rf "$old"' EXIT
+git worktree add -f -q --detach "$old" 88c6712
+make -C "$old" -s -j2 build/ebrec >/dev/null
 mkdir -p "$w"
-trap 'rm -rf "$w"' EXIT
 cp build/tests/workloads/ebr-probes "$w/"
 p="$w/ebr-probes"
 unshare -u sh -c 'hostname ebrec-sample && exec "$@"' sh \
-	./build/ebrec record -f -o "$dir/trace.ebr" --comm ebr-probes \
+	"$old/build/ebrec" record -f -o "$dir/trace.ebr" --comm ebr-probes \
 	-e "tracepoint:signal:signal_generate,tracepoint:sched:sched_process_*" \
 	-e "tracepoint:syscalls:sys_enter_openat,uprobe:$p:ebr_probe_target" \
 	-e "uretprobe:$p:ebr_probe_name,usdt:$p:ebrec:tick" \

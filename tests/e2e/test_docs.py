@@ -21,7 +21,7 @@ ARG_VALUES = {"DISK": "vda", "TID": "1", "MS": "5", "FSTYPE": "ext4", "MIN_US": 
 # a sort KEY is each top view's own
 SORT_KEYS = {"biotop": "bytes", "opentop": "failed", "filetop": "wbytes", "tcptop": "rx",
              "proctop": "runq", "biosnoop": "lat_ms", "execsnoop": "pid", "exitsnoop": "age_s",
-             "processes": "start_s", "opensnoop": "path", "fsslower": "lat_ms",
+             "processes": "start_s", "cgroups": "cpu_ms", "opensnoop": "path", "fsslower": "lat_ms",
              "ext4slower": "lat_ms", "tcplife": "tx_bytes", "tcpconnect": "rport",
              "tcpconnlat": "lat_ms", "tcpaccept": "lport", "tcpretrans": "retransmits",
              "tcpstates": "ms", "probes": "probe"}

@@ -70,10 +70,10 @@ def test_page_is_self_contained_and_escaped(recorded):
     # the data is the same documents as --format json
     data = page_data(page)
     names = [v["view"] for v in data["views"]]
-    assert names == ["biolatency", "biosnoop", "biotop", "execsnoop", "exitsnoop", "opensnoop",
-                     "opentop", "filetop", "fsslower", "cachestat", "tcplife", "tcptop",
-                     "tcpconnect", "tcpaccept", "tcpretrans", "runqlat", "cpudist", "proctop",
-                     "profile", "offcputime"]
+    assert names == ["biolatency", "biosnoop", "biotop", "execsnoop", "exitsnoop", "cgroups",
+                     "opensnoop", "opentop", "filetop", "fsslower", "cachestat", "tcplife",
+                     "tcptop", "tcpconnect", "tcpaccept", "tcpretrans", "runqlat", "cpudist",
+                     "proctop", "profile", "offcputime"]
     execs = ebrec_json("report", trace, "execsnoop", "--format", "json")["views"][0]["rows"]
     html_execs = next(v for v in data["views"] if v["view"] == "execsnoop")["rows"]
     assert html_execs == execs

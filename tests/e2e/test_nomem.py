@@ -36,6 +36,9 @@ COMMANDS = [
     ["report", "format-1.4/trace.ebr"],
     ["diff", "format-1.2/trace.ebr", "format-1.2/trace.ebr"],
     ["diff", "format-1.1/trace.ebr", "format-1.1/trace.ebr", "--format", "json"],
+    # the process table's cgroups, a filter by container and the cgroups view
+    ["report", "format-1.5/trace.ebr", "cgroups", "--by-container", "--container", "5ab1"],
+    ["report", "format-1.5/trace.ebr", "--format", "json"],
 ]
 OOM_WORDS = ("out of memory", "Cannot allocate memory")
 BLAME_WORDS = ("does not decode", "damaged", "corrupt", "exceeds the format")

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "analyze/block.h"
+#include "analyze/cgroups.h"
 #include "analyze/demangle.h"
 #include "analyze/diff.h"
 #include "analyze/file.h"
@@ -970,6 +971,169 @@ static void test_process_table_follows_fork_chdir_exec_exit(void)
 	CHECK(!strcmp(exits.text[0], "ls 200 200 300 2"));
 
 	execsnoop_release_model(&es);
+	proctable_release(&procs);
+	ebr_reader_close(r);
+	free(t.mem.buf);
+}
+
+#define DOCKER_ID "3f2a9c0d1e4b5a6978879a5b4c3d2e1f00112233445566778899aabbccddeeff"
+
+/* The container rule (FORMAT.md "Containers"): the innermost runtime component, 12 digits. */
+static void test_container_ids_from_cgroup_paths(void)
+{
+	static const struct {
+		const char *path, *id;
+	} cases[] = {
+		{ "/system.slice/docker-" DOCKER_ID ".scope", "3f2a9c0d1e4b" },
+		{ "/docker/" DOCKER_ID, "3f2a9c0d1e4b" },
+		{ "/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod1.slice/"
+		  "cri-containerd-" DOCKER_ID ".scope", "3f2a9c0d1e4b" },
+		{ "/machine.slice/libpod-" DOCKER_ID ".scope/container", "3f2a9c0d1e4b" },
+		{ "/system.slice/crio-" DOCKER_ID ".scope", "3f2a9c0d1e4b" },
+		{ "/kubepods/burstable/pod9/" DOCKER_ID, "3f2a9c0d1e4b" },
+		{ "/docker/" DOCKER_ID "/docker/00112233445566778899aabbccddeeff"
+		  "00112233445566778899aabbccddeeff", "001122334455" },
+		{ "/machine.slice/libpod-conmon-" DOCKER_ID ".scope", "" },
+		{ "/system.slice/docker-" DOCKER_ID "0.scope", "" },
+		{ "/system.slice/docker-3F2A9C0D1E4B5A6978879A5B4C3D2E1F00112233445566778899"
+		  "AABBCCDDEEFF.scope", "" }, /* docker's ids are lowercase */
+		{ "/system.slice/docker.service", "" },
+		{ "/", "" },
+		{ "", "" },
+	};
+	char id[EBR_CONTAINER_ID_LEN + 1];
+
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		size_t n = ebr_container_id(cases[i].path, strlen(cases[i].path), id);
+
+		CHECK(!strcmp(id, cases[i].id) && n == strlen(cases[i].id));
+	}
+	CHECK(ebr_cgroup_under("/a/b", "/a") && ebr_cgroup_under("/a", "/a"));
+	CHECK(!ebr_cgroup_under("/ab", "/a") && ebr_cgroup_under("/ab", "/"));
+}
+
+/*
+ * Processes in cgroups: 100 in /a (id 10), 150 in a docker scope (a 1.4-style snapshot: no
+ * id); 100 forks 200 (into /a) and 201 (clone3 into id 20, named /b after); 200 moves to
+ * /a/sub. --cgroup /a takes /a and /a/sub, --container a prefix of the id; the cgroups model
+ * counts each cgroup's processes and opens, by cgroup and by container.
+ */
+static void test_cgroups_of_processes_filter_and_usage(void)
+{
+	static const char docker[] = "/system.slice/docker-" DOCKER_ID ".scope";
+	struct ebr_value v[EBR_MAX_FIELDS];
+	struct proc_trace t;
+	struct ebr_mem_source ms;
+	struct ebr_source src;
+	struct ebr_reader *r = NULL;
+	struct proctable procs = { 0 };
+	struct proc_scope in_a = { .cgroup = "/a", .procs = &procs };
+	struct proc_scope in_b = { .cgroup = "/b", .procs = &procs };
+	struct proc_scope in_docker = { .container = "3f2a", .procs = &procs };
+	struct collected opens_a = { 0 }, opens_b = { 0 }, opens_docker = { 0 };
+	struct opensnoop os_a = { .who.scope = &in_a, .procs = &procs, .emit = collect_open,
+				  .ctx = &opens_a };
+	struct opensnoop os_b = { .who.scope = &in_b, .procs = &procs, .emit = collect_open,
+				  .ctx = &opens_b };
+	struct opensnoop os_docker = { .who.scope = &in_docker, .procs = &procs,
+				       .emit = collect_open, .ctx = &opens_docker };
+	struct cgroup_usage_model by_cgroup = { .procs = &procs };
+	struct cgroup_usage_model by_container = { .procs = &procs, .by_container = true };
+	struct analyzer an[] = {
+		{ proctable_on_event, &procs },
+		{ opensnoop_on_event, &os_a },
+		{ opensnoop_on_event, &os_b },
+		{ opensnoop_on_event, &os_docker },
+		{ cgroup_usage_on_event, &by_cgroup },
+		{ cgroup_usage_on_event, &by_container },
+	};
+	const struct proc_cgroup *c;
+	uint64_t ts = 1000000000;
+
+	memset(&t, 0, sizeof(t));
+	{
+		struct ebr_sink sink;
+
+		ebr_sink_mem(&sink, &t.mem);
+		CHECK(ebr_writer_new(&t.w, &sink, NULL) == 0);
+		memset(v, 0, sizeof(v));
+		v[EBR_F_PROC_TASK_PID].u = 100;
+		strv(&v[EBR_F_PROC_TASK_COMM], "sh");
+		strv(&v[EBR_F_PROC_TASK_CGROUP], "/a");
+		v[EBR_F_PROC_TASK_CGROUP_ID].u = 10;
+		ev(&t, EBR_EV_PROC_TASK, ts, v);
+		memset(v, 0, sizeof(v));
+		v[EBR_F_PROC_TASK_PID].u = 150;
+		strv(&v[EBR_F_PROC_TASK_COMM], "nginx");
+		strv(&v[EBR_F_PROC_TASK_CGROUP], docker);
+		ev(&t, EBR_EV_PROC_TASK, ts, v);
+		for (uint32_t child = 200; child <= 201; child++) {
+			memset(v, 0, sizeof(v));
+			v[EBR_F_PROC_FORK_PID].u = 100;
+			v[EBR_F_PROC_FORK_CHILD_PID].u = child;
+			strv(&v[EBR_F_PROC_FORK_COMM], "sh");
+			v[EBR_F_PROC_FORK_CGROUP_ID].u = child == 200 ? 10 : 20;
+			ev(&t, EBR_EV_PROC_FORK, ts += 1000, v);
+		}
+		memset(v, 0, sizeof(v));
+		v[EBR_F_PROC_CGROUP_PID].u = 201;
+		strv(&v[EBR_F_PROC_CGROUP_CGROUP], "/b");
+		v[EBR_F_PROC_CGROUP_CGROUP_ID].u = 20;
+		v[EBR_F_PROC_CGROUP_REASON].u = EBR_CGROUP_NAMED;
+		ev(&t, EBR_EV_PROC_CGROUP, ts += 1000, v);
+		memset(v, 0, sizeof(v));
+		v[EBR_F_PROC_CGROUP_PID].u = 200;
+		strv(&v[EBR_F_PROC_CGROUP_CGROUP], "/a/sub");
+		v[EBR_F_PROC_CGROUP_CGROUP_ID].u = 30;
+		v[EBR_F_PROC_CGROUP_REASON].u = EBR_CGROUP_MOVED;
+		ev(&t, EBR_EV_PROC_CGROUP, ts += 1000, v);
+		open_ev(&t, ts += 1000, 100, -100, "/x", 3, 0, 1000);
+		for (int i = 0; i < 2; i++)
+			open_ev(&t, ts += 1000, 200, -100, "/y", 3, 0, 1000);
+		for (int i = 0; i < 3; i++)
+			open_ev(&t, ts += 1000, 201, -100, "/z", 3, 0, 1000);
+		open_ev(&t, ts += 1000, 150, -100, "/w", 3, 0, 1000);
+		open_ev(&t, ts += 1000, 999, -100, "/v", 3, 0, 1000); /* a process nobody placed */
+		CHECK(ebr_writer_close(t.w) == 0);
+	}
+	ebr_source_mem(&src, &ms, t.mem.buf, t.mem.len);
+	CHECK(ebr_reader_open(&r, &src, NULL, 0) == 0);
+	CHECK(analyze_pass(r, an, ARRAY_SIZE(an)) == 0);
+
+	c = proctable_cgroup(&procs, proctable_find(&procs, 200));
+	CHECK(c && !strcmp(c->path, "/a/sub") && c->id == 30);
+	c = proctable_cgroup(&procs, proctable_find(&procs, 201));
+	CHECK(c && !strcmp(c->path, "/b") && c->id == 20 && !c->container[0]);
+	c = proctable_cgroup(&procs, proctable_find(&procs, 150));
+	CHECK(c && !strcmp(c->container, "3f2a9c0d1e4b") && c->id == 0);
+	CHECK(procs.ncgroups == 4); /* /a, the scope, /b, /a/sub: 20 named, not a fifth */
+	CHECK(opens_a.n == 3 && opens_b.n == 3 && opens_docker.n == 1);
+
+	cgroup_usage_sort(&by_cgroup);
+	CHECK(by_cgroup.len == 5); /* and the process nobody placed */
+	for (uint32_t i = 0; i < by_cgroup.len; i++) {
+		const struct cgroup_usage *u = &by_cgroup.rows[i];
+		const char *path = u->cgroup ? procs.cgroups[u->cgroup - 1].path : "";
+
+		if (!strcmp(path, "/a"))
+			CHECK(u->opens == 1 && u->procs == 2); /* 100, and 200 until it moved */
+		else if (!strcmp(path, "/a/sub"))
+			CHECK(u->opens == 2 && u->procs == 1);
+		else if (!strcmp(path, "/b"))
+			CHECK(u->opens == 3 && u->procs == 1);
+		else if (u->cgroup)
+			CHECK(!strcmp(path, docker) && u->opens == 1 && u->procs == 1);
+		else
+			CHECK(u->opens == 1 && u->procs == 0);
+	}
+	CHECK(by_cgroup.rows[0].opens == 3); /* most opens first, as no CPU was recorded */
+	cgroup_usage_sort(&by_container);
+	CHECK(by_container.len == 2);
+	CHECK(by_container.rows[0].opens == 7 && by_container.rows[0].key == 0);
+	CHECK(by_container.rows[1].opens == 1 && by_container.rows[1].cgroups == 1);
+
+	cgroup_usage_release(&by_cgroup);
+	cgroup_usage_release(&by_container);
 	proctable_release(&procs);
 	ebr_reader_close(r);
 	free(t.mem.buf);
@@ -2032,6 +2196,8 @@ int main(void)
 	RUN(test_json_escapes_hostile_strings);
 	RUN(test_text_safe_defuses_terminal_escapes);
 	RUN(test_process_table_follows_fork_chdir_exec_exit);
+	RUN(test_container_ids_from_cgroup_paths);
+	RUN(test_cgroups_of_processes_filter_and_usage);
 	RUN(test_snoop_filters);
 	RUN(test_fsslower_threshold_and_fs);
 	RUN(test_cachestat_intervals_and_ratio);

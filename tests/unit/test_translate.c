@@ -11,6 +11,7 @@
 #include <unistd.h>
 #include <sys/socket.h>
 #include "format/ebr.h"
+#include "record/cgroup.h"
 #include "record/stacks.h"
 #include "record/translate.h"
 #include "check.h"
@@ -222,6 +223,71 @@ static void test_proc_fork_exit(void)
 		CHECK_EQ(ev->v[EBR_F_PROC_EXIT_FLAGS].u, EBR_EXIT_GROUP_DEAD);
 	}
 	trace_end(&t);
+}
+
+/*
+ * The cgroups of processes: a fork into a cgroup the trace has not named is followed by a
+ * proc.cgroup that names it (here with no cgroup2 mount to ask: its path is unknown), a
+ * second fork into it is not; a move carries the tracepoint's path and its container; an
+ * id a move named needs no name at the next fork.
+ */
+static void test_proc_cgroups(void)
+{
+	static const char scope[] = "/system.slice/docker-3f2a9c0d1e4b5a6978879a5b4c3d2e1f"
+				    "00112233445566778899aabbccddeeff.scope";
+	struct ebr_rec_proc_fork f = { 0 };
+	struct ebr_rec_proc_cgroup m = { 0 };
+	struct cgroup_names names = { .mount_fd = -1 };
+	const struct ebr_event *ev;
+	struct trace t;
+
+	trace_begin(&t);
+	t.ctx.cgroups = &names;
+	hdr(&f.hdr, EBR_REC_PROC_FORK, sizeof(f), 1000, 0);
+	f.pid = 100;
+	f.tid = 100;
+	f.child_pid = 200;
+	f.cgroup_id = 77;
+	strcpy(f.comm, "sh");
+	CHECK_EQ(feed(&t, &f), 0);
+	f.child_pid = 201;
+	CHECK_EQ(feed(&t, &f), 0);
+	hdr(&m.hdr, EBR_REC_PROC_CGROUP, sizeof(m), 2000, 1);
+	m.cgroup_id = 88;
+	m.pid = 201;
+	m.tid = 201;
+	strcpy(m.comm, "sh");
+	strcpy(m.path, scope);
+	CHECK_EQ(feed(&t, &m), 0);
+	f.child_pid = 202;
+	f.cgroup_id = 88;
+	CHECK_EQ(feed(&t, &f), 0);
+	trace_read(&t);
+	ev = expect_event(&t, EBR_EV_PROC_FORK);
+	CHECK(ev && ev->v[EBR_F_PROC_FORK_CGROUP_ID].u == 77);
+	ev = expect_event(&t, EBR_EV_PROC_CGROUP);
+	if (ev) {
+		CHECK_EQ(ev->v[EBR_F_PROC_CGROUP_PID].u, 200);
+		CHECK_EQ(ev->v[EBR_F_PROC_CGROUP_CGROUP_ID].u, 77);
+		CHECK(str_is(&ev->v[EBR_F_PROC_CGROUP_CGROUP], "") ||
+		      !ev->v[EBR_F_PROC_CGROUP_CGROUP].s);
+		CHECK_EQ(ev->v[EBR_F_PROC_CGROUP_REASON].u, EBR_CGROUP_NAMED);
+	}
+	ev = expect_event(&t, EBR_EV_PROC_FORK);
+	CHECK(ev && ev->v[EBR_F_PROC_FORK_CHILD_PID].u == 201);
+	ev = expect_event(&t, EBR_EV_PROC_CGROUP);
+	if (ev) {
+		CHECK_EQ(ev->ts, 2000);
+		CHECK_EQ(ev->v[EBR_F_PROC_CGROUP_PID].u, 201);
+		CHECK_EQ(ev->v[EBR_F_PROC_CGROUP_CGROUP_ID].u, 88);
+		CHECK(str_is(&ev->v[EBR_F_PROC_CGROUP_CGROUP], scope));
+		CHECK(str_is(&ev->v[EBR_F_PROC_CGROUP_CONTAINER], "3f2a9c0d1e4b"));
+		CHECK_EQ(ev->v[EBR_F_PROC_CGROUP_REASON].u, EBR_CGROUP_MOVED);
+	}
+	ev = expect_event(&t, EBR_EV_PROC_FORK);
+	CHECK(ev && ev->v[EBR_F_PROC_FORK_CGROUP_ID].u == 88);
+	trace_end(&t);
+	cgroup_names_close(&names);
 }
 
 /* An exec record of filename and args (args_len bytes, NULs included), n bytes of data. */
@@ -761,6 +827,7 @@ int main(void)
 	RUN(test_errno_of_ebr);
 	RUN(test_block);
 	RUN(test_proc_fork_exit);
+	RUN(test_proc_cgroups);
 	RUN(test_proc_exec);
 	RUN(test_file);
 	RUN(test_tcp);

@@ -37,8 +37,9 @@ static void test_summary_and_page_views(void)
 		in_summary += views[i]->headline != NULL;
 		on_page += views[i]->html_args != NULL;
 	}
-	CHECK_EQ(in_summary, 15);
-	CHECK_EQ(on_page, 21); /* the five top views with their first 20 rows, and probes */
+	CHECK_EQ(in_summary, 16);
+	/* the five top views with their first 20 rows, probes and cgroups */
+	CHECK_EQ(on_page, 22);
 	CHECK(!strcmp(view_find("biolatency")->html_args, "-D --heatmap"));
 	CHECK(!strcmp(view_find("runqlat")->html_args, "--heatmap"));
 	CHECK(!strcmp(view_find("tcplife")->html_args, "--all"));
@@ -46,6 +47,7 @@ static void test_summary_and_page_views(void)
 	CHECK(view_find("biolatency")->kind == VIEW_HISTOGRAM);
 	CHECK(view_find("offcputime")->kind == VIEW_PROFILE);
 	CHECK(view_find("cachestat")->kind == VIEW_TABLE);
+	CHECK(view_find("cgroups")->kind == VIEW_TABLE);
 	CHECK(view_find("opensnoop")->kind == VIEW_LISTING);
 }
 

@@ -98,6 +98,7 @@ static int write_snapshot(struct split *s, uint64_t ts)
 {
 	for (uint32_t i = 0; i < s->procs.len; i++) {
 		const struct proc_entry *e = &s->procs.entries[i];
+		const struct proc_cgroup *cg = proctable_cgroup(&s->procs, e);
 		struct ebr_value v[EBR_BUILD_FIELDS] = { 0 };
 		int err;
 
@@ -110,7 +111,9 @@ static int write_snapshot(struct split *s, uint64_t ts)
 		v[EBR_F_PROC_TASK_ARGS].s = e->args;
 		v[EBR_F_PROC_TASK_ARGS].len = e->args ? e->args_len : 0;
 		v[EBR_F_PROC_TASK_START_NS].u = e->start_ns;
-		v[EBR_F_PROC_TASK_CGROUP].s = e->cgroup ? e->cgroup : "";
+		v[EBR_F_PROC_TASK_CGROUP].s = cg ? cg->path : "";
+		v[EBR_F_PROC_TASK_CGROUP_ID].u = cg ? cg->id : 0;
+		v[EBR_F_PROC_TASK_CONTAINER].s = cg ? cg->container : "";
 		v[EBR_F_PROC_TASK_CWD].s = e->cwd ? e->cwd : "";
 		v[EBR_F_PROC_TASK_THREADS].u = 1;
 		err = ebr_writer_event(s->w, EBR_EV_PROC_TASK, ts, 0, v);
