@@ -14,6 +14,7 @@ import json
 import os
 import re
 import shutil
+import socket
 import statistics
 import subprocess
 import sys
@@ -23,8 +24,13 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 LOAD = [sys.executable, os.path.join(HERE, "load.py")]
 FAMILIES = ["block", "proc", "file", "tcp", "sched", "profile"]  # ebrec record's default
-PG_PORT = 54329
-NGINX_PORT = 8089
+
+
+def free_port():
+    """A loopback TCP port nothing listens on now (another PostgreSQL or web server may)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
 
 
 def recordings():
@@ -42,7 +48,7 @@ def as_postgres(cmd):
 
 
 class Postgres:
-    """A cluster of its own in a temporary directory, on 127.0.0.1:PG_PORT, scale 10."""
+    """A cluster of its own in a temporary directory, on a free loopback port, scale 10."""
     name = "PostgreSQL under pgbench"
     unit = "TPS"
 
@@ -54,15 +60,16 @@ class Postgres:
         self.dir = tempfile.mkdtemp(prefix="ebrec-bench-pg-", dir=base)
         os.chmod(self.dir, 0o755)
         shutil.chown(self.dir, "postgres")
-        self.load = ["pgbench", "-h", "127.0.0.1", "-p", str(PG_PORT), "-U", "postgres",
+        self.port = free_port()
+        self.load = ["pgbench", "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres",
                      "-c", "4", "-j", "2", "-T", str(seconds), "postgres"]
 
     def start(self):
         d = self.dir
         as_postgres(f"{self.bin}/initdb -D {d}/data -A trust")
-        as_postgres(f"{self.bin}/pg_ctl -D {d}/data -w -l {d}/log -o \"-k {d} -p {PG_PORT} "
+        as_postgres(f"{self.bin}/pg_ctl -D {d}/data -w -l {d}/log -o \"-k {d} -p {self.port} "
                     f"-c listen_addresses=127.0.0.1\" start")
-        subprocess.run(["pgbench", "-h", "127.0.0.1", "-p", str(PG_PORT), "-U", "postgres",
+        subprocess.run(["pgbench", "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres",
                         "-i", "-s", "10", "-q", "postgres"], check=True,
                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
@@ -87,8 +94,9 @@ class Nginx:
         self.dir = tempfile.mkdtemp(prefix="ebrec-bench-nginx-", dir=base)
         os.chmod(self.dir, 0o755)  # the workers run as nobody
         self.conf = os.path.join(self.dir, "nginx.conf")
+        self.port = free_port()
         self.load = ["wrk", "-t2", "-c16", f"-d{seconds}s",
-                     f"http://127.0.0.1:{NGINX_PORT}/index.html"]
+                     f"http://127.0.0.1:{self.port}/index.html"]
 
     def start(self):
         d = self.dir
@@ -99,7 +107,7 @@ class Nginx:
             f.write(f"worker_processes 2;\npid {d}/nginx.pid;\nerror_log {d}/error.log;\n"
                     "events { worker_connections 1024; }\n"
                     f"http {{\n\taccess_log {d}/access.log;\n"
-                    f"\tserver {{ listen 127.0.0.1:{NGINX_PORT}; root {d}; }}\n}}\n")
+                    f"\tserver {{ listen 127.0.0.1:{self.port}; root {d}; }}\n}}\n")
         subprocess.run(["nginx", "-c", self.conf], check=True)
 
     def stop(self):
