@@ -198,8 +198,9 @@ int cmd_list(int argc, char **argv,
 				printf("           ?   perf_event cpu-clock (opened when recording starts)\n");
 				continue;
 			}
-			printf("           %-3s %s%s\n", state, f->progs[p].tracepoint,
-			       f->progs[p].optional ? " (optional)" : "");
+			printf("           %-3s %s%s%s\n", state, f->progs[p].tracepoint,
+			       f->progs[p].optional ? " (optional)" : "",
+			       f->progs[p].named_only ? " (only when -e names the family)" : "");
 		}
 	}
 	features_close(feat);
