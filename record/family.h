@@ -103,6 +103,8 @@ struct bpf_link;
 struct family {
 	const char *name;
 	const char *desc;
+	/* what it cost when last measured (docs/BENCH.md "Real workloads"), for `ebrec list` */
+	const char *cost;
 	bool opt_in; /* costly: recorded only when -e names it */
 	const struct family_prog *progs;
 	size_t nprogs;
@@ -130,6 +132,8 @@ struct family {
 
 extern const struct family *const families[];
 extern const size_t nfamilies;
+/* When and how the families' costs (struct family.cost) were measured, for `ebrec list` */
+extern const char family_costs_measured[];
 
 const struct family *family_find(const char *name);
 
