@@ -538,8 +538,9 @@ def main():
     ap.add_argument("--only", help="workloads whose name contains this")
     ap.add_argument("--prod", choices=("also", "only", "no"), default="also",
                     help="the real workloads (PostgreSQL, nginx): also, only them, or not")
+    # 3 rounds of 4 s: about 10 minutes (each recording also takes 2-4 s to load and detach)
     ap.add_argument("--prod-rounds", type=int, default=3)
-    ap.add_argument("--prod-seconds", type=int, default=5)
+    ap.add_argument("--prod-seconds", type=int, default=4)
     a = ap.parse_args()
     if os.geteuid() != 0:
         sys.exit("make bench records with BPF, perf and trace-cmd: run it as root")
