@@ -197,15 +197,19 @@ demo: deps
 
 # ebrec against perf and trace-cmd on the same workloads (tests/bench/bench.py): docs/BENCH.md.
 # bench-quick: one round of smaller workloads, for development (build/bench-quick.md).
-BENCH_PACKAGES := linux-perf trace-cmd fio
-.PHONY: bench bench-quick bench-prep
+# bench-prod: the real workloads alone, PostgreSQL under pgbench and nginx under wrk
+# (tests/bench/prod.py), about 10 minutes (build/bench-prod.md).
+BENCH_PACKAGES := linux-perf trace-cmd fio postgresql nginx wrk
+.PHONY: bench bench-quick bench-prod bench-prep
 bench-prep: deps
 	$(Q)tests/install-deps.sh $(BENCH_PACKAGES)
 	$(Q)$(MAKE) --no-print-directory all $(WORKLOADS)
 bench: bench-prep
 	$(Q)$(PYTHON) tests/bench/bench.py --rounds 5
 bench-quick: bench-prep
-	$(Q)$(PYTHON) tests/bench/bench.py --rounds 1 --scale 0.1 --out build/bench-quick.md
+	$(Q)$(PYTHON) tests/bench/bench.py --rounds 1 --scale 0.1 --prod no --out build/bench-quick.md
+bench-prod: bench-prep
+	$(Q)$(PYTHON) tests/bench/bench.py --prod only --out build/bench-prod.md
 
 # samples/: records every sample again (root; installs PostgreSQL, nginx and wrk), or only
 # remakes the checked-in reports of the traces as they are (sample-reports).

@@ -189,6 +189,7 @@ int cmd_list(int argc, char **argv,
 		printf("%-10s %s  %s%s\n", f->name, !feat ? "unknown" : usable ? "supported" : "UNSUPPORTED",
 		       f->desc, f->opt_in ? " (recorded only when -e names it)" : "");
 		printf("           views: %s\n", views_of(f->name, views, sizeof(views)));
+		printf("           cost: %s\n", f->cost);
 		for (size_t p = 0; p < f->nprogs; p++) {
 			const char *state = !feat ? "?" :
 					    features_has_hook(feat, &f->progs[p]) ? "yes" :
@@ -198,8 +199,9 @@ int cmd_list(int argc, char **argv,
 				printf("           ?   perf_event cpu-clock (opened when recording starts)\n");
 				continue;
 			}
-			printf("           %-3s %s%s\n", state, f->progs[p].tracepoint,
-			       f->progs[p].optional ? " (optional)" : "");
+			printf("           %-3s %s%s%s\n", state, f->progs[p].tracepoint,
+			       f->progs[p].optional ? " (optional)" : "",
+			       f->progs[p].named_only ? " (only when -e names the family)" : "");
 		}
 	}
 	features_close(feat);
@@ -208,5 +210,6 @@ int cmd_list(int argc, char **argv,
 	       "           uprobe:PATH:FUNC, uretprobe:PATH:FUNC, usdt:PATH:PROVIDER:NAME ('ebrec "
 	       "list PROBE' lists them)\n"
 	       "           views: probes\n", "probes", "supported");
+	printf("%s\n", family_costs_measured);
 	return 0;
 }

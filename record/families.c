@@ -15,6 +15,11 @@ const struct family *const families[] = {
 };
 const size_t nfamilies = ARRAY_SIZE(families);
 
+const char family_costs_measured[] =
+	"costs: measured 2026-12-04 by make bench-prod on a shared 2-CPU VM, the kernel's CPU\n"
+	"       from bpf_stats (docs/BENCH.md, \"Real workloads\"); a share of the machine is\n"
+	"       about what a server that keeps every CPU busy loses of its throughput";
+
 const struct family *family_find(const char *name)
 {
 	for (size_t i = 0; i < nfamilies; i++)

@@ -41,6 +41,7 @@ struct family_prog {
 	const char *tracepoint;
 	bool optional;   /* the family works without it (feature-probed) */
 	size_t skel_off; /* where the skeleton keeps the program: see FAMILY_PROG */
+	bool named_only; /* loaded only when -e names the families: too costly for the default */
 };
 
 /*
@@ -48,7 +49,10 @@ struct family_prog {
  * the skeleton lacks does not compile (the file needs ebrec.skel.h).
  */
 #define FAMILY_PROG(tracepoint, optional, prog)                                            \
-	{ (tracepoint), (optional), offsetof(struct ebrec_bpf, progs.prog) }
+	{ (tracepoint), (optional), offsetof(struct ebrec_bpf, progs.prog), false }
+/* A program that a recording without -e leaves out (docs/BENCH.md: what it costs). */
+#define FAMILY_PROG_NAMED(tracepoint, optional, prog)                                      \
+	{ (tracepoint), (optional), offsetof(struct ebrec_bpf, progs.prog), true }
 
 /* The skeleton's program of fp. */
 static inline struct bpf_program *family_prog_get(const struct ebrec_bpf *skel,
@@ -73,7 +77,14 @@ struct family_opts {
 	long freq;       /* -F: sampling frequency in Hz, 0 for the family's default */
 	bool idle;       /* -I: sample the idle tasks too */
 	uint32_t ustack_copy; /* --call-graph dwarf,SIZE: user stack bytes copied; 0: fp */
+	bool named;      /* -e named the families: their named_only programs load too */
 };
+
+/* Whether the recording loads fp, if the kernel has its hook. */
+static inline bool family_prog_selected(const struct family_prog *fp, const struct family_opts *o)
+{
+	return !fp->named_only || o->named;
+}
 
 struct features;
 
@@ -93,6 +104,8 @@ struct bpf_link;
 struct family {
 	const char *name;
 	const char *desc;
+	/* what it cost when last measured (docs/BENCH.md "Real workloads"), for `ebrec list` */
+	const char *cost;
 	bool opt_in; /* costly: recorded only when -e names it */
 	const struct family_prog *progs;
 	size_t nprogs;
@@ -120,6 +133,8 @@ struct family {
 
 extern const struct family *const families[];
 extern const size_t nfamilies;
+/* When and how the families' costs (struct family.cost) were measured, for `ebrec list` */
+extern const char family_costs_measured[];
 
 const struct family *family_find(const char *name);
 

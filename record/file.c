@@ -28,22 +28,22 @@ static const struct family_prog file_progs[] = {
 	FAMILY_PROG("syscalls:sys_exit_chdir", true, file_chdir_exit),
 	FAMILY_PROG("syscalls:sys_enter_fchdir", true, file_fchdir_enter),
 	FAMILY_PROG("syscalls:sys_exit_fchdir", true, file_fchdir_exit),
-	FAMILY_PROG("syscalls:sys_enter_read", false, file_read_enter),
-	FAMILY_PROG("syscalls:sys_exit_read", false, file_read_exit),
-	FAMILY_PROG("syscalls:sys_enter_write", false, file_write_enter),
-	FAMILY_PROG("syscalls:sys_exit_write", false, file_write_exit),
-	FAMILY_PROG("syscalls:sys_enter_pread64", true, file_pread64_enter),
-	FAMILY_PROG("syscalls:sys_exit_pread64", true, file_pread64_exit),
-	FAMILY_PROG("syscalls:sys_enter_pwrite64", true, file_pwrite64_enter),
-	FAMILY_PROG("syscalls:sys_exit_pwrite64", true, file_pwrite64_exit),
-	FAMILY_PROG("syscalls:sys_enter_readv", true, file_readv_enter),
-	FAMILY_PROG("syscalls:sys_exit_readv", true, file_readv_exit),
-	FAMILY_PROG("syscalls:sys_enter_writev", true, file_writev_enter),
-	FAMILY_PROG("syscalls:sys_exit_writev", true, file_writev_exit),
-	FAMILY_PROG("syscalls:sys_enter_fsync", true, file_fsync_enter),
-	FAMILY_PROG("syscalls:sys_exit_fsync", true, file_fsync_exit),
-	FAMILY_PROG("syscalls:sys_enter_fdatasync", true, file_fdatasync_enter),
-	FAMILY_PROG("syscalls:sys_exit_fdatasync", true, file_fdatasync_exit),
+	FAMILY_PROG_NAMED("syscalls:sys_enter_read", false, file_read_enter),
+	FAMILY_PROG_NAMED("syscalls:sys_exit_read", false, file_read_exit),
+	FAMILY_PROG_NAMED("syscalls:sys_enter_write", false, file_write_enter),
+	FAMILY_PROG_NAMED("syscalls:sys_exit_write", false, file_write_exit),
+	FAMILY_PROG_NAMED("syscalls:sys_enter_pread64", true, file_pread64_enter),
+	FAMILY_PROG_NAMED("syscalls:sys_exit_pread64", true, file_pread64_exit),
+	FAMILY_PROG_NAMED("syscalls:sys_enter_pwrite64", true, file_pwrite64_enter),
+	FAMILY_PROG_NAMED("syscalls:sys_exit_pwrite64", true, file_pwrite64_exit),
+	FAMILY_PROG_NAMED("syscalls:sys_enter_readv", true, file_readv_enter),
+	FAMILY_PROG_NAMED("syscalls:sys_exit_readv", true, file_readv_exit),
+	FAMILY_PROG_NAMED("syscalls:sys_enter_writev", true, file_writev_enter),
+	FAMILY_PROG_NAMED("syscalls:sys_exit_writev", true, file_writev_exit),
+	FAMILY_PROG_NAMED("syscalls:sys_enter_fsync", true, file_fsync_enter),
+	FAMILY_PROG_NAMED("syscalls:sys_exit_fsync", true, file_fsync_exit),
+	FAMILY_PROG_NAMED("syscalls:sys_enter_fdatasync", true, file_fdatasync_enter),
+	FAMILY_PROG_NAMED("syscalls:sys_exit_fdatasync", true, file_fdatasync_exit),
 	FAMILY_PROG("filemap:mm_filemap_get_pages", true, cache_get_pages),
 	FAMILY_PROG("filemap:mm_filemap_fault", true, cache_fault),
 	FAMILY_PROG("filemap:mm_filemap_add_to_page_cache", true, cache_add_folio),
@@ -79,6 +79,8 @@ static int file_snapshot(const struct family_env *env)
 	snprintf(buf, sizeof(buf), "%llu", (unsigned long long)env->opts->min_us);
 	err = ebr_writer_meta(env->writer, "file.min_us", buf);
 	err = err ?: ebr_writer_meta(env->writer, "file.fs", env->opts->fs ? env->opts->fs : "");
+	/* without -e, reads, writes and syncs are not traced (FAMILY_PROG_NAMED) */
+	err = err ?: ebr_writer_meta(env->writer, "file.slow_io", env->opts->named ? "1" : "0");
 	return errno_of_ebr(err);
 }
 
@@ -152,8 +154,11 @@ static int file_sample(const struct family_env *env, uint64_t now)
 
 const struct family file_family = {
 	.name = "file",
-	.desc = "files: every open (whole paths), reads/writes/syncs slower than --min-us, "
-		"page-cache counters",
+	.desc = "files: every open (whole paths), page-cache counters; when -e names it, also "
+		"reads/writes/syncs slower than --min-us",
+	.cost = "0.9 us per open (0.45 its programs, 0.48 the kernel's syscall tracing path): 0.9% "
+		"of the machine under nginx (19,000 opens/s); -e file adds 0.6 us per read or write "
+		"of any file or socket (nginx: 1.5% more)",
 	.progs = file_progs,
 	.nprogs = ARRAY_SIZE(file_progs),
 	.probes = file_probes,

@@ -189,7 +189,8 @@ int record_load(struct recorder *rec, const struct features *feat)
 	bpf_object__for_each_program(prog, rec->skel->obj) {
 		const struct family_prog *fp = prog_in(rec->skel, rec->fams, rec->nfams, prog);
 
-		bpf_program__set_autoload(prog, fp && features_has_hook(feat, fp));
+		bpf_program__set_autoload(prog, fp && features_has_hook(feat, fp) &&
+					  family_prog_selected(fp, &rec->o.fam));
 	}
 	/* a generic program when a probe of its kind is recorded */
 	for (int kind = EBR_GEN_TRACEPOINT; kind <= EBR_GEN_USDT; kind++)

@@ -380,5 +380,6 @@ int record_select_families(struct recorder *rec)
 	}
 	if (!rec->nfams && !g->nspecs)
 		return record_usage_error("-e names no family and no probe");
+	rec->o.fam.named = true;
 	return check_probe_options(rec);
 }

@@ -228,6 +228,8 @@ const struct family proc_family = {
 	.name = "proc",
 	.desc = "processes: a snapshot at the start, then every fork, exec (with arguments and "
 		"result) and exit",
+	.cost = "0.7 us per fork, 4.3 per exec (its arguments copied), 1.2 per exit: under 0.05% of "
+		"the machine under pgbench and nginx",
 	.progs = proc_progs,
 	.nprogs = ARRAY_SIZE(proc_progs),
 	.probes = proc_probes,

@@ -304,6 +304,8 @@ const struct family tcp_family = {
 	.desc = "TCP sessions: every state change with byte counts, accepts, retransmits and "
 		"resets; the sessions open at the start and the end (-p is applied by the report: "
 		"state changes run in other tasks' context)",
+	.cost = "about 1 us per state change, accept or retransmit: under 0.01% of the machine "
+		"under pgbench and nginx",
 	.progs = tcp_progs,
 	.nprogs = ARRAY_SIZE(tcp_progs),
 	.probes = tcp_probes,

@@ -27,6 +27,8 @@ struct uproc {
 	uint32_t nmaps;
 	struct umap *maps; /* by start */
 	uint64_t scanned_ns;
+	uint32_t maps_added;       /* mappings put since the process was first seen */
+	uint8_t rescan_shift;      /* the next rescan waits RESCAN_NS << rescan_shift */
 	struct unwinder *unwinder; /* --call-graph dwarf: its objects' CFI, or NULL */
 	bool maps_changed;         /* since the unwinder was given its modules */
 	uint64_t unwound_seq;      /* when it was last unwound (usyms.unwind_seq) */

@@ -219,6 +219,13 @@ void top_view_end(struct view_run *vr, struct report_out *out, const struct loss
 	view_rows_finish(vr, out, ls);
 }
 
+bool file_slow_io_recorded(const struct ebr_reader *r)
+{
+	const char *v = ebr_reader_meta(r, "file.slow_io");
+
+	return !v || strcmp(v, "0");
+}
+
 void top_view_json_tail(struct view_run *vr, struct json *j)
 {
 	const struct top_view *s = vr->state;
@@ -226,8 +233,10 @@ void top_view_json_tail(struct view_run *vr, struct json *j)
 
 	json_u64(j, "more_rows", s->more);
 	json_u64(j, "dropped", s->w.t.dropped);
-	if (s->table->kind == TOP_FILE)
+	if (s->table->kind == TOP_FILE) {
 		json_u64(j, "recorded_min_us", rec_min ? strtoull(rec_min, NULL, 10) : 0);
+		json_bool(j, "recorded_slow_io", file_slow_io_recorded(vr->out->tf->r));
+	}
 }
 
 void top_view_text_tail(struct view_run *vr, FILE *f)
@@ -236,7 +245,10 @@ void top_view_text_tail(struct view_run *vr, FILE *f)
 	const char *rec_min = ebr_reader_meta(vr->out->tf->r, "file.min_us");
 	char safe[64];
 
-	if (s->table->kind == TOP_FILE && rec_min && strcmp(rec_min, "0"))
+	if (s->table->kind == TOP_FILE && !file_slow_io_recorded(vr->out->tf->r))
+		fprintf(f, "note: recorded without -e: reads and writes were not traced (READS and "
+			   "WRITES are 0); record with '-e file' to count them\n");
+	else if (s->table->kind == TOP_FILE && rec_min && strcmp(rec_min, "0"))
 		fprintf(f, "note: recorded with --min-us %s: READS and WRITES count the reads and "
 			   "writes that took at least that long (record with --min-us 0 for all)\n",
 			text_safe(rec_min, safe, sizeof(safe)));

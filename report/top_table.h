@@ -52,6 +52,8 @@ void top_view_begin(struct view_run *vr, struct report_out *out);
 void top_view_end(struct view_run *vr, struct report_out *out, const struct losses *ls);
 void top_view_release(struct view_run *vr);
 /* "more_rows", "dropped" (and filetop's "recorded_min_us"); filetop's note on --min-us */
+/* Whether the trace's reads, writes and syncs were traced (META file.slow_io; older: yes). */
+bool file_slow_io_recorded(const struct ebr_reader *r);
 void top_view_json_tail(struct view_run *vr, struct json *j);
 void top_view_text_tail(struct view_run *vr, FILE *f);
 

@@ -332,6 +332,7 @@ static void fsslower_json_tail(struct view_run *vr, struct json *j)
 
 	json_str(j, "recorded_fs", ebr_reader_meta(vr->out->tf->r, "file.fs"));
 	json_u64(j, "recorded_min_us", rec_min ? strtoull(rec_min, NULL, 10) : 0);
+	json_bool(j, "recorded_slow_io", file_slow_io_recorded(vr->out->tf->r));
 }
 
 static void fsslower_text_tail(struct view_run *vr, FILE *f)
@@ -341,6 +342,9 @@ static void fsslower_text_tail(struct view_run *vr, FILE *f)
 	const char *rec_fs = ebr_reader_meta(vr->out->tf->r, "file.fs");
 	char safe[64];
 
+	if (!file_slow_io_recorded(vr->out->tf->r))
+		fprintf(f, "note: recorded without -e: reads, writes and syncs were not traced, "
+			   "only opens are listed; record with '-e file' to see them\n");
 	if (rec_min && strtoull(rec_min, NULL, 10) * 1000 > s->model.min_ns)
 		fprintf(f, "note: recorded with --min-us %s: faster reads, writes and syncs "
 			   "are not in this trace, and faster opens were recorded without their "

@@ -1,0 +1,44 @@
+"""Runs a load generator (pgbench, wrk), as `ebrec record`'s COMMAND or alone, its output passed
+through; then says on stderr the CPU it and its children took, so that the bench can tell the
+recorder's own CPU from the load's. With --bpf-stats FILE, also writes to FILE the recorder's
+BPF programs as `bpftool prog show` lists them (their run_time_ns and run_cnt, counted while
+kernel.bpf_stats_enabled=1), read here because they are unloaded when the recorder ends."""
+import json
+import os
+import resource
+import subprocess
+import sys
+
+args = sys.argv[1:]
+stats = None
+if args[:1] == ["--bpf-stats"]:
+    stats, args = args[1], args[2:]
+rc = subprocess.call(args)
+
+def recorder_prog_ids():
+    """The ids of the programs whose descriptors the recorder (our parent) holds."""
+    ids = set()
+    fdinfo = f"/proc/{os.getppid()}/fdinfo"
+    for fd in os.listdir(fdinfo):
+        try:
+            with open(os.path.join(fdinfo, fd)) as f:
+                for line in f:
+                    if line.startswith("prog_id:"):
+                        ids.add(int(line.split()[1]))
+        except OSError:
+            continue  # closed meanwhile
+    return ids
+
+
+if stats:
+    mine = recorder_prog_ids()
+    out = subprocess.run(["bpftool", "-j", "prog", "show"], capture_output=True, text=True).stdout
+    progs = [p for p in json.loads(out or "[]") if p.get("id") in mine]
+    with open(stats, "w") as f:
+        json.dump(progs, f)
+cpu = 0.0
+for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN):
+    ru = resource.getrusage(who)
+    cpu += ru.ru_utime + ru.ru_stime
+print(f"ebrec-bench load cpu: {cpu:.6f}", file=sys.stderr, flush=True)
+sys.exit(rc)
