@@ -257,6 +257,8 @@ struct ebr_rec_stack {
 #define EBR_UREG_IP 16
 #define EBR_USTACK_COPY_MAX 16384 /* --call-graph dwarf,SIZE: the largest SIZE */
 #define EBR_USTACK_COPY_DEFAULT 8192 /* as perf's */
+/* a copy that failed at once is retried in chunks of this many bytes (bpf/stack.bpf.h) */
+#define EBR_USTACK_CHUNK 512
 
 struct ebr_rec_stack_copy {
 	struct ebr_rec_hdr hdr;
