@@ -291,9 +291,10 @@ static int check_profile_options(const struct recorder *rec)
 	if ((rec->o.freq || rec->o.fam.idle) && !family_selected(rec, &profile_family))
 		return record_usage_error("-F and -I apply to the profile family, which is not selected");
 	if (rec->o.call_graph_set && !family_selected(rec, &profile_family) &&
-	    !family_selected(rec, &offcpu_family))
-		return record_usage_error("--call-graph applies to the profile and offcpu families, "
-				   "neither of which is selected");
+	    !family_selected(rec, &offcpu_family) && !rec->o.generic.nspecs)
+		return record_usage_error("--call-graph applies to the profile and offcpu families "
+				   "and to probes' user stacks (+ustack, --stacks), and none is "
+				   "selected");
 	if (!rec->o.freq)
 		return 0;
 	if (max_hz > 0 && rec->o.freq > max_hz)
