@@ -86,7 +86,9 @@ static __attribute__((noinline)) void ebr_unwind_holed(double until)
 	char buf[8192]; /* holds one whole page wherever it starts */
 	uintptr_t page = ((uintptr_t)buf + 4095) & ~(uintptr_t)4095;
 
-	memset(buf, 1, sizeof(buf));
+	/* what a process's stack may hold, which no trace may (tests/e2e/test_unwind.py) */
+	for (size_t i = 0; i < sizeof(buf); i++)
+		buf[i] = "ebrec-private-stack-bytes "[i % 26];
 	/* its page is now as one never touched: reading it faults, which a BPF copy may not */
 	if (madvise((void *)page, 4096, MADV_DONTNEED) != 0)
 		perror("madvise");
