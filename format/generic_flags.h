@@ -8,7 +8,7 @@
 
 #define EBR_GENERIC_STR_CUT 16u /* a string filled its room (EBR_GENERIC_STR_MAX): it may be cut */
 /*
- * --call-graph dwarf (1.5): the user stack was unwound by the recorder from a copy of the
+ * --call-graph dwarf: the user stack was unwound by the recorder from a copy of the
  * registers and stack, as profile.sample's EBR_STACK_USER_DWARF (whose bit 16 is taken here)
  */
 #define EBR_GENERIC_USER_DWARF 64u
