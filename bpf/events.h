@@ -272,8 +272,11 @@ struct ebr_rec_stack {
 #define EBR_UREGS 17
 #define EBR_UREG_SP 7
 #define EBR_UREG_IP 16
+#define EBR_UREGS_BYTES (EBR_UREGS * 8)
 #define EBR_USTACK_COPY_MAX 16384 /* --call-graph dwarf,SIZE: the largest SIZE */
 #define EBR_USTACK_COPY_DEFAULT 8192 /* as perf's */
+/* a copy that failed at once is retried in chunks of this many bytes (bpf/stack.bpf.h) */
+#define EBR_USTACK_CHUNK 512
 
 struct ebr_rec_stack_copy {
 	struct ebr_rec_hdr hdr;
@@ -303,6 +306,12 @@ struct ebr_rec_stack_copy {
 /* where the variable parts of data[] may start (a power of two, for the verifier's bounds) */
 #define EBR_GENERIC_OFF_MASK 0x3fff
 #define EBR_GENERIC_DATA (EBR_GENERIC_OFF_MASK + 1 + 2048)
+/*
+ * --call-graph dwarf: the most data[] holds when a +ustack probe copies the user registers
+ * and stack in place of the user frames (EBR_GEN_REC_USER_COPY)
+ */
+#define EBR_GENERIC_DATA_COPY (EBR_GENERIC_OFF_MASK + 1 + EBR_KSTACK_MAX * 8 + \
+			       EBR_UREGS_BYTES + EBR_USTACK_COPY_MAX + EBR_USTACK_CHUNK)
 
 /* What probe i is (ebr_generic_cfg.kind). */
 enum {
@@ -323,6 +332,12 @@ enum {
  */
 #define EBR_GEN_NOT_SELF 4u
 #define EBR_GEN_DYN_REL 0x8000u /* dyn_off: a __rel_loc field (offset from the field's end) */
+/*
+ * ebr_rec_generic.flags, in the ring only (record/ takes it off): after the kernel frames,
+ * EBR_UREGS user registers and the copy of the user stack to the record's end, in place of
+ * the user frames (--call-graph dwarf)
+ */
+#define EBR_GEN_REC_USER_COPY 0x80000000u
 
 
 /* What generic probe i copies: entry i of the map ebr_generic_probes. */
@@ -344,7 +359,8 @@ struct ebr_generic_cfg {
  * One event of a generic probe. data[] holds raw_len bytes of raw data (a tracepoint's record
  * from its offset 8 on, its 8 bytes of common fields not being readable from BPF; or the
  * arguments, 8 bytes each), then nstr strings (each a __u16 length, its NUL not included,
- * then its bytes), then at the next multiple of 8 the kernel and the user stack, leaf first.
+ * then its bytes), then at the next multiple of 8 the kernel and the user stack, leaf first
+ * (or, with EBR_GEN_REC_USER_COPY, the kernel stack, the user registers and stack copy).
  */
 struct ebr_rec_generic {
 	struct ebr_rec_hdr hdr;
@@ -355,7 +371,7 @@ struct ebr_rec_generic {
 	__u16 str_len;  /* bytes of the strings, their lengths included */
 	__u16 kdepth, udepth;
 	char comm[EBR_COMM_LEN];
-	__u8 data[EBR_GENERIC_DATA];
+	__u8 data[EBR_GENERIC_DATA_COPY];
 };
 
 /* cachestat's per-CPU counters (map cache_counters), read by record/ once a second. */
@@ -386,7 +402,9 @@ _Static_assert(sizeof(struct ebr_rec_stack_copy) == 64 + 18 * 8 + EBR_USTACK_COP
 _Static_assert(__builtin_offsetof(struct ebr_rec_stack_copy, comm) ==
 		       __builtin_offsetof(struct ebr_rec_stack, comm), "stack records share a prefix");
 _Static_assert(sizeof(struct ebr_generic_cfg) == 40, "ebr_generic_cfg layout");
-_Static_assert(sizeof(struct ebr_rec_generic) == 56 + EBR_GENERIC_DATA, "rec_generic layout");
+_Static_assert(sizeof(struct ebr_rec_generic) == 56 + EBR_GENERIC_DATA_COPY,
+	       "rec_generic layout");
+_Static_assert(sizeof(struct ebr_rec_generic) <= 65535, "a record's size fits ebr_rec_hdr.size");
 _Static_assert(EBR_PROBE_MAX == EBR_PROBE_GENERIC_BASE + EBR_GENERIC_MAX, "generic probe ids");
 #endif
 

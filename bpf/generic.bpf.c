@@ -30,9 +30,13 @@ struct {
 	__type(value, struct ebr_generic_cfg);
 } ebr_generic_probes SEC(".maps");
 
-/* One record being built per CPU: generic programs do not nest (trace_call_bpf's guard). */
+/*
+ * One record being built per CPU, entry i for CPU i (record/ sizes it to the possible CPUs):
+ * generic programs do not nest (trace_call_bpf's guard). An array, not a per-CPU array, whose
+ * values the kernel bounds at 32 KiB: with a copy of the user stack, a record may be larger.
+ */
 struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__uint(max_entries, 1);
 	__type(key, __u32);
 	__type(value, struct ebr_rec_generic);
@@ -50,12 +54,12 @@ static __always_inline struct ebr_rec_generic *generic_begin(__u64 cookie,
 {
 	__u64 id = bpf_get_current_pid_tgid();
 	struct ebr_rec_generic *r;
-	__u32 zero = 0, probe = (__u32)cookie, tgid = id >> 32;
+	__u32 cpu = bpf_get_smp_processor_id(), probe = (__u32)cookie, tgid = id >> 32;
 
 	if ((ebr_target_tgid && ebr_target_tgid != tgid) || !ebr_current_cgroup_wanted())
 		return NULL;
 	*cfg = bpf_map_lookup_elem(&ebr_generic_probes, &probe);
-	r = bpf_map_lookup_elem(&ebr_generic_scratch, &zero);
+	r = bpf_map_lookup_elem(&ebr_generic_scratch, &cpu);
 	if (!*cfg || !r || ((*cfg)->flags & EBR_GEN_NOT_SELF && tgid == ebr_self_tgid))
 		return NULL;
 	ebr_current_comm(r->comm);
@@ -95,6 +99,31 @@ static __always_inline __u32 generic_add_str(struct ebr_rec_generic *r, __u32 of
 	return off + 2 + len;
 }
 
+/*
+ * --call-graph dwarf, a probe with +ustack: at data[off], the kernel stack (when kernel),
+ * then the user registers and the copy of the user stack that the recorder unwinds
+ * (EBR_GEN_REC_USER_COPY). Returns the bytes filled.
+ */
+static __always_inline __u32 generic_stack_copy(void *ctx, struct ebr_rec_generic *r,
+						 bool kernel, __u32 off)
+{
+	long kb = 0, ub;
+	__u32 regs_at;
+
+	if (kernel)
+		kb = ebr_kernel_stack(ctx, &r->data[off], &r->flags);
+	r->kdepth = kb / 8;
+	regs_at = off + kb;
+	ub = ebr_copy_user_stack(bpf_get_current_task_btf(), (__u64 *)&r->data[regs_at],
+				 &r->data[regs_at + EBR_UREGS_BYTES]);
+	if (ub < 0) {
+		r->flags |= EBR_STACK_USER_ERR;
+		return kb;
+	}
+	r->flags |= EBR_GEN_REC_USER_COPY;
+	return kb + EBR_UREGS_BYTES + ub;
+}
+
 /* The stacks the probe asks for, then the record handed over. off: bytes of data[] so far. */
 static __always_inline void generic_finish(void *ctx, struct ebr_rec_generic *r,
 					   const struct ebr_generic_cfg *cfg, __u32 off)
@@ -103,9 +132,13 @@ static __always_inline void generic_finish(void *ctx, struct ebr_rec_generic *r,
 
 	if (cfg->flags & (EBR_GEN_KSTACK | EBR_GEN_USTACK)) {
 		off = (off + 7) & ~7u & EBR_GENERIC_OFF_MASK;
-		bytes = ebr_capture_stacks_into(ctx, &r->data[off], cfg->flags & EBR_GEN_KSTACK,
-						cfg->flags & EBR_GEN_USTACK, &r->kdepth,
-						&r->udepth, &r->flags);
+		if (ebr_ustack_copy_bytes && cfg->flags & EBR_GEN_USTACK)
+			bytes = generic_stack_copy(ctx, r, cfg->flags & EBR_GEN_KSTACK, off);
+		else
+			bytes = ebr_capture_stacks_into(ctx, &r->data[off],
+							cfg->flags & EBR_GEN_KSTACK,
+							cfg->flags & EBR_GEN_USTACK, &r->kdepth,
+							&r->udepth, &r->flags);
 	}
 	size = (__u32)__builtin_offsetof(struct ebr_rec_generic, data) + off + bytes;
 	if (size > sizeof(*r))

@@ -87,71 +87,111 @@ static long ebr_vma_end_of(struct task_struct *task, struct vm_area_struct *vma,
 }
 
 /*
- * --call-graph dwarf: fills r with task's user registers (bpf_task_pt_regs: saved on entry to
- * the kernel, so they are the user's even when the sample interrupted the kernel), up to
- * ebr_ustack_copy_bytes of its user stack from the stack pointer, and the kernel stack (ctx:
- * the program's context); returns the size of the record that holds them. The copy ends at
- * the end of the stack's mapping, so a stack shorter than SIZE costs only what it holds; if a
- * page of it cannot be read (swapped out), the copy keeps what the first page holds, the
- * leaf's frame, rather than lose the sample. task must be the current task.
+ * A copy of n bytes of user stack at sp into dst that failed at once (some page of it is not
+ * present: never touched, as the stack's top between the exec's tables and its strings
+ * often is, or swapped out): chunk by chunk, EBR_USTACK_CHUNK bytes aligned in the address
+ * space so that none straddles two pages, a chunk that cannot be read left zero (the helper
+ * zeroes it). The frames the unwinder needs are in pages the process touched, on either side
+ * of a hole: copying only up to the first one lost the callers of every sample whose stack
+ * crossed it, for the whole life of the process.
+ */
+static __always_inline void ebr_copy_user_chunks(__u8 *dst, __u64 sp, __u32 n)
+{
+	__u32 off = 0;
+
+	for (int i = 0; i < EBR_USTACK_COPY_MAX / EBR_USTACK_CHUNK + 1; i++) {
+		__u32 len = EBR_USTACK_CHUNK - ((sp + off) & (EBR_USTACK_CHUNK - 1));
+
+		if (off >= n)
+			break;
+		if (len > n - off)
+			len = n - off;
+		/* the verifier's bounds, which it does not infer: off < n <= the largest SIZE */
+		off &= EBR_USTACK_COPY_MAX - 1;
+		asm volatile("if %[len] <= %[max] goto +1; %[len] = %[max]"
+			     : [len] "+r"(len)
+			     : [max] "i"(EBR_USTACK_CHUNK));
+		bpf_probe_read_user(dst + off, len, (void *)(sp + off));
+		off += len;
+	}
+}
+
+/*
+ * --call-graph dwarf: copies task's user registers into regs[EBR_UREGS] (bpf_task_pt_regs:
+ * saved on entry to the kernel, so they are the user's even when the sample interrupted the
+ * kernel) and up to ebr_ustack_copy_bytes of its user stack from the stack pointer into stack
+ * (room for EBR_USTACK_COPY_MAX + EBR_USTACK_CHUNK bytes). The copy ends at the end of the
+ * stack's mapping, so a stack shorter than SIZE costs only what it holds. Returns the bytes
+ * of stack copied, or -1 when the task has no user registers (a kernel thread). task must be
+ * the current task.
+ */
+static __always_inline long ebr_copy_user_stack(struct task_struct *task, __u64 *regs,
+						__u8 *stack)
+{
+#if defined(__TARGET_ARCH_x86)
+	struct ebr_vma_end vma = { 0 };
+	struct pt_regs *pt;
+	__u32 n;
+	__u64 sp;
+
+	if (!task->mm || (task->flags & 0x00200000 /* PF_KTHREAD */))
+		return -1;
+	pt = (struct pt_regs *)bpf_task_pt_regs(task);
+	/* DWARF numbering, x86-64 psABI: rax rdx rcx rbx rsi rdi rbp rsp r8-r15 rip */
+	regs[0] = pt->ax;
+	regs[1] = pt->dx;
+	regs[2] = pt->cx;
+	regs[3] = pt->bx;
+	regs[4] = pt->si;
+	regs[5] = pt->di;
+	regs[6] = pt->bp;
+	regs[7] = pt->sp;
+	regs[8] = pt->r8;
+	regs[9] = pt->r9;
+	regs[10] = pt->r10;
+	regs[11] = pt->r11;
+	regs[12] = pt->r12;
+	regs[13] = pt->r13;
+	regs[14] = pt->r14;
+	regs[15] = pt->r15;
+	regs[16] = pt->ip;
+	sp = pt->sp;
+	n = ebr_ustack_copy_bytes;
+	/* -EBUSY (its mm's lock is held): SIZE is copied, past the stack's end left zero */
+	if (bpf_find_vma(task, sp, ebr_vma_end_of, &vma, 0) == 0 && vma.end > sp &&
+	    vma.end - sp < n)
+		n = vma.end - sp;
+	n &= ~7u;
+	if (n > EBR_USTACK_COPY_MAX)
+		n = EBR_USTACK_COPY_MAX;
+	if (n && bpf_probe_read_user(stack, n, (void *)sp))
+		ebr_copy_user_chunks(stack, sp, n);
+	return n;
+#else
+	return -1; /* the registers' layout is known for x86-64 only */
+#endif
+}
+
+/*
+ * --call-graph dwarf: fills r with task's user registers and stack (ebr_copy_user_stack) and
+ * the kernel stack (ctx: the program's context); returns the size of the record that holds
+ * them. task must be the current task.
  */
 static __always_inline __u32 ebr_capture_stack_copy(void *ctx, struct task_struct *task,
 						   struct ebr_rec_stack_copy *r)
 {
 	__u32 flags = 0, n = 0;
-	long kb;
+	long ub, kb;
 
 	r->udepth = 0;
 	r->nregs = 0;
-#if defined(__TARGET_ARCH_x86)
-	if (task->mm && !(task->flags & 0x00200000 /* PF_KTHREAD */)) {
-		struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(task);
-		struct ebr_vma_end vma = { 0 };
-		__u64 sp;
-
-		/* DWARF numbering, x86-64 psABI: rax rdx rcx rbx rsi rdi rbp rsp r8-r15 rip */
-		r->regs[0] = regs->ax;
-		r->regs[1] = regs->dx;
-		r->regs[2] = regs->cx;
-		r->regs[3] = regs->bx;
-		r->regs[4] = regs->si;
-		r->regs[5] = regs->di;
-		r->regs[6] = regs->bp;
-		r->regs[7] = regs->sp;
-		r->regs[8] = regs->r8;
-		r->regs[9] = regs->r9;
-		r->regs[10] = regs->r10;
-		r->regs[11] = regs->r11;
-		r->regs[12] = regs->r12;
-		r->regs[13] = regs->r13;
-		r->regs[14] = regs->r14;
-		r->regs[15] = regs->r15;
-		r->regs[16] = regs->ip;
-		r->nregs = EBR_UREGS;
-		sp = regs->sp;
-		n = ebr_ustack_copy_bytes;
-		/* -EBUSY (its mm's lock is held): copy SIZE, the fallback below bounds it */
-		if (bpf_find_vma(task, sp, ebr_vma_end_of, &vma, 0) == 0 && vma.end > sp &&
-		    vma.end - sp < n)
-			n = vma.end - sp;
-		n &= ~7u;
-		if (n > EBR_USTACK_COPY_MAX)
-			n = EBR_USTACK_COPY_MAX;
-		if (n && bpf_probe_read_user(r->data, n, (void *)sp)) {
-			n = (4096 - (sp & 4095)) & ~7u;
-			if (n > ebr_ustack_copy_bytes)
-				n = ebr_ustack_copy_bytes & ~7u;
-			if (n > EBR_USTACK_COPY_MAX)
-				n = EBR_USTACK_COPY_MAX;
-			if (bpf_probe_read_user(r->data, n, (void *)sp))
-				n = 0;
-		}
-	} else {
+	ub = ebr_copy_user_stack(task, r->regs, r->data);
+	if (ub < 0) {
 		flags |= EBR_STACK_USER_ERR;
+	} else {
+		r->nregs = EBR_UREGS;
+		n = ub;
 	}
-#else
-	flags |= EBR_STACK_USER_ERR; /* the registers' layout is known for x86-64 only */
-#endif
 	if (n > EBR_USTACK_COPY_MAX)
 		n = EBR_USTACK_COPY_MAX;
 	r->ustack_len = (__u16)n;

@@ -18,8 +18,29 @@ struct generic_parts {
 	uint16_t str_lens[EBR_GENERIC_MAX_STRS];
 	const uint64_t *kframes, *uframes;
 	size_t kdepth, udepth;
+	/* EBR_GEN_REC_USER_COPY: the user registers and stack copy, to unwind */
+	uint64_t regs[EBR_UREGS];
+	uint32_t nregs;
+	const uint8_t *ustack;
+	size_t ustack_len;
 	bool malformed;
 };
+
+/* After the kernel frames at off: the user registers, then the stack copy to the end. */
+static void split_copy(const struct ebr_rec_generic *r, size_t have, size_t off,
+		       struct generic_parts *p)
+{
+	size_t regs_at = off + p->kdepth * 8;
+
+	if (have - regs_at < EBR_UREGS_BYTES) {
+		p->malformed = true;
+		return;
+	}
+	memcpy(p->regs, r->data + regs_at, EBR_UREGS_BYTES);
+	p->nregs = EBR_UREGS;
+	p->ustack = r->data + regs_at + EBR_UREGS_BYTES;
+	p->ustack_len = (have - regs_at - EBR_UREGS_BYTES) & ~(size_t)7;
+}
 
 static void split_record(const struct ebr_rec_generic *r, size_t size, unsigned nstr,
 			 struct generic_parts *p)
@@ -56,15 +77,19 @@ static void split_record(const struct ebr_rec_generic *r, size_t size, unsigned 
 	off = (end + 7) & ~(size_t)7;
 	frames = off < have ? (have - off) / 8 : 0;
 	p->kdepth = r->kdepth;
-	p->udepth = r->udepth;
+	p->udepth = r->flags & EBR_GEN_REC_USER_COPY ? 0 : r->udepth;
 	if (p->kdepth + p->udepth > frames) {
 		p->malformed = true;
 		p->kdepth = p->kdepth < frames ? p->kdepth : frames;
 		p->udepth = frames - p->kdepth < p->udepth ? frames - p->kdepth : p->udepth;
 	}
 	/* the frames are 8-aligned in the ring; the record's copy keeps that alignment */
-	p->kframes = (const uint64_t *)(const void *)(r->data + (off < have ? off : have));
+	if (off > have)
+		off = have;
+	p->kframes = (const uint64_t *)(const void *)(r->data + off);
 	p->uframes = p->kframes + p->kdepth;
+	if (r->flags & EBR_GEN_REC_USER_COPY)
+		split_copy(r, have, off, p);
 }
 
 /* A number of size bytes at offset of the tracepoint's record (which starts 8 bytes before raw). */
@@ -165,6 +190,8 @@ int generic_translate(struct translate_ctx *ctx, const void *rec, size_t size)
 	char strings[EBR_GENERIC_DATA + EBR_MAX_FIELDS + EBR_COMM_LEN + 1];
 	struct string_room room = { strings, strings + sizeof(strings), false };
 	struct generic_parts p;
+	uint64_t uframes[EBR_USTACK_MAX];
+	uint32_t flags;
 	size_t kskip = 0;
 	int err;
 
@@ -178,6 +205,18 @@ int generic_translate(struct translate_ctx *ctx, const void *rec, size_t size)
 		kskip = ksyms_tracing_frames(&ctx->stacks->k, p.kframes, p.kdepth);
 	p.kframes += kskip;
 	p.kdepth -= kskip;
+	flags = r->flags & ~EBR_GEN_REC_USER_COPY;
+	if (p.nregs) {
+		static const struct stack_unwound_bits bits = { EBR_GENERIC_USER_DWARF,
+								EBR_GENERIC_USER_WHOLE };
+		struct unwind_sample s = { r->tid, p.regs, p.nregs, p.ustack, p.ustack_len };
+
+		err = stack_unwind_copy(ctx->stacks, ctx->writer, r->pid, r->hdr.ts, &s, uframes,
+					&p.udepth, &bits, &flags);
+		if (err)
+			return err;
+		p.uframes = uframes;
+	}
 	for (uint32_t i = 0; i < probe->def.nfields; i++) {
 		const struct generic_field *f = &probe->src[i];
 		struct ebr_value *val = &v[i];
@@ -228,7 +267,7 @@ int generic_translate(struct translate_ctx *ctx, const void *rec, size_t size)
 			val->len = (uint32_t)p.udepth;
 			break;
 		case GSRC_FLAGS:
-			val->u = r->flags;
+			val->u = flags;
 			break;
 		}
 	}

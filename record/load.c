@@ -172,8 +172,12 @@ int record_load(struct recorder *rec, const struct features *feat)
 	if (err)
 		return err;
 	err = bpf_map__set_max_entries(rec->skel->maps.ebr_ring, (uint32_t)rec->o.buffer_size);
+	/* a generic record being built per CPU (bpf/generic.bpf.c) */
+	err = err ?: bpf_map__set_max_entries(rec->skel->maps.ebr_generic_scratch,
+					      (uint32_t)rec->ncpus);
 	if (err) {
-		fprintf(stderr, "ebrec record: cannot size the ring buffer: %s\n", strerror(-err));
+		fprintf(stderr, "ebrec record: cannot size the ring buffer or the probes' "
+				"scratch: %s\n", strerror(-err));
 		return err;
 	}
 	rec->skel->rodata->ebr_target_tgid = (uint32_t)rec->o.pid;
@@ -182,6 +186,8 @@ int record_load(struct recorder *rec, const struct features *feat)
 	rec->skel->rodata->ebr_target_cgroup_level = rec->cgroup_level;
 	rec->skel->rodata->ebr_have_ancestor_helper = rec->cgroup_id && have_ancestor_helper();
 	memcpy((char *)rec->skel->rodata->ebr_comm_filter, rec->o.generic.comm, EBR_COMM_LEN);
+	/* --call-graph dwarf: for profile, offcpu and the probes' user stacks alike */
+	rec->skel->rodata->ebr_ustack_copy_bytes = rec->o.fam.ustack_copy;
 	err = configure_families(rec, feat);
 	if (err)
 		return err;

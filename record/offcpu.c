@@ -24,7 +24,6 @@ static uint64_t offcpu_min_us(const struct family_opts *o)
 static int offcpu_configure(const struct family_env *env)
 {
 	env->skel->rodata->offcpu_min_ns = offcpu_min_us(env->opts) * 1000;
-	env->skel->rodata->ebr_ustack_copy_bytes = env->opts->ustack_copy;
 	return 0;
 }
 

@@ -47,10 +47,11 @@ static void usage(FILE *f)
 		"  --fs TYPE        file: slow operations on this file system type only (ext4, xfs...;\n"
 		"                   default: every file system on a block device)\n"
 		"  --call-graph fp|dwarf[,SIZE]\n"
-		"                   profile, offcpu: how user stacks are walked: by frame pointers\n"
-		"                   (fp, the default), or unwound with the objects' CFI from a copy\n"
-		"                   of SIZE bytes of stack (dwarf, default 8192, at most 16384): whole\n"
-		"                   through code built without frame pointers, at a higher cost\n"
+		"                   profile, offcpu, probes' +ustack: how user stacks are walked: by\n"
+		"                   frame pointers (fp, the default), or unwound with the objects'\n"
+		"                   CFI from a copy of SIZE bytes of stack (dwarf, default 8192, at\n"
+		"                   most 16384): whole through code built without frame pointers, at\n"
+		"                   a higher cost\n"
 		"  --fail-on-loss   exit 1 if any event was lost\n"
 		"  -f               overwrite FILE if it exists\n"
 		"  -v               show libbpf's warnings (verifier logs)\n"
@@ -302,9 +303,10 @@ static int check_profile_options(const struct recorder *rec)
 	if ((rec->o.freq || rec->o.fam.idle) && !family_selected(rec, &profile_family))
 		return record_usage_error("-F and -I apply to the profile family, which is not selected");
 	if (rec->o.call_graph_set && !family_selected(rec, &profile_family) &&
-	    !family_selected(rec, &offcpu_family))
-		return record_usage_error("--call-graph applies to the profile and offcpu families, "
-				   "neither of which is selected");
+	    !family_selected(rec, &offcpu_family) && !rec->o.generic.nspecs)
+		return record_usage_error("--call-graph applies to the profile and offcpu families "
+				   "and to probes' user stacks (+ustack, --stacks), and none is "
+				   "selected");
 	if (!rec->o.freq)
 		return 0;
 	if (max_hz > 0 && rec->o.freq > max_hz)

@@ -33,7 +33,6 @@ static long profile_hz(const struct family_opts *o)
 static int profile_configure(const struct family_env *env)
 {
 	env->skel->rodata->profile_idle = env->opts->idle;
-	env->skel->rodata->ebr_ustack_copy_bytes = env->opts->ustack_copy;
 	return 0;
 }
 

@@ -111,6 +111,28 @@ int stack_translate(struct translate_ctx *ctx, const void *rec, size_t size)
 	return stack_emit(ctx, &sp);
 }
 
+int stack_unwind_copy(struct stack_symbols *syms, struct ebr_writer *w, uint32_t pid,
+		      uint64_t ts, const struct unwind_sample *s, uint64_t *uframes,
+		      size_t *udepth, const struct stack_unwound_bits *bits, uint32_t *flags)
+{
+	bool whole = false;
+	int err;
+
+	err = usyms_unwind(&syms->u, w, pid, s, ts, uframes, EBR_USTACK_MAX, udepth, &whole);
+	if (err)
+		return err;
+	*flags |= bits->dwarf;
+	if (whole)
+		*flags |= bits->whole;
+	else if (*udepth == EBR_USTACK_MAX)
+		*flags |= EBR_STACK_USER_FULL;
+	if (!*udepth)
+		*flags |= EBR_STACK_USER_ERR;
+	syms->unwound++;
+	syms->unwound_whole += whole;
+	return 0;
+}
+
 /*
  * --call-graph dwarf: the user stack is unwound here, while the process's objects are open
  * and its mappings known, so that the trace holds frames as a frame-pointer walk's do, and
@@ -119,6 +141,8 @@ int stack_translate(struct translate_ctx *ctx, const void *rec, size_t size)
  */
 int stack_copy_translate(struct translate_ctx *ctx, const void *rec, size_t size)
 {
+	static const struct stack_unwound_bits bits = { EBR_STACK_USER_DWARF,
+							EBR_STACK_USER_WHOLE };
 	const struct ebr_rec_stack_copy *r = rec;
 	size_t data = size - offsetof(struct ebr_rec_stack_copy, data);
 	size_t ulen = r->ustack_len <= data ? r->ustack_len & ~(size_t)7 : 0;
@@ -126,7 +150,6 @@ int stack_copy_translate(struct translate_ctx *ctx, const void *rec, size_t size
 	struct unwind_sample s = { r->tid, regs, r->nregs, r->data, ulen };
 	struct stack_parts sp = { (const struct ebr_rec_stack *)rec, kframes, uframes,
 				  r->kdepth, 0, r->flags };
-	bool whole = false;
 	int err;
 
 	/* a record that disagrees with its size is cut to it */
@@ -139,19 +162,10 @@ int stack_copy_translate(struct translate_ctx *ctx, const void *rec, size_t size
 		sp.kdepth = EBR_KSTACK_MAX;
 	memcpy(kframes, r->data + ulen, sp.kdepth * 8);
 	if (!(sp.flags & EBR_STACK_USER_ERR)) {
-		err = usyms_unwind(&ctx->stacks->u, ctx->writer, r->pid, &s, r->hdr.ts, uframes,
-				   EBR_USTACK_MAX, &sp.udepth, &whole);
+		err = stack_unwind_copy(ctx->stacks, ctx->writer, r->pid, r->hdr.ts, &s, uframes,
+					&sp.udepth, &bits, &sp.flags);
 		if (err)
 			return err;
-		sp.flags |= EBR_STACK_USER_DWARF;
-		if (whole)
-			sp.flags |= EBR_STACK_USER_WHOLE;
-		else if (sp.udepth == EBR_USTACK_MAX)
-			sp.flags |= EBR_STACK_USER_FULL;
-		if (!sp.udepth)
-			sp.flags |= EBR_STACK_USER_ERR;
-		ctx->stacks->unwound++;
-		ctx->stacks->unwound_whole += whole;
 	}
 	return stack_emit(ctx, &sp);
 }

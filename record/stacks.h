@@ -44,6 +44,20 @@ int stack_symbols_use(struct stack_symbols *s, struct ebr_writer *w, uint32_t pi
  * no symbol again. 0 or a negative errno.
  */
 int stack_symbols_write(struct stack_symbols *s, struct ebr_writer *w);
+/* The flag bits that say a stack was unwound, and unwound whole, in an event type's flags. */
+struct stack_unwound_bits {
+	uint32_t dwarf, whole;
+};
+/*
+ * --call-graph dwarf: unwinds the user stack copy s of pid, sampled at ts, into
+ * uframes[0..EBR_USTACK_MAX), *udepth of them, and adds to *flags bits->dwarf, bits->whole
+ * when it reached the outermost frame, EBR_STACK_USER_FULL when it filled uframes,
+ * EBR_STACK_USER_ERR when it found nothing; counted in symbols.user_unwound*. 0 or a
+ * negative errno.
+ */
+int stack_unwind_copy(struct stack_symbols *syms, struct ebr_writer *w, uint32_t pid,
+		      uint64_t ts, const struct unwind_sample *s, uint64_t *uframes,
+		      size_t *udepth, const struct stack_unwound_bits *bits, uint32_t *flags);
 void stack_symbols_free(struct stack_symbols *s);
 
 #endif

@@ -15,6 +15,7 @@
 #include "record/stacks.h"
 #include "record/translate.h"
 #include "check.h"
+#include "own_stack.h"
 
 static const char SIGNAL_GENERATE[] =
 	"name: signal_generate\n"
@@ -415,6 +416,78 @@ static void test_translate_arguments(void)
 	generic_probe_release(&t.p);
 }
 
+/* The next event of the probe's type, past the symbols (sym.*) the recorder wrote. */
+static const struct ebr_event *next_probe_event(struct trace *t)
+{
+	const struct ebr_event *ev = NULL;
+
+	while (t->r && ebr_reader_next(t->r, &ev) == 1)
+		if (ev->type == EBR_EV_UNKNOWN)
+			return ev;
+	return NULL;
+}
+
+/*
+ * --call-graph dwarf, a uprobe with +kstack+ustack: the record holds the kernel frames, the
+ * user registers and the stack copy (EBR_GEN_REC_USER_COPY), unwound into the ustack field.
+ */
+static void test_translate_a_user_stack_copy(void)
+{
+	static const uint64_t k[2] = { 0xffffffff81001000ull, 0xffffffff81002000ull };
+	static struct ebr_rec_generic r;
+	static struct trace t;
+	uint64_t args[6] = { 1, 2, 3, 4, 5, 6 };
+	size_t at = sizeof(args), len;
+	const struct ebr_value *u;
+	const struct ebr_event *ev;
+
+	memset(&t, 0, sizeof(t));
+	t.p.cfg.kind = EBR_GEN_UPROBE;
+	t.p.cfg.flags = EBR_GEN_KSTACK | EBR_GEN_USTACK;
+	t.p.path = strdup("/bin/x");
+	t.p.func = strdup("f");
+	CHECK_EQ(generic_arg_fields(&t.p, 6, 0), 0);
+	trace_begin(&t);
+	generic_record(&r, args, sizeof(args), NULL, 0);
+	r.pid = (uint32_t)getpid();
+	r.tid = (uint32_t)gettid();
+	r.kdepth = 2;
+	r.flags = EBR_GEN_REC_USER_COPY;
+	memcpy(r.data + at, k, sizeof(k));
+	at += sizeof(k);
+	/* a record that ends inside the registers: malformed, no user stack, nothing unwound */
+	r.hdr.size = (uint16_t)(offsetof(struct ebr_rec_generic, data) + at + 64);
+	CHECK_EQ(feed(&t, &r), 0);
+	CHECK_EQ(t.ctx.malformed, 1);
+#if defined(__x86_64__)
+	len = own_stack_nested((uint64_t *)(r.data + at), r.data + at + EBR_UREGS_BYTES,
+			       EBR_USTACK_COPY_DEFAULT);
+	r.hdr.size = (uint16_t)(offsetof(struct ebr_rec_generic, data) + at + EBR_UREGS_BYTES +
+				len);
+	CHECK_EQ(feed(&t, &r), 0);
+	CHECK_EQ(t.ctx.malformed, 1);
+#endif
+	CHECK_EQ(stack_symbols_write(&t.stacks, t.ctx.writer), 0);
+	trace_read(&t);
+	ev = next_probe_event(&t);
+	CHECK(ev && value(&t, ev, "ustack")->len == 0 && value(&t, ev, "kstack")->len == 2);
+	CHECK(ev && value(&t, ev, "capture_flags")->u == 0);
+#if defined(__x86_64__)
+	ev = next_probe_event(&t);
+	u = ev ? value(&t, ev, "ustack") : NULL;
+	/* capture, own_stack_two, own_stack_nested, this test, run, main, libc... */
+	CHECK(u && u->len >= 6);
+	CHECK(ev && value(&t, ev, "kstack")->len == 2 && value(&t, ev, "arg5")->u == 6);
+	CHECK(ev && value(&t, ev, "capture_flags")->u ==
+			    (EBR_GENERIC_USER_DWARF | EBR_GENERIC_USER_WHOLE));
+	CHECK(ebr_reader_meta(t.r, "symbols.user_unwound") &&
+	      !strcmp(ebr_reader_meta(t.r, "symbols.user_unwound"), "1"));
+#endif
+	(void)u;
+	(void)len;
+	trace_end(&t);
+}
+
 /* ------------------------------------------------------------ hostile formats */
 
 /* A trace of one tracepoint type whose format is text, one event: what tpevent makes of it. */
@@ -509,6 +582,7 @@ int main(void)
 	RUN(test_translate_and_print_a_tracepoint);
 	RUN(test_translate_data_loc_and_user_strings);
 	RUN(test_translate_arguments);
+	RUN(test_translate_a_user_stack_copy);
 	RUN(test_hostile_formats_are_not_used);
 	return CHECK_SUMMARY();
 }

@@ -15,6 +15,7 @@
 #include "record/stacks.h"
 #include "record/translate.h"
 #include "check.h"
+#include "own_stack.h"
 
 /* A trace being written, then read. */
 struct trace {
@@ -669,71 +670,6 @@ static void test_stacks(void)
 	free(r);
 }
 
-#if defined(__x86_64__)
-/* The end of this process's main stack ([stack] in its maps), or 0. */
-static uint64_t stack_end(void)
-{
-	char line[512];
-	uint64_t end = 0;
-	FILE *f = fopen("/proc/self/maps", "re");
-
-	while (f && !end && fgets(line, sizeof(line), f)) {
-		unsigned long long a, b;
-
-		if (strstr(line, "[stack]") && sscanf(line, "%llx-%llx", &a, &b) == 2)
-			end = b;
-	}
-	if (f)
-		fclose(f);
-	return end;
-}
-
-/*
- * What the BPF program copies at a sample, taken of this very thread here: the registers,
- * and the stack above the stack pointer (byte by byte, and not under ASan: the copy reads
- * other frames' red zones, as the kernel's copy does).
- */
-static __attribute__((noinline, no_sanitize_address)) void
-capture_own_stack(struct ebr_rec_stack_copy *r)
-{
-	uint64_t *regs = (uint64_t *)r->regs, end = stack_end(), sp;
-	size_t n;
-
-	memset(regs, 0, EBR_UREGS * 8);
-	__asm__ volatile("lea 0(%%rip), %%rax\n\t"
-			 "mov %%rax, 128(%0)\n\t"
-			 "mov %%rsp, 56(%0)\n\t"
-			 "mov %%rbp, 48(%0)\n\t"
-			 "mov %%rbx, 24(%0)\n\t"
-			 "mov %%r12, 96(%0)\n\t"
-			 "mov %%r13, 104(%0)\n\t"
-			 "mov %%r14, 112(%0)\n\t"
-			 "mov %%r15, 120(%0)\n\t"
-			 :
-			 : "r"(regs)
-			 : "rax", "memory");
-	sp = regs[EBR_UREG_SP];
-	n = end > sp && end - sp < 8192 ? end - sp : 8192;
-	n &= ~(size_t)7;
-	for (size_t i = 0; i < n; i++)
-		r->data[i] = ((const volatile uint8_t *)(uintptr_t)sp)[i];
-	r->ustack_len = (uint16_t)n;
-	r->nregs = EBR_UREGS;
-}
-
-/* Callers of the capture, kept as frames of their own. */
-static __attribute__((noinline)) void nested_two(struct ebr_rec_stack_copy *r)
-{
-	capture_own_stack(r);
-	__asm__ volatile("" ::: "memory");
-}
-
-static __attribute__((noinline)) void nested_one(struct ebr_rec_stack_copy *r)
-{
-	nested_two(r);
-	__asm__ volatile("" ::: "memory");
-}
-#endif
 
 /* The next event that is not a symbol (sym.*: what the recorder read of a process), of type. */
 static const struct ebr_event *expect_sample(struct trace *t, uint32_t type)
@@ -777,7 +713,9 @@ static void test_stack_copies(void)
 #if defined(__x86_64__)
 	/* this thread's own stack, unwound through its callers to the process's entry */
 	memset(r, 0, sizeof(*r));
-	nested_one(r);
+	r->ustack_len = (uint16_t)own_stack_nested((uint64_t *)r->regs, r->data,
+						   EBR_USTACK_COPY_DEFAULT);
+	r->nregs = EBR_UREGS;
 	r->pid = (uint32_t)getpid();
 	r->tid = (uint32_t)gettid();
 	hdr(&r->hdr, EBR_REC_PROFILE_COPY, fixed + r->ustack_len, 3000, 0);
@@ -803,7 +741,7 @@ static void test_stack_copies(void)
 	if (ev) {
 		const struct ebr_value *u = &ev->v[EBR_F_PROFILE_SAMPLE_USTACK];
 
-		/* capture, nested_two, nested_one, test_stack_copies, run, main, libc, _start */
+		/* capture, own_stack_two, own_stack_nested, test_stack_copies, run, main... */
 		CHECK(u->len >= 6);
 		CHECK(u->len && u->frames[0] == r->regs[EBR_UREG_IP]);
 		CHECK_EQ(ev->v[EBR_F_PROFILE_SAMPLE_FLAGS].u,
