@@ -2,7 +2,8 @@
 /*
  * The process family on the record side: the snapshot of the processes alive at the start
  * (read from /proc once the probes are attached, so that a process started in between is
- * seen by both and none by neither). Its records: record/proc_translate.c.
+ * seen by both and none by neither); in a rotated recording, the snapshot of each later file
+ * is the process table (record/proctable.h). Its records: record/proc_translate.c.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -14,6 +15,7 @@
 #include <unistd.h>
 #include "format/array_size.h"
 #include "record/family.h"
+#include "record/proctable.h"
 #include "record/record.h"
 #include "ebrec.skel.h"
 
@@ -169,6 +171,11 @@ static int proc_snapshot(const struct family_env *env)
 	struct dirent *de;
 	int err = 0;
 
+	/* a later file of a series: the processes as the events since the first snapshot say */
+	if (env->procs && env->procs->seeded) {
+		err = proc_table_write(env->procs, env->writer, now);
+		goto cleanup;
+	}
 	if (!dir || !p || !buf || !(p->args = malloc(CMDLINE_MAX + 2))) {
 		err = dir ? -ENOMEM : 0; /* without /proc: no snapshot, the events remain */
 		goto cleanup;
@@ -199,7 +206,11 @@ static int proc_snapshot(const struct family_env *env)
 		v[EBR_F_PROC_TASK_CWD].s = p->cwd;
 		v[EBR_F_PROC_TASK_THREADS].u = p->threads;
 		err = errno_of_ebr(ebr_writer_event(env->writer, EBR_EV_PROC_TASK, now, 0, v));
+		if (!err && env->procs)
+			err = proc_table_task(env->procs, v);
 	}
+	if (env->procs)
+		env->procs->seeded = true;
 cleanup:
 	if (dir)
 		closedir(dir);

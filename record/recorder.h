@@ -15,7 +15,9 @@
 #include <sys/types.h>
 #include "record/family.h"
 #include "record/generic.h"
+#include "record/proctable.h"
 #include "record/record.h"
+#include "record/series.h"
 #include "record/stacks.h"
 #include "record/translate.h"
 
@@ -34,6 +36,8 @@ struct record_opts {
 	struct generic_probes generic; /* -e's probes, --str, --stacks, --comm */
 	bool fail_on_loss, force, verbose;
 	bool call_graph_set; /* --call-graph was given */
+	const char *rotate;  /* --rotate SIZE|DURATION as given, or NULL */
+	uint64_t rotate_bytes, rotate_ns, keep, max_disk; /* --rotate, --keep, --max-disk */
 	char **cmd;
 	int argc; /* the whole command line, for META */
 	char **argv;
@@ -71,6 +75,14 @@ struct recorder {
 	uint64_t malformed, drain_malformed; /* records found malformed by the writer, the drain */
 	uint64_t last_ts, max_inversion;
 	int ncpus;
+	const struct features *feat;
+	/* --rotate: the files (record/series.h), the process table each one starts with */
+	bool rotating;
+	struct series series;
+	struct proc_table procs;
+	uint64_t file_start; /* when the current file began (monotonic ns) */
+	uint64_t nfile;      /* files begun before the current one */
+	uint64_t malformed_written; /* malformed records said by the files before this one */
 };
 
 /* How often the ring is drained (docs/ARCHITECTURE.md: 10 ms keeps up with ~1 M events/s). */
@@ -138,8 +150,25 @@ void record_span_begin(struct recorder *rec);
 void record_span_end(struct recorder *rec);
 /* Writes events until a signal, -d, or the end of COMMAND. */
 int record_loop(struct recorder *rec);
-/* Detaches, then writes what the probes handed over before that, then the last counts. */
+/*
+ * The end of a file: the families' last samples and finish (TCP sessions open, the symbols of
+ * its stacks), every probe's counts, the end clock pair end, its malformed records.
+ */
+int record_file_tail(struct recorder *rec, const struct host_clocks *end);
+/* Detaches, then writes what the probes handed over before that, then the file's tail. */
 int record_finish(struct recorder *rec);
+
+/* cmd_record.c */
+/*
+ * A trace file begins on the current output (rec->fd, or the series' current file): the
+ * writer, the host's facts, what is recorded and the families' snapshots.
+ */
+int record_trace_begin(struct recorder *rec);
+/* Flushes and closes the trace (close frees the writer; after a failed flush, it is abandoned). */
+int record_trace_end(struct recorder *rec);
+
+/* rotate.c: ends the current file of a series and begins the next, losing no event. */
+int record_rotate(struct recorder *rec);
 /* Events lost so far, every cause together. */
 uint64_t record_total_lost(const struct recorder *rec);
 /* The status line (a terminal, once a second) or the final summary. */

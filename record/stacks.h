@@ -3,7 +3,7 @@
  * The symbols of a recording's stack samples (profile, offcpu): every frame is counted as its
  * sample is written (stack_translate), and the symbols of those frames are written at the end
  * (stack_symbols_finish), so that the trace reads without the recording host. The recorder
- * owns one, zeroed, for the whole recording.
+ * owns one, zeroed, for the whole recording (record_unload() frees it).
  */
 #ifndef EBREC_RECORD_STACKS_H
 #define EBREC_RECORD_STACKS_H
@@ -44,6 +44,12 @@ int stack_symbols_use(struct stack_symbols *s, struct ebr_writer *w, uint32_t pi
  * no symbol again. 0 or a negative errno.
  */
 int stack_symbols_write(struct stack_symbols *s, struct ebr_writer *w);
+/*
+ * A rotated recording's next file begins on w (the last one's symbols written): its counts
+ * start again, and the objects and mappings known so far are written into it, so that it
+ * names its own stacks. 0 or a negative errno.
+ */
+int stack_symbols_next_file(struct stack_symbols *s, struct ebr_writer *w);
 void stack_symbols_free(struct stack_symbols *s);
 
 #endif

@@ -19,12 +19,15 @@
 
 struct stack_symbols;
 struct generic_probes;
+struct proc_table;
 
 /* What translators write to and keep: the recorder's, for the whole recording. */
 struct translate_ctx {
 	struct ebr_writer *writer;
 	struct stack_symbols *stacks; /* the symbols stack samples use (record/stacks.h) */
 	const struct generic_probes *generic; /* the generic probes (record/generic.h) */
+	/* a rotated recording's process table, which follows proc events (record/proctable.h) */
+	struct proc_table *procs;
 	uint64_t malformed; /* records whose fields disagree with their size, written as far
 			     * as they go */
 };

@@ -54,15 +54,14 @@ static int grow(void *arr, size_t n, size_t *cap, size_t elem, size_t first)
 
 /* ------------------------------------------------------------- objects */
 
-static int write_object(struct ebr_writer *w, uint32_t id, const struct uobject *o,
-			const void *build_id, uint32_t build_id_len)
+static int write_object(struct ebr_writer *w, uint32_t id, const struct uobject *o)
 {
 	struct ebr_value v[EBR_BUILD_FIELDS] = { 0 };
 
 	v[EBR_F_SYM_OBJECT_OBJECT].u = id;
 	v[EBR_F_SYM_OBJECT_PATH].s = o->path;
-	v[EBR_F_SYM_OBJECT_BUILD_ID].s = build_id;
-	v[EBR_F_SYM_OBJECT_BUILD_ID].len = build_id_len;
+	v[EBR_F_SYM_OBJECT_BUILD_ID].s = (const char *)o->build_id;
+	v[EBR_F_SYM_OBJECT_BUILD_ID].len = o->build_id_len;
 	v[EBR_F_SYM_OBJECT_KIND].u = o->kind;
 	return errno_of_ebr(ebr_writer_event(w, EBR_EV_SYM_OBJECT, host_monotonic_ns(), 0, v));
 }
@@ -122,8 +121,6 @@ static int object_of_file(struct usyms *u, struct ebr_writer *w, uint32_t pid, u
 			  uint64_t end, uint64_t dev, uint64_t ino, const char *path,
 			  uint32_t *id)
 {
-	unsigned char build_id[64];
-	uint32_t build_id_len = 0;
 	struct uobject *o;
 	char mf[96];
 
@@ -141,7 +138,7 @@ static int object_of_file(struct usyms *u, struct ebr_writer *w, uint32_t pid, u
 	if (o->fd < 0)
 		o->fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (o->fd >= 0) {
-		build_id_len = read_build_id(o->fd, build_id, sizeof(build_id));
+		o->build_id_len = read_build_id(o->fd, o->build_id, sizeof(o->build_id));
 		/* past the limit: identified now, reopened by path at the end */
 		if (u->open_fds >= MAX_OPEN_OBJECTS) {
 			close(o->fd);
@@ -151,7 +148,7 @@ static int object_of_file(struct usyms *u, struct ebr_writer *w, uint32_t pid, u
 		}
 	}
 	*id = (uint32_t)u->nobjs;
-	return write_object(w, *id, o, build_id, build_id_len);
+	return write_object(w, *id, o);
 }
 
 /* The JIT symbol map of pid (/tmp/perf-PID.map, perf's convention), or 0 if it has none. */
@@ -171,7 +168,7 @@ static int object_of_perf_map(struct usyms *u, struct ebr_writer *w, uint32_t pi
 		return -ENOMEM;
 	o->ino = pid;
 	*id = (uint32_t)u->nobjs;
-	return write_object(w, *id, o, NULL, 0);
+	return write_object(w, *id, o);
 }
 
 /* ------------------------------------------------------------- processes and mappings */
@@ -341,6 +338,28 @@ static struct uproc *proc_at(struct usyms *u, struct ebr_writer *w, uint32_t pid
 			return NULL;
 	}
 	return p;
+}
+
+int usyms_rewrite(const struct usyms *u, struct ebr_writer *w)
+{
+	int err = 0;
+
+	for (size_t i = 0; i < u->nobjs && !err; i++)
+		err = write_object(w, (uint32_t)i + 1, &u->objs[i]);
+	for (size_t i = 0; i < u->nprocs && !err; i++) {
+		const struct uproc *p = &u->procs[i];
+
+		for (uint32_t m = 0; m < p->nmaps && !err; m++) {
+			const struct umap *um = &p->maps[m];
+			const char *name = um->vdso ? "[vdso]" : "[anon]";
+
+			/* the maps line's path, as the file's own sym.object has it */
+			if (um->object && u->objs[um->object - 1].kind == UOBJ_ELF)
+				name = u->objs[um->object - 1].path;
+			err = write_map(w, p->pid, um, name);
+		}
+	}
+	return err;
 }
 
 int usyms_use(struct usyms *u, struct ebr_writer *w, uint32_t pid, uint64_t addr,

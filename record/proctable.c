@@ -1,0 +1,235 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* The recorder's process table for rotated recordings (record/proctable.h). */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include "record/proctable.h"
+#include "record/translate.h"
+
+/* A string or bytes value, shared by the entries that hold it. */
+struct proc_blob {
+	uint32_t refs, len;
+	char data[]; /* len bytes and a NUL */
+};
+
+/* One process: a proc.task event's values, by field index. */
+struct proc_entry {
+	uint64_t u[EBR_BUILD_FIELDS];
+	struct proc_blob *b[EBR_BUILD_FIELDS]; /* STR and BYTES fields, or NULL */
+};
+
+static struct proc_blob *blob_new(const char *s, size_t len)
+{
+	struct proc_blob *b;
+
+	if (len > EBR_MAX_STRING)
+		len = EBR_MAX_STRING;
+	b = malloc(sizeof(*b) + len + 1);
+	if (!b)
+		return NULL;
+	b->refs = 1;
+	b->len = (uint32_t)len;
+	memcpy(b->data, s, len);
+	b->data[len] = 0;
+	return b;
+}
+
+static void blob_put(struct proc_blob *b)
+{
+	if (b && !--b->refs)
+		free(b);
+}
+
+static void entry_release(struct proc_entry *e)
+{
+	for (size_t f = 0; f < EBR_BUILD_FIELDS; f++)
+		blob_put(e->b[f]);
+}
+
+/* Field f of e becomes a copy of s (len bytes; none: empty). 0 or -ENOMEM. */
+static int entry_set(struct proc_entry *e, size_t f, const char *s, size_t len)
+{
+	struct proc_blob *b = NULL;
+
+	if (s && len) {
+		b = blob_new(s, len);
+		if (!b)
+			return -ENOMEM;
+	}
+	blob_put(e->b[f]);
+	e->b[f] = b;
+	return 0;
+}
+
+static struct proc_entry *proc_find(const struct proc_table *t, uint64_t pid, size_t *pos)
+{
+	size_t lo = 0, hi = t->n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (t->procs[mid].u[EBR_F_PROC_TASK_PID] < pid)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	*pos = lo;
+	return lo < t->n && t->procs[lo].u[EBR_F_PROC_TASK_PID] == pid ? &t->procs[lo] : NULL;
+}
+
+/* The entry of pid, made empty if new; NULL: no memory. Moves the other entries. */
+static struct proc_entry *proc_upsert(struct proc_table *t, uint64_t pid)
+{
+	struct proc_entry *e;
+	size_t pos;
+
+	e = proc_find(t, pid, &pos);
+	if (e)
+		return e;
+	if (t->n == t->cap) {
+		size_t cap = t->cap ? 2 * t->cap : 256;
+		struct proc_entry *p = reallocarray(t->procs, cap, sizeof(*p));
+
+		if (!p)
+			return NULL;
+		t->procs = p;
+		t->cap = cap;
+	}
+	memmove(&t->procs[pos + 1], &t->procs[pos], (t->n - pos) * sizeof(*t->procs));
+	t->n++;
+	e = &t->procs[pos];
+	memset(e, 0, sizeof(*e));
+	e->u[EBR_F_PROC_TASK_PID] = pid;
+	return e;
+}
+
+int proc_table_task(struct proc_table *t, const struct ebr_value *v)
+{
+	const struct ebr_event_def *d = ebr_event_def(EBR_EV_PROC_TASK);
+	struct proc_entry *e = proc_upsert(t, v[EBR_F_PROC_TASK_PID].u);
+	int err = 0;
+
+	if (!e)
+		return -ENOMEM;
+	for (size_t f = 0; f < d->nfields && !err; f++) {
+		const struct ebr_value *x = &v[f];
+
+		if (d->fields[f].kind == EBR_KIND_STR)
+			err = entry_set(e, f, x->s, x->s ? strnlen(x->s, EBR_MAX_STRING) : 0);
+		else if (d->fields[f].kind == EBR_KIND_BYTES)
+			err = entry_set(e, f, x->s, x->len);
+		else
+			e->u[f] = x->u;
+	}
+	return err;
+}
+
+/* The child of a fork starts as its parent: cgroup, working directory, arguments, uid. */
+static int proc_fork(struct proc_table *t, uint64_t ts, const struct ebr_value *v)
+{
+	uint64_t ppid = v[EBR_F_PROC_FORK_PID].u, pid = v[EBR_F_PROC_FORK_CHILD_PID].u;
+	struct proc_entry child = { 0 }, *parent, *e;
+	const char *comm = v[EBR_F_PROC_FORK_COMM].s;
+	size_t pos;
+
+	parent = proc_find(t, ppid, &pos);
+	if (parent) {
+		child = *parent;
+		for (size_t f = 0; f < EBR_BUILD_FIELDS; f++)
+			if (child.b[f])
+				child.b[f]->refs++;
+	}
+	child.u[EBR_F_PROC_TASK_PID] = pid;
+	child.u[EBR_F_PROC_TASK_PPID] = ppid;
+	child.u[EBR_F_PROC_TASK_UID] = v[EBR_F_PROC_FORK_UID].u;
+	child.u[EBR_F_PROC_TASK_START_NS] = ts;
+	child.u[EBR_F_PROC_TASK_THREADS] = 1;
+	if (entry_set(&child, EBR_F_PROC_TASK_COMM, comm, comm ? strlen(comm) : 0))
+		goto nomem;
+	/* a pid reused: the process that had it ended without an exit we saw */
+	e = proc_upsert(t, pid);
+	if (!e)
+		goto nomem;
+	entry_release(e);
+	*e = child;
+	return 0;
+nomem:
+	entry_release(&child);
+	return -ENOMEM;
+}
+
+/* A successful exec: the new program's name and arguments; its other threads are gone. */
+static int proc_exec(struct proc_table *t, const struct ebr_value *v)
+{
+	const char *comm = v[EBR_F_PROC_EXEC_COMM].s;
+	struct proc_entry *e;
+	int err;
+
+	if (ebr_value_s64(&v[EBR_F_PROC_EXEC_RET]))
+		return 0;
+	e = proc_upsert(t, v[EBR_F_PROC_EXEC_PID].u);
+	if (!e)
+		return -ENOMEM;
+	e->u[EBR_F_PROC_TASK_PPID] = v[EBR_F_PROC_EXEC_PPID].u;
+	e->u[EBR_F_PROC_TASK_UID] = v[EBR_F_PROC_EXEC_UID].u;
+	e->u[EBR_F_PROC_TASK_THREADS] = 1;
+	err = entry_set(e, EBR_F_PROC_TASK_COMM, comm, comm ? strlen(comm) : 0);
+	return err ?: entry_set(e, EBR_F_PROC_TASK_ARGS, v[EBR_F_PROC_EXEC_ARGS].s,
+				v[EBR_F_PROC_EXEC_ARGS].len);
+}
+
+int proc_table_event(struct proc_table *t, uint32_t type, uint64_t ts, const struct ebr_value *v)
+{
+	struct proc_entry *e;
+	size_t pos;
+
+	switch (type) {
+	case EBR_EV_PROC_FORK:
+		return proc_fork(t, ts, v);
+	case EBR_EV_PROC_EXEC:
+		return proc_exec(t, v);
+	case EBR_EV_PROC_EXIT:
+		if (!(v[EBR_F_PROC_EXIT_FLAGS].u & EBR_EXIT_GROUP_DEAD))
+			return 0;
+		e = proc_find(t, v[EBR_F_PROC_EXIT_PID].u, &pos);
+		if (!e)
+			return 0;
+		entry_release(e);
+		memmove(e, e + 1, (t->n - pos - 1) * sizeof(*e));
+		t->n--;
+		return 0;
+	default:
+		return 0;
+	}
+}
+
+int proc_table_write(const struct proc_table *t, struct ebr_writer *w, uint64_t ts)
+{
+	const struct ebr_event_def *d = ebr_event_def(EBR_EV_PROC_TASK);
+	int err = 0;
+
+	for (size_t i = 0; i < t->n && !err; i++) {
+		const struct proc_entry *e = &t->procs[i];
+		struct ebr_value v[EBR_BUILD_FIELDS] = { 0 };
+
+		for (size_t f = 0; f < d->nfields; f++) {
+			v[f].u = e->u[f];
+			if (e->b[f]) {
+				v[f].s = e->b[f]->data;
+				v[f].len = e->b[f]->len;
+			}
+		}
+		err = errno_of_ebr(ebr_writer_event(w, EBR_EV_PROC_TASK, ts, 0, v));
+	}
+	return err;
+}
+
+void proc_table_free(struct proc_table *t)
+{
+	for (size_t i = 0; i < t->n; i++)
+		entry_release(&t->procs[i]);
+	free(t->procs);
+	t->procs = NULL;
+	t->n = t->cap = 0;
+	t->seeded = false;
+}
