@@ -106,7 +106,8 @@ int record_trace_begin(struct recorder *rec)
 	rec->tctx.writer = rec->w;
 	rec->tctx.stacks = &rec->stacks;
 	rec->tctx.generic = &rec->o.generic;
-	err = host_snapshot(rec->w, rec->o.argc, rec->o.argv);
+	/* a later file begins at the seam, whatever the end of the one before took */
+	err = host_snapshot(rec->w, rec->o.argc, rec->o.argv, rec->nfile ? &rec->seam : NULL);
 	if (!err && rec->rotating)
 		err = errno_of_ebr(series_meta(&rec->series, rec->w));
 	err = err ?: record_describe(rec, rec->feat);

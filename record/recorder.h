@@ -80,8 +80,9 @@ struct recorder {
 	bool rotating;
 	struct series series;
 	struct proc_table procs;
-	uint64_t file_start; /* when the current file began (monotonic ns) */
-	uint64_t nfile;      /* files begun before the current one */
+	uint64_t file_start;     /* when the current file began (monotonic ns) */
+	struct host_clocks seam; /* when the last file ended and the current one began */
+	uint64_t nfile;          /* files begun before the current one */
 	uint64_t malformed_written; /* malformed records said by the files before this one */
 };
 

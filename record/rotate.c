@@ -15,7 +15,8 @@ int record_rotate(struct recorder *rec)
 	struct host_clocks seam;
 	int err;
 
-	host_clocks_now(&seam);
+	host_clocks_now(&rec->seam);
+	seam = rec->seam;
 	err = record_file_tail(rec, &seam);
 	err = err ?: record_trace_end(rec);
 	err = err ?: series_file_done(&rec->series, rec->bytes);

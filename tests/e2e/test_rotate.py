@@ -120,10 +120,10 @@ def test_keep_removes_only_the_recordings_own_oldest_files(live, tmp_path):
 
 @pytest.fixture
 def small_fs(tmp_path):
-    """A 6 MiB tmpfs, unmounted after the test."""
+    """A 4 MiB tmpfs, unmounted after the test."""
     mnt = tmp_path / "small"
     mnt.mkdir()
-    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=6m", "tmpfs", str(mnt)], check=True)
+    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", str(mnt)], check=True)
     yield mnt
     subprocess.run(["umount", "-l", str(mnt)], check=False)
 
@@ -133,9 +133,9 @@ def test_a_full_disk_removes_the_oldest_file_and_recording_goes_on(live, tmp_pat
     open(target, "w").close()
     d.mkdir()
     (small_fs / "theirs.bin").write_bytes(b"\xab" * (1 << 20))
-    # unpaced opens of distinct missing paths: about 8 MiB of trace in a few seconds
+    # unpaced opens of distinct missing paths: more trace than the 3 MiB left
     p = ebrec("record", "-o", f"{d}/", "-e", "file", "--rotate", "1M", "--",
-              workload("ebr-paced"), "/nonexistent/ebrec-rotation-fills-a-disk-%ld", 600000,
+              workload("ebr-paced"), "/nonexistent/ebrec-rotation-fills-a-disk-%ld", 400000,
               0, check=0, timeout=300)
     assert "the disk is full: removing" in p.stderr, p.stderr
     assert (small_fs / "theirs.bin").read_bytes() == b"\xab" * (1 << 20)

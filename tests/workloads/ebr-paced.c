@@ -6,10 +6,11 @@
  *   ebr-paced PATH N INTERVAL_US
  *       prints "pid P", then opens and closes PATH N times, the i-th at start + i *
  *       INTERVAL_US (an absolute schedule: a late open does not delay the next ones), then
- *       prints "done"
+ *       prints "opened T0 T1 ...": CLOCK_MONOTONIC ns just before each open (the open's event,
+ *       stamped at its return, is between its T and the next one's)
  *   ebr-paced PATTERN N 0
- *       PATTERN holds %ld: the i-th open is of PATTERN with i (a path of its own each, which
- *       need not exist: a trace that compresses little, to fill a disk)
+ *       PATTERN holds %ld: the i-th open is of PATTERN with a number of its own (i scrambled:
+ *       a path each, which need not exist, and a trace that compresses little, to fill a disk)
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -22,7 +23,8 @@
 
 int main(int argc, char **argv)
 {
-	struct timespec start, at;
+	struct timespec start, at, now;
+	unsigned long long *opened;
 	long n, interval_us;
 	char path[4096];
 	bool pattern;
@@ -33,6 +35,11 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	pattern = strstr(argv[1], "%ld") != NULL;
+	opened = calloc((size_t)n, sizeof(*opened));
+	if (!opened) {
+		fprintf(stderr, "ebr-paced: out of memory\n");
+		return 1;
+	}
 	printf("pid %d\n", (int)getpid());
 	fflush(stdout);
 	clock_gettime(CLOCK_MONOTONIC, &start);
@@ -44,19 +51,29 @@ int main(int argc, char **argv)
 		while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &at, NULL) == EINTR)
 			;
 		if (pattern) {
-			snprintf(path, sizeof(path), argv[1], i);
+			/* Knuth's multiplicative hash: distinct, in no order zstd finds */
+			snprintf(path, sizeof(path), argv[1], (long)((unsigned long)i * 2654435761ul %
+								    4294967291ul));
 			fd = open(path, O_RDONLY);
 			if (fd >= 0)
 				close(fd);
 			continue;
 		}
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		opened[i] = (unsigned long long)now.tv_sec * 1000000000ull +
+			    (unsigned long long)now.tv_nsec;
 		fd = open(argv[1], O_RDONLY);
 		if (fd < 0) {
 			fprintf(stderr, "ebr-paced: %s: %s\n", argv[1], strerror(errno));
+			free(opened);
 			return 1;
 		}
 		close(fd);
 	}
-	printf("done\n");
+	printf("opened");
+	for (long i = 0; i < n && !pattern; i++)
+		printf(" %llu", opened[i]);
+	printf("\n");
+	free(opened);
 	return 0;
 }
