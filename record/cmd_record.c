@@ -46,6 +46,18 @@ static int open_output(struct recorder *rec)
 		rec->created = !err;
 		return err;
 	}
+	if (rec->flying) {
+		/* written at the first dump: refused now rather than then */
+		if (!rec->o.force && access(path, F_OK) == 0) {
+			fprintf(stderr, "ebrec record: %s exists: use -f to overwrite it or -o to "
+					"choose another file\n", path);
+			return -EEXIST;
+		}
+		rec->flight.window_ns = rec->o.flight_ns;
+		rec->flight.budget = rec->o.flight_budget;
+		flight_catch_signal();
+		return flight_segment_begin(&rec->flight, host_monotonic_ns());
+	}
 	if (!strcmp(path, "-")) {
 		if (isatty(STDOUT_FILENO)) {
 			fprintf(stderr, "ebrec record: refusing to write a binary trace to a "
@@ -98,6 +110,8 @@ int record_trace_begin(struct recorder *rec)
 
 	if (rec->rotating)
 		series_sink(&rec->series, &sink);
+	else if (rec->flying)
+		flight_sink(&rec->flight, &sink);
 	else
 		ebr_sink_fd(&sink, &rec->fd);
 	err = errno_of_ebr(ebr_writer_new(&rec->w, &sink, &opts));
@@ -180,6 +194,8 @@ int cmd_record(int argc, char **argv)
 	status = record_options_parse(&rec.o, argc, argv);
 	if (status)
 		return status == 1 ? 0 : status;
+	if (rec.o.dump_pid)
+		return flight_ask_dump(rec.o.dump_pid);
 	status = record_select_families(&rec);
 	if (status) {
 		generic_probes_free(&rec.o.generic);
@@ -213,8 +229,9 @@ int cmd_record(int argc, char **argv)
 	}
 	rec.feat = feat;
 	rec.rotating = rec.o.rotate != NULL;
+	rec.flying = rec.o.flight_ns != 0;
 	rec.series.fd = -1;
-	if (rec.rotating)
+	if (rec.rotating || rec.flying)
 		rec.tctx.procs = &rec.procs;
 	if (open_output(&rec))
 		goto cleanup;
@@ -255,6 +272,11 @@ int cmd_record(int argc, char **argv)
 		write_failed(&rec, err);
 		goto cleanup;
 	}
+	if (rec.flying) {
+		flight_segment_end(&rec.flight, rec.t_end.mono);
+		if (flight_write(&rec, rec.t_end.mono))
+			goto cleanup;
+	}
 	record_print_status(&rec, true, 0, 0);
 	status = 0;
 cleanup:
@@ -278,6 +300,7 @@ cleanup:
 	}
 	if (rec.rotating)
 		finish_series(&rec, &status);
+	flight_free(&rec.flight);
 	proc_table_free(&rec.procs);
 	return exit_status(&rec, status);
 }

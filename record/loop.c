@@ -265,6 +265,10 @@ int record_loop(struct recorder *rec)
 		if (!err && rec->rotating &&
 		    series_due(&rec->series, rec->file_start, now, ebr_writer_bytes(rec->w)))
 			err = record_rotate(rec);
+		if (!err && rec->flying && flight_due(&rec->flight, rec->file_start, now))
+			err = record_rotate(rec);
+		if (!err && rec->flying && flight_dump_asked())
+			err = flight_dump(rec);
 	}
 	if (tty)
 		fputs("\r\033[K", stderr);
@@ -319,6 +323,14 @@ static int write_queued(struct recorder *rec)
 		free(c);
 	}
 	return err;
+}
+
+int record_catch_up(struct recorder *rec)
+{
+	struct timespec settle = { 0, 2 * RECORD_DRAIN_INTERVAL_US * 1000L };
+
+	nanosleep(&settle, NULL);
+	return write_queued(rec);
 }
 
 /* Detach, then take everything the probes handed over before that, then the last counts. */

@@ -18,7 +18,9 @@ static void usage(FILE *f)
 		"                    [--buffer-size SIZE] [--min-us US] [--fs TYPE]\n"
 		"                    [--call-graph fp|dwarf[,SIZE]] [--fail-on-loss] [-f] [-v]\n"
 		"                    [--rotate SIZE|DURATION [--keep N] [--max-disk SIZE]]\n"
+		"                    [--flight-recorder DURATION [--flight-budget SIZE]]\n"
 		"                    [-- COMMAND ARGS...]\n"
+		"       ebrec record --dump PID\n"
 		"\n"
 		"Records what the kernel does into a trace file, until Ctrl-C, SIGTERM, -d, or the\n"
 		"end of COMMAND (then ebrec exits with COMMAND's status).\n"
@@ -56,6 +58,13 @@ static void usage(FILE *f)
 		"                   each is complete on its own; on a full disk the oldest goes\n"
 		"  --keep N         with --rotate: keep the newest N files, removing older ones\n"
 		"  --max-disk SIZE  with --rotate: keep the files within SIZE, removing the oldest\n"
+		"  --flight-recorder DURATION\n"
+		"                   keep only the last DURATION of events, in memory, and write them\n"
+		"                   to FILE on SIGUSR1 (--dump), and on exit (then FILE.2.ebr...)\n"
+		"  --flight-budget SIZE\n"
+		"                   memory for --flight-recorder's events, compressed (default 64M):\n"
+		"                   past it the window's oldest part goes (the file says so)\n"
+		"  --dump PID       ask the flight recorder PID to write its window now\n"
 		"  -f               overwrite FILE if it exists\n"
 		"  -v               show libbpf's warnings (verifier logs)\n"
 		"\n"
@@ -65,6 +74,7 @@ static void usage(FILE *f)
 		"  ebrec record -o cpu.ebr -e profile --call-graph dwarf -d 10\n"
 		"  ebrec record -o - -d 5 | ssh analyst@host 'cat > prod.ebr'\n"
 		"  ebrec record -o /var/lib/ebrec/ --rotate 1h --max-disk 10G\n"
+		"  ebrec record -o incident.ebr --flight-recorder 5m\n"
 		"  ebrec record -e block,tracepoint:signal:signal_generate -- ./server\n"
 		"  ebrec record -e ur:/bin/bash:readline --str ur:/bin/bash:readline:retval\n");
 }
@@ -121,9 +131,20 @@ static long parse_call_graph(const char *s)
 	return size;
 }
 
-/* --rotate writes into a directory; --keep and --max-disk bound what it holds. */
-static int check_rotate_options(const struct record_opts *o, bool out_given)
+/*
+ * --rotate writes into a directory; --keep and --max-disk bound what it holds. The flight
+ * recorder keeps its window in memory, within --flight-budget.
+ */
+static int check_rotate_options(struct record_opts *o, bool out_given)
 {
+	if (o->flight_budget && !o->flight_ns)
+		return record_usage_error("--flight-budget applies to --flight-recorder");
+	if (o->flight_ns && o->rotate)
+		return record_usage_error("--flight-recorder and --rotate cannot be combined");
+	if (o->flight_ns && !strcmp(o->out, "-"))
+		return record_usage_error("--flight-recorder writes its window to a file: -o FILE");
+	if (o->flight_ns && !o->flight_budget)
+		o->flight_budget = FLIGHT_DEFAULT_BUDGET;
 	if (!o->rotate)
 		return o->keep || o->max_disk ?
 			       record_usage_error("--keep and --max-disk apply to --rotate") : 0;
@@ -152,7 +173,8 @@ int record_options_parse(struct record_opts *o, int argc, char **argv)
 {
 	enum {
 		OPT_BUFFER = 256, OPT_FAIL_ON_LOSS, OPT_MIN_US, OPT_FS, OPT_CALL_GRAPH, OPT_COMM,
-		OPT_STR, OPT_STACKS, OPT_ROTATE, OPT_KEEP, OPT_MAX_DISK
+		OPT_STR, OPT_STACKS, OPT_ROTATE, OPT_KEEP, OPT_MAX_DISK, OPT_FLIGHT, OPT_FLIGHT_BUDGET,
+		OPT_DUMP
 	};
 	static const struct option longopts[] = {
 		{ "output", required_argument, NULL, 'o' },
@@ -172,6 +194,9 @@ int record_options_parse(struct record_opts *o, int argc, char **argv)
 		{ "rotate", required_argument, NULL, OPT_ROTATE },
 		{ "keep", required_argument, NULL, OPT_KEEP },
 		{ "max-disk", required_argument, NULL, OPT_MAX_DISK },
+		{ "flight-recorder", required_argument, NULL, OPT_FLIGHT },
+		{ "flight-budget", required_argument, NULL, OPT_FLIGHT_BUDGET },
+		{ "dump", required_argument, NULL, OPT_DUMP },
 		{ "force", no_argument, NULL, 'f' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
@@ -286,6 +311,24 @@ int record_options_parse(struct record_opts *o, int argc, char **argv)
 			if (errno || *end || end == optarg || *optarg == '-' || !o->keep)
 				return record_usage_error("--keep needs a number of files, not '%s'",
 						   optarg);
+			break;
+		case OPT_FLIGHT: {
+			uint64_t bytes;
+
+			if (series_parse_rotate(optarg, &bytes, &o->flight_ns) || !o->flight_ns ||
+			    o->flight_ns < SERIES_MIN_NS)
+				return record_usage_error("--flight-recorder needs a duration of at least "
+						   "1s (s, m, h, d), not '%s'", optarg);
+			break;
+		}
+		case OPT_FLIGHT_BUDGET:
+			if (series_parse_size(optarg, &o->flight_budget) ||
+			    o->flight_budget < FLIGHT_MIN_BUDGET)
+				return record_usage_error("--flight-budget needs a size of at least 4M (K, "
+						   "M, G suffixes), not '%s'", optarg);
+			break;
+		case OPT_DUMP:
+			o->dump_pid = optarg;
 			break;
 		case OPT_MAX_DISK:
 			if (series_parse_size(optarg, &o->max_disk) || !o->max_disk)

@@ -6,7 +6,8 @@
  * end gets (its stacks' symbols, every probe's counts, the TCP sessions open, the end clock
  * pair); the one that begins what a recording's start gets (host facts, what is recorded,
  * the snapshots: the processes from the recorder's table, the TCP sessions from sock_diag,
- * the objects and mappings its stacks may use), and the series' META.
+ * the objects and mappings its stacks may use), and the series' META. A flight recorder's
+ * segments are such files, in memory (record/flight.h).
  */
 #include "record/recorder.h"
 
@@ -19,8 +20,14 @@ int record_rotate(struct recorder *rec)
 	seam = rec->seam;
 	err = record_file_tail(rec, &seam);
 	err = err ?: record_trace_end(rec);
-	err = err ?: series_file_done(&rec->series, rec->bytes);
-	err = err ?: series_file_create(&rec->series, seam.real);
+	if (rec->flying) {
+		if (!err)
+			flight_segment_end(&rec->flight, seam.mono);
+		err = err ?: flight_segment_begin(&rec->flight, seam.mono);
+	} else {
+		err = err ?: series_file_done(&rec->series, rec->bytes);
+		err = err ?: series_file_create(&rec->series, seam.real);
+	}
 	if (err)
 		return err;
 	rec->file_start = seam.mono;

@@ -1,18 +1,22 @@
 """ebrec record --rotate, end to end: a series of self-contained files in a directory, whose
 seams lose and double no event (a workload's opens, known exactly, counted across every
 file), each with its own process snapshot carried over from the events, --keep and a disk
-that fills removing only the recording's own oldest files.
+that fills removing only the recording's own oldest files; and --flight-recorder, whose
+files hold the last DURATION exactly, written on `record --dump` (SIGUSR1) and on exit.
 
 Each file is read on its own here (ebrec dump); series_events() is the one place to change
 when `ebrec report DIR/` reads a series as one."""
+import bisect
 import json
 import os
 import re
 import subprocess
+import time
 
 import pytest
 
-from conftest import ebrec, workload
+from conftest import EBREC, ebrec, workload
+from test_clock import meta
 
 SERIES_NAME = re.compile(r"ebrec-\d{8}T\d{6}Z-[A-Za-z0-9.-]+(_\d\d)?\.ebr")
 
@@ -161,8 +165,76 @@ def test_a_full_disk_removes_the_oldest_file_and_recording_goes_on(live, tmp_pat
     (["-o", "-", "--rotate", "1m"], "--rotate writes a series of files into a directory"),
     (["-o", "d/", "--rotate", "4M", "--max-disk", "6M"], "fewer than two files of --rotate 4M"),
     (["-o", "d/", "--rotate", "1h", "--keep", "0"], "--keep needs a number of files"),
+    (["--flight-recorder", "1m", "--rotate", "1m", "-o", "d/"], "cannot be combined"),
+    (["--flight-recorder", "500ms"], "--flight-recorder needs a duration"),
+    (["--flight-recorder", "10M"], "--flight-recorder needs a duration"),
+    (["--flight-budget", "8M"], "--flight-budget applies to --flight-recorder"),
+    (["--flight-recorder", "1m", "--flight-budget", "1M"], "--flight-budget needs a size"),
+    (["--dump", "x"], "--dump needs the process id"),
 ])
 def test_rotation_usage_errors(args, message):
     p = ebrec("record", *args, check=2)
     assert message in p.stderr and p.stderr.count("\n") == 1, p.stderr
 
+
+def window_opens(path, pid, target):
+    """The times of the workload's opens in a flight recorder's file, and of all its events
+    but the snapshots, symbols and counts (of the window's start or its segments' ends,
+    whatever their time); and its process snapshot."""
+    ev = file_events(path)
+    opens = sorted(e["ts"] for e in ev if e["type"] == "file.open" and e["pid"] == pid
+                   and e["path"] == target)
+    times = [e["ts"] for e in ev if e["type"] not in ("proc.task", "tcp.sock", "ebr.counts")
+             and not e["type"].startswith("sym.")]
+    return opens, times, {e["pid"]: e for e in ev if e["type"] == "proc.task"}
+
+
+def test_flight_recorder_keeps_the_last_window_and_writes_it_when_asked(live, tmp_path):
+    target, out = str(tmp_path / "opened"), tmp_path / "window.ebr"
+    open(target, "w").close()
+    n, window_ns = 1200, 2000000000  # opens every 5 ms for 6 s
+    rec = subprocess.Popen([EBREC, "record", "-o", str(out), "-e", "proc,file",
+                            "--flight-recorder", "2s", "--", workload("ebr-paced"), target,
+                            str(n), "5000"],
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        pid = int(rec.stdout.readline().split()[1])
+        time.sleep(4)
+        ebrec("record", "--dump", rec.pid, check=0)
+        stdout, err = rec.communicate(timeout=120)
+    finally:
+        if rec.poll() is None:
+            rec.kill()
+    assert rec.returncode == 0, err
+    # when the workload opened, each time: an open's event is stamped between its and the next's
+    opened = [int(t) for t in stdout.split("opened", 1)[1].split()]
+    assert len(opened) == n
+    dumps = [out, tmp_path / "window.2.ebr"]
+    assert sorted(os.listdir(tmp_path)) == ["opened", "window.2.ebr", "window.ebr"], err
+    assert err.count("ebrec record: wrote the last ") == 2, err
+    last = []
+    for f in dumps:
+        ebrec("verify", f, check=0)
+        opens, times, tasks = window_opens(f, pid, target)
+        m = meta(f, tmp_path)
+        start, end = int(m["clock.start.monotonic_ns"]), int(m["clock.end.monotonic_ns"])
+        assert end - start == window_ns == int(m["flight.window_ns"]), f
+        # older gone: no event before the window (nor after it)
+        assert start <= min(times) and max(times) <= end, f
+        # newer all there: the window's opens are consecutive opens of the workload, from the
+        # first whose event can be in the window to the last whose event can be
+        idx = [bisect.bisect_right(opened, ts) - 1 for ts in opens]
+        assert idx == list(range(idx[0], idx[0] + len(idx))), f
+        assert opened[idx[0] - 1] < start, f
+        assert idx[-1] + 2 >= n or opened[idx[-1] + 2] > end, f
+        # the processes of the window's start: the workload, exec'd seconds before it
+        assert tasks[pid]["comm"] == "ebr-paced", f
+        last.append(idx[-1])
+    # the first file was written at about 4 s, mid-run; the second at the end, with the last open
+    assert last[0] < n - 200 and last[1] == n - 1
+
+
+def test_dump_signals_only_a_flight_recorder():
+    p = ebrec("record", "--dump", os.getpid(), check=1)
+    assert "is not an 'ebrec record --flight-recorder': nothing sent" in p.stderr
+    assert "no process" in ebrec("record", "--dump", 0x3ffffff0, check=1).stderr
