@@ -447,11 +447,10 @@ int flight_write(struct recorder *rec, uint64_t now_ns)
 
 int flight_dump(struct recorder *rec)
 {
-	/* the window ends when the dump is asked for: what the probes emitted until then is in */
+	/* the window ends when the dump is asked for: the seam writes what came before */
 	uint64_t asked = host_monotonic_ns();
-	int err = record_catch_up(rec);
+	int err = record_rotate(rec);
 
-	err = err ?: record_rotate(rec);
 	if (err)
 		return err;
 	/* a dump that could not be written is said; the recording goes on */

@@ -282,6 +282,11 @@ int record_file_tail(struct recorder *rec, const struct host_clocks *end)
 	int err;
 
 	err = record_samples(rec, end->mono);
+	/*
+	 * The last counts are of the span: stamped with its end, not the detach's; and read
+	 * before the symbols are resolved, which takes a while (at a seam the probes still run).
+	 */
+	err = err ?: write_counts(rec, end->mono, true);
 	for (size_t i = 0; i < rec->nfams && !err; i++) {
 		struct family_env env = recorder_env(rec, i);
 
@@ -291,8 +296,6 @@ int record_file_tail(struct recorder *rec, const struct host_clocks *end)
 	/* the generic probes' stacks (a stack family's finish has written them already) */
 	if (!err && generic_has_stacks(&rec->o.generic))
 		err = stack_symbols_write(&rec->stacks, rec->w);
-	/* the last counts are of the span: they are stamped with its end, not the detach's */
-	err = err ?: write_counts(rec, end->mono, true);
 	err = err ?: host_clock_pair_of(rec->w, "end", end);
 	snprintf(buf, sizeof(buf), "%llu", (unsigned long long)rec->max_inversion);
 	err = err ?: errno_of_ebr(ebr_writer_meta(rec->w, "record.max_reorder_ns", buf));

@@ -160,7 +160,7 @@ void record_span_end(struct recorder *rec);
 int record_loop(struct recorder *rec);
 /*
  * Writes what the probes emitted until now: waits two drain intervals, then writes every chunk
- * the drain thread queued (a flight recorder's dump).
+ * the drain thread queued (at a seam).
  */
 int record_catch_up(struct recorder *rec);
 /*

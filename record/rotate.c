@@ -16,9 +16,15 @@ int record_rotate(struct recorder *rec)
 	struct host_clocks seam;
 	int err;
 
+	/*
+	 * What the probes emitted until now goes into the file that ends, however far behind the
+	 * writer was (the last seam's symbols may have taken it a second): a file's events are
+	 * those of its span, to the drain interval.
+	 */
+	err = record_catch_up(rec);
 	host_clocks_now(&rec->seam);
 	seam = rec->seam;
-	err = record_file_tail(rec, &seam);
+	err = err ?: record_file_tail(rec, &seam);
 	err = err ?: record_trace_end(rec);
 	if (rec->flying) {
 		if (!err)

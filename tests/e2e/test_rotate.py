@@ -75,6 +75,14 @@ def test_seams_lose_no_event_and_double_none(live, tmp_path):
     assert sum(opens_of(ev, pid, target) for _, ev in files) == n
     assert sum(1 for _, ev in files if opens_of(ev, pid, target)) >= 4
 
+    # each file counts what its probes emitted: over the series, every event is counted (the
+    # open probe's are the host's opens and chdirs)
+    emitted = [re.search(r"file/open +emitted (\d+), lost (\d+)", info(d / f)).groups()
+               for f, _ in files]
+    assert sum(int(e) for e, _ in emitted) == \
+        sum(1 for _, ev in files for e in ev if e["type"] in ("file.open", "file.chdir"))
+    assert {lost for _, lost in emitted} == {"0"}
+
     # one series: consecutive numbers, each naming the file before it; the last says so
     lines = [series_line(d / f) for f, _ in files]
     assert {sid for sid, *_ in lines} == {lines[0][0]}
