@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include "record/grow.h"
 #include "record/proctable.h"
 #include "record/translate.h"
 
@@ -86,15 +87,8 @@ static struct proc_entry *proc_upsert(struct proc_table *t, uint64_t pid)
 	e = proc_find(t, pid, &pos);
 	if (e)
 		return e;
-	if (t->n == t->cap) {
-		size_t cap = t->cap ? 2 * t->cap : 256;
-		struct proc_entry *p = reallocarray(t->procs, cap, sizeof(*p));
-
-		if (!p)
-			return NULL;
-		t->procs = p;
-		t->cap = cap;
-	}
+	if (record_grow(&t->procs, t->n, &t->cap, sizeof(*t->procs), 256))
+		return NULL;
 	memmove(&t->procs[pos + 1], &t->procs[pos], (t->n - pos) * sizeof(*t->procs));
 	t->n++;
 	e = &t->procs[pos];

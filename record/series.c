@@ -12,6 +12,7 @@
 #include <unistd.h>
 #include <sys/random.h>
 #include <sys/stat.h>
+#include "record/grow.h"
 #include "record/series.h"
 
 /* Files of one second: NAME.ebr, then NAME_01.ebr ... ('_' sorts after '.': by time still). */
@@ -205,15 +206,8 @@ int series_file_done(struct series *s, uint64_t bytes)
 	s->fd = -1;
 	snprintf(s->prev, sizeof(s->prev), "%s", s->cur);
 	s->seq++;
-	if (s->nfiles == s->cap_files) {
-		size_t cap = s->cap_files ? 2 * s->cap_files : 16;
-		struct series_file *f = reallocarray(s->files, cap, sizeof(*f));
-
-		if (!f)
-			goto nomem;
-		s->files = f;
-		s->cap_files = cap;
-	}
+	if (record_grow(&s->files, s->nfiles, &s->cap_files, sizeof(*s->files), 16))
+		goto nomem;
 	s->files[s->nfiles].name = strdup(s->cur);
 	if (!s->files[s->nfiles].name)
 		goto nomem;
@@ -241,32 +235,26 @@ bool series_due(const struct series *s, uint64_t start_ns, uint64_t now_ns, uint
 	return cap && bytes >= cap;
 }
 
-/* The sink's write: write(2) until done; ENOSPC: this recording's oldest file goes first. */
+/* The sink's write: on ENOSPC this recording's oldest file goes, and the rest is written. */
 static int series_write(void *ctx, const void *buf, size_t len)
 {
 	struct series *s = ctx;
 	const char *p = buf;
 
-	while (len) {
-		ssize_t n = write(s->fd, p, len);
+	for (;;) {
+		size_t done;
+		int err = ebr_fd_write(s->fd, p, len, &done);
 
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0 && errno == ENOSPC && s->nfiles) {
-			fprintf(stderr, "ebrec record: the disk is full: removing %s/%s, the oldest "
-					"file of this recording, to go on\n", s->dir, s->files[0].name);
-			snprintf(s->last_removed_full, sizeof(s->last_removed_full), "%s",
-				 s->files[0].name);
-			s->removed_full++;
-			remove_oldest(s);
-			continue;
-		}
-		if (n <= 0)
-			return EBR_E_IO;
-		p += n;
-		len -= (size_t)n;
+		if (!err || errno != ENOSPC || !s->nfiles)
+			return err;
+		p += done;
+		len -= done;
+		fprintf(stderr, "ebrec record: the disk is full: removing %s/%s, the oldest file of "
+				"this recording, to go on\n", s->dir, s->files[0].name);
+		snprintf(s->last_removed_full, sizeof(s->last_removed_full), "%s", s->files[0].name);
+		s->removed_full++;
+		remove_oldest(s);
 	}
-	return 0;
 }
 
 void series_sink(struct series *s, struct ebr_sink *sink)

@@ -15,6 +15,7 @@
 #include <elfutils/libdwelf.h>
 #include <elfutils/libdwfl.h>
 #include <sys/sysmacros.h>
+#include "record/grow.h"
 #include "record/record.h"
 #include "record/translate.h"
 #include "record/usyms.h"
@@ -31,26 +32,6 @@
  * on a host with thousands of processes.
  */
 #define MAX_UNWINDERS 64
-
-/*
- * Room for one more element in *arr (n used of *cap, elem bytes each): doubled from `first`
- * when full. 0, or -ENOMEM with *arr unchanged.
- */
-static int grow(void *arr, size_t n, size_t *cap, size_t elem, size_t first)
-{
-	void **p = arr;
-	size_t ncap = *cap ? *cap * 2 : first;
-	void *grown;
-
-	if (n < *cap)
-		return 0;
-	grown = reallocarray(*p, ncap, elem);
-	if (!grown)
-		return -ENOMEM;
-	*p = grown;
-	*cap = ncap;
-	return 0;
-}
 
 /* ------------------------------------------------------------- objects */
 
@@ -79,7 +60,7 @@ static struct uobject *object_new(struct usyms *u, uint32_t kind, const char *pa
 {
 	struct uobject *o;
 
-	if (grow(&u->objs, u->nobjs, &u->cap_objs, sizeof(*u->objs), 64))
+	if (record_grow(&u->objs, u->nobjs, &u->cap_objs, sizeof(*u->objs), 64))
 		return NULL;
 	o = &u->objs[u->nobjs];
 	memset(o, 0, sizeof(*o));
@@ -191,7 +172,7 @@ static struct uproc *proc_find(struct usyms *u, uint32_t pid, size_t *pos)
 
 static struct uproc *proc_add(struct usyms *u, uint32_t pid, size_t pos)
 {
-	if (grow(&u->procs, u->nprocs, &u->cap_procs, sizeof(*u->procs), 64))
+	if (record_grow(&u->procs, u->nprocs, &u->cap_procs, sizeof(*u->procs), 64))
 		return NULL;
 	memmove(&u->procs[pos + 1], &u->procs[pos], (u->nprocs - pos) * sizeof(*u->procs));
 	memset(&u->procs[pos], 0, sizeof(*u->procs));
@@ -713,7 +694,7 @@ static int resolve_perf_map(struct ebr_writer *w, uint64_t ts, const struct uobj
 		line[strcspn(line, "\n")] = 0;
 		if (sscanf(line, "%llx %llx %n", &start, &size, &pos) < 2 || !pos)
 			continue;
-		if ((err = grow(&syms, nsyms, &cap, sizeof(*syms), 256)))
+		if ((err = record_grow(&syms, nsyms, &cap, sizeof(*syms), 256)))
 			break;
 		syms[nsyms].start = start;
 		syms[nsyms].size = size;
