@@ -210,6 +210,23 @@ void record_print_status(const struct recorder *rec, bool final, uint64_t prev_w
 			(unsigned long long)record_total_lost(rec));
 		return;
 	}
+	/* a flight recorder's bytes are its segments', in memory; its files said themselves */
+	if (rec->flying) {
+		fprintf(stderr, "ebrec: recorded %llu events in %.1fs (%.0f/s), %llu lost; %u "
+				"window%s written\n", (unsigned long long)rec->written, elapsed,
+			elapsed > 0 ? (double)rec->written / elapsed : 0.0,
+			(unsigned long long)record_total_lost(rec), rec->flight.ndumps,
+			rec->flight.ndumps == 1 ? "" : "s");
+		return;
+	}
+	if (rec->rotating) {
+		fprintf(stderr, "ebrec: recorded %llu events in %.1fs (%.0f/s) to %llu files in %s/ "
+				"(the last %zu kept), %llu lost\n", (unsigned long long)rec->written,
+			elapsed, elapsed > 0 ? (double)rec->written / elapsed : 0.0,
+			(unsigned long long)rec->nfile + 1, rec->series.dir, rec->series.nfiles + 1,
+			(unsigned long long)record_total_lost(rec));
+		return;
+	}
 	fprintf(stderr, "ebrec: recorded %llu events in %.1fs (%.0f/s) to %s: %.1f %s, %llu lost\n",
 		(unsigned long long)rec->written, elapsed,
 		elapsed > 0 ? (double)rec->written / elapsed : 0.0, name, size, kib ? "KiB" : "MiB",
