@@ -61,8 +61,8 @@ int flight_ask_dump(const char *pid_arg)
 	FILE *f;
 
 	if (*end || end == pid_arg || pid <= 0 || pid > 0x3fffffff) {
-		fprintf(stderr, "ebrec record: --dump needs the process id of a running 'ebrec record "
-				"--flight-recorder', not '%s'\n", pid_arg);
+		fprintf(stderr, "ebrec record: --dump needs the process id of a running "
+				"'ebrec record --flight-recorder', not '%s'\n", pid_arg);
 		return 2;
 	}
 	snprintf(path, sizeof(path), "/proc/%ld/cmdline", pid);
@@ -77,12 +77,13 @@ int flight_ask_dump(const char *pid_arg)
 	}
 	cmdline[n] = 0;
 	if (!is_flight_recorder(cmdline, (size_t)n)) {
-		fprintf(stderr, "ebrec record: process %ld is not an 'ebrec record --flight-recorder': "
-				"nothing sent\n", pid);
+		fprintf(stderr, "ebrec record: process %ld is not an 'ebrec record "
+				"--flight-recorder': nothing sent\n", pid);
 		return 1;
 	}
 	if (kill((pid_t)pid, SIGUSR1) != 0) {
-		fprintf(stderr, "ebrec record: cannot signal process %ld: %s\n", pid, strerror(errno));
+		fprintf(stderr, "ebrec record: cannot signal process %ld: %s\n", pid,
+			strerror(errno));
 		return 1;
 	}
 	return 0;
@@ -243,7 +244,7 @@ static int dump_scan(struct dump *d, size_t i)
 		struct host_clocks end = { meta_u64(sr.r, "clock.end.monotonic_ns"),
 					   meta_u64(sr.r, "clock.end.realtime_ns") };
 
-		/* the window's end on both clocks: the dump was asked for before the segment ended */
+		/* the window's end on both clocks: asked for before the segment ended */
 		if (d->to < end.mono) {
 			end.real -= end.mono - d->to;
 			end.mono = d->to;
@@ -313,7 +314,7 @@ static int dump_events(struct dump *d, size_t i)
 		uint32_t type = ev->type;
 
 		if (!def) {
-			/* a generic probe's: the segment was written with the same described types */
+			/* a generic probe's: segments are written with the same described types */
 			if (ev->file_type < EBR_DYN_TYPE_BASE ||
 			    ev->file_type - EBR_DYN_TYPE_BASE >= g->n)
 				continue;
@@ -401,14 +402,15 @@ int flight_write(struct recorder *rec, uint64_t now_ns)
 	size_t complete = f->n && !f->segs[f->n - 1]->t_end ? f->n - 1 : f->n;
 	struct ebr_sink sink;
 	char path[4096];
+	uint64_t held; /* the window's start, or the recording's when it is shorter */
 	int fd, err;
 
 	/* the complete segments that end in the window */
 	while (d.first < complete && f->segs[d.first]->t_end < d.from)
 		d.first++;
 	if (d.first == complete) {
-		fprintf(stderr, "ebrec record: the flight recorder holds nothing of the last %.0f s "
-				"yet: no file written\n", (double)f->window_ns / 1e9);
+		fprintf(stderr, "ebrec record: the flight recorder holds nothing of the last "
+				"%.0f s yet: no file written\n", (double)f->window_ns / 1e9);
 		return 0;
 	}
 	d.last = complete - 1;
@@ -417,8 +419,9 @@ int flight_write(struct recorder *rec, uint64_t now_ns)
 	fd = ebr_trace_create(path, rec->o.force);
 	if (fd < 0) {
 		err = -errno;
-		fprintf(stderr, "ebrec record: cannot write the flight recorder's window to %s: %s\n",
-			path, err == -EEXIST ? "it exists (-f overwrites it)" : strerror(errno));
+		fprintf(stderr, "ebrec record: cannot write the flight recorder's window to %s: "
+				"%s\n", path,
+			err == -EEXIST ? "it exists (-f overwrites it)" : strerror(-err));
 		return err;
 	}
 	f->ndumps++;
@@ -434,15 +437,15 @@ int flight_write(struct recorder *rec, uint64_t now_ns)
 	if (close(fd) != 0 && !err)
 		err = -errno;
 	proc_table_free(&d.procs);
-	if (err)
-		fprintf(stderr, "ebrec record: writing the flight recorder's window to %s failed: %s\n",
-			path, strerror(-err));
-	else
-		fprintf(stderr, "ebrec record: wrote the last %.1f s to %s\n",
-			(double)(now_ns - (d.from > f->segs[d.first]->t_start ? d.from
-								   : f->segs[d.first]->t_start)) / 1e9,
-			path);
-	return err;
+	if (err) {
+		fprintf(stderr, "ebrec record: writing the flight recorder's window to %s failed: "
+				"%s\n", path, strerror(-err));
+		return err;
+	}
+	held = d.from > f->segs[d.first]->t_start ? d.from : f->segs[d.first]->t_start;
+	fprintf(stderr, "ebrec record: wrote the last %.1f s to %s\n",
+		(double)(now_ns - held) / 1e9, path);
+	return 0;
 }
 
 int flight_dump(struct recorder *rec)

@@ -220,8 +220,8 @@ void record_print_status(const struct recorder *rec, bool final, uint64_t prev_w
 		return;
 	}
 	if (rec->rotating) {
-		fprintf(stderr, "ebrec: recorded %llu events in %.1fs (%.0f/s) to %llu files in %s/ "
-				"(the last %zu kept), %llu lost\n", (unsigned long long)rec->written,
+		fprintf(stderr, "ebrec: recorded %llu events in %.1fs (%.0f/s) to %llu files in "
+			"%s/ (the last %zu kept), %llu lost\n", (unsigned long long)rec->written,
 			elapsed, elapsed > 0 ? (double)rec->written / elapsed : 0.0,
 			(unsigned long long)rec->nfile + 1, rec->series.dir, rec->series.nfiles + 1,
 			(unsigned long long)record_total_lost(rec));

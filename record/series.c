@@ -249,9 +249,10 @@ static int series_write(void *ctx, const void *buf, size_t len)
 			return err;
 		p += done;
 		len -= done;
-		fprintf(stderr, "ebrec record: the disk is full: removing %s/%s, the oldest file of "
-				"this recording, to go on\n", s->dir, s->files[0].name);
-		snprintf(s->last_removed_full, sizeof(s->last_removed_full), "%s", s->files[0].name);
+		fprintf(stderr, "ebrec record: the disk is full: removing %s/%s, the oldest "
+			"file of this recording, to go on\n", s->dir, s->files[0].name);
+		snprintf(s->last_removed_full, sizeof(s->last_removed_full), "%s",
+			 s->files[0].name);
 		s->removed_full++;
 		remove_oldest(s);
 	}

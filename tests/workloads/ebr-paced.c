@@ -52,8 +52,9 @@ int main(int argc, char **argv)
 			;
 		if (pattern) {
 			/* Knuth's multiplicative hash: distinct, in no order zstd finds */
-			snprintf(path, sizeof(path), argv[1], (long)((unsigned long)i * 2654435761ul %
-								    4294967291ul));
+			unsigned long scrambled = (unsigned long)i * 2654435761ul % 4294967291ul;
+
+			snprintf(path, sizeof(path), argv[1], (long)scrambled);
 			fd = open(path, O_RDONLY);
 			if (fd >= 0)
 				close(fd);
