@@ -159,6 +159,12 @@ struct ebr_sink {
 
 /* Writes to fd (a file or a pipe); never seeks. */
 void ebr_sink_fd(struct ebr_sink *sink, int *fd);
+/*
+ * What the fd sink writes with: all len bytes of buf, through short writes and EINTR. 0, or
+ * EBR_E_IO with errno set by the write(2) that failed; *written (if not NULL) says how many
+ * bytes went, so that a sink of its own can make room and write the rest.
+ */
+int ebr_fd_write(int fd, const void *buf, size_t len, size_t *written);
 
 /*
  * Creates a trace file the way every ebrec command does: mode 0600 (traces hold command

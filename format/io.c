@@ -8,22 +8,31 @@
 #include <sys/stat.h>
 #include "ebr.h"
 
-static int fd_write(void *ctx, const void *buf, size_t len)
+int ebr_fd_write(int fd, const void *buf, size_t len, size_t *written)
 {
-	int fd = *(int *)ctx;
 	const char *p = buf;
+	size_t done = 0;
+	int err = 0;
 
-	while (len) {
-		ssize_t n = write(fd, p, len);
+	while (done < len) {
+		ssize_t n = write(fd, p + done, len - done);
 
 		if (n < 0 && errno == EINTR)
 			continue;
-		if (n <= 0)
-			return EBR_E_IO;
-		p += n;
-		len -= (size_t)n;
+		if (n <= 0) {
+			err = EBR_E_IO;
+			break;
+		}
+		done += (size_t)n;
 	}
-	return 0;
+	if (written)
+		*written = done;
+	return err;
+}
+
+static int fd_write(void *ctx, const void *buf, size_t len)
+{
+	return ebr_fd_write(*(int *)ctx, buf, len, NULL);
 }
 
 int ebr_trace_create(const char *path, bool force)

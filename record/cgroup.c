@@ -54,6 +54,11 @@ void cgroup_names_close(struct cgroup_names *cn)
 	cn->mount_fd = -1;
 }
 
+void cgroup_names_forget(struct cgroup_names *cn)
+{
+	cn->nnamed = 0;
+}
+
 /* A directory's path under the mount as a path from the hierarchy's root, into out. */
 static int strip_mount(const struct cgroup_names *cn, const char *dir, char *out, size_t len)
 {

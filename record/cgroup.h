@@ -26,6 +26,8 @@ struct cgroup_names {
 /* Finds and opens the cgroup2 mount. 0, also without one (mount_fd -1), or -ENOMEM. */
 int cgroup_names_open(struct cgroup_names *cn);
 void cgroup_names_close(struct cgroup_names *cn);
+/* A new file of a rotated recording: it names its cgroups again, read without the others. */
+void cgroup_names_forget(struct cgroup_names *cn);
 /*
  * The path of cgroup id from the hierarchy's root into out ("/" for the root), through a
  * kernfs file handle (CAP_DAC_READ_SEARCH). 0, or -errno (-ESTALE: the cgroup is gone).

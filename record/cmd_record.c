@@ -32,6 +32,32 @@ static int open_output(struct recorder *rec)
 	const char *path = rec->o.out;
 	int err;
 
+	if (rec->rotating) {
+		struct host_clocks now;
+
+		rec->series.rotate_arg = rec->o.rotate;
+		rec->series.rotate_bytes = rec->o.rotate_bytes;
+		rec->series.rotate_ns = rec->o.rotate_ns;
+		rec->series.keep = rec->o.keep;
+		rec->series.max_disk = rec->o.max_disk;
+		host_clocks_now(&now);
+		err = series_init(&rec->series, path);
+		err = err ?: series_file_create(&rec->series, now.real);
+		rec->created = !err;
+		return err;
+	}
+	if (rec->flying) {
+		/* written at the first dump: refused now rather than then */
+		if (!rec->o.force && access(path, F_OK) == 0) {
+			fprintf(stderr, "ebrec record: %s exists: use -f to overwrite it or -o to "
+					"choose another file\n", path);
+			return -EEXIST;
+		}
+		rec->flight.window_ns = rec->o.flight_ns;
+		rec->flight.budget = rec->o.flight_budget;
+		flight_catch_signal();
+		return flight_segment_begin(&rec->flight, host_monotonic_ns());
+	}
 	if (!strcmp(path, "-")) {
 		if (isatty(STDOUT_FILENO)) {
 			fprintf(stderr, "ebrec record: refusing to write a binary trace to a "
@@ -64,34 +90,54 @@ static int open_output(struct recorder *rec)
 
 static void write_failed(const struct recorder *rec, int err)
 {
+	char series_file[SERIES_PATH_MAX];
+	const char *name = rec->to_stdout ? "stdout" : rec->o.out;
+
+	if (rec->rotating) {
+		series_path(&rec->series, rec->series.cur, series_file);
+		name = series_file;
+	}
 	fprintf(stderr, "ebrec record: writing %s failed: %s; the trace holds every block "
-			"written before\n",
-		rec->to_stdout ? "stdout" : rec->o.out, strerror(-err));
+			"written before\n", name, strerror(-err));
 }
 
-/* The writer, with the host's facts, what is recorded and the families' snapshots. */
-static int start_trace(struct recorder *rec, const struct features *feat, struct ebr_sink *sink)
+int record_trace_begin(struct recorder *rec)
 {
-	int err;
-
 	struct ebr_writer_opts opts = { .dyn_types = rec->o.generic.defs,
 					.ndyn_types = (uint32_t)rec->o.generic.n };
+	struct ebr_sink sink; /* the writer keeps a copy */
+	int err;
 
-	ebr_sink_fd(sink, &rec->fd);
-	err = errno_of_ebr(ebr_writer_new(&rec->w, sink, &opts));
+	if (rec->rotating)
+		series_sink(&rec->series, &sink);
+	else if (rec->flying)
+		flight_sink(&rec->flight, &sink);
+	else
+		ebr_sink_fd(&sink, &rec->fd);
+	err = errno_of_ebr(ebr_writer_new(&rec->w, &sink, &opts));
 	if (err)
 		return err;
 	rec->tctx.writer = rec->w;
 	rec->tctx.stacks = &rec->stacks;
 	rec->tctx.generic = &rec->o.generic;
 	rec->tctx.cgroups = &rec->cgroups;
-	err = host_snapshot(rec->w, rec->o.argc, rec->o.argv);
-	err = err ?: record_describe(rec, feat);
+	/* a later file begins at the seam, whatever the end of the one before took */
+	if (rec->nfile)
+		cgroup_names_forget(&rec->cgroups);
+	err = host_snapshot(rec->w, rec->o.argc, rec->o.argv, rec->nfile ? &rec->seam : NULL);
+	if (!err && rec->rotating)
+		err = errno_of_ebr(series_meta(&rec->series, rec->w));
+	err = err ?: record_describe(rec, rec->feat);
+	/* kallsyms for the generic probes' stacks too (the stack families read it themselves) */
+	if (!err && generic_has_stacks(&rec->o.generic))
+		err = stack_symbols_start(&rec->stacks, rec->w, &rec->o.fam);
+	/* a later file of a series names its own stacks */
+	if (!err && rec->nfile)
+		err = stack_symbols_next_file(&rec->stacks, rec->w);
 	return err ?: errno_of_ebr(ebr_writer_flush(rec->w));
 }
 
-/* Flushes and closes the trace (close frees the writer; after a failed flush, it is abandoned). */
-static int end_trace(struct recorder *rec)
+int record_trace_end(struct recorder *rec)
 {
 	int err = errno_of_ebr(ebr_writer_flush(rec->w));
 
@@ -101,6 +147,30 @@ static int end_trace(struct recorder *rec)
 		rec->w = NULL;
 	}
 	return err;
+}
+
+/* The last file of a series closed; --max-disk holds with it too. */
+static void finish_series(struct recorder *rec, int *status)
+{
+	struct series *s = &rec->series;
+
+	if (s->fd >= 0) {
+		if (close(s->fd) != 0 && *status == 0) {
+			fprintf(stderr, "ebrec record: closing %s/%s failed: %s\n", s->dir, s->cur,
+				strerror(errno));
+			*status = 1;
+		}
+		s->fd = -1;
+		if (*status && rec->created && !rec->started) {
+			char path[SERIES_PATH_MAX];
+
+			series_path(s, s->cur, path);
+			unlink(path);
+		} else {
+			series_trim(s, rec->bytes);
+		}
+	}
+	series_release(s);
 }
 
 static int exit_status(const struct recorder *rec, int status)
@@ -121,13 +191,14 @@ int cmd_record(int argc, char **argv)
 {
 	struct recorder rec = { .fd = -1, .go_fd = -1, .cgroups.mount_fd = -1 };
 	struct features *feat = NULL;
-	struct ebr_sink sink;
 	char msg[256];
 	int status, err;
 
 	status = record_options_parse(&rec.o, argc, argv);
 	if (status)
 		return status == 1 ? 0 : status;
+	if (rec.o.dump_pid)
+		return flight_ask_dump(rec.o.dump_pid);
 	status = record_select_families(&rec);
 	if (status) {
 		generic_probes_free(&rec.o.generic);
@@ -166,6 +237,12 @@ int cmd_record(int argc, char **argv)
 		fprintf(stderr, "ebrec record: cannot count the possible CPUs\n");
 		goto cleanup;
 	}
+	rec.feat = feat;
+	rec.rotating = rec.o.rotate != NULL;
+	rec.flying = rec.o.flight_ns != 0;
+	rec.series.fd = -1;
+	if (rec.rotating || rec.flying)
+		rec.tctx.procs = &rec.procs;
 	if (open_output(&rec))
 		goto cleanup;
 	record_catch_signals();
@@ -175,10 +252,8 @@ int cmd_record(int argc, char **argv)
 		goto cleanup;
 
 	record_span_begin(&rec);
-	err = start_trace(&rec, feat, &sink);
-	/* kallsyms for the generic probes' stacks too (the stack families read it themselves) */
-	if (!err && generic_has_stacks(&rec.o.generic))
-		err = stack_symbols_start(&rec.stacks, rec.w, &rec.o.fam);
+	rec.file_start = rec.t_start;
+	err = record_trace_begin(&rec);
 	if (err) {
 		write_failed(&rec, err);
 		goto cleanup;
@@ -202,10 +277,15 @@ int cmd_record(int argc, char **argv)
 	err = record_loop(&rec);
 	record_span_end(&rec);
 	err = err ?: record_finish(&rec);
-	err = err ?: end_trace(&rec);
+	err = err ?: record_trace_end(&rec);
 	if (err) {
 		write_failed(&rec, err);
 		goto cleanup;
+	}
+	if (rec.flying) {
+		flight_segment_end(&rec.flight, rec.t_end.mono);
+		if (flight_write(&rec, rec.t_end.mono))
+			goto cleanup;
 	}
 	record_print_status(&rec, true, 0, 0);
 	status = 0;
@@ -229,5 +309,9 @@ cleanup:
 		if (status && rec.created && !rec.started)
 			unlink(rec.o.out);
 	}
+	if (rec.rotating)
+		finish_series(&rec, &status);
+	flight_free(&rec.flight);
+	proc_table_free(&rec.procs);
 	return exit_status(&rec, status);
 }

@@ -96,7 +96,7 @@ static int zone_meta(struct ebr_writer *w)
 	return err ?: ebr_writer_meta(w, "host.timezone", tm.tm_zone ? tm.tm_zone : "");
 }
 
-int host_snapshot(struct ebr_writer *w, int argc, char **argv)
+int host_snapshot(struct ebr_writer *w, int argc, char **argv, const struct host_clocks *start)
 {
 	struct utsname u;
 	char host[256];
@@ -121,5 +121,7 @@ int host_snapshot(struct ebr_writer *w, int argc, char **argv)
 	err = err ?: zone_meta(w);
 	err = err ?: ebr_writer_meta(w, "ebrec.version", EBREC_VERSION);
 	err = err ?: cmdline_meta(w, argc, argv);
+	if (start)
+		return errno_of_ebr(err) ?: host_clock_pair_of(w, "start", start);
 	return errno_of_ebr(err) ?: host_clock_pair(w, "start");
 }

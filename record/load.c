@@ -24,6 +24,7 @@ struct family_env recorder_env(struct recorder *rec, size_t i)
 		.opts = &rec->o.fam,
 		.state = rec->fam_state[i],
 		.stacks = &rec->stacks,
+		.procs = rec->tctx.procs,
 	};
 }
 

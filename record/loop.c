@@ -35,6 +35,16 @@ void record_catch_signals(void)
 	sigaction(SIGTERM, &sa, NULL);
 }
 
+/* Probe id among those whose counters are written (once: each file of a series describes). */
+static void note_probe(struct recorder *rec, uint32_t id)
+{
+	for (size_t i = 0; i < rec->nprobes; i++)
+		if (rec->probes[i].id == id)
+			return;
+	if (rec->nprobes < EBR_PROBE_MAX)
+		rec->probes[rec->nprobes++].id = id;
+}
+
 /* META that says what was recorded: families, their attached tracepoints, probe ids. */
 int record_describe(struct recorder *rec, const struct features *feat)
 {
@@ -61,8 +71,7 @@ int record_describe(struct recorder *rec, const struct features *feat)
 		for (size_t p = 0; p < f->nprobes && !err; p++) {
 			snprintf(key, sizeof(key), "probe.%u", f->probes[p].id);
 			err = errno_of_ebr(ebr_writer_meta(rec->w, key, f->probes[p].name));
-			if (rec->nprobes < EBR_PROBE_MAX)
-				rec->probes[rec->nprobes++].id = f->probes[p].id;
+			note_probe(rec, f->probes[p].id);
 		}
 		if (!err && f->snapshot)
 			err = f->snapshot(&env);
@@ -72,8 +81,8 @@ int record_describe(struct recorder *rec, const struct features *feat)
 		snprintf(fams + strlen(fams), sizeof(fams) - strlen(fams), "%sprobes",
 			 fams[0] ? "," : "");
 	err = err ?: generic_describe(&rec->o.generic, rec->w);
-	for (size_t i = 0; i < rec->o.generic.n && rec->nprobes < EBR_PROBE_MAX; i++)
-		rec->probes[rec->nprobes++].id = generic_probe_id(i);
+	for (size_t i = 0; i < rec->o.generic.n; i++)
+		note_probe(rec, generic_probe_id(i));
 	if (!err)
 		err = errno_of_ebr(ebr_writer_meta(rec->w, "record.families", fams));
 	if (!err && rec->o.pid) {
@@ -94,16 +103,15 @@ int record_describe(struct recorder *rec, const struct features *feat)
 }
 
 /*
- * Writes one ebr.counts event per probe whose counters moved since the last one; at the end
- * (final) one for every probe, so that a trace says "0 lost" of each probe it recorded.
+ * Writes one ebr.counts event per probe whose counters moved since the last one, stamped now;
+ * at the end of a file (final) one for every probe, so that a trace says "0 lost" of each
+ * probe it recorded.
  */
-static int write_counts(struct recorder *rec, bool final)
+static int write_counts(struct recorder *rec, uint64_t now, bool final)
 {
 	struct ebr_probe_counters *vals = calloc((size_t)rec->ncpus, sizeof(*vals));
 	uint64_t lost_user[EBR_PROBE_MAX];
 	int map_fd = bpf_map__fd(rec->skel->maps.ebr_counters);
-	/* the last counts are of the span: they are stamped with its end, not the detach's */
-	uint64_t now = final ? rec->t_end.mono : host_monotonic_ns();
 	int err = 0;
 
 	if (!vals)
@@ -209,6 +217,23 @@ void record_print_status(const struct recorder *rec, bool final, uint64_t prev_w
 			(unsigned long long)record_total_lost(rec));
 		return;
 	}
+	/* a flight recorder's bytes are its segments', in memory; its files said themselves */
+	if (rec->flying) {
+		fprintf(stderr, "ebrec: recorded %llu events in %.1fs (%.0f/s), %llu lost; %u "
+				"window%s written\n", (unsigned long long)rec->written, elapsed,
+			elapsed > 0 ? (double)rec->written / elapsed : 0.0,
+			(unsigned long long)record_total_lost(rec), rec->flight.ndumps,
+			rec->flight.ndumps == 1 ? "" : "s");
+		return;
+	}
+	if (rec->rotating) {
+		fprintf(stderr, "ebrec: recorded %llu events in %.1fs (%.0f/s) to %llu files in "
+			"%s/ (the last %zu kept), %llu lost\n", (unsigned long long)rec->written,
+			elapsed, elapsed > 0 ? (double)rec->written / elapsed : 0.0,
+			(unsigned long long)rec->nfile + 1, rec->series.dir, rec->series.nfiles + 1,
+			(unsigned long long)record_total_lost(rec));
+		return;
+	}
 	fprintf(stderr, "ebrec: recorded %llu events in %.1fs (%.0f/s) to %s: %.1f %s, %llu lost\n",
 		(unsigned long long)rec->written, elapsed,
 		elapsed > 0 ? (double)rec->written / elapsed : 0.0, name, size, kib ? "KiB" : "MiB",
@@ -250,7 +275,9 @@ int record_loop(struct recorder *rec)
 		now = host_monotonic_ns();
 		if (!err && now >= next_flush) {
 			err = record_samples(rec, now);
-			err = err ?: write_counts(rec, false);
+			err = err ?: write_counts(rec, now, false);
+			if (rec->rotating)
+				series_trim(&rec->series, ebr_writer_bytes(rec->w));
 			err = err ?: errno_of_ebr(ebr_writer_flush(rec->w));
 			if (tty)
 				record_print_status(rec, false, prev_written,
@@ -259,28 +286,31 @@ int record_loop(struct recorder *rec)
 			prev_t = now;
 			next_flush = now + FLUSH_INTERVAL_MS * 1000000ull;
 		}
+		if (!err && rec->rotating &&
+		    series_due(&rec->series, rec->file_start, now, ebr_writer_bytes(rec->w)))
+			err = record_rotate(rec);
+		if (!err && rec->flying && flight_due(&rec->flight, rec->file_start, now))
+			err = record_rotate(rec);
+		if (!err && rec->flying && flight_dump_asked())
+			err = flight_dump(rec);
 	}
 	if (tty)
 		fputs("\r\033[K", stderr);
 	return err;
 }
 
-/* Detach, then take everything the probes handed over before that, then the last counts. */
-int record_finish(struct recorder *rec)
+int record_file_tail(struct recorder *rec, const struct host_clocks *end)
 {
-	struct drain_chunk *c;
-	struct timespec settle = { 0, 20 * 1000000L };
+	uint64_t malformed;
 	char buf[32];
-	int err = 0;
+	int err;
 
-	record_detach(rec);
-	nanosleep(&settle, NULL); /* programs that were running finish their submit */
-	drain_stop(&rec->drain);
-	while (!err && (c = drain_pop(&rec->drain, 0))) {
-		err = write_chunk(rec, c);
-		free(c);
-	}
-	err = err ?: record_samples(rec, rec->t_end.mono);
+	err = record_samples(rec, end->mono);
+	/*
+	 * The last counts are of the span: stamped with its end, not the detach's; and read
+	 * before the symbols are resolved, which takes a while (at a seam the probes still run).
+	 */
+	err = err ?: write_counts(rec, end->mono, true);
 	for (size_t i = 0; i < rec->nfams && !err; i++) {
 		struct family_env env = recorder_env(rec, i);
 
@@ -290,16 +320,59 @@ int record_finish(struct recorder *rec)
 	/* the generic probes' stacks (a stack family's finish has written them already) */
 	if (!err && generic_has_stacks(&rec->o.generic))
 		err = stack_symbols_write(&rec->stacks, rec->w);
-	err = err ?: write_counts(rec, true);
-	err = err ?: host_clock_pair_of(rec->w, "end", &rec->t_end);
+	err = err ?: host_clock_pair_of(rec->w, "end", end);
 	snprintf(buf, sizeof(buf), "%llu", (unsigned long long)rec->max_inversion);
 	err = err ?: errno_of_ebr(ebr_writer_meta(rec->w, "record.max_reorder_ns", buf));
+	rec->max_inversion = 0;
 	rec->malformed += rec->tctx.malformed;
 	rec->tctx.malformed = 0;
-	if (!err && rec->malformed + rec->drain_malformed) {
-		snprintf(buf, sizeof(buf), "%llu",
-			 (unsigned long long)(rec->malformed + rec->drain_malformed));
+	/* this file's own: a series' earlier files said theirs */
+	malformed = rec->malformed + rec->drain_malformed - rec->malformed_written;
+	rec->malformed_written += malformed;
+	if (!err && malformed) {
+		snprintf(buf, sizeof(buf), "%llu", (unsigned long long)malformed);
 		err = errno_of_ebr(ebr_writer_meta(rec->w, "record.malformed_records", buf));
 	}
+	/* again at its end: a file removed for space while this one was written is named */
+	if (!err && rec->rotating)
+		err = errno_of_ebr(series_meta(&rec->series, rec->w));
+	return err;
+}
+
+/* Writes the chunks the drain thread has queued, without waiting for more. */
+static int write_queued(struct recorder *rec)
+{
+	struct drain_chunk *c;
+	int err = 0;
+
+	while (!err && (c = drain_pop(&rec->drain, 0))) {
+		err = write_chunk(rec, c);
+		free(c);
+	}
+	return err;
+}
+
+int record_catch_up(struct recorder *rec)
+{
+	struct timespec settle = { 0, 2 * RECORD_DRAIN_INTERVAL_US * 1000L };
+
+	nanosleep(&settle, NULL);
+	return write_queued(rec);
+}
+
+/* Detach, then take everything the probes handed over before that, then the last counts. */
+int record_finish(struct recorder *rec)
+{
+	struct timespec settle = { 0, 20 * 1000000L };
+	int err;
+
+	record_detach(rec);
+	nanosleep(&settle, NULL); /* programs that were running finish their submit */
+	drain_stop(&rec->drain);
+	err = write_queued(rec);
+	err = err ?: record_file_tail(rec, &rec->t_end);
+	/* a reader tells a whole series by its first file (seq 0) and this one */
+	if (!err && rec->rotating)
+		err = errno_of_ebr(ebr_writer_meta(rec->w, "series.last", "1"));
 	return err;
 }

@@ -18,7 +18,10 @@ static void usage(FILE *f)
 		"                    [-F HZ] [-I]\n"
 		"                    [--buffer-size SIZE] [--min-us US] [--fs TYPE]\n"
 		"                    [--call-graph fp|dwarf[,SIZE]] [--fail-on-loss] [-f] [-v]\n"
+		"                    [--rotate SIZE|DURATION [--keep N] [--max-disk SIZE]]\n"
+		"                    [--flight-recorder DURATION [--flight-budget SIZE]]\n"
 		"                    [-- COMMAND ARGS...]\n"
+		"       ebrec record --dump PID\n"
 		"\n"
 		"Records what the kernel does into a trace file, until Ctrl-C, SIGTERM, -d, or the\n"
 		"end of COMMAND (then ebrec exits with COMMAND's status).\n"
@@ -53,6 +56,20 @@ static void usage(FILE *f)
 		"                   most 16384): whole through code built without frame pointers, at\n"
 		"                   a higher cost\n"
 		"  --fail-on-loss   exit 1 if any event was lost\n"
+		"  --rotate SIZE|DURATION\n"
+		"                   write a series of traces into the directory -o DIR/, a new one\n"
+		"                   when the current one reaches SIZE (K, M, G; at least 1M) or has\n"
+		"                   lasted DURATION (s, m, h, d: 10m is ten minutes, 10M ten MiB);\n"
+		"                   each is complete on its own; on a full disk the oldest goes\n"
+		"  --keep N         with --rotate: keep the newest N files, removing older ones\n"
+		"  --max-disk SIZE  with --rotate: keep the files within SIZE, removing the oldest\n"
+		"  --flight-recorder DURATION\n"
+		"                   keep only the last DURATION of events, in memory, and write them\n"
+		"                   to FILE on SIGUSR1 (--dump), and on exit (then FILE.2.ebr...)\n"
+		"  --flight-budget SIZE\n"
+		"                   memory for --flight-recorder's events, compressed (default 64M):\n"
+		"                   past it the window's oldest part goes (the file says so)\n"
+		"  --dump PID       ask the flight recorder PID to write its window now\n"
 		"  -f               overwrite FILE if it exists\n"
 		"  -v               show libbpf's warnings (verifier logs)\n"
 		"\n"
@@ -62,6 +79,8 @@ static void usage(FILE *f)
 		"  ebrec record -o web.ebr --cgroup /system.slice/nginx.service -d 60\n"
 		"  ebrec record -o cpu.ebr -e profile --call-graph dwarf -d 10\n"
 		"  ebrec record -o - -d 5 | ssh analyst@host 'cat > prod.ebr'\n"
+		"  ebrec record -o /var/lib/ebrec/ --rotate 1h --max-disk 10G\n"
+		"  ebrec record -o incident.ebr --flight-recorder 5m\n"
 		"  ebrec record -e block,tracepoint:signal:signal_generate -- ./server\n"
 		"  ebrec record -e ur:/bin/bash:readline --str ur:/bin/bash:readline:retval\n");
 }
@@ -118,6 +137,36 @@ static long parse_call_graph(const char *s)
 	return size;
 }
 
+/*
+ * --rotate writes into a directory; --keep and --max-disk bound what it holds. The flight
+ * recorder keeps its window in memory, within --flight-budget.
+ */
+static int check_rotate_options(struct record_opts *o, bool out_given)
+{
+	if (o->flight_budget && !o->flight_ns)
+		return record_usage_error("--flight-budget applies to --flight-recorder");
+	if (o->flight_ns && o->rotate)
+		return record_usage_error("--flight-recorder and --rotate cannot be combined");
+	if (o->flight_ns && !strcmp(o->out, "-"))
+		return record_usage_error("--flight-recorder writes its window to a file: -o FILE");
+	if (o->flight_ns && !o->flight_budget)
+		o->flight_budget = FLIGHT_DEFAULT_BUDGET;
+	if (!o->rotate)
+		return o->keep || o->max_disk ?
+			       record_usage_error("--keep and --max-disk apply to --rotate") : 0;
+	if (!out_given || !strcmp(o->out, "-"))
+		return record_usage_error("--rotate writes a series of files into a directory: "
+				   "give it with -o DIR/");
+	/* a file ends at the first block past its size: two of them must fit */
+	if (o->max_disk && o->rotate_bytes && o->max_disk < 2 * o->rotate_bytes)
+		return record_usage_error("--max-disk holds fewer than two files of --rotate %s",
+				   o->rotate);
+	if (o->max_disk && o->rotate_ns && o->max_disk < 4 * SERIES_MIN_BYTES)
+		return record_usage_error("--max-disk with a --rotate DURATION needs at least 4M (a "
+				   "file also ends at a quarter of it)");
+	return 0;
+}
+
 static bool family_selected(const struct recorder *rec, const struct family *f)
 {
 	for (size_t i = 0; i < rec->nfams; i++)
@@ -130,7 +179,8 @@ int record_options_parse(struct record_opts *o, int argc, char **argv)
 {
 	enum {
 		OPT_BUFFER = 256, OPT_FAIL_ON_LOSS, OPT_MIN_US, OPT_FS, OPT_CALL_GRAPH, OPT_COMM,
-		OPT_STR, OPT_STACKS, OPT_CGROUP
+		OPT_STR, OPT_STACKS, OPT_CGROUP, OPT_ROTATE, OPT_KEEP, OPT_MAX_DISK, OPT_FLIGHT,
+		OPT_FLIGHT_BUDGET, OPT_DUMP
 	};
 	static const struct option longopts[] = {
 		{ "output", required_argument, NULL, 'o' },
@@ -148,11 +198,18 @@ int record_options_parse(struct record_opts *o, int argc, char **argv)
 		{ "cgroup", required_argument, NULL, OPT_CGROUP },
 		{ "str", required_argument, NULL, OPT_STR },
 		{ "stacks", no_argument, NULL, OPT_STACKS },
+		{ "rotate", required_argument, NULL, OPT_ROTATE },
+		{ "keep", required_argument, NULL, OPT_KEEP },
+		{ "max-disk", required_argument, NULL, OPT_MAX_DISK },
+		{ "flight-recorder", required_argument, NULL, OPT_FLIGHT },
+		{ "flight-budget", required_argument, NULL, OPT_FLIGHT_BUDGET },
+		{ "dump", required_argument, NULL, OPT_DUMP },
 		{ "force", no_argument, NULL, 'f' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
+	bool out_given = false;
 	char *end;
 	int c;
 
@@ -167,6 +224,7 @@ int record_options_parse(struct record_opts *o, int argc, char **argv)
 		switch (c) {
 		case 'o':
 			o->out = optarg;
+			out_given = true;
 			break;
 		case 'e':
 			if (o->nevents == ARRAY_SIZE(o->events))
@@ -250,6 +308,45 @@ int record_options_parse(struct record_opts *o, int argc, char **argv)
 		case OPT_FAIL_ON_LOSS:
 			o->fail_on_loss = true;
 			break;
+		case OPT_ROTATE:
+			if (series_parse_rotate(optarg, &o->rotate_bytes, &o->rotate_ns) ||
+			    (o->rotate_bytes && o->rotate_bytes < SERIES_MIN_BYTES) ||
+			    (o->rotate_ns && o->rotate_ns < SERIES_MIN_NS))
+				return record_usage_error("--rotate needs a size of at least 1M (K, M, G "
+						   "suffixes) or a duration of at least 1s (s, m, h, "
+						   "d), not '%s'", optarg);
+			o->rotate = optarg;
+			break;
+		case OPT_KEEP:
+			errno = 0;
+			o->keep = strtoull(optarg, &end, 10);
+			if (errno || *end || end == optarg || *optarg == '-' || !o->keep)
+				return record_usage_error("--keep needs a number of files, not '%s'",
+						   optarg);
+			break;
+		case OPT_FLIGHT: {
+			uint64_t bytes;
+
+			if (series_parse_rotate(optarg, &bytes, &o->flight_ns) || !o->flight_ns ||
+			    o->flight_ns < SERIES_MIN_NS)
+				return record_usage_error("--flight-recorder needs a duration of at least "
+						   "1s (s, m, h, d), not '%s'", optarg);
+			break;
+		}
+		case OPT_FLIGHT_BUDGET:
+			if (series_parse_size(optarg, &o->flight_budget) ||
+			    o->flight_budget < FLIGHT_MIN_BUDGET)
+				return record_usage_error("--flight-budget needs a size of at least 4M (K, "
+						   "M, G suffixes), not '%s'", optarg);
+			break;
+		case OPT_DUMP:
+			o->dump_pid = optarg;
+			break;
+		case OPT_MAX_DISK:
+			if (series_parse_size(optarg, &o->max_disk) || !o->max_disk)
+				return record_usage_error("--max-disk needs a size (K, M, G, T suffixes), "
+						   "not '%s'", optarg);
+			break;
 		case 'f':
 			o->force = true;
 			break;
@@ -267,6 +364,8 @@ int record_options_parse(struct record_opts *o, int argc, char **argv)
 	}
 	if (optind < argc)
 		o->cmd = argv + optind;
+	if (check_rotate_options(o, out_given))
+		return 2;
 	o->fam.pid = o->pid;
 	o->fam.freq = o->freq;
 	return 0;

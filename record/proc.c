@@ -2,8 +2,9 @@
 /*
  * The process family on the record side: the snapshot of the processes alive at the start
  * (read from /proc once the probes are attached, so that a process started in between is
- * seen by both and none by neither), each with its cgroup v2: path, id and container. Its
- * records: record/proc_translate.c.
+ * seen by both and none by neither), each with its cgroup v2: path, id and container; in a
+ * rotated recording, the snapshot of each later file is the process table
+ * (record/proctable.h). Its records: record/proc_translate.c.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -17,6 +18,7 @@
 #include "format/container.h"
 #include "record/cgroup.h"
 #include "record/family.h"
+#include "record/proctable.h"
 #include "record/record.h"
 #include "ebrec.skel.h"
 
@@ -175,6 +177,11 @@ static int proc_snapshot(const struct family_env *env)
 	struct dirent *de;
 	int err = 0;
 
+	/* a later file of a series: the processes as the events since the first snapshot say */
+	if (env->procs && env->procs->seeded) {
+		err = proc_table_write(env->procs, env->writer, now);
+		goto cleanup;
+	}
 	if (!dir || !p || !buf || !(p->args = malloc(CMDLINE_MAX + 2))) {
 		err = dir ? -ENOMEM : 0; /* without /proc: no snapshot, the events remain */
 		goto cleanup;
@@ -212,8 +219,12 @@ static int proc_snapshot(const struct family_env *env)
 		v[EBR_F_PROC_TASK_CGROUP_ID].u = cgroup_id_of_path(&cgroups, p->cgroup);
 		v[EBR_F_PROC_TASK_CONTAINER].s = container;
 		err = errno_of_ebr(ebr_writer_event(env->writer, EBR_EV_PROC_TASK, now, 0, v));
+		if (!err && env->procs)
+			err = proc_table_task(env->procs, v);
 	}
 	cgroup_names_close(&cgroups);
+	if (env->procs)
+		env->procs->seeded = true;
 cleanup:
 	if (dir)
 		closedir(dir);

@@ -35,8 +35,12 @@ bool features_has_hook(const struct features *f, const struct family_prog *fp);
 int features_enum_values(const struct features *f, const char *name, char *out, size_t len);
 void features_close(struct features *f);
 
-/* host.c: host facts and clock pairs into META; 0 or a negative errno. */
-int host_snapshot(struct ebr_writer *w, int argc, char **argv);
+/*
+ * host.c: host facts and clock pairs into META; 0 or a negative errno. The start clock pair
+ * is read now, or is start when given (a later file of a series: its seam).
+ */
+struct host_clocks;
+int host_snapshot(struct ebr_writer *w, int argc, char **argv, const struct host_clocks *start);
 /*
  * "ebrec record: WHAT (see 'ebrec record --help')" on stderr, for what the command line asks
  * that cannot be (options.c); returns 2, the usage error's exit status.

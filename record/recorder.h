@@ -15,8 +15,11 @@
 #include <sys/types.h>
 #include "record/cgroup.h"
 #include "record/family.h"
+#include "record/flight.h"
 #include "record/generic.h"
+#include "record/proctable.h"
 #include "record/record.h"
+#include "record/series.h"
 #include "record/stacks.h"
 #include "record/translate.h"
 
@@ -36,6 +39,10 @@ struct record_opts {
 	struct generic_probes generic; /* -e's probes, --str, --stacks, --comm */
 	bool fail_on_loss, force, verbose;
 	bool call_graph_set; /* --call-graph was given */
+	const char *rotate;  /* --rotate SIZE|DURATION as given, or NULL */
+	uint64_t rotate_bytes, rotate_ns, keep, max_disk; /* --rotate, --keep, --max-disk */
+	uint64_t flight_ns, flight_budget; /* --flight-recorder, --flight-budget */
+	const char *dump_pid;              /* --dump PID */
 	char **cmd;
 	int argc; /* the whole command line, for META */
 	char **argv;
@@ -77,6 +84,19 @@ struct recorder {
 	uint64_t malformed, drain_malformed; /* records found malformed by the writer, the drain */
 	uint64_t last_ts, max_inversion;
 	int ncpus;
+	const struct features *feat;
+	/*
+	 * --rotate: the files (record/series.h); --flight-recorder: segments in memory
+	 * (record/flight.h). Either way, the process table each file starts with.
+	 */
+	bool rotating, flying;
+	struct series series;
+	struct flight flight;
+	struct proc_table procs;
+	uint64_t file_start;     /* when the current file began (monotonic ns) */
+	struct host_clocks seam; /* when the last file ended and the current one began */
+	uint64_t nfile;      /* files (segments) begun before the current one */
+	uint64_t malformed_written; /* malformed records said by the files before this one */
 };
 
 /* How often the ring is drained (docs/ARCHITECTURE.md: 10 ms keeps up with ~1 M events/s). */
@@ -144,8 +164,33 @@ void record_span_begin(struct recorder *rec);
 void record_span_end(struct recorder *rec);
 /* Writes events until a signal, -d, or the end of COMMAND. */
 int record_loop(struct recorder *rec);
-/* Detaches, then writes what the probes handed over before that, then the last counts. */
+/*
+ * Writes what the probes emitted until now: waits two drain intervals, then writes every chunk
+ * the drain thread queued (at a seam).
+ */
+int record_catch_up(struct recorder *rec);
+/*
+ * The end of a file: the families' last samples and finish (TCP sessions open, the symbols of
+ * its stacks), every probe's counts, the end clock pair end, its malformed records.
+ */
+int record_file_tail(struct recorder *rec, const struct host_clocks *end);
+/* Detaches, then writes what the probes handed over before that, then the file's tail. */
 int record_finish(struct recorder *rec);
+
+/* cmd_record.c */
+/*
+ * A trace file begins on the current output (rec->fd, or the series' current file): the
+ * writer, the host's facts, what is recorded and the families' snapshots.
+ */
+int record_trace_begin(struct recorder *rec);
+/* Flushes and closes the trace (close frees the writer; after a failed flush, it is abandoned). */
+int record_trace_end(struct recorder *rec);
+
+/*
+ * rotate.c: ends the current file of a series (segment of a flight recorder) and begins the
+ * next, losing no event.
+ */
+int record_rotate(struct recorder *rec);
 /* Events lost so far, every cause together. */
 uint64_t record_total_lost(const struct recorder *rec);
 /* The status line (a terminal, once a second) or the final summary. */

@@ -15,17 +15,20 @@ _Static_assert(EBR_F_OFFCPU_SPAN_PID == EBR_F_PROFILE_SAMPLE_PID &&
 		       EBR_F_OFFCPU_SPAN_FLAGS == EBR_F_PROFILE_SAMPLE_FLAGS,
 	       "stack types share their first fields");
 
-/* Reads kallsyms once, when a stack family starts; without it kernel frames stay numbers. */
+/*
+ * Reads kallsyms once, when a stack family starts; without it kernel frames stay numbers. The
+ * META goes into every file of a rotated recording.
+ */
 int stack_symbols_start(struct stack_symbols *s, struct ebr_writer *w,
 			const struct family_opts *o)
 {
 	char msg[160];
 
-	if (s->tried_kallsyms)
-		return 0;
-	s->tried_kallsyms = true;
-	if (ksyms_load(&s->k, msg, sizeof(msg)))
-		fprintf(stderr, "ebrec record: warning: %s\n", msg);
+	if (!s->tried_kallsyms) {
+		s->tried_kallsyms = true;
+		if (ksyms_load(&s->k, msg, sizeof(msg)))
+			fprintf(stderr, "ebrec record: warning: %s\n", msg);
+	}
 	if (o->ustack_copy)
 		snprintf(msg, sizeof(msg), "dwarf,%u", o->ustack_copy);
 	else
@@ -194,9 +197,15 @@ int stack_symbols_write(struct stack_symbols *s, struct ebr_writer *w)
 		err = err ?: errno_of_ebr(write_share(w, "symbols.user_unwound_whole",
 						      s->unwound_whole));
 	}
-	/* no stack comes after the probes are detached: a second family's call writes nothing */
-	stack_symbols_free(s);
+	/* what was used is written: a second family's call writes no symbol again */
 	return err;
+}
+
+int stack_symbols_next_file(struct stack_symbols *s, struct ebr_writer *w)
+{
+	s->kframes = s->kresolved = s->uframes = s->uresolved = 0;
+	s->unwound = s->unwound_whole = 0;
+	return usyms_rewrite(&s->u, w);
 }
 
 void stack_symbols_free(struct stack_symbols *s)

@@ -3,7 +3,7 @@
  * The symbols of a recording's stack samples (profile, offcpu): every frame is counted as its
  * sample is written (stack_translate), and the symbols of those frames are written at the end
  * (stack_symbols_finish), so that the trace reads without the recording host. The recorder
- * owns one, zeroed, for the whole recording.
+ * owns one, zeroed, for the whole recording (record_unload() frees it).
  */
 #ifndef EBREC_RECORD_STACKS_H
 #define EBREC_RECORD_STACKS_H
@@ -58,6 +58,12 @@ struct stack_unwound_bits {
 int stack_unwind_copy(struct stack_symbols *syms, struct ebr_writer *w, uint32_t pid,
 		      uint64_t ts, const struct unwind_sample *s, uint64_t *uframes,
 		      size_t *udepth, const struct stack_unwound_bits *bits, uint32_t *flags);
+/*
+ * A rotated recording's next file begins on w (the last one's symbols written): its counts
+ * start again, and the objects and mappings known so far are written into it, so that it
+ * names its own stacks. 0 or a negative errno.
+ */
+int stack_symbols_next_file(struct stack_symbols *s, struct ebr_writer *w);
 void stack_symbols_free(struct stack_symbols *s);
 
 #endif

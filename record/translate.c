@@ -2,6 +2,7 @@
 /* The table of the ring-buffer records the families emit, and the error boundary to format/. */
 #include <errno.h>
 #include "format/array_size.h"
+#include "record/proctable.h"
 #include "record/translate.h"
 
 const struct record_kind record_kinds[] = {
@@ -62,7 +63,11 @@ uint32_t record_probe(const struct record_kind *k, const void *rec, size_t size)
 int translate_emit(struct translate_ctx *ctx, uint32_t type, const struct ebr_rec_hdr *h,
 		   const struct ebr_value *v)
 {
-	return errno_of_ebr(ebr_writer_event(ctx->writer, type, h->ts, h->cpu, v));
+	int err = errno_of_ebr(ebr_writer_event(ctx->writer, type, h->ts, h->cpu, v));
+
+	if (!err && ctx->procs)
+		err = proc_table_event(ctx->procs, type, h->ts, v);
+	return err;
 }
 
 int errno_of_ebr(int ebr_err)

@@ -20,6 +20,7 @@
 struct stack_symbols;
 struct generic_probes;
 struct cgroup_names;
+struct proc_table;
 
 /* What translators write to and keep: the recorder's, for the whole recording. */
 struct translate_ctx {
@@ -28,6 +29,8 @@ struct translate_ctx {
 	const struct generic_probes *generic; /* the generic probes (record/generic.h) */
 	/* the cgroup ids named in the trace, and how to name one (record/cgroup.h); may be NULL */
 	struct cgroup_names *cgroups;
+	/* a rotated recording's process table, which follows proc events (record/proctable.h) */
+	struct proc_table *procs;
 	uint64_t malformed; /* records whose fields disagree with their size, written as far
 			     * as they go */
 };

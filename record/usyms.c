@@ -15,6 +15,7 @@
 #include <elfutils/libdwelf.h>
 #include <elfutils/libdwfl.h>
 #include <sys/sysmacros.h>
+#include "record/grow.h"
 #include "record/record.h"
 #include "record/translate.h"
 #include "record/usyms.h"
@@ -33,37 +34,16 @@
  */
 #define MAX_UNWINDERS 64
 
-/*
- * Room for one more element in *arr (n used of *cap, elem bytes each): doubled from `first`
- * when full. 0, or -ENOMEM with *arr unchanged.
- */
-static int grow(void *arr, size_t n, size_t *cap, size_t elem, size_t first)
-{
-	void **p = arr;
-	size_t ncap = *cap ? *cap * 2 : first;
-	void *grown;
-
-	if (n < *cap)
-		return 0;
-	grown = reallocarray(*p, ncap, elem);
-	if (!grown)
-		return -ENOMEM;
-	*p = grown;
-	*cap = ncap;
-	return 0;
-}
-
 /* ------------------------------------------------------------- objects */
 
-static int write_object(struct ebr_writer *w, uint32_t id, const struct uobject *o,
-			const void *build_id, uint32_t build_id_len)
+static int write_object(struct ebr_writer *w, uint32_t id, const struct uobject *o)
 {
 	struct ebr_value v[EBR_BUILD_FIELDS] = { 0 };
 
 	v[EBR_F_SYM_OBJECT_OBJECT].u = id;
 	v[EBR_F_SYM_OBJECT_PATH].s = o->path;
-	v[EBR_F_SYM_OBJECT_BUILD_ID].s = build_id;
-	v[EBR_F_SYM_OBJECT_BUILD_ID].len = build_id_len;
+	v[EBR_F_SYM_OBJECT_BUILD_ID].s = (const char *)o->build_id;
+	v[EBR_F_SYM_OBJECT_BUILD_ID].len = o->build_id_len;
 	v[EBR_F_SYM_OBJECT_KIND].u = o->kind;
 	return errno_of_ebr(ebr_writer_event(w, EBR_EV_SYM_OBJECT, host_monotonic_ns(), 0, v));
 }
@@ -81,7 +61,7 @@ static struct uobject *object_new(struct usyms *u, uint32_t kind, const char *pa
 {
 	struct uobject *o;
 
-	if (grow(&u->objs, u->nobjs, &u->cap_objs, sizeof(*u->objs), 64))
+	if (record_grow(&u->objs, u->nobjs, &u->cap_objs, sizeof(*u->objs), 64))
 		return NULL;
 	o = &u->objs[u->nobjs];
 	memset(o, 0, sizeof(*o));
@@ -123,8 +103,6 @@ static int object_of_file(struct usyms *u, struct ebr_writer *w, uint32_t pid, u
 			  uint64_t end, uint64_t dev, uint64_t ino, const char *path,
 			  uint32_t *id)
 {
-	unsigned char build_id[64];
-	uint32_t build_id_len = 0;
 	struct uobject *o;
 	char mf[96];
 
@@ -142,7 +120,7 @@ static int object_of_file(struct usyms *u, struct ebr_writer *w, uint32_t pid, u
 	if (o->fd < 0)
 		o->fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (o->fd >= 0) {
-		build_id_len = read_build_id(o->fd, build_id, sizeof(build_id));
+		o->build_id_len = read_build_id(o->fd, o->build_id, sizeof(o->build_id));
 		/* past the limit: identified now, reopened by path at the end */
 		if (u->open_fds >= MAX_OPEN_OBJECTS) {
 			close(o->fd);
@@ -152,7 +130,7 @@ static int object_of_file(struct usyms *u, struct ebr_writer *w, uint32_t pid, u
 		}
 	}
 	*id = (uint32_t)u->nobjs;
-	return write_object(w, *id, o, build_id, build_id_len);
+	return write_object(w, *id, o);
 }
 
 /* The JIT symbol map of pid (/tmp/perf-PID.map, perf's convention), or 0 if it has none. */
@@ -172,7 +150,7 @@ static int object_of_perf_map(struct usyms *u, struct ebr_writer *w, uint32_t pi
 		return -ENOMEM;
 	o->ino = pid;
 	*id = (uint32_t)u->nobjs;
-	return write_object(w, *id, o, NULL, 0);
+	return write_object(w, *id, o);
 }
 
 /* ------------------------------------------------------------- processes and mappings */
@@ -195,7 +173,7 @@ static struct uproc *proc_find(struct usyms *u, uint32_t pid, size_t *pos)
 
 static struct uproc *proc_add(struct usyms *u, uint32_t pid, size_t pos)
 {
-	if (grow(&u->procs, u->nprocs, &u->cap_procs, sizeof(*u->procs), 64))
+	if (record_grow(&u->procs, u->nprocs, &u->cap_procs, sizeof(*u->procs), 64))
 		return NULL;
 	memmove(&u->procs[pos + 1], &u->procs[pos], (u->nprocs - pos) * sizeof(*u->procs));
 	memset(&u->procs[pos], 0, sizeof(*u->procs));
@@ -355,6 +333,28 @@ static struct uproc *proc_at(struct usyms *u, struct ebr_writer *w, uint32_t pid
 			p->rescan_shift++;
 	}
 	return p;
+}
+
+int usyms_rewrite(const struct usyms *u, struct ebr_writer *w)
+{
+	int err = 0;
+
+	for (size_t i = 0; i < u->nobjs && !err; i++)
+		err = write_object(w, (uint32_t)i + 1, &u->objs[i]);
+	for (size_t i = 0; i < u->nprocs && !err; i++) {
+		const struct uproc *p = &u->procs[i];
+
+		for (uint32_t m = 0; m < p->nmaps && !err; m++) {
+			const struct umap *um = &p->maps[m];
+			const char *name = um->vdso ? "[vdso]" : "[anon]";
+
+			/* the maps line's path, as the file's own sym.object has it */
+			if (um->object && u->objs[um->object - 1].kind == UOBJ_ELF)
+				name = u->objs[um->object - 1].path;
+			err = write_map(w, p->pid, um, name);
+		}
+	}
+	return err;
 }
 
 int usyms_use(struct usyms *u, struct ebr_writer *w, uint32_t pid, uint64_t addr,
@@ -708,7 +708,7 @@ static int resolve_perf_map(struct ebr_writer *w, uint64_t ts, const struct uobj
 		line[strcspn(line, "\n")] = 0;
 		if (sscanf(line, "%llx %llx %n", &start, &size, &pos) < 2 || !pos)
 			continue;
-		if ((err = grow(&syms, nsyms, &cap, sizeof(*syms), 256)))
+		if ((err = record_grow(&syms, nsyms, &cap, sizeof(*syms), 256)))
 			break;
 		syms[nsyms].start = start;
 		syms[nsyms].size = size;

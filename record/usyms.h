@@ -41,6 +41,8 @@ struct uobject {
 	char *path;
 	int fd; /* ELF opened while mapped, or -1 */
 	uint32_t kind;
+	uint32_t build_id_len;
+	unsigned char build_id[64]; /* for each file of a rotated recording */
 };
 
 struct usyms {
@@ -78,6 +80,11 @@ int usyms_unwind(struct usyms *u, struct ebr_writer *w, uint32_t pid,
  */
 int usyms_write(struct usyms *u, struct ebr_writer *w, uint64_t ts, uint64_t *frames,
 		uint64_t *resolved);
+/*
+ * Writes every object and the mappings of every process known so far (sym.object, sym.map)
+ * into w: the next file of a rotated recording. 0 or a negative errno.
+ */
+int usyms_rewrite(const struct usyms *u, struct ebr_writer *w);
 void usyms_free(struct usyms *u);
 
 #endif

@@ -112,6 +112,24 @@ static void print_symbols(const struct ebr_reader *r)
 	print_unwound(r);
 }
 
+/* A file of a rotated recording (record --rotate): which series, which file of it. */
+static void print_series(const struct ebr_reader *r)
+{
+	const char *prev = ebr_reader_meta(r, "series.prev");
+	char a[512], b[64], c[512];
+
+	if (!ebr_reader_meta(r, "series.id"))
+		return;
+	printf("series:    %s, file %s%s, after %s\n", meta(r, "series.id", a, sizeof(a)),
+	       meta(r, "series.seq", b, sizeof(b)),
+	       ebr_reader_meta(r, "series.last") ? " (the last)" : "",
+	       prev && *prev ? text_safe(prev, c, sizeof(c)) : "none (the first)");
+	if (ebr_reader_meta(r, "series.disk_full_removed"))
+		printf("           the disk was full: %s of the series' files removed so far, the "
+		       "last %s\n", meta(r, "series.disk_full_removed", b, sizeof(b)),
+		       meta(r, "series.disk_full_last", c, sizeof(c)));
+}
+
 static int print_info(const struct trace_file *tf, const struct ebr_summary *s, bool indexed)
 {
 	const struct ebr_reader *r = tf->r;
@@ -142,6 +160,7 @@ static int print_info(const struct trace_file *tf, const struct ebr_summary *s, 
 	if (ebr_reader_meta(r, "redact.kinds"))
 		printf("redacted:  %s (ebrec redact: keyed pseudonyms, the key not stored)\n",
 		       meta(r, "redact.kinds", a, sizeof(a)));
+	print_series(r);
 	for (uint32_t i = 0; i < ebr_reader_meta_count(r); i++) {
 		const char *k, *v;
 

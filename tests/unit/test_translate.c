@@ -12,6 +12,7 @@
 #include <sys/socket.h>
 #include "format/ebr.h"
 #include "record/cgroup.h"
+#include "record/proctable.h"
 #include "record/stacks.h"
 #include "record/translate.h"
 #include "check.h"
@@ -312,6 +313,94 @@ static void exec_record(struct ebr_rec_proc_exec *r, const char *filename, const
 	strcpy(r->comm, "ls");
 	hdr(&r->hdr, EBR_REC_PROC_EXEC, offsetof(struct ebr_rec_proc_exec, data) + flen + args_len,
 	    3000, 0);
+}
+
+/*
+ * The process table of a rotated recording: a snapshot, then translated forks, execs and
+ * exits; written as the next file's proc.task events.
+ */
+static void test_proc_table(void)
+{
+	struct ebr_rec_proc_exec *r = malloc(sizeof(*r));
+	struct ebr_value v[EBR_BUILD_FIELDS] = { 0 };
+	struct ebr_rec_proc_fork f = { 0 };
+	struct ebr_rec_proc_exit x = { 0 };
+	struct proc_table table = { 0 };
+	const struct ebr_event *ev;
+	struct trace t;
+
+	CHECK(r != NULL);
+	if (!r)
+		return;
+	trace_begin(&t);
+	t.ctx.procs = &table;
+	v[EBR_F_PROC_TASK_PID].u = 100;
+	v[EBR_F_PROC_TASK_PPID].u = 1;
+	v[EBR_F_PROC_TASK_UID].u = 1000;
+	v[EBR_F_PROC_TASK_COMM].s = "bash";
+	v[EBR_F_PROC_TASK_ARGS].s = "-bash";
+	v[EBR_F_PROC_TASK_ARGS].len = 6;
+	v[EBR_F_PROC_TASK_START_NS].u = 50;
+	v[EBR_F_PROC_TASK_CGROUP].s = "/user.slice";
+	v[EBR_F_PROC_TASK_CWD].s = "/home/u";
+	v[EBR_F_PROC_TASK_THREADS].u = 1;
+	CHECK_EQ(proc_table_task(&table, v), 0);
+	/* 100 forks 300, which execs ls; 100 forks 200, which ends; 100 stays */
+	hdr(&f.hdr, EBR_REC_PROC_FORK, sizeof(f), 1000, 0);
+	f.pid = 100;
+	f.tid = 100;
+	f.child_pid = 300;
+	f.uid = 1000;
+	strcpy(f.comm, "bash");
+	CHECK_EQ(feed(&t, &f), 0);
+	exec_record(r, "/bin/ls", "ls\0-l\0", 6, 0);
+	r->ppid = 100;
+	r->uid = 1000;
+	CHECK_EQ(feed(&t, r), 0);
+	exec_record(r, "/nonexistent", "", 0, 0); /* a failed exec changes nothing */
+	r->ret = -ENOENT;
+	strcpy(r->comm, "nope");
+	CHECK_EQ(feed(&t, r), 0);
+	f.child_pid = 200;
+	f.hdr.ts = 1100;
+	CHECK_EQ(feed(&t, &f), 0);
+	hdr(&x.hdr, EBR_REC_PROC_EXIT, sizeof(x), 2000, 1);
+	x.pid = 200;
+	x.tid = 200;
+	x.ppid = 100;
+	x.flags = EBR_EXIT_GROUP_DEAD;
+	CHECK_EQ(feed(&t, &x), 0);
+	CHECK_EQ(table.n, 2);
+	trace_end(&t);
+
+	/* the next file's snapshot */
+	trace_begin(&t);
+	CHECK_EQ(proc_table_write(&table, t.ctx.writer, 5000), 0);
+	trace_read(&t);
+	ev = expect_event(&t, EBR_EV_PROC_TASK);
+	if (ev) {
+		CHECK_EQ(ev->ts, 5000);
+		CHECK_EQ(ev->v[EBR_F_PROC_TASK_PID].u, 100);
+		CHECK(str_is(&ev->v[EBR_F_PROC_TASK_COMM], "bash"));
+		CHECK(bytes_are(&ev->v[EBR_F_PROC_TASK_ARGS], "-bash", 6));
+		CHECK_EQ(ev->v[EBR_F_PROC_TASK_START_NS].u, 50);
+	}
+	ev = expect_event(&t, EBR_EV_PROC_TASK);
+	if (ev) {
+		CHECK_EQ(ev->v[EBR_F_PROC_TASK_PID].u, 300);
+		CHECK_EQ(ev->v[EBR_F_PROC_TASK_PPID].u, 100);
+		CHECK_EQ(ev->v[EBR_F_PROC_TASK_UID].u, 1000);
+		CHECK(str_is(&ev->v[EBR_F_PROC_TASK_COMM], "ls"));
+		CHECK(bytes_are(&ev->v[EBR_F_PROC_TASK_ARGS], "ls\0-l\0", 6));
+		CHECK_EQ(ev->v[EBR_F_PROC_TASK_START_NS].u, 1000); /* its fork */
+		/* what a fork inherits, and an exec keeps */
+		CHECK(str_is(&ev->v[EBR_F_PROC_TASK_CGROUP], "/user.slice"));
+		CHECK(str_is(&ev->v[EBR_F_PROC_TASK_CWD], "/home/u"));
+		CHECK_EQ(ev->v[EBR_F_PROC_TASK_THREADS].u, 1);
+	}
+	trace_end(&t);
+	proc_table_free(&table);
+	free(r);
 }
 
 static void test_proc_exec(void)
@@ -767,6 +856,7 @@ int main(void)
 	RUN(test_proc_fork_exit);
 	RUN(test_proc_cgroups);
 	RUN(test_proc_exec);
+	RUN(test_proc_table);
 	RUN(test_file);
 	RUN(test_tcp);
 	RUN(test_sched_switch);
