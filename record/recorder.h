@@ -15,6 +15,7 @@
 #include <sys/types.h>
 #include "record/family.h"
 #include "record/generic.h"
+#include "record/own_cpu.h"
 #include "record/record.h"
 #include "record/stacks.h"
 #include "record/translate.h"
@@ -71,6 +72,7 @@ struct recorder {
 	uint64_t malformed, drain_malformed; /* records found malformed by the writer, the drain */
 	uint64_t last_ts, max_inversion;
 	int ncpus;
+	struct own_cpu cpu, cpu_prev; /* the recorder's own CPU: last read, and the one before */
 };
 
 /* How often the ring is drained (docs/ARCHITECTURE.md: 10 ms keeps up with ~1 M events/s). */
@@ -104,6 +106,13 @@ int record_load(struct recorder *rec, const struct features *feat);
 void record_detach(struct recorder *rec);
 /* Frees what record_load() made; with rec->skel NULL, nothing. */
 void record_unload(struct recorder *rec);
+
+/*
+ * privs.c. Drops every capability but what reading other processes' /proc entries needs
+ * (the comment at its top says which and why), from every set; call once loaded, attached
+ * and snapshotted, before any other thread is made (capabilities are per thread).
+ */
+int record_drop_privileges(const struct recorder *rec);
 
 /* child.c */
 /*
