@@ -97,7 +97,7 @@ int usyms_write(struct usyms *u, struct ebr_writer *w, uint64_t ts, uint64_t *fr
  * no process can map it again (deleted). */
 #define USYMS_IDLE_PRUNES 60
 /* The most time one usyms_prune() call spends resolving: the rest waits for the next. */
-#define USYMS_PRUNE_NS (50 * 1000000ull)
+#define USYMS_PRUNE_NS (100 * 1000000ull)
 /*
  * Keeps the tables as big as the live processes' need, on a recorder that runs for weeks;
  * called once a second. Forgets the processes that ended (found so at `now`, once the
