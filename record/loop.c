@@ -195,9 +195,10 @@ void record_print_status(const struct recorder *rec, bool final, uint64_t prev_w
 	double size = bytes / (kib ? 1024 : 1 << 20);
 	const char *name = rec->to_stdout ? "stdout" : rec->o.out;
 	const struct own_cpu *c = &rec->cpu, *p = &rec->cpu_prev;
+	double own_ns = (double)(c->user_ns + c->system_ns);
 
 	if (!final) {
-		double cpu = (double)(c->user_ns + c->system_ns - p->user_ns - p->system_ns);
+		double cpu = own_ns - (double)(p->user_ns + p->system_ns);
 
 		fprintf(stderr, "\r\033[Kebrec: %.0fs  %.0f events/s  %.1f %s written  %llu lost  "
 				"cpu %.1f%%",
@@ -205,15 +206,16 @@ void record_print_status(const struct recorder *rec, bool final, uint64_t prev_w
 			kib ? "KiB" : "MiB", (unsigned long long)record_total_lost(rec),
 			dt > 0 ? cpu / dt / 1e7 : 0.0);
 		if ((c->bpf_stats || c->bpf_runs) && dt > 0)
-			fprintf(stderr, "  bpf %.1f%%", (double)(c->bpf_run_ns - p->bpf_run_ns) / dt / 1e7);
+			fprintf(stderr, "  bpf %.1f%%",
+				(double)(c->bpf_run_ns - p->bpf_run_ns) / dt / 1e7);
 		return;
 	}
 	fprintf(stderr, "ebrec: recorded %llu events in %.1fs (%.0f/s) to %s: %.1f %s, %llu lost; "
 			"recorder cpu %.2fs (%.1f%%)",
 		(unsigned long long)rec->written, elapsed,
 		elapsed > 0 ? (double)rec->written / elapsed : 0.0, name, size, kib ? "KiB" : "MiB",
-		(unsigned long long)record_total_lost(rec), (double)(c->user_ns + c->system_ns) / 1e9,
-		elapsed > 0 ? (double)(c->user_ns + c->system_ns) / elapsed / 1e7 : 0.0);
+		(unsigned long long)record_total_lost(rec), own_ns / 1e9,
+		elapsed > 0 ? own_ns / elapsed / 1e7 : 0.0);
 	if (c->bpf_stats || c->bpf_runs)
 		fprintf(stderr, ", bpf %.2fs", (double)c->bpf_run_ns / 1e9);
 	fputc('\n', stderr);

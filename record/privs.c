@@ -112,8 +112,8 @@ static int confine_writes(const struct recorder *rec)
 
 		output_dir(rec->o.out, dir);
 		beneath.parent_fd = open(dir, O_PATH | O_CLOEXEC);
-		if (beneath.parent_fd < 0 ||
-		    syscall(SYS_landlock_add_rule, ruleset, LANDLOCK_RULE_PATH_BENEATH, &beneath, 0))
+		if (beneath.parent_fd < 0 || syscall(SYS_landlock_add_rule, ruleset,
+						     LANDLOCK_RULE_PATH_BENEATH, &beneath, 0))
 			err = -errno;
 		if (beneath.parent_fd >= 0)
 			close(beneath.parent_fd);
@@ -158,8 +158,8 @@ int record_drop_privileges(const struct recorder *rec)
 	if (syscall(SYS_capset, &hdr, keep) ||
 	    prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0)) {
 		err = -errno;
-		fprintf(stderr, "ebrec record: cannot drop the capabilities it no longer needs: %s\n",
-			strerror(-err));
+		fprintf(stderr, "ebrec record: cannot drop the capabilities it no longer needs: "
+				"%s\n", strerror(-err));
 		return err;
 	}
 	err = confine_writes(rec);
