@@ -134,12 +134,6 @@ $(BUILD)/tests/failmalloc.so: tests/fixtures/failmalloc.c
 	$(Q)mkdir -p $(dir $@)
 	$(Q)$(CC) -shared -fPIC -O1 -Wall $< -ldl -o $@
 
-# An LD_PRELOAD library that tries to write files as the process exits (tests/e2e/test_service.py).
-$(BUILD)/tests/write_at_exit.so: tests/fixtures/write_at_exit.c
-	$(call msg,CC,$@)
-	$(Q)mkdir -p $(dir $@)
-	$(Q)$(CC) -shared -fPIC -O1 -Wall $< -o $@
-
 # Workloads with exactly known behaviour, for the end-to-end tests and the demo.
 # ebr-stacks: every function keeps its frame and its name, for the stack tests
 WORKLOAD_CFLAGS_ebr-stacks := -fno-omit-frame-pointer -mno-omit-leaf-frame-pointer -fno-optimize-sibling-calls -fno-inline
@@ -180,8 +174,7 @@ unit: $(UNIT_TESTS)
 .PHONY: e2e
 # The workloads are the plain build's also when ebrec is sanitized: they are fixtures whose
 # system calls are counted exactly, and ASan's runtime makes some of its own (getppid...).
-e2e: $(BUILD)/ebrec $(patsubst $(BUILD)/%,build/%,$(WORKLOADS)) build/tests/failmalloc.so \
-		build/tests/write_at_exit.so
+e2e: $(BUILD)/ebrec $(patsubst $(BUILD)/%,build/%,$(WORKLOADS)) build/tests/failmalloc.so
 	$(Q)EBREC=$(CURDIR)/$(BUILD)/ebrec WORKLOADS=$(CURDIR)/build/tests/workloads \
 		$(PYTHON) -m pytest -q -ra tests/e2e
 

@@ -21,27 +21,20 @@
  * Capabilities are per thread: this runs before the drain thread is made.
  * No libcap: two system calls do it.
  *
- * Then, where the kernel has Landlock (Linux 5.13), the recorder confines itself: it may
- * create, write, truncate, rename or remove files only beneath its output's directory (the
- * output itself for -o DIR/), nowhere with -o -; files opened before (the trace) stay as they
- * are, reading is not restricted, nor are UNIX sockets.
+ * Not Landlock, which would confine its writes to its directory: a process Landlock confines
+ * fails the ptrace access check on every process outside its domain (security/landlock/
+ * task.c), so /proc/PID/maps and map_files of every other process became unreadable (tried:
+ * 0% of user frames named). The service's ProtectSystem=strict does that job instead.
  */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
-#include <fcntl.h>
-#include <limits.h>
 #include <linux/capability.h>
-#include <linux/landlock.h>
-#include <sys/stat.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include "record/recorder.h"
 
-#ifndef LANDLOCK_ACCESS_FS_TRUNCATE
-#define LANDLOCK_ACCESS_FS_TRUNCATE (1ULL << 14) /* ABI 3, Linux 6.2 */
-#endif
 #ifndef CAP_CHECKPOINT_RESTORE
 #define CAP_CHECKPOINT_RESTORE 40
 #endif
@@ -64,64 +57,6 @@ static void cap_add(struct __user_cap_data_struct d[2], int cap)
 static bool cap_in(const struct __user_cap_data_struct d[2], int cap)
 {
 	return d[cap / 32].permitted & (1u << (cap % 32));
-}
-
-/* The directory the recorder writes in: out itself if a directory, else the one holding it. */
-static void output_dir(const char *out, char dir[PATH_MAX])
-{
-	struct stat st;
-	char *slash;
-
-	snprintf(dir, PATH_MAX, "%s", out);
-	if (stat(dir, &st) == 0 && S_ISDIR(st.st_mode))
-		return;
-	slash = strrchr(dir, '/');
-	if (!slash)
-		snprintf(dir, PATH_MAX, ".");
-	else if (slash == dir)
-		dir[1] = 0; /* "/x": the root */
-	else
-		*slash = 0;
-}
-
-/* Landlock's ruleset: writes beneath the output's directory only. 0 or a negative errno. */
-static int confine_writes(const struct recorder *rec)
-{
-	uint64_t writes = LANDLOCK_ACCESS_FS_WRITE_FILE | LANDLOCK_ACCESS_FS_REMOVE_DIR |
-			  LANDLOCK_ACCESS_FS_REMOVE_FILE | LANDLOCK_ACCESS_FS_MAKE_CHAR |
-			  LANDLOCK_ACCESS_FS_MAKE_DIR | LANDLOCK_ACCESS_FS_MAKE_REG |
-			  LANDLOCK_ACCESS_FS_MAKE_FIFO | LANDLOCK_ACCESS_FS_MAKE_BLOCK |
-			  LANDLOCK_ACCESS_FS_MAKE_SYM;
-	struct landlock_ruleset_attr attr = { 0 };
-	long abi = syscall(SYS_landlock_create_ruleset, NULL, 0, LANDLOCK_CREATE_RULESET_VERSION);
-	int ruleset, err = 0;
-
-	if (abi < 1)
-		return 0; /* no Landlock here (or disabled): the service's sandbox remains */
-	if (abi >= 2)
-		writes |= LANDLOCK_ACCESS_FS_REFER;
-	if (abi >= 3)
-		writes |= LANDLOCK_ACCESS_FS_TRUNCATE;
-	attr.handled_access_fs = writes;
-	ruleset = (int)syscall(SYS_landlock_create_ruleset, &attr, sizeof(attr), 0);
-	if (ruleset < 0)
-		return -errno;
-	if (!rec->to_stdout) {
-		struct landlock_path_beneath_attr beneath = { .allowed_access = writes };
-		char dir[PATH_MAX];
-
-		output_dir(rec->o.out, dir);
-		beneath.parent_fd = open(dir, O_PATH | O_CLOEXEC);
-		if (beneath.parent_fd < 0 || syscall(SYS_landlock_add_rule, ruleset,
-						     LANDLOCK_RULE_PATH_BENEATH, &beneath, 0))
-			err = -errno;
-		if (beneath.parent_fd >= 0)
-			close(beneath.parent_fd);
-	}
-	if (!err && syscall(SYS_landlock_restrict_self, ruleset, 0))
-		err = -errno;
-	close(ruleset);
-	return err;
 }
 
 int record_drop_privileges(const struct recorder *rec)
@@ -162,9 +97,5 @@ int record_drop_privileges(const struct recorder *rec)
 				"%s\n", strerror(-err));
 		return err;
 	}
-	err = confine_writes(rec);
-	if (err)
-		fprintf(stderr, "ebrec record: cannot confine its writes to its output's directory "
-				"(Landlock): %s\n", strerror(-err));
-	return err;
+	return 0;
 }

@@ -320,34 +320,3 @@ def test_memory_stays_flat_over_process_churn(tmp_path):
     assert objects > ran // 2, (objects, ran)
     top = ebrec("report", trace, "profile", "--format", "json", check=0).stdout
     assert top.count("churn_spin") > 0
-
-
-WRITE_AT_EXIT = os.path.join(REPO, "build", "tests", "write_at_exit.so")
-
-
-def preloaded(lib):
-    """LD_PRELOAD for lib: after ASan's runtime when ebrec is built with it (it must come
-    first)."""
-    if not built_with_asan():
-        return lib
-    out = subprocess.run(["ldd", EBREC], capture_output=True, text=True).stdout
-    return re.search(r"(\S*libasan\.so\S*) => (\S+)", out).group(2) + ":" + lib
-
-
-def test_the_recorder_writes_only_in_its_output_directory(tmp_path):
-    """Once attached the recorder is confined (Landlock): a file it tries to create as it
-    exits (tests/fixtures/write_at_exit.c) is made beneath its output's directory, and
-    refused elsewhere."""
-    require_live()
-    assert os.path.exists(WRITE_AT_EXIT), "make build/tests/write_at_exit.so"
-    out = tmp_path / "out"
-    out.mkdir()
-    inside, outside = out / "inside", tmp_path / "outside"
-    env = {**os.environ, "LD_PRELOAD": preloaded(WRITE_AT_EXIT),
-           "EBREC_TEST_WRITE_AT_EXIT": f"{inside}:{outside}"}
-    p = subprocess.run([EBREC, "record", "-o", str(out / "t.ebr"), "-e", "proc", "-d", "1"],
-                       env=env, capture_output=True, text=True, timeout=120)
-    assert p.returncode == 0, p.stderr
-    assert f"write-at-exit: {inside}: written" in p.stderr, p.stderr
-    assert f"write-at-exit: {outside}: Permission denied" in p.stderr, p.stderr
-    assert not outside.exists()
