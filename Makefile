@@ -139,6 +139,8 @@ $(BUILD)/tests/failmalloc.so: tests/fixtures/failmalloc.c
 WORKLOAD_CFLAGS_ebr-stacks := -fno-omit-frame-pointer -mno-omit-leaf-frame-pointer -fno-optimize-sibling-calls -fno-inline
 # ebr-unwind: -O2 without frame pointers, as distributions build (--call-graph dwarf's tests)
 WORKLOAD_CFLAGS_ebr-unwind := -O2 -fomit-frame-pointer -fno-optimize-sibling-calls
+# ebr-churn: its copies' samples walk by frame pointers to churn_spin (tests/e2e/test_service.py)
+WORKLOAD_CFLAGS_ebr-churn := -fno-omit-frame-pointer
 # ebr-traces writes crafted traces through format/'s writer (tests/e2e/test_hostile.py)
 WORKLOAD_LIBS_ebr-traces := $(FORMAT_OBJS) -lzstd
 $(BUILD)/tests/workloads/ebr-traces: $(FORMAT_OBJS)
@@ -295,6 +297,8 @@ fuzz-long:
 .PHONY: unit-san
 unit-san:
 	$(Q)$(MAKE) --no-print-directory SANITIZE=1 unit
+
+include dist/install.mk
 
 .PHONY: clean
 clean:

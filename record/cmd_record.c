@@ -5,6 +5,7 @@
  * parts: record/recorder.h.
  */
 #include <errno.h>
+#include <malloc.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -194,6 +195,12 @@ int cmd_record(int argc, char **argv)
 	char msg[256];
 	int status, err;
 
+	/*
+	 * the drain's 1 MiB chunks mapped and unmapped each: what a backlog took goes back once
+	 * written (glibc's threshold, left to itself, rises after the first such free and keeps
+	 * them in the heap: the peak of a backlog would stay resident for the rest of a long run)
+	 */
+	mallopt(M_MMAP_THRESHOLD, 256 << 10);
 	status = record_options_parse(&rec.o, argc, argv);
 	if (status)
 		return status == 1 ? 0 : status;
@@ -258,6 +265,8 @@ int cmd_record(int argc, char **argv)
 		write_failed(&rec, err);
 		goto cleanup;
 	}
+	if (record_drop_privileges(&rec))
+		goto cleanup;
 	err = drain_start(&rec.drain, bpf_map__fd(rec.skel->maps.ebr_ring), QUEUE_LIMIT,
 			  RECORD_DRAIN_INTERVAL_US);
 	if (err) {

@@ -28,7 +28,7 @@ uint64_t host_monotonic_ns(void)
 	return clock_ns(CLOCK_MONOTONIC);
 }
 
-static int meta_u64(struct ebr_writer *w, const char *key, uint64_t v)
+int record_meta_u64(struct ebr_writer *w, const char *key, uint64_t v)
 {
 	char buf[32];
 
@@ -48,9 +48,9 @@ int host_clock_pair_of(struct ebr_writer *w, const char *when, const struct host
 	int err;
 
 	snprintf(key, sizeof(key), "clock.%s.monotonic_ns", when);
-	err = meta_u64(w, key, c->mono);
+	err = record_meta_u64(w, key, c->mono);
 	snprintf(key, sizeof(key), "clock.%s.realtime_ns", when);
-	return errno_of_ebr(err ?: meta_u64(w, key, c->real));
+	return errno_of_ebr(err ?: record_meta_u64(w, key, c->real));
 }
 
 int host_clock_pair(struct ebr_writer *w, const char *when)
@@ -113,10 +113,10 @@ int host_snapshot(struct ebr_writer *w, int argc, char **argv, const struct host
 	err = err ?: ebr_writer_meta(w, "host.kernel", u.release);
 	err = err ?: ebr_writer_meta(w, "host.kernel_version", u.version);
 	err = err ?: ebr_writer_meta(w, "host.machine", u.machine);
-	err = err ?: meta_u64(w, "host.ncpus", ncpus > 0 ? (uint64_t)ncpus : 0);
-	err = err ?: meta_u64(w, "host.page_size", page > 0 ? (uint64_t)page : 0);
+	err = err ?: record_meta_u64(w, "host.ncpus", ncpus > 0 ? (uint64_t)ncpus : 0);
+	err = err ?: record_meta_u64(w, "host.page_size", page > 0 ? (uint64_t)page : 0);
 	/* boot time on the realtime clock: realtime - boottime, both read now */
-	err = err ?: meta_u64(w, "host.boot_time_ns",
+	err = err ?: record_meta_u64(w, "host.boot_time_ns",
 			      clock_ns(CLOCK_REALTIME) - clock_ns(CLOCK_BOOTTIME));
 	err = err ?: zone_meta(w);
 	err = err ?: ebr_writer_meta(w, "ebrec.version", EBREC_VERSION);

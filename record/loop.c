@@ -209,12 +209,20 @@ void record_print_status(const struct recorder *rec, bool final, uint64_t prev_w
 	bool kib = bytes < (1 << 20);
 	double size = bytes / (kib ? 1024 : 1 << 20);
 	const char *name = rec->to_stdout ? "stdout" : rec->o.out;
+	const struct own_cpu *c = &rec->cpu, *p = &rec->cpu_prev;
+	double own_ns = (double)(c->user_ns + c->system_ns);
 
 	if (!final) {
-		fprintf(stderr, "\r\033[Kebrec: %.0fs  %.0f events/s  %.1f %s written  %llu lost",
+		double cpu = own_ns - (double)(p->user_ns + p->system_ns);
+
+		fprintf(stderr, "\r\033[Kebrec: %.0fs  %.0f events/s  %.1f %s written  %llu lost  "
+				"cpu %.1f%%",
 			elapsed, dt > 0 ? (double)(rec->written - prev_written) / dt : 0.0, size,
-			kib ? "KiB" : "MiB",
-			(unsigned long long)record_total_lost(rec));
+			kib ? "KiB" : "MiB", (unsigned long long)record_total_lost(rec),
+			dt > 0 ? cpu / dt / 1e7 : 0.0);
+		if ((c->bpf_stats || c->bpf_runs) && dt > 0)
+			fprintf(stderr, "  bpf %.1f%%",
+				(double)(c->bpf_run_ns - p->bpf_run_ns) / dt / 1e7);
 		return;
 	}
 	/* a flight recorder's bytes are its segments', in memory; its files said themselves */
@@ -234,10 +242,15 @@ void record_print_status(const struct recorder *rec, bool final, uint64_t prev_w
 			(unsigned long long)record_total_lost(rec));
 		return;
 	}
-	fprintf(stderr, "ebrec: recorded %llu events in %.1fs (%.0f/s) to %s: %.1f %s, %llu lost\n",
+	fprintf(stderr, "ebrec: recorded %llu events in %.1fs (%.0f/s) to %s: %.1f %s, %llu lost; "
+			"recorder cpu %.2fs (%.1f%%)",
 		(unsigned long long)rec->written, elapsed,
 		elapsed > 0 ? (double)rec->written / elapsed : 0.0, name, size, kib ? "KiB" : "MiB",
-		(unsigned long long)record_total_lost(rec));
+		(unsigned long long)record_total_lost(rec), own_ns / 1e9,
+		elapsed > 0 ? own_ns / elapsed / 1e7 : 0.0);
+	if (c->bpf_stats || c->bpf_runs)
+		fprintf(stderr, ", bpf %.2fs", (double)c->bpf_run_ns / 1e9);
+	fputc('\n', stderr);
 }
 
 void record_span_begin(struct recorder *rec)
@@ -263,6 +276,7 @@ int record_loop(struct recorder *rec)
 	uint64_t prev_written = 0, prev_t = rec->t_start;
 	int err = 0;
 
+	own_cpu_read(rec->skel, &rec->cpu); /* the status line's CPU is the loop's, not loading's */
 	while (!err && !stop_signal && host_monotonic_ns() < deadline &&
 	       !record_child_finished(rec)) {
 		struct drain_chunk *c = drain_pop(&rec->drain, 50);
@@ -275,10 +289,13 @@ int record_loop(struct recorder *rec)
 		now = host_monotonic_ns();
 		if (!err && now >= next_flush) {
 			err = record_samples(rec, now);
+			err = err ?: stack_symbols_prune(&rec->stacks, rec->w, rec->last_ts);
 			err = err ?: write_counts(rec, now, false);
 			if (rec->rotating)
 				series_trim(&rec->series, ebr_writer_bytes(rec->w));
 			err = err ?: errno_of_ebr(ebr_writer_flush(rec->w));
+			rec->cpu_prev = rec->cpu;
+			own_cpu_read(rec->skel, &rec->cpu);
 			if (tty)
 				record_print_status(rec, false, prev_written,
 						    (double)(now - prev_t) / 1e9);
@@ -324,6 +341,9 @@ int record_file_tail(struct recorder *rec, const struct host_clocks *end)
 	snprintf(buf, sizeof(buf), "%llu", (unsigned long long)rec->max_inversion);
 	err = err ?: errno_of_ebr(ebr_writer_meta(rec->w, "record.max_reorder_ns", buf));
 	rec->max_inversion = 0;
+	/* the last thing measured: the end's symbol resolution is the recorder's too */
+	own_cpu_read(rec->skel, &rec->cpu);
+	err = err ?: own_cpu_meta(rec->w, &rec->cpu);
 	rec->malformed += rec->tctx.malformed;
 	rec->tctx.malformed = 0;
 	/* this file's own: a series' earlier files said theirs */

@@ -59,6 +59,8 @@ void host_clocks_now(struct host_clocks *c);
 int host_clock_pair_of(struct ebr_writer *w, const char *when, const struct host_clocks *c);
 int host_clock_pair(struct ebr_writer *w, const char *when);
 uint64_t host_monotonic_ns(void);
+/* META key = v, in decimal: 0 or an EBR_E_* code, as ebr_writer_meta(). */
+int record_meta_u64(struct ebr_writer *w, const char *key, uint64_t v);
 
 /*
  * drain.c: the thread that empties the ring buffer into a queue of chunks, and nothing else

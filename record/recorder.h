@@ -18,6 +18,7 @@
 #include "record/flight.h"
 #include "record/generic.h"
 #include "record/proctable.h"
+#include "record/own_cpu.h"
 #include "record/record.h"
 #include "record/series.h"
 #include "record/stacks.h"
@@ -97,6 +98,7 @@ struct recorder {
 	struct host_clocks seam; /* when the last file ended and the current one began */
 	uint64_t nfile;      /* files (segments) begun before the current one */
 	uint64_t malformed_written; /* malformed records said by the files before this one */
+	struct own_cpu cpu, cpu_prev; /* the recorder's own CPU: last read, and the one before */
 };
 
 /* How often the ring is drained (docs/ARCHITECTURE.md: 10 ms keeps up with ~1 M events/s). */
@@ -130,6 +132,13 @@ int record_load(struct recorder *rec, const struct features *feat);
 void record_detach(struct recorder *rec);
 /* Frees what record_load() made; with rec->skel NULL, nothing. */
 void record_unload(struct recorder *rec);
+
+/*
+ * privs.c. Drops every capability but what reading other processes' /proc entries needs
+ * (the comment at its top says which and why), from every set; call once loaded, attached
+ * and snapshotted, before any other thread is made (capabilities are per thread).
+ */
+int record_drop_privileges(const struct recorder *rec);
 
 /* child.c */
 /*

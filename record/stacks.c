@@ -173,14 +173,6 @@ int stack_copy_translate(struct translate_ctx *ctx, const void *rec, size_t size
 	return stack_emit(ctx, &sp);
 }
 
-static int write_share(struct ebr_writer *w, const char *key, uint64_t n)
-{
-	char buf[32];
-
-	snprintf(buf, sizeof(buf), "%llu", (unsigned long long)n);
-	return ebr_writer_meta(w, key, buf);
-}
-
 int stack_symbols_write(struct stack_symbols *s, struct ebr_writer *w)
 {
 	uint64_t ts = s->span_end_ns ? s->span_end_ns : host_monotonic_ns();
@@ -188,13 +180,13 @@ int stack_symbols_write(struct stack_symbols *s, struct ebr_writer *w)
 
 	err = ksyms_write(&s->k, w, ts, &s->kframes, &s->kresolved);
 	err = err ?: usyms_write(&s->u, w, ts, &s->uframes, &s->uresolved);
-	err = err ?: errno_of_ebr(write_share(w, "symbols.kernel_frames", s->kframes));
-	err = err ?: errno_of_ebr(write_share(w, "symbols.kernel_resolved", s->kresolved));
-	err = err ?: errno_of_ebr(write_share(w, "symbols.user_frames", s->uframes));
-	err = err ?: errno_of_ebr(write_share(w, "symbols.user_resolved", s->uresolved));
+	err = err ?: errno_of_ebr(record_meta_u64(w, "symbols.kernel_frames", s->kframes));
+	err = err ?: errno_of_ebr(record_meta_u64(w, "symbols.kernel_resolved", s->kresolved));
+	err = err ?: errno_of_ebr(record_meta_u64(w, "symbols.user_frames", s->uframes));
+	err = err ?: errno_of_ebr(record_meta_u64(w, "symbols.user_resolved", s->uresolved));
 	if (s->unwound) {
-		err = err ?: errno_of_ebr(write_share(w, "symbols.user_unwound", s->unwound));
-		err = err ?: errno_of_ebr(write_share(w, "symbols.user_unwound_whole",
+		err = err ?: errno_of_ebr(record_meta_u64(w, "symbols.user_unwound", s->unwound));
+		err = err ?: errno_of_ebr(record_meta_u64(w, "symbols.user_unwound_whole",
 						      s->unwound_whole));
 	}
 	/* what was used is written: a second family's call writes no symbol again */
@@ -206,6 +198,13 @@ int stack_symbols_next_file(struct stack_symbols *s, struct ebr_writer *w)
 	s->kframes = s->kresolved = s->uframes = s->uresolved = 0;
 	s->unwound = s->unwound_whole = 0;
 	return usyms_rewrite(&s->u, w);
+}
+
+int stack_symbols_prune(struct stack_symbols *s, struct ebr_writer *w, uint64_t seen_ts)
+{
+	if (!s->u.nprocs)
+		return 0;
+	return usyms_prune(&s->u, w, host_monotonic_ns(), seen_ts, &s->uframes, &s->uresolved);
 }
 
 void stack_symbols_free(struct stack_symbols *s)

@@ -64,6 +64,12 @@ int stack_unwind_copy(struct stack_symbols *syms, struct ebr_writer *w, uint32_t
  * names its own stacks. 0 or a negative errno.
  */
 int stack_symbols_next_file(struct stack_symbols *s, struct ebr_writer *w);
+/*
+ * Forgets what the processes that ended needed, writing now the symbols of their objects that
+ * no live process maps (usyms_prune): the recorder's memory follows the live processes, not
+ * every process it ever sampled. seen_ts: the time of the latest record written. 0 or -errno.
+ */
+int stack_symbols_prune(struct stack_symbols *s, struct ebr_writer *w, uint64_t seen_ts);
 void stack_symbols_free(struct stack_symbols *s);
 
 #endif

@@ -3,6 +3,7 @@
 #include <dwarf.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stddef.h>
 #include <gelf.h>
 #include <stdio.h>
@@ -11,6 +12,7 @@
 #include <unistd.h>
 #include <sys/auxv.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <elfutils/libdw.h>
 #include <elfutils/libdwelf.h>
 #include <elfutils/libdwfl.h>
@@ -36,11 +38,11 @@
 
 /* ------------------------------------------------------------- objects */
 
-static int write_object(struct ebr_writer *w, uint32_t id, const struct uobject *o)
+static int write_object(struct ebr_writer *w, const struct uobject *o)
 {
 	struct ebr_value v[EBR_BUILD_FIELDS] = { 0 };
 
-	v[EBR_F_SYM_OBJECT_OBJECT].u = id;
+	v[EBR_F_SYM_OBJECT_OBJECT].u = o->id;
 	v[EBR_F_SYM_OBJECT_PATH].s = o->path;
 	v[EBR_F_SYM_OBJECT_BUILD_ID].s = (const char *)o->build_id;
 	v[EBR_F_SYM_OBJECT_BUILD_ID].len = o->build_id_len;
@@ -48,7 +50,7 @@ static int write_object(struct ebr_writer *w, uint32_t id, const struct uobject 
 	return errno_of_ebr(ebr_writer_event(w, EBR_EV_SYM_OBJECT, host_monotonic_ns(), 0, v));
 }
 
-/* The id of the object (dev, ino) or (kind perf map, pid), 0 if unknown. */
+/* The slot + 1 of the object (dev, ino) or (kind perf map, pid), 0 if unknown. */
 static uint32_t object_find(const struct usyms *u, uint32_t kind, uint64_t dev, uint64_t ino)
 {
 	for (size_t i = 0; i < u->nobjs; i++)
@@ -57,20 +59,36 @@ static uint32_t object_find(const struct usyms *u, uint32_t kind, uint64_t dev, 
 	return 0;
 }
 
-static struct uobject *object_new(struct usyms *u, uint32_t kind, const char *path)
+/*
+ * A new object in a free slot (one a released object left) or a new one, with the next trace
+ * id; *slot is its slot + 1. NULL: no memory.
+ */
+static struct uobject *object_new(struct usyms *u, uint32_t kind, const char *path,
+				  uint32_t *slot)
 {
-	struct uobject *o;
+	struct uobject *o = NULL;
+	char *copy = strdup(path);
 
-	if (record_grow(&u->objs, u->nobjs, &u->cap_objs, sizeof(*u->objs), 64))
+	if (!copy)
 		return NULL;
-	o = &u->objs[u->nobjs];
+	for (size_t i = 0; u->nfree && i < u->nobjs && !o; i++)
+		if (!u->objs[i].kind) {
+			o = &u->objs[i];
+			u->nfree--;
+		}
+	if (!o) {
+		if (record_grow(&u->objs, u->nobjs, &u->cap_objs, sizeof(*u->objs), 64)) {
+			free(copy);
+			return NULL;
+		}
+		o = &u->objs[u->nobjs++];
+	}
 	memset(o, 0, sizeof(*o));
 	o->fd = -1;
 	o->kind = kind;
-	o->path = strdup(path);
-	if (!o->path)
-		return NULL;
-	u->nobjs++;
+	o->path = copy;
+	o->id = ++u->last_id;
+	*slot = (uint32_t)(o - u->objs) + 1;
 	return o;
 }
 
@@ -109,7 +127,7 @@ static int object_of_file(struct usyms *u, struct ebr_writer *w, uint32_t pid, u
 	*id = object_find(u, UOBJ_ELF, dev, ino);
 	if (*id)
 		return 0;
-	o = object_new(u, UOBJ_ELF, path);
+	o = object_new(u, UOBJ_ELF, path, id);
 	if (!o)
 		return -ENOMEM;
 	o->dev = dev;
@@ -129,8 +147,7 @@ static int object_of_file(struct usyms *u, struct ebr_writer *w, uint32_t pid, u
 			u->open_fds++;
 		}
 	}
-	*id = (uint32_t)u->nobjs;
-	return write_object(w, *id, o);
+	return write_object(w, o);
 }
 
 /* The JIT symbol map of pid (/tmp/perf-PID.map, perf's convention), or 0 if it has none. */
@@ -145,12 +162,11 @@ static int object_of_perf_map(struct usyms *u, struct ebr_writer *w, uint32_t pi
 	snprintf(path, sizeof(path), "/tmp/perf-%u.map", pid);
 	if (access(path, R_OK) != 0)
 		return 0;
-	o = object_new(u, UOBJ_PERF_MAP, path);
+	o = object_new(u, UOBJ_PERF_MAP, path, id);
 	if (!o)
 		return -ENOMEM;
 	o->ino = pid;
-	*id = (uint32_t)u->nobjs;
-	return write_object(w, *id, o);
+	return write_object(w, o);
 }
 
 /* ------------------------------------------------------------- processes and mappings */
@@ -224,7 +240,8 @@ static bool map_known(const struct uproc *p, const struct umap *m)
 	       k->object == m->object && k->vdso == m->vdso;
 }
 
-static int write_map(struct ebr_writer *w, uint32_t pid, const struct umap *m, const char *name)
+static int write_map(const struct usyms *u, struct ebr_writer *w, uint32_t pid,
+		     const struct umap *m, const char *name)
 {
 	struct ebr_value v[EBR_BUILD_FIELDS] = { 0 };
 
@@ -232,7 +249,7 @@ static int write_map(struct ebr_writer *w, uint32_t pid, const struct umap *m, c
 	v[EBR_F_SYM_MAP_START].u = m->start;
 	v[EBR_F_SYM_MAP_END].u = m->end;
 	v[EBR_F_SYM_MAP_PGOFF].u = m->pgoff;
-	v[EBR_F_SYM_MAP_OBJECT].u = m->object;
+	v[EBR_F_SYM_MAP_OBJECT].u = m->object ? u->objs[m->object - 1].id : 0;
 	v[EBR_F_SYM_MAP_NAME].s = name;
 	return errno_of_ebr(ebr_writer_event(w, EBR_EV_SYM_MAP, host_monotonic_ns(), 0, v));
 }
@@ -270,7 +287,7 @@ static int scan_line(struct usyms *u, struct ebr_writer *w, struct uproc *p, cha
 	if (err || map_known(p, &m))
 		return err;
 	err = map_put(p, &m);
-	return err ?: write_map(w, p->pid, &m, name[0] ? name : "[anon]");
+	return err ?: write_map(u, w, p->pid, &m, name[0] ? name : "[anon]");
 }
 
 static int scan_maps(struct usyms *u, struct ebr_writer *w, struct uproc *p)
@@ -340,7 +357,8 @@ int usyms_rewrite(const struct usyms *u, struct ebr_writer *w)
 	int err = 0;
 
 	for (size_t i = 0; i < u->nobjs && !err; i++)
-		err = write_object(w, (uint32_t)i + 1, &u->objs[i]);
+		if (u->objs[i].kind) /* kind 0: a slot usyms_prune() freed */
+			err = write_object(w, &u->objs[i]);
 	for (size_t i = 0; i < u->nprocs && !err; i++) {
 		const struct uproc *p = &u->procs[i];
 
@@ -351,7 +369,7 @@ int usyms_rewrite(const struct usyms *u, struct ebr_writer *w)
 			/* the maps line's path, as the file's own sym.object has it */
 			if (um->object && u->objs[um->object - 1].kind == UOBJ_ELF)
 				name = u->objs[um->object - 1].path;
-			err = write_map(w, p->pid, um, name);
+			err = write_map(u, w, p->pid, um, name);
 		}
 	}
 	return err;
@@ -740,35 +758,155 @@ static int resolve_perf_map(struct ebr_writer *w, uint64_t ts, const struct uobj
 	return err;
 }
 
-int usyms_write(struct usyms *u, struct ebr_writer *w, uint64_t ts, uint64_t *frames,
-		uint64_t *resolved)
+/*
+ * Resolves and writes the offsets used in the objects `released` marks (all of them when
+ * released_only is false), and forgets them; those of other objects stay. Past deadline
+ * (monotonic ns; 0: none), a released object not yet resolved is kept for a later call, its
+ * mark cleared. Adds counts.
+ */
+static int resolve_used(struct usyms *u, struct ebr_writer *w, uint64_t ts, bool released_only,
+			uint64_t deadline, uint64_t *frames, uint64_t *resolved)
 {
+	struct addr_count *items = u->used.items;
+	size_t kept = 0;
+	bool first = true;
 	int err = 0;
 
 	addrset_compact(&u->used);
+	for (size_t i = 0, end; i < u->used.n; i = end) {
+		uint32_t slot = (uint32_t)(items[i].key >> OFFSET_BITS);
+		struct uobject *o = &u->objs[slot - 1];
+
+		for (end = i; end < u->used.n && items[end].key >> OFFSET_BITS == slot; end++)
+			;
+		if (released_only && o->released && !first && deadline &&
+		    host_monotonic_ns() > deadline)
+			o->released = false; /* the next call's */
+		if (err || (released_only && !o->released)) {
+			memmove(&items[kept], &items[i], (end - i) * sizeof(*items));
+			kept += end - i;
+			continue;
+		}
+		first = false;
+		for (size_t j = i; j < end; j++)
+			*frames += items[j].count;
+		if (o->kind == UOBJ_PERF_MAP)
+			err = resolve_perf_map(w, ts, o, o->id, &items[i], end - i, resolved);
+		else
+			err = resolve_elf(w, ts, o, o->id, &items[i], end - i, resolved);
+	}
+	u->used.n = kept;
+	return err;
+}
+
+int usyms_write(struct usyms *u, struct ebr_writer *w, uint64_t ts, uint64_t *frames,
+		uint64_t *resolved)
+{
 	*frames += u->unmapped;
 	u->unmapped = 0;
-	for (size_t i = 0, end; i < u->used.n && !err; i = end) {
-		uint32_t id = (uint32_t)(u->used.items[i].key >> OFFSET_BITS);
-		const struct uobject *o = &u->objs[id - 1];
+	return resolve_used(u, w, ts, false, 0, frames, resolved);
+}
 
-		for (end = i; end < u->used.n && u->used.items[end].key >> OFFSET_BITS == id; end++)
-			*frames += u->used.items[end].count;
-		if (o->kind == UOBJ_PERF_MAP)
-			err = resolve_perf_map(w, ts, o, id, &u->used.items[i], end - i, resolved);
-		else
-			err = resolve_elf(w, ts, o, id, &u->used.items[i], end - i, resolved);
+/* ------------------------------------------------------------- pruning */
+
+static void proc_release(struct usyms *u, struct uproc *p)
+{
+	free(p->maps);
+	if (p->unwinder) {
+		unwinder_free(p->unwinder);
+		u->nunwinders--;
 	}
-	u->used.n = 0;
+}
+
+/* Whether no process can map o again: a deleted file, or the perf map of a process gone. */
+static bool object_gone(const struct uobject *o)
+{
+	struct stat st;
+
+	if (o->kind == UOBJ_PERF_MAP)
+		return true;
+	return o->fd >= 0 && fstat(o->fd, &st) == 0 && st.st_nlink == 0;
+}
+
+/*
+ * Marks released the objects no process in the table maps that no process can map again,
+ * or that none has mapped for USYMS_IDLE_PRUNES calls (a compiler run again and again by a
+ * build keeps its object, its id and its resolved symbols); how many.
+ */
+static size_t objects_unmapped(struct usyms *u)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < u->nprocs; i++)
+		for (uint32_t m = 0; m < u->procs[i].nmaps; m++)
+			if (u->procs[i].maps[m].object)
+				u->objs[u->procs[i].maps[m].object - 1].mapped_prune = u->prunes;
+	for (size_t i = 0; i < u->nobjs; i++) {
+		struct uobject *o = &u->objs[i];
+
+		if (o->kind && !o->mapped_prune)
+			o->mapped_prune = u->prunes; /* made since the last call */
+		o->released = o->kind && o->mapped_prune != u->prunes &&
+			      (u->prunes - o->mapped_prune >= USYMS_IDLE_PRUNES || object_gone(o));
+		n += o->released;
+	}
+	return n;
+}
+
+int usyms_prune(struct usyms *u, struct ebr_writer *w, uint64_t now, uint64_t seen_ts,
+		uint64_t *frames, uint64_t *resolved)
+{
+	size_t kept = 0;
+	int err;
+
+	u->prunes++;
+	for (size_t i = 0; i < u->nprocs; i++) {
+		struct uproc *p = &u->procs[i];
+
+		/* EPERM: it exists, owned by someone this recorder may not signal */
+		if (!p->dead_ns && kill((pid_t)p->pid, 0) && errno == ESRCH)
+			p->dead_ns = now;
+		if (p->dead_ns && seen_ts >= p->dead_ns + USYMS_DEAD_GRACE_NS)
+			proc_release(u, p);
+		else
+			u->procs[kept++] = *p;
+	}
+	u->nprocs = kept;
+	if (!objects_unmapped(u))
+		return 0;
+	/*
+	 * an unwinder given its modules before its process remapped may still use a released
+	 * object's descriptor: it is made again at its next sample
+	 */
+	for (size_t i = 0; i < u->nprocs; i++)
+		if (u->procs[i].unwinder && u->procs[i].maps_changed) {
+			unwinder_free(u->procs[i].unwinder);
+			u->procs[i].unwinder = NULL;
+			u->nunwinders--;
+		}
+	/* a large object's DWARF takes long: the writer's loop is held USYMS_PRUNE_NS at most */
+	err = resolve_used(u, w, now, true, now + USYMS_PRUNE_NS, frames, resolved);
+	for (size_t i = 0; i < u->nobjs; i++) {
+		struct uobject *o = &u->objs[i];
+
+		if (!o->released)
+			continue;
+		if (o->fd >= 0) {
+			close(o->fd);
+			u->open_fds--;
+		}
+		free(o->path);
+		memset(o, 0, sizeof(*o)); /* kind 0: a free slot */
+		o->fd = -1;
+		u->nfree++;
+	}
 	return err;
 }
 
 void usyms_free(struct usyms *u)
 {
-	for (size_t i = 0; i < u->nprocs; i++) {
-		free(u->procs[i].maps);
-		unwinder_free(u->procs[i].unwinder);
-	}
+	for (size_t i = 0; i < u->nprocs; i++)
+		proc_release(u, &u->procs[i]);
 	for (size_t i = 0; i < u->nobjs; i++) {
 		free(u->objs[i].path);
 		if (u->objs[i].fd >= 0)

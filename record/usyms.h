@@ -32,10 +32,16 @@ struct uproc {
 	struct unwinder *unwinder; /* --call-graph dwarf: its objects' CFI, or NULL */
 	bool maps_changed;         /* since the unwinder was given its modules */
 	uint64_t unwound_seq;      /* when it was last unwound (usyms.unwind_seq) */
+	uint64_t dead_ns;          /* when it was found gone (usyms_prune), or 0 */
 };
 
 enum { UOBJ_ELF = 1, UOBJ_PERF_MAP = 2 };
 
+/*
+ * An object some process maps: in a slot of usyms.objs (a umap's object is its slot + 1),
+ * under an id of its own in the trace (sym.object), never reused; a slot whose object was
+ * released (no process in the table maps it) has kind 0 and is taken again.
+ */
 struct uobject {
 	uint64_t dev, ino; /* ELF: identity; perf map: ino is the pid */
 	char *path;
@@ -43,13 +49,18 @@ struct uobject {
 	uint32_t kind;
 	uint32_t build_id_len;
 	unsigned char build_id[64]; /* for each file of a rotated recording */
+	uint32_t id;           /* sym.object's */
+	uint64_t mapped_prune; /* the last usyms_prune() call that found it mapped */
+	bool released;         /* usyms_prune: to be resolved, closed and freed */
 };
 
 struct usyms {
 	struct uproc *procs; /* by pid */
 	size_t nprocs, cap_procs;
-	struct uobject *objs; /* object id = index + 1 */
-	size_t nobjs, cap_objs;
+	struct uobject *objs; /* by slot */
+	size_t nobjs, cap_objs, nfree; /* slots used, allocated, of released objects */
+	uint32_t last_id;              /* the last sym.object id given */
+	uint64_t prunes;               /* usyms_prune() calls */
 	size_t open_fds;
 	struct addrset used; /* object << 48 | lookup offset */
 	uint64_t unmapped;   /* frames in no known mapping */
@@ -85,6 +96,27 @@ int usyms_write(struct usyms *u, struct ebr_writer *w, uint64_t ts, uint64_t *fr
  * into w: the next file of a rotated recording. 0 or a negative errno.
  */
 int usyms_rewrite(const struct usyms *u, struct ebr_writer *w);
+/*
+ * How long after a process is found gone its mappings are kept: until the records written
+ * reach that time plus this, so that its samples still queued (the drain's chunks) name
+ * their frames through them.
+ */
+#define USYMS_DEAD_GRACE_NS (2 * 1000000000ull)
+/* An object no live process maps is kept this many usyms_prune() calls (seconds), unless
+ * no process can map it again (deleted). */
+#define USYMS_IDLE_PRUNES 60
+/* The most time one usyms_prune() call spends resolving: the rest waits for the next. */
+#define USYMS_PRUNE_NS (100 * 1000000ull)
+/*
+ * Keeps the tables as big as the live processes' need, on a recorder that runs for weeks;
+ * called once a second. Forgets the processes that ended (found so at `now`, once the
+ * records written reach seen_ts past that plus USYMS_DEAD_GRACE_NS), then resolves and
+ * writes the offsets used in the objects none of the others maps (deleted, or idle for
+ * USYMS_IDLE_PRUNES calls), closes them and frees their slots. Adds counts as usyms_write()
+ * does. 0 or a negative errno.
+ */
+int usyms_prune(struct usyms *u, struct ebr_writer *w, uint64_t now, uint64_t seen_ts,
+		uint64_t *frames, uint64_t *resolved);
 void usyms_free(struct usyms *u);
 
 #endif

@@ -130,6 +130,33 @@ static void print_series(const struct ebr_reader *r)
 		       meta(r, "series.disk_full_last", c, sizeof(c)));
 }
 
+/* The recorder's own cost (META record.cpu_*, record.bpf_*), in traces that have it. */
+static void print_recorder_cost(const struct ebr_reader *r)
+{
+	const char *user = ebr_reader_meta(r, "record.cpu_user_ns");
+	const char *sys = ebr_reader_meta(r, "record.cpu_system_ns");
+	const char *rss = ebr_reader_meta(r, "record.max_rss_kib");
+	const char *bpf_ns = ebr_reader_meta(r, "record.bpf_run_ns");
+	const char *bpf_runs = ebr_reader_meta(r, "record.bpf_runs");
+	double secs = trace_recording_seconds(r);
+	double u, s;
+
+	if (!user || !sys)
+		return;
+	u = strtod(user, NULL) / 1e9;
+	s = strtod(sys, NULL) / 1e9;
+	printf("recorder:  cpu %.2f s user + %.2f s system (%.1f%% of one CPU over the recording, "
+	       "loading included)", u, s, secs > 0 ? 100 * (u + s) / secs : 0.0);
+	if (rss)
+		printf(", peak memory %.1f MiB", strtod(rss, NULL) / 1024);
+	if (bpf_ns && bpf_runs)
+		printf("; BPF programs %.2f s in %.0f runs", strtod(bpf_ns, NULL) / 1e9,
+		       strtod(bpf_runs, NULL));
+	else
+		printf("; BPF programs not timed (sysctl kernel.bpf_stats_enabled=0)");
+	putchar('\n');
+}
+
 static int print_info(const struct trace_file *tf, const struct ebr_summary *s, bool indexed)
 {
 	const struct ebr_reader *r = tf->r;
@@ -193,6 +220,7 @@ static int print_info(const struct trace_file *tf, const struct ebr_summary *s, 
 		       (unsigned long long)p->lost_user);
 	}
 	print_symbols(r);
+	print_recorder_cost(r);
 	printf("size:      %llu bytes of blocks, %llu uncompressed, ratio %.1fx, %.2f bytes/event\n",
 	       (unsigned long long)s->stored_bytes, (unsigned long long)s->raw_bytes,
 	       s->stored_bytes ? (double)s->raw_bytes / (double)s->stored_bytes : 0.0,

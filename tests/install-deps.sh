@@ -6,7 +6,7 @@ set -eu
 PACKAGES="make gcc clang llvm libclang-rt-14-dev pkg-config bpftool libbpf-dev libelf-dev
 libzstd-dev libdw-dev zlib1g-dev libiberty-dev libtraceevent-dev systemtap-sdt-dev python3
 python3-pytest iproute2 chromium man-db time golang-go protobuf-compiler python3-jsonschema bpftrace
-trace-cmd"
+trace-cmd systemd"
 # libiberty-dev: a static library, the C++ and Rust demanglers (analyze/demangle.c);
 # libtraceevent-dev: tracepoint format files, parsed and printed (record/, analyze/tpevent.c);
 # chromium: the HTML report's browser test (tests/e2e/test_html.py), in headless mode;
@@ -14,6 +14,8 @@ trace-cmd"
 # systemtap-sdt-dev: <sys/sdt.h>, the USDT probe of tests/workloads/ebr-probes.c;
 # trace-cmd: tests/e2e/test_generic.py records with it beside ebrec and compares;
 # bpftrace: ebrec query's output is compared with live bpftrace's (tests/e2e/test_query.py);
+# systemd: systemd-analyze verify checks the unit (tests/e2e/test_service.py), which also
+# runs it with setpriv and unshare (util-linux, always installed) where systemd is not PID 1;
 # time: /usr/bin/time measures a command's own peak RSS (tests/e2e/test_hostile_format.py);
 # zlib1g-dev: pprof's profiles are gzip'd (report/export_pprof.c); the readers of the exports
 # in tests/e2e/test_export.py: golang-go (go tool pprof), protobuf-compiler (protoc
