@@ -114,10 +114,67 @@
     return Array.from(by.entries()).filter(e => e[1] > 0).sort((a, b) => b[1] - a[1]).slice(0, n)
       .map(([k, v]) => { const [pid, comm] = k.split('\u0000'); return { pid, comm, v }; });
   }
-  function card(title, viewName, big, lines, note) {
+  function card(title, viewName, big, lines, note, extra) {
     return h('a', { class: 'card', href: '#view-' + viewName }, h('div', { class: 'card-title' }, title),
       h('div', { class: 'card-big' }, big), ...lines.map(t => h('div', { class: 'card-line' }, t)),
-      note ? h('div', { class: 'note' }, note) : null);
+      extra || null, note ? h('div', { class: 'note' }, note) : null);
+  }
+  // The q-quantile (0..1) of latencies counted per power of two of ns (a heat map's column, or
+  // columns summed): inside its row, linearly from the row's latency to twice it
+  function log2Quantile(counts, firstRow, q) {
+    let total = 0;
+    for (const n of counts) total += n;
+    if (!total) return null;
+    const want = q * total;
+    let seen = 0;
+    for (let r = 0; r < counts.length; r++) {
+      if (!counts[r] || seen + counts[r] < want) { seen += counts[r]; continue; }
+      const lo = Math.pow(2, firstRow + r);
+      return Math.round(lo + lo * (want - seen) / counts[r]);
+    }
+    return Math.pow(2, firstRow + counts.length);
+  }
+  // columns [a, b) of a heat map summed row by row
+  function heatSum(m, a, b) {
+    const rows = m.columns.length ? m.columns[0].length : 0, sum = new Array(rows).fill(0);
+    for (let c = a; c < b; c++) m.columns[c].forEach((n, r) => { sum[r] += n; });
+    return sum;
+  }
+  // A latency's change over the recording, from the view's heat map: p99 of each of up to 24
+  // slices of time as a sparkline (log scale), and p50/p99 of the first third against the last
+  function latencyTrend(m) {
+    const ncol = m && m.columns ? m.columns.length : 0;
+    if (ncol < 3) return null;
+    const box = h('div', { class: 'trend' });
+    const slices = Math.min(24, ncol), p99s = [];
+    for (let i = 0; i < slices; i++) {
+      const a = Math.floor(i * ncol / slices), b = Math.floor((i + 1) * ncol / slices);
+      p99s.push(log2Quantile(heatSum(m, a, b), m.first_row, 0.99));
+    }
+    const known = p99s.filter(x => x !== null);
+    if (known.length >= 2) {
+      const W = 120, H = 22, lo = Math.log2(Math.min(...known)), hi = Math.log2(Math.max(...known));
+      const y = x => (H - 2 - (hi > lo ? (Math.log2(x) - lo) / (hi - lo) : 0.5) * (H - 4)).toFixed(1);
+      let d = '';
+      p99s.forEach((x, i) => {
+        if (x !== null) d += (d && p99s[i - 1] !== null ? 'L' : 'M') + (i * W / (slices - 1)).toFixed(1) + ' ' + y(x);
+      });
+      box.appendChild(s('svg', { class: 'spark', width: W, height: H, viewBox: '0 0 ' + W + ' ' + H },
+        s('title', null, 'p99 over ' + slices + ' slices of ' + dur(m.column_s * 1e9 * ncol / slices) +
+          ': ' + known.map(dur).join(', ')), s('path', { d })));
+    }
+    const third = Math.floor(ncol / 3), first = heatSum(m, 0, third), last = heatSum(m, ncol - third, ncol);
+    const change = (a, b) => a === null || b === null ? '' : ' (' + (b >= a ? '+' : '') +
+      (100 * (b - a) / a).toFixed(0) + '%)';
+    const line = [];
+    for (const [name, q] of [['p50', 0.5], ['p99', 0.99]]) {
+      const a = log2Quantile(first, m.first_row, q), b = log2Quantile(last, m.first_row, q);
+      line.push(name + ' ' + (a === null ? '—' : dur(a)) + ' → ' + (b === null ? '—' : dur(b)) + change(a, b));
+    }
+    box.appendChild(h('div', { class: 'card-line trend-line', title: 'the first third of the recording, ' +
+      'then the last third (from the heat map: a latency to within its power of two)' },
+    'first → last third: ' + line.join(' · ')));
+    return box;
   }
   function overview() {
     const sec = h('section', { id: 'sec-summary' }, h('h2', null, 'Headlines'));
@@ -130,7 +187,8 @@
       if (!g || !g.total) continue;
       const p = g.percentiles;
       cards.appendChild(card(title, name, 'p50 ' + dur(p.p50_ns) + ' · p99 ' + dur(p.p99_ns),
-        [num(g.total) + ' ' + what + ', max ' + dur(p.max_ns) + (g.disk ? ' (disk ' + g.disk + ')' : '')]));
+        [num(g.total) + ' ' + what + ', max ' + dur(p.max_ns) + (g.disk ? ' (disk ' + g.disk + ')' : '')],
+        null, latencyTrend(v.heatmap)));
     }
     const TOP = [['proctop', 'cpu_ns', 'Top by CPU', dur], ['biotop', 'bytes', 'Top by block I/O', size],
       ['opensnoop', null, 'Top by opens', num], ['tcptop', 'bytes', 'Top by TCP bytes', size],

@@ -50,6 +50,27 @@ def page_data(page):
     return json.loads(re.search(rb'id="ebrec-data">(.*?)</script>', raw, re.S).group(1))
 
 
+def log2_quantile(m, a, b, q):
+    """The page's quantile of a heat map's columns [a, b): linear inside a power of two."""
+    counts = [sum(c[r] for c in m["columns"][a:b]) for r in range(len(m["columns"][0]))]
+    total = sum(counts)
+    if not total:
+        return None
+    want, seen = q * total, 0
+    for r, n in enumerate(counts):
+        if not n or seen + n < want:
+            seen += n
+            continue
+        lo = 2 ** (m["first_row"] + r)
+        return lo + lo * (want - seen) / n
+    return 2 ** (m["first_row"] + len(counts))
+
+
+def parse_dur(text):
+    value, unit = text.split(" ")
+    return float(value) * {"ns": 1, "µs": 1e3, "ms": 1e6, "s": 1e9}[unit]
+
+
 def fresh(browser, page):
     browser.events.clear()
     browser.open(page)
@@ -152,6 +173,36 @@ def test_the_first_screen_is_the_answer(recorded, browser):
     pid, comm = max(counts, key=counts.get)
     assert next(c[2] for c in cards if c[1] == "Top by opens") == f"{comm} ({pid})"
     assert g["total"] > 0
+    # each latency card shows its change over time: a p99 sparkline and the first third's
+    # p50/p99 against the last third's, from its view's heat map
+    for name, title in [("biolatency", "Block I/O latency"), ("runqlat", "Waiting for a CPU"),
+                        ("cpudist", "On-CPU time")]:
+        m = next(v for v in data["views"] if v["view"] == name)["heatmap"]
+        if len(m["columns"]) < 3:
+            continue
+        trend = ev(f"""(() => {{
+            const a = Array.from(document.querySelectorAll('#sec-summary a.card'))
+                           .find(a => a.querySelector('.card-title').textContent === '{title}');
+            const t = a.querySelector('.trend-line');
+            return [t ? t.textContent : null, !!a.querySelector('svg.spark path')];
+        }})()""")
+        third = len(m["columns"]) // 3
+        want = []
+        for q in ("p50", "p99"):
+            a = log2_quantile(m, 0, third, 0.5 if q == "p50" else 0.99)
+            b = log2_quantile(m, len(m["columns"]) - third, len(m["columns"]), 0.5 if q == "p50" else 0.99)
+            want.append((q, a, b))
+        assert trend[0] and trend[0].startswith("first → last third: "), (name, trend)
+        shown = trend[0][len("first → last third: "):].split(" · ")
+        for (q, a, b), text in zip(want, shown):
+            got = re.fullmatch(q + r" (\S+ \S+|—) → (\S+ \S+|—)(?: \(([+-]\d+)%\))?", text)
+            assert got, (name, text)
+            for ns, shown_dur in ((a, got.group(1)), (b, got.group(2))):
+                assert (ns is None) == (shown_dur == "—"), (name, text)
+                if ns is not None:
+                    assert abs(parse_dur(shown_dur) - ns) <= 0.01 * ns, (name, text, ns)
+            if a and b:
+                assert abs(int(got.group(3)) - 100 * (b - a) / a) <= 1, (name, text)
     assert ev("document.querySelector('#sec-host details').open") is False
     assert browser.errors() == []
 
