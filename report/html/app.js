@@ -489,24 +489,44 @@
   }
 
   // ---------------------------------------------------------------- flame graphs
-  // identical frames in a row (deep recursion) as one, "name ×N"
+  // A run of identical frames (deep recursion) as one, "name ×N", and a run of a repeating
+  // cycle of up to 8 frames (A B A B ..., as loopback network stacks nest) as one frame
+  // "A → B ×N": the cycle that covers the most frames, the shortest of those.
+  const CYCLE_MAX = 8;
   function foldRepeats(path) {
     const out = [];
-    for (const [name, kind] of path) {
-      const last = out[out.length - 1];
-      if (last && last[1] === kind && last[2] === name) { last[3]++; continue; }
-      out.push([name, kind, name, 1]);
+    const same = (a, b) => path[a][0] === path[b][0] && path[a][1] === path[b][1];
+    for (let i = 0; i < path.length;) {
+      let bestLen = 1, bestReps = 1;
+      for (let len = 1; len <= CYCLE_MAX && i + 2 * len <= path.length; len++) {
+        let reps = 1;
+        while (i + (reps + 1) * len <= path.length) {
+          let k = 0;
+          while (k < len && same(i + k, i + reps * len + k)) k++;
+          if (k < len) break;
+          reps++;
+        }
+        if (reps > 1 && (reps - 1) * len > (bestReps - 1) * bestLen) { bestLen = len; bestReps = reps; }
+      }
+      const kinds = new Set(path.slice(i, i + bestLen).map(f => f[1]));
+      if (bestReps > 1)
+        out.push([path.slice(i, i + bestLen).map(f => f[0]).join(' → ') + ' ×' + bestReps,
+          kinds.size === 1 ? path[i][1] : 'kernel']);
+      else
+        out.push(path[i]);
+      i += bestLen * bestReps;
     }
-    return out.map(([name, kind, , n]) => [n > 1 ? name + ' ×' + n : name, kind]);
+    return out;
   }
+  const OTHER = 'other (stacks below the share: see above)';
   function flameTree(v, perPid) {
     const root = { name: 'all', kind: 'root', value: 0, kids: new Map(), parent: null, depth: 0 };
-    let maxDepth = 0, folded = 0;
+    let folded = 0;
     for (const st of v.stacks) {
       const frames = (st.user || []).slice().reverse().map(n => [n, 'user'])
         .concat((st.kernel || []).slice().reverse().map(n => [n, 'kernel']));
-      const fold = foldRepeats(frames);
-      folded += frames.length - fold.length;
+      const fold = st.merged_stacks ? [[OTHER, 'other']] : foldRepeats(frames);
+      if (!st.merged_stacks) folded += frames.length - fold.length;
       const path = [[perPid ? st.comm + ' (' + st.pid + ')' : st.comm, 'proc']].concat(fold);
       let node = root;
       root.value += st.value;
@@ -519,25 +539,30 @@
         }
         k.value += st.value;
         node = k;
-        maxDepth = Math.max(maxDepth, node.depth);
       }
     }
-    return { root, maxDepth, folded };
+    return { root, folded };
   }
   function flame(v) {
     const box = h('div', { class: 'flame-box' });
     const unit = v.unit === 'us' ? 'µs off CPU' : 'samples';
     let perPid = false;
-    let { root, maxDepth, folded } = flameTree(v, perPid);
+    let { root, folded } = flameTree(v, perPid);
     box.appendChild(h('p', { class: 'note' }, num(v.samples) + ' ' + (v.unit === 'us' ? 'spans' : 'samples') +
       ', ' + num(root.value) + ' ' + unit + '; frames named: ' + (v.frames ? (100 * v.frames_named / v.frames).toFixed(1) + '%' : '—') +
       (v.user_stacks_unwound ? '; user stacks unwound to the process\'s entry: ' +
         (100 * v.user_stacks_whole / v.user_stacks_unwound).toFixed(1) + '% (--call-graph dwarf)' : '') +
       '. Click a frame to zoom, search by regular expression.'));
+    if (v.stacks_merged)
+      box.appendChild(h('p', { class: 'note' }, 'For the page\'s size, ' + num(v.stacks_merged) +
+        ' stacks below ' + v.min_share_percent + '% of the total each (' +
+        (100 * v.value_merged / Math.max(1, root.value)).toFixed(1) + '% of it together) are merged ' +
+        'into one frame "other" per process: `ebrec report ' + D.file + ' ' + v.view + '` lists them all.'));
     if (!root.value) return box;
     const W = 1200, FH = 17;
-    let H = (maxDepth + 1) * FH + 4;
+    let H = FH;
     const svg = s('svg', { class: 'flame', width: '100%', viewBox: '0 0 ' + W + ' ' + H });
+    const scroller = h('div', { class: 'flame-scroll' }, svg);
     const search = h('input', { type: 'search', placeholder: 'search frames (regular expression)' });
     const reset = h('button', null, 'Reset zoom');
     const pidBox = h('input', { type: 'checkbox' });
@@ -548,9 +573,7 @@
     }
     pidBox.addEventListener('change', () => {
       perPid = pidBox.checked;
-      ({ root, maxDepth, folded } = flameTree(v, perPid));
-      H = (maxDepth + 1) * FH + 4;
-      svg.setAttribute('viewBox', '0 0 ' + W + ' ' + H);
+      ({ root, folded } = flameTree(v, perPid));
       zoom = root;
       sayMerged();
       draw();
@@ -560,7 +583,7 @@
     const detail = h('div', { class: 'note' }, ' ');
     let zoom = root, re = null;
     function color(n) {
-      if (n.kind === 'root' || n.kind === 'proc') return '#b9bfca';
+      if (n.kind === 'root' || n.kind === 'proc' || n.kind === 'other') return '#b9bfca';
       let x = 0;
       for (let i = 0; i < n.name.length; i++) x = (x * 31 + n.name.charCodeAt(i)) >>> 0;
       return n.kind === 'kernel' ? 'rgb(230,' + (120 + x % 70) + ',40)' : 'rgb(' + (215 + x % 40) + ',' + (160 + (x >> 8) % 70) + ',60)';
@@ -578,9 +601,28 @@
     function draw() {
       svg.textContent = '';
       const anc = ancestors(zoom);
-      // zoom and what is above it span the width; below it, frames are as wide as their share
-      const visit = (n, x, w) => {
+      // zoom and what is above it span the width; below it, frames are as wide as their share;
+      // the graph is as tall as its deepest frame wide enough to draw (a third of a pixel)
+      const shown = [];
+      const place = (n, x, w) => {
         if (w < 0.3) return;
+        shown.push([n, x, w]);
+        if (n !== zoom && anc.has(n)) {
+          for (const k of n.kids.values()) if (anc.has(k)) place(k, 0, W);
+          return;
+        }
+        let cx = x;
+        const kids = Array.from(n.kids.values()).sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+        for (const k of kids) {
+          const kw = w * k.value / n.value;
+          place(k, cx, kw);
+          cx += kw;
+        }
+      };
+      place(root, 0, W);
+      H = (shown.reduce((d, f) => Math.max(d, f[0].depth), 0) + 1) * FH + 4;
+      svg.setAttribute('viewBox', '0 0 ' + W + ' ' + H);
+      for (const [n, x, w] of shown) {
         const y = H - (n.depth + 1) * FH;
         const g = s('g', { class: 'frame' + (re && n !== root && re.test(n.name) ? ' match' : ''), 'data-depth': n.depth });
         g.appendChild(s('title', null, n.name + ' — ' + num(n.value) + ' ' + unit + ' (' + (100 * n.value / root.value).toFixed(2) + '%)'));
@@ -592,19 +634,9 @@
         g.addEventListener('click', () => { zoom = n; draw(); });
         g.addEventListener('mouseover', () => { detail.textContent = n.name + ' — ' + num(n.value) + ' ' + unit; });
         svg.appendChild(g);
-        if (n !== zoom && anc.has(n)) {
-          for (const k of n.kids.values()) if (anc.has(k)) visit(k, 0, W);
-          return;
-        }
-        let cx = x;
-        const kids = Array.from(n.kids.values()).sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
-        for (const k of kids) {
-          const kw = w * k.value / n.value;
-          visit(k, cx, kw);
-          cx += kw;
-        }
-      };
-      visit(root, 0, W);
+      }
+      // the roots, at the bottom, in sight (once the page is laid out, the first time)
+      requestAnimationFrame(() => { scroller.scrollTop = scroller.scrollHeight; });
       matched.textContent = re ? 'matched: ' + (100 * matchedShare() / root.value).toFixed(1) + '%' : '';
       reset.disabled = zoom === root;
     }
@@ -617,7 +649,7 @@
     box.appendChild(h('div', { class: 'controls' }, search, reset,
       h('label', null, pidBox, ' per PID'), matched));
     box.appendChild(merged);
-    box.appendChild(h('div', { class: 'flame-scroll' }, svg));
+    box.appendChild(scroller);
     box.appendChild(detail);
     draw();
     return box;
