@@ -59,8 +59,48 @@
     if (rest) names.push('0' + rest.toString(8));
     return names.join('|');
   }
-  // a cell as it reads: a unit from the key's name (docs/JSON.md), flags by name
+  // Linux's signal numbers (x86, arm, the generic ABI), as bcc's exitsnoop names them
+  const SIGNALS = ['', 'HUP', 'INT', 'QUIT', 'ILL', 'TRAP', 'ABRT', 'BUS', 'FPE', 'KILL', 'USR1',
+    'SEGV', 'USR2', 'PIPE', 'ALRM', 'TERM', 'STKFLT', 'CHLD', 'CONT', 'STOP', 'TSTP', 'TTIN',
+    'TTOU', 'URG', 'XCPU', 'XFSZ', 'VTALRM', 'PROF', 'WINCH', 'IO', 'PWR', 'SYS'];
+  function signalName(n) { return n + ' (' + (SIGNALS[n] || (n >= 34 ? 'RT' + (n - 34) : '?')) + ')'; }
+  // a wait status as bcc's exitsnoop says it: "0", "2", "signal 9 (KILL), core dumped"
+  function waitStatus(st) {
+    const sig = st & 0x7f;
+    if (!sig) return 'exit ' + ((st >> 8) & 0xff);
+    if (sig === 0x7f) return 'stopped by signal ' + ((st >> 8) & 0xff);
+    return 'signal ' + signalName(sig) + (st & 0x80 ? ', core dumped' : '');
+  }
+  // errno values by name (asm-generic/errno-base.h and the common ones after it)
+  const ERRNOS = { 1: 'EPERM', 2: 'ENOENT', 3: 'ESRCH', 4: 'EINTR', 5: 'EIO', 6: 'ENXIO', 7: 'E2BIG',
+    8: 'ENOEXEC', 9: 'EBADF', 10: 'ECHILD', 11: 'EAGAIN', 12: 'ENOMEM', 13: 'EACCES', 14: 'EFAULT',
+    16: 'EBUSY', 17: 'EEXIST', 18: 'EXDEV', 19: 'ENODEV', 20: 'ENOTDIR', 21: 'EISDIR', 22: 'EINVAL',
+    23: 'ENFILE', 24: 'EMFILE', 25: 'ENOTTY', 26: 'ETXTBSY', 27: 'EFBIG', 28: 'ENOSPC', 29: 'ESPIPE',
+    30: 'EROFS', 31: 'EMLINK', 32: 'EPIPE', 36: 'ENAMETOOLONG', 38: 'ENOSYS', 39: 'ENOTEMPTY',
+    40: 'ELOOP', 95: 'EOPNOTSUPP', 104: 'ECONNRESET', 110: 'ETIMEDOUT', 111: 'ECONNREFUSED',
+    122: 'EDQUOT' };
+  function errnoName(e) { return e ? (ERRNOS[e] || 'errno') + ' (' + e + ')' : '0'; }
+  // block/blktrace's rwbs: [F preflush] the operation [F fua] [A readahead] [S sync] [M metadata]
+  const RWBS_OPS = { R: 'read', W: 'write', D: 'discard', E: 'secure erase', F: 'flush', N: 'none' };
+  const RWBS_FLAGS = { F: 'fua', A: 'readahead', S: 'sync', M: 'metadata' };
+  function rwbs(t) {
+    let i = 0;
+    const names = [];
+    if (t[0] === 'F' && t.length > 1 && t[1] in RWBS_OPS) { names.push('preflush'); i = 1; }
+    if (!(t[i] in RWBS_OPS)) return t;
+    names.push(RWBS_OPS[t[i++]]);
+    for (; i < t.length; i++) {
+      if (!(t[i] in RWBS_FLAGS)) return t;
+      names.push(RWBS_FLAGS[t[i]]);
+    }
+    return t + ' (' + names.join(', ') + ')';
+  }
+  // counts read with thousands separators (ids, ports and sectors do not)
+  const COUNT_KEYS = /^(ios|reads|writes|opens|failed|samples|switches|procs|execs|hits|misses|dirties|retransmits|resets_sent|resets_received|reads_writes|count|spans)$/;
+  // a cell as it reads: a unit from the key's name (docs/JSON.md), flags, errors and signals
+  // by name, ratios as percentages
   function cellShow(view, key, x) {
+    if (key === 'rwbs' && typeof x === 'string') return rwbs(x);
     if (typeof x !== 'number') return cellText(x);
     if (/_ns$/.test(key)) return dur(x);
     if (/_us$/.test(key)) return dur(x * 1e3);
@@ -70,7 +110,15 @@
     if (key === 'bytes' || /_bytes$/.test(key)) return size(x);
     if (/_mb$/.test(key)) return num(x) + ' MiB';
     if (/ratio/.test(key)) return (100 * x).toFixed(2) + '%';
+    if (/_pages$/.test(key)) return num(x) + ' (' + size(x * 4096) + ')';
     if (key === 'flags' && view === 'opensnoop') return openFlags(x);
+    if (key === 'mode' && view === 'opensnoop') return '0' + x.toString(8);
+    if (key === 'err') return errnoName(x);
+    if (key === 'ret' && view === 'execsnoop') return x < 0 ? '-' + errnoName(-x) : String(x);
+    if (key === 'status' && (view === 'exitsnoop' || view === 'processes')) return waitStatus(x);
+    if (key === 'signal' && view === 'exitsnoop') return signalName(x);
+    if (key === 'ip' && (x === 4 || x === 6)) return 'IPv' + x;
+    if (COUNT_KEYS.test(key)) return num(x);
     return String(x);
   }
   function utc(ns) {

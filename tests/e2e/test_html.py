@@ -323,6 +323,55 @@ def test_repeating_frames_fold_into_one(recorded, browser, tmp_path):
     assert browser.errors() == []
 
 
+# what a table cell shows, by its column's key (docs/JSON.md's units and fields)
+CELL_RULES = [
+    (lambda v, k: k.endswith(("_ns", "_us", "_ms")) or k == "ms" or
+     (k.endswith("_s") and k not in ("time_s", "start_s", "end_s")),
+     r"-?[\d.]+ (ns|µs|ms|s)"),
+    (lambda v, k: k in ("time_s", "start_s", "end_s"), r"-?\d+\.\d{6} s"),
+    (lambda v, k: k == "bytes" or k.endswith("_bytes"), r"[\d.]+ (B|KiB|MiB|GiB)"),
+    (lambda v, k: k.endswith("_mb"), r"[\d,.]+ MiB"),
+    (lambda v, k: k.endswith("_pages"), r"[\d,]+ \([\d.]+ (B|KiB|MiB|GiB)\)"),
+    (lambda v, k: "ratio" in k, r"\d+\.\d\d%"),
+    (lambda v, k: k == "rwbs", r"F?[RWDEFN][FASM]* \((preflush, )?(read|write|discard|secure erase|"
+     r"flush|none)(, (fua|readahead|sync|metadata))*\)"),
+    (lambda v, k: v == "opensnoop" and k == "flags", r"O_[A-Z]+(\|O_[A-Z]+)*(\|0[0-7]+)?"),
+    (lambda v, k: v == "opensnoop" and k == "mode", r"0[0-7]*"),
+    (lambda v, k: k == "err", r"0|(E[A-Z0-9]+|errno) \(\d+\)"),
+    (lambda v, k: v == "execsnoop" and k == "ret", r"0|-(E[A-Z0-9]+|errno) \(\d+\)|\d+"),
+    (lambda v, k: v in ("exitsnoop", "processes") and k == "status",
+     r"|exit \d+|signal \d+ \([A-Z0-9]+\)(, core dumped)?|stopped by signal \d+"),
+    (lambda v, k: v == "exitsnoop" and k == "signal", r"\d+ \([A-Z0-9]+\)"),
+    (lambda v, k: k == "ip", r"IPv[46]"),
+]
+UNIT_KEY = re.compile(r"(_ns|_us|_ms|_s|_bytes|_mb|_pages)$|^(bytes|ms|rwbs|err|flags)$|ratio")
+
+
+def test_cells_read_with_units_and_names(recorded, browser):
+    """Every table's cells on the page: times with their unit, sizes in B/KiB/MiB, ratios as
+    percentages, open flags, rwbs, errnos and wait statuses by name; no column whose key names a
+    unit is left raw."""
+    _, page, _ = recorded
+    fresh(browser, page)
+    tables = browser.eval("""Array.from(document.querySelectorAll('.view')).map(v => [v.dataset.view,
+        Array.from(v.querySelectorAll('table.rows th')).map(t => t.textContent),
+        Array.from(v.querySelectorAll('table.rows tbody tr')).map(tr =>
+          Array.from(tr.children).map(td => td.textContent))])""")
+    checked = set()
+    for view_name, cols, rows in tables:
+        for i, key in enumerate(cols):
+            rule = next((r for when, r in CELL_RULES if when(view_name, key)), None)
+            assert rule or not UNIT_KEY.search(key), (view_name, key, "shown raw")
+            for row in rows if rule else []:
+                if row[i] == "":
+                    continue  # absent in this row (a key of some rows only)
+                assert re.fullmatch(rule, row[i]), (view_name, key, row[i])
+                checked.add((view_name, key))
+    assert {("biosnoop", "rwbs"), ("biosnoop", "lat_ms"), ("opensnoop", "flags"),
+            ("opensnoop", "err"), ("exitsnoop", "status"), ("proctop", "cpu_ns")} <= checked, checked
+    assert browser.errors() == []
+
+
 ZOOM = """(() => {
   /* the profile's graph, or the off-CPU one when every profile sample has the same frames
      below the process (nothing else ran while the workload burned): the same zoom code */
