@@ -15,9 +15,6 @@
 #include "report/view.h"
 #include "format/mem.h"
 
-/* the HTML page's rows of one listing: at most this many bytes (and --rows rows) */
-#define PAGE_LISTING_BYTES (2u << 20)
-
 void view_doc_begin(struct view_run *vr, struct report_out *out)
 {
 	json_object_begin(&out->json, NULL);
@@ -291,9 +288,9 @@ enum row_sink view_rows_begin(struct view_run *vr, struct report_out *out,
 		if (vr->sort)
 			json_str(&out->json, "sort", vr->sort);
 		json_array_begin_capped(&out->json, "rows", out->max_rows);
-		/* the page's rows: at most --rows of them and PAGE_LISTING_BYTES */
-		if (out->max_rows)
-			json_array_cap_bytes(&out->json, PAGE_LISTING_BYTES);
+		/* the page's rows: at most --rows of them and their share of the page */
+		if (out->max_rows && out->max_row_bytes)
+			json_array_cap_bytes(&out->json, out->max_row_bytes);
 		sink = ROW_SINK_JSON;
 	}
 	if (!vr->sort && !vr->limit)
