@@ -254,6 +254,11 @@ struct view_buffer {
 static int buffers_open(struct view_buffer *b, struct view_run *runs, size_t nruns,
 			const struct report_out *out, uint64_t max_rows)
 {
+	size_t nlistings = 0;
+
+	/* the listings share the page's rows (the top tables have a few rows by their own -r) */
+	for (size_t i = 0; i < nruns; i++)
+		nlistings += runs[i].view->kind == VIEW_LISTING;
 	for (size_t i = 0; i < nruns; i++) {
 		b[i].f = membuf_open(&b[i].json);
 		if (!b[i].f) {
@@ -264,6 +269,8 @@ static int buffers_open(struct view_buffer *b, struct view_run *runs, size_t nru
 		b[i].out.f = b[i].f;
 		b[i].out.format = FORMAT_JSON;
 		b[i].out.max_rows = max_rows;
+		if (runs[i].view->kind == VIEW_LISTING)
+			b[i].out.max_row_bytes = HTML_ROWS_BYTES / nlistings;
 		json_init(&b[i].out.json, b[i].f);
 		runs[i].out = &b[i].out;
 	}

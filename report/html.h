@@ -22,6 +22,13 @@ struct html_view {
 	size_t len;
 };
 
+/*
+ * The bytes of rows the page's listings hold together, shared out equally among them (each
+ * also holds at most --rows rows): with the off-CPU graph's merge (offcputime --min-share), a
+ * busy host's page stays a few MB.
+ */
+#define HTML_ROWS_BYTES (3u << 20)
+
 struct html_doc {
 	const struct trace_file *tf;
 	const struct losses *losses;

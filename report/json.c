@@ -79,7 +79,10 @@ static bool dropped(struct json *j)
 	if (j->mute)
 		return true;
 	if (j->cap && j->depth == j->cap_depth) {
-		if (j->cap_items >= j->cap) {
+		long at = j->cap_bytes ? ftell(j->f) : -1;
+
+		if (j->cap_items >= j->cap ||
+		    (at >= 0 && (uint64_t)(at - j->cap_start) >= j->cap_bytes)) {
 			j->cap_dropped++;
 			return true;
 		}
@@ -154,7 +157,15 @@ void json_array_begin_capped(struct json *j, const char *key, uint64_t cap)
 		return;
 	j->cap = cap;
 	j->cap_depth = j->depth;
-	j->cap_items = j->cap_dropped = 0;
+	j->cap_items = j->cap_dropped = j->cap_bytes = 0;
+}
+
+void json_array_cap_bytes(struct json *j, uint64_t bytes)
+{
+	if (j->mute || !j->cap)
+		return;
+	j->cap_start = ftell(j->f);
+	j->cap_bytes = j->cap_start >= 0 ? bytes : 0;
 }
 
 uint64_t json_array_dropped(const struct json *j)

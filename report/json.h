@@ -21,6 +21,8 @@ struct json {
 	/* json_array_begin_capped(): items past cap in the array at cap_depth are dropped */
 	int cap_depth;
 	uint64_t cap, cap_items, cap_dropped;
+	uint64_t cap_bytes; /* json_array_cap_bytes(): and past this many bytes of the array */
+	long cap_start;
 	int mute; /* scopes open inside a dropped item */
 };
 
@@ -35,6 +37,12 @@ void json_array_end(struct json *j);
  * report embeds a listing's first rows, not a million. One capped array at a time.
  */
 void json_array_begin_capped(struct json *j, const char *key, uint64_t cap);
+/*
+ * The capped array just begun also drops the items that begin past bytes of it (the page's
+ * budget: long command lines must not make a listing tens of MB). Needs a stream ftell() can
+ * tell (a file, a membuf); elsewhere only the count caps.
+ */
+void json_array_cap_bytes(struct json *j, uint64_t bytes);
 /* items the last capped array dropped */
 uint64_t json_array_dropped(const struct json *j);
 void json_str(struct json *j, const char *key, const char *val);

@@ -30,9 +30,20 @@ static ssize_t membuf_write(void *cookie, const char *buf, size_t n)
 	return (ssize_t)n;
 }
 
+/* only where it is (ftell(): the bytes written so far), for json_array_cap_bytes() */
+static int membuf_seek(void *cookie, off64_t *offset, int whence)
+{
+	const struct membuf *b = cookie;
+
+	if (whence != SEEK_CUR || *offset)
+		return -1;
+	*offset = (off64_t)b->len;
+	return 0;
+}
+
 FILE *membuf_open(struct membuf *b)
 {
-	cookie_io_functions_t io = { .write = membuf_write };
+	cookie_io_functions_t io = { .write = membuf_write, .seek = membuf_seek };
 
 	return fopencookie(b, "w", io);
 }

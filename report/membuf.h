@@ -15,7 +15,7 @@ struct membuf {
 	size_t len, cap;
 };
 
-/* A stream writing into b (zeroed by the caller), or NULL with errno set. */
+/* A stream writing into b (zeroed by the caller), or NULL with errno set; ftell() works. */
 FILE *membuf_open(struct membuf *b);
 
 #endif

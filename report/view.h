@@ -36,6 +36,7 @@ struct report_out {
 	const struct proctable *procs;
 	bool failed; /* a view could not write a file of its own (--svg): exit 1 */
 	uint64_t max_rows; /* JSON rows a row view writes (0: all), then "rows_omitted" */
+	uint64_t max_row_bytes; /* with max_rows: and the bytes of them (0: any) */
 	bool summary; /* the views count for their headline instead of writing rows */
 	/* --sort/--limit: this out holds a listing's rows until view_rows_finish() (view_rows.c) */
 	struct row_order *order;

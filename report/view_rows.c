@@ -288,6 +288,9 @@ enum row_sink view_rows_begin(struct view_run *vr, struct report_out *out,
 		if (vr->sort)
 			json_str(&out->json, "sort", vr->sort);
 		json_array_begin_capped(&out->json, "rows", out->max_rows);
+		/* the page's rows: at most --rows of them and their share of the page */
+		if (out->max_rows && out->max_row_bytes)
+			json_array_cap_bytes(&out->json, out->max_row_bytes);
 		sink = ROW_SINK_JSON;
 	}
 	if (!vr->sort && !vr->limit)

@@ -217,7 +217,7 @@ const struct view view_cpudist = {
 	.name = "cpudist",
 	.family = "sched",
 	.kind = VIEW_HISTOGRAM,
-	.html_args = "",
+	.html_args = "--heatmap",
 	.summary = "time on CPU per scheduling slice (-O: time off CPU) as a log2 histogram",
 	.usage = "-m (msecs) -P (per process) -L (per thread) -O (off-CPU time) --by-process "
 		 "(processes by total time, with percentiles) --interval SECONDS (p50, p90, p99, "

@@ -24,18 +24,21 @@ struct stack_view {
 	struct stackprof p;
 	bool folded, delimited;
 	const char *svg;
+	double min_share; /* --min-share: JSON merges a process's stacks below this % of all */
 };
 
 static int stack_setup(struct view_run *vr, int argc, char **argv, enum stackprof_kind kind)
 {
-	enum { OPT_SVG = 256 };
+	enum { OPT_SVG = 256, OPT_MIN_SHARE };
 	static const struct option longopts[] = {
 		{ "svg", required_argument, NULL, OPT_SVG },
+		{ "min-share", required_argument, NULL, OPT_MIN_SHARE },
 		{ 0 },
 	};
 	const char *opts = kind == STACKPROF_CPU ? "KUL:fd" : "KUt:fdm:M:";
 	struct stack_view *sv = ebr_calloc(1, sizeof(*sv));
 	int64_t us;
+	char *end;
 	int c;
 
 	if (!sv)
@@ -76,6 +79,12 @@ static int stack_setup(struct view_run *vr, int argc, char **argv, enum stackpro
 			break;
 		case OPT_SVG:
 			sv->svg = vr->file = optarg;
+			break;
+		case OPT_MIN_SHARE:
+			sv->min_share = strtod(optarg, &end);
+			if (end == optarg || *end || !(sv->min_share >= 0 && sv->min_share <= 100))
+				return view_usage_error(vr->view, "--min-share needs a percentage "
+								  "from 0 to 100, not", optarg);
 			break;
 		default:
 			return view_bad_option(vr->view, argv);
@@ -209,13 +218,72 @@ static void print_gaps(const struct stackprof *p, FILE *f)
 			(unsigned long long)frames);
 }
 
+/* a stack JSON merges (--min-share): below the share of the whole */
+static bool stack_is_small(const struct stack_view *sv, const struct stackprof_stack *s)
+{
+	return (double)s->value * 100.0 < sv->min_share * (double)sv->p.value;
+}
+
+static int by_process(const void *a, const void *b)
+{
+	const struct stackprof_stack *x = *(const struct stackprof_stack *const *)a;
+	const struct stackprof_stack *y = *(const struct stackprof_stack *const *)b;
+
+	return x->pid != y->pid ? (x->pid < y->pid ? -1 : 1) : strcmp(x->comm, y->comm);
+}
+
+/*
+ * --min-share: the stacks below the share, one entry per process ("merged_stacks": how many,
+ * no frames), so that a busy host's tens of thousands of rare off-CPU stacks do not make the
+ * HTML page's data: the per-process totals stay whole. 0 when nothing needs merging.
+ */
+static int print_json_merged(struct stack_view *sv, struct json *j)
+{
+	const struct stackprof_stack **small;
+	uint32_t n = 0;
+
+	small = ebr_malloc((sv->p.nstacks ? sv->p.nstacks : 1) * sizeof(*small));
+	if (!small)
+		return -1;
+	for (uint32_t i = 0; i < sv->p.nstacks; i++)
+		if (stack_is_small(sv, &sv->p.stacks[i]))
+			small[n++] = &sv->p.stacks[i];
+	qsort(small, n, sizeof(*small), by_process);
+	for (uint32_t i = 0, next; i < n; i = next) {
+		uint64_t value = 0, count = 0;
+
+		for (next = i; next < n && !by_process(&small[i], &small[next]); next++) {
+			value += small[next]->value;
+			count += small[next]->count;
+		}
+		json_object_begin(j, NULL);
+		json_u64(j, "pid", small[i]->pid);
+		json_str(j, "comm", small[i]->comm);
+		json_u64(j, "value", shown_value(&sv->p, value));
+		json_u64(j, "count", count);
+		json_u64(j, "merged_stacks", next - i);
+		json_array_begin(j, "kernel");
+		json_array_end(j);
+		json_array_begin(j, "user");
+		json_array_end(j);
+		json_object_end(j);
+	}
+	ebr_free(small);
+	return 0;
+}
+
 /* The view's keys, then its "stacks" array, left open. */
-static void print_json(struct stack_view *sv, struct report_out *out)
+static int print_json(struct stack_view *sv, struct report_out *out)
 {
 	struct json *j = &out->json;
-	uint64_t frames, resolved;
+	uint64_t frames, resolved, merged = 0, merged_value = 0;
 
 	stackprof_resolved_share(&sv->p, &frames, &resolved);
+	for (uint32_t i = 0; sv->min_share > 0 && i < sv->p.nstacks; i++)
+		if (stack_is_small(sv, &sv->p.stacks[i])) {
+			merged++;
+			merged_value += sv->p.stacks[i].value;
+		}
 	json_str(j, "unit", sv->p.o.kind == STACKPROF_CPU ? "samples" : "us");
 	json_u64(j, "samples", sv->p.samples);
 	json_u64(j, "missing_kernel_stacks", sv->p.missing_kernel);
@@ -224,10 +292,18 @@ static void print_json(struct stack_view *sv, struct report_out *out)
 	json_u64(j, "frames_named", resolved);
 	json_u64(j, "user_stacks_unwound", sv->p.unwound);
 	json_u64(j, "user_stacks_whole", sv->p.unwound_whole);
+	if (sv->min_share > 0) {
+		json_double(j, "min_share_percent", sv->min_share, 3);
+		json_u64(j, "stacks_merged", merged);
+		json_u64(j, "value_merged", shown_value(&sv->p, merged_value));
+	}
 	json_array_begin(j, "stacks");
 	for (uint32_t i = sv->p.nstacks; i-- > 0;) {
 		const struct stackprof_stack *s = &sv->p.stacks[i];
 		struct json_frames jf = { j, true };
+
+		if (merged && stack_is_small(sv, s))
+			continue;
 
 		json_object_begin(j, NULL);
 		json_u64(j, "pid", s->pid);
@@ -243,6 +319,7 @@ static void print_json(struct stack_view *sv, struct report_out *out)
 		json_array_end(j);
 		json_object_end(j);
 	}
+	return merged ? print_json_merged(sv, j) : 0;
 }
 
 static int write_svg(struct stack_view *sv, struct report_out *out)
@@ -279,7 +356,11 @@ static void stack_end(struct view_run *vr, struct report_out *out, const struct 
 		out->failed = true;
 	if (out->format == FORMAT_JSON) {
 		view_doc_begin(vr, out);
-		print_json(sv, out); /* leaves "stacks" open: view_rows_finish closes it */
+		/* leaves "stacks" open: view_rows_finish closes it */
+		if (print_json(sv, out)) {
+			fprintf(stderr, "ebrec report: %s: %s\n", vr->view->name, trace_file_nomem());
+			out->failed = true;
+		}
 		view_rows_finish(vr, out, ls);
 		return;
 	}
@@ -410,7 +491,8 @@ const struct view view_profile = {
 	.html_args = "",
 	.summary = "CPU profile: each distinct stack with its sample count, least frequent first",
 	.usage = "-K (kernel stacks only) -U (user only) -L TID -d (delimit "
-		 "kernel and user) -f (folded) --svg FILE (flame graph)",
+		 "kernel and user) -f (folded) --svg FILE (flame graph) --min-share PERCENT (JSON: "
+		 "a process's stacks below PERCENT of the total merged into one, without frames)",
 	.setup = profile_setup,
 	.end = stack_end,
 	.release = stack_release,
@@ -421,9 +503,10 @@ const struct view view_offcputime = {
 	.name = "offcputime",
 	.family = "offcpu",
 	.kind = VIEW_PROFILE,
-	.html_args = "",
+	.html_args = "--min-share 0.1",
 	.summary = "off-CPU time: each distinct blocked stack with its total microseconds",
-	.usage = "-K -U -t TID -m MIN_US -M MAX_US -d -f --svg FILE",
+	.usage = "-K -U -t TID -m MIN_US -M MAX_US -d -f --svg FILE --min-share PERCENT (JSON: a "
+		 "process's stacks below PERCENT of the total merged into one, without frames)",
 	.setup = offcputime_setup,
 	.end = stack_end,
 	.release = stack_release,

@@ -59,8 +59,48 @@
     if (rest) names.push('0' + rest.toString(8));
     return names.join('|');
   }
-  // a cell as it reads: a unit from the key's name (docs/JSON.md), flags by name
+  // Linux's signal numbers (x86, arm, the generic ABI), as bcc's exitsnoop names them
+  const SIGNALS = ['', 'HUP', 'INT', 'QUIT', 'ILL', 'TRAP', 'ABRT', 'BUS', 'FPE', 'KILL', 'USR1',
+    'SEGV', 'USR2', 'PIPE', 'ALRM', 'TERM', 'STKFLT', 'CHLD', 'CONT', 'STOP', 'TSTP', 'TTIN',
+    'TTOU', 'URG', 'XCPU', 'XFSZ', 'VTALRM', 'PROF', 'WINCH', 'IO', 'PWR', 'SYS'];
+  function signalName(n) { return n + ' (' + (SIGNALS[n] || (n >= 34 ? 'RT' + (n - 34) : '?')) + ')'; }
+  // a wait status as bcc's exitsnoop says it: "0", "2", "signal 9 (KILL), core dumped"
+  function waitStatus(st) {
+    const sig = st & 0x7f;
+    if (!sig) return 'exit ' + ((st >> 8) & 0xff);
+    if (sig === 0x7f) return 'stopped by signal ' + ((st >> 8) & 0xff);
+    return 'signal ' + signalName(sig) + (st & 0x80 ? ', core dumped' : '');
+  }
+  // errno values by name (asm-generic/errno-base.h and the common ones after it)
+  const ERRNOS = { 1: 'EPERM', 2: 'ENOENT', 3: 'ESRCH', 4: 'EINTR', 5: 'EIO', 6: 'ENXIO', 7: 'E2BIG',
+    8: 'ENOEXEC', 9: 'EBADF', 10: 'ECHILD', 11: 'EAGAIN', 12: 'ENOMEM', 13: 'EACCES', 14: 'EFAULT',
+    16: 'EBUSY', 17: 'EEXIST', 18: 'EXDEV', 19: 'ENODEV', 20: 'ENOTDIR', 21: 'EISDIR', 22: 'EINVAL',
+    23: 'ENFILE', 24: 'EMFILE', 25: 'ENOTTY', 26: 'ETXTBSY', 27: 'EFBIG', 28: 'ENOSPC', 29: 'ESPIPE',
+    30: 'EROFS', 31: 'EMLINK', 32: 'EPIPE', 36: 'ENAMETOOLONG', 38: 'ENOSYS', 39: 'ENOTEMPTY',
+    40: 'ELOOP', 95: 'EOPNOTSUPP', 104: 'ECONNRESET', 110: 'ETIMEDOUT', 111: 'ECONNREFUSED',
+    122: 'EDQUOT' };
+  function errnoName(e) { return e ? (ERRNOS[e] || 'errno') + ' (' + e + ')' : '0'; }
+  // block/blktrace's rwbs: [F preflush] the operation [F fua] [A readahead] [S sync] [M metadata]
+  const RWBS_OPS = { R: 'read', W: 'write', D: 'discard', E: 'secure erase', F: 'flush', N: 'none' };
+  const RWBS_FLAGS = { F: 'fua', A: 'readahead', S: 'sync', M: 'metadata' };
+  function rwbs(t) {
+    let i = 0;
+    const names = [];
+    if (t[0] === 'F' && t.length > 1 && t[1] in RWBS_OPS) { names.push('preflush'); i = 1; }
+    if (!(t[i] in RWBS_OPS)) return t;
+    names.push(RWBS_OPS[t[i++]]);
+    for (; i < t.length; i++) {
+      if (!(t[i] in RWBS_FLAGS)) return t;
+      names.push(RWBS_FLAGS[t[i]]);
+    }
+    return t + ' (' + names.join(', ') + ')';
+  }
+  // counts read with thousands separators (ids, ports and sectors do not)
+  const COUNT_KEYS = /^(ios|reads|writes|opens|failed|samples|switches|procs|execs|hits|misses|dirties|retransmits|resets_sent|resets_received|reads_writes|count|spans)$/;
+  // a cell as it reads: a unit from the key's name (docs/JSON.md), flags, errors and signals
+  // by name, ratios as percentages
   function cellShow(view, key, x) {
+    if (key === 'rwbs' && typeof x === 'string') return rwbs(x);
     if (typeof x !== 'number') return cellText(x);
     if (/_ns$/.test(key)) return dur(x);
     if (/_us$/.test(key)) return dur(x * 1e3);
@@ -70,7 +110,15 @@
     if (key === 'bytes' || /_bytes$/.test(key)) return size(x);
     if (/_mb$/.test(key)) return num(x) + ' MiB';
     if (/ratio/.test(key)) return (100 * x).toFixed(2) + '%';
+    if (/_pages$/.test(key)) return num(x) + ' (' + size(x * 4096) + ')';
     if (key === 'flags' && view === 'opensnoop') return openFlags(x);
+    if (key === 'mode' && view === 'opensnoop') return '0' + x.toString(8);
+    if (key === 'err') return errnoName(x);
+    if (key === 'ret' && view === 'execsnoop') return x < 0 ? '-' + errnoName(-x) : String(x);
+    if (key === 'status' && (view === 'exitsnoop' || view === 'processes')) return waitStatus(x);
+    if (key === 'signal' && view === 'exitsnoop') return signalName(x);
+    if (key === 'ip' && (x === 4 || x === 6)) return 'IPv' + x;
+    if (COUNT_KEYS.test(key)) return num(x);
     return String(x);
   }
   function utc(ns) {
@@ -114,10 +162,67 @@
     return Array.from(by.entries()).filter(e => e[1] > 0).sort((a, b) => b[1] - a[1]).slice(0, n)
       .map(([k, v]) => { const [pid, comm] = k.split('\u0000'); return { pid, comm, v }; });
   }
-  function card(title, viewName, big, lines, note) {
+  function card(title, viewName, big, lines, note, extra) {
     return h('a', { class: 'card', href: '#view-' + viewName }, h('div', { class: 'card-title' }, title),
       h('div', { class: 'card-big' }, big), ...lines.map(t => h('div', { class: 'card-line' }, t)),
-      note ? h('div', { class: 'note' }, note) : null);
+      extra || null, note ? h('div', { class: 'note' }, note) : null);
+  }
+  // The q-quantile (0..1) of latencies counted per power of two of ns (a heat map's column, or
+  // columns summed): inside its row, linearly from the row's latency to twice it
+  function log2Quantile(counts, firstRow, q) {
+    let total = 0;
+    for (const n of counts) total += n;
+    if (!total) return null;
+    const want = q * total;
+    let seen = 0;
+    for (let r = 0; r < counts.length; r++) {
+      if (!counts[r] || seen + counts[r] < want) { seen += counts[r]; continue; }
+      const lo = Math.pow(2, firstRow + r);
+      return Math.round(lo + lo * (want - seen) / counts[r]);
+    }
+    return Math.pow(2, firstRow + counts.length);
+  }
+  // columns [a, b) of a heat map summed row by row
+  function heatSum(m, a, b) {
+    const rows = m.columns.length ? m.columns[0].length : 0, sum = new Array(rows).fill(0);
+    for (let c = a; c < b; c++) m.columns[c].forEach((n, r) => { sum[r] += n; });
+    return sum;
+  }
+  // A latency's change over the recording, from the view's heat map: p99 of each of up to 24
+  // slices of time as a sparkline (log scale), and p50/p99 of the first third against the last
+  function latencyTrend(m) {
+    const ncol = m && m.columns ? m.columns.length : 0;
+    if (ncol < 3) return null;
+    const box = h('div', { class: 'trend' });
+    const slices = Math.min(24, ncol), p99s = [];
+    for (let i = 0; i < slices; i++) {
+      const a = Math.floor(i * ncol / slices), b = Math.floor((i + 1) * ncol / slices);
+      p99s.push(log2Quantile(heatSum(m, a, b), m.first_row, 0.99));
+    }
+    const known = p99s.filter(x => x !== null);
+    if (known.length >= 2) {
+      const W = 120, H = 22, lo = Math.log2(Math.min(...known)), hi = Math.log2(Math.max(...known));
+      const y = x => (H - 2 - (hi > lo ? (Math.log2(x) - lo) / (hi - lo) : 0.5) * (H - 4)).toFixed(1);
+      let d = '';
+      p99s.forEach((x, i) => {
+        if (x !== null) d += (d && p99s[i - 1] !== null ? 'L' : 'M') + (i * W / (slices - 1)).toFixed(1) + ' ' + y(x);
+      });
+      box.appendChild(s('svg', { class: 'spark', width: W, height: H, viewBox: '0 0 ' + W + ' ' + H },
+        s('title', null, 'p99 over ' + slices + ' slices of ' + dur(m.column_s * 1e9 * ncol / slices) +
+          ': ' + known.map(dur).join(', ')), s('path', { d })));
+    }
+    const third = Math.floor(ncol / 3), first = heatSum(m, 0, third), last = heatSum(m, ncol - third, ncol);
+    const change = (a, b) => a === null || b === null ? '' : ' (' + (b >= a ? '+' : '') +
+      (100 * (b - a) / a).toFixed(0) + '%)';
+    const line = [];
+    for (const [name, q] of [['p50', 0.5], ['p99', 0.99]]) {
+      const a = log2Quantile(first, m.first_row, q), b = log2Quantile(last, m.first_row, q);
+      line.push(name + ' ' + (a === null ? '—' : dur(a)) + ' → ' + (b === null ? '—' : dur(b)) + change(a, b));
+    }
+    box.appendChild(h('div', { class: 'card-line trend-line', title: 'the first third of the recording, ' +
+      'then the last third (from the heat map: a latency to within its power of two)' },
+    'first → last third: ' + line.join(' · ')));
+    return box;
   }
   function overview() {
     const sec = h('section', { id: 'sec-summary' }, h('h2', null, 'Headlines'));
@@ -130,7 +235,8 @@
       if (!g || !g.total) continue;
       const p = g.percentiles;
       cards.appendChild(card(title, name, 'p50 ' + dur(p.p50_ns) + ' · p99 ' + dur(p.p99_ns),
-        [num(g.total) + ' ' + what + ', max ' + dur(p.max_ns) + (g.disk ? ' (disk ' + g.disk + ')' : '')]));
+        [num(g.total) + ' ' + what + ', max ' + dur(p.max_ns) + (g.disk ? ' (disk ' + g.disk + ')' : '')],
+        null, latencyTrend(v.heatmap)));
     }
     const TOP = [['proctop', 'cpu_ns', 'Top by CPU', dur], ['biotop', 'bytes', 'Top by block I/O', size],
       ['opensnoop', null, 'Top by opens', num], ['tcptop', 'bytes', 'Top by TCP bytes', size],
@@ -431,24 +537,44 @@
   }
 
   // ---------------------------------------------------------------- flame graphs
-  // identical frames in a row (deep recursion) as one, "name ×N"
+  // A run of identical frames (deep recursion) as one, "name ×N", and a run of a repeating
+  // cycle of up to 8 frames (A B A B ..., as loopback network stacks nest) as one frame
+  // "A → B ×N": the cycle that covers the most frames, the shortest of those.
+  const CYCLE_MAX = 8;
   function foldRepeats(path) {
     const out = [];
-    for (const [name, kind] of path) {
-      const last = out[out.length - 1];
-      if (last && last[1] === kind && last[2] === name) { last[3]++; continue; }
-      out.push([name, kind, name, 1]);
+    const same = (a, b) => path[a][0] === path[b][0] && path[a][1] === path[b][1];
+    for (let i = 0; i < path.length;) {
+      let bestLen = 1, bestReps = 1;
+      for (let len = 1; len <= CYCLE_MAX && i + 2 * len <= path.length; len++) {
+        let reps = 1;
+        while (i + (reps + 1) * len <= path.length) {
+          let k = 0;
+          while (k < len && same(i + k, i + reps * len + k)) k++;
+          if (k < len) break;
+          reps++;
+        }
+        if (reps > 1 && (reps - 1) * len > (bestReps - 1) * bestLen) { bestLen = len; bestReps = reps; }
+      }
+      const kinds = new Set(path.slice(i, i + bestLen).map(f => f[1]));
+      if (bestReps > 1)
+        out.push([path.slice(i, i + bestLen).map(f => f[0]).join(' → ') + ' ×' + bestReps,
+          kinds.size === 1 ? path[i][1] : 'kernel']);
+      else
+        out.push(path[i]);
+      i += bestLen * bestReps;
     }
-    return out.map(([name, kind, , n]) => [n > 1 ? name + ' ×' + n : name, kind]);
+    return out;
   }
+  const OTHER = 'other (stacks below the share: see above)';
   function flameTree(v, perPid) {
     const root = { name: 'all', kind: 'root', value: 0, kids: new Map(), parent: null, depth: 0 };
-    let maxDepth = 0, folded = 0;
+    let folded = 0;
     for (const st of v.stacks) {
       const frames = (st.user || []).slice().reverse().map(n => [n, 'user'])
         .concat((st.kernel || []).slice().reverse().map(n => [n, 'kernel']));
-      const fold = foldRepeats(frames);
-      folded += frames.length - fold.length;
+      const fold = st.merged_stacks ? [[OTHER, 'other']] : foldRepeats(frames);
+      if (!st.merged_stacks) folded += frames.length - fold.length;
       const path = [[perPid ? st.comm + ' (' + st.pid + ')' : st.comm, 'proc']].concat(fold);
       let node = root;
       root.value += st.value;
@@ -461,25 +587,30 @@
         }
         k.value += st.value;
         node = k;
-        maxDepth = Math.max(maxDepth, node.depth);
       }
     }
-    return { root, maxDepth, folded };
+    return { root, folded };
   }
   function flame(v) {
     const box = h('div', { class: 'flame-box' });
     const unit = v.unit === 'us' ? 'µs off CPU' : 'samples';
     let perPid = false;
-    let { root, maxDepth, folded } = flameTree(v, perPid);
+    let { root, folded } = flameTree(v, perPid);
     box.appendChild(h('p', { class: 'note' }, num(v.samples) + ' ' + (v.unit === 'us' ? 'spans' : 'samples') +
       ', ' + num(root.value) + ' ' + unit + '; frames named: ' + (v.frames ? (100 * v.frames_named / v.frames).toFixed(1) + '%' : '—') +
       (v.user_stacks_unwound ? '; user stacks unwound to the process\'s entry: ' +
         (100 * v.user_stacks_whole / v.user_stacks_unwound).toFixed(1) + '% (--call-graph dwarf)' : '') +
       '. Click a frame to zoom, search by regular expression.'));
+    if (v.stacks_merged)
+      box.appendChild(h('p', { class: 'note' }, 'For the page\'s size, ' + num(v.stacks_merged) +
+        ' stacks below ' + v.min_share_percent + '% of the total each (' +
+        (100 * v.value_merged / Math.max(1, root.value)).toFixed(1) + '% of it together) are merged ' +
+        'into one frame "other" per process: `ebrec report ' + D.file + ' ' + v.view + '` lists them all.'));
     if (!root.value) return box;
     const W = 1200, FH = 17;
-    let H = (maxDepth + 1) * FH + 4;
+    let H = FH;
     const svg = s('svg', { class: 'flame', width: '100%', viewBox: '0 0 ' + W + ' ' + H });
+    const scroller = h('div', { class: 'flame-scroll' }, svg);
     const search = h('input', { type: 'search', placeholder: 'search frames (regular expression)' });
     const reset = h('button', null, 'Reset zoom');
     const pidBox = h('input', { type: 'checkbox' });
@@ -490,9 +621,7 @@
     }
     pidBox.addEventListener('change', () => {
       perPid = pidBox.checked;
-      ({ root, maxDepth, folded } = flameTree(v, perPid));
-      H = (maxDepth + 1) * FH + 4;
-      svg.setAttribute('viewBox', '0 0 ' + W + ' ' + H);
+      ({ root, folded } = flameTree(v, perPid));
       zoom = root;
       sayMerged();
       draw();
@@ -502,7 +631,7 @@
     const detail = h('div', { class: 'note' }, ' ');
     let zoom = root, re = null;
     function color(n) {
-      if (n.kind === 'root' || n.kind === 'proc') return '#b9bfca';
+      if (n.kind === 'root' || n.kind === 'proc' || n.kind === 'other') return '#b9bfca';
       let x = 0;
       for (let i = 0; i < n.name.length; i++) x = (x * 31 + n.name.charCodeAt(i)) >>> 0;
       return n.kind === 'kernel' ? 'rgb(230,' + (120 + x % 70) + ',40)' : 'rgb(' + (215 + x % 40) + ',' + (160 + (x >> 8) % 70) + ',60)';
@@ -520,9 +649,28 @@
     function draw() {
       svg.textContent = '';
       const anc = ancestors(zoom);
-      // zoom and what is above it span the width; below it, frames are as wide as their share
-      const visit = (n, x, w) => {
+      // zoom and what is above it span the width; below it, frames are as wide as their share;
+      // the graph is as tall as its deepest frame wide enough to draw (a third of a pixel)
+      const shown = [];
+      const place = (n, x, w) => {
         if (w < 0.3) return;
+        shown.push([n, x, w]);
+        if (n !== zoom && anc.has(n)) {
+          for (const k of n.kids.values()) if (anc.has(k)) place(k, 0, W);
+          return;
+        }
+        let cx = x;
+        const kids = Array.from(n.kids.values()).sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+        for (const k of kids) {
+          const kw = w * k.value / n.value;
+          place(k, cx, kw);
+          cx += kw;
+        }
+      };
+      place(root, 0, W);
+      H = (shown.reduce((d, f) => Math.max(d, f[0].depth), 0) + 1) * FH + 4;
+      svg.setAttribute('viewBox', '0 0 ' + W + ' ' + H);
+      for (const [n, x, w] of shown) {
         const y = H - (n.depth + 1) * FH;
         const g = s('g', { class: 'frame' + (re && n !== root && re.test(n.name) ? ' match' : ''), 'data-depth': n.depth });
         g.appendChild(s('title', null, n.name + ' — ' + num(n.value) + ' ' + unit + ' (' + (100 * n.value / root.value).toFixed(2) + '%)'));
@@ -534,19 +682,9 @@
         g.addEventListener('click', () => { zoom = n; draw(); });
         g.addEventListener('mouseover', () => { detail.textContent = n.name + ' — ' + num(n.value) + ' ' + unit; });
         svg.appendChild(g);
-        if (n !== zoom && anc.has(n)) {
-          for (const k of n.kids.values()) if (anc.has(k)) visit(k, 0, W);
-          return;
-        }
-        let cx = x;
-        const kids = Array.from(n.kids.values()).sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
-        for (const k of kids) {
-          const kw = w * k.value / n.value;
-          visit(k, cx, kw);
-          cx += kw;
-        }
-      };
-      visit(root, 0, W);
+      }
+      // the roots, at the bottom, in sight (once the page is laid out, the first time)
+      requestAnimationFrame(() => { scroller.scrollTop = scroller.scrollHeight; });
       matched.textContent = re ? 'matched: ' + (100 * matchedShare() / root.value).toFixed(1) + '%' : '';
       reset.disabled = zoom === root;
     }
@@ -559,7 +697,7 @@
     box.appendChild(h('div', { class: 'controls' }, search, reset,
       h('label', null, pidBox, ' per PID'), matched));
     box.appendChild(merged);
-    box.appendChild(h('div', { class: 'flame-scroll' }, svg));
+    box.appendChild(scroller);
     box.appendChild(detail);
     draw();
     return box;

@@ -50,6 +50,27 @@ def page_data(page):
     return json.loads(re.search(rb'id="ebrec-data">(.*?)</script>', raw, re.S).group(1))
 
 
+def log2_quantile(m, a, b, q):
+    """The page's quantile of a heat map's columns [a, b): linear inside a power of two."""
+    counts = [sum(c[r] for c in m["columns"][a:b]) for r in range(len(m["columns"][0]))]
+    total = sum(counts)
+    if not total:
+        return None
+    want, seen = q * total, 0
+    for r, n in enumerate(counts):
+        if not n or seen + n < want:
+            seen += n
+            continue
+        lo = 2 ** (m["first_row"] + r)
+        return lo + lo * (want - seen) / n
+    return 2 ** (m["first_row"] + len(counts))
+
+
+def parse_dur(text):
+    value, unit = text.split(" ")
+    return float(value) * {"ns": 1, "µs": 1e3, "ms": 1e6, "s": 1e9}[unit]
+
+
 def fresh(browser, page):
     browser.events.clear()
     browser.open(page)
@@ -152,6 +173,36 @@ def test_the_first_screen_is_the_answer(recorded, browser):
     pid, comm = max(counts, key=counts.get)
     assert next(c[2] for c in cards if c[1] == "Top by opens") == f"{comm} ({pid})"
     assert g["total"] > 0
+    # each latency card shows its change over time: a p99 sparkline and the first third's
+    # p50/p99 against the last third's, from its view's heat map
+    for name, title in [("biolatency", "Block I/O latency"), ("runqlat", "Waiting for a CPU"),
+                        ("cpudist", "On-CPU time")]:
+        m = next(v for v in data["views"] if v["view"] == name)["heatmap"]
+        if len(m["columns"]) < 3:
+            continue
+        trend = ev(f"""(() => {{
+            const a = Array.from(document.querySelectorAll('#sec-summary a.card'))
+                           .find(a => a.querySelector('.card-title').textContent === '{title}');
+            const t = a.querySelector('.trend-line');
+            return [t ? t.textContent : null, !!a.querySelector('svg.spark path')];
+        }})()""")
+        third = len(m["columns"]) // 3
+        want = []
+        for q in ("p50", "p99"):
+            a = log2_quantile(m, 0, third, 0.5 if q == "p50" else 0.99)
+            b = log2_quantile(m, len(m["columns"]) - third, len(m["columns"]), 0.5 if q == "p50" else 0.99)
+            want.append((q, a, b))
+        assert trend[0] and trend[0].startswith("first → last third: "), (name, trend)
+        shown = trend[0][len("first → last third: "):].split(" · ")
+        for (q, a, b), text in zip(want, shown):
+            got = re.fullmatch(q + r" (\S+ \S+|—) → (\S+ \S+|—)(?: \(([+-]\d+)%\))?", text)
+            assert got, (name, text)
+            for ns, shown_dur in ((a, got.group(1)), (b, got.group(2))):
+                assert (ns is None) == (shown_dur == "—"), (name, text)
+                if ns is not None:
+                    assert abs(parse_dur(shown_dur) - ns) <= 0.01 * ns, (name, text, ns)
+            if a and b:
+                assert abs(int(got.group(3)) - 100 * (b - a) / a) <= 1, (name, text)
     assert ev("document.querySelector('#sec-host details').open") is False
     assert browser.errors() == []
 
@@ -205,6 +256,122 @@ def test_flame_graph_merges_by_command_with_a_per_pid_toggle(recorded, browser):
     assert browser.errors() == []
 
 
+def test_off_cpu_stacks_below_the_share_are_merged_per_process(recorded, browser):
+    """The page's off-CPU data keeps the stacks of at least 0.1% of the whole with their frames
+    and one frameless entry per process for the rest (their counts and sums exact), and says
+    so above the graph; the graph draws in under a second, its height bounded to the screen."""
+    trace, page, _ = recorded
+    full = next(v for v in ebrec_json("report", trace, "offcputime", "--format", "json")["views"])
+    shown = next(v for v in page_data(page)["views"] if v["view"] == "offcputime")
+    total = sum(st["value"] for st in full["stacks"])
+    # the C side compares nanoseconds, the JSON shows microseconds: a stack at the edge may go
+    # either way, so the edge is left out of the exact comparison
+    small = [st for st in full["stacks"] if st["value"] * 100 < 0.1 * total]
+    kept = [st for st in shown["stacks"] if "merged_stacks" not in st]
+    merged = [st for st in shown["stacks"] if "merged_stacks" in st]
+    assert shown["min_share_percent"] == 0.1
+    assert shown["stacks_merged"] == sum(st["merged_stacks"] for st in merged)
+    assert abs(shown["stacks_merged"] - len(small)) <= sum(
+        1 for st in full["stacks"] if abs(st["value"] * 100 - 0.1 * total) < 100)
+    assert len(kept) + shown["stacks_merged"] == len(full["stacks"])
+    assert all(st["kernel"] == [] and st["user"] == [] for st in merged)
+    assert len({(st["pid"], st["comm"]) for st in merged}) == len(merged)
+    assert sum(st["count"] for st in shown["stacks"]) == sum(st["count"] for st in full["stacks"])
+    assert abs(sum(st["value"] for st in shown["stacks"]) - total) <= len(full["stacks"])
+    fresh(browser, page)
+    text = browser.eval("document.getElementById('view-offcputime').textContent")
+    if shown["stacks_merged"]:
+        assert "{:,} stacks below 0.1% of the total each".format(shown["stacks_merged"]) in text
+        assert browser.eval("""Array.from(document.querySelectorAll('#view-offcputime g.frame title'))
+                               .some(t => t.textContent.startsWith('other '))""")
+    ms = browser.eval("""(() => {
+      const c = document.querySelector('#view-offcputime input[type=checkbox]');
+      const t0 = performance.now(); c.click(); c.click(); return (performance.now() - t0) / 2; })()""")
+    print("off-CPU graph: %d stacks on the page of %d, drawn in %.0f ms" % (
+        len(shown["stacks"]), len(full["stacks"]), ms))
+    assert ms < 1000
+    box = browser.eval("""(() => { const b = document.querySelector('#view-offcputime .flame-scroll');
+      return [b.clientHeight, b.scrollHeight, b.scrollTop, window.innerHeight]; })()""")
+    assert box[0] <= 0.7 * box[3] + 1 and box[2] + box[0] >= box[1] - 1, box  # roots in sight
+    assert browser.errors() == []
+
+
+def test_repeating_frames_fold_into_one(recorded, browser, tmp_path):
+    """A run of a cycle of frames (loopback stacks nest A B A B ...) draws as one frame
+    "A → B ×N", a run of one frame as "A ×N", and the graph is only as tall as what is drawn."""
+    _, page, _ = recorded
+    raw = open(page, "rb").read()
+    m = re.search(rb'id="ebrec-data">(.*?)</script>', raw, re.S)
+    data = json.loads(m.group(1))
+    prof = next(v for v in data["views"] if v["view"] == "offcputime")
+    # leaf first, as the JSON gives them: 100 frames of a 2-cycle and 30 of one frame
+    kernel = ["leaf_wait"] + ["ip_rcv", "tcp_v4_rcv"] * 50 + ["recurse"] * 30 + ["do_syscall_64"]
+    prof["stacks"] = [{"pid": 4242, "comm": "loopy", "value": 1000, "count": 1,
+                       "kernel": kernel, "user": []}]
+    body = json.dumps(data).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    folded_page = tmp_path / "folded.html"
+    folded_page.write_bytes(raw[:m.start(1)] + body.encode() + raw[m.end(1):])
+    fresh(browser, folded_page)
+    names = browser.eval("""Array.from(document.querySelectorAll('#view-offcputime g.frame'))
+        .map(g => [+g.dataset.depth, g.querySelector('title').textContent.split(' — ')[0]])""")
+    assert sorted(names) == [[0, "all"], [1, "loopy"], [2, "do_syscall_64"], [3, "recurse ×30"],
+                             [4, "tcp_v4_rcv → ip_rcv ×50"], [5, "leaf_wait"]], names
+    height = browser.eval("document.querySelector('#view-offcputime svg.flame').viewBox.baseVal.height")
+    assert height == 6 * 17 + 4
+    assert "128 repeated frames folded" in browser.eval(
+        "document.getElementById('view-offcputime').textContent")
+    assert browser.errors() == []
+
+
+# what a table cell shows, by its column's key (docs/JSON.md's units and fields)
+CELL_RULES = [
+    (lambda v, k: k.endswith(("_ns", "_us", "_ms")) or k == "ms" or
+     (k.endswith("_s") and k not in ("time_s", "start_s", "end_s")),
+     r"-?[\d.]+ (ns|µs|ms|s)"),
+    (lambda v, k: k in ("time_s", "start_s", "end_s"), r"-?\d+\.\d{6} s"),
+    (lambda v, k: k == "bytes" or k.endswith("_bytes"), r"[\d.]+ (B|KiB|MiB|GiB)"),
+    (lambda v, k: k.endswith("_mb"), r"[\d,.]+ MiB"),
+    (lambda v, k: k.endswith("_pages"), r"[\d,]+ \([\d.]+ (B|KiB|MiB|GiB)\)"),
+    (lambda v, k: "ratio" in k, r"\d+\.\d\d%"),
+    (lambda v, k: k == "rwbs", r"F?[RWDEFN][FASM]* \((preflush, )?(read|write|discard|secure erase|"
+     r"flush|none)(, (fua|readahead|sync|metadata))*\)"),
+    (lambda v, k: v == "opensnoop" and k == "flags", r"O_[A-Z]+(\|O_[A-Z]+)*(\|0[0-7]+)?"),
+    (lambda v, k: v == "opensnoop" and k == "mode", r"0[0-7]*"),
+    (lambda v, k: k == "err", r"0|(E[A-Z0-9]+|errno) \(\d+\)"),
+    (lambda v, k: v == "execsnoop" and k == "ret", r"0|-(E[A-Z0-9]+|errno) \(\d+\)|\d+"),
+    (lambda v, k: v in ("exitsnoop", "processes") and k == "status",
+     r"|exit \d+|signal \d+ \([A-Z0-9]+\)(, core dumped)?|stopped by signal \d+"),
+    (lambda v, k: v == "exitsnoop" and k == "signal", r"\d+ \([A-Z0-9]+\)"),
+    (lambda v, k: k == "ip", r"IPv[46]"),
+]
+UNIT_KEY = re.compile(r"(_ns|_us|_ms|_s|_bytes|_mb|_pages)$|^(bytes|ms|rwbs|err|flags)$|ratio")
+
+
+def test_cells_read_with_units_and_names(recorded, browser):
+    """Every table's cells on the page: times with their unit, sizes in B/KiB/MiB, ratios as
+    percentages, open flags, rwbs, errnos and wait statuses by name; no column whose key names a
+    unit is left raw."""
+    _, page, _ = recorded
+    fresh(browser, page)
+    tables = browser.eval("""Array.from(document.querySelectorAll('.view')).map(v => [v.dataset.view,
+        Array.from(v.querySelectorAll('table.rows th')).map(t => t.textContent),
+        Array.from(v.querySelectorAll('table.rows tbody tr')).map(tr =>
+          Array.from(tr.children).map(td => td.textContent))])""")
+    checked = set()
+    for view_name, cols, rows in tables:
+        for i, key in enumerate(cols):
+            rule = next((r for when, r in CELL_RULES if when(view_name, key)), None)
+            assert rule or not UNIT_KEY.search(key), (view_name, key, "shown raw")
+            for row in rows if rule else []:
+                if row[i] == "":
+                    continue  # absent in this row (a key of some rows only)
+                assert re.fullmatch(rule, row[i]), (view_name, key, row[i])
+                checked.add((view_name, key))
+    assert {("biosnoop", "rwbs"), ("biosnoop", "lat_ms"), ("opensnoop", "flags"),
+            ("opensnoop", "err"), ("exitsnoop", "status"), ("proctop", "cpu_ns")} <= checked, checked
+    assert browser.errors() == []
+
+
 ZOOM = """(() => {
   /* the profile's graph, or the off-CPU one when every profile sample has the same frames
      below the process (nothing else ran while the workload burned): the same zoom code */
@@ -219,14 +386,15 @@ ZOOM = """(() => {
       seen[view] = frames().slice(0, 30).map(x => [+x.dataset.depth, width(x), title(x)]);
       continue;
     }
-    const t = title(g), before = width(g);
+    /* the same name and value may be in other towers too (a frame of one sample) */
+    const t = title(g), before = width(g), beforeAll = frames().filter(x => title(x) === t).map(width);
     g.dispatchEvent(new MouseEvent('click', { bubbles: true }));
     const after = frames().filter(x => title(x) === t).map(width);
     const reset = document.querySelector('#view-' + view + ' button');
     const resetOn = !reset.disabled;
     reset.click();
     const back = frames().filter(x => title(x) === t).map(width);
-    return { view, before, after, resetOn, back, resetOff: reset.disabled, seen };
+    return { view, t, before, beforeAll, after, resetOn, back, resetOff: reset.disabled, seen };
   }
   return { none: seen };  /* say what the graphs hold instead of failing in the script */
 })()"""
@@ -242,7 +410,7 @@ def test_flame_graph_zooms_and_searches(recorded, browser):
         assert z["seen"]["profile"] and all(w >= 1199 for d, w, _ in z["seen"]["profile"]
                                             if d >= 2), z["seen"]
     assert z["before"] < 1199 and z["after"] == [1200], z
-    assert z["resetOn"] and z["resetOff"] and z["back"] == [z["before"]], z
+    assert z["resetOn"] and z["resetOff"] and z["back"] == z["beforeAll"], z
     matched = browser.eval("""(() => {
       const box = document.getElementById('view-profile');
       const input = box.querySelector('input');
@@ -303,8 +471,9 @@ def test_hostile_names_are_text_and_run_nothing(recorded, browser):
 
 
 def test_a_million_events_make_a_small_page(live, out_dir, browser):
-    """A listing embeds its first --rows rows (default 10,000) and counts the rest, so the
-    page of a million-event trace stays a few MB and draws in about a second."""
+    """A listing embeds its first --rows rows (default 10,000, and no more than its share of
+    the page's 3 MiB of rows) and counts the rest, so the page of a million-event trace stays
+    a few MB and draws in about a second."""
     trace, page = out_dir / "big.ebr", out_dir / "big.html"
     ebrec("record", "-o", trace, "-e", "file,proc", "--", workload("ebr-files"), "open",
           1000000, 0, "/dev/null", "/nonexistent", check=0, timeout=300)
@@ -312,7 +481,14 @@ def test_a_million_events_make_a_small_page(live, out_dir, browser):
     data = page_data(page)
     snoop = next(v for v in data["views"] if v["view"] == "opensnoop")
     opens = next(p["losses"] for p in data["probes"] if p["probe"] == "file/open")
-    assert len(snoop["rows"]) == 10000
+    # the first 10,000 rows, or fewer when they would pass the listing's share of the page's
+    # 3 MiB of rows (shared among the page's listings, those of families not recorded too)
+    rows_bytes = len(json.dumps(snoop["rows"], separators=(",", ":"), ensure_ascii=False))
+    listings = sum(1 for v in data["views"]
+                   if next(r for r in data["registry"]["views"] if r["view"] == v["view"])["kind"]
+                   == "listing")
+    assert len(snoop["rows"]) >= 500 and snoop["rows_omitted"] > 0
+    assert len(snoop["rows"]) == 10000 or rows_bytes <= (3 << 20) // listings + 4096, rows_bytes
     # the probe also emits chdir/fchdir, of any process on the host (the recording is
     # system-wide): those are not opens
     info = ebrec("info", trace, check=0).stdout.split()

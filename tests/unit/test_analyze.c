@@ -28,6 +28,8 @@
 #include "format/array_size.h"
 #include "format/ebr.h"
 #include "report/json.h"
+#include "report/membuf.h"
+#include "format/mem.h"
 #include "report/text.h"
 #include "check.h"
 
@@ -311,6 +313,37 @@ static void test_json_capped_rows(void)
 			       "\"rows_omitted\":3,\"after\":[7]}"))
 		fprintf(stderr, "got: %s\n", buf);
 	free(buf);
+}
+
+/*
+ * A capped array with a byte budget, on the page's own stream (a membuf, through ftell): rows
+ * that begin past the budget are dropped and counted, whatever --rows allows.
+ */
+static void test_json_capped_rows_by_bytes(void)
+{
+	struct membuf b = { 0 };
+	FILE *f = membuf_open(&b);
+	const char *want = "{\"rows\":[\"0123456789\",\"0123456789\",\"0123456789\"],"
+			   "\"rows_omitted\":7}";
+	struct json j;
+
+	CHECK(f != NULL);
+	if (!f)
+		return;
+	json_init(&j, f);
+	json_object_begin(&j, NULL);
+	json_array_begin_capped(&j, "rows", 100);
+	json_array_cap_bytes(&j, 30); /* rows begin at bytes 0, 12, 25 and 38 */
+	for (int i = 0; i < 10; i++)
+		json_str(&j, NULL, "0123456789");
+	json_array_end(&j);
+	json_u64(&j, "rows_omitted", json_array_dropped(&j));
+	json_object_end(&j);
+	fclose(f);
+	CHECK(b.data && !strcmp(b.data, want));
+	if (b.data && strcmp(b.data, want))
+		fprintf(stderr, "got: %s\n", b.data);
+	ebr_free(b.data);
 }
 
 /* The timeline counts the traced system's events per second and family, nothing else. */
@@ -1522,16 +1555,16 @@ static void test_tcp_sessions_bytes_and_owners(void)
 	CHECK(s && !s->active && s->began_in_trace && s->closed && s->retransmits == 1);
 	CHECK(s && s->tx_bytes == 500 && s->rx_bytes == 1000);
 	CHECK(s && s->owner == TCP_OWNER_ACCEPT && s->pid == 20 && !strcmp(s->comm, "srv"));
-	CHECK(s && tcp_filter_pass(&(struct tcp_filter){ 4, 80, 5000, { true, 20, NULL } }, &s->ends,
+	CHECK(s && tcp_filter_pass(&(struct tcp_filter){ 4, 80, 5000, { true, 20, NULL, NULL } }, &s->ends,
 				   s->pid, s->comm));
 	CHECK(s && !tcp_filter_pass(&(struct tcp_filter){ 6, -1, -1, { 0 } }, &s->ends, s->pid,
 				    s->comm));
-	CHECK(s && !tcp_filter_pass(&(struct tcp_filter){ 0, -1, -1, { true, 10, NULL } }, &s->ends,
+	CHECK(s && !tcp_filter_pass(&(struct tcp_filter){ 0, -1, -1, { true, 10, NULL, NULL } }, &s->ends,
 				    s->pid, s->comm));
 	/* --comm: the owner's name, not the client's the state change ran under */
-	CHECK(s && tcp_filter_pass(&(struct tcp_filter){ 0, -1, -1, { false, 0, "srv" } }, &s->ends,
+	CHECK(s && tcp_filter_pass(&(struct tcp_filter){ 0, -1, -1, { false, 0, "srv", NULL } }, &s->ends,
 				   s->pid, s->comm));
-	CHECK(s && !tcp_filter_pass(&(struct tcp_filter){ 0, -1, -1, { false, 0, "cli" } }, &s->ends,
+	CHECK(s && !tcp_filter_pass(&(struct tcp_filter){ 0, -1, -1, { false, 0, "cli", NULL } }, &s->ends,
 				    s->pid, s->comm));
 	/* open before the recording: connected (origin 1), so its tx held the SYN too */
 	s = tcp_by_cookie(&w.table, 3);
@@ -2182,6 +2215,7 @@ int main(void)
 	RUN(test_seconds_text_is_printfs);
 	RUN(test_percentiles_within_a_32nd);
 	RUN(test_json_capped_rows);
+	RUN(test_json_capped_rows_by_bytes);
 	RUN(test_process_filter);
 	RUN(test_timeline_counts_per_second);
 	RUN(test_rwbs_follows_the_kernel);
