@@ -33,25 +33,26 @@ static void usage(FILE *f)
 		"  ebrec query t.ebr /usr/sbin/opensnoop.bt\n");
 }
 
-static char *read_program(const char *path, size_t *len)
+char *query_read_program(const char *cmd, const char *path, size_t *len)
 {
 	FILE *f = fopen(path, "r");
 	char *buf = NULL;
 	size_t n = 0;
 
 	if (!f) {
-		fprintf(stderr, "ebrec query: cannot open the program %s: %s\n", path, strerror(errno));
+		fprintf(stderr, "ebrec %s: cannot open the program %s: %s\n", cmd, path,
+			strerror(errno));
 		return NULL;
 	}
 	buf = malloc(QUERY_MAX_PROGRAM + 1);
 	if (!buf) {
-		fprintf(stderr, "ebrec query: out of memory\n");
+		fprintf(stderr, "ebrec %s: out of memory\n", cmd);
 		fclose(f);
 		return NULL;
 	}
 	n = fread(buf, 1, QUERY_MAX_PROGRAM + 1, f);
 	if (ferror(f) || n > QUERY_MAX_PROGRAM) {
-		fprintf(stderr, "ebrec query: cannot read the program %s: %s\n", path,
+		fprintf(stderr, "ebrec %s: cannot read the program %s: %s\n", cmd, path,
 			ferror(f) ? strerror(errno) : "larger than 1 MiB");
 		free(buf);
 		fclose(f);
@@ -154,7 +155,7 @@ int cmd_query(int argc, char **argv)
 			fprintf(stderr, "ebrec query: out of memory\n");
 			return 1;
 		}
-	} else if (!(text = read_program(prog_path, &len))) {
+	} else if (!(text = query_read_program("query", prog_path, &len))) {
 		return 2;
 	}
 	/* which families were recorded, from the META the index points to, when it can */

@@ -52,6 +52,20 @@ int query_run(struct qcompiled *q, struct ebr_reader *r, const struct symtab *sy
 
 void query_free(struct qcompiled *q);
 
+/*
+ * A program file's text (malloc'd, NUL-terminated, at most 1 MiB) and its length; NULL when it
+ * cannot be read, having said why as "ebrec CMD: ..." (a usage error).
+ */
+char *query_read_program(const char *cmd, const char *path, size_t *len);
+
+/*
+ * `ebrec record` with --program FILE / --program-text PROGRAM: the probes the program uses
+ * become record's own -e, --str and -F options, then record(argc, argv) runs (record/ is
+ * passed in: query/ reads traces, it does not include the recorder). Without them, record
+ * runs as given. Returns an exit status.
+ */
+int query_record(int argc, char **argv, int (*record)(int argc, char **argv));
+
 /* the command: exit status 0, 1 (runtime) or 2 (usage, or a program that does not check) */
 int cmd_query(int argc, char **argv);
 

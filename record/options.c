@@ -17,7 +17,7 @@ static void usage(FILE *f)
 		"                    [--comm NAME] [--str PROBE:ARG] [--stacks] [-F HZ] [-I]\n"
 		"                    [--buffer-size SIZE] [--min-us US] [--fs TYPE]\n"
 		"                    [--call-graph fp|dwarf[,SIZE]] [--fail-on-loss] [-f] [-v]\n"
-		"                    [-- COMMAND ARGS...]\n"
+		"                    [--program FILE.bt|--program-text PROGRAM] [-- COMMAND ARGS...]\n"
 		"\n"
 		"Records what the kernel does into a trace file, until Ctrl-C, SIGTERM, -d, or the\n"
 		"end of COMMAND (then ebrec exits with COMMAND's status).\n"
@@ -35,6 +35,10 @@ static void usage(FILE *f)
 		"  --str PROBE:ARG  probes: also read the string an argument points to: ARG is argN\n"
 		"                   (uprobe, usdt) or retval (uretprobe), into the field ARG_str\n"
 		"  --stacks         probes: capture the kernel and user stacks of every probe\n"
+		"  --program FILE   the probes a bpftrace program uses, for 'ebrec query TRACE FILE'\n"
+		"                   later (as -e, --str and -F; see 'man ebrec-query')\n"
+		"  --program-text PROGRAM\n"
+		"                   the same, the program given on the command line\n"
 		"  -F HZ            profile: samples per second on each CPU (default 49)\n"
 		"  -I               profile: sample the idle tasks too\n"
 		"  --buffer-size N  ring buffer size, a power of two, K/M suffixes (default 8M)\n"
@@ -57,7 +61,8 @@ static void usage(FILE *f)
 		"  ebrec record -o cpu.ebr -e profile --call-graph dwarf -d 10\n"
 		"  ebrec record -o - -d 5 | ssh analyst@host 'cat > prod.ebr'\n"
 		"  ebrec record -e block,tracepoint:signal:signal_generate -- ./server\n"
-		"  ebrec record -e ur:/bin/bash:readline --str ur:/bin/bash:readline:retval\n");
+		"  ebrec record -e ur:/bin/bash:readline --str ur:/bin/bash:readline:retval\n"
+		"  ebrec record -o open.ebr --program /usr/sbin/opensnoop.bt -d 60\n");
 }
 
 int record_usage_error(const char *fmt, ...)
