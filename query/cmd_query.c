@@ -13,6 +13,12 @@
 #include "report/trace_file.h"
 
 #define QUERY_MAX_PROGRAM (1u << 20)
+/*
+ * The reorder window of a trace that does not state its own (read from a pipe, or its
+ * recorder killed before it wrote record.max_reorder_ns at its end): ten of the recorder's
+ * drain intervals, far more than the reorderings measured on this kind of machine.
+ */
+#define QUERY_DEFAULT_REORDER_NS 100000000ull
 
 static void usage(FILE *f)
 {
@@ -186,7 +192,12 @@ int cmd_query(int argc, char **argv)
 		have_syms = true;
 	}
 	limit.max_heap = max_heap;
-	struct qrun_opts opts = { .out = stdout, .limit = &limit };
+	const char *reorder = peek.known ? ebr_reader_meta(peek.tf.r, "record.max_reorder_ns") :
+				NULL;
+	struct qrun_opts opts = {
+		.out = stdout, .limit = &limit,
+		.reorder_ns = reorder ? strtoull(reorder, NULL, 10) : QUERY_DEFAULT_REORDER_NS,
+	};
 
 	ret = query_run(q, tf.r, have_syms ? &syms : NULL, &opts, &res);
 	fflush(stdout);

@@ -32,11 +32,14 @@ struct qrun_opts {
 	FILE *out;
 	struct pass_limit *limit;   /* --max-memory; NULL: none */
 	uint64_t max_steps;         /* statements an action may run on one event; 0: default */
+	uint64_t max_total_steps;   /* statements of the whole run (the fuzzer's bound); 0: none */
+	uint64_t reorder_ns;        /* events are run in time order within this window of the
+				     * file's order (record.max_reorder_ns); 0: in file order */
 };
 
 struct qrun_result {
 	bool exited;       /* exit() ended it before the trace did */
-	bool step_limit;   /* an action ran past max_steps: stopped there */
+	bool step_limit;   /* an action ran past max_steps or the run past max_total_steps */
 	char error[200];   /* a runtime error that stopped the run, else empty */
 };
 
