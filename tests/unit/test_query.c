@@ -524,6 +524,42 @@ static char *run_unordered(const char *prog, uint64_t reorder_ns)
 	return out;
 }
 
+/* pairs written swapped, each path long: the events held span many of reorder.c's chunks */
+static char *run_many_swapped(const char *prog, uint64_t reorder_ns)
+{
+	struct ebr_writer *w = NULL;
+	struct ebr_sink sink;
+	struct trace t;
+	struct qcompiled *q = NULL;
+	struct qrun_result res;
+	char *err = NULL, *out = NULL, path[600];
+	size_t n = 0;
+	FILE *f;
+
+	memset(&t, 0, sizeof(t));
+	memset(path, 'p', sizeof(path) - 1);
+	path[sizeof(path) - 1] = '\0';
+	ebr_sink_mem(&sink, &t.mem);
+	CHECK(ebr_writer_new(&w, &sink, NULL) == 0);
+	for (uint64_t i = 0; i < 3000; i += 2) {
+		file_open(w, T0 + (i + 1) * 1000, 1, "a", EBR_CALL_OPENAT, path, 3, 100);
+		file_open(w, T0 + i * 1000, 1, "a", EBR_CALL_OPENAT, path + i % 500, 3, 100);
+	}
+	CHECK(ebr_writer_close(w) == 0);
+	ebr_source_mem(&t.src, &t.ms, t.mem.buf, t.mem.len);
+	CHECK(ebr_reader_open(&t.r, &t.src, NULL, 0) == 0);
+	CHECK(query_compile(&q, "stdin", prog, strlen(prog), t.r, NULL, &err) == 0);
+	f = open_memstream(&out, &n);
+	struct qrun_opts opts = { .out = f, .reorder_ns = reorder_ns };
+
+	CHECK(q && query_run(q, t.r, NULL, &opts, &res) == 0);
+	fclose(f);
+	free(err);
+	query_free(q);
+	trace_close(&t);
+	return out;
+}
+
 static void test_events_in_time_order(void)
 {
 	static const char prog[] =
@@ -538,6 +574,15 @@ static void test_events_in_time_order(void)
 				 "@since[3]: 45\n@t: 1005000000\n"));
 	/* without a window, as the file has them: the first open before the request */
 	CHECK(file_order && !strncmp(file_order, "1 a /one 3\nrq 4096\n", 19));
+	free(ordered);
+	free(file_order);
+
+	ordered = run_many_swapped("ebrec:file.open { if (nsecs < @last) { @back = count(); } "
+				   "@last = nsecs; @n = count(); }", 2000);
+	file_order = run_many_swapped("ebrec:file.open { if (nsecs < @last) { @back = count(); } "
+				      "@last = nsecs; @n = count(); }", 0);
+	CHECK(ordered && strstr(ordered, "@back: 0\n") && strstr(ordered, "@n: 3000\n"));
+	CHECK(file_order && strstr(file_order, "@back: 1500\n"));
 	free(ordered);
 	free(file_order);
 }
