@@ -1255,6 +1255,64 @@ static int check_action(struct checker *c)
 	return 0;
 }
 
+/* ------------------------------------------------------------------ event order */
+
+/*
+ * Whether a statement or expression gives the same result whatever the order of the events
+ * it runs on: it only aggregates (count, sum, min, max, avg, stats, hist, lhist: each the
+ * same over any order) and reads nothing another event wrote (no map is read, no value
+ * assigned to a map is kept), and prints nothing as it goes.
+ */
+static bool order_free(const struct qnode *n)
+{
+	if (!n)
+		return true;
+	switch (n->kind) {
+	case QN_MAP:
+		return false;
+	case QN_CALL:
+		switch ((enum qfunc)n->id) {
+		case QF_PRINTF: case QF_PRINT: case QF_TIME: case QF_JOIN: case QF_DELETE:
+		case QF_CLEAR: case QF_ZERO: case QF_EXIT:
+			return false;
+		default:
+			break;
+		}
+		break;
+	case QN_ASSIGN_MAP:
+		if (n->op != QT_ASSIGN || !n->b || n->b->kind != QN_CALL || !n->b->agg)
+			return false;
+		for (uint32_t i = 0; i < n->a->nargs; i++)
+			if (!order_free(n->a->args[i]))
+				return false;
+		return order_free(n->b);
+	default:
+		break;
+	}
+	if (!order_free(n->a) || !order_free(n->b) || !order_free(n->c))
+		return false;
+	for (uint32_t i = 0; i < n->nargs; i++)
+		if (!order_free(n->args[i]))
+			return false;
+	return true;
+}
+
+/* every action that events run (BEGIN and END run before and after them all) order-free */
+static bool program_order_free(const struct qcompiled *q)
+{
+	for (uint32_t i = 0; i < q->nbound; i++) {
+		const struct qbound *b = &q->bound[i];
+		const struct qaction *a = &q->prog.actions[b->action];
+
+		if (b->special == QSPECIAL_BEGIN || b->special == QSPECIAL_END)
+			continue;
+		if (b->special == QSPECIAL_INTERVAL || !order_free(a->filter) ||
+		    !order_free(a->body))
+			return false;
+	}
+	return true;
+}
+
 /* ------------------------------------------------------------------ dispatch */
 
 static int build_dispatch(struct qcompiled *q, uint32_t ntypes)
@@ -1342,6 +1400,7 @@ int query_compile(struct qcompiled **out, const char *name, const char *text, si
 	}
 	if (build_dispatch(q, ebr_reader_type_count(r)))
 		c.nomem = true;
+	q->order_free = program_order_free(q);
 checked:
 	if (c.nomem || q->prog.arena.failed) {
 		free(c.error);

@@ -922,7 +922,7 @@ int query_run(struct qcompiled *q, struct ebr_reader *r, const struct symtab *sy
 	rt.scratch = ebr_malloc(QSCRATCH);
 	rt.interval_next = ebr_calloc(q->nbound ? q->nbound : 1, sizeof(*rt.interval_next));
 	if (!rt.vars || !rt.maps || !rt.scratch || !rt.interval_next ||
-	    reorder_new(&rt.ro, opts->reorder_ns, &in_order)) {
+	    reorder_new(&rt.ro, q->order_free ? 0 : opts->reorder_ns, &in_order)) {
 		ret = EBR_E_NOMEM;
 		goto out;
 	}

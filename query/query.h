@@ -34,7 +34,9 @@ struct qrun_opts {
 	uint64_t max_steps;         /* statements an action may run on one event; 0: default */
 	uint64_t max_total_steps;   /* statements of the whole run (the fuzzer's bound); 0: none */
 	uint64_t reorder_ns;        /* events are run in time order within this window of the
-				     * file's order (record.max_reorder_ns); 0: in file order */
+				     * file's order (record.max_reorder_ns); 0: in file order,
+				     * as are those of a program whose output cannot depend on it
+				     * (it only aggregates, reads no map, prints at the end) */
 };
 
 struct qrun_result {

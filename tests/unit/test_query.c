@@ -587,6 +587,38 @@ static void test_events_in_time_order(void)
 	free(file_order);
 }
 
+/* which programs are run in file order: those whose output no order of events can change */
+static void test_order_free_programs(void)
+{
+	static const struct {
+		const char *prog;
+		bool free;
+	} cases[] = {
+		{ "ebrec:file.open /args.ret < 0/ { @[comm] = count(); }", true },
+		{ "ebrec:file.open { @h = hist(args.lat_ns); @s[pid] = stats(args.ret); $x = 1; "
+		  "if ($x) { @m = max(nsecs); } }\nEND { print(@h); clear(@s); }", true },
+		{ "ebrec:file.open { @last = nsecs; }", false },
+		{ "ebrec:file.open /@n/ { @n = count(); }", false },
+		{ "ebrec:file.open { printf(\"%d\\n\", pid); }", false },
+		{ "ebrec:file.open { @[comm] = count(); }\ninterval:s:1 { exit(); }", false },
+		{ "ebrec:file.open { @c[comm] = count(); delete(@c[comm]); }", false },
+	};
+	struct trace t;
+
+	trace_open(&t, NULL);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct qcompiled *q = NULL;
+		char *err = NULL;
+
+		CHECK(query_compile(&q, "stdin", cases[i].prog, strlen(cases[i].prog), t.r, NULL,
+				    &err) == 0);
+		CHECK(q && q->order_free == cases[i].free);
+		free(err);
+		query_free(q);
+	}
+	trace_close(&t);
+}
+
 /* ------------------------------------------------------------ record --program */
 
 static char recorded_argv[2048];
@@ -670,5 +702,6 @@ int main(void)
 	RUN(test_hist_bucket_edges);
 	RUN(test_events_in_time_order);
 	RUN(test_record_program_options);
+	RUN(test_order_free_programs);
 	return CHECK_SUMMARY();
 }
