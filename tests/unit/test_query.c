@@ -66,8 +66,7 @@ static void proc_exec(struct ebr_writer *w, uint64_t ts, uint64_t pid, const cha
 	CHECK(ebr_writer_event(w, EBR_EV_PROC_EXEC, ts, 0, v) == 0);
 }
 
-/* 6 opens (3 failed, 2 of them by "cat"), 4 block requests, 2 execs, over 3.5 s */
-static void trace_open(struct trace *t, const char *families)
+static struct ebr_writer *writer_open(struct trace *t)
 {
 	struct ebr_writer *w = NULL;
 	struct ebr_sink sink;
@@ -76,6 +75,22 @@ static void trace_open(struct trace *t, const char *families)
 	ebr_sink_mem(&sink, &t->mem);
 	CHECK(ebr_writer_new(&w, &sink, NULL) == 0);
 	CHECK(ebr_writer_meta(w, "clock.start.monotonic_ns", "1000000000") == 0);
+	return w;
+}
+
+/* closes w and opens the trace it wrote for reading */
+static void writer_finish(struct trace *t, struct ebr_writer *w)
+{
+	CHECK(ebr_writer_close(w) == 0);
+	ebr_source_mem(&t->src, &t->ms, t->mem.buf, t->mem.len);
+	CHECK(ebr_reader_open(&t->r, &t->src, NULL, 0) == 0);
+}
+
+/* 6 opens (3 failed, 2 of them by "cat"), 4 block requests, 2 execs, over 3.5 s */
+static void trace_open(struct trace *t, const char *families)
+{
+	struct ebr_writer *w = writer_open(t);
+
 	CHECK(ebr_writer_meta(w, "clock.start.realtime_ns", "1767225600000000000") == 0);
 	if (families)
 		CHECK(ebr_writer_meta(w, "record.families", families) == 0);
@@ -92,9 +107,7 @@ static void trace_open(struct trace *t, const char *families)
 	proc_exec(w, T0 + 900000000, 40, "/bin/ls", "ls\0-l\0/tmp\0", 11);
 	proc_exec(w, T0 + 3500000000, 41, "/bin/true", "true\0", 5);
 	CHECK(ebr_writer_meta(w, "clock.end.monotonic_ns", "4600000000") == 0);
-	CHECK(ebr_writer_close(w) == 0);
-	ebr_source_mem(&t->src, &t->ms, t->mem.buf, t->mem.len);
-	CHECK(ebr_reader_open(&t->r, &t->src, NULL, 0) == 0);
+	writer_finish(t, w);
 }
 
 static void trace_close(struct trace *t)
@@ -487,77 +500,58 @@ static void test_loop_limit_stops_a_run(void)
 	free(out);
 }
 
-/* a trace whose file order is not its time order: runs prog over it within reorder_ns */
-static char *run_unordered(const char *prog, uint64_t reorder_ns)
+/* prog run within reorder_ns over the trace w wrote (closed here, then t closed): its output */
+static char *run_written(struct trace *t, struct ebr_writer *w, const char *prog,
+			 uint64_t reorder_ns)
 {
-	struct ebr_writer *w = NULL;
-	struct ebr_sink sink;
-	struct trace t;
 	struct qcompiled *q = NULL;
 	struct qrun_result res;
 	char *err = NULL, *out = NULL;
 	size_t n = 0;
 	FILE *f;
 
-	memset(&t, 0, sizeof(t));
-	ebr_sink_mem(&sink, &t.mem);
-	CHECK(ebr_writer_new(&w, &sink, NULL) == 0);
-	CHECK(ebr_writer_meta(w, "clock.start.monotonic_ns", "1000000000") == 0);
+	writer_finish(t, w);
+	CHECK(query_compile(&q, "stdin", prog, strlen(prog), t->r, NULL, &err) == 0);
+	f = open_memstream(&out, &n);
+	struct qrun_opts opts = { .out = f, .reorder_ns = reorder_ns };
+
+	CHECK(q && query_run(q, t->r, NULL, &opts, &res) == 0);
+	fclose(f);
+	free(err);
+	query_free(q);
+	trace_close(t);
+	return out;
+}
+
+/* a trace whose file order is not its time order: runs prog over it within reorder_ns */
+static char *run_unordered(const char *prog, uint64_t reorder_ns)
+{
+	struct trace t;
+	struct ebr_writer *w = writer_open(&t);
+
 	/* as a ring hands them over: a later reservation may have read an earlier time */
 	file_open(w, T0 + 10000000, 1, "a", EBR_CALL_OPENAT, "/one", 3, 100);
 	block_rq(w, T0 + 5000000, 4096, 200);
 	file_open(w, T0 + 7000000, 2, "b", EBR_CALL_OPENAT, "/two", -2, 100);
 	file_open(w, T0 + 7000000, 4, "d", EBR_CALL_OPENAT, "/four", 5, 100);
 	file_open(w, T0 + 50000000, 3, "c", EBR_CALL_OPENAT, "/three", 4, 100);
-	CHECK(ebr_writer_close(w) == 0);
-	ebr_source_mem(&t.src, &t.ms, t.mem.buf, t.mem.len);
-	CHECK(ebr_reader_open(&t.r, &t.src, NULL, 0) == 0);
-	CHECK(query_compile(&q, "stdin", prog, strlen(prog), t.r, NULL, &err) == 0);
-	f = open_memstream(&out, &n);
-	struct qrun_opts opts = { .out = f, .reorder_ns = reorder_ns };
-
-	CHECK(q && query_run(q, t.r, NULL, &opts, &res) == 0);
-	fclose(f);
-	free(err);
-	query_free(q);
-	trace_close(&t);
-	return out;
+	return run_written(&t, w, prog, reorder_ns);
 }
 
 /* pairs written swapped, each path long: the events held span many of reorder.c's chunks */
 static char *run_many_swapped(const char *prog, uint64_t reorder_ns)
 {
-	struct ebr_writer *w = NULL;
-	struct ebr_sink sink;
 	struct trace t;
-	struct qcompiled *q = NULL;
-	struct qrun_result res;
-	char *err = NULL, *out = NULL, path[600];
-	size_t n = 0;
-	FILE *f;
+	struct ebr_writer *w = writer_open(&t);
+	char path[600];
 
-	memset(&t, 0, sizeof(t));
 	memset(path, 'p', sizeof(path) - 1);
 	path[sizeof(path) - 1] = '\0';
-	ebr_sink_mem(&sink, &t.mem);
-	CHECK(ebr_writer_new(&w, &sink, NULL) == 0);
 	for (uint64_t i = 0; i < 3000; i += 2) {
 		file_open(w, T0 + (i + 1) * 1000, 1, "a", EBR_CALL_OPENAT, path, 3, 100);
 		file_open(w, T0 + i * 1000, 1, "a", EBR_CALL_OPENAT, path + i % 500, 3, 100);
 	}
-	CHECK(ebr_writer_close(w) == 0);
-	ebr_source_mem(&t.src, &t.ms, t.mem.buf, t.mem.len);
-	CHECK(ebr_reader_open(&t.r, &t.src, NULL, 0) == 0);
-	CHECK(query_compile(&q, "stdin", prog, strlen(prog), t.r, NULL, &err) == 0);
-	f = open_memstream(&out, &n);
-	struct qrun_opts opts = { .out = f, .reorder_ns = reorder_ns };
-
-	CHECK(q && query_run(q, t.r, NULL, &opts, &res) == 0);
-	fclose(f);
-	free(err);
-	query_free(q);
-	trace_close(&t);
-	return out;
+	return run_written(&t, w, prog, reorder_ns);
 }
 
 static void test_events_in_time_order(void)
