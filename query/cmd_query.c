@@ -205,13 +205,15 @@ int cmd_query(int argc, char **argv)
 		fprintf(stderr, "ebrec query: reading %s: %s\n", file, ebr_strerror(ret));
 		status = 1;
 	}
-	if (limit.stopped)
+	if (limit.stopped) {
+		status = 1;
 		fprintf(stderr, "ebrec query: the run stopped at %.3f s of the trace, after %llu "
 				"events: %s (%zu MiB held); the maps above cover the trace up to there "
 				"(--max-memory MIB raises the limit)\n",
 			trace_seconds(tf.r, limit.stop_ts), (unsigned long long)limit.events,
 			limit.out_of_memory ? "out of memory" : "its memory limit was reached",
 			limit.heap >> 20);
+	}
 	if (res.error[0]) {
 		fprintf(stderr, "ebrec query: %s\n", res.error);
 		status = 1;

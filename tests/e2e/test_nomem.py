@@ -34,6 +34,10 @@ COMMANDS = [
     ["script", "format-1.4/trace.ebr", "-e", "u*"],
     ["script", "format-1.4/trace.ebr", "--format", "json", "-e", "u*"],
     ["report", "format-1.4/trace.ebr"],
+    # a program: its parse and check, maps of numbers and strings, output as events match
+    ["query", "format-1.4/trace.ebr", "-e",
+     'tracepoint:signal:signal_generate { @s[args.sig] = nsecs; @n[comm] = count(); } '
+     'uretprobe:*:ebr_probe_name { @r = retval; printf("%d\\n", @r); } END { print(@n); }'],
 ]
 OOM_WORDS = ("out of memory", "Cannot allocate memory")
 BLAME_WORDS = ("does not decode", "damaged", "corrupt", "exceeds the format")
