@@ -286,6 +286,8 @@ static int bind_spec(struct checker *c, const struct qprobe_spec *spec)
 		b->name = spec->text;
 		return 0;
 	}
+	if (!colon)
+		return cerr(c, &spec->loc, "Invalid probe type: %s", full);
 	if (!strcmp(provider, "interval")) {
 		char unit[8];
 		unsigned long long n;

@@ -181,6 +181,10 @@ static int plan_probe(struct plan *p, const struct qsource *src, const struct qp
 	qprobe_full_name(spec->text, full, sizeof(full), provider, sizeof(provider));
 	if (!strcmp(full, "BEGIN") || !strcmp(full, "END") || !strcmp(provider, "interval"))
 		return 0;
+	if (!strchr(full, ':')) {
+		*err = qerror_format(src, &spec->loc, "Invalid probe type: %s", full);
+		return *err ? 1 : -1;
+	}
 	if (qprobe_unrecordable(full, provider, msg, sizeof(msg))) {
 		*err = qerror_format(src, &spec->loc, "%s", msg);
 		return *err ? 1 : -1;

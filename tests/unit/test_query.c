@@ -334,6 +334,10 @@ static void test_checker_probe_errors(void)
 	err = run_opts("ebrec:proc.exec { @ = count(); }", "file", 0, 0, NULL);
 	CHECK(err && strstr(err, "ebrec:proc.exec: this trace holds no such events"));
 	free(err);
+	/* a provider alone names no probe (the fuzzer's: ebrec{ ... }) */
+	err = run_opts("ebrec{ @h = count(); }", NULL, 0, 0, NULL);
+	CHECK(err && strstr(err, "stdin:1:1-6: ERROR: Invalid probe type: ebrec"));
+	free(err);
 	err = run("kprobe:blk_account_io_done { @ = count(); }");
 	CHECK(err && strstr(err, "ebrec records no kprobes or kfuncs") &&
 	      strstr(err, "usually replaces it is tracepoint:block:block_rq_complete"));
@@ -663,6 +667,7 @@ static void test_record_program_options(void)
 	CHECK_EQ(record_with("ebrec:nosuch.type { }"), 2);
 	CHECK_EQ(record_with("software:cpu-clock:1 { }"), 2);
 	CHECK_EQ(record_with("tracepoint:a:b {"), 2);
+	CHECK_EQ(record_with("ebrec { @ = count(); }"), 2);
 	CHECK_EQ(record_calls, 0);
 }
 
