@@ -21,8 +21,14 @@ static int list(int argc, char **argv)
 	return cmd_list(argc, argv, views_of_family);
 }
 
+/* `ebrec record --program P.bt`: query/ knows which probes a program uses */
+static int record(int argc, char **argv)
+{
+	return query_record(argc, argv, cmd_record);
+}
+
 static const struct command commands[] = {
-	{ "record", cmd_record, "record events into a trace file (root)" },
+	{ "record", record, "record events into a trace file (root)" },
 	{ "report", cmd_report, "rebuild a bcc tool's view from a trace (text, json, html)" },
 	{ "info", cmd_info, "host, time span, families, counts, losses and sizes of a trace" },
 	{ "dump", cmd_dump, "every event of a trace, decoded through its schema" },

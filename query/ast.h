@@ -230,6 +230,7 @@ struct qcompiled {
 	uint32_t **by_type;
 	uint32_t *nby_type;
 	bool uses_stacks;        /* kstack, ustack, ksym or usym: the symbols are needed */
+	bool order_free;         /* what it prints cannot depend on the order of the events */
 };
 
 /* Parses src (borrowed: must outlive prog) into prog: 0, or -1 with *err (malloc'd, NULL

@@ -109,21 +109,15 @@ static const char *agg_name(enum qagg a)
 
 static bool type_held(const struct checker *c, const char *name)
 {
-	const char *dot = strchr(name, '.');
-	char fam[32];
+	char buf[32];
+	const char *fam;
 	size_t n;
 
-	if (!c->families || !dot || strchr(name, ':'))
+	if (!c->families || !strchr(name, '.') || strchr(name, ':'))
 		return true; /* unknown, or a generic probe's type: in the schema only if recorded */
-	n = (size_t)(dot - name);
-	if (n >= sizeof(fam))
-		return false;
-	memcpy(fam, name, n);
-	fam[n] = '\0';
-	if (!strcmp(fam, "sym") || !strcmp(fam, "ebr"))
-		return true;
-	if (!strcmp(fam, "cache"))
-		strcpy(fam, "file");
+	fam = qtype_family(name, buf, sizeof(buf));
+	if (!fam)
+		return !strncmp(name, "sym.", 4) || !strncmp(name, "ebr.", 4);
 	n = strlen(fam);
 	for (const char *p = c->families; *p;) {
 		if (!strncmp(p, fam, n) && (p[n] == ',' || !p[n]))
@@ -275,33 +269,14 @@ static void held_list(struct checker *c, char *buf, size_t len)
 		strcpy(buf + len - 5, "...");
 }
 
-static const char *const provider_short[][2] = {
-	{ "t", "tracepoint" }, { "u", "uprobe" }, { "ur", "uretprobe" }, { "U", "usdt" },
-	{ "k", "kprobe" }, { "kr", "kretprobe" }, { "f", "kfunc" }, { "fr", "kretfunc" },
-	{ "i", "interval" }, { "p", "profile" }, { "s", "software" }, { "h", "hardware" },
-	{ "w", "watchpoint" },
-};
-
 static int bind_spec(struct checker *c, const struct qprobe_spec *spec)
 {
-	char full[1024], held[8192];
-	const char *text = spec->text, *colon = strchr(text, ':');
+	char full[1024], held[8192], msg[512];
+	const char *colon = strchr(spec->text, ':');
 	uint32_t before = c->q->nbound;
 	char provider[32];
-	size_t plen = colon ? (size_t)(colon - text) : strlen(text);
 
-	if (plen >= sizeof(provider))
-		plen = sizeof(provider) - 1;
-	memcpy(provider, text, plen);
-	provider[plen] = '\0';
-	for (size_t i = 0; i < sizeof(provider_short) / sizeof(provider_short[0]); i++)
-		if (colon && !strcmp(provider, provider_short[i][0]))
-			snprintf(provider, sizeof(provider), "%s", provider_short[i][1]);
-	if (colon)
-		snprintf(full, sizeof(full), "%s%s", provider, colon);
-	else
-		snprintf(full, sizeof(full), "%s", text);
-
+	qprobe_full_name(spec->text, full, sizeof(full), provider, sizeof(provider));
 	if (!strcmp(full, "BEGIN") || !strcmp(full, "END")) {
 		struct qbound *b = bound_add(c);
 
@@ -311,6 +286,8 @@ static int bind_spec(struct checker *c, const struct qprobe_spec *spec)
 		b->name = spec->text;
 		return 0;
 	}
+	if (!colon)
+		return cerr(c, &spec->loc, "Invalid probe type: %s", full);
 	if (!strcmp(provider, "interval")) {
 		char unit[8];
 		unsigned long long n;
@@ -333,24 +310,8 @@ static int bind_spec(struct checker *c, const struct qprobe_spec *spec)
 			b->interval_ns = 1;
 		return b->name ? 0 : -1;
 	}
-	if (!strcmp(provider, "kprobe") || !strcmp(provider, "kretprobe") ||
-	    !strcmp(provider, "kfunc") || !strcmp(provider, "kretfunc") ||
-	    !strcmp(provider, "fentry") || !strcmp(provider, "fexit")) {
-		const char *func = colon ? strrchr(full, ':') + 1 : "";
-		char rbuf[128];
-		const char *rep = qkprobe_replacement(func, rbuf, sizeof(rbuf));
-
-		if (rep)
-			return cerr(c, &spec->loc, "%s: ebrec records no kprobes or kfuncs (a trace "
-				    "holds tracepoints, uprobes and USDT probes); the tracepoint "
-				    "that usually replaces it is %s", full, rep);
-		return cerr(c, &spec->loc, "%s: ebrec records no kprobes or kfuncs (a trace "
-			    "holds tracepoints, uprobes and USDT probes): use the tracepoint of "
-			    "the event (ebrec list PROBE, bpftrace -l 'tracepoint:*')", full);
-	}
-	if (!strcmp(provider, "software") || !strcmp(provider, "hardware") ||
-	    !strcmp(provider, "watchpoint") || !strcmp(provider, "asyncwatchpoint"))
-		return cerr(c, &spec->loc, "%s: ebrec records no %s probes", full, provider);
+	if (qprobe_unrecordable(full, provider, msg, sizeof(msg)))
+		return cerr(c, &spec->loc, "%s", msg);
 	if (!strcmp(provider, "profile")) {
 		int ti = schema_find(c->r, "profile.sample");
 
@@ -850,6 +811,40 @@ static int want_whole_map(struct checker *c, struct qnode *call)
 	return 0;
 }
 
+/*
+ * str(argN) or str(retval) of probes recorded with --str: the string read at the probe, the
+ * field ARG_str, which every probe of the action must hold. Returns 1 with n read as that
+ * field (args.ARG_str), 0 when n is something else, -1 on an error.
+ */
+static int str_of_pointer(struct checker *c, struct qnode *n)
+{
+	char name[16];
+	bool any = false;
+	enum ebr_kind k;
+
+	if (n->kind != QN_BUILTIN || !(n->id == QB_RETVAL || (n->id >= QB_ARG0 &&
+							      n->id <= QB_ARG5)))
+		return 0;
+	snprintf(name, sizeof(name), "%s_str", qbuiltin_name((enum qbuiltin)n->id));
+	for_each_bound(c, b) {
+		if (is_special(b))
+			continue;
+		if (field_find(c->r, b->type_index, name, &k) < 0 || k != EBR_KIND_STR)
+			return 0;
+		any = true;
+	}
+	if (!any)
+		return 0;
+	n->kind = QN_ARG_FIELD;
+	n->sval = qarena_strndup(&c->q->prog.arena, name, strlen(name));
+	if (!n->sval) {
+		c->nomem = true;
+		return -1;
+	}
+	n->slen = (uint32_t)strlen(name);
+	return check_expr(c, n) ? -1 : 1;
+}
+
 static int check_call(struct checker *c, struct qnode *n, bool as_map_value)
 {
 	enum qfunc f = (enum qfunc)n->id;
@@ -910,12 +905,13 @@ static int check_call(struct checker *c, struct qnode *n, bool as_map_value)
 		n->type = T(QTY_STR, false);
 		return 0;
 	case QF_STR:
-		if (want_args(c, n, 1, 2))
+		if (want_args(c, n, 1, 2) || str_of_pointer(c, n->args[0]) < 0)
 			return -1;
 		if (n->args[0]->type.kind == QTY_INT)
 			return cerr(c, &n->args[0]->loc, "str(): a trace holds the events' fields, "
 				    "not memory to read at an address; its strings are strings "
-				    "already (args.f, comm)");
+				    "already (args.f, comm), and a uprobe's argument is one when "
+				    "recorded with --str PROBE:ARG");
 		if (n->nargs == 2 && want_int(c, n, n->args[1]))
 			return -1;
 		n->type = T(QTY_STR, false);
@@ -1261,6 +1257,64 @@ static int check_action(struct checker *c)
 	return 0;
 }
 
+/* ------------------------------------------------------------------ event order */
+
+/*
+ * Whether a statement or expression gives the same result whatever the order of the events
+ * it runs on: it only aggregates (count, sum, min, max, avg, stats, hist, lhist: each the
+ * same over any order) and reads nothing another event wrote (no map is read, no value
+ * assigned to a map is kept), and prints nothing as it goes.
+ */
+static bool order_free(const struct qnode *n)
+{
+	if (!n)
+		return true;
+	switch (n->kind) {
+	case QN_MAP:
+		return false;
+	case QN_CALL:
+		switch ((enum qfunc)n->id) {
+		case QF_PRINTF: case QF_PRINT: case QF_TIME: case QF_JOIN: case QF_DELETE:
+		case QF_CLEAR: case QF_ZERO: case QF_EXIT:
+			return false;
+		default:
+			break;
+		}
+		break;
+	case QN_ASSIGN_MAP:
+		if (n->op != QT_ASSIGN || !n->b || n->b->kind != QN_CALL || !n->b->agg)
+			return false;
+		for (uint32_t i = 0; i < n->a->nargs; i++)
+			if (!order_free(n->a->args[i]))
+				return false;
+		return order_free(n->b);
+	default:
+		break;
+	}
+	if (!order_free(n->a) || !order_free(n->b) || !order_free(n->c))
+		return false;
+	for (uint32_t i = 0; i < n->nargs; i++)
+		if (!order_free(n->args[i]))
+			return false;
+	return true;
+}
+
+/* every action that events run (BEGIN and END run before and after them all) order-free */
+static bool program_order_free(const struct qcompiled *q)
+{
+	for (uint32_t i = 0; i < q->nbound; i++) {
+		const struct qbound *b = &q->bound[i];
+		const struct qaction *a = &q->prog.actions[b->action];
+
+		if (b->special == QSPECIAL_BEGIN || b->special == QSPECIAL_END)
+			continue;
+		if (b->special == QSPECIAL_INTERVAL || !order_free(a->filter) ||
+		    !order_free(a->body))
+			return false;
+	}
+	return true;
+}
+
 /* ------------------------------------------------------------------ dispatch */
 
 static int build_dispatch(struct qcompiled *q, uint32_t ntypes)
@@ -1348,6 +1402,7 @@ int query_compile(struct qcompiled **out, const char *name, const char *text, si
 	}
 	if (build_dispatch(q, ebr_reader_type_count(r)))
 		c.nomem = true;
+	q->order_free = program_order_free(q);
 checked:
 	if (c.nomem || q->prog.arena.failed) {
 		free(c.error);

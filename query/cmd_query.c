@@ -13,6 +13,12 @@
 #include "report/trace_file.h"
 
 #define QUERY_MAX_PROGRAM (1u << 20)
+/*
+ * The reorder window of a trace that does not state its own (read from a pipe, or its
+ * recorder killed before it wrote record.max_reorder_ns at its end): ten of the recorder's
+ * drain intervals, far more than the reorderings measured on this kind of machine.
+ */
+#define QUERY_DEFAULT_REORDER_NS 100000000ull
 
 static void usage(FILE *f)
 {
@@ -33,25 +39,26 @@ static void usage(FILE *f)
 		"  ebrec query t.ebr /usr/sbin/opensnoop.bt\n");
 }
 
-static char *read_program(const char *path, size_t *len)
+char *query_read_program(const char *cmd, const char *path, size_t *len)
 {
 	FILE *f = fopen(path, "r");
 	char *buf = NULL;
 	size_t n = 0;
 
 	if (!f) {
-		fprintf(stderr, "ebrec query: cannot open the program %s: %s\n", path, strerror(errno));
+		fprintf(stderr, "ebrec %s: cannot open the program %s: %s\n", cmd, path,
+			strerror(errno));
 		return NULL;
 	}
 	buf = malloc(QUERY_MAX_PROGRAM + 1);
 	if (!buf) {
-		fprintf(stderr, "ebrec query: out of memory\n");
+		fprintf(stderr, "ebrec %s: out of memory\n", cmd);
 		fclose(f);
 		return NULL;
 	}
 	n = fread(buf, 1, QUERY_MAX_PROGRAM + 1, f);
 	if (ferror(f) || n > QUERY_MAX_PROGRAM) {
-		fprintf(stderr, "ebrec query: cannot read the program %s: %s\n", path,
+		fprintf(stderr, "ebrec %s: cannot read the program %s: %s\n", cmd, path,
 			ferror(f) ? strerror(errno) : "larger than 1 MiB");
 		free(buf);
 		fclose(f);
@@ -154,7 +161,7 @@ int cmd_query(int argc, char **argv)
 			fprintf(stderr, "ebrec query: out of memory\n");
 			return 1;
 		}
-	} else if (!(text = read_program(prog_path, &len))) {
+	} else if (!(text = query_read_program("query", prog_path, &len))) {
 		return 2;
 	}
 	/* which families were recorded, from the META the index points to, when it can */
@@ -185,7 +192,12 @@ int cmd_query(int argc, char **argv)
 		have_syms = true;
 	}
 	limit.max_heap = max_heap;
-	struct qrun_opts opts = { .out = stdout, .limit = &limit };
+	const char *reorder = peek.known ? ebr_reader_meta(peek.tf.r, "record.max_reorder_ns") :
+				NULL;
+	struct qrun_opts opts = {
+		.out = stdout, .limit = &limit,
+		.reorder_ns = reorder ? strtoull(reorder, NULL, 10) : QUERY_DEFAULT_REORDER_NS,
+	};
 
 	ret = query_run(q, tf.r, have_syms ? &syms : NULL, &opts, &res);
 	fflush(stdout);
@@ -193,13 +205,15 @@ int cmd_query(int argc, char **argv)
 		fprintf(stderr, "ebrec query: reading %s: %s\n", file, ebr_strerror(ret));
 		status = 1;
 	}
-	if (limit.stopped)
+	if (limit.stopped) {
+		status = 1;
 		fprintf(stderr, "ebrec query: the run stopped at %.3f s of the trace, after %llu "
 				"events: %s (%zu MiB held); the maps above cover the trace up to there "
 				"(--max-memory MIB raises the limit)\n",
 			trace_seconds(tf.r, limit.stop_ts), (unsigned long long)limit.events,
 			limit.out_of_memory ? "out of memory" : "its memory limit was reached",
 			limit.heap >> 20);
+	}
 	if (res.error[0]) {
 		fprintf(stderr, "ebrec query: %s\n", res.error);
 		status = 1;

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <time.h>
 #include "format/mem.h"
+#include "analyze/reorder.h"
 #include "analyze/symtab.h"
 #include "query/ast.h"
 #include "query/maps.h"
@@ -43,9 +44,11 @@ struct qrt {
 	uint64_t nsecs, start_ns;
 	bool started;
 	uint64_t steps, max_steps;
+	uint64_t total_steps, max_total_steps;
 	uint64_t next_interval_min;
 	uint64_t *interval_next; /* by bound index */
 	struct qrun_result *res;
+	struct reorder *ro;  /* the events of bound types, into time order */
 	bool stop;    /* exit(), an error or the step limit */
 	bool nomem;
 	uint8_t keybuf[QKEY_MAX];
@@ -705,6 +708,11 @@ static bool step(struct qrt *rt)
 			 "that does not end?): the run stops there");
 		return false;
 	}
+	if (rt->max_total_steps && ++rt->total_steps > rt->max_total_steps) {
+		rt->res->step_limit = true;
+		rt_error(rt, "the program ran past its limit of statements: the run stops there");
+		return false;
+	}
 	return true;
 }
 
@@ -876,11 +884,25 @@ static int on_event(void *self, const struct ebr_reader *r, const struct ebr_eve
 	return rt->nomem ? EBR_E_NOMEM : rt->stop ? QRUN_STOPPED : 0;
 }
 
+/* the pass's analyzer: the events of the program's probes go on in time order, others nowhere */
+static int on_file_event(void *self, const struct ebr_reader *r, const struct ebr_event *ev)
+{
+	struct qrt *rt = self;
+	int ti;
+
+	if (rt->stop)
+		return rt->nomem ? EBR_E_NOMEM : QRUN_STOPPED;
+	ti = ebr_reader_type_index(rt->r, ev->file_type);
+	if (ti < 0 || (uint32_t)ti >= rt->q->ntypes || !rt->q->nby_type[ti])
+		return 0;
+	return reorder_on_event(rt->ro, r, ev);
+}
+
 int query_run(struct qcompiled *q, struct ebr_reader *r, const struct symtab *syms,
 	      const struct qrun_opts *opts, struct qrun_result *result)
 {
 	struct qrt rt = { 0 };
-	struct analyzer an = { on_event, &rt };
+	struct analyzer an = { on_file_event, &rt }, in_order = { on_event, &rt };
 	uint32_t max_vars = 1;
 	int ret = 0;
 
@@ -891,6 +913,7 @@ int query_run(struct qcompiled *q, struct ebr_reader *r, const struct symtab *sy
 	rt.out = opts->out;
 	rt.res = result;
 	rt.max_steps = opts->max_steps ? opts->max_steps : QRUN_DEFAULT_STEPS;
+	rt.max_total_steps = opts->max_total_steps;
 	for (uint32_t a = 0; a < q->prog.nactions; a++)
 		if (q->prog.actions[a].nvars > max_vars)
 			max_vars = q->prog.actions[a].nvars;
@@ -898,7 +921,8 @@ int query_run(struct qcompiled *q, struct ebr_reader *r, const struct symtab *sy
 	rt.maps = ebr_calloc(q->prog.nmaps ? q->prog.nmaps : 1, sizeof(*rt.maps));
 	rt.scratch = ebr_malloc(QSCRATCH);
 	rt.interval_next = ebr_calloc(q->nbound ? q->nbound : 1, sizeof(*rt.interval_next));
-	if (!rt.vars || !rt.maps || !rt.scratch || !rt.interval_next) {
+	if (!rt.vars || !rt.maps || !rt.scratch || !rt.interval_next ||
+	    reorder_new(&rt.ro, q->order_free ? 0 : opts->reorder_ns, &in_order)) {
 		ret = EBR_E_NOMEM;
 		goto out;
 	}
@@ -913,6 +937,9 @@ int query_run(struct qcompiled *q, struct ebr_reader *r, const struct symtab *sy
 	}
 
 	ret = analyze_pass_limited(r, &an, 1, opts->limit);
+	/* the events still held: read before any stop, they are the program's */
+	if (!ret && !rt.stop)
+		ret = reorder_flush(rt.ro, r);
 	if (ret == QRUN_STOPPED)
 		ret = 0;
 	if (ret && ret != EBR_E_NOMEM)
@@ -972,5 +999,6 @@ out:
 	ebr_free(rt.vars);
 	ebr_free(rt.scratch);
 	ebr_free(rt.interval_next);
+	reorder_free(rt.ro);
 	return ret;
 }

@@ -699,6 +699,11 @@ fail:
 		p.lx.error = NULL;
 	}
 	free(p.lx.error);
+	/* a token or node the arena could not hold reads as a syntax error: it is memory */
+	if (prog->arena.failed) {
+		free(p.error);
+		p.error = NULL;
+	}
 	*err = p.error;
 	return -1;
 }

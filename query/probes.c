@@ -158,6 +158,75 @@ const char *qkprobe_replacement(const char *func, char *buf, size_t len)
 	return NULL;
 }
 
+static const char *const provider_short[][2] = {
+	{ "t", "tracepoint" }, { "u", "uprobe" }, { "ur", "uretprobe" }, { "U", "usdt" },
+	{ "k", "kprobe" }, { "kr", "kretprobe" }, { "f", "kfunc" }, { "fr", "kretfunc" },
+	{ "i", "interval" }, { "p", "profile" }, { "s", "software" }, { "h", "hardware" },
+	{ "w", "watchpoint" },
+};
+
+void qprobe_full_name(const char *text, char *full, size_t flen, char *provider, size_t plen)
+{
+	const char *colon = strchr(text, ':');
+	size_t n = colon ? (size_t)(colon - text) : strlen(text);
+
+	if (n >= plen)
+		n = plen - 1;
+	memcpy(provider, text, n);
+	provider[n] = '\0';
+	for (size_t i = 0; i < sizeof(provider_short) / sizeof(provider_short[0]); i++)
+		if (colon && !strcmp(provider, provider_short[i][0]))
+			snprintf(provider, plen, "%s", provider_short[i][1]);
+	if (colon)
+		snprintf(full, flen, "%s%s", provider, colon);
+	else
+		snprintf(full, flen, "%s", text);
+}
+
+bool qprobe_unrecordable(const char *full, const char *provider, char *msg, size_t len)
+{
+	if (!strcmp(provider, "kprobe") || !strcmp(provider, "kretprobe") ||
+	    !strcmp(provider, "kfunc") || !strcmp(provider, "kretfunc") ||
+	    !strcmp(provider, "fentry") || !strcmp(provider, "fexit")) {
+		const char *colon = strrchr(full, ':');
+		char rbuf[128];
+		const char *rep = qkprobe_replacement(colon ? colon + 1 : "", rbuf, sizeof(rbuf));
+
+		if (rep)
+			snprintf(msg, len, "%s: ebrec records no kprobes or kfuncs (a trace holds "
+				 "tracepoints, uprobes and USDT probes); the tracepoint that usually "
+				 "replaces it is %s", full, rep);
+		else
+			snprintf(msg, len, "%s: ebrec records no kprobes or kfuncs (a trace holds "
+				 "tracepoints, uprobes and USDT probes): use the tracepoint of the "
+				 "event (ebrec list PROBE, bpftrace -l 'tracepoint:*')", full);
+		return true;
+	}
+	if (!strcmp(provider, "software") || !strcmp(provider, "hardware") ||
+	    !strcmp(provider, "watchpoint") || !strcmp(provider, "asyncwatchpoint")) {
+		snprintf(msg, len, "%s: ebrec records no %s probes", full, provider);
+		return true;
+	}
+	return false;
+}
+
+const char *qtype_family(const char *type_name, char *buf, size_t len)
+{
+	const char *dot = strchr(type_name, '.');
+	size_t n = dot ? (size_t)(dot - type_name) : 0;
+
+	if (!dot || strchr(type_name, ':') || n >= len)
+		return NULL;
+	memcpy(buf, type_name, n);
+	buf[n] = '\0';
+	if (!strcmp(buf, "sym") || !strcmp(buf, "ebr"))
+		return NULL;
+	/* the page-cache counters are the file family's */
+	if (!strcmp(buf, "cache"))
+		snprintf(buf, len, "file");
+	return buf;
+}
+
 bool qglob_match(const char *pattern, const char *name)
 {
 	return fnmatch(pattern, name, 0) == 0;

@@ -47,6 +47,27 @@ const char *const *qbuiltin_fields(enum qbuiltin b, const char *type_name);
 /* "kprobe:vfs_read" -> "tracepoint:syscalls:sys_enter_read", or NULL */
 const char *qkprobe_replacement(const char *func, char *buf, size_t len);
 
+/*
+ * A probe specifier with bpftrace's short provider names spelled out ("t:a:b" ->
+ * "tracepoint:a:b") into full, and its provider's full name into provider ("BEGIN" for
+ * BEGIN, whose specifier has no provider).
+ */
+void qprobe_full_name(const char *text, char *full, size_t flen, char *provider, size_t plen);
+
+/*
+ * Whether a provider's probes can never be in a trace (kprobes, kfuncs, software and
+ * hardware events, watchpoints): true with msg saying so, and which tracepoint usually
+ * replaces the kernel function where one does. full and provider: qprobe_full_name's.
+ */
+bool qprobe_unrecordable(const char *full, const char *provider, char *msg, size_t len);
+
+/*
+ * The family whose recording holds an event type of the compiled-in schema ("block.rq" ->
+ * "block", "cache.stat" -> "file") into buf; NULL for the trace's own types (ebr.*, sym.*,
+ * recorded whatever the families) and for names that are no family's type.
+ */
+const char *qtype_family(const char *type_name, char *buf, size_t len);
+
 /* fnmatch()-style glob of * ? [..] over a whole name */
 bool qglob_match(const char *pattern, const char *name);
 

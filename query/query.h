@@ -32,11 +32,16 @@ struct qrun_opts {
 	FILE *out;
 	struct pass_limit *limit;   /* --max-memory; NULL: none */
 	uint64_t max_steps;         /* statements an action may run on one event; 0: default */
+	uint64_t max_total_steps;   /* statements of the whole run (the fuzzer's bound); 0: none */
+	uint64_t reorder_ns;        /* events are run in time order within this window of the
+				     * file's order (record.max_reorder_ns); 0: in file order,
+				     * as are those of a program whose output cannot depend on it
+				     * (it only aggregates, reads no map, prints at the end) */
 };
 
 struct qrun_result {
 	bool exited;       /* exit() ended it before the trace did */
-	bool step_limit;   /* an action ran past max_steps: stopped there */
+	bool step_limit;   /* an action ran past max_steps or the run past max_total_steps */
 	char error[200];   /* a runtime error that stopped the run, else empty */
 };
 
@@ -51,6 +56,20 @@ int query_run(struct qcompiled *q, struct ebr_reader *r, const struct symtab *sy
 	      const struct qrun_opts *opts, struct qrun_result *result);
 
 void query_free(struct qcompiled *q);
+
+/*
+ * A program file's text (malloc'd, NUL-terminated, at most 1 MiB) and its length; NULL when it
+ * cannot be read, having said why as "ebrec CMD: ..." (a usage error).
+ */
+char *query_read_program(const char *cmd, const char *path, size_t *len);
+
+/*
+ * `ebrec record` with --program FILE / --program-text PROGRAM: the probes the program uses
+ * become record's own -e, --str and -F options, then record(argc, argv) runs (record/ is
+ * passed in: query/ reads traces, it does not include the recorder). Without them, record
+ * runs as given. Returns an exit status.
+ */
+int query_record(int argc, char **argv, int (*record)(int argc, char **argv));
 
 /* the command: exit status 0, 1 (runtime) or 2 (usage, or a program that does not check) */
 int cmd_query(int argc, char **argv);

@@ -20,7 +20,7 @@ static void usage(FILE *f)
 		"                    [--call-graph fp|dwarf[,SIZE]] [--fail-on-loss] [-f] [-v]\n"
 		"                    [--rotate SIZE|DURATION [--keep N] [--max-disk SIZE]]\n"
 		"                    [--flight-recorder DURATION [--flight-budget SIZE]]\n"
-		"                    [-- COMMAND ARGS...]\n"
+		"                    [--program FILE.bt|--program-text PROGRAM] [-- COMMAND ARGS...]\n"
 		"       ebrec record --dump PID\n"
 		"\n"
 		"Records what the kernel does into a trace file, until Ctrl-C, SIGTERM, -d, or the\n"
@@ -42,6 +42,10 @@ static void usage(FILE *f)
 		"  --str PROBE:ARG  probes: also read the string an argument points to: ARG is argN\n"
 		"                   (uprobe, usdt) or retval (uretprobe), into the field ARG_str\n"
 		"  --stacks         probes: capture the kernel and user stacks of every probe\n"
+		"  --program FILE   the probes a bpftrace program uses, for 'ebrec query TRACE FILE'\n"
+		"                   later (as -e, --str and -F; see 'man ebrec-query')\n"
+		"  --program-text PROGRAM\n"
+		"                   the same, the program given on the command line\n"
 		"  -F HZ            profile: samples per second on each CPU (default 49)\n"
 		"  -I               profile: sample the idle tasks too\n"
 		"  --buffer-size N  ring buffer size, a power of two, K/M suffixes (default 8M)\n"
@@ -82,7 +86,8 @@ static void usage(FILE *f)
 		"  ebrec record -o /var/lib/ebrec/ --rotate 1h --max-disk 10G\n"
 		"  ebrec record -o incident.ebr --flight-recorder 5m\n"
 		"  ebrec record -e block,tracepoint:signal:signal_generate -- ./server\n"
-		"  ebrec record -e ur:/bin/bash:readline --str ur:/bin/bash:readline:retval\n");
+		"  ebrec record -e ur:/bin/bash:readline --str ur:/bin/bash:readline:retval\n"
+		"  ebrec record -o open.ebr --program /usr/sbin/opensnoop.bt -d 60\n");
 }
 
 int record_usage_error(const char *fmt, ...)

@@ -153,7 +153,7 @@ static int meta_kind(const char *key)
 		"clock.", "ebrec.", "family.", "probe.", "dev.", "profile.", "offcpu.", "symbols.",
 		"record.families", "record.pid_filter", "record.buffer_size", "record.max_reorder_ns",
 		"record.malformed_records", "host.kernel", "host.machine", "host.ncpus",
-		"host.page_size", "host.boot_time_ns",
+		"host.page_size", "host.boot_time_ns", "host.long_size", "format.",
 	};
 
 	if (!strcmp(key, "host.hostname"))
@@ -166,17 +166,128 @@ static int meta_kind(const char *key)
 	return 0;
 }
 
+/*
+ * The types the input describes (its generic probes), as the output's schema describes them
+ * again: their events are copied with their strings redacted by field name, as those of the
+ * compiled-in types are. Names are the reader's, borrowed until it closes.
+ */
+struct described {
+	struct ebr_event_def *defs;
+	struct ebr_field_def *fields;
+	uint32_t n;
+	int32_t *by_index; /* schema index -> defs index, -1, or DESCRIBED_LEFT_OUT */
+	uint32_t ntypes;
+	uint64_t left_out; /* events of the types left out */
+};
+
+#define DESCRIBED_LEFT_OUT (-2)
+
+/* a uprobe's, uretprobe's or USDT probe's type is named after its binary's path */
+static bool named_by_path(const char *name)
+{
+	return !strncmp(name, "uprobe:", 7) || !strncmp(name, "uretprobe:", 10) ||
+	       !strncmp(name, "usdt:", 5);
+}
+
+/*
+ * paths: the paths are redacted, and the types named by a binary's path are left out (the
+ * format's schema and META probe.<id> name them as they are).
+ */
+static int described_init(struct described *d, const struct ebr_reader *r, bool paths)
+{
+	uint32_t nfields = 0, used = 0;
+
+	memset(d, 0, sizeof(*d));
+	d->ntypes = ebr_reader_type_count(r);
+	d->by_index = ebr_calloc(d->ntypes ? d->ntypes : 1, sizeof(*d->by_index));
+	if (!d->by_index)
+		return EBR_E_NOMEM;
+	for (uint32_t i = 0; i < d->ntypes; i++) {
+		uint32_t id, nf;
+		const char *name;
+
+		d->by_index[i] = -1;
+		if (!ebr_reader_type_at(r, i, &id, &name, &nf) && id >= EBR_DYN_TYPE_BASE) {
+			if (paths && named_by_path(name)) {
+				d->by_index[i] = DESCRIBED_LEFT_OUT;
+				continue;
+			}
+			d->n++;
+			nfields += nf;
+		}
+	}
+	d->defs = ebr_calloc(d->n ? d->n : 1, sizeof(*d->defs));
+	d->fields = ebr_calloc(nfields ? nfields : 1, sizeof(*d->fields));
+	if (!d->defs || !d->fields)
+		return EBR_E_NOMEM;
+	d->n = 0;
+	for (uint32_t i = 0; i < d->ntypes; i++) {
+		struct ebr_event_def *def = &d->defs[d->n];
+		uint32_t id, nf;
+		const char *name;
+
+		if (ebr_reader_type_at(r, i, &id, &name, &nf) || id < EBR_DYN_TYPE_BASE ||
+		    d->by_index[i] == DESCRIBED_LEFT_OUT)
+			continue;
+		def->name = name;
+		def->desc = "";
+		def->nfields = nf;
+		def->fields = &d->fields[used];
+		for (uint32_t f = 0; f < nf; f++) {
+			d->fields[used + f].desc = "";
+			if (ebr_reader_type_field(r, i, f, &d->fields[used + f].name,
+						  &d->fields[used + f].kind))
+				return EBR_E_INVALID;
+		}
+		used += nf;
+		d->by_index[i] = (int32_t)d->n++;
+	}
+	return 0;
+}
+
+static void described_release(struct described *d)
+{
+	ebr_free(d->defs);
+	ebr_free(d->fields);
+	ebr_free(d->by_index);
+}
+
+/*
+ * An event's definition, compiled-in or described, and the type the writer knows it by; NULL
+ * for a type left out (counted in d->left_out) or unknown.
+ */
+static const struct ebr_event_def *event_def(struct described *d, const struct ebr_reader *r,
+					     const struct ebr_event *ev, uint32_t *type)
+{
+	const struct ebr_event_def *def = ebr_event_def(ev->type);
+	int ti;
+
+	*type = ev->type;
+	if (def)
+		return def;
+	ti = ebr_reader_type_index(r, ev->file_type);
+	if (ti >= 0 && (uint32_t)ti < d->ntypes && d->by_index[ti] == DESCRIBED_LEFT_OUT)
+		d->left_out++;
+	if (ti < 0 || (uint32_t)ti >= d->ntypes || d->by_index[ti] < 0)
+		return NULL;
+	*type = EBR_DYN_TYPE_BASE + (uint32_t)d->by_index[ti];
+	return &d->defs[d->by_index[ti]];
+}
+
 /* Pass one: every token of a chosen kind, from every event and from META. */
-static int learn(struct redactor *rd, struct trace_file *in, uint64_t *unknown)
+static int learn(struct redactor *rd, struct trace_file *in, struct described *d,
+		 uint64_t *unknown)
 {
 	const struct ebr_event *ev;
 	int ret, err = 0;
 
 	while (!err && (ret = ebr_reader_next(in->r, &ev)) > 0) {
-		const struct ebr_event_def *def = ebr_event_def(ev->type);
+		uint32_t type;
+		uint64_t left_out = d->left_out;
+		const struct ebr_event_def *def = event_def(d, in->r, ev, &type);
 
 		if (!def) {
-			(*unknown)++;
+			*unknown += d->left_out == left_out;
 			continue;
 		}
 		for (uint32_t f = 0; f < def->nfields && !err; f++) {
@@ -222,6 +333,9 @@ static int write_meta(struct redactor *rd, const struct ebr_reader *r, struct eb
 		ebr_reader_meta_at(r, i, &k, &v);
 		if (!strncmp(k, "redact.", 7))
 			continue; /* a trace redacted again: the union is written below */
+		/* the name of a probe whose type is left out (described_init) */
+		if ((rd->kinds & REDACT_PATHS) && !strncmp(k, "probe.", 6) && named_by_path(v))
+			continue;
 		if (meta_kind(k) == META_VERBATIM) {
 			err = ebr_writer_meta(w, k, v);
 			continue;
@@ -237,7 +351,7 @@ static int write_meta(struct redactor *rd, const struct ebr_reader *r, struct eb
 
 /* One event with its strings, addresses and user ids rewritten. */
 static int write_event(struct redactor *rd, const struct ebr_event *ev,
-		       const struct ebr_event_def *def, struct ebr_writer *w)
+		       const struct ebr_event_def *def, uint32_t type, struct ebr_writer *w)
 {
 	struct ebr_value vals[EBR_MAX_FIELDS];
 	char *owned[EBR_MAX_FIELDS] = { 0 };
@@ -266,7 +380,8 @@ static int write_event(struct redactor *rd, const struct ebr_event *ev,
 				redactor_addr(rd, addrs[f], vals[f].len);
 				vals[f].s = (const char *)addrs[f];
 			}
-		} else if (k == EBR_KIND_STR || k == EBR_KIND_BYTES) {
+		} else if (k == EBR_KIND_STR || (k == EBR_KIND_BYTES && kind)) {
+			/* a probe's array of no known kind (numbers, a struct) is not text */
 			err = redactor_rewrite(rd, kind, vals[f].s, vals[f].len, &n);
 			if (!err && !(owned[f] = ebr_malloc(n + 1)))
 				err = EBR_E_NOMEM;
@@ -279,7 +394,7 @@ static int write_event(struct redactor *rd, const struct ebr_event *ev,
 			vals[f].u = redactor_uid(rd, vals[f].u);
 		}
 	}
-	err = err ?: ebr_writer_event(w, ev->type, ev->ts, ev->cpu, vals);
+	err = err ?: ebr_writer_event(w, type, ev->ts, ev->cpu, vals);
 	for (uint32_t f = 0; f < def->nfields; f++)
 		ebr_free(owned[f]);
 	return err;
@@ -304,11 +419,13 @@ int cmd_redact(int argc, char **argv)
 	struct redact_args a;
 	struct trace_file learn_tf = { .fd = -1 }, in = { .fd = -1 };
 	struct redactor rd = { 0 };
+	struct described described = { 0 };
+	struct ebr_writer_opts wopts = { 0 };
 	struct ebr_writer *w = NULL;
 	struct ebr_sink sink;
 	unsigned char key[SHA256_BYTES];
 	const struct ebr_event *ev;
-	uint64_t unknown = 0, written = 0;
+	uint64_t unknown = 0, written = 0, left_out = 0;
 	bool complete = false;
 	char safe[256];
 	int status = parse_args(&a, argc, argv), fd = -1, err, ret = 0;
@@ -329,7 +446,9 @@ int cmd_redact(int argc, char **argv)
 	explicit_bzero(key, sizeof(key));
 	if (trace_file_open(&learn_tf, "redact", a.in))
 		goto cleanup;
-	err = learn(&rd, &learn_tf, &unknown);
+	err = described_init(&described, learn_tf.r, a.kinds & REDACT_PATHS);
+	err = err ?: learn(&rd, &learn_tf, &described, &unknown);
+	left_out = described.left_out;
 	if (err) {
 		fprintf(stderr, "ebrec redact: reading %s failed: %s\n",
 			text_safe(a.in, safe, sizeof(safe)), trace_file_strerror(err));
@@ -338,15 +457,18 @@ int cmd_redact(int argc, char **argv)
 	if (trace_file_open(&in, "redact", a.in) || (fd = open_output(&a)) < 0)
 		goto cleanup;
 	ebr_sink_fd(&sink, &fd);
-	err = ebr_writer_new(&w, &sink, NULL);
+	wopts.dyn_types = described.defs;
+	wopts.ndyn_types = described.n;
+	err = ebr_writer_new(&w, &sink, &wopts);
 	err = err ?: write_meta(&rd, learn_tf.r, w);
 	while (!err && (ret = ebr_reader_next(in.r, &ev)) > 0) {
-		const struct ebr_event_def *def = ebr_event_def(ev->type);
+		uint32_t type;
+		const struct ebr_event_def *def = event_def(&described, in.r, ev, &type);
 
-		/* a type this ebrec does not know may hold anything: it is not copied */
+		/* a type neither this ebrec nor the file describes may hold anything: not copied */
 		if (!def)
 			continue;
-		err = write_event(&rd, ev, def, w);
+		err = write_event(&rd, ev, def, type, w);
 		written++;
 	}
 	if (!err && ret < 0)
@@ -371,6 +493,10 @@ int cmd_redact(int argc, char **argv)
 		fprintf(stderr, "ebrec redact: %llu values grew past the format's %u-byte limit "
 				"once their names were replaced, and were cut after the last whole "
 				"name that fits\n", (unsigned long long)rd.cut, EBR_MAX_STRING);
+	if (left_out)
+		fprintf(stderr, "ebrec redact: %llu events of uprobes and USDT probes were left out: "
+				"their probes are named by their binaries' paths, which --paths "
+				"redacts\n", (unsigned long long)left_out);
 	if (unknown)
 		fprintf(stderr, "ebrec redact: %llu events of types this ebrec does not know were "
 				"left out (they could hold anything)\n", (unsigned long long)unknown);
@@ -387,6 +513,7 @@ cleanup:
 		unlink(a.out); /* no half-redacted file is left to be shared by mistake */
 	trace_file_close(&in);
 	trace_file_close(&learn_tf);
+	described_release(&described);
 	redactor_release(&rd);
 	return status;
 }

@@ -67,6 +67,9 @@ unsigned redact_field_kind(const struct ebr_event_def *def, uint32_t field,
 		unsigned kind;
 	} rules[] = {
 		{ NULL, "comm", REDACT_COMM },	      { NULL, "prev_comm", REDACT_COMM },
+		{ NULL, "common_comm", REDACT_COMM }, { NULL, "parent_comm", REDACT_COMM },
+		{ NULL, "child_comm", REDACT_COMM },  { NULL, "pathname", REDACT_PATHS },
+		{ NULL, "oldname", REDACT_PATHS },    { NULL, "newname", REDACT_PATHS },
 		{ NULL, "next_comm", REDACT_COMM },   { NULL, "path", REDACT_PATHS },
 		{ NULL, "filename", REDACT_PATHS },   { NULL, "cwd", REDACT_PATHS },
 		{ NULL, "cgroup", REDACT_PATHS },     { NULL, "file", REDACT_PATHS },
@@ -78,6 +81,15 @@ unsigned redact_field_kind(const struct ebr_event_def *def, uint32_t field,
 		{ "sym.kernel", "name", REDACT_SYMBOLS }, { "sym.kernel", "module", REDACT_SYMBOLS },
 	};
 	const char *name = def->fields[field].name;
+	char base[64];
+	size_t len = strlen(name);
+
+	/* a generic probe's F_str is the string its field F points to: of F's kind */
+	if (len > 4 && len - 4 < sizeof(base) && !strcmp(name + len - 4, "_str")) {
+		memcpy(base, name, len - 4);
+		base[len - 4] = '\0';
+		name = base;
+	}
 
 	/* the kernel image's own symbols are public: only a module's are someone's */
 	if (def->id == EBR_EV_SYM_KERNEL && v && !(v[EBR_F_SYM_KERNEL_MODULE].s &&

@@ -81,7 +81,7 @@ def workloads(scale, disk_dir):
         "tracepoint storm (getppid)": dict(
             cmd=[f"{W}/ebr-probes", "getppid", str(getppids)], events=getppids, unit="getppid",
             family=["-e", "tracepoint:syscalls:sys_enter_getppid"], view=["probes"],
-            script=True, tp=["syscalls:sys_enter_getppid"]),
+            script=True, query=QUERY_PROBE_COUNT, tp=["syscalls:sys_enter_getppid"]),
         "exec loop": dict(
             cmd=[f"{W}/ebr-spawn", str(execs), "0", "0", "bench"],
             events=execs, unit="exec", family=["-e", "proc"], view=["execsnoop"],
@@ -183,6 +183,8 @@ def events_of(tracer, path):
 
 # `ebrec query`'s speed target is stated for a filter and a count(): every event tested
 QUERY_FILTER_COUNT = 'ebrec:file.open /args.ret < 0/ { @[comm] = count(); }'
+# the same over a generic probe's events: one ebrec event is one perf script line
+QUERY_PROBE_COUNT = 'tracepoint:syscalls:sys_enter_getppid /pid > 1/ { @[comm] = count(); }'
 QUERY_NAME = "ebrec query (filter + count())"
 
 
@@ -210,11 +212,12 @@ def unwound_share(tracer, path, comm):
 
 def analyses(tracer, w, path):
     """The analysis commands of a tracer's trace: name -> argv."""
-    if tracer == "ebrec" and w.get("script"):
-        # a generic probe's events as trace-cmd report prints them
-        return {"ebrec script": [EBREC, "script", path]}
     if tracer == "ebrec":
-        out = {"ebrec report " + w["view"][0]: [EBREC, "report", path, *w["view"]]}
+        if w.get("script"):
+            # a generic probe's events as trace-cmd report prints them
+            out = {"ebrec script": [EBREC, "script", path]}
+        else:
+            out = {"ebrec report " + w["view"][0]: [EBREC, "report", path, *w["view"]]}
         if w.get("query"):
             out[QUERY_NAME] = [EBREC, "query", path, "-e", w["query"]]
         return out
@@ -483,6 +486,12 @@ def report(results, rss, cap, rounds, scale, elapsed, prod_lines=(), prod_checks
             # one thread reads and runs the program: events/s is per core
             checks.append((f"`{QUERY_NAME}` on {r['name']} ≥ 10 M events/s per core "
                            f"(measured: M events/s over 10 M)", q / 1e7, -1))
+            ps = speed.get((r["name"], "perf script"))
+            if ps:
+                # perf script only prints the events, the program tests and counts each
+                checks.append((f"`{QUERY_NAME}` on {r['name']} faster than `perf script` of "
+                               f"the same events ({q / 1e6:.2f} M against {ps / 1e6:.2f} M "
+                               f"events/s)", ratio(q, ps), -1))
     rates = [(v["rate"], v["lost"], name) for (name, t), v in summary.items() if t == "ebrec"]
     if rates:
         rate, lost, name = max(rates)

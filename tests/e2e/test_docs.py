@@ -17,7 +17,7 @@ COMMANDS = ["record", "report", "info", "dump", "script", "verify", "export", "d
             "redact", "list"]
 ARG_VALUES = {"DISK": "vda", "TID": "1", "MS": "5", "FSTYPE": "ext4", "MIN_US": "1",
               "MAX_US": "1000", "PORT": "80", "NAME": "x", "UID": "0", "MAXROWS": "5",
-              "ROWS": "5", "SECONDS": "1", "PROBE": "tracepoint:*"}
+              "ROWS": "5", "SECONDS": "1", "PROBE": "tracepoint:*", "PERCENT": "0.1"}
 # a sort KEY is each top view's own
 SORT_KEYS = {"biotop": "bytes", "opentop": "failed", "filetop": "wbytes", "tcptop": "rx",
              "proctop": "runq", "biosnoop": "lat_ms", "execsnoop": "pid", "exitsnoop": "age_s",

@@ -39,6 +39,10 @@ COMMANDS = [
     # the process table's cgroups, a filter by container and the cgroups view
     ["report", "format-1.5/trace.ebr", "cgroups", "--by-container", "--container", "5ab1"],
     ["report", "format-1.5/trace.ebr", "--format", "json"],
+    # a program: its parse and check, maps of numbers and strings, output as events match
+    ["query", "format-1.4/trace.ebr", "-e",
+     'tracepoint:signal:signal_generate { @s[args.sig] = nsecs; @n[comm] = count(); } '
+     'uretprobe:*:ebr_probe_name { @r = retval; printf("%d\\n", @r); } END { print(@n); }'],
 ]
 OOM_WORDS = ("out of memory", "Cannot allocate memory")
 BLAME_WORDS = ("does not decode", "damaged", "corrupt", "exceeds the format")

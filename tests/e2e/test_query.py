@@ -11,7 +11,7 @@ import uuid
 
 import pytest
 
-from conftest import EBREC, Recording, ebrec, require_tool, workload
+from conftest import EBREC, LiveBpftrace, Recording, ebrec, require_tool, workload
 
 BPFTRACE = shutil.which("bpftrace")
 TOOLS = "/usr/sbin"
@@ -93,29 +93,6 @@ def test_errors_before_any_event(live, out_dir):
     p = ebrec("query", trace, os.path.join(TOOLS, "biolatency.bt"), check=None)
     if os.path.exists(os.path.join(TOOLS, "biolatency.bt")):
         assert p.returncode == 2 and "ebrec records no kprobes" in p.stderr
-
-
-class LiveBpftrace:
-    """bpftrace running a program until stop(), started and ready: its BEGIN printed ready
-    (bpftrace says "Attaching N probes..." before it attaches them; BEGIN runs after)."""
-
-    def __init__(self, args, ready):
-        self.p = subprocess.Popen([BPFTRACE, *args], stdout=subprocess.PIPE,
-                                  stderr=subprocess.DEVNULL, text=True,
-                                  env={**os.environ, "BPFTRACE_STRLEN": "64"})
-        for line in self.p.stdout:
-            if line.startswith(ready):
-                break
-        else:
-            raise AssertionError(f"bpftrace {args} ended before it was ready")
-
-    def stop(self):
-        # bpftrace drains its perf buffers as it polls them; at SIGINT it stops polling, so
-        # the last events of the workload would be lost without a moment to drain them
-        time.sleep(1)
-        self.p.send_signal(signal.SIGINT)
-        out, _ = self.p.communicate(timeout=60)
-        return out
 
 
 COMPARED = """

@@ -13,7 +13,7 @@ import uuid
 
 import pytest
 
-from conftest import EBREC, ebrec, view, workload
+from conftest import EBREC, REPO, ebrec, view, workload
 
 ADDR, ADDR_BYTES = "192.0.2.77", bytes([192, 0, 2, 77])  # TEST-NET-1, added to lo
 UID = 4242
@@ -276,3 +276,26 @@ def test_redact_all_of_an_all_family_recording_leaves_no_fragment(scene, out_dir
     assert not [e for e in events if e["fields"].get("uid") == UID]
     # what was redacted still reads: the function's samples are there, under a pseudonym
     assert view(red, "profile")["stacks"]
+
+
+def test_redact_keeps_the_probes_events(tmp_path):
+    """A generic probe's events are copied, their strings redacted by their fields' names
+    (common_comm, comm, filename_str ...); with --paths those of uprobes and USDT probes are
+    left out, and said so: their event types are named by their binaries' paths."""
+    src = os.path.join(REPO, "samples", "format-1.4", "trace.ebr")
+    red = tmp_path / "r.ebr"
+    p = ebrec("redact", src, "-o", red, "--all", check=0)
+    assert "135 events of uprobes and USDT probes were left out" in p.stderr
+    info = ebrec("info", red, check=0).stdout
+    assert "tracepoint:signal:signal_generate 41" in info and "uprobe:" not in info
+    assert ebrec("script", red, check=0).stdout.count(" signal_generate: ") == 41
+    raw = decompressed(red)
+    for secret in (b"ebr-probes", b"ebrec-sample-probes", b"/etc/ld.so.cache"):
+        assert secret not in raw, secret
+    # names only: every event kept, the threads' names replaced
+    comm = tmp_path / "c.ebr"
+    p = ebrec("redact", src, "-o", comm, "--comm", check=0)
+    assert "202 events written" in p.stderr
+    script = ebrec("script", comm, check=0).stdout
+    assert len(script.splitlines()) == len(ebrec("script", src, check=0).stdout.splitlines())
+    assert "ebr-probes-" not in script and "comm=ebr-probes" not in script

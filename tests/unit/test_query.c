@@ -66,8 +66,7 @@ static void proc_exec(struct ebr_writer *w, uint64_t ts, uint64_t pid, const cha
 	CHECK(ebr_writer_event(w, EBR_EV_PROC_EXEC, ts, 0, v) == 0);
 }
 
-/* 6 opens (3 failed, 2 of them by "cat"), 4 block requests, 2 execs, over 3.5 s */
-static void trace_open(struct trace *t, const char *families)
+static struct ebr_writer *writer_open(struct trace *t)
 {
 	struct ebr_writer *w = NULL;
 	struct ebr_sink sink;
@@ -76,6 +75,22 @@ static void trace_open(struct trace *t, const char *families)
 	ebr_sink_mem(&sink, &t->mem);
 	CHECK(ebr_writer_new(&w, &sink, NULL) == 0);
 	CHECK(ebr_writer_meta(w, "clock.start.monotonic_ns", "1000000000") == 0);
+	return w;
+}
+
+/* closes w and opens the trace it wrote for reading */
+static void writer_finish(struct trace *t, struct ebr_writer *w)
+{
+	CHECK(ebr_writer_close(w) == 0);
+	ebr_source_mem(&t->src, &t->ms, t->mem.buf, t->mem.len);
+	CHECK(ebr_reader_open(&t->r, &t->src, NULL, 0) == 0);
+}
+
+/* 6 opens (3 failed, 2 of them by "cat"), 4 block requests, 2 execs, over 3.5 s */
+static void trace_open(struct trace *t, const char *families)
+{
+	struct ebr_writer *w = writer_open(t);
+
 	CHECK(ebr_writer_meta(w, "clock.start.realtime_ns", "1767225600000000000") == 0);
 	if (families)
 		CHECK(ebr_writer_meta(w, "record.families", families) == 0);
@@ -92,9 +107,7 @@ static void trace_open(struct trace *t, const char *families)
 	proc_exec(w, T0 + 900000000, 40, "/bin/ls", "ls\0-l\0/tmp\0", 11);
 	proc_exec(w, T0 + 3500000000, 41, "/bin/true", "true\0", 5);
 	CHECK(ebr_writer_meta(w, "clock.end.monotonic_ns", "4600000000") == 0);
-	CHECK(ebr_writer_close(w) == 0);
-	ebr_source_mem(&t->src, &t->ms, t->mem.buf, t->mem.len);
-	CHECK(ebr_reader_open(&t->r, &t->src, NULL, 0) == 0);
+	writer_finish(t, w);
 }
 
 static void trace_close(struct trace *t)
@@ -105,7 +118,7 @@ static void trace_close(struct trace *t)
 
 /* compiles and runs prog over a fresh trace; the output, or the compile error (malloc'd) */
 static char *run_opts(const char *prog, const char *families, uint64_t max_steps,
-		      struct qrun_result *res_out)
+		      uint64_t max_total_steps, struct qrun_result *res_out)
 {
 	struct trace t;
 	struct qcompiled *q = NULL;
@@ -123,7 +136,8 @@ static char *run_opts(const char *prog, const char *families, uint64_t max_steps
 		return err;
 	}
 	f = open_memstream(&out, &n);
-	struct qrun_opts opts = { .out = f, .max_steps = max_steps };
+	struct qrun_opts opts = { .out = f, .max_steps = max_steps,
+				  .max_total_steps = max_total_steps };
 
 	CHECK(query_run(q, t.r, NULL, &opts, &res) == 0);
 	fclose(f);
@@ -136,7 +150,7 @@ static char *run_opts(const char *prog, const char *families, uint64_t max_steps
 
 static char *run(const char *prog)
 {
-	return run_opts(prog, NULL, 0, NULL);
+	return run_opts(prog, NULL, 0, 0, NULL);
 }
 
 static void expect_output(const char *prog, const char *want)
@@ -309,7 +323,7 @@ static void test_checker_type_errors(void)
 static void test_checker_probe_errors(void)
 {
 	char *err = run_opts("tracepoint:syscalls:sys_enter_kill { @ = count(); }", "file,block",
-			     0, NULL);
+			     0, 0, NULL);
 
 	CHECK(err && strstr(err, "stdin:1:1-35: ERROR: tracepoint:syscalls:sys_enter_kill: this "
 			    "trace holds no such events; it holds: ebrec:block.rq, ebrec:file.open"));
@@ -317,8 +331,12 @@ static void test_checker_probe_errors(void)
 	/* the proc family was not recorded: neither its types nor their tracepoints */
 	CHECK(err && !strstr(err, "proc.exec") && !strstr(err, "sys_enter_execve"));
 	free(err);
-	err = run_opts("ebrec:proc.exec { @ = count(); }", "file", 0, NULL);
+	err = run_opts("ebrec:proc.exec { @ = count(); }", "file", 0, 0, NULL);
 	CHECK(err && strstr(err, "ebrec:proc.exec: this trace holds no such events"));
+	free(err);
+	/* a provider alone names no probe (the fuzzer's: ebrec{ ... }) */
+	err = run_opts("ebrec{ @h = count(); }", NULL, 0, 0, NULL);
+	CHECK(err && strstr(err, "stdin:1:1-6: ERROR: Invalid probe type: ebrec"));
 	free(err);
 	err = run("kprobe:blk_account_io_done { @ = count(); }");
 	CHECK(err && strstr(err, "ebrec records no kprobes or kfuncs") &&
@@ -473,11 +491,184 @@ static void test_interval_and_exit_in_trace_time(void)
 static void test_loop_limit_stops_a_run(void)
 {
 	struct qrun_result res;
-	char *out = run_opts("BEGIN { $i = 0; while (1) { $i++; } }", NULL, 10000, &res);
+	char *out = run_opts("BEGIN { $i = 0; while (1) { $i++; } }", NULL, 10000, 0, &res);
 
 	CHECK(out != NULL);
-	CHECK(res.step_limit && strstr(res.error, "limit of statements"));
+	CHECK(res.step_limit && strstr(res.error, "limit of statements on one event"));
 	free(out);
+	/* each event's loop ends, the six of them together do not fit the run's budget */
+	out = run_opts("ebrec:file.open { $i = 0; while ($i < 50) { $i++; } @n = count(); }", NULL,
+		       0, 300, &res);
+	CHECK(out && strstr(out, "@n: 2\n"));
+	CHECK(res.step_limit && strstr(res.error, "the program ran past its limit"));
+	free(out);
+}
+
+/* prog run within reorder_ns over the trace w wrote (closed here, then t closed): its output */
+static char *run_written(struct trace *t, struct ebr_writer *w, const char *prog,
+			 uint64_t reorder_ns)
+{
+	struct qcompiled *q = NULL;
+	struct qrun_result res;
+	char *err = NULL, *out = NULL;
+	size_t n = 0;
+	FILE *f;
+
+	writer_finish(t, w);
+	CHECK(query_compile(&q, "stdin", prog, strlen(prog), t->r, NULL, &err) == 0);
+	f = open_memstream(&out, &n);
+	struct qrun_opts opts = { .out = f, .reorder_ns = reorder_ns };
+
+	CHECK(q && query_run(q, t->r, NULL, &opts, &res) == 0);
+	fclose(f);
+	free(err);
+	query_free(q);
+	trace_close(t);
+	return out;
+}
+
+/* a trace whose file order is not its time order: runs prog over it within reorder_ns */
+static char *run_unordered(const char *prog, uint64_t reorder_ns)
+{
+	struct trace t;
+	struct ebr_writer *w = writer_open(&t);
+
+	/* as a ring hands them over: a later reservation may have read an earlier time */
+	file_open(w, T0 + 10000000, 1, "a", EBR_CALL_OPENAT, "/one", 3, 100);
+	block_rq(w, T0 + 5000000, 4096, 200);
+	file_open(w, T0 + 7000000, 2, "b", EBR_CALL_OPENAT, "/two", -2, 100);
+	file_open(w, T0 + 7000000, 4, "d", EBR_CALL_OPENAT, "/four", 5, 100);
+	file_open(w, T0 + 50000000, 3, "c", EBR_CALL_OPENAT, "/three", 4, 100);
+	return run_written(&t, w, prog, reorder_ns);
+}
+
+/* pairs written swapped, each path long: the events held span many of reorder.c's chunks */
+static char *run_many_swapped(const char *prog, uint64_t reorder_ns)
+{
+	struct trace t;
+	struct ebr_writer *w = writer_open(&t);
+	char path[600];
+
+	memset(path, 'p', sizeof(path) - 1);
+	path[sizeof(path) - 1] = '\0';
+	for (uint64_t i = 0; i < 3000; i += 2) {
+		file_open(w, T0 + (i + 1) * 1000, 1, "a", EBR_CALL_OPENAT, path, 3, 100);
+		file_open(w, T0 + i * 1000, 1, "a", EBR_CALL_OPENAT, path + i % 500, 3, 100);
+	}
+	return run_written(&t, w, prog, reorder_ns);
+}
+
+static void test_events_in_time_order(void)
+{
+	static const char prog[] =
+		"ebrec:file.open { printf(\"%d %s %s %d\\n\", pid, comm, args.path, args.ret); }\n"
+		"ebrec:block.rq { printf(\"rq %d\\n\", args.bytes); @t = nsecs; }\n"
+		"ebrec:file.open /@t/ { @since[pid] = (nsecs - @t) / 1000000; }";
+	char *ordered = run_unordered(prog, 10000000), *file_order = run_unordered(prog, 0);
+
+	/* within the window: by time, equal times in file order, strings copied whole */
+	CHECK(ordered && !strcmp(ordered, "rq 4096\n2 b /two -2\n4 d /four 5\n1 a /one 3\n"
+				 "3 c /three 4\n\n\n@since[2]: 2\n@since[4]: 2\n@since[1]: 5\n"
+				 "@since[3]: 45\n@t: 1005000000\n"));
+	/* without a window, as the file has them: the first open before the request */
+	CHECK(file_order && !strncmp(file_order, "1 a /one 3\nrq 4096\n", 19));
+	free(ordered);
+	free(file_order);
+
+	ordered = run_many_swapped("ebrec:file.open { if (nsecs < @last) { @back = count(); } "
+				   "@last = nsecs; @n = count(); }", 2000);
+	file_order = run_many_swapped("ebrec:file.open { if (nsecs < @last) { @back = count(); } "
+				      "@last = nsecs; @n = count(); }", 0);
+	CHECK(ordered && strstr(ordered, "@back: 0\n") && strstr(ordered, "@n: 3000\n"));
+	CHECK(file_order && strstr(file_order, "@back: 1500\n"));
+	free(ordered);
+	free(file_order);
+}
+
+/* which programs are run in file order: those whose output no order of events can change */
+static void test_order_free_programs(void)
+{
+	static const struct {
+		const char *prog;
+		bool free;
+	} cases[] = {
+		{ "ebrec:file.open /args.ret < 0/ { @[comm] = count(); }", true },
+		{ "ebrec:file.open { @h = hist(args.lat_ns); @s[pid] = stats(args.ret); $x = 1; "
+		  "if ($x) { @m = max(nsecs); } }\nEND { print(@h); clear(@s); }", true },
+		{ "ebrec:file.open { @last = nsecs; }", false },
+		{ "ebrec:file.open /@n/ { @n = count(); }", false },
+		{ "ebrec:file.open { printf(\"%d\\n\", pid); }", false },
+		{ "ebrec:file.open { @[comm] = count(); }\ninterval:s:1 { exit(); }", false },
+		{ "ebrec:file.open { @c[comm] = count(); delete(@c[comm]); }", false },
+	};
+	struct trace t;
+
+	trace_open(&t, NULL);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct qcompiled *q = NULL;
+		char *err = NULL;
+
+		CHECK(query_compile(&q, "stdin", cases[i].prog, strlen(cases[i].prog), t.r, NULL,
+				    &err) == 0);
+		CHECK(q && q->order_free == cases[i].free);
+		free(err);
+		query_free(q);
+	}
+	trace_close(&t);
+}
+
+/* ------------------------------------------------------------ record --program */
+
+static char recorded_argv[2048];
+static int record_calls;
+
+/* stands for cmd_record: what the recorder would have been given */
+static int fake_record(int argc, char **argv)
+{
+	size_t used = 0;
+
+	record_calls++;
+	recorded_argv[0] = '\0';
+	for (int i = 0; i < argc; i++)
+		used += (size_t)snprintf(recorded_argv + used, sizeof(recorded_argv) - used, "%s%s",
+					 i ? " " : "", argv[i]);
+	return 0;
+}
+
+static int record_with(const char *program)
+{
+	char *argv[] = { "record", "-o", "x.ebr", "--program-text", (char *)program, "-d", "5",
+			 "--", "sh", "--program", NULL };
+
+	record_calls = 0;
+	recorded_argv[0] = '\0';
+	return query_record(10, argv, fake_record);
+}
+
+static void test_record_program_options(void)
+{
+	CHECK(record_with("t:syscalls:sys_enter_kill { @[kstack] = count(); }\n"
+			  "uretprobe:/bin/bash:readline { printf(\"%s\", str(retval)); }\n"
+			  "uprobe:/bin/bash:readline { @[str(arg1)] = count(); }\n"
+			  "ebrec:block.rq, ebrec:cache.* { @ = count(); }\n"
+			  "profile:hz:99 { @p[ustack] = count(); }\n"
+			  "tracepoint:syscalls:sys_enter_exec* { join(args->argv); }\n"
+			  "tracepoint:syscalls:sys_enter_kill, interval:s:1, BEGIN, END { }") == 0);
+	CHECK_EQ(record_calls, 1);
+	/* --program's value and after -- untouched: the command's own arguments */
+	CHECK(!strcmp(recorded_argv, "record -o x.ebr -e tracepoint:syscalls:sys_enter_kill+kstack,"
+		      "uretprobe:/bin/bash:readline,uprobe:/bin/bash:readline,block,file,"
+		      "profile,proc --str "
+		      "uretprobe:/bin/bash:readline:retval --str uprobe:/bin/bash:readline:arg1 "
+		      "-F 99 -d 5 -- sh --program"));
+	/* what no trace can hold: said before the recorder runs */
+	CHECK_EQ(record_with("kprobe:vfs_read { @ = count(); }"), 2);
+	CHECK_EQ(record_with("BEGIN { exit(); }"), 2);
+	CHECK_EQ(record_with("ebrec:nosuch.type { }"), 2);
+	CHECK_EQ(record_with("software:cpu-clock:1 { }"), 2);
+	CHECK_EQ(record_with("tracepoint:a:b {"), 2);
+	CHECK_EQ(record_with("ebrec { @ = count(); }"), 2);
+	CHECK_EQ(record_calls, 0);
 }
 
 static void test_hist_bucket_edges(void)
@@ -508,5 +699,8 @@ int main(void)
 	RUN(test_interval_and_exit_in_trace_time);
 	RUN(test_loop_limit_stops_a_run);
 	RUN(test_hist_bucket_edges);
+	RUN(test_events_in_time_order);
+	RUN(test_record_program_options);
+	RUN(test_order_free_programs);
 	return CHECK_SUMMARY();
 }
