@@ -99,12 +99,16 @@ static ssize_t capped_write(void *cookie, const char *buf, size_t len)
 	return (ssize_t)done;
 }
 
+/* stdout's: it lives as long as the process (nobody closes stdout), so it is not allocated */
+static struct capped stdout_capped;
+
 static int capped_close(void *cookie)
 {
 	struct capped *c = cookie;
 	int ret = c->owned ? fclose(c->owned) : 0;
 
-	free(c);
+	if (c != &stdout_capped)
+		free(c);
 	return ret;
 }
 
@@ -116,7 +120,7 @@ FILE *output_cap_stream(FILE *f, const char *cmd)
 
 	if (!f)
 		return NULL;
-	c = fflush(f) == 0 ? malloc(sizeof(*c)) : NULL;
+	c = fflush(f) != 0 ? NULL : f == stdout ? &stdout_capped : malloc(sizeof(*c));
 	if (c) {
 		*c = (struct capped){ fileno(f), f == stdout ? NULL : f, cmd };
 		s = fopencookie(c, "w", io);
@@ -124,7 +128,8 @@ FILE *output_cap_stream(FILE *f, const char *cmd)
 	if (!c || !s) {
 		int err = errno;
 
-		free(c);
+		if (c != &stdout_capped)
+			free(c);
 		if (f != stdout)
 			fclose(f);
 		errno = err;
