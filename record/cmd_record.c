@@ -85,7 +85,7 @@ static int start_trace(struct recorder *rec, const struct features *feat, struct
 	rec->tctx.stacks = &rec->stacks;
 	rec->tctx.generic = &rec->o.generic;
 	rec->tctx.cgroups = &rec->cgroups;
-	err = host_snapshot(rec->w, rec->o.argc, rec->o.argv);
+	err = host_snapshot(rec->w, rec->o.host_name, rec->o.argc, rec->o.argv);
 	err = err ?: record_describe(rec, feat);
 	return err ?: errno_of_ebr(ebr_writer_flush(rec->w));
 }

@@ -96,7 +96,7 @@ static int zone_meta(struct ebr_writer *w)
 	return err ?: ebr_writer_meta(w, "host.timezone", tm.tm_zone ? tm.tm_zone : "");
 }
 
-int host_snapshot(struct ebr_writer *w, int argc, char **argv)
+int host_snapshot(struct ebr_writer *w, const char *host_name, int argc, char **argv)
 {
 	struct utsname u;
 	char host[256];
@@ -104,7 +104,9 @@ int host_snapshot(struct ebr_writer *w, int argc, char **argv)
 	long page = sysconf(_SC_PAGESIZE);
 	int err = 0;
 
-	if (gethostname(host, sizeof(host)) != 0)
+	if (host_name) /* --host-name: the name a report of several hosts gives it */
+		snprintf(host, sizeof(host), "%s", host_name);
+	else if (gethostname(host, sizeof(host)) != 0)
 		strcpy(host, "");
 	host[sizeof(host) - 1] = 0;
 	if (uname(&u) != 0)

@@ -15,6 +15,7 @@ static void usage(FILE *f)
 	fprintf(f,
 		"usage: ebrec record [-o FILE|-] [-e FAMILY|PROBE[,...]] [-d SECONDS] [-p PID]\n"
 		"                    [--cgroup PATH] [--comm NAME] [--str PROBE:ARG] [--stacks]\n"
+		"                    [--host-name NAME]\n"
 		"                    [-F HZ] [-I]\n"
 		"                    [--buffer-size SIZE] [--min-us US] [--fs TYPE]\n"
 		"                    [--call-graph fp|dwarf[,SIZE]] [--fail-on-loss] [-f] [-v]\n"
@@ -51,6 +52,8 @@ static void usage(FILE *f)
 		"                   (fp, the default), or unwound with the objects' CFI from a copy\n"
 		"                   of SIZE bytes of stack (dwarf, default 8192, at most 16384): whole\n"
 		"                   through code built without frame pointers, at a higher cost\n"
+		"  --host-name NAME the host's name in the trace (META host.hostname) instead of\n"
+		"                   this machine's: what a report of several hosts calls it\n"
 		"  --fail-on-loss   exit 1 if any event was lost\n"
 		"  -f               overwrite FILE if it exists\n"
 		"  -v               show libbpf's warnings (verifier logs)\n"
@@ -129,7 +132,7 @@ int record_options_parse(struct record_opts *o, int argc, char **argv)
 {
 	enum {
 		OPT_BUFFER = 256, OPT_FAIL_ON_LOSS, OPT_MIN_US, OPT_FS, OPT_CALL_GRAPH, OPT_COMM,
-		OPT_STR, OPT_STACKS, OPT_CGROUP
+		OPT_STR, OPT_STACKS, OPT_CGROUP, OPT_HOST_NAME
 	};
 	static const struct option longopts[] = {
 		{ "output", required_argument, NULL, 'o' },
@@ -145,6 +148,7 @@ int record_options_parse(struct record_opts *o, int argc, char **argv)
 		{ "call-graph", required_argument, NULL, OPT_CALL_GRAPH },
 		{ "comm", required_argument, NULL, OPT_COMM },
 		{ "cgroup", required_argument, NULL, OPT_CGROUP },
+		{ "host-name", required_argument, NULL, OPT_HOST_NAME },
 		{ "str", required_argument, NULL, OPT_STR },
 		{ "stacks", no_argument, NULL, OPT_STACKS },
 		{ "force", no_argument, NULL, 'f' },
@@ -236,6 +240,12 @@ int record_options_parse(struct record_opts *o, int argc, char **argv)
 			if (!*optarg)
 				return record_usage_error("--cgroup needs a cgroup v2 path");
 			o->cgroup = optarg;
+			break;
+		case OPT_HOST_NAME:
+			if (!*optarg || strlen(optarg) > 255 || strpbrk(optarg, "/ \t\n"))
+				return record_usage_error("--host-name needs a name of 1 to 255 bytes "
+						   "without '/' or spaces, not '%s'", optarg);
+			o->host_name = optarg;
 			break;
 		case OPT_STR:
 			if (o->generic.nstrs == ARRAY_SIZE(o->generic.strs))

@@ -36,7 +36,7 @@ int features_enum_values(const struct features *f, const char *name, char *out, 
 void features_close(struct features *f);
 
 /* host.c: host facts and clock pairs into META; 0 or a negative errno. */
-int host_snapshot(struct ebr_writer *w, int argc, char **argv);
+int host_snapshot(struct ebr_writer *w, const char *host_name, int argc, char **argv);
 /*
  * "ebrec record: WHAT (see 'ebrec record --help')" on stderr, for what the command line asks
  * that cannot be (options.c); returns 2, the usage error's exit status.
