@@ -1,0 +1,125 @@
+"""Traces of several hosts given to one report (`ebrec report A.ebr B.ebr`, or a directory).
+
+Each host's files are one series, reported in turn: in text under a `>>> host NAME` heading that
+places the host's start on the first host's clock and says how well (the clock pairs' spread),
+in JSON as one document a host in "hosts", with its "host" and "clock". Two hosts are made here
+honestly: two recordings on this machine at overlapping times, one of them given another name
+by `ebrec record --host-name`, which META host.hostname then holds.
+"""
+import os
+import re
+import shutil
+import subprocess
+
+import pytest
+
+from conftest import EBREC, REPO, ebrec, ebrec_json, require_live
+
+# the execs of cat each host's command makes, 50 ms apart
+CATS = {"alpha": 5, "beta": 3}
+
+
+def script(host):
+    return (f": {host}; sleep 0.2; for i in $(seq {CATS[host]}); do "
+            "cat /etc/hostname > /dev/null; sleep 0.05; done; sleep 0.3")
+
+
+@pytest.fixture(scope="module")
+def two_hosts(tmp_path_factory):
+    """alpha.ebr and beta.ebr, recorded here at the same time, beta's started first."""
+    require_live()
+    d = tmp_path_factory.mktemp("hosts")
+    beta = subprocess.Popen([EBREC, "record", "--host-name", "beta", "-o", d / "beta.ebr",
+                             "-e", "proc", "--", "sh", "-c", script("beta")],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    ebrec("record", "--host-name", "alpha", "-o", d / "alpha.ebr", "-e", "proc", "--",
+          "sh", "-c", script("alpha"), check=0)
+    out, err = beta.communicate(timeout=60)
+    assert beta.returncode == 0, err
+    return d
+
+
+def own_cats(rows, host):
+    """The cats the recording's own command made: its shell, known by the host's mark."""
+    shells = [r["pid"] for r in rows if r["comm"] == "sh" and r["ret"] == 0
+              and f": {host};" in r["args"]]
+    assert len(shells) == 1, rows
+    return [r for r in rows if r["comm"] == "cat" and r["ppid"] == shells[0] and r["ret"] == 0]
+
+
+
+def test_two_hosts_at_overlapping_times(two_hosts):
+    d = two_hosts
+    alpha, beta = d / "alpha.ebr", d / "beta.ebr"
+    for given in ((alpha, beta), (beta, alpha), (d,)):
+        doc = ebrec_json("report", *given, "execsnoop", "--format", "json")
+        hosts = doc["hosts"]
+        # the hosts in the order of their starts: beta's recording began first
+        assert [h["host"] for h in hosts] == ["beta", "alpha"]
+        for h in hosts:
+            rows = h["views"][0]["rows"]
+            assert len(own_cats(rows, h["host"])) == CATS[h["host"]]
+            # one host's report is its trace's alone: the same as reporting it by itself
+            alone = ebrec_json("report", d / f"{h['host']}.ebr", "execsnoop", "--format", "json")
+            assert h["views"] == alone["views"]
+            assert h["warnings"] == []
+        # the clocks: one machine's, so the pairs barely move; alpha starts after beta, by
+        # the difference of their realtime starts, within the recordings' overlap
+        first, second = (h["clock"] for h in hosts)
+        assert first["aligned"] and second["aligned"]
+        assert first["start_after_first_s"] == 0
+        after = (second["start_realtime_ns"] - first["start_realtime_ns"]) / 1e9
+        assert second["start_after_first_s"] == pytest.approx(after, abs=1e-9)
+        assert 0 <= after < 1.0
+        for c in (first, second):
+            assert c["uncertainty_ns"] < 1000000, c
+        # same machine, same boot: realtime - monotonic is one offset, to the clocks' slewing
+        assert abs(first["realtime_minus_monotonic_ns"] -
+                   second["realtime_minus_monotonic_ns"]) < 1000000
+
+
+def test_two_hosts_in_text(two_hosts):
+    d = two_hosts
+    p = ebrec("report", d / "alpha.ebr", d / "beta.ebr", check=0)
+    heads = [line for line in p.stdout.splitlines() if line.startswith(">>> host ")]
+    assert len(heads) == 2, p.stdout
+    assert heads[0].startswith(">>> host beta: 1 file, from ")
+    assert heads[1].startswith(">>> host alpha: 1 file, from ")
+    assert "0.000000 s after the first host's start; clock aligned within " in heads[0]
+    m = re.search(r", ([0-9.]+) s after the first host's start; clock aligned within ([0-9.]+) us",
+                  heads[1])
+    assert m and 0 < float(m.group(1)) < 1.0 and float(m.group(2)) < 1000, heads[1]
+    # each host's summary follows its heading: its own command line and event counts
+    beta_part, alpha_part = p.stdout.split(">>> host alpha")
+    assert "--host-name beta" in beta_part and "--host-name alpha" not in beta_part
+    assert "--host-name alpha" in alpha_part
+    # the page is one host's: said, not two pages in one file
+    p = ebrec("report", d, "--format", "html", "-o", d / "page.html", check=2)
+    assert "of 2 hosts and the HTML page shows one" in p.stderr
+    assert not os.path.exists(d / "page.html")
+
+
+def test_one_sample_as_two_hosts(tmp_path):
+    """Without root: a sample copied under two hosts' rotation names is reported twice, each
+    time as itself, both on one clock (the same start, the offset's spread the sample's own)."""
+    sample = os.path.join(REPO, "samples", "build", "trace.ebr")
+    for name in ("alpha", "beta"):
+        shutil.copy(sample, tmp_path / f"ebrec-20261130T234738Z-{name}.ebr")
+    alone = ebrec_json("report", sample, "execsnoop", "--format", "json")
+    doc = ebrec_json("report", tmp_path, "execsnoop", "--format", "json")
+    assert [h["host"] for h in doc["hosts"]] == ["alpha", "beta"]
+    for h in doc["hosts"]:
+        assert h["views"] == alone["views"]
+        assert h["clock"]["start_after_first_s"] == 0
+        assert h["clock"]["aligned"]
+
+
+def test_every_allocation_failing_in_turn_over_two_hosts(tmp_path):
+    """As test_nomem.py, over two hosts (the split by host, then each host's series): out of
+    memory anywhere is said, never a crash, never blamed on the traces."""
+    from test_nomem import every_allocation_failing_in_turn
+    sample = os.path.join(REPO, "samples", "format-1.1", "trace.ebr")
+    for name in ("alpha", "beta"):
+        shutil.copy(sample, tmp_path / f"ebrec-20261130T000000Z-{name}.ebr")
+    args = ["report", str(tmp_path), "execsnoop", "--format", "json"]
+    every_allocation_failing_in_turn(args, tmp_path)
