@@ -443,10 +443,10 @@ static int setup_all(struct view_run *runs, size_t *nruns, bool html, const stru
 /*
  * One recording (a host's series, host NULL when there is one host): its views set up, the
  * files read, the views written to out (opened here the first time, after the checks) after
- * *lead (then NULL) when there is one.
+ * *lead (then NULL) when there is one. A host's text summary is kept in host->summary too.
  */
 static int report_series(struct report_args *a, char **files, int nfiles, struct report_out *out,
-			 const struct host_series *host, const char **lead)
+			 struct host_series *host, const char **lead)
 {
 	struct report_args one = *a;
 	struct trace_series series = { .cur.fd = -1, .first.tf.fd = -1 };
@@ -454,6 +454,7 @@ static int report_series(struct report_args *a, char **files, int nfiles, struct
 	struct view_run runs[MAX_RUNS] = { 0 };
 	size_t nruns = 0;
 	bool summary = a->nrest == 0;
+	FILE *kept = NULL; /* a host's summary is written to host->summary, then to kept */
 	int status = 0;
 
 	one.files = files;
@@ -504,10 +505,28 @@ static int report_series(struct report_args *a, char **files, int nfiles, struct
 	}
 	if (host && a->format == FORMAT_TEXT)
 		host_heading(out->f, host);
+	if (host && a->format == FORMAT_TEXT && summary) {
+		kept = out->f;
+		if (!(out->f = membuf_open(&host->summary))) {
+			fprintf(stderr, "ebrec report: %s\n", trace_file_nomem());
+			out->f = kept;
+			goto cleanup;
+		}
+	}
 	out->format = a->format;
 	out->tf = &series.view;
 	json_init(&out->json, out->f);
 	status = run_views(out, runs, nruns, summary, a, &series, host);
+	if (kept) {
+		if (fflush(out->f) || ferror(out->f)) {
+			fprintf(stderr, "ebrec report: %s\n", trace_file_nomem());
+			status = 1;
+		}
+		fclose(out->f);
+		out->f = kept;
+		if (host->summary.len)
+			fwrite(host->summary.data, 1, host->summary.len, out->f);
+	}
 	if (out->failed)
 		status = 1;
 	if (fflush(out->f) != 0 || ferror(out->f)) {
@@ -539,7 +558,7 @@ cleanup:
  * Several hosts: each host's series reported in turn, under a heading in text, as one document
  * each of JSON's "hosts". The HTML page is one host's.
  */
-static int report_hosts(struct report_args *a, const struct host_set *hs, struct report_out *out)
+static int report_hosts(struct report_args *a, struct host_set *hs, struct report_out *out)
 {
 	bool json = a->format == FORMAT_JSON, written = false;
 	int status = 0;
@@ -563,6 +582,8 @@ static int report_hosts(struct report_args *a, const struct host_set *hs, struct
 	}
 	if (json && written)
 		fputs("]}\n", out->f);
+	else if (written && !a->nrest && host_compare(out->f, hs))
+		status = 1; /* the stream's failure: said by cmd_report() */
 	return status;
 }
 
@@ -582,6 +603,10 @@ int cmd_report(int argc, char **argv)
 		status = report_hosts(&a, &hosts, &out);
 	else if (!status)
 		status = report_series(&a, a.files, a.nfiles, &out, NULL, NULL);
+	if (hosts.n > 1 && out.f && (fflush(out.f) != 0 || ferror(out.f))) {
+		fprintf(stderr, "ebrec report: writing the report failed: %m\n");
+		status = 1;
+	}
 	if (out.f && out.f != stdout)
 		fclose(out.f);
 	host_set_release(&hosts);

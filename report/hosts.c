@@ -8,6 +8,7 @@
 #include "report/hosts.h"
 #include "report/series.h"
 #include "report/text.h"
+#include "report/view.h"
 
 /* The host's series f belongs to (same name, same boot), or NULL. */
 static struct host_series *find_host(struct host_set *hs, const struct series_file *f,
@@ -140,9 +141,57 @@ void host_json(struct json *j, const struct host_series *h)
 	json_object_end(j);
 }
 
+/* The headline of view in summary (its text after the view's padded name), or NULL. */
+static const char *headline_of(const struct membuf *summary, const char *view, size_t *len)
+{
+	size_t n = strlen(view);
+
+	for (const char *l = summary->data; l && *l;) {
+		const char *eol = strchrnul(l, '\n');
+
+		/* "VIEW        text": the name at the line's start, padded by spaces */
+		if ((size_t)(eol - l) > n && !strncmp(l, view, n) && l[n] == ' ') {
+			l += n + strspn(l + n, " ");
+			*len = (size_t)(eol - l);
+			return l;
+		}
+		l = *eol ? eol + 1 : eol;
+	}
+	return NULL;
+}
+
+int host_compare(FILE *f, const struct host_set *hs)
+{
+	int width = 0, err = 0;
+	char safe[256];
+
+	for (uint32_t i = 0; i < hs->n; i++)
+		if ((int)strlen(hs->hosts[i].name) > width)
+			width = (int)strlen(hs->hosts[i].name);
+	err |= fprintf(f, "\n>>> the hosts compared: each view's headline, a line a host\n") < 0;
+	for (size_t v = 0; v < nviews; v++) {
+		bool any = false;
+
+		for (uint32_t i = 0; i < hs->n && !any; i++)
+			any = views[v]->headline && headline_of(&hs->hosts[i].summary, views[v]->name,
+								&(size_t){ 0 });
+		for (uint32_t i = 0; i < hs->n && any; i++) {
+			size_t len = 0;
+			const char *line = headline_of(&hs->hosts[i].summary, views[v]->name, &len);
+
+			err |= fprintf(f, "%-11s %-*s  %.*s\n", i ? "" : views[v]->name, width,
+				       text_safe(hs->hosts[i].name, safe, sizeof(safe)),
+				       line ? (int)len : (int)strlen("(none recorded)"),
+				       line ? line : "(none recorded)") < 0;
+		}
+	}
+	return err ? -1 : 0;
+}
+
 void host_set_release(struct host_set *hs)
 {
 	for (uint32_t i = 0; i < hs->n; i++) {
+		ebr_free(hs->hosts[i].summary.data);
 		for (uint32_t p = 0; p < hs->hosts[i].npaths; p++)
 			ebr_free(hs->hosts[i].paths[p]);
 		ebr_free(hs->hosts[i].paths);

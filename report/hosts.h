@@ -14,6 +14,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include "report/json.h"
+#include "report/membuf.h"
 
 struct host_series {
 	char name[128];      /* META host.hostname (or the rotation name's); "#2" after a reboot */
@@ -25,6 +26,7 @@ struct host_series {
 	bool aligned;        /* both pairs known: uncertainty_ns holds */
 	uint64_t uncertainty_ns; /* |offset at the end - offset at the start| */
 	int64_t after_first_ns; /* its start after the earliest host's start */
+	struct membuf summary;  /* text: its summary as written, for the comparison */
 };
 
 struct host_set {
@@ -41,6 +43,11 @@ int host_set_split(struct host_set *hs, const char *cmd, char *const *paths, siz
 void host_heading(FILE *f, const struct host_series *h);
 /* JSON: "host" and "clock" members of h's document. */
 void host_json(struct json *j, const struct host_series *h);
+/*
+ * Text: the summaries' headlines side by side, a line a host under each view's name (a view
+ * no host's summary has is left out). Returns fprintf's failure as -1.
+ */
+int host_compare(FILE *f, const struct host_set *hs);
 void host_set_release(struct host_set *hs);
 
 #endif

@@ -26,7 +26,8 @@ def script(host):
 
 @pytest.fixture(scope="module")
 def two_hosts(tmp_path_factory):
-    """alpha.ebr and beta.ebr, recorded here at the same time, beta's started first."""
+    """alpha.ebr and beta.ebr, recorded here at the same time (which starts first is the
+    loading's race)."""
     require_live()
     d = tmp_path_factory.mktemp("hosts")
     beta = subprocess.Popen([EBREC, "record", "--host-name", "beta", "-o", d / "beta.ebr",
@@ -48,14 +49,23 @@ def own_cats(rows, host):
 
 
 
+def order(d):
+    """The hosts by their starts, as each trace's own clock pair gives them."""
+    doc = ebrec_json("report", d, "execsnoop", "--format", "json")
+    starts = {h["host"]: h["clock"]["start_realtime_ns"] for h in doc["hosts"]}
+    assert set(starts) == {"alpha", "beta"}
+    return sorted(starts, key=starts.get)
+
+
 def test_two_hosts_at_overlapping_times(two_hosts):
     d = two_hosts
     alpha, beta = d / "alpha.ebr", d / "beta.ebr"
+    first_host = order(d)
     for given in ((alpha, beta), (beta, alpha), (d,)):
         doc = ebrec_json("report", *given, "execsnoop", "--format", "json")
         hosts = doc["hosts"]
-        # the hosts in the order of their starts: beta's recording began first
-        assert [h["host"] for h in hosts] == ["beta", "alpha"]
+        # the hosts in the order of their starts, whatever order they were given in
+        assert [h["host"] for h in hosts] == first_host
         for h in hosts:
             rows = h["views"][0]["rows"]
             assert len(own_cats(rows, h["host"])) == CATS[h["host"]]
@@ -63,8 +73,8 @@ def test_two_hosts_at_overlapping_times(two_hosts):
             alone = ebrec_json("report", d / f"{h['host']}.ebr", "execsnoop", "--format", "json")
             assert h["views"] == alone["views"]
             assert h["warnings"] == []
-        # the clocks: one machine's, so the pairs barely move; alpha starts after beta, by
-        # the difference of their realtime starts, within the recordings' overlap
+        # the clocks: one machine's, so the pairs barely move; the second starts after the
+        # first by the difference of their realtime starts, within the recordings' overlap
         first, second = (h["clock"] for h in hosts)
         assert first["aligned"] and second["aligned"]
         assert first["start_after_first_s"] == 0
@@ -80,19 +90,27 @@ def test_two_hosts_at_overlapping_times(two_hosts):
 
 def test_two_hosts_in_text(two_hosts):
     d = two_hosts
+    one, two = order(d)
     p = ebrec("report", d / "alpha.ebr", d / "beta.ebr", check=0)
     heads = [line for line in p.stdout.splitlines() if line.startswith(">>> host ")]
     assert len(heads) == 2, p.stdout
-    assert heads[0].startswith(">>> host beta: 1 file, from ")
-    assert heads[1].startswith(">>> host alpha: 1 file, from ")
+    assert heads[0].startswith(f">>> host {one}: 1 file, from ")
+    assert heads[1].startswith(f">>> host {two}: 1 file, from ")
     assert "0.000000 s after the first host's start; clock aligned within " in heads[0]
     m = re.search(r", ([0-9.]+) s after the first host's start; clock aligned within ([0-9.]+) us",
                   heads[1])
     assert m and 0 < float(m.group(1)) < 1.0 and float(m.group(2)) < 1000, heads[1]
     # each host's summary follows its heading: its own command line and event counts
-    beta_part, alpha_part = p.stdout.split(">>> host alpha")
-    assert "--host-name beta" in beta_part and "--host-name alpha" not in beta_part
-    assert "--host-name alpha" in alpha_part
+    one_part, two_part = p.stdout.split(f">>> host {two}")
+    assert f"--host-name {one}" in one_part and f"--host-name {two}" not in one_part
+    assert f"--host-name {two}" in two_part
+    # then the hosts compared: each headline of the summaries, a line a host, as each said it
+    own, compared = p.stdout.split(">>> the hosts compared: each view's headline, a line a host\n")
+    lines = compared.splitlines()
+    assert lines[0].startswith(f"execsnoop   {one}  ") and lines[1].startswith(f"{'':12}{two}  ")
+    for line, part in ((lines[0], one_part), (lines[1], two_part)):
+        assert f"execsnoop   {line[19:]}\n" in part, (line, part)
+    assert len(lines) % 2 == 0 and len(lines) >= 6, lines  # exitsnoop, processes...
     # the page is one host's: said, not two pages in one file
     p = ebrec("report", d, "--format", "html", "-o", d / "page.html", check=2)
     assert "of 2 hosts and the HTML page shows one" in p.stderr
