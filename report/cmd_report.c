@@ -52,6 +52,8 @@ static void usage(FILE *f)
 		   "  --max-output SIZE  stop writing at SIZE (512M, 2G; 0: no bound; default: 1024\n"
 		   "                     times the trace's decompressed bytes, plus 64 MiB)\n"
 		   "  --rows N           html: rows of each listing the page holds (default %d)\n"
+		   "  --by-host          traces of several hosts, text: a listing's rows in one table\n"
+		   "                     with a HOST column, instead of a listing a host\n"
 		   "\nviews:\n", HTML_DEFAULT_ROWS);
 	for (size_t i = 0; i < nviews; i++)
 		fprintf(f, "  %-12s %s\n  %-12s   %s\n", views[i]->name, views[i]->summary, "",
@@ -81,6 +83,7 @@ struct report_args {
 	struct proc_scope scope; /* --cgroup, --container */
 	char cgroup[4096];       /* --cgroup's path from the hierarchy's root */
 	struct window_end since, until;
+	bool by_host; /* --by-host: several hosts' listings as one table */
 	char *rest[64]; /* TOOL and its options */
 	int nrest;
 };
@@ -125,6 +128,9 @@ static int parse_args(struct report_args *a, int argc, char **argv)
 		} else if (!strncmp(arg, "--format=", 9)) {
 			val = arg + 9;
 			arg = "--format";
+		} else if (!strcmp(arg, "--by-host")) {
+			a->by_host = true;
+			continue;
 		} else if (!strcmp(arg, "-h") || !strcmp(arg, "--help")) {
 			usage(stdout);
 			return -1;
@@ -445,7 +451,8 @@ static int setup_all(struct view_run *runs, size_t *nruns, bool html, const stru
 /*
  * One recording (a host's series, host NULL when there is one host): its views set up, the
  * files read, the views written to out (opened here the first time, after the checks) after
- * *lead (then NULL) when there is one. A host's text summary is kept in host->summary too.
+ * *lead (then NULL) when there is one. A host's text summary is kept in host->text too, its
+ * --by-host listing only there.
  */
 static int report_series(struct report_args *a, char **files, int nfiles, struct report_out *out,
 			 struct host_series *host, const char **lead)
@@ -456,7 +463,7 @@ static int report_series(struct report_args *a, char **files, int nfiles, struct
 	struct view_run runs[MAX_RUNS] = { 0 };
 	size_t nruns = 0;
 	bool summary = a->nrest == 0;
-	FILE *kept = NULL; /* a host's summary is written to host->summary, then to kept */
+	FILE *kept = NULL; /* a host's summary or --by-host listing goes to host->text */
 	int status = 0;
 
 	one.files = files;
@@ -507,9 +514,9 @@ static int report_series(struct report_args *a, char **files, int nfiles, struct
 	}
 	if (host && a->format == FORMAT_TEXT)
 		host_heading(out->f, host);
-	if (host && a->format == FORMAT_TEXT && summary) {
+	if (host && a->format == FORMAT_TEXT && (summary || a->by_host)) {
 		kept = out->f;
-		if (!(out->f = membuf_open(&host->summary))) {
+		if (!(out->f = membuf_open(&host->text))) {
 			fprintf(stderr, "ebrec report: %s\n", trace_file_nomem());
 			out->f = kept;
 			goto cleanup;
@@ -526,8 +533,8 @@ static int report_series(struct report_args *a, char **files, int nfiles, struct
 		}
 		fclose(out->f);
 		out->f = kept;
-		if (host->summary.len)
-			fwrite(host->summary.data, 1, host->summary.len, out->f);
+		if (host->text.len && summary)
+			fwrite(host->text.data, 1, host->text.len, out->f);
 	}
 	if (out->failed)
 		status = 1;
@@ -573,8 +580,17 @@ static int report_hosts(struct report_args *a, struct host_set *hs, struct repor
 	/* a misspelt view is said once, not once a host */
 	if (a->nrest && !view_find(a->rest[0]))
 		return report_series(a, hs->hosts[0].paths, 1, out, NULL, NULL);
+	if (a->by_host && (!a->nrest || a->format != FORMAT_TEXT ||
+			   (view_find(a->rest[0])->kind != VIEW_LISTING &&
+			    view_find(a->rest[0])->kind != VIEW_TABLE))) {
+		fprintf(stderr, "ebrec report: --by-host makes one text table of a listing's rows "
+				"(execsnoop, opensnoop...); JSON gives each host's document its "
+				"\"host\"\n");
+		return 2;
+	}
 	for (uint32_t i = 0; i < hs->n; i++) {
-		const char *lead = json ? (written ? "," : "{\"hosts\":[") : (written ? "\n" : "");
+		const char *lead = json ? (written ? "," : "{\"hosts\":[")
+					: (written && !a->by_host ? "\n" : "");
 		int one = report_series(a, hs->hosts[i].paths, (int)hs->hosts[i].npaths, out,
 					&hs->hosts[i], &lead);
 
@@ -586,6 +602,8 @@ static int report_hosts(struct report_args *a, struct host_set *hs, struct repor
 		fputs("]}\n", out->f);
 	else if (written && !a->nrest && host_compare(out->f, hs))
 		status = 1; /* the stream's failure: said by cmd_report() */
+	else if (written && a->by_host && (fputc('\n', out->f) == EOF || host_table(out->f, hs)))
+		status = 1;
 	return status;
 }
 

@@ -141,6 +141,56 @@ void host_json(struct json *j, const struct host_series *h)
 	json_object_end(j);
 }
 
+static int host_width(const struct host_set *hs)
+{
+	int width = 4; /* HOST */
+
+	for (uint32_t i = 0; i < hs->n; i++)
+		if ((int)strlen(hs->hosts[i].name) > width)
+			width = (int)strlen(hs->hosts[i].name);
+	return width;
+}
+
+int host_table(FILE *f, const struct host_set *hs)
+{
+	int width = host_width(hs), err = 0;
+	bool header = false;
+	char safe[256];
+
+	for (uint32_t i = 0; i < hs->n; i++) {
+		const char *l = hs->hosts[i].text.data, *eol;
+
+		if (!l || !*l)
+			continue;
+		eol = strchrnul(l, '\n');
+		if (!header)
+			err |= fprintf(f, "%-*s %.*s\n", width, "HOST", (int)(eol - l), l) < 0;
+		header = true;
+		/* the rows: up to the blank line that ends every listing */
+		for (l = *eol ? eol + 1 : eol; *l && *l != '\n'; l = *eol ? eol + 1 : eol) {
+			eol = strchrnul(l, '\n');
+			err |= fprintf(f, "%-*s %.*s\n", width,
+				       text_safe(hs->hosts[i].name, safe, sizeof(safe)),
+				       (int)(eol - l), l) < 0;
+		}
+	}
+	for (uint32_t i = 0; i < hs->n; i++) {
+		const char *l = hs->hosts[i].text.data;
+		const char *tail = l ? strstr(l, "\n\n") : NULL;
+
+		/* what follows the rows: the rows --limit left out, the tail, the losses */
+		for (l = tail ? tail + 2 : NULL; l && *l;) {
+			const char *eol = strchrnul(l, '\n');
+
+			err |= fprintf(f, "%s%s: %.*s\n", l == tail + 2 ? "\n" : "",
+				       text_safe(hs->hosts[i].name, safe, sizeof(safe)),
+				       (int)(eol - l), l) < 0;
+			l = *eol ? eol + 1 : eol;
+		}
+	}
+	return err ? -1 : 0;
+}
+
 /* The headline of view in summary (its text after the view's padded name), or NULL. */
 static const char *headline_of(const struct membuf *summary, const char *view, size_t *len)
 {
@@ -162,22 +212,19 @@ static const char *headline_of(const struct membuf *summary, const char *view, s
 
 int host_compare(FILE *f, const struct host_set *hs)
 {
-	int width = 0, err = 0;
+	int width = host_width(hs), err = 0;
 	char safe[256];
 
-	for (uint32_t i = 0; i < hs->n; i++)
-		if ((int)strlen(hs->hosts[i].name) > width)
-			width = (int)strlen(hs->hosts[i].name);
 	err |= fprintf(f, "\n>>> the hosts compared: each view's headline, a line a host\n") < 0;
 	for (size_t v = 0; v < nviews; v++) {
 		bool any = false;
 
 		for (uint32_t i = 0; i < hs->n && !any; i++)
-			any = views[v]->headline && headline_of(&hs->hosts[i].summary, views[v]->name,
+			any = views[v]->headline && headline_of(&hs->hosts[i].text, views[v]->name,
 								&(size_t){ 0 });
 		for (uint32_t i = 0; i < hs->n && any; i++) {
 			size_t len = 0;
-			const char *line = headline_of(&hs->hosts[i].summary, views[v]->name, &len);
+			const char *line = headline_of(&hs->hosts[i].text, views[v]->name, &len);
 
 			err |= fprintf(f, "%-11s %-*s  %.*s\n", i ? "" : views[v]->name, width,
 				       text_safe(hs->hosts[i].name, safe, sizeof(safe)),
@@ -191,7 +238,7 @@ int host_compare(FILE *f, const struct host_set *hs)
 void host_set_release(struct host_set *hs)
 {
 	for (uint32_t i = 0; i < hs->n; i++) {
-		ebr_free(hs->hosts[i].summary.data);
+		ebr_free(hs->hosts[i].text.data);
 		for (uint32_t p = 0; p < hs->hosts[i].npaths; p++)
 			ebr_free(hs->hosts[i].paths[p]);
 		ebr_free(hs->hosts[i].paths);

@@ -26,7 +26,7 @@ struct host_series {
 	bool aligned;        /* both pairs known: uncertainty_ns holds */
 	uint64_t uncertainty_ns; /* |offset at the end - offset at the start| */
 	int64_t after_first_ns; /* its start after the earliest host's start */
-	struct membuf summary;  /* text: its summary as written, for the comparison */
+	struct membuf text;     /* text: its summary (or --by-host listing) as written */
 };
 
 struct host_set {
@@ -48,6 +48,12 @@ void host_json(struct json *j, const struct host_series *h);
  * no host's summary has is left out). Returns fprintf's failure as -1.
  */
 int host_compare(FILE *f, const struct host_set *hs);
+/*
+ * Text, --by-host: the hosts' listings as one table, a HOST column first: the header once, each
+ * host's rows (a listing's lines up to its first blank line), then each host's tail (losses)
+ * after its name. Returns fprintf's failure as -1.
+ */
+int host_table(FILE *f, const struct host_set *hs);
 void host_set_release(struct host_set *hs);
 
 #endif

@@ -130,6 +130,15 @@ def test_one_sample_as_two_hosts(tmp_path):
         assert h["views"] == alone["views"]
         assert h["clock"]["start_after_first_s"] == 0
         assert h["clock"]["aligned"]
+    # --by-host: every listing's rows twice in one table, once a host
+    for name in ("execsnoop", "opensnoop", "processes"):
+        own = ebrec("report", sample, name, check=0).stdout.splitlines()
+        own_rows = own[1:own.index("")]
+        table = ebrec("report", tmp_path, name, "--by-host", check=0).stdout.splitlines()
+        table = table[table.index("") + 1:]
+        assert table[0] == "HOST  " + own[0]  # alpha's width
+        assert table[1:table.index("")] == ([f"alpha {r}" for r in own_rows] +
+                                            [f"beta  {r}" for r in own_rows])
 
 
 def test_every_allocation_failing_in_turn_over_two_hosts(tmp_path):
@@ -141,3 +150,32 @@ def test_every_allocation_failing_in_turn_over_two_hosts(tmp_path):
         shutil.copy(sample, tmp_path / f"ebrec-20261130T000000Z-{name}.ebr")
     args = ["report", str(tmp_path), "execsnoop", "--format", "json"]
     every_allocation_failing_in_turn(args, tmp_path)
+
+
+def test_by_host_one_table(two_hosts):
+    """--by-host: a listing's rows of both hosts in one table, a HOST column first, the header
+    once, then each host's loss line after its name; a view that is no listing is refused."""
+    d = two_hosts
+    one, two = order(d)
+    p = ebrec("report", d, "execsnoop", "--by-host", check=0)
+    lines = p.stdout.splitlines()
+    heads = [l for l in lines if l.startswith(">>> host ")]
+    assert [h.split(":")[0] for h in heads] == [f">>> host {one}", f">>> host {two}"]
+    table = lines[lines.index("") + 1:]
+    assert table[0].split() == ["HOST", "TIME(s)", "PCOMM", "PID", "PPID", "RET", "ARGS"]
+    rows = table[1:table.index("")]
+    width = max(len(one), len(two))  # the HOST column's
+    for host in (one, two):
+        alone = ebrec("report", d / f"{host}.ebr", "execsnoop", check=0).stdout.splitlines()
+        mine = [r[width + 1:] for r in rows if r.startswith(f"{host:<{width}} ")]
+        assert mine == alone[1:alone.index("")]  # its rows as its own report has them
+        assert f"{host}: proc events: " in p.stdout
+    shells = {h: [r for r in rows if r.startswith(f"{h:<{width}} ") and f": {h};" in r
+                  and " sh " in r] for h in (one, two)}
+    for h, found in shells.items():
+        pid = found[0].split()[3]
+        cats = [r for r in rows if r.startswith(f"{h:<{width}} ") and r.split()[2] == "cat"
+                and r.split()[4] == pid and r.split()[5] == "0"]
+        assert len(cats) == CATS[h], (h, cats)
+    p = ebrec("report", d, "biolatency", "--by-host", check=2)
+    assert "--by-host makes one text table" in p.stderr
