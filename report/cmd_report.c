@@ -468,6 +468,7 @@ static int report_series(struct report_args *a, char **files, int nfiles, struct
 
 	one.files = files;
 	one.nfiles = nfiles;
+	one.who.scope = &one.scope; /* run_views() gives the scope this pass's processes */
 	a = &one;
 	if (summary) {
 		status = setup_all(runs, &nruns, a->format == FORMAT_HTML, &a->who);
