@@ -125,7 +125,8 @@ int record_trace_begin(struct recorder *rec)
 	/* a later file begins at the seam, whatever the end of the one before took */
 	if (rec->nfile)
 		cgroup_names_forget(&rec->cgroups);
-	err = host_snapshot(rec->w, rec->o.argc, rec->o.argv, rec->nfile ? &rec->seam : NULL);
+	err = host_snapshot(rec->w, rec->o.host_name, rec->o.argc, rec->o.argv,
+			    rec->nfile ? &rec->seam : NULL);
 	if (!err && rec->rotating)
 		err = errno_of_ebr(series_meta(&rec->series, rec->w));
 	err = err ?: record_describe(rec, rec->feat);

@@ -96,7 +96,8 @@ static int zone_meta(struct ebr_writer *w)
 	return err ?: ebr_writer_meta(w, "host.timezone", tm.tm_zone ? tm.tm_zone : "");
 }
 
-int host_snapshot(struct ebr_writer *w, int argc, char **argv, const struct host_clocks *start)
+int host_snapshot(struct ebr_writer *w, const char *host_name, int argc, char **argv,
+		  const struct host_clocks *start)
 {
 	struct utsname u;
 	char host[256];
@@ -104,7 +105,9 @@ int host_snapshot(struct ebr_writer *w, int argc, char **argv, const struct host
 	long page = sysconf(_SC_PAGESIZE);
 	int err = 0;
 
-	if (gethostname(host, sizeof(host)) != 0)
+	if (host_name) /* --host-name: the name a report of several hosts gives it */
+		snprintf(host, sizeof(host), "%s", host_name);
+	else if (gethostname(host, sizeof(host)) != 0)
 		strcpy(host, "");
 	host[sizeof(host) - 1] = 0;
 	if (uname(&u) != 0)

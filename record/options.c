@@ -15,6 +15,7 @@ static void usage(FILE *f)
 	fprintf(f,
 		"usage: ebrec record [-o FILE|-] [-e FAMILY|PROBE[,...]] [-d SECONDS] [-p PID]\n"
 		"                    [--cgroup PATH] [--comm NAME] [--str PROBE:ARG] [--stacks]\n"
+		"                    [--host-name NAME]\n"
 		"                    [-F HZ] [-I]\n"
 		"                    [--buffer-size SIZE] [--min-us US] [--fs TYPE]\n"
 		"                    [--call-graph fp|dwarf[,SIZE]] [--fail-on-loss] [-f] [-v]\n"
@@ -59,6 +60,8 @@ static void usage(FILE *f)
 		"                   CFI from a copy of SIZE bytes of stack (dwarf, default 8192, at\n"
 		"                   most 16384): whole through code built without frame pointers, at\n"
 		"                   a higher cost\n"
+		"  --host-name NAME the host's name in the trace (META host.hostname) instead of\n"
+		"                   this machine's: what a report of several hosts calls it\n"
 		"  --fail-on-loss   exit 1 if any event was lost\n"
 		"  --rotate SIZE|DURATION\n"
 		"                   write a series of traces into the directory -o DIR/, a new one\n"
@@ -185,7 +188,7 @@ int record_options_parse(struct record_opts *o, int argc, char **argv)
 	enum {
 		OPT_BUFFER = 256, OPT_FAIL_ON_LOSS, OPT_MIN_US, OPT_FS, OPT_CALL_GRAPH, OPT_COMM,
 		OPT_STR, OPT_STACKS, OPT_CGROUP, OPT_ROTATE, OPT_KEEP, OPT_MAX_DISK, OPT_FLIGHT,
-		OPT_FLIGHT_BUDGET, OPT_DUMP
+		OPT_FLIGHT_BUDGET, OPT_DUMP, OPT_HOST_NAME
 	};
 	static const struct option longopts[] = {
 		{ "output", required_argument, NULL, 'o' },
@@ -201,6 +204,7 @@ int record_options_parse(struct record_opts *o, int argc, char **argv)
 		{ "call-graph", required_argument, NULL, OPT_CALL_GRAPH },
 		{ "comm", required_argument, NULL, OPT_COMM },
 		{ "cgroup", required_argument, NULL, OPT_CGROUP },
+		{ "host-name", required_argument, NULL, OPT_HOST_NAME },
 		{ "str", required_argument, NULL, OPT_STR },
 		{ "stacks", no_argument, NULL, OPT_STACKS },
 		{ "rotate", required_argument, NULL, OPT_ROTATE },
@@ -300,6 +304,12 @@ int record_options_parse(struct record_opts *o, int argc, char **argv)
 			if (!*optarg)
 				return record_usage_error("--cgroup needs a cgroup v2 path");
 			o->cgroup = optarg;
+			break;
+		case OPT_HOST_NAME:
+			if (!*optarg || strlen(optarg) > 255 || strpbrk(optarg, "/ \t\n"))
+				return record_usage_error("--host-name needs a name of 1 to 255 bytes "
+						   "without '/' or spaces, not '%s'", optarg);
+			o->host_name = optarg;
 			break;
 		case OPT_STR:
 			if (o->generic.nstrs == ARRAY_SIZE(o->generic.strs))

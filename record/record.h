@@ -36,11 +36,13 @@ int features_enum_values(const struct features *f, const char *name, char *out, 
 void features_close(struct features *f);
 
 /*
- * host.c: host facts and clock pairs into META; 0 or a negative errno. The start clock pair
- * is read now, or is start when given (a later file of a series: its seam).
+ * host.c: host facts and clock pairs into META; 0 or a negative errno. host_name replaces this
+ * machine's name when given (record --host-name). The start clock pair is read now, or is
+ * start when given (a later file of a series: its seam).
  */
 struct host_clocks;
-int host_snapshot(struct ebr_writer *w, int argc, char **argv, const struct host_clocks *start);
+int host_snapshot(struct ebr_writer *w, const char *host_name, int argc, char **argv,
+		  const struct host_clocks *start);
 /*
  * "ebrec record: WHAT (see 'ebrec record --help')" on stderr, for what the command line asks
  * that cannot be (options.c); returns 2, the usage error's exit status.

@@ -34,6 +34,7 @@ struct record_opts {
 	double duration;
 	long pid;
 	const char *cgroup; /* --cgroup as given */
+	const char *host_name; /* --host-name: META host.hostname instead of gethostname()'s */
 	long freq;
 	size_t buffer_size;
 	struct family_opts fam; /* --min-us, --fs, and -p once parsed */

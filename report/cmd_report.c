@@ -13,6 +13,7 @@
 #include "format/array_size.h"
 #include "report/commands.h"
 #include "report/output_cap.h"
+#include "report/hosts.h"
 #include "report/html.h"
 #include "report/membuf.h"
 #include "report/series.h"
@@ -31,7 +32,8 @@ static void usage(FILE *f)
 		   "\nRebuilds what a bcc tool would have shown, from a trace, on any machine, without\n"
 		   "root. Without VIEW: a summary, a line a view of every recorded family.\n"
 		   "Several files, or a directory (its *.ebr files: a rotation series), are read as\n"
-		   "one recording of one host, in time order.\n"
+		   "one recording of one host, in time order; files of several hosts (or boots), as\n"
+		   "one recording a host, each host's views written after the other's.\n"
 		   "\noptions (every view):\n"
 		   "  --format FMT       text (the bcc tool's columns; default), json or html\n"
 		   "  -o OUT             write to OUT instead of stdout\n"
@@ -50,6 +52,8 @@ static void usage(FILE *f)
 		   "  --max-output SIZE  stop writing at SIZE (512M, 2G; 0: no bound; default: 1024\n"
 		   "                     times the trace's decompressed bytes, plus 64 MiB)\n"
 		   "  --rows N           html: rows of each listing the page holds (default %d)\n"
+		   "  --by-host          traces of several hosts, text: a listing's rows in one table\n"
+		   "                     with a HOST column, instead of a listing a host\n"
 		   "\nviews:\n", HTML_DEFAULT_ROWS);
 	for (size_t i = 0; i < nviews; i++)
 		fprintf(f, "  %-12s %s\n  %-12s   %s\n", views[i]->name, views[i]->summary, "",
@@ -58,6 +62,7 @@ static void usage(FILE *f)
 		   "\nexamples:\n"
 		   "  ebrec report io.ebr\n"
 		   "  ebrec report io.ebr biolatency -D -F\n"
+		   "  ebrec report web1.ebr web2.ebr execsnoop\n"
 		   "  ebrec report io.ebr biosnoop -Q --format json -o io.json\n"
 		   "  ebrec report io.ebr biosnoop --sort lat_ms --limit 10\n"
 		   "  ebrec report all.ebr runqlat --since 60 --until 120 -p 4242\n"
@@ -78,6 +83,7 @@ struct report_args {
 	struct proc_scope scope; /* --cgroup, --container */
 	char cgroup[4096];       /* --cgroup's path from the hierarchy's root */
 	struct window_end since, until;
+	bool by_host; /* --by-host: several hosts' listings as one table */
 	char *rest[64]; /* TOOL and its options */
 	int nrest;
 };
@@ -122,6 +128,9 @@ static int parse_args(struct report_args *a, int argc, char **argv)
 		} else if (!strncmp(arg, "--format=", 9)) {
 			val = arg + 9;
 			arg = "--format";
+		} else if (!strcmp(arg, "--by-host")) {
+			a->by_host = true;
+			continue;
 		} else if (!strcmp(arg, "-h") || !strcmp(arg, "--help")) {
 			usage(stdout);
 			return -1;
@@ -313,7 +322,8 @@ static int html_page(struct report_out *out, struct view_run *runs, struct view_
 }
 
 static int run_views(struct report_out *out, struct view_run *runs, size_t nruns, bool summary,
-		     struct report_args *a, struct trace_series *series)
+		     struct report_args *a, struct trace_series *series,
+		     const struct host_series *host)
 {
 	/* the pass stops at 3/4 of the budget: the views' sorting and rendering have the rest */
 	struct pass_limit limit = { .max_heap = ebr_mem_limit() / 4 * 3 };
@@ -357,6 +367,8 @@ static int run_views(struct report_out *out, struct view_run *runs, size_t nruns
 	out->summary = headlines;
 	if (out->format == FORMAT_JSON) {
 		json_object_begin(&out->json, NULL);
+		if (host)
+			host_json(&out->json, host);
 		if (!headlines)
 			json_array_begin(&out->json, "views");
 	}
@@ -443,73 +455,105 @@ static int setup_all(struct view_run *runs, size_t *nruns, bool html, const stru
 	return 0;
 }
 
-int cmd_report(int argc, char **argv)
+/*
+ * One recording (a host's series, host NULL when there is one host): its views set up, the
+ * files read, the views written to out (opened here the first time, after the checks) after
+ * *lead (then NULL) when there is one. A host's text summary is kept in host->text too, its
+ * --by-host listing only there.
+ */
+static int report_series(struct report_args *a, char **files, int nfiles, struct report_out *out,
+			 struct host_series *host, const char **lead)
 {
-	struct report_args a;
+	struct report_args one = *a;
 	struct trace_series series = { .cur.fd = -1, .first.tf.fd = -1 };
 	const struct trace_peek *peek = &series.first;
-	struct report_out out = { 0 };
 	struct view_run runs[MAX_RUNS] = { 0 };
 	size_t nruns = 0;
-	bool summary;
-	int status = parse_args(&a, argc, argv);
+	bool summary = a->nrest == 0;
+	FILE *kept = NULL; /* a host's summary or --by-host listing goes to host->text */
+	int status = 0;
 
-	if (status) {
-		ebr_free(a.files);
-		return status < 0 ? 0 : status;
-	}
-	summary = a.nrest == 0;
+	one.files = files;
+	one.nfiles = nfiles;
+	one.who.scope = &one.scope; /* run_views() gives the scope this pass's processes */
+	a = &one;
 	if (summary) {
-		status = setup_all(runs, &nruns, a.format == FORMAT_HTML, &a.who);
-	} else if (!(runs[0].view = view_find(a.rest[0]))) {
-		const struct view *near = view_closest(a.rest[0]);
+		status = setup_all(runs, &nruns, a->format == FORMAT_HTML, &a->who);
+	} else if (!(runs[0].view = view_find(a->rest[0]))) {
+		const struct view *near = view_closest(a->rest[0]);
 		char safe[128];
 
 		fprintf(stderr, "ebrec report: unknown view '%s'%s%s%s (see 'ebrec report --help')\n",
-			text_safe(a.rest[0], safe, sizeof(safe)), near ? "; did you mean '" : "",
+			text_safe(a->rest[0], safe, sizeof(safe)), near ? "; did you mean '" : "",
 			near ? near->name : "", near ? "'?" : "");
-		ebr_free(a.files);
 		return 2;
 	} else {
 		nruns = 1;
-		runs[0].who = &a.who;
-		status = runs[0].view->setup(&runs[0], a.nrest, a.rest);
+		runs[0].who = &a->who;
+		status = runs[0].view->setup(&runs[0], a->nrest, a->rest);
 	}
-	for (int f = 0; f < a.nfiles && !status; f++) {
-		if (a.out_path)
-			status = output_is_input("report", a.out_path, a.files[f]);
+	for (int f = 0; f < a->nfiles && !status; f++) {
+		if (a->out_path)
+			status = output_is_input("report", a->out_path, a->files[f]);
 		for (size_t i = 0; i < nruns && !status; i++)
-			status = runs[i].file ? output_is_input("report", runs[i].file, a.files[f])
+			status = runs[i].file ? output_is_input("report", runs[i].file, a->files[f])
 					      : 0;
 	}
-	if (status || (status = series_open(&series, "report", a.files, (size_t)a.nfiles)))
+	if (status || (status = series_open(&series, "report", a->files, (size_t)a->nfiles)))
 		goto cleanup;
 	if ((!summary && ((status = trace_check_family("report", runs[0].view->name,
 							runs[0].view->family, peek)) ||
 			  (peek->known && (status = view_clock_check(&runs[0], peek->tf.r))))) ||
-	    (status = trace_check_window("report", &a.since, &a.until, peek)) ||
-	    (status = series_select(&series, &a.since, &a.until)))
+	    (status = trace_check_window("report", &a->since, &a->until, peek)) ||
+	    (status = series_select(&series, &a->since, &a->until)))
 		goto cleanup;
 	status = 1;
-	out.f = stdout;
-	if (a.out_path && !(out.f = output_cap_stream(fopen(a.out_path, "we"), "report"))) {
-		fprintf(stderr, "ebrec report: cannot create %s: %m\n", a.out_path);
-		goto cleanup;
+	if (!out->f) {
+		out->f = stdout;
+		if (a->out_path &&
+		    !(out->f = output_cap_stream(fopen(a->out_path, "we"), "report"))) {
+			fprintf(stderr, "ebrec report: cannot create %s: %m\n", a->out_path);
+			goto cleanup;
+		}
 	}
-	out.format = a.format;
-	out.tf = &series.view;
-	json_init(&out.json, out.f);
-	status = run_views(&out, runs, nruns, summary, &a, &series);
-	if (out.failed)
+	if (lead && *lead) {
+		fputs(*lead, out->f);
+		*lead = NULL;
+	}
+	if (host && a->format == FORMAT_TEXT)
+		host_heading(out->f, host);
+	if (host && a->format == FORMAT_TEXT && (summary || a->by_host)) {
+		kept = out->f;
+		if (!(out->f = membuf_open(&host->text))) {
+			fprintf(stderr, "ebrec report: %s\n", trace_file_nomem());
+			out->f = kept;
+			goto cleanup;
+		}
+	}
+	out->format = a->format;
+	out->tf = &series.view;
+	json_init(&out->json, out->f);
+	status = run_views(out, runs, nruns, summary, a, &series, host);
+	if (kept) {
+		if (fflush(out->f) || ferror(out->f)) {
+			fprintf(stderr, "ebrec report: %s\n", trace_file_nomem());
+			status = 1;
+		}
+		fclose(out->f);
+		out->f = kept;
+		if (host->text.len && summary)
+			fwrite(host->text.data, 1, host->text.len, out->f);
+	}
+	if (out->failed)
 		status = 1;
-	if (fflush(out.f) != 0 || ferror(out.f)) {
+	if (fflush(out->f) != 0 || ferror(out->f)) {
 		fprintf(stderr, "ebrec report: writing the report failed: %m\n");
 		status = 1;
 	}
 	if (series_warn(&series))
 		status = 1;
 	if (series.view.r && ebr_reader_meta(series.view.r, "redact.kinds") &&
-	    out.format != FORMAT_JSON) {
+	    out->format != FORMAT_JSON) {
 		char safe[128];
 
 		/* on stderr: stdout may be folded stacks or a bcc tool's exact columns */
@@ -523,9 +567,77 @@ cleanup:
 		if (runs[i].view && runs[i].view->release)
 			runs[i].view->release(&runs[i]);
 	}
+	series_close(&series);
+	return status;
+}
+
+/*
+ * Several hosts: each host's series reported in turn, under a heading in text, as one document
+ * each of JSON's "hosts". The HTML page is one host's.
+ */
+static int report_hosts(struct report_args *a, struct host_set *hs, struct report_out *out)
+{
+	bool json = a->format == FORMAT_JSON, written = false;
+	int status = 0;
+
+	if (a->format == FORMAT_HTML) {
+		fprintf(stderr, "ebrec report: these traces are of %u hosts and the HTML page shows "
+				"one: give each host's files apart (or use text or json)\n", hs->n);
+		return 2;
+	}
+	/* a misspelt view is said once, not once a host */
+	if (a->nrest && !view_find(a->rest[0]))
+		return report_series(a, hs->hosts[0].paths, 1, out, NULL, NULL);
+	if (a->by_host && (!a->nrest || a->format != FORMAT_TEXT ||
+			   (view_find(a->rest[0])->kind != VIEW_LISTING &&
+			    view_find(a->rest[0])->kind != VIEW_TABLE))) {
+		fprintf(stderr, "ebrec report: --by-host makes one text table of a listing's rows "
+				"(execsnoop, opensnoop...); JSON gives each host's document its "
+				"\"host\"\n");
+		return 2;
+	}
+	for (uint32_t i = 0; i < hs->n; i++) {
+		const char *lead = json ? (written ? "," : "{\"hosts\":[")
+					: (written && !a->by_host ? "\n" : "");
+		int one = report_series(a, hs->hosts[i].paths, (int)hs->hosts[i].npaths, out,
+					&hs->hosts[i], &lead);
+
+		written |= !lead;
+		if (one > status)
+			status = one;
+	}
+	if (json && written)
+		fputs("]}\n", out->f);
+	else if (written && !a->nrest && host_compare(out->f, hs))
+		status = 1; /* the stream's failure: said by cmd_report() */
+	else if (written && a->by_host && (fputc('\n', out->f) == EOF || host_table(out->f, hs)))
+		status = 1;
+	return status;
+}
+
+int cmd_report(int argc, char **argv)
+{
+	struct report_args a;
+	struct report_out out = { 0 };
+	struct host_set hosts = { 0 };
+	int status = parse_args(&a, argc, argv);
+
+	if (status) {
+		ebr_free(a.files);
+		return status < 0 ? 0 : status;
+	}
+	status = host_set_split(&hosts, "report", a.files, (size_t)a.nfiles);
+	if (!status && hosts.n > 1)
+		status = report_hosts(&a, &hosts, &out);
+	else if (!status)
+		status = report_series(&a, a.files, a.nfiles, &out, NULL, NULL);
+	if (hosts.n > 1 && out.f && (fflush(out.f) != 0 || ferror(out.f))) {
+		fprintf(stderr, "ebrec report: writing the report failed: %m\n");
+		status = 1;
+	}
 	if (out.f && out.f != stdout)
 		fclose(out.f);
-	series_close(&series);
+	host_set_release(&hosts);
 	ebr_free(a.files);
 	return status;
 }

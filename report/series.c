@@ -131,6 +131,8 @@ static int peek_file(struct series_file *f)
 		if (meta_u64(p.tf.r, "clock.start.realtime_ns"))
 			f->start_real_ns = meta_u64(p.tf.r, "clock.start.realtime_ns");
 		f->end_real_ns = meta_u64(p.tf.r, "clock.end.realtime_ns");
+		f->start_mono_ns = meta_u64(p.tf.r, "clock.start.monotonic_ns");
+		f->end_mono_ns = meta_u64(p.tf.r, "clock.end.monotonic_ns");
 		if (host && !f->host && !(f->host = ebr_strdup(host)))
 			err = EBR_E_NOMEM;
 	}
@@ -147,8 +149,11 @@ static int by_start(const void *a, const void *b)
 	return strcmp(x->path, y->path);
 }
 
-/* Boot times computed from two clock pairs differ by the clocks' reading, never by seconds. */
-#define SAME_BOOT_NS (2 * NS)
+bool series_same_boot(uint64_t a_ns, uint64_t b_ns)
+{
+	return !a_ns || !b_ns ||
+	       (a_ns <= b_ns + SERIES_SAME_BOOT_NS && b_ns <= a_ns + SERIES_SAME_BOOT_NS);
+}
 
 /* One host and one boot: 0, or 2 (said). */
 static int check_one_recording(const struct trace_series *s)
@@ -170,8 +175,7 @@ static int check_one_recording(const struct trace_series *s)
 		}
 		if (f->boot_ns && !b)
 			b = f;
-		else if (f->boot_ns && (f->boot_ns > b->boot_ns + SAME_BOOT_NS ||
-					b->boot_ns > f->boot_ns + SAME_BOOT_NS)) {
+		else if (f->boot_ns && !series_same_boot(f->boot_ns, b->boot_ns)) {
 			fprintf(stderr, "ebrec %s: %s and %s were recorded in different boots of their "
 					"host: their clocks cannot be joined; report them apart\n",
 				s->cmd, text_safe(b->path, p, sizeof(p)),
@@ -193,9 +197,9 @@ static uint64_t mono_of_real(const struct ebr_reader *first, uint64_t real_ns)
 	return start > start_real - real_ns ? start - (start_real - real_ns) : 0;
 }
 
-int series_open(struct trace_series *s, const char *cmd, char *const *paths, size_t npaths)
+/* series_list(); EBR_E_NOMEM is left to the caller to say. */
+static int list_files(struct trace_series *s, const char *cmd, char *const *paths, size_t npaths)
 {
-	char safe[256];
 	int err = 0;
 
 	memset(s, 0, sizeof(*s));
@@ -214,9 +218,38 @@ int series_open(struct trace_series *s, const char *cmd, char *const *paths, siz
 	for (uint32_t i = 0; i < s->nfiles && !err && s->nfiles > 1; i++)
 		if (!s->files[i].named)
 			err = peek_file(&s->files[i]);
+	if (!err)
+		qsort(s->files, s->nfiles, sizeof(*s->files), by_start);
+	return err;
+}
+
+static int say_nomem(const char *cmd, char *const *paths, size_t npaths)
+{
+	char safe[256];
+
+	fprintf(stderr, "ebrec %s: reading %s: %s\n", cmd,
+		text_safe(npaths == 1 ? paths[0] : "the traces", safe, sizeof(safe)),
+		trace_file_nomem());
+	return 1;
+}
+
+int series_list(struct trace_series *s, const char *cmd, char *const *paths, size_t npaths)
+{
+	int err = list_files(s, cmd, paths, npaths);
+
+	/* a named file's boot and clock pairs, which its name does not give */
+	for (uint32_t i = 0; i < s->nfiles && !err && s->nfiles > 1; i++)
+		if (!s->files[i].peeked)
+			err = peek_file(&s->files[i]);
+	return err == EBR_E_NOMEM ? say_nomem(cmd, paths, npaths) : err;
+}
+
+int series_open(struct trace_series *s, const char *cmd, char *const *paths, size_t npaths)
+{
+	int err = list_files(s, cmd, paths, npaths);
+
 	if (err)
 		goto fail;
-	qsort(s->files, s->nfiles, sizeof(*s->files), by_start);
 	err = check_one_recording(s);
 	if (err)
 		return err;
@@ -242,12 +275,7 @@ int series_open(struct trace_series *s, const char *cmd, char *const *paths, siz
 	s->view.r = s->cur.r;
 	return 0;
 fail:
-	if (err != EBR_E_NOMEM)
-		return err;
-	fprintf(stderr, "ebrec %s: reading %s: %s\n", cmd,
-		text_safe(npaths == 1 ? paths[0] : "the traces", safe, sizeof(safe)),
-		trace_file_nomem());
-	return 1;
+	return err == EBR_E_NOMEM ? say_nomem(cmd, paths, npaths) : err;
 }
 
 /*

@@ -27,6 +27,7 @@ struct series_file {
 	char *host;            /* the name's HOST or META host.hostname; NULL if neither */
 	uint64_t boot_ns;      /* META host.boot_time_ns, 0 unknown */
 	uint64_t start_real_ns, end_real_ns; /* 0 unknown */
+	uint64_t start_mono_ns, end_mono_ns; /* their clock pairs' other halves (META), 0 unknown */
 };
 
 struct trace_series {
@@ -44,6 +45,18 @@ struct trace_series {
 	char name[64];
 };
 
+/* Boot times computed from two clock pairs differ by the clocks' reading, never by seconds. */
+#define SERIES_SAME_BOOT_NS 2000000000ull
+/* Whether two META host.boot_time_ns are one boot (or either is unknown, 0). */
+bool series_same_boot(uint64_t a_ns, uint64_t b_ns);
+
+/*
+ * Expands paths (trace files, and the *.ebr files of directories) into s->files, each peeked
+ * when there are several (its host, boot and clock pairs), in time order; nothing is opened
+ * for reading. 0, or the exit status (said): 1 when a file or directory cannot be read, 2 when
+ * a directory holds no trace. series_close() releases it.
+ */
+int series_list(struct trace_series *s, const char *cmd, char *const *paths, size_t npaths);
 /*
  * Expands paths (trace files, and the *.ebr files of directories) into s, in time order, and
  * opens the first. 0, or the exit status (said): 1 when a file or directory cannot be read,
