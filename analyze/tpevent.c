@@ -12,6 +12,7 @@
  */
 #include <errno.h>
 #include <endian.h>
+#include <setjmp.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -510,6 +511,49 @@ static void put_field(unsigned char *buf, uint32_t *end, const struct tp_field *
 	}
 }
 
+/*
+ * libtraceevent prints each %s conversion through a trace_seq of its own, and does not check
+ * that seq's buffer (1.7's print_arg_string() hands a NULL buffer to trace_seq_puts() when
+ * its malloc failed): a fault in tep_print_event() just after an allocation failed (errno
+ * says so) is for want of memory and comes back as -ENOMEM; any other fault is left to crash
+ * as it would, under the handler that was there before, for sanitizers and fuzzers to see.
+ */
+static sigjmp_buf print_escape;
+static volatile sig_atomic_t printing;
+static struct sigaction fault_before;
+
+static void print_fault(int sig)
+{
+	if (printing && errno == ENOMEM) {
+		printing = 0;
+		siglongjmp(print_escape, 1);
+	}
+	sigaction(sig, &fault_before, NULL); /* the faulting access runs again, as before */
+}
+
+/* tep_print_event() of rec into t->seq: 0, or -ENOMEM when memory ran out inside it. */
+static int print_guarded(struct tpevent *t, struct tp_type *tt, struct tep_record *rec)
+{
+	struct sigaction guard = { .sa_handler = print_fault, .sa_flags = SA_NODEFER };
+	int ret = 0;
+
+	sigemptyset(&guard.sa_mask);
+	if (sigaction(SIGSEGV, &guard, &fault_before))
+		return -ENOMEM; /* unguarded, a failed allocation would crash: said as one */
+	errno = 0; /* as in type_load(): how an allocation that failed is known */
+	if (sigsetjmp(print_escape, 0) == 0) {
+		printing = 1;
+		tep_print_event(tt->tep, &t->seq, rec, "%s", TEP_PRINT_INFO);
+		printing = 0;
+		if (t->seq.state == TRACE_SEQ__MEM_ALLOC_FAILED || errno == ENOMEM)
+			ret = -ENOMEM;
+	} else {
+		ret = -ENOMEM;
+	}
+	sigaction(SIGSEGV, &fault_before, NULL);
+	return ret;
+}
+
 /* ev's record rebuilt in t->buf and printed by tt's print fmt into out. 1 or -ENOMEM. */
 static int print_record(struct tpevent *t, struct tp_type *tt, const struct ebr_event *ev,
 			char *out, size_t len)
@@ -517,6 +561,7 @@ static int print_record(struct tpevent *t, struct tp_type *tt, const struct ebr_
 	struct tep_record rec;
 	uint32_t end = tt->fixed;
 	size_t n;
+	int err;
 
 	put_number(t->buf + tt->common_type->offset, 2, (uint64_t)tt->ev->id);
 	if (tt->common_pid_raw >= 0 && (uint32_t)tt->common_pid_raw < ev->nraw)
@@ -529,11 +574,10 @@ static int print_record(struct tpevent *t, struct tp_type *tt, const struct ebr_
 	rec.size = (int)end;
 	rec.data = t->buf;
 	trace_seq_reset(&t->seq);
-	errno = 0; /* as in type_load(): how an allocation that failed is known */
-	tep_print_event(tt->tep, &t->seq, &rec, "%s", TEP_PRINT_INFO);
+	err = print_guarded(t, tt, &rec);
 	memset(t->buf, 0, end); /* zero again for the next event */
-	if (t->seq.state == TRACE_SEQ__MEM_ALLOC_FAILED || errno == ENOMEM)
-		return -ENOMEM;
+	if (err)
+		return err;
 	n = t->seq.len < len ? t->seq.len : len - 1;
 	memcpy(out, t->seq.buffer, n);
 	out[n] = 0;

@@ -29,9 +29,10 @@ COMMANDS = [
     ["info", "format-1.0/trace.ebr"],
     ["dump", "format-1.1/trace.ebr", "--json"],
     ["verify", "format-1.0/trace.ebr"],
-    # the probes' own machinery; not their tracepoints' print formats, whose printer
-    # (libtraceevent) does not check all of its allocations
+    # the probes' own machinery, and their tracepoints' print formats (libtraceevent, whose
+    # printer does not check every allocation: analyze/tpevent.c guards it)
     ["script", "format-1.4/trace.ebr", "-e", "u*"],
+    ["script", "format-1.4/trace.ebr"],
     ["script", "format-1.4/trace.ebr", "--format", "json", "-e", "u*"],
     ["report", "format-1.4/trace.ebr"],
     ["diff", "format-1.2/trace.ebr", "format-1.2/trace.ebr"],
