@@ -118,11 +118,11 @@ def test_redact_all_leaves_no_original_anywhere(scene, out_dir):
     assert len(remote) == 1 and remote == local and remote.pop().startswith("10.")
 
     info = ebrec("info", red).stdout
-    assert "redacted:  paths,args,comm,net,host,users,symbols (ebrec redact" in info
+    assert "redacted:  paths,args,comm,net,host,users,symbols,probe-strings (ebrec redact" in info
     r = ebrec("report", red, "execsnoop")
-    assert "this trace was redacted (paths,args,comm,net,host,users,symbols)" in r.stderr
+    assert "this trace was redacted (paths,args,comm,net,host,users,symbols,probe-strings)" in r.stderr
     doc = json.loads(ebrec("report", red, "execsnoop", "--format", "json").stdout)
-    assert doc["redacted"] == "paths,args,comm,net,host,users,symbols"
+    assert doc["redacted"] == "paths,args,comm,net,host,users,symbols,probe-strings"
 
 
 def test_redact_keys_options_and_refusals(scene, out_dir, tmp_path):
