@@ -496,7 +496,8 @@ uint64_t redactor_uid(const struct redactor *rd, uint64_t uid)
 
 /*
  * Where a uprobe's, uretprobe's or USDT probe's name has its binary's path: *path_at, *path_len,
- * and what follows (":FUNC", ":PROVIDER:NAME") from *rest_at. false for any other name.
+ * and what follows (":FUNC", ":PROVIDER:NAME") from *rest_at; a name short of its colons is all
+ * path after its prefix. false for any other name.
  */
 static bool probe_name_parts(const char *name, size_t *path_at, size_t *path_len,
 			     size_t *rest_at)
@@ -510,11 +511,10 @@ static bool probe_name_parts(const char *name, size_t *path_at, size_t *path_len
 		tail = 2;
 	else
 		return false;
-	for (unsigned i = 0; i < tail; i++) {
+	for (unsigned i = 0; i < tail && end; i++)
 		end = memrchr(colon + 1, ':', (size_t)(end - colon - 1));
-		if (!end)
-			return false;
-	}
+	if (!end)
+		end = colon + strlen(colon);
 	*path_at = (size_t)(colon + 1 - name);
 	*path_len = (size_t)(end - colon - 1);
 	*rest_at = (size_t)(end - name);
