@@ -101,3 +101,11 @@ def test_the_recorder_says_when_memory_runs_out(live, tmp_path):
         assert lines and any(w in lines[-1] for w in OOM_WORDS), (where, p.stderr[-500:])
         said += 1
     assert said, "no failing allocation was said: the test did not reach the recorder's paths"
+
+
+def test_redact_with_every_allocation_failing_in_turn(tmp_path):
+    """redact of the generic probes' events, to a file of its own (not under samples/), the
+    writer's compression tables included: zstd's failing allocation is memory, no bad input."""
+    out = str(tmp_path / "redacted.out")
+    every_allocation_failing_in_turn(["redact", "format-1.4/trace.ebr", "-o", out, "-f", "--all"],
+                                     tmp_path)
