@@ -23,6 +23,7 @@
 #include <traceevent/event-parse.h>
 #include <traceevent/trace-seq.h>
 #include "analyze/tpevent.h"
+#include "format/mem.h"
 
 #define TP_RAW_MAX 8192                 /* fixed fields of a record: PERF_MAX_TRACE_SIZE */
 #define TP_ROOM (2 * 0x10000 + TP_RAW_MAX + 16) /* a 16-bit offset and a 16-bit length */
@@ -61,17 +62,22 @@ struct tpevent {
 
 int tpevent_new(struct tpevent **out)
 {
-	struct tpevent *t = calloc(1, sizeof(*t));
+	struct tpevent *t = ebr_calloc(1, sizeof(*t));
 
 	*out = NULL;
 	if (!t)
 		return -ENOMEM;
-	t->buf = calloc(1, TP_ROOM);
+	t->buf = ebr_calloc(1, TP_ROOM);
 	if (!t->buf) {
-		free(t);
+		ebr_free(t);
 		return -ENOMEM;
 	}
 	trace_seq_init(&t->seq);
+	if (t->seq.state != TRACE_SEQ__GOOD) { /* its buffer could not be allocated */
+		ebr_free(t->buf);
+		ebr_free(t);
+		return -ENOMEM;
+	}
 	/* libtraceevent says what it cannot parse on stderr; analyze/ prints nothing */
 	tep_set_loglevel(TEP_LOG_NONE);
 	*out = t;
@@ -80,7 +86,7 @@ int tpevent_new(struct tpevent **out)
 
 static void type_release(struct tp_type *tt)
 {
-	free(tt->fields);
+	ebr_free(tt->fields);
 	if (tt->tep)
 		tep_free(tt->tep);
 	memset(tt, 0, sizeof(*tt));
@@ -92,10 +98,10 @@ void tpevent_free(struct tpevent *t)
 		return;
 	for (uint32_t i = 0; i < t->ntypes; i++)
 		type_release(&t->types[i]);
-	free(t->types);
-	free(t->buf);
+	ebr_free(t->types);
+	ebr_free(t->buf);
 	trace_seq_destroy(&t->seq);
-	free(t);
+	ebr_free(t);
 }
 
 /* ------------------------------------------------------------ what libtraceevent may see */
@@ -250,7 +256,7 @@ static int map_fields(struct tp_type *tt, const struct ebr_reader *r, uint32_t t
 	ebr_reader_type_at(r, ti, &id, &tname, &nf);
 	for (const struct tep_format_field *f = tt->ev->format.fields; f; f = f->next)
 		n++;
-	tt->fields = calloc(n ? n : 1, sizeof(*tt->fields));
+	tt->fields = ebr_calloc(n ? n : 1, sizeof(*tt->fields));
 	if (!tt->fields)
 		return -ENOMEM;
 	tt->common_pid_raw = -1;
@@ -593,7 +599,7 @@ int tpevent_print(struct tpevent *t, const struct ebr_reader *r, uint32_t ti,
 	if (!t->types) {
 		uint32_t n = ebr_reader_type_count(r);
 
-		t->types = calloc(n ? n : 1, sizeof(*t->types));
+		t->types = ebr_calloc(n ? n : 1, sizeof(*t->types));
 		if (!t->types)
 			return -ENOMEM;
 		t->ntypes = n;
