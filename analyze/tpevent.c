@@ -12,6 +12,7 @@
  */
 #include <errno.h>
 #include <endian.h>
+#include <setjmp.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,6 +23,7 @@
 #include <traceevent/event-parse.h>
 #include <traceevent/trace-seq.h>
 #include "analyze/tpevent.h"
+#include "format/mem.h"
 
 #define TP_RAW_MAX 8192                 /* fixed fields of a record: PERF_MAX_TRACE_SIZE */
 #define TP_ROOM (2 * 0x10000 + TP_RAW_MAX + 16) /* a 16-bit offset and a 16-bit length */
@@ -60,17 +62,22 @@ struct tpevent {
 
 int tpevent_new(struct tpevent **out)
 {
-	struct tpevent *t = calloc(1, sizeof(*t));
+	struct tpevent *t = ebr_calloc(1, sizeof(*t));
 
 	*out = NULL;
 	if (!t)
 		return -ENOMEM;
-	t->buf = calloc(1, TP_ROOM);
+	t->buf = ebr_calloc(1, TP_ROOM);
 	if (!t->buf) {
-		free(t);
+		ebr_free(t);
 		return -ENOMEM;
 	}
 	trace_seq_init(&t->seq);
+	if (t->seq.state != TRACE_SEQ__GOOD) { /* its buffer could not be allocated */
+		ebr_free(t->buf);
+		ebr_free(t);
+		return -ENOMEM;
+	}
 	/* libtraceevent says what it cannot parse on stderr; analyze/ prints nothing */
 	tep_set_loglevel(TEP_LOG_NONE);
 	*out = t;
@@ -79,7 +86,7 @@ int tpevent_new(struct tpevent **out)
 
 static void type_release(struct tp_type *tt)
 {
-	free(tt->fields);
+	ebr_free(tt->fields);
 	if (tt->tep)
 		tep_free(tt->tep);
 	memset(tt, 0, sizeof(*tt));
@@ -91,10 +98,10 @@ void tpevent_free(struct tpevent *t)
 		return;
 	for (uint32_t i = 0; i < t->ntypes; i++)
 		type_release(&t->types[i]);
-	free(t->types);
-	free(t->buf);
+	ebr_free(t->types);
+	ebr_free(t->buf);
 	trace_seq_destroy(&t->seq);
-	free(t);
+	ebr_free(t);
 }
 
 /* ------------------------------------------------------------ what libtraceevent may see */
@@ -249,7 +256,7 @@ static int map_fields(struct tp_type *tt, const struct ebr_reader *r, uint32_t t
 	ebr_reader_type_at(r, ti, &id, &tname, &nf);
 	for (const struct tep_format_field *f = tt->ev->format.fields; f; f = f->next)
 		n++;
-	tt->fields = calloc(n ? n : 1, sizeof(*tt->fields));
+	tt->fields = ebr_calloc(n ? n : 1, sizeof(*tt->fields));
 	if (!tt->fields)
 		return -ENOMEM;
 	tt->common_pid_raw = -1;
@@ -510,6 +517,49 @@ static void put_field(unsigned char *buf, uint32_t *end, const struct tp_field *
 	}
 }
 
+/*
+ * libtraceevent prints each %s conversion through a trace_seq of its own, and does not check
+ * that seq's buffer (1.7's print_arg_string() hands a NULL buffer to trace_seq_puts() when
+ * its malloc failed): a fault in tep_print_event() just after an allocation failed (errno
+ * says so) is for want of memory and comes back as -ENOMEM; any other fault is left to crash
+ * as it would, under the handler that was there before, for sanitizers and fuzzers to see.
+ */
+static sigjmp_buf print_escape;
+static volatile sig_atomic_t printing;
+static struct sigaction fault_before;
+
+static void print_fault(int sig)
+{
+	if (printing && errno == ENOMEM) {
+		printing = 0;
+		siglongjmp(print_escape, 1);
+	}
+	sigaction(sig, &fault_before, NULL); /* the faulting access runs again, as before */
+}
+
+/* tep_print_event() of rec into t->seq: 0, or -ENOMEM when memory ran out inside it. */
+static int print_guarded(struct tpevent *t, struct tp_type *tt, struct tep_record *rec)
+{
+	struct sigaction guard = { .sa_handler = print_fault, .sa_flags = SA_NODEFER };
+	int ret = 0;
+
+	sigemptyset(&guard.sa_mask);
+	if (sigaction(SIGSEGV, &guard, &fault_before))
+		return -ENOMEM; /* unguarded, a failed allocation would crash: said as one */
+	errno = 0; /* as in type_load(): how an allocation that failed is known */
+	if (sigsetjmp(print_escape, 0) == 0) {
+		printing = 1;
+		tep_print_event(tt->tep, &t->seq, rec, "%s", TEP_PRINT_INFO);
+		printing = 0;
+		if (t->seq.state == TRACE_SEQ__MEM_ALLOC_FAILED || errno == ENOMEM)
+			ret = -ENOMEM;
+	} else {
+		ret = -ENOMEM;
+	}
+	sigaction(SIGSEGV, &fault_before, NULL);
+	return ret;
+}
+
 /* ev's record rebuilt in t->buf and printed by tt's print fmt into out. 1 or -ENOMEM. */
 static int print_record(struct tpevent *t, struct tp_type *tt, const struct ebr_event *ev,
 			char *out, size_t len)
@@ -517,6 +567,7 @@ static int print_record(struct tpevent *t, struct tp_type *tt, const struct ebr_
 	struct tep_record rec;
 	uint32_t end = tt->fixed;
 	size_t n;
+	int err;
 
 	put_number(t->buf + tt->common_type->offset, 2, (uint64_t)tt->ev->id);
 	if (tt->common_pid_raw >= 0 && (uint32_t)tt->common_pid_raw < ev->nraw)
@@ -529,11 +580,10 @@ static int print_record(struct tpevent *t, struct tp_type *tt, const struct ebr_
 	rec.size = (int)end;
 	rec.data = t->buf;
 	trace_seq_reset(&t->seq);
-	errno = 0; /* as in type_load(): how an allocation that failed is known */
-	tep_print_event(tt->tep, &t->seq, &rec, "%s", TEP_PRINT_INFO);
+	err = print_guarded(t, tt, &rec);
 	memset(t->buf, 0, end); /* zero again for the next event */
-	if (t->seq.state == TRACE_SEQ__MEM_ALLOC_FAILED || errno == ENOMEM)
-		return -ENOMEM;
+	if (err)
+		return err;
 	n = t->seq.len < len ? t->seq.len : len - 1;
 	memcpy(out, t->seq.buffer, n);
 	out[n] = 0;
@@ -549,7 +599,7 @@ int tpevent_print(struct tpevent *t, const struct ebr_reader *r, uint32_t ti,
 	if (!t->types) {
 		uint32_t n = ebr_reader_type_count(r);
 
-		t->types = calloc(n ? n : 1, sizeof(*t->types));
+		t->types = ebr_calloc(n ? n : 1, sizeof(*t->types));
 		if (!t->types)
 			return -ENOMEM;
 		t->ntypes = n;

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <zstd.h>
+#include <zstd_errors.h>
 #include "intern.h"
 #include "layout.h"
 #include "format/mem.h"
@@ -106,8 +107,10 @@ static int write_block(struct ebr_writer *w, uint16_t type, const struct wbuf *p
 		if (wbuf_reserve(&w->zbuf, bound))
 			return writer_fail(w, EBR_E_NOMEM);
 		n = ZSTD_compressCCtx(w->zctx, w->zbuf.p, bound, payload->p, payload->len, w->level);
+		/* zstd allocates its tables at the first block: that failing is no bad input */
 		if (ZSTD_isError(n))
-			return writer_fail(w, EBR_E_ZSTD);
+			return writer_fail(w, ZSTD_getErrorCode(n) == ZSTD_error_memory_allocation
+						      ? EBR_E_NOMEM : EBR_E_ZSTD);
 		if (n < payload->len) {
 			stored = w->zbuf.p;
 			stored_len = n;

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/random.h>
+#include "analyze/probes.h"
 #include "format/array_size.h"
 #include "report/commands.h"
 #include "redact/redact.h"
@@ -29,7 +30,7 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"usage: ebrec redact IN -o OUT [--paths] [--args] [--comm] [--net] [--host] [--users]\n"
-		"                    [--symbols] [--all] [--key-file FILE] [-f] [--max-memory MIB]\n"
+		"                    [--symbols] [--probe-strings] [--all] [--key-file FILE] [-f] [--max-memory MIB]\n"
 		"\nA copy of IN fit to share: every string of the chosen kinds becomes a keyed\n"
 		"pseudonym (HMAC-SHA-256), the same one wherever it appears, so joins still work.\n"
 		"  -o OUT      the redacted copy (created 0600)\n"
@@ -41,7 +42,11 @@ static void usage(FILE *f)
 		"  --host      the host name\n"
 		"  --users     user ids (root kept) and user names in /home/NAME, /run/user/UID\n"
 		"  --symbols   function names, build-ids, kernel modules and their symbols (the\n"
-		"              kernel image's own symbols are public: kept)\n"
+		"              kernel image's own symbols are public: kept), a uprobe's function,\n"
+		"              a USDT probe's provider and name\n"
+		"  --probe-strings  the strings of generic probes (tracepoint:, uprobe:, usdt:)\n"
+		"              that are no path and no process name: __data_loc strings, --str\n"
+		"              strings (their numbers are kept)\n"
 		"  --all       all of them\n"
 		"  --key-file  derive the key from FILE, for the same pseudonyms across traces\n"
 		"              (default: a random key, never stored: nobody can reverse them)\n"
@@ -65,6 +70,7 @@ static int parse_args(struct redact_args *a, int argc, char **argv)
 		{ "host", no_argument, NULL, REDACT_HOST },
 		{ "users", no_argument, NULL, REDACT_USERS },
 		{ "symbols", no_argument, NULL, REDACT_SYMBOLS },
+		{ "probe-strings", no_argument, NULL, REDACT_PROBE_STRINGS },
 		{ "all", no_argument, NULL, 'a' },
 		{ "key-file", required_argument, NULL, 'k' },
 		{ "max-memory", required_argument, NULL, 'm' },
@@ -95,12 +101,12 @@ static int parse_args(struct redact_args *a, int argc, char **argv)
 		a->in = argv[optind++];
 	if (!a->in || !a->out || optind < argc) {
 		fprintf(stderr, "usage: ebrec redact IN -o OUT --paths|--args|--comm|--net|--host|"
-				"--users|--symbols|--all (see 'ebrec redact --help')\n");
+				"--users|--symbols|--probe-strings|--all (see 'ebrec redact --help')\n");
 		return 2;
 	}
 	if (!a->kinds) {
 		fprintf(stderr, "ebrec redact: say what to redact: --paths, --args, --comm, --net, "
-				"--host, --users, --symbols or --all\n");
+				"--host, --users, --symbols, --probe-strings or --all\n");
 		return 2;
 	}
 	return trace_file_budget("redact", a->max_memory);
@@ -153,7 +159,8 @@ static int meta_kind(const char *key)
 		"clock.", "ebrec.", "family.", "probe.", "dev.", "profile.", "offcpu.", "symbols.",
 		"record.families", "record.pid_filter", "record.buffer_size", "record.max_reorder_ns",
 		"record.malformed_records", "host.kernel", "host.machine", "host.ncpus",
-		"host.page_size", "host.boot_time_ns", "host.long_size", "format.",
+		"host.page_size", "host.boot_time_ns", "host.long_size",
+		"format.", /* a tracepoint's format file: the kernel's text, needed to print it */
 	};
 
 	if (!strcmp(key, "host.hostname"))
@@ -167,132 +174,123 @@ static int meta_kind(const char *key)
 }
 
 /*
- * The types the input describes (its generic probes), as the output's schema describes them
- * again: their events are copied with their strings redacted by field name, as those of the
- * compiled-in types are. Names are the reader's, borrowed until it closes.
+ * The types the trace describes, one per generic probe (FORMAT.md "Types described by the
+ * file"), by schema entry: their definitions as read (id: the file's) and as written (ids
+ * EBR_DYN_TYPE_BASE up, the probes' names redacted). Described types of other names are
+ * not a probe this ebrec knows: left out, as unknown types are.
  */
 struct described {
-	struct ebr_event_def *defs;
-	struct ebr_field_def *fields;
+	int32_t *index;            /* by schema entry: the described type's index, or -1 */
+	uint32_t nentries;
+	struct ebr_event_def *in, *out;
 	uint32_t n;
-	int32_t *by_index; /* schema index -> defs index, -1, or DESCRIBED_LEFT_OUT */
-	uint32_t ntypes;
-	uint64_t left_out; /* events of the types left out */
 };
 
-#define DESCRIBED_LEFT_OUT (-2)
-
-/* a uprobe's, uretprobe's or USDT probe's type is named after its binary's path */
-static bool named_by_path(const char *name)
+static void described_release(struct described *d)
 {
-	return !strncmp(name, "uprobe:", 7) || !strncmp(name, "uretprobe:", 10) ||
-	       !strncmp(name, "usdt:", 5);
+	for (uint32_t k = 0; k < d->n; k++) {
+		ebr_free((void *)d->in[k].fields);
+		ebr_free((void *)d->out[k].name);
+	}
+	ebr_free(d->index);
+	ebr_free(d->in);
+	ebr_free(d->out);
+	memset(d, 0, sizeof(*d));
 }
 
-/*
- * paths: the paths are redacted, and the types named by a binary's path are left out (the
- * format's schema and META probe.<id> name them as they are).
- */
-static int described_init(struct described *d, const struct ebr_reader *r, bool paths)
+/* r's described types, names and fields borrowed from r. 0 or EBR_E_NOMEM. */
+static int described_load(struct described *d, const struct ebr_reader *r)
 {
-	uint32_t nfields = 0, used = 0;
+	uint32_t n = ebr_reader_type_count(r);
 
-	memset(d, 0, sizeof(*d));
-	d->ntypes = ebr_reader_type_count(r);
-	d->by_index = ebr_calloc(d->ntypes ? d->ntypes : 1, sizeof(*d->by_index));
-	if (!d->by_index)
+	d->index = ebr_malloc((n ? n : 1) * sizeof(*d->index));
+	d->in = ebr_calloc(n ? n : 1, sizeof(*d->in));
+	d->out = ebr_calloc(n ? n : 1, sizeof(*d->out));
+	if (!d->index || !d->in || !d->out)
 		return EBR_E_NOMEM;
-	for (uint32_t i = 0; i < d->ntypes; i++) {
+	d->nentries = n;
+	for (uint32_t i = 0; i < n; i++) {
+		struct ebr_event_def *def = &d->in[d->n];
+		struct ebr_field_def *fields;
 		uint32_t id, nf;
 		const char *name;
 
-		d->by_index[i] = -1;
-		if (!ebr_reader_type_at(r, i, &id, &name, &nf) && id >= EBR_DYN_TYPE_BASE) {
-			if (paths && named_by_path(name)) {
-				d->by_index[i] = DESCRIBED_LEFT_OUT;
-				continue;
-			}
-			d->n++;
-			nfields += nf;
-		}
-	}
-	d->defs = ebr_calloc(d->n ? d->n : 1, sizeof(*d->defs));
-	d->fields = ebr_calloc(nfields ? nfields : 1, sizeof(*d->fields));
-	if (!d->defs || !d->fields)
-		return EBR_E_NOMEM;
-	d->n = 0;
-	for (uint32_t i = 0; i < d->ntypes; i++) {
-		struct ebr_event_def *def = &d->defs[d->n];
-		uint32_t id, nf;
-		const char *name;
-
+		d->index[i] = -1;
 		if (ebr_reader_type_at(r, i, &id, &name, &nf) || id < EBR_DYN_TYPE_BASE ||
-		    d->by_index[i] == DESCRIBED_LEFT_OUT)
+		    !probe_name_generic(name) || nf > EBR_MAX_FIELDS)
 			continue;
-		def->name = name;
-		def->desc = "";
-		def->nfields = nf;
-		def->fields = &d->fields[used];
-		for (uint32_t f = 0; f < nf; f++) {
-			d->fields[used + f].desc = "";
-			if (ebr_reader_type_field(r, i, f, &d->fields[used + f].name,
-						  &d->fields[used + f].kind))
-				return EBR_E_INVALID;
-		}
-		used += nf;
-		d->by_index[i] = (int32_t)d->n++;
+		fields = ebr_calloc(nf ? nf : 1, sizeof(*fields));
+		if (!fields)
+			return EBR_E_NOMEM;
+		*def = (struct ebr_event_def){ .id = id, .name = name, .nfields = nf,
+					       .fields = fields };
+		for (uint32_t f = 0; f < nf; f++)
+			ebr_reader_type_field(r, i, f, &fields[f].name, &fields[f].kind);
+		d->index[i] = (int32_t)d->n++;
 	}
 	return 0;
 }
 
-static void described_release(struct described *d)
+/* Pass two's definitions: the probes' names redacted. 0 or EBR_E_NOMEM. */
+static int described_rename(struct described *d, struct redactor *rd)
 {
-	ebr_free(d->defs);
-	ebr_free(d->fields);
-	ebr_free(d->by_index);
+	for (uint32_t k = 0; k < d->n; k++) {
+		size_t n;
+		int err = redact_probe_name(rd, d->in[k].name, &n);
+
+		d->out[k] = d->in[k];
+		d->out[k].name = NULL;
+		if (err || !(d->out[k].name = ebr_strdup(rd->out)))
+			return EBR_E_NOMEM;
+	}
+	return 0;
 }
 
 /*
- * An event's definition, compiled-in or described, and the type the writer knows it by; NULL
- * for a type left out (counted in d->left_out) or unknown.
+ * ev's definition, its values in that definition's order (*vals) and the type it is written
+ * as (*type); NULL for a type this ebrec does not know.
  */
-static const struct ebr_event_def *event_def(struct described *d, const struct ebr_reader *r,
-					     const struct ebr_event *ev, uint32_t *type)
+static const struct ebr_event_def *event_def(const struct described *d,
+					     const struct ebr_reader *r, const struct ebr_event *ev,
+					     const struct ebr_value **vals, uint32_t *type)
 {
 	const struct ebr_event_def *def = ebr_event_def(ev->type);
 	int ti;
 
+	*vals = ev->v;
 	*type = ev->type;
 	if (def)
 		return def;
 	ti = ebr_reader_type_index(r, ev->file_type);
-	if (ti >= 0 && (uint32_t)ti < d->ntypes && d->by_index[ti] == DESCRIBED_LEFT_OUT)
-		d->left_out++;
-	if (ti < 0 || (uint32_t)ti >= d->ntypes || d->by_index[ti] < 0)
+	if (ti < 0 || (uint32_t)ti >= d->nentries || d->index[ti] < 0 ||
+	    d->in[d->index[ti]].nfields != ev->nraw)
 		return NULL;
-	*type = EBR_DYN_TYPE_BASE + (uint32_t)d->by_index[ti];
-	return &d->defs[d->by_index[ti]];
+	*vals = ev->raw;
+	*type = EBR_DYN_TYPE_BASE + (uint32_t)d->index[ti];
+	return &d->in[d->index[ti]];
 }
 
-/* Pass one: every token of a chosen kind, from every event and from META. */
-static int learn(struct redactor *rd, struct trace_file *in, struct described *d,
+/* Pass one: every token of a chosen kind, from every event, the probes' names and META. */
+static int learn(struct redactor *rd, const struct described *d, struct trace_file *in,
 		 uint64_t *unknown)
 {
 	const struct ebr_event *ev;
 	int ret, err = 0;
 
+	for (uint32_t k = 0; k < d->n && !err; k++)
+		err = redact_probe_name_learn(rd, d->in[k].name);
 	while (!err && (ret = ebr_reader_next(in->r, &ev)) > 0) {
+		const struct ebr_value *vals;
 		uint32_t type;
-		uint64_t left_out = d->left_out;
-		const struct ebr_event_def *def = event_def(d, in->r, ev, &type);
+		const struct ebr_event_def *def = event_def(d, in->r, ev, &vals, &type);
 
 		if (!def) {
-			*unknown += d->left_out == left_out;
+			(*unknown)++;
 			continue;
 		}
 		for (uint32_t f = 0; f < def->nfields && !err; f++) {
-			unsigned kind = redact_field_kind(def, f, ev->v);
-			const struct ebr_value *v = &ev->v[f];
+			unsigned kind = redact_field_kind(def, f, vals);
+			const struct ebr_value *v = &vals[f];
 
 			if (def->fields[f].kind == EBR_KIND_BYTES && kind == REDACT_SYMBOLS) {
 				continue; /* a build-id: bytes, not names */
@@ -301,7 +299,8 @@ static int learn(struct redactor *rd, struct trace_file *in, struct described *d
 					err = redactor_learn_addr(rd, (const unsigned char *)v->s,
 								  v->len);
 			} else if (def->fields[f].kind == EBR_KIND_STR ||
-				   def->fields[f].kind == EBR_KIND_BYTES) {
+				   (def->fields[f].kind == EBR_KIND_BYTES &&
+				    def->id < EBR_DYN_TYPE_BASE)) {
 				err = redactor_learn(rd, kind, v->s, v->len);
 			}
 		}
@@ -333,9 +332,12 @@ static int write_meta(struct redactor *rd, const struct ebr_reader *r, struct eb
 		ebr_reader_meta_at(r, i, &k, &v);
 		if (!strncmp(k, "redact.", 7))
 			continue; /* a trace redacted again: the union is written below */
-		/* the name of a probe whose type is left out (described_init) */
-		if ((rd->kinds & REDACT_PATHS) && !strncmp(k, "probe.", 6) && named_by_path(v))
+		if (!strncmp(k, "probe.", 6) && probe_name_generic(v)) {
+			/* a generic probe's name: the name its type is written under */
+			err = redact_probe_name(rd, v, &n);
+			err = err ?: ebr_writer_meta(w, k, rd->out);
 			continue;
+		}
 		if (meta_kind(k) == META_VERBATIM) {
 			err = ebr_writer_meta(w, k, v);
 			continue;
@@ -349,8 +351,11 @@ static int write_meta(struct redactor *rd, const struct ebr_reader *r, struct eb
 	return err;
 }
 
-/* One event with its strings, addresses and user ids rewritten. */
-static int write_event(struct redactor *rd, const struct ebr_event *ev,
+/*
+ * One event (values in, of definition def, written as type) with its strings, addresses and
+ * user ids rewritten. A generic probe's arrays of numbers (bytes) are kept as they are.
+ */
+static int write_event(struct redactor *rd, const struct ebr_event *ev, const struct ebr_value *in,
 		       const struct ebr_event_def *def, uint32_t type, struct ebr_writer *w)
 {
 	struct ebr_value vals[EBR_MAX_FIELDS];
@@ -359,12 +364,14 @@ static int write_event(struct redactor *rd, const struct ebr_event *ev,
 	int err = 0;
 
 	for (uint32_t f = 0; f < def->nfields && !err; f++) {
-		unsigned kind = redact_field_kind(def, f, ev->v);
+		unsigned kind = redact_field_kind(def, f, in);
 		enum ebr_kind k = def->fields[f].kind;
 		size_t n;
 
-		vals[f] = ev->v[f];
-		if (k == EBR_KIND_BYTES && kind == REDACT_SYMBOLS) {
+		vals[f] = in[f];
+		if (k == EBR_KIND_BYTES && def->id >= EBR_DYN_TYPE_BASE) {
+			continue;
+		} else if (k == EBR_KIND_BYTES && kind == REDACT_SYMBOLS) {
 			if ((rd->kinds & REDACT_SYMBOLS) && vals[f].len) {
 				if (!(owned[f] = ebr_malloc(vals[f].len)))
 					err = EBR_E_NOMEM;
@@ -380,8 +387,7 @@ static int write_event(struct redactor *rd, const struct ebr_event *ev,
 				redactor_addr(rd, addrs[f], vals[f].len);
 				vals[f].s = (const char *)addrs[f];
 			}
-		} else if (k == EBR_KIND_STR || (k == EBR_KIND_BYTES && kind)) {
-			/* a probe's array of no known kind (numbers, a struct) is not text */
+		} else if (k == EBR_KIND_STR || k == EBR_KIND_BYTES) {
 			err = redactor_rewrite(rd, kind, vals[f].s, vals[f].len, &n);
 			if (!err && !(owned[f] = ebr_malloc(n + 1)))
 				err = EBR_E_NOMEM;
@@ -425,7 +431,7 @@ int cmd_redact(int argc, char **argv)
 	struct ebr_sink sink;
 	unsigned char key[SHA256_BYTES];
 	const struct ebr_event *ev;
-	uint64_t unknown = 0, written = 0, left_out = 0;
+	uint64_t unknown = 0, written = 0;
 	bool complete = false;
 	char safe[256];
 	int status = parse_args(&a, argc, argv), fd = -1, err, ret = 0;
@@ -446,9 +452,9 @@ int cmd_redact(int argc, char **argv)
 	explicit_bzero(key, sizeof(key));
 	if (trace_file_open(&learn_tf, "redact", a.in))
 		goto cleanup;
-	err = described_init(&described, learn_tf.r, a.kinds & REDACT_PATHS);
-	err = err ?: learn(&rd, &learn_tf, &described, &unknown);
-	left_out = described.left_out;
+	err = described_load(&described, learn_tf.r);
+	err = err ?: learn(&rd, &described, &learn_tf, &unknown);
+	err = err ?: described_rename(&described, &rd);
 	if (err) {
 		fprintf(stderr, "ebrec redact: reading %s failed: %s\n",
 			text_safe(a.in, safe, sizeof(safe)), trace_file_strerror(err));
@@ -457,18 +463,19 @@ int cmd_redact(int argc, char **argv)
 	if (trace_file_open(&in, "redact", a.in) || (fd = open_output(&a)) < 0)
 		goto cleanup;
 	ebr_sink_fd(&sink, &fd);
-	wopts.dyn_types = described.defs;
+	wopts.dyn_types = described.out;
 	wopts.ndyn_types = described.n;
 	err = ebr_writer_new(&w, &sink, &wopts);
 	err = err ?: write_meta(&rd, learn_tf.r, w);
 	while (!err && (ret = ebr_reader_next(in.r, &ev)) > 0) {
+		const struct ebr_value *vals;
 		uint32_t type;
-		const struct ebr_event_def *def = event_def(&described, in.r, ev, &type);
+		const struct ebr_event_def *def = event_def(&described, in.r, ev, &vals, &type);
 
-		/* a type neither this ebrec nor the file describes may hold anything: not copied */
+		/* a type this ebrec does not know may hold anything: it is not copied */
 		if (!def)
 			continue;
-		err = write_event(&rd, ev, def, type, w);
+		err = write_event(&rd, ev, vals, def, type, w);
 		written++;
 	}
 	if (!err && ret < 0)
@@ -493,10 +500,6 @@ int cmd_redact(int argc, char **argv)
 		fprintf(stderr, "ebrec redact: %llu values grew past the format's %u-byte limit "
 				"once their names were replaced, and were cut after the last whole "
 				"name that fits\n", (unsigned long long)rd.cut, EBR_MAX_STRING);
-	if (left_out)
-		fprintf(stderr, "ebrec redact: %llu events of uprobes and USDT probes were left out: "
-				"their probes are named by their binaries' paths, which --paths "
-				"redacts\n", (unsigned long long)left_out);
 	if (unknown)
 		fprintf(stderr, "ebrec redact: %llu events of types this ebrec does not know were "
 				"left out (they could hold anything)\n", (unsigned long long)unknown);

@@ -18,7 +18,7 @@ static const struct {
 } kind_names[] = {
 	{ "paths", REDACT_PATHS }, { "args", REDACT_ARGS }, { "comm", REDACT_COMM },
 	{ "net", REDACT_NET },	   { "host", REDACT_HOST }, { "users", REDACT_USERS },
-	{ "symbols", REDACT_SYMBOLS },
+	{ "symbols", REDACT_SYMBOLS }, { "probe-strings", REDACT_PROBE_STRINGS },
 };
 
 unsigned redact_kind_of(const char *name)
@@ -59,17 +59,61 @@ const char *redact_kinds_text(unsigned kinds, char *buf, size_t len)
 	return buf;
 }
 
+static unsigned field_kind_by_name(const struct ebr_event_def *def, const char *name);
+
+/*
+ * A string of a generic probe's event (a type the trace describes): its comm fields are
+ * names of processes; a string named as the families' are ("filename_str" as "filename") of
+ * that kind; one named for a path or a file, or that starts with '/', a path; any other
+ * (a tracepoint's __data_loc string, a --str string, a USDT argument's) under
+ * --probe-strings. Numbers and arrays of numbers are kept: they are no names.
+ */
+static unsigned probe_string_kind(const struct ebr_event_def *def, uint32_t field,
+				  const struct ebr_value *v)
+{
+	const char *name = def->fields[field].name;
+	size_t n = strlen(name);
+	char base[64];
+	unsigned kind;
+
+	if (def->fields[field].kind != EBR_KIND_STR)
+		return 0;
+	if (n >= 4 && !strcmp(name + n - 4, "comm"))
+		return REDACT_COMM;
+	if (n > 4 && n - 4 < sizeof(base) && !strcmp(name + n - 4, "_str")) {
+		memcpy(base, name, n - 4);
+		base[n - 4] = 0;
+		if ((kind = field_kind_by_name(def, base)))
+			return kind;
+	}
+	if (strstr(name, "path") || strstr(name, "file") || strstr(name, "dir") ||
+	    (v && v[field].s && v[field].s[0] == '/'))
+		return REDACT_PATHS;
+	return REDACT_PROBE_STRINGS;
+}
+
 unsigned redact_field_kind(const struct ebr_event_def *def, uint32_t field,
 			   const struct ebr_value *v)
+{
+	unsigned kind;
+
+	/* the kernel image's own symbols are public: only a module's are someone's */
+	if (def->id == EBR_EV_SYM_KERNEL && v && !(v[EBR_F_SYM_KERNEL_MODULE].s &&
+						   v[EBR_F_SYM_KERNEL_MODULE].s[0]))
+		return 0;
+	kind = field_kind_by_name(def, def->fields[field].name);
+	if (!kind && def->id >= EBR_DYN_TYPE_BASE)
+		kind = probe_string_kind(def, field, v);
+	return kind;
+}
+
+static unsigned field_kind_by_name(const struct ebr_event_def *def, const char *name)
 {
 	static const struct {
 		const char *type, *field; /* type NULL: a field of that name in any type */
 		unsigned kind;
 	} rules[] = {
 		{ NULL, "comm", REDACT_COMM },	      { NULL, "prev_comm", REDACT_COMM },
-		{ NULL, "common_comm", REDACT_COMM }, { NULL, "parent_comm", REDACT_COMM },
-		{ NULL, "child_comm", REDACT_COMM },  { NULL, "pathname", REDACT_PATHS },
-		{ NULL, "oldname", REDACT_PATHS },    { NULL, "newname", REDACT_PATHS },
 		{ NULL, "next_comm", REDACT_COMM },   { NULL, "path", REDACT_PATHS },
 		{ NULL, "filename", REDACT_PATHS },   { NULL, "cwd", REDACT_PATHS },
 		{ NULL, "cgroup", REDACT_PATHS },     { NULL, "file", REDACT_PATHS },
@@ -80,22 +124,6 @@ unsigned redact_field_kind(const struct ebr_event_def *def, uint32_t field,
 		{ "sym.func", "name", REDACT_SYMBOLS }, { "sym.object", "build_id", REDACT_SYMBOLS },
 		{ "sym.kernel", "name", REDACT_SYMBOLS }, { "sym.kernel", "module", REDACT_SYMBOLS },
 	};
-	const char *name = def->fields[field].name;
-	char base[64];
-	size_t len = strlen(name);
-
-	/* a generic probe's F_str is the string its field F points to: of F's kind */
-	if (len > 4 && len - 4 < sizeof(base) && !strcmp(name + len - 4, "_str")) {
-		memcpy(base, name, len - 4);
-		base[len - 4] = '\0';
-		name = base;
-	}
-
-	/* the kernel image's own symbols are public: only a module's are someone's */
-	if (def->id == EBR_EV_SYM_KERNEL && v && !(v[EBR_F_SYM_KERNEL_MODULE].s &&
-						   v[EBR_F_SYM_KERNEL_MODULE].s[0]))
-		return 0;
-
 	for (size_t i = 0; i < ARRAY_SIZE(rules); i++)
 		if (!strcmp(rules[i].field, name) && (!rules[i].type || !strcmp(rules[i].type, def->name)))
 			return rules[i].kind;
@@ -464,4 +492,75 @@ uint64_t redactor_uid(const struct redactor *rd, uint64_t uid)
 		return 0;
 	hmac_sha256(rd->key, sizeof(rd->key), "uid", 4, &uid, sizeof(uid), mac);
 	return 100000 + ((uint32_t)mac[0] << 16 | (uint32_t)mac[1] << 8 | mac[2]) % 900000;
+}
+
+/*
+ * Where a uprobe's, uretprobe's or USDT probe's name has its binary's path: *path_at, *path_len,
+ * and what follows (":FUNC", ":PROVIDER:NAME") from *rest_at; a name short of its colons is all
+ * path after its prefix. false for any other name.
+ */
+static bool probe_name_parts(const char *name, size_t *path_at, size_t *path_len,
+			     size_t *rest_at)
+{
+	const char *colon = strchr(name, ':'), *end = name + strlen(name);
+	unsigned tail; /* names after the path */
+
+	if (!strncmp(name, "uprobe:", 7) || !strncmp(name, "uretprobe:", 10))
+		tail = 1;
+	else if (!strncmp(name, "usdt:", 5))
+		tail = 2;
+	else
+		return false;
+	for (unsigned i = 0; i < tail && end; i++)
+		end = memrchr(colon + 1, ':', (size_t)(end - colon - 1));
+	if (!end)
+		end = colon + strlen(colon);
+	*path_at = (size_t)(colon + 1 - name);
+	*path_len = (size_t)(end - colon - 1);
+	*rest_at = (size_t)(end - name);
+	return true;
+}
+
+int redact_probe_name_learn(struct redactor *rd, const char *name)
+{
+	size_t path_at, path_len, rest_at;
+
+	if (!probe_name_parts(name, &path_at, &path_len, &rest_at))
+		return 0;
+	return redactor_learn(rd, REDACT_PATHS, name + path_at, path_len) ?:
+	       redactor_learn(rd, REDACT_SYMBOLS, name + rest_at, strlen(name + rest_at));
+}
+
+int redact_probe_name(struct redactor *rd, const char *name, size_t *out_len)
+{
+	size_t path_at, path_len, rest_at, n;
+	char *path = NULL;
+	int err;
+
+	if (!probe_name_parts(name, &path_at, &path_len, &rest_at)) {
+		n = strlen(name);
+		if (out_reserve(rd, n + 1))
+			return EBR_E_NOMEM;
+		memcpy(rd->out, name, n + 1);
+		*out_len = n;
+		return 0;
+	}
+	err = redactor_rewrite(rd, REDACT_PATHS, name + path_at, path_len, &n);
+	if (!err && !(path = ebr_malloc(n + 1)))
+		err = EBR_E_NOMEM;
+	if (err)
+		return err;
+	memcpy(path, rd->out, n + 1);
+	err = redactor_rewrite(rd, REDACT_SYMBOLS, name + rest_at, strlen(name + rest_at), out_len);
+	/* rd->out holds the rest: the prefix and the path go before it */
+	if (!err && out_reserve(rd, path_at + n + *out_len + 1))
+		err = EBR_E_NOMEM;
+	if (!err) {
+		memmove(rd->out + path_at + n, rd->out, *out_len + 1);
+		memcpy(rd->out, name, path_at);
+		memcpy(rd->out + path_at, path, n);
+		*out_len += path_at + n;
+	}
+	ebr_free(path);
+	return err;
 }

@@ -28,6 +28,7 @@ enum redact_kind {
 	REDACT_HOST = 1 << 4,
 	REDACT_USERS = 1 << 5,
 	REDACT_SYMBOLS = 1 << 6,
+	REDACT_PROBE_STRINGS = 1 << 7, /* a generic probe's strings that are no path or name */
 };
 
 /* "paths", "args"...: the kind of that name, or 0 */
@@ -44,6 +45,16 @@ const char *redact_kinds_text(unsigned kinds, char *buf, size_t len);
  */
 unsigned redact_field_kind(const struct ebr_event_def *def, uint32_t field,
 			   const struct ebr_value *v);
+
+/*
+ * A generic probe's type name ("uprobe:/opt/app/bin:func") rewritten into rd->out: the binary's
+ * path as a path, the function or the USDT provider and name as symbols; a tracepoint's name
+ * (the kernel's) as it is. 0 or EBR_E_NOMEM.
+ */
+struct redactor;
+int redact_probe_name(struct redactor *rd, const char *name, size_t *out_len);
+/* Pass one's side of it: the path's and the function's tokens learnt. 0 or an EBR_E_* code. */
+int redact_probe_name_learn(struct redactor *rd, const char *name);
 
 struct redact_token {
 	char *text;      /* the original */

@@ -220,6 +220,64 @@ static void test_field_kinds(void)
 	CHECK_EQ(redact_kinds_parse("symbols"), REDACT_SYMBOLS);
 }
 
+/* A generic probe's strings: comm, paths by name or by their '/', the rest --probe-strings. */
+static void test_generic_probe_field_kinds(void)
+{
+	static const struct ebr_field_def fields[] = {
+		{ .name = "common_comm", .kind = EBR_KIND_STR },
+		{ .name = "child_comm", .kind = EBR_KIND_STR },
+		{ .name = "filename_str", .kind = EBR_KIND_STR },
+		{ .name = "pathname", .kind = EBR_KIND_STR },
+		{ .name = "retval_str", .kind = EBR_KIND_STR },
+		{ .name = "uid", .kind = EBR_KIND_U64 },
+		{ .name = "arg0", .kind = EBR_KIND_U64 },
+		{ .name = "data", .kind = EBR_KIND_BYTES },
+	};
+	const struct ebr_event_def def = { .id = EBR_DYN_TYPE_BASE, .name = "uprobe:/a/b:f",
+					   .nfields = 8, .fields = fields };
+	struct ebr_value v[8] = { 0 };
+
+	CHECK_EQ(redact_field_kind(&def, 0, v), REDACT_COMM);
+	CHECK_EQ(redact_field_kind(&def, 1, v), REDACT_COMM);
+	CHECK_EQ(redact_field_kind(&def, 2, v), REDACT_PATHS);
+	CHECK_EQ(redact_field_kind(&def, 3, v), REDACT_PATHS);
+	v[4].s = "name-7";
+	CHECK_EQ(redact_field_kind(&def, 4, v), REDACT_PROBE_STRINGS);
+	v[4].s = "/srv/acme/db";
+	CHECK_EQ(redact_field_kind(&def, 4, v), REDACT_PATHS);
+	CHECK_EQ(redact_field_kind(&def, 5, v), REDACT_USERS);
+	CHECK_EQ(redact_field_kind(&def, 6, v), 0);
+	CHECK_EQ(redact_field_kind(&def, 7, v), 0);
+	CHECK_EQ(redact_kinds_parse("probe-strings"), REDACT_PROBE_STRINGS);
+}
+
+/* A probe's name: its binary's path as a path, its function or USDT names as symbols. */
+static void test_probe_names(void)
+{
+	struct redactor rd;
+	size_t n;
+	char *path, want[256];
+
+	redactor_init(&rd, REDACT_PATHS | REDACT_SYMBOLS, KEY);
+	CHECK_EQ(redact_probe_name_learn(&rd, "uprobe:/opt/acme/bin/acmed:acme_handle"), 0);
+	path = rewrite(&rd, REDACT_PATHS, "/opt/acme/bin/acmed", 19);
+	CHECK_EQ(redact_probe_name(&rd, "tracepoint:sched:sched_switch", &n), 0);
+	CHECK(!strcmp(rd.out, "tracepoint:sched:sched_switch"));
+	CHECK_EQ(redact_probe_name(&rd, "uprobe:/opt/acme/bin/acmed:acme_handle", &n), 0);
+	CHECK(!strncmp(rd.out, "uprobe:", 7) && strstr(rd.out, path) == rd.out + 7);
+	CHECK(!strstr(rd.out, "acme") && n == strlen(rd.out));
+	CHECK_EQ(redact_probe_name(&rd, "usdt:/opt/acme/bin/acmed:acmeprov:tick", &n), 0);
+	snprintf(want, sizeof(want), "usdt:%s:", path);
+	CHECK(!strncmp(rd.out, want, strlen(want)) && !strstr(rd.out, "acme"));
+	CHECK(strchr(rd.out + strlen(want), ':') != NULL); /* provider:name, each its own */
+	/* a name short of its colons: all path */
+	CHECK_EQ(redact_probe_name(&rd, "uretprobe:/opt/acme/bin/acmed", &n), 0);
+	snprintf(want, sizeof(want), "uretprobe:%s", path);
+	CHECK(!strcmp(rd.out, want));
+	free(path);
+	redactor_release(&rd);
+}
+
 /*
  * --host alone: the host name learned from META is replaced inside longer words of fields
  * of other kinds, where '.', '-' or '_' join it to other text; words that only contain it
@@ -298,6 +356,8 @@ int main(void)
 	RUN(test_pseudonyms_depend_on_the_key);
 	RUN(test_addresses_users_and_homes);
 	RUN(test_field_kinds);
+	RUN(test_generic_probe_field_kinds);
+	RUN(test_probe_names);
 	RUN(test_private_names_inside_longer_words);
 	RUN(test_build_ids_are_pseudonymized_bytes);
 	RUN(test_tokens_a_trace_chose_do_not_collide);
