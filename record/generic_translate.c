@@ -19,11 +19,11 @@ struct generic_parts {
 	const uint64_t *kframes, *uframes;
 	size_t kdepth, udepth;
 	/* EBR_GEN_REC_USER_COPY: the user registers and stack copy, to unwind */
-	uint64_t regs[EBR_UREGS];
 	uint32_t nregs;
 	const uint8_t *ustack;
 	size_t ustack_len;
 	bool malformed;
+	uint64_t regs[EBR_UREGS]; /* last: split_record() leaves it unset until nregs says */
 };
 
 /* After the kernel frames at off: the user registers, then the stack copy to the end. */
@@ -48,7 +48,8 @@ static void split_record(const struct ebr_rec_generic *r, size_t size, unsigned 
 	size_t have = size - offsetof(struct ebr_rec_generic, data);
 	size_t off, end, frames;
 
-	memset(p, 0, sizeof(*p));
+	/* not regs: clearing this struct whole was a tenth of a storm's recorder CPU */
+	memset(p, 0, offsetof(struct generic_parts, regs));
 	p->raw = r->data;
 	p->raw_len = r->raw_len <= have ? r->raw_len : have;
 	off = p->raw_len;
