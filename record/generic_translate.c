@@ -23,7 +23,7 @@ struct generic_parts {
 	const uint8_t *ustack;
 	size_t ustack_len;
 	bool malformed;
-	uint64_t regs[EBR_UREGS]; /* last: split_record() leaves it unset until nregs says */
+	uint64_t regs[EBR_UREGS]; /* unset until split_copy() fills it (nregs) */
 };
 
 /* After the kernel frames at off: the user registers, then the stack copy to the end. */
@@ -48,8 +48,16 @@ static void split_record(const struct ebr_rec_generic *r, size_t size, unsigned 
 	size_t have = size - offsetof(struct ebr_rec_generic, data);
 	size_t off, end, frames;
 
-	/* not regs: clearing this struct whole was a tenth of a storm's recorder CPU */
-	memset(p, 0, offsetof(struct generic_parts, regs));
+	/*
+	 * Field by field, not regs: a memset of the struct (a rep stos) was a tenth of a
+	 * storm's recorder CPU. kframes, uframes, kdepth and udepth are set below.
+	 */
+	memset(p->strs, 0, sizeof(p->strs));
+	memset(p->str_lens, 0, sizeof(p->str_lens));
+	p->nregs = 0;
+	p->ustack = NULL;
+	p->ustack_len = 0;
+	p->malformed = false;
 	p->raw = r->data;
 	p->raw_len = r->raw_len <= have ? r->raw_len : have;
 	off = p->raw_len;
