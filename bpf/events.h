@@ -299,6 +299,8 @@ struct ebr_rec_stack_copy {
  */
 #define EBR_GENERIC_MAX 512       /* probes of one recording: as bpftrace's default limit */
 #define EBR_GENERIC_RAW_MAX 8192  /* a tracepoint's record: the kernel's PERF_MAX_TRACE_SIZE */
+/* the longest tracepoint record that a program of its own copies by direct loads, in words */
+#define EBR_GENERIC_DIRECT_WORDS 16
 #define EBR_GENERIC_MAX_DYN 8     /* __data_loc fields of one tracepoint (the kernel's most: 4) */
 #define EBR_GENERIC_STR_MAX 1024  /* one user string, its NUL included: longer ones are cut */
 #define EBR_GENERIC_MAX_STRS 6    /* strings one event reads */

@@ -154,14 +154,43 @@ static __always_inline void generic_finish(void *ctx, struct ebr_rec_generic *r,
 }
 
 /*
+ * A tracepoint's fixed fields by direct loads of the context, words 4-byte words after the
+ * common fields. A tracepoint program may load its context at constant offsets up to the end
+ * of the tracepoint's last field (the kernel refuses the attachment otherwise,
+ * perf_event_attach_bpf_prog), so a program can do this only for records of one length: one
+ * program per length, generic_tracepoint_w1 .. _w16, which record/ attaches to a tracepoint
+ * of exactly that many words and no __data_loc field (generic_direct_words()). The
+ * bpf_probe_read_kernel() it spares was a seventh of a getppid storm's program time.
+ */
+static __always_inline void generic_copy_direct(void *ctx, struct ebr_rec_generic *r,
+						const __u32 words)
+{
+	__u32 *to = (__u32 *)r->data;
+	const __u32 *from = (const __u32 *)ctx + 2;
+
+	/*
+	 * Written out: the verifier refuses a context pointer that moved, which is what a
+	 * loop or a partly unrolled one loads through.
+	 */
+#define COPY_WORD(k)                \
+	if (words > k)              \
+		to[k] = from[k]
+	COPY_WORD(0); COPY_WORD(1); COPY_WORD(2); COPY_WORD(3);
+	COPY_WORD(4); COPY_WORD(5); COPY_WORD(6); COPY_WORD(7);
+	COPY_WORD(8); COPY_WORD(9); COPY_WORD(10); COPY_WORD(11);
+	COPY_WORD(12); COPY_WORD(13); COPY_WORD(14); COPY_WORD(15);
+#undef COPY_WORD
+}
+_Static_assert(EBR_GENERIC_DIRECT_WORDS == 16, "a COPY_WORD and a GENERIC_TP_DIRECT per word");
+
+/*
  * Tracepoints (attached through perf events, so that each has a cookie). The record's first
  * 8 bytes (common_type, _flags, _preempt_count, _pid) are refused to BPF (when it runs they
  * hold the kernel's pt_regs pointer, perf_trace_run_bpf_submit()): the copy starts after
  * them, and readers rebuild them. Its __data_loc data follows the fixed fields: the
- * copy ends where the last of them ends.
+ * copy ends where the last of them ends. words: 0, or generic_copy_direct()'s.
  */
-SEC("tracepoint")
-int generic_tracepoint(void *ctx)
+static __always_inline int generic_tp(void *ctx, const __u32 words)
 {
 	struct ebr_generic_cfg *cfg;
 	struct ebr_rec_generic *r = generic_begin(bpf_get_attach_cookie(ctx), &cfg);
@@ -169,6 +198,11 @@ int generic_tracepoint(void *ctx)
 
 	if (!r)
 		return 0;
+	if (words) {
+		generic_copy_direct(ctx, r, words);
+		off = words * 4;
+		goto strings;
+	}
 	end = cfg->raw_size;
 	for (int i = 0; i < EBR_GENERIC_MAX_DYN; i++) {
 		__u32 loc = 0, at, field_end;
@@ -195,6 +229,7 @@ int generic_tracepoint(void *ctx)
 		return 0;
 	if (bpf_probe_read_kernel(r->data, off, ctx + 8))
 		return 0;
+strings:
 	r->raw_len = off;
 	for (int i = 0; i < EBR_GENERIC_MAX_STRS; i++) {
 		__u64 ptr = 0;
@@ -208,6 +243,35 @@ int generic_tracepoint(void *ctx)
 	generic_finish(ctx, r, cfg, off);
 	return 0;
 }
+
+SEC("tracepoint")
+int generic_tracepoint(void *ctx)
+{
+	return generic_tp(ctx, 0);
+}
+
+#define GENERIC_TP_DIRECT(w)                         \
+	SEC("tracepoint")                            \
+	int generic_tracepoint_w##w(void *ctx)       \
+	{                                            \
+		return generic_tp(ctx, w);           \
+	}
+GENERIC_TP_DIRECT(1)
+GENERIC_TP_DIRECT(2)
+GENERIC_TP_DIRECT(3)
+GENERIC_TP_DIRECT(4)
+GENERIC_TP_DIRECT(5)
+GENERIC_TP_DIRECT(6)
+GENERIC_TP_DIRECT(7)
+GENERIC_TP_DIRECT(8)
+GENERIC_TP_DIRECT(9)
+GENERIC_TP_DIRECT(10)
+GENERIC_TP_DIRECT(11)
+GENERIC_TP_DIRECT(12)
+GENERIC_TP_DIRECT(13)
+GENERIC_TP_DIRECT(14)
+GENERIC_TP_DIRECT(15)
+GENERIC_TP_DIRECT(16)
 
 /* Arguments (uprobes, uretprobes, USDT), then the strings that some of them point to. */
 static __always_inline void generic_args(void *ctx, struct ebr_rec_generic *r,

@@ -34,23 +34,31 @@ static int intern_grow(struct intern *t)
 	ebr_free(t->slots);
 	t->slots = slots;
 	t->cap = cap;
+	t->last = UINT32_MAX; /* the items moved */
 	return 0;
 }
 
 uint32_t intern_add(struct intern *t, const void *item, uint32_t len, int is_stack, int *err)
 {
-	uint64_t h = hash_bytes(item, len);
+	uint64_t h;
 	uint32_t j;
 
+	if (t->last < t->cap && t->slots[t->last].id && t->slots[t->last].len == len &&
+	    !memcmp(t->data.p + t->slots[t->last].off, item, len))
+		return t->slots[t->last].id;
+	h = hash_bytes(item, len);
 	if ((t->count + 1) * 2 > t->cap && (*err = intern_grow(t)))
 		return 0;
 	for (j = (uint32_t)h & (t->cap - 1); t->slots[j].id; j = (j + 1) & (t->cap - 1)) {
 		struct intern_slot *s = &t->slots[j];
 
-		if (s->hash == h && s->len == len && !memcmp(t->data.p + s->off, item, len))
+		if (s->hash == h && s->len == len && !memcmp(t->data.p + s->off, item, len)) {
+			t->last = j;
 			return s->id;
+		}
 	}
 	t->slots[j] = (struct intern_slot){ h, t->count + 1, (uint32_t)t->data.len, len };
+	t->last = j;
 	wbuf_put(&t->data, item, len);
 	if (is_stack) {
 		const uint64_t *frames = item;
@@ -75,6 +83,7 @@ void intern_reset(struct intern *t)
 	if (t->slots)
 		memset(t->slots, 0, t->cap * sizeof(*t->slots));
 	t->count = 0;
+	t->last = UINT32_MAX;
 	t->data.len = 0;
 	t->enc.len = 0;
 }

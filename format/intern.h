@@ -21,6 +21,8 @@ struct intern {
 	struct intern_slot *slots;
 	uint32_t cap;     /* power of two */
 	uint32_t count;   /* items interned, the last id given */
+	uint32_t last;    /* slot of the item added or found last, or UINT32_MAX: a run of one
+			   * comm or stack (a storm from one thread) skips the hash */
 	struct wbuf data; /* raw item bytes, for comparison */
 	struct wbuf enc;  /* the table as FORMAT.md encodes it */
 };

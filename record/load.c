@@ -199,10 +199,7 @@ int record_load(struct recorder *rec, const struct features *feat)
 		bpf_program__set_autoload(prog, fp && features_has_hook(feat, fp) &&
 					  family_prog_selected(fp, &rec->o.fam));
 	}
-	/* a generic program when a probe of its kind is recorded */
-	for (int kind = EBR_GEN_TRACEPOINT; kind <= EBR_GEN_USDT; kind++)
-		bpf_program__set_autoload(generic_prog(rec->skel, kind),
-					  generic_kind_used(&rec->o.generic, kind));
+	generic_set_autoload(rec->skel, &rec->o.generic);
 	err = ebrec_bpf__load(rec->skel);
 	if (err) {
 		if (err == -ENOMEM)

@@ -121,6 +121,8 @@ struct bpf_program *generic_prog(const struct ebrec_bpf *skel, int kind);
 bool generic_is_prog(const struct ebrec_bpf *skel, const struct bpf_program *prog);
 /* Whether some probe of g is of kind (EBR_GEN_*): its program is loaded. */
 bool generic_kind_used(const struct generic_probes *g, int kind);
+/* Loads the programs the generic probes of g attach (and a tracepoint's direct-load one). */
+void generic_set_autoload(const struct ebrec_bpf *skel, const struct generic_probes *g);
 /* Configures and attaches every generic probe (after load). */
 int generic_attach(struct recorder *rec);
 

@@ -11,6 +11,7 @@
 #include "format/array_size.h"
 #include "format/ebr.h"
 #include "format/mem.h"
+#include "format/intern.h"
 #include "format/layout.h"
 #include "format/siphash.h"
 #include "format/wire.h"
@@ -1528,6 +1529,36 @@ static void test_pin_start(void)
 	free(b.buf);
 }
 
+/*
+ * The intern tables answer a repeat of the last item before hashing: every id stays the one
+ * the item was first given, for a repeat, a shorter item that the last one starts with, after
+ * the table grew (its items moved) and after a reset.
+ */
+static void test_intern_repeats_keep_their_ids(void)
+{
+	struct intern t = { 0 };
+	char name[16];
+	int err = 0;
+
+	CHECK(intern_add(&t, "bash", 4, 0, &err) == 1);
+	CHECK(intern_add(&t, "bash", 4, 0, &err) == 1);
+	CHECK(intern_add(&t, "bas", 3, 0, &err) == 2);
+	CHECK(intern_add(&t, "bash", 4, 0, &err) == 1);
+	for (int i = 0; i < 300; i++) { /* past 128 and 256 items: two grows */
+		snprintf(name, sizeof(name), "t%d", i);
+		CHECK(intern_add(&t, name, (uint32_t)strlen(name), 0, &err) == 3u + (uint32_t)i);
+		CHECK(intern_add(&t, name, (uint32_t)strlen(name), 0, &err) == 3u + (uint32_t)i);
+	}
+	CHECK(intern_add(&t, "bas", 3, 0, &err) == 2);
+	CHECK(intern_add(&t, "t0", 2, 0, &err) == 3);
+	intern_reset(&t);
+	CHECK(intern_add(&t, "t0", 2, 0, &err) == 1);
+	CHECK(intern_add(&t, "bash", 4, 0, &err) == 2);
+	CHECK(intern_add(&t, "t0", 2, 0, &err) == 1);
+	CHECK(t.count == 2 && !err);
+	intern_release(&t);
+}
+
 int main(void)
 {
 	RUN(test_crc32c_known_value);
@@ -1558,5 +1589,6 @@ int main(void)
 	RUN(test_index_in_file_order);
 	RUN(test_described_types);
 	RUN(test_pin_start);
+	RUN(test_intern_repeats_keep_their_ids);
 	return CHECK_SUMMARY();
 }
