@@ -52,6 +52,13 @@ struct uobject {
 	uint32_t id;           /* sym.object's */
 	uint64_t mapped_prune; /* the last usyms_prune() call that found it mapped */
 	bool released;         /* usyms_prune: to be resolved, closed and freed */
+	/*
+	 * Its libdwfl session (the ELF and its debug info read), kept for the next resolution
+	 * (each file of a rotated recording resolves again) while it is among the
+	 * USYMS_MAX_SESSIONS used most recently; NULL: none.
+	 */
+	struct Dwfl *dwfl;
+	uint64_t session_used; /* usyms.resolutions when it last resolved */
 };
 
 struct usyms {
@@ -66,6 +73,8 @@ struct usyms {
 	uint64_t unmapped;   /* frames in no known mapping */
 	uint64_t unwind_seq; /* --call-graph dwarf: stacks unwound so far */
 	size_t nunwinders;   /* processes with an unwinder (at most USYMS_MAX_UNWINDERS) */
+	size_t nsessions;     /* objects with a libdwfl session */
+	uint64_t resolutions; /* objects resolved so far */
 	bool vdso_tried;     /* vdso_fd was made, or failed */
 	int vdso_fd;         /* a copy of the [vdso] image, or -1 */
 };
