@@ -359,6 +359,24 @@ static struct uproc *proc_at(struct usyms *u, struct ebr_writer *w, uint32_t pid
 	return p;
 }
 
+bool usyms_knows(struct usyms *u, uint32_t pid)
+{
+	size_t pos;
+
+	return proc_find(u, pid, &pos) != NULL;
+}
+
+int usyms_read_maps(struct usyms *u, struct ebr_writer *w, uint32_t pid)
+{
+	struct uproc *p;
+	size_t pos;
+
+	if (proc_find(u, pid, &pos))
+		return 0;
+	p = proc_add(u, pid, pos);
+	return p ? scan_maps(u, w, p) : -ENOMEM;
+}
+
 int usyms_rewrite(const struct usyms *u, struct ebr_writer *w)
 {
 	int err = 0;
@@ -833,6 +851,14 @@ static int resolve_used(struct usyms *u, struct ebr_writer *w, uint64_t ts, bool
 		if (released_only && o->released && !first && deadline &&
 		    host_monotonic_ns() > deadline)
 			o->released = false; /* the next call's */
+		/*
+		 * not while pruning: a process read now could map an object about to be freed;
+		 * its objects may move (u->objs grows)
+		 */
+		if (!err && !released_only && u->meanwhile) {
+			err = u->meanwhile(u->meanwhile_arg);
+			o = &u->objs[slot - 1];
+		}
 		if (err || (released_only && !o->released)) {
 			memmove(&items[kept], &items[i], (end - i) * sizeof(*items));
 			kept += end - i;

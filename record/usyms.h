@@ -77,6 +77,13 @@ struct usyms {
 	uint64_t resolutions; /* objects resolved so far */
 	bool vdso_tried;     /* vdso_fd was made, or failed */
 	int vdso_fd;         /* a copy of the [vdso] image, or -1 */
+	/*
+	 * Called between the objects resolved (a file's end takes a while: the samples taken
+	 * meanwhile wait), so that the recorder reads the maps of the processes it is about to
+	 * meet before they exit (usyms_read_maps); NULL: none. 0 or a negative errno.
+	 */
+	int (*meanwhile)(void *arg);
+	void *meanwhile_arg;
 };
 
 /*
@@ -86,6 +93,14 @@ struct usyms {
  */
 int usyms_use(struct usyms *u, struct ebr_writer *w, uint32_t pid, uint64_t addr,
 	      bool is_return, uint64_t ts);
+/*
+ * Reads the maps of pid, writing them as usyms_use() does, unless pid is known already: for a
+ * sample still queued, whose process may have exited by the time the sample is written. 0 or
+ * a negative errno.
+ */
+int usyms_read_maps(struct usyms *u, struct ebr_writer *w, uint32_t pid);
+/* Whether pid's maps were read (or tried). */
+bool usyms_knows(struct usyms *u, uint32_t pid);
 /*
  * --call-graph dwarf: unwinds a user stack copy s of pid (record/unwind.h) into
  * frames[0..max), *n of them, *whole when it reached the outermost frame. Reads pid's maps as
