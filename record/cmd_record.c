@@ -120,6 +120,8 @@ int record_trace_begin(struct recorder *rec)
 		return err;
 	rec->tctx.writer = rec->w;
 	rec->tctx.stacks = &rec->stacks;
+	rec->stacks.u.meanwhile = record_read_queued_maps;
+	rec->stacks.u.meanwhile_arg = rec;
 	rec->tctx.generic = &rec->o.generic;
 	rec->tctx.cgroups = &rec->cgroups;
 	/* a later file begins at the seam, whatever the end of the one before took */

@@ -73,6 +73,7 @@ static bool reserve_room(struct drain *d, size_t size)
 	c->next = NULL;
 	c->len = 0;
 	c->cap = CHUNK_BYTES;
+	c->peeked = false;
 	d->cur = c;
 	return true;
 }
@@ -171,6 +172,19 @@ int drain_start(struct drain *d, int ring_fd, size_t max_queued, unsigned interv
 		return -err;
 	d->started = true;
 	return 0;
+}
+
+void drain_peek(struct drain *d, bool (*see)(void *arg, const struct drain_chunk *c), void *arg)
+{
+	pthread_mutex_lock(&d->lock);
+	for (struct drain_chunk *c = d->head; c; c = c->next) {
+		if (c->peeked)
+			continue;
+		if (!see(arg, c))
+			break;
+		c->peeked = true;
+	}
+	pthread_mutex_unlock(&d->lock);
 }
 
 struct drain_chunk *drain_pop(struct drain *d, int timeout_ms)

@@ -236,6 +236,9 @@ int record_options_parse(struct record_opts *o, int argc, char **argv)
 			out_given = true;
 			break;
 		case 'e':
+			/* empty: the defaults (the service's EBREC_EVENTS= left empty) */
+			if (!*optarg)
+				break;
 			if (o->nevents == ARRAY_SIZE(o->events))
 				return record_usage_error("more than %zu -e", ARRAY_SIZE(o->events));
 			o->events[o->nevents++] = optarg;

@@ -71,6 +71,7 @@ int record_meta_u64(struct ebr_writer *w, const char *key, uint64_t v);
 struct drain_chunk {
 	struct drain_chunk *next;
 	size_t len, cap;
+	bool peeked; /* drain_peek() has shown it */
 	unsigned char data[];
 };
 
@@ -92,6 +93,12 @@ struct drain {
 int drain_start(struct drain *d, int ring_fd, size_t max_queued, unsigned interval_us);
 /* Next chunk, waiting up to timeout_ms; NULL on timeout or when drained and stopped. */
 struct drain_chunk *drain_pop(struct drain *d, int timeout_ms);
+/*
+ * Shows each queued chunk not shown before to see(arg, chunk), oldest first, without taking
+ * it, until see returns false (that chunk is shown again next time). see runs under the
+ * queue's lock, which the drain thread waits for: it must be quick.
+ */
+void drain_peek(struct drain *d, bool (*see)(void *arg, const struct drain_chunk *c), void *arg);
 /* Empties the ring one last time and joins the thread (call after detaching the probes). */
 void drain_stop(struct drain *d);
 /* Totals so far, per probe. */

@@ -182,6 +182,11 @@ int record_loop(struct recorder *rec);
  */
 int record_catch_up(struct recorder *rec);
 /*
+ * queued_maps.c: reads the maps of the processes of the stack samples queued, not yet known
+ * (usyms.meanwhile; arg: the recorder). 0 or a negative errno.
+ */
+int record_read_queued_maps(void *arg);
+/*
  * The end of a file: the families' last samples and finish (TCP sessions open, the symbols of
  * its stacks), every probe's counts, the end clock pair end, its malformed records.
  */

@@ -29,6 +29,13 @@
 #define MAX_OPEN_OBJECTS 1000       /* beyond, objects are opened by path at the end */
 #define MAX_INLINE 16
 /*
+ * Objects whose libdwfl session is kept between resolutions: opening one and reading its
+ * debug info (libc's, with libc6-dbg: 0.1 s on a loaded machine) was most of the 0.2-0.5 s
+ * each seam of a rotated recording held the writer, while short processes whose samples
+ * waited exited before their maps were read. Some MiB each.
+ */
+#define MAX_SESSIONS 16
+/*
  * Processes whose unwinder (their objects opened and CFI parsed, a descriptor and some
  * hundreds of KiB each) is kept: beyond, the one unwound least recently is dropped, to be
  * made again if that process is sampled again. Bounds the recorder's descriptors and memory
@@ -352,6 +359,24 @@ static struct uproc *proc_at(struct usyms *u, struct ebr_writer *w, uint32_t pid
 	return p;
 }
 
+bool usyms_knows(struct usyms *u, uint32_t pid)
+{
+	size_t pos;
+
+	return proc_find(u, pid, &pos) != NULL;
+}
+
+int usyms_read_maps(struct usyms *u, struct ebr_writer *w, uint32_t pid)
+{
+	struct uproc *p;
+	size_t pos;
+
+	if (proc_find(u, pid, &pos))
+		return 0;
+	p = proc_add(u, pid, pos);
+	return p ? scan_maps(u, w, p) : -ENOMEM;
+}
+
 int usyms_rewrite(const struct usyms *u, struct ebr_writer *w)
 {
 	int err = 0;
@@ -653,28 +678,73 @@ static const Dwfl_Callbacks offline_callbacks = {
 	.section_address = dwfl_offline_section_address,
 };
 
-/* Resolves the used offsets items[0..n) of ELF object id; returns resolved frames' count. */
-static int resolve_elf(struct ebr_writer *w, uint64_t ts, const struct uobject *o, uint32_t id,
+static void session_end(struct usyms *u, struct uobject *o)
+{
+	if (!o->dwfl)
+		return;
+	dwfl_end(o->dwfl);
+	o->dwfl = NULL;
+	u->nsessions--;
+}
+
+/* Ends the session of the object that resolved least recently (MAX_SESSIONS). */
+static void session_end_oldest(struct usyms *u)
+{
+	struct uobject *oldest = NULL;
+
+	for (size_t i = 0; i < u->nobjs; i++)
+		if (u->objs[i].dwfl && (!oldest || u->objs[i].session_used < oldest->session_used))
+			oldest = &u->objs[i];
+	if (oldest)
+		session_end(u, oldest);
+}
+
+/* The libdwfl session of ELF object o, begun now if it has none; NULL: no memory. */
+static Dwfl *session_of(struct usyms *u, struct uobject *o)
+{
+	int fd;
+
+	o->session_used = ++u->resolutions;
+	if (o->dwfl)
+		return o->dwfl;
+	if (u->nsessions >= MAX_SESSIONS)
+		session_end_oldest(u);
+	o->dwfl = dwfl_begin(&offline_callbacks);
+	if (!o->dwfl)
+		return NULL;
+	u->nsessions++;
+	fd = o->fd >= 0 ? dup(o->fd) : open(o->path, O_RDONLY | O_CLOEXEC);
+	if (fd >= 0 && !dwfl_report_offline(o->dwfl, "object", o->path, fd))
+		close(fd); /* on success libdwfl owns fd */
+	dwfl_report_end(o->dwfl, NULL, NULL);
+	return o->dwfl;
+}
+
+/* The only module of a session, or NULL. */
+static int first_module(Dwfl_Module *mod, void **user, const char *name, Dwarf_Addr start,
+			void *arg)
+{
+	(void)user;
+	(void)name;
+	(void)start;
+	*(Dwfl_Module **)arg = mod;
+	return DWARF_CB_ABORT;
+}
+
+/* Resolves the used offsets items[0..n) of ELF object o; returns resolved frames' count. */
+static int resolve_elf(struct usyms *u, struct ebr_writer *w, uint64_t ts, struct uobject *o,
 		       const struct addr_count *items, size_t n, uint64_t *resolved)
 {
-	int fd = o->fd >= 0 ? dup(o->fd) : open(o->path, O_RDONLY | O_CLOEXEC);
-	Dwfl *dwfl = dwfl_begin(&offline_callbacks);
+	Dwfl *dwfl = session_of(u, o);
 	Dwfl_Module *mod = NULL;
 	GElf_Addr bias = 0;
 	Elf *elf = NULL;
 	int err = 0;
 
-	if (!dwfl) {
-		if (fd >= 0)
-			close(fd);
+	if (!dwfl)
 		return -ENOMEM;
-	}
-	if (fd >= 0) {
-		mod = dwfl_report_offline(dwfl, "object", o->path, fd);
-		if (!mod) /* on success libdwfl owns fd */
-			close(fd);
-	}
-	if (mod && dwfl_report_end(dwfl, NULL, NULL) == 0)
+	dwfl_getmodules(dwfl, first_module, &mod, 0);
+	if (mod)
 		elf = dwfl_module_getelf(mod, &bias);
 	for (size_t i = 0; elf && i < n && !err; i++) {
 		struct func_frame f[MAX_INLINE + 1];
@@ -688,9 +758,8 @@ static int resolve_elf(struct ebr_writer *w, uint64_t ts, const struct uobject *
 		if (!nf)
 			continue;
 		*resolved += items[i].count;
-		err = write_funcs(w, ts, id, off, f, nf, func_offset);
+		err = write_funcs(w, ts, o->id, off, f, nf, func_offset);
 	}
-	dwfl_end(dwfl);
 	return err;
 }
 
@@ -782,6 +851,14 @@ static int resolve_used(struct usyms *u, struct ebr_writer *w, uint64_t ts, bool
 		if (released_only && o->released && !first && deadline &&
 		    host_monotonic_ns() > deadline)
 			o->released = false; /* the next call's */
+		/*
+		 * not while pruning: a process read now could map an object about to be freed;
+		 * its objects may move (u->objs grows)
+		 */
+		if (!err && !released_only && u->meanwhile) {
+			err = u->meanwhile(u->meanwhile_arg);
+			o = &u->objs[slot - 1];
+		}
 		if (err || (released_only && !o->released)) {
 			memmove(&items[kept], &items[i], (end - i) * sizeof(*items));
 			kept += end - i;
@@ -793,7 +870,7 @@ static int resolve_used(struct usyms *u, struct ebr_writer *w, uint64_t ts, bool
 		if (o->kind == UOBJ_PERF_MAP)
 			err = resolve_perf_map(w, ts, o, o->id, &items[i], end - i, resolved);
 		else
-			err = resolve_elf(w, ts, o, o->id, &items[i], end - i, resolved);
+			err = resolve_elf(u, w, ts, o, &items[i], end - i, resolved);
 	}
 	u->used.n = kept;
 	return err;
@@ -891,6 +968,7 @@ int usyms_prune(struct usyms *u, struct ebr_writer *w, uint64_t now, uint64_t se
 
 		if (!o->released)
 			continue;
+		session_end(u, o);
 		if (o->fd >= 0) {
 			close(o->fd);
 			u->open_fds--;
@@ -908,6 +986,7 @@ void usyms_free(struct usyms *u)
 	for (size_t i = 0; i < u->nprocs; i++)
 		proc_release(u, &u->procs[i]);
 	for (size_t i = 0; i < u->nobjs; i++) {
+		session_end(u, &u->objs[i]);
 		free(u->objs[i].path);
 		if (u->objs[i].fd >= 0)
 			close(u->objs[i].fd);

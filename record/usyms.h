@@ -52,6 +52,13 @@ struct uobject {
 	uint32_t id;           /* sym.object's */
 	uint64_t mapped_prune; /* the last usyms_prune() call that found it mapped */
 	bool released;         /* usyms_prune: to be resolved, closed and freed */
+	/*
+	 * Its libdwfl session (the ELF and its debug info read), kept for the next resolution
+	 * (each file of a rotated recording resolves again) while it is among the
+	 * USYMS_MAX_SESSIONS used most recently; NULL: none.
+	 */
+	struct Dwfl *dwfl;
+	uint64_t session_used; /* usyms.resolutions when it last resolved */
 };
 
 struct usyms {
@@ -66,8 +73,17 @@ struct usyms {
 	uint64_t unmapped;   /* frames in no known mapping */
 	uint64_t unwind_seq; /* --call-graph dwarf: stacks unwound so far */
 	size_t nunwinders;   /* processes with an unwinder (at most USYMS_MAX_UNWINDERS) */
+	size_t nsessions;     /* objects with a libdwfl session */
+	uint64_t resolutions; /* objects resolved so far */
 	bool vdso_tried;     /* vdso_fd was made, or failed */
 	int vdso_fd;         /* a copy of the [vdso] image, or -1 */
+	/*
+	 * Called between the objects resolved (a file's end takes a while: the samples taken
+	 * meanwhile wait), so that the recorder reads the maps of the processes it is about to
+	 * meet before they exit (usyms_read_maps); NULL: none. 0 or a negative errno.
+	 */
+	int (*meanwhile)(void *arg);
+	void *meanwhile_arg;
 };
 
 /*
@@ -77,6 +93,14 @@ struct usyms {
  */
 int usyms_use(struct usyms *u, struct ebr_writer *w, uint32_t pid, uint64_t addr,
 	      bool is_return, uint64_t ts);
+/*
+ * Reads the maps of pid, writing them as usyms_use() does, unless pid is known already: for a
+ * sample still queued, whose process may have exited by the time the sample is written. 0 or
+ * a negative errno.
+ */
+int usyms_read_maps(struct usyms *u, struct ebr_writer *w, uint32_t pid);
+/* Whether pid's maps were read (or tried). */
+bool usyms_knows(struct usyms *u, uint32_t pid);
 /*
  * --call-graph dwarf: unwinds a user stack copy s of pid (record/unwind.h) into
  * frames[0..max), *n of them, *whole when it reached the outermost frame. Reads pid's maps as
