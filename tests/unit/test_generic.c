@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "analyze/tpevent.h"
 #include "format/ebr.h"
 #include "record/generic.h"
