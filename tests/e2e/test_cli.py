@@ -246,7 +246,8 @@ def test_summary_headlines_every_family(every_family):
     doc = json.loads(ebrec("report", trace, "-p", pid, "--format", "json", check=0).stdout)
     head = {v["view"]: v for f in doc["families"] for v in f["views"]}
     assert head["opensnoop"]["opens"] == len(mine)
-    # (execsnoop's top are the parents of the execs)
-    assert all(t["pid"] == pid for k, v in head.items() if k != "execsnoop"
+    # (execsnoop's top are the parents of the execs; cgroups' are cgroups: the process's one)
+    assert all(t["pid"] == pid for k, v in head.items() if k not in ("execsnoop", "cgroups")
                for t in v.get("top", []))
+    assert len(head["cgroups"]["top"]) == 1
     assert head["biosnoop"]["top"] and head["tcplife"]["top"]
