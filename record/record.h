@@ -72,7 +72,7 @@ struct drain_chunk {
 	struct drain_chunk *next;
 	size_t len, cap;
 	bool peeked; /* drain_peek() has shown it */
-	unsigned char data[];
+	_Alignas(8) unsigned char data[]; /* records, each 8-aligned as the ring has them */
 };
 
 struct drain {
