@@ -92,6 +92,8 @@ static void type_release(struct tp_type *tt)
 	memset(tt, 0, sizeof(*tt));
 }
 
+static void print_guard_off(void);
+
 void tpevent_free(struct tpevent *t)
 {
 	if (!t)
@@ -102,6 +104,7 @@ void tpevent_free(struct tpevent *t)
 	ebr_free(t->buf);
 	trace_seq_destroy(&t->seq);
 	ebr_free(t);
+	print_guard_off();
 }
 
 /* ------------------------------------------------------------ what libtraceevent may see */
@@ -527,6 +530,19 @@ static void put_field(unsigned char *buf, uint32_t *end, const struct tp_field *
 static sigjmp_buf print_escape;
 static volatile sig_atomic_t printing;
 static struct sigaction fault_before;
+/*
+ * The guard stays installed from the first print to tpevent_free(): two sigaction() calls an
+ * event were most of a printed event's system time, and outside a print it hands any fault
+ * on to the handler before it.
+ */
+static bool guard_on;
+
+static void print_guard_off(void)
+{
+	if (guard_on)
+		sigaction(SIGSEGV, &fault_before, NULL);
+	guard_on = false;
+}
 
 static void print_fault(int sig)
 {
@@ -544,8 +560,9 @@ static int print_guarded(struct tpevent *t, struct tp_type *tt, struct tep_recor
 	int ret = 0;
 
 	sigemptyset(&guard.sa_mask);
-	if (sigaction(SIGSEGV, &guard, &fault_before))
+	if (!guard_on && sigaction(SIGSEGV, &guard, &fault_before))
 		return -ENOMEM; /* unguarded, a failed allocation would crash: said as one */
+	guard_on = true;
 	errno = 0; /* as in type_load(): how an allocation that failed is known */
 	if (sigsetjmp(print_escape, 0) == 0) {
 		printing = 1;
@@ -556,7 +573,6 @@ static int print_guarded(struct tpevent *t, struct tp_type *tt, struct tep_recor
 	} else {
 		ret = -ENOMEM;
 	}
-	sigaction(SIGSEGV, &fault_before, NULL);
 	return ret;
 }
 
