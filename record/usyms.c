@@ -124,6 +124,18 @@ static uint32_t read_build_id(int fd, unsigned char *out, uint32_t max)
  * The object of a file mapping, opened now through map_files (the mapped file itself, even
  * deleted since, and in the process's mount namespace), written once as sym.object.
  */
+static bool object_gone(const struct uobject *o);
+
+/* Whether o's file was deleted: its maps line said so, or its descriptor says so now. */
+static bool object_deleted(const struct uobject *o)
+{
+	static const char mark[] = " (deleted)";
+	size_t len = strlen(o->path);
+
+	return (len >= sizeof(mark) - 1 && !strcmp(o->path + len - (sizeof(mark) - 1), mark)) ||
+	       object_gone(o);
+}
+
 static int object_of_file(struct usyms *u, struct ebr_writer *w, uint32_t pid, uint64_t start,
 			  uint64_t end, uint64_t dev, uint64_t ino, const char *path,
 			  uint32_t *id)
@@ -132,6 +144,16 @@ static int object_of_file(struct usyms *u, struct ebr_writer *w, uint32_t pid, u
 	char mf[96];
 
 	*id = object_find(u, UOBJ_ELF, dev, ino);
+	/*
+	 * A deleted file's inode is reused by the next file created: a new path on an inode whose
+	 * object is deleted is another file (a build's or a test's executable made and removed
+	 * again and again), which the old object would name wrongly. That object stays for the
+	 * processes that mapped it, no longer found by (dev, ino).
+	 */
+	if (*id && strcmp(u->objs[*id - 1].path, path) && object_deleted(&u->objs[*id - 1])) {
+		u->objs[*id - 1].dev = u->objs[*id - 1].ino = 0;
+		*id = 0;
+	}
 	if (*id)
 		return 0;
 	o = object_new(u, UOBJ_ELF, path, id);

@@ -323,3 +323,10 @@ def test_memory_stays_flat_over_process_churn(tmp_path):
     assert objects > ran // 3, (objects, ran)  # a process of 10 ms: 5 samples at 499 Hz
     top = ebrec("report", trace, "profile", "--format", "json", check=0).stdout
     assert top.count("churn_spin") > 0
+    # a deleted copy's inode is the next copy's: each copy's frames are named through its own
+    # file, never another copy's (the recorder once found the old object by dev and inode)
+    folded = ebrec("report", trace, "profile", "-f", check=0).stdout.splitlines()
+    mine = [ln for ln in folded if ln.startswith("churn-")]
+    other = [ln for ln in mine if any(o != ln.split(";")[0][len("churn-"):]
+                                      for o in re.findall(r"churn-(\d+)(?: \(deleted\))?\+", ln))]
+    assert mine and not other, other[:3]
