@@ -274,9 +274,13 @@ def test_pprof_names_the_burners_functions_with_the_right_counts(traces, tmp_pat
     off = export(trace, "pprof", tmp_path / "off.pb.gz", "--profile", "offcputime")
     total, rows = pprof_top(off, "-sample_index=offcpu", "-unit=ms")
     ov = view(trace, "offcputime")
-    # the sleeper's spans, at least 5 x 20 ms, in pprof and in the view (microseconds)
-    slept = sum(s["value"] for s in ov["stacks"] if "ebr_sleeper_delta" in s["user"])
-    assert slept >= 100000
+    # the sleeper's spans, 5 x 20 ms, in pprof and in the view (microseconds); a sleep whose
+    # switch back in the kernel never traced is counted in lost_map (test_stacks.py)
+    sleeps = [s for s in ov["stacks"] if "ebr_sleeper_delta" in s["user"]]
+    slept = sum(s["value"] for s in sleeps)
+    n = sum(s["count"] for s in sleeps if "do_nanosleep" in s["kernel"])
+    assert 5 - ov["losses"]["lost_map"] <= n <= 5 and n >= 4, (n, ov["losses"])
+    assert slept >= 20000 * n
     assert abs(float(rows["ebr_sleeper_delta"][1].rstrip("ms")) - slept / 1000) < 1
     # the profile says what it is made of
     raw = gzip.decompress(open(out, "rb").read())

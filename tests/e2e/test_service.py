@@ -285,6 +285,9 @@ def rss_and_fds(pid):
 # and tests: 9,754 processes, RSS +8.7 MiB, 675 descriptors at most; 118 s in all (CI: at
 # most 2 minutes).
 CHURN_S, WARMUP_S, RSS_GROWTH_MIB, FD_BOUND = 85, 25, 16, 900
+# under ASan the RSS bound is not checked (its quarantine holds what was freed): a shorter
+# churn still checks descriptors and names, and keeps the sanitized pass within CI's time
+ASAN_CHURN_S, ASAN_WARMUP_S = 30, 10
 
 
 def test_memory_stays_flat_over_process_churn(tmp_path):
@@ -292,8 +295,10 @@ def test_memory_stays_flat_over_process_churn(tmp_path):
     trace = tmp_path / "churn.ebr"
     copies = tmp_path / "copies"
     copies.mkdir()
+    churn_s, warmup_s = (ASAN_CHURN_S, ASAN_WARMUP_S) if built_with_asan() else (CHURN_S,
+                                                                                 WARMUP_S)
     rec = subprocess.Popen([EBREC, "record", "-o", str(trace), "-F", "499", "--",
-                            workload("ebr-churn"), str(copies), str(CHURN_S), "10"],
+                            workload("ebr-churn"), str(copies), str(churn_s), "10"],
                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     samples = []
     start = time.time()
@@ -306,12 +311,12 @@ def test_memory_stays_flat_over_process_churn(tmp_path):
     out, err = rec.communicate(timeout=180)
     assert rec.returncode == 0, err
     ran = int(re.search(r"^ran (\d+)$", out, re.M).group(1))
-    assert ran > 2000, ran
-    steady = [s for s in samples if WARMUP_S <= s[0] <= CHURN_S]
-    assert len(steady) > 20, samples
+    assert ran > 2000 * churn_s // CHURN_S, ran
+    steady = [s for s in samples if warmup_s <= s[0] <= churn_s]
+    assert len(steady) > (churn_s - warmup_s) // 3, samples
     base = steady[0][1]
     grown = max(s[1] for s in steady) - base
-    print(f"ran {ran} processes; RSS after {WARMUP_S} s {base:.1f} MiB, grew by {grown:.1f} "
+    print(f"ran {ran} processes; RSS after {warmup_s} s {base:.1f} MiB, grew by {grown:.1f} "
           f"MiB; descriptors at most {max(s[2] for s in samples)}")
     if not built_with_asan():  # ASan's quarantine holds what was freed
         assert grown <= RSS_GROWTH_MIB, samples
