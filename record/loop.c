@@ -147,6 +147,19 @@ static int write_counts(struct recorder *rec, uint64_t now, bool final)
 	return err;
 }
 
+/*
+ * Runs the kernel skipped are not counted per probe (a program serves several) nor in "lost":
+ * a skipped run may have been one its filter would have dropped. Said apart, when there are.
+ */
+static void record_print_missed(const struct recorder *rec)
+{
+	if (rec->cpu.bpf_missed)
+		fprintf(stderr, "ebrec: the kernel skipped %llu runs of the BPF programs (a probe "
+				"fired while one of them already ran on that CPU): what they would "
+				"have recorded is missing (ebrec info: missed runs)\n",
+			(unsigned long long)rec->cpu.bpf_missed);
+}
+
 /* The families' counters kept in maps (cachestat's), as events. */
 int record_samples(struct recorder *rec, uint64_t now)
 {
@@ -232,6 +245,7 @@ void record_print_status(const struct recorder *rec, bool final, uint64_t prev_w
 			elapsed > 0 ? (double)rec->written / elapsed : 0.0,
 			(unsigned long long)record_total_lost(rec), rec->flight.ndumps,
 			rec->flight.ndumps == 1 ? "" : "s");
+		record_print_missed(rec);
 		return;
 	}
 	if (rec->rotating) {
@@ -240,6 +254,7 @@ void record_print_status(const struct recorder *rec, bool final, uint64_t prev_w
 			elapsed, elapsed > 0 ? (double)rec->written / elapsed : 0.0,
 			(unsigned long long)rec->nfile + 1, rec->series.dir, rec->series.nfiles + 1,
 			(unsigned long long)record_total_lost(rec));
+		record_print_missed(rec);
 		return;
 	}
 	fprintf(stderr, "ebrec: recorded %llu events in %.1fs (%.0f/s) to %s: %.1f %s, %llu lost; "
@@ -251,6 +266,7 @@ void record_print_status(const struct recorder *rec, bool final, uint64_t prev_w
 	if (c->bpf_stats || c->bpf_runs)
 		fprintf(stderr, ", bpf %.2fs", (double)c->bpf_run_ns / 1e9);
 	fputc('\n', stderr);
+	record_print_missed(rec);
 }
 
 void record_span_begin(struct recorder *rec)
@@ -343,7 +359,8 @@ int record_file_tail(struct recorder *rec, const struct host_clocks *end)
 	rec->max_inversion = 0;
 	/* the last thing measured: the end's symbol resolution is the recorder's too */
 	own_cpu_read(rec->skel, &rec->cpu);
-	err = err ?: own_cpu_meta(rec->w, &rec->cpu);
+	err = err ?: own_cpu_meta(rec->w, &rec->cpu, rec->missed_written);
+	rec->missed_written = rec->cpu.bpf_missed;
 	rec->malformed += rec->tctx.malformed;
 	rec->tctx.malformed = 0;
 	/* this file's own: a series' earlier files said theirs */

@@ -55,10 +55,11 @@ void own_cpu_read(const struct ebrec_bpf *skel, struct own_cpu *c)
 			continue;
 		c->bpf_run_ns += info.run_time_ns;
 		c->bpf_runs += info.run_cnt;
+		c->bpf_missed += info.recursion_misses;
 	}
 }
 
-int own_cpu_meta(struct ebr_writer *w, const struct own_cpu *c)
+int own_cpu_meta(struct ebr_writer *w, const struct own_cpu *c, uint64_t missed_before)
 {
 	int err = errno_of_ebr(record_meta_u64(w, "record.cpu_user_ns", c->user_ns));
 
@@ -68,5 +69,8 @@ int own_cpu_meta(struct ebr_writer *w, const struct own_cpu *c)
 		err = err ?: errno_of_ebr(record_meta_u64(w, "record.bpf_run_ns", c->bpf_run_ns));
 		err = err ?: errno_of_ebr(record_meta_u64(w, "record.bpf_runs", c->bpf_runs));
 	}
+	if (c->bpf_missed > missed_before)
+		err = err ?: errno_of_ebr(record_meta_u64(w, "record.bpf_missed_runs",
+							  c->bpf_missed - missed_before));
 	return err;
 }

@@ -99,6 +99,7 @@ struct recorder {
 	struct host_clocks seam; /* when the last file ended and the current one began */
 	uint64_t nfile;      /* files (segments) begun before the current one */
 	uint64_t malformed_written; /* malformed records said by the files before this one */
+	uint64_t missed_written;    /* BPF runs skipped, said by the files before this one */
 	struct own_cpu cpu, cpu_prev; /* the recorder's own CPU: last read, and the one before */
 };
 

@@ -219,6 +219,10 @@ static int print_info(const struct trace_file *tf, const struct ebr_summary *s, 
 		       (unsigned long long)p->lost_ringbuf, (unsigned long long)p->lost_map,
 		       (unsigned long long)p->lost_user);
 	}
+	if (ebr_reader_meta(r, "record.bpf_missed_runs"))
+		printf("  %-24s %s: the kernel skipped them, a probe having fired while a BPF "
+		       "program already ran on that CPU; what they would have recorded is missing\n",
+		       "missed runs", meta(r, "record.bpf_missed_runs", a, sizeof(a)));
 	print_symbols(r);
 	print_recorder_cost(r);
 	printf("size:      %llu bytes of blocks, %llu uncompressed, ratio %.1fx, %.2f bytes/event\n",

@@ -3,6 +3,7 @@ BPF on workloads whose events are known exactly (tests/workloads/ebr-probes.c), 
 by `ebrec script` and `dump` where neither the binaries nor tracefs exist, and compared line by
 line with trace-cmd recording the same tracepoints at the same time."""
 import collections
+import gzip
 import json
 import os
 import re
@@ -274,3 +275,28 @@ def test_sched_process_glob_records_what_trace_cmd_records(live, out_dir):
     # 100 forks, execs, exits and frees, and the parent's waits
     assert len(ours) >= 400
     assert ours == theirs
+
+
+def test_runs_the_kernel_skipped_are_stated(live, out_dir):
+    """A timer interrupt that lands while the system-call probe's program runs on that CPU
+    fires a probe the kernel does not run (bpf_prog_info.recursion_misses): such runs are said
+    by the recorder and by info, not silently missing."""
+    trace = out_dir / "missed.ebr"
+    p = record(trace, "tracepoint:raw_syscalls:sys_enter,tracepoint:irq_vectors:local_timer_entry",
+               workload("ebr-probes"), "getppid", 2000000)
+    said = re.search(r"the kernel skipped (\d+) runs of the BPF programs", p.stderr)
+    assert said, p.stderr
+    missed = int(said.group(1))
+    assert missed > 0
+    info = ebrec("info", trace, check=0).stdout
+    assert re.search(rf"^  missed runs\s+{missed}: the kernel skipped them", info, re.M), info
+    emitted = {m.group(1): int(m.group(2)) for m in
+               re.finditer(r"^  tracepoint:\S+:(\S+) emitted (\d+), lost 0 ", info, re.M)}
+    assert emitted["sys_enter"] >= 2000000  # no system call's run skipped: they do not nest
+    # the skipped runs are the timer's: with the recorded ones, at most a tick per CPU per HZ
+    span = float(re.search(r"^recorded: .* for ([\d.]+) s", info, re.M).group(1))
+    hz = 1000  # the most a kernel ticks, where its configuration is not to be read
+    if os.path.exists("/proc/config.gz"):
+        with gzip.open("/proc/config.gz", "rt") as f:
+            hz = int(re.search(r"^CONFIG_HZ=(\d+)$", f.read(), re.M).group(1))
+    assert emitted["local_timer_entry"] + missed <= 1.1 * hz * os.cpu_count() * (span + 0.5)
