@@ -220,7 +220,7 @@ const struct proc_entry *proctable_find(const struct proctable *t, uint32_t pid)
 
 static void set_comm(struct proc_entry *e, const struct ebr_value *v)
 {
-	snprintf(e->comm, sizeof(e->comm), "%s", v->s ? v->s : "");
+	ebr_comm_copy(e->comm, v->s);
 }
 
 static int set_args(struct proc_entry *e, const struct ebr_value *v)

@@ -118,7 +118,7 @@ int sched_dist_on_event(void *self, const struct ebr_reader *r, const struct ebr
 	g = group_of(d, group_key(d, pid, tid), &err);
 	if (!g)
 		return err;
-	snprintf(g->comm, sizeof(g->comm), "%s", comm ? comm : "");
+	ebr_comm_copy(g->comm, comm);
 	log2_hist_add_ns(&g->hist, ns, d->millis ? 1000000u : 1000u);
 	g->sum_ns += ns;
 	d->intervals++;

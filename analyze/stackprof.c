@@ -55,7 +55,7 @@ static struct stackprof_stack *stack_of(struct stackprof *p, uint32_t pid, const
 		memcpy(s->frames + k->len, u->frames, u->len * sizeof(uint64_t));
 	s->hash = h;
 	s->pid = pid;
-	snprintf(s->comm, sizeof(s->comm), "%s", comm);
+	ebr_comm_copy(s->comm, comm);
 	s->kdepth = k->len;
 	s->udepth = u->len;
 	/* chain: the new stack goes first */

@@ -30,7 +30,7 @@ int tally_add(struct tally *t, uint32_t pid, const char *comm, uint64_t value, b
 		t->len++;
 	}
 	p = &t->procs[i];
-	snprintf(p->comm, sizeof(p->comm), "%s", comm ? comm : "");
+	ebr_comm_copy(p->comm, comm);
 	p->rows++;
 	p->sum += value;
 	p->flagged += flagged;

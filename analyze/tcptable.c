@@ -89,7 +89,7 @@ static void set_owner(struct tcp_session *s, enum tcp_owner how, uint32_t pid, c
 		return;
 	s->owner = how;
 	s->pid = pid;
-	snprintf(s->comm, sizeof(s->comm), "%s", comm);
+	ebr_comm_copy(s->comm, comm);
 }
 
 /* Data bytes from the kernel's sequence-number counts (FORMAT.md, "TCP sessions"). */

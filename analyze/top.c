@@ -76,7 +76,7 @@ int top_add(struct top *t, uint64_t ts, uint32_t pid, const char *comm, const ch
 		if (interval >= t->nintervals)
 			t->nintervals = interval + 1;
 	}
-	snprintf(r->comm, sizeof(r->comm), "%s", comm ? comm : "");
+	ebr_comm_copy(r->comm, comm);
 	for (int k = 0; k < TOP_VALUES; k++)
 		r->v[k] += add[k];
 	return 0;

@@ -13,6 +13,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 #include "format/block_flags.h"
 #include "format/stack_flags.h"
 #include "format/proc_flags.h"
@@ -77,6 +78,18 @@ const char *ebr_strerror(int err);
  * its NUL). A model that keeps a name keeps at most EBR_COMM_MAX bytes of it.
  */
 #define EBR_COMM_MAX 16u
+
+/*
+ * A model's copy of a thread name: at most EBR_COMM_MAX bytes and a NUL (src NULL: ""). Views
+ * copy one per event: snprintf's "%s" did it in a fifth of runqlat's time.
+ */
+static inline void ebr_comm_copy(char dst[EBR_COMM_MAX + 1], const char *src)
+{
+	if (!src)
+		dst[0] = '\0';
+	else if (!memccpy(dst, src, '\0', EBR_COMM_MAX))
+		dst[EBR_COMM_MAX] = '\0';
+}
 
 /* Field kinds: fixed for a major version. */
 enum ebr_kind {

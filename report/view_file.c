@@ -189,7 +189,7 @@ static int fsslower_count_row(void *ctx, const struct fsslower_row *row)
 
 	if (!s->slow++ || row->lat_ns > s->slowest.lat_ns) {
 		s->slowest = *row;
-		snprintf(s->slowest_comm, sizeof(s->slowest_comm), "%s", row->comm);
+		ebr_comm_copy(s->slowest_comm, row->comm);
 		snprintf(s->slowest_name, sizeof(s->slowest_name), "%s", row->name);
 	}
 	return 0;
