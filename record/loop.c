@@ -217,7 +217,9 @@ static int write_chunk(struct recorder *rec, const struct drain_chunk *c)
 void record_print_status(const struct recorder *rec, bool final, uint64_t prev_written,
 			 double dt)
 {
-	double elapsed = (double)(host_monotonic_ns() - rec->t_start) / 1e9;
+	/* at the end, the span recorded: not the symbol resolution after it */
+	uint64_t until = final && rec->t_end.mono ? rec->t_end.mono : host_monotonic_ns();
+	double elapsed = (double)(until - rec->t_start) / 1e9;
 	double bytes = (double)(rec->w ? ebr_writer_bytes(rec->w) : rec->bytes);
 	bool kib = bytes < (1 << 20);
 	double size = bytes / (kib ? 1024 : 1 << 20);
