@@ -151,12 +151,44 @@ static int host_width(const struct host_set *hs)
 	return width;
 }
 
-int host_table(FILE *f, const struct host_set *hs)
+/* "HOST  line": the line (up to its newline) after the host's name in the HOST column. */
+static const char *host_line(FILE *f, int width, const struct host_series *h, const char *l,
+			     int *err)
+{
+	const char *eol = strchrnul(l, '\n');
+	char safe[256];
+
+	text_safe(h->name, safe, sizeof(safe));
+	/* a blank line of the view: the name alone, no trailing blanks */
+	*err |= (eol == l ? fprintf(f, "%s\n", safe)
+			  : fprintf(f, "%-*s %.*s\n", width, safe, (int)(eol - l), l)) < 0;
+	return *eol ? eol + 1 : eol;
+}
+
+/* Any view but a listing: every line of each host's, a host after the other. */
+static int host_lines(FILE *f, const struct host_set *hs, int width)
+{
+	int err = 0;
+
+	for (uint32_t i = 0; i < hs->n; i++) {
+		const char *l = hs->hosts[i].text.data;
+
+		if (i && l && *l)
+			err |= fputc('\n', f) == EOF;
+		while (l && *l)
+			l = host_line(f, width, &hs->hosts[i], l, &err);
+	}
+	return err ? -1 : 0;
+}
+
+int host_table(FILE *f, const struct host_set *hs, bool listing)
 {
 	int width = host_width(hs), err = 0;
 	bool header = false;
 	char safe[256];
 
+	if (!listing)
+		return host_lines(f, hs, width);
 	for (uint32_t i = 0; i < hs->n; i++) {
 		const char *l = hs->hosts[i].text.data, *eol;
 
@@ -167,12 +199,8 @@ int host_table(FILE *f, const struct host_set *hs)
 			err |= fprintf(f, "%-*s %.*s\n", width, "HOST", (int)(eol - l), l) < 0;
 		header = true;
 		/* the rows: up to the blank line that ends every listing */
-		for (l = *eol ? eol + 1 : eol; *l && *l != '\n'; l = *eol ? eol + 1 : eol) {
-			eol = strchrnul(l, '\n');
-			err |= fprintf(f, "%-*s %.*s\n", width,
-				       text_safe(hs->hosts[i].name, safe, sizeof(safe)),
-				       (int)(eol - l), l) < 0;
-		}
+		for (l = *eol ? eol + 1 : eol; *l && *l != '\n';)
+			l = host_line(f, width, &hs->hosts[i], l, &err);
 	}
 	for (uint32_t i = 0; i < hs->n; i++) {
 		const char *l = hs->hosts[i].text.data;
@@ -233,6 +261,72 @@ int host_compare(FILE *f, const struct host_set *hs)
 		}
 	}
 	return err ? -1 : 0;
+}
+
+/*
+ * The headline object of view in a host's JSON summary (headline_begin() starts it so), up to
+ * its closing brace, or NULL. The summary is this writer's own JSON: braces inside strings
+ * are the only ones to skip.
+ */
+static const char *headline_json(const struct membuf *summary, const char *view, size_t *len)
+{
+	char start[96];
+	const char *obj, *p;
+	bool in_string = false;
+	int depth = 0;
+
+	snprintf(start, sizeof(start), "{\"view\":\"%s\",\"command\":", view);
+	obj = summary->data ? memmem(summary->data, summary->len, start, strlen(start)) : NULL;
+	for (p = obj; p && p < summary->data + summary->len; p++) {
+		if (in_string) {
+			if (*p == '\\')
+				p++;
+			else if (*p == '"')
+				in_string = false;
+		} else if (*p == '"') {
+			in_string = true;
+		} else if (*p == '{') {
+			depth++;
+		} else if (*p == '}' && !--depth) {
+			*len = (size_t)(p + 1 - obj);
+			return obj;
+		}
+	}
+	return NULL;
+}
+
+int host_compare_json(FILE *f, const struct host_set *hs)
+{
+	struct json j;
+
+	json_init(&j, f);
+	json_array_begin(&j, NULL);
+	for (size_t v = 0; v < nviews; v++) {
+		bool any = false;
+		size_t len = 0;
+
+		for (uint32_t i = 0; i < hs->n && !any; i++)
+			any = views[v]->headline && headline_json(&hs->hosts[i].text, views[v]->name,
+								   &len);
+		if (!any)
+			continue;
+		json_object_begin(&j, NULL);
+		json_str(&j, "view", views[v]->name);
+		json_array_begin(&j, "hosts");
+		for (uint32_t i = 0; i < hs->n; i++)
+			json_str(&j, NULL, hs->hosts[i].name);
+		json_array_end(&j);
+		json_array_begin(&j, "headlines");
+		for (uint32_t i = 0; i < hs->n; i++) {
+			const char *obj = headline_json(&hs->hosts[i].text, views[v]->name, &len);
+
+			json_raw(&j, obj ? obj : "null", obj ? len : 4);
+		}
+		json_array_end(&j);
+		json_object_end(&j);
+	}
+	json_array_end(&j);
+	return fflush(f) || ferror(f) ? -1 : 0;
 }
 
 void host_set_release(struct host_set *hs)

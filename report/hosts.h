@@ -49,11 +49,18 @@ void host_json(struct json *j, const struct host_series *h);
  */
 int host_compare(FILE *f, const struct host_set *hs);
 /*
- * Text, --by-host: the hosts' listings as one table, a HOST column first: the header once, each
- * host's rows (a listing's lines up to its first blank line), then each host's tail (losses)
- * after its name. Returns fprintf's failure as -1.
+ * JSON: the summaries' headlines side by side, an array of {"view", "hosts": [names],
+ * "headlines": [each host's headline object, or null]} (a view no host's summary has is left
+ * out). Returns fprintf's failure as -1.
  */
-int host_table(FILE *f, const struct host_set *hs);
+int host_compare_json(FILE *f, const struct host_set *hs);
+/*
+ * Text, --by-host: the hosts' views as one table, a HOST column first. A listing's (listing
+ * true): the header once, each host's rows (a listing's lines up to its first blank line),
+ * then each host's tail (losses) after its name; any other view's: every line of each host's
+ * view, a host after the other. Returns fprintf's failure as -1.
+ */
+int host_table(FILE *f, const struct host_set *hs, bool listing);
 void host_set_release(struct host_set *hs);
 
 #endif

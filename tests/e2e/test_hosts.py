@@ -111,10 +111,25 @@ def test_two_hosts_in_text(two_hosts):
     for line, part in ((lines[0], one_part), (lines[1], two_part)):
         assert f"execsnoop   {line[19:]}\n" in part, (line, part)
     assert len(lines) % 2 == 0 and len(lines) >= 6, lines  # exitsnoop, processes...
-    # the page is one host's: said, not two pages in one file
-    p = ebrec("report", d, "--format", "html", "-o", d / "page.html", check=2)
-    assert "of 2 hosts and the HTML page shows one" in p.stderr
-    assert not os.path.exists(d / "page.html")
+
+
+def test_two_hosts_compared_in_json(two_hosts):
+    """The JSON summary of two hosts: each host's document, then "compared": each view's
+    headline object of every host side by side, the very one its own document holds."""
+    d = two_hosts
+    doc = ebrec_json("report", d, "--format", "json")
+    names = [h["host"] for h in doc["hosts"]]
+    assert names == order(d)
+    compared = {c["view"]: c for c in doc["compared"]}
+    assert {"execsnoop", "exitsnoop"} <= set(compared), compared.keys()
+    for c in doc["compared"]:
+        assert c["hosts"] == names
+        for h, line in zip(doc["hosts"], c["headlines"]):
+            own = [v for f in h["families"] for v in f["views"] if v["view"] == c["view"]]
+            assert [line] == own if own else line is None, (c["view"], line, own)
+    # the execs each host's headline counts are its own: the alpha shell made more cats
+    execs = dict(zip(names, (x["execs"] for x in compared["execsnoop"]["headlines"])))
+    assert execs["alpha"] - execs["beta"] >= CATS["alpha"] - CATS["beta"] - 2, execs
 
 
 def test_one_sample_as_two_hosts(tmp_path):
@@ -139,16 +154,25 @@ def test_one_sample_as_two_hosts(tmp_path):
         assert table[0] == "HOST  " + own[0]  # alpha's width
         assert table[1:table.index("")] == ([f"alpha {r}" for r in own_rows] +
                                             [f"beta  {r}" for r in own_rows])
+    # a histogram, a top table, a profile: every line of each host's after its name
+    for name in ("runqlat", "cpudist", "profile"):
+        own = ebrec("report", sample, name, check=0).stdout.splitlines()
+        table = ebrec("report", tmp_path, name, "--by-host", check=0).stdout.splitlines()
+        table = table[table.index("") + 1:]
+        line = lambda host, l: f"{host:<5} {l}" if l else host
+        assert table == ([line("alpha", l) for l in own] + [""] +
+                         [line("beta", l) for l in own]), name
 
 
 def test_every_allocation_failing_in_turn_over_two_hosts(tmp_path):
-    """As test_nomem.py, over two hosts (the split by host, then each host's series): out of
-    memory anywhere is said, never a crash, never blamed on the traces."""
+    """As test_nomem.py, over two hosts (the split by host, then each host's series, its rows
+    named by --by-host): out of memory anywhere is said, never a crash, never blamed on the
+    traces."""
     from test_nomem import every_allocation_failing_in_turn
     sample = os.path.join(REPO, "samples", "format-1.1", "trace.ebr")
     for name in ("alpha", "beta"):
         shutil.copy(sample, tmp_path / f"ebrec-20261130T000000Z-{name}.ebr")
-    args = ["report", str(tmp_path), "execsnoop", "--format", "json"]
+    args = ["report", str(tmp_path), "execsnoop", "--format", "json", "--by-host"]
     every_allocation_failing_in_turn(args, tmp_path)
 
 
@@ -177,5 +201,28 @@ def test_by_host_one_table(two_hosts):
         cats = [r for r in rows if r.startswith(f"{h:<{width}} ") and r.split()[2] == "cat"
                 and r.split()[4] == pid and r.split()[5] == "0"]
         assert len(cats) == CATS[h], (h, cats)
-    p = ebrec("report", d, "biolatency", "--by-host", check=2)
-    assert "--by-host makes one text table" in p.stderr
+    for refused in ((), ("execsnoop", "--format", "html", "-o", d / "page.html")):
+        p = ebrec("report", d, *refused, "--by-host", check=2)
+        assert "--by-host puts one view's lines of every host in one table" in p.stderr
+    assert not os.path.exists(d / "page.html")
+
+
+def test_by_host_json_names_the_host_of_every_row(two_hosts):
+    """--by-host in JSON: the documents of each host as without it, and every view document and
+    row begins with its "host"; with --sort/--limit (held rows) too."""
+    d = two_hosts
+    for extra in ((), ("--sort", "pid", "--limit", "4")):
+        doc = ebrec_json("report", d, "execsnoop", *extra, "--by-host", "--format", "json")
+        for h in doc["hosts"]:
+            alone = ebrec_json("report", d / f"{h['host']}.ebr", "execsnoop", *extra,
+                               "--format", "json")["views"]
+            (v,) = h["views"]
+            assert list(v)[:2] == ["view", "host"] and v["host"] == h["host"]
+            assert all(list(r)[0] == "host" and r["host"] == h["host"] for r in v["rows"])
+            mine = dict(v, rows=[{k: x for k, x in r.items() if k != "host"} for r in v["rows"]])
+            del mine["host"]
+            assert [mine] == alone
+            if not extra:
+                assert len(own_cats(v["rows"], h["host"])) == CATS[h["host"]]
+            else:
+                assert len(v["rows"]) == 4
