@@ -11,7 +11,7 @@ import tempfile
 import pytest
 
 from browser import Browser
-from conftest import EBREC, REPO, ebrec, ebrec_json, on_block_device, require_live, workload
+from conftest import REPO, ebrec, ebrec_json, on_block_device, require_live, workload
 
 ARTIFACTS = os.environ.get("EBREC_ARTIFACTS", os.path.join(REPO, "build", "test-artifacts"))
 FAMILIES = "block,proc,file,tcp,sched,profile,offcpu"
@@ -540,20 +540,18 @@ def two_host_pages(tmp_path_factory):
     """Two recordings of known workloads at overlapping times, named alpha and beta by
     `ebrec record --host-name` (test_hosts.py's: 5 and 3 cats), the page of both and each
     host's own page."""
-    from test_hosts import script
+    from test_hosts import record_two_hosts
     require_live()
     d = tmp_path_factory.mktemp("html-hosts")
-    beta = subprocess.Popen([EBREC, "record", "--host-name", "beta", "-o", d / "beta.ebr",
-                             "-e", "proc,sched", "--", "sh", "-c", script("beta")],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    ebrec("record", "--host-name", "alpha", "-o", d / "alpha.ebr", "-e", "proc,sched", "--",
-          "sh", "-c", script("alpha"), check=0)
-    _, err = beta.communicate(timeout=60)
-    assert beta.returncode == 0, err
+    record_two_hosts(d, "proc,sched")
+    # the page of two hosts gives each host's listings half the bytes of rows a page of one
+    # does: 20 rows a listing (of at most 4.6 KB each) fit either way, whatever else this
+    # machine runs meanwhile, so that a host's part is its own page's exactly
     for name in ("alpha", "beta"):
-        ebrec("report", d / f"{name}.ebr", "--format", "html", "-o", d / f"{name}.html", check=0)
-    ebrec("report", d / "alpha.ebr", d / "beta.ebr", "--format", "html", "-o", d / "both.html",
-          check=0)
+        ebrec("report", d / f"{name}.ebr", "--format", "html", "--rows", "20",
+              "-o", d / f"{name}.html", check=0)
+    ebrec("report", d / "alpha.ebr", d / "beta.ebr", "--format", "html", "--rows", "20",
+          "-o", d / "both.html", check=0)
     return d
 
 
@@ -592,8 +590,8 @@ def test_several_hosts_one_page_with_a_host_selector(two_host_pages, browser):
         # the host's data is its own page's, with its host and clock (as JSON's)
         assert mine["views"] == alone["views"] and mine["probes"] == alone["probes"]
         assert mine["clock"] == doc["hosts"][i]["clock"] and mine["clock"]["aligned"]
-        execs = next(v for v in mine["views"] if v["view"] == "execsnoop")["rows"]
-        assert len(own_cats(execs, name)) == CATS[name]
+        execs = ebrec_json("report", d / f"{name}.ebr", "execsnoop", "--format", "json")
+        assert len(own_cats(execs["views"][0]["rows"], name)) == CATS[name]
         fresh(browser, d / f"{name}.html")
         own[name] = drawn_sections(browser)
         assert {"view-execsnoop", "view-runqlat", "view-cpudist", "sec-proc"} <= set(own[name])
