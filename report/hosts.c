@@ -104,10 +104,18 @@ int host_set_split(struct host_set *hs, const char *cmd, char *const *paths, siz
 	if (err)
 		return err;
 	qsort(hs->hosts, hs->n, sizeof(*hs->hosts), by_host_start);
-	for (uint32_t i = 0; i < hs->n; i++)
-		if (hs->hosts[i].start_real_ns && hs->hosts[0].start_real_ns)
-			hs->hosts[i].after_first_ns =
-				(int64_t)(hs->hosts[i].start_real_ns - hs->hosts[0].start_real_ns);
+	for (uint32_t i = 0; i < hs->n; i++) {
+		struct host_series *h = &hs->hosts[i], *first = &hs->hosts[0];
+
+		if (h->start_real_ns && first->start_real_ns)
+			h->after_first_ns = (int64_t)(h->start_real_ns - first->start_real_ns);
+		/* at one instant, h's monotonic clock minus ahead_ns is the first host's */
+		if (h->aligned && first->aligned && i) {
+			h->ahead_ns = first->offset_ns - h->offset_ns;
+			h->ahead_within_ns = h->uncertainty_ns + first->uncertainty_ns;
+			h->ahead_known = true;
+		}
+	}
 	return 0;
 }
 
@@ -122,7 +130,12 @@ void host_heading(FILE *f, const struct host_series *h)
 		(double)h->after_first_ns / 1e9);
 	if (h->aligned)
 		fprintf(f, "clock aligned within %.3f us (its realtime - monotonic offset moved "
-			   "that much from start to end)\n", (double)h->uncertainty_ns / 1e3);
+			   "that much from start to end)", (double)h->uncertainty_ns / 1e3);
+	if (h->ahead_known)
+		fprintf(f, "; its monotonic clock %.9f s ahead of the first host's, within %.3f us",
+			(double)h->ahead_ns / 1e9, (double)h->ahead_within_ns / 1e3);
+	if (h->aligned)
+		fputc('\n', f);
 	else
 		fprintf(f, "clock not aligned: its trace has no clock pair (META clock.start.*)\n");
 }
@@ -137,6 +150,8 @@ void host_json(struct json *j, const struct host_series *h)
 	if (h->aligned) {
 		json_s64(j, "realtime_minus_monotonic_ns", h->offset_ns);
 		json_u64(j, "uncertainty_ns", h->uncertainty_ns);
+		json_s64(j, "monotonic_ahead_of_first_ns", h->ahead_ns);
+		json_u64(j, "monotonic_ahead_of_first_within_ns", h->ahead_within_ns);
 	}
 	json_object_end(j);
 }

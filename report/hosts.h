@@ -26,6 +26,11 @@ struct host_series {
 	bool aligned;        /* both pairs known: uncertainty_ns holds */
 	uint64_t uncertainty_ns; /* |offset at the end - offset at the start| */
 	int64_t after_first_ns; /* its start after the earliest host's start */
+	/* its monotonic clock ahead of the earliest host's (both aligned), within ahead_within_ns:
+	 * the sum of the two hosts' uncertainties (0 for the earliest host itself) */
+	int64_t ahead_ns;
+	uint64_t ahead_within_ns;
+	bool ahead_known; /* both aligned, and not the earliest host */
 	struct membuf text;     /* text: its summary (or --by-host listing) as written */
 };
 

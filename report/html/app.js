@@ -747,7 +747,12 @@
     sec.appendChild(h('p', null, h('label', null, 'Show the sections of ', pick)));
     // clocks: each trace placed on the wall clock by its own pair of clock reads
     const clocks = h('table', { class: 'host-clocks' }, h('tr', null, ...['host', 'recorded from',
-      'start after the first host', 'realtime − monotonic', 'aligned within'].map(c => h('th', null, c))));
+      'start after the first host', 'realtime − monotonic', 'aligned within',
+      'monotonic clock ahead of the first host\'s'].map(c => h('th', null, c))));
+    // the offset between the hosts' monotonic clocks (the difference of their realtime -
+    // monotonic offsets, in exact integers from the report: a double has not the digits),
+    // known within the sum of their spreads
+    const c0 = DOCS[0].clock || {};
     const spreads = [], unaligned = [];
     for (const d of DOCS) {
       const c = d.clock || {};
@@ -756,7 +761,9 @@
         h('td', { class: 'text' }, utc(c.start_realtime_ns)),
         h('td', { class: 'num' }, c.start_after_first_s.toFixed(6) + ' s'),
         h('td', { class: 'num' }, c.aligned ? (c.realtime_minus_monotonic_ns / 1e9).toFixed(6) + ' s' : '—'),
-        h('td', { class: 'num' }, c.aligned ? dur(c.uncertainty_ns) : 'not aligned')));
+        h('td', { class: 'num' }, c.aligned ? dur(c.uncertainty_ns) : 'not aligned'),
+        h('td', { class: 'num' }, c.aligned && c0.aligned ? (c.monotonic_ahead_of_first_ns / 1e9)
+          .toFixed(9) + ' s ± ' + dur(c.monotonic_ahead_of_first_within_ns) : '—')));
     }
     sec.appendChild(h('h3', null, 'Clocks'));
     sec.appendChild(h('div', { class: 'scroll' }, clocks));

@@ -87,6 +87,13 @@ def test_two_hosts_at_overlapping_times(two_hosts):
         assert 0 <= after < 1.0
         for c in (first, second):
             assert c["uncertainty_ns"] < 1000000, c
+        # the offset between the two monotonic clocks, and within how much
+        assert first["monotonic_ahead_of_first_ns"] == 0
+        assert first["monotonic_ahead_of_first_within_ns"] == 0
+        assert second["monotonic_ahead_of_first_ns"] == \
+            first["realtime_minus_monotonic_ns"] - second["realtime_minus_monotonic_ns"]
+        assert second["monotonic_ahead_of_first_within_ns"] == \
+            first["uncertainty_ns"] + second["uncertainty_ns"]
         # same machine, same boot: realtime - monotonic is one offset, to the clocks' slewing
         assert abs(first["realtime_minus_monotonic_ns"] -
                    second["realtime_minus_monotonic_ns"]) < 1000000
@@ -104,6 +111,11 @@ def test_two_hosts_in_text(two_hosts):
     m = re.search(r", ([0-9.]+) s after the first host's start; clock aligned within ([0-9.]+) us",
                   heads[1])
     assert m and 0 <= float(m.group(1)) < 1.0 and float(m.group(2)) < 1000, heads[1]
+    clock = {h["host"]: h["clock"] for h in ebrec_json("report", d, "execsnoop", "--format",
+                                                         "json")["hosts"]}[two]
+    assert heads[1].endswith(
+        f"; its monotonic clock {clock['monotonic_ahead_of_first_ns'] / 1e9:.9f} s ahead of the "
+        f"first host's, within {clock['monotonic_ahead_of_first_within_ns'] / 1e3:.3f} us"), heads[1]
     # each host's summary follows its heading: its own command line and event counts
     one_part, two_part = p.stdout.split(f">>> host {two}")
     assert f"--host-name {one}" in one_part and f"--host-name {two}" not in one_part

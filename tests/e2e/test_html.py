@@ -622,6 +622,15 @@ def test_several_hosts_one_page_with_a_host_selector(two_host_pages, browser):
     for c, h in zip(cells, doc["hosts"]):
         assert c[2] == f"{h['clock']['start_after_first_s']:.6f} s"
         assert parse_dur(c[4]) == pytest.approx(h["clock"]["uncertainty_ns"], rel=0.01, abs=1)
+        # its monotonic clock against the first host's, and within how much
+        first = doc["hosts"][0]["clock"]
+        ahead, spread = c[5].split(" ± ")
+        ahead_ns = first["realtime_minus_monotonic_ns"] - h["clock"]["realtime_minus_monotonic_ns"]
+        within_ns = 0 if h is doc["hosts"][0] else first["uncertainty_ns"] + \
+            h["clock"]["uncertainty_ns"]
+        assert h["clock"]["monotonic_ahead_of_first_ns"] == ahead_ns
+        assert float(ahead.split()[0]) == pytest.approx(ahead_ns / 1e9, abs=1e-9)
+        assert parse_dur(spread) == pytest.approx(within_ns, rel=0.01, abs=1)
     note = ev("document.getElementById('host-alignment').textContent")
     bound = sum(h["clock"]["uncertainty_ns"] for h in doc["hosts"])
     m = re.search(r"here at most ([0-9.]+ [nµm]?s)", note)
