@@ -5,6 +5,7 @@ zooms) and against a process whose every name is hostile markup.
 import json
 import os
 import re
+import shutil
 import subprocess
 import tempfile
 
@@ -647,3 +648,27 @@ def test_several_hosts_one_page_with_a_host_selector(two_host_pages, browser):
         assert int(row["events"].replace(",", "")) == h["losses"]["emitted"]
     assert browser.errors() == []
     assert browser.requests() == ["file://" + os.path.abspath(both)]
+
+
+def test_hostile_host_names_are_text(browser, tmp_path):
+    """Host names (here a rotation name's: no root) reach the page of several hosts as text:
+    in its title, its selector, its clock table and each host's header, and run nothing."""
+    sample = os.path.join(REPO, "samples", "build", "trace.ebr")
+    names = ["<img src=x onerror=window.pwned=1>", "b&q\"'"]
+    for name in names:
+        shutil.copy(sample, tmp_path / f"ebrec-20261130T234738Z-{name}.ebr")
+    page = tmp_path / "page.html"
+    ebrec("report", tmp_path, "--format", "html", "-o", page, check=0)
+    raw = open(page, "rb").read()
+    assert b"<img" not in raw and len(re.findall(rb"<script", raw, re.I)) == 2
+    assert b"<title>ebrec report: 2 hosts (&lt;img src=x onerror=window.pwned=1&gt;, b&amp;q" in raw
+    fresh(browser, page)
+    ev = browser.eval
+    got = ev("Array.from(document.querySelectorAll('#host-select option')).map(o => o.textContent)")
+    assert sorted(got[:2]) == sorted(names) and len(got) == 3
+    pick_host(browser, "all")
+    heads = ev("Array.from(document.querySelectorAll('main > header h1')).map(e => e.textContent)")
+    assert sorted(heads) == sorted("host " + n for n in names)
+    assert ev("document.querySelectorAll('img').length") == 0
+    assert ev("window.pwned") is None
+    assert browser.errors() == []
