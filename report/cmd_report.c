@@ -54,7 +54,8 @@ static void usage(FILE *f)
 		   "  --rows N           html: rows of each listing the page holds (default %d)\n"
 		   "  --by-host          traces of several hosts: a view's lines of every host in one\n"
 		   "                     table with a HOST column (a listing's header once); in\n"
-		   "                     JSON, every row and view document names its \"host\"\n"
+		   "                     JSON, every row, view document and headline names its\n"
+		   "                     \"host\" (the summary and the page compare hosts anyway)\n"
 		   "\nviews:\n", HTML_DEFAULT_ROWS);
 	for (size_t i = 0; i < nviews; i++)
 		fprintf(f, "  %-12s %s\n  %-12s   %s\n", views[i]->name, views[i]->summary, "",
@@ -543,7 +544,9 @@ static int report_series(struct report_args *a, char **files, int nfiles, struct
 	out->format = a->format;
 	out->tf = &series.view;
 	json_init(&out->json, out->f);
-	if (host && a->by_host)
+	/* --by-host: JSON's rows and view documents (a summary's headlines) name their host; the
+	 * HTML page and the text summary are by host already */
+	if (host && a->by_host && a->format == FORMAT_JSON)
 		json_tag_rows(&out->json, "host", host->name, false);
 	status = run_views(out, runs, nruns, summary, a, &series, host);
 	if (kept) {
@@ -598,16 +601,10 @@ static int report_hosts(struct report_args *a, struct host_set *hs, struct repor
 	/* a misspelt view is said once, not once a host */
 	if (a->nrest && !v)
 		return report_series(a, hs->hosts[0].paths, 1, out, NULL, NULL);
-	if (a->by_host && (!v || html)) {
-		fprintf(stderr, "ebrec report: --by-host puts one view's lines of every host in one "
-				"table (text) or names each row's host (json): give a VIEW; the summary "
-				"and the HTML page compare the hosts already\n");
-		return 2;
-	}
 	a->nhosts = hs->n;
 	for (uint32_t i = 0; i < hs->n; i++) {
 		const char *lead = json ? (written ? "," : "{\"hosts\":[")
-					: (written && !a->by_host && !html ? "\n" : "");
+					: (written && !(a->by_host && v) && !html ? "\n" : "");
 		int one = report_series(a, hs->hosts[i].paths, (int)hs->hosts[i].npaths, out,
 					&hs->hosts[i], &lead);
 

@@ -218,10 +218,27 @@ def test_by_host_one_table(two_hosts):
         cats = [r for r in rows if r.startswith(f"{h:<{width}} ") and r.split()[2] == "cat"
                 and r.split()[4] == pid and r.split()[5] == "0"]
         assert len(cats) == CATS[h], (h, cats)
-    for refused in ((), ("execsnoop", "--format", "html", "-o", d / "page.html")):
-        p = ebrec("report", d, *refused, "--by-host", check=2)
-        assert "--by-host puts one view's lines of every host in one table" in p.stderr
-    assert not os.path.exists(d / "page.html")
+
+
+def test_by_host_where_the_hosts_are_compared_already(two_hosts):
+    """The text summary and the HTML page compare the hosts by themselves: --by-host leaves
+    them as they are; the JSON summary's headlines then name their host."""
+    d = two_hosts
+    assert ebrec("report", d, "--by-host", check=0).stdout == ebrec("report", d, check=0).stdout
+    for extra in ((), ("--by-host",)):
+        ebrec("report", d, "--format", "html", *extra, "-o", d / f"page{len(extra)}.html", check=0)
+    assert open(d / "page0.html", "rb").read() == open(d / "page1.html", "rb").read()
+    plain = ebrec_json("report", d, "--format", "json")
+    doc = ebrec_json("report", d, "--format", "json", "--by-host")
+    for h, p in zip(doc["hosts"], plain["hosts"]):
+        lines = [v for f in h["families"] for v in f["views"]]
+        assert lines and all(v["host"] == h["host"] for v in lines)
+        for v in lines:
+            del v["host"]
+        assert h == p
+    for c in doc["compared"]:
+        assert [x["host"] for x in c["headlines"] if x] == \
+            [n for n, x in zip(c["hosts"], c["headlines"]) if x]
 
 
 def test_by_host_json_names_the_host_of_every_row(two_hosts):
