@@ -52,8 +52,10 @@ static void usage(FILE *f)
 		   "  --max-output SIZE  stop writing at SIZE (512M, 2G; 0: no bound; default: 1024\n"
 		   "                     times the trace's decompressed bytes, plus 64 MiB)\n"
 		   "  --rows N           html: rows of each listing the page holds (default %d)\n"
-		   "  --by-host          traces of several hosts, text: a listing's rows in one table\n"
-		   "                     with a HOST column, instead of a listing a host\n"
+		   "  --by-host          traces of several hosts: a view's lines of every host in one\n"
+		   "                     table with a HOST column (a listing's header once); in\n"
+		   "                     JSON, every row, view document and headline names its\n"
+		   "                     \"host\" (the summary and the page compare hosts anyway)\n"
 		   "\nviews:\n", HTML_DEFAULT_ROWS);
 	for (size_t i = 0; i < nviews; i++)
 		fprintf(f, "  %-12s %s\n  %-12s   %s\n", views[i]->name, views[i]->summary, "",
@@ -84,6 +86,7 @@ struct report_args {
 	char cgroup[4096];       /* --cgroup's path from the hierarchy's root */
 	struct window_end since, until;
 	bool by_host; /* --by-host: several hosts' listings as one table */
+	uint32_t nhosts; /* the hosts reported: the HTML page's rows are shared among them */
 	char *rest[64]; /* TOOL and its options */
 	int nrest;
 };
@@ -261,7 +264,7 @@ struct view_buffer {
 };
 
 static int buffers_open(struct view_buffer *b, struct view_run *runs, size_t nruns,
-			const struct report_out *out, uint64_t max_rows)
+			const struct report_out *out, uint64_t max_rows, uint32_t nhosts)
 {
 	size_t nlistings = 0;
 
@@ -279,7 +282,7 @@ static int buffers_open(struct view_buffer *b, struct view_run *runs, size_t nru
 		b[i].out.format = FORMAT_JSON;
 		b[i].out.max_rows = max_rows;
 		if (runs[i].view->kind == VIEW_LISTING)
-			b[i].out.max_row_bytes = HTML_ROWS_BYTES / nlistings;
+			b[i].out.max_row_bytes = HTML_ROWS_BYTES / nlistings / (nhosts ? nhosts : 1);
 		json_init(&b[i].out.json, b[i].f);
 		runs[i].out = &b[i].out;
 	}
@@ -298,14 +301,15 @@ static void buffers_close(struct view_buffer *b, size_t n)
 /* The page: the views' documents (those of recorded families) and the trace's own facts. */
 static int html_page(struct report_out *out, struct view_run *runs, struct view_buffer *b,
 		     size_t nruns, const struct losses *losses, const struct timeline *tl,
-		     const struct time_window *w, const struct report_args *a, const char *limit_msg)
+		     const struct time_window *w, const struct report_args *a, const char *limit_msg,
+		     const struct host_series *host)
 {
 	struct html_view hv[MAX_RUNS];
 	struct html_doc doc = {
 		.tf = out->tf, .losses = losses, .timeline = tl, .views = hv,
 		.limit_msg = limit_msg[0] ? limit_msg : NULL, .max_rows = a->rows,
 		.since_s = time_window_since_s(w, out->tf->r),
-		.until_s = time_window_until_s(w, out->tf->r),
+		.until_s = time_window_until_s(w, out->tf->r), .host = host,
 	};
 
 	for (size_t i = 0; i < nruns; i++) {
@@ -318,7 +322,10 @@ static int html_page(struct report_out *out, struct view_run *runs, struct view_
 		    (a->nrest || trace_family_recorded(out->tf->r, runs[i].view->family)))
 			hv[doc.nviews++] = (struct html_view){ b[i].json.data, b[i].json.len };
 	}
-	return html_write(out->f, &doc) ? 1 : 0;
+	if (!host)
+		return html_write(out->f, &doc) ? 1 : 0;
+	html_data_write(out->f, &doc); /* the page is written after the last host's */
+	return 0;
 }
 
 static int run_views(struct report_out *out, struct view_run *runs, size_t nruns, bool summary,
@@ -361,7 +368,7 @@ static int run_views(struct report_out *out, struct view_run *runs, size_t nruns
 	}
 	if (html) {
 		views_an[window.nnext++] = (struct analyzer){ timeline_on_event, &timeline };
-		if (buffers_open(buffers, runs, nruns, out, a->rows))
+		if (buffers_open(buffers, runs, nruns, out, a->rows, a->nhosts))
 			goto cleanup;
 	}
 	out->summary = headlines;
@@ -396,7 +403,8 @@ static int run_views(struct report_out *out, struct view_run *runs, size_t nruns
 	for (size_t i = 0; i < nruns && !headlines; i++)
 		runs[i].view->end(&runs[i], runs[i].out, losses);
 	status = limit.stopped ? 1 : 0;
-	if (html && html_page(out, runs, buffers, nruns, losses, &timeline, &window, a, limit_msg))
+	if (html &&
+	    html_page(out, runs, buffers, nruns, losses, &timeline, &window, a, limit_msg, host))
 		status = 1;
 	if (out->format == FORMAT_JSON) {
 		if (!headlines)
@@ -522,7 +530,10 @@ static int report_series(struct report_args *a, char **files, int nfiles, struct
 	}
 	if (host && a->format == FORMAT_TEXT)
 		host_heading(out->f, host);
-	if (host && a->format == FORMAT_TEXT && (summary || a->by_host)) {
+	/* kept: a text summary or --by-host view, a JSON summary (compared after the last host),
+	 * an HTML page's data */
+	if (host && (summary || a->format == FORMAT_HTML ||
+		     (a->format == FORMAT_TEXT && a->by_host))) {
 		kept = out->f;
 		if (!(out->f = membuf_open(&host->text))) {
 			fprintf(stderr, "ebrec report: %s\n", trace_file_nomem());
@@ -533,6 +544,10 @@ static int report_series(struct report_args *a, char **files, int nfiles, struct
 	out->format = a->format;
 	out->tf = &series.view;
 	json_init(&out->json, out->f);
+	/* --by-host: JSON's rows and view documents (a summary's headlines) name their host; the
+	 * HTML page and the text summary are by host already */
+	if (host && a->by_host && a->format == FORMAT_JSON)
+		json_tag_rows(&out->json, "host", host->name, false);
 	status = run_views(out, runs, nruns, summary, a, &series, host);
 	if (kept) {
 		if (fflush(out->f) || ferror(out->f)) {
@@ -541,7 +556,7 @@ static int report_series(struct report_args *a, char **files, int nfiles, struct
 		}
 		fclose(out->f);
 		out->f = kept;
-		if (host->text.len && summary)
+		if (host->text.len && summary && a->format != FORMAT_HTML)
 			fwrite(host->text.data, 1, host->text.len, out->f);
 	}
 	if (out->failed)
@@ -573,32 +588,23 @@ cleanup:
 
 /*
  * Several hosts: each host's series reported in turn, under a heading in text, as one document
- * each of JSON's "hosts". The HTML page is one host's.
+ * each of JSON's "hosts", as one part each of the HTML page (which a selector shows); then
+ * the hosts compared (a summary), or --by-host's table.
  */
 static int report_hosts(struct report_args *a, struct host_set *hs, struct report_out *out)
 {
-	bool json = a->format == FORMAT_JSON, written = false;
+	bool json = a->format == FORMAT_JSON, html = a->format == FORMAT_HTML, written = false;
+	bool failed = false;
+	const struct view *v = a->nrest ? view_find(a->rest[0]) : NULL;
 	int status = 0;
 
-	if (a->format == FORMAT_HTML) {
-		fprintf(stderr, "ebrec report: these traces are of %u hosts and the HTML page shows "
-				"one: give each host's files apart (or use text or json)\n", hs->n);
-		return 2;
-	}
 	/* a misspelt view is said once, not once a host */
-	if (a->nrest && !view_find(a->rest[0]))
+	if (a->nrest && !v)
 		return report_series(a, hs->hosts[0].paths, 1, out, NULL, NULL);
-	if (a->by_host && (!a->nrest || a->format != FORMAT_TEXT ||
-			   (view_find(a->rest[0])->kind != VIEW_LISTING &&
-			    view_find(a->rest[0])->kind != VIEW_TABLE))) {
-		fprintf(stderr, "ebrec report: --by-host makes one text table of a listing's rows "
-				"(execsnoop, opensnoop...); JSON gives each host's document its "
-				"\"host\"\n");
-		return 2;
-	}
+	a->nhosts = hs->n;
 	for (uint32_t i = 0; i < hs->n; i++) {
 		const char *lead = json ? (written ? "," : "{\"hosts\":[")
-					: (written && !a->by_host ? "\n" : "");
+					: (written && !(a->by_host && v) && !html ? "\n" : "");
 		int one = report_series(a, hs->hosts[i].paths, (int)hs->hosts[i].npaths, out,
 					&hs->hosts[i], &lead);
 
@@ -606,13 +612,22 @@ static int report_hosts(struct report_args *a, struct host_set *hs, struct repor
 		if (one > status)
 			status = one;
 	}
-	if (json && written)
-		fputs("]}\n", out->f);
-	else if (written && !a->nrest && host_compare(out->f, hs))
-		status = 1; /* the stream's failure: said by cmd_report() */
-	else if (written && a->by_host && (fputc('\n', out->f) == EOF || host_table(out->f, hs)))
-		status = 1;
-	return status;
+	if (!written)
+		return status;
+	if (json && !v)
+		failed = fputs("],\"compared\":", out->f) == EOF || host_compare_json(out->f, hs) ||
+			 fputs("}\n", out->f) == EOF;
+	else if (json)
+		failed = fputs("]}\n", out->f) == EOF;
+	else if (html)
+		failed = html_write_hosts(out->f, hs);
+	else if (!v)
+		failed = host_compare(out->f, hs);
+	else if (a->by_host)
+		failed = fputc('\n', out->f) == EOF ||
+			 host_table(out->f, hs, v->kind == VIEW_LISTING || v->kind == VIEW_TABLE);
+	/* a failed stream is said by cmd_report() */
+	return failed && !status ? 1 : status;
 }
 
 int cmd_report(int argc, char **argv)

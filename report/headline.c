@@ -20,6 +20,8 @@ void headline_begin(struct view_run *vr, struct report_out *out)
 		json_object_begin(&out->json, NULL);
 		json_str(&out->json, "view", vr->view->name);
 		json_str(&out->json, "command", cmd);
+		if (out->json.tag_key) /* --by-host, as view_doc_begin() */
+			json_str(&out->json, out->json.tag_key, out->json.tag_val);
 		return;
 	}
 	fprintf(out->f, "%-11s ", vr->view->name);

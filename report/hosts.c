@@ -104,10 +104,18 @@ int host_set_split(struct host_set *hs, const char *cmd, char *const *paths, siz
 	if (err)
 		return err;
 	qsort(hs->hosts, hs->n, sizeof(*hs->hosts), by_host_start);
-	for (uint32_t i = 0; i < hs->n; i++)
-		if (hs->hosts[i].start_real_ns && hs->hosts[0].start_real_ns)
-			hs->hosts[i].after_first_ns =
-				(int64_t)(hs->hosts[i].start_real_ns - hs->hosts[0].start_real_ns);
+	for (uint32_t i = 0; i < hs->n; i++) {
+		struct host_series *h = &hs->hosts[i], *first = &hs->hosts[0];
+
+		if (h->start_real_ns && first->start_real_ns)
+			h->after_first_ns = (int64_t)(h->start_real_ns - first->start_real_ns);
+		/* at one instant, h's monotonic clock minus ahead_ns is the first host's */
+		if (h->aligned && first->aligned && i) {
+			h->ahead_ns = first->offset_ns - h->offset_ns;
+			h->ahead_within_ns = h->uncertainty_ns + first->uncertainty_ns;
+			h->ahead_known = true;
+		}
+	}
 	return 0;
 }
 
@@ -122,7 +130,12 @@ void host_heading(FILE *f, const struct host_series *h)
 		(double)h->after_first_ns / 1e9);
 	if (h->aligned)
 		fprintf(f, "clock aligned within %.3f us (its realtime - monotonic offset moved "
-			   "that much from start to end)\n", (double)h->uncertainty_ns / 1e3);
+			   "that much from start to end)", (double)h->uncertainty_ns / 1e3);
+	if (h->ahead_known)
+		fprintf(f, "; its monotonic clock %.9f s ahead of the first host's, within %.3f us",
+			(double)h->ahead_ns / 1e9, (double)h->ahead_within_ns / 1e3);
+	if (h->aligned)
+		fputc('\n', f);
 	else
 		fprintf(f, "clock not aligned: its trace has no clock pair (META clock.start.*)\n");
 }
@@ -137,6 +150,8 @@ void host_json(struct json *j, const struct host_series *h)
 	if (h->aligned) {
 		json_s64(j, "realtime_minus_monotonic_ns", h->offset_ns);
 		json_u64(j, "uncertainty_ns", h->uncertainty_ns);
+		json_s64(j, "monotonic_ahead_of_first_ns", h->ahead_ns);
+		json_u64(j, "monotonic_ahead_of_first_within_ns", h->ahead_within_ns);
 	}
 	json_object_end(j);
 }
@@ -151,12 +166,44 @@ static int host_width(const struct host_set *hs)
 	return width;
 }
 
-int host_table(FILE *f, const struct host_set *hs)
+/* "HOST  line": the line (up to its newline) after the host's name in the HOST column. */
+static const char *host_line(FILE *f, int width, const struct host_series *h, const char *l,
+			     int *err)
+{
+	const char *eol = strchrnul(l, '\n');
+	char safe[256];
+
+	text_safe(h->name, safe, sizeof(safe));
+	/* a blank line of the view: the name alone, no trailing blanks */
+	*err |= (eol == l ? fprintf(f, "%s\n", safe)
+			  : fprintf(f, "%-*s %.*s\n", width, safe, (int)(eol - l), l)) < 0;
+	return *eol ? eol + 1 : eol;
+}
+
+/* Any view but a listing: every line of each host's, a host after the other. */
+static int host_lines(FILE *f, const struct host_set *hs, int width)
+{
+	int err = 0;
+
+	for (uint32_t i = 0; i < hs->n; i++) {
+		const char *l = hs->hosts[i].text.data;
+
+		if (i && l && *l)
+			err |= fputc('\n', f) == EOF;
+		while (l && *l)
+			l = host_line(f, width, &hs->hosts[i], l, &err);
+	}
+	return err ? -1 : 0;
+}
+
+int host_table(FILE *f, const struct host_set *hs, bool listing)
 {
 	int width = host_width(hs), err = 0;
 	bool header = false;
 	char safe[256];
 
+	if (!listing)
+		return host_lines(f, hs, width);
 	for (uint32_t i = 0; i < hs->n; i++) {
 		const char *l = hs->hosts[i].text.data, *eol;
 
@@ -167,12 +214,8 @@ int host_table(FILE *f, const struct host_set *hs)
 			err |= fprintf(f, "%-*s %.*s\n", width, "HOST", (int)(eol - l), l) < 0;
 		header = true;
 		/* the rows: up to the blank line that ends every listing */
-		for (l = *eol ? eol + 1 : eol; *l && *l != '\n'; l = *eol ? eol + 1 : eol) {
-			eol = strchrnul(l, '\n');
-			err |= fprintf(f, "%-*s %.*s\n", width,
-				       text_safe(hs->hosts[i].name, safe, sizeof(safe)),
-				       (int)(eol - l), l) < 0;
-		}
+		for (l = *eol ? eol + 1 : eol; *l && *l != '\n';)
+			l = host_line(f, width, &hs->hosts[i], l, &err);
 	}
 	for (uint32_t i = 0; i < hs->n; i++) {
 		const char *l = hs->hosts[i].text.data;
@@ -233,6 +276,72 @@ int host_compare(FILE *f, const struct host_set *hs)
 		}
 	}
 	return err ? -1 : 0;
+}
+
+/*
+ * The headline object of view in a host's JSON summary (headline_begin() starts it so), up to
+ * its closing brace, or NULL. The summary is this writer's own JSON: braces inside strings
+ * are the only ones to skip.
+ */
+static const char *headline_json(const struct membuf *summary, const char *view, size_t *len)
+{
+	char start[96];
+	const char *obj, *p;
+	bool in_string = false;
+	int depth = 0;
+
+	snprintf(start, sizeof(start), "{\"view\":\"%s\",\"command\":", view);
+	obj = summary->data ? memmem(summary->data, summary->len, start, strlen(start)) : NULL;
+	for (p = obj; p && p < summary->data + summary->len; p++) {
+		if (in_string) {
+			if (*p == '\\')
+				p++;
+			else if (*p == '"')
+				in_string = false;
+		} else if (*p == '"') {
+			in_string = true;
+		} else if (*p == '{') {
+			depth++;
+		} else if (*p == '}' && !--depth) {
+			*len = (size_t)(p + 1 - obj);
+			return obj;
+		}
+	}
+	return NULL;
+}
+
+int host_compare_json(FILE *f, const struct host_set *hs)
+{
+	struct json j;
+
+	json_init(&j, f);
+	json_array_begin(&j, NULL);
+	for (size_t v = 0; v < nviews; v++) {
+		bool any = false;
+		size_t len = 0;
+
+		for (uint32_t i = 0; i < hs->n && !any; i++)
+			any = views[v]->headline && headline_json(&hs->hosts[i].text, views[v]->name,
+								   &len);
+		if (!any)
+			continue;
+		json_object_begin(&j, NULL);
+		json_str(&j, "view", views[v]->name);
+		json_array_begin(&j, "hosts");
+		for (uint32_t i = 0; i < hs->n; i++)
+			json_str(&j, NULL, hs->hosts[i].name);
+		json_array_end(&j);
+		json_array_begin(&j, "headlines");
+		for (uint32_t i = 0; i < hs->n; i++) {
+			const char *obj = headline_json(&hs->hosts[i].text, views[v]->name, &len);
+
+			json_raw(&j, obj ? obj : "null", obj ? len : 4);
+		}
+		json_array_end(&j);
+		json_object_end(&j);
+	}
+	json_array_end(&j);
+	return fflush(f) || ferror(f) ? -1 : 0;
 }
 
 void host_set_release(struct host_set *hs)

@@ -26,6 +26,11 @@ struct host_series {
 	bool aligned;        /* both pairs known: uncertainty_ns holds */
 	uint64_t uncertainty_ns; /* |offset at the end - offset at the start| */
 	int64_t after_first_ns; /* its start after the earliest host's start */
+	/* its monotonic clock ahead of the earliest host's (both aligned), within ahead_within_ns:
+	 * the sum of the two hosts' uncertainties (0 for the earliest host itself) */
+	int64_t ahead_ns;
+	uint64_t ahead_within_ns;
+	bool ahead_known; /* both aligned, and not the earliest host */
 	struct membuf text;     /* text: its summary (or --by-host listing) as written */
 };
 
@@ -49,11 +54,18 @@ void host_json(struct json *j, const struct host_series *h);
  */
 int host_compare(FILE *f, const struct host_set *hs);
 /*
- * Text, --by-host: the hosts' listings as one table, a HOST column first: the header once, each
- * host's rows (a listing's lines up to its first blank line), then each host's tail (losses)
- * after its name. Returns fprintf's failure as -1.
+ * JSON: the summaries' headlines side by side, an array of {"view", "hosts": [names],
+ * "headlines": [each host's headline object, or null]} (a view no host's summary has is left
+ * out). Returns fprintf's failure as -1.
  */
-int host_table(FILE *f, const struct host_set *hs);
+int host_compare_json(FILE *f, const struct host_set *hs);
+/*
+ * Text, --by-host: the hosts' views as one table, a HOST column first. A listing's (listing
+ * true): the header once, each host's rows (a listing's lines up to its first blank line),
+ * then each host's tail (losses) after its name; any other view's: every line of each host's
+ * view, a host after the other. Returns fprintf's failure as -1.
+ */
+int host_table(FILE *f, const struct host_set *hs, bool listing);
 void host_set_release(struct host_set *hs);
 
 #endif

@@ -108,13 +108,15 @@ static void data_registry(struct json *j)
 }
 
 /* The data the page draws, as one JSON document ('<', '>' and '&' escaped: see json.h). */
-static void data_write(FILE *f, const struct html_doc *d)
+void html_data_write(FILE *f, const struct html_doc *d)
 {
 	struct json j;
 
 	json_init(&j, f);
 	json_object_begin(&j, NULL);
 	json_str(&j, "file", d->tf->path);
+	if (d->host)
+		host_json(&j, d->host);
 	data_meta(&j, d->tf->r);
 	json_u64(&j, "max_rows", d->max_rows);
 	json_object_begin(&j, "window");
@@ -133,7 +135,8 @@ static void data_write(FILE *f, const struct html_doc *d)
 	json_object_end(&j);
 }
 
-int html_write(FILE *f, const struct html_doc *d)
+/* The page up to its data: the title is what title_of() writes (as markup-safe text). */
+static void page_head(FILE *f, void (*title_of)(FILE *f, const void *arg), const void *arg)
 {
 	char script_hash[64], style_hash[64];
 
@@ -145,13 +148,56 @@ int html_write(FILE *f, const struct html_doc *d)
 		   "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
 		   "<title>ebrec report: ",
 		script_hash, style_hash);
-	markup_text(f, d->tf->path); /* the only outside string outside the data */
+	title_of(f, arg); /* the only outside strings outside the data */
 	fprintf(f, "</title>\n<style>%s</style>\n</head>\n<body>\n<div id=\"app\"><noscript>This "
 		   "report is drawn by its own script (no request leaves the page): allow "
 		   "JavaScript, or use 'ebrec report --format json'.</noscript></div>\n"
 		   "<script type=\"application/json\" id=\"ebrec-data\">",
 		html_style_css);
-	data_write(f, d);
+}
+
+static int page_tail(FILE *f)
+{
 	fprintf(f, "</script>\n<script>%s</script>\n</body>\n</html>\n", html_app_js);
 	return fflush(f) || ferror(f) ? -1 : 0;
+}
+
+static void title_of_trace(FILE *f, const void *doc)
+{
+	markup_text(f, ((const struct html_doc *)doc)->tf->path);
+}
+
+static void title_of_hosts(FILE *f, const void *set)
+{
+	const struct host_set *hs = set;
+
+	fprintf(f, "%u hosts", hs->n);
+	for (uint32_t i = 0; i < hs->n; i++) {
+		fputs(i ? ", " : " (", f);
+		markup_text(f, hs->hosts[i].name);
+	}
+	fputs(")", f);
+}
+
+int html_write(FILE *f, const struct html_doc *d)
+{
+	page_head(f, title_of_trace, d);
+	html_data_write(f, d);
+	return page_tail(f);
+}
+
+int html_write_hosts(FILE *f, const struct host_set *hs)
+{
+	struct json j;
+
+	page_head(f, title_of_hosts, hs);
+	json_init(&j, f);
+	json_object_begin(&j, NULL);
+	json_array_begin(&j, "hosts");
+	for (uint32_t i = 0; i < hs->n; i++)
+		if (hs->hosts[i].text.len)
+			json_raw(&j, hs->hosts[i].text.data, hs->hosts[i].text.len);
+	json_array_end(&j);
+	json_object_end(&j);
+	return page_tail(f);
 }

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include "analyze/losses.h"
 #include "analyze/timeline.h"
+#include "report/hosts.h"
 #include "report/trace_file.h"
 
 /* the page's script and style, and the SVG flame graph's script (report/html/, embedded at
@@ -38,9 +39,18 @@ struct html_doc {
 	const char *limit_msg; /* the pass stopped early: why, or NULL */
 	uint64_t max_rows;     /* rows embedded per listing */
 	double since_s, until_s; /* the window the views saw; until_s < 0: to the end */
+	const struct host_series *host; /* one of several hosts: its name and clock, or NULL */
 };
 
 /* Writes the page to f; 0, or -1 when writing failed. */
 int html_write(FILE *f, const struct html_doc *d);
+/* One host's part of a page of several: the data html_write() embeds, with its "host", "clock". */
+void html_data_write(FILE *f, const struct html_doc *d);
+/*
+ * The page of several hosts, each host's data (html_data_write) in its text: the page's
+ * selector shows one host's sections, or every host's one after another. 0, or -1 when
+ * writing failed.
+ */
+int html_write_hosts(FILE *f, const struct host_set *hs);
 
 #endif

@@ -115,6 +115,9 @@ static void open_scope(struct json *j, const char *key, char c)
 	if (j->depth < JSON_MAX_DEPTH - 1)
 		j->depth++;
 	j->has_items[j->depth] = false;
+	j->rows_depths &= ~(1u << j->depth);
+	if (c == '[' && j->tag_key && key && !strcmp(key, "rows"))
+		j->rows_depths |= 1u << j->depth;
 }
 
 static void close_scope(struct json *j, char c)
@@ -132,7 +135,13 @@ static void close_scope(struct json *j, char c)
 
 void json_object_begin(struct json *j, const char *key)
 {
+	int mute = j->mute;
+
 	open_scope(j, key, '{');
+	/* a row (or a top-level object) opened, not dropped: its tag first */
+	if (j->tag_key && !key && j->mute == mute &&
+	    ((j->rows_depths >> (j->depth - 1) & 1) || (j->tag_top && j->depth == 1)))
+		json_str(j, j->tag_key, j->tag_val);
 }
 
 void json_object_end(struct json *j)
@@ -166,6 +175,13 @@ void json_array_cap_bytes(struct json *j, uint64_t bytes)
 		return;
 	j->cap_start = ftell(j->f);
 	j->cap_bytes = j->cap_start >= 0 ? bytes : 0;
+}
+
+void json_tag_rows(struct json *j, const char *key, const char *val, bool top)
+{
+	j->tag_key = key;
+	j->tag_val = val;
+	j->tag_top = top;
 }
 
 uint64_t json_array_dropped(const struct json *j)

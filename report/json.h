@@ -24,6 +24,10 @@ struct json {
 	uint64_t cap_bytes; /* json_array_cap_bytes(): and past this many bytes of the array */
 	long cap_start;
 	int mute; /* scopes open inside a dropped item */
+	/* json_tag_rows(): objects in arrays named "rows" begin with tag_key: tag_val */
+	const char *tag_key, *tag_val;
+	bool tag_top;        /* and the objects at the top level (held rows, view_rows.c) */
+	uint32_t rows_depths; /* bit d: the array open at depth d is named "rows" */
 };
 
 void json_init(struct json *j, FILE *f);
@@ -43,6 +47,12 @@ void json_array_begin_capped(struct json *j, const char *key, uint64_t cap);
  * tell (a file, a membuf); elsewhere only the count caps.
  */
 void json_array_cap_bytes(struct json *j, uint64_t bytes);
+/*
+ * From now on every object that is an item of an array named "rows" (a row of a listing or a
+ * table), and with top every object at the top level, begins with key: val (--by-host's
+ * "host"). The strings are not copied: they must outlive the writing.
+ */
+void json_tag_rows(struct json *j, const char *key, const char *val, bool top);
 /* items the last capped array dropped */
 uint64_t json_array_dropped(const struct json *j);
 void json_str(struct json *j, const char *key, const char *val);

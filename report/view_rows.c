@@ -19,6 +19,9 @@ void view_doc_begin(struct view_run *vr, struct report_out *out)
 {
 	json_object_begin(&out->json, NULL);
 	json_str(&out->json, "view", vr->view->name);
+	/* --by-host: the document names its host, as each of its rows does (json_tag_rows) */
+	if (out->json.tag_key)
+		json_str(&out->json, out->json.tag_key, out->json.tag_val);
 }
 
 /* ------------------------------------------------------------ --sort and --limit */
@@ -268,6 +271,7 @@ static struct row_order *order_new(struct view_run *vr, struct report_out *out)
 	o->out.order = o;
 	/* each row is a whole JSON value of its own, joined into the real array at the end */
 	json_init(&o->out.json, o->scratch_f ? o->scratch_f : o->rows_f);
+	json_tag_rows(&o->out.json, out->json.tag_key, out->json.tag_val, true);
 	return o;
 nomem:
 	order_free(o);

@@ -3,8 +3,13 @@
 // attribute values set through the DOM, never as markup, and nothing is fetched.
 'use strict';
 (function () {
-  const D = JSON.parse(document.getElementById('ebrec-data').textContent);
-  const META = D.meta || {};
+  // one trace's document, or {"hosts": [...]}: one a host, each with its "host" and "clock"
+  const DATA = JSON.parse(document.getElementById('ebrec-data').textContent);
+  const DOCS = DATA.hosts || [DATA];
+  // the host whose sections are drawn (use()): its document, its META, and the prefix of its
+  // elements' ids ('' when one host is shown, 'h0-'... when every host is, one after another)
+  let D = DOCS[0], META = D.meta || {}, PFX = '';
+  function use(i, prefix) { D = DOCS[i]; META = D.meta || {}; PFX = prefix; }
   const SVG = 'http://www.w3.org/2000/svg';
   // the registry of views (report/views.c): which family each view is in, and what it holds
   const REG = D.registry || { families: [], views: [] };
@@ -140,11 +145,11 @@
     const a = +META['clock.start.monotonic_ns'], b = +META['clock.end.monotonic_ns'];
     return b > a ? (b - a) / 1e9 : null;  // as `ebrec info` says it
   }
-  function header() {
+  function header(title) {
     const l = D.losses || {};
     const secs = recordedSeconds();
     const span = secs !== null ? secs.toFixed(3) + ' s' : 'about ' + (D.timeline ? D.timeline.seconds : 0) + ' s (not stopped cleanly)';
-    return h('header', null, h('h1', null, 'ebrec report'),
+    return h('header', { id: PFX + 'top' }, h('h1', null, title),
       h('div', { class: 'sub' }, 'host ' + (META['host.hostname'] || '?') + ' (' + (META['host.kernel'] || '?') +
         ', ' + (META['host.ncpus'] || '?') + ' CPUs) · recorded ' + utc(META['clock.start.realtime_ns']) +
         ' for ' + span + ' · ' + num(l.emitted || 0) + ' events, ' + num(l.lost || 0) + ' lost'),
@@ -163,7 +168,7 @@
       .map(([k, v]) => { const [pid, comm] = k.split('\u0000'); return { pid, comm, v }; });
   }
   function card(title, viewName, big, lines, note, extra) {
-    return h('a', { class: 'card', href: '#view-' + viewName }, h('div', { class: 'card-title' }, title),
+    return h('a', { class: 'card', href: '#' + PFX + 'view-' + viewName }, h('div', { class: 'card-title' }, title),
       h('div', { class: 'card-big' }, big), ...lines.map(t => h('div', { class: 'card-line' }, t)),
       extra || null, note ? h('div', { class: 'note' }, note) : null);
   }
@@ -225,7 +230,7 @@
     return box;
   }
   function overview() {
-    const sec = h('section', { id: 'sec-summary' }, h('h2', null, 'Headlines'));
+    const sec = h('section', { id: PFX + 'sec-summary' }, h('h2', null, 'Headlines'));
     const cards = h('div', { class: 'cards' });
     const LAT = [['biolatency', 'Block I/O latency', 'I/Os'], ['runqlat', 'Waiting for a CPU', 'waits'],
       ['cpudist', 'On-CPU time', 'runs']];
@@ -266,7 +271,7 @@
       all.appendChild(h('tr', null, h('td', null, k), h('td', { class: 'text' }, clip(META[k]))));
     const box = h('details', null, h('summary', null, 'the trace\'s META (' + Object.keys(META).length + ' keys)'),
       h('div', { class: 'scroll' }, t), h('details', null, h('summary', null, 'all of them'), h('div', { class: 'scroll' }, all)));
-    const sec = h('section', { id: 'sec-host' }, h('h2', null, 'Host and recording'), box);
+    const sec = h('section', { id: PFX + 'sec-host' }, h('h2', null, 'Host and recording'), box);
     if (META['redact.kinds'])
       sec.insertBefore(h('p', { class: 'warn' }, 'This trace was redacted (' + META['redact.kinds'] +
         '): those names are keyed pseudonyms.'), box);
@@ -284,7 +289,7 @@
     const tl = D.timeline || { seconds: 0, per_second: {} };
     const fams = Object.keys(tl.per_second);
     const secs = recordedSeconds();
-    const sec = h('section', { id: 'sec-timeline' }, h('h2', null, 'Timeline: events per second, a chart a family'));
+    const sec = h('section', { id: PFX + 'sec-timeline' }, h('h2', null, 'Timeline: events per second, a chart a family'));
     sec.appendChild(h('p', { class: 'note' }, 'Seconds from the start of the recording (' +
       (secs !== null ? secs.toFixed(3) + ' s long, as ebrec info says' : 'its end not recorded') +
       '); each chart on its own scale; red: seconds in which a probe of that family lost events.'));
@@ -329,7 +334,7 @@
   }
 
   function quality() {
-    const sec = h('section', { id: 'sec-quality' }, h('h2', null, 'Data quality'));
+    const sec = h('section', { id: PFX + 'sec-quality' }, h('h2', null, 'Data quality'));
     const warnings = D.warnings || [];
     sec.appendChild(h('p', { class: warnings.length ? 'warn' : 'ok' }, warnings.length
       ? warnings.length + ' warning(s): the trace is incomplete or damaged' : 'The trace was read whole: no damage, no limit reached.'));
@@ -705,7 +710,7 @@
 
   // ---------------------------------------------------------------- views and sections
   function view(v) {
-    const box = h('div', { class: 'view', id: 'view-' + v.view, 'data-view': v.view });
+    const box = h('div', { class: 'view', id: PFX + 'view-' + v.view, 'data-view': v.view });
     box.appendChild(h('h3', null, v.view, h('code', null, 'ebrec report ' + D.file + ' ' + v.view)));
     const kind = (VIEWS.get(v.view) || {}).kind;
     if (kind === 'histogram') box.appendChild(histView(v));
@@ -717,13 +722,79 @@
     return box;
   }
 
-  function main() {
-    const app = document.getElementById('app');
-    app.textContent = '';
-    app.appendChild(header());
-    const nav = h('nav');
-    const body = h('main');
-    const link = (id, text) => nav.appendChild(h('a', { href: '#' + id }, text));
+  // ---------------------------------------------------------------- several hosts
+  // a view's count as the hosts' table compares it: a histogram's events (its biggest
+  // histogram's, as the headline card), a listing's or a table's rows
+  function viewCount(v) {
+    if (!v) return null;
+    if (v.histograms) return v.histograms.reduce((a, g) => a + (g.total || 0), 0);
+    if (v.rows) return v.rows.length + (v.rows_omitted || 0);
+    return v.samples !== undefined ? v.samples : null;
+  }
+  function p99Of(v) {
+    const g = v && v.histograms && v.histograms.slice().sort((a, b) => b.total - a.total)[0];
+    return g && g.total ? dur(g.percentiles.p99_ns) : '—';
+  }
+  // The hosts: which is drawn (a selector), how their clocks were aligned, and their headline
+  // numbers side by side.
+  function hostsSection(sel, onPick) {
+    const sec = h('section', { id: 'sec-hosts' }, h('h2', null, DOCS.length + ' hosts'));
+    const pick = h('select', { id: 'host-select' });
+    DOCS.forEach((d, i) => pick.appendChild(h('option', { value: String(i) }, d.host)));
+    pick.appendChild(h('option', { value: 'all' }, 'every host, one after another'));
+    pick.value = String(sel);
+    pick.addEventListener('change', () => onPick(pick.value === 'all' ? 'all' : +pick.value));
+    sec.appendChild(h('p', null, h('label', null, 'Show the sections of ', pick)));
+    // clocks: each trace placed on the wall clock by its own pair of clock reads
+    const clocks = h('table', { class: 'host-clocks' }, h('tr', null, ...['host', 'recorded from',
+      'start after the first host', 'realtime − monotonic', 'aligned within',
+      'monotonic clock ahead of the first host\'s'].map(c => h('th', null, c))));
+    // the offset between the hosts' monotonic clocks (the difference of their realtime -
+    // monotonic offsets, in exact integers from the report: a double has not the digits),
+    // known within the sum of their spreads
+    const c0 = DOCS[0].clock || {};
+    const spreads = [], unaligned = [];
+    for (const d of DOCS) {
+      const c = d.clock || {};
+      if (c.aligned) spreads.push(c.uncertainty_ns); else unaligned.push(d.host);
+      clocks.appendChild(h('tr', { 'data-host': d.host }, h('td', { class: 'text' }, d.host),
+        h('td', { class: 'text' }, utc(c.start_realtime_ns)),
+        h('td', { class: 'num' }, c.start_after_first_s.toFixed(6) + ' s'),
+        h('td', { class: 'num' }, c.aligned ? (c.realtime_minus_monotonic_ns / 1e9).toFixed(6) + ' s' : '—'),
+        h('td', { class: 'num' }, c.aligned ? dur(c.uncertainty_ns) : 'not aligned'),
+        h('td', { class: 'num' }, c.aligned && c0.aligned ? (c.monotonic_ahead_of_first_ns / 1e9)
+          .toFixed(9) + ' s ± ' + dur(c.monotonic_ahead_of_first_within_ns) : '—')));
+    }
+    sec.appendChild(h('h3', null, 'Clocks'));
+    sec.appendChild(h('div', { class: 'scroll' }, clocks));
+    sec.appendChild(h('p', { class: unaligned.length ? 'note warn' : 'note', id: 'host-alignment' },
+      'Each host\'s times are placed on the wall clock by its own trace\'s clock pairs (CLOCK_REALTIME ' +
+      'read with CLOCK_MONOTONIC at its start and end): the offset between two hosts is known within ' +
+      'the sum of their spreads, here at most ' + dur(spreads.sort((x, y) => y - x).slice(0, 2)
+        .reduce((x, y) => x + y, 0)) + ', as far as the hosts\' wall ' +
+      'clocks agree (NTP).' + (unaligned.length ? ' Not aligned (no clock pair): ' + unaligned.join(', ') + '.' : '')));
+    // the hosts compared: the numbers the headline cards show, a row a host
+    const COLS = [['events', d => num((d.losses || {}).emitted || 0)], ['lost', d => num((d.losses || {}).lost || 0)]];
+    const present = name => DOCS.some(d => (d.views || []).some(v => v.view === name));
+    for (const name of ['biolatency', 'runqlat', 'cpudist'])
+      if (present(name)) COLS.push([name + ' p99', d => p99Of((d.views || []).find(v => v.view === name))]);
+    for (const name of ['biosnoop', 'execsnoop', 'opensnoop', 'tcplife', 'profile'])
+      if (present(name)) COLS.push([name, d => {
+        const n = viewCount((d.views || []).find(v => v.view === name));
+        return n === null ? '—' : num(n);
+      }]);
+    const cmp = h('table', { class: 'host-compare' }, h('tr', null, h('th', null, 'host'), ...COLS.map(c => h('th', null, c[0]))));
+    for (const d of DOCS)
+      cmp.appendChild(h('tr', { 'data-host': d.host }, h('td', { class: 'text' }, d.host),
+        ...COLS.map(c => h('td', { class: 'num' }, c[1](d)))));
+    sec.appendChild(h('h3', null, 'The hosts compared'));
+    sec.appendChild(h('div', { class: 'scroll' }, cmp));
+    return sec;
+  }
+
+  // the drawn host's sections into body, a link to each into nav
+  function hostSections(nav, body) {
+    const link = (id, text) => nav.appendChild(h('a', { href: '#' + PFX + id }, text));
     link('sec-summary', 'Headlines');
     link('sec-timeline', 'Timeline');
     link('sec-quality', 'Data quality');
@@ -739,16 +810,45 @@
     for (const { name: fam, title } of families) {
       const vs = (D.views || []).filter(v => ((VIEWS.get(v.view) || {}).family || 'other') === fam);
       if (!vs.length) continue;
-      const sec = h('section', { id: 'sec-' + fam, class: 'family' }, h('h2', null, title));
+      const sec = h('section', { id: PFX + 'sec-' + fam, class: 'family', 'data-host': D.host || '' }, h('h2', null, title));
       for (const v of vs) sec.appendChild(view(v));
       body.appendChild(sec);
       link('sec-' + fam, title);
     }
     body.appendChild(facts());
     link('sec-host', 'Host');
+  }
+
+  // sel: the index of the host drawn, or 'all'
+  function main(sel) {
+    const app = document.getElementById('app');
+    app.textContent = '';
+    document.body.removeAttribute('data-ready');
+    const nav = h('nav');
+    const body = h('main');
+    if (DOCS.length > 1) {
+      const pick = x => { main(x); window.scrollTo(0, 0); };
+      body.appendChild(hostsSection(sel, pick));
+      nav.appendChild(h('a', { href: '#sec-hosts' }, 'Hosts'));
+    }
+    if (sel === 'all') {
+      app.appendChild(h('header', null, h('h1', null, 'ebrec report: ' + DOCS.length + ' hosts'),
+        h('div', { class: 'sub' }, 'every host\'s sections, one host after another')));
+      DOCS.forEach((d, i) => {
+        use(i, 'h' + i + '-');
+        body.appendChild(header('host ' + d.host));
+        hostSections(h('nav'), body);
+        nav.appendChild(h('a', { href: '#' + PFX + 'top' }, d.host));
+      });
+    } else {
+      use(sel, '');
+      app.appendChild(header(DOCS.length > 1 ? 'ebrec report: host ' + D.host : 'ebrec report'));
+      hostSections(nav, body);
+    }
     app.appendChild(nav);
     app.appendChild(body);
+    document.body.setAttribute('data-host', sel === 'all' ? '' : D.host || '');
     document.body.setAttribute('data-ready', '1');
   }
-  main();
+  main(0);
 })();

@@ -5,6 +5,7 @@ zooms) and against a process whose every name is hostile markup.
 import json
 import os
 import re
+import shutil
 import subprocess
 import tempfile
 
@@ -533,3 +534,141 @@ def test_losses_are_marked_on_the_timeline_and_in_the_quality_panel(live, out_di
     family = next(v for v in data["views"] if v["view"] == "opensnoop")["losses"]
     note = ev("document.querySelector('#view-opensnoop p.warn:last-child').textContent")
     assert "this view is incomplete" in note and "{:,}".format(family["lost"]) in note
+
+
+@pytest.fixture(scope="module")
+def two_host_pages(tmp_path_factory):
+    """Two recordings of known workloads at overlapping times, named alpha and beta by
+    `ebrec record --host-name` (test_hosts.py's: 5 and 3 cats), the page of both and each
+    host's own page."""
+    from test_hosts import record_two_hosts
+    require_live()
+    d = tmp_path_factory.mktemp("html-hosts")
+    record_two_hosts(d, "proc,sched")
+    # the page of two hosts gives each host's listings half the bytes of rows a page of one
+    # does: 20 rows a listing (of at most 4.6 KB each) fit either way, whatever else this
+    # machine runs meanwhile, so that a host's part is its own page's exactly
+    for name in ("alpha", "beta"):
+        ebrec("report", d / f"{name}.ebr", "--format", "html", "--rows", "20",
+              "-o", d / f"{name}.html", check=0)
+    ebrec("report", d / "alpha.ebr", d / "beta.ebr", "--format", "html", "--rows", "20",
+          "-o", d / "both.html", check=0)
+    return d
+
+
+def drawn_sections(browser, prefix=""):
+    """Each section's drawing (its inner HTML) by id, and each view's, without the prefix."""
+    got = browser.eval(f"""(() => {{ const out = {{}};
+        for (const e of document.querySelectorAll('section[id^="{prefix}sec-"], div.view[id^="{prefix}view-"]'))
+            out[e.id.slice({len(prefix)})] = e.innerHTML;
+        return out; }})()""")
+    return got
+
+
+def pick_host(browser, value):
+    browser.eval(f"""(() => {{ const s = document.getElementById('host-select');
+        s.value = {json.dumps(value)}; s.dispatchEvent(new Event('change')); }})()""")
+    assert browser.eval("document.body.getAttribute('data-ready')") == "1"
+
+
+def test_several_hosts_one_page_with_a_host_selector(two_host_pages, browser):
+    """The page of two hosts: the selector draws one host's sections exactly as that host's own
+    page draws them (the same counts, histograms, rows), or both hosts' one after another; a
+    table says how well the clocks were aligned and compares the hosts' headline numbers."""
+    from test_hosts import CATS, own_cats
+    d = two_host_pages
+    both = d / "both.html"
+    raw = open(both, "rb").read()
+    assert len(re.findall(rb"<script", raw, re.I)) == 2 and b"default-src 'none'" in raw
+    data = page_data(both)
+    doc = ebrec_json("report", d / "alpha.ebr", d / "beta.ebr", "execsnoop", "--format", "json")
+    names = [h["host"] for h in doc["hosts"]]
+    assert [h["host"] for h in data["hosts"]] == names and sorted(names) == ["alpha", "beta"]
+    own = {}
+    for i, name in enumerate(names):
+        mine = data["hosts"][i]
+        alone = page_data(d / f"{name}.html")
+        # the host's data is its own page's, with its host and clock (as JSON's)
+        assert mine["views"] == alone["views"] and mine["probes"] == alone["probes"]
+        assert mine["clock"] == doc["hosts"][i]["clock"] and mine["clock"]["aligned"]
+        execs = ebrec_json("report", d / f"{name}.ebr", "execsnoop", "--format", "json")
+        assert len(own_cats(execs["views"][0]["rows"], name)) == CATS[name]
+        fresh(browser, d / f"{name}.html")
+        own[name] = drawn_sections(browser)
+        assert {"view-execsnoop", "view-runqlat", "view-cpudist", "sec-proc"} <= set(own[name])
+    fresh(browser, both)
+    ev = browser.eval
+    assert ev("document.getElementById('host-select').value") == "0"
+    for i, name in enumerate(names):
+        pick_host(browser, str(i))
+        assert ev("document.body.getAttribute('data-host')") == name
+        assert ev("document.querySelector('header h1').textContent") == f"ebrec report: host {name}"
+        drawn = drawn_sections(browser)
+        assert drawn.pop("sec-hosts")
+        assert drawn == own[name]  # every section, as the host's own page draws it
+        assert ev("document.querySelectorAll('#view-execsnoop tbody tr').length") == \
+            min(50, len(next(v for v in data["hosts"][i]["views"]
+                             if v["view"] == "execsnoop")["rows"]))
+    # every host, one after the other: each host's views under ids of its own
+    pick_host(browser, "all")
+    for i, name in enumerate(names):
+        drawn = drawn_sections(browser, f"h{i}-")
+        for key in own[name]:
+            if key.startswith("view-"):
+                assert drawn[key] == own[name][key], (name, key)
+    # the clocks: each host's spread as the JSON says it, and the bound on the hosts' offset
+    cells = ev("Array.from(document.querySelectorAll('table.host-clocks tr[data-host]'))"
+               ".map(r => Array.from(r.children).map(c => c.textContent))")
+    assert [c[0] for c in cells] == names
+    for c, h in zip(cells, doc["hosts"]):
+        assert c[2] == f"{h['clock']['start_after_first_s']:.6f} s"
+        assert parse_dur(c[4]) == pytest.approx(h["clock"]["uncertainty_ns"], rel=0.01, abs=1)
+        # its monotonic clock against the first host's, and within how much
+        first = doc["hosts"][0]["clock"]
+        ahead, spread = c[5].split(" ± ")
+        ahead_ns = first["realtime_minus_monotonic_ns"] - h["clock"]["realtime_minus_monotonic_ns"]
+        within_ns = 0 if h is doc["hosts"][0] else first["uncertainty_ns"] + \
+            h["clock"]["uncertainty_ns"]
+        assert h["clock"]["monotonic_ahead_of_first_ns"] == ahead_ns
+        assert float(ahead.split()[0]) == pytest.approx(ahead_ns / 1e9, abs=1e-9)
+        assert parse_dur(spread) == pytest.approx(within_ns, rel=0.01, abs=1)
+    note = ev("document.getElementById('host-alignment').textContent")
+    bound = sum(h["clock"]["uncertainty_ns"] for h in doc["hosts"])
+    m = re.search(r"here at most ([0-9.]+ [nµm]?s)", note)
+    assert m and parse_dur(m.group(1)) == pytest.approx(bound, rel=0.01, abs=1), note
+    # the hosts compared: each host's execs, as its own data counts them
+    cmp = ev("(() => { const t = document.querySelector('table.host-compare');"
+             "const head = Array.from(t.rows[0].cells).map(c => c.textContent);"
+             "return Array.from(t.querySelectorAll('tr[data-host]')).map(r => Object.fromEntries("
+             "Array.from(r.cells).map((c, i) => [head[i], c.textContent]))); })()")
+    for row, h in zip(cmp, data["hosts"]):
+        v = next(v for v in h["views"] if v["view"] == "execsnoop")
+        assert row["host"] == h["host"]
+        assert int(row["execsnoop"].replace(",", "")) == len(v["rows"]) + v["rows_omitted"]
+        assert int(row["events"].replace(",", "")) == h["losses"]["emitted"]
+    assert browser.errors() == []
+    assert browser.requests() == ["file://" + os.path.abspath(both)]
+
+
+def test_hostile_host_names_are_text(browser, tmp_path):
+    """Host names (here a rotation name's: no root) reach the page of several hosts as text:
+    in its title, its selector, its clock table and each host's header, and run nothing."""
+    sample = os.path.join(REPO, "samples", "build", "trace.ebr")
+    names = ["<img src=x onerror=window.pwned=1>", "b&q\"'"]
+    for name in names:
+        shutil.copy(sample, tmp_path / f"ebrec-20261130T234738Z-{name}.ebr")
+    page = tmp_path / "page.html"
+    ebrec("report", tmp_path, "--format", "html", "-o", page, check=0)
+    raw = open(page, "rb").read()
+    assert b"<img" not in raw and len(re.findall(rb"<script", raw, re.I)) == 2
+    assert b"<title>ebrec report: 2 hosts (&lt;img src=x onerror=window.pwned=1&gt;, b&amp;q" in raw
+    fresh(browser, page)
+    ev = browser.eval
+    got = ev("Array.from(document.querySelectorAll('#host-select option')).map(o => o.textContent)")
+    assert sorted(got[:2]) == sorted(names) and len(got) == 3
+    pick_host(browser, "all")
+    heads = ev("Array.from(document.querySelectorAll('main > header h1')).map(e => e.textContent)")
+    assert sorted(heads) == sorted("host " + n for n in names)
+    assert ev("document.querySelectorAll('img').length") == 0
+    assert ev("window.pwned") is None
+    assert browser.errors() == []

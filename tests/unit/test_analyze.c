@@ -346,6 +346,65 @@ static void test_json_capped_rows_by_bytes(void)
 	ebr_free(b.data);
 }
 
+/*
+ * --by-host's tag: each row of an array named "rows" (capped or not, and not one the cap
+ * dropped) begins with it, and with top each top-level object (held rows); no other object.
+ */
+static void test_json_tag_rows(void)
+{
+	static const char want[] =
+		"{\"view\":\"v\",\"rows\":[{\"host\":\"h\",\"i\":0,\"o\":{\"x\":1}},"
+		"{\"host\":\"h\",\"i\":1,\"o\":{\"x\":1}}],\"histograms\":[{\"i\":2}],"
+		"\"more\":[{\"rows\":[{\"host\":\"h\"}]}]}"
+		"{\"host\":\"h\",\"held\":1}";
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	struct json j, top;
+
+	CHECK(f != NULL);
+	if (!f)
+		return;
+	json_init(&j, f);
+	json_tag_rows(&j, "host", "h", false);
+	json_object_begin(&j, NULL); /* the document: not a row */
+	json_str(&j, "view", "v");
+	json_array_begin_capped(&j, "rows", 2);
+	for (int i = 0; i < 4; i++) {
+		json_object_begin(&j, NULL);
+		json_u64(&j, "i", (uint64_t)i);
+		json_object_begin(&j, "o");
+		json_u64(&j, "x", 1);
+		json_object_end(&j);
+		json_object_end(&j);
+	}
+	json_array_end(&j);
+	json_array_begin(&j, "histograms");
+	json_object_begin(&j, NULL);
+	json_u64(&j, "i", 2);
+	json_object_end(&j);
+	json_array_end(&j);
+	json_array_begin(&j, "more");
+	json_object_begin(&j, NULL);
+	json_array_begin(&j, "rows");
+	json_object_begin(&j, NULL);
+	json_object_end(&j);
+	json_array_end(&j);
+	json_object_end(&j);
+	json_array_end(&j);
+	json_object_end(&j);
+	json_init(&top, f);
+	json_tag_rows(&top, "host", "h", true);
+	json_object_begin(&top, NULL);
+	json_u64(&top, "held", 1);
+	json_object_end(&top);
+	fclose(f);
+	CHECK(buf && !strcmp(buf, want));
+	if (buf && strcmp(buf, want))
+		fprintf(stderr, "got: %s\n", buf);
+	free(buf);
+}
+
 /* The timeline counts the traced system's events per second and family, nothing else. */
 static void test_timeline_counts_per_second(void)
 {
@@ -2216,6 +2275,7 @@ int main(void)
 	RUN(test_percentiles_within_a_32nd);
 	RUN(test_json_capped_rows);
 	RUN(test_json_capped_rows_by_bytes);
+	RUN(test_json_tag_rows);
 	RUN(test_process_filter);
 	RUN(test_timeline_counts_per_second);
 	RUN(test_rwbs_follows_the_kernel);
