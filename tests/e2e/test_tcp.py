@@ -199,7 +199,8 @@ def test_fork_per_connection_workers_are_named_by_their_titles(live, out_dir):
     """Workers that set their title after fork, as PostgreSQL's backends do
     ("ebr-serve: worker 127.0.0.1(PORT)", their argument memory rewritten): the title is
     recorded at a worker's exit, or at the end of the recording for the one still running
-    then, and every server row of tcplife carries the title that names its client's port.
+    then (its session still open: the end's socket snapshot names it as the worker), and every
+    server row of tcplife carries the title that names its client's port.
     Titles are written only when they differ from the arguments: the server and the client,
     which kept theirs, have none."""
     trace = out_dir / "tcp-titles.ebr"
@@ -223,12 +224,13 @@ def test_fork_per_connection_workers_are_named_by_their_titles(live, out_dir):
     lingering = int(lines[[l.startswith("lingering") for l in lines].index(True)].split()[1])
     assert len(workers) == K and lingering in workers.values()
 
-    doc = view(trace, "tcplife")
+    doc = view(trace, "tcplife", "--all")
     assert check_documented(doc) > 0
     served = [r for r in doc["rows"] if r["lport"] == port and r["rport"] in workers]
     assert len(served) == K, doc["rows"]
     for r in served:
         assert (r["pid"], r["owner"]) == (workers[r["rport"]], "serve")
+        assert (r["accept_pid"], r["open_at_end"]) == (srv, r["pid"] == lingering), r
         assert r["title"] == f"ebr-serve: worker 127.0.0.1({r['rport']})", r
     clients = [r for r in doc["rows"] if r["rport"] == port]
     assert len(clients) == K and all("title" not in r for r in clients)
@@ -243,7 +245,7 @@ def test_fork_per_connection_workers_are_named_by_their_titles(live, out_dir):
         assert by_pid[pid]["title"] == f"ebr-serve: worker 127.0.0.1({rport})"
         assert by_pid[pid]["reason"] == (2 if pid == lingering else 1)
     # the text rows end with the title
-    text = ebrec("report", trace, "tcplife", "-L", port, check=0).stdout
+    text = ebrec("report", trace, "tcplife", "--all", "-L", port, check=0).stdout
     for rport, pid in workers.items():
         assert any(line.split()[1] == str(pid) and
                    line.endswith(f"[ebr-serve: worker 127.0.0.1({rport})]")

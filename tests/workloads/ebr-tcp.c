@@ -22,8 +22,8 @@
  *   ebr-tcp titleserve HOST PORT K     forkserve whose workers set their title as
  *                                      PostgreSQL's backends do (their argument memory
  *                                      rewritten: "ebr-serve: worker 127.0.0.1(PORT)");
- *                                      the last one, its session closed, prints "lingering
- *                                      PID" and waits for a line on stdin before it exits
+ *                                      the last one prints "lingering PID" and waits for a
+ *                                      line on stdin before it closes its session and exits
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -398,12 +398,12 @@ static int forkserve(const char *host, int port, int k, bool titles)
 				send_bytes(fd, life_rx(i));
 				printf("worker %d %d\n", (int)getpid(),
 				       ntohs(((struct sockaddr_in *)&peer)->sin_port));
-				close(fd);
-				if (titles && i == k - 1) { /* still running when the recording ends */
+				if (titles && i == k - 1) { /* running, its session open, at the end */
 					printf("lingering %d\n", (int)getpid());
 					fflush(stdout);
 					wait_line();
 				}
+				close(fd);
 				_exit(got != life_tx(i));
 			}
 			close(fd); /* the worker's copy keeps it open: only its close ends it */
