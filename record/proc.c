@@ -17,7 +17,6 @@
 #include <unistd.h>
 #include "format/array_size.h"
 #include "format/container.h"
-#include "format/title.h"
 #include "record/cgroup.h"
 #include "record/family.h"
 #include "record/proctable.h"
