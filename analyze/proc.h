@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * The process table every view reads (from proc.task, proc.fork, proc.exec, proc.exit,
- * proc.cgroup, and file.open/file.chdir for working directories and descriptors), and the
+ * proc.cgroup, proc.title, and file.open/file.chdir for working directories and descriptors), and the
  * process family's models: execsnoop's and exitsnoop's rows.
  */
 #ifndef EBREC_ANALYZE_PROC_H
@@ -30,6 +30,12 @@ struct proc_entry {
 	char *args; /* NUL-terminated arguments, args_len bytes in all; NULL if unknown */
 	uint32_t args_len;
 	bool args_cut; /* exec recorded fewer arguments than it had */
+	/*
+	 * The title it set after exec (proc.title: setproctitle, as PostgreSQL backends and
+	 * nginx workers do), as ps shows it; NULL if the trace recorded none. A view reads it
+	 * once the process exited or the trace ended: it is recorded then.
+	 */
+	char *title;
 	char *cwd;     /* NULL if unknown; at most PROC_PATH_MAX bytes with its NUL */
 	/* its cgroup v2 (proctable_cgroup()): 1 + an index of the table's cgroups, 0 unknown */
 	uint32_t cgroup;
@@ -76,6 +82,12 @@ void proctable_release(struct proctable *t);
 
 /* The current incarnation of pid, or NULL. */
 const struct proc_entry *proctable_find(const struct proctable *t, uint32_t pid);
+/*
+ * The current incarnation of pid as a number that names it for the rest of the pass (1 +
+ * its index in entries: they are never removed), 0 if none: a view that shows a process
+ * later than the event that named it (once its title is known) keeps this.
+ */
+uint32_t proctable_incarnation(const struct proctable *t, uint32_t pid);
 /* The cgroup of e, or NULL when the trace does not say. */
 const struct proc_cgroup *proctable_cgroup(const struct proctable *t, const struct proc_entry *e);
 

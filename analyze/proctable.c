@@ -58,6 +58,7 @@ static void shared_drop(char *bytes)
 static void entry_release(struct proc_entry *e)
 {
 	shared_drop(e->args);
+	shared_drop(e->title);
 	shared_drop(e->cwd);
 }
 
@@ -218,6 +219,13 @@ const struct proc_entry *proctable_find(const struct proctable *t, uint32_t pid)
 	return u64map_get(&t->by_pid, pid, &i) ? &t->entries[i] : NULL;
 }
 
+uint32_t proctable_incarnation(const struct proctable *t, uint32_t pid)
+{
+	uint32_t i;
+
+	return u64map_get(&t->by_pid, pid, &i) ? i + 1 : 0;
+}
+
 static void set_comm(struct proc_entry *e, const struct ebr_value *v)
 {
 	ebr_comm_copy(e->comm, v->s);
@@ -340,6 +348,7 @@ static int on_proc_fork(struct proctable *t, const struct ebr_event *ev)
 	if (parent) {
 		e->args = shared_ref(parent->args);
 		e->args_len = parent->args_len;
+		e->title = shared_ref(parent->title); /* its memory is a copy of its parent's */
 		e->cwd = shared_ref(parent->cwd);
 		e->cgroup = parent->cgroup;
 	}
@@ -364,6 +373,8 @@ static int on_proc_exec(struct proctable *t, const struct ebr_event *ev)
 	e->uid = (uint32_t)v[EBR_F_PROC_EXEC_UID].u;
 	e->execed = true;
 	e->args_cut = v[EBR_F_PROC_EXEC_FLAGS].u != 0;
+	shared_drop(e->title); /* a new program: its arguments are what it shows */
+	e->title = NULL;
 	set_comm(e, &v[EBR_F_PROC_EXEC_COMM]);
 	return set_args(e, &v[EBR_F_PROC_EXEC_ARGS]) ?:
 	       cgroup_of_id(t, e, v[EBR_F_PROC_EXEC_CGROUP_ID].u);
@@ -405,6 +416,27 @@ static int on_proc_exit(struct proctable *t, const struct ebr_event *ev)
 	e->exit_ns = ev->ts;
 	e->exit_code = v[EBR_F_PROC_EXIT_CODE].u;
 	return 0;
+}
+
+/* A title read at the exit (just before proc.exit) or at the end of a file: the latest holds. */
+static int on_proc_title(struct proctable *t, const struct ebr_event *ev)
+{
+	const struct ebr_value *v = ev->v;
+	uint32_t pid = (uint32_t)v[EBR_F_PROC_TITLE_PID].u;
+	const char *title = v[EBR_F_PROC_TITLE_TITLE].s;
+	struct proc_entry *e = current(t, pid);
+
+	if (!e || e->exited) { /* a process this trace did not see start */
+		if (!(e = add_entry(t, pid)))
+			return add_failed(t);
+		set_comm(e, &v[EBR_F_PROC_TITLE_COMM]);
+	}
+	shared_drop(e->title);
+	e->title = NULL;
+	if (!title || !title[0])
+		return 0;
+	e->title = shared_new(title, strlen(title));
+	return e->title ? 0 : EBR_E_NOMEM;
 }
 
 static const char *fd_path(const struct proctable *t, uint32_t pid, int64_t fd)
@@ -545,6 +577,8 @@ int proctable_on_event(void *self, const struct ebr_reader *r, const struct ebr_
 		return on_proc_exit(t, ev);
 	case EBR_EV_PROC_CGROUP:
 		return on_proc_cgroup(t, ev);
+	case EBR_EV_PROC_TITLE:
+		return on_proc_title(t, ev);
 	case EBR_EV_FILE_OPEN:
 		return on_open(t, ev);
 	case EBR_EV_FILE_CHDIR:

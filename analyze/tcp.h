@@ -29,9 +29,9 @@ enum tcp_owner {
 	TCP_OWNER_SNAPSHOT, /* a process holding it open at the start or end */
 	TCP_OWNER_ACCEPT,   /* the process that accepted it */
 	/*
-	 * Another process than the one that accepted it closed it: a fork-per-connection
-	 * server's worker (a PostgreSQL backend, sshd's session), which used it; accept_pid
-	 * keeps the acceptor.
+	 * Another process than the one that accepted it closed it, or held it at the end (the
+	 * end's socket snapshot): a fork-per-connection server's worker (a PostgreSQL backend,
+	 * sshd's session), which used it; accept_pid keeps the acceptor.
 	 */
 	TCP_OWNER_SERVE,
 	TCP_OWNER_CONNECT,  /* the process that connected it */

@@ -92,6 +92,19 @@ static void set_owner(struct tcp_session *s, enum tcp_owner how, uint32_t pid, c
 	ebr_comm_copy(s->comm, comm);
 }
 
+/*
+ * pid, not the process that accepted the session, uses it: a fork-per-connection server's
+ * worker (TCP_OWNER_SERVE), the acceptor kept beside it.
+ */
+static void take_worker(struct tcp_session *s, uint32_t pid, const char *comm)
+{
+	if (s->owner != TCP_OWNER_ACCEPT || !pid || pid == s->pid)
+		return;
+	s->accept_pid = s->pid;
+	memcpy(s->accept_comm, s->comm, sizeof(s->comm));
+	set_owner(s, TCP_OWNER_SERVE, pid, comm);
+}
+
 /* Data bytes from the kernel's sequence-number counts (FORMAT.md, "TCP sessions"). */
 static void set_bytes(struct tcp_session *s, uint64_t tx, uint64_t rx, bool fin_acked,
 		      bool fin_received)
@@ -123,11 +136,7 @@ static void take_state(struct tcp_session *s, const struct tcp_event *e, const s
 	/* close() and shutdown() make these changes, in the owner's own context */
 	if (e->state == EBR_TCP_FIN_WAIT1 || e->state == EBR_TCP_LAST_ACK) {
 		s->fin_queued = true;
-		if (s->owner == TCP_OWNER_ACCEPT && e->pid && e->pid != s->pid) {
-			s->accept_pid = s->pid;
-			memcpy(s->accept_comm, s->comm, sizeof(s->comm));
-			set_owner(s, TCP_OWNER_SERVE, e->pid, e->comm);
-		}
+		take_worker(s, e->pid, e->comm);
 		set_owner(s, TCP_OWNER_CLOSE, e->pid, e->comm);
 	}
 	if (e->state == EBR_TCP_CLOSE) {
@@ -151,8 +160,11 @@ static void take_snapshot(struct tcp_session *s, const struct tcp_event *e,
 		  e->state == EBR_TCP_CLOSE_WAIT || e->state == EBR_TCP_LAST_ACK ||
 			  e->state == EBR_TCP_CLOSING);
 	set_owner(s, TCP_OWNER_SNAPSHOT, e->pid, e->comm);
-	if (e->phase)
+	if (e->phase) {
 		s->open_at_end = true;
+		/* held at the end by another process than the acceptor: the worker serving it */
+		take_worker(s, e->pid, e->comm);
+	}
 }
 
 static enum tcp_moment moment_of(uint32_t type)

@@ -159,6 +159,18 @@ struct ebr_rec_proc_exit {
 	char comm[EBR_COMM_LEN];
 };
 
+/*
+ * The exit of a process's last thread (flags EBR_EXIT_GROUP_DEAD), with its argument memory
+ * as the exit probe read it: the recorder writes a proc.title when it differs from the
+ * recorded arguments. The other exits are struct ebr_rec_proc_exit alone (hdr.size says).
+ */
+struct ebr_rec_proc_exit_title {
+	struct ebr_rec_proc_exit exit;
+	__u32 title_len; /* bytes of title read; 0 none (no mm, or not resident) */
+	__u32 title_flags; /* EBR_TITLE_CUT: the area went on */
+	char title[EBR_TITLE_MAX];
+};
+
 /* Calls besides file.open's (EBR_CALL_*, format/file_flags.h): record/ makes them file.chdir. */
 enum {
 	EBR_CALL_CHDIR = 5,
@@ -394,6 +406,8 @@ _Static_assert(sizeof(struct ebr_rec_proc_cgroup) == 48 + EBR_CGROUP_PATH_MAX,
 	       "ebr_rec_proc_cgroup layout");
 _Static_assert(sizeof(struct ebr_rec_proc_exec) == 80 + EBR_EXEC_DATA, "proc_exec layout");
 _Static_assert(sizeof(struct ebr_rec_proc_exit) == 64, "ebr_rec_proc_exit layout");
+_Static_assert(sizeof(struct ebr_rec_proc_exit_title) == 72 + EBR_TITLE_MAX,
+	       "ebr_rec_proc_exit_title layout");
 _Static_assert(sizeof(struct ebr_rec_file_open) == 88 + EBR_PATH_MAX, "file_open layout");
 _Static_assert(sizeof(struct ebr_rec_file_slow) == 352, "ebr_rec_file_slow layout");
 _Static_assert(sizeof(struct ebr_rec_tcp) == 120, "ebr_rec_tcp layout");

@@ -199,24 +199,75 @@ int proc_execveat_exit(struct trace_event_raw_sys_exit *ctx)
 	return exec_exit(ctx->ret);
 }
 
+/*
+ * The argument memory of the exiting process, as /proc/PID/cmdline gives it: the area between
+ * arg_start and arg_end, or, when the program overwrote its last NUL (setproctitle past the
+ * arguments' end), the string from arg_start. sched_process_exit fires before exit_mm(), in
+ * the exiting task: its mm, and the stack page its arguments are on, are still there.
+ */
+static __always_inline void exit_title(struct task_struct *task, struct ebr_rec_proc_exit_title *r)
+{
+	struct mm_struct *mm = BPF_CORE_READ(task, mm);
+	unsigned long start, end;
+	__u64 len;
+	char last = 1;
+	long n;
+
+	r->title_len = 0;
+	r->title_flags = 0;
+	if (!mm)
+		return;
+	start = BPF_CORE_READ(mm, arg_start);
+	end = BPF_CORE_READ(mm, arg_end);
+	if (end <= start || bpf_probe_read_user(&last, 1, (const void *)(end - 1)))
+		return;
+	len = end - start;
+	if (last) {
+		n = bpf_probe_read_user_str(r->title, EBR_TITLE_MAX, (const void *)start);
+		if (n <= 0)
+			return;
+		if (n == EBR_TITLE_MAX)
+			r->title_flags = EBR_TITLE_CUT;
+		r->title_len = (__u32)n;
+		return;
+	}
+	if (len > EBR_TITLE_MAX) {
+		len = EBR_TITLE_MAX;
+		r->title_flags = EBR_TITLE_CUT;
+	}
+	if (!bpf_probe_read_user(r->title, len, (const void *)start))
+		r->title_len = (__u32)len;
+}
+
 SEC("tp_btf/sched_process_exit")
 int BPF_PROG(proc_exit, struct task_struct *task)
 {
 	struct ebr_rec_proc_exit *r;
-	__u32 pid = BPF_CORE_READ(task, tgid);
+	__u32 pid = BPF_CORE_READ(task, tgid), flags;
 
 	if (!ebr_current_wanted(pid)) /* task is the current one: it exits itself */
 		return 0;
-	r = ebr_reserve(EBR_PROBE_PROC_EXIT, EBR_REC_PROC_EXIT, sizeof(*r));
-	if (!r)
-		return 0;
+	/* do_exit() counts the thread out of signal->live before this tracepoint */
+	flags = BPF_CORE_READ(task, signal, live.counter) == 0 ? EBR_EXIT_GROUP_DEAD : 0;
+	if (flags & EBR_EXIT_GROUP_DEAD) {
+		struct ebr_rec_proc_exit_title *t;
+
+		t = ebr_reserve(EBR_PROBE_PROC_EXIT, EBR_REC_PROC_EXIT, sizeof(*t));
+		if (!t)
+			return 0;
+		exit_title(task, t);
+		r = &t->exit;
+	} else {
+		r = ebr_reserve(EBR_PROBE_PROC_EXIT, EBR_REC_PROC_EXIT, sizeof(*r));
+		if (!r)
+			return 0;
+	}
 	r->start_ns = BPF_CORE_READ(task, start_time);
 	r->pid = pid;
 	r->tid = BPF_CORE_READ(task, pid);
 	r->ppid = BPF_CORE_READ(task, real_parent, tgid);
 	r->code = (__u32)BPF_CORE_READ(task, exit_code);
-	/* do_exit() counts the thread out of signal->live before this tracepoint */
-	r->flags = BPF_CORE_READ(task, signal, live.counter) == 0 ? EBR_EXIT_GROUP_DEAD : 0;
+	r->flags = flags;
 	r->pad = 0;
 	BPF_CORE_READ_STR_INTO(&r->comm, task, comm);
 	ebr_submit(r);

@@ -251,8 +251,8 @@ int cmd_record(int argc, char **argv)
 	rec.rotating = rec.o.rotate != NULL;
 	rec.flying = rec.o.flight_ns != 0;
 	rec.series.fd = -1;
-	if (rec.rotating || rec.flying)
-		rec.tctx.procs = &rec.procs;
+	/* titles are written when they differ from the arguments it holds (proc.title) */
+	rec.tctx.procs = &rec.procs;
 	if (open_output(&rec))
 		goto cleanup;
 	record_catch_signals();

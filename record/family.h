@@ -97,7 +97,7 @@ struct family_env {
 	void *state;                  /* the family's state_size bytes, zeroed at the start */
 	struct stack_symbols *stacks; /* the recording's stack symbols (record/stacks.h) */
 	const struct features *feat;  /* snapshot: the kernel's BTF (record/record.h) */
-	/* a rotated recording's process table (record/proctable.h), or NULL */
+	/* the recording's process table (record/proctable.h), or NULL */
 	struct proc_table *procs;
 };
 

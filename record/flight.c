@@ -293,6 +293,10 @@ static bool dump_keeps(const struct dump *d, size_t i, const struct ebr_event *e
 	case EBR_EV_TCP_SOCK: /* open at the window's first segment's start, at its end */
 		return ev->v[EBR_F_TCP_SOCK_PHASE].u == EBR_TCP_PHASE_START ? i == d->first
 									  : i == d->last;
+	case EBR_EV_PROC_TITLE: /* a segment's end reads the titles of the running ones */
+		if (ev->v[EBR_F_PROC_TITLE_REASON].u == EBR_TITLE_AT_END)
+			return i == d->last;
+		return ev->ts >= d->from && ev->ts <= d->to;
 	case EBR_EV_COUNTS: /* losses, as the segments counted them: to their end */
 		return ev->ts >= d->from;
 	default:

@@ -4,7 +4,8 @@
  * (read from /proc once the probes are attached, so that a process started in between is
  * seen by both and none by neither), each with its cgroup v2: path, id and container; in a
  * rotated recording, the snapshot of each later file is the process table
- * (record/proctable.h). Its records: record/proc_translate.c.
+ * (record/proctable.h). At the end of each file, the titles of the processes still running
+ * (their exits carry the others'). Its records: record/proc_translate.c.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -20,6 +21,7 @@
 #include "record/family.h"
 #include "record/proctable.h"
 #include "record/record.h"
+#include "record/translate.h"
 #include "ebrec.skel.h"
 
 #define CMDLINE_MAX (64u << 10)
@@ -235,10 +237,68 @@ cleanup:
 	return err;
 }
 
+/* What the end-of-file titles need while they go through the process table. */
+struct end_titles {
+	const struct family_env *env;
+	uint64_t now;
+	long hz;
+	char *buf; /* TITLE_BUF bytes */
+};
+
+/* Read beyond a title's bytes: whether /proc's command line goes on past them (cut). */
+#define TITLE_READ_MAX (EBR_TITLE_MAX + 1)
+#define TITLE_BUF 1024 /* /proc/PID/stat, or TITLE_READ_MAX bytes of cmdline */
+
+/*
+ * The title of one process of the table, from /proc/PID/cmdline, when it is the process the
+ * table means: its start time agrees to two clock ticks (/proc's precision; a pid reused
+ * since its exit was read is another process).
+ */
+static int end_title(void *arg, const struct ebr_value *v)
+{
+	struct end_titles *et = arg;
+	uint64_t pid = v[EBR_F_PROC_TASK_PID].u, start = v[EBR_F_PROC_TASK_START_NS].u, at;
+	uint64_t slack = 2 * (1000000000ull / (uint64_t)et->hz);
+	struct proc_info p = { 0 };
+	char path[64];
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "/proc/%llu/stat", (unsigned long long)pid);
+	if (read_proc_file(path, et->buf, TITLE_BUF) < 0 || parse_stat(&p, et->buf))
+		return 0; /* it exited meanwhile: its exit said its title */
+	at = boot_ticks_to_monotonic(p.start_ticks, et->hz);
+	if (at + slack < start || start + slack < at)
+		return 0;
+	snprintf(path, sizeof(path), "/proc/%llu/cmdline", (unsigned long long)pid);
+	n = read_proc_file(path, et->buf, TITLE_READ_MAX + 1);
+	if (n <= 0)
+		return 0;
+	return proc_title_emit(et->env->writer, et->env->procs, et->now, 0, pid, p.comm, et->buf,
+			       (size_t)n, EBR_TITLE_AT_END, 0);
+}
+
+static int proc_finish(const struct family_env *env)
+{
+	struct end_titles et = { env, host_monotonic_ns(), sysconf(_SC_CLK_TCK), NULL };
+	int err;
+
+	if (!env->procs || !env->procs->seeded)
+		return 0;
+	if (et.hz <= 0)
+		et.hz = 100;
+	et.buf = malloc(TITLE_BUF);
+	if (!et.buf)
+		return -ENOMEM;
+	err = proc_table_each(env->procs, end_title, &et);
+	free(et.buf);
+	return err;
+}
+
 const struct family proc_family = {
 	.name = "proc",
 	.desc = "processes: a snapshot at the start, then every fork, exec (with arguments and "
-		"result) and exit",
+		"result) and exit, and the titles processes set (setproctitle) at their exit or "
+		"the end",
 	.cost = "0.7 us per fork, 4.3 per exec (its arguments copied), 1.2 per exit: under 0.05% of "
 		"the machine under pgbench and nginx",
 	.progs = proc_progs,
@@ -246,4 +306,5 @@ const struct family proc_family = {
 	.probes = proc_probes,
 	.nprobes = ARRAY_SIZE(proc_probes),
 	.snapshot = proc_snapshot,
+	.finish = proc_finish,
 };

@@ -3,11 +3,14 @@
  * The process family's fork, exec, exit and cgroup records into proc.* events. A fork or an
  * exec in a cgroup the trace has not named yet is followed by a proc.cgroup that names it
  * (FORMAT.md "Cgroups"): the records carry the cgroup's id only, its path is the recorder's
- * to find.
+ * to find. The exit of a process's last thread carries its argument memory: a proc.title
+ * precedes its proc.exit when that differs from the arguments the process table holds.
  */
 #include <string.h>
 #include "format/container.h"
+#include "format/title.h"
 #include "record/cgroup.h"
+#include "record/proctable.h"
 #include "record/translate.h"
 
 /* proc.cgroup: pid's thread tid is in the cgroup of this id and path, for this reason */
@@ -99,16 +102,54 @@ int proc_exec_translate(struct translate_ctx *ctx, const void *rec, size_t size)
 	       name_cgroup(ctx, &r->hdr, r->pid, r->tid, comm, r->cgroup_id);
 }
 
+int proc_title_emit(struct ebr_writer *w, const struct proc_table *procs, uint64_t ts,
+		    uint32_t cpu, uint64_t pid, const char *comm, const char *cmdline, size_t len,
+		    uint64_t reason, uint64_t flags)
+{
+	struct ebr_value v[EBR_BUILD_FIELDS] = { 0 };
+	char title[EBR_TITLE_MAX + 1];
+	const char *args;
+	size_t args_len;
+	bool cut;
+
+	ebr_title_of(cmdline, len, title, &cut);
+	if (!title[0])
+		return 0;
+	if (cut)
+		flags |= EBR_TITLE_CUT;
+	/* a process the table does not know: the trace holds no arguments to tell it by */
+	if (procs && proc_table_args(procs, pid, &args, &args_len) &&
+	    ebr_title_is_args(title, flags & EBR_TITLE_CUT, args, args_len, EBR_EXEC_MAX_ARGS))
+		return 0;
+	v[EBR_F_PROC_TITLE_PID].u = pid;
+	v[EBR_F_PROC_TITLE_COMM].s = comm;
+	v[EBR_F_PROC_TITLE_TITLE].s = title;
+	v[EBR_F_PROC_TITLE_REASON].u = reason;
+	v[EBR_F_PROC_TITLE_FLAGS].u = flags;
+	return errno_of_ebr(ebr_writer_event(w, EBR_EV_PROC_TITLE, ts, cpu, v));
+}
+
 int proc_exit_translate(struct translate_ctx *ctx, const void *rec, size_t size)
 {
 	const struct ebr_rec_proc_exit *r = rec;
+	const struct ebr_rec_proc_exit_title *t = rec;
 	struct ebr_value v[EBR_BUILD_FIELDS] = { 0 };
 	char comm[EBR_COMM_LEN + 1];
+	int err = 0;
 
+	family_kstr(comm, r->comm, EBR_COMM_LEN);
+	/* before the exit, which takes the process out of the table */
+	if (size >= sizeof(*t) && (r->flags & EBR_EXIT_GROUP_DEAD) && t->title_len)
+		err = proc_title_emit(ctx->writer, ctx->procs, r->hdr.ts, r->hdr.cpu, r->pid, comm,
+				      t->title, t->title_len < EBR_TITLE_MAX ? t->title_len
+									  : EBR_TITLE_MAX,
+				      EBR_TITLE_AT_EXIT, t->title_flags & EBR_TITLE_CUT);
+	if (err)
+		return err;
 	v[EBR_F_PROC_EXIT_PID].u = r->pid;
 	v[EBR_F_PROC_EXIT_TID].u = r->tid;
 	v[EBR_F_PROC_EXIT_PPID].u = r->ppid;
-	v[EBR_F_PROC_EXIT_COMM].s = family_kstr(comm, r->comm, EBR_COMM_LEN);
+	v[EBR_F_PROC_EXIT_COMM].s = comm;
 	v[EBR_F_PROC_EXIT_CODE].u = r->code;
 	v[EBR_F_PROC_EXIT_START_NS].u = r->start_ns;
 	v[EBR_F_PROC_EXIT_FLAGS].u = r->flags;

@@ -247,7 +247,8 @@ int proc_table_event(struct proc_table *t, uint32_t type, uint64_t ts, const str
 	}
 }
 
-int proc_table_write(const struct proc_table *t, struct ebr_writer *w, uint64_t ts)
+int proc_table_each(const struct proc_table *t, int (*fn)(void *arg, const struct ebr_value *v),
+		    void *arg)
 {
 	const struct ebr_event_def *d = ebr_event_def(EBR_EV_PROC_TASK);
 	int err = 0;
@@ -263,9 +264,41 @@ int proc_table_write(const struct proc_table *t, struct ebr_writer *w, uint64_t 
 				v[f].len = e->b[f]->len;
 			}
 		}
-		err = errno_of_ebr(ebr_writer_event(w, EBR_EV_PROC_TASK, ts, 0, v));
+		err = fn(arg, v);
 	}
 	return err;
+}
+
+struct table_writer {
+	struct ebr_writer *w;
+	uint64_t ts;
+};
+
+static int write_task(void *arg, const struct ebr_value *v)
+{
+	const struct table_writer *tw = arg;
+
+	return errno_of_ebr(ebr_writer_event(tw->w, EBR_EV_PROC_TASK, tw->ts, 0, v));
+}
+
+int proc_table_write(const struct proc_table *t, struct ebr_writer *w, uint64_t ts)
+{
+	struct table_writer tw = { w, ts };
+
+	return proc_table_each(t, write_task, &tw);
+}
+
+bool proc_table_args(const struct proc_table *t, uint64_t pid, const char **args, size_t *len)
+{
+	const struct proc_entry *e;
+	size_t pos;
+
+	e = proc_find(t, pid, &pos);
+	if (!e)
+		return false;
+	*args = e->b[EBR_F_PROC_TASK_ARGS] ? e->b[EBR_F_PROC_TASK_ARGS]->data : "";
+	*len = e->b[EBR_F_PROC_TASK_ARGS] ? e->b[EBR_F_PROC_TASK_ARGS]->len : 0;
+	return true;
 }
 
 void proc_table_free(struct proc_table *t)

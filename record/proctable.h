@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * The recorder's process table, for a rotated recording: what the proc family's snapshot read
- * from /proc, followed through every fork, exec and exit written since, so that each file of
- * a series starts with the processes alive at its start as the events say (a process that
+ * The recorder's process table: what the proc family's snapshot read from /proc, followed
+ * through every fork, exec and exit written since, so that a process's title is written only
+ * when it differs from the arguments the trace holds for it (proc.title), and each file of a
+ * rotated series starts with the processes alive at its start as the events say (a process that
  * ended is gone from /proc, and one that exits as the file begins must be in the snapshot its
  * exit event follows). Entries are proc.task values (format/events.def), whatever fields that
  * type has: a fork copies its parent's (cgroup, working directory...), an exec replaces the
@@ -34,6 +35,17 @@ int proc_table_task(struct proc_table *t, const struct ebr_value *v);
 int proc_table_event(struct proc_table *t, uint32_t type, uint64_t ts, const struct ebr_value *v);
 /* Writes every process as a proc.task event stamped ts. 0 or a negative errno. */
 int proc_table_write(const struct proc_table *t, struct ebr_writer *w, uint64_t ts);
+/*
+ * Calls fn with every process as proc.task values (borrowed for the call), in pid order,
+ * until fn returns other than 0, which it returns.
+ */
+int proc_table_each(const struct proc_table *t, int (*fn)(void *arg, const struct ebr_value *v),
+		    void *arg);
+/*
+ * The arguments the table holds for pid (borrowed until its next event), each NUL-terminated,
+ * in *args and *len; false if it does not know pid.
+ */
+bool proc_table_args(const struct proc_table *t, uint64_t pid, const char **args, size_t *len);
 void proc_table_free(struct proc_table *t);
 
 #endif

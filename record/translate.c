@@ -12,8 +12,9 @@ const struct record_kind record_kinds[] = {
 	  proc_fork_translate },
 	{ EBR_REC_PROC_EXEC, offsetof(struct ebr_rec_proc_exec, data),
 	  sizeof(struct ebr_rec_proc_exec), EBR_PROBE_PROC_EXEC, proc_exec_translate },
-	{ EBR_REC_PROC_EXIT, sizeof(struct ebr_rec_proc_exit), 0, EBR_PROBE_PROC_EXIT,
-	  proc_exit_translate },
+	/* a process's last thread: with its title (struct ebr_rec_proc_exit_title) */
+	{ EBR_REC_PROC_EXIT, sizeof(struct ebr_rec_proc_exit),
+	  sizeof(struct ebr_rec_proc_exit_title), EBR_PROBE_PROC_EXIT, proc_exit_translate },
 	{ EBR_REC_PROC_CGROUP, sizeof(struct ebr_rec_proc_cgroup), 0, EBR_PROBE_PROC_CGROUP,
 	  proc_cgroup_translate },
 	{ EBR_REC_FILE_OPEN, offsetof(struct ebr_rec_file_open, path),

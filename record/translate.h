@@ -29,7 +29,7 @@ struct translate_ctx {
 	const struct generic_probes *generic; /* the generic probes (record/generic.h) */
 	/* the cgroup ids named in the trace, and how to name one (record/cgroup.h); may be NULL */
 	struct cgroup_names *cgroups;
-	/* a rotated recording's process table, which follows proc events (record/proctable.h) */
+	/* the recording's process table, which follows proc events (record/proctable.h) */
 	struct proc_table *procs;
 	uint64_t malformed; /* records whose fields disagree with their size, written as far
 			     * as they go */
@@ -90,6 +90,14 @@ int proc_fork_translate(struct translate_ctx *ctx, const void *rec, size_t size)
 int proc_exec_translate(struct translate_ctx *ctx, const void *rec, size_t size);
 int proc_exit_translate(struct translate_ctx *ctx, const void *rec, size_t size);
 int proc_cgroup_translate(struct translate_ctx *ctx, const void *rec, size_t size);
+/*
+ * The title of process pid from len bytes of its argument memory (cmdline), as a proc.title
+ * for this reason (EBR_TITLE_AT_*) and flags, unless it says what the arguments procs holds
+ * for pid say (no table, or pid not in it: written). 0 or a negative errno.
+ */
+int proc_title_emit(struct ebr_writer *w, const struct proc_table *procs, uint64_t ts,
+		    uint32_t cpu, uint64_t pid, const char *comm, const char *cmdline, size_t len,
+		    uint64_t reason, uint64_t flags);
 
 /* record/file_translate.c */
 int file_open_translate(struct translate_ctx *ctx, const void *rec, size_t size);

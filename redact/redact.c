@@ -120,6 +120,7 @@ static unsigned field_kind_by_name(const struct ebr_event_def *def, const char *
 		{ NULL, "container", REDACT_PATHS }, /* read from the cgroup's path */
 		{ "sym.map", "name", REDACT_PATHS },  { "file.slow", "name", REDACT_PATHS },
 		{ NULL, "args", REDACT_ARGS },	      { NULL, "laddr", REDACT_NET },
+		{ "proc.title", "title", REDACT_ARGS }, /* a command line the process rewrote */
 		{ NULL, "raddr", REDACT_NET },	      { NULL, "uid", REDACT_USERS },
 		{ "sym.func", "name", REDACT_SYMBOLS }, { "sym.object", "build_id", REDACT_SYMBOLS },
 		{ "sym.kernel", "name", REDACT_SYMBOLS }, { "sym.kernel", "module", REDACT_SYMBOLS },

@@ -203,6 +203,8 @@ static void proc_fields(struct jsonl *x, uint64_t pid)
 		 proc_args_join(e->args, e->args ? e->args_len : 0, e->args_cut, args, cap));
 	cg = proctable_cgroup(x->job->procs, e);
 	json_str(&x->j, "proc_cgroup", cg ? cg->path : "");
+	if (e->title)
+		json_str(&x->j, "proc_title", e->title);
 }
 
 /* The field's value of a named field of ev, as the schema orders them; NULL if absent. */

@@ -100,10 +100,22 @@ void top_view_begin(struct view_run *vr, struct report_out *out)
 	s->w.procs = out->procs;
 }
 
+/* The title the row's process set after exec (proc.title), or NULL: read once the pass ended. */
+static const char *row_title(const struct top_view *s, const struct top_row *r)
+{
+	const struct proc_entry *e;
+
+	if (!s->table->pid || !s->w.procs)
+		return NULL;
+	e = proctable_find(s->w.procs, r->pid);
+	return e ? e->title : NULL;
+}
+
 static void json_row(struct json *j, const struct top_view *s, const struct top *t,
 		     const struct top_row *r)
 {
 	const struct top_table *tb = s->table;
+	const char *title = row_title(s, r);
 
 	json_object_begin(j, NULL);
 	if (t->interval_ns)
@@ -123,6 +135,8 @@ static void json_row(struct json *j, const struct top_view *s, const struct top 
 	}
 	if (tb->name_key)
 		json_str(j, tb->name_key, r->name);
+	if (title)
+		json_str(j, "title", title);
 	json_object_end(j);
 }
 
@@ -173,6 +187,8 @@ static void text_row(FILE *f, const struct top_view *s, const struct top *t,
 	}
 	if (tb->name_key)
 		fprintf(f, " %s", text_safe(r->name, name, sizeof(name)));
+	if (row_title(s, r)) /* which worker of a fork-per-connection server it was */
+		fprintf(f, " [%s]", text_safe(row_title(s, r), name, sizeof(name)));
 	fputc('\n', f);
 }
 

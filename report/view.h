@@ -215,8 +215,13 @@ void view_rows_release(struct view_run *vr);
 void view_doc_begin(struct view_run *vr, struct report_out *out);
 /* release for views whose state is one allocation */
 void view_free_state(struct view_run *vr);
-/* "args": pid's command line at this point of the pass, from the process table ("" unknown) */
+/*
+ * "args": pid's command line at this point of the pass, from the process table ("" unknown),
+ * and "title" when the trace recorded the title it set (proc.title)
+ */
 void view_json_args(struct report_out *out, uint32_t pid);
+/* The same of one process incarnation (NULL: unknown) */
+void view_json_proc(struct report_out *out, const struct proc_entry *e);
 
 /*
  * A view's getopt loop: begin resets getopt for its argv; view_getopt is getopt_long

@@ -358,6 +358,8 @@ static void processes_end(struct view_run *vr, struct report_out *out, const str
 			json_u64(j, "uid", e->uid);
 			json_str(j, "comm", e->comm);
 			json_str(j, "args", args);
+			if (e->title)
+				json_str(j, "title", e->title);
 			json_str(j, "cwd", e->cwd);
 			json_bool(j, "in_snapshot", e->in_snapshot);
 			json_str(j, "cgroup", cg ? cg->path : "");
@@ -381,8 +383,12 @@ static void processes_end(struct view_run *vr, struct report_out *out, const str
 					exit_code_text(e->exit_code, code, sizeof(code)));
 			else
 				fprintf(rows->f, "%9s %-16s ", "-", "-");
-			fprintf(rows->f, "%-16s %s\n", text_safe(e->comm, comm, sizeof(comm)),
+			fprintf(rows->f, "%-16s %s", text_safe(e->comm, comm, sizeof(comm)),
 				text_safe(args, safe, cap * 4));
+			/* the title it set after exec (setproctitle), as the other views show it */
+			if (e->title)
+				fprintf(rows->f, " [%s]", text_safe(e->title, safe, cap * 4));
+			fputc('\n', rows->f);
 		}
 		if (view_row_end(rows)) {
 			fprintf(stderr, "ebrec report: processes: out of memory: the table is "

@@ -368,14 +368,20 @@ void view_rows_finish(struct view_run *vr, struct report_out *out, const struct 
 	text_losses(out->f, out->tf->r, &l);
 }
 
-void view_json_args(struct report_out *out, uint32_t pid)
+void view_json_proc(struct report_out *out, const struct proc_entry *e)
 {
-	const struct proc_entry *e = out->procs ? proctable_find(out->procs, pid) : NULL;
 	char args[4096];
 
 	json_str(&out->json, "args",
 		 e && e->args ? proc_args_join(e->args, e->args_len, e->args_cut, args, sizeof(args))
 			      : "");
+	if (e && e->title)
+		json_str(&out->json, "title", e->title);
+}
+
+void view_json_args(struct report_out *out, uint32_t pid)
+{
+	view_json_proc(out, out->procs ? proctable_find(out->procs, pid) : NULL);
 }
 
 void view_free_state(struct view_run *vr)

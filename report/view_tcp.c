@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "format/array_size.h"
+#include "analyze/grow.h"
 #include "analyze/tcp.h"
 #include "report/json_models.h"
 #include "report/text.h"
@@ -27,6 +28,21 @@ struct tcp_view {
 	bool resets;    /* tcpretrans -R */
 	double min_ms;  /* tcpconnlat's minimum */
 	uint64_t retransmits, resets_sent, resets_received;
+	/* tcplife's rows from the first whose owner may still set its title, in order */
+	struct life_row *held;
+	uint32_t nheld, held_cap, held_first;
+};
+
+/*
+ * A tcplife row held until its owner exited (or the pass ends): a process's title is
+ * recorded at its exit or at the end of the recording (proc.title), after the close that
+ * makes the row, and says which worker served the session ("postgres: alice db
+ * 127.0.0.1(57658) idle").
+ */
+struct life_row {
+	uint32_t session;     /* index in the table's sessions (never removed) */
+	uint32_t incarnation; /* its owner at the close (proctable_incarnation()); 0 unknown */
+	uint64_t ts;
 };
 
 /* "ADDR:PORT", tcpretrans's columns */
@@ -62,7 +78,9 @@ static void json_ends(struct json *j, const struct tcp_ends *e)
 	json_u64(j, "rport", e->rport);
 }
 
-static void json_row_begin(struct tcp_view *s, uint64_t ts, uint32_t pid, const char *comm)
+/* The keys every row begins with; owner: the process pid was then (NULL unknown). */
+static void json_row_begin_of(struct tcp_view *s, uint64_t ts, uint32_t pid, const char *comm,
+			      const struct proc_entry *owner)
 {
 	struct json *j = &s->out->json;
 
@@ -70,7 +88,13 @@ static void json_row_begin(struct tcp_view *s, uint64_t ts, uint32_t pid, const 
 	json_double(j, "time_s", trace_seconds(s->out->tf->r, ts), 6);
 	json_u64(j, "pid", pid);
 	json_str(j, "comm", comm);
-	view_json_args(s->out, pid);
+	view_json_proc(s->out, owner);
+}
+
+static void json_row_begin(struct tcp_view *s, uint64_t ts, uint32_t pid, const char *comm)
+{
+	json_row_begin_of(s, ts, pid, comm, s->out->procs ? proctable_find(s->out->procs, pid)
+							  : NULL);
 }
 
 static int addr_width(const struct tcp_view *s)
@@ -99,11 +123,20 @@ static const char *life_note(const struct tcp_session *ss)
 	return "";
 }
 
-static int tcplife_row(struct tcp_view *s, const struct tcp_session *ss, uint64_t ts)
+/* The owner of a row, as the process table knows it now; NULL unknown. */
+static const struct proc_entry *life_owner(const struct tcp_view *s, uint32_t incarnation)
+{
+	const struct proctable *t = s->out->procs;
+
+	return t && incarnation && incarnation <= t->len ? &t->entries[incarnation - 1] : NULL;
+}
+
+static int tcplife_row(struct tcp_view *s, const struct tcp_session *ss, uint64_t ts,
+		       const struct proc_entry *owner)
 {
 	uint64_t end = ss->closed ? ss->end_ns : ts;
 	double ms = end > ss->start_ns ? (double)(end - ss->start_ns) / 1e6 : 0;
-	char l[INET6_ADDRSTRLEN], r[INET6_ADDRSTRLEN], comm[TEXT_COMM_SIZE];
+	char l[INET6_ADDRSTRLEN], r[INET6_ADDRSTRLEN], comm[TEXT_COMM_SIZE], title[1024];
 
 	if (s->out->summary || !tcp_filter_pass(&s->w.filter, &ss->ends, ss->pid, ss->comm))
 		return 0; /* the summary's headline reads the table at the end */
@@ -111,7 +144,7 @@ static int tcplife_row(struct tcp_view *s, const struct tcp_session *ss, uint64_
 	if (view_row_json(s->out)) {
 		struct json *j = &s->out->json;
 
-		json_row_begin(s, end, ss->pid, ss->comm);
+		json_row_begin_of(s, end, ss->pid, ss->comm, owner);
 		json_str(j, "owner", owner_name(ss->owner));
 		if (ss->owner == TCP_OWNER_SERVE) {
 			json_u64(j, "accept_pid", ss->accept_pid);
@@ -140,18 +173,61 @@ static int tcplife_row(struct tcp_view *s, const struct tcp_session *ss, uint64_
 		(double)ss->tx_bytes / 1024, (double)ss->rx_bytes / 1024, ms);
 	if (s->all && *life_note(ss))
 		fprintf(s->out->f, " %s", life_note(ss));
+	if (owner && owner->title) /* the title its owner set: which worker it was */
+		fprintf(s->out->f, " [%s]", text_safe(owner->title, title, sizeof(title)));
 	fputc('\n', s->out->f);
 	return view_row_end(s->out);
+}
+
+/* Writes the held rows from the first, up to one whose owner still runs (all: every one). */
+static int tcplife_flush(struct tcp_view *s, bool all)
+{
+	int err = 0;
+
+	while (!err && s->held_first < s->nheld) {
+		const struct life_row *h = &s->held[s->held_first];
+		const struct proc_entry *owner = life_owner(s, h->incarnation);
+
+		if (!all && owner && !owner->exited)
+			break;
+		s->held_first++;
+		err = tcplife_row(s, &s->w.table.s[h->session], h->ts, owner);
+	}
+	if (s->held_first == s->nheld)
+		s->held_first = s->nheld = 0;
+	return err;
 }
 
 static int tcplife_event(void *ctx, const struct tcp_event *e)
 {
 	struct tcp_view *s = ctx;
+	struct life_row *h;
 
 	if (e->moment != TCP_MOMENT_STATE || e->state != EBR_TCP_CLOSE || !e->s ||
 	    e->s->listener || (!e->s->began_in_trace && !s->all))
 		return 0;
-	return tcplife_row(s, e->s, e->ts_ns);
+	if (s->out->summary || !tcp_filter_pass(&s->w.filter, &e->s->ends, e->s->pid, e->s->comm))
+		return 0;
+	h = grow_array(s->held, s->nheld, &s->held_cap, sizeof(*h));
+	if (!h)
+		return EBR_E_NOMEM;
+	s->held = h;
+	s->held[s->nheld++] = (struct life_row){
+		(uint32_t)(e->s - s->w.table.s),
+		s->out->procs ? proctable_incarnation(s->out->procs, e->s->pid) : 0, e->ts_ns
+	};
+	return tcplife_flush(s, false);
+}
+
+/* Every event: a process's exit lets the rows it owned be written, with its title. */
+static int tcplife_on_event(void *self, const struct ebr_reader *r, const struct ebr_event *ev)
+{
+	struct tcp_view *s = self;
+	int err = tcpwatch_on_event(&s->w, r, ev);
+
+	if (!err && ev->type == EBR_EV_PROC_EXIT && s->held_first < s->nheld)
+		err = tcplife_flush(s, false);
+	return err;
 }
 
 static void tcplife_header(struct tcp_view *s)
@@ -168,9 +244,11 @@ static void tcplife_end(struct view_run *vr, struct report_out *out, const struc
 	struct tcp_view *s = vr->state;
 	const struct tcptable *t = &s->w.table;
 
+	tcplife_flush(s, true);
 	for (uint32_t i = 0; s->all && i < t->len; i++)
 		if (!t->s[i].closed && !t->s[i].listener)
-			tcplife_row(s, &t->s[i], t->s[i].last_seen_ns);
+			tcplife_row(s, &t->s[i], t->s[i].last_seen_ns,
+				    out->procs ? proctable_find(out->procs, t->s[i].pid) : NULL);
 	view_rows_finish(vr, out, ls);
 }
 
@@ -582,7 +660,11 @@ static int tcp_parse(struct view_run *vr, int argc, char **argv, const char *opt
 
 static int tcplife_setup(struct view_run *vr, int argc, char **argv)
 {
-	return tcp_parse(vr, argc, argv, "46L:D:tTw", false, tcplife_event);
+	int err = tcp_parse(vr, argc, argv, "46L:D:tTw", false, tcplife_event);
+
+	if (vr->state)
+		vr->an = (struct analyzer){ tcplife_on_event, vr->state };
+	return err;
 }
 
 static int tcpconnect_setup(struct view_run *vr, int argc, char **argv)
@@ -650,8 +732,10 @@ static void tcp_release(struct view_run *vr)
 {
 	struct tcp_view *s = vr->state;
 
-	if (s)
+	if (s) {
 		tcptable_release(&s->w.table);
+		ebr_free(s->held);
+	}
 	view_free_state(vr);
 }
 

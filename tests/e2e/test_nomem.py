@@ -40,6 +40,8 @@ COMMANDS = [
     # the process table's cgroups, a filter by container and the cgroups view
     ["report", "format-1.5/trace.ebr", "cgroups", "--by-container", "--container", "5ab1"],
     ["report", "format-1.5/trace.ebr", "--format", "json"],
+    # process titles: the process table's, tcplife's rows held until their owner exited
+    ["report", "format-1.6/trace.ebr", "tcplife", "--format", "json"],
     # a program: its parse and check, maps of numbers and strings, output as events match
     ["query", "format-1.4/trace.ebr", "-e",
      'tracepoint:signal:signal_generate { @s[args.sig] = nsecs; @n[comm] = count(); } '

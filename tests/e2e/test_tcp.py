@@ -1,5 +1,6 @@
 """TCP family, end to end: real BPF, sessions whose ends, owners, bytes and durations are known
 exactly (tests/workloads/ebr-tcp.c prints what it did)."""
+import json
 import socket
 import subprocess
 import uuid
@@ -192,6 +193,63 @@ def test_fork_per_connection_server_rows_name_the_worker(live, out_dir):
     for rport, pid in workers.items():
         assert any(f" {pid} " in line and "ebr-tcp-wrk" in line and f" {rport} " in line
                    for line in text.splitlines()), (rport, pid, text)
+
+
+def test_fork_per_connection_workers_are_named_by_their_titles(live, out_dir):
+    """Workers that set their title after fork, as PostgreSQL's backends do
+    ("ebr-serve: worker 127.0.0.1(PORT)", their argument memory rewritten): the title is
+    recorded at a worker's exit, or at the end of the recording for the one still running
+    then (its session still open: the end's socket snapshot names it as the worker), and every
+    server row of tcplife carries the title that names its client's port.
+    Titles are written only when they differ from the arguments: the server and the client,
+    which kept theirs, have none."""
+    trace = out_dir / "tcp-titles.ebr"
+    port = free_port("127.0.0.1")
+    rec = Recording(trace, "tcp,proc")
+    p = subprocess.Popen([workload("ebr-tcp"), "titleserve", "127.0.0.1", str(port), str(K)],
+                         stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        lines = []
+        while not lines or not lines[-1].startswith("lingering"):
+            lines.append(p.stdout.readline())
+            assert lines[-1], lines
+    finally:
+        rec.stop()
+        out, _ = p.communicate("go\n", timeout=60)
+    assert p.returncode == 0
+    lines += out.splitlines()
+    cli, srv = map(int, lines[0].split()[1:3])
+    workers = {int(line.split()[2]): int(line.split()[1]) for line in lines
+               if line.startswith("worker")}
+    lingering = int(lines[[l.startswith("lingering") for l in lines].index(True)].split()[1])
+    assert len(workers) == K and lingering in workers.values()
+
+    doc = view(trace, "tcplife", "--all")
+    assert check_documented(doc) > 0
+    served = [r for r in doc["rows"] if r["lport"] == port and r["rport"] in workers]
+    assert len(served) == K, doc["rows"]
+    for r in served:
+        assert (r["pid"], r["owner"]) == (workers[r["rport"]], "serve")
+        assert (r["accept_pid"], r["open_at_end"]) == (srv, r["pid"] == lingering), r
+        assert r["title"] == f"ebr-serve: worker 127.0.0.1({r['rport']})", r
+    clients = [r for r in doc["rows"] if r["rport"] == port]
+    assert len(clients) == K and all("title" not in r for r in clients)
+    # one title per worker, at its exit or (the lingering one) at the end; none for the
+    # server and the client (other processes of the host may have titles of their own)
+    mine = {cli, srv, *workers.values()}
+    titles = [e for e in map(json.loads, ebrec("dump", trace, "--json").stdout.splitlines())
+              if e["type"] == "proc.title" and e["fields"]["pid"] in mine]
+    by_pid = {e["fields"]["pid"]: e["fields"] for e in titles}
+    assert len(titles) == K and set(by_pid) == set(workers.values()), titles
+    for rport, pid in workers.items():
+        assert by_pid[pid]["title"] == f"ebr-serve: worker 127.0.0.1({rport})"
+        assert by_pid[pid]["reason"] == (2 if pid == lingering else 1)
+    # the text rows end with the title
+    text = ebrec("report", trace, "tcplife", "--all", "-L", port, check=0).stdout
+    for rport, pid in workers.items():
+        assert any(line.split()[1] == str(pid) and
+                   line.endswith(f"[ebr-serve: worker 127.0.0.1({rport})]")
+                   for line in text.splitlines()[1:-1]), (rport, pid, text)
 
 
 def test_retransmits_show_with_addresses_and_owner(live, out_dir, netns_pair):

@@ -1018,6 +1018,81 @@ static int collect_slow(void *ctx, const struct fsslower_row *row)
 	return 0;
 }
 
+/*
+ * Titles (proc.title): the worker a server forked keeps its title once it exited, the child
+ * it forks inherits it (its memory is a copy), an exec ends it; a title of a PID the table did
+ * not know makes an entry for it.
+ */
+static void test_process_titles(void)
+{
+	struct ebr_value v[EBR_MAX_FIELDS];
+	struct proctable procs = { 0 };
+	struct analyzer an = { proctable_on_event, &procs };
+	struct ebr_mem_source ms;
+	struct ebr_reader *r = NULL;
+	struct ebr_source src;
+	struct ebr_sink sink;
+	struct proc_trace t;
+	const struct proc_entry *e;
+	uint64_t ts = 1000;
+
+	memset(&t, 0, sizeof(t));
+	ebr_sink_mem(&sink, &t.mem);
+	CHECK(ebr_writer_new(&t.w, &sink, NULL) == 0);
+	memset(v, 0, sizeof(v));
+	v[EBR_F_PROC_TASK_PID].u = 100;
+	strv(&v[EBR_F_PROC_TASK_COMM], "srv");
+	bytesv(&v[EBR_F_PROC_TASK_ARGS], "srv\0", 4);
+	ev(&t, EBR_EV_PROC_TASK, ts, v);
+	for (uint32_t child = 200; child <= 201; child++) {
+		memset(v, 0, sizeof(v));
+		v[EBR_F_PROC_FORK_PID].u = child == 200 ? 100 : 200;
+		v[EBR_F_PROC_FORK_CHILD_PID].u = child;
+		strv(&v[EBR_F_PROC_FORK_COMM], "srv");
+		ev(&t, EBR_EV_PROC_FORK, ts += 1000, v);
+		if (child == 201)
+			break;
+		memset(v, 0, sizeof(v));
+		v[EBR_F_PROC_TITLE_PID].u = 200;
+		strv(&v[EBR_F_PROC_TITLE_TITLE], "srv: worker 127.0.0.1(57658)");
+		v[EBR_F_PROC_TITLE_REASON].u = EBR_TITLE_AT_END; /* a series' earlier file's end */
+		ev(&t, EBR_EV_PROC_TITLE, ts += 1000, v);
+	}
+	memset(v, 0, sizeof(v));
+	v[EBR_F_PROC_EXEC_PID].u = 201;
+	strv(&v[EBR_F_PROC_EXEC_COMM], "sh");
+	bytesv(&v[EBR_F_PROC_EXEC_ARGS], "sh\0", 3);
+	ev(&t, EBR_EV_PROC_EXEC, ts += 1000, v);
+	memset(v, 0, sizeof(v));
+	v[EBR_F_PROC_TITLE_PID].u = 999;
+	strv(&v[EBR_F_PROC_TITLE_COMM], "postgres");
+	strv(&v[EBR_F_PROC_TITLE_TITLE], "postgres: checkpointer");
+	v[EBR_F_PROC_TITLE_REASON].u = EBR_TITLE_AT_EXIT;
+	ev(&t, EBR_EV_PROC_TITLE, ts += 1000, v);
+	memset(v, 0, sizeof(v));
+	v[EBR_F_PROC_EXIT_PID].u = 999;
+	v[EBR_F_PROC_EXIT_FLAGS].u = EBR_EXIT_GROUP_DEAD;
+	ev(&t, EBR_EV_PROC_EXIT, ts, v);
+	CHECK(ebr_writer_close(t.w) == 0);
+	ebr_source_mem(&src, &ms, t.mem.buf, t.mem.len);
+	CHECK(ebr_reader_open(&r, &src, NULL, 0) == 0);
+	CHECK(r && analyze_pass(r, &an, 1) == 0);
+	e = proctable_find(&procs, 200);
+	CHECK(e && e->title && !strcmp(e->title, "srv: worker 127.0.0.1(57658)"));
+	e = proctable_find(&procs, 201); /* inherited at the fork, gone at the exec */
+	CHECK(e && !e->title && e->execed);
+	e = proctable_find(&procs, 100);
+	CHECK(e && !e->title);
+	e = proctable_find(&procs, 999);
+	CHECK(e && e->exited && e->title && !strcmp(e->title, "postgres: checkpointer") &&
+	      !strcmp(e->comm, "postgres"));
+	CHECK(proctable_incarnation(&procs, 999) == procs.len);
+	CHECK(proctable_incarnation(&procs, 12345) == 0);
+	ebr_reader_close(r);
+	proctable_release(&procs);
+	free(t.mem.buf);
+}
+
 static void test_process_table_follows_fork_chdir_exec_exit(void)
 {
 	struct proc_trace t;
@@ -2290,6 +2365,7 @@ int main(void)
 	RUN(test_json_escapes_hostile_strings);
 	RUN(test_text_safe_defuses_terminal_escapes);
 	RUN(test_process_table_follows_fork_chdir_exec_exit);
+	RUN(test_process_titles);
 	RUN(test_container_ids_from_cgroup_paths);
 	RUN(test_cgroups_of_processes_filter_and_usage);
 	RUN(test_snoop_filters);

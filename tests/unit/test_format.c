@@ -14,6 +14,7 @@
 #include "format/intern.h"
 #include "format/layout.h"
 #include "format/siphash.h"
+#include "format/title.h"
 #include "format/wire.h"
 #include "analyze/pass.h"
 #include "check.h"
@@ -1559,6 +1560,39 @@ static void test_intern_repeats_keep_their_ids(void)
 	intern_release(&t);
 }
 
+/*
+ * Process titles (format/title.h): a command line shows as ps shows it; a rewritten one
+ * differs from the arguments, the same one (or one cut at EBR_TITLE_MAX, or one going on past
+ * an exec's last recorded argument) does not.
+ */
+static void test_titles(void)
+{
+	char out[EBR_TITLE_MAX + 1], args[600], joined[600];
+	bool cut;
+
+	CHECK_EQ(ebr_title_of("postgres: alice db\0\0\0", 21, out, &cut), 18);
+	CHECK(!strcmp(out, "postgres: alice db") && !cut);
+	CHECK_EQ(ebr_title_of("ls\0-l\0", 6, out, &cut), 5);
+	CHECK(!strcmp(out, "ls -l"));
+	CHECK_EQ(ebr_title_of("\0\0", 2, out, &cut), 0);
+	CHECK(ebr_title_is_args("ls -l", false, "ls\0-l\0", 6, 20));
+	CHECK(!ebr_title_is_args("ls -la", false, "ls\0-l\0", 6, 20));
+	CHECK(!ebr_title_is_args("postgres: alice db", false, "postgres\0-D\0/data\0", 18, 20));
+	CHECK(!ebr_title_is_args("ls", false, "ls\0-l\0", 6, 20)); /* it dropped an argument */
+	for (size_t i = 0; i < sizeof(args); i++) {
+		args[i] = i % 8 == 7 ? 0 : (char)('a' + i % 8);
+		joined[i] = args[i] ? args[i] : ' ';
+	}
+	ebr_title_of(args, sizeof(args), out, &cut);
+	CHECK(cut && strlen(out) == EBR_TITLE_MAX && !memcmp(out, joined, EBR_TITLE_MAX));
+	CHECK(ebr_title_is_args(out, true, args, sizeof(args), 100));
+	CHECK(!ebr_title_is_args(out, false, args, sizeof(args), 100)); /* only its first 256 */
+	/* 3 arguments recorded of more: a title that goes on after them is the same */
+	CHECK(ebr_title_is_args("a b c d e", false, "a\0b\0c\0", 6, 3));
+	CHECK(!ebr_title_is_args("a b cd", false, "a\0b\0c\0", 6, 3));
+	CHECK(!ebr_title_is_args("a b c d", false, "a\0b\0c\0", 6, 20));
+}
+
 int main(void)
 {
 	RUN(test_crc32c_known_value);
@@ -1590,5 +1624,6 @@ int main(void)
 	RUN(test_described_types);
 	RUN(test_pin_start);
 	RUN(test_intern_repeats_keep_their_ids);
+	RUN(test_titles);
 	return CHECK_SUMMARY();
 }

@@ -210,6 +210,11 @@ static void test_field_kinds(void)
 	CHECK_EQ(redact_field_kind(map, EBR_F_SYM_MAP_NAME, NULL), REDACT_PATHS);
 	CHECK_EQ(redact_field_kind(obj, EBR_F_SYM_OBJECT_BUILD_ID, NULL), REDACT_SYMBOLS);
 	CHECK_EQ(redact_field_kind(obj, EBR_F_SYM_OBJECT_PATH, NULL), REDACT_PATHS);
+	/* a process's title is the command line it rewrote: --args, as its arguments */
+	CHECK_EQ(redact_field_kind(ebr_event_def(EBR_EV_PROC_TITLE), EBR_F_PROC_TITLE_TITLE, NULL),
+		 REDACT_ARGS);
+	CHECK_EQ(redact_field_kind(ebr_event_def(EBR_EV_PROC_TITLE), EBR_F_PROC_TITLE_COMM, NULL),
+		 REDACT_COMM);
 	/* a kernel symbol: the image's own names are public, a module's are someone's */
 	v[EBR_F_SYM_KERNEL_MODULE].s = "";
 	CHECK_EQ(redact_field_kind(ksym, EBR_F_SYM_KERNEL_NAME, v), 0);

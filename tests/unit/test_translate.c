@@ -292,6 +292,109 @@ static void test_proc_cgroups(void)
 	cgroup_names_close(&names);
 }
 
+/* The exit of pid's last thread, with len bytes of its argument memory. */
+static void exit_title_record(struct ebr_rec_proc_exit_title *x, uint32_t pid, uint64_t ts,
+			      const char *mem, size_t len, uint32_t flags)
+{
+	memset(x, 0, sizeof(*x));
+	hdr(&x->exit.hdr, EBR_REC_PROC_EXIT, sizeof(*x), ts, 0);
+	x->exit.pid = pid;
+	x->exit.tid = pid;
+	x->exit.ppid = 100;
+	x->exit.flags = EBR_EXIT_GROUP_DEAD;
+	strcpy(x->exit.comm, "srv");
+	memcpy(x->title, mem, len);
+	x->title_len = (uint32_t)len;
+	x->title_flags = flags;
+}
+
+/*
+ * Titles at exit: a worker forked by a server that rewrote its arguments (PostgreSQL's
+ * "postgres: ..." padded with NULs) gets a proc.title just before its proc.exit; one that kept
+ * its parent's, or whose title is its arguments cut at EBR_TITLE_MAX, gets none; a process the
+ * table does not know gets its title; a thread's exit (the 64-byte record) none.
+ */
+static void test_proc_titles(void)
+{
+	static const char rewritten[] = "ebr-serve: worker 127.0.0.1(57658)\0\0\0\0\0";
+	struct ebr_rec_proc_exit_title *x = malloc(sizeof(*x));
+	struct ebr_value v[EBR_BUILD_FIELDS] = { 0 };
+	struct ebr_rec_proc_fork f = { 0 };
+	struct ebr_rec_proc_exit thread = { 0 };
+	struct proc_table table = { 0 };
+	char long_args[400], cut[EBR_TITLE_MAX];
+	const struct ebr_event *ev;
+	struct trace t;
+
+	CHECK(x != NULL);
+	if (!x)
+		return;
+	for (size_t i = 0; i < sizeof(long_args); i++)
+		long_args[i] = i % 10 == 9 ? 0 : (char)('a' + i % 10);
+	long_args[sizeof(long_args) - 1] = 0;
+	memcpy(cut, long_args, sizeof(cut));
+	trace_begin(&t);
+	t.ctx.procs = &table;
+	v[EBR_F_PROC_TASK_PID].u = 100;
+	v[EBR_F_PROC_TASK_COMM].s = "srv";
+	v[EBR_F_PROC_TASK_ARGS].s = "srv\0-p\0" "5432";
+	v[EBR_F_PROC_TASK_ARGS].len = 12;
+	CHECK_EQ(proc_table_task(&table, v), 0);
+	v[EBR_F_PROC_TASK_PID].u = 150;
+	v[EBR_F_PROC_TASK_ARGS].s = long_args;
+	v[EBR_F_PROC_TASK_ARGS].len = sizeof(long_args);
+	CHECK_EQ(proc_table_task(&table, v), 0);
+	hdr(&f.hdr, EBR_REC_PROC_FORK, sizeof(f), 1000, 0);
+	f.pid = 100;
+	f.tid = 100;
+	strcpy(f.comm, "srv");
+	f.child_pid = 200;
+	CHECK_EQ(feed(&t, &f), 0);
+	f.child_pid = 201;
+	CHECK_EQ(feed(&t, &f), 0);
+	hdr(&thread.hdr, EBR_REC_PROC_EXIT, sizeof(thread), 1500, 0);
+	thread.pid = 200;
+	thread.tid = 202;
+	CHECK_EQ(feed(&t, &thread), 0);
+	exit_title_record(x, 200, 2000, rewritten, sizeof(rewritten), 0);
+	CHECK_EQ(feed(&t, x), 0);
+	exit_title_record(x, 201, 3000, "srv\0-p\0" "5432\0", 12, 0); /* kept its parent's */
+	CHECK_EQ(feed(&t, x), 0);
+	exit_title_record(x, 150, 4000, cut, sizeof(cut), EBR_TITLE_CUT);
+	CHECK_EQ(feed(&t, x), 0);
+	exit_title_record(x, 999, 5000, "unseen\0-x\0", 10, 0);
+	CHECK_EQ(feed(&t, x), 0);
+	trace_read(&t);
+	CHECK(expect_event(&t, EBR_EV_PROC_FORK) != NULL);
+	CHECK(expect_event(&t, EBR_EV_PROC_FORK) != NULL);
+	CHECK(expect_event(&t, EBR_EV_PROC_EXIT) != NULL); /* the thread */
+	ev = expect_event(&t, EBR_EV_PROC_TITLE);
+	if (ev) {
+		CHECK_EQ(ev->ts, 2000);
+		CHECK_EQ(ev->v[EBR_F_PROC_TITLE_PID].u, 200);
+		CHECK(str_is(&ev->v[EBR_F_PROC_TITLE_COMM], "srv"));
+		CHECK(str_is(&ev->v[EBR_F_PROC_TITLE_TITLE], "ebr-serve: worker 127.0.0.1(57658)"));
+		CHECK_EQ(ev->v[EBR_F_PROC_TITLE_REASON].u, EBR_TITLE_AT_EXIT);
+		CHECK_EQ(ev->v[EBR_F_PROC_TITLE_FLAGS].u, 0);
+	}
+	ev = expect_event(&t, EBR_EV_PROC_EXIT);
+	CHECK(ev && ev->ts == 2000 && ev->v[EBR_F_PROC_EXIT_PID].u == 200);
+	ev = expect_event(&t, EBR_EV_PROC_EXIT);
+	CHECK(ev && ev->v[EBR_F_PROC_EXIT_PID].u == 201);
+	ev = expect_event(&t, EBR_EV_PROC_EXIT);
+	CHECK(ev && ev->v[EBR_F_PROC_EXIT_PID].u == 150);
+	ev = expect_event(&t, EBR_EV_PROC_TITLE);
+	if (ev) {
+		CHECK_EQ(ev->v[EBR_F_PROC_TITLE_PID].u, 999);
+		CHECK(str_is(&ev->v[EBR_F_PROC_TITLE_TITLE], "unseen -x"));
+	}
+	CHECK(expect_event(&t, EBR_EV_PROC_EXIT) != NULL);
+	CHECK(next_event(&t) == NULL);
+	trace_end(&t);
+	proc_table_free(&table);
+	free(x);
+}
+
 /* An exec record of filename and args (args_len bytes, NULs included), n bytes of data. */
 static void exec_record(struct ebr_rec_proc_exec *r, const char *filename, const char *args,
 			size_t args_len, uint16_t flags)
@@ -855,6 +958,7 @@ int main(void)
 	RUN(test_block);
 	RUN(test_proc_fork_exit);
 	RUN(test_proc_cgroups);
+	RUN(test_proc_titles);
 	RUN(test_proc_exec);
 	RUN(test_proc_table);
 	RUN(test_file);

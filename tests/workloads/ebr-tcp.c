@@ -19,11 +19,17 @@
  *                                      forks a worker "ebr-tcp-wrk" for each, which serves
  *                                      and closes it; each worker prints its pid and the
  *                                      client's port
+ *   ebr-tcp titleserve HOST PORT K     forkserve whose workers set their title as
+ *                                      PostgreSQL's backends do (their argument memory
+ *                                      rewritten: "ebr-serve: worker 127.0.0.1(PORT)");
+ *                                      the last one prints "lingering PID" and waits for a
+ *                                      line on stdin before it closes its session and exits
  */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -340,7 +346,25 @@ static int hold(const char *host, int port, size_t tx, size_t rx)
 	return wait_child(srv);
 }
 
-static int forkserve(const char *host, int port, int k)
+/* The arguments' memory, which a title overwrites: from argv[0] to the last one's NUL. */
+static char *args_start;
+static size_t args_len;
+
+/*
+ * What PostgreSQL's setproctitle does on Linux (PS_USE_CLOBBER_ARGV): the title over the
+ * arguments, the rest of their memory NULs, so /proc/PID/cmdline and ps show the title.
+ */
+static void set_title(const char *title)
+{
+	size_t n = strlen(title);
+
+	if (n >= args_len)
+		n = args_len - 1;
+	memset(args_start, 0, args_len);
+	memcpy(args_start, title, n);
+}
+
+static int forkserve(const char *host, int port, int k, bool titles)
 {
 	int lfd = listen_on(host, port), bad = 0;
 	pid_t srv;
@@ -363,10 +387,22 @@ static int forkserve(const char *host, int port, int k)
 				close(lfd);
 				if (getpeername(fd, (struct sockaddr *)&peer, &len))
 					die("getpeername");
+				if (titles) {
+					char title[64];
+
+					snprintf(title, sizeof(title), "ebr-serve: worker %s(%d)",
+						 host, ntohs(((struct sockaddr_in *)&peer)->sin_port));
+					set_title(title);
+				}
 				got = drain(fd);
 				send_bytes(fd, life_rx(i));
 				printf("worker %d %d\n", (int)getpid(),
 				       ntohs(((struct sockaddr_in *)&peer)->sin_port));
+				if (titles && i == k - 1) { /* running, its session open, at the end */
+					printf("lingering %d\n", (int)getpid());
+					fflush(stdout);
+					wait_line();
+				}
 				close(fd);
 				_exit(got != life_tx(i));
 			}
@@ -407,7 +443,12 @@ int main(int argc, char **argv)
 		return hold(argv[2], atoi(argv[3]), strtoull(argv[4], NULL, 10),
 			    strtoull(argv[5], NULL, 10));
 	if (argc == 5 && !strcmp(argv[1], "forkserve"))
-		return forkserve(argv[2], atoi(argv[3]), atoi(argv[4]));
+		return forkserve(argv[2], atoi(argv[3]), atoi(argv[4]), false);
+	if (argc == 5 && !strcmp(argv[1], "titleserve")) {
+		args_start = argv[0];
+		args_len = (size_t)(argv[argc - 1] + strlen(argv[argc - 1]) + 1 - argv[0]);
+		return forkserve(argv[2], atoi(argv[3]), atoi(argv[4]), true);
+	}
 	fprintf(stderr, "usage: see the comment at the top of ebr-tcp.c\n");
 	return 2;
 }
