@@ -38,7 +38,7 @@ struct flight {
 	size_t n;
 	/* events before this time were dropped to keep within the budget (0: none) */
 	uint64_t budget_dropped_until;
-	unsigned ndumps; /* files written so far */
+	unsigned ndumps; /* dump files (not the trigger's) written so far */
 };
 
 /* Catches SIGUSR1: a dump is asked for (flight_dump_asked()). */
@@ -72,5 +72,14 @@ struct recorder;
 int flight_write(struct recorder *rec, uint64_t now_ns);
 /* SIGUSR1: ends the segment being written (record_rotate()), then writes the window. */
 int flight_dump(struct recorder *rec);
+/*
+ * --trigger (record/trigger.h): writes the window of the trigger that fired, ending
+ * --trigger-after past the event or at end_ns, whichever is first, from the complete
+ * segments, into its own file; then re-arms the trigger. A file that could not be written is
+ * said; 0, or -ENOMEM.
+ */
+int flight_trigger_write(struct recorder *rec, uint64_t end_ns);
+/* The trigger's window has ended (trigger_due()): ends the segment, then writes it. */
+int flight_trigger_dump(struct recorder *rec);
 
 #endif
