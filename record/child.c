@@ -2,7 +2,7 @@
 /*
  * `ebrec record -- COMMAND`: COMMAND is forked before the probes load and held on a pipe, so
  * that it runs only once they are attached and none of its events is missed; the recording
- * ends with it, and ebrec exits with its status.
+ * ends with it, and ebrec exits with its status. With --cgroup PATH it runs in that cgroup.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -93,7 +93,8 @@ int record_child_spawn(struct recorder *rec)
 	}
 	close(go[0]);
 	rec->go_fd = go[1];
-	return 0;
+	/* --cgroup: COMMAND runs in it, placed there before it is let go, so it is recorded */
+	return rec->cgroup_id ? cgroup_enter(&rec->cgroups, rec->cgroup_path, rec->child) : 0;
 }
 
 void record_child_go(struct recorder *rec)
