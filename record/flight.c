@@ -112,7 +112,7 @@ int flight_segment_begin(struct flight *f, uint64_t now_ns)
 	if (!s)
 		return -ENOMEM;
 	/* room for it: segments shorter than a split (the budget's) cost the window's oldest */
-	if (f->n == FLIGHT_SEGMENTS) {
+	if (f->n == FLIGHT_SEGMENTS_MAX) {
 		f->budget_dropped_until = f->segs[0]->t_end;
 		drop_oldest(f);
 	}
@@ -128,11 +128,13 @@ void flight_sink(struct flight *f, struct ebr_sink *sink)
 
 void flight_segment_end(struct flight *f, uint64_t now_ns)
 {
-	uint64_t bytes = 0;
+	uint64_t bytes = 0, before = now_ns > f->window_ns ? now_ns - f->window_ns : 0;
 
 	f->segs[f->n - 1]->t_end = now_ns;
+	if (f->keep_from && f->keep_from < before)
+		before = f->keep_from;
 	/* wholly before the window */
-	while (f->n > 1 && f->segs[0]->t_end + f->window_ns < now_ns)
+	while (f->n > 1 && f->segs[0]->t_end < before)
 		drop_oldest(f);
 	for (size_t i = 0; i < f->n; i++)
 		bytes += f->segs[i]->mem.len;
@@ -497,9 +499,14 @@ int flight_trigger_write(struct recorder *rec, uint64_t end_ns)
 
 int flight_trigger_dump(struct recorder *rec)
 {
-	/* the window's end has passed: the seam writes what came before */
-	int err = record_rotate(rec);
+	struct trigger *t = &rec->trigger;
+	uint64_t to = t->fire.ts + t->after_ns, window = rec->flight.window_ns;
+	int err;
 
+	/* the window's end has passed: the seam writes what came before, and keeps its start */
+	rec->flight.keep_from = to > window ? to - window : 1;
+	err = record_rotate(rec);
+	rec->flight.keep_from = 0;
 	return err ?: flight_trigger_write(rec, UINT64_MAX);
 }
 
