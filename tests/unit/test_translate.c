@@ -718,6 +718,33 @@ static void test_trigger(void)
 		expect_event(&t, EBR_EV_SCHED_SWITCH);
 	trace_end(&t);
 	trigger_free(&trig);
+
+	/* the second condition, on another family's events: a block I/O's issue to completion */
+	{
+		struct ebr_rec_block_rq r = { 0 };
+
+		trigger_init(&trig, &spec, 4000000000ull);
+		trace_begin(&t);
+		t.ctx.trigger = &trig;
+		hdr(&r.hdr, EBR_REC_BLOCK_RQ, sizeof(r), 9000, 0);
+		r.pid = 77;
+		r.tid = 78;
+		strcpy(r.comm, "dd");
+		r.lat_ns = 100000000; /* not over 100ms */
+		r.queue_ns = 900000000; /* the OS queue's time is not biolatency's */
+		CHECK_EQ(feed(&t, &r), 0);
+		CHECK(!trig.pending);
+		r.lat_ns = 100000001;
+		CHECK_EQ(feed(&t, &r), 0);
+		CHECK(trig.pending && trig.fire.cond == &spec.conds[1]);
+		CHECK(trig.fire.type == EBR_EV_BLOCK_RQ && trig.fire.pid == 77 &&
+		      trig.fire.tid == 78 && !strcmp(trig.fire.comm, "dd"));
+		trace_read(&t);
+		expect_event(&t, EBR_EV_BLOCK_RQ);
+		expect_event(&t, EBR_EV_BLOCK_RQ);
+		trace_end(&t);
+		trigger_free(&trig);
+	}
 }
 
 static void test_sched_switch(void)
