@@ -10,6 +10,8 @@
 #include <string.h>
 #include "analyze/symtab.h"
 #include "query/query.h"
+#include "analyze/proc.h"
+#include "report/scope_opt.h"
 #include "report/trace_file.h"
 
 #define QUERY_MAX_PROGRAM (1u << 20)
@@ -24,6 +26,7 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"usage: ebrec query FILE -e PROGRAM | ebrec query FILE PROGRAM.bt [--max-memory MIB]\n"
+		"                   [--cgroup PATH] [--container ID]\n"
 		"\nRuns a program in bpftrace's language over the events of FILE, in their order,\n"
 		"and prints what bpftrace prints: printf lines as events match, every map at the\n"
 		"end. Probes: the families' events as ebrec:TYPE (ebrec:file.open, ebrec:block.rq,\n"
@@ -33,6 +36,9 @@ static void usage(FILE *f)
 		"END and interval:s:N in trace time. 'man ebrec-query' has the language.\n"
 		"\n  -e PROGRAM         the program itself (named 'stdin' in messages, as bpftrace)\n"
 		"  --max-memory MIB   stop the run at MIB of maps and print what it has\n"
+		"  --cgroup PATH      only events of processes of this cgroup v2 or below it (and\n"
+		"                     those of no process: cache.stat, ebr.counts)\n"
+		"  --container ID     only events of processes of containers whose id starts with ID\n"
 		"\nexamples:\n"
 		"  ebrec query t.ebr -e 'ebrec:file.open /args.ret < 0/ { @[comm] = count(); }'\n"
 		"  ebrec query t.ebr -e 'ebrec:block.rq { @usecs = hist(args.lat_ns / 1000); }'\n"
@@ -111,6 +117,9 @@ int cmd_query(int argc, char **argv)
 	struct qcompiled *q = NULL;
 	struct pass_limit limit = { 0 };
 	struct qrun_result res;
+	struct scope_opt where = { 0 }; /* --cgroup, --container */
+	struct proc_filter who = { .scope = &where.scope };
+	struct proctable procs = { 0 };
 	bool opened = false, have_syms = false;
 	int status = 0, ret;
 
@@ -120,6 +129,13 @@ int cmd_query(int argc, char **argv)
 		if (!strcmp(arg, "-h") || !strcmp(arg, "--help")) {
 			usage(stdout);
 			return 0;
+		} else if (scope_opt_takes(arg)) {
+			if (i + 1 >= argc) {
+				fprintf(stderr, "ebrec query: %s needs a value\n", arg);
+				return 2;
+			}
+			if (scope_opt_parse(&where, "query", arg, argv[++i]))
+				return 2;
 		} else if (!strcmp(arg, "-e") || !strcmp(arg, "--max-memory")) {
 			if (i + 1 >= argc) {
 				fprintf(stderr, "ebrec query: %s needs a value\n", arg);
@@ -199,6 +215,12 @@ int cmd_query(int argc, char **argv)
 		.reorder_ns = reorder ? strtoull(reorder, NULL, 10) : QUERY_DEFAULT_REORDER_NS,
 	};
 
+	if (proc_filter_active(&who)) {
+		where.scope.procs = &procs;
+		opts.who = &who;
+		opts.procs = &procs;
+	}
+
 	ret = query_run(q, tf.r, have_syms ? &syms : NULL, &opts, &res);
 	fflush(stdout);
 	if (ret) {
@@ -226,6 +248,7 @@ out:
 	query_free(q);
 	free(err);
 	free(text);
+	proctable_release(&procs);
 	if (opened)
 		trace_file_close(&tf);
 	trace_peek_release(&peek);

@@ -13,6 +13,8 @@
 #include <string.h>
 #include <time.h>
 #include "format/mem.h"
+#include "analyze/proc.h"
+#include "analyze/procfilter.h"
 #include "analyze/reorder.h"
 #include "analyze/symtab.h"
 #include "query/ast.h"
@@ -49,6 +51,10 @@ struct qrt {
 	uint64_t *interval_next; /* by bound index */
 	struct qrun_result *res;
 	struct reorder *ro;  /* the events of bound types, into time order */
+	const struct proc_filter *who; /* --cgroup, --container: NULL, every event */
+	struct proctable *procs;       /* the table who's scope reads */
+	int32_t *pid_field; /* by schema index: the field of the event's process, -1 none,
+			     * -2 not looked up yet */
 	bool stop;    /* exit(), an error or the step limit */
 	bool nomem;
 	uint8_t keybuf[QKEY_MAX];
@@ -884,16 +890,49 @@ static int on_event(void *self, const struct ebr_reader *r, const struct ebr_eve
 	return rt->nomem ? EBR_E_NOMEM : rt->stop ? QRUN_STOPPED : 0;
 }
 
+/* The field of schema entry ti that says whose an event is (the pid builtin's), or -1. */
+static int32_t pid_field(const struct ebr_reader *r, int ti)
+{
+	const char *tn = "?", *name;
+	const char *const *cands;
+	uint32_t id, nf;
+	enum ebr_kind kind;
+
+	ebr_reader_type_at(r, (uint32_t)ti, &id, &tn, &nf);
+	cands = qbuiltin_fields(QB_PID, tn);
+	for (int i = 0; cands && cands[i]; i++)
+		for (uint32_t f = 0; f < nf; f++)
+			if (!ebr_reader_type_field(r, (uint32_t)ti, f, &name, &kind) &&
+			    kind == EBR_KIND_U64 && !strcmp(name, cands[i]))
+				return (int32_t)f;
+	return -1;
+}
+
+/* --cgroup, --container: whether the event is of a process they let through, or of none. */
+static bool in_scope(struct qrt *rt, int ti, const struct ebr_event *ev)
+{
+	if (rt->pid_field[ti] == -2)
+		rt->pid_field[ti] = pid_field(rt->r, ti);
+	if (rt->pid_field[ti] < 0 || (uint32_t)rt->pid_field[ti] >= ev->nraw)
+		return true; /* the system's (cache.stat, ebr.counts) */
+	return proc_filter_match(rt->who, ev->raw[rt->pid_field[ti]].u, NULL);
+}
+
 /* the pass's analyzer: the events of the program's probes go on in time order, others nowhere */
 static int on_file_event(void *self, const struct ebr_reader *r, const struct ebr_event *ev)
 {
 	struct qrt *rt = self;
-	int ti;
+	int ti, err;
 
 	if (rt->stop)
 		return rt->nomem ? EBR_E_NOMEM : QRUN_STOPPED;
+	if (rt->procs && (err = proctable_on_event(rt->procs, r, ev)))
+		return err;
 	ti = ebr_reader_type_index(rt->r, ev->file_type);
 	if (ti < 0 || (uint32_t)ti >= rt->q->ntypes || !rt->q->nby_type[ti])
+		return 0;
+	/* the cut as of the event's place in the file: the process table is not ahead of it */
+	if (rt->who && !in_scope(rt, ti, ev))
 		return 0;
 	return reorder_on_event(rt->ro, r, ev);
 }
@@ -914,6 +953,17 @@ int query_run(struct qcompiled *q, struct ebr_reader *r, const struct symtab *sy
 	rt.res = result;
 	rt.max_steps = opts->max_steps ? opts->max_steps : QRUN_DEFAULT_STEPS;
 	rt.max_total_steps = opts->max_total_steps;
+	rt.who = opts->who;
+	rt.procs = opts->procs;
+	if (rt.who) {
+		rt.pid_field = ebr_calloc(q->ntypes ? q->ntypes : 1, sizeof(*rt.pid_field));
+		if (!rt.pid_field) {
+			ret = EBR_E_NOMEM;
+			goto out;
+		}
+		for (uint32_t i = 0; i < q->ntypes; i++)
+			rt.pid_field[i] = -2;
+	}
 	for (uint32_t a = 0; a < q->prog.nactions; a++)
 		if (q->prog.actions[a].nvars > max_vars)
 			max_vars = q->prog.actions[a].nvars;
@@ -999,6 +1049,7 @@ out:
 	ebr_free(rt.vars);
 	ebr_free(rt.scratch);
 	ebr_free(rt.interval_next);
+	ebr_free(rt.pid_field);
 	reorder_free(rt.ro);
 	return ret;
 }

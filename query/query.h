@@ -37,6 +37,13 @@ struct qrun_opts {
 				     * file's order (record.max_reorder_ns); 0: in file order,
 				     * as are those of a program whose output cannot depend on it
 				     * (it only aggregates, reads no map, prints at the end) */
+	/*
+	 * --cgroup, --container (NULL: every event): only the events whose process (the field
+	 * the pid builtin reads) it matches, and those of no process; procs, the table its scope
+	 * reads, is fed every event, and the cut made, in file order (before the reordering)
+	 */
+	const struct proc_filter *who;
+	struct proctable *procs;
 };
 
 struct qrun_result {
@@ -46,6 +53,8 @@ struct qrun_result {
 };
 
 struct symtab;
+struct proc_filter;
+struct proctable;
 
 /*
  * Runs q over r's events: BEGIN, each event in order, interval probes in trace time, END,

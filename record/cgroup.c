@@ -198,3 +198,23 @@ int cgroup_resolve(const struct cgroup_names *cn, const char *arg, char *path, s
 		*level += *s == '/' && s[1];
 	return 0;
 }
+
+int cgroup_enter(const struct cgroup_names *cn, const char *path, pid_t pid)
+{
+	char procs[4096 + 16], buf[32];
+	int fd, n, err = 0;
+
+	snprintf(procs, sizeof(procs), "%s/cgroup.procs", strcmp(path, "/") ? path + 1 : ".");
+	fd = openat(cn->mount_fd, procs, O_WRONLY | O_CLOEXEC);
+	n = snprintf(buf, sizeof(buf), "%d", (int)pid);
+	if (fd < 0 || write(fd, buf, (size_t)n) != n)
+		err = -errno;
+	if (fd >= 0)
+		close(fd);
+	if (err)
+		fprintf(stderr, "ebrec record: cannot run COMMAND in the cgroup %s (%s%s): %s%s\n",
+			path, cn->mount, path, strerror(-err),
+			err == -EBUSY ? " (it enables controllers for cgroups below it, so it holds no "
+					"process of its own: give a cgroup below it)" : "");
+	return err;
+}

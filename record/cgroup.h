@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 /* the most ids a recording remembers having named; past it, an id is named again */
 #define CGROUP_NAMES_MAX 65536
@@ -50,5 +51,11 @@ void cgroup_names_reset(struct cgroup_names *cn);
  */
 int cgroup_resolve(const struct cgroup_names *cn, const char *arg, char *path, size_t len,
 		   uint64_t *id, uint32_t *level);
+
+/*
+ * `record --cgroup PATH --run-in-cgroup -- COMMAND`: moves process pid into the cgroup at path
+ * (from the hierarchy's root), writing it to its cgroup.procs. 0, or -errno having said what failed.
+ */
+int cgroup_enter(const struct cgroup_names *cn, const char *path, pid_t pid);
 
 #endif

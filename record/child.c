@@ -2,7 +2,7 @@
 /*
  * `ebrec record -- COMMAND`: COMMAND is forked before the probes load and held on a pipe, so
  * that it runs only once they are attached and none of its events is missed; the recording
- * ends with it, and ebrec exits with its status.
+ * ends with it, and ebrec exits with its status. With --run-in-cgroup it runs in --cgroup's.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -93,7 +93,13 @@ int record_child_spawn(struct recorder *rec)
 	}
 	close(go[0]);
 	rec->go_fd = go[1];
-	return 0;
+	/*
+	 * --run-in-cgroup: COMMAND runs in --cgroup's cgroup, placed there before it is let go, so
+	 * that it is recorded. Not by default: a load generator run as COMMAND while a service's
+	 * cgroup is recorded must not fall under the service's limits and lifetime.
+	 */
+	return rec->o.run_in_cgroup ? cgroup_enter(&rec->cgroups, rec->cgroup_path, rec->child)
+				    : 0;
 }
 
 void record_child_go(struct recorder *rec)

@@ -57,6 +57,9 @@ static int open_output(struct recorder *rec)
 		rec->flight.window_ns = rec->o.flight_ns;
 		rec->flight.budget = rec->o.flight_budget;
 		flight_catch_signal();
+		trigger_init(&rec->trigger, &rec->o.trigger, rec->o.flight_ns);
+		if (rec->trigger.spec)
+			rec->tctx.trigger = &rec->trigger;
 		return flight_segment_begin(&rec->flight, host_monotonic_ns());
 	}
 	if (!strcmp(path, "-")) {
@@ -296,6 +299,9 @@ int cmd_record(int argc, char **argv)
 	}
 	if (rec.flying) {
 		flight_segment_end(&rec.flight, rec.t_end.mono);
+		/* a trigger that fired: its window, cut by the end */
+		if (rec.trigger.pending && flight_trigger_write(&rec, rec.t_end.mono))
+			goto cleanup;
 		if (flight_write(&rec, rec.t_end.mono))
 			goto cleanup;
 	}
@@ -324,6 +330,7 @@ cleanup:
 	if (rec.rotating)
 		finish_series(&rec, &status);
 	flight_free(&rec.flight);
+	trigger_free(&rec.trigger);
 	proc_table_free(&rec.procs);
 	return exit_status(&rec, status);
 }

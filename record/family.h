@@ -99,6 +99,8 @@ struct family_env {
 	const struct features *feat;  /* snapshot: the kernel's BTF (record/record.h) */
 	/* the recording's process table (record/proctable.h), or NULL */
 	struct proc_table *procs;
+	/* finish: the end of the file's span, the time of what it writes (0: not known) */
+	uint64_t end_ns;
 };
 
 struct bpf_link;

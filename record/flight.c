@@ -112,7 +112,7 @@ int flight_segment_begin(struct flight *f, uint64_t now_ns)
 	if (!s)
 		return -ENOMEM;
 	/* room for it: segments shorter than a split (the budget's) cost the window's oldest */
-	if (f->n == FLIGHT_SEGMENTS) {
+	if (f->n == FLIGHT_SEGMENTS_MAX) {
 		f->budget_dropped_until = f->segs[0]->t_end;
 		drop_oldest(f);
 	}
@@ -128,11 +128,13 @@ void flight_sink(struct flight *f, struct ebr_sink *sink)
 
 void flight_segment_end(struct flight *f, uint64_t now_ns)
 {
-	uint64_t bytes = 0;
+	uint64_t bytes = 0, before = now_ns > f->window_ns ? now_ns - f->window_ns : 0;
 
 	f->segs[f->n - 1]->t_end = now_ns;
+	if (f->keep_from && f->keep_from < before)
+		before = f->keep_from;
 	/* wholly before the window */
-	while (f->n > 1 && f->segs[0]->t_end + f->window_ns < now_ns)
+	while (f->n > 1 && f->segs[0]->t_end < before)
 		drop_oldest(f);
 	for (size_t i = 0; i < f->n; i++)
 		bytes += f->segs[i]->mem.len;
@@ -396,7 +398,13 @@ static void dump_path(const struct recorder *rec, char *buf, size_t len)
 		snprintf(buf, len, "%s.%u", out, k);
 }
 
-int flight_write(struct recorder *rec, uint64_t now_ns)
+/*
+ * Writes the window ending at now_ns into path (*created once it is created); fired: the
+ * trigger's file, fired then (NULL: a dump's). 0, 1 when there was nothing to write, or a
+ * negative errno having said what failed.
+ */
+static int window_write(struct recorder *rec, uint64_t now_ns, const char *path,
+			const struct host_clocks *fired, bool *created)
 {
 	struct flight *f = &rec->flight;
 	struct ebr_writer_opts opts = { .dyn_types = rec->o.generic.defs,
@@ -405,7 +413,6 @@ int flight_write(struct recorder *rec, uint64_t now_ns)
 			  .to = now_ns };
 	size_t complete = f->n && !f->segs[f->n - 1]->t_end ? f->n - 1 : f->n;
 	struct ebr_sink sink;
-	char path[4096];
 	uint64_t held; /* the window's start, or the recording's when it is shorter */
 	int fd, err;
 
@@ -415,11 +422,10 @@ int flight_write(struct recorder *rec, uint64_t now_ns)
 	if (d.first == complete) {
 		fprintf(stderr, "ebrec record: the flight recorder holds nothing of the last "
 				"%.0f s yet: no file written\n", (double)f->window_ns / 1e9);
-		return 0;
+		return 1;
 	}
 	d.last = complete - 1;
 	d.procs.seeded = rec->procs.seeded;
-	dump_path(rec, path, sizeof(path));
 	fd = ebr_trace_create(path, rec->o.force);
 	if (fd < 0) {
 		err = -errno;
@@ -428,11 +434,13 @@ int flight_write(struct recorder *rec, uint64_t now_ns)
 			err == -EEXIST ? "it exists (-f overwrites it)" : strerror(-err));
 		return err;
 	}
-	f->ndumps++;
+	*created = true;
 	ebr_sink_fd(&sink, &fd);
 	err = errno_of_ebr(ebr_writer_new(&d.w, &sink, &opts));
 	if (!err) {
 		err = dump_write(&d);
+		if (!err && fired)
+			err = errno_of_ebr(trigger_meta(&rec->trigger, d.w, now_ns, fired->real));
 		if (err)
 			ebr_writer_abandon(d.w);
 		else
@@ -447,9 +455,63 @@ int flight_write(struct recorder *rec, uint64_t now_ns)
 		return err;
 	}
 	held = d.from > f->segs[d.first]->t_start ? d.from : f->segs[d.first]->t_start;
-	fprintf(stderr, "ebrec record: wrote the last %.1f s to %s\n",
-		(double)(now_ns - held) / 1e9, path);
+	if (fired)
+		fprintf(stderr, "ebrec record: trigger '%s' fired (%s %.1f ms): wrote %.1f s "
+				"before it and %.1f s after to %s\n",
+			rec->trigger.fire.cond->expr, rec->trigger.fire.comm,
+			(double)rec->trigger.fire.value_ns / 1e6,
+			(double)(fired->mono > held ? fired->mono - held : 0) / 1e9,
+			(double)(now_ns - fired->mono) / 1e9, path);
+	else
+		fprintf(stderr, "ebrec record: wrote the last %.1f s to %s\n",
+			(double)(now_ns - held) / 1e9, path);
 	return 0;
+}
+
+int flight_write(struct recorder *rec, uint64_t now_ns)
+{
+	char path[4096];
+	bool created = false;
+	int err;
+
+	dump_path(rec, path, sizeof(path));
+	err = window_write(rec, now_ns, path, NULL, &created);
+	/* the next dump's name is the next one, whether this one was written whole or not */
+	rec->flight.ndumps += created;
+	return err == 1 ? 0 : err;
+}
+
+int flight_trigger_write(struct recorder *rec, uint64_t end_ns)
+{
+	struct trigger *t = &rec->trigger;
+	uint64_t to = t->fire.ts + t->after_ns;
+	struct host_clocks now, fired = { .mono = t->fire.ts };
+	char path[4096];
+	bool created = false;
+	int err;
+
+	host_clocks_now(&now);
+	fired.real = now.real - (now.mono - fired.mono);
+	trigger_path(rec->o.out, fired.real, path, sizeof(path));
+	err = window_write(rec, to < end_ns ? to : end_ns, path, &fired, &created);
+	/* a file that could not be written is said; the trigger re-arms all the same */
+	err = trigger_done(t, err ? NULL : path, rec->o.keep);
+	if (err)
+		fprintf(stderr, "ebrec record: out of memory\n");
+	return err;
+}
+
+int flight_trigger_dump(struct recorder *rec)
+{
+	struct trigger *t = &rec->trigger;
+	uint64_t to = t->fire.ts + t->after_ns, window = rec->flight.window_ns;
+	int err;
+
+	/* the window's end has passed: the seam writes what came before, and keeps its start */
+	rec->flight.keep_from = to > window ? to - window : 1;
+	err = record_rotate(rec);
+	rec->flight.keep_from = 0;
+	return err ?: flight_trigger_write(rec, UINT64_MAX);
 }
 
 int flight_dump(struct recorder *rec)

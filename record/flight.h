@@ -24,6 +24,12 @@
 /* Segments of a window: a dump holds between DURATION and DURATION * (1 + 1/SPLIT) of them. */
 #define FLIGHT_SPLIT 4
 #define FLIGHT_SEGMENTS (FLIGHT_SPLIT + 2) /* those of the window and the one being written */
+/*
+ * The most segments held: a dump (SIGUSR1, a trigger's) also ends one, so a window may hold
+ * more, shorter ones (a trigger that re-arms at once ends one each time it writes); past it,
+ * the oldest goes, as past the budget
+ */
+#define FLIGHT_SEGMENTS_MAX (4 * FLIGHT_SPLIT + 2)
 #define FLIGHT_DEFAULT_BUDGET (64ull << 20)
 #define FLIGHT_MIN_BUDGET (4ull << 20)
 
@@ -34,11 +40,16 @@ struct flight_segment {
 
 struct flight {
 	uint64_t window_ns, budget;
-	struct flight_segment *segs[FLIGHT_SEGMENTS]; /* oldest first; the last one is written */
+	struct flight_segment *segs[FLIGHT_SEGMENTS_MAX]; /* oldest first; the last is written */
 	size_t n;
 	/* events before this time were dropped to keep within the budget (0: none) */
 	uint64_t budget_dropped_until;
-	unsigned ndumps; /* files written so far */
+	unsigned ndumps; /* dump files (not the trigger's) written so far */
+	/*
+	 * A trigger's window, which ended a little before the segment is ended to write it, begins
+	 * here: segments that end after it stay (0: none)
+	 */
+	uint64_t keep_from;
 };
 
 /* Catches SIGUSR1: a dump is asked for (flight_dump_asked()). */
@@ -72,5 +83,14 @@ struct recorder;
 int flight_write(struct recorder *rec, uint64_t now_ns);
 /* SIGUSR1: ends the segment being written (record_rotate()), then writes the window. */
 int flight_dump(struct recorder *rec);
+/*
+ * --trigger (record/trigger.h): writes the window of the trigger that fired, ending
+ * --trigger-after past the event or at end_ns, whichever is first, from the complete
+ * segments, into its own file; then re-arms the trigger. A file that could not be written is
+ * said; 0, or -ENOMEM.
+ */
+int flight_trigger_write(struct recorder *rec, uint64_t end_ns);
+/* The trigger's window has ended (trigger_due()): ends the segment, then writes it. */
+int flight_trigger_dump(struct recorder *rec);
 
 #endif

@@ -243,10 +243,13 @@ void record_print_status(const struct recorder *rec, bool final, uint64_t prev_w
 	/* a flight recorder's bytes are its segments', in memory; its files said themselves */
 	if (rec->flying) {
 		fprintf(stderr, "ebrec: recorded %llu events in %.1fs (%.0f/s), %llu lost; %u "
-				"window%s written\n", (unsigned long long)rec->written, elapsed,
+				"window%s written", (unsigned long long)rec->written, elapsed,
 			elapsed > 0 ? (double)rec->written / elapsed : 0.0,
 			(unsigned long long)record_total_lost(rec), rec->flight.ndumps,
 			rec->flight.ndumps == 1 ? "" : "s");
+		if (rec->trigger.spec)
+			fprintf(stderr, ", %u by the trigger", rec->trigger.nfired);
+		fputc('\n', stderr);
 		record_print_missed(rec);
 		return;
 	}
@@ -328,6 +331,8 @@ int record_loop(struct recorder *rec)
 			err = record_rotate(rec);
 		if (!err && rec->flying && flight_dump_asked())
 			err = flight_dump(rec);
+		if (!err && rec->flying && trigger_due(&rec->trigger, now))
+			err = flight_trigger_dump(rec);
 	}
 	if (tty)
 		fputs("\r\033[K", stderr);
@@ -349,6 +354,7 @@ int record_file_tail(struct recorder *rec, const struct host_clocks *end)
 	for (size_t i = 0; i < rec->nfams && !err; i++) {
 		struct family_env env = recorder_env(rec, i);
 
+		env.end_ns = end->mono;
 		if (rec->fams[i]->finish)
 			err = rec->fams[i]->finish(&env);
 	}

@@ -15,12 +15,14 @@ static void usage(FILE *f)
 	fprintf(f,
 		"usage: ebrec record [-o FILE|-] [-e FAMILY|PROBE[,...]] [-d SECONDS] [-p PID]\n"
 		"                    [--cgroup PATH] [--comm NAME] [--str PROBE:ARG] [--stacks]\n"
-		"                    [--host-name NAME]\n"
+		"                    [--run-in-cgroup] [--host-name NAME]\n"
 		"                    [-F HZ] [-I]\n"
 		"                    [--buffer-size SIZE] [--min-us US] [--fs TYPE]\n"
 		"                    [--call-graph fp|dwarf[,SIZE]] [--fail-on-loss] [-f] [-v]\n"
 		"                    [--rotate SIZE|DURATION [--keep N] [--max-disk SIZE]]\n"
-		"                    [--flight-recorder DURATION [--flight-budget SIZE]]\n"
+		"                    [--flight-recorder DURATION [--flight-budget SIZE]\n"
+		"                     [--trigger 'METRIC > LATENCY' [--trigger-after DURATION]\n"
+		"                      [--trigger-holdoff DURATION] [--keep N]]]\n"
 		"                    [--program FILE.bt|--program-text PROGRAM] [-- COMMAND ARGS...]\n"
 		"       ebrec record --dump PID\n"
 		"\n"
@@ -39,6 +41,8 @@ static void usage(FILE *f)
 		"  --cgroup PATH    only the processes of this cgroup v2 and the cgroups below it\n"
 		"                   (filtered in the kernel): its directory (/sys/fs/cgroup/a/b)\n"
 		"                   or its path as /proc/PID/cgroup shows it (/a/b)\n"
+		"  --run-in-cgroup  with --cgroup and -- COMMAND: run COMMAND in that cgroup, so that\n"
+		"                   it is recorded (else it runs where ebrec runs)\n"
 		"  --comm NAME      probes: only events of threads named NAME (filtered in the kernel)\n"
 		"  --str PROBE:ARG  probes: also read the string an argument points to: ARG is argN\n"
 		"                   (uprobe, usdt) or retval (uretprobe), into the field ARG_str\n"
@@ -76,6 +80,19 @@ static void usage(FILE *f)
 		"  --flight-budget SIZE\n"
 		"                   memory for --flight-recorder's events, compressed (default 64M):\n"
 		"                   past it the window's oldest part goes (the file says so)\n"
+		"  --trigger 'METRIC > LATENCY'\n"
+		"                   with --flight-recorder: also write the window around the first\n"
+		"                   event whose latency is over LATENCY (ns, us, ms, s), to\n"
+		"                   FILE-trigger-TIME.ebr, TIME when it fired; METRIC: biolatency\n"
+		"                   (block), runqlat (sched), fsslower (file), offcpu (offcpu);\n"
+		"                   repeatable, any of them fires\n"
+		"  --trigger-after DURATION\n"
+		"                   how much of the window follows the event that fired (ms, s, m;\n"
+		"                   default a quarter of the window)\n"
+		"  --trigger-holdoff DURATION\n"
+		"                   the trigger fires again this long after it fired, not before\n"
+		"                   (default the window: the files do not overlap)\n"
+		"  --keep N         with --trigger: keep the newest N of its files\n"
 		"  --dump PID       ask the flight recorder PID to write its window now\n"
 		"  -f               overwrite FILE if it exists\n"
 		"  -v               show libbpf's warnings (verifier logs)\n"
@@ -88,6 +105,7 @@ static void usage(FILE *f)
 		"  ebrec record -o - -d 5 | ssh analyst@host 'cat > prod.ebr'\n"
 		"  ebrec record -o /var/lib/ebrec/ --rotate 1h --max-disk 10G\n"
 		"  ebrec record -o incident.ebr --flight-recorder 5m\n"
+		"  ebrec record -o slow-io.ebr --flight-recorder 1m --trigger 'biolatency > 100ms'\n"
 		"  ebrec record -e block,tracepoint:signal:signal_generate -- ./server\n"
 		"  ebrec record -e ur:/bin/bash:readline --str ur:/bin/bash:readline:retval\n"
 		"  ebrec record -o open.ebr --program /usr/sbin/opensnoop.bt -d 60\n");
@@ -159,9 +177,20 @@ static int check_rotate_options(struct record_opts *o, bool out_given)
 		return record_usage_error("--flight-recorder writes its window to a file: -o FILE");
 	if (o->flight_ns && !o->flight_budget)
 		o->flight_budget = FLIGHT_DEFAULT_BUDGET;
+	if (o->trigger.n && !o->flight_ns)
+		return record_usage_error("--trigger applies to --flight-recorder");
+	if ((o->trigger.after_set || o->trigger.holdoff_set) && !o->trigger.n)
+		return record_usage_error("--trigger-after and --trigger-holdoff apply to "
+				   "--trigger");
+	if (o->trigger.after_set && o->trigger.after_ns > o->flight_ns)
+		return record_usage_error("--trigger-after is longer than the --flight-recorder "
+				   "window: the event that fired would not be in it");
+	if (o->trigger.n && !o->max_disk)
+		return 0; /* --keep: how many of the trigger's files */
 	if (!o->rotate)
 		return o->keep || o->max_disk ?
-			       record_usage_error("--keep and --max-disk apply to --rotate") : 0;
+			       record_usage_error("--keep and --max-disk apply to --rotate (--keep "
+					   "also to --trigger)") : 0;
 	if (!out_given || !strcmp(o->out, "-"))
 		return record_usage_error("--rotate writes a series of files into a directory: "
 				   "give it with -o DIR/");
@@ -188,7 +217,8 @@ int record_options_parse(struct record_opts *o, int argc, char **argv)
 	enum {
 		OPT_BUFFER = 256, OPT_FAIL_ON_LOSS, OPT_MIN_US, OPT_FS, OPT_CALL_GRAPH, OPT_COMM,
 		OPT_STR, OPT_STACKS, OPT_CGROUP, OPT_ROTATE, OPT_KEEP, OPT_MAX_DISK, OPT_FLIGHT,
-		OPT_FLIGHT_BUDGET, OPT_DUMP, OPT_HOST_NAME
+		OPT_FLIGHT_BUDGET, OPT_DUMP, OPT_HOST_NAME, OPT_TRIGGER, OPT_TRIGGER_AFTER,
+		OPT_TRIGGER_HOLDOFF, OPT_RUN_IN_CGROUP
 	};
 	static const struct option longopts[] = {
 		{ "output", required_argument, NULL, 'o' },
@@ -204,6 +234,7 @@ int record_options_parse(struct record_opts *o, int argc, char **argv)
 		{ "call-graph", required_argument, NULL, OPT_CALL_GRAPH },
 		{ "comm", required_argument, NULL, OPT_COMM },
 		{ "cgroup", required_argument, NULL, OPT_CGROUP },
+		{ "run-in-cgroup", no_argument, NULL, OPT_RUN_IN_CGROUP },
 		{ "host-name", required_argument, NULL, OPT_HOST_NAME },
 		{ "str", required_argument, NULL, OPT_STR },
 		{ "stacks", no_argument, NULL, OPT_STACKS },
@@ -213,6 +244,9 @@ int record_options_parse(struct record_opts *o, int argc, char **argv)
 		{ "flight-recorder", required_argument, NULL, OPT_FLIGHT },
 		{ "flight-budget", required_argument, NULL, OPT_FLIGHT_BUDGET },
 		{ "dump", required_argument, NULL, OPT_DUMP },
+		{ "trigger", required_argument, NULL, OPT_TRIGGER },
+		{ "trigger-after", required_argument, NULL, OPT_TRIGGER_AFTER },
+		{ "trigger-holdoff", required_argument, NULL, OPT_TRIGGER_HOLDOFF },
 		{ "force", no_argument, NULL, 'f' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
@@ -308,6 +342,9 @@ int record_options_parse(struct record_opts *o, int argc, char **argv)
 				return record_usage_error("--cgroup needs a cgroup v2 path");
 			o->cgroup = optarg;
 			break;
+		case OPT_RUN_IN_CGROUP:
+			o->run_in_cgroup = true;
+			break;
 		case OPT_HOST_NAME:
 			if (!*optarg || strlen(optarg) > 255 || strpbrk(optarg, "/ \t\n"))
 				return record_usage_error("--host-name needs a name of 1 to 255 bytes "
@@ -360,6 +397,28 @@ int record_options_parse(struct record_opts *o, int argc, char **argv)
 		case OPT_DUMP:
 			o->dump_pid = optarg;
 			break;
+		case OPT_TRIGGER: {
+			char msg[256];
+
+			if (trigger_parse(&o->trigger, optarg, msg, sizeof(msg)))
+				return record_usage_error("%s", msg);
+			break;
+		}
+		case OPT_TRIGGER_AFTER:
+		case OPT_TRIGGER_HOLDOFF: {
+			bool after = c == OPT_TRIGGER_AFTER;
+			uint64_t ns;
+
+			/* 0 holds nothing off: a file per slow event, as asked */
+			if (strcmp(optarg, "0") && trigger_parse_latency(optarg, &ns))
+				return record_usage_error("--trigger-%s needs a duration (ms, s, m...), "
+						   "not '%s'", after ? "after" : "holdoff", optarg);
+			if (!strcmp(optarg, "0"))
+				ns = 0;
+			*(after ? &o->trigger.after_ns : &o->trigger.holdoff_ns) = ns;
+			*(after ? &o->trigger.after_set : &o->trigger.holdoff_set) = true;
+			break;
+		}
 		case OPT_MAX_DISK:
 			if (series_parse_size(optarg, &o->max_disk) || !o->max_disk)
 				return record_usage_error("--max-disk needs a size (K, M, G, T suffixes), "
@@ -382,6 +441,9 @@ int record_options_parse(struct record_opts *o, int argc, char **argv)
 	}
 	if (optind < argc)
 		o->cmd = argv + optind;
+	if (o->run_in_cgroup && (!o->cgroup || !o->cmd))
+		return record_usage_error("--run-in-cgroup places COMMAND in --cgroup's cgroup: it "
+					  "needs --cgroup PATH and -- COMMAND");
 	if (check_rotate_options(o, out_given))
 		return 2;
 	o->fam.pid = o->pid;
@@ -440,11 +502,19 @@ static int check_profile_options(const struct recorder *rec)
 	return 0;
 }
 
-/* --comm, --str and --stacks apply to generic probes only. */
+/* --comm, --str and --stacks apply to generic probes only; a --trigger needs its family. */
 static int check_probe_options(const struct recorder *rec)
 {
 	const struct generic_probes *g = &rec->o.generic;
 
+	for (size_t i = 0; i < rec->o.trigger.n; i++) {
+		const struct trigger_cond *c = &rec->o.trigger.conds[i];
+
+		if (!family_selected(rec, family_find(trigger_family(c))))
+			return record_usage_error("--trigger '%s' reads the %s family's events: "
+					   "add -e %s", c->expr, trigger_family(c),
+					   trigger_family(c));
+	}
 	if (!g->nspecs && (g->comm[0] || g->nstrs || g->stack_flags))
 		return record_usage_error("--comm, --str and --stacks apply to probes (-e tracepoint:..., "
 				   "uprobe:..., usdt:...), and -e names none");

@@ -279,7 +279,9 @@ static int end_title(void *arg, const struct ebr_value *v)
 
 static int proc_finish(const struct family_env *env)
 {
-	struct end_titles et = { env, host_monotonic_ns(), sysconf(_SC_CLK_TCK), NULL };
+	/* stamped with the span's end: the stack families' finish before it may take a while */
+	struct end_titles et = { env, env->end_ns ?: host_monotonic_ns(), sysconf(_SC_CLK_TCK),
+				 NULL };
 	int err;
 
 	if (!env->procs || !env->procs->seeded)

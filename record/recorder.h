@@ -23,6 +23,7 @@
 #include "record/series.h"
 #include "record/stacks.h"
 #include "record/translate.h"
+#include "record/trigger.h"
 
 #define RECORD_MAX_FAMILIES 32
 #define RECORD_MAX_LINKS 2048 /* profile: one per CPU; a generic probe one each */
@@ -34,6 +35,7 @@ struct record_opts {
 	double duration;
 	long pid;
 	const char *cgroup; /* --cgroup as given */
+	bool run_in_cgroup; /* --run-in-cgroup: COMMAND is placed in --cgroup's cgroup */
 	const char *host_name; /* --host-name: META host.hostname instead of gethostname()'s */
 	long freq;
 	size_t buffer_size;
@@ -45,6 +47,7 @@ struct record_opts {
 	uint64_t rotate_bytes, rotate_ns, keep, max_disk; /* --rotate, --keep, --max-disk */
 	uint64_t flight_ns, flight_budget; /* --flight-recorder, --flight-budget */
 	const char *dump_pid;              /* --dump PID */
+	struct trigger_spec trigger;       /* --trigger, --trigger-after, --trigger-holdoff */
 	char **cmd;
 	int argc; /* the whole command line, for META */
 	char **argv;
@@ -94,6 +97,7 @@ struct recorder {
 	bool rotating, flying;
 	struct series series;
 	struct flight flight;
+	struct trigger trigger; /* the flight recorder's --trigger */
 	struct proc_table procs;
 	uint64_t file_start;     /* when the current file began (monotonic ns) */
 	struct host_clocks seam; /* when the last file ended and the current one began */

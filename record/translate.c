@@ -4,6 +4,7 @@
 #include "format/array_size.h"
 #include "record/proctable.h"
 #include "record/translate.h"
+#include "record/trigger.h"
 
 const struct record_kind record_kinds[] = {
 	{ EBR_REC_BLOCK_RQ, sizeof(struct ebr_rec_block_rq), 0, EBR_PROBE_BLOCK_RQ,
@@ -77,6 +78,8 @@ int translate_emit(struct translate_ctx *ctx, uint32_t type, const struct ebr_re
 
 	if (!err && ctx->procs)
 		err = proc_table_event(ctx->procs, type, h->ts, v);
+	if (!err && ctx->trigger)
+		trigger_event(ctx->trigger, type, h->ts, v);
 	return err;
 }
 

@@ -21,6 +21,7 @@ struct stack_symbols;
 struct generic_probes;
 struct cgroup_names;
 struct proc_table;
+struct trigger;
 
 /* What translators write to and keep: the recorder's, for the whole recording. */
 struct translate_ctx {
@@ -31,6 +32,8 @@ struct translate_ctx {
 	struct cgroup_names *cgroups;
 	/* the recording's process table, which follows proc events (record/proctable.h) */
 	struct proc_table *procs;
+	/* a flight recorder's --trigger, which every event is shown (record/trigger.h); or NULL */
+	struct trigger *trigger;
 	uint64_t malformed; /* records whose fields disagree with their size, written as far
 			     * as they go */
 };

@@ -33,6 +33,9 @@ static void usage(FILE *f)
 		   "  -o OUT             the file written (jsonl: a directory, made if missing)\n"
 		   "  -p PID             only what belongs to this process (as report -p)\n"
 		   "  --comm NAME        only what belongs to processes named NAME\n"
+		   "  --cgroup PATH      only what belongs to processes of this cgroup v2 or below\n"
+		   "  --container ID     only what belongs to processes of containers whose id\n"
+		   "                     starts with ID\n"
 		   "  --since WHEN       only events from WHEN: seconds from the start (12.5),\n"
 		   "                     HH:MM:SS or 'YYYY-MM-DD HH:MM:SS' (UTC)\n"
 		   "  --until WHEN       only events up to WHEN\n"
@@ -65,7 +68,7 @@ static int parse_args(struct export_job *job, const struct exporter **fmt, int a
 		}
 		if (!strcmp(arg, "--format") || !strcmp(arg, "-o") || !strcmp(arg, "-p") ||
 		    !strcmp(arg, "--comm") || !strcmp(arg, "--since") || !strcmp(arg, "--until") ||
-		    !strcmp(arg, "--profile")) {
+		    !strcmp(arg, "--profile") || scope_opt_takes(arg)) {
 			if (i + 1 >= argc) {
 				fprintf(stderr, "ebrec export: %s needs a value\n", arg);
 				return 2;
@@ -104,6 +107,9 @@ static int parse_args(struct export_job *job, const struct exporter **fmt, int a
 			job->who.pid = (uint32_t)pid;
 		} else if (!strcmp(arg, "--comm")) {
 			job->who.comm = val;
+		} else if (scope_opt_takes(arg)) {
+			if (scope_opt_parse(&job->where, "export", arg, val))
+				return 2;
 		} else if (!strcmp(arg, "--profile")) {
 			job->profile_set = true;
 			if (!strcmp(val, "profile")) {
@@ -120,6 +126,7 @@ static int parse_args(struct export_job *job, const struct exporter **fmt, int a
 			return 2;
 		}
 	}
+	job->who.scope = &job->where.scope;
 	if (!job->file || !*fmt || !job->out) {
 		fprintf(stderr, "ebrec export: give a trace, --format FORMAT and -o OUT (see "
 				"'ebrec export --help')\n");
@@ -215,6 +222,7 @@ int export_pass(struct export_job *job, const struct analyzer *an, size_t n,
 	if (trace_file_open(&job->tf, "export", job->file))
 		return 1;
 	job->procs = &procs;
+	job->where.scope.procs = &procs;
 	if (before && before(ctx, job))
 		goto cleanup;
 	err = analyze_pass(job->tf.r, chain, ARRAY_SIZE(chain));
@@ -232,6 +240,7 @@ int export_pass(struct export_job *job, const struct analyzer *an, size_t n,
 cleanup:
 	proctable_release(&procs);
 	job->procs = NULL;
+	job->where.scope.procs = NULL;
 	trace_file_close(&job->tf);
 	return status;
 }

@@ -130,6 +130,31 @@ static void print_series(const struct ebr_reader *r)
 		       meta(r, "series.disk_full_last", c, sizeof(c)));
 }
 
+/* A flight recorder's file written because its trigger fired (META trigger.*). */
+static void print_trigger(const struct ebr_reader *r)
+{
+	const char *fired = ebr_reader_meta(r, "trigger.fired_ns");
+	const char *value = ebr_reader_meta(r, "trigger.value_ns");
+	const char *after = ebr_reader_meta(r, "trigger.after_ns");
+	uint64_t at = fired ? strtoull(fired, NULL, 10) : 0, start = trace_start_ns(r);
+	char a[512], b[64], c[64], d[64], e[512], f[64];
+
+	if (!fired)
+		return;
+	printf("trigger:   '%s' fired at %s, %.3f s into the file, %.3f s before its end:\n",
+	       meta(r, "trigger.fired", a, sizeof(a)),
+	       text_utc(ebr_reader_meta(r, "trigger.fired_realtime_ns"), b, sizeof(b)),
+	       at > start ? (double)(at - start) / 1e9 : 0.0,
+	       after ? strtod(after, NULL) / 1e9 : 0.0);
+	printf("           %s of pid %s tid %s (%s), %.3f ms\n",
+	       meta(r, "trigger.event", c, sizeof(c)), meta(r, "trigger.pid", d, sizeof(d)), meta(r, "trigger.tid", f, sizeof(f)),
+	       meta(r, "trigger.comm", e, sizeof(e)), value ? strtod(value, NULL) / 1e6 : 0.0);
+	printf("           the trigger's file %s; its conditions: %s; %s more events met one, held "
+	       "off, since its file before\n", meta(r, "trigger.seq", b, sizeof(b)),
+	       meta(r, "trigger.conditions", a, sizeof(a)),
+	       meta(r, "trigger.held_off", d, sizeof(d)));
+}
+
 /* The recorder's own cost (META record.cpu_*, record.bpf_*), in traces that have it. */
 static void print_recorder_cost(const struct ebr_reader *r)
 {
@@ -188,6 +213,7 @@ static int print_info(const struct trace_file *tf, const struct ebr_summary *s, 
 		printf("redacted:  %s (ebrec redact: keyed pseudonyms, the key not stored)\n",
 		       meta(r, "redact.kinds", a, sizeof(a)));
 	print_series(r);
+	print_trigger(r);
 	for (uint32_t i = 0; i < ebr_reader_meta_count(r); i++) {
 		const char *k, *v;
 

@@ -13,6 +13,7 @@
 #include "format/array_size.h"
 #include "report/commands.h"
 #include "report/output_cap.h"
+#include "report/scope_opt.h"
 #include "report/hosts.h"
 #include "report/html.h"
 #include "report/membuf.h"
@@ -82,8 +83,7 @@ struct report_args {
 	const char *max_memory; /* --max-memory's MiB, or NULL */
 	uint64_t rows; /* HTML: rows embedded per listing */
 	struct proc_filter who; /* -p, --comm, and scope */
-	struct proc_scope scope; /* --cgroup, --container */
-	char cgroup[4096];       /* --cgroup's path from the hierarchy's root */
+	struct scope_opt where; /* --cgroup, --container */
 	struct window_end since, until;
 	bool by_host; /* --by-host: several hosts' listings as one table */
 	uint32_t nhosts; /* the hosts reported: the HTML page's rows are shared among them */
@@ -122,7 +122,7 @@ static int parse_args(struct report_args *a, int argc, char **argv)
 		    !strcmp(arg, "--max-output") ||
 		    !strcmp(arg, "--rows") || !strcmp(arg, "--since") || !strcmp(arg, "--until") ||
 		    !strcmp(arg, "-p") || !strcmp(arg, "--pid") || !strcmp(arg, "--comm") ||
-		    !strcmp(arg, "--cgroup") || !strcmp(arg, "--container")) {
+		    scope_opt_takes(arg)) {
 			if (i + 1 >= argc) {
 				fprintf(stderr, "ebrec report: %s needs a value\n", arg);
 				return 2;
@@ -152,22 +152,9 @@ static int parse_args(struct report_args *a, int argc, char **argv)
 			a->who.pid = (uint32_t)pid;
 		} else if (val && !strcmp(arg, "--comm")) {
 			a->who.comm = val;
-		} else if (val && !strcmp(arg, "--cgroup")) {
-			a->scope.cgroup = proc_scope_cgroup_path(val, a->cgroup, sizeof(a->cgroup));
-			if (!a->scope.cgroup || !*val) {
-				fprintf(stderr, "ebrec report: --cgroup takes a cgroup v2 path, "
-						"e.g. /system.slice/nginx.service\n");
+		} else if (val && scope_opt_takes(arg)) {
+			if (scope_opt_parse(&a->where, "report", arg, val))
 				return 2;
-			}
-		} else if (val && !strcmp(arg, "--container")) {
-			if (!*val || strspn(val, "0123456789abcdef") != strlen(val) ||
-			    strlen(val) > EBR_CONTAINER_ID_LEN) {
-				fprintf(stderr, "ebrec report: --container takes a container id: "
-						"up to %d lowercase hex digits, as docker ps shows "
-						"it\n", EBR_CONTAINER_ID_LEN);
-				return 2;
-			}
-			a->scope.container = val;
 		} else if (val && (!strcmp(arg, "--since") || !strcmp(arg, "--until"))) {
 			if (window_end_parse(val, !strcmp(arg, "--since") ? &a->since : &a->until)) {
 				fprintf(stderr, "ebrec report: %s takes seconds from the start (12.5), "
@@ -213,7 +200,7 @@ static int parse_args(struct report_args *a, int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
-	a->who.scope = &a->scope;
+	a->who.scope = &a->where.scope;
 	return trace_file_budget("report", a->max_memory);
 }
 
@@ -361,7 +348,7 @@ static int run_views(struct report_out *out, struct view_run *runs, size_t nruns
 
 	out->procs = &procs;
 	/* --cgroup, --container: the processes' cgroups as the pass goes */
-	a->scope.procs = &procs;
+	a->where.scope.procs = &procs;
 	for (size_t i = 0; i < nruns; i++) {
 		views_an[i] = runs[i].an;
 		runs[i].out = out;
@@ -425,7 +412,7 @@ cleanup:
 	timeline_release(&timeline);
 	proctable_release(&procs);
 	out->procs = NULL;
-	a->scope.procs = NULL;
+	a->where.scope.procs = NULL;
 	ebr_free(losses);
 	return status;
 }
@@ -483,7 +470,7 @@ static int report_series(struct report_args *a, char **files, int nfiles, struct
 
 	one.files = files;
 	one.nfiles = nfiles;
-	one.who.scope = &one.scope; /* run_views() gives the scope this pass's processes */
+	one.who.scope = &one.where.scope; /* run_views() gives the scope this pass's processes */
 	a = &one;
 	if (summary) {
 		status = setup_all(runs, &nruns, a->format == FORMAT_HTML, &a->who);

@@ -8,6 +8,7 @@
 #include <string.h>
 #include "analyze/losses.h"
 #include "analyze/pass.h"
+#include "analyze/proc.h"
 #include "analyze/probes.h"
 #include "analyze/symtab.h"
 #include "analyze/timewindow.h"
@@ -16,6 +17,7 @@
 #include "report/json.h"
 #include "report/json_models.h"
 #include "report/probe_text.h"
+#include "report/scope_opt.h"
 #include "report/text.h"
 #include "report/trace_file.h"
 #include "report/view.h"
@@ -59,7 +61,8 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"usage: ebrec script FILE [-e PROBE]... [-p PID] [--comm NAME] [--since WHEN]\n"
-		"                    [--until WHEN] [-F COLUMNS] [-T] [--format text|json]\n"
+		"                    [--until WHEN] [--cgroup PATH] [--container ID]\n"
+		"                    [-F COLUMNS] [-T] [--format text|json]\n"
 		"\n"
 		"Every event of the trace's probes (record -e tracepoint:..., uprobe:...,\n"
 		"usdt:...), one per line, as trace-cmd report and perf script print them:\n"
@@ -74,6 +77,8 @@ static void usage(FILE *f)
 		"  --since WHEN      only events from WHEN: seconds from the start (12.5), HH:MM:SS\n"
 		"                    or 'YYYY-MM-DD HH:MM:SS' (UTC)\n"
 		"  --until WHEN      only events up to WHEN\n"
+		"  --cgroup PATH     only events of processes of this cgroup v2 or below it\n"
+		"  --container ID    only events of processes of containers whose id starts with ID\n"
 		"  -F COLUMNS        text columns, comma separated: comm, tid, pid, cpu, time,\n"
 		"                    event, trace (default comm,tid,cpu,time,event,trace)\n"
 		"  -T                time as wall clock (UTC), not seconds from the start\n"
@@ -118,6 +123,7 @@ static int parse_columns(const char *list, unsigned *cols)
 struct script_args {
 	const char *file;
 	struct window_end since, until;
+	struct scope_opt where; /* --cgroup, --container */
 };
 
 static int parse_args(struct script *s, struct script_args *a, int argc, char **argv)
@@ -127,7 +133,7 @@ static int parse_args(struct script *s, struct script_args *a, int argc, char **
 		const char *arg = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
 		bool takes = !strcmp(arg, "-e") || !strcmp(arg, "-p") || !strcmp(arg, "--comm") ||
 			     !strcmp(arg, "--since") || !strcmp(arg, "--until") ||
-			     !strcmp(arg, "-F") || !strcmp(arg, "--format");
+			     !strcmp(arg, "-F") || !strcmp(arg, "--format") || scope_opt_takes(arg);
 		int64_t pid;
 
 		if (!strcmp(arg, "-h") || !strcmp(arg, "--help")) {
@@ -151,6 +157,9 @@ static int parse_args(struct script *s, struct script_args *a, int argc, char **
 			s->events.who.pid = (uint32_t)pid;
 		} else if (!strcmp(arg, "--comm")) {
 			s->events.who.comm = val;
+		} else if (scope_opt_takes(arg)) {
+			if (scope_opt_parse(&a->where, "script", arg, val))
+				return 2;
 		} else if (!strcmp(arg, "--since") || !strcmp(arg, "--until")) {
 			if (window_end_parse(val, !strcmp(arg, "--since") ? &a->since : &a->until))
 				return usage_error("--since and --until take seconds from the "
@@ -364,7 +373,10 @@ int cmd_script(int argc, char **argv)
 	struct trace_file tf;
 	struct analyzer an[2] = { { probe_events_on_event, &s.events } };
 	struct time_window window = { .next = an, .nnext = 2 };
-	struct analyzer windowed = { time_window_on_event, &window };
+	struct proctable procs = { 0 };
+	/* the process table (--cgroup, --container) sees every event, the rest the window's */
+	struct analyzer chain[] = { { proctable_on_event, &procs },
+				    { time_window_on_event, &window } };
 	int status = parse_args(&s, &a, argc, argv), err;
 
 	if (status >= 0)
@@ -372,6 +384,8 @@ int cmd_script(int argc, char **argv)
 	status = 1;
 	window.since = a.since;
 	window.until = a.until;
+	a.where.scope.procs = &procs;
+	s.events.who.scope = &a.where.scope;
 	if (trace_file_open(&tf, "script", a.file))
 		return 1;
 	s.r = tf.r;
@@ -388,7 +402,11 @@ int cmd_script(int argc, char **argv)
 	}
 	if (read_symbols(&s, &tf, a.file))
 		goto cleanup;
-	err = analyze_pass(tf.r, &windowed, 1);
+	/* the process table only when a cut needs it */
+	if (a.where.scope.cgroup || a.where.scope.container)
+		err = analyze_pass(tf.r, chain, 2);
+	else
+		err = analyze_pass(tf.r, &chain[1], 1);
 	if (err) {
 		fprintf(stderr, "ebrec script: reading %s failed: %s\n", a.file,
 			err == EBR_E_NOMEM ? "out of memory" : ebr_strerror(err));
@@ -407,6 +425,7 @@ cleanup:
 	free(s.losses);
 	probe_events_release(&s.events);
 	symtab_release(&s.syms);
+	proctable_release(&procs);
 	trace_file_close(&tf);
 	return status;
 }

@@ -4,7 +4,7 @@
  * JSON Lines), so that the tools people already use read it. One report/export_<format>.c
  * each, registered in report/cmd_export.c's table. Every export reads the trace through
  * analysis passes like a view (export_pass()), takes report's cuts (--since/--until, -p,
- * --comm) and streams: what it holds grows with the trace's processes, threads, disks,
+ * --comm, --cgroup, --container) and streams: what it holds grows with the trace's processes, threads, disks,
  * distinct stacks and symbols, never with its events (docs/EXPORT.md says what each holds).
  */
 #ifndef EBREC_REPORT_EXPORT_H
@@ -18,12 +18,14 @@
 #include "analyze/procfilter.h"
 #include "analyze/stackprof.h"
 #include "analyze/timewindow.h"
+#include "report/scope_opt.h"
 #include "report/trace_file.h"
 
 struct export_job {
 	const char *file; /* the trace */
 	const char *out;  /* -o: the file written (jsonl: the directory) */
-	struct proc_filter who;          /* -p, --comm */
+	struct proc_filter who;          /* -p, --comm, and where */
+	struct scope_opt where;          /* --cgroup, --container */
 	struct window_end since, until;  /* --since, --until */
 	enum stackprof_kind profile;     /* pprof, speedscope: --profile */
 	bool profile_set;                /* --profile was given (else: what the trace holds) */

@@ -15,6 +15,7 @@
 #include "record/proctable.h"
 #include "record/stacks.h"
 #include "record/translate.h"
+#include "record/trigger.h"
 #include "check.h"
 #include "own_stack.h"
 
@@ -742,6 +743,113 @@ static void test_tcp(void)
 	trace_end(&t);
 }
 
+/* One sched switch into tid, which waited runq_ns (known: flag EBR_SCHED_RUNQ), at ts. */
+static void feed_switch(struct trace *t, uint64_t ts, uint32_t tid, uint64_t runq_ns, bool known)
+{
+	struct ebr_rec_sched_switch r = { 0 };
+
+	hdr(&r.hdr, EBR_REC_SCHED_SWITCH, sizeof(r), ts, 1);
+	r.next_pid = tid;
+	r.next_tid = tid;
+	strcpy(r.next_comm, "victim");
+	r.runq_ns = runq_ns;
+	r.flags = known ? EBR_SCHED_RUNQ : 0;
+	CHECK_EQ(feed(t, &r), 0);
+}
+
+/* --trigger: parsed, fired by the first event over its threshold, held off, re-armed. */
+static void test_trigger(void)
+{
+	static const char *bad[] = { "runqlat", "runqlat > ", "runqlat > 5", "runqlat < 5ms",
+				     "runq > 5ms", "runqlat > 5ms x", "runqlat > 0ms",
+				     "runqlat > -5ms", "biolatency > 2d" };
+	struct trigger_spec spec = { 0 };
+	struct trigger trig;
+	struct trace t;
+	char msg[256];
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		CHECK(trigger_parse(&spec, bad[i], msg, sizeof(msg)) == -1 && msg[0]);
+	CHECK_EQ(spec.n, 0);
+	CHECK(trigger_parse(&spec, " runqlat>=1.5ms ", msg, sizeof(msg)) == 0);
+	CHECK(trigger_parse(&spec, "biolatency > 100ms", msg, sizeof(msg)) == 0);
+	CHECK_EQ(spec.n, 2);
+	CHECK(!strcmp(spec.conds[0].expr, "runqlat >= 1.5ms") && spec.conds[0].or_equal);
+	CHECK_EQ(spec.conds[0].threshold_ns, 1500000);
+	CHECK(!strcmp(trigger_family(&spec.conds[1]), "block"));
+
+	trigger_init(&trig, &spec, 4000000000ull);
+	CHECK_EQ(trig.after_ns, 1000000000);
+	CHECK_EQ(trig.holdoff_ns, 4000000000ull);
+	trace_begin(&t);
+	t.ctx.trigger = &trig;
+	feed_switch(&t, 1000, 10, 1499999, true); /* under */
+	feed_switch(&t, 2000, 11, 9000000, false); /* not known to have waited */
+	CHECK(!trig.pending);
+	feed_switch(&t, 3000, 12, 1500000, true); /* fires: >= */
+	feed_switch(&t, 4000, 13, 9000000, true); /* held off: the first is pending */
+	CHECK(trig.pending);
+	CHECK_EQ(trig.fire.ts, 3000);
+	CHECK_EQ(trig.fire.tid, 12);
+	CHECK_EQ(trig.fire.value_ns, 1500000);
+	CHECK(!strcmp(trig.fire.comm, "victim"));
+	CHECK_EQ(trig.held_off, 1);
+	CHECK(!trigger_due(&trig, 3000 + 999999999));
+	CHECK(trigger_due(&trig, 3000 + 1000000000));
+	CHECK_EQ(trigger_done(&trig, NULL, 0), 0);
+	feed_switch(&t, 3000 + 3999999999ull, 14, 9000000, true); /* within the hold-off */
+	CHECK(!trig.pending);
+	feed_switch(&t, 3000 + 4000000000ull, 15, 9000000, true); /* re-armed */
+	CHECK(trig.pending && trig.fire.tid == 15);
+	/* --keep 1: the trigger's older file is removed once the next is written */
+	{
+		char a[] = "/tmp/ebrec-trigger-XXXXXX", b[] = "/tmp/ebrec-trigger-XXXXXX";
+		int fa = mkstemp(a), fb = mkstemp(b);
+
+		CHECK(fa >= 0 && fb >= 0);
+		close(fa);
+		close(fb);
+		CHECK_EQ(trigger_done(&trig, a, 1), 0);
+		CHECK(access(a, F_OK) == 0);
+		CHECK_EQ(trigger_done(&trig, b, 1), 0);
+		CHECK(access(a, F_OK) != 0 && access(b, F_OK) == 0);
+		CHECK_EQ(trig.nfired, 2);
+		unlink(b);
+	}
+	trace_read(&t); /* the trigger writes nothing: every event is there */
+	for (int i = 0; i < 6; i++)
+		expect_event(&t, EBR_EV_SCHED_SWITCH);
+	trace_end(&t);
+	trigger_free(&trig);
+
+	/* the second condition, on another family's events: a block I/O's issue to completion */
+	{
+		struct ebr_rec_block_rq r = { 0 };
+
+		trigger_init(&trig, &spec, 4000000000ull);
+		trace_begin(&t);
+		t.ctx.trigger = &trig;
+		hdr(&r.hdr, EBR_REC_BLOCK_RQ, sizeof(r), 9000, 0);
+		r.pid = 77;
+		r.tid = 78;
+		strcpy(r.comm, "dd");
+		r.lat_ns = 100000000; /* not over 100ms */
+		r.queue_ns = 900000000; /* the OS queue's time is not biolatency's */
+		CHECK_EQ(feed(&t, &r), 0);
+		CHECK(!trig.pending);
+		r.lat_ns = 100000001;
+		CHECK_EQ(feed(&t, &r), 0);
+		CHECK(trig.pending && trig.fire.cond == &spec.conds[1]);
+		CHECK(trig.fire.type == EBR_EV_BLOCK_RQ && trig.fire.pid == 77 &&
+		      trig.fire.tid == 78 && !strcmp(trig.fire.comm, "dd"));
+		trace_read(&t);
+		expect_event(&t, EBR_EV_BLOCK_RQ);
+		expect_event(&t, EBR_EV_BLOCK_RQ);
+		trace_end(&t);
+		trigger_free(&trig);
+	}
+}
+
 static void test_sched_switch(void)
 {
 	struct ebr_rec_sched_switch r = { 0 };
@@ -964,6 +1072,7 @@ int main(void)
 	RUN(test_file);
 	RUN(test_tcp);
 	RUN(test_sched_switch);
+	RUN(test_trigger);
 	RUN(test_stacks);
 	RUN(test_stack_copies);
 	return CHECK_SUMMARY();
