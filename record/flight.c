@@ -318,6 +318,7 @@ static int dump_events(struct dump *d, size_t i)
 		const struct ebr_event_def *def = ebr_event_def(ev->type);
 		const struct ebr_value *v = ev->v;
 		uint32_t type = ev->type;
+		uint64_t ts;
 
 		if (!def) {
 			/* a generic probe's: segments are written with the same described types */
@@ -332,8 +333,10 @@ static int dump_events(struct dump *d, size_t i)
 		}
 		if (!dump_keeps(d, i, ev))
 			continue;
-		err = errno_of_ebr(ebr_writer_event(d->w, type, ev->ts, ev->cpu, v));
-		err = err ?: note_stacks(d, def, v, ev->ts);
+		/* the last segment's end (its titles) may be past the window's: they are its end's */
+		ts = ev->ts > d->to ? d->to : ev->ts;
+		err = errno_of_ebr(ebr_writer_event(d->w, type, ts, ev->cpu, v));
+		err = err ?: note_stacks(d, def, v, ts);
 	}
 	if (!err && got < 0)
 		err = errno_of_ebr(got);
