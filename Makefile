@@ -181,7 +181,7 @@ unit: $(UNIT_TESTS)
 # system calls are counted exactly, and ASan's runtime makes some of its own (getppid...).
 e2e: $(BUILD)/ebrec $(patsubst $(BUILD)/%,build/%,$(WORKLOADS)) build/tests/failmalloc.so
 	$(Q)EBREC=$(CURDIR)/$(BUILD)/ebrec WORKLOADS=$(CURDIR)/build/tests/workloads \
-		$(PYTHON) -m pytest -q -ra tests/e2e
+		$(PYTHON) -m pytest -q -ra --durations=10 tests/e2e
 
 .PHONY: test
 test: deps
@@ -237,7 +237,7 @@ sample-reports: all
 # FUZZ_SECONDS, and keeps what it found in build-fuzz/corpus-TARGET (merge it into
 # tests/fuzz/corpus/ with the target's -merge=1 when it finds something worth keeping).
 FUZZ_SECONDS ?= 60
-TEST_FUZZ_SECONDS ?= 45
+TEST_FUZZ_SECONDS ?= 25
 FUZZ_TARGETS := reader analyze render query unwind
 FUZZ_FLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
 	-fno-omit-frame-pointer -std=gnu11 -I. -D_GNU_SOURCE

@@ -287,7 +287,7 @@ def rss_and_fds(pid):
 CHURN_S, WARMUP_S, RSS_GROWTH_MIB, FD_BOUND = 85, 25, 16, 900
 # under ASan the RSS bound is not checked (its quarantine holds what was freed): a shorter
 # churn still checks descriptors and names, and keeps the sanitized pass within CI's time
-ASAN_CHURN_S, ASAN_WARMUP_S = 30, 10
+ASAN_CHURN_S, ASAN_WARMUP_S = 20, 6
 
 
 def test_memory_stays_flat_over_process_churn(tmp_path):

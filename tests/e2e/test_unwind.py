@@ -142,13 +142,13 @@ def libc_start_share(trace, comm):
 
 
 def test_xz_from_debian_unwinds_to_libc_start_on_a_host_without_it(live, out_dir):
-    """xz -9 -T1 on 16 MiB of random data (some 500 samples): a stripped Debian binary over a stripped liblzma
+    """xz -9 -T1 on 12 MiB of random data (some 200 samples here): a stripped Debian binary over a stripped liblzma
     and libc, none with frame pointers."""
     xz = shutil.which("xz")
     assert xz, "xz (xz-utils) is needed: tests/install-deps.sh"
     data = out_dir / "random.bin"
     with open(data, "wb") as f:
-        f.write(os.urandom(16 << 20))
+        f.write(os.urandom(12 << 20))
     # copies of xz and of its liblzma, removed before the report: the trace alone must do
     lib_dir = out_dir / "xzlib"
     lib_dir.mkdir()
