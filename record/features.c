@@ -86,6 +86,22 @@ bool features_has_tracepoint(const struct features *f, const char *tracepoint)
 	return btf__find_by_name_kind(f->vmlinux, name, BTF_KIND_TYPEDEF) > 0;
 }
 
+int features_tracepoint_nargs(const struct features *f, const char *event)
+{
+	const struct btf_type *t;
+	char name[160];
+	int id;
+
+	if (snprintf(name, sizeof(name), "btf_trace_%s", event) >= (int)sizeof(name))
+		return -1;
+	id = btf__find_by_name_kind(f->vmlinux, name, BTF_KIND_TYPEDEF);
+	t = id > 0 ? btf__type_by_id(f->vmlinux, (__u32)id) : NULL;
+	/* typedef -> pointer -> function prototype */
+	for (int hop = 0; t && hop < 2; hop++)
+		t = btf_is_typedef(t) || btf_is_ptr(t) ? btf__type_by_id(f->vmlinux, t->type) : NULL;
+	return t && btf_is_func_proto(t) ? (int)btf_vlen(t) : -1;
+}
+
 bool features_has_hook(const struct features *f, const struct family_prog *fp)
 {
 	return !fp->tracepoint || features_has_tracepoint(f, fp->tracepoint);

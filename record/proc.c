@@ -179,6 +179,19 @@ static int proc_snapshot(const struct family_env *env)
 	struct dirent *de;
 	int err = 0;
 
+	/*
+	 * Before Linux 6.16 sched_process_exit fires after exit_mm() (the hook gained group_dead
+	 * when it moved before it): the exit has no argument memory left to read a title from.
+	 */
+	if (env->feat && features_tracepoint_nargs(env->feat, "sched_process_exit") == 2) {
+		if (!(env->procs && env->procs->seeded))
+			fprintf(stderr, "ebrec record: this kernel traces an exit after the process's "
+					"memory is gone (before Linux 6.16): process titles are recorded "
+					"only of the processes running at the end\n");
+		err = errno_of_ebr(ebr_writer_meta(env->writer, "proc.exit_titles", "0"));
+		if (err)
+			goto cleanup;
+	}
 	/* a later file of a series: the processes as the events since the first snapshot say */
 	if (env->procs && env->procs->seeded) {
 		err = proc_table_write(env->procs, env->writer, now);

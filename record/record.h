@@ -25,6 +25,8 @@ int preflight_check(char *msg, size_t msglen);
 struct features;
 int features_open(struct features **out, char *msg, size_t msglen);
 bool features_has_tracepoint(const struct features *f, const char *tracepoint);
+/* The arguments of tracepoint event's BTF hook (its context first), or -1 when unknown. */
+int features_tracepoint_nargs(const struct features *f, const char *event);
 /* The hook of a family's program: its tracepoint, or a perf event (probed when attached). */
 struct family_prog;
 bool features_has_hook(const struct features *f, const struct family_prog *fp);
