@@ -180,7 +180,7 @@ struct dump {
 	size_t first, last;
 	uint64_t from, to;
 	struct proc_table procs; /* as of the window's start */
-	uint64_t max_reorder, malformed;
+	uint64_t max_reorder, malformed, missed; /* over the window's segments */
 };
 
 static uint64_t meta_u64(const struct ebr_reader *r, const char *key)
@@ -195,7 +195,7 @@ static bool meta_of_window(const char *key)
 {
 	return !strncmp(key, "clock.", 6) || !strncmp(key, "series.", 7) ||
 	       !strncmp(key, "symbols.", 8) || !strcmp(key, "record.max_reorder_ns") ||
-	       !strcmp(key, "record.malformed_records");
+	       !strcmp(key, "record.malformed_records") || !strcmp(key, "record.bpf_missed_runs");
 }
 
 /*
@@ -223,6 +223,7 @@ static int dump_scan(struct dump *d, size_t i)
 		if (reorder > d->max_reorder)
 			d->max_reorder = reorder;
 		d->malformed += meta_u64(sr.r, "record.malformed_records");
+		d->missed += meta_u64(sr.r, "record.bpf_missed_runs");
 	}
 	if (!err && i == d->first) {
 		struct host_clocks start = { meta_u64(sr.r, "clock.start.monotonic_ns"),
@@ -374,6 +375,10 @@ static int dump_write(struct dump *d)
 	}
 	snprintf(buf, sizeof(buf), "%llu", (unsigned long long)d->max_reorder);
 	err = err ?: errno_of_ebr(ebr_writer_meta(d->w, "record.max_reorder_ns", buf));
+	if (!err && d->missed) {
+		snprintf(buf, sizeof(buf), "%llu", (unsigned long long)d->missed);
+		err = errno_of_ebr(ebr_writer_meta(d->w, "record.bpf_missed_runs", buf));
+	}
 	if (!err && d->malformed) {
 		snprintf(buf, sizeof(buf), "%llu", (unsigned long long)d->malformed);
 		err = errno_of_ebr(ebr_writer_meta(d->w, "record.malformed_records", buf));

@@ -407,12 +407,18 @@ int record_options_parse(struct record_opts *o, int argc, char **argv)
 		case OPT_TRIGGER_AFTER:
 		case OPT_TRIGGER_HOLDOFF: {
 			bool after = c == OPT_TRIGGER_AFTER;
-			uint64_t ns;
+			uint64_t ns, bytes;
 
-			/* 0 holds nothing off: a file per slow event, as asked */
-			if (strcmp(optarg, "0") && trigger_parse_latency(optarg, &ns))
-				return record_usage_error("--trigger-%s needs a duration (ms, s, m...), "
-						   "not '%s'", after ? "after" : "holdoff", optarg);
+			/*
+			 * 0 holds nothing off: a file per slow event, as asked. The window's units
+			 * (s, m, h, d: --flight-recorder 2h --trigger-holdoff 1h), or a latency's
+			 * (500ms).
+			 */
+			if (strcmp(optarg, "0") &&
+			    (series_parse_rotate(optarg, &bytes, &ns) || !ns) &&
+			    trigger_parse_latency(optarg, &ns))
+				return record_usage_error("--trigger-%s needs a duration (ms, s, m, h, "
+						   "d), not '%s'", after ? "after" : "holdoff", optarg);
 			if (!strcmp(optarg, "0"))
 				ns = 0;
 			*(after ? &o->trigger.after_ns : &o->trigger.holdoff_ns) = ns;
@@ -509,11 +515,20 @@ static int check_probe_options(const struct recorder *rec)
 
 	for (size_t i = 0; i < rec->o.trigger.n; i++) {
 		const struct trigger_cond *c = &rec->o.trigger.conds[i];
+		const char *fam = trigger_family(c);
+		/* the file family's slow operations and offcpu's spans start at --min-us */
+		uint64_t floor_us = !strcmp(fam, "file") ? rec->o.fam.min_us
+				    : !strcmp(fam, "offcpu") && rec->o.fam.min_us_set ? rec->o.fam.min_us
+										   : 0;
 
-		if (!family_selected(rec, family_find(trigger_family(c))))
+		if (!family_selected(rec, family_find(fam)))
 			return record_usage_error("--trigger '%s' reads the %s family's events: "
-					   "add -e %s", c->expr, trigger_family(c),
-					   trigger_family(c));
+					   "add -e %s", c->expr, fam, fam);
+		if (c->threshold_ns < floor_us * 1000)
+			return record_usage_error("--trigger '%s' is below --min-us (%llu us): the %s "
+					   "family records nothing shorter; give --min-us %llu",
+					   c->expr, (unsigned long long)floor_us, fam,
+					   (unsigned long long)(c->threshold_ns / 1000));
 	}
 	if (!g->nspecs && (g->comm[0] || g->nstrs || g->stack_flags))
 		return record_usage_error("--comm, --str and --stacks apply to probes (-e tracepoint:..., "

@@ -125,6 +125,10 @@ def test_trigger_writes_the_window_around_the_event_that_fired(live, tmp_path):
      "longer than the --flight-recorder window"),
     (["--flight-recorder", "4s", "--trigger-holdoff", "5s"], "apply to --trigger"),
     (["--flight-recorder", "4s", "--keep", "2"], "--keep and --max-disk apply to --rotate"),
+    (["--flight-recorder", "4s", "-e", "file", "--trigger", "fsslower > 500us"],
+     "is below --min-us (1000 us): the file family records nothing shorter; give --min-us 500"),
+    (["--flight-recorder", "4s", "--trigger", "runqlat > 5ms", "--trigger-holdoff", "1x"],
+     "--trigger-holdoff needs a duration (ms, s, m, h, d)"),
 ])
 def test_trigger_usage_errors(args, message):
     p = ebrec("record", *args, check=2)
