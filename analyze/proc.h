@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * The process table every view reads (from proc.task, proc.fork, proc.exec, proc.exit,
- * proc.cgroup, proc.title, and file.open/file.chdir for working directories and descriptors), and the
- * process family's models: execsnoop's and exitsnoop's rows.
+ * proc.cgroup, proc.title, and file.open/file.chdir for working directories and
+ * descriptors), and the process family's models: execsnoop's and exitsnoop's rows.
  */
 #ifndef EBREC_ANALYZE_PROC_H
 #define EBREC_ANALYZE_PROC_H

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /*
  * The `flags` fields of proc.exec, proc.exit and proc.title, and the `reason` of proc.cgroup
- * and proc.title (FORMAT.md "Flags and codes"): part of the file format. Free of includes, so the BPF programs that set them
- * (bpf/events.h) and the readers that interpret them share one definition.
+ * and proc.title (FORMAT.md "Flags and codes"): part of the file format. Free of includes, so
+ * the BPF programs that set them (bpf/events.h) and the readers that interpret them share one
+ * definition.
  */
 #ifndef EBREC_FORMAT_PROC_FLAGS_H
 #define EBREC_FORMAT_PROC_FLAGS_H

@@ -895,10 +895,11 @@ static int32_t pid_field(const struct ebr_reader *r, int ti)
 {
 	const char *tn = "?", *name;
 	const char *const *cands;
-	uint32_t id, nf;
+	uint32_t id, nf = 0;
 	enum ebr_kind kind;
 
-	ebr_reader_type_at(r, (uint32_t)ti, &id, &tn, &nf);
+	if (ebr_reader_type_at(r, (uint32_t)ti, &id, &tn, &nf))
+		return -1;
 	cands = qbuiltin_fields(QB_PID, tn);
 	for (int i = 0; cands && cands[i]; i++)
 		for (uint32_t f = 0; f < nf; f++)

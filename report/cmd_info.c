@@ -147,7 +147,8 @@ static void print_trigger(const struct ebr_reader *r)
 	       at > start ? (double)(at - start) / 1e9 : 0.0,
 	       after ? strtod(after, NULL) / 1e9 : 0.0);
 	printf("           %s of pid %s tid %s (%s), %.3f ms\n",
-	       meta(r, "trigger.event", c, sizeof(c)), meta(r, "trigger.pid", d, sizeof(d)), meta(r, "trigger.tid", f, sizeof(f)),
+	       meta(r, "trigger.event", c, sizeof(c)), meta(r, "trigger.pid", d, sizeof(d)),
+	       meta(r, "trigger.tid", f, sizeof(f)),
 	       meta(r, "trigger.comm", e, sizeof(e)), value ? strtod(value, NULL) / 1e6 : 0.0);
 	printf("           the trigger's file %s; its conditions: %s; %s more events met one, held "
 	       "off, since its file before\n", meta(r, "trigger.seq", b, sizeof(b)),

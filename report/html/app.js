@@ -466,7 +466,8 @@
     const cols = [];
     for (const r of rows.slice(0, 50)) for (const k of Object.keys(r)) if (!cols.includes(k)) cols.push(k);
     // keys few rows have (a process's title) may all be past the first 50
-    for (const r of rows) if ('title' in r && !cols.includes('title')) cols.splice(cols.indexOf('args') + 1, 0, 'title');
+    const afterArgs = () => (cols.indexOf('args') + 1) || cols.length; // no args: last
+    for (const r of rows) if ('title' in r && !cols.includes('title')) cols.splice(afterArgs(), 0, 'title');
     const numeric = cols.map(c => rows.every(r => r[c] === undefined || typeof r[c] === 'number'));
     const hay = rows.map(r => cols.map(c => cellText(r[c])).join('\u0001').toLowerCase());
     let shown = rows.map((_, i) => i), page = 0, sortCol = -1, sortDir = 1;
