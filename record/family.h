@@ -101,6 +101,11 @@ struct family_env {
 	struct proc_table *procs;
 	/* finish: the end of the file's span, the time of what it writes (0: not known) */
 	uint64_t end_ns;
+	/*
+	 * finish: a flight recorder's periodic seam, whose end no dump reads (a dump reads the
+	 * end of its last segment only): what is read for a reader of the end alone is skipped
+	 */
+	bool end_unread;
 };
 
 struct bpf_link;

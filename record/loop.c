@@ -327,8 +327,11 @@ int record_loop(struct recorder *rec)
 		if (!err && rec->rotating &&
 		    series_due(&rec->series, rec->file_start, now, ebr_writer_bytes(rec->w)))
 			err = record_rotate(rec);
-		if (!err && rec->flying && flight_due(&rec->flight, rec->file_start, now))
+		if (!err && rec->flying && flight_due(&rec->flight, rec->file_start, now)) {
+			rec->seam_unread = true;
 			err = record_rotate(rec);
+			rec->seam_unread = false;
+		}
 		if (!err && rec->flying && flight_dump_asked())
 			err = flight_dump(rec);
 		if (!err && rec->flying && trigger_due(&rec->trigger, now))
@@ -355,6 +358,7 @@ int record_file_tail(struct recorder *rec, const struct host_clocks *end)
 		struct family_env env = recorder_env(rec, i);
 
 		env.end_ns = end->mono;
+		env.end_unread = rec->seam_unread;
 		if (rec->fams[i]->finish)
 			err = rec->fams[i]->finish(&env);
 	}

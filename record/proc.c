@@ -297,7 +297,8 @@ static int proc_finish(const struct family_env *env)
 				 NULL };
 	int err;
 
-	if (!env->procs || !env->procs->seeded)
+	/* a flight segment's: every process's /proc files, each seam, for nothing */
+	if (!env->procs || !env->procs->seeded || env->end_unread)
 		return 0;
 	if (et.hz <= 0)
 		et.hz = 100;

@@ -104,6 +104,7 @@ struct recorder {
 	uint64_t nfile;      /* files (segments) begun before the current one */
 	uint64_t malformed_written; /* malformed records said by the files before this one */
 	uint64_t missed_written;    /* BPF runs skipped, said by the files before this one */
+	bool seam_unread; /* the flight recorder's periodic seam: no dump reads its end */
 	struct own_cpu cpu, cpu_prev; /* the recorder's own CPU: last read, and the one before */
 };
 
