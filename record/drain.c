@@ -16,6 +16,12 @@
 #include "record/translate.h"
 
 #define CHUNK_BYTES (1u << 20)
+/*
+ * Chunks the writer has written, kept for the next ones: a pass that finds a few records
+ * publishes a chunk of a few KiB, and a chunk newly allocated at every pass (a mmap, its pages
+ * faulted in, a munmap when written) was 14% of the recorder's CPU under `-e profile`.
+ */
+#define SPARE_CHUNKS 4
 
 static void publish_locked(struct drain *d)
 {
@@ -54,16 +60,24 @@ static bool reserve_room(struct drain *d, size_t size)
 
 	if (c && c->cap - c->len >= size)
 		return true;
+	c = NULL;
 	pthread_mutex_lock(&d->lock);
 	publish_locked(d);
-	if (d->queued_bytes + CHUNK_BYTES > d->max_queued)
+	if (d->queued_bytes + CHUNK_BYTES > d->max_queued) {
 		ok = false;
-	else
+	} else {
 		d->queued_bytes += CHUNK_BYTES;
+		c = d->spare;
+		if (c) {
+			d->spare = c->next;
+			d->nspare--;
+		}
+	}
 	pthread_mutex_unlock(&d->lock);
 	if (!ok)
 		return false;
-	c = malloc(sizeof(*c) + CHUNK_BYTES);
+	if (!c)
+		c = malloc(sizeof(*c) + CHUNK_BYTES);
 	if (!c) {
 		pthread_mutex_lock(&d->lock);
 		d->queued_bytes -= CHUNK_BYTES;
@@ -215,6 +229,19 @@ struct drain_chunk *drain_pop(struct drain *d, int timeout_ms)
 	return c;
 }
 
+void drain_recycle(struct drain *d, struct drain_chunk *c)
+{
+	pthread_mutex_lock(&d->lock);
+	if (d->nspare < SPARE_CHUNKS) {
+		c->next = d->spare;
+		d->spare = c;
+		d->nspare++;
+		c = NULL;
+	}
+	pthread_mutex_unlock(&d->lock);
+	free(c);
+}
+
 void drain_stop(struct drain *d)
 {
 	if (!d->started)
@@ -243,8 +270,13 @@ void drain_free(struct drain *d)
 		next = c->next;
 		free(c);
 	}
+	for (c = d->spare; c; c = next) {
+		next = c->next;
+		free(c);
+	}
 	free(d->cur);
-	d->head = d->tail = d->cur = NULL;
+	d->head = d->tail = d->cur = d->spare = NULL;
+	d->nspare = 0;
 	ring_buffer__free(d->rb);
 	d->rb = NULL;
 	pthread_mutex_destroy(&d->lock);

@@ -305,7 +305,7 @@ int record_loop(struct recorder *rec)
 
 		if (c) {
 			err = write_chunk(rec, c);
-			free(c);
+			drain_recycle(&rec->drain, c);
 		}
 		now = host_monotonic_ns();
 		if (!err && now >= next_flush) {
@@ -396,7 +396,7 @@ static int write_queued(struct recorder *rec)
 
 	while (!err && (c = drain_pop(&rec->drain, 0))) {
 		err = write_chunk(rec, c);
-		free(c);
+		drain_recycle(&rec->drain, c);
 	}
 	return err;
 }

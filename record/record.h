@@ -84,6 +84,8 @@ struct drain {
 	pthread_cond_t cond;
 	struct drain_chunk *head, *tail; /* full chunks, for the writer */
 	struct drain_chunk *cur;         /* being filled; the drain thread's own */
+	struct drain_chunk *spare;       /* written chunks, to be filled again (drain_recycle) */
+	size_t nspare;
 	size_t queued_bytes, max_queued;
 	uint64_t lost_user[EBR_PROBE_MAX]; /* records dropped: the queue was full */
 	uint64_t malformed;                /* records with an impossible size or type */
@@ -95,6 +97,8 @@ struct drain {
 int drain_start(struct drain *d, int ring_fd, size_t max_queued, unsigned interval_us);
 /* Next chunk, waiting up to timeout_ms; NULL on timeout or when drained and stopped. */
 struct drain_chunk *drain_pop(struct drain *d, int timeout_ms);
+/* Gives back a chunk drain_pop() returned, once written: kept to be filled again, or freed. */
+void drain_recycle(struct drain *d, struct drain_chunk *c);
 /*
  * Shows each queued chunk not shown before to see(arg, chunk), oldest first, without taking
  * it, until see returns false (that chunk is shown again next time). see runs under the

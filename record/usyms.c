@@ -17,6 +17,7 @@
 #include <elfutils/libdwelf.h>
 #include <elfutils/libdwfl.h>
 #include <sys/sysmacros.h>
+#include "record/elfsyms.h"
 #include "record/grow.h"
 #include "record/record.h"
 #include "record/translate.h"
@@ -624,17 +625,20 @@ static const char *die_name(Dwarf_Die *die)
  * first. Each frame's line is where it is at addr: the innermost's is addr's own line, the
  * others' the call of the next. Returns the count, 0 if nothing is known.
  */
-static int resolve_addr(Dwfl_Module *mod, Dwarf_Addr addr, struct func_frame *out,
-			uint64_t *func_offset)
+static int resolve_addr(Dwfl_Module *mod, const struct elfsyms *syms, Dwarf_Addr addr,
+			struct func_frame *out, uint64_t *func_offset)
 {
 	GElf_Off symoff = 0;
 	GElf_Sym sym;
-	const char *name = dwfl_module_addrinfo(mod, addr, &symoff, &sym, NULL, NULL, NULL);
+	bool known = false;
+	const char *name = syms ? elfsyms_find(syms, addr, &symoff, &known) : NULL;
 	Dwarf_Die *inl[MAX_INLINE], *scopes = NULL, *cu, *sub = NULL;
 	Dwarf_Addr dwbias = 0;
 	Dwfl_Line *line;
 	int n = 0, ninl = 0, nscopes = 0;
 
+	if (!known)
+		name = dwfl_module_addrinfo(mod, addr, &symoff, &sym, NULL, NULL, NULL);
 	cu = dwfl_module_addrdie(mod, addr, &dwbias);
 	if (cu)
 		nscopes = dwarf_getscopes(cu, addr - dwbias, &scopes);
@@ -702,6 +706,12 @@ static const Dwfl_Callbacks offline_callbacks = {
 
 static void session_end(struct usyms *u, struct uobject *o)
 {
+	if (o->elfsyms) {
+		elfsyms_free(o->elfsyms);
+		free(o->elfsyms);
+		o->elfsyms = NULL;
+	}
+	o->elfsyms_tried = false;
 	if (!o->dwfl)
 		return;
 	dwfl_end(o->dwfl);
@@ -768,6 +778,21 @@ static int resolve_elf(struct usyms *u, struct ebr_writer *w, uint64_t ts, struc
 	dwfl_getmodules(dwfl, first_module, &mod, 0);
 	if (mod)
 		elf = dwfl_module_getelf(mod, &bias);
+	/* read once a session, for all the addresses of this and later resolutions */
+	if (elf && !o->elfsyms_tried) {
+		o->elfsyms_tried = true;
+		o->elfsyms = malloc(sizeof(*o->elfsyms));
+		if (!o->elfsyms)
+			return -ENOMEM;
+		err = elfsyms_load(o->elfsyms, mod);
+		if (err) {
+			free(o->elfsyms);
+			o->elfsyms = NULL;
+			if (err == -ENOMEM)
+				return err;
+			err = 0; /* no table: libdwfl is asked */
+		}
+	}
 	for (size_t i = 0; elf && i < n && !err; i++) {
 		struct func_frame f[MAX_INLINE + 1];
 		uint64_t off = items[i].key & OFFSET_MASK, func_offset = 0;
@@ -776,7 +801,7 @@ static int resolve_elf(struct usyms *u, struct ebr_writer *w, uint64_t ts, struc
 
 		if (!offset_to_addr(elf, bias, off, &addr))
 			continue;
-		nf = resolve_addr(mod, addr, f, &func_offset);
+		nf = resolve_addr(mod, o->elfsyms, addr, f, &func_offset);
 		if (!nf)
 			continue;
 		*resolved += items[i].count;

@@ -59,6 +59,8 @@ struct uobject {
 	 */
 	struct Dwfl *dwfl;
 	uint64_t session_used; /* usyms.resolutions when it last resolved */
+	struct elfsyms *elfsyms; /* the session's symbols by address (record/elfsyms.h), or NULL */
+	bool elfsyms_tried;      /* since the session began */
 };
 
 struct usyms {
