@@ -156,9 +156,9 @@ const struct family file_family = {
 	.name = "file",
 	.desc = "files: every open (whole paths), page-cache counters; when -e names it, also "
 		"reads/writes/syncs slower than --min-us",
-	.cost = "0.9 us per open (0.45 its programs, 0.48 the kernel's syscall tracing path): 0.9% "
-		"of the machine under nginx (19,000 opens/s); -e file adds 0.6 us per read or write "
-		"of any file or socket (nginx: 1.5% more)",
+	.cost = "1.2 us per open (0.7 its programs, 0.48 the kernel's syscall tracing path): about "
+		"3% of the machine under nginx (49,000 opens/s); -e file adds 0.6 us per read or "
+		"write of any file or socket",
 	.progs = file_progs,
 	.nprogs = ARRAY_SIZE(file_progs),
 	.probes = file_probes,
