@@ -306,6 +306,7 @@ int cmd_record(int argc, char **argv)
 			goto cleanup;
 	}
 	record_print_status(&rec, true, 0, 0);
+	record_print_missed(&rec);
 	status = 0;
 cleanup:
 	record_detach(&rec);

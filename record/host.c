@@ -128,3 +128,12 @@ int host_snapshot(struct ebr_writer *w, const char *host_name, int argc, char **
 		return errno_of_ebr(err) ?: host_clock_pair_of(w, "start", start);
 	return errno_of_ebr(err) ?: host_clock_pair(w, "start");
 }
+
+void host_utc_stamp(uint64_t realtime_ns, char *stamp, size_t len)
+{
+	time_t secs = (time_t)(realtime_ns / 1000000000ull);
+	struct tm tm;
+
+	if (!gmtime_r(&secs, &tm) || !strftime(stamp, len, "%Y%m%dT%H%M%S", &tm))
+		snprintf(stamp, len, "00000000T000000");
+}

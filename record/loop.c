@@ -151,7 +151,7 @@ static int write_counts(struct recorder *rec, uint64_t now, bool final)
  * Runs the kernel skipped are not counted per probe (a program serves several) nor in "lost":
  * a skipped run may have been one its filter would have dropped. Said apart, when there are.
  */
-static void record_print_missed(const struct recorder *rec)
+void record_print_missed(const struct recorder *rec)
 {
 	if (rec->cpu.bpf_missed)
 		fprintf(stderr, "ebrec: the kernel skipped %llu runs of the BPF programs (a probe "
@@ -250,7 +250,6 @@ void record_print_status(const struct recorder *rec, bool final, uint64_t prev_w
 		if (rec->trigger.spec)
 			fprintf(stderr, ", %u by the trigger", rec->trigger.nfired);
 		fputc('\n', stderr);
-		record_print_missed(rec);
 		return;
 	}
 	if (rec->rotating) {
@@ -259,7 +258,6 @@ void record_print_status(const struct recorder *rec, bool final, uint64_t prev_w
 			elapsed, elapsed > 0 ? (double)rec->written / elapsed : 0.0,
 			(unsigned long long)rec->nfile + 1, rec->series.dir, rec->series.nfiles + 1,
 			(unsigned long long)record_total_lost(rec));
-		record_print_missed(rec);
 		return;
 	}
 	fprintf(stderr, "ebrec: recorded %llu events in %.1fs (%.0f/s) to %s: %.1f %s, %llu lost; "
@@ -271,7 +269,6 @@ void record_print_status(const struct recorder *rec, bool final, uint64_t prev_w
 	if (c->bpf_stats || c->bpf_runs)
 		fprintf(stderr, ", bpf %.2fs", (double)c->bpf_run_ns / 1e9);
 	fputc('\n', stderr);
-	record_print_missed(rec);
 }
 
 void record_span_begin(struct recorder *rec)

@@ -63,6 +63,8 @@ void host_clocks_now(struct host_clocks *c);
 int host_clock_pair_of(struct ebr_writer *w, const char *when, const struct host_clocks *c);
 int host_clock_pair(struct ebr_writer *w, const char *when);
 uint64_t host_monotonic_ns(void);
+/* A file name's UTC second, "20261204T030000" (a series' files, a trigger's), into stamp. */
+void host_utc_stamp(uint64_t realtime_ns, char *stamp, size_t len);
 /* META key = v, in decimal: 0 or an EBR_E_* code, as ebr_writer_meta(). */
 int record_meta_u64(struct ebr_writer *w, const char *key, uint64_t v);
 

@@ -219,5 +219,7 @@ uint64_t record_total_lost(const struct recorder *rec);
 /* The status line (a terminal, once a second) or the final summary. */
 void record_print_status(const struct recorder *rec, bool final, uint64_t prev_written,
 			 double dt);
+/* After the final summary: the runs of the BPF programs the kernel skipped, if any. */
+void record_print_missed(const struct recorder *rec);
 
 #endif

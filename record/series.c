@@ -13,6 +13,7 @@
 #include <sys/random.h>
 #include <sys/stat.h>
 #include "record/grow.h"
+#include "record/record.h"
 #include "record/series.h"
 
 /* Files of one second: NAME.ebr, then NAME_01.ebr ... ('_' sorts after '.': by time still). */
@@ -143,18 +144,15 @@ void series_path(const struct series *s, const char *name, char *path)
 
 int series_file_create(struct series *s, uint64_t realtime_ns)
 {
-	time_t secs = (time_t)(realtime_ns / 1000000000ull);
 	char stamp[32], path[SERIES_PATH_MAX];
-	struct tm tm;
 	int err;
 
-	if (!gmtime_r(&secs, &tm) || !strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%SZ", &tm))
-		strcpy(stamp, "00000000T000000Z");
+	host_utc_stamp(realtime_ns, stamp, sizeof(stamp));
 	for (int n = 0; n < SERIES_SAME_SECOND; n++) {
 		if (n)
-			snprintf(s->cur, sizeof(s->cur), "ebrec-%s-%s_%02d.ebr", stamp, s->host, n);
+			snprintf(s->cur, sizeof(s->cur), "ebrec-%sZ-%s_%02d.ebr", stamp, s->host, n);
 		else
-			snprintf(s->cur, sizeof(s->cur), "ebrec-%s-%s.ebr", stamp, s->host);
+			snprintf(s->cur, sizeof(s->cur), "ebrec-%sZ-%s.ebr", stamp, s->host);
 		series_path(s, s->cur, path);
 		s->fd = ebr_trace_create(path, false);
 		if (s->fd >= 0)

@@ -23,10 +23,10 @@ struct trigger_metric {
 static const struct trigger_metric metrics[] = {
 	{ "biolatency", "block", EBR_EV_BLOCK_RQ, EBR_F_BLOCK_RQ_LAT_NS, EBR_F_BLOCK_RQ_PID,
 	  EBR_F_BLOCK_RQ_TID, EBR_F_BLOCK_RQ_COMM, -1, 0 },
-	/* next waited on a run queue: flag 1 says the kernel saw it queued */
+	/* next waited on a run queue: EBR_SCHED_RUNQ says the kernel saw it queued */
 	{ "runqlat", "sched", EBR_EV_SCHED_SWITCH, EBR_F_SCHED_SWITCH_RUNQ_NS,
 	  EBR_F_SCHED_SWITCH_NEXT_PID, EBR_F_SCHED_SWITCH_NEXT_TID, EBR_F_SCHED_SWITCH_NEXT_COMM,
-	  EBR_F_SCHED_SWITCH_FLAGS, 1 },
+	  EBR_F_SCHED_SWITCH_FLAGS, EBR_SCHED_RUNQ },
 	{ "fsslower", "file", EBR_EV_FILE_SLOW, EBR_F_FILE_SLOW_LAT_NS, EBR_F_FILE_SLOW_PID,
 	  EBR_F_FILE_SLOW_TID, EBR_F_FILE_SLOW_COMM, -1, 0 },
 	{ "offcpu", "offcpu", EBR_EV_OFFCPU_SPAN, EBR_F_OFFCPU_SPAN_OFFCPU_NS,
@@ -165,14 +165,11 @@ bool trigger_due(const struct trigger *t, uint64_t now_ns)
 
 void trigger_path(const char *out, uint64_t realtime_ns, char *buf, size_t len)
 {
-	time_t secs = (time_t)(realtime_ns / 1000000000ull);
 	unsigned ms = (unsigned)(realtime_ns / 1000000ull % 1000);
 	size_t n = strlen(out);
 	char stamp[32];
-	struct tm tm;
 
-	if (!gmtime_r(&secs, &tm) || !strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%S", &tm))
-		strcpy(stamp, "00000000T000000");
+	host_utc_stamp(realtime_ns, stamp, sizeof(stamp));
 	if (n > 4 && !strcmp(out + n - 4, ".ebr"))
 		n -= 4;
 	snprintf(buf, len, "%.*s-trigger-%s.%03uZ.ebr", (int)n, out, stamp, ms);
