@@ -20,15 +20,16 @@ def test_biotop_names_the_top_submitter_with_exact_counts(live, disk_dir, out_di
     pids = [int(line.split()[1]) for line in p.stdout.splitlines() if line.startswith("pid ")]
     assert len(pids) == 2
 
-    # every read the disk completed for each process: the workload's O_DIRECT reads ('RS'),
-    # and, when the file system had to read its metadata for them, that too (0 to 3 here)
+    # every read the disk completed for each process: the workload's O_DIRECT reads ('RS',
+    # exactly its count), and whatever the kernel read for it besides (the file system's
+    # metadata, its binary's pages when the cache had dropped them: 0 to 8 seen, so not
+    # counted here); biotop must count the same reads as biosnoop, row for row
     snoop = view(trace, "biosnoop")["rows"]
     reads = {pid: sum(r["pid"] == pid and r["rwbs"].startswith("R") for r in snoop)
              for pid in pids}
     for pid, n in zip(pids, (big, small)):
         assert sum(r["pid"] == pid and r["rwbs"] == "RS" for r in snoop) == n
-        # the file system's own reads of its metadata: up to 3 seen on this VM
-        assert n <= reads[pid] <= n + 4, (pid, reads[pid])
+        assert reads[pid] >= n, (pid, reads[pid])
     top = view(trace, "biotop", "-s", "reads", "-r", 2)
     assert check_documented(top) == 2
     first, second = top["rows"]
