@@ -103,6 +103,16 @@ $(BUILD)/ebrec.skel.h: $(BUILD)/ebrec.bpf.o
 
 $(filter-out $(RECORD_TRANSLATE_OBJS),$(RECORD_OBJS)) $(BUILD)/ebrec.o: $(BUILD)/ebrec.skel.h
 
+# System-call numbers by name, from the C library's kernel headers (record/generic_attach.c)
+$(BUILD)/syscall_nrs.h:
+	$(call msg,GEN,$@)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)echo '#include <sys/syscall.h>' | $(CC) -dM -E -x c - | \
+		sed -n 's/^#define __NR_\([a-z0-9_]*\) \([0-9][0-9]*\)$$/{ "\1", \2 },/p' | \
+		LC_ALL=C sort > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/record/generic_attach.o: $(BUILD)/syscall_nrs.h
+
 $(BUILD)/%.o: %.c
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(dir $@)

@@ -310,6 +310,7 @@ struct ebr_rec_stack_copy {
  * copies. The record carries the probe's raw data; record/generic_translate.c names it.
  */
 #define EBR_GENERIC_MAX 512       /* probes of one recording: as bpftrace's default limit */
+#define EBR_SYSCALL_SLOTS 1024    /* system-call numbers that a raw syscall probe serves */
 #define EBR_GENERIC_RAW_MAX 8192  /* a tracepoint's record: the kernel's PERF_MAX_TRACE_SIZE */
 /* the longest tracepoint record that a program of its own copies by direct loads, in words */
 #define EBR_GENERIC_DIRECT_WORDS 16

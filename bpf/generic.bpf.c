@@ -52,9 +52,10 @@ const volatile char ebr_comm_filter[EBR_COMM_LEN] = {};
 static __always_inline struct ebr_rec_generic *generic_begin(__u64 cookie,
 							     struct ebr_generic_cfg **cfg)
 {
-	__u64 id = bpf_get_current_pid_tgid();
+	/* the ids by two loads, as the name below: bpf_get_current_pid_tgid() is a call */
+	struct task_struct *t = bpf_get_current_task_btf();
 	struct ebr_rec_generic *r;
-	__u32 cpu = bpf_get_smp_processor_id(), probe = (__u32)cookie, tgid = id >> 32;
+	__u32 cpu = bpf_get_smp_processor_id(), probe = (__u32)cookie, tgid = t->tgid;
 
 	if ((ebr_target_tgid && ebr_target_tgid != tgid) || !ebr_current_cgroup_wanted())
 		return NULL;
@@ -62,7 +63,7 @@ static __always_inline struct ebr_rec_generic *generic_begin(__u64 cookie,
 	r = bpf_map_lookup_elem(&ebr_generic_scratch, &cpu);
 	if (!*cfg || !r || ((*cfg)->flags & EBR_GEN_NOT_SELF && tgid == ebr_self_tgid))
 		return NULL;
-	ebr_current_comm(r->comm);
+	__builtin_memcpy(r->comm, t->comm, EBR_COMM_LEN);
 	if (ebr_comm_filter[0]) {
 		for (int i = 0; i < EBR_COMM_LEN; i++) {
 			if (r->comm[i] != ebr_comm_filter[i])
@@ -71,8 +72,8 @@ static __always_inline struct ebr_rec_generic *generic_begin(__u64 cookie,
 				break;
 		}
 	}
-	r->pid = id >> 32;
-	r->tid = (__u32)id;
+	r->pid = tgid;
+	r->tid = t->pid;
 	r->probe = probe;
 	r->flags = 0;
 	r->raw_len = 0;
@@ -272,6 +273,85 @@ GENERIC_TP_DIRECT(13)
 GENERIC_TP_DIRECT(14)
 GENERIC_TP_DIRECT(15)
 GENERIC_TP_DIRECT(16)
+
+/*
+ * System-call tracepoints (syscalls:sys_enter_NAME, sys_exit_NAME) through the raw
+ * sys_enter / sys_exit tracepoints, not the perf path that a classic tracepoint program runs
+ * behind: that path (perf_syscall_enter: a record built, a recursion context, trace_call_bpf)
+ * cost a getppid storm more than this program's whole run. Here the record the format file
+ * describes is rebuilt (the number at 8, then each argument, or the return value, 8 bytes
+ * each from 16) and a system call that no probe wants leaves after two loads.
+ * ebr_syscall_probe[0][nr] is the probe (its index + 1, 0: none) of system call nr's entry,
+ * [1][nr] of its exit: record/ fills it (docs/ARCHITECTURE.md, generic probes).
+ */
+__u16 ebr_syscall_probe[2][EBR_SYSCALL_SLOTS];
+
+#if defined(__TARGET_ARCH_x86)
+/* The kernel's syscall tracepoints ignore 32-bit system calls (trace_get_syscall_nr()). */
+static __always_inline bool generic_compat_syscall(void)
+{
+	struct task_struct *t = bpf_get_current_task_btf();
+
+	return t->thread_info.status & 0x0002; /* TS_COMPAT */
+}
+
+static __always_inline int generic_syscall(void *ctx, struct pt_regs *regs, __u64 nr, int exit,
+					   long ret)
+{
+	struct ebr_generic_cfg *cfg;
+	struct ebr_rec_generic *r;
+	__u32 probe, off;
+
+	if (nr >= EBR_SYSCALL_SLOTS)
+		return 0;
+	probe = ebr_syscall_probe[exit][nr];
+	if (!probe || generic_compat_syscall())
+		return 0;
+	r = generic_begin(probe - 1, &cfg);
+	if (!r)
+		return 0;
+	__builtin_memset(r->data, 0, 8);
+	__builtin_memcpy(r->data, &nr, 4);
+	if (exit) {
+		__builtin_memcpy(&r->data[8], &ret, 8);
+	} else {
+		/* the x86-64 system-call convention, as syscall_get_arguments() reads it */
+		__u64 args[6] = { regs->di, regs->si, regs->dx, regs->r10, regs->r8, regs->r9 };
+
+		__builtin_memcpy(&r->data[8], args, sizeof(args));
+	}
+	/* the record's end as its format file says (record/ checked it against the above) */
+	off = cfg->raw_size - 8;
+	if (off > 8 + 6 * 8)
+		return 0;
+	r->raw_len = off;
+	for (int i = 0; i < EBR_GENERIC_MAX_STRS; i++) {
+		__u32 arg = (((__u32)cfg->str_src[i] - 16) / 8) & 7; /* its field's offset, as a number */
+		__u64 ptr = 0;
+
+		if (i >= cfg->nstr)
+			break;
+		if (arg < 6)
+			__builtin_memcpy(&ptr, &r->data[8 + arg * 8], sizeof(ptr));
+		off = generic_add_str(r, off, ptr);
+	}
+	r->str_len = off - r->raw_len;
+	generic_finish(ctx, r, cfg, off);
+	return 0;
+}
+
+SEC("tp_btf/sys_enter")
+int BPF_PROG(generic_sys_enter, struct pt_regs *regs, long id)
+{
+	return generic_syscall(ctx, regs, (__u64)id, 0, 0);
+}
+
+SEC("tp_btf/sys_exit")
+int BPF_PROG(generic_sys_exit, struct pt_regs *regs, long ret)
+{
+	return generic_syscall(ctx, regs, (__u64)regs->orig_ax, 1, ret);
+}
+#endif
 
 /* Arguments (uprobes, uretprobes, USDT), then the strings that some of them point to. */
 static __always_inline void generic_args(void *ctx, struct ebr_rec_generic *r,

@@ -56,6 +56,7 @@ struct generic_probes {
 	struct ebr_event_def *defs; /* the schema's described types, probe i's at i */
 	char comm[EBR_COMM_LEN];    /* --comm, or "" */
 	unsigned stack_flags;       /* --stacks: EBR_GEN_KSTACK | EBR_GEN_USTACK for every probe */
+	bool syscall_perf;          /* --syscall-path perf: no raw system-call programs */
 	/* -e and --str as given, until generic_resolve() */
 	char *events_buf; /* -e's copy, which specs point into */
 	const char *specs[256];

@@ -47,6 +47,12 @@ static void usage(FILE *f)
 		"  --str PROBE:ARG  probes: also read the string an argument points to: ARG is argN\n"
 		"                   (uprobe, usdt) or retval (uretprobe), into the field ARG_str\n"
 		"  --stacks         probes: capture the kernel and user stacks of every probe\n"
+		"  --syscall-path raw|perf\n"
+		"                   probes of syscalls: tracepoints: through one program on the raw\n"
+		"                   sys_enter/sys_exit tracepoints (raw, the default: each recorded\n"
+		"                   call costs less, every other system call a little more) or through\n"
+		"                   the kernel's per-call perf path (perf: for a rare call on a busy\n"
+		"                   host; see 'man ebrec-record')\n"
 		"  --program FILE   the probes a bpftrace program uses, for 'ebrec query TRACE FILE'\n"
 		"                   later (as -e, --str and -F; see 'man ebrec-query')\n"
 		"  --program-text PROGRAM\n"
@@ -218,7 +224,7 @@ int record_options_parse(struct record_opts *o, int argc, char **argv)
 		OPT_BUFFER = 256, OPT_FAIL_ON_LOSS, OPT_MIN_US, OPT_FS, OPT_CALL_GRAPH, OPT_COMM,
 		OPT_STR, OPT_STACKS, OPT_CGROUP, OPT_ROTATE, OPT_KEEP, OPT_MAX_DISK, OPT_FLIGHT,
 		OPT_FLIGHT_BUDGET, OPT_DUMP, OPT_HOST_NAME, OPT_TRIGGER, OPT_TRIGGER_AFTER,
-		OPT_TRIGGER_HOLDOFF, OPT_RUN_IN_CGROUP
+		OPT_TRIGGER_HOLDOFF, OPT_RUN_IN_CGROUP, OPT_SYSCALL_PATH
 	};
 	static const struct option longopts[] = {
 		{ "output", required_argument, NULL, 'o' },
@@ -235,6 +241,7 @@ int record_options_parse(struct record_opts *o, int argc, char **argv)
 		{ "comm", required_argument, NULL, OPT_COMM },
 		{ "cgroup", required_argument, NULL, OPT_CGROUP },
 		{ "run-in-cgroup", no_argument, NULL, OPT_RUN_IN_CGROUP },
+		{ "syscall-path", required_argument, NULL, OPT_SYSCALL_PATH },
 		{ "host-name", required_argument, NULL, OPT_HOST_NAME },
 		{ "str", required_argument, NULL, OPT_STR },
 		{ "stacks", no_argument, NULL, OPT_STACKS },
@@ -344,6 +351,12 @@ int record_options_parse(struct record_opts *o, int argc, char **argv)
 			break;
 		case OPT_RUN_IN_CGROUP:
 			o->run_in_cgroup = true;
+			break;
+		case OPT_SYSCALL_PATH:
+			if (strcmp(optarg, "raw") && strcmp(optarg, "perf"))
+				return record_usage_error("--syscall-path is raw or perf, not '%s'",
+						   optarg);
+			o->generic.syscall_perf = !strcmp(optarg, "perf");
 			break;
 		case OPT_HOST_NAME:
 			if (!*optarg || strlen(optarg) > 255 || strpbrk(optarg, "/ \t\n"))
