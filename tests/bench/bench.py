@@ -445,6 +445,13 @@ def report(results, rss, cap, rounds, scale, elapsed, prod_lines=(), prod_checks
                        ratio(e["cpu"], tc["cpu"]), 0.5))
         checks.append(("CPU/event on the syscall storm ≤ 0.25× perf record -z's",
                        ratio(e["cpu"], pz["cpu"]), 0.25))
+    # a generic probe (issue 18): any tracepoint at most as dear as trace-cmd's
+    tp = "tracepoint storm (getppid)"
+    e, tc = summary.get((tp, "ebrec")), summary.get((tp, "trace-cmd"))
+    if e and tc:
+        checks.append((f"CPU/event on the {tp} ≤ trace-cmd's", ratio(e["cpu"], tc["cpu"]), 1))
+        checks.append((f"bytes/event on the {tp} ≤ trace-cmd's",
+                       ratio(e["bytes"], tc["bytes"]), 1))
     for r in results:
         e = summary.get((r["name"], "ebrec"))
         for t, limit in (("trace-cmd", 0.5), ("perf -z", 0.25)):
