@@ -61,8 +61,13 @@ def workloads(scale, disk_dir):
             cmd=["sh", "-c", " & ".join([" ".join(failing)] * storms) + " & wait"],
             events=storms * opens, unit="open", family=["-e", "file"], view=["opensnoop"],
             tp=["syscalls:sys_enter_openat", "syscalls:sys_exit_openat"]),
+        # pinned to one CPU: unpinned, each switch crosses CPUs and wakes an idle one, which
+        # on this VM made the untraced run's own CPU vary by ±600 ns a switch between runs
+        # (5.2-5.7 s for 400 k switches, against 0.90-0.95 s pinned), more than any
+        # tracer's cost: the figure came out negative
         "scheduler storm (perf bench sched pipe)": dict(
-            cmd=["perf", "bench", "sched", "pipe", "-l", str(loops)],
+            cmd=["taskset", "-c", str((os.cpu_count() or 1) - 1),
+                 "perf", "bench", "sched", "pipe", "-l", str(loops)],
             events=None, unit="switch", family=["-e", "sched"], view=["runqlat"],
             tp=["sched:sched_switch", "sched:sched_wakeup"]),
         "random 4 KiB direct reads (fio)": dict(
