@@ -48,6 +48,7 @@ struct generic_probe {
 	char *format;   /* tracepoint: its format file, as tracefs gives it */
 	char *sys, *tp; /* tracepoint */
 	uint64_t str_args; /* arguments whose strings to read (--str): bit i = argument i */
+	bool raw_syscall;  /* served by the raw sys_enter/sys_exit program (generic_attach.c) */
 };
 
 struct generic_probes {

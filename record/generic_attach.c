@@ -253,6 +253,7 @@ static bool raw_syscall_take(struct recorder *rec, size_t i)
 	if (*slot)
 		return false;
 	*slot = (__u16)(i + 1);
+	rec->o.generic.p[i].raw_syscall = true;
 	return true;
 }
 
@@ -284,8 +285,10 @@ static int raw_syscall_attach(struct recorder *rec, bool *fallback)
 			continue;
 		}
 		for (int nr = 0; nr < EBR_SYSCALL_SLOTS; nr++) {
-			if (slots[nr])
+			if (slots[nr]) {
 				fallback[slots[nr] - 1] = true;
+				rec->o.generic.p[slots[nr] - 1].raw_syscall = false;
+			}
 			slots[nr] = 0;
 		}
 	}

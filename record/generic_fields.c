@@ -260,6 +260,10 @@ int generic_describe(const struct generic_probes *g, struct ebr_writer *w)
 			snprintf(key, sizeof(key), "format.%s", p->def.name);
 			err = errno_of_ebr(ebr_writer_meta(w, key, p->format));
 		}
+		if (!err && p->sys && !strcmp(p->sys, "syscalls")) {
+			snprintf(key, sizeof(key), "probe.%u.path", generic_probe_id(i));
+			err = errno_of_ebr(ebr_writer_meta(w, key, p->raw_syscall ? "raw" : "perf"));
+		}
 	}
 	if (!err && g->n) {
 		snprintf(key, sizeof(key), "%zu", sizeof(long));

@@ -234,17 +234,23 @@ static int print_info(const struct trace_file *tf, const struct ebr_summary *s, 
 		printf("  (no probe counters in this trace)\n");
 	for (uint32_t i = 0; i < s->nprobes; i++) {
 		const struct ebr_probe_total *p = &s->probes[i];
-		char key[32];
-		const char *name;
+		char key[40], way[32];
+		const char *name, *path;
 
+		snprintf(key, sizeof(key), "probe.%u.path", p->probe);
+		path = ebr_reader_meta(r, key);
 		snprintf(key, sizeof(key), "probe.%u", p->probe);
 		name = ebr_reader_meta(r, key);
 		printf("  %-24s emitted %llu, lost %llu (ring buffer full %llu, unpaired in the kernel "
-		       "%llu, recorder queue full %llu)\n",
+		       "%llu, recorder queue full %llu)",
 		       text_safe(name ? name : key, a, sizeof(a)), (unsigned long long)p->emitted,
 		       (unsigned long long)(p->lost_ringbuf + p->lost_map + p->lost_user),
 		       (unsigned long long)p->lost_ringbuf, (unsigned long long)p->lost_map,
 		       (unsigned long long)p->lost_user);
+		/* which way a system call's probe ran: what it cost (man ebrec-record, PROBES) */
+		if (path)
+			printf(", through the %s path", text_safe(path, way, sizeof(way)));
+		printf("\n");
 	}
 	if (ebr_reader_meta(r, "record.bpf_missed_runs"))
 		printf("  %-24s %s: the kernel skipped them, a probe having fired while a BPF "

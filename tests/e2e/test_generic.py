@@ -356,6 +356,11 @@ def test_system_call_probes_record_what_trace_cmd_records(live, out_dir, path):
              if e["comm"] == "ebr-files"]
     assert sum(o["filename_str"] == "/nonexistent" for o in opens) == 25
     assert sum(o["filename_str"] == "/dev/null" for o in opens) == 40
+    # and the trace says which way they ran
+    info = ebrec("info", trace, check=0).stdout
+    for tp in tps:
+        assert re.search(rf"^  tracepoint:{tp} emitted \d+, .*, through the {path} path$",
+                         info, re.M), info
 
 
 def test_runs_the_kernel_skipped_are_stated(live, out_dir):
