@@ -32,8 +32,13 @@ struct {
 
 /*
  * One record being built per CPU, entry i for CPU i (record/ sizes it to the possible CPUs):
- * generic programs do not nest (trace_call_bpf's guard). An array, not a per-CPU array, whose
- * values the kernel bounds at 32 KiB: with a copy of the user stack, a record may be larger.
+ * the programs behind trace_call_bpf() (tracepoints, uprobes, USDT) do not nest, its guard
+ * (bpf_prog_active) skipping the inner run. The raw system-call programs are not under that
+ * guard: an interrupt's tracepoint may run its program while one of them builds a record, so
+ * they build theirs in entries of their own, ebr_generic_raw_base + i (record/ doubles the
+ * map when they are loaded). They do not nest with each other: no system call starts in an
+ * interrupt. An array, not a per-CPU array, whose values the kernel bounds at 32 KiB: with a
+ * copy of the user stack, a record may be larger.
  */
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
@@ -41,6 +46,9 @@ struct {
 	__type(key, __u32);
 	__type(value, struct ebr_rec_generic);
 } ebr_generic_scratch SEC(".maps");
+
+/* The raw system-call programs' first scratch entry: the number of possible CPUs. */
+const volatile __u32 ebr_generic_raw_base = 0;
 
 /* --comm: only threads of this name ("" records every thread). */
 const volatile char ebr_comm_filter[EBR_COMM_LEN] = {};
@@ -50,17 +58,19 @@ const volatile char ebr_comm_filter[EBR_COMM_LEN] = {};
  * filter (EBR_GEN_NOT_SELF) exclude the task.
  */
 static __always_inline struct ebr_rec_generic *generic_begin(__u64 cookie,
-							     struct ebr_generic_cfg **cfg)
+							     struct ebr_generic_cfg **cfg,
+							     __u32 scratch_base)
 {
 	/* the ids by two loads, as the name below: bpf_get_current_pid_tgid() is a call */
 	struct task_struct *t = bpf_get_current_task_btf();
 	struct ebr_rec_generic *r;
-	__u32 cpu = bpf_get_smp_processor_id(), probe = (__u32)cookie, tgid = t->tgid;
+	__u32 slot = scratch_base + bpf_get_smp_processor_id(), probe = (__u32)cookie;
+	__u32 tgid = t->tgid;
 
 	if ((ebr_target_tgid && ebr_target_tgid != tgid) || !ebr_current_cgroup_wanted())
 		return NULL;
 	*cfg = bpf_map_lookup_elem(&ebr_generic_probes, &probe);
-	r = bpf_map_lookup_elem(&ebr_generic_scratch, &cpu);
+	r = bpf_map_lookup_elem(&ebr_generic_scratch, &slot);
 	if (!*cfg || !r || ((*cfg)->flags & EBR_GEN_NOT_SELF && tgid == ebr_self_tgid))
 		return NULL;
 	__builtin_memcpy(r->comm, t->comm, EBR_COMM_LEN);
@@ -194,7 +204,7 @@ _Static_assert(EBR_GENERIC_DIRECT_WORDS == 16, "a COPY_WORD and a GENERIC_TP_DIR
 static __always_inline int generic_tp(void *ctx, const __u32 words)
 {
 	struct ebr_generic_cfg *cfg;
-	struct ebr_rec_generic *r = generic_begin(bpf_get_attach_cookie(ctx), &cfg);
+	struct ebr_rec_generic *r = generic_begin(bpf_get_attach_cookie(ctx), &cfg, 0);
 	__u32 end, off;
 
 	if (!r)
@@ -304,10 +314,15 @@ static __always_inline int generic_syscall(void *ctx, struct pt_regs *regs, __u6
 
 	if (nr >= EBR_SYSCALL_SLOTS)
 		return 0;
+	/*
+	 * The mask again, in the register the load uses: clang may test the number's low half
+	 * and index with a copy the verifier does not see bounded.
+	 */
+	asm volatile("%[n] &= %[m]" : [n] "+r"(nr) : [m] "i"(EBR_SYSCALL_SLOTS - 1));
 	probe = ebr_syscall_probe[exit][nr];
 	if (!probe || generic_compat_syscall())
 		return 0;
-	r = generic_begin(probe - 1, &cfg);
+	r = generic_begin(probe - 1, &cfg, ebr_generic_raw_base);
 	if (!r)
 		return 0;
 	__builtin_memset(r->data, 0, 8);
@@ -349,7 +364,8 @@ int BPF_PROG(generic_sys_enter, struct pt_regs *regs, long id)
 SEC("tp_btf/sys_exit")
 int BPF_PROG(generic_sys_exit, struct pt_regs *regs, long ret)
 {
-	return generic_syscall(ctx, regs, (__u64)regs->orig_ax, 1, ret);
+	/* the number as syscall_get_nr() reads it: an int, whatever rax's upper half held */
+	return generic_syscall(ctx, regs, (__u64)(long)(int)regs->orig_ax, 1, ret);
 }
 #endif
 
@@ -381,7 +397,7 @@ SEC("uprobe")
 int BPF_KPROBE(generic_uprobe)
 {
 	struct ebr_generic_cfg *cfg;
-	struct ebr_rec_generic *r = generic_begin(bpf_get_attach_cookie(ctx), &cfg);
+	struct ebr_rec_generic *r = generic_begin(bpf_get_attach_cookie(ctx), &cfg, 0);
 	__u64 args[EBR_GENERIC_MAX_ARGS] = {
 		PT_REGS_PARM1(ctx), PT_REGS_PARM2(ctx), PT_REGS_PARM3(ctx),
 		PT_REGS_PARM4(ctx), PT_REGS_PARM5(ctx), PT_REGS_PARM6(ctx),
@@ -396,7 +412,7 @@ SEC("uretprobe")
 int BPF_KRETPROBE(generic_uretprobe)
 {
 	struct ebr_generic_cfg *cfg;
-	struct ebr_rec_generic *r = generic_begin(bpf_get_attach_cookie(ctx), &cfg);
+	struct ebr_rec_generic *r = generic_begin(bpf_get_attach_cookie(ctx), &cfg, 0);
 	__u64 args[EBR_GENERIC_MAX_ARGS] = { PT_REGS_RC(ctx) };
 
 	if (r)
@@ -408,7 +424,7 @@ SEC("usdt")
 int generic_usdt(struct pt_regs *ctx)
 {
 	struct ebr_generic_cfg *cfg;
-	struct ebr_rec_generic *r = generic_begin(bpf_usdt_cookie(ctx), &cfg);
+	struct ebr_rec_generic *r = generic_begin(bpf_usdt_cookie(ctx), &cfg, 0);
 	__u64 args[EBR_GENERIC_MAX_ARGS] = {};
 	int n;
 

@@ -151,6 +151,16 @@ bool generic_is_prog(const struct ebrec_bpf *skel, const struct bpf_program *pro
 	return false;
 }
 
+bool generic_raw_syscalls(const struct generic_probes *g)
+{
+	int side;
+
+	for (size_t i = 0; i < g->n; i++)
+		if (raw_syscall_nr(g, &g->p[i], &side) >= 0)
+			return true;
+	return false;
+}
+
 void generic_set_autoload(const struct ebrec_bpf *skel, const struct generic_probes *g)
 {
 	for (int kind = EBR_GEN_TRACEPOINT; kind <= EBR_GEN_USDT; kind++)
@@ -284,6 +294,9 @@ static int raw_syscall_attach(struct recorder *rec, bool *fallback)
 				return err;
 			continue;
 		}
+		fprintf(stderr, "ebrec record: attaching %s failed (%s): its system-call probes "
+			"go the perf path (as --syscall-path perf)\n", bpf_program__name(prog),
+			strerror(errno));
 		for (int nr = 0; nr < EBR_SYSCALL_SLOTS; nr++) {
 			if (slots[nr]) {
 				fallback[slots[nr] - 1] = true;

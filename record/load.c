@@ -173,9 +173,12 @@ int record_load(struct recorder *rec, const struct features *feat)
 	if (err)
 		return err;
 	err = bpf_map__set_max_entries(rec->skel->maps.ebr_ring, (uint32_t)rec->o.buffer_size);
-	/* a generic record being built per CPU (bpf/generic.bpf.c) */
+	/* a generic record being built per CPU, and one more for the raw system-call programs
+	 * (bpf/generic.bpf.c) */
 	err = err ?: bpf_map__set_max_entries(rec->skel->maps.ebr_generic_scratch,
-					      (uint32_t)rec->ncpus);
+					      (uint32_t)rec->ncpus *
+					      (generic_raw_syscalls(&rec->o.generic) ? 2 : 1));
+	rec->skel->rodata->ebr_generic_raw_base = (uint32_t)rec->ncpus;
 	if (err) {
 		fprintf(stderr, "ebrec record: cannot size the ring buffer or the probes' "
 				"scratch: %s\n", strerror(-err));

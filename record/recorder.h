@@ -127,6 +127,8 @@ struct bpf_program *generic_prog(const struct ebrec_bpf *skel, int kind);
 bool generic_is_prog(const struct ebrec_bpf *skel, const struct bpf_program *prog);
 /* Whether some probe of g is of kind (EBR_GEN_*): its program is loaded. */
 bool generic_kind_used(const struct generic_probes *g, int kind);
+/* Whether some probe of g is served by a raw system-call program (generic_attach.c). */
+bool generic_raw_syscalls(const struct generic_probes *g);
 /* Loads the programs the generic probes of g attach (and a tracepoint's direct-load one). */
 void generic_set_autoload(const struct ebrec_bpf *skel, const struct generic_probes *g);
 /* Configures and attaches every generic probe (after load). */

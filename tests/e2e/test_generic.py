@@ -363,6 +363,28 @@ def test_system_call_probes_record_what_trace_cmd_records(live, out_dir, path):
                          info, re.M), info
 
 
+def test_an_interrupts_probe_inside_a_system_calls_keeps_both_records_whole(live, out_dir):
+    """The raw system-call programs run outside bpf_prog_active, so an interrupt's tracepoint
+    program runs inside them: each builds its record apart (bpf/generic.bpf.c scratch), and
+    no record holds the other's data."""
+    trace = out_dir / "nested.ebr"
+    p = record(trace, "tracepoint:syscalls:sys_enter_getppid,"
+               "tracepoint:irq_vectors:local_timer_entry", workload("ebr-probes"), "getppid",
+               2000000)
+    pid = int(p.stdout.split()[1])
+    out = ebrec("query", trace, "-e",
+                "tracepoint:syscalls:sys_enter_getppid /pid == %d/ { @ours = count(); } "
+                "tracepoint:syscalls:sys_enter_getppid /args.__syscall_nr != 110/ "
+                "{ @bad_nr = count(); } "
+                "tracepoint:irq_vectors:local_timer_entry { @timer = count(); } "
+                "tracepoint:irq_vectors:local_timer_entry /args.vector != 236/ "
+                "{ @bad_vector = count(); }" % pid, check=0).stdout
+    # getppid is 110 and the local timer's vector 236 on x86-64, the project's machines
+    assert re.search(r"^@ours: 2000000$", out, re.M), out
+    assert re.search(r"^@timer: [1-9]\d*$", out, re.M), out
+    assert re.search(r"^@bad_nr: 0$", out, re.M) and re.search(r"^@bad_vector: 0$", out, re.M), out
+
+
 def test_runs_the_kernel_skipped_are_stated(live, out_dir):
     """A timer interrupt that lands while the system-call probe's program runs on that CPU
     fires a probe the kernel does not run (bpf_prog_info.recursion_misses): such runs are said
