@@ -11,6 +11,7 @@ import select
 import shutil
 import signal
 import subprocess
+import sys
 import time
 
 import pytest
@@ -313,8 +314,17 @@ def test_system_call_probes_record_what_trace_cmd_records(live, out_dir, path):
     """System-call tracepoints, served by the raw sys_enter/sys_exit programs, which rebuild
     each record (record/generic_attach.c), or by the kernel's perf path: their arguments and
     return values are the kernel's, line for line, and the strings they point to are read."""
-    calls = ["openat", "close", "getppid"]
+    calls = ["openat", "close", "getppid", "sendto"]
     tps = [f"syscalls:sys_{side}_{c}" for c in calls for side in ("enter", "exit")]
+    # sendto (44 on x86-64) on no socket: six known arguments, the last three in r10, r8 and
+    # r9; five of the calls with junk in the number's upper half, which the kernel ignores
+    sendto = ("import ctypes, os\n"
+              "libc = ctypes.CDLL(None)\n"
+              "for nr in [44] * 7 + [0x10000002c] * 5:\n"
+              "    libc.syscall(ctypes.c_long(nr), -1, 0x1111, 0x2222, 0x3333, 0x4444, 0x5555)\n"
+              "print('pid', os.getpid())\n")
+
+    sender = []
 
     def run():
         # which programs serve them (bpftool shows 15 characters of a name)
@@ -328,8 +338,12 @@ def test_system_call_probes_record_what_trace_cmd_records(live, out_dir, path):
         q = subprocess.run([workload("ebr-probes"), "getppid", "30"], capture_output=True,
                            text=True, timeout=60)
         assert q.returncode == 0, q.stderr
+        r = subprocess.run([sys.executable, "-c", sendto], capture_output=True, text=True,
+                           timeout=60)
+        assert r.returncode == 0, r.stderr
+        sender.append(int(r.stdout.split()[1]))
         workloads = {int(p.stdout.split()[1]): "ebr-files", int(q.stdout.split()[1]):
-                     "ebr-probes"}
+                     "ebr-probes", sender[0]: os.path.basename(sys.executable)[:15]}
 
         def pids(trace):
             """Each workload from its exec on, with room for the two tools' clock reads: before
@@ -338,7 +352,7 @@ def test_system_call_probes_record_what_trace_cmd_records(live, out_dir, path):
             for e in script_json(trace):
                 if workloads.get(e["pid"]) == e["comm"]:
                     first.setdefault(e["pid"], e["ts"] / 1e9 - 20e-6)
-            assert len(first) == 2, first
+            assert len(first) == 3, first
             return first
         return pids
 
@@ -356,6 +370,13 @@ def test_system_call_probes_record_what_trace_cmd_records(live, out_dir, path):
              if e["comm"] == "ebr-files"]
     assert sum(o["filename_str"] == "/nonexistent" for o in opens) == 25
     assert sum(o["filename_str"] == "/dev/null" for o in opens) == 40
+    sent = [e for e in script_json(trace, "-e", "*:sys_e*_sendto") if e["pid"] == sender[0]]
+    enters = [e["fields"] for e in sent if e["event"].endswith("sys_enter_sendto")]
+    assert len(enters) == 12 and all(
+        (f["__syscall_nr"], f["len"], f["flags"], f["addr"], f["addr_len"]) ==
+        (44, 0x2222, 0x3333, 0x4444, 0x5555) for f in enters), enters
+    assert [f["ret"] for e in sent if e["event"].endswith("sys_exit_sendto")
+            for f in [e["fields"]]] == [-9] * 12  # EBADF
     # and the trace says which way they ran
     info = ebrec("info", trace, check=0).stdout
     for tp in tps:
