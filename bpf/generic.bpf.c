@@ -341,7 +341,8 @@ static __always_inline int generic_syscall(void *ctx, struct pt_regs *regs, __u6
 		return 0;
 	r->raw_len = off;
 	for (int i = 0; i < EBR_GENERIC_MAX_STRS; i++) {
-		__u32 arg = (((__u32)cfg->str_src[i] - 16) / 8) & 7; /* its field's offset, as a number */
+		/* the argument whose field's offset str_src holds */
+		__u32 arg = (((__u32)cfg->str_src[i] - 16) / 8) & 7;
 		__u64 ptr = 0;
 
 		if (i >= cfg->nstr)

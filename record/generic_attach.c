@@ -315,8 +315,10 @@ int generic_attach(struct recorder *rec)
 	bool *classic = calloc(g->n ? g->n : 1, sizeof(*classic));
 	int err = 0;
 
-	if (!classic)
+	if (!classic) {
+		fprintf(stderr, "ebrec record: out of memory attaching the probes\n");
 		return -ENOMEM;
+	}
 	for (size_t i = 0; i < g->n && !err; i++) {
 		uint32_t key = (uint32_t)i;
 

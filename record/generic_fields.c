@@ -262,7 +262,8 @@ int generic_describe(const struct generic_probes *g, struct ebr_writer *w)
 		}
 		if (!err && p->sys && !strcmp(p->sys, "syscalls")) {
 			snprintf(key, sizeof(key), "probe.%u.path", generic_probe_id(i));
-			err = errno_of_ebr(ebr_writer_meta(w, key, p->raw_syscall ? "raw" : "perf"));
+			err = errno_of_ebr(ebr_writer_meta(w, key,
+							   p->raw_syscall ? "raw" : "perf"));
 		}
 	}
 	if (!err && g->n) {
