@@ -68,7 +68,7 @@ RECORD_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(RECORD_SRCS))
 RECORD_TRANSLATE_SRCS := $(wildcard record/*translate.c) record/stacks.c record/ksyms.c \
 	record/usyms.c record/unwind.c record/addrset.c record/host.c record/generic_fields.c \
 	record/probe_spec.c record/cgroup.c record/proctable.c record/grow.c \
-	record/trigger.c record/elfsyms.c
+	record/trigger.c record/elfsyms.c record/duration.c
 RECORD_TRANSLATE_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(RECORD_TRANSLATE_SRCS))
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_*.c))
 # test objects are intermediate files of a pattern chain: keep them, so -MMD can track them

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <bpf/libbpf.h>
 #include "format/array_size.h"
+#include "record/duration.h"
 #include "record/recorder.h"
 
 static void usage(FILE *f)
@@ -420,20 +421,12 @@ int record_options_parse(struct record_opts *o, int argc, char **argv)
 		case OPT_TRIGGER_AFTER:
 		case OPT_TRIGGER_HOLDOFF: {
 			bool after = c == OPT_TRIGGER_AFTER;
-			uint64_t ns, bytes;
+			uint64_t ns = 0;
 
-			/*
-			 * 0 holds nothing off: a file per slow event, as asked. The window's units
-			 * (s, m, h, d: --flight-recorder 2h --trigger-holdoff 1h), or a latency's
-			 * (500ms).
-			 */
-			if (strcmp(optarg, "0") &&
-			    (series_parse_rotate(optarg, &bytes, &ns) || !ns) &&
-			    trigger_parse_latency(optarg, &ns))
+			/* 0 holds nothing off: a file per slow event, as asked */
+			if (strcmp(optarg, "0") && duration_parse(optarg, &ns))
 				return record_usage_error("--trigger-%s needs a duration (ms, s, m, h, "
 						   "d), not '%s'", after ? "after" : "holdoff", optarg);
-			if (!strcmp(optarg, "0"))
-				ns = 0;
 			*(after ? &o->trigger.after_ns : &o->trigger.holdoff_ns) = ns;
 			*(after ? &o->trigger.after_set : &o->trigger.holdoff_set) = true;
 			break;

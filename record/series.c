@@ -12,6 +12,7 @@
 #include <unistd.h>
 #include <sys/random.h>
 #include <sys/stat.h>
+#include "record/duration.h"
 #include "record/grow.h"
 #include "record/record.h"
 #include "record/series.h"
@@ -63,24 +64,14 @@ int series_parse_size(const char *s, uint64_t *bytes)
 
 int series_parse_rotate(const char *s, uint64_t *bytes, uint64_t *ns)
 {
-	static const struct {
-		const char *suffix;
-		uint64_t seconds;
-	} durations[] = { { "s", 1 }, { "m", 60 }, { "min", 60 }, { "h", 3600 }, { "d", 86400 } };
 	unsigned long long v;
 	const char *suffix;
 
 	*bytes = *ns = 0;
 	if (split_number(s, &v, &suffix) || !*suffix)
 		return -1; /* a bare number could be either */
-	for (size_t i = 0; i < sizeof(durations) / sizeof(durations[0]); i++)
-		if (!strcmp(suffix, durations[i].suffix)) {
-			if (v > UINT64_MAX / 1000000000ull / durations[i].seconds)
-				return -1;
-			*ns = v * durations[i].seconds * 1000000000ull;
-			return 0;
-		}
-	return series_parse_size(s, bytes);
+	/* lowercase units are durations' (10m), uppercase sizes' (10M) */
+	return duration_parse(s, ns) ? series_parse_size(s, bytes) : 0;
 }
 
 int series_init(struct series *s, const char *dir)

@@ -46,9 +46,9 @@ struct series {
 };
 
 /*
- * SIZE (K, M, G, T: binary multiples; an optional B or iB after) or DURATION (s, m, h, d,
- * lowercase: "10m" is ten minutes, "10M" ten MiB) into *bytes or *ns, the other 0. 0, or -1
- * if s is neither.
+ * SIZE (K, M, G, T: binary multiples; an optional B or iB after) or DURATION
+ * (record/duration.h, lowercase: "10m" is ten minutes, "10M" ten MiB) into *bytes or *ns,
+ * the other 0. 0, or -1 if s is neither.
  */
 int series_parse_rotate(const char *s, uint64_t *bytes, uint64_t *ns);
 /* SIZE as above (a number without suffix is bytes). 0 or -1. */

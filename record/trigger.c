@@ -7,6 +7,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "format/array_size.h"
+#include "record/duration.h"
 #include "record/grow.h"
 #include "record/record.h"
 #include "record/trigger.h"
@@ -41,31 +42,6 @@ const char *trigger_metric_names(void)
 const char *trigger_family(const struct trigger_cond *c)
 {
 	return c->metric->family;
-}
-
-int trigger_parse_latency(const char *s, uint64_t *ns)
-{
-	static const struct {
-		const char *unit;
-		double ns;
-	} units[] = { { "ns", 1 }, { "us", 1e3 }, { "ms", 1e6 }, { "s", 1e9 }, { "m", 60e9 },
-		      { "min", 60e9 } };
-	char *end;
-	double v;
-
-	if (*s < '0' || *s > '9')
-		return -1;
-	v = strtod(s, &end);
-	for (size_t i = 0; i < ARRAY_SIZE(units); i++)
-		if (!strcmp(end, units[i].unit)) {
-			v *= units[i].ns;
-			/* a day at most: a latency, not an uptime */
-			if (!(v >= 1) || v > 86400e9)
-				return -1;
-			*ns = (uint64_t)v;
-			return 0;
-		}
-	return -1;
 }
 
 static const char *skip_blanks(const char *s)
@@ -108,7 +84,8 @@ int trigger_parse(struct trigger_spec *s, const char *expr, char *msg, size_t le
 		goto bad;
 	memcpy(latency, p, n);
 	latency[n] = 0;
-	if (trigger_parse_latency(latency, &c->threshold_ns))
+	/* a day at most: a latency, not an uptime */
+	if (duration_parse(latency, &c->threshold_ns) || c->threshold_ns > 86400000000000ull)
 		goto bad;
 	snprintf(c->expr, sizeof(c->expr), "%s %s %s", c->metric->name, c->or_equal ? ">=" : ">",
 		 latency);

@@ -66,12 +66,10 @@ struct trigger {
 };
 
 /*
- * Adds the condition expr ("METRIC > LATENCY", LATENCY with ns, us, ms or s) to s: 0, or
- * -1 having written what is wrong into msg.
+ * Adds the condition expr ("METRIC > LATENCY", LATENCY a duration of record/duration.h of
+ * at most a day: 100ms, 1.5s) to s: 0, or -1 having written what is wrong into msg.
  */
 int trigger_parse(struct trigger_spec *s, const char *expr, char *msg, size_t len);
-/* A latency with its unit (ns, us, ms, s, m: "100ms", "1.5s") in ns, at most a day: 0, or -1. */
-int trigger_parse_latency(const char *s, uint64_t *ns);
 /* The family that records condition c's events ("block"...). */
 const char *trigger_family(const struct trigger_cond *c);
 /* The names of the metrics, for messages: "biolatency, runqlat, fsslower, offcpu". */

@@ -14,6 +14,7 @@
 #include "record/cgroup.h"
 #include "record/proctable.h"
 #include "record/stacks.h"
+#include "record/duration.h"
 #include "record/translate.h"
 #include "record/trigger.h"
 #include "check.h"
@@ -767,6 +768,24 @@ static void test_trigger(void)
 	struct trigger trig;
 	struct trace t;
 	char msg[256];
+
+	/* one syntax for every duration of the command line (record/duration.h) */
+	static const char *bad_durations[] = { "", "5", "ms", "1 s", "-1s", "+1s", "1e3s",
+					       "0x10s", "1.2.3s", "1S", "0s", "0.4ns",
+					       "300000000000d" };
+	uint64_t ns;
+
+	for (size_t i = 0; i < sizeof(bad_durations) / sizeof(bad_durations[0]); i++)
+		CHECK(duration_parse(bad_durations[i], &ns) == -1);
+	CHECK(duration_parse("0.3s", &ns) == 0 && ns == 300000000); /* rounded, not cut */
+	CHECK(duration_parse("1.5ms", &ns) == 0 && ns == 1500000);
+	CHECK(duration_parse("250us", &ns) == 0 && ns == 250000);
+	CHECK(duration_parse("10m", &ns) == 0 && ns == 600000000000ull);
+	CHECK(duration_parse("10min", &ns) == 0 && ns == 600000000000ull);
+	CHECK(duration_parse("1.5h", &ns) == 0 && ns == 5400000000000ull);
+	CHECK(duration_parse("2d", &ns) == 0 && ns == 172800000000000ull);
+	CHECK(duration_parse("7ns", &ns) == 0 && ns == 7);
+	CHECK(duration_parse("3.s", &ns) == 0 && ns == 3000000000ull);
 
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
 		CHECK(trigger_parse(&spec, bad[i], msg, sizeof(msg)) == -1 && msg[0]);
