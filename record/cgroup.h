@@ -54,7 +54,8 @@ int cgroup_resolve(const struct cgroup_names *cn, const char *arg, char *path, s
 
 /*
  * `record --cgroup PATH --run-in-cgroup -- COMMAND`: moves process pid into the cgroup at path
- * (from the hierarchy's root), writing it to its cgroup.procs. 0, or -errno having said what failed.
+ * (from the hierarchy's root), writing it to its cgroup.procs. 0, or -errno having said what
+ * failed.
  */
 int cgroup_enter(const struct cgroup_names *cn, const char *path, pid_t pid);
 

@@ -4,8 +4,9 @@
  * JSON Lines), so that the tools people already use read it. One report/export_<format>.c
  * each, registered in report/cmd_export.c's table. Every export reads the trace through
  * analysis passes like a view (export_pass()), takes report's cuts (--since/--until, -p,
- * --comm, --cgroup, --container) and streams: what it holds grows with the trace's processes, threads, disks,
- * distinct stacks and symbols, never with its events (docs/EXPORT.md says what each holds).
+ * --comm, --cgroup, --container) and streams: what it holds grows with the trace's
+ * processes, threads, disks, distinct stacks and symbols, never with its events
+ * (docs/EXPORT.md says what each holds).
  */
 #ifndef EBREC_REPORT_EXPORT_H
 #define EBREC_REPORT_EXPORT_H

@@ -40,7 +40,8 @@ def workloads(scale, disk_dir):
     ios = int(20000 * scale)
     sessions = int(100 * scale)  # each takes ~40 ms (loopback delayed ACKs)
     execs = int(1000 * scale)
-    getppids = int(4000000 * scale)  # ~2 s traced: a start or stop that varies by 0.1 s is 25 ns/event
+    # ~2 s traced: a recorder's start or stop that varies by 0.1 s is 25 ns an event
+    getppids = int(4000000 * scale)
     burn = max(1, int(4 * scale))
     fio_file = os.path.join(disk_dir, "fio.dat")
     storm = [f"{W}/ebr-files", "open", str(opens), "0", "/dev/null", "/nonexistent"]

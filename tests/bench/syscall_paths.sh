@@ -10,7 +10,10 @@ E=build/ebrec
 N=4000000
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
-cpu() { /usr/bin/time -o "$T/time" -f "%U %S" "$@" >/dev/null 2>&1; awk '{ print $1 + $2 }' "$T/time"; }
+cpu() {
+	/usr/bin/time -o "$T/time" -f "%U %S" "$@" >/dev/null 2>&1
+	awk '{ print $1 + $2 }' "$T/time"
+}
 echo "CPU seconds for $N getppid calls"
 i=1
 while [ "$i" -le "${1:-5}" ]; do

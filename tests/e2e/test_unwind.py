@@ -142,8 +142,8 @@ def libc_start_share(trace, comm):
 
 
 def test_xz_from_debian_unwinds_to_libc_start_on_a_host_without_it(live, out_dir):
-    """xz -9 -T1 on 12 MiB of random data (some 200 samples here): a stripped Debian binary over a stripped liblzma
-    and libc, none with frame pointers."""
+    """xz -9 -T1 on 12 MiB of random data (some 200 samples here): a stripped Debian binary
+    over a stripped liblzma and libc, none with frame pointers."""
     xz = shutil.which("xz")
     assert xz, "xz (xz-utils) is needed: tests/install-deps.sh"
     data = out_dir / "random.bin"
