@@ -20,9 +20,22 @@
 
 /* -v: libbpf's print callback takes no context, so the choice lives at file scope. */
 static bool libbpf_verbose;
+static bool libbpf_btf_dropped;
+
+bool record_libbpf_dropped_btf(void)
+{
+	return libbpf_btf_dropped;
+}
 
 static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
 {
+	/*
+	 * libbpf 1.1 goes on without the programs' BTF when its probe of the kernel fails, or
+	 * the kernel refuses the BTF it built, as both do when an allocation fails in it (one
+	 * it does not check corrupts the BTF); the maps that need BTF then fail with EINVAL.
+	 */
+	if (strstr(fmt, "doesn't support BTF") || strstr(fmt, "Error loading .BTF into kernel"))
+		libbpf_btf_dropped = true;
 	if (!libbpf_verbose || level == LIBBPF_DEBUG)
 		return 0;
 	return vfprintf(stderr, fmt, ap);
