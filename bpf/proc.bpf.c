@@ -1,9 +1,14 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
- * Process family: new processes (sched_process_fork), execs with their arguments and result
- * (execve/execveat entry and exit, so failed execs show too) and exits with their status
- * (sched_process_exit), and moves between cgroups v2 (cgroup_attach_task). record/proc.c adds
- * a snapshot of the processes alive at the start.
+ * Process family: new processes (sched_process_fork), execs with their arguments and exits
+ * with their status (sched_process_exit), and moves between cgroups v2 (cgroup_attach_task).
+ * record/proc.c adds a snapshot of the processes alive at the start.
+ *
+ * An exec is taken where it succeeds (sched_process_exec), its arguments from the new
+ * program's stack. Only when -e names the family do the execve/execveat system call
+ * tracepoints run too, adding failed execs and each exec's duration: any syscall tracepoint
+ * puts every system call of every process on the kernel's tracing path (about 50 ns each,
+ * docs/ARCHITECTURE.md "What recording costs"), more than the default's budget on a server.
  */
 #include "common.bpf.h"
 
@@ -17,6 +22,9 @@ struct {
 	__type(key, __u32);
 	__type(value, struct ebr_rec_proc_exec);
 } proc_exec_pending SEC(".maps");
+
+/* Set by record/proc.c: the execve/execveat programs run (-e names the family). */
+const volatile bool proc_exec_syscalls = false;
 
 /* Where an exec record is built before it is stored: too big for the BPF stack. */
 struct {
@@ -109,23 +117,14 @@ done:
 	return 0;
 }
 
-/*
- * A successful exec: the arguments at entry may have been unreadable (a BPF program cannot
- * fault in a page of the old program), but the new program's copy, on its fresh stack, is
- * resident. Take those, and the filename the kernel resolved. When a thread other than the
- * leader execs, it takes the leader's id: the pending record follows it.
- */
-SEC("tp_btf/sched_process_exec")
-int BPF_PROG(proc_exec_done, struct task_struct *p, pid_t old_pid, struct linux_binprm *bprm)
+/* The filename the kernel resolved and the new program's arguments, on its fresh stack. */
+static __always_inline void exec_image(struct ebr_rec_proc_exec *r, struct task_struct *p,
+				       struct linux_binprm *bprm)
 {
-	__u32 key = (__u32)old_pid, tid = BPF_CORE_READ(p, pid);
-	struct ebr_rec_proc_exec *r = bpf_map_lookup_elem(&proc_exec_pending, &key);
 	unsigned long start, end;
 	__u64 len;
 	long n;
 
-	if (!r)
-		return 0;
 	n = bpf_probe_read_kernel_str(r->data, EBR_PATH_MAX, BPF_CORE_READ(bprm, filename));
 	if (n < 0)
 		n = 0;
@@ -143,6 +142,58 @@ int BPF_PROG(proc_exec_done, struct task_struct *p, pid_t old_pid, struct linux_
 		len = 0;
 	r->filename_len = (__u16)n;
 	r->args_len = (__u16)len;
+}
+
+/* Completes r in the exec's task (at its return, or where it succeeded) and hands it over. */
+static __always_inline void exec_output(struct ebr_rec_proc_exec *r, long ret)
+{
+	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
+	__u32 size;
+
+	r->cgroup_id = bpf_get_current_cgroup_id();
+	r->ret = (__s32)ret;
+	r->pid = BPF_CORE_READ(task, tgid);
+	r->tid = BPF_CORE_READ(task, pid);
+	r->ppid = BPF_CORE_READ(task, real_parent, tgid);
+	ebr_current_comm(r->comm);
+	size = offsetof(struct ebr_rec_proc_exec, data) + r->filename_len + r->args_len;
+	if (size > sizeof(*r))
+		size = sizeof(*r);
+	ebr_output(EBR_PROBE_PROC_EXEC, EBR_REC_PROC_EXEC, r, size);
+}
+
+/*
+ * A successful exec. With the system call programs: the arguments at entry may have been
+ * unreadable (a BPF program cannot fault in a page of the old program), but the new
+ * program's copy is resident; take those, and the filename the kernel resolved, into the
+ * pending record. When a thread other than the leader execs, it takes the leader's id: the
+ * pending record follows it. Without them (the default), this is the exec's only record: no
+ * duration (0), and a failed exec is not seen.
+ */
+SEC("tp_btf/sched_process_exec")
+int BPF_PROG(proc_exec_done, struct task_struct *p, pid_t old_pid, struct linux_binprm *bprm)
+{
+	__u32 key = (__u32)old_pid, tid = BPF_CORE_READ(p, pid), zero = 0;
+	struct ebr_rec_proc_exec *r;
+
+	if (!proc_exec_syscalls) {
+		if (!ebr_current_wanted(BPF_CORE_READ(p, tgid)))
+			return 0;
+		r = bpf_map_lookup_elem(&proc_exec_scratch, &zero);
+		if (!r)
+			return 0;
+		r->lat_ns = 0;
+		r->uid = (__u32)bpf_get_current_uid_gid();
+		r->argc = 0;
+		r->pad = 0;
+		exec_image(r, p, bprm);
+		exec_output(r, 0);
+		return 0;
+	}
+	r = bpf_map_lookup_elem(&proc_exec_pending, &key);
+	if (!r)
+		return 0;
+	exec_image(r, p, bprm);
 	if (tid != key) {
 		if (bpf_map_update_elem(&proc_exec_pending, &tid, r, BPF_ANY))
 			ebr_count_map_loss(EBR_PROBE_PROC_EXEC);
@@ -154,23 +205,12 @@ int BPF_PROG(proc_exec_done, struct task_struct *p, pid_t old_pid, struct linux_
 static __always_inline int exec_exit(long ret)
 {
 	__u32 tid = (__u32)bpf_get_current_pid_tgid();
-	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
 	struct ebr_rec_proc_exec *r = bpf_map_lookup_elem(&proc_exec_pending, &tid);
-	__u32 size;
 
 	if (!r)
 		return 0;
 	r->lat_ns = bpf_ktime_get_ns() - r->lat_ns;
-	r->cgroup_id = bpf_get_current_cgroup_id();
-	r->ret = (__s32)ret;
-	r->pid = BPF_CORE_READ(task, tgid);
-	r->tid = BPF_CORE_READ(task, pid);
-	r->ppid = BPF_CORE_READ(task, real_parent, tgid);
-	ebr_current_comm(r->comm);
-	size = offsetof(struct ebr_rec_proc_exec, data) + r->filename_len + r->args_len;
-	if (size > sizeof(*r))
-		size = sizeof(*r);
-	ebr_output(EBR_PROBE_PROC_EXEC, EBR_REC_PROC_EXEC, r, size);
+	exec_output(r, ret);
 	bpf_map_delete_elem(&proc_exec_pending, &tid);
 	return 0;
 }

@@ -6,6 +6,10 @@
  * task: the passive side's state changes run in whatever task the softirq interrupted),
  * retransmits and resets. No packet is traced: the cost follows connections, not traffic.
  *
+ * The accepts run only when -e names the family: a syscall tracepoint puts every system call
+ * of every process on the kernel's tracing path (docs/ARCHITECTURE.md "What recording
+ * costs"). Without them a passive session's owner is the process that closes it.
+ *
  * record -p does not filter here: a state change's current task is often not the socket's
  * owner, so ownership is settled in analyze/ and filtered in the report. record --cgroup
  * does, by the socket's own cgroup (the one its creator was in, which an accepted socket

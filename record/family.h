@@ -77,13 +77,15 @@ struct family_opts {
 	long freq;       /* -F: sampling frequency in Hz, 0 for the family's default */
 	bool idle;       /* -I: sample the idle tasks too */
 	uint32_t ustack_copy; /* --call-graph dwarf,SIZE: user stack bytes copied; 0: fp */
-	bool named;      /* -e named the families: their named_only programs load too */
 };
 
-/* Whether the recording loads fp, if the kernel has its hook. */
-static inline bool family_prog_selected(const struct family_prog *fp, const struct family_opts *o)
+/*
+ * Whether the recording loads fp, if the kernel has its hook: named, -e named its family by
+ * its own name (not as one of "default").
+ */
+static inline bool family_prog_selected(const struct family_prog *fp, bool named)
 {
-	return !fp->named_only || o->named;
+	return !fp->named_only || named;
 }
 
 struct features;
@@ -94,6 +96,7 @@ struct family_env {
 	struct ebr_writer *writer; /* snapshot, sample, finish: where their events and META go */
 	const bool *have_prog;     /* configure: per prog of the family, the kernel has its hook */
 	const struct family_opts *opts;
+	bool named; /* -e named the family: its named_only programs load (family_prog_selected) */
 	void *state;                  /* the family's state_size bytes, zeroed at the start */
 	struct stack_symbols *stacks; /* the recording's stack symbols (record/stacks.h) */
 	const struct features *feat;  /* snapshot: the kernel's BTF (record/record.h) */

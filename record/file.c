@@ -80,7 +80,7 @@ static int file_snapshot(const struct family_env *env)
 	err = ebr_writer_meta(env->writer, "file.min_us", buf);
 	err = err ?: ebr_writer_meta(env->writer, "file.fs", env->opts->fs ? env->opts->fs : "");
 	/* without -e, reads, writes and syncs are not traced (FAMILY_PROG_NAMED) */
-	err = err ?: ebr_writer_meta(env->writer, "file.slow_io", env->opts->named ? "1" : "0");
+	err = err ?: ebr_writer_meta(env->writer, "file.slow_io", env->named ? "1" : "0");
 	return errno_of_ebr(err);
 }
 
@@ -154,11 +154,12 @@ static int file_sample(const struct family_env *env, uint64_t now)
 
 const struct family file_family = {
 	.name = "file",
-	.desc = "files: every open (whole paths), page-cache counters; when -e names it, also "
-		"reads/writes/syncs slower than --min-us",
+	.desc = "files: every open (whole paths), reads/writes/syncs slower than --min-us, and "
+		"page-cache counters",
 	.cost = "1.2 us per open (0.7 its programs, 0.48 the kernel's syscall tracing path): about "
 		"3% of the machine under nginx (49,000 opens/s); -e file adds 0.6 us per read or "
 		"write of any file or socket",
+	.opt_in = true,
 	.progs = file_progs,
 	.nprogs = ARRAY_SIZE(file_progs),
 	.probes = file_probes,

@@ -22,21 +22,24 @@ struct family_env recorder_env(struct recorder *rec, size_t i)
 		.skel = rec->skel,
 		.writer = rec->w,
 		.opts = &rec->o.fam,
+		.named = rec->fam_named[i],
 		.state = rec->fam_state[i],
 		.stacks = &rec->stacks,
 		.procs = rec->tctx.procs,
 	};
 }
 
-/* The description of prog in fams[0..nfams), or NULL. */
+/* The description of prog in fams[0..nfams), or NULL; *fam: the index of its family. */
 static const struct family_prog *prog_in(const struct ebrec_bpf *skel,
 					 const struct family *const *fams, size_t nfams,
-					 const struct bpf_program *prog)
+					 const struct bpf_program *prog, size_t *fam)
 {
 	for (size_t i = 0; i < nfams; i++)
 		for (size_t p = 0; p < fams[i]->nprogs; p++)
-			if (family_prog_get(skel, &fams[i]->progs[p]) == prog)
+			if (family_prog_get(skel, &fams[i]->progs[p]) == prog) {
+				*fam = i;
 				return &fams[i]->progs[p];
+			}
 	return NULL;
 }
 
@@ -46,7 +49,10 @@ static int check_every_prog_listed(const struct ebrec_bpf *skel)
 	struct bpf_program *prog;
 
 	bpf_object__for_each_program(prog, skel->obj) {
-		if (!prog_in(skel, families, nfamilies, prog) && !generic_is_prog(skel, prog)) {
+		size_t fam;
+
+		if (!prog_in(skel, families, nfamilies, prog, &fam) &&
+		    !generic_is_prog(skel, prog)) {
 			fprintf(stderr, "ebrec record: BPF program %s is in no family's table of "
 					"programs (record/<family>.c) nor generic_prog(): this "
 					"build is broken\n",
@@ -112,7 +118,8 @@ static int attach_tracepoints(struct recorder *rec)
 	struct bpf_program *prog;
 
 	bpf_object__for_each_program(prog, rec->skel->obj) {
-		const struct family_prog *fp = prog_in(rec->skel, rec->fams, rec->nfams, prog);
+		size_t fam;
+		const struct family_prog *fp = prog_in(rec->skel, rec->fams, rec->nfams, prog, &fam);
 		struct bpf_link *link;
 
 		if (!bpf_program__autoload(prog) || !fp || !fp->tracepoint)
@@ -197,16 +204,22 @@ int record_load(struct recorder *rec, const struct features *feat)
 		return err;
 	/* a program loads when a selected family uses it and the kernel has its hook */
 	bpf_object__for_each_program(prog, rec->skel->obj) {
-		const struct family_prog *fp = prog_in(rec->skel, rec->fams, rec->nfams, prog);
+		size_t fam = 0;
+		const struct family_prog *fp = prog_in(rec->skel, rec->fams, rec->nfams, prog, &fam);
 
 		bpf_program__set_autoload(prog, fp && features_has_hook(feat, fp) &&
-					  family_prog_selected(fp, &rec->o.fam));
+					  family_prog_selected(fp, rec->fam_named[fam]));
 	}
 	generic_set_autoload(rec->skel, &rec->o.generic);
 	err = ebrec_bpf__load(rec->skel);
 	if (err) {
 		if (err == -ENOMEM)
 			fprintf(stderr, "ebrec record: out of memory loading the BPF programs\n");
+		else if (record_libbpf_dropped_btf() && access(HOST_VMLINUX_BTF, R_OK) == 0)
+			fprintf(stderr, "ebrec record: loading the BPF programs failed (%s): libbpf "
+					"went on without their BTF, though this kernel has BTF (%s): "
+					"libbpf 1.1 does that when it runs out of memory building or "
+					"probing it\n", strerror(-err), HOST_VMLINUX_BTF);
 		else if (err == -ESRCH && access(HOST_VMLINUX_BTF, R_OK) == 0)
 			/* libbpf's search for the kernel's BTF calls any failure "not found" */
 			fprintf(stderr, "ebrec record: loading the BPF programs failed: libbpf could "

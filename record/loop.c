@@ -61,7 +61,7 @@ int record_describe(struct recorder *rec, const struct features *feat)
 		tps[0] = 0;
 		for (size_t p = 0; p < f->nprogs; p++)
 			if (f->progs[p].tracepoint &&
-			    family_prog_selected(&f->progs[p], &rec->o.fam) &&
+			    family_prog_selected(&f->progs[p], env.named) &&
 			    features_has_tracepoint(feat, f->progs[p].tracepoint))
 				snprintf(tps + strlen(tps), sizeof(tps) - strlen(tps), "%s%s",
 					 tps[0] ? "," : "", f->progs[p].tracepoint);

@@ -32,8 +32,10 @@ static void usage(FILE *f)
 		"\n"
 		"  -o FILE          trace file (default trace.ebr; '-' writes to stdout)\n"
 		"  -e EVENTS        probe families and probes, comma separated, -e repeatable (default:\n"
-		"                   every family but offcpu, whose stack walk at every context switch\n"
-		"                   costs more; see 'ebrec list'). A probe is tracepoint:SYS:NAME (t:),\n"
+		"                   block, proc, tcp and profile, with no system call tracepoint, for\n"
+		"                   a budget of 1%% of a server's CPU; 'default' names them, e.g.\n"
+		"                   -e default,sched; a family named by its name also records what\n"
+		"                   costs more: see 'ebrec list'). A probe is tracepoint:SYS:NAME (t:),\n"
 		"                   globs allowed; uprobe:PATH:FUNC (u:); uretprobe:PATH:FUNC (ur:);\n"
 		"                   usdt:PATH:PROVIDER:NAME (U:); PATH may be a library name (libc);\n"
 		"                   +kstack, +ustack after a probe capture its stacks\n"
@@ -542,6 +544,28 @@ static int check_probe_options(const struct recorder *rec)
 	return check_profile_options(rec);
 }
 
+/* Adds f to the selection once; named: by its own name, so its named_only programs load. */
+static void select_family(struct recorder *rec, const struct family *f, bool named)
+{
+	for (size_t i = 0; i < rec->nfams; i++)
+		if (rec->fams[i] == f) {
+			rec->fam_named[i] |= named;
+			return;
+		}
+	if (rec->nfams < RECORD_MAX_FAMILIES) {
+		rec->fam_named[rec->nfams] = named;
+		rec->fams[rec->nfams++] = f;
+	}
+}
+
+/* The families a recording without -e takes, and -e default names. */
+static void select_defaults(struct recorder *rec)
+{
+	for (size_t i = 0; i < nfamilies; i++)
+		if (!families[i]->opt_in)
+			select_family(rec, families[i], false);
+}
+
 int record_select_families(struct recorder *rec)
 {
 	struct generic_probes *g = &rec->o.generic;
@@ -550,9 +574,7 @@ int record_select_families(struct recorder *rec)
 	int status = 0;
 
 	if (!rec->o.nevents) {
-		for (size_t i = 0; i < nfamilies && i < RECORD_MAX_FAMILIES; i++)
-			if (!families[i]->opt_in)
-				rec->fams[rec->nfams++] = families[i];
+		select_defaults(rec);
 		return check_probe_options(rec);
 	}
 	/* every -e, comma-joined: the probes' texts point into it until the recording ends */
@@ -569,7 +591,6 @@ int record_select_families(struct recorder *rec)
 	g->events_buf = buf;
 	for (name = strtok_r(buf, ",", &save); name && !status; name = strtok_r(NULL, ",", &save)) {
 		const struct family *f;
-		bool dup = false;
 
 		if (probe_spec_is_probe(name)) {
 			if (g->nspecs == ARRAY_SIZE(g->specs))
@@ -578,18 +599,18 @@ int record_select_families(struct recorder *rec)
 			g->specs[g->nspecs++] = name;
 			continue;
 		}
+		if (!strcmp(name, "default")) {
+			select_defaults(rec);
+			continue;
+		}
 		f = family_find(name);
 		if (!f)
 			return record_usage_error("unknown family '%s' ('ebrec list' shows the "
-					   "families; a probe is TYPE:..., e.g. "
+					   "families and 'default'; a probe is TYPE:..., e.g. "
 					   "tracepoint:sched:sched_switch)", name);
-		for (size_t i = 0; i < rec->nfams; i++)
-			dup |= rec->fams[i] == f;
-		if (!dup && rec->nfams < RECORD_MAX_FAMILIES)
-			rec->fams[rec->nfams++] = f;
+		select_family(rec, f, true);
 	}
 	if (!rec->nfams && !g->nspecs)
 		return record_usage_error("-e names no family and no probe");
-	rec->o.fam.named = true;
 	return check_probe_options(rec);
 }

@@ -28,10 +28,11 @@
 
 static const struct family_prog proc_progs[] = {
 	FAMILY_PROG("sched:sched_process_fork", false, proc_fork),
-	FAMILY_PROG("syscalls:sys_enter_execve", false, proc_execve_enter),
-	FAMILY_PROG("syscalls:sys_exit_execve", false, proc_execve_exit),
-	FAMILY_PROG("syscalls:sys_enter_execveat", true, proc_execveat_enter),
-	FAMILY_PROG("syscalls:sys_exit_execveat", true, proc_execveat_exit),
+	/* failed execs and each exec's duration: -e proc (bpf/proc.bpf.c says why) */
+	FAMILY_PROG_NAMED("syscalls:sys_enter_execve", false, proc_execve_enter),
+	FAMILY_PROG_NAMED("syscalls:sys_exit_execve", false, proc_execve_exit),
+	FAMILY_PROG_NAMED("syscalls:sys_enter_execveat", true, proc_execveat_enter),
+	FAMILY_PROG_NAMED("syscalls:sys_exit_execveat", true, proc_execveat_exit),
 	FAMILY_PROG("sched:sched_process_exec", false, proc_exec_done),
 	FAMILY_PROG("sched:sched_process_exit", false, proc_exit),
 	FAMILY_PROG("cgroup:cgroup_attach_task", true, proc_cgroup_attach),
@@ -166,6 +167,13 @@ static uint64_t boot_ticks_to_monotonic(unsigned long long ticks, long hz)
 	clock_gettime(CLOCK_MONOTONIC, &mono);
 	suspended = (boot.tv_sec - mono.tv_sec) * 1000000000ll + (boot.tv_nsec - mono.tv_nsec);
 	return ns > suspended ? (uint64_t)(ns - suspended) : 0;
+}
+
+/* Whether sched_process_exec completes an exec the system call programs began. */
+static int proc_configure(const struct family_env *env)
+{
+	env->skel->rodata->proc_exec_syscalls = env->named;
+	return 0;
 }
 
 static int proc_snapshot(const struct family_env *env)
@@ -312,15 +320,16 @@ static int proc_finish(const struct family_env *env)
 
 const struct family proc_family = {
 	.name = "proc",
-	.desc = "processes: a snapshot at the start, then every fork, exec (with arguments and "
-		"result) and exit, and the titles processes set (setproctitle) at their exit or "
-		"the end",
+	.desc = "processes: a snapshot at the start, then every fork, exec (with arguments) and "
+		"exit, and the titles processes set (setproctitle) at their exit or the end; when "
+		"-e names it, also failed execs and each exec's duration",
 	.cost = "0.7 us per fork, 4.3 per exec (its arguments copied), 1.2 per exit: under 0.05% of "
 		"the machine under pgbench and nginx",
 	.progs = proc_progs,
 	.nprogs = ARRAY_SIZE(proc_progs),
 	.probes = proc_probes,
 	.nprobes = ARRAY_SIZE(proc_probes),
+	.configure = proc_configure,
 	.snapshot = proc_snapshot,
 	.finish = proc_finish,
 };

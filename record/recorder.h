@@ -63,6 +63,7 @@ struct recorder {
 	struct record_opts o;
 	const struct family *fams[RECORD_MAX_FAMILIES]; /* selected */
 	void *fam_state[RECORD_MAX_FAMILIES];           /* fams[i]'s state_size bytes */
+	bool fam_named[RECORD_MAX_FAMILIES]; /* -e named fams[i] by its name (family_prog_selected) */
 	size_t nfams;
 	struct probe_state probes[EBR_PROBE_MAX];
 	size_t nprobes;
@@ -139,6 +140,8 @@ int generic_attach(struct recorder *rec);
 struct family_env recorder_env(struct recorder *rec, size_t i);
 /* Opens, configures and loads the selected families' programs, then attaches them. */
 int record_load(struct recorder *rec, const struct features *feat);
+/* Whether libbpf went on without the programs' BTF (record/cmd_record.c's print callback). */
+bool record_libbpf_dropped_btf(void);
 /* Detaches every program (all at once: see load.c). */
 void record_detach(struct recorder *rec);
 /* Frees what record_load() made; with rec->skel NULL, nothing. */

@@ -22,6 +22,7 @@ const struct family sched_family = {
 	.cost = "0.3-0.37 us per context switch and 0.17-0.2 per wakeup in the kernel, 0.4 per "
 		"event in the recorder: pgbench (52,000 switches/s) 1.34% of the machine in the "
 		"kernel and 2.3% of a CPU in the recorder, nginx 0.93% and 1.5%",
+	.opt_in = true,
 	.progs = sched_progs,
 	.nprogs = ARRAY_SIZE(sched_progs),
 	.probes = sched_probes,

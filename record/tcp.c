@@ -29,8 +29,9 @@ static const struct family_prog tcp_progs[] = {
 	FAMILY_PROG("tcp:tcp_retransmit_skb", true, tcp_retransmit),
 	FAMILY_PROG("tcp:tcp_send_reset", true, tcp_send_reset),
 	FAMILY_PROG("tcp:tcp_receive_reset", true, tcp_receive_reset),
-	FAMILY_PROG("syscalls:sys_exit_accept4", true, tcp_accept4_exit),
-	FAMILY_PROG("syscalls:sys_exit_accept", true, tcp_accept_exit),
+	/* -e tcp only: a syscall tracepoint taxes every system call (bpf/tcp.bpf.c) */
+	FAMILY_PROG_NAMED("syscalls:sys_exit_accept4", true, tcp_accept4_exit),
+	FAMILY_PROG_NAMED("syscalls:sys_exit_accept", true, tcp_accept_exit),
 };
 
 static const struct family_probe tcp_probes[] = {
@@ -301,9 +302,10 @@ static int tcp_finish(const struct family_env *env)
 
 const struct family tcp_family = {
 	.name = "tcp",
-	.desc = "TCP sessions: every state change with byte counts, accepts, retransmits and "
-		"resets; the sessions open at the start and the end (-p is applied by the report: "
-		"state changes run in other tasks' context)",
+	.desc = "TCP sessions: every state change with byte counts, retransmits and resets; the "
+		"sessions open at the start and the end; when -e names it, also accepts, with the "
+		"process that accepted (-p is applied by the report: state changes run in other "
+		"tasks' context)",
 	.cost = "about 1 us per state change, accept or retransmit: under 0.01% of the machine "
 		"under pgbench and nginx",
 	.progs = tcp_progs,

@@ -229,15 +229,31 @@ int trace_file_args(int argc, char **argv, const char *help, const char *example
 	return trace_file_budget(argv[0], mib) ?: -1;
 }
 
-bool trace_family_recorded(const struct ebr_reader *r, const char *family)
+/* Whether the comma-separated list holds item. */
+static bool list_has(const char *list, const char *item)
 {
-	const char *fams = ebr_reader_meta(r, "record.families");
-	size_t n = strlen(family);
+	size_t n = strlen(item);
 
-	for (const char *p = fams; p && *p; p = strchr(p, ',') ? strchr(p, ',') + 1 : "")
-		if (!strncmp(p, family, n) && (p[n] == ',' || !p[n]))
+	for (const char *p = list; p && *p; p = strchr(p, ',') ? strchr(p, ',') + 1 : "")
+		if (!strncmp(p, item, n) && (p[n] == ',' || !p[n]))
 			return true;
 	return false;
+}
+
+bool trace_family_recorded(const struct ebr_reader *r, const char *family)
+{
+	return list_has(ebr_reader_meta(r, "record.families"), family);
+}
+
+bool trace_tracepoint_recorded(const struct ebr_reader *r, const char *family,
+			       const char *tracepoint)
+{
+	char key[64];
+	const char *tps;
+
+	snprintf(key, sizeof(key), "family.%s.tracepoints", family);
+	tps = ebr_reader_meta(r, key);
+	return !tps || list_has(tps, tracepoint);
 }
 
 int trace_file_peek(const char *path, struct trace_peek *p)

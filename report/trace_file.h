@@ -42,6 +42,12 @@ int output_is_input(const char *cmd, const char *out, const char *in);
 int trace_file_warn(const struct trace_file *t, const char *cmd);
 /* Whether META record.families names family. */
 bool trace_family_recorded(const struct ebr_reader *r, const char *family);
+/*
+ * Whether the recording attached family's tracepoint ("syscalls:sys_exit_execve"): META
+ * family.FAMILY.tracepoints; a trace without the key (older) is taken to have.
+ */
+bool trace_tracepoint_recorded(const struct ebr_reader *r, const char *family,
+			       const char *tracepoint);
 /* A trace's index and META, read before its events (by a reader of its own): when it ended,
  * what it recorded. */
 struct trace_peek {

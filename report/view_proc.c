@@ -6,6 +6,7 @@
 #include <string.h>
 #include "report/json_models.h"
 #include "report/text.h"
+#include "report/trace_file.h"
 #include "report/view.h"
 #include "format/mem.h"
 
@@ -131,6 +132,25 @@ static void execsnoop_begin(struct view_run *vr, struct report_out *out)
 	fprintf(out->f, "%-16s %-6s %-6s %3s %s\n", "PCOMM", "PID", "PPID", "RET", "ARGS");
 }
 
+/* Failed execs are seen at the system call's return, which the default leaves out. */
+static bool failed_execs_recorded(struct view_run *vr)
+{
+	return trace_tracepoint_recorded(vr->out->tf->r, "proc", "syscalls:sys_exit_execve");
+}
+
+static void execsnoop_json_tail(struct view_run *vr, struct json *j)
+{
+	json_bool(j, "recorded_failed_execs", failed_execs_recorded(vr));
+}
+
+static void execsnoop_text_tail(struct view_run *vr, FILE *f)
+{
+	if (!failed_execs_recorded(vr))
+		fprintf(f, "note: recorded without '-e proc': successful execs only (a failed "
+			   "exec is seen at the system call's return, which the default does not "
+			   "trace); record with '-e proc' to see them\n");
+}
+
 static void execsnoop_release(struct view_run *vr)
 {
 	struct execsnoop_view *s = vr->state;
@@ -156,6 +176,8 @@ const struct view view_execsnoop = {
 	.end = view_rows_finish,
 	.release = execsnoop_release,
 	.headline = execsnoop_headline,
+	.json_tail = execsnoop_json_tail,
+	.text_tail = execsnoop_text_tail,
 };
 
 /* ------------------------------------------------------------ exitsnoop */

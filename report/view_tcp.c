@@ -15,6 +15,7 @@
 #include "report/json_models.h"
 #include "report/text.h"
 #include "report/top_table.h"
+#include "report/trace_file.h"
 #include "report/view.h"
 #include "format/mem.h"
 
@@ -540,6 +541,28 @@ static void tcpretrans_text_tail(struct view_run *vr, FILE *f)
 		(unsigned long long)s->resets_received);
 }
 
+/* ------------------------------------------------------------ tcpaccept */
+
+/* Accepts are seen at accept's return, a system call the default does not trace. */
+static bool accepts_recorded(struct view_run *vr)
+{
+	return trace_tracepoint_recorded(vr->out->tf->r, "tcp", "syscalls:sys_exit_accept4");
+}
+
+static void tcpaccept_json_tail(struct view_run *vr, struct json *j)
+{
+	json_bool(j, "recorded_accepts", accepts_recorded(vr));
+}
+
+static void tcpaccept_text_tail(struct view_run *vr, FILE *f)
+{
+	if (!accepts_recorded(vr))
+		fprintf(f, "note: recorded without '-e tcp': accepts were not traced (at accept's "
+			   "return, a system call the default does not trace); tcplife names a "
+			   "passive session's process from its close; record with '-e tcp' to see "
+			   "them\n");
+}
+
 /* ------------------------------------------------------------ tcpstates */
 
 static int tcpstates_event(void *ctx, const struct tcp_event *e)
@@ -799,6 +822,8 @@ const struct view view_tcpaccept = {
 	.begin = tcp_begin,
 	.end = view_rows_finish,
 	.release = tcp_release,
+	.json_tail = tcpaccept_json_tail,
+	.text_tail = tcpaccept_text_tail,
 };
 
 const struct view view_tcpretrans = {

@@ -256,9 +256,9 @@ def test_the_unit_records_with_the_least_it_needs(tmp_path):
     assert os.stat(trace).st_mode & 0o777 == 0o600
     ebrec("verify", trace, check=0)
     info = ebrec("info", trace, check=0).stdout
-    # EBREC_EVENTS= (as installed): ebrec record's defaults, every family but offcpu
+    # EBREC_EVENTS= (as installed): ebrec record's defaults (no syscall tracepoint)
     families = re.search(r"^families:  (\S+)$", info, re.M).group(1).split(",")
-    want = env["EBREC_EVENTS"] or "block,proc,file,tcp,sched,profile"
+    want = env["EBREC_EVENTS"] or "block,proc,tcp,profile"
     assert sorted(families) == sorted(want.split(",")), (families, want)
     assert re.search(r"^recorder:  cpu \d+\.\d\d s user \+ \d+\.\d\d s system \(", info, re.M)
     # the workload and its three children, named by the execs the kernel reported
