@@ -563,6 +563,8 @@ def main():
     # 3 rounds of 4 s: about 10 minutes (each recording also takes 2-4 s to load and detach)
     ap.add_argument("--prod-rounds", type=int, default=3)
     ap.add_argument("--prod-seconds", type=int, default=4)
+    # more rounds of the untraced load and the defaults alone: their ratio is the target
+    ap.add_argument("--prod-pairs", type=int, default=8)
     a = ap.parse_args()
     if os.geteuid() != 0:
         sys.exit("make bench records with BPF, perf and trace-cmd: run it as root")
@@ -592,8 +594,10 @@ def main():
             log("== the recorder's own CPU per event")
             cap = recorder_capacity(tmp, log, a.scale)
         if a.prod != "no":
-            pr = prod.bench_prod(EBREC, events_of, tmp, a.prod_rounds, a.prod_seconds, log)
-            prod_lines, prod_checks = prod.prod_report(pr, a.prod_rounds, a.prod_seconds)
+            pr = prod.bench_prod(EBREC, events_of, tmp, a.prod_rounds, a.prod_seconds, log,
+                                 a.prod_pairs)
+            prod_lines, prod_checks = prod.prod_report(pr, a.prod_rounds, a.prod_seconds,
+                                                       a.prod_pairs)
         text = report(results, rss, cap, a.rounds, a.scale, time.monotonic() - t0,
                       prod_lines, prod_checks)
     os.makedirs(os.path.dirname(os.path.abspath(a.out)), exist_ok=True)

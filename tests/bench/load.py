@@ -2,7 +2,10 @@
 through; then says on stderr the CPU it and its children took, so that the bench can tell the
 recorder's own CPU from the load's. With --bpf-stats FILE, also writes to FILE the recorder's
 BPF programs as `bpftool prog show` lists them (their run_time_ns and run_cnt, counted while
-kernel.bpf_stats_enabled=1), read here because they are unloaded when the recorder ends."""
+kernel.bpf_stats_enabled=1), read here because they are unloaded when the recorder ends.
+It also says the whole machine's busy CPU over the load (/proc/stat: user, nice, system, irq
+and softirq of every CPU; idle, iowait and the hypervisor's steal left out): what the load,
+the probes, the kernel's paths to them and the recorder took together."""
 import json
 import os
 import resource
@@ -13,7 +16,19 @@ args = sys.argv[1:]
 stats = None
 if args[:1] == ["--bpf-stats"]:
     stats, args = args[1], args[2:]
+
+
+def machine_busy():
+    """Busy CPU seconds of the whole machine since boot (/proc/stat's cpu line)."""
+    with open("/proc/stat") as f:
+        v = [int(x) for x in f.readline().split()[1:]]
+    user, nice, system, _idle, _iowait, irq, softirq = v[:7]
+    return (user + nice + system + irq + softirq) / os.sysconf("SC_CLK_TCK")
+
+
+busy0 = machine_busy()
 rc = subprocess.call(args)
+busy = machine_busy() - busy0
 
 def recorder_prog_ids():
     """The ids of the programs whose descriptors the recorder (our parent) holds."""
@@ -41,4 +56,5 @@ for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN):
     ru = resource.getrusage(who)
     cpu += ru.ru_utime + ru.ru_stime
 print(f"ebrec-bench load cpu: {cpu:.6f}", file=sys.stderr, flush=True)
+print(f"ebrec-bench machine cpu: {busy:.6f}", file=sys.stderr, flush=True)
 sys.exit(rc)

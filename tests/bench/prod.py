@@ -1,11 +1,15 @@
 """make bench's real workloads (make bench-prod runs them alone): PostgreSQL under pgbench and
 nginx under wrk, each untraced, under `ebrec record` with the default families, with each
-family alone and with the defaults and offcpu, the recordings alternating within each round.
+family alone and with the defaults and offcpu, the recordings alternating within each round;
+then more rounds of the untraced load and the defaults alone, whose cost is the target.
 What counts is the load generator's throughput (pgbench's TPS, wrk's requests/s) traced over
-untraced in the same round, and the recorder's own CPU. Then a pass per family with
+untraced in the same round, the whole machine's busy CPU per transaction or request (all
+that tracing costs, the kernel's paths to the programs included), and the recorder's own CPU;
+on a shared VM both carry several percent of noise. Then a pass per family with
 kernel.bpf_stats_enabled=1 (not in the rounds: the stats cost two clock reads per program run)
 gives each BPF program's runs and run time: robust to a shared machine, where throughput is
-not, and the kernel's cost apart from the recorder's.
+not, and the kernel's cost apart from the recorder's. The defaults' pass runs 5 times as long:
+its programs' time and recorder's CPU are the figure that resolves 1%.
 
 Each server runs in a temporary directory of its own, started before the rounds and removed
 after them; nothing is installed or configured outside it."""
@@ -23,7 +27,9 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 LOAD = [sys.executable, os.path.join(HERE, "load.py")]
-FAMILIES = ["block", "proc", "file", "tcp", "sched", "profile"]  # ebrec record's default
+DEFAULT = ["block", "proc", "tcp", "profile"]  # ebrec record's default
+FAMILIES = ["block", "proc", "file", "tcp", "sched", "profile"]
+STEADY = 5  # the defaults' bpf_stats run is this many times as long as a round's
 
 
 def free_port():
@@ -38,7 +44,7 @@ def recordings():
     out = {"untraced": None, "default families": []}
     for f in FAMILIES:
         out[f"{f} alone"] = ["-e", f]
-    out["default + offcpu"] = ["-e", ",".join(FAMILIES + ["offcpu"])]
+    out["default + offcpu"] = ["-e", "default,offcpu"]
     return out
 
 
@@ -61,8 +67,11 @@ class Postgres:
         os.chmod(self.dir, 0o755)
         shutil.chown(self.dir, "postgres")
         self.port = free_port()
-        self.load = ["pgbench", "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres",
-                     "-c", "4", "-j", "2", "-T", str(seconds), "postgres"]
+        self.load = self.load_for(seconds)
+
+    def load_for(self, seconds):
+        return ["pgbench", "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres",
+                "-c", "4", "-j", "2", "-T", str(seconds), "postgres"]
 
     def start(self):
         d = self.dir
@@ -95,8 +104,10 @@ class Nginx:
         os.chmod(self.dir, 0o755)  # the workers run as nobody
         self.conf = os.path.join(self.dir, "nginx.conf")
         self.port = free_port()
-        self.load = ["wrk", "-t2", "-c16", f"-d{seconds}s",
-                     f"http://127.0.0.1:{self.port}/index.html"]
+        self.load = self.load_for(seconds)
+
+    def load_for(self, seconds):
+        return ["wrk", "-t2", "-c16", f"-d{seconds}s", f"http://127.0.0.1:{self.port}/index.html"]
 
     def start(self):
         d = self.dir
@@ -122,10 +133,12 @@ class Nginx:
         return float(m.group(1)) if m else None
 
 
-def run_once(ebrec, argv_fam, path, server, stats=None):
+def run_once(ebrec, argv_fam, path, server, stats=None, seconds=None):
     """One run: the load alone (argv_fam None) or as ebrec record's COMMAND: its throughput,
-    the recorder's CPU in s (its rusage less the load's; 0 untraced), exit status, stderr."""
-    load = LOAD + (["--bpf-stats", stats] if stats else []) + server.load
+    the recorder's CPU in s (its rusage less the load's; 0 untraced), the machine's busy CPU
+    in s over the load, exit status, stderr."""
+    load = LOAD + (["--bpf-stats", stats] if stats else []) + \
+        (server.load_for(seconds) if seconds else server.load)
     argv = load if argv_fam is None else [ebrec, "record", "-f", "-o", path, *argv_fam, "--",
                                            *load]
     with tempfile.TemporaryFile(mode="w+") as out, tempfile.TemporaryFile(mode="w+") as err:
@@ -136,9 +149,11 @@ def run_once(ebrec, argv_fam, path, server, stats=None):
         text_out, text_err = out.read(), err.read()
     m = re.search(r"ebrec-bench load cpu: ([0-9.]+)", text_err)
     load_cpu = float(m.group(1)) if m else float("nan")
+    m = re.search(r"ebrec-bench machine cpu: ([0-9.]+)", text_err)
+    busy = float(m.group(1)) if m else float("nan")
     rec_cpu = ru.ru_utime + ru.ru_stime - load_cpu if argv_fam is not None else 0.0
-    return dict(tput=server.throughput(text_out), cpu=rec_cpu, rc=os.waitstatus_to_exitcode(status),
-                err=text_err[-300:])
+    return dict(tput=server.throughput(text_out), cpu=rec_cpu, busy=busy,
+                rc=os.waitstatus_to_exitcode(status), err=text_err[-300:])
 
 
 def idle_cpu(ebrec, argv_fam, path):
@@ -150,7 +165,8 @@ def idle_cpu(ebrec, argv_fam, path):
     return ru.ru_utime + ru.ru_stime
 
 
-def bench_prod(ebrec, events_of, base, rounds, seconds, log):
+def bench_prod(ebrec, events_of, base, rounds, seconds, log, pairs=0):
+    """rounds of every recording, then pairs more of the untraced load and the defaults."""
     # beside base, whose mode keeps the postgres user and nginx's workers out
     parent = os.path.dirname(os.path.abspath(base))
     servers = [Postgres(parent, seconds), Nginx(parent, seconds)]
@@ -161,21 +177,27 @@ def bench_prod(ebrec, events_of, base, rounds, seconds, log):
         for s in servers:
             log(f"== {s.name}")
             s.start()
-            res = {name: dict(tput=[], ratio=[], cpu=[], events=[], lost=[]) for name in recs}
+            res = {name: dict(tput=[], ratio=[], cpu=[], events=[], lost=[], work=[])
+                   for name in recs}
             idle = {name: idle_cpu(ebrec, fam, path) for name, fam in recs.items()
                     if fam is not None}
-            for r in range(rounds):
-                base_tput = None
+            for r in range(rounds + pairs):
+                base_tput = base_work = None
                 for name, fam in recs.items():
+                    if r >= rounds and name not in ("untraced", "default families"):
+                        continue
                     x = run_once(ebrec, fam, path, s)
                     if x["rc"] != 0 or x["tput"] is None:
                         log(f"  round {r + 1} {name}: failed (exit {x['rc']}): {x['err']}")
                         continue
+                    # the machine's CPU seconds per unit of work (transaction, request)
+                    work = x["busy"] / (x["tput"] * seconds)
                     if fam is None:
-                        base_tput = x["tput"]
+                        base_tput, base_work = x["tput"], work
                     res[name]["tput"].append(x["tput"])
                     if base_tput:
                         res[name]["ratio"].append(x["tput"] / base_tput)
+                        res[name]["work"].append(work / base_work)
                     if fam is not None:
                         kept, lost = events_of("ebrec", path)
                         res[name]["cpu"].append(max(0.0, x["cpu"] - idle[name]) / seconds)
@@ -183,24 +205,28 @@ def bench_prod(ebrec, events_of, base, rounds, seconds, log):
                         res[name]["lost"].append(lost)
                     log(f"  round {r + 1} {name}: {x['tput']:.1f} {s.unit}, recorder "
                         f"{x['cpu']:.2f} s CPU ({idle.get(name, 0):.2f} s recording nothing)")
-            stats = {}
+            stats, steady = {}, None
             old = open("/proc/sys/kernel/bpf_stats_enabled").read().strip()
             try:
                 with open("/proc/sys/kernel/bpf_stats_enabled", "w") as f:
                     f.write("1")
                 for name, fam in recs.items():
-                    if fam is None or name == "default families":
+                    if fam is None:
                         continue
+                    # the defaults for longer: what 24x7 pays, loading and symbols amortized
+                    secs = seconds * STEADY if name == "default families" else seconds
                     jpath = path + ".json"
-                    x = run_once(ebrec, fam, path, s, stats=jpath)
+                    x = run_once(ebrec, fam, path, s, stats=jpath, seconds=secs)
                     with open(jpath) as f:
                         progs = json.load(f)
                     os.unlink(jpath)
+                    if name == "default families":
+                        steady = dict(seconds=secs, cpu=max(0.0, x["cpu"] - idle[name]) / secs)
                     stats[name] = [dict(prog=p.get("name", "?"),
-                                        runs=p.get("run_cnt", 0) / seconds,
+                                        runs=p.get("run_cnt", 0) / secs,
                                         ns=p.get("run_time_ns", 0) / p["run_cnt"]
                                         if p.get("run_cnt") else 0.0,
-                                        share=p.get("run_time_ns", 0) / (seconds * 1e9 *
+                                        share=p.get("run_time_ns", 0) / (secs * 1e9 *
                                                                          (os.cpu_count() or 1)))
                                    for p in progs]
                     log(f"  bpf_stats {name}: " + ", ".join(
@@ -208,7 +234,7 @@ def bench_prod(ebrec, events_of, base, rounds, seconds, log):
             finally:
                 with open("/proc/sys/kernel/bpf_stats_enabled", "w") as f:
                     f.write(old)
-            results.append(dict(server=s, res=res, stats=stats))
+            results.append(dict(server=s, res=res, stats=stats, steady=steady))
             s.stop()
     finally:
         for s in servers:
@@ -222,18 +248,29 @@ def med(xs):
     return statistics.median(xs) if xs else float("nan")
 
 
-def prod_report(results, rounds, seconds):
+def share(progs, cpu):
+    """The machine's share that a recording's programs (bpf_stats) and recorder took."""
+    return sum(p["share"] for p in progs) + cpu / (os.cpu_count() or 1)
+
+
+def prod_report(results, rounds, seconds, pairs=0):
     """The Markdown section and the targets: [(what, ratio, limit)], ratio ≥ limit to meet."""
     L = ["\n## Real workloads\n",
          f"Each load runs {seconds} s, {rounds} rounds, the recordings alternating within each "
-         "round. *Throughput*: the load generator's own figure (pgbench's TPS without "
-         "connection time, wrk's requests/s), median (min–max); *ratio*: traced over the "
-         "same round's untraced run (1.00 costs nothing); *recorder CPU*: `ebrec record`'s "
-         "user + system CPU less the load generator's and less what recording nothing "
-         "costs, per second of load (the probes' own cost is charged to the traced tasks and "
-         "shows in the ratio and in the table after); *events/s*: what the trace holds.\n",
-         "| workload | recording | throughput | ratio | recorder CPU | events/s | lost |",
-         "|---|---|---|---|---|---|---|"]
+         f"round, then {pairs} more rounds of the untraced load and the default families alone "
+         "(their cost is the target). *Throughput*: the load generator's own figure "
+         "(pgbench's TPS without connection time, wrk's requests/s), median (min–max); "
+         "*ratio*: traced over the same round's untraced run (1.00 costs nothing); *CPU per "
+         "unit*: the whole machine's busy CPU (/proc/stat: user, system, irq, softirq; not "
+         "idle, iowait or the hypervisor's steal) per transaction or request, traced over "
+         "the same round's untraced (1.00 costs nothing): everything tracing costs, the "
+         "kernel's paths to the programs included; *recorder CPU*: `ebrec record`'s user "
+         "+ system CPU less the load generator's and less what recording nothing costs, "
+         "per second of load; "
+         "*events/s*: what the trace holds.\n",
+         "| workload | recording | throughput | ratio | CPU per unit | recorder CPU | events/s "
+         "| lost |",
+         "|---|---|---|---|---|---|---|---|"]
     checks = []
     for r in results:
         s = r["server"]
@@ -243,24 +280,41 @@ def prod_report(results, rounds, seconds):
             tput = (f"{med(x['tput']):,.0f} {s.unit} ({min(x['tput']):,.0f}–"
                     f"{max(x['tput']):,.0f})" if x["tput"] else "failed")
             rng = f" ({min(x['ratio']):.3f}–{max(x['ratio']):.3f})" if x["ratio"] else ""
+            work = (f"{med(x['work']):.3f} ({min(x['work']):.3f}–{max(x['work']):.3f})"
+                    if x["work"] else "")
             cpu = f"{100 * med(x['cpu']):.1f}% of a CPU" if x["cpu"] else ""
             ev = f"{med(x['events']):,.0f}/s" if x["events"] else ""
             lost = f"{max(x['lost'])}" if x["lost"] else ""
             L.append(f"| {s.name if first else ''} | {name} | {tput} | {ratio:.3f}{rng} | "
-                     f"{cpu} | {ev} | {lost} |")
+                     f"{work} | {cpu} | {ev} | {lost} |")
             first = False
             if name == "default families":
-                checks.append((f"the default families cost ≤ 1% of {s.name}'s throughput",
-                               ratio, 0.99))
+                n = len(x["ratio"])
+                checks.append((f"the default families cost ≤ 1% of {s.name}'s throughput "
+                               f"(median of {n} rounds)", ratio, 0.99))
+                checks.append((f"the default families cost ≤ 1% of the machine's CPU per "
+                               f"unit of {s.name}'s work (median of {n} rounds; shown as 1 − "
+                               "the extra CPU)",
+                               2 - med(x["work"]) if x["work"] else float("nan"), 0.99))
+                progs, st = r["stats"].get(name), r.get("steady")
+                if progs is not None and st:
+                    used = share(progs, st["cpu"])
+                    checks.append((f"the default families' programs (bpf_stats) and recorder "
+                                   f"take ≤ 1% of the machine over {st['seconds']} s of "
+                                   f"{s.name} (shown as 1 − their share: "
+                                   f"{100 * (used - st['cpu'] / (os.cpu_count() or 1)):.2f}% "
+                                   f"programs, {100 * st['cpu']:.1f}% of a CPU recorder)",
+                                   1 - used, 0.99))
     L += ["\nThe BPF programs, each family recorded alone with kernel.bpf_stats_enabled=1 "
-          "(one run per family, after the rounds): runs a second, mean run time, and the "
+          f"(one run per family, after the rounds; the default families' {STEADY} times as "
+          "long, whose recorder CPU, less what recording nothing costs, is the target's): "
+          "runs a second, mean run time, and the "
           "share of the machine's CPU (all CPUs) they took. This is the programs' own time: "
           "the kernel's path to them is not in it (for a syscall tracepoint, the syscall "
-          "tracing path: 0.48 µs per call with programs that return at once, measured with "
-          "a getppid loop on 2026-12-04; a raw sys_enter/sys_exit program instead would cost "
-          "0.125 µs on every system call of every process, traced or not). A family recorded "
-          "alone is named by -e, so that file's rows include its reads, writes and syncs, "
-          "which the default leaves out.\n",
+          "tracing path: about 50 ns on every system call of every process, traced or not, "
+          "which is why the default families use none). A family recorded alone is named by "
+          "-e, so its rows include the programs the default leaves out: proc's execve "
+          "tracepoints, tcp's accepts, file's reads, writes and syncs.\n",
           "| workload | recording | program | runs/s | ns/run | CPU share |",
           "|---|---|---|---|---|---|"]
     for r in results:
