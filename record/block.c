@@ -80,8 +80,8 @@ const struct family block_family = {
 	.name = "block",
 	.desc = "block device I/O: one event per request the device completed (flushes too), with "
 		"queue and device time",
-	.cost = "about 2 us of kernel CPU per I/O (4 tracepoints): 0.11% of the machine under "
-		"pgbench, 0.01% under nginx",
+	.cost = "about 1.2 us of kernel CPU per I/O (4 tracepoints): 0.52% of the machine under "
+		"pgbench (8,600 I/Os a second), under 0.01% under nginx",
 	.progs = block_progs,
 	.nprogs = ARRAY_SIZE(block_progs),
 	.probes = block_probes,

@@ -323,8 +323,9 @@ const struct family proc_family = {
 	.desc = "processes: a snapshot at the start, then every fork, exec (with arguments) and "
 		"exit, and the titles processes set (setproctitle) at their exit or the end; when "
 		"-e names it, also failed execs and each exec's duration",
-	.cost = "0.7 us per fork, 4.3 per exec (its arguments copied), 1.2 per exit: under 0.05% of "
-		"the machine under pgbench and nginx",
+	.cost = "0.8-1.1 us per fork, about 3 per exec (its arguments copied), 1.7-2.2 per exit: "
+		"under 0.01% of the machine under pgbench and nginx; -e proc adds 4-5 us per exec "
+		"and about 50 ns to every system call of every process (a syscall tracepoint)",
 	.progs = proc_progs,
 	.nprogs = ARRAY_SIZE(proc_progs),
 	.probes = proc_probes,

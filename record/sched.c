@@ -20,8 +20,8 @@ const struct family sched_family = {
 	.desc = "scheduler: every context switch, with the run-queue wait of the task switched "
 		"in, the time on CPU of the one switched out and the time off CPU of the one in",
 	.cost = "0.3-0.37 us per context switch and 0.17-0.2 per wakeup in the kernel, 0.4 per "
-		"event in the recorder: pgbench (52,000 switches/s) 1.34% of the machine in the "
-		"kernel and 2.3% of a CPU in the recorder, nginx 0.93% and 1.5%",
+		"event in the recorder: pgbench (55,000 switches/s) 1.30% of the machine in the "
+		"kernel and 2.0% of a CPU in the recorder, nginx 0.88% and 2.2%",
 	.opt_in = true,
 	.progs = sched_progs,
 	.nprogs = ARRAY_SIZE(sched_progs),
