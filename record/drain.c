@@ -118,12 +118,10 @@ static int drain_pass(struct drain *d)
 }
 
 /*
- * While the ring stays quiet (each pass finds at most quiet_records) the sleep doubles, up to
- * idle_max_us: each pass wakes the recorder and its writer, which at 100 passes a second cost
- * an idle recording 0.4% of a CPU on this kind of VM, and were most of the default families'
- * steady cost on a busy server (futex and timer wakeups, not records). A busier pass brings
- * it back to interval_us, so a burst after a quiet spell waits at most one long sleep, which
- * the ring is large enough to hold (drain_start).
+ * While the ring stays empty the sleep doubles, up to idle_max_us: each pass wakes the
+ * recorder, which at 100 passes a second cost an idle recording 0.4% of a CPU on this kind of
+ * VM. The first record found brings it back to interval_us, so a burst after a quiet spell
+ * waits at most one long sleep, which the ring is large enough to hold (drain_start).
  */
 static void *drain_main(void *arg)
 {
@@ -134,7 +132,7 @@ static void *drain_main(void *arg)
 	while (!stop) {
 		struct timespec ts;
 
-		sleep_us = drain_pass(d) > d->quiet_records ? d->interval_us :
+		sleep_us = drain_pass(d) > 0 ? d->interval_us :
 			   sleep_us * 2 > d->idle_max_us ? d->idle_max_us : sleep_us * 2;
 		ts.tv_sec = sleep_us / 1000000;
 		ts.tv_nsec = (sleep_us % 1000000) * 1000L;
@@ -152,29 +150,22 @@ static void *drain_main(void *arg)
 }
 
 /*
- * The longest quiet sleep: half of what the ring holds of a burst at 1 M events/s of 128-byte
+ * The longest idle sleep: half of what the ring holds of a burst at 1 M events/s of 128-byte
  * records (the rate docs/ARCHITECTURE.md sizes the drain for), within 1 to 4 intervals: the
- * default 8 MiB ring allows 32 ms; a ring of 2.5 MiB or less is drained every interval. A
- * pass is quiet while it finds at most 1/64 of the ring's 128-byte records (1,024 in 8 MiB:
- * 32,000 events a second at the longest sleep), so the ring is never more than a few percent
- * full when the sleep grows.
+ * default 8 MiB ring allows 32 ms; a ring of 2.5 MiB or less is drained every interval.
  */
-static void drain_limits(struct drain *d, int ring_fd)
+static unsigned drain_idle_max_us(int ring_fd, unsigned interval_us)
 {
 	struct bpf_map_info info = { 0 };
 	__u32 len = sizeof(info);
 	uint64_t half_us;
 
-	d->idle_max_us = d->interval_us;
-	d->quiet_records = 0;
 	if (bpf_obj_get_info_by_fd(ring_fd, &info, &len))
-		return;
+		return interval_us;
 	half_us = (uint64_t)info.max_entries / 128 / 2; /* one record a microsecond */
-	if (half_us > 4ull * d->interval_us)
-		d->idle_max_us = 4 * d->interval_us;
-	else if (half_us > d->interval_us)
-		d->idle_max_us = (unsigned)half_us;
-	d->quiet_records = (int)(info.max_entries / 128 / 64);
+	if (half_us > 4ull * interval_us)
+		return 4 * interval_us;
+	return half_us > interval_us ? (unsigned)half_us : interval_us;
 }
 
 int drain_start(struct drain *d, int ring_fd, size_t max_queued, unsigned interval_us)
@@ -184,7 +175,7 @@ int drain_start(struct drain *d, int ring_fd, size_t max_queued, unsigned interv
 	memset(d, 0, sizeof(*d));
 	d->max_queued = max_queued < 2 * CHUNK_BYTES ? 2 * CHUNK_BYTES : max_queued;
 	d->interval_us = interval_us;
-	drain_limits(d, ring_fd);
+	d->idle_max_us = drain_idle_max_us(ring_fd, interval_us);
 	pthread_mutex_init(&d->lock, NULL);
 	pthread_cond_init(&d->cond, NULL);
 	d->rb = ring_buffer__new(ring_fd, on_record, d, NULL);

@@ -92,8 +92,7 @@ struct drain {
 	uint64_t lost_user[EBR_PROBE_MAX]; /* records dropped: the queue was full */
 	uint64_t malformed;                /* records with an impossible size or type */
 	unsigned interval_us;
-	unsigned idle_max_us; /* the longest sleep while the ring stays quiet (drain.c) */
-	int quiet_records;    /* a pass that finds at most this many leaves the ring quiet */
+	unsigned idle_max_us; /* the longest sleep while the ring stays empty (drain.c) */
 	bool stop, done, started;
 };
 
