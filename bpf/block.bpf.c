@@ -30,12 +30,15 @@ struct block_start {
 
 /*
  * Keyed by the request struct, whose entry stays after completion (live = 0) for its next
- * use: a device's requests are a fixed pool (its tags), so the map holds an entry per request
- * struct, not per I/O, and a use costs a lookup where an update and a delete took a bucket
- * lock each (block_io_start was 933 ns a run under pgbench, the family's costliest).
+ * use: a device's requests are a pool (its tags), so a use costs a lookup where an update and
+ * a delete took a bucket lock each (block_io_start was 933 ns a run under pgbench, the
+ * family's costliest). LRU: a host's pools may hold more structs than the map (an NVMe disk
+ * without a scheduler: hardware queues x depth), so the least recently used entry, one
+ * completed long ago, makes room for a struct not seen yet (not one in flight, unless 32768
+ * I/Os are).
  */
 struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
 	__uint(max_entries, 32768);
 	__type(key, __u64); /* struct request * */
 	__type(value, struct block_start);

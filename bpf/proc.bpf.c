@@ -167,8 +167,8 @@ static __always_inline void exec_output(struct ebr_rec_proc_exec *r, long ret)
  * unreadable (a BPF program cannot fault in a page of the old program), but the new
  * program's copy is resident; take those, and the filename the kernel resolved, into the
  * pending record. When a thread other than the leader execs, it takes the leader's id: the
- * pending record follows it. Without them (the default), this is the exec's only record: no
- * duration (0), and a failed exec is not seen.
+ * pending record follows it. Without them (the default), or with none pending, this is the
+ * exec's only record: no duration (0); a failed exec is not seen.
  */
 SEC("tp_btf/sched_process_exec")
 int BPF_PROG(proc_exec_done, struct task_struct *p, pid_t old_pid, struct linux_binprm *bprm)
@@ -176,29 +176,34 @@ int BPF_PROG(proc_exec_done, struct task_struct *p, pid_t old_pid, struct linux_
 	__u32 key = (__u32)old_pid, tid = BPF_CORE_READ(p, pid), zero = 0;
 	struct ebr_rec_proc_exec *r;
 
-	if (!proc_exec_syscalls) {
-		if (!ebr_current_wanted(BPF_CORE_READ(p, tgid)))
+	if (proc_exec_syscalls) {
+		r = bpf_map_lookup_elem(&proc_exec_pending, &key);
+		if (r) {
+			exec_image(r, p, bprm);
+			if (tid != key) {
+				if (bpf_map_update_elem(&proc_exec_pending, &tid, r, BPF_ANY))
+					ebr_count_map_loss(EBR_PROBE_PROC_EXEC);
+				bpf_map_delete_elem(&proc_exec_pending, &key);
+			}
 			return 0;
-		r = bpf_map_lookup_elem(&proc_exec_scratch, &zero);
-		if (!r)
-			return 0;
-		r->lat_ns = 0;
-		r->uid = (__u32)bpf_get_current_uid_gid();
-		r->argc = 0;
-		r->pad = 0;
-		exec_image(r, p, bprm);
-		exec_output(r, 0);
-		return 0;
+		}
+		/*
+		 * None pending: an exec that no system call began (the kernel's usermode helpers:
+		 * modprobe, a core dump's pipe), begun before the recording, or whose entry did not
+		 * fit the map. Recorded here, as without the system call programs.
+		 */
 	}
-	r = bpf_map_lookup_elem(&proc_exec_pending, &key);
+	if (!ebr_current_wanted(BPF_CORE_READ(p, tgid)))
+		return 0;
+	r = bpf_map_lookup_elem(&proc_exec_scratch, &zero);
 	if (!r)
 		return 0;
+	r->lat_ns = 0;
+	r->uid = (__u32)bpf_get_current_uid_gid();
+	r->argc = 0;
+	r->pad = 0;
 	exec_image(r, p, bprm);
-	if (tid != key) {
-		if (bpf_map_update_elem(&proc_exec_pending, &tid, r, BPF_ANY))
-			ebr_count_map_loss(EBR_PROBE_PROC_EXEC);
-		bpf_map_delete_elem(&proc_exec_pending, &key);
-	}
+	exec_output(r, 0);
 	return 0;
 }
 

@@ -13,6 +13,7 @@
 #include "query/ast.h"
 #include "query/probes.h"
 #include "query/query.h"
+#include "report/trace_file.h"
 
 #define CHECK_MAX_VARS 256
 #define CHECK_MAX_ARGS 64
@@ -27,6 +28,7 @@ struct checker {
 	struct qcompiled *q;
 	const struct ebr_reader *r;
 	const char *families;
+	const struct ebr_reader *meta; /* the trace's META, when known (query_compile) */
 	char *error;
 	bool quiet;          /* the first pass: learn the maps' types, say nothing */
 	bool nomem;
@@ -269,11 +271,29 @@ static void held_list(struct checker *c, char *buf, size_t len)
 		strcpy(buf + len - 5, "...");
 }
 
+/*
+ * Whether the recording attached the system call tracepoint an alias stands for (its family's
+ * META lists them): a default recording takes execs at sched_process_exec, so its proc.exec
+ * events hold no failed exec and no duration, and sys_enter/sys_exit_execve would read them
+ * as if they did. Other aliases are read from events of any recording.
+ */
+static bool alias_recorded(const struct checker *c, const struct qalias *a)
+{
+	const char *tp = strchr(a->probe, ':'), *dot = strchr(a->type, '.');
+	char family[32];
+
+	if (!c->meta || !tp || strncmp(tp + 1, "syscalls:", 9) || !dot)
+		return true;
+	snprintf(family, sizeof(family), "%.*s", (int)(dot - a->type), a->type);
+	return trace_tracepoint_recorded(c->meta, family, tp + 1);
+}
+
 static int bind_spec(struct checker *c, const struct qprobe_spec *spec)
 {
 	char full[1024], held[8192], msg[512];
 	const char *colon = strchr(spec->text, ':');
 	uint32_t before = c->q->nbound;
+	const struct qalias *unrecorded = NULL;
 	char provider[32];
 
 	qprobe_full_name(spec->text, full, sizeof(full), provider, sizeof(provider));
@@ -352,13 +372,25 @@ static int bind_spec(struct checker *c, const struct qprobe_spec *spec)
 			    schema_find(c->r, qaliases[a].probe) >= 0)
 				continue;
 			ti = schema_find(c->r, qaliases[a].type);
-			if (ti >= 0 && type_held(c, qaliases[a].type) &&
-			    !bind_type(c, ti, qaliases[a].probe, &qaliases[a]))
+			if (ti < 0 || !type_held(c, qaliases[a].type))
+				continue;
+			if (!alias_recorded(c, &qaliases[a])) {
+				unrecorded = &qaliases[a];
+				continue;
+			}
+			if (!bind_type(c, ti, qaliases[a].probe, &qaliases[a]))
 				return -1;
 		}
 	}
 	if (c->nomem)
 		return -1;
+	if (c->q->nbound == before && unrecorded)
+		return cerr(c, &spec->loc, "%s: this trace was recorded without that system call "
+			    "tracepoint%s; record with -e %.*s", full,
+			    strcmp(unrecorded->type, "proc.exec") ? "" :
+			    " (a recording without -e takes execs where they succeed: "
+			    "tracepoint:sched:sched_process_exec reads them)",
+			    (int)strcspn(unrecorded->type, "."), unrecorded->type);
 	if (c->q->nbound == before) {
 		held_list(c, held, sizeof(held));
 		return cerr(c, &spec->loc, "%s: this trace holds no such events; it holds: %s",
@@ -1364,7 +1396,8 @@ void query_free(struct qcompiled *q)
 }
 
 int query_compile(struct qcompiled **out, const char *name, const char *text, size_t len,
-		  const struct ebr_reader *r, const char *families, char **err)
+		  const struct ebr_reader *r, const char *families,
+		  const struct ebr_reader *meta, char **err)
 {
 	struct qcompiled *q = calloc(1, sizeof(*q));
 	struct checker c = { 0 };
@@ -1382,6 +1415,7 @@ int query_compile(struct qcompiled **out, const char *name, const char *text, si
 	c.q = q;
 	c.r = r;
 	c.families = families;
+	c.meta = meta;
 	for (uint32_t a = 0; a < q->prog.nactions; a++) {
 		c.act_index = a;
 		for (uint32_t p = 0; p < q->prog.actions[a].nprobes; p++)

@@ -192,7 +192,8 @@ int cmd_query(int argc, char **argv)
 	}
 	opened = true;
 	ret = query_compile(&q, inline_prog ? "stdin" : prog_path, text, len, tf.r,
-			    peek.known ? ebr_reader_meta(peek.tf.r, "record.families") : NULL, &err);
+			    peek.known ? ebr_reader_meta(peek.tf.r, "record.families") : NULL,
+			    peek.known ? peek.tf.r : NULL, &err);
 	if (ret) {
 		if (ret == 1 && err)
 			fputs(err, stderr);

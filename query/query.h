@@ -17,12 +17,14 @@ struct qcompiled;
 /*
  * Parses and type-checks text (named name in messages: "stdin" for -e, as bpftrace) against
  * the schema of r, before any event is read. families is META record.families when it is
- * known (the types of families not recorded are not held), NULL if not. Returns 0 with *out
- * set, 1 with *err (malloc'd) saying what is wrong with the program as bpftrace says it, or
- * EBR_E_NOMEM. text must outlive *out.
+ * known (the types of families not recorded are not held), NULL if not; meta, a reader of
+ * the same trace whose META is known (its tracepoints: a syscall probe that the recording did
+ * not attach is refused), or NULL. Returns 0 with *out set, 1 with *err (malloc'd) saying
+ * what is wrong with the program as bpftrace says it, or EBR_E_NOMEM. text must outlive *out.
  */
 int query_compile(struct qcompiled **out, const char *name, const char *text, size_t len,
-		  const struct ebr_reader *r, const char *families, char **err);
+		  const struct ebr_reader *r, const char *families,
+		  const struct ebr_reader *meta, char **err);
 
 /* Whether the program prints stacks or symbols: they are read before the events, in a pass of
  * their own (query_symbols). */

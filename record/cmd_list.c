@@ -183,8 +183,10 @@ int cmd_list(int argc, char **argv,
 		const struct family *f = families[i];
 		bool usable = true;
 
+		/* as the default records it: its named_only programs are needed only when named */
 		for (size_t p = 0; p < f->nprogs; p++)
-			if (!f->progs[p].optional && !(feat && features_has_hook(feat, &f->progs[p])))
+			if (!f->progs[p].optional && !f->progs[p].named_only &&
+			    !(feat && features_has_hook(feat, &f->progs[p])))
 				usable = false;
 		printf("%-10s %s  %s%s\n", f->name, !feat ? "unknown" : usable ? "supported" : "UNSUPPORTED",
 		       f->desc, f->opt_in ? " (recorded only when -e names it)" : "");

@@ -79,7 +79,9 @@ static int configure_families(struct recorder *rec, const struct features *feat)
 		env.have_prog = have;
 		for (size_t p = 0; p < f->nprogs && !err; p++) {
 			have[p] = features_has_hook(feat, &f->progs[p]);
-			if (!have[p] && !f->progs[p].optional) {
+			/* a program this recording leaves out (named_only) is not needed either */
+			if (!have[p] && !f->progs[p].optional &&
+			    family_prog_selected(&f->progs[p], env.named)) {
 				fprintf(stderr,
 					"ebrec record: family %s needs tracepoint %s, which this "
 					"kernel lacks: record without it (-e) or see 'ebrec list'\n",
@@ -217,9 +219,9 @@ int record_load(struct recorder *rec, const struct features *feat)
 			fprintf(stderr, "ebrec record: out of memory loading the BPF programs\n");
 		else if (record_libbpf_dropped_btf() && access(HOST_VMLINUX_BTF, R_OK) == 0)
 			fprintf(stderr, "ebrec record: loading the BPF programs failed (%s): libbpf "
-					"went on without their BTF, though this kernel has BTF (%s): "
-					"libbpf 1.1 does that when it runs out of memory building or "
-					"probing it\n", strerror(-err), HOST_VMLINUX_BTF);
+					"went on without their BTF, though this kernel has BTF (%s), "
+					"as it does when it runs out of memory building or probing it "
+					"(rerun with -v for its log)\n", strerror(-err), HOST_VMLINUX_BTF);
 		else if (err == -ESRCH && access(HOST_VMLINUX_BTF, R_OK) == 0)
 			/* libbpf's search for the kernel's BTF calls any failure "not found" */
 			fprintf(stderr, "ebrec record: loading the BPF programs failed: libbpf could "

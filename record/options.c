@@ -541,6 +541,15 @@ static int check_probe_options(const struct recorder *rec)
 	if (!g->nspecs && (g->comm[0] || g->nstrs || g->stack_flags))
 		return record_usage_error("--comm, --str and --stacks apply to probes (-e tracepoint:..., "
 				   "uprobe:..., usdt:...), and -e names none");
+	/* since file left the default, a service's --fs alone would silently do nothing */
+	if (rec->o.fam.fs && !family_selected(rec, &file_family))
+		return record_usage_error("--fs applies to the file family, which is not selected "
+				   "(it is not in the default): add -e file");
+	if (rec->o.fam.min_us_set && !family_selected(rec, &file_family) &&
+	    !family_selected(rec, &offcpu_family))
+		return record_usage_error("--min-us applies to the file and offcpu families, and "
+				   "neither is selected (they are not in the default): add -e file "
+				   "or -e offcpu");
 	return check_profile_options(rec);
 }
 

@@ -98,7 +98,7 @@ const struct family profile_family = {
 	.name = "profile",
 	.desc = "CPU profile: kernel and user stacks sampled at -F Hz on every CPU, with the "
 		"symbols they need",
-	.cost = "6-14 us per sample in the kernel (98 a second on 2 CPUs: under 0.1%); the recorder "
+	.cost = "6-19 us per sample in the kernel (98 a second on 2 CPUs: under 0.1%); the recorder "
 		"2-4% of a CPU over a compiler run of 5-11 s whose many new processes' maps and "
 		"symbols it reads, 2% under pgbench, loading and the symbols included (2026-12-05)",
 	.progs = profile_progs,

@@ -21,7 +21,8 @@ echo "   missing file, 2 slow O_SYNC writes of 8 MiB, 3 TCP sessions on 127.0.0.
 echo "   (1000/500, 701001/900507, 1401002/1800514 bytes each way)"
 # every family but offcpu, each named so that it is recorded whole (the default leaves file and
 # sched out, and failed execs and accepts, for its budget on a busy server: ebrec list)
-./ebrec record -f -o "$TRACE" -d 7 -e block,proc,file,tcp,sched,profile -- sh -c "'$W/ebr-stacks' burn 1 && \
+./ebrec record -f -o "$TRACE" -d 7 -e block,proc,file,tcp,sched,profile -- \
+	sh -c "'$W/ebr-stacks' burn 1 && \
 '$W/ebr-spawn' 3 1 0 demo && \
 '$W/ebr-files' open 50 5 /etc/hostname '$DIR/missing' && \
 '$W/ebr-files' slow 2 8192 '$DIR/slow.dat' 10 /etc/hostname 1000 && \

@@ -191,13 +191,14 @@ def bench_prod(ebrec, events_of, base, rounds, seconds, log, pairs=0):
                         log(f"  round {r + 1} {name}: failed (exit {x['rc']}): {x['err']}")
                         continue
                     # the machine's CPU seconds per unit of work (transaction, request)
-                    work = x["busy"] / (x["tput"] * seconds)
+                    work = x["busy"] / (x["tput"] * seconds) if x["tput"] else float("nan")
                     if fam is None:
                         base_tput, base_work = x["tput"], work
                     res[name]["tput"].append(x["tput"])
                     if base_tput:
                         res[name]["ratio"].append(x["tput"] / base_tput)
-                        res[name]["work"].append(work / base_work)
+                        if work == work and base_work == base_work and base_work > 0:
+                            res[name]["work"].append(work / base_work)
                     if fam is not None:
                         kept, lost = events_of("ebrec", path)
                         res[name]["cpu"].append(max(0.0, x["cpu"] - idle[name]) / seconds)

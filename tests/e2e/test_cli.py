@@ -60,6 +60,11 @@ def test_usage_errors(out_dir):
     assert "power of two" in msg
     msg = one_line_error(ebrec("record", "-d", "-1"), 2)
     assert "-d" in msg
+    # options of families the default leaves out are refused, not silently ignored
+    msg = one_line_error(ebrec("record", "--fs", "xfs", "-d", "1"), 2)
+    assert "--fs applies to the file family" in msg and "add -e file" in msg
+    msg = one_line_error(ebrec("record", "-e", "default,sched", "--min-us", "10", "-d", "1"), 2)
+    assert "--min-us applies to the file and offcpu families" in msg
     assert ebrec("info").returncode == 2
     assert ebrec("report", "--format", "yaml", out_dir / "x.ebr").returncode == 2
 

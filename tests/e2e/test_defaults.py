@@ -30,7 +30,7 @@ def test_the_default_takes_successful_execs_without_a_syscall_tracepoint(live, o
 
     fams, tps = attached(trace)
     assert fams == ["block", "proc", "tcp", "profile"]
-    assert "sched:sched_process_exec" in tps["proc"]
+    assert set(tps) == set(fams) - {"profile"} and "sched:sched_process_exec" in tps["proc"]
     assert not [tp for f in tps.values() for tp in f if tp.startswith("syscalls:")], tps
     doc = view(trace, "execsnoop", "-n", token)
     assert doc["recorded_failed_execs"] is False
@@ -48,6 +48,14 @@ def test_the_default_takes_successful_execs_without_a_syscall_tracepoint(live, o
     # their exits are: the process table knows every child
     exits = [r for r in view(trace, "exitsnoop")["rows"] if r["ppid"] == parent]
     assert sorted(r["exit_code"] for r in exits) == [code] * n + [127] * m
+    # a query of the execve tracepoints would read these execs as if they were its own: refused
+    q = ebrec("query", trace, "-e", "tracepoint:syscalls:sys_exit_execve { @ = count(); }",
+              check=2)
+    assert "recorded without that system call tracepoint" in q.stderr
+    assert "-e proc" in q.stderr
+    q = ebrec("query", trace, "-e", "tracepoint:sched:sched_process_exec "
+              '/comm == "ebr-spawn"/ { @ = count(); }', check=0)
+    assert q.stdout.split() == ["@:", str(n + 1)], q.stdout
 
 
 def test_default_in_events_names_the_defaults_as_they_are(live, out_dir):
@@ -55,6 +63,7 @@ def test_default_in_events_names_the_defaults_as_they_are(live, out_dir):
     ebrec("record", "-o", trace, "-e", "default,sched", "-d", "0.3", check=0)
     fams, tps = attached(trace)
     assert fams == ["block", "proc", "tcp", "profile", "sched"]
+    assert "sched" in tps and "proc" in tps
     assert not [tp for f in tps.values() for tp in f if tp.startswith("syscalls:")], tps
     # named by its own name, a family is recorded whole
     ebrec("record", "-f", "-o", trace, "-e", "default,proc", "-d", "0.3", check=0)
@@ -63,6 +72,11 @@ def test_default_in_events_names_the_defaults_as_they_are(live, out_dir):
     assert "syscalls:sys_exit_execve" in tps["proc"] and "tcp" in tps
     assert not [tp for tp in tps["tcp"] if tp.startswith("syscalls:")]
     assert view(trace, "execsnoop")["recorded_failed_execs"] is True
+    # in either order
+    ebrec("record", "-f", "-o", trace, "-e", "proc,default", "-d", "0.3", check=0)
+    fams, tps = attached(trace)
+    assert fams == ["proc", "block", "tcp", "profile"]
+    assert "syscalls:sys_exit_execve" in tps["proc"]
 
 
 def test_the_default_names_a_passive_sessions_owner_from_its_close(live, out_dir):

@@ -86,7 +86,7 @@ static void run_over(const char *prog, size_t len, const uint8_t *trace, size_t 
 	ebr_source_mem(&src, &ms, trace, trace_len);
 	if (ebr_reader_open(&r, &src, NULL, 0))
 		return;
-	if (!query_compile(&q, "stdin", prog, len, r, NULL, &err))
+	if (!query_compile(&q, "stdin", prog, len, r, NULL, NULL, &err))
 		query_run(q, r, NULL, &opts, &res);
 	free(err);
 	query_free(q);

@@ -129,7 +129,7 @@ static char *run_opts(const char *prog, const char *families, uint64_t max_steps
 	int ret;
 
 	trace_open(&t, families);
-	ret = query_compile(&q, "stdin", prog, strlen(prog), t.r, families, &err);
+	ret = query_compile(&q, "stdin", prog, strlen(prog), t.r, families, NULL, &err);
 	if (ret) {
 		CHECK(ret == 1 && err);
 		trace_close(&t);
@@ -515,7 +515,7 @@ static char *run_written(struct trace *t, struct ebr_writer *w, const char *prog
 	FILE *f;
 
 	writer_finish(t, w);
-	CHECK(query_compile(&q, "stdin", prog, strlen(prog), t->r, NULL, &err) == 0);
+	CHECK(query_compile(&q, "stdin", prog, strlen(prog), t->r, NULL, NULL, &err) == 0);
 	f = open_memstream(&out, &n);
 	struct qrun_opts opts = { .out = f, .reorder_ns = reorder_ns };
 
@@ -609,7 +609,7 @@ static void test_order_free_programs(void)
 		char *err = NULL;
 
 		CHECK(query_compile(&q, "stdin", cases[i].prog, strlen(cases[i].prog), t.r, NULL,
-				    &err) == 0);
+				    NULL, &err) == 0);
 		CHECK(q && q->order_free == cases[i].free);
 		free(err);
 		query_free(q);
