@@ -20,8 +20,8 @@ const char family_costs_measured[] =
 	"       from bpf_stats (docs/BENCH.md, \"Real workloads\"); a share of the machine is\n"
 	"       about what a server that keeps every CPU busy loses of its throughput.\n"
 	"       The default (no -e, or -e default): block, proc, tcp and profile, no syscall\n"
-	"       tracepoint: 0.6% of the machine in its programs and 0.45% in the recorder under\n"
-	"       pgbench, 0.12% and 0.3% under nginx (20 s each)";
+	"       tracepoint: 0.6% of the machine in its programs and 0.6% in the recorder under\n"
+	"       pgbench, 0.12% and 0.45% under nginx (20 s each)";
 
 const struct family *family_find(const char *name)
 {
