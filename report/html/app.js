@@ -538,6 +538,14 @@
       box.appendChild(h('p', { class: 'note warn' }, 'The page holds the first ' + num(v.rows.length) +
         ' rows of ' + num(v.rows.length + v.rows_omitted) + ': `ebrec report ' + D.file + ' ' + v.view +
         '` lists them all (or cut the trace with --since/--until).'));
+    // what the recording left out, as the text report's notes say (a recording without -e)
+    const left = v.recorded_failed_execs === false ?
+      'Successful execs only: recorded without -e proc, which leaves out the system call ' +
+      'tracepoints that see failed ones.' :
+      v.recorded_accepts === false ?
+      "No accepts: recorded without -e tcp, which leaves out accept's system call " +
+      "tracepoint; tcplife names a passive session's process from its close." : null;
+    if (left) box.appendChild(h('p', { class: 'note' }, left));
     const byteCols = ['tx_bytes', 'rx_bytes'];
     const sortDesc = v.view === 'tcplife' && v.rows.length && byteCols[0] in v.rows[0] ? 'tx_bytes' : undefined;
     box.appendChild(table(v.rows, { sortDesc, view: v.view }));

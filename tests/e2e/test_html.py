@@ -677,3 +677,26 @@ def test_hostile_host_names_are_text(browser, tmp_path):
     assert ev("document.querySelectorAll('img').length") == 0
     assert ev("window.pwned") is None
     assert browser.errors() == []
+
+
+def test_a_default_recording_says_what_it_left_out(live, out_dir, browser):
+    """A recording without -e has no failed exec and no accept: the page says so where the
+    text report does, above execsnoop's and tcpaccept's tables."""
+    trace, page = out_dir / "default.ebr", out_dir / "default.html"
+    ebrec("record", "-o", trace, "--", workload("ebr-spawn"), 2, 1, 0, "pagetoken", check=0)
+    ebrec("report", trace, "--format", "html", "-o", page, check=0)
+    fresh(browser, page)
+    ev = browser.eval
+    execs = ev("document.getElementById('view-execsnoop').textContent")
+    assert "Successful execs only: recorded without -e proc" in execs
+    accepts = ev("document.getElementById('view-tcpaccept').textContent")
+    assert "No accepts: recorded without -e tcp" in accepts
+    # a recording that named the families says nothing of the kind
+    named, named_page = out_dir / "named.ebr", out_dir / "named.html"
+    ebrec("record", "-o", named, "-e", "proc,tcp", "--", "true", check=0)
+    ebrec("report", named, "--format", "html", "-o", named_page, check=0)
+    fresh(browser, named_page)
+    shown = ev("Array.from(document.querySelectorAll('section')).map(s => s.textContent)"
+               ".join(' ')")
+    assert "Successful execs only" not in shown and "No accepts" not in shown
+    assert "execsnoop" in shown  # the sections are there, without the notes
