@@ -113,23 +113,13 @@ static bool type_held(const struct checker *c, const char *name)
 {
 	char buf[32];
 	const char *fam;
-	size_t n;
 
 	if (!c->families || !strchr(name, '.') || strchr(name, ':'))
 		return true; /* unknown, or a generic probe's type: in the schema only if recorded */
 	fam = qtype_family(name, buf, sizeof(buf));
 	if (!fam)
 		return !strncmp(name, "sym.", 4) || !strncmp(name, "ebr.", 4);
-	n = strlen(fam);
-	for (const char *p = c->families; *p;) {
-		if (!strncmp(p, fam, n) && (p[n] == ',' || !p[n]))
-			return true;
-		p = strchr(p, ',');
-		if (!p)
-			break;
-		p++;
-	}
-	return false;
+	return trace_list_has(c->families, fam);
 }
 
 static int schema_find(const struct ebr_reader *r, const char *name)

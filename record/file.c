@@ -28,22 +28,22 @@ static const struct family_prog file_progs[] = {
 	FAMILY_PROG("syscalls:sys_exit_chdir", true, file_chdir_exit),
 	FAMILY_PROG("syscalls:sys_enter_fchdir", true, file_fchdir_enter),
 	FAMILY_PROG("syscalls:sys_exit_fchdir", true, file_fchdir_exit),
-	FAMILY_PROG_NAMED("syscalls:sys_enter_read", false, file_read_enter),
-	FAMILY_PROG_NAMED("syscalls:sys_exit_read", false, file_read_exit),
-	FAMILY_PROG_NAMED("syscalls:sys_enter_write", false, file_write_enter),
-	FAMILY_PROG_NAMED("syscalls:sys_exit_write", false, file_write_exit),
-	FAMILY_PROG_NAMED("syscalls:sys_enter_pread64", true, file_pread64_enter),
-	FAMILY_PROG_NAMED("syscalls:sys_exit_pread64", true, file_pread64_exit),
-	FAMILY_PROG_NAMED("syscalls:sys_enter_pwrite64", true, file_pwrite64_enter),
-	FAMILY_PROG_NAMED("syscalls:sys_exit_pwrite64", true, file_pwrite64_exit),
-	FAMILY_PROG_NAMED("syscalls:sys_enter_readv", true, file_readv_enter),
-	FAMILY_PROG_NAMED("syscalls:sys_exit_readv", true, file_readv_exit),
-	FAMILY_PROG_NAMED("syscalls:sys_enter_writev", true, file_writev_enter),
-	FAMILY_PROG_NAMED("syscalls:sys_exit_writev", true, file_writev_exit),
-	FAMILY_PROG_NAMED("syscalls:sys_enter_fsync", true, file_fsync_enter),
-	FAMILY_PROG_NAMED("syscalls:sys_exit_fsync", true, file_fsync_exit),
-	FAMILY_PROG_NAMED("syscalls:sys_enter_fdatasync", true, file_fdatasync_enter),
-	FAMILY_PROG_NAMED("syscalls:sys_exit_fdatasync", true, file_fdatasync_exit),
+	FAMILY_PROG("syscalls:sys_enter_read", false, file_read_enter),
+	FAMILY_PROG("syscalls:sys_exit_read", false, file_read_exit),
+	FAMILY_PROG("syscalls:sys_enter_write", false, file_write_enter),
+	FAMILY_PROG("syscalls:sys_exit_write", false, file_write_exit),
+	FAMILY_PROG("syscalls:sys_enter_pread64", true, file_pread64_enter),
+	FAMILY_PROG("syscalls:sys_exit_pread64", true, file_pread64_exit),
+	FAMILY_PROG("syscalls:sys_enter_pwrite64", true, file_pwrite64_enter),
+	FAMILY_PROG("syscalls:sys_exit_pwrite64", true, file_pwrite64_exit),
+	FAMILY_PROG("syscalls:sys_enter_readv", true, file_readv_enter),
+	FAMILY_PROG("syscalls:sys_exit_readv", true, file_readv_exit),
+	FAMILY_PROG("syscalls:sys_enter_writev", true, file_writev_enter),
+	FAMILY_PROG("syscalls:sys_exit_writev", true, file_writev_exit),
+	FAMILY_PROG("syscalls:sys_enter_fsync", true, file_fsync_enter),
+	FAMILY_PROG("syscalls:sys_exit_fsync", true, file_fsync_exit),
+	FAMILY_PROG("syscalls:sys_enter_fdatasync", true, file_fdatasync_enter),
+	FAMILY_PROG("syscalls:sys_exit_fdatasync", true, file_fdatasync_exit),
 	FAMILY_PROG("filemap:mm_filemap_get_pages", true, cache_get_pages),
 	FAMILY_PROG("filemap:mm_filemap_fault", true, cache_fault),
 	FAMILY_PROG("filemap:mm_filemap_add_to_page_cache", true, cache_add_folio),
@@ -79,8 +79,8 @@ static int file_snapshot(const struct family_env *env)
 	snprintf(buf, sizeof(buf), "%llu", (unsigned long long)env->opts->min_us);
 	err = ebr_writer_meta(env->writer, "file.min_us", buf);
 	err = err ?: ebr_writer_meta(env->writer, "file.fs", env->opts->fs ? env->opts->fs : "");
-	/* without -e, reads, writes and syncs are not traced (FAMILY_PROG_NAMED) */
-	err = err ?: ebr_writer_meta(env->writer, "file.slow_io", env->named ? "1" : "0");
+	/* always, since the family left the default: older recorders without -e wrote 0 */
+	err = err ?: ebr_writer_meta(env->writer, "file.slow_io", "1");
 	return errno_of_ebr(err);
 }
 

@@ -29,7 +29,7 @@ struct family_env recorder_env(struct recorder *rec, size_t i)
 	};
 }
 
-/* The description of prog in fams[0..nfams), or NULL; *fam: the index of its family. */
+/* The description of prog in fams[0..nfams), or NULL; *fam (unless NULL): its family's index. */
 static const struct family_prog *prog_in(const struct ebrec_bpf *skel,
 					 const struct family *const *fams, size_t nfams,
 					 const struct bpf_program *prog, size_t *fam)
@@ -37,7 +37,8 @@ static const struct family_prog *prog_in(const struct ebrec_bpf *skel,
 	for (size_t i = 0; i < nfams; i++)
 		for (size_t p = 0; p < fams[i]->nprogs; p++)
 			if (family_prog_get(skel, &fams[i]->progs[p]) == prog) {
-				*fam = i;
+				if (fam)
+					*fam = i;
 				return &fams[i]->progs[p];
 			}
 	return NULL;
@@ -49,10 +50,7 @@ static int check_every_prog_listed(const struct ebrec_bpf *skel)
 	struct bpf_program *prog;
 
 	bpf_object__for_each_program(prog, skel->obj) {
-		size_t fam;
-
-		if (!prog_in(skel, families, nfamilies, prog, &fam) &&
-		    !generic_is_prog(skel, prog)) {
+		if (!prog_in(skel, families, nfamilies, prog, NULL) && !generic_is_prog(skel, prog)) {
 			fprintf(stderr, "ebrec record: BPF program %s is in no family's table of "
 					"programs (record/<family>.c) nor generic_prog(): this "
 					"build is broken\n",
@@ -120,8 +118,7 @@ static int attach_tracepoints(struct recorder *rec)
 	struct bpf_program *prog;
 
 	bpf_object__for_each_program(prog, rec->skel->obj) {
-		size_t fam;
-		const struct family_prog *fp = prog_in(rec->skel, rec->fams, rec->nfams, prog, &fam);
+		const struct family_prog *fp = prog_in(rec->skel, rec->fams, rec->nfams, prog, NULL);
 		struct bpf_link *link;
 
 		if (!bpf_program__autoload(prog) || !fp || !fp->tracepoint)

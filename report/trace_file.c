@@ -229,8 +229,7 @@ int trace_file_args(int argc, char **argv, const char *help, const char *example
 	return trace_file_budget(argv[0], mib) ?: -1;
 }
 
-/* Whether the comma-separated list holds item. */
-static bool list_has(const char *list, const char *item)
+bool trace_list_has(const char *list, const char *item)
 {
 	size_t n = strlen(item);
 
@@ -242,7 +241,7 @@ static bool list_has(const char *list, const char *item)
 
 bool trace_family_recorded(const struct ebr_reader *r, const char *family)
 {
-	return list_has(ebr_reader_meta(r, "record.families"), family);
+	return trace_list_has(ebr_reader_meta(r, "record.families"), family);
 }
 
 bool trace_tracepoint_recorded(const struct ebr_reader *r, const char *family,
@@ -253,7 +252,7 @@ bool trace_tracepoint_recorded(const struct ebr_reader *r, const char *family,
 
 	snprintf(key, sizeof(key), "family.%s.tracepoints", family);
 	tps = ebr_reader_meta(r, key);
-	return !tps || list_has(tps, tracepoint);
+	return !tps || trace_list_has(tps, tracepoint);
 }
 
 int trace_file_peek(const char *path, struct trace_peek *p)

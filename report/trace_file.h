@@ -40,6 +40,8 @@ void trace_file_close(struct trace_file *t);
 int output_is_input(const char *cmd, const char *out, const char *in);
 /* Prints what the reader stepped over to stderr; returns 1 if any of it lost data. */
 int trace_file_warn(const struct trace_file *t, const char *cmd);
+/* Whether the comma-separated list (a META value; NULL: none) holds item whole. */
+bool trace_list_has(const char *list, const char *item);
 /* Whether META record.families names family. */
 bool trace_family_recorded(const struct ebr_reader *r, const char *family);
 /*
