@@ -149,9 +149,13 @@ static int object_of_file(struct usyms *u, struct ebr_writer *w, uint32_t pid, u
 	 * A deleted file's inode is reused by the next file created: a new path on an inode whose
 	 * object is deleted is another file (a build's or a test's executable made and removed
 	 * again and again), which the old object would name wrongly. That object stays for the
-	 * processes that mapped it, no longer found by (dev, ino).
+	 * processes that mapped it, no longer found by (dev, ino). Nor is an inode the same file
+	 * when the old object holds no descriptor of it (its process and file were gone when its
+	 * maps were read, or the descriptors are at their limit): only a descriptor keeps an inode
+	 * from being reused, so a new path on it is another file.
 	 */
-	if (*id && strcmp(u->objs[*id - 1].path, path) && object_deleted(&u->objs[*id - 1])) {
+	if (*id && strcmp(u->objs[*id - 1].path, path) &&
+	    (u->objs[*id - 1].fd < 0 || object_deleted(&u->objs[*id - 1]))) {
 		u->objs[*id - 1].dev = u->objs[*id - 1].ino = 0;
 		*id = 0;
 	}
