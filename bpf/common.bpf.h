@@ -46,6 +46,13 @@ const volatile __u32 ebr_have_ancestor_helper __weak = 0;
  * Nothing is emitted, nor counted as emitted, outside the span.
  */
 volatile __u32 ebr_recording __weak = 0;
+/*
+ * While the drain thread sleeps longer than its interval (record/drain.c), the ring's fill in
+ * bytes at which a record wakes it (0: it is not asleep, or has been woken). The first record
+ * that finds the ring this full, or that must be read at once (ebr_output_urgent), wakes it
+ * and clears this, so that one wakeup, not one per record, follows; the drain sets it again.
+ */
+volatile __u64 ebr_drain_wake_at __weak = 0;
 
 static __always_inline struct ebr_probe_counters *ebr_counters_of(__u32 probe)
 {
@@ -67,6 +74,21 @@ static __always_inline void ebr_count_map_loss(__u32 probe)
  * own intervals passes that time as ts instead (0: read it here): a second read costs 30 ns
  * on a VM, and the recorder measures whatever reordering results (record.max_reorder_ns).
  */
+/*
+ * How a record is handed over: never with a wakeup per record (5-8 us each where the drain's
+ * timer costs 0.3 us: docs/ARCHITECTURE.md, performance), but once when the drain sleeps long
+ * and the ring reaches ebr_drain_wake_at, or the record is urgent.
+ */
+static __always_inline __u64 ebr_wake_flags(bool urgent)
+{
+	if (!ebr_drain_wake_at)
+		return BPF_RB_NO_WAKEUP;
+	if (!urgent && bpf_ringbuf_query(&ebr_ring, BPF_RB_AVAIL_DATA) < ebr_drain_wake_at)
+		return BPF_RB_NO_WAKEUP;
+	ebr_drain_wake_at = 0;
+	return BPF_RB_FORCE_WAKEUP;
+}
+
 static __always_inline void *ebr_reserve_at(__u32 probe, __u16 type, __u32 size, __u64 ts)
 {
 	struct ebr_probe_counters *c;
@@ -98,10 +120,11 @@ static __always_inline void *ebr_reserve(__u32 probe, __u16 type, __u32 size)
 
 /*
  * Hands over a variable-size record built elsewhere (a scratch or pairing map value), or
- * counts the loss. size must be bounded for the verifier by the caller.
+ * counts the loss. size must be bounded for the verifier by the caller. urgent: the recorder
+ * must see it while its process lives (stack.bpf.h, ebr_stack_urgent).
  */
-static __always_inline void ebr_output_at(__u32 probe, __u16 type, void *rec, __u32 size,
-					  __u64 ts)
+static __always_inline void ebr_output_wake(__u32 probe, __u16 type, void *rec, __u32 size,
+					    __u64 ts, bool urgent)
 {
 	struct ebr_probe_counters *c;
 	struct ebr_rec_hdr *h = rec;
@@ -115,8 +138,14 @@ static __always_inline void ebr_output_at(__u32 probe, __u16 type, void *rec, __
 	h->type = type;
 	h->size = size;
 	h->cpu = bpf_get_smp_processor_id();
-	if (bpf_ringbuf_output(&ebr_ring, rec, size, BPF_RB_NO_WAKEUP) && c)
+	if (bpf_ringbuf_output(&ebr_ring, rec, size, ebr_wake_flags(urgent)) && c)
 		__sync_fetch_and_add(&c->lost_ringbuf, 1);
+}
+
+static __always_inline void ebr_output_at(__u32 probe, __u16 type, void *rec, __u32 size,
+					  __u64 ts)
+{
+	ebr_output_wake(probe, type, rec, size, ts, false);
 }
 
 static __always_inline void ebr_output(__u32 probe, __u16 type, void *rec, __u32 size)
@@ -124,10 +153,9 @@ static __always_inline void ebr_output(__u32 probe, __u16 type, void *rec, __u32
 	ebr_output_at(probe, type, rec, size, bpf_ktime_get_ns());
 }
 
-/* Never wake the consumer per record: it drains on a short timer (docs/ARCHITECTURE.md, performance). */
 static __always_inline void ebr_submit(void *rec)
 {
-	bpf_ringbuf_submit(rec, BPF_RB_NO_WAKEUP);
+	bpf_ringbuf_submit(rec, ebr_wake_flags(false));
 }
 
 static __always_inline bool ebr_tgid_wanted(__u32 tgid)

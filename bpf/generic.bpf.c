@@ -161,7 +161,11 @@ static __always_inline void generic_finish(void *ctx, struct ebr_rec_generic *r,
 	asm volatile("if %[size] <= %[max] goto +1; %[size] = %[max]"
 		     : [size] "+r"(size)
 		     : [max] "i"(sizeof(*r)));
-	ebr_output(EBR_PROBE_GENERIC_BASE + r->probe, EBR_REC_GENERIC, r, size);
+	ebr_output_wake(EBR_PROBE_GENERIC_BASE + r->probe, EBR_REC_GENERIC, r, size,
+			bpf_ktime_get_ns(),
+			(cfg->flags & EBR_GEN_USTACK) &&
+				ebr_stack_urgent(bpf_get_current_pid_tgid() >> 32,
+						 bpf_get_current_task_btf()->mm));
 }
 
 /*

@@ -69,9 +69,12 @@ static __always_inline void stash_switch_out(struct offcpu_stash *s, struct task
 	s->off_ts = now;
 }
 
-/* next is back on a CPU: its span, of record type `type` up to max bytes, if long enough. */
+/*
+ * next is back on a CPU: its span, of record type `type` up to max bytes, if long enough. mm:
+ * next's address space.
+ */
 static __always_inline void stash_switch_in(struct offcpu_stash *s, __u64 now, __u16 type,
-					    __u32 max)
+					    __u32 max, void *mm)
 {
 	__u32 size;
 
@@ -80,7 +83,8 @@ static __always_inline void stash_switch_in(struct offcpu_stash *s, __u64 now, _
 		if (size <= max) {
 			s->rec.offcpu_ns = now - s->off_ts;
 			/* the switch-in's time, already read: the record's time and the span's end */
-			ebr_output_at(EBR_PROBE_OFFCPU, type, &s->rec, size, now);
+			ebr_output_wake(EBR_PROBE_OFFCPU, type, &s->rec, size, now,
+					ebr_stack_urgent(s->rec.pid, mm));
 		}
 	}
 	s->off_ts = 0;
@@ -110,7 +114,7 @@ int BPF_PROG(offcpu_switch, bool preempt, struct task_struct *prev, struct task_
 		c = bpf_task_storage_get(&offcpu_copy_task, next, 0, 0);
 		if (c)
 			stash_switch_in((struct offcpu_stash *)c, now, EBR_REC_OFFCPU_COPY,
-					sizeof(c->rec));
+					sizeof(c->rec), next->mm);
 		return 0;
 	}
 	if (prev->pid && ebr_current_wanted(prev->tgid)) {
@@ -126,6 +130,6 @@ int BPF_PROG(offcpu_switch, bool preempt, struct task_struct *prev, struct task_
 		return 0;
 	s = bpf_task_storage_get(&offcpu_task, next, 0, 0);
 	if (s)
-		stash_switch_in(s, now, EBR_REC_OFFCPU, sizeof(s->rec));
+		stash_switch_in(s, now, EBR_REC_OFFCPU, sizeof(s->rec), next->mm);
 	return 0;
 }

@@ -45,7 +45,8 @@ static __always_inline void profile_copy(struct bpf_perf_event_data *ctx, __u32 
 	size = ebr_capture_stack_copy(ctx, bpf_get_current_task_btf(), r);
 	if (size > sizeof(*r))
 		return;
-	ebr_output(EBR_PROBE_PROFILE, EBR_REC_PROFILE_COPY, r, size);
+	ebr_output_wake(EBR_PROBE_PROFILE, EBR_REC_PROFILE_COPY, r, size, bpf_ktime_get_ns(),
+			ebr_stack_urgent(tgid, bpf_get_current_task_btf()->mm));
 }
 
 SEC("perf_event")
@@ -76,6 +77,7 @@ int profile_tick(struct bpf_perf_event_data *ctx)
 	size = ebr_capture_stacks(ctx, r);
 	if (size > sizeof(*r))
 		return 0;
-	ebr_output(EBR_PROBE_PROFILE, EBR_REC_PROFILE, r, size);
+	ebr_output_wake(EBR_PROBE_PROFILE, EBR_REC_PROFILE, r, size, bpf_ktime_get_ns(),
+			ebr_stack_urgent(tgid, bpf_get_current_task_btf()->mm));
 	return 0;
 }

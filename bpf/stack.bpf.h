@@ -13,6 +13,37 @@
 #define EBR_KSTACK_BYTES (EBR_KSTACK_MAX * 8)
 #define EBR_USTACK_BYTES (EBR_USTACK_MAX * 8)
 
+/*
+ * The address space (mm) each process's last stack sample was taken in, so that the first
+ * sample of a process, or of the image it exec'd, wakes a sleeping drain: the recorder reads
+ * the process's maps when it meets its first sample, and a process of a few milliseconds
+ * (a compiler under make) is gone after a long sleep of the drain. LRU: an entry for every
+ * process sampled lately; one evicted costs only a wakeup.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 8192);
+	__type(key, __u32);   /* tgid */
+	__type(value, __u64); /* its struct mm_struct * */
+} ebr_stack_images SEC(".maps") __weak;
+
+/* Whether a stack sample of tgid in address space mm must reach the recorder at once. */
+static __always_inline bool ebr_stack_urgent(__u32 tgid, void *mm)
+{
+	__u64 v = (__u64)mm, *seen;
+
+	if (!ebr_drain_wake_at)
+		return false; /* the drain is awake: it reads the ring within its interval */
+	seen = bpf_map_lookup_elem(&ebr_stack_images, &tgid);
+	if (seen && *seen == v)
+		return false;
+	if (seen)
+		*seen = v;
+	else
+		bpf_map_update_elem(&ebr_stack_images, &tgid, &v, BPF_ANY);
+	return true;
+}
+
 /* The kernel stack into buf (EBR_KSTACK_BYTES): its bytes, with *flags saying if it failed. */
 static __always_inline long ebr_kernel_stack(void *ctx, void *buf, __u32 *flags)
 {

@@ -286,8 +286,8 @@ int cmd_record(int argc, char **argv)
 	}
 	if (record_drop_privileges(&rec))
 		goto cleanup;
-	err = drain_start(&rec.drain, bpf_map__fd(rec.skel->maps.ebr_ring), QUEUE_LIMIT,
-			  RECORD_DRAIN_INTERVAL_US);
+	err = drain_start(&rec.drain, bpf_map__fd(rec.skel->maps.ebr_ring),
+			  &rec.skel->bss->ebr_drain_wake_at, QUEUE_LIMIT, RECORD_DRAIN_INTERVAL_US);
 	if (err) {
 		/* pthread_create's EAGAIN: no memory for the thread, or the thread limit */
 		fprintf(stderr, "ebrec record: cannot start draining the ring buffer: %s%s\n",

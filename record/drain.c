@@ -1,15 +1,20 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * The drain thread. The probes submit with BPF_RB_NO_WAKEUP, so nothing wakes us: we empty
- * the ring on a short timer (docs/ARCHITECTURE.md: at ~1 M events/s a 10 ms interval loses nothing where
- * 100 ms loses most) and hand raw records over in 1 MiB chunks. When the writer falls so far
- * behind that the queue reaches its bound, records are dropped here and counted per probe, so
- * the trace still says exactly what it lacks.
+ * The drain thread. The probes do not wake us per record (BPF_RB_NO_WAKEUP): we empty the ring
+ * on a timer, 10 ms while records come fast (docs/ARCHITECTURE.md: at ~1 M events/s a 10 ms
+ * interval loses nothing where 100 ms loses most), 100 ms while they come slowly, when the
+ * probes wake us once the ring is a quarter full or for a stack sample of a new process
+ * (bpf/common.bpf.h, ebr_drain_wake_at), and hand raw records over in 1 MiB chunks. When the
+ * writer falls so far behind that the queue reaches its bound, records are dropped here and
+ * counted per probe, so the trace still says exactly what it lacks.
  */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include "record/record.h"
@@ -103,84 +108,143 @@ static int on_record(void *ctx, void *data, size_t size)
 	}
 	memcpy(d->cur->data + d->cur->len, data, size);
 	d->cur->len += padded;
+	d->pass_bytes += padded;
 	return 0;
 }
 
-/* Returns the records taken. */
-static int drain_pass(struct drain *d)
+/* Returns the bytes of records taken. */
+static size_t drain_pass(struct drain *d)
 {
-	int n = ring_buffer__consume(d->rb);
-
+	d->pass_bytes = 0;
+	ring_buffer__consume(d->rb);
 	pthread_mutex_lock(&d->lock);
 	publish_locked(d);
 	pthread_mutex_unlock(&d->lock);
-	return n;
+	return d->pass_bytes;
 }
 
 /*
- * While the ring stays empty the sleep doubles, up to idle_max_us: each pass wakes the
- * recorder, which at 100 passes a second cost an idle recording 0.4% of a CPU on this kind of
- * VM. The first record found brings it back to interval_us, so a burst after a quiet spell
- * waits at most one long sleep, which the ring is large enough to hold (drain_start).
+ * Waits up to sleep_us for the probes' wakeup (ebr_drain_wake_at, armed only for a long sleep)
+ * or a kick (drain_sync, drain_stop). Each pass wakes this thread and the writer, which at 100 passes a second
+ * was most of a quiet recording's cost: 0.3-0.5% of a CPU for a profile's 98 samples a second.
+ */
+static void drain_wait(struct drain *d, unsigned sleep_us)
+{
+	struct epoll_event ev;
+	uint64_t at = sleep_us > d->interval_us ? d->ring_bytes / 4 : 0;
+
+	uint64_t kicks;
+	ssize_t n;
+
+	__atomic_store_n(d->wake_at, at, __ATOMIC_RELEASE);
+	if (epoll_wait(d->epfd, &ev, 1, (int)(sleep_us / 1000)) < 0 && errno != EINTR) {
+		struct timespec ts = { 0, (long)d->interval_us * 1000L }; /* cannot wait: a timer */
+
+		nanosleep(&ts, NULL);
+	}
+	__atomic_store_n(d->wake_at, 0, __ATOMIC_RELEASE);
+	n = read(d->kickfd, &kicks, sizeof(kicks)); /* level-triggered: emptied, or always ready */
+	(void)n;                                     /* EAGAIN: not kicked */
+}
+
+/* Wakes the drain thread for a pass now (drain_sync, drain_stop). */
+static void drain_kick(struct drain *d)
+{
+	uint64_t one = 1;
+	ssize_t n = write(d->kickfd, &one, sizeof(one));
+
+	(void)n; /* a full eventfd is already readable: the thread wakes either way */
+}
+
+/*
+ * The drain sleeps long_us (10 intervals) while the ring fills slowly: at the rate the last
+ * pass found, a long sleep would bring the ring to less than an eighth of its size, and the
+ * probes wake it early at a quarter (a burst) or for a stack sample of a process it has not
+ * seen (bpf/stack.bpf.h: its maps are read while it lives). A faster rate keeps it at
+ * interval_us with the wakeups disarmed, which spares the probes the ring's fill test: at
+ * ~1 M events/s a 10 ms interval loses nothing where 100 ms loses most.
  */
 static void *drain_main(void *arg)
 {
 	struct drain *d = arg;
 	unsigned sleep_us = d->interval_us;
+	struct timespec t0, t1;
 	bool stop = false;
 
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	while (!stop) {
-		struct timespec ts;
+		size_t bytes;
+		double dt;
 
-		sleep_us = drain_pass(d) > 0 ? d->interval_us :
-			   sleep_us * 2 > d->idle_max_us ? d->idle_max_us : sleep_us * 2;
-		ts.tv_sec = sleep_us / 1000000;
-		ts.tv_nsec = (sleep_us % 1000000) * 1000L;
-		nanosleep(&ts, NULL);
+		uint64_t asked;
+
+		drain_wait(d, sleep_us);
+		pthread_mutex_lock(&d->lock);
+		asked = d->pass_asked;
+		pthread_mutex_unlock(&d->lock);
+		bytes = drain_pass(d);
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		dt = (double)(t1.tv_sec - t0.tv_sec) * 1e6 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e3;
+		t0 = t1;
+		sleep_us = dt > 0 && (double)bytes / dt * d->long_us < (double)d->ring_bytes / 8 ?
+				   d->long_us : d->interval_us;
 		pthread_mutex_lock(&d->lock);
 		stop = d->stop;
+		d->pass_done = asked;
+		pthread_cond_broadcast(&d->passed);
 		pthread_mutex_unlock(&d->lock);
 	}
 	drain_pass(d); /* what the probes submitted before they were detached */
 	pthread_mutex_lock(&d->lock);
 	d->done = true;
 	pthread_cond_broadcast(&d->cond);
+	pthread_cond_broadcast(&d->passed);
 	pthread_mutex_unlock(&d->lock);
 	return NULL;
 }
 
 /*
- * The longest idle sleep: half of what the ring holds of a burst at 1 M events/s of 128-byte
- * records (the rate docs/ARCHITECTURE.md sizes the drain for), within 1 to 4 intervals: the
- * default 8 MiB ring allows 32 ms; a ring of 2.5 MiB or less is drained every interval.
+ * The ring and the kick eventfd in one epoll set, or -errno. The ring edge-triggered: it polls
+ * readable while it holds any record, so level-triggered, every wait after the first wakeup
+ * would return at once whenever a record had come meanwhile (a busy loop in a storm); edge-
+ * triggered, only the probes' wakeups end a wait (libbpf's own epoll set is level-triggered).
  */
-static unsigned drain_idle_max_us(int ring_fd, unsigned interval_us)
+static int drain_wait_set(struct drain *d, int ring_fd)
+{
+	struct epoll_event ring = { .events = EPOLLIN | EPOLLET }, stop = { .events = EPOLLIN };
+
+	d->epfd = epoll_create1(EPOLL_CLOEXEC);
+	d->kickfd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (d->epfd < 0 || d->kickfd < 0 ||
+	    epoll_ctl(d->epfd, EPOLL_CTL_ADD, ring_fd, &ring) ||
+	    epoll_ctl(d->epfd, EPOLL_CTL_ADD, d->kickfd, &stop))
+		return -errno;
+	return 0;
+}
+
+int drain_start(struct drain *d, int ring_fd, volatile __u64 *wake_at, size_t max_queued,
+		unsigned interval_us)
 {
 	struct bpf_map_info info = { 0 };
 	__u32 len = sizeof(info);
-	uint64_t half_us;
-
-	if (bpf_obj_get_info_by_fd(ring_fd, &info, &len))
-		return interval_us;
-	half_us = (uint64_t)info.max_entries / 128 / 2; /* one record a microsecond */
-	if (half_us > 4ull * interval_us)
-		return 4 * interval_us;
-	return half_us > interval_us ? (unsigned)half_us : interval_us;
-}
-
-int drain_start(struct drain *d, int ring_fd, size_t max_queued, unsigned interval_us)
-{
 	int err;
 
 	memset(d, 0, sizeof(*d));
+	d->epfd = d->kickfd = -1;
 	d->max_queued = max_queued < 2 * CHUNK_BYTES ? 2 * CHUNK_BYTES : max_queued;
 	d->interval_us = interval_us;
-	d->idle_max_us = drain_idle_max_us(ring_fd, interval_us);
+	d->long_us = 10 * interval_us;
+	d->wake_at = wake_at;
+	d->ring_bytes = bpf_obj_get_info_by_fd(ring_fd, &info, &len) ? 0 : info.max_entries;
 	pthread_mutex_init(&d->lock, NULL);
 	pthread_cond_init(&d->cond, NULL);
+	pthread_cond_init(&d->passed, NULL);
 	d->rb = ring_buffer__new(ring_fd, on_record, d, NULL);
 	if (!d->rb)
 		return -errno;
+	err = drain_wait_set(d, ring_fd);
+	if (err)
+		return err;
 	err = pthread_create(&d->thread, NULL, drain_main, d);
 	if (err)
 		return -err;
@@ -242,6 +306,22 @@ void drain_recycle(struct drain *d, struct drain_chunk *c)
 	free(c);
 }
 
+void drain_sync(struct drain *d)
+{
+	uint64_t want;
+
+	if (!d->started)
+		return;
+	pthread_mutex_lock(&d->lock);
+	want = ++d->pass_asked;
+	pthread_mutex_unlock(&d->lock);
+	drain_kick(d);
+	pthread_mutex_lock(&d->lock);
+	while (d->pass_done < want && !d->done)
+		pthread_cond_wait(&d->passed, &d->lock);
+	pthread_mutex_unlock(&d->lock);
+}
+
 void drain_stop(struct drain *d)
 {
 	if (!d->started)
@@ -249,6 +329,7 @@ void drain_stop(struct drain *d)
 	pthread_mutex_lock(&d->lock);
 	d->stop = true;
 	pthread_mutex_unlock(&d->lock);
+	drain_kick(d);
 	pthread_join(d->thread, NULL);
 	d->started = false;
 }
@@ -277,8 +358,16 @@ void drain_free(struct drain *d)
 	free(d->cur);
 	d->head = d->tail = d->cur = d->spare = NULL;
 	d->nspare = 0;
+	if (d->rb) { /* drain_start() ran: the descriptors are its */
+		if (d->epfd >= 0)
+			close(d->epfd);
+		if (d->kickfd >= 0)
+			close(d->kickfd);
+		d->epfd = d->kickfd = -1;
+	}
 	ring_buffer__free(d->rb);
 	d->rb = NULL;
 	pthread_mutex_destroy(&d->lock);
 	pthread_cond_destroy(&d->cond);
+	pthread_cond_destroy(&d->passed);
 }

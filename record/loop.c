@@ -400,9 +400,7 @@ static int write_queued(struct recorder *rec)
 
 int record_catch_up(struct recorder *rec)
 {
-	struct timespec settle = { 0, 2 * RECORD_DRAIN_INTERVAL_US * 1000L };
-
-	nanosleep(&settle, NULL);
+	drain_sync(&rec->drain);
 	return write_queued(rec);
 }
 

@@ -92,11 +92,19 @@ struct drain {
 	uint64_t lost_user[EBR_PROBE_MAX]; /* records dropped: the queue was full */
 	uint64_t malformed;                /* records with an impossible size or type */
 	unsigned interval_us;
-	unsigned idle_max_us; /* the longest sleep while the ring stays empty (drain.c) */
+	unsigned long_us;           /* the sleep while the ring fills slowly (drain.c) */
+	uint64_t ring_bytes;        /* the ring's size (0: unknown, never a long sleep) */
+	volatile __u64 *wake_at;    /* the probes' ebr_drain_wake_at (bpf/common.bpf.h) */
+	size_t pass_bytes;          /* taken by the current pass */
+	int epfd, kickfd;           /* the wait: the ring and the eventfd that asks for a pass */
+	pthread_cond_t passed;      /* a pass asked for is done */
+	uint64_t pass_asked, pass_done;
 	bool stop, done, started;
 };
 
-int drain_start(struct drain *d, int ring_fd, size_t max_queued, unsigned interval_us);
+/* wake_at: the skeleton's ebr_drain_wake_at, which the drain arms for its long sleeps. */
+int drain_start(struct drain *d, int ring_fd, volatile __u64 *wake_at, size_t max_queued,
+		unsigned interval_us);
 /* Next chunk, waiting up to timeout_ms; NULL on timeout or when drained and stopped. */
 struct drain_chunk *drain_pop(struct drain *d, int timeout_ms);
 /* Gives back a chunk drain_pop() returned, once written: kept to be filled again, or freed. */
@@ -107,6 +115,8 @@ void drain_recycle(struct drain *d, struct drain_chunk *c);
  * queue's lock, which the drain thread waits for: it must be quick.
  */
 void drain_peek(struct drain *d, bool (*see)(void *arg, const struct drain_chunk *c), void *arg);
+/* Returns once a pass that began after the call has queued what the ring held (a seam). */
+void drain_sync(struct drain *d);
 /* Empties the ring one last time and joins the thread (call after detaching the probes). */
 void drain_stop(struct drain *d);
 /* Totals so far, per probe. */

@@ -188,8 +188,8 @@ void record_span_end(struct recorder *rec);
 /* Writes events until a signal, -d, or the end of COMMAND. */
 int record_loop(struct recorder *rec);
 /*
- * Writes what the probes emitted until now: waits two drain intervals, then writes every chunk
- * the drain thread queued (at a seam).
+ * Writes what the probes emitted until now: has the drain thread take what the ring holds,
+ * then writes every chunk it queued (at a seam).
  */
 int record_catch_up(struct recorder *rec);
 /*
