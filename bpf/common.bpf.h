@@ -49,8 +49,9 @@ volatile __u32 ebr_recording __weak = 0;
 /*
  * While the drain thread sleeps longer than its interval (record/drain.c), the ring's fill in
  * bytes at which a record wakes it (0: it is not asleep, or has been woken). The first record
- * that finds the ring this full, or that must be read at once (ebr_output_urgent), wakes it
- * and clears this, so that one wakeup, not one per record, follows; the drain sets it again.
+ * that finds the ring this full, or that must be read at once (ebr_output_wake's urgent),
+ * wakes it and clears this, so that one wakeup, not one per record, follows; the drain sets
+ * it again.
  */
 volatile __u64 ebr_drain_wake_at __weak = 0;
 
@@ -68,13 +69,6 @@ static __always_inline void ebr_count_map_loss(__u32 probe)
 }
 
 /*
- * Reserve a record and fill its header, or count the loss. The timestamp is taken after the
- * reservation so that file order and time order differ only by what can run between the two
- * on another CPU (FORMAT.md: reorder window). A probe that has just read the clock for its
- * own intervals passes that time as ts instead (0: read it here): a second read costs 30 ns
- * on a VM, and the recorder measures whatever reordering results (record.max_reorder_ns).
- */
-/*
  * How a record is handed over: never with a wakeup per record (5-8 us each where the drain's
  * timer costs 0.3 us: docs/ARCHITECTURE.md, performance), but once when the drain sleeps long
  * and the ring reaches ebr_drain_wake_at, or the record is urgent.
@@ -89,6 +83,13 @@ static __always_inline __u64 ebr_wake_flags(bool urgent)
 	return BPF_RB_FORCE_WAKEUP;
 }
 
+/*
+ * Reserve a record and fill its header, or count the loss. The timestamp is taken after the
+ * reservation so that file order and time order differ only by what can run between the two
+ * on another CPU (FORMAT.md: reorder window). A probe that has just read the clock for its
+ * own intervals passes that time as ts instead (0: read it here): a second read costs 30 ns
+ * on a VM, and the recorder measures whatever reordering results (record.max_reorder_ns).
+ */
 static __always_inline void *ebr_reserve_at(__u32 probe, __u16 type, __u32 size, __u64 ts)
 {
 	struct ebr_probe_counters *c;

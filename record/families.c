@@ -20,8 +20,9 @@ const char family_costs_measured[] =
 	"       from bpf_stats (docs/BENCH.md, \"Real workloads\"); a share of the machine is\n"
 	"       about what a server that keeps every CPU busy loses of its throughput.\n"
 	"       The default (no -e, or -e default): block, proc, tcp and profile, no syscall\n"
-	"       tracepoint: 0.6% of the machine in its programs and 0.6% in the recorder under\n"
-	"       pgbench, 0.12% and 0.45% under nginx (20 s each)";
+	"       tracepoint: 0.6% of the machine in its programs and 0.2-0.3% in the recorder\n"
+	"       under pgbench, 0.1-0.2% and 0.3-0.5% under nginx (20 s each); end to end,\n"
+	"       1-2% of pgbench's CPU per transaction (not resolved by its noise)";
 
 const struct family *family_find(const char *name)
 {

@@ -518,12 +518,17 @@ def report(results, rss, cap, rounds, scale, elapsed, prod_lines=(), prod_checks
         checks.append((f"peak RSS of `ebrec report opensnoop` on {rss[1][0]} events within "
                        f"10% of that on {rss[0][0]}", ratio(rss[1][1], rss[0][1]), 1.10))
     for what, got, limit in prod_checks:
-        checks.append((what, got, -limit))  # a ratio to reach
+        # a ratio to reach, or ("noise", limit): prod.decided()
+        checks.append((what, got, limit if isinstance(limit, tuple) else -limit))
     L.append("| target | measured | |")
     L.append("|---|---|---|")
     for what, got, limit in checks:
         if limit is None:
             L.append(f"| {what} | | **not shown**: 1 M events/s is not made here |")
+            continue
+        if isinstance(limit, tuple):  # ("noise", limit): prod.decided()
+            L.append(f"| {what} | {got:.3f}× | **undecided**: the limit ({limit[1]:.2f}×) is "
+                     "within the median's noise; the accounted cost below decides |")
             continue
         if limit < 0:
             ok = got >= -limit
