@@ -275,12 +275,16 @@ def test_pprof_names_the_burners_functions_with_the_right_counts(traces, tmp_pat
     total, rows = pprof_top(off, "-sample_index=offcpu", "-unit=ms")
     ov = view(trace, "offcputime")
     # the sleeper's spans, 5 x 20 ms, in pprof and in the view (microseconds); a sleep whose
-    # switch back in the kernel never traced is counted in lost_map (test_stacks.py)
+    # switch back in the kernel never traced is counted in lost_map (test_stacks.py). A
+    # spurious wakeup (a stale wake_q entry of another CPU's) splits a sleep in two spans,
+    # both in do_nanosleep, which sleeps again until its deadline: so the count may be more
+    # than 5 (6, with nothing lost, in 2 runs under CI's load), the time slept not.
     sleeps = [s for s in ov["stacks"] if "ebr_sleeper_delta" in s["user"]]
     slept = sum(s["value"] for s in sleeps)
     n = sum(s["count"] for s in sleeps if "do_nanosleep" in s["kernel"])
-    assert 5 - ov["losses"]["lost_map"] <= n <= 5 and n >= 4, (n, ov["losses"])
-    assert slept >= 20000 * n
+    whole = 5 - ov["losses"]["lost_map"]
+    assert whole <= n <= 7 and n >= 4, (n, ov["losses"])
+    assert 20000 * min(n, whole) <= slept <= 20000 * 5 + 100000, (slept, n)  # + delays
     assert abs(float(rows["ebr_sleeper_delta"][1].rstrip("ms")) - slept / 1000) < 1
     # the profile says what it is made of
     raw = gzip.decompress(open(out, "rb").read())
