@@ -31,7 +31,7 @@ int opensnoop_on_event(void *self, const struct ebr_reader *r, const struct ebr_
 						  row.path, s->abspath, sizeof(s->abspath))
 			       : row.path;
 	e = s->procs ? proctable_find(s->procs, row.pid) : NULL;
-	row.args = e && e->args ? proc_args_join(e->args, e->args_len, e->args_cut, s->args,
+	row.args = s->want_args && e && e->args ? proc_args_join(e->args, e->args_len, e->args_cut, s->args,
 						 sizeof(s->args))
 				: "";
 	s->rows++;

@@ -612,17 +612,14 @@ const char *proc_args_join(const char *args, size_t args_len, bool cut, char *ou
 
 	if (!len)
 		return out;
-	for (size_t i = 0; i < args_len && n + 1 < len; i++) {
-		char c = args[i];
-
-		if (c == 0) {
-			if (i + 1 == args_len)
-				break; /* the last argument's terminator */
-			c = ' ';
-		}
-		out[n++] = c;
-	}
+	if (args_len && !args[args_len - 1])
+		args_len--; /* the last argument's terminator */
+	n = args_len < len - 1 ? args_len : len - 1;
+	memcpy(out, args, n);
 	out[n] = 0;
+	/* a row's listing joins a command line an event: whole words at a time, not bytes */
+	for (char *z = memchr(out, 0, n); z; z = memchr(z + 1, 0, (size_t)(out + n - z - 1)))
+		*z = ' ';
 	if (cut)
 		snprintf(out + n, len - n, " ...");
 	return out;

@@ -191,12 +191,14 @@ int tcptable_event(struct tcptable *t, const struct ebr_event *ev, struct tcp_ev
 	uint64_t cookie = v[EBR_F_TCP_STATE_COOKIE].u, key;
 	struct tcp_session *s;
 	bool creation = false;
+	enum tcp_moment moment = moment_of(ev->type);
 	int err = 0;
 
-	memset(e, 0, sizeof(*e));
-	e->moment = moment_of(ev->type);
-	if (!e->moment)
+	/* most events of a trace are not TCP's: they cost the type's test, not the clearing */
+	if (!moment)
 		return 0;
+	memset(e, 0, sizeof(*e));
+	e->moment = moment;
 	e->ts_ns = ev->ts;
 	read_ends(v, &e->ends);
 	e->skaddr = v[EBR_F_TCP_STATE_SKADDR].u;

@@ -13,6 +13,7 @@
 #include <zstd.h>
 #include "layout.h"
 #include "reader_int.h"
+#include "format/decode_pool.h"
 #include "format/siphash.h"
 #include "format/mem.h"
 
@@ -33,6 +34,9 @@ struct file_type {
 	const struct ebr_event_def *def; /* compiled-in type of the same name, or NULL */
 	int32_t map[EBR_MAX_FIELDS];     /* compiled field -> file field, -1 if absent */
 	bool same_fields; /* map is the identity: the decoded fields serve as they are */
+	/* the fields that are not numbers (STR, BYTES, STACK): a number is its word alone */
+	uint8_t refs[EBR_MAX_FIELDS];
+	uint32_t nrefs;
 };
 
 /*
@@ -51,6 +55,65 @@ struct str_ref {
 
 struct stack_ref {
 	uint32_t off, len; /* into frames */
+};
+
+struct block_header {
+	uint16_t type, flags;
+	uint32_t stored, raw, seq, count, payload_crc;
+	uint64_t t_first, t_last;
+};
+
+/*
+ * One block on its way from the source to the events. It is fetched (its header and stored
+ * payload read, what was stepped over to reach it noted) by the reading thread, in file order;
+ * an events block is then decoded (CRC checked, decompressed, its tables read and its events
+ * turned into words: scan_event()) by any thread, since it needs only the schema, which no
+ * block decoded meanwhile can change; and taken by the reading thread in file order, which
+ * gives its problems and events out as a reader without threads would have. Blocks of other
+ * types are interpreted when taken: META is read as the pass goes.
+ */
+#define MAX_JOBS 16u
+/* the words a job decodes ahead of its events being taken: the rest waits for them */
+#define JOB_MAX_WORDS (2u << 20)
+
+struct block_job {
+	/* fetched */
+	int fetched; /* 1 a block, 0 the end of the source, < 0 its failure */
+	struct block_header bh;
+	struct ebr_block_info blk;
+	int check_err;  /* what header_check() found besides the size */
+	bool off_thread; /* an events block of known flags: decoded by decode_job() */
+	bool pooled;     /* handed to the reader's decode_pool */
+	struct wbuf stored;
+	struct ebr_problem *before; /* stepped over while fetching, before the block */
+	uint32_t nbefore, cap_before;
+
+	/* decoded */
+	int err;   /* EBR_E_NOMEM, or 0 */
+	bool skip; /* damaged: the problem is `end`, no event is given */
+	ZSTD_DCtx *dctx;
+	struct wbuf raw;
+	char *strdata;
+	size_t strdata_cap;
+	struct str_ref *strs;
+	uint32_t nstrs, cap_strs;
+	uint64_t *frames;
+	size_t cap_frames;
+	struct stack_ref *stacks;
+	uint32_t nstacks, cap_stacks;
+	struct cursor ev_cur;
+	uint64_t prev_ts;
+	uint32_t ev_scanned;
+	bool ev_done;          /* every event scanned (or the block found damaged) */
+	uint64_t *words;       /* events scanned ahead, scan_event()'s words one after the other */
+	size_t nwords, cap_words;
+	uint32_t nahead;
+
+	/* taken */
+	uint32_t given;     /* of the events scanned ahead */
+	size_t given_words;
+	struct ebr_problem end; /* what ended the block early, given after its last event */
+	bool has_end;
 };
 
 /* the clock.start.* keys a series' first file gives the others (monotonic_ns, realtime_ns) */
@@ -89,20 +152,24 @@ struct ebr_reader {
 
 	/* the current block */
 	struct ebr_block_info blk;
-	struct wbuf stored, raw;
+	struct wbuf stored, raw; /* reader_block_at()'s (the index and META by offset) */
 	ZSTD_DCtx *dctx;
-	char *strdata;
-	size_t strdata_cap;
-	struct str_ref *strs;
-	uint32_t nstrs, cap_strs;
-	uint64_t *frames;
-	size_t cap_frames;
-	struct stack_ref *stacks;
-	uint32_t nstacks, cap_stacks;
-	struct cursor ev_cur;
-	int in_events;
-	uint32_t ev_decoded;
-	uint64_t prev_ts;
+
+	/*
+	 * The blocks between the source and the events, in file order: jobs[taken % depth] up
+	 * to jobs[(fetched - 1) % depth], the one taken included.
+	 */
+	struct block_job *jobs;
+	unsigned long taken, fetched;
+	unsigned depth;
+	struct decode_pool *pool; /* NULL: every block decoded on the reading thread */
+	bool fetch_end;    /* the end (or a failure) of the source is fetched: nothing after it */
+	bool fetch_schema; /* a SCHEMA block is fetched: later events wait for it to be taken */
+	int end_rc;        /* once the end is taken: 0, or the source's failure */
+	bool ended;
+	struct block_job *cur; /* the events block whose events are being given out */
+	struct block_job *sink; /* while fetching: where reader_problem() puts what it finds */
+	uint64_t scan_words[3 + EBR_MAX_FIELDS]; /* an event decoded from cur itself */
 
 	struct ebr_value raw_vals[EBR_MAX_FIELDS], vals[EBR_MAX_FIELDS];
 	struct ebr_event ev;
@@ -119,23 +186,72 @@ int ebr_problem_is_damage(enum ebr_problem_kind kind)
 	return kind != EBR_PROB_UNKNOWN_BLOCK;
 }
 
-void reader_problem(struct ebr_reader *r, enum ebr_problem_kind kind, int err, uint32_t block,
-		    uint64_t offset, uint64_t length, const char *fmt, ...)
+static void problem_vset(struct ebr_problem *p, enum ebr_problem_kind kind, int err,
+			 uint32_t block, uint64_t offset, uint64_t length, const char *fmt, va_list ap)
 {
-	struct ebr_problem *p;
-	va_list ap;
-
-	if (r->nproblems >= MAX_PROBLEMS)
-		return;
-	p = &r->problems[r->nproblems++];
 	p->kind = kind;
 	p->err = err;
 	p->block = block;
 	p->offset = offset;
 	p->length = length;
-	va_start(ap, fmt);
 	vsnprintf(p->msg, sizeof(p->msg), fmt, ap);
+}
+
+/* Where the next problem goes: the reader's list, or the job being fetched (NULL: full). */
+static struct ebr_problem *problem_slot(struct ebr_reader *r)
+{
+	struct block_job *j = r->sink;
+
+	if (!j)
+		return r->nproblems < MAX_PROBLEMS ? &r->problems[r->nproblems++] : NULL;
+	if (j->nbefore == j->cap_before) {
+		uint32_t cap = j->cap_before ? 2 * j->cap_before : 4;
+		struct ebr_problem *p;
+
+		if (j->nbefore >= MAX_PROBLEMS)
+			return NULL;
+		p = ebr_realloc(j->before, cap * sizeof(*p));
+		if (!p) {
+			j->err = EBR_E_NOMEM;
+			return NULL;
+		}
+		j->before = p;
+		j->cap_before = cap;
+	}
+	return &j->before[j->nbefore++];
+}
+
+void reader_problem(struct ebr_reader *r, enum ebr_problem_kind kind, int err, uint32_t block,
+		    uint64_t offset, uint64_t length, const char *fmt, ...)
+{
+	struct ebr_problem *p = problem_slot(r);
+	va_list ap;
+
+	if (!p)
+		return;
+	va_start(ap, fmt);
+	problem_vset(p, kind, err, block, offset, length, fmt, ap);
 	va_end(ap);
+}
+
+/* What ends job j's block early (a damaged payload or event): given after its last event. */
+__attribute__((format(printf, 4, 5)))
+static void job_problem(struct block_job *j, int err, uint64_t length, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	problem_vset(&j->end, EBR_PROB_BAD_PAYLOAD, err, j->blk.seq, j->blk.offset, length, fmt,
+		     ap);
+	va_end(ap);
+	j->has_end = true;
+}
+
+/* Gives the reader the problems of what was taken, in file order, up to its limit. */
+static void problems_give(struct ebr_reader *r, const struct ebr_problem *p, uint32_t n)
+{
+	for (uint32_t i = 0; i < n && r->nproblems < MAX_PROBLEMS; i++)
+		r->problems[r->nproblems++] = p[i];
 }
 
 /* ------------------------------------------------------------ reading the source */
@@ -203,12 +319,6 @@ static long src_read(struct ebr_reader *r, void *dst, size_t n)
 }
 
 /* ------------------------------------------------------------ headers */
-
-struct block_header {
-	uint16_t type, flags;
-	uint32_t stored, raw, seq, count, payload_crc;
-	uint64_t t_first, t_last;
-};
 
 static int header_parse(const unsigned char *h, struct block_header *bh)
 {
@@ -380,6 +490,9 @@ static int parse_schema(struct ebr_reader *r, struct cursor *c)
 			t->fields[f].kind = (enum ebr_kind)cur_varint(c);
 			if (t->fields[f].kind < EBR_KIND_U64 || t->fields[f].kind > EBR_KIND_STACK)
 				c->err = EBR_E_UNSUPPORTED;
+			else if (t->fields[f].kind != EBR_KIND_U64 &&
+				 t->fields[f].kind != EBR_KIND_S64)
+				t->refs[t->nrefs++] = (uint8_t)f;
 		}
 		if (!c->err)
 			type_link(t);
@@ -583,8 +696,8 @@ static int table_size(const struct cursor *c, uint64_t n, bool stacks, size_t *s
 	return t.err;
 }
 
-/* Reads the string and stack tables; leaves the cursor at the first event. */
-static int parse_events_tables(struct ebr_reader *r, struct cursor *c)
+/* Reads the string and stack tables of j's block; leaves the cursor at the first event. */
+static int parse_events_tables(struct block_job *j, struct cursor *c)
 {
 	size_t cap, need;
 	uint64_t n;
@@ -594,47 +707,47 @@ static int parse_events_tables(struct ebr_reader *r, struct cursor *c)
 	n = cur_varint_max(c, EBR_MAX_BLOCK_STRINGS);
 	if (c->err || n > cur_left(c) || table_size(c, n, false, &need))
 		return EBR_E_CORRUPT;
-	cap = r->cap_strs;
-	if (grow((void **)&r->strs, &cap, (size_t)n + 1, sizeof(*r->strs)))
+	cap = j->cap_strs;
+	if (grow((void **)&j->strs, &cap, (size_t)n + 1, sizeof(*j->strs)))
 		return EBR_E_NOMEM;
-	r->cap_strs = (uint32_t)cap;
-	if (grow((void **)&r->strdata, &r->strdata_cap, need + (size_t)n + 1, 1))
+	j->cap_strs = (uint32_t)cap;
+	if (grow((void **)&j->strdata, &j->strdata_cap, need + (size_t)n + 1, 1))
 		return EBR_E_NOMEM;
-	r->strdata[sd++] = 0; /* id 0: "" */
-	r->strs[0] = (struct str_ref){ 0, 0 };
+	j->strdata[sd++] = 0; /* id 0: "" */
+	j->strs[0] = (struct str_ref){ 0, 0 };
 	for (uint32_t i = 1; i <= n; i++) {
 		uint64_t len = cur_varint_max(c, EBR_MAX_STRING);
 		const unsigned char *p = cur_bytes(c, (size_t)len);
 
 		if (!p)
 			return EBR_E_CORRUPT;
-		memcpy(r->strdata + sd, p, (size_t)len);
-		r->strs[i] = (struct str_ref){ (uint32_t)sd, (uint32_t)len };
+		memcpy(j->strdata + sd, p, (size_t)len);
+		j->strs[i] = (struct str_ref){ (uint32_t)sd, (uint32_t)len };
 		sd += (size_t)len;
-		r->strdata[sd++] = 0;
+		j->strdata[sd++] = 0;
 	}
-	r->nstrs = (uint32_t)n;
+	j->nstrs = (uint32_t)n;
 
 	n = cur_varint_max(c, EBR_MAX_BLOCK_STACKS);
 	if (c->err || n > cur_left(c) || table_size(c, n, true, &need))
 		return EBR_E_CORRUPT;
-	cap = r->cap_stacks;
-	if (grow((void **)&r->stacks, &cap, (size_t)n + 1, sizeof(*r->stacks)))
+	cap = j->cap_stacks;
+	if (grow((void **)&j->stacks, &cap, (size_t)n + 1, sizeof(*j->stacks)))
 		return EBR_E_NOMEM;
-	r->cap_stacks = (uint32_t)cap;
-	if (grow((void **)&r->frames, &r->cap_frames, need + 1, sizeof(uint64_t)))
+	j->cap_stacks = (uint32_t)cap;
+	if (grow((void **)&j->frames, &j->cap_frames, need + 1, sizeof(uint64_t)))
 		return EBR_E_NOMEM;
-	r->stacks[0] = (struct stack_ref){ 0, 0 };
+	j->stacks[0] = (struct stack_ref){ 0, 0 };
 	for (uint32_t i = 1; i <= n; i++) {
 		uint64_t depth = cur_varint_max(c, EBR_MAX_STACK_DEPTH);
 
 		if (c->err || depth > cur_left(c))
 			return EBR_E_CORRUPT;
-		r->stacks[i] = (struct stack_ref){ (uint32_t)fr, (uint32_t)depth };
+		j->stacks[i] = (struct stack_ref){ (uint32_t)fr, (uint32_t)depth };
 		for (uint64_t k = 0; k < depth; k++)
-			r->frames[fr++] = cur_varint(c);
+			j->frames[fr++] = cur_varint(c);
 	}
-	r->nstacks = (uint32_t)n;
+	j->nstacks = (uint32_t)n;
 	return c->err;
 }
 
@@ -693,27 +806,27 @@ static bool one_zstd_frame(const unsigned char *p, size_t len)
 	return !ZSTD_isError(n) && n == len;
 }
 
-static int decode_payload(struct ebr_reader *r, const struct block_header *bh)
+/* The block's payload, stored, into raw (the caller counts it: ebr_mem_note_decoded()). */
+static int decode_payload(ZSTD_DCtx *dctx, const struct wbuf *stored, struct wbuf *raw,
+			  const struct block_header *bh)
 {
 	if (bh->flags & EBR_BF_ZSTD) {
 		size_t n;
 
-		if (!one_zstd_frame(r->stored.p, bh->stored))
+		if (!one_zstd_frame(stored->p, bh->stored))
 			return EBR_E_ZSTD;
-		r->raw.len = 0;
-		if (wbuf_reserve(&r->raw, bh->raw ? bh->raw : 1))
+		raw->len = 0;
+		if (wbuf_reserve(raw, bh->raw ? bh->raw : 1))
 			return EBR_E_NOMEM;
-		n = ZSTD_decompressDCtx(r->dctx, r->raw.p, bh->raw, r->stored.p, bh->stored);
+		n = ZSTD_decompressDCtx(dctx, raw->p, bh->raw, stored->p, bh->stored);
 		if (ZSTD_isError(n) || n != bh->raw)
 			return EBR_E_ZSTD;
-		r->raw.len = n;
-		ebr_mem_note_decoded(n);
+		raw->len = n;
 		return 0;
 	}
-	r->raw.len = 0;
-	wbuf_put(&r->raw, r->stored.p, bh->stored);
-	ebr_mem_note_decoded(bh->stored);
-	return r->raw.err;
+	raw->len = 0;
+	wbuf_put(raw, stored->p, bh->stored);
+	return raw->err;
 }
 
 static const char *block_type_name(uint16_t type)
@@ -745,8 +858,8 @@ static int block_seen(struct ebr_reader *r)
 }
 
 /*
- * read_block()'s stages, in file order: each returns read_block()'s own result (1 a block was
- * read, 0 the end, < 0 a source failure) or one of these.
+ * The stages of reading a block, in file order: each returns 1 (a block was read), 0 (the
+ * end), < 0 (a source failure), or one of these.
  */
 enum {
 	BLOCK_GO_ON = 2, /* the stage passed: on to the next */
@@ -792,13 +905,13 @@ static int read_end_or_footer(struct ebr_reader *r, uint64_t at)
 }
 
 /*
- * The block header in the window: parsed, its CRC and size claims checked, consumed, r->blk
- * set. A header that fails is skipped by resync(). *check_err gets what header_check() found
- * wrong besides the size, reported only once the payload proves intact.
+ * The block header in the window: parsed, its CRC and size claims checked, consumed, j->bh
+ * and j->blk set. A header that fails is skipped by resync(). j->check_err gets what
+ * header_check() found wrong besides the size, reported only once the payload proves intact.
  */
-static int read_header(struct ebr_reader *r, uint64_t at, struct block_header *bh,
-		       int *check_err)
+static int read_header(struct ebr_reader *r, uint64_t at, struct block_job *j)
 {
+	struct block_header *bh = &j->bh;
 	size_t got = r->win_len; /* what read_end_or_footer() found */
 	long skipped;
 	int err;
@@ -844,22 +957,23 @@ static int read_header(struct ebr_reader *r, uint64_t at, struct block_header *b
 		r->next_seq = bh->seq + 1;
 		return BLOCK_SKIP;
 	}
-	*check_err = err;
+	j->check_err = err;
 	win_consume(r, EBR_BLOCK_HEADER_SIZE);
 	r->next_seq = bh->seq + 1;
-	r->blk = block_info(bh, at);
+	j->blk = block_info(bh, at);
 	return BLOCK_GO_ON;
 }
 
-/* The stored payload, read into r->stored whole and its CRC checked. */
-static int read_payload(struct ebr_reader *r, uint64_t at, const struct block_header *bh)
+/* The stored payload, read into j->stored whole (its CRC is checked when it is decoded). */
+static int read_payload(struct ebr_reader *r, uint64_t at, struct block_job *j)
 {
+	const struct block_header *bh = &j->bh;
 	long got;
 
-	r->stored.len = 0;
-	if (wbuf_reserve(&r->stored, bh->stored ? bh->stored : 1))
+	j->stored.len = 0;
+	if (wbuf_reserve(&j->stored, bh->stored ? bh->stored : 1))
 		return EBR_E_NOMEM;
-	got = src_read(r, r->stored.p, bh->stored);
+	got = src_read(r, j->stored.p, bh->stored);
 	if (got < 0)
 		return (int)got;
 	if ((uint32_t)got < bh->stored) {
@@ -871,14 +985,28 @@ static int read_payload(struct ebr_reader *r, uint64_t at, const struct block_he
 			bh->stored);
 		return 0;
 	}
-	if (ebr_crc32c(0, r->stored.p, bh->stored) != bh->payload_crc) {
-		reader_problem(r, EBR_PROB_BAD_PAYLOAD, EBR_E_CRC, bh->seq, at, bh->stored,
-			"block %u (%s) at offset %llu: payload checksum mismatch; its %u "
+	j->stored.len = bh->stored;
+	return 1;
+}
+
+/* Whether the payload's CRC is the header's; the problem goes to j (events) or r. */
+static bool payload_intact(struct ebr_reader *r, struct block_job *j)
+{
+	const struct block_header *bh = &j->bh;
+	uint32_t events = bh->type == EBR_BLOCK_EVENTS ? bh->count : 0;
+
+	if (ebr_crc32c(0, j->stored.p, bh->stored) == bh->payload_crc)
+		return true;
+	if (r)
+		reader_problem(r, EBR_PROB_BAD_PAYLOAD, EBR_E_CRC, bh->seq, j->blk.offset,
+			bh->stored, "block %u (%s) at offset %llu: payload checksum mismatch; its %u "
 			"events are skipped", bh->seq, block_type_name(bh->type),
-			(unsigned long long)at, bh->type == EBR_BLOCK_EVENTS ? bh->count : 0);
-		return BLOCK_SKIP;
-	}
-	return BLOCK_GO_ON;
+			(unsigned long long)j->blk.offset, events);
+	else
+		job_problem(j, EBR_E_CRC, bh->stored, "block %u (%s) at offset %llu: payload "
+			    "checksum mismatch; its %u events are skipped", bh->seq,
+			    block_type_name(bh->type), (unsigned long long)j->blk.offset, events);
+	return false;
 }
 
 /* Whether this reader knows the intact block's flags (check_err) and type. */
@@ -910,166 +1038,159 @@ static int block_known(struct ebr_reader *r, uint64_t at, const struct block_hea
 }
 
 /*
- * The payload decompressed and interpreted: the schema and META taken in, an events block's
- * tables read and its events left to decode_event(). The index is read by index.c, not here.
+ * The next block of the source into j: its header and stored payload, after the damage that
+ * comes first (noted in j->before). j->fetched: 1, 0 at the end, < 0 the source failed.
  */
-static int interpret_block(struct ebr_reader *r, uint64_t at, const struct block_header *bh)
+static void fetch_job(struct ebr_reader *r, struct block_job *j)
 {
-	struct cursor c;
-	int err;
+	int ret;
 
-	if (bh->type == EBR_BLOCK_INDEX)
-		return block_seen(r);
-	err = decode_payload(r, bh);
-	if (!err) {
-		c = (struct cursor){ r->raw.p, r->raw.p + r->raw.len, 0 };
-		if (bh->type == EBR_BLOCK_SCHEMA)
-			err = parse_schema(r, &c);
-		else if (bh->type == EBR_BLOCK_META)
-			err = r->meta_full ? 0 : parse_meta(r, &c, &r->blk);
-		else
-			err = parse_events_tables(r, &c);
-	}
-	if (err == EBR_E_NOMEM)
-		return err;
-	if (err) {
-		reader_problem(r, EBR_PROB_BAD_PAYLOAD, err, bh->seq, at, bh->stored,
-			"block %u (%s) at offset %llu does not decode (%s); skipped", bh->seq,
-			block_type_name(bh->type), (unsigned long long)at, ebr_strerror(err));
-		return BLOCK_SKIP;
-	}
-	if (bh->type == EBR_BLOCK_EVENTS) {
-		r->ev_cur = c;
-		r->in_events = 1;
-		r->ev_decoded = 0;
-		r->prev_ts = 0;
-	}
-	return block_seen(r);
-}
-
-/*
- * Reads the next intact block and interprets it (schema, meta, event tables). Returns 1 with
- * r->blk set, 0 at the end, < 0 on source failure. Damaged blocks are reported and skipped.
- */
-static int read_block(struct ebr_reader *r)
-{
-	for (;;) {
-		struct block_header bh;
+	j->nbefore = 0;
+	j->err = 0;
+	r->sink = j;
+	do {
 		uint64_t at = r->off;
-		int check_err = 0, ret;
 
-		r->in_events = 0;
-		if (r->at_end)
-			return 0;
-		ret = read_end_or_footer(r, at);
+		j->check_err = 0;
+		ret = r->at_end ? 0 : read_end_or_footer(r, at);
 		if (ret == BLOCK_GO_ON)
-			ret = read_header(r, at, &bh, &check_err);
+			ret = read_header(r, at, j);
 		if (ret == BLOCK_GO_ON)
-			ret = read_payload(r, at, &bh);
-		if (ret == BLOCK_GO_ON)
-			ret = block_known(r, at, &bh, check_err);
-		if (ret == BLOCK_GO_ON)
-			ret = interpret_block(r, at, &bh);
-		if (ret != BLOCK_SKIP)
-			return ret;
-	}
+			ret = read_payload(r, at, j);
+	} while (ret == BLOCK_SKIP);
+	r->sink = NULL;
+	j->fetched = ret;
+	j->off_thread = ret == 1 && j->bh.type == EBR_BLOCK_EVENTS && !j->check_err;
 }
 
 /* ------------------------------------------------------------ events */
 
-static struct file_type *type_by_id(struct ebr_reader *r, uint64_t id)
+static void events_damaged(struct block_job *j, const char *what)
 {
-	int i = type_find(r, id);
-
-	return i >= 0 ? &r->types[i] : NULL;
-}
-
-static void events_damaged(struct ebr_reader *r, const char *what)
-{
-	reader_problem(r, EBR_PROB_BAD_PAYLOAD, EBR_E_CORRUPT, r->blk.seq, r->blk.offset, r->blk.stored_size,
-		"block %u at offset %llu: %s after %u of its %u events; the rest are skipped",
-		r->blk.seq, (unsigned long long)r->blk.offset, what, r->ev_decoded, r->blk.count);
-	r->in_events = 0;
+	job_problem(j, EBR_E_CORRUPT, j->blk.stored_size,
+		    "block %u at offset %llu: %s after %u of its %u events; the rest are skipped",
+		    j->blk.seq, (unsigned long long)j->blk.offset, what, j->ev_scanned,
+		    j->blk.count);
+	j->ev_done = true;
 }
 
 /* An event field that names an entry past its block's string or stack table. */
-static void dangling(struct ebr_reader *r, const struct file_type *t, uint32_t f,
+static void dangling(struct block_job *j, const struct file_type *t, uint32_t f,
 		     const char *table, uint64_t id, uint32_t n)
 {
 	char what[160];
 
 	snprintf(what, sizeof(what), "field %.40s of a %.40s event names %s %llu of the block's %u",
 		 t->fields[f].name, t->name, table, (unsigned long long)id, n);
-	events_damaged(r, what);
+	events_damaged(j, what);
 }
 
-/* Decodes one event of the current block; 1 on success, 0 when the block is done. */
-static int decode_event(struct ebr_reader *r)
+/*
+ * The next event of j's block, checked, as words: its type's index in the schema, ts, cpu,
+ * then a word a field (a number; the index of a string or stack; a BYTES field's offset in
+ * the payload << 32 | its length). 1, or 0 at the block's end or its damage (noted in j).
+ * It reads the reader's schema, nothing else of it: any thread may run it.
+ */
+static int scan_event(const struct ebr_reader *r, struct block_job *j, uint64_t *w)
 {
-	struct cursor *c = &r->ev_cur;
-	struct file_type *t;
+	struct cursor *c = &j->ev_cur;
+	const struct file_type *t;
 	uint64_t id;
+	int i;
 
 	if (!cur_left(c)) {
-		if (r->ev_decoded != r->blk.count)
-			events_damaged(r, "event count differs from the header");
-		r->in_events = 0;
+		if (j->ev_scanned != j->blk.count)
+			events_damaged(j, "event count differs from the header");
+		j->ev_done = true;
 		return 0;
 	}
 	id = cur_varint(c);
-	t = c->err ? NULL : type_by_id(r, id);
-	if (!t) {
-		events_damaged(r, "an event type that is not in the schema");
+	i = c->err ? -1 : type_find(r, id);
+	if (i < 0) {
+		events_damaged(j, "an event type that is not in the schema");
 		return 0;
 	}
-	r->prev_ts += (uint64_t)unzigzag(cur_varint(c));
-	r->ev.ts = r->prev_ts;
-	r->ev.cpu = (uint32_t)cur_varint(c);
+	t = &r->types[i];
+	w[0] = (uint64_t)i;
+	j->prev_ts += (uint64_t)unzigzag(cur_varint(c));
+	w[1] = j->prev_ts;
+	w[2] = (uint32_t)cur_varint(c);
 	for (uint32_t f = 0; f < t->nfields; f++) {
-		struct ebr_value *v = &r->raw_vals[f];
 		uint64_t x;
+		const unsigned char *p;
 
-		*v = (struct ebr_value){ 0 };
 		switch (t->fields[f].kind) {
 		case EBR_KIND_U64:
-			v->u = cur_varint(c);
+			x = cur_varint(c);
 			break;
 		case EBR_KIND_S64:
-			v->u = (uint64_t)unzigzag(cur_varint(c));
+			x = (uint64_t)unzigzag(cur_varint(c));
 			break;
 		case EBR_KIND_STR:
 			x = cur_varint(c);
-			if (!c->err && x > r->nstrs) {
-				dangling(r, t, f, "string", x, r->nstrs);
+			if (!c->err && x > j->nstrs) {
+				dangling(j, t, f, "string", x, j->nstrs);
 				return 0;
 			}
-			v->u = x;
-			v->s = r->strdata + r->strs[x].off;
-			v->len = r->strs[x].len;
 			break;
 		case EBR_KIND_BYTES:
 			x = cur_varint_max(c, EBR_MAX_STRING);
-			v->s = (const char *)cur_bytes(c, (size_t)x);
-			v->len = v->s ? (uint32_t)x : 0;
+			p = cur_bytes(c, (size_t)x);
+			x = p ? (uint64_t)(p - j->raw.p) << 32 | x : 0;
 			break;
 		case EBR_KIND_STACK:
 			x = cur_varint(c);
-			if (!c->err && x > r->nstacks) {
-				dangling(r, t, f, "stack", x, r->nstacks);
+			if (!c->err && x > j->nstacks) {
+				dangling(j, t, f, "stack", x, j->nstacks);
 				return 0;
 			}
-			v->u = x;
-			v->frames = r->frames + r->stacks[x].off;
-			v->len = r->stacks[x].len;
+			break;
+		default:
+			x = 0;
+		}
+		w[3 + f] = x;
+	}
+	if (c->err) {
+		events_damaged(j, "an event that does not decode");
+		return 0;
+	}
+	j->ev_scanned++;
+	return 1;
+}
+
+/* r->ev from an event's words (scan_event()); returns how many words it took. */
+static size_t build_event(struct ebr_reader *r, const struct block_job *j, const uint64_t *w)
+{
+	const struct file_type *t = &r->types[w[0]];
+
+	r->ev.ts = w[1];
+	r->ev.cpu = (uint32_t)w[2];
+	for (uint32_t f = 0; f < t->nfields; f++)
+		r->raw_vals[f] = (struct ebr_value){ .u = w[3 + f] };
+	for (uint32_t k = 0; k < t->nrefs; k++) {
+		uint32_t f = t->refs[k];
+		struct ebr_value *v = &r->raw_vals[f];
+		uint64_t x = w[3 + f];
+
+		switch (t->fields[f].kind) {
+		case EBR_KIND_STR:
+			v->s = j->strdata + j->strs[x].off;
+			v->len = j->strs[x].len;
+			break;
+		case EBR_KIND_BYTES:
+			v->u = 0;
+			v->s = (const char *)j->raw.p + (x >> 32);
+			v->len = (uint32_t)x;
+			break;
+		case EBR_KIND_STACK:
+			v->frames = j->frames + j->stacks[x].off;
+			v->len = j->stacks[x].len;
+			break;
+		default:
 			break;
 		}
 	}
-	if (c->err) {
-		events_damaged(r, "an event that does not decode");
-		return 0;
-	}
-	r->ev_decoded++;
-	r->ev.file_type = (uint32_t)id;
+	r->ev.file_type = t->id;
 	r->ev.nraw = t->nfields;
 	r->ev.raw = r->raw_vals;
 	if (t->def && t->same_fields) {
@@ -1090,6 +1211,212 @@ static int decode_event(struct ebr_reader *r)
 		r->ev.type = EBR_EV_UNKNOWN;
 		r->ev.v = r->raw_vals;
 	}
+	return 3 + t->nfields;
+}
+
+/*
+ * An events block decoded: CRC, payload, tables; with ahead, its events scanned into words up
+ * to JOB_MAX_WORDS (the rest are scanned as they are taken). Damage goes to j->end and
+ * j->skip, running out of memory to j->err. Any thread: of the reader it reads the schema.
+ */
+static void decode_job(const struct ebr_reader *r, struct block_job *j, bool ahead)
+{
+	struct cursor c;
+	int err;
+
+	j->skip = false;
+	j->has_end = false;
+	j->nwords = j->nahead = j->given = 0;
+	j->given_words = 0;
+	j->ev_scanned = 0;
+	j->ev_done = false;
+	j->prev_ts = 0;
+	if (!payload_intact(NULL, j)) {
+		j->skip = true;
+		return;
+	}
+	err = 0;
+	if (!j->dctx && !(j->dctx = ZSTD_createDCtx()))
+		err = EBR_E_NOMEM;
+	if (!err)
+		err = decode_payload(j->dctx, &j->stored, &j->raw, &j->bh);
+	if (!err) {
+		c = (struct cursor){ j->raw.p, j->raw.p + j->raw.len, 0 };
+		err = parse_events_tables(j, &c);
+	}
+	if (err == EBR_E_NOMEM) {
+		j->err = err;
+		return;
+	}
+	if (err) {
+		job_problem(j, err, j->bh.stored, "block %u (events) at offset %llu does not "
+			    "decode (%s); skipped", j->bh.seq, (unsigned long long)j->blk.offset,
+			    ebr_strerror(err));
+		j->skip = true;
+		return;
+	}
+	j->ev_cur = c;
+	while (ahead && !j->ev_done) {
+		size_t need = j->nwords + 3 + EBR_MAX_FIELDS;
+
+		if (need > JOB_MAX_WORDS)
+			break;
+		/* no room to scan ahead is no failure: the events are scanned as they are taken */
+		if (need > j->cap_words &&
+		    grow((void **)&j->words, &j->cap_words, 2 * need, sizeof(*j->words)))
+			break;
+		if (!scan_event(r, j, j->words + j->nwords))
+			break;
+		j->nwords += 3 + r->types[j->words[j->nwords]].nfields;
+		j->nahead++;
+	}
+}
+
+/* decode_pool's work: an events block, off the reading thread */
+static void decode_job_work(void *ctx, void *job)
+{
+	decode_job(ctx, job, true);
+}
+
+/* ------------------------------------------------------------ taking blocks in order */
+
+/* Fetches blocks ahead of the one taken, as deep as the reader goes, handing events to the pool. */
+static void fetch_ahead(struct ebr_reader *r)
+{
+	while (!r->fetch_end && !r->fetch_schema && r->fetched - r->taken < r->depth) {
+		struct block_job *j = &r->jobs[r->fetched++ % r->depth];
+
+		fetch_job(r, j);
+		if (j->fetched <= 0 || j->err)
+			r->fetch_end = true;
+		else if (j->bh.type == EBR_BLOCK_SCHEMA)
+			r->fetch_schema = true; /* the events after it are decoded by it */
+		j->pooled = j->off_thread && r->pool;
+		if (j->pooled)
+			decode_pool_submit(r->pool, j);
+	}
+}
+
+/*
+ * A block that is not an intact events block of known flags, interpreted as it is taken:
+ * the schema and META taken in, damage reported.
+ */
+static int take_other(struct ebr_reader *r, struct block_job *j)
+{
+	const struct block_header *bh = &j->bh;
+	struct cursor c;
+	int err = 0;
+
+	if (!payload_intact(r, j))
+		return BLOCK_SKIP;
+	err = block_known(r, j->blk.offset, bh, j->check_err);
+	if (err != BLOCK_GO_ON)
+		return err;
+	if (bh->type == EBR_BLOCK_INDEX)
+		return block_seen(r);
+	if (!j->dctx && !(j->dctx = ZSTD_createDCtx()))
+		return EBR_E_NOMEM;
+	err = decode_payload(j->dctx, &j->stored, &j->raw, bh);
+	if (!err) {
+		ebr_mem_note_decoded(j->raw.len);
+		c = (struct cursor){ j->raw.p, j->raw.p + j->raw.len, 0 };
+		if (bh->type == EBR_BLOCK_SCHEMA)
+			err = parse_schema(r, &c);
+		else
+			err = r->meta_full ? 0 : parse_meta(r, &c, &r->blk);
+	}
+	if (err == EBR_E_NOMEM)
+		return err;
+	if (err) {
+		reader_problem(r, EBR_PROB_BAD_PAYLOAD, err, bh->seq, j->blk.offset, bh->stored,
+			"block %u (%s) at offset %llu does not decode (%s); skipped", bh->seq,
+			block_type_name(bh->type), (unsigned long long)j->blk.offset,
+			ebr_strerror(err));
+		return BLOCK_SKIP;
+	}
+	return block_seen(r);
+}
+
+/* The oldest block fetched, taken: read_block()'s result, r->cur set for an events block. */
+static int take_job(struct ebr_reader *r, struct block_job *j)
+{
+	problems_give(r, j->before, j->nbefore);
+	if (j->err)
+		return j->err;
+	if (j->fetched <= 0)
+		return j->fetched;
+	r->blk = j->blk;
+	if (!j->off_thread) {
+		if (j->bh.type == EBR_BLOCK_SCHEMA)
+			r->fetch_schema = false;
+		return take_other(r, j);
+	}
+	if (j->pooled)
+		decode_pool_wait(r->pool);
+	else
+		decode_job(r, j, false);
+	if (j->err)
+		return j->err;
+	if (j->skip) {
+		problems_give(r, &j->end, 1);
+		return BLOCK_SKIP;
+	}
+	ebr_mem_note_decoded(j->raw.len);
+	r->cur = j;
+	return block_seen(r);
+}
+
+/*
+ * Takes the next intact block in file order: 1 with r->blk set (and r->cur, for events), 0 at
+ * the end, < 0 on a failure of the source or of memory. Damaged blocks are reported and
+ * skipped.
+ */
+static int read_block(struct ebr_reader *r)
+{
+	if (r->cur) {
+		r->cur = NULL;
+		r->taken++;
+	}
+	for (;;) {
+		struct block_job *j;
+		int ret;
+
+		if (r->ended)
+			return r->end_rc;
+		fetch_ahead(r);
+		j = &r->jobs[r->taken % r->depth];
+		ret = take_job(r, j);
+		if (ret == 1 && r->cur)
+			return 1; /* taken once its events are */
+		r->taken++;
+		if (ret <= 0) {
+			r->ended = true;
+			r->end_rc = ret;
+		}
+		if (ret != BLOCK_SKIP)
+			return ret;
+	}
+}
+
+/* The next event of r->cur: 1 with r->ev set, 0 at its block's end (its damage given). */
+static int next_event(struct ebr_reader *r)
+{
+	struct block_job *j = r->cur;
+	const uint64_t *w;
+
+	if (j->given < j->nahead) {
+		w = j->words + j->given_words;
+		j->given++;
+	} else if (!j->ev_done && scan_event(r, j, r->scan_words)) {
+		w = r->scan_words;
+	} else {
+		if (j->has_end) {
+			problems_give(r, &j->end, 1);
+			j->has_end = false;
+		}
+		return 0;
+	}
+	j->given_words += build_event(r, j, w);
 	return 1;
 }
 
@@ -1098,7 +1425,7 @@ int ebr_reader_next(struct ebr_reader *r, const struct ebr_event **ev)
 	for (;;) {
 		int rc;
 
-		if (r->in_events && decode_event(r)) {
+		if (r->cur && next_event(r)) {
 			*ev = &r->ev;
 			return 1;
 		}
@@ -1114,10 +1441,8 @@ int ebr_reader_next_block(struct ebr_reader *r, struct ebr_block_info *info, int
 
 	if (rc <= 0)
 		return rc;
-	if (decode)
-		while (r->in_events && decode_event(r))
-			;
-	r->in_events = 0;
+	while (decode && r->cur && next_event(r))
+		;
 	*info = r->blk;
 	return 1;
 }
@@ -1141,7 +1466,9 @@ int ebr_reader_open(struct ebr_reader **out, const struct ebr_source *src, char 
 	r->src = *src;
 	siphash_key_random(&r->meta_hash_key);
 	r->dctx = ZSTD_createDCtx();
-	if (!r->dctx) {
+	r->jobs = ebr_calloc(MAX_JOBS, sizeof(*r->jobs));
+	r->depth = 1;
+	if (!r->dctx || !r->jobs) {
 		err = EBR_E_NOMEM;
 		goto fail;
 	}
@@ -1227,12 +1554,39 @@ void ebr_reader_close(struct ebr_reader *r)
 	wbuf_release(&r->stored);
 	wbuf_release(&r->raw);
 	ZSTD_freeDCtx(r->dctx);
-	ebr_free(r->strdata);
-	ebr_free(r->strs);
-	ebr_free(r->frames);
-	ebr_free(r->stacks);
+	decode_pool_free(r->pool); /* before the jobs its threads may be decoding */
+	for (uint32_t i = 0; r->jobs && i < MAX_JOBS; i++) {
+		struct block_job *j = &r->jobs[i];
+
+		wbuf_release(&j->stored);
+		wbuf_release(&j->raw);
+		ZSTD_freeDCtx(j->dctx);
+		ebr_free(j->before);
+		ebr_free(j->strdata);
+		ebr_free(j->strs);
+		ebr_free(j->frames);
+		ebr_free(j->stacks);
+		ebr_free(j->words);
+	}
+	ebr_free(r->jobs);
 	ebr_free(r->seen);
 	ebr_free(r);
+}
+
+int ebr_reader_set_threads(struct ebr_reader *r, unsigned n)
+{
+	int err;
+
+	/* the ring of jobs changes size: only while no block is in it */
+	if (r->pool || n < 2 || r->fetched != r->taken || r->cur)
+		return 0;
+	if (n > MAX_JOBS)
+		n = MAX_JOBS;
+	/* the reading thread decodes too (decode_pool_wait()): n blocks, one for each thread */
+	err = decode_pool_new(&r->pool, n - 1, n, decode_job_work, r);
+	if (!err)
+		r->depth = n;
+	return err;
 }
 
 const struct ebr_block_info *reader_blocks(const struct ebr_reader *r, uint32_t *n)
@@ -1285,9 +1639,10 @@ int reader_block_at(struct ebr_reader *r, uint64_t off, uint16_t want_type,
 		return EBR_E_TRUNCATED;
 	if (ebr_crc32c(0, r->stored.p, bh.stored) != bh.payload_crc)
 		return EBR_E_CRC;
-	err = decode_payload(r, &bh);
+	err = decode_payload(r->dctx, &r->stored, &r->raw, &bh);
 	if (err)
 		return err;
+	ebr_mem_note_decoded(r->raw.len);
 	*info = block_info(&bh, off);
 	*payload = (struct cursor){ r->raw.p, r->raw.p + r->raw.len, 0 };
 	return 0;

@@ -52,6 +52,8 @@ static void usage(FILE *f)
 		   "                     (default: half of this machine's memory)\n"
 		   "  --max-output SIZE  stop writing at SIZE (512M, 2G; 0: no bound; default: 1024\n"
 		   "                     times the trace's decompressed bytes, plus 64 MiB)\n"
+		   "  --threads N        decode the trace on N threads (default: every CPU this\n"
+		   "                     process may use, at most 4); the output is the same\n"
 		   "  --rows N           html: rows of each listing the page holds (default %d)\n"
 		   "  --by-host          traces of several hosts: a view's lines of every host in one\n"
 		   "                     table with a HOST column (a listing's header once); in\n"
@@ -119,7 +121,7 @@ static int parse_args(struct report_args *a, int argc, char **argv)
 		const char *arg = argv[i], *val = NULL;
 
 		if (!strcmp(arg, "--format") || !strcmp(arg, "-o") || !strcmp(arg, "--max-memory") ||
-		    !strcmp(arg, "--max-output") ||
+		    !strcmp(arg, "--max-output") || !strcmp(arg, "--threads") ||
 		    !strcmp(arg, "--rows") || !strcmp(arg, "--since") || !strcmp(arg, "--until") ||
 		    !strcmp(arg, "-p") || !strcmp(arg, "--pid") || !strcmp(arg, "--comm") ||
 		    scope_opt_takes(arg)) {
@@ -163,6 +165,9 @@ static int parse_args(struct report_args *a, int argc, char **argv)
 			}
 		} else if (val && !strcmp(arg, "--max-memory")) {
 			a->max_memory = val;
+		} else if (val && !strcmp(arg, "--threads")) {
+			if (trace_file_threads_option("report", val))
+				return 2;
 		} else if (val && !strcmp(arg, "--max-output")) {
 			if (output_cap_option("report", val))
 				return 2;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* Opening a trace for the reading commands, and saying what was wrong with it. */
 #include <errno.h>
+#include <sched.h>
 #include <fcntl.h>
 #include <pwd.h>
 #include <stdlib.h>
@@ -90,6 +91,9 @@ int trace_file_open(struct trace_file *t, const char *cmd, const char *path)
 	ebr_source_fd(&t->src, &t->fs, t->fd);
 	msg[0] = 0;
 	err = ebr_reader_open(&t->r, &t->src, msg, sizeof(msg));
+	/* without threads of its own, the reader decodes every block itself */
+	if (!err)
+		(void)ebr_reader_set_threads(t->r, trace_file_threads());
 	if (err == EBR_E_NOT_TRACE && known_format(t->fd)) {
 		fprintf(stderr, "ebrec %s: %s is not an ebrec trace: it is %s\n", cmd,
 			text_safe(path, safe, sizeof(safe)), known_format(t->fd));
@@ -158,6 +162,36 @@ void trace_file_json_warnings(const struct trace_file *t, struct json *j, const 
 	for (uint32_t i = 0; i < n; i++)
 		json_str(j, NULL, ebr_reader_problem(t->r, i)->msg);
 	json_array_end(j);
+}
+
+/* --threads N; 0 until set: every CPU this process may run on */
+static unsigned decode_threads;
+
+int trace_file_threads_option(const char *cmd, const char *val)
+{
+	char *end;
+	unsigned long n = strtoul(val, &end, 10);
+
+	if (*end || end == val || !n || n > TRACE_MAX_THREADS) {
+		fprintf(stderr, "ebrec %s: --threads takes a number of threads from 1 to %d\n", cmd,
+			TRACE_MAX_THREADS);
+		return 2;
+	}
+	decode_threads = (unsigned)n;
+	return 0;
+}
+
+unsigned trace_file_threads(void)
+{
+	cpu_set_t set;
+	int n;
+
+	if (decode_threads)
+		return decode_threads;
+	if (sched_getaffinity(0, sizeof(set), &set))
+		return 1;
+	n = CPU_COUNT(&set);
+	return n < 1 ? 1 : n > TRACE_MAX_THREADS ? TRACE_MAX_THREADS : (unsigned)n;
 }
 
 int trace_file_budget(const char *cmd, const char *mib)

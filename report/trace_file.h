@@ -28,6 +28,14 @@ int trace_file_args(int argc, char **argv, const char *help, const char *example
  * anything is read. 0, or 2 (a usage error, said).
  */
 int trace_file_budget(const char *cmd, const char *mib);
+/*
+ * The threads a trace is decoded with (format/ebr.h ebr_reader_set_threads()): --threads N
+ * (0, or 2 said), else every CPU this process may run on, at most TRACE_MAX_THREADS: the
+ * views run on one thread, which more decoders than that cannot keep up with.
+ */
+#define TRACE_MAX_THREADS 4
+int trace_file_threads_option(const char *cmd, const char *val);
+unsigned trace_file_threads(void);
 /* "out of memory", or "its memory limit was reached (--max-memory N MiB)" when it was. */
 const char *trace_file_nomem(void);
 /* ebr_strerror(err), but EBR_E_NOMEM said as trace_file_nomem() says it. */

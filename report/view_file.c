@@ -137,6 +137,7 @@ static void opensnoop_begin(struct view_run *vr, struct report_out *out)
 	sink = view_rows_begin(vr, out, &s->out);
 	s->model.emit = ROW_SINK_PICK(sink, opensnoop_tally_row, opensnoop_json_row,
 				      opensnoop_text_row, opensnoop_held_row);
+	s->model.want_args = sink != ROW_SINK_TALLY && out->format != FORMAT_TEXT;
 	if (sink == ROW_SINK_TALLY || out->format == FORMAT_JSON)
 		return;
 	view_time_head(s->clock, out->f);

@@ -109,7 +109,7 @@ static void through_events(const uint8_t *data, size_t size)
 	};
 
 	memset(&losses, 0, sizeof(losses));
-	opens = (struct opensnoop){ .procs = &procs, .emit = ignore_open };
+	opens = (struct opensnoop){ .procs = &procs, .want_args = true, .emit = ignore_open };
 	r = fuzz_open(&ms, data, size);
 	if (!r)
 		return;

@@ -43,8 +43,11 @@ static void through_blocks(const uint8_t *data, size_t size)
 
 static volatile uint64_t decoded;
 
-/* Every event decoded and every value of it read through the file's schema. */
-static void through_decoder(const uint8_t *data, size_t size)
+/*
+ * Every event decoded on threads and every value of it read through the file's schema,
+ * with the problems, into a hash in which order counts.
+ */
+static uint64_t through_decoder(const uint8_t *data, size_t size, unsigned threads)
 {
 	struct ebr_mem_source ms;
 	struct ebr_reader *r = fuzz_open(&ms, data, size);
@@ -52,12 +55,14 @@ static void through_decoder(const uint8_t *data, size_t size)
 	uint64_t sum = 0;
 
 	if (!r)
-		return;
+		return 0;
+	ebr_reader_set_threads(r, threads);
 	while (ebr_reader_next(r, &ev) > 0) {
+		sum = sum * 31 + ev->ts + ev->cpu + ev->type;
 		for (uint32_t f = 0; f < ev->nraw; f++) {
 			const struct ebr_value *v = &ev->raw[f];
 
-			sum += v->u + v->len;
+			sum = sum * 31 + v->u + v->len;
 			if (v->s && v->len)
 				sum += (unsigned char)v->s[v->len - 1];
 			if (v->frames && v->len)
@@ -66,9 +71,10 @@ static void through_decoder(const uint8_t *data, size_t size)
 		sum += (uint64_t)ebr_reader_type_index(r, ev->file_type);
 	}
 	for (uint32_t i = 0; i < ebr_reader_problem_count(r); i++)
-		sum += strlen(ebr_reader_problem(r, i)->msg);
+		sum = sum * 31 + strlen(ebr_reader_problem(r, i)->msg) +
+		      ebr_reader_problem(r, i)->offset;
 	ebr_reader_close(r);
-	decoded = sum; /* what was read is used: the compiler keeps every load */
+	return sum;
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -77,6 +83,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	through_index(data, size);
 	through_blocks(data, size);
-	through_decoder(data, size);
+	decoded = through_decoder(data, size, 1); /* the compiler keeps every load */
+	/* on threads, the reader gives the same events and problems in the same order */
+	if (through_decoder(data, size, 2) != decoded)
+		__builtin_trap();
 	return 0;
 }

@@ -1100,7 +1100,8 @@ static void test_process_table_follows_fork_chdir_exec_exit(void)
 	struct ebr_reader *r = proc_trace_open(&t, &ms);
 	struct proctable procs = { 0 };
 	struct collected opens = { 0 }, execs = { 0 }, exits = { 0 };
-	struct opensnoop os = { .procs = &procs, .emit = collect_open, .ctx = &opens };
+	struct opensnoop os = { .procs = &procs, .want_args = true, .emit = collect_open,
+				 .ctx = &opens };
 	struct execsnoop es = { .uid = -1, .emit = collect_exec, .ctx = &execs };
 	struct exitsnoop xs = { .procs = &procs, .emit = collect_exit, .ctx = &exits };
 	struct analyzer an[] = {

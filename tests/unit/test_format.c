@@ -1593,6 +1593,134 @@ static void test_titles(void)
 	CHECK(!ebr_title_is_args("a b c d", false, "a\0b\0c\0", 6, 20));
 }
 
+/* ------------------------------------------------------------ decoding on threads */
+
+static uint64_t fnv(uint64_t h, const void *p, size_t n)
+{
+	const unsigned char *b = p;
+
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ b[i]) * 0x100000001b3ull;
+	return h;
+}
+
+/*
+ * Everything a reader gives of buf, read on threads: every event (each value, string and
+ * frame), how the read ended, every problem and META, as one hash.
+ */
+static uint64_t read_digest(const void *buf, size_t len, unsigned threads, uint32_t *events)
+{
+	struct ebr_mem_source ms;
+	struct ebr_source src;
+	struct ebr_reader *r;
+	const struct ebr_event *ev;
+	uint64_t h = 0xcbf29ce484222325ull;
+	int rc;
+
+	*events = 0;
+	ebr_source_mem(&src, &ms, buf, len);
+	rc = ebr_reader_open(&r, &src, NULL, 0);
+	if (rc)
+		return fnv(h, &rc, sizeof(rc));
+	CHECK_EQ(ebr_reader_set_threads(r, threads), 0);
+	while ((rc = ebr_reader_next(r, &ev)) > 0) {
+		const struct ebr_event_def *d = ebr_event_def(ev->type);
+
+		(*events)++;
+		h = fnv(h, &ev->type, sizeof(ev->type));
+		h = fnv(h, &ev->file_type, sizeof(ev->file_type));
+		h = fnv(h, &ev->ts, sizeof(ev->ts));
+		h = fnv(h, &ev->cpu, sizeof(ev->cpu));
+		for (uint32_t f = 0; f < ev->nraw; f++) {
+			const struct ebr_value *v = &ev->raw[f];
+
+			h = fnv(h, &v->u, sizeof(v->u));
+			h = fnv(h, &v->len, sizeof(v->len));
+			if (v->s)
+				h = fnv(h, v->s, v->len);
+			if (v->frames)
+				h = fnv(h, v->frames, v->len * sizeof(*v->frames));
+		}
+		for (uint32_t f = 0; d && f < d->nfields; f++)
+			h = fnv(h, &ev->v[f].u, sizeof(ev->v[f].u));
+	}
+	h = fnv(h, &rc, sizeof(rc));
+	for (uint32_t i = 0; i < ebr_reader_problem_count(r); i++) {
+		const struct ebr_problem *p = ebr_reader_problem(r, i);
+
+		h = fnv(h, &p->kind, sizeof(p->kind));
+		h = fnv(h, &p->err, sizeof(p->err));
+		h = fnv(h, &p->block, sizeof(p->block));
+		h = fnv(h, &p->offset, sizeof(p->offset));
+		h = fnv(h, &p->length, sizeof(p->length));
+		h = fnv(h, p->msg, strlen(p->msg));
+	}
+	for (uint32_t i = 0; i < ebr_reader_meta_count(r); i++) {
+		const char *k, *v;
+
+		ebr_reader_meta_at(r, i, &k, &v);
+		h = fnv(h, k, strlen(k) + 1);
+		h = fnv(h, v, strlen(v) + 1);
+	}
+	ebr_reader_close(r);
+	return h;
+}
+
+/* What one thread reads of buf, three read alike. */
+static int threads_agree(const void *buf, size_t len, uint32_t *events)
+{
+	uint32_t n3;
+
+	return read_digest(buf, len, 1, events) == read_digest(buf, len, 3, &n3) && *events == n3;
+}
+
+static void test_threads_read_as_one(void)
+{
+	struct ebr_mem_sink mem;
+	struct ebr_block_info blocks[256];
+	uint32_t nb, events, total, variants = 0, differ = 0;
+	unsigned char *copy;
+	size_t schema_len;
+
+	CHECK_EQ(write_stream(&mem, 21, 6000, 1500), 0);
+	nb = events_blocks(mem.buf, mem.len, blocks, 256);
+	CHECK(nb > 20);
+	CHECK(threads_agree(mem.buf, mem.len, &total));
+	CHECK_EQ(total, 6000);
+	/* twice as long: room for a copy of the schema block put in the middle of the file */
+	copy = malloc(2 * mem.len);
+	for (size_t cut = 1; cut < mem.len; cut += mem.len / 61) {
+		variants++;
+		differ += !threads_agree(mem.buf, cut, &events);
+	}
+	for (size_t off = 0; off < mem.len; off += 89) {
+		memcpy(copy, mem.buf, mem.len);
+		copy[off] ^= 0x5a;
+		variants++;
+		differ += !threads_agree(copy, mem.len, &events);
+	}
+	/* garbage over two blocks' worth: resynchronised after */
+	memcpy(copy, mem.buf, mem.len);
+	memset(copy + blocks[nb / 2].offset + 7, 'E', 3000);
+	variants++;
+	differ += !threads_agree(copy, mem.len, &events);
+	CHECK(events < total);
+	/* a second schema mid-file: the blocks after it wait for it to be taken */
+	schema_len = blocks[0].offset - EBR_FILE_HEADER_SIZE;
+	memcpy(copy, mem.buf, blocks[nb / 2].offset);
+	memcpy(copy + blocks[nb / 2].offset, (const char *)mem.buf + EBR_FILE_HEADER_SIZE, schema_len);
+	memcpy(copy + blocks[nb / 2].offset + schema_len, (const char *)mem.buf + blocks[nb / 2].offset,
+	       mem.len - blocks[nb / 2].offset);
+	variants++;
+	differ += !threads_agree(copy, mem.len + schema_len, &events);
+	CHECK_EQ(events, total);
+	CHECK_EQ(differ, 0);
+	printf("  %u files (cut, flipped, resynchronised, a second schema) read alike on 1 and 3 "
+	       "threads\n", variants);
+	free(copy);
+	free(mem.buf);
+}
+
 int main(void)
 {
 	RUN(test_crc32c_known_value);
@@ -1625,5 +1753,6 @@ int main(void)
 	RUN(test_pin_start);
 	RUN(test_intern_repeats_keep_their_ids);
 	RUN(test_titles);
+	RUN(test_threads_read_as_one);
 	return CHECK_SUMMARY();
 }
