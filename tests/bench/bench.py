@@ -13,6 +13,7 @@ profile sample), counted the same way for every tracer.
 import argparse
 import json
 import datetime
+import hashlib
 import os
 import platform
 import re
@@ -307,9 +308,10 @@ def bench_workload(name, w, rounds, tmp, wrapper, log):
 
 
 def rss_scaling(tmp, log, scale):
-    """Peak RSS of `ebrec report opensnoop` on a syscall storm and on one ten times larger."""
+    """Peak RSS of `ebrec report opensnoop` on a syscall storm and on one ten times larger,
+    both of several blocks: each decoding thread holds one block's events ahead."""
     out = []
-    for n in (int(100000 * scale), int(1000000 * scale)):
+    for n in (int(1000000 * scale), int(10000000 * scale)):
         path = os.path.join(tmp, f"rss-{n}.ebr")
         run([EBREC, "record", "-f", "-o", path, "-e", "file", "--", f"{W}/ebr-files", "open",
              str(n), "0", "/dev/null", "/nonexistent"])
@@ -354,6 +356,46 @@ def recorder_capacity(tmp, log, scale):
     return dict(ns=med(per_event))
 
 
+# one core against every core (ebrec-report(1) --threads): a histogram view, a listing whose
+# filter reads every event (and prints one in eleven), and the summary of every view
+PARALLEL = [("runqlat", ["runqlat"]), ("opensnoop -x", ["opensnoop", "-x"]),
+            ("the summary (every view)", [])]
+
+
+def parallel_analysis(tmp, log, scale):
+    """The same reports of a trace of 10 M events or more with `--threads 1` and by default
+    (every CPU), alternating, median of 3 each, every output compared with the first."""
+    n, fail, loops = int(3400000 * scale), int(340000 * scale), int(1500000 * scale)
+    path = os.path.join(tmp, "parallel.ebr")
+    files = f"{W}/ebr-files open {n} {fail} /dev/null /nonexistent"
+    run([EBREC, "record", "-f", "-o", path, "-e", "file,sched", "--", "sh", "-c",
+         f"{files} & {files} & perf bench sched pipe -l {loops} >/dev/null; wait"])
+    kept, lost = events_of("ebrec", path)
+    log(f"  parallel: {kept} events, {lost} lost")
+    out = []
+    for name, args in PARALLEL:
+        walls, digests = {1: [], 0: []}, set()
+        for _ in range(3):
+            for threads in (1, 0):
+                dest = os.path.join(tmp, "parallel.out")
+                wall, _, _, rc, err = run([EBREC, "report", path, *args, "-o", dest] +
+                                          (["--threads", "1"] if threads else []))
+                if rc != 0:
+                    log(f"  parallel {name}: exit {rc}: {err[-500:]}")
+                walls[threads].append(wall)
+                with open(dest, "rb") as f:
+                    h = hashlib.sha256()
+                    for chunk in iter(lambda: f.read(1 << 20), b""):
+                        h.update(chunk)
+                digests.add(h.hexdigest())
+                os.unlink(dest)
+        log(f"  parallel {name}: one core {med(walls[1]):.2f} s, every core "
+            f"{med(walls[0]):.2f} s, {len(digests)} distinct output(s)")
+        out.append(dict(name=name, events=kept, one=walls[1], all=walls[0],
+                        same=len(digests) == 1))
+    return out
+
+
 def trace_cmd_version(text):
     """"3.1.6" from "trace-cmd version 3.1.6 (not-a-git-repo)"."""
     words = text.split()
@@ -375,7 +417,8 @@ def machine():
             f"{vers['fio']}; ebrec {subprocess.run(['git', '-C', REPO, 'describe', '--always', '--dirty'], capture_output=True, text=True).stdout.strip()}")
 
 
-def report(results, rss, cap, rounds, scale, elapsed, prod_lines=(), prod_checks=()):
+def report(results, rss, cap, rounds, scale, elapsed, prod_lines=(), prod_checks=(),
+           par=()):
     L = []
     now = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     L.append("# ebrec against perf and trace-cmd\n")
@@ -437,6 +480,18 @@ def report(results, rss, cap, rounds, scale, elapsed, prod_lines=(), prod_checks
             L.append(f"| {r['name'] if first else ''} | `{aname}`{'' if a['rc'] == 0 else ' (failed)'} | "
                      f"{a['events']} | {a['wall'] * 1e3:.0f} ms | {eps / 1e6:.2f} M | {a['rss'] / 1024:.0f} MiB |")
             first = False
+    if par:
+        L.append("\n## Analysis on every core\n")
+        L.append(f"`ebrec report T VIEW -o OUT --threads 1` against the same without "
+                 f"`--threads` (every CPU: {os.cpu_count()}), alternating, median of 3 each "
+                 f"(min–max); every output compared with the first. T: two syscall storms "
+                 f"(one open in eleven fails) and a scheduler storm, `-e file,sched`.\n")
+        L.append("| analysis | events | one core | every core | speed-up | output |")
+        L.append("|---|---|---|---|---|---|")
+        for x in par:
+            L.append(f"| `{x['name']}` | {x['events']} | {spread(x['one'], '{:.2f}')} s | "
+                     f"{spread(x['all'], '{:.2f}')} s | {med(x['one']) / med(x['all']):.2f}× | "
+                     f"{'the same' if x['same'] else '**differs**'} |")
     L.extend(prod_lines)
     L.append("\n## Targets\n")
     storm = "syscall storm (openat/close)"
@@ -514,6 +569,11 @@ def report(results, rss, cap, rounds, scale, elapsed, prod_lines=(), prod_checks
                 f"alone takes {cap['ns']:.0f} ns of CPU per event, so one CPU writes "
                 f"{capacity:.1f} M events/s")
         checks.append((what, lost, 0) if rate >= 1e6 else (what, None, None))
+    for x in par:
+        # an output that differs is no speed-up
+        checks.append((f"analysis of {x['events'] / 1e6:.1f} M events on every core "
+                       f"({os.cpu_count()}) ≥ 1.7× one core, the same output: {x['name']}",
+                       med(x["one"]) / med(x["all"]) if x["same"] else 0.0, -1.7))
     if len(rss) == 2:
         checks.append((f"peak RSS of `ebrec report opensnoop` on {rss[1][0]} events within "
                        f"10% of that on {rss[0][0]}", ratio(rss[1][1], rss[0][1]), 1.10))
@@ -587,7 +647,7 @@ def main():
         def log(msg):
             print(msg, flush=True)
 
-        rss, cap, prod_lines, prod_checks = [], dict(ns=float("nan")), [], []
+        rss, cap, prod_lines, prod_checks, par = [], dict(ns=float("nan")), [], [], []
         for name, w in workloads(a.scale, tmp).items():
             if a.prod == "only" or (a.only and a.only not in name):
                 continue
@@ -598,13 +658,15 @@ def main():
             rss = rss_scaling(tmp, log, a.scale)
             log("== the recorder's own CPU per event")
             cap = recorder_capacity(tmp, log, a.scale)
+            log("== analysis on one core and on every core")
+            par = parallel_analysis(tmp, log, a.scale)
         if a.prod != "no":
             pr = prod.bench_prod(EBREC, events_of, tmp, a.prod_rounds, a.prod_seconds, log,
                                  a.prod_pairs)
             prod_lines, prod_checks = prod.prod_report(pr, a.prod_rounds, a.prod_seconds,
                                                        a.prod_pairs)
         text = report(results, rss, cap, a.rounds, a.scale, time.monotonic() - t0,
-                      prod_lines, prod_checks)
+                      prod_lines, prod_checks, par)
     os.makedirs(os.path.dirname(os.path.abspath(a.out)), exist_ok=True)
     with open(a.out, "w") as f:
         f.write(text)
