@@ -87,6 +87,7 @@ struct block_job {
 	struct wbuf stored;
 	struct ebr_problem *before; /* stepped over while fetching, before the block */
 	uint32_t nbefore, cap_before;
+	int fetch_err; /* EBR_E_NOMEM noting what was stepped over, or 0 */
 
 	/* decoded */
 	int err;   /* EBR_E_NOMEM, or 0 */
@@ -212,7 +213,7 @@ static struct ebr_problem *problem_slot(struct ebr_reader *r)
 			return NULL;
 		p = ebr_realloc(j->before, cap * sizeof(*p));
 		if (!p) {
-			j->err = EBR_E_NOMEM;
+			j->fetch_err = EBR_E_NOMEM;
 			return NULL;
 		}
 		j->before = p;
@@ -1046,6 +1047,7 @@ static void fetch_job(struct ebr_reader *r, struct block_job *j)
 	int ret;
 
 	j->nbefore = 0;
+	j->fetch_err = 0;
 	j->err = 0;
 	r->sink = j;
 	do {
@@ -1287,11 +1289,11 @@ static void fetch_ahead(struct ebr_reader *r)
 		struct block_job *j = &r->jobs[r->fetched++ % r->depth];
 
 		fetch_job(r, j);
-		if (j->fetched <= 0 || j->err)
+		if (j->fetched <= 0 || j->fetch_err)
 			r->fetch_end = true;
 		else if (j->bh.type == EBR_BLOCK_SCHEMA)
 			r->fetch_schema = true; /* the events after it are decoded by it */
-		j->pooled = j->off_thread && r->pool;
+		j->pooled = j->off_thread && r->pool && !j->fetch_err;
 		if (j->pooled)
 			decode_pool_submit(r->pool, j);
 	}
@@ -1341,8 +1343,8 @@ static int take_other(struct ebr_reader *r, struct block_job *j)
 static int take_job(struct ebr_reader *r, struct block_job *j)
 {
 	problems_give(r, j->before, j->nbefore);
-	if (j->err)
-		return j->err;
+	if (j->fetch_err)
+		return j->fetch_err;
 	if (j->fetched <= 0)
 		return j->fetched;
 	r->blk = j->blk;
@@ -1538,6 +1540,8 @@ void ebr_reader_close(struct ebr_reader *r)
 {
 	if (!r)
 		return;
+	/* first: its threads may be decoding blocks ahead, with the schema */
+	decode_pool_free(r->pool);
 	types_free(r->types, r->ntypes);
 	ebr_free(r->type_ids);
 	for (uint32_t i = 0; i < r->nmeta; i++) {
@@ -1554,7 +1558,6 @@ void ebr_reader_close(struct ebr_reader *r)
 	wbuf_release(&r->stored);
 	wbuf_release(&r->raw);
 	ZSTD_freeDCtx(r->dctx);
-	decode_pool_free(r->pool); /* before the jobs its threads may be decoding */
 	for (uint32_t i = 0; r->jobs && i < MAX_JOBS; i++) {
 		struct block_job *j = &r->jobs[i];
 
