@@ -31,9 +31,10 @@ int opensnoop_on_event(void *self, const struct ebr_reader *r, const struct ebr_
 						  row.path, s->abspath, sizeof(s->abspath))
 			       : row.path;
 	e = s->procs ? proctable_find(s->procs, row.pid) : NULL;
-	row.args = s->want_args && e && e->args ? proc_args_join(e->args, e->args_len, e->args_cut, s->args,
-						 sizeof(s->args))
-				: "";
+	row.args = "";
+	if (s->want_args && e && e->args)
+		row.args = proc_args_join(e->args, e->args_len, e->args_cut, s->args,
+					  sizeof(s->args));
 	s->rows++;
 	return s->emit(s->ctx, &row);
 }

@@ -188,7 +188,8 @@ int ebr_problem_is_damage(enum ebr_problem_kind kind)
 }
 
 static void problem_vset(struct ebr_problem *p, enum ebr_problem_kind kind, int err,
-			 uint32_t block, uint64_t offset, uint64_t length, const char *fmt, va_list ap)
+			 uint32_t block, uint64_t offset, uint64_t length, const char *fmt,
+			 va_list ap)
 {
 	p->kind = kind;
 	p->err = err;
@@ -1000,8 +1001,8 @@ static bool payload_intact(struct ebr_reader *r, struct block_job *j)
 		return true;
 	if (r)
 		reader_problem(r, EBR_PROB_BAD_PAYLOAD, EBR_E_CRC, bh->seq, j->blk.offset,
-			bh->stored, "block %u (%s) at offset %llu: payload checksum mismatch; its %u "
-			"events are skipped", bh->seq, block_type_name(bh->type),
+			bh->stored, "block %u (%s) at offset %llu: payload checksum mismatch; "
+			"its %u events are skipped", bh->seq, block_type_name(bh->type),
 			(unsigned long long)j->blk.offset, events);
 	else
 		job_problem(j, EBR_E_CRC, bh->stored, "block %u (%s) at offset %llu: payload "

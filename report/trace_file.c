@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* Opening a trace for the reading commands, and saying what was wrong with it. */
 #include <errno.h>
-#include <sched.h>
 #include <fcntl.h>
 #include <malloc.h>
 #include <pwd.h>
+#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>

@@ -1680,7 +1680,7 @@ static void test_threads_read_as_one(void)
 	struct ebr_block_info blocks[256];
 	uint32_t nb, events, total, variants = 0, differ = 0;
 	unsigned char *copy;
-	size_t schema_len;
+	size_t schema_len, at;
 
 	CHECK_EQ(write_stream(&mem, 21, 6000, 1500), 0);
 	nb = events_blocks(mem.buf, mem.len, blocks, 256);
@@ -1707,10 +1707,10 @@ static void test_threads_read_as_one(void)
 	CHECK(events < total);
 	/* a second schema mid-file: the blocks after it wait for it to be taken */
 	schema_len = blocks[0].offset - EBR_FILE_HEADER_SIZE;
-	memcpy(copy, mem.buf, blocks[nb / 2].offset);
-	memcpy(copy + blocks[nb / 2].offset, (const char *)mem.buf + EBR_FILE_HEADER_SIZE, schema_len);
-	memcpy(copy + blocks[nb / 2].offset + schema_len, (const char *)mem.buf + blocks[nb / 2].offset,
-	       mem.len - blocks[nb / 2].offset);
+	at = blocks[nb / 2].offset;
+	memcpy(copy, mem.buf, at);
+	memcpy(copy + at, (const char *)mem.buf + EBR_FILE_HEADER_SIZE, schema_len);
+	memcpy(copy + at + schema_len, (const char *)mem.buf + at, mem.len - at);
 	variants++;
 	differ += !threads_agree(copy, mem.len + schema_len, &events);
 	CHECK_EQ(events, total);
