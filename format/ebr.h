@@ -346,8 +346,10 @@ void ebr_reader_close(struct ebr_reader *r);
 /*
  * Decodes the events blocks on n threads (this one included), ahead of ebr_reader_next(),
  * which gives every event, problem and META key in the same order as with one thread. Call
- * it before the first ebr_reader_next(); n < 2 (the default) decodes each block as it is
- * reached. 0, or EBR_E_NOMEM (the reader goes on with one thread).
+ * it before the first ebr_reader_next() (a reader whose first block after the schema was
+ * already read, as when the schema is damaged, stays on one thread); n < 2 (the default)
+ * decodes each block as it is reached. 0, or EBR_E_NOMEM (the reader goes on with one
+ * thread).
  */
 int ebr_reader_set_threads(struct ebr_reader *r, unsigned n);
 

@@ -991,23 +991,17 @@ static int read_payload(struct ebr_reader *r, uint64_t at, struct block_job *j)
 	return 1;
 }
 
-/* Whether the payload's CRC is the header's; the problem goes to j (events) or r. */
-static bool payload_intact(struct ebr_reader *r, struct block_job *j)
+/* Whether the payload's CRC is the header's; if not, the problem is j->end. */
+static bool payload_intact(struct block_job *j)
 {
 	const struct block_header *bh = &j->bh;
-	uint32_t events = bh->type == EBR_BLOCK_EVENTS ? bh->count : 0;
 
 	if (ebr_crc32c(0, j->stored.p, bh->stored) == bh->payload_crc)
 		return true;
-	if (r)
-		reader_problem(r, EBR_PROB_BAD_PAYLOAD, EBR_E_CRC, bh->seq, j->blk.offset,
-			bh->stored, "block %u (%s) at offset %llu: payload checksum mismatch; "
-			"its %u events are skipped", bh->seq, block_type_name(bh->type),
-			(unsigned long long)j->blk.offset, events);
-	else
-		job_problem(j, EBR_E_CRC, bh->stored, "block %u (%s) at offset %llu: payload "
-			    "checksum mismatch; its %u events are skipped", bh->seq,
-			    block_type_name(bh->type), (unsigned long long)j->blk.offset, events);
+	job_problem(j, EBR_E_CRC, bh->stored, "block %u (%s) at offset %llu: payload checksum "
+		    "mismatch; its %u events are skipped", bh->seq, block_type_name(bh->type),
+		    (unsigned long long)j->blk.offset,
+		    bh->type == EBR_BLOCK_EVENTS ? bh->count : 0);
 	return false;
 }
 
@@ -1234,7 +1228,7 @@ static void decode_job(const struct ebr_reader *r, struct block_job *j, bool ahe
 	j->ev_scanned = 0;
 	j->ev_done = false;
 	j->prev_ts = 0;
-	if (!payload_intact(NULL, j)) {
+	if (!payload_intact(j)) {
 		j->skip = true;
 		return;
 	}
@@ -1310,8 +1304,11 @@ static int take_other(struct ebr_reader *r, struct block_job *j)
 	struct cursor c;
 	int err = 0;
 
-	if (!payload_intact(r, j))
+	if (!payload_intact(j)) {
+		problems_give(r, &j->end, 1);
+		j->has_end = false;
 		return BLOCK_SKIP;
+	}
 	err = block_known(r, j->blk.offset, bh, j->check_err);
 	if (err != BLOCK_GO_ON)
 		return err;
