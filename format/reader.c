@@ -86,7 +86,8 @@ struct block_job {
 	bool pooled;     /* handed to the reader's decode_pool */
 	struct wbuf stored;
 	struct ebr_problem *before; /* stepped over while fetching, before the block */
-	uint32_t nbefore, cap_before;
+	uint32_t nbefore;
+	size_t cap_before;
 	int fetch_err; /* EBR_E_NOMEM noting what was stepped over, or 0 */
 
 	/* decoded */
@@ -199,6 +200,20 @@ static void problem_vset(struct ebr_problem *p, enum ebr_problem_kind kind, int 
 	vsnprintf(p->msg, sizeof(p->msg), fmt, ap);
 }
 
+static int grow(void **p, size_t *cap, size_t need, size_t elem)
+{
+	void *np;
+
+	if (need <= *cap)
+		return 0;
+	np = ebr_realloc(*p, need * elem);
+	if (!np)
+		return EBR_E_NOMEM;
+	*p = np;
+	*cap = need;
+	return 0;
+}
+
 /* Where the next problem goes: the reader's list, or the job being fetched (NULL: full). */
 static struct ebr_problem *problem_slot(struct ebr_reader *r)
 {
@@ -206,19 +221,13 @@ static struct ebr_problem *problem_slot(struct ebr_reader *r)
 
 	if (!j)
 		return r->nproblems < MAX_PROBLEMS ? &r->problems[r->nproblems++] : NULL;
-	if (j->nbefore == j->cap_before) {
-		uint32_t cap = j->cap_before ? 2 * j->cap_before : 4;
-		struct ebr_problem *p;
-
-		if (j->nbefore >= MAX_PROBLEMS)
-			return NULL;
-		p = ebr_realloc(j->before, cap * sizeof(*p));
-		if (!p) {
-			j->fetch_err = EBR_E_NOMEM;
-			return NULL;
-		}
-		j->before = p;
-		j->cap_before = cap;
+	if (j->nbefore >= MAX_PROBLEMS)
+		return NULL;
+	if (j->nbefore == j->cap_before &&
+	    grow((void **)&j->before, &j->cap_before, j->nbefore ? 2 * j->nbefore : 4,
+		 sizeof(*j->before))) {
+		j->fetch_err = EBR_E_NOMEM;
+		return NULL;
 	}
 	return &j->before[j->nbefore++];
 }
@@ -658,20 +667,6 @@ static int parse_meta(struct ebr_reader *r, struct cursor *c, const struct ebr_b
 			return err;
 	}
 	return c->err;
-}
-
-static int grow(void **p, size_t *cap, size_t need, size_t elem)
-{
-	void *np;
-
-	if (need <= *cap)
-		return 0;
-	np = ebr_realloc(*p, need * elem);
-	if (!np)
-		return EBR_E_NOMEM;
-	*p = np;
-	*cap = need;
-	return 0;
 }
 
 /*
