@@ -155,6 +155,9 @@ WORKLOAD_CFLAGS_ebr-churn := -fno-omit-frame-pointer
 # ebr-traces writes crafted traces through format/'s writer (tests/e2e/test_hostile.py)
 WORKLOAD_LIBS_ebr-traces := $(FORMAT_OBJS) -lzstd
 $(BUILD)/tests/workloads/ebr-traces: $(FORMAT_OBJS)
+# ebr-relayout writes a trace again in rows or in columns (tests/e2e/test_columns.py)
+WORKLOAD_LIBS_ebr-relayout := $(FORMAT_OBJS) -lzstd
+$(BUILD)/tests/workloads/ebr-relayout: $(FORMAT_OBJS)
 # ebr-split cuts a recorded trace into a rotation series (tests/e2e/test_series.py): format/'s
 # reader and writer, and analyze/'s process table for each file's snapshot
 WORKLOAD_LIBS_ebr-split := $(ANALYZE_OBJS) $(FORMAT_OBJS) $(LDLIBS) -lzstd

@@ -24,7 +24,7 @@
 #include "format/generic_flags.h"
 
 #define EBR_VERSION_MAJOR 1
-#define EBR_VERSION_MINOR 6
+#define EBR_VERSION_MINOR 7
 
 /*
  * Error codes. Pinned: never renumbered, and never written into a file. All lie below
@@ -59,6 +59,7 @@ const char *ebr_strerror(int err);
 #define EBR_MAX_BLOCK_STRINGS (1u << 20)
 #define EBR_MAX_BLOCK_STACKS (1u << 16)
 #define EBR_MAX_STACK_DEPTH 256u
+#define EBR_MAX_BLOCK_EVENTS (1u << 20) /* of an EVENTS block in columns */
 #define EBR_MAX_TYPES 1024u
 #define EBR_MAX_FIELDS 64u
 /*
@@ -223,8 +224,15 @@ void ebr_source_mem(struct ebr_source *src, struct ebr_mem_source *ms, const voi
 
 struct ebr_writer;
 
+/* How an events block holds its events (FORMAT.md "EVENTS", "EVENTS in columns"). */
+enum ebr_layout {
+	EBR_LAYOUT_COLUMNS = 0, /* a column a field: smaller, and the default since 1.7 */
+	EBR_LAYOUT_ROWS = 1,    /* an event after the other, as every version before 1.7 */
+};
+
 struct ebr_writer_opts {
-	int zstd_level;       /* 0: default (1) */
+	int zstd_level;       /* 0: default (3) */
+	enum ebr_layout layout;
 	size_t block_bytes;   /* raw bytes that end an events block; 0: default (1 MiB) */
 	/*
 	 * Types described by the file (EBR_DYN_TYPE_BASE above), written into its schema after

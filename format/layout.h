@@ -18,6 +18,7 @@
 
 /* Block flags: bits 0-7 must be understood (else the block is refused), 8-15 are ignorable. */
 #define EBR_BF_ZSTD 0x0001u
+#define EBR_BF_COLUMNS 0x0002u /* EVENTS: the events in columns (since 1.7) */
 #define EBR_BF_REQUIRED_MASK 0x00ffu
 
 #endif

@@ -13,6 +13,7 @@
 #include <zstd.h>
 #include "layout.h"
 #include "reader_int.h"
+#include "columns.h"
 #include "format/decode_pool.h"
 #include "format/siphash.h"
 #include "format/mem.h"
@@ -104,6 +105,8 @@ struct block_job {
 	struct stack_ref *stacks;
 	uint32_t nstacks, cap_stacks;
 	struct cursor ev_cur;
+	bool columns; /* the events are in columns (cb), not in rows (ev_cur) */
+	struct column_block cb;
 	uint64_t prev_ts;
 	uint32_t ev_scanned;
 	bool ev_done;          /* every event scanned (or the block found damaged) */
@@ -361,9 +364,11 @@ static struct ebr_block_info block_info(const struct block_header *bh, uint64_t 
 /* Checks the claims of a header that passed its CRC. */
 static int header_check(const struct block_header *bh)
 {
+	uint16_t known = EBR_BF_ZSTD | (bh->type == EBR_BLOCK_EVENTS ? EBR_BF_COLUMNS : 0);
+
 	if (bh->stored > EBR_MAX_BLOCK_STORED || bh->raw > EBR_MAX_BLOCK_RAW)
 		return EBR_E_TOO_BIG;
-	if (bh->flags & EBR_BF_REQUIRED_MASK & ~EBR_BF_ZSTD)
+	if (bh->flags & EBR_BF_REQUIRED_MASK & ~known)
 		return EBR_E_UNSUPPORTED;
 	if (!(bh->flags & EBR_BF_ZSTD) && bh->stored != bh->raw)
 		return EBR_E_CORRUPT;
@@ -1078,6 +1083,157 @@ static void dangling(struct block_job *j, const struct file_type *t, uint32_t f,
 }
 
 /*
+ * The lists and columns of a block in columns, after its tables (FORMAT.md "EVENTS in
+ * columns"), into j->cb: every claim checked against what is left of the payload before it
+ * is allocated for.
+ */
+static int open_columns(const struct ebr_reader *r, struct block_job *j, struct cursor *c)
+{
+	struct column_block *cb = &j->cb;
+	uint32_t count = j->bh.count, seen[EBR_MAX_TYPES / 32] = { 0 };
+	uint64_t n, total = 0;
+	size_t ncols = 3;
+	int err;
+
+	/* a list's entries take a byte at least: a count past what is left is a lie */
+	n = cur_varint_max(c, EBR_MAX_TYPES);
+	if (c->err || !n || n > cur_left(c) || !count || count > EBR_MAX_BLOCK_EVENTS)
+		return EBR_E_CORRUPT;
+	if (grow((void **)&cb->type, &cb->cap_type, (size_t)n, sizeof(*cb->type)) ||
+	    grow((void **)&cb->first, &cb->cap_first, (size_t)n, sizeof(*cb->first)) ||
+	    grow((void **)&cb->n, &cb->cap_n, (size_t)n, sizeof(*cb->n)))
+		return EBR_E_NOMEM;
+	cb->ntypes = (uint32_t)n;
+	for (uint32_t k = 0; k < cb->ntypes; k++) {
+		int i = type_find(r, cur_varint(c));
+		uint64_t events = cur_varint_max(c, count);
+
+		/* each type once, with events, the schema's */
+		if (c->err || i < 0 || !events || seen[i / 32] & 1u << (i % 32))
+			return EBR_E_CORRUPT;
+		seen[i / 32] |= 1u << (i % 32);
+		cb->type[k] = (uint32_t)i;
+		cb->first[k] = (uint32_t)ncols;
+		cb->n[k] = (uint32_t)events;
+		total += events;
+		ncols += r->types[i].nfields;
+		for (uint32_t f = 0; f < r->types[i].nfields; f++)
+			ncols += r->types[i].fields[f].kind == EBR_KIND_BYTES;
+	}
+	n = cur_varint_max(c, count);
+	if (c->err || total != count || !n || n > cur_left(c))
+		return EBR_E_CORRUPT;
+	if (grow((void **)&cb->cpu, &cb->cap_cpu, (size_t)n, sizeof(*cb->cpu)) ||
+	    grow((void **)&cb->ts, &cb->cap_ts, (size_t)n, sizeof(*cb->ts)) ||
+	    grow((void **)&cb->cols, &cb->cap_cols, ncols, sizeof(*cb->cols)))
+		return EBR_E_NOMEM;
+	cb->ncpus = (uint32_t)n;
+	for (uint32_t i = 0; i < cb->ncpus; i++) {
+		cb->cpu[i] = cur_varint(c);
+		cb->ts[i] = 0;
+	}
+	cb->ncols = (uint32_t)ncols;
+	cb->ndict = 0;
+	for (uint32_t col = 0; col < 3; col++)
+		if ((err = column_open(&cb->cols[col], c, count, &cb->dict, &cb->ndict,
+				       &cb->cap_dict)))
+			return err;
+	for (uint32_t k = 0; k < cb->ntypes; k++) {
+		const struct file_type *t = &r->types[cb->type[k]];
+		uint32_t col = cb->first[k];
+
+		for (uint32_t f = 0; f < t->nfields; f++) {
+			if ((err = column_open(&cb->cols[col++], c, cb->n[k], &cb->dict, &cb->ndict,
+					       &cb->cap_dict)))
+				return err;
+			if (t->fields[f].kind != EBR_KIND_BYTES)
+				continue;
+			/* the values' bytes, one after the other */
+			uint64_t size = cur_varint(c);
+			const unsigned char *p = size <= cur_left(c) ? cur_bytes(c, size) : NULL;
+
+			if (!p)
+				return EBR_E_CORRUPT;
+			cb->cols[col++] = (struct column){ .p = p, .end = p + size,
+							   .method = COL_BYTES };
+		}
+	}
+	return c->err || cur_left(c) ? EBR_E_CORRUPT : 0;
+}
+
+/* The next event of a block in columns: scan_event()'s words, from a value of each column. */
+static int scan_column_event(const struct ebr_reader *r, struct block_job *j, uint64_t *w)
+{
+	struct column_block *cb = &j->cb;
+	const struct file_type *t;
+	uint64_t k, ci;
+	uint32_t col;
+	int err = 0;
+
+	if (j->ev_scanned == j->blk.count) {
+		for (col = 0; col < cb->ncols; col++)
+			if (!column_done(&cb->cols[col])) {
+				events_damaged(j, "a column that holds more values than events");
+				return 0;
+			}
+		j->ev_done = true;
+		return 0;
+	}
+	k = column_next(&cb->cols[0], cb->dict, &err);
+	ci = column_next(&cb->cols[1], cb->dict, &err);
+	if (err || k >= cb->ntypes || ci >= cb->ncpus) {
+		events_damaged(j, "an event that does not decode");
+		return 0;
+	}
+	t = &r->types[cb->type[k]];
+	w[0] = cb->type[k];
+	cb->ts[ci] += (uint64_t)unzigzag(column_next(&cb->cols[2], cb->dict, &err));
+	w[1] = cb->ts[ci];
+	w[2] = (uint32_t)cb->cpu[ci];
+	col = cb->first[k];
+	for (uint32_t f = 0; f < t->nfields && !err; f++) {
+		struct column *bytes;
+		uint64_t x = column_next(&cb->cols[col++], cb->dict, &err);
+
+		switch (t->fields[f].kind) {
+		case EBR_KIND_S64:
+			x = (uint64_t)unzigzag(x);
+			break;
+		case EBR_KIND_STR:
+			if (!err && x > j->nstrs) {
+				dangling(j, t, f, "string", x, j->nstrs);
+				return 0;
+			}
+			break;
+		case EBR_KIND_BYTES:
+			bytes = &cb->cols[col++];
+			if (x > EBR_MAX_STRING || x > (uint64_t)(bytes->end - bytes->p)) {
+				err = EBR_E_CORRUPT;
+				break;
+			}
+			bytes->p += x;
+			x = (uint64_t)(bytes->p - x - j->raw.p) << 32 | x;
+			break;
+		case EBR_KIND_STACK:
+			if (!err && x > j->nstacks) {
+				dangling(j, t, f, "stack", x, j->nstacks);
+				return 0;
+			}
+			break;
+		default:
+			break;
+		}
+		w[3 + f] = x;
+	}
+	if (err) {
+		events_damaged(j, "an event that does not decode");
+		return 0;
+	}
+	j->ev_scanned++;
+	return 1;
+}
+
+/*
  * The next event of j's block, checked, as words: its type's index in the schema, ts, cpu,
  * then a word a field (a number; the index of a string or stack; a BYTES field's offset in
  * the payload << 32 | its length). 1, or 0 at the block's end or its damage (noted in j).
@@ -1090,6 +1246,8 @@ static int scan_event(const struct ebr_reader *r, struct block_job *j, uint64_t 
 	uint64_t id;
 	int i;
 
+	if (j->columns)
+		return scan_column_event(r, j, w);
 	if (!cur_left(c)) {
 		if (j->ev_scanned != j->blk.count)
 			events_damaged(j, "event count differs from the header");
@@ -1233,9 +1391,15 @@ static void decode_job(const struct ebr_reader *r, struct block_job *j, bool ahe
 	if (!err)
 		err = decode_payload(j->dctx, &j->stored, &j->raw, &j->bh);
 	if (!err) {
-		c = (struct cursor){ j->raw.p, j->raw.p + j->raw.len, 0 };
+		/* an empty payload has no buffer: a cursor over nothing all the same */
+		const unsigned char *p = j->raw.p ? j->raw.p : (const unsigned char *)"";
+
+		c = (struct cursor){ p, p + j->raw.len, 0 };
 		err = parse_events_tables(j, &c);
 	}
+	j->columns = j->bh.flags & EBR_BF_COLUMNS;
+	if (!err && j->columns)
+		err = open_columns(r, j, &c);
 	if (err == EBR_E_NOMEM) {
 		j->err = err;
 		return;
@@ -1563,6 +1727,7 @@ void ebr_reader_close(struct ebr_reader *r)
 		ebr_free(j->frames);
 		ebr_free(j->stacks);
 		ebr_free(j->words);
+		column_block_release(&j->cb);
 	}
 	ebr_free(r->jobs);
 	ebr_free(r->seen);

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <zstd.h>
 #include <zstd_errors.h>
+#include "columns.h"
 #include "intern.h"
 #include "layout.h"
 #include "format/mem.h"
@@ -34,8 +35,10 @@ struct ebr_writer {
 	struct wbuf meta;
 	uint32_t nmeta;
 
-	struct wbuf payload, zbuf; /* scratch */
+	struct wbuf payload, zbuf, rows_payload; /* scratch */
 	ZSTD_CCtx *zctx;
+	bool rows; /* events blocks in the row layout (else in columns) */
+	struct column_writer columns;
 
 	/* index and summary */
 	struct ebr_block_info *blocks;
@@ -85,13 +88,13 @@ static int index_add(struct ebr_writer *w, const struct ebr_block_info *bi)
 }
 
 /* Compresses payload (when it pays) and writes one framed block. */
-static int write_block(struct ebr_writer *w, uint16_t type, const struct wbuf *payload,
-		       uint32_t count, uint64_t t_first, uint64_t t_last)
+static int write_block(struct ebr_writer *w, uint16_t type, uint16_t flags,
+		       const struct wbuf *payload, uint32_t count, uint64_t t_first,
+		       uint64_t t_last)
 {
 	unsigned char hdr[EBR_BLOCK_HEADER_SIZE];
 	const unsigned char *stored = payload->p;
 	size_t stored_len = payload->len;
-	uint16_t flags = 0;
 	struct ebr_block_info bi;
 
 	if (w->err)
@@ -149,7 +152,7 @@ static int write_schema(struct ebr_writer *w)
 	wbuf_schema_types(b);
 	for (uint32_t i = 0; i < w->ndyn_types; i++)
 		wbuf_schema_type(b, EBR_DYN_TYPE_BASE + i, &w->dyn_types[i]);
-	return write_block(w, EBR_BLOCK_SCHEMA, b, n + w->ndyn_types, 0, 0);
+	return write_block(w, EBR_BLOCK_SCHEMA, 0, b, n + w->ndyn_types, 0, 0);
 }
 
 static bool name_ok(const char *name)
@@ -223,6 +226,7 @@ int ebr_writer_new(struct ebr_writer **out, const struct ebr_sink *sink,
 	/* zstd's own default: 4-8% smaller blocks than level 1 for a few ns per event */
 	w->level = opts && opts->zstd_level ? opts->zstd_level : 3;
 	w->block_bytes = opts && opts->block_bytes ? opts->block_bytes : 1u << 20;
+	w->rows = opts && opts->layout == EBR_LAYOUT_ROWS;
 	if (w->block_bytes > EBR_MAX_BLOCK_RAW / 2)
 		w->block_bytes = EBR_MAX_BLOCK_RAW / 2;
 	w->zctx = ZSTD_createCCtx();
@@ -270,12 +274,51 @@ static int flush_meta(struct ebr_writer *w)
 	wbuf_put(b, w->meta.p, w->meta.len);
 	w->meta.len = 0;
 	w->nmeta = 0;
-	return write_block(w, EBR_BLOCK_META, b, 0, 0, 0);
+	return write_block(w, EBR_BLOCK_META, 0, b, 0, 0, 0);
+}
+
+/* Blocks of fewer events than this are written in rows when that is smaller, compressed. */
+#define ROWS_TRIED_BELOW 1024u
+
+/* The bytes zstd makes of payload (its own size when compression does not pay), or 0. */
+static size_t compressed_size(struct ebr_writer *w, const struct wbuf *payload)
+{
+	size_t bound = ZSTD_compressBound(payload->len), n;
+
+	w->zbuf.len = 0;
+	if (payload->err || wbuf_reserve(&w->zbuf, bound))
+		return 0;
+	n = ZSTD_compressCCtx(w->zctx, w->zbuf.p, bound, payload->p, payload->len, w->level);
+	if (ZSTD_isError(n))
+		return 0;
+	return n < payload->len ? n : payload->len;
+}
+
+/*
+ * The events block's payload in rows, after its tables: always in a writer of rows, and in
+ * a writer of columns for a small block whose columns come out larger (each column's size
+ * and method cost a few bytes, which a few events do not win back).
+ */
+static bool events_in_rows(struct ebr_writer *w, const struct wbuf *columns, size_t tables)
+{
+	struct wbuf *b = &w->rows_payload;
+	size_t in_columns;
+
+	if (w->rows)
+		return true;
+	if (w->count >= ROWS_TRIED_BELOW)
+		return false;
+	b->len = 0;
+	wbuf_put(b, columns->p, tables);
+	wbuf_put(b, w->events.p, w->events.len);
+	in_columns = compressed_size(w, columns);
+	return in_columns && compressed_size(w, b) < in_columns;
 }
 
 static int flush_events(struct ebr_writer *w)
 {
 	struct wbuf *b = &w->payload;
+	size_t tables;
 	int err;
 
 	if (!w->count)
@@ -285,8 +328,18 @@ static int flush_events(struct ebr_writer *w)
 	wbuf_put(b, w->strings.enc.p, w->strings.enc.len);
 	wbuf_varint(b, w->stacks.count);
 	wbuf_put(b, w->stacks.enc.p, w->stacks.enc.len);
-	wbuf_put(b, w->events.p, w->events.len);
-	err = write_block(w, EBR_BLOCK_EVENTS, b, w->count, w->t_first, w->t_last);
+	tables = b->len;
+	if (!w->rows &&
+	    (err = columns_encode(&w->columns, b, w->events.p, w->events.len, w->count)))
+		return writer_fail(w, err);
+	if (events_in_rows(w, b, tables)) {
+		b->len = tables;
+		wbuf_put(b, w->events.p, w->events.len);
+		err = write_block(w, EBR_BLOCK_EVENTS, 0, b, w->count, w->t_first, w->t_last);
+	} else {
+		err = write_block(w, EBR_BLOCK_EVENTS, EBR_BF_COLUMNS, b, w->count, w->t_first,
+				  w->t_last);
+	}
 	intern_reset(&w->strings);
 	intern_reset(&w->stacks);
 	w->events.len = 0;
@@ -367,6 +420,8 @@ int ebr_writer_event(struct ebr_writer *w, uint32_t type, uint64_t ts, uint32_t 
 		return w->err;
 	if (!d || !values_fit(d, vals))
 		return EBR_E_INVALID;
+	if (!w->rows && (err = column_writer_add(&w->columns, type, d, cpu)))
+		return writer_fail(w, err);
 	wbuf_varint(b, type);
 	wbuf_varint(b, zigzag((int64_t)(ts - w->prev_ts)));
 	wbuf_varint(b, cpu);
@@ -415,6 +470,7 @@ int ebr_writer_event(struct ebr_writer *w, uint32_t type, uint64_t ts, uint32_t 
 	if (type == EBR_EV_COUNTS && account_counts(w, vals))
 		return w->err;
 	if (w->events.len + w->strings.enc.len + w->stacks.enc.len >= w->block_bytes ||
+	    w->count == EBR_MAX_BLOCK_EVENTS ||
 	    w->strings.count >= EBR_MAX_BLOCK_STRINGS - 1 ||
 	    w->stacks.count >= EBR_MAX_BLOCK_STACKS - 1)
 		return ebr_writer_flush(w);
@@ -479,7 +535,7 @@ static int write_index(struct ebr_writer *w)
 		wbuf_varint(b, p->lost_user);
 	}
 	index_off = w->written;
-	if (write_block(w, EBR_BLOCK_INDEX, b, w->nblocks, 0, 0))
+	if (write_block(w, EBR_BLOCK_INDEX, 0, b, w->nblocks, 0, 0))
 		return w->err;
 	memcpy(footer, EBR_FOOTER_MAGIC, 8);
 	put_le64(footer + 8, index_off);
@@ -509,6 +565,8 @@ void ebr_writer_abandon(struct ebr_writer *w)
 	wbuf_release(&w->meta);
 	wbuf_release(&w->payload);
 	wbuf_release(&w->zbuf);
+	wbuf_release(&w->rows_payload);
+	column_writer_release(&w->columns);
 	ZSTD_freeCCtx(w->zctx);
 	ebr_free(w->blocks);
 	ebr_free(w->probes);

@@ -84,10 +84,13 @@ static int same_event(const struct ebr_event *ev, uint32_t type, uint64_t ts, ui
 	return 1;
 }
 
+/* How write_stream() lays events out: the tests of streams run in columns, then in rows. */
+static enum ebr_layout layout = EBR_LAYOUT_COLUMNS;
+
 /* Writes n events of seed into mem; block_bytes small gives many blocks. */
 static int write_stream(struct ebr_mem_sink *mem, uint64_t seed, uint32_t n, size_t block_bytes)
 {
-	struct ebr_writer_opts opts = { .block_bytes = block_bytes };
+	struct ebr_writer_opts opts = { .block_bytes = block_bytes, .layout = layout };
 	struct ebr_value v[EBR_MAX_FIELDS];
 	struct gen g = { seed, 1000000 };
 	struct ebr_writer *w;
@@ -1064,7 +1067,7 @@ static void test_type_lookup_in_a_large_schema(void)
 		wbuf_str(&sch, "v", 1);
 		wbuf_varint(&sch, EBR_KIND_U64);
 	}
-	put_file_header(&f, 1, 7);
+	put_file_header(&f, 1, EBR_VERSION_MINOR + 1);
 	put_block(&f, EBR_BLOCK_SCHEMA, 0, sch.p, sch.len, EBR_MAX_TYPES);
 	/* an event of the last type, the first, and one of a small id */
 	wbuf_varint(&ev, 0);
@@ -1104,7 +1107,7 @@ static void test_type_lookup_in_a_large_schema(void)
 		wbuf_str(&sch, "t", 1);
 		wbuf_varint(&sch, 0);
 	}
-	put_file_header(&f, 1, 7);
+	put_file_header(&f, 1, EBR_VERSION_MINOR + 1);
 	put_block(&f, EBR_BLOCK_SCHEMA, 0, sch.p, sch.len, EBR_MAX_TYPES);
 	ebr_source_mem(&src, &ms, f.p, f.len);
 	CHECK_EQ(ebr_reader_open(&r, &src, NULL, 0), EBR_E_CORRUPT);
@@ -1737,6 +1740,123 @@ static void test_threads_read_as_one(void)
 	free(mem.buf);
 }
 
+/* The stream tests again, their events in rows: the layout of every file before 1.7. */
+static void test_streams_in_rows(void)
+{
+	layout = EBR_LAYOUT_ROWS;
+	test_roundtrip_million();
+	test_truncation_every_byte();
+	test_truncated_message_names_offset();
+	test_bit_flips();
+	test_flips_anywhere_never_crash();
+	test_threads_read_as_one();
+	layout = EBR_LAYOUT_COLUMNS;
+}
+
+/* The events blocks of mem, each as its flags say and its payload decompressed. */
+static uint32_t raw_events_blocks(const struct ebr_mem_sink *mem, struct ebr_block_info *b,
+				  unsigned char **raw, uint32_t max)
+{
+	uint32_t nb = events_blocks(mem->buf, mem->len, b, max);
+
+	for (uint32_t i = 0; i < nb; i++) {
+		const unsigned char *stored = (const unsigned char *)mem->buf + b[i].offset +
+					      EBR_BLOCK_HEADER_SIZE;
+
+		raw[i] = malloc(b[i].raw_size ? b[i].raw_size : 1);
+		if (b[i].flags & EBR_BF_ZSTD)
+			CHECK_EQ(ZSTD_decompress(raw[i], b[i].raw_size, stored, b[i].stored_size),
+				 b[i].raw_size);
+		else
+			memcpy(raw[i], stored, b[i].raw_size);
+	}
+	return nb;
+}
+
+/*
+ * Damage that the checksums do not see: every bit of every column block's payload flipped
+ * in turn, the block stored again with valid CRCs after the schema. The reader never gives
+ * more events than the header counts, and gives fewer only with the block reported.
+ */
+static void test_column_payload_flips(void)
+{
+	struct ebr_mem_sink mem;
+	struct ebr_block_info blocks[64];
+	unsigned char *raw[64];
+	uint32_t nb, flips = 0, bad = 0, damaged = 0;
+	size_t schema_end;
+
+	CHECK_EQ(write_stream(&mem, 13, 300, 1500), 0);
+	nb = raw_events_blocks(&mem, blocks, raw, 64);
+	CHECK(nb >= 3);
+	schema_end = blocks[0].offset;
+	for (uint32_t b = 0; b < nb && b < 3; b++) {
+		CHECK(blocks[b].flags & EBR_BF_COLUMNS);
+		for (size_t off = 0; off < blocks[b].raw_size; off++) {
+			for (int bit = 0; bit < 8; bit++) {
+				struct wbuf f = { 0 };
+				struct ebr_mem_source ms;
+				struct ebr_source src;
+				struct ebr_reader *r;
+				const struct ebr_event *ev;
+				uint32_t n = 0;
+
+				raw[b][off] ^= (unsigned char)(1u << bit);
+				wbuf_put(&f, mem.buf, schema_end);
+				put_block_stored(&f, EBR_BLOCK_EVENTS, EBR_BF_COLUMNS, 1, raw[b],
+						 blocks[b].raw_size, blocks[b].raw_size,
+						 blocks[b].count);
+				raw[b][off] ^= (unsigned char)(1u << bit);
+				ebr_source_mem(&src, &ms, f.p, f.len);
+				CHECK_EQ(ebr_reader_open(&r, &src, NULL, 0), 0);
+				while (ebr_reader_next(r, &ev) > 0)
+					n++;
+				bool reported = false;
+
+				for (uint32_t p = 0; p < ebr_reader_problem_count(r); p++)
+					reported |= ebr_reader_problem(r, p)->kind ==
+						    EBR_PROB_BAD_PAYLOAD;
+				damaged += reported;
+				bad += n > blocks[b].count || (n < blocks[b].count && !reported);
+				flips++;
+				ebr_reader_close(r);
+				wbuf_release(&f);
+			}
+		}
+	}
+	CHECK_EQ(bad, 0);
+	/* most flips change a string or a value, which only the CRCs catch; some break a column */
+	CHECK(damaged > 0);
+	printf("  %u flips of column payloads: %u found damaged, none read past its count\n",
+	       flips, damaged);
+	for (uint32_t b = 0; b < nb; b++)
+		free(raw[b]);
+	free(mem.buf);
+}
+
+/* The same events in columns and in rows: the columns are smaller, and read the same. */
+static void test_columns_against_rows(void)
+{
+	struct ebr_mem_sink cols, rows;
+	uint32_t counts[1] = { 0 };
+	struct readback rb;
+
+	layout = EBR_LAYOUT_ROWS;
+	CHECK_EQ(write_stream(&rows, 5, 200000, 0), 0);
+	layout = EBR_LAYOUT_COLUMNS;
+	CHECK_EQ(write_stream(&cols, 5, 200000, 0), 0);
+	CHECK(cols.len < rows.len);
+	counts[0] = 200000;
+	read_back(cols.buf, cols.len, 5, &rb, counts, 1);
+	CHECK_EQ(rb.events, 200000);
+	CHECK_EQ(rb.matched, 200000);
+	CHECK_EQ(rb.nproblems, 0);
+	printf("  200k events: %zu bytes in rows, %zu in columns (%.2f)\n", rows.len, cols.len,
+	       (double)cols.len / (double)rows.len);
+	free(cols.buf);
+	free(rows.buf);
+}
+
 int main(void)
 {
 	RUN(test_crc32c_known_value);
@@ -1770,5 +1890,8 @@ int main(void)
 	RUN(test_intern_repeats_keep_their_ids);
 	RUN(test_titles);
 	RUN(test_threads_read_as_one);
+	RUN(test_streams_in_rows);
+	RUN(test_column_payload_flips);
+	RUN(test_columns_against_rows);
 	return CHECK_SUMMARY();
 }

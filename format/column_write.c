@@ -1,0 +1,378 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * The events of a block, from rows into columns (FORMAT.md "EVENTS in columns"): one column
+ * of types, of CPUs and of timestamps, then one a field of each type. The values of a column
+ * are alike (sizes with sizes, a thread's pid again and again), which both the column's own
+ * method (deltas, a base and few bits, a small dictionary) and zstd after it make use of.
+ */
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include "columns.h"
+#include "format/mem.h"
+
+struct column_type {
+	uint32_t type;
+	uint32_t n;     /* events of the type in the block */
+	size_t first;   /* its first field's first value in vals */
+	uint32_t given; /* events placed so far */
+	const struct ebr_event_def *d;
+};
+
+/* DICT is tried up to this many distinct values (a bigger dictionary seldom pays) */
+#define DICT_MAX 256u
+#define DICT_SLOTS 1024u
+
+static int grow_to(void **p, size_t *cap, size_t need, size_t elem)
+{
+	size_t n = *cap ? *cap : 64;
+	void *q;
+
+	if (need <= *cap)
+		return 0;
+	while (n < need)
+		n *= 2;
+	q = ebr_realloc(*p, n * elem);
+	if (!q)
+		return EBR_E_NOMEM;
+	*p = q;
+	*cap = n;
+	return 0;
+}
+
+static unsigned varint_len(uint64_t v)
+{
+	return (70u - (unsigned)__builtin_clzll(v | 1)) / 7;
+}
+
+static unsigned width_of(uint64_t range)
+{
+	return range ? 64u - (unsigned)__builtin_clzll(range) : 0;
+}
+
+/* ------------------------------------------------------------ one column */
+
+static void put_bits(struct wbuf *b, const uint64_t *v, uint32_t n, uint64_t base,
+		     unsigned width)
+{
+	size_t bytes = ((size_t)n * width + 7) / 8;
+	uint64_t acc = 0;
+	unsigned have = 0;
+
+	if (wbuf_reserve(b, bytes))
+		return;
+	for (uint32_t i = 0; i < n; i++) {
+		uint64_t x = v[i] - base;
+
+		acc |= x << have;
+		if (have + width < 64) {
+			have += width;
+		} else {
+			/* acc is full: out with it, keep the bits of x that did not fit */
+			for (unsigned k = 0; k < 8; k++)
+				b->p[b->len++] = (unsigned char)(acc >> (8 * k));
+			acc = have ? x >> (64 - have) : 0;
+			have = have + width - 64;
+		}
+	}
+	while (have > 0) {
+		b->p[b->len++] = (unsigned char)acc;
+		acc >>= 8;
+		have = have > 8 ? have - 8 : 0;
+	}
+}
+
+struct dict {
+	uint64_t v[DICT_MAX];
+	uint16_t slot[DICT_SLOTS]; /* 1 + index into v, 0 empty */
+	uint32_t n;
+};
+
+static uint32_t dict_slot(const struct dict *d, uint64_t x)
+{
+	uint32_t h = (uint32_t)((x * 0x9E3779B97F4A7C15ull) >> 54);
+
+	while (d->slot[h] && d->v[d->slot[h] - 1] != x)
+		h = (h + 1) & (DICT_SLOTS - 1);
+	return h;
+}
+
+/*
+ * The distinct values of v (of every step-th value) in the order they first come, at most
+ * DICT_MAX; 0 past that.
+ */
+static uint32_t dict_build(struct dict *d, const uint64_t *v, uint32_t n, uint32_t step)
+{
+	memset(d->slot, 0, sizeof(d->slot));
+	d->n = 0;
+	for (uint32_t i = 0; i < n; i += step) {
+		uint32_t h = dict_slot(d, v[i]);
+
+		if (d->slot[h])
+			continue;
+		if (d->n == DICT_MAX)
+			return d->n = 0;
+		d->v[d->n++] = v[i];
+		d->slot[h] = (uint16_t)d->n;
+	}
+	return d->n;
+}
+
+/*
+ * One column of n values: the method that stores it in the fewest bytes, behind its size.
+ * The sizes are before zstd, a fair guide: the smaller column also compresses smaller, bar
+ * a few bytes.
+ */
+static void put_column(struct column_writer *cw, struct wbuf *out, const uint64_t *v,
+		       uint32_t n)
+{
+	/* a long column is sized from every 8th value: the choice is a guess all the same */
+	uint32_t step = n > 4096 ? 8 : 1, nd = 0;
+	uint64_t lo = n ? v[0] : 0, hi = lo, prev;
+	size_t size[4] = { 0 }, best = COL_VARINT;
+	struct dict dd, *d = &dd;
+	struct wbuf *b = &cw->body;
+
+	for (uint32_t i = 0; i < n; i++) {
+		lo = v[i] < lo ? v[i] : lo;
+		hi = v[i] > hi ? v[i] : hi;
+	}
+	for (uint32_t i = 0; i < n; i += step) {
+		size[COL_VARINT] += varint_len(v[i]);
+		size[COL_DELTA] += varint_len(zigzag((int64_t)(v[i] - (i ? v[i - 1] : 0))));
+	}
+	size[COL_VARINT] *= step;
+	size[COL_DELTA] *= step;
+	size[COL_PACK] = varint_len(lo) + 1 + ((size_t)n * width_of(hi - lo) + 7) / 8;
+	/* a dictionary's indexes take as many bits as PACK's few at least: not worth a look */
+	if (width_of(hi - lo) > 8)
+		nd = dict_build(d, v, n, step);
+	size[COL_DICT] = SIZE_MAX;
+	if (nd) {
+		size[COL_DICT] = varint_len(nd) + 1 + ((size_t)n * width_of(nd - 1) + 7) / 8;
+		for (uint32_t i = 0; i < nd; i++)
+			size[COL_DICT] += varint_len(d->v[i]);
+	}
+	for (size_t m = COL_DELTA; m <= COL_DICT; m++)
+		if (size[m] < size[best])
+			best = m;
+	/* the sample's dictionary may miss values: the whole column's, or the next best */
+	if (best == COL_DICT && step > 1 && !(nd = dict_build(d, v, n, 1))) {
+		best = COL_VARINT;
+		for (size_t m = COL_DELTA; m < COL_DICT; m++)
+			if (size[m] < size[best])
+				best = m;
+	}
+
+	b->len = 0;
+	wbuf_put(b, &(unsigned char){ (unsigned char)best }, 1);
+	switch (best) {
+	case COL_VARINT:
+		for (uint32_t i = 0; i < n; i++)
+			wbuf_varint(b, v[i]);
+		break;
+	case COL_DELTA:
+		prev = 0;
+		for (uint32_t i = 0; i < n; i++) {
+			wbuf_varint(b, zigzag((int64_t)(v[i] - prev)));
+			prev = v[i];
+		}
+		break;
+	case COL_PACK:
+		wbuf_varint(b, lo);
+		wbuf_put(b, &(unsigned char){ (unsigned char)width_of(hi - lo) }, 1);
+		put_bits(b, v, n, lo, width_of(hi - lo));
+		break;
+	default: {
+		uint64_t idx[512];
+
+		wbuf_varint(b, nd);
+		for (uint32_t i = 0; i < nd; i++)
+			wbuf_varint(b, d->v[i]);
+		wbuf_put(b, &(unsigned char){ (unsigned char)width_of(nd - 1) }, 1);
+		/* 512 indexes at a time: a whole number of bytes, so the runs join without a gap */
+		for (uint32_t i = 0; i < n; i += 512) {
+			uint32_t k = n - i < 512 ? n - i : 512;
+
+			for (uint32_t x = 0; x < k; x++)
+				idx[x] = d->slot[dict_slot(d, v[i + x])] - 1u;
+			put_bits(b, idx, k, 0, width_of(nd - 1));
+		}
+		break;
+	}
+	}
+	wbuf_varint(out, b->len);
+	wbuf_put(out, b->p, b->len);
+	if (b->err && !out->err)
+		out->err = b->err;
+}
+
+/* ------------------------------------------------------------ the block */
+
+/* The index of cpu in the block's list of CPUs, which it joins if new; -1: no memory. */
+static long cpu_index(struct column_writer *cw, uint64_t cpu)
+{
+	uint32_t i;
+
+	if (cpu < COLUMN_CPU_DIRECT && cw->cpu_direct[cpu])
+		return cw->cpu_direct[cpu] - 1;
+	if (cpu >= COLUMN_CPU_DIRECT)
+		for (i = 0; i < cw->ncpus; i++)
+			if (cw->cpus[i] == cpu)
+				return i;
+	i = cw->ncpus;
+	if (grow_to((void **)&cw->cpus, &cw->cap_cpus, i + 1, sizeof(*cw->cpus)))
+		return -1;
+	cw->cpus[i] = cpu;
+	if (cpu < COLUMN_CPU_DIRECT)
+		cw->cpu_direct[cpu] = i + 1;
+	cw->ncpus++;
+	return i;
+}
+
+/* The index of type in the block's list of types; -1: not yet listed. */
+static long type_index(const struct column_writer *cw, uint32_t type)
+{
+	if (type < COLUMN_TYPE_DIRECT)
+		return (long)cw->type_direct[type] - 1;
+	for (uint32_t k = 0; k < cw->ntypes; k++)
+		if (cw->types[k].type == type)
+			return k;
+	return -1;
+}
+
+int column_writer_add(struct column_writer *cw, uint32_t type, const struct ebr_event_def *d,
+		      uint64_t cpu)
+{
+	long k = type_index(cw, type);
+
+	if (k < 0) {
+		k = cw->ntypes;
+		if (grow_to((void **)&cw->types, &cw->cap_types, (size_t)k + 1, sizeof(*cw->types)))
+			return EBR_E_NOMEM;
+		cw->types[k] = (struct column_type){ .type = type, .d = d };
+		if (type < COLUMN_TYPE_DIRECT)
+			cw->type_direct[type] = (uint16_t)(k + 1);
+		cw->ntypes++;
+	}
+	cw->types[k].n++;
+	return cpu_index(cw, cpu) < 0 ? EBR_E_NOMEM : 0;
+}
+
+/*
+ * The values of every column into cw->vals: types, CPUs (both as indexes into the block's
+ * lists), timestamps (zigzag of the difference from the CPU's timestamp before), then each
+ * type's fields, a column a field (S64 as zigzag; STR and STACK their ids; BYTES their
+ * lengths, and where the bytes are in bytes_at).
+ */
+static void place_values(struct column_writer *cw, const unsigned char *rows, size_t len,
+			 uint32_t count)
+{
+	struct cursor c = { rows, rows + len, 0 };
+	uint64_t ts = 0;
+	uint32_t last = 0;
+
+	for (uint32_t i = 0; cur_left(&c); i++) {
+		uint32_t type = (uint32_t)cur_varint(&c), k = last;
+		struct column_type *t;
+		long ci;
+
+		ts += (uint64_t)unzigzag(cur_varint(&c));
+		ci = cpu_index(cw, cur_varint(&c)); /* listed: never -1 */
+		if (cw->types[k].type != type)
+			k = (uint32_t)type_index(cw, type); /* listed */
+		last = k;
+		t = &cw->types[k];
+		cw->vals[i] = k;
+		cw->vals[count + i] = (uint64_t)ci;
+		cw->vals[2 * (size_t)count + i] = zigzag((int64_t)(ts - cw->cpu_ts[ci]));
+		cw->cpu_ts[ci] = ts;
+		for (uint32_t f = 0; f < t->d->nfields; f++) {
+			size_t at = t->first + (size_t)f * t->n + t->given;
+			/* an S64's column value is its zigzag, as the row has it */
+			uint64_t x = cur_varint(&c);
+
+			if (t->d->fields[f].kind == EBR_KIND_BYTES) {
+				cw->bytes_at[at] = (uint32_t)(c.p - rows);
+				cur_bytes(&c, (size_t)x);
+			}
+			cw->vals[at] = x;
+		}
+		t->given++;
+	}
+}
+
+int columns_encode(struct column_writer *cw, struct wbuf *out, const unsigned char *rows,
+		   size_t len, uint32_t count)
+{
+	uint32_t ntypes = cw->ntypes, ncpus = cw->ncpus;
+	size_t nvals = 3 * (size_t)count;
+	int err = 0;
+
+	for (uint32_t k = 0; !err && k < ntypes; k++) {
+		cw->types[k].first = nvals;
+		nvals += (size_t)cw->types[k].n * cw->types[k].d->nfields;
+	}
+	if (!err && (grow_to((void **)&cw->vals, &cw->cap_vals, nvals, sizeof(*cw->vals)) ||
+		     grow_to((void **)&cw->bytes_at, &cw->cap_bytes_at, nvals,
+			     sizeof(*cw->bytes_at)) ||
+		     grow_to((void **)&cw->cpu_ts, &cw->cap_cpu_ts, ncpus, sizeof(*cw->cpu_ts))))
+		err = EBR_E_NOMEM;
+	if (!err) {
+		memset(cw->cpu_ts, 0, ncpus * sizeof(*cw->cpu_ts));
+		place_values(cw, rows, len, count);
+		wbuf_varint(out, ntypes);
+		for (uint32_t k = 0; k < ntypes; k++) {
+			wbuf_varint(out, cw->types[k].type);
+			wbuf_varint(out, cw->types[k].n);
+		}
+		wbuf_varint(out, ncpus);
+		for (uint32_t i = 0; i < ncpus; i++)
+			wbuf_varint(out, cw->cpus[i]);
+		for (uint32_t col = 0; col < 3; col++)
+			put_column(cw, out, cw->vals + (size_t)col * count, count);
+	}
+	for (uint32_t k = 0; !err && k < ntypes; k++) {
+		const struct column_type *t = &cw->types[k];
+
+		for (uint32_t f = 0; f < t->d->nfields; f++) {
+			size_t at = t->first + (size_t)f * t->n;
+
+			put_column(cw, out, cw->vals + at, t->n);
+			if (t->d->fields[f].kind != EBR_KIND_BYTES)
+				continue;
+			/* the bytes, one value after the other: a column without a method */
+			size_t total = 0;
+
+			for (uint32_t e = 0; e < t->n; e++)
+				total += cw->vals[at + e];
+			wbuf_varint(out, total);
+			for (uint32_t e = 0; e < t->n; e++)
+				wbuf_put(out, rows + cw->bytes_at[at + e], (size_t)cw->vals[at + e]);
+		}
+	}
+	column_writer_reset(cw);
+	return err ? err : out->err;
+}
+
+void column_writer_reset(struct column_writer *cw)
+{
+	for (uint32_t k = 0; k < cw->ntypes; k++)
+		if (cw->types[k].type < COLUMN_TYPE_DIRECT)
+			cw->type_direct[cw->types[k].type] = 0;
+	for (uint32_t i = 0; i < cw->ncpus; i++)
+		if (cw->cpus[i] < COLUMN_CPU_DIRECT)
+			cw->cpu_direct[cw->cpus[i]] = 0;
+	cw->ntypes = cw->ncpus = 0;
+}
+
+void column_writer_release(struct column_writer *cw)
+{
+	ebr_free(cw->vals);
+	ebr_free(cw->bytes_at);
+	ebr_free(cw->types);
+	ebr_free(cw->cpus);
+	ebr_free(cw->cpu_ts);
+	wbuf_release(&cw->body);
+	memset(cw, 0, sizeof(*cw));
+}

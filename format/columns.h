@@ -1,0 +1,167 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * Internal to format/: EVENTS blocks in columns (FORMAT.md "EVENTS in columns", since 1.7).
+ * The writer buffers a block's events as rows (the row layout of FORMAT.md "EVENTS") and
+ * turns them into columns when the block ends (columns_encode()); the reader walks the
+ * columns side by side, one event at a time (column_next()), so that a column block gives
+ * the very words a row block would (reader.c's scan_event()).
+ */
+#ifndef EBREC_FORMAT_COLUMNS_H
+#define EBREC_FORMAT_COLUMNS_H
+
+#include <stdint.h>
+#include "wire.h"
+
+/* How a column's values are stored (its first byte). */
+enum column_method {
+	COL_VARINT = 0, /* a varint a value */
+	COL_DELTA = 1,  /* a zigzag varint a value: its difference from the value before */
+	COL_PACK = 2,   /* varint base, u8 width, then value - base in width bits a value */
+	COL_DICT = 3,   /* varint n, n varint values, u8 width, then an index a value in bits */
+};
+
+/* ------------------------------------------------------------ writing */
+
+struct column_type;
+
+/* CPUs and types below these find their index in a block's list directly */
+#define COLUMN_CPU_DIRECT 1024u
+#define COLUMN_TYPE_DIRECT 256u
+
+/* Scratch memory of the encoder, kept from block to block. */
+struct column_writer {
+	uint64_t *vals; /* every column's values, one column after the other */
+	size_t cap_vals;
+	uint32_t *bytes_at; /* a BYTES value's offset in the rows, at its value's index */
+	size_t cap_bytes_at;
+	struct column_type *types; /* the types of the block, in the order they first come */
+	size_t cap_types;
+	uint32_t ntypes;
+	uint16_t type_direct[COLUMN_TYPE_DIRECT]; /* 1 + a type's index in types, 0: none yet */
+	uint64_t *cpus; /* the block's CPUs in the order they first come */
+	size_t cap_cpus;
+	uint32_t ncpus;
+	uint64_t *cpu_ts; /* the timestamp before, of each CPU of the block */
+	size_t cap_cpu_ts;
+	uint32_t cpu_direct[COLUMN_CPU_DIRECT]; /* 1 + a CPU's index in cpus, 0: none yet */
+	struct wbuf body; /* one column, before its size is known */
+};
+
+/*
+ * Notes an event of the block, of type d (its id type) on cpu, before it is added to the
+ * rows: the block's lists of types and CPUs grow as events come. 0 or EBR_E_NOMEM.
+ */
+int column_writer_add(struct column_writer *cw, uint32_t type, const struct ebr_event_def *d,
+		      uint64_t cpu);
+/*
+ * Appends to out the column form of the count events noted that rows holds in the row form
+ * (after the string and stack tables, which stay as they are), and forgets them. rows must
+ * be a writer's own: it is trusted. 0 or EBR_E_NOMEM.
+ */
+int columns_encode(struct column_writer *cw, struct wbuf *out, const unsigned char *rows,
+		   size_t len, uint32_t count);
+/* Forgets the events noted (a block the writer abandons); keeps memory. */
+void column_writer_reset(struct column_writer *cw);
+void column_writer_release(struct column_writer *cw);
+
+/* ------------------------------------------------------------ reading */
+
+struct column {
+	const unsigned char *p, *end; /* VARINT, DELTA: what is left; PACK, DICT: the bits */
+	uint64_t base;                /* PACK: the base; DELTA: the value before */
+	size_t bit;                   /* PACK, DICT: the next value's first bit */
+	size_t dict;                  /* DICT: its first value in the block's dictionary pool */
+	uint32_t left;                /* values not yet read */
+	uint32_t ndict;
+	uint8_t method, width;
+};
+
+/* not a method of the format: the bytes of a BYTES field's values, in the column after it */
+#define COL_BYTES 0xffu
+
+/* The columns of one block, as the reader walks them. */
+struct column_block {
+	struct column *cols; /* types, CPUs, timestamps, then each listed type's fields */
+	size_t cap_cols;
+	uint32_t ncols;
+	uint32_t *type;  /* a listed type's index in the reader's schema */
+	uint32_t *first; /* its first column */
+	uint32_t *n;     /* its events */
+	size_t cap_type, cap_first, cap_n;
+	uint32_t ntypes;
+	uint64_t *cpu, *ts; /* the block's CPUs, and the timestamp before of each */
+	size_t cap_cpu, cap_ts;
+	uint32_t ncpus;
+	uint64_t *dict; /* every DICT column's values */
+	size_t ndict, cap_dict;
+};
+
+void column_block_release(struct column_block *cb);
+
+/*
+ * Opens the next column of c, of n values, checked against its size; a DICT column's values
+ * go to the end of *pool (pool_len of them, pool_cap room, grown with ebr_realloc).
+ * 0, EBR_E_CORRUPT, or EBR_E_NOMEM.
+ */
+int column_open(struct column *col, struct cursor *c, uint32_t n, uint64_t **pool,
+		size_t *pool_len, size_t *pool_cap);
+
+static inline uint64_t column_bits(const unsigned char *p, size_t bit, unsigned width)
+{
+	uint64_t v = 0;
+	size_t at = bit >> 3;
+	unsigned shift = bit & 7, got = 0;
+
+	while (got < width) {
+		v |= (uint64_t)(p[at++] >> shift) << got;
+		got += 8 - shift;
+		shift = 0;
+	}
+	return width == 64 ? v : v & ((1ull << width) - 1);
+}
+
+/* The column's next value; 0 with the error (EBR_E_CORRUPT) when it has none or is bad. */
+static inline uint64_t column_next(struct column *col, const uint64_t *pool, int *err)
+{
+	struct cursor c;
+	uint64_t v;
+
+	if (!col->left) {
+		*err = EBR_E_CORRUPT;
+		return 0;
+	}
+	col->left--;
+	switch (col->method) {
+	case COL_VARINT:
+	case COL_DELTA:
+		c = (struct cursor){ col->p, col->end, 0 };
+		v = cur_varint(&c);
+		col->p = c.p;
+		if (c.err)
+			*err = c.err;
+		if (col->method == COL_DELTA)
+			v = col->base += (uint64_t)unzigzag(v);
+		return v;
+	case COL_PACK:
+		v = col->base + column_bits(col->p, col->bit, col->width);
+		col->bit += col->width;
+		return v;
+	default: /* COL_DICT: open checked the method */
+		v = column_bits(col->p, col->bit, col->width);
+		col->bit += col->width;
+		if (v >= col->ndict) {
+			*err = EBR_E_CORRUPT;
+			return 0;
+		}
+		return pool[col->dict + v];
+	}
+}
+
+/* Whether every value of the column was read, and it holds nothing past them. */
+static inline int column_done(const struct column *col)
+{
+	return !col->left && (col->method == COL_PACK || col->method == COL_DICT ||
+			      col->p == col->end);
+}
+
+#endif
