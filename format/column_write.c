@@ -180,7 +180,7 @@ static void put_column(struct column_writer *cw, struct wbuf *out, const uint64_
 		break;
 	case COL_PACK:
 		wbuf_varint(b, lo);
-		wbuf_put(b, &(unsigned char){ (unsigned char)width_of(hi - lo) }, 1);
+		wbuf_varint(b, width_of(hi - lo));
 		put_bits(b, v, n, lo, width_of(hi - lo));
 		break;
 	default: {
@@ -189,7 +189,7 @@ static void put_column(struct column_writer *cw, struct wbuf *out, const uint64_
 		wbuf_varint(b, nd);
 		for (uint32_t i = 0; i < nd; i++)
 			wbuf_varint(b, d->v[i]);
-		wbuf_put(b, &(unsigned char){ (unsigned char)width_of(nd - 1) }, 1);
+		wbuf_varint(b, width_of(nd - 1));
 		/* 512 indexes at a time: a whole number of bytes, so the runs join without a gap */
 		for (uint32_t i = 0; i < n; i += 512) {
 			uint32_t k = n - i < 512 ? n - i : 512;
