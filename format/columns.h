@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Internal to format/: EVENTS blocks in columns (FORMAT.md "EVENTS in columns", since 1.7).
- * The writer buffers a block's events as rows (the row layout of FORMAT.md "EVENTS") and
- * turns them into columns when the block ends (columns_encode()); the reader walks the
+ * The writer keeps a block's events both as rows (the row layout of FORMAT.md "EVENTS",
+ * which sizes the block and serves a small one) and as column values, encoded when the block
+ * ends (columns_encode()); the reader walks the
  * columns side by side, one event at a time (column_next()), so that a column block gives
  * the very words a row block would (reader.c's scan_event()).
  */
@@ -28,39 +29,40 @@ struct column_type;
 #define COLUMN_CPU_DIRECT 1024u
 #define COLUMN_TYPE_DIRECT 256u
 
-/* Scratch memory of the encoder, kept from block to block. */
+/* The events of the block being written, and memory kept from block to block. */
 struct column_writer {
-	uint64_t *vals; /* every column's values, one column after the other */
-	size_t cap_vals;
-	uint32_t *bytes_at; /* a BYTES value's offset in the rows, at its value's index */
-	size_t cap_bytes_at;
 	struct column_type *types; /* the types of the block, in the order they first come */
 	size_t cap_types;
-	uint32_t ntypes;
+	uint32_t ntypes, made; /* listed; slots made (their buffers kept) */
 	uint16_t type_direct[COLUMN_TYPE_DIRECT]; /* 1 + a type's index in types, 0: none yet */
 	uint64_t *cpus; /* the block's CPUs in the order they first come */
 	size_t cap_cpus;
 	uint32_t ncpus;
+	uint32_t cpu_direct[COLUMN_CPU_DIRECT]; /* 1 + a CPU's index in cpus, 0: none yet */
 	uint64_t *cpu_ts; /* the timestamp before, of each CPU of the block */
 	size_t cap_cpu_ts;
-	uint32_t cpu_direct[COLUMN_CPU_DIRECT]; /* 1 + a CPU's index in cpus, 0: none yet */
+	uint64_t *ev_type, *ev_cpu, *ev_ts; /* the first three columns' values */
+	size_t cap_ev_type, cap_ev_cpu, cap_ev_ts;
+	uint32_t count;
+	uint64_t *column; /* one field's values, gathered */
+	size_t cap_column;
 	struct wbuf body; /* one column, before its size is known */
 };
 
 /*
- * Notes an event of the block, of type d (its id type) on cpu, before it is added to the
- * rows: the block's lists of types and CPUs grow as events come. 0 or EBR_E_NOMEM.
+ * Adds an event of type d (its id type) to the block: its column values (vals[f], a field's:
+ * a U64 itself, an S64's zigzag, a STR's or STACK's id, a BYTES field's length) and, for a
+ * type with BYTES fields, where each one's bytes are in the rows (at[f]). 0 or EBR_E_NOMEM.
  */
 int column_writer_add(struct column_writer *cw, uint32_t type, const struct ebr_event_def *d,
-		      uint64_t cpu);
+		      uint64_t ts, uint64_t cpu, const uint64_t *vals, const uint32_t *at);
 /*
- * Appends to out the column form of the count events noted that rows holds in the row form
- * (after the string and stack tables, which stay as they are), and forgets them. rows must
- * be a writer's own: it is trusted. 0 or EBR_E_NOMEM.
+ * Appends to out the columns of the events added (after the string and stack tables, which
+ * stay as they are), and forgets them; rows: the rows the BYTES fields' bytes are in.
+ * 0 or EBR_E_NOMEM.
  */
-int columns_encode(struct column_writer *cw, struct wbuf *out, const unsigned char *rows,
-		   size_t len, uint32_t count);
-/* Forgets the events noted (a block the writer abandons); keeps memory. */
+int columns_encode(struct column_writer *cw, struct wbuf *out, const unsigned char *rows);
+/* Forgets the events added (the next block starts); keeps memory. */
 void column_writer_reset(struct column_writer *cw);
 void column_writer_release(struct column_writer *cw);
 

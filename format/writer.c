@@ -329,8 +329,7 @@ static int flush_events(struct ebr_writer *w)
 	wbuf_varint(b, w->stacks.count);
 	wbuf_put(b, w->stacks.enc.p, w->stacks.enc.len);
 	tables = b->len;
-	if (!w->rows &&
-	    (err = columns_encode(&w->columns, b, w->events.p, w->events.len, w->count)))
+	if (!w->rows && (err = columns_encode(&w->columns, b, w->events.p)))
 		return writer_fail(w, err);
 	if (events_in_rows(w, b, tables)) {
 		b->len = tables;
@@ -414,14 +413,15 @@ int ebr_writer_event(struct ebr_writer *w, uint32_t type, uint64_t ts, uint32_t 
 {
 	const struct ebr_event_def *d = writer_type(w, type);
 	struct wbuf *b = &w->events;
+	/* the values as columns take them (column_writer_add()) */
+	uint64_t col[EBR_MAX_FIELDS];
+	uint32_t at[EBR_MAX_FIELDS];
 	int err = 0;
 
 	if (w->err)
 		return w->err;
 	if (!d || !values_fit(d, vals))
 		return EBR_E_INVALID;
-	if (!w->rows && (err = column_writer_add(&w->columns, type, d, cpu)))
-		return writer_fail(w, err);
 	wbuf_varint(b, type);
 	wbuf_varint(b, zigzag((int64_t)(ts - w->prev_ts)));
 	wbuf_varint(b, cpu);
@@ -429,33 +429,41 @@ int ebr_writer_event(struct ebr_writer *w, uint32_t type, uint64_t ts, uint32_t 
 		const struct ebr_value *v = &vals[f];
 		uint32_t id = 0;
 
+		at[f] = 0;
 		switch (d->fields[f].kind) {
 		case EBR_KIND_U64:
+			col[f] = v->u;
+			break;
 		case EBR_KIND_S64:
-			wbuf_varint(b, d->fields[f].kind == EBR_KIND_S64 ? zigzag((int64_t)v->u) : v->u);
+			col[f] = zigzag((int64_t)v->u);
 			break;
 		case EBR_KIND_STR: {
 			size_t len = v->s ? strnlen(v->s, EBR_MAX_STRING) : 0;
 
 			if (len)
 				id = intern_add(&w->strings, v->s, (uint32_t)len, 0, &err);
-			wbuf_varint(b, id);
+			col[f] = id;
 			break;
 		}
 		case EBR_KIND_BYTES:
 			wbuf_str(b, v->s, v->len);
-			break;
+			col[f] = v->len;
+			at[f] = (uint32_t)(b->len - v->len);
+			continue;
 		case EBR_KIND_STACK:
 			if (v->len)
 				id = intern_add(&w->stacks, v->frames, v->len * 8u, 1, &err);
-			wbuf_varint(b, id);
+			col[f] = id;
 			break;
 		}
 		if (err)
 			return writer_fail(w, err);
+		wbuf_varint(b, col[f]);
 	}
 	if (b->err)
 		return writer_fail(w, b->err);
+	if (!w->rows && (err = column_writer_add(&w->columns, type, d, ts, cpu, col, at)))
+		return writer_fail(w, err);
 	if (!w->count || ts < w->t_first)
 		w->t_first = ts;
 	if (!w->count || ts > w->t_last)

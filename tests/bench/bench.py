@@ -217,6 +217,11 @@ def unwound_share(tracer, path, comm):
     return whole / total if total else float("nan")
 
 
+# the views that fold events into a histogram or a table of counts (30 M events/s per core);
+# the others write a row an event (15 M)
+HISTOGRAM_VIEWS = {"runqlat", "biolatency", "profile", "probes"}
+
+
 def analyses(tracer, w, path):
     """The analysis commands of a tracer's trace: name -> argv."""
     if tracer == "ebrec":
@@ -544,10 +549,21 @@ def report(results, rss, cap, rounds, scale, elapsed, prod_lines=(), prod_checks
                        ratio(e["unwound"], p["unwound"]), -1))
     for r in results:
         e = speed.get((r["name"], "ebrec"))
-        for t, limit in (("perf script", 20), ("perf report", 5)):
+        for t, limit in (("perf script", 25), ("perf report", 5)):
             o = speed.get((r["name"], t))
             if e and o:
                 checks.append((f"analysis of {r['name']} ≥ {limit}× `{t}`", ratio(e, o), -limit))
+    for r in results:
+        # per core: the events over the CPU time the analysis took, on every thread it ran
+        for aname, a in r["ana"].items():
+            if not aname.startswith("ebrec report ") or a["cpu"] <= 0:
+                continue
+            view = aname.split()[-1]
+            limit = 30 if view in HISTOGRAM_VIEWS else 15
+            checks.append((f"`{aname}` on {r['name']} ≥ {limit} M events/s per core "
+                           f"({'a histogram' if limit == 30 else 'rows as text'}; measured: "
+                           f"M events per CPU-second over {limit} M)",
+                           r["events"] / a["cpu"] / (limit * 1e6), -1))
     for r in results:
         q = speed.get((r["name"], QUERY_NAME))
         if q:
