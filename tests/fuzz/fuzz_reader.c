@@ -4,8 +4,9 @@
  * index and META, the block scan and every event decoded, each value read. Fast (no
  * analysis, no rendering), so that it reaches the decoder's corners; fuzz_analyze.c and
  * fuzz_render.c take the same inputs further. Each input is also read as the payload of one
- * events block (through_payload()), which is how mutations reach the events' decoding. A hostile trace must get a clear error, never
- * a crash, a leak or undefined behaviour (built with ASan+UBSan).
+ * events block (through_payload()), which is how mutations reach the events' decoding. A
+ * hostile trace must get a clear error, never a crash, a leak or undefined behaviour (built
+ * with ASan+UBSan).
  */
 #include <string.h>
 #include "format/ebr.h"
