@@ -11,7 +11,7 @@ int column_open(struct column *col, struct cursor *c, uint32_t n, uint64_t **poo
 		size_t *pool_len, size_t *pool_cap)
 {
 	uint64_t size = cur_varint(c);
-	const unsigned char *p = size <= cur_left(c) ? cur_bytes(c, (size_t)size) : NULL;
+	const unsigned char *p = cur_bytes(c, (size_t)size);
 	struct cursor b;
 	uint64_t nd = 0;
 
@@ -36,18 +36,8 @@ int column_open(struct column *col, struct cursor *c, uint32_t n, uint64_t **poo
 		/* a value a byte at least; none unless there are indexes to name them */
 		if (b.err || !nd || nd > n || nd > cur_left(&b))
 			return EBR_E_CORRUPT;
-		if (*pool_len + nd > *pool_cap) {
-			size_t cap = *pool_cap ? *pool_cap : 256;
-			uint64_t *q;
-
-			while (cap < *pool_len + nd)
-				cap *= 2;
-			q = ebr_realloc(*pool, cap * sizeof(**pool));
-			if (!q)
-				return EBR_E_NOMEM;
-			*pool = q;
-			*pool_cap = cap;
-		}
+		if (array_grow((void **)pool, pool_cap, *pool_len + nd, sizeof(**pool), 256))
+			return EBR_E_NOMEM;
 		col->dict = *pool_len;
 		col->ndict = (uint32_t)nd;
 		for (uint64_t i = 0; i < nd; i++)

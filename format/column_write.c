@@ -28,21 +28,10 @@ struct column_type {
 #define DICT_MAX 256u
 #define DICT_SLOTS 1024u
 
+/* the writer's arrays grow an event at a time: doubled, from 64 */
 static int grow_to(void **p, size_t *cap, size_t need, size_t elem)
 {
-	size_t n = *cap ? *cap : 64;
-	void *q;
-
-	if (need <= *cap)
-		return 0;
-	while (n < need)
-		n *= 2;
-	q = ebr_realloc(*p, n * elem);
-	if (!q)
-		return EBR_E_NOMEM;
-	*p = q;
-	*cap = n;
-	return 0;
+	return array_grow(p, cap, need, elem, 64);
 }
 
 static unsigned varint_len(uint64_t v)
@@ -124,9 +113,8 @@ static uint32_t dict_build(struct dict *d, const uint64_t *v, uint32_t n, uint32
 }
 
 /*
- * One column of n values: the method that stores it in the fewest bytes, behind its size.
- * The sizes are before zstd, a fair guide: the smaller column also compresses smaller, bar
- * a few bytes.
+ * One column of n values, behind its size: the method that stores it in the fewest bytes
+ * before zstd, but for varints, which must be a tenth smaller to be chosen (below).
  */
 static void put_column(struct column_writer *cw, struct wbuf *out, const uint64_t *v,
 		       uint32_t n)

@@ -1121,7 +1121,8 @@ static int open_columns(const struct ebr_reader *r, struct block_job *j, struct 
 			ncols += r->types[i].fields[f].kind == EBR_KIND_BYTES;
 	}
 	n = cur_varint_max(c, count);
-	if (c->err || total != count || !n || n > cur_left(c))
+	/* a column takes three bytes at least, the bytes after a BYTES column one, a CPU one */
+	if (c->err || total != count || !n || n + 2 * (uint64_t)ncols > cur_left(c))
 		return EBR_E_CORRUPT;
 	if (grow((void **)&cb->cpu, &cb->cap_cpu, (size_t)n, sizeof(*cb->cpu)) ||
 	    grow((void **)&cb->ts, &cb->cap_ts, (size_t)n, sizeof(*cb->ts)) ||
@@ -1150,7 +1151,7 @@ static int open_columns(const struct ebr_reader *r, struct block_job *j, struct 
 				continue;
 			/* the values' bytes, one after the other */
 			uint64_t size = cur_varint(c);
-			const unsigned char *p = size <= cur_left(c) ? cur_bytes(c, size) : NULL;
+			const unsigned char *p = cur_bytes(c, (size_t)size);
 
 			if (!p)
 				return EBR_E_CORRUPT;

@@ -3,22 +3,28 @@
 #include "wire.h"
 #include "format/mem.h"
 
+int array_grow(void **p, size_t *cap, size_t need, size_t elem, size_t first)
+{
+	size_t n = *cap ? *cap : first;
+	void *q;
+
+	if (need <= *cap)
+		return 0;
+	while (n < need)
+		n *= 2;
+	q = ebr_realloc(*p, n * elem);
+	if (!q)
+		return EBR_E_NOMEM;
+	*p = q;
+	*cap = n;
+	return 0;
+}
+
 int wbuf_grow(struct wbuf *b, size_t extra)
 {
-	size_t cap;
-	unsigned char *p;
-
-	cap = b->cap ? b->cap : 4096;
-	while (cap < b->len + extra)
-		cap *= 2;
-	p = ebr_realloc(b->p, cap);
-	if (!p) {
+	if (array_grow((void **)&b->p, &b->cap, b->len + extra, 1, 4096))
 		b->err = EBR_E_NOMEM;
-		return b->err;
-	}
-	b->p = p;
-	b->cap = cap;
-	return 0;
+	return b->err;
 }
 
 void wbuf_release(struct wbuf *b)

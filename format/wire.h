@@ -18,6 +18,13 @@ struct wbuf {
 	int err; /* sticky: EBR_E_NOMEM */
 };
 
+/*
+ * Room for need elements of elem bytes in *p, of *cap now: doubled from first (or from *cap)
+ * until it fits, so that a buffer grown an element at a time is copied O(log n) times.
+ * 0 or EBR_E_NOMEM (*p and *cap are then unchanged).
+ */
+int array_grow(void **p, size_t *cap, size_t need, size_t elem, size_t first);
+
 int wbuf_grow(struct wbuf *b, size_t extra);
 
 /* room for extra more bytes; the sticky error if there is none */

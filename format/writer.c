@@ -295,8 +295,8 @@ static size_t compressed_size(struct ebr_writer *w, const struct wbuf *payload)
 }
 
 /*
- * The events block's payload in rows, after its tables: always in a writer of rows, and in
- * a writer of columns for a small block whose columns come out larger (each column's size
+ * Whether the events block goes out in rows: always from a writer of rows; from a writer of
+ * columns, a small block whose columns compress larger than its rows (each column's size
  * and method cost a few bytes, which a few events do not win back).
  */
 static bool events_in_rows(struct ebr_writer *w, const struct wbuf *columns, size_t tables)
