@@ -55,6 +55,56 @@ int column_open(struct column *col, struct cursor *c, uint32_t n, uint64_t **poo
 	return 0;
 }
 
+/* where the i-th value goes: dst[at[i]], or dst[i] without at */
+#define COLUMN_PUT(i, v) (dst[at ? at[i] : (i)] = (v))
+
+/* PACK and DICT's width bits from bit on, by one 8-byte load where the bytes allow it */
+static inline uint64_t column_bits_fast(const unsigned char *p, const unsigned char *end,
+					size_t bit, unsigned width, uint64_t mask)
+{
+	if (width > 56 || (size_t)(end - p) < (bit >> 3) + 8)
+		return column_bits(p, bit, width);
+	return get_le64(p + (bit >> 3)) >> (bit & 7) & mask;
+}
+
+int column_read_all(const struct column *col, const uint64_t *pool, uint64_t *dst,
+		    const uint32_t *at)
+{
+	uint32_t n = col->left;
+	uint64_t mask = col->width >= 64 ? ~0ull : (1ull << col->width) - 1;
+	struct cursor c = { col->p, col->end, 0 };
+	uint64_t v = col->base;
+	size_t bit = col->bit;
+
+	switch (col->method) {
+	case COL_VARINT:
+		for (uint32_t i = 0; i < n; i++)
+			COLUMN_PUT(i, cur_varint(&c));
+		return c.err || c.p != c.end ? EBR_E_CORRUPT : 0;
+	case COL_DELTA:
+		for (uint32_t i = 0; i < n; i++) {
+			v += (uint64_t)unzigzag(cur_varint(&c));
+			COLUMN_PUT(i, v);
+		}
+		return c.err || c.p != c.end ? EBR_E_CORRUPT : 0;
+	case COL_PACK:
+		for (uint32_t i = 0; i < n; i++, bit += col->width)
+			COLUMN_PUT(i, v + column_bits_fast(col->p, col->end, bit, col->width, mask));
+		return 0;
+	case COL_DICT:
+		for (uint32_t i = 0; i < n; i++, bit += col->width) {
+			uint64_t k = column_bits_fast(col->p, col->end, bit, col->width, mask);
+
+			if (k >= col->ndict)
+				return EBR_E_CORRUPT;
+			COLUMN_PUT(i, pool[col->dict + k]);
+		}
+		return 0;
+	default:
+		return EBR_E_CORRUPT;
+	}
+}
+
 void column_block_release(struct column_block *cb)
 {
 	ebr_free(cb->cols);
@@ -64,5 +114,8 @@ void column_block_release(struct column_block *cb)
 	ebr_free(cb->cpu);
 	ebr_free(cb->ts);
 	ebr_free(cb->dict);
+	ebr_free(cb->tmp);
+	ebr_free(cb->at);
+	ebr_free(cb->start);
 	*cb = (struct column_block){ 0 };
 }

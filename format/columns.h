@@ -96,6 +96,11 @@ struct column_block {
 	uint32_t ncpus;
 	uint64_t *dict; /* every DICT column's values */
 	size_t ndict, cap_dict;
+	/* decoding the whole block at once (reader.c's scan_columns_whole()) */
+	uint64_t *tmp;   /* one column's values, an event each */
+	uint32_t *at;    /* each event's first word, grouped by type */
+	uint32_t *start; /* a listed type's first entry in at */
+	size_t cap_tmp, cap_at, cap_start;
 };
 
 void column_block_release(struct column_block *cb);
@@ -158,6 +163,14 @@ static inline uint64_t column_next(struct column *col, const uint64_t *pool, int
 		return pool[col->dict + v];
 	}
 }
+
+/*
+ * Every value of the column, at once, into dst[at[i]] (dst[i] without at): what column_next()
+ * would give one at a time, and column_done() then. 0, or EBR_E_CORRUPT at a bad value.
+ * The column itself is left as it is.
+ */
+int column_read_all(const struct column *col, const uint64_t *pool, uint64_t *dst,
+		    const uint32_t *at);
 
 /* Whether every value of the column was read, and it holds nothing past them. */
 static inline int column_done(const struct column *col)

@@ -1235,6 +1235,139 @@ static int scan_column_event(const struct ebr_reader *r, struct block_job *j, ui
 }
 
 /*
+ * A field's column, read whole into the words of its type's events (at, n of them), then
+ * checked as scan_column_event() checks a value; bytes: a BYTES field's column of bytes.
+ * 0, or EBR_E_CORRUPT at anything scan_column_event() would find damaged.
+ */
+static int field_words(const struct block_job *j, const struct column *col,
+		       const struct column *bytes, enum ebr_kind kind, uint64_t *w,
+		       const uint32_t *at, uint32_t n)
+{
+	const unsigned char *p = bytes ? bytes->p : NULL;
+
+	if (column_read_all(col, j->cb.dict, w, at))
+		return EBR_E_CORRUPT;
+	if (kind == EBR_KIND_U64)
+		return 0;
+	for (uint32_t i = 0; i < n; i++) {
+		uint64_t *x = &w[at[i]];
+
+		switch (kind) {
+		case EBR_KIND_S64:
+			*x = (uint64_t)unzigzag(*x);
+			break;
+		case EBR_KIND_STR:
+			if (*x > j->nstrs)
+				return EBR_E_CORRUPT;
+			break;
+		case EBR_KIND_STACK:
+			if (*x > j->nstacks)
+				return EBR_E_CORRUPT;
+			break;
+		case EBR_KIND_BYTES:
+			if (*x > EBR_MAX_STRING || *x > (uint64_t)(bytes->end - p))
+				return EBR_E_CORRUPT;
+			p += *x;
+			*x |= (uint64_t)(p - *x - j->raw.p) << 32;
+			break;
+		default:
+			break;
+		}
+	}
+	return bytes && p != bytes->end ? EBR_E_CORRUPT : 0;
+}
+
+/*
+ * A block in columns turned into j->words a column at a time, as scan_column_event() would
+ * have an event at a time, but with one loop a column. false, with nothing of j changed that
+ * scan_column_event() reads, when the words would pass JOB_MAX_WORDS or anything is
+ * damaged: its events are then scanned one at a time, which gives those before the damage
+ * and names it.
+ */
+static bool scan_columns_whole(const struct ebr_reader *r, struct block_job *j)
+{
+	struct column_block *cb = &j->cb;
+	uint32_t count = j->blk.count;
+	uint64_t *w;
+	size_t nwords = 0, off;
+
+	if ((uint64_t)count * 3 > JOB_MAX_WORDS ||
+	    grow((void **)&cb->tmp, &cb->cap_tmp, count, sizeof(*cb->tmp)) ||
+	    grow((void **)&cb->at, &cb->cap_at, count, sizeof(*cb->at)) ||
+	    grow((void **)&cb->start, &cb->cap_start, cb->ntypes, sizeof(*cb->start)) ||
+	    column_read_all(&cb->cols[0], cb->dict, cb->tmp, NULL))
+		return false;
+	/* each type's events, counted against its list's count */
+	memset(cb->start, 0, cb->ntypes * sizeof(*cb->start));
+	for (uint32_t e = 0; e < count; e++) {
+		if (cb->tmp[e] >= cb->ntypes)
+			return false;
+		cb->start[cb->tmp[e]]++;
+		nwords += 3 + r->types[cb->type[cb->tmp[e]]].nfields;
+	}
+	for (uint32_t k = 0, first = 0; k < cb->ntypes; k++) {
+		if (cb->start[k] != cb->n[k])
+			return false;
+		cb->start[k] = first;
+		first += cb->n[k];
+	}
+	if (nwords > JOB_MAX_WORDS ||
+	    grow((void **)&j->words, &j->cap_words, nwords, sizeof(*j->words)))
+		return false;
+	w = j->words;
+	off = 0;
+	for (uint32_t e = 0; e < count; e++) {
+		uint32_t k = (uint32_t)cb->tmp[e];
+
+		w[off] = cb->type[k];
+		cb->at[cb->start[k]++] = (uint32_t)off;
+		off += 3 + r->types[cb->type[k]].nfields;
+	}
+	/* CPUs, then the timestamps that follow each from the one before on its CPU */
+	if (column_read_all(&cb->cols[1], cb->dict, cb->tmp, NULL))
+		return false;
+	off = 0;
+	for (uint32_t e = 0; e < count; e++) {
+		if (cb->tmp[e] >= cb->ncpus)
+			return false;
+		w[off + 2] = cb->tmp[e];
+		off += 3 + r->types[w[off]].nfields;
+	}
+	if (column_read_all(&cb->cols[2], cb->dict, cb->tmp, NULL))
+		return false;
+	off = 0;
+	for (uint32_t e = 0; e < count; e++) {
+		uint64_t ci = w[off + 2];
+
+		cb->ts[ci] += (uint64_t)unzigzag(cb->tmp[e]);
+		w[off + 1] = cb->ts[ci];
+		w[off + 2] = (uint32_t)cb->cpu[ci];
+		off += 3 + r->types[w[off]].nfields;
+	}
+	for (uint32_t k = 0, first = 0; k < cb->ntypes; k++) {
+		const struct file_type *t = &r->types[cb->type[k]];
+		uint32_t col = cb->first[k];
+
+		for (uint32_t f = 0; f < t->nfields; f++) {
+			const struct column *bytes = NULL;
+
+			if (t->fields[f].kind == EBR_KIND_BYTES)
+				bytes = &cb->cols[col + 1];
+			if (field_words(j, &cb->cols[col], bytes, t->fields[f].kind, w + 3 + f,
+					cb->at + first, cb->n[k]))
+				return false;
+			col += 1 + (bytes != NULL);
+		}
+		first += cb->n[k];
+	}
+	j->nwords = nwords;
+	j->nahead = count;
+	j->ev_scanned = count;
+	j->ev_done = true;
+	return true;
+}
+
+/*
  * The next event of j's block, checked, as words: its type's index in the schema, ts, cpu,
  * then a word a field (a number; the index of a string or stack; a BYTES field's offset in
  * the payload << 32 | its length). 1, or 0 at the block's end or its damage (noted in j).
@@ -1413,6 +1546,8 @@ static void decode_job(const struct ebr_reader *r, struct block_job *j, bool ahe
 		return;
 	}
 	j->ev_cur = c;
+	if (j->columns && !scan_columns_whole(r, j))
+		memset(j->cb.ts, 0, j->cb.ncpus * sizeof(*j->cb.ts)); /* and one at a time */
 	while (ahead && !j->ev_done) {
 		size_t need = j->nwords + 3 + EBR_MAX_FIELDS;
 

@@ -1857,6 +1857,83 @@ static void test_columns_against_rows(void)
 	free(rows.buf);
 }
 
+/* field f of event i of test_large_column_block(): a number of one to five bytes, or text */
+static struct ebr_value large_block_value(enum ebr_kind kind, uint32_t i, uint32_t f)
+{
+	static const char text[] = "sda\0-c\0";
+	uint64_t x = (uint64_t)i * (f + 1) * 2654435761u >> (f * 3 % 29);
+
+	switch (kind) {
+	case EBR_KIND_S64:
+		return (struct ebr_value){ .u = (uint64_t)-(int64_t)(x % 1000) };
+	case EBR_KIND_STR:
+		return (struct ebr_value){ .s = text + (i % 2) * 4, .len = 3 - i % 2 };
+	case EBR_KIND_BYTES:
+		return (struct ebr_value){ .s = text, .len = (uint32_t)(i % 8) };
+	default:
+		return (struct ebr_value){ .u = x };
+	}
+}
+
+/*
+ * One block of 155,000 events of 11 fields: more words than the reader decodes a block into
+ * at once (reader.c JOB_MAX_WORDS), so its columns are walked an event at a time, which must
+ * read what the writer was given, as a smaller block decoded whole does.
+ */
+static void test_large_column_block(void)
+{
+	struct ebr_writer_opts opts = { .block_bytes = 8u << 20, .layout = EBR_LAYOUT_COLUMNS };
+	const uint32_t types[2] = { EBR_EV_BLOCK_RQ, EBR_EV_PROC_TASK }, n = 155000;
+	struct ebr_value v[EBR_MAX_FIELDS];
+	struct ebr_mem_sink mem = { 0 };
+	const struct ebr_event *ev;
+	struct ebr_mem_source ms;
+	struct ebr_block_info info;
+	struct ebr_source src;
+	struct ebr_writer *w;
+	struct ebr_reader *r;
+	uint32_t i, matched = 0, blocks = 0;
+	struct ebr_sink sink;
+
+	ebr_sink_mem(&sink, &mem);
+	CHECK_EQ(ebr_writer_new(&w, &sink, &opts), 0);
+	for (i = 0; i < n; i++) {
+		const struct ebr_event_def *d = ebr_event_def(types[i % 2]);
+
+		for (uint32_t f = 0; f < d->nfields; f++)
+			v[f] = large_block_value(d->fields[f].kind, i, f);
+		CHECK_EQ(ebr_writer_event(w, d->id, 1000 + i * 7ull, i % 3, v), 0);
+	}
+	CHECK_EQ(ebr_writer_close(w), 0);
+	ebr_source_mem(&src, &ms, mem.buf, mem.len);
+	CHECK_EQ(ebr_reader_open(&r, &src, NULL, 0), 0);
+	while (ebr_reader_next_block(r, &info, 0) == 1)
+		blocks += info.type == EBR_BLOCK_EVENTS;
+	ebr_reader_close(r);
+	CHECK_EQ(blocks, 1);
+	ebr_source_mem(&src, &ms, mem.buf, mem.len);
+	CHECK_EQ(ebr_reader_open(&r, &src, NULL, 0), 0);
+	for (i = 0; ebr_reader_next(r, &ev) == 1; i++) {
+		const struct ebr_event_def *d = ebr_event_def(types[i % 2]);
+		bool same = ev->type == d->id && ev->ts == 1000 + i * 7ull && ev->cpu == i % 3;
+
+		for (uint32_t f = 0; same && f < d->nfields; f++) {
+			struct ebr_value x = large_block_value(d->fields[f].kind, i, f);
+
+			if (d->fields[f].kind == EBR_KIND_STR || d->fields[f].kind == EBR_KIND_BYTES)
+				same = ev->v[f].len == x.len && !memcmp(ev->v[f].s, x.s, x.len);
+			else
+				same = ev->v[f].u == x.u;
+		}
+		matched += same;
+	}
+	CHECK_EQ(i, n);
+	CHECK_EQ(matched, n);
+	CHECK_EQ(ebr_reader_problem_count(r), 0);
+	ebr_reader_close(r);
+	free(mem.buf);
+}
+
 int main(void)
 {
 	RUN(test_crc32c_known_value);
@@ -1893,5 +1970,6 @@ int main(void)
 	RUN(test_streams_in_rows);
 	RUN(test_column_payload_flips);
 	RUN(test_columns_against_rows);
+	RUN(test_large_column_block);
 	return CHECK_SUMMARY();
 }
