@@ -88,6 +88,11 @@ int column_read_all(const struct column *col, const uint64_t *pool, uint64_t *ds
 		}
 		return c.err || c.p != c.end ? EBR_E_CORRUPT : 0;
 	case COL_PACK:
+		if (!col->width) { /* every value the base: most fields of a burst of one call */
+			for (uint32_t i = 0; i < n; i++)
+				COLUMN_PUT(i, v);
+			return 0;
+		}
 		for (uint32_t i = 0; i < n; i++, bit += col->width)
 			COLUMN_PUT(i, v + column_bits_fast(col->p, col->end, bit, col->width, mask));
 		return 0;
