@@ -2,7 +2,7 @@
 /*
  * One column of an events block in columns (FORMAT.md "EVENTS in columns"), opened: its size
  * and method checked, so that column_next() (columns.h) reads within it without a test of
- * its own but the count of values left.
+ * its own but the count of values left; and read whole, a loop a method.
  */
 #include "columns.h"
 #include "format/mem.h"
@@ -58,13 +58,16 @@ int column_open(struct column *col, struct cursor *c, uint32_t n, uint64_t **poo
 /* where the i-th value goes: dst[at[i]], or dst[i] without at */
 #define COLUMN_PUT(i, v) (dst[at ? at[i] : (i)] = (v))
 
-/* PACK and DICT's width bits from bit on, by one 8-byte load where the bytes allow it */
+/*
+ * PACK and DICT's width bits from bit on, by one 8-byte load where the bytes allow it: a
+ * value starts up to 7 bits into its first byte, so one load holds it up to 56 bits wide.
+ */
 static inline uint64_t column_bits_fast(const unsigned char *p, const unsigned char *end,
 					size_t bit, unsigned width, uint64_t mask)
 {
 	if (width > 56 || (size_t)(end - p) < (bit >> 3) + 8)
 		return column_bits(p, bit, width);
-	return get_le64(p + (bit >> 3)) >> (bit & 7) & mask;
+	return (get_le64(p + (bit >> 3)) >> (bit & 7)) & mask;
 }
 
 int column_read_all(const struct column *col, const uint64_t *pool, uint64_t *dst,
@@ -109,6 +112,8 @@ int column_read_all(const struct column *col, const uint64_t *pool, uint64_t *ds
 		return EBR_E_CORRUPT;
 	}
 }
+
+#undef COLUMN_PUT
 
 void column_block_release(struct column_block *cb)
 {

@@ -3,9 +3,10 @@
  * Internal to format/: EVENTS blocks in columns (FORMAT.md "EVENTS in columns", since 1.7).
  * The writer keeps a block's events both as rows (the row layout of FORMAT.md "EVENTS",
  * which sizes the block and serves a small one) and as column values, encoded when the block
- * ends (columns_encode()); the reader walks the
- * columns side by side, one event at a time (column_next()), so that a column block gives
- * the very words a row block would (reader.c's scan_event()).
+ * ends (columns_encode()); the reader reads each column whole (column_read_all()), or,
+ * where that finds damage or the block is too large to decode at once, walks them side by
+ * side an event at a time (column_next()), so that a column block gives the very words a
+ * row block would (reader.c's scan_event()).
  */
 #ifndef EBREC_FORMAT_COLUMNS_H
 #define EBREC_FORMAT_COLUMNS_H
@@ -97,8 +98,8 @@ struct column_block {
 	uint64_t *dict; /* every DICT column's values */
 	size_t ndict, cap_dict;
 	/* decoding the whole block at once (reader.c's scan_columns_whole()) */
-	uint64_t *tmp;   /* one column's values, an event each */
-	uint32_t *at;    /* each event's first word, grouped by type */
+	uint64_t *tmp;   /* the column of types' values, an event each */
+	uint32_t *at;    /* each event's first word: grouped by type, then in event order */
 	uint32_t *start; /* a listed type's first entry in at */
 	size_t cap_tmp, cap_at, cap_start;
 };

@@ -1162,6 +1162,38 @@ static int open_columns(const struct ebr_reader *r, struct block_job *j, struct 
 	return c->err || cur_left(c) ? EBR_E_CORRUPT : 0;
 }
 
+/* what column_word() found of a field's value */
+enum column_word_check { WORD_OK, WORD_BAD, WORD_NO_STRING, WORD_NO_STACK };
+
+/*
+ * A field's column value made the word scan_event() gives (an S64 unzigzagged; a BYTES
+ * field's offset in the payload << 32 | its length, its bytes taken from *bytes up to
+ * bytes_end) and checked against the block's tables. Both ways of reading columns use it,
+ * so that they find the same values damaged.
+ */
+static inline enum column_word_check column_word(const struct block_job *j, enum ebr_kind kind,
+						 uint64_t *x, const unsigned char **bytes,
+						 const unsigned char *bytes_end)
+{
+	switch (kind) {
+	case EBR_KIND_S64:
+		*x = (uint64_t)unzigzag(*x);
+		return WORD_OK;
+	case EBR_KIND_STR:
+		return *x > j->nstrs ? WORD_NO_STRING : WORD_OK;
+	case EBR_KIND_STACK:
+		return *x > j->nstacks ? WORD_NO_STACK : WORD_OK;
+	case EBR_KIND_BYTES:
+		if (*x > EBR_MAX_STRING || *x > (uint64_t)(bytes_end - *bytes))
+			return WORD_BAD;
+		*x |= (uint64_t)(*bytes - j->raw.p) << 32;
+		*bytes += (uint32_t)*x;
+		return WORD_OK;
+	default:
+		return WORD_OK;
+	}
+}
+
 /* The next event of a block in columns: scan_event()'s words, from a value of each column. */
 static int scan_column_event(const struct ebr_reader *r, struct block_job *j, uint64_t *w)
 {
@@ -1193,35 +1225,24 @@ static int scan_column_event(const struct ebr_reader *r, struct block_job *j, ui
 	w[2] = (uint32_t)cb->cpu[ci];
 	col = cb->first[k];
 	for (uint32_t f = 0; f < t->nfields && !err; f++) {
-		struct column *bytes;
+		enum ebr_kind kind = t->fields[f].kind;
 		uint64_t x = column_next(&cb->cols[col++], cb->dict, &err);
+		struct column *bytes = kind == EBR_KIND_BYTES ? &cb->cols[col++] : NULL;
 
-		switch (t->fields[f].kind) {
-		case EBR_KIND_S64:
-			x = (uint64_t)unzigzag(x);
+		if (err)
 			break;
-		case EBR_KIND_STR:
-			if (!err && x > j->nstrs) {
-				dangling(j, t, f, "string", x, j->nstrs);
-				return 0;
-			}
+		switch (column_word(j, kind, &x, bytes ? &bytes->p : NULL,
+				    bytes ? bytes->end : NULL)) {
+		case WORD_NO_STRING:
+			dangling(j, t, f, "string", x, j->nstrs);
+			return 0;
+		case WORD_NO_STACK:
+			dangling(j, t, f, "stack", x, j->nstacks);
+			return 0;
+		case WORD_BAD:
+			err = EBR_E_CORRUPT;
 			break;
-		case EBR_KIND_BYTES:
-			bytes = &cb->cols[col++];
-			if (x > EBR_MAX_STRING || x > (uint64_t)(bytes->end - bytes->p)) {
-				err = EBR_E_CORRUPT;
-				break;
-			}
-			bytes->p += x;
-			x = (uint64_t)(bytes->p - x - j->raw.p) << 32 | x;
-			break;
-		case EBR_KIND_STACK:
-			if (!err && x > j->nstacks) {
-				dangling(j, t, f, "stack", x, j->nstacks);
-				return 0;
-			}
-			break;
-		default:
+		case WORD_OK:
 			break;
 		}
 		w[3 + f] = x;
@@ -1235,13 +1256,14 @@ static int scan_column_event(const struct ebr_reader *r, struct block_job *j, ui
 }
 
 /*
- * A field's column, read whole into the words of its type's events (at, n of them), then
- * checked as scan_column_event() checks a value; bytes: a BYTES field's column of bytes.
- * 0, or EBR_E_CORRUPT at anything scan_column_event() would find damaged.
+ * A field's column, read whole into the words of its type's events (at: each one's word for
+ * the field), each value made and checked by column_word(); bytes: a BYTES field's column of
+ * bytes, which its values must use up. 0, or EBR_E_CORRUPT at anything scan_column_event()
+ * would find damaged.
  */
 static int field_words(const struct block_job *j, const struct column *col,
 		       const struct column *bytes, enum ebr_kind kind, uint64_t *w,
-		       const uint32_t *at, uint32_t n)
+		       const uint32_t *at)
 {
 	const unsigned char *p = bytes ? bytes->p : NULL;
 
@@ -1249,61 +1271,42 @@ static int field_words(const struct block_job *j, const struct column *col,
 		return EBR_E_CORRUPT;
 	if (kind == EBR_KIND_U64)
 		return 0;
-	for (uint32_t i = 0; i < n; i++) {
-		uint64_t *x = &w[at[i]];
-
-		switch (kind) {
-		case EBR_KIND_S64:
-			*x = (uint64_t)unzigzag(*x);
-			break;
-		case EBR_KIND_STR:
-			if (*x > j->nstrs)
-				return EBR_E_CORRUPT;
-			break;
-		case EBR_KIND_STACK:
-			if (*x > j->nstacks)
-				return EBR_E_CORRUPT;
-			break;
-		case EBR_KIND_BYTES:
-			if (*x > EBR_MAX_STRING || *x > (uint64_t)(bytes->end - p))
-				return EBR_E_CORRUPT;
-			p += *x;
-			*x |= (uint64_t)(p - *x - j->raw.p) << 32;
-			break;
-		default:
-			break;
-		}
-	}
+	for (uint32_t i = 0; i < col->left; i++)
+		if (column_word(j, kind, &w[at[i]], &p, bytes ? bytes->end : NULL) != WORD_OK)
+			return EBR_E_CORRUPT;
 	return bytes && p != bytes->end ? EBR_E_CORRUPT : 0;
 }
 
 /*
  * A block in columns turned into j->words a column at a time, as scan_column_event() would
- * have an event at a time, but with one loop a column. false, with nothing of j changed that
- * scan_column_event() reads, when the words would pass JOB_MAX_WORDS or anything is
- * damaged: its events are then scanned one at a time, which gives those before the damage
- * and names it.
+ * an event at a time, with one loop a column. false, with nothing changed that
+ * scan_column_event() reads but cb->ts (which the caller zeroes), when the words would pass
+ * JOB_MAX_WORDS or anything is damaged: its events are then scanned one at a time, which
+ * gives those before the damage and names it.
  */
 static bool scan_columns_whole(const struct ebr_reader *r, struct block_job *j)
 {
 	struct column_block *cb = &j->cb;
-	uint32_t count = j->blk.count;
-	uint64_t *w;
-	size_t nwords = 0, off;
+	uint32_t count = j->blk.count, *ev_at;
+	uint64_t nwords = 0, *w;
+	size_t off = 0;
 
-	if ((uint64_t)count * 3 > JOB_MAX_WORDS ||
+	/* open_columns() checked that the types' counts add up to the block's */
+	for (uint32_t k = 0; k < cb->ntypes; k++)
+		nwords += (uint64_t)cb->n[k] * (3 + r->types[cb->type[k]].nfields);
+	if (nwords > JOB_MAX_WORDS ||
+	    grow((void **)&j->words, &j->cap_words, (size_t)nwords, sizeof(*j->words)) ||
 	    grow((void **)&cb->tmp, &cb->cap_tmp, count, sizeof(*cb->tmp)) ||
-	    grow((void **)&cb->at, &cb->cap_at, count, sizeof(*cb->at)) ||
+	    grow((void **)&cb->at, &cb->cap_at, 2 * (size_t)count, sizeof(*cb->at)) ||
 	    grow((void **)&cb->start, &cb->cap_start, cb->ntypes, sizeof(*cb->start)) ||
 	    column_read_all(&cb->cols[0], cb->dict, cb->tmp, NULL))
 		return false;
-	/* each type's events, counted against its list's count */
+	/* each type with as many events as its list says */
 	memset(cb->start, 0, cb->ntypes * sizeof(*cb->start));
 	for (uint32_t e = 0; e < count; e++) {
 		if (cb->tmp[e] >= cb->ntypes)
 			return false;
 		cb->start[cb->tmp[e]]++;
-		nwords += 3 + r->types[cb->type[cb->tmp[e]]].nfields;
 	}
 	for (uint32_t k = 0, first = 0; k < cb->ntypes; k++) {
 		if (cb->start[k] != cb->n[k])
@@ -1311,38 +1314,30 @@ static bool scan_columns_whole(const struct ebr_reader *r, struct block_job *j)
 		cb->start[k] = first;
 		first += cb->n[k];
 	}
-	if (nwords > JOB_MAX_WORDS ||
-	    grow((void **)&j->words, &j->cap_words, nwords, sizeof(*j->words)))
-		return false;
+	/* where each event's words start: in event order (ev_at), and grouped by type (cb->at,
+	 * type k's from its start) */
 	w = j->words;
-	off = 0;
+	ev_at = cb->at + count;
 	for (uint32_t e = 0; e < count; e++) {
 		uint32_t k = (uint32_t)cb->tmp[e];
 
 		w[off] = cb->type[k];
+		ev_at[e] = (uint32_t)off;
 		cb->at[cb->start[k]++] = (uint32_t)off;
 		off += 3 + r->types[cb->type[k]].nfields;
 	}
-	/* CPUs, then the timestamps that follow each from the one before on its CPU */
-	if (column_read_all(&cb->cols[1], cb->dict, cb->tmp, NULL))
+	/* CPUs into each event's third word, the timestamps' deltas into its second; then each
+	 * timestamp follows from the one before on its CPU */
+	if (column_read_all(&cb->cols[1], cb->dict, w + 2, ev_at) ||
+	    column_read_all(&cb->cols[2], cb->dict, w + 1, ev_at))
 		return false;
-	off = 0;
 	for (uint32_t e = 0; e < count; e++) {
-		if (cb->tmp[e] >= cb->ncpus)
-			return false;
-		w[off + 2] = cb->tmp[e];
-		off += 3 + r->types[w[off]].nfields;
-	}
-	if (column_read_all(&cb->cols[2], cb->dict, cb->tmp, NULL))
-		return false;
-	off = 0;
-	for (uint32_t e = 0; e < count; e++) {
-		uint64_t ci = w[off + 2];
+		uint64_t *ev = w + ev_at[e], ci = ev[2];
 
-		cb->ts[ci] += (uint64_t)unzigzag(cb->tmp[e]);
-		w[off + 1] = cb->ts[ci];
-		w[off + 2] = (uint32_t)cb->cpu[ci];
-		off += 3 + r->types[w[off]].nfields;
+		if (ci >= cb->ncpus)
+			return false;
+		ev[1] = cb->ts[ci] += (uint64_t)unzigzag(ev[1]);
+		ev[2] = (uint32_t)cb->cpu[ci];
 	}
 	for (uint32_t k = 0, first = 0; k < cb->ntypes; k++) {
 		const struct file_type *t = &r->types[cb->type[k]];
@@ -1354,13 +1349,13 @@ static bool scan_columns_whole(const struct ebr_reader *r, struct block_job *j)
 			if (t->fields[f].kind == EBR_KIND_BYTES)
 				bytes = &cb->cols[col + 1];
 			if (field_words(j, &cb->cols[col], bytes, t->fields[f].kind, w + 3 + f,
-					cb->at + first, cb->n[k]))
+					cb->at + first))
 				return false;
 			col += 1 + (bytes != NULL);
 		}
 		first += cb->n[k];
 	}
-	j->nwords = nwords;
+	j->nwords = (size_t)nwords;
 	j->nahead = count;
 	j->ev_scanned = count;
 	j->ev_done = true;
@@ -1499,8 +1494,9 @@ static size_t build_event(struct ebr_reader *r, const struct block_job *j, const
 }
 
 /*
- * An events block decoded: CRC, payload, tables; with ahead, its events scanned into words up
- * to JOB_MAX_WORDS (the rest are scanned as they are taken). Damage goes to j->end and
+ * An events block decoded: CRC, payload, tables; a block in columns into words whole where it
+ * can be (scan_columns_whole()), else with ahead its events scanned into words up to
+ * JOB_MAX_WORDS (the rest are scanned as they are taken). Damage goes to j->end and
  * j->skip, running out of memory to j->err. Any thread: of the reader it reads the schema.
  */
 static void decode_job(const struct ebr_reader *r, struct block_job *j, bool ahead)

@@ -1857,7 +1857,7 @@ static void test_columns_against_rows(void)
 	free(rows.buf);
 }
 
-/* field f of event i of test_large_column_block(): a number of one to five bytes, or text */
+/* field f of event i of test_large_column_block(): a number of up to 7 varint bytes, or text */
 static struct ebr_value large_block_value(enum ebr_kind kind, uint32_t i, uint32_t f)
 {
 	static const char text[] = "sda\0-c\0";
@@ -1905,10 +1905,12 @@ static void test_large_column_block(void)
 		CHECK_EQ(ebr_writer_event(w, d->id, 1000 + i * 7ull, i % 3, v), 0);
 	}
 	CHECK_EQ(ebr_writer_close(w), 0);
+	/* 3 words an event and one a field: past reader.c's JOB_MAX_WORDS (2 << 20) */
+	CHECK(n * (3ull + 11) > 2u << 20);
 	ebr_source_mem(&src, &ms, mem.buf, mem.len);
 	CHECK_EQ(ebr_reader_open(&r, &src, NULL, 0), 0);
 	while (ebr_reader_next_block(r, &info, 0) == 1)
-		blocks += info.type == EBR_BLOCK_EVENTS;
+		blocks += info.type == EBR_BLOCK_EVENTS && info.flags & EBR_BF_COLUMNS;
 	ebr_reader_close(r);
 	CHECK_EQ(blocks, 1);
 	ebr_source_mem(&src, &ms, mem.buf, mem.len);
@@ -1932,6 +1934,77 @@ static void test_large_column_block(void)
 	CHECK_EQ(ebr_reader_problem_count(r), 0);
 	ebr_reader_close(r);
 	free(mem.buf);
+}
+
+/* A column of n values in varints (method 0): its size, the method, the values. */
+static void put_varint_column(struct wbuf *b, const uint64_t *v, uint32_t n)
+{
+	struct wbuf c = { 0 };
+
+	wbuf_put(&c, "", 1);
+	for (uint32_t i = 0; i < n; i++)
+		wbuf_varint(&c, v[i]);
+	wbuf_varint(b, c.len);
+	wbuf_put(b, c.p, c.len);
+	wbuf_release(&c);
+}
+
+/*
+ * A block in columns whose last event names a string the block does not have. Read whole,
+ * the damage is found after the timestamps were worked out; read again an event at a time,
+ * the events before it must come with their own timestamps, then the damage.
+ */
+static void test_column_damage_after_timestamps(void)
+{
+	const uint64_t zero[3] = { 0 }, ts[3] = { zigzag(10), zigzag(10), zigzag(10) };
+	const uint64_t a[3] = { 7, 8, 9 }, b[3] = { 1, 1, 5 }, c[3] = { 1, 1, 1 };
+	struct wbuf f = { 0 }, ev = { 0 };
+	struct ebr_mem_source ms;
+	struct ebr_source src;
+	struct ebr_reader *r;
+	const struct ebr_event *e;
+	uint32_t n = 0, damaged = 0;
+
+	put_file_header(&f, 1, 7);
+	put_schema_with_future_type(&f); /* future.thing: u64 a, str b, bytes c */
+	wbuf_varint(&ev, 1);
+	wbuf_str(&ev, "zz", 2);
+	wbuf_varint(&ev, 0);
+	wbuf_varint(&ev, 1); /* types: future.thing, 3 events */
+	wbuf_varint(&ev, 900);
+	wbuf_varint(&ev, 3);
+	wbuf_varint(&ev, 1); /* CPUs: 0 */
+	wbuf_varint(&ev, 0);
+	put_varint_column(&ev, zero, 3);
+	put_varint_column(&ev, zero, 3);
+	put_varint_column(&ev, ts, 3);
+	put_varint_column(&ev, a, 3);
+	put_varint_column(&ev, b, 3); /* string 5 of 1 */
+	put_varint_column(&ev, c, 3);
+	wbuf_varint(&ev, 3);
+	wbuf_put(&ev, "xyz", 3);
+	put_block_stored(&f, EBR_BLOCK_EVENTS, EBR_BF_COLUMNS, 1, ev.p, ev.len, ev.len, 3);
+	ebr_source_mem(&src, &ms, f.p, f.len);
+	CHECK_EQ(ebr_reader_open(&r, &src, NULL, 0), 0);
+	if (!r)
+		goto out;
+	while (ebr_reader_next(r, &e) > 0) {
+		CHECK_EQ(e->file_type, 900);
+		CHECK_EQ(e->ts, 10 * (n + 1));
+		CHECK_EQ(e->raw[0].u, a[n]);
+		CHECK_EQ(e->raw[2].len, 1);
+		CHECK_EQ(e->raw[2].s[0], "xyz"[n]);
+		n++;
+	}
+	CHECK_EQ(n, 2);
+	for (uint32_t i = 0; i < ebr_reader_problem_count(r); i++)
+		damaged += ebr_reader_problem(r, i)->kind == EBR_PROB_BAD_PAYLOAD &&
+			   strstr(ebr_reader_problem(r, i)->msg, "after 2 of its 3 events");
+	CHECK_EQ(damaged, 1);
+	ebr_reader_close(r);
+out:
+	wbuf_release(&f);
+	wbuf_release(&ev);
 }
 
 int main(void)
@@ -1971,5 +2044,6 @@ int main(void)
 	RUN(test_column_payload_flips);
 	RUN(test_columns_against_rows);
 	RUN(test_large_column_block);
+	RUN(test_column_damage_after_timestamps);
 	return CHECK_SUMMARY();
 }
