@@ -4,6 +4,7 @@
  * and method checked, so that column_next() (columns.h) reads within it without a test of
  * its own but the count of values left; and read whole, a loop a method.
  */
+#include <stdbool.h>
 #include "columns.h"
 #include "format/mem.h"
 
@@ -70,47 +71,103 @@ static inline uint64_t column_bits_fast(const unsigned char *p, const unsigned c
 	return (get_le64(p + (bit >> 3)) >> (bit & 7)) & mask;
 }
 
-int column_read_all(const struct column *col, const uint64_t *pool, uint64_t *dst,
-		    const uint32_t *at)
+/*
+ * A varint from p, which has 10 bytes at least after it: no test of the end a byte. NULL for
+ * a varint of more than 10 bytes or over 64 bits, as cur_varint() refuses.
+ */
+static inline const unsigned char *varint_within(const unsigned char *p, uint64_t *v)
 {
-	uint32_t n = col->left;
-	uint64_t mask = col->width >= 64 ? ~0ull : (1ull << col->width) - 1;
-	struct cursor c = { col->p, col->end, 0 };
-	uint64_t v = col->base;
-	size_t bit = col->bit;
+	uint64_t x = 0;
 
+	for (unsigned shift = 0; shift < 63; shift += 7) {
+		unsigned char byte = *p++;
+
+		x |= (uint64_t)(byte & 0x7f) << shift;
+		if (byte < 0x80) {
+			*v = x;
+			return p;
+		}
+	}
+	if (*p > 1) /* the 10th byte holds bit 63 alone */
+		return NULL;
+	*v = x | (uint64_t)*p << 63;
+	return p + 1;
+}
+
+/* The next n varints of a VARINT or DELTA column, into dst as COLUMN_PUT() says. */
+static int read_varints(struct column *col, uint64_t *dst, const uint32_t *at, uint32_t n)
+{
+	const unsigned char *p = col->p;
+	bool delta = col->method == COL_DELTA;
+	uint64_t base = col->base, x;
+	uint32_t i = 0;
+
+	/* most values are far from the column's end: no test of it a byte */
+	for (; i < n && col->end - p >= 10; i++) {
+		if (*p < 0x80)
+			x = *p++;
+		else if (!(p = varint_within(p, &x)))
+			return EBR_E_CORRUPT;
+		if (delta)
+			x = base += (uint64_t)unzigzag(x);
+		COLUMN_PUT(i, x);
+	}
+	for (; i < n; i++) {
+		struct cursor c = { p, col->end, 0 };
+
+		x = cur_varint(&c);
+		if (c.err)
+			return EBR_E_CORRUPT;
+		p = c.p;
+		if (delta)
+			x = base += (uint64_t)unzigzag(x);
+		COLUMN_PUT(i, x);
+	}
+	col->p = p;
+	col->base = base;
+	return 0;
+}
+
+int column_read(struct column *col, const uint64_t *pool, uint64_t *dst, const uint32_t *at,
+		uint32_t n)
+{
+	uint64_t mask = col->width >= 64 ? ~0ull : (1ull << col->width) - 1;
+	size_t bit = col->bit;
+	int err = 0;
+
+	if (n > col->left)
+		return EBR_E_CORRUPT;
 	switch (col->method) {
 	case COL_VARINT:
-		for (uint32_t i = 0; i < n; i++)
-			COLUMN_PUT(i, cur_varint(&c));
-		return c.err || c.p != c.end ? EBR_E_CORRUPT : 0;
 	case COL_DELTA:
-		for (uint32_t i = 0; i < n; i++) {
-			v += (uint64_t)unzigzag(cur_varint(&c));
-			COLUMN_PUT(i, v);
-		}
-		return c.err || c.p != c.end ? EBR_E_CORRUPT : 0;
+		err = read_varints(col, dst, at, n);
+		break;
 	case COL_PACK:
 		if (!col->width) { /* every value the base: most fields of a burst of one call */
 			for (uint32_t i = 0; i < n; i++)
-				COLUMN_PUT(i, v);
-			return 0;
+				COLUMN_PUT(i, col->base);
+			break;
 		}
 		for (uint32_t i = 0; i < n; i++, bit += col->width)
-			COLUMN_PUT(i, v + column_bits_fast(col->p, col->end, bit, col->width, mask));
-		return 0;
+			COLUMN_PUT(i, col->base + column_bits_fast(col->p, col->end, bit, col->width,
+								   mask));
+		break;
 	case COL_DICT:
-		for (uint32_t i = 0; i < n; i++, bit += col->width) {
+		for (uint32_t i = 0; i < n && !err; i++, bit += col->width) {
 			uint64_t k = column_bits_fast(col->p, col->end, bit, col->width, mask);
 
 			if (k >= col->ndict)
-				return EBR_E_CORRUPT;
-			COLUMN_PUT(i, pool[col->dict + k]);
+				err = EBR_E_CORRUPT;
+			else
+				COLUMN_PUT(i, pool[col->dict + k]);
 		}
-		return 0;
+		break;
 	default:
-		return EBR_E_CORRUPT;
+		err = EBR_E_CORRUPT;
 	}
+	col->bit = bit;
+	col->left -= n;
+	return err;
 }
 
 #undef COLUMN_PUT
@@ -126,6 +183,8 @@ void column_block_release(struct column_block *cb)
 	ebr_free(cb->dict);
 	ebr_free(cb->tmp);
 	ebr_free(cb->at);
+	ebr_free(cb->first_at);
 	ebr_free(cb->start);
+	ebr_free(cb->work);
 	*cb = (struct column_block){ 0 };
 }

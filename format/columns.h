@@ -3,7 +3,7 @@
  * Internal to format/: EVENTS blocks in columns (FORMAT.md "EVENTS in columns", since 1.7).
  * The writer keeps a block's events both as rows (the row layout of FORMAT.md "EVENTS",
  * which sizes the block and serves a small one) and as column values, encoded when the block
- * ends (columns_encode()); the reader reads each column whole (column_read_all()), or,
+ * ends (columns_encode()); the reader reads each column many values at a time (column_read()), or,
  * where that finds damage or the block is too large to decode at once, walks them side by
  * side an event at a time (column_next()), so that a column block gives the very words a
  * row block would (reader.c's scan_event()).
@@ -100,8 +100,10 @@ struct column_block {
 	/* decoding the whole block at once (reader.c's scan_columns_whole()) */
 	uint64_t *tmp;   /* the column of types' values, an event each */
 	uint32_t *at;    /* each event's first word: grouped by type, then in event order */
-	uint32_t *start; /* a listed type's first entry in at */
-	size_t cap_tmp, cap_at, cap_start;
+	uint32_t *first_at; /* a listed type's first entry in at */
+	uint32_t *start;    /* and its next */
+	struct column *work; /* the columns as they are read: cols stays as opened */
+	size_t cap_tmp, cap_at, cap_first_at, cap_start, cap_work;
 };
 
 void column_block_release(struct column_block *cb);
@@ -166,12 +168,12 @@ static inline uint64_t column_next(struct column *col, const uint64_t *pool, int
 }
 
 /*
- * Every value of the column, at once, into dst[at[i]] (dst[i] without at): what column_next()
- * would give one at a time, and column_done() then. 0, or EBR_E_CORRUPT at a bad value.
- * The column itself is left as it is.
+ * The column's next n values into dst[at[i]] (dst[i] without at): what column_next() would
+ * give n times, in one loop. 0, or EBR_E_CORRUPT at a bad value or past the column's count
+ * (the column is then of no further use).
  */
-int column_read_all(const struct column *col, const uint64_t *pool, uint64_t *dst,
-		    const uint32_t *at);
+int column_read(struct column *col, const uint64_t *pool, uint64_t *dst, const uint32_t *at,
+		uint32_t n);
 
 /* Whether every value of the column was read, and it holds nothing past them. */
 static inline int column_done(const struct column *col)

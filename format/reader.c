@@ -1256,30 +1256,81 @@ static int scan_column_event(const struct ebr_reader *r, struct block_job *j, ui
 }
 
 /*
- * A field's column, read whole into the words of its type's events (at: each one's word for
- * the field), each value made and checked by column_word(); bytes: a BYTES field's column of
- * bytes, which its values must use up. 0, or EBR_E_CORRUPT at anything scan_column_event()
- * would find damaged.
+ * The next n values of a field's column into the words of its type's events (at: each one's
+ * word for the field), each value made and checked by column_word(); bytes: a BYTES field's
+ * column of bytes, which they take from. 0, or EBR_E_CORRUPT at anything
+ * scan_column_event() would find damaged.
  */
-static int field_words(const struct block_job *j, const struct column *col,
-		       const struct column *bytes, enum ebr_kind kind, uint64_t *w,
-		       const uint32_t *at)
+static int field_words(const struct block_job *j, struct column *col, struct column *bytes,
+		       enum ebr_kind kind, uint64_t *w, const uint32_t *at, uint32_t n)
 {
-	const unsigned char *p = bytes ? bytes->p : NULL;
-
-	if (column_read_all(col, j->cb.dict, w, at))
+	if (column_read(col, j->cb.dict, w, at, n))
 		return EBR_E_CORRUPT;
 	if (kind == EBR_KIND_U64)
 		return 0;
-	for (uint32_t i = 0; i < col->left; i++)
-		if (column_word(j, kind, &w[at[i]], &p, bytes ? bytes->end : NULL) != WORD_OK)
+	for (uint32_t i = 0; i < n; i++)
+		if (column_word(j, kind, &w[at[i]], bytes ? &bytes->p : NULL,
+				bytes ? bytes->end : NULL) != WORD_OK)
 			return EBR_E_CORRUPT;
-	return bytes && p != bytes->end ? EBR_E_CORRUPT : 0;
+	return 0;
 }
 
 /*
- * A block in columns turned into j->words a column at a time, as scan_column_event() would
- * an event at a time, with one loop a column. false, with nothing changed that
+ * the events whose words a block in columns is read into at a time, every column's values
+ * for them: the words of so many stay in a core's cache from one column to the next
+ */
+#define COLUMN_CHUNK 1024u
+
+/*
+ * The words of events [e, e + n) of a block in columns: their CPUs, timestamps and fields
+ * from the columns as they are read (cb->work), each type's from its next entry in cb->at
+ * (cb->start[k]) on. 0, or EBR_E_CORRUPT as field_words().
+ */
+static int chunk_words(const struct ebr_reader *r, struct block_job *j, uint32_t e, uint32_t n,
+		       size_t end)
+{
+	struct column_block *cb = &j->cb;
+	const uint32_t *ev_at = cb->at + j->blk.count + e;
+	uint64_t *w = j->words;
+
+	/* CPUs into each event's third word, the timestamps' deltas into its second; then each
+	 * timestamp follows from the one before on its CPU */
+	if (column_read(&cb->work[1], cb->dict, w + 2, ev_at, n) ||
+	    column_read(&cb->work[2], cb->dict, w + 1, ev_at, n))
+		return EBR_E_CORRUPT;
+	for (uint32_t i = 0; i < n; i++) {
+		uint64_t *ev = w + ev_at[i], ci = ev[2];
+
+		if (ci >= cb->ncpus)
+			return EBR_E_CORRUPT;
+		ev[1] = cb->ts[ci] += (uint64_t)unzigzag(ev[1]);
+		ev[2] = (uint32_t)cb->cpu[ci];
+	}
+	for (uint32_t k = 0; k < cb->ntypes; k++) {
+		const struct file_type *t = &r->types[cb->type[k]];
+		const uint32_t *at = cb->at + cb->start[k];
+		uint32_t col = cb->first[k], m = 0;
+
+		/* the type's events among these: its entries of at before the next events' words */
+		while (m < cb->n[k] - (cb->start[k] - cb->first_at[k]) && at[m] < end)
+			m++;
+		for (uint32_t f = 0; f < t->nfields && m; f++) {
+			struct column *bytes = NULL;
+
+			if (t->fields[f].kind == EBR_KIND_BYTES)
+				bytes = &cb->work[col + 1];
+			if (field_words(j, &cb->work[col], bytes, t->fields[f].kind, w + 3 + f, at, m))
+				return EBR_E_CORRUPT;
+			col += 1 + (bytes != NULL);
+		}
+		cb->start[k] += m;
+	}
+	return 0;
+}
+
+/*
+ * A block in columns turned into j->words, as scan_column_event() would an event at a time,
+ * but reading each column many values at a time. false, with nothing changed that
  * scan_column_event() reads but cb->ts (which the caller zeroes), when the words would pass
  * JOB_MAX_WORDS or anything is damaged: its events are then scanned one at a time, which
  * gives those before the damage and names it.
@@ -1288,7 +1339,7 @@ static bool scan_columns_whole(const struct ebr_reader *r, struct block_job *j)
 {
 	struct column_block *cb = &j->cb;
 	uint32_t count = j->blk.count, *ev_at;
-	uint64_t nwords = 0, *w;
+	uint64_t nwords = 0;
 	size_t off = 0;
 
 	/* open_columns() checked that the types' counts add up to the block's */
@@ -1299,7 +1350,11 @@ static bool scan_columns_whole(const struct ebr_reader *r, struct block_job *j)
 	    grow((void **)&cb->tmp, &cb->cap_tmp, count, sizeof(*cb->tmp)) ||
 	    grow((void **)&cb->at, &cb->cap_at, 2 * (size_t)count, sizeof(*cb->at)) ||
 	    grow((void **)&cb->start, &cb->cap_start, cb->ntypes, sizeof(*cb->start)) ||
-	    column_read_all(&cb->cols[0], cb->dict, cb->tmp, NULL))
+	    grow((void **)&cb->first_at, &cb->cap_first_at, cb->ntypes, sizeof(*cb->first_at)) ||
+	    grow((void **)&cb->work, &cb->cap_work, cb->ncols, sizeof(*cb->work)))
+		return false;
+	memcpy(cb->work, cb->cols, cb->ncols * sizeof(*cb->work));
+	if (column_read(&cb->work[0], cb->dict, cb->tmp, NULL, count))
 		return false;
 	/* each type with as many events as its list says */
 	memset(cb->start, 0, cb->ntypes * sizeof(*cb->start));
@@ -1311,50 +1366,31 @@ static bool scan_columns_whole(const struct ebr_reader *r, struct block_job *j)
 	for (uint32_t k = 0, first = 0; k < cb->ntypes; k++) {
 		if (cb->start[k] != cb->n[k])
 			return false;
-		cb->start[k] = first;
+		cb->start[k] = cb->first_at[k] = first;
 		first += cb->n[k];
 	}
-	/* where each event's words start: in event order (ev_at), and grouped by type (cb->at,
-	 * type k's from its start) */
-	w = j->words;
+	/* where each event's words start: grouped by type (cb->at, type k's from
+	 * cb->first_at[k]), and in event order (ev_at) */
 	ev_at = cb->at + count;
 	for (uint32_t e = 0; e < count; e++) {
 		uint32_t k = (uint32_t)cb->tmp[e];
 
-		w[off] = cb->type[k];
+		j->words[off] = cb->type[k];
 		ev_at[e] = (uint32_t)off;
 		cb->at[cb->start[k]++] = (uint32_t)off;
 		off += 3 + r->types[cb->type[k]].nfields;
 	}
-	/* CPUs into each event's third word, the timestamps' deltas into its second; then each
-	 * timestamp follows from the one before on its CPU */
-	if (column_read_all(&cb->cols[1], cb->dict, w + 2, ev_at) ||
-	    column_read_all(&cb->cols[2], cb->dict, w + 1, ev_at))
-		return false;
-	for (uint32_t e = 0; e < count; e++) {
-		uint64_t *ev = w + ev_at[e], ci = ev[2];
+	memcpy(cb->start, cb->first_at, cb->ntypes * sizeof(*cb->start));
+	for (uint32_t e = 0; e < count; e += COLUMN_CHUNK) {
+		uint32_t n = count - e < COLUMN_CHUNK ? count - e : COLUMN_CHUNK;
 
-		if (ci >= cb->ncpus)
+		if (chunk_words(r, j, e, n, e + n < count ? ev_at[e + n] : (size_t)nwords))
 			return false;
-		ev[1] = cb->ts[ci] += (uint64_t)unzigzag(ev[1]);
-		ev[2] = (uint32_t)cb->cpu[ci];
 	}
-	for (uint32_t k = 0, first = 0; k < cb->ntypes; k++) {
-		const struct file_type *t = &r->types[cb->type[k]];
-		uint32_t col = cb->first[k];
-
-		for (uint32_t f = 0; f < t->nfields; f++) {
-			const struct column *bytes = NULL;
-
-			if (t->fields[f].kind == EBR_KIND_BYTES)
-				bytes = &cb->cols[col + 1];
-			if (field_words(j, &cb->cols[col], bytes, t->fields[f].kind, w + 3 + f,
-					cb->at + first))
-				return false;
-			col += 1 + (bytes != NULL);
-		}
-		first += cb->n[k];
-	}
+	/* every column read to its end, a BYTES field's bytes used up */
+	for (uint32_t col = 0; col < cb->ncols; col++)
+		if (!column_done(&cb->work[col]))
+			return false;
 	j->nwords = (size_t)nwords;
 	j->nahead = count;
 	j->ev_scanned = count;
