@@ -3,10 +3,10 @@
  * Internal to format/: EVENTS blocks in columns (FORMAT.md "EVENTS in columns", since 1.7).
  * The writer keeps a block's events both as rows (the row layout of FORMAT.md "EVENTS",
  * which sizes the block and serves a small one) and as column values, encoded when the block
- * ends (columns_encode()); the reader reads each column many values at a time (column_read()), or,
- * where that finds damage or the block is too large to decode at once, walks them side by
- * side an event at a time (column_next()), so that a column block gives the very words a
- * row block would (reader.c's scan_event()).
+ * ends (columns_encode()); the reader reads each column many values at a time
+ * (column_read()), or, where that finds damage or the block is too large to decode at once,
+ * walks them side by side an event at a time (column_next()), so that a column block gives
+ * the very words a row block would (reader.c's scan_event()).
  */
 #ifndef EBREC_FORMAT_COLUMNS_H
 #define EBREC_FORMAT_COLUMNS_H
