@@ -2,7 +2,7 @@
 /*
  * One column of an events block in columns (FORMAT.md "EVENTS in columns"), opened: its size
  * and method checked, so that column_next() (columns.h) reads within it without a test of
- * its own but the count of values left; and read whole, a loop a method.
+ * its own but the count of values left; and read many values at a time (column_read()).
  */
 #include <stdbool.h>
 #include "columns.h"

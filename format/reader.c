@@ -1311,6 +1311,8 @@ static int chunk_words(const struct ebr_reader *r, struct block_job *j, uint32_t
 		const uint32_t *at = cb->at + cb->start[k];
 		uint32_t col = cb->first[k], m = 0;
 
+		if (!t->nfields) /* nothing to read: its entries are not looked at again */
+			continue;
 		/* the type's events among these: its entries of at before the next events' words */
 		while (m < cb->n[k] - (cb->start[k] - cb->first_at[k]) && at[m] < end)
 			m++;

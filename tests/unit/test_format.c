@@ -1876,14 +1876,13 @@ static struct ebr_value large_block_value(enum ebr_kind kind, uint32_t i, uint32
 }
 
 /*
- * One block of 155,000 events of 11 fields: more words than the reader decodes a block into
- * at once (reader.c JOB_MAX_WORDS), so its columns are walked an event at a time, which must
- * read what the writer was given, as a smaller block decoded whole does.
+ * n events of block.rq and proc.task (11 fields each: U64, S64, STR and BYTES), the i-th a
+ * proc.task when proc_task(i), written in one block in columns and read back: every value
+ * must be what was written.
  */
-static void test_large_column_block(void)
+static void check_one_column_block(uint32_t n, bool (*proc_task)(uint32_t i))
 {
 	struct ebr_writer_opts opts = { .block_bytes = 8u << 20, .layout = EBR_LAYOUT_COLUMNS };
-	const uint32_t types[2] = { EBR_EV_BLOCK_RQ, EBR_EV_PROC_TASK }, n = 155000;
 	struct ebr_value v[EBR_MAX_FIELDS];
 	struct ebr_mem_sink mem = { 0 };
 	const struct ebr_event *ev;
@@ -1898,15 +1897,14 @@ static void test_large_column_block(void)
 	ebr_sink_mem(&sink, &mem);
 	CHECK_EQ(ebr_writer_new(&w, &sink, &opts), 0);
 	for (i = 0; i < n; i++) {
-		const struct ebr_event_def *d = ebr_event_def(types[i % 2]);
+		const struct ebr_event_def *d =
+			ebr_event_def(proc_task(i) ? EBR_EV_PROC_TASK : EBR_EV_BLOCK_RQ);
 
 		for (uint32_t f = 0; f < d->nfields; f++)
 			v[f] = large_block_value(d->fields[f].kind, i, f);
 		CHECK_EQ(ebr_writer_event(w, d->id, 1000 + i * 7ull, i % 3, v), 0);
 	}
 	CHECK_EQ(ebr_writer_close(w), 0);
-	/* 3 words an event and one a field: past reader.c's JOB_MAX_WORDS (2 << 20) */
-	CHECK(n * (3ull + 11) > 2u << 20);
 	ebr_source_mem(&src, &ms, mem.buf, mem.len);
 	CHECK_EQ(ebr_reader_open(&r, &src, NULL, 0), 0);
 	while (ebr_reader_next_block(r, &info, 0) == 1)
@@ -1916,7 +1914,8 @@ static void test_large_column_block(void)
 	ebr_source_mem(&src, &ms, mem.buf, mem.len);
 	CHECK_EQ(ebr_reader_open(&r, &src, NULL, 0), 0);
 	for (i = 0; ebr_reader_next(r, &ev) == 1; i++) {
-		const struct ebr_event_def *d = ebr_event_def(types[i % 2]);
+		const struct ebr_event_def *d =
+			ebr_event_def(proc_task(i) ? EBR_EV_PROC_TASK : EBR_EV_BLOCK_RQ);
 		bool same = ev->type == d->id && ev->ts == 1000 + i * 7ull && ev->cpu == i % 3;
 
 		for (uint32_t f = 0; same && f < d->nfields; f++) {
@@ -1936,6 +1935,30 @@ static void test_large_column_block(void)
 	free(mem.buf);
 }
 
+static bool every_other(uint32_t i)
+{
+	return i % 2;
+}
+
+static bool after_1400(uint32_t i)
+{
+	return i >= 1400;
+}
+
+/*
+ * One block of 155,000 events: more words than the reader decodes a block into at once
+ * (reader.c JOB_MAX_WORDS: 3 words an event and one a field, 2 << 20 words), so its columns
+ * are walked an event at a time, which must read what the writer was given, as a smaller
+ * block decoded whole does. And one of 1,500 whose proc.tasks all come in its last,
+ * shorter thousand (reader.c COLUMN_CHUNK).
+ */
+static void test_large_column_block(void)
+{
+	CHECK(155000 * (3ull + 11) > 2u << 20);
+	check_one_column_block(155000, every_other);
+	check_one_column_block(1500, after_1400);
+}
+
 /* A column of n values in varints (method 0): its size, the method, the values. */
 static void put_varint_column(struct wbuf *b, const uint64_t *v, uint32_t n)
 {
@@ -1950,61 +1973,146 @@ static void put_varint_column(struct wbuf *b, const uint64_t *v, uint32_t n)
 }
 
 /*
+ * A file of one block in columns of n future.things (put_schema_with_future_type(): u64 a,
+ * str b, bytes c) on CPU 0, 10 ns apart: a's column as given, b's values, c one byte each.
+ */
+static void put_future_block(struct wbuf *f, uint32_t n, const struct wbuf *col_a,
+			     const uint64_t *b)
+{
+	uint64_t zero[4] = { 0 }, ts[4], one[4] = { 1, 1, 1, 1 };
+	struct wbuf ev = { 0 };
+
+	for (uint32_t i = 0; i < n; i++)
+		ts[i] = zigzag(10);
+	put_file_header(f, 1, 7);
+	put_schema_with_future_type(f);
+	wbuf_varint(&ev, 1); /* strings: "zz" */
+	wbuf_str(&ev, "zz", 2);
+	wbuf_varint(&ev, 0); /* no stacks */
+	wbuf_varint(&ev, 1); /* types: future.thing, n events */
+	wbuf_varint(&ev, 900);
+	wbuf_varint(&ev, n);
+	wbuf_varint(&ev, 1); /* CPUs: 0 */
+	wbuf_varint(&ev, 0);
+	put_varint_column(&ev, zero, n);
+	put_varint_column(&ev, zero, n);
+	put_varint_column(&ev, ts, n);
+	wbuf_put(&ev, col_a->p, col_a->len);
+	put_varint_column(&ev, b, n);
+	put_varint_column(&ev, one, n);
+	wbuf_varint(&ev, n);
+	wbuf_put(&ev, "wxyz", n);
+	put_block_stored(f, EBR_BLOCK_EVENTS, EBR_BF_COLUMNS, 1, ev.p, ev.len, ev.len, n);
+	wbuf_release(&ev);
+}
+
+/*
+ * Reads a file of put_future_block(): the events' a into a (as many as given, at most 4),
+ * whether each came at its ts and with its byte; the problems that say the block was damaged
+ * after `after` of its events into *damaged. Returns the events read.
+ */
+static uint32_t read_future_block(const struct wbuf *f, uint64_t *a, uint32_t after,
+				  uint32_t *damaged)
+{
+	struct ebr_mem_source ms;
+	struct ebr_source src;
+	struct ebr_reader *r;
+	const struct ebr_event *e;
+	char what[40];
+	uint32_t n = 0, payload = 0;
+
+	*damaged = 0;
+	ebr_source_mem(&src, &ms, f->p, f->len);
+	CHECK_EQ(ebr_reader_open(&r, &src, NULL, 0), 0);
+	if (!r)
+		return 0;
+	while (ebr_reader_next(r, &e) > 0 && n < 4) {
+		CHECK_EQ(e->file_type, 900);
+		CHECK_EQ(e->ts, 10 * (n + 1));
+		CHECK_EQ(e->raw[2].len, 1);
+		CHECK_EQ(e->raw[2].s[0], "wxyz"[n]);
+		a[n++] = e->raw[0].u;
+	}
+	snprintf(what, sizeof(what), "after %u of its", after);
+	/* besides those, only that the file has no footer */
+	for (uint32_t i = 0; i < ebr_reader_problem_count(r); i++) {
+		payload += ebr_reader_problem(r, i)->kind == EBR_PROB_BAD_PAYLOAD;
+		*damaged += ebr_reader_problem(r, i)->kind == EBR_PROB_BAD_PAYLOAD &&
+			    strstr(ebr_reader_problem(r, i)->msg, what);
+	}
+	CHECK_EQ(payload, *damaged);
+	ebr_reader_close(r);
+	return n;
+}
+
+/*
  * A block in columns whose last event names a string the block does not have. Read whole,
  * the damage is found after the timestamps were worked out; read again an event at a time,
  * the events before it must come with their own timestamps, then the damage.
  */
 static void test_column_damage_after_timestamps(void)
 {
-	const uint64_t zero[3] = { 0 }, ts[3] = { zigzag(10), zigzag(10), zigzag(10) };
-	const uint64_t a[3] = { 7, 8, 9 }, b[3] = { 1, 1, 5 }, c[3] = { 1, 1, 1 };
-	struct wbuf f = { 0 }, ev = { 0 };
-	struct ebr_mem_source ms;
-	struct ebr_source src;
-	struct ebr_reader *r;
-	const struct ebr_event *e;
-	uint32_t n = 0, damaged = 0;
+	const uint64_t a[3] = { 7, 8, 9 }, b[3] = { 1, 1, 5 }; /* string 5 of 1 */
+	struct wbuf f = { 0 }, col = { 0 };
+	uint64_t got[4];
+	uint32_t damaged;
 
-	put_file_header(&f, 1, 7);
-	put_schema_with_future_type(&f); /* future.thing: u64 a, str b, bytes c */
-	wbuf_varint(&ev, 1);
-	wbuf_str(&ev, "zz", 2);
-	wbuf_varint(&ev, 0);
-	wbuf_varint(&ev, 1); /* types: future.thing, 3 events */
-	wbuf_varint(&ev, 900);
-	wbuf_varint(&ev, 3);
-	wbuf_varint(&ev, 1); /* CPUs: 0 */
-	wbuf_varint(&ev, 0);
-	put_varint_column(&ev, zero, 3);
-	put_varint_column(&ev, zero, 3);
-	put_varint_column(&ev, ts, 3);
-	put_varint_column(&ev, a, 3);
-	put_varint_column(&ev, b, 3); /* string 5 of 1 */
-	put_varint_column(&ev, c, 3);
-	wbuf_varint(&ev, 3);
-	wbuf_put(&ev, "xyz", 3);
-	put_block_stored(&f, EBR_BLOCK_EVENTS, EBR_BF_COLUMNS, 1, ev.p, ev.len, ev.len, 3);
-	ebr_source_mem(&src, &ms, f.p, f.len);
-	CHECK_EQ(ebr_reader_open(&r, &src, NULL, 0), 0);
-	if (!r)
-		goto out;
-	while (ebr_reader_next(r, &e) > 0) {
-		CHECK_EQ(e->file_type, 900);
-		CHECK_EQ(e->ts, 10 * (n + 1));
-		CHECK_EQ(e->raw[0].u, a[n]);
-		CHECK_EQ(e->raw[2].len, 1);
-		CHECK_EQ(e->raw[2].s[0], "xyz"[n]);
-		n++;
-	}
-	CHECK_EQ(n, 2);
-	for (uint32_t i = 0; i < ebr_reader_problem_count(r); i++)
-		damaged += ebr_reader_problem(r, i)->kind == EBR_PROB_BAD_PAYLOAD &&
-			   strstr(ebr_reader_problem(r, i)->msg, "after 2 of its 3 events");
+	put_varint_column(&col, a, 3);
+	put_future_block(&f, 3, &col, b);
+	CHECK_EQ(read_future_block(&f, got, 2, &damaged), 2);
+	CHECK_EQ(got[0], 7);
+	CHECK_EQ(got[1], 8);
 	CHECK_EQ(damaged, 1);
-	ebr_reader_close(r);
-out:
 	wbuf_release(&f);
-	wbuf_release(&ev);
+	wbuf_release(&col);
+}
+
+/*
+ * Varints of 10 bytes and of 9 where a column ends, read by the reader's loop that tests the
+ * end once a value (10 bytes or more left) and by the one that tests it a byte; and varints
+ * the format refuses (a 10th byte over 1, an 11th byte), which damage the block from the
+ * event that holds them on, as a block in rows.
+ */
+static void test_column_varints_at_the_end(void)
+{
+	static const unsigned char over_64[10] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+						   0xff, 0x02 };
+	static const unsigned char eleven[11] = { 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80,
+						  0x80, 0x80, 0x00 };
+	const uint64_t b[4] = { 1, 1, 1, 1 };
+	const uint64_t ends[2][3] = { { UINT64_MAX, 1ull << 62, 3 }, { 5, 1ull << 62, 1ull << 62 } };
+	const struct { const unsigned char *p; size_t len; } bad[2] = { { over_64, 10 },
+								       { eleven, 11 } };
+	struct wbuf f = { 0 }, col = { 0 }, vals = { 0 };
+	uint64_t got[4];
+	uint32_t damaged;
+
+	for (int k = 0; k < 2; k++) {
+		put_varint_column(&col, ends[k], 3);
+		put_future_block(&f, 3, &col, b);
+		CHECK_EQ(read_future_block(&f, got, 0, &damaged), 3);
+		for (int i = 0; i < 3; i++)
+			CHECK_EQ(got[i], ends[k][i]);
+		CHECK_EQ(damaged, 0);
+		f.len = col.len = 0;
+	}
+	for (int k = 0; k < 2; k++) {
+		/* a = 7, the bad varint, 9: the first event, then the damage */
+		wbuf_put(&vals, "", 1);
+		wbuf_varint(&vals, 7);
+		wbuf_put(&vals, bad[k].p, bad[k].len);
+		wbuf_varint(&vals, 9);
+		wbuf_varint(&col, vals.len);
+		wbuf_put(&col, vals.p, vals.len);
+		put_future_block(&f, 3, &col, b);
+		CHECK_EQ(read_future_block(&f, got, 1, &damaged), 1);
+		CHECK_EQ(got[0], 7);
+		CHECK_EQ(damaged, 1);
+		f.len = col.len = vals.len = 0;
+	}
+	wbuf_release(&f);
+	wbuf_release(&col);
+	wbuf_release(&vals);
 }
 
 int main(void)
@@ -2045,5 +2153,6 @@ int main(void)
 	RUN(test_columns_against_rows);
 	RUN(test_large_column_block);
 	RUN(test_column_damage_after_timestamps);
+	RUN(test_column_varints_at_the_end);
 	return CHECK_SUMMARY();
 }
