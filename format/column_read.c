@@ -56,6 +56,21 @@ int column_open(struct column *col, struct cursor *c, uint32_t n, uint64_t **poo
 	return 0;
 }
 
+/* width bits from bit on, a byte at a time */
+static uint64_t column_bits(const unsigned char *p, size_t bit, unsigned width)
+{
+	uint64_t v = 0;
+	size_t at = bit >> 3;
+	unsigned shift = bit & 7, got = 0;
+
+	while (got < width) {
+		v |= (uint64_t)(p[at++] >> shift) << got;
+		got += 8 - shift;
+		shift = 0;
+	}
+	return width == 64 ? v : v & ((1ull << width) - 1);
+}
+
 /* where the i-th value goes: dst[at[i]], or dst[i] without at */
 #define COLUMN_PUT(i, v) (dst[at ? at[i] : (i)] = (v))
 

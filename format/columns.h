@@ -116,64 +116,24 @@ void column_block_release(struct column_block *cb);
 int column_open(struct column *col, struct cursor *c, uint32_t n, uint64_t **pool,
 		size_t *pool_len, size_t *pool_cap);
 
-static inline uint64_t column_bits(const unsigned char *p, size_t bit, unsigned width)
-{
-	uint64_t v = 0;
-	size_t at = bit >> 3;
-	unsigned shift = bit & 7, got = 0;
-
-	while (got < width) {
-		v |= (uint64_t)(p[at++] >> shift) << got;
-		got += 8 - shift;
-		shift = 0;
-	}
-	return width == 64 ? v : v & ((1ull << width) - 1);
-}
-
-/* The column's next value; 0 with the error (EBR_E_CORRUPT) when it has none or is bad. */
-static inline uint64_t column_next(struct column *col, const uint64_t *pool, int *err)
-{
-	struct cursor c;
-	uint64_t v;
-
-	if (!col->left) {
-		*err = EBR_E_CORRUPT;
-		return 0;
-	}
-	col->left--;
-	switch (col->method) {
-	case COL_VARINT:
-	case COL_DELTA:
-		c = (struct cursor){ col->p, col->end, 0 };
-		v = cur_varint(&c);
-		col->p = c.p;
-		if (c.err)
-			*err = c.err;
-		if (col->method == COL_DELTA)
-			v = col->base += (uint64_t)unzigzag(v);
-		return v;
-	case COL_PACK:
-		v = col->base + column_bits(col->p, col->bit, col->width);
-		col->bit += col->width;
-		return v;
-	default: /* COL_DICT: open checked the method */
-		v = column_bits(col->p, col->bit, col->width);
-		col->bit += col->width;
-		if (v >= col->ndict) {
-			*err = EBR_E_CORRUPT;
-			return 0;
-		}
-		return pool[col->dict + v];
-	}
-}
-
 /*
- * The column's next n values into dst[at[i]] (dst[i] without at): what column_next() would
- * give n times, in one loop. 0, or EBR_E_CORRUPT at a bad value or past the column's count
- * (the column is then of no further use).
+ * The column's next n values into dst[at[i]] (dst[i] without at), in one loop of its method.
+ * 0, or EBR_E_CORRUPT at a bad value or past the column's count (the column is then of no
+ * further use).
  */
 int column_read(struct column *col, const uint64_t *pool, uint64_t *dst, const uint32_t *at,
 		uint32_t n);
+
+/* The column's next value, for a block read an event at a time; 0 with the error
+ * (EBR_E_CORRUPT) when it has none or is bad. */
+static inline uint64_t column_next(struct column *col, const uint64_t *pool, int *err)
+{
+	uint64_t v = 0;
+
+	if (column_read(col, pool, &v, NULL, 1))
+		*err = EBR_E_CORRUPT;
+	return v;
+}
 
 /* Whether every value of the column was read, and it holds nothing past them. */
 static inline int column_done(const struct column *col)
