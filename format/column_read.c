@@ -8,7 +8,7 @@
 #include "columns.h"
 #include "format/mem.h"
 
-int column_open(struct column *col, struct cursor *c, uint32_t n, uint64_t **pool,
+int column_open(struct column *col, struct cursor *c, uint32_t n, bool v1_8, uint64_t **pool,
 		size_t *pool_len, size_t *pool_cap)
 {
 	uint64_t size = cur_varint(c);
@@ -29,6 +29,14 @@ int column_open(struct column *col, struct cursor *c, uint32_t n, uint64_t **poo
 		col->p = b.p;
 		col->end = b.end;
 		return 0;
+	case COL_PACK_SHIFT:
+		if (!v1_8)
+			return EBR_E_CORRUPT;
+		/* a PACK whose bits are shifted: read as one */
+		col->method = COL_PACK;
+		col->base = cur_varint(&b);
+		col->shift = (uint8_t)cur_varint_max(&b, 63);
+		break;
 	case COL_PACK:
 		col->base = cur_varint(&b);
 		break;
@@ -47,7 +55,7 @@ int column_open(struct column *col, struct cursor *c, uint32_t n, uint64_t **poo
 	default:
 		return EBR_E_CORRUPT;
 	}
-	col->width = (uint8_t)cur_varint_max(&b, 64);
+	col->width = (uint8_t)cur_varint_max(&b, 64u - col->shift);
 	/* the bits of n values, to the byte: no more, no less */
 	if (b.err || cur_left(&b) != ((uint64_t)n * col->width + 7) / 8)
 		return EBR_E_CORRUPT;
@@ -164,8 +172,9 @@ int column_read(struct column *col, const uint64_t *pool, uint64_t *dst, const u
 			break;
 		}
 		for (uint32_t i = 0; i < n; i++, bit += col->width)
-			COLUMN_PUT(i, col->base + column_bits_fast(col->p, col->end, bit, col->width,
-								   mask));
+			COLUMN_PUT(i, col->base + (column_bits_fast(col->p, col->end, bit,
+								    col->width, mask)
+						   << col->shift));
 		break;
 	case COL_DICT:
 		for (uint32_t i = 0; i < n && !err; i++, bit += col->width) {
@@ -201,5 +210,6 @@ void column_block_release(struct column_block *cb)
 	ebr_free(cb->first_at);
 	ebr_free(cb->start);
 	ebr_free(cb->work);
+	switch_memory_release(&cb->switches);
 	*cb = (struct column_block){ 0 };
 }

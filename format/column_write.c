@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include "columns.h"
+#include "predict.h"
+#include "format/layout.h"
 #include "format/mem.h"
 
 /* A type of the block and its events' values; its buffers serve the types of later blocks. */
@@ -46,8 +48,9 @@ static unsigned width_of(uint64_t range)
 
 /* ------------------------------------------------------------ one column */
 
+/* each (v[i] - base) >> shift in width bits */
 static void put_bits(struct wbuf *b, const uint64_t *v, uint32_t n, uint64_t base,
-		     unsigned width)
+		     unsigned shift, unsigned width)
 {
 	size_t bytes = ((size_t)n * width + 7) / 8;
 	uint64_t acc = 0;
@@ -56,7 +59,7 @@ static void put_bits(struct wbuf *b, const uint64_t *v, uint32_t n, uint64_t bas
 	if (wbuf_reserve(b, bytes))
 		return;
 	for (uint32_t i = 0; i < n; i++) {
-		uint64_t x = v[i] - base;
+		uint64_t x = (v[i] - base) >> shift;
 
 		acc |= x << have;
 		if (have + width < 64) {
@@ -121,8 +124,9 @@ static void put_column(struct column_writer *cw, struct wbuf *out, const uint64_
 {
 	/* a long column is sized from every 8th value: the choice is a guess all the same */
 	uint32_t step = n > 4096 ? 8 : 1, nd = 0;
-	uint64_t lo = n ? v[0] : 0, hi = lo, prev;
-	size_t size[4] = { 0 }, best = COL_VARINT;
+	uint64_t lo = n ? v[0] : 0, hi = lo, prev, ones = 0;
+	size_t size[5] = { 0 }, best = COL_VARINT;
+	unsigned shift, width;
 	struct dict dd, *d = &dd;
 	struct wbuf *b = &cw->body;
 
@@ -130,6 +134,11 @@ static void put_column(struct column_writer *cw, struct wbuf *out, const uint64_
 		lo = v[i] < lo ? v[i] : lo;
 		hi = v[i] > hi ? v[i] : hi;
 	}
+	/* low bits that no value sets above the base (sectors of 4 KiB, aligned sizes) */
+	for (uint32_t i = 0; i < n; i++)
+		ones |= v[i] - lo;
+	shift = ones ? (unsigned)__builtin_ctzll(ones) : 0;
+	width = width_of(hi - lo);
 	for (uint32_t i = 0; i < n; i += step) {
 		size[COL_VARINT] += varint_len(v[i]);
 		size[COL_DELTA] += varint_len(zigzag((int64_t)(v[i] - (i ? v[i - 1] : 0))));
@@ -141,9 +150,12 @@ static void put_column(struct column_writer *cw, struct wbuf *out, const uint64_
 	 */
 	size[COL_VARINT] = size[COL_VARINT] * step * 11 / 10;
 	size[COL_DELTA] = size[COL_DELTA] * step * 11 / 10;
-	size[COL_PACK] = varint_len(lo) + 1 + ((size_t)n * width_of(hi - lo) + 7) / 8;
+	size[COL_PACK] = varint_len(lo) + 1 + ((size_t)n * width + 7) / 8;
+	size[COL_PACK_SHIFT] = SIZE_MAX;
+	if (shift)
+		size[COL_PACK_SHIFT] = varint_len(lo) + 2 + ((size_t)n * (width - shift) + 7) / 8;
 	/* a dictionary's indexes take a bit at least: not worth a look below two */
-	if (width_of(hi - lo) > 1)
+	if (width > 1)
 		nd = dict_build(d, v, n, step);
 	size[COL_DICT] = SIZE_MAX;
 	if (nd) {
@@ -151,16 +163,17 @@ static void put_column(struct column_writer *cw, struct wbuf *out, const uint64_
 		for (uint32_t i = 0; i < nd; i++)
 			size[COL_DICT] += varint_len(d->v[i]);
 	}
-	for (size_t m = COL_DELTA; m <= COL_DICT; m++)
+	for (size_t m = COL_DELTA; m <= COL_PACK_SHIFT; m++)
 		if (size[m] < size[best])
 			best = m;
 	/* the sample's dictionary may miss values: the whole column's, or the next best */
 	if (best == COL_DICT && step > 1 && !(nd = dict_build(d, v, n, 1))) {
 		best = COL_VARINT;
-		for (size_t m = COL_DELTA; m < COL_DICT; m++)
-			if (size[m] < size[best])
+		for (size_t m = COL_DELTA; m <= COL_PACK_SHIFT; m++)
+			if (m != COL_DICT && size[m] < size[best])
 				best = m;
 	}
+	cw->shifted |= best == COL_PACK_SHIFT;
 
 	b->len = 0;
 	wbuf_put(b, &(unsigned char){ (unsigned char)best }, 1);
@@ -178,8 +191,14 @@ static void put_column(struct column_writer *cw, struct wbuf *out, const uint64_
 		break;
 	case COL_PACK:
 		wbuf_varint(b, lo);
-		wbuf_varint(b, width_of(hi - lo));
-		put_bits(b, v, n, lo, width_of(hi - lo));
+		wbuf_varint(b, width);
+		put_bits(b, v, n, lo, 0, width);
+		break;
+	case COL_PACK_SHIFT:
+		wbuf_varint(b, lo);
+		wbuf_varint(b, shift);
+		wbuf_varint(b, width - shift);
+		put_bits(b, v, n, lo, shift, width - shift);
 		break;
 	default: {
 		uint64_t idx[512];
@@ -194,7 +213,7 @@ static void put_column(struct column_writer *cw, struct wbuf *out, const uint64_
 
 			for (uint32_t x = 0; x < k; x++)
 				idx[x] = d->slot[dict_slot(d, v[i + x])] - 1u;
-			put_bits(b, idx, k, 0, width_of(nd - 1));
+			put_bits(b, idx, k, 0, 0, width_of(nd - 1));
 		}
 		break;
 	}
@@ -291,8 +310,61 @@ int column_writer_add(struct column_writer *cw, uint32_t type, const struct ebr_
 	return 0;
 }
 
-int columns_encode(struct column_writer *cw, struct wbuf *out, const unsigned char *rows)
+/* Whether t is sched.switch as this build writes it, whose fields FORMAT.md predicts. */
+static bool predicted_type(const struct column_type *t)
 {
+	return t->type == EBR_EV_SCHED_SWITCH && !strcmp(t->d->name, "sched.switch") &&
+	       t->d->nfields > EBR_F_SCHED_SWITCH_OFFCPU_NS;
+}
+
+/*
+ * The predicted fields of type k's events (FORMAT.md "Predicted fields"), each made the
+ * zigzag of its difference from its prediction, the switches walked in block order.
+ */
+static int predict_fields(struct column_writer *cw, uint32_t k)
+{
+	struct column_type *t = &cw->types[k];
+	uint32_t nf = t->d->nfields, e = 0;
+	int err = switch_memory_start(&cw->switches, cw->ncpus, t->n);
+
+	if (err)
+		return err;
+	memset(cw->cpu_ts, 0, cw->ncpus * sizeof(*cw->cpu_ts));
+	for (uint32_t i = 0; i < cw->count; i++) {
+		uint64_t ci = cw->ev_cpu[i], *v;
+		struct switch_fields p;
+
+		cw->cpu_ts[ci] += (uint64_t)unzigzag(cw->ev_ts[i]);
+		if (cw->ev_type[i] != k)
+			continue;
+		v = t->vals + (size_t)e++ * nf;
+		p.flags = v[EBR_F_SCHED_SWITCH_FLAGS];
+		p.prev_tid = v[EBR_F_SCHED_SWITCH_PREV_TID];
+		p.next_tid = v[EBR_F_SCHED_SWITCH_NEXT_TID];
+		switch_predict(&cw->switches, (uint32_t)ci, cw->cpu_ts[ci], &p);
+		v[EBR_F_SCHED_SWITCH_RUNQ_NS] = zigzag((int64_t)(v[EBR_F_SCHED_SWITCH_RUNQ_NS] -
+								 p.runq_ns));
+		v[EBR_F_SCHED_SWITCH_ONCPU_NS] = zigzag((int64_t)(v[EBR_F_SCHED_SWITCH_ONCPU_NS] -
+								  p.oncpu_ns));
+		v[EBR_F_SCHED_SWITCH_OFFCPU_NS] = zigzag((int64_t)(v[EBR_F_SCHED_SWITCH_OFFCPU_NS] -
+								   p.offcpu_ns));
+	}
+	return 0;
+}
+
+int columns_encode(struct column_writer *cw, struct wbuf *out, const unsigned char *rows,
+		   uint16_t *flags)
+{
+	bool predicted = false;
+
+	for (uint32_t k = 0; k < cw->ntypes; k++) {
+		if (!predicted_type(&cw->types[k]))
+			continue;
+		if ((out->err = predict_fields(cw, k)))
+			return out->err;
+		predicted = true;
+	}
+	cw->shifted = false;
 	wbuf_varint(out, cw->ntypes);
 	for (uint32_t k = 0; k < cw->ntypes; k++) {
 		wbuf_varint(out, cw->types[k].type);
@@ -329,6 +401,7 @@ int columns_encode(struct column_writer *cw, struct wbuf *out, const unsigned ch
 				wbuf_put(out, rows + t->at[(size_t)e * nf + f], (size_t)cw->column[e]);
 		}
 	}
+	*flags = EBR_BF_COLUMNS | (predicted || cw->shifted ? EBR_BF_COLUMNS_1_8 : 0);
 	column_writer_reset(cw);
 	return out->err;
 }
@@ -357,6 +430,7 @@ void column_writer_release(struct column_writer *cw)
 	ebr_free(cw->ev_cpu);
 	ebr_free(cw->ev_ts);
 	ebr_free(cw->column);
+	switch_memory_release(&cw->switches);
 	wbuf_release(&cw->body);
 	memset(cw, 0, sizeof(*cw));
 }

@@ -11,7 +11,9 @@
 #ifndef EBREC_FORMAT_COLUMNS_H
 #define EBREC_FORMAT_COLUMNS_H
 
+#include <stdbool.h>
 #include <stdint.h>
+#include "predict.h"
 #include "wire.h"
 
 /* How a column's values are stored (its first byte). */
@@ -20,6 +22,7 @@ enum column_method {
 	COL_DELTA = 1,  /* a zigzag varint a value: its difference from the value before */
 	COL_PACK = 2,   /* varint base, u8 width, then value - base in width bits a value */
 	COL_DICT = 3,   /* varint n, n varint values, u8 width, then an index a value in bits */
+	COL_PACK_SHIFT = 4, /* varint base, shift, width: base + (bits << shift) a value (1.8) */
 };
 
 /* ------------------------------------------------------------ writing */
@@ -48,6 +51,8 @@ struct column_writer {
 	uint64_t *column; /* one field's values, gathered */
 	size_t cap_column;
 	struct wbuf body; /* one column, before its size is known */
+	bool shifted;     /* a column of the block is a PACK_SHIFT */
+	struct switch_memory switches; /* predicting sched.switch's fields (predict.h) */
 };
 
 /*
@@ -59,10 +64,12 @@ int column_writer_add(struct column_writer *cw, uint32_t type, const struct ebr_
 		      uint64_t ts, uint64_t cpu, const uint64_t *vals, const uint32_t *at);
 /*
  * Appends to out the columns of the events added (after the string and stack tables, which
- * stay as they are), and forgets them; rows: the rows the BYTES fields' bytes are in.
- * 0 or EBR_E_NOMEM.
+ * stay as they are), and forgets them; rows: the rows the BYTES fields' bytes are in;
+ * *flags: the block's flags they need (EBR_BF_COLUMNS, and EBR_BF_COLUMNS_1_8 when a column
+ * holds predicted fields or is a PACK_SHIFT). 0 or EBR_E_NOMEM.
  */
-int columns_encode(struct column_writer *cw, struct wbuf *out, const unsigned char *rows);
+int columns_encode(struct column_writer *cw, struct wbuf *out, const unsigned char *rows,
+		   uint16_t *flags);
 /* Forgets the events added (the next block starts); keeps memory. */
 void column_writer_reset(struct column_writer *cw);
 void column_writer_release(struct column_writer *cw);
@@ -77,6 +84,7 @@ struct column {
 	uint32_t left;                /* values not yet read */
 	uint32_t ndict;
 	uint8_t method, width;
+	uint8_t shift; /* PACK_SHIFT: the bits' shift (read as a PACK of that shift) */
 };
 
 /* not a method of the format: the bytes of a BYTES field's values, in the column after it */
@@ -98,22 +106,29 @@ struct column_block {
 	uint64_t *dict; /* every DICT column's values */
 	size_t ndict, cap_dict;
 	/* decoding the whole block at once (reader.c's scan_columns_whole()) */
-	uint64_t *tmp;   /* the column of types' values, an event each */
+	uint64_t *tmp;   /* the column of types' values, then of CPUs' indexes, an event each */
 	uint32_t *at;    /* each event's first word: grouped by type, then in event order */
 	uint32_t *first_at; /* a listed type's first entry in at */
 	uint32_t *start;    /* and its next */
 	struct column *work; /* the columns as they are read: cols stays as opened */
 	size_t cap_tmp, cap_at, cap_first_at, cap_start, cap_work;
+	/* predicted fields (FORMAT.md "Predicted fields"): the listed type sched.switch, or
+	 * UINT32_MAX; the words of its fields flags, prev_tid, next_tid, runq_ns, oncpu_ns,
+	 * offcpu_ns; what its switches before have told */
+	uint32_t switch_k;
+#define SWITCH_FIELDS 6
+	uint32_t switch_f[SWITCH_FIELDS];
+	struct switch_memory switches;
 };
 
 void column_block_release(struct column_block *cb);
 
 /*
  * Opens the next column of c, of n values, checked against its size; a DICT column's values
- * go to the end of *pool (pool_len of them, pool_cap room, grown with ebr_realloc).
- * 0, EBR_E_CORRUPT, or EBR_E_NOMEM.
+ * go to the end of *pool (pool_len of them, pool_cap room, grown with ebr_realloc); v1_8:
+ * the block may use what 1.8 adds (EBR_BF_COLUMNS_1_8). 0, EBR_E_CORRUPT, or EBR_E_NOMEM.
  */
-int column_open(struct column *col, struct cursor *c, uint32_t n, uint64_t **pool,
+int column_open(struct column *col, struct cursor *c, uint32_t n, bool v1_8, uint64_t **pool,
 		size_t *pool_len, size_t *pool_cap);
 
 /*

@@ -24,7 +24,7 @@
 #include "format/generic_flags.h"
 
 #define EBR_VERSION_MAJOR 1
-#define EBR_VERSION_MINOR 7
+#define EBR_VERSION_MINOR 8
 
 /*
  * Error codes. Pinned: never renumbered, and never written into a file. All lie below

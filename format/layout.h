@@ -19,6 +19,8 @@
 /* Block flags: bits 0-7 must be understood (else the block is refused), 8-15 are ignorable. */
 #define EBR_BF_ZSTD 0x0001u
 #define EBR_BF_COLUMNS 0x0002u /* EVENTS: the events in columns (since 1.7) */
+/* EVENTS in columns of what 1.8 adds: predicted fields (format/predict.h), PACK_SHIFT */
+#define EBR_BF_COLUMNS_1_8 0x0004u
 #define EBR_BF_REQUIRED_MASK 0x00ffu
 
 #endif

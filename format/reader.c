@@ -364,12 +364,17 @@ static struct ebr_block_info block_info(const struct block_header *bh, uint64_t 
 /* Checks the claims of a header that passed its CRC. */
 static int header_check(const struct block_header *bh)
 {
-	uint16_t known = EBR_BF_ZSTD | (bh->type == EBR_BLOCK_EVENTS ? EBR_BF_COLUMNS : 0);
+	uint16_t known = EBR_BF_ZSTD;
 
+	if (bh->type == EBR_BLOCK_EVENTS)
+		known |= EBR_BF_COLUMNS | EBR_BF_COLUMNS_1_8;
 	if (bh->stored > EBR_MAX_BLOCK_STORED || bh->raw > EBR_MAX_BLOCK_RAW)
 		return EBR_E_TOO_BIG;
 	if (bh->flags & EBR_BF_REQUIRED_MASK & ~known)
 		return EBR_E_UNSUPPORTED;
+	/* predicted fields are of columns alone */
+	if ((bh->flags & EBR_BF_COLUMNS_1_8) && !(bh->flags & EBR_BF_COLUMNS))
+		return EBR_E_CORRUPT;
 	if (!(bh->flags & EBR_BF_ZSTD) && bh->stored != bh->raw)
 		return EBR_E_CORRUPT;
 	return 0;
@@ -1082,6 +1087,53 @@ static void dangling(struct block_job *j, const struct file_type *t, uint32_t f,
 	events_damaged(j, what);
 }
 
+/* the fields of sched.switch that FORMAT.md "Predicted fields" reads, in cb->switch_f order */
+static const uint32_t switch_field[SWITCH_FIELDS] = {
+	EBR_F_SCHED_SWITCH_FLAGS,   EBR_F_SCHED_SWITCH_PREV_TID, EBR_F_SCHED_SWITCH_NEXT_TID,
+	EBR_F_SCHED_SWITCH_RUNQ_NS, EBR_F_SCHED_SWITCH_ONCPU_NS, EBR_F_SCHED_SWITCH_OFFCPU_NS,
+};
+
+/*
+ * In a block with predicted fields, the listed type sched.switch (cb->switch_k, or
+ * UINT32_MAX) and the file's index of each field its predictions read and make; the
+ * switches' memory made ready for the block. EBR_E_CORRUPT when the file's sched.switch
+ * lacks one of them (a u64 of that name); EBR_E_NOMEM.
+ */
+static int switch_fields_find(const struct ebr_reader *r, struct block_job *j)
+{
+	struct column_block *cb = &j->cb;
+
+	cb->switch_k = UINT32_MAX;
+	if (!(j->bh.flags & EBR_BF_COLUMNS_1_8))
+		return 0;
+	for (uint32_t k = 0; k < cb->ntypes; k++) {
+		const struct file_type *t = &r->types[cb->type[k]];
+
+		if (!t->def || t->def->id != EBR_EV_SCHED_SWITCH)
+			continue;
+		for (uint32_t f = 0; f < SWITCH_FIELDS; f++) {
+			if (t->map[switch_field[f]] < 0)
+				return EBR_E_CORRUPT;
+			cb->switch_f[f] = 3 + (uint32_t)t->map[switch_field[f]];
+		}
+		cb->switch_k = k;
+		return switch_memory_start(&cb->switches, cb->ncpus, cb->n[k]);
+	}
+	return 0;
+}
+
+/* The switch of words w at CPU index ci (< ncpus), its predicted fields made their values. */
+static inline void switch_words(struct column_block *cb, uint32_t ci, uint64_t *w)
+{
+	const uint32_t *f = cb->switch_f;
+	struct switch_fields p = { .flags = w[f[0]], .prev_tid = w[f[1]], .next_tid = w[f[2]] };
+
+	switch_predict(&cb->switches, ci, w[1], &p);
+	w[f[3]] = p.runq_ns + (uint64_t)unzigzag(w[f[3]]);
+	w[f[4]] = p.oncpu_ns + (uint64_t)unzigzag(w[f[4]]);
+	w[f[5]] = p.offcpu_ns + (uint64_t)unzigzag(w[f[5]]);
+}
+
 /*
  * The lists and columns of a block in columns, after its tables (FORMAT.md "EVENTS in
  * columns"), into j->cb: every claim checked against what is left of the payload before it
@@ -1093,6 +1145,7 @@ static int open_columns(const struct ebr_reader *r, struct block_job *j, struct 
 	uint32_t count = j->bh.count, seen[EBR_MAX_TYPES / 32] = { 0 };
 	uint64_t n, total = 0;
 	size_t ncols = 3;
+	bool v1_8 = j->bh.flags & EBR_BF_COLUMNS_1_8;
 	int err;
 
 	/* a list's entries take a byte at least: a count past what is left is a lie */
@@ -1134,9 +1187,11 @@ static int open_columns(const struct ebr_reader *r, struct block_job *j, struct 
 		cb->ts[i] = 0;
 	}
 	cb->ncols = (uint32_t)ncols;
+	if ((err = switch_fields_find(r, j)))
+		return err;
 	cb->ndict = 0;
 	for (uint32_t col = 0; col < 3; col++)
-		if ((err = column_open(&cb->cols[col], c, count, &cb->dict, &cb->ndict,
+		if ((err = column_open(&cb->cols[col], c, count, v1_8, &cb->dict, &cb->ndict,
 				       &cb->cap_dict)))
 			return err;
 	for (uint32_t k = 0; k < cb->ntypes; k++) {
@@ -1144,8 +1199,8 @@ static int open_columns(const struct ebr_reader *r, struct block_job *j, struct 
 		uint32_t col = cb->first[k];
 
 		for (uint32_t f = 0; f < t->nfields; f++) {
-			if ((err = column_open(&cb->cols[col++], c, cb->n[k], &cb->dict, &cb->ndict,
-					       &cb->cap_dict)))
+			if ((err = column_open(&cb->cols[col++], c, cb->n[k], v1_8, &cb->dict,
+					       &cb->ndict, &cb->cap_dict)))
 				return err;
 			if (t->fields[f].kind != EBR_KIND_BYTES)
 				continue;
@@ -1251,6 +1306,8 @@ static int scan_column_event(const struct ebr_reader *r, struct block_job *j, ui
 		events_damaged(j, "an event that does not decode");
 		return 0;
 	}
+	if (k == cb->switch_k)
+		switch_words(cb, (uint32_t)ci, w);
 	j->ev_scanned++;
 	return 1;
 }
@@ -1305,6 +1362,7 @@ static int chunk_words(const struct ebr_reader *r, struct block_job *j, uint32_t
 			return EBR_E_CORRUPT;
 		ev[1] = cb->ts[ci] += (uint64_t)unzigzag(ev[1]);
 		ev[2] = (uint32_t)cb->cpu[ci];
+		cb->tmp[e + i] = ci; /* for the predicted fields, below */
 	}
 	for (uint32_t k = 0; k < cb->ntypes; k++) {
 		const struct file_type *t = &r->types[cb->type[k]];
@@ -1326,6 +1384,14 @@ static int chunk_words(const struct ebr_reader *r, struct block_job *j, uint32_t
 			col += 1 + (bytes != NULL);
 		}
 		cb->start[k] += m;
+	}
+	/* the predicted fields, once the fields they follow from are read; in block order */
+	if (cb->switch_k != UINT32_MAX) {
+		uint64_t type = cb->type[cb->switch_k];
+
+		for (uint32_t i = 0; i < n; i++)
+			if (w[ev_at[i]] == type)
+				switch_words(cb, (uint32_t)cb->tmp[e + i], w + ev_at[i]);
 	}
 	return 0;
 }
@@ -1580,8 +1646,14 @@ static void decode_job(const struct ebr_reader *r, struct block_job *j, bool ahe
 		return;
 	}
 	j->ev_cur = c;
-	if (j->columns && !scan_columns_whole(r, j))
-		memset(j->cb.ts, 0, j->cb.ncpus * sizeof(*j->cb.ts)); /* and one at a time */
+	if (j->columns && !scan_columns_whole(r, j)) {
+		/* and one at a time, from the block's start */
+		memset(j->cb.ts, 0, j->cb.ncpus * sizeof(*j->cb.ts));
+		if ((err = switch_fields_find(r, j))) {
+			j->err = err;
+			return;
+		}
+	}
 	while (ahead && !j->ev_done) {
 		size_t need = j->nwords + 3 + EBR_MAX_FIELDS;
 

@@ -319,6 +319,7 @@ static int flush_events(struct ebr_writer *w)
 {
 	struct wbuf *b = &w->payload;
 	size_t tables;
+	uint16_t flags = 0;
 	int err;
 
 	if (!w->count)
@@ -329,14 +330,14 @@ static int flush_events(struct ebr_writer *w)
 	wbuf_varint(b, w->stacks.count);
 	wbuf_put(b, w->stacks.enc.p, w->stacks.enc.len);
 	tables = b->len;
-	if (!w->rows && (err = columns_encode(&w->columns, b, w->events.p)))
+	if (!w->rows && (err = columns_encode(&w->columns, b, w->events.p, &flags)))
 		return writer_fail(w, err);
 	if (events_in_rows(w, b, tables)) {
 		b->len = tables;
 		wbuf_put(b, w->events.p, w->events.len);
 		err = write_block(w, EBR_BLOCK_EVENTS, 0, b, w->count, w->t_first, w->t_last);
 	} else {
-		err = write_block(w, EBR_BLOCK_EVENTS, EBR_BF_COLUMNS, b, w->count, w->t_first,
+		err = write_block(w, EBR_BLOCK_EVENTS, flags, b, w->count, w->t_first,
 				  w->t_last);
 	}
 	intern_reset(&w->strings);

@@ -1,10 +1,12 @@
-"""Events in columns (format 1.7): every sample written again with its events in columns,
-and in rows, by format/'s writer (ebr-relayout), gives every report checked in beside it, byte
-for byte, from the copy: the text reports and the HTML page. The copies sit at the sample's
+"""Events in columns (format 1.7; predicted fields and PACK_SHIFT since 1.8): every sample
+written again with its events in columns, and in rows, by format/'s writer (ebr-relayout),
+gives every report checked in beside it, byte for byte, from the copy: the text reports and
+the HTML page. The copies sit at the sample's
 own relative path in a directory of their own, so that the commands the reports suggest
 ('more: ebrec report samples/NAME/trace.ebr VIEW') read the same. Needs no root."""
 import glob
 import os
+import re
 import shutil
 import struct
 import subprocess
@@ -15,6 +17,8 @@ from conftest import EBREC, REPO, WORKLOADS
 
 SAMPLES = sorted(os.path.dirname(p) for p in glob.glob(os.path.join(REPO, "samples", "*",
                                                                      "trace.ebr")))
+with open(os.path.join(REPO, "format", "ebr.h")) as f:
+    MINOR = re.search(r"#define EBR_VERSION_MINOR (\d+)", f.read()).group(1)
 
 
 def run(cwd, *args):
@@ -44,14 +48,19 @@ def test_every_report_of_every_sample_from_a_copy_in(sample, layout, tmp_path):
     copy.parent.mkdir(parents=True)
     run(REPO, os.path.join(WORKLOADS, "ebr-relayout"), layout, rel, str(copy))
     run(tmp_path, EBREC, "verify", rel)
-    assert "format 1.7" in run(tmp_path, EBREC, "info", rel).decode()
+    info = run(tmp_path, EBREC, "info", rel).decode()
+    assert f"format 1.{MINOR}" in info
     blocks = events_blocks(copy)
     assert blocks
     if layout == "rows":
-        assert not any(flags & 2 for flags, _ in blocks), blocks
+        assert not any(flags & 6 for flags, _ in blocks), blocks
     else:
         # in columns, but for a block of few events that rows hold in fewer bytes
         assert all(flags & 2 for flags, count in blocks if count >= 1024), blocks
+        # 1.8's additions (bit 2) only in columns; a trace of context switches has them
+        assert all(flags & 2 for flags, _ in blocks if flags & 4), blocks
+        if re.search(r"^  sched\.switch ", info, re.M):
+            assert any(flags & 4 for flags, _ in blocks), blocks
         rows = tmp_path / "rows.ebr"
         run(REPO, os.path.join(WORKLOADS, "ebr-relayout"), "rows", rel, str(rows))
         if any(flags & 2 for flags, _ in blocks):

@@ -32,7 +32,7 @@ def test_there_is_a_sample_of_every_format_minor_version():
         minor = int(re.search(r"#define EBR_VERSION_MINOR (\d+)", f.read()).group(1))
     assert [os.path.basename(d) for d in SAMPLES] == \
         ["build", "format-1.0", "format-1.1", "format-1.2", "format-1.4", "format-1.5",
-         "format-1.6", "format-1.7", "fsync", "nginx-wrk", "pgbench"]
+         "format-1.6", "format-1.7", "format-1.8", "fsync", "nginx-wrk", "pgbench"]
     seen = {format_of(os.path.join(d, "trace.ebr"))[0] for d in SAMPLES}
     assert seen == {("1", str(m)) for m in range(minor + 1)}
 

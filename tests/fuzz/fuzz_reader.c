@@ -100,8 +100,9 @@ static void put_block(struct wbuf *f, uint16_t type, uint16_t flags, uint32_t se
 }
 
 /*
- * The input as the payload of an events block with valid checksums, in columns or in rows
- * (its first byte), of a count of events (the next two), after the compiled-in schema:
+ * The input as the payload of an events block with valid checksums, in columns or in rows,
+ * with what 1.8 adds to columns or without (its first byte's bits 0 and 1), of a count of
+ * events (the next two), after the compiled-in schema:
  * mutations reach the event decoder, which a block's CRC otherwise keeps them from.
  */
 static void through_payload(const uint8_t *data, size_t size)
@@ -118,7 +119,8 @@ static void through_payload(const uint8_t *data, size_t size)
 	wbuf_varint(&schema, ebr_event_def_count());
 	wbuf_schema_types(&schema);
 	put_block(&f, EBR_BLOCK_SCHEMA, 0, 0, ebr_event_def_count(), schema.p, schema.len);
-	put_block(&f, EBR_BLOCK_EVENTS, data[0] & 1 ? EBR_BF_COLUMNS : 0, 1,
+	put_block(&f, EBR_BLOCK_EVENTS,
+		  (data[0] & 1 ? EBR_BF_COLUMNS : 0) | (data[0] & 2 ? EBR_BF_COLUMNS_1_8 : 0), 1,
 		  (uint32_t)data[1] | (uint32_t)data[2] << 8, data + 3, size - 3);
 	if (!f.err && through_decoder(f.p, f.len, 1) != through_decoder(f.p, f.len, 2))
 		__builtin_trap();

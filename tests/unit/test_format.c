@@ -13,6 +13,7 @@
 #include "format/mem.h"
 #include "format/intern.h"
 #include "format/layout.h"
+#include "format/sched_flags.h"
 #include "format/siphash.h"
 #include "format/title.h"
 #include "format/wire.h"
@@ -26,6 +27,9 @@ static const char *const comms[] = { "dd", "kworker/0:1", "", "postgres", "a;b c
 
 struct gen {
 	uint64_t state, ts;
+	/* gen_switch()'s: each CPU's last switch, each thread's last switch out */
+	uint64_t cpu_ts[4], out_ts[8];
+	bool preempted[8];
 };
 
 static uint64_t gen_rand(struct gen *g)
@@ -34,6 +38,36 @@ static uint64_t gen_rand(struct gen *g)
 	g->state ^= g->state >> 7;
 	g->state ^= g->state << 17;
 	return g->state;
+}
+
+/*
+ * A switch between 8 threads, its intervals those bpf/sched.bpf.c measures (what FORMAT.md
+ * "Predicted fields" predicts within a block), but one in four not, and in the event's
+ * jittered time (differences that wrap): predictions that hit and miss.
+ */
+static uint32_t gen_switch(struct gen *g, uint64_t r, uint64_t ts, uint32_t cpu,
+			   struct ebr_value *v)
+{
+	uint32_t prev = (uint32_t)(r >> 20) % 8, next = (uint32_t)(r >> 24) % 8;
+	uint64_t flags = (r >> 28) & 15, miss = (r >> 40) % 4 == 0 ? r >> 44 : 0;
+
+	v[EBR_F_SCHED_SWITCH_PREV_PID].u = v[EBR_F_SCHED_SWITCH_PREV_TID].u = 100 + prev;
+	v[EBR_F_SCHED_SWITCH_NEXT_PID].u = v[EBR_F_SCHED_SWITCH_NEXT_TID].u = 100 + next;
+	v[EBR_F_SCHED_SWITCH_PREV_COMM].s = comms[prev % 7];
+	v[EBR_F_SCHED_SWITCH_NEXT_COMM].s = comms[next % 7];
+	v[EBR_F_SCHED_SWITCH_PREV_STATE].u = (r >> 32) % 3;
+	v[EBR_F_SCHED_SWITCH_FLAGS].u = flags;
+	if (flags & EBR_SCHED_ONCPU)
+		v[EBR_F_SCHED_SWITCH_ONCPU_NS].u = ts - g->cpu_ts[cpu] + miss;
+	if (flags & EBR_SCHED_OFFCPU)
+		v[EBR_F_SCHED_SWITCH_OFFCPU_NS].u = ts - g->out_ts[next] - miss;
+	if (flags & EBR_SCHED_RUNQ)
+		v[EBR_F_SCHED_SWITCH_RUNQ_NS].u = g->preempted[next] ? ts - g->out_ts[next]
+								     : (r >> 36) % 100000;
+	g->cpu_ts[cpu] = ts;
+	g->out_ts[prev] = ts;
+	g->preempted[prev] = flags & EBR_SCHED_PREEMPTED;
+	return EBR_EV_SCHED_SWITCH;
 }
 
 /* Event i of the stream: a mix of types, jittered (sometimes backwards) timestamps. */
@@ -53,6 +87,8 @@ static uint32_t gen_event(struct gen *g, uint64_t *ts, uint32_t *cpu, struct ebr
 		v[EBR_F_COUNTS_LOST_USER].u = 0;
 		return EBR_EV_COUNTS;
 	}
+	if (r % 10 <= 3)
+		return gen_switch(g, r, *ts, *cpu, v);
 	v[EBR_F_BLOCK_RQ_PID].u = 1000 + r % 50;
 	v[EBR_F_BLOCK_RQ_TID].u = r >> 48;
 	v[EBR_F_BLOCK_RQ_COMM].s = comms[(r >> 8) % 7];
@@ -92,7 +128,7 @@ static int write_stream(struct ebr_mem_sink *mem, uint64_t seed, uint32_t n, siz
 {
 	struct ebr_writer_opts opts = { .block_bytes = block_bytes, .layout = layout };
 	struct ebr_value v[EBR_MAX_FIELDS];
-	struct gen g = { seed, 1000000 };
+	struct gen g = { .state = seed, .ts = 1000000 };
 	struct ebr_writer *w;
 	struct ebr_sink sink;
 	int err;
@@ -150,7 +186,7 @@ static void read_back(const void *buf, size_t len, uint64_t seed, struct readbac
 	uint64_t *tss = malloc(sizeof(*tss) * (total ? total : 1));
 	uint32_t *types = malloc(sizeof(*types) * (total ? total : 1));
 	uint32_t *cpus = malloc(sizeof(*cpus) * (total ? total : 1));
-	struct gen g = { seed, 1000000 };
+	struct gen g = { .state = seed, .ts = 1000000 };
 
 	for (uint32_t i = 0; i < total; i++)
 		types[i] = gen_event(&g, &tss[i], &cpus[i], vals[i]);
@@ -210,7 +246,7 @@ static void test_roundtrip_million(void)
 	struct ebr_reader *r;
 	const struct ebr_event *ev;
 	struct ebr_value v[EBR_MAX_FIELDS];
-	struct gen g = { 42, 1000000 };
+	struct gen g = { .state = 42, .ts = 1000000 };
 	uint32_t n = 1000000, i = 0, bad = 0;
 
 	CHECK_EQ(write_stream(&mem, 42, n, 0), 0);
@@ -1857,11 +1893,15 @@ static void test_columns_against_rows(void)
 	free(rows.buf);
 }
 
-/* field f of event i of test_large_column_block(): a number of up to 7 varint bytes, or text */
-static struct ebr_value large_block_value(enum ebr_kind kind, uint32_t i, uint32_t f)
+/*
+ * field f of event i of test_large_column_block(): a number of up to 7 varint bytes (of its
+ * low bits bits), or text
+ */
+static struct ebr_value large_block_value(enum ebr_kind kind, uint32_t i, uint32_t f,
+					  unsigned bits)
 {
 	static const char text[] = "sda\0-c\0";
-	uint64_t x = (uint64_t)i * (f + 1) * 2654435761u >> (f * 3 % 29);
+	uint64_t x = ((uint64_t)i * (f + 1) * 2654435761u >> (f * 3 % 29)) & ((1ull << bits) - 1);
 
 	switch (kind) {
 	case EBR_KIND_S64:
@@ -1876,11 +1916,13 @@ static struct ebr_value large_block_value(enum ebr_kind kind, uint32_t i, uint32
 }
 
 /*
- * n events of block.rq and proc.task (11 fields each: U64, S64, STR and BYTES), the i-th a
- * proc.task when proc_task(i), written in one block in columns and read back: every value
- * must be what was written.
+ * n events of block.rq and of type other (proc.task: 11 fields of U64, S64, STR and BYTES;
+ * sched.switch: predicted fields, FORMAT.md), the i-th of other when pick(i), their numbers
+ * of bits bits, written in one block in columns and read back: every value must be what was
+ * written.
  */
-static void check_one_column_block(uint32_t n, bool (*proc_task)(uint32_t i))
+static void check_one_column_block(uint32_t n, uint32_t other, bool (*pick)(uint32_t i),
+				   unsigned bits)
 {
 	struct ebr_writer_opts opts = { .block_bytes = 8u << 20, .layout = EBR_LAYOUT_COLUMNS };
 	struct ebr_value v[EBR_MAX_FIELDS];
@@ -1898,10 +1940,10 @@ static void check_one_column_block(uint32_t n, bool (*proc_task)(uint32_t i))
 	CHECK_EQ(ebr_writer_new(&w, &sink, &opts), 0);
 	for (i = 0; i < n; i++) {
 		const struct ebr_event_def *d =
-			ebr_event_def(proc_task(i) ? EBR_EV_PROC_TASK : EBR_EV_BLOCK_RQ);
+			ebr_event_def(pick(i) ? other : EBR_EV_BLOCK_RQ);
 
 		for (uint32_t f = 0; f < d->nfields; f++)
-			v[f] = large_block_value(d->fields[f].kind, i, f);
+			v[f] = large_block_value(d->fields[f].kind, i, f, bits);
 		CHECK_EQ(ebr_writer_event(w, d->id, 1000 + i * 7ull, i % 3, v), 0);
 	}
 	CHECK_EQ(ebr_writer_close(w), 0);
@@ -1915,11 +1957,11 @@ static void check_one_column_block(uint32_t n, bool (*proc_task)(uint32_t i))
 	CHECK_EQ(ebr_reader_open(&r, &src, NULL, 0), 0);
 	for (i = 0; ebr_reader_next(r, &ev) == 1; i++) {
 		const struct ebr_event_def *d =
-			ebr_event_def(proc_task(i) ? EBR_EV_PROC_TASK : EBR_EV_BLOCK_RQ);
+			ebr_event_def(pick(i) ? other : EBR_EV_BLOCK_RQ);
 		bool same = ev->type == d->id && ev->ts == 1000 + i * 7ull && ev->cpu == i % 3;
 
 		for (uint32_t f = 0; same && f < d->nfields; f++) {
-			struct ebr_value x = large_block_value(d->fields[f].kind, i, f);
+			struct ebr_value x = large_block_value(d->fields[f].kind, i, f, bits);
 
 			if (d->fields[f].kind == EBR_KIND_STR || d->fields[f].kind == EBR_KIND_BYTES)
 				same = ev->v[f].len == x.len && !memcmp(ev->v[f].s, x.s, x.len);
@@ -1933,6 +1975,12 @@ static void check_one_column_block(uint32_t n, bool (*proc_task)(uint32_t i))
 	CHECK_EQ(ebr_reader_problem_count(r), 0);
 	ebr_reader_close(r);
 	free(mem.buf);
+}
+
+static bool every(uint32_t i)
+{
+	(void)i;
+	return true;
 }
 
 static bool every_other(uint32_t i)
@@ -1950,13 +1998,17 @@ static bool after_1400(uint32_t i)
  * (reader.c JOB_MAX_WORDS: 3 words an event and one a field, 2 << 20 words), so its columns
  * are walked an event at a time, which must read what the writer was given, as a smaller
  * block decoded whole does. And one of 1,500 whose proc.tasks all come in its last,
- * shorter thousand (reader.c COLUMN_CHUNK).
+ * shorter thousand (reader.c COLUMN_CHUNK). Both again with sched.switch, whose predicted
+ * fields the two ways of reading work out alike.
  */
 static void test_large_column_block(void)
 {
 	CHECK(155000 * (3ull + 11) > 2u << 20);
-	check_one_column_block(155000, every_other);
-	check_one_column_block(1500, after_1400);
+	check_one_column_block(155000, EBR_EV_PROC_TASK, every_other, 63);
+	check_one_column_block(1500, EBR_EV_PROC_TASK, after_1400, 63);
+	/* numbers of 3 bytes: 155,000 switches (as many words) in a block's 8 MiB of rows */
+	check_one_column_block(155000, EBR_EV_SCHED_SWITCH, every, 21);
+	check_one_column_block(1500, EBR_EV_SCHED_SWITCH, after_1400, 63);
 }
 
 /* A column of n values in varints (method 0): its size, the method, the values. */
@@ -2068,6 +2120,66 @@ static void test_column_damage_after_timestamps(void)
 }
 
 /*
+ * Sectors of 4 KiB (8 sectors) apart: the writer stores them as a PACK_SHIFT (their 3 low
+ * bits are 0 above the base), a 1.8 column that the block's flags must announce; read back
+ * exactly, and without the flag the block is damaged, as a column of an unknown method.
+ */
+static void test_column_pack_shift(void)
+{
+	struct ebr_writer_opts opts = { .layout = EBR_LAYOUT_COLUMNS };
+	struct ebr_value v[EBR_MAX_FIELDS] = { 0 };
+	struct ebr_mem_sink mem = { 0 };
+	struct ebr_block_info blocks[4];
+	unsigned char *raw[4];
+	const struct ebr_event *ev;
+	struct ebr_mem_source ms;
+	struct ebr_source src;
+	struct ebr_writer *w;
+	struct ebr_reader *r;
+	struct ebr_sink sink;
+	struct wbuf f = { 0 };
+	uint32_t i, nb, matched = 0;
+
+	ebr_sink_mem(&sink, &mem);
+	CHECK_EQ(ebr_writer_new(&w, &sink, &opts), 0);
+	v[EBR_F_BLOCK_RQ_COMM].s = "fio";
+	for (i = 0; i < 3000; i++) {
+		v[EBR_F_BLOCK_RQ_SECTOR].u = 2048 + (i * 2654435761u % 131072) * 8;
+		v[EBR_F_BLOCK_RQ_BYTES].u = 4096;
+		CHECK_EQ(ebr_writer_event(w, EBR_EV_BLOCK_RQ, 1000 + i, 0, v), 0);
+	}
+	CHECK_EQ(ebr_writer_close(w), 0);
+	nb = raw_events_blocks(&mem, blocks, raw, 4);
+	CHECK_EQ(nb, 1);
+	CHECK_EQ(blocks[0].flags & (EBR_BF_COLUMNS | EBR_BF_COLUMNS_1_8),
+		 EBR_BF_COLUMNS | EBR_BF_COLUMNS_1_8);
+	ebr_source_mem(&src, &ms, mem.buf, mem.len);
+	CHECK_EQ(ebr_reader_open(&r, &src, NULL, 0), 0);
+	for (i = 0; ebr_reader_next(r, &ev) == 1; i++)
+		matched += ev->v[EBR_F_BLOCK_RQ_SECTOR].u == 2048 + (i * 2654435761u % 131072) * 8;
+	CHECK_EQ(i, 3000);
+	CHECK_EQ(matched, 3000);
+	CHECK_EQ(ebr_reader_problem_count(r), 0);
+	ebr_reader_close(r);
+	/* the block again, its flags those of 1.7 */
+	wbuf_put(&f, mem.buf, blocks[0].offset);
+	put_block_stored(&f, EBR_BLOCK_EVENTS, EBR_BF_COLUMNS, 1, raw[0], blocks[0].raw_size,
+			 blocks[0].raw_size, blocks[0].count);
+	ebr_source_mem(&src, &ms, f.p, f.len);
+	CHECK_EQ(ebr_reader_open(&r, &src, NULL, 0), 0);
+	for (i = 0; ebr_reader_next(r, &ev) == 1; i++)
+		;
+	CHECK_EQ(i, 0);
+	CHECK(ebr_reader_problem_count(r) > 0);
+	if (ebr_reader_problem_count(r))
+		CHECK_EQ(ebr_reader_problem(r, 0)->kind, EBR_PROB_BAD_PAYLOAD);
+	ebr_reader_close(r);
+	wbuf_release(&f);
+	free(raw[0]);
+	free(mem.buf);
+}
+
+/*
  * Varints of 10 bytes and of 9 where a column ends, read by the reader's loop that tests the
  * end once a value (10 bytes or more left) and by the one that tests it a byte; and varints
  * the format refuses (a 10th byte over 1, an 11th byte), which damage the block from the
@@ -2154,5 +2266,6 @@ int main(void)
 	RUN(test_large_column_block);
 	RUN(test_column_damage_after_timestamps);
 	RUN(test_column_varints_at_the_end);
+	RUN(test_column_pack_shift);
 	return CHECK_SUMMARY();
 }
