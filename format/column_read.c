@@ -196,6 +196,19 @@ int column_read(struct column *col, const uint64_t *pool, uint64_t *dst, const u
 
 #undef COLUMN_PUT
 
+uint32_t column_values_bound(const struct column *col)
+{
+	switch (col->method) {
+	case COL_PACK:
+		return col->width < 32 && (1u << col->width) < col->left ? 1u << col->width
+									 : col->left;
+	case COL_DICT:
+		return col->ndict < col->left ? col->ndict : col->left;
+	default: /* a value a byte at least, which column_open() checked */
+		return col->left;
+	}
+}
+
 void column_block_release(struct column_block *cb)
 {
 	ebr_free(cb->cols);

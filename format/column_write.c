@@ -332,16 +332,15 @@ static int predict_fields(struct column_writer *cw, uint32_t k)
 	memset(cw->cpu_ts, 0, cw->ncpus * sizeof(*cw->cpu_ts));
 	for (uint32_t i = 0; i < cw->count; i++) {
 		uint64_t ci = cw->ev_cpu[i], *v;
-		struct switch_fields p;
+		struct switch_prediction p;
 
 		cw->cpu_ts[ci] += (uint64_t)unzigzag(cw->ev_ts[i]);
 		if (cw->ev_type[i] != k)
 			continue;
 		v = t->vals + (size_t)e++ * nf;
-		p.flags = v[EBR_F_SCHED_SWITCH_FLAGS];
-		p.prev_tid = v[EBR_F_SCHED_SWITCH_PREV_TID];
-		p.next_tid = v[EBR_F_SCHED_SWITCH_NEXT_TID];
-		switch_predict(&cw->switches, (uint32_t)ci, cw->cpu_ts[ci], &p);
+		p = switch_predict(&cw->switches, (uint32_t)ci, cw->cpu_ts[ci],
+				   v[EBR_F_SCHED_SWITCH_FLAGS], v[EBR_F_SCHED_SWITCH_PREV_TID],
+				   v[EBR_F_SCHED_SWITCH_NEXT_TID]);
 		v[EBR_F_SCHED_SWITCH_RUNQ_NS] = zigzag((int64_t)(v[EBR_F_SCHED_SWITCH_RUNQ_NS] -
 								 p.runq_ns));
 		v[EBR_F_SCHED_SWITCH_ONCPU_NS] = zigzag((int64_t)(v[EBR_F_SCHED_SWITCH_ONCPU_NS] -

@@ -90,6 +90,17 @@ struct column {
 /* not a method of the format: the bytes of a BYTES field's values, in the column after it */
 #define COL_BYTES 0xffu
 
+/* the fields of sched.switch that predicted fields read and make: column_block's switch_f */
+enum switch_field {
+	SWITCH_FLAGS,
+	SWITCH_PREV_TID,
+	SWITCH_NEXT_TID,
+	SWITCH_RUNQ_NS,
+	SWITCH_ONCPU_NS,
+	SWITCH_OFFCPU_NS,
+	SWITCH_FIELDS
+};
+
 /* The columns of one block, as the reader walks them. */
 struct column_block {
 	struct column *cols; /* types, CPUs, timestamps, then each listed type's fields */
@@ -113,11 +124,11 @@ struct column_block {
 	struct column *work; /* the columns as they are read: cols stays as opened */
 	size_t cap_tmp, cap_at, cap_first_at, cap_start, cap_work;
 	/* predicted fields (FORMAT.md "Predicted fields"): the listed type sched.switch, or
-	 * UINT32_MAX; the words of its fields flags, prev_tid, next_tid, runq_ns, oncpu_ns,
-	 * offcpu_ns; what its switches before have told */
+	 * UINT32_MAX; the word of each field they read and make; the threads the block can
+	 * switch out; what its switches before have told */
 	uint32_t switch_k;
-#define SWITCH_FIELDS 6
 	uint32_t switch_f[SWITCH_FIELDS];
+	uint32_t switch_threads;
 	struct switch_memory switches;
 };
 
@@ -149,6 +160,12 @@ static inline uint64_t column_next(struct column *col, const uint64_t *pool, int
 		*err = EBR_E_CORRUPT;
 	return v;
 }
+
+/*
+ * At most how many distinct values the column's values not yet read can be: what its bytes
+ * can hold (a PACK's width, a DICT's dictionary), not only what its count claims.
+ */
+uint32_t column_values_bound(const struct column *col);
 
 /* Whether every value of the column was read, and it holds nothing past them. */
 static inline int column_done(const struct column *col)

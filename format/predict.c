@@ -8,7 +8,7 @@
 #include "format/siphash.h"
 #include "wire.h"
 
-int switch_memory_start(struct switch_memory *m, uint32_t ncpus, uint32_t nswitches)
+int switch_memory_start(struct switch_memory *m, uint32_t ncpus, uint32_t nthreads)
 {
 	size_t want = 64;
 	unsigned bits = 6;
@@ -16,7 +16,7 @@ int switch_memory_start(struct switch_memory *m, uint32_t ncpus, uint32_t nswitc
 	if (array_grow((void **)&m->cpus, &m->cap_cpus, ncpus ? ncpus : 1, sizeof(*m->cpus), 16))
 		return EBR_E_NOMEM;
 	memset(m->cpus, 0, (ncpus ? ncpus : 1) * sizeof(*m->cpus));
-	while (want < 2 * (size_t)nswitches) {
+	while (want < 2 * (size_t)nthreads) {
 		want <<= 1;
 		bits++;
 	}
@@ -55,18 +55,24 @@ static struct switch_out *slot_of(struct switch_memory *m, uint64_t tid)
 	return &m->slots[i];
 }
 
-void switch_predict(struct switch_memory *m, uint32_t ci, uint64_t ts, struct switch_fields *p)
+struct switch_prediction switch_predict(struct switch_memory *m, uint32_t ci, uint64_t ts,
+					uint64_t flags, uint64_t prev_tid, uint64_t next_tid)
 {
-	struct switch_out *out = slot_of(m, p->next_tid);
+	struct switch_out *out = slot_of(m, next_tid);
 	bool taken_off = out->gen == m->gen;
+	struct switch_prediction p = { 0 };
 
-	p->oncpu_ns = p->flags & EBR_SCHED_ONCPU && m->cpus[ci].seen ? ts - m->cpus[ci].ts : 0;
-	p->offcpu_ns = p->flags & EBR_SCHED_OFFCPU && taken_off ? ts - out->ts : 0;
-	p->runq_ns = p->flags & EBR_SCHED_RUNQ && taken_off && out->preempted ? ts - out->ts : 0;
+	if (flags & EBR_SCHED_ONCPU && m->cpus[ci].seen)
+		p.oncpu_ns = ts - m->cpus[ci].ts;
+	if (flags & EBR_SCHED_OFFCPU && taken_off)
+		p.offcpu_ns = ts - out->ts;
+	if (flags & EBR_SCHED_RUNQ && taken_off && out->preempted)
+		p.runq_ns = ts - out->ts;
 	m->cpus[ci] = (struct switch_last){ ts, true };
-	out = slot_of(m, p->prev_tid);
-	*out = (struct switch_out){ .tid = p->prev_tid, .ts = ts, .gen = m->gen,
-				    .preempted = (p->flags & EBR_SCHED_PREEMPTED) != 0 };
+	out = slot_of(m, prev_tid);
+	*out = (struct switch_out){ .tid = prev_tid, .ts = ts, .gen = m->gen,
+				    .preempted = (flags & EBR_SCHED_PREEMPTED) != 0 };
+	return p;
 }
 
 void switch_memory_release(struct switch_memory *m)

@@ -19,7 +19,7 @@
 
 /* what a block's sched.switch events have told so far */
 struct switch_memory {
-	/* per CPU of the block's list: its last switch */
+	/* per entry of the block's list of CPUs: its last switch */
 	struct switch_last {
 		uint64_t ts;
 		bool seen;
@@ -32,28 +32,30 @@ struct switch_memory {
 		uint32_t gen;
 		uint32_t preempted;
 	} *slots;
-	size_t nslots; /* a power of two, at least twice the block's switches */
+	size_t nslots; /* a power of two, at least twice the threads the block can switch out */
 	unsigned shift;   /* 64 - log2(nslots) */
 	uint32_t gen;
-	uint64_t mult; /* odd, random: a trace cannot choose tids that share a slot */
+	/* odd, random: a trace cannot know which tids share a slot, so cannot make them all */
+	uint64_t mult;
 };
 
-/* a switch's fields that its predictions read, and the three they predict */
-struct switch_fields {
-	uint64_t flags, prev_tid, next_tid;
+/* a switch's predicted fields */
+struct switch_prediction {
 	uint64_t runq_ns, oncpu_ns, offcpu_ns;
 };
 
 /*
- * Forgets the block before: the next switches are a block's of ncpus CPUs and at most
- * nswitches switches. 0 or EBR_E_NOMEM.
+ * Forgets the block before: the next switches are a block's of ncpus CPUs, which switches
+ * out at most nthreads distinct threads (a bound of its prev_tid values: the table is sized
+ * by what the block can hold, not by what it claims). 0 or EBR_E_NOMEM.
  */
-int switch_memory_start(struct switch_memory *m, uint32_t ncpus, uint32_t nswitches);
+int switch_memory_start(struct switch_memory *m, uint32_t ncpus, uint32_t nthreads);
 /*
- * The predictions of the switch at CPU index ci (< ncpus) and ts, from the switches before
- * it: into p's runq_ns, oncpu_ns and offcpu_ns (its other fields are read). Then remembers it.
+ * The predictions for the switch at the block's CPU entry ci (< ncpus) and ts, of those
+ * flags, prev_tid and next_tid, from the switches before it; then remembers it.
  */
-void switch_predict(struct switch_memory *m, uint32_t ci, uint64_t ts, struct switch_fields *p);
+struct switch_prediction switch_predict(struct switch_memory *m, uint32_t ci, uint64_t ts,
+					uint64_t flags, uint64_t prev_tid, uint64_t next_tid);
 void switch_memory_release(struct switch_memory *m);
 
 #endif

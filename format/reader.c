@@ -372,7 +372,7 @@ static int header_check(const struct block_header *bh)
 		return EBR_E_TOO_BIG;
 	if (bh->flags & EBR_BF_REQUIRED_MASK & ~known)
 		return EBR_E_UNSUPPORTED;
-	/* predicted fields are of columns alone */
+	/* bit 2 qualifies the columns of bit 1: alone it describes nothing */
 	if ((bh->flags & EBR_BF_COLUMNS_1_8) && !(bh->flags & EBR_BF_COLUMNS))
 		return EBR_E_CORRUPT;
 	if (!(bh->flags & EBR_BF_ZSTD) && bh->stored != bh->raw)
@@ -1087,17 +1087,22 @@ static void dangling(struct block_job *j, const struct file_type *t, uint32_t f,
 	events_damaged(j, what);
 }
 
-/* the fields of sched.switch that FORMAT.md "Predicted fields" reads, in cb->switch_f order */
+/* the fields of sched.switch of enum switch_field, as the compiled schema numbers them */
 static const uint32_t switch_field[SWITCH_FIELDS] = {
-	EBR_F_SCHED_SWITCH_FLAGS,   EBR_F_SCHED_SWITCH_PREV_TID, EBR_F_SCHED_SWITCH_NEXT_TID,
-	EBR_F_SCHED_SWITCH_RUNQ_NS, EBR_F_SCHED_SWITCH_ONCPU_NS, EBR_F_SCHED_SWITCH_OFFCPU_NS,
+	[SWITCH_FLAGS] = EBR_F_SCHED_SWITCH_FLAGS,
+	[SWITCH_PREV_TID] = EBR_F_SCHED_SWITCH_PREV_TID,
+	[SWITCH_NEXT_TID] = EBR_F_SCHED_SWITCH_NEXT_TID,
+	[SWITCH_RUNQ_NS] = EBR_F_SCHED_SWITCH_RUNQ_NS,
+	[SWITCH_ONCPU_NS] = EBR_F_SCHED_SWITCH_ONCPU_NS,
+	[SWITCH_OFFCPU_NS] = EBR_F_SCHED_SWITCH_OFFCPU_NS,
 };
 
 /*
- * In a block with predicted fields, the listed type sched.switch (cb->switch_k, or
- * UINT32_MAX) and the file's index of each field its predictions read and make; the
- * switches' memory made ready for the block. EBR_E_CORRUPT when the file's sched.switch
- * lacks one of them (a u64 of that name); EBR_E_NOMEM.
+ * In a block with predicted fields, once its columns are open: the listed type sched.switch
+ * (cb->switch_k, or UINT32_MAX), the word of each field its predictions read and make, and
+ * the switches' memory made ready, sized by what its column of prev_tid can hold.
+ * EBR_E_CORRUPT when two listed types are sched.switch or its file type lacks one of the
+ * fields (a u64 of that name); EBR_E_NOMEM.
  */
 static int switch_fields_find(const struct ebr_reader *r, struct block_job *j)
 {
@@ -1108,30 +1113,39 @@ static int switch_fields_find(const struct ebr_reader *r, struct block_job *j)
 		return 0;
 	for (uint32_t k = 0; k < cb->ntypes; k++) {
 		const struct file_type *t = &r->types[cb->type[k]];
+		uint32_t col = cb->first[k];
 
 		if (!t->def || t->def->id != EBR_EV_SCHED_SWITCH)
 			continue;
+		if (cb->switch_k != UINT32_MAX)
+			return EBR_E_CORRUPT;
 		for (uint32_t f = 0; f < SWITCH_FIELDS; f++) {
 			if (t->map[switch_field[f]] < 0)
 				return EBR_E_CORRUPT;
 			cb->switch_f[f] = 3 + (uint32_t)t->map[switch_field[f]];
 		}
+		/* the column of prev_tid: after those of the fields before it, a BYTES field's two */
+		for (int32_t f = 0; f < t->map[EBR_F_SCHED_SWITCH_PREV_TID]; f++)
+			col += 1 + (t->fields[f].kind == EBR_KIND_BYTES);
 		cb->switch_k = k;
-		return switch_memory_start(&cb->switches, cb->ncpus, cb->n[k]);
+		cb->switch_threads = column_values_bound(&cb->cols[col]);
 	}
-	return 0;
+	if (cb->switch_k == UINT32_MAX)
+		return 0;
+	return switch_memory_start(&cb->switches, cb->ncpus, cb->switch_threads);
 }
 
-/* The switch of words w at CPU index ci (< ncpus), its predicted fields made their values. */
+/* The switch of words w at CPU entry ci (< ncpus), its predicted fields made their values. */
 static inline void switch_words(struct column_block *cb, uint32_t ci, uint64_t *w)
 {
 	const uint32_t *f = cb->switch_f;
-	struct switch_fields p = { .flags = w[f[0]], .prev_tid = w[f[1]], .next_tid = w[f[2]] };
+	struct switch_prediction p = switch_predict(&cb->switches, ci, w[1], w[f[SWITCH_FLAGS]],
+						    w[f[SWITCH_PREV_TID]],
+						    w[f[SWITCH_NEXT_TID]]);
 
-	switch_predict(&cb->switches, ci, w[1], &p);
-	w[f[3]] = p.runq_ns + (uint64_t)unzigzag(w[f[3]]);
-	w[f[4]] = p.oncpu_ns + (uint64_t)unzigzag(w[f[4]]);
-	w[f[5]] = p.offcpu_ns + (uint64_t)unzigzag(w[f[5]]);
+	w[f[SWITCH_RUNQ_NS]] = p.runq_ns + (uint64_t)unzigzag(w[f[SWITCH_RUNQ_NS]]);
+	w[f[SWITCH_ONCPU_NS]] = p.oncpu_ns + (uint64_t)unzigzag(w[f[SWITCH_ONCPU_NS]]);
+	w[f[SWITCH_OFFCPU_NS]] = p.offcpu_ns + (uint64_t)unzigzag(w[f[SWITCH_OFFCPU_NS]]);
 }
 
 /*
@@ -1187,8 +1201,6 @@ static int open_columns(const struct ebr_reader *r, struct block_job *j, struct 
 		cb->ts[i] = 0;
 	}
 	cb->ncols = (uint32_t)ncols;
-	if ((err = switch_fields_find(r, j)))
-		return err;
 	cb->ndict = 0;
 	for (uint32_t col = 0; col < 3; col++)
 		if ((err = column_open(&cb->cols[col], c, count, v1_8, &cb->dict, &cb->ndict,
@@ -1214,7 +1226,9 @@ static int open_columns(const struct ebr_reader *r, struct block_job *j, struct 
 							   .method = COL_BYTES };
 		}
 	}
-	return c->err || cur_left(c) ? EBR_E_CORRUPT : 0;
+	if (c->err || cur_left(c))
+		return EBR_E_CORRUPT;
+	return switch_fields_find(r, j);
 }
 
 /* what column_word() found of a field's value */
@@ -1399,9 +1413,9 @@ static int chunk_words(const struct ebr_reader *r, struct block_job *j, uint32_t
 /*
  * A block in columns turned into j->words, as scan_column_event() would an event at a time,
  * but reading each column many values at a time. false, with nothing changed that
- * scan_column_event() reads but cb->ts (which the caller zeroes), when the words would pass
- * JOB_MAX_WORDS or anything is damaged: its events are then scanned one at a time, which
- * gives those before the damage and names it.
+ * scan_column_event() reads but cb->ts and cb->switches (which the caller starts again),
+ * when the words would pass JOB_MAX_WORDS or anything is damaged: its events are then
+ * scanned one at a time, which gives those before the damage and names it.
  */
 static bool scan_columns_whole(const struct ebr_reader *r, struct block_job *j)
 {
@@ -1647,9 +1661,11 @@ static void decode_job(const struct ebr_reader *r, struct block_job *j, bool ahe
 	}
 	j->ev_cur = c;
 	if (j->columns && !scan_columns_whole(r, j)) {
-		/* and one at a time, from the block's start */
+		/* and one at a time, from the block's start: its CPUs' timestamps, its switches */
 		memset(j->cb.ts, 0, j->cb.ncpus * sizeof(*j->cb.ts));
-		if ((err = switch_fields_find(r, j))) {
+		if (j->cb.switch_k != UINT32_MAX &&
+		    (err = switch_memory_start(&j->cb.switches, j->cb.ncpus,
+					       j->cb.switch_threads))) {
 			j->err = err;
 			return;
 		}
