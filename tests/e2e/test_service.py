@@ -325,7 +325,12 @@ def test_memory_stays_flat_over_process_churn(tmp_path):
     # kept open and resolved as each process ended
     info = ebrec("info", trace, check=0).stdout
     objects = int(re.search(r"^  sym\.object\s+(\d+)$", info, re.M).group(1))
-    assert objects > ran // 3, (objects, ran)  # a process of 10 ms: 5 samples at 499 Hz
+    # a process of 10 ms: 5 samples at 499 Hz, nearly every copy sampled; its maps are read
+    # when its first sample is written, which a loaded machine's recorder reaches after more
+    # of the copies have exited: on a VM running system calls at a quarter of its usual
+    # speed, 22-26% of 2,250 copies were named, by this recorder and by the one before
+    # format 1.8 alike (over a third on a quiet day)
+    assert objects > ran // 8, (objects, ran)
     top = ebrec("report", trace, "profile", "--format", "json", check=0).stdout
     assert top.count("churn_spin") > 0
     # a deleted copy's inode is the next copy's: each copy's frames are named through its own

@@ -12,6 +12,7 @@
 #include "format/ebr.h"
 #include "format/mem.h"
 #include "format/intern.h"
+#include "format/predict.h"
 #include "format/layout.h"
 #include "format/sched_flags.h"
 #include "format/siphash.h"
@@ -2122,6 +2123,65 @@ static void test_column_damage_after_timestamps(void)
 }
 
 /*
+ * predict.c on its own (FORMAT.md "Predicted fields"): what each prediction reads, that a
+ * block forgets the one before, a thread switched out and in at once, a table grown for a
+ * larger block, and the generation counter's wrap, after which an old block's slots must
+ * not come back to life.
+ */
+static void test_switch_predictions(void)
+{
+	const uint64_t all = EBR_SCHED_RUNQ | EBR_SCHED_ONCPU | EBR_SCHED_OFFCPU;
+	struct switch_memory m = { 0 };
+	struct switch_prediction p;
+	uint32_t found = 0;
+
+	CHECK_EQ(switch_memory_start(&m, 2, 4), 0);
+	p = switch_predict(&m, 0, 100, all | EBR_SCHED_PREEMPTED, 1, 2); /* nothing before */
+	CHECK(!p.runq_ns && !p.oncpu_ns && !p.offcpu_ns);
+	p = switch_predict(&m, 0, 150, all, 2, 1); /* 1 was preempted at 100 on this CPU */
+	CHECK_EQ(p.oncpu_ns, 50);
+	CHECK_EQ(p.offcpu_ns, 50);
+	CHECK_EQ(p.runq_ns, 50);
+	p = switch_predict(&m, 1, 170, all, 3, 2); /* another CPU; 2 went off at 150, asleep */
+	CHECK_EQ(p.oncpu_ns, 0);
+	CHECK_EQ(p.offcpu_ns, 20);
+	CHECK_EQ(p.runq_ns, 0);
+	p = switch_predict(&m, 1, 180, 0, 4, 3); /* nothing known: nothing predicted */
+	CHECK(!p.runq_ns && !p.oncpu_ns && !p.offcpu_ns);
+	p = switch_predict(&m, 1, 190, all, 5, 5); /* its own switch out is not an earlier one */
+	CHECK_EQ(p.offcpu_ns, 0);
+	CHECK_EQ(p.oncpu_ns, 10);
+	p = switch_predict(&m, 1, 120, all, 6, 5); /* time going back: the difference wraps */
+	CHECK_EQ(p.oncpu_ns, (uint64_t)-70);
+	CHECK_EQ(p.offcpu_ns, (uint64_t)-70);
+	/* the next block knows nothing of this one */
+	CHECK_EQ(switch_memory_start(&m, 2, 4), 0);
+	p = switch_predict(&m, 0, 200, all, 7, 2);
+	CHECK(!p.runq_ns && !p.oncpu_ns && !p.offcpu_ns);
+	/* a block of 1,000 threads: the table grows, every one is found again */
+	CHECK_EQ(switch_memory_start(&m, 1, 1001), 0); /* and the one switched out below */
+	CHECK(m.nslots >= 2002);
+	for (uint64_t t = 0; t < 1000; t++)
+		switch_predict(&m, 0, 1000 + t, 0, t * 4096, 0);
+	for (uint64_t t = 0; t < 1000; t++)
+		found += switch_predict(&m, 0, 5000, EBR_SCHED_OFFCPU, 1u << 30, t * 4096)
+				 .offcpu_ns == 4000 - t;
+	CHECK_EQ(found, 1000);
+	/* tid 8 switched out in a block of generation 1, then 2^32 - 1 blocks on */
+	m.gen = 0;
+	CHECK_EQ(switch_memory_start(&m, 1, 4), 0);
+	CHECK_EQ(m.gen, 1);
+	switch_predict(&m, 0, 10, 0, 8, 0);
+	m.gen = UINT32_MAX - 1;
+	CHECK_EQ(switch_memory_start(&m, 1, 4), 0);
+	CHECK_EQ(m.gen, UINT32_MAX);
+	CHECK_EQ(switch_memory_start(&m, 1, 4), 0);
+	CHECK_EQ(m.gen, 1);
+	CHECK_EQ(switch_predict(&m, 0, 20, EBR_SCHED_OFFCPU, 9, 8).offcpu_ns, 0);
+	switch_memory_release(&m);
+}
+
+/*
  * 1,500 switches whose intervals hit and miss their predictions, and at event 1,400 a
  * block.rq whose name the block's string table is then made to lack: the block read whole
  * finds that in its second thousand events, after the first thousand's predictions; read
@@ -2349,5 +2409,6 @@ int main(void)
 	RUN(test_column_varints_at_the_end);
 	RUN(test_column_pack_shift);
 	RUN(test_column_switches_before_damage);
+	RUN(test_switch_predictions);
 	return CHECK_SUMMARY();
 }
