@@ -130,13 +130,13 @@ static void put_column(struct column_writer *cw, struct wbuf *out, const uint64_
 	struct dict dd, *d = &dd;
 	struct wbuf *b = &cw->body;
 
+	/* ones: the bits where some value differs from the first; the low bits all values
+	 * share (sectors of 4 KiB, aligned sizes) are then 0 in every value - base too */
 	for (uint32_t i = 0; i < n; i++) {
 		lo = v[i] < lo ? v[i] : lo;
 		hi = v[i] > hi ? v[i] : hi;
+		ones |= v[i] ^ v[0];
 	}
-	/* low bits that no value sets above the base (sectors of 4 KiB, aligned sizes) */
-	for (uint32_t i = 0; i < n; i++)
-		ones |= v[i] - lo;
 	shift = ones ? (unsigned)__builtin_ctzll(ones) : 0;
 	width = width_of(hi - lo);
 	for (uint32_t i = 0; i < n; i += step) {

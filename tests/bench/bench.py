@@ -300,11 +300,13 @@ def bench_workload(name, w, rounds, tmp, wrapper, log):
                 for aname, aargv in analyses(tracer, w, path).items():
                     runs = [run(aargv) for _ in range(3)]
                     # the same analysis of the trace of nothing: what it costs whatever the
-                    # events (loading, symbols, the output's frame), as "recording nothing"
-                    idle = [run(idle_argv[aname]) for _ in range(3)]
+                    # events (loading, symbols, the output's frame), as "recording nothing";
+                    # the per-core figures of ebrec's views subtract it
+                    idle = [run(idle_argv[aname]) for _ in range(3)
+                            if aname.startswith("ebrec report ")]
                     ana[aname] = dict(wall=med([x[0] for x in runs]),
                                       cpu=med([x[1] for x in runs]),
-                                      idle_cpu=med([x[1] for x in idle]),
+                                      idle_cpu=med([x[1] for x in idle]) if idle else 0.0,
                                       rss=max(x[2] for x in runs), events=kept,
                                       rc=max(x[3] for x in runs))
             if w.get("unwound") and tracer in ("ebrec", "perf"):
