@@ -27,7 +27,7 @@ enum sched_per { SCHED_ALL, SCHED_PER_PID, SCHED_PER_TID };
 
 struct sched_group {
 	uint64_t key; /* pid or tid; 0 for all */
-	char comm[EBR_COMM_MAX + 1]; /* the last name seen */
+	char comm[EBR_COMM_MAX + 1]; /* per PID or TID: the last name seen */
 	struct log2_hist hist; /* in the view's unit (us or ms) */
 	uint64_t sum_ns;
 	uint64_t untraced_in; /* switched out with no switch-in traced before (see below) */
@@ -49,6 +49,7 @@ struct sched_dist {
 	struct sched_group *groups;
 	uint32_t ngroups, cap;
 	struct u64map by_key;
+	uint32_t last; /* the group found last: most switches in a row are of the same one */
 	uint64_t intervals; /* switches of the chosen tasks whose interval was measured */
 	uint64_t unknown;   /* ... and those whose start the recording had not seen */
 	uint64_t dropped;   /* intervals not kept: SCHED_MAX_GROUPS reached */

@@ -14,8 +14,12 @@ static struct sched_group *group_of(struct sched_dist *d, uint64_t key, int *err
 	uint32_t i;
 
 	*err = 0;
-	if (u64map_get(&d->by_key, key, &i))
+	if (d->last < d->ngroups && d->groups[d->last].key == key)
+		return &d->groups[d->last];
+	if (u64map_get(&d->by_key, key, &i)) {
+		d->last = i;
 		return &d->groups[i];
+	}
 	if (d->ngroups == SCHED_MAX_GROUPS) {
 		d->dropped++;
 		return NULL;
@@ -118,7 +122,8 @@ int sched_dist_on_event(void *self, const struct ebr_reader *r, const struct ebr
 	g = group_of(d, group_key(d, pid, tid), &err);
 	if (!g)
 		return err;
-	ebr_comm_copy(g->comm, comm);
+	if (d->per != SCHED_ALL) /* a group of every task has no name */
+		ebr_comm_copy(g->comm, comm);
 	log2_hist_add_ns(&g->hist, ns, d->millis ? 1000000u : 1000u);
 	g->sum_ns += ns;
 	d->intervals++;

@@ -83,15 +83,64 @@ static uint64_t column_bits(const unsigned char *p, size_t bit, unsigned width)
 #define COLUMN_PUT(i, v) (dst[at ? at[i] : (i)] = (v))
 
 /*
- * PACK and DICT's width bits from bit on, by one 8-byte load where the bytes allow it: a
- * value starts up to 7 bits into its first byte, so one load holds it up to 56 bits wide.
+ * How many of the next n values of a PACK or DICT, the first at bit, one 8-byte load each
+ * reads within the column: a value starts up to 7 bits into its first byte, so one load
+ * holds it up to 56 bits wide, where 8 bytes are left from that byte.
  */
-static inline uint64_t column_bits_fast(const unsigned char *p, const unsigned char *end,
-					size_t bit, unsigned width, uint64_t mask)
+static uint32_t values_by_load(const struct column *col, size_t bit, uint32_t n)
 {
-	if (width > 56 || (size_t)(end - p) < (bit >> 3) + 8)
-		return column_bits(p, bit, width);
-	return (get_le64(p + (bit >> 3)) >> (bit & 7)) & mask;
+	size_t bytes = (size_t)(col->end - col->p), last;
+	uint64_t k;
+
+	if (!col->width || col->width > 56 || bytes < 8)
+		return 0;
+	last = (bytes - 8) * 8 + 7; /* the last bit a value read by one load may start at */
+	if (bit > last)
+		return 0;
+	k = (last - bit) / col->width + 1;
+	return k < n ? (uint32_t)k : n;
+}
+
+/*
+ * The next n values of a PACK (dict false) or DICT: those one load reads without a test of
+ * the column's end (values_by_load()), then the rest a byte at a time. Inlined twice, with at
+ * and without, so that the loop of each has no test of at. A DICT index past its dictionary
+ * is counted, not branched on, and reads its first value meanwhile: EBR_E_CORRUPT after.
+ */
+static inline __attribute__((always_inline)) int
+read_bits(struct column *col, const uint64_t *pool, uint64_t *dst, const uint32_t *at,
+	  uint32_t n, bool dict)
+{
+	uint64_t mask = col->width >= 64 ? ~0ull : (1ull << col->width) - 1;
+	uint32_t fast = values_by_load(col, col->bit, n), bad = 0, i = 0;
+	const unsigned char *p = col->p;
+	const uint64_t *values = dict ? pool + col->dict : NULL;
+	uint64_t base = col->base, ndict = col->ndict;
+	unsigned width = col->width, shift = col->shift;
+	size_t bit = col->bit;
+
+	for (; i < fast; i++, bit += width) {
+		uint64_t k = (get_le64(p + (bit >> 3)) >> (bit & 7)) & mask;
+
+		if (dict) {
+			bad += k >= ndict;
+			COLUMN_PUT(i, values[k < ndict ? k : 0]);
+		} else {
+			COLUMN_PUT(i, base + (k << shift));
+		}
+	}
+	for (; i < n; i++, bit += width) {
+		uint64_t k = column_bits(p, bit, width);
+
+		if (dict) {
+			bad += k >= ndict;
+			COLUMN_PUT(i, values[k < ndict ? k : 0]);
+		} else {
+			COLUMN_PUT(i, base + (k << shift));
+		}
+	}
+	col->bit = bit;
+	return bad ? EBR_E_CORRUPT : 0;
 }
 
 /*
@@ -154,8 +203,6 @@ static int read_varints(struct column *col, uint64_t *dst, const uint32_t *at, u
 int column_read(struct column *col, const uint64_t *pool, uint64_t *dst, const uint32_t *at,
 		uint32_t n)
 {
-	uint64_t mask = col->width >= 64 ? ~0ull : (1ull << col->width) - 1;
-	size_t bit = col->bit;
 	int err = 0;
 
 	if (n > col->left)
@@ -167,29 +214,26 @@ int column_read(struct column *col, const uint64_t *pool, uint64_t *dst, const u
 		break;
 	case COL_PACK:
 		if (!col->width) { /* every value the base: most fields of a burst of one call */
-			for (uint32_t i = 0; i < n; i++)
-				COLUMN_PUT(i, col->base);
+			uint64_t base = col->base; /* not read again after each store to dst */
+
+			if (at)
+				for (uint32_t i = 0; i < n; i++)
+					dst[at[i]] = base;
+			else
+				for (uint32_t i = 0; i < n; i++)
+					dst[i] = base;
 			break;
 		}
-		for (uint32_t i = 0; i < n; i++, bit += col->width)
-			COLUMN_PUT(i, col->base + (column_bits_fast(col->p, col->end, bit,
-								    col->width, mask)
-						   << col->shift));
+		err = at ? read_bits(col, pool, dst, at, n, false)
+			 : read_bits(col, pool, dst, NULL, n, false);
 		break;
 	case COL_DICT:
-		for (uint32_t i = 0; i < n && !err; i++, bit += col->width) {
-			uint64_t k = column_bits_fast(col->p, col->end, bit, col->width, mask);
-
-			if (k >= col->ndict)
-				err = EBR_E_CORRUPT;
-			else
-				COLUMN_PUT(i, pool[col->dict + k]);
-		}
+		err = at ? read_bits(col, pool, dst, at, n, true)
+			 : read_bits(col, pool, dst, NULL, n, true);
 		break;
 	default:
 		err = EBR_E_CORRUPT;
 	}
-	col->bit = bit;
 	col->left -= n;
 	return err;
 }

@@ -99,11 +99,11 @@ void decode_pool_wait(struct decode_pool *p)
 	struct pool_slot *s = &p->slots[p->waited % p->depth];
 
 	pthread_mutex_lock(&p->lock);
-	/* jobs start in order: when ours has not, it is the next one to */
-	if (s->state == JOB_QUEUED)
-		run_next(p);
+	/* jobs start in order: when ours has not, it is the next one to; while it runs on
+	 * another thread, this one decodes the jobs queued after it */
 	while (s->state != JOB_DONE)
-		pthread_cond_wait(&p->done, &p->lock);
+		if (!run_next(p))
+			pthread_cond_wait(&p->done, &p->lock);
 	p->waited++;
 	pthread_mutex_unlock(&p->lock);
 }

@@ -177,6 +177,9 @@ struct ebr_reader {
 	uint64_t scan_words[3 + EBR_MAX_FIELDS]; /* an event decoded from cur itself */
 
 	struct ebr_value raw_vals[EBR_MAX_FIELDS], vals[EBR_MAX_FIELDS];
+	/* the type raw_vals were last built for in full: another event of it changes only the
+	 * numbers and the references (build_event()); NULL when a schema is taken */
+	const struct file_type *raw_type;
 	struct ebr_event ev;
 
 	struct ebr_problem problems[MAX_PROBLEMS];
@@ -526,6 +529,7 @@ static int parse_schema(struct ebr_reader *r, struct cursor *c)
 	}
 	types_free(r->types, r->ntypes);
 	r->types = types;
+	r->raw_type = NULL;
 	r->ntypes = (uint32_t)n;
 	return 0;
 }
@@ -1335,10 +1339,22 @@ static int scan_column_event(const struct ebr_reader *r, struct block_job *j, ui
 static int field_words(const struct block_job *j, struct column *col, struct column *bytes,
 		       enum ebr_kind kind, uint64_t *w, const uint32_t *at, uint32_t n)
 {
+	uint64_t most = 0;
+
 	if (column_read(col, j->cb.dict, w, at, n))
 		return EBR_E_CORRUPT;
-	if (kind == EBR_KIND_U64)
+	switch (kind) {
+	case EBR_KIND_U64:
 		return 0;
+	case EBR_KIND_STR:
+	case EBR_KIND_STACK:
+		/* as column_word(), with one test of the largest index instead of one a value */
+		for (uint32_t i = 0; i < n; i++)
+			most = w[at[i]] > most ? w[at[i]] : most;
+		return most > (kind == EBR_KIND_STR ? j->nstrs : j->nstacks) ? EBR_E_CORRUPT : 0;
+	default:
+		break;
+	}
 	for (uint32_t i = 0; i < n; i++)
 		if (column_word(j, kind, &w[at[i]], bytes ? &bytes->p : NULL,
 				bytes ? bytes->end : NULL) != WORD_OK)
@@ -1562,8 +1578,15 @@ static size_t build_event(struct ebr_reader *r, const struct block_job *j, const
 
 	r->ev.ts = w[1];
 	r->ev.cpu = (uint32_t)w[2];
-	for (uint32_t f = 0; f < t->nfields; f++)
-		r->raw_vals[f] = (struct ebr_value){ .u = w[3 + f] };
+	if (t == r->raw_type) {
+		/* the fields that are not references have no s, len or frames to clear */
+		for (uint32_t f = 0; f < t->nfields; f++)
+			r->raw_vals[f].u = w[3 + f];
+	} else {
+		for (uint32_t f = 0; f < t->nfields; f++)
+			r->raw_vals[f] = (struct ebr_value){ .u = w[3 + f] };
+		r->raw_type = t;
+	}
 	for (uint32_t k = 0; k < t->nrefs; k++) {
 		uint32_t f = t->refs[k];
 		struct ebr_value *v = &r->raw_vals[f];
@@ -1999,12 +2022,13 @@ int ebr_reader_set_threads(struct ebr_reader *r, unsigned n)
 	/* the ring of jobs changes size: only while no block is in it */
 	if (r->pool || n < 2 || r->fetched != r->taken || r->cur)
 		return 0;
-	if (n > MAX_JOBS)
-		n = MAX_JOBS;
-	/* the reading thread decodes too (decode_pool_wait()): n blocks, one for each thread */
-	err = decode_pool_new(&r->pool, n - 1, n, decode_job_work, r);
+	if (n > MAX_JOBS / 2)
+		n = MAX_JOBS / 2;
+	/* the reading thread decodes too (decode_pool_wait()), the blocks after its own while
+	 * another thread still decodes that: two blocks a thread, so that there are some */
+	err = decode_pool_new(&r->pool, n - 1, 2 * n, decode_job_work, r);
 	if (!err)
-		r->depth = n;
+		r->depth = 2 * n;
 	return err;
 }
 
