@@ -9,6 +9,7 @@
 #include <sys/wait.h>
 #include <zstd.h>
 #include "format/array_size.h"
+#include "format/columns.h"
 #include "format/ebr.h"
 #include "format/mem.h"
 #include "format/intern.h"
@@ -2368,6 +2369,121 @@ static void test_column_varints_at_the_end(void)
 	wbuf_release(&vals);
 }
 
+/*
+ * n values of width bits, LSB first, after a column's method and header (hdr, hlen); col's
+ * buffer is then made exactly that long, so that ASan sees a read past the column's end
+ */
+static void put_bits_column(struct wbuf *col, const unsigned char *hdr, size_t hlen,
+			    const uint64_t *vals, uint32_t n, unsigned width)
+{
+	size_t nbytes = ((size_t)n * width + 7) / 8;
+	unsigned char *bits = calloc(nbytes ? nbytes : 1, 1);
+
+	CHECK(bits != NULL);
+	if (!bits)
+		return;
+	for (uint32_t i = 0; i < n; i++)
+		for (unsigned b = 0; b < width; b++)
+			if (vals[i] >> b & 1)
+				bits[((size_t)i * width + b) / 8] |= 1u << (((size_t)i * width + b) % 8);
+	col->len = 0;
+	wbuf_varint(col, hlen + nbytes);
+	wbuf_put(col, hdr, hlen);
+	wbuf_put(col, bits, nbytes);
+	free(bits);
+	bits = ebr_malloc(col->len); /* as wbuf's own */
+	CHECK(bits != NULL);
+	if (!bits)
+		return;
+	memcpy(bits, col->p, col->len);
+	ebr_free(col->p);
+	col->p = bits;
+	col->cap = col->len;
+}
+
+/*
+ * PACK and DICT columns of every width that matters to column_read()'s two loops (values read
+ * by one 8-byte load, up to 56 bits wide and 8 bytes from the end, and the rest a byte at a
+ * time), of 1 to 40 values: read whole, whole into a permutation (at), and a value at a
+ * time, the same values; a DICT index past its dictionary found wherever it is.
+ */
+static void test_column_bits_read(void)
+{
+	static const unsigned widths[] = { 1, 3, 7, 8, 13, 31, 55, 56, 57, 63, 64 };
+	uint64_t vals[40], want[40], got[40], *pool = NULL;
+	uint32_t at[40];
+	struct wbuf col = { 0 }, hdr = { 0 };
+	size_t pool_len = 0, pool_cap = 0;
+
+	for (size_t wi = 0; wi < ARRAY_SIZE(widths); wi++) {
+		unsigned w = widths[wi];
+		uint64_t mask = w == 64 ? ~0ull : (1ull << w) - 1;
+
+		for (uint32_t n = 1; n <= 40; n++) {
+			for (int dict = 0; dict < 2; dict++) {
+				/* a DICT of n values at most, indexes below it; a PACK's base 5 */
+				uint32_t nd = dict ? (n < 3 ? n : 3) : 0;
+
+				for (uint32_t i = 0; i < n; i++) {
+					uint64_t x = (i + 1) * 0x9e3779b97f4a7c15ull >> (64 - w);
+
+					vals[i] = dict ? x % nd : x & mask;
+					want[i] = dict ? 100 + vals[i] : 5 + vals[i];
+					at[i] = n - 1 - i;
+				}
+				hdr.len = 0;
+				wbuf_put(&hdr, dict ? "\x03" : "\x02", 1);
+				if (dict) {
+					wbuf_varint(&hdr, nd);
+					for (uint32_t k = 0; k < nd; k++)
+						wbuf_varint(&hdr, 100 + k);
+				} else {
+					wbuf_varint(&hdr, 5);
+				}
+				wbuf_varint(&hdr, w);
+				put_bits_column(&col, hdr.p, hdr.len, vals, n, w);
+				for (int way = 0; way < 3; way++) {
+					struct cursor c = { col.p, col.p + col.len, 0 };
+					struct column cl;
+					int err = 0;
+
+					pool_len = 0;
+					CHECK_EQ(column_open(&cl, &c, n, false, &pool, &pool_len,
+							     &pool_cap), 0);
+					if (way == 0)
+						err = column_read(&cl, pool, got, NULL, n);
+					else if (way == 1)
+						err = column_read(&cl, pool, got, at, n);
+					for (uint32_t i = 0; way == 2 && i < n; i++)
+						got[i] = column_next(&cl, pool, &err);
+					CHECK_EQ(err, 0);
+					CHECK_EQ(column_done(&cl), 1);
+					for (uint32_t i = 0; i < n; i++)
+						CHECK_EQ(got[way == 1 ? at[i] : i], want[i]);
+				}
+				/* each index in turn past the dictionary, where the width has room */
+				for (uint32_t bad = 0; dict && w > 1 && w < 64 && bad < n; bad++) {
+					uint64_t keep = vals[bad];
+					struct cursor c;
+					struct column cl;
+
+					vals[bad] = nd;
+					put_bits_column(&col, hdr.p, hdr.len, vals, n, w);
+					vals[bad] = keep;
+					c = (struct cursor){ col.p, col.p + col.len, 0 };
+					pool_len = 0;
+					CHECK_EQ(column_open(&cl, &c, n, false, &pool, &pool_len,
+							     &pool_cap), 0);
+					CHECK_EQ(column_read(&cl, pool, got, NULL, n), EBR_E_CORRUPT);
+				}
+			}
+		}
+	}
+	ebr_free(pool);
+	wbuf_release(&col);
+	wbuf_release(&hdr);
+}
+
 int main(void)
 {
 	RUN(test_crc32c_known_value);
@@ -2407,6 +2523,7 @@ int main(void)
 	RUN(test_large_column_block);
 	RUN(test_column_damage_after_timestamps);
 	RUN(test_column_varints_at_the_end);
+	RUN(test_column_bits_read);
 	RUN(test_column_pack_shift);
 	RUN(test_column_switches_before_damage);
 	RUN(test_switch_predictions);
