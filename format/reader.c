@@ -1390,6 +1390,7 @@ static int chunk_words(const struct ebr_reader *r, struct block_job *j, uint32_t
 
 		if (ci >= cb->ncpus)
 			return EBR_E_CORRUPT;
+		ev[0] = cb->type[cb->tmp[e + i]]; /* here, not first of all: see the caller */
 		ev[1] = cb->ts[ci] += (uint64_t)unzigzag(ev[1]);
 		ev[2] = (uint32_t)cb->cpu[ci];
 		cb->tmp[e + i] = ci; /* for the predicted fields, below */
@@ -1468,12 +1469,15 @@ static bool scan_columns_whole(const struct ebr_reader *r, struct block_job *j)
 		first += cb->n[k];
 	}
 	/* where each event's words start: grouped by type (cb->at, type k's from
-	 * cb->first_at[k]), and in event order (ev_at) */
+	 * cb->first_at[k]), and in event order (ev_at). The words are not touched here but a
+	 * chunk at a time (chunk_words()): a block's words are larger than a core's cache, and
+	 * a pass over them all would have each line fetched twice, from the other core's cache
+	 * where another thread took the last block out of them (decode_job()'s time doubled on
+	 * two threads, perf) */
 	ev_at = cb->at + count;
 	for (uint32_t e = 0; e < count; e++) {
 		uint32_t k = (uint32_t)cb->tmp[e];
 
-		j->words[off] = cb->type[k];
 		ev_at[e] = (uint32_t)off;
 		cb->at[cb->start[k]++] = (uint32_t)off;
 		off += 3 + r->types[cb->type[k]].nfields;
