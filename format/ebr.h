@@ -356,8 +356,9 @@ void ebr_reader_close(struct ebr_reader *r);
  * which gives every event, problem and META key in the same order as with one thread. Call
  * it before the first ebr_reader_next() (a reader whose first block after the schema was
  * already read, as when the schema is damaged, stays on one thread); n < 2 (the default)
- * decodes each block as it is reached. 0, or EBR_E_NOMEM (the reader goes on with one
- * thread).
+ * decodes each block as it is reached. The blocks held ahead count against the budget of
+ * format/mem.h as it is when this is called: a small one holds one block a thread, not one
+ * more. 0, or EBR_E_NOMEM (the reader goes on with one thread).
  */
 int ebr_reader_set_threads(struct ebr_reader *r, unsigned n);
 

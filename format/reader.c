@@ -76,6 +76,12 @@ struct block_header {
 #define MAX_JOBS 16u
 /* the words a job decodes ahead of its events being taken: the rest waits for them */
 #define JOB_MAX_WORDS (2u << 20)
+/*
+ * What a block's job may hold at most, rounded up: its payload stored and decompressed
+ * (EBR_MAX_BLOCK_STORED, EBR_MAX_BLOCK_RAW), its words (JOB_MAX_WORDS, grown up to twice
+ * what they need), its strings, and a block in columns' tables of EBR_MAX_BLOCK_EVENTS.
+ */
+#define JOB_HOLDS_MAX ((size_t)128 << 20)
 
 struct block_job {
 	/* fetched */
@@ -2021,18 +2027,24 @@ void ebr_reader_close(struct ebr_reader *r)
 
 int ebr_reader_set_threads(struct ebr_reader *r, unsigned n)
 {
+	size_t limit = ebr_mem_limit();
+	unsigned depth;
 	int err;
 
 	/* the ring of jobs changes size: only while no block is in it */
 	if (r->pool || n < 2 || r->fetched != r->taken || r->cur)
 		return 0;
-	if (n > MAX_JOBS / 2)
-		n = MAX_JOBS / 2;
-	/* the reading thread decodes too (decode_pool_wait()), the blocks after its own while
-	 * another thread still decodes that: two blocks a thread, so that there are some */
-	err = decode_pool_new(&r->pool, n - 1, 2 * n, decode_job_work, r);
+	if (n > MAX_JOBS - 1)
+		n = MAX_JOBS - 1;
+	/*
+	 * A block a thread; and one more, which the reading thread decodes while it waits for
+	 * its next (decode_pool_wait()), where the budget (--max-memory) has room for it in its
+	 * first quarter: each job of the ring keeps its buffers, and the views need the budget.
+	 */
+	depth = n + (!limit || JOB_HOLDS_MAX < limit / 4);
+	err = decode_pool_new(&r->pool, n - 1, depth, decode_job_work, r);
 	if (!err)
-		r->depth = 2 * n;
+		r->depth = depth;
 	return err;
 }
 
