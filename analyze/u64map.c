@@ -13,13 +13,23 @@ static uint32_t slot_of(uint64_t key, uint32_t cap)
 
 bool u64map_get(const struct u64map *m, uint64_t key, uint32_t *val)
 {
+	/* the slot found last: a key is in one slot only, and stays there until the map grows
+	 * (a new map, whose remembered slot is 0) */
+	uint32_t *last;
+
 	if (!m->cap)
 		return false;
+	last = &m->vals[m->cap];
+	if (m->used[*last] && m->keys[*last] == key) {
+		*val = m->vals[*last];
+		return true;
+	}
 	for (uint32_t i = slot_of(key, m->cap);; i = (i + 1) & (m->cap - 1)) {
 		if (!m->used[i])
 			return false;
 		if (m->keys[i] == key) {
 			*val = m->vals[i];
+			*last = i;
 			return true;
 		}
 	}
@@ -28,7 +38,7 @@ bool u64map_get(const struct u64map *m, uint64_t key, uint32_t *val)
 static int grow(struct u64map *m)
 {
 	uint32_t cap = m->cap ? m->cap * 2 : 64;
-	struct u64map n = { ebr_calloc(cap, sizeof(*n.keys)), ebr_calloc(cap, sizeof(*n.vals)),
+	struct u64map n = { ebr_calloc(cap, sizeof(*n.keys)), ebr_calloc(cap + 1, sizeof(*n.vals)),
 			    ebr_calloc(cap, sizeof(*n.used)), cap, 0 };
 
 	if (!n.keys || !n.vals || !n.used || cap < m->cap) {

@@ -1496,6 +1496,41 @@ static void test_u64map_grows_and_overwrites(void)
 	CHECK(!u64map_get(&m, 0, &v));
 }
 
+/*
+ * The slot a lookup found is tried first by the next: a value set since is what it gives, a
+ * key not in the map is not found there (nor 0, the key of an unused slot), and a map that
+ * grew finds its keys where they are now.
+ */
+static void test_u64map_remembers_the_slot_found(void)
+{
+	struct u64map m = { 0 };
+	uint32_t v = 0, unused = UINT32_MAX;
+	int ok = 1;
+
+	for (uint64_t k = 1; k <= 10; k++)
+		CHECK_EQ(u64map_put(&m, k, (uint32_t)k * 10), 0);
+	CHECK(u64map_get(&m, 4, &v) && v == 40 && u64map_get(&m, 4, &v) && v == 40);
+	CHECK(m.used[m.vals[m.cap]] && m.keys[m.vals[m.cap]] == 4); /* remembered */
+	CHECK(u64map_put(&m, 4, 99) == 0 && u64map_get(&m, 4, &v) && v == 99);
+	CHECK(!u64map_get(&m, 11, &v) && u64map_get(&m, 4, &v) && v == 99);
+	/* the remembered slot an unused one, whose key reads 0: 0 is not in the map */
+	for (uint32_t i = 0; i < m.cap && unused == UINT32_MAX; i++)
+		if (!m.used[i])
+			unused = i;
+	CHECK(unused != UINT32_MAX);
+	m.vals[m.cap] = unused;
+	CHECK(!u64map_get(&m, 0, &v));
+	/* grown past its first table: each key where it is now */
+	CHECK(u64map_get(&m, 7, &v) && v == 70);
+	for (uint64_t k = 11; k <= 1000; k++)
+		ok &= u64map_put(&m, k, (uint32_t)k * 10) == 0;
+	CHECK(ok && m.cap > 64);
+	for (uint64_t k = 1; k <= 1000; k++)
+		ok &= u64map_get(&m, k, &v) && u64map_get(&m, k, &v) && v == (k == 4 ? 99 : k * 10);
+	CHECK(ok && !u64map_get(&m, 1001, &v));
+	u64map_release(&m);
+}
+
 /* SipHash-1-3 of the reference key 00..0f and messages 00, 01, 02...: an independent
  * implementation's values (the same code gives SipHash-2-4's published 726fdb47dd0e0e31) */
 static void test_siphash_vectors(void)
@@ -2375,6 +2410,7 @@ int main(void)
 	RUN(test_exit_codes_and_args_read_as_bccs);
 	RUN(test_paths_shown_are_at_most_path_max);
 	RUN(test_u64map_grows_and_overwrites);
+	RUN(test_u64map_remembers_the_slot_found);
 	RUN(test_siphash_vectors);
 	RUN(test_u64map_keys_a_trace_chose_do_not_collide);
 	RUN(test_tcp_sessions_bytes_and_owners);
