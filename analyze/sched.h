@@ -49,7 +49,6 @@ struct sched_dist {
 	struct sched_group *groups;
 	uint32_t ngroups, cap;
 	struct u64map by_key;
-	uint32_t last; /* the group found last: most switches in a row are of the same one */
 	uint64_t intervals; /* switches of the chosen tasks whose interval was measured */
 	uint64_t unknown;   /* ... and those whose start the recording had not seen */
 	uint64_t dropped;   /* intervals not kept: SCHED_MAX_GROUPS reached */

@@ -14,12 +14,8 @@ static struct sched_group *group_of(struct sched_dist *d, uint64_t key, int *err
 	uint32_t i;
 
 	*err = 0;
-	if (d->last < d->ngroups && d->groups[d->last].key == key)
-		return &d->groups[d->last];
-	if (u64map_get(&d->by_key, key, &i)) {
-		d->last = i;
+	if (u64map_get(&d->by_key, key, &i))
 		return &d->groups[i];
-	}
 	if (d->ngroups == SCHED_MAX_GROUPS) {
 		d->dropped++;
 		return NULL;

@@ -119,26 +119,23 @@ read_bits(struct column *col, const uint64_t *pool, uint64_t *dst, const uint32_
 	unsigned width = col->width, shift = col->shift;
 	size_t bit = col->bit;
 
-	for (; i < fast; i++, bit += width) {
-		uint64_t k = (get_le64(p + (bit >> 3)) >> (bit & 7)) & mask;
-
-		if (dict) {
-			bad += k >= ndict;
-			COLUMN_PUT(i, values[k < ndict ? k : 0]);
-		} else {
-			COLUMN_PUT(i, base + (k << shift));
-		}
-	}
-	for (; i < n; i++, bit += width) {
-		uint64_t k = column_bits(p, bit, width);
-
-		if (dict) {
-			bad += k >= ndict;
-			COLUMN_PUT(i, values[k < ndict ? k : 0]);
-		} else {
-			COLUMN_PUT(i, base + (k << shift));
-		}
-	}
+/* a value's bits k stored: a DICT's value (an index past it counted), or base + k << shift */
+#define PUT_BITS(bits)                                                   \
+	do {                                                             \
+		uint64_t k = (bits);                                     \
+									 \
+		if (dict) {                                              \
+			bad += k >= ndict;                               \
+			COLUMN_PUT(i, values[k < ndict ? k : 0]);        \
+		} else {                                                 \
+			COLUMN_PUT(i, base + (k << shift));              \
+		}                                                        \
+	} while (0)
+	for (; i < fast; i++, bit += width)
+		PUT_BITS((get_le64(p + (bit >> 3)) >> (bit & 7)) & mask);
+	for (; i < n; i++, bit += width)
+		PUT_BITS(column_bits(p, bit, width));
+#undef PUT_BITS
 	col->bit = bit;
 	return bad ? EBR_E_CORRUPT : 0;
 }
