@@ -241,7 +241,7 @@ struct ebr_rec_tcp {
 struct ebr_rec_sched_switch {
 	struct ebr_rec_hdr hdr;
 	__u64 runq_ns;   /* next: from wakeup (or preemption) to now */
-	__u64 oncpu_ns;  /* prev: from its switch-in to now */
+	__u64 oncpu_ns;  /* prev: from its switch-in to now (untraced switch-in: its run time) */
 	__u64 offcpu_ns; /* next: from its switch-out to now */
 	__u32 prev_pid, prev_tid;
 	__u32 next_pid, next_tid;

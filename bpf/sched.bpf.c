@@ -19,6 +19,7 @@ struct sched_stamps {
 	__u64 enqueued; /* woken or preempted: on a run queue since; 0 when not */
 	__u64 on_cpu;   /* switched in at; 0 when not running */
 	__u64 off_cpu;  /* switched out at; 0 when running or unknown */
+	__u64 ran;      /* the kernel's run time of the task when it last left a CPU; 0 before */
 };
 
 struct {
@@ -69,10 +70,19 @@ int BPF_PROG(sched_switch, bool preempt, struct task_struct *prev, struct task_s
 	if (preempt || prev_state == TASK_RUNNING)
 		flags |= EBR_SCHED_PREEMPTED;
 	if (prev->pid && (s = stamps_of(prev))) {
+		__u64 ran = prev->se.sum_exec_runtime; /* brought up to date before the switch */
+
 		if (s->on_cpu && now > s->on_cpu) {
 			oncpu = now - s->on_cpu;
 			flags |= EBR_SCHED_ONCPU;
+		} else if (s->ran && ran > s->ran) {
+			/* a switch-in the kernel did not trace (README: after the VM agent's threads):
+			 * the slice has no start here, but the kernel's own count of the task's run
+			 * time grew by exactly that slice since the task last left a CPU */
+			oncpu = ran - s->ran;
+			flags |= EBR_SCHED_ONCPU;
 		}
+		s->ran = ran;
 		s->on_cpu = 0;
 		s->off_cpu = now;
 		s->enqueued = flags & EBR_SCHED_PREEMPTED ? now : 0;

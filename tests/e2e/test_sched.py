@@ -50,11 +50,12 @@ def test_runqlat_and_cpudist_match_the_kernels_counts(live, out_dir):
     on = {h["tid"]: h for h in view(trace, "cpudist", "-L", "-p", pid)["histograms"]}
     off = {h["tid"]: h for h in view(trace, "cpudist", "-O", "-L", "-p", pid)["histograms"]}
     for tid, (pcount, delay, exec_ns) in threads.items():
-        # slices after an untraced switch-in have no start: a few ms of 2 s at most; and a
-        # slice that one of the VM agent's hidden threads interrupted (the kernel traces no
-        # switch for them, README) keeps their time: up to 11% more, in one run of five here,
-        # also before this session's changes
-        assert -0.05 * exec_ns <= on[tid]["sum_ns"] - exec_ns <= 0.2 * exec_ns, \
+        # a slice after a switch-in the kernel did not trace is measured by the task's run time
+        # (README): with those, never short of the kernel's sum (-9% in a CI run under ASan
+        # before); a slice that one of the VM agent's hidden threads interrupted (the kernel
+        # traces no switch for them, README) keeps their time: up to 11% more, in one run of
+        # five here
+        assert -0.01 * exec_ns <= on[tid]["sum_ns"] - exec_ns <= 0.2 * exec_ns, \
             (tid, on[tid], exec_ns)
         assert abs(off[tid]["sum_ns"] - delay) <= 0.05 * delay, (tid, off[tid], delay)
 

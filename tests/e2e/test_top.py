@@ -137,9 +137,10 @@ def test_proctop_and_runqlat_by_process_name_the_burner(live, out_dir):
     assert check_documented(top) >= 1
     first = top["rows"][0]
     assert (first["pid"], first["comm"]) == (pid, "ebr-sched")
-    # the kernel's own sums (schedstat) of its three threads, within 5%; time on CPU may be
-    # more by what the VM agent's hidden threads ran in its slices (test_sched.py says why)
-    assert -0.05 * exec_ns <= first["cpu_ns"] - exec_ns <= 0.2 * exec_ns, (first, exec_ns)
+    # the kernel's own sums (schedstat) of its three threads: time on CPU never short of it by
+    # more than 1%, and more by what the VM agent's hidden threads ran in its slices
+    # (test_sched.py says why); the run-queue wait within 5%
+    assert -0.01 * exec_ns <= first["cpu_ns"] - exec_ns <= 0.2 * exec_ns, (first, exec_ns)
     assert abs(first["runq_ns"] - delay_ns) <= 0.05 * delay_ns, (first, delay_ns)
     waits = view(trace, "proctop", "-s", "runq", "-r", 1)["rows"]
     assert waits[0]["pid"] == pid
