@@ -257,13 +257,19 @@ def test_tiny_ring_buffer_loses_exactly_what_it_counts(live, disk_dir, out_dir):
 
 def test_pid_filter_keeps_only_that_process(live, disk_dir, out_dir):
     trace = out_dir / "p.ebr"
-    procs = [subprocess.Popen([workload("ebr-blkio"), "-w", "1500",
-                               os.path.join(disk_dir, f"d{i}"), "50"],
-                              stdout=subprocess.PIPE, text=True) for i in range(2)]
+    # the writes start when the recorder is attached (-g): a fixed delay of 1.5 s was once too
+    # short for an ASan build under CI's load, and the first write went unrecorded
+    procs = [subprocess.Popen([workload("ebr-blkio"), "-g", os.path.join(disk_dir, f"d{i}"),
+                               "50"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+             for i in range(2)]
     pids = [int(p.stdout.readline().split()[1]) for p in procs]
-    ebrec("record", "-o", trace, "-e", "block", "-p", pids[0], "-d", 4, check=0)
-    for p in procs:
-        assert p.wait(timeout=30) == 0
+    rec = Recording(trace, "block", ["-p", str(pids[0])])
+    try:
+        for p in procs:
+            p.communicate("go\n", timeout=30)
+            assert p.returncode == 0
+    finally:
+        rec.stop()
     rows = view(trace, "biosnoop")["rows"]
     assert rows and {r["pid"] for r in rows} == {pids[0]}
     assert sum(1 for r in rows if r["rwbs"] == "WS" and r["bytes"] == 4096) == 50, \

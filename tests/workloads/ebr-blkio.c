@@ -6,10 +6,12 @@
  * -f writes through the page cache instead and calls fsync after every write: on a disk with
  * a write-back cache each fsync makes the kernel issue a flush request.
  *
- *   ebr-blkio [-f] [-i INTERVAL_US] [-r ROUNDS] [-t THREADS] [-w START_DELAY_MS] FILE COUNT
+ *   ebr-blkio [-f] [-g] [-i INTERVAL_US] [-r ROUNDS] [-t THREADS] [-w START_DELAY_MS] FILE
+ *             COUNT
  *
  * Prints "pid N" first (with the start delay, before any I/O), so a test knows whom to look
- * for. -r reads the COUNT blocks back ROUNDS times (a read flood for loss tests).
+ * for; -g then waits for a line on stdin before any I/O (a recorder started for that pid says
+ * when it is attached, which no delay can know). -r reads the COUNT blocks back ROUNDS times (a read flood for loss tests).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -50,16 +52,20 @@ int main(int argc, char **argv)
 {
 	long threads = 1, delay_ms = 0;
 	int open_flags = O_DIRECT | O_SYNC;
-	bool fsync_each = false;
+	bool fsync_each = false, gate = false;
+	char line[16];
 	pthread_t tids[64];
 	void *buf;
 	int fd, c;
 
-	while ((c = getopt(argc, argv, "fi:r:t:w:")) != -1) {
+	while ((c = getopt(argc, argv, "fgi:r:t:w:")) != -1) {
 		switch (c) {
 		case 'f':
 			fsync_each = true;
 			open_flags = 0;
+			break;
+		case 'g':
+			gate = true;
 			break;
 		case 'i':
 			interval_us = atol(optarg);
@@ -79,7 +85,8 @@ int main(int argc, char **argv)
 	}
 	if (argc - optind != 2 || threads < 1 || threads > 64) {
 		fprintf(stderr,
-			"usage: ebr-blkio [-f] [-i US] [-r ROUNDS] [-t THREADS] [-w MS] FILE COUNT\n");
+			"usage: ebr-blkio [-f] [-g] [-i US] [-r ROUNDS] [-t THREADS] [-w MS] FILE "
+			"COUNT\n");
 		return 2;
 	}
 	path = argv[optind];
@@ -88,6 +95,10 @@ int main(int argc, char **argv)
 	fflush(stdout);
 	if (delay_ms)
 		usleep((useconds_t)delay_ms * 1000);
+	if (gate && !fgets(line, sizeof(line), stdin)) {
+		fprintf(stderr, "ebr-blkio: stdin ended before the line that starts the I/O\n");
+		return 1;
+	}
 	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | open_flags, 0600);
 	if (fd < 0 || posix_memalign(&buf, BLOCK, BLOCK)) {
 		fprintf(stderr, "ebr-blkio: %s: %s\n", path, strerror(errno));
