@@ -3,7 +3,6 @@ BPF on workloads whose events are known exactly (tests/workloads/ebr-probes.c), 
 by `ebrec script` and `dump` where neither the binaries nor tracefs exist, and compared line by
 line with trace-cmd recording the same tracepoints at the same time."""
 import collections
-import gzip
 import json
 import os
 import re
@@ -201,24 +200,48 @@ def trace_cmd_wrapper(tmp):
 LINE = re.compile(r"^(\s*.*-(\d+)\s+\[\d{3}\])\s+(\d+\.\d+): (\S+:.*)$")
 
 
-def normalized(lines, pids, since, until):
+def agent_threads():
+    """The threads of PID 1, when it is this kind of VM's agent (process_api): no BPF program
+    runs while one of them is the current task, so an interrupt's tracepoint that fires then
+    reaches ftrace (trace-cmd) and not ebrec (README). Here: 5 of 1,335 irq:softirq_entry in
+    3 s; in this test, a child's sched_process_free now and then (RCU ran it on one)."""
+    with open("/proc/1/comm") as f:
+        if f.read().strip() != "process_api":
+            return set()
+    return {int(t) for t in os.listdir("/proc/1/task")}
+
+
+def normalized(lines, pids, since, until, hidden=frozenset(), from_line=None):
     """The lines about the processes pids, of events between since and until (s of
     CLOCK_MONOTONIC: when both tools recorded), their time left out (the two tools read the
     clock at different instants): whole when a process of pids ran the probe, else from the
-    event name on (sched_process_free runs in whatever task RCU found). lines: (line, time).
-    pids may map each pid to a later start of its own."""
-    out = []
+    event name on (sched_process_free runs in whatever task RCU found). lines: (line, time),
+    in time order. Lines of events that a task of hidden ran are left out (agent_threads()).
+    pids may map each pid to a later start of its own, in the clock of these lines; or
+    from_line maps each of them to the line to start from (the same event as the other tool
+    saw it: the two clock reads of one event may be tens of microseconds apart on a loaded
+    VM). Returns the lines sorted, and each such pid's first line."""
+    out, firsts = [], {}
     starts = pids if isinstance(pids, dict) else {}
     for ln, t in lines:
         m = LINE.match(ln)
-        if not m or not since <= t <= until:
+        if not m or int(m.group(2)) in hidden:
+            continue
+        pid, whole = int(m.group(2)), m.group(1) + " " + m.group(4)
+        if from_line and pid in from_line:
+            if pid not in firsts and whole != from_line[pid]:
+                continue
+        elif not since <= t or pid in starts and t < starts[pid]:
+            continue
+        if t > until:
             continue
         fields = {int(x) for x in re.findall(r"\bpid=(\d+)", m.group(4))}
-        if int(m.group(2)) in pids and t >= starts.get(int(m.group(2)), since):
-            out.append(m.group(1) + " " + m.group(4))
+        if pid in pids:
+            firsts.setdefault(pid, whole)
+            out.append(whole)
         elif fields & set(pids):
             out.append(m.group(4))
-    return sorted(out)
+    return sorted(out), firsts
 
 
 def beside_trace_cmd(out_dir, name, probes, tracepoints, run, args=()):
@@ -270,13 +293,17 @@ def beside_trace_cmd(out_dir, name, probes, tracepoints, run, args=()):
     pids = after(trace)
     # the JSON lines give the text lines' times (CLOCK_MONOTONIC ns)
     times = [e["ts"] / 1e9 for e in script_json(trace)]
-    text = ebrec("script", trace, check=0).stdout.splitlines()
+    # ebrec's lines add the strings that arguments point to (filename_str="...")
+    text = [re.sub(r' \w+_str=".*"$', "", ln)
+            for ln in ebrec("script", trace, check=0).stdout.splitlines()]
     assert len(text) == len(times)
-    ours = normalized(zip(text, times), pids, since, until)
+    hidden = agent_threads()
+    ours, firsts = normalized(zip(text, times), pids, since, until, hidden)
     report = subprocess.run(["trace-cmd", "report", "-i", str(tc_trace)], capture_output=True,
                             text=True, timeout=120)
-    theirs = normalized([(ln, float(m.group(3)) if (m := LINE.match(ln)) else 0)
-                         for ln in report.stdout.splitlines()], pids, since, until)
+    theirs, _ = normalized([(ln, float(m.group(3)) if (m := LINE.match(ln)) else 0)
+                            for ln in report.stdout.splitlines()], pids, since, until,
+                           hidden, firsts if isinstance(pids, dict) else None)
     return trace, ours, theirs, said
 
 
@@ -355,12 +382,12 @@ def test_system_call_probes_record_what_trace_cmd_records(live, out_dir, path):
                      started["sender"]: os.path.basename(sys.executable)[:15]}
 
         def pids(trace):
-            """Each workload from its exec on, with room for the two tools' clock reads: before
+            """Each workload from its exec on (trace-cmd's lines from the same event): before
             it, the test's fork of itself ran, which trace-cmd names by the pid's last comm."""
             first = {}
             for e in script_json(trace):
                 if workloads.get(e["pid"]) == e["comm"]:
-                    first.setdefault(e["pid"], e["ts"] / 1e9 - 20e-6)
+                    first.setdefault(e["pid"], e["ts"] / 1e9)
             assert len(first) == 3, first
             return first
         return pids
@@ -368,8 +395,6 @@ def test_system_call_probes_record_what_trace_cmd_records(live, out_dir, path):
     trace, ours, theirs, _ = beside_trace_cmd(out_dir, "syscalls",
                                            ",".join(f"tracepoint:{t}" for t in tps), tps, run,
                                            ("--syscall-path", path))
-    # ebrec's lines add the string that filename points to
-    ours = sorted(re.sub(r' filename_str=".*"$', "", ln) for ln in ours)
     assert ours == theirs
     # the workloads' own calls, exactly
     for side in ("enter", "exit"):
@@ -420,13 +445,22 @@ def test_an_interrupts_probe_inside_a_system_calls_keeps_both_records_whole(live
     assert re.search(r"^@bad_nr: 0$", out, re.M) and re.search(r"^@bad_vector: 0$", out, re.M), out
 
 
+def local_timer_interrupts():
+    """The local timer interrupts of every CPU so far (/proc/interrupts, LOC)."""
+    with open("/proc/interrupts") as f:
+        row = next(ln for ln in f if ln.split()[:1] == ["LOC:"])
+    return sum(int(x) for x in row.split()[1:] if x.isdigit())
+
+
 def test_runs_the_kernel_skipped_are_stated(live, out_dir):
     """A timer interrupt that lands while the system-call probe's program runs on that CPU
     fires a probe the kernel does not run (bpf_prog_info.recursion_misses): such runs are said
     by the recorder and by info, not silently missing."""
     trace = out_dir / "missed.ebr"
+    timer_irqs = local_timer_interrupts()
     p = record(trace, "tracepoint:raw_syscalls:sys_enter,tracepoint:irq_vectors:local_timer_entry",
                workload("ebr-probes"), "getppid", 2000000)
+    timer_irqs = local_timer_interrupts() - timer_irqs
     said = re.search(r"the kernel skipped (\d+) runs of the BPF programs", p.stderr)
     assert said, p.stderr
     missed = int(said.group(1))
@@ -441,10 +475,7 @@ def test_runs_the_kernel_skipped_are_stated(live, out_dir):
     maps = ebrec("query", trace, "-e", "tracepoint:raw_syscalls:sys_enter /pid == %d && "
                  "args.id == 110/ { @ = count(); }" % pid, check=0).stdout
     assert re.search(r"^@: 2000000$", maps, re.M), maps
-    # the skipped runs are the timer's: with the recorded ones, at most a tick per CPU per HZ
-    span = float(re.search(r"^recorded: .* for ([\d.]+) s", info, re.M).group(1))
-    hz = 1000  # the most a kernel ticks, where its configuration is not to be read
-    if os.path.exists("/proc/config.gz"):
-        with gzip.open("/proc/config.gz", "rt") as f:
-            hz = int(re.search(r"^CONFIG_HZ=(\d+)$", f.read(), re.M).group(1))
-    assert emitted["local_timer_entry"] + missed <= 1.1 * hz * os.cpu_count() * (span + 0.5)
+    # the skipped runs are the timer's: with the recorded ones, at most the local timer
+    # interrupts the kernel counted meanwhile (not a tick per CPU per HZ: an hrtimer due
+    # sooner brings the interrupt forward, 2,981 in 4.9 s on 2 CPUs at HZ=250 under load)
+    assert emitted["local_timer_entry"] + missed <= timer_irqs, (emitted, missed, timer_irqs)
