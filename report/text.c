@@ -137,10 +137,6 @@ const char *text_hms(const struct ebr_reader *r, uint64_t mono_ns, long utc_offs
 
 size_t text_seconds6(uint64_t ns, char *buf)
 {
-	static const char pairs[] = "00010203040506070809101112131415161718192021222324252627282930"
-				    "31323334353637383940414243444546474849505152535455565758596061"
-				    "6263646566676869707172737475767778798081828384858687888990919293"
-				    "949596979899";
 	uint64_t us = ns / 1000, rest = ns % 1000, secs;
 	uint32_t frac;
 	char tmp[24];
@@ -157,13 +153,10 @@ size_t text_seconds6(uint64_t ns, char *buf)
 	frac = (uint32_t)(us % 1000000);
 	for (int i = 0; i < 3; i++, frac /= 100) {
 		n -= 2;
-		memcpy(tmp + n, pairs + 2 * (frac % 100), 2);
+		memcpy(tmp + n, text_digit_pairs + 2 * (frac % 100), 2);
 	}
 	tmp[--n] = '.';
-	do {
-		tmp[--n] = (char)('0' + secs % 10);
-		secs /= 10;
-	} while (secs);
+	n -= text_decimal_back(secs, tmp + n);
 	len = sizeof(tmp) - n;
 	memcpy(buf, tmp + n, len);
 	buf[len] = 0;

@@ -37,6 +37,12 @@ void text_line_safe(struct text_line *l, const char *s, size_t room, int width);
 /* the line and a newline; returns fwrite's failure as -1 */
 int text_line_write(struct text_line *l, FILE *f);
 
+/* "00" "01" .. "99": the two digits of n at 2 * n */
+extern const char text_digit_pairs[201];
+
+/* v in decimal, its last digit at end[-1]: the digits written, backwards from end (at most 20) */
+size_t text_decimal_back(uint64_t v, char *end);
+
 /* text_safe's escaping of s into buf (of len bytes, len >= 1); the bytes written, NUL apart */
 size_t text_escape(const char *s, char *buf, size_t len);
 
