@@ -373,11 +373,15 @@ static int forkserve(const char *host, int port, int k, bool titles)
 	srv = fork_named("ebr-tcp-srv");
 	if (srv == 0) {
 		for (int i = 0; i < k; i++) {
-			int fd = accept(lfd, NULL, NULL);
+			int fd = accept(lfd, NULL, NULL), closed[2];
 			pid_t wrk;
+			char c;
 
 			if (fd < 0)
 				die("accept");
+			/* the server says "closed" by closing closed[1] (the worker reads EOF) */
+			if (pipe(closed))
+				die("pipe");
 			wrk = fork_named("ebr-tcp-wrk");
 			if (wrk == 0) {
 				struct sockaddr_storage peer;
@@ -385,6 +389,7 @@ static int forkserve(const char *host, int port, int k, bool titles)
 				size_t got;
 
 				close(lfd);
+				close(closed[1]);
 				if (getpeername(fd, (struct sockaddr *)&peer, &len))
 					die("getpeername");
 				if (titles) {
@@ -403,10 +408,19 @@ static int forkserve(const char *host, int port, int k, bool titles)
 					fflush(stdout);
 					wait_line();
 				}
+				/*
+				 * the session ends in the worker's close, the last of the socket's: not
+				 * in the server's, which a loaded machine may run after the worker's
+				 * exit (the server then owned the end, as the kernel saw it)
+				 */
+				if (read(closed[0], &c, 1) < 0)
+					die("read");
 				close(fd);
 				_exit(got != life_tx(i));
 			}
-			close(fd); /* the worker's copy keeps it open: only its close ends it */
+			close(fd);
+			close(closed[1]);
+			close(closed[0]);
 			bad |= wait_child(wrk);
 		}
 		_exit(bad);
