@@ -11,7 +11,8 @@
  *
  * Prints "pid N" first (with the start delay, before any I/O), so a test knows whom to look
  * for; -g then waits for a line on stdin before any I/O (a recorder started for that pid says
- * when it is attached, which no delay can know). -r reads the COUNT blocks back ROUNDS times (a read flood for loss tests).
+ * when it is attached, which no delay can know). -r reads the COUNT blocks back ROUNDS times
+ * (a read flood for loss tests).
  */
 #include <errno.h>
 #include <fcntl.h>
