@@ -77,8 +77,8 @@ int BPF_PROG(sched_switch, bool preempt, struct task_struct *prev, struct task_s
 			flags |= EBR_SCHED_ONCPU;
 		} else if (s->ran && ran > s->ran) {
 			/* a switch-in the kernel did not trace (README: after the VM agent's threads):
-			 * the slice has no start here, but the kernel's own count of the task's run
-			 * time grew by exactly that slice since the task last left a CPU */
+			 * the slice has no start here, but the run time the kernel accounted to the
+			 * task grew by that slice since it last left a CPU (steal time left out) */
 			oncpu = ran - s->ran;
 			flags |= EBR_SCHED_ONCPU;
 		}

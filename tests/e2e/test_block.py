@@ -265,10 +265,16 @@ def test_pid_filter_keeps_only_that_process(live, disk_dir, out_dir):
     pids = [int(p.stdout.readline().split()[1]) for p in procs]
     rec = Recording(trace, "block", ["-p", str(pids[0])])
     try:
+        for p in procs:  # both at once: the other process's I/O beside the traced one's
+            p.stdin.write("go\n")
+            p.stdin.close()
         for p in procs:
-            p.communicate("go\n", timeout=30)
-            assert p.returncode == 0
+            assert p.wait(timeout=30) == 0
     finally:
+        for p in procs:
+            if p.poll() is None:
+                p.kill()
+                p.wait(timeout=30)
         rec.stop()
     rows = view(trace, "biosnoop")["rows"]
     assert rows and {r["pid"] for r in rows} == {pids[0]}

@@ -273,6 +273,7 @@ def beside_trace_cmd(out_dir, name, probes, tracepoints, run, args=()):
                 said += os.read(tc.stdout.fileno(), 4096)
         assert b"Hit Ctrl^C" in said, said
         rec = Recording(trace, probes, args)
+        hidden = agent_threads()  # and those still there after: a thread may come or go
         since = time.clock_gettime(time.CLOCK_MONOTONIC)
         after = run()
         until = time.clock_gettime(time.CLOCK_MONOTONIC)
@@ -297,7 +298,7 @@ def beside_trace_cmd(out_dir, name, probes, tracepoints, run, args=()):
     text = [re.sub(r' \w+_str=".*"$', "", ln)
             for ln in ebrec("script", trace, check=0).stdout.splitlines()]
     assert len(text) == len(times)
-    hidden = agent_threads()
+    hidden |= agent_threads()
     ours, firsts = normalized(zip(text, times), pids, since, until, hidden)
     report = subprocess.run(["trace-cmd", "report", "-i", str(tc_trace)], capture_output=True,
                             text=True, timeout=120)
