@@ -2,6 +2,7 @@
 #include <math.h>
 #include <string.h>
 #include "report/json.h"
+#include "report/text_line.h"
 #include "report/utf8.h"
 
 void json_init(struct json *j, FILE *f)
@@ -62,12 +63,8 @@ static void put_string(FILE *f, const char *str, size_t n)
 static void put_u64(FILE *f, uint64_t v, bool negative)
 {
 	char d[24];
-	size_t n = sizeof(d);
+	size_t n = sizeof(d) - text_decimal_back(v, d + sizeof(d));
 
-	do {
-		d[--n] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
 	if (negative)
 		d[--n] = '-';
 	fwrite_unlocked(d + n, 1, sizeof(d) - n, f);
