@@ -16,13 +16,13 @@ const struct family *const families[] = {
 const size_t nfamilies = ARRAY_SIZE(families);
 
 const char family_costs_measured[] =
-	"costs: measured 2026-12-05 and 06 by make bench on a shared 2-CPU VM, the kernel's CPU\n"
+	"costs: measured 2026-12-05 by make bench-prod on a shared 2-CPU VM, the kernel's CPU\n"
 	"       from bpf_stats (docs/BENCH.md, \"Real workloads\"); a share of the machine is\n"
 	"       about what a server that keeps every CPU busy loses of its throughput.\n"
 	"       The default (no -e, or -e default): block, proc, tcp and profile, no syscall\n"
-	"       tracepoint: 0.4-0.6% of the machine in its programs and 0.2-0.25% in the\n"
-	"       recorder under pgbench, 0.15% and 0.2% under nginx (20 s each); end to end,\n"
-	"       not resolved to 1% by the noise of a shared machine";
+	"       tracepoint: 0.6% of the machine in its programs and 0.2-0.3% in the recorder\n"
+	"       under pgbench, 0.1-0.2% and 0.3-0.5% under nginx (20 s each); end to end,\n"
+	"       1-2% of pgbench's CPU per transaction (not resolved by its noise)";
 
 const struct family *family_find(const char *name)
 {
