@@ -75,6 +75,13 @@ struct proctable {
 	uint64_t dropped; /* entries or paths not kept: a cap was reached */
 	uint64_t first_ts;
 	bool started;
+	/*
+	 * Set before the pass when nothing will ask for a path (proctable_abspath()) or a
+	 * working directory: opens and chdirs are then not followed, which is most of what a
+	 * pass spends on the process table of a trace with the file family (a lookup, a
+	 * compare and a copy an open).
+	 */
+	bool no_paths;
 };
 
 int proctable_on_event(void *self, const struct ebr_reader *r, const struct ebr_event *ev);

@@ -580,9 +580,9 @@ int proctable_on_event(void *self, const struct ebr_reader *r, const struct ebr_
 	case EBR_EV_PROC_TITLE:
 		return on_proc_title(t, ev);
 	case EBR_EV_FILE_OPEN:
-		return on_open(t, ev);
+		return t->no_paths ? 0 : on_open(t, ev);
 	case EBR_EV_FILE_CHDIR:
-		return on_chdir(t, ev);
+		return t->no_paths ? 0 : on_chdir(t, ev);
 	default:
 		return 0;
 	}

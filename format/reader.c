@@ -38,6 +38,13 @@ struct file_type {
 	/* the fields that are not numbers (STR, BYTES, STACK): a number is its word alone */
 	uint8_t refs[EBR_MAX_FIELDS];
 	uint32_t nrefs;
+	/*
+	 * The values of its event being given out (build_event()): a type's own, so that an
+	 * event changes only its numbers' u and its references, whatever type came before
+	 * (the other members of a number stay zero); vals in the compiled order when the
+	 * fields differ (!same_fields), the missing ones "" from parse_schema() on.
+	 */
+	struct ebr_value *raw_vals, *vals;
 };
 
 /*
@@ -182,10 +189,6 @@ struct ebr_reader {
 	struct block_job *sink; /* while fetching: where reader_problem() puts what it finds */
 	uint64_t scan_words[3 + EBR_MAX_FIELDS]; /* an event decoded from cur itself */
 
-	struct ebr_value raw_vals[EBR_MAX_FIELDS], vals[EBR_MAX_FIELDS];
-	/* the type raw_vals were last built for in full: another event of it changes only the
-	 * numbers and the references (build_event()); NULL when a schema is taken */
-	const struct file_type *raw_type;
 	struct ebr_event ev;
 
 	struct ebr_problem problems[MAX_PROBLEMS];
@@ -416,6 +419,8 @@ static void types_free(struct file_type *types, uint32_t n)
 		for (uint32_t f = 0; types[i].fields && f < types[i].nfields; f++)
 			ebr_free(types[i].fields[f].name);
 		ebr_free(types[i].fields);
+		ebr_free(types[i].raw_vals);
+		ebr_free(types[i].vals);
 	}
 	ebr_free(types);
 }
@@ -441,6 +446,23 @@ static void type_link(struct file_type *t)
 			t->same_fields = t->same_fields && t->map[f] == (int32_t)f;
 		return;
 	}
+}
+
+/* The values build_event() gives t's events in: 0 or EBR_E_NOMEM. */
+static int type_values(struct file_type *t)
+{
+	t->raw_vals = ebr_calloc(t->nfields ? t->nfields : 1, sizeof(*t->raw_vals));
+	if (!t->raw_vals)
+		return EBR_E_NOMEM;
+	if (!t->def || t->same_fields)
+		return 0;
+	t->vals = ebr_calloc(t->def->nfields ? t->def->nfields : 1, sizeof(*t->vals));
+	if (!t->vals)
+		return EBR_E_NOMEM;
+	for (uint32_t f = 0; f < t->def->nfields; f++)
+		if (t->map[f] < 0)
+			t->vals[f].s = ""; /* a field this file lacks: 0, or "" */
+	return 0;
 }
 
 static int slot_cmp(const void *a, const void *b)
@@ -524,8 +546,10 @@ static int parse_schema(struct ebr_reader *r, struct cursor *c)
 				 t->fields[f].kind != EBR_KIND_S64)
 				t->refs[t->nrefs++] = (uint8_t)f;
 		}
-		if (!c->err)
+		if (!c->err) {
 			type_link(t);
+			c->err = type_values(t);
+		}
 	}
 	if (!c->err)
 		c->err = types_index(r, types, (uint32_t)n);
@@ -535,7 +559,6 @@ static int parse_schema(struct ebr_reader *r, struct cursor *c)
 	}
 	types_free(r->types, r->ntypes);
 	r->types = types;
-	r->raw_type = NULL;
 	r->ntypes = (uint32_t)n;
 	return 0;
 }
@@ -1585,21 +1608,15 @@ static int scan_event(const struct ebr_reader *r, struct block_job *j, uint64_t 
 static size_t build_event(struct ebr_reader *r, const struct block_job *j, const uint64_t *w)
 {
 	const struct file_type *t = &r->types[w[0]];
+	struct ebr_value *raw = t->raw_vals;
 
 	r->ev.ts = w[1];
 	r->ev.cpu = (uint32_t)w[2];
-	if (t == r->raw_type) {
-		/* the fields that are not references have no s, len or frames to clear */
-		for (uint32_t f = 0; f < t->nfields; f++)
-			r->raw_vals[f].u = w[3 + f];
-	} else {
-		for (uint32_t f = 0; f < t->nfields; f++)
-			r->raw_vals[f] = (struct ebr_value){ .u = w[3 + f] };
-		r->raw_type = t;
-	}
+	for (uint32_t f = 0; f < t->nfields; f++)
+		raw[f].u = w[3 + f];
 	for (uint32_t k = 0; k < t->nrefs; k++) {
 		uint32_t f = t->refs[k];
-		struct ebr_value *v = &r->raw_vals[f];
+		struct ebr_value *v = &raw[f];
 		uint64_t x = w[3 + f];
 
 		switch (t->fields[f].kind) {
@@ -1622,24 +1639,19 @@ static size_t build_event(struct ebr_reader *r, const struct block_job *j, const
 	}
 	r->ev.file_type = t->id;
 	r->ev.nraw = t->nfields;
-	r->ev.raw = r->raw_vals;
+	r->ev.raw = raw;
 	if (t->def && t->same_fields) {
 		r->ev.type = t->def->id;
-		r->ev.v = r->raw_vals;
+		r->ev.v = raw;
 	} else if (t->def) {
-		for (uint32_t f = 0; f < t->def->nfields; f++) {
-			if (t->map[f] >= 0) {
-				r->vals[f] = r->raw_vals[t->map[f]];
-			} else {
-				r->vals[f] = (struct ebr_value){ 0 };
-				r->vals[f].s = "";
-			}
-		}
+		for (uint32_t f = 0; f < t->def->nfields; f++)
+			if (t->map[f] >= 0)
+				t->vals[f] = raw[t->map[f]];
 		r->ev.type = t->def->id;
-		r->ev.v = r->vals;
+		r->ev.v = t->vals;
 	} else {
 		r->ev.type = EBR_EV_UNKNOWN;
-		r->ev.v = r->raw_vals;
+		r->ev.v = raw;
 	}
 	return 3 + t->nfields;
 }

@@ -352,6 +352,9 @@ static int run_views(struct report_out *out, struct view_run *runs, size_t nruns
 	};
 
 	out->procs = &procs;
+	procs.no_paths = true;
+	for (size_t i = 0; i < nruns; i++)
+		procs.no_paths = procs.no_paths && !runs[i].view->paths;
 	/* --cgroup, --container: the processes' cgroups as the pass goes */
 	a->where.scope.procs = &procs;
 	for (size_t i = 0; i < nruns; i++) {

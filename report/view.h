@@ -82,6 +82,9 @@ struct view {
 	 * VIEW_ROWS_USAGE ends its usage; NULL: no --sort/--limit (view_rows.c)
 	 */
 	const char *sort_keys;
+	/* Shows absolute paths (proctable_abspath()) or working directories: the process table
+	 * follows opens and chdirs for it (struct proctable's no_paths) */
+	bool paths;
 	/*
 	 * Parses options (argv[0] is the view's name): 0, 1 for a runtime error (out of memory)
 	 * or 2 for a usage error, with the message printed either way.

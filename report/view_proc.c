@@ -455,6 +455,7 @@ const struct view view_processes = {
 	.name = "processes",
 	.family = "proc",
 	.kind = VIEW_TABLE,
+	.paths = true, /* its JSON's cwd */
 	.summary = "the process table: every process of the trace, alive at the start or started "
 		   "during it, with its arguments and exit",
 	.usage = "--new (only processes that started, exec'd or exited during the recording)"

@@ -56,6 +56,10 @@ def test_opensnoop_places_relative_paths_in_their_directory(live, disk_dir, out_
     assert len(rel) == 5 and len(gone) == 1
     assert {r["abspath"] for r in rel} == {os.path.join(d, "rel.txt")}
     assert gone[0]["abspath"] == os.path.join(d, "gone.txt") and gone[0]["err"] == 2
+    # the other views that follow the chdir (a report of a view that shows no path does not)
+    assert os.path.join(d, "rel.txt") in [r["path"] for r in view(trace, "opentop")["rows"]]
+    procs = [r for r in view(trace, "processes")["rows"] if r["pid"] == pid]
+    assert [r["cwd"] for r in procs] == [d]
 
 
 def test_losses_are_counted_when_the_ring_overflows(live, disk_dir, out_dir):
