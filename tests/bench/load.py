@@ -3,9 +3,10 @@ through; then says on stderr the CPU it and its children took, so that the bench
 recorder's own CPU from the load's. With --bpf-stats FILE, also writes to FILE the recorder's
 BPF programs as `bpftool prog show` lists them (their run_time_ns and run_cnt, counted while
 kernel.bpf_stats_enabled=1), read here because they are unloaded when the recorder ends.
-It also says the whole machine's busy CPU over the load (/proc/stat: user, nice, system, irq
-and softirq of every CPU; idle, iowait and the hypervisor's steal left out): what the load,
-the probes, the kernel's paths to them and the recorder took together."""
+It also says the CPU the recorder took while the load ran, and the whole machine's busy CPU
+over the load (/proc/stat: user, nice, system, irq and softirq of every CPU; idle, iowait and
+the hypervisor's steal left out): what the load, the probes, the kernel's paths to them and
+the recorder took together."""
 import json
 import os
 import resource
@@ -26,9 +27,23 @@ def machine_busy():
     return (user + nice + system + irq + softirq) / os.sysconf("SC_CLK_TCK")
 
 
-busy0 = machine_busy()
+def recorder_cpu():
+    """The recorder's (our parent's) CPU seconds so far: its threads' run time as the
+    scheduler counts it (schedstat, in ns), so that what it takes while the load runs can be
+    told from what it takes to load its programs before and to write the symbols after."""
+    total, tasks = 0, f"/proc/{os.getppid()}/task"
+    for tid in os.listdir(tasks):
+        try:
+            with open(os.path.join(tasks, tid, "schedstat")) as f:
+                total += int(f.read().split()[0])
+        except (OSError, ValueError, IndexError):
+            continue  # a thread that ended meanwhile
+    return total / 1e9
+
+
+busy0, rec0 = machine_busy(), recorder_cpu()
 rc = subprocess.call(args)
-busy = machine_busy() - busy0
+busy, rec = machine_busy() - busy0, recorder_cpu() - rec0
 
 def recorder_prog_ids():
     """The ids of the programs whose descriptors the recorder (our parent) holds."""
@@ -57,4 +72,5 @@ for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN):
     cpu += ru.ru_utime + ru.ru_stime
 print(f"ebrec-bench load cpu: {cpu:.6f}", file=sys.stderr, flush=True)
 print(f"ebrec-bench machine cpu: {busy:.6f}", file=sys.stderr, flush=True)
+print(f"ebrec-bench recorder cpu over the load: {rec:.6f}", file=sys.stderr, flush=True)
 sys.exit(rc)

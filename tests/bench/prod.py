@@ -9,7 +9,10 @@ on a shared VM both carry several percent of noise. Then a pass per family with
 kernel.bpf_stats_enabled=1 (not in the rounds: the stats cost two clock reads per program run)
 gives each BPF program's runs and run time: robust to a shared machine, where throughput is
 not, and the kernel's cost apart from the recorder's. The defaults' pass runs 5 times as long:
-its programs' time and recorder's CPU are the figure that resolves 1%.
+its programs' time and the recorder's CPU while the load runs are the figure that resolves
+1%. What the recorder takes before the load (loading and attaching the programs) and after it
+(the symbols the file's stacks need, resolved and written at its end) is paid once a file,
+not a second: it is shown apart.
 
 Each server runs in a temporary directory of its own, started before the rounds and removed
 after them; nothing is installed or configured outside it."""
@@ -136,8 +139,9 @@ class Nginx:
 
 def run_once(ebrec, argv_fam, path, server, stats=None, seconds=None):
     """One run: the load alone (argv_fam None) or as ebrec record's COMMAND: its throughput,
-    the recorder's CPU in s (its rusage less the load's; 0 untraced), the machine's busy CPU
-    in s over the load, exit status, stderr."""
+    the recorder's CPU in s while the load ran (load.py reads its threads' schedstat; 0
+    untraced) and in all (its rusage less the load's), the machine's busy CPU in s over the
+    load, exit status, stderr."""
     load = LOAD + (["--bpf-stats", stats] if stats else []) + \
         (server.load_for(seconds) if seconds else server.load)
     argv = load if argv_fam is None else [ebrec, "record", "-f", "-o", path, *argv_fam, "--",
@@ -152,18 +156,11 @@ def run_once(ebrec, argv_fam, path, server, stats=None, seconds=None):
     load_cpu = float(m.group(1)) if m else float("nan")
     m = re.search(r"ebrec-bench machine cpu: ([0-9.]+)", text_err)
     busy = float(m.group(1)) if m else float("nan")
+    m = re.search(r"ebrec-bench recorder cpu over the load: ([0-9.]+)", text_err)
+    during = float(m.group(1)) if m and argv_fam is not None else 0.0
     rec_cpu = ru.ru_utime + ru.ru_stime - load_cpu if argv_fam is not None else 0.0
-    return dict(tput=server.throughput(text_out), cpu=rec_cpu, busy=busy,
+    return dict(tput=server.throughput(text_out), cpu=during, total=rec_cpu, busy=busy,
                 rc=os.waitstatus_to_exitcode(status), err=text_err[-300:])
-
-
-def idle_cpu(ebrec, argv_fam, path):
-    """The recorder's CPU recording `true`: loading, attaching, symbols, not per event."""
-    with tempfile.TemporaryFile() as err:
-        p = subprocess.Popen([ebrec, "record", "-f", "-o", path, *argv_fam, "--", "true"],
-                             stdout=subprocess.DEVNULL, stderr=err, stdin=subprocess.DEVNULL)
-        _, _, ru = os.wait4(p.pid, 0)
-    return ru.ru_utime + ru.ru_stime
 
 
 def bench_prod(ebrec, events_of, base, rounds, seconds, log, pairs=0):
@@ -178,10 +175,8 @@ def bench_prod(ebrec, events_of, base, rounds, seconds, log, pairs=0):
         for s in servers:
             log(f"== {s.name}")
             s.start()
-            res = {name: dict(tput=[], ratio=[], cpu=[], events=[], lost=[], work=[])
-                   for name in recs}
-            idle = {name: idle_cpu(ebrec, fam, path) for name, fam in recs.items()
-                    if fam is not None}
+            res = {name: dict(tput=[], ratio=[], cpu=[], ends=[], events=[], lost=[],
+                              work=[]) for name in recs}
             for r in range(rounds + pairs):
                 base_tput = base_work = None
                 for name, fam in recs.items():
@@ -202,11 +197,12 @@ def bench_prod(ebrec, events_of, base, rounds, seconds, log, pairs=0):
                             res[name]["work"].append(work / base_work)
                     if fam is not None:
                         kept, lost = events_of("ebrec", path)
-                        res[name]["cpu"].append(max(0.0, x["cpu"] - idle[name]) / seconds)
+                        res[name]["cpu"].append(x["cpu"] / seconds)
+                        res[name]["ends"].append(max(0.0, x["total"] - x["cpu"]))
                         res[name]["events"].append(kept / seconds)
                         res[name]["lost"].append(lost)
                     log(f"  round {r + 1} {name}: {x['tput']:.1f} {s.unit}, recorder "
-                        f"{x['cpu']:.2f} s CPU ({idle.get(name, 0):.2f} s recording nothing)")
+                        f"{x['cpu']:.2f} s CPU over the load, {x['total']:.2f} s in all")
             stats, steady = {}, None
             old = open("/proc/sys/kernel/bpf_stats_enabled").read().strip()
             try:
@@ -223,7 +219,8 @@ def bench_prod(ebrec, events_of, base, rounds, seconds, log, pairs=0):
                         progs = json.load(f)
                     os.unlink(jpath)
                     if name == "default families":
-                        steady = dict(seconds=secs, cpu=max(0.0, x["cpu"] - idle[name]) / secs)
+                        steady = dict(seconds=secs, cpu=x["cpu"] / secs,
+                                      ends=max(0.0, x["total"] - x["cpu"]))
                     stats[name] = [dict(prog=p.get("name", "?"),
                                         runs=p.get("run_cnt", 0) / secs,
                                         ns=p.get("run_time_ns", 0) / p["run_cnt"]
@@ -286,13 +283,16 @@ def prod_report(results, rounds, seconds, pairs=0):
          "unit*: the whole machine's busy CPU (/proc/stat: user, system, irq, softirq; not "
          "idle, iowait or the hypervisor's steal) per transaction or request, traced over "
          "the same round's untraced (1.00 costs nothing): everything tracing costs, the "
-         "kernel's paths to the programs included; *recorder CPU*: `ebrec record`'s user "
-         "+ system CPU less the load generator's and less what recording nothing costs, "
-         "per second of load; "
+         "kernel's paths to the programs included; *recorder CPU*: what `ebrec record`'s "
+         "threads ran while the load ran (their schedstat), per second of load; *start and "
+         "end*: the recorder's user + system CPU less the load generator's and less that, "
+         "paid once a recording: loading and attaching the programs before the load, and the "
+         "symbols its stacks need, resolved and written after it (a rotation pays the "
+         "symbols again at each seam, not the loading); "
          "*events/s*: what the trace holds.\n",
-         "| workload | recording | throughput | ratio | CPU per unit | recorder CPU | events/s "
-         "| lost |",
-         "|---|---|---|---|---|---|---|---|"]
+         "| workload | recording | throughput | ratio | CPU per unit | recorder CPU | start and "
+         "end | events/s | lost |",
+         "|---|---|---|---|---|---|---|---|---|"]
     checks = []
     for r in results:
         s = r["server"]
@@ -305,10 +305,11 @@ def prod_report(results, rounds, seconds, pairs=0):
             work = (f"{med(x['work']):.3f} ({min(x['work']):.3f}–{max(x['work']):.3f})"
                     if x["work"] else "")
             cpu = f"{100 * med(x['cpu']):.1f}% of a CPU" if x["cpu"] else ""
+            ends = f"{med(x['ends']):.2f} s" if x["ends"] else ""
             ev = f"{med(x['events']):,.0f}/s" if x["events"] else ""
             lost = f"{max(x['lost'])}" if x["lost"] else ""
             L.append(f"| {s.name if first else ''} | {name} | {tput} | {ratio:.3f}{rng} | "
-                     f"{work} | {cpu} | {ev} | {lost} |")
+                     f"{work} | {cpu} | {ends} | {ev} | {lost} |")
             first = False
             if name == "default families":
                 n = len(x["ratio"])
@@ -325,11 +326,13 @@ def prod_report(results, rounds, seconds, pairs=0):
                                    f"take ≤ 1% of the machine over {st['seconds']} s of "
                                    f"{s.name} (shown as 1 − their share: "
                                    f"{100 * (used - st['cpu'] / (os.cpu_count() or 1)):.2f}% "
-                                   f"programs, {100 * st['cpu']:.1f}% of a CPU recorder)",
+                                   f"programs, {100 * st['cpu']:.2f}% of a CPU recorder; "
+                                   f"its start and end {st['ends']:.2f} s a recording, not a "
+                                   "second)",
                                    1 - used, 0.99))
     L += ["\nThe BPF programs, each family recorded alone with kernel.bpf_stats_enabled=1 "
           f"(one run per family, after the rounds; the default families' {STEADY} times as "
-          "long, whose recorder CPU, less what recording nothing costs, is the target's): "
+          "long, whose recorder CPU while the load ran is the target's): "
           "runs a second, mean run time, and the "
           "share of the machine's CPU (all CPUs) they took. This is the programs' own time: "
           "the kernel's path to them is not in it (for a syscall tracepoint, the syscall "
