@@ -16,13 +16,14 @@ const struct family *const families[] = {
 const size_t nfamilies = ARRAY_SIZE(families);
 
 const char family_costs_measured[] =
-	"costs: measured 2026-12-05 by make bench-prod on a shared 2-CPU VM, the kernel's CPU\n"
+	"costs: measured 2026-12-05 and 06 by make bench on a shared 2-CPU VM, the kernel's CPU\n"
 	"       from bpf_stats (docs/BENCH.md, \"Real workloads\"); a share of the machine is\n"
 	"       about what a server that keeps every CPU busy loses of its throughput.\n"
 	"       The default (no -e, or -e default): block, proc, tcp and profile, no syscall\n"
-	"       tracepoint: 0.6% of the machine in its programs and 0.2-0.3% in the recorder\n"
-	"       under pgbench, 0.1-0.2% and 0.3-0.5% under nginx (20 s each); end to end,\n"
-	"       1-2% of pgbench's CPU per transaction (not resolved by its noise)";
+	"       tracepoint: 0.57% of the machine in its programs and 0.3% in the recorder\n"
+	"       while the load ran under pgbench, 0.18% and 0.21% under nginx (20 s each),\n"
+	"       and about 0.4 s of the recorder's CPU a recording to load and write symbols;\n"
+	"       end to end, not resolved to 1% by the noise of a shared machine";
 
 const struct family *family_find(const char *name)
 {
