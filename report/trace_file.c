@@ -83,7 +83,9 @@ int trace_file_open(struct trace_file *t, const char *cmd, const char *path)
 		say_cannot_open(cmd, path, errno);
 		return 1;
 	}
-	if (fstat(t->fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+	if (fstat(t->fd, &st))
+		st.st_mode = 0; /* nothing known of it: neither a directory nor a file's size */
+	if (S_ISDIR(st.st_mode)) {
 		fprintf(stderr, "ebrec %s: %s is a directory, not a trace file\n", cmd,
 			text_safe(path, safe, sizeof(safe)));
 		trace_file_close(t);
@@ -101,7 +103,8 @@ int trace_file_open(struct trace_file *t, const char *cmd, const char *path)
 	err = ebr_reader_open(&t->r, &t->src, msg, sizeof(msg));
 	/* without threads of its own, the reader decodes every block itself */
 	if (!err)
-		(void)ebr_reader_set_threads(t->r, trace_file_threads());
+		(void)ebr_reader_set_threads(t->r, trace_file_threads(S_ISREG(st.st_mode) ?
+								      (long long)st.st_size : -1));
 	if (err == EBR_E_NOT_TRACE && known_format(t->fd)) {
 		fprintf(stderr, "ebrec %s: %s is not an ebrec trace: it is %s\n", cmd,
 			text_safe(path, safe, sizeof(safe)), known_format(t->fd));
@@ -189,13 +192,15 @@ int trace_file_threads_option(const char *cmd, const char *val)
 	return 0;
 }
 
-unsigned trace_file_threads(void)
+unsigned trace_file_threads(long long size)
 {
 	cpu_set_t set;
 	int n;
 
 	if (decode_threads)
 		return decode_threads;
+	if (size >= 0 && size < TRACE_THREADS_MIN_BYTES)
+		return 1;
 	if (sched_getaffinity(0, sizeof(set), &set))
 		return 1;
 	n = CPU_COUNT(&set);

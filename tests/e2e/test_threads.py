@@ -3,8 +3,10 @@ what they write is the same byte for byte as on one thread, for every view and f
 for the commands without the option (dump, export, query) under one CPU (taskset)."""
 import collections
 import json
+import os
 import re
 import subprocess
+import time
 
 import pytest
 
@@ -88,3 +90,29 @@ def test_commands_without_the_option_are_the_same_on_one_cpu(storm, cmd, tmp_pat
 def test_threads_takes_a_number(storm):
     p = ebrec("report", storm, "--threads", "0", check=2)
     assert "--threads takes a number of threads from 1 to 4" in p.stderr
+
+
+def threads_while_writing(trace, *args):
+    """How many threads `ebrec report TRACE opensnoop ARGS` has once it is blocked writing its
+    rows to a pipe nobody reads: its decoders are started before any row and kept to the end."""
+    p = subprocess.Popen([EBREC, "report", trace, "opensnoop", *args],
+                         stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            with open(f"/proc/{p.pid}/syscall") as f:
+                blocked = f.read().split()[0] == "1"  # write(2), on a full pipe
+            if blocked:
+                return len(os.listdir(f"/proc/{p.pid}/task"))
+            time.sleep(0.01)
+        raise AssertionError("the report never filled the pipe")
+    finally:
+        p.kill()
+        p.communicate()
+
+
+def test_a_small_file_is_decoded_on_one_thread_unless_told(storm):
+    # under 8 MiB a second thread read no faster, for half as much CPU again (trace_file.h)
+    assert os.path.getsize(storm) < 8 << 20
+    assert threads_while_writing(storm) == 1
+    assert threads_while_writing(storm, "--threads", "2") == 2
