@@ -17,12 +17,16 @@ static const char *str_of(const struct ebr_value *v)
 static int bio_event(struct topwatch *w, const struct ebr_reader *r, const struct ebr_event *ev)
 {
 	const struct ebr_value *v = ev->v;
-	uint64_t add[TOP_VALUES] = { 0 }, pid = v[EBR_F_BLOCK_RQ_PID].u;
-	const char *comm = str_of(&v[EBR_F_BLOCK_RQ_COMM]);
-	uint64_t op = v[EBR_F_BLOCK_RQ_FLAGS].u & EBR_BIO_OP_MASK;
+	uint64_t add[TOP_VALUES] = { 0 }, pid, op;
+	const char *comm;
 	char disk[32];
 
-	if (ev->type != EBR_EV_BLOCK_RQ || !proc_filter_match(&w->who, pid, comm))
+	if (ev->type != EBR_EV_BLOCK_RQ)
+		return 0;
+	pid = v[EBR_F_BLOCK_RQ_PID].u;
+	comm = str_of(&v[EBR_F_BLOCK_RQ_COMM]);
+	op = v[EBR_F_BLOCK_RQ_FLAGS].u & EBR_BIO_OP_MASK;
+	if (!proc_filter_match(&w->who, pid, comm))
 		return 0;
 	block_disk_name(r, v[EBR_F_BLOCK_RQ_DEV].u, disk, sizeof(disk));
 	add[BIOTOP_IOS] = 1;

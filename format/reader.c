@@ -448,15 +448,33 @@ static void type_link(struct file_type *t)
 	}
 }
 
-/* The values build_event() gives t's events in: 0 or EBR_E_NOMEM. */
+/* The most fields a compiled-in type has. */
+static uint32_t compiled_fields_max(void)
+{
+	uint32_t n = 1;
+
+	for (uint32_t i = 0; i < ebr_event_def_count(); i++)
+		if (ebr_event_def_at(i)->nfields > n)
+			n = ebr_event_def_at(i)->nfields;
+	return n;
+}
+
+/*
+ * The values build_event() gives t's events in: 0 or EBR_E_NOMEM. Each array has a value
+ * for every field of any compiled-in type, zero past t's own, as the one array all types
+ * shared had: an analyzer that reads a field of its type before it has checked the event's
+ * type reads within them (topwatch's did).
+ */
 static int type_values(struct file_type *t)
 {
-	t->raw_vals = ebr_calloc(t->nfields ? t->nfields : 1, sizeof(*t->raw_vals));
+	uint32_t n = compiled_fields_max();
+
+	t->raw_vals = ebr_calloc(t->nfields > n ? t->nfields : n, sizeof(*t->raw_vals));
 	if (!t->raw_vals)
 		return EBR_E_NOMEM;
 	if (!t->def || t->same_fields)
 		return 0;
-	t->vals = ebr_calloc(t->def->nfields ? t->def->nfields : 1, sizeof(*t->vals));
+	t->vals = ebr_calloc(n, sizeof(*t->vals));
 	if (!t->vals)
 		return EBR_E_NOMEM;
 	for (uint32_t f = 0; f < t->def->nfields; f++)
