@@ -594,6 +594,7 @@ const struct view view_filetop = {
 	.name = "filetop",
 	.family = "file",
 	.kind = VIEW_TABLE,
+	.paths = true, /* a file's name is its absolute path's last component */
 	.html_args = "", /* the first 20 rows, bcc's default */
 	.summary = "processes and files by opens, reads and writes (those the recording's --min-us "
 		   "kept) and bytes",
