@@ -57,7 +57,10 @@ def test_opensnoop_places_relative_paths_in_their_directory(live, disk_dir, out_
     assert {r["abspath"] for r in rel} == {os.path.join(d, "rel.txt")}
     assert gone[0]["abspath"] == os.path.join(d, "gone.txt") and gone[0]["err"] == 2
     # the other views that follow the chdir (a report of a view that shows no path does not)
-    assert os.path.join(d, "rel.txt") in [r["path"] for r in view(trace, "opentop")["rows"]]
+    ours = {os.path.join(d, "rel.txt"), os.path.join(d, "gone.txt")}
+    top = [(r["path"], r["opens"], r["failed"]) for r in view(trace, "opentop")["rows"]
+           if r["path"] in ours]
+    assert sorted(top) == [(os.path.join(d, "gone.txt"), 1, 1), (os.path.join(d, "rel.txt"), 5, 0)]
     procs = [r for r in view(trace, "processes")["rows"] if r["pid"] == pid]
     assert [r["cwd"] for r in procs] == [d]
 
