@@ -259,8 +259,8 @@ void column_block_release(struct column_block *cb)
 	ebr_free(cb->cpu);
 	ebr_free(cb->ts);
 	ebr_free(cb->dict);
-	ebr_free(cb->tmp);
-	ebr_free(cb->at);
+	ebr_big_free(cb->tmp, cb->cap_tmp, sizeof(*cb->tmp));
+	ebr_big_free(cb->at, cb->cap_at, sizeof(*cb->at));
 	ebr_free(cb->first_at);
 	ebr_free(cb->start);
 	ebr_free(cb->work);

@@ -3,6 +3,8 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include "format/ebr.h"
 #include "format/mem.h"
 
 static size_t mem_limit;
@@ -92,6 +94,79 @@ void *ebr_realloc(void *p, size_t size)
 		mem_count(q, 1);
 	}
 	return q;
+}
+
+#if defined(__SANITIZE_ADDRESS__)
+#define BIG_MIN SIZE_MAX /* malloc'd, so that ASan sees each buffer's end */
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define BIG_MIN SIZE_MAX
+#endif
+#endif
+#ifndef BIG_MIN
+#define BIG_MIN ((size_t)256 << 10)
+#endif
+
+/* the size of a transparent huge page on x86-64 and arm64 (4 KiB pages) */
+#define BIG_PAGE ((size_t)2 << 20)
+
+/* the bytes a big buffer of cap elements maps: a whole number of huge pages */
+static size_t big_bytes(size_t cap, size_t elem)
+{
+	size_t bytes = cap * elem;
+
+	return bytes < BIG_MIN ? 0 : (bytes + BIG_PAGE - 1) & ~(BIG_PAGE - 1);
+}
+
+int ebr_big_grow(void **p, size_t *cap, size_t need, size_t elem)
+{
+	size_t old = big_bytes(*cap, elem), bytes;
+	void *q;
+
+	if (need <= *cap)
+		return 0;
+	if (!elem || need > SIZE_MAX / elem - BIG_PAGE)
+		return EBR_E_NOMEM;
+	if (need * elem < BIG_MIN) {
+		if (!(q = ebr_realloc(*p, need * elem)))
+			return EBR_E_NOMEM;
+		*p = q;
+		*cap = need;
+		return 0;
+	}
+	bytes = big_bytes(need, elem);
+	if (!mem_fits(bytes, old ? old : (*p ? malloc_usable_size(*p) : 0)))
+		return EBR_E_NOMEM;
+	if (old)
+		q = mremap(*p, old, bytes, MREMAP_MAYMOVE);
+	else
+		q = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (q == MAP_FAILED)
+		return EBR_E_NOMEM;
+	/* the whole mapping, so that it stays one for mremap(); refused without THP: no harm */
+	(void)madvise(q, bytes, MADV_HUGEPAGE);
+	if (!old && *p) {
+		memcpy(q, *p, *cap * elem);
+		ebr_free(*p);
+	}
+	__atomic_add_fetch(&mem_held, (int64_t)(bytes - old), __ATOMIC_RELAXED);
+	*p = q;
+	*cap = bytes / elem;
+	return 0;
+}
+
+void ebr_big_free(void *p, size_t cap, size_t elem)
+{
+	size_t bytes = big_bytes(cap, elem);
+
+	if (!p)
+		return;
+	if (!bytes) {
+		ebr_free(p);
+		return;
+	}
+	munmap(p, bytes);
+	__atomic_sub_fetch(&mem_held, (int64_t)bytes, __ATOMIC_RELAXED);
 }
 
 static char *mem_dup(const char *s, size_t len)

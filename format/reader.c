@@ -1492,9 +1492,9 @@ static bool scan_columns_whole(const struct ebr_reader *r, struct block_job *j)
 	for (uint32_t k = 0; k < cb->ntypes; k++)
 		nwords += (uint64_t)cb->n[k] * (3 + r->types[cb->type[k]].nfields);
 	if (nwords > JOB_MAX_WORDS ||
-	    grow((void **)&j->words, &j->cap_words, (size_t)nwords, sizeof(*j->words)) ||
-	    grow((void **)&cb->tmp, &cb->cap_tmp, count, sizeof(*cb->tmp)) ||
-	    grow((void **)&cb->at, &cb->cap_at, 2 * (size_t)count, sizeof(*cb->at)) ||
+	    ebr_big_grow((void **)&j->words, &j->cap_words, (size_t)nwords, sizeof(*j->words)) ||
+	    ebr_big_grow((void **)&cb->tmp, &cb->cap_tmp, count, sizeof(*cb->tmp)) ||
+	    ebr_big_grow((void **)&cb->at, &cb->cap_at, 2 * (size_t)count, sizeof(*cb->at)) ||
 	    grow((void **)&cb->start, &cb->cap_start, cb->ntypes, sizeof(*cb->start)) ||
 	    grow((void **)&cb->first_at, &cb->cap_first_at, cb->ntypes, sizeof(*cb->first_at)) ||
 	    grow((void **)&cb->work, &cb->cap_work, cb->ncols, sizeof(*cb->work)))
@@ -1740,7 +1740,7 @@ static void decode_job(const struct ebr_reader *r, struct block_job *j, bool ahe
 			break;
 		/* no room to scan ahead is no failure: the events are scanned as they are taken */
 		if (need > j->cap_words &&
-		    grow((void **)&j->words, &j->cap_words, 2 * need, sizeof(*j->words)))
+		    ebr_big_grow((void **)&j->words, &j->cap_words, 2 * need, sizeof(*j->words)))
 			break;
 		if (!scan_event(r, j, j->words + j->nwords))
 			break;
@@ -2047,7 +2047,7 @@ void ebr_reader_close(struct ebr_reader *r)
 		ebr_free(j->strs);
 		ebr_free(j->frames);
 		ebr_free(j->stacks);
-		ebr_free(j->words);
+		ebr_big_free(j->words, j->cap_words, sizeof(*j->words));
 		column_block_release(&j->cb);
 	}
 	ebr_free(r->jobs);

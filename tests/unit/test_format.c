@@ -1302,6 +1302,44 @@ out:
 	wbuf_release(&f);
 }
 
+/*
+ * A big buffer keeps its values from small (malloc'd) to big (mapped) and as it grows
+ * (mremap()), is counted in the bytes held while it lives, and is refused past the budget.
+ */
+static void test_big_buffer_grows_keeps_and_counts(void)
+{
+	size_t before = ebr_mem_held(), cap = 0, sizes[] = { 1000, 100000, 3000000, 9000000 };
+	uint64_t *p = NULL, *q = NULL;
+	size_t qcap = 0, filled = 0;
+
+	for (size_t k = 0; k < ARRAY_SIZE(sizes); k++) {
+		CHECK_EQ(ebr_big_grow((void **)&p, &cap, sizes[k], sizeof(*p)), 0);
+		if (!p)
+			return;
+		CHECK(cap >= sizes[k]);
+		CHECK(ebr_mem_held() - before >= cap * sizeof(*p));
+		for (size_t i = 0; i < filled; i++)
+			if (p[i] != i * 2654435761u) {
+				CHECK_EQ(p[i], i * 2654435761u);
+				break;
+			}
+		for (size_t i = filled; i < sizes[k]; i++)
+			p[i] = i * 2654435761u;
+		filled = sizes[k];
+	}
+	/* a smaller need keeps the buffer */
+	q = p;
+	CHECK_EQ(ebr_big_grow((void **)&p, &cap, 10, sizeof(*p)), 0);
+	CHECK(p == q);
+	q = NULL;
+	ebr_mem_set_limit(ebr_mem_held() + (1u << 20));
+	CHECK_EQ(ebr_big_grow((void **)&q, &qcap, 1u << 20, sizeof(*q)), EBR_E_NOMEM);
+	CHECK(!q && !qcap);
+	ebr_mem_set_limit(0);
+	ebr_big_free(p, cap, sizeof(*p));
+	CHECK_EQ(ebr_mem_held(), before);
+}
+
 /* f (a whole trace) with its index replaced by one listing blocks[order[0..n-1]]. */
 static void replace_index(struct wbuf *f, const struct ebr_summary *sum, const uint32_t *order,
 			  uint32_t n)
@@ -2506,6 +2544,7 @@ int main(void)
 	RUN(test_varint_over_64_bits);
 	RUN(test_reader_refuses_varint_over_64_bits);
 	RUN(test_one_zstd_frame_per_block);
+	RUN(test_big_buffer_grows_keeps_and_counts);
 	RUN(test_resync_reads_in_chunks);
 	RUN(test_type_lookup_in_a_large_schema);
 	RUN(test_siphash_reference_vectors);
