@@ -33,9 +33,9 @@ void ebr_free(void *p);
  * A buffer the reader writes whole for every block it decodes (a block's events as words,
  * their order): megabytes, touched page by page when new. Where a page fault costs 10-25 us
  * (the VMs ebrec is measured on), the faults of a small trace's blocks cost more than
- * decoding them (2,000 faults, 40 of 60 ms for 187,000 events), so from 256 KiB on
- * it is mapped whole with transparent huge pages asked for (a fault a 2 MiB page, where the
- * kernel's THP setting allows) and grown with mremap(); below that, and under ASan, it is
+ * decoding them (2,000 faults, 40 of 60 ms for 187,000 events), so from 1 MiB on it
+ * is whole huge pages from a 2 MiB boundary, with transparent huge pages asked for (a fault a
+ * 2 MiB page, where the kernel's THP setting allows); below that, and under ASan, it is
  * ebr_realloc()'s. *cap counts elements; returns 0 or EBR_E_NOMEM (ebr.h). Freed with
  * ebr_big_free() and the same cap and elem, never ebr_free().
  */
