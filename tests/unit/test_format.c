@@ -1303,8 +1303,9 @@ out:
 }
 
 /*
- * A big buffer keeps its values from small (malloc'd) to big (mapped) and as it grows
- * (mremap()), is counted in the bytes held while it lives, and is refused past the budget.
+ * A big buffer keeps its values from small (malloc'd) to big (mapped) and as it grows (a new
+ * mapping), is counted in the bytes held while it lives, and is refused past the budget as
+ * the budget's refusal.
  */
 static void test_big_buffer_grows_keeps_and_counts(void)
 {
@@ -1335,6 +1336,7 @@ static void test_big_buffer_grows_keeps_and_counts(void)
 	ebr_mem_set_limit(ebr_mem_held() + (1u << 20));
 	CHECK_EQ(ebr_big_grow((void **)&q, &qcap, 1u << 20, sizeof(*q)), EBR_E_NOMEM);
 	CHECK(!q && !qcap);
+	CHECK(ebr_mem_limit_reached());
 	ebr_mem_set_limit(0);
 	ebr_big_free(p, cap, sizeof(*p));
 	CHECK_EQ(ebr_mem_held(), before);
