@@ -39,10 +39,13 @@ def test_profile_names_a_deleted_binarys_functions(live, out_dir):
 
     folded = ebrec("report", trace, "profile", "-f", "-p", pid, check=0).stdout
     lines = folded.splitlines()
-    # a tick may land in the exec itself, while the child still bears the recorder's name
-    # (seen once under ASan: "ebrec;...exec...;unmap_page_range 1")
+    # a tick may land in the child before its exec, while it still bears the recorder's name:
+    # in the exec itself (seen once under ASan: "ebrec;...exec...;unmap_page_range 1") or
+    # returning from the read of the pipe that held it until the probes were loaded
+    # (record/child.c; seen once: "ebrec;...;ksys_read;vfs_read;anon_pipe_read;... 1")
     others = [l for l in lines if not l.startswith("ebr-burner;")]
-    assert all(l.startswith("ebrec;") and "exec" in l for l in others) and len(others) <= 1, lines
+    assert all(l.startswith("ebrec;") and ("exec" in l or "pipe_read" in l)
+               for l in others) and len(others) <= 1, lines
     # the folded lines are the same merged stacks: those with the chain hold the named samples
     chain = ";ebr_outer_alpha;ebr_middle_beta;ebr_inner_gamma"
     assert sum(int(l.rsplit(" ", 1)[1]) for l in lines if chain in l) == good, lines
