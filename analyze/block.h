@@ -78,6 +78,8 @@ struct biolatency {
 };
 
 int biolatency_on_event(void *self, const struct ebr_reader *r, const struct ebr_event *ev);
+/* what it reads: struct analyzer's types */
+#define BIOLATENCY_TYPES EBR_TYPE(EBR_EV_BLOCK_RQ)
 /* groups in a stable order: by disk, then flags */
 void biolatency_sort(struct biolatency *b);
 void biolatency_release_model(struct biolatency *b);
@@ -105,5 +107,7 @@ struct biosnoop {
 };
 
 int biosnoop_on_event(void *self, const struct ebr_reader *r, const struct ebr_event *ev);
+/* what it reads: struct analyzer's types */
+#define BIOSNOOP_TYPES EBR_TYPE(EBR_EV_BLOCK_RQ)
 
 #endif

@@ -44,6 +44,11 @@ struct cgroup_usage_model {
 };
 
 int cgroup_usage_on_event(void *self, const struct ebr_reader *r, const struct ebr_event *ev);
+/* what it reads: struct analyzer's types */
+#define CGROUP_USAGE_TYPES \
+	(EBR_TYPE(EBR_EV_PROC_TASK) | EBR_TYPE(EBR_EV_PROC_FORK) | EBR_TYPE(EBR_EV_PROC_CGROUP) | \
+	 EBR_TYPE(EBR_EV_PROC_EXEC) | EBR_TYPE(EBR_EV_SCHED_SWITCH) | \
+	 EBR_TYPE(EBR_EV_PROFILE_SAMPLE) | EBR_TYPE(EBR_EV_BLOCK_RQ) | EBR_TYPE(EBR_EV_FILE_OPEN))
 /* Orders the rows: most CPU first, then samples, I/O bytes, opens, processes. */
 void cgroup_usage_sort(struct cgroup_usage_model *m);
 void cgroup_usage_release(struct cgroup_usage_model *m);

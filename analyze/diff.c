@@ -60,7 +60,7 @@ static int exec_row(void *ctx, const struct execsnoop_row *row)
 static void add_analyzer(struct diff_side *s, int (*fn)(void *, const struct ebr_reader *,
 							const struct ebr_event *), void *self)
 {
-	s->an[s->nan++] = (struct analyzer){ fn, self };
+	s->an[s->nan++] = (struct analyzer){ fn, self, ANALYZER_EVERY_TYPE };
 }
 
 void diff_side_init(struct diff_side *s, const struct diff_opts *o, const struct proctable *procs)

@@ -38,6 +38,8 @@ struct opensnoop {
 };
 
 int opensnoop_on_event(void *self, const struct ebr_reader *r, const struct ebr_event *ev);
+/* what it reads: struct analyzer's types */
+#define OPENSNOOP_TYPES EBR_TYPE(EBR_EV_FILE_OPEN)
 
 /* ------------------------------------------------------------ fsslower */
 
@@ -63,6 +65,8 @@ struct fsslower {
 };
 
 int fsslower_on_event(void *self, const struct ebr_reader *r, const struct ebr_event *ev);
+/* what it reads: struct analyzer's types */
+#define FSSLOWER_TYPES (EBR_TYPE(EBR_EV_FILE_SLOW) | EBR_TYPE(EBR_EV_FILE_OPEN))
 
 /* ------------------------------------------------------------ cachestat */
 
@@ -80,6 +84,8 @@ struct cachestat {
 };
 
 int cachestat_on_event(void *self, const struct ebr_reader *r, const struct ebr_event *ev);
+/* what it reads: struct analyzer's types */
+#define CACHESTAT_TYPES EBR_TYPE(EBR_EV_CACHE_STAT)
 void cachestat_release_model(struct cachestat *c);
 
 /* bcc's columns from the counters (FORMAT.md and view help say how, and the limits). */

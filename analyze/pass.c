@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 #include <stdlib.h>
+#include <string.h>
 #include "analyze/pass.h"
 #include "format/mem.h"
 
@@ -15,12 +16,50 @@ double trace_seconds(const struct ebr_reader *r, uint64_t mono_ns)
 	return mono_ns > start ? (double)(mono_ns - start) / 1e9 : 0.0;
 }
 
+void analyzer_fanout_init(struct analyzer_fanout *f, const struct analyzer *an, size_t n)
+{
+	memset(f, 0, sizeof(*f));
+	f->an = an;
+	f->nan = n;
+	f->every = n > ANALYZER_FANOUT_MAX;
+	for (size_t i = 0; i < n && !f->every; i++) {
+		if (!an[i].on_event)
+			continue;
+		for (uint32_t t = 0; t < EBR_EV_LIMIT; t++)
+			if (!an[i].types || (an[i].types & EBR_TYPE(t)))
+				f->which[t][f->n[t]++] = (uint8_t)i;
+	}
+}
+
+int analyzer_fanout_event(const struct analyzer_fanout *f, const struct ebr_reader *r,
+			  const struct ebr_event *ev)
+{
+	const struct analyzer *a;
+	int err;
+
+	if (f->every || ev->type >= EBR_EV_LIMIT) {
+		for (size_t i = 0; i < f->nan; i++)
+			if (f->an[i].on_event && (err = f->an[i].on_event(f->an[i].self, r, ev)))
+				return err;
+		return 0;
+	}
+	for (uint32_t i = 0; i < f->n[ev->type]; i++) {
+		a = &f->an[f->which[ev->type][i]];
+		if ((err = a->on_event(a->self, r, ev)))
+			return err;
+	}
+	return 0;
+}
+
 int analyze_pass_limited(struct ebr_reader *r, const struct analyzer *an, size_t n,
 			 struct pass_limit *limit)
 {
 	const struct ebr_event *ev = NULL;
+	struct analyzer_fanout fan;
 	uint64_t events = 0;
 	int ret;
+
+	analyzer_fanout_init(&fan, an, n);
 
 	while ((ret = ebr_reader_next(r, &ev)) > 0) {
 		/* the allocations themselves are refused past the budget (format/mem.h): this
@@ -30,16 +69,13 @@ int analyze_pass_limited(struct ebr_reader *r, const struct analyzer *an, size_t
 			goto stop;
 		}
 		events++;
-		for (size_t i = 0; i < n; i++) {
-			int err = an[i].on_event ? an[i].on_event(an[i].self, r, ev) : 0;
-
-			if (err == EBR_E_NOMEM && limit) {
-				events--;
-				goto out_of_memory;
-			}
-			if (err)
-				return err;
+		ret = analyzer_fanout_event(&fan, r, ev);
+		if (ret == EBR_E_NOMEM && limit) {
+			events--;
+			goto out_of_memory;
 		}
+		if (ret)
+			return ret;
 	}
 	if (ret == EBR_E_NOMEM && limit)
 		goto out_of_memory;

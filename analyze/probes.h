@@ -63,6 +63,8 @@ struct probe_events {
 };
 
 int probe_events_on_event(void *self, const struct ebr_reader *r, const struct ebr_event *ev);
+/* what it reads: struct analyzer's types */
+#define PROBE_EVENTS_TYPES EBR_TYPE(EBR_EV_UNKNOWN) /* the generic probes' */
 /* Whether the selection takes the probe of this name. */
 bool probe_events_selects(const struct probe_events *p, const char *name);
 void probe_events_release(struct probe_events *p);

@@ -136,6 +136,8 @@ struct execsnoop {
 };
 
 int execsnoop_on_event(void *self, const struct ebr_reader *r, const struct ebr_event *ev);
+/* what it reads: struct analyzer's types */
+#define EXECSNOOP_TYPES EBR_TYPE(EBR_EV_PROC_EXEC)
 void execsnoop_release_model(struct execsnoop *s);
 
 /* ------------------------------------------------------------ exitsnoop */
@@ -159,5 +161,7 @@ struct exitsnoop {
 };
 
 int exitsnoop_on_event(void *self, const struct ebr_reader *r, const struct ebr_event *ev);
+/* what it reads: struct analyzer's types */
+#define EXITSNOOP_TYPES EBR_TYPE(EBR_EV_PROC_EXIT)
 
 #endif

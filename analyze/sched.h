@@ -63,6 +63,8 @@ struct sched_dist {
 };
 
 int sched_dist_on_event(void *self, const struct ebr_reader *r, const struct ebr_event *ev);
+/* what it reads: struct analyzer's types */
+#define SCHED_DIST_TYPES EBR_TYPE(EBR_EV_SCHED_SWITCH)
 /* groups by key, or by_sum: by sum_ns, most first */
 void sched_dist_sort(struct sched_dist *d, bool by_sum);
 void sched_dist_release(struct sched_dist *d);

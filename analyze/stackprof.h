@@ -58,6 +58,11 @@ struct stackprof {
 };
 
 int stackprof_on_event(void *self, const struct ebr_reader *r, const struct ebr_event *ev);
+/* what it reads: struct analyzer's types */
+#define STACKPROF_TYPES \
+	(EBR_TYPE(EBR_EV_PROFILE_SAMPLE) | EBR_TYPE(EBR_EV_OFFCPU_SPAN) | \
+	 EBR_TYPE(EBR_EV_SYM_KERNEL) | EBR_TYPE(EBR_EV_SYM_OBJECT) | EBR_TYPE(EBR_EV_SYM_MAP) | \
+	 EBR_TYPE(EBR_EV_SYM_FUNC))
 /*
  * Call once the pass is over: sorts the symbols, merges stacks whose frames have the same
  * names, sorts the stacks by value, smallest first. 0 or EBR_E_NOMEM.

@@ -130,5 +130,9 @@ struct tcpwatch {
 };
 
 int tcpwatch_on_event(void *self, const struct ebr_reader *r, const struct ebr_event *ev);
+/* what it reads: struct analyzer's types */
+#define TCPWATCH_TYPES \
+	(EBR_TYPE(EBR_EV_TCP_STATE) | EBR_TYPE(EBR_EV_TCP_ACCEPT) | EBR_TYPE(EBR_EV_TCP_RETRANS) | \
+	 EBR_TYPE(EBR_EV_TCP_RESET) | EBR_TYPE(EBR_EV_TCP_SOCK))
 
 #endif

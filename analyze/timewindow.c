@@ -78,15 +78,11 @@ int time_window_on_event(void *self, const struct ebr_reader *r, const struct eb
 
 	if (!w->resolved)
 		time_window_resolve(w, r);
+	if (w->fan.an != w->next || w->fan.nan != w->nnext)
+		analyzer_fanout_init(&w->fan, w->next, w->nnext);
 	if (!always_passes(ev->type) && (ev->ts < w->lo_ns || ev->ts > w->hi_ns))
 		return 0;
-	for (size_t i = 0; i < w->nnext; i++) {
-		int err = w->next[i].on_event ? w->next[i].on_event(w->next[i].self, r, ev) : 0;
-
-		if (err)
-			return err;
-	}
-	return 0;
+	return analyzer_fanout_event(&w->fan, r, ev);
 }
 
 double time_window_since_s(const struct time_window *w, const struct ebr_reader *r)

@@ -29,6 +29,7 @@ struct time_window {
 	struct window_end since, until;
 	const struct analyzer *next; /* the views' analyzers, fed what is inside */
 	size_t nnext;
+	struct analyzer_fanout fan; /* next by type, at the first event */
 	/* resolved at the first event: CLOCK_MONOTONIC bounds, inclusive */
 	bool resolved;
 	bool unanchored; /* a wall-clock end, but the trace has no wall clock: ignored */

@@ -120,6 +120,9 @@ enum ebr_event_type {
 #undef EBR_FIELD
 	EBR_EV_LIMIT
 };
+/* A set of event types as bits of a uint32_t (struct analyzer's types, analyze/pass.h). */
+#define EBR_TYPE(t) (1u << (t))
+_Static_assert(EBR_EV_LIMIT <= 32, "a uint32_t has a bit an event type");
 
 /* Field indices within their event type: EBR_F_<EVENT>_<FIELD>. */
 enum ebr_field_index {

@@ -942,7 +942,8 @@ int query_run(struct qcompiled *q, struct ebr_reader *r, const struct symtab *sy
 	      const struct qrun_opts *opts, struct qrun_result *result)
 {
 	struct qrt rt = { 0 };
-	struct analyzer an = { on_file_event, &rt }, in_order = { on_event, &rt };
+	struct analyzer an = { on_file_event, &rt, ANALYZER_EVERY_TYPE }, in_order = { on_event, &rt,
+									  ANALYZER_EVERY_TYPE };
 	uint32_t max_vars = 1;
 	int ret = 0;
 

@@ -213,8 +213,8 @@ int export_pass(struct export_job *job, const struct analyzer *an, size_t n,
 	struct time_window window = { .since = job->since, .until = job->until, .next = an,
 				      .nnext = n };
 	struct analyzer chain[] = {
-		{ proctable_on_event, &procs },
-		{ time_window_on_event, &window },
+		{ proctable_on_event, &procs, ANALYZER_EVERY_TYPE },
+		{ time_window_on_event, &window, ANALYZER_EVERY_TYPE },
 	};
 	int err, status = 1;
 
@@ -257,7 +257,7 @@ int export_symbols(struct export_job *job, struct symtab *syms)
 {
 	struct trace_peek peek = { 0 };
 	bool stacks = true;
-	struct analyzer an = { symbols_on_event, syms };
+	struct analyzer an = { symbols_on_event, syms, ANALYZER_EVERY_TYPE };
 	int err;
 
 	/* a trace of no stack family has no symbol to collect: one pass is enough */

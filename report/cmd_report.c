@@ -347,9 +347,9 @@ static int run_views(struct report_out *out, struct view_run *runs, size_t nruns
 	/* the losses and the process table see everything; the views what --since/--until let
 	 * through (all of it without them) */
 	struct analyzer an[] = {
-		{ losses_on_event, losses },
-		{ proctable_on_event, &procs },
-		{ time_window_on_event, &window },
+		{ losses_on_event, losses, ANALYZER_EVERY_TYPE },
+		{ proctable_on_event, &procs, ANALYZER_EVERY_TYPE },
+		{ time_window_on_event, &window, ANALYZER_EVERY_TYPE },
 	};
 
 	out->procs = &procs;
@@ -363,7 +363,8 @@ static int run_views(struct report_out *out, struct view_run *runs, size_t nruns
 		runs[i].out = out;
 	}
 	if (html) {
-		views_an[window.nnext++] = (struct analyzer){ timeline_on_event, &timeline };
+		views_an[window.nnext++] = (struct analyzer){ timeline_on_event, &timeline,
+								     ANALYZER_EVERY_TYPE };
 		if (buffers_open(buffers, runs, nruns, out, a->rows, a->nhosts))
 			goto cleanup;
 	}

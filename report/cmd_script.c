@@ -371,12 +371,14 @@ int cmd_script(int argc, char **argv)
 	struct script s = { 0 };
 	struct script_args a = { 0 };
 	struct trace_file tf;
-	struct analyzer an[2] = { { probe_events_on_event, &s.events } };
+	struct analyzer an[2] = { { probe_events_on_event, &s.events,
+					    PROBE_EVENTS_TYPES } };
 	struct time_window window = { .next = an, .nnext = 2 };
 	struct proctable procs = { 0 };
 	/* the process table (--cgroup, --container) sees every event, the rest the window's */
-	struct analyzer chain[] = { { proctable_on_event, &procs },
-				    { time_window_on_event, &window } };
+	struct analyzer chain[] = { { proctable_on_event, &procs, ANALYZER_EVERY_TYPE },
+				    { time_window_on_event, &window,
+					      ANALYZER_EVERY_TYPE } };
 	int status = parse_args(&s, &a, argc, argv), err;
 
 	if (status >= 0)
@@ -395,7 +397,7 @@ int cmd_script(int argc, char **argv)
 	s.info = malloc(PROBE_TEXT_MAX);
 	s.safe = malloc(INFO_SAFE);
 	s.losses = calloc(1, sizeof(*s.losses));
-	an[1] = (struct analyzer){ losses_on_event, s.losses };
+	an[1] = (struct analyzer){ losses_on_event, s.losses, ANALYZER_EVERY_TYPE };
 	if (!s.info || !s.safe || !s.losses || tpevent_new(&s.tp)) {
 		fprintf(stderr, "ebrec script: out of memory\n");
 		goto cleanup;

@@ -418,7 +418,7 @@ static int jsonl_run(struct export_job *job)
 	}
 	if (export_symbols(job, &x->syms))
 		goto cleanup;
-	an = (struct analyzer){ jsonl_on_event, x };
+	an = (struct analyzer){ jsonl_on_event, x, ANALYZER_EVERY_TYPE };
 	status = export_pass(job, &an, 1, NULL, jsonl_end, x);
 	if (status && x->err)
 		status = 1;

@@ -880,7 +880,7 @@ static int perfetto_run(struct export_job *job)
 		goto cleanup;
 	if (!(x->f = export_create(job->out)))
 		goto cleanup;
-	an = (struct analyzer){ perfetto_on_event, x };
+	an = (struct analyzer){ perfetto_on_event, x, ANALYZER_EVERY_TYPE };
 	status = export_pass(job, &an, 1, NULL, perfetto_end, x);
 	if (export_close(x->f, job->out))
 		status = 1;

@@ -338,7 +338,7 @@ static int pprof_run(struct export_job *job)
 	x->job = job;
 	export_profile_opts(job, &x->p.o);
 	x->p.o.by_address = true;
-	an = (struct analyzer){ stackprof_on_event, &x->p };
+	an = (struct analyzer){ stackprof_on_event, &x->p, STACKPROF_TYPES };
 	status = export_pass(job, &an, 1, NULL, write_profile, x);
 	if (x->gz.open)
 		deflateEnd(&x->gz.z);

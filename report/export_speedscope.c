@@ -154,7 +154,7 @@ static int speedscope_run(struct export_job *job)
 	if (!x)
 		return export_fail("speedscope", EBR_E_NOMEM);
 	export_profile_opts(job, &x->p.o);
-	an = (struct analyzer){ stackprof_on_event, &x->p };
+	an = (struct analyzer){ stackprof_on_event, &x->p, STACKPROF_TYPES };
 	status = export_pass(job, &an, 1, NULL, write_file, x);
 	stackprof_release(&x->p);
 	idtab_release(&x->frames);

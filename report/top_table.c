@@ -57,7 +57,8 @@ int top_view_setup(struct view_run *vr, int argc, char **argv, const struct top_
 	s->w.kind = table->kind;
 	s->w.who = *vr->who;
 	topwatch_init(&s->w);
-	vr->an = (struct analyzer){ topwatch_on_event, &s->w };
+	/* every type: its intervals start at the trace's first event, whatever its type */
+	vr->an = (struct analyzer){ topwatch_on_event, &s->w, ANALYZER_EVERY_TYPE };
 	view_opts_begin(vr);
 	/* --by-process is tcptop's: the other views' rows are processes already */
 	while ((c = view_getopt(argc, argv, "r:s:i:", longopts)) != -1) {

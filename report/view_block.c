@@ -40,7 +40,7 @@ static int biolatency_setup(struct view_run *vr, int argc, char **argv)
 	if (!b)
 		return view_no_memory(vr->view);
 	vr->state = b;
-	vr->an = (struct analyzer){ biolatency_on_event, b };
+	vr->an = (struct analyzer){ biolatency_on_event, b, BIOLATENCY_TYPES };
 	b->opts.who = *vr->who;
 	view_opts_begin(vr);
 	while ((c = view_getopt(argc, argv, "mDFQ", longopts)) != -1) {
@@ -278,7 +278,7 @@ static int biosnoop_setup(struct view_run *vr, int argc, char **argv)
 	if (!s)
 		return view_no_memory(vr->view);
 	vr->state = s;
-	vr->an = (struct analyzer){ biosnoop_on_event, &s->model };
+	vr->an = (struct analyzer){ biosnoop_on_event, &s->model, BIOSNOOP_TYPES };
 	s->model.who = *vr->who;
 	s->clock = &vr->clock;
 	view_opts_begin(vr);

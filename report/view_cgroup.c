@@ -30,7 +30,8 @@ static int cgroups_setup(struct view_run *vr, int argc, char **argv)
 		return view_no_memory(vr->view);
 	vr->state = s;
 	s->model.who = *vr->who;
-	vr->an = (struct analyzer){ cgroup_usage_on_event, &s->model };
+	vr->an = (struct analyzer){ cgroup_usage_on_event, &s->model,
+				   CGROUP_USAGE_TYPES };
 	view_opts_begin(vr);
 	while ((c = view_getopt(argc, argv, "", longopts)) != -1) {
 		if (c != 'C')

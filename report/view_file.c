@@ -101,7 +101,7 @@ static int opensnoop_setup(struct view_run *vr, int argc, char **argv)
 	if (!s)
 		return view_no_memory(vr->view);
 	vr->state = s;
-	vr->an = (struct analyzer){ opensnoop_on_event, &s->model };
+	vr->an = (struct analyzer){ opensnoop_on_event, &s->model, OPENSNOOP_TYPES };
 	s->model.who = *vr->who;
 	s->clock = &vr->clock;
 	view_opts_begin(vr);
@@ -274,7 +274,7 @@ static int fsslower_parse(struct view_run *vr, int argc, char **argv, const char
 	if (!s)
 		return view_no_memory(vr->view);
 	vr->state = s;
-	vr->an = (struct analyzer){ fsslower_on_event, &s->model };
+	vr->an = (struct analyzer){ fsslower_on_event, &s->model, FSSLOWER_TYPES };
 	s->model.who = *vr->who;
 	s->model.fstype = fstype;
 	s->clock = &vr->clock;
@@ -407,7 +407,7 @@ static int cachestat_setup(struct view_run *vr, int argc, char **argv)
 	if (!s)
 		return view_no_memory(vr->view);
 	vr->state = s;
-	vr->an = (struct analyzer){ cachestat_on_event, &s->model };
+	vr->an = (struct analyzer){ cachestat_on_event, &s->model, CACHESTAT_TYPES };
 	if (proc_filter_active(vr->who))
 		fprintf(stderr, "ebrec report: cachestat counts the whole system's page cache: "
 				"-p/--comm do not cut it, nor --cgroup/--container\n");

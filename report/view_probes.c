@@ -104,7 +104,8 @@ static int probes_setup(struct view_run *vr, int argc, char **argv)
 	if (!s)
 		return view_no_memory(vr->view);
 	vr->state = s;
-	vr->an = (struct analyzer){ probe_events_on_event, &s->model };
+	vr->an = (struct analyzer){ probe_events_on_event, &s->model,
+				   PROBE_EVENTS_TYPES };
 	s->model.who = *vr->who;
 	s->model.select = s->select;
 	s->text = ebr_malloc(PROBE_TEXT_MAX);

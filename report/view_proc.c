@@ -82,7 +82,7 @@ static int execsnoop_setup(struct view_run *vr, int argc, char **argv)
 	if (!s)
 		return view_no_memory(vr->view);
 	vr->state = s;
-	vr->an = (struct analyzer){ execsnoop_on_event, &s->model };
+	vr->an = (struct analyzer){ execsnoop_on_event, &s->model, EXECSNOOP_TYPES };
 	s->model.who = *vr->who;
 	s->model.uid = -1;
 	s->clock = &vr->clock;
@@ -258,7 +258,7 @@ static int exitsnoop_setup(struct view_run *vr, int argc, char **argv)
 	if (!s)
 		return view_no_memory(vr->view);
 	vr->state = s;
-	vr->an = (struct analyzer){ exitsnoop_on_event, &s->model };
+	vr->an = (struct analyzer){ exitsnoop_on_event, &s->model, EXITSNOOP_TYPES };
 	s->model.who = *vr->who;
 	s->clock = &vr->clock;
 	view_opts_begin(vr);
@@ -332,7 +332,8 @@ static int processes_setup(struct view_run *vr, int argc, char **argv)
 	if (!s)
 		return view_no_memory(vr->view);
 	vr->state = s;
-	vr->an = (struct analyzer){ NULL, NULL }; /* the process table is built for every view */
+	/* the process table is built for every view */
+	vr->an = (struct analyzer){ NULL, NULL, ANALYZER_EVERY_TYPE };
 	view_opts_begin(vr);
 	while ((c = view_getopt(argc, argv, "", longopts)) != -1) {
 		if (c != 'N')

@@ -35,7 +35,7 @@ static int sched_setup(struct view_run *vr, int argc, char **argv, const char *o
 	if (!s)
 		return view_no_memory(vr->view);
 	vr->state = s;
-	vr->an = (struct analyzer){ sched_dist_on_event, d };
+	vr->an = (struct analyzer){ sched_dist_on_event, d, SCHED_DIST_TYPES };
 	d->measure = measure;
 	d->who = *vr->who;
 	view_opts_begin(vr);

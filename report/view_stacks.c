@@ -44,7 +44,7 @@ static int stack_setup(struct view_run *vr, int argc, char **argv, enum stackpro
 	if (!sv)
 		return view_no_memory(vr->view);
 	vr->state = sv;
-	vr->an = (struct analyzer){ stackprof_on_event, &sv->p };
+	vr->an = (struct analyzer){ stackprof_on_event, &sv->p, STACKPROF_TYPES };
 	sv->p.o.kind = kind;
 	sv->p.o.tid = -1;
 	sv->p.o.who = *vr->who;

@@ -633,7 +633,7 @@ static int tcp_parse(struct view_run *vr, int argc, char **argv, const char *opt
 	if (!s)
 		return view_no_memory(vr->view);
 	vr->state = s;
-	vr->an = (struct analyzer){ tcpwatch_on_event, &s->w };
+	vr->an = (struct analyzer){ tcpwatch_on_event, &s->w, TCPWATCH_TYPES };
 	s->w.on_event = on_event;
 	s->w.ctx = s;
 	s->w.filter = (struct tcp_filter){ .lport = -1, .rport = -1, .who = *vr->who };
@@ -686,7 +686,8 @@ static int tcplife_setup(struct view_run *vr, int argc, char **argv)
 	int err = tcp_parse(vr, argc, argv, "46L:D:tTw", false, tcplife_event);
 
 	if (vr->state)
-		vr->an = (struct analyzer){ tcplife_on_event, vr->state };
+		vr->an = (struct analyzer){ tcplife_on_event, vr->state,
+					   TCPWATCH_TYPES | EBR_TYPE(EBR_EV_PROC_EXIT) };
 	return err;
 }
 

@@ -141,7 +141,7 @@ static void run_biolatency(struct biolatency *b)
 	struct analyzer an;
 
 	trace_open(&t);
-	an = (struct analyzer){ biolatency_on_event, b };
+	an = (struct analyzer){ biolatency_on_event, b, BIOLATENCY_TYPES };
 	CHECK(analyze_pass(t.r, &an, 1) == 0);
 	biolatency_sort(b);
 	trace_close(&t);
@@ -603,7 +603,7 @@ static void test_biosnoop_rows(void)
 	struct trace t;
 	struct rows rows = { .n = 0 };
 	struct biosnoop s = { .emit = keep_row, .ctx = &rows };
-	struct analyzer an = { biosnoop_on_event, &s };
+	struct analyzer an = { biosnoop_on_event, &s, BIOSNOOP_TYPES };
 
 	trace_open(&t);
 	CHECK(analyze_pass(t.r, &an, 1) == 0);
@@ -647,7 +647,7 @@ static void test_losses_per_family(void)
 {
 	struct trace t;
 	static struct losses l;
-	struct analyzer an = { losses_on_event, &l };
+	struct analyzer an = { losses_on_event, &l, ANALYZER_EVERY_TYPE };
 	struct probe_losses sum;
 
 	trace_open(&t);
@@ -672,7 +672,7 @@ static void test_losses_per_window(void)
 	struct trace t;
 	struct ebr_writer *w = trace_writer(&t, "500000000");
 	struct losses *l = calloc(1, sizeof(*l));
-	struct analyzer an = { losses_on_event, l };
+	struct analyzer an = { losses_on_event, l, ANALYZER_EVERY_TYPE };
 	struct probe_losses sum;
 
 	CHECK(l != NULL);
@@ -716,6 +716,71 @@ static int count_types(void *self, const struct ebr_reader *r, const struct ebr_
 	return 0;
 }
 
+/* each analyzer of the fan-out test appends its letter, and fails where told to */
+struct fan_probe {
+	char letter;
+	int fail_on; /* an event type; -1 none */
+	char *log;
+	int *calls;
+};
+
+static int fan_on_event(void *self, const struct ebr_reader *r, const struct ebr_event *ev)
+{
+	struct fan_probe *p = self;
+	size_t n = strlen(p->log);
+
+	(void)r;
+	p->log[n] = p->letter;
+	p->log[n + 1] = 0;
+	++*p->calls;
+	return (int)ev->type == p->fail_on ? EBR_E_CORRUPT : 0;
+}
+
+static void test_fanout_offers_each_analyzer_its_types(void)
+{
+	char log[256] = "";
+	int calls = 0;
+	struct fan_probe a = { 'A', -1, log, &calls }, b = { 'B', -1, log, &calls },
+			 c = { 'C', EBR_EV_SYM_KERNEL, log, &calls };
+	struct analyzer an[] = {
+		{ fan_on_event, &a, EBR_TYPE(EBR_EV_BLOCK_RQ) },
+		{ NULL, NULL, ANALYZER_EVERY_TYPE },
+		{ fan_on_event, &b, ANALYZER_EVERY_TYPE },
+		{ fan_on_event, &c, EBR_TYPE(EBR_EV_SYM_KERNEL) | EBR_TYPE(EBR_EV_UNKNOWN) },
+	};
+	struct analyzer many[ANALYZER_FANOUT_MAX + 1];
+	struct ebr_event ev = { .type = EBR_EV_BLOCK_RQ };
+	struct analyzer_fanout f;
+
+	analyzer_fanout_init(&f, an, ARRAY_SIZE(an));
+	CHECK_EQ(analyzer_fanout_event(&f, NULL, &ev), 0);
+	CHECK(!strcmp(log, "AB")); /* in their order, each of its types only */
+	ev.type = EBR_EV_FILE_OPEN;
+	CHECK_EQ(analyzer_fanout_event(&f, NULL, &ev), 0);
+	CHECK(!strcmp(log, "ABB"));
+	ev.type = EBR_EV_UNKNOWN; /* a generic probe's event */
+	CHECK_EQ(analyzer_fanout_event(&f, NULL, &ev), 0);
+	CHECK(!strcmp(log, "ABBBC"));
+	ev.type = EBR_EV_SYM_KERNEL; /* C fails: its error is the fan-out's */
+	CHECK_EQ(analyzer_fanout_event(&f, NULL, &ev), EBR_E_CORRUPT);
+	CHECK(!strcmp(log, "ABBBCBC"));
+	b.fail_on = EBR_EV_SYM_KERNEL; /* B fails first: C is not offered the event */
+	CHECK_EQ(analyzer_fanout_event(&f, NULL, &ev), EBR_E_CORRUPT);
+	CHECK(!strcmp(log, "ABBBCBCB"));
+
+	/* more than it lists: every analyzer is offered every event, as without types */
+	log[0] = 0;
+	calls = 0;
+	for (size_t i = 0; i < ARRAY_SIZE(many); i++)
+		many[i] = (struct analyzer){ fan_on_event, &a, EBR_TYPE(EBR_EV_BLOCK_RQ) };
+	a.log = log;
+	analyzer_fanout_init(&f, many, ARRAY_SIZE(many));
+	ev.type = EBR_EV_FILE_OPEN;
+	for (int i = 0; i < 2; i++)
+		CHECK_EQ(analyzer_fanout_event(&f, NULL, &ev), 0);
+	CHECK_EQ(calls, 2 * (int)ARRAY_SIZE(many));
+}
+
 /* block.rq at 0 s, 1 s ... 9 s of a recording that started 2026-11-25 10:00:00 UTC, and a
  * symbol at the end: how many of each a window lets through. */
 static struct type_count windowed(const char *since, const char *until)
@@ -724,9 +789,9 @@ static struct type_count windowed(const char *since, const char *until)
 	struct trace t;
 	struct ebr_writer *w = trace_writer(&t, "1000000000");
 	struct type_count c = { 0 };
-	struct analyzer counter = { count_types, &c };
+	struct analyzer counter = { count_types, &c, ANALYZER_EVERY_TYPE };
 	struct time_window tw = { .next = &counter, .nnext = 1 };
-	struct analyzer an = { time_window_on_event, &tw };
+	struct analyzer an = { time_window_on_event, &tw, ANALYZER_EVERY_TYPE };
 	struct ebr_value v[EBR_MAX_FIELDS] = { 0 };
 	char real[32];
 
@@ -1027,7 +1092,7 @@ static void test_process_titles(void)
 {
 	struct ebr_value v[EBR_MAX_FIELDS];
 	struct proctable procs = { 0 };
-	struct analyzer an = { proctable_on_event, &procs };
+	struct analyzer an = { proctable_on_event, &procs, ANALYZER_EVERY_TYPE };
 	struct ebr_mem_source ms;
 	struct ebr_reader *r = NULL;
 	struct ebr_source src;
@@ -1105,10 +1170,10 @@ static void test_process_table_follows_fork_chdir_exec_exit(void)
 	struct execsnoop es = { .uid = -1, .emit = collect_exec, .ctx = &execs };
 	struct exitsnoop xs = { .procs = &procs, .emit = collect_exit, .ctx = &exits };
 	struct analyzer an[] = {
-		{ proctable_on_event, &procs },
-		{ opensnoop_on_event, &os },
-		{ execsnoop_on_event, &es },
-		{ exitsnoop_on_event, &xs },
+		{ proctable_on_event, &procs, ANALYZER_EVERY_TYPE },
+		{ opensnoop_on_event, &os, OPENSNOOP_TYPES },
+		{ execsnoop_on_event, &es, EXECSNOOP_TYPES },
+		{ exitsnoop_on_event, &xs, EXITSNOOP_TYPES },
 	};
 	const struct proc_entry *e;
 	char path[64];
@@ -1208,12 +1273,12 @@ static void test_cgroups_of_processes_filter_and_usage(void)
 	struct cgroup_usage_model by_cgroup = { .procs = &procs };
 	struct cgroup_usage_model by_container = { .procs = &procs, .by_container = true };
 	struct analyzer an[] = {
-		{ proctable_on_event, &procs },
-		{ opensnoop_on_event, &os_a },
-		{ opensnoop_on_event, &os_b },
-		{ opensnoop_on_event, &os_docker },
-		{ cgroup_usage_on_event, &by_cgroup },
-		{ cgroup_usage_on_event, &by_container },
+		{ proctable_on_event, &procs, ANALYZER_EVERY_TYPE },
+		{ opensnoop_on_event, &os_a, OPENSNOOP_TYPES },
+		{ opensnoop_on_event, &os_b, OPENSNOOP_TYPES },
+		{ opensnoop_on_event, &os_docker, OPENSNOOP_TYPES },
+		{ cgroup_usage_on_event, &by_cgroup, CGROUP_USAGE_TYPES },
+		{ cgroup_usage_on_event, &by_container, CGROUP_USAGE_TYPES },
 	};
 	const struct proc_cgroup *c;
 	uint64_t ts = 1000000000;
@@ -1319,9 +1384,11 @@ static void test_snoop_filters(void)
 	struct exitsnoop pt = { .per_thread = true, .emit = collect_exit, .ctx = &threads };
 	struct opensnoop ox = { .failed_only = true, .emit = collect_open, .ctx = &errs };
 	struct analyzer an[] = {
-		{ execsnoop_on_event, &x },	{ execsnoop_on_event, &u },
-		{ execsnoop_on_event, &n },	{ exitsnoop_on_event, &pt },
-		{ opensnoop_on_event, &ox },
+		{ execsnoop_on_event, &x, EXECSNOOP_TYPES },
+		{ execsnoop_on_event, &u, EXECSNOOP_TYPES },
+		{ execsnoop_on_event, &n, EXECSNOOP_TYPES },
+		{ exitsnoop_on_event, &pt, EXITSNOOP_TYPES },
+		{ opensnoop_on_event, &ox, OPENSNOOP_TYPES },
 	};
 
 	CHECK(analyze_pass(r, an, 5) == 0);
@@ -1346,7 +1413,8 @@ static void test_fsslower_threshold_and_fs(void)
 	struct collected slow = { 0 }, none = { 0 };
 	struct fsslower s = { .min_ns = 10000000, .emit = collect_slow, .ctx = &slow };
 	struct fsslower x = { .fstype = "xfs", .emit = collect_slow, .ctx = &none };
-	struct analyzer an[] = { { fsslower_on_event, &s }, { fsslower_on_event, &x } };
+	struct analyzer an[] = { { fsslower_on_event, &s, FSSLOWER_TYPES },
+				 { fsslower_on_event, &x, FSSLOWER_TYPES } };
 
 	CHECK(analyze_pass(r, an, 2) == 0);
 	/* opens slower than 10 ms on a block device's file system: a.txt (the other has none) */
@@ -1362,7 +1430,8 @@ static void test_cachestat_intervals_and_ratio(void)
 	struct ebr_mem_source ms;
 	struct ebr_reader *r = proc_trace_open(&t, &ms);
 	struct cachestat one = { .interval_ns = 1000000000 }, two = { .interval_ns = 2000000000 };
-	struct analyzer an[] = { { cachestat_on_event, &one }, { cachestat_on_event, &two } };
+	struct analyzer an[] = { { cachestat_on_event, &one, CACHESTAT_TYPES },
+				 { cachestat_on_event, &two, CACHESTAT_TYPES } };
 	struct cachestat_interval iv = { .read_pages = 5, .added_pages = 50, .dirtied_pages = 1 };
 	uint64_t hits, misses, dirties;
 	double ratio;
@@ -1670,7 +1739,7 @@ static void test_tcp_sessions_bytes_and_owners(void)
 	struct ebr_reader *r = NULL;
 	struct tcp_seen seen = { 0 };
 	struct tcpwatch w = { .filter = { .lport = -1, .rport = -1 }, .on_event = tcp_collect, .ctx = &seen };
-	struct analyzer an[] = { { tcpwatch_on_event, &w } };
+	struct analyzer an[] = { { tcpwatch_on_event, &w, TCPWATCH_TYPES } };
 	const struct tcp_session *s;
 	struct tcp_ends want = { .ip = 4, .lport = 80 };
 
@@ -1780,8 +1849,9 @@ static void test_sched_dists_and_untraced_switch_ins(void)
 	struct sched_dist on = { .measure = SCHED_ONCPU, .per = SCHED_PER_PID,
 				  .who = { .by_pid = true, .pid = 10 } };
 	struct sched_dist off = { .measure = SCHED_OFFCPU, .millis = true };
-	struct analyzer an[] = { { sched_dist_on_event, &rq }, { sched_dist_on_event, &on },
-				 { sched_dist_on_event, &off } };
+	struct analyzer an[] = { { sched_dist_on_event, &rq, SCHED_DIST_TYPES },
+				 { sched_dist_on_event, &on, SCHED_DIST_TYPES },
+				 { sched_dist_on_event, &off, SCHED_DIST_TYPES } };
 
 	memset(&t, 0, sizeof(t));
 	ebr_sink_mem(&sink, &t.mem);
@@ -1874,7 +1944,7 @@ static int join_name(void *ctx, const char *name, bool kernel)
 static void profile_of(struct proc_trace *t, struct stackprof *p, struct ebr_reader **r,
 		       struct ebr_mem_source *ms)
 {
-	struct analyzer an = { stackprof_on_event, p };
+	struct analyzer an = { stackprof_on_event, p, STACKPROF_TYPES };
 	struct ebr_source src;
 
 	*p = (struct stackprof){ .o = { .kind = STACKPROF_CPU, .tid = -1 } };
@@ -2397,6 +2467,7 @@ int main(void)
 	RUN(test_disk_name_without_meta);
 	RUN(test_losses_per_family);
 	RUN(test_losses_per_window);
+	RUN(test_fanout_offers_each_analyzer_its_types);
 	RUN(test_time_window);
 	RUN(test_json_escapes_hostile_strings);
 	RUN(test_text_safe_defuses_terminal_escapes);
