@@ -32,11 +32,14 @@ int fsslower_on_event(void *self, const struct ebr_reader *r, const struct ebr_e
 		if (row.op == EBR_SLOW_SYNC)
 			row.bytes = 0;
 	} else if (ev->type == EBR_EV_FILE_OPEN) {
-		const char *path = v[EBR_F_FILE_OPEN_PATH].s ? v[EBR_F_FILE_OPEN_PATH].s : "";
-		const char *slash = strrchr(path, '/');
+		const char *path, *slash;
 
-		if (ebr_value_s64(&v[EBR_F_FILE_OPEN_RET]) < 0)
+		/* most opens are fast: the latency first, the path only for the slow ones */
+		if (ebr_value_s64(&v[EBR_F_FILE_OPEN_RET]) < 0 ||
+		    v[EBR_F_FILE_OPEN_LAT_NS].u < s->min_ns)
 			return 0;
+		path = v[EBR_F_FILE_OPEN_PATH].s ? v[EBR_F_FILE_OPEN_PATH].s : "";
+		slash = strrchr(path, '/');
 		row.pid = (uint32_t)v[EBR_F_FILE_OPEN_PID].u;
 		row.comm = v[EBR_F_FILE_OPEN_COMM].s;
 		row.op = 'O';

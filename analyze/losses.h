@@ -46,6 +46,8 @@ struct losses {
 };
 
 int losses_on_event(void *self, const struct ebr_reader *r, const struct ebr_event *ev);
+/* what it reads: struct analyzer's types */
+#define LOSSES_TYPES EBR_TYPE(EBR_EV_COUNTS)
 
 /* Sum over the probes of a family (NULL: every probe), into *out (name = the family). */
 void losses_of_family(const struct losses *l, const char *family, struct probe_losses *out);

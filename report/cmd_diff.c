@@ -270,7 +270,7 @@ static int read_trace(struct diff_trace *t, const struct diff_args *a, const str
 	window.next = t->side->an;
 	window.nnext = t->side->nan;
 	struct analyzer an[] = {
-		{ losses_on_event, t->losses, ANALYZER_EVERY_TYPE },
+		{ losses_on_event, t->losses, LOSSES_TYPES },
 		{ proctable_on_event, &procs, ANALYZER_EVERY_TYPE },
 		{ time_window_on_event, &window, ANALYZER_EVERY_TYPE },
 	};

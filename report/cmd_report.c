@@ -347,7 +347,7 @@ static int run_views(struct report_out *out, struct view_run *runs, size_t nruns
 	/* the losses and the process table see everything; the views what --since/--until let
 	 * through (all of it without them) */
 	struct analyzer an[] = {
-		{ losses_on_event, losses, ANALYZER_EVERY_TYPE },
+		{ losses_on_event, losses, LOSSES_TYPES },
 		{ proctable_on_event, &procs, ANALYZER_EVERY_TYPE },
 		{ time_window_on_event, &window, ANALYZER_EVERY_TYPE },
 	};

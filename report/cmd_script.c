@@ -397,7 +397,7 @@ int cmd_script(int argc, char **argv)
 	s.info = malloc(PROBE_TEXT_MAX);
 	s.safe = malloc(INFO_SAFE);
 	s.losses = calloc(1, sizeof(*s.losses));
-	an[1] = (struct analyzer){ losses_on_event, s.losses, ANALYZER_EVERY_TYPE };
+	an[1] = (struct analyzer){ losses_on_event, s.losses, LOSSES_TYPES };
 	if (!s.info || !s.safe || !s.losses || tpevent_new(&s.tp)) {
 		fprintf(stderr, "ebrec script: out of memory\n");
 		goto cleanup;

@@ -647,7 +647,7 @@ static void test_losses_per_family(void)
 {
 	struct trace t;
 	static struct losses l;
-	struct analyzer an = { losses_on_event, &l, ANALYZER_EVERY_TYPE };
+	struct analyzer an = { losses_on_event, &l, LOSSES_TYPES };
 	struct probe_losses sum;
 
 	trace_open(&t);
@@ -672,7 +672,7 @@ static void test_losses_per_window(void)
 	struct trace t;
 	struct ebr_writer *w = trace_writer(&t, "500000000");
 	struct losses *l = calloc(1, sizeof(*l));
-	struct analyzer an = { losses_on_event, l, ANALYZER_EVERY_TYPE };
+	struct analyzer an = { losses_on_event, l, LOSSES_TYPES };
 	struct probe_losses sum;
 
 	CHECK(l != NULL);
