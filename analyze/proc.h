@@ -73,8 +73,6 @@ struct proctable {
 	struct u64map cgroup_by_id;   /* cgroup id -> index into cgroups */
 	struct u64map cgroup_by_path; /* a keyed hash of the path (probed on collision) -> index */
 	uint64_t dropped; /* entries or paths not kept: a cap was reached */
-	uint64_t first_ts;
-	bool started;
 	/*
 	 * Set before the pass when nothing will ask for a path (proctable_abspath()) or a
 	 * working directory: opens and chdirs are then not followed, which is most of what a
@@ -85,6 +83,8 @@ struct proctable {
 };
 
 int proctable_on_event(void *self, const struct ebr_reader *r, const struct ebr_event *ev);
+/* What it reads (struct analyzer's types), once no_paths is set: the pass's, before it. */
+uint32_t proctable_types(const struct proctable *t);
 void proctable_release(struct proctable *t);
 
 /* The current incarnation of pid, or NULL. */

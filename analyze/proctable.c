@@ -562,10 +562,6 @@ int proctable_on_event(void *self, const struct ebr_reader *r, const struct ebr_
 {
 	struct proctable *t = self;
 
-	if (!t->started) {
-		t->first_ts = ev->ts;
-		t->started = true;
-	}
 	switch (ev->type) {
 	case EBR_EV_PROC_TASK:
 		return on_proc_task(t, ev);
@@ -586,6 +582,15 @@ int proctable_on_event(void *self, const struct ebr_reader *r, const struct ebr_
 	default:
 		return 0;
 	}
+}
+
+uint32_t proctable_types(const struct proctable *t)
+{
+	uint32_t types = EBR_TYPE(EBR_EV_PROC_TASK) | EBR_TYPE(EBR_EV_PROC_FORK) |
+			 EBR_TYPE(EBR_EV_PROC_EXEC) | EBR_TYPE(EBR_EV_PROC_EXIT) |
+			 EBR_TYPE(EBR_EV_PROC_CGROUP) | EBR_TYPE(EBR_EV_PROC_TITLE);
+
+	return t->no_paths ? types : types | EBR_TYPE(EBR_EV_FILE_OPEN) | EBR_TYPE(EBR_EV_FILE_CHDIR);
 }
 
 void proctable_release(struct proctable *t)

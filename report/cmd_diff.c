@@ -271,7 +271,7 @@ static int read_trace(struct diff_trace *t, const struct diff_args *a, const str
 	window.nnext = t->side->nan;
 	struct analyzer an[] = {
 		{ losses_on_event, t->losses, LOSSES_TYPES },
-		{ proctable_on_event, &procs, ANALYZER_EVERY_TYPE },
+		{ proctable_on_event, &procs, proctable_types(&procs) },
 		{ time_window_on_event, &window, ANALYZER_EVERY_TYPE },
 	};
 

@@ -213,7 +213,7 @@ int export_pass(struct export_job *job, const struct analyzer *an, size_t n,
 	struct time_window window = { .since = job->since, .until = job->until, .next = an,
 				      .nnext = n };
 	struct analyzer chain[] = {
-		{ proctable_on_event, &procs, ANALYZER_EVERY_TYPE },
+		{ proctable_on_event, &procs, proctable_types(&procs) },
 		{ time_window_on_event, &window, ANALYZER_EVERY_TYPE },
 	};
 	int err, status = 1;

@@ -345,13 +345,13 @@ static int run_views(struct report_out *out, struct view_run *runs, size_t nruns
 		return 1;
 	}
 	/*
-	 * The losses and the process table see everything; the views what --since/--until let
-	 * through, and without them, everything, offered each event directly (the window's
-	 * relay was a tenth of the reading thread's work in runqlat on two CPUs).
+	 * The losses and the process table see every event of their types; the views what
+	 * --since/--until let through, and without them, every event, offered it directly (the
+	 * window's relay was a tenth of the reading thread's work in runqlat on two CPUs).
 	 */
 	struct analyzer an[3 + ARRAY_SIZE(views_an)] = {
 		{ losses_on_event, losses, LOSSES_TYPES },
-		{ proctable_on_event, &procs, ANALYZER_EVERY_TYPE },
+		{ proctable_on_event, &procs, ANALYZER_EVERY_TYPE /* once no_paths is set */ },
 		{ time_window_on_event, &window, ANALYZER_EVERY_TYPE },
 	};
 	size_t nan = windowed ? 3 : 2;
@@ -360,6 +360,7 @@ static int run_views(struct report_out *out, struct view_run *runs, size_t nruns
 	procs.no_paths = true;
 	for (size_t i = 0; i < nruns; i++)
 		procs.no_paths = procs.no_paths && !runs[i].view->paths;
+	an[1].types = proctable_types(&procs);
 	/* --cgroup, --container: the processes' cgroups as the pass goes */
 	a->where.scope.procs = &procs;
 	for (size_t i = 0; i < nruns; i++) {

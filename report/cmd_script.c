@@ -376,7 +376,7 @@ int cmd_script(int argc, char **argv)
 	struct time_window window = { .next = an, .nnext = 2 };
 	struct proctable procs = { 0 };
 	/* the process table (--cgroup, --container) sees every event, the rest the window's */
-	struct analyzer chain[] = { { proctable_on_event, &procs, ANALYZER_EVERY_TYPE },
+	struct analyzer chain[] = { { proctable_on_event, &procs, proctable_types(&procs) },
 				    { time_window_on_event, &window,
 					      ANALYZER_EVERY_TYPE } };
 	int status = parse_args(&s, &a, argc, argv), err;
