@@ -92,5 +92,7 @@ double time_window_since_s(const struct time_window *w, const struct ebr_reader 
 
 double time_window_until_s(const struct time_window *w, const struct ebr_reader *r)
 {
-	return w->hi_ns == UINT64_MAX ? -1 : trace_seconds(r, w->hi_ns);
+	/* no --until: none, whether or not an event resolved the window */
+	return w->until.kind == WINDOW_NONE || w->hi_ns == UINT64_MAX ? -1
+									: trace_seconds(r, w->hi_ns);
 }

@@ -407,8 +407,6 @@ static int run_views(struct report_out *out, struct view_run *runs, size_t nruns
 	for (size_t i = 0; i < nruns && !headlines; i++)
 		runs[i].view->end(&runs[i], runs[i].out, losses);
 	status = limit.stopped ? 1 : 0;
-	if (html && !window.resolved) /* no window, or no event: its bounds, for the page */
-		time_window_resolve(&window, out->tf->r);
 	if (html &&
 	    html_page(out, runs, buffers, nruns, losses, &timeline, &window, a, limit_msg, host))
 		status = 1;
