@@ -350,15 +350,14 @@ def test_list_shows_block_supported():
 def test_sigkill_loses_at_most_the_last_flush_interval(live, disk_dir, out_dir):
     """Events older than one flush interval (1 s) are on disk when the recorder is killed."""
     trace = out_dir / "kill.ebr"
-    rec = subprocess.Popen([EBREC, "record", "-o", str(trace), "-e", "block"],
-                           stderr=subprocess.PIPE, text=True)
-    time.sleep(1.0)  # attached
+    # attached when its command starts: a second's sleep was once too short under ASan, and
+    # the first of the 100 writes was missed
+    rec = Recording(trace, "block")
     w = subprocess.run([workload("ebr-blkio"), os.path.join(disk_dir, "data"), "100"],
                        capture_output=True, text=True, check=True)
     pid = int(w.stdout.split()[1])
     time.sleep(2.5)  # more than one flush interval after the last write
     rec.kill()
-    rec.communicate(timeout=30)
     p = ebrec("report", trace, "biosnoop", "--format", "json")
     assert p.returncode == 1 and "warning" in p.stderr  # incomplete file, said so
     rows = json.loads(p.stdout)["views"][0]["rows"]
