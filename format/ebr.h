@@ -376,6 +376,15 @@ void ebr_reader_version(const struct ebr_reader *r, uint16_t *major, uint16_t *m
 int ebr_reader_next(struct ebr_reader *r, const struct ebr_event **ev);
 
 /*
+ * From now on ebr_reader_next() gives only the events whose EBR_TYPE() bit is in types (0:
+ * every event, the default); the others are stepped over without their values being built,
+ * and counted (ebr_reader_stepped_over()). Their blocks are checked and decoded as ever, so
+ * problems and META come out the same whatever is wanted.
+ */
+void ebr_reader_want_types(struct ebr_reader *r, uint32_t types);
+uint64_t ebr_reader_stepped_over(const struct ebr_reader *r);
+
+/*
  * Next block, without decoding its events (for verify): 1 with *info set, 0 at the end,
  * negative on source failure. Payload CRCs are checked; events are not decoded unless
  * decode is non-zero.

@@ -33,6 +33,7 @@ struct file_type {
 	uint32_t nfields;
 	struct file_field *fields;
 	const struct ebr_event_def *def; /* compiled-in type of the same name, or NULL */
+	uint32_t type_bit;               /* EBR_TYPE() of def's id, or of EBR_EV_UNKNOWN */
 	int32_t map[EBR_MAX_FIELDS];     /* compiled field -> file field, -1 if absent */
 	bool same_fields; /* map is the identity: the decoded fields serve as they are */
 	/* the fields that are not numbers (STR, BYTES, STACK): a number is its word alone */
@@ -195,6 +196,9 @@ struct ebr_reader {
 	uint64_t scan_words[3 + EBR_MAX_FIELDS]; /* an event decoded from cur itself */
 
 	struct ebr_event ev;
+	/* ebr_reader_want_types(): the events of other types are stepped over, not built */
+	uint32_t want_types;
+	uint64_t stepped_over;
 
 	struct ebr_problem *problems; /* MAX_PROBLEMS of them */
 	uint32_t nproblems;
@@ -433,12 +437,14 @@ static void types_free(struct file_type *types, uint32_t n)
 /* Links a file type to the compiled-in type of the same name, field by field. */
 static void type_link(struct file_type *t)
 {
+	t->type_bit = EBR_TYPE(EBR_EV_UNKNOWN);
 	for (uint32_t i = 0; i < ebr_event_def_count(); i++) {
 		const struct ebr_event_def *d = ebr_event_def_at(i);
 
 		if (strcmp(d->name, t->name))
 			continue;
 		t->def = d;
+		t->type_bit = EBR_TYPE(d->id);
 		for (uint32_t f = 0; f < d->nfields && f < EBR_MAX_FIELDS; f++) {
 			t->map[f] = -1;
 			for (uint32_t g = 0; g < t->nfields; g++)
@@ -1883,23 +1889,33 @@ static int read_block(struct ebr_reader *r)
 	}
 }
 
-/* The next event of r->cur: 1 with r->ev set, 0 at its block's end (its damage given). */
+/*
+ * The next event of r->cur of a type r wants: 1 with r->ev set, 0 at its block's end (its
+ * damage given). An event of another type costs its words' step, not the building of its
+ * values.
+ */
 static int next_event(struct ebr_reader *r)
 {
 	struct block_job *j = r->cur;
 	const uint64_t *w;
 
-	if (j->given < j->nahead) {
-		w = j->words + j->given_words;
-		j->given++;
-	} else if (!j->ev_done && scan_event(r, j, r->scan_words)) {
-		w = r->scan_words;
-	} else {
-		if (j->has_end) {
-			problems_give(r, &j->end, 1);
-			j->has_end = false;
+	for (;;) {
+		if (j->given < j->nahead) {
+			w = j->words + j->given_words;
+			j->given++;
+		} else if (!j->ev_done && scan_event(r, j, r->scan_words)) {
+			w = r->scan_words;
+		} else {
+			if (j->has_end) {
+				problems_give(r, &j->end, 1);
+				j->has_end = false;
+			}
+			return 0;
 		}
-		return 0;
+		if (r->types[w[0]].type_bit & r->want_types)
+			break;
+		j->given_words += 3 + r->types[w[0]].nfields;
+		r->stepped_over++;
 	}
 	j->given_words += build_event(r, j, w);
 	return 1;
@@ -1918,6 +1934,16 @@ int ebr_reader_next(struct ebr_reader *r, const struct ebr_event **ev)
 		if (rc <= 0)
 			return rc;
 	}
+}
+
+void ebr_reader_want_types(struct ebr_reader *r, uint32_t types)
+{
+	r->want_types = types ? types : ~0u;
+}
+
+uint64_t ebr_reader_stepped_over(const struct ebr_reader *r)
+{
+	return r->stepped_over;
 }
 
 int ebr_reader_next_block(struct ebr_reader *r, struct ebr_block_info *info, int decode)
@@ -1955,6 +1981,7 @@ int ebr_reader_open(struct ebr_reader **out, const struct ebr_source *src, char 
 	r->win = ebr_malloc(WIN_SIZE);
 	r->problems = ebr_malloc(MAX_PROBLEMS * sizeof(*r->problems));
 	r->depth = 1;
+	r->want_types = ~0u;
 	if (!r->dctx || !r->jobs || !r->win || !r->problems) {
 		err = EBR_E_NOMEM;
 		goto fail;
