@@ -781,32 +781,38 @@ static void test_fanout_offers_each_analyzer_its_types(void)
 	CHECK_EQ(calls, 2 * (int)ARRAY_SIZE(many));
 }
 
+/* 30 events 1 ns apart from 1 s on: block.rq at 0, 3, 6 ... ns, kernel symbols between */
+static void rq_and_symbols(struct trace *t)
+{
+	struct ebr_writer *w = trace_writer(t, "1000000000");
+	struct ebr_value v[EBR_MAX_FIELDS] = { 0 };
+
+	v[EBR_F_SYM_KERNEL_NAME].s = "vfs_read";
+	for (uint64_t i = 0; i < 30; i++)
+		CHECK(ebr_writer_event(w, i % 3 ? EBR_EV_SYM_KERNEL : EBR_EV_BLOCK_RQ,
+				       1000000000 + i, 0, v) == 0);
+	trace_read(t, w);
+}
+
 /*
  * A pass whose analyzers read only block.rq: the reader builds no other event (the symbols
- * are stepped over), yet the pass counts every event; an analyzer of every type, or none,
- * gets them all. The reader gives every event again once the pass is over.
+ * are stepped over), yet the pass counts every event; an analyzer of every type gets them
+ * all. A reader told to want every type again gives every event from there on.
  */
 static void test_pass_steps_over_the_types_no_analyzer_reads(void)
 {
 	struct trace t;
-	struct ebr_writer *w = trace_writer(&t, "1000000000");
 	struct type_count rq_only = { 0 }, every = { 0 };
 	struct analyzer an[] = {
 		{ count_types, &rq_only, EBR_TYPE(EBR_EV_BLOCK_RQ) },
 		{ NULL, NULL, ANALYZER_EVERY_TYPE },
 		{ count_types, &every, ANALYZER_EVERY_TYPE },
 	};
-	struct ebr_value v[EBR_MAX_FIELDS] = { 0 };
 	struct pass_limit limit = { 0 };
 	const struct ebr_event *ev;
 	int n = 0;
 
-	for (uint64_t i = 0; i < 30; i++) {
-		v[EBR_F_SYM_KERNEL_NAME].s = "vfs_read";
-		CHECK(ebr_writer_event(w, i % 3 ? EBR_EV_SYM_KERNEL : EBR_EV_BLOCK_RQ,
-				       1000000000 + i, 0, v) == 0);
-	}
-	trace_read(&t, w);
+	rq_and_symbols(&t);
 	CHECK(analyze_pass_limited(t.r, an, 2, &limit) == 0);
 	CHECK_EQ(rq_only.rq, 10);
 	CHECK_EQ(rq_only.sym, 0);
@@ -814,11 +820,7 @@ static void test_pass_steps_over_the_types_no_analyzer_reads(void)
 	CHECK_EQ(limit.events, 30);
 	trace_close(&t);
 
-	w = trace_writer(&t, "1000000000");
-	for (uint64_t i = 0; i < 30; i++)
-		CHECK(ebr_writer_event(w, i % 3 ? EBR_EV_SYM_KERNEL : EBR_EV_BLOCK_RQ,
-				       1000000000 + i, 0, v) == 0);
-	trace_read(&t, w);
+	rq_and_symbols(&t);
 	rq_only = (struct type_count){ 0 };
 	CHECK(analyze_pass(t.r, an, ARRAY_SIZE(an)) == 0); /* one reads every type */
 	CHECK_EQ(rq_only.rq, 10);
@@ -826,11 +828,7 @@ static void test_pass_steps_over_the_types_no_analyzer_reads(void)
 	CHECK_EQ(ebr_reader_stepped_over(t.r), 0);
 	trace_close(&t);
 
-	w = trace_writer(&t, "1000000000");
-	for (uint64_t i = 0; i < 30; i++)
-		CHECK(ebr_writer_event(w, i % 3 ? EBR_EV_SYM_KERNEL : EBR_EV_BLOCK_RQ,
-				       1000000000 + i, 0, v) == 0);
-	trace_read(&t, w);
+	rq_and_symbols(&t);
 	ebr_reader_want_types(t.r, EBR_TYPE(EBR_EV_BLOCK_RQ)); /* the events at 0 and 3 ns */
 	for (int i = 0; i < 2; i++) {
 		CHECK_EQ(ebr_reader_next(t.r, &ev), 1);
