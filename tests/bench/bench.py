@@ -392,15 +392,16 @@ def parallel_analysis(tmp, log, scale):
     log(f"  parallel: {kept} events, {lost} lost")
     out = []
     for name, args in PARALLEL:
-        walls, digests = {1: [], 0: []}, set()
+        walls, cpus, digests = {1: [], 0: []}, {1: [], 0: []}, set()
         for _ in range(5):
             for threads in (1, 0):
                 dest = os.path.join(tmp, "parallel.out")
-                wall, _, _, rc, err = run([EBREC, "report", path, *args, "-o", dest] +
-                                          (["--threads", "1"] if threads else []))
+                wall, cpu, _, rc, err = run([EBREC, "report", path, *args, "-o", dest] +
+                                            (["--threads", "1"] if threads else []))
                 if rc != 0:
                     log(f"  parallel {name}: exit {rc}: {err[-500:]}")
                 walls[threads].append(wall)
+                cpus[threads].append(cpu)
                 with open(dest, "rb") as f:
                     h = hashlib.sha256()
                     for chunk in iter(lambda: f.read(1 << 20), b""):
@@ -410,7 +411,7 @@ def parallel_analysis(tmp, log, scale):
         log(f"  parallel {name}: one core {med(walls[1]):.2f} s, every core "
             f"{med(walls[0]):.2f} s, {len(digests)} distinct output(s)")
         out.append(dict(name=name, events=kept, one=walls[1], all=walls[0],
-                        same=len(digests) == 1))
+                        cpu_one=cpus[1], cpu_all=cpus[0], same=len(digests) == 1))
     return out
 
 
@@ -505,12 +506,15 @@ def report(results, rss, cap, rounds, scale, elapsed, prod_lines=(), prod_checks
                  f"(min–max); every output compared with the first. T: two syscall storms "
                  f"(one open in eleven fails) and a scheduler storm, `-e file,sched`. On "
                  f"this VM a run on two threads sometimes takes half as much CPU again for "
-                 f"the same work (user time, not waiting), which the maximum shows.\n")
-        L.append("| analysis | events | one core | every core | speed-up | output |")
-        L.append("|---|---|---|---|---|---|")
+                 f"the same work (user time, not waiting), which the maximum shows, and "
+                 f"which the CPU columns (user + system of each run) tell from waiting.\n")
+        L.append("| analysis | events | one core | every core | speed-up | CPU, one core | "
+                 "CPU, every core | output |")
+        L.append("|---|---|---|---|---|---|---|---|")
         for x in par:
             L.append(f"| `{x['name']}` | {x['events']} | {spread(x['one'], '{:.2f}')} s | "
                      f"{spread(x['all'], '{:.2f}')} s | {med(x['one']) / med(x['all']):.2f}× | "
+                     f"{spread(x['cpu_one'], '{:.2f}')} s | {spread(x['cpu_all'], '{:.2f}')} s | "
                      f"{'the same' if x['same'] else '**differs**'} |")
     L.extend(prod_lines)
     L.append("\n## Targets\n")
