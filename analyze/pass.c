@@ -25,7 +25,7 @@ void analyzer_fanout_init(struct analyzer_fanout *f, const struct analyzer *an, 
 	for (size_t i = 0; i < n; i++) {
 		if (!an[i].on_event)
 			continue;
-		f->wanted |= an[i].types ? an[i].types : ~0u;
+		f->wanted |= an[i].types ? an[i].types : EBR_EVERY_TYPE;
 		if (f->every)
 			continue;
 		for (uint32_t t = 0; t < EBR_EV_LIMIT; t++)
@@ -59,13 +59,12 @@ int analyze_pass_limited(struct ebr_reader *r, const struct analyzer *an, size_t
 {
 	const struct ebr_event *ev = NULL;
 	struct analyzer_fanout fan;
-	uint64_t events = 0, skipped;
+	uint64_t events = 0, stepped_before = ebr_reader_stepped_over(r);
 	int ret;
 
 	analyzer_fanout_init(&fan, an, n);
 	/* the events no analyzer reads are stepped over in the reader, not built (a runqlat
 	 * of 10.5 M file and sched events builds the 3.5 M sched events alone) */
-	skipped = ebr_reader_stepped_over(r);
 	ebr_reader_want_types(r, fan.wanted);
 
 	while ((ret = ebr_reader_next(r, &ev)) > 0) {
@@ -82,23 +81,23 @@ int analyze_pass_limited(struct ebr_reader *r, const struct analyzer *an, size_t
 			goto out_of_memory;
 		}
 		if (ret)
-			return ret;
+			goto done;
 	}
 	if (ret == EBR_E_NOMEM && limit)
 		goto out_of_memory;
-	ebr_reader_want_types(r, ANALYZER_EVERY_TYPE);
-	if (limit)
-		limit->events += events + ebr_reader_stepped_over(r) - skipped;
-	return ret;
+	goto done;
 out_of_memory:
 	limit->out_of_memory = !ebr_mem_limit_reached();
 	limit->heap = ebr_mem_held();
 stop:
-	ebr_reader_want_types(r, ANALYZER_EVERY_TYPE);
 	limit->stopped = true;
-	limit->events += events + ebr_reader_stepped_over(r) - skipped;
 	limit->stop_ts = ev ? ev->ts : 0;
-	return 0;
+	ret = 0;
+done: /* the reader gives every event again, and the events stepped over count as read */
+	ebr_reader_want_types(r, EBR_EVERY_TYPE);
+	if (limit)
+		limit->events += events + ebr_reader_stepped_over(r) - stepped_before;
+	return ret;
 }
 
 int analyze_pass(struct ebr_reader *r, const struct analyzer *an, size_t n)

@@ -33,7 +33,7 @@ struct analyzer_fanout {
 	const struct analyzer *an;
 	size_t nan;
 	bool every; /* too many to list: every analyzer is offered every event */
-	uint32_t wanted; /* the types some analyzer reads (ANALYZER_EVERY_TYPE: every type) */
+	uint32_t wanted; /* EBR_TYPE() bits of the types some analyzer reads */
 	uint8_t n[EBR_EV_LIMIT];                          /* type t's analyzers are */
 	uint8_t which[EBR_EV_LIMIT][ANALYZER_FANOUT_MAX]; /* an[which[t][0 .. n[t])] */
 };

@@ -122,6 +122,7 @@ enum ebr_event_type {
 };
 /* A set of event types as bits of a uint32_t (struct analyzer's types, analyze/pass.h). */
 #define EBR_TYPE(t) (1u << (t))
+#define EBR_EVERY_TYPE UINT32_MAX /* every type's bit */
 _Static_assert(EBR_EV_LIMIT <= 32, "a uint32_t has a bit an event type");
 
 /* Field indices within their event type: EBR_F_<EVENT>_<FIELD>. */
@@ -376,8 +377,8 @@ void ebr_reader_version(const struct ebr_reader *r, uint16_t *major, uint16_t *m
 int ebr_reader_next(struct ebr_reader *r, const struct ebr_event **ev);
 
 /*
- * From now on ebr_reader_next() gives only the events whose EBR_TYPE() bit is in types (0:
- * every event, the default); the others are stepped over without their values being built,
+ * From now on ebr_reader_next() gives only the events whose EBR_TYPE() bit is in types
+ * (EBR_EVERY_TYPE, the default: every event); the others are stepped over without their values being built,
  * and counted (ebr_reader_stepped_over()). Their blocks are checked and decoded as ever, so
  * problems and META come out the same whatever is wanted.
  */

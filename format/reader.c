@@ -1898,6 +1898,7 @@ static int next_event(struct ebr_reader *r)
 {
 	struct block_job *j = r->cur;
 	const uint64_t *w;
+	const struct file_type *t;
 
 	for (;;) {
 		if (j->given < j->nahead) {
@@ -1912,9 +1913,10 @@ static int next_event(struct ebr_reader *r)
 			}
 			return 0;
 		}
-		if (r->types[w[0]].type_bit & r->want_types)
+		t = &r->types[w[0]];
+		if (t->type_bit & r->want_types)
 			break;
-		j->given_words += 3 + r->types[w[0]].nfields;
+		j->given_words += 3 + t->nfields;
 		r->stepped_over++;
 	}
 	j->given_words += build_event(r, j, w);
@@ -1938,7 +1940,7 @@ int ebr_reader_next(struct ebr_reader *r, const struct ebr_event **ev)
 
 void ebr_reader_want_types(struct ebr_reader *r, uint32_t types)
 {
-	r->want_types = types ? types : ~0u;
+	r->want_types = types;
 }
 
 uint64_t ebr_reader_stepped_over(const struct ebr_reader *r)
@@ -1981,7 +1983,7 @@ int ebr_reader_open(struct ebr_reader **out, const struct ebr_source *src, char 
 	r->win = ebr_malloc(WIN_SIZE);
 	r->problems = ebr_malloc(MAX_PROBLEMS * sizeof(*r->problems));
 	r->depth = 1;
-	r->want_types = ~0u;
+	r->want_types = EBR_EVERY_TYPE;
 	if (!r->dctx || !r->jobs || !r->win || !r->problems) {
 		err = EBR_E_NOMEM;
 		goto fail;

@@ -808,6 +808,10 @@ static void test_pass_steps_over_the_types_no_analyzer_reads(void)
 		{ NULL, NULL, ANALYZER_EVERY_TYPE },
 		{ count_types, &every, ANALYZER_EVERY_TYPE },
 	};
+	char log[8] = "";
+	int calls = 0;
+	struct fan_probe fails = { 'F', EBR_EV_BLOCK_RQ, log, &calls };
+	struct analyzer failing = { fan_on_event, &fails, EBR_TYPE(EBR_EV_BLOCK_RQ) };
 	struct pass_limit limit = { 0 };
 	const struct ebr_event *ev;
 	int n = 0;
@@ -824,7 +828,8 @@ static void test_pass_steps_over_the_types_no_analyzer_reads(void)
 	rq_only = (struct type_count){ 0 };
 	CHECK(analyze_pass(t.r, an, ARRAY_SIZE(an)) == 0); /* one reads every type */
 	CHECK_EQ(rq_only.rq, 10);
-	CHECK_EQ(every.rq + every.sym, 30);
+	CHECK_EQ(every.rq, 10);
+	CHECK_EQ(every.sym, 20);
 	CHECK_EQ(ebr_reader_stepped_over(t.r), 0);
 	trace_close(&t);
 
@@ -834,11 +839,18 @@ static void test_pass_steps_over_the_types_no_analyzer_reads(void)
 		CHECK_EQ(ebr_reader_next(t.r, &ev), 1);
 		CHECK(ev->type == EBR_EV_BLOCK_RQ && ev->ts == 1000000000 + 3 * (uint64_t)i);
 	}
-	ebr_reader_want_types(t.r, ANALYZER_EVERY_TYPE); /* then every one from 4 ns on */
+	ebr_reader_want_types(t.r, EBR_EVERY_TYPE); /* then every one from 4 ns on */
 	while (ebr_reader_next(t.r, &ev) == 1)
 		CHECK_EQ(ev->ts, 1000000004 + (uint64_t)n++);
 	CHECK_EQ(n, 26);
 	CHECK_EQ(ebr_reader_stepped_over(t.r), 2);
+	trace_close(&t);
+
+	/* a pass that an analyzer's error ends leaves the reader giving every event */
+	rq_and_symbols(&t);
+	CHECK_EQ(analyze_pass(t.r, &failing, 1), EBR_E_CORRUPT);
+	CHECK_EQ(ebr_reader_next(t.r, &ev), 1);
+	CHECK(ev->type == EBR_EV_SYM_KERNEL && ev->ts == 1000000001);
 	trace_close(&t);
 }
 
