@@ -237,6 +237,35 @@ int column_read(struct column *col, const uint64_t *pool, uint64_t *dst, const u
 
 #undef COLUMN_PUT
 
+/* the values column_pass() reads at a time where it must read them */
+#define PASS_CHUNK 512u
+
+int column_pass(struct column *col, const uint64_t *pool, uint32_t n)
+{
+	uint64_t scratch[PASS_CHUNK];
+
+	if (n > col->left)
+		return EBR_E_CORRUPT;
+	/*
+	 * Any bits are a PACK's value, and a DICT's when its width cannot name an index past its
+	 * dictionary: column_read() cannot fail on them, so they are stepped over, not read.
+	 */
+	if (col->method == COL_PACK ||
+	    (col->method == COL_DICT && col->width < 32 && (1u << col->width) <= col->ndict)) {
+		col->bit += (size_t)n * col->width;
+		col->left -= n;
+		return 0;
+	}
+	while (n) {
+		uint32_t k = n < PASS_CHUNK ? n : PASS_CHUNK;
+
+		if (column_read(col, pool, scratch, NULL, k))
+			return EBR_E_CORRUPT;
+		n -= k;
+	}
+	return 0;
+}
+
 uint32_t column_values_bound(const struct column *col)
 {
 	switch (col->method) {
@@ -264,6 +293,7 @@ void column_block_release(struct column_block *cb)
 	ebr_free(cb->first_at);
 	ebr_free(cb->start);
 	ebr_free(cb->work);
+	ebr_free(cb->keep);
 	switch_memory_release(&cb->switches);
 	*cb = (struct column_block){ 0 };
 }

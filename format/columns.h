@@ -122,7 +122,8 @@ struct column_block {
 	uint32_t *first_at; /* a listed type's first entry in at */
 	uint32_t *start;    /* and its next */
 	struct column *work; /* the columns as they are read: cols stays as opened */
-	size_t cap_tmp, cap_at, cap_first_at, cap_start, cap_work;
+	bool *keep;          /* a listed type's events get words (the reader wants its type) */
+	size_t cap_tmp, cap_at, cap_first_at, cap_start, cap_work, cap_keep;
 	/* predicted fields (FORMAT.md "Predicted fields"): the listed type sched.switch, or
 	 * UINT32_MAX; the word of each field they read and make; the threads the block can
 	 * switch out; what its switches before have told */
@@ -149,6 +150,12 @@ int column_open(struct column *col, struct cursor *c, uint32_t n, bool v1_8, uin
  */
 int column_read(struct column *col, const uint64_t *pool, uint64_t *dst, const uint32_t *at,
 		uint32_t n);
+
+/*
+ * The column's next n values passed over, checked as column_read() checks them but not kept
+ * (the values of a type no one reads): the same 0 or EBR_E_CORRUPT as column_read() on them.
+ */
+int column_pass(struct column *col, const uint64_t *pool, uint32_t n);
 
 /* The column's next value, for a block read an event at a time; 0 with the error
  * (EBR_E_CORRUPT) when it has none or is bad. */

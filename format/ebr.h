@@ -378,9 +378,11 @@ int ebr_reader_next(struct ebr_reader *r, const struct ebr_event **ev);
 
 /*
  * From now on ebr_reader_next() gives only the events whose EBR_TYPE() bit is in types
- * (EBR_EVERY_TYPE, the default: every event); the others are stepped over without their values being built,
- * and counted (ebr_reader_stepped_over()). Their blocks are checked and decoded as ever, so
- * problems and META come out the same whatever is wanted.
+ * (EBR_EVERY_TYPE, the default: every event); the others are stepped over without their
+ * values being built, and counted (ebr_reader_stepped_over()). In a block in columns their
+ * columns are checked but not decoded into events. Every block is checked as ever, so
+ * problems and META come out the same whatever is wanted. Widening the set between two events
+ * of a block decodes that block again, from where it was.
  */
 void ebr_reader_want_types(struct ebr_reader *r, uint32_t types);
 uint64_t ebr_reader_stepped_over(const struct ebr_reader *r);

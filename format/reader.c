@@ -98,6 +98,7 @@ struct block_job {
 	struct ebr_block_info blk;
 	int check_err;  /* what header_check() found besides the size */
 	bool off_thread; /* an events block of known flags: decoded by decode_job() */
+	uint32_t want;   /* the types decoded (ebr_reader_want_types() when it was fetched) */
 	bool pooled;     /* handed to the reader's decode_pool */
 	struct wbuf stored;
 	struct ebr_problem *before; /* stepped over while fetching, before the block */
@@ -130,6 +131,7 @@ struct block_job {
 
 	/* taken */
 	uint32_t given;     /* of the events scanned ahead */
+	uint32_t pos;       /* the block's events passed, in block order: given or stepped over */
 	size_t given_words;
 	struct ebr_problem end; /* what ended the block early, given after its last event */
 	bool has_end;
@@ -1124,10 +1126,20 @@ static void fetch_job(struct ebr_reader *r, struct block_job *j)
 	} while (ret == BLOCK_SKIP);
 	r->sink = NULL;
 	j->fetched = ret;
+	j->want = r->want_types;
 	j->off_thread = ret == 1 && j->bh.type == EBR_BLOCK_EVENTS && !j->check_err;
 }
 
 /* ------------------------------------------------------------ events */
+
+/*
+ * An event's words (scan_event()) begin with this: its type's index in the schema, and << 32
+ * its place in its block (a block in columns may leave out the events of types not wanted).
+ */
+#define WORD_TYPE(w0) ((uint32_t)(w0))
+#define WORD_AT(w0) ((uint32_t)((w0) >> 32))
+/* cb->at's entry of an event that gets no words: its type is not wanted */
+#define NO_WORDS UINT32_MAX
 
 static void events_damaged(struct block_job *j, const char *what)
 {
@@ -1350,7 +1362,7 @@ static int scan_column_event(const struct ebr_reader *r, struct block_job *j, ui
 		return 0;
 	}
 	t = &r->types[cb->type[k]];
-	w[0] = cb->type[k];
+	w[0] = cb->type[k] | (uint64_t)j->ev_scanned << 32;
 	cb->ts[ci] += (uint64_t)unzigzag(column_next(&cb->cols[2], cb->dict, &err));
 	w[1] = cb->ts[ci];
 	w[2] = (uint32_t)cb->cpu[ci];
@@ -1427,30 +1439,34 @@ static int field_words(const struct block_job *j, struct column *col, struct col
 #define COLUMN_CHUNK 1024u
 
 /*
- * The words of events [e, e + n) of a block in columns: their CPUs, timestamps and fields
- * from the columns as they are read (cb->work), each type's from its next entry in cb->at
- * (cb->start[k]) on. 0, or EBR_E_CORRUPT as field_words().
+ * The words of the events kept of [e, e + n) of a block in columns: their CPUs, timestamps
+ * and fields from the columns as they are read (cb->work), each type's from its next entry in
+ * cb->at (cb->start[k]) on. Every event's CPU and timestamp are read: a timestamp follows
+ * from the one before on its CPU, kept or not. 0, or EBR_E_CORRUPT as field_words().
  */
 static int chunk_words(const struct ebr_reader *r, struct block_job *j, uint32_t e, uint32_t n,
 		       size_t end)
 {
 	struct column_block *cb = &j->cb;
 	const uint32_t *ev_at = cb->at + j->blk.count + e;
-	uint64_t *w = j->words;
+	uint64_t *w = j->words, cpus[COLUMN_CHUNK], deltas[COLUMN_CHUNK];
 
-	/* CPUs into each event's third word, the timestamps' deltas into its second; then each
-	 * timestamp follows from the one before on its CPU */
-	if (column_read(&cb->work[1], cb->dict, w + 2, ev_at, n) ||
-	    column_read(&cb->work[2], cb->dict, w + 1, ev_at, n))
+	if (column_read(&cb->work[1], cb->dict, cpus, NULL, n) ||
+	    column_read(&cb->work[2], cb->dict, deltas, NULL, n))
 		return EBR_E_CORRUPT;
 	for (uint32_t i = 0; i < n; i++) {
-		uint64_t *ev = w + ev_at[i], ci = ev[2];
+		uint64_t ci = cpus[i], k = cb->tmp[e + i];
 
 		if (ci >= cb->ncpus)
 			return EBR_E_CORRUPT;
-		ev[0] = cb->type[cb->tmp[e + i]]; /* here, not first of all: see the caller */
-		ev[1] = cb->ts[ci] += (uint64_t)unzigzag(ev[1]);
-		ev[2] = (uint32_t)cb->cpu[ci];
+		cb->ts[ci] += (uint64_t)unzigzag(deltas[i]);
+		if (cb->keep[k]) { /* its words here, not first of all: see the caller */
+			uint64_t *ev = w + ev_at[i];
+
+			ev[0] = cb->type[k] | (uint64_t)(e + i) << 32;
+			ev[1] = cb->ts[ci];
+			ev[2] = (uint32_t)cb->cpu[ci];
+		}
 		cb->tmp[e + i] = ci; /* for the predicted fields, below */
 	}
 	for (uint32_t k = 0; k < cb->ntypes; k++) {
@@ -1458,7 +1474,8 @@ static int chunk_words(const struct ebr_reader *r, struct block_job *j, uint32_t
 		const uint32_t *at = cb->at + cb->start[k];
 		uint32_t col = cb->first[k], m = 0;
 
-		if (!t->nfields) /* nothing to read: its entries are not looked at again */
+		/* nothing to read, or read apart (pass_type()): its entries are not looked at */
+		if (!t->nfields || !cb->keep[k])
 			continue;
 		/* the type's events among these: its entries of at before the next events' words */
 		while (m < cb->n[k] - (cb->start[k] - cb->first_at[k]) && at[m] < end)
@@ -1475,33 +1492,76 @@ static int chunk_words(const struct ebr_reader *r, struct block_job *j, uint32_t
 		cb->start[k] += m;
 	}
 	/* the predicted fields, once the fields they follow from are read; in block order */
-	if (cb->switch_k != UINT32_MAX) {
-		uint64_t type = cb->type[cb->switch_k];
+	if (cb->switch_k != UINT32_MAX && cb->keep[cb->switch_k]) {
+		uint32_t type = cb->type[cb->switch_k];
 
+		/* an event not kept shares its entry with the next kept: its place tells them apart */
 		for (uint32_t i = 0; i < n; i++)
-			if (w[ev_at[i]] == type)
+			if (ev_at[i] < end && w[ev_at[i]] == (type | (uint64_t)(e + i) << 32))
 				switch_words(cb, (uint32_t)cb->tmp[e + i], w + ev_at[i]);
 	}
 	return 0;
 }
 
 /*
+ * The columns of listed type k passed over, its events given no words (a type not wanted),
+ * with the checks chunk_words() makes of the columns it reads: a block is found damaged or
+ * intact whatever is wanted. 0, or EBR_E_CORRUPT.
+ */
+static int pass_type(const struct ebr_reader *r, struct block_job *j, uint32_t k)
+{
+	struct column_block *cb = &j->cb;
+	const struct file_type *t = &r->types[cb->type[k]];
+	uint64_t values[COLUMN_CHUNK];
+	uint32_t at[COLUMN_CHUNK], col = cb->first[k];
+
+	for (uint32_t i = 0; i < COLUMN_CHUNK; i++)
+		at[i] = i;
+	for (uint32_t f = 0; f < t->nfields; f++) {
+		enum ebr_kind kind = t->fields[f].kind;
+		struct column *bytes = kind == EBR_KIND_BYTES ? &cb->work[col + 1] : NULL;
+
+		/* any value of a number is one: the column's own checks are all there is */
+		if (kind == EBR_KIND_U64 || kind == EBR_KIND_S64) {
+			if (column_pass(&cb->work[col], cb->dict, cb->n[k]))
+				return EBR_E_CORRUPT;
+		} else {
+			for (uint32_t done = 0, m; done < cb->n[k]; done += m) {
+				m = cb->n[k] - done < COLUMN_CHUNK ? cb->n[k] - done : COLUMN_CHUNK;
+				if (field_words(j, &cb->work[col], bytes, kind, values, at, m))
+					return EBR_E_CORRUPT;
+			}
+		}
+		col += 1 + (bytes != NULL);
+	}
+	return 0;
+}
+
+/*
  * A block in columns turned into j->words, as scan_column_event() would an event at a time,
- * but reading each column many values at a time. false, with nothing changed that
- * scan_column_event() reads but cb->ts and cb->switches (which the caller starts again),
- * when the words would pass JOB_MAX_WORDS or anything is damaged: its events are then
+ * but reading each column many values at a time, and only the events of the types j->want
+ * names: the columns of the others are checked, not read into words. false, with nothing
+ * changed that scan_column_event() reads but cb->ts and cb->switches (which the caller starts
+ * again), when the words would pass JOB_MAX_WORDS or anything is damaged: its events are then
  * scanned one at a time, which gives those before the damage and names it.
  */
 static bool scan_columns_whole(const struct ebr_reader *r, struct block_job *j)
 {
 	struct column_block *cb = &j->cb;
-	uint32_t count = j->blk.count, *ev_at;
+	uint32_t count = j->blk.count, kept = 0, *ev_at;
 	uint64_t nwords = 0;
 	size_t off = 0;
 
+	if (grow((void **)&cb->keep, &cb->cap_keep, cb->ntypes, sizeof(*cb->keep)))
+		return false;
 	/* open_columns() checked that the types' counts add up to the block's */
-	for (uint32_t k = 0; k < cb->ntypes; k++)
+	for (uint32_t k = 0; k < cb->ntypes; k++) {
+		cb->keep[k] = r->types[cb->type[k]].type_bit & j->want;
+		if (!cb->keep[k])
+			continue;
 		nwords += (uint64_t)cb->n[k] * (3 + r->types[cb->type[k]].nfields);
+		kept += cb->n[k];
+	}
 	if (nwords > JOB_MAX_WORDS ||
 	    ebr_big_grow((void **)&j->words, &j->cap_words, (size_t)nwords, sizeof(*j->words)) ||
 	    ebr_big_grow((void **)&cb->tmp, &cb->cap_tmp, count, sizeof(*cb->tmp)) ||
@@ -1527,7 +1587,8 @@ static bool scan_columns_whole(const struct ebr_reader *r, struct block_job *j)
 		first += cb->n[k];
 	}
 	/* where each event's words start: grouped by type (cb->at, type k's from
-	 * cb->first_at[k]), and in event order (ev_at). The words are not touched here but a
+	 * cb->first_at[k]), and in event order (ev_at; an event not kept shares the entry of the
+	 * next that is, as the words after a chunk start there). The words are not touched here but a
 	 * chunk at a time (chunk_words()): a block's words are larger than a core's cache, and
 	 * a pass over them all would have each line fetched twice, from the other core's cache
 	 * where another thread took the last block out of them (decode_job()'s time doubled on
@@ -1537,6 +1598,8 @@ static bool scan_columns_whole(const struct ebr_reader *r, struct block_job *j)
 		uint32_t k = (uint32_t)cb->tmp[e];
 
 		ev_at[e] = (uint32_t)off;
+		if (!cb->keep[k])
+			continue;
 		cb->at[cb->start[k]++] = (uint32_t)off;
 		off += 3 + r->types[cb->type[k]].nfields;
 	}
@@ -1547,12 +1610,15 @@ static bool scan_columns_whole(const struct ebr_reader *r, struct block_job *j)
 		if (chunk_words(r, j, e, n, e + n < count ? ev_at[e + n] : (size_t)nwords))
 			return false;
 	}
+	for (uint32_t k = 0; k < cb->ntypes; k++)
+		if (!cb->keep[k] && pass_type(r, j, k))
+			return false;
 	/* every column read to its end, a BYTES field's bytes used up */
 	for (uint32_t col = 0; col < cb->ncols; col++)
 		if (!column_done(&cb->work[col]))
 			return false;
 	j->nwords = (size_t)nwords;
-	j->nahead = count;
+	j->nahead = kept;
 	j->ev_scanned = count;
 	j->ev_done = true;
 	return true;
@@ -1586,7 +1652,7 @@ static int scan_event(const struct ebr_reader *r, struct block_job *j, uint64_t 
 		return 0;
 	}
 	t = &r->types[i];
-	w[0] = (uint64_t)i;
+	w[0] = (uint64_t)i | (uint64_t)j->ev_scanned << 32;
 	j->prev_ts += (uint64_t)unzigzag(cur_varint(c));
 	w[1] = j->prev_ts;
 	w[2] = (uint32_t)cur_varint(c);
@@ -1636,7 +1702,7 @@ static int scan_event(const struct ebr_reader *r, struct block_job *j, uint64_t 
 /* r->ev from an event's words (scan_event()); returns how many words it took. */
 static size_t build_event(struct ebr_reader *r, const struct block_job *j, const uint64_t *w)
 {
-	const struct file_type *t = &r->types[w[0]];
+	const struct file_type *t = &r->types[WORD_TYPE(w[0])];
 	struct ebr_value *raw = t->raw_vals;
 
 	r->ev.ts = w[1];
@@ -1698,7 +1764,7 @@ static void decode_job(const struct ebr_reader *r, struct block_job *j, bool ahe
 
 	j->skip = false;
 	j->has_end = false;
-	j->nwords = j->nahead = j->given = 0;
+	j->nwords = j->nahead = j->given = j->pos = 0;
 	j->given_words = 0;
 	j->ev_scanned = 0;
 	j->ev_done = false;
@@ -1755,7 +1821,7 @@ static void decode_job(const struct ebr_reader *r, struct block_job *j, bool ahe
 			break;
 		if (!scan_event(r, j, j->words + j->nwords))
 			break;
-		j->nwords += 3 + r->types[j->words[j->nwords]].nfields;
+		j->nwords += 3 + r->types[WORD_TYPE(j->words[j->nwords])].nfields;
 		j->nahead++;
 	}
 }
@@ -1844,8 +1910,11 @@ static int take_job(struct ebr_reader *r, struct block_job *j)
 	}
 	if (j->pooled)
 		decode_pool_wait(r->pool);
-	else
+	/* on this thread; or again, decoded ahead for fewer types than are wanted now */
+	if (!j->pooled || (!j->err && r->want_types & ~j->want)) {
+		j->want = r->want_types;
 		decode_job(r, j, false);
+	}
 	if (j->err)
 		return j->err;
 	if (j->skip) {
@@ -1892,7 +1961,7 @@ static int read_block(struct ebr_reader *r)
 /*
  * The next event of r->cur of a type r wants: 1 with r->ev set, 0 at its block's end (its
  * damage given). An event of another type costs its words' step, not the building of its
- * values.
+ * values; one its decoding left out (j->want), not even that.
  */
 static int next_event(struct ebr_reader *r)
 {
@@ -1907,13 +1976,17 @@ static int next_event(struct ebr_reader *r)
 		} else if (!j->ev_done && scan_event(r, j, r->scan_words)) {
 			w = r->scan_words;
 		} else {
+			r->stepped_over += j->ev_scanned - j->pos; /* left out after the last */
+			j->pos = j->ev_scanned;
 			if (j->has_end) {
 				problems_give(r, &j->end, 1);
 				j->has_end = false;
 			}
 			return 0;
 		}
-		t = &r->types[w[0]];
+		r->stepped_over += WORD_AT(w[0]) - j->pos; /* left out before it */
+		j->pos = WORD_AT(w[0]) + 1;
+		t = &r->types[WORD_TYPE(w[0])];
 		if (t->type_bit & r->want_types)
 			break;
 		j->given_words += 3 + t->nfields;
@@ -1923,11 +1996,39 @@ static int next_event(struct ebr_reader *r)
 	return 1;
 }
 
+/*
+ * r->cur decoded again with the types wanted now, some of which its decoding left out
+ * (ebr_reader_want_types() between two of its events), and taken up where it was: past the
+ * events given or stepped over. 0, or EBR_E_NOMEM.
+ */
+static int redecode_current(struct ebr_reader *r)
+{
+	struct block_job *j = r->cur;
+	uint32_t pos = j->pos;
+
+	j->want = r->want_types;
+	decode_job(r, j, false);
+	if (j->err)
+		return j->err;
+	j->pos = pos;
+	while (j->given < j->nahead && WORD_AT(j->words[j->given_words]) < pos) {
+		j->given_words += 3 + r->types[WORD_TYPE(j->words[j->given_words])].nfields;
+		j->given++;
+	}
+	/* one at a time (the words would be too many): the same events scanned again */
+	while (j->given == j->nahead && !j->ev_done && j->ev_scanned < pos &&
+	       scan_event(r, j, r->scan_words))
+		;
+	return 0;
+}
+
 int ebr_reader_next(struct ebr_reader *r, const struct ebr_event **ev)
 {
 	for (;;) {
 		int rc;
 
+		if (r->cur && r->want_types & ~r->cur->want && (rc = redecode_current(r)))
+			return rc;
 		if (r->cur && next_event(r)) {
 			*ev = &r->ev;
 			return 1;

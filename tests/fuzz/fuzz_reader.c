@@ -48,10 +48,12 @@ static void through_blocks(const uint8_t *data, size_t size)
 static volatile uint64_t decoded;
 
 /*
- * Every event decoded on threads and every value of it read through the file's schema,
- * with the problems, into a hash in which order counts.
+ * Every event of the types want decoded on threads (ebr_reader_want_types()), and every
+ * value of those of the types hashed read through the file's schema, with the problems,
+ * into a hash in which order counts.
  */
-static uint64_t through_decoder(const uint8_t *data, size_t size, unsigned threads)
+static uint64_t through_decoder(const uint8_t *data, size_t size, unsigned threads,
+				uint32_t want, uint32_t hashed)
 {
 	struct ebr_mem_source ms;
 	struct ebr_reader *r = fuzz_open(&ms, data, size);
@@ -61,7 +63,10 @@ static uint64_t through_decoder(const uint8_t *data, size_t size, unsigned threa
 	if (!r)
 		return 0;
 	ebr_reader_set_threads(r, threads);
+	ebr_reader_want_types(r, want);
 	while (ebr_reader_next(r, &ev) > 0) {
+		if (!(EBR_TYPE(ev->type) & hashed))
+			continue;
 		sum = sum * 31 + ev->ts + ev->cpu + ev->type;
 		for (uint32_t f = 0; f < ev->nraw; f++) {
 			const struct ebr_value *v = &ev->raw[f];
@@ -103,7 +108,9 @@ static void put_block(struct wbuf *f, uint16_t type, uint16_t flags, uint32_t se
  * The input as the payload of an events block with valid checksums, in columns or in rows,
  * with what 1.8 adds to columns or without (its first byte's bits 0 and 1), of a count of
  * events (the next two), after the compiled-in schema:
- * mutations reach the event decoder, which a block's CRC otherwise keeps them from.
+ * mutations reach the event decoder, which a block's CRC otherwise keeps them from. A read
+ * that wants one type (named by the first byte's other bits) gives the events of it and the
+ * problems that a read of every type gives.
  */
 static void through_payload(const uint8_t *data, size_t size)
 {
@@ -122,7 +129,12 @@ static void through_payload(const uint8_t *data, size_t size)
 	put_block(&f, EBR_BLOCK_EVENTS,
 		  (data[0] & 1 ? EBR_BF_COLUMNS : 0) | (data[0] & 2 ? EBR_BF_COLUMNS_1_8 : 0), 1,
 		  (uint32_t)data[1] | (uint32_t)data[2] << 8, data + 3, size - 3);
-	if (!f.err && through_decoder(f.p, f.len, 1) != through_decoder(f.p, f.len, 2))
+	uint32_t one = EBR_TYPE((data[0] >> 2) % 32);
+
+	if (!f.err && (through_decoder(f.p, f.len, 1, EBR_EVERY_TYPE, EBR_EVERY_TYPE) !=
+			       through_decoder(f.p, f.len, 2, EBR_EVERY_TYPE, EBR_EVERY_TYPE) ||
+		       through_decoder(f.p, f.len, 1, EBR_EVERY_TYPE, one) !=
+			       through_decoder(f.p, f.len, 2, one, one)))
 		__builtin_trap();
 	wbuf_release(&f);
 	wbuf_release(&schema);
@@ -134,9 +146,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	through_index(data, size);
 	through_blocks(data, size);
-	decoded = through_decoder(data, size, 1); /* the compiler keeps every load */
+	/* the compiler keeps every load */
+	decoded = through_decoder(data, size, 1, EBR_EVERY_TYPE, EBR_EVERY_TYPE);
 	/* on threads, the reader gives the same events and problems in the same order */
-	if (through_decoder(data, size, 2) != decoded)
+	if (through_decoder(data, size, 2, EBR_EVERY_TYPE, EBR_EVERY_TYPE) != decoded)
 		__builtin_trap();
 	through_payload(data, size);
 	return 0;
