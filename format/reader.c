@@ -1138,8 +1138,6 @@ static void fetch_job(struct ebr_reader *r, struct block_job *j)
  */
 #define WORD_TYPE(w0) ((uint32_t)(w0))
 #define WORD_AT(w0) ((uint32_t)((w0) >> 32))
-/* cb->at's entry of an event that gets no words: its type is not wanted */
-#define NO_WORDS UINT32_MAX
 
 static void events_damaged(struct block_job *j, const char *what)
 {
