@@ -1946,7 +1946,9 @@ struct wanted_read {
 	uint32_t nproblems;
 };
 
-static void read_wanting(const void *buf, size_t len, uint32_t types, struct wanted_read *out)
+/* widen: after so many events, every type is wanted (0: never) */
+static void read_wanting(const void *buf, size_t len, uint32_t types, uint32_t widen,
+			 struct wanted_read *out)
 {
 	struct ebr_mem_source ms;
 	struct ebr_source src;
@@ -1960,6 +1962,8 @@ static void read_wanting(const void *buf, size_t len, uint32_t types, struct wan
 	while (ebr_reader_next(r, &ev) > 0 && out->n < 4096) {
 		out->type[out->n] = ev->type;
 		out->digest[out->n++] = event_digest(ev);
+		if (out->n == widen)
+			ebr_reader_want_types(r, EBR_EVERY_TYPE);
 	}
 	out->stepped = ebr_reader_stepped_over(r);
 	out->nproblems = ebr_reader_problem_count(r);
@@ -1999,6 +2003,7 @@ static void test_column_flips_alike_whatever_is_wanted(void)
 	unsigned char *raw[8];
 	struct wanted_read *all = malloc(sizeof(*all)), *some = malloc(sizeof(*some));
 	uint32_t nb, files = 0, damaged = 0, differ = 0, intact;
+	struct wbuf one = { 0 };
 
 	memset(&mem, 0, sizeof(mem));
 	ebr_sink_mem(&sink, &mem);
@@ -2025,8 +2030,22 @@ static void test_column_flips_alike_whatever_is_wanted(void)
 	CHECK(nb >= 1);
 	CHECK(blocks[0].flags & EBR_BF_COLUMNS_1_8);
 	/* the file of the first block alone ends without an index: a problem of its own */
-	read_wanting(mem.buf, blocks[0].offset, EBR_EVERY_TYPE, all);
+	wbuf_put(&one, mem.buf, blocks[0].offset);
+	put_block_stored(&one, EBR_BLOCK_EVENTS, blocks[0].flags & ~EBR_BF_ZSTD, 1, raw[0],
+			 blocks[0].raw_size, blocks[0].raw_size, blocks[0].count);
+	read_wanting(one.p, one.len, EBR_EVERY_TYPE, 0, all);
 	intact = all->nproblems;
+	CHECK_EQ(all->n, blocks[0].count);
+	/* a set widened between two events of the block: the block decoded again, from there */
+	read_wanting(one.p, one.len, EBR_TYPE(EBR_EV_BLOCK_RQ), 3, some);
+	wbuf_release(&one);
+	for (uint32_t e = 0, n = 0; e < all->n; e++) {
+		if (n >= 3 || all->type[e] == EBR_EV_BLOCK_RQ)
+			CHECK(n < some->n && some->digest[n++] == all->digest[e]);
+		if (e == all->n - 1)
+			CHECK_EQ(n, some->n);
+	}
+	CHECK(some->stepped > 0 && some->stepped + some->n == all->n);
 	for (size_t off = 0; off < blocks[0].raw_size; off++) {
 		for (int bit = off % 3; bit < 8; bit += 3) { /* a third of the bits: 3 s, not 9 */
 			struct wbuf f = { 0 };
@@ -2037,13 +2056,13 @@ static void test_column_flips_alike_whatever_is_wanted(void)
 					 raw[0], blocks[0].raw_size, blocks[0].raw_size,
 					 blocks[0].count);
 			raw[0][off] ^= (unsigned char)(1u << bit);
-			read_wanting(f.p, f.len, EBR_EVERY_TYPE, all);
+			read_wanting(f.p, f.len, EBR_EVERY_TYPE, 0, all);
 			damaged += all->nproblems > intact;
 			for (uint32_t k = 0; sets[k]; k++) {
 				uint32_t n = 0;
 				bool same;
 
-				read_wanting(f.p, f.len, sets[k], some);
+				read_wanting(f.p, f.len, sets[k], 0, some);
 				same = some->nproblems == all->nproblems &&
 				       some->stepped + some->n == all->n;
 				for (uint32_t p = 0; same && p < all->nproblems && p < 4; p++)
