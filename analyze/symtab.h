@@ -83,6 +83,10 @@ struct symtab {
 
 /* Keeps ev if it is a sym.* event: 1 if it was, 0 if not, or EBR_E_NOMEM. */
 int symtab_on_event(struct symtab *s, const struct ebr_event *ev);
+/* the types symtab_on_event() keeps: what a pass that only reads symbols wants of a reader */
+#define SYMTAB_TYPES                                                                     \
+	(EBR_TYPE(EBR_EV_SYM_KERNEL) | EBR_TYPE(EBR_EV_SYM_OBJECT) | EBR_TYPE(EBR_EV_SYM_MAP) | \
+	 EBR_TYPE(EBR_EV_SYM_FUNC))
 /* Sorts the tables for lookups: call once every event is in. 0 or EBR_E_NOMEM. */
 int symtab_sort(struct symtab *s);
 

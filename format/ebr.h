@@ -427,6 +427,11 @@ int ebr_reader_type_field(const struct ebr_reader *r, uint32_t i, uint32_t f,
 			  const char **name, enum ebr_kind *kind);
 /* Schema entry of a file type id, or -1. */
 int ebr_reader_type_index(const struct ebr_reader *r, uint32_t file_id);
+/*
+ * Schema entry i's bit in ebr_reader_want_types()'s set: EBR_TYPE() of the type its events
+ * are given as (EBR_EV_UNKNOWN for one this build does not know); 0 when i is out of range.
+ */
+uint32_t ebr_reader_type_bit(const struct ebr_reader *r, uint32_t i);
 
 /* Bytes consumed from the source so far (= file size after a full read). */
 uint64_t ebr_reader_offset(const struct ebr_reader *r);

@@ -2364,6 +2364,11 @@ int ebr_reader_type_index(const struct ebr_reader *r, uint32_t file_id)
 	return type_find(r, file_id);
 }
 
+uint32_t ebr_reader_type_bit(const struct ebr_reader *r, uint32_t i)
+{
+	return i < r->ntypes ? r->types[i].type_bit : 0;
+}
+
 uint64_t ebr_reader_offset(const struct ebr_reader *r)
 {
 	return r->off;

@@ -90,6 +90,7 @@ static int read_symbols(const char *path, struct symtab *syms)
 	}
 	if (trace_file_open(&tf, "query", path))
 		return 1;
+	ebr_reader_want_types(tf.r, SYMTAB_TYPES); /* the others are not decoded */
 	while ((ret = ebr_reader_next(tf.r, &ev)) > 0)
 		if (symtab_on_event(syms, ev) < 0) {
 			ret = EBR_E_NOMEM;

@@ -988,6 +988,12 @@ int query_run(struct qcompiled *q, struct ebr_reader *r, const struct symtab *sy
 		}
 	}
 
+	/* the reader decodes the types the probes name, and the process table's when it keeps
+	 * one; no other event reaches the program (on_file_event()). None named: every type */
+	an.types = rt.procs ? proctable_types(rt.procs) : 0;
+	for (uint32_t i = 0; i < q->ntypes; i++)
+		if (q->nby_type[i])
+			an.types |= ebr_reader_type_bit(r, i);
 	ret = analyze_pass_limited(r, &an, 1, opts->limit);
 	/* the events still held: read before any stop, they are the program's */
 	if (!ret && !rt.stop)

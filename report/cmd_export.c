@@ -257,7 +257,7 @@ int export_symbols(struct export_job *job, struct symtab *syms)
 {
 	struct trace_peek peek = { 0 };
 	bool stacks = true;
-	struct analyzer an = { symbols_on_event, syms, ANALYZER_EVERY_TYPE };
+	struct analyzer an = { symbols_on_event, syms, SYMTAB_TYPES };
 	int err;
 
 	/* a trace of no stack family has no symbol to collect: one pass is enough */

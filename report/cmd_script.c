@@ -352,6 +352,7 @@ static int read_symbols(struct script *s, const struct trace_file *tf, const cha
 		return 0;
 	if (trace_file_open(&again, "script", path))
 		return EBR_E_IO;
+	ebr_reader_want_types(again.r, SYMTAB_TYPES); /* the others are not decoded */
 	while ((ret = ebr_reader_next(again.r, &ev)) > 0)
 		if ((ret = symtab_on_event(&s->syms, ev)) < 0)
 			break;
